@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `onecard` command: runs the built CLI, or the TypeScript sources through tsx when not built.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const built = fileURLToPath(new URL('../dist/server/cli/main.js', import.meta.url));
+if (existsSync(built)) {
+  await import(pathToFileURL(built).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('../src/cli/main.ts', import.meta.url).href);
+}

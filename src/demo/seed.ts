@@ -1,0 +1,151 @@
+import { makeIdNumber } from '../domain/id-number.js';
+import { recordAudit, systemActor } from '../platform/audit.js';
+import type { Clock } from '../platform/clock.js';
+import type { Db } from '../platform/db/database.js';
+import type { SchoolStage, StaffRole } from '../platform/db/schema.js';
+import { newId } from '../platform/ids.js';
+import { hashPassword } from '../platform/passwords.js';
+
+/**
+ * Demo data: a believable Beijing setting. Names, education IDs and ID numbers are synthetic
+ * (the ID numbers carry valid check digits and birth dates, as real ones do).
+ */
+interface DemoSchool {
+  code: string;
+  name: string;
+  stage: SchoolStage;
+  district: string;
+  areaCode: string;
+  grades: number[];
+}
+
+const schools: DemoSchool[] = [
+  { code: 'BJ-CY-P01', name: '北京市朝阳区实验小学', stage: 'primary', district: '朝阳区', areaCode: '110105', grades: [4, 5, 6] },
+  { code: 'BJ-HD-M01', name: '北京市海淀区第一中学', stage: 'middle', district: '海淀区', areaCode: '110108', grades: [7, 8, 9] },
+  { code: 'BJ-XC-H01', name: '北京市西城区育才中学', stage: 'high', district: '西城区', areaCode: '110102', grades: [10, 11, 12] },
+  { code: 'BJ-U-1001', name: '北京交通科技大学', stage: 'university', district: '海淀区', areaCode: '110108', grades: [] },
+];
+
+interface DemoStudent {
+  educationId: string;
+  name: string;
+  gender: 'M' | 'F';
+  birthDate: string;
+  school: string;
+  grade: number | null;
+  classNo: string | null;
+  studentNo?: string;
+}
+
+export const demoStudents: DemoStudent[] = [
+  { educationId: '20230101', name: '张小明', gender: 'M', birthDate: '2015-03-12', school: 'BJ-CY-P01', grade: 5, classNo: '03' },
+  { educationId: '20230102', name: '李思雨', gender: 'F', birthDate: '2016-07-08', school: 'BJ-CY-P01', grade: 4, classNo: '01' },
+  { educationId: '20230103', name: '王浩然', gender: 'M', birthDate: '2014-11-30', school: 'BJ-CY-P01', grade: 6, classNo: '02' },
+  { educationId: '20210201', name: '张小红', gender: 'F', birthDate: '2012-05-20', school: 'BJ-HD-M01', grade: 8, classNo: '03' },
+  { educationId: '20210202', name: '刘子涵', gender: 'M', birthDate: '2011-09-01', school: 'BJ-HD-M01', grade: 9, classNo: '01' },
+  { educationId: '20210203', name: '陈雨桐', gender: 'F', birthDate: '2013-02-14', school: 'BJ-HD-M01', grade: 7, classNo: '02' },
+  { educationId: '20180301', name: '赵一鸣', gender: 'M', birthDate: '2009-04-18', school: 'BJ-XC-H01', grade: 11, classNo: '05' },
+  { educationId: '20180302', name: '孙悦', gender: 'F', birthDate: '2008-12-03', school: 'BJ-XC-H01', grade: 12, classNo: '02' },
+  { educationId: '20150401', name: '周晓东', gender: 'M', birthDate: '2005-06-21', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2023110501' },
+  { educationId: '20150402', name: '吴佳琪', gender: 'F', birthDate: '2004-10-09', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2022120388' },
+];
+
+export const demoParent = { phone: '13800138000', name: '张建国', children: ['20230101', '20210201'] };
+
+interface DemoStaff {
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  school: string | null;
+  password: string;
+}
+
+export const demoStaff: DemoStaff[] = [
+  { username: 'operator', displayName: '卡务中心 操作员', role: 'operator', school: null, password: 'Onecard-2026' },
+  { username: 'kgy-hd01', displayName: '海淀一中 卡管员', role: 'school_admin', school: 'BJ-HD-M01', password: 'Onecard-2026' },
+  { username: 'kiosk-u1001', displayName: '交科大 自助终端', role: 'kiosk', school: 'BJ-U-1001', password: 'Onecard-2026' },
+];
+
+const seededKey = 'demo_seeded_at';
+
+/** Loads the demo data once; a second call finds the marker and does nothing. Returns whether it loaded. */
+export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
+  const marker = await db.selectFrom('app_meta').select('value').where('key', '=', seededKey).executeTakeFirst();
+  if (marker) return false;
+
+  // argon2 is slow on purpose: hash before the transaction, so it stays short.
+  const studentHashes = await Promise.all(demoStudents.map((s) => hashPassword(s.birthDate.replaceAll('-', ''))));
+  const parentHash = await hashPassword('123456');
+  const staffHashes = await Promise.all(demoStaff.map((s) => hashPassword(s.password)));
+
+  return db.transaction().execute(async (tx) => {
+    // Another process may have seeded while we hashed.
+    const inserted = await tx.insertInto('app_meta').values({ key: seededKey, value: clock.now().toISOString() }).onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
+    if (!inserted) return false;
+
+    const schoolIds = new Map<string, string>();
+    const classIds = new Map<string, string>();
+    for (const school of schools) {
+      const id = newId();
+      schoolIds.set(school.code, id);
+      await tx.insertInto('schools').values({ id, code: school.code, name: school.name, stage: school.stage, district: school.district }).execute();
+      for (const grade of school.grades) {
+        for (const classNo of ['01', '02', '03', '05']) {
+          const classId = newId();
+          classIds.set(`${school.code}/${grade}/${classNo}`, classId);
+          await tx.insertInto('classes').values({ id: classId, school_id: id, grade, class_no: classNo }).execute();
+        }
+      }
+    }
+
+    const studentIds = new Map<string, string>();
+    for (const [i, s] of demoStudents.entries()) {
+      const school = schools.find((x) => x.code === s.school)!;
+      const id = newId();
+      studentIds.set(s.educationId, id);
+      await tx
+        .insertInto('students')
+        .values({
+          id,
+          education_id: s.educationId,
+          name: s.name,
+          gender: s.gender,
+          birth_date: s.birthDate,
+          id_number: makeIdNumber({ areaCode: school.areaCode, birthDate: s.birthDate, sequence: 10 + i, gender: s.gender }),
+          school_id: schoolIds.get(s.school)!,
+          class_id: s.grade ? (classIds.get(`${s.school}/${s.grade}/${s.classNo}`) ?? null) : null,
+          stage: school.stage,
+          student_no: s.studentNo ?? null,
+          password_hash: studentHashes[i]!,
+          must_change_password: true,
+          updated_at: clock.now(),
+        })
+        .execute();
+    }
+
+    const parentId = newId();
+    await tx.insertInto('parents').values({ id: parentId, phone: demoParent.phone, display_name: demoParent.name, password_hash: parentHash, must_change_password: true }).execute();
+    for (const educationId of demoParent.children) {
+      await tx.insertInto('parent_students').values({ parent_id: parentId, student_id: studentIds.get(educationId)!, relation: '父亲', bound_at: clock.now() }).execute();
+    }
+
+    for (const [i, s] of demoStaff.entries()) {
+      await tx
+        .insertInto('staff_users')
+        .values({ id: newId(), username: s.username, display_name: s.displayName, role: s.role, school_id: s.school ? schoolIds.get(s.school)! : null, password_hash: staffHashes[i]! })
+        .execute();
+    }
+    await recordAudit(tx, clock, { actor: systemActor, action: 'demo.seeded', entityType: 'system', entityId: null, after: { schools: schools.length, students: demoStudents.length } });
+    return true;
+  });
+}
+
+/** The logins the README and the start banner list. */
+export function demoLogins(): string[] {
+  const student = demoStudents[0]!;
+  return [
+    `student   education ID ${student.educationId}  password ${student.birthDate.replaceAll('-', '')} (birth date; change at first login)`,
+    `parent    phone ${demoParent.phone}  password 123456 (change at first login)`,
+    ...demoStaff.map((s) => `${s.role.padEnd(9)} username ${s.username}  password ${s.password}`),
+  ];
+}

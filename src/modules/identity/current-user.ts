@@ -1,0 +1,32 @@
+import { maskName, maskPhone } from '../../domain/masking.js';
+import type { DbOrTx } from '../../platform/db/database.js';
+import type { Role } from '../../platform/db/schema.js';
+import { fail } from '../../platform/errors.js';
+import type { User } from './identity.schemas.js';
+import { identityRepository as repo } from './identity.repository.js';
+
+/** The signed-in user as the apps show it: names and phones masked. */
+export async function loadUser(db: DbOrTx, role: Role, id: string): Promise<{ user: User; mustChangePassword: boolean }> {
+  if (role === 'student') {
+    const s = await repo.findStudentById(db, id);
+    if (!s) throw fail('AUTH_TOKEN_INVALID');
+    return {
+      user: { id, role, displayName: maskName(s.name), login: s.education_id, schoolId: s.school_id, schoolName: s.school_name },
+      mustChangePassword: s.must_change_password,
+    };
+  }
+  if (role === 'parent') {
+    const p = await repo.findParentById(db, id);
+    if (!p) throw fail('AUTH_TOKEN_INVALID');
+    return {
+      user: { id, role, displayName: p.display_name ? maskName(p.display_name) : maskPhone(p.phone), login: maskPhone(p.phone), schoolId: null, schoolName: null },
+      mustChangePassword: p.must_change_password,
+    };
+  }
+  const staff = await repo.findStaffById(db, id);
+  if (!staff) throw fail('AUTH_TOKEN_INVALID');
+  return {
+    user: { id, role: staff.role, displayName: staff.display_name, login: staff.username, schoolId: staff.school_id, schoolName: staff.school_name },
+    mustChangePassword: staff.must_change_password,
+  };
+}

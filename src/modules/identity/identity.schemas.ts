@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Shared with the web apps: the request and response shapes of sign-in and the current user. */
+export const roleSchema = z.enum(['student', 'parent', 'school_admin', 'operator', 'kiosk', 'terminal']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const loginRequestSchema = z.object({
+  // 'campus' (university accounts with a query password) joins with the identity issue.
+  as: z.enum(['student', 'parent', 'staff']),
+  login: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(128),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const userSchema = z.object({
+  id: z.string(),
+  role: roleSchema,
+  /** Masked for people (张*); staff see their own display name. */
+  displayName: z.string(),
+  login: z.string(),
+  schoolId: z.string().nullable(),
+  schoolName: z.string().nullable(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const loginResponseSchema = z.object({
+  token: z.string(),
+  expiresAt: z.string(),
+  mustChangePassword: z.boolean(),
+  user: userSchema,
+});
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const createStaffRequestSchema = z.object({
+  username: z.string().trim().regex(/^[a-zA-Z0-9_.-]{3,32}$/, '3–32 letters, digits, _ . -'),
+  displayName: z.string().trim().min(1).max(64),
+  password: z.string().min(8).max(128),
+  role: z.enum(['operator', 'school_admin', 'kiosk']),
+  schoolId: z.uuid().nullable().default(null),
+});
+export type CreateStaffRequest = z.infer<typeof createStaffRequestSchema>;
+
+export const staffSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(['operator', 'school_admin', 'kiosk']),
+  schoolId: z.string().nullable(),
+});

@@ -1,0 +1,70 @@
+import type { Caller } from './auth.js';
+import type { DbOrTx } from './db/database.js';
+import { fail } from './errors.js';
+
+/**
+ * The one answer to "may this caller touch this student / school": a student only
+ * themself, a parent only bound children, a card manager only their school's students,
+ * an operator everyone. Every read and write of a student's data goes through here.
+ */
+export async function mayAccessStudent(db: DbOrTx, caller: Caller, studentId: string): Promise<boolean> {
+  switch (caller.role) {
+    case 'operator':
+      return true;
+    case 'student':
+      return caller.subjectId === studentId;
+    case 'parent': {
+      const binding = await db
+        .selectFrom('parent_students')
+        .select('student_id')
+        .where('parent_id', '=', caller.subjectId)
+        .where('student_id', '=', studentId)
+        .executeTakeFirst();
+      return binding !== undefined;
+    }
+    case 'school_admin':
+    case 'kiosk': {
+      if (!caller.schoolId) return caller.role === 'kiosk';
+      const student = await db.selectFrom('students').select('school_id').where('id', '=', studentId).executeTakeFirst();
+      return student?.school_id === caller.schoolId;
+    }
+    default:
+      return false;
+  }
+}
+
+export function mayAccessSchool(caller: Caller, schoolId: string): boolean {
+  if (caller.role === 'operator') return true;
+  if (caller.role === 'school_admin' || caller.role === 'kiosk') return caller.schoolId === schoolId;
+  return false;
+}
+
+export async function assertStudentAccess(db: DbOrTx, caller: Caller, studentId: string): Promise<void> {
+  if (!(await mayAccessStudent(db, caller, studentId))) throw fail('ACCESS_DENIED', { studentId });
+}
+
+export function assertSchoolAccess(caller: Caller, schoolId: string): void {
+  if (!mayAccessSchool(caller, schoolId)) throw fail('ACCESS_DENIED', { schoolId });
+}
+
+/** The students a caller may list: null means all (operators). */
+export async function accessibleStudentIds(db: DbOrTx, caller: Caller): Promise<string[] | null> {
+  switch (caller.role) {
+    case 'operator':
+      return null;
+    case 'student':
+      return [caller.subjectId];
+    case 'parent': {
+      const rows = await db.selectFrom('parent_students').select('student_id').where('parent_id', '=', caller.subjectId).execute();
+      return rows.map((r) => r.student_id);
+    }
+    case 'school_admin':
+    case 'kiosk': {
+      if (!caller.schoolId) return [];
+      const rows = await db.selectFrom('students').select('id').where('school_id', '=', caller.schoolId).execute();
+      return rows.map((r) => r.id);
+    }
+    default:
+      return [];
+  }
+}

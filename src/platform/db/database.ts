@@ -1,0 +1,75 @@
+import { PGlite, types } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, type Migration, type Transaction } from 'kysely';
+import pg from 'pg';
+import * as foundation from './migrations/0001-foundation.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the database handle or an open transaction: repositories accept both. */
+export type DbOrTx = Kysely<Database>;
+
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};
+
+/**
+ * The same JS types from both drivers: bigint as number (amounts in fen stay far below 2^53,
+ * and we refuse the value rather than lose precision), date as 'YYYY-MM-DD' text (no time zone
+ * shift), numeric as text.
+ */
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} exceeds the safe integer range`);
+  return n;
+}
+const asText = (value: string) => value;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<{
+  handle: DatabaseHandle;
+  client: PGlite;
+}> {
+  const client = await PGlite.create(options.dataDir, {
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers: { [types.INT8]: parseInt8, [types.DATE]: asText, [types.NUMERIC]: asText },
+  });
+  await client.exec(`set time zone 'UTC'`);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  return { handle: { db, kind: 'pglite', close: () => db.destroy() }, client };
+}
+
+export function openPostgres(connectionString: string, max = 10): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    types: {
+      getTypeParser: ((oid: number, format?: string) => {
+        if (oid === 20) return parseInt8;
+        if (oid === 1082 || oid === 1700) return asText;
+        return pg.types.getTypeParser(oid, format as 'text');
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+export async function openDatabase(config: { databaseUrl?: string | undefined; dataDir: string }): Promise<DatabaseHandle> {
+  if (config.databaseUrl) return openPostgres(config.databaseUrl);
+  const { handle } = await openPglite({ dataDir: `${config.dataDir}/pglite` });
+  return handle;
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

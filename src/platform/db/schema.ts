@@ -1,0 +1,150 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Timestamps are written as Date (or ISO strings) and always read back as Date. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** JSON columns: written as serialised text, read back parsed. */
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export type SchoolStage = 'primary' | 'middle' | 'high' | 'university' | 'vocational';
+export type StaffRole = 'operator' | 'school_admin' | 'kiosk';
+export type Role = 'student' | 'parent' | 'school_admin' | 'operator' | 'kiosk' | 'terminal';
+export type EnrolmentStatus = 'enrolled' | 'graduated' | 'transferred' | 'left';
+
+export interface SchoolsTable {
+  id: string;
+  code: string;
+  name: string;
+  stage: SchoolStage;
+  district: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ClassesTable {
+  id: string;
+  school_id: string;
+  grade: number;
+  class_no: string;
+  created_at: CreatedAt;
+}
+
+export interface StudentsTable {
+  id: string;
+  education_id: string;
+  name: string;
+  gender: 'M' | 'F';
+  birth_date: string;
+  id_number: string;
+  school_id: string;
+  class_id: string | null;
+  stage: SchoolStage;
+  status: Generated<EnrolmentStatus>;
+  salaried: Generated<boolean>;
+  student_no: string | null;
+  password_hash: string;
+  must_change_password: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ParentsTable {
+  id: string;
+  phone: string;
+  display_name: string | null;
+  password_hash: string;
+  must_change_password: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface ParentStudentsTable {
+  parent_id: string;
+  student_id: string;
+  relation: string | null;
+  bound_at: Timestamp;
+}
+
+export interface StaffUsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: StaffRole;
+  school_id: string | null;
+  password_hash: string;
+  must_change_password: Generated<boolean>;
+  disabled_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  role: Role;
+  subject_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface IdempotencyKeysTable {
+  caller: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json;
+  created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: Timestamp;
+  actor_role: string;
+  actor_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: Json | null;
+  after: Json | null;
+  request_id: string | null;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload: Json;
+  unique_key: string | null;
+  status: JobStatus;
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  max_attempts: number;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AppMetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  schools: SchoolsTable;
+  classes: ClassesTable;
+  students: StudentsTable;
+  parents: ParentsTable;
+  parent_students: ParentStudentsTable;
+  staff_users: StaffUsersTable;
+  sessions: SessionsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  audit_log: AuditLogTable;
+  jobs: JobsTable;
+  app_meta: AppMetaTable;
+}
+
+export type School = Selectable<SchoolsTable>;
+export type Student = Selectable<StudentsTable>;
+export type NewStudent = Insertable<StudentsTable>;
+export type StaffUser = Selectable<StaffUsersTable>;
+export type Job = Selectable<JobsTable>;

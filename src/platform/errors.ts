@@ -1,0 +1,54 @@
+import { DomainError } from '../domain/errors.js';
+
+/**
+ * The platform's own error codes with their messages and HTTP status. Domain modules add
+ * their codes with `registerErrors`, so this stays the one table that maps a code to a status.
+ */
+interface ErrorEntry {
+  status: number;
+  zh: string;
+  en: string;
+}
+
+const catalogue = new Map<string, ErrorEntry>();
+
+export function registerErrors(entries: Record<string, ErrorEntry>): void {
+  for (const [code, entry] of Object.entries(entries)) catalogue.set(code, entry);
+}
+
+registerErrors({
+  VALIDATION_FAILED: { status: 400, zh: '请求参数有误', en: 'The request is invalid' },
+  MALFORMED_JSON: { status: 400, zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  BODY_TOO_LARGE: { status: 413, zh: '请求体过大', en: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在', en: 'No such endpoint' },
+  NOT_FOUND: { status: 404, zh: '记录不存在', en: 'Not found' },
+  AUTH_REQUIRED: { status: 401, zh: '请先登录', en: 'Please sign in' },
+  AUTH_TOKEN_INVALID: { status: 401, zh: '登录凭证无效，请重新登录', en: 'The sign-in token is invalid; please sign in again' },
+  AUTH_TOKEN_EXPIRED: { status: 401, zh: '登录已过期，请重新登录', en: 'Your session has expired; please sign in again' },
+  AUTH_FAILED: { status: 401, zh: '账号或密码错误', en: 'Wrong account or password' },
+  FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
+  ACCESS_DENIED: { status: 403, zh: '无权访问该记录', en: 'You may not access this record' },
+  IDEMPOTENCY_KEY_INVALID: { status: 400, zh: '幂等键格式不正确', en: 'The Idempotency-Key header is malformed' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, zh: '该幂等键已用于不同的请求', en: 'This Idempotency-Key was used with a different request' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, zh: '相同请求正在处理中，请稍后重试', en: 'The same request is still being processed; retry later' },
+  CONFLICT: { status: 409, zh: '记录已存在', en: 'The record already exists' },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  INTERNAL_ERROR: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
+});
+
+/** Business rules a request broke, when their code is not in the table: 422. */
+const defaultDomainStatus = 422;
+
+export function statusOf(code: string): number {
+  return catalogue.get(code)?.status ?? defaultDomainStatus;
+}
+
+/** Throw a catalogued error: `throw fail('NOT_FOUND', { entity: 'school' })`. */
+export function fail(code: string, details?: Record<string, unknown>): DomainError {
+  const entry = catalogue.get(code);
+  if (!entry) throw new Error(`Unknown error code ${code}: add it to the catalogue`);
+  return new DomainError(code, entry.zh, entry.en, details);
+}
+
+export { DomainError };

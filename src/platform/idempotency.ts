@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db, Tx } from './db/database.js';
+import { fail } from './errors.js';
+
+export interface StoredResponse<T = unknown> {
+  statusCode: number;
+  body: T;
+}
+
+const keyPattern = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Runs a mutating use case in one transaction together with its Idempotency-Key record:
+ * the effect and the stored response commit or roll back as one. A replay of the same key
+ * and body returns the stored response; the same key with another body is a 422; a
+ * concurrent duplicate (the first still running) is a 409. Without a key it just runs.
+ */
+export async function runIdempotent<T>(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (tx: Tx) => Promise<StoredResponse<T>>,
+): Promise<T> {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) {
+    const result = await db.transaction().execute(work);
+    reply.code(result.statusCode);
+    return result.body;
+  }
+  if (typeof key !== 'string' || !keyPattern.test(key)) throw fail('IDEMPOTENCY_KEY_INVALID');
+
+  const caller = request.caller ? `${request.caller.role}:${request.caller.subjectId}` : `anonymous:${request.ip}`;
+  const requestHash = hashRequest(request);
+  const outcome = await db.transaction().execute(async (tx) => {
+    const { rows } = await sql<{ locked: boolean }>`
+      select pg_try_advisory_xact_lock(hashtextextended(${caller} || '|' || ${key}, 0)) as locked`.execute(tx);
+    if (!rows[0]?.locked) throw fail('IDEMPOTENCY_IN_PROGRESS');
+    const existing = await tx
+      .selectFrom('idempotency_keys')
+      .select(['request_hash', 'status_code', 'response'])
+      .where('caller', '=', caller)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (existing) {
+      if (existing.request_hash !== requestHash) throw fail('IDEMPOTENCY_KEY_REUSED');
+      return { replayed: true, statusCode: existing.status_code, body: existing.response as T };
+    }
+    const result = await work(tx);
+    await tx
+      .insertInto('idempotency_keys')
+      .values({ caller, key, request_hash: requestHash, status_code: result.statusCode, response: JSON.stringify(result.body ?? null) })
+      .execute();
+    return { replayed: false, ...result };
+  });
+  if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  reply.code(outcome.statusCode);
+  return outcome.body;
+}
+
+function hashRequest(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .digest('hex');
+}

@@ -1,0 +1,88 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrateToLatest, openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { projectRoot } from '../../src/platform/paths.js';
+
+/**
+ * Each test file gets a clean, migrated database quickly: migrations run once per test run
+ * into a template (a PGlite data-dir dump, or a PostgreSQL template database), and each file
+ * gets a copy of it.
+ */
+const templateDir = resolve(projectRoot(), '.test-db');
+const pgliteTemplate = resolve(templateDir, 'pglite-template.tar');
+const pgTemplateName = 'onecard_test_template';
+
+export async function buildPgliteTemplate(): Promise<void> {
+  const { handle, client } = await openPglite();
+  await migrateToLatest(handle.db);
+  const dump = await client.dumpDataDir('none');
+  mkdirSync(templateDir, { recursive: true });
+  writeFileSync(pgliteTemplate, Buffer.from(await dump.arrayBuffer()));
+  await handle.close();
+}
+
+function adminUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  return url;
+}
+
+function urlFor(database: string): string {
+  const url = new URL(adminUrl());
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function buildPostgresTemplate(): Promise<void> {
+  await withAdmin(async (c) => {
+    await c.query(`drop database if exists ${pgTemplateName} with (force)`);
+    await c.query(`create database ${pgTemplateName}`);
+  });
+  const handle = openPostgres(urlFor(pgTemplateName), 2);
+  await migrateToLatest(handle.db);
+  await handle.close();
+}
+
+export async function dropPostgresTestDatabases(): Promise<void> {
+  await withAdmin(async (c) => {
+    const { rows } = await c.query<{ datname: string }>(`select datname from pg_database where datname like 'onecard_test_%'`);
+    for (const { datname } of rows) await c.query(`drop database if exists ${datname} with (force)`);
+  });
+}
+
+export type TestDatabaseKind = 'pglite' | 'postgres';
+
+export function testDatabaseKind(): TestDatabaseKind {
+  return process.env.ONECARD_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+}
+
+/** A fresh migrated database for one test file; `close()` throws it away. */
+export async function createTestDatabase(kind: TestDatabaseKind = testDatabaseKind()): Promise<DatabaseHandle & { url?: string }> {
+  if (kind === 'pglite') {
+    const { handle } = await openPglite({ loadDataDir: new Blob([readFileSync(pgliteTemplate)]) });
+    return handle;
+  }
+  const name = `onecard_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin((c) => c.query(`create database ${name} template ${pgTemplateName}`));
+  const handle = openPostgres(urlFor(name), 10);
+  return {
+    ...handle,
+    url: urlFor(name),
+    async close() {
+      await handle.close();
+      await withAdmin((c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
