@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAudit } from '../../src/platform/audit.js';
+import { ManualClock } from '../../src/platform/clock.js';
+import { migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { enqueueJob, JobRunner } from '../../src/platform/jobs.js';
+import { newId } from '../../src/platform/ids.js';
+import { seedDemo } from '../../src/demo/seed.js';
+import { createTestDatabase } from '../support/databases.js';
+
+let handle: DatabaseHandle;
+const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
+const silent = pino({ level: 'silent' });
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+});
+afterAll(async () => handle.close());
+
+describe('database driver', () => {
+  it('returns the same JS types on PGlite and PostgreSQL', async () => {
+    const { rows } = await sql<{ big: unknown; day: unknown; at: unknown; num: unknown; flag: unknown; doc: unknown }>`
+      select 9007199254740991::int8 as big, date '2026-02-28' as day, timestamptz '2026-01-01T00:00:00Z' as at,
+             12.50::numeric as num, true as flag, '{"a":1}'::jsonb as doc`.execute(handle.db);
+    expect(rows[0]).toEqual({ big: 9007199254740991, day: '2026-02-28', at: new Date('2026-01-01T00:00:00Z'), num: '12.50', flag: true, doc: { a: 1 } });
+  });
+
+  it('refuses an int8 beyond the safe integer range rather than losing precision', async () => {
+    await expect(sql`select 9007199254740993::int8 as big`.execute(handle.db)).rejects.toThrow(/safe integer/);
+  });
+
+  it('rolls back a failed transaction as a whole', async () => {
+    const id = newId();
+    await expect(
+      handle.db.transaction().execute(async (tx) => {
+        await tx.insertInto('app_meta').values({ key: `rollback-${id}`, value: 'x' }).execute();
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await handle.db.selectFrom('app_meta').select('key').where('key', '=', `rollback-${id}`).executeTakeFirst()).toBeUndefined();
+  });
+
+  it('migrating again is a no-op', async () => {
+    expect(await migrateToLatest(handle.db)).toEqual([]);
+  });
+});
+
+describe('audit log', () => {
+  it('is append-only: updates and deletes are refused by the database', async () => {
+    await recordAudit(handle.db, clock, { actor: { role: 'operator', id: null }, action: 'test.did', entityType: 'thing', entityId: 'abc', before: { a: 1 }, after: { a: 2 } });
+    const row = await handle.db.selectFrom('audit_log').selectAll().where('entity_id', '=', 'abc').executeTakeFirstOrThrow();
+    expect(row.before).toEqual({ a: 1 });
+    expect(row.after).toEqual({ a: 2 });
+    await expect(handle.db.updateTable('audit_log').set({ action: 'forged' }).where('id', '=', row.id).execute()).rejects.toThrow(/append-only/);
+    await expect(handle.db.deleteFrom('audit_log').where('id', '=', row.id).execute()).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('job runner', () => {
+  it('runs due jobs once, leaves future ones, and retries failures with back-off', async () => {
+    const runner = new JobRunner(handle.db, clock, silent);
+    const seen: string[] = [];
+    let failuresLeft = 2;
+    runner.register('greet', async (job) => {
+      seen.push((job.payload as { name: string }).name);
+    });
+    runner.register('flaky', async () => {
+      if (failuresLeft-- > 0) throw new Error('not yet');
+      seen.push('flaky-done');
+    });
+    await enqueueJob(handle.db, clock, 'greet', { name: 'now' });
+    await enqueueJob(handle.db, clock, 'greet', { name: 'later' }, { runAt: new Date(clock.now().getTime() + 60_000) });
+    await enqueueJob(handle.db, clock, 'flaky', {}, { maxAttempts: 3 });
+
+    expect(await runner.runDue()).toBe(2);
+    expect(seen).toEqual(['now']);
+    expect(await runner.runDue()).toBe(0); // the flaky job waits out its back-off
+
+    clock.advance(10_000);
+    await runner.runDue();
+    clock.advance(60_000);
+    await runner.runDue();
+    expect(seen).toEqual(['now', 'later', 'flaky-done']);
+    const flaky = await handle.db.selectFrom('jobs').selectAll().where('kind', '=', 'flaky').executeTakeFirstOrThrow();
+    expect(flaky.status).toBe('done');
+    expect(flaky.attempts).toBe(3);
+  });
+
+  it('gives up after max attempts and keeps the last error', async () => {
+    const runner = new JobRunner(handle.db, clock, silent);
+    runner.register('doomed', async () => {
+      throw new Error('always broken');
+    });
+    await enqueueJob(handle.db, clock, 'doomed', {}, { maxAttempts: 2 });
+    await runner.runDue();
+    clock.advance(3_600_000);
+    await runner.runDue();
+    clock.advance(3_600_000);
+    expect(await runner.runDue()).toBe(0);
+    const job = await handle.db.selectFrom('jobs').selectAll().where('kind', '=', 'doomed').executeTakeFirstOrThrow();
+    expect(job).toMatchObject({ status: 'failed', attempts: 2, last_error: 'always broken' });
+  });
+
+  it('takes a unique job only once', async () => {
+    await enqueueJob(handle.db, clock, 'expire-order', { orderId: 1 }, { uniqueKey: 'expire:1' });
+    await enqueueJob(handle.db, clock, 'expire-order', { orderId: 1 }, { uniqueKey: 'expire:1' });
+    const rows = await handle.db.selectFrom('jobs').select('id').where('unique_key', '=', 'expire:1').execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('takes over a job whose worker died once its lease runs out', async () => {
+    const runner = new JobRunner(handle.db, clock, silent);
+    await enqueueJob(handle.db, clock, 'lease', {});
+    // A worker claims the job and dies: the row stays 'running' under a lease.
+    await handle.db.updateTable('jobs').set({ status: 'running', locked_until: new Date(clock.now().getTime() + 300_000) }).where('kind', '=', 'lease').execute();
+    let ran = 0;
+    runner.register('lease', async () => {
+      ran++;
+    });
+    expect(await runner.runDue()).toBe(0);
+    clock.advance(300_001);
+    expect(await runner.runDue()).toBe(1);
+    expect(ran).toBe(1);
+  });
+});
+
+describe('demo data', () => {
+  it('loads once; a second start does not duplicate it', async () => {
+    expect(await seedDemo(handle.db, clock)).toBe(true);
+    const count = async () => Number((await handle.db.selectFrom('students').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const students = await count();
+    expect(students).toBeGreaterThanOrEqual(10);
+    expect(await seedDemo(handle.db, clock)).toBe(false);
+    expect(await count()).toBe(students);
+  });
+});
