@@ -24,10 +24,11 @@ export function formatYuan(fen: number): string {
 }
 
 /**
- * Up to 13 integer digits keeps every result below Number.MAX_SAFE_INTEGER fen, far above any
- * real amount; no leading zeros, at most 2 decimals, an optional ¥ or full-width ￥ in front.
+ * No leading zeros, at most 2 decimals, an optional ¥ or full-width ￥ in front (Chinese
+ * keyboards type the latter). 14 integer digits reach Number.MAX_SAFE_INTEGER fen; the result
+ * is checked against it, so every amount formatYuan prints for a safe fen value parses back.
  */
-const YUAN = /^[¥￥]?(0|[1-9]\d{0,12})(?:\.(\d{1,2}))?$/;
+const YUAN = /^[¥￥]?(0|[1-9]\d{0,13})(?:\.(\d{1,2}))?$/;
 
 /**
  * Strict yuan → fen: '15' → 1500, '15.5' → 1550, '¥15.50' → 1550. Rejects (AMOUNT_FORMAT)
@@ -36,9 +37,10 @@ const YUAN = /^[¥￥]?(0|[1-9]\d{0,12})(?:\.(\d{1,2}))?$/;
  */
 export function parseYuanToFen(s: string): number {
   const m = YUAN.exec(s.trim());
-  if (!m) {
+  // Above 2^53 the sum is inexact, but it cannot round back below 2^53, so the check is sound.
+  const fen = m ? Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) : Number.NaN;
+  if (!Number.isSafeInteger(fen)) {
     throw new DomainError('AMOUNT_FORMAT', '金额格式不正确，最多两位小数', 'The amount is malformed; use at most two decimals', { input: s });
   }
-  const cents = (m[2] ?? '').padEnd(2, '0');
-  return Number(m[1]) * 100 + Number(cents);
+  return fen;
 }

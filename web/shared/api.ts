@@ -1,0 +1,112 @@
+/**
+ * The fetch wrapper both web apps use: adds the bearer token, and turns every failure into an
+ * ApiError carrying the server's stable code and both languages of its message.
+ */
+
+export interface ErrorBody {
+  error: { code: string; message: string; messageEn: string; details?: Record<string, unknown> };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly messageEn: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get isUnauthorized(): boolean {
+    return this.status === 401;
+  }
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
+}
+
+/** A token kept in localStorage under a per-app key: the app and the console share one origin. */
+export interface TokenStore {
+  get(): string | null;
+  set(token: string | null): void;
+}
+
+export function localTokenStore(key: string): TokenStore {
+  return {
+    get: () => localStorage.getItem(key),
+    set: (token) => (token === null ? localStorage.removeItem(key) : localStorage.setItem(key, token)),
+  };
+}
+
+export type Query = Record<string, string | number | undefined | null>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  /** Sign-in must not send a stale token: the server rejects a request with a bad one. */
+  auth?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ApiClient {
+  readonly tokens: TokenStore;
+  request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
+  get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T>;
+  post<T>(path: string, body: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>;
+  delete(path: string): Promise<void>;
+}
+
+function urlOf(base: string, path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
+  }
+  const search = params.toString();
+  return `${base}${path}${search ? `?${search}` : ''}`;
+}
+
+export function createApiClient(options: { tokens: TokenStore; baseUrl?: string; onUnauthorized?: () => void }): ApiClient {
+  const { tokens, baseUrl = '/api/v1', onUnauthorized } = options;
+
+  async function request<T>(method: string, path: string, { query, body, auth = true, signal }: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = auth ? tokens.get() : null;
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    try {
+      response = await fetch(urlOf(baseUrl, path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    } catch (cause) {
+      if (signal?.aborted) throw cause;
+      throw new ApiError(0, 'NETWORK_ERROR', '网络连接失败，请检查网络后重试', 'Network error; check your connection and try again');
+    }
+
+    if (response.status === 204) return undefined as T;
+    const payload: unknown = await response.json().catch(() => undefined);
+    if (response.ok) return payload as T;
+
+    const error = isErrorBody(payload)
+      ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.messageEn, payload.error.details)
+      : new ApiError(response.status, `HTTP_${response.status}`, `服务暂时不可用（${response.status}）`, `The service is unavailable (${response.status})`);
+    // A token the server no longer accepts is dropped, so the app falls back to its sign-in page.
+    if (error.isUnauthorized && token) {
+      tokens.set(null);
+      onUnauthorized?.();
+    }
+    throw error;
+  }
+
+  return {
+    tokens,
+    request,
+    get: (path, query, signal) => request('GET', path, { query, signal }),
+    post: (path, body, opts) => request('POST', path, { ...opts, body }),
+    delete: (path) => request<void>('DELETE', path),
+  };
+}
