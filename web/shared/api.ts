@@ -34,12 +34,31 @@ function isErrorBody(value: unknown): value is ErrorBody {
 export interface TokenStore {
   get(): string | null;
   set(token: string | null): void;
+  /** Called on every change, also from other tabs, so signing out in one tab signs out all. */
+  subscribe(listener: () => void): () => void;
 }
 
 export function localTokenStore(key: string): TokenStore {
+  const listeners = new Set<() => void>();
+  const notify = () => listeners.forEach((listener) => listener());
   return {
     get: () => localStorage.getItem(key),
-    set: (token) => (token === null ? localStorage.removeItem(key) : localStorage.setItem(key, token)),
+    set(token) {
+      if (token === null) localStorage.removeItem(key);
+      else localStorage.setItem(key, token);
+      notify();
+    },
+    subscribe(listener) {
+      const onStorage = (event: StorageEvent) => {
+        if (event.key === key || event.key === null) listener();
+      };
+      listeners.add(listener);
+      window.addEventListener('storage', onStorage);
+      return () => {
+        listeners.delete(listener);
+        window.removeEventListener('storage', onStorage);
+      };
+    },
   };
 }
 
@@ -70,8 +89,8 @@ function urlOf(base: string, path: string, query?: Query): string {
   return `${base}${path}${search ? `?${search}` : ''}`;
 }
 
-export function createApiClient(options: { tokens: TokenStore; baseUrl?: string; onUnauthorized?: () => void }): ApiClient {
-  const { tokens, baseUrl = '/api/v1', onUnauthorized } = options;
+export function createApiClient(options: { tokens: TokenStore; baseUrl?: string }): ApiClient {
+  const { tokens, baseUrl = '/api/v1' } = options;
 
   async function request<T>(method: string, path: string, { query, body, auth = true, signal }: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -95,10 +114,7 @@ export function createApiClient(options: { tokens: TokenStore; baseUrl?: string;
       ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.messageEn, payload.error.details)
       : new ApiError(response.status, `HTTP_${response.status}`, `服务暂时不可用（${response.status}）`, `The service is unavailable (${response.status})`);
     // A token the server no longer accepts is dropped, so the app falls back to its sign-in page.
-    if (error.isUnauthorized && token) {
-      tokens.set(null);
-      onUnauthorized?.();
-    }
+    if (error.isUnauthorized && token) tokens.set(null);
     throw error;
   }
 

@@ -1,0 +1,36 @@
+import { ConfigProvider } from 'antd-mobile';
+import enUS from 'antd-mobile/es/locales/en-US.js';
+import zhCN from 'antd-mobile/es/locales/zh-CN.js';
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { useLang } from '../../shared/i18n.js';
+import { useSession } from '../../shared/session.js';
+import { CardsPage } from './pages/CardsPage.js';
+import { HomePage } from './pages/HomePage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { MePage } from './pages/MePage.js';
+import { Shell } from './Shell.js';
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const { token } = useSession();
+  const location = useLocation();
+  if (!token) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return children;
+}
+
+export function App() {
+  const { lang } = useLang();
+  return (
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route element={<RequireSession><Shell /></RequireSession>}>
+          <Route index element={<HomePage />} />
+          <Route path="cards" element={<CardsPage />} />
+          <Route path="me" element={<MePage />} />
+        </Route>
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Routes>
+    </ConfigProvider>
+  );
+}
