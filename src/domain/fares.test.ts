@@ -89,6 +89,14 @@ describe('bus fares', () => {
     });
   });
 
+  it('explains an excluded line and a cash fare exactly', () => {
+    expect(bus(15, 'student', 'express').explanation).toEqual({
+      zh: '公交 15 公里，全程票价 ¥3.00；学生卡优惠不适用于快速直达专线，按普通卡 5 折，本次 ¥1.50',
+      en: 'Bus 15 km, full fare ¥3.00; the student rate does not cover express-direct lines: ordinary card rate 50%: this ride ¥1.50',
+    });
+    expect(bus(15, 'cash').explanation.zh).toBe('公交 15 公里，全程票价 ¥3.00；现金原价，本次 ¥3.00');
+  });
+
   it('defaults to an ordinary line', () => {
     expect(quoteFare({ mode: 'bus', distanceKm: 5, category: 'student', date: DATE }).rule).toBe('BUS_STUDENT');
   });
@@ -198,6 +206,15 @@ describe('distance validation', () => {
   it.each([-0.001, -1, Number.NaN, Number.POSITIVE_INFINITY, 500.001])('refuses %d km', (km) => {
     expect(() => bus(km)).toThrow(expect.objectContaining({ code: 'FARE_DISTANCE_INVALID' }));
     expect(() => rail(km)).toThrow(expect.objectContaining({ code: 'FARE_DISTANCE_INVALID' }));
+  });
+
+  it('refuses an unknown mode, category or line type instead of guessing', () => {
+    const bad = [
+      { mode: 'ferry', distanceKm: 5, category: 'cash' },
+      { mode: 'bus', distanceKm: 5, category: 'senior' },
+      { mode: 'bus', distanceKm: 5, category: 'student', lineType: 'night' },
+    ] as unknown as Parameters<typeof quoteFare>[0][];
+    for (const q of bad) expect(() => quoteFare({ ...q, date: DATE })).toThrow(expect.objectContaining({ code: 'FARE_QUERY_INVALID' }));
   });
 
   it('accepts 500 km, the longest distance allowed', () => {

@@ -176,9 +176,10 @@ export interface RailMonthlyResult {
   explanation: Explanation;
 }
 
+/** '原价' / '恢复原价', or ' 8 折' with a leading space so it reads '本次 8 折' but '本次原价'. */
 function zhRate(percent: number, again: boolean): string {
   if (percent === 100) return again ? '恢复原价' : '原价';
-  return `${percent / 10} 折`;
+  return ` ${percent / 10} 折`;
 }
 
 function enRate(percent: number, again: boolean): string {
@@ -196,7 +197,7 @@ function monthlyExplanation(monthSpentFen: number, tiers: readonly RailMonthlyTi
     return { zh: `本月轨道累计 ${spent}${below}，本次${zhRate(ratePercent, false)}`, en: `Rail spend this month ${spent}${belowEn}: this ride at ${enRate(ratePercent, false)}` };
   }
   return {
-    zh: `本月轨道累计 ${spent}，已满 ${fromSpentFen / 100} 元，本次 ${zhRate(ratePercent, true)}`,
+    zh: `本月轨道累计 ${spent}，已满 ${fromSpentFen / 100} 元，本次${zhRate(ratePercent, true)}`,
     en: `Rail spend this month ${spent}, past ¥${fromSpentFen / 100}: this ride at ${enRate(ratePercent, true)}`,
   };
 }
@@ -282,11 +283,11 @@ function busRateText(rule: FareRule, ratePercent: number, lineType: BusLineType)
   const en = enRate(ratePercent, false);
   switch (rule) {
     case 'BUS_STUDENT':
-      return { zh: `学生卡 ${zh}`, en: `student card at ${en}` };
+      return { zh: `学生卡${zh}`, en: `student card at ${en}` };
     case 'BUS_STUDENT_LINE_EXCLUDED':
-      return { zh: `学生卡优惠不适用于${LINE_NAMES[lineType].zh}，按普通卡 ${zh}`, en: `the student rate does not cover ${LINE_NAMES[lineType].en} lines: ordinary card rate ${en}` };
+      return { zh: `学生卡优惠不适用于${LINE_NAMES[lineType].zh}，按普通卡${zh}`, en: `the student rate does not cover ${LINE_NAMES[lineType].en} lines: ordinary card rate ${en}` };
     case 'BUS_ORDINARY_CARD':
-      return { zh: `普通卡 ${zh}`, en: `ordinary card at ${en}` };
+      return { zh: `普通卡${zh}`, en: `ordinary card at ${en}` };
     default:
       return { zh: `现金${zh}`, en: `cash at ${en}` };
   }
@@ -340,8 +341,24 @@ function quoteRail(q: FareQuery, table: FareTable): FareQuote {
   };
 }
 
+const MODES: readonly string[] = ['bus', 'rail'];
+const CATEGORIES: readonly string[] = ['student', 'ordinary', 'cash'];
+
+/** Callers from untyped input get an error, not a silent rail quote or a NaN fare. */
+function assertQueryKinds(q: FareQuery): void {
+  const lineTypeOk = q.lineType === undefined || Object.hasOwn(LINE_NAMES, q.lineType);
+  if (!MODES.includes(q.mode) || !CATEGORIES.includes(q.category) || !lineTypeOk) {
+    throw new DomainError('FARE_QUERY_INVALID', '乘车方式、乘客类别或线路类型无效', 'Unknown mode, rider category or line type', {
+      mode: q.mode,
+      category: q.category,
+      lineType: q.lineType,
+    });
+  }
+}
+
 /** Prices one ride: the fare to charge, the full fare, which rule applied and why, in zh and en. */
 export function quoteFare(q: FareQuery): FareQuote {
+  assertQueryKinds(q);
   const table = fareTableFor(q.date ?? today());
   return q.mode === 'bus' ? quoteBus(q, table) : quoteRail(q, table);
 }

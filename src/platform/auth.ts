@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Clock } from './clock.js';
 import type { DbOrTx } from './db/database.js';
-import type { Role } from './db/schema.js';
+import type { LoginKind, Role } from './db/schema.js';
 import { fail } from './errors.js';
 import { newId } from './ids.js';
 
@@ -10,8 +10,10 @@ import { newId } from './ids.js';
 export interface Caller {
   sessionId: string;
   role: Role;
+  /** How the session signed in: decides which password "change my password" changes. */
+  loginKind: LoginKind;
   subjectId: string;
-  /** Set for school card managers: the one school they manage. */
+  /** Set for school card managers and kiosks: the one school they serve. */
   schoolId: string | null;
 }
 
@@ -29,14 +31,14 @@ export function hashToken(token: string): string {
 export async function createSession(
   db: DbOrTx,
   clock: Clock,
-  subject: { role: Role; subjectId: string },
+  subject: { role: Role; subjectId: string; loginKind: LoginKind },
   ttlMinutes: number,
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = `oc_${randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(clock.now().getTime() + ttlMinutes * 60_000);
   await db
     .insertInto('sessions')
-    .values({ id: newId(), token_hash: hashToken(token), role: subject.role, subject_id: subject.subjectId, expires_at: expiresAt })
+    .values({ id: newId(), token_hash: hashToken(token), role: subject.role, subject_id: subject.subjectId, login_kind: subject.loginKind, expires_at: expiresAt })
     .execute();
   return { token, expiresAt };
 }
@@ -63,7 +65,7 @@ export async function resolveCaller(db: DbOrTx, clock: Clock, authorization: str
     if (!staff || staff.disabled_at) throw fail('AUTH_TOKEN_INVALID');
     schoolId = staff.school_id;
   }
-  return { sessionId: session.id, role: session.role, subjectId: session.subject_id, schoolId };
+  return { sessionId: session.id, role: session.role, subjectId: session.subject_id, loginKind: session.login_kind, schoolId };
 }
 
 /** The caller of a route that needs a login, optionally limited to some roles. */

@@ -10,7 +10,7 @@ let studentA: { id: string };
 let studentB: { id: string };
 let callers: Record<string, Caller>;
 
-const caller = (role: Caller['role'], subjectId: string, schoolId: string | null = null): Caller => ({ sessionId: 's', role, subjectId, schoolId });
+const caller = (role: Caller['role'], subjectId: string, schoolId: string | null = null): Caller => ({ sessionId: 's', role, subjectId, schoolId, loginKind: 'staff' });
 
 beforeAll(async () => {
   t = await createTestApp();

@@ -34,7 +34,7 @@ export class Factory {
       name: overrides.name ?? '测试学生',
       gender: 'F' as const,
       birth_date: birthDate,
-      id_number: makeIdNumber({ areaCode: '110108', birthDate, sequence: n % 999, gender: 'F' }),
+      id_number: makeIdNumber({ areaCode: '110108', birthDate, sequence: n % 500, gender: 'F' }),
       school_id: schoolId,
       class_id: null,
       stage: school.stage,

@@ -1,18 +1,21 @@
 import { maskName, maskPhone } from '../../domain/masking.js';
 import type { DbOrTx } from '../../platform/db/database.js';
-import type { Role } from '../../platform/db/schema.js';
+import type { LoginKind, Role } from '../../platform/db/schema.js';
 import { fail } from '../../platform/errors.js';
 import type { User } from './identity.schemas.js';
 import { identityRepository as repo } from './identity.repository.js';
 
 /** The signed-in user as the apps show it: names and phones masked. */
-export async function loadUser(db: DbOrTx, role: Role, id: string): Promise<{ user: User; mustChangePassword: boolean }> {
+export async function loadUser(db: DbOrTx, role: Role, id: string, loginKind: LoginKind): Promise<{ user: User; mustChangePassword: boolean }> {
   if (role === 'student') {
     const s = await repo.findStudentById(db, id);
     if (!s) throw fail('AUTH_TOKEN_INVALID');
+    // Each password is "must change" until its owner has set one of their own.
+    const mustChangePassword =
+      loginKind === 'campus' ? s.campus_password_hash === null || s.campus_must_change : s.password_hash === null || s.must_change_password;
     return {
       user: { id, role, displayName: maskName(s.name), login: s.education_id, schoolId: s.school_id, schoolName: s.school_name },
-      mustChangePassword: s.must_change_password,
+      mustChangePassword,
     };
   }
   if (role === 'parent') {

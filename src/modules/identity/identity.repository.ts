@@ -25,8 +25,18 @@ export const identityRepository = {
     return db
       .selectFrom('students')
       .innerJoin('schools', 'schools.id', 'students.school_id')
-      .select(['students.id', 'students.education_id', 'students.name', 'students.school_id', 'students.password_hash', 'students.must_change_password', 'schools.name as school_name'])
+      .select(['students.id', 'students.education_id', 'students.name', 'students.birth_date', 'students.school_id', 'students.password_hash', 'students.must_change_password', 'schools.name as school_name'])
       .where('students.education_id', '=', educationId)
+      .executeTakeFirst();
+  },
+
+  /** A university account signs in by student number or ID number. */
+  findCampusAccount(db: DbOrTx, login: string) {
+    return db
+      .selectFrom('students')
+      .select(['id', 'id_number', 'status', 'campus_password_hash'])
+      .where('stage', 'in', ['university', 'vocational'])
+      .where((eb) => eb.or([eb('student_no', '=', login), eb('id_number', '=', login.toUpperCase())]))
       .executeTakeFirst();
   },
 
@@ -34,7 +44,7 @@ export const identityRepository = {
     return db
       .selectFrom('students')
       .innerJoin('schools', 'schools.id', 'students.school_id')
-      .select(['students.id', 'students.education_id', 'students.name', 'students.school_id', 'students.must_change_password', 'schools.name as school_name'])
+      .select(['students.id', 'students.education_id', 'students.name', 'students.birth_date', 'students.id_number', 'students.school_id', 'students.password_hash', 'students.must_change_password', 'students.campus_password_hash', 'students.campus_must_change', 'schools.name as school_name'])
       .where('students.id', '=', id)
       .executeTakeFirst();
   },

@@ -20,7 +20,7 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 201: loginResponseSchema, ...errorResponses },
       },
     }, async (request, reply) => {
-      const result = await login(ctx, request.body, request.id);
+      const result = await login(ctx, request.body, { requestId: request.id, source: request.ip });
       return reply.code(201).send(result);
     });
 
@@ -36,7 +36,7 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ['identity'], summary: 'The signed-in user', security: bearer, response: { 200: userSchema.extend({ mustChangePassword: z.boolean() }), ...errorResponses } },
     }, async (request) => {
       const caller = requireCaller(request);
-      const { user, mustChangePassword } = await loadUser(ctx.db, caller.role, caller.subjectId);
+      const { user, mustChangePassword } = await loadUser(ctx.db, caller.role, caller.subjectId, caller.loginKind);
       return { ...user, mustChangePassword };
     });
 

@@ -5,8 +5,8 @@ export const roleSchema = z.enum(['student', 'parent', 'school_admin', 'operator
 export type Role = z.infer<typeof roleSchema>;
 
 export const loginRequestSchema = z.object({
-  // 'campus' (university accounts with a query password) joins with the identity issue.
-  as: z.enum(['student', 'parent', 'staff']),
+  /** student: education ID; parent: phone; campus: student number or ID number; staff: username. */
+  as: z.enum(['student', 'parent', 'campus', 'staff']),
   login: z.string().trim().min(1).max(64),
   password: z.string().min(1).max(128),
 });

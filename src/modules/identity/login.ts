@@ -1,17 +1,22 @@
+import { timingSafeEqual } from 'node:crypto';
+import { initialCampusPassword, initialStudentPassword } from '../../domain/passwords.js';
 import { recordAudit } from '../../platform/audit.js';
 import { createSession } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
-import type { Role } from '../../platform/db/schema.js';
+import type { LoginKind, Role } from '../../platform/db/schema.js';
 import { fail } from '../../platform/errors.js';
 import { dummyPasswordHash, verifyPassword } from '../../platform/passwords.js';
 import { loadUser } from './current-user.js';
 import type { LoginRequest, LoginResponse } from './identity.schemas.js';
 import { identityRepository as repo } from './identity.repository.js';
+import { assertNotThrottled, recordAttempt } from './throttle.js';
 
+/** What a sign-in checks against: a stored hash, or the initial password that is still in force. */
 interface Account {
   id: string;
   role: Role;
-  passwordHash: string;
+  passwordHash: string | null;
+  initialPassword: string | null;
   disabled: boolean;
 }
 
@@ -19,37 +24,54 @@ async function findAccount(ctx: AppContext, request: LoginRequest): Promise<Acco
   switch (request.as) {
     case 'staff': {
       const staff = await repo.findStaffByUsername(ctx.db, request.login);
-      return staff && { id: staff.id, role: staff.role, passwordHash: staff.password_hash, disabled: staff.disabled_at !== null };
+      return staff && { id: staff.id, role: staff.role, passwordHash: staff.password_hash, initialPassword: null, disabled: staff.disabled_at !== null };
     }
     case 'student': {
-      const student = await repo.findStudentByEducationId(ctx.db, request.login);
-      return student && { id: student.id, role: 'student', passwordHash: student.password_hash, disabled: false };
+      const s = await repo.findStudentByEducationId(ctx.db, request.login);
+      return s && { id: s.id, role: 'student', passwordHash: s.password_hash, initialPassword: initialStudentPassword(s.birth_date), disabled: false };
+    }
+    case 'campus': {
+      const s = await repo.findCampusAccount(ctx.db, request.login);
+      return s && { id: s.id, role: 'student', passwordHash: s.campus_password_hash, initialPassword: initialCampusPassword(s.id_number), disabled: s.status !== 'enrolled' };
     }
     case 'parent': {
-      const parent = await repo.findParentByPhone(ctx.db, request.login);
-      return parent && { id: parent.id, role: 'parent', passwordHash: parent.password_hash, disabled: false };
+      const p = await repo.findParentByPhone(ctx.db, request.login);
+      return p && { id: p.id, role: 'parent', passwordHash: p.password_hash, initialPassword: null, disabled: false };
     }
   }
 }
 
+async function passwordMatches(account: Account | undefined, password: string): Promise<boolean> {
+  // The same argon2 work on every path, so response time does not tell which accounts exist.
+  const hashOk = await verifyPassword(account?.passwordHash ?? (await dummyPasswordHash()), password);
+  if (account?.passwordHash) return hashOk;
+  if (!account?.initialPassword) return false;
+  const given = Buffer.from(password);
+  const initial = Buffer.from(account.initialPassword);
+  return given.length === initial.length && timingSafeEqual(given, initial);
+}
+
 /**
- * Signs a person in. Unknown accounts, wrong passwords and disabled accounts all answer the
- * same AUTH_FAILED after the same argon2 work, so the answer does not reveal who has an account.
+ * Signs a person in. Unknown accounts, wrong passwords and disabled accounts all answer the same
+ * AUTH_FAILED; attempts are throttled per account and source and every one is audited.
  */
-export async function login(ctx: AppContext, request: LoginRequest, requestId: string): Promise<LoginResponse> {
+export async function login(ctx: AppContext, request: LoginRequest, meta: { requestId: string; source: string }): Promise<LoginResponse> {
+  const accountKey = `${request.as}:${request.login.toUpperCase()}`;
+  await assertNotThrottled(ctx.db, ctx.clock, accountKey, meta.source);
   const account = await findAccount(ctx, request);
-  const passwordOk = await verifyPassword(account?.passwordHash ?? (await dummyPasswordHash()), request.password);
-  const succeeded = account !== undefined && passwordOk && !account.disabled;
+  const succeeded = (await passwordMatches(account, request.password)) && account !== undefined && !account.disabled;
+  await recordAttempt(ctx.db, ctx.clock, accountKey, meta.source, succeeded);
   await recordAudit(ctx.db, ctx.clock, {
     actor: { role: account?.role ?? 'anonymous', id: account?.id ?? null },
     action: succeeded ? 'login.succeeded' : 'login.failed',
     entityType: 'account',
     entityId: account?.id ?? null,
-    after: { as: request.as },
-    requestId,
+    after: { as: request.as, source: meta.source },
+    requestId: meta.requestId,
   });
-  if (!succeeded) throw fail('AUTH_FAILED');
-  const session = await createSession(ctx.db, ctx.clock, { role: account.role, subjectId: account.id }, ctx.config.sessionTtlMinutes);
-  const { user, mustChangePassword } = await loadUser(ctx.db, account.role, account.id);
+  if (!succeeded || !account) throw fail('AUTH_FAILED');
+  const loginKind: LoginKind = request.as;
+  const session = await createSession(ctx.db, ctx.clock, { role: account.role, subjectId: account.id, loginKind }, ctx.config.sessionTtlMinutes);
+  const { user, mustChangePassword } = await loadUser(ctx.db, account.role, account.id, loginKind);
   return { token: session.token, expiresAt: session.expiresAt.toISOString(), mustChangePassword, user };
 }

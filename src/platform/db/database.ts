@@ -2,6 +2,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, type Migration, type Transaction } from 'kysely';
 import pg from 'pg';
 import * as foundation from './migrations/0001-foundation.js';
+import * as identity from './migrations/0002-identity.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -12,6 +13,7 @@ export type DbOrTx = Kysely<Database>;
 
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-identity': identity,
 };
 
 /**

@@ -9,6 +9,7 @@ type Json<T = unknown> = ColumnType<T, string, string>;
 export type SchoolStage = 'primary' | 'middle' | 'high' | 'university' | 'vocational';
 export type StaffRole = 'operator' | 'school_admin' | 'kiosk';
 export type Role = 'student' | 'parent' | 'school_admin' | 'operator' | 'kiosk' | 'terminal';
+export type LoginKind = 'student' | 'parent' | 'campus' | 'staff';
 export type EnrolmentStatus = 'enrolled' | 'graduated' | 'transferred' | 'left';
 
 export interface SchoolsTable {
@@ -41,8 +42,11 @@ export interface StudentsTable {
   status: Generated<EnrolmentStatus>;
   salaried: Generated<boolean>;
   student_no: string | null;
-  password_hash: string;
+  password_hash: string | null;
   must_change_password: Generated<boolean>;
+  campus_password_hash: string | null;
+  campus_must_change: Generated<boolean>;
+  campus_pin_hash: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -80,6 +84,7 @@ export interface SessionsTable {
   token_hash: string;
   role: Role;
   subject_id: string;
+  login_kind: Generated<LoginKind>;
   created_at: CreatedAt;
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
@@ -124,6 +129,49 @@ export interface JobsTable {
   updated_at: Timestamp;
 }
 
+export interface StudentPhotosTable {
+  student_id: string;
+  content_type: 'image/jpeg' | 'image/png';
+  bytes: Uint8Array;
+  updated_at: Timestamp;
+}
+
+export interface AuthAttemptsTable {
+  id: string;
+  account_key: string;
+  source: string;
+  succeeded: boolean;
+  at: Timestamp;
+}
+
+export interface OneTimeCodesTable {
+  id: string;
+  phone: string;
+  purpose: string;
+  code_hash: string;
+  expires_at: Timestamp;
+  consumed_at: Timestamp | null;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+}
+
+export interface SmsOutboxTable {
+  id: string;
+  phone: string;
+  body: string;
+  provider: string;
+  created_at: Timestamp;
+}
+
+export interface GuardianConsentsTable {
+  id: string;
+  student_id: string;
+  parent_id: string;
+  purpose: string;
+  granted_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
 export interface AppMetaTable {
   key: string;
   value: string;
@@ -141,6 +189,11 @@ export interface Database {
   audit_log: AuditLogTable;
   jobs: JobsTable;
   app_meta: AppMetaTable;
+  student_photos: StudentPhotosTable;
+  auth_attempts: AuthAttemptsTable;
+  one_time_codes: OneTimeCodesTable;
+  sms_outbox: SmsOutboxTable;
+  guardian_consents: GuardianConsentsTable;
 }
 
 export type School = Selectable<SchoolsTable>;

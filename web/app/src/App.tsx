@@ -1,15 +1,18 @@
 import { ConfigProvider } from 'antd-mobile';
-import enUS from 'antd-mobile/es/locales/en-US.js';
-import zhCN from 'antd-mobile/es/locales/zh-CN.js';
+import enUSModule from 'antd-mobile/es/locales/en-US.js';
+import zhCNModule from 'antd-mobile/es/locales/zh-CN.js';
 import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useLang } from '../../shared/i18n.js';
+import { esmDefault } from '../../shared/interop.js';
 import { useSession } from '../../shared/session.js';
 import { CardsPage } from './pages/CardsPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { MePage } from './pages/MePage.js';
 import { Shell } from './Shell.js';
+
+const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
 function RequireSession({ children }: { children: ReactNode }) {
   const { token } = useSession();
@@ -21,7 +24,7 @@ function RequireSession({ children }: { children: ReactNode }) {
 export function App() {
   const { lang } = useLang();
   return (
-    <ConfigProvider locale={lang === 'en' ? enUS : zhCN}>
+    <ConfigProvider locale={locales[lang]}>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route element={<RequireSession><Shell /></RequireSession>}>
