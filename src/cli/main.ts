@@ -7,6 +7,7 @@ import { openRuntime } from '../platform/boot.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { DomainError } from '../domain/errors.js';
 import { buildServer } from '../platform/http/server.js';
+import { registerRosterCommands } from './roster.js';
 
 const program = new Command('onecard')
   .description('Onecard: student cards for schools and universities')
@@ -89,6 +90,8 @@ operator
       await runtime.close();
     }
   });
+
+registerRosterCommands(program);
 
 /** Errors a person can act on are printed plainly; anything else with its stack. */
 function report(error: unknown): never {

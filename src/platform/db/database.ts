@@ -3,6 +3,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type Transaction } f
 import pg from 'pg';
 import * as foundation from './migrations/0001-foundation.js';
 import * as identity from './migrations/0002-identity.js';
+import * as roster from './migrations/0003-roster.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -14,6 +15,7 @@ export type DbOrTx = Kysely<Database>;
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-identity': identity,
+  '0003-roster': roster,
 };
 
 /**

@@ -172,6 +172,24 @@ export interface GuardianConsentsTable {
   revoked_at: Timestamp | null;
 }
 
+export interface RosterImportsTable {
+  id: string;
+  school_id: string;
+  file_name: string;
+  status: 'running' | 'done' | 'failed';
+  total_rows: Generated<number>;
+  processed_rows: Generated<number>;
+  created_count: Generated<number>;
+  updated_count: Generated<number>;
+  rejected_count: Generated<number>;
+  /** The rejected rows: { row, field, code, message, messageEn }[]. */
+  report: ColumnType<unknown, string | undefined, string>;
+  error: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
 export interface AppMetaTable {
   key: string;
   value: string;
@@ -194,6 +212,7 @@ export interface Database {
   one_time_codes: OneTimeCodesTable;
   sms_outbox: SmsOutboxTable;
   guardian_consents: GuardianConsentsTable;
+  roster_imports: RosterImportsTable;
 }
 
 export type School = Selectable<SchoolsTable>;
