@@ -1,13 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../platform/context.js';
 import { adminRoutes } from './admin/admin.routes.js';
+import { accountRoutes } from './identity/account.routes.js';
 import { identityRoutes } from './identity/identity.routes.js';
+import { studentAdminRoutes } from './identity/students.routes.js';
 import { rosterRoutes } from './roster/roster.routes.js';
 
 /** Every module's routes, mounted under /api/v1. */
 export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     await app.register(identityRoutes(ctx));
+    await app.register(accountRoutes(ctx));
+    await app.register(studentAdminRoutes(ctx));
     await app.register(adminRoutes(ctx));
     await app.register(rosterRoutes(ctx));
   };

@@ -5,6 +5,7 @@ import type { AppContext } from './context.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
 import { JobRunner } from './jobs.js';
 import { createLogger } from './logger.js';
+import { OutboxSmsSender } from './sms.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -20,7 +21,7 @@ export async function openRuntime(config: Config, options: { clock?: Clock; logg
   const applied = await migrateToLatest(handle.db);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   const jobs = new JobRunner(handle.db, clock, logger);
-  const ctx: AppContext = { config, db: handle.db, dbKind: handle.kind, clock, logger, jobs };
+  const ctx: AppContext = { config, db: handle.db, dbKind: handle.kind, clock, logger, jobs, sms: new OutboxSmsSender(clock, logger) };
   return {
     ctx,
     handle,

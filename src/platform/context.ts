@@ -3,6 +3,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { JobRunner } from './jobs.js';
+import type { SmsSender } from './sms.js';
 
 /** What every use case may need, built once at boot (or per test) and passed down. */
 export interface AppContext {
@@ -12,4 +13,5 @@ export interface AppContext {
   clock: Clock;
   logger: Logger;
   jobs: JobRunner;
+  sms: SmsSender;
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from './context.js';
 import type { Db, Tx } from './db/database.js';
 import { fail } from './errors.js';
 
@@ -63,4 +64,18 @@ function hashRequest(request: FastifyRequest): string {
   return createHash('sha256')
     .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${request.url}\n${JSON.stringify(request.body ?? null)}`)
     .digest('hex');
+}
+
+/**
+ * The usual shape of a mutating route: run a use case with the request's transaction as its
+ * database, answer `statusCode` with what it returns.
+ */
+export function idempotentOperation<T>(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  statusCode: number,
+  operation: (txCtx: AppContext) => Promise<T>,
+): Promise<T> {
+  return runIdempotent(ctx.db, request, reply, async (tx) => ({ statusCode, body: await operation({ ...ctx, db: tx }) }));
 }

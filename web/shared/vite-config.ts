@@ -6,7 +6,7 @@ import { defineConfig, type UserConfig } from 'vite';
  * The build both web apps share. The server serves `dist/web/<name>` under `base`; in
  * development Vite proxies the API to a server started with `npm run dev` (port 3000).
  */
-export function webAppConfig(options: { name: 'app' | 'admin'; base: string; devPort: number }): UserConfig {
+export function webAppConfig(options: { name: 'app' | 'admin'; base: string; devPort: number; chunkSizeWarningLimitKb?: number }): UserConfig {
   const webDir = new URL('../', import.meta.url);
   const path = (relative: string) => fileURLToPath(new URL(relative, webDir));
   return defineConfig({
@@ -16,6 +16,7 @@ export function webAppConfig(options: { name: 'app' | 'admin'; base: string; dev
     build: {
       outDir: path(`../dist/web/${options.name}`),
       emptyOutDir: true,
+      chunkSizeWarningLimit: options.chunkSizeWarningLimitKb ?? 500,
       // React and the UI kit change less often than our code: separate files stay cached.
       rolldownOptions: {
         output: {

@@ -26,3 +26,12 @@ registerErrors({
   BIRTH_DATE_MISMATCH: { status: 400, zh: '出生日期与身份证号不一致', en: 'The birth date does not match the ID number' },
   CONSENT_NOT_NEEDED: { status: 422, zh: '学生已满 14 周岁，无需监护人同意', en: 'The student is 14 or older; no guardian consent is needed' },
 });
+
+registerErrors({
+  EDUCATION_ID_TAKEN: { status: 409, zh: '该教育ID已存在', en: 'A student with this education ID exists' },
+  SCHOOL_CODE_TAKEN: { status: 409, zh: '学校代码已存在', en: 'A school with this code exists' },
+  CLASS_UNKNOWN: { status: 400, zh: '班级不存在', en: 'No such class in this school' },
+  CLASS_EXISTS: { status: 409, zh: '班级已存在', en: 'The class exists already' },
+  PHOTO_FORMAT: { status: 415, zh: '照片须为 JPEG 或 PNG', en: 'A photo must be JPEG or PNG' },
+  PHOTO_TOO_LARGE: { status: 413, zh: '照片不能超过 500 KB', en: 'A photo may be at most 500 KB' },
+});

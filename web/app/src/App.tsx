@@ -1,7 +1,7 @@
-import { ConfigProvider } from 'antd-mobile';
+import { ConfigProvider, setDefaultConfig } from 'antd-mobile';
 import enUSModule from 'antd-mobile/es/locales/en-US.js';
 import zhCNModule from 'antd-mobile/es/locales/zh-CN.js';
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useLang } from '../../shared/i18n.js';
 import { esmDefault } from '../../shared/interop.js';
@@ -23,6 +23,8 @@ function RequireSession({ children }: { children: ReactNode }) {
 
 export function App() {
   const { lang } = useLang();
+  // Toast and Dialog render outside this tree and read the global config, not the provider.
+  useEffect(() => setDefaultConfig({ locale: locales[lang] }), [lang]);
   return (
     <ConfigProvider locale={locales[lang]}>
       <Routes>

@@ -1,0 +1,78 @@
+import { inTransaction } from '../../platform/db/database.js';
+import { timingSafeEqual } from 'node:crypto';
+import { checkAccountPassword, checkQueryPassword, initialCampusPassword, initialStudentPassword } from '../../domain/passwords.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { fail } from '../../platform/errors.js';
+import { hashPassword, hashPin, verifyPassword } from '../../platform/passwords.js';
+
+/** The password a session may change, with what it is checked against now. */
+interface CurrentPassword {
+  hash: string | null;
+  initial: string | null;
+  /** The rule the new password must pass. */
+  check: (p: string) => { ok: true } | { ok: false; code: string };
+}
+
+async function currentPasswordOf(ctx: AppContext, caller: Caller): Promise<CurrentPassword> {
+  if (caller.role === 'student') {
+    const s = await ctx.db.selectFrom('students').select(['birth_date', 'id_number', 'password_hash', 'campus_password_hash']).where('id', '=', caller.subjectId).executeTakeFirstOrThrow();
+    if (caller.loginKind === 'campus') {
+      const initial = initialCampusPassword(s.id_number);
+      return { hash: s.campus_password_hash, initial, check: (p) => checkQueryPassword(p, initial) };
+    }
+    return { hash: s.password_hash, initial: initialStudentPassword(s.birth_date), check: checkAccountPassword };
+  }
+  const table = caller.role === 'parent' ? 'parents' : 'staff_users';
+  const row = await ctx.db.selectFrom(table).select('password_hash').where('id', '=', caller.subjectId).executeTakeFirstOrThrow();
+  return { hash: row.password_hash, initial: null, check: checkAccountPassword };
+}
+
+async function matches(current: CurrentPassword, given: string): Promise<boolean> {
+  if (current.hash) return verifyPassword(current.hash, given);
+  if (!current.initial) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(current.initial);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Changes the signed-in person's password: the account password, or for a campus session the
+ * 6-digit query password. Other sessions of the same person are signed out.
+ */
+export async function changePassword(ctx: AppContext, caller: Caller, request: { currentPassword: string; newPassword: string }, requestId: string): Promise<void> {
+  const current = await currentPasswordOf(ctx, caller);
+  if (!(await matches(current, request.currentPassword))) throw fail('PASSWORD_WRONG');
+  const verdict = current.check(request.newPassword);
+  if (!verdict.ok) throw fail(verdict.code);
+  const newHash = await hashPassword(request.newPassword);
+  await inTransaction(ctx.db, async (tx) => {
+    if (caller.role === 'student' && caller.loginKind === 'campus') {
+      await tx.updateTable('students').set({ campus_password_hash: newHash, campus_must_change: false, updated_at: ctx.clock.now() }).where('id', '=', caller.subjectId).execute();
+    } else if (caller.role === 'student') {
+      await tx.updateTable('students').set({ password_hash: newHash, must_change_password: false, updated_at: ctx.clock.now() }).where('id', '=', caller.subjectId).execute();
+    } else {
+      await tx.updateTable(caller.role === 'parent' ? 'parents' : 'staff_users').set({ password_hash: newHash, must_change_password: false }).where('id', '=', caller.subjectId).execute();
+    }
+    await tx.updateTable('sessions').set({ revoked_at: ctx.clock.now() }).where('subject_id', '=', caller.subjectId).where('id', '!=', caller.sessionId).where('revoked_at', 'is', null).execute();
+    await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: caller.loginKind === 'campus' ? 'campus_password.changed' : 'password.changed', entityType: 'account', entityId: caller.subjectId, requestId });
+  });
+}
+
+/**
+ * Sets a university student's consumption password (the PIN asked for purchases over the
+ * limit). Only a kiosk may do it, after checking the student's card and ID in person.
+ */
+export async function setConsumptionPin(ctx: AppContext, kiosk: Caller, studentId: string, newPin: string, requestId: string): Promise<void> {
+  if (kiosk.role !== 'kiosk') throw fail('PASSWORD_CHANGE_CHANNEL');
+  const student = await ctx.db.selectFrom('students').select(['id_number', 'school_id', 'stage']).where('id', '=', studentId).executeTakeFirst();
+  if (!student || (kiosk.schoolId && student.school_id !== kiosk.schoolId)) throw fail('NOT_FOUND', { entity: 'student' });
+  const verdict = checkQueryPassword(newPin, initialCampusPassword(student.id_number));
+  if (!verdict.ok) throw fail(verdict.code);
+  const pinHash = await hashPin(newPin, ctx.config.secrets.pinPepper);
+  await inTransaction(ctx.db, async (tx) => {
+    await tx.updateTable('students').set({ campus_pin_hash: pinHash, updated_at: ctx.clock.now() }).where('id', '=', studentId).execute();
+    await recordAudit(tx, ctx.clock, { actor: { role: kiosk.role, id: kiosk.subjectId }, action: 'consumption_pin.changed', entityType: 'student', entityId: studentId, requestId });
+  });
+}

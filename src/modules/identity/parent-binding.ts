@@ -1,0 +1,130 @@
+import { inTransaction } from '../../platform/db/database.js';
+import { maskName, maskPhone } from '../../domain/masking.js';
+import { INITIAL_PARENT_PASSWORD } from '../../domain/passwords.js';
+import { assertStudentAccess } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { hashPassword } from '../../platform/passwords.js';
+import { assertNotThrottled, recordAttempt } from './throttle.js';
+
+const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
+
+/**
+ * A student (or their school's card manager, or an operator) binds a parent's phone. A phone
+ * that has no account yet gets one with the initial password 123456, to be changed at first
+ * sign-in; the parent is told by SMS.
+ */
+export async function bindParentByPhone(ctx: AppContext, caller: Caller, studentId: string, request: { phone: string; relation?: string | undefined }, requestId: string) {
+  if (caller.role === 'parent') throw fail('FORBIDDEN');
+  await assertStudentAccess(ctx.db, caller, studentId);
+  const initialHash = await hashPassword(INITIAL_PARENT_PASSWORD);
+  return inTransaction(ctx.db, async (tx) => {
+    const student = await tx.selectFrom('students').select(['name']).where('id', '=', studentId).executeTakeFirstOrThrow();
+    let parent = await tx.selectFrom('parents').select(['id']).where('phone', '=', request.phone).executeTakeFirst();
+    const created = parent === undefined;
+    if (!parent) {
+      parent = { id: newId() };
+      await tx.insertInto('parents').values({ id: parent.id, phone: request.phone, display_name: null, password_hash: initialHash, must_change_password: true }).execute();
+    }
+    const bound = await tx
+      .insertInto('parent_students')
+      .values({ parent_id: parent.id, student_id: studentId, relation: request.relation ?? null, bound_at: ctx.clock.now() })
+      .onConflict((oc) => oc.columns(['parent_id', 'student_id']).doNothing())
+      .returning('parent_id')
+      .executeTakeFirst();
+    if (!bound) throw fail('PARENT_ALREADY_BOUND');
+    await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'parent.bound', entityType: 'student', entityId: studentId, after: { parentId: parent.id, phone: maskPhone(request.phone), accountCreated: created }, requestId });
+    const body = created
+      ? `【Onecard】您已绑定学生${maskName(student.name)}。请用本手机号登录，初始密码 ${INITIAL_PARENT_PASSWORD}，首次登录须修改。`
+      : `【Onecard】您的账号已绑定学生${maskName(student.name)}。`;
+    await ctx.sms.send(tx, { phone: request.phone, body });
+    return { parentId: parent.id, phone: maskPhone(request.phone), accountCreated: created };
+  });
+}
+
+export interface ChildProof {
+  educationId: string;
+  name: string;
+  birthDate?: string | undefined;
+  idNumberLast6?: string | undefined;
+}
+
+/**
+ * A parent adds a child by proving they know them: education ID + name + birth date or the
+ * last six characters of the ID number. Throttled like sign-in, and a mismatch says nothing
+ * about which detail was wrong.
+ */
+export async function bindChild(ctx: AppContext, parent: Caller, proof: ChildProof, meta: { requestId: string; source: string }) {
+  if (parent.role !== 'parent') throw fail('FORBIDDEN');
+  const accountKey = `bind-child:${parent.subjectId}`;
+  await assertNotThrottled(ctx.db, ctx.clock, accountKey, meta.source);
+  const student = await ctx.db.selectFrom('students').select(['id', 'name', 'birth_date', 'id_number']).where('education_id', '=', proof.educationId).executeTakeFirst();
+  const proven =
+    student !== undefined &&
+    student.name === proof.name.trim() &&
+    ((proof.birthDate !== undefined && student.birth_date === proof.birthDate) ||
+      (proof.idNumberLast6 !== undefined && student.id_number.endsWith(proof.idNumberLast6.toUpperCase())));
+  await recordAttempt(ctx.db, ctx.clock, accountKey, meta.source, proven);
+  if (!proven || !student) throw fail('IDENTITY_NOT_VERIFIED');
+  return inTransaction(ctx.db, async (tx) => {
+    const bound = await tx
+      .insertInto('parent_students')
+      .values({ parent_id: parent.subjectId, student_id: student.id, relation: null, bound_at: ctx.clock.now() })
+      .onConflict((oc) => oc.columns(['parent_id', 'student_id']).doNothing())
+      .returning('student_id')
+      .executeTakeFirst();
+    if (!bound) throw fail('PARENT_ALREADY_BOUND');
+    await recordAudit(tx, ctx.clock, { actor: actorOf(parent), action: 'child.bound', entityType: 'student', entityId: student.id, after: { parentId: parent.subjectId }, requestId: meta.requestId });
+    return { studentId: student.id };
+  });
+}
+
+/** Either side may end a binding; so may the student's card manager or an operator. */
+export async function unbind(ctx: AppContext, caller: Caller, parentId: string, studentId: string, requestId: string): Promise<void> {
+  if (caller.role === 'parent' && caller.subjectId !== parentId) throw fail('ACCESS_DENIED');
+  if (caller.role !== 'parent') await assertStudentAccess(ctx.db, caller, studentId);
+  await inTransaction(ctx.db, async (tx) => {
+    const removed = await tx.deleteFrom('parent_students').where('parent_id', '=', parentId).where('student_id', '=', studentId).returning('parent_id').executeTakeFirst();
+    if (!removed) throw fail('BINDING_NOT_FOUND');
+    await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'parent.unbound', entityType: 'student', entityId: studentId, before: { parentId }, requestId });
+  });
+}
+
+/** A parent's children, masked as every screen shows them. */
+export async function listChildren(ctx: AppContext, parent: Caller) {
+  const rows = await ctx.db
+    .selectFrom('parent_students')
+    .innerJoin('students', 'students.id', 'parent_students.student_id')
+    .innerJoin('schools', 'schools.id', 'students.school_id')
+    .leftJoin('classes', 'classes.id', 'students.class_id')
+    .select(['students.id', 'students.education_id', 'students.name', 'students.stage', 'students.birth_date', 'schools.name as school_name', 'classes.grade', 'classes.class_no', 'parent_students.relation'])
+    .where('parent_students.parent_id', '=', parent.subjectId)
+    .orderBy('parent_students.bound_at')
+    .execute();
+  return rows.map((r) => ({
+    studentId: r.id,
+    educationId: r.education_id,
+    name: maskName(r.name),
+    stage: r.stage,
+    schoolName: r.school_name,
+    grade: r.grade,
+    classNo: r.class_no,
+    relation: r.relation,
+  }));
+}
+
+/** The parents bound to a student, phones masked. */
+export async function listParents(ctx: AppContext, caller: Caller, studentId: string) {
+  await assertStudentAccess(ctx.db, caller, studentId);
+  const rows = await ctx.db
+    .selectFrom('parent_students')
+    .innerJoin('parents', 'parents.id', 'parent_students.parent_id')
+    .select(['parents.id', 'parents.phone', 'parent_students.relation', 'parent_students.bound_at'])
+    .where('parent_students.student_id', '=', studentId)
+    .orderBy('parent_students.bound_at')
+    .execute();
+  return rows.map((r) => ({ parentId: r.id, phone: maskPhone(r.phone), relation: r.relation, boundAt: r.bound_at.toISOString() }));
+}

@@ -1,0 +1,162 @@
+import { sql } from 'kysely';
+import { isEducationId } from '../../domain/education-id.js';
+import { validateIdNumber } from '../../domain/id-number.js';
+import { shanghaiDate } from '../../domain/calendar.js';
+import { maskIdNumber, maskName } from '../../domain/masking.js';
+import { assertSchoolAccess, assertStudentAccess } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import type { DbOrTx } from '../../platform/db/database.js';
+import { fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { offsetOf, type PageQuery } from '../shared/pagination.js';
+import { listParents } from './parent-binding.js';
+import type { CreateStudentRequest, StudentDetail, StudentRow, UpdateStudentRequest } from './students.schemas.js';
+
+const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
+
+function studentsQuery(db: DbOrTx) {
+  return db
+    .selectFrom('students')
+    .innerJoin('schools', 'schools.id', 'students.school_id')
+    .leftJoin('classes', 'classes.id', 'students.class_id')
+    .leftJoin('student_photos', 'student_photos.student_id', 'students.id');
+}
+
+const rowColumns = [
+  'students.id', 'students.education_id', 'students.name', 'students.gender', 'students.id_number', 'students.school_id',
+  'schools.name as school_name', 'students.stage', 'classes.grade', 'classes.class_no', 'students.status', 'student_photos.student_id as photo_of',
+] as const;
+
+type RawRow = { id: string; education_id: string; name: string; gender: 'M' | 'F'; id_number: string; school_id: string; school_name: string; stage: StudentRow['stage']; grade: number | null; class_no: string | null; status: StudentRow['status']; photo_of: string | null };
+
+/** Every screen gets students masked: 张*, 110***********123X. */
+function toRow(r: RawRow): StudentRow {
+  return {
+    id: r.id, educationId: r.education_id, name: maskName(r.name), gender: r.gender, idNumber: maskIdNumber(r.id_number),
+    schoolId: r.school_id, schoolName: r.school_name, stage: r.stage, grade: r.grade, classNo: r.class_no, status: r.status, hasPhoto: r.photo_of !== null,
+  };
+}
+
+export async function searchStudents(ctx: AppContext, caller: Caller, filter: { q?: string | undefined; schoolId?: string | undefined; classId?: string | undefined; status?: StudentRow['status'] | undefined }, page: PageQuery) {
+  let query = studentsQuery(ctx.db);
+  if (caller.role === 'school_admin') query = query.where('students.school_id', '=', caller.schoolId!);
+  if (filter.schoolId) query = query.where('students.school_id', '=', filter.schoolId);
+  if (filter.classId) query = query.where('students.class_id', '=', filter.classId);
+  if (filter.status) query = query.where('students.status', '=', filter.status);
+  if (filter.q) {
+    const q = filter.q;
+    query = /^\d{1,8}$/.test(q) ? query.where('students.education_id', 'like', `${q}%`) : query.where('students.name', 'like', `%${q.replace(/[\\%_]/g, '\\$&')}%`);
+  }
+  const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await query.select(rowColumns).orderBy('students.education_id').limit(page.pageSize).offset(offsetOf(page)).execute();
+  return { items: rows.map(toRow), total: Number(total), page: page.page, pageSize: page.pageSize };
+}
+
+export async function studentDetail(ctx: AppContext, caller: Caller, studentId: string): Promise<StudentDetail> {
+  await assertStudentAccess(ctx.db, caller, studentId);
+  const r = await studentsQuery(ctx.db).select([...rowColumns, 'students.birth_date', 'students.student_no', 'students.salaried']).where('students.id', '=', studentId).executeTakeFirst();
+  if (!r) throw fail('NOT_FOUND', { entity: 'student' });
+  const history = await ctx.db.selectFrom('audit_log').select(['at', 'action', 'actor_role', 'before', 'after']).where('entity_type', '=', 'student').where('entity_id', '=', studentId).orderBy('at', 'desc').limit(50).execute();
+  return {
+    ...toRow(r),
+    birthDate: `${r.birth_date.slice(0, 7)}-**`,
+    studentNo: r.student_no,
+    salaried: r.salaried,
+    parents: await listParents(ctx, caller, studentId),
+    history: history.map((h) => ({ at: h.at.toISOString(), action: h.action, actorRole: h.actor_role, before: h.before, after: h.after })),
+  };
+}
+
+/** The checks a student record must pass, wherever it comes from. */
+export function assertValidStudentIdentity(record: { educationId: string; birthDate: string; gender: 'M' | 'F'; idNumber: string }, today: string): string {
+  if (!isEducationId(record.educationId)) throw fail('EDUCATION_ID_FORMAT');
+  const id = validateIdNumber(record.idNumber, today);
+  if (!id.ok) throw fail(id.code);
+  if (id.birthDate !== record.birthDate || id.gender !== record.gender) throw fail('BIRTH_DATE_MISMATCH', { field: id.birthDate !== record.birthDate ? 'birthDate' : 'gender' });
+  return id.idNumber;
+}
+
+async function assertClassOfSchool(db: DbOrTx, classId: string | null | undefined, schoolId: string): Promise<void> {
+  if (!classId) return;
+  const found = await db.selectFrom('classes').select('id').where('id', '=', classId).where('school_id', '=', schoolId).executeTakeFirst();
+  if (!found) throw fail('CLASS_UNKNOWN');
+}
+
+export async function createStudent(ctx: AppContext, tx: DbOrTx, caller: Caller, schoolId: string, request: CreateStudentRequest, requestId: string) {
+  assertSchoolAccess(caller, schoolId);
+  const idNumber = assertValidStudentIdentity(request, shanghaiDate(ctx.clock.now()));
+  const school = await tx.selectFrom('schools').select('stage').where('id', '=', schoolId).executeTakeFirst();
+  if (!school) throw fail('NOT_FOUND', { entity: 'school' });
+  await assertClassOfSchool(tx, request.classId, schoolId);
+  const id = newId();
+  const inserted = await tx
+    .insertInto('students')
+    .values({
+      id, education_id: request.educationId, name: request.name, gender: request.gender, birth_date: request.birthDate, id_number: idNumber,
+      school_id: schoolId, class_id: request.classId, stage: school.stage, salaried: request.salaried, student_no: request.studentNo,
+      password_hash: null, updated_at: ctx.clock.now(),
+    })
+    .onConflict((oc) => oc.column('education_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) throw fail('EDUCATION_ID_TAKEN');
+  await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'student.created', entityType: 'student', entityId: id, after: { educationId: request.educationId, schoolId, classId: request.classId }, requestId });
+  return { id };
+}
+
+/**
+ * Promotion (new class or stage), transfer (another school) and status changes. The education
+ * ID never changes; the audit row keeps the before and after, so history survives the move.
+ */
+export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller, studentId: string, change: UpdateStudentRequest, requestId: string) {
+  await assertStudentAccess(tx, caller, studentId);
+  const before = await tx.selectFrom('students').select(['school_id', 'class_id', 'stage', 'status', 'salaried', 'student_no']).where('id', '=', studentId).forUpdate().executeTakeFirstOrThrow();
+  const schoolId = change.schoolId ?? before.school_id;
+  // A card manager may move a student out of their school, but only an operator into another.
+  if (change.schoolId && change.schoolId !== before.school_id && caller.role !== 'operator') throw fail('FORBIDDEN');
+  const school = await tx.selectFrom('schools').select('stage').where('id', '=', schoolId).executeTakeFirst();
+  if (!school) throw fail('NOT_FOUND', { entity: 'school' });
+  const classId = change.classId !== undefined ? change.classId : change.schoolId && change.schoolId !== before.school_id ? null : before.class_id;
+  await assertClassOfSchool(tx, classId, schoolId);
+  const after = {
+    school_id: schoolId, class_id: classId, stage: school.stage, status: change.status ?? before.status,
+    salaried: change.salaried ?? before.salaried, student_no: change.studentNo !== undefined ? change.studentNo : before.student_no,
+  };
+  await tx.updateTable('students').set({ ...after, updated_at: ctx.clock.now() }).where('id', '=', studentId).execute();
+  const action = after.school_id !== before.school_id ? 'student.transferred' : after.stage !== before.stage || after.class_id !== before.class_id ? 'student.promoted' : 'student.updated';
+  await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action, entityType: 'student', entityId: studentId, before, after, requestId });
+  return { id: studentId, stage: after.stage, schoolId: after.school_id, action };
+}
+
+export async function createSchool(ctx: AppContext, tx: DbOrTx, caller: Caller, request: { code: string; name: string; stage: StudentRow['stage']; district: string | null }, requestId: string | null) {
+  const id = newId();
+  const inserted = await tx.insertInto('schools').values({ id, ...request }).onConflict((oc) => oc.column('code').doNothing()).returning('id').executeTakeFirst();
+  if (!inserted) throw fail('SCHOOL_CODE_TAKEN', { code: request.code });
+  await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'school.created', entityType: 'school', entityId: id, after: request, requestId });
+  return { id, ...request };
+}
+
+export async function listClasses(ctx: AppContext, caller: Caller, schoolId: string) {
+  assertSchoolAccess(caller, schoolId);
+  const rows = await ctx.db
+    .selectFrom('classes')
+    .select(['classes.id', 'classes.grade', 'classes.class_no'])
+    .select((eb) => eb.selectFrom('students').select(sql<number>`count(*)`.as('n')).whereRef('students.class_id', '=', 'classes.id').as('student_count'))
+    .where('classes.school_id', '=', schoolId)
+    .orderBy('classes.grade')
+    .orderBy('classes.class_no')
+    .execute();
+  return rows.map((r) => ({ id: r.id, grade: r.grade, classNo: r.class_no, studentCount: Number(r.student_count ?? 0) }));
+}
+
+export async function createClass(ctx: AppContext, tx: DbOrTx, caller: Caller, schoolId: string, request: { grade: number; classNo: string }, requestId: string) {
+  assertSchoolAccess(caller, schoolId);
+  const classNo = request.classNo.padStart(2, '0');
+  const id = newId();
+  const inserted = await tx.insertInto('classes').values({ id, school_id: schoolId, grade: request.grade, class_no: classNo }).onConflict((oc) => oc.columns(['school_id', 'grade', 'class_no']).doNothing()).returning('id').executeTakeFirst();
+  if (!inserted) throw fail('CLASS_EXISTS');
+  await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'class.created', entityType: 'school', entityId: schoolId, after: { classId: id, grade: request.grade, classNo }, requestId });
+  return { id, grade: request.grade, classNo, studentCount: 0 };
+}

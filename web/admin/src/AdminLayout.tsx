@@ -1,0 +1,75 @@
+import { AuditOutlined, BankOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { Alert, Button, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { errorText, useLang, useMessages } from '../../shared/i18n.js';
+import { useMe, useSession, type Me } from '../../shared/session.js';
+import { LangSwitch } from './LangSwitch.js';
+import { labelOf, messages } from './messages.js';
+import { canReadAuditLog, canUseConsole } from './roles.js';
+
+function HeaderBar({ me }: { me: Me }) {
+  const t = useMessages(messages);
+  const { signOut } = useSession();
+  return (
+    <Layout.Header className="console-header">
+      <Space size="small" data-testid="header-user">
+        <UserOutlined />
+        <Typography.Text strong>{me.displayName}</Typography.Text>
+        <Tag color={me.role === 'operator' ? 'geekblue' : 'green'}>{labelOf(t, 'role', me.role)}</Tag>
+        {me.schoolName && <Typography.Text type="secondary">{me.schoolName}</Typography.Text>}
+      </Space>
+      <LangSwitch />
+      <Button icon={<LogoutOutlined />} onClick={() => void signOut()}>
+        {t.signOut}
+      </Button>
+    </Layout.Header>
+  );
+}
+
+function SiderMenu({ me }: { me: Me }) {
+  const t = useMessages(messages);
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const items = [
+    { key: '/schools', icon: <BankOutlined />, label: t.schools },
+    ...(canReadAuditLog(me.role) ? [{ key: '/audit-log', icon: <AuditOutlined />, label: t.auditLog }] : []),
+  ];
+  return (
+    <Layout.Sider breakpoint="lg" collapsedWidth={0} width={208}>
+      <div className="console-brand">{t.consoleName}</div>
+      <Menu theme="dark" mode="inline" data-testid="sider-menu" selectedKeys={[pathname]} items={items} onClick={({ key }) => navigate(key)} />
+    </Layout.Sider>
+  );
+}
+
+/** The signed-in console: menu on the left, who is signed in on top, the page in the middle. */
+export function AdminLayout() {
+  const t = useMessages(messages);
+  const { lang } = useLang();
+  const { signOut } = useSession();
+  const me = useMe();
+
+  if (me.isPending) return <Spin fullscreen />;
+  if (me.isError) {
+    return (
+      <Result status="error" title={t.loadFailed} subTitle={errorText(me.error, lang)}
+        extra={<Button type="primary" onClick={() => void me.refetch()}>{t.retry}</Button>} />
+    );
+  }
+  if (!canUseConsole(me.data.role)) {
+    return <Result status="403" title={t.notStaffConsole} extra={<Button onClick={() => void signOut()}>{t.signOut}</Button>} />;
+  }
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <SiderMenu me={me.data} />
+      <Layout>
+        <HeaderBar me={me.data} />
+        {me.data.mustChangePassword && <Alert banner type="warning" title={t.mustChangePassword} />}
+        <Layout.Content style={{ padding: 24 }}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

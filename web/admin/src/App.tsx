@@ -1,0 +1,40 @@
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUSModule from 'antd/es/locale/en_US.js';
+import zhCNModule from 'antd/es/locale/zh_CN.js';
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { useLang } from '../../shared/i18n.js';
+import { esmDefault } from '../../shared/interop.js';
+import { useSession } from '../../shared/session.js';
+import { AdminLayout } from './AdminLayout.js';
+import { AuditLogPage } from './pages/AuditLogPage.js';
+import { LoginPage } from './pages/LoginPage.js';
+import { SchoolsPage } from './pages/SchoolsPage.js';
+
+const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const { token } = useSession();
+  const location = useLocation();
+  if (!token) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return children;
+}
+
+export function App() {
+  const { lang } = useLang();
+  return (
+    <ConfigProvider locale={locales[lang]} theme={{ token: { colorPrimary: '#1677ff' } }}>
+      <AntApp>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route element={<RequireSession><AdminLayout /></RequireSession>}>
+            <Route index element={<Navigate to="/schools" replace />} />
+            <Route path="schools" element={<SchoolsPage />} />
+            <Route path="audit-log" element={<AuditLogPage />} />
+          </Route>
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
