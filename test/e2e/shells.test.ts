@@ -23,19 +23,16 @@ if (!hasBrowser && !browserRequired) {
   );
 }
 
-describe.runIf(!hasBrowser && browserRequired)('browser tests are required (REQUIRE_E2E=1)', () => {
-  it('finds a Chromium binary', () => {
-    expect.fail(`REQUIRE_E2E=1 but there is no Chromium at ${executablePath}: install chromium or point CHROMIUM_PATH at one`);
-  });
-});
-
-describe.skipIf(!hasBrowser)('web shells in Chromium', () => {
+describe.skipIf(!hasBrowser && !browserRequired)('web shells in Chromium', () => {
   let server: TestApp;
   let browser: Browser;
   let baseUrl: string;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
+    if (!hasBrowser) {
+      throw new Error(`REQUIRE_E2E=1 but there is no Chromium at ${executablePath}: install chromium or point CHROMIUM_PATH at one`);
+    }
     for (const app of ['app', 'admin'] as const) {
       if (!existsSync(resolve(webDistDir(app), 'index.html'))) {
         throw new Error(`dist/web/${app} is not built: run \`npm run build:web\` before the e2e tests`);
@@ -71,7 +68,10 @@ describe.skipIf(!hasBrowser)('web shells in Chromium', () => {
     return page;
   }
 
-  const screenshot = (page: Page, name: string) => page.screenshot({ path: resolve(resultsDir, `${name}.png`), fullPage: true });
+  async function screenshot(page: Page, name: string) {
+    await expect.poll(() => page.locator('.ant-spin-spinning').count()).toBe(0);
+    await page.screenshot({ path: resolve(resultsDir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  }
 
   it('student app: signs in, shows the tab bar, the masked name, English and sign-out', async () => {
     const student = await server.factory.newStudent({ name: '王小明' });
@@ -98,6 +98,7 @@ describe.skipIf(!hasBrowser)('web shells in Chromium', () => {
     for (const tab of ['首页', '卡片', '我的']) await tabBar.getByText(tab, { exact: true }).waitFor();
     await page.getByTestId('must-change-password').waitFor();
     await page.getByText('暂无待办').waitFor();
+    await screenshot(page, 'app-home');
 
     await tabBar.getByText('卡片', { exact: true }).click();
     await page.waitForURL(`${baseUrl}/cards`);
@@ -182,6 +183,14 @@ describe.skipIf(!hasBrowser)('web shells in Chromium', () => {
     const menu = page.getByTestId('sider-menu');
     await menu.getByText('学校', { exact: true }).waitFor();
     expect(await menu.getByText('审计日志', { exact: true }).count()).toBe(0);
-    await expect.poll(() => page.getByTestId('schools-table').locator('tbody tr.ant-table-row').count()).toBe(1);
+    const rows = page.getByTestId('schools-table').locator('tbody tr.ant-table-row');
+    await expect.poll(() => rows.count()).toBe(1);
+    const own = await server.ctx.db.selectFrom('schools').select('code').where('id', '=', manager.school_id!).executeTakeFirstOrThrow();
+    await rows.getByText(own.code, { exact: true }).waitFor();
+    await page.getByText('English', { exact: true }).click();
+    await menu.getByText('Schools', { exact: true }).waitFor();
+    await page.getByRole('columnheader', { name: 'Students' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${baseUrl}/admin/login`);
   });
 });

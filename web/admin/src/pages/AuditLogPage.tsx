@@ -6,12 +6,12 @@ import { labelOf, messages } from '../messages.js';
 import { canReadAuditLog } from '../roles.js';
 import { ServerTable } from '../ServerTable.js';
 
-/** Ids are long uuids: show the start, copy the whole. */
+/** Ids are UUIDv7, whose start is a timestamp shared by neighbours: show the random end, copy the whole. */
 function ShortId({ id }: { id: string | null }) {
   if (!id) return <Typography.Text type="secondary">—</Typography.Text>;
   return (
     <Typography.Text code copyable={{ text: id }} title={id}>
-      {id.slice(0, 8)}
+      …{id.slice(-8)}
     </Typography.Text>
   );
 }
