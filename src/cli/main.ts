@@ -7,6 +7,7 @@ import { openRuntime } from '../platform/boot.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
 import { DomainError } from '../domain/errors.js';
 import { buildServer } from '../platform/http/server.js';
+import { registerLedgerCommands } from './ledger.js';
 import { registerRosterCommands } from './roster.js';
 
 const program = new Command('onecard')
@@ -92,6 +93,7 @@ operator
   });
 
 registerRosterCommands(program);
+registerLedgerCommands(program);
 
 /** Errors a person can act on are printed plainly; anything else with its stack. */
 function report(error: unknown): never {

@@ -4,6 +4,7 @@ import pg from 'pg';
 import * as foundation from './migrations/0001-foundation.js';
 import * as identity from './migrations/0002-identity.js';
 import * as roster from './migrations/0003-roster.js';
+import * as ledger from './migrations/0004-ledger.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -16,6 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-identity': identity,
   '0003-roster': roster,
+  '0004-ledger': ledger,
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { LedgerTables } from '../../modules/ledger/ledger.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Timestamps are written as Date (or ISO strings) and always read back as Date. */
@@ -195,7 +196,7 @@ export interface AppMetaTable {
   value: string;
 }
 
-export interface Database {
+export interface Database extends LedgerTables {
   schools: SchoolsTable;
   classes: ClassesTable;
   students: StudentsTable;
