@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Clock } from './clock.js';
 import type { DbOrTx } from './db/database.js';
 import type { LoginKind, Role } from './db/schema.js';
+import type { DomainError} from './errors.js';
 import { fail } from './errors.js';
 import { newId } from './ids.js';
 
@@ -20,6 +21,8 @@ export interface Caller {
 declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller | null;
+    /** Why the bearer token was refused; public routes ignore it, requireCaller throws it. */
+    authError: DomainError | null;
   }
 }
 
@@ -71,6 +74,7 @@ export async function resolveCaller(db: DbOrTx, clock: Clock, authorization: str
 /** The caller of a route that needs a login, optionally limited to some roles. */
 export function requireCaller(request: FastifyRequest, ...roles: Role[]): Caller {
   const caller = request.caller;
+  if (request.authError) throw request.authError;
   if (!caller) throw fail('AUTH_REQUIRED');
   if (roles.length > 0 && !roles.includes(caller.role)) throw fail('FORBIDDEN', { requiredRoles: roles });
   return caller;

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, webDistDir } from '../../src/platform/paths.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -28,6 +28,8 @@ describe.skipIf(!hasBrowser && !browserRequired)('web shells in Chromium', () =>
   let browser: Browser;
   let baseUrl: string;
   const contexts: BrowserContext[] = [];
+  /** Uncaught exceptions and console errors, other than the failed requests a test provokes. */
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!hasBrowser) {
@@ -50,6 +52,10 @@ describe.skipIf(!hasBrowser && !browserRequired)('web shells in Chromium', () =>
     });
   });
 
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
+
   afterAll(async () => {
     for (const context of contexts) await context.close();
     await browser?.close();
@@ -65,6 +71,10 @@ describe.skipIf(!hasBrowser && !browserRequired)('web shells in Chromium', () =>
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(`${page.url()}: ${message.text()}`);
+    });
     return page;
   }
 
@@ -121,6 +131,24 @@ describe.skipIf(!hasBrowser && !browserRequired)('web shells in Chromium', () =>
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.waitForURL(`${baseUrl}/login`);
     expect(await page.evaluate(() => localStorage.getItem('onecard.app.token'))).toBeNull();
+  });
+
+  it('parent app: signs in by phone and sees only masked details', async () => {
+    const parent = await server.factory.newParent();
+    const page = await openPage({ mobile: true });
+
+    await page.goto(`${baseUrl}/login`);
+    await page.getByRole('tab', { name: '家长' }).click();
+    await page.getByPlaceholder('请输入手机号').fill(parent.phone);
+    await page.getByPlaceholder('请输入密码').fill(parent.password);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(`${baseUrl}/`);
+    await page.getByTestId('must-change-password').waitFor();
+
+    await page.getByTestId('tab-bar').getByText('我的', { exact: true }).click();
+    await expect(page.getByTestId('me-name').textContent()).resolves.toBe('测***'); // 测试家长
+    await page.getByText(`${parent.phone.slice(0, 3)}****${parent.phone.slice(-4)}`).waitFor();
+    expect(await page.content()).not.toContain(parent.phone);
   });
 
   it('admin console: an operator signs in and pages through the schools on the server', async () => {

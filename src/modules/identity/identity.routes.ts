@@ -7,7 +7,7 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { createStaff } from './create-staff.js';
 import { loadUser } from './current-user.js';
 import './identity.errors.js';
-import { createStaffRequestSchema, loginRequestSchema, loginResponseSchema, staffSchema, userSchema } from './identity.schemas.js';
+import { createStaffRequestSchema, loginRequestSchema, loginResponseSchema, meResponseSchema, staffSchema } from './identity.schemas.js';
 import { login } from './login.js';
 
 export function identityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -33,7 +33,7 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.get('/me', {
-      schema: { tags: ['identity'], summary: 'The signed-in user', security: bearer, response: { 200: userSchema.extend({ mustChangePassword: z.boolean() }), ...errorResponses } },
+      schema: { tags: ['identity'], summary: 'The signed-in user', security: bearer, response: { 200: meResponseSchema, ...errorResponses } },
     }, async (request) => {
       const caller = requireCaller(request);
       const { user, mustChangePassword } = await loadUser(ctx.db, caller.role, caller.subjectId, caller.loginKind);

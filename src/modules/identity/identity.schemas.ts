@@ -23,6 +23,9 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
+export const meResponseSchema = userSchema.extend({ mustChangePassword: z.boolean() });
+export type MeResponse = z.infer<typeof meResponseSchema>;
+
 export const loginResponseSchema = z.object({
   token: z.string(),
   expiresAt: z.string(),

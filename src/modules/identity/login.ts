@@ -62,7 +62,8 @@ export async function login(ctx: AppContext, request: LoginRequest, meta: { requ
   const succeeded = (await passwordMatches(account, request.password)) && account !== undefined && !account.disabled;
   await recordAttempt(ctx.db, ctx.clock, accountKey, meta.source, succeeded);
   await recordAudit(ctx.db, ctx.clock, {
-    actor: { role: account?.role ?? 'anonymous', id: account?.id ?? null },
+    // A failed attempt is nobody's act until it succeeds: the account is the entity, not the actor.
+    actor: succeeded ? { role: account.role, id: account.id } : { role: 'anonymous', id: null },
     action: succeeded ? 'login.succeeded' : 'login.failed',
     entityType: 'account',
     entityId: account?.id ?? null,

@@ -26,7 +26,7 @@ export function studentAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ['admin'], summary: 'Create a school (operators)', security: bearer, body: createSchoolSchema, response: { 201: createSchoolSchema.extend({ id: z.string() }), ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator');
-      return idempotentOperation(ctx, request, reply, 201, (c) => createSchool(c, c.db, caller, request.body, request.id));
+      return idempotentOperation(ctx, request, reply, 201, (c) => createSchool(c.db, c.clock, { role: caller.role, id: caller.subjectId }, request.body, request.id));
     });
 
     app.get('/admin/schools/:schoolId/classes', {

@@ -4,7 +4,8 @@ import { validateIdNumber } from '../../domain/id-number.js';
 import { shanghaiDate } from '../../domain/calendar.js';
 import { maskIdNumber, maskName } from '../../domain/masking.js';
 import { assertSchoolAccess, assertStudentAccess } from '../../platform/access.js';
-import { recordAudit } from '../../platform/audit.js';
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx } from '../../platform/db/database.js';
@@ -130,11 +131,12 @@ export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller,
   return { id: studentId, stage: after.stage, schoolId: after.school_id, action };
 }
 
-export async function createSchool(ctx: AppContext, tx: DbOrTx, caller: Caller, request: { code: string; name: string; stage: StudentRow['stage']; district: string | null }, requestId: string | null) {
+/** Creates a school; the console and `onecard school create` both come here. */
+export async function createSchool(db: DbOrTx, clock: Clock, actor: AuditActor, request: { code: string; name: string; stage: StudentRow['stage']; district: string | null }, requestId: string | null = null) {
   const id = newId();
-  const inserted = await tx.insertInto('schools').values({ id, ...request }).onConflict((oc) => oc.column('code').doNothing()).returning('id').executeTakeFirst();
+  const inserted = await db.insertInto('schools').values({ id, ...request }).onConflict((oc) => oc.column('code').doNothing()).returning('id').executeTakeFirst();
   if (!inserted) throw fail('SCHOOL_CODE_TAKEN', { code: request.code });
-  await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'school.created', entityType: 'school', entityId: id, after: request, requestId });
+  await recordAudit(db, clock, { actor, action: 'school.created', entityType: 'school', entityId: id, after: request, requestId });
   return { id, ...request };
 }
 

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { apiRoutes } from '../../modules/routes.js';
+import { DomainError } from '../../domain/errors.js';
 import { resolveCaller } from '../auth.js';
 import type { AppContext } from '../context.js';
 import { loggerOptions } from '../logger.js';
@@ -51,11 +52,18 @@ export async function buildServer(ctx: AppContext, options: { logger?: boolean }
   registerObservability(app, ctx);
 
   app.decorateRequest('caller', null);
+  app.decorateRequest('authError', null);
   // Authentication runs before body parsing, so a bad token is a 401 whatever the body holds.
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/')) {
-      request.caller = await resolveCaller(ctx.db, ctx.clock, request.headers.authorization);
+      // A stale token must not break public endpoints such as sign-in; protected ones throw it.
+      try {
+        request.caller = await resolveCaller(ctx.db, ctx.clock, request.headers.authorization);
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        request.authError = error;
+      }
     }
   });
 

@@ -13,7 +13,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_count int not null default 0,
       updated_count int not null default 0,
       rejected_count int not null default 0,
+      -- the problems of the first 1,000 rejected rows, written when the import finishes
       report jsonb not null default '[]',
+      -- an error code (ROSTER_IMPORT_FAILED); the messages come from the error catalogue
       error text,
       created_by uuid,
       created_at timestamptz not null,

@@ -1,0 +1,253 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { makeIdNumber, MAX_ID_SEQUENCE } from '../../domain/id-number.js';
+import { isDomainError } from '../../domain/errors.js';
+import { projectRoot } from '../../platform/paths.js';
+import { parseRoster, type RosterRow } from './parse-roster.js';
+import { classKey, readClassNo, readDate, readGender, readGrade } from './roster-fields.js';
+import { rosterFields, type RosterField } from './row-problems.js';
+
+const TODAY = '2026-06-01';
+const utf8 = (text: string) => Buffer.from(text, 'utf8');
+
+/** Quotes a cell the way Excel does when it holds a comma, a quote or a line break. */
+const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+const csvLine = (cells: string[]) => cells.map(csvCell).join(',');
+
+function codeOfThrown(work: () => unknown): string | undefined {
+  try {
+    work();
+  } catch (error) {
+    if (isDomainError(error)) return error.code;
+    throw error;
+  }
+  return undefined;
+}
+
+function detailsOfThrown(work: () => unknown): Record<string, unknown> | undefined {
+  try {
+    work();
+  } catch (error) {
+    if (isDomainError(error)) return error.details;
+    throw error;
+  }
+  return undefined;
+}
+
+const header = '教育ID,姓名,性别,出生日期,身份证号,年级,班级';
+const goodId = makeIdNumber({ areaCode: '110108', birthDate: '2013-03-05', sequence: 1, gender: 'M' });
+const goodLine = `31000001,王小明,男,2013-03-05,${goodId},7,1`;
+
+const birthDateArb = fc
+  .date({ min: new Date('2005-01-01T00:00:00Z'), max: new Date('2020-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
+
+const studentArb = fc.record({
+  name: fc.array(fc.constantFrom('张', '王', '欧', '阳', '·', ',', '"', 'a', 'Z'), { minLength: 1, maxLength: 12 }).map((cs) => cs.join('')),
+  gender: fc.constantFrom('M' as const, 'F' as const),
+  birthDate: birthDateArb,
+  sequence: fc.integer({ min: 0, max: MAX_ID_SEQUENCE }),
+  grade: fc.integer({ min: 1, max: 12 }),
+  classNo: fc.integer({ min: 1, max: 20 }).map(String),
+});
+
+const studentsArb = fc
+  .uniqueArray(studentArb, { minLength: 1, maxLength: 30, selector: (s) => `${s.birthDate}/${s.sequence}/${s.gender}` })
+  .map((students) =>
+    students.map((s, i): Omit<RosterRow, 'row'> => ({
+      educationId: String(20_000_000 + i),
+      name: s.name,
+      gender: s.gender,
+      birthDate: s.birthDate,
+      idNumber: makeIdNumber({ areaCode: '110105', birthDate: s.birthDate, sequence: s.sequence, gender: s.gender }),
+      grade: s.grade,
+      classNo: s.classNo,
+    })),
+  );
+
+/** Header spellings schools use for each field, before case and spacing are varied. */
+const headerSpellings: Record<RosterField, string[]> = {
+  educationId: ['教育ID', 'educationId', 'Education ID', 'EDUCATION_ID'],
+  name: ['姓名', 'name', 'Name'],
+  gender: ['性别', 'gender', 'Sex'],
+  birthDate: ['出生日期', 'birthDate', 'Birth Date', 'date of birth'],
+  idNumber: ['身份证号', '身份证号码', 'idNumber', 'ID Number'],
+  grade: ['年级', 'grade', 'Grade'],
+  class: ['班级', 'class', 'Class No'],
+};
+
+describe('parseRoster reads every valid roster back', () => {
+  it('whatever the column order, header spelling, extra columns, BOM and line endings', () => {
+    const layoutArb = fc.record({
+      order: fc.shuffledSubarray([...rosterFields], { minLength: rosterFields.length, maxLength: rosterFields.length }),
+      spellings: fc.tuple(...rosterFields.map((f) => fc.constantFrom(...headerSpellings[f]))),
+      extraColumnAt: fc.option(fc.integer({ min: 0, max: rosterFields.length })),
+      bom: fc.boolean(),
+      lineEnd: fc.constantFrom('\n', '\r\n'),
+    });
+    fc.assert(
+      fc.property(studentsArb, layoutArb, (students, layout) => {
+        const spelling = Object.fromEntries(rosterFields.map((f, i) => [f, layout.spellings[i]])) as Record<RosterField, string>;
+        const cellsOf = (s: Omit<RosterRow, 'row'>): Record<RosterField, string> => ({
+          educationId: s.educationId, name: s.name, gender: s.gender === 'M' ? '男' : 'F', birthDate: s.birthDate.replaceAll('-', ''),
+          idNumber: s.idNumber, grade: String(s.grade), class: `${s.classNo}班`,
+        });
+        const withExtra = (cells: string[], extra: string) => {
+          if (layout.extraColumnAt === null) return cells;
+          return [...cells.slice(0, layout.extraColumnAt), extra, ...cells.slice(layout.extraColumnAt)];
+        };
+        const lines = [
+          csvLine(withExtra(layout.order.map((f) => spelling[f]), '备注')),
+          ...students.map((s) => csvLine(withExtra(layout.order.map((f) => cellsOf(s)[f]), '转入, 2025'))),
+        ];
+        const text = (layout.bom ? '\uFEFF' : '') + lines.join(layout.lineEnd) + layout.lineEnd;
+        const parsed = parseRoster(utf8(text), TODAY);
+        expect(parsed.problems).toEqual([]);
+        expect(parsed.rows).toEqual(students.map((s, i) => ({ ...s, row: i + 2 })));
+      }),
+    );
+  });
+});
+
+describe('parseRoster rejects bad rows, keeps the good ones', () => {
+  it('a gender that disagrees with the ID number is GENDER_MISMATCH, whichever way round', () => {
+    fc.assert(
+      fc.property(studentsArb, (students) => {
+        const [first] = students as [Omit<RosterRow, 'row'>];
+        const flipped = first.gender === 'M' ? '女' : '男';
+        const line = [first.educationId, first.name, flipped, first.birthDate, first.idNumber, first.grade, first.classNo];
+        const parsed = parseRoster(utf8(`${header}\n${csvLine(line.map(String))}\n`), TODAY);
+        expect(parsed.rows).toEqual([]);
+        expect(parsed.problems.map((p) => [p.row, p.field, p.code])).toEqual([[2, 'gender', 'GENDER_MISMATCH']]);
+      }),
+    );
+  });
+
+  it('an education ID seen on an earlier row rejects the later rows only, naming the first', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 25 }), (picks) => {
+        const lines = picks.map((pick, i) => {
+          const idNumber = makeIdNumber({ areaCode: '110105', birthDate: '2012-01-01', sequence: i, gender: 'M' });
+          return `${30_000_000 + pick},学生,男,2012-01-01,${idNumber},5,1`;
+        });
+        const parsed = parseRoster(utf8([header, ...lines].join('\n')), TODAY);
+        const firstRow = new Map<number, number>();
+        const expected: [number, string][] = [];
+        picks.forEach((pick, i) => {
+          const first = firstRow.get(pick);
+          if (first === undefined) firstRow.set(pick, i + 2);
+          else expected.push([i + 2, `教育ID与第 ${first} 行重复`]);
+        });
+        expect(parsed.problems.map((p) => [p.row, p.message])).toEqual(expected);
+        expect(parsed.rows.map((r) => r.row)).toEqual([...firstRow.values()]);
+        expect(parsed).toMatchObject({ totalRows: picks.length, rejectedRows: expected.length });
+      }),
+    );
+  });
+
+  it('reports every problem of a row, in column order, and counts the row once', () => {
+    const parsed = parseRoster(utf8(`${header}\n1234567,,未知,2013-13-01,${goodId.slice(0, 17)},十三,\n${goodLine}\n`), TODAY);
+    expect(parsed.problems.map((p) => [p.row, p.field, p.code])).toEqual([
+      [2, 'educationId', 'EDUCATION_ID_FORMAT'],
+      [2, 'name', 'FIELD_REQUIRED'],
+      [2, 'gender', 'GENDER_FORMAT'],
+      [2, 'birthDate', 'BIRTH_DATE_FORMAT'],
+      [2, 'idNumber', 'ID_NUMBER_FORMAT'],
+      [2, 'grade', 'GRADE_FORMAT'],
+      [2, 'class', 'FIELD_REQUIRED'],
+    ]);
+    expect(parsed.problems[1]).toMatchObject({ message: '姓名不能为空', messageEn: 'The name is empty' });
+    expect(parsed).toMatchObject({ totalRows: 2, rejectedRows: 1, rows: [{ row: 3, educationId: '31000001' }] });
+  });
+
+  it('a birth date that disagrees with the ID number is BIRTH_DATE_MISMATCH', () => {
+    const parsed = parseRoster(utf8(`${header}\n31000001,王小明,男,2013-03-06,${goodId},7,1\n`), TODAY);
+    expect(parsed.problems.map((p) => [p.field, p.code])).toEqual([['birthDate', 'BIRTH_DATE_MISMATCH']]);
+  });
+
+  it('the same ID number on two rows rejects the later one', () => {
+    const parsed = parseRoster(utf8(`${header}\n${goodLine}\n31000002,王小明,男,2013-03-05,${goodId.toLowerCase()},7,1\n`), TODAY);
+    expect(parsed.problems.map((p) => [p.row, p.field, p.code, p.message])).toEqual([[3, 'idNumber', 'ID_NUMBER_DUPLICATE', '身份证号与第 2 行重复']]);
+  });
+
+  it('reads full-width digits and letters, and stores a lower-case x check character as X', () => {
+    const withX = makeIdNumber({ areaCode: '110105', birthDate: '2012-05-20', sequence: 3, gender: 'F' });
+    expect(withX.endsWith('X')).toBe(true);
+    const parsed = parseRoster(utf8(`${header}\n３１０００００１, 李 四 ,ｆ,2012/5/20,${withX.toLowerCase()},初一,（２）班\n`), TODAY);
+    expect(parsed.rows).toEqual([{ row: 2, educationId: '31000001', name: '李 四', gender: 'F', birthDate: '2012-05-20', idNumber: withX, grade: 7, classNo: '2' }]);
+  });
+});
+
+describe('row numbers are the ones Excel shows', () => {
+  it('counts title rows above the header, blank rows, and a quoted cell with a line break as one row', () => {
+    const text = ['2025 级学生名单,,,,,,', '', header, goodLine, ',,,,,,', '', `31000001,"王\n小明",男,2013-03-05,${goodId},7,1`].join('\n');
+    const parsed = parseRoster(utf8(text), TODAY);
+    expect(parsed.rows.map((r) => r.row)).toEqual([4]);
+    expect(parsed.problems.map((p) => [p.row, p.code])).toEqual([[7, 'EDUCATION_ID_DUPLICATE'], [7, 'ID_NUMBER_DUPLICATE']]);
+    expect(parsed.totalRows).toBe(2);
+  });
+});
+
+describe('whole files that are refused', () => {
+  it('reads the GBK fixture (Excel "CSV" on Chinese Windows) with its Chinese headers', () => {
+    const parsed = parseRoster(readFileSync(join(projectRoot(), 'test/fixtures/roster-gbk.csv')), TODAY);
+    expect(parsed.rows.map((r) => [r.row, r.name, r.grade, r.classNo])).toEqual([[2, '王小明', 7, '1'], [3, '李小红', 7, '2']]);
+    expect(parsed.problems.map((p) => [p.row, p.code])).toEqual([[4, 'ID_NUMBER_CHECKSUM']]);
+  });
+
+  it.each([
+    ['an empty file', Buffer.alloc(0), 'ROSTER_FILE_EMPTY'],
+    ['only blank lines', utf8('\n,,,\n\n'), 'ROSTER_FILE_EMPTY'],
+    ['a header without rows', utf8(`${header}\r\n`), 'ROSTER_FILE_EMPTY'],
+    ['a workbook (NUL bytes)', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0x00, 0x00]), 'ROSTER_NOT_CSV'],
+    ['a UTF-8 BOM over bytes that are not UTF-8', Buffer.from([0xef, 0xbb, 0xbf, 0xd0, 0xd5]), 'ROSTER_ENCODING_UNKNOWN'],
+    ['bytes neither UTF-8 nor GBK', Buffer.from([0x41, 0x81, 0x20]), 'ROSTER_ENCODING_UNKNOWN'],
+    ['an unclosed quote', utf8(`${header}\n"31000001,王\n`), 'ROSTER_CSV_MALFORMED'],
+    ['a header naming a field twice', utf8(`${header},Name\n${goodLine},王小明\n`), 'ROSTER_COLUMN_DUPLICATE'],
+  ])('%s → %s', (_what, bytes, code) => {
+    expect(codeOfThrown(() => parseRoster(bytes, TODAY))).toBe(code);
+  });
+
+  it('names the columns missing from the row closest to a header', () => {
+    const details = detailsOfThrown(() => parseRoster(utf8('名单\n教育ID,姓名,性别,出生日期\n31000001,王,男,2013-03-05\n'), TODAY));
+    expect(details).toEqual({ missing: ['idNumber', 'grade', 'class'] });
+  });
+});
+
+describe('cell readers', () => {
+  it('readDate accepts YYYY-MM-DD, YYYYMMDD and YYYY/M/D for every real date', () => {
+    fc.assert(
+      fc.property(birthDateArb, (iso) => {
+        const [y, m, d] = iso.split('-') as [string, string, string];
+        for (const written of [iso, `${y}${m}${d}`, `${y}/${Number(m)}/${Number(d)}`, `${y}/${m}/${d}`]) expect(readDate(written)).toBe(iso);
+      }),
+    );
+  });
+
+  it('readDate refuses dates that do not exist and other layouts', () => {
+    for (const s of ['2013-02-29', '2013-13-01', '20130230', '2013/2/30', '2013-3/5', '13-03-05', '5/3/2013', '2013年3月5日', '']) expect(readDate(s)).toBeNull();
+  });
+
+  it('readGender reads 男/女 and M/F in either case, nothing else', () => {
+    expect(['男', 'M', 'm', ' Ｍ ', '女', 'F', 'f'].map(readGender)).toEqual(['M', 'M', 'M', 'M', 'F', 'F', 'F']);
+    for (const s of ['', '男性', 'male', 'X']) expect(readGender(s)).toBeNull();
+  });
+
+  it('readGrade reads numbers and Chinese grade names as 1–12', () => {
+    const cases: [string, number | null][] = [
+      ['1', 1], ['07', 7], ['12', 12], ['3年级', 3], ['三年级', 3], ['七年级', 7], ['十二年级', 12],
+      ['初一', 7], ['初三', 9], ['高一', 10], ['高3', 12],
+      ['0', null], ['13', null], ['初四', null], ['高', null], ['大一', null], ['', null],
+    ];
+    for (const [written, grade] of cases) expect([written, readGrade(written)]).toEqual([written, grade]);
+  });
+
+  it('readClassNo drops 班 and brackets; classKey matches 3 with 03', () => {
+    expect(['3', '3班', '(3)班', '（03）', ' 12 '].map(readClassNo)).toEqual(['3', '3', '3', '03', '12']);
+    expect(classKey(7, '03')).toBe(classKey(7, '3'));
+    expect(classKey(7, '3')).not.toBe(classKey(8, '3'));
+    expect(classKey(7, '实验班')).toBe('7/实验班');
+  });
+});

@@ -1,0 +1,194 @@
+import { CsvError, parse } from 'csv-parse/sync';
+import { isEducationId } from '../../domain/education-id.js';
+import { validateIdNumber } from '../../domain/id-number.js';
+import { fail } from '../../platform/errors.js';
+import { findHeader, type ColumnMap } from './roster-columns.js';
+import { cleanCell, readClassNo, readDate, readGender, readGrade } from './roster-fields.js';
+import { byRowThenField, rosterFields, rowProblem, type PlainRowProblemCode, type RosterField, type RowProblem } from './row-problems.js';
+import './roster.errors.js';
+
+/**
+ * Reads a roster CSV as schools export it from Excel into the students it describes and the
+ * problems of every bad row. Pure: no database, the date is passed in.
+ */
+
+export interface RosterRow {
+  /** The row number Excel shows (the header is row 1, or lower down under title rows). */
+  row: number;
+  educationId: string;
+  name: string;
+  gender: 'M' | 'F';
+  birthDate: string;
+  idNumber: string;
+  grade: number;
+  classNo: string;
+}
+
+export interface ParsedRoster {
+  rows: RosterRow[];
+  problems: RowProblem[];
+  /** Data rows in the file, blank ones not counted. */
+  totalRows: number;
+  rejectedRows: number;
+}
+
+const MAX_NAME_LENGTH = 32;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const gbk = new TextDecoder('gbk', { fatal: true });
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+function tryDecode(decoder: TextDecoder, bytes: Uint8Array): string | null {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * UTF-8 (Excel's "CSV UTF-8", with a BOM) or GBK (Excel's plain "CSV" on Chinese Windows).
+ * Chinese GBK text is practically never valid UTF-8, so UTF-8 is tried first; a file that
+ * declares UTF-8 with a BOM is held to it. A NUL byte never occurs in text: it is a workbook.
+ */
+function decodeRoster(bytes: Uint8Array): string {
+  if (bytes.length === 0) throw fail('ROSTER_FILE_EMPTY');
+  if (bytes.includes(0)) throw fail('ROSTER_NOT_CSV');
+  const declaresUtf8 = UTF8_BOM.every((b, i) => bytes[i] === b);
+  const text = tryDecode(utf8, bytes) ?? (declaresUtf8 ? null : tryDecode(gbk, bytes));
+  if (text === null) throw fail('ROSTER_ENCODING_UNKNOWN');
+  return text;
+}
+
+function readRecords(text: string): string[][] {
+  try {
+    // Blank lines are kept so record i is Excel row i + 1; blank records are skipped later.
+    return parse(text, { relax_column_count: true, skip_empty_lines: false });
+  } catch (error) {
+    if (error instanceof CsvError) throw fail('ROSTER_CSV_MALFORMED', { reason: error.code, line: (error as CsvError & { lines?: number }).lines });
+    throw error;
+  }
+}
+
+const isBlank = (record: string[]) => record.every((cell) => cell.trim() === '');
+
+type Reading<T> = { ok: true; value: T } | { ok: false; code: PlainRowProblemCode };
+const ok = <T>(value: T): Reading<T> => ({ ok: true, value });
+const bad = (code: PlainRowProblemCode): Reading<never> => ({ ok: false, code });
+const orBad = <T>(value: T | null, code: PlainRowProblemCode): Reading<T> => (value === null ? bad(code) : ok(value));
+
+function fieldReaders(today: string) {
+  return {
+    educationId: (s: string) => orBad(isEducationId(cleanCell(s)) ? cleanCell(s) : null, 'EDUCATION_ID_FORMAT'),
+    name: (s: string) => ([...s.trim()].length <= MAX_NAME_LENGTH ? ok(s.trim()) : bad('NAME_TOO_LONG')),
+    gender: (s: string) => orBad(readGender(s), 'GENDER_FORMAT'),
+    birthDate: (s: string) => orBad(readDate(s), 'BIRTH_DATE_FORMAT'),
+    idNumber: (s: string) => {
+      const check = validateIdNumber(cleanCell(s), today);
+      return check.ok ? ok(check) : bad(check.code);
+    },
+    grade: (s: string) => orBad(readGrade(s), 'GRADE_FORMAT'),
+    class: (s: string) => ok(readClassNo(s)),
+  } satisfies Record<RosterField, (cell: string) => Reading<unknown>>;
+}
+
+type FieldReaders = ReturnType<typeof fieldReaders>;
+type FieldValues = { [F in RosterField]: Extract<ReturnType<FieldReaders[F]>, { ok: true }>['value'] };
+
+/** Reads each cell; an empty or unreadable one becomes a problem and has no value. */
+function readCells(record: string[], columns: ColumnMap, readers: FieldReaders, row: number) {
+  const values: Partial<FieldValues> = {};
+  const problems: RowProblem[] = [];
+  for (const field of rosterFields) {
+    const cell = record[columns[field]] ?? '';
+    const reading = cell.trim() === '' ? bad('FIELD_REQUIRED') : (readers[field] as (s: string) => Reading<unknown>)(cell);
+    if (reading.ok) (values as Record<RosterField, unknown>)[field] = reading.value;
+    else problems.push(rowProblem(row, field, reading.code));
+  }
+  return { values, problems };
+}
+
+/**
+ * The ID number is authoritative (GB 11643: it embeds the birth date, and its 17th digit is
+ * odd for men, even for women), so a birth date or gender that disagrees with it is a typo
+ * in one of them and the row is refused rather than guessed at.
+ */
+function crossCheck(v: Partial<FieldValues>, row: number): RowProblem[] {
+  if (!v.idNumber) return [];
+  const problems: RowProblem[] = [];
+  if (v.birthDate && v.birthDate !== v.idNumber.birthDate) problems.push(rowProblem(row, 'birthDate', 'BIRTH_DATE_MISMATCH'));
+  if (v.gender && v.gender !== v.idNumber.gender) problems.push(rowProblem(row, 'gender', 'GENDER_MISMATCH'));
+  return problems;
+}
+
+/** The first row each education ID and ID number appeared on: later rows with the same are refused. */
+class FirstRows {
+  private readonly educationIds = new Map<string, number>();
+  private readonly idNumbers = new Map<string, number>();
+
+  check(v: Partial<FieldValues>, row: number): RowProblem[] {
+    const problems: RowProblem[] = [];
+    const firstWithEducationId = v.educationId ? this.claim(this.educationIds, v.educationId, row) : row;
+    if (firstWithEducationId !== row) problems.push(rowProblem(row, 'educationId', 'EDUCATION_ID_DUPLICATE', { firstRow: firstWithEducationId }));
+    const firstWithIdNumber = v.idNumber ? this.claim(this.idNumbers, v.idNumber.idNumber, row) : row;
+    if (firstWithIdNumber !== row) problems.push(rowProblem(row, 'idNumber', 'ID_NUMBER_DUPLICATE', { firstRow: firstWithIdNumber }));
+    return problems;
+  }
+
+  private claim(seen: Map<string, number>, key: string, row: number): number {
+    const first = seen.get(key);
+    if (first !== undefined) return first;
+    seen.set(key, row);
+    return row;
+  }
+}
+
+function toRosterRow(v: FieldValues, row: number): RosterRow {
+  return {
+    row,
+    educationId: v.educationId,
+    name: v.name,
+    gender: v.gender,
+    birthDate: v.birthDate,
+    idNumber: v.idNumber.idNumber,
+    grade: v.grade,
+    classNo: v.class,
+  };
+}
+
+/** Bytes to cells: decodes the file and splits it into records, one per Excel row. */
+export function readRosterTable(bytes: Uint8Array): string[][] {
+  const records = readRecords(decodeRoster(bytes));
+  if (records.every(isBlank)) throw fail('ROSTER_FILE_EMPTY');
+  return records;
+}
+
+/** Cells to students: finds the header and checks every row against it and the rows before it. */
+export function validateRoster(records: string[][], today: string): ParsedRoster {
+  const { headerIndex, columns } = findHeader(records);
+  const readers = fieldReaders(today);
+  const firstRows = new FirstRows();
+  const result: ParsedRoster = { rows: [], problems: [], totalRows: 0, rejectedRows: 0 };
+  records.forEach((record, index) => {
+    if (index <= headerIndex || isBlank(record)) return;
+    const row = index + 1;
+    const { values, problems } = readCells(record, columns, readers, row);
+    problems.push(...crossCheck(values, row), ...firstRows.check(values, row));
+    result.totalRows += 1;
+    if (problems.length === 0) result.rows.push(toRosterRow(values as FieldValues, row));
+    else {
+      result.problems.push(...problems.sort(byRowThenField));
+      result.rejectedRows += 1;
+    }
+  });
+  if (result.totalRows === 0) throw fail('ROSTER_FILE_EMPTY');
+  return result;
+}
+
+/**
+ * Whole-file faults (empty, not CSV, undecodable, required columns missing) throw; a bad row
+ * only adds its problems and the good rows still come back.
+ */
+export function parseRoster(bytes: Uint8Array, today: string): ParsedRoster {
+  return validateRoster(readRosterTable(bytes), today);
+}

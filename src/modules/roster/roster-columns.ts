@@ -1,0 +1,64 @@
+import { fail } from '../../platform/errors.js';
+import { cleanCell } from './roster-fields.js';
+import { rosterFields, type RosterField } from './row-problems.js';
+import './roster.errors.js';
+
+/** Header names schools use, in the normalised form of `headerKey`. */
+const ALIASES: Record<RosterField, string[]> = {
+  educationId: ['教育id', '教育id号', '教育号', 'educationid'],
+  name: ['姓名', '学生姓名', 'name'],
+  gender: ['性别', 'gender', 'sex'],
+  birthDate: ['出生日期', '出生年月日', '生日', 'birthdate', 'dateofbirth'],
+  idNumber: ['身份证号', '身份证号码', '身份证件号', '证件号码', 'idnumber', 'idcardnumber'],
+  grade: ['年级', 'grade'],
+  class: ['班级', '班号', '班', 'class', 'classno', 'classnumber'],
+};
+
+const FIELD_BY_ALIAS = new Map(Object.entries(ALIASES).flatMap(([field, names]) => names.map((n) => [n, field as RosterField])));
+
+/**
+ * Case, spaces, underscores, hyphens, a required-marker `*` and a trailing note in brackets
+ * ("姓名（必填）", "Education_ID *") do not matter.
+ */
+function headerKey(cell: string): string {
+  return cleanCell(cell).toLowerCase().replace(/\(.*\)$/, '').replace(/[\s_*-]/g, '');
+}
+
+export type ColumnMap = Record<RosterField, number>;
+
+interface HeaderMatch {
+  columns: Partial<ColumnMap>;
+  missing: RosterField[];
+  duplicated: RosterField[];
+}
+
+function matchHeader(cells: string[]): HeaderMatch {
+  const columns: Partial<ColumnMap> = {};
+  const duplicated: RosterField[] = [];
+  cells.forEach((cell, index) => {
+    const field = FIELD_BY_ALIAS.get(headerKey(cell));
+    if (!field) return;
+    if (columns[field] !== undefined) duplicated.push(field);
+    else columns[field] = index;
+  });
+  return { columns, missing: rosterFields.filter((f) => columns[f] === undefined), duplicated };
+}
+
+/** Exported workbooks often open with a title row or two ("2025 级学生名单") above the header. */
+const HEADER_SEARCH_ROWS = 10;
+
+/**
+ * Finds the header among the first rows: the first one naming every required column. When
+ * none does, the file is refused, naming the columns missing from the closest candidate.
+ */
+export function findHeader(records: string[][]): { headerIndex: number; columns: ColumnMap } {
+  const candidates = records.slice(0, HEADER_SEARCH_ROWS).map(matchHeader);
+  const headerIndex = candidates.findIndex((c) => c.missing.length === 0);
+  const header = candidates[headerIndex];
+  if (!header) {
+    const closest = candidates.reduce((best, c) => (c.missing.length < best.missing.length ? c : best));
+    throw fail('ROSTER_COLUMNS_MISSING', { missing: closest.missing });
+  }
+  if (header.duplicated.length > 0) throw fail('ROSTER_COLUMN_DUPLICATE', { duplicated: header.duplicated });
+  return { headerIndex, columns: header.columns as ColumnMap };
+}

@@ -1,0 +1,111 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../../platform/db/database.js';
+import type { SchoolStage } from '../../platform/db/schema.js';
+import type { RowProblem } from './row-problems.js';
+
+/** One student as a roster chunk writes it. */
+export interface StudentUpsert {
+  id: string;
+  educationId: string;
+  name: string;
+  gender: 'M' | 'F';
+  birthDate: string;
+  idNumber: string;
+  classId: string;
+}
+
+export interface ImportCounts {
+  processedRows: number;
+  created: number;
+  updated: number;
+  rejected: number;
+}
+
+const importColumns = [
+  'id', 'school_id', 'file_name', 'status', 'total_rows', 'processed_rows', 'created_count', 'updated_count', 'rejected_count', 'error', 'created_at', 'finished_at',
+] as const;
+
+/** The only place with SQL for roster imports. */
+export const rosterRepository = {
+  findSchoolById(db: DbOrTx, id: string) {
+    return db.selectFrom('schools').select(['id', 'code', 'stage']).where('id', '=', id).executeTakeFirst();
+  },
+
+  findSchoolByCode(db: DbOrTx, code: string) {
+    return db.selectFrom('schools').select(['id', 'code', 'stage']).where('code', '=', code).executeTakeFirst();
+  },
+
+  /** Creates a school unless the code is taken; false when it is. */
+  classesOf(db: DbOrTx, schoolId: string) {
+    return db.selectFrom('classes').select(['id', 'grade', 'class_no']).where('school_id', '=', schoolId).execute();
+  },
+
+  /**
+   * Inserts new students and updates this school's existing ones in one statement; the rows
+   * come in as arrays through unnest, so a chunk of thousands is one short, cheap-to-plan
+   * statement. A student of another school is left alone (the WHERE of DO UPDATE), so it is
+   * missing from the result: moving a student between schools is a transfer, not an import.
+   * New students get no password hash (the birth date is their initial password); existing
+   * ones keep theirs, their status and their history.
+   */
+  async upsertStudents(db: DbOrTx, school: { id: string; stage: SchoolStage }, rows: StudentUpsert[], now: Date) {
+    const column = <K extends keyof StudentUpsert>(key: K) => rows.map((r) => r[key]);
+    const result = await sql<{ education_id: string; inserted: boolean }>`
+      insert into students as s (id, education_id, name, gender, birth_date, id_number, school_id, class_id, stage, password_hash, updated_at)
+      select u.id, u.education_id, u.name, u.gender, u.birth_date, u.id_number, ${school.id}::uuid, u.class_id, ${school.stage}::text, null::text, ${now}::timestamptz
+      from unnest(
+        ${column('id')}::uuid[], ${column('educationId')}::text[], ${column('name')}::text[], ${column('gender')}::text[],
+        ${column('birthDate')}::date[], ${column('idNumber')}::text[], ${column('classId')}::uuid[]
+      ) as u(id, education_id, name, gender, birth_date, id_number, class_id)
+      on conflict (education_id) do update set
+        name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date, id_number = excluded.id_number,
+        class_id = excluded.class_id, stage = excluded.stage, updated_at = excluded.updated_at
+      where s.school_id = excluded.school_id
+      returning s.education_id, (s.xmax = 0) as inserted`.execute(db);
+    return result.rows;
+  },
+
+  insertImport(db: DbOrTx, values: { id: string; schoolId: string; fileName: string; totalRows: number; createdBy: string | null; now: Date }) {
+    return db
+      .insertInto('roster_imports')
+      .values({ id: values.id, school_id: values.schoolId, file_name: values.fileName, status: 'running', total_rows: values.totalRows, created_by: values.createdBy, created_at: values.now })
+      .execute();
+  },
+
+  recordProgress(db: DbOrTx, id: string, counts: ImportCounts) {
+    return db
+      .updateTable('roster_imports')
+      .set({ processed_rows: counts.processedRows, created_count: counts.created, updated_count: counts.updated, rejected_count: counts.rejected })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  finishImport(db: DbOrTx, id: string, outcome: { status: 'done' | 'failed'; counts: ImportCounts; report: RowProblem[]; errorCode: string | null; now: Date }) {
+    const { counts } = outcome;
+    return db
+      .updateTable('roster_imports')
+      .set({
+        status: outcome.status,
+        processed_rows: counts.processedRows,
+        created_count: counts.created,
+        updated_count: counts.updated,
+        rejected_count: counts.rejected,
+        report: JSON.stringify(outcome.report),
+        error: outcome.errorCode,
+        finished_at: outcome.now,
+      })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  findImport(db: DbOrTx, id: string) {
+    return db.selectFrom('roster_imports').select([...importColumns, 'report']).where('id', '=', id).executeTakeFirst();
+  },
+
+  async listImports(db: DbOrTx, schoolId: string, page: { limit: number; offset: number }) {
+    const query = db.selectFrom('roster_imports').where('school_id', '=', schoolId);
+    const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+    const rows = await query.select(importColumns).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+    return { rows, total: Number(total) };
+  },
+};

@@ -1,0 +1,321 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIdNumber } from '../../src/domain/id-number.js';
+import { INTERRUPTED_AFTER_MS } from '../../src/modules/roster/roster-import-status.js';
+import type { RosterImport } from '../../src/modules/roster/roster.schemas.js';
+import { rowProblemCodes } from '../../src/modules/roster/row-problems.js';
+import { newId } from '../../src/platform/ids.js';
+import { projectRoot } from '../../src/platform/paths.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+
+let t: TestApp;
+let operator: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  operator = await t.factory.operatorToken();
+});
+afterAll(async () => t.close());
+
+const fixture = (name: string) => readFileSync(join(projectRoot(), 'test/fixtures', name));
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+const codeOf = (res: { json(): unknown }) => (res.json() as { error?: { code: string } }).error?.code;
+
+function upload(schoolId: string, body: Buffer | string, token: string, options: { headers?: Record<string, string>; query?: string } = {}) {
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/v1/admin/schools/${schoolId}/roster-imports${options.query ?? ''}`,
+    payload: body,
+    headers: { ...auth(token), 'content-type': 'text/csv', ...options.headers },
+  });
+}
+
+const getImport = (id: string, token: string) => t.app.inject({ url: `/api/v1/admin/roster-imports/${id}`, headers: auth(token) });
+
+/** Polls the import until it leaves 'running', as the console does. */
+async function waitForImport(id: string, token = operator): Promise<RosterImport> {
+  for (let attempt = 0; attempt < 2_000; attempt += 1) {
+    const res = await getImport(id, token);
+    const body = res.json() as RosterImport;
+    if (res.statusCode !== 200) throw new Error(`GET import: ${res.statusCode} ${res.body}`);
+    if (body.status !== 'running') return body;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`import ${id} did not finish`);
+}
+
+async function importFile(schoolId: string, body: Buffer | string, token = operator): Promise<RosterImport> {
+  const res = await upload(schoolId, body, token);
+  expect(res.statusCode, res.body).toBe(202);
+  return waitForImport((res.json() as { id: string }).id, token);
+}
+
+async function schoolWithClasses(stage: 'primary' | 'middle', classes: [grade: number, classNo: string][]) {
+  const school = await t.factory.newSchool({ stage });
+  for (const [grade, classNo] of classes) await t.ctx.db.insertInto('classes').values({ id: newId(), school_id: school.id, grade, class_no: classNo }).execute();
+  return school;
+}
+
+const studentsOf = (schoolId: string) =>
+  t.ctx.db
+    .selectFrom('students')
+    .innerJoin('classes', 'classes.id', 'students.class_id')
+    .select(['education_id', 'students.name', 'gender', 'birth_date', 'id_number', 'stage', 'status', 'password_hash', 'classes.grade', 'classes.class_no'])
+    .where('students.school_id', '=', schoolId)
+    .orderBy('education_id')
+    .execute();
+
+/** Each fixture test imports into a new school; the fixture's students must not belong to an earlier one. */
+const fixtureEducationIds = ['31000001', '31000002', '31000101', '31000102'];
+async function forgetFixtureStudents() {
+  await t.ctx.db.deleteFrom('students').where('education_id', 'in', fixtureEducationIds).execute();
+}
+
+const header = '教育ID,姓名,性别,出生日期,身份证号,年级,班级';
+let idSequence = 0;
+const idFor = (birthDate: string, gender: 'M' | 'F') => makeIdNumber({ areaCode: '110105', birthDate, gender, sequence: (idSequence += 1) % 500 });
+
+describe('roster import', () => {
+  it('imports a GBK file with Chinese headers: good rows become students on their initial password, the bad row is reported', async () => {
+    await forgetFixtureStudents();
+    const school = await schoolWithClasses('middle', [[7, '01'], [7, '02']]);
+    const done = await importFile(school.id, fixture('roster-gbk.csv'));
+    expect(done).toMatchObject({ status: 'done', totalRows: 3, processedRows: 3, created: 2, updated: 0, rejected: 1, error: null, reportTruncated: false });
+    expect(done.report).toEqual([
+      { row: 4, field: 'idNumber', code: 'ID_NUMBER_CHECKSUM', message: '身份证号校验位不正确', messageEn: 'The ID number check digit is wrong' },
+    ]);
+    expect(await studentsOf(school.id)).toEqual([
+      { education_id: '31000001', name: '王小明', gender: 'M', birth_date: '2013-03-05', id_number: '110108201303050033', stage: 'middle', status: 'enrolled', password_hash: null, grade: 7, class_no: '01' },
+      { education_id: '31000002', name: '李小红', gender: 'F', birth_date: '2013-06-11', id_number: '110108201306110046', stage: 'middle', status: 'enrolled', password_hash: null, grade: 7, class_no: '02' },
+    ]);
+    // No hash was written: the birth date signs in, and must be changed.
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { as: 'student', login: '31000001', password: '20130305' } });
+    expect(login.statusCode).toBe(201);
+    expect(login.json()).toMatchObject({ mustChangePassword: true });
+  });
+
+  it('imports a UTF-8 file with a BOM, English headers in another order, extra columns, and classes written 3 or 03', async () => {
+    await forgetFixtureStudents();
+    const school = await schoolWithClasses('middle', [[8, '03']]);
+    const done = await importFile(school.id, fixture('roster-utf8-bom.csv'));
+    expect(done).toMatchObject({ status: 'done', created: 2, rejected: 0, report: [] });
+    const students = await studentsOf(school.id);
+    expect(students.map((s) => [s.education_id, s.name, s.class_no])).toEqual([['31000101', '孙一', '03'], ['31000102', '欧阳, 二', '03']]);
+  });
+
+  it('re-importing is harmless: every row is updated, nothing is duplicated, passwords and status stay', async () => {
+    const school = await schoolWithClasses('middle', [[7, '01'], [7, '02']]);
+    const csv = (name: string) => `${header}\n32000001,${name},男,2013-03-05,${'110108201303050033'},7,1\n`;
+    expect(await importFile(school.id, csv('周一'))).toMatchObject({ created: 1, updated: 0 });
+    await t.ctx.db.updateTable('students').set({ password_hash: 'kept-hash', status: 'left' }).where('education_id', '=', '32000001').execute();
+
+    expect(await importFile(school.id, csv('周一一'))).toMatchObject({ status: 'done', created: 0, updated: 1, rejected: 0 });
+    const [student, ...others] = await studentsOf(school.id);
+    expect(others).toEqual([]);
+    expect(student).toMatchObject({ name: '周一一', password_hash: 'kept-hash', status: 'left' });
+  });
+
+  it('re-importing the fixture twice: the second run reports every good row as updated', async () => {
+    const school = await schoolWithClasses('middle', [[7, '01'], [7, '02']]);
+    await forgetFixtureStudents();
+    expect(await importFile(school.id, fixture('roster-gbk.csv'))).toMatchObject({ created: 2, updated: 0, rejected: 1 });
+    expect(await importFile(school.id, fixture('roster-gbk.csv'))).toMatchObject({ created: 0, updated: 2, rejected: 1 });
+    expect(await studentsOf(school.id)).toHaveLength(2);
+  });
+
+  it('reports every row problem with its row, field and code, and still imports the good row', async () => {
+    const school = await schoolWithClasses('middle', [[7, '01']]);
+    const elsewhere = await t.factory.newStudent({ name: '别校学生' });
+    const good = { educationId: '33000001', name: '好学生', gender: '女', birthDate: '2013-04-04', idNumber: idFor('2013-04-04', 'F'), grade: '7', class: '1' };
+    const row = (change: Partial<typeof good>) => {
+      const r = { ...good, educationId: String(33000100 + (idSequence += 1)), idNumber: idFor(good.birthDate, 'F'), ...change };
+      return [r.educationId, r.name, r.gender, r.birthDate, r.idNumber, r.grade, r.class].join(',');
+    };
+    const wrongCheck = good.idNumber.slice(0, 17) + (good.idNumber[17] === '0' ? '1' : '0');
+    const expected: [row: number, field: string, code: string][] = [
+      [3, 'name', 'FIELD_REQUIRED'],
+      [4, 'educationId', 'EDUCATION_ID_FORMAT'],
+      [5, 'name', 'NAME_TOO_LONG'],
+      [6, 'gender', 'GENDER_FORMAT'],
+      [7, 'birthDate', 'BIRTH_DATE_FORMAT'],
+      [8, 'idNumber', 'ID_NUMBER_FORMAT'],
+      [9, 'idNumber', 'ID_NUMBER_BIRTH_DATE'],
+      [10, 'idNumber', 'ID_NUMBER_CHECKSUM'],
+      [11, 'birthDate', 'BIRTH_DATE_MISMATCH'],
+      [12, 'gender', 'GENDER_MISMATCH'],
+      [13, 'grade', 'GRADE_FORMAT'],
+      [14, 'educationId', 'EDUCATION_ID_DUPLICATE'],
+      [15, 'idNumber', 'ID_NUMBER_DUPLICATE'],
+      [16, 'class', 'CLASS_UNKNOWN'],
+      [17, 'educationId', 'STUDENT_IN_OTHER_SCHOOL'],
+    ];
+    const csv = [
+      header,
+      row(good),
+      row({ name: '' }),
+      row({ educationId: '3300001' }),
+      row({ name: '长'.repeat(33) }),
+      row({ gender: '未知' }),
+      row({ birthDate: '2013-02-30' }),
+      row({ idNumber: '1.10105E+17' }),
+      row({ idNumber: makeIdNumber({ areaCode: '110105', birthDate: '2099-01-01', gender: 'F', sequence: 1 }) }),
+      row({ idNumber: wrongCheck }),
+      row({ birthDate: '2013-04-05' }),
+      row({ idNumber: idFor(good.birthDate, 'M') }),
+      row({ grade: '13' }),
+      row({ educationId: good.educationId }),
+      row({ idNumber: good.idNumber }),
+      row({ class: '9' }),
+      row({ educationId: elsewhere.education_id }),
+    ].join('\n');
+
+    const done = await importFile(school.id, csv);
+    expect(done).toMatchObject({ status: 'done', totalRows: 16, processedRows: 16, created: 1, updated: 0, rejected: 15 });
+    expect(done.report.map((p) => [p.row, p.field, p.code])).toEqual(expected);
+    expect(new Set(done.report.map((p) => p.code))).toEqual(new Set(rowProblemCodes));
+    expect(done.report.every((p) => p.message.length > 0 && p.messageEn.length > 0)).toBe(true);
+    expect((await studentsOf(school.id)).map((s) => s.education_id)).toEqual([good.educationId]);
+    const untouched = await t.ctx.db.selectFrom('students').select(['school_id', 'name']).where('id', '=', elsewhere.id).executeTakeFirstOrThrow();
+    expect(untouched).toEqual({ school_id: elsewhere.school_id, name: '别校学生' });
+  });
+
+  it('records one audit row per import with its counts, not one per student', async () => {
+    const school = await schoolWithClasses('middle', [[7, '01'], [7, '02']]);
+    await forgetFixtureStudents();
+    const done = await importFile(school.id, fixture('roster-gbk.csv'));
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'entity_type', 'actor_role', 'after']).where('entity_id', '=', done.id).execute();
+    expect(audit).toEqual([
+      { action: 'roster.imported', entity_type: 'roster_import', actor_role: 'operator', after: expect.objectContaining({ schoolId: school.id, totalRows: 3, created: 2, updated: 0, rejected: 1 }) },
+    ]);
+    const perStudent = await t.ctx.db.selectFrom('audit_log').select('id').where('entity_type', '=', 'student').where('at', '>=', new Date(done.createdAt)).execute();
+    expect(perStudent).toEqual([]);
+  });
+});
+
+describe('who may import', () => {
+  it("a card manager imports into their own school and sees its imports, but gets 403 on another school's", async () => {
+    const own = await schoolWithClasses('middle', [[8, '03']]);
+    const other = await schoolWithClasses('middle', [[8, '03']]);
+    const manager = await t.factory.newStaff('school_admin', { schoolId: own.id });
+    const token = await t.factory.loginAs('staff', manager.username, manager.password);
+    await forgetFixtureStudents();
+
+    const mine = await importFile(own.id, fixture('roster-utf8-bom.csv'), token);
+    expect(mine).toMatchObject({ status: 'done', created: 2 });
+
+    const refused = await upload(other.id, fixture('roster-utf8-bom.csv'), token);
+    expect(refused.statusCode).toBe(403);
+    expect(codeOf(refused)).toBe('ACCESS_DENIED');
+    const theirs = await importFile(other.id, `${header}\n34000001,钱三,男,2012-01-01,${idFor('2012-01-01', 'M')},8,3\n`);
+    expect(codeOf(await getImport(theirs.id, token))).toBe('ACCESS_DENIED');
+    const list = await t.app.inject({ url: `/api/v1/admin/schools/${other.id}/roster-imports`, headers: auth(token) });
+    expect(list.statusCode).toBe(403);
+    expect(await t.ctx.db.selectFrom('roster_imports').select('id').where('school_id', '=', other.id).execute()).toHaveLength(1);
+  });
+
+  it('needs a signed-in operator or card manager', async () => {
+    const school = await t.factory.newSchool();
+    expect(codeOf(await t.app.inject({ method: 'POST', url: `/api/v1/admin/schools/${school.id}/roster-imports`, payload: 'x', headers: { 'content-type': 'text/csv' } }))).toBe('AUTH_REQUIRED');
+    const student = await t.factory.newStudent({ schoolId: school.id });
+    const studentToken = await t.factory.loginAs('student', student.education_id, student.password);
+    expect(codeOf(await upload(school.id, fixture('roster-gbk.csv'), studentToken))).toBe('FORBIDDEN');
+  });
+});
+
+describe('files refused as a whole', () => {
+  const refusals: [what: string, code: string, body: Buffer | string][] = [
+    ['an empty body', 'ROSTER_FILE_EMPTY', ''],
+    ['a header without rows', 'ROSTER_FILE_EMPTY', `${header}\n\n,,,,,,\n`],
+    ['an Excel workbook', 'ROSTER_NOT_CSV', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00])],
+    ['a UTF-8 BOM followed by bytes that are not UTF-8', 'ROSTER_ENCODING_UNKNOWN', Buffer.from([0xef, 0xbb, 0xbf, 0xd0, 0xd5, 0xc3, 0xfb])],
+    ['an unclosed quote', 'ROSTER_CSV_MALFORMED', `${header}\n"31000001,张三\n`],
+    ['missing columns', 'ROSTER_COLUMNS_MISSING', '教育ID,姓名\n31000001,张三\n'],
+    ['a field in two columns', 'ROSTER_COLUMN_DUPLICATE', `${header},name\n`],
+  ];
+
+  it.each(refusals)('%s → 400 %s, and nothing is recorded', async (_what, code, body) => {
+    const school = await t.factory.newSchool();
+    const res = await upload(school.id, body, operator);
+    expect(res.statusCode, res.body).toBe(400);
+    expect(codeOf(res)).toBe(code);
+    expect(await t.ctx.db.selectFrom('roster_imports').select('id').where('school_id', '=', school.id).execute()).toEqual([]);
+  });
+
+  it('names the missing columns', async () => {
+    const school = await t.factory.newSchool();
+    const res = await upload(school.id, 'educationId,name,gender\n', operator);
+    expect(res.json()).toMatchObject({ error: { code: 'ROSTER_COLUMNS_MISSING', details: { missing: ['birthDate', 'idNumber', 'grade', 'class'] } } });
+  });
+
+  it('an unknown school is a 404, another content type a 415, a file over 30 MB a 413', async () => {
+    expect(codeOf(await upload(newId(), fixture('roster-gbk.csv'), operator))).toBe('ROSTER_SCHOOL_UNKNOWN');
+    const school = await t.factory.newSchool();
+    const png = await upload(school.id, fixture('roster-gbk.csv'), operator, { headers: { 'content-type': 'image/png' } });
+    expect([png.statusCode, codeOf(png)]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    const huge = await upload(school.id, Buffer.alloc(30 * 1024 * 1024 + 1, 0x41), operator, { headers: { 'content-type': 'application/octet-stream' } });
+    expect([huge.statusCode, codeOf(huge)]).toEqual([413, 'BODY_TOO_LARGE']);
+  });
+});
+
+describe('import records', () => {
+  it('keeps the file name from the query or a URL-encoded header, and lists imports newest first', async () => {
+    await forgetFixtureStudents();
+    const school = await schoolWithClasses('middle', [[8, '03']]);
+    const byHeader = await upload(school.id, fixture('roster-utf8-bom.csv'), operator, { headers: { 'x-file-name': encodeURIComponent('八年级名单.csv') } });
+    await waitForImport((byHeader.json() as { id: string }).id);
+    t.clock.advance(1_000);
+    const byQuery = await upload(school.id, fixture('roster-utf8-bom.csv'), operator, { query: `?fileName=${encodeURIComponent('第二次.csv')}` });
+    await waitForImport((byQuery.json() as { id: string }).id);
+
+    const list = await t.app.inject({ url: `/api/v1/admin/schools/${school.id}/roster-imports?pageSize=1`, headers: auth(operator) });
+    expect(list.json()).toMatchObject({ total: 2, page: 1, pageSize: 1, items: [{ fileName: '第二次.csv', status: 'done', updated: 2 }] });
+    const second = await t.app.inject({ url: `/api/v1/admin/schools/${school.id}/roster-imports?page=2&pageSize=1`, headers: auth(operator) });
+    expect(second.json()).toMatchObject({ items: [{ fileName: '八年级名单.csv' }] });
+  });
+
+  it('an Idempotency-Key replay answers with the first import and starts no second one', async () => {
+    await forgetFixtureStudents();
+    const school = await schoolWithClasses('middle', [[8, '03']]);
+    const headers = { 'idempotency-key': `roster-${newId()}` };
+    const first = await upload(school.id, fixture('roster-utf8-bom.csv'), operator, { headers });
+    const replay = await upload(school.id, fixture('roster-utf8-bom.csv'), operator, { headers });
+    expect(replay.statusCode).toBe(202);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toEqual(first.json());
+    const otherFile = await upload(school.id, fixture('roster-gbk.csv'), operator, { headers });
+    expect(codeOf(otherFile)).toBe('IDEMPOTENCY_KEY_REUSED');
+    await waitForImport((first.json() as { id: string }).id);
+    expect(await t.ctx.db.selectFrom('roster_imports').select('id').where('school_id', '=', school.id).execute()).toHaveLength(1);
+  });
+
+  it('shows an import its process abandoned as failed (interrupted) once it has been running too long', async () => {
+    const school = await t.factory.newSchool();
+    const id = newId();
+    await t.ctx.db.insertInto('roster_imports').values({ id, school_id: school.id, file_name: 'a.csv', status: 'running', total_rows: 10, created_at: t.clock.now() }).execute();
+    expect((await importNow(id)).status).toBe('running');
+    t.clock.advance(INTERRUPTED_AFTER_MS + 1);
+    expect(await importNow(id)).toMatchObject({ status: 'failed', error: { code: 'ROSTER_IMPORT_INTERRUPTED' } });
+  });
+
+  it('an unknown import is a 404', async () => {
+    expect(codeOf(await getImport(newId(), operator))).toBe('NOT_FOUND');
+  });
+});
+
+/** The import as the console sees it right now. */
+async function importNow(id: string): Promise<RosterImport> {
+  return (await getImport(id, operator)).json() as RosterImport;
+}
+
+describe('OpenAPI', () => {
+  it('documents the three roster endpoints, the CSV body and the row problem codes', async () => {
+    type Spec = { paths: Record<string, Record<string, { requestBody?: { content: Record<string, unknown> }; responses: Record<string, unknown> }>> };
+    const spec = (await t.app.inject('/openapi.json')).json() as Spec;
+    const schoolImports = spec.paths['/api/v1/admin/schools/{schoolId}/roster-imports'];
+    expect(Object.keys(schoolImports?.post?.requestBody?.content ?? {})).toEqual(['text/csv', 'application/octet-stream']);
+    expect(schoolImports?.get).toBeDefined();
+    const status = JSON.stringify(spec.paths['/api/v1/admin/roster-imports/{importId}']?.get?.responses['200']);
+    for (const code of rowProblemCodes) expect(status).toContain(code);
+  });
+});
