@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../platform/context.js';
 import { adminRoutes } from './admin/admin.routes.js';
+import { calendarRoutes } from './calendar/calendar.routes.js';
 import { accountRoutes } from './identity/account.routes.js';
 import { identityRoutes } from './identity/identity.routes.js';
 import { studentAdminRoutes } from './identity/students.routes.js';
@@ -14,5 +15,6 @@ export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(studentAdminRoutes(ctx));
     await app.register(adminRoutes(ctx));
     await app.register(rosterRoutes(ctx));
+    await app.register(calendarRoutes(ctx));
   };
 }

@@ -2,7 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrateToLatest, openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { prepareDatabase } from '../../src/platform/boot.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { projectRoot } from '../../src/platform/paths.js';
 
 /**
@@ -16,7 +18,7 @@ const pgTemplateName = 'onecard_test_template';
 
 export async function buildPgliteTemplate(): Promise<void> {
   const { handle, client } = await openPglite();
-  await migrateToLatest(handle.db);
+  await prepareDatabase(handle.db, systemClock);
   const dump = await client.dumpDataDir('none');
   mkdirSync(templateDir, { recursive: true });
   writeFileSync(pgliteTemplate, Buffer.from(await dump.arrayBuffer()));
@@ -51,7 +53,7 @@ export async function buildPostgresTemplate(): Promise<void> {
     await c.query(`create database ${pgTemplateName}`);
   });
   const handle = openPostgres(urlFor(pgTemplateName), 2);
-  await migrateToLatest(handle.db);
+  await prepareDatabase(handle.db, systemClock);
   await handle.close();
 }
 

@@ -5,6 +5,7 @@ import * as foundation from './migrations/0001-foundation.js';
 import * as identity from './migrations/0002-identity.js';
 import * as roster from './migrations/0003-roster.js';
 import * as ledger from './migrations/0004-ledger.js';
+import * as calendar from './migrations/0005-calendar.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0002-identity': identity,
   '0003-roster': roster,
   '0004-ledger': ledger,
+  '0005-calendar': calendar,
 };
 
 /**

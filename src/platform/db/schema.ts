@@ -191,6 +191,29 @@ export interface RosterImportsTable {
   finished_at: Timestamp | null;
 }
 
+export interface CalendarYearsTable {
+  year: number;
+  source: string;
+  loaded_at: Timestamp;
+}
+
+export interface CalendarDaysTable {
+  date: string;
+  is_working_day: boolean;
+  is_holiday: boolean;
+  is_vacation: Generated<boolean>;
+  name: string | null;
+  edited_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: Json;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
 export interface AppMetaTable {
   key: string;
   value: string;
@@ -214,6 +237,9 @@ export interface Database extends LedgerTables {
   sms_outbox: SmsOutboxTable;
   guardian_consents: GuardianConsentsTable;
   roster_imports: RosterImportsTable;
+  calendar_years: CalendarYearsTable;
+  calendar_days: CalendarDaysTable;
+  settings: SettingsTable;
 }
 
 export type School = Selectable<SchoolsTable>;

@@ -1,0 +1,91 @@
+import { addWorkingDays, DEFAULT_PAYMENT_WEEKDAYS, isPaymentWindowOpen, nextPaymentWindow, shanghaiDate, weekdayOf, addDays, type DayInfo, type DayLookup } from '../../domain/calendar.js';
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
+import { fail } from '../../platform/errors.js';
+import './calendar.errors.js';
+import { calendarRepository as repo } from './calendar.repository.js';
+
+const paymentWeekdaysKey = 'payment_window_weekdays';
+
+function toDayInfo(row: { date: string; is_working_day: boolean; is_holiday: boolean; is_vacation: boolean }): DayInfo {
+  return { date: row.date, isWorkingDay: row.is_working_day, isHoliday: row.is_holiday, isVacation: row.is_vacation };
+}
+
+/**
+ * A day lookup over [from, from + spanDays] read in one query; a day outside the loaded years
+ * is undefined, and the domain helpers then refuse with CALENDAR_YEAR_NOT_LOADED.
+ */
+export async function loadDayLookup(db: DbOrTx, from: string, spanDays = 400): Promise<DayLookup> {
+  const rows = await repo.daysBetween(db, from, addDays(from, spanDays));
+  const days = new Map(rows.map((r) => [r.date, toDayInfo(r)]));
+  return (date) => days.get(date);
+}
+
+/** The date `workingDays` working days after `from` (e.g. a replacement card's ready date). */
+export async function workingDaysAfter(db: DbOrTx, from: string, workingDays: number): Promise<string> {
+  return addWorkingDays(from, workingDays, await loadDayLookup(db, from, workingDays * 3 + 60));
+}
+
+export async function paymentWeekdays(db: DbOrTx): Promise<number[]> {
+  return (await repo.getSetting<number[]>(db, paymentWeekdaysKey)) ?? [...DEFAULT_PAYMENT_WEEKDAYS];
+}
+
+/** Is a fee payable today, and when is the next window (seed 001: Mondays and Tuesdays, not holidays or vacations)? */
+export async function paymentWindowStatus(db: DbOrTx, clock: Clock) {
+  const today = shanghaiDate(clock.now());
+  const weekdays = await paymentWeekdays(db);
+  const lookup = await loadDayLookup(db, today, 120);
+  const day = lookup(today);
+  if (!day) throw fail('CALENDAR_YEAR_NOT_LOADED', { date: today });
+  const open = isPaymentWindowOpen(day, weekdayOf(today), weekdays);
+  let next: { startDate: string; endDate: string } | null = null;
+  try {
+    next = nextPaymentWindow(open ? addDays(today, 1) : today, lookup, weekdays);
+  } catch {
+    next = null; // the next window lies beyond the loaded calendar
+  }
+  return { today, open, weekdays, next };
+}
+
+/** Throws PAYMENT_WINDOW_CLOSED (with the next window) unless fees are payable now. */
+export async function assertPaymentWindowOpen(db: DbOrTx, clock: Clock): Promise<void> {
+  const status = await paymentWindowStatus(db, clock);
+  if (!status.open) throw fail('PAYMENT_WINDOW_CLOSED', { next: status.next, weekdays: status.weekdays });
+}
+
+export async function calendarMonth(db: DbOrTx, year: number, month: number) {
+  const from = `${year}-${String(month).padStart(2, '0')}-01`;
+  const nextMonthFirst = `${addDays(from, 31).slice(0, 7)}-01`;
+  const to = addDays(nextMonthFirst, -1);
+  const rows = await repo.daysBetween(db, from, to);
+  return { loadedYears: await repo.loadedYears(db), days: rows.map((r) => ({ ...toDayInfo(r), name: r.name, edited: r.edited_by !== null })) };
+}
+
+export interface DayChange {
+  isWorkingDay: boolean;
+  isHoliday: boolean;
+  isVacation: boolean;
+  name: string | null;
+}
+
+/** Operators correct holidays, make-up days and school vacations; every edit is audited. */
+export async function editDay(db: DbOrTx, clock: Clock, actor: AuditActor, date: string, change: DayChange, requestId: string | null) {
+  return inTransaction(db, async (tx) => {
+    const before = await repo.findDay(tx, date);
+    if (!before) throw fail('CALENDAR_YEAR_NOT_LOADED', { date });
+    await repo.updateDay(tx, date, { is_working_day: change.isWorkingDay, is_holiday: change.isHoliday, is_vacation: change.isVacation, name: change.name, edited_by: actor.id, updated_at: clock.now() });
+    await recordAudit(tx, clock, { actor, action: 'calendar.day_edited', entityType: 'calendar_day', entityId: date, before: toDayInfo(before), after: change, requestId });
+    return { date, ...change };
+  });
+}
+
+export async function setPaymentWeekdays(db: DbOrTx, clock: Clock, actor: AuditActor, weekdays: number[], requestId: string | null) {
+  const sorted = [...new Set(weekdays)].sort();
+  return inTransaction(db, async (tx) => {
+    const before = await paymentWeekdays(tx);
+    await repo.putSetting(tx, paymentWeekdaysKey, sorted, clock.now(), actor.id);
+    await recordAudit(tx, clock, { actor, action: 'settings.payment_weekdays', entityType: 'setting', entityId: paymentWeekdaysKey, before, after: sorted, requestId });
+    return { weekdays: sorted };
+  });
+}
