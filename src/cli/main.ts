@@ -98,7 +98,7 @@ registerLedgerCommands(program);
 /** Errors a person can act on are printed plainly; anything else with its stack. */
 function report(error: unknown): never {
   if (error instanceof ConfigError) console.error(error.message);
-  else if (error instanceof DomainError) console.error(`${error.code}: ${error.messageZh} / ${error.messageEn}`);
+  else if (error instanceof DomainError) console.error(`${error.code}: ${error.messageZh} / ${error.messageEn}${error.details ? ` ${JSON.stringify(error.details)}` : ''}`);
   else if (error instanceof Error && error.name === 'ZodError') console.error(`Invalid input: ${error.message}`);
   else console.error(error);
   process.exit(1);

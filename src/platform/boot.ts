@@ -3,6 +3,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { seedCalendar } from '../modules/calendar/seed-calendar.js';
+import { registerJobs } from '../modules/jobs.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type Db } from './db/database.js';
 import { JobRunner } from './jobs.js';
 import { createLogger } from './logger.js';
@@ -31,6 +32,7 @@ export async function openRuntime(config: Config, options: { clock?: Clock; logg
   if (calendarYears.length > 0) logger.info({ years: calendarYears }, 'working-day calendar loaded');
   const jobs = new JobRunner(handle.db, clock, logger);
   const ctx: AppContext = { config, db: handle.db, dbKind: handle.kind, clock, logger, jobs, sms: new OutboxSmsSender(clock, logger) };
+  registerJobs(ctx);
   return {
     ctx,
     handle,

@@ -43,6 +43,7 @@ export async function enqueueJob(db: DbOrTx, clock: Clock, kind: string, payload
  */
 export class JobRunner {
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly recurring = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
 
@@ -56,8 +57,26 @@ export class JobRunner {
     this.handlers.set(kind, handler);
   }
 
+  /**
+   * A job that runs every `everyMs`: each tick enqueues the current time slot under a unique
+   * key, so several server processes still run it once per slot.
+   */
+  registerRecurring(kind: string, everyMs: number, handler: JobHandler): void {
+    this.register(kind, handler);
+    this.recurring.set(kind, everyMs);
+  }
+
+  private async enqueueRecurring(): Promise<void> {
+    const now = this.clock.now().getTime();
+    for (const [kind, everyMs] of this.recurring) {
+      const slot = Math.floor(now / everyMs);
+      await enqueueJob(this.db, this.clock, kind, { slot }, { uniqueKey: `${kind}:${slot}`, maxAttempts: 1 });
+    }
+  }
+
   /** Claims and runs the jobs due now; returns how many ran. */
   async runDue(limit = 20): Promise<number> {
+    await this.enqueueRecurring();
     const now = this.clock.now();
     const kinds = [...this.handlers.keys()];
     if (kinds.length === 0) return 0;

@@ -102,6 +102,20 @@ describe('job runner', () => {
     expect(job).toMatchObject({ status: 'failed', attempts: 2, last_error: 'always broken' });
   });
 
+  it('runs a recurring job once per time slot', async () => {
+    const runner = new JobRunner(handle.db, clock, silent);
+    let runs = 0;
+    runner.registerRecurring('tick', 60_000, async () => {
+      runs++;
+    });
+    await runner.runDue();
+    await runner.runDue();
+    expect(runs).toBe(1);
+    clock.advance(60_000);
+    await runner.runDue();
+    expect(runs).toBe(2);
+  });
+
   it('takes a unique job only once', async () => {
     await enqueueJob(handle.db, clock, 'expire-order', { orderId: 1 }, { uniqueKey: 'expire:1' });
     await enqueueJob(handle.db, clock, 'expire-order', { orderId: 1 }, { uniqueKey: 'expire:1' });

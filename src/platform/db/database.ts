@@ -65,6 +65,9 @@ export function openPostgres(connectionString: string, max = 10): DatabaseHandle
       }) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection the server drops (a restart, a failover) must not crash the process:
+  // the pool discards it and opens a new one on the next query.
+  pool.on('error', (error) => console.warn(`postgres pool: idle connection lost (${error.message})`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
