@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { prepareDatabase } from '../../src/platform/boot.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
@@ -14,7 +15,13 @@ import { projectRoot } from '../../src/platform/paths.js';
  */
 const templateDir = resolve(projectRoot(), '.test-db');
 const pgliteTemplate = resolve(templateDir, 'pglite-template.tar');
-const pgTemplateName = 'onecard_test_template';
+/**
+ * Each test run has its own PostgreSQL namespace (`onecard_t<run>_…`), so two runs against one
+ * server (two engineers, or CI beside a developer) never drop each other's databases. The run id
+ * comes from global setup through vitest's provide/inject.
+ */
+const pgPrefix = (runId: string) => `onecard_t${runId}_`;
+const pgTemplateName = (runId: string) => `${pgPrefix(runId)}template`;
 
 export async function buildPgliteTemplate(): Promise<void> {
   const { handle, client } = await openPglite();
@@ -47,19 +54,16 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
-export async function buildPostgresTemplate(): Promise<void> {
-  await withAdmin(async (c) => {
-    await c.query(`drop database if exists ${pgTemplateName} with (force)`);
-    await c.query(`create database ${pgTemplateName}`);
-  });
-  const handle = openPostgres(urlFor(pgTemplateName), 2);
+export async function buildPostgresTemplate(runId: string): Promise<void> {
+  await withAdmin((c) => c.query(`create database ${pgTemplateName(runId)}`));
+  const handle = openPostgres(urlFor(pgTemplateName(runId)), 2);
   await prepareDatabase(handle.db, systemClock);
   await handle.close();
 }
 
-export async function dropPostgresTestDatabases(): Promise<void> {
+export async function dropPostgresTestDatabases(runId: string): Promise<void> {
   await withAdmin(async (c) => {
-    const { rows } = await c.query<{ datname: string }>(`select datname from pg_database where datname like 'onecard_test_%'`);
+    const { rows } = await c.query<{ datname: string }>(`select datname from pg_database where starts_with(datname, $1)`, [pgPrefix(runId)]);
     for (const { datname } of rows) await c.query(`drop database if exists ${datname} with (force)`);
   });
 }
@@ -76,8 +80,9 @@ export async function createTestDatabase(kind: TestDatabaseKind = testDatabaseKi
     const { handle } = await openPglite({ loadDataDir: new Blob([readFileSync(pgliteTemplate)]) });
     return handle;
   }
-  const name = `onecard_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin((c) => c.query(`create database ${name} template ${pgTemplateName}`));
+  const runId = inject('postgresRunId');
+  const name = `${pgPrefix(runId)}${randomBytes(6).toString('hex')}`;
+  await withAdmin((c) => c.query(`create database ${name} template ${pgTemplateName(runId)}`));
   const handle = openPostgres(urlFor(name), 10);
   return {
     ...handle,
