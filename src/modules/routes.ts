@@ -6,6 +6,7 @@ import { accountRoutes } from './identity/account.routes.js';
 import { identityRoutes } from './identity/identity.routes.js';
 import { studentAdminRoutes } from './identity/students.routes.js';
 import { rosterRoutes } from './roster/roster.routes.js';
+import { terminalRoutes } from './terminals/terminals.routes.js';
 
 /** Every module's routes, mounted under /api/v1. */
 export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -16,5 +17,6 @@ export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(adminRoutes(ctx));
     await app.register(rosterRoutes(ctx));
     await app.register(calendarRoutes(ctx));
+    await app.register(terminalRoutes(ctx));
   };
 }

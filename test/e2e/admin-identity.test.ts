@@ -154,6 +154,24 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
     await expect.poll(() => students.count()).toBe(1);
     await students.getByText('李**', { exact: true }).waitFor();
     await students.getByText('31000002', { exact: true }).waitFor();
+
+    // Their school's classes, with the imported head counts; a new class can be added.
+    await menu(page).getByText('学校', { exact: true }).click();
+    await tableRows(page, 'schools-table').getByText('端到端名单中学').click();
+    const drawer = page.getByTestId('classes-drawer');
+    const classRows = drawer.locator('tbody tr.ant-table-row');
+    await expect.poll(() => classRows.count()).toBe(2);
+    await expect.poll(() => classRows.first().locator('td').allTextContents()).toEqual(['7年级01班', '1', '查看学生']);
+    await drawer.getByLabel('年级').fill('7');
+    await drawer.getByLabel('班号').fill('03');
+    await drawer.getByRole('button', { name: '添加班级' }).click();
+    await expect.poll(() => classRows.count()).toBe(3);
+    await classRows.getByText('7年级03班').waitFor();
+    // The same class again: the server's CLASS_EXISTS, in Chinese.
+    await drawer.getByLabel('班号').fill('03');
+    await drawer.getByRole('button', { name: '添加班级' }).click();
+    await page.getByText('班级已存在').waitFor();
+    await e2e.screenshot(page, 'admin-classes');
   });
 
   it("an operator opens a student's detail: masked ID number, history, a class change and a photo", async () => {

@@ -37,6 +37,11 @@ describeE2E('app identity screens in Chromium', () => {
   const url = (path: string) => `${e2e.baseUrl}${path}`;
   const fieldError = (page: Page) => page.locator('.adm-form-item-feedback-error');
 
+  /** For a clean screenshot: toasts have faded and dialogs have closed. */
+  async function settled(page: Page) {
+    await expect.poll(() => page.locator('.adm-toast-mask, .adm-dialog').count(), { timeout: 5000 }).toBe(0);
+  }
+
   async function signIn(page: Page, tab: '学生' | '家长' | '校园卡', login: string, password: string) {
     await page.goto(url('/login'));
     await page.getByRole('tab', { name: tab }).click();
@@ -111,6 +116,7 @@ describeE2E('app identity screens in Chromium', () => {
     const html = await page.content();
     expect(html).not.toContain('李小花');
     expect(html).not.toContain(student.id_number);
+    await settled(page);
     await e2e.screenshot(page, 'app-identity-me-student');
 
     // The old password is gone, the new one works and nothing is forced any more.
@@ -174,6 +180,7 @@ describeE2E('app identity screens in Chromium', () => {
     await child.getByText('端到端实验小学').waitFor();
     await child.getByText('母亲').waitFor();
     expect(await parentPage.content()).not.toContain('赵小强');
+    await settled(parentPage);
     await e2e.screenshot(parentPage, 'app-identity-parent-children');
 
     // The child's page: details and guardian consent (the child is under 14).
@@ -187,6 +194,7 @@ describeE2E('app identity screens in Chromium', () => {
     await expect.poll(() => nfc.getAttribute('aria-checked')).toBe('true');
     const consent = await e2e.t.ctx.db.selectFrom('guardian_consents').selectAll().where('student_id', '=', student.id).executeTakeFirstOrThrow();
     expect(consent).toMatchObject({ purpose: 'nfc_ecard', revoked_at: null });
+    await settled(parentPage);
     await e2e.screenshot(parentPage, 'app-identity-child');
   });
 
@@ -206,6 +214,7 @@ describeE2E('app identity screens in Chromium', () => {
     await page.getByRole('button', { name: '确定' }).click();
     await page.waitForURL(url('/me'));
     await page.getByText('还没有绑定孩子').waitFor();
+    await settled(page);
     await e2e.screenshot(page, 'app-identity-no-children');
 
     await page.getByTestId('bind-child').click();

@@ -83,6 +83,16 @@ describe.skipIf(!hasBrowser && !browserRequired)('web shells in Chromium', () =>
     await page.screenshot({ path: resolve(resultsDir, `${name}.png`), fullPage: true, animations: 'disabled' });
   }
 
+  async function changeInitialPassword(page: Page, current: string, next: string) {
+    await page.getByPlaceholder('请输入当前密码').fill(current);
+    await page.getByPlaceholder('请输入新密码').fill(next);
+    await page.getByPlaceholder('请再次输入新密码').fill(next);
+    await page.getByTestId('change-password-submit').click();
+    await page.getByTestId('tab-bar').waitFor();
+    // The success toast fades before the screenshots.
+    await expect.poll(() => page.locator('.adm-toast-mask').count(), { timeout: 5000 }).toBe(0);
+  }
+
   it('student app: signs in, shows the tab bar, the masked name, English and sign-out', async () => {
     const student = await server.factory.newStudent({ name: '王小明' });
     const page = await openPage({ mobile: true });
@@ -104,9 +114,12 @@ describe.skipIf(!hasBrowser && !browserRequired)('web shells in Chromium', () =>
     await page.getByTestId('login-submit').click();
     await page.waitForURL(`${baseUrl}/`);
 
+    // The initial password must be changed before the app opens (test/e2e/app-identity.test.ts has the details).
+    await page.getByTestId('must-change-password').waitFor();
+    await changeInitialPassword(page, student.password, 'Student2026');
+
     const tabBar = page.getByTestId('tab-bar');
     for (const tab of ['首页', '卡片', '我的']) await tabBar.getByText(tab, { exact: true }).waitFor();
-    await page.getByTestId('must-change-password').waitFor();
     await page.getByText('暂无待办').waitFor();
     await screenshot(page, 'app-home');
 
@@ -144,6 +157,7 @@ describe.skipIf(!hasBrowser && !browserRequired)('web shells in Chromium', () =>
     await page.getByTestId('login-submit').click();
     await page.waitForURL(`${baseUrl}/`);
     await page.getByTestId('must-change-password').waitFor();
+    await changeInitialPassword(page, parent.password, 'Parent2026');
 
     await page.getByTestId('tab-bar').getByText('我的', { exact: true }).click();
     await expect(page.getByTestId('me-name').textContent()).resolves.toBe('测***'); // 测试家长

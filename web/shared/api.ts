@@ -78,6 +78,8 @@ export interface ApiClient {
   get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T>;
   post<T>(path: string, body: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>;
   delete(path: string): Promise<void>;
+  /** A binary resource (a photo) with the bearer token, which an `<img src>` cannot send. */
+  getBlob(path: string, signal?: AbortSignal): Promise<Blob>;
 }
 
 function urlOf(base: string, path: string, query?: Query): string {
@@ -92,8 +94,8 @@ function urlOf(base: string, path: string, query?: Query): string {
 export function createApiClient(options: { tokens: TokenStore; baseUrl?: string }): ApiClient {
   const { tokens, baseUrl = '/api/v1' } = options;
 
-  async function request<T>(method: string, path: string, { query, body, auth = true, signal }: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  async function send(method: string, path: string, { query, body, auth = true, signal }: RequestOptions, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { accept };
     const token = auth ? tokens.get() : null;
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -105,11 +107,9 @@ export function createApiClient(options: { tokens: TokenStore; baseUrl?: string 
       if (signal?.aborted) throw cause;
       throw new ApiError(0, 'NETWORK_ERROR', '网络连接失败，请检查网络后重试', 'Network error; check your connection and try again');
     }
+    if (response.ok) return response;
 
-    if (response.status === 204) return undefined as T;
     const payload: unknown = await response.json().catch(() => undefined);
-    if (response.ok) return payload as T;
-
     const error = isErrorBody(payload)
       ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.messageEn, payload.error.details)
       : new ApiError(response.status, `HTTP_${response.status}`, `服务暂时不可用（${response.status}）`, `The service is unavailable (${response.status})`);
@@ -118,11 +118,18 @@ export function createApiClient(options: { tokens: TokenStore; baseUrl?: string 
     throw error;
   }
 
+  async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await send(method, path, options, 'application/json');
+    if (response.status === 204) return undefined as T;
+    return (await response.json().catch(() => undefined)) as T;
+  }
+
   return {
     tokens,
     request,
     get: (path, query, signal) => request('GET', path, { query, signal }),
     post: (path, body, opts) => request('POST', path, { ...opts, body }),
     delete: (path) => request<void>('DELETE', path),
+    getBlob: async (path, signal) => (await send('GET', path, { signal }, 'image/*,*/*')).blob(),
   };
 }

@@ -64,6 +64,12 @@ export function useApi(): ApiClient {
   return useSession().api;
 }
 
+/** Asks the server for the signed-in user again (after a password change, say). */
+export function useRefreshMe(): () => Promise<void> {
+  const queryClient = useQueryClient();
+  return useCallback(() => queryClient.invalidateQueries({ queryKey: ['me'] }), [queryClient]);
+}
+
 /** The signed-in user; only runs with a token. */
 export function useMe() {
   const { api, token } = useSession();

@@ -10,7 +10,7 @@ type Json<T = unknown> = ColumnType<T, string, string>;
 export type SchoolStage = 'primary' | 'middle' | 'high' | 'university' | 'vocational';
 export type StaffRole = 'operator' | 'school_admin' | 'kiosk';
 export type Role = 'student' | 'parent' | 'school_admin' | 'operator' | 'kiosk' | 'terminal';
-export type LoginKind = 'student' | 'parent' | 'campus' | 'staff';
+export type LoginKind = 'student' | 'parent' | 'campus' | 'staff' | 'terminal';
 export type EnrolmentStatus = 'enrolled' | 'graduated' | 'transferred' | 'left';
 
 export interface SchoolsTable {
@@ -214,6 +214,20 @@ export interface SettingsTable {
   updated_by: string | null;
 }
 
+export type TerminalKind = 'bus_validator' | 'rail_gate' | 'pos' | 'reader';
+
+export interface TerminalsTable {
+  id: string;
+  code: string;
+  kind: TerminalKind;
+  operator: string;
+  location: string | null;
+  secret_hash: string;
+  created_at: Timestamp;
+  disabled_at: Timestamp | null;
+  last_seen_at: Timestamp | null;
+}
+
 export interface AppMetaTable {
   key: string;
   value: string;
@@ -240,6 +254,7 @@ export interface Database extends LedgerTables {
   calendar_years: CalendarYearsTable;
   calendar_days: CalendarDaysTable;
   settings: SettingsTable;
+  terminals: TerminalsTable;
 }
 
 export type School = Selectable<SchoolsTable>;

@@ -1,11 +1,11 @@
-import { AuditOutlined, BankOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { AuditOutlined, BankOutlined, CloudUploadOutlined, IdcardOutlined, LogoutOutlined, MessageOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { errorText, useLang, useMessages } from '../../shared/i18n.js';
 import { useMe, useSession, type Me } from '../../shared/session.js';
 import { LangSwitch } from './LangSwitch.js';
 import { labelOf, messages } from './messages.js';
-import { canReadAuditLog, canUseConsole } from './roles.js';
+import { canManageStaff, canReadAuditLog, canReadSmsOutbox, canUseConsole } from './roles.js';
 
 function HeaderBar({ me }: { me: Me }) {
   const t = useMessages(messages);
@@ -32,12 +32,18 @@ function SiderMenu({ me }: { me: Me }) {
   const { pathname } = useLocation();
   const items = [
     { key: '/schools', icon: <BankOutlined />, label: t.schools },
+    { key: '/students', icon: <IdcardOutlined />, label: t.students },
+    { key: '/roster-imports', icon: <CloudUploadOutlined />, label: t.rosterImport },
+    ...(canManageStaff(me.role) ? [{ key: '/staff', icon: <TeamOutlined />, label: t.staff }] : []),
+    ...(canReadSmsOutbox(me.role) ? [{ key: '/sms-outbox', icon: <MessageOutlined />, label: t.smsOutbox }] : []),
     ...(canReadAuditLog(me.role) ? [{ key: '/audit-log', icon: <AuditOutlined />, label: t.auditLog }] : []),
   ];
+  // A student's page belongs to the students menu entry.
+  const selected = items.find((item) => pathname === item.key || pathname.startsWith(`${item.key}/`))?.key ?? pathname;
   return (
     <Layout.Sider breakpoint="lg" collapsedWidth={0} width={208}>
       <div className="console-brand">{t.consoleName}</div>
-      <Menu theme="dark" mode="inline" data-testid="sider-menu" selectedKeys={[pathname]} items={items} onClick={({ key }) => navigate(key)} />
+      <Menu theme="dark" mode="inline" data-testid="sider-menu" selectedKeys={[selected]} items={items} onClick={({ key }) => navigate(key)} />
     </Layout.Sider>
   );
 }
@@ -58,6 +64,9 @@ export function AdminLayout() {
   }
   if (!canUseConsole(me.data.role)) {
     return <Result status="403" title={t.notStaffConsole} extra={<Button onClick={() => void signOut()}>{t.signOut}</Button>} />;
+  }
+  if (me.data.role === 'school_admin' && !me.data.schoolId) {
+    return <Result status="403" title={t.noSchoolAssigned} extra={<Button onClick={() => void signOut()}>{t.signOut}</Button>} />;
   }
 
   return (

@@ -9,7 +9,12 @@ import { useSession } from '../../shared/session.js';
 import { AdminLayout } from './AdminLayout.js';
 import { AuditLogPage } from './pages/AuditLogPage.js';
 import { LoginPage } from './pages/LoginPage.js';
+import { RosterImportPage } from './pages/RosterImportPage.js';
 import { SchoolsPage } from './pages/SchoolsPage.js';
+import { SmsOutboxPage } from './pages/SmsOutboxPage.js';
+import { StaffPage } from './pages/StaffPage.js';
+import { StudentDetailPage } from './pages/StudentDetailPage.js';
+import { StudentsPage } from './pages/StudentsPage.js';
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -30,6 +35,11 @@ export function App() {
           <Route element={<RequireSession><AdminLayout /></RequireSession>}>
             <Route index element={<Navigate to="/schools" replace />} />
             <Route path="schools" element={<SchoolsPage />} />
+            <Route path="students" element={<StudentsPage />} />
+            <Route path="students/:studentId" element={<StudentDetailPage />} />
+            <Route path="roster-imports" element={<RosterImportPage />} />
+            <Route path="staff" element={<StaffPage />} />
+            <Route path="sms-outbox" element={<SmsOutboxPage />} />
             <Route path="audit-log" element={<AuditLogPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />

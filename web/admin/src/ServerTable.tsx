@@ -1,70 +1,81 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Empty, Input, Table, type TableColumnsType } from 'antd';
-import { errorText, useLang, useMessages } from '../../shared/i18n.js';
+import { Card, Empty, Input, Space, Table, type TableColumnsType } from 'antd';
+import type { ReactNode } from 'react';
+import type { Query } from '../../shared/api.js';
+import { useMessages } from '../../shared/i18n.js';
 import type { PageOf } from '../../shared/paging.js';
 import { useApi } from '../../shared/session.js';
+import { LoadError } from './LoadError.js';
 import { messages } from './messages.js';
 import { usePageParams } from './usePageParams.js';
 
 interface ServerTableProps<T> {
-  title: string;
+  title: ReactNode;
   /** API path of a paginated list, e.g. `/admin/schools`. */
   path: string;
-  /** The query parameter the search box fills, e.g. `q`. */
-  filterParam: string;
-  filterPlaceholder: string;
+  /** The query parameter the search box fills, e.g. `q`; no search box without it. */
+  filterParam?: string;
+  filterPlaceholder?: string;
+  /** The longest search the endpoint accepts. */
+  filterMaxLength?: number;
+  /** Further query parameters (filters chosen elsewhere on the page, a fixed school). */
+  query?: Query;
+  /** Controls shown before the search box: filters, an "add" button. */
+  toolbar?: ReactNode;
   emptyText: string;
   columns: TableColumnsType<T>;
+  onRowClick?: (row: T) => void;
+  /** False while a parameter the list needs (a school) is not chosen yet. */
+  enabled?: boolean;
   testId?: string;
 }
 
 /** A table whose paging and filtering happen on the server: only one page is ever loaded. */
 export function ServerTable<T extends { id: string }>(props: ServerTableProps<T>) {
   const t = useMessages(messages);
-  const { lang } = useLang();
   const api = useApi();
   const { page, pageSize, filter, setPage, setFilter } = usePageParams(props.filterParam);
+  const enabled = props.enabled ?? true;
+  const query: Query = { ...props.query, page, pageSize, ...(props.filterParam ? { [props.filterParam]: filter } : {}) };
 
   const list = useQuery({
-    queryKey: [props.path, { page, pageSize, filter }],
-    queryFn: ({ signal }) => api.get<PageOf<T>>(props.path, { page, pageSize, [props.filterParam]: filter }, signal),
+    queryKey: [props.path, query],
+    queryFn: ({ signal }) => api.get<PageOf<T>>(props.path, query, signal),
     placeholderData: keepPreviousData,
+    enabled,
   });
 
   return (
     <Card
       title={props.title}
       extra={
-        <Input.Search
-          key={filter}
-          allowClear
-          defaultValue={filter}
-          maxLength={64}
-          placeholder={props.filterPlaceholder}
-          onSearch={setFilter}
-          style={{ width: 280 }}
-          data-testid="table-search"
-        />
+        <Space wrap>
+          {props.toolbar}
+          {props.filterParam && (
+            <Input.Search
+              key={filter}
+              allowClear
+              defaultValue={filter}
+              maxLength={props.filterMaxLength ?? 64}
+              placeholder={props.filterPlaceholder}
+              onSearch={setFilter}
+              style={{ width: 260 }}
+              data-testid="table-search"
+            />
+          )}
+        </Space>
       }
     >
-      {list.isError && (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title={t.loadFailed}
-          description={errorText(list.error, lang)}
-          action={<Button size="small" onClick={() => void list.refetch()}>{t.retry}</Button>}
-        />
-      )}
+      {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
       <Table<T>
         data-testid={props.testId}
         rowKey="id"
         columns={props.columns}
-        dataSource={list.data?.items ?? []}
-        loading={list.isFetching}
+        dataSource={enabled ? (list.data?.items ?? []) : []}
+        loading={enabled && list.isFetching}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={props.emptyText} /> }}
         scroll={{ x: 'max-content' }}
+        onRow={props.onRowClick && ((row) => ({ onClick: () => props.onRowClick?.(row), style: { cursor: 'pointer' } }))}
         pagination={{
           current: page,
           pageSize,

@@ -12,6 +12,31 @@ const zh = {
   notStaffConsole: '该账号无权使用管理后台',
   mustChangePassword: '您仍在使用初始密码，请尽快修改密码。',
   schools: '学校',
+  students: '学生',
+  rosterImport: '名单导入',
+  staff: '工作人员',
+  smsOutbox: '短信发件箱',
+  operatorsOnly: '只有运营人员可以使用此页面',
+  noSchoolAssigned: '您的账号没有关联学校，请联系运营人员',
+  school: '学校',
+  chooseSchool: '选择学校',
+  chooseSchoolFirst: '请先选择学校',
+  cls: '班级',
+  allClasses: '全部班级',
+  classLabel: '{grade}年级{classNo}班',
+  noClass: '未分班',
+  save: '保存',
+  cancel: '取消',
+  create: '新建',
+  saved: '已保存',
+  saveFailed: '保存失败',
+  back: '返回',
+  status_enrolled: '在读',
+  status_graduated: '已毕业',
+  status_transferred: '已转出',
+  status_left: '已离校',
+  gender_M: '男',
+  gender_F: '女',
   auditLog: '审计日志',
   searchSchools: '按名称或代码搜索',
   code: '代码',
@@ -60,6 +85,31 @@ export const messages: Messages<Key> = {
     notStaffConsole: 'This account may not use the console',
     mustChangePassword: 'You are still using the first password; please change it soon.',
     schools: 'Schools',
+    students: 'Students',
+    rosterImport: 'Roster import',
+    staff: 'Staff',
+    smsOutbox: 'SMS outbox',
+    operatorsOnly: 'Only operators can use this page',
+    noSchoolAssigned: 'Your account has no school; ask an operator',
+    school: 'School',
+    chooseSchool: 'Choose a school',
+    chooseSchoolFirst: 'Choose a school first',
+    cls: 'Class',
+    allClasses: 'All classes',
+    classLabel: 'Grade {grade}, class {classNo}',
+    noClass: 'No class',
+    save: 'Save',
+    cancel: 'Cancel',
+    create: 'Create',
+    saved: 'Saved',
+    saveFailed: 'Could not save',
+    back: 'Back',
+    status_enrolled: 'Enrolled',
+    status_graduated: 'Graduated',
+    status_transferred: 'Transferred out',
+    status_left: 'Left',
+    gender_M: 'Male',
+    gender_F: 'Female',
     auditLog: 'Audit log',
     searchSchools: 'Search by name or code',
     code: 'Code',
@@ -95,8 +145,14 @@ export const messages: Messages<Key> = {
 
 export const titles = { 'zh-CN': zh.consoleName, en: messages.en.consoleName };
 
-/** A label for a role or stage value; unknown values (added later on the server) show as they are. */
-export function labelOf(t: Record<Key, string>, prefix: 'role' | 'stage', value: string): string {
+/** A label for a role, stage, status or gender value; unknown values (added later on the server) show as they are. */
+export function labelOf(t: Record<Key, string>, prefix: 'role' | 'stage' | 'status' | 'gender', value: string): string {
   const key = `${prefix}_${value}`;
   return key in t ? t[key as Key] : value;
+}
+
+/** '7年级01班' / 'Grade 7, class 01'; a student without a class says so. */
+export function classLabel(t: Record<Key, string>, grade: number | null, classNo: string | null): string {
+  if (grade === null || classNo === null) return t.noClass;
+  return t.classLabel.replace('{grade}', String(grade)).replace('{classNo}', classNo);
 }

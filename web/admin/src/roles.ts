@@ -4,3 +4,6 @@ import type { Role } from '../../../src/modules/identity/identity.schemas.js';
 export const consoleRoles: readonly Role[] = ['operator', 'school_admin'];
 export const canUseConsole = (role: Role) => consoleRoles.includes(role);
 export const canReadAuditLog = (role: Role) => role === 'operator';
+/** Staff accounts and the SMS outbox are the card centre's, not a school's. */
+export const canManageStaff = (role: Role) => role === 'operator';
+export const canReadSmsOutbox = (role: Role) => role === 'operator';

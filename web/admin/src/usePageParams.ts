@@ -6,23 +6,31 @@ function positiveInt(value: string | null, fallback: number, max = Number.MAX_SA
   return Number.isInteger(n) && n >= 1 ? Math.min(n, max) : fallback;
 }
 
+export type ParamChanges = Record<string, string | number | null | undefined>;
+
 /**
- * Page, page size and one text filter kept in the URL, so a reload or a shared link shows the
- * same page of the same list.
+ * Page, page size and the list's filters kept in the URL, so a reload or a shared link shows the
+ * same page of the same list. `filterParam` is the search box; `filterNames` are further filters
+ * (selects) that also live in the URL. Changing any filter goes back to page 1.
  */
-export function usePageParams(filterParam: string) {
+export function usePageParams(filterParam?: string, filterNames: readonly string[] = []) {
   const [params, setParams] = useSearchParams();
   const query: PageQuery = {
     page: positiveInt(params.get('page'), 1),
     pageSize: positiveInt(params.get('pageSize'), defaultPageSize, maxPageSize),
   };
-  const filter = params.get(filterParam) ?? '';
+  const filter = filterParam ? (params.get(filterParam) ?? '') : '';
+  const filters: Record<string, string> = {};
+  for (const name of filterNames) {
+    const value = params.get(name);
+    if (value) filters[name] = value;
+  }
 
-  const update = (changes: Record<string, string | number | null>) =>
+  const update = (changes: ParamChanges) =>
     setParams((current) => {
       const next = new URLSearchParams(current);
       for (const [name, value] of Object.entries(changes)) {
-        if (value === null || value === '') next.delete(name);
+        if (value === null || value === undefined || value === '') next.delete(name);
         else next.set(name, String(value));
       }
       return next;
@@ -31,7 +39,9 @@ export function usePageParams(filterParam: string) {
   return {
     ...query,
     filter,
+    filters,
     setPage: (page: number, pageSize: number) => update({ page: pageSize === query.pageSize ? page : 1, pageSize }),
-    setFilter: (value: string) => update({ [filterParam]: value.trim(), page: null }),
+    setFilter: (value: string) => (filterParam ? update({ [filterParam]: value.trim(), page: null }) : undefined),
+    setFilters: (changes: ParamChanges) => update({ ...changes, page: null }),
   };
 }

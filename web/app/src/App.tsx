@@ -1,25 +1,24 @@
 import { ConfigProvider, setDefaultConfig } from 'antd-mobile';
 import enUSModule from 'antd-mobile/es/locales/en-US.js';
 import zhCNModule from 'antd-mobile/es/locales/zh-CN.js';
-import { useEffect, type ReactNode } from 'react';
-import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { useEffect } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
 import { useLang } from '../../shared/i18n.js';
 import { esmDefault } from '../../shared/interop.js';
-import { useSession } from '../../shared/session.js';
+import { BindChildPage } from './pages/BindChildPage.js';
 import { CardsPage } from './pages/CardsPage.js';
+import { ChangePasswordPage } from './pages/ChangePasswordPage.js';
+import { ChildPage } from './pages/ChildPage.js';
+import { FindEducationIdPage } from './pages/FindEducationIdPage.js';
+import { ForgotPasswordPage } from './pages/ForgotPasswordPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { MePage } from './pages/MePage.js';
+import { ParentsPage } from './pages/ParentsPage.js';
 import { Shell } from './Shell.js';
+import { SignedIn } from './ui/SignedIn.js';
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
-
-function RequireSession({ children }: { children: ReactNode }) {
-  const { token } = useSession();
-  const location = useLocation();
-  if (!token) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
-  return children;
-}
 
 export function App() {
   const { lang } = useLang();
@@ -29,10 +28,18 @@ export function App() {
     <ConfigProvider locale={locales[lang]}>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
-        <Route element={<RequireSession><Shell /></RequireSession>}>
-          <Route index element={<HomePage />} />
-          <Route path="cards" element={<CardsPage />} />
-          <Route path="me" element={<MePage />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="/find-education-id" element={<FindEducationIdPage />} />
+        <Route element={<SignedIn />}>
+          <Route element={<Shell />}>
+            <Route index element={<HomePage />} />
+            <Route path="cards" element={<CardsPage />} />
+            <Route path="me" element={<MePage />} />
+          </Route>
+          <Route path="me/password" element={<ChangePasswordPage />} />
+          <Route path="me/parents" element={<ParentsPage />} />
+          <Route path="children/bind" element={<BindChildPage />} />
+          <Route path="children/:studentId" element={<ChildPage />} />
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

@@ -1,16 +1,14 @@
 import { CreditCardOutlined, HomeOutlined, UserOutlined } from '@ant-design/icons';
-import { NoticeBar, TabBar } from 'antd-mobile';
+import { TabBar } from 'antd-mobile';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useMessages } from '../../shared/i18n.js';
-import { useMe } from '../../shared/session.js';
 import { messages } from './messages.js';
 
-/** The signed-in frame: a notice when the password must change, the page, the tab bar. */
+/** The signed-in frame: the page and the tab bar (the initial password is dealt with before this). */
 export function Shell() {
   const t = useMessages(messages);
   const navigate = useNavigate();
   const { pathname } = useLocation();
-  const me = useMe();
 
   const tabs = [
     { key: '/', title: t.home, icon: <HomeOutlined /> },
@@ -20,9 +18,6 @@ export function Shell() {
 
   return (
     <div className="app-frame">
-      {me.data?.mustChangePassword && (
-        <NoticeBar data-testid="must-change-password" color="alert" wrap content={t.mustChangePassword} />
-      )}
       <main className="app-content">
         <Outlet />
       </main>

@@ -1,37 +1,63 @@
 import { useMutation } from '@tanstack/react-query';
 import { Button, Form, Input, Tabs, Toast } from 'antd-mobile';
 import { useState } from 'react';
-import { Navigate, useLocation } from 'react-router';
-import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { Link, Navigate, useLocation } from 'react-router';
+import { useMessages } from '../../../shared/i18n.js';
 import { useSession } from '../../../shared/session.js';
 import { LangToggle } from '../LangToggle.js';
 import { messages } from '../messages.js';
+import { rememberLoginKind, type LoginKind } from '../ui/loginKind.js';
+import { useErrorText } from '../ui/text.js';
 
-type Audience = 'student' | 'parent';
 interface Credentials {
   login: string;
   password: string;
 }
 
+interface LoginState {
+  from?: string;
+  /** Set by "find my education ID": the student tab opens with it filled in. */
+  educationId?: string;
+}
+
+/** What each tab asks for: the account field, its check, and the hint about the first password. */
+function useFields(kind: LoginKind) {
+  const t = useMessages(messages);
+  switch (kind) {
+    case 'student':
+      return { label: t.educationId, placeholder: t.educationIdPlaceholder, pattern: /^\d{8}$/, invalid: t.educationIdInvalid, maxLength: 8, numeric: true,
+        passwordLabel: t.password, passwordPlaceholder: t.passwordPlaceholder, passwordHint: t.studentPasswordHint, passwordPattern: undefined };
+    case 'parent':
+      return { label: t.phone, placeholder: t.phonePlaceholder, pattern: /^1\d{10}$/, invalid: t.phoneInvalid, maxLength: 11, numeric: true,
+        passwordLabel: t.password, passwordPlaceholder: t.passwordPlaceholder, passwordHint: t.parentPasswordHint, passwordPattern: undefined };
+    case 'campus':
+      return { label: t.campusLogin, placeholder: t.campusLoginPlaceholder, pattern: /^[0-9A-Za-z]{4,18}$/, invalid: t.campusLoginPlaceholder, maxLength: 18, numeric: false,
+        passwordLabel: t.campusPassword, passwordPlaceholder: t.campusPasswordPlaceholder, passwordHint: t.campusPasswordHint, passwordPattern: /^\d{6}$/ };
+  }
+}
+
 export function LoginPage() {
   const t = useMessages(messages);
-  const { lang } = useLang();
+  const describe = useErrorText();
   const { token, signIn } = useSession();
   const location = useLocation();
-  const [audience, setAudience] = useState<Audience>('student');
+  const state = (location.state ?? {}) as LoginState;
+  const [kind, setKind] = useState<LoginKind>('student');
   const [form] = Form.useForm<Credentials>();
+  const fields = useFields(kind);
 
   const login = useMutation({
-    mutationFn: (values: Credentials) => signIn({ as: audience, login: values.login.trim(), password: values.password }),
-    onError: (error) => Toast.show({ icon: 'fail', content: errorText(error, lang) }),
+    mutationFn: (values: Credentials) => {
+      rememberLoginKind(kind);
+      return signIn({ as: kind, login: values.login.trim(), password: values.password });
+    },
+    onError: (error) => Toast.show({ icon: 'fail', content: describe(error), duration: 3000 }),
   });
 
   if (token) {
-    const from = (location.state as { from?: string } | null)?.from;
-    return <Navigate to={from && from !== '/login' ? from : '/'} replace />;
+    return <Navigate to={state.from && state.from !== '/login' ? state.from : '/'} replace />;
   }
 
-  const isStudent = audience === 'student';
   return (
     <div className="login-page">
       <div className="lang-switch">
@@ -43,18 +69,20 @@ export function LoginPage() {
       </div>
       <div className="login-card">
         <Tabs
-          activeKey={audience}
+          activeKey={kind}
           onChange={(key) => {
-            setAudience(key as Audience);
+            setKind(key as LoginKind);
             form.resetFields();
           }}
         >
           <Tabs.Tab key="student" title={t.student} />
           <Tabs.Tab key="parent" title={t.parent} />
+          <Tabs.Tab key="campus" title={t.campus} />
         </Tabs>
         <Form
           form={form}
           layout="vertical"
+          initialValues={{ login: state.educationId ?? '' }}
           onFinish={(values) => login.mutate(values)}
           footer={
             <Button block type="submit" color="primary" size="large" loading={login.isPending} data-testid="login-submit">
@@ -62,31 +90,27 @@ export function LoginPage() {
             </Button>
           }
         >
-          <Form.Item
-            name="login"
-            label={isStudent ? t.educationId : t.phone}
-            rules={[
-              { required: true, message: isStudent ? t.educationIdPlaceholder : t.phonePlaceholder },
-              isStudent ? { pattern: /^\d{8}$/, message: t.educationIdInvalid } : { pattern: /^1\d{10}$/, message: t.phoneInvalid },
-            ]}
-          >
-            <Input
-              inputMode="numeric"
-              autoComplete="username"
-              maxLength={isStudent ? 8 : 11}
-              placeholder={isStudent ? t.educationIdPlaceholder : t.phonePlaceholder}
-              clearable
-            />
+          <Form.Item name="login" label={fields.label} rules={[{ required: true, message: fields.placeholder }, { pattern: fields.pattern, message: fields.invalid }]}>
+            <Input inputMode={fields.numeric ? 'numeric' : 'text'} autoComplete="username" maxLength={fields.maxLength} placeholder={fields.placeholder} clearable />
           </Form.Item>
           <Form.Item
             name="password"
-            label={t.password}
-            description={isStudent ? t.studentPasswordHint : t.parentPasswordHint}
-            rules={[{ required: true, message: t.passwordRequired }]}
+            label={fields.passwordLabel}
+            description={fields.passwordHint}
+            rules={[{ required: true, message: t.passwordRequired }, ...(fields.passwordPattern ? [{ pattern: fields.passwordPattern, message: t.campusPasswordInvalid }] : [])]}
           >
-            <Input type="password" autoComplete="current-password" placeholder={t.passwordPlaceholder} />
+            <Input type="password" autoComplete="current-password" placeholder={fields.passwordPlaceholder} {...(kind === 'campus' ? { inputMode: 'numeric' as const, maxLength: 6 } : {})} />
           </Form.Item>
         </Form>
+      </div>
+      <div className="login-links">
+        <Link to="/forgot-password" state={{ kind }}>
+          {t.forgotPassword}
+        </Link>
+        <span className="divider" aria-hidden>
+          |
+        </span>
+        <Link to="/find-education-id">{t.findEducationId}</Link>
       </div>
     </div>
   );

@@ -1,24 +1,49 @@
-import { UserOutlined } from '@ant-design/icons';
+import { LockOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dialog, List, Selector, Skeleton } from 'antd-mobile';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import { langs, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { useMe, useSession, type Me } from '../../../shared/session.js';
+import { ChildrenSection } from '../account/ChildrenSection.js';
+import { accountMessages } from '../account/messages.js';
 import { messages } from '../messages.js';
+import { loginKind } from '../ui/loginKind.js';
+import { StudentPhoto } from '../ui/StudentPhoto.js';
 import { LoadFailed } from './LoadFailed.js';
 import { Page } from './Page.js';
 
 const langNames: Record<Lang, string> = { 'zh-CN': '中文', en: 'English' };
 
+/** Who is signed in, as the server masks it: name, account, school; a student's card photo. */
 function Profile({ me }: { me: Me }) {
   const t = useMessages(messages);
   const roleName = me.role === 'student' ? t.role_student : me.role === 'parent' ? t.role_parent : t.role_staff;
+  const avatar = me.role === 'student' ? <StudentPhoto studentId={me.id} width={56} /> : <div className="student-photo placeholder round"><UserOutlined style={{ fontSize: 28 }} /></div>;
   return (
-    <List>
-      <List.Item prefix={<UserOutlined style={{ fontSize: 28, color: '#1677ff' }} />} description={roleName}>
-        <span data-testid="me-name">{me.displayName}</span>
+    <List className="section">
+      <List.Item prefix={avatar} description={roleName}>
+        <span className="profile-name" data-testid="me-name">{me.displayName}</span>
       </List.Item>
-      <List.Item extra={me.login}>{t.account}</List.Item>
+      <List.Item extra={<span data-testid="me-account">{me.login}</span>}>{t.account}</List.Item>
       {me.schoolName && <List.Item extra={me.schoolName}>{t.school}</List.Item>}
+    </List>
+  );
+}
+
+function AccountLinks({ me }: { me: Me }) {
+  const t = useMessages(accountMessages);
+  const navigate = useNavigate();
+  const campus = me.role === 'student' && loginKind() === 'campus';
+  return (
+    <List className="section">
+      <List.Item prefix={<LockOutlined />} onClick={() => navigate('/me/password')}>
+        {campus ? t.changeQueryPassword : t.changePassword}
+      </List.Item>
+      {me.role === 'student' && (
+        <List.Item prefix={<TeamOutlined />} onClick={() => navigate('/me/parents')} data-testid="bind-parent-entry">
+          {t.bindParent}
+        </List.Item>
+      )}
     </List>
   );
 }
@@ -27,7 +52,7 @@ function LanguageSetting() {
   const t = useMessages(messages);
   const { lang, setLang } = useLang();
   return (
-    <List style={{ marginTop: 12 }}>
+    <List className="section">
       <List.Item
         extra={
           <Selector
@@ -65,7 +90,11 @@ export function MePage() {
       ) : me.isError ? (
         <LoadFailed error={me.error} onRetry={() => void me.refetch()} />
       ) : (
-        <Profile me={me.data} />
+        <>
+          <Profile me={me.data} />
+          {me.data.role === 'parent' && <ChildrenSection />}
+          <AccountLinks me={me.data} />
+        </>
       )}
       <LanguageSetting />
       <Button block color="danger" fill="outline" style={{ marginTop: 24 }} loading={signingOut} onClick={() => void confirmSignOut()}>

@@ -1,0 +1,25 @@
+import type { SchoolStage } from '../../../../src/platform/db/schema.js';
+import type { accountMessages } from '../account/messages.js';
+
+type AccountText = (typeof accountMessages)['zh-CN'];
+
+/** 小学 / Primary school; an unknown stage is shown as the server sent it. */
+export function stageLabel(t: AccountText, stage: string): string {
+  const key = `stage_${stage as SchoolStage}` as const;
+  return key in t ? t[key] : stage;
+}
+
+/** The relations the app offers are stored in Chinese, as schools record them, and shown translated. */
+export const relations = ['父亲', '母亲', '其他监护人'] as const;
+
+export function relationLabel(t: AccountText, relation: string | null): string | null {
+  if (relation === null) return null;
+  const key = `relation_${relation}`;
+  return key in t ? t[key as `relation_${(typeof relations)[number]}`] : relation;
+}
+
+/** 3年级2班 / Grade 3, class 2, or whatever part is known. */
+export function classLabel(t: AccountText, grade: number | null, classNo: string | null): string | null {
+  if (grade === null) return null;
+  return classNo === null ? t.grade.replace('{grade}', String(grade)) : t.gradeClass.replace('{grade}', String(grade)).replace('{classNo}', classNo);
+}

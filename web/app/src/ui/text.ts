@@ -1,0 +1,33 @@
+import { ApiError } from '../../../shared/api.js';
+import { errorText, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
+import { messages } from '../messages.js';
+
+/** Fills `{name}` placeholders: `fill('你好，{name}', { name: '张*' })`. */
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}
+
+/** The error in the chosen language; a throttled sign-in also says when to try again. */
+export function useErrorText(): (error: unknown) => string {
+  const { lang } = useLang();
+  const t = useMessages(messages);
+  return (error) => {
+    const text = errorText(error, lang);
+    const seconds = error instanceof ApiError && error.status === 429 ? Number(error.details?.retryAfterSeconds) : NaN;
+    if (!(seconds > 0)) return text;
+    const time = seconds < 60 ? fill(t.seconds, { n: seconds }) : fill(t.minutes, { n: Math.ceil(seconds / 60) });
+    return text + fill(t.retryAfter, { time });
+  };
+}
+
+/** An API error's code, or undefined for anything else. */
+export function errorCode(error: unknown): string | undefined {
+  return error instanceof ApiError ? error.code : undefined;
+}
+
+/** `YYYY-MM-DD` of an ISO instant, in Beijing. */
+export function beijingDate(iso: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-CA' : 'zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(new Date(iso))
+    .replaceAll('/', '-');
+}
