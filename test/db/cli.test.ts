@@ -1,48 +1,15 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
-import { projectRoot } from '../../src/platform/paths.js';
-import { createTestDatabase, testDatabaseKind } from '../support/databases.js';
+import { type DatabaseHandle } from '../../src/platform/db/database.js';
+import { startCli, type CliHarness } from '../support/cli.js';
 
-const run = promisify(execFile);
-const bin = join(projectRoot(), 'bin/onecard.js');
-const dataDir = mkdtempSync(join(tmpdir(), 'onecard-cli-'));
-let env: NodeJS.ProcessEnv;
-let testDb: (DatabaseHandle & { url?: string }) | undefined;
-
-/** The CLI as an operator runs it: a child process against PGlite in DATA_DIR, or PostgreSQL. */
-async function onecard(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function withDatabase<T>(work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const handle = testDb?.url ? openPostgres(testDb.url, 1) : (await openPglite({ dataDir: join(dataDir, 'pglite') })).handle;
-  try {
-    return await work(handle);
-  } finally {
-    await handle.close();
-  }
-}
+let cli: CliHarness;
+const onecard = (...args: string[]) => cli.onecard(...args);
+const withDatabase = <T>(work: (handle: DatabaseHandle) => Promise<T>) => cli.withDatabase(work);
 
 beforeAll(async () => {
-  env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
-  delete env.DATABASE_URL;
-  if (testDatabaseKind() === 'postgres') {
-    testDb = await createTestDatabase('postgres');
-    env.DATABASE_URL = testDb.url;
-  }
+  cli = await startCli();
 });
-afterAll(async () => testDb?.close());
+afterAll(async () => cli.close());
 
 describe('onecard CLI', () => {
   it('prints help for every command', async () => {

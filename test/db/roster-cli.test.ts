@@ -1,40 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { type DatabaseHandle } from '../../src/platform/db/database.js';
 import { newId } from '../../src/platform/ids.js';
 import { projectRoot } from '../../src/platform/paths.js';
-import { createTestDatabase, testDatabaseKind } from '../support/databases.js';
+import { startCli, type CliHarness } from '../support/cli.js';
 
-const run = promisify(execFile);
-const bin = join(projectRoot(), 'bin/onecard.js');
 const fixture = (name: string) => join(projectRoot(), 'test/fixtures', name);
-const dataDir = mkdtempSync(join(tmpdir(), 'onecard-roster-cli-'));
-let env: NodeJS.ProcessEnv;
-let testDb: (DatabaseHandle & { url?: string }) | undefined;
-
-/** The CLI as an operator runs it: a child process against PGlite in DATA_DIR, or PostgreSQL. */
-async function onecard(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function withDatabase<T>(work: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const handle = testDb?.url ? openPostgres(testDb.url, 1) : (await openPglite({ dataDir: join(dataDir, 'pglite') })).handle;
-  try {
-    return await work(handle);
-  } finally {
-    await handle.close();
-  }
-}
+const scratchDir = mkdtempSync(join(tmpdir(), 'onecard-roster-cli-'));
+const lines = (stdout: string) => stdout.trimEnd().split('\n');
+let cli: CliHarness;
+const onecard = (...args: string[]) => cli.onecard(...args);
+const withDatabase = <T>(work: (handle: DatabaseHandle) => Promise<T>) => cli.withDatabase(work);
 
 /** There is no CLI command for classes: the console adds them. */
 async function addClass(schoolCode: string, grade: number, classNo: string) {
@@ -44,17 +22,10 @@ async function addClass(schoolCode: string, grade: number, classNo: string) {
   });
 }
 
-const lines = (stdout: string) => stdout.trimEnd().split('\n');
-
 beforeAll(async () => {
-  env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
-  delete env.DATABASE_URL;
-  if (testDatabaseKind() === 'postgres') {
-    testDb = await createTestDatabase('postgres');
-    env.DATABASE_URL = testDb.url;
-  }
+  cli = await startCli();
 });
-afterAll(async () => testDb?.close());
+afterAll(async () => cli.close());
 
 describe('onecard school create', () => {
   it('creates a school once, then refuses the same code and a stage that does not exist', async () => {
@@ -110,9 +81,9 @@ describe('onecard roster import', () => {
   it('refuses an unknown school, a missing file and a file without the required columns, with exit status 1', async () => {
     const unknown = await onecard('roster', 'import', fixture('roster-gbk.csv'), '--school', 'NO-SUCH');
     expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringContaining('ROSTER_SCHOOL_UNKNOWN')]);
-    const missing = await onecard('roster', 'import', join(dataDir, 'nope.csv'), '--school', 'CLI-M03');
+    const missing = await onecard('roster', 'import', join(scratchDir, 'nope.csv'), '--school', 'CLI-M03');
     expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('cannot read')]);
-    const noColumns = join(dataDir, 'names.csv');
+    const noColumns = join(scratchDir, 'names.csv');
     writeFileSync(noColumns, '姓名\n张三\n');
     const columns = await onecard('roster', 'import', noColumns, '--school', 'CLI-M03');
     expect([columns.code, columns.stderr]).toEqual([1, expect.stringContaining('ROSTER_COLUMNS_MISSING')]);
