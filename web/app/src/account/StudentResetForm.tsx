@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { Button, Form, Toast } from 'antd-mobile';
+import { Form, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { studentResetSchema } from '../../../../src/modules/identity/account.schemas.js';
@@ -10,6 +10,7 @@ import { errorCode, useErrorText } from '../ui/text.js';
 import { IdentityFields } from './IdentityFields.js';
 import { accountMessages } from './messages.js';
 import { ResetDone } from './ResetDone.js';
+import { VerifyFooter } from './VerifyFooter.js';
 
 type StudentReset = z.input<typeof studentResetSchema>;
 type Values = StudentReset & { confirmPassword: string };
@@ -42,18 +43,7 @@ export function StudentResetForm() {
       layout="vertical"
       onFinish={(values) => reset.mutate(values)}
       onValuesChange={() => setNotVerified(false)}
-      footer={
-        <>
-          {notVerified && (
-            <div className="form-error" role="alert" data-testid="identity-not-verified">
-              {t.identityNotVerified}
-            </div>
-          )}
-          <Button block type="submit" color="primary" size="large" loading={reset.isPending} data-testid="reset-submit">
-            {t.submitReset}
-          </Button>
-        </>
-      }
+      footer={<VerifyFooter notVerified={notVerified} label={t.submitReset} loading={reset.isPending} testId="reset-submit" />}
     >
       <Form.Header>{t.studentResetIntro}</Form.Header>
       <IdentityFields />

@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { Button, Form, Input, Selector, Toast } from 'antd-mobile';
+import { Form, Input, Selector, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { z } from 'zod';
@@ -12,6 +12,7 @@ import { useInvalidate } from '../account/queries.js';
 import { messages } from '../messages.js';
 import { SubPage } from '../ui/SubPage.js';
 import { errorCode, useErrorText } from '../ui/text.js';
+import { VerifyFooter } from '../account/VerifyFooter.js';
 
 type BindChild = z.input<typeof bindChildSchema>;
 type Proof = 'birthDate' | 'idNumberLast6';
@@ -62,18 +63,7 @@ export function BindChildPage() {
           layout="vertical"
           onFinish={(values) => bind.mutate(values)}
           onValuesChange={() => setNotVerified(false)}
-          footer={
-            <>
-              {notVerified && (
-                <div className="form-error" role="alert" data-testid="identity-not-verified">
-                  {t.identityNotVerified}
-                </div>
-              )}
-              <Button block type="submit" color="primary" size="large" loading={bind.isPending} data-testid="bind-child-submit">
-                {t.bindChild}
-              </Button>
-            </>
-          }
+          footer={<VerifyFooter notVerified={notVerified} label={t.bindChild} loading={bind.isPending} testId="bind-child-submit" />}
         >
           <Form.Header>{t.bindChildIntro}</Form.Header>
           <Form.Item name="educationId" label={common.educationId} rules={[{ required: true, message: common.educationIdPlaceholder }, { pattern: /^\d{8}$/, message: common.educationIdInvalid }]}>

@@ -14,6 +14,7 @@ import { LangToggle } from '../LangToggle.js';
 import { messages } from '../messages.js';
 import { SubPage } from '../ui/SubPage.js';
 import { errorCode, useErrorText } from '../ui/text.js';
+import { VerifyFooter } from '../account/VerifyFooter.js';
 
 type Lookup = z.input<typeof findEducationIdSchema>;
 type Values = Omit<Lookup, 'schoolId'> & { school: PublicSchool };
@@ -67,18 +68,7 @@ export function FindEducationIdPage() {
             layout="vertical"
             onFinish={(values) => lookUp.mutate(values)}
             onValuesChange={() => setNotVerified(false)}
-            footer={
-              <>
-                {notVerified && (
-                  <div className="form-error" role="alert" data-testid="identity-not-verified">
-                    {t.identityNotVerified}
-                  </div>
-                )}
-                <Button block type="submit" color="primary" size="large" loading={lookUp.isPending} data-testid="lookup-submit">
-                  {t.lookUp}
-                </Button>
-              </>
-            }
+            footer={<VerifyFooter notVerified={notVerified} label={t.lookUp} loading={lookUp.isPending} testId="lookup-submit" />}
           >
             <Form.Header>{t.findIdIntro}</Form.Header>
             <Form.Item name="school" label={common.school} rules={[{ required: true, message: t.chooseSchool }]}>
