@@ -5,6 +5,7 @@ import { calendarRoutes } from './calendar/calendar.routes.js';
 import { accountRoutes } from './identity/account.routes.js';
 import { identityRoutes } from './identity/identity.routes.js';
 import { studentAdminRoutes } from './identity/students.routes.js';
+import { paymentsRoutes } from './payments/payments.routes.js';
 import { rosterRoutes } from './roster/roster.routes.js';
 import { terminalRoutes } from './terminals/terminals.routes.js';
 
@@ -17,6 +18,7 @@ export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(adminRoutes(ctx));
     await app.register(rosterRoutes(ctx));
     await app.register(calendarRoutes(ctx));
+    await app.register(paymentsRoutes(ctx));
     await app.register(terminalRoutes(ctx));
   };
 }

@@ -6,6 +6,7 @@ import * as identity from './migrations/0002-identity.js';
 import * as roster from './migrations/0003-roster.js';
 import * as ledger from './migrations/0004-ledger.js';
 import * as calendar from './migrations/0005-calendar.js';
+import * as payments from './migrations/0006-payments.js';
 import * as terminals from './migrations/0007-terminals.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0003-roster': roster,
   '0004-ledger': ledger,
   '0005-calendar': calendar,
+  '0006-payments': payments,
   '0007-terminals': terminals,
 };
 

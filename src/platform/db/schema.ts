@@ -1,4 +1,5 @@
 import type { LedgerTables } from '../../modules/ledger/ledger.tables.js';
+import type { PaymentsTables } from '../../modules/payments/payments.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Timestamps are written as Date (or ISO strings) and always read back as Date. */
@@ -233,7 +234,7 @@ export interface AppMetaTable {
   value: string;
 }
 
-export interface Database extends LedgerTables {
+export interface Database extends LedgerTables, PaymentsTables {
   schools: SchoolsTable;
   classes: ClassesTable;
   students: StudentsTable;

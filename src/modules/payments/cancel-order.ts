@@ -1,0 +1,33 @@
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { fail } from '../../platform/errors.js';
+import { accessibleOrder } from './list-orders.js';
+import { isOpen } from './order-rules.js';
+import { orderView, type OrderView } from './order-view.js';
+import { paymentsRepository as repo } from './payments.repository.js';
+
+/**
+ * 取消订单: an unpaid order is closed. The gateway trade is not closed remotely: a payment the
+ * payer completes anyway is refunded automatically when it is reported (settle-payment.ts).
+ * Cancelling a cancelled order again answers with it unchanged.
+ */
+export async function cancelOrder(ctx: AppContext, caller: Caller, orderId: string, requestId: string): Promise<OrderView> {
+  await accessibleOrder(ctx.db, caller, orderId);
+  const order = await repo.lockOrder(ctx.db, orderId);
+  if (!order) throw fail('ORDER_NOT_FOUND', { orderId });
+  if (order.status !== 'cancelled') {
+    if (!isOpen(order.status)) throw fail('ORDER_NOT_CANCELLABLE', { orderId, status: order.status });
+    await closeOrder(ctx, order.id, order.status, 'cancelled', { role: caller.role, id: caller.subjectId }, requestId);
+  }
+  const updated = await repo.findOrder(ctx.db, orderId);
+  if (!updated) throw fail('ORDER_NOT_FOUND', { orderId });
+  return orderView(updated, ctx.clock);
+}
+
+/** An open order becomes cancelled or expired; the caller holds its row lock. */
+export async function closeOrder(ctx: AppContext, orderId: string, from: string, to: 'cancelled' | 'expired', actor: AuditActor, requestId: string | null): Promise<void> {
+  const now = ctx.clock.now();
+  await repo.updateOrder(ctx.db, orderId, { status: to, closed_at: now, updated_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor, action: `payments.order.${to}`, entityType: 'payment_order', entityId: orderId, before: { status: from }, after: { status: to }, requestId });
+}

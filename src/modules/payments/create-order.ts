@@ -1,0 +1,70 @@
+import { assertStudentAccess } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { assertPaymentWindowOpen } from '../calendar/calendar.js';
+import { assertTopUpAmount, feeByCode, orderNoOf, orderTtlMs, topUpItem } from './order-rules.js';
+import { orderView, type OrderView } from './order-view.js';
+import { paymentsRepository as repo } from './payments.repository.js';
+import type { OrderItem, OrderKind } from './payments.tables.js';
+import { assertTopUpAllowed } from './top-up-policy.js';
+
+interface NewOrder {
+  kind: OrderKind;
+  studentId: string;
+  amountFen: number;
+  item: OrderItem;
+}
+
+/** Run inside the request's transaction (idempotentOperation), so the order and its audit row commit together. */
+async function insertOrder(ctx: AppContext, caller: Caller, order: NewOrder, requestId: string): Promise<OrderView> {
+  const now = ctx.clock.now();
+  const id = newId();
+  await repo.insertOrder(ctx.db, {
+    id,
+    order_no: orderNoOf(id),
+    kind: order.kind,
+    student_id: order.studentId,
+    created_by_role: caller.role,
+    created_by: caller.subjectId,
+    amount_fen: order.amountFen,
+    item: JSON.stringify(order.item),
+    status: 'created',
+    gateway: null,
+    gateway_trade_no: null,
+    paid_at: null,
+    expires_at: new Date(now.getTime() + orderTtlMs),
+    closed_at: null,
+    created_at: now,
+    updated_at: now,
+  });
+  const created = await repo.findOrder(ctx.db, id);
+  if (!created) throw fail('ORDER_NOT_FOUND', { orderId: id });
+  await recordAudit(ctx.db, ctx.clock, {
+    actor: { role: caller.role, id: caller.subjectId },
+    action: 'payments.order.created',
+    entityType: 'payment_order',
+    entityId: id,
+    after: { orderNo: created.order_no, kind: order.kind, studentId: order.studentId, amountFen: order.amountFen },
+    requestId,
+  });
+  return orderView(created, ctx.clock);
+}
+
+/** A top-up of the student's purse: a preset or any amount from ¥1 to ¥1000. */
+export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: { studentId: string; amountFen: number }, requestId: string): Promise<OrderView> {
+  assertTopUpAmount(input.amountFen);
+  await assertStudentAccess(ctx.db, caller, input.studentId);
+  await assertTopUpAllowed(ctx.db, input.studentId);
+  return insertOrder(ctx, caller, { kind: 'top_up', studentId: input.studentId, amountFen: input.amountFen, item: topUpItem }, requestId);
+}
+
+/** A fee (today the ¥15 replacement card fee), only inside the payment window. */
+export async function createFeeOrder(ctx: AppContext, caller: Caller, input: { studentId: string; feeCode: string }, requestId: string): Promise<OrderView> {
+  const fee = feeByCode(input.feeCode);
+  await assertStudentAccess(ctx.db, caller, input.studentId);
+  await assertPaymentWindowOpen(ctx.db, ctx.clock);
+  return insertOrder(ctx, caller, { kind: 'fee', studentId: input.studentId, amountFen: fee.amountFen, item: fee.item }, requestId);
+}

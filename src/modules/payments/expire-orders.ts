@@ -1,0 +1,56 @@
+import { isDomainError } from '../../domain/errors.js';
+import { systemActor } from '../../platform/audit.js';
+import type { AppContext } from '../../platform/context.js';
+import { inTransaction } from '../../platform/db/database.js';
+import { closeOrder } from './cancel-order.js';
+import { queryTrades } from './confirm-order.js';
+import { sendOpenRefunds } from './gateway-refunds.js';
+import { isOpen } from './order-rules.js';
+import { paymentsRepository as repo, type OrderRow } from './payments.repository.js';
+import { settlePayment } from './settle-payment.js';
+
+export interface ExpiryRun {
+  expired: number;
+  paid: number;
+  /** Orders left for the next run because a gateway could not be asked. */
+  deferred: number;
+}
+
+/**
+ * The recurring job: open orders past their time limit are closed. An order sent to a gateway
+ * is first checked with the gateway, because a payment whose notification was lost must be
+ * credited, not expired; if the gateway cannot be asked now, the order waits for the next run.
+ */
+export async function expireDueOrders(ctx: AppContext, limit = 50): Promise<ExpiryRun> {
+  const run: ExpiryRun = { expired: 0, paid: 0, deferred: 0 };
+  for (const order of await repo.dueOrders(ctx.db, ctx.clock.now(), limit)) {
+    const result = await expireOne(ctx, order);
+    if (result) run[result] += 1;
+  }
+  return run;
+}
+
+/** What happened to one due order; null when another request closed or paid it meanwhile. */
+async function expireOne(ctx: AppContext, order: OrderRow): Promise<keyof ExpiryRun | null> {
+  if (order.status === 'paying') {
+    let paid;
+    try {
+      ({ paid } = await queryTrades(ctx, order));
+    } catch (error) {
+      if (!isDomainError(error)) throw error;
+      ctx.logger.warn({ orderId: order.id, code: error.code }, 'gateway not reachable; order expiry deferred');
+      return 'deferred';
+    }
+    if (paid.length > 0) {
+      for (const payment of paid) await settlePayment(ctx.db, ctx.clock, payment, systemActor, null);
+      await sendOpenRefunds(ctx, order.id);
+      return 'paid';
+    }
+  }
+  return inTransaction(ctx.db, async (tx): Promise<keyof ExpiryRun | null> => {
+    const locked = await repo.lockOrder(tx, order.id);
+    if (!locked || !isOpen(locked.status) || locked.expires_at.getTime() > ctx.clock.now().getTime()) return null;
+    await closeOrder({ ...ctx, db: tx }, locked.id, locked.status, 'expired', systemActor, null);
+    return 'expired';
+  });
+}

@@ -1,0 +1,134 @@
+import { recordAudit, systemActor, type AuditActor } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
+import type { AppContext } from '../../platform/context.js';
+import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
+import { newId } from '../../platform/ids.js';
+import { gatewayClient } from './gateways/registry.js';
+import { bookRefundPaid } from './payment-ledger.js';
+import { paymentsRepository as repo, type RefundRow } from './payments.repository.js';
+import type { GatewayName, RefundReason } from './payments.tables.js';
+
+/**
+ * Refunds through the gateway, in three steps so that no network call happens inside a
+ * transaction: the refund row is written (with its out_request_no) in the transaction that
+ * reserved the money; it is then sent, as often as needed (the gateway refunds once per
+ * out_request_no); the gateway's confirmation is booked in a second, short transaction.
+ */
+
+const reasonText: Record<RefundReason, string> = {
+  late_payment: '订单已关闭，退回款项',
+  duplicate_payment: '重复支付，退回款项',
+  operator: '订单退款',
+  balance_refund: '余额退款',
+};
+
+export interface NewGatewayRefund {
+  orderId: string;
+  gateway: GatewayName;
+  tradeNo: string;
+  amountFen: number;
+  reason: RefundReason;
+  balanceRefundId?: string | null;
+  requestedBy: string;
+}
+
+/** Writes a requested refund; call it in the transaction that reserved the money. */
+export async function insertGatewayRefund(tx: DbOrTx, clock: Clock, refund: NewGatewayRefund, actor: AuditActor, requestId: string | null): Promise<string> {
+  const now = clock.now();
+  const id = newId();
+  await repo.insertRefund(tx, {
+    id,
+    order_id: refund.orderId,
+    gateway: refund.gateway,
+    trade_no: refund.tradeNo,
+    out_request_no: id.replaceAll('-', ''),
+    amount_fen: refund.amountFen,
+    reason: refund.reason,
+    status: 'requested',
+    balance_refund_id: refund.balanceRefundId ?? null,
+    requested_by: refund.requestedBy,
+    gateway_refund_no: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    completed_at: null,
+  });
+  await recordAudit(tx, clock, { actor, action: 'payments.refund.requested', entityType: 'payment_refund', entityId: id, after: refund, requestId });
+  return id;
+}
+
+/**
+ * Sends one refund to its gateway and books it when the gateway confirms. A failure (network,
+ * gateway busy, refund still processing) leaves it requested for the retry job; it never throws.
+ */
+export async function sendRefund(ctx: AppContext, refundId: string): Promise<RefundRow['status']> {
+  const refund = await repo.findRefund(ctx.db, refundId);
+  if (!refund || refund.status === 'succeeded') return 'succeeded';
+  const order = await repo.findOrder(ctx.db, refund.order_id);
+  const attempt = await repo.latestAttempt(ctx.db, refund.order_id, refund.gateway);
+  try {
+    if (!order || !attempt) throw new Error('the order was never sent to this gateway');
+    const client = await gatewayClient(ctx, refund.gateway, attempt.gateway_base_url);
+    const result = await client.refund({
+      outTradeNo: order.order_no, tradeNo: refund.trade_no, refundFen: refund.amount_fen, totalFen: order.amount_fen, outRequestNo: refund.out_request_no, reason: reasonText[refund.reason],
+    });
+    if (!result.done) {
+      await repo.recordRefundTry(ctx.db, refundId, 'processing at the gateway', ctx.clock.now());
+      return 'requested';
+    }
+    await completeRefund(ctx, refundId, result.gatewayRefundNo);
+    return 'succeeded';
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    ctx.logger.warn({ refundId, err: message }, 'gateway refund not completed; will retry');
+    await repo.recordRefundTry(ctx.db, refundId, message, ctx.clock.now());
+    return 'requested';
+  }
+}
+
+/** The gateway has refunded: refunds:payable → clearing, and the order or balance refund may be done. */
+async function completeRefund(ctx: AppContext, refundId: string, gatewayRefundNo: string | null): Promise<void> {
+  await inTransaction(ctx.db, async (tx) => {
+    const refund = await repo.lockRefund(tx, refundId);
+    if (!refund || refund.status === 'succeeded') return;
+    const now = ctx.clock.now();
+    await bookRefundPaid(tx, ctx.clock, { id: refund.id, gateway: refund.gateway, amountFen: refund.amount_fen, orderId: refund.order_id }, systemActor);
+    await repo.updateRefund(tx, refund.id, { status: 'succeeded', gateway_refund_no: gatewayRefundNo, attempts: refund.attempts + 1, last_error: null, updated_at: now, completed_at: now });
+    await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'payments.refund.succeeded', entityType: 'payment_refund', entityId: refund.id, after: { gatewayRefundNo, amountFen: refund.amount_fen } });
+    await closeWhenFullyRefunded(tx, ctx.clock, refund);
+    if (refund.balance_refund_id) await completeBalanceRefundWhenDone(tx, ctx.clock, refund.balance_refund_id);
+  });
+}
+
+/** An order whose whole amount has gone back through the gateway becomes `refunded`. */
+async function closeWhenFullyRefunded(tx: Tx, clock: Clock, refund: RefundRow): Promise<void> {
+  if (refund.reason === 'late_payment' || refund.reason === 'duplicate_payment') return; // the order kept its own state
+  const order = await repo.lockOrder(tx, refund.order_id);
+  const refunds = await repo.refundsOfOrder(tx, refund.order_id);
+  const refundedFen = refunds.filter((r) => r.status === 'succeeded' && (r.reason === 'operator' || r.reason === 'balance_refund')).reduce((sum, r) => sum + r.amount_fen, 0);
+  if (!order || order.status !== 'fulfilled' || refundedFen < order.amount_fen) return;
+  await repo.updateOrder(tx, order.id, { status: 'refunded', closed_at: clock.now(), updated_at: clock.now() });
+  await recordAudit(tx, clock, { actor: systemActor, action: 'payments.order.refunded', entityType: 'payment_order', entityId: order.id, before: { status: order.status }, after: { status: 'refunded', refundedFen } });
+}
+
+async function completeBalanceRefundWhenDone(tx: Tx, clock: Clock, balanceRefundId: string): Promise<void> {
+  const balanceRefund = await repo.lockBalanceRefund(tx, balanceRefundId);
+  if (!balanceRefund || balanceRefund.status !== 'refunding' || (await repo.openRefundsOfBalanceRefund(tx, balanceRefundId)) > 0) return;
+  await repo.updateBalanceRefund(tx, balanceRefundId, { status: 'completed', updated_at: clock.now(), completed_at: clock.now() });
+  await recordAudit(tx, clock, { actor: systemActor, action: 'payments.balance_refund.completed', entityType: 'balance_refund', entityId: balanceRefundId, after: { route: 'gateway' } });
+}
+
+/** Sends whatever refunds an order has waiting (after a settlement that requested one). */
+export async function sendOpenRefunds(ctx: AppContext, orderId: string): Promise<void> {
+  for (const refundId of await repo.openRefundIdsOfOrder(ctx.db, orderId)) await sendRefund(ctx, refundId);
+}
+
+/** How long a refund that failed waits before the job tries it again. */
+const refundRetryAfterMs = 60_000;
+
+/** The job: refunds that did not complete (gateway down, still processing) are sent again. */
+export async function retryStaleRefunds(ctx: AppContext, limit = 20): Promise<number> {
+  const ids = await repo.staleRefundIds(ctx.db, new Date(ctx.clock.now().getTime() - refundRetryAfterMs), limit);
+  for (const id of ids) await sendRefund(ctx, id);
+  return ids.length;
+}

@@ -1,0 +1,81 @@
+import type { GatewayName } from '../payments.tables.js';
+
+/** What the payment use cases need from a gateway, whichever it is. */
+
+export type { GatewayName };
+export const gatewayNames: readonly GatewayName[] = ['alipay', 'wechat'];
+
+export interface StartPaymentRequest {
+  outTradeNo: string;
+  amountFen: number;
+  subject: string;
+  /** Shown on the cashier page (收款方); Alipay carries it as `body`, WeChat Pay as `attach`. */
+  payee: string;
+  expiresAt: Date;
+  notifyUrl: string;
+  returnUrl: string;
+  /** The payer's IP address: WeChat Pay's H5 payment requires it. */
+  payerIp: string;
+}
+
+/** A trade as the gateway reports it when asked (alipay.trade.query, WeChat's query by out_trade_no). */
+export interface TradeState {
+  state: 'not_found' | 'pending' | 'paid' | 'closed';
+  tradeNo: string | null;
+  amountFen: number | null;
+  paidAt: Date | null;
+}
+
+export interface RefundRequest {
+  outTradeNo: string;
+  tradeNo: string;
+  refundFen: number;
+  /** The trade's whole amount; WeChat Pay requires it beside the refund. */
+  totalFen: number;
+  /** Chosen by Onecard and persisted before sending: the gateway refunds once per number. */
+  outRequestNo: string;
+  reason: string;
+}
+
+export interface RefundResult {
+  /** True when the money has gone back; false while the gateway is still processing. */
+  done: boolean;
+  gatewayRefundNo: string | null;
+}
+
+export interface GatewayClient {
+  readonly name: GatewayName;
+  /** Where the payer goes to pay: a signed gateway URL or the gateway's H5 cashier link. */
+  startPayment(request: StartPaymentRequest): Promise<string>;
+  queryTrade(outTradeNo: string): Promise<TradeState>;
+  refund(request: RefundRequest): Promise<RefundResult>;
+}
+
+/** A notification whose signature, merchant and fields have been checked. */
+export interface PaymentNotice {
+  gateway: GatewayName;
+  notifyId: string;
+  outTradeNo: string;
+  tradeNo: string;
+  amountFen: number;
+  /** The trade is paid (Alipay TRADE_SUCCESS / TRADE_FINISHED, WeChat TRANSACTION.SUCCESS). */
+  paid: boolean;
+  paidAt: Date | null;
+  /** The gateway's own status word, kept for the record. */
+  status: string;
+}
+
+/** The reply a gateway expects: it retries until it gets the success one. */
+export interface NotifyReply {
+  statusCode: number;
+  contentType: string | null;
+  body: string | null;
+}
+
+export interface NotificationVerifier {
+  readonly name: GatewayName;
+  /** Throws a DomainError (NOTIFY_*) for anything that is not a genuine notification to us. */
+  verify(headers: Record<string, string | string[] | undefined>, rawBody: string, now: Date): PaymentNotice;
+  readonly accepted: NotifyReply;
+  rejected(reason: string): NotifyReply;
+}

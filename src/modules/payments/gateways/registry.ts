@@ -1,0 +1,52 @@
+import type { AppContext } from '../../../platform/context.js';
+import { fail } from '../../../platform/errors.js';
+import { AlipayClient, AlipayNotificationVerifier, type AlipayMerchant } from './alipay-client.js';
+import type { GatewayClient, GatewayName, NotificationVerifier } from './gateway.js';
+import { sandboxKeyring, type SandboxKeyring } from './sandbox-keys.js';
+import { WechatNotificationVerifier, WechatPayClient, type WechatMerchant } from './wechat-client.js';
+
+/**
+ * Which gateway Onecard talks to, with which keys. Today that is always the sandbox gateway
+ * served by this same process (no network to Alipay or WeChat Pay here; see
+ * docs/decisions/0004-payments.md): the clients and verifiers are the real protocol code, only
+ * the endpoint and the keys are the sandbox's. Production refuses to start a payment until real
+ * merchant credentials are wired in, rather than take money through a test gateway.
+ */
+
+export const sandboxPrefix = '/api/v1/sandbox';
+
+/** The API endpoint of the sandbox gateway at `origin` (the server's own address). */
+export function sandboxEndpoint(origin: string, gateway: GatewayName): string {
+  return gateway === 'alipay' ? `${origin}${sandboxPrefix}/alipay/gateway.do` : `${origin}${sandboxPrefix}/wechat`;
+}
+
+export function assertGatewaysConfigured(ctx: AppContext): void {
+  if (ctx.config.env === 'production') throw fail('GATEWAY_NOT_CONFIGURED');
+}
+
+/** Both halves of the sandbox's test keys; the sandbox gateway uses its own half (its private keys). */
+export function sandboxKeys(ctx: AppContext): Promise<SandboxKeyring> {
+  return sandboxKeyring(ctx.db, ctx.config.secrets.sandboxGatewayKey, ctx.clock.now(), ctx.logger);
+}
+
+function alipayMerchant(keys: SandboxKeyring): AlipayMerchant {
+  const a = keys.alipay;
+  return { appId: a.appId, sellerId: a.sellerId, appPrivateKey: a.appPrivateKey, alipayPublicKey: a.platformPublicKey };
+}
+
+function wechatMerchant(keys: SandboxKeyring): WechatMerchant {
+  const w = keys.wechat;
+  return { appId: w.appId, mchid: w.mchid, serialNo: w.merchantSerialNo, privateKey: w.merchantPrivateKey, platformKeys: new Map([[w.platformSerialNo, w.platformPublicKey]]), apiV3Key: w.apiV3Key };
+}
+
+/** A client for the gateway API at `endpoint` (stored on the payment attempt that used it). */
+export async function gatewayClient(ctx: AppContext, gateway: GatewayName, endpoint: string): Promise<GatewayClient> {
+  assertGatewaysConfigured(ctx);
+  const keys = await sandboxKeys(ctx);
+  return gateway === 'alipay' ? new AlipayClient(alipayMerchant(keys), endpoint, ctx.clock) : new WechatPayClient(wechatMerchant(keys), endpoint, ctx.clock);
+}
+
+export async function notificationVerifier(ctx: AppContext, gateway: GatewayName): Promise<NotificationVerifier> {
+  const keys = await sandboxKeys(ctx);
+  return gateway === 'alipay' ? new AlipayNotificationVerifier(alipayMerchant(keys)) : new WechatNotificationVerifier(wechatMerchant(keys));
+}

@@ -1,0 +1,158 @@
+import type { Clock } from '../../../platform/clock.js';
+import { fail } from '../../../platform/errors.js';
+import { parseWechatTime, wechatTime } from './formats.js';
+import type { GatewayClient, NotificationVerifier, NotifyReply, PaymentNotice, RefundRequest, RefundResult, StartPaymentRequest, TradeState } from './gateway.js';
+import { callGateway, type GatewayResponse } from './http.js';
+import { checkWechatSignature, decryptWechatResource, wechatAuthorization, type WechatEncryptedResource } from './wechat.js';
+
+/** Onecard's side of WeChat Pay: merchant id and key, the platform's public keys, the APIv3 key. */
+export interface WechatMerchant {
+  appId: string;
+  mchid: string;
+  serialNo: string;
+  privateKey: string;
+  /** Platform public keys by serial number (WeChat rotates them, so more than one may be valid). */
+  platformKeys: ReadonlyMap<string, string>;
+  apiV3Key: string;
+}
+
+/** The transaction object of a query answer and of a decrypted notification. */
+export interface WechatTransaction {
+  appid?: string;
+  mchid?: string;
+  out_trade_no?: string;
+  transaction_id?: string;
+  trade_state?: string;
+  success_time?: string;
+  amount?: { total?: number; currency?: string };
+}
+
+const paidStates = new Set(['SUCCESS', 'REFUND']);
+const pendingStates = new Set(['NOTPAY', 'USERPAYING']);
+
+/** The WeChat Pay API v3 client: H5 orders, query by out_trade_no, domestic refunds. */
+export class WechatPayClient implements GatewayClient {
+  readonly name = 'wechat' as const;
+
+  constructor(
+    private readonly merchant: WechatMerchant,
+    /** `https://api.mch.weixin.qq.com`, or the sandbox's. */
+    private readonly baseUrl: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async startPayment(request: StartPaymentRequest): Promise<string> {
+    const answer = await this.call('POST', '/v3/pay/transactions/h5', {
+      appid: this.merchant.appId,
+      mchid: this.merchant.mchid,
+      description: request.subject,
+      attach: request.payee,
+      out_trade_no: request.outTradeNo,
+      time_expire: wechatTime(request.expiresAt),
+      notify_url: request.notifyUrl,
+      amount: { total: request.amountFen, currency: 'CNY' },
+      scene_info: { payer_client_ip: request.payerIp, h5_info: { type: 'Wap' } },
+    });
+    const h5Url = (answer.json as { h5_url?: unknown }).h5_url;
+    if (answer.status !== 200 || typeof h5Url !== 'string') throw rejected('/v3/pay/transactions/h5', answer);
+    return h5Url;
+  }
+
+  async queryTrade(outTradeNo: string): Promise<TradeState> {
+    const path = `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}?mchid=${encodeURIComponent(this.merchant.mchid)}`;
+    const answer = await this.call('GET', path);
+    if (answer.status === 404 && (answer.json as { code?: unknown }).code === 'ORDER_NOT_EXIST') return { state: 'not_found', tradeNo: null, amountFen: null, paidAt: null };
+    if (answer.status !== 200) throw rejected('query', answer);
+    const trade = answer.json as WechatTransaction;
+    const state = trade.trade_state ?? '';
+    return {
+      state: paidStates.has(state) ? 'paid' : pendingStates.has(state) ? 'pending' : 'closed',
+      tradeNo: trade.transaction_id ?? null,
+      amountFen: trade.amount?.total ?? null,
+      paidAt: parseWechatTime(trade.success_time) ?? null,
+    };
+  }
+
+  /** WeChat refunds once per out_refund_no; asking again returns the refund's current status. */
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    const answer = await this.call('POST', '/v3/refund/domestic/refunds', {
+      out_trade_no: request.outTradeNo,
+      out_refund_no: request.outRequestNo,
+      reason: request.reason,
+      amount: { refund: request.refundFen, total: request.totalFen, currency: 'CNY' },
+    });
+    const refund = answer.json as { refund_id?: unknown; status?: unknown };
+    if (answer.status !== 200 || typeof refund.refund_id !== 'string') throw rejected('refund', answer);
+    if (refund.status === 'CLOSED' || refund.status === 'ABNORMAL') throw rejected('refund', answer);
+    return { done: refund.status === 'SUCCESS', gatewayRefundNo: refund.refund_id };
+  }
+
+  /** A signed call; every answer must carry a valid platform signature, error answers included. */
+  private async call(method: 'GET' | 'POST', pathWithQuery: string, payload?: unknown): Promise<GatewayResponse & { json: unknown }> {
+    const body = payload === undefined ? '' : JSON.stringify(payload);
+    const url = new URL(this.baseUrl + pathWithQuery);
+    const authorization = wechatAuthorization({ method, pathWithQuery: url.pathname + url.search, body }, { mchid: this.merchant.mchid, serialNo: this.merchant.serialNo, privateKeyPem: this.merchant.privateKey }, this.clock.now());
+    const response = await callGateway(url.toString(), {
+      method,
+      headers: { authorization, accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(payload === undefined ? {} : { body }),
+    });
+    const check = checkWechatSignature(Object.fromEntries(response.headers), response.body, this.merchant.platformKeys, this.clock.now());
+    if (check !== 'ok') throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'wechat', check, httpStatus: response.status });
+    return { ...response, json: parseJson(response.body) };
+  }
+}
+
+function rejected(operation: string, answer: { status: number; json: unknown }) {
+  const { code, message } = (answer.json ?? {}) as { code?: unknown; message?: unknown };
+  return fail('GATEWAY_REJECTED', { gateway: 'wechat', operation, httpStatus: answer.status, code, message });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? {} : JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
+
+interface WechatNotificationBody {
+  id?: unknown;
+  event_type?: unknown;
+  resource_type?: unknown;
+  resource?: WechatEncryptedResource;
+}
+
+/** WeChat Pay notifications: platform-signed JSON with an encrypted resource, answered with 204. */
+export class WechatNotificationVerifier implements NotificationVerifier {
+  readonly name = 'wechat' as const;
+  readonly accepted: NotifyReply = { statusCode: 204, contentType: null, body: null };
+
+  constructor(private readonly merchant: WechatMerchant) {}
+
+  rejected(reason: string): NotifyReply {
+    return { statusCode: 400, contentType: 'application/json', body: JSON.stringify({ code: 'FAIL', message: reason }) };
+  }
+
+  verify(headers: Record<string, string | string[] | undefined>, rawBody: string, now: Date): PaymentNotice {
+    const check = checkWechatSignature(headers, rawBody, this.merchant.platformKeys, now);
+    if (check !== 'ok') throw fail('NOTIFY_SIGNATURE_INVALID', { check });
+    const body = parseJson(rawBody) as WechatNotificationBody;
+    if (typeof body.id !== 'string' || typeof body.event_type !== 'string' || !body.resource) throw fail('NOTIFY_MALFORMED', { reason: 'missing fields' });
+    const trade = this.decrypt(body.resource);
+    if (trade.mchid !== this.merchant.mchid || trade.appid !== this.merchant.appId) throw fail('NOTIFY_MERCHANT_MISMATCH', { mchid: trade.mchid, appid: trade.appid });
+    const { out_trade_no: outTradeNo, transaction_id: tradeNo, trade_state: state } = trade;
+    const amountFen = trade.amount?.total;
+    if (!outTradeNo || !tradeNo || !state || !Number.isSafeInteger(amountFen)) throw fail('NOTIFY_MALFORMED', { reason: 'missing transaction fields' });
+    const paid = body.event_type === 'TRANSACTION.SUCCESS' && state === 'SUCCESS';
+    return { gateway: 'wechat', notifyId: body.id, outTradeNo, tradeNo, amountFen: amountFen as number, paid, paidAt: parseWechatTime(trade.success_time) ?? null, status: `${body.event_type}/${state}` };
+  }
+
+  private decrypt(resource: WechatEncryptedResource): WechatTransaction {
+    try {
+      return JSON.parse(decryptWechatResource(resource, this.merchant.apiV3Key)) as WechatTransaction;
+    } catch {
+      throw fail('NOTIFY_MALFORMED', { reason: 'resource does not decrypt' });
+    }
+  }
+}

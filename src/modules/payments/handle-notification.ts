@@ -1,0 +1,103 @@
+import { isDomainError } from '../../domain/errors.js';
+import type { AuditActor } from '../../platform/audit.js';
+import type { AppContext } from '../../platform/context.js';
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type Tx } from '../../platform/db/database.js';
+import { newId } from '../../platform/ids.js';
+import { sendOpenRefunds } from './gateway-refunds.js';
+import type { GatewayName, NotifyReply, PaymentNotice } from './gateways/gateway.js';
+import { notificationVerifier } from './gateways/registry.js';
+import { paymentsRepository as repo } from './payments.repository.js';
+import { settlePayment, type SettleOutcome } from './settle-payment.js';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** Headers kept with a notification for the record: what identifies and signs it, nothing else. */
+const keptHeaders = ['content-type', 'user-agent', 'wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature', 'wechatpay-serial', 'wechatpay-signature-type'];
+
+function headersForRecord(headers: Headers): Record<string, string> {
+  return Object.fromEntries(keptHeaders.flatMap((name) => (typeof headers[name] === 'string' ? [[name, headers[name]]] : [])));
+}
+
+interface Received {
+  gateway: GatewayName;
+  headers: Headers;
+  rawBody: string;
+}
+
+/**
+ * A gateway's asynchronous notification. Before anything else the signature, the app id /
+ * merchant id, then the order and the amount are checked; anything that fails credits nothing,
+ * is stored with its raw body (verified = false when the signature failed) and logged, and the
+ * gateway gets its failure reply. A notification id is processed once: a retry or a concurrent
+ * copy is recorded as a duplicate and acknowledged. A payment that arrives for a closed order is
+ * refunded through the gateway right after the notification commits.
+ */
+export async function handleNotification(ctx: AppContext, received: Received): Promise<NotifyReply> {
+  const verifier = await notificationVerifier(ctx, received.gateway);
+  let notice: PaymentNotice;
+  try {
+    notice = verifier.verify(received.headers, received.rawBody, ctx.clock.now());
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    await recordRefused(ctx, received, null, error.code);
+    return verifier.rejected(error.code);
+  }
+  try {
+    const { outcome, orderId } = await inTransaction(ctx.db, (tx) => processNotice(tx, ctx.clock, received, notice));
+    if (outcome === 'refund_requested' && orderId) await sendOpenRefunds(ctx, orderId);
+    return verifier.accepted;
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    await recordRefused(ctx, received, notice, error.code);
+    return verifier.rejected(error.code);
+  }
+}
+
+type NoticeOutcome = { outcome: SettleOutcome | 'duplicate' | 'ignored'; orderId: string | null };
+
+async function processNotice(tx: Tx, clock: Clock, received: Received, notice: PaymentNotice): Promise<NoticeOutcome> {
+  const row = {
+    id: newId(),
+    gateway: received.gateway,
+    notify_id: notice.notifyId,
+    verified: true,
+    error_code: null,
+    order_no: notice.outTradeNo,
+    trade_no: notice.tradeNo,
+    amount_fen: notice.amountFen,
+    raw_headers: JSON.stringify(headersForRecord(received.headers)),
+    raw_body: received.rawBody,
+    received_at: clock.now(),
+  };
+  if (!(await repo.claimNotification(tx, { ...row, outcome: 'processed' }))) {
+    await repo.insertNotification(tx, { ...row, id: newId(), outcome: 'duplicate' });
+    return { outcome: 'duplicate', orderId: null };
+  }
+  // A status that is not a payment (Alipay WAIT_BUYER_PAY, TRADE_CLOSED) moves no money.
+  if (!notice.paid) {
+    await repo.setNotificationOutcome(tx, row.id, 'ignored');
+    return { outcome: 'ignored', orderId: null };
+  }
+  const actor: AuditActor = { role: 'gateway', id: null };
+  return settlePayment(tx, clock, notice, actor, null);
+}
+
+/** A refused notification is kept (outside the failed transaction) and logged for an operator. */
+async function recordRefused(ctx: AppContext, received: Received, notice: PaymentNotice | null, code: string): Promise<void> {
+  ctx.logger.warn({ gateway: received.gateway, code, notifyId: notice?.notifyId, orderNo: notice?.outTradeNo }, 'payment notification refused');
+  await repo.insertNotification(ctx.db, {
+    id: newId(),
+    gateway: received.gateway,
+    notify_id: notice?.notifyId ?? null,
+    verified: notice !== null,
+    outcome: 'rejected',
+    error_code: code,
+    order_no: notice?.outTradeNo ?? null,
+    trade_no: notice?.tradeNo ?? null,
+    amount_fen: notice?.amountFen ?? null,
+    raw_headers: JSON.stringify(headersForRecord(received.headers)),
+    raw_body: received.rawBody,
+    received_at: ctx.clock.now(),
+  });
+}

@@ -1,0 +1,69 @@
+import { fail } from '../../platform/errors.js';
+import { accountCodes } from '../ledger/ledger.js';
+import './payments.errors.js';
+import type { OrderItem, OrderStatus } from './payments.tables.js';
+
+/** Payment rules that need no I/O: amounts, fee items, order numbers, time limits. */
+
+/** An unpaid order closes after 30 minutes, like the gateways' own default cashier timeout. */
+export const orderTtlMs = 30 * 60_000;
+
+/** The app's top-up buttons (50, 100, 200, 500 yuan); any whole-fen amount from ¥1 to ¥1000 may be typed. */
+export const topUpPresetsFen: readonly number[] = [5_000, 10_000, 20_000, 50_000];
+export const topUpMinFen = 100;
+export const topUpMaxFen = 100_000;
+
+/** A balance up to ¥200 is refunded in the app; above that the holder goes to a service outlet. */
+export const inAppBalanceRefundLimitFen = 20_000;
+
+export function assertTopUpAmount(amountFen: number): void {
+  if (!Number.isSafeInteger(amountFen) || amountFen < topUpMinFen || amountFen > topUpMaxFen) {
+    throw fail('TOP_UP_AMOUNT_INVALID', { amountFen, minFen: topUpMinFen, maxFen: topUpMaxFen, presetsFen: topUpPresetsFen });
+  }
+}
+
+export const topUpItem: OrderItem = { name: '学生卡充值', projectName: null, feeCode: null, documentNo: null, payee: '北京市政交通一卡通有限公司' };
+
+export interface FeeDefinition {
+  amountFen: number;
+  item: OrderItem;
+}
+
+/** Fee items by fee code (收费编码); seed 000 shows the replacement card fee. */
+export const fees: Readonly<Record<string, FeeDefinition>> = {
+  '174011': {
+    amountFen: 1_500,
+    item: {
+      name: '北京市中小学生学习卡补卡工本费',
+      projectName: '北京市中小学生学习卡补卡缴费项目',
+      feeCode: '174011',
+      documentNo: '京发函【2007】623号',
+      payee: '北京教育网络信息中心',
+    },
+  },
+};
+
+export function feeByCode(feeCode: string): FeeDefinition {
+  const fee = fees[feeCode];
+  if (!fee) throw fail('FEE_UNKNOWN', { feeCode, known: Object.keys(fees) });
+  return fee;
+}
+
+/**
+ * The order number the payer sees and the gateways get as out_trade_no: the order's UUIDv7 in
+ * hex without its version digit, 31 hex characters like seed 000's `c89fd3a2…`. Unique because
+ * the id is, time-ordered, and inside both gateways' character sets and lengths.
+ */
+export function orderNoOf(orderId: string): string {
+  const hex = orderId.replaceAll('-', '').toLowerCase();
+  return hex.slice(0, 12) + hex.slice(13);
+}
+
+/** Until the cards issue moves purses onto cards, a student's stored value is one purse. */
+export function studentPurseCode(studentId: string): string {
+  return accountCodes.purse(`student:${studentId}`);
+}
+
+export function isOpen(status: OrderStatus): boolean {
+  return status === 'created' || status === 'paying';
+}

@@ -1,0 +1,47 @@
+import { maskName } from '../../domain/masking.js';
+import type { Clock } from '../../platform/clock.js';
+import { isOpen } from './order-rules.js';
+import type { OrderWithStudent } from './payments.repository.js';
+import type { GatewayName, OrderItem, OrderKind, OrderStatus } from './payments.tables.js';
+
+/** An order as the app shows it (seed 000's 补卡缴费确认 screen), the student's name masked. */
+export interface OrderView {
+  id: string;
+  orderNo: string;
+  kind: OrderKind;
+  studentId: string;
+  studentName: string;
+  status: OrderStatus;
+  /** Waiting for payment and not yet past its time limit: the app offers 继续支付 / 取消. */
+  pending: boolean;
+  amountFen: number;
+  refundedFen: number;
+  item: OrderItem;
+  gateway: GatewayName | null;
+  gatewayTradeNo: string | null;
+  createdAt: string;
+  expiresAt: string;
+  paidAt: string | null;
+  closedAt: string | null;
+}
+
+export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
+  return {
+    id: row.id,
+    orderNo: row.order_no,
+    kind: row.kind,
+    studentId: row.student_id,
+    studentName: maskName(row.student_name),
+    status: row.status,
+    pending: isOpen(row.status) && row.expires_at.getTime() > clock.now().getTime(),
+    amountFen: row.amount_fen,
+    refundedFen: row.refunded_fen,
+    item: row.item,
+    gateway: row.gateway,
+    gatewayTradeNo: row.gateway_trade_no,
+    createdAt: row.created_at.toISOString(),
+    expiresAt: row.expires_at.toISOString(),
+    paidAt: row.paid_at?.toISOString() ?? null,
+    closedAt: row.closed_at?.toISOString() ?? null,
+  };
+}

@@ -1,0 +1,118 @@
+import type { AuditActor } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
+import type { DbOrTx } from '../../platform/db/database.js';
+import { accountCodes, ensureAccount, postTransaction, type LedgerAccount, type LedgerTransaction } from '../ledger/ledger.js';
+import { studentPurseCode } from './order-rules.js';
+import type { OrderRow } from './payments.repository.js';
+import type { GatewayName } from './payments.tables.js';
+
+/**
+ * Every money movement of payments, as ledger transactions (the ledger is the only writer of
+ * balances). Money in: debit the gateway's clearing account, credit what it pays for. Money back:
+ * first into refunds:payable (reserved), then out of it to the gateway when the gateway confirms.
+ * Idempotency keys are derived from gateway facts (trade numbers) or our refund ids, so a replay
+ * of any step moves nothing twice. Each runs in its caller's transaction (the order's row lock).
+ */
+
+const clearing = (tx: DbOrTx, clock: Clock, gateway: GatewayName | 'outlet', actor: AuditActor) =>
+  ensureAccount(tx, clock, { code: accountCodes.clearing(gateway), type: 'gateway_clearing', actor });
+
+const refundsPayable = (tx: DbOrTx, clock: Clock, actor: AuditActor) =>
+  ensureAccount(tx, clock, { code: accountCodes.refundsPayable(), type: 'refunds_payable', actor });
+
+export function studentPurse(tx: DbOrTx, clock: Clock, studentId: string, actor: AuditActor): Promise<LedgerAccount> {
+  return ensureAccount(tx, clock, { code: studentPurseCode(studentId), type: 'purse', ownerId: studentId, actor });
+}
+
+async function orderTarget(tx: DbOrTx, clock: Clock, order: OrderRow, actor: AuditActor): Promise<LedgerAccount> {
+  return order.kind === 'top_up'
+    ? studentPurse(tx, clock, order.student_id, actor)
+    : ensureAccount(tx, clock, { code: accountCodes.fees(), type: 'fee_income', actor });
+}
+
+export interface IncomingPayment {
+  gateway: GatewayName;
+  tradeNo: string;
+  amountFen: number;
+}
+
+/** One key per gateway trade: however often and by whatever path a trade is reported, it is booked once. */
+export const incomingPaymentKey = (gateway: GatewayName, tradeNo: string) => `payment:${gateway}:${tradeNo}`;
+
+/** A paid order: the purse (top-up) or fee income (fee) is credited. */
+export async function bookPaymentForOrder(tx: DbOrTx, clock: Clock, order: OrderRow, payment: IncomingPayment, actor: AuditActor): Promise<LedgerTransaction> {
+  const [from, to] = [await clearing(tx, clock, payment.gateway, actor), await orderTarget(tx, clock, order, actor)];
+  return postTransaction(tx, clock, {
+    idempotencyKey: incomingPaymentKey(payment.gateway, payment.tradeNo),
+    type: order.kind === 'top_up' ? 'top_up' : 'fee',
+    postings: [{ accountId: from.id, debitFen: payment.amountFen }, { accountId: to.id, creditFen: payment.amountFen }],
+    memo: `${order.kind === 'top_up' ? '充值' : '缴费'} ${order.order_no}`,
+    metadata: { orderId: order.id, orderNo: order.order_no, gateway: payment.gateway, tradeNo: payment.tradeNo },
+    actor,
+  });
+}
+
+/** Money for an order that is closed or already paid: owed back to the payer until the gateway refunds it. */
+export async function bookPaymentForRefund(tx: DbOrTx, clock: Clock, order: OrderRow, payment: IncomingPayment, actor: AuditActor): Promise<LedgerTransaction> {
+  const [from, to] = [await clearing(tx, clock, payment.gateway, actor), await refundsPayable(tx, clock, actor)];
+  return postTransaction(tx, clock, {
+    idempotencyKey: incomingPaymentKey(payment.gateway, payment.tradeNo),
+    type: 'adjustment',
+    postings: [{ accountId: from.id, debitFen: payment.amountFen }, { accountId: to.id, creditFen: payment.amountFen }],
+    memo: `订单 ${order.order_no} 已关闭或已支付，款项待退回`,
+    metadata: { orderId: order.id, orderNo: order.order_no, gateway: payment.gateway, tradeNo: payment.tradeNo },
+    actor,
+  });
+}
+
+/** Takes money back from what a paid order credited (the purse may refuse: INSUFFICIENT_FUNDS). */
+export async function reserveOrderRefund(tx: DbOrTx, clock: Clock, order: OrderRow, refund: { id: string; amountFen: number }, actor: AuditActor): Promise<void> {
+  const [from, to] = [await orderTarget(tx, clock, order, actor), await refundsPayable(tx, clock, actor)];
+  await postTransaction(tx, clock, {
+    idempotencyKey: `refund-reserve:${refund.id}`,
+    type: 'refund',
+    postings: [{ accountId: from.id, debitFen: refund.amountFen }, { accountId: to.id, creditFen: refund.amountFen }],
+    memo: `订单 ${order.order_no} 退款`,
+    metadata: { orderId: order.id, refundId: refund.id },
+    actor,
+  });
+}
+
+/** A whole purse balance handed back (card return): purse → refunds:payable. */
+export async function reserveBalanceRefund(tx: DbOrTx, clock: Clock, purse: LedgerAccount, refund: { id: string; amountFen: number }, actor: AuditActor): Promise<void> {
+  const to = await refundsPayable(tx, clock, actor);
+  await postTransaction(tx, clock, {
+    idempotencyKey: `balance-refund:${refund.id}`,
+    type: 'refund',
+    postings: [{ accountId: purse.id, debitFen: refund.amountFen }, { accountId: to.id, creditFen: refund.amountFen }],
+    memo: '余额退款',
+    metadata: { balanceRefundId: refund.id },
+    actor,
+  });
+}
+
+/** The gateway has paid a refund back: refunds:payable → clearing:<gateway>. */
+export async function bookRefundPaid(tx: DbOrTx, clock: Clock, refund: { id: string; gateway: GatewayName; amountFen: number; orderId: string }, actor: AuditActor): Promise<void> {
+  const [from, to] = [await refundsPayable(tx, clock, actor), await clearing(tx, clock, refund.gateway, actor)];
+  await postTransaction(tx, clock, {
+    idempotencyKey: `refund-paid:${refund.id}`,
+    type: 'refund',
+    postings: [{ accountId: from.id, debitFen: refund.amountFen }, { accountId: to.id, creditFen: refund.amountFen }],
+    memo: '原路退款已完成',
+    metadata: { orderId: refund.orderId, refundId: refund.id, gateway: refund.gateway },
+    actor,
+  });
+}
+
+/** An outlet paid a balance out in cash: refunds:payable → clearing:outlet (settled with the outlets). */
+export async function bookOutletPayout(tx: DbOrTx, clock: Clock, refund: { id: string; amountFen: number; outlet: string }, actor: AuditActor): Promise<void> {
+  const [from, to] = [await refundsPayable(tx, clock, actor), await clearing(tx, clock, 'outlet', actor)];
+  await postTransaction(tx, clock, {
+    idempotencyKey: `balance-refund-outlet:${refund.id}`,
+    type: 'refund',
+    postings: [{ accountId: from.id, debitFen: refund.amountFen }, { accountId: to.id, creditFen: refund.amountFen }],
+    memo: `网点 ${refund.outlet} 现金退款`,
+    metadata: { balanceRefundId: refund.id, outlet: refund.outlet },
+    actor,
+  });
+}

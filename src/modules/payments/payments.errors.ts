@@ -1,0 +1,26 @@
+import { registerErrors } from '../../platform/errors.js';
+
+registerErrors({
+  ORDER_NOT_FOUND: { status: 404, zh: '订单不存在', en: 'No such order' },
+  ORDER_NOT_PAYABLE: { status: 409, zh: '该订单当前不能支付', en: 'The order cannot be paid in its current state' },
+  ORDER_ALREADY_PAID: { status: 409, zh: '该订单已在支付渠道付款，请点击“已完成支付”', en: 'The gateway says this order is already paid; confirm it instead' },
+  ORDER_EXPIRED: { status: 409, zh: '订单已超时，请重新下单', en: 'The order has expired; please place a new one' },
+  ORDER_NOT_CANCELLABLE: { status: 409, zh: '该订单已支付或已关闭，不能取消', en: 'The order is paid or closed and cannot be cancelled' },
+  TOP_UP_AMOUNT_INVALID: { status: 400, zh: '充值金额须为 1 至 1000 元', en: 'A top-up must be between ¥1 and ¥1000' },
+  TOP_UP_NOT_ALLOWED: { status: 422, zh: '该学生当前不能充值', en: 'This student cannot be topped up at present' },
+  FEE_UNKNOWN: { status: 404, zh: '收费项目不存在', en: 'No such fee item' },
+  GATEWAY_NOT_CONFIGURED: { status: 503, zh: '支付渠道尚未配置', en: 'No payment gateway is configured' },
+  GATEWAY_UNAVAILABLE: { status: 502, zh: '支付渠道暂时无法连接，请稍后再试', en: 'The payment gateway cannot be reached; try again later' },
+  GATEWAY_REJECTED: { status: 502, zh: '支付渠道拒绝了请求', en: 'The payment gateway refused the request' },
+  GATEWAY_RESPONSE_INVALID: { status: 502, zh: '支付渠道的应答验签失败', en: "The payment gateway's answer failed verification" },
+  NOTIFY_MALFORMED: { status: 400, zh: '支付通知格式有误', en: 'The payment notification is malformed' },
+  NOTIFY_SIGNATURE_INVALID: { status: 401, zh: '支付通知验签失败', en: 'The payment notification signature is invalid' },
+  NOTIFY_MERCHANT_MISMATCH: { status: 400, zh: '支付通知的应用或商户号不符', en: 'The notification is for another app or merchant' },
+  PAYMENT_ORDER_UNKNOWN: { status: 422, zh: '支付渠道报告的订单不存在或未在该渠道发起支付', en: 'The gateway reported a payment for an order unknown to it or to us' },
+  PAYMENT_AMOUNT_MISMATCH: { status: 422, zh: '支付渠道报告的金额与订单不符', en: 'The amount the gateway reported differs from the order' },
+  REFUND_NOT_ALLOWED: { status: 409, zh: '该订单不能退款', en: 'This order cannot be refunded' },
+  REFUND_AMOUNT_INVALID: { status: 422, zh: '退款金额超出可退金额', en: 'The refund exceeds the refundable amount' },
+  BALANCE_REFUND_NOTHING: { status: 422, zh: '余额为零，无需退款', en: 'The balance is zero; there is nothing to refund' },
+  BALANCE_REFUND_NOT_FOUND: { status: 404, zh: '退款申请不存在', en: 'No such balance refund' },
+  BALANCE_REFUND_NOT_AT_OUTLET: { status: 409, zh: '该退款申请不在网点待办状态', en: 'This balance refund is not waiting for an outlet' },
+});

@@ -1,0 +1,212 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { DbOrTx } from '../../platform/db/database.js';
+import type {
+  BalanceRefundsTable, GatewayName, GatewayNotificationsTable, OrderStatus, PaymentAttemptsTable, PaymentOrdersTable, PaymentRefundsTable,
+} from './payments.tables.js';
+
+export type OrderRow = Selectable<PaymentOrdersTable>;
+export type AttemptRow = Selectable<PaymentAttemptsTable>;
+export type RefundRow = Selectable<PaymentRefundsTable>;
+export type BalanceRefundRow = Selectable<BalanceRefundsTable>;
+export type OrderWithStudent = OrderRow & { student_name: string };
+
+/** Orders that still wait for money: listed first, and the expiry job's work. */
+export const openStatuses: readonly OrderStatus[] = ['created', 'paying'];
+
+/** The only place with SQL for payments (the sandbox gateway has its own repository). */
+export const paymentsRepository = {
+  // ---- settings (sandbox keys, sandbox retry compression) -----------------------------------
+  async getSetting<T>(db: DbOrTx, key: string): Promise<T | undefined> {
+    const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value as T | undefined;
+  },
+
+  async insertSettingIfAbsent(db: DbOrTx, key: string, value: unknown, at: Date): Promise<void> {
+    await db.insertInto('settings').values({ key, value: JSON.stringify(value), updated_at: at, updated_by: null }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  },
+
+  async replaceSetting(db: DbOrTx, key: string, value: unknown, at: Date, by: string | null = null): Promise<void> {
+    await db
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value), updated_at: at, updated_by: by })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: at, updated_by: by }))
+      .execute();
+  },
+
+  // ---- students --------------------------------------------------------------------------
+  findStudent(db: DbOrTx, studentId: string) {
+    return db.selectFrom('students').select(['id', 'name', 'status']).where('id', '=', studentId).executeTakeFirst();
+  },
+
+  // ---- orders ----------------------------------------------------------------------------
+  async insertOrder(db: DbOrTx, order: Insertable<PaymentOrdersTable>): Promise<void> {
+    await db.insertInto('payment_orders').values(order).execute();
+  },
+
+  findOrder(db: DbOrTx, id: string): Promise<OrderWithStudent | undefined> {
+    return db
+      .selectFrom('payment_orders as o')
+      .innerJoin('students as s', 's.id', 'o.student_id')
+      .selectAll('o')
+      .select('s.name as student_name')
+      .where('o.id', '=', id)
+      .executeTakeFirst();
+  },
+
+  lockOrder(db: DbOrTx, id: string): Promise<OrderRow | undefined> {
+    return db.selectFrom('payment_orders').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  lockOrderByNo(db: DbOrTx, orderNo: string): Promise<OrderRow | undefined> {
+    return db.selectFrom('payment_orders').selectAll().where('order_no', '=', orderNo).forUpdate().executeTakeFirst();
+  },
+
+  async updateOrder(db: DbOrTx, id: string, change: Updateable<PaymentOrdersTable>): Promise<void> {
+    await db.updateTable('payment_orders').set(change).where('id', '=', id).execute();
+  },
+
+  /** Pending orders first (they need an action), then newest first. `studentIds` null = everyone's. */
+  async listOrders(db: DbOrTx, filter: { studentIds: string[] | null; status?: OrderStatus | undefined }, page: { offset: number; limit: number }) {
+    let query = db.selectFrom('payment_orders as o').innerJoin('students as s', 's.id', 'o.student_id');
+    if (filter.studentIds) query = filter.studentIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('o.student_id', 'in', filter.studentIds);
+    if (filter.status) query = query.where('o.status', '=', filter.status);
+    const [items, total] = await Promise.all([
+      query
+        .selectAll('o')
+        .select('s.name as student_name')
+        .orderBy(sql`case when o.status in ('created', 'paying') then 0 else 1 end`)
+        .orderBy('o.created_at', 'desc')
+        .orderBy('o.id', 'desc')
+        .offset(page.offset)
+        .limit(page.limit)
+        .execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: items as OrderWithStudent[], total: Number(total.n) };
+  },
+
+  dueOrders(db: DbOrTx, now: Date, limit: number): Promise<OrderRow[]> {
+    return db.selectFrom('payment_orders').selectAll().where('status', 'in', openStatuses).where('expires_at', '<=', now).orderBy('expires_at').limit(limit).execute();
+  },
+
+  /** Fulfilled top-ups that still have money to give back through their gateway, newest first, locked. */
+  refundableTopUps(db: DbOrTx, studentId: string): Promise<OrderRow[]> {
+    return db
+      .selectFrom('payment_orders')
+      .selectAll()
+      .where('student_id', '=', studentId)
+      .where('kind', '=', 'top_up')
+      .where('status', '=', 'fulfilled')
+      .where(sql<boolean>`refunded_fen < amount_fen`)
+      .orderBy('paid_at', 'desc')
+      .orderBy('id', 'desc')
+      .forUpdate()
+      .execute();
+  },
+
+  // ---- attempts --------------------------------------------------------------------------
+  async insertAttempt(db: DbOrTx, attempt: Insertable<PaymentAttemptsTable>): Promise<void> {
+    await db.insertInto('payment_attempts').values(attempt).execute();
+  },
+
+  /** The latest attempt at each gateway: where to query or refund the order's trades. */
+  latestAttempts(db: DbOrTx, orderId: string): Promise<AttemptRow[]> {
+    return db
+      .selectFrom('payment_attempts')
+      .selectAll()
+      .distinctOn('gateway')
+      .where('order_id', '=', orderId)
+      .orderBy('gateway')
+      .orderBy('created_at', 'desc')
+      .execute();
+  },
+
+  latestAttempt(db: DbOrTx, orderId: string, gateway: GatewayName): Promise<AttemptRow | undefined> {
+    return db.selectFrom('payment_attempts').selectAll().where('order_id', '=', orderId).where('gateway', '=', gateway).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+  },
+
+  // ---- notifications ---------------------------------------------------------------------
+  /**
+   * Records a notification as being processed, unless one with the same id was processed
+   * already; on PostgreSQL a concurrent copy waits here until the first commits or rolls back.
+   */
+  async claimNotification(db: DbOrTx, row: Insertable<GatewayNotificationsTable>): Promise<boolean> {
+    const inserted = await db
+      .insertInto('gateway_notifications')
+      .values({ ...row, outcome: 'processed' })
+      .onConflict((oc) => oc.columns(['gateway', 'notify_id']).where('outcome', '=', 'processed').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  },
+
+  async insertNotification(db: DbOrTx, row: Insertable<GatewayNotificationsTable>): Promise<void> {
+    await db.insertInto('gateway_notifications').values(row).execute();
+  },
+
+  async setNotificationOutcome(db: DbOrTx, id: string, outcome: 'ignored'): Promise<void> {
+    await db.updateTable('gateway_notifications').set({ outcome }).where('id', '=', id).execute();
+  },
+
+  // ---- gateway refunds -------------------------------------------------------------------
+  async insertRefund(db: DbOrTx, refund: Insertable<PaymentRefundsTable>): Promise<void> {
+    await db.insertInto('payment_refunds').values(refund).execute();
+  },
+
+  findRefund(db: DbOrTx, id: string): Promise<RefundRow | undefined> {
+    return db.selectFrom('payment_refunds').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  lockRefund(db: DbOrTx, id: string): Promise<RefundRow | undefined> {
+    return db.selectFrom('payment_refunds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  async updateRefund(db: DbOrTx, id: string, change: Updateable<PaymentRefundsTable>): Promise<void> {
+    await db.updateTable('payment_refunds').set(change).where('id', '=', id).execute();
+  },
+
+  async recordRefundTry(db: DbOrTx, id: string, error: string | null, at: Date): Promise<void> {
+    await db.updateTable('payment_refunds').set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error, updated_at: at })).where('id', '=', id).execute();
+  },
+
+  refundsOfOrder(db: DbOrTx, orderId: string): Promise<RefundRow[]> {
+    return db.selectFrom('payment_refunds').selectAll().where('order_id', '=', orderId).orderBy('created_at').orderBy('id').execute();
+  },
+
+  /** Refunds still waiting for the gateway, last tried before `triedBefore`. */
+  async staleRefundIds(db: DbOrTx, triedBefore: Date, limit: number): Promise<string[]> {
+    const rows = await db.selectFrom('payment_refunds').select('id').where('status', '=', 'requested').where('updated_at', '<', triedBefore).orderBy('updated_at').limit(limit).execute();
+    return rows.map((r) => r.id);
+  },
+
+  async openRefundIdsOfOrder(db: DbOrTx, orderId: string): Promise<string[]> {
+    const rows = await db.selectFrom('payment_refunds').select('id').where('order_id', '=', orderId).where('status', '=', 'requested').execute();
+    return rows.map((r) => r.id);
+  },
+
+  refundsOfBalanceRefund(db: DbOrTx, balanceRefundId: string): Promise<RefundRow[]> {
+    return db.selectFrom('payment_refunds').selectAll().where('balance_refund_id', '=', balanceRefundId).orderBy('created_at').orderBy('id').execute();
+  },
+
+  async openRefundsOfBalanceRefund(db: DbOrTx, balanceRefundId: string): Promise<number> {
+    const row = await db.selectFrom('payment_refunds').select((eb) => eb.fn.countAll<number>().as('n')).where('balance_refund_id', '=', balanceRefundId).where('status', '=', 'requested').executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
+
+  // ---- balance refunds -------------------------------------------------------------------
+  async insertBalanceRefund(db: DbOrTx, row: Insertable<BalanceRefundsTable>): Promise<void> {
+    await db.insertInto('balance_refunds').values(row).execute();
+  },
+
+  findBalanceRefund(db: DbOrTx, id: string): Promise<BalanceRefundRow | undefined> {
+    return db.selectFrom('balance_refunds').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  lockBalanceRefund(db: DbOrTx, id: string): Promise<BalanceRefundRow | undefined> {
+    return db.selectFrom('balance_refunds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  async updateBalanceRefund(db: DbOrTx, id: string, change: Updateable<BalanceRefundsTable>): Promise<void> {
+    await db.updateTable('balance_refunds').set(change).where('id', '=', id).execute();
+  },
+};

@@ -1,0 +1,137 @@
+import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requireCaller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { idempotentOperation } from '../../platform/idempotency.js';
+import { bearer, errorResponses } from '../shared/http.js';
+import { completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
+import { cancelOrder } from './cancel-order.js';
+import { applyConfirmation, askGateways } from './confirm-order.js';
+import { createFeeOrder, createTopUpOrder } from './create-order.js';
+import { sendOpenRefunds, sendRefund } from './gateway-refunds.js';
+import { handleNotification } from './handle-notification.js';
+import { keepRawBodies, originOf } from './http-helpers.js';
+import { getOrder, listOrders } from './list-orders.js';
+import { fees, topUpMaxFen, topUpMinFen, topUpPresetsFen } from './order-rules.js';
+import { preparePayment, recordPaymentAttempt } from './pay-order.js';
+import './payments.errors.js';
+import {
+  balanceRefundParams, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createTopUpSchema, orderListQuerySchema, orderPageSchema,
+  orderParams, orderSchema, payOrderSchema, paymentLinkSchema, refundOrderSchema, refundSchema, requestBalanceRefundSchema, topUpOptionsSchema,
+} from './payments.schemas.js';
+import { getRefund, refundOrder } from './refund-order.js';
+import { sandboxRoutes } from './sandbox/sandbox.routes.js';
+
+/** Orders, payment, confirmation, refunds, gateway notifications and (outside production) the sandbox gateway. */
+export function paymentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    orderRoutes(ctx, app);
+    refundRoutes(ctx, app);
+    await app.register(notifyRoutes(ctx));
+    if (ctx.config.env !== 'production') await app.register(sandboxRoutes(ctx));
+  };
+}
+
+type App = Parameters<FastifyPluginAsyncZod>[0];
+
+function orderRoutes(ctx: AppContext, app: App): void {
+  app.get('/payments/options', {
+    schema: { tags: ['payments'], summary: 'Top-up amounts and fee items', response: { 200: topUpOptionsSchema } },
+  }, async () => ({ presetsFen: [...topUpPresetsFen], minFen: topUpMinFen, maxFen: topUpMaxFen, fees: Object.entries(fees).map(([feeCode, fee]) => ({ feeCode, ...fee })) }));
+
+  app.post('/orders/top-up', {
+    schema: { tags: ['payments'], summary: "Order a top-up of a student's purse (¥1–¥1000)", security: bearer, body: createTopUpSchema, response: { 201: orderSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student', 'parent');
+    return idempotentOperation(ctx, request, reply, 201, (c) => createTopUpOrder(c, caller, request.body, request.id));
+  });
+
+  app.post('/orders/fee', {
+    schema: { tags: ['payments'], summary: 'Order a fee (the ¥15 replacement card fee), inside the payment window', security: bearer, body: createFeeSchema, response: { 201: orderSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student', 'parent');
+    return idempotentOperation(ctx, request, reply, 201, (c) => createFeeOrder(c, caller, request.body, request.id));
+  });
+
+  app.get('/orders', {
+    schema: { tags: ['payments'], summary: 'My orders (a parent: all bound children), pending first', security: bearer, querystring: orderListQuerySchema, response: { 200: orderPageSchema, ...errorResponses } },
+  }, async (request) => listOrders(ctx, requireCaller(request), request.query));
+
+  app.get('/orders/:orderId', {
+    schema: { tags: ['payments'], summary: 'One order', security: bearer, params: orderParams, response: { 200: orderSchema, ...errorResponses } },
+  }, async (request) => getOrder(ctx, requireCaller(request), request.params.orderId));
+
+  app.post('/orders/:orderId/pay', {
+    schema: { tags: ['payments'], summary: '继续支付: a cashier link at Alipay or WeChat Pay', security: bearer, params: orderParams, body: payOrderSchema, response: { 200: paymentLinkSchema, ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student', 'parent');
+    // The gateway is asked first, outside any transaction; the attempt is then recorded idempotently.
+    const prepared = await preparePayment(ctx, caller, request.params.orderId, { gateway: request.body.gateway, origin: originOf(request), payerIp: request.ip });
+    return idempotentOperation(ctx, request, reply, 200, (c) => recordPaymentAttempt(c, caller, prepared, request.id));
+  });
+
+  app.post('/orders/:orderId/confirm', {
+    schema: { tags: ['payments'], summary: '已完成支付: ask the gateways whether the order is paid', security: bearer, params: orderParams, response: { 200: confirmationSchema, ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student', 'parent', 'operator');
+    const queries = await askGateways(ctx, caller, request.params.orderId);
+    const confirmation = await idempotentOperation(ctx, request, reply, 200, (c) => applyConfirmation(c, caller, queries, request.id));
+    await sendOpenRefunds(ctx, request.params.orderId);
+    return confirmation;
+  });
+
+  app.post('/orders/:orderId/cancel', {
+    schema: { tags: ['payments'], summary: 'Cancel an unpaid order', security: bearer, params: orderParams, response: { 200: orderSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student', 'parent', 'operator');
+    return idempotentOperation(ctx, request, reply, 200, (c) => cancelOrder(c, caller, request.params.orderId, request.id));
+  });
+}
+
+function refundRoutes(ctx: AppContext, app: App): void {
+  app.post('/admin/orders/:orderId/refunds', {
+    schema: { tags: ['payments'], summary: 'Refund a paid order through its gateway (operators)', security: bearer, params: orderParams, body: refundOrderSchema, response: { 201: refundSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'operator');
+    const requested = await idempotentOperation(ctx, request, reply, 201, (c) => refundOrder(c, caller, request.params.orderId, request.body, request.id));
+    // The refund is sent after its reservation commits; the answer shows where it stands now.
+    await sendRefund(ctx, requested.id);
+    return getRefund(ctx, requested.id);
+  });
+
+  app.post('/balance-refunds', {
+    schema: { tags: ['payments'], summary: 'Refund the whole purse balance (≤ ¥200 in the app, above that at an outlet)', security: bearer, body: requestBalanceRefundSchema, response: { 201: balanceRefundSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student', 'parent', 'operator');
+    const requested = await idempotentOperation(ctx, request, reply, 201, (c) => requestBalanceRefund(c, caller, request.body.studentId, request.id));
+    for (const refund of requested.refunds) await sendRefund(ctx, refund.id);
+    return getBalanceRefund(ctx, caller, requested.id);
+  });
+
+  app.get('/balance-refunds/:balanceRefundId', {
+    schema: { tags: ['payments'], summary: 'A balance refund and its gateway refunds', security: bearer, params: balanceRefundParams, response: { 200: balanceRefundSchema, ...errorResponses } },
+  }, async (request) => getBalanceRefund(ctx, requireCaller(request), request.params.balanceRefundId));
+
+  app.post('/admin/balance-refunds/:balanceRefundId/complete', {
+    schema: { tags: ['payments'], summary: 'Record that an outlet paid a balance out (operators)', security: bearer, params: balanceRefundParams, body: completeOutletRefundSchema, response: { 200: balanceRefundSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'operator');
+    return idempotentOperation(ctx, request, reply, 200, (c) => completeOutletRefund(c, caller, request.params.balanceRefundId, request.body, request.id));
+  });
+
+}
+
+/** Gateway notifications need their raw bodies: signatures are over the exact bytes received. */
+function notifyRoutes(ctx: AppContext) {
+  return async (app: FastifyInstance) => {
+    keepRawBodies(app);
+    for (const gateway of ['alipay', 'wechat'] as const) {
+      app.post(`/payments/notify/${gateway}`, { schema: { tags: ['payments'], summary: `${gateway === 'alipay' ? 'Alipay' : 'WeChat Pay'} payment notifications (signed by the gateway)` } }, async (request, reply) => {
+        const answer = await handleNotification(ctx, { gateway, headers: request.headers, rawBody: typeof request.body === 'string' ? request.body : '' });
+        reply.code(answer.statusCode);
+        if (answer.contentType) reply.type(answer.contentType);
+        return reply.send(answer.body ?? undefined);
+      });
+    }
+  };
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { pageQuerySchema, pageSchema } from '../shared/pagination.js';
+
+/** Request and response schemas of payments (shared with the web apps; OpenAPI is built from them). */
+
+export const gatewaySchema = z.enum(['alipay', 'wechat']);
+export const orderStatusSchema = z.enum(['created', 'paying', 'paid', 'fulfilled', 'cancelled', 'expired', 'refunded']);
+
+export const orderItemSchema = z.object({
+  name: z.string(),
+  projectName: z.string().nullable(),
+  feeCode: z.string().nullable(),
+  documentNo: z.string().nullable(),
+  payee: z.string(),
+});
+
+export const orderSchema = z.object({
+  id: z.string(),
+  orderNo: z.string(),
+  kind: z.enum(['top_up', 'fee']),
+  studentId: z.string(),
+  studentName: z.string(),
+  status: orderStatusSchema,
+  pending: z.boolean(),
+  amountFen: z.number().int(),
+  refundedFen: z.number().int(),
+  item: orderItemSchema,
+  gateway: gatewaySchema.nullable(),
+  gatewayTradeNo: z.string().nullable(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  paidAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+});
+
+export const orderParams = z.object({ orderId: z.uuid() });
+export const balanceRefundParams = z.object({ balanceRefundId: z.uuid() });
+
+export const createTopUpSchema = z.object({ studentId: z.uuid(), amountFen: z.number().int() });
+export const createFeeSchema = z.object({ studentId: z.uuid(), feeCode: z.string().trim().min(1).max(32) });
+export const payOrderSchema = z.object({ gateway: gatewaySchema });
+
+export const orderListQuerySchema = pageQuerySchema.extend({ studentId: z.uuid().optional(), status: orderStatusSchema.optional() });
+export const orderPageSchema = pageSchema(orderSchema);
+
+export const paymentLinkSchema = z.object({ order: orderSchema, gateway: gatewaySchema, cashierUrl: z.string() });
+
+export const confirmationSchema = z.object({
+  order: orderSchema,
+  confirmed: z.boolean(),
+  gateways: z.array(z.object({ gateway: gatewaySchema, state: z.enum(['not_found', 'pending', 'paid', 'closed']) })),
+});
+
+export const topUpOptionsSchema = z.object({
+  presetsFen: z.array(z.number().int()),
+  minFen: z.number().int(),
+  maxFen: z.number().int(),
+  fees: z.array(z.object({ feeCode: z.string(), amountFen: z.number().int(), item: orderItemSchema })),
+});
+
+export const refundSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  gateway: z.string(),
+  amountFen: z.number().int(),
+  reason: z.enum(['late_payment', 'duplicate_payment', 'operator', 'balance_refund']),
+  status: z.enum(['requested', 'succeeded']),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+
+export const refundOrderSchema = z.object({ amountFen: z.number().int().positive().optional() });
+
+export const balanceRefundSchema = z.object({
+  id: z.string(),
+  studentId: z.string(),
+  amountFen: z.number().int(),
+  route: z.enum(['gateway', 'outlet']),
+  status: z.enum(['refunding', 'awaiting_outlet', 'completed']),
+  outlet: z.string().nullable(),
+  outletReference: z.string().nullable(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  refunds: z.array(refundSchema),
+});
+
+export const requestBalanceRefundSchema = z.object({ studentId: z.uuid() });
+export const completeOutletRefundSchema = z.object({ outlet: z.string().trim().min(1).max(64), reference: z.string().trim().min(1).max(64) });

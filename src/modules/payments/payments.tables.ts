@@ -1,0 +1,162 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely table types of payments (merged into the Database interface in src/platform/db/schema.ts). */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string, never>;
+/** Written as serialised JSON text, read back parsed. */
+type Json<T> = ColumnType<T, string, string>;
+
+export type GatewayName = 'alipay' | 'wechat';
+export type OrderKind = 'top_up' | 'fee';
+export type OrderStatus = 'created' | 'paying' | 'paid' | 'fulfilled' | 'cancelled' | 'expired' | 'refunded';
+export type NotificationOutcome = 'processed' | 'duplicate' | 'ignored' | 'rejected';
+export type RefundReason = 'late_payment' | 'duplicate_payment' | 'operator' | 'balance_refund';
+export type BalanceRefundStatus = 'refunding' | 'awaiting_outlet' | 'completed';
+
+/** What the order page shows about the thing paid for (seed 000: 收费单位, 项目名称, 收费编码, 收费文件号). */
+export interface OrderItem {
+  name: string;
+  projectName: string | null;
+  feeCode: string | null;
+  documentNo: string | null;
+  payee: string;
+}
+
+export interface PaymentOrdersTable {
+  id: string;
+  order_no: string;
+  kind: OrderKind;
+  student_id: string;
+  created_by_role: string;
+  created_by: string;
+  amount_fen: number;
+  item: Json<OrderItem>;
+  status: OrderStatus;
+  gateway: GatewayName | null;
+  gateway_trade_no: string | null;
+  paid_at: Timestamp | null;
+  refunded_fen: Generated<number>;
+  expires_at: Timestamp;
+  closed_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PaymentAttemptsTable {
+  id: string;
+  order_id: string;
+  gateway: GatewayName;
+  cashier_url: string;
+  /** Where the gateway's API was reached when the attempt began; later queries and refunds go there. */
+  gateway_base_url: string;
+  created_at: CreatedAt;
+}
+
+export interface GatewayNotificationsTable {
+  id: string;
+  gateway: GatewayName;
+  notify_id: string | null;
+  verified: boolean;
+  outcome: NotificationOutcome;
+  error_code: string | null;
+  order_no: string | null;
+  trade_no: string | null;
+  amount_fen: number | null;
+  raw_headers: Json<Record<string, string>>;
+  raw_body: string;
+  received_at: Timestamp;
+}
+
+export interface PaymentRefundsTable {
+  id: string;
+  order_id: string;
+  gateway: GatewayName;
+  trade_no: string;
+  out_request_no: string;
+  amount_fen: number;
+  reason: RefundReason;
+  status: 'requested' | 'succeeded';
+  balance_refund_id: string | null;
+  requested_by: string;
+  gateway_refund_no: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+export interface BalanceRefundsTable {
+  id: string;
+  student_id: string;
+  purse_code: string;
+  amount_fen: number;
+  route: 'gateway' | 'outlet';
+  status: BalanceRefundStatus;
+  requested_by_role: string;
+  requested_by: string;
+  outlet: string | null;
+  outlet_reference: string | null;
+  completed_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+/** The sandbox gateway's side of a trade. */
+export interface SandboxPaymentsTable {
+  id: string;
+  gateway: GatewayName;
+  app_id: string;
+  merchant_id: string;
+  out_trade_no: string;
+  trade_no: string;
+  amount_fen: number;
+  subject: string;
+  payee: string;
+  notify_url: string;
+  return_url: string | null;
+  status: 'pending' | 'paid' | 'cancelled';
+  refunded_fen: Generated<number>;
+  created_at: CreatedAt;
+  paid_at: Timestamp | null;
+}
+
+export interface SandboxRefundsTable {
+  id: string;
+  sandbox_payment_id: string;
+  out_request_no: string;
+  refund_no: string;
+  amount_fen: number;
+  created_at: CreatedAt;
+}
+
+export interface SandboxNotificationsTable {
+  id: string;
+  sandbox_payment_id: string;
+  notify_id: string;
+  url: string;
+  headers: Json<Record<string, string>>;
+  body: string;
+  /** How many identical copies each delivery attempt sends at once (the "duplicate" test switch). */
+  copies: Generated<number>;
+  /** The "bad signature" test switch: each delivery's signature is corrupted. */
+  tamper_signature: Generated<boolean>;
+  attempts: Generated<number>;
+  last_result: string | null;
+  delivered_at: Timestamp | null;
+  gave_up_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface PaymentsTables {
+  payment_orders: PaymentOrdersTable;
+  payment_attempts: PaymentAttemptsTable;
+  gateway_notifications: GatewayNotificationsTable;
+  payment_refunds: PaymentRefundsTable;
+  balance_refunds: BalanceRefundsTable;
+  sandbox_payments: SandboxPaymentsTable;
+  sandbox_refunds: SandboxRefundsTable;
+  sandbox_notifications: SandboxNotificationsTable;
+}

@@ -1,0 +1,63 @@
+import { formatYuan } from '../../../domain/money.js';
+import type { GatewayName } from '../payments.tables.js';
+import type { SandboxPaymentRow } from './sandbox.repository.js';
+
+/** The sandbox cashier pages (the screens a payer sees at Alipay or WeChat Pay), in Chinese. */
+
+const brand: Record<GatewayName, { name: string; colour: string }> = {
+  alipay: { name: '支付宝', colour: '#1677ff' },
+  wechat: { name: '微信支付', colour: '#07c160' },
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+function page(gateway: GatewayName, title: string, content: string): string {
+  const { name, colour } = brand[gateway];
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} - ${name}（沙箱）</title>
+<style>
+body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f5f5;color:#333}
+header{background:${colour};color:#fff;padding:14px 16px;font-size:17px}
+main{max-width:480px;margin:16px auto;background:#fff;border-radius:8px;padding:20px}
+.amount{font-size:34px;font-weight:600;text-align:center;margin:8px 0 20px}
+dl{display:grid;grid-template-columns:6em 1fr;gap:8px;margin:0 0 20px}dt{color:#888}dd{margin:0;word-break:break-all}
+button{width:100%;padding:12px;font-size:16px;border-radius:6px;border:0;margin-top:8px;cursor:pointer}
+.pay{background:${colour};color:#fff}.cancel{background:#eee;color:#333}
+details{margin-top:20px;font-size:13px;color:#666}label{display:block;margin:6px 0}
+.note{font-size:12px;color:#999;text-align:center;margin-top:16px}
+</style></head>
+<body><header>${name} 收银台 · 沙箱</header><main>${content}
+<p class="note">这是 Onecard 内置的沙箱支付网关，不会产生真实扣款。</p></main></body></html>`;
+}
+
+function details(payment: SandboxPaymentRow): string {
+  return `<div class="amount">${formatYuan(payment.amount_fen)}</div>
+<dl><dt>收款方</dt><dd>${escapeHtml(payment.payee)}</dd><dt>商品</dt><dd>${escapeHtml(payment.subject)}</dd><dt>订单编号</dt><dd>${escapeHtml(payment.out_trade_no)}</dd></dl>`;
+}
+
+export function cashierPage(payment: SandboxPaymentRow, actionPath: string): string {
+  if (payment.status !== 'pending') return resultPage(payment);
+  return page(payment.gateway, '确认付款', `${details(payment)}
+<form method="post" action="${escapeHtml(actionPath)}">
+<button class="pay" name="action" value="pay">确认支付</button>
+<button class="cancel" name="action" value="cancel">取消</button>
+<details><summary>测试开关</summary>
+<label>重复通知份数 <input type="number" name="duplicate" min="1" max="20" value="1"></label>
+<label><input type="checkbox" name="outOfOrder" value="1"> 乱序通知（后一条先到）</label>
+<label>延迟通知（毫秒） <input type="number" name="lateMs" min="0" value="0"></label>
+<label><input type="checkbox" name="badSignature" value="1"> 错误签名</label>
+</details></form>`);
+}
+
+export function resultPage(payment: SandboxPaymentRow): string {
+  const outcome = payment.status === 'paid' ? '支付成功' : payment.status === 'cancelled' ? '已取消支付' : '等待支付';
+  const back = payment.return_url ? `<p><a href="${escapeHtml(payment.return_url)}">返回商户</a></p>` : '';
+  return page(payment.gateway, outcome, `<h2 style="text-align:center">${outcome}</h2>${details(payment)}${back}`);
+}
+
+export function errorPage(gateway: GatewayName, message: string): string {
+  return page(gateway, '无法支付', `<h2 style="text-align:center">无法支付</h2><p>${escapeHtml(message)}</p>`);
+}

@@ -1,0 +1,97 @@
+import { randomInt } from 'node:crypto';
+import type { AppContext } from '../../../platform/context.js';
+import { inTransaction } from '../../../platform/db/database.js';
+import { newId } from '../../../platform/ids.js';
+import { sandboxKeys } from '../gateways/registry.js';
+import type { GatewayName } from '../payments.tables.js';
+import { queueNotifications, type TestSwitches } from './sandbox-notifications.js';
+import { sandboxRepository as repo, type SandboxPaymentRow, type SandboxRefundRow } from './sandbox.repository.js';
+
+/**
+ * The sandbox gateway's trades: what Alipay or WeChat Pay keep on their side. A merchant opens a
+ * trade (or reopens it with the same out_trade_no and the same amount, as both gateways allow),
+ * the payer pays or cancels at the cashier, the merchant queries and refunds it.
+ */
+
+export interface OpenTrade {
+  gateway: GatewayName;
+  appId: string;
+  merchantId: string;
+  outTradeNo: string;
+  amountFen: number;
+  subject: string;
+  payee: string;
+  notifyUrl: string;
+  returnUrl: string | null;
+}
+
+export type OpenTradeResult = { ok: true; payment: SandboxPaymentRow } | { ok: false; reason: 'already_paid' | 'inconsistent' };
+
+const digits = (n: number) => Array.from({ length: n }, () => String(randomInt(10))).join('');
+
+/** 28 digits, as both gateways' trade numbers are: the date, a channel prefix, then random digits. */
+function newTradeNo(gateway: GatewayName, at: Date): string {
+  const date = at.toISOString().slice(0, 10).replaceAll('-', '');
+  return gateway === 'alipay' ? `${date}2200${digits(16)}` : `4200${digits(6)}${date}${digits(10)}`;
+}
+
+export async function openTrade(ctx: AppContext, trade: OpenTrade): Promise<OpenTradeResult> {
+  return inTransaction(ctx.db, async (tx) => {
+    const now = ctx.clock.now();
+    await repo.insertPaymentIfAbsent(tx, {
+      id: newId(), gateway: trade.gateway, app_id: trade.appId, merchant_id: trade.merchantId, out_trade_no: trade.outTradeNo, trade_no: newTradeNo(trade.gateway, now),
+      amount_fen: trade.amountFen, subject: trade.subject, payee: trade.payee, notify_url: trade.notifyUrl, return_url: trade.returnUrl, status: 'pending', created_at: now, paid_at: null,
+    });
+    const payment = await repo.lockByOutTradeNo(tx, trade.gateway, trade.merchantId, trade.outTradeNo);
+    if (!payment) throw new Error('sandbox trade vanished');
+    if (payment.status === 'paid') return { ok: false, reason: 'already_paid' };
+    if (payment.amount_fen !== trade.amountFen) return { ok: false, reason: 'inconsistent' };
+    // A reopened trade takes the merchant's latest notify and return addresses, and is payable again.
+    await repo.updatePayment(tx, payment.id, { notify_url: trade.notifyUrl, return_url: trade.returnUrl, status: 'pending' });
+    return { ok: true, payment: { ...payment, notify_url: trade.notifyUrl, return_url: trade.returnUrl, status: 'pending' } };
+  });
+}
+
+/** 确认支付 at the cashier: the trade is paid and its notifications are queued (with the test switches). */
+export async function payAtCashier(ctx: AppContext, paymentId: string, switches: TestSwitches): Promise<SandboxPaymentRow | undefined> {
+  const keys = await sandboxKeys(ctx);
+  return inTransaction(ctx.db, async (tx) => {
+    const payment = await repo.lockPayment(tx, paymentId);
+    if (!payment || payment.status !== 'pending') return payment;
+    const paid = { ...payment, status: 'paid' as const, paid_at: ctx.clock.now() };
+    await repo.updatePayment(tx, paymentId, { status: 'paid', paid_at: paid.paid_at });
+    await queueNotifications({ ...ctx, db: tx }, keys, paid, switches);
+    return paid;
+  });
+}
+
+/** 取消 at the cashier: the payer walked away; the merchant may send them back to pay again. */
+export async function cancelAtCashier(ctx: AppContext, paymentId: string): Promise<SandboxPaymentRow | undefined> {
+  return inTransaction(ctx.db, async (tx) => {
+    const payment = await repo.lockPayment(tx, paymentId);
+    if (!payment || payment.status !== 'pending') return payment;
+    await repo.updatePayment(tx, paymentId, { status: 'cancelled' });
+    return { ...payment, status: 'cancelled' };
+  });
+}
+
+export type RefundTradeResult =
+  | { ok: true; payment: SandboxPaymentRow; refund: SandboxRefundRow; fundChange: boolean }
+  | { ok: false; reason: 'not_found' | 'not_paid' | 'exceeds' | 'inconsistent' };
+
+/** Refunds once per out_request_no; the same number again returns the first refund unchanged. */
+export async function refundTrade(ctx: AppContext, trade: { gateway: GatewayName; merchantId: string; outTradeNo: string; outRequestNo: string; amountFen: number }): Promise<RefundTradeResult> {
+  return inTransaction(ctx.db, async (tx) => {
+    const payment = await repo.lockByOutTradeNo(tx, trade.gateway, trade.merchantId, trade.outTradeNo);
+    if (!payment) return { ok: false, reason: 'not_found' };
+    const earlier = await repo.findRefund(tx, payment.id, trade.outRequestNo);
+    if (earlier) return earlier.amount_fen === trade.amountFen ? { ok: true, payment, refund: earlier, fundChange: false } : { ok: false, reason: 'inconsistent' };
+    if (payment.status !== 'paid') return { ok: false, reason: 'not_paid' };
+    if (trade.amountFen <= 0 || payment.refunded_fen + trade.amountFen > payment.amount_fen) return { ok: false, reason: 'exceeds' };
+    const refund = { id: newId(), sandbox_payment_id: payment.id, out_request_no: trade.outRequestNo, refund_no: `50${digits(26)}`, amount_fen: trade.amountFen, created_at: ctx.clock.now() };
+    await repo.insertRefund(tx, refund);
+    const refundedFen = payment.refunded_fen + trade.amountFen;
+    await repo.updatePayment(tx, payment.id, { refunded_fen: refundedFen });
+    return { ok: true, payment: { ...payment, refunded_fen: refundedFen }, refund, fundChange: true };
+  });
+}

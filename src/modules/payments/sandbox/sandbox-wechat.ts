@@ -1,0 +1,122 @@
+import type { AppContext } from '../../../platform/context.js';
+import { parseWechatTime, wechatTime } from '../gateways/formats.js';
+import { sandboxKeys, sandboxPrefix } from '../gateways/registry.js';
+import type { WechatKeys } from '../gateways/sandbox-keys.js';
+import { parseWechatAuthorization, signWechatMessage, verifyWechatRequest } from '../gateways/wechat.js';
+import type { SandboxAnswer } from './sandbox-alipay.js';
+import { openTrade, refundTrade } from './sandbox-trades.js';
+import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.repository.js';
+
+/**
+ * The sandbox's WeChat Pay API v3: every request must carry a valid merchant Authorization
+ * (checked with the merchant public key named by serial_no, timestamp within five minutes),
+ * and every answer is signed by the platform key in the Wechatpay-* headers. Errors use WeChat
+ * Pay's shape `{ code, message }` and codes (SIGN_ERROR, PARAM_ERROR, ORDER_NOT_EXIST, ORDERPAID…).
+ */
+
+export interface WechatApiRequest {
+  method: string;
+  /** The path and query exactly as received: the merchant signed them. */
+  url: string;
+  authorization: string | undefined;
+  body: string;
+  origin: string;
+}
+
+function answer(keys: WechatKeys, status: number, payload: unknown, now: Date): SandboxAnswer {
+  const body = JSON.stringify(payload);
+  return { kind: 'json', status, body, headers: { ...signWechatMessage(body, { serialNo: keys.platformSerialNo, privateKeyPem: keys.platformPrivateKey }, now) } };
+}
+
+function authorised(keys: WechatKeys, request: WechatApiRequest, now: Date): boolean {
+  const auth = parseWechatAuthorization(request.authorization);
+  return auth !== undefined && auth.mchid === keys.mchid && auth.serialNo === keys.merchantSerialNo
+    && verifyWechatRequest({ method: request.method, pathWithQuery: request.url, body: request.body }, auth, keys.merchantPublicKey, now);
+}
+
+function parseBody(body: string): Record<string, unknown> | undefined {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+type Route = (ctx: AppContext, keys: WechatKeys, request: WechatApiRequest, now: Date) => Promise<SandboxAnswer>;
+
+const apiPrefix = `${sandboxPrefix}/wechat`;
+
+/** Dispatches one API call after checking the merchant's signature. */
+export async function wechatApiRequest(ctx: AppContext, request: WechatApiRequest): Promise<SandboxAnswer> {
+  const keys = (await sandboxKeys(ctx)).wechat;
+  const now = ctx.clock.now();
+  if (!authorised(keys, request, now)) return answer(keys, 401, { code: 'SIGN_ERROR', message: '签名错误' }, now);
+  const path = new URL(request.url, 'http://sandbox').pathname.slice(apiPrefix.length);
+  const route: Route | undefined =
+    request.method === 'POST' && path === '/v3/pay/transactions/h5' ? createH5
+      : request.method === 'GET' && path.startsWith('/v3/pay/transactions/out-trade-no/') ? queryByOutTradeNo
+        : request.method === 'POST' && path === '/v3/refund/domestic/refunds' ? refund
+          : undefined;
+  return route ? route(ctx, keys, request, now) : answer(keys, 404, { code: 'NOT_FOUND', message: '接口不存在' }, now);
+}
+
+const createH5: Route = async (ctx, keys, request, now) => {
+  const body = parseBody(request.body);
+  const amount = body?.amount as { total?: unknown } | undefined;
+  const total = amount?.total;
+  const valid = body && body.mchid === keys.mchid && body.appid === keys.appId && typeof body.out_trade_no === 'string' && typeof body.description === 'string'
+    && typeof body.notify_url === 'string' && Number.isSafeInteger(total) && (total as number) > 0;
+  if (!valid) return answer(keys, 400, { code: 'PARAM_ERROR', message: '参数错误' }, now);
+  if (typeof body.time_expire === 'string' && (parseWechatTime(body.time_expire)?.getTime() ?? 0) <= now.getTime()) return answer(keys, 400, { code: 'PARAM_ERROR', message: '订单已过期' }, now);
+  const opened = await openTrade(ctx, {
+    gateway: 'wechat', appId: keys.appId, merchantId: keys.mchid, outTradeNo: body.out_trade_no as string, amountFen: total as number,
+    subject: body.description as string, payee: typeof body.attach === 'string' ? body.attach : keys.mchid, notifyUrl: body.notify_url as string, returnUrl: null,
+  });
+  if (!opened.ok) return answer(keys, 400, opened.reason === 'already_paid' ? { code: 'ORDERPAID', message: '该订单已支付' } : { code: 'INVALID_REQUEST', message: '参数与首次请求时不一致' }, now);
+  return answer(keys, 200, { h5_url: `${request.origin}${apiPrefix}/cashier/${opened.payment.id}` }, now);
+};
+
+function tradeState(payment: SandboxPaymentRow): string {
+  if (payment.status === 'pending') return 'NOTPAY';
+  if (payment.status === 'cancelled') return 'CLOSED';
+  return payment.refunded_fen > 0 ? 'REFUND' : 'SUCCESS';
+}
+
+const queryByOutTradeNo: Route = async (ctx, keys, request, now) => {
+  const url = new URL(request.url, 'http://sandbox');
+  if (url.searchParams.get('mchid') !== keys.mchid) return answer(keys, 400, { code: 'PARAM_ERROR', message: 'mchid 不正确' }, now);
+  const outTradeNo = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+  const payment = await repo.findByOutTradeNo(ctx.db, 'wechat', keys.mchid, outTradeNo);
+  if (!payment) return answer(keys, 404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' }, now);
+  const paid = payment.status === 'paid';
+  return answer(keys, 200, {
+    appid: payment.app_id, mchid: payment.merchant_id, out_trade_no: payment.out_trade_no, trade_state: tradeState(payment), trade_state_desc: paid ? '支付成功' : '未支付',
+    attach: payment.payee, ...(paid ? { transaction_id: payment.trade_no, trade_type: 'MWEB', bank_type: 'OTHERS', success_time: wechatTime(payment.paid_at ?? now) } : {}),
+    amount: { total: payment.amount_fen, payer_total: paid ? payment.amount_fen : 0, currency: 'CNY', payer_currency: 'CNY' },
+  }, now);
+};
+
+const refund: Route = async (ctx, keys, request, now) => {
+  const body = parseBody(request.body);
+  const amount = body?.amount as { refund?: unknown; total?: unknown; currency?: unknown } | undefined;
+  if (!body || typeof body.out_trade_no !== 'string' || typeof body.out_refund_no !== 'string' || !Number.isSafeInteger(amount?.refund) || !Number.isSafeInteger(amount?.total)) {
+    return answer(keys, 400, { code: 'PARAM_ERROR', message: '参数错误' }, now);
+  }
+  const existing = await repo.findByOutTradeNo(ctx.db, 'wechat', keys.mchid, body.out_trade_no);
+  if (existing && existing.amount_fen !== amount?.total) return answer(keys, 400, { code: 'PARAM_ERROR', message: '订单金额与原订单不一致' }, now);
+  const result = await refundTrade(ctx, { gateway: 'wechat', merchantId: keys.mchid, outTradeNo: body.out_trade_no, outRequestNo: body.out_refund_no, amountFen: amount?.refund as number });
+  if (!result.ok) {
+    const failures = {
+      not_found: [404, 'RESOURCE_NOT_EXISTS', '订单不存在'], not_paid: [400, 'INVALID_REQUEST', '订单未支付'],
+      exceeds: [400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额'], inconsistent: [400, 'INVALID_REQUEST', '同一退款单号的参数不一致'],
+    } as const;
+    const [status, code, message] = failures[result.reason];
+    return answer(keys, status, { code, message }, now);
+  }
+  return answer(keys, 200, {
+    refund_id: result.refund.refund_no, out_refund_no: result.refund.out_request_no, transaction_id: result.payment.trade_no, out_trade_no: result.payment.out_trade_no,
+    channel: 'ORIGINAL', user_received_account: '支付用户零钱', status: 'SUCCESS', create_time: wechatTime(result.refund.created_at), success_time: wechatTime(result.refund.created_at),
+    amount: { total: result.payment.amount_fen, refund: result.refund.amount_fen, payer_total: result.payment.amount_fen, payer_refund: result.refund.amount_fen, currency: 'CNY' },
+  }, now);
+};

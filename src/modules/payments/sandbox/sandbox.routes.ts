@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requireCaller } from '../../../platform/auth.js';
+import type { AppContext } from '../../../platform/context.js';
+import { parseAlipayForm } from '../gateways/alipay.js';
+import { paymentsRepository } from '../payments.repository.js';
+import type { GatewayName } from '../payments.tables.js';
+import { keepRawBodies, originOf } from '../http-helpers.js';
+import { cashierPage, errorPage, resultPage } from './cashier-page.js';
+import { alipayApiRequest, alipayPageRequest, type SandboxAnswer } from './sandbox-alipay.js';
+import { noSwitches, retryCompressionSetting, type TestSwitches } from './sandbox-notifications.js';
+import { cancelAtCashier, payAtCashier } from './sandbox-trades.js';
+import { wechatApiRequest } from './sandbox-wechat.js';
+import { sandboxRepository as repo } from './sandbox.repository.js';
+
+/**
+ * The sandbox gateway's HTTP face, at /api/v1/sandbox (never registered in production): Alipay's
+ * gateway.do, WeChat Pay's /v3 API, and the cashier pages a payer sees. Hidden from OpenAPI: it
+ * is a stand-in for the gateways, not part of Onecard's API.
+ */
+
+const hidden = { schema: { hide: true } };
+
+function send(reply: FastifyReply, gateway: GatewayName, answer: SandboxAnswer): FastifyReply {
+  if (answer.kind === 'redirect') return reply.redirect(answer.location, 302);
+  if (answer.kind === 'error_page') return reply.code(400).type('text/html; charset=utf-8').send(errorPage(gateway, answer.message));
+  return reply.code(answer.status).headers(answer.headers ?? {}).type('application/json; charset=utf-8').send(answer.body);
+}
+
+const rawText = (request: FastifyRequest) => (typeof request.body === 'string' ? request.body : '');
+const rawQuery = (request: FastifyRequest) => request.url.split('?')[1] ?? '';
+
+function jsonObject(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The cashier's test switches from its form (or query string), bounded to sane values. */
+export function switchesOf(form: Record<string, string>): TestSwitches {
+  const int = (value: string | undefined, min: number, max: number, fallback: number) => {
+    const n = Number(value);
+    return value !== undefined && value !== '' && Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
+  };
+  const on = (value: string | undefined) => value === '1' || value === 'on' || value === 'true';
+  return {
+    copies: int(form.duplicate, 1, 20, noSwitches.copies),
+    outOfOrder: on(form.outOfOrder),
+    lateMs: int(form.lateMs, 0, 7 * 24 * 3600_000, noSwitches.lateMs),
+    badSignature: on(form.badSignature),
+  };
+}
+
+export function sandboxRoutes(ctx: AppContext) {
+  return async (app: FastifyInstance) => {
+    keepRawBodies(app);
+
+    app.get('/sandbox/alipay/gateway.do', hidden, async (request, reply) =>
+      send(reply, 'alipay', await alipayPageRequest(ctx, parseAlipayForm(rawQuery(request)) ?? {}, originOf(request))));
+
+    app.post('/sandbox/alipay/gateway.do', hidden, async (request, reply) =>
+      send(reply, 'alipay', await alipayApiRequest(ctx, parseAlipayForm(rawText(request)) ?? {})));
+
+    app.route({
+      method: ['GET', 'POST'],
+      url: '/sandbox/wechat/v3/*',
+      ...hidden,
+      handler: async (request, reply) =>
+        send(reply, 'wechat', await wechatApiRequest(ctx, { method: request.method, url: request.url, authorization: request.headers.authorization, body: rawText(request), origin: originOf(request) })),
+    });
+
+    for (const gateway of ['alipay', 'wechat'] as const) cashierRoutes(ctx, app, gateway);
+
+    app.put('/sandbox/settings', hidden, async (request, reply) => {
+      const caller = requireCaller(request, 'operator');
+      const factor = Number(jsonObject(rawText(request)).retryCompression);
+      if (!Number.isFinite(factor) || factor < 1) return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: 'retryCompression 须为不小于 1 的数', messageEn: 'retryCompression must be a number ≥ 1' } });
+      await paymentsRepository.replaceSetting(ctx.db, retryCompressionSetting, factor, ctx.clock.now(), caller.subjectId);
+      return { retryCompression: factor };
+    });
+  };
+}
+
+function cashierRoutes(ctx: AppContext, app: FastifyInstance, gateway: GatewayName): void {
+  const path = `/sandbox/${gateway}/cashier/:sandboxPaymentId`;
+  const paymentOf = async (request: FastifyRequest) => {
+    const { sandboxPaymentId } = request.params as { sandboxPaymentId: string };
+    const payment = /^[0-9a-f-]{36}$/.test(sandboxPaymentId) ? await repo.findPayment(ctx.db, sandboxPaymentId) : undefined;
+    return payment?.gateway === gateway ? payment : undefined;
+  };
+  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
+
+  app.get(path, hidden, async (request, reply) => {
+    const payment = await paymentOf(request);
+    return payment ? html(reply, 200, cashierPage(payment, request.url.split('?')[0] ?? '')) : html(reply, 404, errorPage(gateway, '交易不存在'));
+  });
+
+  app.post(path, hidden, async (request, reply) => {
+    const payment = await paymentOf(request);
+    if (!payment) return html(reply, 404, errorPage(gateway, '交易不存在'));
+    const form = { ...(parseAlipayForm(rawQuery(request)) ?? {}), ...(parseAlipayForm(rawText(request)) ?? {}) };
+    if (form.action !== 'pay' && form.action !== 'cancel') return html(reply, 400, errorPage(gateway, '请选择确认支付或取消'));
+    const after = form.action === 'pay' ? await payAtCashier(ctx, payment.id, switchesOf(form)) : await cancelAtCashier(ctx, payment.id);
+    return html(reply, 200, resultPage(after ?? payment));
+  });
+}

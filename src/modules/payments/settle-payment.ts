@@ -1,0 +1,73 @@
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
+import { fail } from '../../platform/errors.js';
+import { insertGatewayRefund } from './gateway-refunds.js';
+import { isOpen } from './order-rules.js';
+import { bookPaymentForOrder, bookPaymentForRefund, type IncomingPayment } from './payment-ledger.js';
+import './payments.errors.js';
+import { paymentsRepository as repo, type OrderRow } from './payments.repository.js';
+
+/** A payment a gateway vouched for (a verified notification, or its answer to our query). */
+export interface ReportedPayment extends IncomingPayment {
+  outTradeNo: string;
+  paidAt: Date | null;
+}
+
+export type SettleOutcome = 'credited' | 'already_settled' | 'refund_requested';
+
+/**
+ * The one place a gateway payment turns into money on the ledger, whichever path reported it.
+ * Under the order's row lock:
+ * - the order and amount must be ours, and the order must have been sent to that gateway;
+ * - an open order is paid: the purse or fee income is credited and the order fulfilled;
+ * - the same trade again (a duplicate, a retry, a later status of the trade) changes nothing;
+ * - a payment for a cancelled or expired order, or a second trade for a paid one, is kept in
+ *   refunds:payable and a refund through the gateway is requested: never lost, never credited.
+ * The ledger key is the gateway's trade number, so even two racing paths book a trade once.
+ */
+export function settlePayment(db: DbOrTx, clock: Clock, payment: ReportedPayment, actor: AuditActor, requestId: string | null): Promise<{ outcome: SettleOutcome; orderId: string }> {
+  return inTransaction(db, (tx) => settle(tx, clock, payment, actor, requestId));
+}
+
+async function settle(tx: Tx, clock: Clock, payment: ReportedPayment, actor: AuditActor, requestId: string | null): Promise<{ outcome: SettleOutcome; orderId: string }> {
+  const order = await repo.lockOrderByNo(tx, payment.outTradeNo);
+  if (!order) throw fail('PAYMENT_ORDER_UNKNOWN', { orderNo: payment.outTradeNo, gateway: payment.gateway });
+  if (payment.amountFen !== order.amount_fen) throw fail('PAYMENT_AMOUNT_MISMATCH', { orderNo: order.order_no, orderFen: order.amount_fen, reportedFen: payment.amountFen });
+  if (!(await repo.latestAttempt(tx, order.id, payment.gateway))) {
+    throw fail('PAYMENT_ORDER_UNKNOWN', { orderNo: order.order_no, gateway: payment.gateway, reason: 'never sent to this gateway' });
+  }
+  if (order.gateway === payment.gateway && order.gateway_trade_no === payment.tradeNo) return { outcome: 'already_settled', orderId: order.id };
+  const outcome = isOpen(order.status)
+    ? await fulfil(tx, clock, order, payment, actor, requestId)
+    : await holdForRefund(tx, clock, order, payment, actor, requestId);
+  return { outcome, orderId: order.id };
+}
+
+/**
+ * Paid and fulfilled in one step: today a purse lives only in the ledger, so crediting it is the
+ * fulfilment. (A physical card topped up over NFC will stay `paid` until the card is written.)
+ */
+async function fulfil(tx: Tx, clock: Clock, order: OrderRow, payment: ReportedPayment, actor: AuditActor, requestId: string | null): Promise<SettleOutcome> {
+  const now = clock.now();
+  const posted = await bookPaymentForOrder(tx, clock, order, payment, actor);
+  await repo.updateOrder(tx, order.id, { status: 'fulfilled', gateway: payment.gateway, gateway_trade_no: payment.tradeNo, paid_at: payment.paidAt ?? now, updated_at: now });
+  await recordAudit(tx, clock, {
+    actor,
+    action: 'payments.order.fulfilled',
+    entityType: 'payment_order',
+    entityId: order.id,
+    before: { status: order.status },
+    after: { status: 'fulfilled', gateway: payment.gateway, tradeNo: payment.tradeNo, amountFen: payment.amountFen, ledgerTransactionId: posted.id },
+    requestId,
+  });
+  return 'credited';
+}
+
+async function holdForRefund(tx: Tx, clock: Clock, order: OrderRow, payment: ReportedPayment, actor: AuditActor, requestId: string | null): Promise<SettleOutcome> {
+  const posted = await bookPaymentForRefund(tx, clock, order, payment, actor);
+  if (posted.replayed) return 'already_settled';
+  const reason = order.status === 'cancelled' || order.status === 'expired' ? 'late_payment' : 'duplicate_payment';
+  await insertGatewayRefund(tx, clock, { orderId: order.id, gateway: payment.gateway, tradeNo: payment.tradeNo, amountFen: payment.amountFen, reason, requestedBy: 'system' }, actor, requestId);
+  return 'refund_requested';
+}

@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { accountCodes, ensureAccount, postTransaction } from '../../src/modules/ledger/ledger.js';
+import { studentPurseCode } from '../../src/modules/payments/order-rules.js';
+import { actAtCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
+import { systemActor } from '../../src/platform/audit.js';
+import { PaymentsDriver } from './payments-driver.js';
+
+let d: PaymentsDriver;
+let operator: string;
+let testNo = 0;
+beforeAll(async () => {
+  d = await PaymentsDriver.start();
+});
+afterAll(async () => d.close());
+/**
+ * Each test starts an hour after the previous one, all on Monday 2026-11-23 (inside the fee
+ * window): time never runs backwards, so the recurring jobs' time slots stay fresh.
+ */
+beforeEach(async () => {
+  d.t.clock.set(new Date(Date.UTC(2026, 10, 23, 1 + testNo++)));
+  operator = await d.t.factory.operatorToken();
+});
+
+const sandboxTrade = (orderNo: string) => d.t.ctx.db.selectFrom('sandbox_payments').selectAll().where('out_trade_no', '=', orderNo).executeTakeFirstOrThrow();
+const refundsOf = (orderId: string) => d.t.ctx.db.selectFrom('payment_refunds').selectAll().where('order_id', '=', orderId).orderBy('created_at').orderBy('id').execute();
+
+/** Spends from a purse the way a purchase would (the merchant module does not exist yet). */
+async function spend(studentId: string, amountFen: number): Promise<void> {
+  const purse = await ensureAccount(d.t.ctx.db, d.t.clock, { code: studentPurseCode(studentId), type: 'purse', ownerId: studentId, actor: systemActor });
+  const shop = await ensureAccount(d.t.ctx.db, d.t.clock, { code: accountCodes.merchant('canteen-1'), type: 'merchant', actor: systemActor });
+  await postTransaction(d.t.ctx.db, d.t.clock, { idempotencyKey: `spend-${studentId}-${amountFen}`, type: 'purchase', postings: [{ accountId: purse.id, debitFen: amountFen }, { accountId: shop.id, creditFen: amountFen }], actor: systemActor });
+}
+
+describe('payments that arrive for a closed order', () => {
+  it.each(['alipay', 'wechat'] as const)('are refunded automatically through %s after a cancel, and the ledger shows it', async (gateway) => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const cashierUrl = await d.cashierUrl(studentToken, order.id, gateway);
+    expect((await d.request('POST', `/orders/${order.id}/cancel`, studentToken)).json()).toMatchObject({ status: 'cancelled' });
+    expect((await actAtCashier(cashierUrl, 'pay')).html).toContain('支付成功'); // the payer had the cashier open
+    await d.runJobs();
+
+    expect(await d.order(studentToken, order.id)).toMatchObject({ status: 'cancelled', refundedFen: 0 });
+    expect(await d.purseFen(student.id)).toBe(0);
+    const [refund] = await refundsOf(order.id);
+    expect(refund).toMatchObject({ reason: 'late_payment', status: 'succeeded', amount_fen: 5000, gateway });
+    expect(await sandboxTrade(order.orderNo)).toMatchObject({ status: 'paid', refunded_fen: 5000 });
+    const ledger = await d.ledgerTransactionsOf(order.id);
+    expect(ledger.map((t) => [t.type, t.idempotency_key.split(':')[0]])).toEqual([['adjustment', 'payment'], ['refund', 'refund-paid']]);
+    expect(await d.balanceFen('refunds:payable')).toBe(0);
+    await d.expectLedgerClean();
+  });
+
+  it('are refunded after the order expired, and a repeat of the notification refunds nothing more', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const cashierUrl = await d.cashierUrl(studentToken, order.id, 'alipay');
+    d.t.clock.advance(31 * 60_000);
+    await d.runJobs(); // the expiry job asks the gateway (not paid) and expires the order
+    expect((await d.order(studentToken, order.id)).status).toBe('expired');
+    await actAtCashier(cashierUrl, 'pay', { copies: 3 });
+    await d.runJobs();
+    expect((await refundsOf(order.id)).map((r) => [r.reason, r.status])).toEqual([['late_payment', 'succeeded']]);
+    expect((await sandboxTrade(order.orderNo)).refunded_fen).toBe(5000);
+    await d.expectLedgerClean();
+  });
+
+  it('paid twice (both gateways) keeps the first and refunds the second', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const alipay = await d.cashierUrl(studentToken, order.id, 'alipay');
+    const wechat = await d.cashierUrl(studentToken, order.id, 'wechat');
+    await actAtCashier(alipay, 'pay');
+    await actAtCashier(wechat, 'pay');
+    await d.runJobs();
+    expect(await d.purseFen(student.id)).toBe(5000);
+    const refunds = await refundsOf(order.id);
+    expect(refunds.map((r) => [r.reason, r.status])).toEqual([['duplicate_payment', 'succeeded']]);
+    expect((await d.order(studentToken, order.id)).gateway).not.toBe(refunds[0]?.gateway);
+    await d.expectLedgerClean();
+  });
+
+  it('is retried by the job when the gateway cannot be reached at first', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const cashierUrl = await d.cashierUrl(studentToken, order.id, 'wechat');
+    await d.request('POST', `/orders/${order.id}/cancel`, studentToken);
+    await actAtCashier(cashierUrl, 'pay');
+    // The gateway's address on the attempt is unreachable for a while.
+    const attempt = await d.t.ctx.db.selectFrom('payment_attempts').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow();
+    await d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: 'http://127.0.0.1:9/api/v1/sandbox/wechat' }).where('id', '=', attempt.id).execute();
+    await d.runJobs();
+    expect((await refundsOf(order.id))[0]).toMatchObject({ status: 'requested', attempts: 1 });
+    expect(await d.balanceFen('refunds:payable')).toBeGreaterThanOrEqual(5000);
+    await d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: attempt.gateway_base_url }).where('id', '=', attempt.id).execute();
+    d.t.clock.advance(2 * 60_000);
+    await d.runJobs();
+    expect((await refundsOf(order.id))[0]).toMatchObject({ status: 'succeeded', attempts: 2 });
+    await d.expectLedgerClean();
+  });
+});
+
+describe('order expiry (a recurring job)', () => {
+  it('expires unpaid orders after 30 minutes but credits one the gateway says is paid', async () => {
+    const { student, studentToken } = await d.family();
+    const unpaid = await d.topUp(studentToken, student.id, 5000);
+    await d.cashierUrl(studentToken, unpaid.id, 'wechat');
+    const neverSent = await d.topUp(studentToken, student.id, 6000);
+    const paidSilently = await d.topUp(studentToken, student.id, 7000);
+    await d.payAtCashier(studentToken, paidSilently.id, 'alipay', { lateMs: 24 * 3600_000 });
+    d.t.clock.advance(29 * 60_000);
+    await d.runJobs();
+    expect((await d.order(studentToken, unpaid.id)).status).toBe('paying');
+    d.t.clock.advance(2 * 60_000);
+    await d.runJobs();
+    expect((await d.order(studentToken, unpaid.id)).status).toBe('expired');
+    expect((await d.order(studentToken, neverSent.id)).status).toBe('expired');
+    expect((await d.order(studentToken, paidSilently.id)).status).toBe('fulfilled');
+    expect(await d.purseFen(student.id)).toBe(7000);
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', unpaid.id).orderBy('at').execute();
+    expect(audit.at(-1)).toEqual({ action: 'payments.order.expired', actor_role: 'system' });
+  });
+});
+
+describe('operator refunds through the gateway', () => {
+  it('refund part, then the rest; the order ends refunded and the purse pays it back', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 10_000);
+    await d.payAtCashier(studentToken, order.id, 'alipay');
+    await d.runJobs();
+    const part = await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, { amountFen: 3000 });
+    expect(part.statusCode).toBe(201);
+    expect(part.json()).toMatchObject({ amountFen: 3000, reason: 'operator', status: 'succeeded' });
+    expect(await d.purseFen(student.id)).toBe(7000);
+    expect(await d.order(studentToken, order.id)).toMatchObject({ status: 'fulfilled', refundedFen: 3000 });
+    const tooMuch = await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, { amountFen: 7001 });
+    expect(tooMuch.json()).toMatchObject({ error: { code: 'REFUND_AMOUNT_INVALID', details: { refundableFen: 7000 } } });
+    const rest = await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, {});
+    expect(rest.json()).toMatchObject({ amountFen: 7000, status: 'succeeded' });
+    expect(await d.order(studentToken, order.id)).toMatchObject({ status: 'refunded', refundedFen: 10_000 });
+    expect((await sandboxTrade(order.orderNo)).refunded_fen).toBe(10_000);
+    expect(await d.purseFen(student.id)).toBe(0);
+    expect((await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, {})).json()).toMatchObject({ error: { code: 'REFUND_NOT_ALLOWED' } });
+    await d.expectLedgerClean();
+  });
+
+  it('refuses an unpaid order, money already spent, and anyone but an operator', async () => {
+    const { student, studentToken } = await d.family();
+    const unpaid = await d.topUp(studentToken, student.id, 5000);
+    expect((await d.request('POST', `/admin/orders/${unpaid.id}/refunds`, operator, {})).json()).toMatchObject({ error: { code: 'REFUND_NOT_ALLOWED' } });
+    const paid = await d.topUp(studentToken, student.id, 5000);
+    await d.payAtCashier(studentToken, paid.id, 'wechat');
+    await d.runJobs();
+    expect((await d.request('POST', `/admin/orders/${paid.id}/refunds`, studentToken, {})).statusCode).toBe(403);
+    await spend(student.id, 4000);
+    const spent = await d.request('POST', `/admin/orders/${paid.id}/refunds`, operator, {});
+    expect(spent.json()).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' } });
+    expect((await d.request('POST', `/admin/orders/${paid.id}/refunds`, operator, { amountFen: 1000 })).json()).toMatchObject({ status: 'succeeded' });
+    expect(await d.purseFen(student.id)).toBe(0);
+    await d.expectLedgerClean();
+  });
+
+  it('refunds a fee from fee income', async () => {
+    const { student, parentToken } = await d.family();
+    const fee = await d.feeOrder(parentToken, student.id);
+    await d.payAtCashier(parentToken, fee.id, 'wechat');
+    await d.runJobs();
+    const before = await d.balanceFen('income:fees');
+    expect((await d.request('POST', `/admin/orders/${fee.id}/refunds`, operator, {})).json()).toMatchObject({ status: 'succeeded', amountFen: 1500 });
+    expect(await d.balanceFen('income:fees')).toBe(before - 1500);
+  });
+});
+
+describe('balance refunds (card return)', () => {
+  it('up to ¥200 go back in the app through the top-ups, newest first', async () => {
+    const { student, parentToken } = await d.family();
+    const older = await d.topUp(parentToken, student.id, 10_000);
+    await d.payAtCashier(parentToken, older.id, 'alipay');
+    const newer = await d.topUp(parentToken, student.id, 5_000);
+    await d.payAtCashier(parentToken, newer.id, 'wechat');
+    await d.runJobs();
+    await spend(student.id, 2_000);
+
+    const res = await d.request('POST', '/balance-refunds', parentToken, { studentId: student.id });
+    expect(res.statusCode).toBe(201);
+    const refund = res.json();
+    expect(refund).toMatchObject({ amountFen: 13_000, route: 'gateway', status: 'completed' });
+    expect(refund.refunds.map((r: { orderId: string; amountFen: number; status: string }) => [r.orderId, r.amountFen, r.status])).toEqual([[newer.id, 5000, 'succeeded'], [older.id, 8000, 'succeeded']]);
+    expect(await d.purseFen(student.id)).toBe(0);
+    expect((await d.order(parentToken, newer.id)).status).toBe('refunded');
+    expect(await d.order(parentToken, older.id)).toMatchObject({ status: 'fulfilled', refundedFen: 8000 });
+    expect((await d.request('POST', '/balance-refunds', parentToken, { studentId: student.id })).json()).toMatchObject({ error: { code: 'BALANCE_REFUND_NOTHING' } });
+    await d.expectLedgerClean();
+  });
+
+  it('above ¥200 wait for an outlet, which an operator records', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 30_000);
+    await d.payAtCashier(studentToken, order.id, 'alipay');
+    await d.runJobs();
+    const requested = (await d.request('POST', '/balance-refunds', studentToken, { studentId: student.id })).json();
+    expect(requested).toMatchObject({ amountFen: 30_000, route: 'outlet', status: 'awaiting_outlet', refunds: [] });
+    expect(await d.purseFen(student.id)).toBe(0);
+    expect((await d.request('POST', `/admin/balance-refunds/${requested.id}/complete`, studentToken, { outlet: '西单网点', reference: 'X1' })).statusCode).toBe(403);
+    const done = await d.request('POST', `/admin/balance-refunds/${requested.id}/complete`, operator, { outlet: '西单网点', reference: 'CASH-20261123-0001' });
+    expect(done.json()).toMatchObject({ status: 'completed', outlet: '西单网点', outletReference: 'CASH-20261123-0001' });
+    expect((await d.request('POST', `/admin/balance-refunds/${requested.id}/complete`, operator, { outlet: '西单网点', reference: 'again' })).json()).toMatchObject({ error: { code: 'BALANCE_REFUND_NOT_AT_OUTLET' } });
+    expect(await d.balanceFen('clearing:outlet')).toBe(-30_000);
+    expect((await d.request('GET', `/balance-refunds/${requested.id}`, studentToken)).json()).toMatchObject({ status: 'completed' });
+    await d.expectLedgerClean();
+  });
+
+  it('a parent of another family can neither request nor see one', async () => {
+    const mine = await d.family();
+    const theirs = await d.family();
+    expect((await d.request('POST', '/balance-refunds', mine.parentToken, { studentId: theirs.student.id })).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+  });
+});

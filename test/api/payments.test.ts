@@ -1,0 +1,298 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { actAtCashier, openCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
+import type { OrderView } from '../../src/modules/payments/order-view.js';
+import { PaymentsDriver } from './payments-driver.js';
+
+let d: PaymentsDriver;
+beforeAll(async () => {
+  d = await PaymentsDriver.start();
+});
+afterAll(async () => d.close());
+/** An ordinary Monday, 10:00 in Beijing: inside the fee payment window. */
+beforeEach(() => d.t.clock.set('2026-11-23T02:00:00Z'));
+
+describe('top-up orders', () => {
+  it.each(['alipay', 'wechat'] as const)('are paid at the %s cashier and credited to the purse by the signed notification', async (gateway) => {
+    const { student, parentToken } = await d.family();
+    const order = await d.topUp(parentToken, student.id, 10_000);
+    expect(order).toMatchObject({ kind: 'top_up', status: 'created', pending: true, amountFen: 10_000, studentName: '张**', item: { payee: '北京市政交通一卡通有限公司' } });
+    expect(order.orderNo).toMatch(/^[0-9a-f]{31}$/);
+
+    const cashierUrl = await d.cashierUrl(parentToken, order.id, gateway);
+    const { html } = await openCashier(cashierUrl);
+    for (const text of ['确认支付', '取消', '¥100.00', '北京市政交通一卡通有限公司', '学生卡充值', order.orderNo]) expect(html).toContain(text);
+    expect((await d.order(parentToken, order.id)).status).toBe('paying');
+
+    expect((await actAtCashier(cashierUrl, 'pay')).html).toContain('支付成功');
+    expect(await d.purseFen(student.id)).toBe(0); // nothing until the gateway's notification arrives
+    await d.runJobs();
+    expect(await d.order(parentToken, order.id)).toMatchObject({ status: 'fulfilled', gateway, pending: false });
+    expect(await d.purseFen(student.id)).toBe(10_000);
+    expect(await d.balanceFen(`clearing:${gateway}`)).toBeGreaterThanOrEqual(10_000);
+    const notes = await d.notifications(order.orderNo);
+    expect(notes.map((n) => [n.verified, n.outcome])).toEqual([[true, 'processed']]);
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', order.id).orderBy('at').execute();
+    expect(audit.map((a) => a.action)).toEqual(['payments.order.created', 'payments.order.paying', 'payments.order.fulfilled']);
+    await d.expectLedgerClean();
+  });
+
+  it('accepts the preset and custom amounts from ¥1 to ¥1000 and refuses others with a stable code', async () => {
+    const { student, studentToken } = await d.family();
+    const options = await d.request('GET', '/payments/options');
+    expect(options.json()).toMatchObject({ presetsFen: [5000, 10000, 20000, 50000], minFen: 100, maxFen: 100000 });
+    for (const amountFen of [100, 5000, 12_345, 100_000]) await d.topUp(studentToken, student.id, amountFen);
+    for (const amountFen of [99, 0, -100, 100_001]) {
+      const res = await d.request('POST', '/orders/top-up', studentToken, { studentId: student.id, amountFen });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: 'TOP_UP_AMOUNT_INVALID', message: expect.stringContaining('充值'), messageEn: expect.any(String) } });
+    }
+    const fractional = await d.request('POST', '/orders/top-up', studentToken, { studentId: student.id, amountFen: 10.5 });
+    expect(fractional.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('needs an enrolled student (the cards issue will check the card instead)', async () => {
+    const { student, parentToken } = await d.family();
+    await d.t.ctx.db.updateTable('students').set({ status: 'left' }).where('id', '=', student.id).execute();
+    const res = await d.request('POST', '/orders/top-up', parentToken, { studentId: student.id, amountFen: 5000 });
+    expect(res.json()).toMatchObject({ error: { code: 'TOP_UP_NOT_ALLOWED' } });
+  });
+
+  it('is idempotent per Idempotency-Key', async () => {
+    const { student, studentToken } = await d.family();
+    const first = await d.request('POST', '/orders/top-up', studentToken, { studentId: student.id, amountFen: 5000 }, { 'idempotency-key': 'topup-1' });
+    const again = await d.request('POST', '/orders/top-up', studentToken, { studentId: student.id, amountFen: 5000 }, { 'idempotency-key': 'topup-1' });
+    expect(again.json().id).toBe(first.json().id);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    const other = await d.request('POST', '/orders/top-up', studentToken, { studentId: student.id, amountFen: 6000 }, { 'idempotency-key': 'topup-1' });
+    expect(other.json()).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+  });
+});
+
+describe('fee orders (seed 000: the ¥15 replacement card fee)', () => {
+  it('carry the payee, fee code and document number, and credit fee income', async () => {
+    const { student, parentToken } = await d.family();
+    const order = await d.feeOrder(parentToken, student.id);
+    expect(order).toMatchObject({
+      kind: 'fee', amountFen: 1500,
+      item: { name: '北京市中小学生学习卡补卡工本费', projectName: '北京市中小学生学习卡补卡缴费项目', feeCode: '174011', documentNo: '京发函【2007】623号', payee: '北京教育网络信息中心' },
+    });
+    const before = await d.balanceFen('income:fees');
+    const { html } = await openCashier(await d.cashierUrl(parentToken, order.id, 'alipay'));
+    expect(html).toContain('北京教育网络信息中心');
+    expect(html).toContain('¥15.00');
+    await d.payAtCashier(parentToken, order.id, 'alipay');
+    await d.runJobs();
+    expect((await d.order(parentToken, order.id)).status).toBe('fulfilled');
+    expect(await d.balanceFen('income:fees')).toBe(before + 1500);
+    expect(await d.purseFen(student.id)).toBe(0);
+  });
+
+  it('refuses an unknown fee code', async () => {
+    const { student, parentToken } = await d.family();
+    const res = await d.request('POST', '/orders/fee', parentToken, { studentId: student.id, feeCode: '999999' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ error: { code: 'FEE_UNKNOWN' } });
+  });
+
+  it.each([
+    ['a Monday that is a public holiday', '2026-10-05T02:00:00Z', 'PAYMENT_WINDOW_CLOSED'],
+    ['a make-up working Saturday', '2026-10-10T02:00:00Z', 'PAYMENT_WINDOW_CLOSED'],
+    ['an ordinary Wednesday', '2026-11-25T02:00:00Z', 'PAYMENT_WINDOW_CLOSED'],
+    ['a year whose calendar is not loaded', '2031-03-03T02:00:00Z', 'CALENDAR_YEAR_NOT_LOADED'],
+  ])('are refused on %s', async (_label, at, code) => {
+    d.t.clock.set(at);
+    const { student, parentToken } = await d.family();
+    const res = await d.request('POST', '/orders/fee', parentToken, { studentId: student.id, feeCode: '174011' });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: { code } });
+  });
+
+  it('cannot be paid once the window has closed, even if ordered inside it', async () => {
+    d.t.clock.set('2026-11-24T15:50:00Z'); // Tuesday 23:50 in Beijing
+    const { student, parentToken } = await d.family();
+    const order = await d.feeOrder(parentToken, student.id);
+    d.t.clock.set('2026-11-24T16:05:00Z'); // Wednesday 00:05
+    const res = await d.request('POST', `/orders/${order.id}/pay`, parentToken, { gateway: 'wechat' });
+    expect(res.json()).toMatchObject({ error: { code: 'PAYMENT_WINDOW_CLOSED', details: { next: { startDate: '2026-11-30' } } } });
+  });
+});
+
+describe('gateway notifications', () => {
+  it.each(['alipay', 'wechat'] as const)('with a bad %s signature credit nothing, are logged, and the payment is found by confirming', async (gateway) => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    await d.payAtCashier(studentToken, order.id, gateway, { badSignature: true });
+    await d.runJobs();
+    expect((await d.order(studentToken, order.id)).status).toBe('paying');
+    expect(await d.purseFen(student.id)).toBe(0);
+    const sent = await d.t.ctx.db.selectFrom('sandbox_notifications as n').innerJoin('sandbox_payments as p', 'p.id', 'n.sandbox_payment_id').select(['n.id', 'n.notify_id']).where('p.out_trade_no', '=', order.orderNo).executeTakeFirstOrThrow();
+    const rejected = await d.t.ctx.db.selectFrom('gateway_notifications').selectAll().where('raw_body', 'like', `%${sent.notify_id}%`).execute();
+    expect(rejected.map((n) => [n.verified, n.outcome, n.error_code])).toEqual([[false, 'rejected', 'NOTIFY_SIGNATURE_INVALID']]);
+    // The sandbox retries on its schedule (the first retry after 2 min or 15 s), and is refused again.
+    d.t.clock.advance(2 * 60_000);
+    await d.runJobs();
+    const delivery = await d.t.ctx.db.selectFrom('sandbox_notifications').select(['attempts', 'delivered_at']).where('id', '=', sent.id).executeTakeFirstOrThrow();
+    expect(delivery).toMatchObject({ attempts: 2, delivered_at: null });
+
+    const confirm = await d.request('POST', `/orders/${order.id}/confirm`, studentToken);
+    expect(confirm.json()).toMatchObject({ confirmed: true, order: { status: 'fulfilled' }, gateways: [{ gateway, state: 'paid' }] });
+    expect(await d.purseFen(student.id)).toBe(5000);
+  });
+
+  it('forged by someone without the gateway key is refused in the gateway reply format', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    await d.cashierUrl(studentToken, order.id, 'alipay');
+    const genuine = new URLSearchParams(await d.alipayNotification({ out_trade_no: order.orderNo, trade_no: '2026112322001400000000000001', total_amount: '50.00' }));
+    genuine.set('sign', Buffer.from('forged').toString('base64'));
+    const res = await d.postAlipayNotify(genuine.toString());
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toBe('fail');
+    const wechat = await d.postWechatNotify({ headers: { 'content-type': 'application/json' }, body: '{"id":"x"}' });
+    expect(wechat.statusCode).toBe(400);
+    expect(wechat.json()).toEqual({ code: 'FAIL', message: 'NOTIFY_SIGNATURE_INVALID' });
+    expect(await d.purseFen(student.id)).toBe(0);
+  });
+
+  it('with the wrong amount credit nothing and are logged', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    await d.cashierUrl(studentToken, order.id, 'wechat');
+    const res = await d.postWechatNotify(await d.wechatNotification({ out_trade_no: order.orderNo, transaction_id: '4200000000202611230000000001', amount: { total: 500000, currency: 'CNY' } }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'FAIL', message: 'PAYMENT_AMOUNT_MISMATCH' });
+    expect(await d.purseFen(student.id)).toBe(0);
+    expect((await d.order(studentToken, order.id)).status).toBe('paying');
+    expect((await d.notifications(order.orderNo)).map((n) => [n.verified, n.outcome, n.error_code])).toEqual([[true, 'rejected', 'PAYMENT_AMOUNT_MISMATCH']]);
+  });
+
+  it('for an unknown order, or one never sent to that gateway, credit nothing and are logged', async () => {
+    const unknown = await d.postAlipayNotify(await d.alipayNotification({ out_trade_no: 'f'.repeat(31), trade_no: '2026112322001400000000000002', total_amount: '50.00' }));
+    expect(unknown.statusCode).toBe(400);
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const notSent = await d.postAlipayNotify(await d.alipayNotification({ out_trade_no: order.orderNo, trade_no: '2026112322001400000000000003', total_amount: '50.00' }));
+    expect(notSent.statusCode).toBe(400);
+    expect((await d.notifications(order.orderNo)).map((n) => n.error_code)).toEqual(['PAYMENT_ORDER_UNKNOWN']);
+    expect((await d.notifications('f'.repeat(31))).map((n) => n.error_code)).toEqual(['PAYMENT_ORDER_UNKNOWN']);
+    expect(await d.purseFen(student.id)).toBe(0);
+  });
+
+  it.each(['alipay', 'wechat'] as const)('sent ten times at once by %s credit exactly once', async (gateway) => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 20_000);
+    await d.payAtCashier(studentToken, order.id, gateway, { copies: 10 });
+    await d.runJobs();
+    expect(await d.purseFen(student.id)).toBe(20_000);
+    const outcomes = (await d.notifications(order.orderNo)).map((n) => n.outcome).sort();
+    expect(outcomes).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'duplicate', 'processed']);
+    expect((await d.ledgerTransactionsOf(order.id)).map((t) => t.type)).toEqual(['top_up']);
+    await d.expectLedgerClean();
+  });
+
+  it.each(['alipay', 'wechat'] as const)('from %s arriving out of order (a later status first) credit once', async (gateway) => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    await d.payAtCashier(studentToken, order.id, gateway, { outOfOrder: true });
+    await d.runJobs();
+    d.t.clock.advance(1000);
+    await d.runJobs();
+    const notes = await d.notifications(order.orderNo);
+    expect(notes.map((n) => n.outcome)).toEqual(['processed', 'processed']);
+    if (gateway === 'alipay') expect(notes.map((n) => new URLSearchParams(n.raw_body).get('trade_status'))).toEqual(['TRADE_FINISHED', 'TRADE_SUCCESS']);
+    expect(await d.purseFen(student.id)).toBe(5000);
+    expect((await d.ledgerTransactionsOf(order.id)).length).toBe(1);
+  });
+
+  it('that never arrive do not stop the payer: 已完成支付 asks the gateway, and the late one changes nothing', async () => {
+    const { student, parentToken } = await d.family();
+    const order = await d.topUp(parentToken, student.id, 5000);
+    await d.payAtCashier(parentToken, order.id, 'alipay', { lateMs: 10 * 60_000 });
+    await d.runJobs();
+    expect((await d.order(parentToken, order.id)).status).toBe('paying');
+    const confirm = await d.request('POST', `/orders/${order.id}/confirm`, parentToken);
+    expect(confirm.json()).toMatchObject({ confirmed: true, order: { status: 'fulfilled' }, gateways: [{ gateway: 'alipay', state: 'paid' }] });
+    d.t.clock.advance(10 * 60_000);
+    await d.runJobs();
+    expect((await d.notifications(order.orderNo)).map((n) => n.outcome)).toEqual(['processed']);
+    expect(await d.purseFen(student.id)).toBe(5000);
+    expect((await d.ledgerTransactionsOf(order.id)).length).toBe(1);
+  });
+});
+
+describe('已完成支付 (confirm) and cancel', () => {
+  it('confirm asks the gateway and never trusts the tap', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const unpaid = await d.request('POST', `/orders/${order.id}/confirm`, studentToken);
+    expect(unpaid.json()).toMatchObject({ confirmed: false, order: { status: 'created' }, gateways: [] });
+    await d.cashierUrl(studentToken, order.id, 'wechat');
+    const pending = await d.request('POST', `/orders/${order.id}/confirm`, studentToken);
+    expect(pending.json()).toMatchObject({ confirmed: false, order: { status: 'paying' }, gateways: [{ gateway: 'wechat', state: 'pending' }] });
+    expect(await d.purseFen(student.id)).toBe(0);
+  });
+
+  it('cancel closes an unpaid order; a paid one cannot be cancelled', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const cancelled = await d.request('POST', `/orders/${order.id}/cancel`, studentToken);
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', pending: false });
+    expect((await d.request('POST', `/orders/${order.id}/cancel`, studentToken)).json()).toMatchObject({ status: 'cancelled' });
+    expect((await d.request('POST', `/orders/${order.id}/pay`, studentToken, { gateway: 'alipay' })).json()).toMatchObject({ error: { code: 'ORDER_NOT_PAYABLE' } });
+
+    const paid = await d.topUp(studentToken, student.id, 5000);
+    await d.payAtCashier(studentToken, paid.id, 'wechat');
+    await d.runJobs();
+    const refused = await d.request('POST', `/orders/${paid.id}/cancel`, studentToken);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ error: { code: 'ORDER_NOT_CANCELLABLE' } });
+  });
+
+  it('an order past its 30 minutes cannot be paid', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    d.t.clock.advance(31 * 60_000);
+    expect((await d.request('POST', `/orders/${order.id}/pay`, studentToken, { gateway: 'alipay' })).json()).toMatchObject({ error: { code: 'ORDER_EXPIRED' } });
+  });
+});
+
+describe('who may see and pay orders', () => {
+  it('a parent sees and pays only bound children’s orders; pending ones come first', async () => {
+    const mine = await d.family();
+    const theirs = await d.family();
+    const paidOrder = await d.topUp(mine.parentToken, mine.student.id, 5000);
+    await d.payAtCashier(mine.parentToken, paidOrder.id, 'alipay');
+    await d.runJobs();
+    const pendingOrder = await d.topUp(mine.studentToken, mine.student.id, 6000);
+    const otherOrder = await d.topUp(theirs.parentToken, theirs.student.id, 7000);
+
+    const list = (await d.request('GET', '/orders', mine.parentToken)).json() as { items: OrderView[]; total: number };
+    expect(list.items.map((o) => o.id)).toEqual([pendingOrder.id, paidOrder.id]);
+    expect(list.total).toBe(2);
+
+    for (const [method, url, body] of [
+      ['GET', `/orders/${otherOrder.id}`, undefined],
+      ['POST', `/orders/${otherOrder.id}/pay`, { gateway: 'alipay' }],
+      ['POST', `/orders/${otherOrder.id}/confirm`, undefined],
+      ['POST', `/orders/${otherOrder.id}/cancel`, undefined],
+      ['POST', '/orders/top-up', { studentId: theirs.student.id, amountFen: 5000 }],
+      ['GET', `/orders?studentId=${theirs.student.id}`, undefined],
+    ] as const) {
+      const res = await d.request(method, url, mine.parentToken, body);
+      expect(res.statusCode, `${method} ${url}`).toBe(403);
+      expect(res.json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    }
+    expect((await d.order(theirs.parentToken, otherOrder.id)).status).toBe('created');
+    expect((await d.request('GET', '/orders', theirs.studentToken)).json()).toMatchObject({ total: 1 });
+  });
+
+  it('needs a sign-in, and an unknown order is a 404', async () => {
+    expect((await d.request('GET', '/orders')).statusCode).toBe(401);
+    const { studentToken } = await d.family();
+    const missing = await d.request('GET', '/orders/01900000-0000-7000-8000-000000000000', studentToken);
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ error: { code: 'ORDER_NOT_FOUND' } });
+    expect((await d.request('POST', '/orders/not-a-uuid/pay', studentToken, { gateway: 'alipay' })).statusCode).toBe(400);
+    expect((await d.request('POST', '/orders/01900000-0000-7000-8000-000000000000/pay', studentToken, { gateway: 'paypal' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+});
