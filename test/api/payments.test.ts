@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { actAtCashier, openCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
+import { alipayForm, signAlipayRequest, verifiedAlipayResponse } from '../../src/modules/payments/gateways/alipay.js';
+import { sandboxKeys } from '../../src/modules/payments/gateways/registry.js';
 import type { OrderView } from '../../src/modules/payments/order-view.js';
 import { PaymentsDriver } from './payments-driver.js';
 
@@ -248,11 +250,62 @@ describe('已完成支付 (confirm) and cancel', () => {
     expect(refused.json()).toMatchObject({ error: { code: 'ORDER_NOT_CANCELLABLE' } });
   });
 
+  it('a replayed 支付 request gets its stored answer even after the order was paid', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const first = await d.request('POST', `/orders/${order.id}/pay`, studentToken, { gateway: 'wechat' }, { 'idempotency-key': `pay-${order.id}` });
+    expect((await actAtCashier(first.json().cashierUrl, 'pay')).html).toContain('支付成功');
+    await d.runJobs();
+    const replay = await d.request('POST', `/orders/${order.id}/pay`, studentToken, { gateway: 'wechat' }, { 'idempotency-key': `pay-${order.id}` });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json().cashierUrl).toBe(first.json().cashierUrl);
+    const fresh = await d.request('POST', `/orders/${order.id}/pay`, studentToken, { gateway: 'wechat' });
+    expect(fresh.json()).toMatchObject({ error: { code: 'ORDER_NOT_PAYABLE' } });
+  });
+
+  it('a WeChat trade paid before its notification arrived is reported as paid, not offered again', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    await d.payAtCashier(studentToken, order.id, 'wechat', { lateMs: 3600_000 });
+    const again = await d.request('POST', `/orders/${order.id}/pay`, studentToken, { gateway: 'wechat' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: { code: 'ORDER_ALREADY_PAID' } });
+  });
+
   it('an order past its 30 minutes cannot be paid', async () => {
     const { student, studentToken } = await d.family();
     const order = await d.topUp(studentToken, student.id, 5000);
     d.t.clock.advance(31 * 60_000);
     expect((await d.request('POST', `/orders/${order.id}/pay`, studentToken, { gateway: 'alipay' })).json()).toMatchObject({ error: { code: 'ORDER_EXPIRED' } });
+  });
+});
+
+describe('the sandbox gateway', () => {
+  it('verifies the merchant’s signatures like the real gateways and signs its answers', async () => {
+    const keys = await sandboxKeys(d.t.ctx);
+    const query = (privateKey: string) => alipayForm(signAlipayRequest({
+      app_id: keys.alipay.appId, method: 'alipay.trade.query', format: 'JSON', charset: 'utf-8', sign_type: 'RSA2', timestamp: '2026-11-23 10:00:00', version: '1.0', biz_content: '{"out_trade_no":"0000000000000000000000000000000"}',
+    }, privateKey));
+    const gatewayDo = (body: string) => d.t.app.inject({ method: 'POST', url: '/api/v1/sandbox/alipay/gateway.do', headers: d.headers(undefined, { 'content-type': 'application/x-www-form-urlencoded' }), payload: body });
+    const forged = await gatewayDo(query(keys.wechat.merchantPrivateKey));
+    expect(verifiedAlipayResponse(forged.body, 'alipay.trade.query', keys.alipay.platformPublicKey)).toMatchObject({ code: '40002', sub_code: 'isv.invalid-signature' });
+    const genuine = await gatewayDo(query(keys.alipay.appPrivateKey));
+    expect(verifiedAlipayResponse(genuine.body, 'alipay.trade.query', keys.alipay.platformPublicKey)).toMatchObject({ code: '40004', sub_code: 'ACQ.TRADE_NOT_EXIST' });
+
+    const unsigned = await d.t.app.inject({ method: 'GET', url: '/api/v1/sandbox/wechat/v3/pay/transactions/out-trade-no/x?mchid=1', headers: d.headers() });
+    expect(unsigned.statusCode).toBe(401);
+    expect(unsigned.json()).toEqual({ code: 'SIGN_ERROR', message: '签名错误' });
+    expect(unsigned.headers['wechatpay-signature']).toEqual(expect.any(String));
+    expect((await d.t.app.inject({ method: 'GET', url: '/api/v1/sandbox/alipay/cashier/01900000-0000-7000-8000-000000000000', headers: d.headers() })).statusCode).toBe(404);
+  });
+
+  it('takes its retry compression from operators only', async () => {
+    const operator = await d.t.factory.operatorToken();
+    const { studentToken } = await d.family();
+    expect((await d.request('PUT', '/sandbox/settings', studentToken, { retryCompression: 10 })).statusCode).toBe(403);
+    expect((await d.request('PUT', '/sandbox/settings', operator, { retryCompression: 0 })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await d.request('PUT', '/sandbox/settings', operator, { retryCompression: 1 })).json()).toEqual({ retryCompression: 1 });
   });
 });
 

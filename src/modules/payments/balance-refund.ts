@@ -33,7 +33,7 @@ async function view(ctx: AppContext, row: BalanceRefundRow): Promise<BalanceRefu
   };
 }
 
-export interface RefundShare {
+interface RefundShare {
   orderId: string;
   gateway: GatewayName;
   tradeNo: string;
@@ -46,7 +46,7 @@ export interface RefundShare {
  * first, each at most what is left of it. Null when the top-ups cannot cover the balance (it
  * came from elsewhere, or older top-ups were refunded): then only an outlet can pay it out.
  */
-export function allocateToTopUps(orders: readonly OrderRow[], amountFen: number): RefundShare[] | null {
+function allocateToTopUps(orders: readonly OrderRow[], amountFen: number): RefundShare[] | null {
   const shares: RefundShare[] = [];
   let leftFen = amountFen;
   for (const order of orders) {

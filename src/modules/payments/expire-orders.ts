@@ -7,7 +7,7 @@ import { queryTrades } from './confirm-order.js';
 import { sendOpenRefunds } from './gateway-refunds.js';
 import { isOpen } from './order-rules.js';
 import { paymentsRepository as repo, type OrderRow } from './payments.repository.js';
-import { settlePayment } from './settle-payment.js';
+import { settlePayment, type ReportedPayment } from './settle-payment.js';
 
 export interface ExpiryRun {
   expired: number;
@@ -30,17 +30,22 @@ export async function expireDueOrders(ctx: AppContext, limit = 50): Promise<Expi
   return run;
 }
 
+/** The payments the gateways report for an order sent to them; null when one could not be asked. */
+async function paymentsAtGateways(ctx: AppContext, order: OrderRow): Promise<ReportedPayment[] | null> {
+  try {
+    return (await queryTrades(ctx, order)).paid;
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    ctx.logger.warn({ orderId: order.id, code: error.code }, 'gateway not reachable; order expiry deferred');
+    return null;
+  }
+}
+
 /** What happened to one due order; null when another request closed or paid it meanwhile. */
 async function expireOne(ctx: AppContext, order: OrderRow): Promise<keyof ExpiryRun | null> {
   if (order.status === 'paying') {
-    let paid;
-    try {
-      ({ paid } = await queryTrades(ctx, order));
-    } catch (error) {
-      if (!isDomainError(error)) throw error;
-      ctx.logger.warn({ orderId: order.id, code: error.code }, 'gateway not reachable; order expiry deferred');
-      return 'deferred';
-    }
+    const paid = await paymentsAtGateways(ctx, order);
+    if (paid === null) return 'deferred';
     if (paid.length > 0) {
       for (const payment of paid) await settlePayment(ctx.db, ctx.clock, payment, systemActor, null);
       await sendOpenRefunds(ctx, order.id);

@@ -1,15 +1,19 @@
 import type { AppContext } from '../../platform/context.js';
 import { expireDueOrders } from './expire-orders.js';
 import { retryStaleRefunds } from './gateway-refunds.js';
+import { reconcileYesterday } from './reconcile.js';
 import { deliverNotification, deliverNotificationJob } from './sandbox/sandbox-notifications.js';
 
-/** The payments' background work: order expiry, refund retries and the sandbox's notification deliveries. */
+/** The payments' background work: order expiry, refund retries, daily reconciliation and the sandbox's notification deliveries. */
 export function registerPaymentJobs(ctx: AppContext): void {
   ctx.jobs.registerRecurring('payments.expire-orders', 60_000, async () => {
     await expireDueOrders(ctx);
   });
   ctx.jobs.registerRecurring('payments.retry-refunds', 60_000, async () => {
     await retryStaleRefunds(ctx);
+  });
+  ctx.jobs.registerRecurring('payments.reconcile-yesterday', 3_600_000, async () => {
+    await reconcileYesterday(ctx);
   });
   ctx.jobs.register(deliverNotificationJob, async (job) => {
     await deliverNotification(ctx, (job.payload as { notificationId: string }).notificationId);

@@ -1,17 +1,18 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.js';
 import type {
-  BalanceRefundsTable, GatewayName, GatewayNotificationsTable, OrderStatus, PaymentAttemptsTable, PaymentOrdersTable, PaymentRefundsTable,
+  BalanceRefundsTable, GatewayName, GatewayNotificationsTable, OrderStatus, PaymentAttemptsTable, PaymentInvoicesTable, PaymentOrdersTable, PaymentRefundsTable,
 } from './payments.tables.js';
 
 export type OrderRow = Selectable<PaymentOrdersTable>;
 export type AttemptRow = Selectable<PaymentAttemptsTable>;
 export type RefundRow = Selectable<PaymentRefundsTable>;
 export type BalanceRefundRow = Selectable<BalanceRefundsTable>;
+export type InvoiceRow = Selectable<PaymentInvoicesTable>;
 export type OrderWithStudent = OrderRow & { student_name: string };
 
 /** Orders that still wait for money: listed first, and the expiry job's work. */
-export const openStatuses: readonly OrderStatus[] = ['created', 'paying'];
+const openStatuses: readonly OrderStatus[] = ['created', 'paying'];
 
 /** The only place with SQL for payments (the sandbox gateway has its own repository). */
 export const paymentsRepository = {
@@ -208,5 +209,59 @@ export const paymentsRepository = {
 
   async updateBalanceRefund(db: DbOrTx, id: string, change: Updateable<BalanceRefundsTable>): Promise<void> {
     await db.updateTable('balance_refunds').set(change).where('id', '=', id).execute();
+  },
+
+  // ---- e-invoices ------------------------------------------------------------------------
+  findInvoiceOfOrder(db: DbOrTx, orderId: string): Promise<InvoiceRow | undefined> {
+    return db.selectFrom('payment_invoices').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  },
+
+  /** Inserts unless the order has its invoice already (a concurrent request); true when inserted. */
+  async insertInvoiceIfAbsent(db: DbOrTx, row: Insertable<PaymentInvoicesTable>): Promise<boolean> {
+    const inserted = await db.insertInto('payment_invoices').values(row).onConflict((oc) => oc.column('order_id').doNothing()).returning('id').executeTakeFirst();
+    return inserted !== undefined;
+  },
+
+  // ---- reconciliation --------------------------------------------------------------------
+  /** Orders sent to a gateway within [from, to): the ones whose trades the day's reconciliation asks about. */
+  ordersAttemptedBetween(db: DbOrTx, from: Date, to: Date): Promise<OrderRow[]> {
+    return db
+      .selectFrom('payment_orders')
+      .selectAll()
+      .where('id', 'in', (eb) => eb.selectFrom('payment_attempts').select('order_id').where('created_at', '>=', from).where('created_at', '<', to))
+      .orderBy('id')
+      .execute();
+  },
+
+  /** The amount the ledger booked under a key (its debits), if anything (read only: the ledger owns it). */
+  async ledgerAmountByKey(db: DbOrTx, idempotencyKey: string): Promise<number | undefined> {
+    const row = await db
+      .selectFrom('ledger_transactions as t')
+      .innerJoin('ledger_postings as p', 'p.transaction_id', 't.id')
+      .select((eb) => eb.fn.sum<number>('p.debit_fen').as('debits'))
+      .where('t.idempotency_key', '=', idempotencyKey)
+      .groupBy('t.id')
+      .executeTakeFirst();
+    return row ? Number(row.debits) : undefined;
+  },
+
+  openRefundsCreatedBefore(db: DbOrTx, before: Date): Promise<RefundRow[]> {
+    return db.selectFrom('payment_refunds').selectAll().where('status', '=', 'requested').where('created_at', '<', before).orderBy('created_at').execute();
+  },
+
+  rejectedNotificationsBetween(db: DbOrTx, from: Date, to: Date) {
+    return db.selectFrom('gateway_notifications').select(['id', 'gateway', 'error_code', 'order_no', 'received_at']).where('outcome', '=', 'rejected').where('received_at', '>=', from).where('received_at', '<', to).orderBy('received_at').execute();
+  },
+
+  async saveReconciliation(db: DbOrTx, date: string, ranAt: Date, report: unknown): Promise<void> {
+    await db
+      .insertInto('payment_reconciliations')
+      .values({ date, ran_at: ranAt, report: JSON.stringify(report) })
+      .onConflict((oc) => oc.column('date').doUpdateSet({ ran_at: ranAt, report: JSON.stringify(report) }))
+      .execute();
+  },
+
+  findReconciliation(db: DbOrTx, date: string) {
+    return db.selectFrom('payment_reconciliations').selectAll().where('date', '=', date).executeTakeFirst();
   },
 };

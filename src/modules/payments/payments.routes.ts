@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { DomainError, isDomainError } from '../../domain/errors.js';
 import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
@@ -11,14 +12,16 @@ import { createFeeOrder, createTopUpOrder } from './create-order.js';
 import { sendOpenRefunds, sendRefund } from './gateway-refunds.js';
 import { handleNotification } from './handle-notification.js';
 import { keepRawBodies, originOf } from './http-helpers.js';
+import { getInvoice, invoicePdf, requestInvoice } from './invoices.js';
 import { getOrder, listOrders } from './list-orders.js';
 import { fees, topUpMaxFen, topUpMinFen, topUpPresetsFen } from './order-rules.js';
 import { preparePayment, recordPaymentAttempt } from './pay-order.js';
 import './payments.errors.js';
 import {
-  balanceRefundParams, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createTopUpSchema, orderListQuerySchema, orderPageSchema,
-  orderParams, orderSchema, payOrderSchema, paymentLinkSchema, refundOrderSchema, refundSchema, requestBalanceRefundSchema, topUpOptionsSchema,
+  balanceRefundParams, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
+  orderParams, orderSchema, payOrderSchema, paymentLinkSchema, refundOrderSchema, refundSchema, reconciliationDateParams, reconciliationSchema, requestBalanceRefundSchema, requestInvoiceSchema, topUpOptionsSchema,
 } from './payments.schemas.js';
+import { reconcileDay, storedReconciliation } from './reconcile.js';
 import { getRefund, refundOrder } from './refund-order.js';
 import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 
@@ -26,6 +29,7 @@ import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 export function paymentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     orderRoutes(ctx, app);
+    invoiceRoutes(ctx, app);
     refundRoutes(ctx, app);
     await app.register(notifyRoutes(ctx));
     if (ctx.config.env !== 'production') await app.register(sandboxRoutes(ctx));
@@ -66,8 +70,17 @@ function orderRoutes(ctx: AppContext, app: App): void {
   }, async (request, reply) => {
     const caller = requireCaller(request, 'student', 'parent');
     // The gateway is asked first, outside any transaction; the attempt is then recorded idempotently.
-    const prepared = await preparePayment(ctx, caller, request.params.orderId, { gateway: request.body.gateway, origin: originOf(request), payerIp: request.ip });
-    return idempotentOperation(ctx, request, reply, 200, (c) => recordPaymentAttempt(c, caller, prepared, request.id));
+    // A refusal is raised inside the idempotent step, so a replay still gets the stored answer
+    // (by then the order is paid, and asking again would be refused).
+    const prepared = await preparePayment(ctx, caller, request.params.orderId, { gateway: request.body.gateway, origin: originOf(request), payerIp: request.ip })
+      .catch((error: unknown) => {
+        if (isDomainError(error)) return error;
+        throw error;
+      });
+    return idempotentOperation(ctx, request, reply, 200, (c) => {
+      if (prepared instanceof DomainError) throw prepared;
+      return recordPaymentAttempt(c, caller, prepared, request.id);
+    });
   });
 
   app.post('/orders/:orderId/confirm', {
@@ -85,6 +98,26 @@ function orderRoutes(ctx: AppContext, app: App): void {
   }, async (request, reply) => {
     const caller = requireCaller(request, 'student', 'parent', 'operator');
     return idempotentOperation(ctx, request, reply, 200, (c) => cancelOrder(c, caller, request.params.orderId, request.id));
+  });
+}
+
+function invoiceRoutes(ctx: AppContext, app: App): void {
+  app.post('/orders/:orderId/invoice', {
+    schema: { tags: ['payments'], summary: 'Issue the e-invoice of a top-up (from the next day, for 180 days)', security: bearer, params: orderParams, body: requestInvoiceSchema, response: { 201: invoiceSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student', 'parent');
+    return idempotentOperation(ctx, request, reply, 201, (c) => requestInvoice(c, caller, request.params.orderId, request.body, request.id));
+  });
+
+  app.get('/orders/:orderId/invoice', {
+    schema: { tags: ['payments'], summary: "A top-up's e-invoice", security: bearer, params: orderParams, response: { 200: invoiceSchema, ...errorResponses } },
+  }, async (request) => getInvoice(ctx, requireCaller(request), request.params.orderId));
+
+  app.get('/orders/:orderId/invoice.pdf', {
+    schema: { tags: ['payments'], summary: "A top-up's e-invoice as PDF", security: bearer, params: orderParams },
+  }, async (request, reply) => {
+    const { fileName, pdf } = await invoicePdf(ctx, requireCaller(request), request.params.orderId);
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName}"`).send(pdf);
   });
 }
 
@@ -106,6 +139,21 @@ function refundRoutes(ctx: AppContext, app: App): void {
     const requested = await idempotentOperation(ctx, request, reply, 201, (c) => requestBalanceRefund(c, caller, request.body.studentId, request.id));
     for (const refund of requested.refunds) await sendRefund(ctx, refund.id);
     return getBalanceRefund(ctx, caller, requested.id);
+  });
+
+  app.post('/admin/payments/reconciliations/:date', {
+    schema: { tags: ['payments'], summary: 'Reconcile a Beijing day: gateways, orders and ledger (operators)', security: bearer, params: reconciliationDateParams, response: { 200: reconciliationSchema, ...errorResponses } },
+  }, async (request) => {
+    requireCaller(request, 'operator');
+    // Asks the gateways, so it runs outside any transaction; running it again replaces the day's report.
+    return reconcileDay(ctx, request.params.date);
+  });
+
+  app.get('/admin/payments/reconciliations/:date', {
+    schema: { tags: ['payments'], summary: "A day's reconciliation report (operators)", security: bearer, params: reconciliationDateParams, response: { 200: reconciliationSchema, ...errorResponses } },
+  }, async (request) => {
+    requireCaller(request, 'operator');
+    return storedReconciliation(ctx, request.params.date);
   });
 
   app.get('/balance-refunds/:balanceRefundId', {

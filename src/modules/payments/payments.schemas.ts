@@ -88,3 +88,35 @@ export const balanceRefundSchema = z.object({
 
 export const requestBalanceRefundSchema = z.object({ studentId: z.uuid() });
 export const completeOutletRefundSchema = z.object({ outlet: z.string().trim().min(1).max(64), reference: z.string().trim().min(1).max(64) });
+
+export const invoiceSchema = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  invoiceNo: z.string(),
+  title: z.string(),
+  taxId: z.string().nullable(),
+  amountFen: z.number().int(),
+  issuedAt: z.string(),
+});
+
+/** 发票抬头 and, for a company, its 18-character unified social credit code (older ids: 15 or 20). */
+export const requestInvoiceSchema = z.object({
+  title: z.string().trim().min(1).max(100),
+  taxId: z.string().trim().toUpperCase().regex(/^[0-9A-Z]{15,20}$/).optional(),
+});
+
+export const reconciliationDateParams = z.object({ date: z.iso.date() });
+const gatewayTotalsSchema = z.object({ gatewayPaidFen: z.number().int(), ledgerBookedFen: z.number().int() });
+export const reconciliationSchema = z.object({
+  date: z.string(),
+  ranAt: z.string(),
+  orders: z.number().int(),
+  totals: z.object({ alipay: gatewayTotalsSchema, wechat: gatewayTotalsSchema }),
+  findings: z.array(z.object({
+    kind: z.enum(['settled_by_reconciliation', 'credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'notification_rejected']),
+    orderNo: z.string().nullable(),
+    gateway: gatewaySchema.nullable(),
+    detail: z.string(),
+  })),
+  balanced: z.boolean(),
+});

@@ -104,6 +104,27 @@ export interface BalanceRefundsTable {
   completed_at: Timestamp | null;
 }
 
+export interface PaymentInvoicesTable {
+  id: string;
+  order_id: string;
+  invoice_no: string;
+  /** 发票抬头: a person's name or a company's. */
+  title: string;
+  /** 纳税人识别号, for a company title. */
+  tax_id: string | null;
+  amount_fen: number;
+  requested_by_role: string;
+  requested_by: string;
+  issued_at: Timestamp;
+}
+
+export interface PaymentReconciliationsTable {
+  /** The Beijing day reconciled, 'YYYY-MM-DD'. */
+  date: string;
+  ran_at: Timestamp;
+  report: Json<unknown>;
+}
+
 /** The sandbox gateway's side of a trade. */
 export interface SandboxPaymentsTable {
   id: string;
@@ -156,6 +177,8 @@ export interface PaymentsTables {
   gateway_notifications: GatewayNotificationsTable;
   payment_refunds: PaymentRefundsTable;
   balance_refunds: BalanceRefundsTable;
+  payment_invoices: PaymentInvoicesTable;
+  payment_reconciliations: PaymentReconciliationsTable;
   sandbox_payments: SandboxPaymentsTable;
   sandbox_refunds: SandboxRefundsTable;
   sandbox_notifications: SandboxNotificationsTable;

@@ -44,7 +44,7 @@ export function verifyAlipayNotification(params: AlipayParams, publicKeyPem: str
 }
 
 /** `alipay.trade.query` → `alipay_trade_query_response`. */
-export function alipayResponseKey(method: string): string {
+function alipayResponseKey(method: string): string {
   return `${method.replaceAll('.', '_')}_response`;
 }
 

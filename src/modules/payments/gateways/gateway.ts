@@ -3,7 +3,6 @@ import type { GatewayName } from '../payments.tables.js';
 /** What the payment use cases need from a gateway, whichever it is. */
 
 export type { GatewayName };
-export const gatewayNames: readonly GatewayName[] = ['alipay', 'wechat'];
 
 export interface StartPaymentRequest {
   outTradeNo: string;

@@ -20,7 +20,7 @@ export function sandboxEndpoint(origin: string, gateway: GatewayName): string {
   return gateway === 'alipay' ? `${origin}${sandboxPrefix}/alipay/gateway.do` : `${origin}${sandboxPrefix}/wechat`;
 }
 
-export function assertGatewaysConfigured(ctx: AppContext): void {
+function assertGatewaysConfigured(ctx: AppContext): void {
   if (ctx.config.env === 'production') throw fail('GATEWAY_NOT_CONFIGURED');
 }
 

@@ -40,7 +40,7 @@ export interface SandboxKeyring {
   wechat: WechatKeys;
 }
 
-export const sandboxKeysSetting = 'payments.sandbox_gateway_keys';
+const sandboxKeysSetting = 'payments.sandbox_gateway_keys';
 
 interface SealedKeyring {
   version: 1;

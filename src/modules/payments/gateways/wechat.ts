@@ -16,7 +16,7 @@ import { aesGcmDecrypt, aesGcmEncrypt, randomAlphanumeric, rsaSign, rsaVerify } 
 export const wechatAuthScheme = 'WECHATPAY2-SHA256-RSA2048';
 
 /** WeChat Pay refuses a signed message whose timestamp is more than five minutes off. */
-export const wechatMaxClockSkewSeconds = 300;
+const wechatMaxClockSkewSeconds = 300;
 
 export interface WechatRequestToSign {
   method: string;
@@ -129,7 +129,7 @@ export interface WechatEncryptedResource {
 }
 
 /** The APIv3 key is 32 characters, used as the AES-256 key bytes as they are. */
-export function apiV3KeyBytes(apiV3Key: string): Buffer {
+function apiV3KeyBytes(apiV3Key: string): Buffer {
   const key = Buffer.from(apiV3Key, 'utf8');
   if (key.length !== 32) throw new RangeError('a WeChat Pay APIv3 key is 32 bytes');
   return key;

@@ -26,7 +26,7 @@ const defaultRetryCompression = 60;
 const minute = 60_000;
 const hour = 60 * minute;
 /** Delays before each retry after the first delivery (Alipay: 2m,10m,10m,1h,2h,6h,15h; WeChat: 15s … 6h). */
-export const retryScheduleMs: Readonly<Record<GatewayName, readonly number[]>> = {
+const retryScheduleMs: Readonly<Record<GatewayName, readonly number[]>> = {
   alipay: [2 * minute, 10 * minute, 10 * minute, hour, 2 * hour, 6 * hour, 15 * hour],
   wechat: [15_000, 15_000, 30_000, 3 * minute, 10 * minute, 20 * minute, 30 * minute, 30 * minute, 30 * minute, hour, 3 * hour, 3 * hour, 3 * hour, 6 * hour, 6 * hour],
 };
@@ -69,7 +69,7 @@ function wechatNotification(keys: SandboxKeyring, payment: SandboxPaymentRow, at
   });
 }
 
-/** With the out-of-order switch, how much later the first notification leaves than the second. */
+/** With the out-of-order switch: the second notification's status is this much newer, and the first leaves this much later. */
 const outOfOrderGapMs = 1_000;
 
 const contentTypes: Record<GatewayName, string> = { alipay: 'application/x-www-form-urlencoded; charset=utf-8', wechat: 'application/json' };
@@ -82,9 +82,10 @@ const contentTypes: Record<GatewayName, string> = { alipay: 'application/x-www-f
 export async function queueNotifications(ctx: AppContext, keys: SandboxKeyring, payment: SandboxPaymentRow, switches: TestSwitches): Promise<void> {
   const now = ctx.clock.now();
   const firstAt = new Date(now.getTime() + switches.lateMs);
+  const later = new Date(now.getTime() + outOfOrderGapMs);
   const bodies = payment.gateway === 'alipay'
-    ? [alipayNotification(keys, payment, 'TRADE_SUCCESS', now), ...(switches.outOfOrder ? [alipayNotification(keys, payment, 'TRADE_FINISHED', new Date(now.getTime() + 1000))] : [])]
-    : [wechatNotification(keys, payment, now), ...(switches.outOfOrder ? [wechatNotification(keys, payment, new Date(now.getTime() + 1000))] : [])];
+    ? [alipayNotification(keys, payment, 'TRADE_SUCCESS', now), ...(switches.outOfOrder ? [alipayNotification(keys, payment, 'TRADE_FINISHED', later)] : [])]
+    : [wechatNotification(keys, payment, now), ...(switches.outOfOrder ? [wechatNotification(keys, payment, later)] : [])];
   for (const [index, body] of bodies.entries()) {
     const id = newId();
     await repo.insertNotification(ctx.db, {
@@ -141,7 +142,7 @@ function acknowledged(gateway: GatewayName, result: Awaited<ReturnType<typeof po
   return gateway === 'alipay' ? result.status === 200 && result.body.trim() === 'success' : result.status === 200 || result.status === 204;
 }
 
-function describe(result: Awaited<ReturnType<typeof post>>): string {
+function resultText(result: Awaited<ReturnType<typeof post>>): string {
   return 'error' in result ? `error: ${result.error}` : `${result.status} ${result.body.slice(0, 80)}`;
 }
 
@@ -161,11 +162,11 @@ export async function deliverNotification(ctx: AppContext, notificationId: strin
   const attempts = row.attempts + 1;
   const now = ctx.clock.now();
   if (results.some((r) => acknowledged(payment.gateway, r))) {
-    await repo.updateNotification(ctx.db, row.id, { attempts, delivered_at: now, last_result: describe(results[0] ?? { error: 'nothing sent' }) });
+    await repo.updateNotification(ctx.db, row.id, { attempts, delivered_at: now, last_result: resultText(results[0] ?? { error: 'nothing sent' }) });
     return;
   }
   const delayMs = retryScheduleMs[payment.gateway][attempts - 1];
-  await repo.updateNotification(ctx.db, row.id, { attempts, last_result: describe(results[0] ?? { error: 'nothing sent' }), ...(delayMs === undefined ? { gave_up_at: now } : {}) });
+  await repo.updateNotification(ctx.db, row.id, { attempts, last_result: resultText(results[0] ?? { error: 'nothing sent' }), ...(delayMs === undefined ? { gave_up_at: now } : {}) });
   if (delayMs === undefined) return;
   const runAt = new Date(now.getTime() + Math.round(delayMs / (await retryCompression(ctx))));
   await enqueueJob(ctx.db, ctx.clock, deliverNotificationJob, { notificationId: row.id }, { runAt, uniqueKey: `${deliverNotificationJob}:${row.id}:${attempts}`, maxAttempts: 1 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireCaller } from '../../../platform/auth.js';
 import type { AppContext } from '../../../platform/context.js';
+import { fail } from '../../../platform/errors.js';
 import { parseAlipayForm } from '../gateways/alipay.js';
 import { paymentsRepository } from '../payments.repository.js';
 import type { GatewayName } from '../payments.tables.js';
@@ -39,7 +40,7 @@ function jsonObject(text: string): Record<string, unknown> {
 }
 
 /** The cashier's test switches from its form (or query string), bounded to sane values. */
-export function switchesOf(form: Record<string, string>): TestSwitches {
+function switchesOf(form: Record<string, string>): TestSwitches {
   const int = (value: string | undefined, min: number, max: number, fallback: number) => {
     const n = Number(value);
     return value !== undefined && value !== '' && Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
@@ -73,10 +74,10 @@ export function sandboxRoutes(ctx: AppContext) {
 
     for (const gateway of ['alipay', 'wechat'] as const) cashierRoutes(ctx, app, gateway);
 
-    app.put('/sandbox/settings', hidden, async (request, reply) => {
+    app.put('/sandbox/settings', hidden, async (request) => {
       const caller = requireCaller(request, 'operator');
       const factor = Number(jsonObject(rawText(request)).retryCompression);
-      if (!Number.isFinite(factor) || factor < 1) return reply.code(400).send({ error: { code: 'VALIDATION_FAILED', message: 'retryCompression 须为不小于 1 的数', messageEn: 'retryCompression must be a number ≥ 1' } });
+      if (!Number.isFinite(factor) || factor < 1) throw fail('VALIDATION_FAILED', { issues: [{ path: '/body/retryCompression', message: 'must be a number ≥ 1' }] });
       await paymentsRepository.replaceSetting(ctx.db, retryCompressionSetting, factor, ctx.clock.now(), caller.subjectId);
       return { retryCompression: factor };
     });

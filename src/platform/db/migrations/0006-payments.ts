@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 /**
  * Payments: orders paid through Alipay / WeChat Pay, the attempts to pay them, every
  * notification a gateway sent (verified or not), refunds back through the gateway, balance
- * refunds, and the state of the in-process sandbox gateway (the stand-in for the real
+ * refunds, e-invoices, daily reconciliations, and the state of the in-process sandbox gateway (the stand-in for the real
  * gateways; see docs/decisions/0004-payments.md). Money itself moves only through the ledger.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -101,6 +101,26 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index payment_refunds_pending_idx on payment_refunds (updated_at) where status = 'requested';
     -- Money that arrived for a closed or already-paid order is sent back once per gateway trade.
     create unique index payment_refunds_incoming_once_idx on payment_refunds (gateway, trade_no) where reason in ('late_payment','duplicate_payment');
+
+    -- E-invoices for top-ups: one per order, requested from the day after payment for 180 days.
+    create table payment_invoices (
+      id uuid primary key,
+      order_id uuid not null unique references payment_orders(id),
+      invoice_no text not null unique,
+      title text not null,
+      tax_id text,
+      amount_fen bigint not null check (amount_fen > 0),
+      requested_by_role text not null,
+      requested_by uuid not null,
+      issued_at timestamptz not null
+    );
+
+    -- Daily reconciliation: the gateways' word, our orders and the ledger compared per Beijing day.
+    create table payment_reconciliations (
+      date date primary key,
+      ran_at timestamptz not null,
+      report jsonb not null
+    );
 
     -- The sandbox gateway's own records: what Alipay or WeChat Pay would hold on their side.
     create table sandbox_payments (
