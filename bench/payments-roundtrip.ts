@@ -20,9 +20,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { pino } from 'pino';
+import { issueCard } from '../src/modules/cards/issue-card.js';
 import { deliverNotification } from '../src/modules/payments/sandbox/sandbox-notifications.js';
 import { actAtCashier } from '../src/modules/payments/sandbox/sandbox-payer.js';
 import { createSession } from '../src/platform/auth.js';
+import { systemActor } from '../src/platform/audit.js';
 import { openRuntime } from '../src/platform/boot.js';
 import { loadConfig } from '../src/platform/config.js';
 import { openPostgres } from '../src/platform/db/database.js';
@@ -58,14 +60,15 @@ function report(label: string, samplesMs: number[], wallMs: number): void {
 }
 
 /** The students the round trips top up, signed in directly (hashing passwords is not what is measured). */
-async function students(ctx: Awaited<ReturnType<typeof openRuntime>>['ctx']): Promise<{ id: string; token: string }[]> {
+async function students(ctx: Awaited<ReturnType<typeof openRuntime>>['ctx']): Promise<{ id: string; cardId: string; token: string }[]> {
   const school = { id: newId(), code: 'BENCH-PAY', name: '基准测试学校', stage: 'middle' as const, district: null };
   await ctx.db.insertInto('schools').values(school).execute();
-  const out: { id: string; token: string }[] = [];
+  const out: { id: string; cardId: string; token: string }[] = [];
   for (let i = 0; i < STUDENTS; i++) {
     const id = newId();
     await ctx.db.insertInto('students').values({ id, education_id: String(60_000_000 + i), name: `学生${i}`, gender: 'F', birth_date: '2012-05-20', id_number: `11010820120520${String(1000 + i).slice(-4)}`, school_id: school.id, class_id: null, stage: 'middle', password_hash: null, updated_at: new Date() }).execute();
-    out.push({ id, token: (await createSession(ctx.db, ctx.clock, { role: 'student', subjectId: id, loginKind: 'student' }, 600)).token });
+    const card = await issueCard(ctx.db, ctx.clock, { product: 'k12_card', studentId: id, active: true, reason: 'bench', actor: systemActor, requestId: null });
+    out.push({ id, cardId: card.id, token: (await createSession(ctx.db, ctx.clock, { role: 'student', subjectId: id, loginKind: 'student' }, 600)).token });
   }
   return out;
 }
@@ -75,7 +78,7 @@ interface RoundTrip {
   notifyMs: number;
 }
 
-async function roundTrip(ctx: Awaited<ReturnType<typeof openRuntime>>['ctx'], origin: string, student: { id: string; token: string }, gateway: 'alipay' | 'wechat'): Promise<RoundTrip> {
+async function roundTrip(ctx: Awaited<ReturnType<typeof openRuntime>>['ctx'], origin: string, student: { id: string; cardId: string; token: string }, gateway: 'alipay' | 'wechat'): Promise<RoundTrip> {
   const call = async (path: string, body: unknown) => {
     const response = await fetch(`${origin}/api/v1${path}`, { method: 'POST', headers: { authorization: `Bearer ${student.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = (await response.json()) as Record<string, unknown>;
@@ -83,7 +86,7 @@ async function roundTrip(ctx: Awaited<ReturnType<typeof openRuntime>>['ctx'], or
     return json;
   };
   const started = performance.now();
-  const order = (await call('/orders/top-up', { studentId: student.id, amountFen: 5000 })) as { id: string; orderNo: string };
+  const order = (await call('/orders/top-up', { cardId: student.cardId, amountFen: 5000 })) as { id: string; orderNo: string };
   const { cashierUrl } = (await call(`/orders/${order.id}/pay`, { gateway })) as { cashierUrl: string };
   const paid = await actAtCashier(cashierUrl, 'pay');
   if (!paid.html.includes('支付成功')) throw new Error(`cashier answered ${paid.status}`);

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../platform/context.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
+import { cardsRoutes } from './cards/cards.routes.js';
 import { accountRoutes } from './identity/account.routes.js';
 import { identityRoutes } from './identity/identity.routes.js';
 import { studentAdminRoutes } from './identity/students.routes.js';
@@ -20,5 +21,6 @@ export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(calendarRoutes(ctx));
     await app.register(paymentsRoutes(ctx));
     await app.register(terminalRoutes(ctx));
+    await app.register(cardsRoutes(ctx));
   };
 }

@@ -37,6 +37,23 @@ registerErrors({
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 });
 
+/**
+ * Database constraints that stand for a business rule (a unique index as the last word on a
+ * race): when one fires, the request gets the rule's code instead of a 500.
+ */
+const constraintCodes = new Map<string, string>();
+
+export function registerConstraintErrors(entries: Record<string, string>): void {
+  for (const [constraint, code] of Object.entries(entries)) constraintCodes.set(constraint, code);
+}
+
+/** The catalogued error a database error stands for, or null. */
+export function constraintError(error: unknown): DomainError | null {
+  const constraint = (error as { constraint?: unknown } | null)?.constraint;
+  const code = typeof constraint === 'string' ? constraintCodes.get(constraint) : undefined;
+  return code ? fail(code, { constraint }) : null;
+}
+
 /** Business rules a request broke, when their code is not in the table: 422. */
 const defaultDomainStatus = 422;
 

@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import { balanceOf, checkLedger, findAccountByCode } from '../../src/modules/ledger/ledger.js';
+import { accountCodes, balanceOf, checkLedger, findAccountByCode } from '../../src/modules/ledger/ledger.js';
 import { alipayForm, signAlipayNotification } from '../../src/modules/payments/gateways/alipay.js';
 import { alipayTime } from '../../src/modules/payments/gateways/formats.js';
 import { sandboxKeys } from '../../src/modules/payments/gateways/registry.js';
 import { encryptWechatResource, signWechatMessage } from '../../src/modules/payments/gateways/wechat.js';
-import { studentPurseCode } from '../../src/modules/payments/order-rules.js';
 import type { OrderView } from '../../src/modules/payments/order-view.js';
 import type { GatewayName } from '../../src/modules/payments/payments.tables.js';
 import { retryCompressionSetting, type TestSwitches } from '../../src/modules/payments/sandbox/sandbox-notifications.js';
@@ -57,8 +56,14 @@ export class PaymentsDriver {
     };
   }
 
+  /** The student's card in daily use (an active K-12 card), issued on first use. */
+  async cardOf(studentId: string): Promise<string> {
+    const card = await this.t.ctx.db.selectFrom('cards').select('id').where('student_id', '=', studentId).where('status', '=', 'active').executeTakeFirst();
+    return card?.id ?? (await this.t.factory.newCard(studentId)).id;
+  }
+
   async topUp(token: string, studentId: string, amountFen: number): Promise<OrderView> {
-    const res = await this.request('POST', '/orders/top-up', token, { studentId, amountFen });
+    const res = await this.request('POST', '/orders/top-up', token, { cardId: await this.cardOf(studentId), amountFen });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as OrderView;
   }
@@ -100,8 +105,8 @@ export class PaymentsDriver {
     }
   }
 
-  purseFen(studentId: string): Promise<number> {
-    return this.balanceFen(studentPurseCode(studentId));
+  async purseFen(studentId: string): Promise<number> {
+    return this.balanceFen(accountCodes.purse(await this.cardOf(studentId)));
   }
 
   async expectLedgerClean(): Promise<void> {

@@ -67,7 +67,7 @@ async function apply(op: Op, state: RunState): Promise<void> {
   let status = 200;
   switch (op.kind) {
     case 'create': {
-      const res = await d.request('POST', op.fee ? '/orders/fee' : '/orders/top-up', state.tokens[op.student], op.fee ? { studentId: students[op.student]?.id, feeCode: '174011' } : { studentId: students[op.student]?.id, amountFen: op.amountFen });
+      const res = await d.request('POST', op.fee ? '/orders/fee' : '/orders/top-up', state.tokens[op.student], op.fee ? { studentId: students[op.student]?.id, feeCode: '174011' } : { cardId: await d.cardOf(students[op.student]?.id ?? ''), amountFen: op.amountFen });
       status = res.statusCode;
       if (status === 201) state.orders.push(res.json());
       break;

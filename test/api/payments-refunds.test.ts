@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { accountCodes, ensureAccount, postTransaction } from '../../src/modules/ledger/ledger.js';
-import { studentPurseCode } from '../../src/modules/payments/order-rules.js';
+import { accountCodes, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
 import { actAtCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
 import { systemActor } from '../../src/platform/audit.js';
 import { PaymentsDriver } from './payments-driver.js';
@@ -26,7 +25,7 @@ const refundsOf = (orderId: string) => d.t.ctx.db.selectFrom('payment_refunds').
 
 /** Spends from a purse the way a purchase would (the merchant module does not exist yet). */
 async function spend(studentId: string, amountFen: number): Promise<void> {
-  const purse = await ensureAccount(d.t.ctx.db, d.t.clock, { code: studentPurseCode(studentId), type: 'purse', ownerId: studentId, actor: systemActor });
+  const purse = await findAccountByCode(d.t.ctx.db, accountCodes.purse(await d.cardOf(studentId)));
   const shop = await ensureAccount(d.t.ctx.db, d.t.clock, { code: accountCodes.merchant('canteen-1'), type: 'merchant', actor: systemActor });
   await postTransaction(d.t.ctx.db, d.t.clock, { idempotencyKey: `spend-${studentId}-${amountFen}`, type: 'purchase', postings: [{ accountId: purse.id, debitFen: amountFen }, { accountId: shop.id, creditFen: amountFen }], actor: systemActor });
 }
@@ -181,7 +180,7 @@ describe('balance refunds (card return)', () => {
     await d.runJobs();
     await spend(student.id, 2_000);
 
-    const res = await d.request('POST', '/balance-refunds', parentToken, { studentId: student.id });
+    const res = await d.request('POST', '/balance-refunds', parentToken, { cardId: await d.cardOf(student.id) });
     expect(res.statusCode).toBe(201);
     const refund = res.json();
     expect(refund).toMatchObject({ amountFen: 13_000, route: 'gateway', status: 'completed' });
@@ -189,7 +188,7 @@ describe('balance refunds (card return)', () => {
     expect(await d.purseFen(student.id)).toBe(0);
     expect((await d.order(parentToken, newer.id)).status).toBe('refunded');
     expect(await d.order(parentToken, older.id)).toMatchObject({ status: 'fulfilled', refundedFen: 8000 });
-    expect((await d.request('POST', '/balance-refunds', parentToken, { studentId: student.id })).json()).toMatchObject({ error: { code: 'BALANCE_REFUND_NOTHING' } });
+    expect((await d.request('POST', '/balance-refunds', parentToken, { cardId: await d.cardOf(student.id) })).json()).toMatchObject({ error: { code: 'BALANCE_REFUND_NOTHING' } });
     await d.expectLedgerClean();
   });
 
@@ -198,7 +197,7 @@ describe('balance refunds (card return)', () => {
     const order = await d.topUp(studentToken, student.id, 30_000);
     await d.payAtCashier(studentToken, order.id, 'alipay');
     await d.runJobs();
-    const requested = (await d.request('POST', '/balance-refunds', studentToken, { studentId: student.id })).json();
+    const requested = (await d.request('POST', '/balance-refunds', studentToken, { cardId: await d.cardOf(student.id) })).json();
     expect(requested).toMatchObject({ amountFen: 30_000, route: 'outlet', status: 'awaiting_outlet', refunds: [] });
     expect(await d.purseFen(student.id)).toBe(0);
     expect((await d.request('POST', `/admin/balance-refunds/${requested.id}/complete`, studentToken, { outlet: '西单网点', reference: 'X1' })).statusCode).toBe(403);
@@ -213,6 +212,6 @@ describe('balance refunds (card return)', () => {
   it('a parent of another family can neither request nor see one', async () => {
     const mine = await d.family();
     const theirs = await d.family();
-    expect((await d.request('POST', '/balance-refunds', mine.parentToken, { studentId: theirs.student.id })).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    expect((await d.request('POST', '/balance-refunds', mine.parentToken, { cardId: await d.cardOf(theirs.student.id) })).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
   });
 });

@@ -44,28 +44,41 @@ describe('top-up orders', () => {
     expect(options.json()).toMatchObject({ presetsFen: [5000, 10000, 20000, 50000], minFen: 100, maxFen: 100000 });
     for (const amountFen of [100, 5000, 12_345, 100_000]) await d.topUp(studentToken, student.id, amountFen);
     for (const amountFen of [99, 0, -100, 100_001]) {
-      const res = await d.request('POST', '/orders/top-up', studentToken, { studentId: student.id, amountFen });
+      const res = await d.request('POST', '/orders/top-up', studentToken, { cardId: await d.cardOf(student.id), amountFen });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toMatchObject({ error: { code: 'TOP_UP_AMOUNT_INVALID', message: expect.stringContaining('充值'), messageEn: expect.any(String) } });
     }
-    const fractional = await d.request('POST', '/orders/top-up', studentToken, { studentId: student.id, amountFen: 10.5 });
+    const fractional = await d.request('POST', '/orders/top-up', studentToken, { cardId: await d.cardOf(student.id), amountFen: 10.5 });
     expect(fractional.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
   });
 
-  it('needs an enrolled student (the cards issue will check the card instead)', async () => {
-    const { student, parentToken } = await d.family();
-    await d.t.ctx.db.updateTable('students').set({ status: 'left' }).where('id', '=', student.id).execute();
-    const res = await d.request('POST', '/orders/top-up', parentToken, { studentId: student.id, amountFen: 5000 });
-    expect(res.json()).toMatchObject({ error: { code: 'TOP_UP_NOT_ALLOWED' } });
+  it('needs a card in normal status: not lost, not yet activated, superseded by an e-card or expired', async () => {
+    const { student, parentToken, studentToken } = await d.family();
+    const topUp = (cardId: string) => d.request('POST', '/orders/top-up', parentToken, { cardId, amountFen: 5000 });
+    const card = await d.cardOf(student.id);
+    expect((await d.request('POST', `/cards/${card}/loss`, studentToken)).statusCode).toBe(200);
+    expect((await topUp(card)).json()).toMatchObject({ error: { code: 'CARD_NOT_TOP_UP_ABLE', details: { reason: 'lost' } } });
+    expect((await d.request('POST', `/cards/${card}/unloss`, studentToken)).statusCode).toBe(200);
+    expect((await topUp(card)).statusCode).toBe(201);
+
+    const other = await d.family();
+    const fresh = await d.t.factory.newCard(other.student.id, { active: false });
+    expect((await d.request('POST', '/orders/top-up', other.parentToken, { cardId: fresh.id, amountFen: 5000 })).json()).toMatchObject({ error: { code: 'CARD_NOT_TOP_UP_ABLE', details: { reason: 'inactive' } } });
+    const third = await d.family();
+    const expired = await d.t.factory.newCard(third.student.id, { validUntil: '2020-09-30' });
+    const res = await d.request('POST', '/orders/top-up', third.parentToken, { cardId: expired.id, amountFen: 5000 });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: { code: 'CARD_NOT_TOP_UP_ABLE', details: { reason: 'expired' } } });
   });
 
   it('is idempotent per Idempotency-Key', async () => {
     const { student, studentToken } = await d.family();
-    const first = await d.request('POST', '/orders/top-up', studentToken, { studentId: student.id, amountFen: 5000 }, { 'idempotency-key': 'topup-1' });
-    const again = await d.request('POST', '/orders/top-up', studentToken, { studentId: student.id, amountFen: 5000 }, { 'idempotency-key': 'topup-1' });
+    const cardId = await d.cardOf(student.id);
+    const first = await d.request('POST', '/orders/top-up', studentToken, { cardId, amountFen: 5000 }, { 'idempotency-key': 'topup-1' });
+    const again = await d.request('POST', '/orders/top-up', studentToken, { cardId, amountFen: 5000 }, { 'idempotency-key': 'topup-1' });
     expect(again.json().id).toBe(first.json().id);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    const other = await d.request('POST', '/orders/top-up', studentToken, { studentId: student.id, amountFen: 6000 }, { 'idempotency-key': 'topup-1' });
+    const other = await d.request('POST', '/orders/top-up', studentToken, { cardId, amountFen: 6000 }, { 'idempotency-key': 'topup-1' });
     expect(other.json()).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
   });
 });
@@ -328,7 +341,7 @@ describe('who may see and pay orders', () => {
       ['POST', `/orders/${otherOrder.id}/pay`, { gateway: 'alipay' }],
       ['POST', `/orders/${otherOrder.id}/confirm`, undefined],
       ['POST', `/orders/${otherOrder.id}/cancel`, undefined],
-      ['POST', '/orders/top-up', { studentId: theirs.student.id, amountFen: 5000 }],
+      ['POST', '/orders/top-up', { cardId: await d.cardOf(theirs.student.id), amountFen: 5000 }],
       ['GET', `/orders?studentId=${theirs.student.id}`, undefined],
     ] as const) {
       const res = await d.request(method, url, mine.parentToken, body);

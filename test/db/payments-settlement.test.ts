@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../src/domain/errors.js';
-import { balanceOf, checkLedger, findAccountByCode } from '../../src/modules/ledger/ledger.js';
+import { accountCodes, balanceOf, checkLedger, findAccountByCode } from '../../src/modules/ledger/ledger.js';
 import { closeOrder } from '../../src/modules/payments/cancel-order.js';
-import { orderNoOf, studentPurseCode } from '../../src/modules/payments/order-rules.js';
+import { orderNoOf } from '../../src/modules/payments/order-rules.js';
 import { paymentsRepository } from '../../src/modules/payments/payments.repository.js';
 import type { GatewayName } from '../../src/modules/payments/payments.tables.js';
 import { settlePayment, type ReportedPayment } from '../../src/modules/payments/settle-payment.js';
@@ -24,19 +24,20 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-async function openOrder(amountFen: number, gateways: GatewayName[] = ['alipay', 'wechat']): Promise<{ id: string; orderNo: string; studentId: string }> {
+async function openOrder(amountFen: number, gateways: GatewayName[] = ['alipay', 'wechat']): Promise<{ id: string; orderNo: string; purseCode: string }> {
   const student = await t.factory.newStudent();
+  const card = await t.factory.newCard(student.id);
   const id = newId();
   const now = t.clock.now();
   await paymentsRepository.insertOrder(t.ctx.db, {
-    id, order_no: orderNoOf(id), kind: 'top_up', student_id: student.id, created_by_role: 'student', created_by: student.id, amount_fen: amountFen,
+    id, order_no: orderNoOf(id), kind: 'top_up', student_id: student.id, card_id: card.id, created_by_role: 'student', created_by: student.id, amount_fen: amountFen,
     item: JSON.stringify({ name: '学生卡充值', projectName: null, feeCode: null, documentNo: null, payee: '北京市政交通一卡通有限公司' }), status: 'paying',
     gateway: null, gateway_trade_no: null, paid_at: null, expires_at: new Date(now.getTime() + 30 * 60_000), closed_at: null, created_at: now, updated_at: now,
   });
   for (const gateway of gateways) {
     await paymentsRepository.insertAttempt(t.ctx.db, { id: newId(), order_id: id, gateway, cashier_url: 'https://cashier.example/x', gateway_base_url: 'http://127.0.0.1:9', created_at: now });
   }
-  return { id, orderNo: orderNoOf(id), studentId: student.id };
+  return { id, orderNo: orderNoOf(id), purseCode: accountCodes.purse(card.id) };
 }
 
 const payment = (orderNo: string, gateway: GatewayName, tradeNo: string, amountFen: number): ReportedPayment => ({ gateway, outTradeNo: orderNo, tradeNo, amountFen, paidAt: null });
@@ -55,7 +56,7 @@ describe('settling gateway payments concurrently', () => {
     const order = await openOrder(5000);
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => settle(payment(order.orderNo, 'alipay', 'T-20-COPIES', 5000))));
     expect(outcomes.map((o) => o.outcome).sort()).toEqual([...Array<string>(19).fill('already_settled'), 'credited']);
-    expect(await balance(studentPurseCode(order.studentId))).toBe(5000);
+    expect(await balance(order.purseCode)).toBe(5000);
     const row = await paymentsRepository.findOrder(t.ctx.db, order.id);
     expect(row).toMatchObject({ status: 'fulfilled', gateway: 'alipay', gateway_trade_no: 'T-20-COPIES' });
   });
@@ -69,7 +70,7 @@ describe('settling gateway payments concurrently', () => {
     const refunds = await paymentsRepository.refundsOfOrder(t.ctx.db, order.id);
     const kept = (await paymentsRepository.findOrder(t.ctx.db, order.id))?.gateway_trade_no;
     expect(refunds.map((r) => [r.reason, r.trade_no])).toEqual([['duplicate_payment', kept === 'T-A' ? 'T-W' : 'T-A']]);
-    expect(await balance(studentPurseCode(order.studentId))).toBe(7000);
+    expect(await balance(order.purseCode)).toBe(7000);
   });
 
   it('ends a cancel racing a payment either paid or refunded', async () => {
@@ -82,7 +83,7 @@ describe('settling gateway payments concurrently', () => {
       await Promise.all([cancel, settle(payment(order.orderNo, 'wechat', `T-RACE-${round}`, 3000))]);
       const row = await paymentsRepository.findOrder(t.ctx.db, order.id);
       const refunds = await paymentsRepository.refundsOfOrder(t.ctx.db, order.id);
-      const purse = await balance(studentPurseCode(order.studentId));
+      const purse = await balance(order.purseCode);
       if (row?.status === 'fulfilled') expect([purse, refunds.length]).toEqual([3000, 0]);
       else expect([row?.status, purse, refunds.map((r) => r.reason)]).toEqual(['cancelled', 0, ['late_payment']]);
     }
@@ -94,7 +95,7 @@ describe('settling gateway payments concurrently', () => {
     expect(await refused(payment(order.orderNo, 'alipay', 'T-X', 4001))).toBe('PAYMENT_AMOUNT_MISMATCH');
     expect(await refused(payment(order.orderNo, 'wechat', 'T-Y', 4000))).toBe('PAYMENT_ORDER_UNKNOWN');
     expect(await refused(payment('0'.repeat(31), 'alipay', 'T-Z', 4000))).toBe('PAYMENT_ORDER_UNKNOWN');
-    expect(await balance(studentPurseCode(order.studentId))).toBe(0);
+    expect(await balance(order.purseCode)).toBe(0);
   });
 
   it('leaves the ledger provably consistent', async () => {

@@ -1,4 +1,6 @@
 import { makeIdNumber } from '../../src/domain/id-number.js';
+import type { CardProduct } from '../../src/domain/card-lifecycle.js';
+import { issueCard } from '../../src/modules/cards/issue-card.js';
 import type { AppContext } from '../../src/platform/context.js';
 import type { SchoolStage, StaffRole } from '../../src/platform/db/schema.js';
 import type { App } from '../../src/platform/http/server.js';
@@ -44,6 +46,17 @@ export class Factory {
     };
     await this.ctx.db.insertInto('students').values(student).execute();
     return { ...student, password };
+  }
+
+  /**
+   * A card for the student, issued as the cards module issues it (purse and first status event
+   * included); active by default, as a card in daily use is.
+   */
+  async newCard(studentId: string, options: { product?: CardProduct; active?: boolean; validUntil?: string | null } = {}) {
+    return issueCard(this.ctx.db, this.ctx.clock, {
+      product: options.product ?? 'k12_card', studentId, active: options.active ?? true, validUntil: options.validUntil ?? null,
+      reason: 'test', actor: { role: 'system', id: null }, requestId: null,
+    });
   }
 
   async newParent(options: { children?: string[]; password?: string } = {}) {

@@ -8,6 +8,8 @@ export interface StatementQuery {
   from?: Date;
   /** Exclusive. */
   to?: Date;
+  /** Only transactions of this type (the running balance still counts them all). */
+  type?: LedgerTransactionType;
   page?: number;
   pageSize?: number;
 }
@@ -41,7 +43,7 @@ export async function accountStatement(db: DbOrTx, accountId: string, query: Sta
   }
   const account = await repo.findAccountById(db, accountId);
   if (!account) throw fail('LEDGER_ACCOUNT_NOT_FOUND', { accountId });
-  const { rows, total } = await repo.statement(db, accountId, { from: query.from ?? null, to: query.to ?? null }, { limit: pageSize, offset: (page - 1) * pageSize });
+  const { rows, total } = await repo.statement(db, accountId, { from: query.from ?? null, to: query.to ?? null }, { limit: pageSize, offset: (page - 1) * pageSize }, query.type ?? null);
   return {
     items: rows.map((r) => ({
       transactionId: r.transactionId,

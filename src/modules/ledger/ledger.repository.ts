@@ -241,9 +241,10 @@ export const ledgerRepository = {
   /**
    * One account's transactions with the running balance after each (credits − debits; callers
    * flip the sign for debit-normal accounts), newest first, within [from, to). The running sum
-   * covers the whole history, so a page's balances are right whatever the range.
+   * covers the whole history, so a page's balances are right whatever the range or type filter.
    */
-  async statement(db: DbOrTx, accountId: string, range: { from: Date | null; to: Date | null }, page: { limit: number; offset: number }) {
+  async statement(db: DbOrTx, accountId: string, range: { from: Date | null; to: Date | null }, page: { limit: number; offset: number }, type: LedgerTransactionType | null = null) {
+    const ofType = type === null ? sql`true` : sql`type = ${type}`;
     const { rows } = await sql<{ transactionId: string; createdAt: Date; type: LedgerTransactionType; memo: string | null; netCreditFen: number; balanceAfterFen: number }>`
       with per_transaction as (
         select t.id, t.created_at, t.type, t.memo, sum(p.credit_fen - p.debit_fen)::int8 as net
@@ -256,13 +257,13 @@ export const ledgerRepository = {
       )
       select id as "transactionId", created_at as "createdAt", type, memo, net as "netCreditFen", balance_after as "balanceAfterFen"
       from running
-      where ${inRange(range)}
+      where ${inRange(range)} and ${ofType}
       order by created_at desc, id desc
       limit ${page.limit} offset ${page.offset}`.execute(db);
     const { rows: counted } = await sql<{ total: number }>`
       select count(distinct t.id)::int8 as total
       from ledger_postings p join ledger_transactions t on t.id = p.transaction_id
-      where p.account_id = ${accountId} and ${inRange(range, 't.')}`.execute(db);
+      where p.account_id = ${accountId} and ${inRange(range, 't.')} and ${type === null ? sql`true` : sql`t.type = ${type}`}`.execute(db);
     return { rows, total: counted[0]?.total ?? 0 };
   },
 

@@ -1,4 +1,5 @@
 import { assertStudentAccess } from '../../platform/access.js';
+import { accessibleCard } from '../cards/card-access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -6,8 +7,9 @@ import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { balanceOf } from '../ledger/ledger.js';
 import { insertGatewayRefund } from './gateway-refunds.js';
-import { inAppBalanceRefundLimitFen, studentPurseCode } from './order-rules.js';
-import { bookOutletPayout, reserveBalanceRefund, studentPurse } from './payment-ledger.js';
+import { accountCodes } from '../ledger/ledger.js';
+import { inAppBalanceRefundLimitFen } from './order-rules.js';
+import { bookOutletPayout, cardPurse, reserveBalanceRefund } from './payment-ledger.js';
 import { paymentsRepository as repo, type BalanceRefundRow, type OrderRow } from './payments.repository.js';
 import type { GatewayName } from './payments.tables.js';
 import { refundView, type RefundView } from './refund-order.js';
@@ -42,7 +44,7 @@ interface RefundShare {
 }
 
 /**
- * How a balance goes back through the gateways: against the student's paid top-ups, newest
+ * How a balance goes back through the gateways: against the card's paid top-ups, newest
  * first, each at most what is left of it. Null when the top-ups cannot cover the balance (it
  * came from elsewhere, or older top-ups were refunded): then only an outlet can pay it out.
  */
@@ -60,22 +62,23 @@ function allocateToTopUps(orders: readonly OrderRow[], amountFen: number): Refun
 }
 
 /**
- * The whole available balance of the student's purse is handed back (card return). Up to ¥200
+ * The whole available balance of a card's purse is handed back (card return). Up to ¥200
  * it goes back in the app, through the gateways the money came in by; above that, or when the
  * top-ups cannot carry it, it waits for an operator to pay it out at an outlet. Either way the
  * purse is emptied now, into refunds:payable, in the request's transaction.
  */
-export async function requestBalanceRefund(ctx: AppContext, caller: Caller, studentId: string, requestId: string): Promise<BalanceRefundView> {
-  await assertStudentAccess(ctx.db, caller, studentId);
+export async function requestBalanceRefund(ctx: AppContext, caller: Caller, cardId: string, requestId: string): Promise<BalanceRefundView> {
+  const card = await accessibleCard(ctx.db, caller, cardId);
+  const studentId = card.student_id;
   const actor = { role: caller.role, id: caller.subjectId };
-  const purse = await studentPurse(ctx.db, ctx.clock, studentId, actor);
+  const purse = await cardPurse(ctx.db, ctx.clock, card.id, actor);
   const amountFen = (await balanceOf(ctx.db, purse.id)).availableFen;
-  if (amountFen <= 0) throw fail('BALANCE_REFUND_NOTHING', { studentId, balanceFen: amountFen });
-  const allocation = amountFen <= inAppBalanceRefundLimitFen ? allocateToTopUps(await repo.refundableTopUps(ctx.db, studentId), amountFen) : null;
+  if (amountFen <= 0) throw fail('BALANCE_REFUND_NOTHING', { cardId, balanceFen: amountFen });
+  const allocation = amountFen <= inAppBalanceRefundLimitFen ? allocateToTopUps(await repo.refundableTopUps(ctx.db, card.id), amountFen) : null;
   const now = ctx.clock.now();
   const id = newId();
   await repo.insertBalanceRefund(ctx.db, {
-    id, student_id: studentId, purse_code: studentPurseCode(studentId), amount_fen: amountFen, route: allocation ? 'gateway' : 'outlet', status: allocation ? 'refunding' : 'awaiting_outlet',
+    id, student_id: studentId, purse_code: accountCodes.purse(card.id), amount_fen: amountFen, route: allocation ? 'gateway' : 'outlet', status: allocation ? 'refunding' : 'awaiting_outlet',
     requested_by_role: caller.role, requested_by: caller.subjectId, outlet: null, outlet_reference: null, completed_by: null, created_at: now, updated_at: now, completed_at: null,
   });
   await reserveBalanceRefund(ctx.db, ctx.clock, purse, { id, amountFen }, actor);
@@ -83,7 +86,7 @@ export async function requestBalanceRefund(ctx: AppContext, caller: Caller, stud
     await insertGatewayRefund(ctx.db, ctx.clock, { orderId: share.orderId, gateway: share.gateway, tradeNo: share.tradeNo, amountFen: share.amountFen, reason: 'balance_refund', balanceRefundId: id, requestedBy: `${caller.role}:${caller.subjectId}` }, actor, requestId);
     await repo.updateOrder(ctx.db, share.orderId, { refunded_fen: share.refundedFen + share.amountFen, updated_at: now });
   }
-  await recordAudit(ctx.db, ctx.clock, { actor, action: 'payments.balance_refund.requested', entityType: 'balance_refund', entityId: id, after: { studentId, amountFen, route: allocation ? 'gateway' : 'outlet' }, requestId });
+  await recordAudit(ctx.db, ctx.clock, { actor, action: 'payments.balance_refund.requested', entityType: 'balance_refund', entityId: id, after: { studentId, cardId, amountFen, route: allocation ? 'gateway' : 'outlet' }, requestId });
   const row = await repo.findBalanceRefund(ctx.db, id);
   if (!row) throw fail('BALANCE_REFUND_NOT_FOUND', { id });
   return view(ctx, row);

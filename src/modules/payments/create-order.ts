@@ -1,4 +1,6 @@
 import { assertStudentAccess } from '../../platform/access.js';
+import { accessibleCard } from '../cards/card-access.js';
+import { topUpBlock } from '../cards/card-view.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -9,11 +11,11 @@ import { assertTopUpAmount, feeByCode, orderNoOf, orderTtlMs, topUpItem } from '
 import { orderView, type OrderView } from './order-view.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 import type { OrderItem, OrderKind } from './payments.tables.js';
-import { assertTopUpAllowed } from './top-up-policy.js';
 
 interface NewOrder {
   kind: OrderKind;
   studentId: string;
+  cardId: string | null;
   amountFen: number;
   item: OrderItem;
 }
@@ -27,6 +29,7 @@ async function insertOrder(ctx: AppContext, caller: Caller, order: NewOrder, req
     order_no: orderNoOf(id),
     kind: order.kind,
     student_id: order.studentId,
+    card_id: order.cardId,
     created_by_role: caller.role,
     created_by: caller.subjectId,
     amount_fen: order.amountFen,
@@ -47,18 +50,22 @@ async function insertOrder(ctx: AppContext, caller: Caller, order: NewOrder, req
     action: 'payments.order.created',
     entityType: 'payment_order',
     entityId: id,
-    after: { orderNo: created.order_no, kind: order.kind, studentId: order.studentId, amountFen: order.amountFen },
+    after: { orderNo: created.order_no, kind: order.kind, studentId: order.studentId, cardId: order.cardId, amountFen: order.amountFen },
     requestId,
   });
   return orderView(created, ctx.clock);
 }
 
-/** A top-up of the student's purse: a preset or any amount from ¥1 to ¥1000. */
-export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: { studentId: string; amountFen: number }, requestId: string): Promise<OrderView> {
+/**
+ * A top-up of a card's purse: a preset or any amount from ¥1 to ¥1000, only for a card in normal
+ * status (not lost, returned, superseded by an e-card or expired: 贴卡充值 needs a valid card).
+ */
+export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: { cardId: string; amountFen: number }, requestId: string): Promise<OrderView> {
   assertTopUpAmount(input.amountFen);
-  await assertStudentAccess(ctx.db, caller, input.studentId);
-  await assertTopUpAllowed(ctx.db, input.studentId);
-  return insertOrder(ctx, caller, { kind: 'top_up', studentId: input.studentId, amountFen: input.amountFen, item: topUpItem }, requestId);
+  const card = await accessibleCard(ctx.db, caller, input.cardId);
+  const blocked = topUpBlock(card, ctx.clock);
+  if (blocked) throw fail('CARD_NOT_TOP_UP_ABLE', { cardId: card.id, reason: blocked });
+  return insertOrder(ctx, caller, { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen: input.amountFen, item: topUpItem }, requestId);
 }
 
 /** A fee (today the ¥15 replacement card fee), only inside the payment window. */
@@ -66,5 +73,5 @@ export async function createFeeOrder(ctx: AppContext, caller: Caller, input: { s
   const fee = feeByCode(input.feeCode);
   await assertStudentAccess(ctx.db, caller, input.studentId);
   await assertPaymentWindowOpen(ctx.db, ctx.clock);
-  return insertOrder(ctx, caller, { kind: 'fee', studentId: input.studentId, amountFen: fee.amountFen, item: fee.item }, requestId);
+  return insertOrder(ctx, caller, { kind: 'fee', studentId: input.studentId, cardId: null, amountFen: fee.amountFen, item: fee.item }, requestId);
 }

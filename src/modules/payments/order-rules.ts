@@ -59,11 +59,6 @@ export function orderNoOf(orderId: string): string {
   return hex.slice(0, 12) + hex.slice(13);
 }
 
-/** Until the cards issue moves purses onto cards, a student's stored value is one purse. */
-export function studentPurseCode(studentId: string): string {
-  return accountCodes.purse(`student:${studentId}`);
-}
-
 export function isOpen(status: OrderStatus): boolean {
   return status === 'created' || status === 'paying';
 }

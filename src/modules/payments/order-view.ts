@@ -10,6 +10,8 @@ export interface OrderView {
   orderNo: string;
   kind: OrderKind;
   studentId: string;
+  /** The card a top-up fills; null for fees. */
+  cardId: string | null;
   studentName: string;
   status: OrderStatus;
   /** Waiting for payment and not yet past its time limit: the app offers 继续支付 / 取消. */
@@ -31,6 +33,7 @@ export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
     orderNo: row.order_no,
     kind: row.kind,
     studentId: row.student_id,
+    cardId: row.card_id,
     studentName: maskName(row.student_name),
     status: row.status,
     pending: isOpen(row.status) && row.expires_at.getTime() > clock.now().getTime(),

@@ -2,7 +2,6 @@ import type { AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { accountCodes, ensureAccount, postTransaction, type LedgerAccount, type LedgerTransaction } from '../ledger/ledger.js';
-import { studentPurseCode } from './order-rules.js';
 import type { OrderRow } from './payments.repository.js';
 import type { GatewayName } from './payments.tables.js';
 
@@ -20,13 +19,15 @@ const clearing = (tx: DbOrTx, clock: Clock, gateway: GatewayName | 'outlet', act
 const refundsPayable = (tx: DbOrTx, clock: Clock, actor: AuditActor) =>
   ensureAccount(tx, clock, { code: accountCodes.refundsPayable(), type: 'refunds_payable', actor });
 
-export function studentPurse(tx: DbOrTx, clock: Clock, studentId: string, actor: AuditActor): Promise<LedgerAccount> {
-  return ensureAccount(tx, clock, { code: studentPurseCode(studentId), type: 'purse', ownerId: studentId, actor });
+/** A card's purse (the cards module opens it when it issues the card). */
+export function cardPurse(tx: DbOrTx, clock: Clock, cardId: string, actor: AuditActor): Promise<LedgerAccount> {
+  return ensureAccount(tx, clock, { code: accountCodes.purse(cardId), type: 'purse', ownerId: cardId, actor });
 }
 
 async function orderTarget(tx: DbOrTx, clock: Clock, order: OrderRow, actor: AuditActor): Promise<LedgerAccount> {
-  return order.kind === 'top_up'
-    ? studentPurse(tx, clock, order.student_id, actor)
+  if (order.kind === 'top_up' && !order.card_id) throw new Error(`top-up order ${order.id} names no card`);
+  return order.kind === 'top_up' && order.card_id
+    ? cardPurse(tx, clock, order.card_id, actor)
     : ensureAccount(tx, clock, { code: accountCodes.fees(), type: 'fee_income', actor });
 }
 

@@ -91,11 +91,11 @@ export const paymentsRepository = {
   },
 
   /** Fulfilled top-ups that still have money to give back through their gateway, newest first, locked. */
-  refundableTopUps(db: DbOrTx, studentId: string): Promise<OrderRow[]> {
+  refundableTopUps(db: DbOrTx, cardId: string): Promise<OrderRow[]> {
     return db
       .selectFrom('payment_orders')
       .selectAll()
-      .where('student_id', '=', studentId)
+      .where('card_id', '=', cardId)
       .where('kind', '=', 'top_up')
       .where('status', '=', 'fulfilled')
       .where(sql<boolean>`refunded_fen < amount_fen`)

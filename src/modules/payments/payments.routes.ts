@@ -136,7 +136,7 @@ function refundRoutes(ctx: AppContext, app: App): void {
     schema: { tags: ['payments'], summary: 'Refund the whole purse balance (≤ ¥200 in the app, above that at an outlet)', security: bearer, body: requestBalanceRefundSchema, response: { 201: balanceRefundSchema, ...errorResponses } },
   }, async (request, reply) => {
     const caller = requireCaller(request, 'student', 'parent', 'operator');
-    const requested = await idempotentOperation(ctx, request, reply, 201, (c) => requestBalanceRefund(c, caller, request.body.studentId, request.id));
+    const requested = await idempotentOperation(ctx, request, reply, 201, (c) => requestBalanceRefund(c, caller, request.body.cardId, request.id));
     for (const refund of requested.refunds) await sendRefund(ctx, refund.id);
     return getBalanceRefund(ctx, caller, requested.id);
   });

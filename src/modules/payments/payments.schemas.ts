@@ -19,6 +19,7 @@ export const orderSchema = z.object({
   orderNo: z.string(),
   kind: z.enum(['top_up', 'fee']),
   studentId: z.string(),
+  cardId: z.string().nullable(),
   studentName: z.string(),
   status: orderStatusSchema,
   pending: z.boolean(),
@@ -36,7 +37,7 @@ export const orderSchema = z.object({
 export const orderParams = z.object({ orderId: z.uuid() });
 export const balanceRefundParams = z.object({ balanceRefundId: z.uuid() });
 
-export const createTopUpSchema = z.object({ studentId: z.uuid(), amountFen: z.number().int() });
+export const createTopUpSchema = z.object({ cardId: z.uuid(), amountFen: z.number().int() });
 export const createFeeSchema = z.object({ studentId: z.uuid(), feeCode: z.string().trim().min(1).max(32) });
 export const payOrderSchema = z.object({ gateway: gatewaySchema });
 
@@ -86,7 +87,7 @@ export const balanceRefundSchema = z.object({
   refunds: z.array(refundSchema),
 });
 
-export const requestBalanceRefundSchema = z.object({ studentId: z.uuid() });
+export const requestBalanceRefundSchema = z.object({ cardId: z.uuid() });
 export const completeOutletRefundSchema = z.object({ outlet: z.string().trim().min(1).max(64), reference: z.string().trim().min(1).max(64) });
 
 export const invoiceSchema = z.object({

@@ -28,6 +28,8 @@ export interface PaymentOrdersTable {
   order_no: string;
   kind: OrderKind;
   student_id: string;
+  /** The card a top-up fills (null for fees). */
+  card_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_by_role: string;
   created_by: string;
   amount_fen: number;

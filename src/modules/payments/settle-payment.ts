@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { insertGatewayRefund } from './gateway-refunds.js';
+import { runOrderFulfilledHooks } from './order-hooks.js';
 import { isOpen } from './order-rules.js';
 import { bookPaymentForOrder, bookPaymentForRefund, type IncomingPayment } from './payment-ledger.js';
 import './payments.errors.js';
@@ -52,6 +53,7 @@ async function fulfil(tx: Tx, clock: Clock, order: OrderRow, payment: ReportedPa
   const now = clock.now();
   const posted = await bookPaymentForOrder(tx, clock, order, payment, actor);
   await repo.updateOrder(tx, order.id, { status: 'fulfilled', gateway: payment.gateway, gateway_trade_no: payment.tradeNo, paid_at: payment.paidAt ?? now, updated_at: now });
+  await runOrderFulfilledHooks(tx, clock, { ...order, status: 'fulfilled', gateway: payment.gateway, gateway_trade_no: payment.tradeNo, paid_at: payment.paidAt ?? now }, actor);
   await recordAudit(tx, clock, {
     actor,
     action: 'payments.order.fulfilled',

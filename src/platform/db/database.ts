@@ -8,6 +8,11 @@ import * as ledger from './migrations/0004-ledger.js';
 import * as calendar from './migrations/0005-calendar.js';
 import * as payments from './migrations/0006-payments.js';
 import * as terminals from './migrations/0007-terminals.js';
+import * as cards from './migrations/0008-cards.js';
+import * as fulfilment from './migrations/0009-fulfilment.js';
+import * as ecards from './migrations/0010-ecards.js';
+import * as transit from './migrations/0011-transit.js';
+import * as cardServices from './migrations/0012-card-services.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -24,6 +29,11 @@ export const migrations: Record<string, Migration> = {
   '0005-calendar': calendar,
   '0006-payments': payments,
   '0007-terminals': terminals,
+  '0008-cards': cards,
+  '0009-fulfilment': fulfilment,
+  '0010-ecards': ecards,
+  '0011-transit': transit,
+  '0012-card-services': cardServices,
 };
 
 /**

@@ -1,5 +1,10 @@
+import type { CardServicesTables } from '../../modules/card-services/card-services.tables.js';
+import type { CardsTables } from '../../modules/cards/cards.tables.js';
+import type { ECardsTables } from '../../modules/ecards/ecards.tables.js';
+import type { FulfilmentTables } from '../../modules/fulfilment/fulfilment.tables.js';
 import type { LedgerTables } from '../../modules/ledger/ledger.tables.js';
 import type { PaymentsTables } from '../../modules/payments/payments.tables.js';
+import type { TransitTables } from '../../modules/transit/transit.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Timestamps are written as Date (or ISO strings) and always read back as Date. */
@@ -20,6 +25,8 @@ export interface SchoolsTable {
   name: string;
   stage: SchoolStage;
   district: string | null;
+  /** The card face theme of the school's cards; null: the stage's default face. */
+  card_theme: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -234,7 +241,7 @@ export interface AppMetaTable {
   value: string;
 }
 
-export interface Database extends LedgerTables, PaymentsTables {
+export interface Database extends LedgerTables, PaymentsTables, CardsTables, FulfilmentTables, ECardsTables, TransitTables, CardServicesTables {
   schools: SchoolsTable;
   classes: ClassesTable;
   students: StudentsTable;

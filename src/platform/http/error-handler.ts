@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../../domain/errors.js';
-import { fail, statusOf } from '../errors.js';
+import { constraintError, fail, statusOf } from '../errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; messageEn: string; details?: Record<string, unknown> };
@@ -47,6 +47,8 @@ export function installErrorHandling(
       }));
       return reply.code(400).send(bodyOf(fail('VALIDATION_FAILED', { issues })));
     }
+    const ruleBroken = constraintError(error);
+    if (ruleBroken) return reply.code(statusOf(ruleBroken.code)).send(bodyOf(ruleBroken));
     const mapped = error.code ? fastifyCodes[error.code] : undefined;
     if (mapped) return reply.code(statusOf(mapped)).send(bodyOf(fail(mapped)));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {

@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { allowedEvents, finalStatuses, isDenied, nextStatus, type CardEvent, type CardProduct, type CardStatus } from './card-lifecycle.js';
+import { isDomainError } from './errors.js';
+
+const products: CardProduct[] = ['k12_card', 'k12_sticker', 'k12_ecard', 'university_ecard', 'campus_card', 'temporary_card'];
+const events: CardEvent[] = ['activate', 'report_loss', 'unloss', 'suspend', 'resume', 'supersede', 'restore', 'replace', 'return', 'close'];
+const startOf = (p: CardProduct): CardStatus => (p === 'k12_card' || p === 'k12_sticker' ? 'inactive' : 'active');
+/** Statuses each product may ever be in: a phone is never "lost" (it is suspended), a physical card never suspended. */
+const possible: Record<CardProduct, CardStatus[]> = {
+  k12_card: ['inactive', 'active', 'lost', 'superseded', 'replaced', 'returned'],
+  k12_sticker: ['inactive', 'active', 'lost', 'replaced', 'returned'],
+  k12_ecard: ['active', 'suspended', 'superseded', 'replaced', 'returned'],
+  university_ecard: ['active', 'suspended', 'superseded', 'replaced', 'returned'],
+  campus_card: ['active', 'lost', 'replaced', 'returned'],
+  temporary_card: ['active', 'lost', 'closed'],
+};
+
+describe('card state machines', () => {
+  it('random operation sequences never reach an illegal state', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...products), fc.array(fc.constantFrom(...events), { maxLength: 40 }), (product, sequence) => {
+        let status = startOf(product);
+        let activated = status === 'active';
+        for (const event of sequence) {
+          const allowed = allowedEvents(product, status).includes(event);
+          if (!allowed) {
+            expect(() => nextStatus(product, status, event, activated)).toThrow();
+            continue;
+          }
+          const before = status;
+          status = nextStatus(product, status, event, activated);
+          if (event === 'activate') activated = true;
+          expect(possible[product]).toContain(status);
+          // A K-12 card is only ever active once its holder has activated it.
+          if (product === 'k12_card' && status === 'active') expect(activated).toBe(true);
+          // Only a lost card (or a suspended phone) is replaced.
+          if (status === 'replaced') expect(['lost', 'suspended']).toContain(before);
+        }
+        if (finalStatuses.includes(status)) expect(allowedEvents(product, status)).toEqual([]);
+      }),
+    );
+  });
+
+  it('a found card that was never activated stays inactive', () => {
+    const lost = nextStatus('k12_card', 'inactive', 'report_loss', false);
+    expect(lost).toBe('lost');
+    expect(nextStatus('k12_card', lost, 'unloss', false)).toBe('inactive');
+    expect(nextStatus('k12_card', lost, 'unloss', true)).toBe('active');
+  });
+
+  it('refuses with a stable code and says why in both languages', () => {
+    try {
+      nextStatus('k12_card', 'active', 'replace');
+      expect.unreachable();
+    } catch (e) {
+      expect(isDomainError(e, 'CARD_TRANSITION_INVALID')).toBe(true);
+      if (isDomainError(e)) {
+        expect(e.messageZh).toContain('卡正常状态');
+        expect(e.messageEn).toContain('cannot be replaced');
+      }
+    }
+  });
+
+  it('denies lost, suspended and retired cards but lets a superseded card spend what it holds', () => {
+    expect(['lost', 'suspended', 'replaced', 'returned', 'closed'].every((s) => isDenied(s as CardStatus))).toBe(true);
+    expect(isDenied('active')).toBe(false);
+    expect(isDenied('superseded')).toBe(false);
+    expect(isDenied('inactive')).toBe(false);
+  });
+});

@@ -1,0 +1,118 @@
+import { DomainError } from './errors.js';
+
+/**
+ * The life of a card, one state machine per product (drawn in docs/cards.md). Pure: the cards
+ * module asks `nextStatus` before any write, so no path can skip it.
+ */
+export type CardProduct = 'k12_card' | 'k12_sticker' | 'k12_ecard' | 'university_ecard' | 'campus_card' | 'temporary_card';
+export type CardStatus = 'inactive' | 'active' | 'lost' | 'suspended' | 'superseded' | 'replaced' | 'returned' | 'closed';
+
+export type CardEvent =
+  /** The holder activates a newly received card (K-12: transit discounts only after this). */
+  | 'activate'
+  /** 挂失: a physical card or sticker is reported lost. */
+  | 'report_loss'
+  /** 解挂: the lost card was found. */
+  | 'unloss'
+  /** A lost phone: the e-card is blocked remotely. */
+  | 'suspend'
+  | 'resume'
+  /** Another card takes over transit (an e-card opened, a 小升初/初升高 upgrade): no more top-up or extension. */
+  | 'supersede'
+  /** The superseding card was returned: this one takes transit back. */
+  | 'restore'
+  /** The replacement card (or the e-card on a new phone) is active. */
+  | 'replace'
+  /** 退卡: the holder hands the card back; its balance is refunded. */
+  | 'return'
+  /** Retired without a refund of its own (a temporary card exchanged for the formal one). */
+  | 'close';
+
+type Machine = Partial<Record<CardEvent, Partial<Record<CardStatus, CardStatus>>>>;
+
+const physical: Machine = {
+  activate: { inactive: 'active' },
+  report_loss: { inactive: 'lost', active: 'lost', superseded: 'lost' },
+  // A found card goes back to where it was; one never activated stays inactive (see unlossTarget).
+  unloss: { lost: 'active' },
+  supersede: { inactive: 'superseded', active: 'superseded' },
+  restore: { superseded: 'active' },
+  replace: { lost: 'replaced' },
+  return: { inactive: 'returned', active: 'returned', superseded: 'returned' },
+};
+
+const phone: Machine = {
+  suspend: { active: 'suspended' },
+  resume: { suspended: 'active' },
+  supersede: { active: 'superseded', suspended: 'superseded' },
+  replace: { suspended: 'replaced' },
+  return: { active: 'returned', suspended: 'returned' },
+};
+
+const machines: Record<CardProduct, Machine> = {
+  k12_card: physical,
+  k12_sticker: { ...physical, supersede: {}, restore: {} },
+  k12_ecard: phone,
+  university_ecard: phone,
+  campus_card: { ...physical, supersede: {}, restore: {}, activate: {} },
+  temporary_card: { report_loss: { active: 'lost' }, unloss: { lost: 'active' }, close: { active: 'closed', lost: 'closed' } },
+};
+
+/** A new physical K-12 card or sticker starts inactive; its holder activates it. */
+export function needsActivation(product: CardProduct): boolean {
+  return product === 'k12_card' || product === 'k12_sticker';
+}
+
+/** Statuses a card never leaves. */
+export const finalStatuses: readonly CardStatus[] = ['replaced', 'returned', 'closed'];
+
+/** Terminals refuse these cards (the deny-list); a superseded card may still spend what is on it. */
+export function isDenied(status: CardStatus): boolean {
+  return status === 'lost' || status === 'suspended' || status === 'replaced' || status === 'returned' || status === 'closed';
+}
+
+/** The products that count for "one active student transit card per identity". */
+export const transitProducts: readonly CardProduct[] = ['k12_card', 'k12_ecard', 'university_ecard'];
+
+export function allowedEvents(product: CardProduct, status: CardStatus): CardEvent[] {
+  return (Object.entries(machines[product]) as [CardEvent, Partial<Record<CardStatus, CardStatus>>][]).filter(([, from]) => from[status] !== undefined).map(([event]) => event);
+}
+
+/**
+ * The status after `event`, or CARD_TRANSITION_INVALID. `activated` says whether the card was ever
+ * activated: a never-activated K-12 card that is found again (or restored) is inactive, not active.
+ */
+export function nextStatus(product: CardProduct, status: CardStatus, event: CardEvent, activated = true): CardStatus {
+  const to = machines[product][event]?.[status];
+  if (!to) {
+    throw new DomainError('CARD_TRANSITION_INVALID', `当前卡状态（${statusLabels[status].zh}）不能${eventLabels[event].zh}`, `A card that is ${statusLabels[status].en} cannot be ${eventLabels[event].en}`, { product, status, event });
+  }
+  // Back to use, but a card its holder never activated is still waiting for activation.
+  if (to === 'active' && !activated && needsActivation(product)) return 'inactive';
+  return to;
+}
+
+/** What the public status query and the app say about each status (seed 001: "卡正常状态"). */
+export const statusLabels: Record<CardStatus, { zh: string; en: string }> = {
+  inactive: { zh: '未激活', en: 'not yet activated' },
+  active: { zh: '卡正常状态', en: 'normal' },
+  lost: { zh: '已挂失', en: 'reported lost' },
+  suspended: { zh: '已暂停（手机挂失）', en: 'suspended (phone lost)' },
+  superseded: { zh: '已由电子学生卡替代，不能充值和延期', en: 'replaced for transit by an e-card; no top-up or extension' },
+  replaced: { zh: '已补办新卡，本卡作废', en: 'replaced by a new card; this card is void' },
+  returned: { zh: '已退卡', en: 'returned' },
+  closed: { zh: '已注销', en: 'closed' },
+};
+
+export const eventLabels: Record<CardEvent, { zh: string; en: string }> = {
+  activate: { zh: '激活', en: 'activated' },
+  report_loss: { zh: '挂失', en: 'reported lost' },
+  unloss: { zh: '解挂', en: 'unlocked after a loss report' },
+  suspend: { zh: '暂停', en: 'suspended' },
+  resume: { zh: '恢复', en: 'resumed' },
+  supersede: { zh: '被替代', en: 'superseded' },
+  restore: { zh: '恢复使用', en: 'restored' },
+  replace: { zh: '补办替换', en: 'replaced' },
+  return: { zh: '退卡', en: 'returned' },
+  close: { zh: '注销', en: 'closed' },
+};

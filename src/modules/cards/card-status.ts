@@ -1,0 +1,55 @@
+import { isDenied, nextStatus, type CardEvent, type CardStatus } from '../../domain/card-lifecycle.js';
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
+import type { DbOrTx } from '../../platform/db/database.js';
+import { fail } from '../../platform/errors.js';
+import './cards.errors.js';
+import { cardsRepository as repo, type CardRow } from './cards.repository.js';
+
+export interface StatusChange {
+  cardId: string;
+  event: CardEvent;
+  /** Why, for the history and the audit log (e.g. 'app', 'kiosk', 'replacement:<applicationId>'). */
+  reason: string;
+  actor: AuditActor;
+  requestId: string | null;
+}
+
+/**
+ * The one writer of a card's status. Run it inside the caller's transaction: it locks the card,
+ * asks the product's state machine, writes the new status and appends a versioned status event
+ * (what terminals' deny-lists are built from) and an audit row, all or nothing.
+ */
+export async function changeCardStatus(tx: DbOrTx, clock: Clock, change: StatusChange): Promise<CardRow> {
+  const card = await repo.lockCard(tx, change.cardId);
+  if (!card) throw fail('CARD_NOT_FOUND', { cardId: change.cardId });
+  const to = nextStatus(card.product, card.status, change.event, card.activated_at !== null);
+  const now = clock.now();
+  await repo.updateCard(tx, card.id, {
+    status: to,
+    status_changed_at: now,
+    updated_at: now,
+    ...(change.event === 'activate' ? { activated_at: now } : {}),
+  });
+  await appendStatusEvent(tx, clock, card, card.status, to, change);
+  return { ...card, status: to, status_changed_at: now, updated_at: now, activated_at: change.event === 'activate' ? now : card.activated_at };
+}
+
+/** Appends the versioned event and the audit row of a card's status (also used when a card is issued). */
+export async function appendStatusEvent(tx: DbOrTx, clock: Clock, card: CardRow, from: CardStatus | null, to: CardStatus, change: Omit<StatusChange, 'cardId' | 'event'> & { event: CardEvent | 'issue' }): Promise<void> {
+  const now = clock.now();
+  const version = await repo.nextEventVersion(tx);
+  await repo.insertStatusEvent(tx, {
+    version, card_id: card.id, card_no: card.card_no, from_status: from, to_status: to, denied: isDenied(to),
+    reason: change.reason, actor_role: change.actor.role, actor_id: change.actor.id, at: now,
+  });
+  await recordAudit(tx, clock, {
+    actor: change.actor,
+    action: `cards.${change.event}`,
+    entityType: 'card',
+    entityId: card.id,
+    before: from === null ? null : { status: from },
+    after: { status: to, version, reason: change.reason },
+    requestId: change.requestId,
+  });
+}

@@ -1,0 +1,89 @@
+import { allowedEvents, statusLabels, transitProducts, type CardEvent, type CardStatus } from '../../domain/card-lifecycle.js';
+import { shanghaiDate } from '../../domain/calendar.js';
+import { maskCardNo, maskName } from '../../domain/masking.js';
+import type { Clock } from '../../platform/clock.js';
+import type { DbOrTx } from '../../platform/db/database.js';
+import { accountCodes, balanceOf, findAccountByCode } from '../ledger/ledger.js';
+import type { CardRow } from './cards.repository.js';
+import type { CardDevice, CardMedium, CardProduct, CardStage } from './cards.tables.js';
+
+export type TopUpBlock = Exclude<CardStatus, 'active'> | 'expired' | 'product';
+
+export interface CardView {
+  id: string;
+  cardNo: string;
+  cardNoMasked: string;
+  product: CardProduct;
+  medium: CardMedium;
+  device: CardDevice | null;
+  stage: CardStage | null;
+  status: CardStatus;
+  statusLabel: { zh: string; en: string };
+  transitValid: boolean;
+  validUntil: string | null;
+  activatedAt: string | null;
+  linkedCardNoMasked: string | null;
+  studentId: string;
+  holderNameMasked: string;
+  school: { id: string; name: string; theme: string };
+  balanceFen: number;
+  availableFen: number;
+  canTopUp: boolean;
+  topUpBlockedReason: TopUpBlock | null;
+  allowedEvents: CardEvent[];
+}
+
+const topUpProducts: readonly CardProduct[] = ['k12_card', 'k12_ecard', 'university_ecard', 'campus_card'];
+
+export function isExpired(card: Pick<CardRow, 'valid_until'>, clock: Clock): boolean {
+  return card.valid_until !== null && card.valid_until < shanghaiDate(clock.now());
+}
+
+/** Why a card cannot be topped up (lost, returned, superseded by an e-card, expired…), or null. */
+export function topUpBlock(card: Pick<CardRow, 'product' | 'status' | 'valid_until'>, clock: Clock): TopUpBlock | null {
+  if (!topUpProducts.includes(card.product)) return 'product';
+  if (card.status !== 'active') return card.status;
+  return isExpired(card, clock) ? 'expired' : null;
+}
+
+/** Transit discounts need an active, unexpired student transit card (an activated K-12 card). */
+export function isTransitValid(card: Pick<CardRow, 'product' | 'status' | 'valid_until'>, clock: Clock): boolean {
+  return transitProducts.includes(card.product) && card.status === 'active' && !isExpired(card, clock);
+}
+
+/** The default card face per stage, when the school has not chosen its own. */
+export function themeOf(school: { card_theme: string | null }, stage: CardStage | null): string {
+  return school.card_theme ?? `stage-${stage ?? 'primary'}`;
+}
+
+export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise<CardView> {
+  const [student, school] = await Promise.all([
+    db.selectFrom('students').select(['name']).where('id', '=', card.student_id).executeTakeFirstOrThrow(),
+    db.selectFrom('schools').select(['id', 'name', 'card_theme']).where('id', '=', card.school_id).executeTakeFirstOrThrow(),
+  ]);
+  const balance = await balanceOf(db, (await findAccountByCode(db, accountCodes.purse(card.id))).id);
+  const block = topUpBlock(card, clock);
+  return {
+    id: card.id,
+    cardNo: card.card_no,
+    cardNoMasked: maskCardNo(card.card_no),
+    product: card.product,
+    medium: card.medium,
+    device: card.device,
+    stage: card.stage,
+    status: card.status,
+    statusLabel: statusLabels[card.status],
+    transitValid: isTransitValid(card, clock),
+    validUntil: card.valid_until,
+    activatedAt: card.activated_at?.toISOString() ?? null,
+    linkedCardNoMasked: card.linked_card_no ? maskCardNo(card.linked_card_no) : null,
+    studentId: card.student_id,
+    holderNameMasked: maskName(student.name),
+    school: { id: school.id, name: school.name, theme: themeOf(school, card.stage) },
+    balanceFen: balance.postedFen,
+    availableFen: balance.availableFen,
+    canTopUp: block === null,
+    topUpBlockedReason: block,
+    allowedEvents: allowedEvents(card.product, card.status),
+  };
+}
