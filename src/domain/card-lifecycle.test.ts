@@ -30,19 +30,24 @@ describe('card state machines', () => {
           }
           const before = status;
           status = nextStatus(product, status, event, activated);
-          if (event === 'activate') activated = true;
+          if (event === 'activate') {
+            activated = true;
+            expect(status).toBe('active');
+          }
           expect(possible[product]).toContain(status);
           // A K-12 card is only ever active once its holder has activated it.
           if (product === 'k12_card' && status === 'active') expect(activated).toBe(true);
-          // Only a lost card (or a suspended phone) is replaced.
-          if (status === 'replaced') expect(['lost', 'suspended']).toContain(before);
+          // Only a lost card (or a suspended phone) is replaced; a campus card also when damaged (seed 004 kiosk).
+          // Phone e-cards are also replaced while active, by the next stage's card (小升初 / 初升高 upgrades).
+          if (status === 'replaced') expect(product === 'campus_card' || product === 'k12_ecard' || product === 'university_ecard' ? ['lost', 'suspended', 'active'] : ['lost', 'suspended']).toContain(before);
         }
         if (finalStatuses.includes(status)) expect(allowedEvents(product, status)).toEqual([]);
       }),
     );
   });
 
-  it('a found card that was never activated stays inactive', () => {
+  it('activation makes a new card active; a found card that was never activated stays inactive', () => {
+    expect(nextStatus('k12_card', 'inactive', 'activate', false)).toBe('active');
     const lost = nextStatus('k12_card', 'inactive', 'report_loss', false);
     expect(lost).toBe('lost');
     expect(nextStatus('k12_card', lost, 'unloss', false)).toBe('inactive');
@@ -67,5 +72,12 @@ describe('card state machines', () => {
     expect(isDenied('active')).toBe(false);
     expect(isDenied('superseded')).toBe(false);
     expect(isDenied('inactive')).toBe(false);
+  });
+
+  it('replaces an active phone e-card (小升初 / 初升高 upgrade) but never an active physical K-12 card', () => {
+    expect(nextStatus('k12_ecard', 'active', 'replace')).toBe('replaced');
+    expect(nextStatus('k12_ecard', 'suspended', 'replace')).toBe('replaced');
+    expect(() => nextStatus('k12_card', 'active', 'replace')).toThrow();
+    expect(() => nextStatus('k12_ecard', 'returned', 'replace')).toThrow();
   });
 });

@@ -45,7 +45,9 @@ const phone: Machine = {
   suspend: { active: 'suspended' },
   resume: { suspended: 'active' },
   supersede: { active: 'superseded', suspended: 'superseded' },
-  replace: { suspended: 'replaced' },
+  // A suspended phone's card is replaced by one on the new phone; an active one by the next
+  // stage's card on the same phone (小升初 / 初升高 upgrades, src/modules/ecards).
+  replace: { suspended: 'replaced', active: 'replaced' },
   return: { active: 'returned', suspended: 'returned' },
 };
 
@@ -54,7 +56,8 @@ const machines: Record<CardProduct, Machine> = {
   k12_sticker: { ...physical, supersede: {}, restore: {} },
   k12_ecard: phone,
   university_ecard: phone,
-  campus_card: { ...physical, supersede: {}, restore: {}, activate: {} },
+  // Seed 004: a lost or damaged campus card is replaced at the kiosk (the lost one unlocked first), so from active too.
+  campus_card: { ...physical, supersede: {}, restore: {}, activate: {}, replace: { lost: 'replaced', active: 'replaced' } },
   temporary_card: { report_loss: { active: 'lost' }, unloss: { lost: 'active' }, close: { active: 'closed', lost: 'closed' } },
 };
 
@@ -88,7 +91,7 @@ export function nextStatus(product: CardProduct, status: CardStatus, event: Card
     throw new DomainError('CARD_TRANSITION_INVALID', `当前卡状态（${statusLabels[status].zh}）不能${eventLabels[event].zh}`, `A card that is ${statusLabels[status].en} cannot be ${eventLabels[event].en}`, { product, status, event });
   }
   // Back to use, but a card its holder never activated is still waiting for activation.
-  if (to === 'active' && !activated && needsActivation(product)) return 'inactive';
+  if (event !== 'activate' && to === 'active' && !activated && needsActivation(product)) return 'inactive';
   return to;
 }
 

@@ -1,7 +1,7 @@
 import { isDenied, nextStatus, type CardEvent, type CardStatus } from '../../domain/card-lifecycle.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
-import type { DbOrTx } from '../../platform/db/database.js';
+import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import './cards.errors.js';
 import { cardsRepository as repo, type CardRow } from './cards.repository.js';
@@ -20,7 +20,12 @@ export interface StatusChange {
  * asks the product's state machine, writes the new status and appends a versioned status event
  * (what terminals' deny-lists are built from) and an audit row, all or nothing.
  */
-export async function changeCardStatus(tx: DbOrTx, clock: Clock, change: StatusChange): Promise<CardRow> {
+export function changeCardStatus(db: DbOrTx, clock: Clock, change: StatusChange): Promise<CardRow> {
+  // The event version's lock lasts until commit, so this must run in a transaction.
+  return inTransaction(db, (tx) => applyStatusChange(tx, clock, change));
+}
+
+async function applyStatusChange(tx: Tx, clock: Clock, change: StatusChange): Promise<CardRow> {
   const card = await repo.lockCard(tx, change.cardId);
   if (!card) throw fail('CARD_NOT_FOUND', { cardId: change.cardId });
   const to = nextStatus(card.product, card.status, change.event, card.activated_at !== null);
@@ -35,8 +40,8 @@ export async function changeCardStatus(tx: DbOrTx, clock: Clock, change: StatusC
   return { ...card, status: to, status_changed_at: now, updated_at: now, activated_at: change.event === 'activate' ? now : card.activated_at };
 }
 
-/** Appends the versioned event and the audit row of a card's status (also used when a card is issued). */
-export async function appendStatusEvent(tx: DbOrTx, clock: Clock, card: CardRow, from: CardStatus | null, to: CardStatus, change: Omit<StatusChange, 'cardId' | 'event'> & { event: CardEvent | 'issue' }): Promise<void> {
+/** Appends the versioned event and the audit row of a card's status (also used when a card is issued); needs a transaction. */
+export async function appendStatusEvent(tx: Tx, clock: Clock, card: CardRow, from: CardStatus | null, to: CardStatus, change: Omit<StatusChange, 'cardId' | 'event'> & { event: CardEvent | 'issue' }): Promise<void> {
   const now = clock.now();
   const version = await repo.nextEventVersion(tx);
   await repo.insertStatusEvent(tx, {

@@ -2,7 +2,7 @@ import { generateCardNo, type CardNumberKind } from '../../domain/card-numbers.j
 import { needsActivation, type CardProduct } from '../../domain/card-lifecycle.js';
 import type { AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
-import type { DbOrTx } from '../../platform/db/database.js';
+import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { accountCodes, ensureAccount } from '../ledger/ledger.js';
@@ -49,10 +49,14 @@ const media: Record<CardProduct, CardMedium> = {
 
 /**
  * A new card for a student, with its purse (`purse:<cardId>`) and its first status event, in the
- * caller's transaction. The one-active-transit-card rule is checked under the student's row lock
+ * caller's transaction (or its own). The one-active-transit-card rule is checked under the student's row lock
  * and, for a racing request that slips past, by the database's unique index.
  */
-export async function issueCard(tx: DbOrTx, clock: Clock, input: NewCard): Promise<CardRow> {
+export function issueCard(db: DbOrTx, clock: Clock, input: NewCard): Promise<CardRow> {
+  return inTransaction(db, (tx) => insertCard(tx, clock, input));
+}
+
+async function insertCard(tx: Tx, clock: Clock, input: NewCard): Promise<CardRow> {
   const student = await tx.selectFrom('students').select(['id', 'school_id', 'stage']).where('id', '=', input.studentId).forUpdate().executeTakeFirst();
   if (!student) throw fail('NOT_FOUND', { entity: 'student', studentId: input.studentId });
   const status = input.active === false || (input.active === undefined && needsActivation(input.product)) ? 'inactive' : 'active';
