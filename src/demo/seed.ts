@@ -1,4 +1,6 @@
 import { makeIdNumber } from '../domain/id-number.js';
+import { changeCardStatus } from '../modules/cards/card-status.js';
+import { issueCard } from '../modules/cards/issue-card.js';
 import { recordAudit, systemActor } from '../platform/audit.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/database.js';
@@ -135,9 +137,33 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
         .values({ id: newId(), username: s.username, display_name: s.displayName, role: s.role, school_id: s.school ? schoolIds.get(s.school)! : null, password_hash: staffHashes[i]! })
         .execute();
     }
+    await seedCards(tx, clock, studentIds);
     await recordAudit(tx, clock, { actor: systemActor, action: 'demo.seeded', entityType: 'system', entityId: null, after: { schools: schools.length, students: demoStudents.length } });
     return true;
   });
+}
+
+/**
+ * Every K-12 student holds a Beijing-tong card in daily use, except one new card waiting for
+ * activation (李思雨) and one reported lost, ready for the replacement flow (王浩然); university
+ * students hold campus cards.
+ */
+async function seedCards(tx: Db, clock: Clock, studentIds: Map<string, string>): Promise<void> {
+  const lost: string[] = [];
+  for (const s of demoStudents) {
+    const university = schools.find((x) => x.code === s.school)?.stage === 'university';
+    const card = await issueCard(tx, clock, {
+      product: university ? 'campus_card' : 'k12_card',
+      studentId: studentIds.get(s.educationId)!,
+      active: s.educationId !== '20230102',
+      validUntil: university ? null : '2027-08-31',
+      reason: 'demo',
+      actor: systemActor,
+      requestId: null,
+    });
+    if (s.educationId === '20230103') lost.push(card.id);
+  }
+  for (const cardId of lost) await changeCardStatus(tx, clock, { cardId, event: 'report_loss', reason: 'demo', actor: systemActor, requestId: null });
 }
 
 /** The logins the README and the start banner list. */

@@ -145,6 +145,9 @@ describe('demo data', () => {
     const count = async () => Number((await handle.db.selectFrom('students').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const students = await count();
     expect(students).toBeGreaterThanOrEqual(10);
+    const cards = await handle.db.selectFrom('cards').select(['status']).execute();
+    expect(cards).toHaveLength(students);
+    expect(cards.map((c) => c.status).sort()).toEqual([...Array<string>(students - 2).fill('active'), 'inactive', 'lost'].sort());
     expect(await seedDemo(handle.db, clock)).toBe(false);
     expect(await count()).toBe(students);
   });
