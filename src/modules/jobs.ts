@@ -1,9 +1,13 @@
 import type { AppContext } from '../platform/context.js';
+import { pruneDoneJobs } from '../platform/jobs.js';
 import { expireHolds } from './ledger/ledger.js';
 import { registerPaymentJobs } from './payments/payments.jobs.js';
 
 /** Every module's background work, registered on the job runner at boot. */
 export function registerJobs(ctx: AppContext): void {
+  ctx.jobs.registerRecurring('jobs.prune-done', 3_600_000, async () => {
+    await pruneDoneJobs(ctx.db, ctx.clock, 7 * 24 * 3_600_000);
+  });
   ctx.jobs.registerRecurring('ledger.expire-holds', 60_000, async () => {
     await expireHolds(ctx.db, ctx.clock);
   });

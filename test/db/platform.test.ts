@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/platform/audit.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
-import { enqueueJob, JobRunner } from '../../src/platform/jobs.js';
+import { enqueueJob, JobRunner, pruneDoneJobs } from '../../src/platform/jobs.js';
 import { newId } from '../../src/platform/ids.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { createTestDatabase } from '../support/databases.js';
@@ -114,6 +114,19 @@ describe('job runner', () => {
     clock.advance(60_000);
     await runner.runDue();
     expect(runs).toBe(2);
+  });
+
+  it('prunes done jobs after the keep period and keeps failed ones', async () => {
+    await enqueueJob(handle.db, clock, 'old-done', {});
+    await enqueueJob(handle.db, clock, 'old-failed', {});
+    await handle.db.updateTable('jobs').set({ status: 'done' }).where('kind', '=', 'old-done').execute();
+    await handle.db.updateTable('jobs').set({ status: 'failed' }).where('kind', '=', 'old-failed').execute();
+    const kinds = async () => (await handle.db.selectFrom('jobs').select('kind').where('kind', 'in', ['old-done', 'old-failed']).orderBy('kind').execute()).map((j) => j.kind);
+    await pruneDoneJobs(handle.db, clock, 3_600_000);
+    expect(await kinds()).toEqual(['old-done', 'old-failed']);
+    clock.advance(3_600_001);
+    expect(await pruneDoneJobs(handle.db, clock, 3_600_000)).toBeGreaterThanOrEqual(1);
+    expect(await kinds()).toEqual(['old-failed']);
   });
 
   it('takes a unique job only once', async () => {
