@@ -38,7 +38,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const gbk = new TextDecoder('gbk', { fatal: true });
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
-function tryDecode(decoder: TextDecoder, bytes: Uint8Array): string | null {
+function tryDecode(decoder: InstanceType<typeof TextDecoder>, bytes: Uint8Array): string | null {
   try {
     return decoder.decode(bytes);
   } catch {
