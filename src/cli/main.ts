@@ -9,6 +9,7 @@ import { DomainError } from '../domain/errors.js';
 import { buildServer } from '../platform/http/server.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerRosterCommands } from './roster.js';
+import { registerTerminalCommands } from './terminal.js';
 
 const program = new Command('onecard')
   .description('Onecard: student cards for schools and universities')
@@ -94,6 +95,7 @@ operator
 
 registerRosterCommands(program);
 registerLedgerCommands(program);
+registerTerminalCommands(program);
 
 /** Errors a person can act on are printed plainly; anything else with its stack. */
 function report(error: unknown): never {

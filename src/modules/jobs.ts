@@ -1,7 +1,9 @@
 import type { AppContext } from '../platform/context.js';
 import { pruneDoneJobs } from '../platform/jobs.js';
 import { expireHolds } from './ledger/ledger.js';
+import { registerFulfilmentJobs } from './fulfilment/fulfilment.jobs.js';
 import { registerPaymentJobs } from './payments/payments.jobs.js';
+import { registerTransitJobs } from './transit/transit.jobs.js';
 
 /** Every module's background work, registered on the job runner at boot. */
 export function registerJobs(ctx: AppContext): void {
@@ -12,4 +14,6 @@ export function registerJobs(ctx: AppContext): void {
     await expireHolds(ctx.db, ctx.clock);
   });
   registerPaymentJobs(ctx);
+  registerTransitJobs(ctx);
+  registerFulfilmentJobs(ctx);
 }

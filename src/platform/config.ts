@@ -17,6 +17,8 @@ const envSchema = z.object({
   ONECARD_CARD_MASTER_KEY: z.string().min(32).optional(),
   ONECARD_PIN_PEPPER: z.string().min(32).optional(),
   ONECARD_SANDBOX_GATEWAY_KEY: z.string().min(32).optional(),
+  /** Ed25519 PKCS8 PEM or a 32-byte seed as 64 hex characters (src/domain/transit-crypto.ts). */
+  ONECARD_DENY_LIST_SIGNING_KEY: z.string().min(32).optional(),
 });
 
 /** Secrets that signing, card keys and PIN hashing need. */
@@ -25,6 +27,8 @@ export interface Secrets {
   cardMasterKey: string;
   pinPepper: string;
   sandboxGatewayKey: string;
+  /** Signs terminal deny-list deltas (Ed25519); the generated dev value is a 32-byte seed in hex. */
+  denyListSigningKey: string;
 }
 
 export interface Config {
@@ -44,6 +48,7 @@ const secretEnvNames: Record<keyof Secrets, keyof z.infer<typeof envSchema>> = {
   cardMasterKey: 'ONECARD_CARD_MASTER_KEY',
   pinPepper: 'ONECARD_PIN_PEPPER',
   sandboxGatewayKey: 'ONECARD_SANDBOX_GATEWAY_KEY',
+  denyListSigningKey: 'ONECARD_DENY_LIST_SIGNING_KEY',
 };
 
 export class ConfigError extends Error {}

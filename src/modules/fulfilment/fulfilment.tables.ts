@@ -1,3 +1,108 @@
-/** Kysely table types (merged into the Database interface in src/platform/db/schema.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface FulfilmentTables {}
+import type { ColumnType } from 'kysely';
+
+/** Kysely table types of fulfilment (merged into the Database interface in src/platform/db/schema.ts). */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+
+export interface CorrectionRow {
+  field: 'schoolName' | 'name' | 'gender' | 'educationId' | 'validUntil' | 'photo';
+  correctValue: string | null;
+  note: string | null;
+}
+
+export interface CardConfirmationsTable {
+  id: string;
+  student_id: string;
+  school_id: string;
+  status: 'pending' | 'reported' | 'confirmed';
+  corrections: Json<CorrectionRow[]>;
+  round: ColumnType<number, number | undefined, number>;
+  fix_note: string | null;
+  confirmed_at: Timestamp | null;
+  confirmed_by: string | null;
+  reported_at: Timestamp | null;
+  fixed_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ApplicationKindValue = 'replacement' | 'sticker';
+export type ApplicationStatusValue = 'awaiting_payment' | 'ready_for_production' | 'in_production' | 'produced' | 'dispatched' | 'delivered' | 'completed' | 'cancelled';
+
+export interface CardApplicationsTable {
+  id: string;
+  kind: ApplicationKindValue;
+  student_id: string;
+  school_id: string;
+  old_card_id: string;
+  status: ApplicationStatusValue;
+  delivery_method: 'school' | 'home';
+  recipient: string | null;
+  phone: string | null;
+  address: string | null;
+  fee_fen: number;
+  fee_order_id: string | null;
+  paid_at: Timestamp | null;
+  batch_id: string | null;
+  new_card_no: string | null;
+  new_card_id: string | null;
+  delivery_id: string | null;
+  balance_transfer_due_at: Timestamp | null;
+  balance_transferred_at: Timestamp | null;
+  balance_transferred_fen: number | null;
+  created_by_role: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CardApplicationStepsTable {
+  id: string;
+  application_id: string;
+  step: string;
+  note: string | null;
+  actor_role: string;
+  actor_id: string | null;
+  at: Timestamp;
+}
+
+export interface ProductionBatchesTable {
+  id: string;
+  batch_no: string;
+  kind: ApplicationKindValue;
+  status: 'created' | 'exported' | 'produced' | 'dispatched';
+  created_by: string | null;
+  created_at: Timestamp;
+  exported_at: Timestamp | null;
+  produced_at: Timestamp | null;
+  dispatched_at: Timestamp | null;
+}
+
+export interface DeliveryEvent {
+  at: string;
+  description: string;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  batch_id: string;
+  method: 'school' | 'home';
+  school_id: string;
+  application_id: string | null;
+  courier: string | null;
+  tracking_no: string | null;
+  status: 'created' | 'in_transit' | 'delivered' | 'failed';
+  events: Json<DeliveryEvent[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
+
+export interface FulfilmentTables {
+  card_confirmations: CardConfirmationsTable;
+  card_applications: CardApplicationsTable;
+  card_application_steps: CardApplicationStepsTable;
+  production_batches: ProductionBatchesTable;
+  deliveries: DeliveriesTable;
+}

@@ -142,6 +142,64 @@ export const ledgerRepository = {
       where a.id = v.id`.execute(tx);
   },
 
+  /**
+   * Bulk variants for postBatch (post-batch.ts): one statement each, whatever the number of rows,
+   * with the rows as one JSON parameter (the same on pg and PGlite).
+   */
+  /**
+   * FOR NO KEY UPDATE, in id order: exclusive against every other balance writer, but not against
+   * the key-share locks that inserting postings (their foreign keys) takes on the same rows, so a
+   * bulk writer may insert its postings before it locks the accounts without deadlocking another.
+   */
+  lockAccountsBulk(tx: Tx, ids: readonly string[]): Promise<LedgerAccountRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return tx
+      .selectFrom('ledger_accounts')
+      .select(accountColumns)
+      .where('id', '=', sql<string>`any(${`{${[...new Set(ids)].join(',')}}`}::uuid[])`)
+      .orderBy('id')
+      .forNoKeyUpdate()
+      .execute();
+  },
+
+  /**
+   * Runs the deferred "postings sum to zero" checks of everything inserted so far now (and defers
+   * them again for later writes): a bulk writer pays for them before it takes row locks rather
+   * than at commit while holding them.
+   */
+  async checkBalancedNow(tx: Tx): Promise<void> {
+    await sql`set constraints ledger_transactions_balanced, ledger_postings_balanced immediate`.execute(tx);
+    await sql`set constraints ledger_transactions_balanced, ledger_postings_balanced deferred`.execute(tx);
+  },
+
+  async applyBalanceDeltasBulk(tx: Tx, deltas: ReadonlyMap<string, BalanceColumns>): Promise<void> {
+    if (deltas.size === 0) return;
+    const rows = [...deltas].map(([id, d]) => ({ id, dp: d.debitsPostedFen, cp: d.creditsPostedFen, dq: d.debitsPendingFen, cq: d.creditsPendingFen }));
+    await sql`
+      update ledger_accounts a set
+        debits_posted_fen = a.debits_posted_fen + v.dp,
+        credits_posted_fen = a.credits_posted_fen + v.cp,
+        debits_pending_fen = a.debits_pending_fen + v.dq,
+        credits_pending_fen = a.credits_pending_fen + v.cq
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, dp bigint, cp bigint, dq bigint, cq bigint)
+      where a.id = v.id`.execute(tx);
+  },
+
+  async insertTransactionsBulk(tx: Tx, transactions: readonly NewTransaction[], postings: readonly (Posting & { id: string; transactionId: string })[]): Promise<void> {
+    if (transactions.length === 0) return;
+    const t = transactions.map((x) => ({
+      id: x.id, type: x.type, k: x.idempotencyKey, h: x.requestHash, memo: x.memo, md: x.metadata, at: x.createdAt.toISOString(), by: x.createdBy,
+    }));
+    await sql`
+      insert into ledger_transactions (id, type, idempotency_key, request_hash, reverses_id, memo, metadata, created_at, created_by)
+      select id, type, k, h, null, memo, md, at, by
+      from jsonb_to_recordset(${JSON.stringify(t)}::jsonb) as v(id uuid, type text, k text, h text, memo text, md jsonb, at timestamptz, by text)`.execute(tx);
+    const p = postings.map((x) => ({ id: x.id, t: x.transactionId, a: x.accountId, d: x.debitFen, c: x.creditFen }));
+    await sql`
+      insert into ledger_postings (id, transaction_id, account_id, debit_fen, credit_fen)
+      select id, t, a, d, c from jsonb_to_recordset(${JSON.stringify(p)}::jsonb) as v(id uuid, t uuid, a uuid, d bigint, c bigint)`.execute(tx);
+  },
+
   findTransactionByKey(db: DbOrTx, key: string) {
     return db.selectFrom('ledger_transactions').select(transactionColumns).where('idempotency_key', '=', key).executeTakeFirst();
   },

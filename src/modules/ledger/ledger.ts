@@ -11,3 +11,4 @@ export { accountStatement, type Statement, type StatementLine, type StatementQue
 export { checkLedger, describeViolation, type LedgerCheck, type LedgerViolation } from './check-ledger.js';
 export type { LedgerTransaction } from './record-transaction.js';
 export { accountCodes, normalSide, type Balance, type LedgerAccountType, type LedgerHoldStatus, type LedgerTransactionType, type PostingInput, type Posting } from './ledger.model.js';
+export { lockForBatch, postBatch, type BatchTransactionInput, type PostBatchRequest, type PostedBatch } from './post-batch.js';

@@ -30,6 +30,8 @@ export interface NewGatewayRefund {
   reason: RefundReason;
   balanceRefundId?: string | null;
   requestedBy: string;
+  /** Why an operator refunded (audited with the refund). */
+  note?: string | null;
 }
 
 /** Writes a requested refund; call it in the transaction that reserved the money. */

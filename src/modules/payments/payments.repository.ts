@@ -265,3 +265,167 @@ export const paymentsRepository = {
     return db.selectFrom('payment_reconciliations').selectAll().where('date', '=', date).executeTakeFirst();
   },
 };
+
+// ---- admin console: order search, order detail, balance refunds (helper B) -------------------
+
+/** Who a console search is about: an order number prefix, an education ID prefix, or part of a name. */
+export type StudentOrOrderTerm = { orderNoPrefix: string } | { educationIdPrefix: string } | { nameContains: string };
+
+export interface AdminOrderFilter {
+  schoolId?: string | undefined;
+  term?: StudentOrOrderTerm | undefined;
+  status?: OrderStatus | undefined;
+  kind?: 'top_up' | 'fee' | undefined;
+  gateway?: GatewayName | undefined;
+  /** [createdFrom, createdTo) instants. */
+  createdFrom?: Date | undefined;
+  createdTo?: Date | undefined;
+}
+
+export type AdminOrderRowData = OrderWithStudent & { education_id: string; school_id: string; school_name: string };
+
+const likeEscaped = (text: string) => text.replace(/[\\%_]/g, '\\$&');
+
+/** The only SQL of the console's money screens (read only; every write goes through the use cases above). */
+export const adminPaymentsRepository = {
+  async searchOrders(db: DbOrTx, filter: AdminOrderFilter, page: { offset: number; limit: number }) {
+    let query = db
+      .selectFrom('payment_orders as o')
+      .innerJoin('students as s', 's.id', 'o.student_id')
+      .innerJoin('schools as sc', 'sc.id', 's.school_id');
+    if (filter.schoolId) query = query.where('s.school_id', '=', filter.schoolId);
+    const term = filter.term;
+    if (term && 'orderNoPrefix' in term) query = query.where('o.order_no', 'like', `${likeEscaped(term.orderNoPrefix)}%`);
+    if (term && 'educationIdPrefix' in term) query = query.where('s.education_id', 'like', `${likeEscaped(term.educationIdPrefix)}%`);
+    if (term && 'nameContains' in term) query = query.where('s.name', 'like', `%${likeEscaped(term.nameContains)}%`);
+    if (filter.status) query = query.where('o.status', '=', filter.status);
+    if (filter.kind) query = query.where('o.kind', '=', filter.kind);
+    if (filter.gateway) query = query.where('o.gateway', '=', filter.gateway);
+    if (filter.createdFrom) query = query.where('o.created_at', '>=', filter.createdFrom);
+    if (filter.createdTo) query = query.where('o.created_at', '<', filter.createdTo);
+    const [items, total] = await Promise.all([
+      query
+        .selectAll('o')
+        .select(['s.name as student_name', 's.education_id', 's.school_id', 'sc.name as school_name'])
+        .orderBy('o.created_at', 'desc')
+        .orderBy('o.id', 'desc')
+        .offset(page.offset)
+        .limit(page.limit)
+        .execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items: items as AdminOrderRowData[], total: Number(total.n) };
+  },
+
+  async findOrder(db: DbOrTx, orderId: string): Promise<AdminOrderRowData | undefined> {
+    const row = await db
+      .selectFrom('payment_orders as o')
+      .innerJoin('students as s', 's.id', 'o.student_id')
+      .innerJoin('schools as sc', 'sc.id', 's.school_id')
+      .selectAll('o')
+      .select(['s.name as student_name', 's.education_id', 's.school_id', 'sc.name as school_name'])
+      .where('o.id', '=', orderId)
+      .executeTakeFirst();
+    return row as AdminOrderRowData | undefined;
+  },
+
+  attemptsOfOrder(db: DbOrTx, orderId: string) {
+    return db.selectFrom('payment_attempts').select(['id', 'gateway', 'created_at']).where('order_id', '=', orderId).orderBy('created_at').orderBy('id').execute();
+  },
+
+  /** Every notification that named the order (raw headers and bodies stay in the database). */
+  notificationsOfOrder(db: DbOrTx, orderNo: string) {
+    return db
+      .selectFrom('gateway_notifications')
+      .select(['id', 'gateway', 'notify_id', 'verified', 'outcome', 'error_code', 'trade_no', 'amount_fen', 'received_at'])
+      .where('order_no', '=', orderNo)
+      .orderBy('received_at')
+      .orderBy('id')
+      .execute();
+  },
+
+  /**
+   * Ledger transactions by their idempotency keys (unique, so indexed), oldest first, with their
+   * postings. Payments derive every key from gateway facts or refund ids, so an order's keys are known.
+   */
+  async ledgerByKeys(db: DbOrTx, keys: readonly string[]) {
+    if (keys.length === 0) return [];
+    const transactions = await db
+      .selectFrom('ledger_transactions')
+      .select(['id', 'type', 'memo', 'created_at'])
+      .where('idempotency_key', 'in', [...new Set(keys)])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    if (transactions.length === 0) return [];
+    const postings = await db
+      .selectFrom('ledger_postings as p')
+      .innerJoin('ledger_accounts as a', 'a.id', 'p.account_id')
+      .select(['p.transaction_id', 'a.code', 'p.debit_fen', 'p.credit_fen'])
+      .where('p.transaction_id', 'in', transactions.map((t) => t.id))
+      .orderBy('p.transaction_id')
+      .orderBy('p.id')
+      .execute();
+    return transactions.map((t) => ({ ...t, postings: postings.filter((p) => p.transaction_id === t.id) }));
+  },
+
+  async searchBalanceRefunds(
+    db: DbOrTx,
+    filter: { schoolId?: string | undefined; term?: StudentOrOrderTerm | undefined; status?: BalanceRefundRow['status'] | undefined; route?: BalanceRefundRow['route'] | undefined },
+    page: { offset: number; limit: number },
+  ) {
+    let query = db
+      .selectFrom('balance_refunds as b')
+      .innerJoin('students as s', 's.id', 'b.student_id')
+      .innerJoin('schools as sc', 'sc.id', 's.school_id');
+    if (filter.schoolId) query = query.where('s.school_id', '=', filter.schoolId);
+    const term = filter.term;
+    if (term && 'educationIdPrefix' in term) query = query.where('s.education_id', 'like', `${likeEscaped(term.educationIdPrefix)}%`);
+    if (term && 'nameContains' in term) query = query.where('s.name', 'like', `%${likeEscaped(term.nameContains)}%`);
+    if (term && 'orderNoPrefix' in term) query = query.where(sql<boolean>`false`);
+    if (filter.status) query = query.where('b.status', '=', filter.status);
+    if (filter.route) query = query.where('b.route', '=', filter.route);
+    const [items, total] = await Promise.all([
+      query
+        .selectAll('b')
+        .select(['s.name as student_name', 's.education_id', 'sc.name as school_name'])
+        .select((eb) => [
+          eb.selectFrom('payment_refunds as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.balance_refund_id', '=', 'b.id').as('gateway_refunds'),
+          eb.selectFrom('payment_refunds as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.balance_refund_id', '=', 'b.id').where('r.status', '=', 'succeeded').as('gateway_refunds_succeeded'),
+        ])
+        // Work for the outlet first, then newest first.
+        .orderBy(sql`case when b.status = 'awaiting_outlet' then 0 else 1 end`)
+        .orderBy('b.created_at', 'desc')
+        .orderBy('b.id', 'desc')
+        .offset(page.offset)
+        .limit(page.limit)
+        .execute(),
+      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(total.n) };
+  },
+
+  findBalanceRefundHolder(db: DbOrTx, balanceRefundId: string) {
+    return db
+      .selectFrom('balance_refunds as b')
+      .innerJoin('students as s', 's.id', 'b.student_id')
+      .innerJoin('schools as sc', 'sc.id', 's.school_id')
+      .leftJoin('staff_users as st', 'st.id', 'b.completed_by')
+      .select(['s.name', 's.education_id', 's.id_number', 's.gender', 'sc.name as school_name', 'st.display_name as completed_by_name'])
+      .where('b.id', '=', balanceRefundId)
+      .executeTakeFirst();
+  },
+
+  /** A ledger transaction by its idempotency key, with what it moved (its debits). */
+  async ledgerTransactionByKey(db: DbOrTx, idempotencyKey: string) {
+    const row = await db
+      .selectFrom('ledger_transactions as t')
+      .innerJoin('ledger_postings as p', 'p.transaction_id', 't.id')
+      .select(['t.id', 't.memo', 't.created_at'])
+      .select((eb) => eb.fn.sum<number>('p.debit_fen').as('debits'))
+      .where('t.idempotency_key', '=', idempotencyKey)
+      .groupBy(['t.id', 't.memo', 't.created_at'])
+      .executeTakeFirst();
+    return row ? { id: row.id, memo: row.memo, createdAt: row.created_at, amountFen: Number(row.debits) } : undefined;
+  },
+};

@@ -72,7 +72,8 @@ export const refundSchema = z.object({
   completedAt: z.string().nullable(),
 });
 
-export const refundOrderSchema = z.object({ amountFen: z.number().int().positive().optional() });
+/** `note`: why the operator refunds, kept with the refund in the audit log. */
+export const refundOrderSchema = z.object({ amountFen: z.number().int().positive().optional(), note: z.string().trim().min(2).max(200).optional() });
 
 export const balanceRefundSchema = z.object({
   id: z.string(),

@@ -31,7 +31,7 @@ export function refundView(row: RefundRow): RefundView {
  * has been spent; from fee income for a fee), in the request's transaction; the route then sends
  * the refund. At most what was paid and not yet refunded can be refunded.
  */
-export async function refundOrder(ctx: AppContext, caller: Caller, orderId: string, input: { amountFen?: number | undefined }, requestId: string): Promise<RefundView> {
+export async function refundOrder(ctx: AppContext, caller: Caller, orderId: string, input: { amountFen?: number | undefined; note?: string | undefined }, requestId: string): Promise<RefundView> {
   const order = await repo.lockOrder(ctx.db, orderId);
   if (!order) throw fail('ORDER_NOT_FOUND', { orderId });
   if (order.status !== 'fulfilled' || !order.gateway || !order.gateway_trade_no) throw fail('REFUND_NOT_ALLOWED', { orderId, status: order.status });
@@ -39,7 +39,7 @@ export async function refundOrder(ctx: AppContext, caller: Caller, orderId: stri
   const amountFen = input.amountFen ?? refundableFen;
   if (!Number.isSafeInteger(amountFen) || amountFen <= 0 || amountFen > refundableFen) throw fail('REFUND_AMOUNT_INVALID', { amountFen, refundableFen });
   const actor = { role: caller.role, id: caller.subjectId };
-  const refundId = await insertGatewayRefund(ctx.db, ctx.clock, { orderId, gateway: order.gateway, tradeNo: order.gateway_trade_no, amountFen, reason: 'operator', requestedBy: `${caller.role}:${caller.subjectId}` }, actor, requestId);
+  const refundId = await insertGatewayRefund(ctx.db, ctx.clock, { orderId, gateway: order.gateway, tradeNo: order.gateway_trade_no, amountFen, reason: 'operator', requestedBy: `${caller.role}:${caller.subjectId}`, note: input.note ?? null }, actor, requestId);
   await reserveOrderRefund(ctx.db, ctx.clock, order, { id: refundId, amountFen }, actor);
   await repo.updateOrder(ctx.db, orderId, { refunded_fen: order.refunded_fen + amountFen, updated_at: ctx.clock.now() });
   const refund = await repo.findRefund(ctx.db, refundId);

@@ -4,6 +4,7 @@ import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
 import { bearer, errorResponses } from '../shared/http.js';
+import { denyListPublicKey } from '../transit/deny-list.js';
 import { registerTerminal, terminalById, terminalLogin } from './terminals.js';
 
 export const terminalKindSchema = z.enum(['bus_validator', 'rail_gate', 'pos', 'reader']);
@@ -32,7 +33,7 @@ export function terminalRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => reply.code(201).send(await terminalLogin(ctx, request.body)));
 
     app.get('/terminal/me', {
-      schema: { tags: ['terminals'], summary: 'The signed-in terminal', security: bearer, response: { 200: terminalSchema.extend({ lastSeenAt: z.string().nullable() }), ...errorResponses } },
-    }, async (request) => terminalById(ctx, requireCaller(request, 'terminal').subjectId));
+      schema: { tags: ['terminals'], summary: 'The signed-in terminal, with the public key its deny-lists are signed with', security: bearer, response: { 200: terminalSchema.extend({ lastSeenAt: z.string().nullable(), denyListPublicKey: z.string() }), ...errorResponses } },
+    }, async (request) => ({ ...(await terminalById(ctx, requireCaller(request, 'terminal').subjectId)), denyListPublicKey: denyListPublicKey(ctx) }));
   };
 }

@@ -1,3 +1,80 @@
-/** Kysely table types (merged into the Database interface in src/platform/db/schema.ts). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface TransitTables {}
+import type { ColumnType } from 'kysely';
+
+/** Kysely table types of transit (merged into the Database interface in src/platform/db/schema.ts). */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type TapOutcome = 'settled' | 'rejected';
+export type TapRejectCode = 'TAC_INVALID' | 'CARD_UNKNOWN' | 'COUNTER_REPLAY';
+export type TapFlagCode = 'COUNTER_GAP' | 'AFTER_DENY' | 'BALANCE_MISMATCH';
+
+export interface TransitBatchesTable {
+  id: string;
+  terminal_id: string;
+  batch_id: string;
+  received_at: Timestamp;
+  records: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  flagged: number;
+  amount_fen: number;
+  ack_seq: number;
+}
+
+/** One row per (terminal, seq): written in bulk by settle-batch.ts, never updated. */
+export interface TransitTapsTable {
+  terminal_id: string;
+  seq: number;
+  batch_row_id: string;
+  card_no: string;
+  card_id: string | null;
+  card_counter: number;
+  kind: 'bus' | 'rail_entry' | 'rail_exit' | 'pos';
+  amount_fen: number;
+  balance_after_fen: number;
+  at: Timestamp;
+  fare: Json<Record<string, unknown>> | null;
+  applied_action_ids: ColumnType<string[], string[] | undefined, string[]>;
+  outcome: TapOutcome;
+  code: TapRejectCode | null;
+  flags: ColumnType<TapFlagCode[], TapFlagCode[] | undefined, TapFlagCode[]>;
+  operator: string;
+  ledger_transaction_id: string | null;
+  shortfall_fen: ColumnType<number, number | undefined, number>;
+  settled_at: Timestamp;
+}
+
+export interface TransitTerminalStateTable {
+  terminal_id: string;
+  ack_seq: ColumnType<number, number | undefined, number>;
+  last_upload_at: Timestamp | null;
+  last_batch_id: string | null;
+  deny_list_version: number | null;
+  deny_list_polled_at: Timestamp | null;
+  actions_polled_at: Timestamp | null;
+}
+
+export interface TransitCardActionsTable {
+  id: string;
+  position: number;
+  card_id: string;
+  card_no: string;
+  kind: 'top_up' | 'extend';
+  amount_fen: number | null;
+  /** YYYY-MM-DD (Asia/Shanghai, inclusive), read back as text. */
+  valid_until: string | null;
+  source: string;
+  created_at: ColumnType<Date, Date | string, never>;
+  applied_at: Timestamp | null;
+  applied_terminal_id: string | null;
+  applied_seq: number | null;
+}
+
+export interface TransitTables {
+  transit_batches: TransitBatchesTable;
+  transit_taps: TransitTapsTable;
+  transit_terminal_state: TransitTerminalStateTable;
+  transit_card_actions: TransitCardActionsTable;
+}

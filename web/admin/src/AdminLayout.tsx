@@ -1,3 +1,5 @@
+import { AccountBookOutlined, CalendarOutlined, ReconciliationOutlined, RollbackOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { CreditCardOutlined, FieldTimeOutlined, TagOutlined } from '@ant-design/icons';
 import { AuditOutlined, BankOutlined, CloudUploadOutlined, IdcardOutlined, LogoutOutlined, MessageOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
 import { Outlet, useLocation, useNavigate } from 'react-router';
@@ -6,6 +8,9 @@ import { useMe, useSession, type Me } from '../../shared/session.js';
 import { LangSwitch } from './LangSwitch.js';
 import { labelOf, messages } from './messages.js';
 import { canManageStaff, canReadAuditLog, canReadSmsOutbox, canUseConsole } from './roles.js';
+import { canReadPayments, canReconcile } from './payments/access.js';
+import { cardMessages } from './cards/messages.js';
+import { useFulfilmentMenu } from './fulfilment/menu.js';
 
 function HeaderBar({ me }: { me: Me }) {
   const t = useMessages(messages);
@@ -28,6 +33,7 @@ function HeaderBar({ me }: { me: Me }) {
 
 function SiderMenu({ me }: { me: Me }) {
   const t = useMessages(messages);
+  const c = useMessages(cardMessages);
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const items = [
@@ -37,6 +43,17 @@ function SiderMenu({ me }: { me: Me }) {
     ...(canManageStaff(me.role) ? [{ key: '/staff', icon: <TeamOutlined />, label: t.staff }] : []),
     ...(canReadSmsOutbox(me.role) ? [{ key: '/sms-outbox', icon: <MessageOutlined />, label: t.smsOutbox }] : []),
     ...(canReadAuditLog(me.role) ? [{ key: '/audit-log', icon: <AuditOutlined />, label: t.auditLog }] : []),
+    // Money and the calendar (operators; card managers read their school's orders and refunds).
+    ...(canReadPayments(me.role) ? [{ key: '/orders', icon: <AccountBookOutlined />, label: t.menuOrders }, { key: '/balance-refunds', icon: <RollbackOutlined />, label: t.menuBalanceRefunds }] : []),
+    ...(canReconcile(me.role) ? [{ key: '/reconciliation', icon: <ReconciliationOutlined />, label: t.menuReconciliation }] : []),
+    { key: '/calendar', icon: <CalendarOutlined />, label: t.menuCalendar },
+    { key: '/payment-window', icon: <ScheduleOutlined />, label: t.menuPaymentWindow },
+    // Card services: search and detail, the K-12 extension window, temporary cards.
+    { key: '/cards', icon: <CreditCardOutlined />, label: c.menuCards },
+    { key: '/card-extension-window', icon: <FieldTimeOutlined />, label: c.menuExtensionWindow },
+    { key: '/temporary-cards', icon: <TagOutlined />, label: c.menuTemporaryCards },
+    // Fulfilment: confirmations, applications, batches (operators), deliveries and pickups.
+    ...useFulfilmentMenu(me),
   ];
   // A student's page belongs to the students menu entry.
   const selected = items.find((item) => pathname === item.key || pathname.startsWith(`${item.key}/`))?.key ?? pathname;

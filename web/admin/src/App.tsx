@@ -8,6 +8,11 @@ import { esmDefault } from '../../shared/interop.js';
 import { useSession } from '../../shared/session.js';
 import { AdminLayout } from './AdminLayout.js';
 import { AuditLogPage } from './pages/AuditLogPage.js';
+import { BalanceRefundsPage } from './pages/BalanceRefundsPage.js';
+import { CalendarPage } from './pages/CalendarPage.js';
+import { OrdersPage } from './pages/OrdersPage.js';
+import { PaymentWindowPage } from './pages/PaymentWindowPage.js';
+import { ReconciliationPage } from './pages/ReconciliationPage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { RosterImportPage } from './pages/RosterImportPage.js';
 import { SchoolsPage } from './pages/SchoolsPage.js';
@@ -15,6 +20,14 @@ import { SmsOutboxPage } from './pages/SmsOutboxPage.js';
 import { StaffPage } from './pages/StaffPage.js';
 import { StudentDetailPage } from './pages/StudentDetailPage.js';
 import { StudentsPage } from './pages/StudentsPage.js';
+import { CardDetailPage } from './cards/CardDetailPage.js';
+import { CardsPage } from './cards/CardsPage.js';
+import { ExtensionWindowPage } from './cards/ExtensionWindowPage.js';
+import { TemporaryCardsPage } from './cards/TemporaryCardsPage.js';
+import { ApplicationsPage } from './fulfilment/ApplicationsPage.js';
+import { BatchesPage } from './fulfilment/BatchesPage.js';
+import { ConfirmationsPage } from './fulfilment/ConfirmationsPage.js';
+import { DeliveriesPage } from './fulfilment/DeliveriesPage.js';
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -41,6 +54,21 @@ export function App() {
             <Route path="staff" element={<StaffPage />} />
             <Route path="sms-outbox" element={<SmsOutboxPage />} />
             <Route path="audit-log" element={<AuditLogPage />} />
+            <Route path="orders" element={<OrdersPage />} />
+            <Route path="balance-refunds" element={<BalanceRefundsPage />} />
+            <Route path="reconciliation" element={<ReconciliationPage />} />
+            <Route path="calendar" element={<CalendarPage />} />
+            <Route path="payment-window" element={<PaymentWindowPage />} />
+            {/* Card services (helper G): card search and detail, the extension window, temporary cards. */}
+            <Route path="cards" element={<CardsPage />} />
+            <Route path="cards/:cardId" element={<CardDetailPage />} />
+            <Route path="card-extension-window" element={<ExtensionWindowPage />} />
+            <Route path="temporary-cards" element={<TemporaryCardsPage />} />
+            {/* Fulfilment (helper E): confirmations, replacement and sticker applications, batches, deliveries and pickups. */}
+            <Route path="fulfilment/confirmations" element={<ConfirmationsPage />} />
+            <Route path="fulfilment/applications" element={<ApplicationsPage />} />
+            <Route path="fulfilment/batches" element={<BatchesPage />} />
+            <Route path="fulfilment/deliveries" element={<DeliveriesPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

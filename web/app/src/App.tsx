@@ -5,6 +5,8 @@ import { useEffect } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { useLang } from '../../shared/i18n.js';
 import { esmDefault } from '../../shared/interop.js';
+import { ApplicationProgressPage, CardDetailPage, CardStatusQueryPage, ConfirmationPage, ExtensionPage, ReplacementPage, ReturnPage } from './cards/pages.js';
+import { EcardsPage, MovePhonePage, OpenK12Page, UniversityCardPage, UniversityLinkPage, UpgradePage } from './ecards/pages.js';
 import { BindChildPage } from './pages/BindChildPage.js';
 import { CardsPage } from './pages/CardsPage.js';
 import { ChangePasswordPage } from './pages/ChangePasswordPage.js';
@@ -15,6 +17,11 @@ import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { MePage } from './pages/MePage.js';
 import { ParentsPage } from './pages/ParentsPage.js';
+import { OrderDetailPage } from './pages/OrderDetailPage.js';
+import { OrdersPage } from './pages/OrdersPage.js';
+import { PayResultPage } from './pages/PayResultPage.js';
+import { TopUpPage } from './pages/TopUpPage.js';
+import { TransactionsPage } from './pages/TransactionsPage.js';
 import { Shell } from './Shell.js';
 import { SignedIn } from './ui/SignedIn.js';
 
@@ -30,6 +37,17 @@ export function App() {
         <Route path="/login" element={<LoginPage />} />
         <Route path="/forgot-password" element={<ForgotPasswordPage />} />
         <Route path="/find-education-id" element={<FindEducationIdPage />} />
+        {/* Cards: the public 学生卡查询, a card's page, replacement and sticker wizards, progress, confirmation, extension, return. */}
+        <Route path="/card-status" element={<CardStatusQueryPage />} />
+        <Route element={<SignedIn />}>
+          <Route path="cards/:cardId" element={<CardDetailPage />} />
+          <Route path="cards/:cardId/replace" element={<ReplacementPage kind="replacement" />} />
+          <Route path="cards/:cardId/sticker" element={<ReplacementPage kind="sticker" />} />
+          <Route path="cards/:cardId/extend" element={<ExtensionPage />} />
+          <Route path="cards/:cardId/return" element={<ReturnPage />} />
+          <Route path="card-applications/:applicationId" element={<ApplicationProgressPage />} />
+          <Route path="students/:studentId/card-info" element={<ConfirmationPage />} />
+        </Route>
         <Route element={<SignedIn />}>
           <Route element={<Shell />}>
             <Route index element={<HomePage />} />
@@ -40,6 +58,20 @@ export function App() {
           <Route path="me/parents" element={<ParentsPage />} />
           <Route path="children/bind" element={<BindChildPage />} />
           <Route path="children/:studentId" element={<ChildPage />} />
+          {/* Money: orders, paying and its result, top-ups, a card's transactions. */}
+          <Route path="orders" element={<OrdersPage />} />
+          <Route path="orders/:orderId" element={<OrderDetailPage />} />
+          <Route path="pay/result" element={<PayResultPage />} />
+          <Route path="top-up" element={<TopUpPage />} />
+          <Route path="cards/:cardId/top-up" element={<TopUpPage />} />
+          <Route path="cards/:cardId/transactions" element={<TransactionsPage />} />
+          {/* Phone e-cards: opening wizard, 小升初/初升高 upgrades, lost-phone move, university e-card. */}
+          <Route path="ecards" element={<EcardsPage />} />
+          <Route path="ecards/k12/open" element={<OpenK12Page />} />
+          <Route path="ecards/:cardId/upgrade" element={<UpgradePage />} />
+          <Route path="ecards/:cardId/move" element={<MovePhonePage />} />
+          <Route path="ecards/university/link" element={<UniversityLinkPage />} />
+          <Route path="ecards/university/:cardId" element={<UniversityCardPage />} />
         </Route>
         <Route path="*" element={<Navigate to="/" replace />} />
       </Routes>

@@ -1,16 +1,89 @@
-import { Card, ErrorBlock } from 'antd-mobile';
+import { Button, Card as Panel, ErrorBlock, Skeleton } from 'antd-mobile';
+import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
-import { messages } from '../messages.js';
+import { useMe } from '../../../shared/session.js';
+import { CardFace } from '../cards/CardFace.js';
+import { cardMessages } from '../cards/messages.js';
+import { cardPaths } from '../cards/paths.js';
+import { useCards, useParentChildren, type Card } from '../cards/queries.js';
+import { fill } from '../ui/text.js';
+import { LoadFailed } from './LoadFailed.js';
 import { Page } from './Page.js';
 
-/** Cards arrive with the cards issue; until then the empty state says what will appear here. */
+/** The 卡片 tab: every card as its face; a parent sees them child by child. */
 export function CardsPage() {
-  const t = useMessages(messages);
+  const t = useMessages(cardMessages);
+  const me = useMe();
+  const isParent = me.data?.role === 'parent';
+  const cards = useCards();
+  const children = useParentChildren(isParent);
+  const navigate = useNavigate();
+
+  const face = (card: Card) => <CardFace key={card.id} card={card} onOpen={() => navigate(cardPaths.card(card.id))} />;
+
+  // 制卡信息确认 comes before the card exists, so it is offered with or without cards.
+  const ownConfirmLink = me.data?.role === 'student' && (
+    <Button size="small" fill="none" color="primary" onClick={() => navigate(cardPaths.confirmation(me.data?.id ?? ''))} data-testid="confirm-info-link">
+      {t.confirmInfo}
+    </Button>
+  );
+
+  let body;
+  if (cards.isPending || (isParent && children.isPending)) {
+    body = <Skeleton.Paragraph lineCount={5} animated />;
+  } else if (cards.isError) {
+    body = <LoadFailed error={cards.error} onRetry={() => void cards.refetch()} />;
+  } else if (isParent && children.isError) {
+    body = <LoadFailed error={children.error} onRetry={() => void children.refetch()} />;
+  } else if (!isParent && cards.data.length === 0) {
+    body = (
+      <>
+        <Panel>
+          <ErrorBlock status="empty" title={t.noCards} description={t.noCardsHint} data-testid="cards-empty" />
+        </Panel>
+        {ownConfirmLink}
+      </>
+    );
+  } else if (isParent && children.data?.length === 0) {
+    body = (
+      <Panel>
+        <ErrorBlock status="empty" title={t.noCards} description={t.noCardsHint} data-testid="cards-empty" />
+      </Panel>
+    );
+  } else if (isParent && children.data) {
+    // One group per bound child, in the order they were bound; a child without cards says so.
+    body = children.data.map((child) => {
+      const own = cards.data.filter((card) => card.studentId === child.studentId);
+      return (
+        <section key={child.studentId} className="card-group" data-testid="child-cards" data-student-id={child.studentId}>
+          <div className="card-group-title">
+            {fill(t.childCards, { name: child.name })}
+            <span className="muted"> · {child.schoolName}</span>
+          </div>
+          {own.length > 0 ? own.map(face) : <Panel style={{ marginBottom: 12 }}><span className="muted">{t.noChildCards}</span></Panel>}
+          <Button size="small" fill="none" color="primary" onClick={() => navigate(cardPaths.confirmation(child.studentId))} data-testid="confirm-info-link">
+            {t.confirmInfo}
+          </Button>
+        </section>
+      );
+    });
+  } else {
+    body = (
+      <>
+        {cards.data.map(face)}
+        {ownConfirmLink}
+      </>
+    );
+  }
+
   return (
     <Page title={t.cards}>
-      <Card>
-        <ErrorBlock status="empty" title={t.noCards} description={t.noCardsHint} />
-      </Card>
+      <div data-testid="cards-page">{body}</div>
+      <div className="card-query-link">
+        <Button size="small" fill="outline" onClick={() => navigate(cardPaths.statusQuery)} data-testid="status-query-link">
+          {t.statusQuery}
+        </Button>
+      </div>
     </Page>
   );
 }

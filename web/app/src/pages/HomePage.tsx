@@ -2,6 +2,7 @@ import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
 import { useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
 import { messages } from '../messages.js';
+import { MoneyEntries } from '../payments/MoneyEntries.js';
 import { LoadFailed } from './LoadFailed.js';
 import { Page } from './Page.js';
 
@@ -23,6 +24,7 @@ export function HomePage() {
           </>
         )}
       </Card>
+      {me.isSuccess && (me.data.role === 'student' || me.data.role === 'parent') && <MoneyEntries />}
       <Card>
         <ErrorBlock status="empty" title={t.noNews} description={t.noNewsHint} />
       </Card>

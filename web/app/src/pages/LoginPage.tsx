@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
 import { useSession } from '../../../shared/session.js';
+import { cardMessages } from '../cards/messages.js';
+import { cardPaths } from '../cards/paths.js';
 import { LangToggle } from '../LangToggle.js';
 import { messages } from '../messages.js';
 import { rememberLoginKind, type LoginKind } from '../ui/loginKind.js';
@@ -38,6 +40,7 @@ function useFields(kind: LoginKind) {
 
 export function LoginPage() {
   const t = useMessages(messages);
+  const cardText = useMessages(cardMessages);
   const describe = useErrorText();
   const { token, signIn } = useSession();
   const location = useLocation();
@@ -111,6 +114,12 @@ export function LoginPage() {
           |
         </span>
         <Link to="/find-education-id">{t.findEducationId}</Link>
+        <span className="divider" aria-hidden>
+          |
+        </span>
+        <Link to={cardPaths.statusQuery} data-testid="login-status-query">
+          {cardText.statusQuery}
+        </Link>
       </div>
     </div>
   );

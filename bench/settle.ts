@@ -1,0 +1,163 @@
+/**
+ * Transit settlement throughput on PostgreSQL, over real HTTP: preloads CARDS cards with funded
+ * purses, signs TAPS taps (TAC per tap with each card's derived key) spread over TERMINALS bus
+ * terminals, uploads them in batches of BATCH records (each terminal uploading its batches in
+ * order, all terminals at once) to the real server running as a child process, then checks that
+ * every tap was settled exactly once and the ledger is clean. Also measures deny-list propagation
+ * (a loss report → a terminal polling every POLL_MS sees the card). Prints settled taps/s beside
+ * pgbench TPC-B on the same server (scale 10, 4 clients, 15 s) and, as the last line, their ratio.
+ *
+ *   npm run bench:settle        [TAPS=1000000] [CARDS=100000] [BATCH=5000] [TERMINALS=4] [POLL_MS=250]
+ *
+ * Uses BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres
+ * to create a scratch database, and drops it afterwards.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import { denyListPublicKey, verifyDenyList } from '../src/domain/transit-crypto.js';
+import { accountCodes, checkLedger } from '../src/modules/ledger/ledger.js';
+import { operatorSlug } from '../src/modules/transit/settle-batch.js';
+import { openPostgres } from '../src/platform/db/database.js';
+import {
+  batchBody, createScratchDatabase, freePort, newSecrets, operatorToken, preloadCards, registerTerminals, startServer, TapSource, uploadBody, type RegisteredTerminal,
+} from './transit-harness.js';
+
+const TAPS = Number(process.env.TAPS ?? 1_000_000);
+const CARDS = Number(process.env.CARDS ?? 100_000);
+const BATCH = Number(process.env.BATCH ?? 5000);
+const TERMINALS = Number(process.env.TERMINALS ?? 4);
+const POLL_MS = Number(process.env.POLL_MS ?? 250);
+const FUND_FEN = 100_000;
+
+function pgbenchBinary(): string {
+  const debian = '/usr/lib/postgresql/15/bin/pgbench';
+  return existsSync(debian) ? debian : 'pgbench';
+}
+
+function pgbenchTps(url: string): number {
+  const binary = pgbenchBinary();
+  execFileSync(binary, ['-i', '-s', '10', '-q', url], { stdio: 'ignore' });
+  const output = execFileSync(binary, ['-c', '4', '-j', '2', '-T', '15', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1] ?? /tps = ([\d.]+)/.exec(output)?.[1];
+  if (!tps) throw new Error(`pgbench printed no tps:\n${output}`);
+  return Number(tps);
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+/** Loss report (operator, through the API) → a terminal polling its deny-list sees the card, verified. */
+async function denyListPropagation(origin: string, operator: string, terminal: RegisteredTerminal, cards: { id: string; cardNo: string }[]): Promise<number[]> {
+  const me = (await (await fetch(`${origin}/api/v1/terminal/me`, { headers: { authorization: `Bearer ${terminal.token}` } })).json()) as { denyListPublicKey: string };
+  const publicKey = denyListPublicKey(me.denyListPublicKey);
+  const poll = async (since: number) => {
+    const delta = (await (await fetch(`${origin}/api/v1/terminals/${terminal.id}/deny-list?since=${since}`, { headers: { authorization: `Bearer ${terminal.token}` } })).json()) as { version: number; added: string[]; signature: string };
+    if (!verifyDenyList(publicKey, delta)) throw new Error('deny-list signature does not verify');
+    return delta;
+  };
+  let version = (await poll(0)).version;
+  const samples: number[] = [];
+  for (const card of cards) {
+    const reported = fetch(`${origin}/api/v1/cards/${card.id}/loss`, { method: 'POST', headers: { authorization: `Bearer ${operator}` } });
+    const started = performance.now();
+    const res = await reported;
+    if (!res.ok) throw new Error(`loss report: ${res.status} ${await res.text()}`);
+    for (;;) {
+      const delta = await poll(version);
+      version = delta.version;
+      if (delta.added.includes(card.cardNo)) break;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    samples.push(performance.now() - started);
+    // Start the next trial at a random point of the polling cycle.
+    await new Promise((r) => setTimeout(r, Math.random() * POLL_MS));
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  console.log(`Transit settlement bench: ${TAPS.toLocaleString('en')} taps, ${CARDS.toLocaleString('en')} cards, batches of ${BATCH}, ${TERMINALS} terminals uploading at once`);
+  const scratch = await createScratchDatabase('onecard_settle');
+  const secrets = newSecrets();
+  const server = await startServer({ databaseUrl: scratch.url, port: await freePort(), secrets });
+  const handle = openPostgres(scratch.url, 4);
+  const db = handle.db;
+  try {
+    let t0 = performance.now();
+    const cards = await preloadCards(db, CARDS, FUND_FEN);
+    console.log(`  preloaded ${CARDS.toLocaleString('en')} cards with funded purses in ${seconds(performance.now() - t0)} s`);
+    await sql`analyze`.execute(db);
+    const operator = await operatorToken(db);
+    const terminals = await registerTerminals(server.origin, operator, TERMINALS + 1, 'bjbus');
+    const pollingTerminal = terminals.pop()!;
+
+    t0 = performance.now();
+    const source = new TapSource(secrets.ONECARD_CARD_MASTER_KEY, cards, FUND_FEN);
+    const perTerminal = Math.ceil(TAPS / TERMINALS);
+    const queues: string[][] = terminals.map(() => []);
+    let expectedFen = 0;
+    let made = 0;
+    let rng = 0x2545f491;
+    const random = () => ((rng = (Math.imul(rng, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let ti = 0; ti < terminals.length; ti++) {
+      const terminal = terminals[ti]!;
+      for (let seq = 1; seq <= perTerminal && made < TAPS; seq += BATCH) {
+        const records = [];
+        for (let s = seq; s < seq + BATCH && s <= perTerminal && made < TAPS; s++, made++) {
+          const record = source.tap(Math.floor(random() * cards.length), terminal.code, s);
+          expectedFen += record.amountFen;
+          records.push(record);
+        }
+        queues[ti]!.push(batchBody(records));
+      }
+    }
+    console.log(`  signed ${made.toLocaleString('en')} taps into ${queues.reduce((n, q) => n + q.length, 0)} batches in ${seconds(performance.now() - t0)} s (terminal side, not timed)`);
+
+    let accepted = 0;
+    let flagged = 0;
+    let rejected = 0;
+    const batchMs: number[] = [];
+    const started = performance.now();
+    await Promise.all(terminals.map(async (terminal, ti) => {
+      for (const body of queues[ti]!) {
+        const t = performance.now();
+        const answer = await uploadBody(server.origin, terminal, body);
+        batchMs.push(performance.now() - t);
+        accepted += answer.accepted;
+        flagged += answer.flagged.length;
+        rejected += answer.rejected.length;
+      }
+    }));
+    const wallMs = performance.now() - started;
+    const tapsPerSecond = (accepted / wallMs) * 1000;
+    batchMs.sort((a, b) => a - b);
+    console.log(`  uploaded in ${seconds(wallMs)} s: ${accepted.toLocaleString('en')} settled, ${rejected} rejected, ${flagged} flagged (counter gaps/mismatches of out-of-order uploads); batch p50 ${batchMs[Math.floor(batchMs.length / 2)]!.toFixed(0)} ms, p99 ${batchMs[Math.floor(batchMs.length * 0.99)]!.toFixed(0)} ms`);
+
+    // Every tap settled once, all money where it should be.
+    const { rows } = await sql<{ taps: number; fen: number }>`select count(*)::int8 as taps, coalesce(sum(amount_fen), 0)::int8 as fen from transit_taps where outcome = 'settled'`.execute(db);
+    const revenue = await db.selectFrom('ledger_accounts').select(['credits_posted_fen', 'debits_posted_fen']).where('code', '=', accountCodes.fareRevenue(operatorSlug('bjbus'))).executeTakeFirstOrThrow();
+    if (rows[0]!.taps !== TAPS || rows[0]!.fen !== expectedFen || revenue.credits_posted_fen - revenue.debits_posted_fen !== expectedFen) {
+      throw new Error(`settlement mismatch: ${rows[0]!.taps} taps / ${rows[0]!.fen} fen stored, revenue ${revenue.credits_posted_fen - revenue.debits_posted_fen}, expected ${TAPS} / ${expectedFen}`);
+    }
+    t0 = performance.now();
+    const check = await checkLedger(db);
+    if (check.violations.length > 0) throw new Error(`ledger check: ${check.violations.length} violations`);
+    console.log(`  verified: ${TAPS.toLocaleString('en')} taps settled once, revenue = ${(expectedFen / 100).toFixed(2)} yuan, ledger check clean over ${check.counts.postings.toLocaleString('en')} postings (${seconds(performance.now() - t0)} s)`);
+
+    const propagation = await denyListPropagation(server.origin, operator, pollingTerminal, cards.slice(0, 10));
+    propagation.sort((a, b) => a - b);
+    console.log(`  deny-list propagation (loss report → terminal polling every ${POLL_MS} ms sees it, signature verified): median ${seconds(propagation[Math.floor(propagation.length / 2)]!)} s, max ${seconds(propagation.at(-1)!)} s over ${propagation.length} reports`);
+
+    await server.stop();
+    const tps = pgbenchTps(scratch.url);
+    console.log(`  pgbench TPC-B (-s 10, -c 4 -j 2 -T 15) on the same server: ${tps.toFixed(0)} tps`);
+    console.log(`settled taps/s ${tapsPerSecond.toFixed(0)} vs pgbench TPC-B ${tps.toFixed(0)} tps: ratio ${(tapsPerSecond / tps).toFixed(1)}x`);
+  } finally {
+    await server.kill();
+    await handle.close();
+    await scratch.drop();
+  }
+}
+
+await main();

@@ -1,0 +1,51 @@
+/**
+ * The K-12 yearly extension's validity rule (pure; documented in docs/cards.md, "Card services"):
+ *
+ * - An extension made in year Y's window makes the card valid until the same month-day as the
+ *   window's end, one year later (a window ending 2026-10-31 gives 2027-10-31), so a card stays
+ *   valid until next year's window has run.
+ * - Never beyond graduation: 31 August of the year the student finishes the current stage
+ *   (primary after grade 6, middle after grade 9, high after grade 12; grades are 1–12 and a
+ *   school year starts on 1 September). The card face's validity is the graduation date (seed 001).
+ * - Unknown class: no graduation bound is applied.
+ */
+export interface ExtensionWindow {
+  year: number;
+  startsOn: string;
+  endsOn: string;
+}
+
+const stageLastGrade: Record<string, number> = { primary: 6, middle: 9, high: 12 };
+
+/** `date` + `years`, 29 February becoming 28 February in a common year. */
+export function addYears(date: string, years: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const year = y + years;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const day = m === 2 && d === 29 && !leap ? 28 : d;
+  return `${String(year).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+export function isInWindow(window: ExtensionWindow, today: string): boolean {
+  return window.startsOn <= today && today <= window.endsOn;
+}
+
+/** The first year of the school year `today` falls in (a school year starts on 1 September). */
+export function schoolYearOf(today: string): number {
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  return m >= 9 ? y : y - 1;
+}
+
+/** 31 August of the year the student leaves the stage, or null when the grade or stage gives no bound. */
+export function graduationDate(stage: string, grade: number | null, today: string): string | null {
+  const last = stageLastGrade[stage];
+  if (last === undefined || grade === null) return null;
+  const yearsLeft = Math.max(0, last - grade);
+  return `${schoolYearOf(today) + yearsLeft + 1}-08-31`;
+}
+
+/** The new valid-until date of an extension made in `window`, within the graduation bound. */
+export function extendedValidUntil(window: ExtensionWindow, graduation: string | null): string {
+  const target = addYears(window.endsOn, 1);
+  return graduation !== null && graduation < target ? graduation : target;
+}

@@ -1,0 +1,112 @@
+import { accessibleStudentIds, assertStudentAccess } from '../../platform/access.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { cardsRepository } from '../cards/cards.repository.js';
+import { isOpen } from '../payments/order-rules.js';
+import { paymentsRepository } from '../payments/payments.repository.js';
+import { replacementFeeFen } from './card-face.js';
+import { applicationView } from './application-view.js';
+import { ensureConfirmation } from './confirmations.js';
+import './fulfilment.errors.js';
+import type { ApplicationDto, ApplicationKind, CreateApplication } from './fulfilment.schemas.js';
+import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
+import { recordStep } from './notifications.js';
+import { replaceBlock, verifyIdentity } from './verify-identity.js';
+
+const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
+
+/**
+ * 申请补卡 / 补换申请: the identity is checked again, the card must be the applicant's own and
+ * reported lost, and a card is replaced once: the card's row lock serialises two racing
+ * applications and the unique index on open applications per card is the last word.
+ * A replacement then waits for its ¥15 fee; a sticker goes straight to production.
+ */
+export async function applyForReplacement(ctx: AppContext, caller: Caller, input: CreateApplication, requestId: string): Promise<ApplicationDto> {
+  const student = await verifyIdentity(ctx.db, caller, input);
+  const card = await cardsRepository.lockCard(ctx.db, input.cardId);
+  if (!card || card.student_id !== student.student_id) throw fail('CARD_NOT_FOUND', { cardId: input.cardId });
+  const block = await replaceBlock(ctx.db, input.kind, student, card);
+  if (block) throw fail(block, { cardId: card.id, cardStatus: card.status });
+  await ensureConfirmation(ctx.db, ctx.clock, { id: student.student_id, school_id: student.school_id });
+  const now = ctx.clock.now();
+  const home = input.delivery.method === 'home' ? input.delivery : null;
+  const row: ApplicationRow = {
+    id: newId(),
+    kind: input.kind,
+    student_id: student.student_id,
+    school_id: student.school_id,
+    old_card_id: card.id,
+    status: input.kind === 'replacement' ? 'awaiting_payment' : 'ready_for_production',
+    delivery_method: input.delivery.method,
+    recipient: home?.recipient ?? null,
+    phone: home?.phone ?? null,
+    address: home?.address ?? null,
+    fee_fen: input.kind === 'replacement' ? replacementFeeFen : 0,
+    fee_order_id: null,
+    paid_at: null,
+    batch_id: null,
+    new_card_no: null,
+    new_card_id: null,
+    delivery_id: null,
+    balance_transfer_due_at: null,
+    balance_transferred_at: null,
+    balance_transferred_fen: null,
+    created_by_role: caller.role,
+    created_by: caller.subjectId,
+    created_at: now,
+    updated_at: now,
+  };
+  await repo.insertApplication(ctx.db, row);
+  await recordStep(ctx.db, ctx.clock, row, 'applied', actorOf(caller), requestId, null, { kind: row.kind, cardId: card.id, delivery: row.delivery_method });
+  return applicationView(ctx.db, ctx.clock, row);
+}
+
+export async function accessibleApplication(ctx: AppContext, caller: Caller, applicationId: string, lock = false): Promise<ApplicationRow> {
+  const app = lock ? await repo.lockApplication(ctx.db, applicationId) : await repo.findApplication(ctx.db, applicationId);
+  if (!app) throw fail('FULFILMENT_APPLICATION_NOT_FOUND', { applicationId });
+  await assertStudentAccess(ctx.db, caller, app.student_id);
+  return app;
+}
+
+/** 补卡进度查询. */
+export async function getApplication(ctx: AppContext, caller: Caller, applicationId: string): Promise<ApplicationDto> {
+  return applicationView(ctx.db, ctx.clock, await accessibleApplication(ctx, caller, applicationId));
+}
+
+export async function listApplications(ctx: AppContext, caller: Caller, filter: { studentId?: string | undefined; kind?: ApplicationKind | undefined }): Promise<ApplicationDto[]> {
+  let studentIds = await accessibleStudentIds(ctx.db, caller);
+  if (filter.studentId) {
+    await assertStudentAccess(ctx.db, caller, filter.studentId);
+    studentIds = [filter.studentId];
+  }
+  const rows = await repo.listApplications(ctx.db, { studentIds, kind: filter.kind });
+  const items = [];
+  for (const row of rows) items.push(await applicationView(ctx.db, ctx.clock, row));
+  return items;
+}
+
+/** Withdraws an application before it is paid (a pending fee order must be cancelled first); the card may be applied for again. */
+export async function cancelApplication(ctx: AppContext, caller: Caller, applicationId: string, requestId: string): Promise<ApplicationDto> {
+  const app = await accessibleApplication(ctx, caller, applicationId, true);
+  if (app.status !== 'awaiting_payment' && !(app.status === 'ready_for_production' && app.kind === 'sticker')) throw fail('FULFILMENT_STATUS_INVALID', { status: app.status });
+  if (app.fee_order_id) {
+    const order = await paymentsRepository.findOrder(ctx.db, app.fee_order_id);
+    if (order && (isOpen(order.status) || order.status === 'paid' || order.status === 'fulfilled')) throw fail('FULFILMENT_ORDER_PENDING', { orderId: order.id, orderStatus: order.status });
+  }
+  const now = ctx.clock.now();
+  await repo.updateApplication(ctx.db, app.id, { status: 'cancelled', updated_at: now });
+  await recordStep(ctx.db, ctx.clock, app, 'cancelled', actorOf(caller), requestId);
+  return applicationView(ctx.db, ctx.clock, { ...app, status: 'cancelled', updated_at: now });
+}
+
+/** The console's list of replacement and sticker applications: a card manager their school's, an operator all. */
+export async function listAdminApplications(ctx: AppContext, caller: Caller, filter: { kind?: ApplicationKind | undefined; status?: ApplicationRow['status'] | undefined; schoolId?: string | undefined; batchId?: string | undefined }, page: { page: number; pageSize: number }) {
+  const schoolId = caller.role === 'operator' ? filter.schoolId : caller.schoolId ?? undefined;
+  if (caller.role !== 'operator' && !schoolId) throw fail('FORBIDDEN');
+  const { rows, total } = await repo.applicationPage(ctx.db, { ...filter, schoolId }, (page.page - 1) * page.pageSize, page.pageSize);
+  const items = [];
+  for (const row of rows) items.push(await applicationView(ctx.db, ctx.clock, row, { showAddress: caller.role === 'operator' }));
+  return { items, total, page: page.page, pageSize: page.pageSize };
+}

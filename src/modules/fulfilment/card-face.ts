@@ -1,0 +1,112 @@
+import { maskName } from '../../domain/masking.js';
+import type { CardFace } from './fulfilment.schemas.js';
+import type { FaceSource } from './fulfilment.repository.js';
+
+/** Pure rules of the card face and of the labels fulfilment shows; no I/O. */
+
+const stageGrades: Record<FaceSource['stage'], { first: number; last: number }> = {
+  primary: { first: 1, last: 6 },
+  middle: { first: 7, last: 9 },
+  high: { first: 10, last: 12 },
+  university: { first: 1, last: 4 },
+  vocational: { first: 1, last: 3 },
+};
+
+/**
+ * 有效期 (seed 001: "according to the graduation time"): 31 August of the year the student leaves
+ * the stage. A class's grade may be counted from primary 1 (7 = middle 1) or within the stage
+ * (1 = middle 1); without a class the student is taken to be in the stage's first year.
+ */
+export function graduationDate(stage: FaceSource['stage'], grade: number | null, today: string): string {
+  const { first, last } = stageGrades[stage];
+  let overall = first;
+  if (grade !== null) overall = grade >= first ? grade : first - 1 + grade;
+  const yearsLeft = Math.max(0, last - Math.min(overall, last));
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  const schoolYearEnds = month >= 9 ? year + 1 : year;
+  return `${schoolYearEnds + yearsLeft}-08-31`;
+}
+
+export function cardFaceOf(source: FaceSource, today: string): CardFace {
+  return {
+    schoolName: source.school_name,
+    name: source.name,
+    nameMasked: maskName(source.name),
+    gender: source.gender,
+    educationId: source.education_id,
+    validUntil: graduationDate(source.stage, source.grade, today),
+    hasPhoto: source.has_photo,
+  };
+}
+
+/** 学校名称 北京市*****区 (seed 000): the first three and the last character. */
+export function maskSchoolName(name: string): string {
+  const chars = Array.from(name.trim());
+  if (chars.length <= 2) return '*'.repeat(chars.length);
+  if (chars.length <= 4) return chars[0] + '*'.repeat(chars.length - 1);
+  return chars.slice(0, 3).join('') + '*'.repeat(chars.length - 4) + chars[chars.length - 1];
+}
+
+/** 类别 (seed 000): 1 primary, 2 middle, 3 high. */
+export function categoryOf(stage: FaceSource['stage']): string {
+  return stage === 'primary' ? '1' : stage === 'middle' ? '2' : stage === 'high' ? '3' : '-';
+}
+
+export const confirmationStatusLabels = {
+  pending: { zh: '待确认', en: 'waiting for confirmation' },
+  reported: { zh: '信息有误，待学校修改', en: 'errors reported; waiting for the school' },
+  confirmed: { zh: '已确认', en: 'confirmed' },
+} as const;
+
+export const applicationStatusLabels = {
+  awaiting_payment: { zh: '待缴费', en: 'awaiting payment' },
+  ready_for_production: { zh: '待制卡', en: 'waiting for production' },
+  in_production: { zh: '制卡中', en: 'in production' },
+  produced: { zh: '制卡完成', en: 'produced' },
+  dispatched: { zh: '配送中', en: 'on its way' },
+  delivered: { zh: '待领取', en: 'ready for pickup' },
+  completed: { zh: '已领取', en: 'picked up' },
+  cancelled: { zh: '已取消', en: 'cancelled' },
+} as const;
+
+export const stepLabels = {
+  applied: { zh: '提交申请', en: 'applied' },
+  paid: { zh: '缴费成功', en: 'fee paid' },
+  in_production: { zh: '进入制卡批次', en: 'in a production batch' },
+  exported: { zh: '制卡数据已导出', en: 'sent to the card printer' },
+  produced: { zh: '制卡完成', en: 'card produced' },
+  dispatched: { zh: '已配送', en: 'dispatched' },
+  delivered: { zh: '已送达', en: 'delivered' },
+  picked_up: { zh: '已领卡，新卡启用', en: 'picked up; the new card is active' },
+  balance_moved: { zh: '原卡余额已转入新卡', en: 'old card’s balance moved to the new card' },
+  cancelled: { zh: '已取消', en: 'cancelled' },
+} as const;
+
+export const batchStatusLabels = {
+  created: { zh: '已创建', en: 'created' },
+  exported: { zh: '已导出', en: 'exported' },
+  produced: { zh: '已制卡', en: 'produced' },
+  dispatched: { zh: '已配送', en: 'dispatched' },
+} as const;
+
+export const deliveryStatusLabels = {
+  created: { zh: '待揽收', en: 'waiting for the courier' },
+  in_transit: { zh: '运输中', en: 'in transit' },
+  delivered: { zh: '已送达', en: 'delivered' },
+  failed: { zh: '配送失败', en: 'failed' },
+} as const;
+
+export const productLabels = {
+  k12_card: { zh: '北京通学生卡', en: 'Beijing-tong student card' },
+  k12_sticker: { zh: '学生卡贴', en: 'student card sticker' },
+} as const;
+
+/** The courier's cash-on-delivery fee for a home delivery is at most ¥15 in the city (seed 000). */
+export const homeDeliveryCodMaxFen = 1_500;
+/** 北京市中小学生学习卡补卡工本费 (fee code 174011). */
+export const replacementFeeCode = '174011';
+export const replacementFeeFen = 1_500;
+/** Production takes 20 working days from payment (seed 001). */
+export const productionWorkingDays = 20;
+export const defaultSettlementWindowDays = 3;

@@ -1,0 +1,138 @@
+import { shanghaiDate } from '../../domain/calendar.js';
+import { assertSchoolAccess, assertStudentAccess } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { Clock } from '../../platform/clock.js';
+import type { AppContext } from '../../platform/context.js';
+import type { DbOrTx } from '../../platform/db/database.js';
+import { fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { offsetOf, type PageQuery } from '../shared/pagination.js';
+import { cardFaceOf, confirmationStatusLabels } from './card-face.js';
+import './fulfilment.errors.js';
+import type { ConfirmationDto, ConfirmationStatus, Correction } from './fulfilment.schemas.js';
+import { fulfilmentRepository as repo, type ConfirmationRow } from './fulfilment.repository.js';
+
+/**
+ * 制卡信息确认 (seed 001): before a card is produced the student or a parent checks every printed
+ * field and the photo and confirms, or reports what is wrong; the school card manager fixes the
+ * record and the student confirms again. Only a confirmed record goes to production.
+ */
+
+const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
+
+async function view(db: DbOrTx, clock: Clock, row: ConfirmationRow): Promise<ConfirmationDto> {
+  const source = await repo.faceSource(db, row.student_id);
+  if (!source) throw fail('NOT_FOUND', { entity: 'student', studentId: row.student_id });
+  return {
+    id: row.id,
+    studentId: row.student_id,
+    schoolId: row.school_id,
+    status: row.status,
+    statusLabel: confirmationStatusLabels[row.status],
+    face: cardFaceOf(source, shanghaiDate(clock.now())),
+    corrections: row.corrections.map((c) => ({ field: c.field, correctValue: c.correctValue, note: c.note })),
+    round: row.round,
+    fixNote: row.fix_note,
+    confirmedAt: row.confirmed_at?.toISOString() ?? null,
+    reportedAt: row.reported_at?.toISOString() ?? null,
+    fixedAt: row.fixed_at?.toISOString() ?? null,
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** Opens a pending record for the student if there is none (a replacement needs its card information confirmed). */
+export async function ensureConfirmation(tx: DbOrTx, clock: Clock, student: { id: string; school_id: string }): Promise<void> {
+  const now = clock.now();
+  await repo.insertConfirmationIfAbsent(tx, { id: newId(), student_id: student.id, school_id: student.school_id, status: 'pending', corrections: '[]', created_at: now, updated_at: now });
+}
+
+function studentOf(caller: Caller, studentId: string | undefined): string {
+  if (studentId) return studentId;
+  if (caller.role === 'student') return caller.subjectId;
+  throw fail('VALIDATION_FAILED', { field: 'studentId', reason: 'required' });
+}
+
+export async function getConfirmation(ctx: AppContext, caller: Caller, studentId: string | undefined): Promise<ConfirmationDto> {
+  const id = studentOf(caller, studentId);
+  await assertStudentAccess(ctx.db, caller, id);
+  const row = await repo.confirmationOfStudent(ctx.db, id);
+  if (!row) throw fail('FULFILMENT_CONFIRMATION_NOT_FOUND', { studentId: id });
+  return view(ctx.db, ctx.clock, row);
+}
+
+async function lockAccessible(ctx: AppContext, caller: Caller, confirmationId: string): Promise<ConfirmationRow> {
+  const row = await repo.lockConfirmation(ctx.db, confirmationId);
+  if (!row) throw fail('FULFILMENT_CONFIRMATION_NOT_FOUND', { confirmationId });
+  await assertStudentAccess(ctx.db, caller, row.student_id);
+  return row;
+}
+
+/** 确认无误: the student or a parent confirms the printed fields; a record with errors reported waits for the school first. */
+export async function confirmCardInfo(ctx: AppContext, caller: Caller, confirmationId: string, requestId: string): Promise<ConfirmationDto> {
+  const row = await lockAccessible(ctx, caller, confirmationId);
+  if (row.status !== 'pending') throw fail('FULFILMENT_CONFIRMATION_STATUS', { status: row.status });
+  const now = ctx.clock.now();
+  const source = await repo.faceSource(ctx.db, row.student_id);
+  await repo.updateConfirmation(ctx.db, row.id, { status: 'confirmed', confirmed_at: now, confirmed_by: `${caller.role}:${caller.subjectId}`, updated_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.confirmed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status: 'confirmed', face: source ? cardFaceOf(source, shanghaiDate(now)) : null }, requestId });
+  return view(ctx.db, ctx.clock, { ...row, status: 'confirmed', confirmed_at: now, updated_at: now });
+}
+
+/** 信息有误: the fields that are wrong, with what they should say; the school card manager sees them in the queue. */
+export async function reportCardErrors(ctx: AppContext, caller: Caller, confirmationId: string, corrections: Correction[], requestId: string): Promise<ConfirmationDto> {
+  const row = await lockAccessible(ctx, caller, confirmationId);
+  if (row.status === 'reported') throw fail('FULFILMENT_CONFIRMATION_STATUS', { status: row.status });
+  // A confirmed record may still be reopened while no card is in production for the student.
+  if (row.status === 'confirmed') {
+    const busy = await ctx.db.selectFrom('card_applications').select('id').where('student_id', '=', row.student_id).where('status', 'in', ['in_production', 'produced', 'dispatched']).executeTakeFirst();
+    if (busy) throw fail('FULFILMENT_CONFIRMATION_STATUS', { status: row.status, reason: 'a card is in production' });
+  }
+  const now = ctx.clock.now();
+  await repo.updateConfirmation(ctx.db, row.id, { status: 'reported', corrections: JSON.stringify(corrections), reported_at: now, confirmed_at: null, confirmed_by: null, updated_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.reported', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status: 'reported', fields: corrections.map((c) => c.field) }, requestId });
+  return view(ctx.db, ctx.clock, { ...row, status: 'reported', corrections, reported_at: now, confirmed_at: null, updated_at: now });
+}
+
+/**
+ * The school card manager fixes the record: a name or gender is corrected on the student record
+ * itself (photos through the student photo endpoint), and the student must confirm again.
+ */
+export async function fixCardInfo(ctx: AppContext, caller: Caller, confirmationId: string, fix: { name?: string | undefined; gender?: 'M' | 'F' | undefined; note: string }, requestId: string): Promise<ConfirmationDto> {
+  const row = await repo.lockConfirmation(ctx.db, confirmationId);
+  if (!row) throw fail('FULFILMENT_CONFIRMATION_NOT_FOUND', { confirmationId });
+  assertSchoolAccess(caller, row.school_id);
+  if (row.status !== 'reported') throw fail('FULFILMENT_CONFIRMATION_STATUS', { status: row.status });
+  const now = ctx.clock.now();
+  const before = await repo.faceSource(ctx.db, row.student_id);
+  const patch = { ...(fix.name ? { name: fix.name } : {}), ...(fix.gender ? { gender: fix.gender } : {}) };
+  if (Object.keys(patch).length > 0) {
+    await repo.updateStudentFace(ctx.db, row.student_id, patch, now);
+    await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'student.corrected', entityType: 'student', entityId: row.student_id, before: { name: before?.name, gender: before?.gender }, after: patch, requestId });
+  }
+  await repo.updateConfirmation(ctx.db, row.id, { status: 'pending', round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.fixed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status: 'pending', note: fix.note, fields: Object.keys(patch) }, requestId });
+  return view(ctx.db, ctx.clock, { ...row, status: 'pending', round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
+}
+
+/** New cards: opens a pending record for each enrolled student of the school that has none. */
+export async function openConfirmations(ctx: AppContext, caller: Caller, schoolId: string, requestId: string): Promise<{ opened: number }> {
+  assertSchoolAccess(caller, schoolId);
+  const students = await repo.studentsWithoutConfirmation(ctx.db, schoolId);
+  for (const s of students) await ensureConfirmation(ctx.db, ctx.clock, s);
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.opened', entityType: 'school', entityId: schoolId, after: { opened: students.length }, requestId });
+  return { opened: students.length };
+}
+
+/** The console queue: a card manager sees their school; an operator all (or one school). */
+export async function listConfirmations(ctx: AppContext, caller: Caller, filter: { status?: ConfirmationStatus | undefined; schoolId?: string | undefined }, page: PageQuery) {
+  const schoolId = caller.role === 'operator' ? filter.schoolId : caller.schoolId;
+  if (caller.role !== 'operator' && !schoolId) throw fail('FORBIDDEN');
+  const { rows, total } = await repo.confirmationPage(ctx.db, { schoolId, status: filter.status }, offsetOf(page), page.pageSize);
+  const items = [];
+  for (const row of rows) {
+    const v = await view(ctx.db, ctx.clock, row);
+    items.push({ ...v, face: { ...v.face, name: v.face.nameMasked }, schoolName: v.face.schoolName });
+  }
+  return { items, total, page: page.page, pageSize: page.pageSize };
+}

@@ -1,0 +1,160 @@
+import { recordAudit, systemActor } from '../../platform/audit.js';
+import { assertSchoolAccess } from '../../platform/access.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { inTransaction } from '../../platform/db/database.js';
+import { maskName, maskPhone } from '../../domain/masking.js';
+import { fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { offsetOf, type PageQuery } from '../shared/pagination.js';
+import { deliveryStatusLabels, homeDeliveryCodMaxFen } from './card-face.js';
+import { courierOf } from './courier.js';
+import './fulfilment.errors.js';
+import type { BatchDto, DeliveryDto } from './fulfilment.schemas.js';
+import { fulfilmentRepository as repo, type ApplicationRow, type DeliveryRow } from './fulfilment.repository.js';
+import { recordStep } from './notifications.js';
+import { completeApplication } from './pickup.js';
+import { batchView } from './production-batches.js';
+
+/**
+ * Deliveries: a produced batch goes out as one parcel per school (to the school card manager,
+ * free) and one courier parcel per home delivery (cash on delivery, ≤ ¥15). The school confirms
+ * receipt and hands cards over; a home parcel signed for completes its application.
+ */
+
+const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
+
+export async function dispatchBatch(ctx: AppContext, caller: Caller, batchId: string, requestId: string): Promise<BatchDto> {
+  const batch = await repo.lockBatch(ctx.db, batchId);
+  if (!batch) throw fail('FULFILMENT_BATCH_NOT_FOUND', { batchId });
+  if (batch.status !== 'produced') throw fail('FULFILMENT_BATCH_STATUS', { status: batch.status, expected: 'produced' });
+  const now = ctx.clock.now();
+  const apps = (await repo.applicationsOfBatch(ctx.db, batchId)).filter((a) => a.status === 'produced');
+  const bySchool = new Map<string, ApplicationRow[]>();
+  for (const app of apps) {
+    if (app.delivery_method === 'school') bySchool.set(app.school_id, [...(bySchool.get(app.school_id) ?? []), app]);
+  }
+  const deliveryOf = new Map<string, string>();
+  for (const [schoolId, schoolApps] of bySchool) {
+    const id = newId();
+    await repo.insertDelivery(ctx.db, { id, batch_id: batchId, method: 'school', school_id: schoolId, application_id: null, courier: null, tracking_no: null, status: 'in_transit', events: JSON.stringify([{ at: now.toISOString(), description: '已发往学校 / sent to the school' }]), created_at: now, updated_at: now, delivered_at: null });
+    for (const app of schoolApps) deliveryOf.set(app.id, id);
+  }
+  for (const app of apps.filter((a) => a.delivery_method === 'home')) {
+    const id = newId();
+    await repo.insertDelivery(ctx.db, { id, batch_id: batchId, method: 'home', school_id: app.school_id, application_id: app.id, courier: courierOf().name, tracking_no: null, status: 'created', events: '[]', created_at: now, updated_at: now, delivered_at: null });
+    deliveryOf.set(app.id, id);
+  }
+  for (const app of apps) {
+    await repo.updateApplication(ctx.db, app.id, { status: 'dispatched', delivery_id: deliveryOf.get(app.id) ?? null, updated_at: now });
+    await recordStep(ctx.db, ctx.clock, app, 'dispatched', actorOf(caller), requestId, app.delivery_method === 'school' ? '配送到校' : '配送到家', { deliveryId: deliveryOf.get(app.id) });
+  }
+  await repo.updateBatch(ctx.db, batch.id, { status: 'dispatched', dispatched_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.dispatched', entityType: 'production_batch', entityId: batch.id, before: { status: batch.status }, after: { status: 'dispatched', schools: bySchool.size, homes: apps.length - [...bySchool.values()].flat().length }, requestId });
+  return batchView({ ...batch, status: 'dispatched', dispatched_at: now }, apps.length);
+}
+
+/**
+ * Books the courier for home parcels not yet booked, then asks where each parcel is. The courier is
+ * called outside any transaction; each answer is written under the delivery's lock. A parcel signed
+ * for completes its application (the new card active, the old one replaced).
+ */
+export async function syncHomeDeliveries(ctx: AppContext, onlyDeliveryId?: string): Promise<number> {
+  const rows = onlyDeliveryId ? [await repo.findDelivery(ctx.db, onlyDeliveryId)].filter((d): d is DeliveryRow => d !== undefined && d.method === 'home') : await repo.homeDeliveriesToTrack(ctx.db);
+  let changed = 0;
+  for (const row of rows) {
+    const courier = courierOf(row.courier);
+    if (!row.tracking_no && row.status === 'created') {
+      const app = row.application_id ? await repo.findApplication(ctx.db, row.application_id) : undefined;
+      if (!app?.recipient || !app.phone || !app.address) continue;
+      const { trackingNo } = await courier.createShipment({ reference: app.id, recipient: app.recipient, phone: app.phone, address: app.address, codMaxFen: homeDeliveryCodMaxFen }, ctx.clock.now());
+      await inTransaction(ctx.db, async (tx) => {
+        const locked = await repo.lockDelivery(tx, row.id);
+        if (!locked || locked.tracking_no) return;
+        await repo.updateDelivery(tx, row.id, { tracking_no: trackingNo, status: 'in_transit', updated_at: ctx.clock.now() });
+        await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'fulfilment.delivery.booked', entityType: 'delivery', entityId: row.id, after: { courier: courier.name, trackingNo }, requestId: null });
+      });
+      row.tracking_no = trackingNo;
+      changed++;
+    }
+    if (!row.tracking_no) continue;
+    const tracked = await courier.track(row.tracking_no, ctx.clock.now());
+    await inTransaction(ctx.db, async (tx) => {
+      const locked = await repo.lockDelivery(tx, row.id);
+      if (!locked || locked.status === 'delivered' || locked.status === 'failed') return;
+      const now = ctx.clock.now();
+      await repo.updateDelivery(tx, row.id, { status: tracked.status, events: JSON.stringify(tracked.events), updated_at: now, ...(tracked.status === 'delivered' ? { delivered_at: now } : {}) });
+      if (tracked.status === locked.status) return;
+      changed++;
+      await recordAudit(tx, ctx.clock, { actor: systemActor, action: `fulfilment.delivery.${tracked.status}`, entityType: 'delivery', entityId: row.id, before: { status: locked.status }, after: { status: tracked.status }, requestId: null });
+      if (tracked.status !== 'delivered') return;
+      for (const app of await repo.applicationsOfDelivery(tx, row.id)) {
+        if (app.status !== 'dispatched') continue;
+        await repo.updateApplication(tx, app.id, { status: 'delivered', updated_at: now });
+        await recordStep(tx, ctx.clock, app, 'delivered', systemActor, null, `${courier.name} ${row.tracking_no}`);
+        await completeApplication(tx, ctx.clock, { ...app, status: 'delivered', updated_at: now }, systemActor, null);
+      }
+    });
+  }
+  return changed;
+}
+
+/** The school card manager confirms the school's parcel arrived: its cards are ready for pickup. */
+export async function confirmSchoolReceipt(ctx: AppContext, caller: Caller, deliveryId: string, requestId: string): Promise<DeliveryDto> {
+  const delivery = await repo.lockDelivery(ctx.db, deliveryId);
+  if (!delivery) throw fail('FULFILMENT_DELIVERY_NOT_FOUND', { deliveryId });
+  assertSchoolAccess(caller, delivery.school_id);
+  if (delivery.method !== 'school' || delivery.status !== 'in_transit') throw fail('FULFILMENT_DELIVERY_STATUS', { status: delivery.status, method: delivery.method });
+  const now = ctx.clock.now();
+  const events = [...delivery.events, { at: now.toISOString(), description: '学校已签收 / received by the school' }];
+  await repo.updateDelivery(ctx.db, delivery.id, { status: 'delivered', delivered_at: now, events: JSON.stringify(events), updated_at: now });
+  for (const app of await repo.applicationsOfDelivery(ctx.db, delivery.id)) {
+    if (app.status !== 'dispatched') continue;
+    await repo.updateApplication(ctx.db, app.id, { status: 'delivered', updated_at: now });
+    await recordStep(ctx.db, ctx.clock, app, 'delivered', actorOf(caller), requestId, '已送达学校，请到卡管员处领取');
+  }
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.delivery.delivered', entityType: 'delivery', entityId: delivery.id, before: { status: delivery.status }, after: { status: 'delivered' }, requestId });
+  return deliveryView(ctx, { ...delivery, status: 'delivered', delivered_at: now, events, updated_at: now });
+}
+
+export async function deliveryView(ctx: AppContext, row: DeliveryRow, count?: number): Promise<DeliveryDto> {
+  const app = row.application_id ? await repo.findApplication(ctx.db, row.application_id) : undefined;
+  const applicationCount = count ?? (await repo.applicationCountOfDeliveries(ctx.db, [row.id])).get(row.id) ?? 0;
+  return {
+    id: row.id,
+    batchId: row.batch_id,
+    method: row.method,
+    schoolId: row.school_id,
+    schoolName: (await repo.schoolName(ctx.db, row.school_id)) ?? '',
+    applicationId: row.application_id,
+    applicationCount,
+    recipientMasked: app?.recipient ? maskName(app.recipient) : null,
+    phoneMasked: app?.phone ? maskPhone(app.phone) : null,
+    courier: row.courier,
+    trackingNo: row.tracking_no,
+    status: row.status,
+    statusLabel: deliveryStatusLabels[row.status],
+    events: row.events,
+    createdAt: row.created_at.toISOString(),
+    deliveredAt: row.delivered_at?.toISOString() ?? null,
+  };
+}
+
+export async function listDeliveries(ctx: AppContext, caller: Caller, filter: { status?: DeliveryRow['status'] | undefined; method?: DeliveryRow['method'] | undefined; schoolId?: string | undefined; batchId?: string | undefined }, page: PageQuery) {
+  const schoolId = caller.role === 'operator' ? filter.schoolId : caller.schoolId;
+  if (caller.role !== 'operator' && !schoolId) throw fail('FORBIDDEN');
+  const { rows, total } = await repo.deliveryPage(ctx.db, { ...filter, schoolId }, offsetOf(page), page.pageSize);
+  const counts = await repo.applicationCountOfDeliveries(ctx.db, rows.map((r) => r.id));
+  const items = [];
+  for (const row of rows) items.push(await deliveryView(ctx, row, counts.get(row.id) ?? 0));
+  return { items, total, page: page.page, pageSize: page.pageSize };
+}
+
+export async function refreshDelivery(ctx: AppContext, caller: Caller, deliveryId: string): Promise<DeliveryDto> {
+  const row = await repo.findDelivery(ctx.db, deliveryId);
+  if (!row) throw fail('FULFILMENT_DELIVERY_NOT_FOUND', { deliveryId });
+  assertSchoolAccess(caller, row.school_id);
+  await syncHomeDeliveries(ctx, row.id);
+  const fresh = await repo.findDelivery(ctx.db, deliveryId);
+  return deliveryView(ctx, fresh ?? row);
+}

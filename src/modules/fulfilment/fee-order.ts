@@ -1,0 +1,54 @@
+import type { AuditActor } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { Clock } from '../../platform/clock.js';
+import type { AppContext } from '../../platform/context.js';
+import type { Tx } from '../../platform/db/database.js';
+import { fail } from '../../platform/errors.js';
+import { recordAudit } from '../../platform/audit.js';
+import { createFeeOrder } from '../payments/create-order.js';
+import { onOrderFulfilled } from '../payments/order-hooks.js';
+import { isOpen } from '../payments/order-rules.js';
+import type { OrderRow } from '../payments/payments.repository.js';
+import { paymentsRepository } from '../payments/payments.repository.js';
+import { accessibleApplication } from './apply-replacement.js';
+import { applicationView } from './application-view.js';
+import { replacementFeeCode } from './card-face.js';
+import './fulfilment.errors.js';
+import type { ApplicationDto } from './fulfilment.schemas.js';
+import { fulfilmentRepository as repo } from './fulfilment.repository.js';
+import { recordStep } from './notifications.js';
+
+/**
+ * 补卡缴费: the ¥15 fee order (174011) for an application, made by payments inside the payment
+ * window (outside it: PAYMENT_WINDOW_CLOSED with the next window). An order still waiting for
+ * payment is handed back rather than doubled; an expired or cancelled one is replaced.
+ */
+export async function requestFeeOrder(ctx: AppContext, caller: Caller, applicationId: string, requestId: string): Promise<ApplicationDto> {
+  const app = await accessibleApplication(ctx, caller, applicationId, true);
+  if (app.kind !== 'replacement') throw fail('FULFILMENT_NO_FEE', { applicationId });
+  if (app.status !== 'awaiting_payment') throw fail('FULFILMENT_STATUS_INVALID', { status: app.status });
+  if (app.fee_order_id) {
+    const existing = await paymentsRepository.findOrder(ctx.db, app.fee_order_id);
+    if (existing && isOpen(existing.status) && existing.expires_at.getTime() > ctx.clock.now().getTime()) return applicationView(ctx.db, ctx.clock, app);
+  }
+  const order = await createFeeOrder(ctx, caller, { studentId: app.student_id, feeCode: replacementFeeCode }, requestId);
+  const now = ctx.clock.now();
+  await repo.updateApplication(ctx.db, app.id, { fee_order_id: order.id, updated_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'fulfilment.application.fee_order', entityType: 'card_application', entityId: app.id, before: { feeOrderId: app.fee_order_id }, after: { feeOrderId: order.id, orderNo: order.orderNo }, requestId });
+  return applicationView(ctx.db, ctx.clock, { ...app, fee_order_id: order.id, updated_at: now });
+}
+
+/**
+ * When the fee order is paid (inside the settlement transaction, under the order's lock) the
+ * application moves on to production: paid, with the payment time the ready date counts from.
+ */
+export async function onFeePaid(tx: Tx, clock: Clock, order: OrderRow, actor: AuditActor): Promise<void> {
+  if (order.kind !== 'fee') return;
+  const app = await repo.lockApplicationByFeeOrder(tx, order.id);
+  if (!app || app.status !== 'awaiting_payment') return;
+  const paidAt = order.paid_at ?? clock.now();
+  await repo.updateApplication(tx, app.id, { status: 'ready_for_production', paid_at: paidAt, updated_at: clock.now() });
+  await recordStep(tx, clock, app, 'paid', actor, null, null, { orderId: order.id, orderNo: order.order_no, amountFen: order.amount_fen });
+}
+
+onOrderFulfilled(onFeePaid);

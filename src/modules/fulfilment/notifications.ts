@@ -1,0 +1,59 @@
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
+import type { AppContext } from '../../platform/context.js';
+import type { DbOrTx } from '../../platform/db/database.js';
+import { newId } from '../../platform/ids.js';
+import { enqueueJob } from '../../platform/jobs.js';
+import { productLabels } from './card-face.js';
+import type { ApplicationStep } from './fulfilment.schemas.js';
+import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
+
+export const notifyJobKind = 'fulfilment.notify';
+
+/**
+ * Records a step of an application (the progress timeline), its audit row, and queues the SMS to
+ * the student's parents (and the home-delivery phone) in the same transaction: the message goes
+ * out only if the step commits, once per application and step.
+ */
+export async function recordStep(tx: DbOrTx, clock: Clock, app: Pick<ApplicationRow, 'id' | 'status'>, step: ApplicationStep, actor: AuditActor, requestId: string | null, note: string | null = null, after: Record<string, unknown> = {}): Promise<void> {
+  await repo.insertStep(tx, { id: newId(), application_id: app.id, step, note, actor_role: actor.role, actor_id: actor.id, at: clock.now() });
+  await recordAudit(tx, clock, { actor, action: `fulfilment.application.${step}`, entityType: 'card_application', entityId: app.id, before: { status: app.status }, after: { step, note, ...after }, requestId });
+  await enqueueJob(tx, clock, notifyJobKind, { applicationId: app.id, step }, { uniqueKey: `${notifyJobKind}:${app.id}:${step}` });
+}
+
+function messageOf(app: ApplicationRow, step: ApplicationStep, schoolName: string): string | null {
+  const product = productLabels[app.kind === 'replacement' ? 'k12_card' : 'k12_sticker'].zh;
+  switch (step) {
+    case 'applied':
+      return app.kind === 'replacement' ? `【北京通学生卡】${product}补办申请已提交，请在缴费时间（每周一、周二）内缴纳补卡工本费15元。` : `【北京通学生卡】${product}补换申请已提交，将进入制卡。`;
+    case 'paid':
+      return `【北京通学生卡】补卡工本费已缴纳，制卡周期约20个工作日。`;
+    case 'in_production':
+      return `【北京通学生卡】您的${product}已进入制卡批次。`;
+    case 'produced':
+      return `【北京通学生卡】您的${product}已制作完成，即将配送。`;
+    case 'dispatched':
+      return app.delivery_method === 'school' ? `【北京通学生卡】您的${product}已配送至${schoolName}。` : `【北京通学生卡】您的${product}已交快递配送到家，快递费到付（不超过15元）。`;
+    case 'delivered':
+      return app.delivery_method === 'school' ? `【北京通学生卡】您的${product}已送达学校，请联系学校卡管员领取。` : `【北京通学生卡】您的${product}已签收。`;
+    case 'picked_up':
+      return `【北京通学生卡】新${product}已领取并启用，原卡已作废；原卡余额将在结算期后转入新卡。`;
+    case 'balance_moved':
+      return `【北京通学生卡】原卡余额已转入新${product}。`;
+    case 'cancelled':
+      return `【北京通学生卡】${product}补办申请已取消。`;
+    default:
+      return null;
+  }
+}
+
+/** The job: sends the step's SMS through the platform's sender (the outbox in development). */
+export async function sendStepNotification(ctx: AppContext, payload: { applicationId: string; step: ApplicationStep }): Promise<void> {
+  const app = await repo.findApplication(ctx.db, payload.applicationId);
+  if (!app) return;
+  const body = messageOf(app, payload.step, (await repo.schoolName(ctx.db, app.school_id)) ?? '');
+  if (!body) return;
+  const phones = new Set(await repo.parentPhones(ctx.db, app.student_id));
+  if (app.delivery_method === 'home' && app.phone) phones.add(app.phone);
+  for (const phone of phones) await ctx.sms.send(ctx.db, { phone, body });
+}

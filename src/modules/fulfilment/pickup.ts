@@ -1,0 +1,100 @@
+import { shanghaiDate } from '../../domain/calendar.js';
+import { recordAudit, systemActor, type AuditActor } from '../../platform/audit.js';
+import { assertSchoolAccess } from '../../platform/access.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
+import type { Clock } from '../../platform/clock.js';
+import { fail } from '../../platform/errors.js';
+import { enqueueJob } from '../../platform/jobs.js';
+import { allowedEvents } from '../../domain/card-lifecycle.js';
+import { changeCardStatus } from '../cards/card-status.js';
+import { cardsRepository } from '../cards/cards.repository.js';
+import { issueCard } from '../cards/issue-card.js';
+import { accountCodes, findAccountByCode, transferBalance } from '../ledger/ledger.js';
+import { applicationView } from './application-view.js';
+import { cardFaceOf, defaultSettlementWindowDays } from './card-face.js';
+import './fulfilment.errors.js';
+import type { ApplicationDto, FulfilmentSettings } from './fulfilment.schemas.js';
+import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
+import { recordStep } from './notifications.js';
+import { productOfKind } from './verify-identity.js';
+
+export const transferJobKind = 'fulfilment.transfer-balance';
+const dayMs = 86_400_000;
+
+export async function settlementWindowDays(db: DbOrTx): Promise<number> {
+  return (await repo.settlementWindowDays(db)) ?? defaultSettlementWindowDays;
+}
+
+export async function getSettings(ctx: AppContext): Promise<FulfilmentSettings> {
+  return { settlementWindowDays: await settlementWindowDays(ctx.db) };
+}
+
+export async function putSettings(ctx: AppContext, caller: Caller, settings: FulfilmentSettings, requestId: string): Promise<FulfilmentSettings> {
+  const before = await settlementWindowDays(ctx.db);
+  await repo.putSettlementWindowDays(ctx.db, settings.settlementWindowDays, ctx.clock.now(), caller.subjectId);
+  await recordAudit(ctx.db, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'settings.fulfilment_settlement_window', entityType: 'setting', entityId: 'fulfilment_settlement_window_days', before, after: settings.settlementWindowDays, requestId });
+  return settings;
+}
+
+/**
+ * The card is in the holder's hands (picked up at school, or signed for at home): in one
+ * transaction the old card becomes `replaced` (it is on the deny-list from now), the new card is
+ * issued active under the number it was printed with, and the move of the old purse's balance is
+ * scheduled after the settlement window, when the old card's last taps have been settled.
+ */
+export async function completeApplication(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null): Promise<ApplicationRow> {
+  if (app.status !== 'delivered') throw fail('FULFILMENT_STATUS_INVALID', { status: app.status, expected: 'delivered' });
+  const reason = `replacement:${app.id}`;
+  // A card found again (解挂) after the application is retired all the same: the new one replaces it.
+  const old = await cardsRepository.lockCard(tx, app.old_card_id);
+  if (old && old.status !== 'lost' && allowedEvents(old.product, old.status).includes('report_loss')) {
+    await changeCardStatus(tx, clock, { cardId: old.id, event: 'report_loss', reason, actor, requestId });
+  }
+  await changeCardStatus(tx, clock, { cardId: app.old_card_id, event: 'replace', reason, actor, requestId });
+  const source = await repo.faceSource(tx, app.student_id);
+  const card = await issueCard(tx, clock, {
+    product: productOfKind[app.kind], studentId: app.student_id, active: true, cardNo: app.new_card_no ?? undefined, replacesCardId: app.old_card_id,
+    validUntil: source ? cardFaceOf(source, shanghaiDate(clock.now())).validUntil : null, reason, actor, requestId,
+  });
+  const now = clock.now();
+  const due = new Date(now.getTime() + (await settlementWindowDays(tx)) * dayMs);
+  await repo.updateApplication(tx, app.id, { status: 'completed', new_card_id: card.id, balance_transfer_due_at: due, updated_at: now });
+  await recordStep(tx, clock, app, 'picked_up', actor, requestId, null, { newCardId: card.id, oldCardId: app.old_card_id, balanceTransferDueAt: due.toISOString() });
+  await enqueueJob(tx, clock, transferJobKind, { applicationId: app.id }, { runAt: due, uniqueKey: `${transferJobKind}:${app.id}`, maxAttempts: 10 });
+  return { ...app, status: 'completed', new_card_id: card.id, balance_transfer_due_at: due, updated_at: now };
+}
+
+/** 领卡: the school card manager hands the card over (school delivery). */
+export async function confirmPickup(ctx: AppContext, caller: Caller, applicationId: string, requestId: string): Promise<ApplicationDto> {
+  const app = await repo.lockApplication(ctx.db, applicationId);
+  if (!app) throw fail('FULFILMENT_APPLICATION_NOT_FOUND', { applicationId });
+  assertSchoolAccess(caller, app.school_id);
+  if (app.delivery_method !== 'school') throw fail('FULFILMENT_STATUS_INVALID', { status: app.status, reason: 'home deliveries complete when the courier delivers' });
+  const done = await completeApplication(ctx.db, ctx.clock, app, { role: caller.role, id: caller.subjectId }, requestId);
+  return applicationView(ctx.db, ctx.clock, done);
+}
+
+/**
+ * The job after the settlement window: the old purse's available balance moves to the new card's
+ * purse (once: the ledger's idempotency key is the application's), and the application records it.
+ */
+export async function transferOldBalance(ctx: AppContext, applicationId: string): Promise<void> {
+  await inTransaction(ctx.db, async (tx) => {
+    const app = await repo.lockApplication(tx, applicationId);
+    if (!app || app.status !== 'completed' || !app.new_card_id || app.balance_transferred_at) return;
+    if (app.balance_transfer_due_at && app.balance_transfer_due_at.getTime() > ctx.clock.now().getTime()) {
+      throw new Error(`balance transfer of ${app.id} is not due before ${app.balance_transfer_due_at.toISOString()}`);
+    }
+    const [from, to] = await Promise.all([findAccountByCode(tx, accountCodes.purse(app.old_card_id)), findAccountByCode(tx, accountCodes.purse(app.new_card_id))]);
+    const moved = await transferBalance(tx, ctx.clock, {
+      idempotencyKey: `fulfilment-transfer:${app.id}`, fromAccountId: from.id, toAccountId: to.id, memo: '补卡余额转移', metadata: { applicationId: app.id, oldCardId: app.old_card_id, newCardId: app.new_card_id }, actor: systemActor,
+    });
+    const posting = moved?.postings.find((p) => p.accountId === to.id);
+    const amountFen = posting ? posting.creditFen - posting.debitFen : 0;
+    const now = ctx.clock.now();
+    await repo.updateApplication(tx, app.id, { balance_transferred_at: now, balance_transferred_fen: amountFen, updated_at: now });
+    await recordStep(tx, ctx.clock, app, 'balance_moved', systemActor, null, null, { amountFen, ledgerTransactionId: moved?.id ?? null });
+  });
+}

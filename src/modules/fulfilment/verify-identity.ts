@@ -1,0 +1,91 @@
+import { maskCardNo, maskIdNumber, maskName } from '../../domain/masking.js';
+import { statusLabels } from '../../domain/card-lifecycle.js';
+import { mayAccessStudent } from '../../platform/access.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import type { DbOrTx } from '../../platform/db/database.js';
+import { fail } from '../../platform/errors.js';
+import { cardsRepository, type CardRow } from '../cards/cards.repository.js';
+import { isTransitValid } from '../cards/card-view.js';
+import { categoryOf, maskSchoolName, productLabels } from './card-face.js';
+import './fulfilment.errors.js';
+import type { ApplicationKind, IdentityCheck, MaskedCardInfo, VerifyResult } from './fulfilment.schemas.js';
+import { fulfilmentRepository as repo, type FaceSource } from './fulfilment.repository.js';
+
+/** The product each service replaces. */
+export const productOfKind = { replacement: 'k12_card', sticker: 'k12_sticker' } as const;
+
+const normaliseIdNumber = (value: string) => value.trim().toUpperCase();
+const normaliseName = (value: string) => value.replace(/\s+/g, '');
+
+/**
+ * 教育ID信息确认 (seed 000 填写信息): name, ID type, ID number and education ID must all match a
+ * student the caller may act for. The refusal never echoes the record: it names the fields that
+ * differ and shows the record's name and ID number masked (typos in names are the usual cause).
+ */
+export async function verifyIdentity(db: DbOrTx, caller: Caller, check: IdentityCheck): Promise<FaceSource> {
+  const student = await repo.studentByEducationId(db, check.educationId.trim());
+  if (!student || !(await mayAccessStudent(db, caller, student.id))) {
+    throw fail('FULFILMENT_IDENTITY_MISMATCH', { fields: ['educationId'] });
+  }
+  const fields: string[] = [];
+  if (normaliseName(student.name) !== normaliseName(check.name)) fields.push('name');
+  if (normaliseIdNumber(student.id_number) !== normaliseIdNumber(check.idNumber)) fields.push('idNumber');
+  if (fields.length > 0) {
+    throw fail('FULFILMENT_IDENTITY_MISMATCH', { fields, record: { nameMasked: maskName(student.name), idNumberMasked: maskIdNumber(student.id_number) } });
+  }
+  const source = await repo.faceSource(db, student.id);
+  if (!source) throw fail('FULFILMENT_IDENTITY_MISMATCH', { fields: ['educationId'] });
+  return source;
+}
+
+/** Why this card cannot be replaced by this service now, or null. */
+export async function replaceBlock(db: DbOrTx, kind: ApplicationKind, student: Pick<FaceSource, 'stage'>, card: CardRow): Promise<string | null> {
+  if (card.product !== productOfKind[kind]) return 'FULFILMENT_WRONG_PRODUCT';
+  if (kind === 'sticker' && student.stage !== 'middle' && student.stage !== 'high') return 'FULFILMENT_STICKER_STAGE';
+  if (card.status !== 'lost') return 'FULFILMENT_CARD_NOT_LOST';
+  if (await repo.openApplicationOfCard(db, card.id)) return 'FULFILMENT_ALREADY_APPLIED';
+  return null;
+}
+
+/** 卡片补办 (seed 000): the card information as the app shows it, masked. */
+export async function maskedCardInfo(ctx: AppContext, kind: ApplicationKind, student: FaceSource, card: CardRow): Promise<MaskedCardInfo> {
+  const block = await replaceBlock(ctx.db, kind, student, card);
+  const applied = block === 'FULFILMENT_ALREADY_APPLIED';
+  const product = card.product === 'k12_sticker' ? 'k12_sticker' : 'k12_card';
+  const transitValid = isTransitValid(card, ctx.clock);
+  return {
+    cardId: card.id,
+    product,
+    nameMasked: maskName(student.name),
+    gender: student.gender,
+    educationId: student.education_id,
+    beijingTongNo: card.card_no,
+    yikatongNoMasked: card.linked_card_no ? maskCardNo(card.linked_card_no) : null,
+    schoolNameMasked: maskSchoolName(student.school_name),
+    category: categoryOf(student.stage),
+    classNo: student.class_no,
+    cardStatus: card.status,
+    holdStatus: applied ? { zh: '补卡中', en: 'replacement in progress' } : card.status === 'lost' ? { zh: '待补卡', en: 'awaiting replacement' } : statusLabels[card.status],
+    transitValid,
+    transitValidity: transitValid ? { zh: '有效卡', en: 'valid' } : { zh: '无效卡', en: 'not valid' },
+    cardType: productLabels[product],
+    replaceable: block === null,
+    notReplaceableCode: block,
+  };
+}
+
+export const replacementNotes = [
+  { zh: '学生卡补办需经三步操作：挂失、申请、缴费。', en: 'A replacement takes three steps: report the loss, apply, pay.' },
+  { zh: '无效卡会导致公交充值失败，请联系学校卡管员处理。', en: 'An invalid card makes transit top-ups fail; contact the school card manager.' },
+  { zh: '缴费完成后，具体领卡时间请咨询各校卡管员。', en: 'After paying, ask the school card manager when to collect the card.' },
+  { zh: '节假日期间不予缴费，假期后工作日配送。', en: 'No payments on public holidays; deliveries resume on the next working day.' },
+];
+
+export async function verifyForReplacement(ctx: AppContext, caller: Caller, check: IdentityCheck): Promise<VerifyResult> {
+  const student = await verifyIdentity(ctx.db, caller, check);
+  const cards = (await cardsRepository.cardsOfStudents(ctx.db, [student.student_id])).filter((c) => c.product === productOfKind[check.kind]);
+  const infos = [];
+  for (const card of cards) infos.push(await maskedCardInfo(ctx, check.kind, student, card));
+  return { studentId: student.student_id, kind: check.kind, cards: infos, notes: check.kind === 'replacement' ? replacementNotes : replacementNotes.slice(1, 2) };
+}

@@ -1,0 +1,50 @@
+import { fareTableFor } from '../../domain/fares.js';
+import { shanghaiDate } from '../../domain/calendar.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { accessibleCard } from '../cards/card-access.js';
+import { transitRepository as repo } from './transit.repository.js';
+
+/** A card's trips with the fare breakdown each tap carried (holder, bound parent, school, operator). */
+export async function cardTrips(ctx: AppContext, caller: Caller, cardId: string, page: { limit: number; before: number | null }) {
+  const card = await accessibleCard(ctx.db, caller, cardId);
+  const rows = await repo.trips(ctx.db, card.id, page);
+  return {
+    items: rows.map((t) => ({
+      terminalCode: t.terminalCode, kind: t.kind, cardCounter: t.cardCounter, amountFen: t.amountFen, balanceAfterFen: t.balanceAfterFen,
+      at: t.at.toISOString(), fare: t.fare, flags: t.flags, operator: t.operator,
+    })),
+    nextBefore: rows.length === page.limit ? (rows.at(-1)?.cardCounter ?? null) : null,
+  };
+}
+
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+/** [start, end) of the Asia/Shanghai calendar month containing `at`, and its label YYYY-MM. */
+export function shanghaiMonthRange(at: Date): { month: string; from: Date; to: Date } {
+  const [y, m] = shanghaiDate(at).split('-').map(Number) as [number, number];
+  return {
+    month: `${y}-${String(m).padStart(2, '0')}`,
+    from: new Date(Date.UTC(y, m - 1, 1) - SHANGHAI_OFFSET_MS),
+    to: new Date(Date.UTC(y, m, 1) - SHANGHAI_OFFSET_MS),
+  };
+}
+
+/** This month's rail spend against the monthly tiers (¥100 → 80%, ¥150 → 50%, ¥400 → full again). */
+export async function railMonth(ctx: AppContext, caller: Caller, cardId: string) {
+  const card = await accessibleCard(ctx.db, caller, cardId);
+  const now = ctx.clock.now();
+  const { month, from, to } = shanghaiMonthRange(now);
+  const { spentFen, rides } = await repo.railSpend(ctx.db, card.id, from, to);
+  const tiers = fareTableFor(shanghaiDate(now)).rail.monthlyTiers;
+  const current = [...tiers].reverse().find((t) => spentFen >= t.fromSpentFen) ?? tiers[0]!;
+  const next = tiers.find((t) => t.fromSpentFen > spentFen) ?? null;
+  return {
+    month,
+    spentFen,
+    rides,
+    currentRatePercent: current.ratePercent,
+    tiers: tiers.filter((t) => t.fromSpentFen > 0).map((t) => ({ fromSpentFen: t.fromSpentFen, ratePercent: t.ratePercent, reached: spentFen >= t.fromSpentFen })),
+    next: next ? { fromSpentFen: next.fromSpentFen, ratePercent: next.ratePercent, remainingFen: next.fromSpentFen - spentFen } : null,
+  };
+}

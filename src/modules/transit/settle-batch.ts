@@ -1,0 +1,325 @@
+import { deriveCardKey, verifyTac } from '../../domain/transit-crypto.js';
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import type { AppContext } from '../../platform/context.js';
+import { inTransaction, type Db, type DbOrTx, type Tx } from '../../platform/db/database.js';
+import { DomainError, fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { accountCodes, ensureAccount, lockForBatch, postBatch, type Balance, type BatchTransactionInput, type PostingInput } from '../ledger/ledger.js';
+import type { BatchRequest, BatchResponse, TapRecord } from './protocol.js';
+import './transit.errors.js';
+import { transitRepository as repo, type CardForSettlement, type StatusEventForSettlement, type TapRowToInsert } from './transit.repository.js';
+import type { TapFlagCode, TapRejectCode } from './transit.tables.js';
+
+/**
+ * Settles one uploaded batch of taps (docs/decisions/0005-transit-settlement.md):
+ * - idempotent per (terminal, seq): seqs already stored (settled or rejected) count as duplicates
+ *   and change nothing; uploads of one terminal are serialised by a lock;
+ * - each new record: card known (else CARD_UNKNOWN), TAC valid with the card's derived key (else
+ *   TAC_INVALID), its (card, counter) not settled before (else COUNTER_REPLAY): rejected records
+ *   are stored too, so the terminal can drop them once acknowledged;
+ * - accepted records are settled even when flagged: COUNTER_GAP (the card's counter jumped),
+ *   AFTER_DENY (tapped after the card was deny-listed: the money was taken offline),
+ *   BALANCE_MISMATCH (the balance the card reports does not follow from its previous tap, or the
+ *   shadow purse lacks the money: the shortfall goes to `suspense:transit`, never lost);
+ * - money: purse → `revenue:fares:<operator>`, a few statements for the whole batch (ledger
+ *   postBatch), in ledger transactions of at most CHUNK taps (the ledger's deferred balance trigger
+ *   sums a transaction's postings once per posting, so its cost grows with the square of the size);
+ * - answers the highest contiguous seq stored for the terminal (ackSeq); one audit row per batch.
+ */
+
+/** Taps per ledger transaction. */
+const CHUNK = 16;
+
+export interface UploadingTerminal {
+  id: string;
+  code: string;
+  operator: string;
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Card keys are HMACs of the card number: cached per master key, bounded. */
+const keyCache = new Map<string, Map<string, Buffer>>();
+const KEY_CACHE_LIMIT = 500_000;
+
+function cardKey(masterKey: string, cardNo: string): Buffer {
+  let cache = keyCache.get(masterKey);
+  if (!cache) keyCache.set(masterKey, (cache = new Map()));
+  let key = cache.get(cardNo);
+  if (!key) {
+    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
+    key = deriveCardKey(masterKey, cardNo);
+    cache.set(cardNo, key);
+  }
+  return key;
+}
+
+/** Operators are free text; account codes are not: a readable slug, with a hash when characters were replaced. */
+export function operatorSlug(operator: string): string {
+  const slug = operator.replace(/[^A-Za-z0-9_.-]/g, '_');
+  if (slug === operator) return slug;
+  let h = 0;
+  for (const ch of operator) h = (Math.imul(h, 31) + ch.codePointAt(0)!) >>> 0;
+  return `${slug}.${h.toString(16)}`;
+}
+
+export const transitSuspenseCode = 'suspense:transit';
+
+/** Revenue and suspense account ids per database (they never change once opened). */
+const accountIdCache = new WeakMap<Db, Map<string, string>>();
+
+/** Opened in its own statement (committed), so a cached id never names a rolled-back row. */
+async function sharedAccount(ctx: AppContext, code: string, type: 'fare_revenue' | 'suspense'): Promise<string> {
+  let cache = accountIdCache.get(ctx.db);
+  if (!cache) accountIdCache.set(ctx.db, (cache = new Map()));
+  const cached = cache.get(code);
+  if (cached) return cached;
+  const account = await ensureAccount(ctx.db, ctx.clock, { code, type, actor: { role: 'system', id: null } });
+  cache.set(code, account.id);
+  return account.id;
+}
+
+interface Classified {
+  record: TapRecord;
+  card: CardForSettlement | null;
+  code: TapRejectCode | null;
+  flags: TapFlagCode[];
+  fromPurseFen: number;
+  shortfallFen: number;
+  ledgerTransactionId: string | null;
+  appliedActions: string[];
+}
+
+export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, batch: BatchRequest, actor: AuditActor, requestId: string | null): Promise<BatchResponse> {
+  // Within one upload the first record of a seq wins; the others are duplicates.
+  const bySeq = new Map<number, TapRecord>();
+  for (const r of batch.records) if (!bySeq.has(r.seq)) bySeq.set(r.seq, r);
+  const inBatchDuplicates = batch.records.length - bySeq.size;
+
+  // The TACs are pure computation: checked before the transaction opens.
+  const masterKey = ctx.config.secrets.cardMasterKey;
+  const tacOk = new Map<number, boolean>();
+  for (const r of bySeq.values()) {
+    tacOk.set(r.seq, verifyTac(cardKey(masterKey, r.cardNo), { terminalCode: terminal.code, cardNo: r.cardNo, cardCounter: r.cardCounter, amountFen: r.amountFen, balanceAfterFen: r.balanceAfterFen, at: r.at }, r.tac));
+  }
+
+  const revenueId = await sharedAccount(ctx, accountCodes.fareRevenue(operatorSlug(terminal.operator)), 'fare_revenue');
+  const suspenseId = await sharedAccount(ctx, transitSuspenseCode, 'suspense');
+
+  return inTransaction(ctx.db, async (tx) => {
+    const now = ctx.clock.now();
+    await repo.lockTerminal(tx, terminal.id);
+    const state = await repo.terminalState(tx, terminal.id);
+    const existing = await repo.existingSeqs(tx, terminal.id, [...bySeq.keys()]);
+    const fresh = [...bySeq.values()].filter((r) => !existing.has(r.seq));
+    const batchRowId = newId();
+
+    const cards = new Map((await repo.cardsByNo(tx, fresh.map((r) => r.cardNo))).map((c) => [c.cardNo, c]));
+    const cardIds = [...new Set([...cards.values()].map((c) => c.id))];
+    const history = groupBy(await repo.deniedHistory(tx, cardIds), (e) => e.cardId);
+    const actionIds = [...new Set(fresh.flatMap((r) => r.appliedActionIds).filter((id) => uuidPattern.test(id)))];
+    const actions = new Map((await repo.actionsByIds(tx, actionIds)).map((a) => [a.id, a]));
+    const classified = await classify(tx, fresh, cards, tacOk, history, actions);
+
+    /** Everything the batch writes; the purses are locked only at its end (postBatch), for the shortest time. */
+    const write = async () => {
+      const settled = classified.filter((c) => c.code === null && c.record.amountFen > 0);
+      const transactions: BatchTransactionInput[] = [];
+      for (let i = 0; i < settled.length; i += CHUNK) {
+        const chunk = settled.slice(i, i + CHUNK);
+        const id = newId();
+        const postings: PostingInput[] = [];
+        let revenue = 0;
+        let suspense = 0;
+        for (const c of chunk) {
+          c.ledgerTransactionId = id;
+          revenue += c.record.amountFen;
+          suspense += c.shortfallFen;
+          if (c.fromPurseFen > 0) postings.push({ accountId: c.card!.purseId!, debitFen: c.fromPurseFen });
+        }
+        if (suspense > 0) postings.push({ accountId: suspenseId, debitFen: suspense });
+        postings.push({ accountId: revenueId, creditFen: revenue });
+        transactions.push({
+          id,
+          idempotencyKey: `transit:${terminal.id}:${chunk[0]!.record.seq}`,
+          type: 'fare',
+          postings,
+          memo: `乘车 ${terminal.code} #${chunk[0]!.record.seq}…${chunk.at(-1)!.record.seq}`,
+          metadata: { terminalId: terminal.id, batchRowId, taps: chunk.length },
+        });
+      }
+      await repo.insertTaps(tx, terminal.id, batchRowId, terminal.operator, now, classified.map(tapRow));
+      await repo.markActionsApplied(tx, terminal.id, now, classified.flatMap((c) => (c.code === null ? c.appliedActions.map((id) => ({ id, cardId: c.card!.id, seq: c.record.seq })) : [])));
+      const ackSeq = await repo.contiguousSeq(tx, terminal.id, state?.ack_seq ?? 0);
+      await repo.saveUploadState(tx, terminal.id, { ackSeq, at: now, batchRowId });
+
+      const rejected = classified.filter((c) => c.code !== null).map((c) => ({ seq: c.record.seq, code: c.code! }));
+      const flagged = classified.flatMap((c) => (c.code === null ? c.flags.map((code) => ({ seq: c.record.seq, code })) : []));
+      const accepted = classified.length - rejected.length;
+      const amountFen = classified.reduce((sum, c) => sum + (c.code === null ? c.record.amountFen : 0), 0);
+      const duplicates = existing.size + inBatchDuplicates;
+      await repo.insertBatch(tx, {
+        id: batchRowId, terminalId: terminal.id, batchId: batch.batchId, receivedAt: now, records: batch.records.length, accepted, duplicates,
+        rejected: rejected.length, flagged: flagged.length, amountFen, ackSeq,
+      });
+      await recordAudit(tx, ctx.clock, {
+        actor,
+        action: 'transit.batch.settled',
+        entityType: 'transit_batch',
+        entityId: batchRowId,
+        after: {
+          terminalId: terminal.id, batchId: batch.batchId, records: batch.records.length, accepted, duplicates, rejected: rejected.length, flagged: flagged.length,
+          amountFen, ackSeq, ledgerTransactions: transactions.length, firstLedgerTransactionId: transactions[0]?.id ?? null, lastLedgerTransactionId: transactions.at(-1)?.id ?? null,
+          shortfallFen: settled.reduce((sum, c) => sum + c.shortfallFen, 0),
+        },
+        requestId,
+      });
+      await postBatch(tx, ctx.clock, { transactions, actor });
+      return { ackSeq, accepted, duplicates, rejected: rejected.sort((a, b) => a.seq - b.seq), flagged: flagged.sort((a, b) => a.seq - b.seq) };
+    };
+
+    // Optimistic: purses normally hold what the cards spent. If one does not, undo and settle
+    // again with the purses locked first, sending what they lack to suspense.
+    await repo.savepoint(tx);
+    try {
+      const answer = await write();
+      await repo.releaseSavepoint(tx);
+      return answer;
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'INSUFFICIENT_FUNDS')) throw error;
+      await repo.rollbackToSavepoint(tx);
+    }
+    const purseIds = [...new Set([...cards.values()].flatMap((c) => (c.purseId ? [c.purseId] : [])))];
+    chargeWithinFloors(classified, await lockForBatch(tx, [...purseIds, revenueId, suspenseId]));
+    return write();
+  });
+}
+
+/**
+ * Splits each settled tap between its purse (down to the purse's floor, never below) and
+ * suspense, in (card, counter) order, so the totals do not depend on upload order.
+ */
+function chargeWithinFloors(classified: Classified[], balances: ReadonlyMap<string, Balance>): void {
+  const spendable = new Map<string, number>();
+  const inOrder = classified.filter((c) => c.code === null).sort(byCardCounter);
+  for (const c of inOrder) {
+    const purseId = c.card!.purseId!;
+    const purse = balances.get(purseId);
+    const left = spendable.get(purseId) ?? (purse ? purse.availableFen - purse.floorFen : 0);
+    c.fromPurseFen = Math.min(c.record.amountFen, Math.max(0, left));
+    c.shortfallFen = c.record.amountFen - c.fromPurseFen;
+    spendable.set(purseId, left - c.fromPurseFen);
+    if (c.shortfallFen > 0 && !c.flags.includes('BALANCE_MISMATCH')) c.flags.push('BALANCE_MISMATCH');
+  }
+}
+
+function byCardCounter(a: Classified, b: Classified): number {
+  return a.card!.id < b.card!.id ? -1 : a.card!.id > b.card!.id ? 1 : a.record.cardCounter - b.record.cardCounter || a.record.seq - b.record.seq;
+}
+
+/**
+ * Decides each new record in (card, counter) order. Runs before the purses are locked: a replay
+ * racing in another terminal's upload is refused by the unique (card, counter) index instead.
+ */
+async function classify(
+  tx: Tx,
+  fresh: readonly TapRecord[],
+  cards: ReadonlyMap<string, CardForSettlement>,
+  tacOk: ReadonlyMap<number, boolean>,
+  history: ReadonlyMap<string, StatusEventForSettlement[]>,
+  actions: ReadonlyMap<string, { id: string; cardId: string; kind: 'top_up' | 'extend'; amountFen: number | null; appliedAt: Date | null }>,
+): Promise<Classified[]> {
+  const out: Classified[] = fresh.map((record) => {
+    const card = cards.get(record.cardNo) ?? null;
+    const code: TapRejectCode | null = !card || !card.purseId ? 'CARD_UNKNOWN' : !tacOk.get(record.seq) ? 'TAC_INVALID' : null;
+    return { record, card: code === 'CARD_UNKNOWN' ? null : card, code, flags: [], fromPurseFen: record.amountFen, shortfallFen: 0, ledgerTransactionId: null, appliedActions: [] };
+  });
+  const candidates = out.filter((c) => c.code === null);
+  const last = new Map((await repo.lastTaps(tx, [...new Set(candidates.map((c) => c.card!.id))])).map((t) => [t.cardId, t]));
+  // Only a counter at or below the card's highest settled one can be a replay: ask about those alone.
+  const settledBefore = await repo.settledCounters(tx, candidates.flatMap((c) => {
+    const highest = last.get(c.card!.id)?.cardCounter ?? 0;
+    return c.record.cardCounter <= highest ? [{ cardId: c.card!.id, cardCounter: c.record.cardCounter }] : [];
+  }));
+
+  candidates.sort(byCardCounter);
+  const seen = new Set<string>();
+  const appliedNow = new Set<string>();
+  for (const c of candidates) {
+    const card = c.card!;
+    const r = c.record;
+    const key = `${card.id}:${r.cardCounter}`;
+    if (settledBefore.has(key) || seen.has(key)) {
+      c.code = 'COUNTER_REPLAY';
+      continue;
+    }
+    seen.add(key);
+    const flags = new Set<TapFlagCode>();
+
+    // Top-ups written to the card at this tap (each action once, and only the card's own).
+    let toppedUpFen = 0;
+    for (const id of r.appliedActionIds) {
+      const action = actions.get(id);
+      if (!action || action.cardId !== card.id || action.appliedAt !== null || appliedNow.has(id)) continue;
+      appliedNow.add(id);
+      c.appliedActions.push(id);
+      if (action.kind === 'top_up') toppedUpFen += action.amountFen ?? 0;
+    }
+
+    // Counters: a jump past the highest known counter is a gap; one step must carry the balance on.
+    const previous = last.get(card.id);
+    if (!previous) {
+      if (r.cardCounter > 1) flags.add('COUNTER_GAP');
+    } else if (r.cardCounter > previous.cardCounter + 1) {
+      flags.add('COUNTER_GAP');
+    } else if (r.cardCounter === previous.cardCounter + 1 && r.balanceAfterFen !== previous.balanceAfterFen - r.amountFen + toppedUpFen) {
+      flags.add('BALANCE_MISMATCH');
+    }
+    if (!previous || r.cardCounter > previous.cardCounter) last.set(card.id, { cardId: card.id, cardCounter: r.cardCounter, balanceAfterFen: r.balanceAfterFen, at: new Date(r.at) });
+
+    if (deniedAt(history.get(card.id), new Date(r.at))) flags.add('AFTER_DENY');
+
+    c.flags = [...flags];
+  }
+  return out;
+}
+
+/** Whether the card was deny-listed at `at`: its latest status event at or before then denies it. */
+function deniedAt(events: readonly StatusEventForSettlement[] | undefined, at: Date): boolean {
+  if (!events) return false;
+  let denied = false;
+  for (const e of events) {
+    if (e.at.getTime() > at.getTime()) break;
+    denied = e.denied;
+  }
+  return denied;
+}
+
+function tapRow(c: Classified): TapRowToInsert {
+  const r = c.record;
+  return {
+    seq: r.seq, cardNo: r.cardNo, cardId: c.card?.id ?? null, cardCounter: r.cardCounter, kind: r.kind, amountFen: r.amountFen, balanceAfterFen: r.balanceAfterFen,
+    at: r.at, fare: r.fare, appliedActionIds: r.appliedActionIds, outcome: c.code === null ? 'settled' : 'rejected', code: c.code,
+    flags: c.code === null ? c.flags : [], ledgerTransactionId: c.code === null ? c.ledgerTransactionId : null, shortfallFen: c.code === null ? c.shortfallFen : 0,
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+/** The terminal named in the path must be the caller, and enabled. */
+export async function uploadingTerminal(db: DbOrTx, callerTerminalId: string, pathTerminalId: string): Promise<UploadingTerminal> {
+  if (callerTerminalId !== pathTerminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: pathTerminalId });
+  const terminal = await repo.terminal(db, pathTerminalId);
+  if (!terminal) throw fail('NOT_FOUND', { terminalId: pathTerminalId });
+  if (terminal.disabledAt) throw fail('TERMINAL_DISABLED', { terminalId: pathTerminalId });
+  return { id: terminal.id, code: terminal.code, operator: terminal.operator };
+}

@@ -1,0 +1,110 @@
+import { expect } from 'vitest';
+import { accountCodes, findAccountByCode, postTransaction, ensureAccount } from '../../src/modules/ledger/ledger.js';
+import type { ApplicationDto, VerifyResult } from '../../src/modules/fulfilment/fulfilment.schemas.js';
+import { PaymentsDriver } from './payments-driver.js';
+
+/** Drives fulfilment through the API the way the app and the console do (payments through the real sandbox gateway). */
+export class FulfilmentDriver {
+  private constructor(readonly d: PaymentsDriver) {}
+
+  static async start(): Promise<FulfilmentDriver> {
+    return new FulfilmentDriver(await PaymentsDriver.start());
+  }
+
+  get t() {
+    return this.d.t;
+  }
+
+  close() {
+    return this.d.close();
+  }
+
+  request(method: 'GET' | 'POST' | 'PUT', url: string, token?: string, payload?: unknown, headers: Record<string, string> = {}) {
+    return this.d.request(method, url, token, payload, headers);
+  }
+
+  /** A student of a school of the given stage, with a bound parent, a card manager, and an active card of the product. */
+  async family(options: { stage?: 'primary' | 'middle' | 'high'; product?: 'k12_card' | 'k12_sticker'; name?: string } = {}) {
+    const school = await this.t.factory.newSchool({ stage: options.stage ?? 'middle', name: '北京市海淀区实验中学' });
+    const student = await this.t.factory.newStudent({ schoolId: school.id, name: options.name ?? '张小明' });
+    const parent = await this.t.factory.newParent({ children: [student.id] });
+    const manager = await this.t.factory.newStaff('school_admin', { schoolId: school.id });
+    const card = await this.t.factory.newCard(student.id, { product: options.product ?? 'k12_card' });
+    return {
+      school, student, parent, card, manager,
+      parentToken: await this.t.factory.loginAs('parent', parent.phone, parent.password),
+      managerToken: await this.t.factory.loginAs('staff', manager.username, manager.password),
+    };
+  }
+
+  identity(student: { name: string; id_number: string; education_id: string }, kind: 'replacement' | 'sticker' = 'replacement') {
+    return { kind, name: student.name, idType: 'resident_id', idNumber: student.id_number, educationId: student.education_id };
+  }
+
+  async reportLoss(token: string, cardId: string) {
+    const res = await this.request('POST', `/cards/${cardId}/loss`, token);
+    expect(res.statusCode, res.body).toBe(200);
+  }
+
+  async verify(token: string, student: { name: string; id_number: string; education_id: string }, kind: 'replacement' | 'sticker' = 'replacement'): Promise<VerifyResult> {
+    const res = await this.request('POST', '/fulfilment/verify', token, this.identity(student, kind));
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as VerifyResult;
+  }
+
+  applyRequest(token: string, student: { name: string; id_number: string; education_id: string }, cardId: string, options: { kind?: 'replacement' | 'sticker'; delivery?: Record<string, string> } = {}) {
+    return this.request('POST', '/fulfilment/applications', token, { ...this.identity(student, options.kind), cardId, delivery: options.delivery ?? { method: 'school' } });
+  }
+
+  async apply(token: string, student: { name: string; id_number: string; education_id: string }, cardId: string, options: { kind?: 'replacement' | 'sticker'; delivery?: Record<string, string> } = {}): Promise<ApplicationDto> {
+    const res = await this.applyRequest(token, student, cardId, options);
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as ApplicationDto;
+  }
+
+  async application(token: string, id: string): Promise<ApplicationDto> {
+    const res = await this.request('GET', `/fulfilment/applications/${id}`, token);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json() as ApplicationDto;
+  }
+
+  /** 补卡缴费 then pay at the sandbox cashier and let the gateway's notification arrive. */
+  async pay(token: string, applicationId: string): Promise<ApplicationDto> {
+    const res = await this.request('POST', `/fulfilment/applications/${applicationId}/fee-order`, token);
+    expect(res.statusCode, res.body).toBe(201);
+    const app = res.json() as ApplicationDto;
+    expect(app.feeOrder).not.toBeNull();
+    await this.d.payAtCashier(token, app.feeOrder!.id, 'alipay');
+    await this.d.runJobs();
+    return this.application(token, applicationId);
+  }
+
+  async confirmInfo(token: string, studentId: string) {
+    const got = await this.request('GET', `/fulfilment/confirmation?studentId=${studentId}`, token);
+    expect(got.statusCode, got.body).toBe(200);
+    const res = await this.request('POST', `/fulfilment/confirmations/${(got.json() as { id: string }).id}/confirm`, token);
+    expect(res.statusCode, res.body).toBe(200);
+  }
+
+  /** Puts money on a card's purse the way a top-up would (a balanced ledger transaction from the clearing account). */
+  async fund(cardId: string, amountFen: number) {
+    const clearing = await ensureAccount(this.t.ctx.db, this.t.clock, { code: accountCodes.clearing('alipay'), type: 'gateway_clearing', actor: { role: 'system', id: null } });
+    const purse = await findAccountByCode(this.t.ctx.db, accountCodes.purse(cardId));
+    await postTransaction(this.t.ctx.db, this.t.clock, {
+      idempotencyKey: `test-fund-${cardId}-${amountFen}-${Math.random()}`, type: 'top_up', actor: { role: 'system', id: null },
+      postings: [{ accountId: clearing.id, debitFen: amountFen }, { accountId: purse.id, creditFen: amountFen }],
+    });
+  }
+
+  async purse(cardId: string) {
+    return this.d.balanceFen(accountCodes.purse(cardId));
+  }
+
+  runJobs() {
+    return this.d.runJobs();
+  }
+
+  async operatorToken() {
+    return this.t.factory.operatorToken();
+  }
+}

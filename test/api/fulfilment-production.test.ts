@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ApplicationDto, BatchDto, DeliveryDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
+import { FulfilmentDriver } from './fulfilment-driver.js';
+
+let f: FulfilmentDriver;
+let operator: string;
+beforeAll(async () => {
+  f = await FulfilmentDriver.start();
+});
+afterAll(async () => f.close());
+beforeEach(async () => {
+  f.t.clock.set('2026-11-23T02:00:00Z');
+  operator = await f.operatorToken();
+  // Every test starts from an empty production queue: earlier tests' ready applications are set aside.
+  await f.t.ctx.db.updateTable('card_applications').set({ status: 'cancelled' }).where('status', '=', 'ready_for_production').execute();
+});
+
+/** A lost card, applied for, paid, with the card information confirmed: ready for a batch. */
+async function readyApplication(options: { delivery?: Record<string, string>; confirm?: boolean } = {}) {
+  const fam = await f.family();
+  await f.reportLoss(fam.parentToken, fam.card.id);
+  const app = await f.apply(fam.parentToken, fam.student, fam.card.id, options.delivery ? { delivery: options.delivery } : {});
+  await f.pay(fam.parentToken, app.id);
+  if (options.confirm !== false) await f.confirmInfo(fam.parentToken, fam.student.id);
+  return { ...fam, app };
+}
+
+async function batchOf(kind: 'replacement' | 'sticker' = 'replacement'): Promise<BatchDto> {
+  const res = await f.request('POST', '/admin/fulfilment/batches', operator, { kind });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as BatchDto;
+}
+
+describe('information confirmation (制卡信息确认)', () => {
+  it('report errors → the school fixes → the student confirms again; only then production', async () => {
+    const fam = await readyApplication({ confirm: false });
+    const got = (await f.request('GET', `/fulfilment/confirmation?studentId=${fam.student.id}`, fam.parentToken)).json() as { id: string; status: string };
+    expect(got.status).toBe('pending');
+    // Not confirmed: nothing to produce.
+    const empty = await f.request('POST', '/admin/fulfilment/batches', operator, { kind: 'replacement' });
+    expect(empty.json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
+
+    const report = await f.request('POST', `/fulfilment/confirmations/${got.id}/report`, fam.parentToken, { corrections: [{ field: 'name', correctValue: '张晓明', note: '晓字错了' }] });
+    expect(report.json()).toMatchObject({ status: 'reported', corrections: [{ field: 'name', correctValue: '张晓明' }] });
+    // Confirming while errors wait for the school is refused.
+    expect((await f.request('POST', `/fulfilment/confirmations/${got.id}/confirm`, fam.parentToken)).statusCode).toBe(409);
+
+    // The queue: the school's manager sees it (masked); another school's does not.
+    const queue = await f.request('GET', '/admin/fulfilment/confirmations?status=reported', fam.managerToken);
+    const rows = (queue.json() as { items: { id: string; face: { name: string } }[] }).items;
+    expect(rows.map((r) => r.id)).toEqual([got.id]);
+    expect(rows[0]!.face.name).toBe('张**');
+    const otherSchool = await f.family();
+    const foreignFix = await f.request('POST', `/admin/fulfilment/confirmations/${got.id}/fix`, otherSchool.managerToken, { name: '张晓明', note: '已更正' });
+    expect(foreignFix.statusCode).toBe(403);
+
+    const fixed = await f.request('POST', `/admin/fulfilment/confirmations/${got.id}/fix`, fam.managerToken, { name: '张晓明', note: '已更正姓名' });
+    expect(fixed.json()).toMatchObject({ status: 'pending', round: 1, face: { name: '张晓明' }, fixNote: '已更正姓名' });
+    const student = await f.t.ctx.db.selectFrom('students').select('name').where('id', '=', fam.student.id).executeTakeFirstOrThrow();
+    expect(student.name).toBe('张晓明');
+    const confirmed = await f.request('POST', `/fulfilment/confirmations/${got.id}/confirm`, fam.parentToken);
+    expect(confirmed.json()).toMatchObject({ status: 'confirmed' });
+    const batch = await batchOf();
+    expect(batch.applicationCount).toBe(1);
+    const audit = await f.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', got.id).orderBy('at').execute();
+    expect(audit.map((a) => a.action)).toEqual(['fulfilment.confirmation.reported', 'fulfilment.confirmation.fixed', 'fulfilment.confirmation.confirmed']);
+  });
+
+  it('an unpaid replacement never goes to production, even with its information confirmed', async () => {
+    const fam = await f.family();
+    await f.reportLoss(fam.parentToken, fam.card.id);
+    await f.apply(fam.parentToken, fam.student, fam.card.id);
+    await f.confirmInfo(fam.parentToken, fam.student.id);
+    const res = await f.request('POST', '/admin/fulfilment/batches', operator, { kind: 'replacement' });
+    expect(res.json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
+  });
+});
+
+describe('production, delivery to school and pickup', () => {
+  it('batch → export for the printer → produced → dispatched → received → picked up: new card active, old one replaced, balance moved after the window', async () => {
+    const a = await readyApplication();
+    const b = await readyApplication();
+    await f.fund(a.card.id, 3_250);
+    const batch = await batchOf();
+    expect(batch).toMatchObject({ status: 'created', applicationCount: 2, kind: 'replacement' });
+    const detail = (await f.request('GET', `/admin/fulfilment/batches/${batch.id}`, operator)).json() as BatchDto & { applications: ApplicationDto[] };
+    expect(detail.applications.map((x) => x.status)).toEqual(['in_production', 'in_production']);
+    // Only operators run batches.
+    expect((await f.request('POST', '/admin/fulfilment/batches', a.managerToken, { kind: 'replacement' })).statusCode).toBe(403);
+
+    // Produced before export is refused.
+    expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator)).json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_STATUS' } });
+
+    const exported = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, operator);
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['content-type']).toContain('text/csv');
+    expect(exported.headers['content-disposition']).toContain(`${batch.batchNo}.csv`);
+    const raw = exported.rawPayload;
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM
+    const lines = raw.toString('utf8').slice(1).trim().split('\r\n');
+    expect(lines[0]).toBe('批次号,申请编号,卡种,北京通号,学校名称,姓名,性别,教育ID,有效期,类别,年级,班级,照片文件,配送方式,补办原卡号');
+    expect(lines).toHaveLength(3);
+    const rowA = lines.find((l) => l.includes(a.app.id))!.split(',');
+    const newCardNoA = rowA[3]!;
+    expect(newCardNoA).toMatch(/^32\d{9}$/);
+    expect(rowA).toEqual([batch.batchNo, a.app.id, '北京通学生卡', newCardNoA, '北京市海淀区实验中学', '张小明', '女', a.student.education_id, '2029-08-31', '2', '', '', '', '配送到校', a.card.card_no]);
+    expect(((await f.request('GET', `/admin/fulfilment/batches/${batch.id}`, operator)).json() as BatchDto).status).toBe('exported');
+
+    expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator)).json()).toMatchObject({ status: 'produced' });
+    expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, operator)).json()).toMatchObject({ status: 'dispatched' });
+    expect(await f.application(a.parentToken, a.app.id)).toMatchObject({ status: 'dispatched', newCardNoMasked: `32******${newCardNoA.slice(-3)}` });
+
+    // Each school gets its own parcel; a card manager sees only their school's.
+    const mine = (await f.request('GET', '/admin/fulfilment/deliveries', a.managerToken)).json() as { items: DeliveryDto[] };
+    expect(mine.items).toHaveLength(1);
+    expect(mine.items[0]).toMatchObject({ method: 'school', status: 'in_transit', applicationCount: 1, schoolId: a.school.id });
+    // Pickup before the parcel arrived is refused.
+    const early = await f.request('POST', `/admin/fulfilment/applications/${a.app.id}/pickup`, a.managerToken);
+    expect(early.json()).toMatchObject({ error: { code: 'FULFILMENT_STATUS_INVALID' } });
+    // Another school's manager cannot confirm this parcel.
+    expect((await f.request('POST', `/admin/fulfilment/deliveries/${mine.items[0]!.id}/received`, b.managerToken)).statusCode).toBe(403);
+    expect((await f.request('POST', `/admin/fulfilment/deliveries/${mine.items[0]!.id}/received`, a.managerToken)).json()).toMatchObject({ status: 'delivered' });
+    expect(await f.application(a.parentToken, a.app.id)).toMatchObject({ status: 'delivered', statusLabel: { zh: '待领取' } });
+
+    // Only the student's own school hands the card over.
+    expect((await f.request('POST', `/admin/fulfilment/applications/${a.app.id}/pickup`, b.managerToken)).statusCode).toBe(403);
+    const picked = await f.request('POST', `/admin/fulfilment/applications/${a.app.id}/pickup`, a.managerToken);
+    expect(picked.statusCode, picked.body).toBe(200);
+    const done = picked.json() as ApplicationDto;
+    expect(done.status).toBe('completed');
+    expect(done.balanceTransferDueAt).toBe('2026-11-26T02:00:00.000Z'); // the default 3-day settlement window
+    const cards = await f.t.ctx.db.selectFrom('cards').selectAll().where('student_id', '=', a.student.id).orderBy('created_at').execute();
+    expect(cards.map((c) => [c.card_no, c.status, c.replaces_card_id])).toEqual([[a.card.card_no, 'replaced', null], [newCardNoA, 'active', a.card.id]]);
+    expect(cards[1]!.product).toBe('k12_card');
+    const events = await f.t.ctx.db.selectFrom('card_status_events').select(['card_id', 'to_status', 'denied']).where('card_id', '=', a.card.id).orderBy('version').execute();
+    expect(events.map((e) => [e.to_status, e.denied])).toEqual([['active', false], ['lost', true], ['replaced', true]]);
+
+    // The old balance stays until the window has passed…
+    await f.runJobs();
+    expect(await f.purse(a.card.id)).toBe(3_250);
+    expect(await f.purse(done.newCardId!)).toBe(0);
+    f.t.clock.set('2026-11-26T01:59:00Z');
+    await f.runJobs();
+    expect(await f.purse(a.card.id)).toBe(3_250);
+    // …then moves once.
+    f.t.clock.set('2026-11-26T02:00:00Z');
+    await f.runJobs();
+    await f.runJobs();
+    expect(await f.purse(a.card.id)).toBe(0);
+    expect(await f.purse(done.newCardId!)).toBe(3_250);
+    const parentAgain = await f.t.factory.loginAs('parent', a.parent.phone, a.parent.password); // the clock moved past the first session
+    const final = await f.application(parentAgain, a.app.id);
+    expect(final).toMatchObject({ balanceTransferredFen: 3_250 });
+    expect(final.steps.map((s) => s.step)).toEqual(['applied', 'paid', 'in_production', 'exported', 'produced', 'dispatched', 'delivered', 'picked_up', 'balance_moved']);
+    await f.d.expectLedgerClean();
+
+    // The parents were told at each step.
+    const sms = await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', a.parent.phone).orderBy('created_at').execute();
+    const bodies = sms.map((s) => s.body).join('\n');
+    for (const text of ['补办申请已提交', '已缴纳', '已进入制卡批次', '已制作完成', '已配送至', '已送达学校', '已领取并启用', '余额已转入']) expect(bodies).toContain(text);
+    const audit = await f.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', a.app.id).execute();
+    expect(audit.map((x) => x.action)).toEqual(expect.arrayContaining(['fulfilment.application.applied', 'fulfilment.application.paid', 'fulfilment.application.picked_up', 'fulfilment.application.balance_moved']));
+  });
+
+  it('the settlement window is an operator setting', async () => {
+    const bad = await f.request('PUT', '/admin/fulfilment/settings', operator, { settlementWindowDays: -1 });
+    expect(bad.statusCode).toBe(400);
+    const put = await f.request('PUT', '/admin/fulfilment/settings', operator, { settlementWindowDays: 7 });
+    expect(put.json()).toEqual({ settlementWindowDays: 7 });
+    const a = await readyApplication();
+    const batch = await batchOf();
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, operator);
+    const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, operator)).json() as { items: DeliveryDto[] }).items[0]!;
+    await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, a.managerToken);
+    const done = (await f.request('POST', `/admin/fulfilment/applications/${a.app.id}/pickup`, a.managerToken)).json() as ApplicationDto;
+    expect(done.balanceTransferDueAt).toBe('2026-11-30T02:00:00.000Z');
+    await f.request('PUT', '/admin/fulfilment/settings', operator, { settlementWindowDays: 3 });
+  });
+});
+
+describe('a card found again after the application', () => {
+  it('is retired at pickup all the same: the new card replaces it', async () => {
+    const a = await readyApplication();
+    const unloss = await f.request('POST', `/cards/${a.card.id}/unloss`, a.parentToken);
+    expect(unloss.json()).toMatchObject({ status: 'active' });
+    const batch = await batchOf();
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, operator);
+    const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, operator)).json() as { items: DeliveryDto[] }).items[0]!;
+    await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, a.managerToken);
+    const picked = await f.request('POST', `/admin/fulfilment/applications/${a.app.id}/pickup`, a.managerToken);
+    expect(picked.statusCode, picked.body).toBe(200);
+    const cards = await f.t.ctx.db.selectFrom('cards').select('status').where('student_id', '=', a.student.id).orderBy('created_at').execute();
+    expect(cards.map((c) => c.status)).toEqual(['replaced', 'active']);
+  });
+});
+
+describe('home delivery through the courier', () => {
+  it('books the sandbox courier, tracks the parcel, and completes when it is signed for', async () => {
+    const a = await readyApplication({ delivery: { method: 'home', recipient: '张大明', phone: '13900001111', address: '北京市朝阳区建国路88号' } });
+    const batch = await batchOf();
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, operator);
+    const list = (await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, operator)).json() as { items: DeliveryDto[] };
+    expect(list.items).toHaveLength(1);
+    const parcel = list.items[0]!;
+    expect(parcel).toMatchObject({ method: 'home', courier: 'sandbox', status: 'in_transit', applicationId: a.app.id, phoneMasked: '139****1111', recipientMasked: '张**' });
+    expect(parcel.trackingNo).toMatch(/^SB\d{17}$/);
+    expect(await f.application(a.parentToken, a.app.id)).toMatchObject({ status: 'dispatched', delivery: { trackingNo: parcel.trackingNo, courier: 'sandbox' } });
+    // Home parcels are not handed over by the school.
+    expect((await f.request('POST', `/admin/fulfilment/deliveries/${parcel.id}/received`, a.managerToken)).statusCode).toBe(409);
+
+    f.t.clock.set('2026-11-23T08:00:00Z');
+    const moving = (await f.request('POST', `/admin/fulfilment/deliveries/${parcel.id}/refresh`, operator)).json() as DeliveryDto;
+    expect(moving.status).toBe('in_transit');
+    expect(moving.events.map((e) => e.description)).toHaveLength(2);
+
+    f.t.clock.set('2026-11-24T03:00:00Z');
+    await f.t.ctx.jobs.runDue(100); // the recurring tracking job
+    await f.runJobs();
+    const done = await f.application(await f.t.factory.loginAs('parent', a.parent.phone, a.parent.password), a.app.id);
+    expect(done.status).toBe('completed');
+    expect(done.steps.map((s) => s.step)).toContain('picked_up');
+    const cards = await f.t.ctx.db.selectFrom('cards').select(['status', 'replaces_card_id']).where('student_id', '=', a.student.id).orderBy('created_at').execute();
+    expect(cards).toEqual([{ status: 'replaced', replaces_card_id: null }, { status: 'active', replaces_card_id: a.card.id }]);
+    const sms = await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', '13900001111').execute();
+    expect(sms.map((s) => s.body).join()).toContain('快递费到付');
+  });
+});
+
+describe('card stickers in production', () => {
+  it('produce a k12_sticker card at pickup', async () => {
+    const fam = await f.family({ stage: 'high', product: 'k12_sticker' });
+    await f.reportLoss(fam.parentToken, fam.card.id);
+    const app = await f.apply(fam.parentToken, fam.student, fam.card.id, { kind: 'sticker' });
+    await f.confirmInfo(fam.parentToken, fam.student.id);
+    const batch = await batchOf('sticker');
+    const csv = (await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, operator)).body;
+    expect(csv).toContain('学生卡贴');
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, operator);
+    const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, operator)).json() as { items: DeliveryDto[] }).items[0]!;
+    await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, fam.managerToken);
+    const done = (await f.request('POST', `/admin/fulfilment/applications/${app.id}/pickup`, fam.managerToken)).json() as ApplicationDto;
+    const card = await f.t.ctx.db.selectFrom('cards').select(['product', 'status', 'valid_until']).where('id', '=', done.newCardId!).executeTakeFirstOrThrow();
+    expect(card).toEqual({ product: 'k12_sticker', status: 'active', valid_until: '2029-08-31' });
+  });
+});

@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ApplicationDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
+import { FulfilmentDriver } from './fulfilment-driver.js';
+
+let f: FulfilmentDriver;
+beforeAll(async () => {
+  f = await FulfilmentDriver.start();
+});
+afterAll(async () => f.close());
+/** Monday 2026-11-23, 10:00 in Beijing: inside the fee payment window. */
+beforeEach(() => f.t.clock.set('2026-11-23T02:00:00Z'));
+
+describe('identity check (seed 000 填写信息)', () => {
+  it('shows the card information masked as the app does, and only a lost card is replaceable', async () => {
+    const { student, card, parentToken } = await f.family({ name: '张小明' });
+    const before = await f.verify(parentToken, student);
+    expect(before.studentId).toBe(student.id);
+    expect(before.cards).toHaveLength(1);
+    expect(before.cards[0]).toMatchObject({
+      cardId: card.id, nameMasked: '张**', educationId: student.education_id, beijingTongNo: card.card_no, schoolNameMasked: '北京市******学',
+      category: '2', cardType: { zh: '北京通学生卡' }, transitValidity: { zh: '有效卡' }, replaceable: false, notReplaceableCode: 'FULFILMENT_CARD_NOT_LOST',
+    });
+    await f.reportLoss(parentToken, card.id);
+    const after = await f.verify(parentToken, student);
+    expect(after.cards[0]).toMatchObject({ cardStatus: 'lost', holdStatus: { zh: '待补卡' }, transitValidity: { zh: '无效卡' }, replaceable: true, notReplaceableCode: null });
+    expect(after.notes[0]!.zh).toContain('挂失、申请、缴费');
+  });
+
+  it('refuses a mismatch without echoing the record: the differing fields and the record masked', async () => {
+    const { student, parentToken } = await f.family({ name: '李小红' });
+    const res = await f.request('POST', '/fulfilment/verify', parentToken, { ...f.identity(student), name: '李晓红', idNumber: '110108201205200000' });
+    expect(res.statusCode).toBe(422);
+    const body = res.json() as { error: { code: string; details: { fields: string[]; record: { nameMasked: string; idNumberMasked: string } } } };
+    expect(body.error.code).toBe('FULFILMENT_IDENTITY_MISMATCH');
+    expect(body.error.details.fields).toEqual(['name', 'idNumber']);
+    expect(body.error.details.record).toEqual({ nameMasked: '李**', idNumberMasked: `${student.id_number.slice(0, 3)}***********${student.id_number.slice(-4)}` });
+    expect(res.body).not.toContain(student.name);
+    expect(res.body).not.toContain(student.id_number);
+  });
+
+  it('refuses an education ID the caller may not act for, revealing nothing', async () => {
+    const mine = await f.family();
+    const other = await f.family({ name: '王小刚' });
+    const res = await f.request('POST', '/fulfilment/verify', mine.parentToken, f.identity(other.student));
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: { code: 'FULFILMENT_IDENTITY_MISMATCH', details: { fields: ['educationId'] } } });
+    expect(res.body).not.toContain('王');
+  });
+});
+
+describe('applying (申请补卡)', () => {
+  it('refuses a card that is not reported lost, and a card of someone else', async () => {
+    const { student, card, parentToken } = await f.family();
+    const notLost = await f.applyRequest(parentToken, student, card.id);
+    expect(notLost.statusCode).toBe(422);
+    expect(notLost.json()).toMatchObject({ error: { code: 'FULFILMENT_CARD_NOT_LOST' } });
+    const other = await f.family();
+    await f.reportLoss(other.parentToken, other.card.id);
+    const foreign = await f.applyRequest(parentToken, student, other.card.id);
+    expect(foreign.statusCode).toBe(404);
+    expect(await f.t.ctx.db.selectFrom('card_applications').select('id').where('student_id', 'in', [student.id, other.student.id]).execute()).toEqual([]);
+  });
+
+  it('validates the home delivery: recipient, 11-digit phone and address', async () => {
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const res = await f.applyRequest(parentToken, student, card.id, { delivery: { method: 'home', recipient: '张三', phone: '12345', address: '北京市海淀区' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('creates the application awaiting the ¥15 fee, with home delivery at most ¥15 cash on delivery, masked', async () => {
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const app = await f.apply(parentToken, student, card.id, { delivery: { method: 'home', recipient: '张大明', phone: '13812345678', address: '北京市海淀区中关村大街1号' } });
+    expect(app).toMatchObject({
+      kind: 'replacement', status: 'awaiting_payment', feeFen: 1500, feeOrder: null, studentNameMasked: '张**',
+      delivery: { method: 'home', recipientMasked: '张**', phoneMasked: '138****5678', codFeeMaxFen: 1500 },
+      paymentWindow: { open: true }, expectedReadyDate: null,
+    });
+    expect(app.steps.map((s) => s.step)).toEqual(['applied']);
+    // The card information now waits for the student's confirmation before production.
+    const confirmation = await f.request('GET', `/fulfilment/confirmation?studentId=${student.id}`, parentToken);
+    expect(confirmation.json()).toMatchObject({ status: 'pending', face: { name: student.name, educationId: student.education_id } });
+    // A second application for the same card is refused.
+    const again = await f.applyRequest(parentToken, student, card.id);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: { code: 'FULFILMENT_ALREADY_APPLIED' } });
+    await f.runJobs();
+    const sms = await f.t.ctx.db.selectFrom('sms_outbox').select(['phone', 'body']).where('phone', 'in', ['13812345678']).execute();
+    expect(sms.map((s) => s.body).join()).toContain('补办申请已提交');
+  });
+
+  it('two simultaneous applications for one card: exactly one succeeds', async () => {
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const results = await Promise.all([1, 2, 3].map(() => f.applyRequest(parentToken, student, card.id)));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409, 409]);
+    for (const r of results.filter((x) => x.statusCode === 409)) expect(r.json()).toMatchObject({ error: { code: 'FULFILMENT_ALREADY_APPLIED' } });
+    const rows = await f.t.ctx.db.selectFrom('card_applications').select('id').where('old_card_id', '=', card.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('the database itself refuses a second open application for a card (the unique index behind the lock)', async () => {
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const app = await f.apply(parentToken, student, card.id);
+    const row = await f.t.ctx.db.selectFrom('card_applications').selectAll().where('id', '=', app.id).executeTakeFirstOrThrow();
+    await expect(f.t.ctx.db.insertInto('card_applications').values({ ...row, id: crypto.randomUUID(), new_card_no: null }).execute()).rejects.toMatchObject({ constraint: 'card_applications_one_per_card' });
+  });
+});
+
+describe('the fee (补卡缴费) and the progress query (补卡进度)', () => {
+  it('refuses the fee order outside the payment window and shows the next window', async () => {
+    f.t.clock.set('2026-11-25T02:00:00Z'); // Wednesday
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const app = await f.apply(parentToken, student, card.id);
+    expect(app.paymentWindow).toMatchObject({ open: false, next: { startDate: '2026-11-30', endDate: '2026-12-01' } });
+    const res = await f.request('POST', `/fulfilment/applications/${app.id}/fee-order`, parentToken);
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: { code: 'PAYMENT_WINDOW_CLOSED', details: { next: { startDate: '2026-11-30' } } } });
+    expect((await f.application(parentToken, app.id)).feeOrder).toBeNull();
+  });
+
+  it('hands back the pending order instead of a second one; paying moves the application on', async () => {
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const app = await f.apply(parentToken, student, card.id);
+    const first = (await f.request('POST', `/fulfilment/applications/${app.id}/fee-order`, parentToken)).json() as ApplicationDto;
+    const second = (await f.request('POST', `/fulfilment/applications/${app.id}/fee-order`, parentToken)).json() as ApplicationDto;
+    expect(first.feeOrder).toMatchObject({ amountFen: 1500, item: { feeCode: '174011', payee: '北京教育网络信息中心' }, status: 'created' });
+    expect(second.feeOrder!.id).toBe(first.feeOrder!.id);
+    const cancel = await f.request('POST', `/fulfilment/applications/${app.id}/cancel`, parentToken);
+    expect(cancel.json()).toMatchObject({ error: { code: 'FULFILMENT_ORDER_PENDING' } });
+    const paid = await f.pay(parentToken, app.id);
+    expect(paid).toMatchObject({ status: 'ready_for_production', feeOrder: { status: 'fulfilled' } });
+    expect(paid.paidAt).not.toBeNull();
+    expect(paid.steps.map((s) => s.step)).toEqual(['applied', 'paid']);
+    expect(paid.expectedReadyDate).toBe('2026-12-21'); // 20 working days after Monday 23 Nov
+  });
+
+  it.each([
+    ['National Day (Oct 1–7 off, Saturday 10 Oct a make-up working day)', '2026-09-28T02:00:00Z', '2026-10-30'],
+    ['the Spring Festival (Feb 15–23 off, Saturdays 14 and 28 Feb working days)', '2026-02-09T02:00:00Z', '2026-03-13'],
+  ])('the ready date is 20 working days from payment across %s', async (_label, paidAt, ready) => {
+    f.t.clock.set(paidAt);
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const app = await f.apply(parentToken, student, card.id);
+    const paid = await f.pay(parentToken, app.id);
+    expect(paid.expectedReadyDate).toBe(ready);
+    expect(paid.readyDateError).toBeNull();
+  });
+
+  it('a ready date in a year the calendar does not hold is a clear error, not a guess', async () => {
+    f.t.clock.set('2026-12-08T02:00:00Z'); // Tuesday; 20 working days run into 2027
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const paid = await f.pay(parentToken, (await f.apply(parentToken, student, card.id)).id);
+    expect(paid.status).toBe('ready_for_production');
+    expect(paid.expectedReadyDate).toBeNull();
+    expect(paid.readyDateError).toMatchObject({ code: 'CALENDAR_YEAR_NOT_LOADED' });
+  });
+
+  it('lets only the family (and the school) see an application', async () => {
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const app = await f.apply(parentToken, student, card.id);
+    const stranger = await f.family();
+    const res = await f.request('GET', `/fulfilment/applications/${app.id}`, stranger.parentToken);
+    expect(res.statusCode).toBe(403);
+    const list = await f.request('GET', '/fulfilment/applications', stranger.parentToken);
+    expect((list.json() as { items: unknown[] }).items).toEqual([]);
+    const mine = await f.request('GET', '/fulfilment/applications', parentToken);
+    expect((mine.json() as { items: { id: string }[] }).items.map((a) => a.id)).toEqual([app.id]);
+  });
+
+  it('cancelling before the fee frees the card for a new application', async () => {
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const app = await f.apply(parentToken, student, card.id);
+    const cancelled = await f.request('POST', `/fulfilment/applications/${app.id}/cancel`, parentToken);
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled' });
+    await f.apply(parentToken, student, card.id);
+  });
+});
+
+describe('card sticker replacement (补换卡贴)', () => {
+  it('is the same flow without a fee, straight to production', async () => {
+    const { student, card, parentToken } = await f.family({ stage: 'high', product: 'k12_sticker' });
+    await f.reportLoss(parentToken, card.id);
+    const verified = await f.verify(parentToken, student, 'sticker');
+    expect(verified.cards[0]).toMatchObject({ product: 'k12_sticker', cardType: { zh: '学生卡贴' }, replaceable: true });
+    const app = await f.apply(parentToken, student, card.id, { kind: 'sticker' });
+    expect(app).toMatchObject({ kind: 'sticker', status: 'ready_for_production', feeFen: 0, paymentWindow: null });
+    expect(app.expectedReadyDate).toBe('2026-12-21'); // from the application
+    const fee = await f.request('POST', `/fulfilment/applications/${app.id}/fee-order`, parentToken);
+    expect(fee.json()).toMatchObject({ error: { code: 'FULFILMENT_NO_FEE' } });
+  });
+
+  it('is only for middle and high school students, and only for a sticker', async () => {
+    const primary = await f.family({ stage: 'primary', product: 'k12_sticker' });
+    await f.reportLoss(primary.parentToken, primary.card.id);
+    const res = await f.applyRequest(primary.parentToken, primary.student, primary.card.id, { kind: 'sticker' });
+    expect(res.json()).toMatchObject({ error: { code: 'FULFILMENT_STICKER_STAGE' } });
+    const middle = await f.family({ stage: 'middle' });
+    await f.reportLoss(middle.parentToken, middle.card.id);
+    const wrong = await f.applyRequest(middle.parentToken, middle.student, middle.card.id, { kind: 'sticker' });
+    expect(wrong.json()).toMatchObject({ error: { code: 'FULFILMENT_WRONG_PRODUCT' } });
+  });
+});
+
+describe('the API surface', () => {
+  it('documents the fulfilment endpoints in OpenAPI', async () => {
+    const doc = (await f.t.app.inject('/openapi.json')).json() as { paths: Record<string, unknown> };
+    for (const path of ['/api/v1/fulfilment/verify', '/api/v1/fulfilment/applications', '/api/v1/fulfilment/applications/{applicationId}/fee-order', '/api/v1/admin/fulfilment/batches/{batchId}/export', '/api/v1/admin/fulfilment/deliveries']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+  });
+
+  it('a retried application with the same Idempotency-Key is answered once, not applied twice', async () => {
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const body = { ...f.identity(student), cardId: card.id, delivery: { method: 'school' } };
+    const first = await f.request('POST', '/fulfilment/applications', parentToken, body, { 'idempotency-key': 'apply-once-1' });
+    const second = await f.request('POST', '/fulfilment/applications', parentToken, body, { 'idempotency-key': 'apply-once-1' });
+    expect(first.statusCode).toBe(201);
+    expect(second.statusCode).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect((second.json() as ApplicationDto).id).toBe((first.json() as ApplicationDto).id);
+    expect(await f.t.ctx.db.selectFrom('card_applications').select('id').where('old_card_id', '=', card.id).execute()).toHaveLength(1);
+  });
+});

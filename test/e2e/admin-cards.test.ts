@@ -1,0 +1,124 @@
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { describeE2E, startE2E, type E2E } from './support.js';
+
+/**
+ * The console's card screens in a real browser: a school card manager finds a card, reports it
+ * lost from the console and sees the status history. Needs `npm run build:web` first.
+ */
+describeE2E('admin console: card search, detail and history', () => {
+  let e2e: E2E;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterEach(() => {
+    expect(e2e.takePageErrors()).toEqual([]);
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  async function signIn(who: { username: string; password: string }): Promise<Page> {
+    const page = await e2e.newPage({ mobile: false });
+    await page.goto(`${e2e.baseUrl}/admin/login`);
+    await page.getByLabel('用户名').fill(who.username);
+    await page.getByLabel('密码').fill(who.password);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(`${e2e.baseUrl}/admin/schools`);
+    return page;
+  }
+
+  const rows = (page: Page, testId: string) => page.getByTestId(testId).locator('tbody tr.ant-table-row');
+
+  it('a card manager finds a card by education ID, reports it lost from the console and sees the history', async () => {
+    const school = await e2e.t.factory.newSchool({ name: '端到端卡务中学', stage: 'middle' });
+    const student = await e2e.t.factory.newStudent({ schoolId: school.id, name: '赵小雨' });
+    const card = await e2e.t.factory.newCard(student.id, { validUntil: '2027-10-31' });
+    const elsewhere = await e2e.t.factory.newStudent({ name: '钱多多' });
+    const otherCard = await e2e.t.factory.newCard(elsewhere.id);
+    const manager = await e2e.t.factory.newStaff('school_admin', { schoolId: school.id });
+    const page = await signIn(manager);
+
+    await page.getByTestId('sider-menu').getByText('卡片查询', { exact: true }).click();
+    await page.waitForURL(`${e2e.baseUrl}/admin/cards`);
+
+    // Another school's card is not found, even by its exact number.
+    await page.getByTestId('table-search').locator('input').fill(otherCard.card_no);
+    await page.getByTestId('table-search').locator('input').press('Enter');
+    await page.getByTestId('cards-table').getByText('没有符合条件的卡片').waitFor();
+
+    await page.getByTestId('table-search').locator('input').fill(student.education_id);
+    await page.getByTestId('table-search').locator('input').press('Enter');
+    await expect.poll(() => rows(page, 'cards-table').count()).toBe(1);
+    const row = rows(page, 'cards-table').first();
+    await row.getByText('赵**').waitFor();
+    await row.getByText('正常').waitFor();
+    // Masked: neither the full card number nor the name appears in the list.
+    expect(await page.getByTestId('cards-table').textContent()).not.toContain(card.card_no);
+    expect(await page.getByTestId('cards-table').textContent()).not.toContain('赵小雨');
+    await e2e.screenshot(page, 'admin-cards-search');
+
+    await row.click();
+    await page.waitForURL(`${e2e.baseUrl}/admin/cards/${card.id}`);
+    await page.getByTestId('card-detail-status').getByText('正常').waitFor();
+    await page.getByTestId('card-detail').getByText('2027-10-31').waitFor();
+    await expect.poll(() => rows(page, 'card-history').count()).toBe(1);
+
+    await page.getByTestId('card-loss').click();
+    await page.getByTestId('card-loss-ok').click();
+    await page.getByTestId('card-detail-status').getByText('已挂失').waitFor();
+    await expect.poll(() => rows(page, 'card-history').count()).toBe(2);
+    const last = rows(page, 'card-history').nth(1);
+    await last.getByText('正常 → 已挂失').waitFor();
+    await last.getByText('管理后台').waitFor();
+    await last.getByText('学校卡管员').waitFor();
+    await page.getByTestId('card-unloss').waitFor();
+    await e2e.screenshot(page, 'admin-card-detail-lost');
+
+    const stored = await e2e.t.ctx.db.selectFrom('cards').select('status').where('id', '=', card.id).executeTakeFirstOrThrow();
+    expect(stored.status).toBe('lost');
+    const event = await e2e.t.ctx.db.selectFrom('card_status_events').selectAll().where('card_id', '=', card.id).orderBy('version', 'desc').executeTakeFirstOrThrow();
+    expect(event).toMatchObject({ to_status: 'lost', denied: true, reason: 'console', actor_role: 'school_admin', actor_id: manager.id });
+
+    // The list shows the new status too.
+    await page.getByTestId('sider-menu').getByText('卡片查询', { exact: true }).click();
+    await page.getByTestId('card-status-select').click();
+    await page.locator('.ant-select-item-option', { hasText: '已挂失' }).click();
+    await expect.poll(() => rows(page, 'cards-table').count()).toBe(1);
+  });
+
+  it('an operator sets the extension window; a card manager issues a temporary card and exchanges it for the formal card', async () => {
+    const operator = await e2e.t.factory.newStaff('operator');
+    const opPage = await signIn(operator);
+    await opPage.getByTestId('sider-menu').getByText('延期办理时间', { exact: true }).click();
+    await opPage.waitForURL(`${e2e.baseUrl}/admin/card-extension-window`);
+    await opPage.getByTestId('window-start').fill('2026-10-01');
+    await opPage.getByTestId('window-end').fill('2026-09-01');
+    await opPage.getByTestId('window-save').click();
+    await opPage.getByTestId('window-error').getByText('结束日期不能早于开始日期', { exact: false }).waitFor();
+    await opPage.getByTestId('window-end').fill('2026-12-31');
+    await opPage.getByTestId('window-save').click();
+    await expect.poll(() => rows(opPage, 'extension-windows').count()).toBe(1);
+    await rows(opPage, 'extension-windows').first().getByText('办理中').waitFor();
+    expect(await e2e.t.ctx.db.selectFrom('card_extension_windows').selectAll().execute()).toMatchObject([{ year: 2026, starts_on: '2026-10-01', ends_on: '2026-12-31' }]);
+
+    const school = await e2e.t.factory.newSchool({ name: '端到端大学', stage: 'university' });
+    const student = await e2e.t.factory.newStudent({ schoolId: school.id, name: '孙新生' });
+    const manager = await e2e.t.factory.newStaff('school_admin', { schoolId: school.id });
+    const page = await signIn(manager);
+    await page.getByTestId('sider-menu').getByText('临时卡', { exact: true }).click();
+    await page.waitForURL(`${e2e.baseUrl}/admin/temporary-cards`);
+    await page.getByTestId('temporary-education-id').fill(student.education_id);
+    await page.getByTestId('temporary-issue').click();
+    await expect.poll(() => rows(page, 'temporary-cards-table').count()).toBe(1);
+    await e2e.screenshot(page, 'admin-temporary-cards');
+    await rows(page, 'temporary-cards-table').first().click();
+    await page.getByTestId('card-exchange').click();
+    await page.getByTestId('card-exchange-ok').click();
+    await page.getByTestId('card-detail').getByText('校园卡').waitFor();
+    await page.getByTestId('card-detail-status').getByText('正常').waitFor();
+    const cards = await e2e.t.ctx.db.selectFrom('cards').select(['product', 'status']).where('student_id', '=', student.id).orderBy('product').execute();
+    expect(cards).toEqual([{ product: 'campus_card', status: 'active' }, { product: 'temporary_card', status: 'closed' }]);
+  });
+});

@@ -1,0 +1,311 @@
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { accountCodes, balanceOf, findAccountByCode } from '../../src/modules/ledger/ledger.js';
+import { describeE2E, startE2E, type E2E } from './support.js';
+
+/**
+ * The app's money screens in Chromium against the real server and its sandbox gateway: a parent
+ * tops up a child's card through the sandbox cashier (Alipay's return link, WeChat Pay's back
+ * button), sees the new balance and the top-up in the card's transactions, and requests the
+ * e-invoice (refused the same day, issued the next); the orders list shows pending orders, the
+ * seed-000 fee order page, and cancelling. Needs `npm run build:web` first.
+ */
+
+describeE2E('app money screens in Chromium', () => {
+  let e2e: E2E;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+
+  afterEach(() => {
+    expect(e2e.takePageErrors()).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  const url = (path: string) => `${e2e.baseUrl}${path}`;
+
+  /** A parent (password already changed) bound to one primary-school child who holds an active card. */
+  async function family(childName: string) {
+    const school = await e2e.t.factory.newSchool({ stage: 'primary', name: '端到端缴费小学' });
+    const student = await e2e.t.factory.newStudent({ name: childName, birthDate: '2015-06-01', schoolId: school.id });
+    const card = await e2e.t.factory.newCard(student.id);
+    const parent = await e2e.t.factory.newParent({ children: [student.id], password: 'Parent2026' });
+    await e2e.t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
+    return { school, student, card, parent };
+  }
+
+  async function signInParent(page: Page, phone: string, password: string) {
+    await page.goto(url('/login'));
+    await page.getByRole('tab', { name: '家长' }).click();
+    await page.getByPlaceholder('请输入手机号').fill(phone);
+    await page.getByPlaceholder('请输入密码').fill(password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('tab-bar').waitFor();
+  }
+
+  const purseFen = async (cardId: string) => (await balanceOf(e2e.t.ctx.db, (await findAccountByCode(e2e.t.ctx.db, accountCodes.purse(cardId))).id)).postedFen;
+
+  /** For a clean screenshot: toasts have faded and dialogs have closed. */
+  async function settled(page: Page) {
+    await expect.poll(() => page.locator('.adm-toast-mask, .adm-dialog').count(), { timeout: 5000 }).toBe(0);
+  }
+
+  it('a parent tops up a child’s card at the Alipay sandbox cashier, comes back, and sees the balance and the transaction', async () => {
+    const { card, parent } = await family('钱小多');
+    expect(await purseFen(card.id)).toBe(0);
+    const page = await e2e.newPage();
+    await signInParent(page, parent.phone, 'Parent2026');
+
+    // Home → 充值: the child's card (masked name), its balance, the preset amounts.
+    await page.getByTestId('home-topup').click();
+    await page.waitForURL(url('/top-up'));
+    const cardOption = page.getByTestId('topup-card');
+    await expect.poll(() => cardOption.count()).toBe(1);
+    await expect(cardOption.getAttribute('aria-pressed')).resolves.toBe('true');
+    await expect(cardOption.textContent()).resolves.toContain('钱**');
+    await expect(cardOption.textContent()).resolves.not.toContain('钱小多');
+    await expect(page.getByTestId('topup-card-balance').textContent()).resolves.toBe('¥0.00');
+
+    // A typed amount beyond the limit is refused on the spot; a preset is taken.
+    await page.getByTestId('topup-custom').locator('input').fill('1000.01');
+    await page.getByTestId('topup-amount-error').getByText('请输入 1 至 1000 元的金额，最多两位小数').waitFor();
+    await page.getByTestId('topup-custom').locator('input').fill('');
+    await page.getByTestId('topup-presets').getByText('¥100.00', { exact: true }).click();
+    await expect(page.getByTestId('topup-submit').textContent()).resolves.toContain('确认充值 ¥100.00');
+    await e2e.screenshot(page, 'app-payments-top-up');
+    await page.getByTestId('topup-submit').click();
+
+    // The sandbox's Alipay cashier, served by Onecard under /api/v1/sandbox.
+    await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
+    await page.getByText('¥100.00').first().waitFor();
+    await page.getByRole('button', { name: '确认支付' }).click();
+    await page.getByRole('heading', { name: '支付成功' }).waitFor();
+    // The cashier paid, but nothing is credited until the server has heard from the gateway.
+    await page.getByRole('link', { name: '返回商户' }).click();
+
+    // Back in the app: the result page asks the gateway and shows the outcome and the new balance.
+    await page.waitForURL(/\/pay\/result\?orderId=/);
+    await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
+    await expect(page.getByTestId('pay-result-amount').textContent()).resolves.toBe('¥100.00');
+    await expect.poll(() => page.getByTestId('result-balance').textContent()).toBe('¥100.00');
+    expect(await purseFen(card.id)).toBe(10_000);
+    const orderId = new URL(page.url()).searchParams.get('orderId');
+    expect(orderId).toBeTruthy();
+    await e2e.screenshot(page, 'app-payments-result-paid');
+
+    // The card's transactions: the top-up, signed, with the running balance.
+    await page.getByTestId('result-transactions').click();
+    await page.waitForURL(url(`/cards/${card.id}/transactions`));
+    await expect.poll(() => page.getByTestId('card-balance').textContent()).toBe('¥100.00');
+    const rows = page.getByTestId('tx-row');
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect(rows.first().getByTestId('tx-type').textContent()).resolves.toBe('充值');
+    await expect(rows.first().getByTestId('tx-amount').textContent()).resolves.toBe('+¥100.00');
+    await expect(rows.first().textContent()).resolves.toContain('余额 ¥100.00');
+    await e2e.screenshot(page, 'app-payments-transactions');
+
+    // Filtered to fares there is nothing: the seed's empty state.
+    await page.getByTestId('tx-filter-type').click();
+    await page.getByTestId('tx-type-choices').getByText('乘车', { exact: true }).click();
+    await page.getByTestId('tx-empty').getByText('当前暂无交易记录').waitFor();
+    // Filtered to top-ups: the top-up again.
+    await page.getByTestId('tx-filter-type').click();
+    await page.getByTestId('tx-type-choices').getByText('充值', { exact: true }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+
+    // The order is complete; its invoice cannot be had the same day …
+    await page.goto(url(`/orders/${orderId}`));
+    await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('已完成');
+    await page.getByTestId('invoice-rule').waitFor();
+    await page.getByTestId('invoice-title').locator('input').fill('钱小多家长');
+    await page.getByTestId('invoice-request').click();
+    await page.getByTestId('invoice-error').getByText('充值次日起方可申请发票，请于 2026-11-24 起申请').waitFor();
+    await e2e.screenshot(page, 'app-payments-invoice-not-yet');
+
+    // … but the next day it is issued (sign in again: a day outlives the session).
+    const today = e2e.t.clock.now();
+    e2e.t.clock.advance(24 * 3600_000);
+    try {
+      await signInParent(page, parent.phone, 'Parent2026');
+      await page.goto(url(`/orders/${orderId}`));
+      await page.getByTestId('invoice-title').locator('input').fill('钱小多家长');
+      await page.getByTestId('invoice-request').click();
+      await page.getByTestId('invoice-no').waitFor();
+      expect(await page.getByTestId('invoice-no').textContent()).toMatch(/^20261124\d{12}$/);
+      await page.getByTestId('invoice-download').waitFor();
+      await settled(page);
+      await e2e.screenshot(page, 'app-payments-invoice-issued');
+    } finally {
+      e2e.t.clock.set(today);
+    }
+  });
+
+  it('WeChat Pay has no return link: the back button lands on the result page, which asks the gateway', async () => {
+    const { card, parent } = await family('周小微');
+    const page = await e2e.newPage();
+    await signInParent(page, parent.phone, 'Parent2026');
+    await page.goto(url(`/cards/${card.id}/top-up`));
+    await page.getByTestId('topup-custom').locator('input').fill('12.5');
+    await page.getByTestId('gateway-choice').getByText('微信', { exact: true }).click();
+    await page.getByTestId('topup-submit').getByText('确认充值 ¥12.50').waitFor();
+    await page.getByTestId('topup-submit').click();
+
+    await page.waitForURL(/\/api\/v1\/sandbox\/wechat\/cashier\//);
+    await page.getByRole('button', { name: '确认支付' }).click();
+    await page.getByRole('heading', { name: '支付成功' }).waitFor();
+    await page.goBack();
+    await page.goBack();
+    await page.waitForURL(/\/pay\/result\?orderId=/);
+    await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
+    await expect.poll(() => page.getByTestId('result-balance').textContent()).toBe('¥12.50');
+    expect(await purseFen(card.id)).toBe(1_250);
+  });
+
+  it('a payer who cancels at the cashier sees the payment as not completed and can pay again', async () => {
+    const { card, parent } = await family('吴小退');
+    const page = await e2e.newPage();
+    await signInParent(page, parent.phone, 'Parent2026');
+    await page.goto(url(`/cards/${card.id}/top-up`));
+    await page.getByTestId('topup-presets').getByText('¥200.00', { exact: true }).click();
+    await page.getByTestId('topup-submit').getByText('确认充值 ¥200.00').waitFor();
+    await page.getByTestId('topup-submit').click();
+    await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
+    await page.getByRole('button', { name: '取消' }).click();
+    await page.getByRole('heading', { name: '已取消支付' }).waitFor();
+    await page.getByRole('link', { name: '返回商户' }).click();
+
+    await page.locator('[data-testid="pay-result"][data-outcome="failed"]').waitFor();
+    await page.getByText('支付渠道显示这笔订单没有付款').waitFor();
+    expect(await purseFen(card.id)).toBe(0);
+    await page.getByTestId('result-continue').click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]+$/);
+    await expect(page.getByTestId('order-status').textContent()).resolves.toBe('等待支付');
+    await page.getByTestId('pay-order').getByText('继续支付').waitFor();
+    await page.getByTestId('confirm-order').getByText('已完成支付').waitFor();
+  });
+
+  it('a card that cannot be topped up says why, and a family with no orders sees the empty state', async () => {
+    const school = await e2e.t.factory.newSchool({ stage: 'primary', name: '端到端未激活小学' });
+    const student = await e2e.t.factory.newStudent({ name: '冯小新', birthDate: '2016-02-02', schoolId: school.id });
+    await e2e.t.factory.newCard(student.id, { active: false });
+    const parent = await e2e.t.factory.newParent({ children: [student.id], password: 'Parent2026' });
+    await e2e.t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
+    const page = await e2e.newPage();
+    await signInParent(page, parent.phone, 'Parent2026');
+
+    await page.getByTestId('home-topup').click();
+    const cardOption = page.getByTestId('topup-card');
+    await cardOption.getByText('卡片尚未激活，激活后即可充值').waitFor();
+    await expect(cardOption.getAttribute('aria-disabled')).resolves.toBe('true');
+    // Tapping it anyway selects nothing.
+    await cardOption.click({ force: true });
+    await expect(cardOption.getAttribute('aria-pressed')).resolves.toBe('false');
+    expect(await page.getByTestId('topup-submit').isDisabled()).toBe(true);
+
+    await page.goto(url('/orders'));
+    await page.getByTestId('orders-empty').getByText('暂无订单').waitFor();
+    expect(await e2e.t.ctx.db.selectFrom('payment_orders').select('id').where('student_id', '=', student.id).execute()).toEqual([]);
+
+    // The same screens in English.
+    await page.evaluate(() => localStorage.setItem('onecard.lang', 'en'));
+    await page.reload();
+    await page.getByTestId('orders-empty').getByText('No orders yet').waitFor();
+    await page.getByRole('tab', { name: 'To pay' }).waitFor();
+    await page.goto(url('/top-up'));
+    await page.getByTestId('topup-card').getByText('The card is not activated yet; activate it to top up').waitFor();
+    await page.getByText('Choose how to pay').waitFor();
+  });
+
+  it('我的订单 lists a pending top-up and the seed-000 fee order; cancelling closes the order', async () => {
+    const { student, card, parent } = await family('孙小单');
+    const token = await e2e.t.factory.loginAs('parent', parent.phone, 'Parent2026');
+    const post = async (path: string, payload: object) => {
+      const res = await e2e.t.app.inject({ method: 'POST', url: `/api/v1${path}`, headers: { authorization: `Bearer ${token}` }, payload });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json() as { id: string; orderNo: string };
+    };
+    const topUp = await post('/orders/top-up', { cardId: card.id, amountFen: 5_000 });
+    const fee = await post('/orders/fee', { studentId: student.id, feeCode: '174011' });
+
+    const page = await e2e.newPage();
+    await signInParent(page, parent.phone, 'Parent2026');
+    // The home page counts the orders waiting for payment and opens the 待支付 tab.
+    await page.getByTestId('home-orders').getByText('2').waitFor();
+    await page.getByTestId('home-orders').click();
+    await page.waitForURL(url('/orders?tab=pending'));
+    const rows = page.getByTestId('order-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    const topUpRow = page.locator(`[data-order-no="${topUp.orderNo}"]`);
+    await expect(topUpRow.getByTestId('order-status').textContent()).resolves.toBe('等待支付');
+    await expect(topUpRow.textContent()).resolves.toContain('¥50.00');
+    await expect(topUpRow.textContent()).resolves.toContain('孙**');
+    await e2e.screenshot(page, 'app-payments-orders-pending');
+
+    // The fee order page: payee, order number, item, fee code, document number, window, total.
+    await page.locator(`[data-order-no="${fee.orderNo}"]`).click();
+    await page.waitForURL(url(`/orders/${fee.id}`));
+    await expect(page.getByTestId('order-payee').textContent()).resolves.toBe('北京教育网络信息中心');
+    await expect(page.getByTestId('order-no').textContent()).resolves.toBe(fee.orderNo);
+    await expect(page.getByTestId('order-item').textContent()).resolves.toBe('北京市中小学生学习卡补卡工本费');
+    await expect(page.getByTestId('order-fee-code').textContent()).resolves.toBe('174011');
+    await expect(page.getByTestId('order-document-no').textContent()).resolves.toBe('京发函【2007】623号');
+    await expect(page.getByTestId('order-amount').textContent()).resolves.toBe('¥15.00');
+    await page.getByTestId('payment-window').getByText('今天可以缴费').waitFor();
+    await page.getByTestId('gateway-choice').getByText('支付宝').waitFor();
+    expect(await page.getByTestId('pay-order').isEnabled()).toBe(true);
+    await e2e.screenshot(page, 'app-payments-fee-order');
+
+    // 取消订单 on the top-up: asked first, then closed, and it leaves the 待支付 tab.
+    await page.goto(url(`/orders/${topUp.id}`));
+    await page.getByTestId('cancel-order').click();
+    await page.locator('.adm-dialog').getByRole('button', { name: '取消订单' }).click();
+    await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('已取消');
+    expect(await page.getByTestId('pay-order').count()).toBe(0);
+    const stored = await e2e.t.ctx.db.selectFrom('payment_orders').select('status').where('id', '=', topUp.id).executeTakeFirstOrThrow();
+    expect(stored.status).toBe('cancelled');
+    await settled(page);
+
+    await page.goto(url('/orders?tab=pending'));
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.locator(`[data-order-no="${fee.orderNo}"]`).waitFor();
+    await page.getByRole('tab', { name: '已关闭' }).click();
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect(page.locator(`[data-order-no="${topUp.orderNo}"]`).getByTestId('order-status').textContent()).resolves.toBe('已取消');
+  });
+
+  it('outside the payment window a fee cannot be paid and the next window is shown', async () => {
+    const { student, parent } = await family('郑小窗');
+    const token = await e2e.t.factory.loginAs('parent', parent.phone, 'Parent2026');
+    // Placed on a Monday (inside the window); looked at on the Wednesday.
+    const res = await e2e.t.app.inject({ method: 'POST', url: '/api/v1/orders/fee', headers: { authorization: `Bearer ${token}` }, payload: { studentId: student.id, feeCode: '174011' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const fee = res.json() as { id: string };
+    const saved = e2e.t.clock.now();
+    // Keep the order open (it would expire after 30 minutes): move its deadline with the clock.
+    e2e.t.clock.set(nextWednesdayNoon(saved));
+    await e2e.t.ctx.db.updateTable('payment_orders').set({ expires_at: new Date(e2e.t.clock.now().getTime() + 30 * 60_000) }).where('id', '=', fee.id).execute();
+    try {
+      const page = await e2e.newPage();
+      await signInParent(page, parent.phone, 'Parent2026');
+      await page.goto(url(`/orders/${fee.id}`));
+      await page.getByTestId('payment-window').getByText('当前不在缴费时间内').waitFor();
+      await expect(page.getByTestId('payment-window-next').textContent()).resolves.toMatch(/^下次缴费时间：\d{4}-\d{2}-\d{2}/);
+      expect(await page.getByTestId('pay-order').isDisabled()).toBe(true);
+      await e2e.screenshot(page, 'app-payments-fee-window-closed');
+    } finally {
+      e2e.t.clock.set(saved);
+    }
+  });
+});
+
+/** Noon in Beijing on the Wednesday after `from`'s Beijing date. */
+function nextWednesdayNoon(from: Date): Date {
+  const beijing = new Date(from.getTime() + 8 * 3600_000);
+  const daysAhead = ((3 - beijing.getUTCDay() + 7) % 7) || 7;
+  const day = new Date(Date.UTC(beijing.getUTCFullYear(), beijing.getUTCMonth(), beijing.getUTCDate() + daysAhead, 4));
+  return day;
+}

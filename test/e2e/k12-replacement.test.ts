@@ -1,0 +1,168 @@
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
+import { describeE2E, startE2E, type E2E } from './support.js';
+
+/**
+ * The whole K-12 card replacement in Chromium against the real server and its sandbox gateway:
+ * the parent reports the loss, applies (identity check, masked card information, delivery to
+ * school), pays the ¥15 fee at the sandbox cashier and confirms the card information in the app;
+ * the operator makes the production batch, downloads the printer's file, marks it produced and
+ * dispatches it in the console; the school card manager confirms the parcel and the pickup. The
+ * new card is active, the old one replaced, and after the settlement window the old balance is on
+ * the new card. Needs `npm run build:web` first.
+ */
+describeE2E('K-12 card replacement, app and console', () => {
+  let e2e: E2E;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+
+  afterEach(() => {
+    expect(e2e.takePageErrors()).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  const url = (path: string) => `${e2e.baseUrl}${path}`;
+  const purseFen = async (cardId: string) => (await balanceOf(e2e.t.ctx.db, (await findAccountByCode(e2e.t.ctx.db, accountCodes.purse(cardId))).id)).postedFen;
+
+  async function signInParent(page: Page, phone: string, password: string) {
+    await page.goto(url('/login'));
+    await page.getByRole('tab', { name: '家长' }).click();
+    await page.getByPlaceholder('请输入手机号').fill(phone);
+    await page.getByPlaceholder('请输入密码').fill(password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('tab-bar').waitFor();
+  }
+
+  async function signInConsole(who: { username: string; password: string }): Promise<Page> {
+    const page = await e2e.newPage({ mobile: false });
+    await page.goto(`${e2e.baseUrl}/admin/login`);
+    await page.getByLabel('用户名').fill(who.username);
+    await page.getByLabel('密码').fill(who.password);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.waitForURL(`${e2e.baseUrl}/admin/schools`);
+    return page;
+  }
+
+  it('loss → apply → pay in the sandbox → batch → delivery → pickup → new card active, balance moved', async () => {
+    const { t } = e2e;
+    const school = await t.factory.newSchool({ stage: 'middle', name: '端到端补卡中学' });
+    const student = await t.factory.newStudent({ schoolId: school.id, name: '补小卡' });
+    const card = await t.factory.newCard(student.id);
+    const parent = await t.factory.newParent({ children: [student.id], password: 'Parent2026' });
+    await t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
+    const manager = await t.factory.newStaff('school_admin', { schoolId: school.id });
+    const operator = await t.factory.newStaff('operator');
+    await t.ctx.db.updateTable('staff_users').set({ must_change_password: false }).where('id', 'in', [manager.id, operator.id]).execute();
+    // ¥42.00 on the old card, as a top-up would have put it there.
+    const clearing = await ensureAccount(t.ctx.db, t.clock, { code: accountCodes.clearing('alipay'), type: 'gateway_clearing', actor: { role: 'system', id: null } });
+    const oldPurse = await findAccountByCode(t.ctx.db, accountCodes.purse(card.id));
+    await postTransaction(t.ctx.db, t.clock, { idempotencyKey: 'e2e-replacement-fund', type: 'top_up', actor: { role: 'system', id: null }, postings: [{ accountId: clearing.id, debitFen: 4_200 }, { accountId: oldPurse.id, creditFen: 4_200 }] });
+
+    // The app: 挂失 on the card's page.
+    const app = await e2e.newPage();
+    await signInParent(app, parent.phone, 'Parent2026');
+    await app.goto(url(`/cards/${card.id}`));
+    await app.getByTestId('action-loss').click();
+    await app.locator('.adm-dialog-button-bold').click();
+    await expect.poll(() => app.getByTestId('detail-status').textContent()).toContain('挂失');
+
+    // 卡片补办: 填写信息 → the masked card information → 配送到校 → the application.
+    await app.getByTestId('action-replace').click();
+    await app.waitForURL(url(`/cards/${card.id}/replace`));
+    await app.getByTestId('wizard-name').locator('input').fill('补小卡');
+    await app.getByTestId('wizard-id-number').locator('input').fill(student.id_number);
+    await app.getByTestId('wizard-education-id').locator('input').fill(student.education_id);
+    await app.getByTestId('wizard-verify').click();
+    await app.getByTestId('wizard-card-info').waitFor();
+    await expect(app.getByTestId('wizard-card-name').textContent()).resolves.toBe('补**');
+    await expect(app.getByTestId('wizard-hold-status').textContent()).resolves.toBe('待补卡');
+    await e2e.screenshot(app, 'k12-replacement-card-info');
+    await app.getByTestId('wizard-apply').click();
+    await app.getByTestId('delivery-school').click();
+    await app.getByTestId('delivery-submit').click();
+    await app.waitForURL(/\/card-applications\/[0-9a-f-]{36}$/);
+    const applicationId = app.url().split('/').pop()!;
+    await app.locator('[data-testid="application"][data-status="awaiting_payment"]').waitFor();
+
+    // 补卡缴费 at the sandbox's Alipay cashier.
+    await app.getByTestId('application-pay').click();
+    await app.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+    await app.getByTestId('pay-order').click();
+    await app.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
+    await app.getByRole('button', { name: '确认支付' }).click();
+    await app.getByRole('heading', { name: '支付成功' }).waitFor();
+    await app.getByRole('link', { name: '返回商户' }).click();
+    await app.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
+    await app.goto(url(`/card-applications/${applicationId}`));
+    await app.locator('[data-testid="application"][data-status="ready_for_production"]').waitFor();
+    await expect(app.getByTestId('application-ready-date').textContent()).resolves.toBe('2026-12-21');
+
+    // 制卡信息确认 in the app.
+    await app.goto(url(`/students/${student.id}/card-info`));
+    await app.getByTestId('confirmation-confirm').click();
+    await app.locator('.adm-dialog-button-bold').click();
+    await app.locator('[data-testid="confirmation"][data-status="confirmed"]').waitFor();
+
+    // The console, operator: batch → printer's file → produced → dispatched.
+    const ops = await signInConsole(operator);
+    await ops.getByTestId('sider-menu').getByText('制卡批次').click();
+    await ops.waitForURL(url('/admin/fulfilment/batches'));
+    await ops.getByTestId('batch-create').click();
+    const batchRow = ops.getByTestId('batches-table').locator('tbody tr.ant-table-row').first();
+    await batchRow.getByTestId('batch-export').waitFor();
+    const download = ops.waitForEvent('download');
+    await batchRow.getByTestId('batch-export').click();
+    const file = await download;
+    const csv = await new Promise<string>((resolve, reject) => {
+      void file.createReadStream().then((stream) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        stream.on('error', reject);
+      });
+    });
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv).toContain('补小卡');
+    expect(csv).toContain(student.education_id);
+    expect(csv).toContain('端到端补卡中学');
+    await batchRow.getByTestId('batch-produced').click();
+    await batchRow.getByTestId('batch-dispatch').click();
+    await expect.poll(() => batchRow.textContent()).toContain('已配送');
+    await e2e.screenshot(ops, 'k12-replacement-console-batches');
+
+    // The console, school card manager: the parcel arrived, the card handed over.
+    const desk = await signInConsole(manager);
+    await desk.goto(url('/admin/fulfilment/deliveries'));
+    await desk.getByTestId('delivery-received').click();
+    await expect.poll(() => desk.getByTestId('deliveries-table').textContent()).toContain('已送达');
+    await desk.goto(url('/admin/fulfilment/applications'));
+    await desk.getByTestId('application-pickup').click();
+    await expect.poll(() => desk.getByTestId('applications-table').textContent()).toContain('已领取');
+    await e2e.screenshot(desk, 'k12-replacement-console-pickup');
+
+    const cards = await t.ctx.db.selectFrom('cards').select(['id', 'status', 'replaces_card_id', 'card_no']).where('student_id', '=', student.id).orderBy('created_at').execute();
+    expect(cards.map((c) => c.status)).toEqual(['replaced', 'active']);
+    expect(cards[1]!.replaces_card_id).toBe(card.id);
+    expect(csv).toContain(cards[1]!.card_no);
+    await app.goto(url(`/card-applications/${applicationId}`));
+    await app.locator('[data-testid="application"][data-status="completed"]').waitFor();
+
+    // After the settlement window the old balance is on the new card.
+    expect(await purseFen(cards[1]!.id)).toBe(0);
+    t.clock.advance(3 * 86_400_000);
+    for (let round = 0; round < 5 && (await t.ctx.jobs.runDue(100)) > 0; round++);
+    expect(await purseFen(card.id)).toBe(0);
+    expect(await purseFen(cards[1]!.id)).toBe(4_200);
+    const fresh = await e2e.newPage();
+    await signInParent(fresh, parent.phone, 'Parent2026');
+    await fresh.goto(url(`/cards/${cards[1]!.id}`));
+    await expect.poll(() => fresh.getByTestId('detail-balance').textContent()).toBe('¥42.00');
+    await e2e.screenshot(fresh, 'k12-replacement-new-card');
+  });
+});

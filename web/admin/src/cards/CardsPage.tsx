@@ -1,0 +1,77 @@
+import { Select, Space, Tag, type TableColumnsType } from 'antd';
+import { useNavigate } from 'react-router';
+import { formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
+import { isOperator, useConsoleUser } from '../scope.js';
+import { SchoolSelect } from '../SchoolSelect.js';
+import { ServerTable } from '../ServerTable.js';
+import { usePageParams } from '../usePageParams.js';
+import { cardLabel, cardMessages, statusColors, type CardTexts } from './messages.js';
+import type { AdminCardItemDto } from './types.js';
+
+export const cardStatuses = ['inactive', 'active', 'lost', 'suspended', 'superseded', 'replaced', 'returned', 'closed'] as const;
+export const cardProducts = ['k12_card', 'k12_sticker', 'k12_ecard', 'university_ecard', 'campus_card', 'temporary_card'] as const;
+const filterNames = ['status', 'product', 'schoolId'] as const;
+
+export function cardColumns(t: CardTexts, lang: Lang, operator: boolean): TableColumnsType<AdminCardItemDto> {
+  return [
+    { title: t.cardNo, dataIndex: 'cardNoMasked', render: (v: string) => <span className="mono">{v}</span> },
+    { title: t.holder, dataIndex: 'holderNameMasked' },
+    { title: t.educationId, dataIndex: 'educationIdMasked' },
+    ...(operator ? [{ title: t.school, key: 'school', render: (_: unknown, row: AdminCardItemDto) => row.school.name }] : []),
+    { title: t.product, dataIndex: 'product', render: (v: string) => cardLabel(t, 'product', v) },
+    { title: t.status, dataIndex: 'status', render: (v: string) => <Tag color={statusColors[v]} data-testid="card-status-tag">{cardLabel(t, 'status', v)}</Tag> },
+    { title: t.validUntil, dataIndex: 'validUntil', render: (v: string | null) => v ?? '—' },
+    { title: t.createdAt, dataIndex: 'createdAt', render: (v: string) => formatBeijingTime(v, lang) },
+  ];
+}
+
+/**
+ * Card search (server side): card number or its start, education ID, student number or part of
+ * the name; status, product and (operators) school. Card managers only ever see their school's
+ * cards. Numbers and names are masked; a row opens the card's detail.
+ */
+export function CardsPage() {
+  const t = useMessages(cardMessages);
+  const { lang } = useLang();
+  const me = useConsoleUser();
+  const operator = isOperator(me);
+  const navigate = useNavigate();
+  const { filters, setFilters } = usePageParams('q', filterNames);
+  return (
+    <ServerTable<AdminCardItemDto>
+      testId="cards-table"
+      title={t.cards}
+      path="/admin/cards"
+      filterParam="q"
+      filterMaxLength={40}
+      filterPlaceholder={t.searchCards}
+      query={{ status: filters.status, product: filters.product, schoolId: operator ? filters.schoolId : undefined }}
+      emptyText={t.noCards}
+      columns={cardColumns(t, lang, operator)}
+      onRowClick={(row) => void navigate(`/cards/${row.id}`)}
+      toolbar={
+        <Space wrap>
+          {operator && <SchoolSelect value={filters.schoolId} onChange={(id) => setFilters({ schoolId: id })} style={{ minWidth: 180 }} />}
+          <Select<string>
+            data-testid="card-status-select"
+            allowClear
+            placeholder={t.allStatuses}
+            value={filters.status}
+            onChange={(status) => setFilters({ status: status ?? null })}
+            options={cardStatuses.map((s) => ({ value: s, label: cardLabel(t, 'status', s) }))}
+            style={{ minWidth: 120 }}
+          />
+          <Select<string>
+            data-testid="card-product-select"
+            allowClear
+            placeholder={t.allProducts}
+            value={filters.product}
+            onChange={(product) => setFilters({ product: product ?? null })}
+            options={cardProducts.map((p) => ({ value: p, label: cardLabel(t, 'product', p) }))}
+            style={{ minWidth: 150 }}
+          />
+        </Space>
+      }
+    />
+  );
+}

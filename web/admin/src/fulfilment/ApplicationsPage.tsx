@@ -1,0 +1,88 @@
+import { Button, Descriptions, Drawer, Select, Space, Tag, Timeline, type TableColumnsType } from 'antd';
+import { useState } from 'react';
+import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { SchoolSelect } from '../SchoolSelect.js';
+import { isOperator, useConsoleUser } from '../scope.js';
+import { ServerTable } from '../ServerTable.js';
+import { usePageParams } from '../usePageParams.js';
+import { fulfilmentMessages, statusColors, statusText, type FulfilmentTexts } from './messages.js';
+import type { Application } from './types.js';
+import { useFulfilmentAction } from './useAction.js';
+
+const filterNames = ['kind', 'status', 'schoolId'] as const;
+const statuses = ['awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'delivered', 'completed', 'cancelled'] as const;
+
+const kindLabel = (t: FulfilmentTexts, kind: Application['kind']) => (kind === 'replacement' ? t.kind_replacement : t.kind_sticker);
+const methodLabel = (t: FulfilmentTexts, method: Application['delivery']['method']) => (method === 'school' ? t.method_school : t.method_home);
+
+/** Replacement and sticker applications; a card manager confirms the pickup of cards delivered to the school. */
+export function ApplicationsPage() {
+  const t = useMessages(fulfilmentMessages);
+  const { lang } = useLang();
+  const me = useConsoleUser();
+  const operator = isOperator(me);
+  const { filters, setFilters } = usePageParams(undefined, filterNames);
+  const [shown, setShown] = useState<Application | null>(null);
+  const pickup = useFulfilmentAction(() => t.pickedUp);
+  const label = (l: { zh: string; en: string }) => (lang === 'en' ? l.en : l.zh);
+
+  const columns: TableColumnsType<Application> = [
+    { title: t.createdAt, dataIndex: 'createdAt', render: (at: string) => formatBeijingTime(at, lang) },
+    { title: t.kind, dataIndex: 'kind', render: (kind: Application['kind']) => kindLabel(t, kind) },
+    { title: t.student, dataIndex: 'studentNameMasked' },
+    ...(operator ? [{ title: t.school, dataIndex: 'schoolName' }] : []),
+    { title: t.status, dataIndex: 'status', render: (_: unknown, row: Application) => <Tag color={statusColors[row.status]}>{label(row.statusLabel)}</Tag> },
+    { title: t.delivery, key: 'delivery', render: (_, row) => methodLabel(t, row.delivery.method) },
+    { title: t.oldCard, dataIndex: 'oldCardNoMasked' },
+    { title: t.newCard, dataIndex: 'newCardNoMasked', render: (v: string | null) => v ?? t.none },
+    { title: t.expectedReady, key: 'ready', render: (_, row) => row.expectedReadyDate ?? (row.readyDateError ? (lang === 'en' ? row.readyDateError.messageEn : row.readyDateError.message) : t.none) },
+    {
+      title: t.actions, key: 'actions',
+      render: (_, row) => (
+        <Space onClick={(e) => e.stopPropagation()}>
+          {row.status === 'delivered' && row.delivery.method === 'school' && (
+            <Button size="small" type="primary" data-testid="application-pickup" loading={pickup.isPending} onClick={() => pickup.mutate({ path: `/admin/fulfilment/applications/${row.id}/pickup` })}>{t.pickup}</Button>
+          )}
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <ServerTable<Application>
+        testId="applications-table"
+        title={t.applications}
+        path="/admin/fulfilment/applications"
+        query={{ kind: filters.kind, status: filters.status, schoolId: operator ? filters.schoolId : undefined }}
+        emptyText={t.noRows}
+        columns={columns}
+        onRowClick={setShown}
+        toolbar={
+          <Space wrap>
+            {operator && <SchoolSelect value={filters.schoolId} onChange={(id) => setFilters({ schoolId: id })} />}
+            <Select<string> allowClear placeholder={t.allKinds} value={filters.kind} onChange={(kind) => setFilters({ kind: kind ?? null })}
+              options={(['replacement', 'sticker'] as const).map((k) => ({ value: k, label: kindLabel(t, k) }))} style={{ minWidth: 120 }} />
+            <Select<string> allowClear placeholder={t.allStatuses} value={filters.status} onChange={(status) => setFilters({ status: status ?? null })}
+              data-testid="application-status-select" options={statuses.map((s) => ({ value: s, label: statusText(t, 'st', s) }))} style={{ minWidth: 160 }} />
+          </Space>
+        }
+      />
+      <Drawer open={shown !== null} onClose={() => setShown(null)} title={t.progress} size={640} destroyOnHidden>
+        {shown && (
+          <>
+            <Descriptions column={1} size="small" bordered>
+              <Descriptions.Item label={t.kind}>{kindLabel(t, shown.kind)}</Descriptions.Item>
+              <Descriptions.Item label={t.student}>{shown.studentNameMasked}</Descriptions.Item>
+              <Descriptions.Item label={t.school}>{shown.schoolName}</Descriptions.Item>
+              <Descriptions.Item label={t.delivery}>{methodLabel(t, shown.delivery.method)} {shown.delivery.trackingNo ?? ''}</Descriptions.Item>
+              <Descriptions.Item label={t.feeOrder}>{shown.feeOrder ? `${shown.feeOrder.orderNo} · ${shown.feeOrder.status}` : t.none}</Descriptions.Item>
+              <Descriptions.Item label={t.expectedReady}>{shown.expectedReadyDate ?? t.none}</Descriptions.Item>
+            </Descriptions>
+            <Timeline style={{ marginTop: 24 }} items={shown.steps.map((s) => ({ content: `${label(s.label)} · ${formatBeijingTime(s.at, lang)}${s.note ? ` · ${s.note}` : ''}` }))} />
+          </>
+        )}
+      </Drawer>
+    </>
+  );
+}

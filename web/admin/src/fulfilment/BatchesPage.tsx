@@ -1,0 +1,91 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Card, InputNumber, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
+import { useEffect, useState } from 'react';
+import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { useApi } from '../../../shared/session.js';
+import { isOperator, useConsoleUser } from '../scope.js';
+import { ServerTable } from '../ServerTable.js';
+import { postAndDownload } from './download.js';
+import { fulfilmentMessages, statusColors } from './messages.js';
+import type { Batch, FulfilmentSettings } from './types.js';
+import { useFulfilmentAction } from './useAction.js';
+
+/** The balance settlement window (days after pickup before the old card's balance moves). */
+function SettlementSettings() {
+  const t = useMessages(fulfilmentMessages);
+  const api = useApi();
+  const settings = useQuery({ queryKey: ['/admin/fulfilment/settings'], queryFn: ({ signal }) => api.get<FulfilmentSettings>('/admin/fulfilment/settings', {}, signal) });
+  const [days, setDays] = useState<number | null>(null);
+  useEffect(() => setDays(settings.data?.settlementWindowDays ?? null), [settings.data]);
+  const save = useFulfilmentAction(() => t.done);
+  return (
+    <Card size="small" style={{ marginTop: 16 }}>
+      <Space wrap>
+        <span>{t.settlementWindow}</span>
+        <InputNumber min={0} max={60} value={days} onChange={(v) => setDays(v)} data-testid="settlement-days" />
+        <Button loading={save.isPending} disabled={days === null} onClick={() => save.mutate({ method: 'PUT', path: '/admin/fulfilment/settings', body: { settlementWindowDays: days } })}>{t.save}</Button>
+        <Typography.Text type="secondary">{t.settlementHint}</Typography.Text>
+      </Space>
+    </Card>
+  );
+}
+
+/** Production batches (operators): create from paid, confirmed applications; export the printer's file; produced; dispatch. */
+export function BatchesPage() {
+  const t = useMessages(fulfilmentMessages);
+  const { lang } = useLang();
+  const me = useConsoleUser();
+  const api = useApi();
+  const client = useQueryClient();
+  const { message } = App.useApp();
+  const [kind, setKind] = useState<'replacement' | 'sticker'>('replacement');
+  const create = useFulfilmentAction<Batch>((b) => t.batchCreated.replace('{batchNo}', b.batchNo));
+  const act = useFulfilmentAction(() => t.done);
+  if (!isOperator(me)) return null;
+
+  const exportFile = async (batch: Batch) => {
+    try {
+      await postAndDownload(api, `/admin/fulfilment/batches/${batch.id}/export`, `${batch.batchNo}.csv`);
+      await client.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('/admin/fulfilment') });
+    } catch (error) {
+      void message.error(errorText(error, lang));
+    }
+  };
+
+  const columns: TableColumnsType<Batch> = [
+    { title: t.batchNo, dataIndex: 'batchNo' },
+    { title: t.kind, dataIndex: 'kind', render: (k: Batch['kind']) => (k === 'replacement' ? t.kind_replacement : t.kind_sticker) },
+    { title: t.count, dataIndex: 'applicationCount' },
+    { title: t.status, dataIndex: 'status', render: (_: unknown, row: Batch) => <Tag color={statusColors[row.status]}>{lang === 'en' ? row.statusLabel.en : row.statusLabel.zh}</Tag> },
+    { title: t.batchCreatedAt, dataIndex: 'createdAt', render: (at: string) => formatBeijingTime(at, lang) },
+    {
+      title: t.actions, key: 'actions',
+      render: (_, row) => (
+        <Space>
+          <Button size="small" data-testid="batch-export" onClick={() => void exportFile(row)}>{t.export}</Button>
+          {row.status === 'exported' && <Button size="small" data-testid="batch-produced" loading={act.isPending} onClick={() => act.mutate({ path: `/admin/fulfilment/batches/${row.id}/produced` })}>{t.produced}</Button>}
+          {row.status === 'produced' && <Button size="small" type="primary" data-testid="batch-dispatch" loading={act.isPending} onClick={() => act.mutate({ path: `/admin/fulfilment/batches/${row.id}/dispatch` })}>{t.dispatch}</Button>}
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <ServerTable<Batch>
+        testId="batches-table"
+        title={t.batches}
+        path="/admin/fulfilment/batches"
+        emptyText={t.noRows}
+        columns={columns}
+        toolbar={
+          <Space>
+            <Select value={kind} onChange={setKind} options={[{ value: 'replacement', label: t.kind_replacement }, { value: 'sticker', label: t.kind_sticker }]} style={{ minWidth: 120 }} />
+            <Button type="primary" data-testid="batch-create" loading={create.isPending} onClick={() => create.mutate({ path: '/admin/fulfilment/batches', body: { kind } })}>{t.newBatch}</Button>
+          </Space>
+        }
+      />
+      <SettlementSettings />
+    </>
+  );
+}

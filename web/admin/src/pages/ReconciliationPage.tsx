@@ -1,0 +1,82 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Card, DatePicker, Empty, Result, Skeleton, Space, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useSearchParams } from 'react-router';
+import { ApiError } from '../../../shared/api.js';
+import { useMessages } from '../../../shared/i18n.js';
+import { useApi } from '../../../shared/session.js';
+import { useAdminApi } from '../adminApi.js';
+import { LoadError } from '../LoadError.js';
+import { useDayjsLocale } from '../calendar/useDayjsLocale.js';
+import { canReconcile } from '../payments/access.js';
+import { paymentMessages } from '../payments/messages.js';
+import { ReconciliationReport } from '../payments/ReconciliationReport.js';
+import type { Reconciliation } from '../payments/types.js';
+import { useConsoleUser } from '../scope.js';
+
+/** Yesterday in Beijing, whatever the browser's time zone. */
+function beijingYesterday(): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  return dayjs(today).subtract(1, 'day').format('YYYY-MM-DD');
+}
+
+/**
+ * Daily reconciliation (operators): pick a Beijing day, see its stored report, or run it (asks
+ * the gateways; running again replaces the report). "无差异" when everything agrees.
+ */
+export function ReconciliationPage() {
+  const p = useMessages(paymentMessages);
+  useDayjsLocale();
+  const me = useConsoleUser();
+  const api = useApi();
+  const admin = useAdminApi();
+  const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const date = params.get('date') ?? beijingYesterday();
+  const key = ['reconciliation', date] as const;
+  const stored = useQuery({
+    queryKey: key,
+    // A day never reconciled is a 404: shown as "not run yet", not as an error.
+    queryFn: ({ signal }) =>
+      api.get<Reconciliation>(`/admin/payments/reconciliations/${date}`, undefined, signal).catch((error: unknown) => {
+        if (error instanceof ApiError && error.code === 'RECONCILIATION_NOT_FOUND') return null;
+        throw error;
+      }),
+    enabled: canReconcile(me.role),
+  });
+  const run = useMutation({
+    mutationFn: () => admin.mutate<Reconciliation>('POST', `/admin/payments/reconciliations/${date}`),
+    onSuccess: (report) => queryClient.setQueryData(key, report),
+  });
+
+  if (!canReconcile(me.role)) return <Result status="403" title={p.operatorsOnly} />;
+  return (
+    <Card
+      title={p.reconciliation}
+      extra={
+        <Space wrap>
+          <DatePicker
+            data-testid="recon-date"
+            allowClear={false}
+            value={dayjs(date)}
+            onChange={(value) => {
+              run.reset();
+              setParams({ date: (value ?? dayjs(date)).format('YYYY-MM-DD') });
+            }}
+            disabledDate={(d) => d.isAfter(dayjs().add(1, 'day'), 'day')}
+          />
+          <Button type="primary" loading={run.isPending} onClick={() => run.mutate()} data-testid="recon-run">
+            {run.isPending ? p.reconRunning : p.runRecon}
+          </Button>
+        </Space>
+      }
+    >
+      <Typography.Paragraph type="secondary">{p.reconIntro}</Typography.Paragraph>
+      {run.isError && <LoadError error={run.error} />}
+      {stored.isPending && <Skeleton active />}
+      {stored.isError && <LoadError error={stored.error} onRetry={() => void stored.refetch()} />}
+      {stored.isSuccess && stored.data === null && <Empty description={p.reconNotRun} data-testid="recon-not-run" />}
+      {stored.isSuccess && stored.data && <ReconciliationReport report={stored.data} />}
+    </Card>
+  );
+}

@@ -1,0 +1,188 @@
+import { Button, Dialog, ErrorBlock, List, Skeleton, Steps, Tag, Toast } from 'antd-mobile';
+import { useNavigate, useParams } from 'react-router';
+import { formatYuan } from '../../../../src/domain/money.js';
+import { ApiError } from '../../../shared/api.js';
+import { formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
+import { LoadFailed } from '../pages/LoadFailed.js';
+import { moneyPaths } from '../payments/paths.js';
+import { SubPage } from '../ui/SubPage.js';
+import { fill, useErrorText } from '../ui/text.js';
+import { useApplication, useApplicationFeeOrder, useCancelApplication, type ApplicationDto } from './fulfilment.js';
+import { cardPaths } from './paths.js';
+import { wizardMessages } from './wizard-messages.js';
+import './cards.css';
+
+const label = (value: { zh: string; en: string }, lang: Lang) => (lang === 'en' ? value.en : value.zh);
+
+/** 补卡进度查询 / 卡贴进度查询: the application, its fee, its delivery, every step with its time, the expected ready date. */
+export function ApplicationProgressPage() {
+  const { applicationId = '' } = useParams();
+  const w = useMessages(wizardMessages);
+  const application = useApplication(applicationId);
+
+  let body;
+  if (application.isPending) body = <Skeleton.Paragraph lineCount={8} animated />;
+  else if (application.isError) {
+    body =
+      application.error instanceof ApiError && (application.error.status === 404 || application.error.status === 403) ? (
+        <ErrorBlock status="empty" title={w.noApplication} />
+      ) : (
+        <LoadFailed error={application.error} onRetry={() => void application.refetch()} />
+      );
+  } else body = <Progress application={application.data} />;
+
+  return (
+    <SubPage title={w.progressTitle} backTo={application.data ? cardPaths.card(application.data.oldCardId) : cardPaths.cards}>
+      {body}
+    </SubPage>
+  );
+}
+
+function Progress({ application: a }: { application: ApplicationDto }) {
+  const w = useMessages(wizardMessages);
+  const { lang } = useLang();
+  const tone = a.status === 'completed' ? 'success' : a.status === 'cancelled' ? 'default' : 'primary';
+  return (
+    <div data-testid="application" data-status={a.status}>
+      <List mode="card" header={w[`applicationKind_${a.kind}`]}>
+        <List.Item extra={<Tag color={tone} data-testid="application-status">{label(a.statusLabel, lang)}</Tag>}>{w.applicationStatus}</List.Item>
+        <List.Item extra={a.studentNameMasked}>{w.name}</List.Item>
+        <List.Item extra={a.schoolName}>{w.schoolName}</List.Item>
+        <List.Item extra={a.oldCardNoMasked}>{w.oldCard}</List.Item>
+        {a.newCardNoMasked && <List.Item extra={<span data-testid="application-new-card">{a.newCardNoMasked}</span>}>{w.newCard}</List.Item>}
+        <List.Item
+          extra={<span data-testid="application-ready-date">{a.expectedReadyDate ?? (a.readyDateError ? '—' : w.readyAfterPayment)}</span>}
+          description={a.readyDateError ? <span className="form-error-text">{lang === 'en' ? a.readyDateError.messageEn : a.readyDateError.message}</span> : w.expectedReadyHint}
+        >
+          {w.expectedReady}
+        </List.Item>
+      </List>
+      <FeeSection application={a} />
+      <List mode="card" header={w.delivery}>
+        <List.Item extra={a.delivery.method === 'home' ? w.deliveryHome : w.deliverySchool} description={a.delivery.method === 'home' ? fill(w.codFee, { amount: formatYuan(a.delivery.codFeeMaxFen) }) : w.deliverySchoolHint}>
+          {w.delivery}
+        </List.Item>
+        {a.delivery.recipientMasked && <List.Item extra={a.delivery.recipientMasked}>{w.recipient}</List.Item>}
+        {a.delivery.phoneMasked && <List.Item extra={a.delivery.phoneMasked}>{w.phone}</List.Item>}
+        {a.delivery.address && <List.Item description={a.delivery.address}>{w.address}</List.Item>}
+        {a.delivery.trackingNo && (
+          <List.Item extra={a.delivery.trackingNo} description={a.delivery.trackingStatus ?? undefined}>
+            {a.delivery.courier ?? w.courier} {w.trackingNo}
+          </List.Item>
+        )}
+      </List>
+      {(a.balanceTransferredAt || a.balanceTransferDueAt) && (
+        <div className="muted" style={{ margin: '0 4px 12px', fontSize: 13 }} data-testid="application-balance">
+          {a.balanceTransferredAt
+            ? fill(w.balanceMoved, { amount: formatYuan(a.balanceTransferredFen ?? 0) })
+            : fill(w.balanceDue, { time: formatBeijingTime(a.balanceTransferDueAt!, lang) })}
+        </div>
+      )}
+      {a.status === 'awaiting_payment' && !a.paidAt && <CancelButton application={a} />}
+      <List mode="card" header={w.timeline}>
+        <List.Item>
+          <Steps direction="vertical" current={a.steps.length - 1} data-testid="application-steps">
+            {a.steps.map((step, i) => (
+              <Steps.Step
+                key={`${step.step}-${i}`}
+                status={step.step === 'cancelled' ? 'error' : 'finish'}
+                title={<span data-testid="application-step" data-step={step.step}>{label(step.label, lang)}</span>}
+                description={
+                  <>
+                    <span data-testid="application-step-time">{formatBeijingTime(step.at, lang)}</span>
+                    {step.note && <div>{step.note}</div>}
+                  </>
+                }
+              />
+            ))}
+          </Steps>
+        </List.Item>
+      </List>
+    </div>
+  );
+}
+
+/** The ¥15 fee (replacement only): the order to pay on the money screens, or the button that opens it in a payment window. */
+function FeeSection({ application: a }: { application: ApplicationDto }) {
+  const w = useMessages(wizardMessages);
+  const { lang } = useLang();
+  const navigate = useNavigate();
+  const describe = useErrorText();
+  const createOrder = useApplicationFeeOrder(a.id);
+  if (a.kind === 'sticker' || a.feeFen === 0) {
+    return (
+      <List mode="card" header={w.feeOrder}>
+        <List.Item extra={formatYuan(0)}>{w.noFee}</List.Item>
+      </List>
+    );
+  }
+  const window = a.paymentWindow;
+  const windowShut = window !== null && !window.open;
+  const order = a.feeOrder;
+  return (
+    <List mode="card" header={w.feeOrder}>
+      <List.Item extra={<span data-testid="application-fee">{formatYuan(a.feeFen)}</span>}>{w.fee}</List.Item>
+      {order && (
+        <List.Item clickable onClick={() => navigate(moneyPaths.order(order.id))} extra={a.paidAt ? formatBeijingTime(a.paidAt, lang) : undefined} data-testid="application-fee-order">
+          {order.orderNo}
+        </List.Item>
+      )}
+      {a.status === 'awaiting_payment' && (
+        <List.Item>
+          {windowShut && (
+            <div className="muted" style={{ fontSize: 13, marginBottom: 8 }} data-testid="application-window">
+              {w.windowClosed}
+              <br />
+              {window.next ? fill(w.windowNext, { start: window.next.startDate, end: window.next.endDate }) : w.windowNone}
+            </div>
+          )}
+          {order ? (
+            <Button block color="primary" onClick={() => navigate(moneyPaths.order(order.id))} data-testid="application-pay">
+              {w.payFee}
+            </Button>
+          ) : (
+            <Button
+              block
+              color="primary"
+              disabled={windowShut}
+              loading={createOrder.isPending}
+              onClick={async () => {
+                try {
+                  const updated = await createOrder.mutateAsync();
+                  if (updated.feeOrder) navigate(moneyPaths.order(updated.feeOrder.id));
+                } catch (error) {
+                  Toast.show({ icon: 'fail', content: describe(error), duration: 3000 });
+                }
+              }}
+              data-testid="application-pay"
+            >
+              {w.createFeeOrder}
+            </Button>
+          )}
+        </List.Item>
+      )}
+    </List>
+  );
+}
+
+function CancelButton({ application }: { application: ApplicationDto }) {
+  const w = useMessages(wizardMessages);
+  const describe = useErrorText();
+  const cancel = useCancelApplication(application.id);
+  const run = async () => {
+    if (!(await Dialog.confirm({ content: w.cancelConfirm }))) return;
+    try {
+      await cancel.mutateAsync();
+      Toast.show({ icon: 'success', content: w.cancelled });
+    } catch (error) {
+      Toast.show({ icon: 'fail', content: describe(error), duration: 3000 });
+    }
+  };
+  return (
+    <div style={{ margin: '0 0 12px' }}>
+      <Button block fill="outline" loading={cancel.isPending} onClick={() => void run()} data-testid="application-cancel">
+        {w.cancelApplication}
+      </Button>
+    </div>
+  );
+}

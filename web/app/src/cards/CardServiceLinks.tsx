@@ -1,0 +1,80 @@
+import { Button, List, Tag } from 'antd-mobile';
+import { useNavigate } from 'react-router';
+import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { useApplications } from './fulfilment.js';
+import { isVoid } from './labels.js';
+import { cardMessages } from './messages.js';
+import { cardPaths } from './paths.js';
+import type { Card } from './queries.js';
+
+/**
+ * The card's services beyond loss and top-up: replacement (a K-12 card reported lost), sticker
+ * replacement, the yearly extension, return. Each screen checks again with the server.
+ */
+export function CardServiceButtons({ card }: { card: Card }) {
+  const t = useMessages(cardMessages);
+  const navigate = useNavigate();
+  const lost = card.status === 'lost';
+  return (
+    <>
+      {card.product === 'k12_card' && !isVoid(card) && (
+        <Button disabled={!lost} onClick={() => navigate(cardPaths.replace(card.id))} data-testid="action-replace">
+          {t.replace}
+        </Button>
+      )}
+      {card.product === 'k12_sticker' && !isVoid(card) && (
+        <Button disabled={!lost} onClick={() => navigate(cardPaths.sticker(card.id))} data-testid="action-sticker">
+          {t.sticker}
+        </Button>
+      )}
+      {card.product === 'k12_card' && !isVoid(card) && (
+        <Button onClick={() => navigate(cardPaths.extend(card.id))} data-testid="action-extend">
+          {t.extend}
+        </Button>
+      )}
+      {card.allowedEvents.includes('return') && (
+        <Button onClick={() => navigate(cardPaths.returnCard(card.id))} data-testid="action-return">
+          {t.returnCard}
+        </Button>
+      )}
+    </>
+  );
+}
+
+/** The replacement and sticker applications made for this card, each opening its progress timeline. */
+export function CardApplicationsLinks({ card }: { card: Card }) {
+  const t = useMessages(cardMessages);
+  const { lang } = useLang();
+  const navigate = useNavigate();
+  const relevant = card.product === 'k12_card' || card.product === 'k12_sticker';
+  const applications = useApplications(relevant ? card.studentId : undefined);
+  const mine = (applications.data ?? []).filter((a) => a.oldCardId === card.id || a.newCardId === card.id);
+  if (!relevant) return null;
+  return (
+    <>
+      {card.product === 'k12_card' && card.status !== 'lost' && !isVoid(card) && mine.length === 0 && (
+        <div className="muted" style={{ fontSize: 12, margin: '0 4px 12px' }}>
+          {t.replaceHint} · {t.replaceNeedsLoss}
+        </div>
+      )}
+      {mine.length > 0 && (
+        <div className="section">
+          <List header={card.product === 'k12_sticker' ? t.stickerProgress : t.progress} mode="card">
+            {mine.map((a) => (
+              <List.Item
+                key={a.id}
+                clickable
+                onClick={() => navigate(cardPaths.application(a.id))}
+                description={formatBeijingTime(a.createdAt, lang)}
+                extra={<Tag color={a.status === 'completed' ? 'success' : a.status === 'cancelled' ? 'default' : 'primary'}>{lang === 'en' ? a.statusLabel.en : a.statusLabel.zh}</Tag>}
+                data-testid="application-link"
+              >
+                {a.kind === 'sticker' ? t.sticker : t.replace}
+              </List.Item>
+            ))}
+          </List>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,248 @@
+import { Button, Form, Input, List, Selector, Steps, Toast } from 'antd-mobile';
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { ApiError } from '../../../shared/api.js';
+import { useLang, useMessages, type Lang } from '../../../shared/i18n.js';
+import { SubPage } from '../ui/SubPage.js';
+import { fill, useErrorText } from '../ui/text.js';
+import { useCreateApplication, useVerifyIdentity, type ApplicationKind, type IdentityCheck, type MaskedCardInfo } from './fulfilment.js';
+import { cardPaths } from './paths.js';
+import { reasonText, wizardMessages } from './wizard-messages.js';
+import './cards.css';
+
+const idTypes = ['resident_id', 'hk_macao_permit', 'taiwan_permit', 'passport'] as const;
+type IdType = (typeof idTypes)[number];
+type Identity = Omit<IdentityCheck, 'kind'>;
+type Delivery = { method: 'school' } | { method: 'home'; recipient: string; phone: string; address: string };
+
+const label = (value: { zh: string; en: string }, lang: Lang) => (lang === 'en' ? value.en : value.zh);
+
+/**
+ * 卡片补办 / 卡贴补换 (seed 000): 填写信息 (name, ID type, ID number, education ID) → the masked card
+ * information with the notes → 配送信息 (school, free; or home, courier cash on delivery ≤ ¥15) →
+ * the application, whose page carries the fee order (replacement only) and the progress timeline.
+ */
+export function ReplacementPage({ kind }: { kind: ApplicationKind }) {
+  const { cardId = '' } = useParams();
+  const w = useMessages(wizardMessages);
+  const [step, setStep] = useState(0);
+  const [identity, setIdentity] = useState<Identity | null>(null);
+  const [info, setInfo] = useState<{ card: MaskedCardInfo | null; notes: { zh: string; en: string }[] } | null>(null);
+
+  return (
+    <SubPage title={kind === 'sticker' ? w.stickerTitle : w.replaceTitle} backTo={cardPaths.card(cardId)}>
+      <Steps current={step} style={{ '--title-font-size': '13px' }}>
+        <Steps.Step title={w.stepIdentity} />
+        <Steps.Step title={w.stepCard} />
+        <Steps.Step title={w.stepDelivery} />
+        {kind === 'replacement' && <Steps.Step title={w.stepPay} />}
+      </Steps>
+      {step === 0 && (
+        <IdentityStep
+          kind={kind}
+          initial={identity}
+          onVerified={(typed, result) => {
+            setIdentity(typed);
+            setInfo({ card: result.cards.find((c) => c.cardId === cardId) ?? null, notes: result.notes });
+            setStep(1);
+          }}
+        />
+      )}
+      {step === 1 && info && <CardInfoStep kind={kind} card={info.card} notes={info.notes} onBack={() => setStep(0)} onNext={() => setStep(2)} />}
+      {step === 2 && identity && <DeliveryStep kind={kind} cardId={cardId} identity={identity} onBack={() => setStep(1)} />}
+    </SubPage>
+  );
+}
+
+function IdentityStep({ kind, initial, onVerified }: { kind: ApplicationKind; initial: Identity | null; onVerified(identity: Identity, result: { cards: MaskedCardInfo[]; notes: { zh: string; en: string }[] }): void }) {
+  const w = useMessages(wizardMessages);
+  const describe = useErrorText();
+  const verify = useVerifyIdentity();
+  const [form] = Form.useForm<Identity & { idType: IdType[] | IdType }>();
+  const idTypeOf = (value: IdType[] | IdType) => (Array.isArray(value) ? value[0] : value) ?? 'resident_id';
+
+  return (
+    <div className="form-card section">
+      <Form
+        form={form}
+        layout="horizontal"
+        initialValues={initial ? { ...initial, idType: [initial.idType] } : { idType: ['resident_id'] }}
+        onFinish={async (values) => {
+          const typed: Identity = { name: values.name.trim(), idType: idTypeOf(values.idType), idNumber: values.idNumber.trim().toUpperCase(), educationId: values.educationId.trim() };
+          try {
+            onVerified(typed, await verify.mutateAsync({ kind, ...typed }));
+          } catch {
+            // Shown below the form.
+          }
+        }}
+        footer={
+          <Button block type="submit" color="primary" size="large" loading={verify.isPending} data-testid="wizard-verify">
+            {w.next}
+          </Button>
+        }
+      >
+        <Form.Header>{w.stepIdentity}</Form.Header>
+        <Form.Item name="name" label={w.name} rules={[{ required: true, message: w.namePlaceholder }]}>
+          <Input placeholder={w.namePlaceholder} maxLength={32} data-testid="wizard-name" />
+        </Form.Item>
+        <Form.Item name="idType" label={w.idType} layout="vertical" rules={[{ required: true, message: w.idTypePlaceholder }]}>
+          <Selector columns={2} options={idTypes.map((value) => ({ value, label: w[`idType_${value}`] }))} data-testid="wizard-id-type" />
+        </Form.Item>
+        <Form.Item name="idNumber" label={w.idNumber} rules={[{ required: true, message: w.idNumberPlaceholder }]}>
+          <Input placeholder={w.idNumberPlaceholder} maxLength={32} autoComplete="off" data-testid="wizard-id-number" />
+        </Form.Item>
+        <Form.Item name="educationId" label={w.educationId} rules={[{ required: true, message: w.educationIdPlaceholder }]}>
+          <Input placeholder={w.educationIdPlaceholder} inputMode="numeric" maxLength={32} data-testid="wizard-education-id" />
+        </Form.Item>
+      </Form>
+      {verify.isError && (
+        <div className="form-error" role="alert" data-testid="wizard-error">
+          {describe(verify.error)}
+          <MismatchDetails error={verify.error} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Which typed fields differ from the roster, and the roster's own name and ID number, masked (typos are the usual cause). */
+function MismatchDetails({ error }: { error: unknown }) {
+  const w = useMessages(wizardMessages);
+  if (!(error instanceof ApiError) || error.code !== 'FULFILMENT_IDENTITY_MISMATCH') return null;
+  const fields = Array.isArray(error.details?.fields) ? (error.details.fields as string[]) : [];
+  const record = error.details?.record as { nameMasked?: string; idNumberMasked?: string } | undefined;
+  const names: Record<string, string> = { name: w.name, idNumber: w.idNumber, educationId: w.educationId };
+  return (
+    <div data-testid="wizard-mismatch">
+      {fields.length > 0 && <div>{fill(w.mismatchFields, { fields: fields.map((f) => names[f] ?? f).join(w.listJoin) })}</div>}
+      {record?.nameMasked && <div>{fill(w.mismatchRecord, { name: record.nameMasked, idNumber: record.idNumberMasked ?? '—' })}</div>}
+    </div>
+  );
+}
+
+function CardInfoStep({ kind, card, notes, onBack, onNext }: { kind: ApplicationKind; card: MaskedCardInfo | null; notes: { zh: string; en: string }[]; onBack(): void; onNext(): void }) {
+  const w = useMessages(wizardMessages);
+  const { lang } = useLang();
+  if (!card) {
+    return (
+      <div className="section">
+        <div className="form-error" role="alert" data-testid="wizard-card-missing">{w.cardNotFound}</div>
+        <Button block onClick={onBack}>{w.prev}</Button>
+      </div>
+    );
+  }
+  return (
+    <div className="section">
+      <List header={w.stepCard} mode="card" data-testid="wizard-card-info">
+        <List.Item extra={<span data-testid="wizard-card-name">{card.nameMasked}</span>}>{w.name}</List.Item>
+        <List.Item extra={w[`gender_${card.gender}`]}>{w.gender}</List.Item>
+        <List.Item extra={card.educationId}>{w.educationId}</List.Item>
+        <List.Item extra={card.beijingTongNo}>{w.beijingTongNo}</List.Item>
+        <List.Item extra={card.yikatongNoMasked ?? '—'}>{w.yikatongNo}</List.Item>
+        <List.Item extra={card.schoolNameMasked}>{w.schoolName}</List.Item>
+        <List.Item extra={card.category}>{w.category}</List.Item>
+        <List.Item extra={card.classNo ?? '—'}>{w.classNo}</List.Item>
+        <List.Item extra={<span data-testid="wizard-hold-status">{label(card.holdStatus, lang)}</span>}>{w.holdStatus}</List.Item>
+        <List.Item extra={label(card.transitValidity, lang)}>{w.transitValidity}</List.Item>
+        <List.Item extra={label(card.cardType, lang)}>{w.cardType}</List.Item>
+      </List>
+      {notes.length > 0 && (
+        <List header={w.notes} mode="card">
+          <List.Item>
+            <ol className="note-list">
+              {notes.map((note, i) => (
+                <li key={i}>{label(note, lang)}</li>
+              ))}
+            </ol>
+          </List.Item>
+        </List>
+      )}
+      {!card.replaceable && (
+        <div className="form-error" role="alert" data-testid="wizard-not-replaceable">
+          {reasonText(w, card.notReplaceableCode, w.notReplaceable)}
+        </div>
+      )}
+      <div className="card-actions wizard-footer">
+        <Button onClick={onBack}>{w.prev}</Button>
+        <Button color="primary" disabled={!card.replaceable} onClick={onNext} data-testid="wizard-apply">
+          {kind === 'sticker' ? w.applySticker : w.applyReplace}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function DeliveryStep({ kind, cardId, identity, onBack }: { kind: ApplicationKind; cardId: string; identity: Identity; onBack(): void }) {
+  const w = useMessages(wizardMessages);
+  const describe = useErrorText();
+  const navigate = useNavigate();
+  const create = useCreateApplication();
+  const [method, setMethod] = useState<'school' | 'home'>('school');
+  const [form] = Form.useForm<{ recipient: string; phone: string; address: string }>();
+
+  const submit = async (delivery: Delivery) => {
+    try {
+      const application = await create.mutateAsync({ kind, ...identity, cardId, delivery });
+      Toast.show({ icon: 'success', content: w.submitted });
+      navigate(cardPaths.application(application.id), { replace: true });
+    } catch {
+      // Shown below.
+    }
+  };
+
+  return (
+    <div className="section">
+      <div className="card-group-title">{w.chooseDelivery}</div>
+      <DeliveryChoice selected={method === 'school'} title={w.deliverySchool} hint={w.deliverySchoolHint} onSelect={() => setMethod('school')} testId="delivery-school" />
+      <DeliveryChoice selected={method === 'home'} title={w.deliveryHome} hint={w.deliveryHomeHint} onSelect={() => setMethod('home')} testId="delivery-home" />
+      {method === 'home' && (
+        <div className="form-card">
+          <Form form={form} layout="horizontal" onFinish={(values) => void submit({ method: 'home', recipient: values.recipient.trim(), phone: values.phone.trim(), address: values.address.trim() })}>
+            <Form.Item name="recipient" label={w.recipient} rules={[{ required: true, message: w.recipientPlaceholder }]}>
+              <Input placeholder={w.recipientPlaceholder} maxLength={32} data-testid="delivery-recipient" />
+            </Form.Item>
+            <Form.Item name="phone" label={w.phone} rules={[{ required: true, message: w.phonePlaceholder }, { pattern: /^1\d{10}$/, message: w.phoneInvalid }]}>
+              <Input placeholder={w.phonePlaceholder} inputMode="numeric" maxLength={11} data-testid="delivery-phone" />
+            </Form.Item>
+            <Form.Item name="address" label={w.address} rules={[{ required: true, message: w.addressPlaceholder }, { min: 5, message: w.addressInvalid }]}>
+              <Input placeholder={w.addressPlaceholder} maxLength={200} data-testid="delivery-address" />
+            </Form.Item>
+          </Form>
+          <List header={w.deliveryTips}>
+            <List.Item>
+              <ol className="note-list">
+                <li>{w.deliveryTip1}</li>
+                <li>{w.deliveryTip2}</li>
+              </ol>
+            </List.Item>
+          </List>
+        </div>
+      )}
+      {create.isError && (
+        <div className="form-error" role="alert" data-testid="wizard-error">
+          {describe(create.error)}
+        </div>
+      )}
+      <div className="card-actions wizard-footer">
+        <Button onClick={onBack}>{w.prev}</Button>
+        <Button
+          color="primary"
+          loading={create.isPending}
+          onClick={() => (method === 'home' ? form.submit() : void submit({ method: 'school' }))}
+          data-testid="delivery-submit"
+        >
+          {w.submit}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function DeliveryChoice({ selected, title, hint, onSelect, testId }: { selected: boolean; title: string; hint: string; onSelect(): void; testId: string }) {
+  return (
+    <div className={`choice${selected ? ' selected' : ''}`} role="radio" aria-checked={selected} tabIndex={0} onClick={onSelect} onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onSelect()} data-testid={testId}>
+      <div className="title">{title}</div>
+      <div className="hint">{hint}</div>
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type {
+  ApplicationDto, ApplicationKind, ConfirmationDto, CreateApplication, Correction, IdentityCheck, VerifyResult, applicationListSchema,
+} from '../../../../src/modules/fulfilment/fulfilment.schemas.js';
+import { useApi, useSession } from '../../../shared/session.js';
+
+export type { ApplicationDto, ApplicationKind, ConfirmationDto, Correction, IdentityCheck, VerifyResult };
+export type MaskedCardInfo = VerifyResult['cards'][number];
+
+/*
+ * Helper E's fulfilment API (src/modules/fulfilment): information confirmation, K-12 replacement
+ * and sticker replacement applications and their progress.
+ */
+
+/** The student's replacement/sticker applications, newest first as the server sends them. */
+export function useApplications(studentId: string | undefined, kind?: ApplicationKind) {
+  const api = useApi();
+  const { token } = useSession();
+  return useQuery({
+    queryKey: ['card-applications', 'list', studentId, kind, token],
+    queryFn: async ({ signal }) => (await api.get<z.infer<typeof applicationListSchema>>('/fulfilment/applications', { studentId, kind }, signal)).items,
+    enabled: studentId !== undefined,
+  });
+}
+
+export function useApplication(applicationId: string) {
+  const api = useApi();
+  const { token } = useSession();
+  return useQuery({
+    queryKey: ['card-applications', 'one', applicationId, token],
+    queryFn: ({ signal }) => api.get<ApplicationDto>(`/fulfilment/applications/${applicationId}`, undefined, signal),
+  });
+}
+
+/** 填写信息 → 卡片补办: the typed identity against the roster; the answer is the masked card information. */
+export function useVerifyIdentity() {
+  const api = useApi();
+  return useMutation({ mutationFn: (check: IdentityCheck) => api.post<VerifyResult>('/fulfilment/verify', check) });
+}
+
+/** 申请补卡 / 补换申请 with the delivery choice. */
+export function useCreateApplication() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateApplication) => api.post<ApplicationDto>('/fulfilment/applications', body),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['card-applications'] }),
+  });
+}
+
+/** 补卡缴费: the ¥15 fee order for an application (inside a payment window). */
+export function useApplicationFeeOrder(applicationId: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<ApplicationDto>(`/fulfilment/applications/${applicationId}/fee-order`, undefined),
+    onSuccess: (application) => {
+      queryClient.setQueryData(['card-applications', 'one', applicationId, api.tokens.get()], application);
+      return queryClient.invalidateQueries({ queryKey: ['card-applications'] });
+    },
+  });
+}
+
+/** 制卡信息确认: the record for a student (a student may leave the id out). */
+export function useConfirmation(studentId: string) {
+  const api = useApi();
+  const { token } = useSession();
+  return useQuery({
+    queryKey: ['card-confirmation', studentId, token],
+    queryFn: ({ signal }) => api.get<ConfirmationDto>('/fulfilment/confirmation', { studentId }, signal),
+  });
+}
+
+export function useConfirmationAction(confirmationId: string | undefined) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (action: { kind: 'confirm' } | { kind: 'report'; corrections: Correction[] }) =>
+      action.kind === 'confirm'
+        ? api.post<ConfirmationDto>(`/fulfilment/confirmations/${confirmationId}/confirm`, {})
+        : api.post<ConfirmationDto>(`/fulfilment/confirmations/${confirmationId}/report`, { corrections: action.corrections }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['card-confirmation'] }),
+  });
+}
+
+/** Withdraw an application before it is paid. */
+export function useCancelApplication(applicationId: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<ApplicationDto>(`/fulfilment/applications/${applicationId}/cancel`, undefined),
+    onSuccess: (application) => {
+      queryClient.setQueryData(['card-applications', 'one', applicationId, api.tokens.get()], application);
+      return queryClient.invalidateQueries({ queryKey: ['card-applications'] });
+    },
+  });
+}

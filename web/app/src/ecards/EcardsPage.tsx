@@ -1,0 +1,84 @@
+import { useMutation } from '@tanstack/react-query';
+import { Button, Dialog, ErrorBlock, NoticeBar, Skeleton, Toast } from 'antd-mobile';
+import { useNavigate } from 'react-router';
+import { useMessages } from '../../../shared/i18n.js';
+import { useApi, useMe } from '../../../shared/session.js';
+import { CardFace } from '../cards/CardFace.js';
+import { useCards, type Card } from '../payments/cards.js';
+import { LoadFailed } from '../pages/LoadFailed.js';
+import { SubPage } from '../ui/SubPage.js';
+import { fill, useErrorText } from '../ui/text.js';
+import { ecardMessages } from './messages.js';
+import { ecardPaths } from './paths.js';
+import { isEcard, useInvalidateCards, useUpgradeStatus } from './queries.js';
+import './ecards.css';
+
+/** 电子学生卡: the holder's phone e-cards with what can be done to each, and the ways to open one. */
+export function EcardsPage() {
+  const t = useMessages(ecardMessages);
+  const navigate = useNavigate();
+  const cards = useCards();
+  const ecards = (cards.data ?? []).filter(isEcard).filter((c) => c.status === 'active' || c.status === 'suspended');
+  // A student holds at most one of each (a suspended K-12 e-card is moved, a suspended university
+  // one may be followed by a new link, seed 003); a parent may open one for another child.
+  const isStudent = useMe().data?.role === 'student';
+  const has = (product: Card['product']) => isStudent && ecards.some((c) => c.product === product && (c.status === 'active' || product === 'k12_ecard'));
+
+  return (
+    <SubPage title={t.ecardsTitle} backTo="/cards">
+      <p className="muted">{t.ecardsIntro}</p>
+      {cards.isPending ? (
+        <Skeleton.Paragraph lineCount={6} animated />
+      ) : cards.isError ? (
+        <LoadFailed error={cards.error} onRetry={() => void cards.refetch()} />
+      ) : ecards.length === 0 ? (
+        <ErrorBlock status="empty" title={t.noEcards} description={t.noEcardsHint} data-testid="ecards-empty" />
+      ) : (
+        <div data-testid="ecards-list">
+          {ecards.map((card) => <EcardItem key={card.id} card={card} />)}
+        </div>
+      )}
+      <div className="ecard-actions">
+        {!has('k12_ecard') && <Button block color="primary" onClick={() => navigate(ecardPaths.openK12)} data-testid="ecards-open-k12">{t.openK12}</Button>}
+        {!has('university_ecard') && <Button block onClick={() => navigate(ecardPaths.linkUniversity)} data-testid="ecards-link-university">{t.linkUniversity}</Button>}
+      </div>
+    </SubPage>
+  );
+}
+
+function EcardItem({ card }: { card: Card }) {
+  const t = useMessages(ecardMessages);
+  const navigate = useNavigate();
+  const api = useApi();
+  const describe = useErrorText();
+  const invalidate = useInvalidateCards();
+  const k12 = card.product === 'k12_ecard';
+  const upgrade = useUpgradeStatus(card.id, k12 && card.status === 'active');
+  const act = useMutation({
+    mutationFn: (action: 'loss' | 'unloss') => api.post<Card>(`/cards/${card.id}/${action}`, undefined),
+    onSuccess: () => void invalidate(),
+    onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
+  });
+  const suspend = async () => {
+    if (await Dialog.confirm({ content: t.lostPhoneConfirm, confirmText: t.suspendNow })) act.mutate('loss');
+  };
+
+  return (
+    <div className="ecard-item" data-testid="ecard-item" data-card-id={card.id} data-status={card.status} data-stage={card.stage ?? ''}>
+      <CardFace card={card} />
+      {upgrade.data?.needed && upgrade.data.kind && (
+        <NoticeBar content={fill(t.upgradeDue, { kind: upgrade.data.kind })} color="alert" data-testid="upgrade-due" />
+      )}
+      {card.status === 'suspended' && <NoticeBar content={t.suspended} color="error" data-testid="ecard-suspended" />}
+      <div className="ecard-actions">
+        {k12 && upgrade.data?.needed && (
+          <Button color="primary" onClick={() => navigate(ecardPaths.upgrade(card.id))} data-testid="action-upgrade">{t.upgrade}（{upgrade.data.kind}）</Button>
+        )}
+        {card.status === 'active' && <Button loading={act.isPending} onClick={() => void suspend()} data-testid="action-lost">{t.lostPhone}</Button>}
+        {k12 && card.status === 'suspended' && <Button color="primary" onClick={() => navigate(ecardPaths.move(card.id))} data-testid="action-move">{t.moveToNewPhone}</Button>}
+        {card.status === 'suspended' && <Button loading={act.isPending} onClick={() => act.mutate('unloss')} data-testid="action-found">{t.found}</Button>}
+        {card.product === 'university_ecard' && <Button onClick={() => navigate(ecardPaths.university(card.id))} data-testid="action-university">{t.extension} / {t.returnCard}</Button>}
+      </div>
+    </div>
+  );
+}

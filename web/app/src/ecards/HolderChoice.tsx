@@ -1,0 +1,47 @@
+import { ErrorBlock, List, Selector, Skeleton } from 'antd-mobile';
+import { useEffect, useState } from 'react';
+import { useMessages } from '../../../shared/i18n.js';
+import { useMe } from '../../../shared/session.js';
+import { useChildren } from '../account/queries.js';
+import { LoadFailed } from '../pages/LoadFailed.js';
+import { ecardMessages } from './messages.js';
+
+export interface Holder {
+  studentId: string;
+  /** Masked, as the server gives it. */
+  label: string;
+}
+
+/**
+ * Who the e-card is for: a student is themself; a parent picks one of the bound children.
+ * Renders the choice (or its loading / empty / error state) and reports the current holder.
+ */
+export function useHolder(): { holder: Holder | null; isParent: boolean; view: React.ReactNode } {
+  const t = useMessages(ecardMessages);
+  const me = useMe();
+  const isParent = me.data?.role === 'parent';
+  const children = useChildren();
+  const [chosen, setChosen] = useState<string | null>(null);
+  const kids = isParent ? (children.data ?? []) : [];
+  useEffect(() => {
+    if (isParent && chosen === null && kids.length > 0) setChosen(kids[0]!.studentId);
+  }, [isParent, chosen, kids]);
+
+  if (me.isPending || (isParent && children.isPending)) return { holder: null, isParent, view: <Skeleton.Paragraph lineCount={2} animated /> };
+  if (me.isError) return { holder: null, isParent, view: <LoadFailed error={me.error} onRetry={() => void me.refetch()} /> };
+  if (!isParent) return { holder: { studentId: me.data.id, label: me.data.displayName }, isParent, view: null };
+  if (children.isError) return { holder: null, isParent, view: <LoadFailed error={children.error} onRetry={() => void children.refetch()} /> };
+  if (kids.length === 0) return { holder: null, isParent, view: <ErrorBlock status="empty" title={t.noChildren} data-testid="ecard-no-children" /> };
+  const child = kids.find((k) => k.studentId === chosen) ?? kids[0]!;
+  return {
+    holder: { studentId: child.studentId, label: child.name },
+    isParent,
+    view: kids.length > 1 && (
+      <List header={t.forStudent} className="section">
+        <List.Item>
+          <Selector columns={2} value={[child.studentId]} options={kids.map((k) => ({ value: k.studentId, label: `${k.name} · ${k.schoolName}` }))} onChange={([id]) => id && setChosen(id)} data-testid="ecard-holder" />
+        </List.Item>
+      </List>
+    ),
+  };
+}

@@ -1,0 +1,48 @@
+import { ErrorBlock, Skeleton } from 'antd-mobile';
+import { Navigate, useLocation, useParams } from 'react-router';
+import { useMessages } from '../../../shared/i18n.js';
+import { OrderCardRow } from '../payments/CardSummary.js';
+import { isCashierReturn, resultPath } from '../payments/cashier.js';
+import { InvoiceSection } from '../payments/InvoiceSection.js';
+import { paymentMessages } from '../payments/messages.js';
+import { OrderSheet } from '../payments/OrderSheet.js';
+import { PayPanel } from '../payments/PayPanel.js';
+import { useOrder } from '../payments/queries.js';
+import { SubPage } from '../ui/SubPage.js';
+import { errorCode } from '../ui/text.js';
+import { LoadFailed } from './LoadFailed.js';
+
+/**
+ * One order: the fee order page of seed 000 (or a simpler top-up page), with 支付 / 继续支付,
+ * 已完成支付 and 取消订单 while unpaid, and the e-invoice once a top-up is complete. Alipay's
+ * cashier returns here; that visit goes on to the payment result page.
+ */
+export function OrderDetailPage() {
+  const t = useMessages(paymentMessages);
+  const { orderId = '' } = useParams();
+  const { search } = useLocation();
+  const order = useOrder(orderId);
+
+  if (isCashierReturn(orderId, new URLSearchParams(search))) return <Navigate to={resultPath(orderId)} replace />;
+
+  const title = order.data?.kind === 'top_up' ? t.topUpOrderTitle : order.data?.kind === 'fee' ? t.feeOrderTitle : t.orderDetail;
+  return (
+    <SubPage title={title} backTo="/orders">
+      {order.isPending ? (
+        <Skeleton.Paragraph lineCount={8} animated />
+      ) : order.isError ? (
+        errorCode(order.error) === 'ORDER_NOT_FOUND' ? (
+          <ErrorBlock status="empty" title={t.orderNotFound} description={null} />
+        ) : (
+          <LoadFailed error={order.error} onRetry={() => void order.refetch()} />
+        )
+      ) : (
+        <>
+          <OrderSheet order={order.data} extra={order.data.cardId && <OrderCardRow cardId={order.data.cardId} />} />
+          {order.data.pending && <PayPanel order={order.data} />}
+          {order.data.kind === 'top_up' && order.data.status === 'fulfilled' && <InvoiceSection order={order.data} />}
+        </>
+      )}
+    </SubPage>
+  );
+}

@@ -1,0 +1,137 @@
+import { useMutation } from '@tanstack/react-query';
+import { Button, ErrorBlock, Input, List, Selector, Skeleton, Toast } from 'antd-mobile';
+import { useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { parseYuanToFen } from '../../../../src/domain/money.js';
+import { useMessages } from '../../../shared/i18n.js';
+import { useApi } from '../../../shared/session.js';
+import { CardOption } from '../payments/CardChoice.js';
+import { useCards, type Card } from '../payments/cards.js';
+import { usePayOrder } from '../payments/cashier.js';
+import { formatYuan } from '../payments/format.js';
+import { paymentMessages } from '../payments/messages.js';
+import { moneyPaths } from '../payments/paths.js';
+import { GatewayChoice } from '../payments/PayPanel.js';
+import { useTopUpOptions, type Gateway, type Order, type TopUpOptions } from '../payments/queries.js';
+import { SubPage } from '../ui/SubPage.js';
+import { fill, useErrorText } from '../ui/text.js';
+import { LoadFailed } from './LoadFailed.js';
+import '../payments/payments.css';
+
+const yuan = (fen: number) => String(fen / 100);
+
+/** The amount the form holds: a preset, or the typed yuan checked against the limits. */
+function chosenAmount(options: TopUpOptions, preset: number | null, typed: string): { fen: number } | { error: 'required' | 'invalid' } {
+  if (typed.trim() === '') return preset === null ? { error: 'required' } : { fen: preset };
+  try {
+    const fen = parseYuanToFen(typed);
+    return fen >= options.minFen && fen <= options.maxFen ? { fen } : { error: 'invalid' };
+  } catch {
+    return { error: 'invalid' };
+  }
+}
+
+function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: TopUpOptions; initialCardId: string | undefined }) {
+  const t = useMessages(paymentMessages);
+  const api = useApi();
+  const navigate = useNavigate();
+  const describe = useErrorText();
+  const firstOpen = cards.find((card) => card.canTopUp)?.id ?? null;
+  const [cardId, setCardId] = useState<string | null>(initialCardId && cards.some((c) => c.id === initialCardId && c.canTopUp) ? initialCardId : firstOpen);
+  const [preset, setPreset] = useState<number | null>(options.presetsFen[0] ?? null);
+  const [typed, setTyped] = useState('');
+  const [touched, setTouched] = useState(false);
+  const [gateway, setGateway] = useState<Gateway>('alipay');
+  const pay = usePayOrder();
+  const create = useMutation({ mutationFn: (body: { cardId: string; amountFen: number }) => api.post<Order>('/orders/top-up', body) });
+
+  const amount = chosenAmount(options, preset, typed);
+  const limits = { min: yuan(options.minFen), max: yuan(options.maxFen) };
+  const amountError = 'error' in amount && (touched || typed !== '') ? (amount.error === 'required' ? t.amountRequired : fill(t.amountInvalid, limits)) : null;
+  const busy = create.isPending || pay.isPending;
+
+  const submit = () => {
+    setTouched(true);
+    if (!cardId || !('fen' in amount)) return;
+    create.mutate({ cardId, amountFen: amount.fen }, {
+      onError: (error) => Toast.show({ icon: 'fail', content: `${t.topUpCreateFailed}：${describe(error)}` }),
+      onSuccess: (order) =>
+        pay.mutate({ orderId: order.id, gateway }, {
+          // The order stands; its page offers 继续支付 and 取消订单.
+          onError: (error) => {
+            Toast.show({ icon: 'fail', content: `${t.payStartFailed}：${describe(error)}` });
+            navigate(moneyPaths.order(order.id), { replace: true });
+          },
+        }),
+    });
+  };
+
+  return (
+    <>
+      <List header={t.chooseCard} className="section">
+        <List.Item>
+          <div className="card-choice" data-testid="topup-cards">
+            {cards.map((card) => (
+              <CardOption key={card.id} card={card} selected={card.id === cardId} onSelect={() => setCardId(card.id)} />
+            ))}
+          </div>
+        </List.Item>
+      </List>
+      <List header={t.chooseAmount} className="section">
+        <List.Item>
+          <Selector
+            columns={2}
+            value={typed === '' && preset !== null ? [preset] : []}
+            options={options.presetsFen.map((fen) => ({ value: fen, label: formatYuan(fen) }))}
+            onChange={([fen]) => {
+              setPreset(fen ?? null);
+              setTyped('');
+            }}
+            data-testid="topup-presets"
+          />
+        </List.Item>
+        <List.Item prefix={t.customAmount} description={amountError && <span style={{ color: 'var(--adm-color-danger)' }} data-testid="topup-amount-error">{amountError}</span>}>
+          <Input
+            inputMode="decimal"
+            placeholder={fill(t.customAmountPlaceholder, limits)}
+            value={typed}
+            onChange={setTyped}
+            clearable
+            data-testid="topup-custom"
+          />
+        </List.Item>
+      </List>
+      <GatewayChoice value={gateway} onChange={setGateway} />
+      <Button block color="primary" size="large" loading={busy} disabled={!cardId || busy} onClick={submit} data-testid="topup-submit">
+        {'fen' in amount ? fill(t.topUpSubmit, { amount: formatYuan(amount.fen) }) : t.topUp}
+      </Button>
+    </>
+  );
+}
+
+/**
+ * 充值: pick the card (a parent picks among the children's), a preset amount or any amount in
+ * the limits, Alipay or WeChat Pay; then the sandbox (or real) cashier and the result page.
+ */
+export function TopUpPage() {
+  const t = useMessages(paymentMessages);
+  const { cardId } = useParams();
+  const cards = useCards();
+  const options = useTopUpOptions();
+
+  return (
+    <SubPage title={t.topUpTitle} backTo={cardId ? `/cards/${cardId}` : '/'}>
+      {cards.isPending || options.isPending ? (
+        <Skeleton.Paragraph lineCount={8} animated />
+      ) : cards.isError ? (
+        <LoadFailed error={cards.error} onRetry={() => void cards.refetch()} />
+      ) : options.isError ? (
+        <LoadFailed error={options.error} onRetry={() => void options.refetch()} />
+      ) : cards.data.length === 0 ? (
+        <ErrorBlock status="empty" title={t.noCardsToTopUp} description={t.noCardsToTopUpHint} data-testid="topup-no-cards" />
+      ) : (
+        <TopUpForm cards={cards.data} options={options.data} initialCardId={cardId} />
+      )}
+    </SubPage>
+  );
+}

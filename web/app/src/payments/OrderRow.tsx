@@ -1,0 +1,32 @@
+import { List, Tag } from 'antd-mobile';
+import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { formatYuan, statusLabel, statusTone } from './format.js';
+import { paymentMessages } from './messages.js';
+import type { Order } from './queries.js';
+import './payments.css';
+
+/** One order in 我的订单: item, student, time, amount and status. */
+export function OrderRow({ order, onClick }: { order: Order; onClick(): void }) {
+  const t = useMessages(paymentMessages);
+  const { lang } = useLang();
+  return (
+    <List.Item
+      className="order-row"
+      data-testid="order-row"
+      data-order-no={order.orderNo}
+      onClick={onClick}
+      description={`${order.studentName} · ${formatBeijingTime(order.createdAt, lang)}`}
+      extra={
+        <div style={{ textAlign: 'right' }}>
+          <div className="amount">{formatYuan(order.amountFen)}</div>
+          <Tag color={statusTone(order)} fill="outline" data-testid="order-status">{statusLabel(t, order)}</Tag>
+        </div>
+      }
+    >
+      <div className="order-row-title">
+        <span className="order-row-name">{order.item.name}</span>
+      </div>
+      <div className="muted">{order.kind === 'fee' ? t.kind_fee : t.kind_top_up}</div>
+    </List.Item>
+  );
+}

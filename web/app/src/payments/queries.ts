@@ -1,0 +1,149 @@
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { PaymentWindow } from '../../../../src/modules/calendar/calendar.routes.js';
+import type {
+  confirmationSchema, gatewaySchema, invoiceSchema, orderSchema, orderStatusSchema, paymentLinkSchema, topUpOptionsSchema,
+} from '../../../../src/modules/payments/payments.schemas.js';
+import { ApiError } from '../../../shared/api.js';
+import type { PageOf } from '../../../shared/paging.js';
+import { useApi, useSession } from '../../../shared/session.js';
+
+export type Order = z.infer<typeof orderSchema>;
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+export type Gateway = z.infer<typeof gatewaySchema>;
+export type Confirmation = z.infer<typeof confirmationSchema>;
+export type PaymentLink = z.infer<typeof paymentLinkSchema>;
+export type Invoice = z.infer<typeof invoiceSchema>;
+export type TopUpOptions = z.infer<typeof topUpOptionsSchema>;
+export type { PaymentWindow };
+
+/** The order list's tabs and the statuses each one shows. */
+export const orderTabs = ['all', 'pending', 'paid', 'closed'] as const;
+export type OrderTab = (typeof orderTabs)[number];
+const tabStatuses: Record<Exclude<OrderTab, 'all'>, OrderStatus[]> = {
+  pending: ['created', 'paying'],
+  paid: ['paid', 'fulfilled'],
+  closed: ['cancelled', 'expired', 'refunded'],
+};
+
+/** The largest page the server serves. */
+const maxPageSize = 200;
+
+export interface OrderListing {
+  items: Order[];
+  total: number;
+}
+
+const newestFirst = (a: Order, b: Order) => (a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : b.createdAt.localeCompare(a.createdAt));
+
+/**
+ * The first `count` orders of a tab. The server filters by one status at a time, so a tab that
+ * groups several statuses asks for the first `count` of each and merges them newest first: the
+ * first `count` of the merge are then exact. "All" keeps the server's order (pending first).
+ */
+export function useOrderListing(tab: OrderTab, count: number) {
+  const api = useApi();
+  const { token } = useSession();
+  const pageSize = Math.min(count, maxPageSize);
+  return useQuery({
+    queryKey: ['orders', 'list', tab, pageSize, token],
+    queryFn: async ({ signal }): Promise<OrderListing> => {
+      if (tab === 'all') {
+        const page = await api.get<PageOf<Order>>('/orders', { page: 1, pageSize }, signal);
+        return { items: page.items, total: page.total };
+      }
+      const pages = await Promise.all(tabStatuses[tab].map((status) => api.get<PageOf<Order>>('/orders', { status, page: 1, pageSize }, signal)));
+      const items = pages.flatMap((page) => page.items).sort(newestFirst).slice(0, pageSize);
+      return { items, total: pages.reduce((sum, page) => sum + page.total, 0) };
+    },
+    placeholderData: (previous, query) => (query?.queryKey[2] === tab ? previous : undefined),
+  });
+}
+
+/** One order; `refetchInterval` may look at the order last read (to stop polling once it is settled). */
+export function useOrder(orderId: string | undefined, options: { refetchInterval?: (order: Order | undefined) => number | false } = {}) {
+  const api = useApi();
+  const { token } = useSession();
+  return useQuery({
+    queryKey: ['orders', 'one', orderId, token],
+    queryFn: ({ signal }) => api.get<Order>(`/orders/${orderId}`, undefined, signal),
+    enabled: Boolean(orderId),
+    refetchInterval: (query) => options.refetchInterval?.(query.state.data) ?? false,
+  });
+}
+
+/** Public: whether fees can be paid today and when the next window opens. */
+export function usePaymentWindow() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['payment-window'],
+    queryFn: ({ signal }) => api.request<PaymentWindow>('GET', '/payment-window', { auth: false, signal }),
+    staleTime: 5 * 60_000,
+  });
+}
+
+export function useTopUpOptions() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['payment-options'],
+    queryFn: ({ signal }) => api.request<TopUpOptions>('GET', '/payments/options', { auth: false, signal }),
+    staleTime: 10 * 60_000,
+  });
+}
+
+/** The top-up's invoice, or null while none is issued (the server answers 404 INVOICE_NOT_FOUND). */
+export function useInvoice(orderId: string, enabled: boolean) {
+  const api = useApi();
+  const { token } = useSession();
+  return useQuery({
+    queryKey: ['orders', 'invoice', orderId, token],
+    queryFn: async ({ signal }) => {
+      try {
+        return await api.get<Invoice>(`/orders/${orderId}/invoice`, undefined, signal);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'INVOICE_NOT_FOUND') return null;
+        throw error;
+      }
+    },
+    enabled,
+  });
+}
+
+/** After money moved: orders, cards (balances) and transactions are all stale. */
+export function invalidateMoney(queryClient: QueryClient): Promise<unknown> {
+  return Promise.all(['orders', 'cards', 'card-transactions'].map((key) => queryClient.invalidateQueries({ queryKey: [key] })));
+}
+
+/** Puts a fresh copy of an order into the cache, so every screen showing it agrees at once. */
+export function useStoreOrder() {
+  const queryClient = useQueryClient();
+  const { token } = useSession();
+  return (order: Order) => queryClient.setQueryData(['orders', 'one', order.id, token], order);
+}
+
+export function useCancelOrder(orderId: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const store = useStoreOrder();
+  return useMutation({
+    mutationFn: () => api.post<Order>(`/orders/${orderId}/cancel`, undefined),
+    onSuccess: async (order) => {
+      store(order);
+      await queryClient.invalidateQueries({ queryKey: ['orders', 'list'] });
+    },
+  });
+}
+
+/** 已完成支付: the server asks the gateways; the answer says whether the order is now paid. */
+export function useConfirmOrder(orderId: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const store = useStoreOrder();
+  return useMutation({
+    mutationFn: () => api.post<Confirmation>(`/orders/${orderId}/confirm`, undefined),
+    onSuccess: async (confirmation) => {
+      store(confirmation.order);
+      if (confirmation.confirmed) await invalidateMoney(queryClient);
+    },
+  });
+}
