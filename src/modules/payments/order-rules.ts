@@ -1,5 +1,4 @@
 import { fail } from '../../platform/errors.js';
-import { accountCodes } from '../ledger/ledger.js';
 import './payments.errors.js';
 import type { OrderItem, OrderStatus } from './payments.tables.js';
 
