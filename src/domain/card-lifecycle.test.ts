@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allowedEvents, finalStatuses, isDenied, nextStatus, type CardEvent, type CardProduct, type CardStatus } from './card-lifecycle.js';
+import { allowedEvents, finalStatuses, isDenied, issueStatus, needsActivation, nextStatus, type CardEvent, type CardProduct, type CardStatus } from './card-lifecycle.js';
 import { isDomainError } from './errors.js';
 
 const products: CardProduct[] = ['k12_card', 'k12_sticker', 'k12_ecard', 'university_ecard', 'campus_card', 'temporary_card'];
@@ -17,6 +17,57 @@ const possible: Record<CardProduct, CardStatus[]> = {
 };
 
 describe('card state machines', () => {
+  it('with an e-card holding transit, a physical K-12 card never becomes active: issued, found again or activated, it is superseded', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...products),
+        fc.option(fc.boolean(), { nil: undefined }),
+        fc.boolean(),
+        fc.array(fc.record({ event: fc.constantFrom(...events), heldElsewhere: fc.boolean() }), { maxLength: 40 }),
+        (product, askActive, heldAtIssue, sequence) => {
+          const active = needsActivation(product) ? askActive : undefined;
+          const wanted = issueStatus(product, { active });
+          let status = issueStatus(product, { active, transitHeldElsewhere: heldAtIssue });
+          let activated = wanted === 'active';
+          expect(possible[product]).toContain(status);
+          if (heldAtIssue && product === 'k12_card') expect(status).toBe('superseded');
+          if (product !== 'k12_card') expect(status).toBe(wanted);
+          for (const { event, heldElsewhere } of sequence) {
+            if (!allowedEvents(product, status).includes(event)) {
+              expect(() => nextStatus(product, status, event, activated, heldElsewhere)).toThrow();
+              continue;
+            }
+            const before = status;
+            status = nextStatus(product, before, event, activated, heldElsewhere);
+            // Other products, and other events, are not affected by the flag.
+            if (product !== 'k12_card' || (event !== 'unloss' && event !== 'activate')) expect(status).toBe(nextStatus(product, before, event, activated, false));
+            if (event === 'activate') activated = true;
+            expect(possible[product]).toContain(status);
+            // The one-active-transit-card rule: coming back into use while an e-card holds transit is coming back superseded.
+            if (product === 'k12_card' && heldElsewhere && (event === 'unloss' || event === 'activate')) expect(status).toBe('superseded');
+            if (product === 'k12_card' && status === 'active') expect(activated).toBe(true);
+          }
+          // A superseded card issued or found again takes transit back when the e-card is returned (restore), as active only if it was ever activated.
+          if (product === 'k12_card' && status === 'superseded') expect(nextStatus(product, status, 'restore', activated)).toBe(activated ? 'active' : 'inactive');
+        },
+      ),
+    );
+  });
+
+  it('a replacement handed over while the e-card holds transit is issued superseded and restores to active', () => {
+    expect(issueStatus('k12_card', { active: true, transitHeldElsewhere: true })).toBe('superseded');
+    expect(issueStatus('k12_card', { active: true })).toBe('active');
+    expect(issueStatus('k12_card', {})).toBe('inactive');
+    expect(issueStatus('k12_ecard', { transitHeldElsewhere: true })).toBe('active');
+    expect(issueStatus('k12_sticker', { active: true, transitHeldElsewhere: true })).toBe('active');
+    expect(nextStatus('k12_card', 'superseded', 'restore', true)).toBe('active');
+    expect(nextStatus('k12_card', 'lost', 'unloss', true, true)).toBe('superseded');
+    expect(nextStatus('k12_card', 'lost', 'unloss', false, true)).toBe('superseded');
+    expect(nextStatus('k12_card', 'lost', 'unloss', true, false)).toBe('active');
+    // A phone e-card is resumed as before (the flag is about physical cards giving way to the e-card).
+    expect(nextStatus('k12_ecard', 'suspended', 'resume', true, true)).toBe('active');
+  });
+
   it('random operation sequences never reach an illegal state', () => {
     fc.assert(
       fc.property(fc.constantFrom(...products), fc.array(fc.constantFrom(...events), { maxLength: 40 }), (product, sequence) => {

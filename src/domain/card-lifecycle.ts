@@ -82,17 +82,40 @@ export function allowedEvents(product: CardProduct, status: CardStatus): CardEve
 }
 
 /**
+ * Products whose card gives transit up to an e-card and takes it back (`supersede` / `restore`):
+ * the physical K-12 card.
+ */
+export function givesWayToEcard(product: CardProduct): boolean {
+  return machines[product].restore?.superseded !== undefined;
+}
+
+/**
  * The status after `event`, or CARD_TRANSITION_INVALID. `activated` says whether the card was ever
  * activated: a never-activated K-12 card that is found again (or restored) is inactive, not active.
+ * `transitHeldElsewhere` says another card of the holder (an e-card) is the active transit card: a
+ * physical K-12 card that comes back into use then (found again, activated) comes back superseded,
+ * so there is never a second active transit card (docs/cards.md, "Replacement and fulfilment").
  */
-export function nextStatus(product: CardProduct, status: CardStatus, event: CardEvent, activated = true): CardStatus {
-  const to = machines[product][event]?.[status];
-  if (!to) {
+export function nextStatus(product: CardProduct, status: CardStatus, event: CardEvent, activated = true, transitHeldElsewhere = false): CardStatus {
+  const found = machines[product][event]?.[status];
+  if (!found) {
     throw new DomainError('CARD_TRANSITION_INVALID', `当前卡状态（${statusLabels[status].zh}）不能${eventLabels[event].zh}`, `A card that is ${statusLabels[status].en} cannot be ${eventLabels[event].en}`, { product, status, event });
   }
   // Back to use, but a card its holder never activated is still waiting for activation.
-  if (event !== 'activate' && to === 'active' && !activated && needsActivation(product)) return 'inactive';
+  const to = event !== 'activate' && found === 'active' && !activated && needsActivation(product) ? 'inactive' : found;
+  if (transitHeldElsewhere && (event === 'unloss' || event === 'activate') && givesWayToEcard(product) && machines[product].supersede?.[to] === 'superseded') return 'superseded';
   return to;
+}
+
+/**
+ * The status a new card is issued in. `active` asks for an active card (e-cards, replacement cards
+ * handed over); a physical K-12 card otherwise waits for activation. A physical K-12 card issued
+ * while an e-card holds transit (`transitHeldElsewhere`) is issued `superseded`: it can spend what
+ * is moved onto it and takes transit back (`restore`) when the e-card is returned.
+ */
+export function issueStatus(product: CardProduct, options: { active?: boolean | undefined; transitHeldElsewhere?: boolean | undefined } = {}): CardStatus {
+  const wanted = options.active === false || (options.active === undefined && needsActivation(product)) ? 'inactive' : 'active';
+  return options.transitHeldElsewhere && givesWayToEcard(product) ? 'superseded' : wanted;
 }
 
 /** What the public status query and the app say about each status (seed 001: "卡正常状态"). */

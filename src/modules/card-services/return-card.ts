@@ -9,6 +9,7 @@ import { accessibleCard } from '../cards/card-access.js';
 import { changeCardStatus } from '../cards/card-status.js';
 import { cardView } from '../cards/card-view.js';
 import { accountCodes, balanceOf, findAccountByCode } from '../ledger/ledger.js';
+import { restorePhysicalCard } from '../ecards/restore-physical-card.js';
 import { getBalanceRefund, requestBalanceRefund } from '../payments/balance-refund.js';
 import { sendRefund } from '../payments/gateway-refunds.js';
 import { inAppBalanceRefundLimitFen } from '../payments/order-rules.js';
@@ -53,6 +54,8 @@ export async function returnCard(ctx: AppContext, caller: Caller, cardId: string
     const returned = await changeCardStatus(tx, ctx.clock, { cardId, event: 'return', reason: channelOf(caller), actor: { role: caller.role, id: caller.subjectId }, requestId });
     const { availableFen } = await balanceOf(tx, (await findAccountByCode(tx, accountCodes.purse(cardId))).id);
     if (availableFen < 0) throw fail('CARD_RETURN_NEGATIVE_BALANCE', { cardId, balanceFen: availableFen });
+    // A returned K-12 e-card gives transit back to the physical K-12 card it superseded (docs/cards.md).
+    if (returned.product === 'k12_ecard') await restorePhysicalCard(tx, ctx.clock, returned.student_id, { role: caller.role, id: caller.subjectId }, requestId);
     const refund = availableFen > 0 ? await requestBalanceRefund(txCtx, caller, cardId, requestId) : null;
     const now = ctx.clock.now();
     const id = newId();

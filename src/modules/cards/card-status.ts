@@ -1,4 +1,4 @@
-import { isDenied, nextStatus, type CardEvent, type CardStatus } from '../../domain/card-lifecycle.js';
+import { givesWayToEcard, isDenied, nextStatus, type CardEvent, type CardStatus } from '../../domain/card-lifecycle.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
@@ -28,7 +28,9 @@ export function changeCardStatus(db: DbOrTx, clock: Clock, change: StatusChange)
 async function applyStatusChange(tx: Tx, clock: Clock, change: StatusChange): Promise<CardRow> {
   const card = await repo.lockCard(tx, change.cardId);
   if (!card) throw fail('CARD_NOT_FOUND', { cardId: change.cardId });
-  const to = nextStatus(card.product, card.status, change.event, card.activated_at !== null);
+  // A physical K-12 card found again or activated while an e-card holds transit comes back superseded.
+  const heldElsewhere = givesWayToEcard(card.product) && (change.event === 'unloss' || change.event === 'activate') && (await repo.activeTransitCard(tx, card.student_id)) !== undefined;
+  const to = nextStatus(card.product, card.status, change.event, card.activated_at !== null, heldElsewhere);
   const now = clock.now();
   await repo.updateCard(tx, card.id, {
     status: to,

@@ -1,5 +1,5 @@
 import { generateCardNo, type CardNumberKind } from '../../domain/card-numbers.js';
-import { needsActivation, type CardProduct } from '../../domain/card-lifecycle.js';
+import { issueStatus, type CardProduct } from '../../domain/card-lifecycle.js';
 import type { AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
@@ -24,6 +24,11 @@ export interface NewCard {
   validUntil?: string | null;
   /** Issue straight into `active` (e-cards are active once opened); physical K-12 cards wait for activation. */
   active?: boolean;
+  /**
+   * A physical K-12 card handed over while the student's e-card holds transit (a replacement) is
+   * issued `superseded` instead of being refused with CARD_ONE_ACTIVE (docs/cards.md).
+   */
+  supersededIfTransitHeld?: boolean;
   reason: string;
   actor: AuditActor;
   requestId: string | null;
@@ -59,10 +64,10 @@ export function issueCard(db: DbOrTx, clock: Clock, input: NewCard): Promise<Car
 async function insertCard(tx: Tx, clock: Clock, input: NewCard): Promise<CardRow> {
   const student = await tx.selectFrom('students').select(['id', 'school_id', 'stage']).where('id', '=', input.studentId).forUpdate().executeTakeFirst();
   if (!student) throw fail('NOT_FOUND', { entity: 'student', studentId: input.studentId });
-  const status = input.active === false || (input.active === undefined && needsActivation(input.product)) ? 'inactive' : 'active';
-  if (status === 'active' && ['k12_card', 'k12_ecard', 'university_ecard'].includes(input.product) && (await repo.activeTransitCard(tx, input.studentId))) {
-    throw fail('CARD_ONE_ACTIVE', { studentId: input.studentId });
-  }
+  const wanted = issueStatus(input.product, { active: input.active });
+  const held = wanted === 'active' && ['k12_card', 'k12_ecard', 'university_ecard'].includes(input.product) && (await repo.activeTransitCard(tx, input.studentId)) !== undefined;
+  const status = held && input.supersededIfTransitHeld ? issueStatus(input.product, { active: input.active, transitHeldElsewhere: true }) : wanted;
+  if (held && status === 'active') throw fail('CARD_ONE_ACTIVE', { studentId: input.studentId });
   const now = clock.now();
   const card: CardRow = {
     id: newId(),
@@ -77,7 +82,7 @@ async function insertCard(tx: Tx, clock: Clock, input: NewCard): Promise<CardRow
     linked_card_no: input.linkedCardNo ?? null,
     replaces_card_id: input.replacesCardId ?? null,
     valid_until: input.validUntil ?? null,
-    activated_at: status === 'active' ? now : null,
+    activated_at: wanted === 'active' ? now : null,
     status_changed_at: now,
     created_at: now,
     updated_at: now,

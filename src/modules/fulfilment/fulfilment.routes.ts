@@ -77,7 +77,7 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.post('/fulfilment/applications/:applicationId/cancel', {
-      schema: { tags, summary: 'Withdraw an application before payment', security: bearer, params: applicationParams, response: { 200: applicationSchema, ...errorResponses } },
+      schema: { tags, summary: 'Withdraw an application: a replacement before its fee is paid, a sticker before production', security: bearer, params: applicationParams, response: { 200: applicationSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, ...holders);
       return idempotentOperation(ctx, request, reply, 200, (c) => cancelApplication(c, caller, request.params.applicationId, request.id));

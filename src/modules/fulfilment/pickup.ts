@@ -41,8 +41,9 @@ export async function putSettings(ctx: AppContext, caller: Caller, settings: Ful
 /**
  * The card is in the holder's hands (picked up at school, or signed for at home): in one
  * transaction the old card becomes `replaced` (it is on the deny-list from now), the new card is
- * issued active under the number it was printed with, and the move of the old purse's balance is
- * scheduled after the settlement window, when the old card's last taps have been settled.
+ * issued active under the number it was printed with (superseded when the student's e-card holds
+ * transit: it replaces the lost physical card, the e-card keeps transit), and the move of the old
+ * purse's balance is scheduled after the settlement window, when the old card's last taps have been settled.
  */
 export async function completeApplication(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null): Promise<ApplicationRow> {
   if (app.status !== 'delivered') throw fail('FULFILMENT_STATUS_INVALID', { status: app.status, expected: 'delivered' });
@@ -55,7 +56,7 @@ export async function completeApplication(tx: DbOrTx, clock: Clock, app: Applica
   await changeCardStatus(tx, clock, { cardId: app.old_card_id, event: 'replace', reason, actor, requestId });
   const source = await repo.faceSource(tx, app.student_id);
   const card = await issueCard(tx, clock, {
-    product: productOfKind[app.kind], studentId: app.student_id, active: true, cardNo: app.new_card_no ?? undefined, replacesCardId: app.old_card_id,
+    product: productOfKind[app.kind], studentId: app.student_id, active: true, supersededIfTransitHeld: true, cardNo: app.new_card_no ?? undefined, replacesCardId: app.old_card_id,
     validUntil: source ? cardFaceOf(source, shanghaiDate(clock.now())).validUntil : null, reason, actor, requestId,
   });
   const now = clock.now();

@@ -11,6 +11,7 @@ import { canManageStaff, canReadAuditLog, canReadSmsOutbox, canUseConsole } from
 import { canReadPayments, canReconcile } from './payments/access.js';
 import { cardMessages } from './cards/messages.js';
 import { useFulfilmentMenu } from './fulfilment/menu.js';
+import { useEcardsMenu } from './ecards/menu.js';
 
 function HeaderBar({ me }: { me: Me }) {
   const t = useMessages(messages);
@@ -54,6 +55,8 @@ function SiderMenu({ me }: { me: Me }) {
     { key: '/temporary-cards', icon: <TagOutlined />, label: c.menuTemporaryCards },
     // Fulfilment: confirmations, applications, batches (operators), deliveries and pickups.
     ...useFulfilmentMenu(me),
+    // E-card data: supported phones, partner schools (operators).
+    ...useEcardsMenu(me),
   ];
   // A student's page belongs to the students menu entry.
   const selected = items.find((item) => pathname === item.key || pathname.startsWith(`${item.key}/`))?.key ?? pathname;

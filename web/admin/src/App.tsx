@@ -28,6 +28,8 @@ import { ApplicationsPage } from './fulfilment/ApplicationsPage.js';
 import { BatchesPage } from './fulfilment/BatchesPage.js';
 import { ConfirmationsPage } from './fulfilment/ConfirmationsPage.js';
 import { DeliveriesPage } from './fulfilment/DeliveriesPage.js';
+import { PartnerSchoolsPage } from './ecards/PartnerSchoolsPage.js';
+import { PhoneSupportPage } from './ecards/PhoneSupportPage.js';
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -69,6 +71,9 @@ export function App() {
             <Route path="fulfilment/applications" element={<ApplicationsPage />} />
             <Route path="fulfilment/batches" element={<BatchesPage />} />
             <Route path="fulfilment/deliveries" element={<DeliveriesPage />} />
+            {/* E-card data (operators): supported phones and minimum versions, university partner schools. */}
+            <Route path="ecards/phones" element={<PhoneSupportPage />} />
+            <Route path="ecards/partners" element={<PartnerSchoolsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

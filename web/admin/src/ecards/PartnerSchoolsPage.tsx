@@ -1,0 +1,79 @@
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Empty, Popconfirm, Result, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { useApi } from '../../../shared/session.js';
+import { useAdminApi } from '../adminApi.js';
+import { LoadError } from '../LoadError.js';
+import { messages } from '../messages.js';
+import { SchoolSelect } from '../SchoolSelect.js';
+import { isOperator, useConsoleUser } from '../scope.js';
+import { ecardMessages } from './messages.js';
+import type { PartnerSchool } from './types.js';
+
+const partnersKey = ['ecards', 'partner-schools'] as const;
+
+/** 合作院校: the schools whose students may open a university e-card (seed 003). Operators only. */
+export function PartnerSchoolsPage() {
+  const common = useMessages(messages);
+  const me = useConsoleUser();
+  if (!isOperator(me)) return <Result status="403" title={common.operatorsOnly} />;
+  return <PartnerSchools />;
+}
+
+function PartnerSchools() {
+  const t = useMessages(ecardMessages);
+  const { lang } = useLang();
+  const api = useApi();
+  const admin = useAdminApi();
+  const queryClient = useQueryClient();
+  const { message } = App.useApp();
+  const [schoolId, setSchoolId] = useState<string | undefined>();
+  const partners = useQuery({ queryKey: partnersKey, queryFn: ({ signal }) => api.get<{ items: PartnerSchool[] }>('/ecards/university/partner-schools', undefined, signal) });
+  const change = useMutation({
+    mutationFn: ({ id, partnered }: { id: string; partnered: boolean }) => admin.mutate<void>(partnered ? 'PUT' : 'DELETE', `/ecards/university/partner-schools/${id}`),
+    onSuccess: async (_, { partnered }) => {
+      void message.success(partnered ? t.added : t.removed);
+      if (partnered) setSchoolId(undefined);
+      await queryClient.invalidateQueries({ queryKey: partnersKey });
+    },
+  });
+  const stageLabel = (stage: string) => (t as Record<string, string>)[`stage_${stage}`] ?? stage;
+
+  return (
+    <Card title={t.partners}>
+      <Typography.Paragraph type="secondary">{t.partnersNote}</Typography.Paragraph>
+      <Space wrap style={{ marginBottom: 16 }} data-testid="partner-add">
+        <Typography.Text>{t.addPartner}</Typography.Text>
+        <SchoolSelect value={schoolId} onChange={setSchoolId} />
+        <Button type="primary" icon={<PlusOutlined />} disabled={!schoolId} loading={change.isPending && change.variables?.partnered} onClick={() => schoolId && change.mutate({ id: schoolId, partnered: true })} data-testid="partner-add-button">{t.add}</Button>
+      </Space>
+      {change.isError && <Alert type="error" showIcon title={errorText(change.error, lang)} style={{ marginBottom: 16 }} data-testid="partner-error" />}
+      {partners.isError && <LoadError error={partners.error} onRetry={() => void partners.refetch()} />}
+      <Table<PartnerSchool>
+        data-testid="partner-schools"
+        rowKey="id"
+        size="small"
+        loading={partners.isFetching}
+        dataSource={partners.data?.items ?? []}
+        pagination={{ pageSize: 20, showSizeChanger: false }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noPartners} /> }}
+        columns={[
+          { title: t.school, dataIndex: 'name' },
+          { title: t.stage, dataIndex: 'stage', width: 120, render: (stage: string) => <Tag>{stageLabel(stage)}</Tag> },
+          { title: t.partneredSince, dataIndex: 'partneredSince', width: 200, render: (v: string) => formatBeijingTime(v, lang) },
+          {
+            title: '',
+            width: 100,
+            render: (_: unknown, row) => (
+              <Popconfirm title={t.removePartnerConfirm} onConfirm={() => change.mutateAsync({ id: row.id, partnered: false })} okButtonProps={{ danger: true }}>
+                <Button size="small" danger icon={<DeleteOutlined />}>{t.remove}</Button>
+              </Popconfirm>
+            ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
