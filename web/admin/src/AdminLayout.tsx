@@ -12,6 +12,7 @@ import { canReadPayments, canReconcile } from './payments/access.js';
 import { cardMessages } from './cards/messages.js';
 import { useFulfilmentMenu } from './fulfilment/menu.js';
 import { useEcardsMenu } from './ecards/menu.js';
+import { useTransitMenu } from './transit/menu.js';
 
 function HeaderBar({ me }: { me: Me }) {
   const t = useMessages(messages);
@@ -57,6 +58,8 @@ function SiderMenu({ me }: { me: Me }) {
     ...useFulfilmentMenu(me),
     // E-card data: supported phones, partner schools (operators).
     ...useEcardsMenu(me),
+    // Transit: terminals, per-card reconciliation (operators).
+    ...useTransitMenu(me),
   ];
   // A student's page belongs to the students menu entry.
   const selected = items.find((item) => pathname === item.key || pathname.startsWith(`${item.key}/`))?.key ?? pathname;

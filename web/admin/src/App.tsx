@@ -30,6 +30,8 @@ import { ConfirmationsPage } from './fulfilment/ConfirmationsPage.js';
 import { DeliveriesPage } from './fulfilment/DeliveriesPage.js';
 import { PartnerSchoolsPage } from './ecards/PartnerSchoolsPage.js';
 import { PhoneSupportPage } from './ecards/PhoneSupportPage.js';
+import { TerminalsPage } from './transit/TerminalsPage.js';
+import { TransitReconciliationPage } from './transit/TransitReconciliationPage.js';
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -74,6 +76,9 @@ export function App() {
             {/* E-card data (operators): supported phones and minimum versions, university partner schools. */}
             <Route path="ecards/phones" element={<PhoneSupportPage />} />
             <Route path="ecards/partners" element={<PartnerSchoolsPage />} />
+            {/* Transit (operators): terminals and their uploads, per-card reconciliation. */}
+            <Route path="transit/terminals" element={<TerminalsPage />} />
+            <Route path="transit/reconciliation" element={<TransitReconciliationPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

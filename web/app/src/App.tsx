@@ -23,6 +23,7 @@ import { PayResultPage } from './pages/PayResultPage.js';
 import { TopUpPage } from './pages/TopUpPage.js';
 import { TransactionsPage } from './pages/TransactionsPage.js';
 import { Shell } from './Shell.js';
+import { FareCalculatorPage, TripsPage } from './transit/pages.js';
 import { SignedIn } from './ui/SignedIn.js';
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
@@ -39,6 +40,8 @@ export function App() {
         <Route path="/find-education-id" element={<FindEducationIdPage />} />
         {/* Cards: the public 学生卡查询, a card's page, replacement and sticker wizards, progress, confirmation, extension, return. */}
         <Route path="/card-status" element={<CardStatusQueryPage />} />
+        {/* Transit: the public fare calculator; a card's trips with the month's rail tiers. */}
+        <Route path="/fares" element={<FareCalculatorPage />} />
         <Route element={<SignedIn />}>
           <Route path="cards/:cardId" element={<CardDetailPage />} />
           <Route path="cards/:cardId/replace" element={<ReplacementPage kind="replacement" />} />
@@ -65,6 +68,7 @@ export function App() {
           <Route path="top-up" element={<TopUpPage />} />
           <Route path="cards/:cardId/top-up" element={<TopUpPage />} />
           <Route path="cards/:cardId/transactions" element={<TransactionsPage />} />
+          <Route path="cards/:cardId/trips" element={<TripsPage />} />
           {/* Phone e-cards: opening wizard, 小升初/初升高 upgrades, lost-phone move, university e-card. */}
           <Route path="ecards" element={<EcardsPage />} />
           <Route path="ecards/k12/open" element={<OpenK12Page />} />

@@ -5,6 +5,8 @@ import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js
 import { useMe } from '../../../shared/session.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { moneyPaths } from '../payments/paths.js';
+import { transitMessages } from '../transit/messages.js';
+import { transitPaths } from '../transit/paths.js';
 import { StudentPhoto } from '../ui/StudentPhoto.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
@@ -89,6 +91,7 @@ function CardActions({ card }: { card: Card }) {
   const navigate = useNavigate();
   const me = useMe();
   const action = useCardAction(card.id);
+  const tr = useMessages(transitMessages);
   const holder = me.data?.role === 'student' || me.data?.role === 'parent';
 
   const run = async (which: CardAction) => {
@@ -129,6 +132,7 @@ function CardActions({ card }: { card: Card }) {
             <Button onClick={() => navigate(moneyPaths.cardTransactions(card.id))} data-testid="action-transactions">
               {t.transactions}
             </Button>
+            <Button onClick={() => navigate(transitPaths.trips(card.id))} data-testid="action-trips">{tr.tripsEntry}</Button>
             <CardServiceButtons card={card} />
           </div>
           {blocked && (
