@@ -362,3 +362,97 @@ describe('who may see and pay orders', () => {
     expect((await d.request('POST', '/orders/01900000-0000-7000-8000-000000000000/pay', studentToken, { gateway: 'paypal' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
   });
 });
+
+describe('where the cashier sends the payer back (returnPath)', () => {
+  /** The 返回商户 link of a sandbox cashier page, as the browser would follow it. */
+  const backLink = (html: string) => /<a href="([^"]*)">返回商户<\/a>/.exec(html)?.[1]?.replaceAll('&#38;', '&');
+
+  it.each(['alipay', 'wechat'] as const)('%s returns the payer to the app path asked for, on this site', async (gateway) => {
+    const { student, parentToken } = await d.family();
+    const order = await d.topUp(parentToken, student.id, 5000);
+    const returnPath = `/pay/result?orderId=${order.id}&from=cashier`;
+    const res = await d.request('POST', `/orders/${order.id}/pay`, parentToken, { gateway, returnPath });
+    expect(res.statusCode, res.body).toBe(200);
+    const cashierUrl = (res.json() as { cashierUrl: string }).cashierUrl;
+    // Alipay carries it as the signed return_url, WeChat Pay H5 as redirect_url on the cashier link.
+    expect(new URL(cashierUrl).searchParams.get(gateway === 'alipay' ? 'return_url' : 'redirect_url')).toBe(`${d.origin}${returnPath}`);
+    const paid = await actAtCashier(cashierUrl, 'pay');
+    expect(paid.html).toContain('支付成功');
+    expect(backLink(paid.html)).toBe(`${d.origin}${returnPath}`);
+  });
+
+  it.each(['alipay', 'wechat'] as const)('%s returns to the order page when no path is given', async (gateway) => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const cancelled = await actAtCashier(await d.cashierUrl(studentToken, order.id, gateway), 'cancel');
+    expect(cancelled.html).toContain('已取消支付');
+    expect(backLink(cancelled.html)).toBe(`${d.origin}/orders/${order.id}`);
+  });
+
+  it('refuses anything that could lead off this site (an open redirect), writing nothing', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    for (const returnPath of [
+      'https://evil.example/pay', '//evil.example/pay', '/\\evil.example', '\\\\evil.example', '/\t/evil.example', '/ /evil.example', 'javascript:alert(1)',
+      'pay/result', '', '/pay//evil.example', '/pay/result?next=http://evil.example', `/${'a'.repeat(600)}`, '/\u00e9', '/pay\nLocation:x',
+    ]) {
+      const res = await d.request('POST', `/orders/${order.id}/pay`, studentToken, { gateway: 'alipay', returnPath });
+      expect(res.statusCode, JSON.stringify(returnPath)).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    }
+    for (const gateway of ['alipay', 'wechat'] as const) {
+      const res = await d.request('POST', `/orders/${order.id}/pay`, studentToken, { gateway, returnPath: 'https://evil.example/' });
+      expect(res.statusCode).toBe(400);
+    }
+    expect((await d.order(studentToken, order.id)).status).toBe('created');
+    expect(await d.t.ctx.db.selectFrom('payment_attempts').select('id').where('order_id', '=', order.id).execute()).toEqual([]);
+  });
+
+  it('the sandbox WeChat cashier, like WeChat, refuses a redirect_url outside the merchant’s domain', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const cashierUrl = new URL(await d.cashierUrl(studentToken, order.id, 'wechat'));
+    cashierUrl.searchParams.set('redirect_url', 'https://evil.example/pay/result');
+    const refused = await openCashier(cashierUrl.toString());
+    expect(refused.status).toBe(400);
+    expect(refused.html).not.toContain('evil.example');
+    expect((await actAtCashier(cashierUrl.toString(), 'pay')).status).toBe(400);
+    await d.runJobs();
+    expect((await d.order(studentToken, order.id)).status).toBe('paying');
+  });
+});
+
+describe('the order list’s tabs (group)', () => {
+  it('groups pending, paid and closed orders in one query, newest first within pending-first order', async () => {
+    const { student, parentToken, studentToken } = await d.family();
+    const other = await d.family();
+    const fulfilled = await d.topUp(parentToken, student.id, 5000);
+    await d.payAtCashier(parentToken, fulfilled.id, 'alipay');
+    await d.runJobs();
+    const cancelled = await d.topUp(parentToken, student.id, 5100);
+    await d.request('POST', `/orders/${cancelled.id}/cancel`, parentToken);
+    const overdue = await d.topUp(parentToken, student.id, 5200);
+    // Past its time limit, but the expiry job has not run yet: the app no longer offers to pay it.
+    await d.t.ctx.db.updateTable('payment_orders').set({ expires_at: new Date(d.t.clock.now().getTime() - 1000) }).where('id', '=', overdue.id).execute();
+    const created = await d.topUp(parentToken, student.id, 5300);
+    const paying = await d.topUp(studentToken, student.id, 5400);
+    await d.cashierUrl(studentToken, paying.id, 'wechat');
+    await d.topUp(other.parentToken, other.student.id, 5500);
+
+    const list = async (query: string) => {
+      const res = await d.request('GET', `/orders?${query}`, parentToken);
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as { items: OrderView[]; total: number };
+      return { ids: page.items.map((o) => o.id), total: page.total };
+    };
+    expect(await list('group=pending')).toEqual({ ids: [paying.id, created.id], total: 2 });
+    expect(await list('group=paid')).toEqual({ ids: [fulfilled.id], total: 1 });
+    expect(await list('group=closed')).toEqual({ ids: [overdue.id, cancelled.id], total: 2 });
+    expect(await list('group=pending&page=2&pageSize=1')).toEqual({ ids: [created.id], total: 2 });
+    expect(await list('group=closed&status=cancelled')).toEqual({ ids: [cancelled.id], total: 1 });
+    expect((await list('')).total).toBe(5);
+    const bad = await d.request('GET', '/orders?group=open', parentToken);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+});

@@ -102,6 +102,16 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     await dialog.getByText('请输入 0.01 至 ¥15.00 之间的金额').waitFor();
     await dialog.getByLabel('退款金额（元）').fill('5');
 
+    // The first 确认退款 reaches the server but its answer is lost on the way back; confirming the
+    // same refund again sends the same Idempotency-Key, and the server replays its stored answer.
+    const refundsUrl = `**/api/v1/admin/orders/${paid.id}/refunds`;
+    const keys: string[] = [];
+    await page.route(refundsUrl, async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length > 1) return route.continue();
+      await route.fetch();
+      return route.abort('connectionreset');
+    });
     const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/v1/admin/orders/${paid.id}/refunds`));
     await dialog.getByRole('button', { name: '下一步' }).click();
     const confirm = page.getByRole('dialog', { name: '确认退款？' });
@@ -110,8 +120,16 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     await e2e.screenshot(page, 'admin-order-refund-confirm');
     await confirm.getByRole('button', { name: '确认退款' }).click();
     const request = await sent;
-    expect(request.headers()['idempotency-key']).toMatch(/^[0-9a-f]{32}$/);
+    expect(request.headers()['idempotency-key']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(request.postDataJSON()).toEqual({ amountFen: 500, note: '家长重复缴费，核实后部分退回' });
+    await dialog.getByText('网络连接失败，请检查网络后重试').first().waitFor();
+    const replayed = page.waitForResponse((r) => r.url().endsWith(`/api/v1/admin/orders/${paid.id}/refunds`));
+    await dialog.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('dialog', { name: '确认退款？' }).getByRole('button', { name: '确认退款' }).click();
+    expect((await replayed).headers()['idempotent-replayed']).toBe('true');
+    expect(keys).toEqual([keys[0], keys[0]]);
+    await page.unroute(refundsUrl);
+    expect(await e2e.t.ctx.db.selectFrom('payment_refunds').select('id').where('order_id', '=', paid.id).execute()).toHaveLength(1);
 
     const refunds = drawer.getByTestId('order-refunds');
     await refunds.getByText('运营人员退款').waitFor();
@@ -123,6 +141,21 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     const audit = await e2e.t.ctx.db.selectFrom('audit_log').select(['actor_role', 'after']).where('action', '=', 'payments.refund.requested').where('entity_id', '=', stored[0]!.id).executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ actor_role: 'operator', after: { note: '家长重复缴费，核实后部分退回', amountFen: 500 } });
     await e2e.screenshot(page, 'admin-order-refunded');
+
+    // Another ¥5 with the same note is a new action once the first succeeded: a new key, a second refund.
+    const again = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/v1/admin/orders/${paid.id}/refunds`));
+    await drawer.getByTestId('order-refund').click();
+    const secondDialog = page.getByRole('dialog', { name: '订单退款' });
+    await secondDialog.getByTestId('refundable').getByText('¥10.00').waitFor();
+    await secondDialog.getByLabel('退款金额（元）').fill('5');
+    await secondDialog.getByLabel('退款原因').fill('家长重复缴费，核实后部分退回');
+    await secondDialog.getByRole('button', { name: '下一步' }).click();
+    await page.getByRole('dialog', { name: '确认退款？' }).getByRole('button', { name: '确认退款' }).click();
+    const secondKey = (await again).headers()['idempotency-key'];
+    expect(secondKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect(secondKey).not.toBe(keys[0]);
+    await expect.poll(async () => (await e2e.t.ctx.db.selectFrom('payment_refunds').select('amount_fen').where('order_id', '=', paid.id).execute()).map((r) => r.amount_fen)).toEqual([500, 500]);
+    await drawer.getByTestId('order-refund').getByText('¥5.00', { exact: false }).waitFor(); // what is left
   });
 
   it('an operator makes Christmas Eve 2026 a holiday in the calendar', async () => {
@@ -250,7 +283,7 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     await page.getByTestId('orders-table').getByText('Completed', { exact: true }).waitFor();
     await rows.first().click();
     await drawer.getByText('Read only: refunds are made by operators').waitFor();
-    await drawer.getByTestId('order-refunds').getByText('Operator refund').waitFor();
+    await drawer.getByTestId('order-refunds').getByText('Operator refund').first().waitFor(); // two ¥5 refunds by then
     await e2e.screenshot(page, 'admin-orders-manager-en');
 
     await page.goto(`${e2e.baseUrl}/admin/reconciliation`);

@@ -400,5 +400,9 @@ describeE2E('app card screens in Chromium', () => {
     await page.goto(url('/cards'));
     await page.getByText('暂无卡片').waitFor();
     expect(await page.getByTestId('card-face').count()).toBe(0);
+    // The 卡片 tab leads to the phone e-cards, with or without cards.
+    await page.getByTestId('ecards-link').click();
+    await page.waitForURL(url('/ecards'));
+    await page.getByTestId('ecards-empty').waitFor();
   });
 });

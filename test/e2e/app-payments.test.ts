@@ -5,8 +5,8 @@ import { describeE2E, startE2E, type E2E } from './support.js';
 
 /**
  * The app's money screens in Chromium against the real server and its sandbox gateway: a parent
- * tops up a child's card through the sandbox cashier (Alipay's return link, WeChat Pay's back
- * button), sees the new balance and the top-up in the card's transactions, and requests the
+ * tops up a child's card through the sandbox cashier (返回商户 at Alipay and WeChat Pay, or the
+ * back button), sees the new balance and the top-up in the card's transactions, and requests the
  * e-invoice (refused the same day, issued the next); the orders list shows pending orders, the
  * seed-000 fee order page, and cancelling. Needs `npm run build:web` first.
  */
@@ -27,6 +27,7 @@ describeE2E('app money screens in Chromium', () => {
   });
 
   const url = (path: string) => `${e2e.baseUrl}${path}`;
+  const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
   /** A parent (password already changed) bound to one primary-school child who holds an active card. */
   async function family(childName: string) {
@@ -77,7 +78,14 @@ describeE2E('app money screens in Chromium', () => {
     await page.getByTestId('topup-presets').getByText('¥100.00', { exact: true }).click();
     await expect(page.getByTestId('topup-submit').textContent()).resolves.toContain('确认充值 ¥100.00');
     await e2e.screenshot(page, 'app-payments-top-up');
+    const topUpSent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/orders/top-up'));
+    const paySent = page.waitForRequest((r) => r.method() === 'POST' && /\/api\/v1\/orders\/[0-9a-f-]{36}\/pay$/.test(r.url()));
     await page.getByTestId('topup-submit').click();
+    // Both mutations carry an Idempotency-Key; 支付 asks to come back to the result page.
+    expect((await topUpSent).headers()['idempotency-key']).toMatch(uuidPattern);
+    const payRequest = await paySent;
+    expect(payRequest.headers()['idempotency-key']).toMatch(uuidPattern);
+    expect(payRequest.postDataJSON()).toEqual({ gateway: 'alipay', returnPath: `/pay/result?orderId=${payRequest.url().split('/').at(-2)}` });
 
     // The sandbox's Alipay cashier, served by Onecard under /api/v1/sandbox.
     await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
@@ -144,7 +152,7 @@ describeE2E('app money screens in Chromium', () => {
     }
   });
 
-  it('WeChat Pay has no return link: the back button lands on the result page, which asks the gateway', async () => {
+  it('WeChat Pay returns through its redirect_url, and the back button lands on the result page too', async () => {
     const { card, parent } = await family('周小微');
     const page = await e2e.newPage();
     await signInParent(page, parent.phone, 'Parent2026');
@@ -157,6 +165,9 @@ describeE2E('app money screens in Chromium', () => {
     await page.waitForURL(/\/api\/v1\/sandbox\/wechat\/cashier\//);
     await page.getByRole('button', { name: '确认支付' }).click();
     await page.getByRole('heading', { name: '支付成功' }).waitFor();
+    // 返回商户 leads to the app's result page (the redirect_url the app asked the server for).
+    const back = await page.getByRole('link', { name: '返回商户' }).getAttribute('href');
+    expect(back).toMatch(new RegExp(`^${e2e.baseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/pay/result\\?orderId=[0-9a-f-]{36}$`));
     await page.goBack();
     await page.goBack();
     await page.waitForURL(/\/pay\/result\?orderId=/);
@@ -259,10 +270,30 @@ describeE2E('app money screens in Chromium', () => {
     expect(await page.getByTestId('pay-order').isEnabled()).toBe(true);
     await e2e.screenshot(page, 'app-payments-fee-order');
 
-    // 取消订单 on the top-up: asked first, then closed, and it leaves the 待支付 tab.
+    // 取消订单 on the top-up: asked first, then closed, and it leaves the 待支付 tab. The first
+    // request reaches the server but its answer is lost; the retry of that same action carries
+    // the same Idempotency-Key, so the server replays its stored answer rather than acting again.
+    const cancelUrl = `**/api/v1/orders/${topUp.id}/cancel`;
+    const keys: string[] = [];
+    await page.route(cancelUrl, async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length > 1) return route.continue();
+      await route.fetch();
+      return route.abort('connectionreset');
+    });
     await page.goto(url(`/orders/${topUp.id}`));
     await page.getByTestId('cancel-order').click();
     await page.locator('.adm-dialog').getByRole('button', { name: '取消订单' }).click();
+    await page.getByText('网络连接失败，请检查网络后重试').waitFor();
+    await settled(page);
+    const replayed = page.waitForResponse((r) => r.url().endsWith(`/api/v1/orders/${topUp.id}/cancel`));
+    await page.getByTestId('cancel-order').click();
+    await page.locator('.adm-dialog').getByRole('button', { name: '取消订单' }).click();
+    expect((await replayed).headers()['idempotent-replayed']).toBe('true');
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(uuidPattern);
+    expect(keys[1]).toBe(keys[0]);
+    await page.unroute(cancelUrl);
     await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('已取消');
     expect(await page.getByTestId('pay-order').count()).toBe(0);
     const stored = await e2e.t.ctx.db.selectFrom('payment_orders').select('status').where('id', '=', topUp.id).executeTakeFirstOrThrow();

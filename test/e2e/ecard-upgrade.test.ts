@@ -66,7 +66,10 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
 
     const page = await e2e.newPage();
     await signInParent(page, parent.phone, 'Parent2026');
-    await page.goto(url('/ecards'));
+    // The home page's services lead to the e-cards; nothing there says services are "coming soon".
+    expect(await page.getByText('即将开放').count()).toBe(0);
+    await page.getByTestId('home-ecards').click();
+    await page.waitForURL(url('/ecards'));
     await page.getByTestId('ecards-empty').waitFor();
     await page.getByTestId('ecards-open-k12').click();
     await page.waitForURL(url('/ecards/k12/open'));

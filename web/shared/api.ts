@@ -70,6 +70,26 @@ export interface RequestOptions {
   /** Sign-in must not send a stale token: the server rejects a request with a bad one. */
   auth?: boolean;
   signal?: AbortSignal;
+  /** Extra request headers (the bearer token, accept and content-type are set here). */
+  headers?: Record<string, string>;
+  /**
+   * The mutation's Idempotency-Key: one per user action, the same on a retry of that action
+   * (see `useIdempotentMutation` in web/shared/mutation.ts), so a retry never does it twice.
+   */
+  idempotencyKey?: string;
+}
+
+/**
+ * A fresh Idempotency-Key (a random UUID). crypto.randomUUID exists only in secure contexts
+ * (https, localhost); an app opened over plain http on a LAN address falls back to getRandomValues.
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export interface ApiClient {
@@ -77,7 +97,7 @@ export interface ApiClient {
   request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
   get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T>;
   post<T>(path: string, body: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>;
-  delete(path: string): Promise<void>;
+  delete(path: string, options?: Omit<RequestOptions, 'body'>): Promise<void>;
   /** A binary resource (a photo) with the bearer token, which an `<img src>` cannot send. */
   getBlob(path: string, signal?: AbortSignal): Promise<Blob>;
 }
@@ -94,8 +114,9 @@ function urlOf(base: string, path: string, query?: Query): string {
 export function createApiClient(options: { tokens: TokenStore; baseUrl?: string }): ApiClient {
   const { tokens, baseUrl = '/api/v1' } = options;
 
-  async function send(method: string, path: string, { query, body, auth = true, signal }: RequestOptions, accept: string): Promise<Response> {
-    const headers: Record<string, string> = { accept };
+  async function send(method: string, path: string, { query, body, auth = true, signal, headers: extra, idempotencyKey }: RequestOptions, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { ...extra, accept };
+    if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
     const token = auth ? tokens.get() : null;
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -129,7 +150,7 @@ export function createApiClient(options: { tokens: TokenStore; baseUrl?: string 
     request,
     get: (path, query, signal) => request('GET', path, { query, signal }),
     post: (path, body, opts) => request('POST', path, { ...opts, body }),
-    delete: (path) => request<void>('DELETE', path),
+    delete: (path, opts) => request<void>('DELETE', path, opts),
     getBlob: async (path, signal) => (await send('GET', path, { signal }, 'image/*,*/*')).blob(),
   };
 }

@@ -5,7 +5,7 @@ import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import './payments.errors.js';
 import { orderView, type OrderView } from './order-view.js';
-import { paymentsRepository as repo, type OrderWithStudent } from './payments.repository.js';
+import { paymentsRepository as repo, type OrderGroup, type OrderWithStudent } from './payments.repository.js';
 import type { OrderStatus } from './payments.tables.js';
 
 /** The order, if the caller may see it: the student, a bound parent, the school's manager, operators. */
@@ -23,6 +23,8 @@ export async function getOrder(ctx: AppContext, caller: Caller, orderId: string)
 export interface OrderListQuery {
   studentId?: string | undefined;
   status?: OrderStatus | undefined;
+  /** The app's tabs, in one query: pending (open, in time), paid, closed (incl. open past the time limit). */
+  group?: OrderGroup | undefined;
   page: number;
   pageSize: number;
 }
@@ -34,6 +36,6 @@ export async function listOrders(ctx: AppContext, caller: Caller, query: OrderLi
     await assertStudentAccess(ctx.db, caller, query.studentId);
     studentIds = [query.studentId];
   }
-  const { items, total } = await repo.listOrders(ctx.db, { studentIds, status: query.status }, { offset: (query.page - 1) * query.pageSize, limit: query.pageSize });
+  const { items, total } = await repo.listOrders(ctx.db, { studentIds, status: query.status, group: query.group && { name: query.group, now: ctx.clock.now() } }, { offset: (query.page - 1) * query.pageSize, limit: query.pageSize });
   return { items: items.map((row) => orderView(row, ctx.clock)), total, page: query.page, pageSize: query.pageSize };
 }

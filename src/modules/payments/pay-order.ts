@@ -19,6 +19,8 @@ export interface PaymentStart {
   /** The server's own origin as the payer reached it: notify and return URLs are built on it. */
   origin: string;
   payerIp: string;
+  /** Where the cashier sends the payer back, a path of this site (checked by `returnPathSchema`); the order page when absent. */
+  returnPath?: string | undefined;
 }
 
 export interface PreparedPayment {
@@ -59,7 +61,8 @@ export async function preparePayment(ctx: AppContext, caller: Caller, orderId: s
     payee: order.item.payee,
     expiresAt: order.expires_at,
     notifyUrl: `${start.origin}/api/v1/payments/notify/${start.gateway}`,
-    returnUrl: `${start.origin}/orders/${order.id}`,
+    // Alipay's return_url, WeChat Pay H5's redirect_url: both on our own origin, never another site's.
+    returnUrl: `${start.origin}${start.returnPath ?? `/orders/${order.id}`}`,
     payerIp: start.payerIp,
   }).catch((error: unknown) => {
     // WeChat Pay answers ORDERPAID when the trade was paid before its notification reached us.

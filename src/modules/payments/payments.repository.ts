@@ -14,6 +14,9 @@ export type OrderWithStudent = OrderRow & { student_name: string };
 /** Orders that still wait for money: listed first, and the expiry job's work. */
 const openStatuses: readonly OrderStatus[] = ['created', 'paying'];
 
+/** The app's order tabs (see `orderGroupSchema`): an open order past its time limit counts as closed. */
+export type OrderGroup = 'pending' | 'paid' | 'closed';
+
 /** The only place with SQL for payments (the sandbox gateway has its own repository). */
 export const paymentsRepository = {
   // ---- settings (sandbox keys, sandbox retry compression) -----------------------------------
@@ -67,10 +70,19 @@ export const paymentsRepository = {
   },
 
   /** Pending orders first (they need an action), then newest first. `studentIds` null = everyone's. */
-  async listOrders(db: DbOrTx, filter: { studentIds: string[] | null; status?: OrderStatus | undefined }, page: { offset: number; limit: number }) {
+  async listOrders(db: DbOrTx, filter: { studentIds: string[] | null; status?: OrderStatus | undefined; group?: { name: OrderGroup; now: Date } | undefined }, page: { offset: number; limit: number }) {
     let query = db.selectFrom('payment_orders as o').innerJoin('students as s', 's.id', 'o.student_id');
     if (filter.studentIds) query = filter.studentIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('o.student_id', 'in', filter.studentIds);
     if (filter.status) query = query.where('o.status', '=', filter.status);
+    const group = filter.group;
+    if (group?.name === 'pending') query = query.where('o.status', 'in', openStatuses).where('o.expires_at', '>', group.now);
+    if (group?.name === 'paid') query = query.where('o.status', 'in', ['paid', 'fulfilled']);
+    if (group?.name === 'closed') {
+      query = query.where((eb) => eb.or([
+        eb('o.status', 'in', ['cancelled', 'expired', 'refunded']),
+        eb.and([eb('o.status', 'in', openStatuses), eb('o.expires_at', '<=', group.now)]),
+      ]));
+    }
     const [items, total] = await Promise.all([
       query
         .selectAll('o')

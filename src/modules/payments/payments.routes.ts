@@ -72,7 +72,7 @@ function orderRoutes(ctx: AppContext, app: App): void {
     // The gateway is asked first, outside any transaction; the attempt is then recorded idempotently.
     // A refusal is raised inside the idempotent step, so a replay still gets the stored answer
     // (by then the order is paid, and asking again would be refused).
-    const prepared = await preparePayment(ctx, caller, request.params.orderId, { gateway: request.body.gateway, origin: originOf(request), payerIp: request.ip })
+    const prepared = await preparePayment(ctx, caller, request.params.orderId, { gateway: request.body.gateway, origin: originOf(request), payerIp: request.ip, returnPath: request.body.returnPath })
       .catch((error: unknown) => {
         if (isDomainError(error)) return error;
         throw error;

@@ -39,9 +39,39 @@ export const balanceRefundParams = z.object({ balanceRefundId: z.uuid() });
 
 export const createTopUpSchema = z.object({ cardId: z.uuid(), amountFen: z.number().int() });
 export const createFeeSchema = z.object({ studentId: z.uuid(), feeCode: z.string().trim().min(1).max(32) });
-export const payOrderSchema = z.object({ gateway: gatewaySchema });
+/**
+ * Where the gateway sends the payer back: a path of this site ("/pay/result?orderId=…"), never
+ * another site. One leading slash, no "//" or backslash anywhere (browsers read "/\\x" as "//x"),
+ * printable ASCII only (no spaces or control characters, which URL parsers drop), so the address
+ * built on the server's own origin cannot leave it: an open redirect would hand payers to a phisher.
+ */
+export const returnPathSchema = z
+  .string()
+  .max(512)
+  .regex(/^\/(?!.*\/\/)[\x21-\x7e]*$/, 'must be a path of this site: one leading "/", no "//"')
+  .refine((path) => !path.includes('\\'), 'must not contain a backslash')
+  .refine((path) => {
+    const base = 'https://onecard.invalid';
+    try {
+      return new URL(path, base).origin === base;
+    } catch {
+      return false;
+    }
+  }, 'must stay on this site');
 
-export const orderListQuerySchema = pageQuerySchema.extend({ studentId: z.uuid().optional(), status: orderStatusSchema.optional() });
+export const payOrderSchema = z.object({
+  gateway: gatewaySchema,
+  returnPath: returnPathSchema.optional().describe('Where the cashier sends the payer back (a path of this site); the order page when absent'),
+});
+
+/** The app's order tabs: 待支付 (open and in time), 已支付 (paid or fulfilled), 已关闭 (cancelled, expired, refunded, or past its time limit). */
+export const orderGroupSchema = z.enum(['pending', 'paid', 'closed']);
+
+export const orderListQuerySchema = pageQuerySchema.extend({
+  studentId: z.uuid().optional(),
+  status: orderStatusSchema.optional(),
+  group: orderGroupSchema.optional().describe('pending: open and within the time limit; paid: paid or fulfilled; closed: cancelled, expired, refunded or past the time limit'),
+});
 export const orderPageSchema = pageSchema(orderSchema);
 
 export const paymentLinkSchema = z.object({ order: orderSchema, gateway: gatewaySchema, cashierUrl: z.string() });

@@ -1,16 +1,11 @@
-import { ApiError, type ApiClient, type ErrorBody } from '../../shared/api.js';
+import { ApiError, newIdempotencyKey, type ApiClient, type ErrorBody } from '../../shared/api.js';
 import { useApi } from '../../shared/session.js';
 
 /**
- * What the shared JSON client does not cover: PATCH, raw uploads (a roster CSV, a photo) and
- * binary downloads (a photo). Errors become the same ApiError, in both languages.
+ * The console's calls beside the shared JSON client: mutations with their Idempotency-Key, raw
+ * uploads (a roster CSV, a photo) and binary downloads (a photo). Errors become the same
+ * ApiError, in both languages.
  */
-
-/** A fresh Idempotency-Key; crypto.randomUUID needs a secure context, getRandomValues does not. */
-export function newIdempotencyKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 async function toApiError(response: Response): Promise<ApiError> {
   const payload = (await response.json().catch(() => undefined)) as Partial<ErrorBody> | undefined;
@@ -40,13 +35,13 @@ export function useAdminApi() {
   const api = useApi();
   return {
     api,
-    /** A JSON mutation with an Idempotency-Key, so a retried click cannot do it twice. */
-    async mutate<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-      const response = await send(api, method, path, {
-        body: body === undefined ? undefined : JSON.stringify(body),
-        headers: { accept: 'application/json', 'idempotency-key': newIdempotencyKey(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      });
-      return (response.status === 204 ? undefined : await response.json()) as T;
+    /**
+     * A JSON mutation (any method) through the shared client, with an Idempotency-Key: pass the
+     * key `useIdempotentMutation` (web/shared/mutation.ts) gives the mutation, so a retry of the
+     * same action reuses it; without one a fresh key is made (each call is then its own action).
+     */
+    mutate<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, idempotencyKey: string = newIdempotencyKey()): Promise<T> {
+      return api.request<T>(method, path, { body, idempotencyKey });
     },
     /** Raw bytes as the body, with the content type given explicitly (browsers guess .csv badly). */
     async upload<T>(method: 'POST' | 'PUT', path: string, file: Blob, contentType: string, headers: Record<string, string> = {}): Promise<T> {

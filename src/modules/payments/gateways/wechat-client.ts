@@ -55,7 +55,10 @@ export class WechatPayClient implements GatewayClient {
     });
     const h5Url = (answer.json as { h5_url?: unknown }).h5_url;
     if (answer.status !== 200 || typeof h5Url !== 'string') throw rejected('/v3/pay/transactions/h5', answer);
-    return h5Url;
+    // H5 payments return the payer to `redirect_url`, which the merchant appends to h5_url itself.
+    const cashier = new URL(h5Url);
+    cashier.searchParams.set('redirect_url', request.returnUrl);
+    return cashier.toString();
   }
 
   async queryTrade(outTradeNo: string): Promise<TradeState> {

@@ -38,8 +38,25 @@ function details(payment: SandboxPaymentRow): string {
 <dl><dt>收款方</dt><dd>${escapeHtml(payment.payee)}</dd><dt>商品</dt><dd>${escapeHtml(payment.subject)}</dd><dt>订单编号</dt><dd>${escapeHtml(payment.out_trade_no)}</dd></dl>`;
 }
 
-export function cashierPage(payment: SandboxPaymentRow, actionPath: string): string {
-  if (payment.status !== 'pending') return resultPage(payment);
+/**
+ * Where 返回商户 leads: Alipay's `return_url`, given when the trade was opened; WeChat Pay H5's
+ * `redirect_url`, which the merchant appends to the cashier link. WeChat accepts it only on the
+ * merchant's registered H5 domain, here the domain of the trade's notify_url; anything else is
+ * refused (`null` link when there is none at all).
+ */
+export function merchantReturn(payment: SandboxPaymentRow, redirectUrl: string | undefined): { ok: true; url: string | null } | { ok: false } {
+  if (payment.gateway === 'alipay') return { ok: true, url: payment.return_url };
+  if (redirectUrl === undefined || redirectUrl === '') return { ok: true, url: null };
+  try {
+    const target = new URL(redirectUrl);
+    return target.origin === new URL(payment.notify_url).origin ? { ok: true, url: target.toString() } : { ok: false };
+  } catch {
+    return { ok: false };
+  }
+}
+
+export function cashierPage(payment: SandboxPaymentRow, actionPath: string, backUrl: string | null = payment.return_url): string {
+  if (payment.status !== 'pending') return resultPage(payment, backUrl);
   return page(payment.gateway, '确认付款', `${details(payment)}
 <form method="post" action="${escapeHtml(actionPath)}">
 <button class="pay" name="action" value="pay">确认支付</button>
@@ -52,9 +69,9 @@ export function cashierPage(payment: SandboxPaymentRow, actionPath: string): str
 </details></form>`);
 }
 
-export function resultPage(payment: SandboxPaymentRow): string {
+export function resultPage(payment: SandboxPaymentRow, backUrl: string | null = payment.return_url): string {
   const outcome = payment.status === 'paid' ? '支付成功' : payment.status === 'cancelled' ? '已取消支付' : '等待支付';
-  const back = payment.return_url ? `<p><a href="${escapeHtml(payment.return_url)}">返回商户</a></p>` : '';
+  const back = backUrl ? `<p><a href="${escapeHtml(backUrl)}">返回商户</a></p>` : '';
   return page(payment.gateway, outcome, `<h2 style="text-align:center">${outcome}</h2>${details(payment)}${back}`);
 }
 

@@ -6,7 +6,7 @@ import { parseAlipayForm } from '../gateways/alipay.js';
 import { paymentsRepository } from '../payments.repository.js';
 import type { GatewayName } from '../payments.tables.js';
 import { keepRawBodies, originOf } from '../http-helpers.js';
-import { cashierPage, errorPage, resultPage } from './cashier-page.js';
+import { cashierPage, errorPage, merchantReturn, resultPage } from './cashier-page.js';
 import { alipayApiRequest, alipayPageRequest, type SandboxAnswer } from './sandbox-alipay.js';
 import { noSwitches, retryCompressionSetting, type TestSwitches } from './sandbox-notifications.js';
 import { cancelAtCashier, payAtCashier } from './sandbox-trades.js';
@@ -93,17 +93,25 @@ function cashierRoutes(ctx: AppContext, app: FastifyInstance, gateway: GatewayNa
   };
   const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
 
+  const refusedReturn = (reply: FastifyReply) => html(reply, 400, errorPage(gateway, '商户参数格式有误：redirect_url 不在商户登记的 H5 支付域名下'));
+
+  // The query string is kept in the form's action: WeChat's redirect_url rides on the cashier link.
   app.get(path, hidden, async (request, reply) => {
     const payment = await paymentOf(request);
-    return payment ? html(reply, 200, cashierPage(payment, request.url.split('?')[0] ?? '')) : html(reply, 404, errorPage(gateway, '交易不存在'));
+    if (!payment) return html(reply, 404, errorPage(gateway, '交易不存在'));
+    const back = merchantReturn(payment, (parseAlipayForm(rawQuery(request)) ?? {}).redirect_url);
+    return back.ok ? html(reply, 200, cashierPage(payment, request.url, back.url)) : refusedReturn(reply);
   });
 
   app.post(path, hidden, async (request, reply) => {
     const payment = await paymentOf(request);
     if (!payment) return html(reply, 404, errorPage(gateway, '交易不存在'));
-    const form = { ...(parseAlipayForm(rawQuery(request)) ?? {}), ...(parseAlipayForm(rawText(request)) ?? {}) };
+    const query = parseAlipayForm(rawQuery(request)) ?? {};
+    const form = { ...query, ...(parseAlipayForm(rawText(request)) ?? {}) };
+    const back = merchantReturn(payment, query.redirect_url);
+    if (!back.ok) return refusedReturn(reply);
     if (form.action !== 'pay' && form.action !== 'cancel') return html(reply, 400, errorPage(gateway, '请选择确认支付或取消'));
     const after = form.action === 'pay' ? await payAtCashier(ctx, payment.id, switchesOf(form)) : await cancelAtCashier(ctx, payment.id);
-    return html(reply, 200, resultPage(after ?? payment));
+    return html(reply, 200, resultPage(after ?? payment, back.url));
   });
 }

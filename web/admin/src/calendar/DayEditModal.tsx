@@ -1,6 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal, Radio, Switch } from 'antd';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { messages } from '../messages.js';
@@ -22,14 +23,14 @@ export function DayEditModal({ day, onClose }: { day: CalendarDay | null; onClos
   const admin = useAdminApi();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<DayForm>();
-  const save = useMutation({
-    mutationFn: ({ date, values }: { date: string; values: DayForm }) =>
+  const save = useIdempotentMutation({
+    mutationFn: ({ date, values }: { date: string; values: DayForm }, idempotencyKey) =>
       admin.mutate('PUT', `/admin/calendar/days/${date}`, {
         isWorkingDay: values.type === 'working',
         isHoliday: values.type === 'holiday',
         isVacation: values.isVacation,
         name: values.name.trim() || null,
-      }),
+      }, idempotencyKey),
     onSuccess: async (_, { date }) => {
       void message.success(c.saved.replace('{date}', date));
       await Promise.all([queryClient.invalidateQueries({ queryKey: ['calendar'] }), queryClient.invalidateQueries({ queryKey: ['payment-window'] })]);

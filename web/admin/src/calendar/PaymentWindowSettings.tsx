@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Skeleton, Space, Tag, Typography } from 'antd';
 import { useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { messages } from '../messages.js';
@@ -35,8 +36,8 @@ export function PaymentWindowSettings({ editable }: { editable: boolean }) {
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ weekdays: number[] }>();
   const current = useQuery({ queryKey: ['payment-window'], queryFn: ({ signal }) => api.get<PaymentWindow>('/payment-window', undefined, signal) });
-  const save = useMutation({
-    mutationFn: (body: { weekdays: number[] }) => admin.mutate<{ weekdays: number[] }>('PUT', '/admin/settings/payment-weekdays', body),
+  const save = useIdempotentMutation({
+    mutationFn: (body: { weekdays: number[] }, idempotencyKey) => admin.mutate<{ weekdays: number[] }>('PUT', '/admin/settings/payment-weekdays', body, idempotencyKey),
     onSuccess: async () => {
       void message.success(c.weekdaysSaved);
       await queryClient.invalidateQueries({ queryKey: ['payment-window'] });

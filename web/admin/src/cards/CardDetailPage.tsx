@@ -1,9 +1,10 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Descriptions, Empty, Skeleton, Space, Table, Tag } from 'antd';
 import { useNavigate, useParams } from 'react-router';
 import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { labelOf, messages } from '../messages.js';
@@ -33,16 +34,16 @@ export function CardDetailPage() {
   const history = useQuery({ queryKey: [...cardKey(cardId), 'history'], queryFn: ({ signal }) => api.get<CardHistory>(`/cards/${cardId}/history`, undefined, signal) });
 
   const refresh = () => Promise.all([queryClient.invalidateQueries({ queryKey: cardKey(cardId) }), queryClient.invalidateQueries({ queryKey: ['/admin/cards'] })]);
-  const action = useMutation({
-    mutationFn: (path: 'loss' | 'unloss') => admin.mutate<CardDto>('POST', `/cards/${cardId}/${path}`),
+  const action = useIdempotentMutation({
+    mutationFn: (path: 'loss' | 'unloss', idempotencyKey) => admin.mutate<CardDto>('POST', `/cards/${cardId}/${path}`, undefined, idempotencyKey),
     onSuccess: async () => {
       void message.success(t.done);
       await refresh();
     },
     onError: (error) => void message.error(errorText(error, lang)),
   });
-  const exchange = useMutation({
-    mutationFn: () => admin.mutate<TemporaryExchangeResultDto>('POST', `/admin/temporary-cards/${cardId}/exchange`),
+  const exchange = useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => admin.mutate<TemporaryExchangeResultDto>('POST', `/admin/temporary-cards/${cardId}/exchange`, undefined, idempotencyKey),
     onSuccess: async (result) => {
       void message.success(t.exchanged);
       await refresh();

@@ -1,7 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Empty, Form, Input, InputNumber, Space, Table, Tag, Typography } from 'antd';
 import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { isOperator, useConsoleUser } from '../scope.js';
@@ -28,8 +29,8 @@ export function ExtensionWindowPage() {
   const { message } = App.useApp();
   const [form] = Form.useForm<WindowForm>();
   const windows = useQuery({ queryKey: windowsKey, queryFn: ({ signal }) => api.get<ExtensionWindowList>('/card-extension-windows', undefined, signal) });
-  const save = useMutation({
-    mutationFn: ({ year, ...body }: WindowForm) => admin.mutate<ExtensionWindowDto>('PUT', `/admin/card-extension-windows/${year}`, body),
+  const save = useIdempotentMutation({
+    mutationFn: ({ year, ...body }: WindowForm, idempotencyKey) => admin.mutate<ExtensionWindowDto>('PUT', `/admin/card-extension-windows/${year}`, body, idempotencyKey),
     onSuccess: async () => {
       void message.success(t.saved);
       await queryClient.invalidateQueries({ queryKey: windowsKey });

@@ -1,7 +1,8 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useNavigate } from 'react-router';
 import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { isOperator, useConsoleUser } from '../scope.js';
 import { ServerTable } from '../ServerTable.js';
@@ -27,8 +28,8 @@ export function TemporaryCardsPage() {
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const [form] = Form.useForm<IssueForm>();
-  const issue = useMutation({
-    mutationFn: (body: IssueForm) => admin.mutate<CardDto>('POST', '/admin/temporary-cards', { educationId: body.educationId.trim(), ...(body.cardNo?.trim() ? { cardNo: body.cardNo.trim() } : {}) }),
+  const issue = useIdempotentMutation({
+    mutationFn: (body: IssueForm, idempotencyKey) => admin.mutate<CardDto>('POST', '/admin/temporary-cards', { educationId: body.educationId.trim(), ...(body.cardNo?.trim() ? { cardNo: body.cardNo.trim() } : {}) }, idempotencyKey),
     onSuccess: async (card) => {
       void message.success(t.issued.replace('{cardNo}', card.cardNo));
       form.resetFields();

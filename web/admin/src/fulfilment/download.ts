@@ -1,5 +1,4 @@
-import { ApiError, type ApiClient } from '../../../shared/api.js';
-import { newIdempotencyKey } from '../adminApi.js';
+import { ApiError, newIdempotencyKey, type ApiClient } from '../../../shared/api.js';
 
 /** POSTs and saves the answer as a file (the printer's CSV): the token goes in a header, so a plain link cannot do it. */
 export async function postAndDownload(api: ApiClient, path: string, fallbackName: string): Promise<void> {

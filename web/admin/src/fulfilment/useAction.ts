@@ -1,6 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { App } from 'antd';
 import { errorText, useLang } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 
 /** A console action (POST with an Idempotency-Key) that refreshes every fulfilment list when done. */
@@ -9,8 +10,8 @@ export function useFulfilmentAction<T = unknown>(successText?: (result: T) => st
   const client = useQueryClient();
   const { message } = App.useApp();
   const { lang } = useLang();
-  return useMutation({
-    mutationFn: ({ path, body, method }: { path: string; body?: unknown; method?: 'POST' | 'PUT' }) => mutate<T>(method ?? 'POST', path, body),
+  return useIdempotentMutation({
+    mutationFn: ({ path, body, method }: { path: string; body?: unknown; method?: 'POST' | 'PUT' }, idempotencyKey) => mutate<T>(method ?? 'POST', path, body, idempotencyKey),
     onSuccess: async (result) => {
       if (successText) void message.success(successText(result));
       await client.invalidateQueries({ predicate: (q) => String(q.queryKey[0]).startsWith('/admin/fulfilment') });

@@ -1,10 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, DatePicker, Empty, Result, Skeleton, Space, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useSearchParams } from 'react-router';
 import { ApiError } from '../../../shared/api.js';
 import { useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { useDayjsLocale } from '../calendar/useDayjsLocale.js';
@@ -44,8 +45,8 @@ export function ReconciliationPage() {
       }),
     enabled: canReconcile(me.role),
   });
-  const run = useMutation({
-    mutationFn: () => admin.mutate<Reconciliation>('POST', `/admin/payments/reconciliations/${date}`),
+  const run = useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => admin.mutate<Reconciliation>('POST', `/admin/payments/reconciliations/${date}`, undefined, idempotencyKey),
     onSuccess: (report) => queryClient.setQueryData(key, report),
   });
 

@@ -1,9 +1,10 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Drawer, Form, Input, Result, Skeleton, Space, Statistic, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { ApiError } from '../../../shared/api.js';
 import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { fill, payLabel, paymentMessages, type PaymentTexts } from './messages.js';
@@ -30,8 +31,8 @@ function OutletPayoutForm({ detail, p }: { detail: AdminBalanceRefundDetail; p: 
   const queryClient = useQueryClient();
   const [form] = Form.useForm<OutletForm>();
   const amount = formatFen(detail.amountFen);
-  const complete = useMutation({
-    mutationFn: (body: { outlet: string; reference: string }) => admin.mutate<BalanceRefund>('POST', `/admin/balance-refunds/${detail.id}/complete`, body),
+  const complete = useIdempotentMutation({
+    mutationFn: (body: { outlet: string; reference: string }, idempotencyKey) => admin.mutate<BalanceRefund>('POST', `/admin/balance-refunds/${detail.id}/complete`, body, idempotencyKey),
     onSuccess: async () => {
       void message.success(fill(p.paidOut, { amount }));
       await Promise.all([queryClient.invalidateQueries({ queryKey: balanceRefundKey(detail.id) }), queryClient.invalidateQueries({ queryKey: ['/admin/balance-refunds'] })]);

@@ -1,7 +1,7 @@
-import { useMutation } from '@tanstack/react-query';
 import { App, Descriptions, Form, Input, InputNumber, Modal } from 'antd';
 import { useState } from 'react';
 import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { messages } from '../messages.js';
@@ -30,8 +30,8 @@ export function RefundModal({ detail, open, onClose }: { detail: AdminOrderDetai
   const [form] = Form.useForm<RefundForm>();
   const [confirming, setConfirming] = useState(false);
   const max = formatFen(detail.refundableFen);
-  const refund = useMutation({
-    mutationFn: (body: { amountFen: number; note: string }) => admin.mutate<Refund>('POST', `/admin/orders/${detail.order.id}/refunds`, body),
+  const refund = useIdempotentMutation({
+    mutationFn: (body: { amountFen: number; note: string }, idempotencyKey) => admin.mutate<Refund>('POST', `/admin/orders/${detail.order.id}/refunds`, body, idempotencyKey),
     onSuccess: async (done) => {
       void message.success(fill(p.refundDone, { amount: formatFen(done.amountFen) }));
       form.resetFields();

@@ -1,8 +1,8 @@
 import { InboxOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
 import { App, Spin, Upload } from 'antd';
 import { useMessages } from '../../../shared/i18n.js';
-import { newIdempotencyKey, useAdminApi } from '../adminApi.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
+import { useAdminApi } from '../adminApi.js';
 import { FileError } from './FileError.js';
 import { rosterMessages } from './messages.js';
 
@@ -14,12 +14,13 @@ export function RosterUpload({ schoolId, onStarted }: { schoolId: string; onStar
   const t = useMessages(rosterMessages);
   const { message } = App.useApp();
   const admin = useAdminApi();
-  const upload = useMutation({
-    mutationFn: (file: File) =>
+  const upload = useIdempotentMutation({
+    mutationFn: (file: File, idempotencyKey) =>
       admin.upload<{ id: string }>('POST', `/admin/schools/${schoolId}/roster-imports`, file, 'text/csv', {
         'x-file-name': encodeURIComponent(file.name),
-        'idempotency-key': newIdempotencyKey(),
+        'idempotency-key': idempotencyKey,
       }),
+    actionOf: (file) => `${file.name}|${file.size}|${file.lastModified}`,
     onSuccess: ({ id }) => onStarted(id),
   });
   const choose = (file: File) => {

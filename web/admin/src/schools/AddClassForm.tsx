@@ -1,7 +1,8 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Form, Input, InputNumber } from 'antd';
 import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { classesKey } from '../useClasses.js';
 import type { ClassRow, CreateClassRequest } from '../types.js';
@@ -15,8 +16,8 @@ export function AddClassForm({ schoolId }: { schoolId: string }) {
   const admin = useAdminApi();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<CreateClassRequest>();
-  const add = useMutation({
-    mutationFn: (body: CreateClassRequest) => admin.mutate<ClassRow>('POST', `/admin/schools/${schoolId}/classes`, body),
+  const add = useIdempotentMutation({
+    mutationFn: (body: CreateClassRequest, idempotencyKey) => admin.mutate<ClassRow>('POST', `/admin/schools/${schoolId}/classes`, body, idempotencyKey),
     onSuccess: () => {
       void message.success(t.classAdded);
       form.resetFields(['classNo']);

@@ -1,6 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal, Select } from 'antd';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { labelOf, messages } from '../messages.js';
@@ -17,8 +18,8 @@ export function CreateSchoolModal({ open, onClose }: { open: boolean; onClose: (
   const admin = useAdminApi();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<CreateSchoolRequest>();
-  const create = useMutation({
-    mutationFn: (body: CreateSchoolRequest) => admin.mutate<{ id: string }>('POST', '/admin/schools', body),
+  const create = useIdempotentMutation({
+    mutationFn: (body: CreateSchoolRequest, idempotencyKey) => admin.mutate<{ id: string }>('POST', '/admin/schools', body, idempotencyKey),
     onSuccess: () => {
       void message.success(t.schoolCreated);
       void queryClient.invalidateQueries({ queryKey: ['/admin/schools'] });

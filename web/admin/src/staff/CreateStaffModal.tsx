@@ -1,6 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal, Select } from 'antd';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { labelOf, messages } from '../messages.js';
@@ -19,8 +20,8 @@ export function CreateStaffModal({ open, onClose }: { open: boolean; onClose: ()
   const queryClient = useQueryClient();
   const [form] = Form.useForm<CreateStaffRequest>();
   const role = Form.useWatch('role', form);
-  const create = useMutation({
-    mutationFn: (body: CreateStaffRequest) => admin.mutate<Staff>('POST', '/staff', body),
+  const create = useIdempotentMutation({
+    mutationFn: (body: CreateStaffRequest, idempotencyKey) => admin.mutate<Staff>('POST', '/staff', body, idempotencyKey),
     onSuccess: (staff) => {
       void message.success(t.staffCreated.replace('{username}', staff.username));
       void queryClient.invalidateQueries({ queryKey: ['/admin/staff'] });

@@ -1,6 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal, Radio, Switch } from 'antd';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { ClassSelect } from '../ClassSelect.js';
 import { LoadError } from '../LoadError.js';
@@ -34,8 +35,8 @@ export function CreateStudentModal({ open, schoolId, operator, onClose, onCreate
   const [form] = Form.useForm<Values>();
   const chosenSchool = Form.useWatch('schoolId', form) ?? schoolId;
 
-  const create = useMutation({
-    mutationFn: ({ schoolId: target, ...body }: Values) => admin.mutate<{ id: string }>('POST', `/admin/schools/${target}/students`, body),
+  const create = useIdempotentMutation({
+    mutationFn: ({ schoolId: target, ...body }: Values, idempotencyKey) => admin.mutate<{ id: string }>('POST', `/admin/schools/${target}/students`, body, idempotencyKey),
     onSuccess: ({ id }, values) => {
       void message.success(s.studentCreated);
       void queryClient.invalidateQueries({ queryKey: ['/admin/students'] });

@@ -1,6 +1,6 @@
-import { useMutation } from '@tanstack/react-query';
 import { App, Button, Card, Form, Input, Select, Switch, Typography } from 'antd';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { ClassSelect } from '../ClassSelect.js';
 import { LoadError } from '../LoadError.js';
@@ -51,8 +51,8 @@ export function MoveStudentForm({ student, operator }: MoveStudentFormProps) {
   const [form] = Form.useForm<Values>();
   const schoolId = Form.useWatch('schoolId', form) ?? student.schoolId;
 
-  const save = useMutation({
-    mutationFn: (change: UpdateStudentRequest) => admin.mutate('PATCH', `/admin/students/${student.id}`, change),
+  const save = useIdempotentMutation({
+    mutationFn: (change: UpdateStudentRequest, idempotencyKey) => admin.mutate('PATCH', `/admin/students/${student.id}`, change, idempotencyKey),
     onSuccess: async () => {
       void message.success(s.moved);
       await changed();

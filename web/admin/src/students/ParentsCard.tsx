@@ -1,6 +1,6 @@
-import { useMutation } from '@tanstack/react-query';
 import { App, Button, Card, Empty, Flex, Form, Input, Popconfirm, Space, Typography } from 'antd';
 import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { messages } from '../messages.js';
 import type { BindParentRequest, StudentDetail } from '../types.js';
@@ -16,8 +16,8 @@ function BindParentForm({ studentId }: { studentId: string }) {
   const admin = useAdminApi();
   const changed = useStudentChanged(studentId);
   const [form] = Form.useForm<BindParentRequest>();
-  const bind = useMutation({
-    mutationFn: (body: BindParentRequest) => admin.mutate('POST', `/students/${studentId}/parents`, body),
+  const bind = useIdempotentMutation({
+    mutationFn: (body: BindParentRequest, idempotencyKey) => admin.mutate('POST', `/students/${studentId}/parents`, body, idempotencyKey),
     onSuccess: async () => {
       void message.success(s.parentBound);
       form.resetFields();
@@ -53,8 +53,8 @@ export function ParentsCard({ studentId, parents }: { studentId: string; parents
   const { message } = App.useApp();
   const admin = useAdminApi();
   const changed = useStudentChanged(studentId);
-  const unbind = useMutation({
-    mutationFn: (parentId: string) => admin.mutate('DELETE', `/students/${studentId}/parents/${parentId}`),
+  const unbind = useIdempotentMutation({
+    mutationFn: (parentId: string, idempotencyKey) => admin.mutate('DELETE', `/students/${studentId}/parents/${parentId}`, undefined, idempotencyKey),
     onSuccess: async () => {
       void message.success(s.parentUnbound);
       await changed();

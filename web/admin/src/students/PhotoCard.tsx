@@ -1,8 +1,9 @@
 import { UploadOutlined, UserOutlined } from '@ant-design/icons';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { App, Avatar, Button, Card, Space, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { studentMessages } from './messages.js';
@@ -43,8 +44,9 @@ export function PhotoCard({ studentId, hasPhoto }: { studentId: string; hasPhoto
   const [version, setVersion] = useState(0);
   const photo = usePhotoUrl(studentId, hasPhoto, version);
 
-  const upload = useMutation({
-    mutationFn: (file: File) => admin.upload<void>('PUT', `/admin/students/${studentId}/photo`, file, file.type),
+  const upload = useIdempotentMutation({
+    mutationFn: (file: File, idempotencyKey) => admin.upload<void>('PUT', `/admin/students/${studentId}/photo`, file, file.type, { 'idempotency-key': idempotencyKey }),
+    actionOf: (file) => `${file.name}|${file.size}|${file.lastModified}`,
     onSuccess: async () => {
       void message.success(s.photoSaved);
       setVersion((v) => v + 1);

@@ -1,8 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
 import { Dialog, List, Skeleton, Switch, Toast } from 'antd-mobile';
 import type { z } from 'zod';
 import type { consentPurposeSchema } from '../../../../src/modules/identity/account.schemas.js';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { fill, useErrorText } from '../ui/text.js';
@@ -25,11 +25,11 @@ export function ConsentSection({ studentId }: { studentId: string }) {
   const invalidate = useInvalidate();
   const consents = useConsents(studentId);
 
-  const toggle = useMutation({
-    mutationFn: ({ purpose, on }: { purpose: ConsentPurpose; on: boolean }) =>
+  const toggle = useIdempotentMutation({
+    mutationFn: ({ purpose, on }: { purpose: ConsentPurpose; on: boolean }, idempotencyKey) =>
       on
-        ? api.post('/students/' + studentId + '/consents', { purpose } satisfies { purpose: z.input<typeof consentPurposeSchema> })
-        : api.delete(`/students/${studentId}/consents/${purpose}`),
+        ? api.post('/students/' + studentId + '/consents', { purpose } satisfies { purpose: z.input<typeof consentPurposeSchema> }, { idempotencyKey })
+        : api.delete(`/students/${studentId}/consents/${purpose}`, { idempotencyKey }),
     onSuccess: (_, { on }) => Toast.show({ icon: 'success', content: on ? t.consentGiven : t.consentWithdrawn }),
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
     onSettled: () => invalidate('consents'),

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type {
   ApplicationDto, ApplicationKind, ConfirmationDto, CreateApplication, Correction, IdentityCheck, VerifyResult, applicationListSchema,
 } from '../../../../src/modules/fulfilment/fulfilment.schemas.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
 
 export type { ApplicationDto, ApplicationKind, ConfirmationDto, Correction, IdentityCheck, VerifyResult };
@@ -43,8 +44,8 @@ export function useVerifyIdentity() {
 export function useCreateApplication() {
   const api = useApi();
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: CreateApplication) => api.post<ApplicationDto>('/fulfilment/applications', body),
+  return useIdempotentMutation({
+    mutationFn: (body: CreateApplication, idempotencyKey) => api.post<ApplicationDto>('/fulfilment/applications', body, { idempotencyKey }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['card-applications'] }),
   });
 }
@@ -53,8 +54,8 @@ export function useCreateApplication() {
 export function useApplicationFeeOrder(applicationId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => api.post<ApplicationDto>(`/fulfilment/applications/${applicationId}/fee-order`, undefined),
+  return useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.post<ApplicationDto>(`/fulfilment/applications/${applicationId}/fee-order`, undefined, { idempotencyKey }),
     onSuccess: (application) => {
       queryClient.setQueryData(['card-applications', 'one', applicationId, api.tokens.get()], application);
       return queryClient.invalidateQueries({ queryKey: ['card-applications'] });
@@ -75,11 +76,11 @@ export function useConfirmation(studentId: string) {
 export function useConfirmationAction(confirmationId: string | undefined) {
   const api = useApi();
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (action: { kind: 'confirm' } | { kind: 'report'; corrections: Correction[] }) =>
+  return useIdempotentMutation({
+    mutationFn: (action: { kind: 'confirm' } | { kind: 'report'; corrections: Correction[] }, idempotencyKey) =>
       action.kind === 'confirm'
-        ? api.post<ConfirmationDto>(`/fulfilment/confirmations/${confirmationId}/confirm`, {})
-        : api.post<ConfirmationDto>(`/fulfilment/confirmations/${confirmationId}/report`, { corrections: action.corrections }),
+        ? api.post<ConfirmationDto>(`/fulfilment/confirmations/${confirmationId}/confirm`, {}, { idempotencyKey })
+        : api.post<ConfirmationDto>(`/fulfilment/confirmations/${confirmationId}/report`, { corrections: action.corrections }, { idempotencyKey }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['card-confirmation'] }),
   });
 }
@@ -88,8 +89,8 @@ export function useConfirmationAction(confirmationId: string | undefined) {
 export function useCancelApplication(applicationId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => api.post<ApplicationDto>(`/fulfilment/applications/${applicationId}/cancel`, undefined),
+  return useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.post<ApplicationDto>(`/fulfilment/applications/${applicationId}/cancel`, undefined, { idempotencyKey }),
     onSuccess: (application) => {
       queryClient.setQueryData(['card-applications', 'one', applicationId, api.tokens.get()], application);
       return queryClient.invalidateQueries({ queryKey: ['card-applications'] });

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { Child } from '../../../../src/modules/identity/account.schemas.js';
 import type { cardHistorySchema, cardListSchema, cardSchema, publicCardStatusSchema } from '../../../../src/modules/cards/cards.schemas.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
 
 export type Card = z.infer<typeof cardSchema>;
@@ -51,8 +52,8 @@ export type CardAction = 'loss' | 'unloss' | 'activate';
 export function useCardAction(cardId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (action: CardAction) => api.post<Card>(`/cards/${cardId}/${action}`, undefined),
+  return useIdempotentMutation({
+    mutationFn: (action: CardAction, idempotencyKey) => api.post<Card>(`/cards/${cardId}/${action}`, undefined, { idempotencyKey }),
     onSuccess: async (card) => {
       queryClient.setQueryData(['cards', 'one', cardId, api.tokens.get()], card);
       await queryClient.invalidateQueries({ queryKey: ['cards'] });

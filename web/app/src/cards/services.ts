@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ExtendResultDto, ExtensionCheckDto, ReturnQuoteDto, ReturnResultDto } from '../../../../src/modules/card-services/card-services.schemas.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
 
 export type { ExtendResultDto, ExtensionCheckDto, ReturnQuoteDto, ReturnResultDto };
@@ -19,8 +20,8 @@ export function useExtensionCheck(cardId: string) {
 export function useExtendCard(cardId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => api.post<ExtendResultDto>(`/cards/${cardId}/extend`, undefined),
+  return useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.post<ExtendResultDto>(`/cards/${cardId}/extend`, undefined, { idempotencyKey }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['cards'] }),
   });
 }
@@ -38,8 +39,8 @@ export function useReturnQuote(cardId: string) {
 export function useReturnCard(cardId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => api.post<ReturnResultDto>(`/cards/${cardId}/return`, undefined),
+  return useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.post<ReturnResultDto>(`/cards/${cardId}/return`, undefined, { idempotencyKey }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['cards'] }),
   });
 }

@@ -1,10 +1,10 @@
-import { useMutation } from '@tanstack/react-query';
 import { Button, Dialog, ErrorBlock, NoticeBar, Skeleton, Toast } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useMe } from '../../../shared/session.js';
 import { CardFace } from '../cards/CardFace.js';
-import { useCards, type Card } from '../payments/cards.js';
+import { useCards, type Card } from '../cards/queries.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
@@ -54,8 +54,8 @@ function EcardItem({ card }: { card: Card }) {
   const invalidate = useInvalidateCards();
   const k12 = card.product === 'k12_ecard';
   const upgrade = useUpgradeStatus(card.id, k12 && card.status === 'active');
-  const act = useMutation({
-    mutationFn: (action: 'loss' | 'unloss') => api.post<Card>(`/cards/${card.id}/${action}`, undefined),
+  const act = useIdempotentMutation({
+    mutationFn: (action: 'loss' | 'unloss', idempotencyKey) => api.post<Card>(`/cards/${card.id}/${action}`, undefined, { idempotencyKey }),
     onSuccess: () => void invalidate(),
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });

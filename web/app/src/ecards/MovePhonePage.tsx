@@ -1,7 +1,7 @@
-import { useMutation } from '@tanstack/react-query';
 import { Button, NoticeBar, Result, Toast } from 'antd-mobile';
 import { useNavigate, useParams } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
 import { CardFace } from '../cards/CardFace.js';
 import { formatYuan } from '../payments/format.js';
@@ -21,8 +21,8 @@ export function MovePhonePage() {
   const api = useApi();
   const describe = useErrorText();
   const invalidate = useInvalidateCards();
-  const move = useMutation({
-    mutationFn: (phone: Phone) => api.post<EcardResult>(`/ecards/${cardId}/move`, { phone }),
+  const move = useIdempotentMutation({
+    mutationFn: (phone: Phone, idempotencyKey) => api.post<EcardResult>(`/ecards/${cardId}/move`, { phone }, { idempotencyKey }),
     onSuccess: () => void invalidate(),
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });

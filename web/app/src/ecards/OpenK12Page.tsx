@@ -1,8 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
 import { Button, Checkbox, ErrorBlock, Form, Input, List, Result, SearchBar, Skeleton, Steps, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
 import { useConsents, useInvalidate } from '../account/queries.js';
 import { CardFace } from '../cards/CardFace.js';
@@ -133,8 +133,8 @@ function ConsentStep({ studentId, isParent, onDone, onBack }: { studentId: strin
   const describe = useErrorText();
   const invalidate = useInvalidate();
   const consents = useConsents(studentId);
-  const grant = useMutation({
-    mutationFn: () => api.post(`/students/${studentId}/consents`, { purpose: 'nfc_ecard' }),
+  const grant = useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.post(`/students/${studentId}/consents`, { purpose: 'nfc_ecard' }, { idempotencyKey }),
     onSuccess: () => invalidate('consents'),
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });
@@ -170,8 +170,8 @@ function AgreementStep(props: { holder: Holder; phone: Phone; school: SchoolOpti
   const invalidate = useInvalidateCards();
   const agreement = useAgreement();
   const [accepted, setAccepted] = useState(false);
-  const open = useMutation({
-    mutationFn: (body: OpenK12Body) => api.post<EcardResult>('/ecards/k12', body),
+  const open = useIdempotentMutation({
+    mutationFn: (body: OpenK12Body, idempotencyKey) => api.post<EcardResult>('/ecards/k12', body, { idempotencyKey }),
     onSuccess: (result) => {
       void invalidate();
       props.onOpened(result);

@@ -1,10 +1,10 @@
-import { useMutation } from '@tanstack/react-query';
 import { Button, Dialog, List, Result, Skeleton, Toast } from 'antd-mobile';
 import { useNavigate, useParams } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
 import { CardFace } from '../cards/CardFace.js';
-import { useCard, type Card } from '../payments/cards.js';
+import { useCard, type Card } from '../cards/queries.js';
 import { formatYuan } from '../payments/format.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { SubPage } from '../ui/SubPage.js';
@@ -24,16 +24,16 @@ export function UniversityCardPage() {
   const invalidate = useInvalidateCards();
   const card = useCard(cardId);
   const extension = useExtensionStatus(cardId);
-  const extend = useMutation({
-    mutationFn: () => api.post<Card>(`/ecards/university/${cardId}/extend`, undefined),
+  const extend = useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.post<Card>(`/ecards/university/${cardId}/extend`, undefined, { idempotencyKey }),
     onSuccess: (c) => {
       void invalidate();
       Toast.show({ icon: 'success', content: fill(t.extended, { date: c.validUntil ?? '' }) });
     },
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });
-  const giveBack = useMutation({
-    mutationFn: () => api.post<ReturnResult>(`/ecards/university/${cardId}/return`, undefined),
+  const giveBack = useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.post<ReturnResult>(`/ecards/university/${cardId}/return`, undefined, { idempotencyKey }),
     onSuccess: () => void invalidate(),
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });

@@ -1,8 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
 import { Button, Form, Input, List, NoticeBar, Result, Selector, Skeleton, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
 import { CardFace } from '../cards/CardFace.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
@@ -37,8 +37,8 @@ export function UniversityLinkPage() {
   const schools = usePartnerSchools();
   const [phone, setPhone] = useState<Phone | null>(null);
   const [form] = Form.useForm<Details>();
-  const link = useMutation({
-    mutationFn: (body: LinkUniversityBody) => api.post<EcardResult>('/ecards/university', body),
+  const link = useIdempotentMutation({
+    mutationFn: (body: LinkUniversityBody, idempotencyKey) => api.post<EcardResult>('/ecards/university', body, { idempotencyKey }),
     onSuccess: () => void invalidate(),
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });

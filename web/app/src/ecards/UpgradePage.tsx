@@ -1,8 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
 import { Button, ErrorBlock, Form, Input, Result, Skeleton, Toast } from 'antd-mobile';
 import { useNavigate, useParams } from 'react-router';
 import { formatYuan } from '../payments/format.js';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
 import { CardFace } from '../cards/CardFace.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
@@ -23,8 +23,8 @@ export function UpgradePage() {
   const invalidate = useInvalidateCards();
   const status = useUpgradeStatus(cardId);
   const [form] = Form.useForm<UpgradeBody>();
-  const upgrade = useMutation({
-    mutationFn: (body: UpgradeBody) => api.post<EcardResult>(`/ecards/k12/${cardId}/upgrade`, body),
+  const upgrade = useIdempotentMutation({
+    mutationFn: (body: UpgradeBody, idempotencyKey) => api.post<EcardResult>(`/ecards/k12/${cardId}/upgrade`, body, { idempotencyKey }),
     onSuccess: () => void invalidate(),
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });

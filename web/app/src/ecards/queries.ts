@@ -5,7 +5,7 @@ import type {
   schoolListSchema, universityEligibilitySchema, upgradeK12Schema, upgradeStatusSchema,
 } from '../../../../src/modules/ecards/ecards.schemas.js';
 import { useApi, useSession } from '../../../shared/session.js';
-import type { Card } from '../payments/cards.js';
+import type { Card } from '../cards/queries.js';
 
 export type Phone = z.input<typeof phoneSchema>;
 export type Eligibility = z.infer<typeof eligibilitySchema>;

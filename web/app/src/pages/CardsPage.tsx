@@ -6,13 +6,16 @@ import { CardFace } from '../cards/CardFace.js';
 import { cardMessages } from '../cards/messages.js';
 import { cardPaths } from '../cards/paths.js';
 import { useCards, useParentChildren, type Card } from '../cards/queries.js';
+import { ecardMessages } from '../ecards/messages.js';
+import { ecardPaths } from '../ecards/paths.js';
 import { fill } from '../ui/text.js';
 import { LoadFailed } from './LoadFailed.js';
 import { Page } from './Page.js';
 
-/** The 卡片 tab: every card as its face; a parent sees them child by child. */
+/** The 卡片 tab: every card as its face (a parent sees them child by child), the way to the phone e-cards and the status query. */
 export function CardsPage() {
   const t = useMessages(cardMessages);
+  const e = useMessages(ecardMessages);
   const me = useMe();
   const isParent = me.data?.role === 'parent';
   const cards = useCards();
@@ -80,6 +83,9 @@ export function CardsPage() {
     <Page title={t.cards}>
       <div data-testid="cards-page">{body}</div>
       <div className="card-query-link">
+        <Button size="small" color="primary" fill="outline" onClick={() => navigate(ecardPaths.home)} data-testid="ecards-link">
+          {e.ecardsTitle}
+        </Button>{' '}
         <Button size="small" fill="outline" onClick={() => navigate(cardPaths.statusQuery)} data-testid="status-query-link">
           {t.statusQuery}
         </Button>

@@ -1,14 +1,23 @@
+import { CarOutlined, MobileOutlined } from '@ant-design/icons';
 import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
+import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
+import { ecardMessages } from '../ecards/messages.js';
+import { ecardPaths } from '../ecards/paths.js';
 import { messages } from '../messages.js';
 import { MoneyEntries } from '../payments/MoneyEntries.js';
 import { LoadFailed } from './LoadFailed.js';
 import { Page } from './Page.js';
+import { transitMessages } from '../transit/messages.js';
+import { transitPaths } from '../transit/paths.js';
 
 export function HomePage() {
   const t = useMessages(messages);
   const me = useMe();
+  const e = useMessages(ecardMessages);
+  const navigate = useNavigate();
+  const tr = useMessages(transitMessages);
 
   return (
     <Page title={t.appName}>
@@ -24,9 +33,20 @@ export function HomePage() {
           </>
         )}
       </Card>
-      {me.isSuccess && (me.data.role === 'student' || me.data.role === 'parent') && <MoneyEntries />}
+      {me.isSuccess && (me.data.role === 'student' || me.data.role === 'parent') && (
+        <MoneyEntries>
+          <button type="button" className="money-entry" onClick={() => navigate(ecardPaths.home)} data-testid="home-ecards">
+            <MobileOutlined />
+            <span>{e.ecardsTitle}</span>
+          </button>
+          <button type="button" className="money-entry" onClick={() => navigate(transitPaths.fares)} data-testid="home-fares">
+            <CarOutlined />
+            <span>{tr.calculatorEntry}</span>
+          </button>
+        </MoneyEntries>
+      )}
       <Card>
-        <ErrorBlock status="empty" title={t.noNews} description={t.noNewsHint} />
+        <ErrorBlock status="empty" title={t.noNews} description={null} />
       </Card>
     </Page>
   );

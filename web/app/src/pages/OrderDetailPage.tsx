@@ -1,8 +1,7 @@
 import { ErrorBlock, Skeleton } from 'antd-mobile';
-import { Navigate, useLocation, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
 import { OrderCardRow } from '../payments/CardSummary.js';
-import { isCashierReturn, resultPath } from '../payments/cashier.js';
 import { InvoiceSection } from '../payments/InvoiceSection.js';
 import { paymentMessages } from '../payments/messages.js';
 import { OrderSheet } from '../payments/OrderSheet.js';
@@ -14,16 +13,13 @@ import { LoadFailed } from './LoadFailed.js';
 
 /**
  * One order: the fee order page of seed 000 (or a simpler top-up page), with 支付 / 继续支付,
- * 已完成支付 and 取消订单 while unpaid, and the e-invoice once a top-up is complete. Alipay's
- * cashier returns here; that visit goes on to the payment result page.
+ * 已完成支付 and 取消订单 while unpaid, and the e-invoice once a top-up is complete. (The cashiers
+ * return to the payment result page, not here: the app asks for that return path.)
  */
 export function OrderDetailPage() {
   const t = useMessages(paymentMessages);
   const { orderId = '' } = useParams();
-  const { search } = useLocation();
   const order = useOrder(orderId);
-
-  if (isCashierReturn(orderId, new URLSearchParams(search))) return <Navigate to={resultPath(orderId)} replace />;
 
   const title = order.data?.kind === 'top_up' ? t.topUpOrderTitle : order.data?.kind === 'fee' ? t.feeOrderTitle : t.orderDetail;
   return (

@@ -1,8 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
 import { Button, Dialog, ErrorBlock, Form, Input, List, Selector, Skeleton, Toast } from 'antd-mobile';
 import type { z } from 'zod';
 import type { bindParentSchema, ParentLink } from '../../../../src/modules/identity/account.schemas.js';
 import { useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useMe } from '../../../shared/session.js';
 import { accountMessages } from '../account/messages.js';
 import { useInvalidate, useParents } from '../account/queries.js';
@@ -29,8 +29,8 @@ function ParentItem({ studentId, parent }: { studentId: string; parent: ParentLi
   const api = useApi();
   const describe = useErrorText();
   const invalidate = useInvalidate();
-  const unbind = useMutation({
-    mutationFn: () => api.delete(`/students/${studentId}/parents/${parent.parentId}`),
+  const unbind = useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.delete(`/students/${studentId}/parents/${parent.parentId}`, { idempotencyKey }),
     onSuccess: () => Toast.show({ icon: 'success', content: t.unbound }),
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
     onSettled: () => invalidate('parents'),
@@ -61,9 +61,9 @@ function BindParentForm({ studentId }: { studentId: string }) {
   const invalidate = useInvalidate();
   const [form] = Form.useForm<Values>();
 
-  const bind = useMutation({
-    mutationFn: ({ phone, relation }: Values) =>
-      api.post<BoundParent>(`/students/${studentId}/parents`, { phone: phone.trim(), ...(relation[0] ? { relation: relation[0] } : {}) } satisfies BindParent),
+  const bind = useIdempotentMutation({
+    mutationFn: ({ phone, relation }: Values, idempotencyKey) =>
+      api.post<BoundParent>(`/students/${studentId}/parents`, { phone: phone.trim(), ...(relation[0] ? { relation: relation[0] } : {}) } satisfies BindParent, { idempotencyKey }),
     onSuccess: async (bound) => {
       form.resetFields();
       await invalidate('parents');

@@ -3,7 +3,6 @@ import { Button, DotLoading, ErrorBlock, Skeleton } from 'antd-mobile';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
-import { forgetCashierReturn } from '../payments/cashier.js';
 import { formatYuan, isClosed, isPaid } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
 import { CardBalanceAfter } from '../payments/CardSummary.js';
@@ -157,7 +156,6 @@ export function PayResultPage() {
   const t = useMessages(paymentMessages);
   const [search] = useSearchParams();
   const orderId = search.get('orderId');
-  useEffect(() => forgetCashierReturn(), []);
   return (
     <SubPage title={t.payResult} backTo="/orders">
       {orderId ? <Result key={orderId} orderId={orderId} /> : <ErrorBlock status="empty" title={t.missingOrder} description={null} />}

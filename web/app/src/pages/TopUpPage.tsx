@@ -1,12 +1,12 @@
-import { useMutation } from '@tanstack/react-query';
 import { Button, ErrorBlock, Input, List, Selector, Skeleton, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { parseYuanToFen } from '../../../../src/domain/money.js';
 import { useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
 import { CardOption } from '../payments/CardChoice.js';
-import { useCards, type Card } from '../payments/cards.js';
+import { useCards, type Card } from '../cards/queries.js';
 import { usePayOrder } from '../payments/cashier.js';
 import { formatYuan } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
@@ -43,7 +43,7 @@ function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: 
   const [touched, setTouched] = useState(false);
   const [gateway, setGateway] = useState<Gateway>('alipay');
   const pay = usePayOrder();
-  const create = useMutation({ mutationFn: (body: { cardId: string; amountFen: number }) => api.post<Order>('/orders/top-up', body) });
+  const create = useIdempotentMutation({ mutationFn: (body: { cardId: string; amountFen: number }, idempotencyKey) => api.post<Order>('/orders/top-up', body, { idempotencyKey }) });
 
   const amount = chosenAmount(options, preset, typed);
   const limits = { min: yuan(options.minFen), max: yuan(options.maxFen) };

@@ -2,7 +2,8 @@ import { Button, CheckList, ErrorBlock, List, Popup, Skeleton } from 'antd-mobil
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
-import { useCard, useCardTransactions, transactionTypes, type Card, type TransactionType } from '../payments/cards.js';
+import { useCard, type Card } from '../cards/queries.js';
+import { useCardTransactions, transactionTypes, type TransactionType } from '../payments/cards.js';
 import { formatYuan, signedYuan } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
 import { moneyPaths } from '../payments/paths.js';

@@ -1,5 +1,5 @@
 import { useMessages } from '../../../shared/i18n.js';
-import type { Card } from './cards.js';
+import type { Card } from '../cards/queries.js';
 import { formatYuan } from './format.js';
 import { paymentMessages } from './messages.js';
 import './payments.css';

@@ -1,7 +1,7 @@
 import { Button, Skeleton } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
-import { useCard } from './cards.js';
+import { useCard } from '../cards/queries.js';
 import { formatYuan } from './format.js';
 import { paymentMessages } from './messages.js';
 import { moneyPaths } from './paths.js';

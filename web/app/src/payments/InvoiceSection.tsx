@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Button, Form, Input, List, Skeleton, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { errorCode, fill, useErrorText } from '../ui/text.js';
@@ -75,8 +76,9 @@ function InvoiceRequest({ order }: { order: Order }) {
   const explain = useInvoiceErrorText();
   const [form] = Form.useForm<InvoiceForm>();
   const [refusal, setRefusal] = useState<string | null>(null);
-  const request = useMutation({
-    mutationFn: (values: InvoiceForm) => api.post<Invoice>(`/orders/${order.id}/invoice`, { title: values.title.trim(), ...(values.taxId?.trim() ? { taxId: values.taxId.trim().toUpperCase() } : {}) }),
+  const request = useIdempotentMutation({
+    mutationFn: (values: InvoiceForm, idempotencyKey) =>
+      api.post<Invoice>(`/orders/${order.id}/invoice`, { title: values.title.trim(), ...(values.taxId?.trim() ? { taxId: values.taxId.trim().toUpperCase() } : {}) }, { idempotencyKey }),
     onSuccess: (invoice) => {
       setRefusal(null);
       queryClient.setQueryData(['orders', 'invoice', order.id, token], invoice);

@@ -1,5 +1,6 @@
 import { FileTextOutlined, WalletOutlined } from '@ant-design/icons';
 import { Badge } from 'antd-mobile';
+import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
 import { paymentMessages } from './messages.js';
@@ -7,8 +8,11 @@ import { moneyPaths } from './paths.js';
 import { useOrderListing } from './queries.js';
 import './payments.css';
 
-/** The home page's way into the money screens: 充值 and 我的订单 (with the number waiting for payment). */
-export function MoneyEntries() {
+/**
+ * The home page's way into the money screens: 充值 and 我的订单 (with the number waiting for
+ * payment); `children` are the home page's other services, in the same grid.
+ */
+export function MoneyEntries({ children }: { children?: ReactNode }) {
   const t = useMessages(paymentMessages);
   const navigate = useNavigate();
   const pending = useOrderListing('pending', 1);
@@ -25,6 +29,7 @@ export function MoneyEntries() {
         </Badge>
         <span>{t.myOrders}</span>
       </button>
+      {children}
     </div>
   );
 }

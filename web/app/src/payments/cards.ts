@@ -1,34 +1,17 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
-import type { cardListSchema, cardSchema, cardTransactionPageSchema, cardTransactionsQuerySchema } from '../../../../src/modules/cards/cards.schemas.js';
+import type { cardTransactionPageSchema, cardTransactionsQuerySchema } from '../../../../src/modules/cards/cards.schemas.js';
 import { useApi, useSession } from '../../../shared/session.js';
+import type { Card } from '../cards/queries.js';
 
-export type Card = z.infer<typeof cardSchema>;
+/* The money screens' card reads; the cards themselves (`useCards`, `useCard`, `Card`) are the card screens' (cards/queries.ts). */
+
 export type CardTransactionPage = z.infer<typeof cardTransactionPageSchema>;
 export type CardTransaction = CardTransactionPage['items'][number];
 export type TransactionType = NonNullable<z.infer<typeof cardTransactionsQuerySchema>['type']>;
 export type TopUpBlockedReason = NonNullable<Card['topUpBlockedReason']>;
 
 export const transactionTypes: readonly TransactionType[] = ['top_up', 'fare', 'purchase', 'fee', 'refund', 'transfer', 'adjustment', 'reversal'];
-
-/** The caller's cards: a student's own, a parent's children's. */
-export function useCards() {
-  const api = useApi();
-  const { token } = useSession();
-  return useQuery({
-    queryKey: ['cards', 'list', token],
-    queryFn: async ({ signal }) => (await api.get<z.infer<typeof cardListSchema>>('/cards', undefined, signal)).items,
-  });
-}
-
-export function useCard(cardId: string) {
-  const api = useApi();
-  const { token } = useSession();
-  return useQuery({
-    queryKey: ['cards', 'one', cardId, token],
-    queryFn: ({ signal }) => api.get<Card>(`/cards/${cardId}`, undefined, signal),
-  });
-}
 
 /** `YYYY-MM` → the Beijing month as [from, to) instants, the way the statement filters. */
 export function monthRange(month: string): { from: string; to: string } {

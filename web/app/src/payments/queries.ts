@@ -1,10 +1,11 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { PaymentWindow } from '../../../../src/modules/calendar/calendar.routes.js';
 import type {
   confirmationSchema, gatewaySchema, invoiceSchema, orderSchema, orderStatusSchema, paymentLinkSchema, topUpOptionsSchema,
 } from '../../../../src/modules/payments/payments.schemas.js';
 import { ApiError } from '../../../shared/api.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import type { PageOf } from '../../../shared/paging.js';
 import { useApi, useSession } from '../../../shared/session.js';
 
@@ -17,14 +18,9 @@ export type Invoice = z.infer<typeof invoiceSchema>;
 export type TopUpOptions = z.infer<typeof topUpOptionsSchema>;
 export type { PaymentWindow };
 
-/** The order list's tabs and the statuses each one shows. */
+/** The order list's tabs; each but "all" is one of the server's order groups (one query). */
 export const orderTabs = ['all', 'pending', 'paid', 'closed'] as const;
 export type OrderTab = (typeof orderTabs)[number];
-const tabStatuses: Record<Exclude<OrderTab, 'all'>, OrderStatus[]> = {
-  pending: ['created', 'paying'],
-  paid: ['paid', 'fulfilled'],
-  closed: ['cancelled', 'expired', 'refunded'],
-};
 
 /** The largest page the server serves. */
 const maxPageSize = 200;
@@ -34,12 +30,10 @@ export interface OrderListing {
   total: number;
 }
 
-const newestFirst = (a: Order, b: Order) => (a.createdAt === b.createdAt ? b.id.localeCompare(a.id) : b.createdAt.localeCompare(a.createdAt));
-
 /**
- * The first `count` orders of a tab. The server filters by one status at a time, so a tab that
- * groups several statuses asks for the first `count` of each and merges them newest first: the
- * first `count` of the merge are then exact. "All" keeps the server's order (pending first).
+ * The first `count` orders of a tab, pending ones first then newest first. The server groups
+ * the statuses of a tab itself (`group=pending|paid|closed`; an unpaid order past its time limit
+ * counts as closed), so every tab is one request.
  */
 export function useOrderListing(tab: OrderTab, count: number) {
   const api = useApi();
@@ -48,13 +42,8 @@ export function useOrderListing(tab: OrderTab, count: number) {
   return useQuery({
     queryKey: ['orders', 'list', tab, pageSize, token],
     queryFn: async ({ signal }): Promise<OrderListing> => {
-      if (tab === 'all') {
-        const page = await api.get<PageOf<Order>>('/orders', { page: 1, pageSize }, signal);
-        return { items: page.items, total: page.total };
-      }
-      const pages = await Promise.all(tabStatuses[tab].map((status) => api.get<PageOf<Order>>('/orders', { status, page: 1, pageSize }, signal)));
-      const items = pages.flatMap((page) => page.items).sort(newestFirst).slice(0, pageSize);
-      return { items, total: pages.reduce((sum, page) => sum + page.total, 0) };
+      const page = await api.get<PageOf<Order>>('/orders', { page: 1, pageSize, group: tab === 'all' ? undefined : tab }, signal);
+      return { items: page.items, total: page.total };
     },
     placeholderData: (previous, query) => (query?.queryKey[2] === tab ? previous : undefined),
   });
@@ -125,8 +114,8 @@ export function useCancelOrder(orderId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   const store = useStoreOrder();
-  return useMutation({
-    mutationFn: () => api.post<Order>(`/orders/${orderId}/cancel`, undefined),
+  return useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.post<Order>(`/orders/${orderId}/cancel`, undefined, { idempotencyKey }),
     onSuccess: async (order) => {
       store(order);
       await queryClient.invalidateQueries({ queryKey: ['orders', 'list'] });
@@ -139,8 +128,8 @@ export function useConfirmOrder(orderId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   const store = useStoreOrder();
-  return useMutation({
-    mutationFn: () => api.post<Confirmation>(`/orders/${orderId}/confirm`, undefined),
+  return useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.post<Confirmation>(`/orders/${orderId}/confirm`, undefined, { idempotencyKey }),
     onSuccess: async (confirmation) => {
       store(confirmation.order);
       if (confirmation.confirmed) await invalidateMoney(queryClient);
