@@ -1,5 +1,6 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { Alert, App, Button, Card, Empty, Popconfirm, Result, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
@@ -31,8 +32,8 @@ function PartnerSchools() {
   const { message } = App.useApp();
   const [schoolId, setSchoolId] = useState<string | undefined>();
   const partners = useQuery({ queryKey: partnersKey, queryFn: ({ signal }) => api.get<{ items: PartnerSchool[] }>('/ecards/university/partner-schools', undefined, signal) });
-  const change = useMutation({
-    mutationFn: ({ id, partnered }: { id: string; partnered: boolean }) => admin.mutate<void>(partnered ? 'PUT' : 'DELETE', `/ecards/university/partner-schools/${id}`),
+  const change = useIdempotentMutation({
+    mutationFn: ({ id, partnered }: { id: string; partnered: boolean }, idempotencyKey) => admin.mutate<void>(partnered ? 'PUT' : 'DELETE', `/ecards/university/partner-schools/${id}`, undefined, idempotencyKey),
     onSuccess: async (_, { partnered }) => {
       void message.success(partnered ? t.added : t.removed);
       if (partnered) setSchoolId(undefined);

@@ -1,5 +1,6 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { Alert, App, Button, Card, Empty, Form, Input, Popconfirm, Result, Select, Skeleton, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useMemo, useState, type HTMLAttributes } from 'react';
 import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
@@ -35,8 +36,8 @@ function PhoneSupportEditor() {
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const support = useQuery({ queryKey: supportKey, queryFn: ({ signal }) => api.get<PhoneSupport>('/ecards/phone-support', undefined, signal) });
-  const change = useMutation({
-    mutationFn: (body: PhoneSupportChange) => admin.mutate<PhoneSupport>('PUT', '/ecards/phone-support', body),
+  const change = useIdempotentMutation({
+    mutationFn: (body: PhoneSupportChange, idempotencyKey) => admin.mutate<PhoneSupport>('PUT', '/ecards/phone-support', body, idempotencyKey),
     onSuccess: (next) => {
       queryClient.setQueryData(supportKey, next);
       void message.success(t.saved);
