@@ -1,3 +1,4 @@
+import { initialApplicationStatus, needsFee, nextApplicationStatus } from '../../domain/fulfilment-lifecycle.js';
 import { accessibleStudentIds, assertStudentAccess } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -38,12 +39,12 @@ export async function applyForReplacement(ctx: AppContext, caller: Caller, input
     student_id: student.student_id,
     school_id: student.school_id,
     old_card_id: card.id,
-    status: input.kind === 'replacement' ? 'awaiting_payment' : 'ready_for_production',
+    status: initialApplicationStatus(input.kind),
     delivery_method: input.delivery.method,
     recipient: home?.recipient ?? null,
     phone: home?.phone ?? null,
     address: home?.address ?? null,
-    fee_fen: input.kind === 'replacement' ? replacementFeeFen : 0,
+    fee_fen: needsFee(input.kind) ? replacementFeeFen : 0,
     fee_order_id: null,
     paid_at: null,
     batch_id: null,
@@ -90,15 +91,14 @@ export async function listApplications(ctx: AppContext, caller: Caller, filter: 
 /** Withdraws an application before it is paid (a pending fee order must be cancelled first); the card may be applied for again. */
 export async function cancelApplication(ctx: AppContext, caller: Caller, applicationId: string, requestId: string): Promise<ApplicationDto> {
   const app = await accessibleApplication(ctx, caller, applicationId, true);
-  if (app.status !== 'awaiting_payment' && !(app.status === 'ready_for_production' && app.kind === 'sticker')) throw fail('FULFILMENT_STATUS_INVALID', { status: app.status });
-  if (app.fee_order_id) {
-    const order = await paymentsRepository.findOrder(ctx.db, app.fee_order_id);
-    if (order && (isOpen(order.status) || order.status === 'paid' || order.status === 'fulfilled')) throw fail('FULFILMENT_ORDER_PENDING', { orderId: order.id, orderStatus: order.status });
-  }
+  nextApplicationStatus(app.kind, app.status, 'withdraw'); // refused by status before the fee order is looked up
+  const order = app.fee_order_id ? await paymentsRepository.findOrder(ctx.db, app.fee_order_id) : undefined;
+  const pending = order && (isOpen(order.status) || order.status === 'paid' || order.status === 'fulfilled') ? { orderId: order.id, orderStatus: order.status } : undefined;
+  const status = nextApplicationStatus(app.kind, app.status, 'withdraw', { feeOrderOpenOrPaid: pending });
   const now = ctx.clock.now();
-  await repo.updateApplication(ctx.db, app.id, { status: 'cancelled', updated_at: now });
+  await repo.updateApplication(ctx.db, app.id, { status, updated_at: now });
   await recordStep(ctx.db, ctx.clock, app, 'cancelled', actorOf(caller), requestId);
-  return applicationView(ctx.db, ctx.clock, { ...app, status: 'cancelled', updated_at: now });
+  return applicationView(ctx.db, ctx.clock, { ...app, status, updated_at: now });
 }
 
 /** The console's list of replacement and sticker applications: a card manager their school's, an operator all. */

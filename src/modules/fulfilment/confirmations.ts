@@ -1,4 +1,5 @@
 import { shanghaiDate } from '../../domain/calendar.js';
+import { initialConfirmationStatus, nextConfirmationStatus, printingStatuses } from '../../domain/fulfilment-lifecycle.js';
 import { assertSchoolAccess, assertStudentAccess } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
@@ -44,7 +45,7 @@ async function view(db: DbOrTx, clock: Clock, row: ConfirmationRow): Promise<Con
 /** Opens a pending record for the student if there is none (a replacement needs its card information confirmed). */
 export async function ensureConfirmation(tx: DbOrTx, clock: Clock, student: { id: string; school_id: string }): Promise<void> {
   const now = clock.now();
-  await repo.insertConfirmationIfAbsent(tx, { id: newId(), student_id: student.id, school_id: student.school_id, status: 'pending', corrections: '[]', created_at: now, updated_at: now });
+  await repo.insertConfirmationIfAbsent(tx, { id: newId(), student_id: student.id, school_id: student.school_id, status: initialConfirmationStatus, corrections: '[]', created_at: now, updated_at: now });
 }
 
 function studentOf(caller: Caller, studentId: string | undefined): string {
@@ -71,27 +72,25 @@ async function lockAccessible(ctx: AppContext, caller: Caller, confirmationId: s
 /** 确认无误: the student or a parent confirms the printed fields; a record with errors reported waits for the school first. */
 export async function confirmCardInfo(ctx: AppContext, caller: Caller, confirmationId: string, requestId: string): Promise<ConfirmationDto> {
   const row = await lockAccessible(ctx, caller, confirmationId);
-  if (row.status !== 'pending') throw fail('FULFILMENT_CONFIRMATION_STATUS', { status: row.status });
+  const status = nextConfirmationStatus(row.status, 'confirm');
   const now = ctx.clock.now();
   const source = await repo.faceSource(ctx.db, row.student_id);
-  await repo.updateConfirmation(ctx.db, row.id, { status: 'confirmed', confirmed_at: now, confirmed_by: `${caller.role}:${caller.subjectId}`, updated_at: now });
-  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.confirmed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status: 'confirmed', face: source ? cardFaceOf(source, shanghaiDate(now)) : null }, requestId });
-  return view(ctx.db, ctx.clock, { ...row, status: 'confirmed', confirmed_at: now, updated_at: now });
+  await repo.updateConfirmation(ctx.db, row.id, { status, confirmed_at: now, confirmed_by: `${caller.role}:${caller.subjectId}`, updated_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.confirmed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status, face: source ? cardFaceOf(source, shanghaiDate(now)) : null }, requestId });
+  return view(ctx.db, ctx.clock, { ...row, status, confirmed_at: now, updated_at: now });
 }
 
 /** 信息有误: the fields that are wrong, with what they should say; the school card manager sees them in the queue. */
 export async function reportCardErrors(ctx: AppContext, caller: Caller, confirmationId: string, corrections: Correction[], requestId: string): Promise<ConfirmationDto> {
   const row = await lockAccessible(ctx, caller, confirmationId);
-  if (row.status === 'reported') throw fail('FULFILMENT_CONFIRMATION_STATUS', { status: row.status });
+  nextConfirmationStatus(row.status, 'report'); // a record already reported is refused before anything is looked up
   // A confirmed record may still be reopened while no card is in production for the student.
-  if (row.status === 'confirmed') {
-    const busy = await ctx.db.selectFrom('card_applications').select('id').where('student_id', '=', row.student_id).where('status', 'in', ['in_production', 'produced', 'dispatched']).executeTakeFirst();
-    if (busy) throw fail('FULFILMENT_CONFIRMATION_STATUS', { status: row.status, reason: 'a card is in production' });
-  }
+  const busy = row.status === 'confirmed' && (await ctx.db.selectFrom('card_applications').select('id').where('student_id', '=', row.student_id).where('status', 'in', printingStatuses).executeTakeFirst()) !== undefined;
+  const status = nextConfirmationStatus(row.status, 'report', { cardInProduction: busy });
   const now = ctx.clock.now();
-  await repo.updateConfirmation(ctx.db, row.id, { status: 'reported', corrections: JSON.stringify(corrections), reported_at: now, confirmed_at: null, confirmed_by: null, updated_at: now });
-  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.reported', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status: 'reported', fields: corrections.map((c) => c.field) }, requestId });
-  return view(ctx.db, ctx.clock, { ...row, status: 'reported', corrections, reported_at: now, confirmed_at: null, updated_at: now });
+  await repo.updateConfirmation(ctx.db, row.id, { status, corrections: JSON.stringify(corrections), reported_at: now, confirmed_at: null, confirmed_by: null, updated_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.reported', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status, fields: corrections.map((c) => c.field) }, requestId });
+  return view(ctx.db, ctx.clock, { ...row, status, corrections, reported_at: now, confirmed_at: null, updated_at: now });
 }
 
 /**
@@ -102,7 +101,7 @@ export async function fixCardInfo(ctx: AppContext, caller: Caller, confirmationI
   const row = await repo.lockConfirmation(ctx.db, confirmationId);
   if (!row) throw fail('FULFILMENT_CONFIRMATION_NOT_FOUND', { confirmationId });
   assertSchoolAccess(caller, row.school_id);
-  if (row.status !== 'reported') throw fail('FULFILMENT_CONFIRMATION_STATUS', { status: row.status });
+  const status = nextConfirmationStatus(row.status, 'fix');
   const now = ctx.clock.now();
   const before = await repo.faceSource(ctx.db, row.student_id);
   const patch = { ...(fix.name ? { name: fix.name } : {}), ...(fix.gender ? { gender: fix.gender } : {}) };
@@ -110,9 +109,9 @@ export async function fixCardInfo(ctx: AppContext, caller: Caller, confirmationI
     await repo.updateStudentFace(ctx.db, row.student_id, patch, now);
     await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'student.corrected', entityType: 'student', entityId: row.student_id, before: { name: before?.name, gender: before?.gender }, after: patch, requestId });
   }
-  await repo.updateConfirmation(ctx.db, row.id, { status: 'pending', round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
-  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.fixed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status: 'pending', note: fix.note, fields: Object.keys(patch) }, requestId });
-  return view(ctx.db, ctx.clock, { ...row, status: 'pending', round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
+  await repo.updateConfirmation(ctx.db, row.id, { status, round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.fixed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status, note: fix.note, fields: Object.keys(patch) }, requestId });
+  return view(ctx.db, ctx.clock, { ...row, status, round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
 }
 
 /** New cards: opens a pending record for each enrolled student of the school that has none. */

@@ -1,3 +1,4 @@
+import { applicationAllows, initialDeliveryStatus, nextApplicationStatus, nextBatchStatus, nextDeliveryStatus, deliveryAllows, trackingEvent } from '../../domain/fulfilment-lifecycle.js';
 import { recordAudit, systemActor } from '../../platform/audit.js';
 import { assertSchoolAccess } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
@@ -27,9 +28,9 @@ const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId }
 export async function dispatchBatch(ctx: AppContext, caller: Caller, batchId: string, requestId: string): Promise<BatchDto> {
   const batch = await repo.lockBatch(ctx.db, batchId);
   if (!batch) throw fail('FULFILMENT_BATCH_NOT_FOUND', { batchId });
-  if (batch.status !== 'produced') throw fail('FULFILMENT_BATCH_STATUS', { status: batch.status, expected: 'produced' });
+  const batchStatus = nextBatchStatus(batch.status, 'dispatch');
   const now = ctx.clock.now();
-  const apps = (await repo.applicationsOfBatch(ctx.db, batchId)).filter((a) => a.status === 'produced');
+  const apps = (await repo.applicationsOfBatch(ctx.db, batchId)).filter((a) => applicationAllows(a.kind, a.status, 'dispatch'));
   const bySchool = new Map<string, ApplicationRow[]>();
   for (const app of apps) {
     if (app.delivery_method === 'school') bySchool.set(app.school_id, [...(bySchool.get(app.school_id) ?? []), app]);
@@ -37,21 +38,21 @@ export async function dispatchBatch(ctx: AppContext, caller: Caller, batchId: st
   const deliveryOf = new Map<string, string>();
   for (const [schoolId, schoolApps] of bySchool) {
     const id = newId();
-    await repo.insertDelivery(ctx.db, { id, batch_id: batchId, method: 'school', school_id: schoolId, application_id: null, courier: null, tracking_no: null, status: 'in_transit', events: JSON.stringify([{ at: now.toISOString(), description: '已发往学校 / sent to the school' }]), created_at: now, updated_at: now, delivered_at: null });
+    await repo.insertDelivery(ctx.db, { id, batch_id: batchId, method: 'school', school_id: schoolId, application_id: null, courier: null, tracking_no: null, status: initialDeliveryStatus('school'), events: JSON.stringify([{ at: now.toISOString(), description: '已发往学校 / sent to the school' }]), created_at: now, updated_at: now, delivered_at: null });
     for (const app of schoolApps) deliveryOf.set(app.id, id);
   }
   for (const app of apps.filter((a) => a.delivery_method === 'home')) {
     const id = newId();
-    await repo.insertDelivery(ctx.db, { id, batch_id: batchId, method: 'home', school_id: app.school_id, application_id: app.id, courier: courierOf().name, tracking_no: null, status: 'created', events: '[]', created_at: now, updated_at: now, delivered_at: null });
+    await repo.insertDelivery(ctx.db, { id, batch_id: batchId, method: 'home', school_id: app.school_id, application_id: app.id, courier: courierOf().name, tracking_no: null, status: initialDeliveryStatus('home'), events: '[]', created_at: now, updated_at: now, delivered_at: null });
     deliveryOf.set(app.id, id);
   }
   for (const app of apps) {
-    await repo.updateApplication(ctx.db, app.id, { status: 'dispatched', delivery_id: deliveryOf.get(app.id) ?? null, updated_at: now });
+    await repo.updateApplication(ctx.db, app.id, { status: nextApplicationStatus(app.kind, app.status, 'dispatch'), delivery_id: deliveryOf.get(app.id) ?? null, updated_at: now });
     await recordStep(ctx.db, ctx.clock, app, 'dispatched', actorOf(caller), requestId, app.delivery_method === 'school' ? '配送到校' : '配送到家', { deliveryId: deliveryOf.get(app.id) });
   }
-  await repo.updateBatch(ctx.db, batch.id, { status: 'dispatched', dispatched_at: now });
-  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.dispatched', entityType: 'production_batch', entityId: batch.id, before: { status: batch.status }, after: { status: 'dispatched', schools: bySchool.size, homes: apps.length - [...bySchool.values()].flat().length }, requestId });
-  return batchView({ ...batch, status: 'dispatched', dispatched_at: now }, apps.length);
+  await repo.updateBatch(ctx.db, batch.id, { status: batchStatus, dispatched_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.dispatched', entityType: 'production_batch', entityId: batch.id, before: { status: batch.status }, after: { status: batchStatus, schools: bySchool.size, homes: apps.length - [...bySchool.values()].flat().length }, requestId });
+  return batchView({ ...batch, status: batchStatus, dispatched_at: now }, apps.length);
 }
 
 /**
@@ -64,14 +65,14 @@ export async function syncHomeDeliveries(ctx: AppContext, onlyDeliveryId?: strin
   let changed = 0;
   for (const row of rows) {
     const courier = courierOf(row.courier);
-    if (!row.tracking_no && row.status === 'created') {
+    if (!row.tracking_no && deliveryAllows(row.method, row.status, 'book')) {
       const app = row.application_id ? await repo.findApplication(ctx.db, row.application_id) : undefined;
       if (!app?.recipient || !app.phone || !app.address) continue;
       const { trackingNo } = await courier.createShipment({ reference: app.id, recipient: app.recipient, phone: app.phone, address: app.address, codMaxFen: homeDeliveryCodMaxFen }, ctx.clock.now());
       await inTransaction(ctx.db, async (tx) => {
         const locked = await repo.lockDelivery(tx, row.id);
-        if (!locked || locked.tracking_no) return;
-        await repo.updateDelivery(tx, row.id, { tracking_no: trackingNo, status: 'in_transit', updated_at: ctx.clock.now() });
+        if (!locked || locked.tracking_no || !deliveryAllows(locked.method, locked.status, 'book')) return;
+        await repo.updateDelivery(tx, row.id, { tracking_no: trackingNo, status: nextDeliveryStatus(locked.method, locked.status, 'book'), updated_at: ctx.clock.now() });
         await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'fulfilment.delivery.booked', entityType: 'delivery', entityId: row.id, after: { courier: courier.name, trackingNo }, requestId: null });
       });
       row.tracking_no = trackingNo;
@@ -81,18 +82,21 @@ export async function syncHomeDeliveries(ctx: AppContext, onlyDeliveryId?: strin
     const tracked = await courier.track(row.tracking_no, ctx.clock.now());
     await inTransaction(ctx.db, async (tx) => {
       const locked = await repo.lockDelivery(tx, row.id);
-      if (!locked || locked.status === 'delivered' || locked.status === 'failed') return;
+      const event = trackingEvent(tracked.status);
+      if (!locked || !deliveryAllows(locked.method, locked.status, event)) return;
+      const status = nextDeliveryStatus(locked.method, locked.status, event);
       const now = ctx.clock.now();
-      await repo.updateDelivery(tx, row.id, { status: tracked.status, events: JSON.stringify(tracked.events), updated_at: now, ...(tracked.status === 'delivered' ? { delivered_at: now } : {}) });
-      if (tracked.status === locked.status) return;
+      await repo.updateDelivery(tx, row.id, { status, events: JSON.stringify(tracked.events), updated_at: now, ...(status === 'delivered' ? { delivered_at: now } : {}) });
+      if (status === locked.status) return;
       changed++;
-      await recordAudit(tx, ctx.clock, { actor: systemActor, action: `fulfilment.delivery.${tracked.status}`, entityType: 'delivery', entityId: row.id, before: { status: locked.status }, after: { status: tracked.status }, requestId: null });
-      if (tracked.status !== 'delivered') return;
+      await recordAudit(tx, ctx.clock, { actor: systemActor, action: `fulfilment.delivery.${status}`, entityType: 'delivery', entityId: row.id, before: { status: locked.status }, after: { status }, requestId: null });
+      if (status !== 'delivered') return;
       for (const app of await repo.applicationsOfDelivery(tx, row.id)) {
-        if (app.status !== 'dispatched') continue;
-        await repo.updateApplication(tx, app.id, { status: 'delivered', updated_at: now });
+        if (!applicationAllows(app.kind, app.status, 'deliver')) continue;
+        const delivered = { ...app, status: nextApplicationStatus(app.kind, app.status, 'deliver'), updated_at: now };
+        await repo.updateApplication(tx, app.id, { status: delivered.status, updated_at: now });
         await recordStep(tx, ctx.clock, app, 'delivered', systemActor, null, `${courier.name} ${row.tracking_no}`);
-        await completeApplication(tx, ctx.clock, { ...app, status: 'delivered', updated_at: now }, systemActor, null);
+        await completeApplication(tx, ctx.clock, delivered, systemActor, null);
       }
     });
   }
@@ -104,17 +108,17 @@ export async function confirmSchoolReceipt(ctx: AppContext, caller: Caller, deli
   const delivery = await repo.lockDelivery(ctx.db, deliveryId);
   if (!delivery) throw fail('FULFILMENT_DELIVERY_NOT_FOUND', { deliveryId });
   assertSchoolAccess(caller, delivery.school_id);
-  if (delivery.method !== 'school' || delivery.status !== 'in_transit') throw fail('FULFILMENT_DELIVERY_STATUS', { status: delivery.status, method: delivery.method });
+  const status = nextDeliveryStatus(delivery.method, delivery.status, 'receive');
   const now = ctx.clock.now();
   const events = [...delivery.events, { at: now.toISOString(), description: '学校已签收 / received by the school' }];
-  await repo.updateDelivery(ctx.db, delivery.id, { status: 'delivered', delivered_at: now, events: JSON.stringify(events), updated_at: now });
+  await repo.updateDelivery(ctx.db, delivery.id, { status, delivered_at: now, events: JSON.stringify(events), updated_at: now });
   for (const app of await repo.applicationsOfDelivery(ctx.db, delivery.id)) {
-    if (app.status !== 'dispatched') continue;
-    await repo.updateApplication(ctx.db, app.id, { status: 'delivered', updated_at: now });
+    if (!applicationAllows(app.kind, app.status, 'deliver')) continue;
+    await repo.updateApplication(ctx.db, app.id, { status: nextApplicationStatus(app.kind, app.status, 'deliver'), updated_at: now });
     await recordStep(ctx.db, ctx.clock, app, 'delivered', actorOf(caller), requestId, '已送达学校，请到卡管员处领取');
   }
-  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.delivery.delivered', entityType: 'delivery', entityId: delivery.id, before: { status: delivery.status }, after: { status: 'delivered' }, requestId });
-  return deliveryView(ctx, { ...delivery, status: 'delivered', delivered_at: now, events, updated_at: now });
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.delivery.delivered', entityType: 'delivery', entityId: delivery.id, before: { status: delivery.status }, after: { status }, requestId });
+  return deliveryView(ctx, { ...delivery, status, delivered_at: now, events, updated_at: now });
 }
 
 export async function deliveryView(ctx: AppContext, row: DeliveryRow, count?: number): Promise<DeliveryDto> {

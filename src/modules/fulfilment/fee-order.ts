@@ -1,9 +1,9 @@
+import { applicationAllows, nextApplicationStatus } from '../../domain/fulfilment-lifecycle.js';
 import type { AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
-import { fail } from '../../platform/errors.js';
 import { recordAudit } from '../../platform/audit.js';
 import { createFeeOrder } from '../payments/create-order.js';
 import { onOrderFulfilled } from '../payments/order-hooks.js';
@@ -25,8 +25,8 @@ import { recordStep } from './notifications.js';
  */
 export async function requestFeeOrder(ctx: AppContext, caller: Caller, applicationId: string, requestId: string): Promise<ApplicationDto> {
   const app = await accessibleApplication(ctx, caller, applicationId, true);
-  if (app.kind !== 'replacement') throw fail('FULFILMENT_NO_FEE', { applicationId });
-  if (app.status !== 'awaiting_payment') throw fail('FULFILMENT_STATUS_INVALID', { status: app.status });
+  // Only what can still be paid gets an order: a sticker has no fee, a paid or withdrawn application nothing to pay.
+  nextApplicationStatus(app.kind, app.status, 'pay');
   if (app.fee_order_id) {
     const existing = await paymentsRepository.findOrder(ctx.db, app.fee_order_id);
     if (existing && isOpen(existing.status) && existing.expires_at.getTime() > ctx.clock.now().getTime()) return applicationView(ctx.db, ctx.clock, app);
@@ -45,9 +45,9 @@ export async function requestFeeOrder(ctx: AppContext, caller: Caller, applicati
 export async function onFeePaid(tx: Tx, clock: Clock, order: OrderRow, actor: AuditActor): Promise<void> {
   if (order.kind !== 'fee') return;
   const app = await repo.lockApplicationByFeeOrder(tx, order.id);
-  if (!app || app.status !== 'awaiting_payment') return;
+  if (!app || !applicationAllows(app.kind, app.status, 'pay')) return;
   const paidAt = order.paid_at ?? clock.now();
-  await repo.updateApplication(tx, app.id, { status: 'ready_for_production', paid_at: paidAt, updated_at: clock.now() });
+  await repo.updateApplication(tx, app.id, { status: nextApplicationStatus(app.kind, app.status, 'pay'), paid_at: paidAt, updated_at: clock.now() });
   await recordStep(tx, clock, app, 'paid', actor, null, null, { orderId: order.id, orderNo: order.order_no, amountFen: order.amount_fen });
 }
 

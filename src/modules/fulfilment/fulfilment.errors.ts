@@ -1,5 +1,7 @@
+import { fulfilmentLifecycleMessages as lifecycle } from '../../domain/fulfilment-lifecycle.js';
 import { registerConstraintErrors, registerErrors } from '../../platform/errors.js';
 
+// The state machines' refusals (src/domain/fulfilment-lifecycle.ts) carry their own messages; the codes and statuses never change.
 registerErrors({
   FULFILMENT_IDENTITY_MISMATCH: { status: 422, zh: '填写的身份信息与学籍信息不一致，请核对姓名、证件号和教育ID', en: 'The identity details do not match the student record; check the name, ID number and education ID' },
   FULFILMENT_CARD_NOT_LOST: { status: 422, zh: '只有已挂失的卡才能补办，请先挂失', en: 'Only a card reported lost can be replaced; report the loss first' },
@@ -7,16 +9,16 @@ registerErrors({
   FULFILMENT_STICKER_STAGE: { status: 422, zh: '卡贴补换仅限初中、高中学生', en: 'Card stickers are replaced for middle and high school students only' },
   FULFILMENT_ALREADY_APPLIED: { status: 409, zh: '该卡已有补办申请', en: 'A replacement has already been applied for on this card' },
   FULFILMENT_APPLICATION_NOT_FOUND: { status: 404, zh: '补办申请不存在', en: 'No such application' },
-  FULFILMENT_STATUS_INVALID: { status: 409, zh: '申请当前状态不能执行该操作', en: 'The application’s status does not allow this' },
-  FULFILMENT_NO_FEE: { status: 422, zh: '卡贴补换无需缴费', en: 'Sticker replacement has no fee' },
-  FULFILMENT_ORDER_PENDING: { status: 409, zh: '有待支付的补卡缴费订单，请先支付或取消订单', en: 'A fee order is waiting for payment; pay or cancel it first' },
+  FULFILMENT_STATUS_INVALID: { status: 409, ...lifecycle.FULFILMENT_STATUS_INVALID },
+  FULFILMENT_NO_FEE: { status: 422, ...lifecycle.FULFILMENT_NO_FEE },
+  FULFILMENT_ORDER_PENDING: { status: 409, ...lifecycle.FULFILMENT_ORDER_PENDING },
   FULFILMENT_CONFIRMATION_NOT_FOUND: { status: 404, zh: '暂无制卡信息确认记录', en: 'No card information confirmation for this student' },
-  FULFILMENT_CONFIRMATION_STATUS: { status: 409, zh: '制卡信息当前状态不能执行该操作', en: 'The card information’s status does not allow this' },
+  FULFILMENT_CONFIRMATION_STATUS: { status: 409, ...lifecycle.FULFILMENT_CONFIRMATION_STATUS },
   FULFILMENT_BATCH_EMPTY: { status: 422, zh: '没有可制卡的申请（需已缴费且制卡信息已确认）', en: 'No application is ready for production (paid, with confirmed card information)' },
   FULFILMENT_BATCH_NOT_FOUND: { status: 404, zh: '制卡批次不存在', en: 'No such production batch' },
-  FULFILMENT_BATCH_STATUS: { status: 409, zh: '制卡批次当前状态不能执行该操作', en: 'The batch’s status does not allow this' },
+  FULFILMENT_BATCH_STATUS: { status: 409, ...lifecycle.FULFILMENT_BATCH_STATUS },
   FULFILMENT_DELIVERY_NOT_FOUND: { status: 404, zh: '配送记录不存在', en: 'No such delivery' },
-  FULFILMENT_DELIVERY_STATUS: { status: 409, zh: '配送当前状态不能执行该操作', en: 'The delivery’s status does not allow this' },
+  FULFILMENT_DELIVERY_STATUS: { status: 409, ...lifecycle.FULFILMENT_DELIVERY_STATUS },
   FULFILMENT_COURIER_FAILED: { status: 502, zh: '快递下单失败，请稍后重试', en: 'The courier did not accept the shipment; retry later' },
 });
 

@@ -167,12 +167,13 @@ export const fulfilmentRepository = {
     return { rows, total: Number(count.n) };
   },
 
-  /** Applications that may go to production: paid (or a sticker), with the student's card information confirmed. */
-  lockProducible(db: DbOrTx, kind: ApplicationKindValue, schoolId: string | undefined): Promise<ApplicationRow[]> {
+  /** Applications that may go to production: paid (or a sticker), with the student's card information confirmed (its status comes along for the state machine). */
+  lockProducible(db: DbOrTx, kind: ApplicationKindValue, schoolId: string | undefined): Promise<(ApplicationRow & { confirmation_status: ConfirmationRow['status'] })[]> {
     let q = db
       .selectFrom('card_applications as a')
       .innerJoin('card_confirmations as cc', 'cc.student_id', 'a.student_id')
       .selectAll('a')
+      .select('cc.status as confirmation_status')
       .where('a.status', '=', 'ready_for_production')
       .where('a.kind', '=', kind)
       .where('cc.status', '=', 'confirmed');

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { ApplicationKind, ApplicationStatus, BatchStatus, ConfirmationStatus, DeliveryMethod, DeliveryStatus } from '../../domain/fulfilment-lifecycle.js';
 
 /** Kysely table types of fulfilment (merged into the Database interface in src/platform/db/schema.ts). */
 
@@ -15,7 +16,7 @@ export interface CardConfirmationsTable {
   id: string;
   student_id: string;
   school_id: string;
-  status: 'pending' | 'reported' | 'confirmed';
+  status: ConfirmationStatus;
   corrections: Json<CorrectionRow[]>;
   round: ColumnType<number, number | undefined, number>;
   fix_note: string | null;
@@ -27,8 +28,9 @@ export interface CardConfirmationsTable {
   updated_at: Timestamp;
 }
 
-export type ApplicationKindValue = 'replacement' | 'sticker';
-export type ApplicationStatusValue = 'awaiting_payment' | 'ready_for_production' | 'in_production' | 'produced' | 'dispatched' | 'delivered' | 'completed' | 'cancelled';
+/** The statuses are the state machines' (src/domain/fulfilment-lifecycle.ts); only they move a row from one to another. */
+export type ApplicationKindValue = ApplicationKind;
+export type ApplicationStatusValue = ApplicationStatus;
 
 export interface CardApplicationsTable {
   id: string;
@@ -71,7 +73,7 @@ export interface ProductionBatchesTable {
   id: string;
   batch_no: string;
   kind: ApplicationKindValue;
-  status: 'created' | 'exported' | 'produced' | 'dispatched';
+  status: BatchStatus;
   created_by: string | null;
   created_at: Timestamp;
   exported_at: Timestamp | null;
@@ -87,12 +89,12 @@ export interface DeliveryEvent {
 export interface DeliveriesTable {
   id: string;
   batch_id: string;
-  method: 'school' | 'home';
+  method: DeliveryMethod;
   school_id: string;
   application_id: string | null;
   courier: string | null;
   tracking_no: string | null;
-  status: 'created' | 'in_transit' | 'delivered' | 'failed';
+  status: DeliveryStatus;
   events: Json<DeliveryEvent[]>;
   created_at: Timestamp;
   updated_at: Timestamp;

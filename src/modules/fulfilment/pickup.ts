@@ -1,4 +1,5 @@
 import { shanghaiDate } from '../../domain/calendar.js';
+import { applicationAllows, nextApplicationStatus } from '../../domain/fulfilment-lifecycle.js';
 import { recordAudit, systemActor, type AuditActor } from '../../platform/audit.js';
 import { assertSchoolAccess } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
@@ -46,7 +47,7 @@ export async function putSettings(ctx: AppContext, caller: Caller, settings: Ful
  * purse's balance is scheduled after the settlement window, when the old card's last taps have been settled.
  */
 export async function completeApplication(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null): Promise<ApplicationRow> {
-  if (app.status !== 'delivered') throw fail('FULFILMENT_STATUS_INVALID', { status: app.status, expected: 'delivered' });
+  const status = nextApplicationStatus(app.kind, app.status, 'complete');
   const reason = `replacement:${app.id}`;
   // A card found again (解挂) after the application is retired all the same: the new one replaces it.
   const old = await cardsRepository.lockCard(tx, app.old_card_id);
@@ -61,10 +62,10 @@ export async function completeApplication(tx: DbOrTx, clock: Clock, app: Applica
   });
   const now = clock.now();
   const due = new Date(now.getTime() + (await settlementWindowDays(tx)) * dayMs);
-  await repo.updateApplication(tx, app.id, { status: 'completed', new_card_id: card.id, balance_transfer_due_at: due, updated_at: now });
+  await repo.updateApplication(tx, app.id, { status, new_card_id: card.id, balance_transfer_due_at: due, updated_at: now });
   await recordStep(tx, clock, app, 'picked_up', actor, requestId, null, { newCardId: card.id, oldCardId: app.old_card_id, balanceTransferDueAt: due.toISOString() });
   await enqueueJob(tx, clock, transferJobKind, { applicationId: app.id }, { runAt: due, uniqueKey: `${transferJobKind}:${app.id}`, maxAttempts: 10 });
-  return { ...app, status: 'completed', new_card_id: card.id, balance_transfer_due_at: due, updated_at: now };
+  return { ...app, status, new_card_id: card.id, balance_transfer_due_at: due, updated_at: now };
 }
 
 /** 领卡: the school card manager hands the card over (school delivery). */
@@ -84,7 +85,7 @@ export async function confirmPickup(ctx: AppContext, caller: Caller, application
 export async function transferOldBalance(ctx: AppContext, applicationId: string): Promise<void> {
   await inTransaction(ctx.db, async (tx) => {
     const app = await repo.lockApplication(tx, applicationId);
-    if (!app || app.status !== 'completed' || !app.new_card_id || app.balance_transferred_at) return;
+    if (!app || !applicationAllows(app.kind, app.status, 'move_balance') || !app.new_card_id || app.balance_transferred_at) return;
     if (app.balance_transfer_due_at && app.balance_transfer_due_at.getTime() > ctx.clock.now().getTime()) {
       throw new Error(`balance transfer of ${app.id} is not due before ${app.balance_transfer_due_at.toISOString()}`);
     }

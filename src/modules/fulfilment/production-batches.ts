@@ -1,5 +1,6 @@
 import { shanghaiDate } from '../../domain/calendar.js';
 import { generateCardNo } from '../../domain/card-numbers.js';
+import { applicationTransition, initialBatchStatus, nextApplicationStatus, nextBatchStatus } from '../../domain/fulfilment-lifecycle.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -52,13 +53,14 @@ export async function createBatch(ctx: AppContext, caller: Caller, input: { kind
   const now = ctx.clock.now();
   const id = newId();
   const batch: BatchRow = {
-    id, batch_no: `PB${shanghaiDate(now).replaceAll('-', '')}-${id.replaceAll('-', '').slice(-6).toUpperCase()}`, kind: input.kind, status: 'created',
+    id, batch_no: `PB${shanghaiDate(now).replaceAll('-', '')}-${id.replaceAll('-', '').slice(-6).toUpperCase()}`, kind: input.kind, status: initialBatchStatus,
     created_by: caller.subjectId, created_at: now, exported_at: null, produced_at: null, dispatched_at: null,
   };
   await repo.insertBatch(ctx.db, batch);
   for (const app of apps) {
+    const status = nextApplicationStatus(app.kind, app.status, 'batch', { infoConfirmed: app.confirmation_status === 'confirmed' });
     const cardNo = await freeCardNo(ctx.db);
-    await repo.updateApplication(ctx.db, app.id, { status: 'in_production', batch_id: id, new_card_no: cardNo, updated_at: now });
+    await repo.updateApplication(ctx.db, app.id, { status, batch_id: id, new_card_no: cardNo, updated_at: now });
     await recordStep(ctx.db, ctx.clock, app, 'in_production', actorOf(caller), requestId, batch.batch_no, { batchId: id });
   }
   await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.created', entityType: 'production_batch', entityId: id, after: { batchNo: batch.batch_no, kind: input.kind, applications: apps.map((a) => a.id) }, requestId });
@@ -117,8 +119,9 @@ export async function exportBatch(ctx: AppContext, caller: Caller, batchId: stri
     ].map(cell).join(','));
   }
   const now = ctx.clock.now();
-  if (batch.status === 'created') {
-    await repo.updateBatch(ctx.db, batch.id, { status: 'exported', exported_at: now });
+  const status = nextBatchStatus(batch.status, 'export');
+  if (status !== batch.status) {
+    await repo.updateBatch(ctx.db, batch.id, { status, exported_at: now });
     for (const app of apps) await recordStep(ctx.db, ctx.clock, app, 'exported', actorOf(caller), requestId, batch.batch_no);
   }
   await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.exported', entityType: 'production_batch', entityId: batch.id, before: { status: batch.status }, after: { rows: apps.length }, requestId });
@@ -128,13 +131,15 @@ export async function exportBatch(ctx: AppContext, caller: Caller, batchId: stri
 /** The printer reports the batch made: every card in it is produced. */
 export async function markBatchProduced(ctx: AppContext, caller: Caller, batchId: string, requestId: string): Promise<BatchDto> {
   const batch = await lockBatch(ctx, batchId);
-  if (batch.status !== 'exported') throw fail('FULFILMENT_BATCH_STATUS', { status: batch.status, expected: 'exported' });
+  const status = nextBatchStatus(batch.status, 'produce');
   const now = ctx.clock.now();
-  await repo.updateBatch(ctx.db, batch.id, { status: 'produced', produced_at: now });
-  const apps = await repo.updateApplicationsOfBatch(ctx.db, batch.id, 'in_production', { status: 'produced', updated_at: now });
-  for (const app of apps) await recordStep(ctx.db, ctx.clock, { id: app.id, status: 'in_production' }, 'produced', actorOf(caller), requestId, batch.batch_no);
-  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.produced', entityType: 'production_batch', entityId: batch.id, before: { status: batch.status }, after: { status: 'produced' }, requestId });
-  return batchView({ ...batch, status: 'produced', produced_at: now }, apps.length);
+  await repo.updateBatch(ctx.db, batch.id, { status, produced_at: now });
+  // Every application of the batch moves with it (one statement: the machine says from where to where).
+  const step = applicationTransition(batch.kind, 'produce');
+  const apps = await repo.updateApplicationsOfBatch(ctx.db, batch.id, step.from, { status: step.to, updated_at: now });
+  for (const app of apps) await recordStep(ctx.db, ctx.clock, { id: app.id, status: step.from }, 'produced', actorOf(caller), requestId, batch.batch_no);
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.produced', entityType: 'production_batch', entityId: batch.id, before: { status: batch.status }, after: { status }, requestId });
+  return batchView({ ...batch, status, produced_at: now }, apps.length);
 }
 
 export { batchView };

@@ -1,0 +1,312 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isDomainError } from './errors.js';
+import {
+  allowedApplicationEvents, allowedBatchEvents, allowedConfirmationEvents, allowedDeliveryEvents, applicationAllows, applicationEvents, applicationKinds, applicationTransition,
+  batchEvents, confirmationEvents, deliveryAllows, deliveryEvents, deliveryMethods, finalApplicationStatuses, finalDeliveryStatuses, initialApplicationStatus, initialBatchStatus,
+  initialConfirmationStatus, initialDeliveryStatus, needsFee, nextApplicationStatus, nextBatchStatus, nextConfirmationStatus, nextDeliveryStatus, printingStatuses, trackingEvent,
+  type ApplicationEvent, type ApplicationKind, type ApplicationStatus, type BatchStatus, type ConfirmationStatus, type DeliveryMethod, type DeliveryStatus,
+} from './fulfilment-lifecycle.js';
+
+/** The code `fn` is refused with (and that it is refused at all). */
+function refusal(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (isDomainError(e)) return e.code;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+/** The pipeline's order: an application only ever moves forward (or is withdrawn). */
+const rank: Record<ApplicationStatus, number> = { awaiting_payment: 0, ready_for_production: 1, in_production: 2, produced: 3, dispatched: 4, delivered: 5, completed: 6, cancelled: 7 };
+const batchRank: Record<BatchStatus, number> = { created: 0, exported: 1, produced: 2, dispatched: 3 };
+
+describe('application state machine (补卡 / 补换卡贴)', () => {
+  it('random event sequences never reach an illegal state', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...applicationKinds),
+        // `forward` steps take the pipeline's next step (with its guards met), so most runs get far; the others are any event.
+        fc.array(fc.record({ event: fc.constantFrom(...applicationEvents), forward: fc.boolean(), orderPending: fc.boolean(), infoConfirmed: fc.boolean() }), { maxLength: 40 }),
+        (kind, sequence) => {
+          let status = initialApplicationStatus(kind);
+          const seen: ApplicationEvent[] = [];
+          for (const step of sequence) {
+            const before = status;
+            const onward = allowedApplicationEvents(kind, before).find((e) => e !== 'withdraw');
+            const { event, orderPending, infoConfirmed } = step.forward && onward ? { event: onward, orderPending: false, infoConfirmed: true } : step;
+            const guards = { feeOrderOpenOrPaid: orderPending ? { orderId: 'o1', orderStatus: 'created' } : undefined, infoConfirmed };
+            expect(allowedApplicationEvents(kind, before).includes(event)).toBe(applicationAllows(kind, before, event));
+            if (!applicationAllows(kind, before, event)) {
+              // A step out of order is refused, with the code the API has always given.
+              expect(refusal(() => nextApplicationStatus(kind, before, event, guards))).toBe(kind === 'sticker' && event === 'pay' ? 'FULFILMENT_NO_FEE' : 'FULFILMENT_STATUS_INVALID');
+              continue;
+            }
+            if ((event === 'withdraw' && orderPending) || (event === 'batch' && !infoConfirmed)) {
+              expect(refusal(() => nextApplicationStatus(kind, before, event, guards))).toBe(event === 'withdraw' ? 'FULFILMENT_ORDER_PENDING' : 'FULFILMENT_CONFIRMATION_STATUS');
+              continue;
+            }
+            status = nextApplicationStatus(kind, before, event, guards);
+            seen.push(event);
+            // Forward only, and nothing leaves a final status.
+            expect(rank[status]).toBeGreaterThanOrEqual(rank[before]);
+            if (finalApplicationStatuses.includes(before)) expect(status).toBe(before);
+            // A sticker never waits for payment.
+            if (kind === 'sticker') expect(status).not.toBe('awaiting_payment');
+            // Never in production (or beyond) without payment for a replacement, nor without confirmed card information.
+            if (rank[status] >= rank.in_production && status !== 'cancelled') {
+              if (kind === 'replacement') expect(seen).toContain('pay');
+              expect(seen).toContain('batch');
+            }
+            if (kind === 'replacement' && status === 'ready_for_production') expect(seen).toContain('pay');
+            // Never delivered before dispatched, never completed before delivered.
+            if (status === 'delivered' || status === 'completed') expect(seen.indexOf('dispatch')).toBeGreaterThanOrEqual(0);
+            if (status === 'delivered') expect(seen.indexOf('dispatch')).toBeLessThan(seen.indexOf('deliver'));
+            if (status === 'completed') expect(seen).toContain('deliver');
+            // Withdrawn only before production, and a paid replacement is never withdrawn.
+            if (status === 'cancelled') {
+              expect(seen).not.toContain('batch');
+              expect(seen).not.toContain('pay');
+            }
+          }
+          for (const final of finalApplicationStatuses) {
+            if (status !== final) continue;
+            for (const event of applicationEvents) if (applicationAllows(kind, final, event)) expect(nextApplicationStatus(kind, final, event, { infoConfirmed: true })).toBe(final);
+          }
+        },
+      ),
+    );
+  });
+
+  it('a replacement waits for its fee; a sticker has none and goes straight to production', () => {
+    expect(initialApplicationStatus('replacement')).toBe('awaiting_payment');
+    expect(initialApplicationStatus('sticker')).toBe('ready_for_production');
+    expect(needsFee('replacement')).toBe(true);
+    expect(needsFee('sticker')).toBe(false);
+    expect(nextApplicationStatus('replacement', 'awaiting_payment', 'pay')).toBe('ready_for_production');
+    for (const status of ['awaiting_payment', 'ready_for_production', 'completed'] as const) expect(refusal(() => nextApplicationStatus('sticker', status, 'pay'))).toBe('FULFILMENT_NO_FEE');
+    expect(refusal(() => nextApplicationStatus('replacement', 'ready_for_production', 'pay'))).toBe('FULFILMENT_STATUS_INVALID');
+    expect(refusal(() => nextApplicationStatus('replacement', 'cancelled', 'pay'))).toBe('FULFILMENT_STATUS_INVALID');
+  });
+
+  it('refuses production of an unpaid replacement or of unconfirmed card information', () => {
+    expect(refusal(() => nextApplicationStatus('replacement', 'awaiting_payment', 'batch', { infoConfirmed: true }))).toBe('FULFILMENT_STATUS_INVALID');
+    expect(refusal(() => nextApplicationStatus('replacement', 'ready_for_production', 'batch'))).toBe('FULFILMENT_CONFIRMATION_STATUS');
+    expect(refusal(() => nextApplicationStatus('sticker', 'ready_for_production', 'batch', { infoConfirmed: false }))).toBe('FULFILMENT_CONFIRMATION_STATUS');
+    expect(nextApplicationStatus('sticker', 'ready_for_production', 'batch', { infoConfirmed: true })).toBe('in_production');
+  });
+
+  it('withdraws a replacement before its fee (no open or paid order) and a sticker until it is batched', () => {
+    expect(nextApplicationStatus('replacement', 'awaiting_payment', 'withdraw')).toBe('cancelled');
+    expect(refusal(() => nextApplicationStatus('replacement', 'ready_for_production', 'withdraw'))).toBe('FULFILMENT_STATUS_INVALID');
+    try {
+      nextApplicationStatus('replacement', 'awaiting_payment', 'withdraw', { feeOrderOpenOrPaid: { orderId: 'o1', orderStatus: 'paying' } });
+      expect.unreachable();
+    } catch (e) {
+      expect(isDomainError(e, 'FULFILMENT_ORDER_PENDING')).toBe(true);
+      if (isDomainError(e)) expect(e.details).toEqual({ orderId: 'o1', orderStatus: 'paying' });
+    }
+    expect(nextApplicationStatus('sticker', 'ready_for_production', 'withdraw')).toBe('cancelled');
+    for (const status of ['in_production', 'produced', 'dispatched', 'delivered', 'completed', 'cancelled'] as const) {
+      expect(refusal(() => nextApplicationStatus('sticker', status, 'withdraw'))).toBe('FULFILMENT_STATUS_INVALID');
+      expect(refusal(() => nextApplicationStatus('replacement', status, 'withdraw'))).toBe('FULFILMENT_STATUS_INVALID');
+    }
+  });
+
+  it('refuses pickup before delivery and says what it expected', () => {
+    for (const status of ['awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'completed', 'cancelled'] as const) {
+      expect(refusal(() => nextApplicationStatus('replacement', status, 'complete'))).toBe('FULFILMENT_STATUS_INVALID');
+    }
+    try {
+      nextApplicationStatus('replacement', 'dispatched', 'complete');
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      expect(e.details).toMatchObject({ status: 'dispatched', expected: 'delivered' });
+      expect(e.messageZh).toBe('申请当前状态不能执行该操作');
+    }
+    expect(refusal(() => nextApplicationStatus('sticker', 'produced', 'deliver'))).toBe('FULFILMENT_STATUS_INVALID');
+    expect(nextApplicationStatus('sticker', 'delivered', 'complete')).toBe('completed');
+  });
+
+  it('moves a whole batch from one status to the next', () => {
+    for (const kind of applicationKinds) expect(applicationTransition(kind, 'produce')).toEqual({ from: 'in_production', to: 'produced' });
+    expect(() => applicationTransition('sticker', 'pay')).toThrow();
+  });
+});
+
+describe('production batch state machine', () => {
+  it('random event sequences never reach an illegal state', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...batchEvents), { maxLength: 30 }), (sequence) => {
+        let status: BatchStatus = initialBatchStatus;
+        const seen: string[] = [];
+        for (const event of sequence) {
+          const before = status;
+          if (!allowedBatchEvents(before).includes(event)) {
+            expect(refusal(() => nextBatchStatus(before, event))).toBe('FULFILMENT_BATCH_STATUS');
+            continue;
+          }
+          status = nextBatchStatus(before, event);
+          seen.push(event);
+          expect(batchRank[status]).toBeGreaterThanOrEqual(batchRank[before]);
+          // Re-exporting re-sends the file: it moves only a new batch.
+          if (event === 'export') expect(status).toBe(before === 'created' ? 'exported' : before);
+          if (status === 'produced' || status === 'dispatched') expect(seen.indexOf('export')).toBeLessThan(seen.indexOf('produce'));
+          if (status === 'dispatched') expect(seen.indexOf('produce')).toBeLessThan(seen.indexOf('dispatch'));
+        }
+      }),
+    );
+  });
+
+  it('refuses produced before export and dispatch before produced', () => {
+    expect(refusal(() => nextBatchStatus('created', 'produce'))).toBe('FULFILMENT_BATCH_STATUS');
+    expect(refusal(() => nextBatchStatus('exported', 'dispatch'))).toBe('FULFILMENT_BATCH_STATUS');
+    expect(refusal(() => nextBatchStatus('dispatched', 'produce'))).toBe('FULFILMENT_BATCH_STATUS');
+    expect(refusal(() => nextBatchStatus('dispatched', 'dispatch'))).toBe('FULFILMENT_BATCH_STATUS');
+    expect(nextBatchStatus('dispatched', 'export')).toBe('dispatched');
+  });
+});
+
+describe('delivery state machine', () => {
+  it('random event sequences never reach an illegal state', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...deliveryMethods), fc.array(fc.constantFrom(...deliveryEvents), { maxLength: 30 }), (method, sequence) => {
+        let status = initialDeliveryStatus(method);
+        const seen: string[] = [];
+        for (const event of sequence) {
+          const before = status;
+          expect(allowedDeliveryEvents(method, before).includes(event)).toBe(deliveryAllows(method, before, event));
+          if (!deliveryAllows(method, before, event)) {
+            expect(refusal(() => nextDeliveryStatus(method, before, event))).toBe('FULFILMENT_DELIVERY_STATUS');
+            continue;
+          }
+          status = nextDeliveryStatus(method, before, event);
+          seen.push(event);
+          expect(finalDeliveryStatuses).not.toContain(before);
+          // A school parcel is signed for by the school, never by the courier; a home parcel never by the school.
+          if (method === 'school') expect(['in_transit', 'delivered']).toContain(status);
+          if (method === 'home') expect(seen).not.toContain('receive');
+          // Nothing is delivered (or lost) before it was on its way.
+          if (status === 'delivered' || status === 'failed') expect(before).toBe('in_transit');
+          if (method === 'home' && status !== 'created') expect(seen[0]).toBe('book');
+        }
+      }),
+    );
+  });
+
+  it('refuses the school signing for a home parcel and the courier delivering a school one', () => {
+    expect(refusal(() => nextDeliveryStatus('home', 'in_transit', 'receive'))).toBe('FULFILMENT_DELIVERY_STATUS');
+    expect(refusal(() => nextDeliveryStatus('school', 'in_transit', 'deliver'))).toBe('FULFILMENT_DELIVERY_STATUS');
+    expect(refusal(() => nextDeliveryStatus('school', 'delivered', 'receive'))).toBe('FULFILMENT_DELIVERY_STATUS');
+    expect(refusal(() => nextDeliveryStatus('home', 'created', 'deliver'))).toBe('FULFILMENT_DELIVERY_STATUS');
+    expect(nextDeliveryStatus('home', 'in_transit', trackingEvent('in_transit'))).toBe('in_transit');
+    expect(nextDeliveryStatus('home', 'in_transit', trackingEvent('delivered'))).toBe('delivered');
+    expect(nextDeliveryStatus('home', 'in_transit', trackingEvent('failed'))).toBe('failed');
+    expect(initialDeliveryStatus('school')).toBe('in_transit');
+    expect(initialDeliveryStatus('home')).toBe('created');
+  });
+});
+
+describe('card information confirmation (制卡信息确认)', () => {
+  it('random event sequences never reach an illegal state', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ event: fc.constantFrom(...confirmationEvents), busy: fc.boolean() }), { maxLength: 30 }), (sequence) => {
+        let status: ConfirmationStatus = initialConfirmationStatus;
+        for (const { event, busy } of sequence) {
+          const before = status;
+          if (!allowedConfirmationEvents(before).includes(event) || (event === 'report' && before === 'confirmed' && busy)) {
+            expect(refusal(() => nextConfirmationStatus(before, event, { cardInProduction: busy }))).toBe('FULFILMENT_CONFIRMATION_STATUS');
+            continue;
+          }
+          status = nextConfirmationStatus(before, event, { cardInProduction: busy });
+          // Confirmed only by the student confirming a pending record; corrected records are confirmed again.
+          if (status === 'confirmed') expect([before, event]).toEqual(['pending', 'confirm']);
+          if (status === 'pending') expect([before, event]).toEqual(['reported', 'fix']);
+          if (status === 'reported' && before === 'confirmed') expect(busy).toBe(false);
+        }
+      }),
+    );
+  });
+
+  it('refuses confirming while errors wait for the school, and reopening while a card is printed', () => {
+    expect(refusal(() => nextConfirmationStatus('reported', 'confirm'))).toBe('FULFILMENT_CONFIRMATION_STATUS');
+    expect(refusal(() => nextConfirmationStatus('reported', 'report'))).toBe('FULFILMENT_CONFIRMATION_STATUS');
+    expect(refusal(() => nextConfirmationStatus('pending', 'fix'))).toBe('FULFILMENT_CONFIRMATION_STATUS');
+    expect(refusal(() => nextConfirmationStatus('confirmed', 'report', { cardInProduction: true }))).toBe('FULFILMENT_CONFIRMATION_STATUS');
+    expect(nextConfirmationStatus('confirmed', 'report', { cardInProduction: false })).toBe('reported');
+  });
+});
+
+/** One student's application, its card information, batch and parcel, driven the way the use cases drive them. */
+type Op = 'confirm' | 'report' | 'fix' | 'pay' | 'withdraw' | 'batch' | 'export' | 'produce' | 'dispatch' | 'book' | 'track' | 'deliver' | 'fail' | 'receive' | 'pickup';
+const ops: Op[] = ['confirm', 'report', 'fix', 'pay', 'withdraw', 'batch', 'export', 'produce', 'dispatch', 'book', 'track', 'deliver', 'fail', 'receive', 'pickup'];
+
+/** The next step of the happy path from here, so random runs also get to the end of the pipeline. */
+function onward(s: { app: ApplicationStatus; info: ConfirmationStatus; batch: BatchStatus | null; parcel: DeliveryStatus | null; method: DeliveryMethod }): Op {
+  if (s.info !== 'confirmed') return s.info === 'reported' ? 'fix' : 'confirm';
+  if (s.app === 'awaiting_payment') return 'pay';
+  if (s.app === 'ready_for_production') return 'batch';
+  if (s.batch === 'created') return 'export';
+  if (s.batch === 'exported') return 'produce';
+  if (s.batch === 'produced') return 'dispatch';
+  if (s.parcel === 'created') return 'book';
+  if (s.parcel === 'in_transit') return s.method === 'school' ? 'receive' : 'deliver';
+  return 'pickup';
+}
+
+describe('the machines together', () => {
+  it('never print a card from unconfirmed information, and an application always matches its batch and parcel', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...applicationKinds), fc.constantFrom(...deliveryMethods), fc.array(fc.oneof({ arbitrary: fc.constant('onward' as const), weight: 3 }, { arbitrary: fc.constantFrom(...ops), weight: 2 }), { maxLength: 80 }), (kind: ApplicationKind, method: DeliveryMethod, sequence) => {
+        let app = initialApplicationStatus(kind);
+        let info: ConfirmationStatus = initialConfirmationStatus;
+        let batch: BatchStatus | null = null;
+        let parcel: DeliveryStatus | null = null;
+        const attempt = (fn: () => void) => {
+          try {
+            fn();
+          } catch (e) {
+            if (!isDomainError(e)) throw e;
+          }
+        };
+        for (const pick of sequence) {
+          const op = pick === 'onward' ? onward({ app, info, batch, parcel, method }) : pick;
+          attempt(() => {
+            switch (op) {
+              case 'confirm': case 'fix': info = nextConfirmationStatus(info, op); break;
+              case 'report': info = nextConfirmationStatus(info, 'report', { cardInProduction: printingStatuses.includes(app) }); break;
+              case 'pay': case 'withdraw': app = nextApplicationStatus(kind, app, op); break;
+              case 'batch': app = nextApplicationStatus(kind, app, 'batch', { infoConfirmed: info === 'confirmed' }); batch = initialBatchStatus; break;
+              case 'export': if (batch) batch = nextBatchStatus(batch, 'export'); break;
+              case 'produce': if (batch) { batch = nextBatchStatus(batch, 'produce'); const t = applicationTransition(kind, 'produce'); if (app === t.from) app = t.to; } break;
+              case 'dispatch': if (batch) { batch = nextBatchStatus(batch, 'dispatch'); if (applicationAllows(kind, app, 'dispatch')) { app = nextApplicationStatus(kind, app, 'dispatch'); parcel = initialDeliveryStatus(method); } } break;
+              case 'book': case 'track': case 'deliver': case 'fail': case 'receive':
+                if (!parcel) break;
+                parcel = nextDeliveryStatus(method, parcel, op);
+                if (parcel === 'delivered' && applicationAllows(kind, app, 'deliver')) {
+                  app = nextApplicationStatus(kind, app, 'deliver');
+                  if (method === 'home') app = nextApplicationStatus(kind, app, 'complete'); // signed for at home: complete at once
+                }
+                break;
+              case 'pickup': if (method === 'school') app = nextApplicationStatus(kind, app, 'complete'); break;
+            }
+          });
+          // The card is printed only from information the student confirmed, and it cannot be reopened meanwhile.
+          if (printingStatuses.includes(app)) expect(info).toBe('confirmed');
+          // The application follows its batch and its parcel.
+          if (app === 'in_production') expect(['created', 'exported']).toContain(batch);
+          if (app === 'produced') expect(batch).toBe('produced');
+          if (app === 'dispatched') expect(batch).toBe('dispatched');
+          if (app === 'dispatched') expect(parcel).not.toBe('delivered');
+          if (app === 'delivered' || app === 'completed') expect(parcel).toBe('delivered');
+          if (app === 'delivered') expect(method).toBe('school');
+          if (batch === null) expect(rank[app] < rank.in_production || app === 'cancelled').toBe(true);
+          if (app === 'cancelled') expect(batch).toBeNull();
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

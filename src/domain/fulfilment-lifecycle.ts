@@ -1,0 +1,246 @@
+import { DomainError } from './errors.js';
+
+/**
+ * The state machines of fulfilment (drawn in docs/cards.md, "Replacement and fulfilment"), as data:
+ * event → from → to. Pure: every fulfilment use case asks these functions before it writes a
+ * status, so no path can skip a step. Refusals carry the codes the API has always answered with
+ * (HTTP statuses are mapped in src/modules/fulfilment/fulfilment.errors.ts, with these messages).
+ */
+
+// ------------------------------------------------------------------ error codes and messages
+
+/** The messages of the codes this module throws; fulfilment.errors.ts registers them with their HTTP status. */
+export const fulfilmentLifecycleMessages = {
+  FULFILMENT_STATUS_INVALID: { zh: '申请当前状态不能执行该操作', en: 'The application’s status does not allow this' },
+  FULFILMENT_NO_FEE: { zh: '卡贴补换无需缴费', en: 'Sticker replacement has no fee' },
+  FULFILMENT_ORDER_PENDING: { zh: '有待支付的补卡缴费订单，请先支付或取消订单', en: 'A fee order is waiting for payment; pay or cancel it first' },
+  FULFILMENT_CONFIRMATION_STATUS: { zh: '制卡信息当前状态不能执行该操作', en: 'The card information’s status does not allow this' },
+  FULFILMENT_BATCH_STATUS: { zh: '制卡批次当前状态不能执行该操作', en: 'The batch’s status does not allow this' },
+  FULFILMENT_DELIVERY_STATUS: { zh: '配送当前状态不能执行该操作', en: 'The delivery’s status does not allow this' },
+} as const;
+
+export type FulfilmentLifecycleCode = keyof typeof fulfilmentLifecycleMessages;
+
+function refuse(code: FulfilmentLifecycleCode, details: Record<string, unknown>): DomainError {
+  const m = fulfilmentLifecycleMessages[code];
+  return new DomainError(code, m.zh, m.en, details);
+}
+
+type Table<E extends string, S extends string> = Partial<Record<E, Partial<Record<S, S>>>>;
+
+function fromOf<E extends string, S extends string>(table: Table<E, S>, event: E): S[] {
+  return Object.keys(table[event] ?? {}) as S[];
+}
+
+function eventsFrom<E extends string, S extends string>(table: Table<E, S>, status: S): E[] {
+  return (Object.entries(table) as [E, Partial<Record<S, S>>][]).filter(([, from]) => from[status] !== undefined).map(([event]) => event);
+}
+
+/** The one `from` status an event leaves (for bulk updates); a machine where it has several is a programming error. */
+function onlyFrom<E extends string, S extends string>(table: Table<E, S>, event: E): { from: S; to: S } {
+  const from = fromOf(table, event);
+  if (from.length !== 1) throw new Error(`event ${event} does not leave exactly one status`);
+  return { from: from[0]!, to: table[event]![from[0]!]! };
+}
+
+// ------------------------------------------------------------------ applications (补卡 / 补换卡贴)
+
+export type ApplicationKind = 'replacement' | 'sticker';
+export type ApplicationStatus = 'awaiting_payment' | 'ready_for_production' | 'in_production' | 'produced' | 'dispatched' | 'delivered' | 'completed' | 'cancelled';
+
+export type ApplicationEvent =
+  /** The ¥15 fee order is paid (a replacement only: a sticker has nothing to pay). */
+  | 'pay'
+  /** The holder or a bound parent withdraws the application. */
+  | 'withdraw'
+  /** An operator's production batch takes it (paid, card information confirmed). */
+  | 'batch'
+  /** The printer reports its batch made. */
+  | 'produce'
+  /** Its batch goes out (school parcel or courier). */
+  | 'dispatch'
+  /** The school signs for the parcel / the courier delivers. */
+  | 'deliver'
+  /** In the holder's hands: picked up at school, or signed for at home. */
+  | 'complete'
+  /** The old purse's balance moves to the new card after the settlement window (the status stays completed). */
+  | 'move_balance';
+
+export const applicationKinds: readonly ApplicationKind[] = ['replacement', 'sticker'];
+export const applicationEvents: readonly ApplicationEvent[] = ['pay', 'withdraw', 'batch', 'produce', 'dispatch', 'deliver', 'complete', 'move_balance'];
+
+const production: Table<ApplicationEvent, ApplicationStatus> = {
+  batch: { ready_for_production: 'in_production' },
+  produce: { in_production: 'produced' },
+  dispatch: { produced: 'dispatched' },
+  deliver: { dispatched: 'delivered' },
+  complete: { delivered: 'completed' },
+  move_balance: { completed: 'completed' },
+};
+
+const applicationMachines: Record<ApplicationKind, Table<ApplicationEvent, ApplicationStatus>> = {
+  // Withdrawn only before the fee is paid; once paid it goes on to production.
+  replacement: { pay: { awaiting_payment: 'ready_for_production' }, withdraw: { awaiting_payment: 'cancelled' }, ...production },
+  // Nothing to pay: straight to production, and withdrawn until it goes into a batch.
+  sticker: { withdraw: { ready_for_production: 'cancelled' }, ...production },
+};
+
+/** Where an application starts: a replacement waits for its fee, a sticker goes straight to production. */
+export function initialApplicationStatus(kind: ApplicationKind): ApplicationStatus {
+  return needsFee(kind) ? 'awaiting_payment' : 'ready_for_production';
+}
+
+export function needsFee(kind: ApplicationKind): boolean {
+  return applicationMachines[kind].pay !== undefined;
+}
+
+/** Statuses an application never leaves (a completed one only records its balance move). */
+export const finalApplicationStatuses: readonly ApplicationStatus[] = ['completed', 'cancelled'];
+
+/**
+ * While an application is in one of these the card is being printed from the student's card
+ * information, so a confirmed record cannot be reopened (信息有误) then.
+ */
+export const printingStatuses: readonly ApplicationStatus[] = ['in_production', 'produced', 'dispatched'];
+
+export function allowedApplicationEvents(kind: ApplicationKind, status: ApplicationStatus): ApplicationEvent[] {
+  return eventsFrom(applicationMachines[kind], status);
+}
+
+export function applicationAllows(kind: ApplicationKind, status: ApplicationStatus, event: ApplicationEvent): boolean {
+  return applicationMachines[kind][event]?.[status] !== undefined;
+}
+
+/** The one status `event` moves applications of `kind` from, and where to (a batch moves all its applications at once). */
+export function applicationTransition(kind: ApplicationKind, event: ApplicationEvent): { from: ApplicationStatus; to: ApplicationStatus } {
+  return onlyFrom(applicationMachines[kind], event);
+}
+
+export interface ApplicationGuards {
+  /** withdraw: the application's fee order when it is open (waiting for payment) or already paid, else undefined. */
+  feeOrderOpenOrPaid?: { orderId: string; orderStatus: string } | undefined;
+  /** batch: the student has confirmed the card information (制卡信息确认). */
+  infoConfirmed?: boolean | undefined;
+}
+
+/**
+ * The status after `event`, or the refusal the API answers with: a sticker has no fee
+ * (FULFILMENT_NO_FEE); any other step out of order is FULFILMENT_STATUS_INVALID; withdrawing with
+ * a fee order open or paid is FULFILMENT_ORDER_PENDING; production without confirmed card
+ * information is FULFILMENT_CONFIRMATION_STATUS.
+ */
+export function nextApplicationStatus(kind: ApplicationKind, status: ApplicationStatus, event: ApplicationEvent, guards: ApplicationGuards = {}): ApplicationStatus {
+  const machine = applicationMachines[kind];
+  if (event === 'pay' && !machine.pay) throw refuse('FULFILMENT_NO_FEE', { kind, status });
+  const to = machine[event]?.[status];
+  if (to === undefined) {
+    const expected = fromOf(machine, event);
+    throw refuse('FULFILMENT_STATUS_INVALID', { kind, status, event, ...(expected.length === 1 ? { expected: expected[0] } : { expected }) });
+  }
+  if (event === 'withdraw' && guards.feeOrderOpenOrPaid) throw refuse('FULFILMENT_ORDER_PENDING', { ...guards.feeOrderOpenOrPaid });
+  if (event === 'batch' && guards.infoConfirmed !== true) throw refuse('FULFILMENT_CONFIRMATION_STATUS', { kind, status, reason: 'card information not confirmed' });
+  return to;
+}
+
+// ------------------------------------------------------------------ card information confirmation (制卡信息确认)
+
+export type ConfirmationStatus = 'pending' | 'reported' | 'confirmed';
+/** confirm: 确认无误; report: 信息有误 (with corrections); fix: the school card manager corrects the record. */
+export type ConfirmationEvent = 'confirm' | 'report' | 'fix';
+
+export const confirmationEvents: readonly ConfirmationEvent[] = ['confirm', 'report', 'fix'];
+
+const confirmationMachine: Table<ConfirmationEvent, ConfirmationStatus> = {
+  confirm: { pending: 'confirmed' },
+  // A confirmed record may be reopened while no card is being printed from it.
+  report: { pending: 'reported', confirmed: 'reported' },
+  // Corrected: the student must confirm again.
+  fix: { reported: 'pending' },
+};
+
+export const initialConfirmationStatus: ConfirmationStatus = 'pending';
+
+export function allowedConfirmationEvents(status: ConfirmationStatus): ConfirmationEvent[] {
+  return eventsFrom(confirmationMachine, status);
+}
+
+/** `cardInProduction`: one of the student's applications is in a printing status (see printingStatuses). */
+export function nextConfirmationStatus(status: ConfirmationStatus, event: ConfirmationEvent, guards: { cardInProduction?: boolean | undefined } = {}): ConfirmationStatus {
+  const to = confirmationMachine[event]?.[status];
+  if (to === undefined) throw refuse('FULFILMENT_CONFIRMATION_STATUS', { status, event });
+  if (event === 'report' && status === 'confirmed' && guards.cardInProduction) throw refuse('FULFILMENT_CONFIRMATION_STATUS', { status, event, reason: 'a card is in production' });
+  return to;
+}
+
+// ------------------------------------------------------------------ production batches
+
+export type BatchStatus = 'created' | 'exported' | 'produced' | 'dispatched';
+/** export: the printer's file (the first one moves the batch on; a later one re-sends it); produce: the printer reports it made; dispatch: parcels go out. */
+export type BatchEvent = 'export' | 'produce' | 'dispatch';
+
+export const batchEvents: readonly BatchEvent[] = ['export', 'produce', 'dispatch'];
+export const initialBatchStatus: BatchStatus = 'created';
+
+const batchMachine: Table<BatchEvent, BatchStatus> = {
+  export: { created: 'exported', exported: 'exported', produced: 'produced', dispatched: 'dispatched' },
+  produce: { exported: 'produced' },
+  dispatch: { produced: 'dispatched' },
+};
+
+export function allowedBatchEvents(status: BatchStatus): BatchEvent[] {
+  return eventsFrom(batchMachine, status);
+}
+
+export function nextBatchStatus(status: BatchStatus, event: BatchEvent): BatchStatus {
+  const to = batchMachine[event]?.[status];
+  if (to === undefined) {
+    const expected = fromOf(batchMachine, event);
+    throw refuse('FULFILMENT_BATCH_STATUS', { status, event, ...(expected.length === 1 ? { expected: expected[0] } : { expected }) });
+  }
+  return to;
+}
+
+// ------------------------------------------------------------------ deliveries
+
+export type DeliveryMethod = 'school' | 'home';
+export type DeliveryStatus = 'created' | 'in_transit' | 'delivered' | 'failed';
+/**
+ * book: the courier accepted a home parcel; track: the courier reports it still on its way;
+ * deliver: the courier reports it signed for; fail: the courier gave up; receive: the school card
+ * manager signs for the school's parcel.
+ */
+export type DeliveryEvent = 'book' | 'track' | 'deliver' | 'fail' | 'receive';
+
+export const deliveryMethods: readonly DeliveryMethod[] = ['school', 'home'];
+export const deliveryEvents: readonly DeliveryEvent[] = ['book', 'track', 'deliver', 'fail', 'receive'];
+export const finalDeliveryStatuses: readonly DeliveryStatus[] = ['delivered', 'failed'];
+
+const deliveryMachines: Record<DeliveryMethod, Table<DeliveryEvent, DeliveryStatus>> = {
+  // The school's parcel leaves with the batch and is signed for by the school.
+  school: { receive: { in_transit: 'delivered' } },
+  home: { book: { created: 'in_transit' }, track: { in_transit: 'in_transit' }, deliver: { in_transit: 'delivered' }, fail: { in_transit: 'failed' } },
+};
+
+/** A school parcel is on its way when the batch is dispatched; a home parcel waits for the courier's booking. */
+export function initialDeliveryStatus(method: DeliveryMethod): DeliveryStatus {
+  return method === 'school' ? 'in_transit' : 'created';
+}
+
+/** The event that stands for what the courier's tracking says. */
+export function trackingEvent(tracked: 'in_transit' | 'delivered' | 'failed'): DeliveryEvent {
+  return tracked === 'in_transit' ? 'track' : tracked === 'delivered' ? 'deliver' : 'fail';
+}
+
+export function allowedDeliveryEvents(method: DeliveryMethod, status: DeliveryStatus): DeliveryEvent[] {
+  return eventsFrom(deliveryMachines[method], status);
+}
+
+export function deliveryAllows(method: DeliveryMethod, status: DeliveryStatus, event: DeliveryEvent): boolean {
+  return deliveryMachines[method][event]?.[status] !== undefined;
+}
+
+export function nextDeliveryStatus(method: DeliveryMethod, status: DeliveryStatus, event: DeliveryEvent): DeliveryStatus {
+  const to = deliveryMachines[method][event]?.[status];
+  if (to === undefined) throw refuse('FULFILMENT_DELIVERY_STATUS', { status, method, event });
+  return to;
+}
