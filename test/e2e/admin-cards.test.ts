@@ -1,23 +1,13 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { expect, it } from 'vitest';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * The console's card screens in a real browser: a school card manager finds a card, reports it
  * lost from the console and sees the status history. Needs `npm run build:web` first.
  */
 describeE2E('admin console: card search, detail and history', () => {
-  let e2e: E2E;
-
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E();
 
   async function signIn(who: { username: string; password: string }): Promise<Page> {
     const page = await e2e.newPage({ mobile: false });

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { expect, it } from 'vitest';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * The console's e-card data in a real browser: an operator raises a minimum version and the
@@ -8,17 +8,7 @@ import { describeE2E, startE2E, type E2E } from './support.js';
  * university e-card; card managers do not get these screens. Needs `npm run build:web` first.
  */
 describeE2E('admin console: e-card phones and partner schools', () => {
-  let e2e: E2E;
-
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E();
 
   async function signIn(who: { username: string; password: string }): Promise<Page> {
     const page = await e2e.newPage({ mobile: false });

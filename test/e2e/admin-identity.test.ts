@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { makeIdNumber } from '../../src/domain/id-number.js';
 import { newId } from '../../src/platform/ids.js';
 import { projectRoot } from '../../src/platform/paths.js';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * The admin console's identity screens in a real browser: roster import, students and their
@@ -17,17 +17,7 @@ const gbkRoster = resolve(projectRoot(), 'test/fixtures/roster-gbk.csv');
 const tinyPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 describeE2E('admin console: schools, students, roster, staff, SMS', () => {
-  let e2e: E2E;
-
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E();
 
   async function schoolWithClasses(name: string, classes: [grade: number, classNo: string][]) {
     const school = await e2e.t.factory.newSchool({ name, stage: 'middle' });

@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { accountCodes, ensureAccount, postTransaction } from '../../src/modules/ledger/ledger.js';
 import { actAtCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
 import { systemActor } from '../../src/platform/audit.js';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * The admin console's money screens in a real browser: an operator finds a paid order, reads
@@ -12,19 +12,12 @@ import { describeE2E, startE2E, type E2E } from './support.js';
  */
 
 describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
-  let e2e: E2E;
+  const e2e = useE2E();
   let paid: { id: string; orderNo: string; schoolId: string };
 
   beforeAll(async () => {
-    e2e = await startE2E();
     e2e.t.clock.set('2026-11-23T02:00:00Z'); // Monday 10:00 in Beijing: inside the fee window
     paid = await paidFeeOrder();
-  });
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-  afterAll(async () => {
-    await e2e?.close();
   });
 
   async function api<T>(method: string, path: string, token: string, body?: unknown): Promise<T> {

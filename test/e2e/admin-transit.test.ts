@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { maskCardNo } from '../../src/domain/masking.js';
 import { computeTac, deriveCardKey } from '../../src/domain/transit-crypto.js';
 import type { BatchResponse, TapRecord } from '../../src/modules/transit/protocol.js';
 import { fund } from '../api/transit-support.js';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * The console's transit screens in Chromium: an operator registers a terminal and sees its secret
@@ -14,17 +14,7 @@ import { describeE2E, startE2E, type E2E } from './support.js';
  * report, with filters and the "无异常" state. Card managers have neither screen. Needs `npm run build:web`.
  */
 describeE2E('admin console: terminals and transit reconciliation', () => {
-  let e2e: E2E;
-
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E();
 
   async function signIn(who: { username: string; password: string }): Promise<Page> {
     const page = await e2e.newPage({ mobile: false });

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/card-numbers.js';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * The app's card screens in Chromium against the real server: a student sees the card drawn as
@@ -11,19 +11,7 @@ import { describeE2E, startE2E, type E2E } from './support.js';
  */
 
 describeE2E('app card screens in Chromium', () => {
-  let e2e: E2E;
-
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E();
 
   const url = (path: string) => `${e2e.baseUrl}${path}`;
 

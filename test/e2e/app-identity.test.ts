@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { initialCampusPassword } from '../../src/domain/passwords.js';
 import { newId } from '../../src/platform/ids.js';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * The app's identity screens in Chromium against the real server: first sign-in with the
@@ -20,19 +20,7 @@ const freshPhone = () => `137${String(process.pid % 10_000).padStart(4, '0')}${S
 const maskedPhone = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 
 describeE2E('app identity screens in Chromium', () => {
-  let e2e: E2E;
-
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E();
 
   const url = (path: string) => `${e2e.baseUrl}${path}`;
   const fieldError = (page: Page) => page.locator('.adm-form-item-feedback-error');

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { accountCodes, balanceOf, findAccountByCode } from '../../src/modules/ledger/ledger.js';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * The app's money screens in Chromium against the real server and its sandbox gateway: a parent
@@ -12,19 +12,7 @@ import { describeE2E, startE2E, type E2E } from './support.js';
  */
 
 describeE2E('app money screens in Chromium', () => {
-  let e2e: E2E;
-
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E();
 
   const url = (path: string) => `${e2e.baseUrl}${path}`;
   const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

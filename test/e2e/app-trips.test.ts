@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { computeTac, deriveCardKey } from '../../src/domain/transit-crypto.js';
 import type { BatchResponse, TapFare, TapRecord } from '../../src/modules/transit/protocol.js';
 import { fund } from '../api/transit-support.js';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * The app's transit screens in Chromium: taps settled through the real batch API (signed as the
@@ -17,19 +17,12 @@ import { describeE2E, startE2E, type E2E } from './support.js';
 interface Terminal { id: string; code: string; token: string }
 
 describeE2E('app transit screens in Chromium', () => {
-  let e2e: E2E;
+  const e2e = useE2E();
   let operatorToken: string;
 
   beforeAll(async () => {
-    e2e = await startE2E();
     e2e.t.clock.set('2026-11-23T04:00:00Z'); // Monday noon in Beijing; the rides below are this November's.
     operatorToken = await e2e.t.factory.operatorToken();
-  });
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-  afterAll(async () => {
-    await e2e?.close();
   });
 
   const url = (path: string) => `${e2e.baseUrl}${path}`;

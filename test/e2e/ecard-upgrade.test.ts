@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { generateCardNo } from '../../src/domain/card-numbers.js';
 import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
 import { systemActor } from '../../src/platform/audit.js';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * A parent opens a K-12 NFC e-card for a 12-year-old in the app — the phone check first refuses
@@ -13,19 +13,7 @@ import { describeE2E, startE2E, type E2E } from './support.js';
  */
 
 describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
-  let e2e: E2E;
-
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E();
 
   const url = (path: string) => `${e2e.baseUrl}${path}`;
   const input = (page: Page, testId: string) => page.getByTestId(testId).locator('input');

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
-import { describeE2E, startE2E, type E2E } from './support.js';
+import { describeE2E, useE2E } from './support.js';
 
 /**
  * The whole K-12 card replacement in Chromium against the real server and its sandbox gateway:
@@ -13,19 +13,7 @@ import { describeE2E, startE2E, type E2E } from './support.js';
  * the new card. Needs `npm run build:web` first.
  */
 describeE2E('K-12 card replacement, app and console', () => {
-  let e2e: E2E;
-
-  beforeAll(async () => {
-    e2e = await startE2E();
-  });
-
-  afterEach(() => {
-    expect(e2e.takePageErrors()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await e2e?.close();
-  });
+  const e2e = useE2E();
 
   const url = (path: string) => `${e2e.baseUrl}${path}`;
   const purseFen = async (cardId: string) => (await balanceOf(e2e.t.ctx.db, (await findAccountByCode(e2e.t.ctx.db, accountCodes.purse(cardId))).id)).postedFen;

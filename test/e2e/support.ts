@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect } from 'vitest';
 import { projectRoot, webDistDir } from '../../src/platform/paths.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -12,10 +12,7 @@ import { createTestApp, type TestApp } from '../support/app.js';
  * `npm run build:web` first (the server serves dist/web).
  *
  *   describeE2E('my screens', () => {
- *     let e2e: E2E;
- *     beforeAll(async () => { e2e = await startE2E(); });
- *     afterEach(() => expect(e2e.takePageErrors()).toEqual([]));
- *     afterAll(() => e2e?.close());
+ *     const e2e = useE2E();
  *     it('…', async () => { const page = await e2e.newPage(); await page.goto(`${e2e.baseUrl}/`); });
  *   });
  */
@@ -120,5 +117,42 @@ export async function startE2E(): Promise<E2E> {
       await launched.close();
       await t.close();
     },
+  };
+}
+
+/**
+ * Starts the server and the browser for the enclosing suite (in its first beforeAll), fails each
+ * test that left uncaught page errors, and closes everything afterwards. The handle it returns
+ * forwards to the started one, so suites can keep it in a const.
+ */
+export function useE2E(): E2E {
+  let started: E2E | undefined;
+  const current = (): E2E => {
+    if (!started) throw new Error('the browser suite has not started: use the handle inside tests and hooks');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startE2E();
+  });
+  afterEach(() => {
+    expect(current().takePageErrors()).toEqual([]);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get t() {
+      return current().t;
+    },
+    get baseUrl() {
+      return current().baseUrl;
+    },
+    get browser() {
+      return current().browser;
+    },
+    newPage: (options) => current().newPage(options),
+    screenshot: (page, name) => current().screenshot(page, name),
+    takePageErrors: () => current().takePageErrors(),
+    close: () => current().close(),
   };
 }
