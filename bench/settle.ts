@@ -13,13 +13,13 @@
  * to create a scratch database, and drops it afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { denyListPublicKey, verifyDenyList } from '../src/domain/transit-crypto.js';
 import { accountCodes, checkLedger } from '../src/modules/ledger/ledger.js';
 import { operatorSlug } from '../src/modules/transit/settle-batch.js';
-import { openPostgres } from '../src/platform/db/database.js';
+import { openPostgres, type Db } from '../src/platform/db/database.js';
 import {
   batchBody, createScratchDatabase, freePort, newSecrets, operatorToken, preloadCards, registerTerminals, startServer, TapSource, uploadBody, type RegisteredTerminal,
 } from './transit-harness.js';
@@ -46,6 +46,33 @@ function pgbenchTps(url: string): number {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  } catch {
+    return 'n/a';
+  }
+}
+
+/** CPU time (user + system, ms) a local process has used so far, from /proc; 0 where unavailable. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used by the server process and by the PostgreSQL backends of the scratch database (the
+ * server on this machine): taps/s depends on what else the machine runs, CPU per tap much less.
+ */
+async function cpuSnapshot(db: Db, serverPid: number): Promise<{ server: number; backends: Map<number, number> }> {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
+  return { server: cpuMs(serverPid), backends: new Map(rows.map((r) => [r.pid, cpuMs(r.pid)])) };
+}
 
 /** Loss report (operator, through the API) → a terminal polling its deny-list sees the card, verified. */
 async function denyListPropagation(origin: string, operator: string, terminal: RegisteredTerminal, cards: { id: string; cardNo: string }[]): Promise<number[]> {
@@ -118,6 +145,7 @@ async function main(): Promise<void> {
     let flagged = 0;
     let rejected = 0;
     const batchMs: number[] = [];
+    const cpuBefore = await cpuSnapshot(db, server.child.pid!);
     const started = performance.now();
     await Promise.all(terminals.map(async (terminal, ti) => {
       for (const body of queues[ti]!) {
@@ -130,9 +158,15 @@ async function main(): Promise<void> {
       }
     }));
     const wallMs = performance.now() - started;
+    const cpuAfter = await cpuSnapshot(db, server.child.pid!);
+    const serverCpu = cpuAfter.server - cpuBefore.server;
+    let backendCpu = 0;
+    for (const [pid, ms] of cpuAfter.backends) backendCpu += ms - (cpuBefore.backends.get(pid) ?? 0);
     const tapsPerSecond = (accepted / wallMs) * 1000;
     batchMs.sort((a, b) => a - b);
     console.log(`  uploaded in ${seconds(wallMs)} s: ${accepted.toLocaleString('en')} settled, ${rejected} rejected, ${flagged} flagged (counter gaps/mismatches of out-of-order uploads); batch p50 ${batchMs[Math.floor(batchMs.length / 2)]!.toFixed(0)} ms, p99 ${batchMs[Math.floor(batchMs.length * 0.99)]!.toFixed(0)} ms`);
+    const perTap = (ms: number) => ((ms * 1000) / Math.max(1, accepted)).toFixed(0);
+    console.log(`  CPU while uploading: server ${seconds(serverCpu)} s (${perTap(serverCpu)} µs/tap), PostgreSQL backends ${seconds(backendCpu)} s (${perTap(backendCpu)} µs/tap), together ${perTap(serverCpu + backendCpu)} µs/tap; load average ${loadAverage()}`);
 
     // Every tap settled once, all money where it should be.
     const { rows } = await sql<{ taps: number; fen: number }>`select count(*)::int8 as taps, coalesce(sum(amount_fen), 0)::int8 as fen from transit_taps where outcome = 'settled'`.execute(db);

@@ -79,8 +79,9 @@ export interface ServerProcess {
 }
 
 /** Starts `onecard serve --no-demo` from the TypeScript sources on PostgreSQL and waits until /readyz answers. */
-export async function startServer(options: { databaseUrl: string; port: number; secrets: ServerSecrets; quiet?: boolean }): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'serve', '--no-demo'], {
+export async function startServer(options: { databaseUrl: string; port: number; secrets: ServerSecrets; quiet?: boolean; nodeArgs?: readonly string[] }): Promise<ServerProcess> {
+  // nodeArgs: e.g. ['--cpu-prof'] to profile the server (not allowed in NODE_OPTIONS).
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'serve', '--no-demo'], {
     cwd: repoRoot,
     env: {
       ...process.env, ...options.secrets, NODE_ENV: 'production', LOG_LEVEL: 'error', DATABASE_URL: options.databaseUrl, PORT: String(options.port), HOST: '127.0.0.1',

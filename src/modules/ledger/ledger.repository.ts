@@ -147,15 +147,16 @@ export const ledgerRepository = {
    * with the rows as one JSON parameter (the same on pg and PGlite).
    */
   /**
-   * FOR NO KEY UPDATE, in id order: exclusive against every other balance writer, but not against
-   * the key-share locks that inserting postings (their foreign keys) takes on the same rows, so a
-   * bulk writer may insert its postings before it locks the accounts without deadlocking another.
+   * FOR NO KEY UPDATE, in id order: exclusive against every other balance writer. (It also let
+   * bulk writers insert postings before locking while postings had foreign keys, whose key-share
+   * locks it does not conflict with; migration 0013 replaced those keys with set-based checks.)
+   * Returns each row's ctid for applyBalanceDeltasBulk.
    */
-  lockAccountsBulk(tx: Tx, ids: readonly string[]): Promise<LedgerAccountRow[]> {
+  lockAccountsBulk(tx: Tx, ids: readonly string[]): Promise<(LedgerAccountRow & { ctid: string })[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return tx
       .selectFrom('ledger_accounts')
-      .select(accountColumns)
+      .select([...accountColumns, sql<string>`ctid::text`.as('ctid')])
       .where('id', '=', sql<string>`any(${`{${[...new Set(ids)].join(',')}}`}::uuid[])`)
       .orderBy('id')
       .forNoKeyUpdate()
@@ -165,24 +166,34 @@ export const ledgerRepository = {
   /**
    * Runs the deferred "postings sum to zero" checks of everything inserted so far now (and defers
    * them again for later writes): a bulk writer pays for them before it takes row locks rather
-   * than at commit while holding them.
+   * than at commit while holding them. (Since migration 0013 the bulk postings themselves are
+   * checked by their statement; what remains deferred is the per-transaction-row check.)
    */
   async checkBalancedNow(tx: Tx): Promise<void> {
     await sql`set constraints ledger_transactions_balanced, ledger_postings_balanced immediate`.execute(tx);
     await sql`set constraints ledger_transactions_balanced, ledger_postings_balanced deferred`.execute(tx);
   },
 
-  async applyBalanceDeltasBulk(tx: Tx, deltas: ReadonlyMap<string, BalanceColumns>): Promise<void> {
+  /**
+   * `ctids`: where lockAccountsBulk found each row. A row this transaction holds locked cannot move
+   * until it updates it, so the update reaches the rows by a TID scan instead of one more index
+   * probe each; `a.id = v.id` still pairs every delta with its own account, and a count that falls
+   * short of the deltas (a ctid that no longer matches) fails the whole batch rather than skip one.
+   */
+  async applyBalanceDeltasBulk(tx: Tx, deltas: ReadonlyMap<string, BalanceColumns>, ctids: ReadonlyMap<string, string>): Promise<void> {
     if (deltas.size === 0) return;
-    const rows = [...deltas].map(([id, d]) => ({ id, dp: d.debitsPostedFen, cp: d.creditsPostedFen, dq: d.debitsPendingFen, cq: d.creditsPendingFen }));
-    await sql`
+    const rows = [...deltas].map(([id, d]) => ({ id, t: ctids.get(id) ?? '(0,0)', dp: d.debitsPostedFen, cp: d.creditsPostedFen, dq: d.debitsPendingFen, cq: d.creditsPendingFen }));
+    const result = await sql`
       update ledger_accounts a set
         debits_posted_fen = a.debits_posted_fen + v.dp,
         credits_posted_fen = a.credits_posted_fen + v.cp,
         debits_pending_fen = a.debits_pending_fen + v.dq,
         credits_pending_fen = a.credits_pending_fen + v.cq
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, dp bigint, cp bigint, dq bigint, cq bigint)
-      where a.id = v.id`.execute(tx);
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, t tid, dp bigint, cp bigint, dq bigint, cq bigint)
+      where a.ctid = v.t and a.id = v.id`.execute(tx);
+    if (Number(result.numAffectedRows ?? -1) !== deltas.size) {
+      throw new Error(`ledger: ${String(result.numAffectedRows)} of ${deltas.size} account balances updated; the batch is rolled back`);
+    }
   },
 
   async insertTransactionsBulk(tx: Tx, transactions: readonly NewTransaction[], postings: readonly (Posting & { id: string; transactionId: string })[]): Promise<void> {
@@ -195,9 +206,13 @@ export const ledgerRepository = {
       select id, type, k, h, null, memo, md, at, by
       from jsonb_to_recordset(${JSON.stringify(t)}::jsonb) as v(id uuid, type text, k text, h text, memo text, md jsonb, at timestamptz, by text)`.execute(tx);
     const p = postings.map((x) => ({ id: x.id, t: x.transactionId, a: x.accountId, d: x.debitFen, c: x.creditFen }));
+    // Checked by the statement trigger at the end of this one statement instead of a deferred
+    // trigger run per posting (migration 0013); the setting is switched back off right after.
+    await sql`set local ledger.balance_check = 'statement'`.execute(tx);
     await sql`
       insert into ledger_postings (id, transaction_id, account_id, debit_fen, credit_fen)
       select id, t, a, d, c from jsonb_to_recordset(${JSON.stringify(p)}::jsonb) as v(id uuid, t uuid, a uuid, d bigint, c bigint)`.execute(tx);
+    await sql`set local ledger.balance_check = 'row'`.execute(tx);
   },
 
   findTransactionByKey(db: DbOrTx, key: string) {

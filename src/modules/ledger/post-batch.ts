@@ -3,8 +3,9 @@ import type { Clock } from '../../platform/clock.js';
 import type { Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { createHash } from 'node:crypto';
 import {
-  actorLabel, assertFloorsHold, assertTransactionType, balanceOfRow, normalisePostings, postedDeltas, requestHash, sortedPostings, transactionTypes,
+  actorLabel, assertFloorsHold, assertTransactionType, balanceOfRow, normalisePostings, postedDeltas, sortedPostings, transactionTypes,
   type Balance, type LedgerTransactionType, type Posting, type PostingInput,
 } from './ledger.model.js';
 import { ledgerRepository as repo } from './ledger.repository.js';
@@ -26,6 +27,10 @@ import { assertIdempotencyKey } from './record-transaction.js';
  *   trigger's checks right away (not at commit), then lock every touched account in id order (the
  *   one order all writers use), check floors, update the balances. Callers that must decide from
  *   balances lock first with lockForBatch (same order), then call postBatch.
+ * - the postings go in as one statement in the ledger's "statement" check mode (migration 0013):
+ *   the database checks each ledger transaction's balance and the rows the postings name once, at
+ *   the end of that statement, so a transaction of thousands of postings costs linear work; the
+ *   balance update reaches the locked rows by their ctid (no second index probe per account).
  */
 
 export interface BatchTransactionInput {
@@ -72,7 +77,7 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
       all.push(p);
     }
     const metadata = t.metadata ?? {};
-    const hash = requestHash({ operation: 'post', type: t.type, postings: sortedPostings(postings), memo: t.memo ?? null, metadata });
+    const hash = postRequestHash(t.type, postings, t.memo ?? null, metadata);
     return { id, type: t.type, idempotencyKey: t.idempotencyKey, requestHash: hash, reversesId: null, memo: t.memo ?? null, metadata, createdAt: now, createdBy };
   });
 
@@ -81,10 +86,11 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
 
   const deltas = postedDeltas(all);
   const locked = await repo.lockAccountsBulk(tx, [...deltas.keys()]);
-  const missing = [...deltas.keys()].filter((id) => !locked.some((a) => a.id === id));
+  const found = new Set(locked.map((a) => a.id));
+  const missing = [...deltas.keys()].filter((id) => !found.has(id));
   if (missing.length > 0) throw fail('LEDGER_ACCOUNT_NOT_FOUND', { accountIds: missing });
   assertFloorsHold(locked, deltas);
-  await repo.applyBalanceDeltasBulk(tx, deltas);
+  await repo.applyBalanceDeltasBulk(tx, deltas, new Map(locked.map((a) => [a.id, a.ctid])));
 
   if (request.audit) {
     await recordAudit(tx, clock, {
@@ -104,4 +110,36 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
     });
   }
   return { transactionIds: newTransactions.map((t) => t.id), postingCount: stored.length };
+}
+
+/**
+ * The same fingerprint as requestHash({ operation: 'post', type, postings: sortedPostings(postings),
+ * memo, metadata }) — what postTransaction stores, so a later replay of the key compares alike —
+ * built directly: the canonical JSON of that shape is known (keys memo, metadata, operation,
+ * postings, type; a posting's accountId, creditFen, debitFen), and a 5,000-posting transaction
+ * would otherwise be copied through JSON twice and walked generically.
+ */
+export function postRequestHash(type: string, postings: readonly Posting[], memo: string | null, metadata: Record<string, unknown>): string {
+  const sorted = sortedPostings(postings);
+  const parts: string[] = new Array<string>(sorted.length);
+  for (let i = 0; i < sorted.length; i++) {
+    const p = sorted[i]!;
+    parts[i] = `{"accountId":${JSON.stringify(p.accountId)},"creditFen":${p.creditFen},"debitFen":${p.debitFen}}`;
+  }
+  const metadataJson = requestHashCanonical(metadata);
+  const canonical = `{"memo":${JSON.stringify(memo)},"metadata":${metadataJson},"operation":"post","postings":[${parts.join(',')}],"type":${JSON.stringify(type)}}`;
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** Canonical JSON (sorted keys, through JSON first) of a small value, as requestHash builds it. */
+function requestHashCanonical(value: unknown): string {
+  const walk = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(walk).join(',')}]`;
+    if (v !== null && typeof v === 'object') {
+      const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${walk(x)}`).join(',')}}`;
+    }
+    return JSON.stringify(v);
+  };
+  return walk(JSON.parse(JSON.stringify(value)));
 }

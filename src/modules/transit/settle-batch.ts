@@ -22,13 +22,12 @@ import type { TapFlagCode, TapRejectCode } from './transit.tables.js';
  *   BALANCE_MISMATCH (the balance the card reports does not follow from its previous tap, or the
  *   shadow purse lacks the money: the shortfall goes to `suspense:transit`, never lost);
  * - money: purse → `revenue:fares:<operator>`, a few statements for the whole batch (ledger
- *   postBatch), in ledger transactions of at most CHUNK taps (the ledger's deferred balance trigger
- *   sums a transaction's postings once per posting, so its cost grows with the square of the size);
+ *   postBatch). A ledger transaction holds at most one tap per card (a card's k-th tap in the batch
+ *   goes to the k-th transaction), so a purse statement still shows every tap on its own line while
+ *   a batch needs only as many transactions as its busiest card has taps (the ledger checks a bulk
+ *   statement's balance once per transaction since migration 0013, not once per posting);
  * - answers the highest contiguous seq stored for the terminal (ackSeq); one audit row per batch.
  */
-
-/** Taps per ledger transaction. */
-const CHUNK = 16;
 
 export interface UploadingTerminal {
   id: string;
@@ -125,8 +124,7 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
     const write = async () => {
       const settled = classified.filter((c) => c.code === null && c.record.amountFen > 0);
       const transactions: BatchTransactionInput[] = [];
-      for (let i = 0; i < settled.length; i += CHUNK) {
-        const chunk = settled.slice(i, i + CHUNK);
+      for (const chunk of onePerCard(settled)) {
         const id = newId();
         const postings: PostingInput[] = [];
         let revenue = 0;
@@ -211,6 +209,22 @@ function chargeWithinFloors(classified: Classified[], balances: ReadonlyMap<stri
     spendable.set(purseId, left - c.fromPurseFen);
     if (c.shortfallFen > 0 && !c.flags.includes('BALANCE_MISMATCH')) c.flags.push('BALANCE_MISMATCH');
   }
+}
+
+/**
+ * Splits taps (in their order) into groups where each card appears at most once: a card's k-th
+ * tap goes to group k. Groups keep the taps' order; the first group is the largest.
+ */
+export function onePerCard<T extends { card: { id: string } | null }>(taps: readonly T[]): T[][] {
+  const groups: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const tap of taps) {
+    const id = tap.card!.id;
+    const k = seen.get(id) ?? 0;
+    seen.set(id, k + 1);
+    (groups[k] ??= []).push(tap);
+  }
+  return groups;
 }
 
 function byCardCounter(a: Classified, b: Classified): number {

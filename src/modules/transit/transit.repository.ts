@@ -76,7 +76,7 @@ export const transitRepository = {
       select c.id, c.card_no as "cardNo", c.status, a.id as "purseId"
       from jsonb_array_elements_text(${json([...new Set(cardNos)])}::jsonb) as n(card_no)
       join cards c on c.card_no = n.card_no
-      left join ledger_accounts a on a.code = 'purse:' || c.id::text`.execute(tx);
+      left join ledger_accounts a on a.owner_id = c.id and a.code = 'purse:' || c.id::text`.execute(tx);
     return rows;
   },
 

@@ -13,6 +13,7 @@ import * as fulfilment from './migrations/0009-fulfilment.js';
 import * as ecards from './migrations/0010-ecards.js';
 import * as transit from './migrations/0011-transit.js';
 import * as cardServices from './migrations/0012-card-services.js';
+import * as ledgerBulkCheck from './migrations/0013-ledger-bulk-check.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0010-ecards': ecards,
   '0011-transit': transit,
   '0012-card-services': cardServices,
+  '0013-ledger-bulk-check': ledgerBulkCheck,
 };
 
 /**
