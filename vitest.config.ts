@@ -39,6 +39,8 @@ export default defineConfig({
           env: { ONECARD_TEST_DB: 'pglite' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A page under load can take seconds to show what a poll waits for; the default is 1 s.
+          expect: { poll: { timeout: 15_000 } },
           fileParallelism: false,
         },
       },
