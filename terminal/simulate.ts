@@ -10,7 +10,7 @@ import type { SimulateOptions, SimulationSummary } from '../src/cli/terminal.js'
 import type { ActionsResponse, BatchRequest, BatchResponse, DenyListDelta } from '../src/modules/transit/protocol.js';
 import { SimulatedCard, shanghaiDay, type CardState } from './card-simulator.js';
 import { HttpApi, OperatorClient, TerminalClient } from './client.js';
-import { DenyListCache } from './deny-list-cache.js';
+import { DenyListCache, denyListFileFor } from './deny-list-cache.js';
 import { STATIONS } from './stations.js';
 import { TerminalSimulator, type TapDecision, type TerminalApi } from './terminal-simulator.js';
 
@@ -142,6 +142,19 @@ function publicKeyOf(me: { denyListPublicKey?: string }, options: SimulateOption
   return createPublicKey(denyListPrivateKey(options.denyListSigningKey));
 }
 
+/** Which terminals start from the deny-list they kept, and which found theirs unusable. */
+function logKeptDenyLists(terminals: SimTerminal[], log: (s: string) => void): void {
+  const kept: string[] = [];
+  const distrusted: string[] = [];
+  for (const t of terminals) {
+    const r = t.sim.options.denyList.restored;
+    if (r.from === 'file') kept.push(`${t.record.code} v${r.version}`);
+    else if (r.reason === 'CORRUPT' || r.reason === 'OTHER_KEY') distrusted.push(`${t.record.code} (${r.reason === 'CORRUPT' ? 'file damaged' : 'signed by another key'})`);
+  }
+  if (kept.length > 0) log(`  deny-lists kept from an earlier run: ${kept.join(', ')}; the first polls ask only for what changed since`);
+  if (distrusted.length > 0) log(`  deny-lists not trusted, fetched whole: ${distrusted.join(', ')}`);
+}
+
 const tally = (list: { code: string }[]) => list.reduce<Record<string, number>>((acc, x) => ({ ...acc, [x.code]: (acc[x.code] ?? 0) + 1 }), {});
 
 export async function runSimulation(options: SimulateOptions): Promise<SimulationSummary> {
@@ -169,14 +182,17 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     await client.login();
     const me = await client.me();
     const link = new Link(client);
+    const queueFile = join(options.stateDir, 'queues', `${record.code}.jsonl`);
+    // The deny-list kept from the last run: the first poll then asks only for what changed since.
+    const denyList = new DenyListCache(publicKeyOf(me, options, log), { file: denyListFileFor(queueFile) });
     const sim = new TerminalSimulator({
       terminalId: record.id,
       code: record.code,
       kind: record.kind,
       station: record.station,
       lineType: record.lineType,
-      queueFile: join(options.stateDir, 'queues', `${record.code}.jsonl`),
-      denyList: new DenyListCache(publicKeyOf(me, options, log)),
+      queueFile,
+      denyList,
       now,
       random,
       backoff: { baseMs: 30_000, maxMs: 30 * MINUTE },
@@ -185,6 +201,7 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     terminals.push({ record, sim, client, link, offlineFrom: 0, offlineTo: 0, nextSyncAt: 0 });
   }
   log(`${terminals.length} terminals: ${terminals.map((t) => `${t.record.code}${t.record.station ? '' : ` (${t.record.lineType})`}`).join(', ')}`);
+  logKeptDenyLists(terminals, log);
   const resumed = terminals.reduce((n, t) => n + t.sim.queue.length, 0);
   if (resumed > 0) log(`  ${resumed} records left from an earlier run are queued for upload`);
 
@@ -368,6 +385,10 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     lostCard,
   };
   for (const t of terminals) t.sim.close();
+  for (const t of terminals) {
+    const error = t.sim.options.denyList.persistError;
+    if (error) log(`  warning: ${t.record.code} could not keep its deny-list on disk (${error}); its next start asks from the version last kept, or for the full list`);
+  }
   log('');
   log(`taps ${summary.taps}: accepted ${summary.accepted}, denied ${Object.values(denied).reduce((a, b) => a + b, 0)} ${JSON.stringify(denied)}`);
   log(`uploaded ${summary.uploaded} records (incl. re-sends), acknowledged ${summary.acknowledged}, duplicates ${summary.duplicates}, still queued ${summary.stillQueued}`);

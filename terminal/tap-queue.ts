@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TapRecord } from '../src/modules/transit/protocol.js';
 
@@ -111,23 +111,32 @@ export class TapQueue {
   /** Rewrites the journal with only what is still needed (atomic: temp file, fsync, rename). */
   private compact(): void {
     this.close();
-    const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      const lines = [JSON.stringify({ t: 'seq', lastSeq: this.lastSeqValue, ackSeq: this.ackSeqValue }), ...this.records.map((r) => JSON.stringify({ t: 'rec', r }))];
-      writeSync(fd, `${lines.join('\n')}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    try {
-      const dirFd = openSync(dirname(this.file), 'r');
-      fsyncSync(dirFd);
-      closeSync(dirFd);
-    } catch {
-      // Some platforms cannot fsync a directory; the rename is still atomic.
-    }
+    const lines = [JSON.stringify({ t: 'seq', lastSeq: this.lastSeqValue, ackSeq: this.ackSeqValue }), ...this.records.map((r) => JSON.stringify({ t: 'rec', r }))];
+    writeFileAtomic(this.file, `${lines.join('\n')}\n`);
     this.linesSinceCompaction = 0;
+  }
+}
+
+/**
+ * Replaces `file` with `text` so that a crash leaves either the old file or the new one, never a
+ * mix: write a temporary file, fsync it, rename it over the old one, fsync the directory.
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    // writeFileSync on a descriptor loops until every byte is written (writeSync may stop short).
+    writeFileSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  try {
+    const dirFd = openSync(dirname(file), 'r');
+    fsyncSync(dirFd);
+    closeSync(dirFd);
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
   }
 }

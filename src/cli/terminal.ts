@@ -1,16 +1,13 @@
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../platform/config.js';
-import { projectRoot } from '../platform/paths.js';
 
 /**
  * `onecard terminal simulate`: N cards and M terminals (bus validators, rail gates) go through a
  * day of taps with rush hours and offline spells, then a lost card is tapped after its loss
- * report, all over real HTTP against a running server. The simulators live in terminal/ (outside
- * the server build), so the command loads them at run time through tsx, which the CLI already
- * depends on.
+ * report, all over real HTTP against a running server. The simulators live in terminal/, which
+ * the build compiles beside src/ (tsconfig.build.json), so the built CLI imports plain JS and
+ * needs no TypeScript loader; the import is lazy so other commands do not load the simulators.
  */
 
 export interface SimulateOptions {
@@ -55,21 +52,6 @@ export interface SimulationSummary {
   lostCard: null | { cardNoMasked: string; deniedOnline: boolean; acceptedOffline: boolean; flaggedAfterDeny: boolean };
 }
 
-export interface SimulateModule {
-  runSimulation(options: SimulateOptions): Promise<SimulationSummary>;
-}
-
-async function loadSimulator(): Promise<SimulateModule> {
-  const file = resolve(projectRoot(), 'terminal', 'simulate.ts');
-  if (!existsSync(file)) throw new Error(`terminal simulator not found at ${file}`);
-  // From the built CLI (dist/) the TypeScript simulator needs tsx's loader; under tsx it is already there.
-  if (import.meta.url.endsWith('.js')) {
-    const { register } = await import('tsx/esm/api');
-    register();
-  }
-  return (await import(pathToFileURL(file).href)) as SimulateModule;
-}
-
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number ≥ 1`);
@@ -103,8 +85,8 @@ export function registerTerminalCommands(program: Command): void {
         return { as, login, password: rest.join(':') } as const;
       });
       const config = loadConfig();
-      const sim = await loadSimulator();
-      const summary = await sim.runSimulation({
+      const { runSimulation } = await import('../../terminal/simulate.js');
+      const summary = await runSimulation({
         url: o.url,
         operatorToken: o.operatorToken,
         operatorUser: o.operatorUser,

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { describeE2E, useE2E } from './support.js';
+import { describeE2E, signInToConsole, useE2E } from './support.js';
 
 /**
  * The console's card screens in a real browser: a school card manager finds a card, reports it
@@ -8,16 +8,6 @@ import { describeE2E, useE2E } from './support.js';
  */
 describeE2E('admin console: card search, detail and history', () => {
   const e2e = useE2E();
-
-  async function signIn(who: { username: string; password: string }): Promise<Page> {
-    const page = await e2e.newPage({ mobile: false });
-    await page.goto(`${e2e.baseUrl}/admin/login`);
-    await page.getByLabel('用户名').fill(who.username);
-    await page.getByLabel('密码').fill(who.password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(`${e2e.baseUrl}/admin/schools`);
-    return page;
-  }
 
   const rows = (page: Page, testId: string) => page.getByTestId(testId).locator('tbody tr.ant-table-row');
 
@@ -28,7 +18,7 @@ describeE2E('admin console: card search, detail and history', () => {
     const elsewhere = await e2e.t.factory.newStudent({ name: '钱多多' });
     const otherCard = await e2e.t.factory.newCard(elsewhere.id);
     const manager = await e2e.t.factory.newStaff('school_admin', { schoolId: school.id });
-    const page = await signIn(manager);
+    const page = await signInToConsole(e2e, manager);
 
     await page.getByTestId('sider-menu').getByText('卡片查询', { exact: true }).click();
     await page.waitForURL(`${e2e.baseUrl}/admin/cards`);
@@ -80,7 +70,7 @@ describeE2E('admin console: card search, detail and history', () => {
 
   it('an operator sets the extension window; a card manager issues a temporary card and exchanges it for the formal card', async () => {
     const operator = await e2e.t.factory.newStaff('operator');
-    const opPage = await signIn(operator);
+    const opPage = await signInToConsole(e2e, operator);
     await opPage.getByTestId('sider-menu').getByText('延期办理时间', { exact: true }).click();
     await opPage.waitForURL(`${e2e.baseUrl}/admin/card-extension-window`);
     await opPage.getByTestId('window-start').fill('2026-10-01');
@@ -96,7 +86,7 @@ describeE2E('admin console: card search, detail and history', () => {
     const school = await e2e.t.factory.newSchool({ name: '端到端大学', stage: 'university' });
     const student = await e2e.t.factory.newStudent({ schoolId: school.id, name: '孙新生' });
     const manager = await e2e.t.factory.newStaff('school_admin', { schoolId: school.id });
-    const page = await signIn(manager);
+    const page = await signInToConsole(e2e, manager);
     await page.getByTestId('sider-menu').getByText('临时卡', { exact: true }).click();
     await page.waitForURL(`${e2e.baseUrl}/admin/temporary-cards`);
     await page.getByTestId('temporary-education-id').fill(student.education_id);

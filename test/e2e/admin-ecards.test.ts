@@ -1,6 +1,5 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { describeE2E, useE2E } from './support.js';
+import { describeE2E, expectOperatorsOnly, signInToConsole, useE2E } from './support.js';
 
 /**
  * The console's e-card data in a real browser: an operator raises a minimum version and the
@@ -9,16 +8,6 @@ import { describeE2E, useE2E } from './support.js';
  */
 describeE2E('admin console: e-card phones and partner schools', () => {
   const e2e = useE2E();
-
-  async function signIn(who: { username: string; password: string }): Promise<Page> {
-    const page = await e2e.newPage({ mobile: false });
-    await page.goto(`${e2e.baseUrl}/admin/login`);
-    await page.getByLabel('用户名').fill(who.username);
-    await page.getByLabel('密码').fill(who.password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(`${e2e.baseUrl}/admin/schools`);
-    return page;
-  }
 
   /** A Huawei phone exactly at seed 003's minimums (Huawei Wallet 9.0.13.304). */
   const phone = { brand: 'huawei', model: 'HUAWEI Mate 40 Pro', os: 'harmonyos', osVersion: '3.0.0', nfcEnabled: true, walletVersion: '9.0.13.304', appVersion: '6.0.0.1' };
@@ -31,7 +20,7 @@ describeE2E('admin console: e-card phones and partner schools', () => {
   it('an operator raises the Huawei Wallet minimum version and the phone check refuses the phone that passed before', async () => {
     expect(await apiPhoneCheck()).toMatchObject({ eligible: true, problems: [] });
     const operator = await e2e.t.factory.newStaff('operator');
-    const page = await signIn(operator);
+    const page = await signInToConsole(e2e, operator);
 
     await page.getByTestId('sider-menu').getByText('电子卡支持机型', { exact: true }).click();
     await page.waitForURL(`${e2e.baseUrl}/admin/ecards/phones`);
@@ -80,7 +69,7 @@ describeE2E('admin console: e-card phones and partner schools', () => {
   it('an operator adds and removes a partner school for the university e-card', async () => {
     const school = await e2e.t.factory.newSchool({ name: '端到端合作大学', stage: 'university' });
     const operator = await e2e.t.factory.newStaff('operator');
-    const page = await signIn(operator);
+    const page = await signInToConsole(e2e, operator);
     await page.getByTestId('sider-menu').getByText('合作院校', { exact: true }).click();
     await page.waitForURL(`${e2e.baseUrl}/admin/ecards/partners`);
     const rows = page.getByTestId('partner-schools').locator('tbody tr.ant-table-row');
@@ -102,13 +91,7 @@ describeE2E('admin console: e-card phones and partner schools', () => {
   });
 
   it('a school card manager has neither menu entry, and the pages say operators only', async () => {
-    const manager = await e2e.t.factory.newStaff('school_admin');
-    const page = await signIn(manager);
-    await page.getByTestId('sider-menu').getByText('卡片查询', { exact: true }).waitFor();
-    expect(await page.getByTestId('sider-menu').getByText('电子卡支持机型').count()).toBe(0);
-    expect(await page.getByTestId('sider-menu').getByText('合作院校').count()).toBe(0);
-    await page.goto(`${e2e.baseUrl}/admin/ecards/phones`);
-    await page.getByText('只有运营人员可以使用此页面').waitFor();
+    const page = await expectOperatorsOnly(e2e, { menu: ['电子卡支持机型', '合作院校'], paths: ['ecards/partners', 'ecards/phones'] });
     expect(await page.getByTestId('phone-requirements').count()).toBe(0);
   });
 });

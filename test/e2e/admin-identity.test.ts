@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { makeIdNumber } from '../../src/domain/id-number.js';
 import { newId } from '../../src/platform/ids.js';
 import { projectRoot } from '../../src/platform/paths.js';
-import { describeE2E, useE2E } from './support.js';
+import { describeE2E, signInToConsole, useE2E } from './support.js';
 
 /**
  * The admin console's identity screens in a real browser: roster import, students and their
@@ -30,16 +30,6 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
     return { school, classIds: ids };
   }
 
-  async function signIn(who: { username: string; password: string }): Promise<Page> {
-    const page = await e2e.newPage({ mobile: false });
-    await page.goto(`${e2e.baseUrl}/admin/login`);
-    await page.getByLabel('用户名').fill(who.username);
-    await page.getByLabel('密码').fill(who.password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(`${e2e.baseUrl}/admin/schools`);
-    return page;
-  }
-
   const menu = (page: Page) => page.getByTestId('sider-menu');
   const tableRows = (page: Page, testId: string) => page.getByTestId(testId).locator('tbody tr.ant-table-row');
 
@@ -53,7 +43,7 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
   it('a card manager imports a GBK roster with one bad row, reads the report, then finds the students', async () => {
     const { school } = await schoolWithClasses('端到端名单中学', [[7, '01'], [7, '02']]);
     const manager = await e2e.t.factory.newStaff('school_admin', { schoolId: school.id });
-    const page = await signIn(manager);
+    const page = await signInToConsole(e2e, manager);
 
     // A card manager's menu: their school's screens, none of the card centre's.
     for (const item of ['学校', '学生', '名单导入']) await menu(page).getByText(item, { exact: true }).waitFor();
@@ -177,7 +167,7 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
     });
     expect(created.statusCode, created.body).toBe(201);
 
-    const page = await signIn(operator);
+    const page = await signInToConsole(e2e, operator);
     await menu(page).getByText('学生', { exact: true }).click();
     await page.getByPlaceholder('按姓名或教育ID搜索').fill('31000077');
     await page.getByPlaceholder('按姓名或教育ID搜索').press('Enter');
@@ -215,7 +205,7 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
     const { school } = await schoolWithClasses('端到端人员中学', [[8, '03']]);
     const student = await e2e.t.factory.newStudent({ schoolId: school.id, name: '吴短信' });
     const operator = await e2e.t.factory.newStaff('operator');
-    const page = await signIn(operator);
+    const page = await signInToConsole(e2e, operator);
 
     await menu(page).getByText('工作人员', { exact: true }).click();
     await page.waitForURL(`${e2e.baseUrl}/admin/staff`);
@@ -227,11 +217,15 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
     await dialog.getByLabel('显示名称').fill('端到端卡管员');
     await dialog.getByLabel('初始密码').fill('Card-manager-2026');
     await dialog.getByRole('button', { name: /新\s*建/ }).click();
-    await page.getByText('账号已创建：kgy-e2e-01').waitFor();
+    // What lasts, not the success toast (it can fade before a busy machine looks): the dialog
+    // closes, the table lists the account, and the server holds it.
+    await dialog.waitFor({ state: 'hidden' });
     const created = tableRows(page, 'staff-table').filter({ hasText: 'kgy-e2e-01' });
     await created.getByText('端到端卡管员').waitFor();
     await created.getByText('学校卡管员').waitFor();
     await created.getByText('端到端人员中学').waitFor();
+    const stored = await e2e.t.ctx.db.selectFrom('staff_users').select(['display_name', 'role', 'school_id']).where('username', '=', 'kgy-e2e-01').executeTakeFirstOrThrow();
+    expect(stored).toEqual({ display_name: '端到端卡管员', role: 'school_admin', school_id: school.id });
     await e2e.screenshot(page, 'admin-staff');
 
     // The same username again: the server's 409, in Chinese, inside the dialog.

@@ -1,9 +1,8 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
-import { accountCodes, ensureAccount, postTransaction } from '../../src/modules/ledger/ledger.js';
 import { actAtCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
-import { systemActor } from '../../src/platform/audit.js';
-import { describeE2E, useE2E } from './support.js';
+import { fund } from '../api/ecards-support.js';
+import { describeE2E, loseFirstAnswer, signInToConsole, useE2E } from './support.js';
 
 /**
  * The admin console's money screens in a real browser: an operator finds a paid order, reads
@@ -46,17 +45,7 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
   }
 
   async function signInAsOperator(): Promise<Page> {
-    return signIn(await e2e.t.factory.newStaff('operator'));
-  }
-
-  async function signIn(staff: { username: string; password: string }): Promise<Page> {
-    const page = await e2e.newPage({ mobile: false });
-    await page.goto(`${e2e.baseUrl}/admin/login`);
-    await page.getByLabel('用户名').fill(staff.username);
-    await page.getByLabel('密码').fill(staff.password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(`${e2e.baseUrl}/admin/schools`);
-    return page;
+    return signInToConsole(e2e, await e2e.t.factory.newStaff('operator'));
   }
 
   const menu = (page: Page) => page.getByTestId('sider-menu');
@@ -98,13 +87,7 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     // The first 确认退款 reaches the server but its answer is lost on the way back; confirming the
     // same refund again sends the same Idempotency-Key, and the server replays its stored answer.
     const refundsUrl = `**/api/v1/admin/orders/${paid.id}/refunds`;
-    const keys: string[] = [];
-    await page.route(refundsUrl, async (route) => {
-      keys.push(route.request().headers()['idempotency-key'] ?? '');
-      if (keys.length > 1) return route.continue();
-      await route.fetch();
-      return route.abort('connectionreset');
-    });
+    const keys = await loseFirstAnswer(page, refundsUrl);
     const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/v1/admin/orders/${paid.id}/refunds`));
     await dialog.getByRole('button', { name: '下一步' }).click();
     const confirm = page.getByRole('dialog', { name: '确认退款？' });
@@ -200,9 +183,7 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     const school = await e2e.t.factory.newSchool({ name: '端到端退卡中学' });
     const student = await e2e.t.factory.newStudent({ schoolId: school.id, name: '钱多多' });
     const card = await e2e.t.factory.newCard(student.id);
-    const purse = await ensureAccount(e2e.t.ctx.db, e2e.t.clock, { code: accountCodes.purse(card.id), type: 'purse', ownerId: card.id, actor: systemActor });
-    const clearing = await ensureAccount(e2e.t.ctx.db, e2e.t.clock, { code: accountCodes.clearing('alipay'), type: 'gateway_clearing', actor: systemActor });
-    await postTransaction(e2e.t.ctx.db, e2e.t.clock, { idempotencyKey: `e2e-fund-${card.id}`, type: 'top_up', postings: [{ accountId: clearing.id, debitFen: 32_000 }, { accountId: purse.id, creditFen: 32_000 }], actor: systemActor });
+    await fund(e2e.t, card.id, 32_000);
     const operatorToken = await e2e.t.factory.operatorToken();
     const requested = await api<{ id: string; route: string }>('POST', '/balance-refunds', operatorToken, { cardId: card.id });
     expect(requested.route).toBe('outlet');
@@ -256,7 +237,7 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
 
   it("a school's card manager reads their orders (in English too) but cannot refund or reconcile", async () => {
     const manager = await e2e.t.factory.newStaff('school_admin', { schoolId: paid.schoolId });
-    const page = await signIn(manager);
+    const page = await signInToConsole(e2e, manager);
     for (const item of ['订单查询', '余额退款', '工作日历', '缴费时段']) await menu(page).getByText(item, { exact: true }).waitFor();
     expect(await menu(page).getByText('对账', { exact: true }).count()).toBe(0);
 

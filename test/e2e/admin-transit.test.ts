@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { maskCardNo } from '../../src/domain/masking.js';
 import { computeTac, deriveCardKey } from '../../src/domain/transit-crypto.js';
 import type { BatchResponse, TapRecord } from '../../src/modules/transit/protocol.js';
 import { fund } from '../api/transit-support.js';
-import { describeE2E, useE2E } from './support.js';
+import { describeE2E, expectOperatorsOnly, signInToConsole, useE2E } from './support.js';
 
 /**
  * The console's transit screens in Chromium: an operator registers a terminal and sees its secret
@@ -16,19 +15,9 @@ import { describeE2E, useE2E } from './support.js';
 describeE2E('admin console: terminals and transit reconciliation', () => {
   const e2e = useE2E();
 
-  async function signIn(who: { username: string; password: string }): Promise<Page> {
-    const page = await e2e.newPage({ mobile: false });
-    await page.goto(`${e2e.baseUrl}/admin/login`);
-    await page.getByLabel('用户名').fill(who.username);
-    await page.getByLabel('密码').fill(who.password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(`${e2e.baseUrl}/admin/schools`);
-    return page;
-  }
-
   it('an operator registers a terminal, sees the secret once, sees its upload in the list and a short purse in the reconciliation', async () => {
     const operator = await e2e.t.factory.newStaff('operator');
-    const page = await signIn(operator);
+    const page = await signInToConsole(e2e, operator);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.baseUrl });
 
     // Before any tap the reconciliation has nothing to say.
@@ -143,14 +132,6 @@ describeE2E('admin console: terminals and transit reconciliation', () => {
   });
 
   it('a school card manager has neither menu entry, and the pages say operators only', async () => {
-    const manager = await e2e.t.factory.newStaff('school_admin');
-    const page = await signIn(manager);
-    await page.getByTestId('sider-menu').getByText('卡片查询', { exact: true }).waitFor();
-    expect(await page.getByTestId('sider-menu').getByText('终端管理').count()).toBe(0);
-    expect(await page.getByTestId('sider-menu').getByText('乘车对账').count()).toBe(0);
-    for (const path of ['transit/terminals', 'transit/reconciliation']) {
-      await page.goto(`${e2e.baseUrl}/admin/${path}`);
-      await page.getByText('只有运营人员可以使用此页面').waitFor();
-    }
+    await expectOperatorsOnly(e2e, { menu: ['终端管理', '乘车对账'], paths: ['transit/terminals', 'transit/reconciliation'] });
   });
 });

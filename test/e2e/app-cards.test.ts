@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/card-numbers.js';
-import { describeE2E, useE2E } from './support.js';
+import { describeE2E, settled, signInToApp, useE2E } from './support.js';
 
 /**
  * The app's card screens in Chromium against the real server: a student sees the card drawn as
@@ -24,24 +24,19 @@ describeE2E('app card screens in Chromium', () => {
     return { school, student: s };
   }
 
-  async function signInStudent(page: Page, educationId: string, password: string) {
-    await page.goto(url('/login'));
-    await page.getByPlaceholder('请输入8位教育ID').fill(educationId);
-    await page.getByPlaceholder('请输入密码').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('tab-bar').waitFor();
-  }
+  /** Signs the student in (their password already changed, see student()) on a new phone page. */
+  const signInStudent = (s: { education_id: string; password: string }) => signInToApp(e2e, { as: 'student', login: s.education_id, password: s.password });
 
-  /** For a clean screenshot: toasts have faded and dialogs have closed. */
+  /** A screenshot once toasts have faded and dialogs have closed. */
   async function shot(page: Page, name: string) {
-    await expect.poll(() => page.locator('.adm-toast-mask, .adm-dialog').count(), { timeout: 5000 }).toBe(0);
+    await settled(page);
     await e2e.screenshot(page, name);
   }
 
   /** Answers a confirmation dialog with its OK button. */
   async function confirmDialog(page: Page) {
     await page.locator('.adm-dialog').getByRole('button', { name: '确定' }).click();
-    await expect.poll(() => page.locator('.adm-dialog').count(), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => page.locator('.adm-dialog').count()).toBe(0);
   }
 
   it('a student sees the card face, reports the card lost, sees the status change, and unlosses it', async () => {
@@ -49,8 +44,7 @@ describeE2E('app card screens in Chromium', () => {
     // The school's own face, from the fixed set.
     await e2e.t.ctx.db.updateTable('schools').set({ card_theme: 'school-jade' }).where('id', '=', school.id).execute();
     const card = await e2e.t.factory.newCard(s.id, { validUntil: '2029-08-31' });
-    const page = await e2e.newPage();
-    await signInStudent(page, s.education_id, s.password);
+    const page = await signInStudent(s);
 
     await page.getByTestId('tab-bar').getByText('卡片').click();
     await page.waitForURL(url('/cards'));
@@ -79,7 +73,7 @@ describeE2E('app card screens in Chromium', () => {
     // 挂失: a dialog first; cancelling changes nothing.
     await page.getByTestId('action-loss').click();
     await page.locator('.adm-dialog').getByRole('button', { name: '取消' }).click();
-    await expect.poll(() => page.locator('.adm-dialog').count(), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => page.locator('.adm-dialog').count()).toBe(0);
     expect(await statusOf(card.id)).toBe('active');
 
     await page.getByTestId('action-loss').click();
@@ -116,8 +110,7 @@ describeE2E('app card screens in Chromium', () => {
   it('a new card is activated by its holder from the card page', async () => {
     const { student: s } = await student('激活测试生');
     const card = await e2e.t.factory.newCard(s.id, { active: false });
-    const page = await e2e.newPage();
-    await signInStudent(page, s.education_id, s.password);
+    const page = await signInStudent(s);
     await page.goto(url(`/cards/${card.id}`));
     await expect.poll(() => page.getByTestId('detail-status').textContent()).toBe('未激活');
     await expect(page.getByTestId('detail-transit').textContent()).resolves.toBe('无效卡');
@@ -180,13 +173,7 @@ describeE2E('app card screens in Chromium', () => {
     const parent = await e2e.t.factory.newParent({ children: [first.student.id, second.student.id, third.student.id], password: 'Parent2026' });
     await e2e.t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
 
-    const page = await e2e.newPage();
-    await page.goto(url('/login'));
-    await page.getByRole('tab', { name: '家长' }).click();
-    await page.getByPlaceholder('请输入手机号').fill(parent.phone);
-    await page.getByPlaceholder('请输入密码').fill('Parent2026');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('tab-bar').waitFor();
+    const page = await signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent2026' });
     await page.goto(url('/cards'));
 
     const groups = page.getByTestId('child-cards');
@@ -223,8 +210,7 @@ describeE2E('app card screens in Chromium', () => {
   it('the replacement wizard: identity checked, the masked card information, home delivery, then the fee order and the progress timeline', async () => {
     const { student: s } = await student('补卡测试生');
     const card = await e2e.t.factory.newCard(s.id);
-    const page = await e2e.newPage();
-    await signInStudent(page, s.education_id, s.password);
+    const page = await signInStudent(s);
     await page.goto(url(`/cards/${card.id}`));
     await page.getByTestId('action-loss').click();
     await confirmDialog(page);
@@ -294,8 +280,7 @@ describeE2E('app card screens in Chromium', () => {
     const { student: s } = await student('卡贴测试生', 'middle');
     const sticker = await e2e.t.factory.newCard(s.id, { product: 'k12_sticker' });
     await e2e.t.ctx.db.updateTable('cards').set({ status: 'lost' }).where('id', '=', sticker.id).execute();
-    const page = await e2e.newPage();
-    await signInStudent(page, s.education_id, s.password);
+    const page = await signInStudent(s);
     await page.goto(url(`/cards/${sticker.id}`));
     await page.getByTestId('action-sticker').click();
     await page.waitForURL(url(`/cards/${sticker.id}/sticker`));
@@ -315,8 +300,7 @@ describeE2E('app card screens in Chromium', () => {
   it('information confirmation: errors reported with a correction, fixed by the school, then confirmed', async () => {
     const { school, student: s } = await student('确认测试生', 'primary');
     await asOperator('POST', '/admin/fulfilment/confirmations/open', { schoolId: school.id });
-    const page = await e2e.newPage();
-    await signInStudent(page, s.education_id, s.password);
+    const page = await signInStudent(s);
     await page.goto(url('/cards'));
     await page.getByTestId('confirm-info-link').click();
     await page.waitForURL(url(`/students/${s.id}/card-info`));
@@ -349,8 +333,7 @@ describeE2E('app card screens in Chromium', () => {
   it('extension after the status check, inside the operator’s window; then return with nothing to refund', async () => {
     const { student: s } = await student('延期测试生', 'middle');
     const card = await e2e.t.factory.newCard(s.id, { validUntil: '2026-12-31' });
-    const page = await e2e.newPage();
-    await signInStudent(page, s.education_id, s.password);
+    const page = await signInStudent(s);
 
     // No window yet: the check says so and the button stays off.
     await page.goto(url(`/cards/${card.id}/extend`));
@@ -383,8 +366,7 @@ describeE2E('app card screens in Chromium', () => {
 
   it('a student without cards sees the empty state', async () => {
     const { student: s } = await student('无卡学生');
-    const page = await e2e.newPage();
-    await signInStudent(page, s.education_id, s.password);
+    const page = await signInStudent(s);
     await page.goto(url('/cards'));
     await page.getByText('暂无卡片').waitFor();
     expect(await page.getByTestId('card-face').count()).toBe(0);

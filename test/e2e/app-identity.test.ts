@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { initialCampusPassword } from '../../src/domain/passwords.js';
 import { newId } from '../../src/platform/ids.js';
-import { describeE2E, useE2E } from './support.js';
+import { changeAppPassword, describeE2E, settled, signInToApp, submitAppSignIn, useE2E } from './support.js';
 
 /**
  * The app's identity screens in Chromium against the real server: first sign-in with the
@@ -25,27 +25,6 @@ describeE2E('app identity screens in Chromium', () => {
   const url = (path: string) => `${e2e.baseUrl}${path}`;
   const fieldError = (page: Page) => page.locator('.adm-form-item-feedback-error');
 
-  /** For a clean screenshot: toasts have faded and dialogs have closed. */
-  async function settled(page: Page) {
-    await expect.poll(() => page.locator('.adm-toast-mask, .adm-dialog').count(), { timeout: 5000 }).toBe(0);
-  }
-
-  async function signIn(page: Page, tab: '学生' | '家长' | '校园卡', login: string, password: string) {
-    await page.goto(url('/login'));
-    await page.getByRole('tab', { name: tab }).click();
-    const loginPlaceholder = { 学生: '请输入8位教育ID', 家长: '请输入手机号', 校园卡: '请输入学号或身份证号' }[tab];
-    await page.getByPlaceholder(loginPlaceholder).fill(login);
-    await page.getByPlaceholder(tab === '校园卡' ? '请输入6位查询密码' : '请输入密码').fill(password);
-    await page.getByTestId('login-submit').click();
-  }
-
-  async function changePassword(page: Page, current: string, next: string) {
-    await page.getByPlaceholder('请输入当前密码').fill(current);
-    await page.getByPlaceholder('请输入新密码').fill(next);
-    await page.getByPlaceholder('请再次输入新密码').fill(next);
-    await page.getByTestId('change-password-submit').click();
-  }
-
   async function signOut(page: Page) {
     await page.getByTestId('tab-bar').getByText('我的', { exact: true }).click();
     await page.getByRole('button', { name: '退出登录' }).click();
@@ -66,7 +45,7 @@ describeE2E('app identity screens in Chromium', () => {
     await e2e.t.ctx.db.insertInto('student_photos').values({ student_id: student.id, content_type: 'image/png', bytes: onePixelPng, updated_at: e2e.t.clock.now() }).execute();
     const page = await e2e.newPage();
 
-    await signIn(page, '学生', student.education_id, '20150312');
+    await submitAppSignIn(e2e, page, { as: 'student', login: student.education_id, password: '20150312' });
     await page.getByTestId('must-change-password').waitFor();
     expect(await page.getByTestId('tab-bar').count()).toBe(0);
     // No way round it: another address shows the same screen.
@@ -83,11 +62,11 @@ describeE2E('app identity screens in Chromium', () => {
     await fieldError(page).getByText('两次输入的新密码不一致').waitFor();
 
     // Digits only: the server refuses it, and its reason shows under the field.
-    await changePassword(page, '20150312', '20260101');
+    await changeAppPassword(page, '20150312', '20260101');
     await fieldError(page).getByText('密码须同时包含字母和数字').waitFor();
     await e2e.screenshot(page, 'app-identity-forced-change-refused');
 
-    await changePassword(page, '20150312', 'Spring2026');
+    await changeAppPassword(page, '20150312', 'Spring2026');
     const tabBar = page.getByTestId('tab-bar');
     await tabBar.waitFor();
     await page.getByText('密码已修改').waitFor();
@@ -109,7 +88,7 @@ describeE2E('app identity screens in Chromium', () => {
 
     // The old password is gone, the new one works and nothing is forced any more.
     await signOut(page);
-    await signIn(page, '学生', student.education_id, '20150312');
+    await submitAppSignIn(e2e, page, { as: 'student', login: student.education_id, password: '20150312' });
     await page.getByText('账号或密码错误').waitFor();
     await page.getByPlaceholder('请输入密码').fill('Spring2026');
     await page.getByTestId('login-submit').click();
@@ -123,8 +102,7 @@ describeE2E('app identity screens in Chromium', () => {
     await e2e.t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
     const phone = freshPhone();
 
-    const studentPage = await e2e.newPage();
-    await signIn(studentPage, '学生', student.education_id, 'Student2026');
+    const studentPage = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
     await studentPage.getByTestId('tab-bar').getByText('我的', { exact: true }).click();
     // No photo on file: a placeholder, not a broken image.
     await studentPage.getByTestId('photo-placeholder').waitFor();
@@ -153,11 +131,11 @@ describeE2E('app identity screens in Chromium', () => {
     await fieldError(studentPage).getByText('该家长已绑定此学生').waitFor();
 
     const parentPage = await e2e.newPage();
-    await signIn(parentPage, '家长', phone, '123456');
+    await submitAppSignIn(e2e, parentPage, { as: 'parent', login: phone, password: '123456' });
     await parentPage.getByTestId('must-change-password').waitFor();
-    await changePassword(parentPage, '123456', '1234567');
+    await changeAppPassword(parentPage, '123456', '1234567');
     await fieldError(parentPage).getByText('密码至少 8 位').waitFor();
-    await changePassword(parentPage, '123456', 'Parent2026');
+    await changeAppPassword(parentPage, '123456', 'Parent2026');
     const tabBar = parentPage.getByTestId('tab-bar');
     await tabBar.waitFor();
 
@@ -191,9 +169,7 @@ describeE2E('app identity screens in Chromium', () => {
     const student = await e2e.t.factory.newStudent({ name: '钱多多', birthDate: '2011-04-30', schoolId: school.id });
     const parent = await e2e.t.factory.newParent({ children: [student.id], password: 'Parent2026' });
     await e2e.t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
-    const page = await e2e.newPage();
-
-    await signIn(page, '家长', parent.phone, 'Parent2026');
+    const page = await signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent2026' });
     await page.getByTestId('tab-bar').getByText('我的', { exact: true }).click();
     await page.getByTestId('child-item').click();
     await page.getByText('孩子已满 14 周岁，无需监护人同意。').waitFor();
@@ -278,8 +254,7 @@ describeE2E('app identity screens in Chromium', () => {
     await page.getByPlaceholder('6 位短信验证码').fill(code);
     await page.getByTestId('reset-submit').click();
     await page.getByTestId('reset-done').waitFor();
-    await signIn(page, '家长', parent.phone, 'Parent-2026');
-    await page.getByTestId('tab-bar').waitFor();
+    await signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent-2026' }, { page });
   });
 
   it('find my education ID: pick the school, prove who you are, sign in with the ID', async () => {
@@ -324,12 +299,12 @@ describeE2E('app identity screens in Chromium', () => {
     await page.getByRole('tab', { name: '校园卡' }).click();
     await page.getByText('初始查询密码为身份证号后 6 位数字', { exact: false }).waitFor();
     await e2e.screenshot(page, 'app-identity-login-campus');
-    await signIn(page, '校园卡', student.id_number, initial);
+    await submitAppSignIn(e2e, page, { as: 'campus', login: student.id_number, password: initial });
     await page.getByTestId('must-change-password').waitFor();
     await page.getByText('6 位数字；不能含 123、987 这样的连续数字', { exact: false }).waitFor();
-    await changePassword(page, initial, '123790');
+    await changeAppPassword(page, initial, '123790');
     await fieldError(page).getByText('密码不能包含连续数字（如 123、987）').waitFor();
-    await changePassword(page, initial, '135790');
+    await changeAppPassword(page, initial, '135790');
     await page.getByTestId('tab-bar').waitFor();
     await page.getByTestId('tab-bar').getByText('我的', { exact: true }).click();
     await page.getByText('修改查询密码').waitFor();

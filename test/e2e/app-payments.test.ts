@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { accountCodes, balanceOf, findAccountByCode } from '../../src/modules/ledger/ledger.js';
-import { describeE2E, useE2E } from './support.js';
+import { purseFen } from '../api/ecards-support.js';
+import { describeE2E, loseFirstAnswer, settled, signInToApp, useE2E } from './support.js';
 
 /**
  * The app's money screens in Chromium against the real server and its sandbox gateway: a parent
@@ -27,27 +27,13 @@ describeE2E('app money screens in Chromium', () => {
     return { school, student, card, parent };
   }
 
-  async function signInParent(page: Page, phone: string, password: string) {
-    await page.goto(url('/login'));
-    await page.getByRole('tab', { name: '家长' }).click();
-    await page.getByPlaceholder('请输入手机号').fill(phone);
-    await page.getByPlaceholder('请输入密码').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('tab-bar').waitFor();
-  }
-
-  const purseFen = async (cardId: string) => (await balanceOf(e2e.t.ctx.db, (await findAccountByCode(e2e.t.ctx.db, accountCodes.purse(cardId))).id)).postedFen;
-
-  /** For a clean screenshot: toasts have faded and dialogs have closed. */
-  async function settled(page: Page) {
-    await expect.poll(() => page.locator('.adm-toast-mask, .adm-dialog').count(), { timeout: 5000 }).toBe(0);
-  }
+  /** Signs the parent of family() in, on a new phone page unless one is given. */
+  const signInParent = (parent: { phone: string }, page?: Page) => signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent2026' }, { page });
 
   it('a parent tops up a child’s card at the Alipay sandbox cashier, comes back, and sees the balance and the transaction', async () => {
     const { card, parent } = await family('钱小多');
-    expect(await purseFen(card.id)).toBe(0);
-    const page = await e2e.newPage();
-    await signInParent(page, parent.phone, 'Parent2026');
+    expect(await purseFen(e2e.t, card.id)).toBe(0);
+    const page = await signInParent(parent);
 
     // Home → 充值: the child's card (masked name), its balance, the preset amounts.
     await page.getByTestId('home-topup').click();
@@ -88,7 +74,7 @@ describeE2E('app money screens in Chromium', () => {
     await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
     await expect(page.getByTestId('pay-result-amount').textContent()).resolves.toBe('¥100.00');
     await expect.poll(() => page.getByTestId('result-balance').textContent()).toBe('¥100.00');
-    expect(await purseFen(card.id)).toBe(10_000);
+    expect(await purseFen(e2e.t, card.id)).toBe(10_000);
     const orderId = new URL(page.url()).searchParams.get('orderId');
     expect(orderId).toBeTruthy();
     await e2e.screenshot(page, 'app-payments-result-paid');
@@ -126,7 +112,7 @@ describeE2E('app money screens in Chromium', () => {
     const today = e2e.t.clock.now();
     e2e.t.clock.advance(24 * 3600_000);
     try {
-      await signInParent(page, parent.phone, 'Parent2026');
+      await signInParent(parent, page);
       await page.goto(url(`/orders/${orderId}`));
       await page.getByTestId('invoice-title').locator('input').fill('钱小多家长');
       await page.getByTestId('invoice-request').click();
@@ -142,8 +128,7 @@ describeE2E('app money screens in Chromium', () => {
 
   it('WeChat Pay returns through its redirect_url, and the back button lands on the result page too', async () => {
     const { card, parent } = await family('周小微');
-    const page = await e2e.newPage();
-    await signInParent(page, parent.phone, 'Parent2026');
+    const page = await signInParent(parent);
     await page.goto(url(`/cards/${card.id}/top-up`));
     await page.getByTestId('topup-custom').locator('input').fill('12.5');
     await page.getByTestId('gateway-choice').getByText('微信', { exact: true }).click();
@@ -161,13 +146,12 @@ describeE2E('app money screens in Chromium', () => {
     await page.waitForURL(/\/pay\/result\?orderId=/);
     await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
     await expect.poll(() => page.getByTestId('result-balance').textContent()).toBe('¥12.50');
-    expect(await purseFen(card.id)).toBe(1_250);
+    expect(await purseFen(e2e.t, card.id)).toBe(1_250);
   });
 
   it('a payer who cancels at the cashier sees the payment as not completed and can pay again', async () => {
     const { card, parent } = await family('吴小退');
-    const page = await e2e.newPage();
-    await signInParent(page, parent.phone, 'Parent2026');
+    const page = await signInParent(parent);
     await page.goto(url(`/cards/${card.id}/top-up`));
     await page.getByTestId('topup-presets').getByText('¥200.00', { exact: true }).click();
     await page.getByTestId('topup-submit').getByText('确认充值 ¥200.00').waitFor();
@@ -179,7 +163,7 @@ describeE2E('app money screens in Chromium', () => {
 
     await page.locator('[data-testid="pay-result"][data-outcome="failed"]').waitFor();
     await page.getByText('支付渠道显示这笔订单没有付款').waitFor();
-    expect(await purseFen(card.id)).toBe(0);
+    expect(await purseFen(e2e.t, card.id)).toBe(0);
     await page.getByTestId('result-continue').click();
     await page.waitForURL(/\/orders\/[0-9a-f-]+$/);
     await expect(page.getByTestId('order-status').textContent()).resolves.toBe('等待支付');
@@ -193,8 +177,7 @@ describeE2E('app money screens in Chromium', () => {
     await e2e.t.factory.newCard(student.id, { active: false });
     const parent = await e2e.t.factory.newParent({ children: [student.id], password: 'Parent2026' });
     await e2e.t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
-    const page = await e2e.newPage();
-    await signInParent(page, parent.phone, 'Parent2026');
+    const page = await signInParent(parent);
 
     await page.getByTestId('home-topup').click();
     const cardOption = page.getByTestId('topup-card');
@@ -230,8 +213,7 @@ describeE2E('app money screens in Chromium', () => {
     const topUp = await post('/orders/top-up', { cardId: card.id, amountFen: 5_000 });
     const fee = await post('/orders/fee', { studentId: student.id, feeCode: '174011' });
 
-    const page = await e2e.newPage();
-    await signInParent(page, parent.phone, 'Parent2026');
+    const page = await signInParent(parent);
     // The home page counts the orders waiting for payment and opens the 待支付 tab.
     await page.getByTestId('home-orders').getByText('2').waitFor();
     await page.getByTestId('home-orders').click();
@@ -262,13 +244,7 @@ describeE2E('app money screens in Chromium', () => {
     // request reaches the server but its answer is lost; the retry of that same action carries
     // the same Idempotency-Key, so the server replays its stored answer rather than acting again.
     const cancelUrl = `**/api/v1/orders/${topUp.id}/cancel`;
-    const keys: string[] = [];
-    await page.route(cancelUrl, async (route) => {
-      keys.push(route.request().headers()['idempotency-key'] ?? '');
-      if (keys.length > 1) return route.continue();
-      await route.fetch();
-      return route.abort('connectionreset');
-    });
+    const keys = await loseFirstAnswer(page, cancelUrl);
     await page.goto(url(`/orders/${topUp.id}`));
     await page.getByTestId('cancel-order').click();
     await page.locator('.adm-dialog').getByRole('button', { name: '取消订单' }).click();
@@ -308,8 +284,7 @@ describeE2E('app money screens in Chromium', () => {
     e2e.t.clock.set(nextWednesdayNoon(saved));
     await e2e.t.ctx.db.updateTable('payment_orders').set({ expires_at: new Date(e2e.t.clock.now().getTime() + 30 * 60_000) }).where('id', '=', fee.id).execute();
     try {
-      const page = await e2e.newPage();
-      await signInParent(page, parent.phone, 'Parent2026');
+      const page = await signInParent(parent);
       await page.goto(url(`/orders/${fee.id}`));
       await page.getByTestId('payment-window').getByText('当前不在缴费时间内').waitFor();
       await expect(page.getByTestId('payment-window-next').textContent()).resolves.toMatch(/^下次缴费时间：\d{4}-\d{2}-\d{2}/);

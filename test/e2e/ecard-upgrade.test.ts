@@ -1,9 +1,8 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { generateCardNo } from '../../src/domain/card-numbers.js';
-import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
-import { systemActor } from '../../src/platform/audit.js';
-import { describeE2E, useE2E } from './support.js';
+import { fund, purseFen } from '../api/ecards-support.js';
+import { describeE2E, signInToApp, useE2E } from './support.js';
 
 /**
  * A parent opens a K-12 NFC e-card for a 12-year-old in the app — the phone check first refuses
@@ -18,31 +17,6 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
   const url = (path: string) => `${e2e.baseUrl}${path}`;
   const input = (page: Page, testId: string) => page.getByTestId(testId).locator('input');
 
-  async function signInParent(page: Page, phone: string, password: string) {
-    await page.goto(url('/login'));
-    await page.getByRole('tab', { name: '家长' }).click();
-    await page.getByPlaceholder('请输入手机号').fill(phone);
-    await page.getByPlaceholder('请输入密码').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('tab-bar').waitFor();
-  }
-
-  async function signInStudent(page: Page, educationId: string, password: string) {
-    await page.goto(url('/login'));
-    await page.getByPlaceholder('请输入8位教育ID').fill(educationId);
-    await page.getByPlaceholder('请输入密码').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('tab-bar').waitFor();
-  }
-
-  async function fund(cardId: string, amountFen: number, key: string) {
-    const { t } = e2e;
-    const clearing = await ensureAccount(t.ctx.db, t.clock, { code: accountCodes.clearing('alipay'), type: 'gateway_clearing', actor: systemActor });
-    const purse = await findAccountByCode(t.ctx.db, accountCodes.purse(cardId));
-    await postTransaction(t.ctx.db, t.clock, { idempotencyKey: key, type: 'top_up', postings: [{ accountId: clearing.id, debitFen: amountFen }, { accountId: purse.id, creditFen: amountFen }], actor: systemActor });
-  }
-
-  const purseFen = async (cardId: string) => (await balanceOf(e2e.t.ctx.db, (await findAccountByCode(e2e.t.ctx.db, accountCodes.purse(cardId))).id)).postedFen;
 
   it('a parent opens the e-card for a primary pupil, then does the 小升初 upgrade', async () => {
     const { t } = e2e;
@@ -52,8 +26,7 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     const parent = await t.factory.newParent({ children: [child.id], password: 'Parent2026' });
     await t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
 
-    const page = await e2e.newPage();
-    await signInParent(page, parent.phone, 'Parent2026');
+    const page = await signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent2026' });
     // The home page's services lead to the e-cards; nothing there says services are "coming soon".
     expect(await page.getByText('即将开放').count()).toBe(0);
     await page.getByTestId('home-ecards').click();
@@ -110,9 +83,7 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     expect((await t.ctx.db.selectFrom('cards').select('status').where('id', '=', physical.id).executeTakeFirstOrThrow()).status).toBe('superseded');
 
     // The e-card in daily use: money on it (as a settled top-up leaves it).
-    const clearing = await ensureAccount(t.ctx.db, t.clock, { code: accountCodes.clearing('alipay'), type: 'gateway_clearing', actor: systemActor });
-    const purse = await findAccountByCode(t.ctx.db, accountCodes.purse(ecard.id));
-    await postTransaction(t.ctx.db, t.clock, { idempotencyKey: 'e2e-ecard-top-up', type: 'top_up', postings: [{ accountId: clearing.id, debitFen: 6_600 }, { accountId: purse.id, creditFen: 6_600 }], actor: systemActor });
+    await fund(t, ecard.id, 6_600);
 
     await page.getByTestId('open-done').click();
     await page.waitForURL(url('/ecards'));
@@ -146,8 +117,8 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     const cards = await t.ctx.db.selectFrom('cards').selectAll().where('student_id', '=', child.id).where('product', '=', 'k12_ecard').orderBy('created_at').execute();
     expect(cards.map((c) => [c.status, c.stage])).toEqual([['replaced', 'primary'], ['active', 'middle']]);
     expect(cards[1]!.replaces_card_id).toBe(ecard.id);
-    expect(await purseFen(cards[1]!.id)).toBe(6_600);
-    expect(await purseFen(ecard.id)).toBe(0);
+    expect(await purseFen(t, cards[1]!.id)).toBe(6_600);
+    expect(await purseFen(t, ecard.id)).toBe(0);
 
     await page.getByTestId('upgrade-done').click();
     await page.locator(`[data-testid="ecard-item"][data-stage="middle"][data-status="active"]`).waitFor();
@@ -166,10 +137,9 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     });
     expect(opened.statusCode, opened.body).toBe(201);
     const cardId = opened.json().card.id as string;
-    await fund(cardId, 2_345, 'e2e-move-top-up');
+    await fund(t, cardId, 2_345);
 
-    const page = await e2e.newPage();
-    await signInStudent(page, student.education_id, 'Student2026');
+    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
     await page.goto(url('/ecards'));
     await page.getByTestId('action-lost').click();
     await page.locator('.adm-dialog').getByText('立即挂失').click();
@@ -192,7 +162,7 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     const cards = await t.ctx.db.selectFrom('cards').selectAll().where('student_id', '=', student.id).orderBy('created_at').execute();
     expect(cards.map((c) => c.status)).toEqual(['replaced', 'active']);
     expect(cards[1]!.device).toMatchObject({ model: 'Apple iPhone 13 mini', os: 'ios' });
-    expect(await purseFen(cards[1]!.id)).toBe(2_345);
+    expect(await purseFen(t, cards[1]!.id)).toBe(2_345);
   });
 
   it('a university student links the interoperable card, then returns it with a refund at the outlet', async () => {
@@ -201,8 +171,7 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     await t.ctx.db.insertInto('ecard_partner_schools').values({ school_id: school.id, partnered_since: t.clock.now(), added_by: null }).execute();
     const student = await t.factory.newStudent({ schoolId: school.id, name: '林书言', birthDate: '2004-10-10', password: 'Student2026' });
     await t.ctx.db.updateTable('students').set({ must_change_password: false, student_no: '21251234' }).where('id', '=', student.id).execute();
-    const page = await e2e.newPage();
-    await signInStudent(page, student.education_id, 'Student2026');
+    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
     await page.goto(url('/ecards/university/link'));
 
     await input(page, 'phone-model').fill('HUAWEI Mate 50 Pro');
@@ -223,7 +192,7 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
 
     const card = await t.ctx.db.selectFrom('cards').selectAll().where('student_id', '=', student.id).executeTakeFirstOrThrow();
     expect(card).toMatchObject({ product: 'university_ecard', linked_card_no: interop, valid_until: '2027-09-30' });
-    await fund(card.id, 30_000, 'e2e-university-top-up');
+    await fund(t, card.id, 30_000);
     await page.goto(url(`/ecards/university/${card.id}`));
     await page.getByTestId('extension').getByText('2027-07-30 起可办理延期').waitFor();
     await page.getByTestId('return-submit').click();

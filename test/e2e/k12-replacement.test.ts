@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
-import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
-import { describeE2E, useE2E } from './support.js';
+import { fund, purseFen } from '../api/ecards-support.js';
+import { describeE2E, signInToApp, signInToConsole, useE2E } from './support.js';
 
 /**
  * The whole K-12 card replacement in Chromium against the real server and its sandbox gateway:
@@ -16,26 +15,6 @@ describeE2E('K-12 card replacement, app and console', () => {
   const e2e = useE2E();
 
   const url = (path: string) => `${e2e.baseUrl}${path}`;
-  const purseFen = async (cardId: string) => (await balanceOf(e2e.t.ctx.db, (await findAccountByCode(e2e.t.ctx.db, accountCodes.purse(cardId))).id)).postedFen;
-
-  async function signInParent(page: Page, phone: string, password: string) {
-    await page.goto(url('/login'));
-    await page.getByRole('tab', { name: '家长' }).click();
-    await page.getByPlaceholder('请输入手机号').fill(phone);
-    await page.getByPlaceholder('请输入密码').fill(password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('tab-bar').waitFor();
-  }
-
-  async function signInConsole(who: { username: string; password: string }): Promise<Page> {
-    const page = await e2e.newPage({ mobile: false });
-    await page.goto(`${e2e.baseUrl}/admin/login`);
-    await page.getByLabel('用户名').fill(who.username);
-    await page.getByLabel('密码').fill(who.password);
-    await page.getByRole('button', { name: /登\s*录/ }).click();
-    await page.waitForURL(`${e2e.baseUrl}/admin/schools`);
-    return page;
-  }
 
   it('loss → apply → pay in the sandbox → batch → delivery → pickup → new card active, balance moved', async () => {
     const { t } = e2e;
@@ -48,13 +27,11 @@ describeE2E('K-12 card replacement, app and console', () => {
     const operator = await t.factory.newStaff('operator');
     await t.ctx.db.updateTable('staff_users').set({ must_change_password: false }).where('id', 'in', [manager.id, operator.id]).execute();
     // ¥42.00 on the old card, as a top-up would have put it there.
-    const clearing = await ensureAccount(t.ctx.db, t.clock, { code: accountCodes.clearing('alipay'), type: 'gateway_clearing', actor: { role: 'system', id: null } });
-    const oldPurse = await findAccountByCode(t.ctx.db, accountCodes.purse(card.id));
-    await postTransaction(t.ctx.db, t.clock, { idempotencyKey: 'e2e-replacement-fund', type: 'top_up', actor: { role: 'system', id: null }, postings: [{ accountId: clearing.id, debitFen: 4_200 }, { accountId: oldPurse.id, creditFen: 4_200 }] });
+    await fund(t, card.id, 4_200);
 
     // The app: 挂失 on the card's page.
-    const app = await e2e.newPage();
-    await signInParent(app, parent.phone, 'Parent2026');
+    const parentAccount = { as: 'parent', login: parent.phone, password: 'Parent2026' } as const;
+    const app = await signInToApp(e2e, parentAccount);
     await app.goto(url(`/cards/${card.id}`));
     await app.getByTestId('action-loss').click();
     await app.locator('.adm-dialog-button-bold').click();
@@ -98,7 +75,7 @@ describeE2E('K-12 card replacement, app and console', () => {
     await app.locator('[data-testid="confirmation"][data-status="confirmed"]').waitFor();
 
     // The console, operator: batch → printer's file → produced → dispatched.
-    const ops = await signInConsole(operator);
+    const ops = await signInToConsole(e2e, operator);
     await ops.getByTestId('sider-menu').getByText('制卡批次').click();
     await ops.waitForURL(url('/admin/fulfilment/batches'));
     await ops.getByTestId('batch-create').click();
@@ -125,7 +102,7 @@ describeE2E('K-12 card replacement, app and console', () => {
     await e2e.screenshot(ops, 'k12-replacement-console-batches');
 
     // The console, school card manager: the parcel arrived, the card handed over.
-    const desk = await signInConsole(manager);
+    const desk = await signInToConsole(e2e, manager);
     await desk.goto(url('/admin/fulfilment/deliveries'));
     await desk.getByTestId('delivery-received').click();
     await expect.poll(() => desk.getByTestId('deliveries-table').textContent()).toContain('已送达');
@@ -142,13 +119,12 @@ describeE2E('K-12 card replacement, app and console', () => {
     await app.locator('[data-testid="application"][data-status="completed"]').waitFor();
 
     // After the settlement window the old balance is on the new card.
-    expect(await purseFen(cards[1]!.id)).toBe(0);
+    expect(await purseFen(t, cards[1]!.id)).toBe(0);
     t.clock.advance(3 * 86_400_000);
     for (let round = 0; round < 5 && (await t.ctx.jobs.runDue(100)) > 0; round++);
-    expect(await purseFen(card.id)).toBe(0);
-    expect(await purseFen(cards[1]!.id)).toBe(4_200);
-    const fresh = await e2e.newPage();
-    await signInParent(fresh, parent.phone, 'Parent2026');
+    expect(await purseFen(t, card.id)).toBe(0);
+    expect(await purseFen(t, cards[1]!.id)).toBe(4_200);
+    const fresh = await signInToApp(e2e, parentAccount);
     await fresh.goto(url(`/cards/${cards[1]!.id}`));
     await expect.poll(() => fresh.getByTestId('detail-balance').textContent()).toBe('¥42.00');
     await e2e.screenshot(fresh, 'k12-replacement-new-card');

@@ -15,6 +15,10 @@ import { createTestApp, type TestApp } from '../support/app.js';
  *     const e2e = useE2E();
  *     it('…', async () => { const page = await e2e.newPage(); await page.goto(`${e2e.baseUrl}/`); });
  *   });
+ *
+ * Below it, the steps many suites take: signing in to the console (signInToConsole) or the app
+ * (signInToApp, submitAppSignIn), the app's password change, waiting for toasts to fade, losing
+ * a response on the way back, and checking that a card manager is kept from operators' screens.
  */
 
 export const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -155,4 +159,109 @@ export function useE2E(): E2E {
     takePageErrors: () => current().takePageErrors(),
     close: () => current().close(),
   };
+}
+
+/** A staff member's console account, as `t.factory.newStaff` returns it. */
+export interface StaffAccount {
+  username: string;
+  password: string;
+}
+
+/**
+ * Signs a staff member in to the admin console on a desktop page (a new one unless given) and
+ * waits for the page the console opens with, the schools list. Staff are not stopped for a
+ * password change (the console only reminds them), so nothing stands in between.
+ */
+export async function signInToConsole(e2e: E2E, who: StaffAccount, { page }: { page?: Page } = {}): Promise<Page> {
+  const target = page ?? (await e2e.newPage({ mobile: false }));
+  await target.goto(`${e2e.baseUrl}/admin/login`);
+  await target.getByLabel('用户名').fill(who.username);
+  await target.getByLabel('密码').fill(who.password);
+  await target.getByRole('button', { name: /登\s*录/ }).click();
+  await target.waitForURL(`${e2e.baseUrl}/admin/schools`);
+  return target;
+}
+
+/** An app account and the sign-in tab it uses: education ID, parent's phone, or campus card (student number or ID number). */
+export interface AppAccount {
+  as: 'student' | 'parent' | 'campus';
+  login: string;
+  password: string;
+}
+
+/** The Chinese sign-in page's tab and field placeholders for each kind of account. */
+const appSignInForm = {
+  student: { tab: '学生', login: '请输入8位教育ID', password: '请输入密码' },
+  parent: { tab: '家长', login: '请输入手机号', password: '请输入密码' },
+  campus: { tab: '校园卡', login: '请输入学号或身份证号', password: '请输入6位查询密码' },
+} as const;
+
+/**
+ * Opens the app's sign-in page, fills in the account on its tab and sends it. What follows is the
+ * caller's to check: a wrong password's message, or the forced change of a first password.
+ */
+export async function submitAppSignIn(e2e: E2E, page: Page, who: AppAccount): Promise<void> {
+  const form = appSignInForm[who.as];
+  await page.goto(`${e2e.baseUrl}/login`);
+  await page.getByRole('tab', { name: form.tab }).click();
+  await page.getByPlaceholder(form.login).fill(who.login);
+  await page.getByPlaceholder(form.password).fill(who.password);
+  await page.getByTestId('login-submit').click();
+}
+
+/**
+ * Signs in to the app on a phone page (a new one unless given) and waits for the tab bar. Only for
+ * accounts past their first password; the others stop at the forced change (see submitAppSignIn).
+ */
+export async function signInToApp(e2e: E2E, who: AppAccount, { page }: { page?: Page } = {}): Promise<Page> {
+  const target = page ?? (await e2e.newPage());
+  await submitAppSignIn(e2e, target, who);
+  await target.getByTestId('tab-bar').waitFor();
+  return target;
+}
+
+/** Fills in and sends the app's change-password form (the forced one after a first sign-in, or 修改密码). */
+export async function changeAppPassword(page: Page, current: string, next: string): Promise<void> {
+  await page.getByPlaceholder('请输入当前密码').fill(current);
+  await page.getByPlaceholder('请输入新密码').fill(next);
+  await page.getByPlaceholder('请再次输入新密码').fill(next);
+  await page.getByTestId('change-password-submit').click();
+}
+
+/** Waits until the app's toasts have faded and its dialogs have closed: before a clean screenshot or the next tap. */
+export async function settled(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('.adm-toast-mask, .adm-dialog').count()).toBe(0);
+}
+
+/**
+ * Lets the first request to `url` (a glob) reach the server but loses its answer, as a dropped
+ * mobile connection does; later ones pass. Returns each request's Idempotency-Key in order, so a
+ * test can check that the retry sent the same one. `page.unroute(url)` ends it.
+ */
+export async function loseFirstAnswer(page: Page, url: string): Promise<string[]> {
+  const keys: string[] = [];
+  await page.route(url, async (route) => {
+    keys.push(route.request().headers()['idempotency-key'] ?? '');
+    if (keys.length > 1) return route.continue();
+    await route.fetch();
+    return route.abort('connectionreset');
+  });
+  return keys;
+}
+
+/**
+ * Signs in a new school card manager and checks that the console keeps operators' screens from
+ * them: none of `menu` is in the side menu, and each of `paths` (under /admin/) says so instead
+ * of showing the page. Returns the manager's page, left on the last path.
+ */
+export async function expectOperatorsOnly(e2e: E2E, { menu, paths }: { menu: string[]; paths: string[] }): Promise<Page> {
+  const page = await signInToConsole(e2e, await e2e.t.factory.newStaff('school_admin'));
+  const sider = page.getByTestId('sider-menu');
+  await sider.getByText('卡片查询', { exact: true }).waitFor(); // the menu is drawn: an absent entry means something
+  for (const item of menu) expect(await sider.getByText(item).count(), item).toBe(0);
+  for (const path of paths) {
+    await page.goto(`${e2e.baseUrl}/admin/${path}`);
+    await page.getByText('只有运营人员可以使用此页面').waitFor();
+  }
+  return page;
 }

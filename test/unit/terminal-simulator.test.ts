@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { deriveCardKey, denyListPrivateKey, denyListPublicKey, denyListPublicKey
 import type { ActionsResponse, BatchRequest, BatchResponse, CardAction, DenyListDelta, TapRecord } from '../../src/modules/transit/protocol.js';
 import { tapRecordSchema } from '../../src/modules/transit/protocol.js';
 import { SimulatedCard, type CardState } from '../../terminal/card-simulator.js';
-import { DenyListCache } from '../../terminal/deny-list-cache.js';
+import { DenyListCache, denyListFileFor } from '../../terminal/deny-list-cache.js';
 import { TapQueue } from '../../terminal/tap-queue.js';
 import { TerminalSimulator, type TerminalApi, type TerminalOptions } from '../../terminal/terminal-simulator.js';
 
@@ -247,6 +247,8 @@ class FakeServer implements TerminalApi {
   denyVersion = 1;
   denied: string[] = [];
   forgeNextDelta = false;
+  /** The `since` of every deny-list poll, in order. */
+  denyListSince: number[] = [];
   actionList: CardAction[] = [];
   /** When set, the server pretends seqs above this never arrived. */
   loseAbove: number | null = null;
@@ -283,6 +285,7 @@ class FakeServer implements TerminalApi {
 
   async denyList(_terminalId: string, since: number): Promise<DenyListDelta> {
     this.gate();
+    this.denyListSince.push(since);
     const body = { version: this.denyVersion, fromVersion: since, full: since === 0, added: since === 0 ? this.denied : [], removed: [], issuedAt: now().toISOString() };
     const signed = signedDenyList(signer, body);
     if (this.forgeNextDelta) {
@@ -385,6 +388,53 @@ describe('uploading', () => {
     expect(t.stats.denyListRefusals).toBe(1);
     expect(t.options.denyList.version).toBe(2);
     expect(t.options.denyList.has('FORGED')).toBe(false);
+  });
+
+  it('keeps its deny-list across a restart: denies offline at boot, and its first poll asks since=V', async () => {
+    const queueFile = join(dir(), 'BUS-DL.jsonl');
+    const persisted = () => new DenyListCache(publicKey, { file: denyListFileFor(queueFile) });
+    const boot = () => terminal({ kind: 'bus_validator', code: 'BUS-DL', queueFile }, persisted());
+    const lost = card();
+    const server = new FakeServer(new Map());
+    server.denied = [lost.cardNo];
+    server.denyVersion = 7;
+    const first = boot();
+    expect(first.options.denyList.restored).toEqual({ from: 'none', reason: 'MISSING' });
+    expect(await first.sync(server)).toMatchObject({ ok: true });
+    expect(server.denyListSince).toEqual([0]);
+    first.close();
+
+    const second = boot();
+    expect(second.options.denyList.restored).toEqual({ from: 'file', version: 7, size: 1 });
+    // Before it reaches the server, the restarted terminal already refuses the lost card.
+    expect(second.tap(lost, { kind: 'bus', distanceKm: 3 })).toEqual({ ok: false, reason: 'DENY_LISTED' });
+    server.denyListSince = [];
+    expect(await second.sync(server)).toMatchObject({ ok: true });
+    expect(server.denyListSince).toEqual([7]);
+    expect(second.options.denyList.version).toBe(7);
+    second.close();
+  });
+
+  it('starts from a full snapshot when the kept deny-list file is corrupt', async () => {
+    const queueFile = join(dir(), 'BUS-DLC.jsonl');
+    const file = denyListFileFor(queueFile);
+    const lost = card();
+    const server = new FakeServer(new Map());
+    server.denied = [lost.cardNo];
+    server.denyVersion = 4;
+    const first = terminal({ kind: 'bus_validator', code: 'BUS-DLC', queueFile }, new DenyListCache(publicKey, { file }));
+    await first.sync(server);
+    first.close();
+    // One card number changed on disk: the digest no longer matches, so nothing from the file is trusted.
+    writeFileSync(file, readFileSync(file, 'utf8').replace(lost.cardNo, '3000000000'));
+
+    const second = terminal({ kind: 'bus_validator', code: 'BUS-DLC', queueFile }, new DenyListCache(publicKey, { file }));
+    expect(second.options.denyList.restored).toEqual({ from: 'none', reason: 'CORRUPT' });
+    expect(second.options.denyList.has('3000000000')).toBe(false);
+    server.denyListSince = [];
+    await second.sync(server);
+    expect(server.denyListSince).toEqual([0]);
+    expect(second.tap(lost, { kind: 'bus', distanceKm: 3 })).toEqual({ ok: false, reason: 'DENY_LISTED' });
   });
 
   it('fetches action-list entries and writes them at the next tap', async () => {

@@ -5,16 +5,21 @@ import type { AppContext } from '../../platform/context.js';
 import { accessibleCard } from '../cards/card-access.js';
 import { transitRepository as repo } from './transit.repository.js';
 
-/** A card's trips with the fare breakdown each tap carried (holder, bound parent, school, operator). */
+/**
+ * A card's trips with the fare breakdown each tap carried (holder, bound parent, school, operator).
+ * One row more than asked is read, so `nextBefore` is set only when another page exists: a client
+ * that pages until there is no cursor never asks for an empty page.
+ */
 export async function cardTrips(ctx: AppContext, caller: Caller, cardId: string, page: { limit: number; before: number | null }) {
   const card = await accessibleCard(ctx.db, caller, cardId);
-  const rows = await repo.trips(ctx.db, card.id, page);
+  const fetched = await repo.trips(ctx.db, card.id, { limit: page.limit + 1, before: page.before });
+  const rows = fetched.slice(0, page.limit);
   return {
     items: rows.map((t) => ({
       terminalCode: t.terminalCode, kind: t.kind, cardCounter: t.cardCounter, amountFen: t.amountFen, balanceAfterFen: t.balanceAfterFen,
       at: t.at.toISOString(), fare: t.fare, flags: t.flags, operator: t.operator,
     })),
-    nextBefore: rows.length === page.limit ? (rows.at(-1)?.cardCounter ?? null) : null,
+    nextBefore: fetched.length > page.limit ? (rows.at(-1)?.cardCounter ?? null) : null,
   };
 }
 

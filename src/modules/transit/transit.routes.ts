@@ -74,7 +74,11 @@ export function transitRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.get('/cards/:cardId/trips', {
-      schema: { tags: ['transit'], summary: 'The card’s trips with their fare breakdown, newest first', security: bearer, params: cardParams, querystring: tripsQuerySchema, response: { 200: tripsSchema, ...errorResponses } },
+      schema: {
+        tags: ['transit'], summary: 'The card’s trips with their fare breakdown, newest first', security: bearer,
+        description: 'Paged by card counter: pass the answer’s `nextBefore` as `before` for the next page; `nextBefore` is null on the last page.',
+        params: cardParams, querystring: tripsQuerySchema, response: { 200: tripsSchema, ...errorResponses },
+      },
     }, async (request) => cardTrips(ctx, requireCaller(request, ...holderRoles), request.params.cardId, { limit: request.query.limit, before: request.query.before ?? null }));
 
     app.get('/cards/:cardId/rail-month', {

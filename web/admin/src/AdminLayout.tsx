@@ -2,13 +2,15 @@ import { AccountBookOutlined, CalendarOutlined, ReconciliationOutlined, Rollback
 import { CreditCardOutlined, FieldTimeOutlined, TagOutlined } from '@ant-design/icons';
 import { AuditOutlined, BankOutlined, CloudUploadOutlined, IdcardOutlined, LogoutOutlined, MessageOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
+import { Suspense } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { errorText, useLang, useMessages } from '../../shared/i18n.js';
 import { useMe, useSession, type Me } from '../../shared/session.js';
 import { LangSwitch } from './LangSwitch.js';
 import { labelOf, messages } from './messages.js';
-import { canManageStaff, canReadAuditLog, canReadSmsOutbox, canUseConsole } from './roles.js';
-import { canReadPayments, canReconcile } from './payments/access.js';
+import { canUseConsole } from './roles.js';
+import { canReadPayments } from './payments/access.js';
+import { isOperator } from './scope.js';
 import { cardMessages } from './cards/messages.js';
 import { useFulfilmentMenu } from './fulfilment/menu.js';
 import { useEcardsMenu } from './ecards/menu.js';
@@ -38,16 +40,22 @@ function SiderMenu({ me }: { me: Me }) {
   const c = useMessages(cardMessages);
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  const operator = isOperator(me);
+  // Entries of operators-only pages (App.tsx wraps those routes in <OperatorsOnly>) are not shown to card managers.
   const items = [
     { key: '/schools', icon: <BankOutlined />, label: t.schools },
     { key: '/students', icon: <IdcardOutlined />, label: t.students },
     { key: '/roster-imports', icon: <CloudUploadOutlined />, label: t.rosterImport },
-    ...(canManageStaff(me.role) ? [{ key: '/staff', icon: <TeamOutlined />, label: t.staff }] : []),
-    ...(canReadSmsOutbox(me.role) ? [{ key: '/sms-outbox', icon: <MessageOutlined />, label: t.smsOutbox }] : []),
-    ...(canReadAuditLog(me.role) ? [{ key: '/audit-log', icon: <AuditOutlined />, label: t.auditLog }] : []),
+    ...(operator
+      ? [
+          { key: '/staff', icon: <TeamOutlined />, label: t.staff },
+          { key: '/sms-outbox', icon: <MessageOutlined />, label: t.smsOutbox },
+          { key: '/audit-log', icon: <AuditOutlined />, label: t.auditLog },
+        ]
+      : []),
     // Money and the calendar (operators; card managers read their school's orders and refunds).
     ...(canReadPayments(me.role) ? [{ key: '/orders', icon: <AccountBookOutlined />, label: t.menuOrders }, { key: '/balance-refunds', icon: <RollbackOutlined />, label: t.menuBalanceRefunds }] : []),
-    ...(canReconcile(me.role) ? [{ key: '/reconciliation', icon: <ReconciliationOutlined />, label: t.menuReconciliation }] : []),
+    ...(operator ? [{ key: '/reconciliation', icon: <ReconciliationOutlined />, label: t.menuReconciliation }] : []),
     { key: '/calendar', icon: <CalendarOutlined />, label: t.menuCalendar },
     { key: '/payment-window', icon: <ScheduleOutlined />, label: t.menuPaymentWindow },
     // Card services: search and detail, the K-12 extension window, temporary cards.
@@ -99,7 +107,10 @@ export function AdminLayout() {
         <HeaderBar me={me.data} />
         {me.data.mustChangePassword && <Alert banner type="warning" title={t.mustChangePassword} />}
         <Layout.Content style={{ padding: 24 }}>
-          <Outlet />
+          {/* Pages are loaded on first visit (App.tsx): the menu and header stay while one loads. */}
+          <Suspense fallback={<Spin size="large" className="console-page-loading" />}>
+            <Outlet />
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -1,37 +1,48 @@
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUSModule from 'antd/es/locale/en_US.js';
 import zhCNModule from 'antd/es/locale/zh_CN.js';
-import type { ReactNode } from 'react';
+import { lazy, type ComponentType, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useLang } from '../../shared/i18n.js';
 import { esmDefault } from '../../shared/interop.js';
 import { useSession } from '../../shared/session.js';
 import { AdminLayout } from './AdminLayout.js';
-import { AuditLogPage } from './pages/AuditLogPage.js';
-import { BalanceRefundsPage } from './pages/BalanceRefundsPage.js';
-import { CalendarPage } from './pages/CalendarPage.js';
-import { OrdersPage } from './pages/OrdersPage.js';
-import { PaymentWindowPage } from './pages/PaymentWindowPage.js';
-import { ReconciliationPage } from './pages/ReconciliationPage.js';
+import { OperatorsOnly } from './OperatorsOnly.js';
 import { LoginPage } from './pages/LoginPage.js';
-import { RosterImportPage } from './pages/RosterImportPage.js';
-import { SchoolsPage } from './pages/SchoolsPage.js';
-import { SmsOutboxPage } from './pages/SmsOutboxPage.js';
-import { StaffPage } from './pages/StaffPage.js';
-import { StudentDetailPage } from './pages/StudentDetailPage.js';
-import { StudentsPage } from './pages/StudentsPage.js';
-import { CardDetailPage } from './cards/CardDetailPage.js';
-import { CardsPage } from './cards/CardsPage.js';
-import { ExtensionWindowPage } from './cards/ExtensionWindowPage.js';
-import { TemporaryCardsPage } from './cards/TemporaryCardsPage.js';
-import { ApplicationsPage } from './fulfilment/ApplicationsPage.js';
-import { BatchesPage } from './fulfilment/BatchesPage.js';
-import { ConfirmationsPage } from './fulfilment/ConfirmationsPage.js';
-import { DeliveriesPage } from './fulfilment/DeliveriesPage.js';
-import { PartnerSchoolsPage } from './ecards/PartnerSchoolsPage.js';
-import { PhoneSupportPage } from './ecards/PhoneSupportPage.js';
-import { TerminalsPage } from './transit/TerminalsPage.js';
-import { TransitReconciliationPage } from './transit/TransitReconciliationPage.js';
+
+/**
+ * Pages load on first visit (each its own file, with the parts of antd only it uses), so the
+ * sign-in screen and the layout do not wait for every page of the console. AdminLayout shows a
+ * spinner in the content area meanwhile.
+ */
+function page<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
+  return lazy(() => load().then((module) => ({ default: module[name] })));
+}
+
+const SchoolsPage = page(() => import('./pages/SchoolsPage.js'), 'SchoolsPage');
+const StudentsPage = page(() => import('./pages/StudentsPage.js'), 'StudentsPage');
+const StudentDetailPage = page(() => import('./pages/StudentDetailPage.js'), 'StudentDetailPage');
+const RosterImportPage = page(() => import('./pages/RosterImportPage.js'), 'RosterImportPage');
+const StaffPage = page(() => import('./pages/StaffPage.js'), 'StaffPage');
+const SmsOutboxPage = page(() => import('./pages/SmsOutboxPage.js'), 'SmsOutboxPage');
+const AuditLogPage = page(() => import('./pages/AuditLogPage.js'), 'AuditLogPage');
+const OrdersPage = page(() => import('./pages/OrdersPage.js'), 'OrdersPage');
+const BalanceRefundsPage = page(() => import('./pages/BalanceRefundsPage.js'), 'BalanceRefundsPage');
+const ReconciliationPage = page(() => import('./pages/ReconciliationPage.js'), 'ReconciliationPage');
+const CalendarPage = page(() => import('./pages/CalendarPage.js'), 'CalendarPage');
+const PaymentWindowPage = page(() => import('./pages/PaymentWindowPage.js'), 'PaymentWindowPage');
+const CardsPage = page(() => import('./cards/CardsPage.js'), 'CardsPage');
+const CardDetailPage = page(() => import('./cards/CardDetailPage.js'), 'CardDetailPage');
+const ExtensionWindowPage = page(() => import('./cards/ExtensionWindowPage.js'), 'ExtensionWindowPage');
+const TemporaryCardsPage = page(() => import('./cards/TemporaryCardsPage.js'), 'TemporaryCardsPage');
+const ConfirmationsPage = page(() => import('./fulfilment/ConfirmationsPage.js'), 'ConfirmationsPage');
+const ApplicationsPage = page(() => import('./fulfilment/ApplicationsPage.js'), 'ApplicationsPage');
+const BatchesPage = page(() => import('./fulfilment/BatchesPage.js'), 'BatchesPage');
+const DeliveriesPage = page(() => import('./fulfilment/DeliveriesPage.js'), 'DeliveriesPage');
+const PhoneSupportPage = page(() => import('./ecards/PhoneSupportPage.js'), 'PhoneSupportPage');
+const PartnerSchoolsPage = page(() => import('./ecards/PartnerSchoolsPage.js'), 'PartnerSchoolsPage');
+const TerminalsPage = page(() => import('./transit/TerminalsPage.js'), 'TerminalsPage');
+const TransitReconciliationPage = page(() => import('./transit/TransitReconciliationPage.js'), 'TransitReconciliationPage');
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -55,12 +66,12 @@ export function App() {
             <Route path="students" element={<StudentsPage />} />
             <Route path="students/:studentId" element={<StudentDetailPage />} />
             <Route path="roster-imports" element={<RosterImportPage />} />
-            <Route path="staff" element={<StaffPage />} />
-            <Route path="sms-outbox" element={<SmsOutboxPage />} />
-            <Route path="audit-log" element={<AuditLogPage />} />
+            <Route path="staff" element={<OperatorsOnly><StaffPage /></OperatorsOnly>} />
+            <Route path="sms-outbox" element={<OperatorsOnly><SmsOutboxPage /></OperatorsOnly>} />
+            <Route path="audit-log" element={<OperatorsOnly><AuditLogPage /></OperatorsOnly>} />
             <Route path="orders" element={<OrdersPage />} />
             <Route path="balance-refunds" element={<BalanceRefundsPage />} />
-            <Route path="reconciliation" element={<ReconciliationPage />} />
+            <Route path="reconciliation" element={<OperatorsOnly><ReconciliationPage /></OperatorsOnly>} />
             <Route path="calendar" element={<CalendarPage />} />
             <Route path="payment-window" element={<PaymentWindowPage />} />
             {/* Card services (helper G): card search and detail, the extension window, temporary cards. */}
@@ -71,14 +82,14 @@ export function App() {
             {/* Fulfilment (helper E): confirmations, replacement and sticker applications, batches, deliveries and pickups. */}
             <Route path="fulfilment/confirmations" element={<ConfirmationsPage />} />
             <Route path="fulfilment/applications" element={<ApplicationsPage />} />
-            <Route path="fulfilment/batches" element={<BatchesPage />} />
+            <Route path="fulfilment/batches" element={<OperatorsOnly><BatchesPage /></OperatorsOnly>} />
             <Route path="fulfilment/deliveries" element={<DeliveriesPage />} />
             {/* E-card data (operators): supported phones and minimum versions, university partner schools. */}
-            <Route path="ecards/phones" element={<PhoneSupportPage />} />
-            <Route path="ecards/partners" element={<PartnerSchoolsPage />} />
+            <Route path="ecards/phones" element={<OperatorsOnly><PhoneSupportPage /></OperatorsOnly>} />
+            <Route path="ecards/partners" element={<OperatorsOnly><PartnerSchoolsPage /></OperatorsOnly>} />
             {/* Transit (operators): terminals and their uploads, per-card reconciliation. */}
-            <Route path="transit/terminals" element={<TerminalsPage />} />
-            <Route path="transit/reconciliation" element={<TransitReconciliationPage />} />
+            <Route path="transit/terminals" element={<OperatorsOnly><TerminalsPage /></OperatorsOnly>} />
+            <Route path="transit/reconciliation" element={<OperatorsOnly><TransitReconciliationPage /></OperatorsOnly>} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Card, Empty, Input, Space, Table, type TableColumnsType } from 'antd';
+import { Card, Empty, Input, Select, Space, Table, type TableColumnsType } from 'antd';
 import type { ReactNode } from 'react';
 import type { Query } from '../../shared/api.js';
 import { useMessages } from '../../shared/i18n.js';
@@ -7,7 +7,18 @@ import type { PageOf } from '../../shared/paging.js';
 import { useApi } from '../../shared/session.js';
 import { LoadError } from './LoadError.js';
 import { messages } from './messages.js';
-import { usePageParams } from './usePageParams.js';
+import { SchoolSelect } from './SchoolSelect.js';
+import { usePageParams, type ParamChanges } from './usePageParams.js';
+
+/** A drop-down filter kept in the URL (`?name=value`) and sent to the list's endpoint; cleared, it lists all. */
+export interface SelectFilter {
+  /** The query parameter, e.g. `status`. */
+  name: string;
+  placeholder: string;
+  options: { value: string; label: string }[];
+  minWidth?: number;
+  testId?: string;
+}
 
 interface ServerTableProps<T> {
   title: ReactNode;
@@ -20,7 +31,11 @@ interface ServerTableProps<T> {
   filterMaxLength?: number;
   /** Further query parameters (filters chosen elsewhere on the page, a fixed school). */
   query?: Query;
-  /** Controls shown before the search box: filters, an "add" button. */
+  /** An operator's school picker (`?schoolId=`); leave it off for a card manager, whose lists are their school's. */
+  schoolFilter?: boolean;
+  /** Drop-down filters after the school picker; changing one goes back to page 1. */
+  selectFilters?: SelectFilter[];
+  /** Controls shown after the filters, before the search box: an "add" button, a page's own filters. */
   toolbar?: ReactNode;
   emptyText: string;
   columns: TableColumnsType<T>;
@@ -34,9 +49,10 @@ interface ServerTableProps<T> {
 export function ServerTable<T extends { id: string }>(props: ServerTableProps<T>) {
   const t = useMessages(messages);
   const api = useApi();
-  const { page, pageSize, filter, setPage, setFilter } = usePageParams(props.filterParam);
+  const filterNames = [...(props.schoolFilter ? ['schoolId'] : []), ...(props.selectFilters ?? []).map((f) => f.name)];
+  const { page, pageSize, filter, filters, setPage, setFilter, setFilters } = usePageParams(props.filterParam, filterNames);
   const enabled = props.enabled ?? true;
-  const query: Query = { ...props.query, page, pageSize, ...(props.filterParam ? { [props.filterParam]: filter } : {}) };
+  const query: Query = { ...props.query, ...filters, page, pageSize, ...(props.filterParam ? { [props.filterParam]: filter } : {}) };
 
   const list = useQuery({
     queryKey: [props.path, query],
@@ -50,6 +66,7 @@ export function ServerTable<T extends { id: string }>(props: ServerTableProps<T>
       title={props.title}
       extra={
         <Space wrap>
+          <FilterSelects school={props.schoolFilter ?? false} selects={props.selectFilters ?? []} values={filters} onChange={setFilters} />
           {props.toolbar}
           {props.filterParam && (
             <Input.Search
@@ -87,5 +104,33 @@ export function ServerTable<T extends { id: string }>(props: ServerTableProps<T>
         }}
       />
     </Card>
+  );
+}
+
+interface FilterSelectsProps {
+  school: boolean;
+  selects: SelectFilter[];
+  values: Record<string, string>;
+  onChange: (changes: ParamChanges) => void;
+}
+
+/** The school picker and drop-down filters of a ServerTable, read from and written to the URL. */
+function FilterSelects({ school, selects, values, onChange }: FilterSelectsProps) {
+  return (
+    <>
+      {school && <SchoolSelect value={values.schoolId} onChange={(id) => onChange({ schoolId: id })} />}
+      {selects.map((f) => (
+        <Select<string>
+          key={f.name}
+          data-testid={f.testId}
+          allowClear
+          placeholder={f.placeholder}
+          value={values[f.name]}
+          onChange={(value) => onChange({ [f.name]: value ?? null })}
+          options={f.options}
+          style={{ minWidth: f.minWidth ?? 120 }}
+        />
+      ))}
+    </>
   );
 }

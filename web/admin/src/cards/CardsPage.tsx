@@ -1,16 +1,13 @@
-import { Select, Space, Tag, type TableColumnsType } from 'antd';
+import { Tag, type TableColumnsType } from 'antd';
 import { useNavigate } from 'react-router';
 import { formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { isOperator, useConsoleUser } from '../scope.js';
-import { SchoolSelect } from '../SchoolSelect.js';
-import { ServerTable } from '../ServerTable.js';
-import { usePageParams } from '../usePageParams.js';
+import { ServerTable, type SelectFilter } from '../ServerTable.js';
 import { cardLabel, cardMessages, statusColors, type CardTexts } from './messages.js';
 import type { AdminCardItemDto } from './types.js';
 
 export const cardStatuses = ['inactive', 'active', 'lost', 'suspended', 'superseded', 'replaced', 'returned', 'closed'] as const;
 export const cardProducts = ['k12_card', 'k12_sticker', 'k12_ecard', 'university_ecard', 'campus_card', 'temporary_card'] as const;
-const filterNames = ['status', 'product', 'schoolId'] as const;
 
 export function cardColumns(t: CardTexts, lang: Lang, operator: boolean): TableColumnsType<AdminCardItemDto> {
   return [
@@ -36,7 +33,10 @@ export function CardsPage() {
   const me = useConsoleUser();
   const operator = isOperator(me);
   const navigate = useNavigate();
-  const { filters, setFilters } = usePageParams('q', filterNames);
+  const filters: SelectFilter[] = [
+    { name: 'status', placeholder: t.allStatuses, options: cardStatuses.map((s) => ({ value: s, label: cardLabel(t, 'status', s) })), testId: 'card-status-select' },
+    { name: 'product', placeholder: t.allProducts, options: cardProducts.map((p) => ({ value: p, label: cardLabel(t, 'product', p) })), minWidth: 150, testId: 'card-product-select' },
+  ];
   return (
     <ServerTable<AdminCardItemDto>
       testId="cards-table"
@@ -45,33 +45,11 @@ export function CardsPage() {
       filterParam="q"
       filterMaxLength={40}
       filterPlaceholder={t.searchCards}
-      query={{ status: filters.status, product: filters.product, schoolId: operator ? filters.schoolId : undefined }}
+      schoolFilter={operator}
+      selectFilters={filters}
       emptyText={t.noCards}
       columns={cardColumns(t, lang, operator)}
       onRowClick={(row) => void navigate(`/cards/${row.id}`)}
-      toolbar={
-        <Space wrap>
-          {operator && <SchoolSelect value={filters.schoolId} onChange={(id) => setFilters({ schoolId: id })} style={{ minWidth: 180 }} />}
-          <Select<string>
-            data-testid="card-status-select"
-            allowClear
-            placeholder={t.allStatuses}
-            value={filters.status}
-            onChange={(status) => setFilters({ status: status ?? null })}
-            options={cardStatuses.map((s) => ({ value: s, label: cardLabel(t, 'status', s) }))}
-            style={{ minWidth: 120 }}
-          />
-          <Select<string>
-            data-testid="card-product-select"
-            allowClear
-            placeholder={t.allProducts}
-            value={filters.product}
-            onChange={(product) => setFilters({ product: product ?? null })}
-            options={cardProducts.map((p) => ({ value: p, label: cardLabel(t, 'product', p) }))}
-            style={{ minWidth: 150 }}
-          />
-        </Space>
-      }
     />
   );
 }

@@ -1,29 +1,20 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
-import { Alert, App, Button, Card, Empty, Popconfirm, Result, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
-import { messages } from '../messages.js';
 import { SchoolSelect } from '../SchoolSelect.js';
-import { isOperator, useConsoleUser } from '../scope.js';
 import { ecardMessages } from './messages.js';
 import type { PartnerSchool } from './types.js';
 
 const partnersKey = ['ecards', 'partner-schools'] as const;
 
-/** 合作院校: the schools whose students may open a university e-card (seed 003). Operators only. */
+/** 合作院校: the schools whose students may open a university e-card (seed 003). Operators only (App.tsx). */
 export function PartnerSchoolsPage() {
-  const common = useMessages(messages);
-  const me = useConsoleUser();
-  if (!isOperator(me)) return <Result status="403" title={common.operatorsOnly} />;
-  return <PartnerSchools />;
-}
-
-function PartnerSchools() {
   const t = useMessages(ecardMessages);
   const { lang } = useLang();
   const api = useApi();

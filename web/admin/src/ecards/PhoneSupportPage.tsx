@@ -1,14 +1,12 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
-import { Alert, App, Button, Card, Empty, Form, Input, Popconfirm, Result, Select, Skeleton, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Form, Input, Popconfirm, Select, Skeleton, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useMemo, useState, type HTMLAttributes } from 'react';
 import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
-import { messages } from '../messages.js';
-import { isOperator, useConsoleUser } from '../scope.js';
 import { ecardMessages } from './messages.js';
 import { phoneBrands, requirementKeys, versionPattern, type Eligibility, type PhoneDescription, type PhoneModel, type PhoneSupport, type PhoneSupportChange, type RequirementKey } from './types.js';
 
@@ -19,16 +17,9 @@ const label = (t: T, prefix: string, value: string) => (t as Record<string, stri
 
 /**
  * 电子卡支持机型: the minimum versions and the model list behind the e-card phone check (seed 003,
- * kept as data, `PUT /ecards/phone-support`), and a phone check against them. Operators only.
+ * kept as data, `PUT /ecards/phone-support`), and a phone check against them. Operators only (App.tsx).
  */
 export function PhoneSupportPage() {
-  const common = useMessages(messages);
-  const me = useConsoleUser();
-  if (!isOperator(me)) return <Result status="403" title={common.operatorsOnly} />;
-  return <PhoneSupportEditor />;
-}
-
-function PhoneSupportEditor() {
   const t = useMessages(ecardMessages);
   const { lang } = useLang();
   const api = useApi();

@@ -1,15 +1,12 @@
-import { Button, Descriptions, Drawer, Select, Space, Tag, Timeline, type TableColumnsType } from 'antd';
+import { Button, Descriptions, Drawer, Space, Tag, Timeline, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
-import { SchoolSelect } from '../SchoolSelect.js';
 import { isOperator, useConsoleUser } from '../scope.js';
-import { ServerTable } from '../ServerTable.js';
-import { usePageParams } from '../usePageParams.js';
+import { ServerTable, type SelectFilter } from '../ServerTable.js';
 import { fulfilmentMessages, statusColors, statusText, type FulfilmentTexts } from './messages.js';
 import type { Application } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
 
-const filterNames = ['kind', 'status', 'schoolId'] as const;
 const statuses = ['awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'delivered', 'completed', 'cancelled'] as const;
 
 const kindLabel = (t: FulfilmentTexts, kind: Application['kind']) => (kind === 'replacement' ? t.kind_replacement : t.kind_sticker);
@@ -21,7 +18,6 @@ export function ApplicationsPage() {
   const { lang } = useLang();
   const me = useConsoleUser();
   const operator = isOperator(me);
-  const { filters, setFilters } = usePageParams(undefined, filterNames);
   const [shown, setShown] = useState<Application | null>(null);
   const pickup = useFulfilmentAction(() => t.pickedUp);
   const label = (l: { zh: string; en: string }) => (lang === 'en' ? l.en : l.zh);
@@ -48,25 +44,22 @@ export function ApplicationsPage() {
     },
   ];
 
+  const filters: SelectFilter[] = [
+    { name: 'kind', placeholder: t.allKinds, options: (['replacement', 'sticker'] as const).map((k) => ({ value: k, label: kindLabel(t, k) })) },
+    { name: 'status', placeholder: t.allStatuses, options: statuses.map((s) => ({ value: s, label: statusText(t, 'st', s) })), minWidth: 160, testId: 'application-status-select' },
+  ];
+
   return (
     <>
       <ServerTable<Application>
         testId="applications-table"
         title={t.applications}
         path="/admin/fulfilment/applications"
-        query={{ kind: filters.kind, status: filters.status, schoolId: operator ? filters.schoolId : undefined }}
+        schoolFilter={operator}
+        selectFilters={filters}
         emptyText={t.noRows}
         columns={columns}
         onRowClick={setShown}
-        toolbar={
-          <Space wrap>
-            {operator && <SchoolSelect value={filters.schoolId} onChange={(id) => setFilters({ schoolId: id })} />}
-            <Select<string> allowClear placeholder={t.allKinds} value={filters.kind} onChange={(kind) => setFilters({ kind: kind ?? null })}
-              options={(['replacement', 'sticker'] as const).map((k) => ({ value: k, label: kindLabel(t, k) }))} style={{ minWidth: 120 }} />
-            <Select<string> allowClear placeholder={t.allStatuses} value={filters.status} onChange={(status) => setFilters({ status: status ?? null })}
-              data-testid="application-status-select" options={statuses.map((s) => ({ value: s, label: statusText(t, 'st', s) }))} style={{ minWidth: 160 }} />
-          </Space>
-        }
       />
       <Drawer open={shown !== null} onClose={() => setShown(null)} title={t.progress} size={640} destroyOnHidden>
         {shown && (

@@ -1,15 +1,14 @@
-import { Button, Form, Input, Modal, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Form, Input, Modal, Select, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
-import { SchoolSelect } from '../SchoolSelect.js';
 import { isOperator, scopedSchoolId, useConsoleUser } from '../scope.js';
-import { ServerTable } from '../ServerTable.js';
+import { ServerTable, type SelectFilter } from '../ServerTable.js';
 import { usePageParams } from '../usePageParams.js';
 import { fulfilmentMessages, statusColors, statusText } from './messages.js';
 import type { AdminConfirmation } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
 
-const filterNames = ['status', 'schoolId'] as const;
+const schoolParam = ['schoolId'] as const;
 
 /** 制卡信息确认: the queue of records waiting for the student, and the errors students reported for the school to fix. */
 export function ConfirmationsPage() {
@@ -17,7 +16,8 @@ export function ConfirmationsPage() {
   const { lang } = useLang();
   const me = useConsoleUser();
   const operator = isOperator(me);
-  const { filters, setFilters } = usePageParams(undefined, filterNames);
+  // The school picker is the table's; "open for the school" reads the same URL parameter.
+  const { filters } = usePageParams(undefined, schoolParam);
   const [fixing, setFixing] = useState<AdminConfirmation | null>(null);
   const [form] = Form.useForm<{ name?: string; gender?: 'M' | 'F'; note: string }>();
   const fix = useFulfilmentAction(() => t.done);
@@ -43,29 +43,24 @@ export function ConfirmationsPage() {
     },
   ];
 
+  const statusFilter: SelectFilter = {
+    name: 'status',
+    placeholder: t.allStatuses,
+    options: (['pending', 'reported', 'confirmed'] as const).map((s) => ({ value: s, label: statusText(t, 'cs', s) })),
+    minWidth: 140,
+  };
+
   return (
     <>
       <ServerTable<AdminConfirmation>
         testId="confirmations-table"
         title={t.confirmations}
         path="/admin/fulfilment/confirmations"
-        query={{ status: filters.status, schoolId: operator ? filters.schoolId : undefined }}
+        schoolFilter={operator}
+        selectFilters={[statusFilter]}
         emptyText={t.noRows}
         columns={columns}
-        toolbar={
-          <Space wrap>
-            {operator && <SchoolSelect value={filters.schoolId} onChange={(id) => setFilters({ schoolId: id })} />}
-            <Select<string>
-              allowClear
-              placeholder={t.allStatuses}
-              value={filters.status}
-              onChange={(status) => setFilters({ status: status ?? null })}
-              options={(['pending', 'reported', 'confirmed'] as const).map((s) => ({ value: s, label: statusText(t, 'cs', s) }))}
-              style={{ minWidth: 140 }}
-            />
-            <Button disabled={!schoolId} loading={open.isPending} onClick={() => schoolId && open.mutate({ path: '/admin/fulfilment/confirmations/open', body: { schoolId } })}>{t.openForSchool}</Button>
-          </Space>
-        }
+        toolbar={<Button disabled={!schoolId} loading={open.isPending} onClick={() => schoolId && open.mutate({ path: '/admin/fulfilment/confirmations/open', body: { schoolId } })}>{t.openForSchool}</Button>}
       />
       <Modal
         open={fixing !== null}

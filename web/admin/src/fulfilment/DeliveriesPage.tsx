@@ -1,14 +1,10 @@
-import { Button, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
-import { SchoolSelect } from '../SchoolSelect.js';
 import { isOperator, useConsoleUser } from '../scope.js';
-import { ServerTable } from '../ServerTable.js';
-import { usePageParams } from '../usePageParams.js';
+import { ServerTable, type SelectFilter } from '../ServerTable.js';
 import { fulfilmentMessages, statusColors, statusText } from './messages.js';
 import type { Delivery } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
-
-const filterNames = ['status', 'method', 'schoolId'] as const;
 
 /**
  * Deliveries: a school's parcel (the card manager confirms receipt, then hands cards over on the
@@ -19,7 +15,6 @@ export function DeliveriesPage() {
   const { lang } = useLang();
   const me = useConsoleUser();
   const operator = isOperator(me);
-  const { filters, setFilters } = usePageParams(undefined, filterNames);
   const act = useFulfilmentAction(() => t.done);
 
   const columns: TableColumnsType<Delivery> = [
@@ -46,23 +41,20 @@ export function DeliveriesPage() {
     },
   ];
 
+  const filters: SelectFilter[] = [
+    { name: 'method', placeholder: t.delivery, options: [{ value: 'school', label: t.method_school }, { value: 'home', label: t.method_home }] },
+    { name: 'status', placeholder: t.allStatuses, options: (['created', 'in_transit', 'delivered', 'failed'] as const).map((s) => ({ value: s, label: statusText(t, 'ds', s) })) },
+  ];
+
   return (
     <ServerTable<Delivery>
       testId="deliveries-table"
       title={t.deliveries}
       path="/admin/fulfilment/deliveries"
-      query={{ status: filters.status, method: filters.method, schoolId: operator ? filters.schoolId : undefined }}
+      schoolFilter={operator}
+      selectFilters={filters}
       emptyText={t.noRows}
       columns={columns}
-      toolbar={
-        <Space wrap>
-          {operator && <SchoolSelect value={filters.schoolId} onChange={(id) => setFilters({ schoolId: id })} />}
-          <Select<string> allowClear placeholder={t.delivery} value={filters.method} onChange={(m) => setFilters({ method: m ?? null })}
-            options={[{ value: 'school', label: t.method_school }, { value: 'home', label: t.method_home }]} style={{ minWidth: 120 }} />
-          <Select<string> allowClear placeholder={t.allStatuses} value={filters.status} onChange={(s) => setFilters({ status: s ?? null })}
-            options={(['created', 'in_transit', 'delivered', 'failed'] as const).map((s) => ({ value: s, label: statusText(t, 'ds', s) }))} style={{ minWidth: 120 }} />
-        </Space>
-      }
     />
   );
 }

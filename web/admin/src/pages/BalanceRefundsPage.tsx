@@ -1,16 +1,12 @@
-import { Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
+import { Tag, Typography, type TableColumnsType } from 'antd';
 import { useSearchParams } from 'react-router';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { BalanceRefundDrawer, balanceRefundStatusColors } from '../payments/BalanceRefundDrawer.js';
 import { payLabel, paymentMessages } from '../payments/messages.js';
 import { formatFen } from '../payments/money.js';
 import type { AdminBalanceRefundRow } from '../payments/types.js';
-import { SchoolSelect } from '../SchoolSelect.js';
 import { isOperator, useConsoleUser } from '../scope.js';
-import { ServerTable } from '../ServerTable.js';
-import { usePageParams } from '../usePageParams.js';
-
-const filterNames = ['status', 'route', 'schoolId'] as const;
+import { ServerTable, type SelectFilter } from '../ServerTable.js';
 
 /**
  * Balance refunds (card return): up to ¥200 back through the gateways, above that at an outlet.
@@ -21,7 +17,6 @@ export function BalanceRefundsPage() {
   const { lang } = useLang();
   const me = useConsoleUser();
   const operator = isOperator(me);
-  const { filters, setFilters } = usePageParams('q', filterNames);
   const [params, setParams] = useSearchParams();
   const open = (id: string | null) =>
     setParams((current) => {
@@ -43,6 +38,11 @@ export function BalanceRefundsPage() {
     { title: p.completedAt, dataIndex: 'completedAt', render: (at: string | null) => (at ? formatBeijingTime(at, lang) : '—') },
   ];
 
+  const filters: SelectFilter[] = [
+    { name: 'status', placeholder: p.allStatuses, options: (['awaiting_outlet', 'refunding', 'completed'] as const).map((s) => ({ value: s, label: payLabel(p, 'br', s) })), minWidth: 130, testId: 'balance-refund-status-select' },
+    { name: 'route', placeholder: p.allRoutes, options: (['gateway', 'outlet'] as const).map((r) => ({ value: r, label: payLabel(p, 'route', r) })), minWidth: 130 },
+  ];
+
   return (
     <>
       <ServerTable<AdminBalanceRefundRow>
@@ -52,32 +52,11 @@ export function BalanceRefundsPage() {
         filterParam="q"
         filterMaxLength={32}
         filterPlaceholder={p.searchStudents}
-        query={{ status: filters.status, route: filters.route, schoolId: operator ? filters.schoolId : undefined }}
+        schoolFilter={operator}
+        selectFilters={filters}
         emptyText={p.noBalanceRefunds}
         columns={columns}
         onRowClick={(row) => open(row.id)}
-        toolbar={
-          <Space wrap>
-            {operator && <SchoolSelect value={filters.schoolId} onChange={(id) => setFilters({ schoolId: id })} />}
-            <Select<string>
-              data-testid="balance-refund-status-select"
-              allowClear
-              placeholder={p.allStatuses}
-              value={filters.status}
-              onChange={(status) => setFilters({ status: status ?? null })}
-              options={(['awaiting_outlet', 'refunding', 'completed'] as const).map((s) => ({ value: s, label: payLabel(p, 'br', s) }))}
-              style={{ minWidth: 130 }}
-            />
-            <Select<string>
-              allowClear
-              placeholder={p.allRoutes}
-              value={filters.route}
-              onChange={(route) => setFilters({ route: route ?? null })}
-              options={(['gateway', 'outlet'] as const).map((r) => ({ value: r, label: payLabel(p, 'route', r) }))}
-              style={{ minWidth: 130 }}
-            />
-          </Space>
-        }
       />
       <BalanceRefundDrawer id={params.get('refund') ?? undefined} operator={operator} onClose={() => open(null)} />
     </>

@@ -1,7 +1,6 @@
-import { Result, Typography, type TableColumnsType } from 'antd';
+import { Typography, type TableColumnsType } from 'antd';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { messages } from '../messages.js';
-import { isOperator, useConsoleUser } from '../scope.js';
 import { ServerTable } from '../ServerTable.js';
 import { staffMessages } from '../staff/messages.js';
 import type { SmsOutboxRow } from '../types.js';
@@ -11,8 +10,6 @@ export function SmsOutboxPage() {
   const t = useMessages(staffMessages);
   const common = useMessages(messages);
   const { lang } = useLang();
-  const me = useConsoleUser();
-  if (!isOperator(me)) return <Result status="403" title={common.operatorsOnly} />;
 
   const columns: TableColumnsType<SmsOutboxRow> = [
     { title: t.sentAt, dataIndex: 'createdAt', width: 190, render: (at: string) => formatBeijingTime(at, lang) },

@@ -155,7 +155,6 @@ const zh = {
   finding_notification_rejected: '通知被拒绝',
   detail: '说明',
   count: '笔数',
-  operatorsOnly: '只有运营人员可以使用此页面',
   total: '合计',
 } as const;
 
@@ -318,7 +317,6 @@ export const paymentMessages: Messages<Key> = {
     finding_notification_rejected: 'Notification rejected',
     detail: 'Detail',
     count: 'Count',
-    operatorsOnly: 'Only operators can use this page',
     total: 'Total',
   },
 };

@@ -1,23 +1,13 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, Result, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Empty, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
 import { LoadError } from '../LoadError.js';
-import { messages } from '../messages.js';
-import { isOperator, useConsoleUser } from '../scope.js';
 import { transitAdminMessages, type TransitAdminText } from './messages.js';
 import { RegisterTerminalModal, terminalsKey } from './RegisterTerminalModal.js';
 import type { TerminalList, TerminalRow } from './types.js';
-
-/** 终端管理: registered terminals with their last upload and deny-list version; registering one. Operators only. */
-export function TerminalsPage() {
-  const common = useMessages(messages);
-  const me = useConsoleUser();
-  if (!isOperator(me)) return <Result status="403" title={common.operatorsOnly} />;
-  return <Terminals />;
-}
 
 function time(iso: string | null, lang: Lang, t: TransitAdminText) {
   return iso ? formatBeijingTime(iso, lang) : <Typography.Text type="secondary">{t.never}</Typography.Text>;
@@ -37,7 +27,8 @@ function DenyListCell({ row, head, t, lang }: { row: TerminalRow; head: number; 
   );
 }
 
-function Terminals() {
+/** 终端管理: registered terminals with their last upload and deny-list version; registering one. Operators only (App.tsx). */
+export function TerminalsPage() {
   const t = useMessages(transitAdminMessages);
   const { lang } = useLang();
   const api = useApi();

@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, Input, InputNumber, Result, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Empty, Input, InputNumber, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { maskCardNo } from '../../../../src/domain/masking.js';
@@ -9,8 +9,6 @@ import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js
 import { useApi } from '../../../shared/session.js';
 import { LoadError } from '../LoadError.js';
 import { cardMessages } from '../cards/messages.js';
-import { messages } from '../messages.js';
-import { isOperator, useConsoleUser } from '../scope.js';
 import { transitAdminMessages, type TransitAdminText } from './messages.js';
 import type { Reconciliation, ReconciliationReason, ReconciliationRow } from './types.js';
 
@@ -23,17 +21,10 @@ export function exceptionsOf(row: ReconciliationRow): Exception[] {
   return [...row.reasons, ...(row.suspenseFen > 0 ? (['SHORTFALL'] as const) : [])];
 }
 
-/** 乘车对账: per-card exceptions between the shadow purses and what the cards reported. Operators only. */
-export function TransitReconciliationPage() {
-  const common = useMessages(messages);
-  const me = useConsoleUser();
-  if (!isOperator(me)) return <Result status="403" title={common.operatorsOnly} />;
-  return <TransitReconciliation />;
-}
-
 const money = (fen: number) => <span className="mono">{formatYuan(fen)}</span>;
 
-function TransitReconciliation() {
+/** 乘车对账: per-card exceptions between the shadow purses and what the cards reported. Operators only (App.tsx). */
+export function TransitReconciliationPage() {
   const t = useMessages(transitAdminMessages);
   const cardText = useMessages(cardMessages) as Record<string, string>;
   const { lang } = useLang();
