@@ -1,4 +1,4 @@
-import { registerErrors } from '../../platform/errors.js';
+import { registerConstraintErrors, registerErrors } from '../../platform/errors.js';
 
 registerErrors({
   INSUFFICIENT_FUNDS: { status: 422, zh: '余额不足', en: 'Insufficient balance' },
@@ -20,3 +20,6 @@ registerErrors({
   LEDGER_HOLD_EXPIRED: { status: 409, zh: '预授权已过期', en: 'The hold has expired' },
   LEDGER_HOLD_AMOUNT_EXCEEDED: { status: 422, zh: '扣款金额超过预授权金额', en: 'The amount exceeds the hold' },
 });
+
+/** The row CHECK behind every floor (bulk writers rely on it: ledger_apply_balance_deltas, migration 0014). */
+registerConstraintErrors({ ledger_accounts_floor: 'INSUFFICIENT_FUNDS' });

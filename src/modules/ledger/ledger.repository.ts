@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
+import { constraintError } from '../../platform/errors.js';
 import type { BalanceColumns, LedgerAccountRow, Posting } from './ledger.model.js';
 import type { LedgerAccountType, LedgerHoldStatus, LedgerTransactionType } from './ledger.tables.js';
 
@@ -143,20 +144,18 @@ export const ledgerRepository = {
   },
 
   /**
-   * Bulk variants for postBatch (post-batch.ts): one statement each, whatever the number of rows,
-   * with the rows as one JSON parameter (the same on pg and PGlite).
+   * Bulk variants for postBatch (post-batch.ts): one statement each, whatever the number of rows
+   * (the same on pg and PGlite).
    */
   /**
-   * FOR NO KEY UPDATE, in id order: exclusive against every other balance writer. (It also let
-   * bulk writers insert postings before locking while postings had foreign keys, whose key-share
-   * locks it does not conflict with; migration 0013 replaced those keys with set-based checks.)
-   * Returns each row's ctid for applyBalanceDeltasBulk.
+   * FOR NO KEY UPDATE, in id order: exclusive against every other balance writer, for bulk
+   * writers that must decide from the balances before they post (lockForBatch).
    */
-  lockAccountsBulk(tx: Tx, ids: readonly string[]): Promise<(LedgerAccountRow & { ctid: string })[]> {
+  lockAccountsBulk(tx: Tx, ids: readonly string[]): Promise<LedgerAccountRow[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return tx
       .selectFrom('ledger_accounts')
-      .select([...accountColumns, sql<string>`ctid::text`.as('ctid')])
+      .select(accountColumns)
       .where('id', '=', sql<string>`any(${`{${[...new Set(ids)].join(',')}}`}::uuid[])`)
       .orderBy('id')
       .forNoKeyUpdate()
@@ -175,24 +174,31 @@ export const ledgerRepository = {
   },
 
   /**
-   * `ctids`: where lockAccountsBulk found each row. A row this transaction holds locked cannot move
-   * until it updates it, so the update reaches the rows by a TID scan instead of one more index
-   * probe each; `a.id = v.id` still pairs every delta with its own account, and a count that falls
-   * short of the deltas (a ctid that no longer matches) fails the whole batch rather than skip one.
+   * Moves many balances in one statement, locking the rows in id order (migration 0014). The
+   * floors are the row CHECK's: a guarded account pushed below its floor fails the statement with
+   * INSUFFICIENT_FUNDS, and the caller rolls back. Returns how many accounts were updated (fewer
+   * than the deltas when one does not exist).
    */
-  async applyBalanceDeltasBulk(tx: Tx, deltas: ReadonlyMap<string, BalanceColumns>, ctids: ReadonlyMap<string, string>): Promise<void> {
-    if (deltas.size === 0) return;
-    const rows = [...deltas].map(([id, d]) => ({ id, t: ctids.get(id) ?? '(0,0)', dp: d.debitsPostedFen, cp: d.creditsPostedFen, dq: d.debitsPendingFen, cq: d.creditsPendingFen }));
-    const result = await sql`
-      update ledger_accounts a set
-        debits_posted_fen = a.debits_posted_fen + v.dp,
-        credits_posted_fen = a.credits_posted_fen + v.cp,
-        debits_pending_fen = a.debits_pending_fen + v.dq,
-        credits_pending_fen = a.credits_pending_fen + v.cq
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, t tid, dp bigint, cp bigint, dq bigint, cq bigint)
-      where a.ctid = v.t and a.id = v.id`.execute(tx);
-    if (Number(result.numAffectedRows ?? -1) !== deltas.size) {
-      throw new Error(`ledger: ${String(result.numAffectedRows)} of ${deltas.size} account balances updated; the batch is rolled back`);
+  async applyBalanceDeltasBulk(tx: Tx, deltas: ReadonlyMap<string, BalanceColumns>): Promise<number> {
+    if (deltas.size === 0) return 0;
+    const ids: string[] = [];
+    const dp: number[] = [];
+    const cp: number[] = [];
+    const dq: number[] = [];
+    const cq: number[] = [];
+    for (const [id, d] of deltas) {
+      ids.push(id);
+      dp.push(d.debitsPostedFen);
+      cp.push(d.creditsPostedFen);
+      dq.push(d.debitsPendingFen);
+      cq.push(d.creditsPendingFen);
+    }
+    try {
+      const { rows } = await sql<{ n: number }>`
+        select ledger_apply_balance_deltas(${ids}::uuid[], ${dp}::int8[], ${cp}::int8[], ${dq}::int8[], ${cq}::int8[])::int8 as n`.execute(tx);
+      return rows[0]?.n ?? 0;
+    } catch (error) {
+      throw constraintError(error) ?? error;
     }
   },
 
@@ -205,13 +211,14 @@ export const ledgerRepository = {
       insert into ledger_transactions (id, type, idempotency_key, request_hash, reverses_id, memo, metadata, created_at, created_by)
       select id, type, k, h, null, memo, md, at, by
       from jsonb_to_recordset(${JSON.stringify(t)}::jsonb) as v(id uuid, type text, k text, h text, memo text, md jsonb, at timestamptz, by text)`.execute(tx);
-    const p = postings.map((x) => ({ id: x.id, t: x.transactionId, a: x.accountId, d: x.debitFen, c: x.creditFen }));
+    // Arrays, one per column: cheaper for the database to unpack than one JSON document.
+    const column = <K extends keyof (typeof postings)[number]>(key: K) => postings.map((x) => x[key]);
     // Checked by the statement trigger at the end of this one statement instead of a deferred
     // trigger run per posting (migration 0013); the setting is switched back off right after.
     await sql`set local ledger.balance_check = 'statement'`.execute(tx);
     await sql`
       insert into ledger_postings (id, transaction_id, account_id, debit_fen, credit_fen)
-      select id, t, a, d, c from jsonb_to_recordset(${JSON.stringify(p)}::jsonb) as v(id uuid, t uuid, a uuid, d bigint, c bigint)`.execute(tx);
+      select * from unnest(${column('id')}::uuid[], ${column('transactionId')}::uuid[], ${column('accountId')}::uuid[], ${column('debitFen')}::int8[], ${column('creditFen')}::int8[])`.execute(tx);
     await sql`set local ledger.balance_check = 'row'`.execute(tx);
   },
 

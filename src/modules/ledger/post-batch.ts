@@ -5,7 +5,7 @@ import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { createHash } from 'node:crypto';
 import {
-  actorLabel, assertFloorsHold, assertTransactionType, balanceOfRow, normalisePostings, postedDeltas, sortedPostings, transactionTypes,
+  actorLabel, assertTransactionType, balanceOfRow, normalisePostings, postedDeltas, sortedPostings, transactionTypes,
   type Balance, type LedgerTransactionType, type Posting, type PostingInput,
 } from './ledger.model.js';
 import { ledgerRepository as repo } from './ledger.repository.js';
@@ -16,7 +16,7 @@ import { assertIdempotencyKey } from './record-transaction.js';
  * movements at once (transit tap batches). The same invariants as postTransaction: every
  * transaction's postings sum to zero (checked here, and by the ledger's balance trigger), the
  * balances move in the same database transaction, no guarded account ends below its floor
- * (checked here on the locked rows — INSUFFICIENT_FUNDS — and by the CHECK on the row).
+ * (the CHECK on the row, mapped to INSUFFICIENT_FUNDS).
  * Differences, by design:
  * - the caller runs it inside its transaction and guarantees the idempotency keys are new (a
  *   repeated key is a unique violation, not a replay: the caller owns deduplication, e.g.
@@ -24,13 +24,14 @@ import { assertIdempotencyKey } from './record-transaction.js';
  * - one audit row for the whole batch instead of one per transaction: this one, or, when `audit`
  *   is left out, the caller's own row in the same transaction (it gets the transaction ids back);
  * - order of work, to keep row locks short: insert transactions and postings, run the balance
- *   trigger's checks right away (not at commit), then lock every touched account in id order (the
- *   one order all writers use), check floors, update the balances. Callers that must decide from
+ *   trigger's checks right away (not at commit), then move every touched balance in one statement
+ *   that locks the rows in id order (the one order all writers use) and leaves the floors to the
+ *   row CHECK (migration 0014). A floor broken is INSUFFICIENT_FUNDS after rows were written, so
+ *   the caller must roll back (a savepoint) — as for any error here. Callers that must decide from
  *   balances lock first with lockForBatch (same order), then call postBatch.
  * - the postings go in as one statement in the ledger's "statement" check mode (migration 0013):
  *   the database checks each ledger transaction's balance and the rows the postings name once, at
- *   the end of that statement, so a transaction of thousands of postings costs linear work; the
- *   balance update reaches the locked rows by their ctid (no second index probe per account).
+ *   the end of that statement, so a transaction of thousands of postings costs linear work.
  */
 
 export interface BatchTransactionInput {
@@ -85,12 +86,11 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
   await repo.checkBalancedNow(tx);
 
   const deltas = postedDeltas(all);
-  const locked = await repo.lockAccountsBulk(tx, [...deltas.keys()]);
-  const found = new Set(locked.map((a) => a.id));
-  const missing = [...deltas.keys()].filter((id) => !found.has(id));
-  if (missing.length > 0) throw fail('LEDGER_ACCOUNT_NOT_FOUND', { accountIds: missing });
-  assertFloorsHold(locked, deltas);
-  await repo.applyBalanceDeltasBulk(tx, deltas, new Map(locked.map((a) => [a.id, a.ctid])));
+  const updated = await repo.applyBalanceDeltasBulk(tx, deltas);
+  if (updated !== deltas.size) {
+    const found = new Set((await repo.lockAccountsBulk(tx, [...deltas.keys()])).map((a) => a.id));
+    throw fail('LEDGER_ACCOUNT_NOT_FOUND', { accountIds: [...deltas.keys()].filter((id) => !found.has(id)) });
+  }
 
   if (request.audit) {
     await recordAudit(tx, clock, {

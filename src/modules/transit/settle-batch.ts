@@ -78,6 +78,33 @@ async function sharedAccount(ctx: AppContext, code: string, type: 'fare_revenue'
   return account.id;
 }
 
+/**
+ * Card number → card id and purse id, per database: facts that never change once the purse exists
+ * (card numbers are unique and never reused, ledger accounts never change id), so a card tapped
+ * again is not looked up again. Cards without a purse are not cached (they may get one).
+ */
+const cardCache = new WeakMap<Db, Map<string, CardForSettlement>>();
+const CARD_CACHE_LIMIT = 1_000_000;
+
+async function cardsByNo(db: Db, tx: Tx, cardNos: readonly string[]): Promise<Map<string, CardForSettlement>> {
+  let cache = cardCache.get(db);
+  if (!cache) cardCache.set(db, (cache = new Map()));
+  const found = new Map<string, CardForSettlement>();
+  const missing: string[] = [];
+  for (const cardNo of cardNos) {
+    const card = cache.get(cardNo);
+    if (card) found.set(cardNo, card);
+    else missing.push(cardNo);
+  }
+  if (missing.length === 0) return found;
+  if (cache.size + missing.length > CARD_CACHE_LIMIT) cache.clear();
+  for (const card of await repo.cardsByNo(tx, missing)) {
+    found.set(card.cardNo, card);
+    if (card.purseId) cache.set(card.cardNo, card);
+  }
+  return found;
+}
+
 interface Classified {
   record: TapRecord;
   card: CardForSettlement | null;
@@ -113,7 +140,7 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
     const fresh = [...bySeq.values()].filter((r) => !existing.has(r.seq));
     const batchRowId = newId();
 
-    const cards = new Map((await repo.cardsByNo(tx, fresh.map((r) => r.cardNo))).map((c) => [c.cardNo, c]));
+    const cards = await cardsByNo(ctx.db, tx, fresh.map((r) => r.cardNo));
     const cardIds = [...new Set([...cards.values()].map((c) => c.id))];
     const history = groupBy(await repo.deniedHistory(tx, cardIds), (e) => e.cardId);
     const actionIds = [...new Set(fresh.flatMap((r) => r.appliedActionIds).filter((id) => uuidPattern.test(id)))];

@@ -31,7 +31,6 @@ export interface TapRowToInsert {
 export interface CardForSettlement {
   id: string;
   cardNo: string;
-  status: string;
   purseId: string | null;
 }
 
@@ -73,7 +72,7 @@ export const transitRepository = {
   async cardsByNo(tx: Tx, cardNos: readonly string[]): Promise<CardForSettlement[]> {
     if (cardNos.length === 0) return [];
     const { rows } = await sql<CardForSettlement>`
-      select c.id, c.card_no as "cardNo", c.status, a.id as "purseId"
+      select c.id, c.card_no as "cardNo", a.id as "purseId"
       from jsonb_array_elements_text(${json([...new Set(cardNos)])}::jsonb) as n(card_no)
       join cards c on c.card_no = n.card_no
       left join ledger_accounts a on a.owner_id = c.id and a.code = 'purse:' || c.id::text`.execute(tx);

@@ -14,6 +14,7 @@ import * as ecards from './migrations/0010-ecards.js';
 import * as transit from './migrations/0011-transit.js';
 import * as cardServices from './migrations/0012-card-services.js';
 import * as ledgerBulkCheck from './migrations/0013-ledger-bulk-check.js';
+import * as ledgerOrderedBalances from './migrations/0014-ledger-ordered-balances.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -36,6 +37,7 @@ export const migrations: Record<string, Migration> = {
   '0011-transit': transit,
   '0012-card-services': cardServices,
   '0013-ledger-bulk-check': ledgerBulkCheck,
+  '0014-ledger-ordered-balances': ledgerOrderedBalances,
 };
 
 /**
