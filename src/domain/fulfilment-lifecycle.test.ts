@@ -4,8 +4,8 @@ import { isDomainError } from './errors.js';
 import {
   allowedApplicationEvents, allowedBatchEvents, allowedConfirmationEvents, allowedDeliveryEvents, applicationAllows, applicationEvents, applicationKinds, applicationTransition,
   batchEvents, confirmationEvents, deliveryAllows, deliveryEvents, deliveryMethods, finalApplicationStatuses, finalDeliveryStatuses, initialApplicationStatus, initialBatchStatus,
-  initialConfirmationStatus, initialDeliveryStatus, needsFee, nextApplicationStatus, nextBatchStatus, nextConfirmationStatus, nextDeliveryStatus, printingStatuses, trackingEvent,
-  type ApplicationEvent, type ApplicationKind, type ApplicationStatus, type BatchStatus, type ConfirmationStatus, type DeliveryMethod, type DeliveryStatus,
+  initialConfirmationStatus, initialDeliveryStatus, mayReplace, needsFee, nextApplicationStatus, nextBatchStatus, nextConfirmationStatus, nextDeliveryStatus, printingStatuses, reasonsOf,
+  trackingEvent, trackingEvents, type ApplicationEvent, type ApplicationKind, type ApplicationStatus, type BatchStatus, type ConfirmationStatus, type DeliveryMethod, type DeliveryStatus,
 } from './fulfilment-lifecycle.js';
 
 /** The code `fn` is refused with (and that it is refused at all). */
@@ -19,8 +19,14 @@ function refusal(fn: () => unknown): string {
   throw new Error('expected a refusal');
 }
 
-/** The pipeline's order: an application only ever moves forward (or is withdrawn). */
-const rank: Record<ApplicationStatus, number> = { awaiting_payment: 0, ready_for_production: 1, in_production: 2, produced: 3, dispatched: 4, delivered: 5, completed: 6, cancelled: 7 };
+/**
+ * The pipeline's order: an application only ever moves forward (or is withdrawn), except that a
+ * parcel returned to the card centre goes out again (redeliver: returned_to_centre → dispatched).
+ */
+const rank: Record<ApplicationStatus, number> = {
+  awaiting_payment: 0, ready_for_production: 1, in_production: 2, produced: 3, dispatched: 4, delivery_failed: 4.3, returned_to_centre: 4.6, delivered: 5, completed: 6, cancelled: 7,
+};
+const count = (events: readonly string[], event: string) => events.filter((e) => e === event).length;
 const batchRank: Record<BatchStatus, number> = { created: 0, exported: 1, produced: 2, dispatched: 3 };
 
 describe('application state machine (补卡 / 补换卡贴)', () => {
@@ -50,8 +56,9 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
             }
             status = nextApplicationStatus(kind, before, event, guards);
             seen.push(event);
-            // Forward only, and nothing leaves a final status.
-            expect(rank[status]).toBeGreaterThanOrEqual(rank[before]);
+            // Forward only (but for a returned parcel going out again), and nothing leaves a final status.
+            if (event === 'redeliver') expect([before, status]).toEqual(['returned_to_centre', 'dispatched']);
+            else expect(rank[status]).toBeGreaterThanOrEqual(rank[before]);
             if (finalApplicationStatuses.includes(before)) expect(status).toBe(before);
             // A sticker never waits for payment.
             if (kind === 'sticker') expect(status).not.toBe('awaiting_payment');
@@ -65,6 +72,12 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
             if (status === 'delivered' || status === 'completed') expect(seen.indexOf('dispatch')).toBeGreaterThanOrEqual(0);
             if (status === 'delivered') expect(seen.indexOf('dispatch')).toBeLessThan(seen.indexOf('deliver'));
             if (status === 'completed') expect(seen).toContain('deliver');
+            // A parcel fails only once on its way, is back at the centre only after it failed, and goes out again only from there.
+            if (status === 'delivery_failed') expect(seen.at(-2)).toMatch(/^(dispatch|redeliver)$/);
+            if (status === 'returned_to_centre') expect(seen.at(-2)).toBe('fail_delivery');
+            expect(count(seen, 'redeliver')).toBeLessThanOrEqual(count(seen, 'return_to_centre'));
+            expect(count(seen, 'return_to_centre')).toBeLessThanOrEqual(count(seen, 'fail_delivery'));
+            expect(count(seen, 'fail_delivery')).toBeLessThanOrEqual(count(seen, 'redeliver') + 1);
             // Withdrawn only before production, and a paid replacement is never withdrawn.
             if (status === 'cancelled') {
               expect(seen).not.toContain('batch');
@@ -116,7 +129,7 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
   });
 
   it('refuses pickup before delivery and says what it expected', () => {
-    for (const status of ['awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'completed', 'cancelled'] as const) {
+    for (const status of ['awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'delivery_failed', 'returned_to_centre', 'completed', 'cancelled'] as const) {
       expect(refusal(() => nextApplicationStatus('replacement', status, 'complete'))).toBe('FULFILMENT_STATUS_INVALID');
     }
     try {
@@ -128,6 +141,38 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
     }
     expect(refusal(() => nextApplicationStatus('sticker', 'produced', 'deliver'))).toBe('FULFILMENT_STATUS_INVALID');
     expect(nextApplicationStatus('sticker', 'delivered', 'complete')).toBe('completed');
+  });
+
+  it('sends a failed home parcel back to the card centre, and out again only from there', () => {
+    for (const kind of applicationKinds) {
+      expect(nextApplicationStatus(kind, 'dispatched', 'fail_delivery')).toBe('delivery_failed');
+      expect(nextApplicationStatus(kind, 'delivery_failed', 'return_to_centre')).toBe('returned_to_centre');
+      expect(nextApplicationStatus(kind, 'returned_to_centre', 'redeliver')).toBe('dispatched');
+      expect(allowedApplicationEvents(kind, 'returned_to_centre')).toEqual(['redeliver']);
+      // Not while the parcel is still on its way (out or back), and never after it arrived.
+      for (const status of ['produced', 'dispatched', 'delivery_failed', 'delivered', 'completed', 'cancelled'] as const) {
+        expect(refusal(() => nextApplicationStatus(kind, status, 'redeliver'))).toBe('FULFILMENT_STATUS_INVALID');
+      }
+      expect(refusal(() => nextApplicationStatus(kind, 'delivered', 'fail_delivery'))).toBe('FULFILMENT_STATUS_INVALID');
+      // The card is printed: the application is not withdrawn, and its card information is not reopened meanwhile.
+      for (const status of ['delivery_failed', 'returned_to_centre'] as const) {
+        expect(refusal(() => nextApplicationStatus(kind, status, 'withdraw'))).toBe('FULFILMENT_STATUS_INVALID');
+        expect(printingStatuses).toContain(status);
+      }
+    }
+  });
+
+  it('replaces a card only after a loss report, a sticker also when damaged but still in use', () => {
+    expect(reasonsOf('replacement')).toEqual(['lost']);
+    expect(reasonsOf('sticker')).toEqual(['lost', 'damaged']);
+    expect(mayReplace('replacement', 'lost', 'lost')).toBe(true);
+    for (const status of ['inactive', 'active', 'superseded', 'replaced'] as const) expect(mayReplace('replacement', 'lost', status)).toBe(false);
+    expect(mayReplace('replacement', 'damaged', 'active')).toBe(false);
+    expect(mayReplace('sticker', 'lost', 'lost')).toBe(true);
+    expect(mayReplace('sticker', 'lost', 'active')).toBe(false);
+    expect(mayReplace('sticker', 'damaged', 'active')).toBe(true);
+    expect(mayReplace('sticker', 'damaged', 'inactive')).toBe(true);
+    for (const status of ['lost', 'replaced', 'returned'] as const) expect(mayReplace('sticker', 'damaged', status)).toBe(false);
   });
 
   it('moves a whole batch from one status to the next', () => {
@@ -190,6 +235,8 @@ describe('delivery state machine', () => {
           if (method === 'home') expect(seen).not.toContain('receive');
           // Nothing is delivered (or lost) before it was on its way.
           if (status === 'delivered' || status === 'failed') expect(before).toBe('in_transit');
+          // Back at the card centre only after the courier gave up.
+          if (status === 'returned') expect([before, method]).toEqual(['failed', 'home']);
           if (method === 'home' && status !== 'created') expect(seen[0]).toBe('book');
         }
       }),
@@ -204,6 +251,14 @@ describe('delivery state machine', () => {
     expect(nextDeliveryStatus('home', 'in_transit', trackingEvent('in_transit'))).toBe('in_transit');
     expect(nextDeliveryStatus('home', 'in_transit', trackingEvent('delivered'))).toBe('delivered');
     expect(nextDeliveryStatus('home', 'in_transit', trackingEvent('failed'))).toBe('failed');
+    expect(nextDeliveryStatus('home', 'failed', trackingEvent('returned'))).toBe('returned');
+    expect(refusal(() => nextDeliveryStatus('home', 'in_transit', 'return'))).toBe('FULFILMENT_DELIVERY_STATUS');
+    expect(refusal(() => nextDeliveryStatus('school', 'in_transit', 'fail'))).toBe('FULFILMENT_DELIVERY_STATUS');
+    expect(finalDeliveryStatuses).toEqual(['delivered', 'returned']);
+    // A parcel last seen on its way and now back at the centre failed first; otherwise one event.
+    expect(trackingEvents('in_transit', 'returned')).toEqual(['fail', 'return']);
+    expect(trackingEvents('failed', 'returned')).toEqual(['return']);
+    expect(trackingEvents('in_transit', 'delivered')).toEqual(['deliver']);
     expect(initialDeliveryStatus('school')).toBe('in_transit');
     expect(initialDeliveryStatus('home')).toBe('created');
   });
@@ -240,8 +295,8 @@ describe('card information confirmation (制卡信息确认)', () => {
 });
 
 /** One student's application, its card information, batch and parcel, driven the way the use cases drive them. */
-type Op = 'confirm' | 'report' | 'fix' | 'pay' | 'withdraw' | 'batch' | 'export' | 'produce' | 'dispatch' | 'book' | 'track' | 'deliver' | 'fail' | 'receive' | 'pickup';
-const ops: Op[] = ['confirm', 'report', 'fix', 'pay', 'withdraw', 'batch', 'export', 'produce', 'dispatch', 'book', 'track', 'deliver', 'fail', 'receive', 'pickup'];
+type Op = 'confirm' | 'report' | 'fix' | 'pay' | 'withdraw' | 'batch' | 'export' | 'produce' | 'dispatch' | 'book' | 'track' | 'deliver' | 'fail' | 'return' | 'receive' | 'redeliver_home' | 'redeliver_school' | 'pickup';
+const ops: Op[] = ['confirm', 'report', 'fix', 'pay', 'withdraw', 'batch', 'export', 'produce', 'dispatch', 'book', 'track', 'deliver', 'fail', 'return', 'receive', 'redeliver_home', 'redeliver_school', 'pickup'];
 
 /** The next step of the happy path from here, so random runs also get to the end of the pipeline. */
 function onward(s: { app: ApplicationStatus; info: ConfirmationStatus; batch: BatchStatus | null; parcel: DeliveryStatus | null; method: DeliveryMethod }): Op {
@@ -253,13 +308,16 @@ function onward(s: { app: ApplicationStatus; info: ConfirmationStatus; batch: Ba
   if (s.batch === 'produced') return 'dispatch';
   if (s.parcel === 'created') return 'book';
   if (s.parcel === 'in_transit') return s.method === 'school' ? 'receive' : 'deliver';
+  if (s.parcel === 'failed') return 'return';
+  if (s.parcel === 'returned') return 'redeliver_school';
   return 'pickup';
 }
 
 describe('the machines together', () => {
   it('never print a card from unconfirmed information, and an application always matches its batch and parcel', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...applicationKinds), fc.constantFrom(...deliveryMethods), fc.array(fc.oneof({ arbitrary: fc.constant('onward' as const), weight: 3 }, { arbitrary: fc.constantFrom(...ops), weight: 2 }), { maxLength: 80 }), (kind: ApplicationKind, method: DeliveryMethod, sequence) => {
+      fc.property(fc.constantFrom(...applicationKinds), fc.constantFrom(...deliveryMethods), fc.array(fc.oneof({ arbitrary: fc.constant('onward' as const), weight: 3 }, { arbitrary: fc.constantFrom(...ops), weight: 2 }), { maxLength: 80 }), (kind: ApplicationKind, chosen: DeliveryMethod, sequence) => {
+        let method = chosen;
         let app = initialApplicationStatus(kind);
         let info: ConfirmationStatus = initialConfirmationStatus;
         let batch: BatchStatus | null = null;
@@ -282,13 +340,21 @@ describe('the machines together', () => {
               case 'export': if (batch) batch = nextBatchStatus(batch, 'export'); break;
               case 'produce': if (batch) { batch = nextBatchStatus(batch, 'produce'); const t = applicationTransition(kind, 'produce'); if (app === t.from) app = t.to; } break;
               case 'dispatch': if (batch) { batch = nextBatchStatus(batch, 'dispatch'); if (applicationAllows(kind, app, 'dispatch')) { app = nextApplicationStatus(kind, app, 'dispatch'); parcel = initialDeliveryStatus(method); } } break;
-              case 'book': case 'track': case 'deliver': case 'fail': case 'receive':
+              case 'book': case 'track': case 'deliver': case 'fail': case 'return': case 'receive':
                 if (!parcel) break;
                 parcel = nextDeliveryStatus(method, parcel, op);
                 if (parcel === 'delivered' && applicationAllows(kind, app, 'deliver')) {
                   app = nextApplicationStatus(kind, app, 'deliver');
                   if (method === 'home') app = nextApplicationStatus(kind, app, 'complete'); // signed for at home: complete at once
                 }
+                if (parcel === 'failed' && applicationAllows(kind, app, 'fail_delivery')) app = nextApplicationStatus(kind, app, 'fail_delivery');
+                if (parcel === 'returned' && applicationAllows(kind, app, 'return_to_centre')) app = nextApplicationStatus(kind, app, 'return_to_centre');
+                break;
+              case 'redeliver_home': case 'redeliver_school':
+                // The returned parcel stays as it is; a new one carries the card the chosen way.
+                app = nextApplicationStatus(kind, app, 'redeliver');
+                method = op === 'redeliver_home' ? 'home' : 'school';
+                parcel = initialDeliveryStatus(method);
                 break;
               case 'pickup': if (method === 'school') app = nextApplicationStatus(kind, app, 'complete'); break;
             }
@@ -299,7 +365,11 @@ describe('the machines together', () => {
           if (app === 'in_production') expect(['created', 'exported']).toContain(batch);
           if (app === 'produced') expect(batch).toBe('produced');
           if (app === 'dispatched') expect(batch).toBe('dispatched');
-          if (app === 'dispatched') expect(parcel).not.toBe('delivered');
+          if (app === 'dispatched') expect(['created', 'in_transit']).toContain(parcel);
+          // Failed and returned only for a home parcel, with the application following it.
+          if (app === 'delivery_failed') expect([parcel, method]).toEqual(['failed', 'home']);
+          if (app === 'returned_to_centre') expect([parcel, method]).toEqual(['returned', 'home']);
+          if (parcel === 'failed' || parcel === 'returned') expect(['delivery_failed', 'returned_to_centre']).toContain(app);
           if (app === 'delivered' || app === 'completed') expect(parcel).toBe('delivered');
           if (app === 'delivered') expect(method).toBe('school');
           if (batch === null) expect(rank[app] < rank.in_production || app === 'cancelled').toBe(true);

@@ -1,3 +1,4 @@
+import type { CardStatus } from './card-lifecycle.js';
 import { DomainError } from './errors.js';
 
 /**
@@ -46,7 +47,13 @@ function onlyFrom<E extends string, S extends string>(table: Table<E, S>, event:
 // ------------------------------------------------------------------ applications (补卡 / 补换卡贴)
 
 export type ApplicationKind = 'replacement' | 'sticker';
-export type ApplicationStatus = 'awaiting_payment' | 'ready_for_production' | 'in_production' | 'produced' | 'dispatched' | 'delivered' | 'completed' | 'cancelled';
+export type ApplicationStatus =
+  | 'awaiting_payment' | 'ready_for_production' | 'in_production' | 'produced' | 'dispatched'
+  /** The courier gave up on a home parcel (refused, recipient unreachable); it is on its way back to the card centre. */
+  | 'delivery_failed'
+  /** The parcel is back at the card centre: the holder (or the school card manager) chooses how to receive the card. */
+  | 'returned_to_centre'
+  | 'delivered' | 'completed' | 'cancelled';
 
 export type ApplicationEvent =
   /** The ¥15 fee order is paid (a replacement only: a sticker has nothing to pay). */
@@ -61,19 +68,30 @@ export type ApplicationEvent =
   | 'dispatch'
   /** The school signs for the parcel / the courier delivers. */
   | 'deliver'
+  /** The courier gives up on the home parcel. */
+  | 'fail_delivery'
+  /** The failed parcel is back at the card centre. */
+  | 'return_to_centre'
+  /** Sent out again from the card centre: home again (any address) or to the school for pickup. */
+  | 'redeliver'
   /** In the holder's hands: picked up at school, or signed for at home. */
   | 'complete'
   /** The old purse's balance moves to the new card after the settlement window (the status stays completed). */
   | 'move_balance';
 
 export const applicationKinds: readonly ApplicationKind[] = ['replacement', 'sticker'];
-export const applicationEvents: readonly ApplicationEvent[] = ['pay', 'withdraw', 'batch', 'produce', 'dispatch', 'deliver', 'complete', 'move_balance'];
+export const applicationEvents: readonly ApplicationEvent[] = ['pay', 'withdraw', 'batch', 'produce', 'dispatch', 'deliver', 'fail_delivery', 'return_to_centre', 'redeliver', 'complete', 'move_balance'];
 
 const production: Table<ApplicationEvent, ApplicationStatus> = {
   batch: { ready_for_production: 'in_production' },
   produce: { in_production: 'produced' },
   dispatch: { produced: 'dispatched' },
   deliver: { dispatched: 'delivered' },
+  // A failed home parcel goes back to the card centre, then out again the way the holder chooses;
+  // the card stays printed (and the application open) all along.
+  fail_delivery: { dispatched: 'delivery_failed' },
+  return_to_centre: { delivery_failed: 'returned_to_centre' },
+  redeliver: { returned_to_centre: 'dispatched' },
   complete: { delivered: 'completed' },
   move_balance: { completed: 'completed' },
 };
@@ -101,7 +119,7 @@ export const finalApplicationStatuses: readonly ApplicationStatus[] = ['complete
  * While an application is in one of these the card is being printed from the student's card
  * information, so a confirmed record cannot be reopened (信息有误) then.
  */
-export const printingStatuses: readonly ApplicationStatus[] = ['in_production', 'produced', 'dispatched'];
+export const printingStatuses: readonly ApplicationStatus[] = ['in_production', 'produced', 'dispatched', 'delivery_failed', 'returned_to_centre'];
 
 export function allowedApplicationEvents(kind: ApplicationKind, status: ApplicationStatus): ApplicationEvent[] {
   return eventsFrom(applicationMachines[kind], status);
@@ -114,6 +132,33 @@ export function applicationAllows(kind: ApplicationKind, status: ApplicationStat
 /** The one status `event` moves applications of `kind` from, and where to (a batch moves all its applications at once). */
 export function applicationTransition(kind: ApplicationKind, event: ApplicationEvent): { from: ApplicationStatus; to: ApplicationStatus } {
   return onlyFrom(applicationMachines[kind], event);
+}
+
+// ------------------------------------------------------------------ why a card is replaced
+
+export type ReplacementReason = 'lost' | 'damaged';
+export const replacementReasons: readonly ReplacementReason[] = ['lost', 'damaged'];
+
+/**
+ * The card statuses each service takes, by reason. A card (补卡) is replaced only after a loss
+ * report (seed 000: 挂失、申请、缴费). A sticker (补换卡贴) when lost or damaged (seed 000: 卡贴丢失、
+ * 损坏): a lost one once reported lost; a damaged one while it is still in use (never activated, or
+ * active). The damaged sticker is not blocked: it stays usable until the new one is in the
+ * holder's hands, when pickup replaces it (docs/cards.md).
+ */
+const replaceableFrom: Record<ApplicationKind, Partial<Record<ReplacementReason, readonly CardStatus[]>>> = {
+  replacement: { lost: ['lost'] },
+  sticker: { lost: ['lost'], damaged: ['inactive', 'active'] },
+};
+
+/** The reasons a service takes at all (a K-12 card: lost only). */
+export function reasonsOf(kind: ApplicationKind): ReplacementReason[] {
+  return replacementReasons.filter((reason) => replaceableFrom[kind][reason] !== undefined);
+}
+
+/** Whether a card in `cardStatus` may be applied for with this service and reason. */
+export function mayReplace(kind: ApplicationKind, reason: ReplacementReason, cardStatus: CardStatus): boolean {
+  return replaceableFrom[kind][reason]?.includes(cardStatus) ?? false;
 }
 
 export interface ApplicationGuards {
@@ -203,22 +248,24 @@ export function nextBatchStatus(status: BatchStatus, event: BatchEvent): BatchSt
 // ------------------------------------------------------------------ deliveries
 
 export type DeliveryMethod = 'school' | 'home';
-export type DeliveryStatus = 'created' | 'in_transit' | 'delivered' | 'failed';
+export type DeliveryStatus = 'created' | 'in_transit' | 'delivered' | 'failed' | 'returned';
 /**
  * book: the courier accepted a home parcel; track: the courier reports it still on its way;
- * deliver: the courier reports it signed for; fail: the courier gave up; receive: the school card
- * manager signs for the school's parcel.
+ * deliver: the courier reports it signed for; fail: the courier gave up (refused, recipient
+ * unreachable) and sends it back; return: the card centre signed for the returned parcel;
+ * receive: the school card manager signs for the school's parcel.
  */
-export type DeliveryEvent = 'book' | 'track' | 'deliver' | 'fail' | 'receive';
+export type DeliveryEvent = 'book' | 'track' | 'deliver' | 'fail' | 'return' | 'receive';
 
 export const deliveryMethods: readonly DeliveryMethod[] = ['school', 'home'];
-export const deliveryEvents: readonly DeliveryEvent[] = ['book', 'track', 'deliver', 'fail', 'receive'];
-export const finalDeliveryStatuses: readonly DeliveryStatus[] = ['delivered', 'failed'];
+export const deliveryEvents: readonly DeliveryEvent[] = ['book', 'track', 'deliver', 'fail', 'return', 'receive'];
+/** A parcel never leaves these; a returned one is replaced by a new parcel when the card goes out again. */
+export const finalDeliveryStatuses: readonly DeliveryStatus[] = ['delivered', 'returned'];
 
 const deliveryMachines: Record<DeliveryMethod, Table<DeliveryEvent, DeliveryStatus>> = {
   // The school's parcel leaves with the batch and is signed for by the school.
   school: { receive: { in_transit: 'delivered' } },
-  home: { book: { created: 'in_transit' }, track: { in_transit: 'in_transit' }, deliver: { in_transit: 'delivered' }, fail: { in_transit: 'failed' } },
+  home: { book: { created: 'in_transit' }, track: { in_transit: 'in_transit' }, deliver: { in_transit: 'delivered' }, fail: { in_transit: 'failed' }, return: { failed: 'returned' } },
 };
 
 /** A school parcel is on its way when the batch is dispatched; a home parcel waits for the courier's booking. */
@@ -226,9 +273,20 @@ export function initialDeliveryStatus(method: DeliveryMethod): DeliveryStatus {
   return method === 'school' ? 'in_transit' : 'created';
 }
 
+export type TrackedStatus = 'in_transit' | 'delivered' | 'failed' | 'returned';
+
 /** The event that stands for what the courier's tracking says. */
-export function trackingEvent(tracked: 'in_transit' | 'delivered' | 'failed'): DeliveryEvent {
-  return tracked === 'in_transit' ? 'track' : tracked === 'delivered' ? 'deliver' : 'fail';
+export function trackingEvent(tracked: TrackedStatus): DeliveryEvent {
+  return ({ in_transit: 'track', delivered: 'deliver', failed: 'fail', returned: 'return' } as const)[tracked];
+}
+
+/**
+ * The events that bring a parcel from `status` to what the tracking says now. A parcel last seen
+ * on its way and already back at the card centre failed first (tracking is polled, so the failure
+ * may never have been seen on its own). Events the machine refuses are left to the caller.
+ */
+export function trackingEvents(status: DeliveryStatus, tracked: TrackedStatus): DeliveryEvent[] {
+  return tracked === 'returned' && status === 'in_transit' ? ['fail', 'return'] : [trackingEvent(tracked)];
 }
 
 export function allowedDeliveryEvents(method: DeliveryMethod, status: DeliveryStatus): DeliveryEvent[] {

@@ -38,7 +38,7 @@ describe('POST /terminals/{terminalId}/batches', () => {
 
     const stored = await t.ctx.db.selectFrom('transit_taps').selectAll().where('terminal_id', '=', terminal.id).orderBy('seq').execute();
     expect(stored.map((s) => [s.seq, s.outcome, s.amount_fen])).toEqual([[1, 'settled', 50], [2, 'settled', 100]]);
-    expect(stored[0]!.fare).toMatchObject({ rule: 'BUS_STUDENT', fareFen: 50, fullFareFen: 200 });
+    expect(stored[0]).toMatchObject({ fare_mode: 'bus', fare_rule: 'BUS_STUDENT', fare_fen: 50, fare_full_fen: 200 });
 
     const again = await uploadOk(t, terminal, records);
     expect(again).toEqual({ ackSeq: 2, accepted: 0, duplicates: 2, rejected: [], flagged: [] });

@@ -7,7 +7,7 @@ import { paymentWindowStatus, workingDaysAfter } from '../calendar/calendar.js';
 import { cardsRepository } from '../cards/cards.repository.js';
 import { orderView } from '../payments/order-view.js';
 import { paymentsRepository } from '../payments/payments.repository.js';
-import { applicationStatusLabels, homeDeliveryCodMaxFen, productionWorkingDays, stepLabels } from './card-face.js';
+import { applicationStatusLabels, homeDeliveryCodMaxFen, productionWorkingDays, reasonLabels, stepLabels } from './card-face.js';
 import type { ApplicationDto, ApplicationStep } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
 
@@ -60,6 +60,8 @@ export async function applicationView(db: DbOrTx, clock: Clock, app: Application
     schoolName: schoolName ?? '',
     oldCardId: app.old_card_id,
     oldCardNoMasked: maskCardNo(oldCard?.card_no),
+    reason: app.reason,
+    reasonLabel: reasonLabels[app.reason],
     newCardId: app.new_card_id,
     newCardNoMasked: newCardNo ? maskCardNo(newCardNo) : null,
     delivery: {

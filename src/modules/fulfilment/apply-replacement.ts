@@ -20,16 +20,17 @@ const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId }
 
 /**
  * 申请补卡 / 补换申请: the identity is checked again, the card must be the applicant's own and
- * reported lost, and a card is replaced once: the card's row lock serialises two racing
- * applications and the unique index on open applications per card is the last word.
- * A replacement then waits for its ¥15 fee; a sticker goes straight to production.
+ * reported lost (a sticker: lost, or damaged while still in use — nothing happens to a damaged
+ * sticker now, it stays usable until pickup), and a card is replaced once: the card's row lock
+ * serialises two racing applications and the unique index on open applications per card is the
+ * last word. A replacement then waits for its ¥15 fee; a sticker goes straight to production.
  */
 export async function applyForReplacement(ctx: AppContext, caller: Caller, input: CreateApplication, requestId: string): Promise<ApplicationDto> {
   const student = await verifyIdentity(ctx.db, caller, input);
   const card = await cardsRepository.lockCard(ctx.db, input.cardId);
   if (!card || card.student_id !== student.student_id) throw fail('CARD_NOT_FOUND', { cardId: input.cardId });
-  const block = await replaceBlock(ctx.db, input.kind, student, card);
-  if (block) throw fail(block, { cardId: card.id, cardStatus: card.status });
+  const block = await replaceBlock(ctx.db, input.kind, student, card, input.reason);
+  if (block) throw fail(block, { cardId: card.id, cardStatus: card.status, reason: input.reason });
   await ensureConfirmation(ctx.db, ctx.clock, { id: student.student_id, school_id: student.school_id });
   const now = ctx.clock.now();
   const home = input.delivery.method === 'home' ? input.delivery : null;
@@ -39,6 +40,7 @@ export async function applyForReplacement(ctx: AppContext, caller: Caller, input
     student_id: student.student_id,
     school_id: student.school_id,
     old_card_id: card.id,
+    reason: input.reason,
     status: initialApplicationStatus(input.kind),
     delivery_method: input.delivery.method,
     recipient: home?.recipient ?? null,
@@ -60,7 +62,7 @@ export async function applyForReplacement(ctx: AppContext, caller: Caller, input
     updated_at: now,
   };
   await repo.insertApplication(ctx.db, row);
-  await recordStep(ctx.db, ctx.clock, row, 'applied', actorOf(caller), requestId, null, { kind: row.kind, cardId: card.id, delivery: row.delivery_method });
+  await recordStep(ctx.db, ctx.clock, row, 'applied', actorOf(caller), requestId, null, { kind: row.kind, reason: row.reason, cardId: card.id, delivery: row.delivery_method });
   return applicationView(ctx.db, ctx.clock, row);
 }
 

@@ -65,6 +65,8 @@ export const applicationStatusLabels = {
   in_production: { zh: '制卡中', en: 'in production' },
   produced: { zh: '制卡完成', en: 'produced' },
   dispatched: { zh: '配送中', en: 'on its way' },
+  delivery_failed: { zh: '配送失败，退回制卡中心中', en: 'delivery failed; going back to the card centre' },
+  returned_to_centre: { zh: '已退回制卡中心，请选择配送方式', en: 'back at the card centre; choose how to receive it' },
   delivered: { zh: '待领取', en: 'ready for pickup' },
   completed: { zh: '已领取', en: 'picked up' },
   cancelled: { zh: '已取消', en: 'cancelled' },
@@ -77,6 +79,9 @@ export const stepLabels = {
   exported: { zh: '制卡数据已导出', en: 'sent to the card printer' },
   produced: { zh: '制卡完成', en: 'card produced' },
   dispatched: { zh: '已配送', en: 'dispatched' },
+  delivery_failed: { zh: '快递派送失败', en: 'courier delivery failed' },
+  returned_to_centre: { zh: '已退回制卡中心', en: 'returned to the card centre' },
+  redispatched: { zh: '重新配送', en: 'sent out again' },
   delivered: { zh: '已送达', en: 'delivered' },
   picked_up: { zh: '已领卡，新卡启用', en: 'picked up; the new card is active' },
   balance_moved: { zh: '原卡余额已转入新卡', en: 'old card’s balance moved to the new card' },
@@ -94,7 +99,13 @@ export const deliveryStatusLabels = {
   created: { zh: '待揽收', en: 'waiting for the courier' },
   in_transit: { zh: '运输中', en: 'in transit' },
   delivered: { zh: '已送达', en: 'delivered' },
-  failed: { zh: '配送失败', en: 'failed' },
+  failed: { zh: '配送失败，退回中', en: 'failed; being returned' },
+  returned: { zh: '已退回制卡中心', en: 'returned to the card centre' },
+} as const;
+
+export const reasonLabels = {
+  lost: { zh: '丢失', en: 'lost' },
+  damaged: { zh: '损坏', en: 'damaged' },
 } as const;
 
 export const productLabels = {

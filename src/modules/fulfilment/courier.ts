@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { TrackedStatus } from '../../domain/fulfilment-lifecycle.js';
 import type { DeliveryEvent } from './fulfilment.tables.js';
 
 /** A courier company, as fulfilment sees it: take a parcel, tell where it is. */
@@ -6,34 +7,47 @@ export interface CourierAdapter {
   readonly name: string;
   /** Books a cash-on-delivery parcel; returns the courier's tracking number. Called outside any transaction. */
   createShipment(parcel: { reference: string; recipient: string; phone: string; address: string; codMaxFen: number }, now: Date): Promise<{ trackingNo: string }>;
-  track(trackingNo: string, now: Date): Promise<{ status: 'in_transit' | 'delivered' | 'failed'; events: DeliveryEvent[] }>;
+  /** failed: the courier gave up (refused, recipient unreachable) and sends it back; returned: the card centre signed for it again. */
+  track(trackingNo: string, now: Date): Promise<{ status: TrackedStatus; events: DeliveryEvent[] }>;
 }
 
 const hour = 3_600_000;
 
+/** Sandbox only: a recipient phone ending in 0000 never answers, so the parcel fails and comes back. */
+const sandboxUnreachablePhone = /0000$/;
+
 /**
  * The sandbox courier (no parcel leaves the building): a tracking number `SB<ms><4 digits>` carries
  * its booking time, and the parcel's story follows the clock — picked up at once, out for delivery
- * after 4 hours, signed for (cash on delivery ≤ ¥15) after 24 hours. Deterministic under a test
+ * after 4 hours, signed for (cash on delivery ≤ ¥15) after 24 hours. A parcel to a phone ending in
+ * 0000 is booked as `SBX…`: nobody answers, so after 24 hours the courier gives up (no fee
+ * collected) and after 48 hours the card centre signs for it back. Deterministic under a test
  * clock, and needing no state of its own.
  */
 export const sandboxCourier: CourierAdapter = {
   name: 'sandbox',
-  async createShipment(_parcel, now) {
-    return { trackingNo: `SB${now.getTime()}${String(randomInt(10_000)).padStart(4, '0')}` };
+  async createShipment(parcel, now) {
+    const unreachable = sandboxUnreachablePhone.test(parcel.phone) ? 'X' : '';
+    return { trackingNo: `SB${unreachable}${now.getTime()}${String(randomInt(10_000)).padStart(4, '0')}` };
   },
   async track(trackingNo, now) {
-    const match = /^SB(\d{13})\d{4}$/.exec(trackingNo);
+    const match = /^SB(X?)(\d{13})\d{4}$/.exec(trackingNo);
     if (!match) return { status: 'failed', events: [{ at: now.toISOString(), description: '运单号不存在 / unknown tracking number' }] };
-    const booked = Number(match[1]);
+    const unreachable = match[1] === 'X';
+    const booked = Number(match[2]);
     const elapsed = now.getTime() - booked;
-    const events: DeliveryEvent[] = [{ at: new Date(booked).toISOString(), description: '快递员已揽收 / picked up by the courier' }];
-    if (elapsed >= 4 * hour) events.push({ at: new Date(booked + 4 * hour).toISOString(), description: '派送中 / out for delivery' });
-    if (elapsed >= 24 * hour) {
-      events.push({ at: new Date(booked + 24 * hour).toISOString(), description: '已签收，快递费到付 / delivered, courier fee paid on delivery' });
+    const at = (hours: number) => new Date(booked + hours * hour).toISOString();
+    const events: DeliveryEvent[] = [{ at: at(0), description: '快递员已揽收 / picked up by the courier' }];
+    if (elapsed >= 4 * hour) events.push({ at: at(4), description: '派送中 / out for delivery' });
+    if (elapsed < 24 * hour) return { status: 'in_transit', events };
+    if (!unreachable) {
+      events.push({ at: at(24), description: '已签收，快递费到付 / delivered, courier fee paid on delivery' });
       return { status: 'delivered', events };
     }
-    return { status: 'in_transit', events };
+    events.push({ at: at(24), description: '派送失败：联系不上收件人，未收取快递费，退回寄件人 / not delivered: recipient unreachable, no fee collected; returning to the sender' });
+    if (elapsed < 48 * hour) return { status: 'failed', events };
+    events.push({ at: at(48), description: '退件已由制卡中心签收 / returned: signed for by the card centre' });
+    return { status: 'returned', events };
   },
 };
 

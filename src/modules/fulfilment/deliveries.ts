@@ -1,17 +1,20 @@
-import { applicationAllows, initialDeliveryStatus, nextApplicationStatus, nextBatchStatus, nextDeliveryStatus, deliveryAllows, trackingEvent } from '../../domain/fulfilment-lifecycle.js';
+import {
+  applicationAllows, deliveryAllows, initialDeliveryStatus, nextApplicationStatus, nextBatchStatus, nextDeliveryStatus, trackingEvents, type ApplicationEvent, type DeliveryStatus,
+} from '../../domain/fulfilment-lifecycle.js';
 import { recordAudit, systemActor } from '../../platform/audit.js';
 import { assertSchoolAccess } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
+import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
-import { inTransaction } from '../../platform/db/database.js';
+import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
 import { maskName, maskPhone } from '../../domain/masking.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import { deliveryStatusLabels, homeDeliveryCodMaxFen } from './card-face.js';
-import { courierOf } from './courier.js';
+import { courierOf, type CourierAdapter } from './courier.js';
 import './fulfilment.errors.js';
-import type { BatchDto, DeliveryDto } from './fulfilment.schemas.js';
+import type { ApplicationStep, BatchDto, DeliveryDto } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow, type DeliveryRow } from './fulfilment.repository.js';
 import { recordStep } from './notifications.js';
 import { completeApplication } from './pickup.js';
@@ -58,7 +61,8 @@ export async function dispatchBatch(ctx: AppContext, caller: Caller, batchId: st
 /**
  * Books the courier for home parcels not yet booked, then asks where each parcel is. The courier is
  * called outside any transaction; each answer is written under the delivery's lock. A parcel signed
- * for completes its application (the new card active, the old one replaced).
+ * for completes its application (the new card active, the old one replaced); one the courier gave
+ * up on sends its application back to the card centre, where the holder chooses again (redeliver.ts).
  */
 export async function syncHomeDeliveries(ctx: AppContext, onlyDeliveryId?: string): Promise<number> {
   const rows = onlyDeliveryId ? [await repo.findDelivery(ctx.db, onlyDeliveryId)].filter((d): d is DeliveryRow => d !== undefined && d.method === 'home') : await repo.homeDeliveriesToTrack(ctx.db);
@@ -80,27 +84,54 @@ export async function syncHomeDeliveries(ctx: AppContext, onlyDeliveryId?: strin
     }
     if (!row.tracking_no) continue;
     const tracked = await courier.track(row.tracking_no, ctx.clock.now());
-    await inTransaction(ctx.db, async (tx) => {
-      const locked = await repo.lockDelivery(tx, row.id);
-      const event = trackingEvent(tracked.status);
-      if (!locked || !deliveryAllows(locked.method, locked.status, event)) return;
-      const status = nextDeliveryStatus(locked.method, locked.status, event);
-      const now = ctx.clock.now();
-      await repo.updateDelivery(tx, row.id, { status, events: JSON.stringify(tracked.events), updated_at: now, ...(status === 'delivered' ? { delivered_at: now } : {}) });
-      if (status === locked.status) return;
-      changed++;
-      await recordAudit(tx, ctx.clock, { actor: systemActor, action: `fulfilment.delivery.${status}`, entityType: 'delivery', entityId: row.id, before: { status: locked.status }, after: { status }, requestId: null });
-      if (status !== 'delivered') return;
-      for (const app of await repo.applicationsOfDelivery(tx, row.id)) {
-        if (!applicationAllows(app.kind, app.status, 'deliver')) continue;
-        const delivered = { ...app, status: nextApplicationStatus(app.kind, app.status, 'deliver'), updated_at: now };
-        await repo.updateApplication(tx, app.id, { status: delivered.status, updated_at: now });
-        await recordStep(tx, ctx.clock, app, 'delivered', systemActor, null, `${courier.name} ${row.tracking_no}`);
-        await completeApplication(tx, ctx.clock, delivered, systemActor, null);
-      }
-    });
+    if (await inTransaction(ctx.db, (tx) => applyTracking(tx, ctx.clock, row.id, courier, tracked))) changed++;
   }
   return changed;
+}
+
+/** What each status a parcel reaches does to its application: the event, and the step the holder is told. */
+const applicationMoveOf: Partial<Record<DeliveryStatus, { event: ApplicationEvent; step: ApplicationStep }>> = {
+  delivered: { event: 'deliver', step: 'delivered' },
+  failed: { event: 'fail_delivery', step: 'delivery_failed' },
+  returned: { event: 'return_to_centre', step: 'returned_to_centre' },
+};
+
+/**
+ * Writes the courier's answer under the delivery's lock, walking the machine one event at a time
+ * (a parcel already back at the centre failed first), and moves the parcel's application with
+ * each new status. Whether the status changed.
+ */
+async function applyTracking(tx: DbOrTx, clock: Clock, deliveryId: string, courier: CourierAdapter, tracked: Awaited<ReturnType<CourierAdapter['track']>>): Promise<boolean> {
+  const locked = await repo.lockDelivery(tx, deliveryId);
+  if (!locked) return false;
+  let status = locked.status;
+  const reached: DeliveryStatus[] = [];
+  for (const event of trackingEvents(locked.status, tracked.status)) {
+    if (!deliveryAllows(locked.method, status, event)) break;
+    const next = nextDeliveryStatus(locked.method, status, event);
+    if (next !== status) reached.push(next);
+    status = next;
+  }
+  if (reached.length === 0 && !deliveryAllows(locked.method, locked.status, 'track')) return false;
+  const now = clock.now();
+  await repo.updateDelivery(tx, locked.id, { status, events: JSON.stringify(tracked.events), updated_at: now, ...(status === 'delivered' ? { delivered_at: now } : {}) });
+  let before = locked.status;
+  for (const next of reached) {
+    await recordAudit(tx, clock, { actor: systemActor, action: `fulfilment.delivery.${next}`, entityType: 'delivery', entityId: locked.id, before: { status: before }, after: { status: next }, requestId: null });
+    before = next;
+    const move = applicationMoveOf[next];
+    if (!move) continue;
+    const note = `${courier.name} ${locked.tracking_no ?? ''}${next === 'delivered' ? '' : `：${tracked.events.at(-1)?.description ?? ''}`}`.trim();
+    for (const app of await repo.applicationsOfDelivery(tx, locked.id)) {
+      if (!applicationAllows(app.kind, app.status, move.event)) continue;
+      const moved = { ...app, status: nextApplicationStatus(app.kind, app.status, move.event), updated_at: now };
+      await repo.updateApplication(tx, app.id, { status: moved.status, updated_at: now });
+      await recordStep(tx, clock, app, move.step, systemActor, null, note);
+      // Signed for at home: in the holder's hands, so complete at once.
+      if (move.event === 'deliver') await completeApplication(tx, clock, moved, systemActor, null);
+    }
+  }
+  return reached.length > 0;
 }
 
 /** The school card manager confirms the school's parcel arrived: its cards are ready for pickup. */
@@ -122,8 +153,11 @@ export async function confirmSchoolReceipt(ctx: AppContext, caller: Caller, deli
 }
 
 export async function deliveryView(ctx: AppContext, row: DeliveryRow, count?: number): Promise<DeliveryDto> {
-  const app = row.application_id ? await repo.findApplication(ctx.db, row.application_id) : undefined;
-  const applicationCount = count ?? (await repo.applicationCountOfDeliveries(ctx.db, [row.id])).get(row.id) ?? 0;
+  const found = row.application_id ? await repo.findApplication(ctx.db, row.application_id) : undefined;
+  // The application holds the contact of its current parcel only: a returned parcel shows none once the card went out again.
+  const app = found?.delivery_id === row.id ? found : undefined;
+  // A home parcel carries its one application, even once a returned parcel's card went out again in another.
+  const applicationCount = row.method === 'home' ? 1 : count ?? (await repo.applicationCountOfDeliveries(ctx.db, [row.id])).get(row.id) ?? 0;
   return {
     id: row.id,
     batchId: row.batch_id,

@@ -6,6 +6,8 @@ registerErrors({
   FULFILMENT_IDENTITY_MISMATCH: { status: 422, zh: '填写的身份信息与学籍信息不一致，请核对姓名、证件号和教育ID', en: 'The identity details do not match the student record; check the name, ID number and education ID' },
   FULFILMENT_CARD_NOT_LOST: { status: 422, zh: '只有已挂失的卡才能补办，请先挂失', en: 'Only a card reported lost can be replaced; report the loss first' },
   FULFILMENT_WRONG_PRODUCT: { status: 422, zh: '该卡不能办理此项业务', en: 'This card cannot be handled by this service' },
+  FULFILMENT_DAMAGED_CARD: { status: 422, zh: '学生卡补办需先挂失；按损坏补换仅适用于卡贴', en: 'A student card is replaced after a loss report; only a sticker is replaced as damaged' },
+  FULFILMENT_STICKER_NOT_IN_USE: { status: 422, zh: '该卡贴已挂失或已作废，不能按损坏补换（已挂失的请按丢失申请）', en: 'This sticker is reported lost or void, so it cannot be replaced as damaged (apply as lost if it was reported lost)' },
   FULFILMENT_STICKER_STAGE: { status: 422, zh: '卡贴补换仅限初中、高中学生', en: 'Card stickers are replaced for middle and high school students only' },
   FULFILMENT_ALREADY_APPLIED: { status: 409, zh: '该卡已有补办申请', en: 'A replacement has already been applied for on this card' },
   FULFILMENT_APPLICATION_NOT_FOUND: { status: 404, zh: '补办申请不存在', en: 'No such application' },

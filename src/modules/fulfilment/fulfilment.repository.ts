@@ -244,9 +244,9 @@ export const fulfilmentRepository = {
     return db.updateTable('deliveries').set(patch).where('id', '=', id).execute();
   },
 
-  /** Home deliveries the courier has not taken yet, or is still carrying. */
+  /** Home deliveries the courier has not taken yet, is still carrying, or is bringing back to the card centre. */
   homeDeliveriesToTrack(db: DbOrTx): Promise<DeliveryRow[]> {
-    return db.selectFrom('deliveries').selectAll().where('method', '=', 'home').where('status', 'in', ['created', 'in_transit']).orderBy('created_at').limit(200).execute();
+    return db.selectFrom('deliveries').selectAll().where('method', '=', 'home').where('status', 'in', ['created', 'in_transit', 'failed']).orderBy('created_at').limit(200).execute();
   },
 
   async deliveryPage(db: DbOrTx, filter: { status?: DeliveryRow['status'] | undefined; method?: DeliveryRow['method'] | undefined; schoolId?: string | null | undefined; batchId?: string | undefined }, offset: number, limit: number) {

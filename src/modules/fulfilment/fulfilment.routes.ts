@@ -13,11 +13,12 @@ import './fulfilment.errors.js';
 import {
   adminApplicationPageSchema, adminApplicationQuerySchema, adminConfirmationPageSchema, adminConfirmationQuerySchema, applicationListQuerySchema, applicationListSchema,
   applicationParams, applicationSchema, batchDetailSchema, batchPageSchema, batchParams, batchQuerySchema, batchSchema, confirmationParams, confirmationQuerySchema,
-  confirmationSchema, createApplicationSchema, createBatchSchema, deliveryPageSchema, deliveryParams, deliveryQuerySchema, deliverySchema, fixConfirmationSchema,
+  confirmationSchema, createApplicationSchema, createBatchSchema, deliveryChoiceSchema, deliveryPageSchema, deliveryParams, deliveryQuerySchema, deliverySchema, fixConfirmationSchema,
   fulfilmentSettingsSchema, identityCheckSchema, openConfirmationsResultSchema, openConfirmationsSchema, reportErrorsSchema, verifyResultSchema,
 } from './fulfilment.schemas.js';
 import { confirmPickup, getSettings, putSettings } from './pickup.js';
 import { createBatch, exportBatch, getBatch, listBatches, markBatchProduced } from './production-batches.js';
+import { bookRedelivery, redeliverApplication } from './redeliver.js';
 import { verifyForReplacement } from './verify-identity.js';
 
 const holders = ['student', 'parent'] as const;
@@ -81,6 +82,18 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, ...holders);
       return idempotentOperation(ctx, request, reply, 200, (c) => cancelApplication(c, caller, request.params.applicationId, request.id));
+    });
+
+    app.post('/fulfilment/applications/:applicationId/redelivery', {
+      schema: {
+        tags, security: bearer, params: applicationParams, body: deliveryChoiceSchema, response: { 200: applicationSchema, ...errorResponses },
+        summary: '重新配送: a home parcel returned to the card centre goes out again — home (any address; cash on delivery ≤ ¥15) or to the school (free). The holder, a parent, the school card manager or an operator chooses',
+      },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, ...holders, 'school_admin', 'operator');
+      const result = await idempotentOperation(ctx, request, reply, 200, (c) => redeliverApplication(c, caller, request.params.applicationId, request.body, request.id));
+      await bookRedelivery(ctx, request.params.applicationId); // the courier outside the transaction
+      return result;
     });
 
     // ---------------------------------------------------------------- console: confirmations

@@ -18,6 +18,9 @@ import { orderSchema } from '../payments/payments.schemas.js';
  *   GET  /fulfilment/applications/:applicationId                → applicationSchema (the progress query)
  *   POST /fulfilment/applications/:applicationId/fee-order      → 201 applicationSchema (feeOrder set; pay it via /orders/:id/pay)
  *   POST /fulfilment/applications/:applicationId/cancel         → applicationSchema (only before payment)
+ *   POST /fulfilment/applications/:applicationId/redelivery  deliveryChoiceSchema → applicationSchema
+ *        (a home parcel returned to the card centre goes out again: home, any address, or to the school;
+ *         the holder, a bound parent, the school card manager or an operator chooses)
  * Console routes: /admin/fulfilment/{confirmations,applications,batches,deliveries,settings} (see fulfilment.routes.ts).
  */
 
@@ -133,6 +136,8 @@ export const maskedCardInfoSchema = z.object({
   /** 班级 */
   classNo: z.string().nullable(),
   cardStatus: z.enum(['inactive', 'active', 'lost', 'suspended', 'superseded', 'replaced', 'returned', 'closed']),
+  /** Why this card may be applied for now: lost (reported lost) or, a sticker in use, damaged. Empty when it may not. */
+  replaceReasons: z.array(z.enum(['lost', 'damaged'])),
   /** 持卡状态: 待补卡 for a lost card */
   holdStatus: label,
   /** 公交有效性: 有效卡 / 无效卡 */
@@ -171,20 +176,29 @@ export const deliveryChoiceSchema = z.discriminatedUnion('method', [
 ]);
 export type DeliveryChoice = z.infer<typeof deliveryChoiceSchema>;
 
+/**
+ * 补换原因: lost (the card or sticker is reported lost) or damaged (a sticker only, still in use: it
+ * stays usable until the new one is picked up).
+ */
+export const replacementReasonSchema = z.enum(['lost', 'damaged']);
+export type ReplacementReason = z.infer<typeof replacementReasonSchema>;
+
 /** POST /fulfilment/applications — 申请补卡 / 补换申请 (the identity is checked again). */
 export const createApplicationSchema = identityCheckSchema.extend({
   cardId: z.uuid(),
+  reason: replacementReasonSchema.default('lost'),
   delivery: deliveryChoiceSchema,
 });
 export type CreateApplication = z.infer<typeof createApplicationSchema>;
 
+/** delivery_failed: the courier gave up on the home parcel, which goes back to the card centre; returned_to_centre: back there, waiting for the holder's choice (redelivery). */
 export const applicationStatusSchema = z.enum([
-  'awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'delivered', 'completed', 'cancelled',
+  'awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'delivery_failed', 'returned_to_centre', 'delivered', 'completed', 'cancelled',
 ]);
 export type ApplicationStatus = z.infer<typeof applicationStatusSchema>;
 
 export const applicationStepSchema = z.enum([
-  'applied', 'paid', 'in_production', 'exported', 'produced', 'dispatched', 'delivered', 'picked_up', 'balance_moved', 'cancelled',
+  'applied', 'paid', 'in_production', 'exported', 'produced', 'dispatched', 'delivery_failed', 'returned_to_centre', 'redispatched', 'delivered', 'picked_up', 'balance_moved', 'cancelled',
 ]);
 export type ApplicationStep = z.infer<typeof applicationStepSchema>;
 
@@ -206,6 +220,9 @@ export const applicationSchema = z.object({
   schoolName: z.string(),
   oldCardId: z.string(),
   oldCardNoMasked: z.string(),
+  /** 补换原因: lost, or damaged (a sticker in use until the new one is picked up). */
+  reason: replacementReasonSchema,
+  reasonLabel: label,
   newCardId: z.string().nullable(),
   newCardNoMasked: z.string().nullable(),
   delivery: z.object({
@@ -279,7 +296,8 @@ export const batchDetailSchema = batchSchema.extend({ applications: z.array(appl
 
 // ---------------------------------------------------------------- deliveries
 
-export const deliveryStatusSchema = z.enum(['created', 'in_transit', 'delivered', 'failed']);
+/** failed: the courier gave up and sends the parcel back; returned: the card centre has it again. */
+export const deliveryStatusSchema = z.enum(['created', 'in_transit', 'delivered', 'failed', 'returned']);
 export const deliverySchema = z.object({
   id: z.string(),
   batchId: z.string(),

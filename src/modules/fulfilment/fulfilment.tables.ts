@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { ApplicationKind, ApplicationStatus, BatchStatus, ConfirmationStatus, DeliveryMethod, DeliveryStatus } from '../../domain/fulfilment-lifecycle.js';
+import type { ApplicationKind, ApplicationStatus, BatchStatus, ConfirmationStatus, DeliveryMethod, DeliveryStatus, ReplacementReason } from '../../domain/fulfilment-lifecycle.js';
 
 /** Kysely table types of fulfilment (merged into the Database interface in src/platform/db/schema.ts). */
 
@@ -38,6 +38,8 @@ export interface CardApplicationsTable {
   student_id: string;
   school_id: string;
   old_card_id: string;
+  /** Why the card is replaced: lost (reported lost) or, a sticker only, damaged (still in use). */
+  reason: ColumnType<ReplacementReason, ReplacementReason | undefined, ReplacementReason>;
   status: ApplicationStatusValue;
   delivery_method: 'school' | 'home';
   recipient: string | null;

@@ -10,15 +10,20 @@ import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.
 
 export const notifyJobKind = 'fulfilment.notify';
 
+/** Steps one application may go through more than once (a re-delivery can fail again): each time is told. */
+const repeatableSteps: readonly ApplicationStep[] = ['delivery_failed', 'returned_to_centre', 'redispatched'];
+
 /**
  * Records a step of an application (the progress timeline), its audit row, and queues the SMS to
  * the student's parents (and the home-delivery phone) in the same transaction: the message goes
- * out only if the step commits, once per application and step.
+ * out only if the step commits, once per application and step (per occurrence for a repeatable step).
  */
 export async function recordStep(tx: DbOrTx, clock: Clock, app: Pick<ApplicationRow, 'id' | 'status'>, step: ApplicationStep, actor: AuditActor, requestId: string | null, note: string | null = null, after: Record<string, unknown> = {}): Promise<void> {
-  await repo.insertStep(tx, { id: newId(), application_id: app.id, step, note, actor_role: actor.role, actor_id: actor.id, at: clock.now() });
+  const stepId = newId();
+  await repo.insertStep(tx, { id: stepId, application_id: app.id, step, note, actor_role: actor.role, actor_id: actor.id, at: clock.now() });
   await recordAudit(tx, clock, { actor, action: `fulfilment.application.${step}`, entityType: 'card_application', entityId: app.id, before: { status: app.status }, after: { step, note, ...after }, requestId });
-  await enqueueJob(tx, clock, notifyJobKind, { applicationId: app.id, step }, { uniqueKey: `${notifyJobKind}:${app.id}:${step}` });
+  const occurrence = repeatableSteps.includes(step) ? `:${stepId}` : '';
+  await enqueueJob(tx, clock, notifyJobKind, { applicationId: app.id, step }, { uniqueKey: `${notifyJobKind}:${app.id}:${step}${occurrence}` });
 }
 
 function messageOf(app: ApplicationRow, step: ApplicationStep, schoolName: string): string | null {
@@ -34,6 +39,12 @@ function messageOf(app: ApplicationRow, step: ApplicationStep, schoolName: strin
       return `【北京通学生卡】您的${product}已制作完成，即将配送。`;
     case 'dispatched':
       return app.delivery_method === 'school' ? `【北京通学生卡】您的${product}已配送至${schoolName}。` : `【北京通学生卡】您的${product}已交快递配送到家，快递费到付（不超过15元）。`;
+    case 'delivery_failed':
+      return `【北京通学生卡】您的${product}快递派送未成功（拒收或联系不上收件人），将退回制卡中心。退回后请在北京一卡通App“办理进度”中选择重新配送到家或配送到校领取。`;
+    case 'returned_to_centre':
+      return `【北京通学生卡】您的${product}已退回制卡中心，请在北京一卡通App“办理进度”中选择重新配送到家（快递费到付，不超过15元）或配送到校领取（免快递费）。`;
+    case 'redispatched':
+      return app.delivery_method === 'school' ? `【北京通学生卡】您的${product}已改为配送至${schoolName}，送达后请联系学校卡管员领取。` : `【北京通学生卡】您的${product}已重新交快递配送到家，快递费到付（不超过15元），请注意查收。`;
     case 'delivered':
       return app.delivery_method === 'school' ? `【北京通学生卡】您的${product}已送达学校，请联系学校卡管员领取。` : `【北京通学生卡】您的${product}已签收。`;
     case 'picked_up':

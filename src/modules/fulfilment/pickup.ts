@@ -49,9 +49,12 @@ export async function putSettings(ctx: AppContext, caller: Caller, settings: Ful
 export async function completeApplication(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null): Promise<ApplicationRow> {
   const status = nextApplicationStatus(app.kind, app.status, 'complete');
   const reason = `replacement:${app.id}`;
-  // A card found again (解挂) after the application is retired all the same: the new one replaces it.
+  // A card still in use is retired all the same: one found again (解挂) after the application, or a
+  // damaged sticker, usable until now. Where its machine has no `replace` from that status it is
+  // reported lost first, so it is on the deny-list either way.
   const old = await cardsRepository.lockCard(tx, app.old_card_id);
-  if (old && old.status !== 'lost' && allowedEvents(old.product, old.status).includes('report_loss')) {
+  const oldEvents = old ? allowedEvents(old.product, old.status) : [];
+  if (old && !oldEvents.includes('replace') && oldEvents.includes('report_loss')) {
     await changeCardStatus(tx, clock, { cardId: old.id, event: 'report_loss', reason, actor, requestId });
   }
   await changeCardStatus(tx, clock, { cardId: app.old_card_id, event: 'replace', reason, actor, requestId });

@@ -1,5 +1,6 @@
 import { maskCardNo, maskIdNumber, maskName } from '../../domain/masking.js';
 import { statusLabels } from '../../domain/card-lifecycle.js';
+import { mayReplace, reasonsOf, replacementReasons, type ReplacementReason } from '../../domain/fulfilment-lifecycle.js';
 import { mayAccessStudent } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -39,18 +40,32 @@ export async function verifyIdentity(db: DbOrTx, caller: Caller, check: Identity
   return source;
 }
 
-/** Why this card cannot be replaced by this service now, or null. */
-export async function replaceBlock(db: DbOrTx, kind: ApplicationKind, student: Pick<FaceSource, 'stage'>, card: CardRow): Promise<string | null> {
+/** Why this card cannot be replaced by this service for this reason now, or null. */
+export async function replaceBlock(db: DbOrTx, kind: ApplicationKind, student: Pick<FaceSource, 'stage'>, card: CardRow, reason: ReplacementReason = 'lost'): Promise<string | null> {
   if (card.product !== productOfKind[kind]) return 'FULFILMENT_WRONG_PRODUCT';
   if (kind === 'sticker' && student.stage !== 'middle' && student.stage !== 'high') return 'FULFILMENT_STICKER_STAGE';
-  if (card.status !== 'lost') return 'FULFILMENT_CARD_NOT_LOST';
+  if (!reasonsOf(kind).includes(reason)) return 'FULFILMENT_DAMAGED_CARD';
+  if (!mayReplace(kind, reason, card.status)) return reason === 'lost' ? 'FULFILMENT_CARD_NOT_LOST' : 'FULFILMENT_STICKER_NOT_IN_USE';
   if (await repo.openApplicationOfCard(db, card.id)) return 'FULFILMENT_ALREADY_APPLIED';
   return null;
 }
 
+/**
+ * The reasons this card may be applied for now, and otherwise why not: an open application says
+ * so first (whatever the card's status), then the refusal of the service's first reason.
+ */
+async function replaceOptions(db: DbOrTx, kind: ApplicationKind, student: Pick<FaceSource, 'stage'>, card: CardRow): Promise<{ reasons: ReplacementReason[]; block: string | null }> {
+  const blocks = new Map<ReplacementReason, string | null>();
+  for (const reason of replacementReasons) blocks.set(reason, await replaceBlock(db, kind, student, card, reason));
+  const reasons = replacementReasons.filter((reason) => blocks.get(reason) === null);
+  if (reasons.length > 0) return { reasons, block: null };
+  const all = [...blocks.values()];
+  return { reasons, block: all.includes('FULFILMENT_ALREADY_APPLIED') ? 'FULFILMENT_ALREADY_APPLIED' : (all[0] ?? null) };
+}
+
 /** 卡片补办 (seed 000): the card information as the app shows it, masked. */
 export async function maskedCardInfo(ctx: AppContext, kind: ApplicationKind, student: FaceSource, card: CardRow): Promise<MaskedCardInfo> {
-  const block = await replaceBlock(ctx.db, kind, student, card);
+  const { reasons, block } = await replaceOptions(ctx.db, kind, student, card);
   const applied = block === 'FULFILMENT_ALREADY_APPLIED';
   const product = card.product === 'k12_sticker' ? 'k12_sticker' : 'k12_card';
   const transitValid = isTransitValid(card, ctx.clock);
@@ -70,7 +85,8 @@ export async function maskedCardInfo(ctx: AppContext, kind: ApplicationKind, stu
     transitValid,
     transitValidity: transitValid ? { zh: '有效卡', en: 'valid' } : { zh: '无效卡', en: 'not valid' },
     cardType: productLabels[product],
-    replaceable: block === null,
+    replaceReasons: reasons,
+    replaceable: reasons.length > 0,
     notReplaceableCode: block,
   };
 }

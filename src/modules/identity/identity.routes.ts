@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { revokeSession, requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
+import { fail } from '../../platform/errors.js';
 import { runIdempotent } from '../../platform/idempotency.js';
 import { bearer, errorResponses } from '../shared/http.js';
 import { createStaff } from './create-staff.js';
@@ -33,11 +34,13 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.get('/me', {
-      schema: { tags: ['identity'], summary: 'The signed-in user', security: bearer, response: { 200: meResponseSchema, ...errorResponses } },
+      schema: { tags: ['identity'], summary: 'The signed-in user, and which sign-in the session came from (loginKind)', security: bearer, response: { 200: meResponseSchema, ...errorResponses } },
     }, async (request) => {
       const caller = requireCaller(request);
+      // A terminal's session is no person's: it has no user (loadUser would refuse it the same way).
+      if (caller.loginKind === 'terminal') throw fail('AUTH_TOKEN_INVALID');
       const { user, mustChangePassword } = await loadUser(ctx.db, caller.role, caller.subjectId, caller.loginKind);
-      return { ...user, mustChangePassword };
+      return { ...user, mustChangePassword, loginKind: caller.loginKind };
     });
 
     app.post('/staff', {

@@ -23,7 +23,13 @@ export const userSchema = z.object({
 });
 export type User = z.infer<typeof userSchema>;
 
-export const meResponseSchema = userSchema.extend({ mustChangePassword: z.boolean() });
+/**
+ * Which sign-in the session came from (POST /sessions `as`): a student signed in by education ID
+ * (`student`) or by campus number (`campus`) changes a different password (POST /me/password).
+ */
+export const loginKindSchema = loginRequestSchema.shape.as;
+
+export const meResponseSchema = userSchema.extend({ mustChangePassword: z.boolean(), loginKind: loginKindSchema });
 export type MeResponse = z.infer<typeof meResponseSchema>;
 
 export const loginResponseSchema = z.object({

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
+import type { TapFare } from './protocol.js';
 import type { TapFlagCode, TapRejectCode, TransitTapsTable } from './transit.tables.js';
 
 /**
@@ -19,7 +20,7 @@ export interface TapRowToInsert {
   amountFen: number;
   balanceAfterFen: number;
   at: string;
-  fare: unknown;
+  fare: TapFare | null;
   appliedActionIds: string[];
   outcome: 'settled' | 'rejected';
   code: TapRejectCode | null;
@@ -27,6 +28,12 @@ export interface TapRowToInsert {
   ledgerTransactionId: string | null;
   shortfallFen: number;
 }
+
+/** The stored fare columns as the TapFare the terminal sent (absent fields left out), or null. */
+const fareObject = sql`case when t.fare_mode is null then null else jsonb_strip_nulls(jsonb_build_object(
+  'mode', t.fare_mode, 'category', t.fare_category, 'lineType', t.fare_line_type, 'distanceKm', t.fare_distance_km,
+  'fullFareFen', t.fare_full_fen, 'fareFen', t.fare_fen, 'rule', t.fare_rule, 'monthSpentBeforeFen', t.fare_month_spent_before_fen,
+  'entryStation', t.fare_entry_station, 'exitStation', t.fare_exit_station)) end`;
 
 export interface CardForSettlement {
   id: string;
@@ -62,13 +69,25 @@ export const transitRepository = {
     return db.selectFrom('terminals').select(['id', 'code', 'kind', 'operator', 'location', 'disabled_at as disabledAt']).where('id', '=', id).executeTakeFirst();
   },
 
+  /**
+   * The seqs among these already stored for the terminal. A batch's seqs are nearly contiguous,
+   * so one range scan of the primary key answers (a fresh batch finds nothing in its range),
+   * instead of one index probe per seq; a sparse set falls back to the probes.
+   */
   async existingSeqs(tx: Tx, terminalId: string, seqs: readonly number[]): Promise<Set<number>> {
     if (seqs.length === 0) return new Set();
-    const { rows } = await sql<{ seq: number }>`
-      select seq from transit_taps where terminal_id = ${terminalId} and seq = any(${`{${seqs.join(',')}}`}::bigint[])`.execute(tx);
-    return new Set(rows.map((r) => r.seq));
+    let low = seqs[0]!;
+    let high = low;
+    for (const seq of seqs) {
+      if (seq < low) low = seq;
+      if (seq > high) high = seq;
+    }
+    const wanted = new Set(seqs);
+    const { rows } = high - low < 2 * seqs.length
+      ? await sql<{ seq: number }>`select seq from transit_taps where terminal_id = ${terminalId} and seq between ${low} and ${high}`.execute(tx)
+      : await sql<{ seq: number }>`select seq from transit_taps where terminal_id = ${terminalId} and seq = any(${`{${seqs.join(',')}}`}::bigint[])`.execute(tx);
+    return new Set(rows.map((r) => r.seq).filter((seq) => wanted.has(seq)));
   },
-
   async cardsByNo(tx: Tx, cardNos: readonly string[]): Promise<CardForSettlement[]> {
     if (cardNos.length === 0) return [];
     const { rows } = await sql<CardForSettlement>`
@@ -123,21 +142,27 @@ export const transitRepository = {
 
   async insertTaps(tx: Tx, terminalId: string, batchRowId: string, operator: string, settledAt: Date, taps: readonly TapRowToInsert[]): Promise<void> {
     if (taps.length === 0) return;
-    // Lists travel comma-joined (action ids and flag codes never contain commas): cheaper to unpack than JSON arrays.
+    // Lists travel comma-joined (action ids and flag codes never contain commas), the fare as
+    // flat fields, and the whole as json (not jsonb): the cheapest form for the database to unpack.
     const rows = taps.map((t) => ({
-      s: t.seq, n: t.cardNo, c: t.cardId, k: t.cardCounter, kd: t.kind, a: t.amountFen, b: t.balanceAfterFen, at: t.at, f: t.fare,
+      s: t.seq, n: t.cardNo, c: t.cardId, k: t.cardCounter, kd: t.kind, a: t.amountFen, b: t.balanceAfterFen, at: t.at,
       ap: t.appliedActionIds.length > 0 ? t.appliedActionIds.join(',') : null, o: t.outcome, cd: t.code, fl: t.flags.length > 0 ? t.flags.join(',') : null,
       l: t.ledgerTransactionId, sh: t.shortfallFen,
+      fm: t.fare?.mode, fc: t.fare?.category, flt: t.fare?.lineType, fd: t.fare?.distanceKm, ff: t.fare?.fullFareFen, fa: t.fare?.fareFen, fr: t.fare?.rule,
+      fb: t.fare?.monthSpentBeforeFen, fen: t.fare?.entryStation, fex: t.fare?.exitStation,
     }));
     await sql`
       insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at,
-                                fare, applied_action_ids, outcome, code, flags, operator, ledger_transaction_id, shortfall_fen, settled_at)
-      select ${terminalId}::uuid, s, ${batchRowId}::uuid, n, c, k, kd, a, b, at, f,
-             coalesce(string_to_array(ap, ','), '{}'), o, cd, coalesce(string_to_array(fl, ','), '{}'), ${operator}, l, sh, ${settledAt}::timestamptz
-      from jsonb_to_recordset(${json(rows)}::jsonb)
-        as v(s bigint, n text, c uuid, k bigint, kd text, a bigint, b bigint, at timestamptz, f jsonb, ap text, o text, cd text, fl text, l uuid, sh bigint)`.execute(tx);
+                                applied_action_ids, outcome, code, flags, operator, ledger_transaction_id, shortfall_fen, settled_at,
+                                fare_mode, fare_category, fare_line_type, fare_distance_km, fare_full_fen, fare_fen, fare_rule,
+                                fare_month_spent_before_fen, fare_entry_station, fare_exit_station)
+      select ${terminalId}::uuid, s, ${batchRowId}::uuid, n, c, k, kd, a, b, at,
+             coalesce(string_to_array(ap, ','), '{}'), o, cd, coalesce(string_to_array(fl, ','), '{}'), ${operator}, l, sh, ${settledAt}::timestamptz,
+             fm, fc, flt, fd, ff, fa, fr, fb, fen, fex
+      from json_to_recordset(${json(rows)}::json)
+        as v(s bigint, n text, c uuid, k bigint, kd text, a bigint, b bigint, at timestamptz, ap text, o text, cd text, fl text, l uuid, sh bigint,
+             fm text, fc text, flt text, fd double precision, ff bigint, fa bigint, fr text, fb bigint, fen text, fex text)`.execute(tx);
   },
-
   /** Marks actions applied (first confirmation wins); only an action of the tapped card counts. */
   async markActionsApplied(tx: Tx, terminalId: string, at: Date, applied: readonly { id: string; cardId: string; seq: number }[]): Promise<number> {
     if (applied.length === 0) return 0;
@@ -335,7 +360,7 @@ export const transitRepository = {
       seq: number; terminalCode: string; kind: TransitTapsTable['kind']; cardCounter: number; amountFen: number; balanceAfterFen: number; at: Date; fare: Record<string, unknown> | null; flags: string[]; operator: string;
     }>`
       select t.seq, te.code as "terminalCode", t.kind, t.card_counter as "cardCounter", t.amount_fen as "amountFen", t.balance_after_fen as "balanceAfterFen",
-             t.at, t.fare, t.flags, t.operator
+             t.at, ${fareObject} as fare, t.flags, t.operator
       from transit_taps t join terminals te on te.id = t.terminal_id
       where t.card_id = ${cardId} and t.outcome = 'settled' and (${page.before}::int8 is null or t.card_counter < ${page.before}::int8)
       order by t.card_counter desc

@@ -3,7 +3,6 @@ import type { ColumnType } from 'kysely';
 /** Kysely table types of transit (merged into the Database interface in src/platform/db/schema.ts). */
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type Json<T> = ColumnType<T, string, string>;
 
 export type TapOutcome = 'settled' | 'rejected';
 export type TapRejectCode = 'TAC_INVALID' | 'CARD_UNKNOWN' | 'COUNTER_REPLAY';
@@ -35,7 +34,17 @@ export interface TransitTapsTable {
   amount_fen: number;
   balance_after_fen: number;
   at: Timestamp;
-  fare: Json<Record<string, unknown>> | null;
+  /** The fare breakdown the terminal priced the ride with (migration 0016): all null when it did not. */
+  fare_mode: 'bus' | 'rail' | null;
+  fare_category: string | null;
+  fare_line_type: string | null;
+  fare_distance_km: number | null;
+  fare_full_fen: number | null;
+  fare_fen: number | null;
+  fare_rule: string | null;
+  fare_month_spent_before_fen: number | null;
+  fare_entry_station: string | null;
+  fare_exit_station: string | null;
   applied_action_ids: ColumnType<string[], string[] | undefined, string[]>;
   outcome: TapOutcome;
   code: TapRejectCode | null;

@@ -15,6 +15,8 @@ import * as transit from './migrations/0011-transit.js';
 import * as cardServices from './migrations/0012-card-services.js';
 import * as ledgerBulkCheck from './migrations/0013-ledger-bulk-check.js';
 import * as ledgerOrderedBalances from './migrations/0014-ledger-ordered-balances.js';
+import * as fulfilmentReturns from './migrations/0015-fulfilment-returns.js';
+import * as transitFareColumns from './migrations/0016-transit-fare-columns.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -38,6 +40,8 @@ export const migrations: Record<string, Migration> = {
   '0012-card-services': cardServices,
   '0013-ledger-bulk-check': ledgerBulkCheck,
   '0014-ledger-ordered-balances': ledgerOrderedBalances,
+  '0015-fulfilment-returns': fulfilmentReturns,
+  '0016-transit-fare-columns': transitFareColumns,
 };
 
 /**

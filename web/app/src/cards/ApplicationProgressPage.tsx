@@ -7,14 +7,19 @@ import { LoadFailed } from '../pages/LoadFailed.js';
 import { moneyPaths } from '../payments/paths.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
-import { useApplication, useApplicationFeeOrder, useCancelApplication, type ApplicationDto } from './fulfilment.js';
+import { DeliveryChooser } from './DeliveryChooser.js';
+import { useApplication, useApplicationFeeOrder, useCancelApplication, useRedeliver, type ApplicationDto, type DeliveryChoice } from './fulfilment.js';
 import { cardPaths } from './paths.js';
 import { wizardMessages } from './wizard-messages.js';
 import './cards.css';
 
 const label = (value: { zh: string; en: string }, lang: Lang) => (lang === 'en' ? value.en : value.zh);
 
-/** 补卡进度查询 / 卡贴进度查询: the application, its fee, its delivery, every step with its time, the expected ready date. */
+/**
+ * 补卡进度查询 / 卡贴进度查询: the application, its fee, its delivery, every step with its time, the
+ * expected ready date; and, when a home parcel came back to the card centre, the choice of how it
+ * goes out again.
+ */
 export function ApplicationProgressPage() {
   const { applicationId = '' } = useParams();
   const w = useMessages(wizardMessages);
@@ -41,7 +46,7 @@ export function ApplicationProgressPage() {
 function Progress({ application: a }: { application: ApplicationDto }) {
   const w = useMessages(wizardMessages);
   const { lang } = useLang();
-  const tone = a.status === 'completed' ? 'success' : a.status === 'cancelled' ? 'default' : 'primary';
+  const tone = a.status === 'completed' ? 'success' : a.status === 'cancelled' ? 'default' : a.status === 'delivery_failed' || a.status === 'returned_to_centre' ? 'warning' : 'primary';
   return (
     <div data-testid="application" data-status={a.status}>
       <List mode="card" header={w[`applicationKind_${a.kind}`]}>
@@ -49,6 +54,7 @@ function Progress({ application: a }: { application: ApplicationDto }) {
         <List.Item extra={a.studentNameMasked}>{w.name}</List.Item>
         <List.Item extra={a.schoolName}>{w.schoolName}</List.Item>
         <List.Item extra={a.oldCardNoMasked}>{w.oldCard}</List.Item>
+        {a.kind === 'sticker' && <List.Item extra={<span data-testid="application-reason">{label(a.reasonLabel, lang)}</span>}>{w.reason}</List.Item>}
         {a.newCardNoMasked && <List.Item extra={<span data-testid="application-new-card">{a.newCardNoMasked}</span>}>{w.newCard}</List.Item>}
         <List.Item
           extra={<span data-testid="application-ready-date">{a.expectedReadyDate ?? (a.readyDateError ? '—' : w.readyAfterPayment)}</span>}
@@ -57,6 +63,12 @@ function Progress({ application: a }: { application: ApplicationDto }) {
           {w.expectedReady}
         </List.Item>
       </List>
+      {a.status === 'delivery_failed' && (
+        <div className="form-error" role="status" style={{ margin: '0 4px 12px' }} data-testid="application-delivery-failed">
+          {w.deliveryFailedNote}
+        </div>
+      )}
+      {a.status === 'returned_to_centre' && <RedeliverySection application={a} />}
       <FeeSection application={a} />
       <List mode="card" header={w.delivery}>
         <List.Item extra={a.delivery.method === 'home' ? w.deliveryHome : w.deliverySchool} description={a.delivery.method === 'home' ? fill(w.codFee, { amount: formatYuan(a.delivery.codFeeMaxFen) }) : w.deliverySchoolHint}>
@@ -85,7 +97,7 @@ function Progress({ application: a }: { application: ApplicationDto }) {
             {a.steps.map((step, i) => (
               <Steps.Step
                 key={`${step.step}-${i}`}
-                status={step.step === 'cancelled' ? 'error' : 'finish'}
+                status={step.step === 'cancelled' || step.step === 'delivery_failed' ? 'error' : 'finish'}
                 title={<span data-testid="application-step" data-step={step.step}>{label(step.label, lang)}</span>}
                 description={
                   <>
@@ -162,6 +174,31 @@ function FeeSection({ application: a }: { application: ApplicationDto }) {
         </List.Item>
       )}
     </List>
+  );
+}
+
+/** 重新配送: the parcel is back at the card centre; home again (any address, cash on delivery) or to the school. */
+function RedeliverySection({ application }: { application: ApplicationDto }) {
+  const w = useMessages(wizardMessages);
+  const describe = useErrorText();
+  const redeliver = useRedeliver(application.id);
+  const submit = async (choice: DeliveryChoice) => {
+    try {
+      await redeliver.mutateAsync(choice);
+      Toast.show({ icon: 'success', content: w.redelivered });
+    } catch {
+      // Shown in the section.
+    }
+  };
+  return (
+    <div className="section" data-testid="redelivery">
+      <List mode="card" header={w.redeliveryTitle}>
+        <List.Item>
+          <div style={{ fontSize: 13 }}>{w.redeliveryIntro}</div>
+        </List.Item>
+      </List>
+      <DeliveryChooser pending={redeliver.isPending} error={redeliver.isError ? describe(redeliver.error) : null} onSubmit={(choice) => void submit(choice)} submitLabel={w.redeliverySubmit} />
+    </div>
   );
 }
 

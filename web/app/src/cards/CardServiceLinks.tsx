@@ -9,7 +9,8 @@ import type { Card } from './queries.js';
 
 /**
  * The card's services beyond loss and top-up: replacement (a K-12 card reported lost), sticker
- * replacement, the yearly extension, return. Each screen checks again with the server.
+ * replacement (lost, or damaged while still in use), the yearly extension, return. Each screen
+ * checks again with the server.
  */
 export function CardServiceButtons({ card }: { card: Card }) {
   const t = useMessages(cardMessages);
@@ -23,7 +24,7 @@ export function CardServiceButtons({ card }: { card: Card }) {
         </Button>
       )}
       {card.product === 'k12_sticker' && !isVoid(card) && (
-        <Button disabled={!lost} onClick={() => navigate(cardPaths.sticker(card.id))} data-testid="action-sticker">
+        <Button disabled={!lost && card.status !== 'active' && card.status !== 'inactive'} onClick={() => navigate(cardPaths.sticker(card.id))} data-testid="action-sticker">
           {t.sticker}
         </Button>
       )}
@@ -55,6 +56,11 @@ export function CardApplicationsLinks({ card }: { card: Card }) {
       {card.product === 'k12_card' && card.status !== 'lost' && !isVoid(card) && mine.length === 0 && (
         <div className="muted" style={{ fontSize: 12, margin: '0 4px 12px' }}>
           {t.replaceHint} · {t.replaceNeedsLoss}
+        </div>
+      )}
+      {card.product === 'k12_sticker' && !isVoid(card) && mine.length === 0 && (
+        <div className="muted" style={{ fontSize: 12, margin: '0 4px 12px' }} data-testid="sticker-hint">
+          {t.stickerHint}
         </div>
       )}
       {mine.length > 0 && (

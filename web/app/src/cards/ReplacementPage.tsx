@@ -5,7 +5,8 @@ import { ApiError } from '../../../shared/api.js';
 import { useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
-import { useCreateApplication, useVerifyIdentity, type ApplicationKind, type IdentityCheck, type MaskedCardInfo } from './fulfilment.js';
+import { DeliveryChooser } from './DeliveryChooser.js';
+import { useCreateApplication, useVerifyIdentity, type ApplicationKind, type DeliveryChoice, type IdentityCheck, type MaskedCardInfo, type ReplacementReason } from './fulfilment.js';
 import { cardPaths } from './paths.js';
 import { reasonText, wizardMessages } from './wizard-messages.js';
 import './cards.css';
@@ -13,14 +14,14 @@ import './cards.css';
 const idTypes = ['resident_id', 'hk_macao_permit', 'taiwan_permit', 'passport'] as const;
 type IdType = (typeof idTypes)[number];
 type Identity = Omit<IdentityCheck, 'kind'>;
-type Delivery = { method: 'school' } | { method: 'home'; recipient: string; phone: string; address: string };
 
 const label = (value: { zh: string; en: string }, lang: Lang) => (lang === 'en' ? value.en : value.zh);
 
 /**
  * 卡片补办 / 卡贴补换 (seed 000): 填写信息 (name, ID type, ID number, education ID) → the masked card
- * information with the notes → 配送信息 (school, free; or home, courier cash on delivery ≤ ¥15) →
- * the application, whose page carries the fee order (replacement only) and the progress timeline.
+ * information with the notes (a sticker: lost, or damaged while still in use) → 配送信息 (school,
+ * free; or home, courier cash on delivery ≤ ¥15) → the application, whose page carries the fee
+ * order (replacement only) and the progress timeline.
  */
 export function ReplacementPage({ kind }: { kind: ApplicationKind }) {
   const { cardId = '' } = useParams();
@@ -28,6 +29,7 @@ export function ReplacementPage({ kind }: { kind: ApplicationKind }) {
   const [step, setStep] = useState(0);
   const [identity, setIdentity] = useState<Identity | null>(null);
   const [info, setInfo] = useState<{ card: MaskedCardInfo | null; notes: { zh: string; en: string }[] } | null>(null);
+  const [reason, setReason] = useState<ReplacementReason>('lost');
 
   return (
     <SubPage title={kind === 'sticker' ? w.stickerTitle : w.replaceTitle} backTo={cardPaths.card(cardId)}>
@@ -48,8 +50,19 @@ export function ReplacementPage({ kind }: { kind: ApplicationKind }) {
           }}
         />
       )}
-      {step === 1 && info && <CardInfoStep kind={kind} card={info.card} notes={info.notes} onBack={() => setStep(0)} onNext={() => setStep(2)} />}
-      {step === 2 && identity && <DeliveryStep kind={kind} cardId={cardId} identity={identity} onBack={() => setStep(1)} />}
+      {step === 1 && info && (
+        <CardInfoStep
+          kind={kind}
+          card={info.card}
+          notes={info.notes}
+          onBack={() => setStep(0)}
+          onNext={(chosen) => {
+            setReason(chosen);
+            setStep(2);
+          }}
+        />
+      )}
+      {step === 2 && identity && <DeliveryStep kind={kind} cardId={cardId} identity={identity} reason={reason} onBack={() => setStep(1)} />}
     </SubPage>
   );
 }
@@ -120,9 +133,10 @@ function MismatchDetails({ error }: { error: unknown }) {
   );
 }
 
-function CardInfoStep({ kind, card, notes, onBack, onNext }: { kind: ApplicationKind; card: MaskedCardInfo | null; notes: { zh: string; en: string }[]; onBack(): void; onNext(): void }) {
+function CardInfoStep({ kind, card, notes, onBack, onNext }: { kind: ApplicationKind; card: MaskedCardInfo | null; notes: { zh: string; en: string }[]; onBack(): void; onNext(reason: ReplacementReason): void }) {
   const w = useMessages(wizardMessages);
   const { lang } = useLang();
+  const [picked, setPicked] = useState<ReplacementReason | null>(null);
   if (!card) {
     return (
       <div className="section">
@@ -131,6 +145,8 @@ function CardInfoStep({ kind, card, notes, onBack, onNext }: { kind: Application
       </div>
     );
   }
+  // What the card may be replaced for now (the server says): a sticker in use is damaged, a reported one lost.
+  const reason = picked ?? card.replaceReasons[0] ?? 'lost';
   return (
     <div className="section">
       <List header={w.stepCard} mode="card" data-testid="wizard-card-info">
@@ -157,6 +173,7 @@ function CardInfoStep({ kind, card, notes, onBack, onNext }: { kind: Application
           </List.Item>
         </List>
       )}
+      {kind === 'sticker' && card.replaceable && <ReasonChoice reasons={card.replaceReasons} value={reason} onChange={setPicked} />}
       {!card.replaceable && (
         <div className="form-error" role="alert" data-testid="wizard-not-replaceable">
           {reasonText(w, card.notReplaceableCode, w.notReplaceable)}
@@ -164,7 +181,7 @@ function CardInfoStep({ kind, card, notes, onBack, onNext }: { kind: Application
       )}
       <div className="card-actions wizard-footer">
         <Button onClick={onBack}>{w.prev}</Button>
-        <Button color="primary" disabled={!card.replaceable} onClick={onNext} data-testid="wizard-apply">
+        <Button color="primary" disabled={!card.replaceable} onClick={() => onNext(reason)} data-testid="wizard-apply">
           {kind === 'sticker' ? w.applySticker : w.applyReplace}
         </Button>
       </div>
@@ -172,17 +189,35 @@ function CardInfoStep({ kind, card, notes, onBack, onNext }: { kind: Application
   );
 }
 
-function DeliveryStep({ kind, cardId, identity, onBack }: { kind: ApplicationKind; cardId: string; identity: Identity; onBack(): void }) {
+/**
+ * 补换原因 for a sticker: lost (reported lost) or damaged (still in use: it keeps working until the new
+ * one is picked up). Only the reasons the server offers for this card can be chosen.
+ */
+function ReasonChoice({ reasons, value, onChange }: { reasons: ReplacementReason[]; value: ReplacementReason; onChange(reason: ReplacementReason): void }) {
+  const w = useMessages(wizardMessages);
+  return (
+    <List header={w.reason} mode="card" data-testid="wizard-reason" data-reason={value}>
+      <List.Item description={value === 'damaged' ? w.damagedHint : w.lostHint}>
+        <Selector
+          columns={2}
+          value={[value]}
+          options={reasons.map((r) => ({ value: r, label: w[`reason_${r}`] }))}
+          onChange={([next]) => next && onChange(next)}
+        />
+      </List.Item>
+    </List>
+  );
+}
+
+function DeliveryStep({ kind, cardId, identity, reason, onBack }: { kind: ApplicationKind; cardId: string; identity: Identity; reason: ReplacementReason; onBack(): void }) {
   const w = useMessages(wizardMessages);
   const describe = useErrorText();
   const navigate = useNavigate();
   const create = useCreateApplication();
-  const [method, setMethod] = useState<'school' | 'home'>('school');
-  const [form] = Form.useForm<{ recipient: string; phone: string; address: string }>();
 
-  const submit = async (delivery: Delivery) => {
+  const submit = async (delivery: DeliveryChoice) => {
     try {
-      const application = await create.mutateAsync({ kind, ...identity, cardId, delivery });
+      const application = await create.mutateAsync({ kind, ...identity, cardId, reason, delivery });
       Toast.show({ icon: 'success', content: w.submitted });
       navigate(cardPaths.application(application.id), { replace: true });
     } catch {
@@ -192,57 +227,7 @@ function DeliveryStep({ kind, cardId, identity, onBack }: { kind: ApplicationKin
 
   return (
     <div className="section">
-      <div className="card-group-title">{w.chooseDelivery}</div>
-      <DeliveryChoice selected={method === 'school'} title={w.deliverySchool} hint={w.deliverySchoolHint} onSelect={() => setMethod('school')} testId="delivery-school" />
-      <DeliveryChoice selected={method === 'home'} title={w.deliveryHome} hint={w.deliveryHomeHint} onSelect={() => setMethod('home')} testId="delivery-home" />
-      {method === 'home' && (
-        <div className="form-card">
-          <Form form={form} layout="horizontal" onFinish={(values) => void submit({ method: 'home', recipient: values.recipient.trim(), phone: values.phone.trim(), address: values.address.trim() })}>
-            <Form.Item name="recipient" label={w.recipient} rules={[{ required: true, message: w.recipientPlaceholder }]}>
-              <Input placeholder={w.recipientPlaceholder} maxLength={32} data-testid="delivery-recipient" />
-            </Form.Item>
-            <Form.Item name="phone" label={w.phone} rules={[{ required: true, message: w.phonePlaceholder }, { pattern: /^1\d{10}$/, message: w.phoneInvalid }]}>
-              <Input placeholder={w.phonePlaceholder} inputMode="numeric" maxLength={11} data-testid="delivery-phone" />
-            </Form.Item>
-            <Form.Item name="address" label={w.address} rules={[{ required: true, message: w.addressPlaceholder }, { min: 5, message: w.addressInvalid }]}>
-              <Input placeholder={w.addressPlaceholder} maxLength={200} data-testid="delivery-address" />
-            </Form.Item>
-          </Form>
-          <List header={w.deliveryTips}>
-            <List.Item>
-              <ol className="note-list">
-                <li>{w.deliveryTip1}</li>
-                <li>{w.deliveryTip2}</li>
-              </ol>
-            </List.Item>
-          </List>
-        </div>
-      )}
-      {create.isError && (
-        <div className="form-error" role="alert" data-testid="wizard-error">
-          {describe(create.error)}
-        </div>
-      )}
-      <div className="card-actions wizard-footer">
-        <Button onClick={onBack}>{w.prev}</Button>
-        <Button
-          color="primary"
-          loading={create.isPending}
-          onClick={() => (method === 'home' ? form.submit() : void submit({ method: 'school' }))}
-          data-testid="delivery-submit"
-        >
-          {w.submit}
-        </Button>
-      </div>
-    </div>
-  );
-}
-
-function DeliveryChoice({ selected, title, hint, onSelect, testId }: { selected: boolean; title: string; hint: string; onSelect(): void; testId: string }) {
-  return (
-    <div className={`choice${selected ? ' selected' : ''}`} role="radio" aria-checked={selected} tabIndex={0} onClick={onSelect} onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onSelect()} data-testid={testId}>
-      <div className="title">{title}</div>
-      <div className="hint">{hint}</div>
+      <DeliveryChooser pending={create.isPending} error={create.isError ? describe(create.error) : null} onSubmit={(choice) => void submit(choice)} back={<Button onClick={onBack}>{w.prev}</Button>} />
     </div>
   );
 }

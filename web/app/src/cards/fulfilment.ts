@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type {
-  ApplicationDto, ApplicationKind, ConfirmationDto, CreateApplication, Correction, IdentityCheck, VerifyResult, applicationListSchema,
+  ApplicationDto, ApplicationKind, ConfirmationDto, CreateApplication, Correction, DeliveryChoice, IdentityCheck, ReplacementReason, VerifyResult, applicationListSchema,
 } from '../../../../src/modules/fulfilment/fulfilment.schemas.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
 
-export type { ApplicationDto, ApplicationKind, ConfirmationDto, Correction, IdentityCheck, VerifyResult };
+export type { ApplicationDto, ApplicationKind, ConfirmationDto, Correction, DeliveryChoice, IdentityCheck, ReplacementReason, VerifyResult };
 export type MaskedCardInfo = VerifyResult['cards'][number];
 
 /*
@@ -91,6 +91,19 @@ export function useCancelApplication(applicationId: string) {
   const queryClient = useQueryClient();
   return useIdempotentMutation({
     mutationFn: (_: void, idempotencyKey) => api.post<ApplicationDto>(`/fulfilment/applications/${applicationId}/cancel`, undefined, { idempotencyKey }),
+    onSuccess: (application) => {
+      queryClient.setQueryData(['card-applications', 'one', applicationId, api.tokens.get()], application);
+      return queryClient.invalidateQueries({ queryKey: ['card-applications'] });
+    },
+  });
+}
+
+/** 重新配送: a parcel back at the card centre goes out again, home (any address) or to the school. */
+export function useRedeliver(applicationId: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useIdempotentMutation({
+    mutationFn: (choice: DeliveryChoice, idempotencyKey) => api.post<ApplicationDto>(`/fulfilment/applications/${applicationId}/redelivery`, choice, { idempotencyKey }),
     onSuccess: (application) => {
       queryClient.setQueryData(['card-applications', 'one', applicationId, api.tokens.get()], application);
       return queryClient.invalidateQueries({ queryKey: ['card-applications'] });

@@ -13,7 +13,11 @@ export type { TapFare };
 
 export const tripsPageSize = 20;
 
-/** The card's trips, newest first, a page at a time (paged by card counter: `before` = the last page's nextBefore). */
+/**
+ * The card's trips, newest first, a page at a time (paged by card counter: `before` = the last
+ * page's nextBefore). The server gives nextBefore only when another page exists, so a null one
+ * ends the list (hasNextPage false) without asking for an empty page.
+ */
 export function useTrips(cardId: string) {
   const api = useApi();
   const { token } = useSession();

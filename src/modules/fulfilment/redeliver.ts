@@ -1,0 +1,44 @@
+import { initialDeliveryStatus, nextApplicationStatus } from '../../domain/fulfilment-lifecycle.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { newId } from '../../platform/ids.js';
+import { applicationView } from './application-view.js';
+import { accessibleApplication } from './apply-replacement.js';
+import { courierOf } from './courier.js';
+import { syncHomeDeliveries } from './deliveries.js';
+import './fulfilment.errors.js';
+import type { ApplicationDto, DeliveryChoice } from './fulfilment.schemas.js';
+import { fulfilmentRepository as repo } from './fulfilment.repository.js';
+import { recordStep } from './notifications.js';
+
+/**
+ * 重新配送: a home parcel the courier gave up on is back at the card centre (`returned_to_centre`).
+ * The holder, a bound parent, the school card manager or an operator chooses how the card goes out
+ * again: home (the same or a new address: a new cash-on-delivery parcel, at most ¥15, paid only when
+ * signed for — the failed parcel collected nothing), or to the school for pickup (free, like any
+ * school delivery). A new delivery carries it; the returned one keeps its history.
+ */
+export async function redeliverApplication(ctx: AppContext, caller: Caller, applicationId: string, choice: DeliveryChoice, requestId: string): Promise<ApplicationDto> {
+  const app = await accessibleApplication(ctx, caller, applicationId, true);
+  const status = nextApplicationStatus(app.kind, app.status, 'redeliver');
+  // Only an application that was dispatched gets here, so it has its batch.
+  if (!app.batch_id) throw new Error(`application ${app.id} was dispatched without a batch`);
+  const now = ctx.clock.now();
+  const home = choice.method === 'home' ? choice : null;
+  const deliveryId = newId();
+  await repo.insertDelivery(ctx.db, {
+    id: deliveryId, batch_id: app.batch_id, method: choice.method, school_id: app.school_id, application_id: home ? app.id : null, courier: home ? courierOf().name : null, tracking_no: null,
+    status: initialDeliveryStatus(choice.method), events: JSON.stringify(home ? [] : [{ at: now.toISOString(), description: '退回件改为配送到校 / sent to the school after a failed home delivery' }]),
+    created_at: now, updated_at: now, delivered_at: null,
+  });
+  const updated = { ...app, status, delivery_method: choice.method, recipient: home?.recipient ?? null, phone: home?.phone ?? null, address: home?.address ?? null, delivery_id: deliveryId, updated_at: now };
+  await repo.updateApplication(ctx.db, app.id, { status, delivery_method: updated.delivery_method, recipient: updated.recipient, phone: updated.phone, address: updated.address, delivery_id: deliveryId, updated_at: now });
+  await recordStep(ctx.db, ctx.clock, app, 'redispatched', { role: caller.role, id: caller.subjectId }, requestId, home ? '重新配送到家' : '改为配送到校', { method: choice.method, deliveryId, previousDeliveryId: app.delivery_id });
+  return applicationView(ctx.db, ctx.clock, updated);
+}
+
+/** After the commit: books the courier for the new home parcel (the courier is never called inside a transaction). */
+export async function bookRedelivery(ctx: AppContext, applicationId: string): Promise<void> {
+  const app = await repo.findApplication(ctx.db, applicationId);
+  if (app?.delivery_method === 'home' && app.delivery_id) await syncHomeDeliveries(ctx, app.delivery_id);
+}
