@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { api, fund, k12Student, newPhone, openBody, purseFen } from './ecards-support.js';
+import { fund } from '../support/money.js';
+import { api, k12Student, newPhone, openBody, purseFen } from './ecards-support.js';
 
 /**
  * Racing requests. On PostgreSQL (TEST_DATABASE_URL) they really run at once on the pool's

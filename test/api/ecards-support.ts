@@ -1,11 +1,10 @@
 import { expect } from 'vitest';
 import type { PhoneInput } from '../../src/modules/ecards/ecards.schemas.js';
-import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
-import { systemActor } from '../../src/platform/audit.js';
+import { accountCodes, balanceOf, findAccountByCode } from '../../src/modules/ledger/ledger.js';
 import { newId } from '../../src/platform/ids.js';
 import type { TestApp } from '../support/app.js';
 
-/** Shared by the e-card API suites: phones, requests, and money on a purse. */
+/** Shared by the e-card API suites: phones, requests, purse balances (money goes on with test/support/money.ts). */
 
 export const goodPhone: PhoneInput = { brand: 'huawei', model: 'HUAWEI Mate 40 Pro', os: 'harmonyos', osVersion: '3.0.0', nfcEnabled: true, walletVersion: '9.0.13.304', appVersion: '6.0.0.1' };
 export const newPhone: PhoneInput = { brand: 'apple', model: 'iPhone 14 Pro', os: 'ios', osVersion: '17.2', nfcEnabled: true, appVersion: '6.2.0.0' };
@@ -30,13 +29,6 @@ export function openBody(s: { school: { id: string }; student: { id: string; nam
     studentId: s.student.id, schoolId: s.school.id, name: s.student.name, idNumber: s.student.id_number, educationId: s.student.education_id,
     phone: goodPhone, agreementVersion: '2026-09', agreementAccepted: true, ...overrides,
   };
-}
-
-/** Puts money on a card's purse as a settled top-up would. */
-export async function fund(t: TestApp, cardId: string, amountFen: number): Promise<void> {
-  const clearing = await ensureAccount(t.ctx.db, t.clock, { code: accountCodes.clearing('alipay'), type: 'gateway_clearing', actor: systemActor });
-  const purse = await findAccountByCode(t.ctx.db, accountCodes.purse(cardId));
-  await postTransaction(t.ctx.db, t.clock, { idempotencyKey: `test-fund-${newId()}`, type: 'top_up', postings: [{ accountId: clearing.id, debitFen: amountFen }, { accountId: purse.id, creditFen: amountFen }], actor: systemActor });
 }
 
 export async function purseFen(t: TestApp, cardId: string): Promise<number> {

@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateCardNo } from '../../src/domain/card-numbers.js';
+import { fund } from '../support/money.js';
 import { PaymentsDriver } from './payments-driver.js';
-import { cardRow, expectError, fund, goodPhone, newPhone, oldWalletPhone, purseFen } from './ecards-support.js';
+import { cardRow, expectError, goodPhone, newPhone, oldWalletPhone, purseFen } from './ecards-support.js';
 
 /** University e-card (seeds 002/003): eligibility, linking, one per identity, validity, extension, return. */
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { api, cardRow, expectError, fund, k12Student, newPhone, oldWalletPhone, openBody, purseFen } from './ecards-support.js';
+import { fund } from '../support/money.js';
+import { api, cardRow, expectError, k12Student, newPhone, oldWalletPhone, openBody, purseFen } from './ecards-support.js';
 
 /** 小升初 / 初升高 upgrades and the lost-phone move of K-12 e-cards. */
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
+import { fund } from '../support/money.js';
 import { PaymentsDriver } from './payments-driver.js';
-import { fund, newTerminal, signedTap, uploadOk, type TapInput, type TestTerminal } from './transit-support.js';
+import { newTerminal, signedTap, uploadOk, type TapInput, type TestTerminal } from './transit-support.js';
 
 /** Paid top-ups become action-list entries; trips, this month's rail spend; reconciliation and terminals in the console. */
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { computeTac, deriveCardKey } from '../../src/domain/transit-crypto.js';
-import { accountCodes, ensureAccount, postTransaction } from '../../src/modules/ledger/ledger.js';
+import { accountCodes } from '../../src/modules/ledger/ledger.js';
 import type { BatchResponse, TapRecord } from '../../src/modules/transit/protocol.js';
-import { systemActor } from '../../src/platform/audit.js';
 import type { TestApp } from '../support/app.js';
+import { fund } from '../support/money.js';
 
 /** Shared set-up of the transit server tests: terminals through the real API, cards with funded purses, signed taps. */
 
@@ -32,15 +32,6 @@ export async function newFundedCard(t: TestApp, fundFen: number) {
   const card = await t.factory.newCard(student.id);
   if (fundFen > 0) await fund(t, card.id, fundFen);
   return { card, student };
-}
-
-export async function fund(t: TestApp, cardId: string, fen: number): Promise<void> {
-  const clearing = await ensureAccount(t.ctx.db, t.ctx.clock, { code: accountCodes.clearing('test'), type: 'gateway_clearing', actor: systemActor });
-  const purse = await ensureAccount(t.ctx.db, t.ctx.clock, { code: accountCodes.purse(cardId), type: 'purse', ownerId: cardId, actor: systemActor });
-  await postTransaction(t.ctx.db, t.ctx.clock, {
-    idempotencyKey: `test-fund:${randomUUID()}`, type: 'top_up', actor: systemActor,
-    postings: [{ accountId: clearing.id, debitFen: fen }, { accountId: purse.id, creditFen: fen }],
-  });
 }
 
 export interface TapInput {

@@ -6,8 +6,9 @@ import { accountCodes, checkLedger } from '../../src/modules/ledger/ledger.js';
 import type { TapRecord } from '../../src/modules/transit/protocol.js';
 import { operatorSlug, settleBatch, transitSuspenseCode, type UploadingTerminal } from '../../src/modules/transit/settle-batch.js';
 import { newId } from '../../src/platform/ids.js';
-import { accountBalance, fund, purseBalance } from '../api/transit-support.js';
+import { accountBalance, purseBalance } from '../api/transit-support.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { fund } from '../support/money.js';
 
 /**
  * Settlement under any upload history: batches in any order, records duplicated inside and across

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { actAtCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
-import { fund } from '../api/ecards-support.js';
+import { fund } from '../support/money.js';
 import { describeE2E, loseFirstAnswer, signInToConsole, useE2E } from './support.js';
 
 /**

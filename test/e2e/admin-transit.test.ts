@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { maskCardNo } from '../../src/domain/masking.js';
 import { computeTac, deriveCardKey } from '../../src/domain/transit-crypto.js';
 import type { BatchResponse, TapRecord } from '../../src/modules/transit/protocol.js';
-import { fund } from '../api/transit-support.js';
+import { fund } from '../support/money.js';
 import { describeE2E, expectOperatorsOnly, signInToConsole, useE2E } from './support.js';
 
 /**

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { computeTac, deriveCardKey } from '../../src/domain/transit-crypto.js';
 import type { BatchResponse, TapFare, TapRecord } from '../../src/modules/transit/protocol.js';
-import { fund } from '../api/transit-support.js';
+import { fund } from '../support/money.js';
 import { describeE2E, signInToApp, useE2E } from './support.js';
 
 /**

@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { generateCardNo } from '../../src/domain/card-numbers.js';
-import { fund, purseFen } from '../api/ecards-support.js';
+import { purseFen } from '../api/ecards-support.js';
+import { fund } from '../support/money.js';
 import { describeE2E, signInToApp, useE2E } from './support.js';
 
 /**

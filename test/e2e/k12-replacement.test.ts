@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { fund, purseFen } from '../api/ecards-support.js';
+import { purseFen } from '../api/ecards-support.js';
+import { fund } from '../support/money.js';
 import { describeE2E, signInToApp, signInToConsole, useE2E } from './support.js';
 
 /**

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -7,14 +7,13 @@ import { prepareDatabase } from '../../src/platform/boot.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { projectRoot } from '../../src/platform/paths.js';
+import { templateKey } from './template-key.js';
 
 /**
- * Each test file gets a clean, migrated database quickly: migrations run once per test run
- * into a template (a PGlite data-dir dump, or a PostgreSQL template database), and each file
- * gets a copy of it.
+ * Each test file gets a clean, migrated database quickly: migrations run into a template (a
+ * PGlite data-dir dump, or a PostgreSQL template database), and each file gets a copy of it.
  */
 const templateDir = resolve(projectRoot(), '.test-db');
-const pgliteTemplate = resolve(templateDir, 'pglite-template.tar');
 /**
  * Each test run has its own PostgreSQL namespace (`onecard_t<run>_…`), so two runs against one
  * server (two engineers, or CI beside a developer) never drop each other's databases. The run id
@@ -23,13 +22,48 @@ const pgliteTemplate = resolve(templateDir, 'pglite-template.tar');
 const pgPrefix = (runId: string) => `onecard_t${runId}_`;
 const pgTemplateName = (runId: string) => `${pgPrefix(runId)}template`;
 
-export async function buildPgliteTemplate(): Promise<void> {
+/**
+ * A template no run has started with for this long belongs to an old migration set (each is
+ * ~44 MB). Far longer than a whole test run, whose workers read its template until the end.
+ */
+const staleTemplateMs = 3 * 60 * 60 * 1000;
+
+/**
+ * The PGlite template for the current migrations: `.test-db/pglite-<key>.tar`, where the key
+ * hashes what builds it (template-key.ts). Runs with the same migrations reuse the file; a run
+ * with other migrations (another branch, a migration being written) gets its own, so concurrent
+ * runs never replace each other's template. Returns the path for the run's workers.
+ */
+export async function preparePgliteTemplate(): Promise<string> {
+  mkdirSync(templateDir, { recursive: true });
+  const path = resolve(templateDir, `pglite-${templateKey()}.tar`);
+  if (existsSync(path)) {
+    const now = new Date();
+    utimesSync(path, now, now); // in use: not stale
+  } else {
+    await buildPgliteTemplate(path);
+  }
+  removeStaleTemplates(path);
+  return path;
+}
+
+async function buildPgliteTemplate(path: string): Promise<void> {
   const { handle, client } = await openPglite();
   await prepareDatabase(handle.db, systemClock);
   const dump = await client.dumpDataDir('none');
-  mkdirSync(templateDir, { recursive: true });
-  writeFileSync(pgliteTemplate, Buffer.from(await dump.arrayBuffer()));
   await handle.close();
+  // Written aside and renamed: a run reading the same key sees the whole file or none.
+  const partial = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.partial`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  renameSync(partial, path);
+}
+
+function removeStaleTemplates(keep: string): void {
+  for (const name of readdirSync(templateDir)) {
+    const file = resolve(templateDir, name);
+    const usedAt = statSync(file, { throwIfNoEntry: false })?.mtimeMs; // another run may have just removed it
+    if (file !== keep && usedAt !== undefined && Date.now() - usedAt > staleTemplateMs) rmSync(file, { force: true });
+  }
 }
 
 function adminUrl(): string {
@@ -77,7 +111,7 @@ export function testDatabaseKind(): TestDatabaseKind {
 /** A fresh migrated database for one test file; `close()` throws it away. */
 export async function createTestDatabase(kind: TestDatabaseKind = testDatabaseKind()): Promise<DatabaseHandle & { url?: string }> {
   if (kind === 'pglite') {
-    const { handle } = await openPglite({ loadDataDir: new Blob([readFileSync(pgliteTemplate)]) });
+    const { handle } = await openPglite({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
     return handle;
   }
   const runId = inject('postgresRunId');

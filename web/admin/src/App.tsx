@@ -1,24 +1,17 @@
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUSModule from 'antd/es/locale/en_US.js';
 import zhCNModule from 'antd/es/locale/zh_CN.js';
-import { lazy, type ComponentType, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useLang } from '../../shared/i18n.js';
 import { esmDefault } from '../../shared/interop.js';
 import { useSession } from '../../shared/session.js';
 import { AdminLayout } from './AdminLayout.js';
+import { lazyPage as page } from './lazyPage.js';
 import { OperatorsOnly } from './OperatorsOnly.js';
 import { LoginPage } from './pages/LoginPage.js';
 
-/**
- * Pages load on first visit (each its own file, with the parts of antd only it uses), so the
- * sign-in screen and the layout do not wait for every page of the console. AdminLayout shows a
- * spinner in the content area meanwhile.
- */
-function page<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
-  return lazy(() => load().then((module) => ({ default: module[name] })));
-}
-
+// Each page's files load on its first visit (lazyPage.tsx: a stale tab reloads once after a deploy).
 const SchoolsPage = page(() => import('./pages/SchoolsPage.js'), 'SchoolsPage');
 const StudentsPage = page(() => import('./pages/StudentsPage.js'), 'StudentsPage');
 const StudentDetailPage = page(() => import('./pages/StudentDetailPage.js'), 'StudentDetailPage');

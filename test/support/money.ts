@@ -1,0 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import { accountCodes, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
+import { systemActor } from '../../src/platform/audit.js';
+import type { TestApp } from './app.js';
+
+/**
+ * Puts money on a card's purse as a settled top-up would: a balanced ledger transaction from a
+ * clearing account. The account is `clearing:test`, no real gateway's, so test money never shows
+ * in an Alipay or WeChat Pay reconciliation. The purse must exist (the cards module opens it).
+ */
+export async function fund(t: TestApp, cardId: string, amountFen: number): Promise<void> {
+  const clearing = await ensureAccount(t.ctx.db, t.clock, { code: accountCodes.clearing('test'), type: 'gateway_clearing', actor: systemActor });
+  const purse = await findAccountByCode(t.ctx.db, accountCodes.purse(cardId));
+  await postTransaction(t.ctx.db, t.clock, {
+    idempotencyKey: `test-fund:${randomUUID()}`, type: 'top_up', actor: systemActor,
+    postings: [{ accountId: clearing.id, debitFen: amountFen }, { accountId: purse.id, creditFen: amountFen }],
+  });
+}
