@@ -15,6 +15,20 @@ const possible: Record<CardProduct, CardStatus[]> = {
   campus_card: ['active', 'lost', 'replaced', 'returned'],
   temporary_card: ['active', 'lost', 'closed'],
 };
+/**
+ * The statuses each product is replaced from: a lost card; a suspended phone, or an active one by
+ * the next stage's e-card (小升初 / 初升高); a damaged campus card (seed 004 kiosk) or sticker
+ * (seed 000 补换卡贴, usable until the new one is handed over) while in use. Never an active K-12 card.
+ */
+const replacedFrom: Record<CardProduct, CardStatus[]> = {
+  k12_card: ['lost'],
+  k12_sticker: ['inactive', 'active', 'lost'],
+  k12_ecard: ['active', 'suspended'],
+  university_ecard: ['active', 'suspended'],
+  campus_card: ['active', 'lost'],
+  temporary_card: [],
+};
+const allStatuses: CardStatus[] = ['inactive', 'active', 'lost', 'suspended', 'superseded', 'replaced', 'returned', 'closed'];
 
 describe('card state machines', () => {
   it('with an e-card holding transit, a physical K-12 card never becomes active: issued, found again or activated, it is superseded', () => {
@@ -88,9 +102,7 @@ describe('card state machines', () => {
           expect(possible[product]).toContain(status);
           // A K-12 card is only ever active once its holder has activated it.
           if (product === 'k12_card' && status === 'active') expect(activated).toBe(true);
-          // Only a lost card (or a suspended phone) is replaced; a campus card also when damaged (seed 004 kiosk).
-          // Phone e-cards are also replaced while active, by the next stage's card (小升初 / 初升高 upgrades).
-          if (status === 'replaced') expect(product === 'campus_card' || product === 'k12_ecard' || product === 'university_ecard' ? ['lost', 'suspended', 'active'] : ['lost', 'suspended']).toContain(before);
+          if (status === 'replaced') expect(replacedFrom[product]).toContain(before);
         }
         if (finalStatuses.includes(status)) expect(allowedEvents(product, status)).toEqual([]);
       }),
@@ -123,6 +135,18 @@ describe('card state machines', () => {
     expect(isDenied('active')).toBe(false);
     expect(isDenied('superseded')).toBe(false);
     expect(isDenied('inactive')).toBe(false);
+  });
+
+  it('replaces each product from exactly its statuses: a sticker in use too (damaged), never an active K-12 card', () => {
+    for (const product of products) {
+      const from = allStatuses.filter((status) => allowedEvents(product, status).includes('replace'));
+      expect(from, product).toEqual(allStatuses.filter((status) => replacedFrom[product].includes(status)));
+      for (const status of from) expect(nextStatus(product, status, 'replace')).toBe('replaced');
+    }
+    // A damaged sticker is replaced where it stands, never passing through lost (no loss report, seed 000).
+    expect(nextStatus('k12_sticker', 'active', 'replace')).toBe('replaced');
+    expect(nextStatus('k12_sticker', 'inactive', 'replace', false)).toBe('replaced');
+    expect(() => nextStatus('k12_sticker', 'returned', 'replace')).toThrow();
   });
 
   it('replaces an active phone e-card (小升初 / 初升高 upgrade) but never an active physical K-12 card', () => {

@@ -53,7 +53,9 @@ const phone: Machine = {
 
 const machines: Record<CardProduct, Machine> = {
   k12_card: physical,
-  k12_sticker: { ...physical, supersede: {}, restore: {} },
+  // Seed 000: a lost or damaged sticker is replaced (补换卡贴); a damaged one stays in use until the
+  // new one is handed over, so it is replaced from inactive or active too (docs/cards.md).
+  k12_sticker: { ...physical, supersede: {}, restore: {}, replace: { lost: 'replaced', active: 'replaced', inactive: 'replaced' } },
   k12_ecard: phone,
   university_ecard: phone,
   // Seed 004: a lost or damaged campus card is replaced at the kiosk (the lost one unlocked first), so from active too.

@@ -85,8 +85,12 @@ describe('a damaged sticker (补换卡贴, 损坏)', () => {
     expect(done.status).toBe('completed');
     expect(await cardStatus(fam.card.id)).toBe('replaced');
     expect(await cardStatus(done.newCardId!)).toBe('active');
-    const last = await f.t.ctx.db.selectFrom('card_status_events').select(['to_status', 'denied']).where('card_id', '=', fam.card.id).orderBy('version', 'desc').executeTakeFirstOrThrow();
-    expect(last).toEqual({ to_status: 'replaced', denied: true });
+    // Replaced where it stood: no loss was ever reported for it (the sticker machine replaces a sticker in use).
+    const history = await f.t.ctx.db.selectFrom('card_status_events').select(['from_status', 'to_status', 'denied']).where('card_id', '=', fam.card.id).orderBy('version').execute();
+    expect(history.at(-1)).toEqual({ from_status: 'active', to_status: 'replaced', denied: true });
+    expect(history.map((e) => e.to_status)).not.toContain('lost');
+    const shown = (await f.request('GET', `/cards/${fam.card.id}/history`, fam.parentToken)).json() as { items: { toStatus: string }[] };
+    expect(shown.items.map((e) => e.toStatus)).toEqual(history.map((e) => e.to_status));
   });
 
   it('the database keeps damaged for stickers only', async () => {

@@ -1,10 +1,13 @@
 import { QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useMemo, useSyncExternalStore, type ReactNode } from 'react';
-import type { LoginRequest, LoginResponse, User } from '../../src/modules/identity/identity.schemas.js';
+import type { LoginRequest, LoginResponse, MeResponse } from '../../src/modules/identity/identity.schemas.js';
 import { ApiError, type ApiClient } from './api.js';
 
-/** What GET /me answers: the user as the apps show it (names and phones already masked). */
-export type Me = User & { mustChangePassword: boolean };
+/**
+ * What GET /me answers: the user as the apps show it (names and phones already masked), and which
+ * sign-in the session came from (`loginKind`: a campus session changes the 6-digit query password).
+ */
+export type Me = MeResponse;
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -35,7 +38,8 @@ export function SessionProvider({ api, children }: { api: ApiClient; children: R
 
   const signIn = useCallback(async (request: LoginRequest) => {
     const session = await api.post<LoginResponse>('/sessions', request, { auth: false });
-    queryClient.setQueryData<Me>(meKey(session.token), { ...session.user, mustChangePassword: session.mustChangePassword });
+    // The server would answer the same: a session's loginKind is the `as` it was signed in with.
+    queryClient.setQueryData<Me>(meKey(session.token), { ...session.user, mustChangePassword: session.mustChangePassword, loginKind: request.as });
     api.tokens.set(session.token);
     return session;
   }, [api, queryClient]);

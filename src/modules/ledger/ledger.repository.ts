@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
+import { plainArrayLiteral } from '../../platform/db/array-literal.js';
 import { constraintError } from '../../platform/errors.js';
 import type { BalanceColumns, LedgerAccountRow, Posting } from './ledger.model.js';
 import type { LedgerAccountType, LedgerHoldStatus, LedgerTransactionType } from './ledger.tables.js';
@@ -156,7 +157,7 @@ export const ledgerRepository = {
     return tx
       .selectFrom('ledger_accounts')
       .select(accountColumns)
-      .where('id', '=', sql<string>`any(${`{${[...new Set(ids)].join(',')}}`}::uuid[])`)
+      .where('id', '=', sql<string>`any(${plainArrayLiteral([...new Set(ids)])}::uuid[])`)
       .orderBy('id')
       .forNoKeyUpdate()
       .execute();
@@ -195,7 +196,8 @@ export const ledgerRepository = {
     }
     try {
       const { rows } = await sql<{ n: number }>`
-        select ledger_apply_balance_deltas(${ids}::uuid[], ${dp}::int8[], ${cp}::int8[], ${dq}::int8[], ${cq}::int8[])::int8 as n`.execute(tx);
+        select ledger_apply_balance_deltas(${plainArrayLiteral(ids)}::uuid[], ${plainArrayLiteral(dp)}::int8[], ${plainArrayLiteral(cp)}::int8[],
+          ${plainArrayLiteral(dq)}::int8[], ${plainArrayLiteral(cq)}::int8[])::int8 as n`.execute(tx);
       return rows[0]?.n ?? 0;
     } catch (error) {
       throw constraintError(error) ?? error;
@@ -212,7 +214,7 @@ export const ledgerRepository = {
       select id, type, k, h, null, memo, md, at, by
       from jsonb_to_recordset(${JSON.stringify(t)}::jsonb) as v(id uuid, type text, k text, h text, memo text, md jsonb, at timestamptz, by text)`.execute(tx);
     // Arrays, one per column: cheaper for the database to unpack than one JSON document.
-    const column = <K extends keyof (typeof postings)[number]>(key: K) => postings.map((x) => x[key]);
+    const column = <K extends keyof (typeof postings)[number]>(key: K) => plainArrayLiteral(postings.map((x) => x[key] as string | number));
     // Checked by the statement trigger at the end of this one statement instead of a deferred
     // trigger run per posting (migration 0013); the setting is switched back off right after.
     await sql`set local ledger.balance_check = 'statement'`.execute(tx);

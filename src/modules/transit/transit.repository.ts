@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { plainArrayLiteral } from '../../platform/db/array-literal.js';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
 import type { TapFare } from './protocol.js';
 import type { TapFlagCode, TapRejectCode, TransitTapsTable } from './transit.tables.js';
@@ -9,7 +10,7 @@ import type { TapFlagCode, TapRejectCode, TransitTapsTable } from './transit.tab
  */
 
 const json = (rows: unknown) => JSON.stringify(rows);
-const uuidArray = (ids: readonly string[]) => `{${[...new Set(ids)].join(',')}}`;
+const uuidArray = (ids: readonly string[]) => plainArrayLiteral([...new Set(ids)]);
 
 export interface TapRowToInsert {
   seq: number;
@@ -85,7 +86,7 @@ export const transitRepository = {
     const wanted = new Set(seqs);
     const { rows } = high - low < 2 * seqs.length
       ? await sql<{ seq: number }>`select seq from transit_taps where terminal_id = ${terminalId} and seq between ${low} and ${high}`.execute(tx)
-      : await sql<{ seq: number }>`select seq from transit_taps where terminal_id = ${terminalId} and seq = any(${`{${seqs.join(',')}}`}::bigint[])`.execute(tx);
+      : await sql<{ seq: number }>`select seq from transit_taps where terminal_id = ${terminalId} and seq = any(${plainArrayLiteral(seqs)}::bigint[])`.execute(tx);
     return new Set(rows.map((r) => r.seq).filter((seq) => wanted.has(seq)));
   },
   async cardsByNo(tx: Tx, cardNos: readonly string[]): Promise<CardForSettlement[]> {

@@ -4,30 +4,35 @@ import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js
 import { isOperator, useConsoleUser } from '../scope.js';
 import { ServerTable, type SelectFilter } from '../ServerTable.js';
 import { fulfilmentMessages, statusColors, statusText, type FulfilmentTexts } from './messages.js';
+import { RedeliveryModal } from './RedeliveryModal.js';
 import type { Application } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
 
-const statuses = ['awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'delivered', 'completed', 'cancelled'] as const;
+const statuses = ['awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'delivery_failed', 'returned_to_centre', 'delivered', 'completed', 'cancelled'] as const;
 
 const kindLabel = (t: FulfilmentTexts, kind: Application['kind']) => (kind === 'replacement' ? t.kind_replacement : t.kind_sticker);
 const methodLabel = (t: FulfilmentTexts, method: Application['delivery']['method']) => (method === 'school' ? t.method_school : t.method_home);
 
-/** Replacement and sticker applications; a card manager confirms the pickup of cards delivered to the school. */
+/**
+ * Replacement and sticker applications; a card manager confirms the pickup of cards delivered to
+ * the school, and a card manager or operator sends a card back at the card centre out again (重新配送).
+ */
 export function ApplicationsPage() {
   const t = useMessages(fulfilmentMessages);
   const { lang } = useLang();
   const me = useConsoleUser();
   const operator = isOperator(me);
   const [shown, setShown] = useState<Application | null>(null);
+  const [redelivering, setRedelivering] = useState<Application | null>(null);
   const pickup = useFulfilmentAction(() => t.pickedUp);
   const label = (l: { zh: string; en: string }) => (lang === 'en' ? l.en : l.zh);
 
   const columns: TableColumnsType<Application> = [
     { title: t.createdAt, dataIndex: 'createdAt', render: (at: string) => formatBeijingTime(at, lang) },
-    { title: t.kind, dataIndex: 'kind', render: (kind: Application['kind']) => kindLabel(t, kind) },
+    { title: t.kind, dataIndex: 'kind', render: (_: unknown, row: Application) => <>{kindLabel(t, row.kind)}{row.kind === 'sticker' && <Tag style={{ marginInlineStart: 8 }} data-testid="application-reason">{label(row.reasonLabel)}</Tag>}</> },
     { title: t.student, dataIndex: 'studentNameMasked' },
     ...(operator ? [{ title: t.school, dataIndex: 'schoolName' }] : []),
-    { title: t.status, dataIndex: 'status', render: (_: unknown, row: Application) => <Tag color={statusColors[row.status]}>{label(row.statusLabel)}</Tag> },
+    { title: t.status, dataIndex: 'status', render: (_: unknown, row: Application) => <Tag color={statusColors[row.status]} data-testid="application-status" data-status={row.status}>{label(row.statusLabel)}</Tag> },
     { title: t.delivery, key: 'delivery', render: (_, row) => methodLabel(t, row.delivery.method) },
     { title: t.oldCard, dataIndex: 'oldCardNoMasked' },
     { title: t.newCard, dataIndex: 'newCardNoMasked', render: (v: string | null) => v ?? t.none },
@@ -38,6 +43,9 @@ export function ApplicationsPage() {
         <Space onClick={(e) => e.stopPropagation()}>
           {row.status === 'delivered' && row.delivery.method === 'school' && (
             <Button size="small" type="primary" data-testid="application-pickup" loading={pickup.isPending} onClick={() => pickup.mutate({ path: `/admin/fulfilment/applications/${row.id}/pickup` })}>{t.pickup}</Button>
+          )}
+          {row.status === 'returned_to_centre' && (
+            <Button size="small" type="primary" data-testid="application-redeliver" onClick={() => setRedelivering(row)}>{t.redeliver}</Button>
           )}
         </Space>
       ),
@@ -66,6 +74,7 @@ export function ApplicationsPage() {
           <>
             <Descriptions column={1} size="small" bordered>
               <Descriptions.Item label={t.kind}>{kindLabel(t, shown.kind)}</Descriptions.Item>
+              {shown.kind === 'sticker' && <Descriptions.Item label={t.reason}>{label(shown.reasonLabel)}</Descriptions.Item>}
               <Descriptions.Item label={t.student}>{shown.studentNameMasked}</Descriptions.Item>
               <Descriptions.Item label={t.school}>{shown.schoolName}</Descriptions.Item>
               <Descriptions.Item label={t.delivery}>{methodLabel(t, shown.delivery.method)} {shown.delivery.trackingNo ?? ''}</Descriptions.Item>
@@ -76,6 +85,7 @@ export function ApplicationsPage() {
           </>
         )}
       </Drawer>
+      {redelivering && <RedeliveryModal application={redelivering} onClose={() => setRedelivering(null)} />}
     </>
   );
 }

@@ -24,7 +24,7 @@ export function DeliveriesPage() {
     { title: t.applicationsCount, dataIndex: 'applicationCount' },
     { title: t.student, key: 'recipient', render: (_, row) => (row.recipientMasked ? `${row.recipientMasked} ${row.phoneMasked ?? ''}` : t.none) },
     { title: t.trackingNo, key: 'tracking', render: (_, row) => (row.trackingNo ? `${row.courier ?? ''} ${row.trackingNo}` : t.none) },
-    { title: t.status, dataIndex: 'status', render: (_: unknown, row: Delivery) => <Tag color={statusColors[row.status]}>{lang === 'en' ? row.statusLabel.en : row.statusLabel.zh}</Tag> },
+    { title: t.status, dataIndex: 'status', render: (_: unknown, row: Delivery) => <Tag color={statusColors[row.status]} data-testid="delivery-status" data-status={row.status}>{lang === 'en' ? row.statusLabel.en : row.statusLabel.zh}</Tag> },
     { title: t.events, key: 'events', render: (_, row) => row.events.map((e) => <div key={e.at + e.description}><Typography.Text type="secondary">{formatBeijingTime(e.at, lang)}</Typography.Text> {e.description}</div>) },
     {
       title: t.actions, key: 'actions',
@@ -33,7 +33,7 @@ export function DeliveriesPage() {
           {row.method === 'school' && row.status === 'in_transit' && (
             <Button size="small" type="primary" data-testid="delivery-received" loading={act.isPending} onClick={() => act.mutate({ path: `/admin/fulfilment/deliveries/${row.id}/received` })}>{t.received}</Button>
           )}
-          {row.method === 'home' && row.status !== 'delivered' && (
+          {row.method === 'home' && row.status !== 'delivered' && row.status !== 'returned' && (
             <Button size="small" loading={act.isPending} onClick={() => act.mutate({ path: `/admin/fulfilment/deliveries/${row.id}/refresh` })}>{t.refresh}</Button>
           )}
         </Space>
@@ -43,7 +43,7 @@ export function DeliveriesPage() {
 
   const filters: SelectFilter[] = [
     { name: 'method', placeholder: t.delivery, options: [{ value: 'school', label: t.method_school }, { value: 'home', label: t.method_home }] },
-    { name: 'status', placeholder: t.allStatuses, options: (['created', 'in_transit', 'delivered', 'failed'] as const).map((s) => ({ value: s, label: statusText(t, 'ds', s) })) },
+    { name: 'status', placeholder: t.allStatuses, options: (['created', 'in_transit', 'delivered', 'failed', 'returned'] as const).map((s) => ({ value: s, label: statusText(t, 'ds', s) })), minWidth: 160, testId: 'delivery-status-select' },
   ];
 
   return (

@@ -4,11 +4,11 @@ import { useNavigate } from 'react-router';
 import type { z } from 'zod';
 import type { changePasswordSchema } from '../../../../src/modules/identity/account.schemas.js';
 import { useMessages } from '../../../shared/i18n.js';
-import { useApi, useRefreshMe, useSession } from '../../../shared/session.js';
+import { useApi, useMe, useRefreshMe, useSession } from '../../../shared/session.js';
 import { accountMessages } from '../account/messages.js';
 import { LangToggle } from '../LangToggle.js';
 import { messages } from '../messages.js';
-import { loginKind } from '../ui/loginKind.js';
+import { isCampusSession } from '../ui/loginKind.js';
 import { newPasswordCodes, NewPasswordFields } from '../ui/PasswordFields.js';
 import { SubPage } from '../ui/SubPage.js';
 import { errorCode, useErrorText } from '../ui/text.js';
@@ -32,7 +32,9 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
   const navigate = useNavigate();
   const describe = useErrorText();
   const [form] = Form.useForm<Values>();
-  const campus = loginKind() === 'campus';
+  // Shown only once GET /me has answered (SignedIn waits for it), so the session's kind is known.
+  const me = useMe();
+  const campus = me.data !== undefined && isCampusSession(me.data);
 
   const change = useMutation({
     mutationFn: ({ currentPassword, newPassword }: Values) => api.post<void>('/me/password', { currentPassword, newPassword } satisfies ChangePassword),

@@ -8,7 +8,7 @@ import { cardMessages } from '../cards/messages.js';
 import { cardPaths } from '../cards/paths.js';
 import { LangToggle } from '../LangToggle.js';
 import { messages } from '../messages.js';
-import { rememberLoginKind, type LoginKind } from '../ui/loginKind.js';
+import type { LoginKind } from '../ui/loginKind.js';
 import { useErrorText } from '../ui/text.js';
 
 interface Credentials {
@@ -51,7 +51,6 @@ export function LoginPage() {
 
   const login = useMutation({
     mutationFn: (values: Credentials) => {
-      rememberLoginKind(kind);
       return signIn({ as: kind, login: values.login.trim(), password: values.password });
     },
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error), duration: 3000 }),

@@ -7,7 +7,7 @@ import { useMe, useSession, type Me } from '../../../shared/session.js';
 import { ChildrenSection } from '../account/ChildrenSection.js';
 import { accountMessages } from '../account/messages.js';
 import { messages } from '../messages.js';
-import { loginKind } from '../ui/loginKind.js';
+import { isCampusSession } from '../ui/loginKind.js';
 import { StudentPhoto } from '../ui/StudentPhoto.js';
 import { LoadFailed } from './LoadFailed.js';
 import { Page } from './Page.js';
@@ -33,7 +33,7 @@ function Profile({ me }: { me: Me }) {
 function AccountLinks({ me }: { me: Me }) {
   const t = useMessages(accountMessages);
   const navigate = useNavigate();
-  const campus = me.role === 'student' && loginKind() === 'campus';
+  const campus = me.role === 'student' && isCampusSession(me);
   return (
     <List className="section">
       <List.Item prefix={<LockOutlined />} onClick={() => navigate('/me/password')}>

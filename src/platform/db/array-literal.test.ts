@@ -1,0 +1,29 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { plainArrayLiteral } from './array-literal.js';
+
+describe('plainArrayLiteral', () => {
+  it('joins uuids and integers', () => {
+    expect(plainArrayLiteral(['0190a2b4-0000-7000-8000-000000000001', '0190a2b4-0000-7000-8000-000000000002'])).toBe('{0190a2b4-0000-7000-8000-000000000001,0190a2b4-0000-7000-8000-000000000002}');
+    expect(plainArrayLiteral([0, -15, 1200])).toBe('{0,-15,1200}');
+    expect(plainArrayLiteral([])).toBe('{}');
+  });
+
+  it('refuses anything that would need quoting or means NULL, so one value is always one element', () => {
+    for (const bad of ['a,b', '{x}', 'a b', 'say "hi"', 'back\\slash', '', 'NULL', 'null', Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => plainArrayLiteral([bad])).toThrow(TypeError);
+    }
+  });
+
+  it('keeps one element per value for every string it accepts', () => {
+    fc.assert(fc.property(fc.array(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 20 }), (values) => {
+      let literal: string;
+      try {
+        literal = plainArrayLiteral(values);
+      } catch {
+        return;
+      }
+      expect(values.length === 0 ? [] : literal.slice(1, -1).split(',')).toEqual(values);
+    }));
+  });
+});
