@@ -61,7 +61,9 @@ describe('trips and the rail month', () => {
     expect(trips.statusCode).toBe(200);
     const items = (trips.json() as { items: { cardCounter: number; amountFen: number; fare: { rule?: string } | null; kind: string }[] }).items;
     expect(items.map((i) => i.cardCounter)).toEqual([4, 3, 2, 1]);
-    expect(items.find((i) => i.cardCounter === 1)?.fare).toMatchObject({ rule: 'BUS_STUDENT', fareFen: 50 });
+    // The breakdown comes back exactly as the terminal sent it (stored as columns since migration 0016).
+    expect(items.find((i) => i.cardCounter === 1)?.fare).toEqual({ mode: 'bus', category: 'student', lineType: 'ordinary', distanceKm: 8, fullFareFen: 200, fareFen: 50, rule: 'BUS_STUDENT' });
+    expect(items.find((i) => i.cardCounter === 2)?.fare).toBeNull();
 
     const month = await get(`/cards/${cardId}/rail-month`, studentToken);
     expect(month.statusCode).toBe(200);

@@ -9,11 +9,13 @@ import { sql, type Kysely } from 'kysely';
  * - the floors are the database's: the CHECK `ledger_accounts_floor` refuses a guarded account
  *   below its floor, the error maps to INSUFFICIENT_FUNDS, and the caller rolls back (bulk callers
  *   run optimistically inside a savepoint and lock first only when that happens);
- * - the order is the function's: the deltas are sorted by id and joined to the accounts by a
- *   nested loop over the primary key (hash and merge joins are switched off for this function
- *   only), so the rows are updated, and locked, in id order — the one order every ledger writer
- *   takes locks in, so two batches sharing purses cannot deadlock. A hash join would lock them in
- *   heap order, which differs between concurrent statements.
+ * - the order is the function's: the deltas are sorted by id, and with hash joins, merge joins,
+ *   sequential and bitmap scans switched off for this function only, the planner is left with a
+ *   nested loop whose outer side is either the sorted deltas (the accounts probed by primary key)
+ *   or a scan of the primary key itself; both walk the rows in id order, so they are updated, and
+ *   locked, in id order — the one order every ledger writer takes locks in, so two batches
+ *   sharing purses cannot deadlock. A hash join or a heap scan would lock in heap order, which
+ *   differs between concurrent statements (and, on a small table, the planner picks one).
  * Returns how many accounts it updated (fewer than ids: one is missing).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -23,6 +25,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ) returns int8 language sql
       set enable_hashjoin = off
       set enable_mergejoin = off
+      set enable_seqscan = off
+      set enable_bitmapscan = off
     as $$
       with moved as (
         update ledger_accounts a set
