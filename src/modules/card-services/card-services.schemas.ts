@@ -70,7 +70,7 @@ export type ExtendResultDto = z.infer<typeof extendResultSchema>;
 export const returnQuoteSchema = z.object({
   cardId: z.string(),
   returnable: z.boolean(),
-  /** CARD_TRANSITION_INVALID (status), CARD_RETURN_NEGATIVE_BALANCE, or null. */
+  /** CARD_TRANSITION_INVALID (status), CARD_RETURN_NEGATIVE_BALANCE, FULFILMENT_APPLICATION_OPEN (a replacement is under way), or null. */
   blockedBy: z.string().nullable(),
   balanceFen: z.number().int(),
   /** 'app': back through the gateways in the app; 'outlet': collected at a service outlet; 'none': nothing to refund. */

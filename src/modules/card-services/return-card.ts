@@ -10,6 +10,7 @@ import { changeCardStatus } from '../cards/card-status.js';
 import { cardView } from '../cards/card-view.js';
 import { accountCodes, balanceOf, findAccountByCode } from '../ledger/ledger.js';
 import { restorePhysicalCard } from '../ecards/restore-physical-card.js';
+import { replacementUnderway } from '../fulfilment/apply-replacement.js';
 import { getBalanceRefund, requestBalanceRefund } from '../payments/balance-refund.js';
 import { sendRefund } from '../payments/gateway-refunds.js';
 import { inAppBalanceRefundLimitFen } from '../payments/order-rules.js';
@@ -26,7 +27,9 @@ const channelOf = (caller: Caller) => (caller.role === 'operator' ? 'console' : 
 export async function returnQuote(ctx: AppContext, caller: Caller, cardId: string): Promise<ReturnQuoteDto> {
   const card = await accessibleCard(ctx.db, caller, cardId);
   const { availableFen } = await balanceOf(ctx.db, (await findAccountByCode(ctx.db, accountCodes.purse(card.id))).id);
-  const blockedBy = !allowedEvents(card.product, card.status).includes('return') ? 'CARD_TRANSITION_INVALID' : availableFen < 0 ? 'CARD_RETURN_NEGATIVE_BALANCE' : null;
+  const blockedBy = !allowedEvents(card.product, card.status).includes('return') ? 'CARD_TRANSITION_INVALID'
+    : (await replacementUnderway(ctx.db, card.id)) ? 'FULFILMENT_APPLICATION_OPEN'
+    : availableFen < 0 ? 'CARD_RETURN_NEGATIVE_BALANCE' : null;
   return {
     cardId: card.id,
     returnable: blockedBy === null,
@@ -41,7 +44,8 @@ export async function returnQuote(ctx: AppContext, caller: Caller, cardId: strin
  * 退卡: the card goes to `returned` (terminals deny it from the next deny-list) and its whole
  * available balance is refunded through payments (≤ ¥200 back through the gateways in the app,
  * above at an operator outlet), in one transaction: the caller's, when `ctx.db` is one. A returned
- * card no longer counts for the one-active-card rule, so the student may apply again.
+ * card no longer counts for the one-active-card rule, so the student may apply again. Refused
+ * (FULFILMENT_APPLICATION_OPEN) while the card's replacement application is under way.
  *
  * Stable signature: helper F (university e-cards) calls it.
  */
@@ -52,6 +56,9 @@ export async function returnCard(ctx: AppContext, caller: Caller, cardId: string
     await accessibleCard(tx, caller, cardId);
     // Locks the card and asks the state machine first: a second, racing return waits, then fails here.
     const returned = await changeCardStatus(tx, ctx.clock, { cardId, event: 'return', reason: channelOf(caller), actor: { role: caller.role, id: caller.subjectId }, requestId });
+    // Not while its replacement is under way: completing it replaces this card, which a returned card cannot be.
+    const underway = await replacementUnderway(tx, cardId);
+    if (underway) throw fail('FULFILMENT_APPLICATION_OPEN', { cardId, applicationId: underway.id, kind: underway.kind, status: underway.status });
     const { availableFen } = await balanceOf(tx, (await findAccountByCode(tx, accountCodes.purse(cardId))).id);
     if (availableFen < 0) throw fail('CARD_RETURN_NEGATIVE_BALANCE', { cardId, balanceFen: availableFen });
     // A returned K-12 e-card gives transit back to the physical K-12 card it superseded (docs/cards.md).

@@ -2,6 +2,7 @@ import { initialApplicationStatus, needsFee, nextApplicationStatus } from '../..
 import { accessibleStudentIds, assertStudentAccess } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
+import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { cardsRepository } from '../cards/cards.repository.js';
@@ -64,6 +65,15 @@ export async function applyForReplacement(ctx: AppContext, caller: Caller, input
   await repo.insertApplication(ctx.db, row);
   await recordStep(ctx.db, ctx.clock, row, 'applied', actorOf(caller), requestId, null, { kind: row.kind, reason: row.reason, cardId: card.id, delivery: row.delivery_method });
   return applicationView(ctx.db, ctx.clock, row);
+}
+
+/**
+ * The card's replacement still under way (neither completed nor cancelled), for card services: such
+ * a card is not returned (退卡), since completing the application replaces it, which a returned card
+ * cannot be. Read under the card's lock, which applications take too.
+ */
+export function replacementUnderway(db: DbOrTx, cardId: string): Promise<Pick<ApplicationRow, 'id' | 'kind' | 'status'> | undefined> {
+  return repo.unfinishedApplicationOfCard(db, cardId);
 }
 
 export async function accessibleApplication(ctx: AppContext, caller: Caller, applicationId: string, lock = false): Promise<ApplicationRow> {

@@ -1,7 +1,7 @@
 import {
   applicationAllows, deliveryAllows, initialDeliveryStatus, nextApplicationStatus, nextBatchStatus, nextDeliveryStatus, trackingEvents, type ApplicationEvent, type DeliveryStatus,
 } from '../../domain/fulfilment-lifecycle.js';
-import { recordAudit, systemActor } from '../../platform/audit.js';
+import { recordAudit, systemActor, type AuditActor } from '../../platform/audit.js';
 import { assertSchoolAccess } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
@@ -58,35 +58,83 @@ export async function dispatchBatch(ctx: AppContext, caller: Caller, batchId: st
   return batchView({ ...batch, status: batchStatus, dispatched_at: now }, apps.length);
 }
 
+/** Parcels one tracking round asks about; the job runs every 10 minutes, the queue takes those asked about longest ago first. */
+const trackingRoundSize = 200;
+/**
+ * A parcel that failed longer ago than this and is still not back is no longer asked about: the
+ * courier has lost it. An operator marks it back at the card centre (markParcelReturned).
+ */
+export const failedParcelTrackingDays = 30;
+const dayMs = 86_400_000;
+
 /**
  * Books the courier for home parcels not yet booked, then asks where each parcel is. The courier is
  * called outside any transaction; each answer is written under the delivery's lock. A parcel signed
  * for completes its application (the new card active, the old one replaced); one the courier gave
  * up on sends its application back to the card centre, where the holder chooses again (redeliver.ts).
+ * Each parcel on its own: one that fails (the courier down, a step its application refuses) is
+ * logged and keeps the failure (`tracking_error`, shown in the console), and the others go on.
  */
 export async function syncHomeDeliveries(ctx: AppContext, onlyDeliveryId?: string): Promise<number> {
-  const rows = onlyDeliveryId ? [await repo.findDelivery(ctx.db, onlyDeliveryId)].filter((d): d is DeliveryRow => d !== undefined && d.method === 'home') : await repo.homeDeliveriesToTrack(ctx.db);
+  const failedSince = new Date(ctx.clock.now().getTime() - failedParcelTrackingDays * dayMs);
+  const rows = onlyDeliveryId
+    ? [await repo.findDelivery(ctx.db, onlyDeliveryId)].filter((d): d is DeliveryRow => d !== undefined && d.method === 'home')
+    : await repo.homeDeliveriesToTrack(ctx.db, failedSince, trackingRoundSize);
   let changed = 0;
   for (const row of rows) {
-    const courier = courierOf(row.courier);
-    if (!row.tracking_no && deliveryAllows(row.method, row.status, 'book')) {
-      const app = row.application_id ? await repo.findApplication(ctx.db, row.application_id) : undefined;
-      if (!app?.recipient || !app.phone || !app.address) continue;
-      const { trackingNo } = await courier.createShipment({ reference: app.id, recipient: app.recipient, phone: app.phone, address: app.address, codMaxFen: homeDeliveryCodMaxFen }, ctx.clock.now());
-      await inTransaction(ctx.db, async (tx) => {
-        const locked = await repo.lockDelivery(tx, row.id);
-        if (!locked || locked.tracking_no || !deliveryAllows(locked.method, locked.status, 'book')) return;
-        await repo.updateDelivery(tx, row.id, { tracking_no: trackingNo, status: nextDeliveryStatus(locked.method, locked.status, 'book'), updated_at: ctx.clock.now() });
-        await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'fulfilment.delivery.booked', entityType: 'delivery', entityId: row.id, after: { courier: courier.name, trackingNo }, requestId: null });
-      });
-      row.tracking_no = trackingNo;
-      changed++;
+    try {
+      if (await syncHomeDelivery(ctx, row)) changed++;
+      await repo.markTracked(ctx.db, row.id, ctx.clock.now(), null);
+    } catch (error) {
+      ctx.logger.error({ err: error, deliveryId: row.id }, 'fulfilment: tracking a home parcel failed; tried again next round');
+      await repo.markTracked(ctx.db, row.id, ctx.clock.now(), trackingErrorOf(error));
     }
-    if (!row.tracking_no) continue;
-    const tracked = await courier.track(row.tracking_no, ctx.clock.now());
-    if (await inTransaction(ctx.db, (tx) => applyTracking(tx, ctx.clock, row.id, courier, tracked))) changed++;
   }
   return changed;
+}
+
+const trackingErrorOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
+
+/** Books the parcel if it is not yet booked, then asks the courier where it is. Whether its status changed. */
+async function syncHomeDelivery(ctx: AppContext, row: DeliveryRow): Promise<boolean> {
+  const courier = courierOf(row.courier);
+  let trackingNo = row.tracking_no;
+  let booked = false;
+  if (!trackingNo && deliveryAllows(row.method, row.status, 'book')) {
+    trackingNo = await bookParcel(ctx, row, courier);
+    booked = trackingNo !== null;
+  }
+  if (!trackingNo) return booked;
+  const tracked = await courier.track(trackingNo, ctx.clock.now());
+  const moved = await inTransaction(ctx.db, (tx) => applyTracking(tx, ctx.clock, row.id, courier.name, tracked, systemActor, null));
+  return booked || moved;
+}
+
+/** The courier's booking of a home parcel (outside any transaction), written under the delivery's lock. The tracking number, or null without a complete address. */
+async function bookParcel(ctx: AppContext, row: DeliveryRow, courier: CourierAdapter): Promise<string | null> {
+  const app = row.application_id ? await repo.findApplication(ctx.db, row.application_id) : undefined;
+  if (!app?.recipient || !app.phone || !app.address) return null;
+  const { trackingNo } = await courier.createShipment({ reference: app.id, recipient: app.recipient, phone: app.phone, address: app.address, codMaxFen: homeDeliveryCodMaxFen }, ctx.clock.now());
+  await inTransaction(ctx.db, async (tx) => {
+    const locked = await repo.lockDelivery(tx, row.id);
+    if (!locked || locked.tracking_no || !deliveryAllows(locked.method, locked.status, 'book')) return;
+    await repo.updateDelivery(tx, row.id, { tracking_no: trackingNo, status: nextDeliveryStatus(locked.method, locked.status, 'book'), updated_at: ctx.clock.now() });
+    await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'fulfilment.delivery.booked', entityType: 'delivery', entityId: row.id, after: { courier: courier.name, trackingNo }, requestId: null });
+  });
+  return trackingNo;
+}
+
+/**
+ * After a commit that sent home parcels out (a batch dispatched): book them at once, so the
+ * holder sees a tracking number. Best effort: the request has committed, so what fails here is
+ * logged and the tracking job books the parcel on its next round.
+ */
+export async function bookAfterCommit(ctx: AppContext): Promise<void> {
+  try {
+    await syncHomeDeliveries(ctx);
+  } catch (error) {
+    ctx.logger.error({ err: error }, 'fulfilment: booking home parcels after the commit failed; the tracking job books them');
+  }
 }
 
 /** What each status a parcel reaches does to its application: the event, and the step the holder is told. */
@@ -96,12 +144,14 @@ const applicationMoveOf: Partial<Record<DeliveryStatus, { event: ApplicationEven
   returned: { event: 'return_to_centre', step: 'returned_to_centre' },
 };
 
+type Tracked = Awaited<ReturnType<CourierAdapter['track']>>;
+
 /**
- * Writes the courier's answer under the delivery's lock, walking the machine one event at a time
- * (a parcel already back at the centre failed first), and moves the parcel's application with
- * each new status. Whether the status changed.
+ * Writes the courier's answer (or an operator's word for it) under the delivery's lock, walking the
+ * machine one event at a time (a parcel already back at the centre failed first), and moves the
+ * parcel's application with each new status. Whether the status changed.
  */
-async function applyTracking(tx: DbOrTx, clock: Clock, deliveryId: string, courier: CourierAdapter, tracked: Awaited<ReturnType<CourierAdapter['track']>>): Promise<boolean> {
+async function applyTracking(tx: DbOrTx, clock: Clock, deliveryId: string, courierName: string, tracked: Tracked, actor: AuditActor, requestId: string | null): Promise<boolean> {
   const locked = await repo.lockDelivery(tx, deliveryId);
   if (!locked) return false;
   let status = locked.status;
@@ -117,21 +167,44 @@ async function applyTracking(tx: DbOrTx, clock: Clock, deliveryId: string, couri
   await repo.updateDelivery(tx, locked.id, { status, events: JSON.stringify(tracked.events), updated_at: now, ...(status === 'delivered' ? { delivered_at: now } : {}) });
   let before = locked.status;
   for (const next of reached) {
-    await recordAudit(tx, clock, { actor: systemActor, action: `fulfilment.delivery.${next}`, entityType: 'delivery', entityId: locked.id, before: { status: before }, after: { status: next }, requestId: null });
+    await recordAudit(tx, clock, { actor, action: `fulfilment.delivery.${next}`, entityType: 'delivery', entityId: locked.id, before: { status: before }, after: { status: next }, requestId });
     before = next;
     const move = applicationMoveOf[next];
     if (!move) continue;
-    const note = `${courier.name} ${locked.tracking_no ?? ''}${next === 'delivered' ? '' : `：${tracked.events.at(-1)?.description ?? ''}`}`.trim();
+    const note = `${courierName} ${locked.tracking_no ?? ''}${next === 'delivered' ? '' : `：${tracked.events.at(-1)?.description ?? ''}`}`.trim();
     for (const app of await repo.applicationsOfDelivery(tx, locked.id)) {
       if (!applicationAllows(app.kind, app.status, move.event)) continue;
       const moved = { ...app, status: nextApplicationStatus(app.kind, app.status, move.event), updated_at: now };
       await repo.updateApplication(tx, app.id, { status: moved.status, updated_at: now });
-      await recordStep(tx, clock, app, move.step, systemActor, null, note);
+      await recordStep(tx, clock, app, move.step, actor, requestId, note);
       // Signed for at home: in the holder's hands, so complete at once.
-      if (move.event === 'deliver') await completeApplication(tx, clock, moved, systemActor, null);
+      if (move.event === 'deliver') await completeApplication(tx, clock, moved, actor, requestId);
     }
   }
   return reached.length > 0;
+}
+
+/** Where the courier's `returned` would bring the parcel, or the machine's refusal (FULFILMENT_DELIVERY_STATUS). */
+const statusAfterReturn = (row: DeliveryRow): DeliveryStatus =>
+  trackingEvents(row.status, 'returned').reduce<DeliveryStatus>((status, event) => nextDeliveryStatus(row.method, status, event), row.status);
+
+/**
+ * 退件已签收 (operators): the card centre has the parcel back although the courier never said so
+ * (lost in its system, or a tracking number it no longer knows, answering `failed` for ever). Moves
+ * the parcel and its application on as the courier's `returned` would: a parcel still on its way
+ * fails first. One already back is answered as it is, so a retry changes nothing; a school parcel,
+ * one never booked, or one delivered is refused (FULFILMENT_DELIVERY_STATUS).
+ */
+export async function markParcelReturned(ctx: AppContext, caller: Caller, deliveryId: string, requestId: string): Promise<DeliveryDto> {
+  const row = await repo.lockDelivery(ctx.db, deliveryId);
+  if (!row) throw fail('FULFILMENT_DELIVERY_NOT_FOUND', { deliveryId });
+  if (row.status !== 'returned') {
+    statusAfterReturn(row); // the machine's refusal, before anything is written
+    const events = [...row.events, { at: ctx.clock.now().toISOString(), description: '退件已由制卡中心签收（运营人员确认） / back at the card centre (confirmed by an operator)' }];
+    await applyTracking(ctx.db, ctx.clock, row.id, row.courier ?? '', { status: 'returned', events }, actorOf(caller), requestId);
+    await repo.updateDelivery(ctx.db, row.id, { tracking_error: null });
+  }
+  return deliveryView(ctx, (await repo.findDelivery(ctx.db, deliveryId)) ?? row);
 }
 
 /** The school card manager confirms the school's parcel arrived: its cards are ready for pickup. */
@@ -175,6 +248,8 @@ export async function deliveryView(ctx: AppContext, row: DeliveryRow, count?: nu
     events: row.events,
     createdAt: row.created_at.toISOString(),
     deliveredAt: row.delivered_at?.toISOString() ?? null,
+    trackedAt: row.tracked_at?.toISOString() ?? null,
+    trackingError: row.tracking_error,
   };
 }
 

@@ -10,6 +10,11 @@ registerErrors({
   FULFILMENT_STICKER_NOT_IN_USE: { status: 422, zh: '该卡贴已挂失或已作废，不能按损坏补换（已挂失的请按丢失申请）', en: 'This sticker is reported lost or void, so it cannot be replaced as damaged (apply as lost if it was reported lost)' },
   FULFILMENT_STICKER_STAGE: { status: 422, zh: '卡贴补换仅限初中、高中学生', en: 'Card stickers are replaced for middle and high school students only' },
   FULFILMENT_ALREADY_APPLIED: { status: 409, zh: '该卡已有补办申请', en: 'A replacement has already been applied for on this card' },
+  FULFILMENT_APPLICATION_OPEN: {
+    status: 409,
+    zh: '该卡有办理中的补卡（补换卡贴）申请，不能退卡：可在缴费或制卡前撤回申请，或领取新卡后再办理退卡',
+    en: 'This card has a replacement application in progress, so it cannot be returned: withdraw the application before it is paid or produced, or return the new card once you have it',
+  },
   FULFILMENT_APPLICATION_NOT_FOUND: { status: 404, zh: '补办申请不存在', en: 'No such application' },
   FULFILMENT_STATUS_INVALID: { status: 409, ...lifecycle.FULFILMENT_STATUS_INVALID },
   FULFILMENT_NO_FEE: { status: 422, ...lifecycle.FULFILMENT_NO_FEE },

@@ -1,4 +1,5 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { finalApplicationStatuses } from '../../domain/fulfilment-lifecycle.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import type {
   ApplicationKindValue, ApplicationStatusValue, CardApplicationsTable, CardConfirmationsTable, DeliveriesTable, ProductionBatchesTable,
@@ -131,6 +132,11 @@ export const fulfilmentRepository = {
     return db.selectFrom('card_applications').selectAll().where('old_card_id', '=', cardId).where('status', '<>', 'cancelled').executeTakeFirst();
   },
 
+  /** The card's application that is neither completed nor cancelled: its replacement is still on the way. */
+  unfinishedApplicationOfCard(db: DbOrTx, cardId: string): Promise<ApplicationRow | undefined> {
+    return db.selectFrom('card_applications').selectAll().where('old_card_id', '=', cardId).where('status', 'not in', [...finalApplicationStatuses]).executeTakeFirst();
+  },
+
   updateApplication(db: DbOrTx, id: string, patch: Updateable<CardApplicationsTable>) {
     return db.updateTable('card_applications').set(patch).where('id', '=', id).execute();
   },
@@ -244,9 +250,28 @@ export const fulfilmentRepository = {
     return db.updateTable('deliveries').set(patch).where('id', '=', id).execute();
   },
 
-  /** Home deliveries the courier has not taken yet, is still carrying, or is bringing back to the card centre. */
-  homeDeliveriesToTrack(db: DbOrTx): Promise<DeliveryRow[]> {
-    return db.selectFrom('deliveries').selectAll().where('method', '=', 'home').where('status', 'in', ['created', 'in_transit', 'failed']).orderBy('created_at').limit(200).execute();
+  /**
+   * Home deliveries the courier has not taken yet, is still carrying, or is bringing back to the
+   * card centre (since `failedSince`: older failures wait for an operator), those asked about longest
+   * ago first: a parcel that never comes back is asked once a round, never ahead of all the others.
+   */
+  homeDeliveriesToTrack(db: DbOrTx, failedSince: Date, limit: number): Promise<DeliveryRow[]> {
+    return db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('method', '=', 'home')
+      .where('status', 'in', ['created', 'in_transit', 'failed'])
+      .where((eb) => eb.or([eb('status', '<>', 'failed'), eb('updated_at', '>=', failedSince)]))
+      .orderBy(sql`tracked_at nulls first`)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  },
+
+  /** The parcel was just tracked: when, and the failure if it failed (null: it went well). */
+  markTracked(db: DbOrTx, id: string, at: Date, error: string | null) {
+    return db.updateTable('deliveries').set({ tracked_at: at, tracking_error: error }).where('id', '=', id).execute();
   },
 
   async deliveryPage(db: DbOrTx, filter: { status?: DeliveryRow['status'] | undefined; method?: DeliveryRow['method'] | undefined; schoolId?: string | null | undefined; batchId?: string | undefined }, offset: number, limit: number) {

@@ -7,7 +7,7 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { bearer, errorResponses } from '../shared/http.js';
 import { applyForReplacement, cancelApplication, getApplication, listAdminApplications, listApplications } from './apply-replacement.js';
 import { confirmCardInfo, fixCardInfo, getConfirmation, listConfirmations, openConfirmations, reportCardErrors } from './confirmations.js';
-import { confirmSchoolReceipt, dispatchBatch, listDeliveries, refreshDelivery, syncHomeDeliveries } from './deliveries.js';
+import { bookAfterCommit, confirmSchoolReceipt, dispatchBatch, listDeliveries, markParcelReturned, refreshDelivery } from './deliveries.js';
 import { requestFeeOrder } from './fee-order.js';
 import './fulfilment.errors.js';
 import {
@@ -92,7 +92,8 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, ...holders, 'school_admin', 'operator');
       const result = await idempotentOperation(ctx, request, reply, 200, (c) => redeliverApplication(c, caller, request.params.applicationId, request.body, request.id));
-      await bookRedelivery(ctx, request.params.applicationId); // the courier outside the transaction
+      // The courier outside the transaction. The redelivery has committed, so this never fails the answer (the tracking job books a parcel it could not).
+      await bookRedelivery(ctx, request.params.applicationId);
       return result;
     });
 
@@ -176,7 +177,7 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator');
       const result = await idempotentOperation(ctx, request, reply, 200, (c) => dispatchBatch(c, caller, request.params.batchId, request.id));
-      await syncHomeDeliveries(ctx); // book the courier outside the transaction
+      await bookAfterCommit(ctx); // the courier outside the transaction; never fails the committed dispatch
       return result;
     });
 
@@ -193,6 +194,16 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, ...staff);
       return idempotentOperation(ctx, request, reply, 200, (c) => confirmSchoolReceipt(c, caller, request.params.deliveryId, request.id));
+    });
+
+    app.post('/admin/fulfilment/deliveries/:deliveryId/returned', {
+      schema: {
+        tags, security: bearer, params: deliveryParams, response: { 200: deliverySchema, ...errorResponses },
+        summary: '退件已签收 (operators): the card centre has a home parcel back although the courier never said so; the parcel and its application move on as the courier’s “returned” would. A parcel already back is answered as it is',
+      },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'operator');
+      return idempotentOperation(ctx, request, reply, 200, (c) => markParcelReturned(c, caller, request.params.deliveryId, request.id));
     });
 
     app.post('/admin/fulfilment/deliveries/:deliveryId/refresh', {

@@ -316,6 +316,10 @@ export const deliverySchema = z.object({
   events: z.array(z.object({ at: z.string(), description: z.string() })),
   createdAt: z.string(),
   deliveredAt: z.string().nullable(),
+  /** Home parcel: when tracking last asked the courier (null: not yet). */
+  trackedAt: z.string().nullable(),
+  /** Home parcel: why the last tracking failed (the courier down, a step refused), null when it went well; tracking tries again. */
+  trackingError: z.string().nullable(),
 });
 export type DeliveryDto = z.infer<typeof deliverySchema>;
 export const deliveryParams = z.object({ deliveryId: z.uuid() });

@@ -101,6 +101,10 @@ export interface DeliveriesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   delivered_at: Timestamp | null;
+  /** When tracking last asked the courier about a home parcel (null: never); the queue takes the oldest first. */
+  tracked_at: Timestamp | null;
+  /** Why the last tracking of the parcel failed (the courier down, a step refused); null once it succeeds. */
+  tracking_error: string | null;
 }
 
 export interface FulfilmentTables {

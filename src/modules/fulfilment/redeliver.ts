@@ -37,8 +37,16 @@ export async function redeliverApplication(ctx: AppContext, caller: Caller, appl
   return applicationView(ctx.db, ctx.clock, updated);
 }
 
-/** After the commit: books the courier for the new home parcel (the courier is never called inside a transaction). */
+/**
+ * After the commit: books the courier for the new home parcel (the courier is never called inside a
+ * transaction). Never fails the request, which has committed: a booking that fails now is logged and
+ * made by the tracking job's next round.
+ */
 export async function bookRedelivery(ctx: AppContext, applicationId: string): Promise<void> {
-  const app = await repo.findApplication(ctx.db, applicationId);
-  if (app?.delivery_method === 'home' && app.delivery_id) await syncHomeDeliveries(ctx, app.delivery_id);
+  try {
+    const app = await repo.findApplication(ctx.db, applicationId);
+    if (app?.delivery_method === 'home' && app.delivery_id) await syncHomeDeliveries(ctx, app.delivery_id);
+  } catch (error) {
+    ctx.logger.error({ err: error, applicationId }, 'fulfilment: booking the redelivery failed; the tracking job books it');
+  }
 }
