@@ -97,6 +97,13 @@ const zh = {
   addressInvalid: '请填写详细地址（至少5个字）',
   cancel: '取消',
   redeliverTaken: '学生、家长或其他工作人员可能已选择了配送方式；列表已刷新，请查看最新状态。',
+  markReturned: '退件已签收',
+  markReturnedTitle: '制卡中心已收到退回的包裹？',
+  markReturnedDescription: '快递未回传退件信息时使用：包裹将标记为已退回制卡中心，其申请转为待选择配送，并通知持卡人。',
+  markReturnedDone: '已标记为退回制卡中心',
+  confirm: '确认',
+  trackingFailed: '物流查询失败',
+  trackingFailedAt: '上次查询：{time}（系统会自动重试）',
 };
 type Key = keyof typeof zh;
 
@@ -199,6 +206,13 @@ export const fulfilmentMessages: Messages<Key> = {
     addressInvalid: 'Enter the full address (at least 5 characters)',
     cancel: 'Cancel',
     redeliverTaken: 'The student, a parent or another staff member may have chosen already; the list has been refreshed with the current status.',
+    markReturned: 'Back at the card centre',
+    markReturnedTitle: 'Has the card centre got this parcel back?',
+    markReturnedDescription: 'For a parcel the courier never reports back: it is marked back at the card centre, its applications wait for a new delivery choice, and the holder is told.',
+    markReturnedDone: 'Marked back at the card centre',
+    confirm: 'Confirm',
+    trackingFailed: 'Tracking failed',
+    trackingFailedAt: 'Last asked: {time} (tried again automatically)',
   },
 };
 

@@ -1,6 +1,7 @@
 import { Button, Dialog, ErrorBlock, List, Result, Skeleton, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { finalApplicationStatuses } from '../../../../src/domain/fulfilment-lifecycle.js';
 import { formatYuan } from '../../../../src/domain/money.js';
 import { ApiError } from '../../../shared/api.js';
 import { useMessages } from '../../../shared/i18n.js';
@@ -8,13 +9,17 @@ import { LoadFailed } from '../pages/LoadFailed.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
 import { cardMessages } from './messages.js';
+import { useApplications } from './fulfilment.js';
 import { cardPaths } from './paths.js';
 import { useCard } from './queries.js';
 import { useReturnCard, useReturnQuote, type ReturnQuoteDto, type ReturnResultDto } from './services.js';
 import { reasonText, wizardMessages } from './wizard-messages.js';
 import './cards.css';
 
-/** 退卡 (domain rules): the card stops for good; its balance comes back in the app up to ¥200, above that at an outlet. */
+/**
+ * 退卡 (domain rules): the card stops for good; its balance comes back in the app up to ¥200, above
+ * that at an outlet. Not while the card's replacement is under way (FULFILMENT_APPLICATION_OPEN).
+ */
 export function ReturnPage() {
   const { cardId = '' } = useParams();
   const w = useMessages(wizardMessages);
@@ -33,7 +38,7 @@ export function ReturnPage() {
       ) : (
         <LoadFailed error={quote.error} onRetry={() => void quote.refetch()} />
       );
-  } else body = <ReturnQuote quote={quote.data} cardNoMasked={card.data?.cardNoMasked ?? '…'} onDone={setDone} />;
+  } else body = <ReturnQuote quote={quote.data} cardNoMasked={card.data?.cardNoMasked ?? '…'} studentId={card.data?.studentId} onDone={setDone} />;
 
   return (
     <SubPage title={w.returnTitle} backTo={cardPaths.card(cardId)}>
@@ -42,13 +47,14 @@ export function ReturnPage() {
   );
 }
 
-function ReturnQuote({ quote, cardNoMasked, onDone }: { quote: ReturnQuoteDto; cardNoMasked: string; onDone(result: ReturnResultDto): void }) {
+function ReturnQuote({ quote, cardNoMasked, studentId, onDone }: { quote: ReturnQuoteDto; cardNoMasked: string; studentId: string | undefined; onDone(result: ReturnResultDto): void }) {
   const w = useMessages(wizardMessages);
   const t = useMessages(cardMessages);
   const describe = useErrorText();
   const returnCard = useReturnCard(quote.cardId);
   const limit = formatYuan(quote.inAppLimitFen);
   const route = quote.refundRoute === 'app' ? fill(w.refund_app, { limit }) : quote.refundRoute === 'outlet' ? fill(w.refund_outlet, { limit }) : w.refund_none;
+  const replacing = quote.blockedBy === 'FULFILMENT_APPLICATION_OPEN';
 
   const run = async () => {
     if (!(await Dialog.confirm({ content: w.returnConfirm }))) return;
@@ -68,13 +74,37 @@ function ReturnQuote({ quote, cardNoMasked, onDone }: { quote: ReturnQuoteDto; c
         <List.Item description={<span data-testid="return-route">{route}</span>}>{w.refundRoute}</List.Item>
       </List>
       {!quote.returnable && (
-        <div className="form-error" role="alert" data-testid="return-blocked">
+        <div className="form-error" role="alert" data-testid="return-blocked" data-code={quote.blockedBy}>
           {reasonText(w, quote.blockedBy, w.cannotReturn)}
         </div>
       )}
-      <Button block color="danger" size="large" disabled={!quote.returnable} loading={returnCard.isPending} onClick={() => void run()} data-testid="return-submit">
-        {w.returnNow}
-      </Button>
+      {/* While a replacement is under way the way forward is the application, not a disabled button. */}
+      {replacing ? (
+        <ReplacementUnderway cardId={quote.cardId} studentId={studentId} />
+      ) : (
+        <Button block color="danger" size="large" disabled={!quote.returnable} loading={returnCard.isPending} onClick={() => void run()} data-testid="return-submit">
+          {w.returnNow}
+        </Button>
+      )}
+    </div>
+  );
+}
+
+/** Why the card waits for its replacement, and the way to the application's progress (withdraw it there, while it still may be). */
+function ReplacementUnderway({ cardId, studentId }: { cardId: string; studentId: string | undefined }) {
+  const w = useMessages(wizardMessages);
+  const navigate = useNavigate();
+  const applications = useApplications(studentId);
+  // The server's own rule (replacementUnderway): an application for this card that is neither completed nor cancelled.
+  const open = applications.data?.find((a) => a.oldCardId === cardId && !finalApplicationStatuses.includes(a.status));
+  return (
+    <div data-testid="return-application-open">
+      <div className="muted" style={{ fontSize: 13, margin: '0 4px 12px' }}>{w.returnApplicationOpenHint}</div>
+      {open && (
+        <Button block color="primary" size="large" onClick={() => navigate(cardPaths.application(open.id))} data-testid="return-application-link">
+          {w.returnSeeApplication}
+        </Button>
+      )}
     </div>
   );
 }
