@@ -26,10 +26,14 @@ describe('action lists from paid top-ups', () => {
   it('a paid top-up order becomes one action for its card, listed to terminals until a tap applies it', async () => {
     const { student, studentToken } = await driver.family();
     const cardId = await driver.cardOf(student.id);
+    const pendingOnCard = async () => ((await get(`/cards/${cardId}`, studentToken)).json() as { pendingTopUpFen: number }).pendingTopUpFen;
+    expect(await pendingOnCard()).toBe(0);
     const order = await driver.topUp(studentToken, student.id, 3000);
     await driver.payAtCashier(studentToken, order.id, 'alipay');
     await driver.runJobs();
     expect((await driver.order(studentToken, order.id)).status).toBe('fulfilled');
+    // The holder sees the money is paid but not yet on the card.
+    expect(await pendingOnCard()).toBe(3000);
     const actions = await t.ctx.db.selectFrom('transit_card_actions').selectAll().where('card_id', '=', cardId).execute();
     expect(actions).toHaveLength(1);
     expect(actions[0]).toMatchObject({ kind: 'top_up', amount_fen: 3000, source: `order:${order.id}`, applied_at: null });
@@ -41,6 +45,12 @@ describe('action lists from paid top-ups', () => {
     // Past the cursor there is nothing new.
     expect((await get(`/terminals/${terminal.id}/actions?since=${body.cursor}`, terminal.token)).json().actions).toEqual([]);
     expect((await get(`/terminals/${terminal.id}/actions?since=abc`, terminal.token)).statusCode).toBe(400);
+
+    // The next tap writes it to the card (0 + 3000 − 50) and confirms it: nothing is pending any more.
+    const card = await t.ctx.db.selectFrom('cards').select('card_no').where('id', '=', cardId).executeTakeFirstOrThrow();
+    const applied = await uploadOk(t, terminal, [tap({ seq: 900, cardNo: card.card_no, cardCounter: 1, amountFen: 50, balanceAfterFen: 2950, appliedActionIds: [actions[0]!.id] })]);
+    expect(applied.flagged).toEqual([]);
+    expect(await pendingOnCard()).toBe(0);
   });
 });
 

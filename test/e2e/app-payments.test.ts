@@ -99,6 +99,11 @@ describeE2E('app money screens in Chromium', () => {
     await page.getByTestId('tx-type-choices').getByText('充值', { exact: true }).click();
     await expect.poll(() => rows.count()).toBe(1);
 
+    // The card itself gets the money at its next tap: until then its page says so.
+    await page.goto(url(`/cards/${card.id}`));
+    await expect.poll(() => page.getByTestId('detail-pending-top-up').textContent()).toBe('¥100.00');
+    await page.getByText('下次在公交、地铁等终端刷卡时自动写入卡内').waitFor();
+
     // The order is complete; its invoice cannot be had the same day …
     await page.goto(url(`/orders/${orderId}`));
     await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('已完成');

@@ -4,6 +4,7 @@ import { maskCardNo, maskName } from '../../domain/masking.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { accountCodes, balanceOf, findAccountByCode } from '../ledger/ledger.js';
+import { pendingTopUpFen } from '../transit/action-list.js';
 import type { CardRow } from './cards.repository.js';
 import type { CardDevice, CardMedium, CardProduct, CardStage } from './cards.tables.js';
 
@@ -28,6 +29,8 @@ export interface CardView {
   school: { id: string; name: string; theme: string };
   balanceFen: number;
   availableFen: number;
+  /** Paid online, not yet on the card: written to it at its next tap (the transit action list). */
+  pendingTopUpFen: number;
   canTopUp: boolean;
   topUpBlockedReason: TopUpBlock | null;
   allowedEvents: CardEvent[];
@@ -61,7 +64,10 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     db.selectFrom('students').select(['name']).where('id', '=', card.student_id).executeTakeFirstOrThrow(),
     db.selectFrom('schools').select(['id', 'name', 'card_theme']).where('id', '=', card.school_id).executeTakeFirstOrThrow(),
   ]);
-  const balance = await balanceOf(db, (await findAccountByCode(db, accountCodes.purse(card.id))).id);
+  const [balance, pendingFen] = await Promise.all([
+    findAccountByCode(db, accountCodes.purse(card.id)).then((purse) => balanceOf(db, purse.id)),
+    pendingTopUpFen(db, card.id),
+  ]);
   const block = topUpBlock(card, clock);
   return {
     id: card.id,
@@ -82,6 +88,7 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     school: { id: school.id, name: school.name, theme: themeOf(school, card.stage) },
     balanceFen: balance.postedFen,
     availableFen: balance.availableFen,
+    pendingTopUpFen: pendingFen,
     canTopUp: block === null,
     topUpBlockedReason: block,
     allowedEvents: allowedEvents(card.product, card.status),

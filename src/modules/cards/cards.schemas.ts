@@ -25,6 +25,8 @@ export const cardSchema = z.object({
   school: z.object({ id: z.string(), name: z.string(), theme: z.string() }),
   balanceFen: z.number().int(),
   availableFen: z.number().int(),
+  /** Paid online, not yet written to the card: the card gets it at its next tap. */
+  pendingTopUpFen: z.number().int(),
   canTopUp: z.boolean(),
   topUpBlockedReason: z.enum(['inactive', 'lost', 'suspended', 'superseded', 'replaced', 'returned', 'closed', 'expired', 'product']).nullable(),
   allowedEvents: z.array(cardEvent),

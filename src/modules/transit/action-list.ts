@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
-import type { Tx } from '../../platform/db/database.js';
+import type { DbOrTx, Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { onOrderFulfilled } from '../payments/order-hooks.js';
@@ -23,6 +23,14 @@ export interface CardActionRequest {
   validUntil?: string;
   /** What caused it, unique: a second enqueue with the same source returns the first action. */
   source: string;
+}
+
+/**
+ * What the holder paid online that the card itself does not hold yet: the shadow purse has it,
+ * the card gets it at its next tap on any terminal.
+ */
+export function pendingTopUpFen(db: DbOrTx, cardId: string): Promise<number> {
+  return repo.pendingTopUpFen(db, cardId);
 }
 
 /** Adds an action for the card inside the caller's transaction (idempotent per source). */

@@ -299,6 +299,12 @@ export const transitRepository = {
       .execute();
   },
 
+  /** Top-ups paid online and not yet written to the card by a tap. */
+  async pendingTopUpFen(db: DbOrTx, cardId: string): Promise<number> {
+    const { rows } = await sql<{ fen: number }>`
+      select coalesce(sum(amount_fen), 0)::int8 as fen from transit_card_actions where card_id = ${cardId} and kind = 'top_up' and applied_at is null`.execute(db);
+    return rows[0]?.fen ?? 0;
+  },
   async actionHead(db: DbOrTx): Promise<number> {
     const { rows } = await sql<{ p: number }>`select coalesce(max(position), 0)::int8 as p from transit_card_actions`.execute(db);
     return rows[0]?.p ?? 0;

@@ -67,6 +67,11 @@ function CardDetail({ card }: { card: Card }) {
           <List.Item extra={<span data-testid="detail-transit">{card.transitValid ? t.transitValid : t.transitInvalid}</span>}>{t.transitValidity}</List.Item>
           <List.Item extra={card.validUntil ?? t.noValidUntil}>{t.validUntil}</List.Item>
           <List.Item extra={<span data-testid="detail-balance">{formatYuan(card.balanceFen)}</span>}>{t.balance}</List.Item>
+          {card.pendingTopUpFen > 0 && (
+            <List.Item extra={<span data-testid="detail-pending-top-up">{formatYuan(card.pendingTopUpFen)}</span>} description={t.pendingTopUpHint}>
+              {t.pendingTopUp}
+            </List.Item>
+          )}
           <List.Item extra={stageText(t, card.stage)}>{t.stage}</List.Item>
           <List.Item extra={mediumText(t, card)}>{t.medium}</List.Item>
           {card.device && <List.Item extra={`${card.device.model} · ${card.device.os} ${card.device.osVersion}`}>{t.device}</List.Item>}
