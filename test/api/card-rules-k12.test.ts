@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApplicationDto, DeliveryDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
 import { openBody } from './ecards-support.js';
-import { FulfilmentDriver } from './fulfilment-driver.js';
+import { useFulfilmentDriver, type FulfilmentDriver } from './fulfilment-driver.js';
 
 /**
  * Card rules across modules (docs/cards.md, "Replacement and fulfilment"): one ACTIVE student
  * transit card per identity while a physical K-12 card is replaced, found again or given transit
  * back when the K-12 e-card is returned; and withdrawing a sticker application.
  */
-let f: FulfilmentDriver;
-let operator: string;
-beforeAll(async () => {
-  f = await FulfilmentDriver.start();
-});
-afterAll(async () => f.close());
-beforeEach(async () => {
-  f.t.clock.set('2026-11-23T02:00:00Z'); // Monday, inside the fee payment window
-  operator = await f.operatorToken();
-  // Each test batches only its own application.
-  await f.t.ctx.db.updateTable('card_applications').set({ status: 'cancelled' }).where('status', '=', 'ready_for_production').execute();
-});
+const f = useFulfilmentDriver();
 
 type Family = Awaited<ReturnType<FulfilmentDriver['family']>>;
 
@@ -43,14 +32,14 @@ async function replaceThroughPickup(fam: Family) {
   const app = await f.apply(fam.parentToken, fam.student, fam.card.id);
   await f.pay(fam.parentToken, app.id);
   await f.confirmInfo(fam.parentToken, fam.student.id);
-  const batch = await f.request('POST', '/admin/fulfilment/batches', operator, { kind: 'replacement' });
+  const batch = await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'replacement' });
   expect(batch.statusCode, batch.body).toBe(201);
   const batchId = (batch.json() as { id: string }).id;
   for (const step of ['export', 'produced', 'dispatch']) {
-    const res = await f.request('POST', `/admin/fulfilment/batches/${batchId}/${step}`, operator);
+    const res = await f.request('POST', `/admin/fulfilment/batches/${batchId}/${step}`, f.operator);
     expect(res.statusCode, res.body).toBe(200);
   }
-  const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batchId}`, operator)).json() as { items: DeliveryDto[] }).items[0]!;
+  const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batchId}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
   expect((await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, fam.managerToken)).statusCode).toBe(200);
   return { app, picked: await f.request('POST', `/admin/fulfilment/applications/${app.id}/pickup`, fam.managerToken) };
 }
@@ -179,11 +168,11 @@ describe('withdrawing a sticker application (撤回卡贴申请)', () => {
     expect(withdrawn.json()).toMatchObject({ status: 'cancelled' });
     expect((withdrawn.json() as ApplicationDto).steps.map((s) => s.step)).toEqual(['applied', 'cancelled']);
     // Nothing to produce now.
-    expect((await f.request('POST', '/admin/fulfilment/batches', operator, { kind: 'sticker' })).json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
+    expect((await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'sticker' })).json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
 
     const second = await f.apply(fam.parentToken, fam.student, fam.card.id, { kind: 'sticker' });
     await f.confirmInfo(fam.parentToken, fam.student.id);
-    expect((await f.request('POST', '/admin/fulfilment/batches', operator, { kind: 'sticker' })).statusCode).toBe(201);
+    expect((await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'sticker' })).statusCode).toBe(201);
     const late = await f.request('POST', `/fulfilment/applications/${second.id}/cancel`, fam.parentToken);
     expect(late.statusCode).toBe(409);
     expect(late.json()).toMatchObject({ error: { code: 'FULFILMENT_STATUS_INVALID' } });

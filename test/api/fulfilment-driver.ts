@@ -1,22 +1,69 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { accountCodes, findAccountByCode, postTransaction, ensureAccount } from '../../src/modules/ledger/ledger.js';
 import type { ApplicationDto, VerifyResult } from '../../src/modules/fulfilment/fulfilment.schemas.js';
 import { PaymentsDriver } from './payments-driver.js';
 
+/** Monday 2026-11-23, 10:00 in Beijing: a working day inside the fee payment window. */
+export const fulfilmentSuiteStart = '2026-11-23T02:00:00Z';
+
+export interface FulfilmentSuiteOptions {
+  /** Where the clock stands at the start of each test (default: fulfilmentSuiteStart). */
+  at?: string;
+  /** Sign a fresh operator in before each test, read as `f.operator` (default true). */
+  operator?: boolean;
+}
+
+/**
+ * The set-up every fulfilment suite shares: the driver started in the suite's first beforeAll and
+ * closed after it; before each test the clock set back, an operator signed in, and the ready
+ * applications earlier tests left set aside (cancelled), so each test batches only its own. The
+ * driver it returns is the one the hooks start, so suites keep it in a const:
+ *
+ *   const f = useFulfilmentDriver();
+ *   it('…', async () => { await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'replacement' }); });
+ */
+export function useFulfilmentDriver(options: FulfilmentSuiteOptions = {}): FulfilmentDriver {
+  const driver = new FulfilmentDriver();
+  beforeAll(async () => driver.open());
+  afterAll(async () => driver.close());
+  beforeEach(async () => driver.beginTest(options));
+  return driver;
+}
+
 /** Drives fulfilment through the API the way the app and the console do (payments through the real sandbox gateway). */
 export class FulfilmentDriver {
-  private constructor(readonly d: PaymentsDriver) {}
+  private payments: PaymentsDriver | undefined;
+  private testOperator: string | undefined;
 
-  static async start(): Promise<FulfilmentDriver> {
-    return new FulfilmentDriver(await PaymentsDriver.start());
+  /** The driver's server, once opened (useFulfilmentDriver opens it in beforeAll). */
+  get d(): PaymentsDriver {
+    if (!this.payments) throw new Error('the fulfilment driver has not started: use it inside tests and hooks');
+    return this.payments;
+  }
+
+  async open(): Promise<void> {
+    this.payments = await PaymentsDriver.start();
   }
 
   get t() {
     return this.d.t;
   }
 
-  close() {
-    return this.d.close();
+  /** Before each test (useFulfilmentDriver): the clock back, a fresh operator, earlier tests' ready applications set aside. */
+  async beginTest(options: FulfilmentSuiteOptions): Promise<void> {
+    this.t.clock.set(options.at ?? fulfilmentSuiteStart);
+    this.testOperator = options.operator === false ? undefined : await this.operatorToken();
+    await this.t.ctx.db.updateTable('card_applications').set({ status: 'cancelled' }).where('status', '=', 'ready_for_production').execute();
+  }
+
+  /** The operator signed in for the current test. */
+  get operator(): string {
+    if (!this.testOperator) throw new Error('no operator signed in for this test: useFulfilmentDriver({ operator: false })');
+    return this.testOperator;
+  }
+
+  async close() {
+    await this.payments?.close();
   }
 
   request(method: 'GET' | 'POST' | 'PUT', url: string, token?: string, payload?: unknown, headers: Record<string, string> = {}) {

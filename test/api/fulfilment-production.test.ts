@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApplicationDto, BatchDto, DeliveryDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
-import { FulfilmentDriver } from './fulfilment-driver.js';
+import { useFulfilmentDriver } from './fulfilment-driver.js';
 
-let f: FulfilmentDriver;
-let operator: string;
-beforeAll(async () => {
-  f = await FulfilmentDriver.start();
-});
-afterAll(async () => f.close());
-beforeEach(async () => {
-  f.t.clock.set('2026-11-23T02:00:00Z');
-  operator = await f.operatorToken();
-  // Every test starts from an empty production queue: earlier tests' ready applications are set aside.
-  await f.t.ctx.db.updateTable('card_applications').set({ status: 'cancelled' }).where('status', '=', 'ready_for_production').execute();
-});
+const f = useFulfilmentDriver();
 
 /** A lost card, applied for, paid, with the card information confirmed: ready for a batch. */
 async function readyApplication(options: { delivery?: Record<string, string>; confirm?: boolean } = {}) {
@@ -26,7 +15,7 @@ async function readyApplication(options: { delivery?: Record<string, string>; co
 }
 
 async function batchOf(kind: 'replacement' | 'sticker' = 'replacement'): Promise<BatchDto> {
-  const res = await f.request('POST', '/admin/fulfilment/batches', operator, { kind });
+  const res = await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as BatchDto;
 }
@@ -37,7 +26,7 @@ describe('information confirmation (制卡信息确认)', () => {
     const got = (await f.request('GET', `/fulfilment/confirmation?studentId=${fam.student.id}`, fam.parentToken)).json() as { id: string; status: string };
     expect(got.status).toBe('pending');
     // Not confirmed: nothing to produce.
-    const empty = await f.request('POST', '/admin/fulfilment/batches', operator, { kind: 'replacement' });
+    const empty = await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'replacement' });
     expect(empty.json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
 
     const report = await f.request('POST', `/fulfilment/confirmations/${got.id}/report`, fam.parentToken, { corrections: [{ field: 'name', correctValue: '张晓明', note: '晓字错了' }] });
@@ -71,7 +60,7 @@ describe('information confirmation (制卡信息确认)', () => {
     await f.reportLoss(fam.parentToken, fam.card.id);
     await f.apply(fam.parentToken, fam.student, fam.card.id);
     await f.confirmInfo(fam.parentToken, fam.student.id);
-    const res = await f.request('POST', '/admin/fulfilment/batches', operator, { kind: 'replacement' });
+    const res = await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'replacement' });
     expect(res.json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
   });
 });
@@ -83,15 +72,15 @@ describe('production, delivery to school and pickup', () => {
     await f.fund(a.card.id, 3_250);
     const batch = await batchOf();
     expect(batch).toMatchObject({ status: 'created', applicationCount: 2, kind: 'replacement' });
-    const detail = (await f.request('GET', `/admin/fulfilment/batches/${batch.id}`, operator)).json() as BatchDto & { applications: ApplicationDto[] };
+    const detail = (await f.request('GET', `/admin/fulfilment/batches/${batch.id}`, f.operator)).json() as BatchDto & { applications: ApplicationDto[] };
     expect(detail.applications.map((x) => x.status)).toEqual(['in_production', 'in_production']);
     // Only operators run batches.
     expect((await f.request('POST', '/admin/fulfilment/batches', a.managerToken, { kind: 'replacement' })).statusCode).toBe(403);
 
     // Produced before export is refused.
-    expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator)).json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_STATUS' } });
+    expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator)).json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_STATUS' } });
 
-    const exported = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, operator);
+    const exported = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, f.operator);
     expect(exported.statusCode).toBe(200);
     expect(exported.headers['content-type']).toContain('text/csv');
     expect(exported.headers['content-disposition']).toContain(`${batch.batchNo}.csv`);
@@ -104,10 +93,10 @@ describe('production, delivery to school and pickup', () => {
     const newCardNoA = rowA[3]!;
     expect(newCardNoA).toMatch(/^32\d{9}$/);
     expect(rowA).toEqual([batch.batchNo, a.app.id, '北京通学生卡', newCardNoA, '北京市海淀区实验中学', '张小明', '女', a.student.education_id, '2029-08-31', '2', '', '', '', '配送到校', a.card.card_no]);
-    expect(((await f.request('GET', `/admin/fulfilment/batches/${batch.id}`, operator)).json() as BatchDto).status).toBe('exported');
+    expect(((await f.request('GET', `/admin/fulfilment/batches/${batch.id}`, f.operator)).json() as BatchDto).status).toBe('exported');
 
-    expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator)).json()).toMatchObject({ status: 'produced' });
-    expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, operator)).json()).toMatchObject({ status: 'dispatched' });
+    expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator)).json()).toMatchObject({ status: 'produced' });
+    expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, f.operator)).json()).toMatchObject({ status: 'dispatched' });
     expect(await f.application(a.parentToken, a.app.id)).toMatchObject({ status: 'dispatched', newCardNoMasked: `32******${newCardNoA.slice(-3)}` });
 
     // Each school gets its own parcel; a card manager sees only their school's.
@@ -163,20 +152,20 @@ describe('production, delivery to school and pickup', () => {
   });
 
   it('the settlement window is an operator setting', async () => {
-    const bad = await f.request('PUT', '/admin/fulfilment/settings', operator, { settlementWindowDays: -1 });
+    const bad = await f.request('PUT', '/admin/fulfilment/settings', f.operator, { settlementWindowDays: -1 });
     expect(bad.statusCode).toBe(400);
-    const put = await f.request('PUT', '/admin/fulfilment/settings', operator, { settlementWindowDays: 7 });
+    const put = await f.request('PUT', '/admin/fulfilment/settings', f.operator, { settlementWindowDays: 7 });
     expect(put.json()).toEqual({ settlementWindowDays: 7 });
     const a = await readyApplication();
     const batch = await batchOf();
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, operator);
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator);
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, operator);
-    const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, operator)).json() as { items: DeliveryDto[] }).items[0]!;
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, f.operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, f.operator);
+    const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
     await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, a.managerToken);
     const done = (await f.request('POST', `/admin/fulfilment/applications/${a.app.id}/pickup`, a.managerToken)).json() as ApplicationDto;
     expect(done.balanceTransferDueAt).toBe('2026-11-30T02:00:00.000Z');
-    await f.request('PUT', '/admin/fulfilment/settings', operator, { settlementWindowDays: 3 });
+    await f.request('PUT', '/admin/fulfilment/settings', f.operator, { settlementWindowDays: 3 });
   });
 });
 
@@ -186,10 +175,10 @@ describe('a card found again after the application', () => {
     const unloss = await f.request('POST', `/cards/${a.card.id}/unloss`, a.parentToken);
     expect(unloss.json()).toMatchObject({ status: 'active' });
     const batch = await batchOf();
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, operator);
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator);
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, operator);
-    const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, operator)).json() as { items: DeliveryDto[] }).items[0]!;
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, f.operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, f.operator);
+    const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
     await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, a.managerToken);
     const picked = await f.request('POST', `/admin/fulfilment/applications/${a.app.id}/pickup`, a.managerToken);
     expect(picked.statusCode, picked.body).toBe(200);
@@ -202,10 +191,10 @@ describe('home delivery through the courier', () => {
   it('books the sandbox courier, tracks the parcel, and completes when it is signed for', async () => {
     const a = await readyApplication({ delivery: { method: 'home', recipient: '张大明', phone: '13900001111', address: '北京市朝阳区建国路88号' } });
     const batch = await batchOf();
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, operator);
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator);
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, operator);
-    const list = (await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, operator)).json() as { items: DeliveryDto[] };
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, f.operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, f.operator);
+    const list = (await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] };
     expect(list.items).toHaveLength(1);
     const parcel = list.items[0]!;
     expect(parcel).toMatchObject({ method: 'home', courier: 'sandbox', status: 'in_transit', applicationId: a.app.id, phoneMasked: '139****1111', recipientMasked: '张**' });
@@ -215,7 +204,7 @@ describe('home delivery through the courier', () => {
     expect((await f.request('POST', `/admin/fulfilment/deliveries/${parcel.id}/received`, a.managerToken)).statusCode).toBe(409);
 
     f.t.clock.set('2026-11-23T08:00:00Z');
-    const moving = (await f.request('POST', `/admin/fulfilment/deliveries/${parcel.id}/refresh`, operator)).json() as DeliveryDto;
+    const moving = (await f.request('POST', `/admin/fulfilment/deliveries/${parcel.id}/refresh`, f.operator)).json() as DeliveryDto;
     expect(moving.status).toBe('in_transit');
     expect(moving.events.map((e) => e.description)).toHaveLength(2);
 
@@ -239,11 +228,11 @@ describe('card stickers in production', () => {
     const app = await f.apply(fam.parentToken, fam.student, fam.card.id, { kind: 'sticker' });
     await f.confirmInfo(fam.parentToken, fam.student.id);
     const batch = await batchOf('sticker');
-    const csv = (await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, operator)).body;
+    const csv = (await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, f.operator)).body;
     expect(csv).toContain('学生卡贴');
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, operator);
-    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, operator);
-    const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, operator)).json() as { items: DeliveryDto[] }).items[0]!;
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, f.operator);
+    const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
     await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, fam.managerToken);
     const done = (await f.request('POST', `/admin/fulfilment/applications/${app.id}/pickup`, fam.managerToken)).json() as ApplicationDto;
     const card = await f.t.ctx.db.selectFrom('cards').select(['product', 'status', 'valid_until']).where('id', '=', done.newCardId!).executeTakeFirstOrThrow();

@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BatchDto, DeliveryDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
-import { FulfilmentDriver } from './fulfilment-driver.js';
+import { fulfilmentSuiteStart, useFulfilmentDriver } from './fulfilment-driver.js';
 
 /**
  * A home parcel the courier gives up on (the sandbox courier never reaches a phone ending in 0000:
  * it fails after 24 h and is back at the card centre after 48 h) goes out again the way the
  * holder or the school card manager chooses.
  */
-let f: FulfilmentDriver;
-let operator: string;
-const start = Date.parse('2026-11-23T02:00:00Z');
+const f = useFulfilmentDriver();
+const start = Date.parse(fulfilmentSuiteStart);
 const hours = (h: number) => new Date(start + h * 3_600_000).toISOString();
-
-beforeAll(async () => {
-  f = await FulfilmentDriver.start();
-});
-afterAll(async () => f.close());
-beforeEach(async () => {
-  f.t.clock.set(hours(0));
-  operator = await f.operatorToken();
-  // Every test starts from an empty production queue.
-  await f.t.ctx.db.updateTable('card_applications').set({ status: 'cancelled' }).where('status', '=', 'ready_for_production').execute();
-});
 
 const unreachable = { method: 'home', recipient: '张大明', phone: '13900000000', address: '北京市朝阳区建国路88号' };
 
@@ -32,9 +20,9 @@ async function dispatchedHome() {
   const app = await f.apply(fam.parentToken, fam.student, fam.card.id, { delivery: unreachable });
   await f.pay(fam.parentToken, app.id);
   await f.confirmInfo(fam.parentToken, fam.student.id);
-  const batch = (await f.request('POST', '/admin/fulfilment/batches', operator, { kind: 'replacement' })).json() as BatchDto;
+  const batch = (await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'replacement' })).json() as BatchDto;
   for (const step of ['export', 'produced', 'dispatch']) {
-    const res = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/${step}`, operator);
+    const res = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/${step}`, f.operator);
     expect(res.statusCode, res.body).toBe(200);
   }
   return { ...fam, app, batch };

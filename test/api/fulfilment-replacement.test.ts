@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApplicationDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
-import { FulfilmentDriver } from './fulfilment-driver.js';
+import { useFulfilmentDriver } from './fulfilment-driver.js';
 
-let f: FulfilmentDriver;
-beforeAll(async () => {
-  f = await FulfilmentDriver.start();
-});
-afterAll(async () => f.close());
-/** Monday 2026-11-23, 10:00 in Beijing: inside the fee payment window. */
-beforeEach(() => f.t.clock.set('2026-11-23T02:00:00Z'));
+const f = useFulfilmentDriver({ operator: false });
 
 describe('identity check (seed 000 填写信息)', () => {
   it('shows the card information masked as the app does, and only a lost card is replaceable', async () => {

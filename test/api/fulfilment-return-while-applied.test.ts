@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApplicationDto, BatchDto, DeliveryDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
-import { FulfilmentDriver } from './fulfilment-driver.js';
+import { fulfilmentSuiteStart, useFulfilmentDriver } from './fulfilment-driver.js';
 
 /**
  * A card whose replacement is under way cannot be returned (退卡): completing the application
  * replaces the old card, which a returned card cannot be. And should such a card exist (returned
  * before this rule), the home parcel that fails to complete holds up no other parcel's tracking.
  */
-let f: FulfilmentDriver;
-let operator: string;
-const start = Date.parse('2026-11-23T02:00:00Z');
+const f = useFulfilmentDriver();
+const start = Date.parse(fulfilmentSuiteStart);
 const hourMs = 3_600_000;
 const hours = (h: number) => new Date(start + h * hourMs).toISOString();
-
-beforeAll(async () => {
-  f = await FulfilmentDriver.start();
-});
-afterAll(async () => f.close());
-beforeEach(async () => {
-  f.t.clock.set(hours(0));
-  operator = await f.operatorToken();
-  await f.t.ctx.db.updateTable('card_applications').set({ status: 'cancelled' }).where('status', '=', 'ready_for_production').execute();
-});
 
 const stickerFamily = () => f.family({ stage: 'high', product: 'k12_sticker' });
 const home = (phone: string) => ({ method: 'home', recipient: '张大明', phone, address: '北京市朝阳区建国路88号' });
@@ -37,9 +26,9 @@ async function cardStatus(cardId: string) {
 }
 
 async function dispatch(kind: 'replacement' | 'sticker') {
-  const batch = (await f.request('POST', '/admin/fulfilment/batches', operator, { kind })).json() as BatchDto;
+  const batch = (await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind })).json() as BatchDto;
   for (const step of ['export', 'produced', 'dispatch']) {
-    const res = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/${step}`, operator);
+    const res = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/${step}`, f.operator);
     expect(res.statusCode, res.body).toBe(200);
   }
   return batch;

@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApplicationDto, BatchDto, DeliveryDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
-import { FulfilmentDriver } from './fulfilment-driver.js';
+import { useFulfilmentDriver } from './fulfilment-driver.js';
 
 /**
  * 补换卡贴 for a damaged sticker (seed 000: "卡贴丢失、损坏"): no loss report; the damaged sticker
  * keeps working until the new one is picked up, then it is replaced (and denied at terminals).
  */
-let f: FulfilmentDriver;
-let operator: string;
-beforeAll(async () => {
-  f = await FulfilmentDriver.start();
-});
-afterAll(async () => f.close());
-beforeEach(async () => {
-  f.t.clock.set('2026-11-23T02:00:00Z');
-  operator = await f.operatorToken();
-  await f.t.ctx.db.updateTable('card_applications').set({ status: 'cancelled' }).where('status', '=', 'ready_for_production').execute();
-});
+const f = useFulfilmentDriver();
 
 const damaged = { kind: 'sticker' as const, reason: 'damaged' };
 const stickerFamily = () => f.family({ stage: 'high', product: 'k12_sticker' });
@@ -74,9 +64,9 @@ describe('a damaged sticker (补换卡贴, 损坏)', () => {
     const fam = await stickerFamily();
     const app = await applyDamaged(fam);
     await f.confirmInfo(fam.parentToken, fam.student.id);
-    const batch = (await f.request('POST', '/admin/fulfilment/batches', operator, { kind: 'sticker' })).json() as BatchDto;
-    for (const step of ['export', 'produced', 'dispatch']) expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/${step}`, operator)).statusCode).toBe(200);
-    const parcel = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, operator)).json() as { items: DeliveryDto[] }).items[0]!;
+    const batch = (await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'sticker' })).json() as BatchDto;
+    for (const step of ['export', 'produced', 'dispatch']) expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/${step}`, f.operator)).statusCode).toBe(200);
+    const parcel = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
     await f.request('POST', `/admin/fulfilment/deliveries/${parcel.id}/received`, fam.managerToken);
     // Printed, sent and waiting at school: the damaged sticker still works.
     expect(await cardStatus(fam.card.id)).toBe('active');

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sandboxCourier } from '../../src/modules/fulfilment/courier.js';
 import type { ApplicationDto, BatchDto, DeliveryDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
 import { newId } from '../../src/platform/ids.js';
-import { FulfilmentDriver } from './fulfilment-driver.js';
+import { fulfilmentSuiteStart, useFulfilmentDriver } from './fulfilment-driver.js';
 
 /**
  * Courier tracking of home parcels: every parcel gets its turn even when some never come back, an
@@ -10,20 +10,11 @@ import { FulfilmentDriver } from './fulfilment-driver.js';
  * that fails after a redelivery has committed does not fail the request (the tracking job books the
  * parcel later).
  */
-let f: FulfilmentDriver;
-const start = Date.parse('2026-11-23T02:00:00Z');
+const f = useFulfilmentDriver({ operator: false });
+const start = Date.parse(fulfilmentSuiteStart);
 const hourMs = 3_600_000;
 const hours = (h: number) => new Date(start + h * hourMs).toISOString();
 
-beforeAll(async () => {
-  f = await FulfilmentDriver.start();
-});
-afterAll(async () => f.close());
-beforeEach(async () => {
-  f.t.clock.set(hours(0));
-  // Every test starts from an empty production queue.
-  await f.t.ctx.db.updateTable('card_applications').set({ status: 'cancelled' }).where('status', '=', 'ready_for_production').execute();
-});
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -31,13 +22,18 @@ afterEach(() => {
 const unreachable = { method: 'home', recipient: '张大明', phone: '13900000000', address: '北京市朝阳区建国路88号' };
 const reachable = { method: 'home', recipient: '李四', phone: '13911112222', address: '北京市海淀区中关村大街1号' };
 
-/** A paid, confirmed replacement sent home (`delivery`), its batch dispatched (the courier booked after the commit). */
-async function dispatchedHome(delivery: Record<string, string> = unreachable) {
+/** A paid, confirmed replacement sent home (`delivery`), ready for a batch. */
+async function readyHome(delivery: Record<string, string> = unreachable) {
   const fam = await f.family();
   await f.reportLoss(fam.parentToken, fam.card.id);
   const app = await f.apply(fam.parentToken, fam.student, fam.card.id, { delivery });
   await f.pay(fam.parentToken, app.id);
   await f.confirmInfo(fam.parentToken, fam.student.id);
+  return { ...fam, app };
+}
+
+/** A batch of the ready applications, exported, produced and dispatched (the courier booked after the commit). */
+async function dispatchReady(): Promise<BatchDto> {
   const op = await f.operatorToken(); // a session of the test's current time
   const created = await f.request('POST', '/admin/fulfilment/batches', op, { kind: 'replacement' });
   expect(created.statusCode, created.body).toBe(201);
@@ -46,7 +42,13 @@ async function dispatchedHome(delivery: Record<string, string> = unreachable) {
     const res = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/${step}`, op);
     expect(res.statusCode, res.body).toBe(200);
   }
-  return { ...fam, app, batch };
+  return batch;
+}
+
+/** A paid, confirmed replacement sent home (`delivery`), its batch dispatched. */
+async function dispatchedHome(delivery: Record<string, string> = unreachable) {
+  const ready = await readyHome(delivery);
+  return { ...ready, batch: await dispatchReady() };
 }
 
 /** Each poll in a 10-minute slot of its own: the recurring tracking job runs once per slot, and the clock goes back between tests. */
@@ -108,6 +110,38 @@ describe('the tracking queue', () => {
     expect(back.statusCode, back.body).toBe(200);
     expect(back.json()).toMatchObject({ status: 'returned' });
     await f.t.ctx.db.updateTable('deliveries').set({ status: 'returned' }).where('batch_id', '=', batchId).execute(); // the rest, so later tests run without them
+  });
+});
+
+describe('dispatching a batch', () => {
+  it('books and tracks only that batch\'s home parcels; the tracking job follows the others', async () => {
+    // Two earlier batches' parcels: one the courier could not book at its dispatch, one on its way.
+    const booking = vi.spyOn(sandboxCourier, 'createShipment').mockRejectedValueOnce(new Error('sandbox courier: service unavailable'));
+    const unbooked = await dispatchedHome(reachable);
+    const onItsWay = await dispatchedHome(reachable);
+    const [waiting] = await parcelsOf(unbooked.batch.id);
+    const [moving] = await parcelsOf(onItsWay.batch.id);
+    expect(waiting).toMatchObject({ status: 'created', trackingNo: null, trackingError: 'sandbox courier: service unavailable' }); // the dispatch answered all the same
+    expect(moving).toMatchObject({ status: 'in_transit' });
+
+    const latest = await readyHome(reachable); // paying runs the job queue: done before the spies count
+
+    booking.mockClear();
+    const tracking = vi.spyOn(sandboxCourier, 'track');
+    f.t.clock.set(hours(1));
+    const batch = await dispatchReady();
+    const [own] = await parcelsOf(batch.id);
+    expect(own).toMatchObject({ status: 'in_transit', trackingError: null });
+    expect(booking.mock.calls.map(([parcel]) => parcel.reference)).toEqual([latest.app.id]);
+    expect(tracking.mock.calls.map(([trackingNo]) => trackingNo)).toEqual([own!.trackingNo]);
+    // The other batches' parcels untouched: not booked, not asked about.
+    expect((await parcelsOf(unbooked.batch.id))[0]).toMatchObject({ status: 'created', trackingNo: null, trackedAt: waiting!.trackedAt });
+    expect((await parcelsOf(onItsWay.batch.id))[0]).toMatchObject({ trackingNo: moving!.trackingNo, trackedAt: moving!.trackedAt });
+
+    // The tracking job's next round books the one left waiting.
+    await trackAt(2);
+    expect(booking.mock.calls.map(([parcel]) => parcel.reference)).toContain(unbooked.app.id);
+    expect((await parcelsOf(unbooked.batch.id))[0]).toMatchObject({ status: 'in_transit', trackingError: null });
   });
 });
 

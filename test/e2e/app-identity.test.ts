@@ -18,6 +18,8 @@ let phoneSequence = 0;
 /** A mobile number no factory parent has (those start 139). */
 const freshPhone = () => `137${String(process.pid % 10_000).padStart(4, '0')}${String(++phoneSequence).padStart(4, '0')}`;
 const maskedPhone = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
+/** Where the app keeps its session's token (web/app/src/main.tsx). */
+const appTokenKey = 'onecard.app.token';
 
 describeE2E('app identity screens in Chromium', () => {
   const e2e = useE2E();
@@ -308,6 +310,21 @@ describeE2E('app identity screens in Chromium', () => {
     await page.getByTestId('tab-bar').waitFor();
     await page.getByTestId('tab-bar').getByText('我的', { exact: true }).click();
     await page.getByText('修改查询密码').waitFor();
+
+    // After a reload with nothing remembered but the session's token, the app still knows it is a
+    // campus session: it asks the server (GET /me loginKind), not the browser.
+    await page.evaluate((key) => {
+      const token = localStorage.getItem(key);
+      localStorage.clear();
+      if (token !== null) localStorage.setItem(key, token);
+    }, appTokenKey);
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([appTokenKey]);
+    await page.reload();
+    await page.getByTestId('tab-bar').waitFor();
+    await page.getByText('修改查询密码').click();
+    await page.waitForURL(url('/me/password'));
+    await page.getByText('6 位数字；不能含 123、987 这样的连续数字', { exact: false }).waitFor();
+    expect(await page.getByText('8–64 位，须同时包含字母和数字').count()).toBe(0);
   });
 
   it('English throughout, and a throttled sign-in says when to try again', async () => {

@@ -80,6 +80,11 @@ export async function syncHomeDeliveries(ctx: AppContext, onlyDeliveryId?: strin
   const rows = onlyDeliveryId
     ? [await repo.findDelivery(ctx.db, onlyDeliveryId)].filter((d): d is DeliveryRow => d !== undefined && d.method === 'home')
     : await repo.homeDeliveriesToTrack(ctx.db, failedSince, trackingRoundSize);
+  return syncEach(ctx, rows);
+}
+
+/** Syncs each parcel on its own, recording when it was tracked and how it failed. How many changed status. */
+async function syncEach(ctx: AppContext, rows: readonly DeliveryRow[]): Promise<number> {
   let changed = 0;
   for (const row of rows) {
     try {
@@ -125,16 +130,29 @@ async function bookParcel(ctx: AppContext, row: DeliveryRow, courier: CourierAda
 }
 
 /**
- * After a commit that sent home parcels out (a batch dispatched): book them at once, so the
- * holder sees a tracking number. Best effort: the request has committed, so what fails here is
- * logged and the tracking job books the parcel on its next round.
+ * After a batch's dispatch has committed: books that batch's home parcels at once (and asks where
+ * each is), so the holder sees a tracking number. Only the batch's parcels not yet booked: the
+ * request waits for its own courier calls, never a whole tracking round (the job follows the rest),
+ * and a replayed dispatch retries only the bookings that failed. Best effort: the request has
+ * committed, so what fails here is logged and the tracking job books the parcel on its next round.
  */
-export async function bookAfterCommit(ctx: AppContext): Promise<void> {
+export async function bookDispatchedParcels(ctx: AppContext, batchId: string): Promise<void> {
   try {
-    await syncHomeDeliveries(ctx);
+    await syncEach(ctx, await unbookedHomeParcelsOf(ctx, batchId));
   } catch (error) {
-    ctx.logger.error({ err: error }, 'fulfilment: booking home parcels after the commit failed; the tracking job books them');
+    ctx.logger.error({ err: error, batchId }, 'fulfilment: booking home parcels after the dispatch failed; the tracking job books them');
   }
+}
+
+/** The batch's home parcels still without a tracking number (each home application holds its parcel). */
+async function unbookedHomeParcelsOf(ctx: AppContext, batchId: string): Promise<DeliveryRow[]> {
+  const parcels: DeliveryRow[] = [];
+  for (const app of await repo.applicationsOfBatch(ctx.db, batchId)) {
+    if (app.delivery_method !== 'home' || !app.delivery_id) continue;
+    const parcel = await repo.findDelivery(ctx.db, app.delivery_id);
+    if (parcel?.batch_id === batchId && parcel.method === 'home' && !parcel.tracking_no) parcels.push(parcel);
+  }
+  return parcels;
 }
 
 /** What each status a parcel reaches does to its application: the event, and the step the holder is told. */

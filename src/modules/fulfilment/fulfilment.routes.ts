@@ -7,7 +7,7 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { bearer, errorResponses } from '../shared/http.js';
 import { applyForReplacement, cancelApplication, getApplication, listAdminApplications, listApplications } from './apply-replacement.js';
 import { confirmCardInfo, fixCardInfo, getConfirmation, listConfirmations, openConfirmations, reportCardErrors } from './confirmations.js';
-import { bookAfterCommit, confirmSchoolReceipt, dispatchBatch, listDeliveries, markParcelReturned, refreshDelivery } from './deliveries.js';
+import { bookDispatchedParcels, confirmSchoolReceipt, dispatchBatch, listDeliveries, markParcelReturned, refreshDelivery } from './deliveries.js';
 import { requestFeeOrder } from './fee-order.js';
 import './fulfilment.errors.js';
 import {
@@ -177,7 +177,7 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator');
       const result = await idempotentOperation(ctx, request, reply, 200, (c) => dispatchBatch(c, caller, request.params.batchId, request.id));
-      await bookAfterCommit(ctx); // the courier outside the transaction; never fails the committed dispatch
+      await bookDispatchedParcels(ctx, request.params.batchId); // the courier outside the transaction, this batch's parcels only; never fails the committed dispatch
       return result;
     });
 
