@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { dispatchUndeliverableSticker, hoursLater } from './fulfilment-support.js';
 import { describeE2E, signInToApp, signInToConsole, useE2E } from './support.js';
 
 /**
@@ -12,38 +13,14 @@ describeE2E('a home parcel marked back at the card centre', () => {
   const e2e = useE2E();
   const url = (path: string) => `${e2e.baseUrl}${path}`;
 
-  /** An API call as `token`: the holder's and the operator's side of the flow the console shows. */
-  async function api(token: string, method: 'GET' | 'POST', path: string, payload?: object) {
-    const res = await e2e.t.app.inject({ method, url: `/api/v1${path}`, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return (String(res.headers['content-type']).startsWith('application/json') ? res.json() : {}) as Record<string, unknown>;
-  }
-
   /**
-   * A damaged sticker applied for with home delivery to a phone nobody answers, produced and
-   * dispatched on `day`; 25 hours later the sandbox courier reports the parcel failed (it would say
-   * it is back only after 48 hours) and the application waits for the card to come back.
+   * A damaged sticker sent home to a phone nobody answers; 25 hours after dispatch the sandbox
+   * courier reports the parcel failed (it would say it is back only after 48 hours) and the
+   * application waits for the card to come back.
    */
   async function failedParcel(name: string, day: string) {
-    const { t } = e2e;
-    t.clock.set(`${day}T02:00:00Z`);
-    const school = await t.factory.newSchool({ stage: 'high', name: `${name}高中` });
-    const student = await t.factory.newStudent({ name, schoolId: school.id });
-    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
-    const sticker = await t.factory.newCard(student.id, { product: 'k12_sticker' });
-    const studentToken = await t.factory.loginAs('student', student.education_id, student.password);
-    const operator = await t.factory.operatorToken();
-    const application = await api(studentToken, 'POST', '/fulfilment/applications', {
-      kind: 'sticker', reason: 'damaged', name, idType: 'resident_id', idNumber: student.id_number, educationId: student.education_id, cardId: sticker.id,
-      delivery: { method: 'home', recipient: '无人接听', phone: '13900000000', address: '北京市西城区金融街1号' },
-    });
-    const confirmation = await api(studentToken, 'GET', `/fulfilment/confirmation?studentId=${student.id}`);
-    await api(studentToken, 'POST', `/fulfilment/confirmations/${confirmation.id as string}/confirm`);
-    const batch = await api(operator, 'POST', '/admin/fulfilment/batches', { kind: 'sticker', schoolId: school.id });
-    for (const step of ['export', 'produced', 'dispatch']) await api(operator, 'POST', `/admin/fulfilment/batches/${batch.id as string}/${step}`);
-    t.clock.set(new Date(Date.parse(`${day}T03:00:00Z`) + 25 * 3_600_000).toISOString());
-    await t.ctx.jobs.runDue(100);
-    const applicationId = application.id as string;
+    const { school, student, sticker, applicationId } = await dispatchUndeliverableSticker(e2e, name, day);
+    await hoursLater(e2e, day, 25);
     const app = await applicationRow(applicationId);
     expect(app).toMatchObject({ status: 'delivery_failed', delivery_method: 'home' });
     const parcel = await deliveryRow(app.delivery_id!);

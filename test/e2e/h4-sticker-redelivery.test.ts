@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeE2E, settled, signInToApp, useE2E } from './support.js';
+import { dispatchUndeliverableSticker, hoursLater } from './fulfilment-support.js';
 
 /**
  * The app's screens for a damaged sticker and for a parcel the courier could not deliver, in
@@ -17,13 +18,6 @@ describeE2E('damaged sticker and re-delivery in the app', () => {
     await e2e.t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', s.id).execute();
     const sticker = await e2e.t.factory.newCard(s.id, { product: 'k12_sticker' });
     return { student: s, sticker };
-  }
-
-  /** An API call as `token` (the console's and the courier's side of the flow the app shows). */
-  async function api(token: string, method: 'GET' | 'POST', path: string, payload?: object) {
-    const res = await e2e.t.app.inject({ method, url: `/api/v1${path}`, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
-    expect(res.statusCode, res.body).toBeLessThan(300);
-    return (String(res.headers['content-type']).startsWith('application/json') ? res.json() : {}) as Record<string, unknown>;
   }
 
   const statusOf = async (cardId: string) => (await e2e.t.ctx.db.selectFrom('cards').select('status').where('id', '=', cardId).executeTakeFirstOrThrow()).status;
@@ -58,26 +52,14 @@ describeE2E('damaged sticker and re-delivery in the app', () => {
 
   it('a parcel back at the card centre is sent home again from the progress page', async () => {
     const { t } = e2e;
-    t.clock.set('2026-11-23T02:00:00Z');
-    const { student: s, sticker } = await highSchoolStudent('退回重寄生');
-    const operator = await t.factory.operatorToken();
-    // Applied for (damaged, to a phone nobody answers in the sandbox), confirmed, produced and dispatched.
-    const studentToken = await t.factory.loginAs('student', s.education_id, s.password);
-    const application = await api(studentToken, 'POST', '/fulfilment/applications', {
-      kind: 'sticker', reason: 'damaged', name: s.name, idType: 'resident_id', idNumber: s.id_number, educationId: s.education_id, cardId: sticker.id,
-      delivery: { method: 'home', recipient: '退回收件人', phone: '13900000000', address: '北京市西城区金融街1号' },
-    });
-    const confirmation = await api(studentToken, 'GET', `/fulfilment/confirmation?studentId=${s.id}`);
-    await api(studentToken, 'POST', `/fulfilment/confirmations/${confirmation.id as string}/confirm`);
-    const batch = await api(operator, 'POST', '/admin/fulfilment/batches', { kind: 'sticker' });
-    for (const step of ['export', 'produced', 'dispatch']) await api(operator, 'POST', `/admin/fulfilment/batches/${batch.id as string}/${step}`);
-    // Two days later the courier has given up and the card centre has it back.
-    t.clock.set('2026-11-25T03:00:00Z');
-    await t.ctx.jobs.runDue(100);
-    expect((await t.ctx.db.selectFrom('card_applications').select('status').where('id', '=', application.id as string).executeTakeFirstOrThrow()).status).toBe('returned_to_centre');
+    // Applied for (damaged, to a phone nobody answers in the sandbox), confirmed, produced and dispatched;
+    // two days later the courier has given up and the card centre has it back.
+    const { student: s, sticker, applicationId, batchId } = await dispatchUndeliverableSticker(e2e, '退回重寄生', '2026-11-23');
+    await hoursLater(e2e, '2026-11-23', 48);
+    expect((await t.ctx.db.selectFrom('card_applications').select('status').where('id', '=', applicationId).executeTakeFirstOrThrow()).status).toBe('returned_to_centre');
 
     const page = await signInToApp(e2e, { as: 'student', login: s.education_id, password: s.password });
-    await page.goto(url(`/card-applications/${application.id as string}`));
+    await page.goto(url(`/card-applications/${applicationId}`));
     await expect.poll(() => page.getByTestId('application').getAttribute('data-status')).toBe('returned_to_centre');
     await expect(page.getByTestId('application-status').textContent()).resolves.toBe('已退回制卡中心，请选择配送方式');
     const redelivery = page.getByTestId('redelivery');
@@ -96,10 +78,10 @@ describeE2E('damaged sticker and re-delivery in the app', () => {
     await expect(page.locator('body').textContent()).resolves.not.toContain('13922223333');
     const steps = await page.getByTestId('application-step').evaluateAll((els) => els.map((el) => el.getAttribute('data-step')));
     expect(steps.slice(-3)).toEqual(['delivery_failed', 'returned_to_centre', 'redispatched']);
-    const row = await t.ctx.db.selectFrom('card_applications').select(['status', 'delivery_method', 'phone', 'address']).where('id', '=', application.id as string).executeTakeFirstOrThrow();
+    const row = await t.ctx.db.selectFrom('card_applications').select(['status', 'delivery_method', 'phone', 'address']).where('id', '=', applicationId).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'dispatched', delivery_method: 'home', phone: '13922223333', address: '北京市东城区东直门内大街2号' });
     // The new parcel is with the courier already; the damaged sticker still works until it arrives.
-    const parcels = await t.ctx.db.selectFrom('deliveries').select(['status', 'tracking_no']).where('batch_id', '=', batch.id as string).orderBy('created_at').execute();
+    const parcels = await t.ctx.db.selectFrom('deliveries').select(['status', 'tracking_no']).where('batch_id', '=', batchId).orderBy('created_at').execute();
     expect(parcels.map((p) => p.status)).toEqual(['returned', 'in_transit']);
     expect(await statusOf(sticker.id)).toBe('active');
   });
