@@ -138,21 +138,10 @@ async function bookParcel(ctx: AppContext, row: DeliveryRow, courier: CourierAda
  */
 export async function bookDispatchedParcels(ctx: AppContext, batchId: string): Promise<void> {
   try {
-    await syncEach(ctx, await unbookedHomeParcelsOf(ctx, batchId));
+    await syncEach(ctx, await repo.unbookedHomeParcelsOfBatch(ctx.db, batchId));
   } catch (error) {
     ctx.logger.error({ err: error, batchId }, 'fulfilment: booking home parcels after the dispatch failed; the tracking job books them');
   }
-}
-
-/** The batch's home parcels still without a tracking number (each home application holds its parcel). */
-async function unbookedHomeParcelsOf(ctx: AppContext, batchId: string): Promise<DeliveryRow[]> {
-  const parcels: DeliveryRow[] = [];
-  for (const app of await repo.applicationsOfBatch(ctx.db, batchId)) {
-    if (app.delivery_method !== 'home' || !app.delivery_id) continue;
-    const parcel = await repo.findDelivery(ctx.db, app.delivery_id);
-    if (parcel?.batch_id === batchId && parcel.method === 'home' && !parcel.tracking_no) parcels.push(parcel);
-  }
-  return parcels;
 }
 
 /** What each status a parcel reaches does to its application: the event, and the step the holder is told. */

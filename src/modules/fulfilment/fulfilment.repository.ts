@@ -242,6 +242,11 @@ export const fulfilmentRepository = {
     return db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** A batch's home parcels the courier has not booked yet, oldest first. */
+  unbookedHomeParcelsOfBatch(db: DbOrTx, batchId: string): Promise<DeliveryRow[]> {
+    return db.selectFrom('deliveries').selectAll().where('batch_id', '=', batchId).where('method', '=', 'home').where('tracking_no', 'is', null).orderBy('created_at').execute();
+  },
+
   lockDelivery(db: DbOrTx, id: string): Promise<DeliveryRow | undefined> {
     return db.selectFrom('deliveries').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },
