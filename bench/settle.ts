@@ -7,7 +7,7 @@
  * (a loss report → a terminal polling every POLL_MS sees the card). Prints settled taps/s beside
  * pgbench TPC-B on the same server (scale 10, 4 clients, 15 s) and, as the last line, their ratio.
  *
- *   npm run bench:settle        [TAPS=1000000] [CARDS=100000] [BATCH=5000] [TERMINALS=4] [POLL_MS=250]
+ *   npm run bench:settle        [TAPS=1000000] [CARDS=100000] [BATCH=5000] [TERMINALS=4] [POLL_MS=250] [SERVER_PROFILE=1]
  *
  * Uses BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres
  * to create a scratch database, and drops it afterwards.
@@ -107,7 +107,9 @@ async function main(): Promise<void> {
   console.log(`Transit settlement bench: ${TAPS.toLocaleString('en')} taps, ${CARDS.toLocaleString('en')} cards, batches of ${BATCH}, ${TERMINALS} terminals uploading at once`);
   const scratch = await createScratchDatabase('onecard_settle');
   const secrets = newSecrets();
-  const server = await startServer({ databaseUrl: scratch.url, port: await freePort(), secrets });
+  // SERVER_PROFILE=1 writes the server's CPU profile to .prof/ (open it in Chrome DevTools).
+  const nodeArgs = process.env.SERVER_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=.prof'] : [];
+  const server = await startServer({ databaseUrl: scratch.url, port: await freePort(), secrets, nodeArgs });
   const handle = openPostgres(scratch.url, 4);
   const db = handle.db;
   try {

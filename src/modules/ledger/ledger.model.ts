@@ -142,24 +142,32 @@ export function assertPositiveFen(amountFen: unknown): asserts amountFen is numb
 
 /** Checks the shape and the balance of a caller's postings and returns them in stored form. */
 export function normalisePostings(postings: readonly PostingInput[]): Posting[] {
-  if (postings.length < 2) throw fail('LEDGER_POSTING_INVALID', { reason: 'a transaction needs at least two postings' });
-  const normalised = postings.map((p, index) => {
+  return normaliseEntries(postings, []).postings;
+}
+
+/**
+ * The same for a transaction whose entries are partly kept by the caller in its own rows (a
+ * settled transit tap is its purse's debit, migration 0017): both lists are checked the same
+ * way, and together they must have two entries or more and balance.
+ */
+export function normaliseEntries(postings: readonly PostingInput[], entries: readonly PostingInput[]): { postings: Posting[]; entries: Posting[] } {
+  if (postings.length + entries.length < 2) throw fail('LEDGER_POSTING_INVALID', { reason: 'a transaction needs at least two postings' });
+  let debitsFen = 0;
+  let creditsFen = 0;
+  const normalise = (offset: number) => (p: PostingInput, index: number): Posting => {
     const hasDebit = p.debitFen !== undefined;
     if (typeof p.accountId !== 'string' || p.accountId === '' || hasDebit === (p.creditFen !== undefined)) {
-      throw fail('LEDGER_POSTING_INVALID', { index });
+      throw fail('LEDGER_POSTING_INVALID', { index: offset + index });
     }
     const amountFen = hasDebit ? p.debitFen : p.creditFen;
     assertPositiveFen(amountFen);
+    if (hasDebit) debitsFen += amountFen;
+    else creditsFen += amountFen;
     return { accountId: p.accountId, debitFen: hasDebit ? amountFen : 0, creditFen: hasDebit ? 0 : amountFen };
-  });
-  const debitsFen = sumOf(normalised, 'debitFen');
-  const creditsFen = sumOf(normalised, 'creditFen');
+  };
+  const normalised = { postings: postings.map(normalise(0)), entries: entries.map(normalise(postings.length)) };
   if (debitsFen !== creditsFen) throw fail('LEDGER_UNBALANCED', { debitsFen, creditsFen });
   return normalised;
-}
-
-function sumOf(postings: readonly Posting[], side: 'debitFen' | 'creditFen'): number {
-  return postings.reduce((total, p) => total + p[side], 0);
 }
 
 export function assertTransactionType(type: unknown, allowed: readonly LedgerTransactionType[]): asserts type is LedgerTransactionType {

@@ -204,7 +204,9 @@ export const ledgerRepository = {
     }
   },
 
-  async insertTransactionsBulk(tx: Tx, transactions: readonly NewTransaction[], postings: readonly (Posting & { id: string; transactionId: string })[]): Promise<void> {
+  async insertTransactionsBulk(
+    tx: Tx, transactions: readonly NewTransaction[], postings: readonly (Posting & { id: string; transactionId: string })[], options: { checkByStatement: boolean },
+  ): Promise<void> {
     if (transactions.length === 0) return;
     const t = transactions.map((x) => ({
       id: x.id, type: x.type, k: x.idempotencyKey, h: x.requestHash, memo: x.memo, md: x.metadata, at: x.createdAt.toISOString(), by: x.createdBy,
@@ -217,11 +219,14 @@ export const ledgerRepository = {
     const column = <K extends keyof (typeof postings)[number]>(key: K) => plainArrayLiteral(postings.map((x) => x[key] as string | number));
     // Checked by the statement trigger at the end of this one statement instead of a deferred
     // trigger run per posting (migration 0013); the setting is switched back off right after.
-    await sql`set local ledger.balance_check = 'statement'`.execute(tx);
-    await sql`
-      insert into ledger_postings (id, transaction_id, account_id, debit_fen, credit_fen)
-      select * from unnest(${column('id')}::uuid[], ${column('transactionId')}::uuid[], ${column('accountId')}::uuid[], ${column('debitFen')}::int8[], ${column('creditFen')}::int8[])`.execute(tx);
-    await sql`set local ledger.balance_check = 'row'`.execute(tx);
+    // Postings that balance only with entries still to be written are left to the deferred triggers.
+    if (options.checkByStatement) await sql`set local ledger.balance_check = 'statement'`.execute(tx);
+    if (postings.length > 0) {
+      await sql`
+        insert into ledger_postings (id, transaction_id, account_id, debit_fen, credit_fen)
+        select * from unnest(${column('id')}::uuid[], ${column('transactionId')}::uuid[], ${column('accountId')}::uuid[], ${column('debitFen')}::int8[], ${column('creditFen')}::int8[])`.execute(tx);
+    }
+    if (options.checkByStatement) await sql`set local ledger.balance_check = 'row'`.execute(tx);
   },
 
   findTransactionByKey(db: DbOrTx, key: string) {
@@ -237,12 +242,14 @@ export const ledgerRepository = {
     return db.selectFrom('ledger_transactions').select('id').where('reverses_id', '=', transactionId).executeTakeFirst();
   },
 
+  /** A transaction's entries: its postings in the order written, then any purse entries of taps. */
   postingsOf(db: DbOrTx, transactionId: string): Promise<Posting[]> {
     return db
-      .selectFrom('ledger_postings')
+      .selectFrom('ledger_entries')
       .select(['account_id as accountId', 'debit_fen as debitFen', 'credit_fen as creditFen'])
       .where('transaction_id', '=', transactionId)
-      .orderBy('id')
+      .orderBy(sql`posting_id nulls last`)
+      .orderBy('account_id')
       .execute();
   },
 
@@ -330,7 +337,7 @@ export const ledgerRepository = {
     const { rows } = await sql<{ transactionId: string; createdAt: Date; type: LedgerTransactionType; memo: string | null; netCreditFen: number; balanceAfterFen: number }>`
       with per_transaction as (
         select t.id, t.created_at, t.type, t.memo, sum(p.credit_fen - p.debit_fen)::int8 as net
-        from ledger_postings p join ledger_transactions t on t.id = p.transaction_id
+        from ledger_entries p join ledger_transactions t on t.id = p.transaction_id
         where p.account_id = ${accountId}
         group by t.id
       ), running as (
@@ -344,7 +351,7 @@ export const ledgerRepository = {
       limit ${page.limit} offset ${page.offset}`.execute(db);
     const { rows: counted } = await sql<{ total: number }>`
       select count(distinct t.id)::int8 as total
-      from ledger_postings p join ledger_transactions t on t.id = p.transaction_id
+      from ledger_entries p join ledger_transactions t on t.id = p.transaction_id
       where p.account_id = ${accountId} and ${inRange(range, 't.')} and ${type === null ? sql`true` : sql`t.type = ${type}`}`.execute(db);
     return { rows, total: counted[0]?.total ?? 0 };
   },
@@ -353,7 +360,7 @@ export const ledgerRepository = {
     const { rows } = await sql<{ transactions: number; accounts: number; postings: number; holds: number }>`
       select (select count(*) from ledger_transactions)::int8 as transactions,
              (select count(*) from ledger_accounts)::int8 as accounts,
-             (select count(*) from ledger_postings)::int8 as postings,
+             (select count(*) from ledger_entries)::int8 as postings,
              (select count(*) from ledger_holds)::int8 as holds`.execute(db);
     return rows[0]!;
   },
@@ -364,10 +371,10 @@ export const ledgerRepository = {
       select t.id as "transactionId",
              coalesce(sum(p.debit_fen), 0)::int8 as "debitsFen",
              coalesce(sum(p.credit_fen), 0)::int8 as "creditsFen",
-             count(p.id)::int8 as "postingCount"
-      from ledger_transactions t left join ledger_postings p on p.transaction_id = t.id
+             count(p.transaction_id)::int8 as "postingCount"
+      from ledger_transactions t left join ledger_entries p on p.transaction_id = t.id
       group by t.id
-      having count(p.id) = 0 or coalesce(sum(p.debit_fen), 0) <> coalesce(sum(p.credit_fen), 0)
+      having count(p.transaction_id) = 0 or coalesce(sum(p.debit_fen), 0) <> coalesce(sum(p.credit_fen), 0)
       order by t.id`.execute(db);
     return rows;
   },
@@ -386,13 +393,15 @@ export const ledgerRepository = {
       stored: BalanceColumns;
       expected: BalanceColumns;
     }>`
-      with expected as (
+      with posted as (
+        select account_id, sum(debit_fen) as debits, sum(credit_fen) as credits from ledger_entries group by account_id
+      ), expected as (
         select a.*,
-          coalesce((select sum(debit_fen) from ledger_postings where account_id = a.id), 0)::int8 as expected_debits_posted,
-          coalesce((select sum(credit_fen) from ledger_postings where account_id = a.id), 0)::int8 as expected_credits_posted,
+          coalesce(p.debits, 0)::int8 as expected_debits_posted,
+          coalesce(p.credits, 0)::int8 as expected_credits_posted,
           coalesce((select sum(amount_fen) from ledger_holds where account_id = a.id and status = 'pending'), 0)::int8 as expected_debits_pending,
           coalesce((select sum(amount_fen) from ledger_holds where counter_account_id = a.id and status = 'pending'), 0)::int8 as expected_credits_pending
-        from ledger_accounts a
+        from ledger_accounts a left join posted p on p.account_id = a.id
       )
       select id, code, debits_must_not_exceed_credits as guarded, floor_fen as "floorFen",
         json_build_object('debitsPostedFen', debits_posted_fen, 'creditsPostedFen', credits_posted_fen,

@@ -48,6 +48,18 @@ export interface LedgerPostingsTable {
   credit_fen: number;
 }
 
+/**
+ * Every entry of the ledger (a view, migration 0017): the postings, and the purse entries of
+ * settled transit taps (posting_id null), which are their purse's debit without a posting row.
+ */
+export interface LedgerEntriesView {
+  posting_id: string | null;
+  transaction_id: string;
+  account_id: string;
+  debit_fen: number;
+  credit_fen: number;
+}
+
 export interface LedgerHoldsTable {
   id: string;
   idempotency_key: string;
@@ -73,5 +85,6 @@ export interface LedgerTables {
   ledger_accounts: LedgerAccountsTable;
   ledger_transactions: LedgerTransactionsTable;
   ledger_postings: LedgerPostingsTable;
+  ledger_entries: LedgerEntriesView;
   ledger_holds: LedgerHoldsTable;
 }

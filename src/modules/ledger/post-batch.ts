@@ -5,7 +5,7 @@ import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { createHash } from 'node:crypto';
 import {
-  actorLabel, assertTransactionType, balanceOfRow, normalisePostings, postedDeltas, sortedPostings, transactionTypes,
+  actorLabel, assertTransactionType, balanceOfRow, normaliseEntries, postedDeltas, sortedPostings, transactionTypes,
   type Balance, type LedgerTransactionType, type Posting, type PostingInput,
 } from './ledger.model.js';
 import { ledgerRepository as repo } from './ledger.repository.js';
@@ -31,7 +31,13 @@ import { assertIdempotencyKey } from './record-transaction.js';
  *   balances lock first with lockForBatch (same order), then call postBatch.
  * - the postings go in as one statement in the ledger's "statement" check mode (migration 0013):
  *   the database checks each ledger transaction's balance and the rows the postings name once, at
- *   the end of that statement, so a transaction of thousands of postings costs linear work.
+ *   the end of that statement, so a transaction of thousands of postings costs linear work;
+ * - a transaction may have `entries` the caller keeps in its own rows instead of postings (a
+ *   settled transit tap is its purse's debit, migration 0017). They count like postings in the
+ *   balance check here and in the balances; the caller writes them in `writeEntries`, which runs
+ *   once, after the transactions and postings are written and before anything is checked. The
+ *   database then checks each such transaction whole: the trigger on the caller's rows at the end
+ *   of their statement, the ledger's deferred triggers when postBatch runs them.
  */
 
 export interface BatchTransactionInput {
@@ -42,12 +48,16 @@ export interface BatchTransactionInput {
   metadata?: Record<string, unknown>;
   /** Chosen by the caller (so it can point at the transaction before it is written); new UUIDv7 if absent. */
   id?: string;
+  /** Entries the caller writes as its own rows (see above), not as postings. */
+  entries?: readonly PostingInput[];
 }
 
 export interface PostBatchRequest {
   transactions: readonly BatchTransactionInput[];
   actor: AuditActor;
   audit?: { action: string; entityType: string; entityId: string | null; details?: Record<string, unknown>; requestId?: string | null };
+  /** Writes the caller's rows that hold the transactions' `entries` (called once, even with no transactions). */
+  writeEntries?: () => Promise<void>;
 }
 
 export interface PostedBatch {
@@ -63,26 +73,40 @@ export async function lockForBatch(tx: Tx, accountIds: readonly string[]): Promi
 }
 
 export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest): Promise<PostedBatch> {
-  if (request.transactions.length === 0) return { transactionIds: [], postingCount: 0 };
+  if (request.transactions.length === 0) {
+    await request.writeEntries?.();
+    return { transactionIds: [], postingCount: 0 };
+  }
   const now = clock.now();
   const createdBy = actorLabel(request.actor);
   const stored: (Posting & { id: string; transactionId: string })[] = [];
   const all: Posting[] = [];
+  let withEntries = false;
   const newTransactions = request.transactions.map((t) => {
     assertIdempotencyKey(t.idempotencyKey);
     assertTransactionType(t.type, postableTypes);
-    const postings = normalisePostings(t.postings);
+    const { postings, entries } = normaliseEntries(t.postings, t.entries ?? []);
     const id = t.id ?? newId();
     for (const p of postings) {
       stored.push({ ...p, id: newId(), transactionId: id });
       all.push(p);
     }
-    const metadata = t.metadata ?? {};
+    let metadata = t.metadata ?? {};
+    if (entries.length > 0) {
+      withEntries = true;
+      for (const e of entries) all.push(e);
+      // The entries are not in the fingerprint one by one (thousands of them, and the caller owns
+      // deduplication); the transaction says how many it has and what they move.
+      metadata = { ...metadata, entries: entries.length, entriesDebitFen: sumSide(entries, 'debitFen'), entriesCreditFen: sumSide(entries, 'creditFen') };
+    }
     const hash = postRequestHash(t.type, postings, t.memo ?? null, metadata);
     return { id, type: t.type, idempotencyKey: t.idempotencyKey, requestHash: hash, reversesId: null, memo: t.memo ?? null, metadata, createdAt: now, createdBy };
   });
 
-  await repo.insertTransactionsBulk(tx, newTransactions, stored);
+  // With entries to come, the postings alone do not balance: they are checked with the entries,
+  // by the deferred triggers below, not by the postings' own statement.
+  await repo.insertTransactionsBulk(tx, newTransactions, stored, { checkByStatement: !withEntries });
+  await request.writeEntries?.();
   await repo.checkBalancedNow(tx);
 
   const deltas = postedDeltas(all);
@@ -110,6 +134,12 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
     });
   }
   return { transactionIds: newTransactions.map((t) => t.id), postingCount: stored.length };
+}
+
+function sumSide(entries: readonly Posting[], side: 'debitFen' | 'creditFen'): number {
+  let total = 0;
+  for (const e of entries) total += e[side];
+  return total;
 }
 
 /**

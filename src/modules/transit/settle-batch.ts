@@ -22,10 +22,11 @@ import type { TapFlagCode, TapRejectCode } from './transit.tables.js';
  *   BALANCE_MISMATCH (the balance the card reports does not follow from its previous tap, or the
  *   shadow purse lacks the money: the shortfall goes to `suspense:transit`, never lost);
  * - money: purse → `revenue:fares:<operator>`, a few statements for the whole batch (ledger
- *   postBatch). A ledger transaction holds at most one tap per card (a card's k-th tap in the batch
- *   goes to the k-th transaction), so a purse statement still shows every tap on its own line while
- *   a batch needs only as many transactions as its busiest card has taps (the ledger checks a bulk
- *   statement's balance once per transaction since migration 0013, not once per posting);
+ *   postBatch). Each settled tap row is its purse's debit (migration 0017, `purse_entry_fen`);
+ *   its ledger transaction holds the other side as postings (revenue, and suspense for a
+ *   shortfall). A ledger transaction holds at most one tap per card (a card's k-th tap in the
+ *   batch goes to the k-th transaction), so a purse statement still shows every tap on its own
+ *   line while a batch needs only as many transactions as its busiest card has taps;
  * - answers the highest contiguous seq stored for the terminal (ackSeq); one audit row per batch.
  */
 
@@ -153,27 +154,30 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
       const transactions: BatchTransactionInput[] = [];
       for (const chunk of onePerCard(settled)) {
         const id = newId();
-        const postings: PostingInput[] = [];
+        // The purse side is the taps themselves (migration 0017): each is its purse's debit.
+        const entries: PostingInput[] = [];
         let revenue = 0;
         let suspense = 0;
         for (const c of chunk) {
           c.ledgerTransactionId = id;
           revenue += c.record.amountFen;
           suspense += c.shortfallFen;
-          if (c.fromPurseFen > 0) postings.push({ accountId: c.card!.purseId!, debitFen: c.fromPurseFen });
+          if (c.fromPurseFen > 0) entries.push({ accountId: c.card!.purseId!, debitFen: c.fromPurseFen });
         }
-        if (suspense > 0) postings.push({ accountId: suspenseId, debitFen: suspense });
+        const postings: PostingInput[] = suspense > 0 ? [{ accountId: suspenseId, debitFen: suspense }] : [];
         postings.push({ accountId: revenueId, creditFen: revenue });
         transactions.push({
           id,
           idempotencyKey: `transit:${terminal.id}:${chunk[0]!.record.seq}`,
           type: 'fare',
           postings,
+          entries,
           memo: `乘车 ${terminal.code} #${chunk[0]!.record.seq}…${chunk.at(-1)!.record.seq}`,
           metadata: { terminalId: terminal.id, batchRowId, taps: chunk.length },
         });
       }
-      await repo.insertTaps(tx, terminal.id, batchRowId, terminal.operator, now, classified.map(tapRow));
+      // Taps first and with the ledger, which checks them as the purse side of their transactions.
+      await postBatch(tx, ctx.clock, { transactions, actor, writeEntries: () => repo.insertTaps(tx, terminal.id, batchRowId, terminal.operator, now, classified.map(tapRow)) });
       await repo.markActionsApplied(tx, terminal.id, now, classified.flatMap((c) => (c.code === null ? c.appliedActions.map((id) => ({ id, cardId: c.card!.id, seq: c.record.seq })) : [])));
       const ackSeq = await repo.contiguousSeq(tx, terminal.id, state?.ack_seq ?? 0);
       await repo.saveUploadState(tx, terminal.id, { ackSeq, at: now, batchRowId });
@@ -199,7 +203,6 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
         },
         requestId,
       });
-      await postBatch(tx, ctx.clock, { transactions, actor });
       return { ackSeq, accepted, duplicates, rejected: rejected.sort((a, b) => a.seq - b.seq), flagged: flagged.sort((a, b) => a.seq - b.seq) };
     };
 
@@ -342,6 +345,7 @@ function tapRow(c: Classified): TapRowToInsert {
     seq: r.seq, cardNo: r.cardNo, cardId: c.card?.id ?? null, cardCounter: r.cardCounter, kind: r.kind, amountFen: r.amountFen, balanceAfterFen: r.balanceAfterFen,
     at: r.at, fare: r.fare, appliedActionIds: r.appliedActionIds, outcome: c.code === null ? 'settled' : 'rejected', code: c.code,
     flags: c.code === null ? c.flags : [], ledgerTransactionId: c.code === null ? c.ledgerTransactionId : null, shortfallFen: c.code === null ? c.shortfallFen : 0,
+    purseEntryFen: c.code === null && c.ledgerTransactionId !== null && c.fromPurseFen > 0 ? c.fromPurseFen : null,
   };
 }
 

@@ -28,6 +28,8 @@ export interface TapRowToInsert {
   flags: TapFlagCode[];
   ledgerTransactionId: string | null;
   shortfallFen: number;
+  /** What the tap took from its purse when the tap row is that ledger entry (migration 0017). */
+  purseEntryFen: number | null;
 }
 
 /** The stored fare columns as the TapFare the terminal sent (absent fields left out), or null. */
@@ -148,20 +150,20 @@ export const transitRepository = {
     const rows = taps.map((t) => ({
       s: t.seq, n: t.cardNo, c: t.cardId, k: t.cardCounter, kd: t.kind, a: t.amountFen, b: t.balanceAfterFen, at: t.at,
       ap: t.appliedActionIds.length > 0 ? t.appliedActionIds.join(',') : null, o: t.outcome, cd: t.code, fl: t.flags.length > 0 ? t.flags.join(',') : null,
-      l: t.ledgerTransactionId, sh: t.shortfallFen,
+      l: t.ledgerTransactionId, sh: t.shortfallFen, pe: t.purseEntryFen,
       fm: t.fare?.mode, fc: t.fare?.category, flt: t.fare?.lineType, fd: t.fare?.distanceKm, ff: t.fare?.fullFareFen, fa: t.fare?.fareFen, fr: t.fare?.rule,
       fb: t.fare?.monthSpentBeforeFen, fen: t.fare?.entryStation, fex: t.fare?.exitStation,
     }));
     await sql`
       insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at,
-                                applied_action_ids, outcome, code, flags, operator, ledger_transaction_id, shortfall_fen, settled_at,
+                                applied_action_ids, outcome, code, flags, operator, ledger_transaction_id, shortfall_fen, purse_entry_fen, settled_at,
                                 fare_mode, fare_category, fare_line_type, fare_distance_km, fare_full_fen, fare_fen, fare_rule,
                                 fare_month_spent_before_fen, fare_entry_station, fare_exit_station)
       select ${terminalId}::uuid, s, ${batchRowId}::uuid, n, c, k, kd, a, b, at,
-             coalesce(string_to_array(ap, ','), '{}'), o, cd, coalesce(string_to_array(fl, ','), '{}'), ${operator}, l, sh, ${settledAt}::timestamptz,
+             coalesce(string_to_array(ap, ','), '{}'), o, cd, coalesce(string_to_array(fl, ','), '{}'), ${operator}, l, sh, pe, ${settledAt}::timestamptz,
              fm, fc, flt, fd, ff, fa, fr, fb, fen, fex
       from json_to_recordset(${json(rows)}::json)
-        as v(s bigint, n text, c uuid, k bigint, kd text, a bigint, b bigint, at timestamptz, ap text, o text, cd text, fl text, l uuid, sh bigint,
+        as v(s bigint, n text, c uuid, k bigint, kd text, a bigint, b bigint, at timestamptz, ap text, o text, cd text, fl text, l uuid, sh bigint, pe bigint,
              fm text, fc text, flt text, fd double precision, ff bigint, fa bigint, fr text, fb bigint, fen text, fex text)`.execute(tx);
   },
   /** Marks actions applied (first confirmation wins); only an action of the tapped card counts. */

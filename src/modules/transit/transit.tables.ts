@@ -52,6 +52,8 @@ export interface TransitTapsTable {
   operator: string;
   ledger_transaction_id: string | null;
   shortfall_fen: ColumnType<number, number | undefined, number>;
+  /** What a settled tap took from its purse: the tap row is that ledger entry (migration 0017); null before 0017 and when nothing was taken. */
+  purse_entry_fen: ColumnType<number | null, number | null | undefined, never>;
   settled_at: Timestamp;
 }
 

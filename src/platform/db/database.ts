@@ -17,6 +17,7 @@ import * as ledgerBulkCheck from './migrations/0013-ledger-bulk-check.js';
 import * as ledgerOrderedBalances from './migrations/0014-ledger-ordered-balances.js';
 import * as fulfilmentReturns from './migrations/0015-fulfilment-returns.js';
 import * as transitFareColumns from './migrations/0016-transit-fare-columns.js';
+import * as ledgerTapEntries from './migrations/0017-ledger-tap-entries.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   '0014-ledger-ordered-balances': ledgerOrderedBalances,
   '0015-fulfilment-returns': fulfilmentReturns,
   '0016-transit-fare-columns': transitFareColumns,
+  '0017-ledger-tap-entries': ledgerTapEntries,
 };
 
 /**

@@ -1,0 +1,138 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountCodes, accountStatement, checkLedger, findAccountByCode, reverseTransaction } from '../../src/modules/ledger/ledger.js';
+import { settleBatch, transitSuspenseCode, type UploadingTerminal } from '../../src/modules/transit/settle-batch.js';
+import { newId } from '../../src/platform/ids.js';
+import { accountBalance, newFundedCard, purseBalance, signedTap } from '../api/transit-support.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+
+/**
+ * A settled tap is its purse's ledger entry (migration 0017): no posting row per tap, yet the
+ * purse's balance, statement, reversal and the ledger check see the tap, and the database keeps
+ * the entries to the ledger's rules (balanced transactions, append-only history).
+ */
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+let terminalNo = 0;
+async function newTerminal(): Promise<UploadingTerminal> {
+  const id = newId();
+  const code = `E-${process.pid}-${++terminalNo}`;
+  await t.ctx.db.insertInto('terminals').values({ id, code, kind: 'bus_validator', operator: 'bjbus', location: null, secret_hash: 'x', created_at: t.ctx.clock.now() }).execute();
+  return { id, code, operator: 'bjbus' };
+}
+
+/** One card funded with `fundFen`, one tap of `fareFen` settled; returns what the tests look at. */
+async function settleOneTap(fundFen: number, fareFen: number) {
+  const { card } = await newFundedCard(t, fundFen);
+  const terminal = await newTerminal();
+  const record = signedTap(t.ctx.config.secrets.cardMasterKey, terminal.code, { seq: 1, cardNo: card.card_no, cardCounter: 1, amountFen: fareFen, balanceAfterFen: fundFen - fareFen });
+  const answer = await settleBatch(t.ctx, terminal, { batchId: newId(), records: [record] }, { role: 'terminal', id: terminal.id }, null);
+  expect(answer.accepted).toBe(1);
+  const tap = await t.ctx.db.selectFrom('transit_taps').selectAll().where('terminal_id', '=', terminal.id).executeTakeFirstOrThrow();
+  const purse = await findAccountByCode(t.ctx.db, accountCodes.purse(card.id));
+  return { card, terminal, tap, purse };
+}
+
+const postingsOn = async (accountId: string) =>
+  (await t.ctx.db.selectFrom('ledger_postings').select(['debit_fen', 'credit_fen']).where('account_id', '=', accountId).execute()).length;
+
+const entriesOn = (accountId: string) =>
+  t.ctx.db.selectFrom('ledger_entries').select(['posting_id', 'transaction_id', 'debit_fen', 'credit_fen']).where('account_id', '=', accountId).execute();
+
+describe('a settled tap is its purse entry', () => {
+  it('debits the purse without a posting row, and the balance, statement and ledger check all see it', async () => {
+    const { tap, purse } = await settleOneTap(1000, 200);
+    expect(tap.purse_entry_fen).toBe(200);
+    expect(await purseBalance(t, tap.card_id!)).toBe(800);
+    // The top-up is the purse's only posting; the fare is the tap.
+    expect(await postingsOn(purse.id)).toBe(1);
+    const entries = await entriesOn(purse.id);
+    expect(entries).toContainEqual({ posting_id: null, transaction_id: tap.ledger_transaction_id, debit_fen: 200, credit_fen: 0 });
+    expect(entries).toHaveLength(2);
+    // The other side is a posting of the same ledger transaction.
+    const revenue = await t.ctx.db.selectFrom('ledger_postings').select(['credit_fen']).where('transaction_id', '=', tap.ledger_transaction_id!).execute();
+    expect(revenue).toEqual([{ credit_fen: 200 }]);
+
+    const statement = await accountStatement(t.ctx.db, purse.id);
+    expect(statement.items[0]).toMatchObject({ transactionId: tap.ledger_transaction_id, type: 'fare', amountFen: -200, balanceAfterFen: 800 });
+    expect(statement.total).toBe(2);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('takes only what the purse holds and books the rest to suspense', async () => {
+    const suspenseBefore = await accountBalance(t, transitSuspenseCode);
+    const { tap, purse } = await settleOneTap(100, 300);
+    expect(tap).toMatchObject({ shortfall_fen: 200, purse_entry_fen: 100 });
+    expect(await purseBalance(t, tap.card_id!)).toBe(0);
+    expect(await postingsOn(purse.id)).toBe(1);
+    // Suspense is a debit-side account here: its credit − debit moves down by the shortfall.
+    expect(await accountBalance(t, transitSuspenseCode)).toBe(suspenseBefore - 200);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('is reversed like any posting: the reversal gives the fare back to the purse', async () => {
+    const { tap, purse } = await settleOneTap(1000, 200);
+    const reversal = await reverseTransaction(t.ctx.db, t.ctx.clock, { idempotencyKey: `reverse:${tap.ledger_transaction_id}`, transactionId: tap.ledger_transaction_id!, actor: { role: 'system', id: null } });
+    expect(reversal.postings).toContainEqual({ accountId: purse.id, debitFen: 0, creditFen: 200 });
+    expect(await purseBalance(t, tap.card_id!)).toBe(1000);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+});
+
+describe('the database keeps tap entries to the ledger rules', () => {
+  /** A hand-written tap row that claims to be a purse entry of `transactionId`. */
+  const forgedTap = (terminalId: string, cardId: string, transactionId: string) => sql`
+    insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at, outcome, operator,
+                              ledger_transaction_id, purse_entry_fen, settled_at)
+    values (${terminalId}::uuid, 99, ${newId()}::uuid, 'forged', ${cardId}::uuid, 99, 'bus', 50, 0, now(), 'settled', 'bjbus', ${transactionId}::uuid, 50, now())`;
+
+  it('refuses a tap entry added to a transaction without its other side', async () => {
+    const { tap, terminal } = await settleOneTap(1000, 200);
+    await expect(forgedTap(terminal.id, tap.card_id!, tap.ledger_transaction_id!).execute(t.ctx.db)).rejects.toThrow(/is unbalanced: debits 250 fen, credits 200 fen/);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('refuses a tap entry that names no ledger transaction', async () => {
+    const { tap, terminal } = await settleOneTap(1000, 200);
+    await expect(forgedTap(terminal.id, tap.card_id!, newId()).execute(t.ctx.db)).rejects.toThrow(/names no ledger transaction/);
+  });
+
+  it('refuses an entry that does not match its tap, or on a rejected tap', async () => {
+    const { tap, terminal } = await settleOneTap(1000, 200);
+    await expect(sql`
+      insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at, outcome, code, operator,
+                                ledger_transaction_id, purse_entry_fen, settled_at)
+      values (${terminal.id}::uuid, 98, ${newId()}::uuid, 'forged', ${tap.card_id}::uuid, 98, 'bus', 50, 0, now(), 'rejected', 'TAC_INVALID', 'bjbus',
+              ${tap.ledger_transaction_id}::uuid, 50, now())`.execute(t.ctx.db)).rejects.toThrow(/transit_taps_purse_entry/);
+    await expect(sql`update transit_taps set purse_entry_fen = 150 where terminal_id = ${terminal.id}::uuid`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('never updates, deletes or truncates a tap that is an entry', async () => {
+    const { terminal } = await settleOneTap(1000, 200);
+    await expect(sql`update transit_taps set operator = 'x' where terminal_id = ${terminal.id}::uuid`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from transit_taps where terminal_id = ${terminal.id}::uuid`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate transit_taps`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('ledger check finds an entry changed behind the triggers', async () => {
+    const { tap, terminal, purse } = await settleOneTap(1000, 200);
+    await t.ctx.db.transaction().execute(async (tx) => {
+      await sql`set local session_replication_role = replica`.execute(tx);
+      await sql`update transit_taps set amount_fen = 250, purse_entry_fen = 250 where terminal_id = ${terminal.id}::uuid`.execute(tx);
+    });
+    const { violations } = await checkLedger(t.ctx.db);
+    expect(violations).toContainEqual({ kind: 'unbalanced_transaction', transactionId: tap.ledger_transaction_id, debitsFen: 250, creditsFen: 200, postingCount: 2 });
+    expect(violations).toContainEqual(expect.objectContaining({ kind: 'balance_mismatch', accountId: purse.id, column: 'debitsPostedFen', storedFen: 200, expectedFen: 250 }));
+    // Put it back, so the other tests' ledger checks stay about their own rows.
+    await t.ctx.db.transaction().execute(async (tx) => {
+      await sql`set local session_replication_role = replica`.execute(tx);
+      await sql`update transit_taps set amount_fen = 200, purse_entry_fen = 200 where terminal_id = ${terminal.id}::uuid`.execute(tx);
+    });
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+});
