@@ -258,12 +258,16 @@ export function onePerCard<T extends { card: { id: string } | null }>(taps: read
 }
 
 function byCardCounter(a: Classified, b: Classified): number {
-  return a.card!.id < b.card!.id ? -1 : a.card!.id > b.card!.id ? 1 : a.record.cardCounter - b.record.cardCounter || a.record.seq - b.record.seq;
+  return a.card!.id < b.card!.id ? -1 : a.card!.id > b.card!.id ? 1 : byCounterThenSeq(a, b);
+}
+
+function byCounterThenSeq(a: Classified, b: Classified): number {
+  return a.record.cardCounter - b.record.cardCounter || a.record.seq - b.record.seq;
 }
 
 /**
- * Decides each new record in (card, counter) order. Runs before the purses are locked: a replay
- * racing in another terminal's upload is refused by the unique (card, counter) index instead.
+ * Decides each new record, card by card in counter order. Runs before the purses are locked: a
+ * replay racing in another terminal's upload is refused by the unique (card, counter) index instead.
  */
 async function classify(
   tx: Tx,
@@ -273,64 +277,70 @@ async function classify(
   history: ReadonlyMap<string, StatusEventForSettlement[]>,
   actions: ReadonlyMap<string, { id: string; cardId: string; kind: 'top_up' | 'extend'; amountFen: number | null; appliedAt: Date | null }>,
 ): Promise<Classified[]> {
-  const out: Classified[] = fresh.map((record) => {
+  const out: Classified[] = [];
+  const byCard = new Map<string, Classified[]>();
+  for (const record of fresh) {
     const card = cards.get(record.cardNo) ?? null;
     const code: TapRejectCode | null = !card || !card.purseId ? 'CARD_UNKNOWN' : !tacOk.get(record.seq) ? 'TAC_INVALID' : null;
-    return { record, card: code === 'CARD_UNKNOWN' ? null : card, code, flags: [], fromPurseFen: record.amountFen, shortfallFen: 0, ledgerTransactionId: null, appliedActions: [] };
-  });
-  const candidates = out.filter((c) => c.code === null);
-  const last = new Map((await repo.lastTaps(tx, [...new Set(candidates.map((c) => c.card!.id))])).map((t) => [t.cardId, t]));
+    const c: Classified = { record, card: code === 'CARD_UNKNOWN' ? null : card, code, flags: [], fromPurseFen: record.amountFen, shortfallFen: 0, ledgerTransactionId: null, appliedActions: [] };
+    out.push(c);
+    if (code !== null) continue;
+    const taps = byCard.get(card!.id);
+    if (taps) taps.push(c);
+    else byCard.set(card!.id, [c]);
+  }
+  const last = new Map((await repo.lastTaps(tx, [...byCard.keys()])).map((t) => [t.cardId, t]));
   // Only a counter at or below the card's highest settled one can be a replay: ask about those alone.
-  const settledBefore = await repo.settledCounters(tx, candidates.flatMap((c) => {
-    const highest = last.get(c.card!.id)?.cardCounter ?? 0;
-    return c.record.cardCounter <= highest ? [{ cardId: c.card!.id, cardCounter: c.record.cardCounter }] : [];
-  }));
+  const maybeReplayed: { cardId: string; cardCounter: number }[] = [];
+  for (const [cardId, taps] of byCard) {
+    const highest = last.get(cardId)?.cardCounter ?? 0;
+    for (const c of taps) if (c.record.cardCounter <= highest) maybeReplayed.push({ cardId, cardCounter: c.record.cardCounter });
+  }
+  const settledBefore = await repo.settledCounters(tx, maybeReplayed);
 
-  candidates.sort(byCardCounter);
-  const seen = new Set<string>();
   const appliedNow = new Set<string>();
-  for (const c of candidates) {
-    const card = c.card!;
-    const r = c.record;
-    const key = `${card.id}:${r.cardCounter}`;
-    if (settledBefore.has(key) || seen.has(key)) {
-      c.code = 'COUNTER_REPLAY';
-      continue;
+  for (const [cardId, taps] of byCard) {
+    if (taps.length > 1) taps.sort(byCounterThenSeq);
+    const events = history.get(cardId);
+    let previous = last.get(cardId);
+    let previousCounter = -1;
+    for (const c of taps) {
+      const r = c.record;
+      // The same counter twice in this upload: the first (lowest seq) counts, the others are replays.
+      if (r.cardCounter === previousCounter || (settledBefore.size > 0 && settledBefore.has(`${cardId}:${r.cardCounter}`))) {
+        c.code = 'COUNTER_REPLAY';
+        continue;
+      }
+      previousCounter = r.cardCounter;
+
+      // Top-ups written to the card at this tap (each action once, and only the card's own).
+      let toppedUpFen = 0;
+      for (const id of r.appliedActionIds) {
+        const action = actions.get(id);
+        if (!action || action.cardId !== cardId || action.appliedAt !== null || appliedNow.has(id)) continue;
+        appliedNow.add(id);
+        c.appliedActions.push(id);
+        if (action.kind === 'top_up') toppedUpFen += action.amountFen ?? 0;
+      }
+
+      // Counters: a jump past the highest known counter is a gap; one step must carry the balance on.
+      if (!previous) {
+        if (r.cardCounter > 1) c.flags.push('COUNTER_GAP');
+      } else if (r.cardCounter > previous.cardCounter + 1) {
+        c.flags.push('COUNTER_GAP');
+      } else if (r.cardCounter === previous.cardCounter + 1 && r.balanceAfterFen !== previous.balanceAfterFen - r.amountFen + toppedUpFen) {
+        c.flags.push('BALANCE_MISMATCH');
+      }
+      if (!previous || r.cardCounter > previous.cardCounter) previous = { cardId, cardCounter: r.cardCounter, balanceAfterFen: r.balanceAfterFen };
+
+      if (events && deniedAt(events, new Date(r.at))) c.flags.push('AFTER_DENY');
     }
-    seen.add(key);
-    const flags = new Set<TapFlagCode>();
-
-    // Top-ups written to the card at this tap (each action once, and only the card's own).
-    let toppedUpFen = 0;
-    for (const id of r.appliedActionIds) {
-      const action = actions.get(id);
-      if (!action || action.cardId !== card.id || action.appliedAt !== null || appliedNow.has(id)) continue;
-      appliedNow.add(id);
-      c.appliedActions.push(id);
-      if (action.kind === 'top_up') toppedUpFen += action.amountFen ?? 0;
-    }
-
-    // Counters: a jump past the highest known counter is a gap; one step must carry the balance on.
-    const previous = last.get(card.id);
-    if (!previous) {
-      if (r.cardCounter > 1) flags.add('COUNTER_GAP');
-    } else if (r.cardCounter > previous.cardCounter + 1) {
-      flags.add('COUNTER_GAP');
-    } else if (r.cardCounter === previous.cardCounter + 1 && r.balanceAfterFen !== previous.balanceAfterFen - r.amountFen + toppedUpFen) {
-      flags.add('BALANCE_MISMATCH');
-    }
-    if (!previous || r.cardCounter > previous.cardCounter) last.set(card.id, { cardId: card.id, cardCounter: r.cardCounter, balanceAfterFen: r.balanceAfterFen, at: new Date(r.at) });
-
-    if (deniedAt(history.get(card.id), new Date(r.at))) flags.add('AFTER_DENY');
-
-    c.flags = [...flags];
   }
   return out;
 }
 
 /** Whether the card was deny-listed at `at`: its latest status event at or before then denies it. */
-function deniedAt(events: readonly StatusEventForSettlement[] | undefined, at: Date): boolean {
-  if (!events) return false;
+function deniedAt(events: readonly StatusEventForSettlement[], at: Date): boolean {
   let denied = false;
   for (const e of events) {
     if (e.at.getTime() > at.getTime()) break;

@@ -113,13 +113,13 @@ export const transitRepository = {
   },
 
   /** Per card, the settled tap with the highest counter (its reported balance). */
-  async lastTaps(tx: Tx, cardIds: readonly string[]): Promise<{ cardId: string; cardCounter: number; balanceAfterFen: number; at: Date }[]> {
+  async lastTaps(tx: Tx, cardIds: readonly string[]): Promise<{ cardId: string; cardCounter: number; balanceAfterFen: number }[]> {
     if (cardIds.length === 0) return [];
-    const { rows } = await sql<{ cardId: string; cardCounter: number; balanceAfterFen: number; at: Date }>`
-      select c.id as "cardId", t.card_counter as "cardCounter", t.balance_after_fen as "balanceAfterFen", t.at
+    const { rows } = await sql<{ cardId: string; cardCounter: number; balanceAfterFen: number }>`
+      select c.id as "cardId", t.card_counter as "cardCounter", t.balance_after_fen as "balanceAfterFen"
       from unnest(${uuidArray(cardIds)}::uuid[]) as c(id)
       cross join lateral (
-        select card_counter, balance_after_fen, at from transit_taps
+        select card_counter, balance_after_fen from transit_taps
         where card_id = c.id and outcome = 'settled' order by card_counter desc limit 1
       ) t`.execute(tx);
     return rows;
