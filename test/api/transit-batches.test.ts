@@ -182,6 +182,28 @@ describe('POST /terminals/{terminalId}/batches', () => {
     expect(await t.ctx.db.selectFrom('transit_taps').select('seq').where('terminal_id', '=', terminal.id).execute()).toEqual([]);
   });
 
+  it('refuses control characters in a card number, a station or an action id with 400', async () => {
+    const terminal = await newTerminal(t, operatorToken);
+    const { card } = await newFundedCard(t, 1000);
+    const good = tap(terminal, { seq: 1, cardNo: card.card_no, cardCounter: 1, amountFen: 100, balanceAfterFen: 900 });
+    const bad = [
+      { ...good, cardNo: `${card.card_no}\t1` },
+      { ...good, fare: { mode: 'rail' as const, category: 'student' as const, fullFareFen: 400, fareFen: 100, rule: 'RAIL_CARD' as const, entryStation: '西直门\n', exitStation: '五道口' } },
+      { ...good, appliedActionIds: ['a\u001fb'] },
+    ];
+    for (const record of bad) {
+      const res = await upload(t, terminal, [record]);
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    expect(await t.ctx.db.selectFrom('transit_taps').select('seq').where('terminal_id', '=', terminal.id).execute()).toEqual([]);
+    // The same tap with printable text settles, stations included.
+    const rail = tap(terminal, { seq: 1, cardNo: card.card_no, cardCounter: 1, amountFen: 100, balanceAfterFen: 900 });
+    expect((await uploadOk(t, terminal, [{ ...rail, fare: { ...bad[1]!.fare, entryStation: '西直门' } }])).accepted).toBe(1);
+    const stored = await t.ctx.db.selectFrom('transit_taps').select(['fare_entry_station', 'fare_exit_station']).where('terminal_id', '=', terminal.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ fare_entry_station: '西直门', fare_exit_station: '五道口' });
+  });
+
   it('confirms applied action-list entries and checks the balance with the top-up included', async () => {
     const terminal = await newTerminal(t, operatorToken);
     const { card } = await newFundedCard(t, 1000);

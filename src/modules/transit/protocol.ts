@@ -21,6 +21,9 @@ export const riderCategorySchema = z.enum(['student', 'ordinary', 'cash']);
 export const busLineTypeSchema = z.enum(['ordinary', 'tourist', 'express', 'customised']);
 export const fareRuleSchema = z.enum(['BUS_STUDENT', 'BUS_ORDINARY_CARD', 'BUS_STUDENT_LINE_EXCLUDED', 'BUS_CASH', 'RAIL_CARD', 'RAIL_CASH']);
 
+/** Identifiers and names on the wire are printable text: no control characters (settlement stores them delimited). */
+const printableText = (max: number) => z.string().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]+$/, 'printable text, no control characters');
+
 /** How the terminal priced the ride (null for a rail entry and for POS sales). */
 export const tapFareSchema = z.object({
   mode: fareModeSchema,
@@ -32,13 +35,13 @@ export const tapFareSchema = z.object({
   rule: fareRuleSchema,
   /** Rail: the card's rail spend this Asia/Shanghai calendar month before this ride. */
   monthSpentBeforeFen: z.number().int().nonnegative().optional(),
-  entryStation: z.string().min(1).max(64).optional(),
-  exitStation: z.string().min(1).max(64).optional(),
+  entryStation: printableText(64).optional(),
+  exitStation: printableText(64).optional(),
 });
 export type TapFare = z.infer<typeof tapFareSchema>;
 
 export const tacSchema = z.string().regex(/^[0-9a-f]{16}$/, '16 lowercase hex characters');
-export const cardNoSchema = z.string().min(1).max(32);
+export const cardNoSchema = printableText(32);
 
 export const tapRecordSchema = z.object({
   /** Per terminal, contiguous from 1. */
@@ -53,7 +56,7 @@ export const tapRecordSchema = z.object({
   at: z.iso.datetime(),
   fare: tapFareSchema.nullable(),
   /** Action-list entries (online top-ups, extensions) written to the card at this tap. */
-  appliedActionIds: z.array(z.string().min(1).max(64)).max(32),
+  appliedActionIds: z.array(printableText(64)).max(32),
   tac: tacSchema,
 });
 export type TapRecord = z.infer<typeof tapRecordSchema>;

@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import { plainArrayLiteral } from '../../platform/db/array-literal.js';
+import { delimitedList, delimitedRows, FIELD_SEPARATOR, ITEM_SEPARATOR, ROW_SEPARATOR } from '../../platform/db/delimited-rows.js';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
 import type { TapFare } from './protocol.js';
 import type { TapFlagCode, TapRejectCode, TransitTapsTable } from './transit.tables.js';
 
 /**
- * The only SQL of transit. Batch statements take their rows as one JSON parameter and unpack it
- * with jsonb_to_recordset: one statement per step whatever the batch size, the same on pg and PGlite.
+ * The only SQL of transit. Batch statements take their rows as one parameter (delimited text for
+ * the taps, JSON for the rest) and unpack it in SQL: one statement per step whatever the batch
+ * size, the same on pg and PGlite.
  */
 
 const json = (rows: unknown) => JSON.stringify(rows);
@@ -145,26 +147,25 @@ export const transitRepository = {
 
   async insertTaps(tx: Tx, terminalId: string, batchRowId: string, operator: string, settledAt: Date, taps: readonly TapRowToInsert[]): Promise<void> {
     if (taps.length === 0) return;
-    // Lists travel comma-joined (action ids and flag codes never contain commas), the fare as
-    // flat fields, and the whole as json (not jsonb): the cheapest form for the database to unpack.
-    const rows = taps.map((t) => ({
-      s: t.seq, n: t.cardNo, c: t.cardId, k: t.cardCounter, kd: t.kind, a: t.amountFen, b: t.balanceAfterFen, at: t.at,
-      ap: t.appliedActionIds.length > 0 ? t.appliedActionIds.join(',') : null, o: t.outcome, cd: t.code, fl: t.flags.length > 0 ? t.flags.join(',') : null,
-      l: t.ledgerTransactionId, sh: t.shortfallFen, pe: t.purseEntryFen,
-      fm: t.fare?.mode, fc: t.fare?.category, flt: t.fare?.lineType, fd: t.fare?.distanceKm, ff: t.fare?.fullFareFen, fa: t.fare?.fareFen, fr: t.fare?.rule,
-      fb: t.fare?.monthSpentBeforeFen, fen: t.fare?.entryStation, fex: t.fare?.exitStation,
-    }));
+    // One text parameter of delimited rows: the cheapest form for the database to unpack (the
+    // protocol keeps every text field printable, so no field can hold a separator).
+    const rows = delimitedRows(taps.map((t) => [
+      t.seq, t.cardNo, t.cardId, t.cardCounter, t.kind, t.amountFen, t.balanceAfterFen, t.at, delimitedList(t.appliedActionIds), t.outcome, t.code, delimitedList(t.flags),
+      t.ledgerTransactionId, t.shortfallFen, t.purseEntryFen,
+      t.fare?.mode, t.fare?.category, t.fare?.lineType, t.fare?.distanceKm, t.fare?.fullFareFen, t.fare?.fareFen, t.fare?.rule, t.fare?.monthSpentBeforeFen,
+      t.fare?.entryStation, t.fare?.exitStation,
+    ]));
     await sql`
       insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at,
                                 applied_action_ids, outcome, code, flags, operator, ledger_transaction_id, shortfall_fen, purse_entry_fen, settled_at,
                                 fare_mode, fare_category, fare_line_type, fare_distance_km, fare_full_fen, fare_fen, fare_rule,
                                 fare_month_spent_before_fen, fare_entry_station, fare_exit_station)
-      select ${terminalId}::uuid, s, ${batchRowId}::uuid, n, c, k, kd, a, b, at,
-             coalesce(string_to_array(ap, ','), '{}'), o, cd, coalesce(string_to_array(fl, ','), '{}'), ${operator}, l, sh, pe, ${settledAt}::timestamptz,
-             fm, fc, flt, fd, ff, fa, fr, fb, fen, fex
-      from json_to_recordset(${json(rows)}::json)
-        as v(s bigint, n text, c uuid, k bigint, kd text, a bigint, b bigint, at timestamptz, ap text, o text, cd text, fl text, l uuid, sh bigint, pe bigint,
-             fm text, fc text, flt text, fd double precision, ff bigint, fa bigint, fr text, fb bigint, fen text, fex text)`.execute(tx);
+      select ${terminalId}::uuid, f[1]::bigint, ${batchRowId}::uuid, f[2], nullif(f[3], '')::uuid, f[4]::bigint, f[5], f[6]::bigint, f[7]::bigint, f[8]::timestamptz,
+             coalesce(string_to_array(nullif(f[9], ''), ${ITEM_SEPARATOR}), '{}'), f[10], nullif(f[11], ''), coalesce(string_to_array(nullif(f[12], ''), ${ITEM_SEPARATOR}), '{}'),
+             ${operator}, nullif(f[13], '')::uuid, f[14]::bigint, nullif(f[15], '')::bigint, ${settledAt}::timestamptz,
+             nullif(f[16], ''), nullif(f[17], ''), nullif(f[18], ''), nullif(f[19], '')::double precision, nullif(f[20], '')::bigint, nullif(f[21], '')::bigint,
+             nullif(f[22], ''), nullif(f[23], '')::bigint, nullif(f[24], ''), nullif(f[25], '')
+      from string_to_table(${rows}, ${ROW_SEPARATOR}) as r(line), string_to_array(r.line, ${FIELD_SEPARATOR}) as f`.execute(tx);
   },
   /** Marks actions applied (first confirmation wins); only an action of the tapped card counts. */
   async markActionsApplied(tx: Tx, terminalId: string, at: Date, applied: readonly { id: string; cardId: string; seq: number }[]): Promise<number> {
