@@ -186,9 +186,10 @@ describe('POST /terminals/{terminalId}/batches', () => {
     const terminal = await newTerminal(t, operatorToken);
     const { card } = await newFundedCard(t, 1000);
     const good = tap(terminal, { seq: 1, cardNo: card.card_no, cardCounter: 1, amountFen: 100, balanceAfterFen: 900 });
+    const railFare = { mode: 'rail' as const, category: 'student' as const, fullFareFen: 400, fareFen: 100, rule: 'RAIL_CARD' as const, entryStation: '西直门', exitStation: '五道口' };
     const bad = [
       { ...good, cardNo: `${card.card_no}\t1` },
-      { ...good, fare: { mode: 'rail' as const, category: 'student' as const, fullFareFen: 400, fareFen: 100, rule: 'RAIL_CARD' as const, entryStation: '西直门\n', exitStation: '五道口' } },
+      { ...good, fare: { ...railFare, entryStation: '西直门\n' } },
       { ...good, appliedActionIds: ['a\u001fb'] },
     ];
     for (const record of bad) {
@@ -199,7 +200,7 @@ describe('POST /terminals/{terminalId}/batches', () => {
     expect(await t.ctx.db.selectFrom('transit_taps').select('seq').where('terminal_id', '=', terminal.id).execute()).toEqual([]);
     // The same tap with printable text settles, stations included.
     const rail = tap(terminal, { seq: 1, cardNo: card.card_no, cardCounter: 1, amountFen: 100, balanceAfterFen: 900 });
-    expect((await uploadOk(t, terminal, [{ ...rail, fare: { ...bad[1]!.fare, entryStation: '西直门' } }])).accepted).toBe(1);
+    expect((await uploadOk(t, terminal, [{ ...rail, fare: railFare }])).accepted).toBe(1);
     const stored = await t.ctx.db.selectFrom('transit_taps').select(['fare_entry_station', 'fare_exit_station']).where('terminal_id', '=', terminal.id).executeTakeFirstOrThrow();
     expect(stored).toEqual({ fare_entry_station: '西直门', fare_exit_station: '五道口' });
   });

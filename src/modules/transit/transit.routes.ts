@@ -3,6 +3,7 @@ import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { bearer, errorResponses } from '../shared/http.js';
 import { pendingActions } from './action-list.js';
+import { transitValidatorCompiler } from './batch-body.js';
 import { cardTrips, railMonth } from './card-trips.js';
 import { denyListDelta } from './deny-list.js';
 import {
@@ -22,6 +23,8 @@ const BATCH_BODY_LIMIT = MAX_BATCH_RECORDS * 1024 + 64 * 1024;
 /** Transit server side: terminal uploads, deny-lists and action lists; console reports; app trips. */
 export function transitRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
+    // Upload bodies are checked in place (batch-body.ts); everything else by its zod schema.
+    app.setValidatorCompiler(transitValidatorCompiler);
     app.post('/terminals/:terminalId/batches', {
       bodyLimit: BATCH_BODY_LIMIT,
       schema: {
