@@ -1,4 +1,5 @@
 import { validatorCompiler } from 'fastify-type-provider-zod';
+import { controlCharacter } from '../../platform/text.js';
 import {
   batchRequestSchema, busLineTypeSchema, fareModeSchema, fareRuleSchema, MAX_BATCH_RECORDS, riderCategorySchema, tapKindSchema, tapRecordSchema, type BatchRequest,
 } from './protocol.js';
@@ -16,9 +17,8 @@ import {
 // The schema's own patterns and enums, so the two cannot drift apart.
 const datetimePattern = (tapRecordSchema.shape.at as unknown as { _zod: { pattern: RegExp } })._zod.pattern;
 const uuidPattern = (batchRequestSchema.shape.batchId as unknown as { _zod: { pattern: RegExp } })._zod.pattern;
-// As tacSchema and printableText in protocol.ts (a zod regex check keeps its pattern to itself).
+// As tacSchema in protocol.ts (a zod regex check keeps its pattern to itself).
 const tacPattern = /^[0-9a-f]{16}$/;
-const printable = /^[^\u0000-\u001f\u007f]+$/;
 const kinds = new Set<unknown>(tapKindSchema.options);
 const modes = new Set<unknown>(fareModeSchema.options);
 const categories = new Set<unknown>(riderCategorySchema.options);
@@ -27,7 +27,7 @@ const rules = new Set<unknown>(fareRuleSchema.options);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown, min: number): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
-const isText = (v: unknown, max: number): boolean => typeof v === 'string' && v.length >= 1 && v.length <= max && printable.test(v);
+const isText = (v: unknown, max: number): boolean => typeof v === 'string' && v.length >= 1 && v.length <= max && !controlCharacter.test(v);
 const isOptional = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || check(v);
 
 function isFare(f: unknown): boolean {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { controlCharacter } from '../../platform/text.js';
 
 /**
  * The terminal protocol's wire format (docs: /tmp/briefs/transit-protocol.md, summarised here),
@@ -22,7 +23,7 @@ export const busLineTypeSchema = z.enum(['ordinary', 'tourist', 'express', 'cust
 export const fareRuleSchema = z.enum(['BUS_STUDENT', 'BUS_ORDINARY_CARD', 'BUS_STUDENT_LINE_EXCLUDED', 'BUS_CASH', 'RAIL_CARD', 'RAIL_CASH']);
 
 /** Identifiers and names on the wire are printable text: no control characters (settlement stores them delimited). */
-const printableText = (max: number) => z.string().min(1).max(max).regex(/^[^\u0000-\u001f\u007f]+$/, 'printable text, no control characters');
+const printableText = (max: number) => z.string().min(1).max(max).refine((s) => !controlCharacter.test(s), 'printable text, no control characters');
 
 /** How the terminal priced the ride (null for a rail entry and for POS sales). */
 export const tapFareSchema = z.object({

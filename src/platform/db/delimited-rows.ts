@@ -1,3 +1,5 @@
+import { controlCharacter } from '../text.js';
+
 /**
  * Thousands of rows as one text parameter, for the hottest bulk insert (transit taps): fields
  * separated by the ASCII unit separator, rows by the record separator, and the statement unpacks
@@ -40,8 +42,8 @@ export function delimitedList(items: readonly string[]): string | null {
   return items.join(ITEM_SEPARATOR);
 }
 
-const controlCharacter = /[\u0000-\u001f\u007f]/;
 /** A field may hold the item separator (a list from delimitedList), no other control character. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const controlCharacterButItems = /[\u0000-\u001c\u001e\u001f\u007f]/;
 
 function delimitedField(value: DelimitedField): string {
