@@ -47,4 +47,9 @@ describe('migration 0017: taps as purse entries', () => {
     expect((await accountStatement(handle.db, purseId)).items.map((line) => [line.type, line.amountFen, line.balanceAfterFen])).toEqual([['fare', -200, 800], ['top_up', 1000, 1000]]);
     expect((await checkLedger(handle.db)).violations).toEqual([]);
   });
+
+  it('never turns a tap settled before it into an entry (its debit would count twice)', async () => {
+    await expect(sql`update transit_taps set purse_entry_fen = 200 where card_id = ${cardId}::uuid`.execute(handle.db)).rejects.toThrow(/append-only/);
+    expect((await checkLedger(handle.db)).violations).toEqual([]);
+  });
 });

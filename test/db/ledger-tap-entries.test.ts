@@ -102,6 +102,17 @@ describe('the database keeps tap entries to the ledger rules', () => {
     await expect(forgedTap(terminal.id, tap.card_id!, newId()).execute(t.ctx.db)).rejects.toThrow(/names no ledger transaction/);
   });
 
+  it('refuses a tap entry whose card has no purse', async () => {
+    const { tap, terminal } = await settleOneTap(1000, 200);
+    await expect(forgedTap(terminal.id, newId(), tap.ledger_transaction_id!).execute(t.ctx.db)).rejects.toThrow(/names no ledger account/);
+  });
+
+  it('never changes the code or owner of a ledger account, by which entries find their purse', async () => {
+    const { purse } = await settleOneTap(1000, 200);
+    await expect(sql`update ledger_accounts set code = 'purse:moved' where id = ${purse.id}::uuid`.execute(t.ctx.db)).rejects.toThrow(/never change id, code or owner/);
+    await expect(sql`update ledger_accounts set owner_id = ${newId()}::uuid where id = ${purse.id}::uuid`.execute(t.ctx.db)).rejects.toThrow(/never change id, code or owner/);
+  });
+
   it('refuses an entry that does not match its tap, or on a rejected tap', async () => {
     const { tap, terminal } = await settleOneTap(1000, 200);
     await expect(sql`

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { controlCharacter } from '../../platform/text.js';
-import { isBatchRequest } from './batch-body.js';
+import { isBatchRequest, transitValidatorCompiler } from './batch-body.js';
 import { batchRequestSchema, MAX_BATCH_RECORDS } from './protocol.js';
 
 /**
@@ -44,7 +44,11 @@ const validBody = fc.record({ batchId: fc.uuid(), records: fc.array(validRecord,
 /** One damage to a record field: a value of the wrong type, out of range, or malformed. */
 const damage = fc.record({
   record: fc.nat(),
-  field: fc.constantFrom('seq', 'cardNo', 'cardCounter', 'kind', 'amountFen', 'balanceAfterFen', 'at', 'fare', 'appliedActionIds', 'tac', 'fare.mode', 'fare.distanceKm', 'fare.entryStation', 'fare.lineType'),
+  field: fc.constantFrom(
+    'batchId', 'records', 'seq', 'cardNo', 'cardCounter', 'kind', 'amountFen', 'balanceAfterFen', 'at', 'fare', 'appliedActionIds', 'tac',
+    'fare.mode', 'fare.category', 'fare.lineType', 'fare.distanceKm', 'fare.fullFareFen', 'fare.fareFen', 'fare.rule', 'fare.monthSpentBeforeFen',
+    'fare.entryStation', 'fare.exitStation',
+  ),
   value: fc.oneof(
     fc.constantFrom(null, undefined, 0, -1, 1.5, 2 ** 53, '', 'x', '1\n2', 'a\u007f', [], {}, ['a\tb'], Array.from({ length: 33 }, () => 'a'), 'x'.repeat(65), true),
     fc.constantFrom('2026-11-23T01:00:00.000+08:00', '2026-02-30T01:00:00Z', '2026-11-23 01:00:00Z', 'BUS', 'metro', '0123456789ABCDEF', '0123456789abcde'),
@@ -54,6 +58,7 @@ const damage = fc.record({
 
 function damaged(body: { batchId: string; records: Record<string, unknown>[] }, d: { record: number; field: string; value: unknown }) {
   const copy = structuredClone(body);
+  if (d.field === 'batchId' || d.field === 'records') return { ...copy, [d.field]: d.value };
   const record = copy.records[d.record % copy.records.length]!;
   if (d.field.startsWith('fare.')) {
     if (record.fare === null) record.fare = { mode: 'bus', category: 'student', fullFareFen: 100, fareFen: 25, rule: 'BUS_STUDENT' };
@@ -63,6 +68,24 @@ function damaged(body: { batchId: string; records: Record<string, unknown>[] }, 
   }
   return copy;
 }
+
+describe('transitValidatorCompiler', () => {
+  const route = (schema: unknown, httpPart: string) => ({ schema, httpPart, method: 'POST', url: '/api/v1/terminals/:terminalId/batches' }) as Parameters<typeof transitValidatorCompiler>[0];
+  const body = { batchId: '0190a2b4-0000-7000-8000-000000000001', records: [{ seq: 1, cardNo: '31', cardCounter: 1, kind: 'bus', amountFen: 100, balanceAfterFen: 0, at: '2026-11-23T01:00:00.000Z', fare: null, appliedActionIds: [], tac: '0123456789abcdef' }] };
+
+  it('passes a well-formed upload body through as it is (no copy), and leaves a bad one to the schema', () => {
+    const validate = transitValidatorCompiler(route(batchRequestSchema, 'body'));
+    expect((validate(body) as { value: unknown }).value).toBe(body);
+    expect((validate({ ...body, batchId: 'x' }) as { error?: unknown }).error).toBeDefined();
+  });
+
+  it('validates every other schema by zod, which copies', () => {
+    const validate = transitValidatorCompiler(route(batchRequestSchema.extend({}), 'body'));
+    const { value } = validate(body) as { value: unknown };
+    expect(value).toEqual(body);
+    expect(value).not.toBe(body);
+  });
+});
 
 describe('isBatchRequest: the upload body checked in place', () => {
   it('accepts every well-formed body, and the schema gives back the same body', () => {

@@ -1,14 +1,14 @@
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { controlCharacter } from '../../platform/text.js';
 import {
-  batchRequestSchema, busLineTypeSchema, fareModeSchema, fareRuleSchema, MAX_BATCH_RECORDS, riderCategorySchema, tapKindSchema, tapRecordSchema, type BatchRequest,
+  batchRequestSchema, busLineTypeSchema, fareModeSchema, fareRuleSchema, MAX_BATCH_RECORDS, riderCategorySchema, tacPattern, tapKindSchema, tapRecordSchema, type BatchRequest,
 } from './protocol.js';
 
 /**
  * The upload body, checked where it lies. zod's parse of batchRequestSchema builds a copy of every
  * one of 5,000 records and their fares, which cost settlement as much as parsing the JSON did.
  * isBatchRequest applies the same rules to the parsed body without copying: a body it accepts is
- * one the schema accepts (test/unit/batch-body.test.ts holds the two together), and a body it
+ * one the schema accepts (batch-body.test.ts holds the two together), and a body it
  * does not accept goes to the schema, which gives the same 400 as every other route.
  *
  * Unknown fields are ignored either way (the schema strips them; here they are left unread).
@@ -17,8 +17,6 @@ import {
 // The schema's own patterns and enums, so the two cannot drift apart.
 const datetimePattern = (tapRecordSchema.shape.at as unknown as { _zod: { pattern: RegExp } })._zod.pattern;
 const uuidPattern = (batchRequestSchema.shape.batchId as unknown as { _zod: { pattern: RegExp } })._zod.pattern;
-// As tacSchema in protocol.ts (a zod regex check keeps its pattern to itself).
-const tacPattern = /^[0-9a-f]{16}$/;
 const kinds = new Set<unknown>(tapKindSchema.options);
 const modes = new Set<unknown>(fareModeSchema.options);
 const categories = new Set<unknown>(riderCategorySchema.options);

@@ -41,7 +41,8 @@ export const tapFareSchema = z.object({
 });
 export type TapFare = z.infer<typeof tapFareSchema>;
 
-export const tacSchema = z.string().regex(/^[0-9a-f]{16}$/, '16 lowercase hex characters');
+export const tacPattern = /^[0-9a-f]{16}$/;
+export const tacSchema = z.string().regex(tacPattern, '16 lowercase hex characters');
 export const cardNoSchema = printableText(32);
 
 export const tapRecordSchema = z.object({

@@ -148,8 +148,8 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
     const actions = new Map((await repo.actionsByIds(tx, actionIds)).map((a) => [a.id, a]));
     const classified = await classify(tx, fresh, cards, tacOk, history, actions);
 
-    /** Everything the batch writes; the purses are locked only at its end (postBatch), for the shortest time. */
-    const write = async () => {
+    /** Everything the batch writes; the purses are locked only at its end (postBatch's balance move), for the shortest time. */
+    const write = async (): Promise<BatchResponse> => {
       const settled = classified.filter((c) => c.code === null && c.record.amountFen > 0);
       const transactions: BatchTransactionInput[] = [];
       for (const chunk of onePerCard(settled)) {
@@ -176,8 +176,18 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
           metadata: { terminalId: terminal.id, batchRowId, taps: chunk.length },
         });
       }
-      // Taps first and with the ledger, which checks them as the purse side of their transactions.
-      await postBatch(tx, ctx.clock, { transactions, actor, writeEntries: () => repo.insertTaps(tx, terminal.id, batchRowId, terminal.operator, now, classified.map(tapRow)) });
+      // The batch's own rows (the taps among them, the purse side of the transactions) are
+      // written inside postBatch, which then checks them and moves the balances: purses last.
+      let answer: BatchResponse | undefined;
+      await postBatch(tx, ctx.clock, { transactions, actor, writeEntries: async () => {
+        answer = await writeBatchRows(transactions, settled);
+      } });
+      return answer!;
+    };
+
+    /** The taps, applied actions, upload state, batch row and audit row; the answer to the terminal. */
+    const writeBatchRows = async (transactions: readonly BatchTransactionInput[], settled: readonly Classified[]): Promise<BatchResponse> => {
+      await repo.insertTaps(tx, terminal.id, batchRowId, terminal.operator, now, classified.map(tapRow));
       await repo.markActionsApplied(tx, terminal.id, now, classified.flatMap((c) => (c.code === null ? c.appliedActions.map((id) => ({ id, cardId: c.card!.id, seq: c.record.seq })) : [])));
       const ackSeq = await repo.contiguousSeq(tx, terminal.id, state?.ack_seq ?? 0);
       await repo.saveUploadState(tx, terminal.id, { ackSeq, at: now, batchRowId });

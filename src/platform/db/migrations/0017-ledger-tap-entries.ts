@@ -17,10 +17,11 @@ import { sql, type Kysely } from 'kysely';
  *   Statements, the reversal of a transaction and `ledger check` read it;
  * - `ledger_transaction_totals(txn)` sums a transaction's entries, and every balance check (the
  *   deferred row triggers of 0004, the statement trigger of 0013) now uses it;
- * - a statement trigger on `transit_taps` checks that the ledger transactions its new entries
- *   name exist and balance, at the end of that statement, so a tap cannot be added to a
- *   transaction, old or new, without its other side;
- * - entry taps are append-only, like postings.
+ * - a statement trigger on `transit_taps` checks that the ledger transactions and the purses its
+ *   new entries name exist and that the transactions balance, at the end of that statement, so a
+ *   tap cannot be added to a transaction, old or new, without its other side;
+ * - entry taps are append-only, like postings, and no tap becomes an entry after it was written;
+ * - a ledger account's code and owner never change (the entries find their purse by them).
  * The balance columns of the purse still move in the same database transaction (postBatch), so
  * every reader of balances is unchanged.
  */
@@ -108,6 +109,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       if found then
         raise exception 'a tap entry names no ledger transaction (%)', bad.id using errcode = 'foreign_key_violation';
       end if;
+      -- The account an entry moves is its card's purse (as ledger_entries finds it): it must exist.
+      select n.card_id into bad from (select distinct card_id from new_taps where purse_entry_fen is not null) n
+        where not exists (select 1 from ledger_accounts a where a.owner_id = n.card_id and a.code = 'purse:' || n.card_id::text)
+        limit 1;
+      if found then
+        raise exception 'a tap entry names no ledger account (no purse for card %)', bad.card_id using errcode = 'foreign_key_violation';
+      end if;
       select n.id, s.debits, s.credits, s.entries into bad
         from (select distinct ledger_transaction_id as id from new_taps where purse_entry_fen is not null) n
         cross join lateral ledger_transaction_totals(n.id) s
@@ -127,9 +135,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     begin
       raise exception 'a tap that is a purse entry is append-only: post a reversing transaction instead' using errcode = 'raise_exception';
     end $$;
-    create trigger transit_taps_entries_append_only before update or delete on transit_taps
+    -- Nor does a tap become an entry after it was written: entries are checked when inserted.
+    create trigger transit_taps_entries_append_only before update on transit_taps
+      for each row when (old.purse_entry_fen is not null or new.purse_entry_fen is not null) execute function transit_tap_entries_are_kept();
+    create trigger transit_taps_entries_not_deleted before delete on transit_taps
       for each row when (old.purse_entry_fen is not null) execute function transit_tap_entries_are_kept();
     create trigger transit_taps_no_truncate before truncate on transit_taps
       for each statement execute function transit_tap_entries_are_kept();
+
+    -- A tap entry finds its purse by the account's owner and code, so those never change either
+    -- (0013 already kept the id).
+    create or replace function ledger_accounts_are_kept() returns trigger language plpgsql as $$
+    begin
+      raise exception 'ledger accounts are never deleted and never change id, code or owner (postings and tap entries refer to them)' using errcode = 'raise_exception';
+    end $$;
+    drop trigger ledger_accounts_id_fixed on ledger_accounts;
+    create trigger ledger_accounts_identity_fixed before update of id, code, owner_id on ledger_accounts
+      for each row when (old.id is distinct from new.id or old.code is distinct from new.code or old.owner_id is distinct from new.owner_id)
+      execute function ledger_accounts_are_kept();
   `.execute(db);
 }
