@@ -34,7 +34,7 @@ import { assertIdempotencyKey } from './record-transaction.js';
  *   the end of that statement, so a transaction of thousands of postings costs linear work;
  * - a transaction may have `entries` the caller keeps in its own rows instead of postings (a
  *   settled transit tap is its purse's debit, migration 0017). They count like postings in the
- *   balance check here and in the balances; the caller writes them in `writeEntries`, which runs
+ *   balance check here and in the balances; the caller writes them in `writeOwnRows`, which runs
  *   once, after the transactions and postings are written and before anything is checked. The
  *   database then checks each such transaction whole: the trigger on the caller's rows at the end
  *   of their statement, the ledger's deferred triggers when postBatch runs them.
@@ -56,8 +56,13 @@ export interface PostBatchRequest {
   transactions: readonly BatchTransactionInput[];
   actor: AuditActor;
   audit?: { action: string; entityType: string; entityId: string | null; details?: Record<string, unknown>; requestId?: string | null };
-  /** Writes the caller's rows that hold the transactions' `entries` (called once, even with no transactions). */
-  writeEntries?: () => Promise<void>;
+  /**
+   * Writes the caller's own rows in the same database transaction, those holding the transactions'
+   * `entries` among them: called once (even with no transactions), after the transactions and
+   * postings are written and before they are checked and the balances move (so accounts are
+   * locked after it, not during it).
+   */
+  writeOwnRows?: () => Promise<void>;
 }
 
 export interface PostedBatch {
@@ -74,7 +79,7 @@ export async function lockForBatch(tx: Tx, accountIds: readonly string[]): Promi
 
 export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest): Promise<PostedBatch> {
   if (request.transactions.length === 0) {
-    await request.writeEntries?.();
+    await request.writeOwnRows?.();
     return { transactionIds: [], postingCount: 0 };
   }
   const now = clock.now();
@@ -106,7 +111,7 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
   // With entries to come, the postings alone do not balance: they are checked with the entries,
   // by the deferred triggers below, not by the postings' own statement.
   await repo.insertTransactionsBulk(tx, newTransactions, stored, { checkByStatement: !withEntries });
-  await request.writeEntries?.();
+  await request.writeOwnRows?.();
   await repo.checkBalancedNow(tx);
 
   const deltas = postedDeltas(all);

@@ -179,7 +179,7 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
       // The batch's own rows (the taps among them, the purse side of the transactions) are
       // written inside postBatch, which then checks them and moves the balances: purses last.
       let answer: BatchResponse | undefined;
-      await postBatch(tx, ctx.clock, { transactions, actor, writeEntries: async () => {
+      await postBatch(tx, ctx.clock, { transactions, actor, writeOwnRows: async () => {
         answer = await writeBatchRows(transactions, settled);
       } });
       return answer!;
