@@ -2,8 +2,9 @@ import { sql, Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountCodes, accountStatement, checkLedger, ensureAccount, postTransaction } from '../../src/modules/ledger/ledger.js';
 import { systemClock } from '../../src/platform/clock.js';
-import { migrations, migrateToLatest, openPglite, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { migrations, migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { newId } from '../../src/platform/ids.js';
+import { createEmptyTestDatabase } from '../support/databases.js';
 
 /**
  * Migration 0017 makes new taps their purse's entry. A tap settled before it already has its
@@ -18,7 +19,7 @@ let fareTransactionId: string;
 const system = { role: 'system' as const, id: null };
 
 beforeAll(async () => {
-  handle = (await openPglite()).handle;
+  handle = await createEmptyTestDatabase();
   const db = handle.db;
   const names = Object.keys(migrations);
   const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateTo(names[names.indexOf(tapEntriesMigration) - 1]!);

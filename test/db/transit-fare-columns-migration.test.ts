@@ -1,7 +1,8 @@
 import { sql, Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations, migrateToLatest, openPglite, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { migrations, migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { newId } from '../../src/platform/ids.js';
+import { createEmptyTestDatabase } from '../support/databases.js';
 
 /**
  * Migration 0016 moves a tap's fare breakdown from one jsonb document into columns: taps stored
@@ -13,7 +14,7 @@ let handle: DatabaseHandle;
 const terminalId = newId();
 
 beforeAll(async () => {
-  handle = (await openPglite()).handle;
+  handle = await createEmptyTestDatabase();
   const names = Object.keys(migrations);
   const before = names[names.indexOf(fareMigration) - 1]!;
   const { error } = await new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } }).migrateTo(before);

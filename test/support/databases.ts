@@ -114,9 +114,19 @@ export async function createTestDatabase(kind: TestDatabaseKind = testDatabaseKi
     const { handle } = await openPglite({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
     return handle;
   }
+  return createPostgresTestDatabase(pgTemplateName(inject('postgresRunId')));
+}
+
+/** A fresh database with no migrations run, for migration tests (they migrate it step by step). */
+export async function createEmptyTestDatabase(kind: TestDatabaseKind = testDatabaseKind()): Promise<DatabaseHandle & { url?: string }> {
+  if (kind === 'pglite') return (await openPglite()).handle;
+  return createPostgresTestDatabase('template0');
+}
+
+async function createPostgresTestDatabase(template: string): Promise<DatabaseHandle & { url: string }> {
   const runId = inject('postgresRunId');
   const name = `${pgPrefix(runId)}${randomBytes(6).toString('hex')}`;
-  await withAdmin((c) => c.query(`create database ${name} template ${pgTemplateName(runId)}`));
+  await withAdmin((c) => c.query(`create database ${name} template ${template}`));
   const handle = openPostgres(urlFor(name), 10);
   return {
     ...handle,
