@@ -26,8 +26,11 @@ export function delimitedRows(rows: readonly (readonly DelimitedField[])[]): str
     let line = '';
     for (let i = 0; i < fields.length; i++) {
       if (i > 0) line += FIELD_SEPARATOR;
-      line += delimitedField(fields[i]);
+      line += fieldText(fields[i]);
     }
+    // One look at the whole line instead of one per field: no stray control character, and as
+    // many field separators as the row has fields (a field holding one would add to them).
+    if (forbiddenInLine.test(line) || separatorsIn(line) !== fields.length - 1) throw new TypeError(`not delimited fields: ${JSON.stringify(fields)}`);
     lines[r] = line;
   }
   return lines.join(ROW_SEPARATOR);
@@ -42,16 +45,22 @@ export function delimitedList(items: readonly string[]): string | null {
   return items.join(ITEM_SEPARATOR);
 }
 
-/** A field may hold the item separator (a list from delimitedList), no other control character. */
+/** In a line: the field and item separators only, no other control character. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const controlCharacterButItems = /[\u0000-\u001c\u001e\u001f\u007f]/;
+const forbiddenInLine = /[\u0000-\u001c\u001e\u007f]/;
 
-function delimitedField(value: DelimitedField): string {
+function separatorsIn(line: string): number {
+  let count = 0;
+  for (let at = line.indexOf(FIELD_SEPARATOR); at !== -1; at = line.indexOf(FIELD_SEPARATOR, at + 1)) count++;
+  return count;
+}
+
+function fieldText(value: DelimitedField): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new TypeError(`not a delimited field: ${value}`);
     return String(value);
   }
-  if (value === '' || controlCharacterButItems.test(value)) throw new TypeError(`not a delimited field: ${JSON.stringify(value)}`);
+  if (value === '') throw new TypeError('not a delimited field: the empty string (it would read back as null)');
   return value;
 }
