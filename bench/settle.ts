@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     t0 = performance.now();
     const check = await checkLedger(db);
     if (check.violations.length > 0) throw new Error(`ledger check: ${check.violations.length} violations`);
-    console.log(`  verified: ${TAPS.toLocaleString('en')} taps settled once, revenue = ${(expectedFen / 100).toFixed(2)} yuan, ledger check clean over ${check.counts.postings.toLocaleString('en')} postings (${seconds(performance.now() - t0)} s)`);
+    console.log(`  verified: ${TAPS.toLocaleString('en')} taps settled once, revenue = ${(expectedFen / 100).toFixed(2)} yuan, ledger check clean over ${check.counts.entries.toLocaleString('en')} entries (${seconds(performance.now() - t0)} s)`);
 
     const propagation = await denyListPropagation(server.origin, operator, pollingTerminal, cards.slice(0, 10));
     propagation.sort((a, b) => a - b);

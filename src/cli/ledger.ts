@@ -15,10 +15,10 @@ export function registerLedgerCommands(program: Command): void {
       withRuntime(async ({ ctx }) => {
         const { counts, violations } = await checkLedger(ctx.db);
         if (violations.length === 0) {
-          console.log(`ledger ok: ${counts.transactions} transactions, ${counts.accounts} accounts, ${counts.postings} postings`);
+          console.log(`ledger ok: ${counts.transactions} transactions, ${counts.accounts} accounts, ${counts.entries} entries`);
           return;
         }
-        console.error(`ledger check FAILED: ${violations.length} problem(s) in ${counts.transactions} transactions, ${counts.accounts} accounts, ${counts.postings} postings`);
+        console.error(`ledger check FAILED: ${violations.length} problem(s) in ${counts.transactions} transactions, ${counts.accounts} accounts, ${counts.entries} entries`);
         for (const violation of violations) console.error(`  ${describeViolation(violation)}`);
         process.exitCode = 1;
       }),

@@ -32,7 +32,7 @@ describe('onecard ledger', () => {
       await postTransaction(db, clock, { idempotencyKey: 'cli-lunch', type: 'purchase', postings: [{ accountId: purse.id, debitFen: 1250 }, { accountId: canteen.id, creditFen: 1250 }], actor });
     });
     const check = await onecard('ledger', 'check');
-    expect(check).toMatchObject({ code: 0, stdout: 'ledger ok: 2 transactions, 3 accounts, 4 postings\n' });
+    expect(check).toMatchObject({ code: 0, stdout: 'ledger ok: 2 transactions, 3 accounts, 4 entries\n' });
     const balance = await onecard('ledger', 'balance', purse.code);
     expect(balance.code).toBe(0);
     expect(balance.stdout).toContain(`${purse.code} (purse, ${purse.id})`);

@@ -8,7 +8,8 @@ export type LedgerViolation =
   | { kind: 'floor_broken'; accountId: string; code: string; balanceFen: number; floorFen: number };
 
 export interface LedgerCheck {
-  counts: { transactions: number; accounts: number; postings: number; holds: number };
+  /** entries: postings and the purse entries of transit taps (ledger_entries, migration 0017). */
+  counts: { transactions: number; accounts: number; entries: number; holds: number };
   violations: LedgerViolation[];
 }
 

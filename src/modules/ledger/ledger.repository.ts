@@ -357,10 +357,10 @@ export const ledgerRepository = {
   },
 
   async countRows(db: DbOrTx) {
-    const { rows } = await sql<{ transactions: number; accounts: number; postings: number; holds: number }>`
+    const { rows } = await sql<{ transactions: number; accounts: number; entries: number; holds: number }>`
       select (select count(*) from ledger_transactions)::int8 as transactions,
              (select count(*) from ledger_accounts)::int8 as accounts,
-             (select count(*) from ledger_entries)::int8 as postings,
+             (select count(*) from ledger_entries)::int8 as entries,
              (select count(*) from ledger_holds)::int8 as holds`.execute(db);
     return rows[0]!;
   },
