@@ -38,21 +38,6 @@ export interface UploadingTerminal {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Card keys are HMACs of the card number: cached per master key, bounded. */
-const keyCache = new Map<string, Map<string, Buffer>>();
-const KEY_CACHE_LIMIT = 500_000;
-
-function cardKey(masterKey: string, cardNo: string): Buffer {
-  let cache = keyCache.get(masterKey);
-  if (!cache) keyCache.set(masterKey, (cache = new Map()));
-  let key = cache.get(cardNo);
-  if (!key) {
-    if (cache.size >= KEY_CACHE_LIMIT) cache.clear();
-    key = deriveCardKey(masterKey, cardNo);
-    cache.set(cardNo, key);
-  }
-  return key;
-}
 
 /** Operators are free text; account codes are not: a readable slug, with a hash when characters were replaced. */
 export function operatorSlug(operator: string): string {
@@ -79,36 +64,44 @@ async function sharedAccount(ctx: AppContext, code: string, type: 'fare_revenue'
   return account.id;
 }
 
+/** A card as settlement knows it: its ids, and the key its TACs are checked with (null without a purse: never checked). */
+interface SettlementCard extends CardForSettlement {
+  key: Buffer | null;
+}
+
 /**
- * Card number → card id and purse id, per database: facts that never change once the purse exists
- * (card numbers are unique and never reused, ledger accounts never change id), so a card tapped
- * again is not looked up again. Cards without a purse are not cached (they may get one).
+ * Card number → card id, purse id and TAC key, per database and issuer master key: facts that
+ * never change once the purse exists (card numbers are unique and never reused, ledger accounts
+ * never change id, the key is an HMAC of the card number), so a card tapped again is neither
+ * looked up nor derived again. Cards without a purse are not cached (they may get one).
  */
-const cardCache = new WeakMap<Db, Map<string, CardForSettlement>>();
+const cardCache = new WeakMap<Db, { masterKey: string; cards: Map<string, SettlementCard> }>();
 const CARD_CACHE_LIMIT = 1_000_000;
 
-async function cardsByNo(db: Db, tx: Tx, cardNos: readonly string[]): Promise<Map<string, CardForSettlement>> {
+async function cardsByNo(db: Db, tx: Tx, masterKey: string, cardNos: readonly string[]): Promise<Map<string, SettlementCard>> {
   let cache = cardCache.get(db);
-  if (!cache) cardCache.set(db, (cache = new Map()));
-  const found = new Map<string, CardForSettlement>();
+  if (!cache || cache.masterKey !== masterKey) cardCache.set(db, (cache = { masterKey, cards: new Map() }));
+  const { cards } = cache;
+  const found = new Map<string, SettlementCard>();
   const missing: string[] = [];
   for (const cardNo of cardNos) {
-    const card = cache.get(cardNo);
+    const card = cards.get(cardNo);
     if (card) found.set(cardNo, card);
     else missing.push(cardNo);
   }
   if (missing.length === 0) return found;
-  if (cache.size + missing.length > CARD_CACHE_LIMIT) cache.clear();
-  for (const card of await repo.cardsByNo(tx, missing)) {
+  if (cards.size + missing.length > CARD_CACHE_LIMIT) cards.clear();
+  for (const row of await repo.cardsByNo(tx, missing)) {
+    const card = { ...row, key: row.purseId ? deriveCardKey(masterKey, row.cardNo) : null };
     found.set(card.cardNo, card);
-    if (card.purseId) cache.set(card.cardNo, card);
+    if (card.purseId) cards.set(card.cardNo, card);
   }
   return found;
 }
 
 interface Classified {
   record: TapRecord;
-  card: CardForSettlement | null;
+  card: SettlementCard | null;
   code: TapRejectCode | null;
   flags: TapFlagCode[];
   fromPurseFen: number;
@@ -123,13 +116,6 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
   for (const r of batch.records) if (!bySeq.has(r.seq)) bySeq.set(r.seq, r);
   const inBatchDuplicates = batch.records.length - bySeq.size;
 
-  // The TACs are pure computation: checked before the transaction opens.
-  const masterKey = ctx.config.secrets.cardMasterKey;
-  const tacOk = new Map<number, boolean>();
-  for (const r of bySeq.values()) {
-    tacOk.set(r.seq, verifyTac(cardKey(masterKey, r.cardNo), { terminalCode: terminal.code, cardNo: r.cardNo, cardCounter: r.cardCounter, amountFen: r.amountFen, balanceAfterFen: r.balanceAfterFen, at: r.at }, r.tac));
-  }
-
   const revenueId = await sharedAccount(ctx, accountCodes.fareRevenue(operatorSlug(terminal.operator)), 'fare_revenue');
   const suspenseId = await sharedAccount(ctx, transitSuspenseCode, 'suspense');
 
@@ -141,12 +127,12 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
     const fresh = [...bySeq.values()].filter((r) => !existing.has(r.seq));
     const batchRowId = newId();
 
-    const cards = await cardsByNo(ctx.db, tx, fresh.map((r) => r.cardNo));
+    const cards = await cardsByNo(ctx.db, tx, ctx.config.secrets.cardMasterKey, fresh.map((r) => r.cardNo));
     const cardIds = [...new Set([...cards.values()].map((c) => c.id))];
     const history = groupBy(await repo.deniedHistory(tx, cardIds), (e) => e.cardId);
     const actionIds = [...new Set(fresh.flatMap((r) => r.appliedActionIds).filter((id) => uuidPattern.test(id)))];
     const actions = new Map((await repo.actionsByIds(tx, actionIds)).map((a) => [a.id, a]));
-    const classified = await classify(tx, fresh, cards, tacOk, history, actions);
+    const classified = await classify(tx, terminal.code, fresh, cards, history, actions);
 
     /** Everything the batch writes; the purses are locked only at its end (postBatch's balance move), for the shortest time. */
     const write = async (): Promise<BatchResponse> => {
@@ -281,9 +267,9 @@ function byCounterThenSeq(a: Classified, b: Classified): number {
  */
 async function classify(
   tx: Tx,
+  terminalCode: string,
   fresh: readonly TapRecord[],
-  cards: ReadonlyMap<string, CardForSettlement>,
-  tacOk: ReadonlyMap<number, boolean>,
+  cards: ReadonlyMap<string, SettlementCard>,
   history: ReadonlyMap<string, StatusEventForSettlement[]>,
   actions: ReadonlyMap<string, { id: string; cardId: string; kind: 'top_up' | 'extend'; amountFen: number | null; appliedAt: Date | null }>,
 ): Promise<Classified[]> {
@@ -291,7 +277,7 @@ async function classify(
   const byCard = new Map<string, Classified[]>();
   for (const record of fresh) {
     const card = cards.get(record.cardNo) ?? null;
-    const code: TapRejectCode | null = !card || !card.purseId ? 'CARD_UNKNOWN' : !tacOk.get(record.seq) ? 'TAC_INVALID' : null;
+    const code: TapRejectCode | null = !card || !card.key ? 'CARD_UNKNOWN' : !tacVerifies(card.key, terminalCode, record) ? 'TAC_INVALID' : null;
     const c: Classified = { record, card: code === 'CARD_UNKNOWN' ? null : card, code, flags: [], fromPurseFen: record.amountFen, shortfallFen: 0, ledgerTransactionId: null, appliedActions: [] };
     out.push(c);
     if (code !== null) continue;
@@ -347,6 +333,10 @@ async function classify(
     }
   }
   return out;
+}
+
+function tacVerifies(key: Buffer, terminalCode: string, r: TapRecord): boolean {
+  return verifyTac(key, { terminalCode, cardNo: r.cardNo, cardCounter: r.cardCounter, amountFen: r.amountFen, balanceAfterFen: r.balanceAfterFen, at: r.at }, r.tac);
 }
 
 /** Whether the card was deny-listed at `at`: its latest status event at or before then denies it. */
