@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { sql, Migrator } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncHomeDeliveries } from '../../src/modules/fulfilment/deliveries.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import type { AppContext } from '../../src/platform/context.js';
-import { migrations, migrateToLatest, openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { newId } from '../../src/platform/ids.js';
-import { testDatabaseKind } from '../support/databases.js';
+import { createTestDatabaseBefore } from '../support/databases.js';
 
 /**
  * Migration 0015 lets a failed home parcel come back to the card centre. Before it, a parcel the
@@ -24,28 +22,6 @@ const now = new Date('2026-11-25T02:00:00Z');
 const bookedAt = now.getTime() - 50 * hour;
 let handle: DatabaseHandle;
 const ids = { school: newId(), batch: newId(), failedApp: newId(), failedParcel: newId(), movingApp: newId(), movingParcel: newId() };
-
-/** An empty database of the kind this project runs on: a new PGlite, or a new PostgreSQL database dropped by close(). */
-async function emptyDatabase(): Promise<DatabaseHandle> {
-  if (testDatabaseKind() === 'pglite') return (await openPglite()).handle;
-  const admin = process.env.TEST_DATABASE_URL!;
-  // The run's prefix: the run's teardown drops it too if this file dies before close().
-  const name = `onecard_t${inject('postgresRunId')}_m${randomBytes(4).toString('hex')}`;
-  const adminQuery = async (text: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await adminQuery(`create database ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const opened = openPostgres(url.toString(), 2);
-  return { ...opened, close: async () => { await opened.close(); await adminQuery(`drop database if exists ${name} with (force)`); } };
-}
 
 /** A student with a lost card, a replacement dispatched home in a batch, and its parcel in `parcelStatus`. */
 async function dispatchedApplication(appId: string, parcelId: string, parcelStatus: 'in_transit' | 'failed', n: number) {
@@ -64,11 +40,7 @@ async function dispatchedApplication(appId: string, parcelId: string, parcelStat
 }
 
 beforeAll(async () => {
-  handle = await emptyDatabase();
-  const names = Object.keys(migrations);
-  const before = names[names.indexOf(returnsMigration) - 1]!;
-  const { error } = await new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } }).migrateTo(before);
-  if (error) throw error;
+  handle = await createTestDatabaseBefore(returnsMigration);
   await sql`insert into schools (id, code, name, stage) values (${ids.school}::uuid, 'M0015', '北京市海淀区实验中学', 'middle')`.execute(handle.db);
   await sql`insert into production_batches (id, batch_no, kind, status, created_at, dispatched_at) values (${ids.batch}::uuid, 'B0015', 'replacement', 'dispatched', now(), now())`.execute(handle.db);
   // Failed before the deploy: the application was left dispatched.

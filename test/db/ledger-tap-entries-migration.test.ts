@@ -1,10 +1,10 @@
-import { sql, Migrator } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountCodes, accountStatement, checkLedger, ensureAccount, postTransaction } from '../../src/modules/ledger/ledger.js';
 import { systemClock } from '../../src/platform/clock.js';
-import { migrations, migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { newId } from '../../src/platform/ids.js';
-import { createEmptyTestDatabase } from '../support/databases.js';
+import { createTestDatabaseBefore } from '../support/databases.js';
 
 /**
  * Migration 0017 makes new taps their purse's entry. A tap settled before it already has its
@@ -19,11 +19,8 @@ let fareTransactionId: string;
 const system = { role: 'system' as const, id: null };
 
 beforeAll(async () => {
-  handle = await createEmptyTestDatabase();
+  handle = await createTestDatabaseBefore(tapEntriesMigration);
   const db = handle.db;
-  const names = Object.keys(migrations);
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateTo(names[names.indexOf(tapEntriesMigration) - 1]!);
-  if (error) throw error;
 
   // As settlement wrote it before 0017: the purse debit is a posting, the tap names its transaction.
   purseId = (await ensureAccount(db, systemClock, { code: accountCodes.purse(cardId), type: 'purse', ownerId: cardId, actor: system })).id;

@@ -1,8 +1,8 @@
-import { sql, Migrator } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations, migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { newId } from '../../src/platform/ids.js';
-import { createEmptyTestDatabase } from '../support/databases.js';
+import { createTestDatabaseBefore } from '../support/databases.js';
 
 /**
  * Migration 0016 moves a tap's fare breakdown from one jsonb document into columns: taps stored
@@ -14,11 +14,7 @@ let handle: DatabaseHandle;
 const terminalId = newId();
 
 beforeAll(async () => {
-  handle = await createEmptyTestDatabase();
-  const names = Object.keys(migrations);
-  const before = names[names.indexOf(fareMigration) - 1]!;
-  const { error } = await new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } }).migrateTo(before);
-  if (error) throw error;
+  handle = await createTestDatabaseBefore(fareMigration);
   const tap = (seq: number, kind: string, fare: unknown) => sql`
     insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at, fare, outcome, operator, settled_at)
     values (${terminalId}::uuid, ${seq}, ${newId()}::uuid, '32000000016', ${newId()}::uuid, ${seq}, ${kind}, 300, 700, now(), ${fare === null ? null : JSON.stringify(fare)}::jsonb, 'settled', 'bjsubway', now())`;

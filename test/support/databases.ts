@@ -5,7 +5,8 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { prepareDatabase } from '../../src/platform/boot.js';
 import { systemClock } from '../../src/platform/clock.js';
-import { openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { Migrator } from 'kysely';
+import { migrations, openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { projectRoot } from '../../src/platform/paths.js';
 import { templateKey } from './template-key.js';
 
@@ -117,10 +118,21 @@ export async function createTestDatabase(kind: TestDatabaseKind = testDatabaseKi
   return createPostgresTestDatabase(pgTemplateName(inject('postgresRunId')));
 }
 
-/** A fresh database with no migrations run, for migration tests (they migrate it step by step). */
-export async function createEmptyTestDatabase(kind: TestDatabaseKind = testDatabaseKind()): Promise<DatabaseHandle & { url?: string }> {
-  if (kind === 'pglite') return (await openPglite()).handle;
-  return createPostgresTestDatabase('template0');
+/**
+ * For a migration test: a fresh database of this project's kind, migrated up to just before
+ * `migration`, so the test can store rows as they were and then migrate the rest.
+ */
+export async function createTestDatabaseBefore(migration: string, kind: TestDatabaseKind = testDatabaseKind()): Promise<DatabaseHandle & { url?: string }> {
+  const handle = kind === 'pglite' ? (await openPglite()).handle : await createPostgresTestDatabase('template0');
+  const names = Object.keys(migrations);
+  const at = names.indexOf(migration);
+  if (at < 1) throw new Error(`no migration before ${migration}`);
+  const { error } = await new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } }).migrateTo(names[at - 1]!);
+  if (error) {
+    await handle.close();
+    throw error;
+  }
+  return handle;
 }
 
 async function createPostgresTestDatabase(template: string): Promise<DatabaseHandle & { url: string }> {
