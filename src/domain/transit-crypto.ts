@@ -36,9 +36,14 @@ export function tacCanonical(t: TacInput): string {
   return `${t.terminalCode}|${t.cardNo}|${t.cardCounter}|${t.amountFen}|${t.balanceAfterFen}|${t.at}`;
 }
 
-/** 16 lowercase hex characters: the first 8 bytes of HMAC-SHA256(card key, canonical). */
+/** The TAC's bytes: the first 8 bytes of HMAC-SHA256(card key, canonical). */
+function tacBytes(cardKey: Buffer, t: TacInput): Buffer {
+  return createHmac('sha256', cardKey).update(tacCanonical(t), 'utf8').digest().subarray(0, TAC_HEX_LENGTH / 2);
+}
+
+/** 16 lowercase hex characters: the TAC as it travels. */
 export function computeTac(cardKey: Buffer, t: TacInput): string {
-  return createHmac('sha256', cardKey).update(tacCanonical(t), 'utf8').digest().subarray(0, TAC_HEX_LENGTH / 2).toString('hex');
+  return tacBytes(cardKey, t).toString('hex');
 }
 
 const TAC_PATTERN = /^[0-9a-f]{16}$/i;
@@ -47,8 +52,7 @@ const TAC_PATTERN = /^[0-9a-f]{16}$/i;
 export function verifyTac(cardKey: Buffer, t: TacInput, tac: string): boolean {
   if (typeof tac !== 'string' || !TAC_PATTERN.test(tac)) return false;
   // Bytes against bytes: settlement checks every tap, and the hex round trip cost as much as a hash.
-  const expected = createHmac('sha256', cardKey).update(tacCanonical(t), 'utf8').digest().subarray(0, TAC_HEX_LENGTH / 2);
-  return timingSafeEqual(expected, Buffer.from(tac, 'hex'));
+  return timingSafeEqual(tacBytes(cardKey, t), Buffer.from(tac, 'hex'));
 }
 
 /**
