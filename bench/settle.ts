@@ -74,6 +74,13 @@ async function cpuSnapshot(db: Db, serverPid: number): Promise<{ server: number;
   return { server: cpuMs(serverPid), backends: new Map(rows.map((r) => [r.pid, cpuMs(r.pid)])) };
 }
 
+/** WAL written so far (bytes, from the insert position) and checkpoints started, server-wide. */
+async function walSnapshot(db: Db): Promise<{ bytes: number; checkpoints: number }> {
+  const { rows } = await sql<{ bytes: string; checkpoints: number }>`
+    select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text as bytes, (checkpoints_timed + checkpoints_req)::int8 as checkpoints from pg_stat_bgwriter`.execute(db);
+  return { bytes: Number(rows[0]!.bytes), checkpoints: rows[0]!.checkpoints };
+}
+
 /** Loss report (operator, through the API) → a terminal polling its deny-list sees the card, verified. */
 async function denyListPropagation(origin: string, operator: string, terminal: RegisteredTerminal, cards: { id: string; cardNo: string }[]): Promise<number[]> {
   const me = (await (await fetch(`${origin}/api/v1/terminal/me`, { headers: { authorization: `Bearer ${terminal.token}` } })).json()) as { denyListPublicKey: string };
@@ -148,6 +155,8 @@ async function main(): Promise<void> {
     let rejected = 0;
     const batchMs: number[] = [];
     const cpuBefore = await cpuSnapshot(db, server.child.pid!);
+    const walBefore = await walSnapshot(db);
+    const benchCpuBefore = process.cpuUsage();
     const started = performance.now();
     await Promise.all(terminals.map(async (terminal, ti) => {
       for (const body of queues[ti]!) {
@@ -161,6 +170,8 @@ async function main(): Promise<void> {
     }));
     const wallMs = performance.now() - started;
     const cpuAfter = await cpuSnapshot(db, server.child.pid!);
+    const walAfter = await walSnapshot(db);
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     const serverCpu = cpuAfter.server - cpuBefore.server;
     let backendCpu = 0;
     for (const [pid, ms] of cpuAfter.backends) backendCpu += ms - (cpuBefore.backends.get(pid) ?? 0);
@@ -168,6 +179,7 @@ async function main(): Promise<void> {
     batchMs.sort((a, b) => a - b);
     console.log(`  uploaded in ${seconds(wallMs)} s: ${accepted.toLocaleString('en')} settled, ${rejected} rejected, ${flagged} flagged (counter gaps/mismatches of out-of-order uploads); batch p50 ${batchMs[Math.floor(batchMs.length / 2)]!.toFixed(0)} ms, p99 ${batchMs[Math.floor(batchMs.length * 0.99)]!.toFixed(0)} ms`);
     const perTap = (ms: number) => ((ms * 1000) / Math.max(1, accepted)).toFixed(0);
+    console.log(`  WAL while uploading: ${((walAfter.bytes - walBefore.bytes) / Math.max(1, accepted)).toFixed(0)} bytes/tap, ${walAfter.checkpoints - walBefore.checkpoints} checkpoints; bench client CPU ${perTap((benchCpu.user + benchCpu.system) / 1000)} µs/tap`);
     console.log(`  CPU while uploading: server ${seconds(serverCpu)} s (${perTap(serverCpu)} µs/tap), PostgreSQL backends ${seconds(backendCpu)} s (${perTap(backendCpu)} µs/tap), together ${perTap(serverCpu + backendCpu)} µs/tap; load average ${loadAverage()}`);
 
     // Every tap settled once, all money where it should be.

@@ -85,26 +85,72 @@ describe('a settled tap is its purse entry', () => {
 });
 
 describe('the database keeps tap entries to the ledger rules', () => {
-  /** A hand-written tap row that claims to be a purse entry of `transactionId`. */
-  const forgedTap = (terminalId: string, cardId: string, transactionId: string) => sql`
+  /** A hand-written tap row that claims to be a 50 fen entry of `transactionId` on `accountId`. */
+  const forgedTap = (terminalId: string, cardId: string, transactionId: string, accountId: string, seq = 99) => sql`
     insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at, outcome, operator,
-                              ledger_transaction_id, purse_entry_fen, settled_at)
-    values (${terminalId}::uuid, 99, ${newId()}::uuid, 'forged', ${cardId}::uuid, 99, 'bus', 50, 0, now(), 'settled', 'bjbus', ${transactionId}::uuid, 50, now())`;
+                              ledger_transaction_id, purse_entry_fen, purse_account_id, settled_at)
+    values (${terminalId}::uuid, ${seq}, ${newId()}::uuid, 'forged', ${cardId}::uuid, ${seq}, 'bus', 50, 0, now(), 'settled', 'bjbus', ${transactionId}::uuid, 50,
+            ${accountId}::uuid, now())`;
+
+  /** A new fare transaction written by hand (no postings yet), as postBatch writes one before its taps. */
+  const newFareTransaction = (id: string) => sql`
+    insert into ledger_transactions (id, type, idempotency_key, request_hash, memo, metadata, created_at, created_by)
+    values (${id}::uuid, 'fare', ${`forged:${id}`}, 'x', null, '{}', now(), 'test')`;
 
   it('refuses a tap entry added to a transaction without its other side', async () => {
-    const { tap, terminal } = await settleOneTap(1000, 200);
-    await expect(forgedTap(terminal.id, tap.card_id!, tap.ledger_transaction_id!).execute(t.ctx.db)).rejects.toThrow(/is unbalanced: debits 250 fen, credits 200 fen/);
+    const { tap, terminal, purse } = await settleOneTap(1000, 200);
+    await expect(forgedTap(terminal.id, tap.card_id!, tap.ledger_transaction_id!, purse.id).execute(t.ctx.db)).rejects.toThrow(/is unbalanced: debits 250 fen, credits 200 fen/);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('refuses, at commit, a new transaction whose tap entries never get their other side', async () => {
+    const { tap, terminal, purse } = await settleOneTap(1000, 200);
+    const transactionId = newId();
+    await expect(t.ctx.db.transaction().execute(async (tx) => {
+      await newFareTransaction(transactionId).execute(tx);
+      await forgedTap(terminal.id, tap.card_id!, transactionId, purse.id).execute(tx);
+    })).rejects.toThrow(/is unbalanced: debits 50 fen, credits 0 fen/);
+    expect(await purseBalance(t, tap.card_id!)).toBe(800);
+  });
+
+  it('moves the purse as the tap entry is written, once', async () => {
+    const { tap, terminal, purse } = await settleOneTap(1000, 200);
+    const revenue = await findAccountByCode(t.ctx.db, accountCodes.fareRevenue('bjbus'));
+    const transactionId = newId();
+    await t.ctx.db.transaction().execute(async (tx) => {
+      await newFareTransaction(transactionId).execute(tx);
+      await forgedTap(terminal.id, tap.card_id!, transactionId, purse.id).execute(tx);
+      await sql`insert into ledger_postings (id, transaction_id, account_id, credit_fen) values (${newId()}::uuid, ${transactionId}::uuid, ${revenue.id}::uuid, 50)`.execute(tx);
+      await sql`update ledger_accounts set credits_posted_fen = credits_posted_fen + 50 where id = ${revenue.id}::uuid`.execute(tx);
+    });
+    expect(await purseBalance(t, tap.card_id!)).toBe(750);
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
 
   it('refuses a tap entry that names no ledger transaction', async () => {
-    const { tap, terminal } = await settleOneTap(1000, 200);
-    await expect(forgedTap(terminal.id, tap.card_id!, newId()).execute(t.ctx.db)).rejects.toThrow(/names no ledger transaction/);
+    const { tap, terminal, purse } = await settleOneTap(1000, 200);
+    await expect(forgedTap(terminal.id, tap.card_id!, newId(), purse.id).execute(t.ctx.db)).rejects.toThrow(/names no ledger transaction/);
   });
 
-  it('refuses a tap entry whose card has no purse', async () => {
-    const { tap, terminal } = await settleOneTap(1000, 200);
-    await expect(forgedTap(terminal.id, newId(), tap.ledger_transaction_id!).execute(t.ctx.db)).rejects.toThrow(/names no ledger account/);
+  it('refuses a tap entry on any account but its own card\'s purse', async () => {
+    const { tap, terminal, purse } = await settleOneTap(1000, 200);
+    const other = await settleOneTap(1000, 200);
+    const revenue = await findAccountByCode(t.ctx.db, accountCodes.fareRevenue('bjbus'));
+    const wrongAccounts = [
+      { cardId: newId(), accountId: purse.id }, // a card without a purse, on this purse
+      { cardId: tap.card_id!, accountId: other.purse.id }, // another card's purse
+      { cardId: tap.card_id!, accountId: revenue.id }, // not a purse
+      { cardId: tap.card_id!, accountId: newId() }, // no account at all
+    ];
+    for (const wrong of wrongAccounts) {
+      const transactionId = newId();
+      await expect(t.ctx.db.transaction().execute(async (tx) => {
+        await newFareTransaction(transactionId).execute(tx);
+        await forgedTap(terminal.id, wrong.cardId, transactionId, wrong.accountId).execute(tx);
+      })).rejects.toThrow(/names an account that is not its card's purse/);
+    }
+    expect(await purseBalance(t, tap.card_id!)).toBe(800);
+    expect(await purseBalance(t, other.tap.card_id!)).toBe(800);
   });
 
   it('never changes the code or owner of a ledger account, by which entries find their purse', async () => {
@@ -113,13 +159,18 @@ describe('the database keeps tap entries to the ledger rules', () => {
     await expect(sql`update ledger_accounts set owner_id = ${newId()}::uuid where id = ${purse.id}::uuid`.execute(t.ctx.db)).rejects.toThrow(/never change id, code or owner/);
   });
 
-  it('refuses an entry that does not match its tap, or on a rejected tap', async () => {
-    const { tap, terminal } = await settleOneTap(1000, 200);
+  it('refuses an entry that does not match its tap, names no account, or is on a rejected tap', async () => {
+    const { tap, terminal, purse } = await settleOneTap(1000, 200);
     await expect(sql`
       insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at, outcome, code, operator,
-                                ledger_transaction_id, purse_entry_fen, settled_at)
+                                ledger_transaction_id, purse_entry_fen, purse_account_id, settled_at)
       values (${terminal.id}::uuid, 98, ${newId()}::uuid, 'forged', ${tap.card_id}::uuid, 98, 'bus', 50, 0, now(), 'rejected', 'TAC_INVALID', 'bjbus',
-              ${tap.ledger_transaction_id}::uuid, 50, now())`.execute(t.ctx.db)).rejects.toThrow(/transit_taps_purse_entry/);
+              ${tap.ledger_transaction_id}::uuid, 50, ${purse.id}::uuid, now())`.execute(t.ctx.db)).rejects.toThrow(/transit_taps_purse_entry/);
+    await expect(sql`
+      insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at, outcome, operator,
+                                ledger_transaction_id, purse_entry_fen, settled_at)
+      values (${terminal.id}::uuid, 97, ${newId()}::uuid, 'forged', ${tap.card_id}::uuid, 97, 'bus', 50, 0, now(), 'settled', 'bjbus',
+              ${tap.ledger_transaction_id}::uuid, 50, now())`.execute(t.ctx.db)).rejects.toThrow(/transit_taps_purse_account/);
     await expect(sql`update transit_taps set purse_entry_fen = 150 where terminal_id = ${terminal.id}::uuid`.execute(t.ctx.db)).rejects.toThrow(/append-only/);
   });
 

@@ -204,9 +204,7 @@ export const ledgerRepository = {
     }
   },
 
-  async insertTransactionsBulk(
-    tx: Tx, transactions: readonly NewTransaction[], postings: readonly (Posting & { id: string; transactionId: string })[], options: { checkByStatement: boolean },
-  ): Promise<void> {
+  async insertTransactionsBulk(tx: Tx, transactions: readonly NewTransaction[]): Promise<void> {
     if (transactions.length === 0) return;
     const t = transactions.map((x) => ({
       id: x.id, type: x.type, k: x.idempotencyKey, h: x.requestHash, memo: x.memo, md: x.metadata, at: x.createdAt.toISOString(), by: x.createdBy,
@@ -215,18 +213,19 @@ export const ledgerRepository = {
       insert into ledger_transactions (id, type, idempotency_key, request_hash, reverses_id, memo, metadata, created_at, created_by)
       select id, type, k, h, null, memo, md, at, by
       from jsonb_to_recordset(${JSON.stringify(t)}::jsonb) as v(id uuid, type text, k text, h text, memo text, md jsonb, at timestamptz, by text)`.execute(tx);
+  },
+
+  async insertPostingsBulk(tx: Tx, postings: readonly (Posting & { id: string; transactionId: string })[]): Promise<void> {
+    if (postings.length === 0) return;
     // Arrays, one per column: cheaper for the database to unpack than one JSON document.
     const column = <K extends keyof (typeof postings)[number]>(key: K) => plainArrayLiteral(postings.map((x) => x[key] as string | number));
     // Checked by the statement trigger at the end of this one statement instead of a deferred
     // trigger run per posting (migration 0013); the setting is switched back off right after.
-    // Postings that balance only with entries still to be written are left to the deferred triggers.
-    if (options.checkByStatement) await sql`set local ledger.balance_check = 'statement'`.execute(tx);
-    if (postings.length > 0) {
-      await sql`
-        insert into ledger_postings (id, transaction_id, account_id, debit_fen, credit_fen)
-        select * from unnest(${column('id')}::uuid[], ${column('transactionId')}::uuid[], ${column('accountId')}::uuid[], ${column('debitFen')}::int8[], ${column('creditFen')}::int8[])`.execute(tx);
-    }
-    if (options.checkByStatement) await sql`set local ledger.balance_check = 'row'`.execute(tx);
+    await sql`set local ledger.balance_check = 'statement'`.execute(tx);
+    await sql`
+      insert into ledger_postings (id, transaction_id, account_id, debit_fen, credit_fen)
+      select * from unnest(${column('id')}::uuid[], ${column('transactionId')}::uuid[], ${column('accountId')}::uuid[], ${column('debitFen')}::int8[], ${column('creditFen')}::int8[])`.execute(tx);
+    await sql`set local ledger.balance_check = 'row'`.execute(tx);
   },
 
   findTransactionByKey(db: DbOrTx, key: string) {

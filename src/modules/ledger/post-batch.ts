@@ -1,7 +1,7 @@
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Tx } from '../../platform/db/database.js';
-import { fail } from '../../platform/errors.js';
+import { constraintError, fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { createHash } from 'node:crypto';
 import {
@@ -23,8 +23,9 @@ import { assertIdempotencyKey } from './record-transaction.js';
  *   transit's (terminal, seq) key);
  * - one audit row for the whole batch instead of one per transaction: this one, or, when `audit`
  *   is left out, the caller's own row in the same transaction (it gets the transaction ids back);
- * - order of work, to keep row locks short: insert transactions and postings, run the balance
- *   trigger's checks right away (not at commit), then move every touched balance in one statement
+ * - order of work, to keep row locks short: insert transactions, the caller's rows and postings,
+ *   run the balance trigger's checks right away (not at commit), then move every touched balance
+ *   (but the entries', below) in one statement
  *   that locks the rows in id order (the one order all writers use) and leaves the floors to the
  *   row CHECK (migration 0014). A floor broken is INSUFFICIENT_FUNDS after rows were written, so
  *   the caller must roll back (a savepoint) — as for any error here. Callers that must decide from
@@ -34,10 +35,12 @@ import { assertIdempotencyKey } from './record-transaction.js';
  *   the end of that statement, so a transaction of thousands of postings costs linear work;
  * - a transaction may have `entries` the caller keeps in its own rows instead of postings (a
  *   settled transit tap is its purse's debit, migration 0017). They count like postings in the
- *   balance check here and in the balances; the caller writes them in `writeOwnRows`, which runs
- *   once, after the transactions and postings are written and before anything is checked. The
- *   database then checks each such transaction whole: the trigger on the caller's rows at the end
- *   of their statement, the ledger's deferred triggers when postBatch runs them.
+ *   balance check here; the caller writes them in `writeOwnRows`, which runs once, after the
+ *   transactions and before the postings are written, and the database moves their accounts as
+ *   they are written (the trigger on the caller's rows, migration 0018, in the same id order; a
+ *   floor broken there is INSUFFICIENT_FUNDS too), so postBatch moves only the postings'
+ *   accounts. The postings' statement check then sees each such transaction whole, and the
+ *   ledger's deferred triggers check it again when postBatch runs them.
  */
 
 export interface BatchTransactionInput {
@@ -58,9 +61,8 @@ export interface PostBatchRequest {
   audit?: { action: string; entityType: string; entityId: string | null; details?: Record<string, unknown>; requestId?: string | null };
   /**
    * Writes the caller's own rows in the same database transaction, those holding the transactions'
-   * `entries` among them: called once (even with no transactions), after the transactions and
-   * postings are written and before they are checked and the balances move (so accounts are
-   * locked after it, not during it).
+   * `entries` among them: called once (even with no transactions), after the transactions are
+   * written and before the postings are, the checks run and the postings' balances move.
    */
   writeOwnRows?: () => Promise<void>;
 }
@@ -86,7 +88,6 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
   const createdBy = actorLabel(request.actor);
   const stored: (Posting & { id: string; transactionId: string })[] = [];
   const all: Posting[] = [];
-  let withEntries = false;
   const newTransactions = request.transactions.map((t) => {
     assertIdempotencyKey(t.idempotencyKey);
     assertTransactionType(t.type, postableTypes);
@@ -98,7 +99,6 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
     }
     let metadata = t.metadata ?? {};
     if (entries.length > 0) {
-      withEntries = true;
       for (const e of entries) all.push(e);
       // The entries are not in the fingerprint one by one (thousands of them, and the caller owns
       // deduplication); the transaction says how many it has and what they move.
@@ -108,13 +108,19 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
     return { id, type: t.type, idempotencyKey: t.idempotencyKey, requestHash: hash, reversesId: null, memo: t.memo ?? null, metadata, createdAt: now, createdBy };
   });
 
-  // With entries to come, the postings alone do not balance: they are checked with the entries,
-  // by the deferred triggers below, not by the postings' own statement.
-  await repo.insertTransactionsBulk(tx, newTransactions, stored, { checkByStatement: !withEntries });
-  await request.writeOwnRows?.();
+  await repo.insertTransactionsBulk(tx, newTransactions);
+  // The caller's rows before the postings: the entries among them move their own purses as they
+  // are written (migration 0018; a purse taken below its floor is INSUFFICIENT_FUNDS), and the
+  // postings' statement check then sees each transaction whole.
+  try {
+    await request.writeOwnRows?.();
+  } catch (error) {
+    throw constraintError(error) ?? error;
+  }
+  await repo.insertPostingsBulk(tx, stored);
   await repo.checkBalancedNow(tx);
 
-  const deltas = postedDeltas(all);
+  const deltas = postedDeltas(stored);
   const updated = await repo.applyBalanceDeltasBulk(tx, deltas);
   if (updated !== deltas.size) {
     const found = new Set((await repo.lockAccountsBulk(tx, [...deltas.keys()])).map((a) => a.id));

@@ -22,7 +22,8 @@ import type { TapFlagCode, TapRejectCode } from './transit.tables.js';
  *   BALANCE_MISMATCH (the balance the card reports does not follow from its previous tap, or the
  *   shadow purse lacks the money: the shortfall goes to `suspense:transit`, never lost);
  * - money: purse → `revenue:fares:<operator>`, a few statements for the whole batch (ledger
- *   postBatch). Each settled tap row is its purse's debit (migration 0017, `purse_entry_fen`);
+ *   postBatch). Each settled tap row is its purse's debit (migration 0017, `purse_entry_fen` on
+ *   `purse_account_id`, and the database moves the purse as the row is written, 0018);
  *   its ledger transaction holds the other side as postings (revenue, and suspense for a
  *   shortfall). A ledger transaction holds at most one tap per card (a card's k-th tap in the
  *   batch goes to the k-th transaction), so a purse statement still shows every tap on its own
@@ -134,7 +135,7 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
     const actions = new Map((await repo.actionsByIds(tx, actionIds)).map((a) => [a.id, a]));
     const classified = await classify(tx, terminal.code, fresh, cards, history, actions);
 
-    /** Everything the batch writes; the purses are locked only at its end (postBatch's balance move), for the shortest time. */
+    /** Everything the batch writes; the purses are locked only near its end (as the taps are written), for a short time. */
     const write = async (): Promise<BatchResponse> => {
       const settled = classified.filter((c) => c.code === null && c.record.amountFen > 0);
       const transactions: BatchTransactionInput[] = [];
@@ -163,7 +164,7 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
         });
       }
       // The batch's own rows (the taps among them, the purse side of the transactions) are
-      // written inside postBatch, which then checks them and moves the balances: purses last.
+      // written inside postBatch; writing the taps moves their purses (migration 0018).
       let answer: BatchResponse | undefined;
       await postBatch(tx, ctx.clock, { transactions, actor, writeOwnRows: async () => {
         answer = await writeBatchRows(transactions, settled);
@@ -351,11 +352,14 @@ function deniedAt(events: readonly StatusEventForSettlement[], at: Date): boolea
 
 function tapRow(c: Classified): TapRowToInsert {
   const r = c.record;
+  const settled = c.code === null;
+  // The tap is its purse's ledger entry when it took something from the purse.
+  const entry = settled && c.ledgerTransactionId !== null && c.fromPurseFen > 0;
   return {
     seq: r.seq, cardNo: r.cardNo, cardId: c.card?.id ?? null, cardCounter: r.cardCounter, kind: r.kind, amountFen: r.amountFen, balanceAfterFen: r.balanceAfterFen,
-    at: r.at, fare: r.fare, appliedActionIds: r.appliedActionIds, outcome: c.code === null ? 'settled' : 'rejected', code: c.code,
-    flags: c.code === null ? c.flags : [], ledgerTransactionId: c.code === null ? c.ledgerTransactionId : null, shortfallFen: c.code === null ? c.shortfallFen : 0,
-    purseEntryFen: c.code === null && c.ledgerTransactionId !== null && c.fromPurseFen > 0 ? c.fromPurseFen : null,
+    at: r.at, fare: r.fare, appliedActionIds: r.appliedActionIds, outcome: settled ? 'settled' : 'rejected', code: c.code,
+    flags: settled ? c.flags : [], ledgerTransactionId: settled ? c.ledgerTransactionId : null, shortfallFen: settled ? c.shortfallFen : 0,
+    purseEntryFen: entry ? c.fromPurseFen : null, purseAccountId: entry ? c.card!.purseId : null,
   };
 }
 

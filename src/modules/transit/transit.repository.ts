@@ -30,8 +30,9 @@ export interface TapRowToInsert {
   flags: TapFlagCode[];
   ledgerTransactionId: string | null;
   shortfallFen: number;
-  /** What the tap took from its purse when the tap row is that ledger entry (migration 0017). */
+  /** What the tap took from its purse when the tap row is that ledger entry (migration 0017), and that purse (0018). */
   purseEntryFen: number | null;
+  purseAccountId: string | null;
 }
 
 /** The stored fare columns as the TapFare the terminal sent (absent fields left out), or null. */
@@ -151,20 +152,20 @@ export const transitRepository = {
     // protocol keeps every text field printable, so no field can hold a separator).
     const rows = delimitedRows(taps.map((t) => [
       t.seq, t.cardNo, t.cardId, t.cardCounter, t.kind, t.amountFen, t.balanceAfterFen, t.at, delimitedList(t.appliedActionIds), t.outcome, t.code, delimitedList(t.flags),
-      t.ledgerTransactionId, t.shortfallFen, t.purseEntryFen,
+      t.ledgerTransactionId, t.shortfallFen, t.purseEntryFen, t.purseAccountId,
       t.fare?.mode, t.fare?.category, t.fare?.lineType, t.fare?.distanceKm, t.fare?.fullFareFen, t.fare?.fareFen, t.fare?.rule, t.fare?.monthSpentBeforeFen,
       t.fare?.entryStation, t.fare?.exitStation,
     ]));
     await sql`
       insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at,
-                                applied_action_ids, outcome, code, flags, operator, ledger_transaction_id, shortfall_fen, purse_entry_fen, settled_at,
+                                applied_action_ids, outcome, code, flags, operator, ledger_transaction_id, shortfall_fen, purse_entry_fen, purse_account_id, settled_at,
                                 fare_mode, fare_category, fare_line_type, fare_distance_km, fare_full_fen, fare_fen, fare_rule,
                                 fare_month_spent_before_fen, fare_entry_station, fare_exit_station)
       select ${terminalId}::uuid, f[1]::bigint, ${batchRowId}::uuid, f[2], nullif(f[3], '')::uuid, f[4]::bigint, f[5], f[6]::bigint, f[7]::bigint, f[8]::timestamptz,
              coalesce(string_to_array(nullif(f[9], ''), ${ITEM_SEPARATOR}), '{}'), f[10], nullif(f[11], ''), coalesce(string_to_array(nullif(f[12], ''), ${ITEM_SEPARATOR}), '{}'),
-             ${operator}, nullif(f[13], '')::uuid, f[14]::bigint, nullif(f[15], '')::bigint, ${settledAt}::timestamptz,
-             nullif(f[16], ''), nullif(f[17], ''), nullif(f[18], ''), nullif(f[19], '')::double precision, nullif(f[20], '')::bigint, nullif(f[21], '')::bigint,
-             nullif(f[22], ''), nullif(f[23], '')::bigint, nullif(f[24], ''), nullif(f[25], '')
+             ${operator}, nullif(f[13], '')::uuid, f[14]::bigint, nullif(f[15], '')::bigint, nullif(f[16], '')::uuid, ${settledAt}::timestamptz,
+             nullif(f[17], ''), nullif(f[18], ''), nullif(f[19], ''), nullif(f[20], '')::double precision, nullif(f[21], '')::bigint, nullif(f[22], '')::bigint,
+             nullif(f[23], ''), nullif(f[24], '')::bigint, nullif(f[25], ''), nullif(f[26], '')
       from string_to_table(${rows}, ${ROW_SEPARATOR}) as r(line), string_to_array(r.line, ${FIELD_SEPARATOR}) as f`.execute(tx);
   },
   /** Marks actions applied (first confirmation wins); only an action of the tapped card counts. */

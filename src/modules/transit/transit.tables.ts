@@ -54,6 +54,8 @@ export interface TransitTapsTable {
   shortfall_fen: ColumnType<number, number | undefined, number>;
   /** What a settled tap took from its purse: the tap row is that ledger entry (migration 0017); null before 0017 and when nothing was taken. */
   purse_entry_fen: ColumnType<number | null, number | null | undefined, never>;
+  /** The purse that entry debits (migration 0018): set exactly when `purse_entry_fen` is. */
+  purse_account_id: ColumnType<string | null, string | null | undefined, never>;
   settled_at: Timestamp;
 }
 

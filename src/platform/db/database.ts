@@ -18,6 +18,7 @@ import * as ledgerOrderedBalances from './migrations/0014-ledger-ordered-balance
 import * as fulfilmentReturns from './migrations/0015-fulfilment-returns.js';
 import * as transitFareColumns from './migrations/0016-transit-fare-columns.js';
 import * as ledgerTapEntries from './migrations/0017-ledger-tap-entries.js';
+import * as tapEntriesMovePurses from './migrations/0018-tap-entries-move-purses.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '0015-fulfilment-returns': fulfilmentReturns,
   '0016-transit-fare-columns': transitFareColumns,
   '0017-ledger-tap-entries': ledgerTapEntries,
+  '0018-tap-entries-move-purses': tapEntriesMovePurses,
 };
 
 /**
