@@ -34,6 +34,7 @@ registerErrors({
   IDEMPOTENCY_IN_PROGRESS: { status: 409, zh: '相同请求正在处理中，请稍后重试', en: 'The same request is still being processed; retry later' },
   CONFLICT: { status: 409, zh: '记录已存在', en: 'The record already exists' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  DATABASE_BUSY: { status: 503, zh: '有冲突的操作正在同时进行，请稍后重试', en: 'A conflicting change was being made at the same time; retry the request' },
   INTERNAL_ERROR: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 });
 
@@ -69,3 +70,14 @@ export function fail(code: string, details?: Record<string, unknown>): DomainErr
 }
 
 export { DomainError };
+
+/**
+ * PostgreSQL's transient concurrency failures: a deadlock it broke (40P01) or a serialization
+ * failure (40001). The transaction was rolled back whole, so the same request may be retried.
+ */
+const retryableSqlStates = new Set(['40P01', '40001']);
+
+export function retryableDatabaseError(error: unknown): DomainError | null {
+  const sqlState = (error as { code?: unknown } | null)?.code;
+  return typeof sqlState === 'string' && retryableSqlStates.has(sqlState) ? fail('DATABASE_BUSY', { sqlState }) : null;
+}

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../../domain/errors.js';
-import { constraintError, fail, statusOf } from '../errors.js';
+import { constraintError, fail, retryableDatabaseError, statusOf } from '../errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; messageEn: string; details?: Record<string, unknown> };
@@ -49,6 +49,11 @@ export function installErrorHandling(
     }
     const ruleBroken = constraintError(error);
     if (ruleBroken) return reply.code(statusOf(ruleBroken.code)).send(bodyOf(ruleBroken));
+    const busy = retryableDatabaseError(error);
+    if (busy) {
+      request.log.warn({ err: error }, 'transient database conflict');
+      return reply.code(statusOf(busy.code)).header('retry-after', '1').send(bodyOf(busy));
+    }
     const mapped = error.code ? fastifyCodes[error.code] : undefined;
     if (mapped) return reply.code(statusOf(mapped)).send(bodyOf(fail(mapped)));
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
