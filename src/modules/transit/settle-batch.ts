@@ -79,24 +79,27 @@ interface SettlementCard extends CardForSettlement {
 const cardCache = new WeakMap<Db, { masterKey: string; cards: Map<string, SettlementCard> }>();
 const CARD_CACHE_LIMIT = 1_000_000;
 
-async function cardsByNo(db: Db, tx: Tx, masterKey: string, cardNos: readonly string[]): Promise<Map<string, SettlementCard>> {
+/** The card of each record, in the records' order (null: no such card). */
+async function cardsOf(db: Db, tx: Tx, masterKey: string, records: readonly TapRecord[]): Promise<(SettlementCard | null)[]> {
   let cache = cardCache.get(db);
   if (!cache || cache.masterKey !== masterKey) cardCache.set(db, (cache = { masterKey, cards: new Map() }));
   const { cards } = cache;
-  const found = new Map<string, SettlementCard>();
+  const found = new Array<SettlementCard | null>(records.length);
   const missing: string[] = [];
-  for (const cardNo of cardNos) {
-    const card = cards.get(cardNo);
-    if (card) found.set(cardNo, card);
-    else missing.push(cardNo);
+  for (let i = 0; i < records.length; i++) {
+    const card = cards.get(records[i]!.cardNo) ?? null;
+    found[i] = card;
+    if (!card) missing.push(records[i]!.cardNo);
   }
   if (missing.length === 0) return found;
   if (cards.size + missing.length > CARD_CACHE_LIMIT) cards.clear();
+  const fetched = new Map<string, SettlementCard>();
   for (const row of await repo.cardsByNo(tx, missing)) {
     const card = { ...row, key: row.purseId ? deriveCardKey(masterKey, row.cardNo) : null };
-    found.set(card.cardNo, card);
+    fetched.set(card.cardNo, card);
     if (card.purseId) cards.set(card.cardNo, card);
   }
+  for (let i = 0; i < records.length; i++) found[i] ??= fetched.get(records[i]!.cardNo) ?? null;
   return found;
 }
 
@@ -128,9 +131,10 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
     const fresh = [...bySeq.values()].filter((r) => !existing.has(r.seq));
     const batchRowId = newId();
 
-    const cards = await cardsByNo(ctx.db, tx, ctx.config.secrets.cardMasterKey, fresh.map((r) => r.cardNo));
-    const cardIds = [...new Set([...cards.values()].map((c) => c.id))];
-    const history = groupBy(await repo.deniedHistory(tx, cardIds), (e) => e.cardId);
+    const cards = await cardsOf(ctx.db, tx, ctx.config.secrets.cardMasterKey, fresh);
+    const cardIds = new Set<string>();
+    for (const card of cards) if (card) cardIds.add(card.id);
+    const history = groupBy(await repo.deniedHistory(tx, [...cardIds]), (e) => e.cardId);
     const actionIds = [...new Set(fresh.flatMap((r) => r.appliedActionIds).filter((id) => uuidPattern.test(id)))];
     const actions = new Map((await repo.actionsByIds(tx, actionIds)).map((a) => [a.id, a]));
     const classified = await classify(tx, terminal.code, fresh, cards, history, actions);
@@ -214,7 +218,7 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
       if (!(error instanceof DomainError && error.code === 'INSUFFICIENT_FUNDS')) throw error;
       await repo.rollbackToSavepoint(tx);
     }
-    const purseIds = [...new Set([...cards.values()].flatMap((c) => (c.purseId ? [c.purseId] : [])))];
+    const purseIds = [...new Set(cards.flatMap((c) => (c?.purseId ? [c.purseId] : [])))];
     chargeWithinFloors(classified, await lockForBatch(tx, [...purseIds, revenueId, suspenseId]));
     return write();
   });
@@ -270,14 +274,15 @@ async function classify(
   tx: Tx,
   terminalCode: string,
   fresh: readonly TapRecord[],
-  cards: ReadonlyMap<string, SettlementCard>,
+  cards: readonly (SettlementCard | null)[],
   history: ReadonlyMap<string, StatusEventForSettlement[]>,
   actions: ReadonlyMap<string, { id: string; cardId: string; kind: 'top_up' | 'extend'; amountFen: number | null; appliedAt: Date | null }>,
 ): Promise<Classified[]> {
   const out: Classified[] = [];
   const byCard = new Map<string, Classified[]>();
-  for (const record of fresh) {
-    const card = cards.get(record.cardNo) ?? null;
+  for (let i = 0; i < fresh.length; i++) {
+    const record = fresh[i]!;
+    const card = cards[i]!;
     const code: TapRejectCode | null = !card || !card.key ? 'CARD_UNKNOWN' : !tacVerifies(card.key, terminalCode, record) ? 'TAC_INVALID' : null;
     const c: Classified = { record, card: code === 'CARD_UNKNOWN' ? null : card, code, flags: [], fromPurseFen: record.amountFen, shortfallFen: 0, ledgerTransactionId: null, appliedActions: [] };
     out.push(c);
