@@ -30,7 +30,7 @@ const CARDS = Number(process.env.CARDS ?? 100_000);
 const BATCH = Number(process.env.BATCH ?? 5000);
 const TERMINALS = Number(process.env.TERMINALS ?? 4);
 const POLL_MS = Number(process.env.POLL_MS ?? 250);
-const PGBENCH_RUNS = Math.max(1, Number(process.env.PGBENCH_RUNS ?? 3));
+const PGBENCH_RUNS = Number.isInteger(Number(process.env.PGBENCH_RUNS)) ? Math.max(1, Number(process.env.PGBENCH_RUNS)) : 3;
 const FUND_FEN = 100_000;
 
 function pgbenchBinary(): string {
@@ -87,8 +87,13 @@ async function cpuSnapshot(db: Db, serverPid: number): Promise<{ server: number;
 
 /** WAL written so far (bytes, from the insert position) and checkpoints started, server-wide. */
 async function walSnapshot(db: Db): Promise<{ bytes: number; checkpoints: number }> {
+  const { rows: [version] } = await sql<{ n: number }>`select current_setting('server_version_num')::int as n`.execute(db);
+  // PostgreSQL 17 moved the checkpoint counters from pg_stat_bgwriter to pg_stat_checkpointer.
+  const checkpoints = version!.n >= 170000
+    ? sql`(select num_timed + num_requested from pg_stat_checkpointer)`
+    : sql`(select checkpoints_timed + checkpoints_req from pg_stat_bgwriter)`;
   const { rows } = await sql<{ bytes: string; checkpoints: number }>`
-    select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text as bytes, (checkpoints_timed + checkpoints_req)::int8 as checkpoints from pg_stat_bgwriter`.execute(db);
+    select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text as bytes, ${checkpoints}::int8 as checkpoints`.execute(db);
   return { bytes: Number(rows[0]!.bytes), checkpoints: rows[0]!.checkpoints };
 }
 

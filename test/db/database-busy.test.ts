@@ -5,6 +5,34 @@ import type { DatabaseHandle } from '../../src/platform/db/database.js';
 import { installErrorHandling } from '../../src/platform/http/error-handler.js';
 import { createTestDatabase, testDatabaseKind } from '../support/databases.js';
 
+/** What the error handler answers for an error thrown by a route. */
+async function answerTo(error: unknown) {
+  const app = Fastify();
+  installErrorHandling(app);
+  app.post('/settle', async () => {
+    throw error;
+  });
+  const res = await app.inject({ method: 'POST', url: '/settle' });
+  await app.close();
+  return res;
+}
+
+describe('transient database failures', () => {
+  it.each([['40P01'], ['40001']])('SQLSTATE %s is 503 DATABASE_BUSY with Retry-After', async (sqlState) => {
+    const res = await answerTo(Object.assign(new Error('could not serialize access'), { code: sqlState }));
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json()).toMatchObject({ error: { code: 'DATABASE_BUSY', details: { sqlState } } });
+  });
+
+  it('any other database error stays a bare 500', async () => {
+    const res = await answerTo(Object.assign(new Error('division by zero'), { code: '22012' }));
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toMatchObject({ error: { code: 'INTERNAL_ERROR' } });
+    expect(res.body).not.toMatch(/division/);
+  });
+});
+
 /**
  * A deadlock PostgreSQL breaks (two writers taking the same rows in opposite orders) rolls one
  * of them back. Its request is answered 503 DATABASE_BUSY with Retry-After, not a 500: the work
@@ -42,18 +70,12 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('a deadlock broken by Postgre
     const error = await deadlockError();
     expect(error).toMatchObject({ code: '40P01' });
 
-    const app = Fastify();
-    installErrorHandling(app);
-    app.post('/settle', async () => {
-      throw error;
-    });
-    const res = await app.inject({ method: 'POST', url: '/settle' });
+    const res = await answerTo(error);
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.json()).toEqual({
       error: { code: 'DATABASE_BUSY', message: expect.stringMatching(/重试/), messageEn: expect.stringMatching(/retry/), details: { sqlState: '40P01' } },
     });
     expect(res.body).not.toMatch(/deadlock|busy_rows/);
-    await app.close();
   });
 });

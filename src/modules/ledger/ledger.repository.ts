@@ -122,7 +122,10 @@ export const ledgerRepository = {
     return db.selectFrom('ledger_accounts').select(accountColumns).where('id', '=', id).executeTakeFirst();
   },
 
-  /** Locks the accounts in id order, the one order every writer uses, so writers never deadlock. */
+  /**
+   * Locks the accounts in id order, the order every writer takes its accounts in (transit
+   * settlement takes all its purses before its shared revenue and suspense accounts: decision 0006).
+   */
   lockAccounts(tx: Tx, ids: readonly string[]): Promise<LedgerAccountRow[]> {
     const distinct = [...new Set(ids)];
     return tx.selectFrom('ledger_accounts').select(accountColumns).where('id', 'in', distinct).orderBy('id').forUpdate().execute();

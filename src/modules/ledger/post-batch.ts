@@ -24,12 +24,11 @@ import { assertIdempotencyKey } from './record-transaction.js';
  * - one audit row for the whole batch instead of one per transaction: this one, or, when `audit`
  *   is left out, the caller's own row in the same transaction (it gets the transaction ids back);
  * - order of work, to keep row locks short: insert transactions, the caller's rows and postings,
- *   run the balance trigger's checks right away (not at commit), then move every touched balance
- *   (but the entries', below) in one statement
- *   that locks the rows in id order (the one order all writers use) and leaves the floors to the
- *   row CHECK (migration 0014). A floor broken is INSUFFICIENT_FUNDS after rows were written, so
- *   the caller must roll back (a savepoint) — as for any error here. Callers that must decide from
- *   balances lock first with lockForBatch (same order), then call postBatch.
+ *   run the balance trigger's checks right away (not at commit), then move the postings' balances
+ *   in one statement that locks the rows in id order and leaves the floors to the row CHECK
+ *   (migration 0014). A floor broken is INSUFFICIENT_FUNDS after rows were written, so the caller
+ *   must roll back (a savepoint) — as for any error here. Callers that must decide from balances
+ *   lock first with lockForBatch, in the order postBatch would take the rows, then call postBatch.
  * - the postings go in as one statement in the ledger's "statement" check mode (migration 0013):
  *   the database checks each ledger transaction's balance and the rows the postings name once, at
  *   the end of that statement, so a transaction of thousands of postings costs linear work;
@@ -37,9 +36,9 @@ import { assertIdempotencyKey } from './record-transaction.js';
  *   settled transit tap is its purse's debit, migration 0017). They count like postings in the
  *   balance check here; the caller writes them in `writeOwnRows`, which runs once, after the
  *   transactions and before the postings are written, and the database moves their accounts as
- *   they are written (the trigger on the caller's rows, migration 0018, in the same id order; a
- *   floor broken there is INSUFFICIENT_FUNDS too), so postBatch moves only the postings'
- *   accounts. The postings' statement check then sees each such transaction whole, and the
+ *   they are written (the trigger on the caller's rows, migration 0018, in id order; a floor
+ *   broken there is INSUFFICIENT_FUNDS too), so postBatch moves only the postings' accounts, and
+ *   the entries' accounts are locked before them. The postings' statement check then sees each such transaction whole, and the
  *   ledger's deferred triggers check it again when postBatch runs them.
  */
 

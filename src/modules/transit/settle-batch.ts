@@ -218,8 +218,13 @@ export async function settleBatch(ctx: AppContext, terminal: UploadingTerminal, 
       if (!(error instanceof DomainError && error.code === 'INSUFFICIENT_FUNDS')) throw error;
       await repo.rollbackToSavepoint(tx);
     }
+    // Purses first, then the shared accounts: the order the optimistic path takes them in (its
+    // taps move the purses, its postings then revenue and suspense), so the two paths of
+    // concurrent batches cannot deadlock.
     const purseIds = [...new Set(cards.flatMap((c) => (c?.purseId ? [c.purseId] : [])))];
-    chargeWithinFloors(classified, await lockForBatch(tx, [...purseIds, revenueId, suspenseId]));
+    const purses = await lockForBatch(tx, purseIds);
+    await lockForBatch(tx, [revenueId, suspenseId]);
+    chargeWithinFloors(classified, purses);
     return write();
   });
 }

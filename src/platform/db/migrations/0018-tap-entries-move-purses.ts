@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
  * - the entry tap carries `purse_account_id`, the account it debits (taps written before are
  *   filled in here, found as 0017 found them);
  * - the trigger moves the purses itself: one statement that adds each purse's entries to its
- *   balance, locking the rows in id order like every balance writer (0014), and that only
+ *   balance, locking the rows in id order (as 0014 does), and that only
  *   touches an account that is the purse of the entry's card (id, owner and code). It moves as
  *   many accounts as the entries name, or the statement fails: so an entry exists only on its
  *   card's purse, and that purse's balance moved by exactly the entries — checked in the same
@@ -24,6 +24,11 @@ import { sql, type Kysely } from 'kysely';
  *   checked once, with the taps, at the end of their own statement.
  * `ledger_entries` takes the entry's account from the tap; the join to its account stays, as the
  * way from one account to its entries (by the card's own index).
+ *
+ * The backfill rewrites every entry tap written since 0017 with `transit_taps` locked (ACCESS
+ * EXCLUSIVE, to switch the append-only trigger off): settlement waits for it, so run it in a quiet
+ * window, as 0016. Application servers older than 0018 cannot settle after it (their entry taps
+ * name no account and are refused): upgrade them together.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
