@@ -80,7 +80,7 @@ export async function lockForBatch(tx: Tx, accountIds: readonly string[]): Promi
 
 export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest): Promise<PostedBatch> {
   if (request.transactions.length === 0) {
-    await request.writeOwnRows?.();
+    await writeCallerRows(request);
     return { transactionIds: [], postingCount: 0 };
   }
   const now = clock.now();
@@ -111,11 +111,7 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
   // The caller's rows before the postings: the entries among them move their own purses as they
   // are written (migration 0018; a purse taken below its floor is INSUFFICIENT_FUNDS), and the
   // postings' statement check then sees each transaction whole.
-  try {
-    await request.writeOwnRows?.();
-  } catch (error) {
-    throw constraintError(error) ?? error;
-  }
+  await writeCallerRows(request);
   await repo.insertPostingsBulk(tx, stored);
   await repo.checkBalancedNow(tx);
 
@@ -144,6 +140,15 @@ export async function postBatch(tx: Tx, clock: Clock, request: PostBatchRequest)
     });
   }
   return { transactionIds: newTransactions.map((t) => t.id), postingCount: stored.length };
+}
+
+/** The caller's own rows; a purse its entries would take below its floor is INSUFFICIENT_FUNDS, as for postings. */
+async function writeCallerRows(request: PostBatchRequest): Promise<void> {
+  try {
+    await request.writeOwnRows?.();
+  } catch (error) {
+    throw constraintError(error) ?? error;
+  }
 }
 
 function sumSide(entries: readonly Posting[], side: 'debitFen' | 'creditFen'): number {
