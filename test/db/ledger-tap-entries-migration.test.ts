@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountCodes, accountStatement, checkLedger, ensureAccount, postTransaction } from '../../src/modules/ledger/ledger.js';
+import { accountStatement, checkLedger, postTransaction } from '../../src/modules/ledger/ledger.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { newId } from '../../src/platform/ids.js';
 import { createTestDatabaseBefore } from '../support/databases.js';
+import { openFundedPurse } from '../support/money.js';
 
 /**
  * Migration 0017 makes new taps their purse's entry. A tap settled before it already has its
@@ -23,11 +24,9 @@ beforeAll(async () => {
   const db = handle.db;
 
   // As settlement wrote it before 0017: the purse debit is a posting, the tap names its transaction.
-  purseId = (await ensureAccount(db, systemClock, { code: accountCodes.purse(cardId), type: 'purse', ownerId: cardId, actor: system })).id;
-  const clearing = await ensureAccount(db, systemClock, { code: 'clearing:alipay', type: 'gateway_clearing', actor: system });
-  const revenue = await ensureAccount(db, systemClock, { code: accountCodes.fareRevenue('bjbus'), type: 'fare_revenue', actor: system });
-  await postTransaction(db, systemClock, { idempotencyKey: 'top-up', type: 'top_up', postings: [{ accountId: clearing.id, debitFen: 1000 }, { accountId: purseId, creditFen: 1000 }], actor: system });
-  fareTransactionId = (await postTransaction(db, systemClock, { idempotencyKey: 'fare', type: 'fare', postings: [{ accountId: purseId, debitFen: 200 }, { accountId: revenue.id, creditFen: 200 }], actor: system })).id;
+  const funded = await openFundedPurse(db, cardId, 1000);
+  purseId = funded.purseId;
+  fareTransactionId = (await postTransaction(db, systemClock, { idempotencyKey: 'fare', type: 'fare', postings: [{ accountId: purseId, debitFen: 200 }, { accountId: funded.revenueId, creditFen: 200 }], actor: system })).id;
   await sql`
     insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at, outcome, operator, ledger_transaction_id, settled_at)
     values (${newId()}::uuid, 1, ${newId()}::uuid, '32000000017', ${cardId}::uuid, 1, 'bus', 200, 800, now(), 'settled', 'bjbus', ${fareTransactionId}::uuid, now())`.execute(db);

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountCodes, accountStatement, checkLedger, ensureAccount, postTransaction } from '../../src/modules/ledger/ledger.js';
-import { systemClock } from '../../src/platform/clock.js';
+import { accountStatement, checkLedger } from '../../src/modules/ledger/ledger.js';
 import { migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { newId } from '../../src/platform/ids.js';
 import { createTestDatabaseBefore } from '../support/databases.js';
+import { openFundedPurse } from '../support/money.js';
 
 /**
  * Migration 0018 gives every tap entry the purse it debits (`purse_account_id`). An entry written
@@ -16,29 +16,26 @@ let handle: DatabaseHandle;
 const cardId = newId();
 let purseId: string;
 let fareTransactionId: string;
-const system = { role: 'system' as const, id: null };
 
 beforeAll(async () => {
   handle = await createTestDatabaseBefore('0018-tap-entries-move-purses');
   const db = handle.db;
 
-  purseId = (await ensureAccount(db, systemClock, { code: accountCodes.purse(cardId), type: 'purse', ownerId: cardId, actor: system })).id;
-  const clearing = await ensureAccount(db, systemClock, { code: 'clearing:alipay', type: 'gateway_clearing', actor: system });
-  const revenue = await ensureAccount(db, systemClock, { code: accountCodes.fareRevenue('bjbus'), type: 'fare_revenue', actor: system });
-  await postTransaction(db, systemClock, { idempotencyKey: 'top-up', type: 'top_up', postings: [{ accountId: clearing.id, debitFen: 1000 }, { accountId: purseId, creditFen: 1000 }], actor: system });
+  const funded = await openFundedPurse(db, cardId, 1000);
+  purseId = funded.purseId;
   // As settlement wrote a tap entry under 0017: the revenue posting, the tap (no account named),
   // and the balances moved by the application.
   fareTransactionId = newId();
   await db.transaction().execute(async (tx) => {
     await sql`insert into ledger_transactions (id, type, idempotency_key, request_hash, memo, metadata, created_at, created_by)
               values (${fareTransactionId}::uuid, 'fare', 'fare', 'x', null, '{}', now(), 'system')`.execute(tx);
-    await sql`insert into ledger_postings (id, transaction_id, account_id, credit_fen) values (${newId()}::uuid, ${fareTransactionId}::uuid, ${revenue.id}::uuid, 200)`.execute(tx);
+    await sql`insert into ledger_postings (id, transaction_id, account_id, credit_fen) values (${newId()}::uuid, ${fareTransactionId}::uuid, ${funded.revenueId}::uuid, 200)`.execute(tx);
     await sql`
       insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at, outcome, operator,
                                 ledger_transaction_id, purse_entry_fen, settled_at)
       values (${newId()}::uuid, 1, ${newId()}::uuid, '32000000018', ${cardId}::uuid, 1, 'bus', 200, 800, now(), 'settled', 'bjbus', ${fareTransactionId}::uuid, 200, now())`.execute(tx);
     await sql`update ledger_accounts set debits_posted_fen = debits_posted_fen + 200 where id = ${purseId}::uuid`.execute(tx);
-    await sql`update ledger_accounts set credits_posted_fen = credits_posted_fen + 200 where id = ${revenue.id}::uuid`.execute(tx);
+    await sql`update ledger_accounts set credits_posted_fen = credits_posted_fen + 200 where id = ${funded.revenueId}::uuid`.execute(tx);
   });
   expect((await checkLedger(db)).violations).toEqual([]);
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { accountCodes, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
 import { systemActor } from '../../src/platform/audit.js';
+import { systemClock } from '../../src/platform/clock.js';
+import type { Db } from '../../src/platform/db/database.js';
 import type { TestApp } from './app.js';
 
 /**
@@ -15,4 +17,19 @@ export async function fund(t: TestApp, cardId: string, amountFen: number): Promi
     idempotencyKey: `test-fund:${randomUUID()}`, type: 'top_up', actor: systemActor,
     postings: [{ accountId: clearing.id, debitFen: amountFen }, { accountId: purse.id, creditFen: amountFen }],
   });
+}
+
+/**
+ * For tests on a bare database (no app, e.g. halfway through migrations): opens a card's purse
+ * with `amountFen` topped up from `clearing:test`, and the fare revenue account of `bjbus`.
+ */
+export async function openFundedPurse(db: Db, cardId: string, amountFen: number): Promise<{ purseId: string; revenueId: string }> {
+  const purse = await ensureAccount(db, systemClock, { code: accountCodes.purse(cardId), type: 'purse', ownerId: cardId, actor: systemActor });
+  const clearing = await ensureAccount(db, systemClock, { code: accountCodes.clearing('test'), type: 'gateway_clearing', actor: systemActor });
+  const revenue = await ensureAccount(db, systemClock, { code: accountCodes.fareRevenue('bjbus'), type: 'fare_revenue', actor: systemActor });
+  await postTransaction(db, systemClock, {
+    idempotencyKey: `test-fund:${randomUUID()}`, type: 'top_up', actor: systemActor,
+    postings: [{ accountId: clearing.id, debitFen: amountFen }, { accountId: purse.id, creditFen: amountFen }],
+  });
+  return { purseId: purse.id, revenueId: revenue.id };
 }

@@ -38,8 +38,9 @@ import { assertIdempotencyKey } from './record-transaction.js';
  *   transactions and before the postings are written, and the database moves their accounts as
  *   they are written (the trigger on the caller's rows, migration 0018, in id order; a floor
  *   broken there is INSUFFICIENT_FUNDS too), so postBatch moves only the postings' accounts, and
- *   the entries' accounts are locked before them. The postings' statement check then sees each such transaction whole, and the
- *   ledger's deferred triggers check it again when postBatch runs them.
+ *   the entries' accounts are locked before them. The postings' statement check then sees each
+ *   such transaction whole, and the ledger's deferred triggers check it again when postBatch runs
+ *   them.
  */
 
 export interface BatchTransactionInput {
