@@ -6,7 +6,9 @@
  * every tap was settled exactly once and the ledger is clean. Also measures deny-list propagation
  * (a loss report → a terminal polling every POLL_MS sees the card). Prints settled taps/s beside
  * pgbench TPC-B on the same server (scale 10, 4 clients, 15 s; the median of PGBENCH_RUNS runs) and,
- * as the last line, their ratio. Also prints the WAL written per tap and the CPU of each side.
+ * as the last line, their ratio. Also prints the WAL written per tap, the CPU of each side, and what
+ * the database alone does with a batch's writes as plain SQL (pgbench running the same statements,
+ * rows made in the database): the ceiling the server's share is measured against.
  *
  *   npm run bench:settle        [TAPS=1000000] [CARDS=100000] [BATCH=5000] [TERMINALS=4] [POLL_MS=250] [PGBENCH_RUNS=3] [SERVER_PROFILE=1]
  *
@@ -14,7 +16,9 @@
  * to create a scratch database, and drops it afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { denyListPublicKey, verifyDenyList } from '../src/domain/transit-crypto.js';
@@ -54,6 +58,44 @@ function pgbenchRuns(url: string): number[] {
     runs.push(Number(tps));
   }
   return runs.sort((a, b) => a - b);
+}
+
+/**
+ * The database's part of settlement as plain set-based SQL, run by pgbench (4 clients, 15 s) on the
+ * scratch database after the settlement run: per pgbench transaction one batch of BATCH taps on
+ * distinct cards, with the statements settlement sends (the cards' last taps, a ledger
+ * transaction, the tap entries, which move their purses, the revenue posting and balance), but
+ * with the rows made in the database: no upload, no JSON, no TAC checks, no rows to parse.
+ * Returns taps per second.
+ */
+function databaseAloneTapsPerSecond(url: string, revenueId: string, cardCount: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'onecard-bench-'));
+  const script = join(dir, 'settle.sql');
+  const batchFen = 100 * BATCH;
+  writeFileSync(script, [
+    `\\set base random(0, ${Math.max(0, cardCount - BATCH)})`,
+    'begin;',
+    "select set_config('bench.txn', gen_random_uuid()::text, true), set_config('bench.terminal', gen_random_uuid()::text, true);",
+    `select count(*) from bench_cards c cross join lateral (select card_counter, balance_after_fen from transit_taps t where t.card_id = c.card_id and t.outcome = 'settled' order by card_counter desc limit 1) l where c.n > :base and c.n <= :base + ${BATCH};`,
+    "insert into ledger_transactions (id, type, idempotency_key, request_hash, metadata, created_at, created_by) values (current_setting('bench.txn')::uuid, 'fare', 'bench:' || current_setting('bench.txn'), 'bench', '{}', now(), 'bench');",
+    'insert into transit_taps (terminal_id, seq, batch_row_id, card_no, card_id, card_counter, kind, amount_fen, balance_after_fen, at, applied_action_ids, outcome, code, flags, operator, ' +
+      'ledger_transaction_id, shortfall_fen, purse_entry_fen, purse_account_id, settled_at, fare_mode, fare_category, fare_line_type, fare_distance_km, fare_full_fen, fare_fen, fare_rule) ' +
+      "select current_setting('bench.terminal')::uuid, c.n - :base, gen_random_uuid(), c.card_no, c.card_id, nextval('bench_counter'), 'bus', 100, 0, now(), '{}', 'settled', null, '{}', 'bjbus', " +
+      `current_setting('bench.txn')::uuid, 0, 100, c.purse_id, now(), 'bus', 'student', 'ordinary', 5.0, 200, 100, 'student' from bench_cards c where c.n > :base and c.n <= :base + ${BATCH};`,
+    "set local ledger.balance_check = 'statement';",
+    `insert into ledger_postings (id, transaction_id, account_id, debit_fen, credit_fen) values (gen_random_uuid(), current_setting('bench.txn')::uuid, '${revenueId}', 0, ${batchFen});`,
+    `update ledger_accounts set credits_posted_fen = credits_posted_fen + ${batchFen} where id = '${revenueId}';`,
+    'commit;',
+  ].join('\n'));
+  let output: string;
+  try {
+    output = execFileSync(pgbenchBinary(), ['-n', '-c', '4', '-j', '2', '-T', '15', '-f', script, url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const tps = /tps = ([\d.]+)/.exec(output)?.[1];
+  if (!tps || !/number of failed transactions: 0 /.test(output)) throw new Error(`pgbench (database alone) failed:\n${output}`);
+  return Number(tps) * BATCH;
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -200,7 +242,7 @@ async function main(): Promise<void> {
 
     // Every tap settled once, all money where it should be.
     const { rows } = await sql<{ taps: number; fen: number }>`select count(*)::int8 as taps, coalesce(sum(amount_fen), 0)::int8 as fen from transit_taps where outcome = 'settled'`.execute(db);
-    const revenue = await db.selectFrom('ledger_accounts').select(['credits_posted_fen', 'debits_posted_fen']).where('code', '=', accountCodes.fareRevenue(operatorSlug('bjbus'))).executeTakeFirstOrThrow();
+    const revenue = await db.selectFrom('ledger_accounts').select(['id', 'credits_posted_fen', 'debits_posted_fen']).where('code', '=', accountCodes.fareRevenue(operatorSlug('bjbus'))).executeTakeFirstOrThrow();
     if (rows[0]!.taps !== TAPS || rows[0]!.fen !== expectedFen || revenue.credits_posted_fen - revenue.debits_posted_fen !== expectedFen) {
       throw new Error(`settlement mismatch: ${rows[0]!.taps} taps / ${rows[0]!.fen} fen stored, revenue ${revenue.credits_posted_fen - revenue.debits_posted_fen}, expected ${TAPS} / ${expectedFen}`);
     }
@@ -220,6 +262,14 @@ async function main(): Promise<void> {
     const runs = pgbenchRuns(scratch.url);
     const tps = runs[Math.floor((runs.length - 1) / 2)]!;
     console.log(`  pgbench TPC-B (-s 10, -c 4 -j 2 -T 15) on the same server, ${runs.length} runs: ${runs.map((r) => r.toFixed(0)).join(' / ')} tps, median ${tps.toFixed(0)}`);
+    // Counters far above any the terminals used, so these taps never replay theirs.
+    await sql`create sequence bench_counter start 1000000000`.execute(db);
+    await sql`create table bench_cards as
+      select row_number() over (order by c.id) as n, c.id as card_id, c.card_no, a.id as purse_id
+      from cards c join ledger_accounts a on a.owner_id = c.id and a.code = 'purse:' || c.id::text`.execute(db);
+    await sql`create unique index on bench_cards (n)`.execute(db);
+    const aloneTapsPerSecond = databaseAloneTapsPerSecond(scratch.url, revenue.id, CARDS);
+    console.log(`  the database alone, a batch's statements as plain SQL (pgbench -f, 4 clients, 15 s, rows made in the database): ${aloneTapsPerSecond.toFixed(0)} taps/s, ${(aloneTapsPerSecond / tps).toFixed(1)}x TPC-B`);
     console.log(`settled taps/s ${tapsPerSecond.toFixed(0)} vs pgbench TPC-B ${tps.toFixed(0)} tps: ratio ${(tapsPerSecond / tps).toFixed(1)}x`);
   } finally {
     await server.kill();
