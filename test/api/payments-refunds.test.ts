@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountCodes, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
-import { actAtCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
+import { closeTradesAtGateways } from '../../src/modules/payments/close-trades.js';
+import { actAtCashier, openCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
 import { systemActor } from '../../src/platform/audit.js';
 import { PaymentsDriver } from './payments-driver.js';
 
@@ -99,6 +100,62 @@ describe('payments that arrive for a closed order', () => {
   });
 });
 
+describe('closing the gateway trade of a cancelled or expired order (关单)', () => {
+  const closesOf = async (orderId: string) => {
+    const rows = await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', orderId).where('action', '=', 'payments.order.trades_closed').execute();
+    return rows.map((r) => (r.after as { gateways: unknown }).gateways);
+  };
+
+  it.each(['alipay', 'wechat'] as const)('a cancelled order\'s %s trade is closed: the payer can no longer pay it', async (gateway) => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    const cashierUrl = await d.cashierUrl(studentToken, order.id, gateway);
+    expect((await openCashier(cashierUrl)).status).toBe(200); // the trade is open at the gateway
+    await d.request('POST', `/orders/${order.id}/cancel`, studentToken);
+    await d.runJobs();
+
+    expect((await sandboxTrade(order.orderNo)).status).toBe('closed');
+    expect(await closesOf(order.id)).toEqual([[{ gateway, result: 'closed' }]]);
+    const confirm = await d.request('POST', `/orders/${order.id}/confirm`, studentToken);
+    expect(confirm.json()).toMatchObject({ confirmed: false, gateways: [{ gateway, state: 'closed' }] });
+    // The payer who still has the cashier open is told so, and nothing is paid.
+    expect((await actAtCashier(cashierUrl, 'pay')).html).toContain('交易已关闭');
+    await d.runJobs();
+    expect((await sandboxTrade(order.orderNo)).status).toBe('closed');
+    expect(await d.purseFen(student.id)).toBe(0);
+    expect(await refundsOf(order.id)).toEqual([]);
+    await d.expectLedgerClean();
+  });
+
+  it('a trade the payer never opened is not found at Alipay, and closing it again is harmless', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    await d.cashierUrl(studentToken, order.id, 'alipay'); // a pay link nobody followed: Alipay has no trade yet
+    await d.request('POST', `/orders/${order.id}/cancel`, studentToken);
+    await d.runJobs();
+    expect(await closesOf(order.id)).toEqual([[{ gateway: 'alipay', result: 'not_found' }]]);
+    expect(await closeTradesAtGateways(d.t.ctx, order.id)).toEqual([{ gateway: 'alipay', result: 'not_found' }]);
+  });
+
+  it.each(['alipay', 'wechat'] as const)('a %s trade paid just before the close is credited and refunded at once, without waiting for its notification', async (gateway) => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    await d.payAtCashier(studentToken, order.id, gateway, { lateMs: 3600_000 }); // its notification is an hour late
+    expect((await d.request('POST', `/orders/${order.id}/cancel`, studentToken)).json()).toMatchObject({ status: 'cancelled' });
+    await d.runJobs();
+
+    expect(await closesOf(order.id)).toEqual([[{ gateway, result: 'paid' }]]);
+    expect((await refundsOf(order.id)).map((r) => [r.reason, r.status, r.amount_fen])).toEqual([['late_payment', 'succeeded', 5000]]);
+    expect(await sandboxTrade(order.orderNo)).toMatchObject({ status: 'paid', refunded_fen: 5000 });
+    expect(await d.purseFen(student.id)).toBe(0);
+    // The late notification then changes nothing.
+    d.t.clock.advance(61 * 60_000);
+    await d.runJobs();
+    expect(await refundsOf(order.id)).toHaveLength(1);
+    await d.expectLedgerClean();
+  });
+});
+
 describe('order expiry (a recurring job)', () => {
   it('expires unpaid orders after 30 minutes but credits one the gateway says is paid', async () => {
     const { student, studentToken } = await d.family();
@@ -117,7 +174,9 @@ describe('order expiry (a recurring job)', () => {
     expect((await d.order(studentToken, paidSilently.id)).status).toBe('fulfilled');
     expect(await d.purseFen(student.id)).toBe(7000);
     const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', unpaid.id).orderBy('at').execute();
-    expect(audit.at(-1)).toEqual({ action: 'payments.order.expired', actor_role: 'system' });
+    expect(audit).toEqual(expect.arrayContaining([{ action: 'payments.order.expired', actor_role: 'system' }, { action: 'payments.order.trades_closed', actor_role: 'system' }]));
+    // The expired order's trade is closed at the gateway, so it can no longer be paid there.
+    expect((await sandboxTrade(unpaid.orderNo)).status).toBe('closed');
   });
 });
 

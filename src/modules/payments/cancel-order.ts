@@ -2,14 +2,16 @@ import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
+import { enqueueCloseTrades } from './close-trades.js';
 import { accessibleOrder } from './list-orders.js';
 import { isOpen } from './order-rules.js';
 import { orderView, type OrderView } from './order-view.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 
 /**
- * 取消订单: an unpaid order is closed. The gateway trade is not closed remotely: a payment the
- * payer completes anyway is refunded automatically when it is reported (settle-payment.ts).
+ * 取消订单: an unpaid order is closed, and so are its trades at the gateways it was sent to (a
+ * job, close-trades.ts); a payment the payer completed before that is refunded automatically
+ * when it is reported (settle-payment.ts).
  * Cancelling a cancelled order again answers with it unchanged.
  */
 export async function cancelOrder(ctx: AppContext, caller: Caller, orderId: string, requestId: string): Promise<OrderView> {
@@ -25,9 +27,10 @@ export async function cancelOrder(ctx: AppContext, caller: Caller, orderId: stri
   return orderView(updated, ctx.clock);
 }
 
-/** An open order becomes cancelled or expired; the caller holds its row lock. */
+/** An open order becomes cancelled or expired; the caller holds its row lock. An order sent to a gateway is closed there too, once this commits. */
 export async function closeOrder(ctx: AppContext, orderId: string, from: string, to: 'cancelled' | 'expired', actor: AuditActor, requestId: string | null): Promise<void> {
   const now = ctx.clock.now();
   await repo.updateOrder(ctx.db, orderId, { status: to, closed_at: now, updated_at: now });
+  if (from === 'paying') await enqueueCloseTrades(ctx.db, ctx.clock, orderId);
   await recordAudit(ctx.db, ctx.clock, { actor, action: `payments.order.${to}`, entityType: 'payment_order', entityId: orderId, before: { status: from }, after: { status: to }, requestId });
 }

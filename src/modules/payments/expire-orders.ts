@@ -4,10 +4,9 @@ import type { AppContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { closeOrder } from './cancel-order.js';
 import { queryTrades } from './confirm-order.js';
-import { sendOpenRefunds } from './gateway-refunds.js';
 import { isOpen } from './order-rules.js';
 import { paymentsRepository as repo, type OrderRow } from './payments.repository.js';
-import { settlePayment, type ReportedPayment } from './settle-payment.js';
+import { settleReportedPayments, type ReportedPayment } from './settle-payment.js';
 
 export interface ExpiryRun {
   expired: number;
@@ -47,8 +46,7 @@ async function expireOne(ctx: AppContext, order: OrderRow): Promise<keyof Expiry
     const paid = await paymentsAtGateways(ctx, order);
     if (paid === null) return 'deferred';
     if (paid.length > 0) {
-      for (const payment of paid) await settlePayment(ctx.db, ctx.clock, payment, systemActor, null);
-      await sendOpenRefunds(ctx, order.id);
+      await settleReportedPayments(ctx, order.id, paid);
       return 'paid';
     }
   }

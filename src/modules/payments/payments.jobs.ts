@@ -1,10 +1,11 @@
 import type { AppContext } from '../../platform/context.js';
+import { closeTradesAtGateways, closeTradesJob } from './close-trades.js';
 import { expireDueOrders } from './expire-orders.js';
 import { retryStaleRefunds } from './gateway-refunds.js';
 import { reconcileYesterday } from './reconcile.js';
 import { deliverNotification, deliverNotificationJob } from './sandbox/sandbox-notifications.js';
 
-/** The payments' background work: order expiry, refund retries, daily reconciliation and the sandbox's notification deliveries. */
+/** The payments' background work: order expiry, closing the gateway trades of closed orders, refund retries, daily reconciliation and the sandbox's notification deliveries. */
 export function registerPaymentJobs(ctx: AppContext): void {
   ctx.jobs.registerRecurring('payments.expire-orders', 60_000, async () => {
     await expireDueOrders(ctx);
@@ -14,6 +15,9 @@ export function registerPaymentJobs(ctx: AppContext): void {
   });
   ctx.jobs.registerRecurring('payments.reconcile-yesterday', 3_600_000, async () => {
     await reconcileYesterday(ctx);
+  });
+  ctx.jobs.register(closeTradesJob, async (job) => {
+    await closeTradesAtGateways(ctx, (job.payload as { orderId: string }).orderId);
   });
   ctx.jobs.register(deliverNotificationJob, async (job) => {
     await deliverNotification(ctx, (job.payload as { notificationId: string }).notificationId);

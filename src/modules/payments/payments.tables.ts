@@ -140,7 +140,8 @@ export interface SandboxPaymentsTable {
   payee: string;
   notify_url: string;
   return_url: string | null;
-  status: 'pending' | 'paid' | 'cancelled';
+  /** cancelled: the payer walked away at the cashier (payable again); closed: the merchant closed the trade (never payable). */
+  status: 'pending' | 'paid' | 'cancelled' | 'closed';
   refunded_fen: Generated<number>;
   created_at: CreatedAt;
   paid_at: Timestamp | null;

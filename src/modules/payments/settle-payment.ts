@@ -1,8 +1,9 @@
-import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import { recordAudit, systemActor, type AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
+import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
-import { insertGatewayRefund } from './gateway-refunds.js';
+import { insertGatewayRefund, sendOpenRefunds } from './gateway-refunds.js';
 import { runOrderFulfilledHooks } from './order-hooks.js';
 import { isOpen } from './order-rules.js';
 import { bookPaymentForOrder, bookPaymentForRefund, type IncomingPayment } from './payment-ledger.js';
@@ -27,6 +28,15 @@ export type SettleOutcome = 'credited' | 'already_settled' | 'refund_requested';
  *   refunds:payable and a refund through the gateway is requested: never lost, never credited.
  * The ledger key is the gateway's trade number, so even two racing paths book a trade once.
  */
+/**
+ * Payments a gateway vouched for when asked (not notified), settled one by one; the refunds they
+ * open (a late or a second payment) are sent at once.
+ */
+export async function settleReportedPayments(ctx: AppContext, orderId: string, payments: readonly ReportedPayment[]): Promise<void> {
+  for (const payment of payments) await settlePayment(ctx.db, ctx.clock, payment, systemActor, null);
+  await sendOpenRefunds(ctx, orderId);
+}
+
 export function settlePayment(db: DbOrTx, clock: Clock, payment: ReportedPayment, actor: AuditActor, requestId: string | null): Promise<{ outcome: SettleOutcome; orderId: string }> {
   return inTransaction(db, (tx) => settle(tx, clock, payment, actor, requestId));
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../../../platform/clock.js';
 import { fail } from '../../../platform/errors.js';
 import { alipayForm, alipaySignType, parseAlipayForm, signAlipayRequest, verifiedAlipayResponse, verifyAlipayNotification, type AlipayParams } from './alipay.js';
 import { alipayTime, fenToYuan, parseAlipayTime, yuanToFen } from './formats.js';
-import type { GatewayClient, NotificationVerifier, NotifyReply, PaymentNotice, RefundRequest, RefundResult, StartPaymentRequest, TradeState } from './gateway.js';
+import type { GatewayClient, NotificationVerifier, NotifyReply, PaymentNotice, RefundRequest, RefundResult, StartPaymentRequest, TradeCloseResult, TradeState } from './gateway.js';
 import { callGateway } from './http.js';
 
 /** Onecard's side of Alipay: its app id, its private key, and Alipay's public key. */
@@ -15,8 +15,10 @@ export interface AlipayMerchant {
 
 const success = '10000';
 const tradeNotExist = 'ACQ.TRADE_NOT_EXIST';
+/** alipay.trade.close's answer for a trade that is paid or finished, which cannot be closed. */
+const tradeStatusError = 'ACQ.TRADE_STATUS_ERROR';
 
-/** The Alipay open-platform client: wap pay links, alipay.trade.query and alipay.trade.refund. */
+/** The Alipay open-platform client: wap pay links, alipay.trade.query, alipay.trade.close and alipay.trade.refund. */
 export class AlipayClient implements GatewayClient {
   readonly name = 'alipay' as const;
 
@@ -51,6 +53,14 @@ export class AlipayClient implements GatewayClient {
       amountFen: yuanToFen(String(response.total_amount)) ?? null,
       paidAt: parseAlipayTime(typeof response.send_pay_date === 'string' ? response.send_pay_date : undefined) ?? null,
     };
+  }
+
+  async closeTrade(outTradeNo: string): Promise<TradeCloseResult> {
+    const response = await this.call('alipay.trade.close', { out_trade_no: outTradeNo });
+    if (response.sub_code === tradeNotExist) return 'not_found';
+    if (response.sub_code === tradeStatusError) return 'paid';
+    this.assertSuccess('alipay.trade.close', response);
+    return 'closed';
   }
 
   /** Alipay refunds once per out_request_no: asking again returns the same refund (fund_change N). */

@@ -25,6 +25,12 @@ export interface TradeState {
   paidAt: Date | null;
 }
 
+/**
+ * What closing a trade at the gateway came to: closed (or already closed), never opened there
+ * (the payer never reached the cashier), or refused because it is already paid.
+ */
+export type TradeCloseResult = 'closed' | 'not_found' | 'paid';
+
 export interface RefundRequest {
   outTradeNo: string;
   tradeNo: string;
@@ -47,6 +53,8 @@ export interface GatewayClient {
   /** Where the payer goes to pay: a signed gateway URL or the gateway's H5 cashier link. */
   startPayment(request: StartPaymentRequest): Promise<string>;
   queryTrade(outTradeNo: string): Promise<TradeState>;
+  /** Closes an unpaid trade so that it can no longer be paid (alipay.trade.close, WeChat's close order). */
+  closeTrade(outTradeNo: string): Promise<TradeCloseResult>;
   refund(request: RefundRequest): Promise<RefundResult>;
 }
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../../../platform/clock.js';
 import { fail } from '../../../platform/errors.js';
 import { parseWechatTime, wechatTime } from './formats.js';
-import type { GatewayClient, NotificationVerifier, NotifyReply, PaymentNotice, RefundRequest, RefundResult, StartPaymentRequest, TradeState } from './gateway.js';
+import type { GatewayClient, NotificationVerifier, NotifyReply, PaymentNotice, RefundRequest, RefundResult, StartPaymentRequest, TradeCloseResult, TradeState } from './gateway.js';
 import { callGateway, type GatewayResponse } from './http.js';
 import { checkWechatSignature, decryptWechatResource, wechatAuthorization, type WechatEncryptedResource } from './wechat.js';
 
@@ -30,7 +30,7 @@ export interface WechatTransaction {
 const paidStates = new Set(['SUCCESS', 'REFUND']);
 const pendingStates = new Set(['NOTPAY', 'USERPAYING']);
 
-/** The WeChat Pay API v3 client: H5 orders, query by out_trade_no, domestic refunds. */
+/** The WeChat Pay API v3 client: H5 orders, query and close by out_trade_no, domestic refunds. */
 export class WechatPayClient implements GatewayClient {
   readonly name = 'wechat' as const;
 
@@ -74,6 +74,16 @@ export class WechatPayClient implements GatewayClient {
       amountFen: trade.amount?.total ?? null,
       paidAt: parseWechatTime(trade.success_time) ?? null,
     };
+  }
+
+  /** 关闭订单: 204 when closed (or already closed); ORDERPAID when the payer has paid. */
+  async closeTrade(outTradeNo: string): Promise<TradeCloseResult> {
+    const answer = await this.call('POST', `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/close`, { mchid: this.merchant.mchid });
+    const code = (answer.json as { code?: unknown }).code;
+    if (answer.status === 204) return 'closed';
+    if (answer.status === 404 && code === 'ORDER_NOT_EXIST') return 'not_found';
+    if (code === 'ORDERPAID') return 'paid';
+    throw rejected('close', answer);
   }
 
   /** WeChat refunds once per out_refund_no; asking again returns the refund's current status. */

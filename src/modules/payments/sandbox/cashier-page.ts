@@ -70,7 +70,8 @@ export function cashierPage(payment: SandboxPaymentRow, actionPath: string, back
 }
 
 export function resultPage(payment: SandboxPaymentRow, backUrl: string | null = payment.return_url): string {
-  const outcome = payment.status === 'paid' ? '支付成功' : payment.status === 'cancelled' ? '已取消支付' : '等待支付';
+  const outcomes = { paid: '支付成功', cancelled: '已取消支付', closed: '交易已关闭', pending: '等待支付' };
+  const outcome = outcomes[payment.status];
   const back = backUrl ? `<p><a href="${escapeHtml(backUrl)}">返回商户</a></p>` : '';
   return page(payment.gateway, outcome, `<h2 style="text-align:center">${outcome}</h2>${details(payment)}${back}`);
 }

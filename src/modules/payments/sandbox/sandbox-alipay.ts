@@ -3,7 +3,7 @@ import { signedAlipayResponse, verifyAlipayRequest, type AlipayParams } from '..
 import { alipayTime, fenToYuan, yuanToFen } from '../gateways/formats.js';
 import { sandboxKeys, sandboxPrefix } from '../gateways/registry.js';
 import type { AlipayKeys } from '../gateways/sandbox-keys.js';
-import { openTrade, refundTrade } from './sandbox-trades.js';
+import { closeTrade, openTrade, refundTrade } from './sandbox-trades.js';
 import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.repository.js';
 
 /**
@@ -45,11 +45,14 @@ export async function alipayPageRequest(ctx: AppContext, params: AlipayParams, o
   const opened = await openTrade(ctx, {
     gateway: 'alipay', appId: keys.appId, merchantId: keys.sellerId, outTradeNo: biz.out_trade_no, amountFen, subject: biz.subject, payee: biz.body ?? keys.sellerId, notifyUrl: params.notify_url, returnUrl: params.return_url ?? null,
   });
-  if (!opened.ok) return { kind: 'error_page', message: opened.reason === 'already_paid' ? '该订单已支付，请勿重复付款' : '交易信息被篡改（ACQ.CONTEXT_INCONSISTENT）' };
+  if (!opened.ok) {
+    const messages = { already_paid: '该订单已支付，请勿重复付款', closed: '交易已关闭（ACQ.TRADE_HAS_CLOSE）', inconsistent: '交易信息被篡改（ACQ.CONTEXT_INCONSISTENT）' };
+    return { kind: 'error_page', message: messages[opened.reason] };
+  }
   return { kind: 'redirect', location: `${origin}${sandboxPrefix}/alipay/cashier/${opened.payment.id}` };
 }
 
-/** alipay.trade.query / alipay.trade.refund, posted form-encoded by the merchant's server. */
+/** alipay.trade.query / alipay.trade.close / alipay.trade.refund, posted form-encoded by the merchant's server. */
 export async function alipayApiRequest(ctx: AppContext, params: AlipayParams): Promise<SandboxAnswer> {
   const keys = (await sandboxKeys(ctx)).alipay;
   const method = params.method ?? 'alipay.unknown';
@@ -59,13 +62,14 @@ export async function alipayApiRequest(ctx: AppContext, params: AlipayParams): P
   const biz = parseBiz(params);
   if (!biz?.out_trade_no) return answer({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.missing-parameter', sub_msg: '缺少 out_trade_no' });
   if (method === 'alipay.trade.query') return answer(await query(ctx, keys, biz.out_trade_no));
+  if (method === 'alipay.trade.close') return answer(await close(ctx, keys, biz.out_trade_no));
   if (method === 'alipay.trade.refund') return answer(await refund(ctx, keys, biz));
   return answer({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-method', sub_msg: '不存在的方法名' });
 }
 
 function tradeStatus(payment: SandboxPaymentRow): string {
   if (payment.status === 'pending') return 'WAIT_BUYER_PAY';
-  if (payment.status === 'cancelled' || payment.refunded_fen === payment.amount_fen) return 'TRADE_CLOSED';
+  if (payment.status === 'cancelled' || payment.status === 'closed' || payment.refunded_fen === payment.amount_fen) return 'TRADE_CLOSED';
   return 'TRADE_SUCCESS';
 }
 
@@ -79,6 +83,13 @@ async function query(ctx: AppContext, keys: AlipayKeys, outTradeNo: string): Pro
     total_amount: fenToYuan(payment.amount_fen), buyer_pay_amount: payment.status === 'paid' ? fenToYuan(payment.amount_fen) : '0.00',
     ...(payment.paid_at ? { send_pay_date: alipayTime(payment.paid_at) } : {}),
   };
+}
+
+/** alipay.trade.close: an unpaid trade is closed; a paid one is refused (ACQ.TRADE_STATUS_ERROR). */
+async function close(ctx: AppContext, keys: AlipayKeys, outTradeNo: string): Promise<Record<string, unknown>> {
+  const result = await closeTrade(ctx, { gateway: 'alipay', merchantId: keys.sellerId, outTradeNo });
+  if (!result.ok) return result.reason === 'not_found' ? notExist : { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_STATUS_ERROR', sub_msg: '交易状态不合法' };
+  return { code: '10000', msg: 'Success', trade_no: result.payment.trade_no, out_trade_no: result.payment.out_trade_no };
 }
 
 async function refund(ctx: AppContext, keys: AlipayKeys, biz: Record<string, string>): Promise<Record<string, unknown>> {

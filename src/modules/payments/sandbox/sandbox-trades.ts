@@ -10,7 +10,7 @@ import { sandboxRepository as repo, type SandboxPaymentRow, type SandboxRefundRo
 /**
  * The sandbox gateway's trades: what Alipay or WeChat Pay keep on their side. A merchant opens a
  * trade (or reopens it with the same out_trade_no and the same amount, as both gateways allow),
- * the payer pays or cancels at the cashier, the merchant queries and refunds it.
+ * the payer pays or cancels at the cashier, the merchant queries, closes and refunds it.
  */
 
 export interface OpenTrade {
@@ -25,7 +25,7 @@ export interface OpenTrade {
   returnUrl: string | null;
 }
 
-export type OpenTradeResult = { ok: true; payment: SandboxPaymentRow } | { ok: false; reason: 'already_paid' | 'inconsistent' };
+export type OpenTradeResult = { ok: true; payment: SandboxPaymentRow } | { ok: false; reason: 'already_paid' | 'closed' | 'inconsistent' };
 
 const digits = (n: number) => Array.from({ length: n }, () => String(randomInt(10))).join('');
 
@@ -45,6 +45,7 @@ export async function openTrade(ctx: AppContext, trade: OpenTrade): Promise<Open
     const payment = await repo.lockByOutTradeNo(tx, trade.gateway, trade.merchantId, trade.outTradeNo);
     if (!payment) throw new Error('sandbox trade vanished');
     if (payment.status === 'paid') return { ok: false, reason: 'already_paid' };
+    if (payment.status === 'closed') return { ok: false, reason: 'closed' };
     if (payment.amount_fen !== trade.amountFen) return { ok: false, reason: 'inconsistent' };
     // A reopened trade takes the merchant's latest notify and return addresses, and is payable again.
     await repo.updatePayment(tx, payment.id, { notify_url: trade.notifyUrl, return_url: trade.returnUrl, status: 'pending' });
@@ -72,6 +73,19 @@ export async function cancelAtCashier(ctx: AppContext, paymentId: string): Promi
     if (!payment || payment.status !== 'pending') return payment;
     await repo.updatePayment(tx, paymentId, { status: 'cancelled' });
     return { ...payment, status: 'cancelled' };
+  });
+}
+
+export type CloseTradeResult = { ok: true; payment: SandboxPaymentRow } | { ok: false; reason: 'not_found' | 'paid' };
+
+/** The merchant closes an unpaid trade: it can no longer be paid or reopened. Closing it again changes nothing. */
+export async function closeTrade(ctx: AppContext, trade: { gateway: GatewayName; merchantId: string; outTradeNo: string }): Promise<CloseTradeResult> {
+  return inTransaction(ctx.db, async (tx) => {
+    const payment = await repo.lockByOutTradeNo(tx, trade.gateway, trade.merchantId, trade.outTradeNo);
+    if (!payment) return { ok: false, reason: 'not_found' };
+    if (payment.status === 'paid') return { ok: false, reason: 'paid' };
+    await repo.updatePayment(tx, payment.id, { status: 'closed' });
+    return { ok: true, payment: { ...payment, status: 'closed' } };
   });
 }
 

@@ -4,7 +4,7 @@ import { sandboxKeys, sandboxPrefix } from '../gateways/registry.js';
 import type { WechatKeys } from '../gateways/sandbox-keys.js';
 import { parseWechatAuthorization, signWechatMessage, verifyWechatRequest } from '../gateways/wechat.js';
 import type { SandboxAnswer } from './sandbox-alipay.js';
-import { openTrade, refundTrade } from './sandbox-trades.js';
+import { closeTrade, openTrade, refundTrade } from './sandbox-trades.js';
 import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.repository.js';
 
 /**
@@ -23,8 +23,9 @@ export interface WechatApiRequest {
   origin: string;
 }
 
+/** A signed answer; `undefined` is 204 No Content, whose empty body is signed as such. */
 function answer(keys: WechatKeys, status: number, payload: unknown, now: Date): SandboxAnswer {
-  const body = JSON.stringify(payload);
+  const body = payload === undefined ? '' : JSON.stringify(payload);
   return { kind: 'json', status, body, headers: { ...signWechatMessage(body, { serialNo: keys.platformSerialNo, privateKeyPem: keys.platformPrivateKey }, now) } };
 }
 
@@ -46,6 +47,7 @@ function parseBody(body: string): Record<string, unknown> | undefined {
 type Route = (ctx: AppContext, keys: WechatKeys, request: WechatApiRequest, now: Date) => Promise<SandboxAnswer>;
 
 const apiPrefix = `${sandboxPrefix}/wechat`;
+const closePath = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/;
 
 /** Dispatches one API call after checking the merchant's signature. */
 export async function wechatApiRequest(ctx: AppContext, request: WechatApiRequest): Promise<SandboxAnswer> {
@@ -55,6 +57,7 @@ export async function wechatApiRequest(ctx: AppContext, request: WechatApiReques
   const path = new URL(request.url, 'http://sandbox').pathname.slice(apiPrefix.length);
   const route: Route | undefined =
     request.method === 'POST' && path === '/v3/pay/transactions/h5' ? createH5
+      : request.method === 'POST' && closePath.test(path) ? closeByOutTradeNo
       : request.method === 'GET' && path.startsWith('/v3/pay/transactions/out-trade-no/') ? queryByOutTradeNo
         : request.method === 'POST' && path === '/v3/refund/domestic/refunds' ? refund
           : undefined;
@@ -73,13 +76,16 @@ const createH5: Route = async (ctx, keys, request, now) => {
     gateway: 'wechat', appId: keys.appId, merchantId: keys.mchid, outTradeNo: body.out_trade_no as string, amountFen: total as number,
     subject: body.description as string, payee: typeof body.attach === 'string' ? body.attach : keys.mchid, notifyUrl: body.notify_url as string, returnUrl: null,
   });
-  if (!opened.ok) return answer(keys, 400, opened.reason === 'already_paid' ? { code: 'ORDERPAID', message: '该订单已支付' } : { code: 'INVALID_REQUEST', message: '参数与首次请求时不一致' }, now);
+  if (!opened.ok) {
+    const failures = { already_paid: { code: 'ORDERPAID', message: '该订单已支付' }, closed: { code: 'ORDER_CLOSED', message: '订单已关闭' }, inconsistent: { code: 'INVALID_REQUEST', message: '参数与首次请求时不一致' } };
+    return answer(keys, 400, failures[opened.reason], now);
+  }
   return answer(keys, 200, { h5_url: `${request.origin}${apiPrefix}/cashier/${opened.payment.id}` }, now);
 };
 
 function tradeState(payment: SandboxPaymentRow): string {
   if (payment.status === 'pending') return 'NOTPAY';
-  if (payment.status === 'cancelled') return 'CLOSED';
+  if (payment.status === 'cancelled' || payment.status === 'closed') return 'CLOSED';
   return payment.refunded_fen > 0 ? 'REFUND' : 'SUCCESS';
 }
 
@@ -95,6 +101,16 @@ const queryByOutTradeNo: Route = async (ctx, keys, request, now) => {
     attach: payment.payee, ...(paid ? { transaction_id: payment.trade_no, trade_type: 'MWEB', bank_type: 'OTHERS', success_time: wechatTime(payment.paid_at ?? now) } : {}),
     amount: { total: payment.amount_fen, payer_total: paid ? payment.amount_fen : 0, currency: 'CNY', payer_currency: 'CNY' },
   }, now);
+};
+
+/** 关闭订单: 204 with no body; a paid order is refused (ORDERPAID). */
+const closeByOutTradeNo: Route = async (ctx, keys, request, now) => {
+  const body = parseBody(request.body);
+  if (body?.mchid !== keys.mchid) return answer(keys, 400, { code: 'PARAM_ERROR', message: 'mchid 不正确' }, now);
+  const outTradeNo = decodeURIComponent(closePath.exec(new URL(request.url, 'http://sandbox').pathname.slice(apiPrefix.length))?.[1] ?? '');
+  const result = await closeTrade(ctx, { gateway: 'wechat', merchantId: keys.mchid, outTradeNo });
+  if (!result.ok) return result.reason === 'not_found' ? answer(keys, 404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' }, now) : answer(keys, 400, { code: 'ORDERPAID', message: '该订单已支付' }, now);
+  return answer(keys, 204, undefined, now);
 };
 
 const refund: Route = async (ctx, keys, request, now) => {
