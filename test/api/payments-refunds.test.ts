@@ -137,6 +137,28 @@ describe('closing the gateway trade of a cancelled or expired order (关单)', (
     expect(await closeTradesAtGateways(d.t.ctx, order.id)).toEqual([{ gateway: 'alipay', result: 'not_found' }]);
   });
 
+  it('retries while the gateway cannot be reached, and closes the trade once it answers', async () => {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, 5000);
+    await d.cashierUrl(studentToken, order.id, 'wechat');
+    const attempt = await d.t.ctx.db.selectFrom('payment_attempts').select(['id', 'gateway_base_url']).where('order_id', '=', order.id).executeTakeFirstOrThrow();
+    const setEndpoint = (url: string) => d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: url }).where('id', '=', attempt.id).execute();
+    await setEndpoint('http://127.0.0.1:9'); // nothing listens there: the connection is refused
+    await d.request('POST', `/orders/${order.id}/cancel`, studentToken);
+    await d.runJobs();
+    const job = () => d.t.ctx.db.selectFrom('jobs').select(['status', 'attempts', 'last_error']).where('unique_key', '=', `payments.close-trades:${order.id}`).executeTakeFirstOrThrow();
+    expect(await job()).toMatchObject({ status: 'queued', attempts: 1, last_error: expect.any(String) });
+    expect(await closesOf(order.id)).toEqual([]);
+    expect((await sandboxTrade(order.orderNo)).status).toBe('pending');
+
+    await setEndpoint(attempt.gateway_base_url);
+    d.t.clock.advance(11_000); // past the first retry's backoff
+    await d.runJobs();
+    expect(await job()).toMatchObject({ status: 'done', attempts: 2 });
+    expect((await sandboxTrade(order.orderNo)).status).toBe('closed');
+    expect(await closesOf(order.id)).toEqual([[{ gateway: 'wechat', result: 'closed' }]]);
+  });
+
   it.each(['alipay', 'wechat'] as const)('a %s trade paid just before the close is credited and refunded at once, without waiting for its notification', async (gateway) => {
     const { student, studentToken } = await d.family();
     const order = await d.topUp(studentToken, student.id, 5000);
