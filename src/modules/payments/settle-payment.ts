@@ -19,6 +19,15 @@ export interface ReportedPayment extends IncomingPayment {
 export type SettleOutcome = 'credited' | 'already_settled' | 'refund_requested';
 
 /**
+ * Payments a gateway vouched for when asked (not notified), settled one by one; the refunds they
+ * open (a late or a second payment) are sent at once.
+ */
+export async function settleReportedPayments(ctx: AppContext, orderId: string, payments: readonly ReportedPayment[]): Promise<void> {
+  for (const payment of payments) await settlePayment(ctx.db, ctx.clock, payment, systemActor, null);
+  await sendOpenRefunds(ctx, orderId);
+}
+
+/**
  * The one place a gateway payment turns into money on the ledger, whichever path reported it.
  * Under the order's row lock:
  * - the order and amount must be ours, and the order must have been sent to that gateway;
@@ -28,15 +37,6 @@ export type SettleOutcome = 'credited' | 'already_settled' | 'refund_requested';
  *   refunds:payable and a refund through the gateway is requested: never lost, never credited.
  * The ledger key is the gateway's trade number, so even two racing paths book a trade once.
  */
-/**
- * Payments a gateway vouched for when asked (not notified), settled one by one; the refunds they
- * open (a late or a second payment) are sent at once.
- */
-export async function settleReportedPayments(ctx: AppContext, orderId: string, payments: readonly ReportedPayment[]): Promise<void> {
-  for (const payment of payments) await settlePayment(ctx.db, ctx.clock, payment, systemActor, null);
-  await sendOpenRefunds(ctx, orderId);
-}
-
 export function settlePayment(db: DbOrTx, clock: Clock, payment: ReportedPayment, actor: AuditActor, requestId: string | null): Promise<{ outcome: SettleOutcome; orderId: string }> {
   return inTransaction(db, (tx) => settle(tx, clock, payment, actor, requestId));
 }

@@ -15,7 +15,7 @@ export interface AlipayMerchant {
 
 const success = '10000';
 const tradeNotExist = 'ACQ.TRADE_NOT_EXIST';
-/** alipay.trade.close's answer for a trade that is paid or finished, which cannot be closed. */
+/** alipay.trade.close's answer for a trade that is not waiting for payment: paid, or closed already. */
 const tradeStatusError = 'ACQ.TRADE_STATUS_ERROR';
 
 /** The Alipay open-platform client: wap pay links, alipay.trade.query, alipay.trade.close and alipay.trade.refund. */
@@ -58,7 +58,11 @@ export class AlipayClient implements GatewayClient {
   async closeTrade(outTradeNo: string): Promise<TradeCloseResult> {
     const response = await this.call('alipay.trade.close', { out_trade_no: outTradeNo });
     if (response.sub_code === tradeNotExist) return 'not_found';
-    if (response.sub_code === tradeStatusError) return 'paid';
+    if (response.sub_code === tradeStatusError) {
+      // Paid, or closed before (by us, or by Alipay at time_expire): the trade's state says which.
+      const { state } = await this.queryTrade(outTradeNo);
+      if (state === 'paid' || state === 'closed') return state;
+    }
     this.assertSuccess('alipay.trade.close', response);
     return 'closed';
   }

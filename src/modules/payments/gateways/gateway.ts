@@ -26,8 +26,8 @@ export interface TradeState {
 }
 
 /**
- * What closing a trade at the gateway came to: closed (or already closed), never opened there
- * (the payer never reached the cashier), or refused because it is already paid.
+ * What closing a trade at the gateway came to: it is closed (now or before), the gateway never
+ * had it (the payer never reached the cashier), or it could not be closed because it is paid.
  */
 export type TradeCloseResult = 'closed' | 'not_found' | 'paid';
 

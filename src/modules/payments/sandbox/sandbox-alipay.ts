@@ -85,7 +85,7 @@ async function query(ctx: AppContext, keys: AlipayKeys, outTradeNo: string): Pro
   };
 }
 
-/** alipay.trade.close: an unpaid trade is closed; a paid one is refused (ACQ.TRADE_STATUS_ERROR). */
+/** alipay.trade.close: a trade waiting for payment is closed; a paid or already closed one is refused (ACQ.TRADE_STATUS_ERROR). */
 async function close(ctx: AppContext, keys: AlipayKeys, outTradeNo: string): Promise<Record<string, unknown>> {
   const result = await closeTrade(ctx, { gateway: 'alipay', merchantId: keys.sellerId, outTradeNo });
   if (!result.ok) return result.reason === 'not_found' ? notExist : { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_STATUS_ERROR', sub_msg: '交易状态不合法' };

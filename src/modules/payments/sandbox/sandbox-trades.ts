@@ -76,14 +76,15 @@ export async function cancelAtCashier(ctx: AppContext, paymentId: string): Promi
   });
 }
 
-export type CloseTradeResult = { ok: true; payment: SandboxPaymentRow } | { ok: false; reason: 'not_found' | 'paid' };
+export type CloseTradeResult = { ok: true; payment: SandboxPaymentRow } | { ok: false; reason: 'not_found' | 'paid' | 'closed' };
 
-/** The merchant closes an unpaid trade: it can no longer be paid or reopened. Closing it again changes nothing. */
+/** The merchant closes an unpaid trade: it can no longer be paid or reopened. A closed one stays as it is. */
 export async function closeTrade(ctx: AppContext, trade: { gateway: GatewayName; merchantId: string; outTradeNo: string }): Promise<CloseTradeResult> {
   return inTransaction(ctx.db, async (tx) => {
     const payment = await repo.lockByOutTradeNo(tx, trade.gateway, trade.merchantId, trade.outTradeNo);
     if (!payment) return { ok: false, reason: 'not_found' };
     if (payment.status === 'paid') return { ok: false, reason: 'paid' };
+    if (payment.status === 'closed') return { ok: false, reason: 'closed' };
     await repo.updatePayment(tx, payment.id, { status: 'closed' });
     return { ok: true, payment: { ...payment, status: 'closed' } };
   });

@@ -44,7 +44,8 @@ function parseBody(body: string): Record<string, unknown> | undefined {
   }
 }
 
-type Route = (ctx: AppContext, keys: WechatKeys, request: WechatApiRequest, now: Date) => Promise<SandboxAnswer>;
+/** `path`: the request's path below the sandbox's WeChat prefix. */
+type Route = (ctx: AppContext, keys: WechatKeys, request: WechatApiRequest, now: Date, path: string) => Promise<SandboxAnswer>;
 
 const apiPrefix = `${sandboxPrefix}/wechat`;
 const closePath = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/;
@@ -61,7 +62,7 @@ export async function wechatApiRequest(ctx: AppContext, request: WechatApiReques
       : request.method === 'GET' && path.startsWith('/v3/pay/transactions/out-trade-no/') ? queryByOutTradeNo
         : request.method === 'POST' && path === '/v3/refund/domestic/refunds' ? refund
           : undefined;
-  return route ? route(ctx, keys, request, now) : answer(keys, 404, { code: 'NOT_FOUND', message: '接口不存在' }, now);
+  return route ? route(ctx, keys, request, now, path) : answer(keys, 404, { code: 'NOT_FOUND', message: '接口不存在' }, now);
 }
 
 const createH5: Route = async (ctx, keys, request, now) => {
@@ -103,13 +104,14 @@ const queryByOutTradeNo: Route = async (ctx, keys, request, now) => {
   }, now);
 };
 
-/** 关闭订单: 204 with no body; a paid order is refused (ORDERPAID). */
-const closeByOutTradeNo: Route = async (ctx, keys, request, now) => {
+/** 关闭订单: 204 with no body, for a closed order too; a paid order is refused (ORDERPAID). */
+const closeByOutTradeNo: Route = async (ctx, keys, request, now, path) => {
   const body = parseBody(request.body);
   if (body?.mchid !== keys.mchid) return answer(keys, 400, { code: 'PARAM_ERROR', message: 'mchid 不正确' }, now);
-  const outTradeNo = decodeURIComponent(closePath.exec(new URL(request.url, 'http://sandbox').pathname.slice(apiPrefix.length))?.[1] ?? '');
+  const outTradeNo = decodeURIComponent(closePath.exec(path)?.[1] ?? '');
   const result = await closeTrade(ctx, { gateway: 'wechat', merchantId: keys.mchid, outTradeNo });
-  if (!result.ok) return result.reason === 'not_found' ? answer(keys, 404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' }, now) : answer(keys, 400, { code: 'ORDERPAID', message: '该订单已支付' }, now);
+  if (!result.ok && result.reason === 'not_found') return answer(keys, 404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' }, now);
+  if (!result.ok && result.reason === 'paid') return answer(keys, 400, { code: 'ORDERPAID', message: '该订单已支付' }, now);
   return answer(keys, 204, undefined, now);
 };
 
