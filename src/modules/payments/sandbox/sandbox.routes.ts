@@ -24,6 +24,7 @@ const hidden = { schema: { hide: true } };
 function send(reply: FastifyReply, gateway: GatewayName, answer: SandboxAnswer): FastifyReply {
   if (answer.kind === 'redirect') return reply.redirect(answer.location, 302);
   if (answer.kind === 'error_page') return reply.code(400).type('text/html; charset=utf-8').send(errorPage(gateway, answer.message));
+  if (answer.status === 204) return reply.code(204).headers(answer.headers ?? {}).send();
   return reply.code(answer.status).headers(answer.headers ?? {}).type('application/json; charset=utf-8').send(answer.body);
 }
 
