@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import { accountCodes, balanceOf, checkLedger, findAccountByCode } from '../../src/modules/ledger/ledger.js';
+import { accountCodes, balanceOf, checkLedger, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
 import { alipayForm, signAlipayNotification } from '../../src/modules/payments/gateways/alipay.js';
 import { alipayTime } from '../../src/modules/payments/gateways/formats.js';
 import { sandboxKeys } from '../../src/modules/payments/gateways/registry.js';
@@ -10,6 +10,7 @@ import type { OrderView } from '../../src/modules/payments/order-view.js';
 import type { GatewayName } from '../../src/modules/payments/payments.tables.js';
 import { retryCompressionSetting, type TestSwitches } from '../../src/modules/payments/sandbox/sandbox-notifications.js';
 import { actAtCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
+import { systemActor } from '../../src/platform/audit.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 /**
@@ -103,6 +104,15 @@ export class PaymentsDriver {
     } catch {
       return 0;
     }
+  }
+
+  /** Spends from the student's purse the way a canteen purchase would. */
+  async spend(studentId: string, amountFen: number): Promise<void> {
+    const purse = await findAccountByCode(this.t.ctx.db, accountCodes.purse(await this.cardOf(studentId)));
+    const shop = await ensureAccount(this.t.ctx.db, this.t.clock, { code: accountCodes.merchant('canteen-1'), type: 'merchant', actor: systemActor });
+    await postTransaction(this.t.ctx.db, this.t.clock, {
+      idempotencyKey: `spend-${studentId}-${amountFen}`, type: 'purchase', postings: [{ accountId: purse.id, debitFen: amountFen }, { accountId: shop.id, creditFen: amountFen }], actor: systemActor,
+    });
   }
 
   async purseFen(studentId: string): Promise<number> {

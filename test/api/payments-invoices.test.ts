@@ -44,3 +44,74 @@ it('issues a top-up’s e-invoice from the next day for 180 days, once, as a PDF
   const later = await d.t.factory.loginAs('parent', parent.phone, parent.password);
   expect((await d.request('POST', `/orders/${late.id}/invoice`, later, body)).json()).toMatchObject({ error: { code: 'INVOICE_WINDOW_PASSED', details: { lastDate: '2027-05-22' } } });
 });
+
+/** Text as simple-pdf writes it: UTF-16BE hex. */
+const pdfText = (text: string) => [...text].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('').toUpperCase();
+
+it('a refund after the invoice issues a red-letter invoice (红字发票) for that amount; a refund before it needs none', async () => {
+  d.t.clock.set('2027-06-01T02:00:00Z');
+  const { student, parent, parentToken } = await d.family();
+  const refundedFirst = await d.topUp(parentToken, student.id, 8_000);
+  const refundedAfter = await d.topUp(parentToken, student.id, 10_000);
+  for (const o of [refundedFirst, refundedAfter]) await d.payAtCashier(parentToken, o.id, 'wechat');
+  await d.runJobs();
+  let operator = await d.t.factory.operatorToken();
+
+  // Refunded in part before its invoice: the invoice is for what is left, with no red letter.
+  const firstRefund = await d.request('POST', `/admin/orders/${refundedFirst.id}/refunds`, operator, { amountFen: 3_000 });
+  expect(firstRefund.statusCode, firstRefund.body).toBe(201);
+  d.t.clock.set('2027-06-02T01:00:00Z');
+  const token = await d.t.factory.loginAs('parent', parent.phone, parent.password);
+  const first = (await d.request('POST', `/orders/${refundedFirst.id}/invoice`, token, { title: '张小明' })).json();
+  expect(first).toMatchObject({ amountFen: 5_000, redLetters: [], netAmountFen: 5_000 });
+
+  // Invoiced, then refunded twice: one red letter per refund, and the invoice itself unchanged.
+  const blue = (await d.request('POST', `/orders/${refundedAfter.id}/invoice`, token, { title: '张小明' })).json();
+  operator = await d.t.factory.operatorToken(); // a new day: a new operator session
+  expect(blue).toMatchObject({ amountFen: 10_000, redLetters: [], netAmountFen: 10_000 });
+  expect((await d.request('POST', `/admin/orders/${refundedAfter.id}/refunds`, operator, { amountFen: 2_500 })).statusCode).toBe(201);
+  d.t.clock.advance(60_000);
+  expect((await d.request('POST', `/admin/orders/${refundedAfter.id}/refunds`, operator, { amountFen: 7_500 })).statusCode).toBe(201);
+  const after = (await d.request('GET', `/orders/${refundedAfter.id}/invoice`, token)).json();
+  expect(after).toMatchObject({ invoiceNo: blue.invoiceNo, amountFen: 10_000, netAmountFen: 0 });
+  expect(after.redLetters.map((r: { amountFen: number }) => r.amountFen)).toEqual([2_500, 7_500]);
+  for (const red of after.redLetters) expect(red.invoiceNo).toMatch(/^20270602\d{12}$/);
+  const audit = await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', blue.id).where('action', '=', 'payments.invoice.red_letter_issued').execute();
+  expect(audit.map((a) => (a.after as { amountFen: number }).amountFen).sort((a, b) => a - b)).toEqual([2_500, 7_500]);
+
+  // The red letter as a PDF: marked 红字, naming the blue invoice, the amount negative.
+  const red = after.redLetters[0];
+  const pdf = await d.request('GET', `/orders/${refundedAfter.id}/invoice/red-letters/${red.invoiceNo}.pdf`, token);
+  expect(pdf.statusCode).toBe(200);
+  expect(pdf.headers['content-disposition']).toBe(`attachment; filename="invoice-${red.invoiceNo}-red.pdf"`);
+  const text = pdf.rawPayload.toString('latin1');
+  for (const shown of ['红字', '对应蓝字发票号码', blue.invoiceNo, '-¥25.00', '（负数）贰拾伍圆整']) expect(text, shown).toContain(pdfText(shown));
+  // Only the order's own red letters, and only for those who may see the order.
+  expect((await d.request('GET', `/orders/${refundedFirst.id}/invoice/red-letters/${red.invoiceNo}.pdf`, token)).json()).toMatchObject({ error: { code: 'INVOICE_NOT_FOUND' } });
+  const stranger = await d.family();
+  expect((await d.request('GET', `/orders/${refundedAfter.id}/invoice/red-letters/${red.invoiceNo}.pdf`, stranger.parentToken)).statusCode).toBe(403);
+  expect((await d.request('GET', `/orders/${refundedAfter.id}/invoice/red-letters/not-a-number.pdf`, token)).statusCode).toBe(404);
+  await d.expectLedgerClean();
+});
+
+it('a card return issues a red-letter invoice for the share of the balance that goes back through an invoiced top-up', async () => {
+  d.t.clock.set('2027-07-01T02:00:00Z');
+  const { student, parent, parentToken } = await d.family();
+  const invoiced = await d.topUp(parentToken, student.id, 10_000);
+  await d.payAtCashier(parentToken, invoiced.id, 'alipay');
+  await d.runJobs();
+  d.t.clock.set('2027-07-02T01:00:00Z');
+  const token = await d.t.factory.loginAs('parent', parent.phone, parent.password);
+  const blue = (await d.request('POST', `/orders/${invoiced.id}/invoice`, token, { title: '张小明' })).json();
+  const newer = await d.topUp(token, student.id, 5_000);
+  await d.payAtCashier(token, newer.id, 'wechat');
+  await d.runJobs();
+  await d.spend(student.id, 6_000);
+
+  // ¥90 goes back, newest top-up first: ¥50 through the newer one (not invoiced), ¥40 through the invoiced one.
+  const returned = await d.request('POST', '/balance-refunds', token, { cardId: await d.cardOf(student.id) });
+  expect(returned.statusCode, returned.body).toBe(201);
+  expect((await d.request('GET', `/orders/${invoiced.id}/invoice`, token)).json()).toMatchObject({ invoiceNo: blue.invoiceNo, amountFen: 10_000, netAmountFen: 6_000, redLetters: [{ amountFen: 4_000 }] });
+  expect((await d.request('GET', `/orders/${newer.id}/invoice`, token)).json()).toMatchObject({ error: { code: 'INVOICE_NOT_FOUND' } });
+  await d.expectLedgerClean();
+});

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { accountCodes, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
 import { closeTradesAtGateways } from '../../src/modules/payments/close-trades.js';
 import { actAtCashier, openCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
-import { systemActor } from '../../src/platform/audit.js';
 import { PaymentsDriver } from './payments-driver.js';
 
 let d: PaymentsDriver;
@@ -23,13 +21,6 @@ beforeEach(async () => {
 
 const sandboxTrade = (orderNo: string) => d.t.ctx.db.selectFrom('sandbox_payments').selectAll().where('out_trade_no', '=', orderNo).executeTakeFirstOrThrow();
 const refundsOf = (orderId: string) => d.t.ctx.db.selectFrom('payment_refunds').selectAll().where('order_id', '=', orderId).orderBy('created_at').orderBy('id').execute();
-
-/** Spends from a purse the way a purchase would (the merchant module does not exist yet). */
-async function spend(studentId: string, amountFen: number): Promise<void> {
-  const purse = await findAccountByCode(d.t.ctx.db, accountCodes.purse(await d.cardOf(studentId)));
-  const shop = await ensureAccount(d.t.ctx.db, d.t.clock, { code: accountCodes.merchant('canteen-1'), type: 'merchant', actor: systemActor });
-  await postTransaction(d.t.ctx.db, d.t.clock, { idempotencyKey: `spend-${studentId}-${amountFen}`, type: 'purchase', postings: [{ accountId: purse.id, debitFen: amountFen }, { accountId: shop.id, creditFen: amountFen }], actor: systemActor });
-}
 
 describe('payments that arrive for a closed order', () => {
   it.each(['alipay', 'wechat'] as const)('are refunded automatically through %s after a cancel, and the ledger shows it', async (gateway) => {
@@ -239,7 +230,7 @@ describe('operator refunds through the gateway', () => {
     await d.payAtCashier(studentToken, paid.id, 'wechat');
     await d.runJobs();
     expect((await d.request('POST', `/admin/orders/${paid.id}/refunds`, studentToken, {})).statusCode).toBe(403);
-    await spend(student.id, 4000);
+    await d.spend(student.id, 4000);
     const spent = await d.request('POST', `/admin/orders/${paid.id}/refunds`, operator, {});
     expect(spent.json()).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' } });
     expect((await d.request('POST', `/admin/orders/${paid.id}/refunds`, operator, { amountFen: 1000 })).json()).toMatchObject({ status: 'succeeded' });
@@ -266,7 +257,7 @@ describe('balance refunds (card return)', () => {
     const newer = await d.topUp(parentToken, student.id, 5_000);
     await d.payAtCashier(parentToken, newer.id, 'wechat');
     await d.runJobs();
-    await spend(student.id, 2_000);
+    await d.spend(student.id, 2_000);
 
     const res = await d.request('POST', '/balance-refunds', parentToken, { cardId: await d.cardOf(student.id) });
     expect(res.statusCode).toBe(201);

@@ -126,6 +126,18 @@ describeE2E('app money screens in Chromium', () => {
       await page.getByTestId('invoice-download').waitFor();
       await settled(page);
       await e2e.screenshot(page, 'app-payments-invoice-issued');
+
+      // An operator then refunds all of it: the order is refunded, and its page still shows the
+      // invoice with a red-letter invoice for the whole amount.
+      const operator = await e2e.t.factory.operatorToken();
+      const refund = await e2e.t.app.inject({ method: 'POST', url: `/api/v1/admin/orders/${orderId}/refunds`, headers: { authorization: `Bearer ${operator}` }, payload: {} });
+      expect(refund.statusCode, refund.body).toBe(201);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('已退款');
+      await page.getByTestId('invoice-red-letter').getByText('红字发票（退款冲红） -¥100.00').waitFor();
+      await expect.poll(() => page.getByTestId('invoice-net').textContent()).toBe('¥0.00');
+      await settled(page);
+      await e2e.screenshot(page, 'app-payments-invoice-red-letter');
     } finally {
       e2e.t.clock.set(today);
     }

@@ -7,6 +7,7 @@ import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { balanceOf } from '../ledger/ledger.js';
 import { insertGatewayRefund } from './gateway-refunds.js';
+import { issueRedLetterForRefund } from './invoices.js';
 import { accountCodes } from '../ledger/ledger.js';
 import { inAppBalanceRefundLimitFen } from './order-rules.js';
 import { bookOutletPayout, cardPurse, reserveBalanceRefund } from './payment-ledger.js';
@@ -83,8 +84,9 @@ export async function requestBalanceRefund(ctx: AppContext, caller: Caller, card
   });
   await reserveBalanceRefund(ctx.db, ctx.clock, purse, { id, amountFen }, actor);
   for (const share of allocation ?? []) {
-    await insertGatewayRefund(ctx.db, ctx.clock, { orderId: share.orderId, gateway: share.gateway, tradeNo: share.tradeNo, amountFen: share.amountFen, reason: 'balance_refund', balanceRefundId: id, requestedBy: `${caller.role}:${caller.subjectId}` }, actor, requestId);
+    const refundId = await insertGatewayRefund(ctx.db, ctx.clock, { orderId: share.orderId, gateway: share.gateway, tradeNo: share.tradeNo, amountFen: share.amountFen, reason: 'balance_refund', balanceRefundId: id, requestedBy: `${caller.role}:${caller.subjectId}` }, actor, requestId);
     await repo.updateOrder(ctx.db, share.orderId, { refunded_fen: share.refundedFen + share.amountFen, updated_at: now });
+    await issueRedLetterForRefund(ctx.db, ctx.clock, { orderId: share.orderId, refundId, amountFen: share.amountFen }, actor, requestId);
   }
   await recordAudit(ctx.db, ctx.clock, { actor, action: 'payments.balance_refund.requested', entityType: 'balance_refund', entityId: id, after: { studentId, cardId, amountFen, route: allocation ? 'gateway' : 'outlet' }, requestId });
   const row = await repo.findBalanceRefund(ctx.db, id);

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.js';
 import type {
-  BalanceRefundsTable, GatewayName, GatewayNotificationsTable, OrderStatus, PaymentAttemptsTable, PaymentInvoicesTable, PaymentOrdersTable, PaymentRefundsTable,
+  BalanceRefundsTable, GatewayName, GatewayNotificationsTable, OrderStatus, PaymentAttemptsTable, PaymentInvoicesTable, PaymentOrdersTable, PaymentRedInvoicesTable, PaymentRefundsTable,
 } from './payments.tables.js';
 
 export type OrderRow = Selectable<PaymentOrdersTable>;
@@ -9,6 +9,7 @@ export type AttemptRow = Selectable<PaymentAttemptsTable>;
 export type RefundRow = Selectable<PaymentRefundsTable>;
 export type BalanceRefundRow = Selectable<BalanceRefundsTable>;
 export type InvoiceRow = Selectable<PaymentInvoicesTable>;
+export type RedInvoiceRow = Selectable<PaymentRedInvoicesTable>;
 export type OrderWithStudent = OrderRow & { student_name: string };
 
 /** Orders that still wait for money: listed first, and the expiry job's work. */
@@ -232,6 +233,14 @@ export const paymentsRepository = {
   async insertInvoiceIfAbsent(db: DbOrTx, row: Insertable<PaymentInvoicesTable>): Promise<boolean> {
     const inserted = await db.insertInto('payment_invoices').values(row).onConflict((oc) => oc.column('order_id').doNothing()).returning('id').executeTakeFirst();
     return inserted !== undefined;
+  },
+
+  insertRedInvoice(db: DbOrTx, row: Insertable<PaymentRedInvoicesTable>) {
+    return db.insertInto('payment_red_invoices').values(row).execute();
+  },
+
+  redInvoicesOf(db: DbOrTx, invoiceId: string): Promise<RedInvoiceRow[]> {
+    return db.selectFrom('payment_red_invoices').selectAll().where('invoice_id', '=', invoiceId).orderBy('issued_at').orderBy('invoice_no').execute();
   },
 
   // ---- reconciliation --------------------------------------------------------------------

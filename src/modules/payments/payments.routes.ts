@@ -12,14 +12,14 @@ import { createFeeOrder, createTopUpOrder } from './create-order.js';
 import { sendOpenRefunds, sendRefund } from './gateway-refunds.js';
 import { handleNotification } from './handle-notification.js';
 import { keepRawBodies, originOf } from './http-helpers.js';
-import { getInvoice, invoicePdf, requestInvoice } from './invoices.js';
+import { getInvoice, invoicePdf, redLetterPdf, requestInvoice } from './invoices.js';
 import { getOrder, listOrders } from './list-orders.js';
 import { fees, topUpMaxFen, topUpMinFen, topUpPresetsFen } from './order-rules.js';
 import { preparePayment, recordPaymentAttempt } from './pay-order.js';
 import './payments.errors.js';
 import {
   balanceRefundParams, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
-  orderParams, orderSchema, payOrderSchema, paymentLinkSchema, refundOrderSchema, refundSchema, reconciliationDateParams, reconciliationSchema, requestBalanceRefundSchema, requestInvoiceSchema, topUpOptionsSchema,
+  orderParams, orderSchema, payOrderSchema, paymentLinkSchema, redLetterParams, refundOrderSchema, refundSchema, reconciliationDateParams, reconciliationSchema, requestBalanceRefundSchema, requestInvoiceSchema, topUpOptionsSchema,
 } from './payments.schemas.js';
 import { reconcileDay, storedReconciliation } from './reconcile.js';
 import { getRefund, refundOrder } from './refund-order.js';
@@ -117,6 +117,13 @@ function invoiceRoutes(ctx: AppContext, app: App): void {
     schema: { tags: ['payments'], summary: "A top-up's e-invoice as PDF", security: bearer, params: orderParams },
   }, async (request, reply) => {
     const { fileName, pdf } = await invoicePdf(ctx, requireCaller(request), request.params.orderId);
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName}"`).send(pdf);
+  });
+
+  app.get('/orders/:orderId/invoice/red-letters/:invoiceNo(^\\d{20}).pdf', {
+    schema: { tags: ['payments'], summary: 'A red-letter invoice (红字发票) of a top-up, issued for a refund after its invoice, as PDF', security: bearer, params: redLetterParams },
+  }, async (request, reply) => {
+    const { fileName, pdf } = await redLetterPdf(ctx, requireCaller(request), request.params.orderId, request.params.invoiceNo);
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="${fileName}"`).send(pdf);
   });
 }

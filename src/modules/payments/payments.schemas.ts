@@ -35,6 +35,8 @@ export const orderSchema = z.object({
 });
 
 export const orderParams = z.object({ orderId: z.uuid() });
+/** A red-letter invoice of an order: its 20-digit number. */
+export const redLetterParams = orderParams.extend({ invoiceNo: z.string().regex(/^\d{20}$/) });
 export const balanceRefundParams = z.object({ balanceRefundId: z.uuid() });
 
 export const createTopUpSchema = z.object({ cardId: z.uuid(), amountFen: z.number().int() });
@@ -129,6 +131,9 @@ export const invoiceSchema = z.object({
   taxId: z.string().nullable(),
   amountFen: z.number().int(),
   issuedAt: z.string(),
+  /** 红字发票 for refunds made after the invoice, oldest first. */
+  redLetters: z.array(z.object({ invoiceNo: z.string(), amountFen: z.number().int(), issuedAt: z.string() })),
+  netAmountFen: z.number().int(),
 });
 
 /** 发票抬头 and, for a company, its 18-character unified social credit code (older ids: 15 or 20). */

@@ -120,6 +120,16 @@ export interface PaymentInvoicesTable {
   issued_at: Timestamp;
 }
 
+/** 红字发票: cancels `amount_fen` of a blue invoice, for one refund made after it was issued. */
+export interface PaymentRedInvoicesTable {
+  id: string;
+  invoice_id: string;
+  refund_id: string;
+  invoice_no: string;
+  amount_fen: number;
+  issued_at: Timestamp;
+}
+
 export interface PaymentReconciliationsTable {
   /** The Beijing day reconciled, 'YYYY-MM-DD'. */
   date: string;
@@ -181,6 +191,7 @@ export interface PaymentsTables {
   payment_refunds: PaymentRefundsTable;
   balance_refunds: BalanceRefundsTable;
   payment_invoices: PaymentInvoicesTable;
+  payment_red_invoices: PaymentRedInvoicesTable;
   payment_reconciliations: PaymentReconciliationsTable;
   sandbox_payments: SandboxPaymentsTable;
   sandbox_refunds: SandboxRefundsTable;

@@ -2,6 +2,7 @@ import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { insertGatewayRefund } from './gateway-refunds.js';
+import { issueRedLetterForRefund } from './invoices.js';
 import { reserveOrderRefund } from './payment-ledger.js';
 import { paymentsRepository as repo, type RefundRow } from './payments.repository.js';
 
@@ -42,6 +43,7 @@ export async function refundOrder(ctx: AppContext, caller: Caller, orderId: stri
   const refundId = await insertGatewayRefund(ctx.db, ctx.clock, { orderId, gateway: order.gateway, tradeNo: order.gateway_trade_no, amountFen, reason: 'operator', requestedBy: `${caller.role}:${caller.subjectId}`, note: input.note ?? null }, actor, requestId);
   await reserveOrderRefund(ctx.db, ctx.clock, order, { id: refundId, amountFen }, actor);
   await repo.updateOrder(ctx.db, orderId, { refunded_fen: order.refunded_fen + amountFen, updated_at: ctx.clock.now() });
+  await issueRedLetterForRefund(ctx.db, ctx.clock, { orderId, refundId, amountFen }, actor, requestId);
   const refund = await repo.findRefund(ctx.db, refundId);
   if (!refund) throw fail('NOT_FOUND', { refundId });
   return refundView(refund);

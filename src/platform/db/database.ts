@@ -20,6 +20,7 @@ import * as transitFareColumns from './migrations/0016-transit-fare-columns.js';
 import * as ledgerTapEntries from './migrations/0017-ledger-tap-entries.js';
 import * as tapEntriesMovePurses from './migrations/0018-tap-entries-move-purses.js';
 import * as sandboxClosedTrades from './migrations/0019-sandbox-closed-trades.js';
+import * as redLetterInvoices from './migrations/0020-red-letter-invoices.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -48,6 +49,7 @@ export const migrations: Record<string, Migration> = {
   '0017-ledger-tap-entries': ledgerTapEntries,
   '0018-tap-entries-move-purses': tapEntriesMovePurses,
   '0019-sandbox-closed-trades': sandboxClosedTrades,
+  '0020-red-letter-invoices': redLetterInvoices,
 };
 
 /**

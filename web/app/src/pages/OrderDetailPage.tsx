@@ -36,7 +36,7 @@ export function OrderDetailPage() {
         <>
           <OrderSheet order={order.data} extra={order.data.cardId && <OrderCardRow cardId={order.data.cardId} />} />
           {order.data.pending && <PayPanel order={order.data} />}
-          {order.data.kind === 'top_up' && order.data.status === 'fulfilled' && <InvoiceSection order={order.data} />}
+          {order.data.kind === 'top_up' && (order.data.status === 'fulfilled' || order.data.status === 'refunded') && <InvoiceSection order={order.data} />}
         </>
       )}
     </SubPage>

@@ -25,13 +25,14 @@ function IssuedInvoice({ orderId, invoice }: { orderId: string; invoice: Invoice
   const { lang } = useLang();
   const api = useApi();
   const describe = useErrorText();
+  // The blue invoice, or one of its red-letter invoices (红字发票).
   const download = useMutation({
-    mutationFn: () => api.getBlob(`/orders/${orderId}/invoice.pdf`),
-    onSuccess: (blob) => {
+    mutationFn: async (file: { path: string; name: string }) => ({ blob: await api.getBlob(file.path), name: file.name }),
+    onSuccess: ({ blob, name }) => {
       const href = URL.createObjectURL(blob);
       const link = document.createElement('a');
       link.href = href;
-      link.download = `${invoice.invoiceNo}.pdf`;
+      link.download = name;
       document.body.append(link);
       link.click();
       link.remove();
@@ -39,6 +40,9 @@ function IssuedInvoice({ orderId, invoice }: { orderId: string; invoice: Invoice
     },
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });
+  const bluePath = `/orders/${orderId}/invoice.pdf`;
+  const redPath = (invoiceNo: string) => `/orders/${orderId}/invoice/red-letters/${invoiceNo}.pdf`;
+  const downloading = (path: string) => download.isPending && download.variables?.path === path;
 
   return (
     <>
@@ -48,10 +52,25 @@ function IssuedInvoice({ orderId, invoice }: { orderId: string; invoice: Invoice
       <List.Item extra={formatYuan(invoice.amountFen)}>{t.invoiceAmount}</List.Item>
       <List.Item extra={formatBeijingTime(invoice.issuedAt, lang)}>{t.invoiceIssuedAt}</List.Item>
       <List.Item>
-        <Button block color="primary" fill="outline" loading={download.isPending} onClick={() => download.mutate()} data-testid="invoice-download">
+        <Button block color="primary" fill="outline" loading={downloading(bluePath)} onClick={() => download.mutate({ path: bluePath, name: `${invoice.invoiceNo}.pdf` })} data-testid="invoice-download">
           {t.invoiceDownload}
         </Button>
       </List.Item>
+      {invoice.redLetters.map((red) => (
+        <List.Item
+          key={red.invoiceNo}
+          description={`${red.invoiceNo} · ${formatBeijingTime(red.issuedAt, lang)}`}
+          extra={
+            <Button size="mini" fill="outline" loading={downloading(redPath(red.invoiceNo))} onClick={() => download.mutate({ path: redPath(red.invoiceNo), name: `${red.invoiceNo}-red.pdf` })}>
+              {t.invoiceDownloadShort}
+            </Button>
+          }
+          data-testid="invoice-red-letter"
+        >
+          {t.invoiceRedLetter} {formatYuan(-red.amountFen)}
+        </List.Item>
+      ))}
+      {invoice.redLetters.length > 0 && <List.Item extra={<span data-testid="invoice-net">{formatYuan(invoice.netAmountFen)}</span>}>{t.invoiceNet}</List.Item>}
     </>
   );
 }
@@ -123,6 +142,8 @@ function InvoiceRequest({ order }: { order: Order }) {
 export function InvoiceSection({ order }: { order: Order }) {
   const t = useMessages(paymentMessages);
   const invoice = useInvoice(order.id, true);
+  // A refunded order keeps showing its invoice and red-letter invoices, but can no longer get one.
+  if (invoice.isSuccess && !invoice.data && order.status !== 'fulfilled') return null;
   return (
     <List className="section" header={t.invoice} data-testid="invoice-section">
       {invoice.isPending ? (
