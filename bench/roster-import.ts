@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       await migrateToLatest(handle.db);
       const school = await schoolWithClasses(handle.db);
       const read = await timed(() => readRosterTable(csv));
-      const validated = await timed(() => validateRoster(read.result, TODAY));
+      const validated = await timed(() => validateRoster(read.result, TODAY, 'k12'));
       if (validated.result.rows.length !== ROWS) throw new Error(`expected ${ROWS} valid rows, got ${validated.result.rows.length}`);
       const first = await importOnce(handle.db, school, validated.result);
       const again = await importOnce(handle.db, school, validated.result);

@@ -6,6 +6,7 @@ import { shanghaiDate } from '../domain/calendar.js';
 import { stageSchema, createSchoolSchema } from '../modules/identity/students.schemas.js';
 import { createRosterImport, runRosterImport, type RosterImportOutcome } from '../modules/roster/import-roster.js';
 import { parseRoster } from '../modules/roster/parse-roster.js';
+import { rosterKindOf } from '../modules/roster/row-problems.js';
 import { createSchool } from '../modules/identity/students.js';
 import { schoolForImport } from '../modules/roster/roster-schools.js';
 import type { AuditActor } from '../platform/audit.js';
@@ -47,7 +48,7 @@ async function importRosterCommand(file: string, options: { school: string }): P
   }
   const outcome = await withRuntime(async ({ ctx }) => {
     const school = await schoolForImport(ctx.db, { code: options.school });
-    const parsed = parseRoster(bytes, shanghaiDate(ctx.clock.now()));
+    const parsed = parseRoster(bytes, shanghaiDate(ctx.clock.now()), rosterKindOf(school.stage));
     const job = await createRosterImport(ctx.db, ctx.clock.now(), { school, fileName: basename(file), parsed, actor: cliActor, requestId: null });
     // On stderr, so stdout holds only the report; cli-progress draws nothing when stderr is not a terminal.
     const bar = new SingleBar({ stream: process.stderr, format: 'importing [{bar}] {percentage}% | {value}/{total} rows', hideCursor: true });

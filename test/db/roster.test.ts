@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '../../src/domain/id-number.js';
 import { CHUNK_ROWS, createRosterImport, REPORT_ROWS, runRosterImport, type ImportProgress } from '../../src/modules/roster/import-roster.js';
 import { parseRoster } from '../../src/modules/roster/parse-roster.js';
+import { rosterKindOf } from '../../src/modules/roster/row-problems.js';
 import { getRosterImport } from '../../src/modules/roster/roster-import-status.js';
 import type { Caller } from '../../src/platform/auth.js';
 import { newId } from '../../src/platform/ids.js';
@@ -36,7 +37,7 @@ function roster(count: number, firstId: number, gender = '男'): Buffer {
 }
 
 async function startImport(school: { id: string; stage: 'primary' | 'middle' | 'high' | 'university' | 'vocational' }, bytes: Buffer) {
-  const parsed = parseRoster(bytes, today);
+  const parsed = parseRoster(bytes, today, rosterKindOf(school.stage));
   return createRosterImport(t.ctx.db, t.clock.now(), { school, fileName: 'roster.csv', parsed, actor, requestId: null });
 }
 

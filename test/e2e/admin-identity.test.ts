@@ -52,7 +52,7 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
     await menu(page).getByText('名单导入', { exact: true }).click();
     await page.waitForURL(`${e2e.baseUrl}/admin/roster-imports`);
     const help = page.getByTestId('roster-help');
-    for (const text of ['教育ID', 'educationId', '身份证号', 'idNumber', '班级', 'class', 'GBK']) await help.getByText(text, { exact: false }).first().waitFor();
+    for (const text of ['教育ID', 'educationId', '身份证号', 'idNumber', '班级', 'class', 'GBK', '学号', 'studentNo', '高校、职业院校']) await help.getByText(text, { exact: false }).first().waitFor();
     expect(await page.getByTestId('school-select').count()).toBe(0); // no school picker: it is their own
 
     // A file without the required columns is refused as a whole, naming what is missing. Windows

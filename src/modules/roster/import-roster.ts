@@ -3,7 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import type { SchoolStage } from '../../platform/db/schema.js';
 import { newId } from '../../platform/ids.js';
-import type { ParsedRoster, RosterRow } from './parse-roster.js';
+import { isCampusRow, type K12RosterRow, type ParsedRoster, type RosterRow } from './parse-roster.js';
 import { classKey } from './roster-fields.js';
 import { rosterRepository as repo, type ImportCounts, type StudentUpsert } from './roster.repository.js';
 import { byRowThenField, rowProblem, type RowProblem } from './row-problems.js';
@@ -112,8 +112,8 @@ function storedReport(problems: RowProblem[]): RowProblem[] {
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-type ClassLookup = (row: RosterRow) => string | undefined;
-/** A row with its class found: what a chunk writes. */
+type ClassLookup = (row: K12RosterRow) => string | undefined;
+/** A row with its class found (or, on a campus roster, its student number): what a chunk writes. */
 type PlacedRow = { row: number; student: StudentUpsert };
 
 /** The class as written ("03") first; else by number, since Excel turns "03" into 3. */
@@ -124,26 +124,42 @@ async function classLookup(db: DbOrTx, schoolId: string): Promise<ClassLookup> {
   return (row) => exact.get(`${row.grade}/${row.classNo}`) ?? byNumber.get(classKey(row.grade, row.classNo));
 }
 
-/** Rows whose class exists become students to write; the others are rejected with CLASS_UNKNOWN. */
-function placeInClasses(rows: RosterRow[], classOf: ClassLookup, tally: ImportTally): PlacedRow[] {
+/**
+ * K-12 rows whose class exists become students to write; the others are rejected with
+ * CLASS_UNKNOWN. Campus rows have no class: their student number goes in instead.
+ */
+function placeRows(rows: RosterRow[], classOf: ClassLookup, tally: ImportTally): PlacedRow[] {
   const placed: PlacedRow[] = [];
   for (const row of rows) {
-    const classId = classOf(row);
-    if (!classId) tally.reject(rowProblem(row.row, 'class', 'CLASS_UNKNOWN', { grade: row.grade, classNo: row.classNo }));
-    else placed.push({ row: row.row, student: { id: newId(), educationId: row.educationId, name: row.name, gender: row.gender, birthDate: row.birthDate, idNumber: row.idNumber, classId } });
+    const campus = isCampusRow(row);
+    const classId = campus ? null : classOf(row);
+    if (!campus && !classId) {
+      tally.reject(rowProblem(row.row, 'class', 'CLASS_UNKNOWN', { grade: row.grade, classNo: row.classNo }));
+      continue;
+    }
+    // One object literal (no spreads): 100,000 rows must stay cheap (bench:roster).
+    const student: StudentUpsert = {
+      id: newId(), educationId: row.educationId, name: row.name, gender: row.gender, birthDate: row.birthDate, idNumber: row.idNumber,
+      classId: classId ?? null, studentNo: campus ? row.studentNo : null, salaried: campus ? row.salaried ?? null : null,
+    };
+    placed.push({ row: row.row, student });
   }
   // One order for every import (by education ID) means two imports touching the same
   // students lock them in the same order on PostgreSQL and cannot deadlock.
   return placed.sort((a, b) => compare(a.student.educationId, b.student.educationId));
 }
 
-/** Students the upsert did not return belong to another school and were left alone. */
-function chunkResult(chunk: PlacedRow[], written: { education_id: string; inserted: boolean }[]): ChunkResult {
+/**
+ * Students the upsert did not return belong to another school and were left alone; rows whose
+ * student number another student of the school holds were not written.
+ */
+function chunkResult(chunk: PlacedRow[], written: { education_id: string; inserted: boolean }[], numberTaken: ReadonlySet<string>): ChunkResult {
   const insertedById = new Map(written.map((w) => [w.education_id, w.inserted]));
   const result: ChunkResult = { created: 0, updated: 0, problems: [] };
   for (const { row, student } of chunk) {
     const inserted = insertedById.get(student.educationId);
-    if (inserted === undefined) result.problems.push(rowProblem(row, 'educationId', 'STUDENT_IN_OTHER_SCHOOL'));
+    if (numberTaken.has(student.educationId)) result.problems.push(rowProblem(row, 'studentNo', 'STUDENT_NO_TAKEN'));
+    else if (inserted === undefined) result.problems.push(rowProblem(row, 'educationId', 'STUDENT_IN_OTHER_SCHOOL'));
     else if (inserted) result.created += 1;
     else result.updated += 1;
   }
@@ -152,8 +168,11 @@ function chunkResult(chunk: PlacedRow[], written: { education_id: string; insert
 
 async function writeChunk(ctx: ImportContext, job: RosterImportJob, chunk: PlacedRow[], tally: ImportTally): Promise<void> {
   const result = await ctx.db.transaction().execute(async (tx) => {
-    const written = await repo.upsertStudents(tx, job.school, chunk.map((c) => c.student), ctx.clock.now());
-    const outcome = chunkResult(chunk, written);
+    // A student number is unique within a school: a row that would take another student's is refused.
+    const numberTaken = await repo.studentNumbersHeldByOthers(tx, job.school.id, chunk.map((c) => c.student));
+    const toWrite = chunk.filter((c) => !numberTaken.has(c.student.educationId)).map((c) => c.student);
+    const written = await repo.upsertStudents(tx, job.school, toWrite, ctx.clock.now());
+    const outcome = chunkResult(chunk, written, numberTaken);
     await repo.recordProgress(tx, job.id, tally.countsWith(outcome));
     return outcome;
   });
@@ -183,7 +202,7 @@ async function finish(ctx: ImportContext, job: RosterImportJob, tally: ImportTal
 export async function runRosterImport(ctx: ImportContext, job: RosterImportJob, onProgress: (p: ImportProgress) => void = () => {}): Promise<RosterImportOutcome> {
   const tally = new ImportTally(job.parsed);
   try {
-    const placed = placeInClasses(job.parsed.rows, await classLookup(ctx.db, job.school.id), tally);
+    const placed = placeRows(job.parsed.rows, await classLookup(ctx.db, job.school.id), tally);
     onProgress(tally.progress());
     for (let start = 0; start < placed.length; start += CHUNK_ROWS) {
       await writeChunk(ctx, job, placed.slice(start, start + CHUNK_ROWS), tally);

@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { makeIdNumber, MAX_ID_SEQUENCE } from '../../domain/id-number.js';
 import { isDomainError } from '../../domain/errors.js';
 import { projectRoot } from '../../platform/paths.js';
-import { parseRoster, type RosterRow } from './parse-roster.js';
-import { classKey, readClassNo, readDate, readGender, readGrade } from './roster-fields.js';
-import { rosterFields, type RosterField } from './row-problems.js';
+import { parseRoster, type CampusRosterRow, type K12RosterRow } from './parse-roster.js';
+import { classKey, readClassNo, readDate, readGender, readGrade, readStudentNo, readYesNo } from './roster-fields.js';
+import { rosterColumns, type RosterField } from './row-problems.js';
 
 const TODAY = '2026-06-01';
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
@@ -56,7 +56,7 @@ const studentArb = fc.record({
 const studentsArb = fc
   .uniqueArray(studentArb, { minLength: 1, maxLength: 30, selector: (s) => `${s.birthDate}/${s.sequence}/${s.gender}` })
   .map((students) =>
-    students.map((s, i): Omit<RosterRow, 'row'> => ({
+    students.map((s, i): Omit<K12RosterRow, 'row'> => ({
       educationId: String(20_000_000 + i),
       name: s.name,
       gender: s.gender,
@@ -76,34 +76,74 @@ const headerSpellings: Record<RosterField, string[]> = {
   idNumber: ['身份证号', '身份证号码', 'idNumber', 'ID Number'],
   grade: ['年级', 'grade', 'Grade'],
   class: ['班级', 'class', 'Class No'],
+  studentNo: ['学号', 'studentNo', 'Student Number'],
+  salaried: ['有工资收入', '是否有工资收入', 'salaried'],
 };
+
+/** Writes rows under a header of `fields` in `order`, with a BOM or not, and an extra column somewhere or not. */
+interface Layout {
+  order: RosterField[];
+  spellings: string[];
+  extraColumnAt: number | null;
+  bom: boolean;
+  lineEnd: string;
+}
+
+function layoutArb(fields: readonly RosterField[]): fc.Arbitrary<Layout> {
+  return fc.record({
+    order: fc.shuffledSubarray([...fields], { minLength: fields.length, maxLength: fields.length }),
+    spellings: fc.tuple(...fields.map((f) => fc.constantFrom(...headerSpellings[f]))),
+    extraColumnAt: fc.option(fc.integer({ min: 0, max: fields.length })),
+    bom: fc.boolean(),
+    lineEnd: fc.constantFrom('\n', '\r\n'),
+  }).map((l) => ({ ...l, spellings: l.order.map((f) => l.spellings[fields.indexOf(f)]!) }));
+}
+
+function writeRoster<T>(layout: Layout, rows: T[], cellsOf: (row: T) => Partial<Record<RosterField, string>>, extraHeader = '备注'): Buffer {
+  const withExtra = (cells: string[], extra: string) => {
+    if (layout.extraColumnAt === null) return cells;
+    return [...cells.slice(0, layout.extraColumnAt), extra, ...cells.slice(layout.extraColumnAt)];
+  };
+  const lines = [
+    csvLine(withExtra(layout.spellings, extraHeader)),
+    ...rows.map((row) => csvLine(withExtra(layout.order.map((f) => cellsOf(row)[f] ?? ''), '转入, 2025'))),
+  ];
+  return utf8((layout.bom ? '\uFEFF' : '') + lines.join(layout.lineEnd) + layout.lineEnd);
+}
 
 describe('parseRoster reads every valid roster back', () => {
   it('whatever the column order, header spelling, extra columns, BOM and line endings', () => {
-    const layoutArb = fc.record({
-      order: fc.shuffledSubarray([...rosterFields], { minLength: rosterFields.length, maxLength: rosterFields.length }),
-      spellings: fc.tuple(...rosterFields.map((f) => fc.constantFrom(...headerSpellings[f]))),
-      extraColumnAt: fc.option(fc.integer({ min: 0, max: rosterFields.length })),
-      bom: fc.boolean(),
-      lineEnd: fc.constantFrom('\n', '\r\n'),
-    });
     fc.assert(
-      fc.property(studentsArb, layoutArb, (students, layout) => {
-        const spelling = Object.fromEntries(rosterFields.map((f, i) => [f, layout.spellings[i]])) as Record<RosterField, string>;
-        const cellsOf = (s: Omit<RosterRow, 'row'>): Record<RosterField, string> => ({
+      fc.property(studentsArb, layoutArb(rosterColumns.k12.required), (students, layout) => {
+        const bytes = writeRoster(layout, students, (s) => ({
           educationId: s.educationId, name: s.name, gender: s.gender === 'M' ? '男' : 'F', birthDate: s.birthDate.replaceAll('-', ''),
           idNumber: s.idNumber, grade: String(s.grade), class: `${s.classNo}班`,
-        });
-        const withExtra = (cells: string[], extra: string) => {
-          if (layout.extraColumnAt === null) return cells;
-          return [...cells.slice(0, layout.extraColumnAt), extra, ...cells.slice(layout.extraColumnAt)];
-        };
-        const lines = [
-          csvLine(withExtra(layout.order.map((f) => spelling[f]), '备注')),
-          ...students.map((s) => csvLine(withExtra(layout.order.map((f) => cellsOf(s)[f]), '转入, 2025'))),
-        ];
-        const text = (layout.bom ? '\uFEFF' : '') + lines.join(layout.lineEnd) + layout.lineEnd;
-        const parsed = parseRoster(utf8(text), TODAY);
+        }));
+        const parsed = parseRoster(bytes, TODAY, 'k12');
+        expect(parsed.problems).toEqual([]);
+        expect(parsed.rows).toEqual(students.map((s, i) => ({ ...s, row: i + 2 })));
+      }),
+    );
+  });
+
+  it('a university or vocational roster: student numbers, the salary flag when the file has it, and a 年级 column ignored', () => {
+    const campusArb = fc.tuple(studentsArb, fc.boolean(), fc.array(fc.boolean(), { minLength: 30, maxLength: 30 })).map(([students, withSalaried, salaried]) =>
+      students.map((s, i): Omit<CampusRosterRow, 'row'> => {
+        const { grade: _grade, classNo: _classNo, ...person } = s;
+        const studentNo = `2023${String(110_000 + i * 7)}`;
+        return withSalaried ? { ...person, studentNo, salaried: salaried[i]! } : { ...person, studentNo };
+      }));
+    const fields = [...rosterColumns.campus.required, ...rosterColumns.campus.optional];
+    fc.assert(
+      fc.property(campusArb, layoutArb(fields), (students, layout) => {
+        const withSalaried = students.some((s) => s.salaried !== undefined);
+        const columns = withSalaried ? layout : { ...layout, order: layout.order.filter((f) => f !== 'salaried'), spellings: layout.spellings.filter((_, i) => layout.order[i] !== 'salaried') };
+        // A university's export often has 年级 (the year of entry); it is not a K-12 grade, and is left unread.
+        const bytes = writeRoster(columns, students, (s) => ({
+          educationId: s.educationId, name: s.name, gender: s.gender === 'M' ? 'M' : '女', birthDate: s.birthDate,
+          idNumber: s.idNumber, studentNo: s.studentNo, salaried: s.salaried === undefined ? '' : s.salaried ? '是' : '否',
+        }), '年级');
+        const parsed = parseRoster(bytes, TODAY, 'campus');
         expect(parsed.problems).toEqual([]);
         expect(parsed.rows).toEqual(students.map((s, i) => ({ ...s, row: i + 2 })));
       }),
@@ -111,14 +151,38 @@ describe('parseRoster reads every valid roster back', () => {
   });
 });
 
+describe('campus rosters refuse what they cannot use', () => {
+  const campusHeader = '教育ID,姓名,性别,出生日期,身份证号,学号,有工资收入';
+  const campusLine = (educationId: string, studentNo: string, salaried: string, sequence = 1) =>
+    `${educationId},周晓东,男,2005-06-21,${makeIdNumber({ areaCode: '110108', birthDate: '2005-06-21', sequence, gender: 'M' })},${studentNo},${salaried}`;
+
+  it('a student number Excel turned into a number, a salary flag that is not yes or no, and a blank one', () => {
+    const parsed = parseRoster(utf8([campusHeader, campusLine('20150401', '2.02311E+09', '否'), campusLine('20150402', '2023110502', '可能', 2), campusLine('20150403', '2023110503', '', 3)].join('\n')), TODAY, 'campus');
+    expect(parsed.problems.map((p) => [p.row, p.field, p.code])).toEqual([[2, 'studentNo', 'STUDENT_NO_FORMAT'], [3, 'salaried', 'SALARIED_FORMAT'], [4, 'salaried', 'FIELD_REQUIRED']]);
+    expect(parsed.problems[0]).toMatchObject({ message: expect.stringContaining('学号'), messageEn: expect.stringContaining('student number') });
+    expect(parsed.rows).toEqual([]);
+  });
+
+  it('the same student number on two rows rejects the later one, naming the first', () => {
+    const parsed = parseRoster(utf8([campusHeader, campusLine('20150401', '2023110501', '否'), campusLine('20150402', '2023110501', '否', 2)].join('\n')), TODAY, 'campus');
+    expect(parsed.problems.map((p) => [p.row, p.field, p.code, p.message])).toEqual([[3, 'studentNo', 'STUDENT_NO_DUPLICATE', '学号与第 2 行重复']]);
+    expect(parsed.rows.map((r) => r.row)).toEqual([2]);
+  });
+
+  it('a K-12 roster is refused by a university (no 学号 column), and a campus roster by a K-12 school', () => {
+    expect(detailsOfThrown(() => parseRoster(utf8(`${header}\n${goodLine}\n`), TODAY, 'campus'))).toEqual({ missing: ['studentNo'] });
+    expect(detailsOfThrown(() => parseRoster(utf8(`${campusHeader}\n${campusLine('20150401', '2023110501', '否')}\n`), TODAY, 'k12'))).toEqual({ missing: ['grade', 'class'] });
+  });
+});
+
 describe('parseRoster rejects bad rows, keeps the good ones', () => {
   it('a gender that disagrees with the ID number is GENDER_MISMATCH, whichever way round', () => {
     fc.assert(
       fc.property(studentsArb, (students) => {
-        const [first] = students as [Omit<RosterRow, 'row'>];
+        const [first] = students as [Omit<K12RosterRow, 'row'>];
         const flipped = first.gender === 'M' ? '女' : '男';
         const line = [first.educationId, first.name, flipped, first.birthDate, first.idNumber, first.grade, first.classNo];
-        const parsed = parseRoster(utf8(`${header}\n${csvLine(line.map(String))}\n`), TODAY);
+        const parsed = parseRoster(utf8(`${header}\n${csvLine(line.map(String))}\n`), TODAY, 'k12');
         expect(parsed.rows).toEqual([]);
         expect(parsed.problems.map((p) => [p.row, p.field, p.code])).toEqual([[2, 'gender', 'GENDER_MISMATCH']]);
       }),
@@ -132,7 +196,7 @@ describe('parseRoster rejects bad rows, keeps the good ones', () => {
           const idNumber = makeIdNumber({ areaCode: '110105', birthDate: '2012-01-01', sequence: i, gender: 'M' });
           return `${30_000_000 + pick},学生,男,2012-01-01,${idNumber},5,1`;
         });
-        const parsed = parseRoster(utf8([header, ...lines].join('\n')), TODAY);
+        const parsed = parseRoster(utf8([header, ...lines].join('\n')), TODAY, 'k12');
         const firstRow = new Map<number, number>();
         const expected: [number, string][] = [];
         picks.forEach((pick, i) => {
@@ -148,7 +212,7 @@ describe('parseRoster rejects bad rows, keeps the good ones', () => {
   });
 
   it('reports every problem of a row, in column order, and counts the row once', () => {
-    const parsed = parseRoster(utf8(`${header}\n1234567,,未知,2013-13-01,${goodId.slice(0, 17)},十三,\n${goodLine}\n`), TODAY);
+    const parsed = parseRoster(utf8(`${header}\n1234567,,未知,2013-13-01,${goodId.slice(0, 17)},十三,\n${goodLine}\n`), TODAY, 'k12');
     expect(parsed.problems.map((p) => [p.row, p.field, p.code])).toEqual([
       [2, 'educationId', 'EDUCATION_ID_FORMAT'],
       [2, 'name', 'FIELD_REQUIRED'],
@@ -163,19 +227,19 @@ describe('parseRoster rejects bad rows, keeps the good ones', () => {
   });
 
   it('a birth date that disagrees with the ID number is BIRTH_DATE_MISMATCH', () => {
-    const parsed = parseRoster(utf8(`${header}\n31000001,王小明,男,2013-03-06,${goodId},7,1\n`), TODAY);
+    const parsed = parseRoster(utf8(`${header}\n31000001,王小明,男,2013-03-06,${goodId},7,1\n`), TODAY, 'k12');
     expect(parsed.problems.map((p) => [p.field, p.code])).toEqual([['birthDate', 'BIRTH_DATE_MISMATCH']]);
   });
 
   it('the same ID number on two rows rejects the later one', () => {
-    const parsed = parseRoster(utf8(`${header}\n${goodLine}\n31000002,王小明,男,2013-03-05,${goodId.toLowerCase()},7,1\n`), TODAY);
+    const parsed = parseRoster(utf8(`${header}\n${goodLine}\n31000002,王小明,男,2013-03-05,${goodId.toLowerCase()},7,1\n`), TODAY, 'k12');
     expect(parsed.problems.map((p) => [p.row, p.field, p.code, p.message])).toEqual([[3, 'idNumber', 'ID_NUMBER_DUPLICATE', '身份证号与第 2 行重复']]);
   });
 
   it('reads full-width digits and letters, and stores a lower-case x check character as X', () => {
     const withX = makeIdNumber({ areaCode: '110105', birthDate: '2012-05-20', sequence: 3, gender: 'F' });
     expect(withX.endsWith('X')).toBe(true);
-    const parsed = parseRoster(utf8(`${header}\n３１０００００１, 李 四 ,ｆ,2012/5/20,${withX.toLowerCase()},初一,（２）班\n`), TODAY);
+    const parsed = parseRoster(utf8(`${header}\n３１０００００１, 李 四 ,ｆ,2012/5/20,${withX.toLowerCase()},初一,（２）班\n`), TODAY, 'k12');
     expect(parsed.rows).toEqual([{ row: 2, educationId: '31000001', name: '李 四', gender: 'F', birthDate: '2012-05-20', idNumber: withX, grade: 7, classNo: '2' }]);
   });
 });
@@ -183,7 +247,7 @@ describe('parseRoster rejects bad rows, keeps the good ones', () => {
 describe('row numbers are the ones Excel shows', () => {
   it('counts title rows above the header, blank rows, and a quoted cell with a line break as one row', () => {
     const text = ['2025 级学生名单,,,,,,', '', header, goodLine, ',,,,,,', '', `31000001,"王\n小明",男,2013-03-05,${goodId},7,1`].join('\n');
-    const parsed = parseRoster(utf8(text), TODAY);
+    const parsed = parseRoster(utf8(text), TODAY, 'k12');
     expect(parsed.rows.map((r) => r.row)).toEqual([4]);
     expect(parsed.problems.map((p) => [p.row, p.code])).toEqual([[7, 'EDUCATION_ID_DUPLICATE'], [7, 'ID_NUMBER_DUPLICATE']]);
     expect(parsed.totalRows).toBe(2);
@@ -192,8 +256,8 @@ describe('row numbers are the ones Excel shows', () => {
 
 describe('whole files that are refused', () => {
   it('reads the GBK fixture (Excel "CSV" on Chinese Windows) with its Chinese headers', () => {
-    const parsed = parseRoster(readFileSync(join(projectRoot(), 'test/fixtures/roster-gbk.csv')), TODAY);
-    expect(parsed.rows.map((r) => [r.row, r.name, r.grade, r.classNo])).toEqual([[2, '王小明', 7, '1'], [3, '李小红', 7, '2']]);
+    const parsed = parseRoster(readFileSync(join(projectRoot(), 'test/fixtures/roster-gbk.csv')), TODAY, 'k12');
+    expect((parsed.rows as K12RosterRow[]).map((r) => [r.row, r.name, r.grade, r.classNo])).toEqual([[2, '王小明', 7, '1'], [3, '李小红', 7, '2']]);
     expect(parsed.problems.map((p) => [p.row, p.code])).toEqual([[4, 'ID_NUMBER_CHECKSUM']]);
   });
 
@@ -207,11 +271,11 @@ describe('whole files that are refused', () => {
     ['an unclosed quote', utf8(`${header}\n"31000001,王\n`), 'ROSTER_CSV_MALFORMED'],
     ['a header naming a field twice', utf8(`${header},Name\n${goodLine},王小明\n`), 'ROSTER_COLUMN_DUPLICATE'],
   ])('%s → %s', (_what, bytes, code) => {
-    expect(codeOfThrown(() => parseRoster(bytes, TODAY))).toBe(code);
+    expect(codeOfThrown(() => parseRoster(bytes, TODAY, 'k12'))).toBe(code);
   });
 
   it('names the columns missing from the row closest to a header', () => {
-    const details = detailsOfThrown(() => parseRoster(utf8('名单\n教育ID,姓名,性别,出生日期\n31000001,王,男,2013-03-05\n'), TODAY));
+    const details = detailsOfThrown(() => parseRoster(utf8('名单\n教育ID,姓名,性别,出生日期\n31000001,王,男,2013-03-05\n'), TODAY, 'k12'));
     expect(details).toEqual({ missing: ['idNumber', 'grade', 'class'] });
   });
 });
@@ -242,6 +306,13 @@ describe('cell readers', () => {
       ['0', null], ['13', null], ['初四', null], ['高', null], ['大一', null], ['', null],
     ];
     for (const [written, grade] of cases) expect([written, readGrade(written)]).toEqual([written, grade]);
+  });
+
+  it('readStudentNo takes letters, digits and hyphens; readYesNo reads 是/否 and its usual spellings', () => {
+    expect(['2023110501', ' ２０２３１１０５０１ ', 'S-2023-001'].map(readStudentNo)).toEqual(['2023110501', '2023110501', 'S-2023-001']);
+    for (const s of ['', '2.02311E+09', '2023 1105', '学号1', 'x'.repeat(33)]) expect(readStudentNo(s)).toBeNull();
+    expect(['是', '有', 'Y', 'yes', 'TRUE', '1', '否', '无', 'n', 'No', 'false', '0'].map(readYesNo)).toEqual([true, true, true, true, true, true, false, false, false, false, false, false]);
+    for (const s of ['', '可能', '是的', '2']) expect(readYesNo(s)).toBeNull();
   });
 
   it('readClassNo drops 班 and brackets; classKey matches 3 with 03', () => {

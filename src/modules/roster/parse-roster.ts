@@ -2,9 +2,9 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { isEducationId } from '../../domain/education-id.js';
 import { validateIdNumber } from '../../domain/id-number.js';
 import { fail } from '../../platform/errors.js';
-import { findHeader, type ColumnMap } from './roster-columns.js';
-import { cleanCell, readClassNo, readDate, readGender, readGrade } from './roster-fields.js';
-import { byRowThenField, rosterFields, rowProblem, type PlainRowProblemCode, type RosterField, type RowProblem } from './row-problems.js';
+import { findHeader } from './roster-columns.js';
+import { cleanCell, readClassNo, readDate, readGender, readGrade, readStudentNo, readYesNo } from './roster-fields.js';
+import { byRowThenField, rosterColumns, rowProblem, type PlainRowProblemCode, type RosterField, type RosterKind, type RowProblem } from './row-problems.js';
 import './roster.errors.js';
 
 /**
@@ -12,7 +12,7 @@ import './roster.errors.js';
  * problems of every bad row. Pure: no database, the date is passed in.
  */
 
-export interface RosterRow {
+interface RosterRowBase {
   /** The row number Excel shows (the header is row 1, or lower down under title rows). */
   row: number;
   educationId: string;
@@ -20,9 +20,23 @@ export interface RosterRow {
   gender: 'M' | 'F';
   birthDate: string;
   idNumber: string;
+}
+
+/** A primary, middle or high school student, placed in a class. */
+export interface K12RosterRow extends RosterRowBase {
   grade: number;
   classNo: string;
 }
+
+/** A university or vocational college student: a student number, and the salary flag when the file has that column. */
+export interface CampusRosterRow extends RosterRowBase {
+  studentNo: string;
+  salaried?: boolean;
+}
+
+export type RosterRow = K12RosterRow | CampusRosterRow;
+
+export const isCampusRow = (row: RosterRow): row is CampusRosterRow => 'studentNo' in row;
 
 export interface ParsedRoster {
   rows: RosterRow[];
@@ -89,18 +103,23 @@ function fieldReaders(today: string) {
     },
     grade: (s: string) => orBad(readGrade(s), 'GRADE_FORMAT'),
     class: (s: string) => ok(readClassNo(s)),
+    studentNo: (s: string) => orBad(readStudentNo(s), 'STUDENT_NO_FORMAT'),
+    salaried: (s: string) => orBad(readYesNo(s), 'SALARIED_FORMAT'),
   } satisfies Record<RosterField, (cell: string) => Reading<unknown>>;
 }
 
 type FieldReaders = ReturnType<typeof fieldReaders>;
 type FieldValues = { [F in RosterField]: Extract<ReturnType<FieldReaders[F]>, { ok: true }>['value'] };
 
-/** Reads each cell; an empty or unreadable one becomes a problem and has no value. */
-function readCells(record: string[], columns: ColumnMap, readers: FieldReaders, row: number) {
+/**
+ * Reads each cell of the file's columns; an empty or unreadable one becomes a problem and has no
+ * value. An optional column the file has must be filled in too: a blank would be a guess.
+ */
+function readCells(record: string[], columns: readonly [RosterField, number][], readers: FieldReaders, row: number) {
   const values: Partial<FieldValues> = {};
   const problems: RowProblem[] = [];
-  for (const field of rosterFields) {
-    const cell = record[columns[field]] ?? '';
+  for (const [field, column] of columns) {
+    const cell = record[column] ?? '';
     const reading = cell.trim() === '' ? bad('FIELD_REQUIRED') : (readers[field] as (s: string) => Reading<unknown>)(cell);
     if (reading.ok) (values as Record<RosterField, unknown>)[field] = reading.value;
     else problems.push(rowProblem(row, field, reading.code));
@@ -121,10 +140,11 @@ function crossCheck(v: Partial<FieldValues>, row: number): RowProblem[] {
   return problems;
 }
 
-/** The first row each education ID and ID number appeared on: later rows with the same are refused. */
+/** The first row each education ID, ID number and student number appeared on: later rows with the same are refused. */
 class FirstRows {
   private readonly educationIds = new Map<string, number>();
   private readonly idNumbers = new Map<string, number>();
+  private readonly studentNos = new Map<string, number>();
 
   check(v: Partial<FieldValues>, row: number): RowProblem[] {
     const problems: RowProblem[] = [];
@@ -132,6 +152,8 @@ class FirstRows {
     if (firstWithEducationId !== row) problems.push(rowProblem(row, 'educationId', 'EDUCATION_ID_DUPLICATE', { firstRow: firstWithEducationId }));
     const firstWithIdNumber = v.idNumber ? this.claim(this.idNumbers, v.idNumber.idNumber, row) : row;
     if (firstWithIdNumber !== row) problems.push(rowProblem(row, 'idNumber', 'ID_NUMBER_DUPLICATE', { firstRow: firstWithIdNumber }));
+    const firstWithStudentNo = v.studentNo ? this.claim(this.studentNos, v.studentNo, row) : row;
+    if (firstWithStudentNo !== row) problems.push(rowProblem(row, 'studentNo', 'STUDENT_NO_DUPLICATE', { firstRow: firstWithStudentNo }));
     return problems;
   }
 
@@ -143,17 +165,13 @@ class FirstRows {
   }
 }
 
-function toRosterRow(v: FieldValues, row: number): RosterRow {
-  return {
-    row,
-    educationId: v.educationId,
-    name: v.name,
-    gender: v.gender,
-    birthDate: v.birthDate,
-    idNumber: v.idNumber.idNumber,
-    grade: v.grade,
-    classNo: v.class,
-  };
+function toRosterRow(v: FieldValues, kind: RosterKind, row: number): RosterRow {
+  const { educationId, name, gender, birthDate } = v;
+  const idNumber = v.idNumber.idNumber;
+  if (kind === 'k12') return { row, educationId, name, gender, birthDate, idNumber, grade: v.grade, classNo: v.class };
+  const campus: CampusRosterRow = { row, educationId, name, gender, birthDate, idNumber, studentNo: v.studentNo };
+  if (v.salaried !== undefined) campus.salaried = v.salaried;
+  return campus;
 }
 
 /** Bytes to cells: decodes the file and splits it into records, one per Excel row. */
@@ -163,19 +181,23 @@ export function readRosterTable(bytes: Uint8Array): string[][] {
   return records;
 }
 
-/** Cells to students: finds the header and checks every row against it and the rows before it. */
-export function validateRoster(records: string[][], today: string): ParsedRoster {
-  const { headerIndex, columns } = findHeader(records);
+/**
+ * Cells to students: finds the header (the columns of a K-12 or a campus roster) and checks every
+ * row against it and the rows before it.
+ */
+export function validateRoster(records: string[][], today: string, kind: RosterKind): ParsedRoster {
+  const { headerIndex, columns } = findHeader(records, rosterColumns[kind]);
+  const fileColumns = Object.entries(columns) as [RosterField, number][];
   const readers = fieldReaders(today);
   const firstRows = new FirstRows();
   const result: ParsedRoster = { rows: [], problems: [], totalRows: 0, rejectedRows: 0 };
   records.forEach((record, index) => {
     if (index <= headerIndex || isBlank(record)) return;
     const row = index + 1;
-    const { values, problems } = readCells(record, columns, readers, row);
+    const { values, problems } = readCells(record, fileColumns, readers, row);
     problems.push(...crossCheck(values, row), ...firstRows.check(values, row));
     result.totalRows += 1;
-    if (problems.length === 0) result.rows.push(toRosterRow(values as FieldValues, row));
+    if (problems.length === 0) result.rows.push(toRosterRow(values as FieldValues, kind, row));
     else {
       result.problems.push(...problems.sort(byRowThenField));
       result.rejectedRows += 1;
@@ -189,6 +211,6 @@ export function validateRoster(records: string[][], today: string): ParsedRoster
  * Whole-file faults (empty, not CSV, undecodable, required columns missing) throw; a bad row
  * only adds its problems and the good rows still come back.
  */
-export function parseRoster(bytes: Uint8Array, today: string): ParsedRoster {
-  return validateRoster(readRosterTable(bytes), today);
+export function parseRoster(bytes: Uint8Array, today: string, kind: RosterKind): ParsedRoster {
+  return validateRoster(readRosterTable(bytes), today, kind);
 }

@@ -1,6 +1,6 @@
 import { fail } from '../../platform/errors.js';
 import { cleanCell } from './roster-fields.js';
-import { rosterFields, type RosterField } from './row-problems.js';
+import { type RosterField } from './row-problems.js';
 import './roster.errors.js';
 
 /** Header names schools use, in the normalised form of `headerKey`. */
@@ -12,6 +12,8 @@ const ALIASES: Record<RosterField, string[]> = {
   idNumber: ['身份证号', '身份证号码', '身份证件号', '证件号码', 'idnumber', 'idcardnumber'],
   grade: ['年级', 'grade'],
   class: ['班级', '班号', '班', 'class', 'classno', 'classnumber'],
+  studentNo: ['学号', '学生证号', 'studentno', 'studentnumber', 'studentid'],
+  salaried: ['有工资收入', '是否有工资收入', '有无工资收入', '工资收入', 'salaried'],
 };
 
 const FIELD_BY_ALIAS = new Map(Object.entries(ALIASES).flatMap(([field, names]) => names.map((n) => [n, field as RosterField])));
@@ -24,24 +26,32 @@ function headerKey(cell: string): string {
   return cleanCell(cell).toLowerCase().replace(/\(.*\)$/, '').replace(/[\s_*-]/g, '');
 }
 
-export type ColumnMap = Record<RosterField, number>;
+/** The column of each field the file has: every required one, and the optional ones it holds. */
+export type ColumnMap = Partial<Record<RosterField, number>>;
+
+export interface RosterColumnSet {
+  required: readonly RosterField[];
+  optional: readonly RosterField[];
+}
 
 interface HeaderMatch {
-  columns: Partial<ColumnMap>;
+  columns: ColumnMap;
   missing: RosterField[];
   duplicated: RosterField[];
 }
 
-function matchHeader(cells: string[]): HeaderMatch {
-  const columns: Partial<ColumnMap> = {};
+function matchHeader(cells: string[], wanted: RosterColumnSet): HeaderMatch {
+  const fields = new Set([...wanted.required, ...wanted.optional]);
+  const columns: ColumnMap = {};
   const duplicated: RosterField[] = [];
   cells.forEach((cell, index) => {
     const field = FIELD_BY_ALIAS.get(headerKey(cell));
-    if (!field) return;
+    // A column this kind of roster does not use (a university's 年级, say) is ignored like any other.
+    if (!field || !fields.has(field)) return;
     if (columns[field] !== undefined) duplicated.push(field);
     else columns[field] = index;
   });
-  return { columns, missing: rosterFields.filter((f) => columns[f] === undefined), duplicated };
+  return { columns, missing: wanted.required.filter((f) => columns[f] === undefined), duplicated };
 }
 
 /** Exported workbooks often open with a title row or two ("2025 级学生名单") above the header. */
@@ -51,8 +61,8 @@ const HEADER_SEARCH_ROWS = 10;
  * Finds the header among the first rows: the first one naming every required column. When
  * none does, the file is refused, naming the columns missing from the closest candidate.
  */
-export function findHeader(records: string[][]): { headerIndex: number; columns: ColumnMap } {
-  const candidates = records.slice(0, HEADER_SEARCH_ROWS).map(matchHeader);
+export function findHeader(records: string[][], wanted: RosterColumnSet): { headerIndex: number; columns: ColumnMap } {
+  const candidates = records.slice(0, HEADER_SEARCH_ROWS).map((cells) => matchHeader(cells, wanted));
   const headerIndex = candidates.findIndex((c) => c.missing.length === 0);
   const header = candidates[headerIndex];
   if (!header) {
@@ -60,5 +70,5 @@ export function findHeader(records: string[][]): { headerIndex: number; columns:
     throw fail('ROSTER_COLUMNS_MISSING', { missing: closest.missing });
   }
   if (header.duplicated.length > 0) throw fail('ROSTER_COLUMN_DUPLICATE', { duplicated: header.duplicated });
-  return { headerIndex, columns: header.columns as ColumnMap };
+  return { headerIndex, columns: header.columns };
 }

@@ -56,3 +56,18 @@ export function classKey(grade: number, classNo: string): string {
   const canonical = /^\d+$/.test(classNo) ? String(Number(classNo)) : classNo;
   return `${grade}/${canonical}`;
 }
+
+/** 学号 as schools write them: letters, digits and hyphens (Excel's 2.02311E+09 is refused). */
+export function readStudentNo(raw: string): string | null {
+  const s = cleanCell(raw);
+  return /^[A-Za-z0-9-]{1,32}$/.test(s) ? s : null;
+}
+
+const YES = new Set(['是', '有', 'Y', 'YES', 'TRUE', '1']);
+const NO = new Set(['否', '无', 'N', 'NO', 'FALSE', '0']);
+
+/** 是 / 否 (or 有 / 无, Y / N, yes / no, true / false, 1 / 0). */
+export function readYesNo(raw: string): boolean | null {
+  const s = cleanCell(raw).toUpperCase();
+  return YES.has(s) ? true : NO.has(s) ? false : null;
+}

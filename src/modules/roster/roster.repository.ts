@@ -11,7 +11,12 @@ export interface StudentUpsert {
   gender: 'M' | 'F';
   birthDate: string;
   idNumber: string;
-  classId: string;
+  /** K-12: the class; null on a campus roster. */
+  classId: string | null;
+  /** Campus: the student number; null on a K-12 roster (an existing one is kept). */
+  studentNo: string | null;
+  /** Campus, when the file says: whether the student has a salary; null keeps what is stored (false for a new student). */
+  salaried: boolean | null;
 }
 
 export interface ImportCounts {
@@ -41,6 +46,23 @@ export const rosterRepository = {
   },
 
   /**
+   * The education IDs of `rows` whose student number another student of the school (one with
+   * another education ID) holds: writing them would break the school's unique student numbers.
+   */
+  async studentNumbersHeldByOthers(db: DbOrTx, schoolId: string, rows: readonly StudentUpsert[]): Promise<Set<string>> {
+    const numbered = rows.filter((r) => r.studentNo !== null);
+    if (numbered.length === 0) return new Set();
+    const holders = await db.selectFrom('students').select(['education_id', 'student_no']).where('school_id', '=', schoolId)
+      .where('student_no', 'in', numbered.map((r) => r.studentNo!)).execute();
+    const holderOf = new Map(holders.map((h) => [h.student_no, h.education_id]));
+    const takenFrom = (r: StudentUpsert) => {
+      const holder = holderOf.get(r.studentNo);
+      return holder !== undefined && holder !== r.educationId;
+    };
+    return new Set(numbered.filter(takenFrom).map((r) => r.educationId));
+  },
+
+  /**
    * Inserts new students and updates this school's existing ones in one statement; the rows
    * come in as arrays through unnest, so a chunk of thousands is one short, cheap-to-plan
    * statement. A student of another school is left alone (the WHERE of DO UPDATE), so it is
@@ -50,16 +72,22 @@ export const rosterRepository = {
    */
   async upsertStudents(db: DbOrTx, school: { id: string; stage: SchoolStage }, rows: StudentUpsert[], now: Date) {
     const column = <K extends keyof StudentUpsert>(key: K) => rows.map((r) => r[key]);
+    // A file either has the salary column (and every row says) or not: excluded.salaried is then
+    // the value to keep, else the default a new student gets, which must not overwrite a stored one.
+    const salariedGiven = rows.some((r) => r.salaried !== null);
     const result = await sql<{ education_id: string; inserted: boolean }>`
-      insert into students as s (id, education_id, name, gender, birth_date, id_number, school_id, class_id, stage, password_hash, updated_at)
-      select u.id, u.education_id, u.name, u.gender, u.birth_date, u.id_number, ${school.id}::uuid, u.class_id, ${school.stage}::text, null::text, ${now}::timestamptz
+      insert into students as s (id, education_id, name, gender, birth_date, id_number, school_id, class_id, student_no, salaried, stage, password_hash, updated_at)
+      select u.id, u.education_id, u.name, u.gender, u.birth_date, u.id_number, ${school.id}::uuid, u.class_id, u.student_no, coalesce(u.salaried, false),
+        ${school.stage}::text, null::text, ${now}::timestamptz
       from unnest(
         ${column('id')}::uuid[], ${column('educationId')}::text[], ${column('name')}::text[], ${column('gender')}::text[],
-        ${column('birthDate')}::date[], ${column('idNumber')}::text[], ${column('classId')}::uuid[]
-      ) as u(id, education_id, name, gender, birth_date, id_number, class_id)
+        ${column('birthDate')}::date[], ${column('idNumber')}::text[], ${column('classId')}::uuid[], ${column('studentNo')}::text[], ${column('salaried')}::bool[]
+      ) as u(id, education_id, name, gender, birth_date, id_number, class_id, student_no, salaried)
       on conflict (education_id) do update set
         name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date, id_number = excluded.id_number,
-        class_id = excluded.class_id, stage = excluded.stage, updated_at = excluded.updated_at
+        class_id = excluded.class_id, student_no = coalesce(excluded.student_no, s.student_no),
+        salaried = case when ${salariedGiven}::bool then excluded.salaried else s.salaried end,
+        stage = excluded.stage, updated_at = excluded.updated_at
       where s.school_id = excluded.school_id
       returning s.education_id, (s.xmax = 0) as inserted`.execute(db);
     return result.rows;

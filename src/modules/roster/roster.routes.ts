@@ -12,6 +12,7 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { pageQuerySchema, pageSchema } from '../shared/pagination.js';
 import { createRosterImport, runRosterImport, type RosterImportJob } from './import-roster.js';
 import { parseRoster } from './parse-roster.js';
+import { rosterKindOf } from './row-problems.js';
 import { getRosterImport, listRosterImports } from './roster-import-status.js';
 import './roster.errors.js';
 import { schoolForImport } from './roster-schools.js';
@@ -81,7 +82,7 @@ export function rosterRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const fileName = fileNameOf(request, request.query.fileName);
       const upload = request.body instanceof UploadedFile ? request.body.bytes : Buffer.alloc(0);
       // Parsed before the transaction: a whole-file fault is a 4xx, and the CPU work holds no connection.
-      const parsed = parseRoster(upload, shanghaiDate(ctx.clock.now()));
+      const parsed = parseRoster(upload, shanghaiDate(ctx.clock.now()), rosterKindOf(school.stage));
       let started: RosterImportJob | undefined;
       const body = await runIdempotent(ctx.db, request, reply, async (tx) => {
         started = await createRosterImport(tx, ctx.clock.now(), {

@@ -4,8 +4,24 @@
  * English. No imports, so the web console can use it as is.
  */
 
-export const rosterFields = ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class'] as const;
+export const rosterFields = ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class', 'studentNo', 'salaried'] as const;
 export type RosterField = (typeof rosterFields)[number];
+
+/**
+ * The columns of a school's roster. Primary, middle and high schools place students in classes
+ * (grade + class); universities and vocational colleges have no classes on the roster, but a
+ * student number (学号: the campus login, and what the e-card's real-name check asks for) and
+ * optionally whether the student has a salary (salaried students get no student transit card).
+ */
+export type RosterKind = 'k12' | 'campus';
+export const rosterColumns: Record<RosterKind, { required: readonly RosterField[]; optional: readonly RosterField[] }> = {
+  k12: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class'], optional: [] },
+  campus: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'studentNo'], optional: ['salaried'] },
+};
+
+export function rosterKindOf(stage: 'primary' | 'middle' | 'high' | 'university' | 'vocational'): RosterKind {
+  return stage === 'university' || stage === 'vocational' ? 'campus' : 'k12';
+}
 
 export const fieldLabels: Record<RosterField, { zh: string; en: string }> = {
   educationId: { zh: '教育ID', en: 'education ID' },
@@ -15,12 +31,15 @@ export const fieldLabels: Record<RosterField, { zh: string; en: string }> = {
   idNumber: { zh: '身份证号', en: 'ID number' },
   grade: { zh: '年级', en: 'grade' },
   class: { zh: '班级', en: 'class' },
+  studentNo: { zh: '学号', en: 'student number' },
+  salaried: { zh: '有工资收入', en: 'salaried' },
 };
 
 /** The parameters some messages need; every other code takes none. */
 interface ProblemParams {
   EDUCATION_ID_DUPLICATE: { firstRow: number };
   ID_NUMBER_DUPLICATE: { firstRow: number };
+  STUDENT_NO_DUPLICATE: { firstRow: number };
   CLASS_UNKNOWN: { grade: number; classNo: string };
 }
 
@@ -37,8 +56,12 @@ const messages = {
   BIRTH_DATE_MISMATCH: () => ['出生日期与身份证号不一致', 'The birth date does not match the ID number'],
   GENDER_MISMATCH: () => ['性别与身份证号不一致（第 17 位奇数为男、偶数为女）', 'The gender does not match the ID number (17th digit odd: male, even: female)'],
   GRADE_FORMAT: () => ['年级应为 1–12，或“三年级”“初一”“高二”这样的写法', 'The grade must be 1–12, or written like 三年级, 初一, 高二'],
+  STUDENT_NO_FORMAT: () => ['学号应为 1–32 位字母、数字或“-”（请在 Excel 中把该列设为文本格式）', 'A student number is 1–32 letters, digits or “-” (format the column as text in Excel)'],
+  SALARIED_FORMAT: () => ['“有工资收入”应填“是”或“否”', 'Salaried must be 是 or 否 (yes or no)'],
   EDUCATION_ID_DUPLICATE: ({ firstRow }: ProblemParams['EDUCATION_ID_DUPLICATE']) => [`教育ID与第 ${firstRow} 行重复`, `The same education ID is on row ${firstRow}`],
   ID_NUMBER_DUPLICATE: ({ firstRow }: ProblemParams['ID_NUMBER_DUPLICATE']) => [`身份证号与第 ${firstRow} 行重复`, `The same ID number is on row ${firstRow}`],
+  STUDENT_NO_DUPLICATE: ({ firstRow }: ProblemParams['STUDENT_NO_DUPLICATE']) => [`学号与第 ${firstRow} 行重复`, `The same student number is on row ${firstRow}`],
+  STUDENT_NO_TAKEN: () => ['本校已有其他学生使用该学号', 'Another student of this school has this student number'],
   CLASS_UNKNOWN: ({ grade, classNo }: ProblemParams['CLASS_UNKNOWN']) => [`本校没有 ${grade} 年级 ${classNo} 班，请先在班级管理中添加`, `This school has no class ${classNo} in grade ${grade}; add it under Classes first`],
   STUDENT_IN_OTHER_SCHOOL: () => ['该教育ID的学生属于其他学校，转学请单独办理', 'A student of another school has this education ID; a transfer is a separate action'],
 } satisfies Record<string, (params: never, field: RosterField) => [zh: string, en: string]>;

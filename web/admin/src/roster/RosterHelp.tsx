@@ -1,5 +1,5 @@
 import { Card, Table, Typography, type TableColumnsType } from 'antd';
-import { fieldLabels, rosterFields, type RosterField } from '../../../../src/modules/roster/row-problems.js';
+import { fieldLabels, rosterColumns, rosterFields, type RosterField } from '../../../../src/modules/roster/row-problems.js';
 import { useMessages } from '../../../shared/i18n.js';
 import { rosterMessages, type RosterKey } from './messages.js';
 
@@ -11,7 +11,18 @@ const examples: Record<RosterField, string> = {
   idNumber: '110108201303050033',
   grade: '初一 / 7',
   class: '1班 / 01',
+  studentNo: '2023110501',
+  salaried: '否',
 };
+
+/** Which schools' rosters need the column: K-12 ones, campus ones (universities, vocational colleges) or all. */
+function usedBy(field: RosterField): 'allSchools' | 'requiredK12' | 'requiredCampus' | 'optionalCampus' {
+  const k12 = rosterColumns.k12.required.includes(field);
+  const campus = rosterColumns.campus.required.includes(field);
+  if (k12 && campus) return 'allSchools';
+  if (k12) return 'requiredK12';
+  return campus ? 'requiredCampus' : 'optionalCampus';
+}
 
 /** The column names the server accepts (Chinese or English header), what goes in them, an example. */
 export function RosterHelp() {
@@ -38,6 +49,7 @@ export function RosterHelp() {
         </>
       ),
     },
+    { title: t.requiredIn, key: 'usedBy', width: 150, render: (_, { field }) => t[usedBy(field)] },
   ];
   return (
     <Card title={t.howTitle} size="small" data-testid="roster-help">
