@@ -143,10 +143,27 @@ export class PaymentsDriver {
   /** A genuinely signed and encrypted WeChat Pay notification, with chosen transaction fields. */
   async wechatNotification(transaction: Record<string, unknown>): Promise<{ headers: Record<string, string>; body: string }> {
     const keys = (await sandboxKeys(this.t.ctx)).wechat;
-    const body = JSON.stringify({
-      id: `test-${Math.random().toString(16).slice(2)}`, create_time: '2026-11-23T10:00:00+08:00', resource_type: 'encrypt-resource', event_type: 'TRANSACTION.SUCCESS', summary: '支付成功',
-      resource: encryptWechatResource(JSON.stringify({ appid: keys.appId, mchid: keys.mchid, trade_state: 'SUCCESS', ...transaction }), keys.apiV3Key, 'transaction', 'transaction'),
-    });
+    return this.signedWechatNotification('TRANSACTION.SUCCESS', 'transaction', { appid: keys.appId, mchid: keys.mchid, trade_state: 'SUCCESS', ...transaction });
+  }
+
+  /** A genuinely signed and encrypted WeChat Pay refund outcome (REFUND.SUCCESS unless said), with chosen refund fields. */
+  async wechatRefundNotification(refund: Record<string, unknown>, eventType = 'REFUND.SUCCESS'): Promise<{ headers: Record<string, string>; body: string }> {
+    const keys = (await sandboxKeys(this.t.ctx)).wechat;
+    return this.signedWechatNotification(eventType, 'refund', { mchid: keys.mchid, refund_status: eventType.slice('REFUND.'.length), ...refund });
+  }
+
+  /** A WeChat Pay notification signed by the sandbox's platform key, its resource encrypted with the APIv3 key. */
+  private async signedWechatNotification(eventType: string, originalType: string, resource: Record<string, unknown>): Promise<{ headers: Record<string, string>; body: string }> {
+    const keys = (await sandboxKeys(this.t.ctx)).wechat;
+    return this.signedWechat(JSON.stringify({
+      id: `test-${Math.random().toString(16).slice(2)}`, create_time: '2026-11-23T10:00:00+08:00', resource_type: 'encrypt-resource', event_type: eventType, summary: eventType,
+      resource: encryptWechatResource(JSON.stringify(resource), keys.apiV3Key, originalType, originalType),
+    }));
+  }
+
+  /** A WeChat Pay notification body signed now by the sandbox's platform key, as each delivery is. */
+  async signedWechat(body: string): Promise<{ headers: Record<string, string>; body: string }> {
+    const keys = (await sandboxKeys(this.t.ctx)).wechat;
     return { headers: { 'content-type': 'application/json', ...signWechatMessage(body, { serialNo: keys.platformSerialNo, privateKeyPem: keys.platformPrivateKey }, this.t.clock.now()) }, body };
   }
 

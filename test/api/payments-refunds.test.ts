@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeTradesAtGateways } from '../../src/modules/payments/close-trades.js';
 import { actAtCashier, openCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
+import { refundProcessingSetting } from '../../src/modules/payments/sandbox/sandbox-wechat.js';
 import { PaymentsDriver } from './payments-driver.js';
 
 let d: PaymentsDriver;
@@ -246,6 +247,105 @@ describe('operator refunds through the gateway', () => {
     const before = await d.balanceFen('income:fees');
     expect((await d.request('POST', `/admin/orders/${fee.id}/refunds`, operator, {})).json()).toMatchObject({ status: 'succeeded', amountFen: 1500 });
     expect(await d.balanceFen('income:fees')).toBe(before - 1500);
+  });
+});
+
+describe('WeChat Pay refunds that are processing: the outcome comes as a notification', () => {
+  /** The sandbox answers WeChat refunds PROCESSING for this long, then notifies REFUND.SUCCESS. */
+  async function refundsTakeMs(ms: number | null): Promise<void> {
+    await d.t.ctx.db.deleteFrom('settings').where('key', '=', refundProcessingSetting).execute();
+    if (ms !== null) await d.t.ctx.db.insertInto('settings').values({ key: refundProcessingSetting, value: JSON.stringify(ms), updated_at: d.t.clock.now(), updated_by: null }).execute();
+  }
+
+  async function paidWechatTopUp(amountFen: number) {
+    const { student, studentToken } = await d.family();
+    const order = await d.topUp(studentToken, student.id, amountFen);
+    await d.payAtCashier(studentToken, order.id, 'wechat');
+    await d.runJobs();
+    return { student, studentToken, order };
+  }
+
+  const refundRow = (refundId: string) => d.t.ctx.db.selectFrom('payment_refunds').selectAll().where('id', '=', refundId).executeTakeFirstOrThrow();
+
+  it('a refund answered PROCESSING is booked when REFUND.SUCCESS arrives, once, however often it is delivered', async () => {
+    await refundsTakeMs(30_000);
+    try {
+      const { student, studentToken, order } = await paidWechatTopUp(8000);
+      const payableBefore = await d.balanceFen('refunds:payable');
+      const res = await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, {});
+      expect(res.json()).toMatchObject({ amountFen: 8000, status: 'requested' });
+      const refundId = (res.json() as { id: string }).id;
+      // The money is taken from the purse at once and waits in refunds payable; the order is not refunded yet.
+      expect(await d.purseFen(student.id)).toBe(0);
+      expect(await d.balanceFen('refunds:payable')).toBe(payableBefore + 8000);
+      expect(await d.order(studentToken, order.id)).toMatchObject({ status: 'fulfilled' });
+      await d.runJobs();
+      expect((await refundRow(refundId)).status).toBe('requested');
+
+      // The gateway finishes the refund and POSTs REFUND.SUCCESS to the notify_url the refund named.
+      d.t.clock.advance(30_000);
+      await d.runJobs();
+      const booked = await refundRow(refundId);
+      expect(booked).toMatchObject({ status: 'succeeded', gateway_refund_no: expect.stringMatching(/^50\d{26}$/) });
+      expect(await d.order(studentToken, order.id)).toMatchObject({ status: 'refunded', refundedFen: 8000 });
+      expect(await d.balanceFen('refunds:payable')).toBe(payableBefore);
+      const refundNotices = (await d.notifications(order.orderNo)).filter((n) => n.trade_no === booked.gateway_refund_no);
+      expect(refundNotices).toMatchObject([{ gateway: 'wechat', verified: true, outcome: 'processed', amount_fen: 8000 }]);
+      const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', refundId).orderBy('at').execute();
+      expect(audit).toEqual([{ action: 'payments.refund.requested', actor_role: 'operator' }, { action: 'payments.refund.succeeded', actor_role: 'gateway' }]);
+
+      // The same notification again (a retry the gateway sends when it missed our answer): a duplicate.
+      const delivered = await d.t.ctx.db.selectFrom('sandbox_notifications').select(['body', 'delivered_at']).where('notify_id', '=', refundNotices[0]!.notify_id!).executeTakeFirstOrThrow();
+      expect(delivered.delivered_at).not.toBeNull();
+      const again = await d.postWechatNotify(await d.signedWechat(delivered.body));
+      expect(again.statusCode).toBe(204);
+      expect((await d.notifications(order.orderNo)).filter((n) => n.trade_no === booked.gateway_refund_no).map((n) => n.outcome)).toEqual(['processed', 'duplicate']);
+      expect(await d.purseFen(student.id)).toBe(0);
+      await d.expectLedgerClean();
+    } finally {
+      await refundsTakeMs(null);
+    }
+  });
+
+  it('refuses a refund outcome naming no refund of ours, or another amount, and changes nothing', async () => {
+    await refundsTakeMs(30_000);
+    try {
+      const { order } = await paidWechatTopUp(5000);
+      const res = await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, { amountFen: 2000 });
+      const refund = await refundRow((res.json() as { id: string }).id);
+      const fields = { out_trade_no: order.orderNo, out_refund_no: refund.out_request_no, refund_id: '50000000000000000000000000001', amount: { total: 5000, refund: 2000 } };
+
+      const unknown = await d.postWechatNotify(await d.wechatRefundNotification({ ...fields, out_refund_no: 'no-such-refund' }));
+      expect(unknown.statusCode).toBe(400);
+      const otherOrder = await d.postWechatNotify(await d.wechatRefundNotification({ ...fields, out_trade_no: 'another-order' }));
+      expect(otherOrder.statusCode).toBe(400);
+      const otherAmount = await d.postWechatNotify(await d.wechatRefundNotification({ ...fields, amount: { total: 5000, refund: 2500 } }));
+      expect(otherAmount.statusCode).toBe(400);
+      const refused = await d.t.ctx.db.selectFrom('gateway_notifications').select(['outcome', 'error_code']).where('outcome', '=', 'rejected').where('error_code', 'like', 'NOTIFY_REFUND_%').orderBy('received_at').execute();
+      expect(refused.map((r) => r.error_code).slice(-3)).toEqual(['NOTIFY_REFUND_UNKNOWN', 'NOTIFY_REFUND_UNKNOWN', 'NOTIFY_REFUND_AMOUNT_MISMATCH']);
+      expect((await refundRow(refund.id)).status).toBe('requested');
+      await d.expectLedgerClean();
+    } finally {
+      await refundsTakeMs(null);
+    }
+  });
+
+  it('REFUND.ABNORMAL leaves the refund open, the money reserved, and says why for an operator', async () => {
+    await refundsTakeMs(30_000);
+    try {
+      const { student, order } = await paidWechatTopUp(3000);
+      const res = await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, {});
+      const refund = await refundRow((res.json() as { id: string }).id);
+      const abnormal = await d.wechatRefundNotification({ out_trade_no: order.orderNo, out_refund_no: refund.out_request_no, refund_id: '50000000000000000000000000002', amount: { total: 3000, refund: 3000 } }, 'REFUND.ABNORMAL');
+      expect((await d.postWechatNotify(abnormal)).statusCode).toBe(204);
+      expect(await refundRow(refund.id)).toMatchObject({ status: 'requested', last_error: 'ABNORMAL at the gateway (notification)' });
+      const audit = await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', refund.id).orderBy('at').execute();
+      expect(audit.map((a) => a.action)).toEqual(['payments.refund.requested', 'payments.refund.failed_at_gateway']);
+      expect(await d.purseFen(student.id)).toBe(0);
+      await d.expectLedgerClean();
+    } finally {
+      await refundsTakeMs(null);
+    }
   });
 });
 

@@ -73,6 +73,7 @@ export async function sendRefund(ctx: AppContext, refundId: string): Promise<Ref
     const client = await gatewayClient(ctx, refund.gateway, attempt.gateway_base_url);
     const result = await client.refund({
       outTradeNo: order.order_no, tradeNo: refund.trade_no, refundFen: refund.amount_fen, totalFen: order.amount_fen, outRequestNo: refund.out_request_no, reason: reasonText[refund.reason],
+      notifyUrl: attempt.notify_url,
     });
     if (!result.done) {
       await repo.recordRefundTry(ctx.db, refundId, 'processing at the gateway', ctx.clock.now());
@@ -88,18 +89,23 @@ export async function sendRefund(ctx: AppContext, refundId: string): Promise<Ref
   }
 }
 
-/** The gateway has refunded: refunds:payable → clearing, and the order or balance refund may be done. */
 async function completeRefund(ctx: AppContext, refundId: string, gatewayRefundNo: string | null): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
-    const refund = await repo.lockRefund(tx, refundId);
-    if (!refund || refund.status === 'succeeded') return;
-    const now = ctx.clock.now();
-    await bookRefundPaid(tx, ctx.clock, { id: refund.id, gateway: refund.gateway, amountFen: refund.amount_fen, orderId: refund.order_id }, systemActor);
-    await repo.updateRefund(tx, refund.id, { status: 'succeeded', gateway_refund_no: gatewayRefundNo, attempts: refund.attempts + 1, last_error: null, updated_at: now, completed_at: now });
-    await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'payments.refund.succeeded', entityType: 'payment_refund', entityId: refund.id, after: { gatewayRefundNo, amountFen: refund.amount_fen } });
-    await closeWhenFullyRefunded(tx, ctx.clock, refund);
-    if (refund.balance_refund_id) await completeBalanceRefundWhenDone(tx, ctx.clock, refund.balance_refund_id);
-  });
+  await inTransaction(ctx.db, (tx) => bookRefundSucceeded(tx, ctx.clock, refundId, gatewayRefundNo, systemActor));
+}
+
+/**
+ * The gateway has refunded (its answer to the refund call, or its notification):
+ * refunds:payable → clearing, and the order or balance refund may be done. Once per refund.
+ */
+export async function bookRefundSucceeded(tx: Tx, clock: Clock, refundId: string, gatewayRefundNo: string | null, actor: AuditActor): Promise<void> {
+  const refund = await repo.lockRefund(tx, refundId);
+  if (!refund || refund.status === 'succeeded') return;
+  const now = clock.now();
+  await bookRefundPaid(tx, clock, { id: refund.id, gateway: refund.gateway, amountFen: refund.amount_fen, orderId: refund.order_id }, actor);
+  await repo.updateRefund(tx, refund.id, { status: 'succeeded', gateway_refund_no: gatewayRefundNo, attempts: refund.attempts + 1, last_error: null, updated_at: now, completed_at: now });
+  await recordAudit(tx, clock, { actor, action: 'payments.refund.succeeded', entityType: 'payment_refund', entityId: refund.id, after: { gatewayRefundNo, amountFen: refund.amount_fen } });
+  await closeWhenFullyRefunded(tx, clock, refund);
+  if (refund.balance_refund_id) await completeBalanceRefundWhenDone(tx, clock, refund.balance_refund_id);
 }
 
 /** An order whose whole amount has gone back through the gateway becomes `refunded`. */

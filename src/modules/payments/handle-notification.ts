@@ -4,8 +4,10 @@ import type { AppContext } from '../../platform/context.js';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type Tx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
-import { sendOpenRefunds } from './gateway-refunds.js';
-import type { GatewayName, NotifyReply, PaymentNotice } from './gateways/gateway.js';
+import { fail } from '../../platform/errors.js';
+import { recordAudit } from '../../platform/audit.js';
+import { bookRefundSucceeded, sendOpenRefunds } from './gateway-refunds.js';
+import type { GatewayName, GatewayNotice, NotifyReply, RefundNotice } from './gateways/gateway.js';
 import { notificationVerifier } from './gateways/registry.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 import { settlePayment, type SettleOutcome } from './settle-payment.js';
@@ -26,8 +28,9 @@ interface Received {
 }
 
 /**
- * A gateway's asynchronous notification. Before anything else the signature, the app id /
- * merchant id, then the order and the amount are checked; anything that fails credits nothing,
+ * A gateway's asynchronous notification: a payment, or (WeChat Pay) a refund's outcome. Before
+ * anything else the signature, the app id / merchant id, then the order (or refund) and the
+ * amount are checked; anything that fails credits nothing,
  * is stored with its raw body (verified = false when the signature failed) and logged, and the
  * gateway gets its failure reply. A notification id is processed once: a retry or a concurrent
  * copy is recorded as a duplicate and acknowledged. A payment that arrives for a closed order is
@@ -35,7 +38,7 @@ interface Received {
  */
 export async function handleNotification(ctx: AppContext, received: Received): Promise<NotifyReply> {
   const verifier = await notificationVerifier(ctx, received.gateway);
-  let notice: PaymentNotice;
+  let notice: GatewayNotice;
   try {
     notice = verifier.verify(received.headers, received.rawBody, ctx.clock.now());
   } catch (error) {
@@ -54,18 +57,23 @@ export async function handleNotification(ctx: AppContext, received: Received): P
   }
 }
 
-type NoticeOutcome = { outcome: SettleOutcome | 'duplicate' | 'ignored'; orderId: string | null };
+type NoticeOutcome = { outcome: SettleOutcome | 'duplicate' | 'ignored' | 'refund_booked'; orderId: string | null };
 
-async function processNotice(tx: Tx, clock: Clock, received: Received, notice: PaymentNotice): Promise<NoticeOutcome> {
+/** What the stored notification row says of its trade: the order, the gateway's number and the amount. */
+function noticeFields(notice: GatewayNotice) {
+  return notice.kind === 'payment'
+    ? { order_no: notice.outTradeNo, trade_no: notice.tradeNo, amount_fen: notice.amountFen }
+    : { order_no: notice.outTradeNo, trade_no: notice.gatewayRefundNo, amount_fen: notice.refundFen };
+}
+
+async function processNotice(tx: Tx, clock: Clock, received: Received, notice: GatewayNotice): Promise<NoticeOutcome> {
   const row = {
     id: newId(),
     gateway: received.gateway,
     notify_id: notice.notifyId,
     verified: true,
     error_code: null,
-    order_no: notice.outTradeNo,
-    trade_no: notice.tradeNo,
-    amount_fen: notice.amountFen,
+    ...noticeFields(notice),
     raw_headers: JSON.stringify(headersForRecord(received.headers)),
     raw_body: received.rawBody,
     received_at: clock.now(),
@@ -74,17 +82,39 @@ async function processNotice(tx: Tx, clock: Clock, received: Received, notice: P
     await repo.insertNotification(tx, { ...row, id: newId(), outcome: 'duplicate' });
     return { outcome: 'duplicate', orderId: null };
   }
+  const actor: AuditActor = { role: 'gateway', id: null };
+  if (notice.kind === 'refund') return processRefundNotice(tx, clock, notice, actor);
   // A status that is not a payment (Alipay WAIT_BUYER_PAY, TRADE_CLOSED) moves no money.
   if (!notice.paid) {
     await repo.setNotificationOutcome(tx, row.id, 'ignored');
     return { outcome: 'ignored', orderId: null };
   }
-  const actor: AuditActor = { role: 'gateway', id: null };
   return settlePayment(tx, clock, notice, actor, null);
 }
 
+/**
+ * A refund's outcome. SUCCESS books it (once: the answer to the refund call may have booked it
+ * already). ABNORMAL (the payer's account cannot take the money) and CLOSED leave the money
+ * reserved and the refund open, with the gateway's word as its last error, for an operator.
+ */
+async function processRefundNotice(tx: Tx, clock: Clock, notice: RefundNotice, actor: AuditActor): Promise<NoticeOutcome> {
+  const refund = await repo.lockRefundByRequestNo(tx, notice.gateway, notice.outRequestNo);
+  const order = refund && (await repo.findOrder(tx, refund.order_id));
+  if (!refund || order?.order_no !== notice.outTradeNo) throw fail('NOTIFY_REFUND_UNKNOWN', { outRequestNo: notice.outRequestNo, orderNo: notice.outTradeNo });
+  if (notice.refundFen !== refund.amount_fen) throw fail('NOTIFY_REFUND_AMOUNT_MISMATCH', { refundId: refund.id, expectedFen: refund.amount_fen, notifiedFen: notice.refundFen });
+  if (notice.status === 'SUCCESS') {
+    await bookRefundSucceeded(tx, clock, refund.id, notice.gatewayRefundNo, actor);
+    return { outcome: 'refund_booked', orderId: refund.order_id };
+  }
+  if (refund.status !== 'succeeded') {
+    await repo.recordRefundTry(tx, refund.id, `${notice.status} at the gateway (notification)`, clock.now());
+    await recordAudit(tx, clock, { actor, action: 'payments.refund.failed_at_gateway', entityType: 'payment_refund', entityId: refund.id, after: { status: notice.status, gatewayRefundNo: notice.gatewayRefundNo } });
+  }
+  return { outcome: 'ignored', orderId: refund.order_id };
+}
+
 /** A refused notification is kept (outside the failed transaction) and logged for an operator. */
-async function recordRefused(ctx: AppContext, received: Received, notice: PaymentNotice | null, code: string): Promise<void> {
+async function recordRefused(ctx: AppContext, received: Received, notice: GatewayNotice | null, code: string): Promise<void> {
   ctx.logger.warn({ gateway: received.gateway, code, notifyId: notice?.notifyId, orderNo: notice?.outTradeNo }, 'payment notification refused');
   await repo.insertNotification(ctx.db, {
     id: newId(),
@@ -93,9 +123,7 @@ async function recordRefused(ctx: AppContext, received: Received, notice: Paymen
     verified: notice !== null,
     outcome: 'rejected',
     error_code: code,
-    order_no: notice?.outTradeNo ?? null,
-    trade_no: notice?.tradeNo ?? null,
-    amount_fen: notice?.amountFen ?? null,
+    ...(notice ? noticeFields(notice) : { order_no: null, trade_no: null, amount_fen: null }),
     raw_headers: JSON.stringify(headersForRecord(received.headers)),
     raw_body: received.rawBody,
     received_at: ctx.clock.now(),

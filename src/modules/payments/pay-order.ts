@@ -28,6 +28,8 @@ export interface PreparedPayment {
   gateway: GatewayName;
   endpoint: string;
   cashierUrl: string;
+  /** Where the gateway notifies this trade's payment, and later its refunds. */
+  notifyUrl: string;
 }
 
 export interface PaymentLink {
@@ -54,13 +56,14 @@ export async function preparePayment(ctx: AppContext, caller: Caller, orderId: s
   await assertPayable(ctx.db, ctx.clock, order);
   const endpoint = sandboxEndpoint(start.origin, start.gateway);
   const client = await gatewayClient(ctx, start.gateway, endpoint);
+  const notifyUrl = `${start.origin}/api/v1/payments/notify/${start.gateway}`;
   const cashierUrl = await client.startPayment({
     outTradeNo: order.order_no,
     amountFen: order.amount_fen,
     subject: order.item.name,
     payee: order.item.payee,
     expiresAt: order.expires_at,
-    notifyUrl: `${start.origin}/api/v1/payments/notify/${start.gateway}`,
+    notifyUrl,
     // Alipay's return_url, WeChat Pay H5's redirect_url: both on our own origin, never another site's.
     returnUrl: `${start.origin}${start.returnPath ?? `/orders/${order.id}`}`,
     payerIp: start.payerIp,
@@ -69,7 +72,7 @@ export async function preparePayment(ctx: AppContext, caller: Caller, orderId: s
     if (isDomainError(error, 'GATEWAY_REJECTED') && error.details?.code === 'ORDERPAID') throw fail('ORDER_ALREADY_PAID', { orderId: order.id, gateway: start.gateway });
     throw error;
   });
-  return { orderId: order.id, gateway: start.gateway, endpoint, cashierUrl };
+  return { orderId: order.id, gateway: start.gateway, endpoint, cashierUrl, notifyUrl };
 }
 
 /** Step two, in the request's transaction: the attempt is recorded and the order is `paying`. */
@@ -79,7 +82,7 @@ export async function recordPaymentAttempt(ctx: AppContext, caller: Caller, prep
   await assertPayable(ctx.db, ctx.clock, order);
   const now = ctx.clock.now();
   const attemptId = newId();
-  await repo.insertAttempt(ctx.db, { id: attemptId, order_id: order.id, gateway: prepared.gateway, cashier_url: prepared.cashierUrl, gateway_base_url: prepared.endpoint, created_at: now });
+  await repo.insertAttempt(ctx.db, { id: attemptId, order_id: order.id, gateway: prepared.gateway, cashier_url: prepared.cashierUrl, gateway_base_url: prepared.endpoint, notify_url: prepared.notifyUrl, created_at: now });
   await repo.updateOrder(ctx.db, order.id, { status: 'paying', updated_at: now });
   await recordAudit(ctx.db, ctx.clock, {
     actor: { role: caller.role, id: caller.subjectId },

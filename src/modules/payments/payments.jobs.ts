@@ -4,8 +4,9 @@ import { expireDueOrders } from './expire-orders.js';
 import { retryStaleRefunds } from './gateway-refunds.js';
 import { reconcileYesterday } from './reconcile.js';
 import { deliverNotification, deliverNotificationJob } from './sandbox/sandbox-notifications.js';
+import { completeRefund, completeRefundJob } from './sandbox/sandbox-trades.js';
 
-/** The payments' background work: order expiry, closing the gateway trades of closed orders, refund retries, daily reconciliation and the sandbox's notification deliveries. */
+/** The payments' background work: order expiry, closing the gateway trades of closed orders, refund retries, daily reconciliation, and the sandbox's notification deliveries and processing refunds. */
 export function registerPaymentJobs(ctx: AppContext): void {
   ctx.jobs.registerRecurring('payments.expire-orders', 60_000, async () => {
     await expireDueOrders(ctx);
@@ -21,5 +22,8 @@ export function registerPaymentJobs(ctx: AppContext): void {
   });
   ctx.jobs.register(deliverNotificationJob, async (job) => {
     await deliverNotification(ctx, (job.payload as { notificationId: string }).notificationId);
+  });
+  ctx.jobs.register(completeRefundJob, async (job) => {
+    await completeRefund(ctx, (job.payload as { refundId: string }).refundId);
   });
 }

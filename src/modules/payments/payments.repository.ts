@@ -171,6 +171,11 @@ export const paymentsRepository = {
     return db.selectFrom('payment_refunds').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
+  /** The refund a gateway's notification names: out_request_no (out_refund_no) is unique per refund. */
+  lockRefundByRequestNo(db: DbOrTx, gateway: GatewayName, outRequestNo: string): Promise<RefundRow | undefined> {
+    return db.selectFrom('payment_refunds').selectAll().where('gateway', '=', gateway).where('out_request_no', '=', outRequestNo).forUpdate().executeTakeFirst();
+  },
+
   lockRefund(db: DbOrTx, id: string): Promise<RefundRow | undefined> {
     return db.selectFrom('payment_refunds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },

@@ -181,7 +181,7 @@ function notifyRoutes(ctx: AppContext) {
   return async (app: FastifyInstance) => {
     keepRawBodies(app);
     for (const gateway of ['alipay', 'wechat'] as const) {
-      app.post(`/payments/notify/${gateway}`, { schema: { tags: ['payments'], summary: `${gateway === 'alipay' ? 'Alipay' : 'WeChat Pay'} payment notifications (signed by the gateway)` } }, async (request, reply) => {
+      app.post(`/payments/notify/${gateway}`, { schema: { tags: ['payments'], summary: gateway === 'alipay' ? 'Alipay payment notifications (signed by the gateway)' : 'WeChat Pay payment and refund notifications (signed by the gateway)' } }, async (request, reply) => {
         const answer = await handleNotification(ctx, { gateway, headers: request.headers, rawBody: typeof request.body === 'string' ? request.body : '' });
         reply.code(answer.statusCode);
         if (answer.contentType) reply.type(answer.contentType);

@@ -52,6 +52,8 @@ export interface PaymentAttemptsTable {
   cashier_url: string;
   /** Where the gateway's API was reached when the attempt began; later queries and refunds go there. */
   gateway_base_url: string;
+  /** The notify_url the gateway was given; refunds of the trade name it too (null: attempts before 0021). */
+  notify_url: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -163,6 +165,10 @@ export interface SandboxRefundsTable {
   out_request_no: string;
   refund_no: string;
   amount_fen: number;
+  /** Where the refund's outcome is notified (WeChat Pay), when the merchant gave one. */
+  notify_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the money went back; null while the refund is processing. */
+  succeeded_at: Timestamp | null;
   created_at: CreatedAt;
 }
 

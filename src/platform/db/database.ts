@@ -21,6 +21,7 @@ import * as ledgerTapEntries from './migrations/0017-ledger-tap-entries.js';
 import * as tapEntriesMovePurses from './migrations/0018-tap-entries-move-purses.js';
 import * as sandboxClosedTrades from './migrations/0019-sandbox-closed-trades.js';
 import * as redLetterInvoices from './migrations/0020-red-letter-invoices.js';
+import * as wechatRefundNotifications from './migrations/0021-wechat-refund-notifications.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -50,6 +51,7 @@ export const migrations: Record<string, Migration> = {
   '0018-tap-entries-move-purses': tapEntriesMovePurses,
   '0019-sandbox-closed-trades': sandboxClosedTrades,
   '0020-red-letter-invoices': redLetterInvoices,
+  '0021-wechat-refund-notifications': wechatRefundNotifications,
 };
 
 /**

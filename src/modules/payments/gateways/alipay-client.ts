@@ -134,6 +134,6 @@ export class AlipayNotificationVerifier implements NotificationVerifier {
     const { notify_id: notifyId, out_trade_no: outTradeNo, trade_no: tradeNo, trade_status: status } = params;
     if (!notifyId || !outTradeNo || !tradeNo || !status || amountFen === undefined) throw fail('NOTIFY_MALFORMED', { reason: 'missing fields' });
     const paid = status === 'TRADE_SUCCESS' || status === 'TRADE_FINISHED';
-    return { gateway: 'alipay', notifyId, outTradeNo, tradeNo, amountFen, paid, paidAt: parseAlipayTime(params.gmt_payment) ?? null, status };
+    return { kind: 'payment', gateway: 'alipay', notifyId, outTradeNo, tradeNo, amountFen, paid, paidAt: parseAlipayTime(params.gmt_payment) ?? null, status };
   }
 }

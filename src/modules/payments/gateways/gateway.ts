@@ -40,6 +40,8 @@ export interface RefundRequest {
   /** Chosen by Onecard and persisted before sending: the gateway refunds once per number. */
   outRequestNo: string;
   reason: string;
+  /** Where the gateway notifies the refund's outcome (WeChat Pay); Alipay answers refunds at once. */
+  notifyUrl: string | null;
 }
 
 export interface RefundResult {
@@ -60,6 +62,7 @@ export interface GatewayClient {
 
 /** A notification whose signature, merchant and fields have been checked. */
 export interface PaymentNotice {
+  kind: 'payment';
   gateway: GatewayName;
   notifyId: string;
   outTradeNo: string;
@@ -72,6 +75,25 @@ export interface PaymentNotice {
   status: string;
 }
 
+/**
+ * A refund's outcome, notified by the gateway (WeChat Pay REFUND.SUCCESS / REFUND.ABNORMAL /
+ * REFUND.CLOSED), its signature and merchant checked.
+ */
+export interface RefundNotice {
+  kind: 'refund';
+  gateway: GatewayName;
+  notifyId: string;
+  outTradeNo: string;
+  /** Our out_refund_no: which refund this is. */
+  outRequestNo: string;
+  gatewayRefundNo: string;
+  refundFen: number;
+  /** SUCCESS: the money went back; ABNORMAL (the payer's account cannot take it) and CLOSED need an operator. */
+  status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+}
+
+export type GatewayNotice = PaymentNotice | RefundNotice;
+
 /** The reply a gateway expects: it retries until it gets the success one. */
 export interface NotifyReply {
   statusCode: number;
@@ -82,7 +104,7 @@ export interface NotifyReply {
 export interface NotificationVerifier {
   readonly name: GatewayName;
   /** Throws a DomainError (NOTIFY_*) for anything that is not a genuine notification to us. */
-  verify(headers: Record<string, string | string[] | undefined>, rawBody: string, now: Date): PaymentNotice;
+  verify(headers: Record<string, string | string[] | undefined>, rawBody: string, now: Date): GatewayNotice;
   readonly accepted: NotifyReply;
   rejected(reason: string): NotifyReply;
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../../../platform/clock.js';
 import { fail } from '../../../platform/errors.js';
 import { parseWechatTime, wechatTime } from './formats.js';
-import type { GatewayClient, NotificationVerifier, NotifyReply, PaymentNotice, RefundRequest, RefundResult, StartPaymentRequest, TradeCloseResult, TradeState } from './gateway.js';
+import type { GatewayClient, GatewayNotice, NotificationVerifier, NotifyReply, PaymentNotice, RefundNotice, RefundRequest, RefundResult, StartPaymentRequest, TradeCloseResult, TradeState } from './gateway.js';
 import { callGateway, type GatewayResponse } from './http.js';
 import { checkWechatSignature, decryptWechatResource, wechatAuthorization, type WechatEncryptedResource } from './wechat.js';
 
@@ -26,6 +26,21 @@ export interface WechatTransaction {
   success_time?: string;
   amount?: { total?: number; currency?: string };
 }
+
+/** The resource of a refund notification (original_type `refund`). */
+export interface WechatRefund {
+  mchid?: string;
+  out_trade_no?: string;
+  transaction_id?: string;
+  out_refund_no?: string;
+  refund_id?: string;
+  refund_status?: string;
+  success_time?: string;
+  user_received_account?: string;
+  amount?: { total?: number; refund?: number; payer_total?: number; payer_refund?: number };
+}
+
+const refundOutcomes = new Set<RefundNotice['status']>(['SUCCESS', 'ABNORMAL', 'CLOSED']);
 
 const paidStates = new Set(['SUCCESS', 'REFUND']);
 const pendingStates = new Set(['NOTPAY', 'USERPAYING']);
@@ -86,12 +101,16 @@ export class WechatPayClient implements GatewayClient {
     throw rejected('close', answer);
   }
 
-  /** WeChat refunds once per out_refund_no; asking again returns the refund's current status. */
+  /**
+   * WeChat refunds once per out_refund_no; asking again returns the refund's current status. The
+   * answer is often PROCESSING: the outcome then comes to notify_url (and to the next ask).
+   */
   async refund(request: RefundRequest): Promise<RefundResult> {
     const answer = await this.call('POST', '/v3/refund/domestic/refunds', {
       out_trade_no: request.outTradeNo,
       out_refund_no: request.outRequestNo,
       reason: request.reason,
+      ...(request.notifyUrl ? { notify_url: request.notifyUrl } : {}),
       amount: { refund: request.refundFen, total: request.totalFen, currency: 'CNY' },
     });
     const refund = answer.json as { refund_id?: unknown; status?: unknown };
@@ -147,23 +166,41 @@ export class WechatNotificationVerifier implements NotificationVerifier {
     return { statusCode: 400, contentType: 'application/json', body: JSON.stringify({ code: 'FAIL', message: reason }) };
   }
 
-  verify(headers: Record<string, string | string[] | undefined>, rawBody: string, now: Date): PaymentNotice {
+  verify(headers: Record<string, string | string[] | undefined>, rawBody: string, now: Date): GatewayNotice {
     const check = checkWechatSignature(headers, rawBody, this.merchant.platformKeys, now);
     if (check !== 'ok') throw fail('NOTIFY_SIGNATURE_INVALID', { check });
     const body = parseJson(rawBody) as WechatNotificationBody;
     if (typeof body.id !== 'string' || typeof body.event_type !== 'string' || !body.resource) throw fail('NOTIFY_MALFORMED', { reason: 'missing fields' });
-    const trade = this.decrypt(body.resource);
+    // Refund outcomes come to the same URL, told apart by the event and the resource's type.
+    if (body.event_type.startsWith('REFUND.') && body.resource.original_type === 'refund') return this.refundNotice(body.id, body.resource);
+    return this.paymentNotice(body.id, body.event_type, body.resource);
+  }
+
+  private paymentNotice(notifyId: string, eventType: string, resource: WechatEncryptedResource): PaymentNotice {
+    const trade = this.decrypt<WechatTransaction>(resource);
     if (trade.mchid !== this.merchant.mchid || trade.appid !== this.merchant.appId) throw fail('NOTIFY_MERCHANT_MISMATCH', { mchid: trade.mchid, appid: trade.appid });
     const { out_trade_no: outTradeNo, transaction_id: tradeNo, trade_state: state } = trade;
     const amountFen = trade.amount?.total;
     if (!outTradeNo || !tradeNo || !state || !Number.isSafeInteger(amountFen)) throw fail('NOTIFY_MALFORMED', { reason: 'missing transaction fields' });
-    const paid = body.event_type === 'TRANSACTION.SUCCESS' && state === 'SUCCESS';
-    return { gateway: 'wechat', notifyId: body.id, outTradeNo, tradeNo, amountFen: amountFen as number, paid, paidAt: parseWechatTime(trade.success_time) ?? null, status: `${body.event_type}/${state}` };
+    const paid = eventType === 'TRANSACTION.SUCCESS' && state === 'SUCCESS';
+    return { kind: 'payment', gateway: 'wechat', notifyId, outTradeNo, tradeNo, amountFen: amountFen as number, paid, paidAt: parseWechatTime(trade.success_time) ?? null, status: `${eventType}/${state}` };
   }
 
-  private decrypt(resource: WechatEncryptedResource): WechatTransaction {
+  /** A refund resource names the merchant only (no appid). */
+  private refundNotice(notifyId: string, resource: WechatEncryptedResource): RefundNotice {
+    const refund = this.decrypt<WechatRefund>(resource);
+    if (refund.mchid !== this.merchant.mchid) throw fail('NOTIFY_MERCHANT_MISMATCH', { mchid: refund.mchid });
+    const { out_trade_no: outTradeNo, out_refund_no: outRequestNo, refund_id: gatewayRefundNo, refund_status: status } = refund;
+    const refundFen = refund.amount?.refund;
+    if (!outTradeNo || !outRequestNo || !gatewayRefundNo || !refundOutcomes.has(status as RefundNotice['status']) || !Number.isSafeInteger(refundFen)) {
+      throw fail('NOTIFY_MALFORMED', { reason: 'missing refund fields' });
+    }
+    return { kind: 'refund', gateway: 'wechat', notifyId, outTradeNo, outRequestNo, gatewayRefundNo, refundFen: refundFen as number, status: status as RefundNotice['status'] };
+  }
+
+  private decrypt<T>(resource: WechatEncryptedResource): T {
     try {
-      return JSON.parse(decryptWechatResource(resource, this.merchant.apiV3Key)) as WechatTransaction;
+      return JSON.parse(decryptWechatResource(resource, this.merchant.apiV3Key)) as T;
     } catch {
       throw fail('NOTIFY_MALFORMED', { reason: 'resource does not decrypt' });
     }

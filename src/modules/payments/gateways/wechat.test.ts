@@ -77,8 +77,8 @@ describe('AEAD_AES_256_GCM resources', () => {
 
 describe('the merchant verifier for WeChat Pay notifications', () => {
   const verifier = new WechatNotificationVerifier({ appId: 'wx0000000000000001', mchid: '1900000001', serialNo: signer.serialNo, privateKey: merchant.privateKey, platformKeys, apiV3Key });
-  const notification = (transaction: Record<string, unknown>, eventType = 'TRANSACTION.SUCCESS') => {
-    const body = JSON.stringify({ id: 'EV-1', create_time: '2026-11-23T10:00:00+08:00', resource_type: 'encrypt-resource', event_type: eventType, summary: '支付成功', resource: encryptWechatResource(JSON.stringify(transaction), apiV3Key, 'transaction', 'transaction') });
+  const notification = (transaction: Record<string, unknown>, eventType = 'TRANSACTION.SUCCESS', originalType = 'transaction') => {
+    const body = JSON.stringify({ id: 'EV-1', create_time: '2026-11-23T10:00:00+08:00', resource_type: 'encrypt-resource', event_type: eventType, summary: '支付成功', resource: encryptWechatResource(JSON.stringify(transaction), apiV3Key, originalType, originalType) });
     return { body, headers: { ...signWechatMessage(body, { serialNo: platformSerial, privateKeyPem: platform.privateKey }, now) } };
   };
   const paid = { appid: 'wx0000000000000001', mchid: '1900000001', out_trade_no: 'c89fd3a27674070828521d070e80083', transaction_id: '4200000001202611230000000001', trade_state: 'SUCCESS', success_time: '2026-11-23T10:00:04+08:00', amount: { total: 1500, currency: 'CNY' } };
@@ -101,7 +101,31 @@ describe('the merchant verifier for WeChat Pay notifications', () => {
     expect(code(headers, body.replace('TRANSACTION.SUCCESS', 'TRANSACTION.SUCCES5'))).toBe('NOTIFY_SIGNATURE_INVALID');
     const other = notification({ ...paid, mchid: '1900000002' });
     expect(code(other.headers, other.body)).toBe('NOTIFY_MERCHANT_MISMATCH');
-    const refund = notification({ ...paid, trade_state: 'REFUND' }, 'REFUND.SUCCESS');
-    expect(verifier.verify(refund.headers, refund.body, now).paid).toBe(false);
+    const refund = notification({ ...paid, trade_state: 'REFUND' }, 'TRANSACTION.REFUND');
+    expect(verifier.verify(refund.headers, refund.body, now)).toMatchObject({ kind: 'payment', paid: false });
+  });
+
+  const refunded = {
+    mchid: '1900000001', out_trade_no: paid.out_trade_no, transaction_id: paid.transaction_id, out_refund_no: '0193a1b2c3d47e5f8a9b0c1d2e3f4a5b', refund_id: '50000000012026112300000000001',
+    refund_status: 'SUCCESS', success_time: '2026-11-23T10:05:00+08:00', user_received_account: '支付用户零钱', amount: { total: 1500, refund: 500, payer_total: 1500, payer_refund: 500 },
+  };
+
+  it('reads a refund outcome (REFUND.SUCCESS / ABNORMAL / CLOSED) from its refund resource', () => {
+    const { headers, body } = notification(refunded, 'REFUND.SUCCESS', 'refund');
+    expect(verifier.verify(headers, body, now)).toEqual({
+      kind: 'refund', gateway: 'wechat', notifyId: 'EV-1', outTradeNo: paid.out_trade_no, outRequestNo: refunded.out_refund_no, gatewayRefundNo: refunded.refund_id, refundFen: 500, status: 'SUCCESS',
+    });
+    const abnormal = notification({ ...refunded, refund_status: 'ABNORMAL' }, 'REFUND.ABNORMAL', 'refund');
+    expect(verifier.verify(abnormal.headers, abnormal.body, now)).toMatchObject({ kind: 'refund', status: 'ABNORMAL' });
+  });
+
+  it('refuses a refund outcome for another merchant, with an unknown status, or without its numbers', () => {
+    const other = notification({ ...refunded, mchid: '1900000002' }, 'REFUND.SUCCESS', 'refund');
+    expect(code(other.headers, other.body)).toBe('NOTIFY_MERCHANT_MISMATCH');
+    const unknown = notification({ ...refunded, refund_status: 'PROCESSING' }, 'REFUND.SUCCESS', 'refund');
+    expect(code(unknown.headers, unknown.body)).toBe('NOTIFY_MALFORMED');
+    const { out_refund_no: _dropped, ...withoutNumber } = refunded;
+    const bare = notification(withoutNumber, 'REFUND.SUCCESS', 'refund');
+    expect(code(bare.headers, bare.body)).toBe('NOTIFY_MALFORMED');
   });
 });

@@ -9,7 +9,7 @@ import type { SandboxKeyring } from '../gateways/sandbox-keys.js';
 import { encryptWechatResource, signWechatMessage } from '../gateways/wechat.js';
 import { paymentsRepository } from '../payments.repository.js';
 import type { GatewayName } from '../payments.tables.js';
-import { sandboxRepository as repo, type SandboxNotificationRow, type SandboxPaymentRow } from './sandbox.repository.js';
+import { sandboxRepository as repo, type SandboxNotificationRow, type SandboxPaymentRow, type SandboxRefundRow } from './sandbox.repository.js';
 
 /**
  * How the sandbox tells the merchant a trade was paid: signed notifications POSTed over real
@@ -69,6 +69,19 @@ function wechatNotification(keys: SandboxKeyring, payment: SandboxPaymentRow, at
   });
 }
 
+/** WeChat Pay's REFUND.SUCCESS: the refund resource (original_type `refund`), encrypted with the APIv3 key. */
+function wechatRefundNotification(keys: SandboxKeyring, payment: SandboxPaymentRow, refund: SandboxRefundRow, at: Date): string {
+  const resource = {
+    mchid: payment.merchant_id, out_trade_no: payment.out_trade_no, transaction_id: payment.trade_no, out_refund_no: refund.out_request_no, refund_id: refund.refund_no,
+    refund_status: 'SUCCESS', success_time: wechatTime(refund.succeeded_at ?? at), user_received_account: '支付用户零钱',
+    amount: { total: payment.amount_fen, refund: refund.amount_fen, payer_total: payment.amount_fen, payer_refund: refund.amount_fen },
+  };
+  return JSON.stringify({
+    id: randomUUID(), create_time: wechatTime(at), resource_type: 'encrypt-resource', event_type: 'REFUND.SUCCESS', summary: '退款成功',
+    resource: encryptWechatResource(JSON.stringify(resource), keys.wechat.apiV3Key, 'refund', 'refund'),
+  });
+}
+
 /** With the out-of-order switch: the second notification's status is this much newer, and the first leaves this much later. */
 const outOfOrderGapMs = 1_000;
 
@@ -95,6 +108,19 @@ export async function queueNotifications(ctx: AppContext, keys: SandboxKeyring, 
     const runAt = new Date(firstAt.getTime() + (switches.outOfOrder && index === 0 ? outOfOrderGapMs : 0));
     await enqueueJob(ctx.db, ctx.clock, deliverNotificationJob, { notificationId: id }, { runAt, uniqueKey: `${deliverNotificationJob}:${id}:0`, maxAttempts: 1 });
   }
+}
+
+/** A succeeded WeChat Pay refund's notification and its first delivery, when the merchant gave a notify_url. */
+export async function queueRefundNotification(ctx: AppContext, payment: SandboxPaymentRow, refund: SandboxRefundRow): Promise<void> {
+  if (payment.gateway !== 'wechat' || !refund.notify_url) return;
+  const now = ctx.clock.now();
+  const body = wechatRefundNotification(await sandboxKeys(ctx), payment, refund, now);
+  const id = newId();
+  await repo.insertNotification(ctx.db, {
+    id, sandbox_payment_id: payment.id, notify_id: notifyIdOf('wechat', body), url: refund.notify_url, headers: JSON.stringify({ 'content-type': contentTypes.wechat }),
+    body, copies: 1, tamper_signature: false, created_at: now,
+  });
+  await enqueueJob(ctx.db, ctx.clock, deliverNotificationJob, { notificationId: id }, { runAt: now, uniqueKey: `${deliverNotificationJob}:${id}:0`, maxAttempts: 1 });
 }
 
 function notifyIdOf(gateway: GatewayName, body: string): string {

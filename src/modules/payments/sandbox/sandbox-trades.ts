@@ -2,9 +2,10 @@ import { randomInt } from 'node:crypto';
 import type { AppContext } from '../../../platform/context.js';
 import { inTransaction } from '../../../platform/db/database.js';
 import { newId } from '../../../platform/ids.js';
+import { enqueueJob } from '../../../platform/jobs.js';
 import { sandboxKeys } from '../gateways/registry.js';
 import type { GatewayName } from '../payments.tables.js';
-import { queueNotifications, type TestSwitches } from './sandbox-notifications.js';
+import { queueNotifications, queueRefundNotification, type TestSwitches } from './sandbox-notifications.js';
 import { sandboxRepository as repo, type SandboxPaymentRow, type SandboxRefundRow } from './sandbox.repository.js';
 
 /**
@@ -94,8 +95,24 @@ export type RefundTradeResult =
   | { ok: true; payment: SandboxPaymentRow; refund: SandboxRefundRow; fundChange: boolean }
   | { ok: false; reason: 'not_found' | 'not_paid' | 'exceeds' | 'inconsistent' };
 
-/** Refunds once per out_request_no; the same number again returns the first refund unchanged. */
-export async function refundTrade(ctx: AppContext, trade: { gateway: GatewayName; merchantId: string; outTradeNo: string; outRequestNo: string; amountFen: number }): Promise<RefundTradeResult> {
+export interface RefundToMake {
+  gateway: GatewayName;
+  merchantId: string;
+  outTradeNo: string;
+  outRequestNo: string;
+  amountFen: number;
+  /** WeChat Pay: where the refund's outcome is notified. */
+  notifyUrl: string | null;
+  /** WeChat Pay: how long the refund stays PROCESSING (0: it succeeds at once, as Alipay's do). */
+  processingMs: number;
+}
+
+/**
+ * Refunds once per out_request_no; the same number again returns the first refund as it now is.
+ * A refund that succeeds (at once, or when its processing time is up) is notified to its
+ * notify_url, if it has one, in the same transaction.
+ */
+export async function refundTrade(ctx: AppContext, trade: RefundToMake): Promise<RefundTradeResult> {
   return inTransaction(ctx.db, async (tx) => {
     const payment = await repo.lockByOutTradeNo(tx, trade.gateway, trade.merchantId, trade.outTradeNo);
     if (!payment) return { ok: false, reason: 'not_found' };
@@ -103,10 +120,31 @@ export async function refundTrade(ctx: AppContext, trade: { gateway: GatewayName
     if (earlier) return earlier.amount_fen === trade.amountFen ? { ok: true, payment, refund: earlier, fundChange: false } : { ok: false, reason: 'inconsistent' };
     if (payment.status !== 'paid') return { ok: false, reason: 'not_paid' };
     if (trade.amountFen <= 0 || payment.refunded_fen + trade.amountFen > payment.amount_fen) return { ok: false, reason: 'exceeds' };
-    const refund = { id: newId(), sandbox_payment_id: payment.id, out_request_no: trade.outRequestNo, refund_no: `50${digits(26)}`, amount_fen: trade.amountFen, created_at: ctx.clock.now() };
+    const now = ctx.clock.now();
+    const refund: SandboxRefundRow = {
+      id: newId(), sandbox_payment_id: payment.id, out_request_no: trade.outRequestNo, refund_no: `50${digits(26)}`, amount_fen: trade.amountFen,
+      notify_url: trade.notifyUrl, succeeded_at: trade.processingMs > 0 ? null : now, created_at: now,
+    };
     await repo.insertRefund(tx, refund);
     const refundedFen = payment.refunded_fen + trade.amountFen;
     await repo.updatePayment(tx, payment.id, { refunded_fen: refundedFen });
-    return { ok: true, payment: { ...payment, refunded_fen: refundedFen }, refund, fundChange: true };
+    const refunded = { ...payment, refunded_fen: refundedFen };
+    if (refund.succeeded_at) await queueRefundNotification({ ...ctx, db: tx }, refunded, refund);
+    else await enqueueJob(tx, ctx.clock, completeRefundJob, { refundId: refund.id }, { runAt: new Date(now.getTime() + trade.processingMs), uniqueKey: `${completeRefundJob}:${refund.id}` });
+    return { ok: true, payment: refunded, refund, fundChange: true };
+  });
+}
+
+export const completeRefundJob = 'payments.sandbox.complete-refund';
+
+/** The job: a processing refund's time is up; it succeeds and is notified. */
+export async function completeRefund(ctx: AppContext, refundId: string): Promise<void> {
+  await inTransaction(ctx.db, async (tx) => {
+    const refund = await repo.lockRefund(tx, refundId);
+    const payment = refund && (await repo.findPayment(tx, refund.sandbox_payment_id));
+    if (!refund || !payment || refund.succeeded_at) return;
+    const succeeded = { ...refund, succeeded_at: ctx.clock.now() };
+    await repo.updateRefund(tx, refund.id, { succeeded_at: succeeded.succeeded_at });
+    await queueRefundNotification({ ...ctx, db: tx }, payment, succeeded);
   });
 }

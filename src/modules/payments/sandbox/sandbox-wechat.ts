@@ -5,6 +5,7 @@ import type { WechatKeys } from '../gateways/sandbox-keys.js';
 import { parseWechatAuthorization, signWechatMessage, verifyWechatRequest } from '../gateways/wechat.js';
 import type { SandboxAnswer } from './sandbox-alipay.js';
 import { closeTrade, openTrade, refundTrade } from './sandbox-trades.js';
+import { paymentsRepository } from '../payments.repository.js';
 import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.repository.js';
 
 /**
@@ -115,6 +116,18 @@ const closeByOutTradeNo: Route = async (ctx, keys, request, now, path) => {
   return answer(keys, 204, undefined, now);
 };
 
+/**
+ * How long a WeChat Pay refund stays PROCESSING before it succeeds and is notified (setting
+ * `payments.sandbox_wechat_refund_processing_ms`): by default 0, answered SUCCESS at once, as
+ * WeChat Pay may answer a refund to the payer's balance; the tests of the notified path set it.
+ */
+export const refundProcessingSetting = 'payments.sandbox_wechat_refund_processing_ms';
+
+async function refundProcessingMs(ctx: AppContext): Promise<number> {
+  const value = await paymentsRepository.getSetting<number>(ctx.db, refundProcessingSetting);
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
+}
+
 const refund: Route = async (ctx, keys, request, now) => {
   const body = parseBody(request.body);
   const amount = body?.amount as { refund?: unknown; total?: unknown; currency?: unknown } | undefined;
@@ -123,7 +136,10 @@ const refund: Route = async (ctx, keys, request, now) => {
   }
   const existing = await repo.findByOutTradeNo(ctx.db, 'wechat', keys.mchid, body.out_trade_no);
   if (existing && existing.amount_fen !== amount?.total) return answer(keys, 400, { code: 'PARAM_ERROR', message: '订单金额与原订单不一致' }, now);
-  const result = await refundTrade(ctx, { gateway: 'wechat', merchantId: keys.mchid, outTradeNo: body.out_trade_no, outRequestNo: body.out_refund_no, amountFen: amount?.refund as number });
+  const result = await refundTrade(ctx, {
+    gateway: 'wechat', merchantId: keys.mchid, outTradeNo: body.out_trade_no, outRequestNo: body.out_refund_no, amountFen: amount?.refund as number,
+    notifyUrl: typeof body.notify_url === 'string' ? body.notify_url : null, processingMs: await refundProcessingMs(ctx),
+  });
   if (!result.ok) {
     const failures = {
       not_found: [404, 'RESOURCE_NOT_EXISTS', '订单不存在'], not_paid: [400, 'INVALID_REQUEST', '订单未支付'],
@@ -132,9 +148,11 @@ const refund: Route = async (ctx, keys, request, now) => {
     const [status, code, message] = failures[result.reason];
     return answer(keys, status, { code, message }, now);
   }
+  const succeededAt = result.refund.succeeded_at;
   return answer(keys, 200, {
     refund_id: result.refund.refund_no, out_refund_no: result.refund.out_request_no, transaction_id: result.payment.trade_no, out_trade_no: result.payment.out_trade_no,
-    channel: 'ORIGINAL', user_received_account: '支付用户零钱', status: 'SUCCESS', create_time: wechatTime(result.refund.created_at), success_time: wechatTime(result.refund.created_at),
+    channel: 'ORIGINAL', user_received_account: '支付用户零钱', status: succeededAt ? 'SUCCESS' : 'PROCESSING', create_time: wechatTime(result.refund.created_at),
+    ...(succeededAt ? { success_time: wechatTime(succeededAt) } : {}),
     amount: { total: result.payment.amount_fen, refund: result.refund.amount_fen, payer_total: result.payment.amount_fen, payer_refund: result.refund.amount_fen, currency: 'CNY' },
   }, now);
 };

@@ -38,6 +38,14 @@ export const sandboxRepository = {
     return db.selectFrom('sandbox_refunds').selectAll().where('sandbox_payment_id', '=', paymentId).where('out_request_no', '=', outRequestNo).executeTakeFirst();
   },
 
+  lockRefund(db: DbOrTx, id: string): Promise<SandboxRefundRow | undefined> {
+    return db.selectFrom('sandbox_refunds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  async updateRefund(db: DbOrTx, id: string, change: Updateable<SandboxRefundsTable>): Promise<void> {
+    await db.updateTable('sandbox_refunds').set(change).where('id', '=', id).execute();
+  },
+
   async insertRefund(db: DbOrTx, row: Insertable<SandboxRefundsTable>): Promise<void> {
     await db.insertInto('sandbox_refunds').values(row).execute();
   },

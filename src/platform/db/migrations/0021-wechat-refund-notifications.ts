@@ -1,0 +1,16 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * WeChat Pay refunds are asynchronous: the refund call is answered PROCESSING (or SUCCESS), and
+ * the outcome is POSTed to the notify_url given with the refund (REFUND.SUCCESS, REFUND.ABNORMAL,
+ * REFUND.CLOSED). A payment attempt keeps the notify_url it gave the gateway, so that refunds of
+ * its trade name the same one; the sandbox keeps each refund's notify_url and when it succeeded
+ * (null: still processing). Refunds the sandbox made before this migration had succeeded at once.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    alter table payment_attempts add column notify_url text;
+    alter table sandbox_refunds add column notify_url text, add column succeeded_at timestamptz;
+    update sandbox_refunds set succeeded_at = created_at;
+  `.execute(db);
+}
