@@ -3,11 +3,11 @@ import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { shanghaiDate } from '../domain/calendar.js';
-import { stageSchema, createSchoolSchema } from '../modules/identity/students.schemas.js';
+import { createClassSchema, stageSchema, createSchoolSchema } from '../modules/identity/students.schemas.js';
 import { createRosterImport, runRosterImport, type RosterImportOutcome } from '../modules/roster/import-roster.js';
 import { parseRoster } from '../modules/roster/parse-roster.js';
 import { rosterKindOf } from '../modules/roster/row-problems.js';
-import { createSchool } from '../modules/identity/students.js';
+import { createClass, createSchool } from '../modules/identity/students.js';
 import { schoolForImport } from '../modules/roster/roster-schools.js';
 import type { AuditActor } from '../platform/audit.js';
 import { openRuntime, type Runtime } from '../platform/boot.js';
@@ -29,6 +29,16 @@ async function createSchoolCommand(options: { code: string; name: string; stage:
   const request = createSchoolSchema.parse({ ...options, district: options.district ?? null });
   const school = await withRuntime(({ ctx }) => ctx.db.transaction().execute((tx) => createSchool(tx, ctx.clock, cliActor, request)));
   console.log(`school ${school.code} created (${school.id})`);
+}
+
+/** A class must exist before a K-12 roster can place students in it. */
+async function createClassCommand(options: { school: string; grade: string; class: string }): Promise<void> {
+  const request = createClassSchema.parse({ grade: Number(options.grade), classNo: options.class });
+  const created = await withRuntime(async ({ ctx }) => {
+    const school = await schoolForImport(ctx.db, { code: options.school });
+    return ctx.db.transaction().execute((tx) => createClass(tx, ctx.clock, cliActor, school.id, request, null));
+  });
+  console.log(`class ${created.grade}/${created.classNo} created in ${options.school} (${created.id})`);
 }
 
 /** The rejected rows, then the counts on the last line, where scripts and people look first. */
@@ -63,8 +73,18 @@ async function importRosterCommand(file: string, options: { school: string }): P
   if (outcome.rejected > 0) process.exitCode = 1;
 }
 
-/** `onecard school create` and `onecard roster import`, for operators. */
+/** `onecard school create`, `onecard class create` and `onecard roster import`, for operators. */
 export function registerRosterCommands(program: Command): void {
+  program
+    .command('class')
+    .description("a school's classes")
+    .command('create')
+    .description('add a class (grade and class number) to a primary, middle or high school')
+    .requiredOption('--school <code>', 'school code')
+    .requiredOption('--grade <n>', 'grade, 1–12 (初一 is 7, 高一 is 10)')
+    .requiredOption('--class <no>', 'class number, 1–3 digits (stored as two at least: 1 → 01)')
+    .action(createClassCommand);
+
   program
     .command('school')
     .description('schools')

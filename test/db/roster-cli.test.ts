@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseHandle } from '../../src/platform/db/database.js';
-import { newId } from '../../src/platform/ids.js';
 import { projectRoot } from '../../src/platform/paths.js';
 import { startCli, type CliHarness } from '../support/cli.js';
 
@@ -14,12 +13,10 @@ let cli: CliHarness;
 const onecard = (...args: string[]) => cli.onecard(...args);
 const withDatabase = <T>(work: (handle: DatabaseHandle) => Promise<T>) => cli.withDatabase(work);
 
-/** There is no CLI command for classes: the console adds them. */
 async function addClass(schoolCode: string, grade: number, classNo: string) {
-  await withDatabase(async ({ db }) => {
-    const school = await db.selectFrom('schools').select('id').where('code', '=', schoolCode).executeTakeFirstOrThrow();
-    await db.insertInto('classes').values({ id: newId(), school_id: school.id, grade, class_no: classNo }).execute();
-  });
+  const added = await onecard('class', 'create', '--school', schoolCode, '--grade', String(grade), '--class', classNo);
+  expect(added.code, added.stderr).toBe(0);
+  expect(added.stdout).toMatch(new RegExp(`^class ${grade}/${classNo.padStart(2, '0')} created in ${schoolCode} \\([0-9a-f-]{36}\\)\n$`));
 }
 
 beforeAll(async () => {
@@ -41,6 +38,22 @@ describe('onecard school create', () => {
     const badStage = await onecard('school', 'create', '--code', 'CLI-X', '--name', '某校', '--stage', 'kindergarten');
     expect(badStage.code).toBe(1);
     expect(badStage.stderr).toContain('--stage');
+  }, 120_000);
+});
+
+describe('onecard class create', () => {
+  it('adds a class once, refusing the same class again, an unknown school and a grade out of 1–12', async () => {
+    await onecard('school', 'create', '--code', 'CLI-C01', '--name', '命令行班级中学', '--stage', 'middle');
+    await addClass('CLI-C01', 8, '3');
+    const stored = await withDatabase(({ db }) => db.selectFrom('classes').innerJoin('schools', 'schools.id', 'classes.school_id').select(['grade', 'class_no']).where('schools.code', '=', 'CLI-C01').execute());
+    expect(stored).toEqual([{ grade: 8, class_no: '03' }]);
+    const again = await onecard('class', 'create', '--school', 'CLI-C01', '--grade', '8', '--class', '03');
+    expect([again.code, again.stderr.includes('CLASS_EXISTS')]).toEqual([1, true]);
+    const unknown = await onecard('class', 'create', '--school', 'NO-SUCH', '--grade', '8', '--class', '1');
+    expect([unknown.code, unknown.stderr.includes('ROSTER_SCHOOL_UNKNOWN')]).toEqual([1, true]);
+    const badGrade = await onecard('class', 'create', '--school', 'CLI-C01', '--grade', '13', '--class', '1');
+    expect(badGrade.code).toBe(1);
+    expect(badGrade.stderr).toMatch(/Invalid input|grade/);
   }, 120_000);
 });
 

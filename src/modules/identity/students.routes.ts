@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { maskPhone } from '../../domain/masking.js';
+import { assertSchoolAccess } from '../../platform/access.js';
 import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
@@ -37,7 +38,9 @@ export function studentAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ['admin'], summary: 'Add a class', security: bearer, params: schoolParams, body: createClassSchema, response: { 201: classSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator', 'school_admin');
-      return idempotentOperation(ctx, request, reply, 201, (c) => createClass(c, c.db, caller, request.params.schoolId, request.body, request.id));
+      assertSchoolAccess(caller, request.params.schoolId);
+      const actor = { role: caller.role, id: caller.subjectId };
+      return idempotentOperation(ctx, request, reply, 201, (c) => createClass(c.db, c.clock, actor, request.params.schoolId, request.body, request.id));
     });
 
     app.get('/admin/students', {

@@ -153,12 +153,12 @@ export async function listClasses(ctx: AppContext, caller: Caller, schoolId: str
   return rows.map((r) => ({ id: r.id, grade: r.grade, classNo: r.class_no, studentCount: Number(r.student_count ?? 0) }));
 }
 
-export async function createClass(ctx: AppContext, tx: DbOrTx, caller: Caller, schoolId: string, request: { grade: number; classNo: string }, requestId: string) {
-  assertSchoolAccess(caller, schoolId);
+/** Adds a class (its number written with two digits, as schools print it); the caller has checked the school may be changed by whoever asks. */
+export async function createClass(tx: DbOrTx, clock: Clock, actor: AuditActor, schoolId: string, request: { grade: number; classNo: string }, requestId: string | null) {
   const classNo = request.classNo.padStart(2, '0');
   const id = newId();
   const inserted = await tx.insertInto('classes').values({ id, school_id: schoolId, grade: request.grade, class_no: classNo }).onConflict((oc) => oc.columns(['school_id', 'grade', 'class_no']).doNothing()).returning('id').executeTakeFirst();
   if (!inserted) throw fail('CLASS_EXISTS');
-  await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'class.created', entityType: 'school', entityId: schoolId, after: { classId: id, grade: request.grade, classNo }, requestId });
+  await recordAudit(tx, clock, { actor, action: 'class.created', entityType: 'school', entityId: schoolId, after: { classId: id, grade: request.grade, classNo }, requestId });
   return { id, grade: request.grade, classNo, studentCount: 0 };
 }
