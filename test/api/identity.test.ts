@@ -113,6 +113,36 @@ describe('campus accounts', () => {
     expect((await login('student', s.education_id, s.password)).statusCode).toBe(201);
   });
 
+  it('a forgotten query password is put back to the initial one at the service centre, never by the student or another school', async () => {
+    const school = await t.factory.newSchool({ stage: 'university' });
+    const idNumber = makeIdNumber({ areaCode: '110108', birthDate: '2005-06-21', sequence: 9, gender: 'M' });
+    const s = await t.factory.newStudent({ schoolId: school.id, birthDate: '2005-06-21' });
+    await t.ctx.db.updateTable('students').set({ id_number: idNumber, student_no: 'U2024009', gender: 'M' }).where('id', '=', s.id).execute();
+    const initial = idNumber.replace(/X$/, '').slice(-6);
+    const campusToken = (await login('campus', 'U2024009', initial)).json().token as string;
+    expect((await post('/api/v1/me/password', { currentPassword: initial, newPassword: '135790' }, campusToken)).statusCode).toBe(204);
+    const session = (await login('campus', 'U2024009', '135790')).json().token as string;
+    const educationIdSession = await t.factory.loginAs('student', s.education_id, s.password);
+
+    const reset = (token: string, studentId = s.id) => t.app.inject({ method: 'POST', url: `/api/v1/admin/students/${studentId}/query-password-reset`, headers: auth(token) });
+    const manager = await t.factory.newStaff('school_admin', { schoolId: school.id });
+    const otherManager = await t.factory.newStaff('school_admin', { schoolId: (await t.factory.newSchool({ stage: 'university' })).id });
+    expect((await reset(session)).statusCode).toBe(403);
+    expect(codeOf(await reset(await t.factory.loginAs('staff', otherManager.username, otherManager.password)))).toBe('ACCESS_DENIED');
+    const managerToken = await t.factory.loginAs('staff', manager.username, manager.password);
+    const k12 = await t.factory.newStudent();
+    expect(codeOf(await reset(await t.factory.operatorToken(), k12.id))).toBe('CAMPUS_ACCOUNT_NONE');
+
+    expect((await reset(managerToken)).statusCode).toBe(204);
+    // The campus sessions are signed out; the education-ID session is another account and stays.
+    expect((await get('/api/v1/me', session)).statusCode).toBe(401);
+    expect((await get('/api/v1/me', educationIdSession)).statusCode).toBe(200);
+    expect((await login('campus', 'U2024009', '135790')).statusCode).toBe(401);
+    expect((await login('campus', 'U2024009', initial)).json()).toMatchObject({ mustChangePassword: true });
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role', 'actor_id']).where('entity_id', '=', s.id).where('action', '=', 'campus_password.reset').execute();
+    expect(audit).toEqual([{ action: 'campus_password.reset', actor_role: 'school_admin', actor_id: manager.id }]);
+  });
+
   it('only a kiosk sets the consumption password, and only for its own school', async () => {
     const school = await t.factory.newSchool({ stage: 'university' });
     const s = await t.factory.newStudent({ schoolId: school.id });

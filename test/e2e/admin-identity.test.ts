@@ -201,6 +201,24 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
     await e2e.screenshot(page, 'admin-student-detail');
   });
 
+  it("a university's card manager puts a student's forgotten query password back to the initial one", async () => {
+    const school = await e2e.t.factory.newSchool({ name: '端到端大学', stage: 'university' });
+    const student = await e2e.t.factory.newStudent({ schoolId: school.id, name: '吴查询' });
+    await e2e.t.ctx.db.updateTable('students').set({ campus_password_hash: 'a-hash-the-student-forgot', campus_must_change: false }).where('id', '=', student.id).execute();
+    const manager = await e2e.t.factory.newStaff('school_admin', { schoolId: school.id });
+    const page = await signInToConsole(e2e, manager);
+    await page.goto(`${e2e.baseUrl}/admin/students/${student.id}`);
+    const card = page.getByTestId('campus-account');
+    await card.getByText('查询密码不能在线找回', { exact: false }).waitFor();
+    await card.getByTestId('query-password-reset').click();
+    await page.getByText('已核验学生本人身份证？', { exact: false }).waitFor();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '恢复初始查询密码' }).click();
+    await page.getByText('已恢复为初始查询密码，学生登录后须修改').waitFor();
+    const row = await e2e.t.ctx.db.selectFrom('students').select(['campus_password_hash', 'campus_must_change']).where('id', '=', student.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ campus_password_hash: null, campus_must_change: true });
+    await e2e.screenshot(page, 'admin-query-password-reset');
+  });
+
   it('an operator creates a card manager, binds a parent and sees the text message in the SMS outbox', async () => {
     const { school } = await schoolWithClasses('端到端人员中学', [[8, '03']]);
     const student = await e2e.t.factory.newStudent({ schoolId: school.id, name: '吴短信' });

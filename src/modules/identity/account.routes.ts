@@ -8,7 +8,7 @@ import {
   bindChildSchema, bindParentSchema, changePasswordSchema, childSchema, consentPurposeSchema, findEducationIdSchema,
   parentCodeSchema, parentLinkSchema, parentResetSchema, pinSchema, publicSchoolSchema, studentResetSchema,
 } from './account.schemas.js';
-import { changePassword, setConsumptionPin } from './change-password.js';
+import { changePassword, resetQueryPassword, setConsumptionPin } from './change-password.js';
 import { grantConsent, listConsents, revokeConsent } from './consent.js';
 import './identity.errors.js';
 import { bindChild, bindParentByPhone, listChildren, listParents, unbind } from './parent-binding.js';
@@ -92,6 +92,16 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const parent = requireCaller(request, 'parent');
       await idempotentOperation(ctx, request, reply, 204, (c) => revokeConsent(c, parent, request.params.studentId, request.params.purpose, request.id).then(() => null));
+      return reply.send(null);
+    });
+
+    app.post('/admin/students/:studentId/query-password-reset', {
+      schema: {
+        tags: ['account'], summary: "Put a university student's initial query password back (service centre staff, after checking the ID card)", security: bearer, params: studentParams, response: noContent,
+      },
+    }, async (request, reply) => {
+      const staff = requireCaller(request, 'operator', 'school_admin', 'kiosk');
+      await idempotentOperation(ctx, request, reply, 204, (c) => resetQueryPassword(c, staff, request.params.studentId, request.id).then(() => null));
       return reply.send(null);
     });
 

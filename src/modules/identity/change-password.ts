@@ -1,3 +1,4 @@
+import { assertStudentAccess } from '../../platform/access.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { timingSafeEqual } from 'node:crypto';
 import { checkAccountPassword, checkQueryPassword, initialCampusPassword, initialStudentPassword } from '../../domain/passwords.js';
@@ -74,5 +75,26 @@ export async function setConsumptionPin(ctx: AppContext, kiosk: Caller, studentI
   await inTransaction(ctx.db, async (tx) => {
     await tx.updateTable('students').set({ campus_pin_hash: pinHash, updated_at: ctx.clock.now() }).where('id', '=', studentId).execute();
     await recordAudit(tx, ctx.clock, { actor: { role: kiosk.role, id: kiosk.subjectId }, action: 'consumption_pin.changed', entityType: 'student', entityId: studentId, requestId });
+  });
+}
+
+/**
+ * A university student who forgot the query password goes to the campus card service centre
+ * with their ID card: the staff there (a card manager of the school, an operator, or the
+ * centre's kiosk) put the initial query password back (the last six of the ID number), which
+ * must be changed at the next sign-in, and sign the student's campus sessions out. It is never
+ * reset online: the query password also authorises the payment code.
+ */
+export async function resetQueryPassword(ctx: AppContext, staff: Caller, studentId: string, requestId: string): Promise<void> {
+  await assertStudentAccess(ctx.db, staff, studentId);
+  const student = await ctx.db.selectFrom('students').select(['stage']).where('id', '=', studentId).executeTakeFirst();
+  if (!student) throw fail('NOT_FOUND', { entity: 'student' });
+  if (student.stage !== 'university' && student.stage !== 'vocational') throw fail('CAMPUS_ACCOUNT_NONE', { studentId });
+  await inTransaction(ctx.db, async (tx) => {
+    const now = ctx.clock.now();
+    // No hash means the initial password is in force (decision 0003).
+    await tx.updateTable('students').set({ campus_password_hash: null, campus_must_change: true, updated_at: now }).where('id', '=', studentId).execute();
+    await tx.updateTable('sessions').set({ revoked_at: now }).where('subject_id', '=', studentId).where('login_kind', '=', 'campus').where('revoked_at', 'is', null).execute();
+    await recordAudit(tx, ctx.clock, { actor: { role: staff.role, id: staff.subjectId }, action: 'campus_password.reset', entityType: 'account', entityId: studentId, after: { to: 'initial' }, requestId });
   });
 }

@@ -6,6 +6,7 @@ import { useMessages } from '../../../shared/i18n.js';
 import { LoadError } from '../LoadError.js';
 import { messages } from '../messages.js';
 import { isOperator, useConsoleUser } from '../scope.js';
+import { CampusAccountCard } from '../students/CampusAccountCard.js';
 import { HistoryTimeline } from '../students/HistoryTimeline.js';
 import { studentMessages } from '../students/messages.js';
 import { MoveStudentForm } from '../students/MoveStudentForm.js';
@@ -50,6 +51,7 @@ export function StudentDetailPage() {
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <PhotoCard studentId={student.id} hasPhoto={student.hasPhoto} />
             <ParentsCard studentId={student.id} parents={student.parents} />
+            {(student.stage === 'university' || student.stage === 'vocational') && <CampusAccountCard studentId={student.id} />}
           </Space>
         </Col>
       </Row>

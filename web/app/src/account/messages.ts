@@ -91,7 +91,7 @@ const zh = {
   sendCode: '获取验证码',
   resendIn: '{n} 秒后重发',
   codeSent: '验证码已发送，10 分钟内有效',
-  campusResetNote: '校园卡查询密码暂不支持在线找回，请持身份证到学校校园卡服务中心办理。',
+  campusResetNote: '校园卡查询密码不能在线找回（它也用于扫码支付）。请持身份证到学校校园卡服务中心，工作人员核验后会恢复为初始密码（身份证号后六位，末位为 X 的去掉 X），登录后请立即修改。',
   submitReset: '重置密码',
   // Finding the education ID
   findIdIntro: '选择学校并填写学籍登记的身份信息，核验通过后显示你的教育ID。',
@@ -198,7 +198,7 @@ export const accountMessages: Messages<Key> = {
     sendCode: 'Send code',
     resendIn: 'Resend in {n} s',
     codeSent: 'Code sent; it is valid for 10 minutes',
-    campusResetNote: "A campus card query password cannot be reset online; take your ID card to your school's campus card service centre.",
+    campusResetNote: "A campus card query password cannot be reset online (it also authorises the payment code). Take your ID card to your school's campus card service centre: after checking it, the staff put the initial password back (the last six of your ID number, a trailing X dropped), which you change when you sign in.",
     submitReset: 'Reset password',
     findIdIntro: 'Choose your school and enter your details as the school registered them to see your education ID.',
     chooseSchool: 'Choose your school',
