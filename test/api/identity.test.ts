@@ -133,6 +133,8 @@ describe('campus accounts', () => {
     const k12 = await t.factory.newStudent();
     expect(codeOf(await reset(await t.factory.operatorToken(), k12.id))).toBe('CAMPUS_ACCOUNT_NONE');
 
+    const otherKiosk = await t.factory.newStaff('kiosk', { schoolId: (await t.factory.newSchool({ stage: 'university' })).id });
+    expect(codeOf(await reset(await t.factory.loginAs('staff', otherKiosk.username, otherKiosk.password)))).toBe('ACCESS_DENIED');
     expect((await reset(managerToken)).statusCode).toBe(204);
     // The campus sessions are signed out; the education-ID session is another account and stays.
     expect((await get('/api/v1/me', session)).statusCode).toBe(401);
@@ -141,6 +143,9 @@ describe('campus accounts', () => {
     expect((await login('campus', 'U2024009', initial)).json()).toMatchObject({ mustChangePassword: true });
     const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role', 'actor_id']).where('entity_id', '=', s.id).where('action', '=', 'campus_password.reset').execute();
     expect(audit).toEqual([{ action: 'campus_password.reset', actor_role: 'school_admin', actor_id: manager.id }]);
+    // The centre's own kiosk may do it too.
+    const kiosk = await t.factory.newStaff('kiosk', { schoolId: school.id });
+    expect((await reset(await t.factory.loginAs('staff', kiosk.username, kiosk.password))).statusCode).toBe(204);
   });
 
   it('only a kiosk sets the consumption password, and only for its own school', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeTradesAtGateways } from '../../src/modules/payments/close-trades.js';
 import { actAtCashier, openCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
@@ -330,18 +331,49 @@ describe('WeChat Pay refunds that are processing: the outcome comes as a notific
     }
   });
 
+  it('answered SUCCESS at once and then notified REFUND.SUCCESS too: booked once, by the answer', async () => {
+    const { student, order } = await paidWechatTopUp(4000);
+    const res = await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, {});
+    expect(res.json()).toMatchObject({ status: 'succeeded' });
+    const refundId = (res.json() as { id: string }).id;
+    await d.runJobs(); // delivers the REFUND.SUCCESS the sandbox sent as well
+    const booked = await refundRow(refundId);
+    expect((await d.notifications(order.orderNo)).filter((n) => n.trade_no === booked.gateway_refund_no).map((n) => n.outcome)).toEqual(['processed']);
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', refundId).orderBy('at').execute();
+    expect(audit).toEqual([{ action: 'payments.refund.requested', actor_role: 'operator' }, { action: 'payments.refund.succeeded', actor_role: 'system' }]);
+    const paidOut = await d.t.ctx.db.selectFrom('ledger_transactions').select('id').where(sql<boolean>`metadata @> ${JSON.stringify({ refundId })}::jsonb`).where('type', '=', 'refund').execute();
+    expect(paidOut).toHaveLength(2); // reserved, then paid out: never paid out twice
+    expect(await d.purseFen(student.id)).toBe(0);
+    await d.expectLedgerClean();
+  });
+
   it('REFUND.ABNORMAL leaves the refund open, the money reserved, and says why for an operator', async () => {
-    await refundsTakeMs(30_000);
+    await refundsTakeMs(24 * 3600_000); // the gateway's own outcome would come much later
     try {
       const { student, order } = await paidWechatTopUp(3000);
+      const payableBefore = await d.balanceFen('refunds:payable');
       const res = await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, {});
       const refund = await refundRow((res.json() as { id: string }).id);
       const abnormal = await d.wechatRefundNotification({ out_trade_no: order.orderNo, out_refund_no: refund.out_request_no, refund_id: '50000000000000000000000000002', amount: { total: 3000, refund: 3000 } }, 'REFUND.ABNORMAL');
       expect((await d.postWechatNotify(abnormal)).statusCode).toBe(204);
-      expect(await refundRow(refund.id)).toMatchObject({ status: 'requested', last_error: 'ABNORMAL at the gateway (notification)' });
+      const failed = await refundRow(refund.id);
+      expect(failed).toMatchObject({ status: 'failed', last_error: 'ABNORMAL at the gateway (notification)', gateway_refund_no: '50000000000000000000000000002' });
       const audit = await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', refund.id).orderBy('at').execute();
       expect(audit.map((a) => a.action)).toEqual(['payments.refund.requested', 'payments.refund.failed_at_gateway']);
+      // The retry job leaves it to an operator: nothing is sent again, and the reason stays.
+      d.t.clock.advance(10 * 60_000);
+      await d.runJobs();
+      expect(await refundRow(refund.id)).toEqual(failed);
+      expect((await d.request('GET', `/admin/orders/${order.id}`, operator)).json()).toMatchObject({ refunds: [{ status: 'failed', lastError: 'ABNORMAL at the gateway (notification)' }] });
       expect(await d.purseFen(student.id)).toBe(0);
+      expect(await d.balanceFen('refunds:payable')).toBe(payableBefore + 3000);
+      await d.expectLedgerClean();
+
+      // Once the abnormal refund is settled at WeChat Pay (to a bank card, say), its REFUND.SUCCESS books it.
+      const success = await d.wechatRefundNotification({ out_trade_no: order.orderNo, out_refund_no: refund.out_request_no, refund_id: '50000000000000000000000000002', amount: { total: 3000, refund: 3000 } });
+      expect((await d.postWechatNotify(success)).statusCode).toBe(204);
+      expect(await refundRow(refund.id)).toMatchObject({ status: 'succeeded', last_error: null });
+      expect(await d.balanceFen('refunds:payable')).toBe(payableBefore);
       await d.expectLedgerClean();
     } finally {
       await refundsTakeMs(null);

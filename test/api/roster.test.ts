@@ -226,6 +226,7 @@ describe('university and vocational rosters', () => {
   it("refuses a row that would take another student's number, keeps a stored salary flag when the file has no such column", async () => {
     const school = await t.factory.newSchool({ stage: 'vocational' });
     const jia = idFor('2005-06-21', 'M');
+    const bing = idFor('2005-03-03', 'F');
     const first = `${campusHeader}\n2024000001,35000001,甲,男,2005-06-21,${jia},2024级,是\n`;
     expect(await importFile(school.id, first)).toMatchObject({ created: 1, rejected: 0 });
 
@@ -233,21 +234,26 @@ describe('university and vocational rosters', () => {
       '教育ID,姓名,性别,出生日期,身份证号,学号',
       `35000001,甲改名,男,2005-06-21,${jia},2024000001`,
       `35000002,乙,女,2005-02-02,${idFor('2005-02-02', 'F')},2024000001`,
-      `35000003,丙,女,2005-03-03,${idFor('2005-03-03', 'F')},2024000003`,
+      `35000003,丙,女,2005-03-03,${bing},2024000003`,
     ].join('\n');
     const done = await importFile(school.id, second);
     // The file itself holds 2024000001 twice (row 3 is refused while parsing); row 4 goes in.
     expect(done).toMatchObject({ created: 1, updated: 1, rejected: 1 });
     expect(done.report.map((p) => [p.row, p.field, p.code])).toEqual([[3, 'studentNo', 'STUDENT_NO_DUPLICATE']]);
 
+    // A class the console gave a student stays: a campus roster names none.
+    const classId = newId();
+    await t.ctx.db.insertInto('classes').values({ id: classId, school_id: school.id, grade: 1, class_no: '01' }).execute();
+    await t.ctx.db.updateTable('students').set({ class_id: classId }).where('education_id', '=', '35000003').execute();
+
     // 35000002 again, now with a number 35000001 holds in the database: refused as taken, nothing written.
-    const third = `教育ID,姓名,性别,出生日期,身份证号,学号\n35000002,乙,女,2005-02-02,${idFor('2005-02-02', 'F')},2024000001\n`;
+    const third = `教育ID,姓名,性别,出生日期,身份证号,学号\n35000002,乙,女,2005-02-02,${idFor('2005-02-02', 'F')},2024000001\n35000003,丙,女,2005-03-03,${bing},2024000003\n`;
     const refused = await importFile(school.id, third);
-    expect(refused).toMatchObject({ status: 'done', created: 0, updated: 0, rejected: 1 });
+    expect(refused).toMatchObject({ status: 'done', created: 0, updated: 1, rejected: 1 });
     expect(refused.report).toEqual([{ row: 2, field: 'studentNo', code: 'STUDENT_NO_TAKEN', message: '本校已有其他学生使用该学号', messageEn: 'Another student of this school has this student number' }]);
     expect(await campusStudents(school.id)).toEqual([
       { education_id: '35000001', student_no: '2024000001', class_id: null, stage: 'vocational', salaried: true, name: '甲改名' },
-      { education_id: '35000003', student_no: '2024000003', class_id: null, stage: 'vocational', salaried: false, name: '丙' },
+      { education_id: '35000003', student_no: '2024000003', class_id: classId, stage: 'vocational', salaried: false, name: '丙' },
     ]);
   });
 

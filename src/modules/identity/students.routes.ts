@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { maskPhone } from '../../domain/masking.js';
-import { assertSchoolAccess } from '../../platform/access.js';
 import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
@@ -10,7 +9,7 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { offsetOf, pageQuerySchema, pageSchema } from '../shared/pagination.js';
 import './identity.errors.js';
 import { maxPhotoBytes, setStudentPhoto } from './photos.js';
-import { createClass, createSchool, createStudent, listClasses, searchStudents, studentDetail, updateStudent } from './students.js';
+import { addClassAs, createSchool, createStudent, listClasses, searchStudents, studentDetail, updateStudent } from './students.js';
 import {
   classSchema, createClassSchema, createSchoolSchema, createStudentSchema, studentDetailSchema, studentQuerySchema, studentRowSchema, updateStudentSchema,
 } from './students.schemas.js';
@@ -38,9 +37,7 @@ export function studentAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ['admin'], summary: 'Add a class', security: bearer, params: schoolParams, body: createClassSchema, response: { 201: classSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator', 'school_admin');
-      assertSchoolAccess(caller, request.params.schoolId);
-      const actor = { role: caller.role, id: caller.subjectId };
-      return idempotentOperation(ctx, request, reply, 201, (c) => createClass(c.db, c.clock, actor, request.params.schoolId, request.body, request.id));
+      return idempotentOperation(ctx, request, reply, 201, (c) => addClassAs(c, caller, request.params.schoolId, request.body, request.id));
     });
 
     app.get('/admin/students', {

@@ -153,7 +153,13 @@ export async function listClasses(ctx: AppContext, caller: Caller, schoolId: str
   return rows.map((r) => ({ id: r.id, grade: r.grade, classNo: r.class_no, studentCount: Number(r.student_count ?? 0) }));
 }
 
-/** Adds a class (its number written with two digits, as schools print it); the caller has checked the school may be changed by whoever asks. */
+/** A card manager (their own school) or an operator adds a class. */
+export async function addClassAs(ctx: AppContext, caller: Caller, schoolId: string, request: { grade: number; classNo: string }, requestId: string) {
+  assertSchoolAccess(caller, schoolId);
+  return createClass(ctx.db, ctx.clock, actorOf(caller), schoolId, request, requestId);
+}
+
+/** Adds a class (its number written with two digits, as schools print it); `addClassAs` checks who may, the CLI is an operator. */
 export async function createClass(tx: DbOrTx, clock: Clock, actor: AuditActor, schoolId: string, request: { grade: number; classNo: string }, requestId: string | null) {
   const classNo = request.classNo.padStart(2, '0');
   const id = newId();

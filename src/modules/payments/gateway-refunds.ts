@@ -65,7 +65,8 @@ export async function insertGatewayRefund(tx: DbOrTx, clock: Clock, refund: NewG
  */
 export async function sendRefund(ctx: AppContext, refundId: string): Promise<RefundRow['status']> {
   const refund = await repo.findRefund(ctx.db, refundId);
-  if (!refund || refund.status === 'succeeded') return 'succeeded';
+  if (!refund) return 'succeeded';
+  if (refund.status !== 'requested') return refund.status;
   const order = await repo.findOrder(ctx.db, refund.order_id);
   const attempt = await repo.latestAttempt(ctx.db, refund.order_id, refund.gateway);
   try {
@@ -75,6 +76,10 @@ export async function sendRefund(ctx: AppContext, refundId: string): Promise<Ref
       outTradeNo: order.order_no, tradeNo: refund.trade_no, refundFen: refund.amount_fen, totalFen: order.amount_fen, outRequestNo: refund.out_request_no, reason: reasonText[refund.reason],
       notifyUrl: attempt.notify_url,
     });
+    if (result.failed) {
+      await inTransaction(ctx.db, (tx) => markRefundFailedAtGateway(tx, ctx.clock, refundId, { status: result.failed!, gatewayRefundNo: result.gatewayRefundNo, via: 'answer' }, systemActor));
+      return 'failed';
+    }
     if (!result.done) {
       await repo.recordRefundTry(ctx.db, refundId, 'processing at the gateway', ctx.clock.now());
       return 'requested';
@@ -98,7 +103,7 @@ async function completeRefund(ctx: AppContext, refundId: string, gatewayRefundNo
  * refunds:payable → clearing, and the order or balance refund may be done. Once per refund.
  */
 export async function bookRefundSucceeded(tx: Tx, clock: Clock, refundId: string, gatewayRefundNo: string | null, actor: AuditActor): Promise<void> {
-  const refund = await repo.lockRefund(tx, refundId);
+  const refund = await lockRefundAfterItsOrder(tx, refundId);
   if (!refund || refund.status === 'succeeded') return;
   const now = clock.now();
   await bookRefundPaid(tx, clock, { id: refund.id, gateway: refund.gateway, amountFen: refund.amount_fen, orderId: refund.order_id }, actor);
@@ -106,6 +111,32 @@ export async function bookRefundSucceeded(tx: Tx, clock: Clock, refundId: string
   await recordAudit(tx, clock, { actor, action: 'payments.refund.succeeded', entityType: 'payment_refund', entityId: refund.id, after: { gatewayRefundNo, amountFen: refund.amount_fen } });
   await closeWhenFullyRefunded(tx, clock, refund);
   if (refund.balance_refund_id) await completeBalanceRefundWhenDone(tx, clock, refund.balance_refund_id);
+}
+
+/**
+ * The refund, locked after its order: refunding and invoicing take the order first, then
+ * refunds:payable, so a refund's outcome must take the order before the refund and refunds:payable
+ * too, or the two could deadlock.
+ */
+async function lockRefundAfterItsOrder(tx: Tx, refundId: string): Promise<RefundRow | undefined> {
+  const unlocked = await repo.findRefund(tx, refundId);
+  if (!unlocked) return undefined;
+  await repo.lockOrder(tx, unlocked.order_id);
+  return repo.lockRefund(tx, refundId);
+}
+
+/**
+ * The gateway gave up on a refund (its answer or its notification says ABNORMAL or CLOSED): the
+ * refund becomes `failed`, the money stays reserved in refunds:payable, the retry job leaves it,
+ * and the console shows why. An operator settles it at the gateway (WeChat's 异常退款, not built
+ * here), whose REFUND.SUCCESS then books it like any other.
+ */
+export async function markRefundFailedAtGateway(tx: Tx, clock: Clock, refundId: string, outcome: { status: 'ABNORMAL' | 'CLOSED'; gatewayRefundNo: string | null; via: 'answer' | 'notification' }, actor: AuditActor): Promise<void> {
+  const refund = await lockRefundAfterItsOrder(tx, refundId);
+  if (!refund || refund.status !== 'requested') return;
+  const now = clock.now();
+  await repo.updateRefund(tx, refund.id, { status: 'failed', gateway_refund_no: outcome.gatewayRefundNo, attempts: refund.attempts + 1, last_error: `${outcome.status} at the gateway (${outcome.via})`, updated_at: now });
+  await recordAudit(tx, clock, { actor, action: 'payments.refund.failed_at_gateway', entityType: 'payment_refund', entityId: refund.id, after: outcome });
 }
 
 /** An order whose whole amount has gone back through the gateway becomes `refunded`. */

@@ -5,8 +5,7 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type Tx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import { fail } from '../../platform/errors.js';
-import { recordAudit } from '../../platform/audit.js';
-import { bookRefundSucceeded, sendOpenRefunds } from './gateway-refunds.js';
+import { bookRefundSucceeded, markRefundFailedAtGateway, sendOpenRefunds } from './gateway-refunds.js';
 import type { GatewayName, GatewayNotice, NotifyReply, RefundNotice } from './gateways/gateway.js';
 import { notificationVerifier } from './gateways/registry.js';
 import { paymentsRepository as repo } from './payments.repository.js';
@@ -57,7 +56,7 @@ export async function handleNotification(ctx: AppContext, received: Received): P
   }
 }
 
-type NoticeOutcome = { outcome: SettleOutcome | 'duplicate' | 'ignored' | 'refund_booked'; orderId: string | null };
+type NoticeOutcome = { outcome: SettleOutcome | 'duplicate' | 'ignored' | 'refund_outcome'; orderId: string | null };
 
 /** What the stored notification row says of its trade: the order, the gateway's number and the amount. */
 function noticeFields(notice: GatewayNotice) {
@@ -94,23 +93,20 @@ async function processNotice(tx: Tx, clock: Clock, received: Received, notice: G
 
 /**
  * A refund's outcome. SUCCESS books it (once: the answer to the refund call may have booked it
- * already). ABNORMAL (the payer's account cannot take the money) and CLOSED leave the money
- * reserved and the refund open, with the gateway's word as its last error, for an operator.
+ * already). ABNORMAL (the payer's account cannot take the money) and CLOSED make it `failed`, the
+ * money still reserved, for an operator.
  */
 async function processRefundNotice(tx: Tx, clock: Clock, notice: RefundNotice, actor: AuditActor): Promise<NoticeOutcome> {
-  const refund = await repo.lockRefundByRequestNo(tx, notice.gateway, notice.outRequestNo);
+  const refund = await repo.findRefundByRequestNo(tx, notice.gateway, notice.outRequestNo);
   const order = refund && (await repo.findOrder(tx, refund.order_id));
   if (!refund || order?.order_no !== notice.outTradeNo) throw fail('NOTIFY_REFUND_UNKNOWN', { outRequestNo: notice.outRequestNo, orderNo: notice.outTradeNo });
   if (notice.refundFen !== refund.amount_fen) throw fail('NOTIFY_REFUND_AMOUNT_MISMATCH', { refundId: refund.id, expectedFen: refund.amount_fen, notifiedFen: notice.refundFen });
   if (notice.status === 'SUCCESS') {
     await bookRefundSucceeded(tx, clock, refund.id, notice.gatewayRefundNo, actor);
-    return { outcome: 'refund_booked', orderId: refund.order_id };
+    return { outcome: 'refund_outcome', orderId: refund.order_id };
   }
-  if (refund.status !== 'succeeded') {
-    await repo.recordRefundTry(tx, refund.id, `${notice.status} at the gateway (notification)`, clock.now());
-    await recordAudit(tx, clock, { actor, action: 'payments.refund.failed_at_gateway', entityType: 'payment_refund', entityId: refund.id, after: { status: notice.status, gatewayRefundNo: notice.gatewayRefundNo } });
-  }
-  return { outcome: 'ignored', orderId: refund.order_id };
+  await markRefundFailedAtGateway(tx, clock, refund.id, { status: notice.status, gatewayRefundNo: notice.gatewayRefundNo, via: 'notification' }, actor);
+  return { outcome: 'refund_outcome', orderId: refund.order_id };
 }
 
 /** A refused notification is kept (outside the failed transaction) and logged for an operator. */

@@ -4,7 +4,7 @@ import { expireDueOrders } from './expire-orders.js';
 import { retryStaleRefunds } from './gateway-refunds.js';
 import { reconcileYesterday } from './reconcile.js';
 import { deliverNotification, deliverNotificationJob } from './sandbox/sandbox-notifications.js';
-import { completeRefund, completeRefundJob } from './sandbox/sandbox-trades.js';
+import { completeSandboxRefund, completeSandboxRefundJob } from './sandbox/sandbox-trades.js';
 
 /** The payments' background work: order expiry, closing the gateway trades of closed orders, refund retries, daily reconciliation, and the sandbox's notification deliveries and processing refunds. */
 export function registerPaymentJobs(ctx: AppContext): void {
@@ -23,7 +23,7 @@ export function registerPaymentJobs(ctx: AppContext): void {
   ctx.jobs.register(deliverNotificationJob, async (job) => {
     await deliverNotification(ctx, (job.payload as { notificationId: string }).notificationId);
   });
-  ctx.jobs.register(completeRefundJob, async (job) => {
-    await completeRefund(ctx, (job.payload as { refundId: string }).refundId);
+  ctx.jobs.register(completeSandboxRefundJob, async (job) => {
+    await completeSandboxRefund(ctx, (job.payload as { refundId: string }).refundId);
   });
 }

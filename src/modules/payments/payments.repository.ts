@@ -172,8 +172,8 @@ export const paymentsRepository = {
   },
 
   /** The refund a gateway's notification names: out_request_no (out_refund_no) is unique per refund. */
-  lockRefundByRequestNo(db: DbOrTx, gateway: GatewayName, outRequestNo: string): Promise<RefundRow | undefined> {
-    return db.selectFrom('payment_refunds').selectAll().where('gateway', '=', gateway).where('out_request_no', '=', outRequestNo).forUpdate().executeTakeFirst();
+  findRefundByRequestNo(db: DbOrTx, gateway: GatewayName, outRequestNo: string): Promise<RefundRow | undefined> {
+    return db.selectFrom('payment_refunds').selectAll().where('gateway', '=', gateway).where('out_request_no', '=', outRequestNo).executeTakeFirst();
   },
 
   lockRefund(db: DbOrTx, id: string): Promise<RefundRow | undefined> {
@@ -207,8 +207,9 @@ export const paymentsRepository = {
     return db.selectFrom('payment_refunds').selectAll().where('balance_refund_id', '=', balanceRefundId).orderBy('created_at').orderBy('id').execute();
   },
 
+  /** Shares of a balance refund not yet back with the payer: still requested, or failed at the gateway. */
   async openRefundsOfBalanceRefund(db: DbOrTx, balanceRefundId: string): Promise<number> {
-    const row = await db.selectFrom('payment_refunds').select((eb) => eb.fn.countAll<number>().as('n')).where('balance_refund_id', '=', balanceRefundId).where('status', '=', 'requested').executeTakeFirstOrThrow();
+    const row = await db.selectFrom('payment_refunds').select((eb) => eb.fn.countAll<number>().as('n')).where('balance_refund_id', '=', balanceRefundId).where('status', '!=', 'succeeded').executeTakeFirstOrThrow();
     return Number(row.n);
   },
 

@@ -97,7 +97,7 @@ export const refundSchema = z.object({
   gateway: z.string(),
   amountFen: z.number().int(),
   reason: z.enum(['late_payment', 'duplicate_payment', 'operator', 'balance_refund']),
-  status: z.enum(['requested', 'succeeded']),
+  status: z.enum(['requested', 'succeeded', 'failed']),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
   createdAt: z.string(),

@@ -80,7 +80,8 @@ export interface PaymentRefundsTable {
   out_request_no: string;
   amount_fen: number;
   reason: RefundReason;
-  status: 'requested' | 'succeeded';
+  /** failed: the gateway gave up (WeChat ABNORMAL / CLOSED); the money stays reserved for an operator. */
+  status: 'requested' | 'succeeded' | 'failed';
   balance_refund_id: string | null;
   requested_by: string;
   gateway_refund_no: string | null;

@@ -48,12 +48,14 @@ export const rosterRepository = {
   /**
    * The education IDs of `rows` whose student number another student of the school (one with
    * another education ID) holds: writing them would break the school's unique student numbers.
+   * Held means held before this chunk: a file that renumbers students (A takes B's number, B a new
+   * one) has A refused; importing it again, once B's new number is stored, takes A in.
    */
   async studentNumbersHeldByOthers(db: DbOrTx, schoolId: string, rows: readonly StudentUpsert[]): Promise<Set<string>> {
     const numbered = rows.filter((r) => r.studentNo !== null);
     if (numbered.length === 0) return new Set();
     const holders = await db.selectFrom('students').select(['education_id', 'student_no']).where('school_id', '=', schoolId)
-      .where('student_no', 'in', numbered.map((r) => r.studentNo!)).execute();
+      .where(sql<boolean>`student_no = any(${numbered.map((r) => r.studentNo)}::text[])`).execute();
     const holderOf = new Map(holders.map((h) => [h.student_no, h.education_id]));
     const takenFrom = (r: StudentUpsert) => {
       const holder = holderOf.get(r.studentNo);
@@ -85,7 +87,8 @@ export const rosterRepository = {
       ) as u(id, education_id, name, gender, birth_date, id_number, class_id, student_no, salaried)
       on conflict (education_id) do update set
         name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date, id_number = excluded.id_number,
-        class_id = excluded.class_id, student_no = coalesce(excluded.student_no, s.student_no),
+        -- A campus roster has no classes: a class given in the console stays. A K-12 roster always names one.
+        class_id = coalesce(excluded.class_id, s.class_id), student_no = coalesce(excluded.student_no, s.student_no),
         salaried = case when ${salariedGiven}::bool then excluded.salaried else s.salaried end,
         stage = excluded.stage, updated_at = excluded.updated_at
       where s.school_id = excluded.school_id

@@ -45,9 +45,11 @@ export interface RefundRequest {
 }
 
 export interface RefundResult {
-  /** True when the money has gone back; false while the gateway is still processing. */
+  /** True when the money has gone back; false while the gateway is still processing, or when it gave up. */
   done: boolean;
   gatewayRefundNo: string | null;
+  /** The gateway gave up on the refund (WeChat Pay ABNORMAL: the payer's account cannot take it; CLOSED). */
+  failed?: 'ABNORMAL' | 'CLOSED';
 }
 
 export interface GatewayClient {

@@ -115,7 +115,7 @@ export class WechatPayClient implements GatewayClient {
     });
     const refund = answer.json as { refund_id?: unknown; status?: unknown };
     if (answer.status !== 200 || typeof refund.refund_id !== 'string') throw rejected('refund', answer);
-    if (refund.status === 'CLOSED' || refund.status === 'ABNORMAL') throw rejected('refund', answer);
+    if (refund.status === 'CLOSED' || refund.status === 'ABNORMAL') return { done: false, gatewayRefundNo: refund.refund_id, failed: refund.status };
     return { done: refund.status === 'SUCCESS', gatewayRefundNo: refund.refund_id };
   }
 

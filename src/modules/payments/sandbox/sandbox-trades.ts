@@ -130,15 +130,15 @@ export async function refundTrade(ctx: AppContext, trade: RefundToMake): Promise
     await repo.updatePayment(tx, payment.id, { refunded_fen: refundedFen });
     const refunded = { ...payment, refunded_fen: refundedFen };
     if (refund.succeeded_at) await queueRefundNotification({ ...ctx, db: tx }, refunded, refund);
-    else await enqueueJob(tx, ctx.clock, completeRefundJob, { refundId: refund.id }, { runAt: new Date(now.getTime() + trade.processingMs), uniqueKey: `${completeRefundJob}:${refund.id}` });
+    else await enqueueJob(tx, ctx.clock, completeSandboxRefundJob, { refundId: refund.id }, { runAt: new Date(now.getTime() + trade.processingMs), uniqueKey: `${completeSandboxRefundJob}:${refund.id}` });
     return { ok: true, payment: refunded, refund, fundChange: true };
   });
 }
 
-export const completeRefundJob = 'payments.sandbox.complete-refund';
+export const completeSandboxRefundJob = 'payments.sandbox.complete-refund';
 
 /** The job: a processing refund's time is up; it succeeds and is notified. */
-export async function completeRefund(ctx: AppContext, refundId: string): Promise<void> {
+export async function completeSandboxRefund(ctx: AppContext, refundId: string): Promise<void> {
   await inTransaction(ctx.db, async (tx) => {
     const refund = await repo.lockRefund(tx, refundId);
     const payment = refund && (await repo.findPayment(tx, refund.sandbox_payment_id));

@@ -9,6 +9,7 @@ import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { fill, payLabel, paymentMessages, type PaymentTexts } from './messages.js';
 import { formatFen } from './money.js';
+import { refundStatusColors } from './orderColumns.js';
 import type { AdminBalanceRefundDetail, BalanceRefund } from './types.js';
 
 export const balanceRefundKey = (id: string) => ['admin-balance-refund', id] as const;
@@ -104,7 +105,7 @@ function DetailBody({ detail, operator }: { detail: AdminBalanceRefundDetail; op
         <Card size="small" title={p.gatewayRefunds}>
           {detail.refunds.map((r) => (
             <div key={r.id}>
-              {payLabel(p, 'gateway', r.gateway)} {formatFen(r.amountFen)} <Tag color={r.status === 'succeeded' ? 'green' : 'gold'}>{payLabel(p, 'refund', r.status)}</Tag>
+              {payLabel(p, 'gateway', r.gateway)} {formatFen(r.amountFen)} <Tag color={refundStatusColors[r.status]}>{payLabel(p, 'refund', r.status)}</Tag>
               {r.lastError && <Typography.Text type="danger"> {r.lastError}</Typography.Text>}
             </div>
           ))}

@@ -5,7 +5,7 @@ import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js
 import { LoadError } from '../LoadError.js';
 import { payLabel, paymentMessages, type PaymentTexts } from './messages.js';
 import { formatFen } from './money.js';
-import { OrderStatusTag } from './orderColumns.js';
+import { OrderStatusTag, refundStatusColors } from './orderColumns.js';
 import { RefundModal } from './RefundModal.js';
 import type { AdminOrderDetail } from './types.js';
 import { useOrder } from './useOrder.js';
@@ -83,7 +83,7 @@ function DetailBody({ detail, operator }: { detail: AdminOrderDetail; operator: 
           { title: p.createdAt, dataIndex: 'createdAt', render: time },
           { title: p.amount, dataIndex: 'amountFen', render: formatFen },
           { title: p.reason, dataIndex: 'reason', render: (r: string) => payLabel(p, 'reason', r) },
-          { title: p.status, dataIndex: 'status', render: (s: string) => <Tag color={s === 'succeeded' ? 'green' : 'gold'}>{payLabel(p, 'refund', s)}</Tag> },
+          { title: p.status, dataIndex: 'status', render: (s: string) => <Tag color={refundStatusColors[s] ?? 'gold'}>{payLabel(p, 'refund', s)}</Tag> },
           { title: p.tries, dataIndex: 'attempts' },
           { title: p.lastError, dataIndex: 'lastError', render: (e: string | null) => e ?? '—' },
           { title: p.completedAt, dataIndex: 'completedAt', render: time },

@@ -8,6 +8,9 @@ export const orderStatusColors: Record<AdminOrderRow['status'], string> = {
   created: 'gold', paying: 'processing', paid: 'cyan', fulfilled: 'green', cancelled: 'default', expired: 'default', refunded: 'purple',
 };
 
+/** A gateway refund's status: waiting, back with the payer, or given up by the gateway. */
+export const refundStatusColors: Record<string, string> = { requested: 'gold', succeeded: 'green', failed: 'red' };
+
 export function OrderStatusTag({ status, p }: { status: AdminOrderRow['status']; p: PaymentTexts }) {
   return <Tag color={orderStatusColors[status]}>{payLabel(p, 'order', status)}</Tag>;
 }
