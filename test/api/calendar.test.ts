@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workingDaysAfter } from '../../src/modules/calendar/calendar.js';
+import { seedCalendar, type OfficialDays } from '../../src/modules/calendar/seed-calendar.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 let t: TestApp;
@@ -95,5 +96,59 @@ describe('working days (replacement cards are ready 20 working days after paymen
 
   it('refuses to run into a year that is not loaded', async () => {
     await expect(workingDaysAfter(t.ctx.db, '2030-12-20', 20)).rejects.toMatchObject({ code: 'CALENDAR_YEAR_NOT_LOADED' });
+  });
+});
+
+describe('a year the calendar library does not know yet', () => {
+  it('an operator opens it from weekdays, marks a holiday, and the payment window and ready dates run into it', async () => {
+    at('2030-12-18');
+    const operator = await t.factory.operatorToken();
+    const open = (token: string, year: unknown) => t.app.inject({ method: 'POST', url: '/api/v1/admin/calendar/years', headers: auth(token), payload: { year } });
+    await expect(workingDaysAfter(t.ctx.db, '2030-12-20', 20)).rejects.toMatchObject({ code: 'CALENDAR_YEAR_NOT_LOADED' });
+    const manager = await t.factory.newStaff('school_admin');
+    expect((await open(await t.factory.loginAs('staff', manager.username, manager.password), 2031)).statusCode).toBe(403);
+    expect((await open(operator, 1999)).statusCode).toBe(400);
+    expect((await open(operator, 2026)).json()).toMatchObject({ error: { code: 'CALENDAR_YEAR_LOADED' } });
+
+    // 2030 and 2031 are beyond the library: open both (the ready date crosses the new year).
+    expect((await open(operator, 2030)).json()).toEqual({ year: 2030, source: 'operator' });
+    expect((await open(operator, 2031)).statusCode).toBe(201);
+    expect((await open(operator, 2031)).json()).toMatchObject({ error: { code: 'CALENDAR_YEAR_LOADED' } });
+    const month = (await t.app.inject({ url: '/api/v1/admin/calendar?year=2031&month=1', headers: auth(operator) })).json() as { provisionalYears: number[]; days: { date: string; isWorkingDay: boolean; isHoliday: boolean }[] };
+    expect(month.provisionalYears).toEqual([2030, 2031]);
+    expect(month.days).toHaveLength(31);
+    // 1 January 2031 is a Wednesday: a working day until an operator marks it, a Saturday is not.
+    expect(month.days.find((d) => d.date === '2031-01-01')).toMatchObject({ isWorkingDay: true, isHoliday: false });
+    expect(month.days.find((d) => d.date === '2031-01-04')).toMatchObject({ isWorkingDay: false });
+    // Weekdays only: 2030-12-23 … 12-31 are 7, then 13 more from 2 January (New Year's Day marked off).
+    const holiday = await t.app.inject({ method: 'PUT', url: '/api/v1/admin/calendar/days/2031-01-01', headers: auth(operator), payload: { isWorkingDay: false, isHoliday: true, isVacation: false, name: '元旦' } });
+    expect(holiday.statusCode).toBe(200);
+    expect(await workingDaysAfter(t.ctx.db, '2030-12-20', 20)).toBe('2031-01-20');
+    // Fees are payable on Wednesdays since the test above: New Year's Day is one, but a holiday.
+    at('2031-01-01');
+    expect(await windowNow()).toMatchObject({ open: false, next: { startDate: '2031-01-08' } });
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'entity_id']).where('action', '=', 'calendar.year_opened').orderBy('at').execute();
+    expect(audit).toEqual([{ action: 'calendar.year_opened', entity_id: '2030' }, { action: 'calendar.year_opened', entity_id: '2031' }]);
+  });
+
+  it('when the library learns an opened year, its days become the official ones, except those operators edited', async () => {
+    const official: OfficialDays = {
+      holidays: { '2032-01-01': "New Year's Day,元旦,1", '2032-02-11': 'Spring Festival,春节,3' },
+      workdays: { '2032-02-07': 'Spring Festival,春节,3' }, // a Saturday made a working day
+    };
+    const operator = await t.factory.operatorToken();
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/admin/calendar/years', headers: auth(operator), payload: { year: 2032 } })).statusCode).toBe(201);
+    const edit = await t.app.inject({ method: 'PUT', url: '/api/v1/admin/calendar/days/2032-02-11', headers: auth(operator), payload: { isWorkingDay: false, isHoliday: true, isVacation: true, name: '寒假（学校）' } });
+    expect(edit.statusCode).toBe(200);
+
+    expect(await seedCalendar(t.ctx.db, t.clock, official)).toEqual([2032]);
+    const day = (date: string) => t.ctx.db.selectFrom('calendar_days').selectAll().where('date', '=', date).executeTakeFirstOrThrow();
+    expect(await day('2032-01-01')).toMatchObject({ is_working_day: false, is_holiday: true, name: '元旦' });
+    expect(await day('2032-02-07')).toMatchObject({ is_working_day: true, name: '春节' });
+    expect(await day('2032-02-11')).toMatchObject({ is_vacation: true, name: '寒假（学校）' }); // the operator's edit stays
+    const year = await t.ctx.db.selectFrom('calendar_years').select('source').where('year', '=', 2032).executeTakeFirstOrThrow();
+    expect(year.source).toBe('chinese-days');
+    // Taken over once: a second start-up changes nothing.
+    expect(await seedCalendar(t.ctx.db, t.clock, official)).toEqual([]);
   });
 });

@@ -157,9 +157,16 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     expect(row).toMatchObject({ is_working_day: false, is_holiday: true, is_vacation: false, name: '平安夜' });
     await e2e.screenshot(page, 'admin-calendar-edited');
 
-    // A year the calendar does not hold is said so, not guessed.
+    // A year the calendar does not hold is said so, not guessed; an operator may open it from weekdays.
     await page.goto(`${e2e.baseUrl}/admin/calendar?month=2099-01`);
     await page.getByTestId('year-not-loaded').getByText('2099 年的日历尚未加载', { exact: false }).waitFor();
+    await page.getByTestId('open-year').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '按周末生成 2099 年日历' }).click();
+    await page.getByTestId('year-provisional').getByText('2099 年日历由运营人员按周末生成', { exact: false }).waitFor();
+    expect(await page.getByTestId('year-not-loaded').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('day-2099-01-01').getAttribute('data-working')).toBe('true'); // a Thursday, until marked
+    expect(await page.getByTestId('day-2099-01-03').getAttribute('data-working')).toBe('false'); // a Saturday
+    await e2e.screenshot(page, 'admin-calendar-year-opened');
   });
 
   it("an operator reconciles the order's day and sees no differences", async () => {

@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../../platform/db/database.js';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { CalendarDaysTable } from '../../platform/db/schema.js';
 
 /** The only place with SQL for the calendar and settings. */
@@ -7,6 +7,22 @@ export const calendarRepository = {
   async loadedYears(db: DbOrTx): Promise<number[]> {
     const rows = await db.selectFrom('calendar_years').select('year').orderBy('year').execute();
     return rows.map((r) => r.year);
+  },
+
+  loadedYearSources(db: DbOrTx): Promise<{ year: number; source: string }[]> {
+    return db.selectFrom('calendar_years').select(['year', 'source']).orderBy('year').execute();
+  },
+
+  /** An operator-opened year taken over by the library: every day nobody edited by hand becomes the library's. */
+  async replaceUneditedDays(db: DbOrTx, year: number, source: string, at: Date, days: Insertable<CalendarDaysTable>[]): Promise<boolean> {
+    const taken = await db.updateTable('calendar_years').set({ source, loaded_at: at }).where('year', '=', year).where('source', '=', 'operator').returning('year').executeTakeFirst();
+    if (!taken) return false;
+    const column = <K extends keyof Insertable<CalendarDaysTable>>(key: K) => days.map((d) => d[key] ?? null);
+    await sql`
+      update calendar_days d set is_working_day = u.working, is_holiday = u.holiday, name = u.name, updated_at = ${at}::timestamptz
+      from unnest(${column('date')}::date[], ${column('is_working_day')}::bool[], ${column('is_holiday')}::bool[], ${column('name')}::text[]) as u(date, working, holiday, name)
+      where d.date = u.date and d.edited_by is null`.execute(db);
+    return true;
   },
 
   daysBetween(db: DbOrTx, from: string, to: string) {

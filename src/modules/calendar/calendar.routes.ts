@@ -4,7 +4,7 @@ import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
 import { bearer, errorResponses } from '../shared/http.js';
-import { calendarMonth, editDay, paymentWindowStatus, setPaymentWeekdays } from './calendar.js';
+import { calendarMonth, editDay, openYearFromWeekdays, paymentWindowStatus, setPaymentWeekdays } from './calendar.js';
 
 export const paymentWindowSchema = z.object({
   today: z.string(),
@@ -28,7 +28,7 @@ export function calendarRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: {
         tags: ['calendar'], summary: 'One month of the working-day calendar', security: bearer,
         querystring: z.object({ year: z.coerce.number().int().min(2000).max(2100), month: z.coerce.number().int().min(1).max(12) }),
-        response: { 200: z.object({ loadedYears: z.array(z.number()), days: z.array(calendarDaySchema) }), ...errorResponses },
+        response: { 200: z.object({ loadedYears: z.array(z.number()), provisionalYears: z.array(z.number()).describe('opened by an operator before the library knew them'), days: z.array(calendarDaySchema) }), ...errorResponses },
       },
     }, async (request) => {
       requireCaller(request, 'operator', 'school_admin');
@@ -44,6 +44,16 @@ export function calendarRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator');
       return idempotentOperation(ctx, request, reply, 200, (c) => editDay(c.db, c.clock, { role: caller.role, id: caller.subjectId }, request.params.date, request.body, request.id));
+    });
+
+    app.post('/admin/calendar/years', {
+      schema: {
+        tags: ['calendar'], summary: 'Open a year the calendar library does not know yet: weekdays working, weekends off; operators then mark its holidays (operators)', security: bearer,
+        body: z.object({ year: z.number().int().min(2000).max(2100) }), response: { 201: z.object({ year: z.number(), source: z.literal('operator') }), ...errorResponses },
+      },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'operator');
+      return idempotentOperation(ctx, request, reply, 201, (c) => openYearFromWeekdays(c.db, c.clock, { role: caller.role, id: caller.subjectId }, request.body.year, request.id));
     });
 
     app.put('/admin/settings/payment-weekdays', {

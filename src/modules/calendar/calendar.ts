@@ -5,6 +5,7 @@ import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import './calendar.errors.js';
 import { calendarRepository as repo } from './calendar.repository.js';
+import { daysOfYear, noOfficialDays } from './seed-calendar.js';
 
 const paymentWeekdaysKey = 'payment_window_weekdays';
 
@@ -59,7 +60,28 @@ export async function calendarMonth(db: DbOrTx, year: number, month: number) {
   const nextMonthFirst = `${addDays(from, 31).slice(0, 7)}-01`;
   const to = addDays(nextMonthFirst, -1);
   const rows = await repo.daysBetween(db, from, to);
-  return { loadedYears: await repo.loadedYears(db), days: rows.map((r) => ({ ...toDayInfo(r), name: r.name, edited: r.edited_by !== null })) };
+  const years = await repo.loadedYearSources(db);
+  return {
+    loadedYears: years.map((y) => y.year),
+    provisionalYears: years.filter((y) => y.source === 'operator').map((y) => y.year),
+    days: rows.map((r) => ({ ...toDayInfo(r), name: r.name, edited: r.edited_by !== null })),
+  };
+}
+
+/**
+ * A year the library does not know yet (the State Council announces the holidays late in the
+ * year before, and the library follows): an operator opens it with weekdays working and weekends
+ * off, then marks the holidays and make-up days of the notice day by day. Without it, fee
+ * payment windows and ready dates stop at the end of the last loaded year. When the library
+ * learns the year, the start-up seeding takes it over, keeping the days operators edited.
+ */
+export async function openYearFromWeekdays(db: DbOrTx, clock: Clock, actor: AuditActor, year: number, requestId: string | null) {
+  return inTransaction(db, async (tx) => {
+    const opened = await repo.insertYear(tx, year, 'operator', clock.now(), daysOfYear(year, clock.now(), noOfficialDays));
+    if (!opened) throw fail('CALENDAR_YEAR_LOADED', { year });
+    await recordAudit(tx, clock, { actor, action: 'calendar.year_opened', entityType: 'calendar_year', entityId: String(year), after: { year, source: 'operator' }, requestId });
+    return { year, source: 'operator' as const };
+  });
 }
 
 export interface DayChange {

@@ -4,11 +4,21 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
 import { calendarRepository as repo } from './calendar.repository.js';
 
-/** chinese-days lists official holidays and make-up working days as 'date' → 'English,中文,n'. */
-const source = chineseDays as { holidays: Record<string, string>; workdays: Record<string, string> };
+/** Official holidays and make-up working days as 'date' → 'English,中文,n' (chinese-days' shape). */
+export interface OfficialDays {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+}
 
-export function yearsInChineseDays(): number[] {
-  return [...new Set(Object.keys(source.holidays).map((d) => Number(d.slice(0, 4))))].sort();
+const official = chineseDays as OfficialDays;
+/** No official days known: a year of weekdays and weekends only. */
+export const noOfficialDays: OfficialDays = { holidays: {}, workdays: {} };
+
+/** Where a loaded year came from: the library, or an operator who opened it before the library knew it. */
+export type CalendarSource = 'chinese-days' | 'operator';
+
+export function yearsInChineseDays(days: OfficialDays = official): number[] {
+  return [...new Set(Object.keys(days.holidays).map((d) => Number(d.slice(0, 4))))].sort();
 }
 
 function chineseName(entry: string | undefined): string | null {
@@ -16,11 +26,11 @@ function chineseName(entry: string | undefined): string | null {
 }
 
 /** Every day of a year: weekends off, official holidays off, make-up days (调休) on. */
-export function daysOfYear(year: number, at: Date) {
+export function daysOfYear(year: number, at: Date, known: OfficialDays = official) {
   const days = [];
   for (let date = `${year}-01-01`; date.startsWith(String(year)); date = addDays(date, 1)) {
-    const holiday = source.holidays[date];
-    const makeUp = source.workdays[date];
+    const holiday = known.holidays[date];
+    const makeUp = known.workdays[date];
     const weekend = weekdayOf(date) >= 6;
     days.push({
       date,
@@ -36,15 +46,20 @@ export function daysOfYear(year: number, at: Date) {
 }
 
 /**
- * Loads the years chinese-days knows and the table does not, one transaction per year. A loaded
- * year is never overwritten, so operators' edits survive upgrades of the library.
+ * Loads the years chinese-days knows and the table does not, one transaction per year, and takes
+ * over the years operators opened before the library knew them: their days become the official
+ * ones, except the days an operator edited. A year loaded from the library is never overwritten,
+ * so operators' edits survive upgrades of the library.
  */
-export async function seedCalendar(db: DbOrTx, clock: Clock): Promise<number[]> {
-  const loaded = new Set(await repo.loadedYears(db));
+export async function seedCalendar(db: DbOrTx, clock: Clock, known: OfficialDays = official): Promise<number[]> {
+  const loaded = new Map((await repo.loadedYearSources(db)).map((y) => [y.year, y.source]));
   const added: number[] = [];
-  for (const year of yearsInChineseDays().filter((y) => !loaded.has(y))) {
-    const inserted = await inTransaction(db, (tx) => repo.insertYear(tx, year, 'chinese-days', clock.now(), daysOfYear(year, clock.now())));
-    if (inserted) added.push(year);
+  for (const year of yearsInChineseDays(known)) {
+    const source = loaded.get(year);
+    if (source === 'chinese-days') continue;
+    const days = daysOfYear(year, clock.now(), known);
+    const done = await inTransaction(db, (tx) => (source === 'operator' ? repo.replaceUneditedDays(tx, year, 'chinese-days', clock.now(), days) : repo.insertYear(tx, year, 'chinese-days', clock.now(), days)));
+    if (done) added.push(year);
   }
   return added;
 }

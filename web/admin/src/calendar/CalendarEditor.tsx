@@ -1,9 +1,11 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Calendar, Card, Space, Tag, Typography } from 'antd';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Calendar, Card, Popconfirm, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { useMessages } from '../../../shared/i18n.js';
+import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
+import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import type { CalendarDay, CalendarMonth } from '../payments/types.js';
 import { DayEditModal } from './DayEditModal.js';
@@ -62,6 +64,28 @@ function Legend({ c }: { c: CalendarTexts }) {
   );
 }
 
+/** An operator opens a year the library does not know yet, weekdays working, to mark its holidays by hand. */
+function OpenYearButton({ year }: { year: number }) {
+  const c = useMessages(calendarMessages);
+  const { lang } = useLang();
+  const { message } = App.useApp();
+  const admin = useAdminApi();
+  const queryClient = useQueryClient();
+  const open = useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => admin.mutate('POST', '/admin/calendar/years', { year }, idempotencyKey),
+    onSuccess: async () => {
+      void message.success(c.yearOpened.replace('{year}', String(year)));
+      await queryClient.invalidateQueries({ queryKey: ['calendar'] });
+    },
+    onError: (error) => void message.error(errorText(error, lang)),
+  });
+  return (
+    <Popconfirm title={c.openYearConfirm.replace('{year}', String(year))} okText={c.openYear.replace('{year}', String(year))} onConfirm={() => open.mutate()}>
+      <Button size="small" type="primary" loading={open.isPending} data-testid="open-year">{c.openYear.replace('{year}', String(year))}</Button>
+    </Popconfirm>
+  );
+}
+
 /**
  * A month of the working-day calendar: public holidays, make-up working days, school vacations
  * and hand edits, whether the year is loaded at all; operators click a day to correct it.
@@ -92,7 +116,13 @@ export function CalendarEditor({ month, onMonthChange, editable }: { month: Dayj
       }
     >
       {data.isError && <LoadError error={data.error} onRetry={() => void data.refetch()} />}
-      {!loaded && <Alert type="warning" showIcon title={c.yearNotLoaded.replace('{year}', String(year))} style={{ marginBottom: 16 }} data-testid="year-not-loaded" />}
+      {!loaded && (
+        <Alert
+          type="warning" showIcon title={c.yearNotLoaded.replace('{year}', String(year))} style={{ marginBottom: 16 }} data-testid="year-not-loaded"
+          action={editable && <OpenYearButton year={year} />}
+        />
+      )}
+      {data.data?.provisionalYears.includes(year) && <Alert type="info" showIcon title={c.yearProvisional.replace('{year}', String(year))} style={{ marginBottom: 16 }} data-testid="year-provisional" />}
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Space wrap>
           <Legend c={c} />

@@ -13,5 +13,7 @@ export type PaymentWindow = z.infer<typeof paymentWindowSchema>;
 export type CalendarDay = z.infer<typeof calendarDaySchema>;
 export interface CalendarMonth {
   loadedYears: number[];
+  /** Opened by an operator from weekdays, before the calendar library knew the year. */
+  provisionalYears: number[];
   days: CalendarDay[];
 }
