@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { performance } from 'node:perf_hooks';
-import { demoLogins, seedDemo } from '../demo/seed.js';
+import { demoLogins, openNextYearForDemo, seedDemo } from '../demo/seed.js';
 import { createStaff } from '../modules/identity/create-staff.js';
 import { openRuntime } from '../platform/boot.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
@@ -26,6 +26,8 @@ program
     const { ctx } = runtime;
     if (options.demo && config.env !== 'production') {
       if (await seedDemo(ctx.db, ctx.clock)) ctx.logger.info('demo data loaded');
+      const opened = await openNextYearForDemo(ctx.db, ctx.clock);
+      if (opened) ctx.logger.info({ year: opened }, 'demo: next year opened in the calendar from weekdays (provisional)');
     }
     const app = await buildServer(ctx);
     ctx.jobs.start();

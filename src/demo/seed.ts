@@ -1,4 +1,7 @@
+import { shanghaiDate } from '../domain/calendar.js';
 import { makeIdNumber } from '../domain/id-number.js';
+import { editDay, openYearFromWeekdays } from '../modules/calendar/calendar.js';
+import { calendarRepository } from '../modules/calendar/calendar.repository.js';
 import { changeCardStatus } from '../modules/cards/card-status.js';
 import { issueCard } from '../modules/cards/issue-card.js';
 import { recordAudit, systemActor } from '../platform/audit.js';
@@ -174,4 +177,20 @@ export function demoLogins(): string[] {
     `parent    phone ${demoParent.phone}  password 123456 (change at first login)`,
     ...demoStaff.map((s) => `${s.role.padEnd(9)} username ${s.username}  password ${s.password}`),
   ];
+}
+
+/**
+ * The demo runs on today's date: when the calendar library does not know next year yet, the
+ * demo opens it from weekdays with 元旦 off (the console flags it provisional), so that its ready
+ * dates and fee windows run past New Year. A real card centre marks the year's holidays from the
+ * State Council's notice instead (the start-up log warns from October on).
+ */
+export async function openNextYearForDemo(db: Db, clock: Clock): Promise<number | null> {
+  const nextYear = Number(shanghaiDate(clock.now()).slice(0, 4)) + 1;
+  if ((await calendarRepository.loadedYears(db)).includes(nextYear)) return null;
+  return db.transaction().execute(async (tx) => {
+    await openYearFromWeekdays(tx, clock, systemActor, nextYear, null);
+    await editDay(tx, clock, systemActor, `${nextYear}-01-01`, { isWorkingDay: false, isHoliday: true, isVacation: false, name: '元旦' }, null);
+    return nextYear;
+  });
 }

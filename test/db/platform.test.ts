@@ -6,7 +6,8 @@ import { ManualClock } from '../../src/platform/clock.js';
 import { migrateToLatest, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { enqueueJob, JobRunner, pruneDoneJobs } from '../../src/platform/jobs.js';
 import { newId } from '../../src/platform/ids.js';
-import { seedDemo } from '../../src/demo/seed.js';
+import { openNextYearForDemo, seedDemo } from '../../src/demo/seed.js';
+import { workingDaysAfter } from '../../src/modules/calendar/calendar.js';
 import { createTestDatabase } from '../support/databases.js';
 
 let handle: DatabaseHandle;
@@ -163,5 +164,17 @@ describe('demo data', () => {
     expect(cards.map((c) => c.status).sort()).toEqual([...Array<string>(students - 2).fill('active'), 'inactive', 'lost'].sort());
     expect(await seedDemo(handle.db, clock)).toBe(false);
     expect(await count()).toBe(students);
+  });
+
+  it('opens next year from weekdays, 元旦 off, when the library does not know it, so ready dates run past New Year', async () => {
+    const december = new ManualClock(new Date('2030-12-10T02:00:00Z')); // 2031 is beyond chinese-days
+    await expect(workingDaysAfter(handle.db, '2030-12-20', 20)).rejects.toMatchObject({ code: 'CALENDAR_YEAR_NOT_LOADED' });
+    expect(await openNextYearForDemo(handle.db, december)).toBe(2031);
+    const newYear = await handle.db.selectFrom('calendar_days').selectAll().where('date', '=', '2031-01-01').executeTakeFirstOrThrow();
+    expect(newYear).toMatchObject({ is_working_day: false, is_holiday: true, name: '元旦' });
+    // 2030 itself is not loaded either: the demo opens the next year only, so this still refuses.
+    await expect(workingDaysAfter(handle.db, '2030-12-20', 20)).rejects.toMatchObject({ code: 'CALENDAR_YEAR_NOT_LOADED' });
+    expect(await workingDaysAfter(handle.db, '2031-01-02', 5)).toBe('2031-01-09');
+    expect(await openNextYearForDemo(handle.db, december)).toBeNull();
   });
 });
