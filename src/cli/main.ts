@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { performance } from 'node:perf_hooks';
 import { demoLogins, openNextYearForDemo, seedDemo } from '../demo/seed.js';
+import { nextYearMissing } from '../modules/calendar/calendar.js';
 import { createStaff } from '../modules/identity/create-staff.js';
 import { openRuntime } from '../platform/boot.js';
 import { ConfigError, loadConfig } from '../platform/config.js';
@@ -29,6 +30,9 @@ program
       const opened = await openNextYearForDemo(ctx.db, ctx.clock);
       if (opened) ctx.logger.info({ year: opened }, 'demo: next year opened in the calendar from weekdays (provisional)');
     }
+    // Checked after the demo may have opened it: fee windows and ready dates stop where the calendar does.
+    const missingYear = await nextYearMissing(ctx.db, ctx.clock);
+    if (missingYear) ctx.logger.warn({ year: missingYear }, 'the working-day calendar of next year is not loaded: open it in the console (工作日历) and mark its holidays');
     const app = await buildServer(ctx);
     ctx.jobs.start();
     const address = await app.listen({ port: config.port, host: config.host });

@@ -183,7 +183,7 @@ export function demoLogins(): string[] {
  * The demo runs on today's date: when the calendar library does not know next year yet, the
  * demo opens it from weekdays with 元旦 off (the console flags it provisional), so that its ready
  * dates and fee windows run past New Year. A real card centre marks the year's holidays from the
- * State Council's notice instead (the start-up log warns from October on).
+ * State Council's notice instead (`onecard serve` warns from October on).
  */
 export async function openNextYearForDemo(db: Db, clock: Clock): Promise<number | null> {
   const nextYear = Number(shanghaiDate(clock.now()).slice(0, 4)) + 1;

@@ -2,8 +2,6 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { shanghaiDate } from '../domain/calendar.js';
-import { calendarRepository } from '../modules/calendar/calendar.repository.js';
 import { seedCalendar } from '../modules/calendar/seed-calendar.js';
 import { registerJobs } from '../modules/jobs.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type Db } from './db/database.js';
@@ -24,13 +22,6 @@ export async function prepareDatabase(db: Db, clock: Clock): Promise<{ migration
   return { migrations, calendarYears };
 }
 
-/** From October on, a missing next year is about to stop fee windows and ready dates: say so at every start. */
-async function warnWhenNextYearMissing(db: Db, clock: Clock, logger: Logger): Promise<void> {
-  const [year, month] = shanghaiDate(clock.now()).split('-').map(Number) as [number, number];
-  if (month < 10 || (await calendarRepository.loadedYears(db)).includes(year + 1)) return;
-  logger.warn({ year: year + 1 }, 'the working-day calendar of next year is not loaded: open it in the console (工作日历) and mark its holidays');
-}
-
 /** Opens the database (PGlite in DATA_DIR, or PostgreSQL at DATABASE_URL), migrates it and builds the context. */
 export async function openRuntime(config: Config, options: { clock?: Clock; logger?: Logger; handle?: DatabaseHandle } = {}): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -39,7 +30,6 @@ export async function openRuntime(config: Config, options: { clock?: Clock; logg
   const { migrations, calendarYears } = await prepareDatabase(handle.db, clock);
   if (migrations.length > 0) logger.info({ migrations }, 'database migrated');
   if (calendarYears.length > 0) logger.info({ years: calendarYears }, 'working-day calendar loaded');
-  await warnWhenNextYearMissing(handle.db, clock, logger);
   const jobs = new JobRunner(handle.db, clock, logger);
   const ctx: AppContext = { config, db: handle.db, dbKind: handle.kind, clock, logger, jobs, sms: new OutboxSmsSender(clock, logger) };
   registerJobs(ctx);

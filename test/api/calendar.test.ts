@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workingDaysAfter } from '../../src/modules/calendar/calendar.js';
+import { nextYearMissing, workingDaysAfter } from '../../src/modules/calendar/calendar.js';
 import { seedCalendar, type OfficialDays } from '../../src/modules/calendar/seed-calendar.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -101,6 +101,11 @@ describe('working days (replacement cards are ready 20 working days after paymen
 
 describe('a year the calendar library does not know yet', () => {
   it('an operator opens it from weekdays, marks a holiday, and the payment window and ready dates run into it', async () => {
+    // From October on, `onecard serve` warns that next year is missing.
+    at('2030-09-30');
+    expect(await nextYearMissing(t.ctx.db, t.clock)).toBeNull();
+    at('2030-10-01');
+    expect(await nextYearMissing(t.ctx.db, t.clock)).toBe(2031);
     at('2030-12-18');
     const operator = await t.factory.operatorToken();
     const open = (token: string, year: unknown) => t.app.inject({ method: 'POST', url: '/api/v1/admin/calendar/years', headers: auth(token), payload: { year } });
@@ -113,6 +118,7 @@ describe('a year the calendar library does not know yet', () => {
     // 2030 and 2031 are beyond the library: open both (the ready date crosses the new year).
     expect((await open(operator, 2030)).json()).toEqual({ year: 2030, source: 'operator' });
     expect((await open(operator, 2031)).statusCode).toBe(201);
+    expect(await nextYearMissing(t.ctx.db, t.clock)).toBeNull();
     expect((await open(operator, 2031)).json()).toMatchObject({ error: { code: 'CALENDAR_YEAR_LOADED' } });
     const month = (await t.app.inject({ url: '/api/v1/admin/calendar?year=2031&month=1', headers: auth(operator) })).json() as { provisionalYears: number[]; days: { date: string; isWorkingDay: boolean; isHoliday: boolean }[] };
     expect(month.provisionalYears).toEqual([2030, 2031]);

@@ -68,6 +68,13 @@ export async function calendarMonth(db: DbOrTx, year: number, month: number) {
   };
 }
 
+/** From October on, next year's calendar should be there: the year that is missing, if it is not. */
+export async function nextYearMissing(db: DbOrTx, clock: Clock): Promise<number | null> {
+  const [year, month] = shanghaiDate(clock.now()).split('-').map(Number) as [number, number];
+  if (month < 10 || (await repo.loadedYears(db)).includes(year + 1)) return null;
+  return year + 1;
+}
+
 /**
  * A year the library does not know yet (the State Council announces the holidays late in the
  * year before, and the library follows): an operator opens it with weekdays working and weekends
