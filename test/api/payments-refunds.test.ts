@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closeTradesAtGateways } from '../../src/modules/payments/close-trades.js';
 import { actAtCashier, openCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
-import { refundProcessingSetting } from '../../src/modules/payments/sandbox/sandbox-wechat.js';
+import { refundFailureSetting, refundProcessingSetting } from '../../src/modules/payments/sandbox/sandbox-wechat.js';
 import { PaymentsDriver } from './payments-driver.js';
 
 let d: PaymentsDriver;
@@ -345,6 +345,27 @@ describe('WeChat Pay refunds that are processing: the outcome comes as a notific
     expect(paidOut).toHaveLength(2); // reserved, then paid out: never paid out twice
     expect(await d.purseFen(student.id)).toBe(0);
     await d.expectLedgerClean();
+  });
+
+  it('the answer to the refund call says CLOSED: the refund fails at once and is left to an operator, the money reserved', async () => {
+    await d.t.ctx.db.insertInto('settings').values({ key: refundFailureSetting, value: JSON.stringify('CLOSED'), updated_at: d.t.clock.now(), updated_by: null }).execute();
+    try {
+      const { student, order } = await paidWechatTopUp(2500);
+      const payableBefore = await d.balanceFen('refunds:payable');
+      const res = await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, {});
+      expect(res.statusCode).toBe(201);
+      expect(res.json()).toMatchObject({ status: 'failed', lastError: 'CLOSED at the gateway (answer)' });
+      d.t.clock.advance(10 * 60_000);
+      await d.runJobs();
+      const refund = await refundRow((res.json() as { id: string }).id);
+      expect(refund).toMatchObject({ status: 'failed', attempts: 1, last_error: 'CLOSED at the gateway (answer)' });
+      expect((await sandboxTrade(order.orderNo)).refunded_fen).toBe(0); // the money never left the merchant
+      expect(await d.purseFen(student.id)).toBe(0);
+      expect(await d.balanceFen('refunds:payable')).toBe(payableBefore + 2500);
+      await d.expectLedgerClean();
+    } finally {
+      await d.t.ctx.db.deleteFrom('settings').where('key', '=', refundFailureSetting).execute();
+    }
   });
 
   it('REFUND.ABNORMAL leaves the refund open, the money reserved, and says why for an operator', async () => {

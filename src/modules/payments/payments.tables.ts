@@ -168,8 +168,10 @@ export interface SandboxRefundsTable {
   amount_fen: number;
   /** Where the refund's outcome is notified (WeChat Pay), when the merchant gave one. */
   notify_url: ColumnType<string | null, string | null | undefined, string | null>;
-  /** When the money went back; null while the refund is processing. */
+  /** When the money went back; null while the refund is processing, or when it failed. */
   succeeded_at: Timestamp | null;
+  /** WeChat Pay: the refund failed (ABNORMAL, CLOSED) and the money never left. */
+  failed_status: ColumnType<'ABNORMAL' | 'CLOSED' | null, 'ABNORMAL' | 'CLOSED' | null | undefined, 'ABNORMAL' | 'CLOSED' | null>;
   created_at: CreatedAt;
 }
 

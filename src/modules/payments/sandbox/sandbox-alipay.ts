@@ -95,7 +95,7 @@ async function close(ctx: AppContext, keys: AlipayKeys, outTradeNo: string): Pro
 async function refund(ctx: AppContext, keys: AlipayKeys, biz: Record<string, string>): Promise<Record<string, unknown>> {
   const amountFen = yuanToFen(biz.refund_amount);
   if (amountFen === undefined || !biz.out_request_no) return { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-parameter', sub_msg: 'refund_amount 或 out_request_no 有误' };
-  const result = await refundTrade(ctx, { gateway: 'alipay', merchantId: keys.sellerId, outTradeNo: biz.out_trade_no ?? '', outRequestNo: biz.out_request_no, amountFen, notifyUrl: null, processingMs: 0 });
+  const result = await refundTrade(ctx, { gateway: 'alipay', merchantId: keys.sellerId, outTradeNo: biz.out_trade_no ?? '', outRequestNo: biz.out_request_no, amountFen, notifyUrl: null, processingMs: 0, failWith: null });
   if (!result.ok) {
     const failures = { not_found: notExist, not_paid: { sub_code: 'ACQ.TRADE_STATUS_ERROR', sub_msg: '交易状态不合法' }, exceeds: { sub_code: 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', sub_msg: '退款金额超限' }, inconsistent: { sub_code: 'ACQ.REQUEST_AMOUNT_EXCEED', sub_msg: '同一退款请求号的金额不一致' } };
     return { code: '40004', msg: 'Business Failed', ...failures[result.reason] };

@@ -105,6 +105,8 @@ export interface RefundToMake {
   notifyUrl: string | null;
   /** WeChat Pay: how long the refund stays PROCESSING (0: it succeeds at once, as Alipay's do). */
   processingMs: number;
+  /** WeChat Pay: the refund fails at once with this status, and no money moves. */
+  failWith: 'ABNORMAL' | 'CLOSED' | null;
 }
 
 /**
@@ -123,9 +125,10 @@ export async function refundTrade(ctx: AppContext, trade: RefundToMake): Promise
     const now = ctx.clock.now();
     const refund: SandboxRefundRow = {
       id: newId(), sandbox_payment_id: payment.id, out_request_no: trade.outRequestNo, refund_no: `50${digits(26)}`, amount_fen: trade.amountFen,
-      notify_url: trade.notifyUrl, succeeded_at: trade.processingMs > 0 ? null : now, created_at: now,
+      notify_url: trade.notifyUrl, succeeded_at: trade.processingMs > 0 || trade.failWith ? null : now, failed_status: trade.failWith, created_at: now,
     };
     await repo.insertRefund(tx, refund);
+    if (trade.failWith) return { ok: true, payment, refund, fundChange: false };
     const refundedFen = payment.refunded_fen + trade.amountFen;
     await repo.updatePayment(tx, payment.id, { refunded_fen: refundedFen });
     const refunded = { ...payment, refunded_fen: refundedFen };

@@ -128,6 +128,14 @@ async function refundProcessingMs(ctx: AppContext): Promise<number> {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
 }
 
+/** Setting `payments.sandbox_wechat_refund_fails_with` ('ABNORMAL' or 'CLOSED'): new refunds fail so, for the tests of that path. */
+export const refundFailureSetting = 'payments.sandbox_wechat_refund_fails_with';
+
+async function refundFailure(ctx: AppContext): Promise<'ABNORMAL' | 'CLOSED' | null> {
+  const value = await paymentsRepository.getSetting<string>(ctx.db, refundFailureSetting);
+  return value === 'ABNORMAL' || value === 'CLOSED' ? value : null;
+}
+
 const refund: Route = async (ctx, keys, request, now) => {
   const body = parseBody(request.body);
   const amount = body?.amount as { refund?: unknown; total?: unknown; currency?: unknown } | undefined;
@@ -138,7 +146,7 @@ const refund: Route = async (ctx, keys, request, now) => {
   if (existing && existing.amount_fen !== amount?.total) return answer(keys, 400, { code: 'PARAM_ERROR', message: '订单金额与原订单不一致' }, now);
   const result = await refundTrade(ctx, {
     gateway: 'wechat', merchantId: keys.mchid, outTradeNo: body.out_trade_no, outRequestNo: body.out_refund_no, amountFen: amount?.refund as number,
-    notifyUrl: typeof body.notify_url === 'string' ? body.notify_url : null, processingMs: await refundProcessingMs(ctx),
+    notifyUrl: typeof body.notify_url === 'string' ? body.notify_url : null, processingMs: await refundProcessingMs(ctx), failWith: await refundFailure(ctx),
   });
   if (!result.ok) {
     const failures = {
@@ -151,7 +159,7 @@ const refund: Route = async (ctx, keys, request, now) => {
   const succeededAt = result.refund.succeeded_at;
   return answer(keys, 200, {
     refund_id: result.refund.refund_no, out_refund_no: result.refund.out_request_no, transaction_id: result.payment.trade_no, out_trade_no: result.payment.out_trade_no,
-    channel: 'ORIGINAL', user_received_account: '支付用户零钱', status: succeededAt ? 'SUCCESS' : 'PROCESSING', create_time: wechatTime(result.refund.created_at),
+    channel: 'ORIGINAL', user_received_account: '支付用户零钱', status: result.refund.failed_status ?? (succeededAt ? 'SUCCESS' : 'PROCESSING'), create_time: wechatTime(result.refund.created_at),
     ...(succeededAt ? { success_time: wechatTime(succeededAt) } : {}),
     amount: { total: result.payment.amount_fen, refund: result.refund.amount_fen, payer_total: result.payment.amount_fen, payer_refund: result.refund.amount_fen, currency: 'CNY' },
   }, now);
