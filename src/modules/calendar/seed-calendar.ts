@@ -14,9 +14,6 @@ const official = chineseDays as OfficialDays;
 /** No official days known: a year of weekdays and weekends only. */
 export const noOfficialDays: OfficialDays = { holidays: {}, workdays: {} };
 
-/** Where a loaded year came from: the library, or an operator who opened it before the library knew it. */
-export type CalendarSource = 'chinese-days' | 'operator';
-
 export function yearsInChineseDays(days: OfficialDays = official): number[] {
   return [...new Set(Object.keys(days.holidays).map((d) => Number(d.slice(0, 4))))].sort();
 }
