@@ -135,7 +135,21 @@ describe('campus accounts', () => {
 
     const otherKiosk = await t.factory.newStaff('kiosk', { schoolId: (await t.factory.newSchool({ stage: 'university' })).id });
     expect(codeOf(await reset(await t.factory.loginAs('staff', otherKiosk.username, otherKiosk.password)))).toBe('ACCESS_DENIED');
+    // The student guessed, by student number and by ID number, until throttled; from the phone's address and another.
+    for (let i = 0; i < 5; i++) expect((await login('campus', 'U2024009', `99${i}999`, '10.5.0.1')).statusCode).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await login('campus', idNumber, `98${i}999`, '10.5.0.2')).statusCode).toBe(401);
+    expect(codeOf(await login('campus', 'U2024009', '135790', '10.5.0.1'))).toBe('AUTH_THROTTLED');
+    const someoneElse = `campus:${'U2024010'}`;
+    await t.ctx.db.insertInto('auth_attempts').values({ id: crypto.randomUUID(), account_key: someoneElse, source: '10.5.0.1', succeeded: false, at: t.clock.now() }).execute();
     expect((await reset(managerToken)).statusCode).toBe(204);
+    // Identified in person, the student signs in there and then, by either login, from where they guessed.
+    expect((await login('campus', 'U2024009', initial, '10.5.0.1')).statusCode).toBe(201);
+    expect((await login('campus', idNumber, initial, '10.5.0.2')).statusCode).toBe(201);
+    const failuresLeft = await t.ctx.db.selectFrom('auth_attempts').select('account_key').where('succeeded', '=', false).where('account_key', 'in', [`campus:U2024009`, `campus:${idNumber}`, someoneElse]).execute();
+    expect(failuresLeft).toEqual([{ account_key: someoneElse }]);
+    // The audit log still holds every failed attempt.
+    const failedInAudit = await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('entity_id', '=', s.id).where('action', '=', 'login.failed').executeTakeFirstOrThrow();
+    expect(Number(failedInAudit.n)).toBe(10);
     // The campus sessions are signed out; the education-ID session is another account and stays.
     expect((await get('/api/v1/me', session)).statusCode).toBe(401);
     expect((await get('/api/v1/me', educationIdSession)).statusCode).toBe(200);

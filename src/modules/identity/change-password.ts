@@ -7,6 +7,8 @@ import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { hashPassword, hashPin, verifyPassword } from '../../platform/passwords.js';
+import { attemptAccountKey } from './login.js';
+import { clearFailures } from './throttle.js';
 
 /** The password a session may change, with what it is checked against now. */
 interface CurrentPassword {
@@ -82,19 +84,23 @@ export async function setConsumptionPin(ctx: AppContext, kiosk: Caller, studentI
  * A university student who forgot the query password goes to the campus card service centre
  * with their ID card: the staff there (a card manager of the school, an operator, or the
  * centre's kiosk) put the initial query password back (the last six of the ID number), which
- * must be changed at the next sign-in, and sign the student's campus sessions out. It is never
+ * must be changed at the next sign-in, sign the student's campus sessions out and lift the
+ * throttling its failed sign-ins built up, so the student can sign in there and then. It is never
  * reset online: the query password also authorises the payment code.
  */
 export async function resetQueryPassword(ctx: AppContext, staff: Caller, studentId: string, requestId: string): Promise<void> {
   await assertStudentAccess(ctx.db, staff, studentId);
-  const student = await ctx.db.selectFrom('students').select(['stage']).where('id', '=', studentId).executeTakeFirst();
+  const student = await ctx.db.selectFrom('students').select(['stage', 'student_no', 'id_number']).where('id', '=', studentId).executeTakeFirst();
   if (!student) throw fail('NOT_FOUND', { entity: 'student' });
   if (student.stage !== 'university' && student.stage !== 'vocational') throw fail('CAMPUS_ACCOUNT_NONE', { studentId });
+  // A campus sign-in is by student number or ID number (login.ts keys attempts by either).
+  const campusLogins = [student.student_no, student.id_number].flatMap((login) => (login ? [attemptAccountKey('campus', login)] : []));
   await inTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     // No hash means the initial password is in force (decision 0003).
     await tx.updateTable('students').set({ campus_password_hash: null, campus_must_change: true, updated_at: now }).where('id', '=', studentId).execute();
     await tx.updateTable('sessions').set({ revoked_at: now }).where('subject_id', '=', studentId).where('login_kind', '=', 'campus').where('revoked_at', 'is', null).execute();
+    await clearFailures(tx, campusLogins);
     await recordAudit(tx, ctx.clock, { actor: { role: staff.role, id: staff.subjectId }, action: 'campus_password.reset', entityType: 'account', entityId: studentId, after: { to: 'initial' }, requestId });
   });
 }

@@ -51,12 +51,17 @@ async function passwordMatches(account: Account | undefined, password: string): 
   return given.length === initial.length && timingSafeEqual(given, initial);
 }
 
+/** What sign-in attempts are counted under: the kind of login and what was typed, case folded. */
+export function attemptAccountKey(as: LoginKind, login: string): string {
+  return `${as}:${login.toUpperCase()}`;
+}
+
 /**
  * Signs a person in. Unknown accounts, wrong passwords and disabled accounts all answer the same
  * AUTH_FAILED; attempts are throttled per account and source and every one is audited.
  */
 export async function login(ctx: AppContext, request: LoginRequest, meta: { requestId: string; source: string }): Promise<LoginResponse> {
-  const accountKey = `${request.as}:${request.login.toUpperCase()}`;
+  const accountKey = attemptAccountKey(request.as, request.login);
   await assertNotThrottled(ctx.db, ctx.clock, accountKey, meta.source);
   const account = await findAccount(ctx, request);
   const succeeded = (await passwordMatches(account, request.password)) && account !== undefined && !account.disabled;

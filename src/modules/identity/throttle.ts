@@ -11,7 +11,8 @@ import { newId } from '../../platform/ids.js';
  *   that is the only lock an attacker can cause, and it lifts as the hour rolls on;
  * - per source: at most 300 failures an hour across all accounts — stops one place sweeping many.
  * A success clears the in-a-row count for that account and source. Unknown accounts are
- * throttled exactly like known ones, so the answers reveal nothing.
+ * throttled exactly like known ones, so the answers reveal nothing. Staff who check the person
+ * in front of them and reset the password clear the account's failures (`clearFailures`).
  */
 export const throttleLimits = {
   freeFailures: 5,
@@ -64,4 +65,15 @@ async function countFailures(db: DbOrTx, column: 'account_key' | 'source', value
 
 export async function recordAttempt(db: DbOrTx, clock: Clock, accountKey: string, source: string, succeeded: boolean): Promise<void> {
   await db.insertInto('auth_attempts').values({ id: newId(), account_key: accountKey, source, succeeded, at: clock.now() }).execute();
+}
+
+/**
+ * Forgets an account's failed attempts, from every source: what a password reset done in person
+ * at the service centre implies (the person was identified there, so the guessing that led to
+ * the reset must not keep them out). The attempts are throttling state only: every attempt is
+ * also in the audit log, which keeps them.
+ */
+export async function clearFailures(db: DbOrTx, accountKeys: readonly string[]): Promise<void> {
+  if (accountKeys.length === 0) return;
+  await db.deleteFrom('auth_attempts').where('account_key', 'in', accountKeys).where('succeeded', '=', false).execute();
 }
