@@ -269,11 +269,25 @@ describeE2E('app card screens in Chromium', () => {
     const order = await e2e.t.ctx.db.selectFrom('payment_orders').select(['amount_fen', 'kind', 'student_id']).where('id', '=', orderId).executeTakeFirstOrThrow();
     expect(order).toMatchObject({ amount_fen: 1500, kind: 'fee', student_id: s.id });
 
-    // The card page links to the progress.
+    // The payer cancels the fee order; the application is still waiting for its fee.
+    await page.getByTestId('cancel-order').click();
+    await page.locator('.adm-dialog').getByText('取消订单').click();
+    await page.getByText('订单已取消').first().waitFor();
+
+    // The card page links to the progress, which shows the dead order and asks for a new one.
     await page.goto(url(`/cards/${card.id}`));
     await page.getByTestId('application-link').click();
     await page.waitForURL(url(`/card-applications/${applicationId}`));
-    await page.getByTestId('application-fee-order').waitFor();
+    await expect(page.getByTestId('application-fee-order-status').textContent()).resolves.toBe('已取消');
+    await expect(page.getByTestId('application-pay').textContent()).resolves.toContain('补卡缴费');
+    await shot(page, 'app-cards-replace-fee-order-cancelled');
+    await page.getByTestId('application-pay').click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]+$/);
+    const secondOrderId = page.url().split('/').at(-1)!;
+    expect(secondOrderId).not.toBe(orderId);
+    await page.getByTestId('pay-order').waitFor();
+    const linked = await e2e.t.ctx.db.selectFrom('card_applications').select('fee_order_id').where('id', '=', applicationId).executeTakeFirstOrThrow();
+    expect(linked.fee_order_id).toBe(secondOrderId);
   });
 
   it('sticker replacement for a middle-school student goes without a fee', async () => {

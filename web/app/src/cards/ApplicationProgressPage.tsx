@@ -4,6 +4,8 @@ import { formatYuan } from '../../../../src/domain/money.js';
 import { ApiError } from '../../../shared/api.js';
 import { formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
+import { statusLabel, statusTone } from '../payments/format.js';
+import { paymentMessages } from '../payments/messages.js';
 import { moneyPaths } from '../payments/paths.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
@@ -117,6 +119,7 @@ function Progress({ application: a }: { application: ApplicationDto }) {
 /** The ¥15 fee (replacement only): the order to pay on the money screens, or the button that opens it in a payment window. */
 function FeeSection({ application: a }: { application: ApplicationDto }) {
   const w = useMessages(wizardMessages);
+  const t = useMessages(paymentMessages);
   const { lang } = useLang();
   const navigate = useNavigate();
   const describe = useErrorText();
@@ -135,8 +138,14 @@ function FeeSection({ application: a }: { application: ApplicationDto }) {
     <List mode="card" header={w.feeOrder}>
       <List.Item extra={<span data-testid="application-fee">{formatYuan(a.feeFen)}</span>}>{w.fee}</List.Item>
       {order && (
-        <List.Item clickable onClick={() => navigate(moneyPaths.order(order.id))} extra={a.paidAt ? formatBeijingTime(a.paidAt, lang) : undefined} data-testid="application-fee-order">
-          {order.orderNo}
+        <List.Item
+          clickable
+          onClick={() => navigate(moneyPaths.order(order.id))}
+          extra={a.paidAt ? formatBeijingTime(a.paidAt, lang) : <Tag color={statusTone(order)} fill="outline" data-testid="application-fee-order-status">{statusLabel(t, order)}</Tag>}
+          description={<span style={{ wordBreak: 'break-all' }}>{order.orderNo}</span>}
+          data-testid="application-fee-order"
+        >
+          {t.orderNo}
         </List.Item>
       )}
       {a.status === 'awaiting_payment' && (
@@ -148,7 +157,8 @@ function FeeSection({ application: a }: { application: ApplicationDto }) {
               {window.next ? fill(w.windowNext, { start: window.next.startDate, end: window.next.endDate }) : w.windowNone}
             </div>
           )}
-          {order ? (
+          {/* A cancelled or expired order cannot be paid: the button then asks for a new one. */}
+          {order?.pending ? (
             <Button block color="primary" onClick={() => navigate(moneyPaths.order(order.id))} data-testid="application-pay">
               {w.payFee}
             </Button>
