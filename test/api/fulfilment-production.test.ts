@@ -25,12 +25,16 @@ describe('information confirmation (制卡信息确认)', () => {
     const fam = await readyApplication({ confirm: false });
     const got = (await f.request('GET', `/fulfilment/confirmation?studentId=${fam.student.id}`, fam.parentToken)).json() as { id: string; status: string };
     expect(got.status).toBe('pending');
+    // The application tells its holder what it waits for.
+    const progress = async () => ((await f.request('GET', `/fulfilment/applications/${fam.app.id}`, fam.parentToken)).json() as ApplicationDto).infoConfirmation;
+    expect(await progress()).toEqual({ status: 'pending', statusLabel: { zh: '待确认', en: expect.any(String) } });
     // Not confirmed: nothing to produce.
     const empty = await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'replacement' });
     expect(empty.json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
 
     const report = await f.request('POST', `/fulfilment/confirmations/${got.id}/report`, fam.parentToken, { corrections: [{ field: 'name', correctValue: '张晓明', note: '晓字错了' }] });
     expect(report.json()).toMatchObject({ status: 'reported', corrections: [{ field: 'name', correctValue: '张晓明' }] });
+    expect(await progress()).toMatchObject({ status: 'reported' });
     // Confirming while errors wait for the school is refused.
     expect((await f.request('POST', `/fulfilment/confirmations/${got.id}/confirm`, fam.parentToken)).statusCode).toBe(409);
 
@@ -49,6 +53,7 @@ describe('information confirmation (制卡信息确认)', () => {
     expect(student.name).toBe('张晓明');
     const confirmed = await f.request('POST', `/fulfilment/confirmations/${got.id}/confirm`, fam.parentToken);
     expect(confirmed.json()).toMatchObject({ status: 'confirmed' });
+    expect(await progress()).toMatchObject({ status: 'confirmed' });
     const batch = await batchOf();
     expect(batch.applicationCount).toBe(1);
     const audit = await f.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', got.id).orderBy('at').execute();

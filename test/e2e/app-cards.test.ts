@@ -260,6 +260,7 @@ describeE2E('app card screens in Chromium', () => {
     await expect(page.locator('body').textContent()).resolves.not.toContain('13812345678');
     const row = await e2e.t.ctx.db.selectFrom('card_applications').selectAll().where('id', '=', applicationId).executeTakeFirstOrThrow();
     expect(row.old_card_id).toBe(card.id);
+    await page.getByTestId('application-confirmation-needed').waitFor();
     await shot(page, 'app-cards-replace-progress');
 
     // 补卡缴费 (Monday: inside the payment window) opens the ¥15 fee order on the money screens.
@@ -288,6 +289,18 @@ describeE2E('app card screens in Chromium', () => {
     await page.getByTestId('pay-order').waitFor();
     const linked = await e2e.t.ctx.db.selectFrom('card_applications').select('fee_order_id').where('id', '=', applicationId).executeTakeFirstOrThrow();
     expect(linked.fee_order_id).toBe(secondOrderId);
+
+    // The card is made only once its information is confirmed: the progress says so and leads there.
+    await page.goto(url(`/card-applications/${applicationId}`));
+    await expect(page.getByTestId('application-confirmation-needed').getAttribute('data-confirmation')).resolves.toBe('pending');
+    await page.getByTestId('application-confirm-link').click();
+    await page.waitForURL(url(`/students/${s.id}/card-info`));
+    await page.getByTestId('confirmation-confirm').click();
+    await confirmDialog(page);
+    await expect.poll(() => page.getByTestId('confirmation').getAttribute('data-status')).toBe('confirmed');
+    await page.goto(url(`/card-applications/${applicationId}`));
+    await page.getByTestId('application-fee').waitFor();
+    expect(await page.getByTestId('application-confirmation-needed').count()).toBe(0);
   });
 
   it('sticker replacement for a middle-school student goes without a fee', async () => {

@@ -7,7 +7,7 @@ import { paymentWindowStatus, workingDaysAfter } from '../calendar/calendar.js';
 import { cardsRepository } from '../cards/cards.repository.js';
 import { orderView } from '../payments/order-view.js';
 import { paymentsRepository } from '../payments/payments.repository.js';
-import { applicationStatusLabels, homeDeliveryCodMaxFen, productionWorkingDays, reasonLabels, stepLabels } from './card-face.js';
+import { applicationStatusLabels, confirmationStatusLabels, homeDeliveryCodMaxFen, productionWorkingDays, reasonLabels, stepLabels } from './card-face.js';
 import type { ApplicationDto, ApplicationStep } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
 
@@ -38,13 +38,14 @@ async function paymentWindowOf(db: DbOrTx, clock: Clock): Promise<ApplicationDto
 }
 
 export async function applicationView(db: DbOrTx, clock: Clock, app: ApplicationRow, options: { showAddress?: boolean } = {}): Promise<ApplicationDto> {
-  const [student, schoolName, oldCard, newCard, steps, ready] = await Promise.all([
+  const [student, schoolName, oldCard, newCard, steps, ready, confirmation] = await Promise.all([
     db.selectFrom('students').select('name').where('id', '=', app.student_id).executeTakeFirstOrThrow(),
     repo.schoolName(db, app.school_id),
     cardsRepository.findCard(db, app.old_card_id),
     app.new_card_id ? cardsRepository.findCard(db, app.new_card_id) : Promise.resolve(undefined),
     repo.stepsOf(db, app.id),
     expectedReadyDate(db, app),
+    repo.confirmationOfStudent(db, app.student_id),
   ]);
   const order = app.fee_order_id ? await paymentsRepository.findOrder(db, app.fee_order_id) : undefined;
   const delivery = app.delivery_id ? await repo.findDelivery(db, app.delivery_id) : undefined;
@@ -74,6 +75,7 @@ export async function applicationView(db: DbOrTx, clock: Clock, app: Application
       trackingNo: delivery?.tracking_no ?? null,
       trackingStatus: delivery ? delivery.status : null,
     },
+    infoConfirmation: confirmation ? { status: confirmation.status, statusLabel: confirmationStatusLabels[confirmation.status] } : null,
     feeFen: app.fee_fen,
     feeOrder: order ? orderView(order, clock) : null,
     paidAt: app.paid_at?.toISOString() ?? null,

@@ -237,6 +237,11 @@ export const applicationSchema = z.object({
     trackingNo: z.string().nullable(),
     trackingStatus: z.string().nullable(),
   }),
+  /**
+   * 制卡信息确认 of the student: production waits until it is `confirmed` (null: none opened yet).
+   * The app sends the holder to the confirmation page while it is pending or reported.
+   */
+  infoConfirmation: z.object({ status: confirmationStatusSchema, statusLabel: label }).nullable(),
   /** The ¥15 fee (replacement only; null for stickers). */
   feeFen: z.number().int(),
   feeOrder: orderSchema.nullable(),

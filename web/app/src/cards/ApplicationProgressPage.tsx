@@ -65,6 +65,7 @@ function Progress({ application: a }: { application: ApplicationDto }) {
           {w.expectedReady}
         </List.Item>
       </List>
+      <ConfirmationNeeded application={a} />
       {a.status === 'delivery_failed' && (
         <div className="form-error" role="status" style={{ margin: '0 4px 12px' }} data-testid="application-delivery-failed">
           {w.deliveryFailedNote}
@@ -112,6 +113,26 @@ function Progress({ application: a }: { application: ApplicationDto }) {
           </Steps>
         </List.Item>
       </List>
+    </div>
+  );
+}
+
+/**
+ * 制卡信息确认: a card is only made once the holder confirmed what will be printed on it, so while
+ * that is pending (or errors were reported and await the school's fix and a new confirmation) the
+ * application would wait without telling anyone why. Shown until production starts.
+ */
+function ConfirmationNeeded({ application: a }: { application: ApplicationDto }) {
+  const w = useMessages(wizardMessages);
+  const navigate = useNavigate();
+  const status = a.infoConfirmation?.status;
+  if (status === 'confirmed' || (a.status !== 'awaiting_payment' && a.status !== 'ready_for_production')) return null;
+  return (
+    <div className="notice" role="status" style={{ margin: '0 4px 12px' }} data-testid="application-confirmation-needed" data-confirmation={status ?? 'none'}>
+      {status === 'reported' ? w.confirmationReportedNote : w.confirmationPendingNote}
+      <Button size="small" color="warning" fill="outline" style={{ marginTop: 8, display: 'block' }} onClick={() => navigate(cardPaths.confirmation(a.studentId))} data-testid="application-confirm-link">
+        {w.goConfirm}
+      </Button>
     </div>
   );
 }
