@@ -81,6 +81,32 @@ describe('parents', () => {
     expect((await get('/api/v1/me/children', token)).json()).toEqual([]);
   });
 
+  it('a parent account holds at most three K-12 children and one university student, however they are bound', async () => {
+    const k12 = await Promise.all([1, 2, 3, 4].map(() => t.factory.newStudent()));
+    const parent = await t.factory.newParent({ children: k12.slice(0, 3).map((c) => c.id) });
+    const token = await t.factory.loginAs('parent', parent.phone, parent.password);
+    const prove = (c: { education_id: string; name: string; birth_date: string }) => post('/api/v1/me/children', { educationId: c.education_id, name: c.name, birthDate: c.birth_date }, token);
+
+    const fourth = await prove(k12[3]!);
+    expect(fourth.statusCode).toBe(409);
+    expect(fourth.json()).toMatchObject({ error: { code: 'PARENT_CHILD_LIMIT', details: { kind: 'k12', limit: 3 }, message: expect.stringContaining('3') } });
+    // The student's own way in is held to the same limit, and nothing is sent or written.
+    const studentToken = await t.factory.loginAs('student', k12[3]!.education_id, k12[3]!.password);
+    expect(codeOf(await post(`/api/v1/students/${k12[3]!.id}/parents`, { phone: parent.phone }, studentToken))).toBe('PARENT_CHILD_LIMIT');
+    expect(await t.ctx.db.selectFrom('sms_outbox').select('id').where('phone', '=', parent.phone).execute()).toEqual([]);
+
+    // A university student is counted apart: one.
+    const university = await t.factory.newSchool({ stage: 'university' });
+    const [first, second] = await Promise.all([t.factory.newStudent({ schoolId: university.id }), t.factory.newStudent({ schoolId: university.id })]);
+    expect((await prove(first!)).statusCode).toBe(201);
+    expect(codeOf(await prove(second!))).toBe('PARENT_CHILD_LIMIT');
+    expect(((await get('/api/v1/me/children', token)).json() as unknown[]).length).toBe(4);
+
+    // Unbinding frees the place.
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/children/${k12[0]!.id}`, headers: auth(token) })).statusCode).toBe(204);
+    expect((await prove(k12[3]!)).statusCode).toBe(201);
+  });
+
   it('a student can unbind a parent', async () => {
     const s = await t.factory.newStudent();
     const parent = await t.factory.newParent({ children: [s.id] });

@@ -18,6 +18,7 @@ registerErrors({
   IDENTITY_NOT_VERIFIED: { status: 400, zh: '身份信息核验未通过，请检查姓名、证件号等信息是否有错别字', en: 'The identity details did not match; check the name and numbers for typos' },
   OTP_INVALID: { status: 400, zh: '验证码错误或已过期', en: 'The verification code is wrong or has expired' },
   PARENT_ALREADY_BOUND: { status: 409, zh: '该家长已绑定此学生', en: 'This parent is already bound to the student' },
+  PARENT_CHILD_LIMIT: { status: 409, zh: '一个家长账号最多绑定 3 名中小学生和 1 名大学生', en: 'A parent account holds at most 3 school children and 1 university student' },
   BINDING_NOT_FOUND: { status: 404, zh: '绑定关系不存在', en: 'No such binding' },
   PHONE_FORMAT: { status: 400, zh: '手机号格式不正确', en: 'The mobile number is malformed' },
   EDUCATION_ID_FORMAT: { status: 400, zh: '教育ID应为 8 位数字', en: 'An education ID is 8 digits' },

@@ -1,4 +1,6 @@
-import { inTransaction } from '../../platform/db/database.js';
+import type { Clock } from '../../platform/clock.js';
+import { inTransaction, type Tx } from '../../platform/db/database.js';
+import type { SchoolStage } from '../../platform/db/schema.js';
 import { maskName, maskPhone } from '../../domain/masking.js';
 import { INITIAL_PARENT_PASSWORD } from '../../domain/passwords.js';
 import { assertStudentAccess } from '../../platform/access.js';
@@ -29,13 +31,7 @@ export async function bindParentByPhone(ctx: AppContext, caller: Caller, student
       parent = { id: newId() };
       await tx.insertInto('parents').values({ id: parent.id, phone: request.phone, display_name: null, password_hash: initialHash, must_change_password: true }).execute();
     }
-    const bound = await tx
-      .insertInto('parent_students')
-      .values({ parent_id: parent.id, student_id: studentId, relation: request.relation ?? null, bound_at: ctx.clock.now() })
-      .onConflict((oc) => oc.columns(['parent_id', 'student_id']).doNothing())
-      .returning('parent_id')
-      .executeTakeFirst();
-    if (!bound) throw fail('PARENT_ALREADY_BOUND');
+    await insertBinding(tx, ctx.clock, { parentId: parent.id, studentId, relation: request.relation ?? null });
     await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'parent.bound', entityType: 'student', entityId: studentId, after: { parentId: parent.id, phone: maskPhone(request.phone), accountCreated: created }, requestId });
     const body = created
       ? `【Onecard】您已绑定学生${maskName(student.name)}。请用本手机号登录，初始密码 ${INITIAL_PARENT_PASSWORD}，首次登录须修改。`
@@ -43,6 +39,35 @@ export async function bindParentByPhone(ctx: AppContext, caller: Caller, student
     await ctx.sms.send(tx, { phone: request.phone, body });
     return { parentId: parent.id, phone: maskPhone(request.phone), accountCreated: created };
   });
+}
+
+/**
+ * How many children of each kind one parent account may hold, as Yikatong allowed: one university
+ * student and three K-12 students (domain rules, People).
+ */
+export const childrenPerParent = { k12: 3, university: 1 } as const;
+
+const childKind = (stage: SchoolStage): keyof typeof childrenPerParent => (stage === 'university' || stage === 'vocational' ? 'university' : 'k12');
+
+/**
+ * Binds a parent to a student, both ways in (the student binding a phone, the parent proving a
+ * child), within the children a parent account may hold. The parent's row is locked first, so two
+ * bindings racing for the last place cannot both take it.
+ */
+async function insertBinding(tx: Tx, clock: Clock, binding: { parentId: string; studentId: string; relation: string | null }): Promise<void> {
+  await tx.selectFrom('parents').select('id').where('id', '=', binding.parentId).forUpdate().executeTakeFirstOrThrow();
+  const children = await tx
+    .selectFrom('parent_students')
+    .innerJoin('students', 'students.id', 'parent_students.student_id')
+    .select(['students.id', 'students.stage'])
+    .where('parent_students.parent_id', '=', binding.parentId)
+    .execute();
+  if (children.some((c) => c.id === binding.studentId)) throw fail('PARENT_ALREADY_BOUND');
+  const student = await tx.selectFrom('students').select('stage').where('id', '=', binding.studentId).executeTakeFirstOrThrow();
+  const kind = childKind(student.stage);
+  const limit = childrenPerParent[kind];
+  if (children.filter((c) => childKind(c.stage) === kind).length >= limit) throw fail('PARENT_CHILD_LIMIT', { kind, limit });
+  await tx.insertInto('parent_students').values({ parent_id: binding.parentId, student_id: binding.studentId, relation: binding.relation, bound_at: clock.now() }).execute();
 }
 
 export interface ChildProof {
@@ -70,13 +95,7 @@ export async function bindChild(ctx: AppContext, parent: Caller, proof: ChildPro
   await recordAttempt(ctx.db, ctx.clock, accountKey, meta.source, proven);
   if (!proven || !student) throw fail('IDENTITY_NOT_VERIFIED');
   return inTransaction(ctx.db, async (tx) => {
-    const bound = await tx
-      .insertInto('parent_students')
-      .values({ parent_id: parent.subjectId, student_id: student.id, relation: null, bound_at: ctx.clock.now() })
-      .onConflict((oc) => oc.columns(['parent_id', 'student_id']).doNothing())
-      .returning('student_id')
-      .executeTakeFirst();
-    if (!bound) throw fail('PARENT_ALREADY_BOUND');
+    await insertBinding(tx, ctx.clock, { parentId: parent.subjectId, studentId: student.id, relation: null });
     await recordAudit(tx, ctx.clock, { actor: actorOf(parent), action: 'child.bound', entityType: 'student', entityId: student.id, after: { parentId: parent.subjectId }, requestId: meta.requestId });
     return { studentId: student.id };
   });

@@ -48,7 +48,7 @@ const zh = {
   consentWithdrawn: '已撤回同意',
   withdrawConsentConfirm: '确定撤回“{purpose}”的同意吗？',
   // Binding a child
-  bindChildIntro: '填写孩子的教育ID和姓名，再用出生日期或身份证号后 6 位核验身份。',
+  bindChildIntro: '填写孩子的教育ID和姓名，再用出生日期或身份证号后 6 位核验身份。一个账号最多绑定 3 名中小学生和 1 名大学生。',
   childName: '孩子姓名',
   fullNamePlaceholder: '与学籍一致的完整姓名',
   verifyBy: '核验方式',
@@ -157,7 +157,7 @@ export const accountMessages: Messages<Key> = {
     consentGiven: 'Consent given',
     consentWithdrawn: 'Consent withdrawn',
     withdrawConsentConfirm: 'Withdraw your consent to “{purpose}”?',
-    bindChildIntro: "Enter your child's education ID and name, then verify with the birth date or the last 6 of the ID number.",
+    bindChildIntro: "Enter your child's education ID and name, then verify with the birth date or the last 6 of the ID number. One account holds up to 3 school children and 1 university student.",
     childName: "Child's name",
     fullNamePlaceholder: 'Full name as in the school register',
     verifyBy: 'Verify with',

@@ -74,7 +74,7 @@ function BindParentForm({ studentId }: { studentId: string }) {
       });
     },
     onError: (error) => {
-      if (errorCode(error) === 'PARENT_ALREADY_BOUND' || errorCode(error) === 'PHONE_FORMAT') form.setFields([{ name: 'phone', errors: [describe(error)] }]);
+      if (['PARENT_ALREADY_BOUND', 'PARENT_CHILD_LIMIT', 'PHONE_FORMAT'].includes(errorCode(error) ?? '')) form.setFields([{ name: 'phone', errors: [describe(error)] }]);
       else Toast.show({ icon: 'fail', content: describe(error) });
     },
   });
