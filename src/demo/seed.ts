@@ -2,6 +2,7 @@ import { shanghaiDate } from '../domain/calendar.js';
 import { makeIdNumber } from '../domain/id-number.js';
 import { editDay, openYearFromWeekdays } from '../modules/calendar/calendar.js';
 import { calendarRepository } from '../modules/calendar/calendar.repository.js';
+import { cardServicesRepository } from '../modules/card-services/card-services.repository.js';
 import { changeCardStatus } from '../modules/cards/card-status.js';
 import { issueCard } from '../modules/cards/issue-card.js';
 import { recordAudit, systemActor } from '../platform/audit.js';
@@ -141,6 +142,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
         .execute();
     }
     await seedCards(tx, clock, studentIds);
+    await openExtensionWindowForDemo(tx, clock);
     await recordAudit(tx, clock, { actor: systemActor, action: 'demo.seeded', entityType: 'system', entityId: null, after: { schools: schools.length, students: demoStudents.length } });
     return true;
   });
@@ -167,6 +169,18 @@ async function seedCards(tx: Db, clock: Clock, studentIds: Map<string, string>):
     if (s.educationId === '20230103') lost.push(card.id);
   }
   for (const cardId of lost) await changeCardStatus(tx, clock, { cardId, event: 'report_loss', reason: 'demo', actor: systemActor, requestId: null });
+}
+
+/**
+ * K-12 cards are extended in a window the card centre opens each year (around October); the demo
+ * opens this year's from 1 October (or today, if earlier) to 31 December, so that the extension
+ * flow can be tried on the day the demo starts.
+ */
+async function openExtensionWindowForDemo(tx: Db, clock: Clock): Promise<void> {
+  const today = shanghaiDate(clock.now());
+  const year = Number(today.slice(0, 4));
+  const october = `${year}-10-01`;
+  await cardServicesRepository.upsertWindow(tx, { year, starts_on: today < october ? today : october, ends_on: `${year}-12-31`, updated_by: null, updated_at: clock.now() });
 }
 
 /** The logins the README and the start banner list. */

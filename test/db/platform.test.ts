@@ -162,6 +162,9 @@ describe('demo data', () => {
     const cards = await handle.db.selectFrom('cards').select(['status']).execute();
     expect(cards).toHaveLength(students);
     expect(cards.map((c) => c.status).sort()).toEqual([...Array<string>(students - 2).fill('active'), 'inactive', 'lost'].sort());
+    // The K-12 extension window of this year is open, so the demo's extension flow can be tried.
+    const windows = await handle.db.selectFrom('card_extension_windows').select(['year', 'starts_on', 'ends_on']).execute();
+    expect(windows).toEqual([{ year: 2026, starts_on: '2026-10-01', ends_on: '2026-12-31' }]);
     expect(await seedDemo(handle.db, clock)).toBe(false);
     expect(await count()).toBe(students);
   });
