@@ -438,6 +438,9 @@ describe('balance refunds (card return)', () => {
     expect((await d.request('POST', `/admin/balance-refunds/${requested.id}/complete`, operator, { outlet: '西单网点', reference: 'again' })).json()).toMatchObject({ error: { code: 'BALANCE_REFUND_NOT_AT_OUTLET' } });
     expect(await d.balanceFen('clearing:outlet')).toBe(-30_000);
     expect((await d.request('GET', `/balance-refunds/${requested.id}`, studentToken)).json()).toMatchObject({ status: 'completed' });
+    // 退资记录 of the card: what the student sees again later.
+    const ofCard = await d.request('GET', `/balance-refunds?cardId=${await d.cardOf(student.id)}`, studentToken);
+    expect(ofCard.json()).toEqual({ items: [expect.objectContaining({ id: requested.id, amountFen: 30_000, route: 'outlet', status: 'completed', outlet: '西单网点' })] });
     await d.expectLedgerClean();
   });
 
@@ -445,5 +448,8 @@ describe('balance refunds (card return)', () => {
     const mine = await d.family();
     const theirs = await d.family();
     expect((await d.request('POST', '/balance-refunds', mine.parentToken, { cardId: await d.cardOf(theirs.student.id) })).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    expect((await d.request('GET', `/balance-refunds?cardId=${await d.cardOf(theirs.student.id)}`, mine.parentToken)).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    expect((await d.request('GET', `/balance-refunds?cardId=${await d.cardOf(mine.student.id)}`, mine.parentToken)).json()).toEqual({ items: [] });
+    expect((await d.request('GET', '/balance-refunds?cardId=not-a-card', mine.parentToken)).statusCode).toBe(400);
   });
 });

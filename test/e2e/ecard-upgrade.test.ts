@@ -201,5 +201,12 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     await page.getByTestId('return-result').getByText('余额 ¥300.00 超过 200 元，请到北京一卡通自营服务网点办理退资').waitFor();
     await e2e.screenshot(page, 'ecard-university-returned');
     expect((await t.ctx.db.selectFrom('cards').select('status').where('id', '=', card.id).executeTakeFirstOrThrow()).status).toBe('returned');
+
+    // Later, the returned card's page still says where the balance stands and what to bring.
+    await page.goto(url(`/cards/${card.id}`));
+    await expect(page.getByTestId('balance-refund-amount').textContent()).resolves.toBe('¥300.00');
+    await expect(page.getByTestId('balance-refund-status').getAttribute('data-status')).resolves.toBe('awaiting_outlet');
+    await expect(page.getByTestId('balance-refund-note').textContent()).resolves.toContain('身份证件到服务网点领取');
+    await e2e.screenshot(page, 'ecard-university-balance-refund');
   });
 });

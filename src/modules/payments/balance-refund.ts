@@ -101,6 +101,13 @@ export async function getBalanceRefund(ctx: AppContext, caller: Caller, id: stri
   return view(ctx, row);
 }
 
+/** 退资记录: every balance refund of a card, newest first, for whoever may see the card. */
+export async function balanceRefundsOfCard(ctx: AppContext, caller: Caller, cardId: string): Promise<BalanceRefundView[]> {
+  const card = await accessibleCard(ctx.db, caller, cardId);
+  const rows = await repo.balanceRefundsOfPurse(ctx.db, accountCodes.purse(card.id));
+  return Promise.all(rows.map((row) => view(ctx, row)));
+}
+
 /** An operator records that an outlet paid the balance out (cash or bank transfer, with its reference). */
 export async function completeOutletRefund(ctx: AppContext, caller: Caller, id: string, input: { outlet: string; reference: string }, requestId: string): Promise<BalanceRefundView> {
   const row = await repo.lockBalanceRefund(ctx.db, id);

@@ -218,6 +218,10 @@ export const paymentsRepository = {
     await db.insertInto('balance_refunds').values(row).execute();
   },
 
+  balanceRefundsOfPurse(db: DbOrTx, purseCode: string): Promise<BalanceRefundRow[]> {
+    return db.selectFrom('balance_refunds').selectAll().where('purse_code', '=', purseCode).orderBy('created_at', 'desc').orderBy('id').execute();
+  },
+
   findBalanceRefund(db: DbOrTx, id: string): Promise<BalanceRefundRow | undefined> {
     return db.selectFrom('balance_refunds').selectAll().where('id', '=', id).executeTakeFirst();
   },

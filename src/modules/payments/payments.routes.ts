@@ -5,7 +5,7 @@ import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
 import { bearer, errorResponses } from '../shared/http.js';
-import { completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
+import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
 import { cancelOrder } from './cancel-order.js';
 import { applyConfirmation, askGateways } from './confirm-order.js';
 import { createFeeOrder, createTopUpOrder } from './create-order.js';
@@ -18,7 +18,7 @@ import { fees, topUpMaxFen, topUpMinFen, topUpPresetsFen } from './order-rules.j
 import { preparePayment, recordPaymentAttempt } from './pay-order.js';
 import './payments.errors.js';
 import {
-  balanceRefundParams, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
+  balanceRefundListSchema, balanceRefundParams, balanceRefundQuerySchema, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
   orderParams, orderSchema, payOrderSchema, paymentLinkSchema, redLetterParams, refundOrderSchema, refundSchema, reconciliationDateParams, reconciliationSchema, requestBalanceRefundSchema, requestInvoiceSchema, topUpOptionsSchema,
 } from './payments.schemas.js';
 import { reconcileDay, storedReconciliation } from './reconcile.js';
@@ -162,6 +162,10 @@ function refundRoutes(ctx: AppContext, app: App): void {
     requireCaller(request, 'operator');
     return storedReconciliation(ctx, request.params.date);
   });
+
+  app.get('/balance-refunds', {
+    schema: { tags: ['payments'], summary: "A card's balance refunds (退资记录), newest first", security: bearer, querystring: balanceRefundQuerySchema, response: { 200: balanceRefundListSchema, ...errorResponses } },
+  }, async (request) => ({ items: await balanceRefundsOfCard(ctx, requireCaller(request), request.query.cardId) }));
 
   app.get('/balance-refunds/:balanceRefundId', {
     schema: { tags: ['payments'], summary: 'A balance refund and its gateway refunds', security: bearer, params: balanceRefundParams, response: { 200: balanceRefundSchema, ...errorResponses } },

@@ -121,6 +121,8 @@ export const balanceRefundSchema = z.object({
 });
 
 export const requestBalanceRefundSchema = z.object({ cardId: z.uuid() });
+export const balanceRefundQuerySchema = z.object({ cardId: z.uuid() });
+export const balanceRefundListSchema = z.object({ items: z.array(balanceRefundSchema) });
 export const completeOutletRefundSchema = z.object({ outlet: z.string().trim().min(1).max(64), reference: z.string().trim().min(1).max(64) });
 
 export const invoiceSchema = z.object({

@@ -18,6 +18,7 @@ import { useCard, useCardAction, useCardHistory, type Card, type CardAction } fr
 import { CardApplicationsLinks, CardServiceButtons } from './CardServiceLinks.js';
 import { formatYuan } from '../../../../src/domain/money.js';
 import './cards.css';
+import { BalanceRefunds } from '../payments/BalanceRefunds.js';
 
 /** The card page: its face, its information with the holder's photo, and what can be done with it now. */
 export function CardDetailPage() {
@@ -49,6 +50,7 @@ function CardDetail({ card }: { card: Card }) {
   return (
     <>
       <CardFace card={card} />
+      <BalanceRefunds cardId={card.id} />
       <div className="section">
         <List header={t.cardInfo} mode="card">
           <List.Item>

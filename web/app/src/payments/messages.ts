@@ -159,6 +159,16 @@ const zh = {
   product_temporary_card: '临时卡',
   confirm: '确定',
   cancel: '取消',
+  balanceRefunds: '退资记录',
+  balanceRefundAt: '申请时间',
+  balanceRefundRoute_gateway: '原路退回',
+  balanceRefundRoute_outlet: '服务网点领取',
+  balanceRefund_refunding: '退款中',
+  balanceRefund_awaiting_outlet: '待网点领取',
+  balanceRefund_completed: '已退回',
+  balanceRefundFailed: '退款异常，卡务中心正在人工处理，无需重复申请',
+  balanceRefundOutletHint: '请持本人（或监护人）身份证件到服务网点领取；超过 ¥200 或无法原路退回的余额在网点办理。',
+  balanceRefundPaidAt: '{outlet} 已办理，凭证号 {reference}',
 } as const;
 
 type Key = keyof typeof zh;
@@ -317,6 +327,16 @@ export const paymentMessages: Messages<Key> = {
     product_temporary_card: 'Temporary card',
     confirm: 'OK',
     cancel: 'Cancel',
+    balanceRefunds: 'Balance refunds',
+    balanceRefundAt: 'Requested',
+    balanceRefundRoute_gateway: 'Back to the payment account',
+    balanceRefundRoute_outlet: 'Collect at a service outlet',
+    balanceRefund_refunding: 'Refunding',
+    balanceRefund_awaiting_outlet: 'To collect at an outlet',
+    balanceRefund_completed: 'Refunded',
+    balanceRefundFailed: 'The refund ran into a problem; the card centre is handling it by hand. No need to ask again.',
+    balanceRefundOutletHint: 'Bring your (or your guardian’s) ID to a service outlet. Balances over ¥200, or that cannot go back the way they came, are paid out there.',
+    balanceRefundPaidAt: 'Paid at {outlet}, reference {reference}',
   },
 };
 

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-quer
 import type { z } from 'zod';
 import type { PaymentWindow } from '../../../../src/modules/calendar/calendar.routes.js';
 import type {
-  confirmationSchema, gatewaySchema, invoiceSchema, orderSchema, orderStatusSchema, paymentLinkSchema, topUpOptionsSchema,
+  balanceRefundSchema, confirmationSchema, gatewaySchema, invoiceSchema, orderSchema, orderStatusSchema, paymentLinkSchema, topUpOptionsSchema,
 } from '../../../../src/modules/payments/payments.schemas.js';
 import { ApiError } from '../../../shared/api.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
@@ -16,6 +16,7 @@ export type Confirmation = z.infer<typeof confirmationSchema>;
 export type PaymentLink = z.infer<typeof paymentLinkSchema>;
 export type Invoice = z.infer<typeof invoiceSchema>;
 export type TopUpOptions = z.infer<typeof topUpOptionsSchema>;
+export type BalanceRefund = z.infer<typeof balanceRefundSchema>;
 export type { PaymentWindow };
 
 /** The order list's tabs; each but "all" is one of the server's order groups (one query). */
@@ -134,5 +135,15 @@ export function useConfirmOrder(orderId: string) {
       store(confirmation.order);
       if (confirmation.confirmed) await invalidateMoney(queryClient);
     },
+  });
+}
+
+/** 退资记录: the card's balance refunds (after a return), newest first. */
+export function useCardBalanceRefunds(cardId: string) {
+  const api = useApi();
+  const { token } = useSession();
+  return useQuery({
+    queryKey: ['cards', 'balance-refunds', cardId, token], // under 'cards': a return refreshes it
+    queryFn: async ({ signal }) => (await api.get<{ items: BalanceRefund[] }>('/balance-refunds', { cardId }, signal)).items,
   });
 }
