@@ -44,7 +44,7 @@ describe('one active student transit card, under concurrency', () => {
     await fund(t, ecardId, 4_000);
     const middle = await t.factory.newSchool({ stage: 'middle' });
     await t.ctx.db.updateTable('students').set({ school_id: middle.id, stage: 'middle' }).where('id', '=', s.student.id).execute();
-    const proof = { name: s.student.name, idNumber: s.student.id_number, educationId: s.student.education_id };
+    const proof = { schoolId: middle.id, name: s.student.name, idNumber: s.student.id_number, educationId: s.student.education_id };
     const responses = await Promise.all([call('POST', `/ecards/k12/${ecardId}/upgrade`, s.token, proof), call('POST', `/ecards/k12/${ecardId}/upgrade`, s.token, proof)]);
     expect(statusesOf(responses), responses.map((r) => r.body).join('\n')).toEqual([200, 409]);
     const active = await activeTransit(s.student.id);

@@ -27,13 +27,17 @@ async function promote(studentId: string, stage: 'middle' | 'high') {
   return school;
 }
 
-const proof = (s: { student: { name: string; id_number: string; education_id: string } }) => ({ name: s.student.name, idNumber: s.student.id_number, educationId: s.student.education_id });
+/** The upgrade form: the school the student is enrolled in now (as they would choose it) and their details. */
+async function proof(s: { student: { id: string; name: string; id_number: string; education_id: string } }) {
+  const { school_id: schoolId } = await t.ctx.db.selectFrom('students').select('school_id').where('id', '=', s.student.id).executeTakeFirstOrThrow();
+  return { schoolId, name: s.student.name, idNumber: s.student.id_number, educationId: s.student.education_id };
+}
 
 describe('小升初 / 初升高 upgrades', () => {
   it('is not offered while the stage is unchanged', async () => {
     const s = await withEcard();
     expect((await call('GET', `/ecards/k12/${s.ecardId}/upgrade`, s.token)).json()).toMatchObject({ needed: false, kind: null });
-    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, proof(s)), 409, 'ECARD_UPGRADE_NOT_NEEDED');
+    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, await proof(s)), 409, 'ECARD_UPGRADE_NOT_NEEDED');
   });
 
   it('小升初: re-verified, a middle-school card on the same phone, the balance moved and the history linked', async () => {
@@ -42,9 +46,17 @@ describe('小升初 / 初升高 upgrades', () => {
     const middle = await promote(s.student.id, 'middle');
     expect((await call('GET', `/ecards/k12/${s.ecardId}/upgrade`, s.token)).json()).toMatchObject({ needed: true, kind: '小升初', fromStage: 'primary', toStage: 'middle' });
 
+    // The school chosen must be the roster's; a wrong one is refused without counting as a guess.
+    const previousSchool = (await t.factory.newSchool({ stage: 'middle' })).id;
+    const elsewhere = await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, { ...(await proof(s)), schoolId: previousSchool });
+    expectError(elsewhere, 409, 'ECARD_UPGRADE_SCHOOL_MISMATCH');
+    expect(elsewhere.json().error.message).toContain('学籍');
+    expect(await t.ctx.db.selectFrom('auth_attempts').select('id').where('account_key', '=', `ecard-real-name:${s.student.id}`).where('succeeded', '=', false).execute()).toEqual([]);
+    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, { ...(await proof(s)), schoolId: undefined }), 400, 'VALIDATION_FAILED');
+
     // Re-verified: the details must match the roster.
-    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, { ...proof(s), name: '李小宇' }), 400, 'ECARD_REAL_NAME_FAILED');
-    const res = await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, proof(s));
+    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, { ...(await proof(s)), name: '李小宇' }), 400, 'ECARD_REAL_NAME_FAILED');
+    const res = await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, await proof(s));
     expect(res.statusCode, res.body).toBe(200);
     const { card, previousCard, balanceMovedFen } = res.json();
     expect(card).toMatchObject({ product: 'k12_ecard', status: 'active', stage: 'middle', balanceFen: 3_250, school: { id: middle.id }, device: { model: 'HUAWEI Mate 40 Pro' } });
@@ -60,12 +72,12 @@ describe('小升初 / 初升高 upgrades', () => {
     expect((await call('GET', `/cards/${s.ecardId}/history`, s.token)).json().items.map((e: { toStatus: string }) => e.toStatus)).toEqual(['active', 'replaced']);
 
     // Done once: the old card cannot be upgraded again, and the new one is not due.
-    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, proof(s)), 409, 'ECARD_NOT_ACTIVE');
+    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, await proof(s)), 409, 'ECARD_NOT_ACTIVE');
     expect((await call('GET', `/ecards/k12/${card.id}/upgrade`, s.token)).json().needed).toBe(false);
 
     // 初升高 later on.
     await promote(s.student.id, 'high');
-    const again = await call('POST', `/ecards/k12/${card.id}/upgrade`, s.token, proof(s));
+    const again = await call('POST', `/ecards/k12/${card.id}/upgrade`, s.token, await proof(s));
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json()).toMatchObject({ card: { stage: 'high', balanceFen: 3_250 }, previousCard: { stage: 'middle', status: 'replaced' }, balanceMovedFen: 3_250 });
     const active = await t.ctx.db.selectFrom('cards').select(['id', 'stage']).where('student_id', '=', s.student.id).where('status', '=', 'active').execute();
@@ -75,7 +87,7 @@ describe('小升初 / 初升高 upgrades', () => {
   it('a promotion that skips a stage is not an upgrade', async () => {
     const s = await withEcard('primary');
     await promote(s.student.id, 'high');
-    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, proof(s)), 409, 'ECARD_UPGRADE_NOT_NEEDED');
+    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, await proof(s)), 409, 'ECARD_UPGRADE_NOT_NEEDED');
   });
 
   it('a parent upgrades a child’s card; a stranger may not look or act', async () => {
@@ -85,8 +97,8 @@ describe('小升初 / 初升高 upgrades', () => {
     const stranger = await t.factory.newParent();
     const strangerToken = await t.factory.loginAs('parent', stranger.phone, stranger.password);
     expectError(await call('GET', `/ecards/k12/${s.ecardId}/upgrade`, strangerToken), 403, 'ACCESS_DENIED');
-    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, strangerToken, proof(s)), 403, 'ACCESS_DENIED');
-    const res = await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, await t.factory.loginAs('parent', parent.phone, parent.password), proof(s));
+    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, strangerToken, await proof(s)), 403, 'ACCESS_DENIED');
+    const res = await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, await t.factory.loginAs('parent', parent.phone, parent.password), await proof(s));
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().card.stage).toBe('high');
   });
@@ -95,7 +107,7 @@ describe('小升初 / 初升高 upgrades', () => {
     const s = await withEcard('primary');
     await promote(s.student.id, 'middle');
     expect((await call('POST', `/cards/${s.ecardId}/loss`, s.token)).json().status).toBe('suspended');
-    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, proof(s)), 409, 'ECARD_NOT_ACTIVE');
+    expectError(await call('POST', `/ecards/k12/${s.ecardId}/upgrade`, s.token, await proof(s)), 409, 'ECARD_NOT_ACTIVE');
   });
 });
 

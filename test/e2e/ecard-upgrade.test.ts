@@ -99,6 +99,20 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     await e2e.screenshot(page, 'ecard-upgrade-due');
     await page.getByTestId('action-upgrade').click();
     await page.waitForURL(url(`/ecards/${ecard.id}/upgrade`));
+
+    // 选择学校: the old primary school is refused (the roster has the new one), then the middle school.
+    await input(page, 'school-search').fill('海淀实验');
+    await page.getByTestId('school-option').filter({ hasText: '海淀实验小学' }).click();
+    await expect(page.getByTestId('upgrade-school').textContent()).resolves.toBe('海淀实验小学');
+    await input(page, 'upgrade-name').fill('周小舟');
+    await input(page, 'upgrade-id-number').fill(child.id_number);
+    await input(page, 'upgrade-education-id').fill(child.education_id);
+    await page.getByTestId('upgrade-submit').click();
+    await page.locator('.adm-toast-main').getByText('所选学校与学籍信息不一致', { exact: false }).waitFor();
+    await page.getByTestId('upgrade-change-school').click();
+    await input(page, 'school-search').fill('海淀实验中学');
+    await page.getByTestId('school-option').filter({ hasText: '海淀实验中学' }).click();
+    await page.locator('.adm-toast-main').waitFor({ state: 'detached' });
     await e2e.screenshot(page, 'ecard-upgrade-form');
     await expect(page.getByTestId('upgrade-kind').textContent()).resolves.toBe('小升初');
 

@@ -58,6 +58,8 @@ export const openK12Schema = z.object({
 });
 
 export const upgradeK12Schema = z.object({
+  /** The new school the student chose (seed 000: 选择学校并填写实名信息); it must be the roster's. */
+  schoolId: z.uuid(),
   name: nameSchema,
   idNumber: idNumberSchema,
   educationId: z.string().trim().regex(/^\d{8}$/, '8 digits'),

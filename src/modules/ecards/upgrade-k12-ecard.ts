@@ -46,10 +46,12 @@ export async function preverifyUpgrade(ctx: AppContext, caller: Caller, cardId: 
   if (!status.needed) return;
   const card = await accessibleCard(ctx.db, caller, cardId);
   const row = await repo.rosterRow(ctx.db, card.student_id);
-  if (row) await verifyRealName(ctx.db, ctx.clock, row.id, { kind: 'k12', schoolId: row.school_id, ...input }, source);
+  // Another school than the roster's is refused by the upgrade itself, with its own error: not a guess to count.
+  if (row && row.school_id === input.schoolId) await verifyRealName(ctx.db, ctx.clock, row.id, { kind: 'k12', ...input }, source);
 }
 
 export interface UpgradeInput {
+  schoolId: string;
   name: string;
   idNumber: string;
   educationId: string;
@@ -57,7 +59,8 @@ export interface UpgradeInput {
 
 /**
  * 小升初 / 初升高: the student has been promoted (the roster now has the new school and stage).
- * Re-verified against the roster at the new school, the e-card is replaced on the same phone by
+ * The student names the new school (it must be the roster's: the roster, not the app, says where
+ * a student is enrolled) and is re-verified against the roster there; the e-card is replaced on the same phone by
  * a card of the new stage that names the old one (replaces_card_id, so the history follows), and
  * the balance moves to the new purse in the same transaction.
  */
@@ -77,7 +80,8 @@ export async function upgradeK12Ecard(ctx: AppContext, caller: Caller, cardId: s
     if (!row) throw fail('NOT_FOUND', { entity: 'student' });
     const to = nextStage(card.stage);
     if (to === null || row.stage !== to) throw fail('ECARD_UPGRADE_NOT_NEEDED', { cardStage: card.stage, studentStage: row.stage });
-    if (!matches(row, { kind: 'k12', schoolId: row.school_id, ...input })) throw fail('ECARD_REAL_NAME_FAILED');
+    if (input.schoolId !== row.school_id) throw fail('ECARD_UPGRADE_SCHOOL_MISMATCH', { schoolId: input.schoolId });
+    if (!matches(row, { kind: 'k12', ...input })) throw fail('ECARD_REAL_NAME_FAILED');
     if (row.status !== 'enrolled') throw fail('ECARD_NOT_ENROLLED', { status: row.status });
     if (!(await hasRequiredConsent(tx, card.student_id, 'nfc_ecard', shanghaiDate(now)))) throw fail('ECARD_CONSENT_REQUIRED');
     const kind = upgradeKind(card.stage);

@@ -1,4 +1,4 @@
-import { Button, Checkbox, ErrorBlock, Form, Input, List, Result, SearchBar, Skeleton, Steps, Toast } from 'antd-mobile';
+import { Button, Checkbox, Form, Input, List, Result, Skeleton, Steps, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useLang, useMessages } from '../../../shared/i18n.js';
@@ -13,7 +13,8 @@ import { useHolder, type Holder } from './HolderChoice.js';
 import { ecardMessages } from './messages.js';
 import { ecardPaths } from './paths.js';
 import { PhoneCheck } from './PhoneCheck.js';
-import { useAgreement, useInvalidateCards, useK12Schools, type EcardResult, type OpenK12Body, type Phone, type SchoolOption } from './queries.js';
+import { SchoolStep } from './SchoolStep.js';
+import { useAgreement, useInvalidateCards, type EcardResult, type OpenK12Body, type Phone, type SchoolOption } from './queries.js';
 import './ecards.css';
 
 const steps = ['phone', 'school', 'realName', 'consent', 'agreement', 'result'] as const;
@@ -67,33 +68,6 @@ export function OpenK12Page() {
         </>
       )}
     </SubPage>
-  );
-}
-
-function SchoolStep({ onChosen, onBack }: { onChosen(school: SchoolOption): void; onBack(): void }) {
-  const t = useMessages(ecardMessages);
-  const [q, setQ] = useState('');
-  const schools = useK12Schools(q.trim());
-  return (
-    <>
-      <SearchBar placeholder={t.schoolSearch} value={q} onChange={setQ} data-testid="school-search" />
-      {schools.isPending ? (
-        <Skeleton.Paragraph lineCount={4} animated />
-      ) : schools.isError ? (
-        <LoadFailed error={schools.error} onRetry={() => void schools.refetch()} />
-      ) : schools.data.length === 0 ? (
-        <ErrorBlock status="empty" title={t.noSchools} data-testid="school-empty" />
-      ) : (
-        <List className="section" data-testid="school-list">
-          {schools.data.map((s) => (
-            <List.Item key={s.id} arrow onClick={() => onChosen(s)} description={`${t[`stage_${s.stage as 'primary'}`] ?? s.stage}${s.district ? ` · ${s.district}` : ''}`} data-testid="school-option">
-              {s.name}
-            </List.Item>
-          ))}
-        </List>
-      )}
-      <Button block onClick={onBack}>{t.back}</Button>
-    </>
   );
 }
 

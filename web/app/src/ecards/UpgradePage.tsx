@@ -1,4 +1,5 @@
-import { Button, ErrorBlock, Form, Input, Result, Skeleton, Toast } from 'antd-mobile';
+import { Button, ErrorBlock, Form, Input, List, Result, Skeleton, Toast } from 'antd-mobile';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { formatYuan } from '../payments/format.js';
 import { useMessages } from '../../../shared/i18n.js';
@@ -10,10 +11,14 @@ import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
 import { ecardMessages } from './messages.js';
 import { ecardPaths } from './paths.js';
-import { useInvalidateCards, useUpgradeStatus, type EcardResult, type UpgradeBody } from './queries.js';
+import { useInvalidateCards, useUpgradeStatus, type EcardResult, type SchoolOption, type UpgradeBody } from './queries.js';
+import { SchoolStep } from './SchoolStep.js';
 import './ecards.css';
 
-/** 小升初 / 初升高: re-verify against the roster at the new school; the new stage's card keeps balance and history. */
+/**
+ * 小升初 / 初升高 (seed 000): choose the new school, then re-verify against the roster there; the
+ * new stage's card keeps balance and history.
+ */
 export function UpgradePage() {
   const t = useMessages(ecardMessages);
   const { cardId = '' } = useParams();
@@ -22,7 +27,8 @@ export function UpgradePage() {
   const describe = useErrorText();
   const invalidate = useInvalidateCards();
   const status = useUpgradeStatus(cardId);
-  const [form] = Form.useForm<UpgradeBody>();
+  const [form] = Form.useForm<Omit<UpgradeBody, 'schoolId'>>();
+  const [school, setSchool] = useState<SchoolOption | null>(null);
   const upgrade = useIdempotentMutation({
     mutationFn: (body: UpgradeBody, idempotencyKey) => api.post<EcardResult>(`/ecards/k12/${cardId}/upgrade`, body, { idempotencyKey }),
     onSuccess: () => void invalidate(),
@@ -44,7 +50,14 @@ export function UpgradePage() {
   } else if (status.isError) {
     body = <LoadFailed error={status.error} onRetry={() => void status.refetch()} />;
   } else if (!status.data.needed) {
-    body = <ErrorBlock status="empty" title={t.upgradeNotDue} data-testid="upgrade-not-due" />;
+    body = <ErrorBlock status="empty" title={t.upgradeNotDue} description={t.upgradeNotDueHint} data-testid="upgrade-not-due" />;
+  } else if (!school) {
+    body = (
+      <>
+        <div className="muted" style={{ margin: '0 4px 8px', fontSize: 13 }} data-testid="upgrade-school-hint">{t.upgradeChooseSchool}</div>
+        <SchoolStep onChosen={setSchool} onBack={() => navigate(ecardPaths.home)} />
+      </>
+    );
   } else {
     body = (
       <>
@@ -58,10 +71,13 @@ export function UpgradePage() {
         <Form
           form={form}
           layout="horizontal"
-          onFinish={(v) => upgrade.mutate({ name: v.name.trim(), idNumber: v.idNumber.trim(), educationId: v.educationId.trim() })}
+          onFinish={(v) => upgrade.mutate({ schoolId: school.id, name: v.name.trim(), idNumber: v.idNumber.trim(), educationId: v.educationId.trim() })}
           footer={<Button block type="submit" color="primary" size="large" loading={upgrade.isPending} data-testid="upgrade-submit">{t.upgradeNow}（{status.data.kind}）</Button>}
         >
           <Form.Header>{t.upgradeIntro}</Form.Header>
+          <List.Item title={t.school} extra={<Button size="mini" fill="none" color="primary" onClick={() => setSchool(null)} data-testid="upgrade-change-school">{t.changeSchool}</Button>}>
+            <span data-testid="upgrade-school">{school.name}</span>
+          </List.Item>
           <Form.Item name="name" label={t.name} rules={[{ required: true, message: t.namePlaceholder }]}>
             <Input placeholder={t.namePlaceholder} data-testid="upgrade-name" />
           </Form.Item>
