@@ -118,8 +118,17 @@ describe('linking an interoperable card', () => {
     expect((await call('POST', `/cards/${first.id}/loss`, u.token)).json().status).toBe('suspended');
     const res = await call('POST', '/ecards/university', u.token, linkBody(u, { phone: newPhone }));
     expect(res.statusCode, res.body).toBe(201);
-    // The suspended card can still be returned for its money later; only one is in use.
+    // Only one is in use: the old one cannot be found again...
     expect((await d.t.ctx.db.selectFrom('cards').select('status').where('student_id', '=', u.student.id).orderBy('created_at').execute()).map((c) => c.status)).toEqual(['suspended', 'active']);
+    expectError(await call('POST', `/cards/${first.id}/unloss`, u.token), 409, 'CARD_ONE_ACTIVE');
+    // ...but it is returned for the money left on it.
+    await fund(d.t, first.id, 1_800);
+    const returned = await call('POST', `/ecards/university/${first.id}/return`, u.token);
+    expect(returned.statusCode, returned.body).toBe(200);
+    expect(returned.json()).toMatchObject({ card: { status: 'returned' }, refund: { amountFen: 1_800 } });
+    expect(await purseFen(d.t, first.id)).toBe(0);
+    expect((await call('GET', `/balance-refunds?cardId=${first.id}`, u.token)).json().items).toHaveLength(1);
+    await d.expectLedgerClean();
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { generateCardNo } from '../../src/domain/card-numbers.js';
-import { purseFen } from '../api/ecards-support.js';
+import { newPhone, purseFen } from '../api/ecards-support.js';
 import { fund } from '../support/money.js';
 import { describeE2E, signInToApp, useE2E } from './support.js';
 
@@ -210,6 +210,26 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     await fund(t, card.id, 30_000);
     await page.goto(url(`/ecards/university/${card.id}`));
     await page.getByTestId('extension').getByText('2027-07-30 起可办理延期').waitFor();
+
+    // The phone is lost: reported, then a new phone links its own interoperable card (seed 003).
+    await page.goto(url('/ecards'));
+    await page.getByTestId('action-lost').click();
+    await page.locator('.adm-dialog').getByText('立即挂失').click();
+    await page.getByTestId('ecard-suspended-hint').getByText('找回手机可点', { exact: false }).waitFor();
+    const relinked = await t.app.inject({
+      method: 'POST', url: '/api/v1/ecards/university', headers: { authorization: `Bearer ${await t.factory.loginAs('student', student.education_id, 'Student2026')}` },
+      payload: { studentId: student.id, schoolId: school.id, interopCardNo: generateCardNo('interoperable'), name: '林书言', studentNo: '21251234', idNumber: student.id_number,
+        phone: newPhone },
+    });
+    expect(relinked.statusCode, relinked.body).toBe(201);
+    await page.reload();
+    // The old card cannot be found again; its balance comes back by returning it.
+    const old = page.locator(`[data-testid="ecard-item"][data-card-id="${card.id}"]`);
+    await old.getByTestId('ecard-suspended-hint').getByText('本卡余额 ¥300.00 请通过', { exact: false }).waitFor();
+    expect(await old.getByTestId('action-found').count()).toBe(0);
+    await e2e.screenshot(page, 'ecard-university-relinked');
+    await old.getByTestId('action-university').click();
+    await page.waitForURL(url(`/ecards/university/${card.id}`));
     await page.getByTestId('return-submit').click();
     await page.locator('.adm-dialog').getByText('确定', { exact: true }).click();
     await page.getByTestId('return-result').getByText('余额 ¥300.00 超过 200 元，请到北京一卡通自营服务网点办理退资').waitFor();

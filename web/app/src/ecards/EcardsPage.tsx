@@ -4,6 +4,7 @@ import { useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useMe } from '../../../shared/session.js';
 import { CardFace } from '../cards/CardFace.js';
+import { formatYuan } from '../payments/format.js';
 import { useCards, type Card } from '../cards/queries.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { SubPage } from '../ui/SubPage.js';
@@ -35,7 +36,9 @@ export function EcardsPage() {
         <ErrorBlock status="empty" title={t.noEcards} description={t.noEcardsHint} data-testid="ecards-empty" />
       ) : (
         <div data-testid="ecards-list">
-          {ecards.map((card) => <EcardItem key={card.id} card={card} />)}
+          {ecards.map((card) => (
+            <EcardItem key={card.id} card={card} followedByActive={ecards.some((c) => c.id !== card.id && c.studentId === card.studentId && c.product === card.product && c.status === 'active')} />
+          ))}
         </div>
       )}
       <div className="ecard-actions">
@@ -46,7 +49,12 @@ export function EcardsPage() {
   );
 }
 
-function EcardItem({ card }: { card: Card }) {
+/**
+ * One e-card. `followedByActive`: a suspended card whose holder has since opened another of the
+ * same kind (a university student re-links after losing the phone, seed 003): it can no longer
+ * be found again (one active card per identity), only returned for its balance.
+ */
+function EcardItem({ card, followedByActive }: { card: Card; followedByActive: boolean }) {
   const t = useMessages(ecardMessages);
   const navigate = useNavigate();
   const api = useApi();
@@ -70,13 +78,18 @@ function EcardItem({ card }: { card: Card }) {
         <NoticeBar content={fill(t.upgradeDue, { kind: upgrade.data.kind })} color="alert" data-testid="upgrade-due" />
       )}
       {card.status === 'suspended' && <NoticeBar content={t.suspended} color="error" data-testid="ecard-suspended" />}
+      {card.status === 'suspended' && card.product === 'university_ecard' && (
+        <div className="muted" style={{ fontSize: 13, margin: '8px 4px 0' }} data-testid="ecard-suspended-hint">
+          {followedByActive ? fill(t.suspendedReplacedHint, { amount: formatYuan(card.balanceFen) }) : t.suspendedUniversityHint}
+        </div>
+      )}
       <div className="ecard-actions">
         {k12 && upgrade.data?.needed && (
           <Button color="primary" onClick={() => navigate(ecardPaths.upgrade(card.id))} data-testid="action-upgrade">{t.upgrade}（{upgrade.data.kind}）</Button>
         )}
         {card.status === 'active' && <Button loading={act.isPending} onClick={() => void suspend()} data-testid="action-lost">{t.lostPhone}</Button>}
         {k12 && card.status === 'suspended' && <Button color="primary" onClick={() => navigate(ecardPaths.move(card.id))} data-testid="action-move">{t.moveToNewPhone}</Button>}
-        {card.status === 'suspended' && <Button loading={act.isPending} onClick={() => act.mutate('unloss')} data-testid="action-found">{t.found}</Button>}
+        {card.status === 'suspended' && !followedByActive && <Button loading={act.isPending} onClick={() => act.mutate('unloss')} data-testid="action-found">{t.found}</Button>}
         {card.product === 'university_ecard' && <Button onClick={() => navigate(ecardPaths.university(card.id))} data-testid="action-university">{t.extension} / {t.returnCard}</Button>}
       </div>
     </div>
