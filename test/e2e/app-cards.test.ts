@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/card-numbers.js';
+import { apiAs } from './fulfilment-support.js';
 import { describeE2E, settled, signInToApp, useE2E } from './support.js';
 
 /**
@@ -389,6 +390,46 @@ describeE2E('app card screens in Chromium', () => {
     expect(await statusOf(card.id)).toBe('returned');
     await page.goto(url('/cards'));
     await expect.poll(() => page.getByTestId('face-status').textContent()).toBe('已退卡');
+  });
+
+  it('中小学生服务: a parent reaches every service of each child’s cards from one page, and the replacement in progress', async () => {
+    const { student: first } = await student('服务甲', 'primary');
+    const { student: second } = await student('服务乙', 'high');
+    const lostCard = await e2e.t.factory.newCard(first.id);
+    const sticker = await e2e.t.factory.newCard(second.id, { product: 'k12_sticker' });
+    const newCard = await e2e.t.factory.newCard(second.id, { active: false });
+    const parent = await e2e.t.factory.newParent({ children: [first.id, second.id] });
+    await e2e.t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
+    const token = await e2e.t.factory.loginAs('parent', parent.phone, parent.password);
+    await apiAs(e2e, token, 'POST', `/cards/${lostCard.id}/loss`);
+    const identity = { kind: 'replacement', name: first.name, idType: 'resident_id', idNumber: first.id_number, educationId: first.education_id };
+    await apiAs(e2e, token, 'POST', '/fulfilment/applications', { ...identity, cardId: lostCard.id, delivery: { method: 'school' } });
+
+    const page = await signInToApp(e2e, { as: 'parent', login: parent.phone, password: parent.password });
+    await page.getByTestId('home-k12-services').click();
+    await page.waitForURL(url('/k12-services'));
+    await expect.poll(() => page.getByTestId('k12-services-student').count()).toBe(2);
+    const cardRow = (id: string) => page.locator(`[data-testid="k12-services-card"][data-card-id="${id}"]`);
+    // Each card offers what its kind has: the lost card its replacement, the sticker its sticker service, the new card activation.
+    await cardRow(lostCard.id).getByTestId('k12-service-replace').waitFor();
+    expect(await cardRow(lostCard.id).getByTestId('k12-service-sticker').count()).toBe(0);
+    expect(await cardRow(lostCard.id).getByTestId('k12-service-top-up').count()).toBe(0); // a lost card takes no top-up
+    await cardRow(sticker.id).getByTestId('k12-service-top-up').waitFor();
+    await cardRow(sticker.id).getByTestId('k12-service-sticker').waitFor();
+    expect(await cardRow(sticker.id).getByTestId('k12-service-extend').count()).toBe(0);
+    await cardRow(newCard.id).getByTestId('k12-service-activate').waitFor();
+    const progress = page.locator(`[data-testid="k12-services-student"][data-student-id="${first.id}"]`).getByTestId('k12-services-application');
+    await expect(progress.textContent()).resolves.toContain('补卡进度查询');
+    await shot(page, 'app-k12-services');
+
+    await progress.click();
+    await page.waitForURL(/\/card-applications\//);
+    await page.goBack();
+    await cardRow(sticker.id).getByTestId('k12-service-transactions').click();
+    await page.waitForURL(url(`/cards/${sticker.id}/transactions`));
+    await page.goBack();
+    await cardRow(newCard.id).getByTestId('k12-service-activate').click();
+    await page.waitForURL(url(`/cards/${newCard.id}`));
   });
 
   it('a student without cards sees the empty state', async () => {

@@ -3,6 +3,7 @@ export const cardPaths = {
   cards: '/cards',
   card: (cardId: string) => `/cards/${cardId}`,
   statusQuery: '/card-status',
+  k12Services: '/k12-services',
   replace: (cardId: string) => `/cards/${cardId}/replace`,
   sticker: (cardId: string) => `/cards/${cardId}/sticker`,
   extend: (cardId: string) => `/cards/${cardId}/extend`,

@@ -1,8 +1,10 @@
-import { CarOutlined, MobileOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, CarOutlined, MobileOutlined } from '@ant-design/icons';
 import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
+import { cardMessages } from '../cards/messages.js';
+import { cardPaths } from '../cards/paths.js';
 import { ecardMessages } from '../ecards/messages.js';
 import { ecardPaths } from '../ecards/paths.js';
 import { messages } from '../messages.js';
@@ -18,6 +20,7 @@ export function HomePage() {
   const e = useMessages(ecardMessages);
   const navigate = useNavigate();
   const tr = useMessages(transitMessages);
+  const c = useMessages(cardMessages);
 
   return (
     <Page title={t.appName}>
@@ -35,6 +38,12 @@ export function HomePage() {
       </Card>
       {me.isSuccess && (me.data.role === 'student' || me.data.role === 'parent') && (
         <MoneyEntries>
+          {me.data.loginKind !== 'campus' && (
+            <button type="button" className="money-entry" onClick={() => navigate(cardPaths.k12Services)} data-testid="home-k12-services">
+              <AppstoreOutlined />
+              <span>{c.k12Services}</span>
+            </button>
+          )}
           <button type="button" className="money-entry" onClick={() => navigate(ecardPaths.home)} data-testid="home-ecards">
             <MobileOutlined />
             <span>{e.ecardsTitle}</span>
