@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from './context.js';
-import type { Db, Tx } from './db/database.js';
+import type { Tx } from './db/database.js';
 import { fail } from './errors.js';
 
 export interface StoredResponse<T = unknown> {
@@ -19,11 +19,12 @@ const keyPattern = /^[\x21-\x7e]{1,200}$/;
  * concurrent duplicate (the first still running) is a 409. Without a key it just runs.
  */
 export async function runIdempotent<T>(
-  db: Db,
+  ctx: Pick<AppContext, 'db' | 'config'>,
   request: FastifyRequest,
   reply: FastifyReply,
   work: (tx: Tx) => Promise<StoredResponse<T>>,
 ): Promise<T> {
+  const { db } = ctx;
   const key = request.headers['idempotency-key'];
   if (key === undefined) {
     const result = await db.transaction().execute(work);
@@ -33,7 +34,7 @@ export async function runIdempotent<T>(
   if (typeof key !== 'string' || !keyPattern.test(key)) throw fail('IDEMPOTENCY_KEY_INVALID');
 
   const caller = request.caller ? `${request.caller.role}:${request.caller.subjectId}` : `anonymous:${request.ip}`;
-  const requestHash = hashRequest(request);
+  const requestHash = fingerprint(ctx.config.secrets.sessionSecret, request);
   const outcome = await db.transaction().execute(async (tx) => {
     const { rows } = await sql<{ locked: boolean }>`
       select pg_try_advisory_xact_lock(hashtextextended(${caller} || '|' || ${key}, 0)) as locked`.execute(tx);
@@ -60,8 +61,12 @@ export async function runIdempotent<T>(
   return outcome.body;
 }
 
-function hashRequest(request: FastifyRequest): string {
-  return createHash('sha256')
+/**
+ * What a replay is compared by. Keyed with a server secret: bodies hold passwords, PINs and
+ * query passwords, and a plain hash of a 6-digit PIN is undone by trying all million of them.
+ */
+function fingerprint(secret: string, request: FastifyRequest): string {
+  return createHmac('sha256', secret)
     .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${request.url}\n${JSON.stringify(request.body ?? null)}`)
     .digest('hex');
 }
@@ -77,5 +82,5 @@ export function idempotentOperation<T>(
   statusCode: number,
   operation: (txCtx: AppContext) => Promise<T>,
 ): Promise<T> {
-  return runIdempotent(ctx.db, request, reply, async (tx) => ({ statusCode, body: await operation({ ...ctx, db: tx }) }));
+  return runIdempotent(ctx, request, reply, async (tx) => ({ statusCode, body: await operation({ ...ctx, db: tx }) }));
 }

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -238,6 +239,21 @@ describe('Idempotency-Key', () => {
     expect(created).toHaveLength(1);
     const rows = await t.ctx.db.selectFrom('staff_users').select('id').where('username', '=', 'concurrent-op').execute();
     expect(rows).toHaveLength(1);
+  });
+
+  it('stores no plain hash of the body: a 6-digit secret in it cannot be found by trying them all', async () => {
+    const headers = { ...auth(operatorToken), 'idempotency-key': 'keyed-fingerprint' };
+    const body = newStaffBody('fingerprinted-op');
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/staff', headers, payload: body })).statusCode).toBe(201);
+    const stored = await t.ctx.db.selectFrom('idempotency_keys').select('request_hash').where('key', '=', 'keyed-fingerprint').executeTakeFirstOrThrow();
+    // The body as the route sees it once validated (the schema's order, its default filled in).
+    const fingerprinted = `POST /api/v1/staff\n/api/v1/staff\n${JSON.stringify({ ...body, schoolId: null })}`;
+    const plain = createHash('sha256').update(fingerprinted).digest('hex');
+    expect(stored.request_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored.request_hash).not.toBe(plain);
+    // Keyed with the server's secret, so the server itself still recognises the replay.
+    const keyed = createHmac('sha256', t.ctx.config.secrets.sessionSecret).update(fingerprinted).digest('hex');
+    expect(stored.request_hash).toBe(keyed);
   });
 
   it('a malformed key is a 400', async () => {

@@ -53,7 +53,7 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator');
-      return runIdempotent(ctx.db, request, reply, async (tx) => ({
+      return runIdempotent(ctx, request, reply, async (tx) => ({
         statusCode: 201,
         body: await createStaff(tx, ctx.clock, { role: caller.role, id: caller.subjectId }, request.body, request.id),
       }));

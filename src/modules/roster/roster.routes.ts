@@ -84,7 +84,7 @@ export function rosterRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       // Parsed before the transaction: a whole-file fault is a 4xx, and the CPU work holds no connection.
       const parsed = parseRoster(upload, shanghaiDate(ctx.clock.now()), rosterKindOf(school.stage));
       let started: RosterImportJob | undefined;
-      const body = await runIdempotent(ctx.db, request, reply, async (tx) => {
+      const body = await runIdempotent(ctx, request, reply, async (tx) => {
         started = await createRosterImport(tx, ctx.clock.now(), {
           school, fileName, parsed, actor: { role: caller.role, id: caller.subjectId }, requestId: request.id,
         });
