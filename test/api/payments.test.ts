@@ -83,6 +83,39 @@ describe('top-up orders', () => {
   });
 });
 
+describe('campus card top-ups (seed 004: 输入金额和查询密码)', () => {
+  it('ask for the holder’s query password; a wrong one is refused, counted and throttled, and orders nothing', async () => {
+    const school = await d.t.factory.newSchool({ stage: 'university' });
+    const student = await d.t.factory.newStudent({ schoolId: school.id });
+    const card = await d.t.factory.newCard(student.id, { product: 'campus_card' });
+    const token = await d.t.factory.loginAs('student', student.education_id, student.password);
+    const initial = student.id_number.replace(/X$/, '').slice(-6);
+    const order = (queryPassword?: string, ip = '10.3.0.1') =>
+      d.t.app.inject({ method: 'POST', url: '/api/v1/orders/top-up', remoteAddress: ip, headers: { authorization: `Bearer ${token}` }, payload: { cardId: card.id, amountFen: 5000, ...(queryPassword === undefined ? {} : { queryPassword }) } });
+    const ordersOfCard = async () => (await d.t.ctx.db.selectFrom('payment_orders').select('id').where('card_id', '=', card.id).execute()).length;
+
+    expect((await order()).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_REQUIRED', message: '请输入校园卡查询密码' } });
+    expect((await order('12345')).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    for (let i = 0; i < 5; i++) expect((await order('975310')).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
+    expect((await order(initial)).json()).toMatchObject({ error: { code: 'AUTH_THROTTLED' } });
+    expect(await ordersOfCard()).toBe(0);
+
+    // From another place, the right one (the initial password, never changed) orders the top-up.
+    const ok = await order(initial, '10.3.0.2');
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ cardId: card.id, amountFen: 5000 });
+    expect(await ordersOfCard()).toBe(1);
+    // The password is not kept anywhere the order's answer or audit can show it.
+    expect(ok.body).not.toContain(initial);
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', ok.json().id).execute();
+    expect(JSON.stringify(audit)).not.toContain(initial);
+
+    // A K-12 card needs none.
+    const { student: k12, studentToken } = await d.family();
+    expect((await d.request('POST', '/orders/top-up', studentToken, { cardId: await d.cardOf(k12.id), amountFen: 5000 })).statusCode).toBe(201);
+  });
+});
+
 describe('fee orders (seed 000: the ¥15 replacement card fee)', () => {
   it('carry the payee, fee code and document number, and credit fee income', async () => {
     const { student, parentToken } = await d.family();

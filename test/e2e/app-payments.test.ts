@@ -188,6 +188,28 @@ describeE2E('app money screens in Chromium', () => {
     await page.getByTestId('confirm-order').getByText('已完成支付').waitFor();
   });
 
+  it('a campus card is topped up with the holder’s query password (seed 004)', async () => {
+    const school = await e2e.t.factory.newSchool({ stage: 'university', name: '端到端大学' });
+    const student = await e2e.t.factory.newStudent({ name: '校园卡充值生', schoolId: school.id, password: 'Student2026' });
+    await e2e.t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
+    const card = await e2e.t.factory.newCard(student.id, { product: 'campus_card' });
+    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    await page.goto(url(`/cards/${card.id}/top-up`));
+    await page.getByTestId('topup-presets').getByText('¥100.00', { exact: true }).click();
+    await page.getByTestId('topup-submit').click();
+    await page.getByTestId('topup-password-error').getByText('请输入 6 位数字查询密码').waitFor();
+    await page.getByTestId('topup-query-password').locator('input').fill('975310');
+    await page.getByTestId('topup-submit').click();
+    await page.locator('.adm-toast-main').getByText('查询密码不正确', { exact: false }).waitFor();
+    await e2e.screenshot(page, 'app-payments-campus-password');
+    await settled(page);
+    await page.getByTestId('topup-query-password').locator('input').fill(student.id_number.replace(/X$/, '').slice(-6));
+    await page.getByTestId('topup-submit').click();
+    await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
+    const orders = await e2e.t.ctx.db.selectFrom('payment_orders').select(['amount_fen']).where('card_id', '=', card.id).execute();
+    expect(orders).toEqual([{ amount_fen: 10_000 }]);
+  });
+
   it('a card that cannot be topped up says why, and a family with no orders sees the empty state', async () => {
     const school = await e2e.t.factory.newSchool({ stage: 'primary', name: '端到端未激活小学' });
     const student = await e2e.t.factory.newStudent({ name: '冯小新', birthDate: '2016-02-02', schoolId: school.id });

@@ -8,7 +8,7 @@ import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { hashPassword, hashPin, verifyPassword } from '../../platform/passwords.js';
 import { attemptAccountKey } from './login.js';
-import { clearFailures } from './throttle.js';
+import { assertNotThrottled, clearFailures, recordAttempt } from './throttle.js';
 
 /** The password a session may change, with what it is checked against now. */
 interface CurrentPassword {
@@ -32,7 +32,8 @@ async function currentPasswordOf(ctx: AppContext, caller: Caller): Promise<Curre
   return { hash: row.password_hash, initial: null, check: checkAccountPassword };
 }
 
-async function matches(current: CurrentPassword, given: string): Promise<boolean> {
+/** The stored hash when there is one, else the initial password still in force (decision 0003). */
+async function matches(current: Pick<CurrentPassword, 'hash' | 'initial'>, given: string): Promise<boolean> {
   if (current.hash) return verifyPassword(current.hash, given);
   if (!current.initial) return false;
   const a = Buffer.from(given);
@@ -80,6 +81,24 @@ export async function setConsumptionPin(ctx: AppContext, kiosk: Caller, studentI
   });
 }
 
+/** Where a student's query-password checks outside sign-in (a campus card top-up) are throttled. */
+const queryPasswordAttemptKey = (studentId: string) => `query-password:${studentId}`;
+
+/**
+ * Checks a university student's campus query password where a flow asks for it (seed 004: a
+ * campus card top-up asks for the amount and the query password), throttled like sign-in. Runs
+ * on the database, outside the request's transaction, so that a failed try is remembered.
+ */
+export async function verifyQueryPassword(ctx: AppContext, studentId: string, given: string | undefined, source: string): Promise<void> {
+  if (!given) throw fail('QUERY_PASSWORD_REQUIRED');
+  const accountKey = queryPasswordAttemptKey(studentId);
+  await assertNotThrottled(ctx.db, ctx.clock, accountKey, source);
+  const s = await ctx.db.selectFrom('students').select(['id_number', 'campus_password_hash']).where('id', '=', studentId).executeTakeFirstOrThrow();
+  const ok = await matches({ hash: s.campus_password_hash, initial: initialCampusPassword(s.id_number) }, given);
+  await recordAttempt(ctx.db, ctx.clock, accountKey, source, ok);
+  if (!ok) throw fail('QUERY_PASSWORD_WRONG');
+}
+
 /**
  * A university student who forgot the query password goes to the campus card service centre
  * with their ID card: the staff there (a card manager of the school, an operator, or the
@@ -95,6 +114,7 @@ export async function resetQueryPassword(ctx: AppContext, staff: Caller, student
   if (student.stage !== 'university' && student.stage !== 'vocational') throw fail('CAMPUS_ACCOUNT_NONE', { studentId });
   // A campus sign-in is by student number or ID number (login.ts keys attempts by either).
   const campusLogins = [student.student_no, student.id_number].flatMap((login) => (login ? [attemptAccountKey('campus', login)] : []));
+  campusLogins.push(queryPasswordAttemptKey(studentId));
   await inTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     // No hash means the initial password is in force (decision 0003).

@@ -6,6 +6,8 @@ registerErrors({
   AUTH_THROTTLED: { status: 429, zh: '尝试次数过多，请稍后再试', en: 'Too many attempts; wait a moment and try again' },
   AUTH_LOCKED: { status: 429, zh: '该账号失败次数过多，已暂时锁定，请一小时后再试', en: 'Too many failed attempts on this account; try again within the hour' },
   PASSWORD_WRONG: { status: 400, zh: '原密码不正确', en: 'The current password is wrong' },
+  QUERY_PASSWORD_REQUIRED: { status: 400, zh: '请输入校园卡查询密码', en: 'Enter the campus card query password' },
+  QUERY_PASSWORD_WRONG: { status: 400, zh: '查询密码不正确', en: 'The query password is wrong' },
   PASSWORD_TOO_SHORT: { status: 400, zh: '密码至少 8 位', en: 'The password needs at least 8 characters' },
   PASSWORD_TOO_LONG: { status: 400, zh: '密码最多 64 位', en: 'The password may have at most 64 characters' },
   PASSWORD_TOO_WEAK: { status: 400, zh: '密码须同时包含字母和数字', en: 'The password needs both letters and digits' },

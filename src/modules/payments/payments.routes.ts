@@ -8,7 +8,7 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
 import { cancelOrder } from './cancel-order.js';
 import { applyConfirmation, askGateways } from './confirm-order.js';
-import { createFeeOrder, createTopUpOrder } from './create-order.js';
+import { checkTopUpPassword, createFeeOrder, createTopUpOrder } from './create-order.js';
 import { sendOpenRefunds, sendRefund } from './gateway-refunds.js';
 import { handleNotification } from './handle-notification.js';
 import { keepRawBodies, originOf } from './http-helpers.js';
@@ -47,6 +47,7 @@ function orderRoutes(ctx: AppContext, app: App): void {
     schema: { tags: ['payments'], summary: "Order a top-up of a student's purse (¥1–¥1000)", security: bearer, body: createTopUpSchema, response: { 201: orderSchema, ...errorResponses } },
   }, async (request, reply) => {
     const caller = requireCaller(request, 'student', 'parent');
+    await checkTopUpPassword(ctx, caller, request.body, request.ip);
     return idempotentOperation(ctx, request, reply, 201, (c) => createTopUpOrder(c, caller, request.body, request.id));
   });
 

@@ -39,7 +39,12 @@ export const orderParams = z.object({ orderId: z.uuid() });
 export const redLetterParams = orderParams.extend({ invoiceNo: z.string().regex(/^\d{20}$/) });
 export const balanceRefundParams = z.object({ balanceRefundId: z.uuid() });
 
-export const createTopUpSchema = z.object({ cardId: z.uuid(), amountFen: z.number().int() });
+export const createTopUpSchema = z.object({
+  cardId: z.uuid(),
+  amountFen: z.number().int(),
+  /** A campus card's top-up asks for its holder's 6-digit query password (seed 004); other cards need none. */
+  queryPassword: z.string().regex(/^\d{6}$/, '6 digits').optional(),
+});
 export const createFeeSchema = z.object({ studentId: z.uuid(), feeCode: z.string().trim().min(1).max(32) });
 /**
  * Where the gateway sends the payer back: a path of this site ("/pay/result?orderId=…"), never

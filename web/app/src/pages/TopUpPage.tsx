@@ -42,8 +42,14 @@ function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: 
   const [typed, setTyped] = useState('');
   const [touched, setTouched] = useState(false);
   const [gateway, setGateway] = useState<Gateway>('alipay');
+  const [queryPassword, setQueryPassword] = useState('');
   const pay = usePayOrder();
-  const create = useIdempotentMutation({ mutationFn: (body: { cardId: string; amountFen: number }, idempotencyKey) => api.post<Order>('/orders/top-up', body, { idempotencyKey }) });
+  const create = useIdempotentMutation({
+    mutationFn: (body: { cardId: string; amountFen: number; queryPassword?: string }, idempotencyKey) => api.post<Order>('/orders/top-up', body, { idempotencyKey }),
+  });
+  // A campus card's top-up asks for its holder's query password (seed 004).
+  const needsPassword = cards.find((c) => c.id === cardId)?.product === 'campus_card';
+  const passwordError = needsPassword && touched && !/^\d{6}$/.test(queryPassword) ? t.queryPasswordRequired : null;
 
   const amount = chosenAmount(options, preset, typed);
   const limits = { min: yuan(options.minFen), max: yuan(options.maxFen) };
@@ -52,8 +58,8 @@ function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: 
 
   const submit = () => {
     setTouched(true);
-    if (!cardId || !('fen' in amount)) return;
-    create.mutate({ cardId, amountFen: amount.fen }, {
+    if (!cardId || !('fen' in amount) || (needsPassword && !/^\d{6}$/.test(queryPassword))) return;
+    create.mutate({ cardId, amountFen: amount.fen, ...(needsPassword ? { queryPassword } : {}) }, {
       onError: (error) => Toast.show({ icon: 'fail', content: `${t.topUpCreateFailed}：${describe(error)}` }),
       onSuccess: (order) =>
         pay.mutate({ orderId: order.id, gateway }, {
@@ -101,6 +107,13 @@ function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: 
           />
         </List.Item>
       </List>
+      {needsPassword && (
+        <List header={t.queryPassword} className="section">
+          <List.Item description={passwordError ? <span style={{ color: 'var(--adm-color-danger)' }} data-testid="topup-password-error">{passwordError}</span> : t.queryPasswordHint}>
+            <Input type="password" inputMode="numeric" maxLength={6} placeholder={t.queryPasswordPlaceholder} value={queryPassword} onChange={setQueryPassword} data-testid="topup-query-password" />
+          </List.Item>
+        </List>
+      )}
       <GatewayChoice value={gateway} onChange={setGateway} />
       <Button block color="primary" size="large" loading={busy} disabled={!cardId || busy} onClick={submit} data-testid="topup-submit">
         {'fen' in amount ? fill(t.topUpSubmit, { amount: formatYuan(amount.fen) }) : t.topUp}
