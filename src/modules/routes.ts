@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../platform/context.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
+import { campusRoutes } from './campus/campus.routes.js';
 import { cardServicesRoutes } from './card-services/card-services.routes.js';
 import { cardsRoutes } from './cards/cards.routes.js';
 import { ecardsRoutes } from './ecards/ecards.routes.js';
@@ -34,5 +35,6 @@ export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(fulfilmentRoutes(ctx));
     await app.register(fareRoutes(ctx));
     await app.register(transitRoutes(ctx));
+    await app.register(campusRoutes(ctx));
   };
 }

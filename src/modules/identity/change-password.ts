@@ -6,7 +6,7 @@ import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
-import { hashPassword, hashPin, verifyPassword } from '../../platform/passwords.js';
+import { hashPassword, hashPin, verifyPassword, verifyPin } from '../../platform/passwords.js';
 import { attemptAccountKey } from './login.js';
 import { assertNotThrottled, clearFailures, recordAttempt } from './throttle.js';
 
@@ -97,6 +97,21 @@ export async function verifyQueryPassword(ctx: AppContext, studentId: string, gi
   const ok = await matches({ hash: s.campus_password_hash, initial: initialCampusPassword(s.id_number) }, given);
   await recordAttempt(ctx.db, ctx.clock, accountKey, source, ok);
   if (!ok) throw fail('QUERY_PASSWORD_WRONG');
+}
+
+/**
+ * Checks the consumption password a canteen POS asks for above the per-purchase limit (seed 004:
+ * initially the last six of the ID number, like the query password; changed only at a kiosk).
+ * Throttled like sign-in and run outside the purchase's transaction, so a failed try counts.
+ */
+export async function verifyConsumptionPin(ctx: AppContext, studentId: string, given: string | undefined, source: string): Promise<void> {
+  if (!given) throw fail('CONSUMPTION_PIN_REQUIRED');
+  const accountKey = `consumption-pin:${studentId}`;
+  await assertNotThrottled(ctx.db, ctx.clock, accountKey, source);
+  const s = await ctx.db.selectFrom('students').select(['id_number', 'campus_pin_hash']).where('id', '=', studentId).executeTakeFirstOrThrow();
+  const ok = s.campus_pin_hash ? await verifyPin(s.campus_pin_hash, given, ctx.config.secrets.pinPepper) : await matches({ hash: null, initial: initialCampusPassword(s.id_number) }, given);
+  await recordAttempt(ctx.db, ctx.clock, accountKey, source, ok);
+  if (!ok) throw fail('CONSUMPTION_PIN_WRONG');
 }
 
 /**

@@ -22,6 +22,7 @@ import * as tapEntriesMovePurses from './migrations/0018-tap-entries-move-purses
 import * as sandboxClosedTrades from './migrations/0019-sandbox-closed-trades.js';
 import * as redLetterInvoices from './migrations/0020-red-letter-invoices.js';
 import * as wechatRefundNotifications from './migrations/0021-wechat-refund-notifications.js';
+import * as campusPayments from './migrations/0022-campus-payments.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -52,6 +53,7 @@ export const migrations: Record<string, Migration> = {
   '0019-sandbox-closed-trades': sandboxClosedTrades,
   '0020-red-letter-invoices': redLetterInvoices,
   '0021-wechat-refund-notifications': wechatRefundNotifications,
+  '0022-campus-payments': campusPayments,
 };
 
 /**

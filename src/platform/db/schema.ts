@@ -5,6 +5,7 @@ import type { FulfilmentTables } from '../../modules/fulfilment/fulfilment.table
 import type { LedgerTables } from '../../modules/ledger/ledger.tables.js';
 import type { PaymentsTables } from '../../modules/payments/payments.tables.js';
 import type { TransitTables } from '../../modules/transit/transit.tables.js';
+import type { CampusTables } from '../../modules/campus/campus.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Timestamps are written as Date (or ISO strings) and always read back as Date. */
@@ -56,6 +57,8 @@ export interface StudentsTable {
   campus_password_hash: string | null;
   campus_must_change: Generated<boolean>;
   campus_pin_hash: string | null;
+  /** 单笔消费限额: above it the canteen POS asks for the consumption password (migration 0022). */
+  campus_purchase_limit_fen: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -241,7 +244,7 @@ export interface AppMetaTable {
   value: string;
 }
 
-export interface Database extends LedgerTables, PaymentsTables, CardsTables, FulfilmentTables, ECardsTables, TransitTables, CardServicesTables {
+export interface Database extends LedgerTables, PaymentsTables, CardsTables, FulfilmentTables, ECardsTables, TransitTables, CardServicesTables, CampusTables {
   schools: SchoolsTable;
   classes: ClassesTable;
   students: StudentsTable;

@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hotWaterAllowed, needsConsumptionPin, networkDeviceAllowed, networkMonthCharge, networkMonthlyCapFen } from './campus-payments.js';
+
+describe('canteen purchase limit', () => {
+  it('asks for the consumption password only above the limit', () => {
+    expect(needsConsumptionPin(5_000, 5_000)).toBe(false);
+    expect(needsConsumptionPin(5_001, 5_000)).toBe(true);
+    expect(needsConsumptionPin(1, 0)).toBe(true);
+  });
+});
+
+describe('hot water', () => {
+  it('runs from ¥0.10 of balance, not below', () => {
+    expect(hotWaterAllowed(10)).toBe(true);
+    expect(hotWaterAllowed(9)).toBe(false);
+    expect(hotWaterAllowed(0)).toBe(false);
+  });
+});
+
+describe('campus network billing', () => {
+  it('bills ¥0.30 per begun hour per device', () => {
+    expect(networkMonthCharge([0]).chargeFen).toBe(0);
+    expect(networkMonthCharge([1]).chargeFen).toBe(30);
+    expect(networkMonthCharge([60]).chargeFen).toBe(30);
+    expect(networkMonthCharge([61, 120])).toEqual({ billedHours: [2, 2], uncappedFen: 120, chargeFen: 120, capped: false });
+  });
+
+  it('stops at ¥40.00 a month: 133 hours is ¥39.90, the 134th hour is not charged in full', () => {
+    expect(networkMonthCharge([133 * 60]).chargeFen).toBe(3_990);
+    expect(networkMonthCharge([134 * 60])).toMatchObject({ uncappedFen: 4_020, chargeFen: 4_000, capped: true });
+    expect(networkMonthCharge([100 * 60, 100 * 60]).chargeFen).toBe(4_000);
+  });
+
+  it('allows two devices per user, not three', () => {
+    expect(networkDeviceAllowed(0)).toBe(true);
+    expect(networkDeviceAllowed(1)).toBe(true);
+    expect(networkDeviceAllowed(2)).toBe(false);
+    expect(() => networkMonthCharge([1, 2, 3])).toThrow(expect.objectContaining({ code: 'CAMPUS_NETWORK_DEVICES' }));
+    expect(() => networkMonthCharge([-1])).toThrow(expect.objectContaining({ code: 'CAMPUS_NETWORK_MINUTES' }));
+  });
+
+  it('never exceeds the cap, and never falls when a device stays on longer (property)', () => {
+    const minutes = fc.array(fc.integer({ min: 0, max: 44_640 }), { minLength: 0, maxLength: 2 });
+    fc.assert(
+      fc.property(minutes, fc.integer({ min: 0, max: 1_000 }), (devices, more) => {
+        const charge = networkMonthCharge(devices);
+        expect(charge.chargeFen).toBeLessThanOrEqual(networkMonthlyCapFen);
+        expect(charge.chargeFen).toBe(Math.min(charge.uncappedFen, networkMonthlyCapFen));
+        if (devices.length > 0) {
+          const longer = networkMonthCharge([devices[0]! + more, ...devices.slice(1)]);
+          expect(longer.chargeFen).toBeGreaterThanOrEqual(charge.chargeFen);
+        }
+      }),
+    );
+  });
+});

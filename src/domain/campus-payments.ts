@@ -1,0 +1,57 @@
+import { DomainError } from './errors.js';
+
+/**
+ * Campus payment rules (seed 004; domain rules "Campus payments"). Pure: no I/O.
+ *
+ * - Canteen POS: over the student's per-purchase limit (单笔限额) the consumption password is
+ *   asked for; at or under it, the card or the payment code alone pays.
+ * - The app's payment code (消费认证码) lives a minute and pays once.
+ * - Hot water is free for now, but the dorm reader lets water run only while the campus account
+ *   holds at least ¥0.10.
+ * - Campus network: ¥0.30 per hour per device, at most 2 devices per user, at most ¥40.00 a
+ *   month. An hour begun is an hour billed, per device and month (the seed's "按每个终端0.30元/每小时").
+ */
+
+export const paymentCodeTtlMs = 60_000;
+export const defaultPurchaseLimitFen = 5_000;
+export const hotWaterMinBalanceFen = 10;
+export const networkFenPerDeviceHour = 30;
+export const networkMaxDevices = 2;
+export const networkMonthlyCapFen = 4_000;
+
+/** Whether a purchase of `amountFen` needs the consumption password under `limitFen`. */
+export function needsConsumptionPin(amountFen: number, limitFen: number): boolean {
+  return amountFen > limitFen;
+}
+
+/** Whether the dorm reader may let hot water run for an account holding `balanceFen`. */
+export function hotWaterAllowed(balanceFen: number): boolean {
+  return balanceFen >= hotWaterMinBalanceFen;
+}
+
+/** Whether one more device may sign on to the campus network while `onlineDevices` are on. */
+export function networkDeviceAllowed(onlineDevices: number): boolean {
+  return onlineDevices < networkMaxDevices;
+}
+
+export interface NetworkMonthCharge {
+  /** Hours billed per device: its minutes of the month, rounded up to the hour. */
+  billedHours: number[];
+  /** What the hours come to before the cap. */
+  uncappedFen: number;
+  chargeFen: number;
+  capped: boolean;
+}
+
+/** A user's campus network charge for a month, from each device's minutes online that month. */
+export function networkMonthCharge(minutesByDevice: readonly number[]): NetworkMonthCharge {
+  if (minutesByDevice.length > networkMaxDevices) {
+    throw new DomainError('CAMPUS_NETWORK_DEVICES', `校园网每个用户最多 ${networkMaxDevices} 个终端`, `At most ${networkMaxDevices} devices per user on the campus network`, { devices: minutesByDevice.length });
+  }
+  for (const minutes of minutesByDevice) {
+    if (!Number.isSafeInteger(minutes) || minutes < 0) throw new DomainError('CAMPUS_NETWORK_MINUTES', '上网时长必须是非负整数分钟', 'Minutes online must be a whole, non-negative number', { minutes });
+  }
+  const billedHours = minutesByDevice.map((minutes) => Math.ceil(minutes / 60));
+  const uncappedFen = billedHours.reduce((sum, hours) => sum + hours * networkFenPerDeviceHour, 0);
+  return { billedHours, uncappedFen, chargeFen: Math.min(uncappedFen, networkMonthlyCapFen), capped: uncappedFen > networkMonthlyCapFen };
+}

@@ -1,0 +1,16 @@
+import { registerErrors } from '../../platform/errors.js';
+import '../identity/identity.errors.js';
+import '../ledger/ledger.errors.js';
+import '../transit/transit.errors.js';
+
+registerErrors({
+  CAMPUS_CARD_NONE: { status: 422, zh: '没有可用的校园卡', en: 'There is no campus card in use' },
+  CAMPUS_CARD_NOT_USABLE: { status: 422, zh: '校园卡不是正常状态（已挂失、未激活或已停用），不能消费', en: 'The campus card is not in normal status (lost, not activated or out of use) and cannot pay' },
+  CAMPUS_PAYMENT_CODE_INVALID: { status: 422, zh: '付款码无效或已过期，请刷新后重试', en: 'The payment code is unknown, used or expired; refresh it and try again' },
+  CAMPUS_PAYMENT_METHOD: { status: 400, zh: '请刷卡或出示付款码（二选一）', en: 'Give either a card number or a payment code' },
+  CAMPUS_TERMINAL_KIND: { status: 403, zh: '该终端不能办理此业务', en: 'This kind of terminal cannot do that' },
+  CAMPUS_PURCHASE_CONFLICT: { status: 409, zh: '该交易号已用于另一笔消费', en: 'This purchase id was already used for another purchase' },
+  CONSUMPTION_PIN_REQUIRED: { status: 403, zh: '超过单笔消费限额，请输入消费密码', en: 'Over the per-purchase limit: enter the consumption password' },
+  CONSUMPTION_PIN_WRONG: { status: 403, zh: '消费密码不正确', en: 'The consumption password is wrong' },
+  CAMPUS_LIMIT_INVALID: { status: 400, zh: '单笔限额须在 0 至 1000 元之间', en: 'The per-purchase limit must be between ¥0 and ¥1000' },
+});

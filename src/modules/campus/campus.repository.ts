@@ -1,0 +1,58 @@
+import { sql } from 'kysely';
+import type { DbOrTx, Tx } from '../../platform/db/database.js';
+import type { CampusPaymentCodesTable, CampusPurchasesTable } from './campus.tables.js';
+import type { Insertable, Selectable } from 'kysely';
+
+export type PaymentCodeRow = Selectable<CampusPaymentCodesTable>;
+export type PurchaseRow = Selectable<CampusPurchasesTable>;
+
+/** The only SQL of campus payments. */
+export const campusRepository = {
+  /** The student's campus card in use (one active card per identity). */
+  activeCampusCard(db: DbOrTx, studentId: string) {
+    return db.selectFrom('cards').select(['id', 'card_no', 'status']).where('student_id', '=', studentId).where('product', '=', 'campus_card').where('status', '=', 'active').executeTakeFirst();
+  },
+
+  payer(db: DbOrTx, studentId: string) {
+    return db.selectFrom('students').select(['id', 'name', 'campus_purchase_limit_fen']).where('id', '=', studentId).executeTakeFirstOrThrow();
+  },
+
+  setPurchaseLimit(db: DbOrTx, studentId: string, limitFen: number, at: Date) {
+    return db.updateTable('students').set({ campus_purchase_limit_fen: limitFen, updated_at: at }).where('id', '=', studentId).execute();
+  },
+
+  /** A new code ends the card's earlier live ones: one code on the screen pays. */
+  async replaceCodes(tx: Tx, row: Insertable<CampusPaymentCodesTable>, now: Date): Promise<void> {
+    await tx.updateTable('campus_payment_codes').set({ expires_at: now }).where('card_id', '=', row.card_id).where('used_at', 'is', null).where('expires_at', '>', now).execute();
+    await tx.insertInto('campus_payment_codes').values(row).execute();
+  },
+
+  findCode(db: DbOrTx, code: string) {
+    return db.selectFrom('campus_payment_codes').selectAll().where('code', '=', code).executeTakeFirst();
+  },
+
+  lockCode(tx: Tx, code: string) {
+    return tx.selectFrom('campus_payment_codes').selectAll().where('code', '=', code).forUpdate().executeTakeFirst();
+  },
+
+  markCodeUsed(tx: Tx, code: string, at: Date) {
+    return tx.updateTable('campus_payment_codes').set({ used_at: at }).where('code', '=', code).execute();
+  },
+
+  /** Purchases of one POS one at a time, so a retry racing its first try finds it stored. */
+  async lockTerminal(tx: Tx, terminalId: string): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`campus:pos:${terminalId}`}, 0))`.execute(tx);
+  },
+
+  purchaseOf(db: DbOrTx, terminalId: string, posPurchaseId: string) {
+    return db.selectFrom('campus_purchases').selectAll().where('terminal_id', '=', terminalId).where('pos_purchase_id', '=', posPurchaseId).executeTakeFirst();
+  },
+
+  insertPurchase(tx: Tx, row: Insertable<CampusPurchasesTable>) {
+    return tx.insertInto('campus_purchases').values(row).execute();
+  },
+
+  terminal(db: DbOrTx, id: string) {
+    return db.selectFrom('terminals').select(['id', 'code', 'kind', 'operator', 'disabled_at']).where('id', '=', id).executeTakeFirst();
+  },
+};

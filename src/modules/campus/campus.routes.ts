@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requireCaller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { fail } from '../../platform/errors.js';
+import { bearer, errorResponses } from '../shared/http.js';
+import {
+  hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
+} from './campus.schemas.js';
+import { hotWaterCheck, payAtPos } from './pay-at-pos.js';
+import { issuePaymentCode } from './payment-codes.js';
+import { purchaseLimit, setPurchaseLimit } from './purchase-limit.js';
+
+/**
+ * Campus payments: the student's payment code and per-purchase limit; the canteen POS and the
+ * dorm hot-water reader (terminals, signed in with their own credentials). Purchases are
+ * idempotent by the POS's own purchase id, not by Idempotency-Key.
+ */
+export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post('/campus/payment-codes', {
+      schema: { tags: ['campus'], summary: '消费认证码: a single-use payment code for a minute (the query password asked)', security: bearer, body: issuePaymentCodeSchema, response: { 201: paymentCodeSchema, ...errorResponses } },
+    }, async (request, reply) => reply.code(201).send(await issuePaymentCode(ctx, requireCaller(request, 'student'), request.body.queryPassword, request.ip)));
+
+    app.get('/campus/purchase-limit', {
+      schema: { tags: ['campus'], summary: '单笔限额: above it the canteen asks for the consumption password', security: bearer, response: { 200: purchaseLimitSchema, ...errorResponses } },
+    }, async (request) => purchaseLimit(ctx, requireCaller(request, 'student')));
+
+    app.put('/campus/purchase-limit', {
+      schema: { tags: ['campus'], summary: 'Set the per-purchase limit (the query password asked)', security: bearer, body: setPurchaseLimitSchema, response: { 200: purchaseLimitSchema, ...errorResponses } },
+    }, async (request) => setPurchaseLimit(ctx, requireCaller(request, 'student'), request.body, request.ip, request.id));
+
+    app.post('/terminals/:terminalId/purchases', {
+      schema: { tags: ['campus'], summary: 'A canteen POS charges a campus card or payment code (idempotent by purchaseId)', security: bearer, params: terminalParams, body: posPurchaseSchema, response: { 201: posPurchaseResultSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'terminal');
+      if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
+      return reply.code(201).send(await payAtPos(ctx, caller.subjectId, request.body, request.ip));
+    });
+
+    app.post('/terminals/:terminalId/hot-water', {
+      schema: { tags: ['campus'], summary: 'A dorm reader asks whether hot water may run for a card (balance ≥ ¥0.10)', security: bearer, params: terminalParams, body: hotWaterRequestSchema, response: { 200: hotWaterSchema, ...errorResponses } },
+    }, async (request) => {
+      const caller = requireCaller(request, 'terminal');
+      if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
+      return hotWaterCheck(ctx, caller.subjectId, request.body.cardNo);
+    });
+  };
+}

@@ -1,0 +1,42 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * Campus payments (seed 004, domain rules "Campus payments"): the canteen POS takes the campus
+ * card or the app's dynamic payment code (消费认证码). Over the student's per-purchase limit the
+ * consumption password is asked for. A payment code is single-use and short-lived; a purchase
+ * is stored once per (terminal, the POS's own purchase id), so a POS that retries after a lost
+ * answer never charges twice.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    alter table students add column campus_purchase_limit_fen bigint not null default 5000
+      check (campus_purchase_limit_fen between 0 and 100000);
+
+    create table campus_payment_codes (
+      code text primary key check (code ~ '^[0-9]{18}$'),
+      card_id uuid not null references cards(id),
+      student_id uuid not null references students(id),
+      issued_at timestamptz not null,
+      expires_at timestamptz not null,
+      used_at timestamptz,
+      check (expires_at >= issued_at)
+    );
+    create index campus_payment_codes_card_idx on campus_payment_codes (card_id, issued_at desc);
+
+    create table campus_purchases (
+      id uuid primary key,
+      terminal_id uuid not null references terminals(id),
+      pos_purchase_id text not null,
+      card_id uuid not null references cards(id),
+      student_id uuid not null references students(id),
+      method text not null check (method in ('card','payment_code')),
+      amount_fen bigint not null check (amount_fen > 0),
+      pin_checked boolean not null,
+      merchant text not null,
+      ledger_transaction_id uuid not null references ledger_transactions(id),
+      at timestamptz not null,
+      unique (terminal_id, pos_purchase_id)
+    );
+    create index campus_purchases_card_idx on campus_purchases (card_id, at desc);
+  `.execute(db);
+}

@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountCodes, balanceOf, checkLedger } from '../../src/modules/ledger/ledger.js';
+import { operatorSlug } from '../../src/modules/transit/settle-batch.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { fund } from '../support/money.js';
+import { purseFen as purseBalance } from './ecards-support.js';
+
+/** Campus payments (seed 004; domain rules "Campus payments"): payment codes, the canteen POS and its limit, hot water. */
+
+let t: TestApp;
+let operator: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  operator = await t.factory.operatorToken();
+});
+afterAll(async () => t.close());
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+let terminalNo = 0;
+
+/** A terminal registered by the operator and signed in with its own secret. */
+async function terminal(kind: 'pos' | 'reader' | 'bus_validator', operatorName = '一食堂') {
+  const code = `CAMPUS-${kind.toUpperCase().replace('_', '')}-${++terminalNo}`;
+  const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: auth(operator), payload: { code, kind, operator: operatorName, location: '一楼' } });
+  expect(registered.statusCode, registered.body).toBe(201);
+  const { id, secret } = registered.json() as { id: string; secret: string };
+  const token = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code, secret } })).json().token as string;
+  return { id, token };
+}
+
+/** A university student with a funded campus card, signed in. */
+async function undergraduate(balanceFen = 10_000) {
+  const school = await t.factory.newSchool({ stage: 'university' });
+  const student = await t.factory.newStudent({ schoolId: school.id, name: '食堂测试生' });
+  const card = await t.factory.newCard(student.id, { product: 'campus_card' });
+  if (balanceFen > 0) await fund(t, card.id, balanceFen);
+  const token = await t.factory.loginAs('student', student.education_id, student.password);
+  const initial = student.id_number.replace(/X$/, '').slice(-6);
+  return { student, card, token, initial };
+}
+
+const buy = (pos: { id: string; token: string }, body: Record<string, unknown>, ip = '10.20.0.1') =>
+  t.app.inject({ method: 'POST', url: `/api/v1/terminals/${pos.id}/purchases`, remoteAddress: ip, headers: auth(pos.token), payload: body });
+const purseFen = (cardId: string) => purseBalance(t, cardId);
+/** What the canteen's merchant account has taken in (opened at its first sale). */
+async function canteenFen(operatorName = '一食堂'): Promise<number> {
+  const account = await t.ctx.db.selectFrom('ledger_accounts').select('id').where('code', '=', accountCodes.merchant(operatorSlug(operatorName))).executeTakeFirst();
+  return account ? (await balanceOf(t.ctx.db, account.id)).postedFen : 0;
+}
+
+describe('the canteen POS', () => {
+  it('charges a card read at the counter, once per purchase id, into the merchant’s account', async () => {
+    const u = await undergraduate();
+    const pos = await terminal('pos');
+    const before = await canteenFen();
+    const res = await buy(pos, { purchaseId: 'P-20261206-0001', amountFen: 1_250, cardNo: u.card.card_no });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ purchaseId: 'P-20261206-0001', amountFen: 1_250, balanceAfterFen: 8_750, method: 'card', pinChecked: false, holderNameMasked: '食****' });
+    expect(res.body).not.toContain('食堂测试生');
+    // The POS lost the answer and asks again: the same purchase, not a second charge.
+    const again = await buy(pos, { purchaseId: 'P-20261206-0001', amountFen: 1_250, cardNo: u.card.card_no });
+    expect(again.statusCode).toBe(201);
+    expect(again.json()).toEqual(res.json());
+    expect(await purseFen(u.card.id)).toBe(8_750);
+    // The same id for another amount is another purchase: refused, nothing charged.
+    expect((await buy(pos, { purchaseId: 'P-20261206-0001', amountFen: 900, cardNo: u.card.card_no })).json()).toMatchObject({ error: { code: 'CAMPUS_PURCHASE_CONFLICT' } });
+    expect(await purseFen(u.card.id)).toBe(8_750);
+    expect(await canteenFen()).toBe(before + 1_250);
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', u.card.id).where('action', '=', 'campus.purchase').execute();
+    expect(audit).toEqual([{ action: 'campus.purchase', actor_role: 'terminal' }]);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('asks for the consumption password above the student’s limit; a wrong one is refused, counted and charges nothing', async () => {
+    const u = await undergraduate(20_000);
+    const pos = await terminal('pos');
+    // ¥50.00 is the default limit: at it, no password.
+    expect((await buy(pos, { purchaseId: 'LIMIT-0001', amountFen: 5_000, cardNo: u.card.card_no })).json()).toMatchObject({ pinChecked: false });
+    const over = { purchaseId: 'LIMIT-0002', amountFen: 5_001, cardNo: u.card.card_no };
+    const needPin = await buy(pos, over);
+    expect(needPin.statusCode).toBe(403);
+    expect(needPin.json()).toMatchObject({ error: { code: 'CONSUMPTION_PIN_REQUIRED', message: '超过单笔消费限额，请输入消费密码' } });
+    for (let i = 0; i < 5; i++) expect((await buy(pos, { ...over, consumptionPin: '975310' })).json()).toMatchObject({ error: { code: 'CONSUMPTION_PIN_WRONG' } });
+    expect((await buy(pos, { ...over, consumptionPin: u.initial })).json()).toMatchObject({ error: { code: 'AUTH_THROTTLED' } });
+    expect(await purseFen(u.card.id)).toBe(15_000);
+    // Another till, the initial consumption password (the last six of the ID number): paid.
+    const ok = await buy(pos, { ...over, consumptionPin: u.initial }, '10.20.0.2');
+    expect(ok.json()).toMatchObject({ amountFen: 5_001, pinChecked: true, balanceAfterFen: 9_999 });
+  });
+
+  it('refuses a purchase the balance cannot cover, a lost card, another kind of terminal and bad input, charging nothing', async () => {
+    const u = await undergraduate(1_000);
+    const pos = await terminal('pos');
+    const short = await buy(pos, { purchaseId: 'SHORT-0001', amountFen: 1_001, cardNo: u.card.card_no });
+    expect(short.statusCode).toBe(422);
+    expect(short.json()).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' } });
+    expect(await t.ctx.db.selectFrom('campus_purchases').select('id').where('pos_purchase_id', '=', 'SHORT-0001').execute()).toEqual([]);
+
+    expect((await buy(pos, { purchaseId: 'BAD-00001', amountFen: 100 })).json()).toMatchObject({ error: { code: 'CAMPUS_PAYMENT_METHOD' } });
+    expect((await buy(pos, { purchaseId: 'BAD-00002', amountFen: 0, cardNo: u.card.card_no })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await buy(pos, { purchaseId: 'BAD-00003', amountFen: 100, cardNo: '00000000000' })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_USABLE' } });
+    const bus = await terminal('bus_validator', '北京公交');
+    expect((await buy(bus, { purchaseId: 'BUS-00001', amountFen: 100, cardNo: u.card.card_no })).json()).toMatchObject({ error: { code: 'CAMPUS_TERMINAL_KIND' } });
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/terminals/${bus.id}/purchases`, headers: auth(pos.token), payload: { purchaseId: 'X-0000001', amountFen: 1, cardNo: u.card.card_no } })).json()).toMatchObject({ error: { code: 'TERMINAL_NOT_YOURS' } });
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/terminals/${pos.id}/purchases`, headers: auth(u.token), payload: { purchaseId: 'X-0000002', amountFen: 1, cardNo: u.card.card_no } })).statusCode).toBe(403);
+
+    // 挂失: the card pays nothing more.
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/cards/${u.card.id}/loss`, headers: auth(u.token) })).statusCode).toBe(200);
+    expect((await buy(pos, { purchaseId: 'LOST-0001', amountFen: 100, cardNo: u.card.card_no })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_USABLE', details: { status: 'lost' } } });
+    expect(await purseFen(u.card.id)).toBe(1_000);
+  });
+});
+
+describe('the payment code (消费认证码)', () => {
+  const issue = (token: string, queryPassword: string) => t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: auth(token), payload: { queryPassword } });
+
+  it('is given for the query password, pays once within a minute, and a new one ends the old', async () => {
+    const u = await undergraduate();
+    const pos = await terminal('pos');
+    expect((await issue(u.token, '975310')).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
+    const first = await issue(u.token, u.initial);
+    expect(first.statusCode, first.body).toBe(201);
+    const { code, expiresAt, balanceFen, purchaseLimitFen } = first.json() as { code: string; expiresAt: string; balanceFen: number; purchaseLimitFen: number };
+    expect(code).toMatch(/^28\d{16}$/);
+    expect(new Date(expiresAt).getTime() - t.clock.now().getTime()).toBe(60_000);
+    expect({ balanceFen, purchaseLimitFen }).toEqual({ balanceFen: 10_000, purchaseLimitFen: 5_000 });
+
+    const second = (await issue(u.token, u.initial)).json().code as string;
+    expect((await buy(pos, { purchaseId: 'CODE-0001', amountFen: 800, paymentCode: code })).json()).toMatchObject({ error: { code: 'CAMPUS_PAYMENT_CODE_INVALID' } });
+    const paid = await buy(pos, { purchaseId: 'CODE-0002', amountFen: 800, paymentCode: second });
+    expect(paid.json()).toMatchObject({ method: 'payment_code', amountFen: 800, balanceAfterFen: 9_200 });
+    // Its retry answers the same purchase; the code itself pays nothing more.
+    expect((await buy(pos, { purchaseId: 'CODE-0002', amountFen: 800, paymentCode: second })).json()).toEqual(paid.json());
+    expect((await buy(pos, { purchaseId: 'CODE-0003', amountFen: 800, paymentCode: second })).json()).toMatchObject({ error: { code: 'CAMPUS_PAYMENT_CODE_INVALID' } });
+
+    const third = (await issue(u.token, u.initial)).json().code as string;
+    t.clock.advance(60_001);
+    expect((await buy(pos, { purchaseId: 'CODE-0004', amountFen: 800, paymentCode: third })).json()).toMatchObject({ error: { code: 'CAMPUS_PAYMENT_CODE_INVALID' } });
+    expect(await purseFen(u.card.id)).toBe(9_200);
+  });
+
+  it('is for campus card holders: a K-12 student, a parent and a lost card get none', async () => {
+    const k12 = await t.factory.newStudent();
+    await t.factory.newCard(k12.id);
+    expect((await issue(await t.factory.loginAs('student', k12.education_id, k12.password), '135790')).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NONE' } });
+    const parent = await t.factory.newParent({ children: [k12.id] });
+    expect((await issue(await t.factory.loginAs('parent', parent.phone, parent.password), '135790')).statusCode).toBe(403);
+    const u = await undergraduate();
+    await t.app.inject({ method: 'POST', url: `/api/v1/cards/${u.card.id}/loss`, headers: auth(u.token) });
+    expect((await issue(u.token, u.initial)).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NONE' } });
+  });
+
+  it('a code shown before the loss report pays nothing after it', async () => {
+    const u = await undergraduate();
+    const pos = await terminal('pos');
+    const code = (await issue(u.token, u.initial)).json().code as string;
+    await t.app.inject({ method: 'POST', url: `/api/v1/cards/${u.card.id}/loss`, headers: auth(u.token) });
+    expect((await buy(pos, { purchaseId: 'LOSTCODE-1', amountFen: 100, paymentCode: code })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_USABLE' } });
+  });
+});
+
+describe('the per-purchase limit (单笔限额)', () => {
+  it('the student sets it with the query password, within ¥0–¥1000; the POS follows it', async () => {
+    const u = await undergraduate();
+    const pos = await terminal('pos');
+    const set = (limitFen: number, queryPassword = u.initial) => t.app.inject({ method: 'PUT', url: '/api/v1/campus/purchase-limit', headers: auth(u.token), payload: { limitFen, queryPassword } });
+    expect((await t.app.inject({ url: '/api/v1/campus/purchase-limit', headers: auth(u.token) })).json()).toEqual({ limitFen: 5_000, maxFen: 100_000 });
+    expect((await set(100_001)).json()).toMatchObject({ error: { code: 'CAMPUS_LIMIT_INVALID' } });
+    expect((await set(2_000, '975310')).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
+    expect((await set(2_000)).json()).toEqual({ limitFen: 2_000, maxFen: 100_000 });
+    expect((await buy(pos, { purchaseId: 'LIM-000001', amountFen: 2_001, cardNo: u.card.card_no })).json()).toMatchObject({ error: { code: 'CONSUMPTION_PIN_REQUIRED' } });
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['before', 'after']).where('entity_id', '=', u.student.id).where('action', '=', 'campus.purchase_limit.set').execute();
+    expect(audit).toEqual([{ before: { limitFen: 5_000 }, after: { limitFen: 2_000 } }]);
+  });
+});
+
+describe('hot water (热水取水)', () => {
+  it('runs for a campus card in use holding at least ¥0.10, and only a reader may ask', async () => {
+    const reader = await terminal('reader', '学生公寓');
+    const ask = (cardNo: string, as = reader) => t.app.inject({ method: 'POST', url: `/api/v1/terminals/${as.id}/hot-water`, headers: auth(as.token), payload: { cardNo } });
+    const rich = await undergraduate(10);
+    const poor = await undergraduate(9);
+    expect((await ask(rich.card.card_no)).json()).toEqual({ allowed: true, reason: 'ok', minBalanceFen: 10 });
+    expect((await ask(poor.card.card_no)).json()).toEqual({ allowed: false, reason: 'balance_low', minBalanceFen: 10 });
+    await t.app.inject({ method: 'POST', url: `/api/v1/cards/${rich.card.id}/loss`, headers: auth(rich.token) });
+    expect((await ask(rich.card.card_no)).json()).toMatchObject({ allowed: false, reason: 'card_not_usable' });
+    // Free: asking moves no money.
+    expect(await purseFen(poor.card.id)).toBe(9);
+    const pos = await terminal('pos');
+    expect((await ask(poor.card.card_no, pos)).json()).toMatchObject({ error: { code: 'CAMPUS_TERMINAL_KIND' } });
+  });
+});
