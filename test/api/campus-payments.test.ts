@@ -123,6 +123,7 @@ describe('the payment code (消费认证码)', () => {
     const { code, expiresAt, balanceFen, purchaseLimitFen } = first.json() as { code: string; expiresAt: string; balanceFen: number; purchaseLimitFen: number };
     expect(code).toMatch(/^28\d{16}$/);
     expect(new Date(expiresAt).getTime() - t.clock.now().getTime()).toBe(60_000);
+    expect(first.json().validForSeconds).toBe(60);
     expect({ balanceFen, purchaseLimitFen }).toEqual({ balanceFen: 10_000, purchaseLimitFen: 5_000 });
 
     const second = (await issue(u.token, u.initial)).json().code as string;

@@ -16,6 +16,8 @@ export const issuePaymentCodeSchema = z.object({ queryPassword: sixDigits });
 export const paymentCodeSchema = z.object({
   code: z.string(),
   expiresAt: z.string(),
+  /** How long it lives from now: a phone counts down from this, whatever its own clock says. */
+  validForSeconds: z.number().int(),
   cardId: z.string(),
   cardNoMasked: z.string(),
   balanceFen: z.number().int(),

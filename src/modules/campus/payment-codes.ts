@@ -40,5 +40,5 @@ export async function issuePaymentCode(ctx: AppContext, caller: Caller, queryPas
   const code = newPaymentCode();
   await inTransaction(ctx.db, (tx) => repo.replaceCodes(tx, { code, card_id: card.id, student_id: caller.subjectId, issued_at: now, expires_at: expiresAt, used_at: null }, now));
   const [balance, payer] = await Promise.all([balanceOf(ctx.db, (await findAccountByCode(ctx.db, accountCodes.purse(card.id))).id), repo.payer(ctx.db, caller.subjectId)]);
-  return { code, expiresAt: expiresAt.toISOString(), cardId: card.id, cardNoMasked: maskCardNo(card.card_no), balanceFen: balance.availableFen, purchaseLimitFen: payer.campus_purchase_limit_fen };
+  return { code, expiresAt: expiresAt.toISOString(), validForSeconds: paymentCodeTtlMs / 1000, cardId: card.id, cardNoMasked: maskCardNo(card.card_no), balanceFen: balance.availableFen, purchaseLimitFen: payer.campus_purchase_limit_fen };
 }

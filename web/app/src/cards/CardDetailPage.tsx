@@ -19,6 +19,8 @@ import { CardApplicationsLinks, CardServiceButtons } from './CardServiceLinks.js
 import { formatYuan } from '../../../../src/domain/money.js';
 import './cards.css';
 import { BalanceRefunds } from '../payments/BalanceRefunds.js';
+import { campusMessages } from '../campus/messages.js';
+import { campusPaths } from '../campus/paths.js';
 
 /** The card page: its face, its information with the holder's photo, and what can be done with it now. */
 export function CardDetailPage() {
@@ -99,6 +101,7 @@ function CardActions({ card }: { card: Card }) {
   const me = useMe();
   const action = useCardAction(card.id);
   const tr = useMessages(transitMessages);
+  const c = useMessages(campusMessages);
   const holder = me.data?.role === 'student' || me.data?.role === 'parent';
 
   const run = async (which: CardAction) => {
@@ -136,6 +139,11 @@ function CardActions({ card }: { card: Card }) {
             <Button color="primary" disabled={!card.canTopUp} onClick={() => navigate(moneyPaths.cardTopUp(card.id))} data-testid="action-topup">
               {t.topUp}
             </Button>
+            {me.data?.role === 'student' && card.product === 'campus_card' && card.status === 'active' && (
+              <Button color="primary" fill="outline" onClick={() => navigate(campusPaths.payCode)} data-testid="action-paycode">
+                {c.payCodeEntry}
+              </Button>
+            )}
             <Button onClick={() => navigate(moneyPaths.cardTransactions(card.id))} data-testid="action-transactions">
               {t.transactions}
             </Button>

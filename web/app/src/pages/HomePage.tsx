@@ -1,8 +1,10 @@
-import { AppstoreOutlined, CarOutlined, MobileOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, CarOutlined, MobileOutlined, QrcodeOutlined } from '@ant-design/icons';
 import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
+import { campusMessages } from '../campus/messages.js';
+import { campusPaths } from '../campus/paths.js';
 import { cardMessages } from '../cards/messages.js';
 import { cardPaths } from '../cards/paths.js';
 import { ecardMessages } from '../ecards/messages.js';
@@ -21,6 +23,7 @@ export function HomePage() {
   const navigate = useNavigate();
   const tr = useMessages(transitMessages);
   const c = useMessages(cardMessages);
+  const campus = useMessages(campusMessages);
 
   return (
     <Page title={t.appName}>
@@ -38,6 +41,12 @@ export function HomePage() {
       </Card>
       {me.isSuccess && (me.data.role === 'student' || me.data.role === 'parent') && (
         <MoneyEntries>
+          {me.data.loginKind === 'campus' && (
+            <button type="button" className="money-entry" onClick={() => navigate(campusPaths.payCode)} data-testid="home-paycode">
+              <QrcodeOutlined />
+              <span>{campus.payCodeEntry}</span>
+            </button>
+          )}
           {me.data.loginKind !== 'campus' && (
             <button type="button" className="money-entry" onClick={() => navigate(cardPaths.k12Services)} data-testid="home-k12-services">
               <AppstoreOutlined />

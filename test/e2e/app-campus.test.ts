@@ -1,0 +1,74 @@
+import { expect, it } from 'vitest';
+import { fund } from '../support/money.js';
+import { purseFen } from '../api/ecards-support.js';
+import { describeE2E, settled, signInToApp, useE2E } from './support.js';
+
+/**
+ * The campus card's 付款码 in Chromium against the real server (seed 004): the student asks for a
+ * code with the query password, a canteen POS (a terminal signed in with its own secret, over the
+ * API) scans it and charges the card, and the student sets the per-purchase limit. Needs
+ * `npm run build:web`.
+ */
+describeE2E('campus payments in Chromium', () => {
+  const e2e = useE2E();
+  const url = (path: string) => `${e2e.baseUrl}${path}`;
+
+  it('a student shows the payment code, the canteen charges it once, and the limit is set', async () => {
+    const { t } = e2e;
+    const school = await t.factory.newSchool({ stage: 'university', name: '端到端艺术学院' });
+    const student = await t.factory.newStudent({ schoolId: school.id, name: '付款码测试生', password: 'Student2026' });
+    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
+    const card = await t.factory.newCard(student.id, { product: 'campus_card' });
+    await fund(t, card.id, 3_000);
+    const initial = student.id_number.replace(/X$/, '').slice(-6);
+
+    const operator = await t.factory.operatorToken();
+    const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: { authorization: `Bearer ${operator}` }, payload: { code: 'CANTEEN-E2E-1', kind: 'pos', operator: 'canteen-1', location: '一食堂 3 号窗口' } });
+    const pos = registered.json() as { id: string; secret: string };
+    const posToken = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code: 'CANTEEN-E2E-1', secret: pos.secret } })).json().token as string;
+
+    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    await page.goto(url(`/cards/${card.id}`));
+    await page.getByTestId('action-paycode').click();
+    await page.waitForURL(url('/campus/pay'));
+    await expect(page.getByTestId('paycode-limit').getAttribute('data-limit-fen')).resolves.toBe('5000');
+
+    await page.getByTestId('paycode-password').locator('input').fill('975310');
+    await page.getByTestId('paycode-show').click();
+    await page.locator('.adm-toast-main').getByText('查询密码不正确').waitFor();
+    await settled(page);
+    await page.getByTestId('paycode-password').locator('input').fill(initial);
+    await page.getByTestId('paycode-show').click();
+    await page.locator('[data-testid="paycode"][data-live="true"]').waitFor();
+    await page.getByTestId('paycode-qr').waitFor();
+    const shown = (await page.getByTestId('paycode-digits').textContent())!;
+    expect(shown).toMatch(/^28\d{2}( \d{4}){3} \d{2}$/);
+    await expect(page.getByTestId('paycode-balance').textContent()).resolves.toBe('¥30.00');
+    await expect(page.getByTestId('paycode-expiry').textContent()).resolves.toMatch(/^\d+ 秒后失效$/);
+    await e2e.screenshot(page, 'app-campus-paycode');
+
+    // The till scans it: ¥12.50, once.
+    const code = shown.replaceAll(' ', '');
+    const charge = (purchaseId: string) => t.app.inject({ method: 'POST', url: `/api/v1/terminals/${pos.id}/purchases`, headers: { authorization: `Bearer ${posToken}` }, payload: { purchaseId, amountFen: 1_250, paymentCode: code } });
+    expect((await charge('E2E-PURCHASE-1')).json()).toMatchObject({ amountFen: 1_250, balanceAfterFen: 1_750, method: 'payment_code', holderNameMasked: '付*****' });
+    expect((await charge('E2E-PURCHASE-2')).json()).toMatchObject({ error: { code: 'CAMPUS_PAYMENT_CODE_INVALID' } });
+    expect(await purseFen(t, card.id)).toBe(1_750);
+
+    // A new code shows the new balance.
+    await page.getByTestId('paycode-refresh').click();
+    await expect.poll(() => page.getByTestId('paycode-balance').textContent()).toBe('¥17.50');
+    expect((await page.getByTestId('paycode-digits').textContent())!.replaceAll(' ', '')).not.toBe(code);
+
+    // 单笔限额: ¥20 with the query password.
+    await page.getByTestId('paycode-limit-yuan').locator('input').fill('20');
+    await page.getByTestId('paycode-limit-password').locator('input').fill(initial);
+    await page.getByTestId('paycode-limit-save').click();
+    await page.locator('.adm-toast-main').getByText('单笔限额已设为 ¥20.00').waitFor();
+    await expect.poll(() => page.getByTestId('paycode-limit').getAttribute('data-limit-fen')).toBe('2000');
+    expect((await t.ctx.db.selectFrom('students').select('campus_purchase_limit_fen').where('id', '=', student.id).executeTakeFirstOrThrow()).campus_purchase_limit_fen).toBe(2_000);
+
+    // The purchase is on the card's transactions.
+    await page.goto(url(`/cards/${card.id}/transactions`));
+    await page.getByText('-¥12.50').first().waitFor();
+  });
+});

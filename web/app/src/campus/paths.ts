@@ -1,0 +1,4 @@
+/** The campus payment screens' addresses. */
+export const campusPaths = {
+  payCode: '/campus/pay',
+} as const;
