@@ -9,6 +9,7 @@ import {
   type BatchResponse,
   type DenyListDelta,
 } from '../src/modules/transit/protocol.js';
+import { posPurchaseResultSchema, type PosPurchase, type PosPurchaseResult } from '../src/modules/campus/campus.schemas.js';
 import type { TerminalApi } from './terminal-simulator.js';
 
 /**
@@ -129,6 +130,11 @@ export class TerminalClient implements TerminalApi {
 
   denyList(terminalId: string, since: number): Promise<DenyListDelta> {
     return this.authed(`/terminals/${terminalId}/deny-list?since=${since}`, { timeoutMs: 120_000 }, denyListDeltaSchema);
+  }
+
+  /** A canteen POS's purchase (POST /terminals/{id}/purchases): idempotent by its purchaseId. */
+  purchase(terminalId: string, body: PosPurchase): Promise<PosPurchaseResult> {
+    return this.authed(`/terminals/${terminalId}/purchases`, { body }, posPurchaseResultSchema);
   }
 
   actions(terminalId: string, since: string | undefined): Promise<ActionsResponse> {

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../platform/config.js';
 import { DomainError } from '../domain/errors.js';
 import { buildServer } from '../platform/http/server.js';
 import { registerLedgerCommands } from './ledger.js';
+import { registerPosCommands } from './pos.js';
 import { registerRosterCommands } from './roster.js';
 import { registerTerminalCommands } from './terminal.js';
 
@@ -102,6 +103,7 @@ operator
 registerRosterCommands(program);
 registerLedgerCommands(program);
 registerTerminalCommands(program);
+registerPosCommands(program);
 
 /** Errors a person can act on are printed plainly; anything else with its stack. */
 function report(error: unknown): never {
