@@ -1,5 +1,6 @@
 import { shanghaiDate } from '../domain/calendar.js';
 import { makeIdNumber } from '../domain/id-number.js';
+import { initialCampusPassword } from '../domain/passwords.js';
 import { editDay, openYearFromWeekdays } from '../modules/calendar/calendar.js';
 import { calendarRepository } from '../modules/calendar/calendar.repository.js';
 import { cardServicesRepository } from '../modules/card-services/card-services.repository.js';
@@ -117,7 +118,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
           name: s.name,
           gender: s.gender,
           birth_date: s.birthDate,
-          id_number: makeIdNumber({ areaCode: school.areaCode, birthDate: s.birthDate, sequence: 10 + i, gender: s.gender }),
+          id_number: demoIdNumber(i),
           school_id: schoolIds.get(s.school)!,
           class_id: s.grade ? (classIds.get(`${s.school}/${s.grade}/${s.classNo}`) ?? null) : null,
           stage: school.stage,
@@ -183,11 +184,20 @@ async function openExtensionWindowForDemo(tx: Db, clock: Clock): Promise<void> {
   await cardServicesRepository.upsertWindow(tx, { year, starts_on: today < october ? today : october, ends_on: `${year}-12-31`, updated_by: null, updated_at: clock.now() });
 }
 
+/** The synthetic ID number of the i-th demo student (valid GB 11643 check digit). */
+function demoIdNumber(i: number): string {
+  const s = demoStudents[i]!;
+  const school = schools.find((x) => x.code === s.school)!;
+  return makeIdNumber({ areaCode: school.areaCode, birthDate: s.birthDate, sequence: 10 + i, gender: s.gender });
+}
+
 /** The logins the README and the start banner list. */
 export function demoLogins(): string[] {
   const student = demoStudents[0]!;
+  const undergraduate = demoStudents.findIndex((s) => s.studentNo);
   return [
     `student   education ID ${student.educationId}  password ${student.birthDate.replaceAll('-', '')} (birth date; change at first login)`,
+    `campus    student number ${demoStudents[undergraduate]!.studentNo}  query password ${initialCampusPassword(demoIdNumber(undergraduate))} (last six of the ID number; change at first login)`,
     `parent    phone ${demoParent.phone}  password 123456 (change at first login)`,
     ...demoStaff.map((s) => `${s.role.padEnd(9)} username ${s.username}  password ${s.password}`),
   ];

@@ -134,6 +134,36 @@ describe('the fee (补卡缴费) and the progress query (补卡进度)', () => {
     expect(paid.expectedReadyDate).toBe('2026-12-21'); // 20 working days after Monday 23 Nov
   });
 
+  it('a fee order whose time ran out while it was being paid is settled before any new one: paid late, the application is paid, once', async () => {
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const app = await f.apply(parentToken, student, card.id);
+    const first = ((await f.request('POST', `/fulfilment/applications/${app.id}/fee-order`, parentToken)).json() as ApplicationDto).feeOrder!;
+    // Paid at the cashier, but the gateway's notification will not come for a day.
+    await f.d.payAtCashier(parentToken, first.id, 'alipay', { lateMs: 24 * 3600_000 });
+    f.t.clock.advance(31 * 60_000);
+    const again = await f.request('POST', `/fulfilment/applications/${app.id}/fee-order`, parentToken);
+    // The old order was asked about first: it was paid, so the application is paid and no new order exists.
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ status: 'ready_for_production', feeOrder: { id: first.id, status: 'fulfilled' } });
+    expect((await f.request('POST', `/fulfilment/applications/${app.id}/fee-order`, parentToken)).json()).toMatchObject({ error: { code: 'FULFILMENT_STATUS_INVALID' } });
+    const orders = await f.t.ctx.db.selectFrom('payment_orders').select('id').where('student_id', '=', student.id).where('kind', '=', 'fee').execute();
+    expect(orders).toEqual([{ id: first.id }]);
+  });
+
+  it('an unpaid fee order whose time ran out is closed, and a new one takes its place', async () => {
+    const { student, card, parentToken } = await f.family();
+    await f.reportLoss(parentToken, card.id);
+    const app = await f.apply(parentToken, student, card.id);
+    const first = ((await f.request('POST', `/fulfilment/applications/${app.id}/fee-order`, parentToken)).json() as ApplicationDto).feeOrder!;
+    await f.d.cashierUrl(parentToken, first.id, 'wechat');
+    f.t.clock.advance(31 * 60_000);
+    const again = await f.request('POST', `/fulfilment/applications/${app.id}/fee-order`, parentToken);
+    expect(again.statusCode, again.body).toBe(201);
+    expect((again.json() as ApplicationDto).feeOrder!.id).not.toBe(first.id);
+    expect((await f.d.order(parentToken, first.id)).status).toBe('expired');
+  });
+
   it.each([
     ['National Day (Oct 1–7 off, Saturday 10 Oct a make-up working day)', '2026-09-28T02:00:00Z', '2026-10-30'],
     ['the Spring Festival (Feb 15–23 off, Saturdays 14 and 28 Feb working days)', '2026-02-09T02:00:00Z', '2026-03-13'],

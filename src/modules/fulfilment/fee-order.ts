@@ -5,8 +5,10 @@ import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import { recordAudit } from '../../platform/audit.js';
+import { fail } from '../../platform/errors.js';
 import { createFeeOrder } from '../payments/create-order.js';
 import { onOrderFulfilled } from '../payments/order-hooks.js';
+import { expireOne } from '../payments/expire-orders.js';
 import { isOpen } from '../payments/order-rules.js';
 import type { OrderRow } from '../payments/payments.repository.js';
 import { paymentsRepository } from '../payments/payments.repository.js';
@@ -29,13 +31,35 @@ export async function requestFeeOrder(ctx: AppContext, caller: Caller, applicati
   nextApplicationStatus(app.kind, app.status, 'pay');
   if (app.fee_order_id) {
     const existing = await paymentsRepository.findOrder(ctx.db, app.fee_order_id);
-    if (existing && isOpen(existing.status) && existing.expires_at.getTime() > ctx.clock.now().getTime()) return applicationView(ctx.db, ctx.clock, app);
+    if (existing && isOpen(existing.status)) {
+      if (existing.expires_at.getTime() > ctx.clock.now().getTime()) return applicationView(ctx.db, ctx.clock, app);
+      // Its time is up but it is still open: it may have been paid at the gateway. Only once
+      // settleTimedOutFeeOrder has settled it may a new order take its place.
+      throw fail('FULFILMENT_FEE_ORDER_UNSETTLED', { orderId: existing.id });
+    }
   }
   const order = await createFeeOrder(ctx, caller, { studentId: app.student_id, feeCode: replacementFeeCode }, requestId);
   const now = ctx.clock.now();
   await repo.updateApplication(ctx.db, app.id, { fee_order_id: order.id, updated_at: now });
   await recordAudit(ctx.db, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'fulfilment.application.fee_order', entityType: 'card_application', entityId: app.id, before: { feeOrderId: app.fee_order_id }, after: { feeOrderId: order.id, orderNo: order.orderNo }, requestId });
   return applicationView(ctx.db, ctx.clock, { ...app, fee_order_id: order.id, updated_at: now });
+}
+
+/**
+ * Before a new fee order: an earlier one whose 30 minutes are up but which is still open is
+ * settled first, as the expiry job would (it asks the gateway, so this runs outside the request's
+ * transaction): paid late, it pays the application; otherwise it is closed. A gateway that cannot
+ * be asked leaves it open, and the new order waits (FULFILMENT_FEE_ORDER_UNSETTLED): never two
+ * paid fees for one card.
+ */
+export async function settleTimedOutFeeOrder(ctx: AppContext, caller: Caller, applicationId: string): Promise<'paid' | null> {
+  const app = await accessibleApplication(ctx, caller, applicationId, true);
+  if (!app.fee_order_id) return null;
+  const order = await paymentsRepository.findOrder(ctx.db, app.fee_order_id);
+  if (!order || !isOpen(order.status) || order.expires_at.getTime() > ctx.clock.now().getTime()) return null;
+  const outcome = await expireOne(ctx, order);
+  if (outcome === 'deferred') throw fail('FULFILMENT_FEE_ORDER_UNSETTLED', { orderId: order.id });
+  return outcome === 'paid' ? 'paid' : null;
 }
 
 /**

@@ -4,6 +4,7 @@ import { registerConstraintErrors, registerErrors } from '../../platform/errors.
 // The state machines' refusals (src/domain/fulfilment-lifecycle.ts) carry their own messages; the codes and statuses never change.
 registerErrors({
   FULFILMENT_IDENTITY_MISMATCH: { status: 422, zh: '填写的身份信息与学籍信息不一致，请核对姓名、证件号和教育ID', en: 'The identity details do not match the student record; check the name, ID number and education ID' },
+  FULFILMENT_FEE_ORDER_UNSETTLED: { status: 409, zh: '上一笔补卡缴费订单的支付结果尚未确认，请稍后再试', en: 'The earlier fee order’s payment is not settled yet; try again shortly' },
   FULFILMENT_CARD_NOT_LOST: { status: 422, zh: '只有已挂失的卡才能补办，请先挂失', en: 'Only a card reported lost can be replaced; report the loss first' },
   FULFILMENT_WRONG_PRODUCT: { status: 422, zh: '该卡不能办理此项业务', en: 'This card cannot be handled by this service' },
   FULFILMENT_DAMAGED_CARD: { status: 422, zh: '学生卡补办需先挂失；按损坏补换仅适用于卡贴', en: 'A student card is replaced after a loss report; only a sticker is replaced as damaged' },

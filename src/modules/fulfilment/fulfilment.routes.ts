@@ -8,7 +8,7 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { applyForReplacement, cancelApplication, getApplication, listAdminApplications, listApplications } from './apply-replacement.js';
 import { confirmCardInfo, fixCardInfo, getConfirmation, listConfirmations, openConfirmations, reportCardErrors } from './confirmations.js';
 import { bookDispatchedParcels, confirmSchoolReceipt, dispatchBatch, listDeliveries, markParcelReturned, refreshDelivery } from './deliveries.js';
-import { requestFeeOrder } from './fee-order.js';
+import { requestFeeOrder, settleTimedOutFeeOrder } from './fee-order.js';
 import './fulfilment.errors.js';
 import {
   adminApplicationPageSchema, adminApplicationQuerySchema, adminConfirmationPageSchema, adminConfirmationQuerySchema, applicationListQuerySchema, applicationListSchema,
@@ -71,9 +71,14 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request) => getApplication(ctx, requireCaller(request, ...holders, ...staff), request.params.applicationId));
 
     app.post('/fulfilment/applications/:applicationId/fee-order', {
-      schema: { tags, summary: '补卡缴费: the ¥15 fee order (only inside the payment window)', security: bearer, params: applicationParams, response: { 201: applicationSchema, ...errorResponses } },
+      schema: {
+        tags, summary: '补卡缴费: the ¥15 fee order (only inside the payment window); 200 when the earlier order turned out paid', security: bearer, params: applicationParams,
+        response: { 201: applicationSchema, 200: applicationSchema, ...errorResponses },
+      },
     }, async (request, reply) => {
       const caller = requireCaller(request, ...holders);
+      // An earlier order found paid late at the gateway: the fee is paid, no new order.
+      if ((await settleTimedOutFeeOrder(ctx, caller, request.params.applicationId)) === 'paid') return getApplication(ctx, caller, request.params.applicationId);
       return idempotentOperation(ctx, request, reply, 201, (c) => requestFeeOrder(c, caller, request.params.applicationId, request.id));
     });
 

@@ -58,10 +58,6 @@ async function insertOrder(ctx: AppContext, caller: Caller, order: NewOrder, req
 }
 
 /**
- * A top-up of a card's purse: a preset or any amount from ¥1 to ¥1000, only for a card in normal
- * status (not lost, returned, superseded by an e-card or expired: 贴卡充值 needs a valid card).
- */
-/**
  * A campus card is topped up with its holder's query password (seed 004: 输入金额和查询密码).
  * Checked before the order's transaction, so that a wrong password counts toward throttling.
  */
@@ -70,6 +66,10 @@ export async function checkTopUpPassword(ctx: AppContext, caller: Caller, input:
   if (card.product === 'campus_card') await verifyQueryPassword(ctx, card.student_id, input.queryPassword, source);
 }
 
+/**
+ * A top-up of a card's purse: a preset or any amount from ¥1 to ¥1000, only for a card in normal
+ * status (not lost, returned, superseded by an e-card or expired: 贴卡充值 needs a valid card).
+ */
 export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: { cardId: string; amountFen: number }, requestId: string): Promise<OrderView> {
   assertTopUpAmount(input.amountFen);
   const card = await accessibleCard(ctx.db, caller, input.cardId);

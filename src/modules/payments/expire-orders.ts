@@ -40,8 +40,11 @@ async function paymentsAtGateways(ctx: AppContext, order: OrderRow): Promise<Rep
   }
 }
 
-/** What happened to one due order; null when another request closed or paid it meanwhile. */
-async function expireOne(ctx: AppContext, order: OrderRow): Promise<keyof ExpiryRun | null> {
+/**
+ * What happened to one due order; null when another request closed or paid it meanwhile. Asks
+ * the gateway, so never inside a transaction.
+ */
+export async function expireOne(ctx: AppContext, order: OrderRow): Promise<keyof ExpiryRun | null> {
   if (order.status === 'paying') {
     const paid = await paymentsAtGateways(ctx, order);
     if (paid === null) return 'deferred';

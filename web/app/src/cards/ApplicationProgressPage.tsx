@@ -192,7 +192,8 @@ function FeeSection({ application: a }: { application: ApplicationDto }) {
               onClick={async () => {
                 try {
                   const updated = await createOrder.mutateAsync();
-                  if (updated.feeOrder) navigate(moneyPaths.order(updated.feeOrder.id));
+                  // An earlier order found paid late comes back paid: the page then shows it, nothing to open.
+                  if (updated.feeOrder?.pending) navigate(moneyPaths.order(updated.feeOrder.id));
                 } catch (error) {
                   Toast.show({ icon: 'fail', content: describe(error), duration: 3000 });
                 }
