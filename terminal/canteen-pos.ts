@@ -17,6 +17,8 @@ export interface ChargeOptions {
   /** Used only to register the POS the first time. */
   operator: { token?: string; username?: string; password?: string };
   merchant: string;
+  /** The code of the university whose canteen this is: the POS takes its cards only. */
+  school: string;
   amountFen: number;
   paymentCode?: string;
   cardNo?: string;
@@ -28,17 +30,19 @@ interface StoredPos extends TerminalCredentials {
   id: string;
   url: string;
   merchant: string;
+  school: string;
 }
 
 async function posFor(http: HttpApi, options: ChargeOptions): Promise<StoredPos> {
   if (existsSync(options.credentialsFile)) {
     const stored = JSON.parse(readFileSync(options.credentialsFile, 'utf8')) as StoredPos;
-    if (stored.url === options.url && stored.merchant === options.merchant) return stored;
+    if (stored.url === options.url && stored.merchant === options.merchant && stored.school === options.school) return stored;
   }
   const op = options.operator.token ? new OperatorClient(http, options.operator.token) : await OperatorClient.login(http, options.operator.username ?? 'operator', options.operator.password ?? '');
   const code = `POS-${randomUUID().slice(0, 8).toUpperCase()}`;
-  const created = await op.registerTerminal({ code, kind: 'pos', operator: options.merchant, location: null });
-  const stored = { id: created.id, code, secret: created.secret, url: options.url, merchant: options.merchant };
+  const school = await op.schoolByCode(options.school);
+  const created = await op.registerTerminal({ code, kind: 'pos', operator: options.merchant, location: null, schoolId: school.id });
+  const stored = { id: created.id, code, secret: created.secret, url: options.url, merchant: options.merchant, school: options.school };
   mkdirSync(dirname(options.credentialsFile), { recursive: true });
   writeFileSync(options.credentialsFile, JSON.stringify(stored, null, 2), { mode: 0o600 });
   return stored;

@@ -160,7 +160,15 @@ export class OperatorClient {
     return this.http.request<T>(path, { ...options, token: this.token, idempotencyKey: options.idempotencyKey ?? (mutating ? randomUUID() : undefined) });
   }
 
-  registerTerminal(input: { code: string; kind: 'bus_validator' | 'rail_gate' | 'pos'; operator: string; location: string | null }) {
+  registerTerminal(input: { code: string; kind: 'bus_validator' | 'rail_gate' | 'pos'; operator: string; location: string | null; schoolId?: string | null }) {
     return this.request<{ id: string; code: string; kind: string; secret: string }>('/admin/terminals', { body: input });
+  }
+
+  /** The school with exactly this code (GET /admin/schools searches names and codes). */
+  async schoolByCode(code: string): Promise<{ id: string; code: string; name: string }> {
+    const page = await this.request<{ items: { id: string; code: string; name: string }[] }>(`/admin/schools?q=${encodeURIComponent(code)}&pageSize=20`);
+    const school = page.items.find((s) => s.code === code);
+    if (!school) throw new Error(`no school with the code ${code}`);
+    return school;
   }
 }

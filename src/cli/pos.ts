@@ -13,6 +13,7 @@ export function registerPosCommands(program: Command): void {
     .command('charge')
     .description('charge a campus card (--card-no) or an app payment code (--code) at a canteen POS')
     .requiredOption('--amount <yuan>', 'what the purchase costs, in yuan (12.50)')
+    .requiredOption('--school <code>', 'the university whose canteen this is (the demo’s: BJ-U-1001)')
     .option('--code <digits>', 'the 18-digit payment code the app shows')
     .option('--card-no <digits>', 'the campus card read at the till')
     .option('--pin <digits>', 'the consumption password, above the student’s per-purchase limit')
@@ -22,7 +23,7 @@ export function registerPosCommands(program: Command): void {
     .option('--operator-user <username>', 'operator login, when no token is given', 'operator')
     .option('--operator-password <password>', 'operator password (or ONECARD_OPERATOR_PASSWORD)', process.env.ONECARD_OPERATOR_PASSWORD)
     .option('--state-dir <dir>', 'where the POS keeps its terminal credentials', './data/pos')
-    .action(async (o: { amount: string; code?: string; cardNo?: string; pin?: string; merchant: string; url: string; operatorToken?: string; operatorUser: string; operatorPassword?: string; stateDir: string }) => {
+    .action(async (o: { amount: string; school: string; code?: string; cardNo?: string; pin?: string; merchant: string; url: string; operatorToken?: string; operatorUser: string; operatorPassword?: string; stateDir: string }) => {
       if (Boolean(o.code) === Boolean(o.cardNo)) throw new Error('give either --code or --card-no');
       const amountFen = parseYuanToFen(o.amount);
       const { chargeAtPos } = await import('../../terminal/canteen-pos.js');
@@ -31,6 +32,7 @@ export function registerPosCommands(program: Command): void {
         credentialsFile: resolve(o.stateDir, 'pos.json'),
         operator: { token: o.operatorToken, username: o.operatorUser, password: o.operatorPassword },
         merchant: o.merchant,
+        school: o.school,
         amountFen,
         paymentCode: o.code,
         cardNo: o.cardNo,

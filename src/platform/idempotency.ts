@@ -61,12 +61,15 @@ export async function runIdempotent<T>(
   return outcome.body;
 }
 
+/** The fingerprints' own key, derived from the session secret so that no two uses share a key. */
+export const fingerprintKey = (sessionSecret: string): Buffer => createHmac('sha256', sessionSecret).update('onecard:idempotency-fingerprint').digest();
+
 /**
  * What a replay is compared by. Keyed with a server secret: bodies hold passwords, PINs and
  * query passwords, and a plain hash of a 6-digit PIN is undone by trying all million of them.
  */
-function fingerprint(secret: string, request: FastifyRequest): string {
-  return createHmac('sha256', secret)
+function fingerprint(sessionSecret: string, request: FastifyRequest): string {
+  return createHmac('sha256', fingerprintKey(sessionSecret))
     .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${request.url}\n${JSON.stringify(request.body ?? null)}`)
     .digest('hex');
 }

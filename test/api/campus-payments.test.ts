@@ -9,9 +9,12 @@ import { purseFen as purseBalance } from './ecards-support.js';
 
 let t: TestApp;
 let operator: string;
+/** The university whose canteen and dorms the terminals serve. */
+let campusId: string;
 beforeAll(async () => {
   t = await createTestApp();
   operator = await t.factory.operatorToken();
+  campusId = (await t.factory.newSchool({ stage: 'university' })).id;
 });
 afterAll(async () => t.close());
 
@@ -21,17 +24,17 @@ let terminalNo = 0;
 /** A terminal registered by the operator and signed in with its own secret. */
 async function terminal(kind: 'pos' | 'reader' | 'bus_validator', operatorName = '一食堂') {
   const code = `CAMPUS-${kind.toUpperCase().replace('_', '')}-${++terminalNo}`;
-  const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: auth(operator), payload: { code, kind, operator: operatorName, location: '一楼' } });
+  const schoolId = kind === 'bus_validator' ? null : campusId;
+  const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: auth(operator), payload: { code, kind, operator: operatorName, location: '一楼', schoolId } });
   expect(registered.statusCode, registered.body).toBe(201);
   const { id, secret } = registered.json() as { id: string; secret: string };
   const token = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code, secret } })).json().token as string;
   return { id, token };
 }
 
-/** A university student with a funded campus card, signed in. */
-async function undergraduate(balanceFen = 10_000) {
-  const school = await t.factory.newSchool({ stage: 'university' });
-  const student = await t.factory.newStudent({ schoolId: school.id, name: '食堂测试生' });
+/** A university student (of the terminals' university unless told) with a funded campus card, signed in. */
+async function undergraduate(balanceFen = 10_000, schoolId = campusId) {
+  const student = await t.factory.newStudent({ schoolId, name: '食堂测试生' });
   const card = await t.factory.newCard(student.id, { product: 'campus_card' });
   if (balanceFen > 0) await fund(t, card.id, balanceFen);
   const token = await t.factory.loginAs('student', student.education_id, student.password);
@@ -108,6 +111,63 @@ describe('the canteen POS', () => {
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/cards/${u.card.id}/loss`, headers: auth(u.token) })).statusCode).toBe(200);
     expect((await buy(pos, { purchaseId: 'LOST-0001', amountFen: 100, cardNo: u.card.card_no })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_USABLE', details: { status: 'lost' } } });
     expect(await purseFen(u.card.id)).toBe(1_000);
+  });
+});
+
+describe('the canteen POS, more', () => {
+  it('answers a retry with the first receipt even after later purchases; another method under the same id is refused', async () => {
+    const u = await undergraduate();
+    const pos = await terminal('pos');
+    const first = await buy(pos, { purchaseId: 'RECEIPT-0001', amountFen: 1_000, cardNo: u.card.card_no });
+    await buy(pos, { purchaseId: 'RECEIPT-0002', amountFen: 2_000, cardNo: u.card.card_no });
+    const retried = await buy(pos, { purchaseId: 'RECEIPT-0001', amountFen: 1_000, cardNo: u.card.card_no });
+    expect(retried.json()).toEqual(first.json());
+    expect(retried.json().balanceAfterFen).toBe(9_000);
+    const code = (await t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: auth(u.token), payload: { queryPassword: u.initial } })).json().code as string;
+    expect((await buy(pos, { purchaseId: 'RECEIPT-0001', amountFen: 1_000, paymentCode: code })).json()).toMatchObject({ error: { code: 'CAMPUS_PURCHASE_CONFLICT' } });
+  });
+
+  it('takes its own university’s cards only; campus terminals must name a university, transit ones none', async () => {
+    const pos = await terminal('pos');
+    const elsewhere = await undergraduate(10_000, (await t.factory.newSchool({ stage: 'university' })).id);
+    expect((await buy(pos, { purchaseId: 'OTHER-0001', amountFen: 100, cardNo: elsewhere.card.card_no })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_OTHER_SCHOOL' } });
+    expect(await purseFen(elsewhere.card.id)).toBe(10_000);
+    const register = (payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: auth(operator), payload: { code: `REG-${++terminalNo}`, operator: '一食堂', ...payload } });
+    expect((await register({ kind: 'pos' })).json()).toMatchObject({ error: { code: 'TERMINAL_SCHOOL_REQUIRED' } });
+    expect((await register({ kind: 'reader', schoolId: (await t.factory.newSchool({ stage: 'middle' })).id })).json()).toMatchObject({ error: { code: 'TERMINAL_SCHOOL_INVALID' } });
+    expect((await register({ kind: 'bus_validator', schoolId: campusId })).json()).toMatchObject({ error: { code: 'TERMINAL_SCHOOL_INVALID' } });
+    expect((await register({ kind: 'pos', schoolId: campusId })).json()).toMatchObject({ kind: 'pos', schoolId: campusId });
+  });
+
+  it('charges once when two tills race on one payment code, and once when a purchase id races its retry', async () => {
+    const u = await undergraduate();
+    const [a, b] = [await terminal('pos'), await terminal('pos')];
+    const code = (await t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: auth(u.token), payload: { queryPassword: u.initial } })).json().code as string;
+    const raced = await Promise.all([buy(a, { purchaseId: 'RACE-A-001', amountFen: 700, paymentCode: code }), buy(b, { purchaseId: 'RACE-B-001', amountFen: 700, paymentCode: code })]);
+    expect(raced.map((r) => r.statusCode).sort()).toEqual([201, 422]);
+    expect(raced.find((r) => r.statusCode === 422)!.json()).toMatchObject({ error: { code: 'CAMPUS_PAYMENT_CODE_INVALID' } });
+    const retried = await Promise.all([1, 2, 3].map(() => buy(a, { purchaseId: 'RACE-A-002', amountFen: 300, cardNo: u.card.card_no })));
+    expect(retried.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    expect(new Set(retried.map((r) => r.body)).size).toBe(1);
+    expect(await purseFen(u.card.id)).toBe(10_000 - 700 - 300);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('checks a consumption password set at the kiosk, audits every wrong one, and the kiosk’s new password lifts the lock', async () => {
+    const u = await undergraduate(20_000);
+    const pos = await terminal('pos');
+    const kiosk = await t.factory.newStaff('kiosk', { schoolId: campusId });
+    const kioskToken = await t.factory.loginAs('staff', kiosk.username, kiosk.password);
+    const over = { amountFen: 6_000, cardNo: u.card.card_no };
+    for (let i = 0; i < 5; i++) await buy(pos, { ...over, purchaseId: `KIOSK-${i}-0000`, consumptionPin: '975310' });
+    expect((await buy(pos, { ...over, purchaseId: 'KIOSK-5-0000', consumptionPin: u.initial })).json()).toMatchObject({ error: { code: 'AUTH_THROTTLED' } });
+    const failures = await t.ctx.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', u.student.id).where('action', '=', 'campus.consumption_pin.failed').execute();
+    expect(failures).toHaveLength(5);
+    expect(JSON.stringify(failures)).not.toContain('975310');
+    expect((await t.app.inject({ method: 'PUT', url: `/api/v1/kiosk/students/${u.student.id}/consumption-pin`, headers: auth(kioskToken), payload: { newPin: '246813' } })).statusCode).toBe(204);
+    // The initial password no longer pays; the new one does, at once.
+    expect((await buy(pos, { ...over, purchaseId: 'KIOSK-6-0000', consumptionPin: u.initial })).json()).toMatchObject({ error: { code: 'CONSUMPTION_PIN_WRONG' } });
+    expect((await buy(pos, { ...over, purchaseId: 'KIOSK-7-0000', consumptionPin: '246813' })).json()).toMatchObject({ pinChecked: true, balanceAfterFen: 14_000 });
   });
 });
 

@@ -21,8 +21,10 @@ import { purseFen } from './ecards-support.js';
 let t: TestApp;
 let url: string;
 let operator: string;
+let campus: { id: string; code: string };
 beforeAll(async () => {
   t = await createTestApp();
+  campus = await t.factory.newSchool({ stage: 'university' });
   t.clock.set(new Date(Date.now() - 60_000));
   url = await t.app.listen({ port: 0, host: '127.0.0.1' });
   operator = await t.factory.operatorToken();
@@ -30,8 +32,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 async function undergraduate() {
-  const school = await t.factory.newSchool({ stage: 'university' });
-  const student = await t.factory.newStudent({ schoolId: school.id, name: '收银测试生' });
+  const student = await t.factory.newStudent({ schoolId: campus.id, name: '收银测试生' });
   const card = await t.factory.newCard(student.id, { product: 'campus_card' });
   await fund(t, card.id, 10_000);
   const token = await t.factory.loginAs('student', student.education_id, student.password);
@@ -46,14 +47,14 @@ describe('the canteen POS over HTTP', () => {
 
   it('registers once, then charges a payment code and a card; a purchase over the limit needs the password', async () => {
     const u = await undergraduate();
-    const base = { url, credentialsFile, operator: { token: operator }, merchant: '二食堂' };
+    const base = { url, credentialsFile, operator: { token: operator }, merchant: '二食堂', school: campus.code };
     const receipt = await chargeAtPos({ ...base, amountFen: 1_250, paymentCode: await u.code() });
     expect(receipt).toMatchObject({ amountFen: 1_250, balanceAfterFen: 8_750, method: 'payment_code', pinChecked: false });
     const stored = JSON.parse(readFileSync(credentialsFile, 'utf8')) as { id: string; code: string };
     await chargeAtPos({ ...base, amountFen: 250, cardNo: u.card.card_no });
     // The second charge used the same POS: no second terminal registered.
     expect(JSON.parse(readFileSync(credentialsFile, 'utf8'))).toEqual(stored);
-    expect(await t.ctx.db.selectFrom('terminals').select('id').where('operator', '=', '二食堂').execute()).toEqual([{ id: stored.id }]);
+    expect(await t.ctx.db.selectFrom('terminals').select(['id', 'school_id']).where('operator', '=', '二食堂').execute()).toEqual([{ id: stored.id, school_id: campus.id }]);
 
     const refused = await chargeAtPos({ ...base, amountFen: 6_000, cardNo: u.card.card_no }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
@@ -67,7 +68,7 @@ describe('the canteen POS over HTTP', () => {
     if (!existsSync(join(projectRoot(), 'dist'))) throw new Error('run `npm run build:server` first: the CLI runs the built dist/');
     const run = promisify(execFile);
     const onecard = (...args: string[]) =>
-      run(process.execPath, [bin, 'pos', 'charge', '--url', url, '--operator-token', operator, '--state-dir', stateDir, '--merchant', '二食堂', ...args], { timeout: 60_000 }).then(
+      run(process.execPath, [bin, 'pos', 'charge', '--url', url, '--operator-token', operator, '--state-dir', stateDir, '--merchant', '二食堂', '--school', campus.code, ...args], { timeout: 60_000 }).then(
         ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
         (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
       );

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprintKey } from '../../src/platform/idempotency.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 let t: TestApp;
@@ -252,7 +253,7 @@ describe('Idempotency-Key', () => {
     expect(stored.request_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.request_hash).not.toBe(plain);
     // Keyed with the server's secret, so the server itself still recognises the replay.
-    const keyed = createHmac('sha256', t.ctx.config.secrets.sessionSecret).update(fingerprinted).digest('hex');
+    const keyed = createHmac('sha256', fingerprintKey(t.ctx.config.secrets.sessionSecret)).update(fingerprinted).digest('hex');
     expect(stored.request_hash).toBe(keyed);
   });
 

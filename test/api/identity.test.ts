@@ -168,13 +168,13 @@ describe('campus accounts', () => {
     const someoneElse = `campus:${'U2024010'}`;
     await t.ctx.db.insertInto('auth_attempts').values([
       { id: crypto.randomUUID(), account_key: someoneElse, source: '10.5.0.1', succeeded: false, at: t.clock.now() },
-      { id: crypto.randomUUID(), account_key: `query-password:${s.id}`, source: '10.5.0.1', succeeded: false, at: t.clock.now() }, // a top-up's wrong query password
+      { id: crypto.randomUUID(), account_key: `campus-secret:${s.id}`, source: '10.5.0.1', succeeded: false, at: t.clock.now() }, // a top-up's wrong query password
     ]).execute();
     expect((await reset(managerToken)).statusCode).toBe(204);
     // Identified in person, the student signs in there and then, by either login, from where they guessed.
     expect((await login('campus', 'U2024009', initial, '10.5.0.1')).statusCode).toBe(201);
     expect((await login('campus', idNumber, initial, '10.5.0.2')).statusCode).toBe(201);
-    const failuresLeft = await t.ctx.db.selectFrom('auth_attempts').select('account_key').where('succeeded', '=', false).where('account_key', 'in', [`campus:U2024009`, `campus:${idNumber}`, `query-password:${s.id}`, someoneElse]).execute();
+    const failuresLeft = await t.ctx.db.selectFrom('auth_attempts').select('account_key').where('succeeded', '=', false).where('account_key', 'in', [`campus:U2024009`, `campus:${idNumber}`, `campus-secret:${s.id}`, someoneElse]).execute();
     expect(failuresLeft).toEqual([{ account_key: someoneElse }]);
     // The audit log still holds every failed attempt.
     const failedInAudit = await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('entity_id', '=', s.id).where('action', '=', 'login.failed').executeTakeFirstOrThrow();

@@ -131,6 +131,31 @@ describeE2E('admin console: terminals and transit reconciliation', () => {
     await page.waitForURL(`${e2e.baseUrl}/admin/cards/${card.id}`);
   });
 
+  it('a canteen POS is registered for its university: the school is asked for, and stored', async () => {
+    const school = await e2e.t.factory.newSchool({ name: '端到端食堂大学', stage: 'university' });
+    const operator = await e2e.t.factory.newStaff('operator');
+    const page = await signInToConsole(e2e, operator);
+    await page.getByTestId('sider-menu').getByText('终端管理', { exact: true }).click();
+    await page.waitForURL(`${e2e.baseUrl}/admin/transit/terminals`);
+    await page.getByTestId('terminal-register').click();
+    const modal = page.locator('.ant-modal');
+    await modal.getByTestId('terminal-code').fill('CANTEEN-E2E-01');
+    await modal.getByTestId('terminal-operator').fill('一食堂');
+    expect(await modal.getByTestId('school-select').count()).toBe(0); // a bus validator has no school
+    await modal.getByTestId('terminal-kind').click();
+    await page.locator('.ant-select-item-option').getByText('消费机', { exact: true }).click();
+    await modal.getByRole('button', { name: '登记终端' }).click();
+    await modal.getByText('必填').first().waitFor();
+    await modal.getByTestId('school-select').click();
+    await page.keyboard.type('端到端食堂');
+    await page.locator('.ant-select-item-option').getByText('端到端食堂大学', { exact: false }).click();
+    await e2e.screenshot(page, 'admin-terminal-pos-school');
+    await modal.getByRole('button', { name: '登记终端' }).click();
+    await page.getByTestId('terminal-secret').waitFor();
+    const stored = await e2e.t.ctx.db.selectFrom('terminals').select(['kind', 'school_id']).where('code', '=', 'CANTEEN-E2E-01').execute();
+    expect(stored).toEqual([{ kind: 'pos', school_id: school.id }]);
+  });
+
   it('a school card manager has neither menu entry, and the pages say operators only', async () => {
     await expectOperatorsOnly(e2e, { menu: ['终端管理', '乘车对账'], paths: ['transit/terminals', 'transit/reconciliation'] });
   });

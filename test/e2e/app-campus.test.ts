@@ -23,7 +23,7 @@ describeE2E('campus payments in Chromium', () => {
     const initial = student.id_number.replace(/X$/, '').slice(-6);
 
     const operator = await t.factory.operatorToken();
-    const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: { authorization: `Bearer ${operator}` }, payload: { code: 'CANTEEN-E2E-1', kind: 'pos', operator: 'canteen-1', location: '一食堂 3 号窗口' } });
+    const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: { authorization: `Bearer ${operator}` }, payload: { code: 'CANTEEN-E2E-1', kind: 'pos', operator: 'canteen-1', location: '一食堂 3 号窗口', schoolId: school.id } });
     const pos = registered.json() as { id: string; secret: string };
     const posToken = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code: 'CANTEEN-E2E-1', secret: pos.secret } })).json().token as string;
 

@@ -14,7 +14,11 @@ export const campusRepository = {
   },
 
   payer(db: DbOrTx, studentId: string) {
-    return db.selectFrom('students').select(['id', 'name', 'campus_purchase_limit_fen']).where('id', '=', studentId).executeTakeFirstOrThrow();
+    return db.selectFrom('students').select(['id', 'name', 'school_id', 'campus_purchase_limit_fen']).where('id', '=', studentId).executeTakeFirstOrThrow();
+  },
+
+  lockPayer(tx: Tx, studentId: string) {
+    return tx.selectFrom('students').select(['id', 'campus_purchase_limit_fen']).where('id', '=', studentId).forUpdate().executeTakeFirstOrThrow();
   },
 
   setPurchaseLimit(db: DbOrTx, studentId: string, limitFen: number, at: Date) {
@@ -53,6 +57,6 @@ export const campusRepository = {
   },
 
   terminal(db: DbOrTx, id: string) {
-    return db.selectFrom('terminals').select(['id', 'code', 'kind', 'operator', 'disabled_at']).where('id', '=', id).executeTakeFirst();
+    return db.selectFrom('terminals').select(['id', 'code', 'kind', 'operator', 'school_id', 'disabled_at']).where('id', '=', id).executeTakeFirst();
   },
 };

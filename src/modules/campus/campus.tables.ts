@@ -23,6 +23,8 @@ export interface CampusPurchasesTable {
   student_id: string;
   method: 'card' | 'payment_code';
   amount_fen: number;
+  /** The purse's available balance right after this purchase: what the receipt prints, on every retry too. */
+  balance_after_fen: number;
   pin_checked: boolean;
   merchant: string;
   ledger_transaction_id: string;

@@ -23,6 +23,8 @@ async function terminalOfKind(ctx: AppContext, terminalId: string, kind: Termina
   return terminal;
 }
 
+const methodOf = (request: Pick<PosPurchase, 'paymentCode'>) => (request.paymentCode !== undefined ? 'payment_code' : 'card');
+
 /** The campus card that pays: read at the POS, or named by a live payment code. */
 async function payingCard(ctx: AppContext, request: Pick<PosPurchase, 'cardNo' | 'paymentCode'>) {
   if ((request.cardNo === undefined) === (request.paymentCode === undefined)) throw fail('CAMPUS_PAYMENT_METHOD');
@@ -39,17 +41,13 @@ async function payingCard(ctx: AppContext, request: Pick<PosPurchase, 'cardNo' |
   return card;
 }
 
-function resultOf(row: PurchaseRow, balanceAfterFen: number, holderName: string, cardNo: string): PosPurchaseResult {
-  return {
-    purchaseId: row.pos_purchase_id, amountFen: row.amount_fen, balanceAfterFen, method: row.method, pinChecked: row.pin_checked,
-    holderNameMasked: maskName(holderName), cardNoMasked: maskCardNo(cardNo), at: row.at.toISOString(),
-  };
-}
-
+/** The receipt of a stored purchase: the same on every retry. */
 async function answerFor(ctx: AppContext, row: PurchaseRow): Promise<PosPurchaseResult> {
   const [card, payer] = await Promise.all([cardsRepository.findCard(ctx.db, row.card_id), repo.payer(ctx.db, row.student_id)]);
-  const balance = await balanceOf(ctx.db, (await findAccountByCode(ctx.db, accountCodes.purse(row.card_id))).id);
-  return resultOf(row, balance.availableFen, payer.name, card?.card_no ?? '');
+  return {
+    purchaseId: row.pos_purchase_id, amountFen: row.amount_fen, balanceAfterFen: row.balance_after_fen, method: row.method, pinChecked: row.pin_checked,
+    holderNameMasked: maskName(payer.name), cardNoMasked: maskCardNo(card?.card_no), at: row.at.toISOString(),
+  };
 }
 
 /**
@@ -66,10 +64,12 @@ export async function payAtPos(ctx: AppContext, terminalId: string, request: Pos
   if (stored) return replayOf(ctx, stored, request);
   const card = await payingCard(ctx, request);
   const payer = await repo.payer(ctx.db, card.student_id);
+  // A canteen takes its own university's cards only.
+  if (payer.school_id !== terminal.school_id) throw fail('CAMPUS_CARD_OTHER_SCHOOL');
   const pinChecked = needsConsumptionPin(request.amountFen, payer.campus_purchase_limit_fen);
   if (pinChecked) await verifyConsumptionPin(ctx, card.student_id, request.consumptionPin, source);
   const actor = { role: 'terminal' as const, id: terminal.id };
-  const method = request.paymentCode !== undefined ? 'payment_code' : 'card';
+  const method = methodOf(request);
 
   const { row, raced } = await inTransaction(ctx.db, async (tx) => {
     await repo.lockTerminal(tx, terminal.id);
@@ -95,7 +95,7 @@ export async function payAtPos(ctx: AppContext, terminalId: string, request: Pos
     });
     const purchase = {
       id: newId(), terminal_id: terminal.id, pos_purchase_id: request.purchaseId, card_id: card.id, student_id: card.student_id, method, amount_fen: request.amountFen,
-      pin_checked: pinChecked, merchant: terminal.operator, ledger_transaction_id: txn.id, at: now,
+      balance_after_fen: (await balanceOf(tx, purse.id)).availableFen, pin_checked: pinChecked, merchant: terminal.operator, ledger_transaction_id: txn.id, at: now,
     } as const;
     await repo.insertPurchase(tx, purchase);
     await recordAudit(tx, ctx.clock, {
@@ -109,11 +109,12 @@ export async function payAtPos(ctx: AppContext, terminalId: string, request: Pos
 
 /** The same purchase id again: the stored purchase if it is the same purchase, else a conflict. */
 async function replayOf(ctx: AppContext, stored: PurchaseRow, request: PosPurchase): Promise<PosPurchaseResult> {
+  const method = methodOf(request);
   const sameCard =
-    request.cardNo !== undefined
+    method === 'card'
       ? (await cardsRepository.findCard(ctx.db, stored.card_id))?.card_no === request.cardNo
       : (await repo.findCode(ctx.db, request.paymentCode!))?.card_id === stored.card_id;
-  if (stored.amount_fen !== request.amountFen || !sameCard) throw fail('CAMPUS_PURCHASE_CONFLICT', { purchaseId: request.purchaseId });
+  if (stored.amount_fen !== request.amountFen || stored.method !== method || !sameCard) throw fail('CAMPUS_PURCHASE_CONFLICT', { purchaseId: request.purchaseId });
   return answerFor(ctx, stored);
 }
 
@@ -122,9 +123,10 @@ async function replayOf(ctx: AppContext, stored: PurchaseRow, request: PosPurcha
  * only a campus card in use whose account holds at least ¥0.10 draws it.
  */
 export async function hotWaterCheck(ctx: AppContext, terminalId: string, cardNo: string): Promise<HotWaterDto> {
-  await terminalOfKind(ctx, terminalId, 'reader');
+  const reader = await terminalOfKind(ctx, terminalId, 'reader');
   const card = await cardsRepository.findCardByNo(ctx.db, cardNo);
-  if (!card || card.product !== 'campus_card' || card.status !== 'active') return { allowed: false, reason: 'card_not_usable', minBalanceFen: hotWaterMinBalanceFen };
+  const usable = card && card.product === 'campus_card' && card.status === 'active' && (await repo.payer(ctx.db, card.student_id)).school_id === reader.school_id;
+  if (!card || !usable) return { allowed: false, reason: 'card_not_usable', minBalanceFen: hotWaterMinBalanceFen };
   const balance = await balanceOf(ctx.db, (await findAccountByCode(ctx.db, accountCodes.purse(card.id))).id);
   const allowed = hotWaterAllowed(balance.availableFen);
   return { allowed, reason: allowed ? 'ok' : 'balance_low', minBalanceFen: hotWaterMinBalanceFen };

@@ -5,6 +5,7 @@ import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
+import { cardsRepository } from '../cards/cards.repository.js';
 import { verifyQueryPassword } from '../identity/change-password.js';
 import { accountCodes, balanceOf, findAccountByCode } from '../ledger/ledger.js';
 import './campus.errors.js';
@@ -38,7 +39,12 @@ export async function issuePaymentCode(ctx: AppContext, caller: Caller, queryPas
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + paymentCodeTtlMs);
   const code = newPaymentCode();
-  await inTransaction(ctx.db, (tx) => repo.replaceCodes(tx, { code, card_id: card.id, student_id: caller.subjectId, issued_at: now, expires_at: expiresAt, used_at: null }, now));
+  await inTransaction(ctx.db, async (tx) => {
+    // The card's lock makes "a new code ends the last" hold for two asks at once too.
+    const locked = await cardsRepository.lockCard(tx, card.id);
+    if (!locked || locked.status !== 'active') throw fail('CAMPUS_CARD_NONE');
+    await repo.replaceCodes(tx, { code, card_id: card.id, student_id: caller.subjectId, issued_at: now, expires_at: expiresAt, used_at: null }, now);
+  });
   const [balance, payer] = await Promise.all([balanceOf(ctx.db, (await findAccountByCode(ctx.db, accountCodes.purse(card.id))).id), repo.payer(ctx.db, caller.subjectId)]);
   return { code, expiresAt: expiresAt.toISOString(), validForSeconds: paymentCodeTtlMs / 1000, cardId: card.id, cardNoMasked: maskCardNo(card.card_no), balanceFen: balance.availableFen, purchaseLimitFen: payer.campus_purchase_limit_fen };
 }

@@ -1,6 +1,7 @@
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { recordAudit } from '../../platform/audit.js';
+import { inTransaction } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { verifyQueryPassword } from '../identity/change-password.js';
 import './campus.errors.js';
@@ -23,8 +24,10 @@ export async function setPurchaseLimit(ctx: AppContext, caller: Caller, input: {
   if (input.limitFen < 0 || input.limitFen > purchaseLimitMaxFen) throw fail('CAMPUS_LIMIT_INVALID', { limitFen: input.limitFen });
   await campusCardOf(ctx, caller.subjectId);
   await verifyQueryPassword(ctx, caller.subjectId, input.queryPassword, source);
-  const before = (await repo.payer(ctx.db, caller.subjectId)).campus_purchase_limit_fen;
-  await repo.setPurchaseLimit(ctx.db, caller.subjectId, input.limitFen, ctx.clock.now());
-  await recordAudit(ctx.db, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.purchase_limit.set', entityType: 'student', entityId: caller.subjectId, before: { limitFen: before }, after: { limitFen: input.limitFen }, requestId });
+  await inTransaction(ctx.db, async (tx) => {
+    const before = (await repo.lockPayer(tx, caller.subjectId)).campus_purchase_limit_fen;
+    await repo.setPurchaseLimit(tx, caller.subjectId, input.limitFen, ctx.clock.now());
+    await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.purchase_limit.set', entityType: 'student', entityId: caller.subjectId, before: { limitFen: before }, after: { limitFen: input.limitFen }, requestId });
+  });
   return { limitFen: input.limitFen, maxFen: purchaseLimitMaxFen };
 }

@@ -77,41 +77,56 @@ export async function setConsumptionPin(ctx: AppContext, kiosk: Caller, studentI
   const pinHash = await hashPin(newPin, ctx.config.secrets.pinPepper);
   await inTransaction(ctx.db, async (tx) => {
     await tx.updateTable('students').set({ campus_pin_hash: pinHash, updated_at: ctx.clock.now() }).where('id', '=', studentId).execute();
+    // Set in person at the kiosk: the guessing that brought the student there no longer locks the till.
+    await clearFailures(tx, [campusSecretAttemptKey(studentId)]);
     await recordAudit(tx, ctx.clock, { actor: { role: kiosk.role, id: kiosk.subjectId }, action: 'consumption_pin.changed', entityType: 'student', entityId: studentId, requestId });
   });
 }
 
-/** Where a student's query-password checks outside sign-in (a campus card top-up) are throttled. */
-const queryPasswordAttemptKey = (studentId: string) => `query-password:${studentId}`;
+/**
+ * Where a student's campus secrets are counted when a flow asks for them (a top-up or payment
+ * code asks for the query password, the canteen for the consumption password): one budget for
+ * both, since they start as the same six digits.
+ */
+export const campusSecretAttemptKey = (studentId: string) => `campus-secret:${studentId}`;
+
+/**
+ * A campus secret checked in a flow: throttled like sign-in, every failure audited (never the
+ * secret itself). Runs on the database, outside the request's transaction, so a failure is
+ * remembered even though the request fails.
+ */
+async function checkCampusSecret(ctx: AppContext, studentId: string, secret: 'query_password' | 'consumption_pin', matched: () => Promise<boolean>, source: string): Promise<void> {
+  const accountKey = campusSecretAttemptKey(studentId);
+  await assertNotThrottled(ctx.db, ctx.clock, accountKey, source);
+  const ok = await matched();
+  await recordAttempt(ctx.db, ctx.clock, accountKey, source, ok);
+  if (ok) return;
+  await recordAudit(ctx.db, ctx.clock, { actor: { role: 'anonymous', id: null }, action: `campus.${secret}.failed`, entityType: 'student', entityId: studentId, after: { source }, requestId: null });
+  throw fail(secret === 'query_password' ? 'QUERY_PASSWORD_WRONG' : 'CONSUMPTION_PIN_WRONG');
+}
 
 /**
  * Checks a university student's campus query password where a flow asks for it (seed 004: a
- * campus card top-up asks for the amount and the query password), throttled like sign-in. Runs
- * on the database, outside the request's transaction, so that a failed try is remembered.
+ * campus card top-up asks for the amount and the query password; so does the payment code).
  */
 export async function verifyQueryPassword(ctx: AppContext, studentId: string, given: string | undefined, source: string): Promise<void> {
   if (!given) throw fail('QUERY_PASSWORD_REQUIRED');
-  const accountKey = queryPasswordAttemptKey(studentId);
-  await assertNotThrottled(ctx.db, ctx.clock, accountKey, source);
-  const s = await ctx.db.selectFrom('students').select(['id_number', 'campus_password_hash']).where('id', '=', studentId).executeTakeFirstOrThrow();
-  const ok = await matches({ hash: s.campus_password_hash, initial: initialCampusPassword(s.id_number) }, given);
-  await recordAttempt(ctx.db, ctx.clock, accountKey, source, ok);
-  if (!ok) throw fail('QUERY_PASSWORD_WRONG');
+  await checkCampusSecret(ctx, studentId, 'query_password', async () => {
+    const s = await ctx.db.selectFrom('students').select(['id_number', 'campus_password_hash']).where('id', '=', studentId).executeTakeFirstOrThrow();
+    return matches({ hash: s.campus_password_hash, initial: initialCampusPassword(s.id_number) }, given);
+  }, source);
 }
 
 /**
  * Checks the consumption password a canteen POS asks for above the per-purchase limit (seed 004:
  * initially the last six of the ID number, like the query password; changed only at a kiosk).
- * Throttled like sign-in and run outside the purchase's transaction, so a failed try counts.
  */
 export async function verifyConsumptionPin(ctx: AppContext, studentId: string, given: string | undefined, source: string): Promise<void> {
   if (!given) throw fail('CONSUMPTION_PIN_REQUIRED');
-  const accountKey = `consumption-pin:${studentId}`;
-  await assertNotThrottled(ctx.db, ctx.clock, accountKey, source);
-  const s = await ctx.db.selectFrom('students').select(['id_number', 'campus_pin_hash']).where('id', '=', studentId).executeTakeFirstOrThrow();
-  const ok = s.campus_pin_hash ? await verifyPin(s.campus_pin_hash, given, ctx.config.secrets.pinPepper) : await matches({ hash: null, initial: initialCampusPassword(s.id_number) }, given);
-  await recordAttempt(ctx.db, ctx.clock, accountKey, source, ok);
-  if (!ok) throw fail('CONSUMPTION_PIN_WRONG');
+  await checkCampusSecret(ctx, studentId, 'consumption_pin', async () => {
+    const s = await ctx.db.selectFrom('students').select(['id_number', 'campus_pin_hash']).where('id', '=', studentId).executeTakeFirstOrThrow();
+    return s.campus_pin_hash ? verifyPin(s.campus_pin_hash, given, ctx.config.secrets.pinPepper) : matches({ hash: null, initial: initialCampusPassword(s.id_number) }, given);
+  }, source);
 }
 
 /**
@@ -129,7 +144,7 @@ export async function resetQueryPassword(ctx: AppContext, staff: Caller, student
   if (student.stage !== 'university' && student.stage !== 'vocational') throw fail('CAMPUS_ACCOUNT_NONE', { studentId });
   // A campus sign-in is by student number or ID number (login.ts keys attempts by either).
   const campusLogins = [student.student_no, student.id_number].flatMap((login) => (login ? [attemptAccountKey('campus', login)] : []));
-  campusLogins.push(queryPasswordAttemptKey(studentId));
+  campusLogins.push(campusSecretAttemptKey(studentId));
   await inTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     // No hash means the initial password is in force (decision 0003).

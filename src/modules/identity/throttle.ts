@@ -70,8 +70,8 @@ export async function recordAttempt(db: DbOrTx, clock: Clock, accountKey: string
 /**
  * Forgets an account's failed attempts, from every source: what a password reset done in person
  * at the service centre implies (the person was identified there, so the guessing that led to
- * the reset must not keep them out). The attempts are throttling state only: every attempt is
- * also in the audit log, which keeps them.
+ * the reset must not keep them out). The attempts are throttling state only: every failed
+ * sign-in and every failed campus secret is also in the audit log, which keeps it.
  */
 export async function clearFailures(db: DbOrTx, accountKeys: readonly string[]): Promise<void> {
   if (accountKeys.length === 0) return;

@@ -8,7 +8,7 @@ import { denyListPublicKey } from '../transit/deny-list.js';
 import { registerTerminal, terminalById, terminalLogin } from './terminals.js';
 
 export const terminalKindSchema = z.enum(['bus_validator', 'rail_gate', 'pos', 'reader']);
-const terminalSchema = z.object({ id: z.string(), code: z.string(), kind: terminalKindSchema, operator: z.string(), location: z.string().nullable() });
+const terminalSchema = z.object({ id: z.string(), code: z.string(), kind: terminalKindSchema, operator: z.string(), location: z.string().nullable(), schoolId: z.string().nullable() });
 
 /** Terminals are registered by operators and authenticate with their own credentials. */
 export function terminalRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -16,7 +16,11 @@ export function terminalRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post('/admin/terminals', {
       schema: {
         tags: ['terminals'], summary: 'Register a terminal; its secret is shown once (operators)', security: bearer,
-        body: z.object({ code: z.string().trim().regex(/^[A-Za-z0-9-]{3,32}$/), kind: terminalKindSchema, operator: z.string().trim().min(1).max(64), location: z.string().trim().max(64).nullable().default(null) }),
+        body: z.object({
+          code: z.string().trim().regex(/^[A-Za-z0-9-]{3,32}$/), kind: terminalKindSchema, operator: z.string().trim().min(1).max(64), location: z.string().trim().max(64).nullable().default(null),
+          /** The university a canteen POS (pos) or dorm reader (reader) serves; transit terminals have none. */
+          schoolId: z.uuid().nullable().default(null),
+        }),
         response: { 201: terminalSchema.extend({ secret: z.string() }), ...errorResponses },
       },
     }, async (request, reply) => {

@@ -19,16 +19,33 @@ export interface RegisterTerminalRequest {
   kind: TerminalKind;
   operator: string;
   location: string | null;
+  /** The university a canteen POS or dorm reader serves; none for transit terminals. */
+  schoolId: string | null;
+}
+
+/** Campus terminals serve one university's cards; transit terminals serve every card. */
+const campusKinds: readonly TerminalKind[] = ['pos', 'reader'];
+
+async function assertTerminalSchool(ctx: AppContext, kind: TerminalKind, schoolId: string | null): Promise<void> {
+  if (!campusKinds.includes(kind)) {
+    if (schoolId !== null) throw fail('TERMINAL_SCHOOL_INVALID', { kind, schoolId });
+    return;
+  }
+  if (schoolId === null) throw fail('TERMINAL_SCHOOL_REQUIRED', { kind });
+  const school = await ctx.db.selectFrom('schools').select('stage').where('id', '=', schoolId).executeTakeFirst();
+  if (!school || (school.stage !== 'university' && school.stage !== 'vocational')) throw fail('TERMINAL_SCHOOL_INVALID', { kind, schoolId });
 }
 
 /** Registers a terminal; the secret is returned once and never stored in the clear. */
 export async function registerTerminal(ctx: AppContext, actor: AuditActor, request: RegisterTerminalRequest, requestId: string | null) {
+  await assertTerminalSchool(ctx, request.kind, request.schoolId);
   const secret = `ts_${randomBytes(32).toString('base64url')}`;
   const id = newId();
+  const { schoolId, ...fields } = request;
   return inTransaction(ctx.db, async (tx) => {
     const inserted = await tx
       .insertInto('terminals')
-      .values({ id, ...request, secret_hash: hashSecret(secret), created_at: ctx.clock.now() })
+      .values({ id, ...fields, school_id: schoolId, secret_hash: hashSecret(secret), created_at: ctx.clock.now() })
       .onConflict((oc) => oc.column('code').doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -50,6 +67,6 @@ export async function terminalLogin(ctx: AppContext, request: { code: string; se
 }
 
 export async function terminalById(ctx: AppContext, id: string) {
-  const t = await ctx.db.selectFrom('terminals').select(['id', 'code', 'kind', 'operator', 'location', 'last_seen_at']).where('id', '=', id).executeTakeFirstOrThrow();
-  return { id: t.id, code: t.code, kind: t.kind, operator: t.operator, location: t.location, lastSeenAt: t.last_seen_at?.toISOString() ?? null };
+  const t = await ctx.db.selectFrom('terminals').select(['id', 'code', 'kind', 'operator', 'location', 'school_id', 'last_seen_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  return { id: t.id, code: t.code, kind: t.kind, operator: t.operator, location: t.location, schoolId: t.school_id, lastSeenAt: t.last_seen_at?.toISOString() ?? null };
 }

@@ -23,6 +23,7 @@ import * as sandboxClosedTrades from './migrations/0019-sandbox-closed-trades.js
 import * as redLetterInvoices from './migrations/0020-red-letter-invoices.js';
 import * as wechatRefundNotifications from './migrations/0021-wechat-refund-notifications.js';
 import * as campusPayments from './migrations/0022-campus-payments.js';
+import * as retirePlainRequestHashes from './migrations/0023-retire-plain-request-hashes.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -54,6 +55,7 @@ export const migrations: Record<string, Migration> = {
   '0020-red-letter-invoices': redLetterInvoices,
   '0021-wechat-refund-notifications': wechatRefundNotifications,
   '0022-campus-payments': campusPayments,
+  '0023-retire-plain-request-hashes': retirePlainRequestHashes,
 };
 
 /**

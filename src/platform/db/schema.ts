@@ -233,6 +233,8 @@ export interface TerminalsTable {
   kind: TerminalKind;
   operator: string;
   location: string | null;
+  /** The school a campus POS or reader serves (migration 0022); null for transit terminals. */
+  school_id: ColumnType<string | null, string | null | undefined, string | null>;
   secret_hash: string;
   created_at: Timestamp;
   disabled_at: Timestamp | null;

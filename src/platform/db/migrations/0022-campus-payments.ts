@@ -5,10 +5,12 @@ import { sql, type Kysely } from 'kysely';
  * card or the app's dynamic payment code (消费认证码). Over the student's per-purchase limit the
  * consumption password is asked for. A payment code is single-use and short-lived; a purchase
  * is stored once per (terminal, the POS's own purchase id), so a POS that retries after a lost
- * answer never charges twice.
+ * answer never charges twice. A canteen POS and a dorm reader belong to one school and serve its
+ * cards only (terminals.school_id; transit terminals have none).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
+    alter table terminals add column school_id uuid references schools(id);
     alter table students add column campus_purchase_limit_fen bigint not null default 5000
       check (campus_purchase_limit_fen between 0 and 100000);
 
@@ -31,6 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       student_id uuid not null references students(id),
       method text not null check (method in ('card','payment_code')),
       amount_fen bigint not null check (amount_fen > 0),
+      balance_after_fen bigint not null,
       pin_checked boolean not null,
       merchant text not null,
       ledger_transaction_id uuid not null references ledger_transactions(id),

@@ -7,7 +7,8 @@ import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { messages } from '../messages.js';
 import { transitAdminMessages, type TransitAdminText } from './messages.js';
-import { terminalKinds, type RegisteredTerminal, type RegisterTerminalRequest } from './types.js';
+import { SchoolSelect } from '../SchoolSelect.js';
+import { campusTerminalKinds, terminalKinds, type RegisteredTerminal, type RegisterTerminalRequest } from './types.js';
 
 export const terminalsKey = ['transit', 'terminals'] as const;
 
@@ -16,6 +17,7 @@ interface FormValues {
   kind: RegisterTerminalRequest['kind'];
   operator: string;
   location?: string;
+  schoolId?: string;
 }
 
 /**
@@ -29,6 +31,8 @@ export function RegisterTerminalModal({ open, onClose }: { open: boolean; onClos
   const admin = useAdminApi();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<FormValues>();
+  const kind = Form.useWatch('kind', form);
+  const campus = kind !== undefined && campusTerminalKinds.includes(kind);
   const register = useIdempotentMutation({
     mutationFn: (body: RegisterTerminalRequest, idempotencyKey) => admin.mutate<RegisteredTerminal>('POST', '/admin/terminals', body, idempotencyKey),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: terminalsKey }),
@@ -63,7 +67,9 @@ export function RegisterTerminalModal({ open, onClose }: { open: boolean; onClos
         layout="vertical"
         initialValues={{ kind: 'bus_validator' }}
         data-testid="register-terminal-form"
-        onFinish={(values) => register.mutate({ code: values.code.trim(), kind: values.kind, operator: values.operator.trim(), location: values.location?.trim() || null })}
+        onFinish={(values) =>
+          register.mutate({ code: values.code.trim(), kind: values.kind, operator: values.operator.trim(), location: values.location?.trim() || null, schoolId: campusTerminalKinds.includes(values.kind) ? (values.schoolId ?? null) : null })
+        }
       >
         <Form.Item name="code" label={t.code} extra={t.codeHelp} rules={[{ required: true, pattern: /^\s*[A-Za-z0-9-]{3,32}\s*$/, message: t.codeHelp }]}>
           <Input maxLength={40} autoComplete="off" data-testid="terminal-code" />
@@ -71,6 +77,11 @@ export function RegisterTerminalModal({ open, onClose }: { open: boolean; onClos
         <Form.Item name="kind" label={t.kind} rules={[{ required: true }]}>
           <Select data-testid="terminal-kind" options={terminalKinds.map((value) => ({ value, label: t[`kind_${value}`] }))} />
         </Form.Item>
+        {campus && (
+          <Form.Item name="schoolId" label={t.school} extra={t.schoolHelp} rules={[{ required: true, message: t.required }]}>
+            <SchoolSelect allowClear={false} />
+          </Form.Item>
+        )}
         <Form.Item name="operator" label={t.operator} extra={t.operatorHelp} rules={[{ required: true, whitespace: true, max: 64, message: t.required }]}>
           <Input maxLength={64} data-testid="terminal-operator" />
         </Form.Item>

@@ -15,7 +15,12 @@ export interface RegisterTerminalRequest {
   kind: TerminalKind;
   operator: string;
   location: string | null;
+  /** The university a POS or reader serves; null for transit terminals. */
+  schoolId: string | null;
 }
+
+/** Campus terminals serve one university's cards (the server refuses them without one). */
+export const campusTerminalKinds: readonly TerminalKind[] = ['pos', 'reader'];
 
 /** The answer to registering: the only time the secret is sent. */
 export interface RegisteredTerminal {
