@@ -107,6 +107,21 @@ describe('parents', () => {
     expect((await prove(k12[3]!)).statusCode).toBe(201);
   });
 
+  it('counts a vocational student as the university one, and two bindings racing for the last place take it once', async () => {
+    const vocational = await t.factory.newStudent({ schoolId: (await t.factory.newSchool({ stage: 'vocational' })).id });
+    const undergraduate = await t.factory.newStudent({ schoolId: (await t.factory.newSchool({ stage: 'university' })).id });
+    const k12 = await Promise.all([1, 2, 3, 4].map(() => t.factory.newStudent()));
+    const parent = await t.factory.newParent({ children: [vocational.id, k12[0]!.id, k12[1]!.id] });
+    const token = await t.factory.loginAs('parent', parent.phone, parent.password);
+    const prove = (c: { education_id: string; name: string; birth_date: string }) => post('/api/v1/me/children', { educationId: c.education_id, name: c.name, birthDate: c.birth_date }, token);
+    expect(codeOf(await prove(undergraduate))).toBe('PARENT_CHILD_LIMIT');
+    const raced = await Promise.all([prove(k12[2]!), prove(k12[3]!)]);
+    expect(raced.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(codeOf(raced.find((r) => r.statusCode === 409)!)).toBe('PARENT_CHILD_LIMIT');
+    const bound = await t.ctx.db.selectFrom('parent_students').select('student_id').where('parent_id', '=', parent.id).execute();
+    expect(bound).toHaveLength(4);
+  });
+
   it('a student can unbind a parent', async () => {
     const s = await t.factory.newStudent();
     const parent = await t.factory.newParent({ children: [s.id] });

@@ -93,6 +93,7 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
 
     // Summer: the roster promotes the child to a middle school (小升初).
     const middle = await t.factory.newSchool({ stage: 'middle', name: '海淀实验中学' });
+    await t.factory.newSchool({ stage: 'middle', name: '海淀实验第二中学' });
     await t.ctx.db.updateTable('students').set({ school_id: middle.id, stage: 'middle' }).where('id', '=', child.id).execute();
     await page.reload();
     await page.getByTestId('upgrade-due').getByText('已升学，请办理小升初升级').waitFor();
@@ -100,10 +101,12 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     await page.getByTestId('action-upgrade').click();
     await page.waitForURL(url(`/ecards/${ecard.id}/upgrade`));
 
-    // 选择学校: the old primary school is refused (the roster has the new one), then the middle school.
+    // 选择学校: only middle schools are offered (not the old primary school); one the roster does not name is refused.
     await input(page, 'school-search').fill('海淀实验');
-    await page.getByTestId('school-option').filter({ hasText: '海淀实验小学' }).click();
-    await expect(page.getByTestId('upgrade-school').textContent()).resolves.toBe('海淀实验小学');
+    await page.getByTestId('school-option').filter({ hasText: '海淀实验第二中学' }).waitFor();
+    expect(await page.getByTestId('school-option').filter({ hasText: '海淀实验小学' }).count()).toBe(0);
+    await page.getByTestId('school-option').filter({ hasText: '海淀实验第二中学' }).click();
+    await expect(page.getByTestId('upgrade-school').textContent()).resolves.toBe('海淀实验第二中学');
     await input(page, 'upgrade-name').fill('周小舟');
     await input(page, 'upgrade-id-number').fill(child.id_number);
     await input(page, 'upgrade-education-id').fill(child.education_id);

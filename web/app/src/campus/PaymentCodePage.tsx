@@ -7,6 +7,7 @@ import type { paymentCodeSchema, purchaseLimitSchema } from '../../../../src/mod
 import { useMessages } from '../../../shared/i18n.js';
 import { useApi, useSession } from '../../../shared/session.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
+import { parseYuanToFen } from '../../../../src/domain/money.js';
 import { formatYuan } from '../payments/format.js';
 import { SubPage } from '../ui/SubPage.js';
 import { errorCode, fill, useErrorText } from '../ui/text.js';
@@ -142,18 +143,25 @@ function LimitSection({ limitFen, maxFen }: { limitFen: number; maxFen: number }
     },
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });
-  const wholeYuan = (value: string) => /^\d{1,4}$/.test(value) && Number(value) * 100 <= maxFen;
+  const fenOf = (value: string): number | null => {
+    try {
+      const fen = parseYuanToFen(value);
+      return fen <= maxFen ? fen : null;
+    } catch {
+      return null;
+    }
+  };
   return (
     <div className="form-card section" data-testid="paycode-limit" data-limit-fen={limitFen}>
       <Form
         form={form}
         layout="horizontal"
         initialValues={{ yuan: String(limitFen / 100), queryPassword: '' }}
-        onFinish={(v) => save.mutate({ limitFen: Number(v.yuan) * 100, queryPassword: v.queryPassword })}
+        onFinish={(v) => save.mutate({ limitFen: fenOf(v.yuan)!, queryPassword: v.queryPassword })}
         footer={<Button block type="submit" loading={save.isPending} data-testid="paycode-limit-save">{t.limitSave}</Button>}
       >
         <Form.Header>{t.limitTitle}</Form.Header>
-        <Form.Item name="yuan" label={t.limitAmount} rules={[{ validator: async (_, v: string) => { if (!wholeYuan(String(v ?? ''))) throw new Error(t.limitInvalid); } }]}>
+        <Form.Item name="yuan" label={t.limitAmount} rules={[{ validator: async (_, v: string) => { if (fenOf(String(v ?? '')) === null) throw new Error(t.limitInvalid); } }]}>
           <Input inputMode="numeric" placeholder={t.limitPlaceholder} data-testid="paycode-limit-yuan" />
         </Form.Item>
         <Form.Item name="queryPassword" label={t.queryPassword} rules={[{ pattern: sixDigits, required: true, message: t.queryPasswordInvalid }]}>

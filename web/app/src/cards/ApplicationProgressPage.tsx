@@ -126,9 +126,10 @@ function ConfirmationNeeded({ application: a }: { application: ApplicationDto })
   const w = useMessages(wizardMessages);
   const navigate = useNavigate();
   const status = a.infoConfirmation?.status;
-  if (status === 'confirmed' || (a.status !== 'awaiting_payment' && a.status !== 'ready_for_production')) return null;
+  // None opened (older applications): nothing to confirm, nothing to say.
+  if (!status || status === 'confirmed' || (a.status !== 'awaiting_payment' && a.status !== 'ready_for_production')) return null;
   return (
-    <div className="notice" role="status" style={{ margin: '0 4px 12px' }} data-testid="application-confirmation-needed" data-confirmation={status ?? 'none'}>
+    <div className="notice" role="status" style={{ margin: '0 4px 12px' }} data-testid="application-confirmation-needed" data-confirmation={status}>
       {status === 'reported' ? w.confirmationReportedNote : w.confirmationPendingNote}
       <Button size="small" color="warning" fill="outline" style={{ marginTop: 8, display: 'block' }} onClick={() => navigate(cardPaths.confirmation(a.studentId))} data-testid="application-confirm-link">
         {w.goConfirm}

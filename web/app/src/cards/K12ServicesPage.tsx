@@ -63,6 +63,11 @@ function StudentServices({ studentId, title, cards }: { studentId: string; title
             <Tag fill="outline" color={card.status === 'active' ? 'success' : card.status === 'inactive' ? 'warning' : 'default'}>{statusText(t, card)}</Tag>
           </List.Item>
         ))}
+        {applications.isError && (
+          <List.Item>
+            <LoadFailed error={applications.error} onRetry={() => void applications.refetch()} />
+          </List.Item>
+        )}
         {open.map((a) => (
           <List.Item
             key={a.id}
@@ -80,18 +85,18 @@ function StudentServices({ studentId, title, cards }: { studentId: string; title
 }
 
 /**
- * The services of one card, in the seed's order; only those its kind has, and no top-up or
- * extension for a card not in use (a lost card can be neither: domain rules, Cards).
+ * The services of one card, in the seed's order; only those its kind has. Top-up as the server
+ * allows it (`canTopUp`: a lost or expired card, or a sticker, takes none); extension only for a
+ * card in use (a lost card cannot be extended: domain rules, Cards).
  */
 function CardServices({ card }: { card: Card }) {
   const t = useMessages(cardMessages);
   const navigate = useNavigate();
-  const inUse = card.status === 'active';
   const services: { key: string; label: string; to: string }[] = [];
   if (card.status === 'inactive') services.push({ key: 'activate', label: t.activate, to: cardPaths.card(card.id) });
   if (card.product === 'k12_card') services.push({ key: 'replace', label: t.replace, to: cardPaths.replace(card.id) });
-  if (card.product !== 'k12_ecard' && inUse) services.push({ key: 'top-up', label: t.topUp, to: moneyPaths.cardTopUp(card.id) });
-  if (card.product === 'k12_card' && inUse) services.push({ key: 'extend', label: t.extend, to: cardPaths.extend(card.id) });
+  if (card.canTopUp) services.push({ key: 'top-up', label: t.topUp, to: moneyPaths.cardTopUp(card.id) });
+  if (card.product === 'k12_card' && card.status === 'active') services.push({ key: 'extend', label: t.extend, to: cardPaths.extend(card.id) });
   if (card.product === 'k12_sticker') services.push({ key: 'sticker', label: t.sticker, to: cardPaths.sticker(card.id) });
   if (card.product === 'k12_ecard') services.push({ key: 'ecard', label: t.ecardServices, to: ecardPaths.home });
   services.push({ key: 'transactions', label: t.transactions, to: moneyPaths.cardTransactions(card.id) });

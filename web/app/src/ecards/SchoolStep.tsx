@@ -5,11 +5,15 @@ import { LoadFailed } from '../pages/LoadFailed.js';
 import { ecardMessages } from './messages.js';
 import { useK12Schools, type SchoolOption } from './queries.js';
 
-/** 选择学校: search the K-12 schools and pick one (opening a K-12 e-card, and 小升初 / 初升高). */
-export function SchoolStep({ onChosen, onBack }: { onChosen(school: SchoolOption): void; onBack(): void }) {
+/**
+ * 选择学校: search the K-12 schools and pick one (opening a K-12 e-card, and 小升初 / 初升高,
+ * where `stage` keeps to the schools of the new stage).
+ */
+export function SchoolStep({ onChosen, onBack, stage }: { onChosen(school: SchoolOption): void; onBack(): void; stage?: string | null }) {
   const t = useMessages(ecardMessages);
   const [q, setQ] = useState('');
   const schools = useK12Schools(q.trim());
+  const shown = (schools.data ?? []).filter((s) => !stage || s.stage === stage);
   return (
     <>
       <SearchBar placeholder={t.schoolSearch} value={q} onChange={setQ} data-testid="school-search" />
@@ -17,11 +21,11 @@ export function SchoolStep({ onChosen, onBack }: { onChosen(school: SchoolOption
         <Skeleton.Paragraph lineCount={4} animated />
       ) : schools.isError ? (
         <LoadFailed error={schools.error} onRetry={() => void schools.refetch()} />
-      ) : schools.data.length === 0 ? (
+      ) : shown.length === 0 ? (
         <ErrorBlock status="empty" title={t.noSchools} data-testid="school-empty" />
       ) : (
         <List className="section" data-testid="school-list">
-          {schools.data.map((s) => (
+          {shown.map((s) => (
             <List.Item key={s.id} arrow onClick={() => onChosen(s)} description={`${t[`stage_${s.stage as 'primary'}`] ?? s.stage}${s.district ? ` · ${s.district}` : ''}`} data-testid="school-option">
               {s.name}
             </List.Item>

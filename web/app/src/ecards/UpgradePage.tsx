@@ -55,7 +55,7 @@ export function UpgradePage() {
     body = (
       <>
         <div className="muted" style={{ margin: '0 4px 8px', fontSize: 13 }} data-testid="upgrade-school-hint">{t.upgradeChooseSchool}</div>
-        <SchoolStep onChosen={setSchool} onBack={() => navigate(ecardPaths.home)} />
+        <SchoolStep onChosen={setSchool} onBack={() => navigate(ecardPaths.home)} stage={status.data.toStage} />
       </>
     );
   } else {

@@ -7,6 +7,7 @@ import { campusMessages } from '../campus/messages.js';
 import { campusPaths } from '../campus/paths.js';
 import { cardMessages } from '../cards/messages.js';
 import { cardPaths } from '../cards/paths.js';
+import { useCards } from '../cards/queries.js';
 import { ecardMessages } from '../ecards/messages.js';
 import { ecardPaths } from '../ecards/paths.js';
 import { messages } from '../messages.js';
@@ -24,6 +25,10 @@ export function HomePage() {
   const tr = useMessages(transitMessages);
   const c = useMessages(cardMessages);
   const campus = useMessages(campusMessages);
+  // The entries follow the cards held, not how the person signed in.
+  const cards = useCards().data ?? [];
+  const showPayCode = me.data?.role === 'student' && cards.some((card) => card.product === 'campus_card' && card.status === 'active');
+  const showK12Services = me.data?.role === 'parent' || cards.some((card) => card.product.startsWith('k12_'));
 
   return (
     <Page title={t.appName}>
@@ -41,13 +46,13 @@ export function HomePage() {
       </Card>
       {me.isSuccess && (me.data.role === 'student' || me.data.role === 'parent') && (
         <MoneyEntries>
-          {me.data.loginKind === 'campus' && (
+          {showPayCode && (
             <button type="button" className="money-entry" onClick={() => navigate(campusPaths.payCode)} data-testid="home-paycode">
               <QrcodeOutlined />
               <span>{campus.payCodeEntry}</span>
             </button>
           )}
-          {me.data.loginKind !== 'campus' && (
+          {showK12Services && (
             <button type="button" className="money-entry" onClick={() => navigate(cardPaths.k12Services)} data-testid="home-k12-services">
               <AppstoreOutlined />
               <span>{c.k12Services}</span>
