@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hotWaterAllowed, needsConsumptionPin, networkDeviceAllowed, networkMonthCharge, networkMonthlyCapFen } from './campus-payments.js';
+import { electricityKwhCenti, hotWaterAllowed, needsConsumptionPin, networkDeviceAllowed, networkMonthCharge, networkMonthlyCapFen } from './campus-payments.js';
 
 describe('canteen purchase limit', () => {
   it('asks for the consumption password only above the limit', () => {
@@ -53,5 +53,20 @@ describe('campus network billing', () => {
         }
       }),
     );
+  });
+});
+
+describe('dorm electricity', () => {
+  it('buys hundredths of a kWh at the price, rounded down, ¥1 to ¥500 at a time', () => {
+    expect(electricityKwhCenti(5_000, 50)).toBe(10_000); // ¥50 at ¥0.50 = 100.00 kWh
+    expect(electricityKwhCenti(101, 49)).toBe(206); // 2.0612… → 2.06 kWh
+    expect(() => electricityKwhCenti(99, 50)).toThrow(expect.objectContaining({ code: 'CAMPUS_ELECTRICITY_AMOUNT' }));
+    expect(() => electricityKwhCenti(50_001, 50)).toThrow(expect.objectContaining({ code: 'CAMPUS_ELECTRICITY_AMOUNT' }));
+    fc.assert(fc.property(fc.integer({ min: 100, max: 50_000 }), fc.integer({ min: 1, max: 500 }), (fen, price) => {
+      const centi = electricityKwhCenti(fen, price);
+      // Never more energy than paid for, and less than one hundredth short.
+      expect(centi * price).toBeLessThanOrEqual(fen * 100);
+      expect((centi + 1) * price).toBeGreaterThan(fen * 100);
+    }));
   });
 });

@@ -10,6 +10,9 @@ import { DomainError } from './errors.js';
  *   holds at least ¥0.10.
  * - Campus network: ¥0.30 per hour per device, at most 2 devices per user, at most ¥40.00 a
  *   month. An hour begun is an hour billed, per device and month (the seed's "按每个终端0.30元/每小时").
+ * - Dorm electricity: prepaid per room at the school's price per kWh; what is bought is sent to the
+ *   meter and not refunded. The meter gets whole hundredths of a kWh, rounded down (the card
+ *   centre never promises more than was paid for).
  */
 
 export const paymentCodeTtlMs = 60_000;
@@ -18,6 +21,19 @@ export const hotWaterMinBalanceFen = 10;
 export const networkFenPerDeviceHour = 30;
 export const networkMaxDevices = 2;
 export const networkMonthlyCapFen = 4_000;
+
+/** The price per kWh of dorm electricity beyond the free allowance (the school's; one price today). */
+export const electricityFenPerKwh = 50;
+export const electricityMinFen = 100;
+export const electricityMaxFen = 50_000;
+
+/** Hundredths of a kWh that `amountFen` buys at `fenPerKwh`, rounded down. */
+export function electricityKwhCenti(amountFen: number, fenPerKwh: number): number {
+  if (!Number.isSafeInteger(amountFen) || amountFen < electricityMinFen || amountFen > electricityMaxFen) {
+    throw new DomainError('CAMPUS_ELECTRICITY_AMOUNT', '电费金额须在 1 至 500 元之间', 'Electricity is bought for ¥1 to ¥500 at a time', { amountFen });
+  }
+  return Math.floor((amountFen * 100) / fenPerKwh);
+}
 
 /** Whether a purchase of `amountFen` needs the consumption password under `limitFen`. */
 export function needsConsumptionPin(amountFen: number, limitFen: number): boolean {

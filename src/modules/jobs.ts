@@ -1,6 +1,7 @@
 import type { AppContext } from '../platform/context.js';
 import { pruneDoneJobs } from '../platform/jobs.js';
 import { expireHolds } from './ledger/ledger.js';
+import { registerCampusJobs } from './campus/campus.jobs.js';
 import { registerFulfilmentJobs } from './fulfilment/fulfilment.jobs.js';
 import { registerPaymentJobs } from './payments/payments.jobs.js';
 import { registerTransitJobs } from './transit/transit.jobs.js';
@@ -16,4 +17,5 @@ export function registerJobs(ctx: AppContext): void {
   registerPaymentJobs(ctx);
   registerTransitJobs(ctx);
   registerFulfilmentJobs(ctx);
+  registerCampusJobs(ctx);
 }

@@ -251,3 +251,63 @@ describe('hot water (热水取水)', () => {
     expect((await ask(poor.card.card_no, pos)).json()).toMatchObject({ error: { code: 'CAMPUS_TERMINAL_KIND' } });
   });
 });
+
+describe('dorm electricity (宿舍电费预缴)', () => {
+  const addRoom = (token: string, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/rooms', headers: auth(token), payload: body });
+  let roomNo = 100;
+  async function room(schoolId = campusId) {
+    const res = await addRoom(operator, { schoolId, building: '学1楼', roomNo: String(++roomNo), meterNo: `M-${process.pid}-${roomNo}` });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { id: string; building: string; roomNo: string };
+  }
+  const buy = (token: string, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: auth(token), payload: body });
+
+  it('a student pays for a room of their university; the kWh go to the meter; the money goes to the school’s electricity account', async () => {
+    const u = await undergraduate();
+    const r = await room();
+    const found = await t.app.inject({ url: `/api/v1/campus/rooms?q=${r.roomNo}`, headers: auth(u.token) });
+    expect(found.json().items).toContainEqual(r);
+
+    expect((await buy(u.token, { roomId: r.id, amountFen: 2_000, queryPassword: '975310' })).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
+    expect((await buy(u.token, { roomId: r.id, amountFen: 99, queryPassword: u.initial })).json()).toMatchObject({ error: { code: 'CAMPUS_ELECTRICITY_AMOUNT' } });
+    expect(await purseFen(u.card.id)).toBe(10_000);
+
+    const bought = await buy(u.token, { roomId: r.id, amountFen: 2_000, queryPassword: u.initial });
+    expect(bought.statusCode, bought.body).toBe(201);
+    expect(bought.json()).toMatchObject({ room: r, amountFen: 2_000, priceFenPerKwh: 50, kwh: '40.00', meterStatus: 'queued', balanceAfterFen: 8_000 });
+    await t.ctx.jobs.runDue(100);
+    const mine = (await t.app.inject({ url: '/api/v1/campus/electricity', headers: auth(u.token) })).json().items as { id: string; meterStatus: string; deliveredAt: string | null }[];
+    expect(mine[0]).toMatchObject({ id: bought.json().id, meterStatus: 'delivered' });
+    expect(mine[0]!.deliveredAt).not.toBeNull();
+    const school = await t.ctx.db.selectFrom('ledger_accounts').select('id').where('code', '=', `merchant:electricity.${campusId}`).executeTakeFirstOrThrow();
+    expect((await balanceOf(t.ctx.db, school.id)).postedFen).toBeGreaterThanOrEqual(2_000);
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', 'in', [r.id, bought.json().id]).orderBy('at').execute();
+    expect(audit.map((a) => a.action)).toEqual(['campus.room.added', 'campus.electricity.bought', 'campus.electricity.delivered']);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('refuses another university’s room, a balance short of the amount, and anyone but a campus card holder', async () => {
+    const u = await undergraduate(1_000);
+    const elsewhere = await room((await t.factory.newSchool({ stage: 'university' })).id);
+    expect((await buy(u.token, { roomId: elsewhere.id, amountFen: 500, queryPassword: u.initial })).json()).toMatchObject({ error: { code: 'CAMPUS_ROOM_UNKNOWN' } });
+    expect((await t.app.inject({ url: '/api/v1/campus/rooms?q=学1楼', headers: auth(u.token) })).json().items.map((x: { id: string }) => x.id)).not.toContain(elsewhere.id);
+    const mine = await room();
+    const short = await buy(u.token, { roomId: mine.id, amountFen: 1_001, queryPassword: u.initial });
+    expect(short.json()).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' } });
+    expect(await t.ctx.db.selectFrom('campus_electricity_purchases').select('id').where('room_id', '=', mine.id).execute()).toEqual([]);
+    const k12 = await t.factory.newStudent();
+    expect((await buy(await t.factory.loginAs('student', k12.education_id, k12.password), { roomId: mine.id, amountFen: 500, queryPassword: '135790' })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NONE' } });
+  });
+
+  it('rooms are registered by an operator or the university’s own card manager, once each', async () => {
+    const manager = await t.factory.newStaff('school_admin', { schoolId: campusId });
+    const managerToken = await t.factory.loginAs('staff', manager.username, manager.password);
+    const other = await t.factory.newStaff('school_admin', { schoolId: (await t.factory.newSchool({ stage: 'university' })).id });
+    const otherToken = await t.factory.loginAs('staff', other.username, other.password);
+    const body = { schoolId: campusId, building: '学2楼', roomNo: '301', meterNo: `M-${process.pid}-X301` };
+    expect((await addRoom(otherToken, body)).statusCode).toBe(403);
+    expect((await addRoom(managerToken, body)).statusCode).toBe(201);
+    expect((await addRoom(operator, body)).json()).toMatchObject({ error: { code: 'CAMPUS_ROOM_TAKEN' } });
+    expect((await addRoom(operator, { ...body, roomNo: '3 01' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+});

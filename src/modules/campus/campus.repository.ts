@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
-import type { CampusPaymentCodesTable, CampusPurchasesTable } from './campus.tables.js';
+import type { CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRoomsTable } from './campus.tables.js';
 import type { Insertable, Selectable } from 'kysely';
 
 export type PaymentCodeRow = Selectable<CampusPaymentCodesTable>;
 export type PurchaseRow = Selectable<CampusPurchasesTable>;
+export type RoomRow = Selectable<CampusRoomsTable>;
+export type ElectricityPurchaseRow = Selectable<CampusElectricityPurchasesTable>;
 
 /** The only SQL of campus payments. */
 export const campusRepository = {
@@ -54,6 +56,44 @@ export const campusRepository = {
 
   insertPurchase(tx: Tx, row: Insertable<CampusPurchasesTable>) {
     return tx.insertInto('campus_purchases').values(row).execute();
+  },
+
+  rooms(db: DbOrTx, schoolId: string, q: string | undefined) {
+    let query = db.selectFrom('campus_rooms').selectAll().where('school_id', '=', schoolId);
+    if (q) query = query.where((eb) => eb.or([eb('building', 'like', `%${q}%`), eb('room_no', 'like', `${q}%`)]));
+    return query.orderBy('building').orderBy('room_no').limit(50).execute();
+  },
+
+  room(db: DbOrTx, id: string) {
+    return db.selectFrom('campus_rooms').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** False when the school already has that room (or the meter is another room's). */
+  async insertRoom(db: DbOrTx, row: Insertable<CampusRoomsTable>): Promise<boolean> {
+    const inserted = await db.insertInto('campus_rooms').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+    return inserted !== undefined;
+  },
+
+  insertElectricityPurchase(db: DbOrTx, row: Insertable<CampusElectricityPurchasesTable>) {
+    return db.insertInto('campus_electricity_purchases').values(row).execute();
+  },
+
+  electricityPurchasesOf(db: DbOrTx, studentId: string) {
+    return db
+      .selectFrom('campus_electricity_purchases as p')
+      .innerJoin('campus_rooms as r', 'r.id', 'p.room_id')
+      .selectAll('p')
+      .select(['r.building', 'r.room_no'])
+      .where('p.student_id', '=', studentId)
+      .orderBy('p.created_at', 'desc')
+      .limit(50)
+      .execute();
+  },
+
+  /** True when this call delivered it (a job run twice delivers once). */
+  async markDelivered(db: DbOrTx, purchaseId: string, at: Date): Promise<boolean> {
+    const row = await db.updateTable('campus_electricity_purchases').set({ meter_status: 'delivered', delivered_at: at }).where('id', '=', purchaseId).where('meter_status', '=', 'queued').returning('id').executeTakeFirst();
+    return row !== undefined;
   },
 
   terminal(db: DbOrTx, id: string) {

@@ -2,10 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
+import { idempotentOperation } from '../../platform/idempotency.js';
+import { z } from 'zod';
 import { bearer, errorResponses } from '../shared/http.js';
 import {
+  addRoomSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
 } from './campus.schemas.js';
+import { addRoom, checkElectricityPurchase, myElectricityPurchases, recordElectricityPurchase, roomsOfMySchool } from './dorm-electricity.js';
 import { hotWaterCheck, payAtPos } from './pay-at-pos.js';
 import { issuePaymentCode } from './payment-codes.js';
 import { purchaseLimit, setPurchaseLimit } from './purchase-limit.js';
@@ -35,6 +39,29 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const caller = requireCaller(request, 'terminal');
       if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
       return reply.code(201).send(await payAtPos(ctx, caller.subjectId, request.body, request.ip));
+    });
+
+    app.get('/campus/rooms', {
+      schema: { tags: ['campus'], summary: 'The dorm rooms of the student’s university (by building or room number)', security: bearer, querystring: roomQuerySchema, response: { 200: z.object({ items: z.array(roomSchema) }), ...errorResponses } },
+    }, async (request) => ({ items: await roomsOfMySchool(ctx, requireCaller(request, 'student'), request.query.q) }));
+
+    app.post('/campus/electricity', {
+      schema: { tags: ['campus'], summary: '宿舍电费预缴: pay for a room’s meter from the campus card (the query password asked; not refundable)', security: bearer, body: buyElectricitySchema, response: { 201: electricityPurchaseSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'student');
+      await checkElectricityPurchase(ctx, caller, request.body, request.ip);
+      return idempotentOperation(ctx, request, reply, 201, (c) => recordElectricityPurchase(c, caller, request.body, request.id));
+    });
+
+    app.get('/campus/electricity', {
+      schema: { tags: ['campus'], summary: 'The student’s own electricity purchases, newest first', security: bearer, response: { 200: z.object({ items: z.array(electricityPurchaseSchema) }), ...errorResponses } },
+    }, async (request) => ({ items: await myElectricityPurchases(ctx, requireCaller(request, 'student')) }));
+
+    app.post('/admin/campus/rooms', {
+      schema: { tags: ['campus'], summary: 'Register a dorm room and its meter (operators, the university’s card manager)', security: bearer, body: addRoomSchema, response: { 201: roomSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'operator', 'school_admin');
+      return idempotentOperation(ctx, request, reply, 201, (c) => addRoom(c, caller, request.body, request.id));
     });
 
     app.post('/terminals/:terminalId/hot-water', {

@@ -7,6 +7,10 @@ import { z } from 'zod';
  *   GET  /campus/purchase-limit                                         → purchaseLimitSchema
  *   POST /terminals/:terminalId/purchases posPurchaseSchema             → 201 posPurchaseResultSchema (canteen POS)
  *   POST /terminals/:terminalId/hot-water { cardNo }                    → hotWaterSchema (dorm reader: may water run?)
+ *   GET  /campus/rooms?q=                                               → { items: roomSchema[] } (the student's university)
+ *   POST /campus/electricity  { roomId, amountFen, queryPassword }      → 201 electricityPurchaseSchema (宿舍电费预缴)
+ *   GET  /campus/electricity                                            → { items: electricityPurchaseSchema[] } (the student's own)
+ *   POST /admin/campus/rooms  { schoolId, building, roomNo, meterNo }   → 201 roomSchema (operators, the school's card manager)
  */
 
 const sixDigits = z.string().regex(/^\d{6}$/, '6 digits');
@@ -54,6 +58,31 @@ export const posPurchaseResultSchema = z.object({
 export const hotWaterRequestSchema = z.object({ cardNo: z.string().trim().regex(/^\d{11,19}$/) });
 export const hotWaterSchema = z.object({ allowed: z.boolean(), reason: z.enum(['ok', 'card_not_usable', 'balance_low']), minBalanceFen: z.number().int() });
 
+export const roomSchema = z.object({ id: z.string(), building: z.string(), roomNo: z.string() });
+export const roomQuerySchema = z.object({ q: z.string().trim().max(32).optional() });
+export const addRoomSchema = z.object({
+  schoolId: z.uuid(),
+  building: z.string().trim().min(1).max(32),
+  roomNo: z.string().trim().regex(/^[A-Za-z0-9-]{1,16}$/),
+  meterNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,32}$/),
+});
+export const buyElectricitySchema = z.object({ roomId: z.uuid(), amountFen: z.number().int(), queryPassword: sixDigits });
+export const electricityPurchaseSchema = z.object({
+  id: z.string(),
+  room: roomSchema,
+  amountFen: z.number().int(),
+  priceFenPerKwh: z.number().int(),
+  /** kWh sent to the meter, two decimals. */
+  kwh: z.string(),
+  meterStatus: z.enum(['queued', 'delivered']),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+  /** The campus card's balance right after (in the purchase's answer only). */
+  balanceAfterFen: z.number().int().nullable(),
+});
+
+export type RoomDto = z.infer<typeof roomSchema>;
+export type ElectricityPurchaseDto = z.infer<typeof electricityPurchaseSchema>;
 export type PaymentCodeDto = z.infer<typeof paymentCodeSchema>;
 export type PosPurchase = z.infer<typeof posPurchaseSchema>;
 export type PosPurchaseResult = z.infer<typeof posPurchaseResultSchema>;

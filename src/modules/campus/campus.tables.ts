@@ -31,7 +31,35 @@ export interface CampusPurchasesTable {
   at: Timestamp;
 }
 
+/** A dorm room and its electricity meter. */
+export interface CampusRoomsTable {
+  id: string;
+  school_id: string;
+  building: string;
+  room_no: string;
+  meter_no: string;
+  created_at: Timestamp;
+}
+
+/** 宿舍电费预缴: money for a room's meter; sent to the meter, never refunded. */
+export interface CampusElectricityPurchasesTable {
+  id: string;
+  room_id: string;
+  student_id: string;
+  card_id: string;
+  amount_fen: number;
+  price_fen_per_kwh: number;
+  /** kWh × 100 bought: what the meter is told to add. */
+  kwh_centi: number;
+  ledger_transaction_id: string;
+  meter_status: 'queued' | 'delivered';
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+}
+
 export interface CampusTables {
   campus_payment_codes: CampusPaymentCodesTable;
   campus_purchases: CampusPurchasesTable;
+  campus_rooms: CampusRoomsTable;
+  campus_electricity_purchases: CampusElectricityPurchasesTable;
 }

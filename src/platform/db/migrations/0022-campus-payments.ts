@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
  * consumption password is asked for. A payment code is single-use and short-lived; a purchase
  * is stored once per (terminal, the POS's own purchase id), so a POS that retries after a lost
  * answer never charges twice. A canteen POS and a dorm reader belong to one school and serve its
- * cards only (terminals.school_id; transit terminals have none).
+ * cards only (terminals.school_id; transit terminals have none). Dorm electricity is prepaid per
+ * room (campus_rooms, each with its meter): a purchase is sent to the meter and not refunded.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -41,5 +42,32 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       unique (terminal_id, pos_purchase_id)
     );
     create index campus_purchases_card_idx on campus_purchases (card_id, at desc);
+
+    create table campus_rooms (
+      id uuid primary key,
+      school_id uuid not null references schools(id),
+      building text not null check (length(building) between 1 and 32),
+      room_no text not null check (room_no ~ '^[A-Za-z0-9-]{1,16}$'),
+      meter_no text not null unique check (meter_no ~ '^[A-Za-z0-9-]{4,32}$'),
+      created_at timestamptz not null,
+      unique (school_id, building, room_no)
+    );
+
+    create table campus_electricity_purchases (
+      id uuid primary key,
+      room_id uuid not null references campus_rooms(id),
+      student_id uuid not null references students(id),
+      card_id uuid not null references cards(id),
+      amount_fen bigint not null check (amount_fen > 0),
+      price_fen_per_kwh int not null check (price_fen_per_kwh > 0),
+      kwh_centi bigint not null check (kwh_centi > 0),
+      ledger_transaction_id uuid not null,
+      meter_status text not null check (meter_status in ('queued','delivered')),
+      created_at timestamptz not null,
+      delivered_at timestamptz,
+      check ((meter_status = 'delivered') = (delivered_at is not null))
+    );
+    create index campus_electricity_room_idx on campus_electricity_purchases (room_id, created_at desc);
+    create index campus_electricity_student_idx on campus_electricity_purchases (student_id, created_at desc);
   `.execute(db);
 }

@@ -1,0 +1,119 @@
+import { electricityFenPerKwh, electricityKwhCenti } from '../../domain/campus-payments.js';
+import { recordAudit, systemActor } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { inTransaction } from '../../platform/db/database.js';
+import { fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { enqueueJob } from '../../platform/jobs.js';
+import { assertSchoolAccess } from '../../platform/access.js';
+import { cardsRepository } from '../cards/cards.repository.js';
+import { verifyQueryPassword } from '../identity/change-password.js';
+import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../ledger/ledger.js';
+import './campus.errors.js';
+import { campusRepository as repo, type ElectricityPurchaseRow, type RoomRow } from './campus.repository.js';
+import type { ElectricityPurchaseDto, RoomDto } from './campus.schemas.js';
+import { campusCardOf } from './payment-codes.js';
+
+/** The job that sends a purchase to its room's meter. */
+export const meterDeliveryJob = 'campus.meter-delivery';
+
+type RoomName = Pick<RoomRow, 'id' | 'building' | 'room_no'>;
+
+export const roomView = (room: RoomName): RoomDto => ({ id: room.id, building: room.building, roomNo: room.room_no });
+
+function purchaseView(row: ElectricityPurchaseRow, room: RoomName, balanceAfterFen: number | null): ElectricityPurchaseDto {
+  return {
+    id: row.id, room: roomView(room), amountFen: row.amount_fen, priceFenPerKwh: row.price_fen_per_kwh, kwh: (row.kwh_centi / 100).toFixed(2),
+    meterStatus: row.meter_status, createdAt: row.created_at.toISOString(), deliveredAt: row.delivered_at?.toISOString() ?? null, balanceAfterFen,
+  };
+}
+
+/** The dorm rooms of the student's university, found by building or room number. */
+export async function roomsOfMySchool(ctx: AppContext, caller: Caller, q: string | undefined): Promise<RoomDto[]> {
+  if (caller.role !== 'student') throw fail('FORBIDDEN');
+  await campusCardOf(ctx, caller.subjectId);
+  const { school_id } = await repo.payer(ctx.db, caller.subjectId);
+  return (await repo.rooms(ctx.db, school_id, q?.trim() || undefined)).map(roomView);
+}
+
+/** An operator or the university's card manager registers a room and its meter. */
+export async function addRoom(ctx: AppContext, caller: Caller, input: { schoolId: string; building: string; roomNo: string; meterNo: string }, requestId: string): Promise<RoomDto> {
+  assertSchoolAccess(caller, input.schoolId);
+  const school = await ctx.db.selectFrom('schools').select('stage').where('id', '=', input.schoolId).executeTakeFirst();
+  if (!school || (school.stage !== 'university' && school.stage !== 'vocational')) throw fail('TERMINAL_SCHOOL_INVALID', { schoolId: input.schoolId });
+  const row = { id: newId(), school_id: input.schoolId, building: input.building, room_no: input.roomNo, meter_no: input.meterNo, created_at: ctx.clock.now() };
+  return inTransaction(ctx.db, async (tx) => {
+    if (!(await repo.insertRoom(tx, row))) throw fail('CAMPUS_ROOM_TAKEN', { building: input.building, roomNo: input.roomNo });
+    await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.room.added', entityType: 'campus_room', entityId: row.id, after: input, requestId });
+    return roomView(row);
+  });
+}
+
+/** A room of the student's own university, or CAMPUS_ROOM_UNKNOWN. */
+async function roomOfMySchool(ctx: AppContext, studentId: string, roomId: string): Promise<RoomRow> {
+  const room = await repo.room(ctx.db, roomId);
+  if (!room || room.school_id !== (await repo.payer(ctx.db, studentId)).school_id) throw fail('CAMPUS_ROOM_UNKNOWN', { roomId });
+  return room;
+}
+
+/**
+ * 宿舍电费预缴 (seed 004), before the purchase's transaction: a student of the room's university
+ * with a campus card in use, a whole amount within the limits, and the query password (checked
+ * here so that a wrong one is remembered).
+ */
+export async function checkElectricityPurchase(ctx: AppContext, caller: Caller, input: { roomId: string; amountFen: number; queryPassword: string }, source: string): Promise<void> {
+  if (caller.role !== 'student') throw fail('FORBIDDEN');
+  electricityKwhCenti(input.amountFen, electricityFenPerKwh);
+  await campusCardOf(ctx, caller.subjectId);
+  await roomOfMySchool(ctx, caller.subjectId, input.roomId);
+  await verifyQueryPassword(ctx, caller.subjectId, input.queryPassword, source);
+}
+
+/**
+ * The purchase, in the request's transaction: the purse pays `merchant:electricity.<school>` and
+ * the kWh are queued for the room's meter (a job sends them). Not refundable: the seed says so,
+ * and nothing here can take energy back from a meter.
+ */
+export async function recordElectricityPurchase(ctx: AppContext, caller: Caller, input: { roomId: string; amountFen: number }, requestId: string): Promise<ElectricityPurchaseDto> {
+  const card = await campusCardOf(ctx, caller.subjectId);
+  const room = await roomOfMySchool(ctx, caller.subjectId, input.roomId);
+  const locked = await cardsRepository.lockCard(ctx.db, card.id);
+  if (!locked || locked.status !== 'active') throw fail('CAMPUS_CARD_NONE');
+  const id = newId();
+  const now = ctx.clock.now();
+  const actor = { role: caller.role, id: caller.subjectId };
+  const kwhCenti = electricityKwhCenti(input.amountFen, electricityFenPerKwh);
+  const purse = await findAccountByCode(ctx.db, accountCodes.purse(card.id));
+  const merchant = await ensureAccount(ctx.db, ctx.clock, { code: accountCodes.merchant(`electricity.${room.school_id}`), type: 'merchant', actor });
+  const txn = await postTransaction(ctx.db, ctx.clock, {
+    idempotencyKey: `campus-electricity:${id}`,
+    type: 'purchase',
+    postings: [{ accountId: purse.id, debitFen: input.amountFen }, { accountId: merchant.id, creditFen: input.amountFen }],
+    memo: `宿舍电费 ${room.building} ${room.room_no}`,
+    metadata: { roomId: room.id, kwhCenti },
+    actor,
+  });
+  const row = { id, room_id: room.id, student_id: caller.subjectId, card_id: card.id, amount_fen: input.amountFen, price_fen_per_kwh: electricityFenPerKwh, kwh_centi: kwhCenti, ledger_transaction_id: txn.id, meter_status: 'queued' as const, created_at: now, delivered_at: null };
+  await repo.insertElectricityPurchase(ctx.db, row);
+  await enqueueJob(ctx.db, ctx.clock, meterDeliveryJob, { purchaseId: id });
+  await recordAudit(ctx.db, ctx.clock, { actor, action: 'campus.electricity.bought', entityType: 'campus_room', entityId: room.id, after: { purchaseId: id, amountFen: input.amountFen, kwhCenti, cardId: card.id }, requestId });
+  return purchaseView(row, room, (await balanceOf(ctx.db, purse.id)).availableFen);
+}
+
+/** The student's own electricity purchases, newest first. */
+export async function myElectricityPurchases(ctx: AppContext, caller: Caller): Promise<ElectricityPurchaseDto[]> {
+  if (caller.role !== 'student') throw fail('FORBIDDEN');
+  const rows = await repo.electricityPurchasesOf(ctx.db, caller.subjectId);
+  return rows.map((r) => purchaseView(r, { id: r.room_id, building: r.building, room_no: r.room_no }, null));
+}
+
+/**
+ * Sends a purchase to its room's meter. No meter head-end system runs here: this stands in for
+ * it (the sandbox meter takes every command at once) and marks the purchase delivered; a real
+ * one would be called here, outside any transaction, and retried by the job runner on failure.
+ */
+export async function deliverToMeter(ctx: AppContext, purchaseId: string): Promise<void> {
+  const delivered = await repo.markDelivered(ctx.db, purchaseId, ctx.clock.now());
+  if (delivered) await recordAudit(ctx.db, ctx.clock, { actor: systemActor, action: 'campus.electricity.delivered', entityType: 'campus_electricity_purchase', entityId: purchaseId, requestId: null });
+}
