@@ -165,6 +165,9 @@ describe('demo data', () => {
     // The K-12 extension window of this year is open, so the demo's extension flow can be tried.
     const windows = await handle.db.selectFrom('card_extension_windows').select(['year', 'starts_on', 'ends_on']).execute();
     expect(windows).toEqual([{ year: 2026, starts_on: '2026-10-01', ends_on: '2026-12-31' }]);
+    // The university's dorm rooms, for 宿舍电费.
+    const rooms = await handle.db.selectFrom('campus_rooms').select(['building', 'room_no']).orderBy('room_no').execute();
+    expect(rooms.map((r) => `${r.building} ${r.room_no}`)).toEqual(['学1楼 101', '学1楼 102', '学1楼 103', '学1楼 104', '学1楼 105', '学1楼 106']);
     expect(await seedDemo(handle.db, clock)).toBe(false);
     expect(await count()).toBe(students);
   });

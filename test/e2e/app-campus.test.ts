@@ -71,4 +71,38 @@ describeE2E('campus payments in Chromium', () => {
     await page.goto(url(`/cards/${card.id}/transactions`));
     await page.getByText('-¥12.50').first().waitFor();
   });
+
+  it('a student pays the dorm electricity for a room, and sees it reach the meter', async () => {
+    const { t } = e2e;
+    const school = await t.factory.newSchool({ stage: 'university', name: '端到端电费大学' });
+    const student = await t.factory.newStudent({ schoolId: school.id, name: '电费测试生', password: 'Student2026' });
+    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
+    const card = await t.factory.newCard(student.id, { product: 'campus_card' });
+    await fund(t, card.id, 8_000);
+    const initial = student.id_number.replace(/X$/, '').slice(-6);
+    const operator = await t.factory.operatorToken();
+    for (const roomNo of ['101', '102']) {
+      const added = await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/rooms', headers: { authorization: `Bearer ${operator}` }, payload: { schoolId: school.id, building: '学5楼', roomNo, meterNo: `E2E-M-${roomNo}` } });
+      expect(added.statusCode, added.body).toBe(201);
+    }
+
+    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    await page.getByTestId('home-electricity').click();
+    await page.waitForURL(url('/campus/electricity'));
+    await page.getByTestId('electricity-history').getByText('暂无缴费记录').waitFor();
+    await page.getByTestId('room-search').locator('input').fill('102');
+    await expect.poll(() => page.getByTestId('room-option').count()).toBe(1);
+    await page.getByTestId('room-option').click();
+    await expect(page.getByTestId('electricity-room').textContent()).resolves.toBe('学5楼 102');
+    await page.getByTestId('electricity-password').locator('input').fill(initial);
+    await e2e.screenshot(page, 'app-campus-electricity');
+    await page.getByTestId('electricity-submit').click();
+    await page.locator('.adm-toast-main').getByText('已缴费 ¥50.00，100.00 度电将下发到电表').waitFor();
+    await page.getByTestId('electricity-item').getByText('¥50.00 · 100.00 度').waitFor();
+    expect(await purseFen(t, card.id)).toBe(3_000);
+
+    await t.ctx.jobs.runDue(100);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('electricity-meter-status').getAttribute('data-status')).toBe('delivered');
+  });
 });

@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { useLang } from '../../shared/i18n.js';
 import { esmDefault } from '../../shared/interop.js';
+import { ElectricityPage } from './campus/ElectricityPage.js';
 import { PaymentCodePage } from './campus/PaymentCodePage.js';
 import { ApplicationProgressPage, CardDetailPage, CardStatusQueryPage, ConfirmationPage, ExtensionPage, K12ServicesPage, ReplacementPage, ReturnPage } from './cards/pages.js';
 import { EcardsPage, MovePhonePage, OpenK12Page, UniversityCardPage, UniversityLinkPage, UpgradePage } from './ecards/pages.js';
@@ -52,6 +53,7 @@ export function App() {
           <Route path="card-applications/:applicationId" element={<ApplicationProgressPage />} />
           <Route path="k12-services" element={<K12ServicesPage />} />
           <Route path="campus/pay" element={<PaymentCodePage />} />
+          <Route path="campus/electricity" element={<ElectricityPage />} />
           <Route path="students/:studentId/card-info" element={<ConfirmationPage />} />
         </Route>
         <Route element={<SignedIn />}>

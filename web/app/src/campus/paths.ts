@@ -1,4 +1,5 @@
 /** The campus payment screens' addresses. */
 export const campusPaths = {
   payCode: '/campus/pay',
+  electricity: '/campus/electricity',
 } as const;

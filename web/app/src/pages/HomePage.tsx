@@ -1,4 +1,4 @@
-import { AppstoreOutlined, CarOutlined, MobileOutlined, QrcodeOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, CarOutlined, MobileOutlined, QrcodeOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
@@ -50,6 +50,12 @@ export function HomePage() {
             <button type="button" className="money-entry" onClick={() => navigate(campusPaths.payCode)} data-testid="home-paycode">
               <QrcodeOutlined />
               <span>{campus.payCodeEntry}</span>
+            </button>
+          )}
+          {showPayCode && (
+            <button type="button" className="money-entry" onClick={() => navigate(campusPaths.electricity)} data-testid="home-electricity">
+              <ThunderboltOutlined />
+              <span>{campus.electricityEntry}</span>
             </button>
           )}
           {showK12Services && (
