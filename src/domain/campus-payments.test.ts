@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { electricityKwhCenti, hotWaterAllowed, needsConsumptionPin, networkDeviceAllowed, networkMonthCharge, networkMonthlyCapFen } from './campus-payments.js';
+import { electricityKwhCenti, hotWaterAllowed, nextRepairStatus, needsConsumptionPin, networkDeviceAllowed, networkMonthCharge, networkMonthlyCapFen } from './campus-payments.js';
 
 describe('canteen purchase limit', () => {
   it('asks for the consumption password only above the limit', () => {
@@ -68,5 +68,17 @@ describe('dorm electricity', () => {
       expect(centi * price).toBeLessThanOrEqual(fen * 100);
       expect((centi + 1) * price).toBeGreaterThan(fen * 100);
     }));
+  });
+});
+
+describe('repair reports (网上报修)', () => {
+  it('go submitted → accepted → done; the student withdraws only before staff take it on', () => {
+    expect(nextRepairStatus('submitted', 'accept')).toBe('accepted');
+    expect(nextRepairStatus('accepted', 'finish')).toBe('done');
+    expect(nextRepairStatus('submitted', 'finish')).toBe('done');
+    expect(nextRepairStatus('submitted', 'cancel')).toBe('cancelled');
+    for (const [status, event] of [['accepted', 'cancel'], ['done', 'accept'], ['done', 'cancel'], ['cancelled', 'finish'], ['accepted', 'accept']] as const) {
+      expect(() => nextRepairStatus(status, event)).toThrow(expect.objectContaining({ code: 'REPAIR_TRANSITION_INVALID' }));
+    }
   });
 });

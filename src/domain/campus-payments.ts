@@ -16,6 +16,27 @@ import { DomainError } from './errors.js';
  */
 
 export const paymentCodeTtlMs = 60_000;
+
+/**
+ * 网上报修: a report is submitted, taken on (accepted) and done by staff; the student may
+ * withdraw it (cancelled) until staff take it on.
+ */
+export const repairCategories = ['water', 'power', 'facility', 'network', 'telecom'] as const;
+export type RepairCategory = (typeof repairCategories)[number];
+export type RepairStatus = 'submitted' | 'accepted' | 'done' | 'cancelled';
+export type RepairEvent = 'accept' | 'finish' | 'cancel';
+const repairMoves: Record<RepairEvent, Partial<Record<RepairStatus, RepairStatus>>> = {
+  accept: { submitted: 'accepted' },
+  finish: { submitted: 'done', accepted: 'done' },
+  cancel: { submitted: 'cancelled' },
+};
+
+/** The status after `event`, or REPAIR_TRANSITION_INVALID. */
+export function nextRepairStatus(status: RepairStatus, event: RepairEvent): RepairStatus {
+  const next = repairMoves[event][status];
+  if (!next) throw new DomainError('REPAIR_TRANSITION_INVALID', '报修单当前状态不能进行此操作', 'The repair report cannot do that in its present status', { status, event });
+  return next;
+}
 export const defaultPurchaseLimitFen = 5_000;
 export const hotWaterMinBalanceFen = 10;
 export const networkFenPerDeviceHour = 30;

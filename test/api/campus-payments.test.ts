@@ -311,3 +311,48 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     expect((await addRoom(operator, { ...body, roomNo: '3 01' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
   });
 });
+
+describe('repair reports (网上报修)', () => {
+  const report = (token: string, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/campus/repairs', headers: auth(token), payload: body });
+  const act = (token: string, id: string, step: 'accept' | 'finish' | 'cancel', note?: string) =>
+    t.app.inject({ method: 'POST', url: step === 'cancel' ? `/api/v1/campus/repairs/${id}/cancel` : `/api/v1/admin/campus/repairs/${id}/${step}`, headers: auth(token), payload: step === 'cancel' ? undefined : note ? { note } : {} });
+
+  it('a student reports a fault; the school’s staff take it on and finish it with a note the student reads', async () => {
+    const u = await undergraduate();
+    const manager = await t.factory.newStaff('school_admin', { schoolId: campusId });
+    const managerToken = await t.factory.loginAs('staff', manager.username, manager.password);
+    const outsider = await t.factory.newStaff('school_admin', { schoolId: (await t.factory.newSchool({ stage: 'university' })).id });
+    const outsiderToken = await t.factory.loginAs('staff', outsider.username, outsider.password);
+
+    expect((await report(u.token, { category: 'lift', location: '学1楼', description: '坏了' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    const made = await report(u.token, { category: 'water', location: '学1楼 101 卫生间', description: '热水龙头不出水' });
+    expect(made.statusCode, made.body).toBe(201);
+    const id = made.json().id as string;
+    expect(made.json()).toMatchObject({ status: 'submitted', studentNameMasked: null });
+
+    const queue = await t.app.inject({ url: `/api/v1/admin/campus/repairs?schoolId=${campusId}&status=submitted`, headers: auth(managerToken) });
+    expect(queue.json().items).toContainEqual(expect.objectContaining({ id, studentNameMasked: '食****' }));
+    expect((await t.app.inject({ url: `/api/v1/admin/campus/repairs?schoolId=${campusId}`, headers: auth(outsiderToken) })).statusCode).toBe(403);
+    expect((await act(outsiderToken, id, 'accept')).statusCode).toBe(403);
+    expect((await act(u.token, id, 'accept')).statusCode).toBe(403);
+
+    expect((await act(managerToken, id, 'accept', '物业已派单')).json()).toMatchObject({ status: 'accepted', staffNote: '物业已派单' });
+    expect((await act(u.token, id, 'cancel')).json()).toMatchObject({ error: { code: 'REPAIR_TRANSITION_INVALID' } });
+    expect((await act(managerToken, id, 'finish', '已更换阀芯')).json()).toMatchObject({ status: 'done', staffNote: '已更换阀芯' });
+    expect((await act(managerToken, id, 'finish')).json()).toMatchObject({ error: { code: 'REPAIR_TRANSITION_INVALID' } });
+    const mine = (await t.app.inject({ url: '/api/v1/campus/repairs', headers: auth(u.token) })).json().items;
+    expect(mine[0]).toMatchObject({ id, status: 'done', staffNote: '已更换阀芯' });
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', id).orderBy('at').execute();
+    expect(audit.map((a) => a.action)).toEqual(['campus.repair.reported', 'campus.repair.accept', 'campus.repair.finish']);
+  });
+
+  it('the student withdraws a report before it is taken on; nobody else can', async () => {
+    const u = await undergraduate();
+    const other = await undergraduate();
+    const id = (await report(u.token, { category: 'network', location: '图书馆三楼', description: '无线网络连不上' })).json().id as string;
+    expect((await act(other.token, id, 'cancel')).statusCode).toBe(404);
+    expect((await act(u.token, id, 'cancel')).json()).toMatchObject({ status: 'cancelled' });
+    const k12 = await t.factory.newStudent();
+    expect((await report(await t.factory.loginAs('student', k12.education_id, k12.password), { category: 'power', location: 'x', description: 'y' })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NONE' } });
+  });
+});

@@ -16,5 +16,6 @@ registerErrors({
   CAMPUS_ROOM_UNKNOWN: { status: 422, zh: '没有这个宿舍房间，或不是本校的房间', en: 'No such dorm room at your university' },
   CAMPUS_ROOM_TAKEN: { status: 409, zh: '该房间已登记，或电表号已被其他房间使用', en: 'The room is registered already, or the meter belongs to another room' },
   CAMPUS_ELECTRICITY_AMOUNT: { status: 400, zh: '电费金额须在 1 至 500 元之间', en: 'Electricity is bought for ¥1 to ¥500 at a time' },
+  REPAIR_TRANSITION_INVALID: { status: 409, zh: '报修单当前状态不能进行此操作', en: 'The repair report cannot do that in its present status' },
   CAMPUS_LIMIT_INVALID: { status: 400, zh: '单笔限额须在 0 至 1000 元之间', en: 'The per-purchase limit must be between ¥0 and ¥1000' },
 });

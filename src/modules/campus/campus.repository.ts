@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
-import type { CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRoomsTable } from './campus.tables.js';
+import type { CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRepairsTable, CampusRoomsTable } from './campus.tables.js';
 import type { Insertable, Selectable } from 'kysely';
 
 export type PaymentCodeRow = Selectable<CampusPaymentCodesTable>;
 export type PurchaseRow = Selectable<CampusPurchasesTable>;
 export type RoomRow = Selectable<CampusRoomsTable>;
 export type ElectricityPurchaseRow = Selectable<CampusElectricityPurchasesTable>;
+export type RepairRow = Selectable<CampusRepairsTable>;
 
 /** The only SQL of campus payments. */
 export const campusRepository = {
@@ -94,6 +95,32 @@ export const campusRepository = {
   async markDelivered(db: DbOrTx, purchaseId: string, at: Date): Promise<boolean> {
     const row = await db.updateTable('campus_electricity_purchases').set({ meter_status: 'delivered', delivered_at: at }).where('id', '=', purchaseId).where('meter_status', '=', 'queued').returning('id').executeTakeFirst();
     return row !== undefined;
+  },
+
+  insertRepair(db: DbOrTx, row: Insertable<CampusRepairsTable>) {
+    return db.insertInto('campus_repairs').values(row).execute();
+  },
+
+  repairsOfStudent(db: DbOrTx, studentId: string) {
+    return db.selectFrom('campus_repairs').selectAll().where('student_id', '=', studentId).orderBy('created_at', 'desc').limit(50).execute();
+  },
+
+  async repairsOfSchool(db: DbOrTx, schoolId: string, status: RepairRow['status'] | undefined, limit: number, offset: number) {
+    let query = db.selectFrom('campus_repairs as r').innerJoin('students as s', 's.id', 'r.student_id').where('r.school_id', '=', schoolId);
+    if (status) query = query.where('r.status', '=', status);
+    const [rows, count] = await Promise.all([
+      query.selectAll('r').select('s.name as student_name').orderBy('r.created_at', 'desc').orderBy('r.id').limit(limit).offset(offset).execute(),
+      query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  },
+
+  lockRepair(tx: Tx, id: string) {
+    return tx.selectFrom('campus_repairs').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  updateRepair(tx: Tx, id: string, set: Pick<RepairRow, 'status' | 'staff_note' | 'updated_at'>) {
+    return tx.updateTable('campus_repairs').set(set).where('id', '=', id).execute();
   },
 
   terminal(db: DbOrTx, id: string) {

@@ -6,13 +6,15 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { z } from 'zod';
 import { bearer, errorResponses } from '../shared/http.js';
 import {
-  addRoomSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema,
+  addRoomSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
 } from './campus.schemas.js';
 import { addRoom, checkElectricityPurchase, myElectricityPurchases, recordElectricityPurchase, roomsOfMySchool } from './dorm-electricity.js';
 import { hotWaterCheck, payAtPos } from './pay-at-pos.js';
 import { issuePaymentCode } from './payment-codes.js';
 import { purchaseLimit, setPurchaseLimit } from './purchase-limit.js';
+import { moveRepair, myRepairs, reportRepair, schoolRepairs } from './repairs.js';
+import { pageSchema } from '../shared/pagination.js';
 
 /**
  * Campus payments: the student's payment code and per-purchase limit; the canteen POS and the
@@ -63,6 +65,40 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const caller = requireCaller(request, 'operator', 'school_admin');
       return idempotentOperation(ctx, request, reply, 201, (c) => addRoom(c, caller, request.body, request.id));
     });
+
+    app.post('/campus/repairs', {
+      schema: { tags: ['campus'], summary: '网上报修: report a fault (water, power, facilities, network, telecoms)', security: bearer, body: reportRepairSchema, response: { 201: repairSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'student');
+      return idempotentOperation(ctx, request, reply, 201, (c) => reportRepair(c, caller, request.body, request.id));
+    });
+
+    app.get('/campus/repairs', {
+      schema: { tags: ['campus'], summary: 'The student’s own repair reports, newest first', security: bearer, response: { 200: z.object({ items: z.array(repairSchema) }), ...errorResponses } },
+    }, async (request) => ({ items: await myRepairs(ctx, requireCaller(request, 'student')) }));
+
+    app.post('/campus/repairs/:repairId/cancel', {
+      schema: { tags: ['campus'], summary: 'Withdraw a report before staff take it on', security: bearer, params: repairParams, response: { 200: repairSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'student');
+      return idempotentOperation(ctx, request, reply, 200, (c) => moveRepair(c, caller, request.params.repairId, 'cancel', undefined, request.id));
+    });
+
+    app.get('/admin/campus/repairs', {
+      schema: { tags: ['campus'], summary: 'A school’s repair reports (operators, the school’s card manager)', security: bearer, querystring: adminRepairQuerySchema, response: { 200: pageSchema(repairSchema), ...errorResponses } },
+    }, async (request) => {
+      const { schoolId, status, ...page } = request.query;
+      return schoolRepairs(ctx, requireCaller(request, 'operator', 'school_admin'), { schoolId, status }, page);
+    });
+
+    for (const event of ['accept', 'finish'] as const) {
+      app.post(`/admin/campus/repairs/:repairId/${event}`, {
+        schema: { tags: ['campus'], summary: event === 'accept' ? 'Take a repair report on' : 'Mark a repair done, with a note the student sees', security: bearer, params: repairParams, body: repairNoteSchema, response: { 200: repairSchema, ...errorResponses } },
+      }, async (request, reply) => {
+        const caller = requireCaller(request, 'operator', 'school_admin');
+        return idempotentOperation(ctx, request, reply, 200, (c) => moveRepair(c, caller, request.params.repairId, event, request.body.note, request.id));
+      });
+    }
 
     app.post('/terminals/:terminalId/hot-water', {
       schema: { tags: ['campus'], summary: 'A dorm reader asks whether hot water may run for a card (balance ≥ ¥0.10)', security: bearer, params: terminalParams, body: hotWaterRequestSchema, response: { 200: hotWaterSchema, ...errorResponses } },

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { repairCategories } from '../../domain/campus-payments.js';
+import { pageQuerySchema } from '../shared/pagination.js';
 
 /**
  * Campus payments (seed 004):
@@ -11,6 +13,11 @@ import { z } from 'zod';
  *   POST /campus/electricity  { roomId, amountFen, queryPassword }      → 201 electricityPurchaseSchema (宿舍电费预缴)
  *   GET  /campus/electricity                                            → { items: electricityPurchaseSchema[] } (the student's own)
  *   POST /admin/campus/rooms  { schoolId, building, roomNo, meterNo }   → 201 roomSchema (operators, the school's card manager)
+ *   POST /campus/repairs      reportRepairSchema                        → 201 repairSchema (网上报修)
+ *   GET  /campus/repairs                                                → { items: repairSchema[] } (the student's own)
+ *   POST /campus/repairs/:repairId/cancel                               → repairSchema (the student, before staff take it on)
+ *   GET  /admin/campus/repairs?schoolId=&status=                        → page of repairSchema (the school's staff)
+ *   POST /admin/campus/repairs/:repairId/{accept,finish} { note? }      → repairSchema
  */
 
 const sixDigits = z.string().regex(/^\d{6}$/, '6 digits');
@@ -81,6 +88,31 @@ export const electricityPurchaseSchema = z.object({
   balanceAfterFen: z.number().int().nullable(),
 });
 
+export const repairCategorySchema = z.enum(repairCategories);
+export const repairStatusSchema = z.enum(['submitted', 'accepted', 'done', 'cancelled']);
+export const reportRepairSchema = z.object({
+  category: repairCategorySchema,
+  location: z.string().trim().min(1).max(64),
+  description: z.string().trim().min(1).max(500),
+});
+export const repairSchema = z.object({
+  id: z.string(),
+  category: repairCategorySchema,
+  location: z.string(),
+  description: z.string(),
+  status: repairStatusSchema,
+  /** What staff wrote when taking it on or finishing it. */
+  staffNote: z.string().nullable(),
+  /** For the school's staff only (masked); null in the student's own list. */
+  studentNameMasked: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export const repairParams = z.object({ repairId: z.uuid() });
+export const repairNoteSchema = z.object({ note: z.string().trim().min(1).max(200).optional() });
+export const adminRepairQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid(), status: repairStatusSchema.optional() });
+
+export type RepairDto = z.infer<typeof repairSchema>;
 export type RoomDto = z.infer<typeof roomSchema>;
 export type ElectricityPurchaseDto = z.infer<typeof electricityPurchaseSchema>;
 export type PaymentCodeDto = z.infer<typeof paymentCodeSchema>;

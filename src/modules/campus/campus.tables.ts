@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { RepairCategory, RepairStatus } from '../../domain/campus-payments.js';
 
 /** Kysely table types of campus payments (merged into the Database interface in src/platform/db/schema.ts). */
 
@@ -57,7 +58,23 @@ export interface CampusElectricityPurchasesTable {
   delivered_at: Timestamp | null;
 }
 
+
+/** 网上报修: a fault a student reports, taken on and finished by the school's staff. */
+export interface CampusRepairsTable {
+  id: string;
+  school_id: string;
+  student_id: string;
+  category: RepairCategory;
+  location: string;
+  description: string;
+  status: RepairStatus;
+  staff_note: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface CampusTables {
+  campus_repairs: CampusRepairsTable;
   campus_payment_codes: CampusPaymentCodesTable;
   campus_purchases: CampusPurchasesTable;
   campus_rooms: CampusRoomsTable;

@@ -8,6 +8,8 @@ import { sql, type Kysely } from 'kysely';
  * answer never charges twice. A canteen POS and a dorm reader belong to one school and serve its
  * cards only (terminals.school_id; transit terminals have none). Dorm electricity is prepaid per
  * room (campus_rooms, each with its meter): a purchase is sent to the meter and not refunded.
+ * 网上报修: a student reports a fault (water, power, facilities, network, telecoms) and the
+ * school's staff take it on and mark it done.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -69,5 +71,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index campus_electricity_room_idx on campus_electricity_purchases (room_id, created_at desc);
     create index campus_electricity_student_idx on campus_electricity_purchases (student_id, created_at desc);
+
+    create table campus_repairs (
+      id uuid primary key,
+      school_id uuid not null references schools(id),
+      student_id uuid not null references students(id),
+      category text not null check (category in ('water','power','facility','network','telecom')),
+      location text not null check (length(location) between 1 and 64),
+      description text not null check (length(description) between 1 and 500),
+      status text not null check (status in ('submitted','accepted','done','cancelled')),
+      staff_note text check (staff_note is null or length(staff_note) <= 200),
+      created_at timestamptz not null,
+      updated_at timestamptz not null
+    );
+    create index campus_repairs_school_idx on campus_repairs (school_id, status, created_at desc);
+    create index campus_repairs_student_idx on campus_repairs (student_id, created_at desc);
   `.execute(db);
 }
