@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { fund } from '../support/money.js';
 import { purseFen } from '../api/ecards-support.js';
-import { describeE2E, settled, signInToApp, useE2E } from './support.js';
+import { describeE2E, settled, signInToApp, signInToConsole, useE2E } from './support.js';
 
 /**
  * The campus card's 付款码 in Chromium against the real server (seed 004): the student asks for a
@@ -104,5 +104,46 @@ describeE2E('campus payments in Chromium', () => {
     await t.ctx.jobs.runDue(100);
     await page.reload();
     await expect.poll(() => page.getByTestId('electricity-meter-status').getAttribute('data-status')).toBe('delivered');
+  });
+
+  it('a student reports a fault in the app; the card manager takes it on and finishes it in the console; the student reads the note', async () => {
+    const { t } = e2e;
+    const school = await t.factory.newSchool({ stage: 'university', name: '端到端报修大学' });
+    const student = await t.factory.newStudent({ schoolId: school.id, name: '报修测试生', password: 'Student2026' });
+    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
+    await t.factory.newCard(student.id, { product: 'campus_card' });
+
+    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    await page.getByTestId('home-repairs').click();
+    await page.waitForURL(url('/campus/repairs'));
+    await page.getByTestId('repairs-empty').waitFor();
+    await page.getByTestId('repair-submit').click();
+    await page.getByTestId('repair-error').getByText('请选择类别并填写地点和描述').waitFor();
+    await page.getByTestId('repair-category').getByText('水', { exact: true }).click();
+    await page.getByTestId('repair-location').locator('input').fill('学1楼 101 卫生间');
+    await page.getByTestId('repair-description').locator('textarea').fill('热水龙头不出水');
+    await page.getByTestId('repair-submit').click();
+    await page.locator('[data-testid="repair-item"][data-status="submitted"]').waitFor();
+    await e2e.screenshot(page, 'app-campus-repairs');
+
+    const manager = await t.factory.newStaff('school_admin', { schoolId: school.id });
+    const console = await signInToConsole(e2e, manager);
+    await console.getByTestId('sider-menu').getByText('网上报修', { exact: true }).click();
+    await console.waitForURL(`${e2e.baseUrl}/admin/campus/repairs`);
+    const row = console.getByTestId('repairs-table').locator('tbody tr.ant-table-row').filter({ hasText: '热水龙头不出水' });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('报*');
+    await expect(row.textContent()).resolves.not.toContain('报修测试生');
+    await row.getByTestId('repair-accept').click();
+    await console.locator('.ant-modal').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => row.getByTestId('repair-status').textContent()).toBe('处理中');
+    await row.getByTestId('repair-finish').click();
+    await console.getByTestId('repair-note-input').fill('已更换阀芯');
+    await console.locator('.ant-modal').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(() => row.getByTestId('repair-status').textContent()).toBe('已完成');
+    await e2e.screenshot(console, 'admin-campus-repairs');
+
+    await page.reload();
+    await page.locator('[data-testid="repair-item"][data-status="done"]').getByTestId('repair-note').getByText('处理说明：已更换阀芯').waitFor();
   });
 });

@@ -105,11 +105,12 @@ export const campusRepository = {
     return db.selectFrom('campus_repairs').selectAll().where('student_id', '=', studentId).orderBy('created_at', 'desc').limit(50).execute();
   },
 
-  async repairsOfSchool(db: DbOrTx, schoolId: string, status: RepairRow['status'] | undefined, limit: number, offset: number) {
-    let query = db.selectFrom('campus_repairs as r').innerJoin('students as s', 's.id', 'r.student_id').where('r.school_id', '=', schoolId);
+  async repairsOfSchool(db: DbOrTx, schoolId: string | undefined, status: RepairRow['status'] | undefined, limit: number, offset: number) {
+    let query = db.selectFrom('campus_repairs as r').innerJoin('students as s', 's.id', 'r.student_id').innerJoin('schools as sc', 'sc.id', 'r.school_id');
+    if (schoolId) query = query.where('r.school_id', '=', schoolId);
     if (status) query = query.where('r.status', '=', status);
     const [rows, count] = await Promise.all([
-      query.selectAll('r').select('s.name as student_name').orderBy('r.created_at', 'desc').orderBy('r.id').limit(limit).offset(offset).execute(),
+      query.selectAll('r').select(['s.name as student_name', 'sc.name as school_name']).orderBy('r.created_at', 'desc').orderBy('r.id').limit(limit).offset(offset).execute(),
       query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: Number(count.n) };

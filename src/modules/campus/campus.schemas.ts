@@ -105,12 +105,15 @@ export const repairSchema = z.object({
   staffNote: z.string().nullable(),
   /** For the school's staff only (masked); null in the student's own list. */
   studentNameMasked: z.string().nullable(),
+  /** For the school's staff only; null in the student's own list. */
+  schoolName: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export const repairParams = z.object({ repairId: z.uuid() });
 export const repairNoteSchema = z.object({ note: z.string().trim().min(1).max(200).optional() });
-export const adminRepairQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid(), status: repairStatusSchema.optional() });
+/** A card manager sees their own school's; an operator every school's, or the one named. */
+export const adminRepairQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid().optional(), status: repairStatusSchema.optional() });
 
 export type RepairDto = z.infer<typeof repairSchema>;
 export type RoomDto = z.infer<typeof roomSchema>;

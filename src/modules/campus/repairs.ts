@@ -13,9 +13,10 @@ import { campusRepository as repo, type RepairRow } from './campus.repository.js
 import type { RepairDto } from './campus.schemas.js';
 import { campusCardOf } from './payment-codes.js';
 
-const repairView = (row: RepairRow & { student_name?: string }): RepairDto => ({
+const repairView = (row: RepairRow & { student_name?: string; school_name?: string }): RepairDto => ({
   id: row.id, category: row.category, location: row.location, description: row.description, status: row.status, staffNote: row.staff_note,
-  studentNameMasked: row.student_name === undefined ? null : maskName(row.student_name), createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
+  studentNameMasked: row.student_name === undefined ? null : maskName(row.student_name), schoolName: row.school_name ?? null,
+  createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString(),
 });
 
 /** 网上报修 (seed 004): a campus card holder reports a fault somewhere on campus. */
@@ -37,10 +38,12 @@ export async function myRepairs(ctx: AppContext, caller: Caller): Promise<Repair
   return (await repo.repairsOfStudent(ctx.db, caller.subjectId)).map(repairView);
 }
 
-/** The school's reports for its staff (an operator names the school), newest first. */
-export async function schoolRepairs(ctx: AppContext, caller: Caller, filter: { schoolId: string; status?: RepairDto['status'] | undefined }, page: PageQuery) {
-  assertSchoolAccess(caller, filter.schoolId);
-  const { rows, total } = await repo.repairsOfSchool(ctx.db, filter.schoolId, filter.status, page.pageSize, offsetOf(page));
+/** Reports for the school's staff, newest first: a card manager's own school, an operator's choice (or all). */
+export async function schoolRepairs(ctx: AppContext, caller: Caller, filter: { schoolId?: string | undefined; status?: RepairDto['status'] | undefined }, page: PageQuery) {
+  const schoolId = caller.role === 'operator' ? filter.schoolId : (caller.schoolId ?? undefined);
+  if (caller.role !== 'operator' && !schoolId) throw fail('FORBIDDEN');
+  if (schoolId) assertSchoolAccess(caller, schoolId);
+  const { rows, total } = await repo.repairsOfSchool(ctx.db, schoolId, filter.status, page.pageSize, offsetOf(page));
   return { items: rows.map(repairView), total, page: page.page, pageSize: page.pageSize };
 }
 

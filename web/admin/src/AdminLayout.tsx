@@ -15,6 +15,7 @@ import { cardMessages } from './cards/messages.js';
 import { useFulfilmentMenu } from './fulfilment/menu.js';
 import { useEcardsMenu } from './ecards/menu.js';
 import { useTransitMenu } from './transit/menu.js';
+import { useCampusMenu } from './campus/menu.js';
 
 function HeaderBar({ me }: { me: Me }) {
   const t = useMessages(messages);
@@ -68,6 +69,7 @@ function SiderMenu({ me }: { me: Me }) {
     ...useEcardsMenu(me),
     // Transit: terminals, per-card reconciliation (operators).
     ...useTransitMenu(me),
+    ...useCampusMenu(),
   ];
   // A student's page belongs to the students menu entry.
   const selected = items.find((item) => pathname === item.key || pathname.startsWith(`${item.key}/`))?.key ?? pathname;

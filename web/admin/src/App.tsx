@@ -36,6 +36,7 @@ const PhoneSupportPage = page(() => import('./ecards/PhoneSupportPage.js'), 'Pho
 const PartnerSchoolsPage = page(() => import('./ecards/PartnerSchoolsPage.js'), 'PartnerSchoolsPage');
 const TerminalsPage = page(() => import('./transit/TerminalsPage.js'), 'TerminalsPage');
 const TransitReconciliationPage = page(() => import('./transit/TransitReconciliationPage.js'), 'TransitReconciliationPage');
+const RepairsPage = page(() => import('./campus/RepairsPage.js'), 'RepairsPage');
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -83,6 +84,7 @@ export function App() {
             {/* Transit (operators): terminals and their uploads, per-card reconciliation. */}
             <Route path="transit/terminals" element={<OperatorsOnly><TerminalsPage /></OperatorsOnly>} />
             <Route path="transit/reconciliation" element={<OperatorsOnly><TransitReconciliationPage /></OperatorsOnly>} />
+            <Route path="campus/repairs" element={<RepairsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

@@ -7,6 +7,7 @@ import { useLang } from '../../shared/i18n.js';
 import { esmDefault } from '../../shared/interop.js';
 import { ElectricityPage } from './campus/ElectricityPage.js';
 import { PaymentCodePage } from './campus/PaymentCodePage.js';
+import { RepairsPage } from './campus/RepairsPage.js';
 import { ApplicationProgressPage, CardDetailPage, CardStatusQueryPage, ConfirmationPage, ExtensionPage, K12ServicesPage, ReplacementPage, ReturnPage } from './cards/pages.js';
 import { EcardsPage, MovePhonePage, OpenK12Page, UniversityCardPage, UniversityLinkPage, UpgradePage } from './ecards/pages.js';
 import { BindChildPage } from './pages/BindChildPage.js';
@@ -54,6 +55,7 @@ export function App() {
           <Route path="k12-services" element={<K12ServicesPage />} />
           <Route path="campus/pay" element={<PaymentCodePage />} />
           <Route path="campus/electricity" element={<ElectricityPage />} />
+          <Route path="campus/repairs" element={<RepairsPage />} />
           <Route path="students/:studentId/card-info" element={<ConfirmationPage />} />
         </Route>
         <Route element={<SignedIn />}>

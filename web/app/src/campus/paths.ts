@@ -2,4 +2,5 @@
 export const campusPaths = {
   payCode: '/campus/pay',
   electricity: '/campus/electricity',
+  repairs: '/campus/repairs',
 } as const;

@@ -1,4 +1,4 @@
-import { AppstoreOutlined, CarOutlined, MobileOutlined, QrcodeOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, CarOutlined, MobileOutlined, QrcodeOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
 import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
@@ -56,6 +56,12 @@ export function HomePage() {
             <button type="button" className="money-entry" onClick={() => navigate(campusPaths.electricity)} data-testid="home-electricity">
               <ThunderboltOutlined />
               <span>{campus.electricityEntry}</span>
+            </button>
+          )}
+          {showPayCode && (
+            <button type="button" className="money-entry" onClick={() => navigate(campusPaths.repairs)} data-testid="home-repairs">
+              <ToolOutlined />
+              <span>{campus.repairsEntry}</span>
             </button>
           )}
           {showK12Services && (
