@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { electricityKwhCenti, hotWaterAllowed, nextRepairStatus, needsConsumptionPin, networkDeviceAllowed, networkMonthCharge, networkMonthlyCapFen } from './campus-payments.js';
+import { bookingRefusal, electricityKwhCenti, hotWaterAllowed, nextRepairStatus, slotStart, needsConsumptionPin, networkDeviceAllowed, networkMonthCharge, networkMonthlyCapFen } from './campus-payments.js';
 
 describe('canteen purchase limit', () => {
   it('asks for the consumption password only above the limit', () => {
@@ -80,5 +80,21 @@ describe('repair reports (网上报修)', () => {
     for (const [status, event] of [['accepted', 'cancel'], ['done', 'accept'], ['done', 'cancel'], ['cancelled', 'finish'], ['accepted', 'accept']] as const) {
       expect(() => nextRepairStatus(status, event)).toThrow(expect.objectContaining({ code: 'REPAIR_TRANSITION_INVALID' }));
     }
+  });
+});
+
+describe('practice-room bookings (琴房预订)', () => {
+  // Monday 23 November 2026, 10:30 in Beijing.
+  const now = new Date('2026-11-23T02:30:00Z');
+  it('take whole hours from 08:00 to the 21:00 slot, not begun, up to 7 days ahead', () => {
+    expect(bookingRefusal('2026-11-23', 11, now)).toBeNull();
+    expect(bookingRefusal('2026-11-23', 10, now)).toBe('BOOKING_TOO_LATE'); // begun at 10:00
+    expect(bookingRefusal('2026-11-23', 7, now)).toBe('BOOKING_HOUR');
+    expect(bookingRefusal('2026-11-23', 22, now)).toBe('BOOKING_HOUR');
+    expect(bookingRefusal('2026-11-23', 21, now)).toBeNull();
+    expect(bookingRefusal('2026-11-30', 8, now)).toBeNull(); // 7 days ahead
+    expect(bookingRefusal('2026-12-01', 8, now)).toBe('BOOKING_TOO_EARLY');
+    expect(bookingRefusal('2026-11-22', 20, now)).toBe('BOOKING_TOO_LATE');
+    expect(slotStart('2026-11-23', 8).toISOString()).toBe('2026-11-23T00:00:00.000Z');
   });
 });

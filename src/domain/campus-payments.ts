@@ -1,3 +1,4 @@
+import { addDays, shanghaiDate } from './calendar.js';
 import { DomainError } from './errors.js';
 
 /**
@@ -42,6 +43,29 @@ export const hotWaterMinBalanceFen = 10;
 export const networkFenPerDeviceHour = 30;
 export const networkMaxDevices = 2;
 export const networkMonthlyCapFen = 4_000;
+
+/**
+ * 琴房预订 (seed 004): a practice room is booked by the hour, from 08:00 (the first slot) to 22:00
+ * (the last one starts at 21:00), Beijing time, from today up to 7 days ahead, for a slot not yet
+ * begun; a student holds at most 2 bookings still to come, and may cancel one before it begins.
+ */
+export const bookingFirstHour = 8;
+export const bookingLastHour = 21;
+export const bookingDaysAhead = 7;
+export const bookingsPerStudent = 2;
+
+/** The start of a slot (date in Beijing, hour 0–23) as an instant. */
+export function slotStart(date: string, hour: number): Date {
+  return new Date(`${date}T${String(hour).padStart(2, '0')}:00:00+08:00`);
+}
+
+/** Why a slot cannot be booked now, or null when it can (free and the student's count aside). */
+export function bookingRefusal(date: string, hour: number, now: Date): 'BOOKING_HOUR' | 'BOOKING_TOO_LATE' | 'BOOKING_TOO_EARLY' | null {
+  if (!Number.isInteger(hour) || hour < bookingFirstHour || hour > bookingLastHour) return 'BOOKING_HOUR';
+  if (slotStart(date, hour).getTime() <= now.getTime()) return 'BOOKING_TOO_LATE';
+  if (date > addDays(shanghaiDate(now), bookingDaysAhead)) return 'BOOKING_TOO_EARLY';
+  return null;
+}
 
 /** The price per kWh of dorm electricity beyond the free allowance (the school's; one price today). */
 export const electricityFenPerKwh = 50;

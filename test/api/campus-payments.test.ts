@@ -361,3 +361,51 @@ describe('repair reports (网上报修)', () => {
     expect((await report(await t.factory.loginAs('student', k12.education_id, k12.password), { category: 'power', location: 'x', description: 'y' })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NONE' } });
   });
 });
+
+describe('practice-room bookings (琴房预订)', () => {
+  // Monday 23 November 2026, 10:00 in Beijing (the test clock).
+  const addVenue = (token: string, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/venues', headers: auth(token), payload: body });
+  const book = (token: string, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/campus/bookings', headers: auth(token), payload: body });
+  let venueNo = 0;
+  const venue = async () => (await addVenue(operator, { schoolId: campusId, name: `琴房 ${++venueNo}` })).json() as { id: string; name: string };
+
+  it('books an hour of a room of the student’s university; the slot shows as theirs; at most two to come; cancel frees it', async () => {
+    t.clock.set('2026-11-23T02:00:00Z');
+    const u = await undergraduate();
+    const room = await venue();
+    expect((await t.app.inject({ url: '/api/v1/campus/venues', headers: auth(u.token) })).json().items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name });
+
+    expect((await book(u.token, { venueId: room.id, date: '2026-11-23', hour: 9 })).json()).toMatchObject({ error: { code: 'BOOKING_TOO_LATE' } });
+    expect((await book(u.token, { venueId: room.id, date: '2026-11-23', hour: 22 })).json()).toMatchObject({ error: { code: 'BOOKING_HOUR' } });
+    expect((await book(u.token, { venueId: room.id, date: '2026-12-01', hour: 9 })).json()).toMatchObject({ error: { code: 'BOOKING_TOO_EARLY' } });
+    const first = await book(u.token, { venueId: room.id, date: '2026-11-23', hour: 14 });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ venueName: room.name, date: '2026-11-23', hour: 14, startsAt: '2026-11-23T06:00:00.000Z', status: 'booked' });
+    const slots = (await t.app.inject({ url: `/api/v1/campus/venues/${room.id}/slots?date=2026-11-23`, headers: auth(u.token) })).json().items as { hour: number; state: string; bookable: boolean }[];
+    expect(slots.find((s) => s.hour === 14)).toEqual({ hour: 14, state: 'mine', bookable: false });
+    expect(slots.find((s) => s.hour === 9)).toEqual({ hour: 9, state: 'free', bookable: false });
+    expect(slots.find((s) => s.hour === 15)).toEqual({ hour: 15, state: 'free', bookable: true });
+
+    const other = await undergraduate();
+    expect((await book(other.token, { venueId: room.id, date: '2026-11-23', hour: 14 })).json()).toMatchObject({ error: { code: 'BOOKING_TAKEN' } });
+    expect((await t.app.inject({ url: `/api/v1/campus/venues/${room.id}/slots?date=2026-11-23`, headers: auth(other.token) })).json().items.find((s: { hour: number }) => s.hour === 14)).toMatchObject({ state: 'taken' });
+
+    expect((await book(u.token, { venueId: room.id, date: '2026-11-24', hour: 8 })).statusCode).toBe(201);
+    expect((await book(u.token, { venueId: room.id, date: '2026-11-25', hour: 8 })).json()).toMatchObject({ error: { code: 'BOOKING_LIMIT' } });
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/campus/bookings/${first.json().id}/cancel`, headers: auth(other.token) })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/campus/bookings/${first.json().id}/cancel`, headers: auth(u.token) })).json()).toMatchObject({ status: 'cancelled' });
+    expect((await book(other.token, { venueId: room.id, date: '2026-11-23', hour: 14 })).statusCode).toBe(201);
+    expect((await t.app.inject({ url: '/api/v1/campus/bookings', headers: auth(u.token) })).json().items.map((b: { date: string }) => b.date)).toEqual(['2026-11-24']);
+  });
+
+  it('two students racing for one hour: one gets it; a room of another university is not offered', async () => {
+    t.clock.set('2026-11-23T02:00:00Z');
+    const room = await venue();
+    const [a, b] = [await undergraduate(), await undergraduate()];
+    const raced = await Promise.all([book(a.token, { venueId: room.id, date: '2026-11-26', hour: 19 }), book(b.token, { venueId: room.id, date: '2026-11-26', hour: 19 })]);
+    expect(raced.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const elsewhere = await undergraduate(0, (await t.factory.newSchool({ stage: 'university' })).id);
+    expect((await book(elsewhere.token, { venueId: room.id, date: '2026-11-26', hour: 20 })).statusCode).toBe(404);
+    expect((await addVenue(operator, { schoolId: campusId, name: room.name })).json()).toMatchObject({ error: { code: 'CAMPUS_VENUE_TAKEN' } });
+  });
+});

@@ -17,5 +17,12 @@ registerErrors({
   CAMPUS_ROOM_TAKEN: { status: 409, zh: '该房间已登记，或电表号已被其他房间使用', en: 'The room is registered already, or the meter belongs to another room' },
   CAMPUS_ELECTRICITY_AMOUNT: { status: 400, zh: '电费金额须在 1 至 500 元之间', en: 'Electricity is bought for ¥1 to ¥500 at a time' },
   REPAIR_TRANSITION_INVALID: { status: 409, zh: '报修单当前状态不能进行此操作', en: 'The repair report cannot do that in its present status' },
+  BOOKING_HOUR: { status: 422, zh: '琴房按整点预约，开放时间 8:00 至 22:00', en: 'Rooms are booked by the hour, from 08:00 to 22:00' },
+  BOOKING_TOO_LATE: { status: 422, zh: '该时段已开始或已过去', en: 'That hour has begun or passed' },
+  BOOKING_TOO_EARLY: { status: 422, zh: '最多可预约 7 天内的时段', en: 'Rooms can be booked at most 7 days ahead' },
+  BOOKING_LIMIT: { status: 409, zh: '每人最多同时持有 2 个未开始的预约', en: 'At most 2 bookings still to come per student' },
+  BOOKING_TAKEN: { status: 409, zh: '该时段已被预约', en: 'That hour is booked already' },
+  BOOKING_NOT_CANCELLABLE: { status: 409, zh: '预约已取消或已开始，不能取消', en: 'The booking is cancelled or has begun' },
+  CAMPUS_VENUE_TAKEN: { status: 409, zh: '该房间已登记', en: 'That room is registered already' },
   CAMPUS_LIMIT_INVALID: { status: 400, zh: '单笔限额须在 0 至 1000 元之间', en: 'The per-purchase limit must be between ¥0 and ¥1000' },
 });

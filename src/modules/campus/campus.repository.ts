@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
-import type { CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRepairsTable, CampusRoomsTable } from './campus.tables.js';
+import type { CampusBookingsTable, CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRepairsTable, CampusRoomsTable, CampusVenuesTable } from './campus.tables.js';
 import type { Insertable, Selectable } from 'kysely';
 
 export type PaymentCodeRow = Selectable<CampusPaymentCodesTable>;
@@ -8,6 +8,8 @@ export type PurchaseRow = Selectable<CampusPurchasesTable>;
 export type RoomRow = Selectable<CampusRoomsTable>;
 export type ElectricityPurchaseRow = Selectable<CampusElectricityPurchasesTable>;
 export type RepairRow = Selectable<CampusRepairsTable>;
+export type VenueRow = Selectable<CampusVenuesTable>;
+export type BookingRow = Selectable<CampusBookingsTable>;
 
 /** The only SQL of campus payments. */
 export const campusRepository = {
@@ -122,6 +124,50 @@ export const campusRepository = {
 
   updateRepair(tx: Tx, id: string, set: Pick<RepairRow, 'status' | 'staff_note' | 'updated_at'>) {
     return tx.updateTable('campus_repairs').set(set).where('id', '=', id).execute();
+  },
+
+  venues(db: DbOrTx, schoolId: string) {
+    return db.selectFrom('campus_venues').selectAll().where('school_id', '=', schoolId).orderBy('name').execute();
+  },
+
+  venue(db: DbOrTx, id: string) {
+    return db.selectFrom('campus_venues').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  async insertVenue(db: DbOrTx, row: Insertable<CampusVenuesTable>): Promise<boolean> {
+    return (await db.insertInto('campus_venues').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst()) !== undefined;
+  },
+
+  bookedHours(db: DbOrTx, venueId: string, date: string) {
+    return db.selectFrom('campus_bookings').select(['hour', 'student_id']).where('venue_id', '=', venueId).where('date', '=', date).where('status', '=', 'booked').execute();
+  },
+
+  /** The student's bookings still to come, with their rooms; taken under the student's lock when counting. */
+  upcomingBookings(db: DbOrTx, studentId: string, now: Date) {
+    return db
+      .selectFrom('campus_bookings as b')
+      .innerJoin('campus_venues as v', 'v.id', 'b.venue_id')
+      .selectAll('b')
+      .select('v.name as venue_name')
+      .where('b.student_id', '=', studentId)
+      .where('b.status', '=', 'booked')
+      .where('b.starts_at', '>', now)
+      .orderBy('b.starts_at')
+      .execute();
+  },
+
+  /** False when the slot is taken (the partial unique index decides, whatever races). */
+  async insertBooking(db: DbOrTx, row: Insertable<CampusBookingsTable>): Promise<boolean> {
+    const inserted = await db.insertInto('campus_bookings').values(row).onConflict((oc) => oc.columns(['venue_id', 'date', 'hour']).where('status', '=', 'booked').doNothing()).returning('id').executeTakeFirst();
+    return inserted !== undefined;
+  },
+
+  lockBooking(tx: Tx, id: string) {
+    return tx.selectFrom('campus_bookings').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  cancelBooking(tx: Tx, id: string, at: Date) {
+    return tx.updateTable('campus_bookings').set({ status: 'cancelled', cancelled_at: at }).where('id', '=', id).execute();
   },
 
   terminal(db: DbOrTx, id: string) {

@@ -6,9 +6,10 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { z } from 'zod';
 import { bearer, errorResponses } from '../shared/http.js';
 import {
-  addRoomSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema,
+  addRoomSchema, addVenueSchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
 } from './campus.schemas.js';
+import { addVenue, bookVenue, cancelBooking, myBookings, myVenues, venueSlots } from './bookings.js';
 import { addRoom, checkElectricityPurchase, myElectricityPurchases, recordElectricityPurchase, roomsOfMySchool } from './dorm-electricity.js';
 import { hotWaterCheck, payAtPos } from './pay-at-pos.js';
 import { issuePaymentCode } from './payment-codes.js';
@@ -99,6 +100,39 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         return idempotentOperation(ctx, request, reply, 200, (c) => moveRepair(c, caller, request.params.repairId, event, request.body.note, request.id));
       });
     }
+
+    app.get('/campus/venues', {
+      schema: { tags: ['campus'], summary: '琴房预订: the practice rooms of the student’s university', security: bearer, response: { 200: z.object({ items: z.array(venueSchema) }), ...errorResponses } },
+    }, async (request) => ({ items: await myVenues(ctx, requireCaller(request, 'student')) }));
+
+    app.get('/campus/venues/:venueId/slots', {
+      schema: { tags: ['campus'], summary: 'A room’s hours on a date: free, taken or mine, and whether bookable now', security: bearer, params: venueParams, querystring: slotQuerySchema, response: { 200: z.object({ items: z.array(slotSchema) }), ...errorResponses } },
+    }, async (request) => ({ items: await venueSlots(ctx, requireCaller(request, 'student'), request.params.venueId, request.query.date) }));
+
+    app.post('/campus/bookings', {
+      schema: { tags: ['campus'], summary: 'Book an hour of a practice room (up to 7 days ahead, 2 to come at most)', security: bearer, body: bookVenueSchema, response: { 201: bookingSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'student');
+      return idempotentOperation(ctx, request, reply, 201, (c) => bookVenue(c, caller, request.body, request.id));
+    });
+
+    app.get('/campus/bookings', {
+      schema: { tags: ['campus'], summary: 'The student’s bookings still to come', security: bearer, response: { 200: z.object({ items: z.array(bookingSchema) }), ...errorResponses } },
+    }, async (request) => ({ items: await myBookings(ctx, requireCaller(request, 'student')) }));
+
+    app.post('/campus/bookings/:bookingId/cancel', {
+      schema: { tags: ['campus'], summary: 'Cancel a booking before it begins', security: bearer, params: bookingParams, response: { 200: bookingSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'student');
+      return idempotentOperation(ctx, request, reply, 200, (c) => cancelBooking(c, caller, request.params.bookingId, request.id));
+    });
+
+    app.post('/admin/campus/venues', {
+      schema: { tags: ['campus'], summary: 'Add a practice room (operators, the university’s card manager)', security: bearer, body: addVenueSchema, response: { 201: venueSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'operator', 'school_admin');
+      return idempotentOperation(ctx, request, reply, 201, (c) => addVenue(c, caller, request.body, request.id));
+    });
 
     app.post('/terminals/:terminalId/hot-water', {
       schema: { tags: ['campus'], summary: 'A dorm reader asks whether hot water may run for a card (balance ≥ ¥0.10)', security: bearer, params: terminalParams, body: hotWaterRequestSchema, response: { 200: hotWaterSchema, ...errorResponses } },

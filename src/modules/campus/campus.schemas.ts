@@ -18,6 +18,12 @@ import { pageQuerySchema } from '../shared/pagination.js';
  *   POST /campus/repairs/:repairId/cancel                               → repairSchema (the student, before staff take it on)
  *   GET  /admin/campus/repairs?schoolId=&status=                        → page of repairSchema (the school's staff)
  *   POST /admin/campus/repairs/:repairId/{accept,finish} { note? }      → repairSchema
+ *   GET  /campus/venues                                                 → { items: venueSchema[] } (琴房预订: the student's university)
+ *   GET  /campus/venues/:venueId/slots?date=                            → { items: slotSchema[] }
+ *   POST /campus/bookings     { venueId, date, hour }                   → 201 bookingSchema
+ *   GET  /campus/bookings                                               → { items: bookingSchema[] } (the student's, still to come)
+ *   POST /campus/bookings/:bookingId/cancel                             → bookingSchema
+ *   POST /admin/campus/venues { schoolId, name }                        → 201 venueSchema
  */
 
 const sixDigits = z.string().regex(/^\d{6}$/, '6 digits');
@@ -115,6 +121,20 @@ export const repairNoteSchema = z.object({ note: z.string().trim().min(1).max(20
 /** A card manager sees their own school's; an operator every school's, or the one named. */
 export const adminRepairQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid().optional(), status: repairStatusSchema.optional() });
 
+export const venueSchema = z.object({ id: z.string(), kind: z.enum(['piano_room']), name: z.string() });
+export const venueParams = z.object({ venueId: z.uuid() });
+export const slotQuerySchema = z.object({ date: z.iso.date() });
+export const slotSchema = z.object({ hour: z.number().int(), state: z.enum(['free', 'taken', 'mine']), bookable: z.boolean() });
+export const bookVenueSchema = z.object({ venueId: z.uuid(), date: z.iso.date(), hour: z.number().int() });
+export const bookingSchema = z.object({
+  id: z.string(), venueId: z.string(), venueName: z.string(), date: z.string(), hour: z.number().int(), startsAt: z.string(), status: z.enum(['booked', 'cancelled']),
+});
+export const bookingParams = z.object({ bookingId: z.uuid() });
+export const addVenueSchema = z.object({ schoolId: z.uuid(), name: z.string().trim().min(1).max(32) });
+
+export type VenueDto = z.infer<typeof venueSchema>;
+export type SlotDto = z.infer<typeof slotSchema>;
+export type BookingDto = z.infer<typeof bookingSchema>;
 export type RepairDto = z.infer<typeof repairSchema>;
 export type RoomDto = z.infer<typeof roomSchema>;
 export type ElectricityPurchaseDto = z.infer<typeof electricityPurchaseSchema>;

@@ -73,7 +73,31 @@ export interface CampusRepairsTable {
   updated_at: Timestamp;
 }
 
+/** A bookable room (today: practice pianos) of a university. */
+export interface CampusVenuesTable {
+  id: string;
+  school_id: string;
+  kind: 'piano_room';
+  name: string;
+  created_at: Timestamp;
+}
+
+/** 琴房预订: one hour of a room for one student (date in Beijing). */
+export interface CampusBookingsTable {
+  id: string;
+  venue_id: string;
+  student_id: string;
+  date: string;
+  hour: number;
+  starts_at: Timestamp;
+  status: 'booked' | 'cancelled';
+  created_at: Timestamp;
+  cancelled_at: Timestamp | null;
+}
+
 export interface CampusTables {
+  campus_venues: CampusVenuesTable;
+  campus_bookings: CampusBookingsTable;
   campus_repairs: CampusRepairsTable;
   campus_payment_codes: CampusPaymentCodesTable;
   campus_purchases: CampusPurchasesTable;

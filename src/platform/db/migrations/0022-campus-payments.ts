@@ -9,7 +9,8 @@ import { sql, type Kysely } from 'kysely';
  * cards only (terminals.school_id; transit terminals have none). Dorm electricity is prepaid per
  * room (campus_rooms, each with its meter): a purchase is sent to the meter and not refunded.
  * 网上报修: a student reports a fault (water, power, facilities, network, telecoms) and the
- * school's staff take it on and mark it done.
+ * school's staff take it on and mark it done. 琴房预订: practice rooms booked by the hour; one
+ * booking per room and slot (a partial unique index, so a race cannot double-book).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
@@ -86,5 +87,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index campus_repairs_school_idx on campus_repairs (school_id, status, created_at desc);
     create index campus_repairs_student_idx on campus_repairs (student_id, created_at desc);
+
+    create table campus_venues (
+      id uuid primary key,
+      school_id uuid not null references schools(id),
+      kind text not null check (kind in ('piano_room')),
+      name text not null check (length(name) between 1 and 32),
+      created_at timestamptz not null,
+      unique (school_id, kind, name)
+    );
+
+    create table campus_bookings (
+      id uuid primary key,
+      venue_id uuid not null references campus_venues(id),
+      student_id uuid not null references students(id),
+      date date not null,
+      hour int not null check (hour between 0 and 23),
+      starts_at timestamptz not null,
+      status text not null check (status in ('booked','cancelled')),
+      created_at timestamptz not null,
+      cancelled_at timestamptz,
+      check ((status = 'cancelled') = (cancelled_at is not null))
+    );
+    create unique index campus_bookings_slot_key on campus_bookings (venue_id, date, hour) where status = 'booked';
+    create index campus_bookings_student_idx on campus_bookings (student_id, starts_at);
   `.execute(db);
 }

@@ -1,0 +1,100 @@
+import { bookingFirstHour, bookingLastHour, bookingRefusal, bookingsPerStudent, slotStart } from '../../domain/campus-payments.js';
+import { assertSchoolAccess } from '../../platform/access.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { inTransaction } from '../../platform/db/database.js';
+import { fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import './campus.errors.js';
+import { campusRepository as repo, type BookingRow } from './campus.repository.js';
+import type { BookingDto, SlotDto, VenueDto } from './campus.schemas.js';
+import { campusCardOf } from './payment-codes.js';
+
+const bookingView = (row: BookingRow, venueName: string): BookingDto => ({
+  id: row.id, venueId: row.venue_id, venueName, date: row.date, hour: row.hour, startsAt: row.starts_at.toISOString(), status: row.status,
+});
+
+/** The student's university, for a campus card holder. */
+async function schoolOfHolder(ctx: AppContext, caller: Caller): Promise<string> {
+  if (caller.role !== 'student') throw fail('FORBIDDEN');
+  await campusCardOf(ctx, caller.subjectId);
+  return (await repo.payer(ctx.db, caller.subjectId)).school_id;
+}
+
+/** A room of the student's own university, or NOT_FOUND. */
+async function venueOfMySchool(ctx: AppContext, caller: Caller, venueId: string) {
+  const schoolId = await schoolOfHolder(ctx, caller);
+  const venue = await repo.venue(ctx.db, venueId);
+  if (!venue || venue.school_id !== schoolId) throw fail('NOT_FOUND', { entity: 'campus_venue', venueId });
+  return venue;
+}
+
+export async function myVenues(ctx: AppContext, caller: Caller): Promise<VenueDto[]> {
+  return (await repo.venues(ctx.db, await schoolOfHolder(ctx, caller))).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
+}
+
+/** A room's hours on a date: free, taken, or the caller's own; and whether each may still be booked. */
+export async function venueSlots(ctx: AppContext, caller: Caller, venueId: string, date: string): Promise<SlotDto[]> {
+  await venueOfMySchool(ctx, caller, venueId);
+  const taken = new Map((await repo.bookedHours(ctx.db, venueId, date)).map((b) => [b.hour, b.student_id]));
+  const now = ctx.clock.now();
+  const slots: SlotDto[] = [];
+  for (let hour = bookingFirstHour; hour <= bookingLastHour; hour++) {
+    const by = taken.get(hour);
+    slots.push({ hour, state: by === undefined ? 'free' : by === caller.subjectId ? 'mine' : 'taken', bookable: by === undefined && bookingRefusal(date, hour, now) === null });
+  }
+  return slots;
+}
+
+/**
+ * 琴房预订 (seed 004): an hour of a practice room of the student's university. The student's row
+ * is locked while their bookings are counted (at most 2 to come), and the slot's partial unique
+ * index refuses a second booking of it however the requests race.
+ */
+export async function bookVenue(ctx: AppContext, caller: Caller, input: { venueId: string; date: string; hour: number }, requestId: string): Promise<BookingDto> {
+  const venue = await venueOfMySchool(ctx, caller, input.venueId);
+  const now = ctx.clock.now();
+  const refusal = bookingRefusal(input.date, input.hour, now);
+  if (refusal) throw fail(refusal, { date: input.date, hour: input.hour });
+  return inTransaction(ctx.db, async (tx) => {
+    await repo.lockPayer(tx, caller.subjectId);
+    if ((await repo.upcomingBookings(tx, caller.subjectId, now)).length >= bookingsPerStudent) throw fail('BOOKING_LIMIT', { limit: bookingsPerStudent });
+    const row = { id: newId(), venue_id: venue.id, student_id: caller.subjectId, date: input.date, hour: input.hour, starts_at: slotStart(input.date, input.hour), status: 'booked' as const, created_at: now, cancelled_at: null };
+    if (!(await repo.insertBooking(tx, row))) throw fail('BOOKING_TAKEN', { date: input.date, hour: input.hour });
+    await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.booking.made', entityType: 'campus_venue', entityId: venue.id, after: { bookingId: row.id, date: input.date, hour: input.hour }, requestId });
+    return bookingView(row, venue.name);
+  });
+}
+
+export async function myBookings(ctx: AppContext, caller: Caller): Promise<BookingDto[]> {
+  await schoolOfHolder(ctx, caller);
+  return (await repo.upcomingBookings(ctx.db, caller.subjectId, ctx.clock.now())).map((b) => bookingView(b, b.venue_name));
+}
+
+/** The student cancels their own booking before it begins; the hour is free again at once. */
+export async function cancelBooking(ctx: AppContext, caller: Caller, bookingId: string, requestId: string): Promise<BookingDto> {
+  return inTransaction(ctx.db, async (tx) => {
+    const row = await repo.lockBooking(tx, bookingId);
+    if (!row || caller.role !== 'student' || row.student_id !== caller.subjectId) throw fail('NOT_FOUND', { entity: 'campus_booking', bookingId });
+    const now = ctx.clock.now();
+    if (row.status !== 'booked' || row.starts_at.getTime() <= now.getTime()) throw fail('BOOKING_NOT_CANCELLABLE', { status: row.status });
+    await repo.cancelBooking(tx, row.id, now);
+    await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.booking.cancelled', entityType: 'campus_venue', entityId: row.venue_id, after: { bookingId: row.id }, requestId });
+    const venue = await repo.venue(tx, row.venue_id);
+    return bookingView({ ...row, status: 'cancelled', cancelled_at: now }, venue?.name ?? '');
+  });
+}
+
+/** An operator or the university's card manager adds a practice room. */
+export async function addVenue(ctx: AppContext, caller: Caller, input: { schoolId: string; name: string }, requestId: string): Promise<VenueDto> {
+  assertSchoolAccess(caller, input.schoolId);
+  const school = await ctx.db.selectFrom('schools').select('stage').where('id', '=', input.schoolId).executeTakeFirst();
+  if (!school || (school.stage !== 'university' && school.stage !== 'vocational')) throw fail('TERMINAL_SCHOOL_INVALID', { schoolId: input.schoolId });
+  const row = { id: newId(), school_id: input.schoolId, kind: 'piano_room' as const, name: input.name, created_at: ctx.clock.now() };
+  return inTransaction(ctx.db, async (tx) => {
+    if (!(await repo.insertVenue(tx, row))) throw fail('CAMPUS_VENUE_TAKEN', { name: input.name });
+    await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.venue.added', entityType: 'campus_venue', entityId: row.id, after: input, requestId });
+    return { id: row.id, kind: row.kind, name: row.name };
+  });
+}
