@@ -144,7 +144,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
     }
     await seedCards(tx, clock, studentIds);
     await openExtensionWindowForDemo(tx, clock);
-    await seedDormRooms(tx, clock, schoolIds);
+    await seedCampusRooms(tx, clock, schoolIds);
     await recordAudit(tx, clock, { actor: systemActor, action: 'demo.seeded', entityType: 'system', entityId: null, after: { schools: schools.length, students: demoStudents.length } });
     return true;
   });
@@ -185,12 +185,14 @@ async function openExtensionWindowForDemo(tx: Db, clock: Clock): Promise<void> {
   await cardServicesRepository.upsertWindow(tx, { year, starts_on: today < october ? today : october, ends_on: `${year}-12-31`, updated_by: null, updated_at: clock.now() });
 }
 
-/** The university's dorm rooms with their meters, for 宿舍电费: 学1楼 101–106. */
-async function seedDormRooms(tx: Db, clock: Clock, schoolIds: Map<string, string>): Promise<void> {
-  const universities = schools.filter((s) => s.stage === 'university');
-  for (const school of universities) {
-    const rooms = [101, 102, 103, 104, 105, 106].map((n) => ({ id: newId(), school_id: schoolIds.get(school.code)!, building: '学1楼', room_no: String(n), meter_no: `${school.code}-M${n}`, created_at: clock.now() }));
+/** The university's dorm rooms with their meters (宿舍电费: 学1楼 101–106) and practice rooms (琴房预订: 琴房 1–4). */
+async function seedCampusRooms(tx: Db, clock: Clock, schoolIds: Map<string, string>): Promise<void> {
+  for (const school of schools.filter((s) => s.stage === 'university')) {
+    const schoolId = schoolIds.get(school.code)!;
+    const rooms = [101, 102, 103, 104, 105, 106].map((n) => ({ id: newId(), school_id: schoolId, building: '学1楼', room_no: String(n), meter_no: `${school.code}-M${n}`, created_at: clock.now() }));
     await tx.insertInto('campus_rooms').values(rooms).execute();
+    const venues = [1, 2, 3, 4].map((n) => ({ id: newId(), school_id: schoolId, kind: 'piano_room' as const, name: `琴房 ${n}`, created_at: clock.now() }));
+    await tx.insertInto('campus_venues').values(venues).execute();
   }
 }
 

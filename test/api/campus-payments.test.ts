@@ -373,7 +373,9 @@ describe('practice-room bookings (琴房预订)', () => {
     t.clock.set('2026-11-23T02:00:00Z');
     const u = await undergraduate();
     const room = await venue();
-    expect((await t.app.inject({ url: '/api/v1/campus/venues', headers: auth(u.token) })).json().items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name });
+    const venues = (await t.app.inject({ url: '/api/v1/campus/venues', headers: auth(u.token) })).json();
+    expect(venues.items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name });
+    expect(venues.days).toEqual(['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30']);
 
     expect((await book(u.token, { venueId: room.id, date: '2026-11-23', hour: 9 })).json()).toMatchObject({ error: { code: 'BOOKING_TOO_LATE' } });
     expect((await book(u.token, { venueId: room.id, date: '2026-11-23', hour: 22 })).json()).toMatchObject({ error: { code: 'BOOKING_HOUR' } });

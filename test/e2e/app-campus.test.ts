@@ -146,4 +146,30 @@ describeE2E('campus payments in Chromium', () => {
     await page.reload();
     await page.locator('[data-testid="repair-item"][data-status="done"]').getByTestId('repair-note').getByText('处理说明：已更换阀芯').waitFor();
   });
+
+  it('a student books an hour of a practice room, sees it as theirs, and cancels it', async () => {
+    const { t } = e2e;
+    const school = await t.factory.newSchool({ stage: 'university', name: '端到端音乐学院' });
+    const student = await t.factory.newStudent({ schoolId: school.id, name: '琴房测试生', password: 'Student2026' });
+    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
+    await t.factory.newCard(student.id, { product: 'campus_card' });
+    const operator = await t.factory.operatorToken();
+    const added = await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/venues', headers: { authorization: `Bearer ${operator}` }, payload: { schoolId: school.id, name: '琴房 A' } });
+    expect(added.statusCode, added.body).toBe(201);
+
+    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    await page.getByTestId('home-bookings').click();
+    await page.waitForURL(url('/campus/bookings'));
+    await page.getByTestId('my-bookings').getByText('暂无预约').waitFor();
+    // The test clock is Monday 10:00 in Beijing: 9:00 is gone, 15:00 is free.
+    await expect(page.locator('[data-testid="slot"][data-hour="9"]').isDisabled()).resolves.toBe(true);
+    await page.locator('[data-testid="slot"][data-hour="15"]').click();
+    await page.locator('.adm-toast-main').getByText('已预约 琴房 A', { exact: false }).waitFor();
+    await expect.poll(() => page.locator('[data-testid="slot"][data-hour="15"]').getAttribute('data-state')).toBe('mine');
+    await page.getByTestId('booking-item').getByText('15:00', { exact: false }).waitFor();
+    await e2e.screenshot(page, 'app-campus-bookings');
+    await page.getByTestId('booking-cancel').click();
+    await page.getByTestId('my-bookings').getByText('暂无预约').waitFor();
+    await expect.poll(() => page.locator('[data-testid="slot"][data-hour="15"]').getAttribute('data-state')).toBe('free');
+  });
 });

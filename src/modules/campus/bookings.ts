@@ -1,4 +1,5 @@
-import { bookingFirstHour, bookingLastHour, bookingRefusal, bookingsPerStudent, slotStart } from '../../domain/campus-payments.js';
+import { addDays, shanghaiDate } from '../../domain/calendar.js';
+import { bookingDaysAhead, bookingFirstHour, bookingLastHour, bookingRefusal, bookingsPerStudent, slotStart } from '../../domain/campus-payments.js';
 import { assertSchoolAccess } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
@@ -30,8 +31,11 @@ async function venueOfMySchool(ctx: AppContext, caller: Caller, venueId: string)
   return venue;
 }
 
-export async function myVenues(ctx: AppContext, caller: Caller): Promise<VenueDto[]> {
-  return (await repo.venues(ctx.db, await schoolOfHolder(ctx, caller))).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
+/** The rooms of the student's university, and the days that may be booked (the server's today and the 7 after). */
+export async function myVenues(ctx: AppContext, caller: Caller): Promise<{ items: VenueDto[]; days: string[] }> {
+  const items = (await repo.venues(ctx.db, await schoolOfHolder(ctx, caller))).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
+  const today = shanghaiDate(ctx.clock.now());
+  return { items, days: Array.from({ length: bookingDaysAhead + 1 }, (_, i) => addDays(today, i)) };
 }
 
 /** A room's hours on a date: free, taken, or the caller's own; and whether each may still be booked. */

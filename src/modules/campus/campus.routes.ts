@@ -102,8 +102,8 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }
 
     app.get('/campus/venues', {
-      schema: { tags: ['campus'], summary: '琴房预订: the practice rooms of the student’s university', security: bearer, response: { 200: z.object({ items: z.array(venueSchema) }), ...errorResponses } },
-    }, async (request) => ({ items: await myVenues(ctx, requireCaller(request, 'student')) }));
+      schema: { tags: ['campus'], summary: '琴房预订: the practice rooms of the student’s university, and the days open to booking', security: bearer, response: { 200: z.object({ items: z.array(venueSchema), days: z.array(z.string()) }), ...errorResponses } },
+    }, async (request) => myVenues(ctx, requireCaller(request, 'student')));
 
     app.get('/campus/venues/:venueId/slots', {
       schema: { tags: ['campus'], summary: 'A room’s hours on a date: free, taken or mine, and whether bookable now', security: bearer, params: venueParams, querystring: slotQuerySchema, response: { 200: z.object({ items: z.array(slotSchema) }), ...errorResponses } },

@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { useLang } from '../../shared/i18n.js';
 import { esmDefault } from '../../shared/interop.js';
+import { BookingsPage } from './campus/BookingsPage.js';
 import { ElectricityPage } from './campus/ElectricityPage.js';
 import { PaymentCodePage } from './campus/PaymentCodePage.js';
 import { RepairsPage } from './campus/RepairsPage.js';
@@ -56,6 +57,7 @@ export function App() {
           <Route path="campus/pay" element={<PaymentCodePage />} />
           <Route path="campus/electricity" element={<ElectricityPage />} />
           <Route path="campus/repairs" element={<RepairsPage />} />
+          <Route path="campus/bookings" element={<BookingsPage />} />
           <Route path="students/:studentId/card-info" element={<ConfirmationPage />} />
         </Route>
         <Route element={<SignedIn />}>

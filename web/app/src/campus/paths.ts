@@ -3,4 +3,5 @@ export const campusPaths = {
   payCode: '/campus/pay',
   electricity: '/campus/electricity',
   repairs: '/campus/repairs',
+  bookings: '/campus/bookings',
 } as const;

@@ -1,4 +1,4 @@
-import { AppstoreOutlined, CarOutlined, MobileOutlined, QrcodeOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, CarOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
 import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
@@ -62,6 +62,12 @@ export function HomePage() {
             <button type="button" className="money-entry" onClick={() => navigate(campusPaths.repairs)} data-testid="home-repairs">
               <ToolOutlined />
               <span>{campus.repairsEntry}</span>
+            </button>
+          )}
+          {showPayCode && (
+            <button type="button" className="money-entry" onClick={() => navigate(campusPaths.bookings)} data-testid="home-bookings">
+              <ScheduleOutlined />
+              <span>{campus.bookingsEntry}</span>
             </button>
           )}
           {showK12Services && (
