@@ -97,4 +97,12 @@ describe('practice-room bookings (琴房预订)', () => {
     expect(bookingRefusal('2026-11-22', 20, now)).toBe('BOOKING_TOO_LATE');
     expect(slotStart('2026-11-23', 8).toISOString()).toBe('2026-11-23T00:00:00.000Z');
   });
+
+  it('count days in Beijing: at 00:30 on the 24th (16:30 UTC on the 23rd) the 1st of December is 7 days ahead', () => {
+    const justAfterMidnight = new Date('2026-11-23T16:30:00Z');
+    expect(bookingRefusal('2026-12-01', 8, justAfterMidnight)).toBeNull();
+    expect(bookingRefusal('2026-12-02', 8, justAfterMidnight)).toBe('BOOKING_TOO_EARLY');
+    expect(bookingRefusal('2026-11-24', 8, justAfterMidnight)).toBeNull();
+    expect(bookingRefusal('2026-11-23', 21, justAfterMidnight)).toBe('BOOKING_TOO_LATE');
+  });
 });

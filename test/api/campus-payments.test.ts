@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountCodes, balanceOf, checkLedger } from '../../src/modules/ledger/ledger.js';
 import { operatorSlug } from '../../src/modules/transit/settle-batch.js';
+import { deliverToMeter } from '../../src/modules/campus/dorm-electricity.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { fund } from '../support/money.js';
 import { purseFen as purseBalance } from './ecards-support.js';
@@ -272,15 +273,25 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     expect((await buy(u.token, { roomId: r.id, amountFen: 99, queryPassword: u.initial })).json()).toMatchObject({ error: { code: 'CAMPUS_ELECTRICITY_AMOUNT' } });
     expect(await purseFen(u.card.id)).toBe(10_000);
 
-    const bought = await buy(u.token, { roomId: r.id, amountFen: 2_000, queryPassword: u.initial });
+    const merchantCode = `merchant:electricity.${campusId}`;
+    const schoolBefore = await t.ctx.db.selectFrom('ledger_accounts').select('id').where('code', '=', merchantCode).executeTakeFirst();
+    const before = schoolBefore ? (await balanceOf(t.ctx.db, schoolBefore.id)).postedFen : 0;
+    const bought = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-${r.id}` }, payload: { roomId: r.id, amountFen: 2_000, queryPassword: u.initial } });
     expect(bought.statusCode, bought.body).toBe(201);
+    // The app retries after a lost answer: the same purchase, charged once.
+    const replay = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-${r.id}` }, payload: { roomId: r.id, amountFen: 2_000, queryPassword: u.initial } });
+    expect(replay.json()).toEqual(bought.json());
     expect(bought.json()).toMatchObject({ room: r, amountFen: 2_000, priceFenPerKwh: 50, kwh: '40.00', meterStatus: 'queued', balanceAfterFen: 8_000 });
     await t.ctx.jobs.runDue(100);
+    // Sent once, however often the job runs.
+    await deliverToMeter(t.ctx, bought.json().id);
     const mine = (await t.app.inject({ url: '/api/v1/campus/electricity', headers: auth(u.token) })).json().items as { id: string; meterStatus: string; deliveredAt: string | null }[];
+    expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ id: bought.json().id, meterStatus: 'delivered' });
     expect(mine[0]!.deliveredAt).not.toBeNull();
-    const school = await t.ctx.db.selectFrom('ledger_accounts').select('id').where('code', '=', `merchant:electricity.${campusId}`).executeTakeFirstOrThrow();
-    expect((await balanceOf(t.ctx.db, school.id)).postedFen).toBeGreaterThanOrEqual(2_000);
+    expect(await purseFen(u.card.id)).toBe(8_000);
+    const school = await t.ctx.db.selectFrom('ledger_accounts').select('id').where('code', '=', merchantCode).executeTakeFirstOrThrow();
+    expect((await balanceOf(t.ctx.db, school.id)).postedFen).toBe(before + 2_000);
     const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', 'in', [r.id, bought.json().id]).orderBy('at').execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['campus.electricity.bought', 'campus.electricity.delivered', 'campus.room.added']);
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
@@ -309,6 +320,10 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     expect((await addRoom(managerToken, body)).statusCode).toBe(201);
     expect((await addRoom(operator, body)).json()).toMatchObject({ error: { code: 'CAMPUS_ROOM_TAKEN' } });
     expect((await addRoom(operator, { ...body, roomNo: '3 01' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await addRoom(operator, { ...body, schoolId: (await t.factory.newSchool({ stage: 'high' })).id })).json()).toMatchObject({ error: { code: 'CAMPUS_SCHOOL_INVALID' } });
+    // A search is literal: % matches nothing, not everything.
+    const u = await undergraduate();
+    expect((await t.app.inject({ url: `/api/v1/campus/rooms?q=${encodeURIComponent('%')}`, headers: auth(u.token) })).json().items).toEqual([]);
   });
 });
 
@@ -325,6 +340,7 @@ describe('repair reports (网上报修)', () => {
     const outsiderToken = await t.factory.loginAs('staff', outsider.username, outsider.password);
 
     expect((await report(u.token, { category: 'lift', location: '学1楼', description: '坏了' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await report(u.token, { category: 'water', location: '学1楼', description: '坏\u0000了' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     const made = await report(u.token, { category: 'water', location: '学1楼 101 卫生间', description: '热水龙头不出水' });
     expect(made.statusCode, made.body).toBe(201);
     const id = made.json().id as string;
@@ -380,6 +396,7 @@ describe('practice-room bookings (琴房预订)', () => {
     expect((await book(u.token, { venueId: room.id, date: '2026-11-23', hour: 9 })).json()).toMatchObject({ error: { code: 'BOOKING_TOO_LATE' } });
     expect((await book(u.token, { venueId: room.id, date: '2026-11-23', hour: 22 })).json()).toMatchObject({ error: { code: 'BOOKING_HOUR' } });
     expect((await book(u.token, { venueId: room.id, date: '2026-12-01', hour: 9 })).json()).toMatchObject({ error: { code: 'BOOKING_TOO_EARLY' } });
+    expect((await t.app.inject({ url: `/api/v1/campus/venues/${room.id}/slots?date=0000-01-01`, headers: auth(u.token) })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     const first = await book(u.token, { venueId: room.id, date: '2026-11-23', hour: 14 });
     expect(first.statusCode, first.body).toBe(201);
     expect(first.json()).toMatchObject({ venueName: room.name, date: '2026-11-23', hour: 14, startsAt: '2026-11-23T06:00:00.000Z', status: 'booked' });

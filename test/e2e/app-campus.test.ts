@@ -97,6 +97,8 @@ describeE2E('campus payments in Chromium', () => {
     await page.getByTestId('electricity-password').locator('input').fill(initial);
     await e2e.screenshot(page, 'app-campus-electricity');
     await page.getByTestId('electricity-submit').click();
+    await page.locator('.adm-dialog').getByText('费用不能退回', { exact: false }).waitFor();
+    await page.locator('.adm-dialog').getByRole('button', { name: '确认缴费' }).click();
     await page.locator('.adm-toast-main').getByText('已缴费 ¥50.00，100.00 度电将下发到电表').waitFor();
     await page.getByTestId('electricity-item').getByText('¥50.00 · 100.00 度').waitFor();
     expect(await purseFen(t, card.id)).toBe(3_000);

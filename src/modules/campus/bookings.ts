@@ -10,22 +10,15 @@ import { newId } from '../../platform/ids.js';
 import './campus.errors.js';
 import { campusRepository as repo, type BookingRow } from './campus.repository.js';
 import type { BookingDto, SlotDto, VenueDto } from './campus.schemas.js';
-import { campusCardOf } from './payment-codes.js';
+import { campusSchoolOf } from './payment-codes.js';
 
 const bookingView = (row: BookingRow, venueName: string): BookingDto => ({
   id: row.id, venueId: row.venue_id, venueName, date: row.date, hour: row.hour, startsAt: row.starts_at.toISOString(), status: row.status,
 });
 
-/** The student's university, for a campus card holder. */
-async function schoolOfHolder(ctx: AppContext, caller: Caller): Promise<string> {
-  if (caller.role !== 'student') throw fail('FORBIDDEN');
-  await campusCardOf(ctx, caller.subjectId);
-  return (await repo.payer(ctx.db, caller.subjectId)).school_id;
-}
-
 /** A room of the student's own university, or NOT_FOUND. */
 async function venueOfMySchool(ctx: AppContext, caller: Caller, venueId: string) {
-  const schoolId = await schoolOfHolder(ctx, caller);
+  const schoolId = await campusSchoolOf(ctx, caller);
   const venue = await repo.venue(ctx.db, venueId);
   if (!venue || venue.school_id !== schoolId) throw fail('NOT_FOUND', { entity: 'campus_venue', venueId });
   return venue;
@@ -33,7 +26,7 @@ async function venueOfMySchool(ctx: AppContext, caller: Caller, venueId: string)
 
 /** The rooms of the student's university, and the days that may be booked (the server's today and the 7 after). */
 export async function myVenues(ctx: AppContext, caller: Caller): Promise<{ items: VenueDto[]; days: string[] }> {
-  const items = (await repo.venues(ctx.db, await schoolOfHolder(ctx, caller))).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
+  const items = (await repo.venues(ctx.db, await campusSchoolOf(ctx, caller))).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
   const today = shanghaiDate(ctx.clock.now());
   return { items, days: Array.from({ length: bookingDaysAhead + 1 }, (_, i) => addDays(today, i)) };
 }
@@ -72,7 +65,7 @@ export async function bookVenue(ctx: AppContext, caller: Caller, input: { venueI
 }
 
 export async function myBookings(ctx: AppContext, caller: Caller): Promise<BookingDto[]> {
-  await schoolOfHolder(ctx, caller);
+  await campusSchoolOf(ctx, caller);
   return (await repo.upcomingBookings(ctx.db, caller.subjectId, ctx.clock.now())).map((b) => bookingView(b, b.venue_name));
 }
 
@@ -93,8 +86,7 @@ export async function cancelBooking(ctx: AppContext, caller: Caller, bookingId: 
 /** An operator or the university's card manager adds a practice room. */
 export async function addVenue(ctx: AppContext, caller: Caller, input: { schoolId: string; name: string }, requestId: string): Promise<VenueDto> {
   assertSchoolAccess(caller, input.schoolId);
-  const school = await ctx.db.selectFrom('schools').select('stage').where('id', '=', input.schoolId).executeTakeFirst();
-  if (!school || (school.stage !== 'university' && school.stage !== 'vocational')) throw fail('TERMINAL_SCHOOL_INVALID', { schoolId: input.schoolId });
+  if (!(await repo.isCampusSchool(ctx.db, input.schoolId))) throw fail('CAMPUS_SCHOOL_INVALID', { schoolId: input.schoolId });
   const row = { id: newId(), school_id: input.schoolId, kind: 'piano_room' as const, name: input.name, created_at: ctx.clock.now() };
   return inTransaction(ctx.db, async (tx) => {
     if (!(await repo.insertVenue(tx, row))) throw fail('CAMPUS_VENUE_TAKEN', { name: input.name });

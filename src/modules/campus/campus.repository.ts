@@ -61,9 +61,17 @@ export const campusRepository = {
     return tx.insertInto('campus_purchases').values(row).execute();
   },
 
+  /** Whether the school is a university or vocational college (campus services exist there only). */
+  async isCampusSchool(db: DbOrTx, schoolId: string): Promise<boolean> {
+    const school = await db.selectFrom('schools').select('stage').where('id', '=', schoolId).executeTakeFirst();
+    return school?.stage === 'university' || school?.stage === 'vocational';
+  },
+
   rooms(db: DbOrTx, schoolId: string, q: string | undefined) {
     let query = db.selectFrom('campus_rooms').selectAll().where('school_id', '=', schoolId);
-    if (q) query = query.where((eb) => eb.or([eb('building', 'like', `%${q}%`), eb('room_no', 'like', `${q}%`)]));
+    // q is matched literally: its % and _ are not patterns.
+    const literal = q?.replace(/[\\%_]/g, (c) => `\\${c}`);
+    if (literal) query = query.where((eb) => eb.or([eb('building', 'like', `%${literal}%`), eb('room_no', 'like', `${literal}%`)]));
     return query.orderBy('building').orderBy('room_no').limit(50).execute();
   },
 
@@ -94,7 +102,7 @@ export const campusRepository = {
   },
 
   /** True when this call delivered it (a job run twice delivers once). */
-  async markDelivered(db: DbOrTx, purchaseId: string, at: Date): Promise<boolean> {
+  async markDelivered(db: Tx, purchaseId: string, at: Date): Promise<boolean> {
     const row = await db.updateTable('campus_electricity_purchases').set({ meter_status: 'delivered', delivered_at: at }).where('id', '=', purchaseId).where('meter_status', '=', 'queued').returning('id').executeTakeFirst();
     return row !== undefined;
   },
@@ -158,7 +166,7 @@ export const campusRepository = {
 
   /** False when the slot is taken (the partial unique index decides, whatever races). */
   async insertBooking(db: DbOrTx, row: Insertable<CampusBookingsTable>): Promise<boolean> {
-    const inserted = await db.insertInto('campus_bookings').values(row).onConflict((oc) => oc.columns(['venue_id', 'date', 'hour']).where('status', '=', 'booked').doNothing()).returning('id').executeTakeFirst();
+    const inserted = await db.insertInto('campus_bookings').values(row).onConflict((oc) => oc.columns(['venue_id', 'date', 'hour']).where((eb) => eb('status', '=', sql.lit('booked'))).doNothing()).returning('id').executeTakeFirst();
     return inserted !== undefined;
   },
 

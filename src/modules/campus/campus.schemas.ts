@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { controlCharacter } from '../../platform/text.js';
 import { repairCategories } from '../../domain/campus-payments.js';
 import { pageQuerySchema } from '../shared/pagination.js';
 
@@ -27,6 +28,11 @@ import { pageQuerySchema } from '../shared/pagination.js';
  */
 
 const sixDigits = z.string().regex(/^\d{6}$/, '6 digits');
+/** Text the database stores: one line without control characters, or (multiLine) lines without NUL, which PostgreSQL refuses. */
+const singleLine = (max: number) => z.string().trim().min(1).max(max).refine((s) => !controlCharacter.test(s), 'no control characters');
+const multiLine = (max: number) => z.string().trim().min(1).max(max).refine((s) => !s.includes('\u0000'), 'no NUL characters');
+/** A Beijing date a booking can name: a real day of this century (PostgreSQL refuses year 0). */
+const bookingDate = z.iso.date().refine((d) => d >= '2000-01-01' && d <= '2099-12-31', 'a date of this century');
 
 export const issuePaymentCodeSchema = z.object({ queryPassword: sixDigits });
 
@@ -72,10 +78,10 @@ export const hotWaterRequestSchema = z.object({ cardNo: z.string().trim().regex(
 export const hotWaterSchema = z.object({ allowed: z.boolean(), reason: z.enum(['ok', 'card_not_usable', 'balance_low']), minBalanceFen: z.number().int() });
 
 export const roomSchema = z.object({ id: z.string(), building: z.string(), roomNo: z.string() });
-export const roomQuerySchema = z.object({ q: z.string().trim().max(32).optional() });
+export const roomQuerySchema = z.object({ q: z.string().trim().max(32).refine((s) => !controlCharacter.test(s), 'no control characters').optional() });
 export const addRoomSchema = z.object({
   schoolId: z.uuid(),
-  building: z.string().trim().min(1).max(32),
+  building: singleLine(32),
   roomNo: z.string().trim().regex(/^[A-Za-z0-9-]{1,16}$/),
   meterNo: z.string().trim().regex(/^[A-Za-z0-9-]{4,32}$/),
 });
@@ -98,8 +104,8 @@ export const repairCategorySchema = z.enum(repairCategories);
 export const repairStatusSchema = z.enum(['submitted', 'accepted', 'done', 'cancelled']);
 export const reportRepairSchema = z.object({
   category: repairCategorySchema,
-  location: z.string().trim().min(1).max(64),
-  description: z.string().trim().min(1).max(500),
+  location: singleLine(64),
+  description: multiLine(500),
 });
 export const repairSchema = z.object({
   id: z.string(),
@@ -117,20 +123,20 @@ export const repairSchema = z.object({
   updatedAt: z.string(),
 });
 export const repairParams = z.object({ repairId: z.uuid() });
-export const repairNoteSchema = z.object({ note: z.string().trim().min(1).max(200).optional() });
+export const repairNoteSchema = z.object({ note: multiLine(200).optional() });
 /** A card manager sees their own school's; an operator every school's, or the one named. */
 export const adminRepairQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid().optional(), status: repairStatusSchema.optional() });
 
 export const venueSchema = z.object({ id: z.string(), kind: z.enum(['piano_room']), name: z.string() });
 export const venueParams = z.object({ venueId: z.uuid() });
-export const slotQuerySchema = z.object({ date: z.iso.date() });
+export const slotQuerySchema = z.object({ date: bookingDate });
 export const slotSchema = z.object({ hour: z.number().int(), state: z.enum(['free', 'taken', 'mine']), bookable: z.boolean() });
-export const bookVenueSchema = z.object({ venueId: z.uuid(), date: z.iso.date(), hour: z.number().int() });
+export const bookVenueSchema = z.object({ venueId: z.uuid(), date: bookingDate, hour: z.number().int() });
 export const bookingSchema = z.object({
   id: z.string(), venueId: z.string(), venueName: z.string(), date: z.string(), hour: z.number().int(), startsAt: z.string(), status: z.enum(['booked', 'cancelled']),
 });
 export const bookingParams = z.object({ bookingId: z.uuid() });
-export const addVenueSchema = z.object({ schoolId: z.uuid(), name: z.string().trim().min(1).max(32) });
+export const addVenueSchema = z.object({ schoolId: z.uuid(), name: singleLine(32) });
 
 export type VenueDto = z.infer<typeof venueSchema>;
 export type SlotDto = z.infer<typeof slotSchema>;

@@ -13,7 +13,7 @@ import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransact
 import './campus.errors.js';
 import { campusRepository as repo, type ElectricityPurchaseRow, type RoomRow } from './campus.repository.js';
 import type { ElectricityPurchaseDto, RoomDto } from './campus.schemas.js';
-import { campusCardOf } from './payment-codes.js';
+import { campusCardOf, campusSchoolOf } from './payment-codes.js';
 
 /** The job that sends a purchase to its room's meter. */
 export const meterDeliveryJob = 'campus.meter-delivery';
@@ -31,17 +31,13 @@ function purchaseView(row: ElectricityPurchaseRow, room: RoomName, balanceAfterF
 
 /** The dorm rooms of the student's university, found by building or room number. */
 export async function roomsOfMySchool(ctx: AppContext, caller: Caller, q: string | undefined): Promise<RoomDto[]> {
-  if (caller.role !== 'student') throw fail('FORBIDDEN');
-  await campusCardOf(ctx, caller.subjectId);
-  const { school_id } = await repo.payer(ctx.db, caller.subjectId);
-  return (await repo.rooms(ctx.db, school_id, q?.trim() || undefined)).map(roomView);
+  return (await repo.rooms(ctx.db, await campusSchoolOf(ctx, caller), q?.trim() || undefined)).map(roomView);
 }
 
 /** An operator or the university's card manager registers a room and its meter. */
 export async function addRoom(ctx: AppContext, caller: Caller, input: { schoolId: string; building: string; roomNo: string; meterNo: string }, requestId: string): Promise<RoomDto> {
   assertSchoolAccess(caller, input.schoolId);
-  const school = await ctx.db.selectFrom('schools').select('stage').where('id', '=', input.schoolId).executeTakeFirst();
-  if (!school || (school.stage !== 'university' && school.stage !== 'vocational')) throw fail('TERMINAL_SCHOOL_INVALID', { schoolId: input.schoolId });
+  if (!(await repo.isCampusSchool(ctx.db, input.schoolId))) throw fail('CAMPUS_SCHOOL_INVALID', { schoolId: input.schoolId });
   const row = { id: newId(), school_id: input.schoolId, building: input.building, room_no: input.roomNo, meter_no: input.meterNo, created_at: ctx.clock.now() };
   return inTransaction(ctx.db, async (tx) => {
     if (!(await repo.insertRoom(tx, row))) throw fail('CAMPUS_ROOM_TAKEN', { building: input.building, roomNo: input.roomNo });
@@ -103,7 +99,7 @@ export async function recordElectricityPurchase(ctx: AppContext, caller: Caller,
 
 /** The student's own electricity purchases, newest first. */
 export async function myElectricityPurchases(ctx: AppContext, caller: Caller): Promise<ElectricityPurchaseDto[]> {
-  if (caller.role !== 'student') throw fail('FORBIDDEN');
+  await campusSchoolOf(ctx, caller);
   const rows = await repo.electricityPurchasesOf(ctx.db, caller.subjectId);
   return rows.map((r) => purchaseView(r, { id: r.room_id, building: r.building, room_no: r.room_no }, null));
 }
@@ -114,6 +110,9 @@ export async function myElectricityPurchases(ctx: AppContext, caller: Caller): P
  * one would be called here, outside any transaction, and retried by the job runner on failure.
  */
 export async function deliverToMeter(ctx: AppContext, purchaseId: string): Promise<void> {
-  const delivered = await repo.markDelivered(ctx.db, purchaseId, ctx.clock.now());
-  if (delivered) await recordAudit(ctx.db, ctx.clock, { actor: systemActor, action: 'campus.electricity.delivered', entityType: 'campus_electricity_purchase', entityId: purchaseId, requestId: null });
+  await inTransaction(ctx.db, async (tx) => {
+    if (await repo.markDelivered(tx, purchaseId, ctx.clock.now())) {
+      await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'campus.electricity.delivered', entityType: 'campus_electricity_purchase', entityId: purchaseId, requestId: null });
+    }
+  });
 }

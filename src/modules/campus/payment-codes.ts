@@ -26,6 +26,13 @@ export async function campusCardOf(ctx: AppContext, studentId: string) {
   return card;
 }
 
+/** The university of a student holding a campus card in use: where their campus services are. */
+export async function campusSchoolOf(ctx: AppContext, caller: Caller): Promise<string> {
+  if (caller.role !== 'student') throw fail('FORBIDDEN');
+  await campusCardOf(ctx, caller.subjectId);
+  return (await repo.payer(ctx.db, caller.subjectId)).school_id;
+}
+
 /**
  * 消费认证码 (seed 004): the student shows it at the canteen POS instead of the card. Asking for
  * one takes the query password ("用于扫码支付时输入的密码"); the code pays once, within a minute,

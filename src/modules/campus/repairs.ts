@@ -11,7 +11,7 @@ import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import './campus.errors.js';
 import { campusRepository as repo, type RepairRow } from './campus.repository.js';
 import type { RepairDto } from './campus.schemas.js';
-import { campusCardOf } from './payment-codes.js';
+import { campusSchoolOf } from './payment-codes.js';
 
 const repairView = (row: RepairRow & { student_name?: string; school_name?: string }): RepairDto => ({
   id: row.id, category: row.category, location: row.location, description: row.description, status: row.status, staffNote: row.staff_note,
@@ -21,9 +21,7 @@ const repairView = (row: RepairRow & { student_name?: string; school_name?: stri
 
 /** 网上报修 (seed 004): a campus card holder reports a fault somewhere on campus. */
 export async function reportRepair(ctx: AppContext, caller: Caller, input: { category: RepairCategory; location: string; description: string }, requestId: string): Promise<RepairDto> {
-  if (caller.role !== 'student') throw fail('FORBIDDEN');
-  await campusCardOf(ctx, caller.subjectId);
-  const { school_id } = await repo.payer(ctx.db, caller.subjectId);
+  const school_id = await campusSchoolOf(ctx, caller);
   const now = ctx.clock.now();
   const row = { id: newId(), school_id, student_id: caller.subjectId, ...input, status: 'submitted' as const, staff_note: null, created_at: now, updated_at: now };
   return inTransaction(ctx.db, async (tx) => {

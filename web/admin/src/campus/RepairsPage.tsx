@@ -73,7 +73,12 @@ export function RepairsPage() {
         title={acting?.step === 'finish' ? t.finishTitle : t.acceptTitle}
         confirmLoading={move.isPending}
         onCancel={() => setActing(null)}
-        onOk={() => void form.validateFields().then((values) => acting && move.mutate({ id: acting.repair.id, step: acting.step, note: values.note?.trim() || undefined }))}
+        onOk={() =>
+          void form.validateFields().then(
+            (values) => acting && move.mutate({ id: acting.repair.id, step: acting.step, note: values.note?.trim() || undefined }),
+            () => undefined, // the form shows what is wrong
+          )
+        }
       >
         <Form form={form} layout="vertical">
           <Form.Item name="note" label={t.note} extra={t.noteHelp} rules={[{ max: 200 }]}>

@@ -43,17 +43,20 @@ export function BookingsPage() {
 
 /** The days come from the server, so a phone whose clock is off still offers the right week. */
 function Booker({ venues, days }: { venues: Venue[]; days: string[] }) {
-  const [venueId, setVenueId] = useState(venues[0]!.id);
-  const [date, setDate] = useState(days[0]!);
+  const [chosenVenue, setVenueId] = useState(venues[0]!.id);
+  const [chosenDate, setDate] = useState(days[0]!);
+  // A room removed or a day gone by since they were chosen falls back to the first.
+  const venue = venues.find((v) => v.id === chosenVenue) ?? venues[0]!;
+  const date = days.includes(chosenDate) ? chosenDate : days[0]!;
   return (
     <div className="section">
-      <Tabs activeKey={venueId} onChange={setVenueId} data-testid="venue-tabs">
+      <Tabs activeKey={venue.id} onChange={setVenueId} data-testid="venue-tabs">
         {venues.map((v) => <Tabs.Tab key={v.id} title={v.name} />)}
       </Tabs>
       <Tabs activeKey={date} onChange={setDate} data-testid="day-tabs">
         {days.map((d) => <Tabs.Tab key={d} title={d.slice(5)} />)}
       </Tabs>
-      <Slots venue={venues.find((v) => v.id === venueId)!} date={date} />
+      <Slots venue={venue} date={date} />
     </div>
   );
 }
@@ -115,7 +118,9 @@ function MyBookings() {
     },
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });
-  if (!bookings.isSuccess) return null;
+  if (bookings.isPending) return <Skeleton.Paragraph lineCount={2} animated />;
+  // No campus card: the page above says so already.
+  if (bookings.isError) return errorCode(bookings.error) === 'CAMPUS_CARD_NONE' ? null : <LoadFailed error={bookings.error} onRetry={() => void bookings.refetch()} />;
   return (
     <List header={t.myBookings} mode="card" data-testid="my-bookings">
       {bookings.data.length === 0 ? (

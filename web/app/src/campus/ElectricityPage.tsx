@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, ErrorBlock, Input, List, SearchBar, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
+import { Button, Dialog, ErrorBlock, Input, List, SearchBar, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import type { z } from 'zod';
 import { electricityFenPerKwh } from '../../../../src/domain/campus-payments.js';
@@ -93,6 +93,11 @@ function PayForm() {
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });
   if (!room) return <div className="section" data-testid="electricity-room-step"><RoomPicker onChosen={setRoom} /></div>;
+  // Not refundable: said before the money moves, not only after.
+  const confirmAndPay = async () => {
+    const ok = await Dialog.confirm({ content: fill(t.electricityConfirm, { amount: formatYuan(amountFen), room: `${room.building} ${room.roomNo}` }), confirmText: t.electricityConfirmOk, cancelText: t.cancel });
+    if (ok) pay.mutate({ roomId: room.id, amountFen, queryPassword: password });
+  };
   const passwordOk = /^\d{6}$/.test(password);
   return (
     <div className="section" data-testid="electricity-form">
@@ -107,7 +112,7 @@ function PayForm() {
           <Input type="password" inputMode="numeric" maxLength={6} placeholder={t.queryPasswordPlaceholder} value={password} onChange={setPassword} data-testid="electricity-password" />
         </List.Item>
       </List>
-      <Button block color="primary" size="large" disabled={!passwordOk} loading={pay.isPending} onClick={() => pay.mutate({ roomId: room.id, amountFen, queryPassword: password })} data-testid="electricity-submit">
+      <Button block color="primary" size="large" disabled={!passwordOk} loading={pay.isPending} onClick={() => void confirmAndPay()} data-testid="electricity-submit">
         {fill(t.electricitySubmit, { amount: formatYuan(amountFen) })}
       </Button>
     </div>

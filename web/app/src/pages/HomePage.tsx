@@ -27,7 +27,7 @@ export function HomePage() {
   const campus = useMessages(campusMessages);
   // The entries follow the cards held, not how the person signed in.
   const cards = useCards().data ?? [];
-  const showPayCode = me.data?.role === 'student' && cards.some((card) => card.product === 'campus_card' && card.status === 'active');
+  const campusCard = me.data?.role === 'student' && cards.some((card) => card.product === 'campus_card' && card.status === 'active');
   const showK12Services = me.data?.role === 'parent' || cards.some((card) => card.product.startsWith('k12_'));
 
   return (
@@ -46,25 +46,25 @@ export function HomePage() {
       </Card>
       {me.isSuccess && (me.data.role === 'student' || me.data.role === 'parent') && (
         <MoneyEntries>
-          {showPayCode && (
+          {campusCard && (
             <button type="button" className="money-entry" onClick={() => navigate(campusPaths.payCode)} data-testid="home-paycode">
               <QrcodeOutlined />
               <span>{campus.payCodeEntry}</span>
             </button>
           )}
-          {showPayCode && (
+          {campusCard && (
             <button type="button" className="money-entry" onClick={() => navigate(campusPaths.electricity)} data-testid="home-electricity">
               <ThunderboltOutlined />
               <span>{campus.electricityEntry}</span>
             </button>
           )}
-          {showPayCode && (
+          {campusCard && (
             <button type="button" className="money-entry" onClick={() => navigate(campusPaths.repairs)} data-testid="home-repairs">
               <ToolOutlined />
               <span>{campus.repairsEntry}</span>
             </button>
           )}
-          {showPayCode && (
+          {campusCard && (
             <button type="button" className="money-entry" onClick={() => navigate(campusPaths.bookings)} data-testid="home-bookings">
               <ScheduleOutlined />
               <span>{campus.bookingsEntry}</span>
