@@ -12,8 +12,18 @@ interface ErrorEntry {
 
 const catalogue = new Map<string, ErrorEntry>();
 
+/**
+ * Adds codes to the one table. A code means one thing: registering it again with another status
+ * or message is a programming error (whichever module loaded last would decide), so it throws.
+ */
 export function registerErrors(entries: Record<string, ErrorEntry>): void {
-  for (const [code, entry] of Object.entries(entries)) catalogue.set(code, entry);
+  for (const [code, entry] of Object.entries(entries)) {
+    const known = catalogue.get(code);
+    if (known && (known.status !== entry.status || known.zh !== entry.zh || known.en !== entry.en)) {
+      throw new Error(`error code ${code} registered twice with different meanings`);
+    }
+    catalogue.set(code, entry);
+  }
 }
 
 registerErrors({

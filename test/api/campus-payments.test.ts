@@ -204,12 +204,12 @@ describe('the payment code (消费认证码)', () => {
   it('is for campus card holders: a K-12 student, a parent and a lost card get none', async () => {
     const k12 = await t.factory.newStudent();
     await t.factory.newCard(k12.id);
-    expect((await issue(await t.factory.loginAs('student', k12.education_id, k12.password), '135790')).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NONE' } });
+    expect((await issue(await t.factory.loginAs('student', k12.education_id, k12.password), '135790')).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_IN_USE' } });
     const parent = await t.factory.newParent({ children: [k12.id] });
     expect((await issue(await t.factory.loginAs('parent', parent.phone, parent.password), '135790')).statusCode).toBe(403);
     const u = await undergraduate();
     await t.app.inject({ method: 'POST', url: `/api/v1/cards/${u.card.id}/loss`, headers: auth(u.token) });
-    expect((await issue(u.token, u.initial)).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NONE' } });
+    expect((await issue(u.token, u.initial)).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_IN_USE' } });
   });
 
   it('a code shown before the loss report pays nothing after it', async () => {
@@ -307,7 +307,7 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     expect(short.json()).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' } });
     expect(await t.ctx.db.selectFrom('campus_electricity_purchases').select('id').where('room_id', '=', mine.id).execute()).toEqual([]);
     const k12 = await t.factory.newStudent();
-    expect((await buy(await t.factory.loginAs('student', k12.education_id, k12.password), { roomId: mine.id, amountFen: 500, queryPassword: '135790' })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NONE' } });
+    expect((await buy(await t.factory.loginAs('student', k12.education_id, k12.password), { roomId: mine.id, amountFen: 500, queryPassword: '135790' })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_IN_USE' } });
   });
 
   it('rooms are registered by an operator or the university’s own card manager, once each', async () => {
@@ -374,7 +374,7 @@ describe('repair reports (网上报修)', () => {
     expect((await act(other.token, id, 'cancel')).statusCode).toBe(404);
     expect((await act(u.token, id, 'cancel')).json()).toMatchObject({ status: 'cancelled' });
     const k12 = await t.factory.newStudent();
-    expect((await report(await t.factory.loginAs('student', k12.education_id, k12.password), { category: 'power', location: 'x', description: 'y' })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NONE' } });
+    expect((await report(await t.factory.loginAs('student', k12.education_id, k12.password), { category: 'power', location: 'x', description: 'y' })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_IN_USE' } });
   });
 });
 

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/platform/config.js';
+import { fail, registerErrors } from '../../src/platform/errors.js';
 import { loggerOptions, maskSensitiveText } from '../../src/platform/logger.js';
 import { hashPin, verifyPin, hashPassword, verifyPassword } from '../../src/platform/passwords.js';
 
@@ -82,5 +83,15 @@ describe('password hashing', () => {
     expect(await verifyPin(h, '482913', 'pepper-one-'.padEnd(40, 'x'))).toBe(true);
     expect(await verifyPin(h, '482913', 'pepper-two-'.padEnd(40, 'x'))).toBe(false);
     expect(await verifyPassword(h, '482913')).toBe(false);
+  });
+});
+
+describe('the error table', () => {
+  it('refuses a code registered again with another meaning, and takes the same one twice', () => {
+    const entry = { status: 409, zh: '测试冲突', en: 'Test conflict' };
+    registerErrors({ TEST_ONLY_CODE: entry });
+    expect(() => registerErrors({ TEST_ONLY_CODE: entry })).not.toThrow();
+    expect(() => registerErrors({ TEST_ONLY_CODE: { ...entry, status: 422 } })).toThrow(/registered twice/);
+    expect(fail('TEST_ONLY_CODE')).toMatchObject({ code: 'TEST_ONLY_CODE' });
   });
 });

@@ -4,7 +4,7 @@ import '../ledger/ledger.errors.js';
 import '../transit/transit.errors.js';
 
 registerErrors({
-  CAMPUS_CARD_NONE: { status: 422, zh: '没有可用的校园卡', en: 'There is no campus card in use' },
+  CAMPUS_CARD_NOT_IN_USE: { status: 422, zh: '没有可用的校园卡', en: 'There is no campus card in use' },
   CAMPUS_CARD_NOT_USABLE: { status: 422, zh: '校园卡不是正常状态（已挂失、未激活或已停用），不能消费', en: 'The campus card is not in normal status (lost, not activated or out of use) and cannot pay' },
   CAMPUS_CARD_OTHER_SCHOOL: { status: 422, zh: '该卡不是本校校园卡，不能在此消费', en: 'This campus card belongs to another school and cannot pay here' },
   CAMPUS_PAYMENT_CODE_INVALID: { status: 422, zh: '付款码无效或已过期，请刷新后重试', en: 'The payment code is unknown, used or expired; refresh it and try again' },

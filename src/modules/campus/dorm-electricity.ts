@@ -75,7 +75,7 @@ export async function recordElectricityPurchase(ctx: AppContext, caller: Caller,
   const card = await campusCardOf(ctx, caller.subjectId);
   const room = await roomOfMySchool(ctx, caller.subjectId, input.roomId);
   const locked = await cardsRepository.lockCard(ctx.db, card.id);
-  if (!locked || locked.status !== 'active') throw fail('CAMPUS_CARD_NONE');
+  if (!locked || locked.status !== 'active') throw fail('CAMPUS_CARD_NOT_IN_USE');
   const id = newId();
   const now = ctx.clock.now();
   const actor = { role: caller.role, id: caller.subjectId };

@@ -19,10 +19,10 @@ function newPaymentCode(): string {
   return digits;
 }
 
-/** The campus card a student pays with, or CAMPUS_CARD_NONE. */
+/** The campus card a student pays with, or CAMPUS_CARD_NOT_IN_USE. */
 export async function campusCardOf(ctx: AppContext, studentId: string) {
   const card = await repo.activeCampusCard(ctx.db, studentId);
-  if (!card) throw fail('CAMPUS_CARD_NONE');
+  if (!card) throw fail('CAMPUS_CARD_NOT_IN_USE');
   return card;
 }
 
@@ -49,7 +49,7 @@ export async function issuePaymentCode(ctx: AppContext, caller: Caller, queryPas
   await inTransaction(ctx.db, async (tx) => {
     // The card's lock makes "a new code ends the last" hold for two asks at once too.
     const locked = await cardsRepository.lockCard(tx, card.id);
-    if (!locked || locked.status !== 'active') throw fail('CAMPUS_CARD_NONE');
+    if (!locked || locked.status !== 'active') throw fail('CAMPUS_CARD_NOT_IN_USE');
     await repo.replaceCodes(tx, { code, card_id: card.id, student_id: caller.subjectId, issued_at: now, expires_at: expiresAt, used_at: null }, now);
   });
   const [balance, payer] = await Promise.all([balanceOf(ctx.db, (await findAccountByCode(ctx.db, accountCodes.purse(card.id))).id), repo.payer(ctx.db, caller.subjectId)]);

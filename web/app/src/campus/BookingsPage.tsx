@@ -28,7 +28,7 @@ export function BookingsPage() {
 
   let body;
   if (venues.isPending) body = <Skeleton.Paragraph lineCount={6} animated />;
-  else if (venues.isError && errorCode(venues.error) === 'CAMPUS_CARD_NONE') body = <ErrorBlock status="empty" title={t.noCampusCard} />;
+  else if (venues.isError && errorCode(venues.error) === 'CAMPUS_CARD_NOT_IN_USE') body = <ErrorBlock status="empty" title={t.noCampusCard} />;
   else if (venues.isError) body = <LoadFailed error={venues.error} onRetry={() => void venues.refetch()} />;
   else if (venues.data.items.length === 0) body = <ErrorBlock status="empty" title={t.noVenues} data-testid="venues-empty" />;
   else body = <Booker venues={venues.data.items} days={venues.data.days} />;
@@ -120,7 +120,7 @@ function MyBookings() {
   });
   if (bookings.isPending) return <Skeleton.Paragraph lineCount={2} animated />;
   // No campus card: the page above says so already.
-  if (bookings.isError) return errorCode(bookings.error) === 'CAMPUS_CARD_NONE' ? null : <LoadFailed error={bookings.error} onRetry={() => void bookings.refetch()} />;
+  if (bookings.isError) return errorCode(bookings.error) === 'CAMPUS_CARD_NOT_IN_USE' ? null : <LoadFailed error={bookings.error} onRetry={() => void bookings.refetch()} />;
   return (
     <List header={t.myBookings} mode="card" data-testid="my-bookings">
       {bookings.data.length === 0 ? (

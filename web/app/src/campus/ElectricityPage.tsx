@@ -31,7 +31,7 @@ export function ElectricityPage() {
 
   let body;
   if (history.isPending) body = <Skeleton.Paragraph lineCount={6} animated />;
-  else if (history.isError && errorCode(history.error) === 'CAMPUS_CARD_NONE') body = <ErrorBlock status="empty" title={t.noCampusCard} description={t.noCampusCardHint} />;
+  else if (history.isError && errorCode(history.error) === 'CAMPUS_CARD_NOT_IN_USE') body = <ErrorBlock status="empty" title={t.noCampusCard} description={t.noCampusCardHint} />;
   else if (history.isError) body = <LoadFailed error={history.error} onRetry={() => void history.refetch()} />;
   else {
     body = (

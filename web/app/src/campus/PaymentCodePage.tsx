@@ -66,7 +66,7 @@ export function PaymentCodePage() {
 
   let body;
   if (limit.isPending) body = <Skeleton.Paragraph lineCount={6} animated />;
-  else if (limit.isError && errorCode(limit.error) === 'CAMPUS_CARD_NONE') body = <ErrorBlock status="empty" title={t.noCampusCard} description={t.noCampusCardHint} data-testid="paycode-no-card" />;
+  else if (limit.isError && errorCode(limit.error) === 'CAMPUS_CARD_NOT_IN_USE') body = <ErrorBlock status="empty" title={t.noCampusCard} description={t.noCampusCardHint} data-testid="paycode-no-card" />;
   else if (limit.isError) body = <LoadFailed error={limit.error} onRetry={() => void limit.refetch()} />;
   else {
     body = (

@@ -59,7 +59,7 @@ function ReportForm() {
       setTouched(false);
       await queryClient.invalidateQueries({ queryKey: repairsKey });
     },
-    onError: (error) => Toast.show({ icon: 'fail', content: errorCode(error) === 'CAMPUS_CARD_NONE' ? t.noCampusCard : describe(error) }),
+    onError: (error) => Toast.show({ icon: 'fail', content: errorCode(error) === 'CAMPUS_CARD_NOT_IN_USE' ? t.noCampusCard : describe(error) }),
   });
   const complete = category !== null && location.trim() !== '' && description.trim() !== '';
   const submit = () => {
