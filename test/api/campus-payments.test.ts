@@ -317,7 +317,14 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     const otherToken = await t.factory.loginAs('staff', other.username, other.password);
     const body = { schoolId: campusId, building: '学2楼', roomNo: '301', meterNo: `M-${process.pid}-X301` };
     expect((await addRoom(otherToken, body)).statusCode).toBe(403);
-    expect((await addRoom(managerToken, body)).statusCode).toBe(201);
+    const added = await addRoom(managerToken, body);
+    expect(added.statusCode).toBe(201);
+    // The console's list: the manager's own school, an operator's chosen one, with the meters.
+    const listed = (token: string, query = '') => t.app.inject({ url: `/api/v1/admin/campus/rooms${query}`, headers: auth(token) });
+    expect((await listed(managerToken)).json().items).toContainEqual({ id: added.json().id, building: '学2楼', roomNo: '301', meterNo: body.meterNo });
+    expect((await listed(operator, `?schoolId=${campusId}`)).json().items.map((r: { id: string }) => r.id)).toContain(added.json().id);
+    expect((await listed(operator)).json()).toMatchObject({ error: { code: 'CAMPUS_SCHOOL_REQUIRED' } });
+    expect((await listed(otherToken, `?schoolId=${campusId}`)).json().items).toEqual([]);
     expect((await addRoom(operator, body)).json()).toMatchObject({ error: { code: 'CAMPUS_ROOM_TAKEN' } });
     expect((await addRoom(operator, { ...body, roomNo: '3 01' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     expect((await addRoom(operator, { ...body, schoolId: (await t.factory.newSchool({ stage: 'high' })).id })).json()).toMatchObject({ error: { code: 'CAMPUS_SCHOOL_INVALID' } });
@@ -426,5 +433,6 @@ describe('practice-room bookings (琴房预订)', () => {
     const elsewhere = await undergraduate(0, (await t.factory.newSchool({ stage: 'university' })).id);
     expect((await book(elsewhere.token, { venueId: room.id, date: '2026-11-26', hour: 20 })).statusCode).toBe(404);
     expect((await addVenue(operator, { schoolId: campusId, name: room.name })).json()).toMatchObject({ error: { code: 'CAMPUS_VENUE_TAKEN' } });
+    expect((await t.app.inject({ url: `/api/v1/admin/campus/venues?schoolId=${campusId}`, headers: auth(operator) })).json().items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name });
   });
 });

@@ -174,4 +174,31 @@ describeE2E('campus payments in Chromium', () => {
     await page.getByTestId('my-bookings').getByText('暂无预约').waitFor();
     await expect.poll(() => page.locator('[data-testid="slot"][data-hour="15"]').getAttribute('data-state')).toBe('free');
   });
+
+  it('an operator registers a dorm meter and a practice room in the console; a duplicate is refused on the page', async () => {
+    const { t } = e2e;
+    await t.factory.newSchool({ stage: 'university', name: '端到端宿舍大学' });
+    const operator = await t.factory.newStaff('operator');
+    const page = await signInToConsole(e2e, operator);
+    await page.getByTestId('sider-menu').getByText('宿舍与琴房', { exact: true }).click();
+    await page.waitForURL(`${e2e.baseUrl}/admin/campus/rooms`);
+    await page.getByText('请先选择学校（高校）').waitFor();
+    await page.getByTestId('school-select').click();
+    await page.keyboard.type('端到端宿舍');
+    await page.locator('.ant-select-item-option').getByText('端到端宿舍大学', { exact: false }).click();
+    await page.getByTestId('rooms-table').getByText('暂无房间').waitFor();
+
+    await page.getByTestId('room-building').fill('学3楼');
+    await page.getByTestId('room-no').fill('201');
+    await page.getByTestId('room-meter').fill('E2E-DORM-201');
+    await page.getByTestId('room-add').click();
+    await page.getByTestId('rooms-table').getByText('E2E-DORM-201').waitFor();
+    await page.getByTestId('venue-name').fill('琴房 B');
+    await page.getByTestId('venue-add').click();
+    await page.getByTestId('venues-table').getByText('琴房 B').waitFor();
+    await page.getByTestId('venue-name').fill('琴房 B');
+    await page.getByTestId('venue-add').click();
+    await page.getByTestId('venue-error').getByText('该房间已登记').waitFor();
+    await e2e.screenshot(page, 'admin-campus-rooms');
+  });
 });

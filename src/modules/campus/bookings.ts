@@ -10,6 +10,7 @@ import { newId } from '../../platform/ids.js';
 import './campus.errors.js';
 import { campusRepository as repo, type BookingRow } from './campus.repository.js';
 import type { BookingDto, SlotDto, VenueDto } from './campus.schemas.js';
+import { consoleSchoolOf } from './dorm-electricity.js';
 import { campusSchoolOf } from './payment-codes.js';
 
 const bookingView = (row: BookingRow, venueName: string): BookingDto => ({
@@ -81,6 +82,11 @@ export async function cancelBooking(ctx: AppContext, caller: Caller, bookingId: 
     const venue = await repo.venue(tx, row.venue_id);
     return bookingView({ ...row, status: 'cancelled', cancelled_at: now }, venue?.name ?? '');
   });
+}
+
+/** The school's practice rooms, for the console. */
+export async function schoolVenues(ctx: AppContext, caller: Caller, schoolId: string | undefined): Promise<VenueDto[]> {
+  return (await repo.venues(ctx.db, consoleSchoolOf(caller, schoolId))).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
 }
 
 /** An operator or the university's card manager adds a practice room. */

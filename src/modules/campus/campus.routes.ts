@@ -6,11 +6,11 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { z } from 'zod';
 import { bearer, errorResponses } from '../shared/http.js';
 import {
-  addRoomSchema, addVenueSchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema,
+  addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
 } from './campus.schemas.js';
-import { addVenue, bookVenue, cancelBooking, myBookings, myVenues, venueSlots } from './bookings.js';
-import { addRoom, checkElectricityPurchase, myElectricityPurchases, recordElectricityPurchase, roomsOfMySchool } from './dorm-electricity.js';
+import { addVenue, bookVenue, cancelBooking, myBookings, myVenues, schoolVenues, venueSlots } from './bookings.js';
+import { addRoom, checkElectricityPurchase, myElectricityPurchases, recordElectricityPurchase, roomsOfMySchool, schoolRooms } from './dorm-electricity.js';
 import { hotWaterCheck, payAtPos } from './pay-at-pos.js';
 import { issuePaymentCode } from './payment-codes.js';
 import { purchaseLimit, setPurchaseLimit } from './purchase-limit.js';
@@ -59,6 +59,14 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get('/campus/electricity', {
       schema: { tags: ['campus'], summary: 'The student’s own electricity purchases, newest first', security: bearer, response: { 200: z.object({ items: z.array(electricityPurchaseSchema) }), ...errorResponses } },
     }, async (request) => ({ items: await myElectricityPurchases(ctx, requireCaller(request, 'student')) }));
+
+    app.get('/admin/campus/rooms', {
+      schema: { tags: ['campus'], summary: 'A university’s dorm rooms and their meters (operators name the school)', security: bearer, querystring: adminSchoolQuerySchema, response: { 200: z.object({ items: z.array(adminRoomSchema) }), ...errorResponses } },
+    }, async (request) => ({ items: await schoolRooms(ctx, requireCaller(request, 'operator', 'school_admin'), request.query.schoolId) }));
+
+    app.get('/admin/campus/venues', {
+      schema: { tags: ['campus'], summary: 'A university’s practice rooms (operators name the school)', security: bearer, querystring: adminSchoolQuerySchema, response: { 200: z.object({ items: z.array(venueSchema) }), ...errorResponses } },
+    }, async (request) => ({ items: await schoolVenues(ctx, requireCaller(request, 'operator', 'school_admin'), request.query.schoolId) }));
 
     app.post('/admin/campus/rooms', {
       schema: { tags: ['campus'], summary: 'Register a dorm room and its meter (operators, the university’s card manager)', security: bearer, body: addRoomSchema, response: { 201: roomSchema, ...errorResponses } },

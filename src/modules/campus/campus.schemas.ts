@@ -142,6 +142,11 @@ export type VenueDto = z.infer<typeof venueSchema>;
 export type SlotDto = z.infer<typeof slotSchema>;
 export type BookingDto = z.infer<typeof bookingSchema>;
 export type RepairDto = z.infer<typeof repairSchema>;
+/** The console's view of a room: its meter too. */
+export const adminRoomSchema = roomSchema.extend({ meterNo: z.string() });
+/** A card manager lists their own school's; an operator names the school. */
+export const adminSchoolQuerySchema = z.object({ schoolId: z.uuid().optional() });
+
 export type RoomDto = z.infer<typeof roomSchema>;
 export type ElectricityPurchaseDto = z.infer<typeof electricityPurchaseSchema>;
 export type PaymentCodeDto = z.infer<typeof paymentCodeSchema>;

@@ -34,6 +34,22 @@ export async function roomsOfMySchool(ctx: AppContext, caller: Caller, q: string
   return (await repo.rooms(ctx.db, await campusSchoolOf(ctx, caller), q?.trim() || undefined)).map(roomView);
 }
 
+/**
+ * The school a console list is for: a card manager's own (whatever is asked), or the one an
+ * operator names (CAMPUS_SCHOOL_REQUIRED without one).
+ */
+export function consoleSchoolOf(caller: Caller, schoolId: string | undefined): string {
+  const chosen = caller.role === 'operator' ? schoolId : (caller.schoolId ?? undefined);
+  if (!chosen) throw fail('CAMPUS_SCHOOL_REQUIRED');
+  assertSchoolAccess(caller, chosen);
+  return chosen;
+}
+
+/** The school's rooms with their meters, for the console. */
+export async function schoolRooms(ctx: AppContext, caller: Caller, schoolId: string | undefined) {
+  return (await repo.rooms(ctx.db, consoleSchoolOf(caller, schoolId), undefined)).map((r) => ({ ...roomView(r), meterNo: r.meter_no }));
+}
+
 /** An operator or the university's card manager registers a room and its meter. */
 export async function addRoom(ctx: AppContext, caller: Caller, input: { schoolId: string; building: string; roomNo: string; meterNo: string }, requestId: string): Promise<RoomDto> {
   assertSchoolAccess(caller, input.schoolId);

@@ -37,6 +37,7 @@ const PartnerSchoolsPage = page(() => import('./ecards/PartnerSchoolsPage.js'), 
 const TerminalsPage = page(() => import('./transit/TerminalsPage.js'), 'TerminalsPage');
 const TransitReconciliationPage = page(() => import('./transit/TransitReconciliationPage.js'), 'TransitReconciliationPage');
 const RepairsPage = page(() => import('./campus/RepairsPage.js'), 'RepairsPage');
+const RoomsPage = page(() => import('./campus/RoomsPage.js'), 'RoomsPage');
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -85,6 +86,7 @@ export function App() {
             <Route path="transit/terminals" element={<OperatorsOnly><TerminalsPage /></OperatorsOnly>} />
             <Route path="transit/reconciliation" element={<OperatorsOnly><TransitReconciliationPage /></OperatorsOnly>} />
             <Route path="campus/repairs" element={<RepairsPage />} />
+            <Route path="campus/rooms" element={<RoomsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

@@ -1,0 +1,126 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Empty, Form, Input, Space, Table, Typography } from 'antd';
+import { useState } from 'react';
+import type { z } from 'zod';
+import type { adminRoomSchema, venueSchema } from '../../../../src/modules/campus/campus.schemas.js';
+import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
+import { useApi } from '../../../shared/session.js';
+import { useAdminApi } from '../adminApi.js';
+import { LoadError } from '../LoadError.js';
+import { SchoolSelect } from '../SchoolSelect.js';
+import { scopedSchoolId, useConsoleUser, isOperator } from '../scope.js';
+import { campusAdminMessages } from './messages.js';
+
+type Room = z.infer<typeof adminRoomSchema>;
+type Venue = z.infer<typeof venueSchema>;
+
+/**
+ * 宿舍与琴房: a university's dorm rooms with their electricity meters (宿舍电费) and its practice
+ * rooms (琴房预订). A card manager works on their own school; an operator picks one.
+ */
+export function RoomsPage() {
+  const t = useMessages(campusAdminMessages);
+  const me = useConsoleUser();
+  const [chosen, setChosen] = useState<string | undefined>();
+  const schoolId = scopedSchoolId(me, chosen);
+  return (
+    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      {isOperator(me) && (
+        <Card size="small">
+          <SchoolSelect value={chosen} onChange={setChosen} />
+        </Card>
+      )}
+      {schoolId ? (
+        <>
+          <Rooms schoolId={schoolId} />
+          <Venues schoolId={schoolId} />
+        </>
+      ) : (
+        <Card><Empty description={t.chooseSchool} /></Card>
+      )}
+    </Space>
+  );
+}
+
+/** A list of the school's things and the form that adds one. */
+function useSchoolList<T>(path: string, schoolId: string) {
+  const api = useApi();
+  return useQuery({ queryKey: [path, schoolId], queryFn: async ({ signal }) => (await api.get<{ items: T[] }>(path, { schoolId }, signal)).items });
+}
+
+function useAdd(path: string, onDone: () => void) {
+  const t = useMessages(campusAdminMessages);
+  const admin = useAdminApi();
+  const client = useQueryClient();
+  const { message } = App.useApp();
+  return useIdempotentMutation({
+    mutationFn: (body: Record<string, string>, idempotencyKey) => admin.mutate<unknown>('POST', path, body, idempotencyKey),
+    onSuccess: async () => {
+      void message.success(t.added);
+      onDone();
+      await client.invalidateQueries({ queryKey: [path] });
+    },
+  });
+}
+
+function Rooms({ schoolId }: { schoolId: string }) {
+  const t = useMessages(campusAdminMessages);
+  const { lang } = useLang();
+  const [form] = Form.useForm<{ building: string; roomNo: string; meterNo: string }>();
+  const rooms = useSchoolList<Room>('/admin/campus/rooms', schoolId);
+  const add = useAdd('/admin/campus/rooms', () => form.resetFields(['roomNo', 'meterNo']));
+  return (
+    <Card title={t.rooms}>
+      <Typography.Paragraph type="secondary">{t.roomsNote}</Typography.Paragraph>
+      <Form form={form} layout="inline" style={{ marginBottom: 16 }} onFinish={(v) => add.mutate({ schoolId, building: v.building.trim(), roomNo: v.roomNo.trim(), meterNo: v.meterNo.trim() })} data-testid="room-form">
+        <Form.Item name="building" rules={[{ required: true, whitespace: true, message: t.required }]}><Input placeholder={t.building} maxLength={32} data-testid="room-building" /></Form.Item>
+        <Form.Item name="roomNo" rules={[{ required: true, pattern: /^\s*[A-Za-z0-9-]{1,16}\s*$/, message: t.roomNo }]}><Input placeholder={t.roomNo} maxLength={16} data-testid="room-no" /></Form.Item>
+        <Form.Item name="meterNo" rules={[{ required: true, pattern: /^\s*[A-Za-z0-9-]{4,32}\s*$/, message: t.meterNo }]}><Input placeholder={t.meterNo} maxLength={32} data-testid="room-meter" /></Form.Item>
+        <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={add.isPending} data-testid="room-add">{t.add}</Button>
+      </Form>
+      {add.isError && <Alert type="error" showIcon title={errorText(add.error, lang)} style={{ marginBottom: 16 }} data-testid="room-error" />}
+      {rooms.isError && <LoadError error={rooms.error} onRetry={() => void rooms.refetch()} />}
+      <Table<Room>
+        data-testid="rooms-table"
+        rowKey="id"
+        size="small"
+        loading={rooms.isFetching}
+        dataSource={rooms.data ?? []}
+        pagination={{ pageSize: 20, showSizeChanger: false }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noRooms} /> }}
+        columns={[{ title: t.building, dataIndex: 'building' }, { title: t.roomNo, dataIndex: 'roomNo' }, { title: t.meterNo, dataIndex: 'meterNo' }]}
+      />
+    </Card>
+  );
+}
+
+function Venues({ schoolId }: { schoolId: string }) {
+  const t = useMessages(campusAdminMessages);
+  const { lang } = useLang();
+  const [form] = Form.useForm<{ name: string }>();
+  const venues = useSchoolList<Venue>('/admin/campus/venues', schoolId);
+  const add = useAdd('/admin/campus/venues', () => form.resetFields());
+  return (
+    <Card title={t.venues}>
+      <Typography.Paragraph type="secondary">{t.venuesNote}</Typography.Paragraph>
+      <Form form={form} layout="inline" style={{ marginBottom: 16 }} onFinish={(v) => add.mutate({ schoolId, name: v.name.trim() })} data-testid="venue-form">
+        <Form.Item name="name" rules={[{ required: true, whitespace: true, message: t.required }]}><Input placeholder={t.venueName} maxLength={32} data-testid="venue-name" /></Form.Item>
+        <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={add.isPending} data-testid="venue-add">{t.add}</Button>
+      </Form>
+      {add.isError && <Alert type="error" showIcon title={errorText(add.error, lang)} style={{ marginBottom: 16 }} data-testid="venue-error" />}
+      {venues.isError && <LoadError error={venues.error} onRetry={() => void venues.refetch()} />}
+      <Table<Venue>
+        data-testid="venues-table"
+        rowKey="id"
+        size="small"
+        loading={venues.isFetching}
+        dataSource={venues.data ?? []}
+        pagination={{ pageSize: 20, showSizeChanger: false }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noVenues} /> }}
+        columns={[{ title: t.venueName, dataIndex: 'name' }]}
+      />
+    </Card>
+  );
+}
