@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { initialCampusPassword } from '../../src/domain/passwords.js';
 import { fund } from '../support/money.js';
 import { purseFen } from '../api/ecards-support.js';
 import { describeE2E, settled, signInToApp, signInToConsole, useE2E } from './support.js';
@@ -13,21 +14,28 @@ describeE2E('campus payments in Chromium', () => {
   const e2e = useE2E();
   const url = (path: string) => `${e2e.baseUrl}${path}`;
 
+  /** A university student (password already changed) holding a campus card in use. */
+  async function campusStudent(schoolName: string, name: string) {
+    const school = await e2e.t.factory.newSchool({ stage: 'university', name: schoolName });
+    const student = await e2e.t.factory.newStudent({ schoolId: school.id, name, password: 'Student2026' });
+    await e2e.t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
+    const card = await e2e.t.factory.newCard(student.id, { product: 'campus_card' });
+    return { school, student, card };
+  }
+  const signInStudent = (student: { education_id: string }) => signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+
   it('a student shows the payment code, the canteen charges it once, and the limit is set', async () => {
     const { t } = e2e;
-    const school = await t.factory.newSchool({ stage: 'university', name: '端到端艺术学院' });
-    const student = await t.factory.newStudent({ schoolId: school.id, name: '付款码测试生', password: 'Student2026' });
-    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
-    const card = await t.factory.newCard(student.id, { product: 'campus_card' });
+    const { school, student, card } = await campusStudent('端到端艺术学院', '付款码测试生');
     await fund(t, card.id, 3_000);
-    const initial = student.id_number.replace(/X$/, '').slice(-6);
+    const initial = initialCampusPassword(student.id_number);
 
     const operator = await t.factory.operatorToken();
     const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: { authorization: `Bearer ${operator}` }, payload: { code: 'CANTEEN-E2E-1', kind: 'pos', operator: 'canteen-1', location: '一食堂 3 号窗口', schoolId: school.id } });
     const pos = registered.json() as { id: string; secret: string };
     const posToken = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code: 'CANTEEN-E2E-1', secret: pos.secret } })).json().token as string;
 
-    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    const page = await signInStudent(student);
     await page.goto(url(`/cards/${card.id}`));
     await page.getByTestId('action-paycode').click();
     await page.waitForURL(url('/campus/pay'));
@@ -74,19 +82,16 @@ describeE2E('campus payments in Chromium', () => {
 
   it('a student pays the dorm electricity for a room, and sees it reach the meter', async () => {
     const { t } = e2e;
-    const school = await t.factory.newSchool({ stage: 'university', name: '端到端电费大学' });
-    const student = await t.factory.newStudent({ schoolId: school.id, name: '电费测试生', password: 'Student2026' });
-    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
-    const card = await t.factory.newCard(student.id, { product: 'campus_card' });
+    const { school, student, card } = await campusStudent('端到端电费大学', '电费测试生');
     await fund(t, card.id, 8_000);
-    const initial = student.id_number.replace(/X$/, '').slice(-6);
+    const initial = initialCampusPassword(student.id_number);
     const operator = await t.factory.operatorToken();
     for (const roomNo of ['101', '102']) {
       const added = await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/rooms', headers: { authorization: `Bearer ${operator}` }, payload: { schoolId: school.id, building: '学5楼', roomNo, meterNo: `E2E-M-${roomNo}` } });
       expect(added.statusCode, added.body).toBe(201);
     }
 
-    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    const page = await signInStudent(student);
     await page.getByTestId('home-electricity').click();
     await page.waitForURL(url('/campus/electricity'));
     await page.getByTestId('electricity-history').getByText('暂无缴费记录').waitFor();
@@ -110,12 +115,9 @@ describeE2E('campus payments in Chromium', () => {
 
   it('a student reports a fault in the app; the card manager takes it on and finishes it in the console; the student reads the note', async () => {
     const { t } = e2e;
-    const school = await t.factory.newSchool({ stage: 'university', name: '端到端报修大学' });
-    const student = await t.factory.newStudent({ schoolId: school.id, name: '报修测试生', password: 'Student2026' });
-    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
-    await t.factory.newCard(student.id, { product: 'campus_card' });
+    const { school, student } = await campusStudent('端到端报修大学', '报修测试生');
 
-    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    const page = await signInStudent(student);
     await page.getByTestId('home-repairs').click();
     await page.waitForURL(url('/campus/repairs'));
     await page.getByTestId('repairs-empty').waitFor();
@@ -151,15 +153,12 @@ describeE2E('campus payments in Chromium', () => {
 
   it('a student books an hour of a practice room, sees it as theirs, and cancels it', async () => {
     const { t } = e2e;
-    const school = await t.factory.newSchool({ stage: 'university', name: '端到端音乐学院' });
-    const student = await t.factory.newStudent({ schoolId: school.id, name: '琴房测试生', password: 'Student2026' });
-    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
-    await t.factory.newCard(student.id, { product: 'campus_card' });
+    const { school, student } = await campusStudent('端到端音乐学院', '琴房测试生');
     const operator = await t.factory.operatorToken();
     const added = await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/venues', headers: { authorization: `Bearer ${operator}` }, payload: { schoolId: school.id, name: '琴房 A' } });
     expect(added.statusCode, added.body).toBe(201);
 
-    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    const page = await signInStudent(student);
     await page.getByTestId('home-bookings').click();
     await page.waitForURL(url('/campus/bookings'));
     await page.getByTestId('my-bookings').getByText('暂无预约').waitFor();

@@ -1,5 +1,6 @@
 import { AppstoreOutlined, CarOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
 import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
+import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
@@ -30,6 +31,17 @@ export function HomePage() {
   const campusCard = me.data?.role === 'student' && cards.some((card) => card.product === 'campus_card' && card.status === 'active');
   const showK12Services = me.data?.role === 'parent' || cards.some((card) => card.product.startsWith('k12_'));
 
+  // The home page's services after 充值 and 我的订单, each shown to those it serves.
+  const entries: { shown: boolean; path: string; icon: ReactNode; label: string; testId: string }[] = [
+    { shown: campusCard, path: campusPaths.payCode, icon: <QrcodeOutlined />, label: campus.payCodeEntry, testId: 'home-paycode' },
+    { shown: campusCard, path: campusPaths.electricity, icon: <ThunderboltOutlined />, label: campus.electricityEntry, testId: 'home-electricity' },
+    { shown: campusCard, path: campusPaths.repairs, icon: <ToolOutlined />, label: campus.repairsEntry, testId: 'home-repairs' },
+    { shown: campusCard, path: campusPaths.bookings, icon: <ScheduleOutlined />, label: campus.bookingsEntry, testId: 'home-bookings' },
+    { shown: showK12Services, path: cardPaths.k12Services, icon: <AppstoreOutlined />, label: c.k12Services, testId: 'home-k12-services' },
+    { shown: true, path: ecardPaths.home, icon: <MobileOutlined />, label: e.ecardsTitle, testId: 'home-ecards' },
+    { shown: true, path: transitPaths.fares, icon: <CarOutlined />, label: tr.calculatorEntry, testId: 'home-fares' },
+  ];
+
   return (
     <Page title={t.appName}>
       <Card style={{ marginBottom: 12 }}>
@@ -46,44 +58,12 @@ export function HomePage() {
       </Card>
       {me.isSuccess && (me.data.role === 'student' || me.data.role === 'parent') && (
         <MoneyEntries>
-          {campusCard && (
-            <button type="button" className="money-entry" onClick={() => navigate(campusPaths.payCode)} data-testid="home-paycode">
-              <QrcodeOutlined />
-              <span>{campus.payCodeEntry}</span>
+          {entries.filter((entry) => entry.shown).map((entry) => (
+            <button key={entry.testId} type="button" className="money-entry" onClick={() => navigate(entry.path)} data-testid={entry.testId}>
+              {entry.icon}
+              <span>{entry.label}</span>
             </button>
-          )}
-          {campusCard && (
-            <button type="button" className="money-entry" onClick={() => navigate(campusPaths.electricity)} data-testid="home-electricity">
-              <ThunderboltOutlined />
-              <span>{campus.electricityEntry}</span>
-            </button>
-          )}
-          {campusCard && (
-            <button type="button" className="money-entry" onClick={() => navigate(campusPaths.repairs)} data-testid="home-repairs">
-              <ToolOutlined />
-              <span>{campus.repairsEntry}</span>
-            </button>
-          )}
-          {campusCard && (
-            <button type="button" className="money-entry" onClick={() => navigate(campusPaths.bookings)} data-testid="home-bookings">
-              <ScheduleOutlined />
-              <span>{campus.bookingsEntry}</span>
-            </button>
-          )}
-          {showK12Services && (
-            <button type="button" className="money-entry" onClick={() => navigate(cardPaths.k12Services)} data-testid="home-k12-services">
-              <AppstoreOutlined />
-              <span>{c.k12Services}</span>
-            </button>
-          )}
-          <button type="button" className="money-entry" onClick={() => navigate(ecardPaths.home)} data-testid="home-ecards">
-            <MobileOutlined />
-            <span>{e.ecardsTitle}</span>
-          </button>
-          <button type="button" className="money-entry" onClick={() => navigate(transitPaths.fares)} data-testid="home-fares">
-            <CarOutlined />
-            <span>{tr.calculatorEntry}</span>
-          </button>
+          ))}
         </MoneyEntries>
       )}
       <Card>
