@@ -91,6 +91,18 @@ export function shanghaiDate(instant: Date): string {
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
 
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+/** The Beijing calendar month holding `instant` ("2026-12") and the instants it runs between. */
+export function shanghaiMonthRange(instant: Date): { month: string; from: Date; to: Date } {
+  const [y, m] = shanghaiDate(instant).split('-').map(Number) as [number, number];
+  return {
+    month: `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`,
+    from: new Date(Date.UTC(y, m - 1, 1) - SHANGHAI_OFFSET_MS),
+    to: new Date(Date.UTC(y, m, 1) - SHANGHAI_OFFSET_MS),
+  };
+}
+
 function loadedDay(date: string, lookup: DayLookup): DayInfo {
   const day = lookup(date);
   if (!day) {

@@ -1,4 +1,4 @@
-import { addDays, shanghaiDate } from './calendar.js';
+import { addDays, shanghaiDate, shanghaiMonthRange } from './calendar.js';
 import { DomainError } from './errors.js';
 
 /**
@@ -9,7 +9,7 @@ import { DomainError } from './errors.js';
  * - The app's payment code (消费认证码) lives a minute and pays once.
  * - Hot water is free for now, but the dorm reader lets water run only while the campus account
  *   holds at least ¥0.10.
- * - Campus network: ¥0.30 per hour per device, at most 2 devices per user, at most ¥40.00 a
+ * - Campus network: ¥0.30 per hour per device, at most 2 devices of a user on at once, at most ¥40.00 a
  *   month. An hour begun is an hour billed, per device and month (the seed's "按每个终端0.30元/每小时").
  * - Dorm electricity: prepaid per room at the school's price per kWh; what is bought is sent to the
  *   meter and not refunded. The meter gets whole hundredths of a kWh, rounded down (the card
@@ -43,6 +43,9 @@ export const hotWaterMinBalanceFen = 10;
 export const networkFenPerDeviceHour = 30;
 export const networkMaxDevices = 2;
 export const networkMonthlyCapFen = 4_000;
+/** 校园网充值 from the campus card: ¥1 to ¥200 at a time (five months' cap). */
+export const networkTopUpMinFen = 100;
+export const networkTopUpMaxFen = 20_000;
 
 /**
  * 琴房预订 (seed 004): a practice room is booked by the hour, from 08:00 (the first slot) to 22:00
@@ -104,15 +107,90 @@ export interface NetworkMonthCharge {
   capped: boolean;
 }
 
-/** A user's campus network charge for a month, from each device's minutes online that month. */
+/**
+ * A user's campus network charge for a month, from each device's minutes online that month (any
+ * number of devices over the month; at most two at once, see networkDeviceAllowed).
+ */
 export function networkMonthCharge(minutesByDevice: readonly number[]): NetworkMonthCharge {
-  if (minutesByDevice.length > networkMaxDevices) {
-    throw new DomainError('CAMPUS_NETWORK_DEVICES', `校园网每个用户最多 ${networkMaxDevices} 个终端`, `At most ${networkMaxDevices} devices per user on the campus network`, { devices: minutesByDevice.length });
-  }
-  for (const minutes of minutesByDevice) {
-    if (!Number.isSafeInteger(minutes) || minutes < 0) throw new DomainError('CAMPUS_NETWORK_MINUTES', '上网时长必须是非负整数分钟', 'Minutes online must be a whole, non-negative number', { minutes });
-  }
+  for (const minutes of minutesByDevice) assertNetworkMinutes(minutes);
   const billedHours = minutesByDevice.map((minutes) => Math.ceil(minutes / 60));
   const uncappedFen = billedHours.reduce((sum, hours) => sum + hours * networkFenPerDeviceHour, 0);
   return { billedHours, uncappedFen, chargeFen: Math.min(uncappedFen, networkMonthlyCapFen), capped: uncappedFen > networkMonthlyCapFen };
+}
+
+function assertNetworkMinutes(minutes: number): void {
+  if (!Number.isSafeInteger(minutes) || minutes < 0) throw new DomainError('CAMPUS_NETWORK_MINUTES', '上网时长必须是非负整数分钟', 'Minutes online must be a whole, non-negative number', { minutes });
+}
+
+/** One device's month on the campus network: minutes online, and the hours bought for it. */
+export interface DeviceMonth {
+  minutes: number;
+  paidHours: number;
+}
+
+/** What the next device-hour costs in a month already charged `monthChargedFen`: ¥0.30, less near the cap, nothing once it is reached. */
+export function networkHourPriceFen(monthChargedFen: number): number {
+  return Math.max(0, Math.min(networkFenPerDeviceHour, networkMonthlyCapFen - monthChargedFen));
+}
+
+export interface NetworkAdvance {
+  device: DeviceMonth;
+  /** What this step charged (0 or the price of one hour). */
+  chargeFen: number;
+  /** Minutes reported beyond the hours paid for: the gateway kept the device on past its time; never billed. */
+  overrunMinutes: number;
+  /** Minutes the device may stay on before it must report again (0: sign it off now). */
+  minutesLeft: number;
+}
+
+/**
+ * Prepaid time billing (the seed's 计时收费, with the gateway's Session-Timeout): a device buys an
+ * hour as the hour begins, at sign-on and whenever it stays on past the hours it has. Its minutes
+ * count up to the hours paid for; the month's charge never passes the cap (then hours cost nothing).
+ * When the balance cannot pay for the next hour the device must go off (minutesLeft 0). So the
+ * month's charge is networkMonthCharge of the minutes, plus at most the hour a device began
+ * exactly as it went off.
+ */
+export function networkAdvance(input: { device: DeviceMonth; addMinutes: number; stayOn: boolean; monthChargedFen: number; balanceFen: number }): NetworkAdvance {
+  assertNetworkMinutes(input.addMinutes);
+  const paidMinutes = input.device.paidHours * 60;
+  const minutes = Math.min(input.device.minutes + input.addMinutes, paidMinutes);
+  const overrunMinutes = input.device.minutes + input.addMinutes - minutes;
+  let device = { minutes, paidHours: input.device.paidHours };
+  let chargeFen = 0;
+  if (input.stayOn && minutes === paidMinutes) {
+    const price = networkHourPriceFen(input.monthChargedFen);
+    if (price <= input.balanceFen) {
+      device = { minutes, paidHours: device.paidHours + 1 };
+      chargeFen = price;
+    }
+  }
+  return { device, chargeFen, overrunMinutes, minutesLeft: input.stayOn ? device.paidHours * 60 - minutes : 0 };
+}
+
+const minuteMs = 60_000;
+
+/**
+ * The minutes [fromMinute, toMinute) of a session begun at `startedAt`, by Beijing month (a
+ * minute counts in the month it starts in), ending with the month of minute `toMinute` (the one a
+ * device still on is in, with 0 minutes if none of the range falls in it).
+ */
+export function minutesByMonth(startedAt: Date, fromMinute: number, toMinute: number): { month: string; minutes: number }[] {
+  const parts: { month: string; minutes: number }[] = [];
+  for (let cursor = fromMinute; cursor < toMinute; ) {
+    const at = new Date(startedAt.getTime() + cursor * minuteMs);
+    const { month, to } = shanghaiMonthRange(at);
+    const minutes = Math.min(toMinute - cursor, Math.ceil((to.getTime() - at.getTime()) / minuteMs));
+    parts.push({ month, minutes });
+    cursor += minutes;
+  }
+  const current = shanghaiMonthRange(new Date(startedAt.getTime() + toMinute * minuteMs)).month;
+  if (parts.at(-1)?.month !== current) parts.push({ month: current, minutes: 0 });
+  return parts;
+}
+
+/** Whole minutes from minute `minute` of a session begun at `startedAt` to the end of its Beijing month (a new month's hours are bought anew). */
+export function minutesToMonthEnd(startedAt: Date, minute: number): number {
+  const at = new Date(startedAt.getTime() + minute * minuteMs);
+  return Math.ceil((shanghaiMonthRange(at).to.getTime() - at.getTime()) / minuteMs);
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
-import type { CampusBookingsTable, CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRepairsTable, CampusRoomsTable, CampusVenuesTable } from './campus.tables.js';
+import type { CampusNetworkSessionsTable, NetworkEndReason, CampusBookingsTable, CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRepairsTable, CampusRoomsTable, CampusVenuesTable } from './campus.tables.js';
 import type { Insertable, Selectable } from 'kysely';
 
 export type PaymentCodeRow = Selectable<CampusPaymentCodesTable>;
@@ -10,6 +10,7 @@ export type ElectricityPurchaseRow = Selectable<CampusElectricityPurchasesTable>
 export type RepairRow = Selectable<CampusRepairsTable>;
 export type VenueRow = Selectable<CampusVenuesTable>;
 export type BookingRow = Selectable<CampusBookingsTable>;
+export type NetworkSessionRow = Selectable<CampusNetworkSessionsTable>;
 
 /** The only SQL of campus payments. */
 export const campusRepository = {
@@ -180,5 +181,94 @@ export const campusRepository = {
 
   terminal(db: DbOrTx, id: string) {
     return db.selectFrom('terminals').select(['id', 'code', 'kind', 'operator', 'school_id', 'disabled_at']).where('id', '=', id).executeTakeFirst();
+  },
+
+  // ---- campus network ----
+
+  /** One student's network sessions and months settle one at a time (meaningful inside a transaction). */
+  async lockNetworkStudent(db: DbOrTx, studentId: string): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`campus:network:${studentId}`}, 0))`.execute(db);
+  },
+
+  networkSession(db: DbOrTx, terminalId: string, gatewaySessionId: string) {
+    return db.selectFrom('campus_network_sessions').selectAll().where('terminal_id', '=', terminalId).where('gateway_session_id', '=', gatewaySessionId).executeTakeFirst();
+  },
+
+  reloadSession(db: DbOrTx, id: string) {
+    return db.selectFrom('campus_network_sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  },
+
+  /** A session with its gateway's code, as the student's app shows it. */
+  networkSessionView(db: DbOrTx, id: string) {
+    return db.selectFrom('campus_network_sessions as s').innerJoin('terminals as t', 't.id', 's.terminal_id').selectAll('s').select('t.code as gateway_code').where('s.id', '=', id).executeTakeFirst();
+  },
+
+  recentNetworkSessions(db: DbOrTx, studentId: string, limit: number) {
+    return db.selectFrom('campus_network_sessions as s').innerJoin('terminals as t', 't.id', 's.terminal_id').selectAll('s').select('t.code as gateway_code')
+      .where('s.student_id', '=', studentId).orderBy('s.started_at', 'desc').orderBy('s.id').limit(limit).execute();
+  },
+
+  insertNetworkSession(tx: Tx, row: Insertable<CampusNetworkSessionsTable>) {
+    return tx.insertInto('campus_network_sessions').values(row).returningAll().executeTakeFirstOrThrow();
+  },
+
+  /** Sessions whose paid time ran out without a report: the gateway lost them; they end when it did. */
+  async endExpiredSessions(tx: Tx, studentId: string, now: Date): Promise<void> {
+    await sql`
+      update campus_network_sessions set ended_at = online_until, end_reason = 'expired', online_until = null
+      where student_id = ${studentId} and ended_at is null and online_until <= ${now}::timestamptz`.execute(tx);
+  },
+
+  /** A device signing on again ends its earlier session (the gateway never said it went off). */
+  async endDeviceSessions(tx: Tx, studentId: string, mac: string, now: Date, reason: NetworkEndReason): Promise<void> {
+    await tx.updateTable('campus_network_sessions').set({ ended_at: now, end_reason: reason, online_until: null })
+      .where('student_id', '=', studentId).where('device_mac', '=', mac).where('ended_at', 'is', null).execute();
+  },
+
+  async onlineSessionCount(tx: Tx, studentId: string): Promise<number> {
+    const row = await tx.selectFrom('campus_network_sessions').select((eb) => eb.fn.countAll<string>().as('n')).where('student_id', '=', studentId).where('ended_at', 'is', null).executeTakeFirstOrThrow();
+    return Number(row.n);
+  },
+
+  endSession(db: DbOrTx, id: string, at: Date, reason: NetworkEndReason) {
+    return db.updateTable('campus_network_sessions').set({ ended_at: at, end_reason: reason, online_until: null }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+
+  setOnlineUntil(tx: Tx, id: string, until: Date) {
+    return tx.updateTable('campus_network_sessions').set({ online_until: until }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+
+  async addSessionUsage(tx: Tx, id: string, usage: { minutes: number; overrunMinutes: number; chargedFen: number }): Promise<void> {
+    await tx.updateTable('campus_network_sessions')
+      .set((eb) => ({ minutes: usage.minutes, overrun_minutes: eb('overrun_minutes', '+', usage.overrunMinutes), charged_fen: eb('charged_fen', '+', usage.chargedFen) }))
+      .where('id', '=', id).execute();
+  },
+
+  /** A device's month (opened at 0 if new) and what the whole month was charged, locked until commit. */
+  async lockDeviceMonth(tx: Tx, studentId: string, month: string, mac: string): Promise<{ device: { minutes: number; paidHours: number }; monthChargedFen: number }> {
+    await tx.insertInto('campus_network_months').values({ student_id: studentId, month }).onConflict((oc) => oc.doNothing()).execute();
+    await tx.insertInto('campus_network_device_months').values({ student_id: studentId, month, device_mac: mac }).onConflict((oc) => oc.doNothing()).execute();
+    const { rows } = await sql<{ minutes: number; paidHours: number; monthChargedFen: number }>`
+      select d.minutes, d.paid_hours as "paidHours", m.charged_fen as "monthChargedFen"
+      from campus_network_device_months d join campus_network_months m using (student_id, month)
+      where d.student_id = ${studentId} and d.month = ${month} and d.device_mac = ${mac}
+      for update`.execute(tx);
+    const { minutes, paidHours, monthChargedFen } = rows[0]!;
+    return { device: { minutes, paidHours }, monthChargedFen };
+  },
+
+  async saveDeviceMonth(tx: Tx, studentId: string, month: string, mac: string, device: { minutes: number; paidHours: number }, monthChargedFen: number): Promise<void> {
+    await tx.updateTable('campus_network_device_months').set({ minutes: device.minutes, paid_hours: device.paidHours })
+      .where('student_id', '=', studentId).where('month', '=', month).where('device_mac', '=', mac).execute();
+    await tx.updateTable('campus_network_months').set({ charged_fen: monthChargedFen }).where('student_id', '=', studentId).where('month', '=', month).execute();
+  },
+
+  async monthChargedFen(db: DbOrTx, studentId: string, month: string): Promise<number> {
+    const row = await db.selectFrom('campus_network_months').select('charged_fen').where('student_id', '=', studentId).where('month', '=', month).executeTakeFirst();
+    return row?.charged_fen ?? 0;
+  },
+
+  deviceMonths(db: DbOrTx, studentId: string, month: string) {
+    return db.selectFrom('campus_network_device_months').select(['device_mac', 'minutes', 'paid_hours']).where('student_id', '=', studentId).where('month', '=', month).orderBy('device_mac').execute();
   },
 };

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { bearer, errorResponses } from '../shared/http.js';
 import {
   addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema,
+  networkGatewayAnswerSchema, networkOverviewSchema, networkSessionIdParams, networkSessionParams, networkSessionSchema, networkSignOnSchema, networkTopUpResultSchema, networkTopUpSchema, networkUsageSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
 } from './campus.schemas.js';
 import { addVenue, bookVenue, cancelBooking, myBookings, myVenues, schoolVenues, venueSlots } from './bookings.js';
@@ -16,6 +17,7 @@ import { issuePaymentCode } from './payment-codes.js';
 import { purchaseLimit, setPurchaseLimit } from './purchase-limit.js';
 import { moveRepair, myRepairs, reportRepair, schoolRepairs } from './repairs.js';
 import { pageSchema } from '../shared/pagination.js';
+import { checkNetworkTopUp, kickNetworkSession, networkOverview, reportNetworkUsage, signOnDevice, topUpNetwork } from './network.js';
 
 /**
  * Campus payments: the student's payment code and per-purchase limit; the canteen POS and the
@@ -148,6 +150,41 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const caller = requireCaller(request, 'terminal');
       if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
       return hotWaterCheck(ctx, caller.subjectId, request.body.cardNo);
+    });
+
+    app.post('/terminals/:terminalId/network/sessions', {
+      schema: { tags: ['campus'], summary: '校园网 gateway: sign a device on with the student’s account and query password (idempotent by the gateway’s sessionId); answers the minutes it may stay on', security: bearer, params: terminalParams, body: networkSignOnSchema, response: { 201: networkGatewayAnswerSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'terminal');
+      if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
+      return reply.code(201).send(await signOnDevice(ctx, caller.subjectId, request.body, request.ip));
+    });
+
+    app.post('/terminals/:terminalId/network/sessions/:sessionId/usage', {
+      schema: { tags: ['campus'], summary: '校园网 gateway: a session’s minutes so far, or its last (final); answers the minutes it may stay on (0: sign it off)', security: bearer, params: networkSessionParams, body: networkUsageSchema, response: { 200: networkGatewayAnswerSchema, ...errorResponses } },
+    }, async (request) => {
+      const caller = requireCaller(request, 'terminal');
+      if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
+      return reportNetworkUsage(ctx, caller.subjectId, request.params.sessionId, request.body);
+    });
+
+    app.get('/campus/network', {
+      schema: { tags: ['campus'], summary: '校园网: the network account, this month against the ¥40 cap, devices and recent sessions', security: bearer, response: { 200: networkOverviewSchema, ...errorResponses } },
+    }, async (request) => networkOverview(ctx, requireCaller(request, 'student')));
+
+    app.post('/campus/network/top-ups', {
+      schema: { tags: ['campus'], summary: '校园网充值: move money from the campus card to the network account (the query password asked)', security: bearer, body: networkTopUpSchema, response: { 201: networkTopUpResultSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'student');
+      await checkNetworkTopUp(ctx, caller, request.body, request.ip);
+      return idempotentOperation(ctx, request, reply, 201, (c) => topUpNetwork(c, caller, request.body, request.id));
+    });
+
+    app.post('/campus/network/sessions/:sessionId/sign-off', {
+      schema: { tags: ['campus'], summary: '强制下线: take one of the student’s devices off the campus network', security: bearer, params: networkSessionIdParams, response: { 200: networkSessionSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'student');
+      return idempotentOperation(ctx, request, reply, 200, (c) => kickNetworkSession(c, caller, request.params.sessionId, request.id));
     });
   };
 }

@@ -25,6 +25,11 @@ import { pageQuerySchema } from '../shared/pagination.js';
  *   GET  /campus/bookings                                               → { items: bookingSchema[] } (the student's, still to come)
  *   POST /campus/bookings/:bookingId/cancel                             → bookingSchema
  *   POST /admin/campus/venues { schoolId, name }                        → 201 venueSchema
+ *   POST /terminals/:terminalId/network/sessions networkSignOnSchema    → 201 networkGatewayAnswerSchema (校园网 gateway: a device signs on)
+ *   POST /terminals/:terminalId/network/sessions/:sessionId/usage { minutes, final } → networkGatewayAnswerSchema
+ *   GET  /campus/network                                                → networkOverviewSchema (the student's network account and month)
+ *   POST /campus/network/top-ups { amountFen, queryPassword }           → 201 { balanceFen, campusBalanceFen } (校园网充值 from the campus card)
+ *   POST /campus/network/sessions/:sessionId/sign-off                   → networkSessionSchema (强制下线)
  */
 
 const sixDigits = z.string().regex(/^\d{6}$/, '6 digits');
@@ -153,3 +158,70 @@ export type PaymentCodeDto = z.infer<typeof paymentCodeSchema>;
 export type PosPurchase = z.infer<typeof posPurchaseSchema>;
 export type PosPurchaseResult = z.infer<typeof posPurchaseResultSchema>;
 export type HotWaterDto = z.infer<typeof hotWaterSchema>;
+
+/** A device's MAC address as the gateway reads it; stored upper-case with colons. */
+const macAddress = z.string().trim().regex(/^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$/, 'a MAC address such as 3C:22:FB:12:34:56').transform((s) => s.toUpperCase().replaceAll('-', ':'));
+const gatewaySessionId = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, '1–64 letters, digits or _ . : -');
+
+export const networkSignOnSchema = z.object({
+  /** The gateway's own id for the session (RADIUS Acct-Session-Id): a retry with it is the same session. */
+  sessionId: gatewaySessionId,
+  /** The student number or ID number the student signs on with. */
+  account: z.string().trim().min(1).max(32),
+  password: sixDigits,
+  mac: macAddress,
+});
+export type NetworkSignOn = z.infer<typeof networkSignOnSchema>;
+
+export const networkUsageSchema = z.object({
+  /** Minutes the device has been on since it signed on (the gateway's count). */
+  minutes: z.number().int().min(0).max(60 * 24 * 62),
+  /** The device went off: this is the session's last report. */
+  final: z.boolean().default(false),
+});
+export type NetworkUsageReport = z.infer<typeof networkUsageSchema>;
+
+export const networkSessionParams = z.object({ terminalId: z.uuid(), sessionId: gatewaySessionId });
+export const networkSessionIdParams = z.object({ sessionId: z.uuid() });
+
+const networkEndReason = z.enum(['signed_off', 'no_balance', 'replaced', 'expired', 'kicked']);
+
+export const networkGatewayAnswerSchema = z.object({
+  sessionId: z.string(),
+  /** Minutes the device may stay on before the next report (Session-Timeout); 0: sign it off now. */
+  minutesLeft: z.number().int(),
+  chargedFen: z.number().int(),
+  balanceFen: z.number().int(),
+  monthChargedFen: z.number().int(),
+  ended: z.boolean(),
+  endReason: networkEndReason.nullable(),
+});
+export type NetworkGatewayAnswer = z.infer<typeof networkGatewayAnswerSchema>;
+
+export const networkSessionSchema = z.object({
+  id: z.uuid(),
+  deviceMac: z.string(),
+  gatewayCode: z.string(),
+  startedAt: z.string(),
+  minutes: z.number().int(),
+  chargedFen: z.number().int(),
+  online: z.boolean(),
+  endedAt: z.string().nullable(),
+  endReason: networkEndReason.nullable(),
+});
+export type NetworkSessionDto = z.infer<typeof networkSessionSchema>;
+
+export const networkOverviewSchema = z.object({
+  balanceFen: z.number().int(),
+  month: z.string(),
+  monthChargedFen: z.number().int(),
+  monthlyCapFen: z.number().int(),
+  fenPerDeviceHour: z.number().int(),
+  maxDevices: z.number().int(),
+  devices: z.array(z.object({ deviceMac: z.string(), minutes: z.number().int(), paidHours: z.number().int() })),
+  sessions: z.array(networkSessionSchema),
+});
+export type NetworkOverviewDto = z.infer<typeof networkOverviewSchema>;
+
+export const networkTopUpSchema = z.object({ amountFen: z.number().int(), queryPassword: sixDigits });
+export const networkTopUpResultSchema = z.object({ balanceFen: z.number().int(), campusBalanceFen: z.number().int() });

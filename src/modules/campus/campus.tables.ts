@@ -95,7 +95,47 @@ export interface CampusBookingsTable {
   cancelled_at: Timestamp | null;
 }
 
+export type NetworkEndReason = 'signed_off' | 'no_balance' | 'replaced' | 'expired' | 'kicked';
+
+/** One device's time on the campus network, once per (gateway, the gateway's own session id). */
+export interface CampusNetworkSessionsTable {
+  id: string;
+  terminal_id: string;
+  gateway_session_id: string;
+  student_id: string;
+  device_mac: string;
+  started_at: Timestamp;
+  /** Minutes online the gateway reported, up to the hours paid for. */
+  minutes: ColumnType<number, number | undefined, number>;
+  /** Minutes reported beyond the hours paid for (the gateway kept the device on too long): never billed. */
+  overrun_minutes: ColumnType<number, number | undefined, number>;
+  charged_fen: ColumnType<number, number | undefined, number>;
+  /** When its paid time runs out unless the gateway reports again; null once ended. */
+  online_until: Timestamp | null;
+  ended_at: Timestamp | null;
+  end_reason: NetworkEndReason | null;
+}
+
+/** What a student's month on the campus network was charged (at most the ¥40.00 cap). */
+export interface CampusNetworkMonthsTable {
+  student_id: string;
+  month: string;
+  charged_fen: ColumnType<number, number | undefined, number>;
+}
+
+/** One device's month: minutes used and hours bought. */
+export interface CampusNetworkDeviceMonthsTable {
+  student_id: string;
+  month: string;
+  device_mac: string;
+  minutes: ColumnType<number, number | undefined, number>;
+  paid_hours: ColumnType<number, number | undefined, number>;
+}
+
 export interface CampusTables {
+  campus_network_sessions: CampusNetworkSessionsTable;
+  campus_network_months: CampusNetworkMonthsTable;
+  campus_network_device_months: CampusNetworkDeviceMonthsTable;
   campus_venues: CampusVenuesTable;
   campus_bookings: CampusBookingsTable;
   campus_repairs: CampusRepairsTable;

@@ -13,10 +13,10 @@ import './campus.errors.js';
 import { campusRepository as repo, type PurchaseRow } from './campus.repository.js';
 import type { HotWaterDto, PosPurchase, PosPurchaseResult } from './campus.schemas.js';
 
-type TerminalKind = 'pos' | 'reader';
+type TerminalKind = 'pos' | 'reader' | 'network_gateway';
 
 /** The signed-in terminal, if it is an enabled one of `kind`. */
-async function terminalOfKind(ctx: AppContext, terminalId: string, kind: TerminalKind) {
+export async function terminalOfKind(ctx: AppContext, terminalId: string, kind: TerminalKind) {
   const terminal = await repo.terminal(ctx.db, terminalId);
   if (!terminal || terminal.disabled_at) throw fail('NOT_FOUND', { terminalId });
   if (terminal.kind !== kind) throw fail('CAMPUS_TERMINAL_KIND', { kind: terminal.kind, needed: kind });

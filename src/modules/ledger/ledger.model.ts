@@ -24,6 +24,8 @@ export function normalSide(type: LedgerAccountType): 'debit' | 'credit' {
 /** Conventional account codes, so every module names the same account the same way. */
 export const accountCodes = {
   purse: (cardId: string) => `purse:${cardId}`,
+  /** A student's campus network account (a purse of the student, not of a card). */
+  network: (studentId: string) => `network:${studentId}`,
   clearing: (gateway: string) => `clearing:${gateway}`,
   fees: () => 'income:fees',
   fareRevenue: (operator: string) => `revenue:fares:${operator}`,

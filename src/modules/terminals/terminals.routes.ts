@@ -7,7 +7,7 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { denyListPublicKey } from '../transit/deny-list.js';
 import { registerTerminal, terminalById, terminalLogin } from './terminals.js';
 
-export const terminalKindSchema = z.enum(['bus_validator', 'rail_gate', 'pos', 'reader']);
+export const terminalKindSchema = z.enum(['bus_validator', 'rail_gate', 'pos', 'reader', 'network_gateway']);
 const terminalSchema = z.object({ id: z.string(), code: z.string(), kind: terminalKindSchema, operator: z.string(), location: z.string().nullable(), schoolId: z.string().nullable() });
 
 /** Terminals are registered by operators and authenticate with their own credentials. */

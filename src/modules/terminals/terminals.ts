@@ -24,7 +24,7 @@ export interface RegisterTerminalRequest {
 }
 
 /** Campus terminals serve one university's cards; transit terminals serve every card. */
-const campusKinds: readonly TerminalKind[] = ['pos', 'reader'];
+const campusKinds: readonly TerminalKind[] = ['pos', 'reader', 'network_gateway'];
 
 async function assertTerminalSchool(ctx: AppContext, kind: TerminalKind, schoolId: string | null): Promise<void> {
   if (!campusKinds.includes(kind)) {

@@ -1,5 +1,5 @@
 import { fareTableFor } from '../../domain/fares.js';
-import { shanghaiDate } from '../../domain/calendar.js';
+import { shanghaiDate, shanghaiMonthRange } from '../../domain/calendar.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { accessibleCard } from '../cards/card-access.js';
@@ -20,18 +20,6 @@ export async function cardTrips(ctx: AppContext, caller: Caller, cardId: string,
       at: t.at.toISOString(), fare: t.fare, flags: t.flags, operator: t.operator,
     })),
     nextBefore: fetched.length > page.limit ? (rows.at(-1)?.cardCounter ?? null) : null,
-  };
-}
-
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-
-/** [start, end) of the Asia/Shanghai calendar month containing `at`, and its label YYYY-MM. */
-export function shanghaiMonthRange(at: Date): { month: string; from: Date; to: Date } {
-  const [y, m] = shanghaiDate(at).split('-').map(Number) as [number, number];
-  return {
-    month: `${y}-${String(m).padStart(2, '0')}`,
-    from: new Date(Date.UTC(y, m - 1, 1) - SHANGHAI_OFFSET_MS),
-    to: new Date(Date.UTC(y, m, 1) - SHANGHAI_OFFSET_MS),
   };
 }
 

@@ -24,6 +24,7 @@ import * as redLetterInvoices from './migrations/0020-red-letter-invoices.js';
 import * as wechatRefundNotifications from './migrations/0021-wechat-refund-notifications.js';
 import * as campusPayments from './migrations/0022-campus-payments.js';
 import * as retirePlainRequestHashes from './migrations/0023-retire-plain-request-hashes.js';
+import * as campusNetwork from './migrations/0024-campus-network.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -56,6 +57,7 @@ export const migrations: Record<string, Migration> = {
   '0021-wechat-refund-notifications': wechatRefundNotifications,
   '0022-campus-payments': campusPayments,
   '0023-retire-plain-request-hashes': retirePlainRequestHashes,
+  '0024-campus-network': campusNetwork,
 };
 
 /**

@@ -225,7 +225,7 @@ export interface SettingsTable {
   updated_by: string | null;
 }
 
-export type TerminalKind = 'bus_validator' | 'rail_gate' | 'pos' | 'reader';
+export type TerminalKind = 'bus_validator' | 'rail_gate' | 'pos' | 'reader' | 'network_gateway';
 
 export interface TerminalsTable {
   id: string;

@@ -7,7 +7,7 @@ export type Reconciliation = z.infer<typeof reconciliationSchema>;
 export type ReconciliationRow = Reconciliation['items'][number];
 export type ReconciliationReason = ReconciliationRow['reasons'][number];
 
-export const terminalKinds = ['bus_validator', 'rail_gate', 'pos', 'reader'] as const;
+export const terminalKinds = ['bus_validator', 'rail_gate', 'pos', 'reader', 'network_gateway'] as const;
 export type TerminalKind = (typeof terminalKinds)[number];
 
 export interface RegisterTerminalRequest {
@@ -20,7 +20,7 @@ export interface RegisterTerminalRequest {
 }
 
 /** Campus terminals serve one university's cards (the server refuses them without one). */
-export const campusTerminalKinds: readonly TerminalKind[] = ['pos', 'reader'];
+export const campusTerminalKinds: readonly TerminalKind[] = ['pos', 'reader', 'network_gateway'];
 
 /** The answer to registering: the only time the secret is sent. */
 export interface RegisteredTerminal {
