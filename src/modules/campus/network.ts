@@ -170,15 +170,20 @@ export async function reportNetworkUsage(ctx: AppContext, terminalId: string, ga
     const session = (await repo.networkSession(tx, gateway.id, gatewaySessionId))!;
     const now = ctx.clock.now();
     const stayOn = session.ended_at === null && !report.final;
-    const { chargedFen, minutesLeft } = await settleMinutes(ctx, tx, session, gateway.school_id!, report.minutes, stayOn, actor);
+    // After the gateway's own last report (or its being told to stop) nothing more counts; a
+    // session ended here (kicked, replaced, expired) still counts minutes the gateway reports for
+    // it within the hours paid, but buys none.
+    const closedByGateway = session.end_reason === 'signed_off' || session.end_reason === 'no_balance';
+    const { chargedFen, minutesLeft } = closedByGateway ? { chargedFen: 0, minutesLeft: 0 } : await settleMinutes(ctx, tx, session, gateway.school_id!, report.minutes, stayOn, actor);
     let after: NetworkSessionRow;
     if (session.ended_at !== null) after = await repo.reloadSession(tx, session.id);
     else if (report.final) after = await repo.endSession(tx, session.id, now, 'signed_off');
     else if (minutesLeft === 0) after = await repo.endSession(tx, session.id, now, 'no_balance');
     else after = await repo.setOnlineUntil(tx, session.id, new Date(now.getTime() + minutesLeft * minuteMs));
-    if (chargedFen > 0 || after.ended_at !== session.ended_at) {
+    const endedNow = session.ended_at === null && after.ended_at !== null;
+    if (chargedFen > 0 || endedNow) {
       await recordAudit(tx, ctx.clock, {
-        actor, action: after.ended_at && !session.ended_at ? 'campus.network.signed_off' : 'campus.network.charged', entityType: 'student', entityId: session.student_id,
+        actor, action: endedNow ? 'campus.network.signed_off' : 'campus.network.charged', entityType: 'student', entityId: session.student_id,
         after: { sessionId: session.id, minutes: after.minutes, chargedFen, endReason: after.end_reason }, requestId: null,
       });
     }
