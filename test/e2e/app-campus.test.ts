@@ -113,6 +113,51 @@ describeE2E('campus payments in Chromium', () => {
     await expect.poll(() => page.getByTestId('electricity-meter-status').getAttribute('data-status')).toBe('delivered');
   });
 
+  it('a student tops up the campus network from the card, sees the devices the gateway signed on, and takes one off', async () => {
+    const { t } = e2e;
+    const { school, student, card } = await campusStudent('端到端网络学院', '网费测试生');
+    await fund(t, card.id, 3_000);
+    const initial = initialCampusPassword(student.id_number);
+    const operator = await t.factory.operatorToken();
+    const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: { authorization: `Bearer ${operator}` }, payload: { code: 'NET-GW-E2E-1', kind: 'network_gateway', operator: '信息与网络管理中心', location: null, schoolId: school.id } });
+    const gateway = registered.json() as { id: string; secret: string };
+    const gatewayToken = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code: 'NET-GW-E2E-1', secret: gateway.secret } })).json().token as string;
+    const signOn = (sessionId: string, mac: string) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/terminals/${gateway.id}/network/sessions`, headers: { authorization: `Bearer ${gatewayToken}` }, payload: { sessionId, account: student.id_number, password: initial, mac } });
+
+    const page = await signInStudent(student);
+    await page.getByTestId('home-network').click();
+    await page.waitForURL(url('/campus/network'));
+    await expect(page.getByTestId('network-balance').textContent()).resolves.toBe('¥0.00');
+    await page.getByTestId('network-history').getByText('还没有上网记录').waitFor();
+    await page.getByTestId('network-password').locator('input').fill('975310');
+    await page.getByTestId('network-top-up-submit').click();
+    await page.locator('.adm-toast-main').getByText('查询密码不正确').waitFor();
+    await settled(page);
+    await page.getByTestId('network-password').locator('input').fill(initial);
+    await page.getByTestId('network-top-up-submit').click();
+    await page.locator('.adm-toast-main').getByText('已充值，网费余额 ¥20.00').waitFor();
+    expect(await purseFen(t, card.id)).toBe(1_000);
+
+    // The gateway signs a laptop and a phone on: each begins an hour at ¥0.30.
+    expect((await signOn('E2E-LAPTOP', '3C:22:FB:00:00:01')).json()).toMatchObject({ minutesLeft: expect.any(Number), chargedFen: 30 });
+    expect((await signOn('E2E-PHONE', '3C:22:FB:00:00:02')).json()).toMatchObject({ chargedFen: 30, balanceFen: 1_940 });
+    await page.reload();
+    await expect.poll(() => page.getByTestId('network-online-item').count()).toBe(2);
+    await expect(page.getByTestId('network-balance').textContent()).resolves.toBe('¥19.40');
+    await expect(page.getByTestId('network-month').textContent()).resolves.toMatch(/已扣 ¥0\.60 \/ 上限 ¥40\.00/);
+    await e2e.screenshot(page, 'app-campus-network');
+
+    await page.getByTestId('network-online-item').filter({ hasText: '3C:22:FB:00:00:02' }).getByTestId('network-sign-off').click();
+    await page.locator('.adm-dialog').getByText('让 3C:22:FB:00:00:02 下线？已扣的当前小时不退。').waitFor();
+    await page.locator('.adm-dialog').getByRole('button', { name: '下线' }).click();
+    await page.locator('.adm-toast-main').getByText('已下线').waitFor();
+    await expect.poll(() => page.getByTestId('network-online-item').count()).toBe(1);
+    await expect(page.getByTestId('network-end-reason').getAttribute('data-reason')).resolves.toBe('kicked');
+    const report = await t.app.inject({ method: 'POST', url: `/api/v1/terminals/${gateway.id}/network/sessions/E2E-PHONE/usage`, headers: { authorization: `Bearer ${gatewayToken}` }, payload: { minutes: 5 } });
+    expect(report.json()).toMatchObject({ ended: true, endReason: 'kicked', minutesLeft: 0 });
+  });
+
   it('a student reports a fault in the app; the card manager takes it on and finishes it in the console; the student reads the note', async () => {
     const { t } = e2e;
     const { school, student } = await campusStudent('端到端报修大学', '报修测试生');

@@ -7,6 +7,7 @@ import { useLang } from '../../shared/i18n.js';
 import { esmDefault } from '../../shared/interop.js';
 import { BookingsPage } from './campus/BookingsPage.js';
 import { ElectricityPage } from './campus/ElectricityPage.js';
+import { NetworkPage } from './campus/NetworkPage.js';
 import { PaymentCodePage } from './campus/PaymentCodePage.js';
 import { RepairsPage } from './campus/RepairsPage.js';
 import { ApplicationProgressPage, CardDetailPage, CardStatusQueryPage, ConfirmationPage, ExtensionPage, K12ServicesPage, ReplacementPage, ReturnPage } from './cards/pages.js';
@@ -58,6 +59,7 @@ export function App() {
           <Route path="campus/electricity" element={<ElectricityPage />} />
           <Route path="campus/repairs" element={<RepairsPage />} />
           <Route path="campus/bookings" element={<BookingsPage />} />
+          <Route path="campus/network" element={<NetworkPage />} />
           <Route path="students/:studentId/card-info" element={<ConfirmationPage />} />
         </Route>
         <Route element={<SignedIn />}>

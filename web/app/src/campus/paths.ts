@@ -4,4 +4,5 @@ export const campusPaths = {
   electricity: '/campus/electricity',
   repairs: '/campus/repairs',
   bookings: '/campus/bookings',
+  network: '/campus/network',
 } as const;

@@ -1,4 +1,4 @@
-import { AppstoreOutlined, CarOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
 import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
@@ -35,6 +35,7 @@ export function HomePage() {
   const entries: { shown: boolean; path: string; icon: ReactNode; label: string; testId: string }[] = [
     { shown: campusCard, path: campusPaths.payCode, icon: <QrcodeOutlined />, label: campus.payCodeEntry, testId: 'home-paycode' },
     { shown: campusCard, path: campusPaths.electricity, icon: <ThunderboltOutlined />, label: campus.electricityEntry, testId: 'home-electricity' },
+    { shown: campusCard, path: campusPaths.network, icon: <GlobalOutlined />, label: campus.networkEntry, testId: 'home-network' },
     { shown: campusCard, path: campusPaths.repairs, icon: <ToolOutlined />, label: campus.repairsEntry, testId: 'home-repairs' },
     { shown: campusCard, path: campusPaths.bookings, icon: <ScheduleOutlined />, label: campus.bookingsEntry, testId: 'home-bookings' },
     { shown: showK12Services, path: cardPaths.k12Services, icon: <AppstoreOutlined />, label: c.k12Services, testId: 'home-k12-services' },
