@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { PosPurchaseResult } from '../src/modules/campus/campus.schemas.js';
-import { HttpApi, OperatorClient, TerminalClient, type TerminalCredentials } from './client.js';
+import { campusTerminal } from './campus-terminal.js';
+import { HttpApi, TerminalClient } from './client.js';
 
 /**
  * A canteen POS over real HTTP (seed 004: 食堂消费): registered once by an operator, it keeps its
@@ -26,32 +25,10 @@ export interface ChargeOptions {
   purchaseId?: string;
 }
 
-interface StoredPos extends TerminalCredentials {
-  id: string;
-  url: string;
-  merchant: string;
-  school: string;
-}
-
-async function posFor(http: HttpApi, options: ChargeOptions): Promise<StoredPos> {
-  if (existsSync(options.credentialsFile)) {
-    const stored = JSON.parse(readFileSync(options.credentialsFile, 'utf8')) as StoredPos;
-    if (stored.url === options.url && stored.merchant === options.merchant && stored.school === options.school) return stored;
-  }
-  const op = options.operator.token ? new OperatorClient(http, options.operator.token) : await OperatorClient.login(http, options.operator.username ?? 'operator', options.operator.password ?? '');
-  const code = `POS-${randomUUID().slice(0, 8).toUpperCase()}`;
-  const school = await op.schoolByCode(options.school);
-  const created = await op.registerTerminal({ code, kind: 'pos', operator: options.merchant, location: null, schoolId: school.id });
-  const stored = { id: created.id, code, secret: created.secret, url: options.url, merchant: options.merchant, school: options.school };
-  mkdirSync(dirname(options.credentialsFile), { recursive: true });
-  writeFileSync(options.credentialsFile, JSON.stringify(stored, null, 2), { mode: 0o600 });
-  return stored;
-}
-
 /** Charges one purchase and answers the server's receipt (or throws its ApiError). */
 export async function chargeAtPos(options: ChargeOptions): Promise<PosPurchaseResult> {
   const http = new HttpApi(options.url);
-  const pos = await posFor(http, options);
+  const pos = await campusTerminal(http, { ...options, kind: 'pos', operatorName: options.merchant });
   const client = new TerminalClient(http, { code: pos.code, secret: pos.secret });
   const { terminalId } = await client.login();
   const body = {

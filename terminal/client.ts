@@ -9,7 +9,7 @@ import {
   type BatchResponse,
   type DenyListDelta,
 } from '../src/modules/transit/protocol.js';
-import { posPurchaseResultSchema, type PosPurchase, type PosPurchaseResult } from '../src/modules/campus/campus.schemas.js';
+import { networkGatewayAnswerSchema, posPurchaseResultSchema, type NetworkGatewayAnswer, type NetworkSignOn, type PosPurchase, type PosPurchaseResult } from '../src/modules/campus/campus.schemas.js';
 import type { TerminalApi } from './terminal-simulator.js';
 
 /**
@@ -137,6 +137,16 @@ export class TerminalClient implements TerminalApi {
     return this.authed(`/terminals/${terminalId}/purchases`, { body }, posPurchaseResultSchema);
   }
 
+  /** A campus network gateway signs a device on (idempotent by the gateway's sessionId). */
+  networkSignOn(terminalId: string, body: NetworkSignOn): Promise<NetworkGatewayAnswer> {
+    return this.authed(`/terminals/${terminalId}/network/sessions`, { body }, networkGatewayAnswerSchema);
+  }
+
+  /** The gateway reports a session's minutes so far, or its last (final). */
+  networkUsage(terminalId: string, sessionId: string, body: { minutes: number; final: boolean }): Promise<NetworkGatewayAnswer> {
+    return this.authed(`/terminals/${terminalId}/network/sessions/${encodeURIComponent(sessionId)}/usage`, { body }, networkGatewayAnswerSchema);
+  }
+
   actions(terminalId: string, since: string | undefined): Promise<ActionsResponse> {
     const query = since === undefined ? '' : `?since=${encodeURIComponent(since)}`;
     return this.authed(`/terminals/${terminalId}/actions${query}`, {}, actionsResponseSchema);
@@ -160,7 +170,7 @@ export class OperatorClient {
     return this.http.request<T>(path, { ...options, token: this.token, idempotencyKey: options.idempotencyKey ?? (mutating ? randomUUID() : undefined) });
   }
 
-  registerTerminal(input: { code: string; kind: 'bus_validator' | 'rail_gate' | 'pos'; operator: string; location: string | null; schoolId?: string | null }) {
+  registerTerminal(input: { code: string; kind: 'bus_validator' | 'rail_gate' | 'pos' | 'network_gateway'; operator: string; location: string | null; schoolId?: string | null }) {
     return this.request<{ id: string; code: string; kind: string; secret: string }>('/admin/terminals', { body: input });
   }
 

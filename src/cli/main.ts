@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from '../platform/config.js';
 import { DomainError } from '../domain/errors.js';
 import { buildServer } from '../platform/http/server.js';
 import { registerLedgerCommands } from './ledger.js';
-import { registerPosCommands } from './pos.js';
+import { registerNetworkCommands, registerPosCommands } from './campus.js';
 import { registerRosterCommands } from './roster.js';
 import { registerTerminalCommands } from './terminal.js';
 
@@ -104,6 +104,7 @@ registerRosterCommands(program);
 registerLedgerCommands(program);
 registerTerminalCommands(program);
 registerPosCommands(program);
+registerNetworkCommands(program);
 
 /** Errors a person can act on are printed plainly; anything else with its stack. */
 function report(error: unknown): never {

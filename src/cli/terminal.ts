@@ -52,7 +52,7 @@ export interface SimulationSummary {
   lostCard: null | { cardNoMasked: string; deniedOnline: boolean; acceptedOffline: boolean; flaggedAfterDeny: boolean };
 }
 
-const positiveInt = (name: string) => (value: string) => {
+export const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number ≥ 1`);
   return n;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { formatYuan, parseYuanToFen } from '../domain/money.js';
+import { positiveInt } from './terminal.js';
 
 /**
  * `onecard pos charge`: a canteen POS charging a campus card or the app's 付款码 against a running
@@ -46,5 +47,47 @@ export function registerPosCommands(program: Command): void {
       });
       if (!receipt) return;
       console.log(`${formatYuan(receipt.amountFen)} charged to ${receipt.holderNameMasked} (${receipt.cardNoMasked}) by ${receipt.method === 'payment_code' ? 'payment code' : 'card'}${receipt.pinChecked ? ', consumption password checked' : ''}; balance ${formatYuan(receipt.balanceAfterFen)}`);
+    });
+}
+
+/**
+ * `onecard network session`: a campus network gateway signing one device on and playing its
+ * minutes against a running server over real HTTP, for trying 校园网计时收费 by hand.
+ */
+export function registerNetworkCommands(program: Command): void {
+  const network = program.command('network').description('a campus network gateway (校园网计时收费)');
+  network
+    .command('session')
+    .description('sign a device on with a student’s account and query password, use it for --minutes, and sign it off')
+    .requiredOption('--school <code>', 'the university whose network this is (the demo’s: BJ-U-1001)')
+    .requiredOption('--account <no>', 'the student number or ID number')
+    .requiredOption('--password <digits>', 'the student’s query password')
+    .option('--mac <address>', 'the device’s MAC address', '3C:22:FB:12:34:56')
+    .option('--minutes <n>', 'how long the device stays on (the gateway’s count; no real time passes)', positiveInt('--minutes'), 90)
+    .option('--report-every <n>', 'minutes between the gateway’s reports (RADIUS interim updates)', positiveInt('--report-every'), 15)
+    .option('--url <url>', 'server base URL', process.env.ONECARD_URL ?? 'http://localhost:3000')
+    .option('--operator-token <token>', 'an operator bearer token, to register the gateway the first time (or ONECARD_OPERATOR_TOKEN)', process.env.ONECARD_OPERATOR_TOKEN)
+    .option('--operator-user <username>', 'operator login, when no token is given', 'operator')
+    .option('--operator-password <password>', 'operator password (or ONECARD_OPERATOR_PASSWORD)', process.env.ONECARD_OPERATOR_PASSWORD)
+    .option('--state-dir <dir>', 'where the gateway keeps its terminal credentials', './data/network')
+    .action(async (o: { school: string; account: string; password: string; mac: string; minutes: number; reportEvery: number; url: string; operatorToken?: string; operatorUser: string; operatorPassword?: string; stateDir: string }) => {
+      const { runNetworkSession } = await import('../../terminal/network-gateway.js');
+      const steps = await runNetworkSession({
+        url: o.url,
+        credentialsFile: resolve(o.stateDir, 'gateway.json'),
+        operator: { token: o.operatorToken, username: o.operatorUser, password: o.operatorPassword },
+        school: o.school, account: o.account, password: o.password, mac: o.mac, minutes: o.minutes, reportEvery: o.reportEvery,
+      }).catch((error: unknown) => {
+        // The server's refusals (password, balance, devices) are for the person at the portal, not a stack trace.
+        if (!(error instanceof Error) || error.name === 'TypeError' || error.name === 'ReferenceError') throw error;
+        console.error(`network session: ${error.message}`);
+        process.exitCode = 1;
+        return null;
+      });
+      if (!steps) return;
+      for (const { minute, answer } of steps) {
+        const state = answer.ended ? `off (${answer.endReason})` : `${answer.minutesLeft} min left`;
+        console.log(`minute ${String(minute).padStart(4)}: charged ${formatYuan(answer.chargedFen)}, ${state}; balance ${formatYuan(answer.balanceFen)}, this month ${formatYuan(answer.monthChargedFen)}`);
+      }
     });
 }
