@@ -8,6 +8,19 @@ import { positiveInt } from './terminal.js';
  * server over real HTTP, for trying the campus payment flow by hand (the demo has no till). The
  * POS registers itself once with operator credentials and keeps its own in --state-dir.
  */
+/**
+ * The server's refusals (limit, password, balance, devices, an expired code) are for the person at
+ * the till or the portal: one line and exit code 1, not a stack trace. Programming errors still throw.
+ */
+function refused(command: string) {
+  return (error: unknown): null => {
+    if (!(error instanceof Error) || error.name === 'TypeError' || error.name === 'ReferenceError') throw error;
+    console.error(`${command}: ${error.message}`);
+    process.exitCode = 1;
+    return null;
+  };
+}
+
 export function registerPosCommands(program: Command): void {
   const pos = program.command('pos').description('a canteen POS (campus payments)');
   pos
@@ -38,13 +51,7 @@ export function registerPosCommands(program: Command): void {
         paymentCode: o.code,
         cardNo: o.cardNo,
         consumptionPin: o.pin,
-      }).catch((error: unknown) => {
-        // The server's refusals (limit, password, balance, expired code) are for the cashier, not a stack trace.
-        if (!(error instanceof Error) || error.name === 'TypeError' || error.name === 'ReferenceError') throw error;
-        console.error(`pos charge: ${error.message}`);
-        process.exitCode = 1;
-        return null;
-      });
+      }).catch(refused('pos charge'));
       if (!receipt) return;
       console.log(`${formatYuan(receipt.amountFen)} charged to ${receipt.holderNameMasked} (${receipt.cardNoMasked}) by ${receipt.method === 'payment_code' ? 'payment code' : 'card'}${receipt.pinChecked ? ', consumption password checked' : ''}; balance ${formatYuan(receipt.balanceAfterFen)}`);
     });
@@ -77,13 +84,7 @@ export function registerNetworkCommands(program: Command): void {
         credentialsFile: resolve(o.stateDir, 'gateway.json'),
         operator: { token: o.operatorToken, username: o.operatorUser, password: o.operatorPassword },
         school: o.school, account: o.account, password: o.password, mac: o.mac, minutes: o.minutes, reportEvery: o.reportEvery,
-      }).catch((error: unknown) => {
-        // The server's refusals (password, balance, devices) are for the person at the portal, not a stack trace.
-        if (!(error instanceof Error) || error.name === 'TypeError' || error.name === 'ReferenceError') throw error;
-        console.error(`network session: ${error.message}`);
-        process.exitCode = 1;
-        return null;
-      });
+      }).catch(refused('network session'));
       if (!steps) return;
       for (const { minute, answer } of steps) {
         const state = answer.ended ? `off (${answer.endReason})` : `${answer.minutesLeft} min left`;

@@ -109,7 +109,8 @@ export interface NetworkMonthCharge {
 
 /**
  * A user's campus network charge for a month, from each device's minutes online that month (any
- * number of devices over the month; at most two at once, see networkDeviceAllowed).
+ * number of devices over the month; at most two at once, see networkDeviceAllowed): the rule as
+ * the seed states it. Billing runs hour by hour (networkAdvance); the property test holds it to this.
  */
 export function networkMonthCharge(minutesByDevice: readonly number[]): NetworkMonthCharge {
   for (const minutes of minutesByDevice) assertNetworkMinutes(minutes);
@@ -168,7 +169,7 @@ export function networkAdvance(input: { device: DeviceMonth; addMinutes: number;
   return { device, chargeFen, overrunMinutes, minutesLeft: input.stayOn ? device.paidHours * 60 - minutes : 0 };
 }
 
-const minuteMs = 60_000;
+export const minuteMs = 60_000;
 
 /**
  * The minutes [fromMinute, toMinute) of a session begun at `startedAt`, by Beijing month (a

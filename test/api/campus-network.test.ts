@@ -87,8 +87,9 @@ describe('the campus network gateway', () => {
     const on = await signOn(gw, u, '3c-22-fb-12-34-56', 'RADIUS-0001');
     expect(on.statusCode, on.body).toBe(201);
     expect(on.json()).toEqual({ sessionId: 'RADIUS-0001', minutesLeft: 60, chargedFen: 30, balanceFen: 70, monthChargedFen: 30, ended: false, endReason: null });
-    // The gateway lost the answer and asks again: the same session, nothing charged twice.
-    expect((await signOn(gw, u, '3C:22:FB:12:34:56', 'RADIUS-0001')).json()).toMatchObject({ chargedFen: 0, balanceFen: 70, minutesLeft: 60 });
+    // The gateway lost the answer and asks again: the same answer, nothing charged twice.
+    expect((await signOn(gw, u, '3C:22:FB:12:34:56', 'RADIUS-0001')).json()).toEqual(on.json());
+    expect(await networkFen(u)).toBe(70);
     expect((await signOn(gw, u, '3C:22:FB:12:34:57', 'RADIUS-0001')).json()).toMatchObject({ error: { code: 'CAMPUS_NETWORK_SESSION_CONFLICT' } });
 
     expect((await report(gw, 'RADIUS-0001', 45)).json()).toMatchObject({ minutesLeft: 15, chargedFen: 0, balanceFen: 70 });
@@ -120,7 +121,7 @@ describe('the campus network gateway', () => {
 
     const low = await signOn(gw, u, 'AA:00:00:00:00:04');
     expect(low.statusCode).toBe(422);
-    expect(low.json()).toMatchObject({ error: { code: 'CAMPUS_NETWORK_BALANCE_LOW', message: '网费余额不足 0.30 元，请先为校园网充值' } });
+    expect(low.json()).toMatchObject({ error: { code: 'CAMPUS_NETWORK_BALANCE_LOW', message: '网费余额不足以支付下一小时，请先为校园网充值' } });
     expect(await t.ctx.db.selectFrom('campus_network_sessions').select('id').where('student_id', '=', u.student.id).execute()).toEqual([]);
   });
 
@@ -175,7 +176,6 @@ describe('the campus network gateway', () => {
     const gw = await terminal('network_gateway');
     const u = await undergraduate();
     expect((await topUp(u, 100)).statusCode).toBe(201);
-    await t.ctx.db.updateTable('campus_network_months').set({ charged_fen: 0 }).where('student_id', '=', u.student.id).execute();
     expect((await signOn(gw, u, 'EE:00:00:00:00:01', 'POOR-1')).json()).toMatchObject({ balanceFen: 70 });
     expect((await report(gw, 'POOR-1', 60)).json()).toMatchObject({ chargedFen: 30, balanceFen: 40, minutesLeft: 60 });
     expect((await report(gw, 'POOR-1', 120)).json()).toMatchObject({ chargedFen: 30, balanceFen: 10, minutesLeft: 60 });
@@ -208,6 +208,52 @@ describe('the campus network gateway', () => {
     expect((await report(gw, 'MONTH-1', 30)).json()).toMatchObject({ minutesLeft: 60, chargedFen: 30, monthChargedFen: 30 });
     const months = await t.ctx.db.selectFrom('campus_network_months').select(['month', 'charged_fen']).where('student_id', '=', u.student.id).orderBy('month').execute();
     expect(months).toEqual([{ month: '2026-11', charged_fen: 30 }, { month: '2026-12', charged_fen: 30 }]);
+  });
+
+  it('anchors the gateway\'s count at the server\'s clock: a count running ahead never reaches a month to come', async () => {
+    const gw = await terminal('network_gateway');
+    const u = await undergraduate();
+    expect((await topUp(u, 100)).statusCode).toBe(201);
+    expect((await signOn(gw, u, 'AC:00:00:00:00:01', 'AHEAD-1')).statusCode).toBe(201);
+    // Forty days of minutes reported one second after sign-on (seconds sent as minutes, say).
+    const ahead = (await report(gw, 'AHEAD-1', 60 * 24 * 40)).json();
+    expect(ahead).toMatchObject({ ended: false, monthChargedFen: 60 });
+    const months = await t.ctx.db.selectFrom('campus_network_months').select('month').where('student_id', '=', u.student.id).execute();
+    expect(months.every((m) => m.month <= '2026-11')).toBe(true);
+  });
+
+  it('finds the student at the gateway\'s own university when two share a student number', async () => {
+    const gw = await terminal('network_gateway');
+    const ours = await undergraduate();
+    const theirs = await undergraduate(10_000, otherCampusId);
+    await t.ctx.db.updateTable('students').set({ student_no: 'S2026-0042' }).where('id', 'in', [ours.student.id, theirs.student.id]).execute();
+    expect((await topUp(ours, 100)).statusCode).toBe(201);
+    const on = await t.app.inject({ method: 'POST', url: `/api/v1/terminals/${gw.id}/network/sessions`, headers: auth(gw.token), payload: { sessionId: 'SAME-NO-1', account: 'S2026-0042', password: ours.password, mac: 'AD:00:00:00:00:01' } });
+    expect(on.statusCode, on.body).toBe(201);
+  });
+
+  it('answers a session id two students race for with a conflict, not a server error', async () => {
+    const gw = await terminal('network_gateway');
+    const [a, b] = [await undergraduate(), await undergraduate()];
+    expect((await topUp(a, 100)).statusCode).toBe(201);
+    expect((await topUp(b, 100)).statusCode).toBe(201);
+    const raced = await Promise.all([signOn(gw, a, 'AE:00:00:00:00:01', 'SHARED-ID'), signOn(gw, b, 'AE:00:00:00:00:02', 'SHARED-ID')]);
+    expect(raced.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(raced.find((r) => r.statusCode === 409)!.json()).toMatchObject({ error: { code: 'CAMPUS_NETWORK_SESSION_CONFLICT' } });
+  });
+
+  it('lets a student whose card is lost still see the account and take a device off', async () => {
+    const gw = await terminal('network_gateway');
+    const u = await undergraduate();
+    expect((await topUp(u, 100)).statusCode).toBe(201);
+    expect((await signOn(gw, u, 'AF:00:00:00:00:01', 'LOSTCARD-1')).statusCode).toBe(201);
+    await t.ctx.db.updateTable('cards').set({ status: 'lost' }).where('id', '=', u.card.id).execute();
+    const seen = await overview(u);
+    expect(seen).toMatchObject({ balanceFen: 70 });
+    const kicked = await t.app.inject({ method: 'POST', url: `/api/v1/campus/network/sessions/${seen.sessions[0].id}/sign-off`, headers: auth(u.token) });
+    expect(kicked.json()).toMatchObject({ endReason: 'kicked' });
+    // Topping up needs the card in use.
+    expect((await topUp(u, 100)).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_IN_USE' } });
   });
 
   it('takes requests from its own network gateway only, and refuses malformed ones with 400', async () => {

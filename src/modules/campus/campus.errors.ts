@@ -1,4 +1,4 @@
-import { registerErrors } from '../../platform/errors.js';
+import { registerConstraintErrors, registerErrors } from '../../platform/errors.js';
 import '../identity/identity.errors.js';
 import '../ledger/ledger.errors.js';
 import '../transit/transit.errors.js';
@@ -27,7 +27,7 @@ registerErrors({
   BOOKING_NOT_CANCELLABLE: { status: 409, zh: '预约已取消或已开始，不能取消', en: 'The booking is cancelled or has begun' },
   CAMPUS_VENUE_TAKEN: { status: 409, zh: '该房间已登记', en: 'That room is registered already' },
   CAMPUS_NETWORK_DEVICES: { status: 409, zh: '已有 2 个终端在线，请先让其中一个下线', en: 'Two devices are on already: take one off first' },
-  CAMPUS_NETWORK_BALANCE_LOW: { status: 422, zh: '网费余额不足 0.30 元，请先为校园网充值', en: 'The network account holds less than ¥0.30: top it up first' },
+  CAMPUS_NETWORK_BALANCE_LOW: { status: 422, zh: '网费余额不足以支付下一小时，请先为校园网充值', en: 'The network account cannot pay for the next hour: top it up first' },
   CAMPUS_NETWORK_MINUTES: { status: 400, zh: '上网时长必须是非负整数分钟', en: 'Minutes online must be a whole, non-negative number' },
   CAMPUS_NETWORK_SESSION_UNKNOWN: { status: 404, zh: '没有这个上网记录', en: 'No such network session' },
   CAMPUS_NETWORK_SESSION_CONFLICT: { status: 409, zh: '该会话号已用于另一个账号或终端', en: 'This session id was already used for another account or device' },
@@ -35,3 +35,6 @@ registerErrors({
   CAMPUS_NETWORK_TOP_UP_AMOUNT: { status: 400, zh: '校园网充值金额须在 1 至 200 元之间', en: 'The network account is topped up with ¥1 to ¥200 at a time' },
   CAMPUS_LIMIT_INVALID: { status: 400, zh: '单笔限额须在 0 至 1000 元之间', en: 'The per-purchase limit must be between ¥0 and ¥1000' },
 });
+
+// Two students' gateway sign-ons with one session id race past the lookup (each holds only its own student's lock).
+registerConstraintErrors({ campus_network_sessions_terminal_id_gateway_session_id_key: 'CAMPUS_NETWORK_SESSION_CONFLICT' });

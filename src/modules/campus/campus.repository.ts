@@ -203,9 +203,20 @@ export const campusRepository = {
     return db.selectFrom('campus_network_sessions as s').innerJoin('terminals as t', 't.id', 's.terminal_id').selectAll('s').select('t.code as gateway_code').where('s.id', '=', id).executeTakeFirst();
   },
 
-  recentNetworkSessions(db: DbOrTx, studentId: string, limit: number) {
-    return db.selectFrom('campus_network_sessions as s').innerJoin('terminals as t', 't.id', 's.terminal_id').selectAll('s').select('t.code as gateway_code')
-      .where('s.student_id', '=', studentId).orderBy('s.started_at', 'desc').orderBy('s.id').limit(limit).execute();
+  /** The student's sessions not yet ended (however old) and the latest `limit` others, newest first. */
+  async networkSessionsToShow(db: DbOrTx, studentId: string, limit: number) {
+    const { rows } = await sql<NetworkSessionRow & { gateway_code: string }>`
+      select s.*, t.code as gateway_code from campus_network_sessions s join terminals t on t.id = s.terminal_id
+      where s.student_id = ${studentId}
+        and (s.ended_at is null or s.id in (select id from campus_network_sessions where student_id = ${studentId} order by started_at desc, id limit ${limit}))
+      order by s.started_at desc, s.id`.execute(db);
+    return rows;
+  },
+
+  /** An enrolled student of the school, by student number or ID number (student numbers are unique per school only). */
+  enrolledStudentAt(db: DbOrTx, schoolId: string, account: string) {
+    return db.selectFrom('students').select('id').where('school_id', '=', schoolId).where('status', '=', 'enrolled')
+      .where((eb) => eb.or([eb('student_no', '=', account), eb('id_number', '=', account.toUpperCase())])).executeTakeFirst();
   },
 
   insertNetworkSession(tx: Tx, row: Insertable<CampusNetworkSessionsTable>) {

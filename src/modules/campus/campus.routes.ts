@@ -157,7 +157,7 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, 'terminal');
       if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
-      return reply.code(201).send(await signOnDevice(ctx, caller.subjectId, request.body, request.ip));
+      return reply.code(201).send(await signOnDevice(ctx, caller.subjectId, request.body));
     });
 
     app.post('/terminals/:terminalId/network/sessions/:sessionId/usage', {

@@ -175,7 +175,7 @@ export type NetworkSignOn = z.infer<typeof networkSignOnSchema>;
 
 export const networkUsageSchema = z.object({
   /** Minutes the device has been on since it signed on (the gateway's count). */
-  minutes: z.number().int().min(0).max(60 * 24 * 62),
+  minutes: z.number().int().min(0).max(60 * 24 * 366),
   /** The device went off: this is the session's last report. */
   final: z.boolean().default(false),
 });

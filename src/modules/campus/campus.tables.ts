@@ -105,7 +105,7 @@ export interface CampusNetworkSessionsTable {
   student_id: string;
   device_mac: string;
   started_at: Timestamp;
-  /** Minutes online the gateway reported, up to the hours paid for. */
+  /** Minutes online as the gateway last counted them (overrun included; see overrun_minutes). */
   minutes: ColumnType<number, number | undefined, number>;
   /** Minutes reported beyond the hours paid for (the gateway kept the device on too long): never billed. */
   overrun_minutes: ColumnType<number, number | undefined, number>;

@@ -1,5 +1,5 @@
 import {
-  minutesByMonth, minutesToMonthEnd, networkAdvance, networkDeviceAllowed, networkFenPerDeviceHour, networkMaxDevices, networkMonthlyCapFen, networkTopUpMaxFen, networkTopUpMinFen,
+  minuteMs, minutesByMonth, minutesToMonthEnd, networkAdvance, networkDeviceAllowed, networkFenPerDeviceHour, networkHourPriceFen, networkMaxDevices, networkMonthlyCapFen, networkTopUpMaxFen, networkTopUpMinFen,
 } from '../../domain/campus-payments.js';
 import { shanghaiMonthRange } from '../../domain/calendar.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
@@ -10,13 +10,13 @@ import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.
 import { DomainError, fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { verifyQueryPassword } from '../identity/change-password.js';
-import { identityRepository } from '../identity/identity.repository.js';
+import { dummyPasswordHash, verifyPassword } from '../../platform/passwords.js';
 import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction, type LedgerAccount } from '../ledger/ledger.js';
 import './campus.errors.js';
 import { campusRepository as repo, type NetworkSessionRow } from './campus.repository.js';
 import type { NetworkGatewayAnswer, NetworkOverviewDto, NetworkSessionDto, NetworkSignOn, NetworkUsageReport } from './campus.schemas.js';
 import { terminalOfKind } from './pay-at-pos.js';
-import { campusCardOf, campusSchoolOf } from './payment-codes.js';
+import { campusCardOf } from './payment-codes.js';
 
 /**
  * 校园网缴费 (seed 004; decision 0007): the campus network bills students by the hour, ¥0.30 per
@@ -31,8 +31,6 @@ import { campusCardOf, campusSchoolOf } from './payment-codes.js';
  * so the account never owes anything; when it cannot pay for the next hour the device goes off.
  * All of one student's sessions are settled one at a time (an advisory lock per student).
  */
-
-const minuteMs = 60_000;
 
 /** The student's network account, opened at the first top-up or sign-on. */
 function networkAccount(db: DbOrTx, clock: Clock, studentId: string, actor: AuditActor): Promise<LedgerAccount> {
@@ -63,7 +61,11 @@ interface Settled {
  */
 async function settleMinutes(ctx: AppContext, tx: Tx, session: NetworkSessionRow, schoolId: string, minutes: number, stayOn: boolean, actor: AuditActor): Promise<Settled> {
   const account = await networkAccount(tx, ctx.clock, session.student_id, actor);
-  const parts = minutesByMonth(session.started_at, session.minutes, Math.max(minutes, session.minutes));
+  const reported = Math.max(minutes, session.minutes);
+  // The gateway's count ends now, by the server's clock: its minutes fall in the months they
+  // were used in, and a count running ahead of time can never reach a month still to come.
+  const countStart = new Date(ctx.clock.now().getTime() - reported * minuteMs);
+  const parts = minutesByMonth(countStart, session.minutes, reported);
   let chargedFen = 0;
   let overrunMinutes = 0;
   let minutesLeft = 0;
@@ -92,9 +94,8 @@ async function settleMinutes(ctx: AppContext, tx: Tx, session: NetworkSessionRow
     overrunMinutes += step.overrunMinutes;
     minutesLeft = step.minutesLeft;
   }
-  const reported = Math.max(minutes, session.minutes);
   // The next month's first hour is bought anew, so a timeout never runs past the month's end.
-  if (stayOn) minutesLeft = Math.min(minutesLeft, minutesToMonthEnd(session.started_at, reported));
+  if (stayOn) minutesLeft = Math.min(minutesLeft, minutesToMonthEnd(countStart, reported));
   await repo.addSessionUsage(tx, session.id, { minutes: reported, overrunMinutes, chargedFen });
   return { chargedFen, minutesLeft };
 }
@@ -119,13 +120,18 @@ const minutesUntil = (until: Date | null, now: Date) => (until ? Math.max(0, Mat
  * number of the gateway's university, with the campus query password. Retrying with the same
  * session id answers the same session.
  */
-export async function signOnDevice(ctx: AppContext, terminalId: string, request: NetworkSignOn, source: string): Promise<NetworkGatewayAnswer> {
+export async function signOnDevice(ctx: AppContext, terminalId: string, request: NetworkSignOn): Promise<NetworkGatewayAnswer> {
   const gateway = await terminalOfKind(ctx, terminalId, 'network_gateway');
-  const student = await identityRepository.findCampusAccount(ctx.db, request.account);
-  const school = student && (await repo.payer(ctx.db, student.id)).school_id;
-  // An unknown account answers like a wrong password: the gateway's users are not to be listed.
-  if (!student || student.status !== 'enrolled' || school !== gateway.school_id) throw fail('QUERY_PASSWORD_WRONG');
-  await verifyQueryPassword(ctx, student.id, request.password, source);
+  const school = gateway.school_id!;
+  const student = await repo.enrolledStudentAt(ctx.db, school, request.account);
+  if (!student) {
+    // An unknown account answers like a wrong password, after the same work: the gateway's users are not to be listed.
+    await verifyPassword(await dummyPasswordHash(), request.password);
+    throw fail('QUERY_PASSWORD_WRONG');
+  }
+  // Every student signs on through the gateway's one address: failures are counted per device,
+  // so one student's wrong tries cannot lock the whole campus out.
+  await verifyQueryPassword(ctx, student.id, request.password, `network:${gateway.id}:${request.mac}`);
   const actor = { role: 'terminal' as const, id: gateway.id };
   return inTransaction(ctx.db, async (tx) => {
     await repo.lockNetworkStudent(tx, student.id);
@@ -133,7 +139,8 @@ export async function signOnDevice(ctx: AppContext, terminalId: string, request:
     const stored = await repo.networkSession(tx, gateway.id, request.sessionId);
     if (stored) {
       if (stored.student_id !== student.id || stored.device_mac !== request.mac) throw fail('CAMPUS_NETWORK_SESSION_CONFLICT', { sessionId: request.sessionId });
-      return gatewayAnswer(tx, stored, 0, minutesUntil(stored.online_until, now), now);
+      // The answer the gateway lost, as far as it still holds: what the session was charged, the minutes left now.
+      return gatewayAnswer(tx, stored, stored.charged_fen, minutesUntil(stored.online_until, now), now);
     }
     await repo.endExpiredSessions(tx, student.id, now);
     await repo.endDeviceSessions(tx, student.id, request.mac, now, 'replaced');
@@ -143,7 +150,7 @@ export async function signOnDevice(ctx: AppContext, terminalId: string, request:
     });
     const { chargedFen, minutesLeft } = await settleMinutes(ctx, tx, session, school, 0, true, actor);
     // Nothing is written when the first hour cannot be paid: the transaction rolls back.
-    if (minutesLeft === 0) throw fail('CAMPUS_NETWORK_BALANCE_LOW', { hourFen: networkFenPerDeviceHour });
+    if (minutesLeft === 0) throw fail('CAMPUS_NETWORK_BALANCE_LOW', { hourFen: networkHourPriceFen(await repo.monthChargedFen(tx, student.id, shanghaiMonthRange(now).month)) });
     const onlineUntil = new Date(now.getTime() + minutesLeft * minuteMs);
     const started = await repo.setOnlineUntil(tx, session.id, onlineUntil);
     await recordAudit(tx, ctx.clock, {
@@ -199,16 +206,24 @@ function sessionView(row: NetworkSessionRow & { gateway_code: string }, now: Dat
   };
 }
 
+/**
+ * A university student: the network account and its sessions stay theirs to see and end when the
+ * campus card is lost (the gateway signs on with the account, not the card).
+ */
+async function assertNetworkStudent(ctx: AppContext, caller: Caller): Promise<void> {
+  if (caller.role !== 'student' || !(await repo.isCampusSchool(ctx.db, (await repo.payer(ctx.db, caller.subjectId)).school_id))) throw fail('FORBIDDEN');
+}
+
 /** 校园网: the student's network account, this month against the cap, devices on and recent sessions. */
 export async function networkOverview(ctx: AppContext, caller: Caller): Promise<NetworkOverviewDto> {
-  await campusSchoolOf(ctx, caller);
+  await assertNetworkStudent(ctx, caller);
   const now = ctx.clock.now();
   const month = shanghaiMonthRange(now).month;
   const [balanceFen, monthChargedFen, devices, sessions] = await Promise.all([
     networkBalanceFen(ctx.db, caller.subjectId),
     repo.monthChargedFen(ctx.db, caller.subjectId, month),
     repo.deviceMonths(ctx.db, caller.subjectId, month),
-    repo.recentNetworkSessions(ctx.db, caller.subjectId, 20),
+    repo.networkSessionsToShow(ctx.db, caller.subjectId, 20),
   ]);
   return {
     balanceFen, month, monthChargedFen, monthlyCapFen: networkMonthlyCapFen, fenPerDeviceHour: networkFenPerDeviceHour, maxDevices: networkMaxDevices,
@@ -245,7 +260,7 @@ export async function topUpNetwork(ctx: AppContext, caller: Caller, input: { amo
 
 /** 强制下线: the student takes one of their devices off; the gateway learns it at its next report. */
 export async function kickNetworkSession(ctx: AppContext, caller: Caller, sessionId: string, requestId: string): Promise<NetworkSessionDto> {
-  await campusSchoolOf(ctx, caller);
+  await assertNetworkStudent(ctx, caller);
   const found = await repo.networkSessionView(ctx.db, sessionId);
   if (!found || found.student_id !== caller.subjectId) throw fail('CAMPUS_NETWORK_SESSION_UNKNOWN', { sessionId });
   // Runs in the request's transaction (idempotentOperation), so the lock holds until it commits.

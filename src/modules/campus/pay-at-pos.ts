@@ -2,6 +2,7 @@ import { hotWaterAllowed, hotWaterMinBalanceFen, needsConsumptionPin } from '../
 import { maskCardNo, maskName } from '../../domain/masking.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
+import type { TerminalKind } from '../../platform/db/schema.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -13,10 +14,8 @@ import './campus.errors.js';
 import { campusRepository as repo, type PurchaseRow } from './campus.repository.js';
 import type { HotWaterDto, PosPurchase, PosPurchaseResult } from './campus.schemas.js';
 
-type TerminalKind = 'pos' | 'reader' | 'network_gateway';
-
 /** The signed-in terminal, if it is an enabled one of `kind`. */
-export async function terminalOfKind(ctx: AppContext, terminalId: string, kind: TerminalKind) {
+export async function terminalOfKind(ctx: AppContext, terminalId: string, kind: Extract<TerminalKind, 'pos' | 'reader' | 'network_gateway'>) {
   const terminal = await repo.terminal(ctx.db, terminalId);
   if (!terminal || terminal.disabled_at) throw fail('NOT_FOUND', { terminalId });
   if (terminal.kind !== kind) throw fail('CAMPUS_TERMINAL_KIND', { kind: terminal.kind, needed: kind });

@@ -16,7 +16,7 @@ export const identityRepository = {
     return db
       .selectFrom('staff_users')
       .leftJoin('schools', 'schools.id', 'staff_users.school_id')
-      .select(['staff_users.id', 'staff_users.username', 'staff_users.display_name', 'staff_users.role', 'staff_users.school_id', 'staff_users.must_change_password', 'schools.name as school_name'])
+      .select(['staff_users.id', 'staff_users.username', 'staff_users.display_name', 'staff_users.role', 'staff_users.school_id', 'staff_users.must_change_password', 'schools.name as school_name', 'schools.stage as school_stage'])
       .where('staff_users.id', '=', id)
       .executeTakeFirst();
   },
@@ -44,7 +44,7 @@ export const identityRepository = {
     return db
       .selectFrom('students')
       .innerJoin('schools', 'schools.id', 'students.school_id')
-      .select(['students.id', 'students.education_id', 'students.name', 'students.birth_date', 'students.id_number', 'students.school_id', 'students.password_hash', 'students.must_change_password', 'students.campus_password_hash', 'students.campus_must_change', 'schools.name as school_name'])
+      .select(['students.id', 'students.education_id', 'students.name', 'students.birth_date', 'students.id_number', 'students.school_id', 'students.password_hash', 'students.must_change_password', 'students.campus_password_hash', 'students.campus_must_change', 'schools.name as school_name', 'schools.stage as school_stage'])
       .where('students.id', '=', id)
       .executeTakeFirst();
   },

@@ -20,6 +20,8 @@ export const userSchema = z.object({
   login: z.string(),
   schoolId: z.string().nullable(),
   schoolName: z.string().nullable(),
+  /** The school's stage (primary … university), so the apps show what that school has (campus services only at universities). */
+  schoolStage: z.string().nullable(),
 });
 export type User = z.infer<typeof userSchema>;
 

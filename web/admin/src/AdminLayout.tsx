@@ -69,7 +69,7 @@ function SiderMenu({ me }: { me: Me }) {
     ...useEcardsMenu(me),
     // Transit: terminals, per-card reconciliation (operators).
     ...useTransitMenu(me),
-    ...useCampusMenu(),
+    ...useCampusMenu(me),
   ];
   // A student's page belongs to the students menu entry.
   const selected = items.find((item) => pathname === item.key || pathname.startsWith(`${item.key}/`))?.key ?? pathname;

@@ -1,10 +1,15 @@
 import { HomeOutlined, ToolOutlined } from '@ant-design/icons';
 import { useMessages } from '../../../shared/i18n.js';
+import type { Me } from '../../../shared/session.js';
 import { campusAdminMessages } from './messages.js';
 
-/** The console's campus entries (网上报修, 宿舍与琴房), for operators and the schools' card managers. */
-export function useCampusMenu() {
+/** Schools with campus services (seed 004): universities and vocational colleges. */
+const campusStages = ['university', 'vocational'];
+
+/** The console's campus entries (网上报修, 宿舍与琴房), for operators and the card managers of universities. */
+export function useCampusMenu(me: Pick<Me, 'role' | 'schoolStage'>) {
   const t = useMessages(campusAdminMessages);
+  if (me.role !== 'operator' && !campusStages.includes(me.schoolStage ?? '')) return [];
   return [
     { key: '/campus/repairs', icon: <ToolOutlined />, label: t.menuRepairs },
     { key: '/campus/rooms', icon: <HomeOutlined />, label: t.menuRooms },
