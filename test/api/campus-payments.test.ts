@@ -172,6 +172,76 @@ describe('the canteen POS, more', () => {
   });
 });
 
+describe('canteen refunds (撤销 and 退款)', () => {
+  const cancel = (pos: { id: string; token: string }, purchaseId: string) => t.app.inject({ method: 'POST', url: `/api/v1/terminals/${pos.id}/purchases/${purchaseId}/cancel`, headers: auth(pos.token) });
+  const refund = (token: string, id: string, reason: unknown, key = `refund-${id}-${Math.random()}`) =>
+    t.app.inject({ method: 'POST', url: `/api/v1/admin/campus/purchases/${id}/refund`, headers: { ...auth(token), 'idempotency-key': key }, payload: { reason } });
+  const purchaseRow = (posId: string, purchaseId: string) => t.ctx.db.selectFrom('campus_purchases').selectAll().where('terminal_id', '=', posId).where('pos_purchase_id', '=', purchaseId).executeTakeFirstOrThrow();
+
+  it('the POS cancels its own purchase the same day, once; the money goes back to the card; another POS or another day cannot', async () => {
+    const u = await undergraduate();
+    const pos = await terminal('pos', '撤销食堂');
+    const before = await canteenFen('撤销食堂');
+    expect((await buy(pos, { purchaseId: 'UNDO-00000001', amountFen: 1_800, cardNo: u.card.card_no })).statusCode).toBe(201);
+    expect((await cancel(await terminal('pos', '撤销食堂'), 'UNDO-00000001')).json()).toMatchObject({ error: { code: 'CAMPUS_PURCHASE_UNKNOWN' } });
+    const undone = await cancel(pos, 'UNDO-00000001');
+    expect(undone.statusCode, undone.body).toBe(200);
+    expect(undone.json()).toMatchObject({ purchaseId: 'UNDO-00000001', amountFen: 1_800, balanceAfterFen: 10_000 });
+    // Asked again (the answer was lost): the same refund, not a second one.
+    expect((await cancel(pos, 'UNDO-00000001')).json()).toEqual(undone.json());
+    expect(await purseFen(u.card.id)).toBe(10_000);
+    expect(await canteenFen('撤销食堂')).toBe(before);
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['actor_role', 'after']).where('entity_id', '=', u.card.id).where('action', '=', 'campus.purchase.refunded').execute();
+    expect(audit).toEqual([{ actor_role: 'terminal', after: expect.objectContaining({ purchaseId: 'UNDO-00000001', amountFen: 1_800 }) }]);
+
+    // A purchase of yesterday (Beijing): the till cannot undo it.
+    expect((await buy(pos, { purchaseId: 'UNDO-00000002', amountFen: 700, cardNo: u.card.card_no })).statusCode).toBe(201);
+    await t.ctx.db.updateTable('campus_purchases').set({ at: new Date(t.clock.now().getTime() - 24 * 3600_000) }).where('terminal_id', '=', pos.id).where('pos_purchase_id', '=', 'UNDO-00000002').execute();
+    const late = await cancel(pos, 'UNDO-00000002');
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ error: { code: 'CAMPUS_REFUND_NOT_TODAY', message: '消费机只能撤销当天的消费，之前的请到校园卡服务中心办理退款' } });
+    expect(await purseFen(u.card.id)).toBe(9_300);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('the university’s card manager or an operator refunds any day, with a reason, once; a replaced card’s purchase goes to the service centre', async () => {
+    const u = await undergraduate();
+    const pos = await terminal('pos', '退款食堂');
+    const manager = await t.factory.newStaff('school_admin', { schoolId: campusId });
+    const managerToken = await t.factory.loginAs('staff', manager.username, manager.password);
+    const stranger = await t.factory.newStaff('school_admin', { schoolId: (await t.factory.newSchool({ stage: 'university' })).id });
+    const strangerToken = await t.factory.loginAs('staff', stranger.username, stranger.password);
+    expect((await buy(pos, { purchaseId: 'REFUND-0000001', amountFen: 2_500, cardNo: u.card.card_no })).statusCode).toBe(201);
+    const id = (await purchaseRow(pos.id, 'REFUND-0000001')).id;
+
+    const listed = await t.app.inject({ url: `/api/v1/admin/campus/purchases?cardNo=${u.card.card_no}`, headers: auth(managerToken) });
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json()).toMatchObject({ total: 1, items: [{ id, purchaseId: 'REFUND-0000001', merchant: '退款食堂', studentNameMasked: '食****', amountFen: 2_500, refundedAt: null }] });
+    expect(listed.body).not.toContain(u.card.card_no);
+    expect((await t.app.inject({ url: `/api/v1/admin/campus/purchases?cardNo=${u.card.card_no}`, headers: auth(strangerToken) })).json()).toMatchObject({ total: 0 });
+
+    expect((await refund(strangerToken, id, '打错菜')).statusCode).toBe(403);
+    expect((await refund(managerToken, id, '')).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect(await purseFen(u.card.id)).toBe(7_500);
+    const done = await refund(managerToken, id, '打错菜');
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ id, refundReason: '打错菜', refundedAt: expect.any(String) });
+    expect(await purseFen(u.card.id)).toBe(10_000);
+    expect((await refund(operator, id, '再退一次')).json()).toMatchObject({ error: { code: 'CAMPUS_PURCHASE_REFUNDED' } });
+    expect(await purseFen(u.card.id)).toBe(10_000);
+    expect(await purchaseRow(pos.id, 'REFUND-0000001')).toMatchObject({ refunded_by_role: 'school_admin', refunded_by_id: manager.id, refund_reason: '打错菜' });
+
+    // The card was replaced since: its balance moved on, so nothing is refunded to it here.
+    expect((await buy(pos, { purchaseId: 'REFUND-0000002', amountFen: 900, cardNo: u.card.card_no })).statusCode).toBe(201);
+    await t.ctx.db.updateTable('cards').set({ status: 'replaced' }).where('id', '=', u.card.id).execute();
+    const closed = await refund(operator, (await purchaseRow(pos.id, 'REFUND-0000002')).id, '打错菜');
+    expect(closed.statusCode).toBe(409);
+    expect(closed.json()).toMatchObject({ error: { code: 'CAMPUS_REFUND_CARD_CLOSED' } });
+    expect(await purseFen(u.card.id)).toBe(9_100);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+});
+
 describe('the payment code (消费认证码)', () => {
   const issue = (token: string, queryPassword: string) => t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: auth(token), payload: { queryPassword } });
 

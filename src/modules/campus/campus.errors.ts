@@ -33,6 +33,10 @@ registerErrors({
   CAMPUS_NETWORK_SESSION_CONFLICT: { status: 409, zh: '该会话号已用于另一个账号或终端', en: 'This session id was already used for another account or device' },
   CAMPUS_NETWORK_SESSION_ENDED: { status: 409, zh: '该终端已下线', en: 'That device is off already' },
   CAMPUS_NETWORK_TOP_UP_AMOUNT: { status: 400, zh: '校园网充值金额须在 1 至 200 元之间', en: 'The network account is topped up with ¥1 to ¥200 at a time' },
+  CAMPUS_PURCHASE_UNKNOWN: { status: 404, zh: '没有这笔消费', en: 'No such purchase' },
+  CAMPUS_PURCHASE_REFUNDED: { status: 409, zh: '这笔消费已退款', en: 'This purchase was refunded already' },
+  CAMPUS_REFUND_NOT_TODAY: { status: 409, zh: '消费机只能撤销当天的消费，之前的请到校园卡服务中心办理退款', en: 'A POS cancels only today’s purchases; earlier ones are refunded at the campus card service centre' },
+  CAMPUS_REFUND_CARD_CLOSED: { status: 409, zh: '该卡已补办或退卡，余额已转出，请到校园卡服务中心办理退款', en: 'The card was replaced or returned and its balance moved on; the service centre refunds this by hand' },
   CAMPUS_LIMIT_INVALID: { status: 400, zh: '单笔限额须在 0 至 1000 元之间', en: 'The per-purchase limit must be between ¥0 and ¥1000' },
 });
 

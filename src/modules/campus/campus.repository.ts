@@ -59,7 +59,35 @@ export const campusRepository = {
   },
 
   insertPurchase(tx: Tx, row: Insertable<CampusPurchasesTable>) {
-    return tx.insertInto('campus_purchases').values(row).execute();
+    return tx.insertInto('campus_purchases').values(row).returningAll().executeTakeFirstOrThrow();
+  },
+
+  lockPurchase(tx: DbOrTx, id: string) {
+    return tx.selectFrom('campus_purchases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  purchaseById(db: DbOrTx, id: string) {
+    return db.selectFrom('campus_purchases').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  markRefunded(tx: DbOrTx, id: string, refund: { at: Date; ledgerTransactionId: string; balanceAfterFen: number; byRole: 'terminal' | 'school_admin' | 'operator'; byId: string | null; reason: string | null }) {
+    return tx.updateTable('campus_purchases').set({
+      refunded_at: refund.at, refund_ledger_transaction_id: refund.ledgerTransactionId, refund_balance_after_fen: refund.balanceAfterFen,
+      refunded_by_role: refund.byRole, refunded_by_id: refund.byId, refund_reason: refund.reason,
+    }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  },
+
+  /** A school's canteen purchases, newest first, optionally of one card number (or the one purchase). */
+  async schoolPurchases(db: DbOrTx, schoolId: string, filter: { cardNo?: string | undefined; id?: string }, page: { limit: number; offset: number }) {
+    let q = db.selectFrom('campus_purchases as p').innerJoin('students as s', 's.id', 'p.student_id').innerJoin('cards as c', 'c.id', 'p.card_id').innerJoin('terminals as t', 't.id', 'p.terminal_id')
+      .where('s.school_id', '=', schoolId);
+    if (filter.cardNo) q = q.where('c.card_no', '=', filter.cardNo);
+    if (filter.id) q = q.where('p.id', '=', filter.id);
+    const [items, total] = await Promise.all([
+      q.selectAll('p').select(['s.name as student_name', 'c.card_no', 't.code as terminal_code']).orderBy('p.at', 'desc').orderBy('p.id').limit(page.limit).offset(page.offset).execute(),
+      q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(total.n) };
   },
 
   /** Whether the school is a university or vocational college (campus services exist there only). */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { bearer, errorResponses } from '../shared/http.js';
 import {
   addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema,
+  adminPurchaseQuerySchema, canteenPurchaseSchema, posPurchaseParams, posRefundResultSchema, purchaseIdParams, refundReasonSchema,
   networkGatewayAnswerSchema, networkOverviewSchema, networkSessionIdParams, networkSessionParams, networkSessionSchema, networkSignOnSchema, networkTopUpResultSchema, networkTopUpSchema, networkUsageSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
 } from './campus.schemas.js';
@@ -17,6 +18,7 @@ import { issuePaymentCode } from './payment-codes.js';
 import { purchaseLimit, setPurchaseLimit } from './purchase-limit.js';
 import { moveRepair, myRepairs, reportRepair, schoolRepairs } from './repairs.js';
 import { pageSchema } from '../shared/pagination.js';
+import { cancelAtPos, refundInConsole, schoolPurchases } from './canteen-refunds.js';
 import { checkNetworkTopUp, kickNetworkSession, networkOverview, reportNetworkUsage, signOnDevice, topUpNetwork } from './network.js';
 
 /**
@@ -44,6 +46,28 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const caller = requireCaller(request, 'terminal');
       if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
       return reply.code(201).send(await payAtPos(ctx, caller.subjectId, request.body, request.ip));
+    });
+
+    app.post('/terminals/:terminalId/purchases/:purchaseId/cancel', {
+      schema: { tags: ['campus'], summary: '撤销: the POS cancels one of its purchases of today, refunding the card (asking again answers the same)', security: bearer, params: posPurchaseParams, response: { 200: posRefundResultSchema, ...errorResponses } },
+    }, async (request) => {
+      const caller = requireCaller(request, 'terminal');
+      if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
+      return cancelAtPos(ctx, caller.subjectId, request.params.purchaseId);
+    });
+
+    app.get('/admin/campus/purchases', {
+      schema: { tags: ['campus'], summary: 'A university’s canteen purchases, newest first (operators name the school)', security: bearer, querystring: adminPurchaseQuerySchema, response: { 200: pageSchema(canteenPurchaseSchema), ...errorResponses } },
+    }, async (request) => {
+      const { schoolId, cardNo, ...page } = request.query;
+      return schoolPurchases(ctx, requireCaller(request, 'operator', 'school_admin'), { schoolId, cardNo }, page);
+    });
+
+    app.post('/admin/campus/purchases/:id/refund', {
+      schema: { tags: ['campus'], summary: '退款: refund a canteen purchase to its card, with the reason (the university’s card manager, operators)', security: bearer, params: purchaseIdParams, body: refundReasonSchema, response: { 200: canteenPurchaseSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'operator', 'school_admin');
+      return idempotentOperation(ctx, request, reply, 200, (c) => refundInConsole(c, caller, request.params.id, request.body.reason, request.id));
     });
 
     app.get('/campus/rooms', {

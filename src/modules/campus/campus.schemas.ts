@@ -27,6 +27,9 @@ import { pageQuerySchema } from '../shared/pagination.js';
  *   POST /admin/campus/venues { schoolId, name }                        → 201 venueSchema
  *   POST /terminals/:terminalId/network/sessions networkSignOnSchema    → 201 networkGatewayAnswerSchema (校园网 gateway: a device signs on)
  *   POST /terminals/:terminalId/network/sessions/:sessionId/usage { minutes, final } → networkGatewayAnswerSchema
+ *   POST /terminals/:terminalId/purchases/:purchaseId/cancel            → posRefundResultSchema (撤销: the same POS, the same day)
+ *   GET  /admin/campus/purchases?schoolId=&cardNo=                      → page of canteenPurchaseSchema (the school's staff)
+ *   POST /admin/campus/purchases/:id/refund { reason }                  → canteenPurchaseSchema (退款, any day)
  *   GET  /campus/network                                                → networkOverviewSchema (the student's network account and month)
  *   POST /campus/network/top-ups { amountFen, queryPassword }           → 201 { balanceFen, campusBalanceFen } (校园网充值 from the campus card)
  *   POST /campus/network/sessions/:sessionId/sign-off                   → networkSessionSchema (强制下线)
@@ -225,3 +228,27 @@ export type NetworkOverviewDto = z.infer<typeof networkOverviewSchema>;
 
 export const networkTopUpSchema = z.object({ amountFen: z.number().int(), queryPassword: sixDigits });
 export const networkTopUpResultSchema = z.object({ balanceFen: z.number().int(), campusBalanceFen: z.number().int() });
+
+export const posPurchaseParams = z.object({ terminalId: z.uuid(), purchaseId: z.string().trim().regex(/^[A-Za-z0-9_-]{8,64}$/) });
+
+export const posRefundResultSchema = z.object({ purchaseId: z.string(), amountFen: z.number().int(), refundedAt: z.string(), balanceAfterFen: z.number().int() });
+export type PosRefundResult = z.infer<typeof posRefundResultSchema>;
+
+export const canteenPurchaseSchema = z.object({
+  id: z.uuid(),
+  purchaseId: z.string(),
+  terminalCode: z.string(),
+  merchant: z.string(),
+  studentNameMasked: z.string(),
+  cardNoMasked: z.string(),
+  amountFen: z.number().int(),
+  method: z.enum(['card', 'payment_code']),
+  at: z.string(),
+  refundedAt: z.string().nullable(),
+  refundReason: z.string().nullable(),
+});
+export type CanteenPurchaseDto = z.infer<typeof canteenPurchaseSchema>;
+
+export const adminPurchaseQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid().optional(), cardNo: z.string().trim().regex(/^\d{11,19}$/).optional() });
+export const purchaseIdParams = z.object({ id: z.uuid() });
+export const refundReasonSchema = z.object({ reason: singleLine(200) });

@@ -30,6 +30,13 @@ export interface CampusPurchasesTable {
   merchant: string;
   ledger_transaction_id: string;
   at: Timestamp;
+  /** Refunded once at most (migration 0025): the reversal, the purse's balance after it, who and why. */
+  refunded_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  refund_ledger_transaction_id: ColumnType<string | null, string | null | undefined, string | null>;
+  refund_balance_after_fen: ColumnType<number | null, number | null | undefined, number | null>;
+  refunded_by_role: ColumnType<'terminal' | 'school_admin' | 'operator' | null, 'terminal' | 'school_admin' | 'operator' | null | undefined, 'terminal' | 'school_admin' | 'operator' | null>;
+  refunded_by_id: ColumnType<string | null, string | null | undefined, string | null>;
+  refund_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A dorm room and its electricity meter. */

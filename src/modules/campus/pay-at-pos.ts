@@ -96,12 +96,12 @@ export async function payAtPos(ctx: AppContext, terminalId: string, request: Pos
       id: newId(), terminal_id: terminal.id, pos_purchase_id: request.purchaseId, card_id: card.id, student_id: card.student_id, method, amount_fen: request.amountFen,
       balance_after_fen: (await balanceOf(tx, purse.id)).availableFen, pin_checked: pinChecked, merchant: terminal.operator, ledger_transaction_id: txn.id, at: now,
     } as const;
-    await repo.insertPurchase(tx, purchase);
+    const stored = await repo.insertPurchase(tx, purchase);
     await recordAudit(tx, ctx.clock, {
       actor, action: 'campus.purchase', entityType: 'card', entityId: card.id,
       after: { purchaseId: request.purchaseId, amountFen: request.amountFen, method, pinChecked, merchant: terminal.operator, ledgerTransactionId: txn.id }, requestId: null,
     });
-    return { row: purchase, raced: false };
+    return { row: stored, raced: false };
   });
   return raced ? replayOf(ctx, row, request) : answerFor(ctx, row);
 }

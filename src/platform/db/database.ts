@@ -25,6 +25,7 @@ import * as wechatRefundNotifications from './migrations/0021-wechat-refund-noti
 import * as campusPayments from './migrations/0022-campus-payments.js';
 import * as retirePlainRequestHashes from './migrations/0023-retire-plain-request-hashes.js';
 import * as campusNetwork from './migrations/0024-campus-network.js';
+import * as canteenRefunds from './migrations/0025-canteen-refunds.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -58,6 +59,7 @@ export const migrations: Record<string, Migration> = {
   '0022-campus-payments': campusPayments,
   '0023-retire-plain-request-hashes': retirePlainRequestHashes,
   '0024-campus-network': campusNetwork,
+  '0025-canteen-refunds': canteenRefunds,
 };
 
 /**

@@ -1,0 +1,84 @@
+import { shanghaiDate } from '../../domain/calendar.js';
+import { maskCardNo, maskName } from '../../domain/masking.js';
+import { assertSchoolAccess } from '../../platform/access.js';
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
+import { fail } from '../../platform/errors.js';
+import { cardsRepository } from '../cards/cards.repository.js';
+import { accountCodes, balanceOf, findAccountByCode, reverseTransaction } from '../ledger/ledger.js';
+import { offsetOf, type PageQuery } from '../shared/pagination.js';
+import './campus.errors.js';
+import { campusRepository as repo, type PurchaseRow } from './campus.repository.js';
+import type { CanteenPurchaseDto, PosRefundResult } from './campus.schemas.js';
+import { consoleSchoolOf } from './dorm-electricity.js';
+import { terminalOfKind } from './pay-at-pos.js';
+
+/**
+ * Canteen refunds (退款). A purchase is refunded whole and once, by reversing its ledger
+ * transaction: the merchant gives the money back to the card's purse. The POS that took it may
+ * cancel it the same Beijing day (撤销: the cashier rang up the wrong dish); after that, the
+ * university's card manager or an operator refunds it in the console, with the reason. Money goes
+ * back only to a purse its card still owns (in use, lost or suspended): once a card is replaced or
+ * returned its balance has moved on, and the service centre settles the refund by hand.
+ */
+
+const refundableCardStatuses = new Set(['active', 'lost', 'suspended']);
+
+/** Reverses the purchase under its row lock; answers the stored row (already refunded: unchanged). */
+async function refund(ctx: AppContext, tx: DbOrTx, purchaseId: string, actor: AuditActor & { role: 'terminal' | 'school_admin' | 'operator' }, reason: string | null, requestId: string | null): Promise<PurchaseRow> {
+  const purchase = (await repo.lockPurchase(tx, purchaseId))!;
+  if (purchase.refunded_at) return purchase;
+  const card = await cardsRepository.lockCard(tx, purchase.card_id);
+  if (!card || !refundableCardStatuses.has(card.status)) throw fail('CAMPUS_REFUND_CARD_CLOSED', { status: card?.status ?? null });
+  const reversal = await reverseTransaction(tx, ctx.clock, { idempotencyKey: `campus-refund:${purchase.id}`, transactionId: purchase.ledger_transaction_id, memo: `退款 ${purchase.merchant}`, actor });
+  const purse = await findAccountByCode(tx, accountCodes.purse(purchase.card_id));
+  const refunded = await repo.markRefunded(tx, purchase.id, {
+    at: ctx.clock.now(), ledgerTransactionId: reversal.id, balanceAfterFen: (await balanceOf(tx, purse.id)).availableFen, byRole: actor.role, byId: actor.id, reason,
+  });
+  await recordAudit(tx, ctx.clock, {
+    actor, action: 'campus.purchase.refunded', entityType: 'card', entityId: purchase.card_id,
+    after: { purchaseId: purchase.pos_purchase_id, amountFen: purchase.amount_fen, merchant: purchase.merchant, reason, ledgerTransactionId: reversal.id }, requestId,
+  });
+  return refunded;
+}
+
+/** 撤销: the POS cancels one of its own purchases, the same Beijing day; asking again answers the same. */
+export async function cancelAtPos(ctx: AppContext, terminalId: string, posPurchaseId: string): Promise<PosRefundResult> {
+  const pos = await terminalOfKind(ctx, terminalId, 'pos');
+  const found = await repo.purchaseOf(ctx.db, pos.id, posPurchaseId);
+  if (!found) throw fail('CAMPUS_PURCHASE_UNKNOWN', { purchaseId: posPurchaseId });
+  if (!found.refunded_at && shanghaiDate(found.at) !== shanghaiDate(ctx.clock.now())) throw fail('CAMPUS_REFUND_NOT_TODAY', { purchaseId: posPurchaseId });
+  const row = await inTransaction(ctx.db, (tx) => refund(ctx, tx, found.id, { role: 'terminal', id: pos.id }, null, null));
+  return { purchaseId: row.pos_purchase_id, amountFen: row.amount_fen, refundedAt: row.refunded_at!.toISOString(), balanceAfterFen: row.refund_balance_after_fen! };
+}
+
+type ListedPurchase = PurchaseRow & { student_name: string; card_no: string; terminal_code: string };
+
+function purchaseView(row: ListedPurchase): CanteenPurchaseDto {
+  return {
+    id: row.id, purchaseId: row.pos_purchase_id, terminalCode: row.terminal_code, merchant: row.merchant, studentNameMasked: maskName(row.student_name), cardNoMasked: maskCardNo(row.card_no),
+    amountFen: row.amount_fen, method: row.method, at: row.at.toISOString(), refundedAt: row.refunded_at?.toISOString() ?? null, refundReason: row.refund_reason,
+  };
+}
+
+/** The school's canteen purchases for the console (a card manager: their own school's). */
+export async function schoolPurchases(ctx: AppContext, caller: Caller, query: { schoolId?: string | undefined; cardNo?: string | undefined }, page: PageQuery) {
+  const schoolId = consoleSchoolOf(caller, query.schoolId);
+  const { items, total } = await repo.schoolPurchases(ctx.db, schoolId, { cardNo: query.cardNo }, { limit: page.pageSize, offset: offsetOf(page) });
+  return { items: items.map(purchaseView), total, page: page.page, pageSize: page.pageSize };
+}
+
+/** 退款 in the console, with the reason: the university's card manager or an operator, any day. */
+export async function refundInConsole(ctx: AppContext, caller: Caller, id: string, reason: string, requestId: string): Promise<CanteenPurchaseDto> {
+  const found = await repo.purchaseById(ctx.db, id);
+  if (!found) throw fail('CAMPUS_PURCHASE_UNKNOWN', { purchaseId: id });
+  assertSchoolAccess(caller, (await repo.payer(ctx.db, found.student_id)).school_id);
+  if (found.refunded_at) throw fail('CAMPUS_PURCHASE_REFUNDED', { purchaseId: id });
+  const role = caller.role === 'operator' ? 'operator' : 'school_admin';
+  // In the request's transaction (idempotentOperation): the row lock holds until it commits.
+  await refund(ctx, ctx.db, id, { role, id: caller.subjectId }, reason, requestId);
+  const { items } = await repo.schoolPurchases(ctx.db, (await repo.payer(ctx.db, found.student_id)).school_id, { id }, { limit: 1, offset: 0 });
+  return purchaseView(items[0]!);
+}
