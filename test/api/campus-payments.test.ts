@@ -216,7 +216,7 @@ describe('canteen refunds (撤销 and 退款)', () => {
 
     const listed = await t.app.inject({ url: `/api/v1/admin/campus/purchases?cardNo=${u.card.card_no}`, headers: auth(managerToken) });
     expect(listed.statusCode, listed.body).toBe(200);
-    expect(listed.json()).toMatchObject({ total: 1, items: [{ id, purchaseId: 'REFUND-0000001', merchant: '退款食堂', studentNameMasked: '食****', amountFen: 2_500, refundedAt: null }] });
+    expect(listed.json()).toMatchObject({ total: 1, items: [{ id, purchaseId: 'REFUND-0000001', merchant: '退款食堂', schoolName: expect.any(String), studentNameMasked: '食****', amountFen: 2_500, refundedAt: null }] });
     expect(listed.body).not.toContain(u.card.card_no);
     expect((await t.app.inject({ url: `/api/v1/admin/campus/purchases?cardNo=${u.card.card_no}`, headers: auth(strangerToken) })).json()).toMatchObject({ total: 0 });
 

@@ -196,6 +196,37 @@ describeE2E('campus payments in Chromium', () => {
     await page.locator('[data-testid="repair-item"][data-status="done"]').getByTestId('repair-note').getByText('处理说明：已更换阀芯').waitFor();
   });
 
+  it('a card manager finds a canteen purchase by card number in the console and refunds it with a reason', async () => {
+    const { t } = e2e;
+    const { school, card } = await campusStudent('端到端退款学院', '退款测试生');
+    await fund(t, card.id, 3_000);
+    const operator = await t.factory.operatorToken();
+    const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: { authorization: `Bearer ${operator}` }, payload: { code: 'CANTEEN-E2E-REFUND', kind: 'pos', operator: '二食堂', location: null, schoolId: school.id } });
+    const pos = registered.json() as { id: string; secret: string };
+    const posToken = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code: 'CANTEEN-E2E-REFUND', secret: pos.secret } })).json().token as string;
+    const bought = await t.app.inject({ method: 'POST', url: `/api/v1/terminals/${pos.id}/purchases`, headers: { authorization: `Bearer ${posToken}` }, payload: { purchaseId: 'E2E-REFUND-0001', amountFen: 1_600, cardNo: card.card_no } });
+    expect(bought.statusCode, bought.body).toBe(201);
+    expect(await purseFen(t, card.id)).toBe(1_400);
+
+    const manager = await t.factory.newStaff('school_admin', { schoolId: school.id });
+    const console = await signInToConsole(e2e, manager);
+    await console.getByTestId('sider-menu').getByText('食堂消费', { exact: true }).click();
+    await console.waitForURL(`${e2e.baseUrl}/admin/campus/purchases`);
+    await console.getByTestId('table-search').locator('input').fill(card.card_no);
+    await console.getByTestId('table-search').locator('input').press('Enter');
+    const row = console.getByTestId('purchases-table').locator('tbody tr.ant-table-row').filter({ hasText: '二食堂' });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('¥16.00');
+    await expect(row.textContent()).resolves.not.toContain('退款测试生');
+    await row.getByTestId('purchase-refund').click();
+    await console.locator('.ant-modal').getByText('¥16.00 将退回 退**** 的校园卡；每笔消费只能退一次').waitFor();
+    await console.getByTestId('purchase-refund-reason').fill('重复刷卡');
+    await console.locator('.ant-modal').getByRole('button', { name: /退\s*款/ }).click();
+    await row.getByTestId('purchase-refunded').waitFor();
+    await e2e.screenshot(console, 'admin-campus-purchases');
+    expect(await purseFen(t, card.id)).toBe(3_000);
+  });
+
   it('a student books an hour of a practice room, sees it as theirs, and cancels it', async () => {
     const { t } = e2e;
     const { school, student } = await campusStudent('端到端音乐学院', '琴房测试生');

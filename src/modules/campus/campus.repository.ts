@@ -77,14 +77,15 @@ export const campusRepository = {
     }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   },
 
-  /** A school's canteen purchases, newest first, optionally of one card number (or the one purchase). */
-  async schoolPurchases(db: DbOrTx, schoolId: string, filter: { cardNo?: string | undefined; id?: string }, page: { limit: number; offset: number }) {
+  /** Canteen purchases (of a school, or all), newest first, optionally of one card number (or the one purchase). */
+  async schoolPurchases(db: DbOrTx, schoolId: string | undefined, filter: { cardNo?: string | undefined; id?: string }, page: { limit: number; offset: number }) {
     let q = db.selectFrom('campus_purchases as p').innerJoin('students as s', 's.id', 'p.student_id').innerJoin('cards as c', 'c.id', 'p.card_id').innerJoin('terminals as t', 't.id', 'p.terminal_id')
-      .where('s.school_id', '=', schoolId);
+      .innerJoin('schools as sc', 'sc.id', 's.school_id');
+    if (schoolId) q = q.where('s.school_id', '=', schoolId);
     if (filter.cardNo) q = q.where('c.card_no', '=', filter.cardNo);
     if (filter.id) q = q.where('p.id', '=', filter.id);
     const [items, total] = await Promise.all([
-      q.selectAll('p').select(['s.name as student_name', 'c.card_no', 't.code as terminal_code']).orderBy('p.at', 'desc').orderBy('p.id').limit(page.limit).offset(page.offset).execute(),
+      q.selectAll('p').select(['s.name as student_name', 'sc.name as school_name', 'c.card_no', 't.code as terminal_code']).orderBy('p.at', 'desc').orderBy('p.id').limit(page.limit).offset(page.offset).execute(),
       q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items, total: Number(total.n) };

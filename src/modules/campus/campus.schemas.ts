@@ -237,6 +237,7 @@ export type PosRefundResult = z.infer<typeof posRefundResultSchema>;
 export const canteenPurchaseSchema = z.object({
   id: z.uuid(),
   purchaseId: z.string(),
+  schoolName: z.string(),
   terminalCode: z.string(),
   merchant: z.string(),
   studentNameMasked: z.string(),

@@ -12,7 +12,6 @@ import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import './campus.errors.js';
 import { campusRepository as repo, type PurchaseRow } from './campus.repository.js';
 import type { CanteenPurchaseDto, PosRefundResult } from './campus.schemas.js';
-import { consoleSchoolOf } from './dorm-electricity.js';
 import { terminalOfKind } from './pay-at-pos.js';
 
 /**
@@ -54,18 +53,20 @@ export async function cancelAtPos(ctx: AppContext, terminalId: string, posPurcha
   return { purchaseId: row.pos_purchase_id, amountFen: row.amount_fen, refundedAt: row.refunded_at!.toISOString(), balanceAfterFen: row.refund_balance_after_fen! };
 }
 
-type ListedPurchase = PurchaseRow & { student_name: string; card_no: string; terminal_code: string };
+type ListedPurchase = PurchaseRow & { student_name: string; school_name: string; card_no: string; terminal_code: string };
 
 function purchaseView(row: ListedPurchase): CanteenPurchaseDto {
   return {
-    id: row.id, purchaseId: row.pos_purchase_id, terminalCode: row.terminal_code, merchant: row.merchant, studentNameMasked: maskName(row.student_name), cardNoMasked: maskCardNo(row.card_no),
+    id: row.id, purchaseId: row.pos_purchase_id, schoolName: row.school_name, terminalCode: row.terminal_code, merchant: row.merchant, studentNameMasked: maskName(row.student_name), cardNoMasked: maskCardNo(row.card_no),
     amountFen: row.amount_fen, method: row.method, at: row.at.toISOString(), refundedAt: row.refunded_at?.toISOString() ?? null, refundReason: row.refund_reason,
   };
 }
 
-/** The school's canteen purchases for the console (a card manager: their own school's). */
+/** Canteen purchases for the console: a card manager's own school's; an operator's chosen school's, or all. */
 export async function schoolPurchases(ctx: AppContext, caller: Caller, query: { schoolId?: string | undefined; cardNo?: string | undefined }, page: PageQuery) {
-  const schoolId = consoleSchoolOf(caller, query.schoolId);
+  const schoolId = caller.role === 'operator' ? query.schoolId : (caller.schoolId ?? undefined);
+  if (caller.role !== 'operator' && !schoolId) throw fail('FORBIDDEN');
+  if (schoolId) assertSchoolAccess(caller, schoolId);
   const { items, total } = await repo.schoolPurchases(ctx.db, schoolId, { cardNo: query.cardNo }, { limit: page.pageSize, offset: offsetOf(page) });
   return { items: items.map(purchaseView), total, page: page.page, pageSize: page.pageSize };
 }

@@ -38,6 +38,7 @@ const TerminalsPage = page(() => import('./transit/TerminalsPage.js'), 'Terminal
 const TransitReconciliationPage = page(() => import('./transit/TransitReconciliationPage.js'), 'TransitReconciliationPage');
 const RepairsPage = page(() => import('./campus/RepairsPage.js'), 'RepairsPage');
 const RoomsPage = page(() => import('./campus/RoomsPage.js'), 'RoomsPage');
+const PurchasesPage = page(() => import('./campus/PurchasesPage.js'), 'PurchasesPage');
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -87,6 +88,7 @@ export function App() {
             <Route path="transit/reconciliation" element={<OperatorsOnly><TransitReconciliationPage /></OperatorsOnly>} />
             <Route path="campus/repairs" element={<RepairsPage />} />
             <Route path="campus/rooms" element={<RoomsPage />} />
+            <Route path="campus/purchases" element={<PurchasesPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

@@ -1,6 +1,6 @@
 import type { Messages } from '../../../shared/i18n.js';
 
-/** The console's campus screens: 网上报修. */
+/** The console's campus screens: 网上报修, 宿舍与琴房, 食堂消费. */
 const zh = {
   menuRepairs: '网上报修',
   menuRooms: '宿舍与琴房',
@@ -45,6 +45,24 @@ const zh = {
   repair_accepted: '处理中',
   repair_done: '已完成',
   repair_cancelled: '已撤回',
+  menuPurchases: '食堂消费',
+  purchases: '食堂消费',
+  noPurchases: '暂无消费',
+  cardNoSearch: '按卡号查询',
+  paidAt: '消费时间',
+  terminal: '消费机',
+  merchant: '商户',
+  cardNo: '卡号',
+  amount: '金额',
+  method: '方式',
+  method_card: '刷卡',
+  method_payment_code: '付款码',
+  refund: '退款',
+  refunded: '已退款',
+  refundTitle: '退款到校园卡',
+  refundReason: '退款原因',
+  refundHelp: '{amount} 将退回 {student} 的校园卡；每笔消费只能退一次',
+  refundDone: '已退款',
 } as const;
 
 type Key = keyof typeof zh;
@@ -95,5 +113,23 @@ export const campusAdminMessages: Messages<Key> = {
     repair_accepted: 'In hand',
     repair_done: 'Done',
     repair_cancelled: 'Withdrawn',
+    menuPurchases: 'Canteen',
+    purchases: 'Canteen purchases',
+    noPurchases: 'No purchases',
+    cardNoSearch: 'Card number',
+    paidAt: 'Paid at',
+    terminal: 'POS',
+    merchant: 'Merchant',
+    cardNo: 'Card',
+    amount: 'Amount',
+    method: 'Method',
+    method_card: 'Card',
+    method_payment_code: 'Payment code',
+    refund: 'Refund',
+    refunded: 'Refunded',
+    refundTitle: 'Refund to the campus card',
+    refundReason: 'Reason',
+    refundHelp: '{amount} goes back to {student}’s campus card; a purchase is refunded once',
+    refundDone: 'Refunded',
   },
 };
