@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountCodes, balanceOf, checkLedger, findAccountByCode } from '../../src/modules/ledger/ledger.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { registerTerminal } from '../support/terminals.js';
 import { fund } from '../support/money.js';
 import { purseFen } from './ecards-support.js';
 
@@ -24,17 +25,9 @@ afterAll(async () => t.close());
 beforeEach(() => t.clock.set(morning));
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-let terminalNo = 0;
 let sessionNo = 0;
 
-async function terminal(kind: 'network_gateway' | 'pos', schoolId = campusId) {
-  const code = `NET-${kind.toUpperCase().replace('_', '')}-${++terminalNo}`;
-  const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: auth(await t.factory.operatorToken()), payload: { code, kind, operator: '信息与网络管理中心', location: null, schoolId } });
-  expect(registered.statusCode, registered.body).toBe(201);
-  const { id, secret } = registered.json() as { id: string; secret: string };
-  const token = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code, secret } })).json().token as string;
-  return { id, token };
-}
+const terminal = (kind: 'network_gateway' | 'pos', schoolId = campusId) => registerTerminal(t, { kind, operatorName: '信息与网络管理中心', schoolId });
 
 /** A student of the campus with a funded campus card, signed in to the app. */
 async function undergraduate(campusFen = 10_000, schoolId = campusId) {

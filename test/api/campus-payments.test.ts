@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountCodes, balanceOf, checkLedger } from '../../src/modules/ledger/ledger.js';
 import { operatorSlug } from '../../src/modules/transit/settle-batch.js';
 import { deliverToMeter } from '../../src/modules/campus/dorm-electricity.js';
+import { newId } from '../../src/platform/ids.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { registerTerminal } from '../support/terminals.js';
 import { fund } from '../support/money.js';
 import { purseFen as purseBalance } from './ecards-support.js';
 
@@ -20,18 +22,9 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-let terminalNo = 0;
 
-/** A terminal registered by the operator and signed in with its own secret. */
-async function terminal(kind: 'pos' | 'reader' | 'bus_validator', operatorName = '一食堂') {
-  const code = `CAMPUS-${kind.toUpperCase().replace('_', '')}-${++terminalNo}`;
-  const schoolId = kind === 'bus_validator' ? null : campusId;
-  const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: auth(operator), payload: { code, kind, operator: operatorName, location: '一楼', schoolId } });
-  expect(registered.statusCode, registered.body).toBe(201);
-  const { id, secret } = registered.json() as { id: string; secret: string };
-  const token = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code, secret } })).json().token as string;
-  return { id, token };
-}
+/** A terminal of the campus (a bus validator: of no school), signed in with its own secret. */
+const terminal = (kind: 'pos' | 'reader' | 'bus_validator', operatorName = '一食堂') => registerTerminal(t, { kind, operatorName, schoolId: kind === 'bus_validator' ? null : campusId });
 
 /** A university student (of the terminals' university unless told) with a funded campus card, signed in. */
 async function undergraduate(balanceFen = 10_000, schoolId = campusId) {
@@ -133,7 +126,7 @@ describe('the canteen POS, more', () => {
     const elsewhere = await undergraduate(10_000, (await t.factory.newSchool({ stage: 'university' })).id);
     expect((await buy(pos, { purchaseId: 'OTHER-0001', amountFen: 100, cardNo: elsewhere.card.card_no })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_OTHER_SCHOOL' } });
     expect(await purseFen(elsewhere.card.id)).toBe(10_000);
-    const register = (payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: auth(operator), payload: { code: `REG-${++terminalNo}`, operator: '一食堂', ...payload } });
+    const register = (payload: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: auth(operator), payload: { code: `REG-${newId().slice(-12)}`, operator: '一食堂', ...payload } });
     expect((await register({ kind: 'pos' })).json()).toMatchObject({ error: { code: 'TERMINAL_SCHOOL_REQUIRED' } });
     expect((await register({ kind: 'reader', schoolId: (await t.factory.newSchool({ stage: 'middle' })).id })).json()).toMatchObject({ error: { code: 'TERMINAL_SCHOOL_INVALID' } });
     expect((await register({ kind: 'bus_validator', schoolId: campusId })).json()).toMatchObject({ error: { code: 'TERMINAL_SCHOOL_INVALID' } });

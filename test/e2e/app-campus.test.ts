@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { initialCampusPassword } from '../../src/domain/passwords.js';
 import { fund } from '../support/money.js';
 import { purseFen } from '../api/ecards-support.js';
+import { registerTerminal } from '../support/terminals.js';
 import { describeE2E, settled, signInToApp, signInToConsole, useE2E } from './support.js';
 
 /**
@@ -30,10 +31,8 @@ describeE2E('campus payments in Chromium', () => {
     await fund(t, card.id, 3_000);
     const initial = initialCampusPassword(student.id_number);
 
-    const operator = await t.factory.operatorToken();
-    const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: { authorization: `Bearer ${operator}` }, payload: { code: 'CANTEEN-E2E-1', kind: 'pos', operator: 'canteen-1', location: '一食堂 3 号窗口', schoolId: school.id } });
-    const pos = registered.json() as { id: string; secret: string };
-    const posToken = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code: 'CANTEEN-E2E-1', secret: pos.secret } })).json().token as string;
+    const pos = await registerTerminal(t, { kind: 'pos', operatorName: 'canteen-1', schoolId: school.id });
+    const posToken = pos.token;
 
     const page = await signInStudent(student);
     await page.goto(url(`/cards/${card.id}`));
@@ -118,10 +117,8 @@ describeE2E('campus payments in Chromium', () => {
     const { school, student, card } = await campusStudent('端到端网络学院', '网费测试生');
     await fund(t, card.id, 3_000);
     const initial = initialCampusPassword(student.id_number);
-    const operator = await t.factory.operatorToken();
-    const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: { authorization: `Bearer ${operator}` }, payload: { code: 'NET-GW-E2E-1', kind: 'network_gateway', operator: '信息与网络管理中心', location: null, schoolId: school.id } });
-    const gateway = registered.json() as { id: string; secret: string };
-    const gatewayToken = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code: 'NET-GW-E2E-1', secret: gateway.secret } })).json().token as string;
+    const gateway = await registerTerminal(t, { kind: 'network_gateway', operatorName: '信息与网络管理中心', schoolId: school.id });
+    const gatewayToken = gateway.token;
     const signOn = (sessionId: string, mac: string) =>
       t.app.inject({ method: 'POST', url: `/api/v1/terminals/${gateway.id}/network/sessions`, headers: { authorization: `Bearer ${gatewayToken}` }, payload: { sessionId, account: student.id_number, password: initial, mac } });
 
@@ -200,10 +197,8 @@ describeE2E('campus payments in Chromium', () => {
     const { t } = e2e;
     const { school, card } = await campusStudent('端到端退款学院', '退款测试生');
     await fund(t, card.id, 3_000);
-    const operator = await t.factory.operatorToken();
-    const registered = await t.app.inject({ method: 'POST', url: '/api/v1/admin/terminals', headers: { authorization: `Bearer ${operator}` }, payload: { code: 'CANTEEN-E2E-REFUND', kind: 'pos', operator: '二食堂', location: null, schoolId: school.id } });
-    const pos = registered.json() as { id: string; secret: string };
-    const posToken = (await t.app.inject({ method: 'POST', url: '/api/v1/terminal-sessions', payload: { code: 'CANTEEN-E2E-REFUND', secret: pos.secret } })).json().token as string;
+    const pos = await registerTerminal(t, { kind: 'pos', operatorName: '二食堂', schoolId: school.id });
+    const posToken = pos.token;
     const bought = await t.app.inject({ method: 'POST', url: `/api/v1/terminals/${pos.id}/purchases`, headers: { authorization: `Bearer ${posToken}` }, payload: { purchaseId: 'E2E-REFUND-0001', amountFen: 1_600, cardNo: card.card_no } });
     expect(bought.statusCode, bought.body).toBe(201);
     expect(await purseFen(t, card.id)).toBe(1_400);
