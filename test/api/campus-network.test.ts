@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountCodes, balanceOf, checkLedger, findAccountByCode } from '../../src/modules/ledger/ledger.js';
+import { initialCampusPassword } from '../../src/domain/passwords.js';
+import { hashPassword } from '../../src/platform/passwords.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { registerTerminal } from '../support/terminals.js';
 import { fund } from '../support/money.js';
@@ -35,8 +37,10 @@ async function undergraduate(campusFen = 10_000, schoolId = campusId) {
   const card = await t.factory.newCard(student.id, { product: 'campus_card' });
   if (campusFen > 0) await fund(t, card.id, campusFen);
   const token = await t.factory.loginAs('student', student.education_id, student.password);
-  const password = student.id_number.replace(/X$/, '').slice(-6);
-  return { student, card, token, password, account: student.id_number };
+  // A query password of their own: the network refuses the initial one (the last six of the ID number).
+  const password = '246813';
+  await t.ctx.db.updateTable('students').set({ campus_password_hash: await hashPassword(password), campus_must_change: false }).where('id', '=', student.id).execute();
+  return { student, card, token, password, initial: initialCampusPassword(student.id_number), account: student.id_number };
 }
 type Student = Awaited<ReturnType<typeof undergraduate>>;
 
@@ -102,7 +106,7 @@ describe('the campus network gateway', () => {
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
 
-  it('refuses an unknown account, a wrong password and another university’s student alike; a short balance signs nothing on', async () => {
+  it('refuses an unknown account, a wrong password and another university’s student alike, and the initial password; a short balance signs nothing on', async () => {
     const gw = await terminal('network_gateway');
     const u = await undergraduate();
     const stranger = await undergraduate(10_000, otherCampusId);
@@ -111,6 +115,13 @@ describe('the campus network gateway', () => {
     expect((await signOn(gw, u, 'AA:00:00:00:00:02', undefined, '000000')).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
     const unknown = await t.app.inject({ method: 'POST', url: `/api/v1/terminals/${gw.id}/network/sessions`, headers: auth(gw.token), payload: { sessionId: 'X-1', account: '19990000', password: '123456', mac: 'AA:00:00:00:00:03' } });
     expect(unknown.json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
+
+    // The initial query password is right, but the network takes only one the student chose.
+    await t.ctx.db.updateTable('students').set({ campus_password_hash: null, campus_must_change: true }).where('id', '=', stranger.student.id).execute();
+    const ownGateway = await terminal('network_gateway', otherCampusId);
+    const initial = await signOn(ownGateway, stranger, 'AA:00:00:00:00:05', undefined, stranger.initial);
+    expect(initial.statusCode).toBe(403);
+    expect(initial.json()).toMatchObject({ error: { code: 'CAMPUS_NETWORK_PASSWORD_INITIAL', message: '初始查询密码不能登录校园网，请先在校园卡 App 中修改查询密码' } });
 
     const low = await signOn(gw, u, 'AA:00:00:00:00:04');
     expect(low.statusCode).toBe(422);

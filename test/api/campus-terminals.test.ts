@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskCardNo } from '../../src/domain/masking.js';
+import { hashPassword } from '../../src/platform/passwords.js';
 import { projectRoot } from '../../src/platform/paths.js';
 import { chargeAtPos } from '../../terminal/canteen-pos.js';
 import { runNetworkSession } from '../../terminal/network-gateway.js';
@@ -97,8 +98,15 @@ describe('the campus network gateway over HTTP', () => {
     networkOperator = await t.factory.operatorToken();
   });
 
-  it('signs a device on, reports as the paid time runs out, and signs it off when the balance cannot pay the next hour', async () => {
+  /** A student who chose a query password of their own: the network refuses the initial one. */
+  async function networkUser() {
     const u = await undergraduate();
+    await t.ctx.db.updateTable('students').set({ campus_password_hash: await hashPassword('246813'), campus_must_change: false }).where('id', '=', u.student.id).execute();
+    return { ...u, initial: '246813' };
+  }
+
+  it('signs a device on, reports as the paid time runs out, and signs it off when the balance cannot pay the next hour', async () => {
+    const u = await networkUser();
     const topUp = await t.app.inject({ method: 'POST', url: '/api/v1/campus/network/top-ups', headers: { authorization: `Bearer ${u.token}` }, payload: { amountFen: 100, queryPassword: u.initial } });
     expect(topUp.statusCode, topUp.body).toBe(201);
     const steps = await runNetworkSession({
@@ -113,7 +121,7 @@ describe('the campus network gateway over HTTP', () => {
   });
 
   it('onecard network session prints each answer, and a refusal without a stack trace', async () => {
-    const u = await undergraduate();
+    const u = await networkUser();
     const network = (...args: string[]) => onecard('network', 'session', '--url', url, '--operator-token', networkOperator, '--state-dir', stateDir, '--school', campus.code, '--account', u.student.id_number, ...args);
     const broke = await network('--password', u.initial);
     expect(broke.code).toBe(1);

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { initialCampusPassword } from '../../src/domain/passwords.js';
+import { hashPassword } from '../../src/platform/passwords.js';
 import { fund } from '../support/money.js';
 import { purseFen } from '../api/ecards-support.js';
 import { registerTerminal } from '../support/terminals.js';
@@ -116,11 +117,13 @@ describeE2E('campus payments in Chromium', () => {
     const { t } = e2e;
     const { school, student, card } = await campusStudent('端到端网络学院', '网费测试生');
     await fund(t, card.id, 3_000);
-    const initial = initialCampusPassword(student.id_number);
+    // The student chose a query password (the network refuses the initial one).
+    const chosen = '246813';
+    await t.ctx.db.updateTable('students').set({ campus_password_hash: await hashPassword(chosen), campus_must_change: false }).where('id', '=', student.id).execute();
     const gateway = await registerTerminal(t, { kind: 'network_gateway', operatorName: '信息与网络管理中心', schoolId: school.id });
     const gatewayToken = gateway.token;
     const signOn = (sessionId: string, mac: string) =>
-      t.app.inject({ method: 'POST', url: `/api/v1/terminals/${gateway.id}/network/sessions`, headers: { authorization: `Bearer ${gatewayToken}` }, payload: { sessionId, account: student.id_number, password: initial, mac } });
+      t.app.inject({ method: 'POST', url: `/api/v1/terminals/${gateway.id}/network/sessions`, headers: { authorization: `Bearer ${gatewayToken}` }, payload: { sessionId, account: student.id_number, password: chosen, mac } });
 
     const page = await signInStudent(student);
     await page.getByTestId('home-network').click();
@@ -131,7 +134,7 @@ describeE2E('campus payments in Chromium', () => {
     await page.getByTestId('network-top-up-submit').click();
     await page.locator('.adm-toast-main').getByText('查询密码不正确').waitFor();
     await settled(page);
-    await page.getByTestId('network-password').locator('input').fill(initial);
+    await page.getByTestId('network-password').locator('input').fill(chosen);
     await page.getByTestId('network-top-up-submit').click();
     await page.locator('.adm-toast-main').getByText('已充值，网费余额 ¥20.00').waitFor();
     expect(await purseFen(t, card.id)).toBe(1_000);
