@@ -331,6 +331,4 @@ export function payLabel(t: PaymentTexts, prefix: string, value: string): string
   return key in t ? t[key as Key] : value;
 }
 
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
-}
+export { fill } from '../../../shared/i18n.js';

@@ -1,11 +1,8 @@
 import { ApiError } from '../../../shared/api.js';
-import { errorText, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
+import { errorText, fill, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { messages } from '../messages.js';
 
-/** Fills `{name}` placeholders: `fill('你好，{name}', { name: '张*' })`. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
-}
+export { fill };
 
 /** The error in the chosen language; a throttled sign-in also says when to try again. */
 export function useErrorText(): (error: unknown) => string {
