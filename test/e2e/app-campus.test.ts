@@ -156,6 +156,20 @@ describeE2E('campus payments in Chromium', () => {
     await expect(page.getByTestId('network-end-reason').getAttribute('data-reason')).resolves.toBe('kicked');
     const report = await t.app.inject({ method: 'POST', url: `/api/v1/terminals/${gateway.id}/network/sessions/E2E-PHONE/usage`, headers: { authorization: `Bearer ${gatewayToken}` }, payload: { minutes: 5 } });
     expect(report.json()).toMatchObject({ ended: true, endReason: 'kicked', minutesLeft: 0 });
+
+    // 微信充值: the sandbox WeChat Pay cashier, back to the result page, then the network page.
+    await page.getByTestId('network-source').getByText('微信', { exact: true }).click();
+    await page.getByTestId('network-amounts').getByText('¥10.00', { exact: true }).click();
+    await page.getByTestId('network-top-up-pay').click();
+    await page.waitForURL(/\/api\/v1\/sandbox\/wechat\/cashier\//);
+    await page.getByText('校园网网费').first().waitFor();
+    await page.getByRole('button', { name: '确认支付' }).click();
+    await page.getByRole('heading', { name: '支付成功' }).waitFor();
+    await page.getByRole('link', { name: '返回商户' }).click();
+    await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
+    await page.getByTestId('result-network').click();
+    await page.waitForURL(url('/campus/network'));
+    await expect.poll(() => page.getByTestId('network-balance').textContent()).toBe('¥29.40');
   });
 
   it('a student reports a fault in the app; the card manager takes it on and finishes it in the console; the student reads the note', async () => {

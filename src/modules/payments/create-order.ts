@@ -8,6 +8,8 @@ import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { assertPaymentWindowOpen } from '../calendar/calendar.js';
 import { verifyQueryPassword } from '../identity/change-password.js';
+import { networkTopUpMaxFen, networkTopUpMinFen } from '../../domain/campus-payments.js';
+import '../campus/campus.errors.js';
 import { assertTopUpAmount, feeByCode, orderNoOf, orderTtlMs, topUpItem } from './order-rules.js';
 import { orderView, type OrderView } from './order-view.js';
 import { paymentsRepository as repo } from './payments.repository.js';
@@ -76,6 +78,20 @@ export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: {
   const blocked = topUpBlock(card, ctx.clock);
   if (blocked) throw fail('CARD_NOT_TOP_UP_ABLE', { cardId: card.id, reason: blocked });
   return insertOrder(ctx, caller, { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen: input.amountFen, item: topUpItem }, requestId);
+}
+
+/**
+ * 校园网充值 by Alipay or WeChat Pay (seed 004: 使用微信或校园卡账户为校园网充值): the student's own
+ * campus network account, ¥1–¥200 at a time, as from the campus card. The wallet authenticates the
+ * payer, so no query password is asked.
+ */
+export async function createNetworkTopUpOrder(ctx: AppContext, caller: Caller, input: { amountFen: number }, requestId: string): Promise<OrderView> {
+  if (caller.role !== 'student') throw fail('FORBIDDEN');
+  if (!Number.isSafeInteger(input.amountFen) || input.amountFen < networkTopUpMinFen || input.amountFen > networkTopUpMaxFen) throw fail('CAMPUS_NETWORK_TOP_UP_AMOUNT', { amountFen: input.amountFen });
+  const school = await repo.schoolOfStudent(ctx.db, caller.subjectId);
+  if (school.stage !== 'university' && school.stage !== 'vocational') throw fail('FORBIDDEN');
+  const item: OrderItem = { name: '校园网网费', projectName: null, feeCode: null, documentNo: null, payee: school.name };
+  return insertOrder(ctx, caller, { kind: 'network_top_up', studentId: caller.subjectId, cardId: null, amountFen: input.amountFen, item }, requestId);
 }
 
 /** A fee (today the ¥15 replacement card fee), only inside the payment window. */

@@ -24,11 +24,17 @@ export function cardPurse(tx: DbOrTx, clock: Clock, cardId: string, actor: Audit
   return ensureAccount(tx, clock, { code: accountCodes.purse(cardId), type: 'purse', ownerId: cardId, actor });
 }
 
+/** What a paid order credits: the card's purse, the student's campus network account, or fee income. */
 async function orderTarget(tx: DbOrTx, clock: Clock, order: OrderRow, actor: AuditActor): Promise<LedgerAccount> {
-  if (order.kind === 'top_up' && !order.card_id) throw new Error(`top-up order ${order.id} names no card`);
-  return order.kind === 'top_up' && order.card_id
-    ? cardPurse(tx, clock, order.card_id, actor)
-    : ensureAccount(tx, clock, { code: accountCodes.fees(), type: 'fee_income', actor });
+  switch (order.kind) {
+    case 'top_up':
+      if (!order.card_id) throw new Error(`top-up order ${order.id} names no card`);
+      return cardPurse(tx, clock, order.card_id, actor);
+    case 'network_top_up':
+      return ensureAccount(tx, clock, { code: accountCodes.network(order.student_id), type: 'purse', ownerId: order.student_id, actor });
+    case 'fee':
+      return ensureAccount(tx, clock, { code: accountCodes.fees(), type: 'fee_income', actor });
+  }
 }
 
 export interface IncomingPayment {
@@ -45,9 +51,9 @@ export async function bookPaymentForOrder(tx: DbOrTx, clock: Clock, order: Order
   const [from, to] = [await clearing(tx, clock, payment.gateway, actor), await orderTarget(tx, clock, order, actor)];
   return postTransaction(tx, clock, {
     idempotencyKey: incomingPaymentKey(payment.gateway, payment.tradeNo),
-    type: order.kind === 'top_up' ? 'top_up' : 'fee',
+    type: order.kind === 'fee' ? 'fee' : 'top_up',
     postings: [{ accountId: from.id, debitFen: payment.amountFen }, { accountId: to.id, creditFen: payment.amountFen }],
-    memo: `${order.kind === 'top_up' ? '充值' : '缴费'} ${order.order_no}`,
+    memo: `${{ top_up: '充值', network_top_up: '校园网充值', fee: '缴费' }[order.kind]} ${order.order_no}`,
     metadata: { orderId: order.id, orderNo: order.order_no, gateway: payment.gateway, tradeNo: payment.tradeNo },
     actor,
   });

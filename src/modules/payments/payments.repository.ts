@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.js';
 import type {
-  BalanceRefundsTable, GatewayName, GatewayNotificationsTable, OrderStatus, PaymentAttemptsTable, PaymentInvoicesTable, PaymentOrdersTable, PaymentRedInvoicesTable, PaymentRefundsTable,
+  BalanceRefundsTable, GatewayName, GatewayNotificationsTable, OrderKind, OrderStatus, PaymentAttemptsTable, PaymentInvoicesTable, PaymentOrdersTable, PaymentRedInvoicesTable, PaymentRefundsTable,
 } from './payments.tables.js';
 
 export type OrderRow = Selectable<PaymentOrdersTable>;
@@ -20,6 +20,11 @@ export type OrderGroup = 'pending' | 'paid' | 'closed';
 
 /** The only place with SQL for payments (the sandbox gateway has its own repository). */
 export const paymentsRepository = {
+  /** The school a student belongs to: its name (a network top-up's payee) and stage. */
+  schoolOfStudent(db: DbOrTx, studentId: string) {
+    return db.selectFrom('students').innerJoin('schools', 'schools.id', 'students.school_id').select(['schools.name', 'schools.stage']).where('students.id', '=', studentId).executeTakeFirstOrThrow();
+  },
+
   // ---- settings (sandbox keys, sandbox retry compression) -----------------------------------
   async getSetting<T>(db: DbOrTx, key: string): Promise<T | undefined> {
     const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
@@ -306,7 +311,7 @@ export interface AdminOrderFilter {
   schoolId?: string | undefined;
   term?: StudentOrOrderTerm | undefined;
   status?: OrderStatus | undefined;
-  kind?: 'top_up' | 'fee' | undefined;
+  kind?: OrderKind | undefined;
   gateway?: GatewayName | undefined;
   /** [createdFrom, createdTo) instants. */
   createdFrom?: Date | undefined;

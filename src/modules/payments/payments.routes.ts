@@ -8,7 +8,7 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
 import { cancelOrder } from './cancel-order.js';
 import { applyConfirmation, askGateways } from './confirm-order.js';
-import { checkTopUpPassword, createFeeOrder, createTopUpOrder } from './create-order.js';
+import { checkTopUpPassword, createFeeOrder, createNetworkTopUpOrder, createTopUpOrder } from './create-order.js';
 import { sendOpenRefunds, sendRefund } from './gateway-refunds.js';
 import { handleNotification } from './handle-notification.js';
 import { keepRawBodies, originOf } from './http-helpers.js';
@@ -18,7 +18,7 @@ import { fees, topUpMaxFen, topUpMinFen, topUpPresetsFen } from './order-rules.j
 import { preparePayment, recordPaymentAttempt } from './pay-order.js';
 import './payments.errors.js';
 import {
-  balanceRefundListSchema, balanceRefundParams, balanceRefundQuerySchema, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
+  balanceRefundListSchema, balanceRefundParams, balanceRefundQuerySchema, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createNetworkTopUpSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
   orderParams, orderSchema, payOrderSchema, paymentLinkSchema, redLetterParams, refundOrderSchema, refundSchema, reconciliationDateParams, reconciliationSchema, requestBalanceRefundSchema, requestInvoiceSchema, topUpOptionsSchema,
 } from './payments.schemas.js';
 import { reconcileDay, storedReconciliation } from './reconcile.js';
@@ -49,6 +49,13 @@ function orderRoutes(ctx: AppContext, app: App): void {
     const caller = requireCaller(request, 'student', 'parent');
     await checkTopUpPassword(ctx, caller, request.body, request.ip);
     return idempotentOperation(ctx, request, reply, 201, (c) => createTopUpOrder(c, caller, request.body, request.id));
+  });
+
+  app.post('/orders/network-top-up', {
+    schema: { tags: ['payments'], summary: '校园网充值 by Alipay or WeChat Pay: order a top-up of the student’s campus network account (¥1–¥200)', security: bearer, body: createNetworkTopUpSchema, response: { 201: orderSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student');
+    return idempotentOperation(ctx, request, reply, 201, (c) => createNetworkTopUpOrder(c, caller, request.body, request.id));
   });
 
   app.post('/orders/fee', {

@@ -17,7 +17,7 @@ export const orderItemSchema = z.object({
 export const orderSchema = z.object({
   id: z.string(),
   orderNo: z.string(),
-  kind: z.enum(['top_up', 'fee']),
+  kind: z.enum(['top_up', 'fee', 'network_top_up']),
   studentId: z.string(),
   cardId: z.string().nullable(),
   studentName: z.string(),
@@ -45,6 +45,7 @@ export const createTopUpSchema = z.object({
   /** A campus card's top-up asks for its holder's 6-digit query password (seed 004); other cards need none. */
   queryPassword: z.string().regex(/^\d{6}$/, '6 digits').optional(),
 });
+export const createNetworkTopUpSchema = z.object({ amountFen: z.number().int() });
 export const createFeeSchema = z.object({ studentId: z.uuid(), feeCode: z.string().trim().min(1).max(32) });
 /**
  * Where the gateway sends the payer back: a path of this site ("/pay/result?orderId=…"), never

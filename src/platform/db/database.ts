@@ -26,6 +26,7 @@ import * as campusPayments from './migrations/0022-campus-payments.js';
 import * as retirePlainRequestHashes from './migrations/0023-retire-plain-request-hashes.js';
 import * as campusNetwork from './migrations/0024-campus-network.js';
 import * as canteenRefunds from './migrations/0025-canteen-refunds.js';
+import * as networkTopUpOrders from './migrations/0026-network-top-up-orders.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -60,6 +61,7 @@ export const migrations: Record<string, Migration> = {
   '0023-retire-plain-request-hashes': retirePlainRequestHashes,
   '0024-campus-network': campusNetwork,
   '0025-canteen-refunds': canteenRefunds,
+  '0026-network-top-up-orders': networkTopUpOrders,
 };
 
 /**

@@ -1,13 +1,18 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Dialog, ErrorBlock, Input, List, ProgressBar, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import type { z } from 'zod';
 import type { networkOverviewSchema, networkSessionSchema, networkTopUpResultSchema } from '../../../../src/modules/campus/campus.schemas.js';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
+import { usePayOrder } from '../payments/cashier.js';
 import { formatYuan } from '../payments/format.js';
+import { paymentMessages } from '../payments/messages.js';
+import { moneyPaths } from '../payments/paths.js';
+import type { Gateway, Order } from '../payments/queries.js';
 import { SubPage } from '../ui/SubPage.js';
 import { errorCode, fill, useErrorText } from '../ui/text.js';
 import { campusMessages } from './messages.js';
@@ -20,7 +25,8 @@ const overviewKey = ['campus', 'network'];
 
 /**
  * 校园网缴费 (seed 004): the network account and this month's charge against the ¥40 cap, a
- * top-up from the campus card with the query password, the devices on now (each can be taken
+ * top-up from the campus card with the query password or by Alipay / WeChat Pay (the cashier, then
+ * the usual result page), the devices on now (each can be taken
  * off) and the sessions before.
  */
 export function NetworkPage() {
@@ -65,13 +71,35 @@ function Account({ overview: o }: { overview: Overview }) {
   );
 }
 
+/** Where the money comes from: the campus card (with the query password), or a wallet through its cashier. */
+type Source = 'campus_card' | Gateway;
+
 function TopUpForm() {
   const t = useMessages(campusMessages);
+  const p = useMessages(paymentMessages);
   const api = useApi();
+  const navigate = useNavigate();
   const describe = useErrorText();
   const queryClient = useQueryClient();
   const [amountFen, setAmountFen] = useState(presetsFen[1]!);
+  const [source, setSource] = useState<Source>('campus_card');
   const [password, setPassword] = useState('');
+  const pay = usePayOrder();
+  const order = useIdempotentMutation({
+    mutationFn: (body: { amountFen: number }, idempotencyKey) => api.post<Order>('/orders/network-top-up', body, { idempotencyKey }),
+  });
+  const payByWallet = (gateway: Gateway) =>
+    order.mutate({ amountFen }, {
+      onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
+      onSuccess: (created) =>
+        pay.mutate({ orderId: created.id, gateway }, {
+          // The order stands; its page offers 继续支付 and 取消订单.
+          onError: (error) => {
+            Toast.show({ icon: 'fail', content: describe(error) });
+            navigate(moneyPaths.order(created.id));
+          },
+        }),
+    });
   const topUp = useIdempotentMutation({
     mutationFn: (body: { amountFen: number; queryPassword: string }, idempotencyKey) => api.post<z.infer<typeof networkTopUpResultSchema>>('/campus/network/top-ups', body, { idempotencyKey }),
     onSuccess: async (done) => {
@@ -86,14 +114,33 @@ function TopUpForm() {
       <List.Item title={t.networkAmount}>
         <Selector columns={3} value={[amountFen]} options={presetsFen.map((fen) => ({ value: fen, label: formatYuan(fen) }))} onChange={([fen]) => fen && setAmountFen(fen)} data-testid="network-amounts" />
       </List.Item>
-      <List.Item title={t.queryPassword}>
-        <Input type="password" inputMode="numeric" maxLength={6} placeholder={t.queryPasswordPlaceholder} value={password} onChange={setPassword} data-testid="network-password" />
+      <List.Item title={p.choosePayment}>
+        <Selector
+          columns={3}
+          value={[source]}
+          options={[{ value: 'campus_card' as const, label: t.networkFromCard }, { value: 'alipay' as const, label: p.alipay }, { value: 'wechat' as const, label: p.wechat }]}
+          onChange={([next]) => next && setSource(next)}
+          data-testid="network-source"
+        />
       </List.Item>
-      <List.Item>
-        <Button block color="primary" disabled={!/^\d{6}$/.test(password)} loading={topUp.isPending} onClick={() => topUp.mutate({ amountFen, queryPassword: password })} data-testid="network-top-up-submit">
-          {fill(t.networkTopUpSubmit, { amount: formatYuan(amountFen) })}
-        </Button>
-      </List.Item>
+      {source === 'campus_card' ? (
+        <>
+          <List.Item title={t.queryPassword}>
+            <Input type="password" inputMode="numeric" maxLength={6} placeholder={t.queryPasswordPlaceholder} value={password} onChange={setPassword} data-testid="network-password" />
+          </List.Item>
+          <List.Item>
+            <Button block color="primary" disabled={!/^\d{6}$/.test(password)} loading={topUp.isPending} onClick={() => topUp.mutate({ amountFen, queryPassword: password })} data-testid="network-top-up-submit">
+              {fill(t.networkTopUpSubmit, { amount: formatYuan(amountFen) })}
+            </Button>
+          </List.Item>
+        </>
+      ) : (
+        <List.Item>
+          <Button block color="primary" loading={order.isPending || pay.isPending} onClick={() => payByWallet(source)} data-testid="network-top-up-pay">
+            {fill(t.networkTopUpPay, { amount: formatYuan(amountFen), wallet: source === 'alipay' ? p.alipay : p.wechat })}
+          </Button>
+        </List.Item>
+      )}
     </List>
   );
 }

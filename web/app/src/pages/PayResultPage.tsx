@@ -9,6 +9,7 @@ import { CardBalanceAfter } from '../payments/CardSummary.js';
 import { useConfirmOrder, useOrder, type Confirmation } from '../payments/queries.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
+import { campusPaths } from '../campus/paths.js';
 import { LoadFailed } from './LoadFailed.js';
 
 /** How often the order is read again, how often the gateways are asked, and for how long. */
@@ -93,6 +94,9 @@ function Result({ orderId }: { orderId: string }) {
         </Outcome>
         {current.cardId && <CardBalanceAfter cardId={current.cardId} />}
         <div className="pay-actions">
+          {current.kind === 'network_top_up' && (
+            <Button block color="primary" onClick={() => navigate(campusPaths.network, { replace: true })} data-testid="result-network">{t.backToNetwork}</Button>
+          )}
           {toOrder}
           <Button block fill="none" onClick={() => navigate('/', { replace: true })}>{t.backHome}</Button>
         </div>

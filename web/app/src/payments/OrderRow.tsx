@@ -26,7 +26,7 @@ export function OrderRow({ order, onClick }: { order: Order; onClick(): void }) 
       <div className="order-row-title">
         <span className="order-row-name">{order.item.name}</span>
       </div>
-      <div className="muted">{order.kind === 'fee' ? t.kind_fee : t.kind_top_up}</div>
+      <div className="muted">{t[`kind_${order.kind}`]}</div>
     </List.Item>
   );
 }

@@ -45,6 +45,8 @@ const zh = {
   status_refunded: '已退款',
   kind_top_up: '充值',
   kind_fee: '缴费',
+  kind_network_top_up: '校园网充值',
+  backToNetwork: '查看网费余额',
   // Paying
   choosePayment: '请选择支付方式',
   alipay: '支付宝',
@@ -222,6 +224,8 @@ export const paymentMessages: Messages<Key> = {
     status_refunded: 'Refunded',
     kind_top_up: 'Top-up',
     kind_fee: 'Fee',
+    kind_network_top_up: 'Campus network top-up',
+    backToNetwork: 'See the network account',
     choosePayment: 'Choose how to pay',
     alipay: 'Alipay',
     wechat: 'WeChat Pay',
