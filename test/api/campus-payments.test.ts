@@ -224,6 +224,14 @@ describe('canteen refunds (撤销 and 退款)', () => {
     expect(await purseFen(u.card.id)).toBe(10_000);
     expect(await purchaseRow(pos.id, 'REFUND-0000001')).toMatchObject({ refunded_by_role: 'school_admin', refunded_by_id: manager.id, refund_reason: '打错菜' });
 
+    // Two refunds racing, and the till's 撤销 after a console refund: one refund, the others refused.
+    expect((await buy(pos, { purchaseId: 'REFUND-0000003', amountFen: 500, cardNo: u.card.card_no })).statusCode).toBe(201);
+    const third = (await purchaseRow(pos.id, 'REFUND-0000003')).id;
+    const raced = await Promise.all([refund(managerToken, third, '重复刷卡'), refund(operator, third, '重复刷卡')]);
+    expect(raced.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect((await cancel(pos, 'REFUND-0000003')).json()).toMatchObject({ error: { code: 'CAMPUS_PURCHASE_REFUNDED' } });
+    expect(await purseFen(u.card.id)).toBe(10_000);
+
     // The card was replaced since: its balance moved on, so nothing is refunded to it here.
     expect((await buy(pos, { purchaseId: 'REFUND-0000002', amountFen: 900, cardNo: u.card.card_no })).statusCode).toBe(201);
     await t.ctx.db.updateTable('cards').set({ status: 'replaced' }).where('id', '=', u.card.id).execute();
@@ -231,6 +239,9 @@ describe('canteen refunds (撤销 and 退款)', () => {
     expect(closed.statusCode).toBe(409);
     expect(closed.json()).toMatchObject({ error: { code: 'CAMPUS_REFUND_CARD_CLOSED' } });
     expect(await purseFen(u.card.id)).toBe(9_100);
+    // The student moves to another university: the purchases stay the canteen's school's to see and refund.
+    await t.ctx.db.updateTable('students').set({ school_id: (await t.factory.newSchool({ stage: 'university' })).id }).where('id', '=', u.student.id).execute();
+    expect((await t.app.inject({ url: `/api/v1/admin/campus/purchases?cardNo=${u.card.card_no}`, headers: auth(managerToken) })).json()).toMatchObject({ total: 3 });
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
 });

@@ -57,12 +57,12 @@ export function errorText(error: unknown, lang: Lang): string {
   return lang === 'en' ? 'Something went wrong; please try again' : '出错了，请稍后重试';
 }
 
-/** `YYYY-MM-DD HH:mm:ss` in Beijing time, whatever the browser's time zone. */
 /** Fills `{name}` placeholders: `fill('你好，{name}', { name: '张*' })`; an unknown name stays as it is. */
 export function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
 }
 
+/** `YYYY-MM-DD HH:mm:ss` in Beijing time, whatever the browser's time zone. */
 export function formatBeijingTime(iso: string, lang: Lang): string {
   return new Intl.DateTimeFormat(lang, {
     timeZone: 'Asia/Shanghai',

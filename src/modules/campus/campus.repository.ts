@@ -62,7 +62,7 @@ export const campusRepository = {
     return tx.insertInto('campus_purchases').values(row).returningAll().executeTakeFirstOrThrow();
   },
 
-  lockPurchase(tx: DbOrTx, id: string) {
+  lockPurchase(tx: Tx, id: string) {
     return tx.selectFrom('campus_purchases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },
 
@@ -70,7 +70,7 @@ export const campusRepository = {
     return db.selectFrom('campus_purchases').selectAll().where('id', '=', id).executeTakeFirst();
   },
 
-  markRefunded(tx: DbOrTx, id: string, refund: { at: Date; ledgerTransactionId: string; balanceAfterFen: number; byRole: 'terminal' | 'school_admin' | 'operator'; byId: string | null; reason: string | null }) {
+  markRefunded(tx: Tx, id: string, refund: { at: Date; ledgerTransactionId: string; balanceAfterFen: number; byRole: 'terminal' | 'school_admin' | 'operator'; byId: string | null; reason: string | null }) {
     return tx.updateTable('campus_purchases').set({
       refunded_at: refund.at, refund_ledger_transaction_id: refund.ledgerTransactionId, refund_balance_after_fen: refund.balanceAfterFen,
       refunded_by_role: refund.byRole, refunded_by_id: refund.byId, refund_reason: refund.reason,
@@ -79,9 +79,10 @@ export const campusRepository = {
 
   /** Canteen purchases (of a school, or all), newest first, optionally of one card number (or the one purchase). */
   async schoolPurchases(db: DbOrTx, schoolId: string | undefined, filter: { cardNo?: string | undefined; id?: string }, page: { limit: number; offset: number }) {
+    // The canteen's school (its POS's), not the student's: a student may since have moved.
     let q = db.selectFrom('campus_purchases as p').innerJoin('students as s', 's.id', 'p.student_id').innerJoin('cards as c', 'c.id', 'p.card_id').innerJoin('terminals as t', 't.id', 'p.terminal_id')
-      .innerJoin('schools as sc', 'sc.id', 's.school_id');
-    if (schoolId) q = q.where('s.school_id', '=', schoolId);
+      .innerJoin('schools as sc', 'sc.id', 't.school_id');
+    if (schoolId) q = q.where('t.school_id', '=', schoolId);
     if (filter.cardNo) q = q.where('c.card_no', '=', filter.cardNo);
     if (filter.id) q = q.where('p.id', '=', filter.id);
     const [items, total] = await Promise.all([

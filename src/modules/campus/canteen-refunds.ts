@@ -4,7 +4,7 @@ import { assertSchoolAccess } from '../../platform/access.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
-import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
+import { inTransaction } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { cardsRepository } from '../cards/cards.repository.js';
 import { accountCodes, balanceOf, findAccountByCode, reverseTransaction } from '../ledger/ledger.js';
@@ -25,22 +25,28 @@ import { terminalOfKind } from './pay-at-pos.js';
 
 const refundableCardStatuses = new Set(['active', 'lost', 'suspended']);
 
-/** Reverses the purchase under its row lock; answers the stored row (already refunded: unchanged). */
-async function refund(ctx: AppContext, tx: DbOrTx, purchaseId: string, actor: AuditActor & { role: 'terminal' | 'school_admin' | 'operator' }, reason: string | null, requestId: string | null): Promise<PurchaseRow> {
-  const purchase = (await repo.lockPurchase(tx, purchaseId))!;
-  if (purchase.refunded_at) return purchase;
-  const card = await cardsRepository.lockCard(tx, purchase.card_id);
-  if (!card || !refundableCardStatuses.has(card.status)) throw fail('CAMPUS_REFUND_CARD_CLOSED', { status: card?.status ?? null });
-  const reversal = await reverseTransaction(tx, ctx.clock, { idempotencyKey: `campus-refund:${purchase.id}`, transactionId: purchase.ledger_transaction_id, memo: `退款 ${purchase.merchant}`, actor });
-  const purse = await findAccountByCode(tx, accountCodes.purse(purchase.card_id));
-  const refunded = await repo.markRefunded(tx, purchase.id, {
-    at: ctx.clock.now(), ledgerTransactionId: reversal.id, balanceAfterFen: (await balanceOf(tx, purse.id)).availableFen, byRole: actor.role, byId: actor.id, reason,
+/**
+ * Reverses the purchase under its row lock, in a transaction of its own or the caller's. A
+ * purchase refunded already (by a racing request, or the other channel) is `fresh: false` and
+ * moves nothing.
+ */
+async function refund(ctx: AppContext, purchaseId: string, actor: AuditActor & { role: 'terminal' | 'school_admin' | 'operator' }, reason: string | null, requestId: string | null): Promise<{ row: PurchaseRow; fresh: boolean }> {
+  return inTransaction(ctx.db, async (tx) => {
+    const purchase = (await repo.lockPurchase(tx, purchaseId))!;
+    if (purchase.refunded_at) return { row: purchase, fresh: false };
+    const card = await cardsRepository.lockCard(tx, purchase.card_id);
+    if (!card || !refundableCardStatuses.has(card.status)) throw fail('CAMPUS_REFUND_CARD_CLOSED', { status: card?.status ?? null });
+    const reversal = await reverseTransaction(tx, ctx.clock, { idempotencyKey: `campus-refund:${purchase.id}`, transactionId: purchase.ledger_transaction_id, memo: `退款 ${purchase.merchant}`, actor });
+    const purse = await findAccountByCode(tx, accountCodes.purse(purchase.card_id));
+    const refunded = await repo.markRefunded(tx, purchase.id, {
+      at: ctx.clock.now(), ledgerTransactionId: reversal.id, balanceAfterFen: (await balanceOf(tx, purse.id)).availableFen, byRole: actor.role, byId: actor.id, reason,
+    });
+    await recordAudit(tx, ctx.clock, {
+      actor, action: 'campus.purchase.refunded', entityType: 'card', entityId: purchase.card_id,
+      after: { purchaseId: purchase.pos_purchase_id, amountFen: purchase.amount_fen, merchant: purchase.merchant, reason, ledgerTransactionId: reversal.id }, requestId,
+    });
+    return { row: refunded, fresh: true };
   });
-  await recordAudit(tx, ctx.clock, {
-    actor, action: 'campus.purchase.refunded', entityType: 'card', entityId: purchase.card_id,
-    after: { purchaseId: purchase.pos_purchase_id, amountFen: purchase.amount_fen, merchant: purchase.merchant, reason, ledgerTransactionId: reversal.id }, requestId,
-  });
-  return refunded;
 }
 
 /** 撤销: the POS cancels one of its own purchases, the same Beijing day; asking again answers the same. */
@@ -49,7 +55,9 @@ export async function cancelAtPos(ctx: AppContext, terminalId: string, posPurcha
   const found = await repo.purchaseOf(ctx.db, pos.id, posPurchaseId);
   if (!found) throw fail('CAMPUS_PURCHASE_UNKNOWN', { purchaseId: posPurchaseId });
   if (!found.refunded_at && shanghaiDate(found.at) !== shanghaiDate(ctx.clock.now())) throw fail('CAMPUS_REFUND_NOT_TODAY', { purchaseId: posPurchaseId });
-  const row = await inTransaction(ctx.db, (tx) => refund(ctx, tx, found.id, { role: 'terminal', id: pos.id }, null, null));
+  const { row } = await refund(ctx, found.id, { role: 'terminal', id: pos.id }, null, null);
+  // Asking again answers this POS's own cancel; a refund made in the console is not a 撤销 to print.
+  if (row.refunded_by_role !== 'terminal' || row.refunded_by_id !== pos.id) throw fail('CAMPUS_PURCHASE_REFUNDED', { purchaseId: posPurchaseId });
   return { purchaseId: row.pos_purchase_id, amountFen: row.amount_fen, refundedAt: row.refunded_at!.toISOString(), balanceAfterFen: row.refund_balance_after_fen! };
 }
 
@@ -75,11 +83,12 @@ export async function schoolPurchases(ctx: AppContext, caller: Caller, query: { 
 export async function refundInConsole(ctx: AppContext, caller: Caller, id: string, reason: string, requestId: string): Promise<CanteenPurchaseDto> {
   const found = await repo.purchaseById(ctx.db, id);
   if (!found) throw fail('CAMPUS_PURCHASE_UNKNOWN', { purchaseId: id });
-  assertSchoolAccess(caller, (await repo.payer(ctx.db, found.student_id)).school_id);
-  if (found.refunded_at) throw fail('CAMPUS_PURCHASE_REFUNDED', { purchaseId: id });
+  // The canteen's school decides, not the student's (who may since have moved).
+  const schoolId = (await repo.terminal(ctx.db, found.terminal_id))!.school_id!;
+  assertSchoolAccess(caller, schoolId);
   const role = caller.role === 'operator' ? 'operator' : 'school_admin';
-  // In the request's transaction (idempotentOperation): the row lock holds until it commits.
-  await refund(ctx, ctx.db, id, { role, id: caller.subjectId }, reason, requestId);
-  const { items } = await repo.schoolPurchases(ctx.db, (await repo.payer(ctx.db, found.student_id)).school_id, { id }, { limit: 1, offset: 0 });
+  const { fresh } = await refund(ctx, id, { role, id: caller.subjectId }, reason, requestId);
+  if (!fresh) throw fail('CAMPUS_PURCHASE_REFUNDED', { purchaseId: id });
+  const { items } = await repo.schoolPurchases(ctx.db, schoolId, { id }, { limit: 1, offset: 0 });
   return purchaseView(items[0]!);
 }

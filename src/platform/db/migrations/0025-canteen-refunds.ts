@@ -20,5 +20,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         and (refunded_at is null) = (refund_balance_after_fen is null)
         and (refunded_at is null) = (refunded_by_role is null)
       );
+    -- The console lists a canteen's purchases by its POS's school, newest first.
+    create index campus_purchases_terminal_at_idx on campus_purchases (terminal_id, at desc);
   `.execute(db);
 }

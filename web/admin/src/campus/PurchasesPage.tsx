@@ -36,7 +36,11 @@ export function PurchasesPage() {
       setRefunding(null);
       await client.invalidateQueries({ queryKey: [path] });
     },
-    onError: (error) => void message.error(errorText(error, lang)),
+    onError: async (error) => {
+      void message.error(errorText(error, lang));
+      // Refunded meanwhile (the till's 撤销, a colleague): show the row as it is now.
+      await client.invalidateQueries({ queryKey: [path] });
+    },
   });
 
   const columns: TableColumnsType<Purchase> = [
