@@ -9,7 +9,7 @@ import {
   type BatchResponse,
   type DenyListDelta,
 } from '../src/modules/transit/protocol.js';
-import { networkGatewayAnswerSchema, posPurchaseResultSchema, type NetworkGatewayAnswer, type NetworkSignOn, type PosPurchase, type PosPurchaseResult } from '../src/modules/campus/campus.schemas.js';
+import { networkGatewayAnswerSchema, posPurchaseResultSchema, posRefundResultSchema, type NetworkGatewayAnswer, type NetworkSignOn, type PosPurchase, type PosPurchaseResult, type PosRefundResult } from '../src/modules/campus/campus.schemas.js';
 import type { TerminalApi } from './terminal-simulator.js';
 
 /**
@@ -135,6 +135,11 @@ export class TerminalClient implements TerminalApi {
   /** A canteen POS's purchase (POST /terminals/{id}/purchases): idempotent by its purchaseId. */
   purchase(terminalId: string, body: PosPurchase): Promise<PosPurchaseResult> {
     return this.authed(`/terminals/${terminalId}/purchases`, { body }, posPurchaseResultSchema);
+  }
+
+  /** 撤销: the POS cancels one of its purchases of today (POST /terminals/{id}/purchases/{purchaseId}/cancel). */
+  cancelPurchase(terminalId: string, purchaseId: string): Promise<PosRefundResult> {
+    return this.authed(`/terminals/${terminalId}/purchases/${encodeURIComponent(purchaseId)}/cancel`, { method: 'POST' }, posRefundResultSchema);
   }
 
   /** A campus network gateway signs a device on (idempotent by the gateway's sessionId). */

@@ -174,6 +174,8 @@ describe('the campus network gateway', () => {
     expect((await signOn(gw, u, 'DD:00:00:00:00:03', 'LOST-3')).statusCode).toBe(201);
     const ended = await t.ctx.db.selectFrom('campus_network_sessions').select(['gateway_session_id', 'end_reason']).where('student_id', '=', u.student.id).orderBy('gateway_session_id').execute();
     expect(ended).toEqual([{ gateway_session_id: 'LOST-1', end_reason: 'expired' }, { gateway_session_id: 'LOST-2', end_reason: 'expired' }, { gateway_session_id: 'LOST-3', end_reason: null }]);
+    const audited = await t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', u.student.id).where('action', '=', 'campus.network.session_ended').execute();
+    expect(audited.map((a) => (a.after as { endReason: string }).endReason)).toEqual(['expired', 'expired']);
   });
 
   it('signs a device off when the account cannot pay the next hour; minutes past the paid hour are not billed', async () => {

@@ -76,16 +76,25 @@ describe('the canteen POS over HTTP', () => {
     expect(await purseFen(t, u.card.id)).toBe(2_500);
   });
 
-  it('onecard pos charge prints the receipt, and the refusal without a stack trace', async () => {
-    const pos = (...args: string[]) => onecard('pos', 'charge', '--url', url, '--operator-token', operator, '--state-dir', stateDir, '--merchant', '二食堂', '--school', campus.code, ...args);
+  it('onecard pos charge prints the receipt, and the refusal without a stack trace; onecard pos cancel undoes a purchase', async () => {
+    const pos = (command: string, ...args: string[]) => onecard('pos', command, '--url', url, '--operator-token', operator, '--state-dir', stateDir, '--merchant', '二食堂', '--school', campus.code, ...args);
     const u = await undergraduate();
-    const paid = await pos('--amount', '8.80', '--code', await u.code());
+    const paid = await pos('charge', '--amount', '8.80', '--code', await u.code());
     expect(paid.code, paid.stderr).toBe(0);
-    expect(paid.stdout.trim()).toBe(`¥8.80 charged to 收**** (${maskCardNo(u.card.card_no)}) by payment code; balance ¥91.20`);
-    const again = await pos('--amount', '60', '--card-no', u.card.card_no);
+    const purchaseId = /; purchase ([0-9a-f-]{36})$/.exec(paid.stdout.trim())?.[1];
+    expect(paid.stdout.trim()).toBe(`¥8.80 charged to 收**** (${maskCardNo(u.card.card_no)}) by payment code; balance ¥91.20; purchase ${purchaseId}`);
+    const again = await pos('charge', '--amount', '60', '--card-no', u.card.card_no);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('CONSUMPTION_PIN_REQUIRED');
     expect(again.stderr).not.toMatch(/\n\s+at /);
+
+    const undone = await pos('cancel', '--purchase-id', purchaseId!);
+    expect(undone.code, undone.stderr).toBe(0);
+    expect(undone.stdout.trim()).toBe(`¥8.80 of purchase ${purchaseId} refunded to the card; balance ¥100.00`);
+    expect(await purseFen(t, u.card.id)).toBe(10_000);
+    const unknown = await pos('cancel', '--purchase-id', 'NO-SUCH-PURCHASE');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('CAMPUS_PURCHASE_UNKNOWN');
   });
 });
 

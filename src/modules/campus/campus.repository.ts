@@ -254,16 +254,18 @@ export const campusRepository = {
   },
 
   /** Sessions whose paid time ran out without a report: the gateway lost them; they end when it did. */
-  async endExpiredSessions(tx: Tx, studentId: string, now: Date): Promise<void> {
-    await sql`
+  async endExpiredSessions(tx: Tx, studentId: string, now: Date): Promise<{ id: string; device_mac: string }[]> {
+    const { rows } = await sql<{ id: string; device_mac: string }>`
       update campus_network_sessions set ended_at = online_until, end_reason = 'expired', online_until = null
-      where student_id = ${studentId} and ended_at is null and online_until <= ${now}::timestamptz`.execute(tx);
+      where student_id = ${studentId} and ended_at is null and online_until <= ${now}::timestamptz
+      returning id, device_mac`.execute(tx);
+    return rows;
   },
 
   /** A device signing on again ends its earlier session (the gateway never said it went off). */
-  async endDeviceSessions(tx: Tx, studentId: string, mac: string, now: Date, reason: NetworkEndReason): Promise<void> {
-    await tx.updateTable('campus_network_sessions').set({ ended_at: now, end_reason: reason, online_until: null })
-      .where('student_id', '=', studentId).where('device_mac', '=', mac).where('ended_at', 'is', null).execute();
+  endDeviceSessions(tx: Tx, studentId: string, mac: string, now: Date, reason: NetworkEndReason): Promise<{ id: string; device_mac: string }[]> {
+    return tx.updateTable('campus_network_sessions').set({ ended_at: now, end_reason: reason, online_until: null })
+      .where('student_id', '=', studentId).where('device_mac', '=', mac).where('ended_at', 'is', null).returning(['id', 'device_mac']).execute();
   },
 
   async onlineSessionCount(tx: Tx, studentId: string): Promise<number> {

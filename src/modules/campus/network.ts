@@ -145,8 +145,14 @@ export async function signOnDevice(ctx: AppContext, terminalId: string, request:
       // The answer the gateway lost, as far as it still holds: what the session was charged, the minutes left now.
       return gatewayAnswer(tx, stored, stored.charged_fen, minutesUntil(stored.online_until, now), now);
     }
-    await repo.endExpiredSessions(tx, student.id, now);
-    await repo.endDeviceSessions(tx, student.id, request.mac, now, 'replaced');
+    // Sessions the gateway lost (their paid time ran out unheard) and this device's earlier one end here.
+    const expired = await repo.endExpiredSessions(tx, student.id, now);
+    const replaced = await repo.endDeviceSessions(tx, student.id, request.mac, now, 'replaced');
+    for (const [reason, ended] of [['expired', expired], ['replaced', replaced]] as const) {
+      for (const s of ended) {
+        await recordAudit(tx, ctx.clock, { actor, action: 'campus.network.session_ended', entityType: 'student', entityId: student.id, after: { sessionId: s.id, deviceMac: s.device_mac, endReason: reason }, requestId: null });
+      }
+    }
     if (!networkDeviceAllowed(await repo.onlineSessionCount(tx, student.id))) throw fail('CAMPUS_NETWORK_DEVICES', { maxDevices: networkMaxDevices });
     const session = await repo.insertNetworkSession(tx, {
       id: newId(), terminal_id: gateway.id, gateway_session_id: request.sessionId, student_id: student.id, device_mac: request.mac, started_at: now, online_until: now,
