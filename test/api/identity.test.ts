@@ -154,6 +154,22 @@ describe('campus accounts', () => {
     expect((await login('student', s.education_id, s.password)).statusCode).toBe(201);
   });
 
+  it('a student number two universities share signs in whoever the password belongs to', async () => {
+    const students = [];
+    for (const sequence of [21, 43]) {
+      const s = await t.factory.newStudent({ schoolId: (await t.factory.newSchool({ stage: 'university' })).id, birthDate: '2005-03-02' });
+      const idNumber = makeIdNumber({ areaCode: '110108', birthDate: '2005-03-02', sequence, gender: 'F' });
+      await t.ctx.db.updateTable('students').set({ id_number: idNumber, student_no: 'SHARED-0001', gender: 'F' }).where('id', '=', s.id).execute();
+      students.push({ id: s.id, initial: idNumber.replace(/X$/, '').slice(-6) });
+    }
+    for (const s of students) {
+      const signedIn = await login('campus', 'SHARED-0001', s.initial);
+      expect(signedIn.statusCode, signedIn.body).toBe(201);
+      expect(signedIn.json().user.id).toBe(s.id);
+    }
+    expect(codeOf(await login('campus', 'SHARED-0001', '000000'))).toBe('AUTH_FAILED');
+  });
+
   it('a forgotten query password is put back to the initial one at the service centre, never by the student or another school', async () => {
     const school = await t.factory.newSchool({ stage: 'university' });
     const idNumber = makeIdNumber({ areaCode: '110108', birthDate: '2005-06-21', sequence: 9, gender: 'M' });

@@ -31,13 +31,16 @@ export const identityRepository = {
   },
 
   /** A university account signs in by student number or ID number. */
-  findCampusAccount(db: DbOrTx, login: string) {
+  /** The university students a campus login names: a student number is unique per school only, so several may answer. */
+  findCampusAccounts(db: DbOrTx, login: string) {
     return db
       .selectFrom('students')
       .select(['id', 'id_number', 'status', 'campus_password_hash'])
       .where('stage', 'in', ['university', 'vocational'])
       .where((eb) => eb.or([eb('student_no', '=', login), eb('id_number', '=', login.toUpperCase())]))
-      .executeTakeFirst();
+      .orderBy('id')
+      .limit(5)
+      .execute();
   },
 
   findStudentById(db: DbOrTx, id: string) {

@@ -31,8 +31,13 @@ async function findAccount(ctx: AppContext, request: LoginRequest): Promise<Acco
       return s && { id: s.id, role: 'student', passwordHash: s.password_hash, initialPassword: initialStudentPassword(s.birth_date), disabled: false };
     }
     case 'campus': {
-      const s = await repo.findCampusAccount(ctx.db, request.login);
-      return s && { id: s.id, role: 'student', passwordHash: s.campus_password_hash, initialPassword: initialCampusPassword(s.id_number), disabled: s.status !== 'enrolled' };
+      const candidates = (await repo.findCampusAccounts(ctx.db, request.login)).map(
+        (s): Account => ({ id: s.id, role: 'student', passwordHash: s.campus_password_hash, initialPassword: initialCampusPassword(s.id_number), disabled: s.status !== 'enrolled' }),
+      );
+      if (candidates.length <= 1) return candidates[0];
+      // Two universities may give the same student number: the password says whose it is.
+      for (const candidate of candidates) if (await passwordMatches(candidate, request.password)) return candidate;
+      return candidates[0];
     }
     case 'parent': {
       const p = await repo.findParentByPhone(ctx.db, request.login);
