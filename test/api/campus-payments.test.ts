@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountCodes, balanceOf, checkLedger } from '../../src/modules/ledger/ledger.js';
 import { operatorSlug } from '../../src/modules/transit/settle-batch.js';
@@ -369,6 +370,27 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', 'in', [r.id, bought.json().id]).orderBy('at').execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['campus.electricity.bought', 'campus.electricity.delivered', 'campus.room.added']);
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('a meter that never answers: the job tries again, and after its last attempt the purchase shows as failed, audited', async () => {
+    const u = await undergraduate();
+    const offline = await addRoom(operator, { schoolId: campusId, building: '学9楼', roomNo: String(++roomNo), meterNo: `OFFLINE-${process.pid}-${roomNo}` });
+    expect(offline.statusCode, offline.body).toBe(201);
+    const bought = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-offline-${roomNo}` }, payload: { roomId: offline.json().id, amountFen: 1_000, queryPassword: u.initial } });
+    expect(bought.statusCode, bought.body).toBe(201);
+    const status = async () => ((await t.app.inject({ url: '/api/v1/campus/electricity', headers: auth(u.token) })).json().items as { meterStatus: string }[])[0]!.meterStatus;
+    // Five attempts with growing back-off; between them the purchase still waits (下发中).
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await t.ctx.jobs.runDue(100);
+      expect(await status()).toBe(attempt < 5 ? 'queued' : 'failed');
+      t.clock.advance(10 * 60_000);
+    }
+    const row = await t.ctx.db.selectFrom('campus_electricity_purchases').select(['meter_status', 'meter_error', 'delivered_at']).where('id', '=', bought.json().id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ meter_status: 'failed', meter_error: expect.stringContaining('does not answer'), delivered_at: null });
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', bought.json().id).execute();
+    expect(audit.map((a) => a.action)).toEqual(['campus.electricity.meter_failed']);
+    const job = await t.ctx.db.selectFrom('jobs').select(['status', 'attempts']).where('kind', '=', 'campus.meter-delivery').where(sql<boolean>`payload->>'purchaseId' = ${bought.json().id}`).executeTakeFirstOrThrow();
+    expect(job).toEqual({ status: 'failed', attempts: 5 });
   });
 
   it('refuses another university’s room, a balance short of the amount, and anyone but a campus card holder', async () => {

@@ -138,6 +138,17 @@ export const campusRepository = {
     return row !== undefined;
   },
 
+  async markMeterFailed(db: Tx, purchaseId: string, error: string): Promise<boolean> {
+    const row = await db.updateTable('campus_electricity_purchases').set({ meter_status: 'failed', meter_error: error.slice(0, 500) }).where('id', '=', purchaseId).where('meter_status', '=', 'queued').returning('id').executeTakeFirst();
+    return row !== undefined;
+  },
+
+  /** A purchase with its room's meter, for the delivery job. */
+  purchaseForMeter(db: DbOrTx, purchaseId: string) {
+    return db.selectFrom('campus_electricity_purchases as p').innerJoin('campus_rooms as r', 'r.id', 'p.room_id')
+      .select(['p.id', 'p.kwh_centi', 'p.meter_status', 'r.meter_no']).where('p.id', '=', purchaseId).executeTakeFirst();
+  },
+
   insertRepair(db: DbOrTx, row: Insertable<CampusRepairsTable>) {
     return db.insertInto('campus_repairs').values(row).execute();
   },

@@ -101,7 +101,7 @@ export const electricityPurchaseSchema = z.object({
   priceFenPerKwh: z.number().int(),
   /** kWh sent to the meter, two decimals. */
   kwh: z.string(),
-  meterStatus: z.enum(['queued', 'delivered']),
+  meterStatus: z.enum(['queued', 'delivered', 'failed']),
   createdAt: z.string(),
   deliveredAt: z.string().nullable(),
   /** The campus card's balance right after (in the purchase's answer only). */

@@ -60,7 +60,9 @@ export interface CampusElectricityPurchasesTable {
   /** kWh × 100 bought: what the meter is told to add. */
   kwh_centi: number;
   ledger_transaction_id: string;
-  meter_status: 'queued' | 'delivered';
+  meter_status: 'queued' | 'delivered' | 'failed';
+  /** Why the meter never took it (migration 0027). */
+  meter_error: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   delivered_at: Timestamp | null;
 }

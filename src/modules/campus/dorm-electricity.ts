@@ -13,6 +13,7 @@ import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransact
 import './campus.errors.js';
 import { campusRepository as repo, type ElectricityPurchaseRow, type RoomRow } from './campus.repository.js';
 import type { ElectricityPurchaseDto, RoomDto } from './campus.schemas.js';
+import { sandboxMeterHeadEnd, type MeterHeadEnd } from './meter-head-end.js';
 import { campusCardOf, campusSchoolOf } from './payment-codes.js';
 
 /** The job that sends a purchase to its room's meter. */
@@ -106,7 +107,7 @@ export async function recordElectricityPurchase(ctx: AppContext, caller: Caller,
     metadata: { roomId: room.id, kwhCenti },
     actor,
   });
-  const row = { id, room_id: room.id, student_id: caller.subjectId, card_id: card.id, amount_fen: input.amountFen, price_fen_per_kwh: electricityFenPerKwh, kwh_centi: kwhCenti, ledger_transaction_id: txn.id, meter_status: 'queued' as const, created_at: now, delivered_at: null };
+  const row = { id, room_id: room.id, student_id: caller.subjectId, card_id: card.id, amount_fen: input.amountFen, price_fen_per_kwh: electricityFenPerKwh, kwh_centi: kwhCenti, ledger_transaction_id: txn.id, meter_status: 'queued' as const, meter_error: null, created_at: now, delivered_at: null };
   await repo.insertElectricityPurchase(ctx.db, row);
   await enqueueJob(ctx.db, ctx.clock, meterDeliveryJob, { purchaseId: id });
   await recordAudit(ctx.db, ctx.clock, { actor, action: 'campus.electricity.bought', entityType: 'campus_room', entityId: room.id, after: { purchaseId: id, amountFen: input.amountFen, kwhCenti, cardId: card.id }, requestId });
@@ -121,11 +122,26 @@ export async function myElectricityPurchases(ctx: AppContext, caller: Caller): P
 }
 
 /**
- * Sends a purchase to its room's meter. No meter head-end system runs here: this stands in for
- * it (the sandbox meter takes every command at once) and marks the purchase delivered; a real
- * one would be called here, outside any transaction, and retried by the job runner on failure.
+ * Sends a purchase to its room's meter through the head-end (outside any transaction) and marks it
+ * delivered. A failure is thrown, so the job runner tries again later; on the job's last attempt
+ * the purchase is marked failed first, so the student sees it and reports it (网上报修).
  */
-export async function deliverToMeter(ctx: AppContext, purchaseId: string): Promise<void> {
+export async function deliverToMeter(ctx: AppContext, purchaseId: string, options: { lastAttempt: boolean; headEnd?: MeterHeadEnd } = { lastAttempt: false }): Promise<void> {
+  const purchase = await repo.purchaseForMeter(ctx.db, purchaseId);
+  if (!purchase || purchase.meter_status !== 'queued') return;
+  try {
+    await (options.headEnd ?? sandboxMeterHeadEnd).credit(purchase.meter_no, purchase.kwh_centi, purchase.id);
+  } catch (error) {
+    if (options.lastAttempt) {
+      const reason = error instanceof Error ? error.message : String(error);
+      await inTransaction(ctx.db, async (tx) => {
+        if (await repo.markMeterFailed(tx, purchaseId, reason)) {
+          await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'campus.electricity.meter_failed', entityType: 'campus_electricity_purchase', entityId: purchaseId, after: { meterNo: purchase.meter_no, error: reason }, requestId: null });
+        }
+      });
+    }
+    throw error;
+  }
   await inTransaction(ctx.db, async (tx) => {
     if (await repo.markDelivered(tx, purchaseId, ctx.clock.now())) {
       await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'campus.electricity.delivered', entityType: 'campus_electricity_purchase', entityId: purchaseId, requestId: null });

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, ErrorBlock, Input, List, SearchBar, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
+import { Link } from 'react-router';
 import type { z } from 'zod';
 import { electricityFenPerKwh } from '../../../../src/domain/campus-payments.js';
 import type { electricityPurchaseSchema, roomSchema } from '../../../../src/modules/campus/campus.schemas.js';
@@ -12,11 +13,13 @@ import { formatYuan } from '../payments/format.js';
 import { SubPage } from '../ui/SubPage.js';
 import { errorCode, fill, useErrorText } from '../ui/text.js';
 import { campusMessages } from './messages.js';
+import { campusPaths } from './paths.js';
 import './campus.css';
 
 type Room = z.infer<typeof roomSchema>;
 type Purchase = z.infer<typeof electricityPurchaseSchema>;
 const presetsFen = [2_000, 5_000, 10_000];
+const meterColors = { queued: 'primary', delivered: 'success', failed: 'danger' } as const;
 
 /**
  * 宿舍电费 (seed 004): pick the dorm room, an amount, the query password; the energy goes to the
@@ -130,8 +133,17 @@ function History({ items }: { items: Purchase[] }) {
         items.map((p) => (
           <List.Item
             key={p.id}
-            description={`${p.room.building} ${p.room.roomNo} · ${formatBeijingTime(p.createdAt, lang)}`}
-            extra={<Tag color={p.meterStatus === 'delivered' ? 'success' : 'primary'} fill="outline" data-testid="electricity-meter-status" data-status={p.meterStatus}>{t[`meter_${p.meterStatus}`]}</Tag>}
+            description={
+              <>
+                {p.room.building} {p.room.roomNo} · {formatBeijingTime(p.createdAt, lang)}
+                {p.meterStatus === 'failed' && (
+                  <div data-testid="electricity-meter-failed">
+                    {t.meterFailedHint} <Link to={campusPaths.repairs}>{t.repairsEntry}</Link>
+                  </div>
+                )}
+              </>
+            }
+            extra={<Tag color={meterColors[p.meterStatus]} fill="outline" data-testid="electricity-meter-status" data-status={p.meterStatus}>{t[`meter_${p.meterStatus}`]}</Tag>}
             data-testid="electricity-item"
           >
             {formatYuan(p.amountFen)} · {fill(t.kwhUnit, { kwh: p.kwh })}
