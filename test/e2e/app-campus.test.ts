@@ -111,6 +111,14 @@ describeE2E('campus payments in Chromium', () => {
     await t.ctx.jobs.runDue(100);
     await page.reload();
     await expect.poll(() => page.getByTestId('electricity-meter-status').getAttribute('data-status')).toBe('delivered');
+
+    // A meter that never answered through every attempt: the payment says so and points to 网上报修.
+    await t.ctx.db.updateTable('campus_electricity_purchases').set({ meter_status: 'failed', meter_error: 'meter E2E-M-102 does not answer', delivered_at: null }).where('student_id', '=', student.id).execute();
+    await page.reload();
+    await expect.poll(() => page.getByTestId('electricity-meter-status').getAttribute('data-status')).toBe('failed');
+    await page.getByTestId('electricity-meter-failed').getByText('电量未能下发到电表，请通过网上报修处理').waitFor();
+    await page.getByTestId('electricity-meter-failed').getByRole('link', { name: '网上报修' }).click();
+    await page.waitForURL(url('/campus/repairs'));
   });
 
   it('a student tops up the campus network from the card, sees the devices the gateway signed on, and takes one off', async () => {
