@@ -1,18 +1,16 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Dialog, ErrorBlock, Input, List, ProgressBar, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
 import type { z } from 'zod';
 import type { networkOverviewSchema, networkSessionSchema, networkTopUpResultSchema } from '../../../../src/modules/campus/campus.schemas.js';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
-import { usePayOrder } from '../payments/cashier.js';
+import { useCheckout } from '../payments/cashier.js';
 import { formatYuan } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
-import { moneyPaths } from '../payments/paths.js';
-import type { Gateway, Order } from '../payments/queries.js';
+import type { Gateway } from '../payments/queries.js';
 import { SubPage } from '../ui/SubPage.js';
 import { errorCode, fill, useErrorText } from '../ui/text.js';
 import { campusMessages } from './messages.js';
@@ -78,28 +76,12 @@ function TopUpForm() {
   const t = useMessages(campusMessages);
   const p = useMessages(paymentMessages);
   const api = useApi();
-  const navigate = useNavigate();
   const describe = useErrorText();
   const queryClient = useQueryClient();
   const [amountFen, setAmountFen] = useState(presetsFen[1]!);
   const [source, setSource] = useState<Source>('campus_card');
   const [password, setPassword] = useState('');
-  const pay = usePayOrder();
-  const order = useIdempotentMutation({
-    mutationFn: (body: { amountFen: number }, idempotencyKey) => api.post<Order>('/orders/network-top-up', body, { idempotencyKey }),
-  });
-  const payByWallet = (gateway: Gateway) =>
-    order.mutate({ amountFen }, {
-      onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
-      onSuccess: (created) =>
-        pay.mutate({ orderId: created.id, gateway }, {
-          // The order stands; its page offers 继续支付 and 取消订单.
-          onError: (error) => {
-            Toast.show({ icon: 'fail', content: describe(error) });
-            navigate(moneyPaths.order(created.id));
-          },
-        }),
-    });
+  const checkout = useCheckout<{ amountFen: number }>('/orders/network-top-up', (error) => Toast.show({ icon: 'fail', content: describe(error) }));
   const topUp = useIdempotentMutation({
     mutationFn: (body: { amountFen: number; queryPassword: string }, idempotencyKey) => api.post<z.infer<typeof networkTopUpResultSchema>>('/campus/network/top-ups', body, { idempotencyKey }),
     onSuccess: async (done) => {
@@ -136,7 +118,7 @@ function TopUpForm() {
         </>
       ) : (
         <List.Item>
-          <Button block color="primary" loading={order.isPending || pay.isPending} onClick={() => payByWallet(source)} data-testid="network-top-up-pay">
+          <Button block color="primary" loading={checkout.isPending} onClick={() => checkout.start({ amountFen }, source)} data-testid="network-top-up-pay">
             {fill(t.networkTopUpPay, { amount: formatYuan(amountFen), wallet: source === 'alipay' ? p.alipay : p.wechat })}
           </Button>
         </List.Item>

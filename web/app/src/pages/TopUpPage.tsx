@@ -1,18 +1,15 @@
 import { Button, ErrorBlock, Input, List, Selector, Skeleton, Toast } from 'antd-mobile';
 import { useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { parseYuanToFen } from '../../../../src/domain/money.js';
 import { useMessages } from '../../../shared/i18n.js';
-import { useIdempotentMutation } from '../../../shared/mutation.js';
-import { useApi } from '../../../shared/session.js';
 import { CardOption } from '../payments/CardChoice.js';
 import { useCards, type Card } from '../cards/queries.js';
-import { usePayOrder } from '../payments/cashier.js';
+import { useCheckout } from '../payments/cashier.js';
 import { formatYuan } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
-import { moneyPaths } from '../payments/paths.js';
 import { GatewayChoice } from '../payments/PayPanel.js';
-import { useTopUpOptions, type Gateway, type Order, type TopUpOptions } from '../payments/queries.js';
+import { useTopUpOptions, type Gateway, type TopUpOptions } from '../payments/queries.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
 import { LoadFailed } from './LoadFailed.js';
@@ -33,8 +30,6 @@ function chosenAmount(options: TopUpOptions, preset: number | null, typed: strin
 
 function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: TopUpOptions; initialCardId: string | undefined }) {
   const t = useMessages(paymentMessages);
-  const api = useApi();
-  const navigate = useNavigate();
   const describe = useErrorText();
   const firstOpen = cards.find((card) => card.canTopUp)?.id ?? null;
   const [cardId, setCardId] = useState<string | null>(initialCardId && cards.some((c) => c.id === initialCardId && c.canTopUp) ? initialCardId : firstOpen);
@@ -43,10 +38,9 @@ function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: 
   const [touched, setTouched] = useState(false);
   const [gateway, setGateway] = useState<Gateway>('alipay');
   const [queryPassword, setQueryPassword] = useState('');
-  const pay = usePayOrder();
-  const create = useIdempotentMutation({
-    mutationFn: (body: { cardId: string; amountFen: number; queryPassword?: string }, idempotencyKey) => api.post<Order>('/orders/top-up', body, { idempotencyKey }),
-  });
+  const checkout = useCheckout<{ cardId: string; amountFen: number; queryPassword?: string }>('/orders/top-up', (error, stage) =>
+    Toast.show({ icon: 'fail', content: `${stage === 'order' ? t.topUpCreateFailed : t.payStartFailed}：${describe(error)}` }),
+  );
   // A campus card's top-up asks for its holder's query password (seed 004).
   const needsPassword = cards.find((c) => c.id === cardId)?.product === 'campus_card';
   const passwordError = needsPassword && touched && !/^\d{6}$/.test(queryPassword) ? t.queryPasswordRequired : null;
@@ -54,22 +48,12 @@ function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: 
   const amount = chosenAmount(options, preset, typed);
   const limits = { min: yuan(options.minFen), max: yuan(options.maxFen) };
   const amountError = 'error' in amount && (touched || typed !== '') ? (amount.error === 'required' ? t.amountRequired : fill(t.amountInvalid, limits)) : null;
-  const busy = create.isPending || pay.isPending;
+  const busy = checkout.isPending;
 
   const submit = () => {
     setTouched(true);
     if (!cardId || !('fen' in amount) || (needsPassword && !/^\d{6}$/.test(queryPassword))) return;
-    create.mutate({ cardId, amountFen: amount.fen, ...(needsPassword ? { queryPassword } : {}) }, {
-      onError: (error) => Toast.show({ icon: 'fail', content: `${t.topUpCreateFailed}：${describe(error)}` }),
-      onSuccess: (order) =>
-        pay.mutate({ orderId: order.id, gateway }, {
-          // The order stands; its page offers 继续支付 and 取消订单.
-          onError: (error) => {
-            Toast.show({ icon: 'fail', content: `${t.payStartFailed}：${describe(error)}` });
-            navigate(moneyPaths.order(order.id), { replace: true });
-          },
-        }),
-    });
+    checkout.start({ cardId, amountFen: amount.fen, ...(needsPassword ? { queryPassword } : {}) }, gateway);
   };
 
   return (

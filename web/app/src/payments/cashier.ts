@@ -1,7 +1,8 @@
+import { useNavigate } from 'react-router';
 import { useApi } from '../../../shared/session.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { moneyPaths } from './paths.js';
-import type { Gateway, PaymentLink } from './queries.js';
+import type { Gateway, Order, PaymentLink } from './queries.js';
 
 /**
  * Leaving for the gateway's cashier and coming back. The server is given the result page as the
@@ -26,4 +27,28 @@ export function usePayOrder() {
     // A full page load follows: nothing cached here survives, so there is nothing to invalidate.
     onSuccess: (link) => goToCashier(link),
   });
+}
+
+/**
+ * Orders, then pays at the gateway's cashier: `path` is the order endpoint (a card top-up, a
+ * network top-up). A refused order is reported by `onRefused`; when the order stands but the
+ * cashier cannot be reached, `onRefused` reports that too and its page (继续支付, 取消订单) opens.
+ */
+export function useCheckout<Body>(path: string, onRefused: (error: unknown, stage: 'order' | 'pay') => void) {
+  const api = useApi();
+  const navigate = useNavigate();
+  const pay = usePayOrder();
+  const order = useIdempotentMutation({ mutationFn: (body: Body, idempotencyKey) => api.post<Order>(path, body, { idempotencyKey }) });
+  const start = (body: Body, gateway: Gateway) =>
+    order.mutate(body, {
+      onError: (error) => onRefused(error, 'order'),
+      onSuccess: (created) =>
+        pay.mutate({ orderId: created.id, gateway }, {
+          onError: (error) => {
+            onRefused(error, 'pay');
+            navigate(moneyPaths.order(created.id), { replace: true });
+          },
+        }),
+    });
+  return { start, isPending: order.isPending || pay.isPending };
 }
