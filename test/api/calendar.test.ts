@@ -133,7 +133,7 @@ describe('a year the calendar library does not know yet', () => {
     // Fees are payable on Wednesdays since the test above: New Year's Day is one, but a holiday.
     at('2031-01-01');
     expect(await windowNow()).toMatchObject({ open: false, next: { startDate: '2031-01-08' } });
-    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'entity_id']).where('action', '=', 'calendar.year_opened').orderBy('at').execute();
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'entity_id']).where('action', '=', 'calendar.year_opened').orderBy('at').orderBy('id').execute();
     expect(audit).toEqual([{ action: 'calendar.year_opened', entity_id: '2030' }, { action: 'calendar.year_opened', entity_id: '2031' }]);
   });
 

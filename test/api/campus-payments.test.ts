@@ -367,7 +367,7 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     expect(await purseFen(u.card.id)).toBe(8_000);
     const school = await t.ctx.db.selectFrom('ledger_accounts').select('id').where('code', '=', merchantCode).executeTakeFirstOrThrow();
     expect((await balanceOf(t.ctx.db, school.id)).postedFen).toBe(before + 2_000);
-    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', 'in', [r.id, bought.json().id]).orderBy('at').execute();
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', 'in', [r.id, bought.json().id]).orderBy('at').orderBy('id').execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['campus.electricity.bought', 'campus.electricity.delivered', 'campus.room.added']);
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
@@ -465,7 +465,7 @@ describe('repair reports (网上报修)', () => {
     expect((await act(managerToken, id, 'finish')).json()).toMatchObject({ error: { code: 'REPAIR_TRANSITION_INVALID' } });
     const mine = (await t.app.inject({ url: '/api/v1/campus/repairs', headers: auth(u.token) })).json().items;
     expect(mine[0]).toMatchObject({ id, status: 'done', staffNote: '已更换阀芯' });
-    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', id).orderBy('at').execute();
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', id).orderBy('at').orderBy('id').execute();
     // The test clock stands still, so the rows share a time: compare them as a set.
     expect(audit.map((a) => a.action).sort()).toEqual(['campus.repair.accept', 'campus.repair.finish', 'campus.repair.reported']);
   });

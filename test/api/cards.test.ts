@@ -80,7 +80,7 @@ describe('loss, unloss and activation', () => {
     expect(new Set(versions).size).toBe(versions.length);
     const history = (await call('GET', `/cards/${card.id}/history`, studentToken)).json();
     expect(history.items.map((h: { reason: string }) => h.reason)).toEqual(['test', 'app', 'app', 'app']);
-    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', card.id).orderBy('at').execute();
+    const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', card.id).orderBy('at').orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['cards.issue', 'cards.activate', 'cards.report_loss', 'cards.unloss']);
   });
 

@@ -172,7 +172,7 @@ describe('sign-in', () => {
     const staff = await t.factory.newStaff('operator');
     await t.app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { as: 'staff', login: staff.username, password: 'wrong-pass-1' } });
     await t.factory.loginAs('staff', staff.username, staff.password);
-    const actions = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', staff.id).orderBy('at').execute();
+    const actions = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', staff.id).orderBy('at').orderBy('id').execute();
     expect(actions.map((a) => a.action)).toEqual(['login.failed', 'login.succeeded']);
   });
 

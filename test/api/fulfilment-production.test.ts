@@ -56,7 +56,7 @@ describe('information confirmation (制卡信息确认)', () => {
     expect(await progress()).toMatchObject({ status: 'confirmed' });
     const batch = await batchOf();
     expect(batch.applicationCount).toBe(1);
-    const audit = await f.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', got.id).orderBy('at').execute();
+    const audit = await f.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', got.id).orderBy('at').orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['fulfilment.confirmation.reported', 'fulfilment.confirmation.fixed', 'fulfilment.confirmation.confirmed']);
   });
 

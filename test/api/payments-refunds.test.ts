@@ -195,7 +195,7 @@ describe('order expiry (a recurring job)', () => {
     expect((await d.order(studentToken, neverSent.id)).status).toBe('expired');
     expect((await d.order(studentToken, paidSilently.id)).status).toBe('fulfilled');
     expect(await d.purseFen(student.id)).toBe(7000);
-    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', unpaid.id).orderBy('at').execute();
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', unpaid.id).orderBy('at').orderBy('id').execute();
     expect(audit).toEqual(expect.arrayContaining([{ action: 'payments.order.expired', actor_role: 'system' }, { action: 'payments.order.trades_closed', actor_role: 'system' }]));
     // The expired order's trade is closed at the gateway, so it can no longer be paid there.
     expect((await sandboxTrade(unpaid.orderNo)).status).toBe('closed');
@@ -292,7 +292,7 @@ describe('WeChat Pay refunds that are processing: the outcome comes as a notific
       expect(await d.balanceFen('refunds:payable')).toBe(payableBefore);
       const refundNotices = (await d.notifications(order.orderNo)).filter((n) => n.trade_no === booked.gateway_refund_no);
       expect(refundNotices).toMatchObject([{ gateway: 'wechat', verified: true, outcome: 'processed', amount_fen: 8000 }]);
-      const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', refundId).orderBy('at').execute();
+      const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', refundId).orderBy('at').orderBy('id').execute();
       expect(audit).toEqual([{ action: 'payments.refund.requested', actor_role: 'operator' }, { action: 'payments.refund.succeeded', actor_role: 'gateway' }]);
 
       // The same notification again (a retry the gateway sends when it missed our answer): a duplicate.
@@ -339,7 +339,7 @@ describe('WeChat Pay refunds that are processing: the outcome comes as a notific
     await d.runJobs(); // delivers the REFUND.SUCCESS the sandbox sent as well
     const booked = await refundRow(refundId);
     expect((await d.notifications(order.orderNo)).filter((n) => n.trade_no === booked.gateway_refund_no).map((n) => n.outcome)).toEqual(['processed']);
-    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', refundId).orderBy('at').execute();
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', refundId).orderBy('at').orderBy('id').execute();
     expect(audit).toEqual([{ action: 'payments.refund.requested', actor_role: 'operator' }, { action: 'payments.refund.succeeded', actor_role: 'system' }]);
     const paidOut = await d.t.ctx.db.selectFrom('ledger_transactions').select('id').where(sql<boolean>`metadata @> ${JSON.stringify({ refundId })}::jsonb`).where('type', '=', 'refund').execute();
     expect(paidOut).toHaveLength(2); // reserved, then paid out: never paid out twice
@@ -379,7 +379,7 @@ describe('WeChat Pay refunds that are processing: the outcome comes as a notific
       expect((await d.postWechatNotify(abnormal)).statusCode).toBe(204);
       const failed = await refundRow(refund.id);
       expect(failed).toMatchObject({ status: 'failed', last_error: 'ABNORMAL at the gateway (notification)', gateway_refund_no: '50000000000000000000000000002' });
-      const audit = await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', refund.id).orderBy('at').execute();
+      const audit = await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', refund.id).orderBy('at').orderBy('id').execute();
       expect(audit.map((a) => a.action)).toEqual(['payments.refund.requested', 'payments.refund.failed_at_gateway']);
       // The retry job leaves it to an operator: nothing is sent again, and the reason stays.
       d.t.clock.advance(10 * 60_000);

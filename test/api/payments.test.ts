@@ -33,7 +33,7 @@ describe('top-up orders', () => {
     expect(await d.balanceFen(`clearing:${gateway}`)).toBeGreaterThanOrEqual(10_000);
     const notes = await d.notifications(order.orderNo);
     expect(notes.map((n) => [n.verified, n.outcome])).toEqual([[true, 'processed']]);
-    const audit = await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', order.id).orderBy('at').execute();
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', order.id).orderBy('at').orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['payments.order.created', 'payments.order.paying', 'payments.order.fulfilled']);
     await d.expectLedgerClean();
   });
