@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -21,6 +22,13 @@ import { pageSchema } from '../shared/pagination.js';
 import { cancelAtPos, refundInConsole, schoolPurchases } from './canteen-refunds.js';
 import { checkNetworkTopUp, kickNetworkSession, networkOverview, reportNetworkUsage, signOnDevice, topUpNetwork } from './network.js';
 
+/** The signed-in terminal, which must be the one the path names (TERMINAL_NOT_YOURS otherwise). */
+function pathTerminal(request: FastifyRequest & { params: { terminalId: string } }): string {
+  const caller = requireCaller(request, 'terminal');
+  if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
+  return caller.subjectId;
+}
+
 /**
  * Campus payments: the student's payment code and per-purchase limit; the canteen POS and the
  * dorm hot-water reader (terminals, signed in with their own credentials). Purchases are
@@ -43,17 +51,15 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post('/terminals/:terminalId/purchases', {
       schema: { tags: ['campus'], summary: 'A canteen POS charges a campus card or payment code (idempotent by purchaseId)', security: bearer, params: terminalParams, body: posPurchaseSchema, response: { 201: posPurchaseResultSchema, ...errorResponses } },
     }, async (request, reply) => {
-      const caller = requireCaller(request, 'terminal');
-      if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
-      return reply.code(201).send(await payAtPos(ctx, caller.subjectId, request.body, request.ip));
+      const terminalId = pathTerminal(request);
+      return reply.code(201).send(await payAtPos(ctx, terminalId, request.body, request.ip));
     });
 
     app.post('/terminals/:terminalId/purchases/:purchaseId/cancel', {
       schema: { tags: ['campus'], summary: '撤销: the POS cancels one of its purchases of today, refunding the card (asking again answers the same)', security: bearer, params: posPurchaseParams, response: { 200: posRefundResultSchema, ...errorResponses } },
     }, async (request) => {
-      const caller = requireCaller(request, 'terminal');
-      if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
-      return cancelAtPos(ctx, caller.subjectId, request.params.purchaseId);
+      const terminalId = pathTerminal(request);
+      return cancelAtPos(ctx, terminalId, request.params.purchaseId);
     });
 
     app.get('/admin/campus/purchases', {
@@ -171,25 +177,22 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post('/terminals/:terminalId/hot-water', {
       schema: { tags: ['campus'], summary: 'A dorm reader asks whether hot water may run for a card (balance ≥ ¥0.10)', security: bearer, params: terminalParams, body: hotWaterRequestSchema, response: { 200: hotWaterSchema, ...errorResponses } },
     }, async (request) => {
-      const caller = requireCaller(request, 'terminal');
-      if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
-      return hotWaterCheck(ctx, caller.subjectId, request.body.cardNo);
+      const terminalId = pathTerminal(request);
+      return hotWaterCheck(ctx, terminalId, request.body.cardNo);
     });
 
     app.post('/terminals/:terminalId/network/sessions', {
       schema: { tags: ['campus'], summary: '校园网 gateway: sign a device on with the student’s account and query password (idempotent by the gateway’s sessionId); answers the minutes it may stay on', security: bearer, params: terminalParams, body: networkSignOnSchema, response: { 201: networkGatewayAnswerSchema, ...errorResponses } },
     }, async (request, reply) => {
-      const caller = requireCaller(request, 'terminal');
-      if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
-      return reply.code(201).send(await signOnDevice(ctx, caller.subjectId, request.body));
+      const terminalId = pathTerminal(request);
+      return reply.code(201).send(await signOnDevice(ctx, terminalId, request.body));
     });
 
     app.post('/terminals/:terminalId/network/sessions/:sessionId/usage', {
       schema: { tags: ['campus'], summary: '校园网 gateway: a session’s minutes so far, or its last (final); answers the minutes it may stay on (0: sign it off)', security: bearer, params: networkSessionParams, body: networkUsageSchema, response: { 200: networkGatewayAnswerSchema, ...errorResponses } },
     }, async (request) => {
-      const caller = requireCaller(request, 'terminal');
-      if (caller.subjectId !== request.params.terminalId) throw fail('TERMINAL_NOT_YOURS', { terminalId: request.params.terminalId });
-      return reportNetworkUsage(ctx, caller.subjectId, request.params.sessionId, request.body);
+      const terminalId = pathTerminal(request);
+      return reportNetworkUsage(ctx, terminalId, request.params.sessionId, request.body);
     });
 
     app.get('/campus/network', {

@@ -4,17 +4,17 @@ import {
 import { shanghaiMonthRange } from '../../domain/calendar.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
-import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { DomainError, fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { verifyQueryPassword } from '../identity/change-password.js';
 import { dummyPasswordHash, verifyPassword } from '../../platform/passwords.js';
-import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction, type LedgerAccount } from '../ledger/ledger.js';
+import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../ledger/ledger.js';
 import './campus.errors.js';
 import { campusRepository as repo, type NetworkSessionRow } from './campus.repository.js';
 import type { NetworkGatewayAnswer, NetworkOverviewDto, NetworkSessionDto, NetworkSignOn, NetworkUsageReport } from './campus.schemas.js';
+import { networkAccount } from './network-account.js';
 import { terminalOfKind } from './pay-at-pos.js';
 import { campusCardOf } from './payment-codes.js';
 
@@ -31,11 +31,6 @@ import { campusCardOf } from './payment-codes.js';
  * so the account never owes anything; when it cannot pay for the next hour the device goes off.
  * All of one student's sessions are settled one at a time (an advisory lock per student).
  */
-
-/** The student's network account, opened at the first top-up or sign-on. */
-function networkAccount(db: DbOrTx, clock: Clock, studentId: string, actor: AuditActor): Promise<LedgerAccount> {
-  return ensureAccount(db, clock, { code: accountCodes.network(studentId), type: 'purse', ownerId: studentId, actor });
-}
 
 /** The network account's balance; 0 before it is opened (read without opening it). */
 async function networkBalanceFen(db: DbOrTx, studentId: string): Promise<number> {

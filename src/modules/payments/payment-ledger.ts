@@ -2,6 +2,7 @@ import type { AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { accountCodes, ensureAccount, postTransaction, type LedgerAccount, type LedgerTransaction } from '../ledger/ledger.js';
+import { networkAccount } from '../campus/network-account.js';
 import type { OrderRow } from './payments.repository.js';
 import type { GatewayName } from './payments.tables.js';
 
@@ -31,7 +32,7 @@ async function orderTarget(tx: DbOrTx, clock: Clock, order: OrderRow, actor: Aud
       if (!order.card_id) throw new Error(`top-up order ${order.id} names no card`);
       return cardPurse(tx, clock, order.card_id, actor);
     case 'network_top_up':
-      return ensureAccount(tx, clock, { code: accountCodes.network(order.student_id), type: 'purse', ownerId: order.student_id, actor });
+      return networkAccount(tx, clock, order.student_id, actor);
     case 'fee':
       return ensureAccount(tx, clock, { code: accountCodes.fees(), type: 'fee_income', actor });
   }
