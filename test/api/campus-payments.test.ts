@@ -29,12 +29,14 @@ const terminal = (kind: 'pos' | 'reader' | 'bus_validator', operatorName = '一�
 
 /** A university student (of the terminals' university unless told) with a funded campus card, signed in. */
 async function undergraduate(balanceFen = 10_000, schoolId = campusId) {
-  const student = await t.factory.newStudent({ schoolId, name: '食堂测试生' });
+  const queryPassword = '246813';
+  const student = await t.factory.newStudent({ schoolId, name: '食堂测试生', queryPassword });
   const card = await t.factory.newCard(student.id, { product: 'campus_card' });
   if (balanceFen > 0) await fund(t, card.id, balanceFen);
   const token = await t.factory.loginAs('student', student.education_id, student.password);
+  // The consumption password starts as the last six of the ID number, and stays so here.
   const initial = student.id_number.replace(/X$/, '').slice(-6);
-  return { student, card, token, initial };
+  return { student, card, token, initial, queryPassword };
 }
 
 const buy = (pos: { id: string; token: string }, body: Record<string, unknown>, ip = '10.20.0.1') =>
@@ -118,7 +120,7 @@ describe('the canteen POS, more', () => {
     const retried = await buy(pos, { purchaseId: 'RECEIPT-0001', amountFen: 1_000, cardNo: u.card.card_no });
     expect(retried.json()).toEqual(first.json());
     expect(retried.json().balanceAfterFen).toBe(9_000);
-    const code = (await t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: auth(u.token), payload: { queryPassword: u.initial } })).json().code as string;
+    const code = (await t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: auth(u.token), payload: { queryPassword: u.queryPassword } })).json().code as string;
     expect((await buy(pos, { purchaseId: 'RECEIPT-0001', amountFen: 1_000, paymentCode: code })).json()).toMatchObject({ error: { code: 'CAMPUS_PURCHASE_CONFLICT' } });
   });
 
@@ -137,7 +139,7 @@ describe('the canteen POS, more', () => {
   it('charges once when two tills race on one payment code, and once when a purchase id races its retry', async () => {
     const u = await undergraduate();
     const [a, b] = [await terminal('pos'), await terminal('pos')];
-    const code = (await t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: auth(u.token), payload: { queryPassword: u.initial } })).json().code as string;
+    const code = (await t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: auth(u.token), payload: { queryPassword: u.queryPassword } })).json().code as string;
     const raced = await Promise.all([buy(a, { purchaseId: 'RACE-A-001', amountFen: 700, paymentCode: code }), buy(b, { purchaseId: 'RACE-B-001', amountFen: 700, paymentCode: code })]);
     expect(raced.map((r) => r.statusCode).sort()).toEqual([201, 422]);
     expect(raced.find((r) => r.statusCode === 422)!.json()).toMatchObject({ error: { code: 'CAMPUS_PAYMENT_CODE_INVALID' } });
@@ -254,7 +256,7 @@ describe('the payment code (消费认证码)', () => {
     const u = await undergraduate();
     const pos = await terminal('pos');
     expect((await issue(u.token, '975310')).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
-    const first = await issue(u.token, u.initial);
+    const first = await issue(u.token, u.queryPassword);
     expect(first.statusCode, first.body).toBe(201);
     const { code, expiresAt, balanceFen, purchaseLimitFen } = first.json() as { code: string; expiresAt: string; balanceFen: number; purchaseLimitFen: number };
     expect(code).toMatch(/^28\d{16}$/);
@@ -262,7 +264,7 @@ describe('the payment code (消费认证码)', () => {
     expect(first.json().validForSeconds).toBe(60);
     expect({ balanceFen, purchaseLimitFen }).toEqual({ balanceFen: 10_000, purchaseLimitFen: 5_000 });
 
-    const second = (await issue(u.token, u.initial)).json().code as string;
+    const second = (await issue(u.token, u.queryPassword)).json().code as string;
     expect((await buy(pos, { purchaseId: 'CODE-0001', amountFen: 800, paymentCode: code })).json()).toMatchObject({ error: { code: 'CAMPUS_PAYMENT_CODE_INVALID' } });
     const paid = await buy(pos, { purchaseId: 'CODE-0002', amountFen: 800, paymentCode: second });
     expect(paid.json()).toMatchObject({ method: 'payment_code', amountFen: 800, balanceAfterFen: 9_200 });
@@ -270,7 +272,7 @@ describe('the payment code (消费认证码)', () => {
     expect((await buy(pos, { purchaseId: 'CODE-0002', amountFen: 800, paymentCode: second })).json()).toEqual(paid.json());
     expect((await buy(pos, { purchaseId: 'CODE-0003', amountFen: 800, paymentCode: second })).json()).toMatchObject({ error: { code: 'CAMPUS_PAYMENT_CODE_INVALID' } });
 
-    const third = (await issue(u.token, u.initial)).json().code as string;
+    const third = (await issue(u.token, u.queryPassword)).json().code as string;
     t.clock.advance(60_001);
     expect((await buy(pos, { purchaseId: 'CODE-0004', amountFen: 800, paymentCode: third })).json()).toMatchObject({ error: { code: 'CAMPUS_PAYMENT_CODE_INVALID' } });
     expect(await purseFen(u.card.id)).toBe(9_200);
@@ -284,13 +286,13 @@ describe('the payment code (消费认证码)', () => {
     expect((await issue(await t.factory.loginAs('parent', parent.phone, parent.password), '135790')).statusCode).toBe(403);
     const u = await undergraduate();
     await t.app.inject({ method: 'POST', url: `/api/v1/cards/${u.card.id}/loss`, headers: auth(u.token) });
-    expect((await issue(u.token, u.initial)).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_IN_USE' } });
+    expect((await issue(u.token, u.queryPassword)).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_IN_USE' } });
   });
 
   it('a code shown before the loss report pays nothing after it', async () => {
     const u = await undergraduate();
     const pos = await terminal('pos');
-    const code = (await issue(u.token, u.initial)).json().code as string;
+    const code = (await issue(u.token, u.queryPassword)).json().code as string;
     await t.app.inject({ method: 'POST', url: `/api/v1/cards/${u.card.id}/loss`, headers: auth(u.token) });
     expect((await buy(pos, { purchaseId: 'LOSTCODE-1', amountFen: 100, paymentCode: code })).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_USABLE' } });
   });
@@ -300,7 +302,7 @@ describe('the per-purchase limit (单笔限额)', () => {
   it('the student sets it with the query password, within ¥0–¥1000; the POS follows it', async () => {
     const u = await undergraduate();
     const pos = await terminal('pos');
-    const set = (limitFen: number, queryPassword = u.initial) => t.app.inject({ method: 'PUT', url: '/api/v1/campus/purchase-limit', headers: auth(u.token), payload: { limitFen, queryPassword } });
+    const set = (limitFen: number, queryPassword = u.queryPassword) => t.app.inject({ method: 'PUT', url: '/api/v1/campus/purchase-limit', headers: auth(u.token), payload: { limitFen, queryPassword } });
     expect((await t.app.inject({ url: '/api/v1/campus/purchase-limit', headers: auth(u.token) })).json()).toEqual({ limitFen: 5_000, maxFen: 100_000 });
     expect((await set(100_001)).json()).toMatchObject({ error: { code: 'CAMPUS_LIMIT_INVALID' } });
     expect((await set(2_000, '975310')).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
@@ -345,16 +347,16 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     expect(found.json().items).toContainEqual(r);
 
     expect((await buy(u.token, { roomId: r.id, amountFen: 2_000, queryPassword: '975310' })).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
-    expect((await buy(u.token, { roomId: r.id, amountFen: 99, queryPassword: u.initial })).json()).toMatchObject({ error: { code: 'CAMPUS_ELECTRICITY_AMOUNT' } });
+    expect((await buy(u.token, { roomId: r.id, amountFen: 99, queryPassword: u.queryPassword })).json()).toMatchObject({ error: { code: 'CAMPUS_ELECTRICITY_AMOUNT' } });
     expect(await purseFen(u.card.id)).toBe(10_000);
 
     const merchantCode = `merchant:electricity.${campusId}`;
     const schoolBefore = await t.ctx.db.selectFrom('ledger_accounts').select('id').where('code', '=', merchantCode).executeTakeFirst();
     const before = schoolBefore ? (await balanceOf(t.ctx.db, schoolBefore.id)).postedFen : 0;
-    const bought = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-${r.id}` }, payload: { roomId: r.id, amountFen: 2_000, queryPassword: u.initial } });
+    const bought = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-${r.id}` }, payload: { roomId: r.id, amountFen: 2_000, queryPassword: u.queryPassword } });
     expect(bought.statusCode, bought.body).toBe(201);
     // The app retries after a lost answer: the same purchase, charged once.
-    const replay = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-${r.id}` }, payload: { roomId: r.id, amountFen: 2_000, queryPassword: u.initial } });
+    const replay = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-${r.id}` }, payload: { roomId: r.id, amountFen: 2_000, queryPassword: u.queryPassword } });
     expect(replay.json()).toEqual(bought.json());
     expect(bought.json()).toMatchObject({ room: r, amountFen: 2_000, priceFenPerKwh: 50, kwh: '40.00', meterStatus: 'queued', balanceAfterFen: 8_000 });
     await t.ctx.jobs.runDue(100);
@@ -376,7 +378,7 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     const u = await undergraduate();
     const offline = await addRoom(operator, { schoolId: campusId, building: '学9楼', roomNo: String(++roomNo), meterNo: `OFFLINE-${process.pid}-${roomNo}` });
     expect(offline.statusCode, offline.body).toBe(201);
-    const bought = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-offline-${roomNo}` }, payload: { roomId: offline.json().id, amountFen: 1_000, queryPassword: u.initial } });
+    const bought = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-offline-${roomNo}` }, payload: { roomId: offline.json().id, amountFen: 1_000, queryPassword: u.queryPassword } });
     expect(bought.statusCode, bought.body).toBe(201);
     const status = async () => ((await t.app.inject({ url: '/api/v1/campus/electricity', headers: auth(u.token) })).json().items as { meterStatus: string }[])[0]!.meterStatus;
     // Five attempts with growing back-off; between them the purchase still waits (下发中).
@@ -396,10 +398,10 @@ describe('dorm electricity (宿舍电费预缴)', () => {
   it('refuses another university’s room, a balance short of the amount, and anyone but a campus card holder', async () => {
     const u = await undergraduate(1_000);
     const elsewhere = await room((await t.factory.newSchool({ stage: 'university' })).id);
-    expect((await buy(u.token, { roomId: elsewhere.id, amountFen: 500, queryPassword: u.initial })).json()).toMatchObject({ error: { code: 'CAMPUS_ROOM_UNKNOWN' } });
+    expect((await buy(u.token, { roomId: elsewhere.id, amountFen: 500, queryPassword: u.queryPassword })).json()).toMatchObject({ error: { code: 'CAMPUS_ROOM_UNKNOWN' } });
     expect((await t.app.inject({ url: '/api/v1/campus/rooms?q=学1楼', headers: auth(u.token) })).json().items.map((x: { id: string }) => x.id)).not.toContain(elsewhere.id);
     const mine = await room();
-    const short = await buy(u.token, { roomId: mine.id, amountFen: 1_001, queryPassword: u.initial });
+    const short = await buy(u.token, { roomId: mine.id, amountFen: 1_001, queryPassword: u.queryPassword });
     expect(short.json()).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' } });
     expect(await t.ctx.db.selectFrom('campus_electricity_purchases').select('id').where('room_id', '=', mine.id).execute()).toEqual([]);
     const k12 = await t.factory.newStudent();

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskCardNo } from '../../src/domain/masking.js';
-import { hashPassword } from '../../src/platform/passwords.js';
 import { projectRoot } from '../../src/platform/paths.js';
 import { chargeAtPos } from '../../terminal/canteen-pos.js';
 import { runNetworkSession } from '../../terminal/network-gateway.js';
@@ -35,13 +34,14 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 async function undergraduate() {
-  const student = await t.factory.newStudent({ schoolId: campus.id, name: '收银测试生' });
+  const queryPassword = '246813';
+  const student = await t.factory.newStudent({ schoolId: campus.id, name: '收银测试生', queryPassword });
   const card = await t.factory.newCard(student.id, { product: 'campus_card' });
   await fund(t, card.id, 10_000);
   const token = await t.factory.loginAs('student', student.education_id, student.password);
   const initial = student.id_number.replace(/X$/, '').slice(-6);
-  const code = async () => (await t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: { authorization: `Bearer ${token}` }, payload: { queryPassword: initial } })).json().code as string;
-  return { student, token, card, initial, code };
+  const code = async () => (await t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: { authorization: `Bearer ${token}` }, payload: { queryPassword } })).json().code as string;
+  return { student, token, card, initial, queryPassword, code };
 }
 
 const bin = join(projectRoot(), 'bin/onecard.js');
@@ -107,20 +107,13 @@ describe('the campus network gateway over HTTP', () => {
     networkOperator = await t.factory.operatorToken();
   });
 
-  /** A student who chose a query password of their own: the network refuses the initial one. */
-  async function networkUser() {
-    const u = await undergraduate();
-    await t.ctx.db.updateTable('students').set({ campus_password_hash: await hashPassword('246813'), campus_must_change: false }).where('id', '=', u.student.id).execute();
-    return { ...u, initial: '246813' };
-  }
-
   it('signs a device on, reports as the paid time runs out, and signs it off when the balance cannot pay the next hour', async () => {
-    const u = await networkUser();
-    const topUp = await t.app.inject({ method: 'POST', url: '/api/v1/campus/network/top-ups', headers: { authorization: `Bearer ${u.token}` }, payload: { amountFen: 100, queryPassword: u.initial } });
+    const u = await undergraduate();
+    const topUp = await t.app.inject({ method: 'POST', url: '/api/v1/campus/network/top-ups', headers: { authorization: `Bearer ${u.token}` }, payload: { amountFen: 100, queryPassword: u.queryPassword } });
     expect(topUp.statusCode, topUp.body).toBe(201);
     const steps = await runNetworkSession({
       url, credentialsFile: join(stateDir, 'gateway.json'), operator: { token: networkOperator }, school: campus.code,
-      account: u.student.id_number, password: u.initial, mac: '3c:22:fb:aa:bb:cc', minutes: 400, reportEvery: 45,
+      account: u.student.id_number, password: u.queryPassword, mac: '3c:22:fb:aa:bb:cc', minutes: 400, reportEvery: 45,
     });
     // ¥1.00 pays three hours and a third is not enough: on at 0, 60 and 120, off at 180.
     expect(steps.map((s) => [s.minute, s.answer.chargedFen, s.answer.minutesLeft, s.answer.endReason])).toEqual([
@@ -130,14 +123,14 @@ describe('the campus network gateway over HTTP', () => {
   });
 
   it('onecard network session prints each answer, and a refusal without a stack trace', async () => {
-    const u = await networkUser();
+    const u = await undergraduate();
     const network = (...args: string[]) => onecard('network', 'session', '--url', url, '--operator-token', networkOperator, '--state-dir', stateDir, '--school', campus.code, '--account', u.student.id_number, ...args);
-    const broke = await network('--password', u.initial);
+    const broke = await network('--password', u.queryPassword);
     expect(broke.code).toBe(1);
     expect(broke.stderr).toContain('CAMPUS_NETWORK_BALANCE_LOW');
     expect(broke.stderr).not.toMatch(/\n\s+at /);
-    await t.app.inject({ method: 'POST', url: '/api/v1/campus/network/top-ups', headers: { authorization: `Bearer ${u.token}` }, payload: { amountFen: 500, queryPassword: u.initial } });
-    const used = await network('--password', u.initial, '--minutes', '90', '--report-every', '30');
+    await t.app.inject({ method: 'POST', url: '/api/v1/campus/network/top-ups', headers: { authorization: `Bearer ${u.token}` }, payload: { amountFen: 500, queryPassword: u.queryPassword } });
+    const used = await network('--password', u.queryPassword, '--minutes', '90', '--report-every', '30');
     expect(used.code, used.stderr).toBe(0);
     expect(used.stdout.trim().split('\n')).toEqual([
       'minute    0: charged ¥0.30, 60 min left; balance ¥4.70, this month ¥0.30',

@@ -84,31 +84,40 @@ describe('top-up orders', () => {
 });
 
 describe('campus card top-ups (seed 004: 输入金额和查询密码)', () => {
-  it('ask for the holder’s query password; a wrong one is refused, counted and throttled, and orders nothing', async () => {
+  it('ask for the holder’s query password; a wrong one is refused, counted and throttled, the initial one refused, and neither orders anything', async () => {
     const school = await d.t.factory.newSchool({ stage: 'university' });
-    const student = await d.t.factory.newStudent({ schoolId: school.id });
+    const queryPassword = '246813';
+    const student = await d.t.factory.newStudent({ schoolId: school.id, queryPassword });
     const card = await d.t.factory.newCard(student.id, { product: 'campus_card' });
     const token = await d.t.factory.loginAs('student', student.education_id, student.password);
-    const initial = student.id_number.replace(/X$/, '').slice(-6);
-    const order = (queryPassword?: string, ip = '10.3.0.1') =>
-      d.t.app.inject({ method: 'POST', url: '/api/v1/orders/top-up', remoteAddress: ip, headers: { authorization: `Bearer ${token}` }, payload: { cardId: card.id, amountFen: 5000, ...(queryPassword === undefined ? {} : { queryPassword }) } });
+    const order = (password?: string, ip = '10.3.0.1') =>
+      d.t.app.inject({ method: 'POST', url: '/api/v1/orders/top-up', remoteAddress: ip, headers: { authorization: `Bearer ${token}` }, payload: { cardId: card.id, amountFen: 5000, ...(password === undefined ? {} : { queryPassword: password }) } });
     const ordersOfCard = async () => (await d.t.ctx.db.selectFrom('payment_orders').select('id').where('card_id', '=', card.id).execute()).length;
 
     expect((await order()).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_REQUIRED', message: '请输入校园卡查询密码' } });
     expect((await order('12345')).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     for (let i = 0; i < 5; i++) expect((await order('975310')).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
-    expect((await order(initial)).json()).toMatchObject({ error: { code: 'AUTH_THROTTLED' } });
+    expect((await order(queryPassword)).json()).toMatchObject({ error: { code: 'AUTH_THROTTLED' } });
     expect(await ordersOfCard()).toBe(0);
 
-    // From another place, the right one (the initial password, never changed) orders the top-up.
-    const ok = await order(initial, '10.3.0.2');
+    // From another place, the right one orders the top-up.
+    const ok = await order(queryPassword, '10.3.0.2');
     expect(ok.statusCode, ok.body).toBe(201);
     expect(ok.json()).toMatchObject({ cardId: card.id, amountFen: 5000 });
     expect(await ordersOfCard()).toBe(1);
     // The password is not kept anywhere the order's answer or audit can show it.
-    expect(ok.body).not.toContain(initial);
+    expect(ok.body).not.toContain(queryPassword);
     const audit = await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', ok.json().id).execute();
-    expect(JSON.stringify(audit)).not.toContain(initial);
+    expect(JSON.stringify(audit)).not.toContain(queryPassword);
+
+    // The initial query password (the last six of the ID number, never changed) signs in but moves no money.
+    const fresh = await d.t.factory.newStudent({ schoolId: school.id });
+    const freshCard = await d.t.factory.newCard(fresh.id, { product: 'campus_card' });
+    const freshToken = await d.t.factory.loginAs('student', fresh.education_id, fresh.password);
+    const initialRefused = await d.request('POST', '/orders/top-up', freshToken, { cardId: freshCard.id, amountFen: 5000, queryPassword: fresh.id_number.replace(/X$/, '').slice(-6) });
+    expect(initialRefused.statusCode).toBe(403);
+    expect(initialRefused.json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_INITIAL', message: expect.stringContaining('初始查询密码只能用于登录') } });
+    expect(await d.t.ctx.db.selectFrom('payment_orders').select('id').where('card_id', '=', freshCard.id).execute()).toEqual([]);
 
     // A K-12 card needs none.
     const { student: k12, studentToken } = await d.family();

@@ -1,6 +1,4 @@
 import { expect, it } from 'vitest';
-import { initialCampusPassword } from '../../src/domain/passwords.js';
-import { hashPassword } from '../../src/platform/passwords.js';
 import { fund } from '../support/money.js';
 import { purseFen } from '../api/ecards-support.js';
 import { registerTerminal } from '../support/terminals.js';
@@ -17,9 +15,11 @@ describeE2E('campus payments in Chromium', () => {
   const url = (path: string) => `${e2e.baseUrl}${path}`;
 
   /** A university student (password already changed) holding a campus card in use. */
+  const queryPassword = '246813';
   async function campusStudent(schoolName: string, name: string) {
     const school = await e2e.t.factory.newSchool({ stage: 'university', name: schoolName });
-    const student = await e2e.t.factory.newStudent({ schoolId: school.id, name, password: 'Student2026' });
+    // The student has chosen a query password: the initial one moves no money.
+    const student = await e2e.t.factory.newStudent({ schoolId: school.id, name, password: 'Student2026', queryPassword });
     await e2e.t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
     const card = await e2e.t.factory.newCard(student.id, { product: 'campus_card' });
     return { school, student, card };
@@ -30,7 +30,6 @@ describeE2E('campus payments in Chromium', () => {
     const { t } = e2e;
     const { school, student, card } = await campusStudent('端到端艺术学院', '付款码测试生');
     await fund(t, card.id, 3_000);
-    const initial = initialCampusPassword(student.id_number);
 
     const pos = await registerTerminal(t, { kind: 'pos', operatorName: 'canteen-1', schoolId: school.id });
     const posToken = pos.token;
@@ -45,7 +44,7 @@ describeE2E('campus payments in Chromium', () => {
     await page.getByTestId('paycode-show').click();
     await page.locator('.adm-toast-main').getByText('查询密码不正确').waitFor();
     await settled(page);
-    await page.getByTestId('paycode-password').locator('input').fill(initial);
+    await page.getByTestId('paycode-password').locator('input').fill(queryPassword);
     await page.getByTestId('paycode-show').click();
     await page.locator('[data-testid="paycode"][data-live="true"]').waitFor();
     await page.getByTestId('paycode-qr').waitFor();
@@ -69,7 +68,7 @@ describeE2E('campus payments in Chromium', () => {
 
     // 单笔限额: ¥20 with the query password.
     await page.getByTestId('paycode-limit-yuan').locator('input').fill('20');
-    await page.getByTestId('paycode-limit-password').locator('input').fill(initial);
+    await page.getByTestId('paycode-limit-password').locator('input').fill(queryPassword);
     await page.getByTestId('paycode-limit-save').click();
     await page.locator('.adm-toast-main').getByText('单笔限额已设为 ¥20.00').waitFor();
     await expect.poll(() => page.getByTestId('paycode-limit').getAttribute('data-limit-fen')).toBe('2000');
@@ -84,7 +83,6 @@ describeE2E('campus payments in Chromium', () => {
     const { t } = e2e;
     const { school, student, card } = await campusStudent('端到端电费大学', '电费测试生');
     await fund(t, card.id, 8_000);
-    const initial = initialCampusPassword(student.id_number);
     const operator = await t.factory.operatorToken();
     for (const roomNo of ['101', '102']) {
       const added = await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/rooms', headers: { authorization: `Bearer ${operator}` }, payload: { schoolId: school.id, building: '学5楼', roomNo, meterNo: `E2E-M-${roomNo}` } });
@@ -99,7 +97,7 @@ describeE2E('campus payments in Chromium', () => {
     await expect.poll(() => page.getByTestId('room-option').count()).toBe(1);
     await page.getByTestId('room-option').click();
     await expect(page.getByTestId('electricity-room').textContent()).resolves.toBe('学5楼 102');
-    await page.getByTestId('electricity-password').locator('input').fill(initial);
+    await page.getByTestId('electricity-password').locator('input').fill(queryPassword);
     await e2e.screenshot(page, 'app-campus-electricity');
     await page.getByTestId('electricity-submit').click();
     await page.locator('.adm-dialog').getByText('费用不能退回', { exact: false }).waitFor();
@@ -125,13 +123,10 @@ describeE2E('campus payments in Chromium', () => {
     const { t } = e2e;
     const { school, student, card } = await campusStudent('端到端网络学院', '网费测试生');
     await fund(t, card.id, 3_000);
-    // The student chose a query password (the network refuses the initial one).
-    const chosen = '246813';
-    await t.ctx.db.updateTable('students').set({ campus_password_hash: await hashPassword(chosen), campus_must_change: false }).where('id', '=', student.id).execute();
     const gateway = await registerTerminal(t, { kind: 'network_gateway', operatorName: '信息与网络管理中心', schoolId: school.id });
     const gatewayToken = gateway.token;
     const signOn = (sessionId: string, mac: string) =>
-      t.app.inject({ method: 'POST', url: `/api/v1/terminals/${gateway.id}/network/sessions`, headers: { authorization: `Bearer ${gatewayToken}` }, payload: { sessionId, account: student.id_number, password: chosen, mac } });
+      t.app.inject({ method: 'POST', url: `/api/v1/terminals/${gateway.id}/network/sessions`, headers: { authorization: `Bearer ${gatewayToken}` }, payload: { sessionId, account: student.id_number, password: queryPassword, mac } });
 
     const page = await signInStudent(student);
     await page.getByTestId('home-network').click();
@@ -142,7 +137,7 @@ describeE2E('campus payments in Chromium', () => {
     await page.getByTestId('network-top-up-submit').click();
     await page.locator('.adm-toast-main').getByText('查询密码不正确').waitFor();
     await settled(page);
-    await page.getByTestId('network-password').locator('input').fill(chosen);
+    await page.getByTestId('network-password').locator('input').fill(queryPassword);
     await page.getByTestId('network-top-up-submit').click();
     await page.locator('.adm-toast-main').getByText('已充值，网费余额 ¥20.00').waitFor();
     expect(await purseFen(t, card.id)).toBe(1_000);

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { purseFen } from '../api/ecards-support.js';
+import { hashPassword } from '../../src/platform/passwords.js';
 import { describeE2E, loseFirstAnswer, settled, signInToApp, useE2E } from './support.js';
 
 /**
@@ -203,7 +204,19 @@ describeE2E('app money screens in Chromium', () => {
     await page.locator('.adm-toast-main').getByText('查询密码不正确', { exact: false }).waitFor();
     await e2e.screenshot(page, 'app-payments-campus-password');
     await settled(page);
+    // The initial query password (the last six of the ID number) signs in but moves no money: a dialog says what to do.
     await page.getByTestId('topup-query-password').locator('input').fill(student.id_number.replace(/X$/, '').slice(-6));
+    await page.getByTestId('topup-submit').click();
+    await page.getByTestId('query-password-initial').getByText('按提示修改查询密码', { exact: false }).waitFor();
+    await page.locator('.adm-dialog').getByText('请先修改查询密码').waitFor();
+    await e2e.screenshot(page, 'app-payments-query-password-initial');
+    await page.locator('.adm-dialog').getByText('知道了').click();
+    expect(await e2e.t.ctx.db.selectFrom('payment_orders').select('id').where('card_id', '=', card.id).execute()).toEqual([]);
+
+    // Changed (in a campus card session), it pays.
+    await e2e.t.ctx.db.updateTable('students').set({ campus_password_hash: await hashPassword('246813'), campus_must_change: false }).where('id', '=', student.id).execute();
+    await settled(page);
+    await page.getByTestId('topup-query-password').locator('input').fill('246813');
     await page.getByTestId('topup-submit').click();
     await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
     const orders = await e2e.t.ctx.db.selectFrom('payment_orders').select(['amount_fen']).where('card_id', '=', card.id).execute();

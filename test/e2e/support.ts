@@ -113,6 +113,10 @@ export async function startE2E(): Promise<E2E> {
       for (let i = 0; i < 100 && (await page.locator('.ant-spin-spinning, .adm-skeleton, .adm-spin-loading').count()) > 0; i++) {
         await page.waitForTimeout(100);
       }
+      // antd-mobile's dialogs and their masks fade in by script, which `animations: 'disabled'` does not stop.
+      for (let i = 0; i < 20 && (await page.locator('.adm-mask').evaluateAll((masks) => masks.some((m) => getComputedStyle(m).opacity !== '1'))); i++) {
+        await page.waitForTimeout(50);
+      }
       await page.screenshot({ path: resolve(resultsDir, `${name}.png`), fullPage: true, animations: 'disabled' });
     },
     takePageErrors: () => pageErrors.splice(0),

@@ -24,7 +24,8 @@ export class Factory {
     return school;
   }
 
-  async newStudent(overrides: { schoolId?: string; birthDate?: string; name?: string; password?: string } = {}) {
+  /** `queryPassword`: a campus query password of the student's own (else the initial one is in force). */
+  async newStudent(overrides: { schoolId?: string; birthDate?: string; name?: string; password?: string; queryPassword?: string } = {}) {
     const schoolId = overrides.schoolId ?? (await this.newSchool()).id;
     const school = await this.ctx.db.selectFrom('schools').select('stage').where('id', '=', schoolId).executeTakeFirstOrThrow();
     const n = next();
@@ -42,6 +43,7 @@ export class Factory {
       stage: school.stage,
       password_hash: await hashPassword(password),
       must_change_password: true,
+      ...(overrides.queryPassword ? { campus_password_hash: await hashPassword(overrides.queryPassword), campus_must_change: false } : {}),
       updated_at: this.ctx.clock.now(),
     };
     await this.ctx.db.insertInto('students').values(student).execute();

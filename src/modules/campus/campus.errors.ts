@@ -26,7 +26,6 @@ registerErrors({
   BOOKING_TAKEN: { status: 409, zh: '该时段已被预约', en: 'That hour is booked already' },
   BOOKING_NOT_CANCELLABLE: { status: 409, zh: '预约已取消或已开始，不能取消', en: 'The booking is cancelled or has begun' },
   CAMPUS_VENUE_TAKEN: { status: 409, zh: '该房间已登记', en: 'That room is registered already' },
-  CAMPUS_NETWORK_PASSWORD_INITIAL: { status: 403, zh: '初始查询密码不能登录校园网，请先在校园卡 App 中修改查询密码', en: 'The initial query password cannot sign on to the campus network: change it in the campus card app first' },
   CAMPUS_NETWORK_DEVICES: { status: 409, zh: '已有 2 个终端在线，请先让其中一个下线', en: 'Two devices are on already: take one off first' },
   CAMPUS_NETWORK_BALANCE_LOW: { status: 422, zh: '网费余额不足以支付下一小时，请先为校园网充值', en: 'The network account cannot pay for the next hour: top it up first' },
   CAMPUS_NETWORK_MINUTES: { status: 400, zh: '上网时长必须是非负整数分钟', en: 'Minutes online must be a whole, non-negative number' },

@@ -256,7 +256,7 @@ export const campusRepository = {
 
   /** An enrolled student of the school, by student number or ID number (student numbers are unique per school only). */
   enrolledStudentAt(db: DbOrTx, schoolId: string, account: string) {
-    return db.selectFrom('students').select(['id', 'campus_password_hash']).where('school_id', '=', schoolId).where('status', '=', 'enrolled')
+    return db.selectFrom('students').select(['id']).where('school_id', '=', schoolId).where('status', '=', 'enrolled')
       .where((eb) => eb.or([eb('student_no', '=', account), eb('id_number', '=', account.toUpperCase())])).executeTakeFirst();
   },
 

@@ -107,14 +107,22 @@ async function checkCampusSecret(ctx: AppContext, studentId: string, secret: 'qu
 
 /**
  * Checks a university student's campus query password where a flow asks for it (seed 004: a
- * campus card top-up asks for the amount and the query password; so does the payment code).
+ * campus card top-up asks for the amount and the query password; so does the payment code, and
+ * the campus network's sign-on).
+ *
+ * The initial query password is the last six of the ID number, which classmates may know: it
+ * signs the student in (and then must be changed, 登录后需及时修改个人查询密码), but moves no
+ * money. It is refused only once it has matched, so the refusal tells nothing to a guesser.
  */
 export async function verifyQueryPassword(ctx: AppContext, studentId: string, given: string | undefined, source: string): Promise<void> {
   if (!given) throw fail('QUERY_PASSWORD_REQUIRED');
+  let stillInitial = false;
   await checkCampusSecret(ctx, studentId, 'query_password', async () => {
     const s = await ctx.db.selectFrom('students').select(['id_number', 'campus_password_hash']).where('id', '=', studentId).executeTakeFirstOrThrow();
+    stillInitial = s.campus_password_hash === null;
     return matches({ hash: s.campus_password_hash, initial: initialCampusPassword(s.id_number) }, given);
   }, source);
+  if (stillInitial) throw fail('QUERY_PASSWORD_INITIAL');
 }
 
 /**

@@ -8,6 +8,7 @@ registerErrors({
   PASSWORD_WRONG: { status: 400, zh: '原密码不正确', en: 'The current password is wrong' },
   QUERY_PASSWORD_REQUIRED: { status: 400, zh: '请输入校园卡查询密码', en: 'Enter the campus card query password' },
   QUERY_PASSWORD_WRONG: { status: 400, zh: '查询密码不正确', en: 'The query password is wrong' },
+  QUERY_PASSWORD_INITIAL: { status: 403, zh: '初始查询密码只能用于登录。请用学号和查询密码登录校园卡 App，按提示修改查询密码后再试', en: 'The initial query password only signs you in. Sign in to the campus card app with your student number and query password, change it as asked, then try again' },
   PASSWORD_TOO_SHORT: { status: 400, zh: '密码至少 8 位', en: 'The password needs at least 8 characters' },
   PASSWORD_TOO_LONG: { status: 400, zh: '密码最多 64 位', en: 'The password may have at most 64 characters' },
   PASSWORD_TOO_WEAK: { status: 400, zh: '密码须同时包含字母和数字', en: 'The password needs both letters and digits' },

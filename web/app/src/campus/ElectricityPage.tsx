@@ -11,7 +11,7 @@ import { useApi, useSession } from '../../../shared/session.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { formatYuan } from '../payments/format.js';
 import { SubPage } from '../ui/SubPage.js';
-import { errorCode, fill, useErrorText } from '../ui/text.js';
+import { errorCode, fill, useReportFailure } from '../ui/text.js';
 import { campusMessages } from './messages.js';
 import { campusPaths } from './paths.js';
 import './campus.css';
@@ -81,7 +81,7 @@ function RoomPicker({ onChosen }: { onChosen(room: Room): void }) {
 function PayForm() {
   const t = useMessages(campusMessages);
   const api = useApi();
-  const describe = useErrorText();
+  const reportFailure = useReportFailure();
   const queryClient = useQueryClient();
   const [room, setRoom] = useState<Room | null>(null);
   const [amountFen, setAmountFen] = useState(presetsFen[1]!);
@@ -93,7 +93,7 @@ function PayForm() {
       setPassword('');
       await queryClient.invalidateQueries({ queryKey: ['campus', 'electricity'] });
     },
-    onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
+    onError: (error) => reportFailure(error),
   });
   if (!room) return <div className="section" data-testid="electricity-room-step"><RoomPicker onChosen={setRoom} /></div>;
   // Not refundable: said before the money moves, not only after.

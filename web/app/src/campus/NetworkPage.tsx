@@ -12,7 +12,7 @@ import { formatYuan } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
 import type { Gateway } from '../payments/queries.js';
 import { SubPage } from '../ui/SubPage.js';
-import { errorCode, fill, useErrorText } from '../ui/text.js';
+import { errorCode, fill, useErrorText, useReportFailure } from '../ui/text.js';
 import { campusMessages } from './messages.js';
 import './campus.css';
 
@@ -76,12 +76,12 @@ function TopUpForm() {
   const t = useMessages(campusMessages);
   const p = useMessages(paymentMessages);
   const api = useApi();
-  const describe = useErrorText();
+  const reportFailure = useReportFailure();
   const queryClient = useQueryClient();
   const [amountFen, setAmountFen] = useState(presetsFen[1]!);
   const [source, setSource] = useState<Source>('campus_card');
   const [password, setPassword] = useState('');
-  const checkout = useCheckout<{ amountFen: number }>('/orders/network-top-up', (error) => Toast.show({ icon: 'fail', content: describe(error) }));
+  const checkout = useCheckout<{ amountFen: number }>('/orders/network-top-up', reportFailure);
   const topUp = useIdempotentMutation({
     mutationFn: (body: { amountFen: number; queryPassword: string }, idempotencyKey) => api.post<z.infer<typeof networkTopUpResultSchema>>('/campus/network/top-ups', body, { idempotencyKey }),
     onSuccess: async (done) => {
@@ -89,7 +89,7 @@ function TopUpForm() {
       setPassword('');
       await queryClient.invalidateQueries({ queryKey: overviewKey });
     },
-    onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
+    onError: (error) => reportFailure(error),
   });
   return (
     <List header={t.networkTopUp} mode="card" data-testid="network-top-up">

@@ -10,7 +10,7 @@ import { LoadFailed } from '../pages/LoadFailed.js';
 import { parseYuanToFen } from '../../../../src/domain/money.js';
 import { formatYuan } from '../payments/format.js';
 import { SubPage } from '../ui/SubPage.js';
-import { errorCode, fill, useErrorText } from '../ui/text.js';
+import { errorCode, fill, useReportFailure } from '../ui/text.js';
 import { campusMessages } from './messages.js';
 import './campus.css';
 
@@ -82,7 +82,7 @@ export function PaymentCodePage() {
 function CodeSection() {
   const t = useMessages(campusMessages);
   const api = useApi();
-  const describe = useErrorText();
+  const reportFailure = useReportFailure();
   const [password, setPassword] = useState('');
   const [touched, setTouched] = useState(false);
   // Not idempotent on purpose: every ask is a new code.
@@ -97,7 +97,7 @@ function CodeSection() {
   const ask = () => {
     setTouched(true);
     if (!sixDigits.test(password)) return;
-    issue.mutate(password, { onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }) });
+    issue.mutate(password, { onError: (error) => reportFailure(error) });
   };
 
   if (!code) {
@@ -131,7 +131,7 @@ function CodeSection() {
 function LimitSection({ limitFen, maxFen }: { limitFen: number; maxFen: number }) {
   const t = useMessages(campusMessages);
   const api = useApi();
-  const describe = useErrorText();
+  const reportFailure = useReportFailure();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ yuan: string; queryPassword: string }>();
   const save = useMutation({
@@ -141,7 +141,7 @@ function LimitSection({ limitFen, maxFen }: { limitFen: number; maxFen: number }
       form.setFieldValue('queryPassword', '');
       await queryClient.invalidateQueries({ queryKey: ['campus', 'limit'] });
     },
-    onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
+    onError: (error) => reportFailure(error),
   });
   const fenOf = (value: string): number | null => {
     try {

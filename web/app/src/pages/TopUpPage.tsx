@@ -1,4 +1,4 @@
-import { Button, ErrorBlock, Input, List, Selector, Skeleton, Toast } from 'antd-mobile';
+import { Button, ErrorBlock, Input, List, Selector, Skeleton } from 'antd-mobile';
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { parseYuanToFen } from '../../../../src/domain/money.js';
@@ -11,7 +11,7 @@ import { paymentMessages } from '../payments/messages.js';
 import { GatewayChoice } from '../payments/PayPanel.js';
 import { useTopUpOptions, type Gateway, type TopUpOptions } from '../payments/queries.js';
 import { SubPage } from '../ui/SubPage.js';
-import { fill, useErrorText } from '../ui/text.js';
+import { fill, useReportFailure } from '../ui/text.js';
 import { LoadFailed } from './LoadFailed.js';
 import '../payments/payments.css';
 
@@ -30,7 +30,7 @@ function chosenAmount(options: TopUpOptions, preset: number | null, typed: strin
 
 function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: TopUpOptions; initialCardId: string | undefined }) {
   const t = useMessages(paymentMessages);
-  const describe = useErrorText();
+  const reportFailure = useReportFailure();
   const firstOpen = cards.find((card) => card.canTopUp)?.id ?? null;
   const [cardId, setCardId] = useState<string | null>(initialCardId && cards.some((c) => c.id === initialCardId && c.canTopUp) ? initialCardId : firstOpen);
   const [preset, setPreset] = useState<number | null>(options.presetsFen[0] ?? null);
@@ -39,7 +39,7 @@ function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: 
   const [gateway, setGateway] = useState<Gateway>('alipay');
   const [queryPassword, setQueryPassword] = useState('');
   const checkout = useCheckout<{ cardId: string; amountFen: number; queryPassword?: string }>('/orders/top-up', (error, stage) =>
-    Toast.show({ icon: 'fail', content: `${stage === 'order' ? t.topUpCreateFailed : t.payStartFailed}：${describe(error)}` }),
+    reportFailure(error, stage === 'order' ? t.topUpCreateFailed : t.payStartFailed),
   );
   // A campus card's top-up asks for its holder's query password (seed 004).
   const needsPassword = cards.find((c) => c.id === cardId)?.product === 'campus_card';

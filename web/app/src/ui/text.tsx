@@ -1,3 +1,4 @@
+import { Dialog, Toast } from 'antd-mobile';
 import { ApiError } from '../../../shared/api.js';
 import { errorText, fill, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { messages } from '../messages.js';
@@ -14,6 +15,22 @@ export function useErrorText(): (error: unknown) => string {
     if (!(seconds > 0)) return text;
     const time = seconds < 60 ? fill(t.seconds, { n: seconds }) : fill(t.minutes, { n: Math.ceil(seconds / 60) });
     return text + fill(t.retryAfter, { time });
+  };
+}
+
+/**
+ * Reports a refused request in a toast, after `prefix` when given. The initial query password's
+ * refusal says what to do next at some length, so it opens a dialog to be read instead.
+ */
+export function useReportFailure(): (error: unknown, prefix?: string) => void {
+  const describe = useErrorText();
+  const t = useMessages(messages);
+  return (error, prefix) => {
+    if (errorCode(error) === 'QUERY_PASSWORD_INITIAL') {
+      void Dialog.alert({ title: t.queryPasswordInitialTitle, content: <span data-testid="query-password-initial">{describe(error)}</span>, confirmText: t.gotIt });
+      return;
+    }
+    Toast.show({ icon: 'fail', content: prefix ? `${prefix}：${describe(error)}` : describe(error) });
   };
 }
 
