@@ -395,6 +395,66 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     expect(job).toEqual({ status: 'failed', attempts: 5 });
   });
 
+  it('staff find a failed delivery in the console, change the room’s meter, and send it again (重新下发): delivered once, audited', async () => {
+    const u = await undergraduate();
+    const manager = await t.factory.newStaff('school_admin', { schoolId: campusId });
+    const managerToken = await t.factory.loginAs('staff', manager.username, manager.password);
+    const outsider = await t.factory.newStaff('school_admin', { schoolId: (await t.factory.newSchool({ stage: 'university' })).id });
+    const outsiderToken = await t.factory.loginAs('staff', outsider.username, outsider.password);
+    const dead = await addRoom(operator, { schoolId: campusId, building: '学9楼', roomNo: String(++roomNo), meterNo: `OFFLINE-${process.pid}-${roomNo}` });
+    const bought = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-resend-${roomNo}` }, payload: { roomId: dead.json().id, amountFen: 1_500, queryPassword: u.queryPassword } });
+    expect(bought.statusCode, bought.body).toBe(201);
+    const id = bought.json().id as string;
+    const resend = (token: string, key = `resend-${id}-${token.slice(-6)}`) => t.app.inject({ method: 'POST', url: `/api/v1/admin/campus/electricity/${id}/resend`, headers: { ...auth(token), 'idempotency-key': key } });
+    const listed = async (token: string, query: string) => (await t.app.inject({ url: `/api/v1/admin/campus/electricity${query}`, headers: auth(token) })).json();
+
+    // Still on its way: nothing to send again.
+    expect((await resend(managerToken, 'early')).json()).toMatchObject({ error: { code: 'CAMPUS_METER_NOT_FAILED' } });
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      await t.ctx.jobs.runDue(100);
+      t.clock.advance(10 * 60_000);
+    }
+    // The manager's worklist: the failed purchase, with the meter and the head-end's answer; the student's name masked.
+    const failed = await listed(managerToken, '?status=failed&pageSize=100');
+    const row = failed.items.find((p: { id: string }) => p.id === id);
+    expect(row).toMatchObject({ meterStatus: 'failed', meterNo: `OFFLINE-${process.pid}-${roomNo}`, meterError: expect.stringContaining('does not answer'), amountFen: 1_500, kwh: '30.00', studentNameMasked: '食****' });
+    expect((await listed(managerToken, '?status=delivered&pageSize=100')).items.map((p: { id: string }) => p.id)).not.toContain(id);
+    expect((await listed(outsiderToken, '?status=failed&pageSize=100')).items.map((p: { id: string }) => p.id)).not.toContain(id);
+    expect((await listed(outsiderToken, `?schoolId=${campusId}&pageSize=100`)).items.map((p: { id: string }) => p.id)).not.toContain(id);
+    expect((await listed(operator, `?schoolId=${campusId}&status=failed&pageSize=100`)).items.map((p: { id: string }) => p.id)).toContain(id);
+    expect(await listed(operator, '?status=lost')).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    // Another university's manager may neither send it nor touch the room.
+    expect((await resend(outsiderToken)).statusCode).toBe(403);
+    const changeMeter = (token: string, meterNo: string) => t.app.inject({ method: 'PUT', url: `/api/v1/admin/campus/rooms/${dead.json().id}/meter`, headers: auth(token), payload: { meterNo } });
+    expect((await changeMeter(outsiderToken, `M-${process.pid}-NEW${roomNo}`)).statusCode).toBe(403);
+    // A meter number another room has is refused, and nothing changes.
+    const neighbour = await room();
+    const neighbourMeter = (await t.ctx.db.selectFrom('campus_rooms').select('meter_no').where('id', '=', neighbour.id).executeTakeFirstOrThrow()).meter_no;
+    const taken = await changeMeter(managerToken, neighbourMeter);
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({ error: { code: 'CAMPUS_METER_TAKEN', message: '该电表号已登记在其他房间' } });
+
+    // The electrician replaced the meter: the room gets its number, and the purchase goes to it.
+    const changed = await changeMeter(managerToken, `M-${process.pid}-NEW${roomNo}`);
+    expect(changed.json()).toMatchObject({ id: dead.json().id, meterNo: `M-${process.pid}-NEW${roomNo}` });
+    const sent = await resend(managerToken);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json()).toMatchObject({ id, meterStatus: 'queued', meterError: null, meterNo: `M-${process.pid}-NEW${roomNo}` });
+    // A retried click answers the same; a second resend of a queued one is refused.
+    expect((await resend(managerToken)).json()).toEqual(sent.json());
+    expect((await resend(managerToken, 'again')).json()).toMatchObject({ error: { code: 'CAMPUS_METER_NOT_FAILED' } });
+    await t.ctx.jobs.runDue(100);
+    const mine = (await t.app.inject({ url: '/api/v1/campus/electricity', headers: auth(u.token) })).json().items as { id: string; meterStatus: string }[];
+    expect(mine.find((p) => p.id === id)).toMatchObject({ meterStatus: 'delivered' });
+    expect((await resend(managerToken, 'after')).json()).toMatchObject({ error: { code: 'CAMPUS_METER_NOT_FAILED' } });
+    // Paid once, whatever was sent again.
+    expect(await purseFen(u.card.id)).toBe(8_500);
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_id', 'before', 'after']).where('entity_id', 'in', [id, dead.json().id]).orderBy('at').orderBy('id').execute();
+    expect(audit.map((a) => a.action)).toEqual(['campus.room.added', 'campus.electricity.bought', 'campus.electricity.meter_failed', 'campus.room.meter_changed', 'campus.electricity.resent', 'campus.electricity.delivered']);
+    expect(audit.find((a) => a.action === 'campus.electricity.resent')).toMatchObject({ actor_id: manager.id, before: { meterStatus: 'failed', error: expect.stringContaining('does not answer') } });
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
   it('refuses another university’s room, a balance short of the amount, and anyone but a campus card holder', async () => {
     const u = await undergraduate(1_000);
     const elsewhere = await room((await t.factory.newSchool({ stage: 'university' })).id);

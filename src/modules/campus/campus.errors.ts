@@ -14,6 +14,8 @@ registerErrors({
   CONSUMPTION_PIN_REQUIRED: { status: 403, zh: '超过单笔消费限额，请输入消费密码', en: 'Over the per-purchase limit: enter the consumption password' },
   CONSUMPTION_PIN_WRONG: { status: 403, zh: '消费密码不正确', en: 'The consumption password is wrong' },
   CAMPUS_SCHOOL_INVALID: { status: 422, zh: '该学校不是高校或职业院校，或不存在', en: 'That school is no university or vocational college, or does not exist' },
+  CAMPUS_METER_TAKEN: { status: 409, zh: '该电表号已登记在其他房间', en: 'That meter belongs to another room' },
+  CAMPUS_METER_NOT_FAILED: { status: 409, zh: '只有下发失败的电费可以重新下发', en: 'Only a purchase that failed to reach its meter can be sent again' },
   CAMPUS_SCHOOL_REQUIRED: { status: 400, zh: '请选择学校', en: 'Choose the school' },
   CAMPUS_ROOM_UNKNOWN: { status: 422, zh: '没有这个宿舍房间，或不是本校的房间', en: 'No such dorm room at your university' },
   CAMPUS_ROOM_TAKEN: { status: 409, zh: '该房间已登记，或电表号已被其他房间使用', en: 'The room is registered already, or the meter belongs to another room' },
@@ -41,4 +43,4 @@ registerErrors({
 });
 
 // Two students' gateway sign-ons with one session id race past the lookup (each holds only its own student's lock).
-registerConstraintErrors({ campus_network_sessions_terminal_id_gateway_session_id_key: 'CAMPUS_NETWORK_SESSION_CONFLICT' });
+registerConstraintErrors({ campus_network_sessions_terminal_id_gateway_session_id_key: 'CAMPUS_NETWORK_SESSION_CONFLICT', campus_rooms_meter_no_key: 'CAMPUS_METER_TAKEN' });

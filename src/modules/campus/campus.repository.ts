@@ -116,6 +116,14 @@ export const campusRepository = {
     return inserted !== undefined;
   },
 
+  setMeter(db: Tx, roomId: string, meterNo: string) {
+    return db.updateTable('campus_rooms').set({ meter_no: meterNo }).where('id', '=', roomId).execute();
+  },
+
+  lockRoom(db: Tx, id: string) {
+    return db.selectFrom('campus_rooms').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
   insertElectricityPurchase(db: DbOrTx, row: Insertable<CampusElectricityPurchasesTable>) {
     return db.insertInto('campus_electricity_purchases').values(row).execute();
   },
@@ -143,10 +151,31 @@ export const campusRepository = {
     return row !== undefined;
   },
 
+  /** A school's electricity purchases (all schools: undefined), newest first, for the console. */
+  async schoolElectricityPurchases(db: DbOrTx, schoolId: string | undefined, filter: { status?: ElectricityPurchaseRow['meter_status'] | undefined; id?: string }, page: { limit: number; offset: number }) {
+    let q = db.selectFrom('campus_electricity_purchases as p').innerJoin('campus_rooms as r', 'r.id', 'p.room_id').innerJoin('students as s', 's.id', 'p.student_id')
+      .innerJoin('schools as sc', 'sc.id', 'r.school_id');
+    if (schoolId) q = q.where('r.school_id', '=', schoolId);
+    if (filter.status) q = q.where('p.meter_status', '=', filter.status);
+    if (filter.id) q = q.where('p.id', '=', filter.id);
+    const [items, total] = await Promise.all([
+      q.selectAll('p').select(['r.building', 'r.room_no', 'r.meter_no', 'r.school_id', 's.name as student_name', 'sc.name as school_name'])
+        .orderBy('p.created_at', 'desc').orderBy('p.id').limit(page.limit).offset(page.offset).execute(),
+      q.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(total.n) };
+  },
+
+  /** Puts a failed purchase back in the meter's queue; false when it is not failed (now). */
+  async requeueFailedMeter(db: Tx, purchaseId: string): Promise<boolean> {
+    const row = await db.updateTable('campus_electricity_purchases').set({ meter_status: 'queued', meter_error: null }).where('id', '=', purchaseId).where('meter_status', '=', 'failed').returning('id').executeTakeFirst();
+    return row !== undefined;
+  },
+
   /** A purchase with its room's meter, for the delivery job. */
   purchaseForMeter(db: DbOrTx, purchaseId: string) {
     return db.selectFrom('campus_electricity_purchases as p').innerJoin('campus_rooms as r', 'r.id', 'p.room_id')
-      .select(['p.id', 'p.kwh_centi', 'p.meter_status', 'r.meter_no']).where('p.id', '=', purchaseId).executeTakeFirst();
+      .select(['p.id', 'p.kwh_centi', 'p.meter_status', 'p.meter_error', 'r.meter_no', 'r.school_id']).where('p.id', '=', purchaseId).executeTakeFirst();
   },
 
   insertRepair(db: DbOrTx, row: Insertable<CampusRepairsTable>) {

@@ -7,13 +7,13 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { z } from 'zod';
 import { bearer, errorResponses } from '../shared/http.js';
 import {
-  addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema,
+  addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema, adminElectricityPurchaseSchema, adminElectricityQuerySchema, changeMeterSchema, roomParams,
   adminPurchaseQuerySchema, canteenPurchaseSchema, posPurchaseParams, posRefundResultSchema, purchaseIdParams, refundReasonSchema,
   networkGatewayAnswerSchema, networkOverviewSchema, networkSessionIdParams, networkSessionParams, networkSessionSchema, networkSignOnSchema, networkTopUpResultSchema, networkTopUpSchema, networkUsageSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
 } from './campus.schemas.js';
 import { addVenue, bookVenue, cancelBooking, myBookings, myVenues, schoolVenues, venueSlots } from './bookings.js';
-import { addRoom, checkElectricityPurchase, myElectricityPurchases, recordElectricityPurchase, roomsOfMySchool, schoolRooms } from './dorm-electricity.js';
+import { addRoom, changeRoomMeter, checkElectricityPurchase, myElectricityPurchases, recordElectricityPurchase, resendToMeter, roomsOfMySchool, schoolElectricityPurchases, schoolRooms } from './dorm-electricity.js';
 import { hotWaterCheck, payAtPos } from './pay-at-pos.js';
 import { issuePaymentCode } from './payment-codes.js';
 import { purchaseLimit, setPurchaseLimit } from './purchase-limit.js';
@@ -92,6 +92,20 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ['campus'], summary: 'The student’s own electricity purchases, newest first', security: bearer, response: { 200: z.object({ items: z.array(electricityPurchaseSchema) }), ...errorResponses } },
     }, async (request) => ({ items: await myElectricityPurchases(ctx, requireCaller(request, 'student')) }));
 
+    app.get('/admin/campus/electricity', {
+      schema: { tags: ['campus'], summary: '宿舍电费: a university’s electricity purchases and whether each reached its meter, newest first (operators may name the school)', security: bearer, querystring: adminElectricityQuerySchema, response: { 200: pageSchema(adminElectricityPurchaseSchema), ...errorResponses } },
+    }, async (request) => {
+      const { schoolId, status, ...page } = request.query;
+      return schoolElectricityPurchases(ctx, requireCaller(request, 'operator', 'school_admin'), { schoolId, status }, page);
+    });
+
+    app.post('/admin/campus/electricity/:id/resend', {
+      schema: { tags: ['campus'], summary: '重新下发: send a purchase that failed to reach its meter again, once the meter is put right', security: bearer, params: purchaseIdParams, response: { 200: adminElectricityPurchaseSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'operator', 'school_admin');
+      return idempotentOperation(ctx, request, reply, 200, (c) => resendToMeter(c, caller, request.params.id, request.id));
+    });
+
     app.get('/admin/campus/rooms', {
       schema: { tags: ['campus'], summary: 'A university’s dorm rooms and their meters (operators name the school)', security: bearer, querystring: adminSchoolQuerySchema, response: { 200: z.object({ items: z.array(adminRoomSchema) }), ...errorResponses } },
     }, async (request) => ({ items: await schoolRooms(ctx, requireCaller(request, 'operator', 'school_admin'), request.query.schoolId) }));
@@ -105,6 +119,13 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator', 'school_admin');
       return idempotentOperation(ctx, request, reply, 201, (c) => addRoom(c, caller, request.body, request.id));
+    });
+
+    app.put('/admin/campus/rooms/:roomId/meter', {
+      schema: { tags: ['campus'], summary: '更换电表: the room’s new meter number (operators, the university’s card manager)', security: bearer, params: roomParams, body: changeMeterSchema, response: { 200: adminRoomSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'operator', 'school_admin');
+      return idempotentOperation(ctx, request, reply, 200, (c) => changeRoomMeter(c, caller, request.params.roomId, request.body.meterNo, request.id));
     });
 
     app.post('/campus/repairs', {

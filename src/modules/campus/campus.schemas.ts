@@ -14,6 +14,9 @@ import { pageQuerySchema } from '../shared/pagination.js';
  *   POST /campus/electricity  { roomId, amountFen, queryPassword }      → 201 electricityPurchaseSchema (宿舍电费预缴)
  *   GET  /campus/electricity                                            → { items: electricityPurchaseSchema[] } (the student's own)
  *   POST /admin/campus/rooms  { schoolId, building, roomNo, meterNo }   → 201 roomSchema (operators, the school's card manager)
+ *   PUT  /admin/campus/rooms/:roomId/meter { meterNo }                  → adminRoomSchema (更换电表: the room's new meter)
+ *   GET  /admin/campus/electricity?schoolId=&status=                   → page of adminElectricityPurchaseSchema (宿舍电费, the school's staff)
+ *   POST /admin/campus/electricity/:id/resend                          → adminElectricityPurchaseSchema (重新下发 a failed one)
  *   POST /campus/repairs      reportRepairSchema                        → 201 repairSchema (网上报修)
  *   GET  /campus/repairs                                                → { items: repairSchema[] } (the student's own)
  *   POST /campus/repairs/:repairId/cancel                               → repairSchema (the student, before staff take it on)
@@ -108,6 +111,17 @@ export const electricityPurchaseSchema = z.object({
   balanceAfterFen: z.number().int().nullable(),
 });
 
+/** A purchase as the console lists it: whose, which meter, and why the meter has not taken it. */
+export const adminElectricityPurchaseSchema = electricityPurchaseSchema.omit({ balanceAfterFen: true }).extend({
+  schoolName: z.string(),
+  meterNo: z.string(),
+  studentNameMasked: z.string(),
+  /** The head-end's last answer when the meter never took it (status failed). */
+  meterError: z.string().nullable(),
+});
+export const adminElectricityQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid().optional(), status: z.enum(['queued', 'delivered', 'failed']).optional() });
+export type AdminElectricityPurchaseDto = z.infer<typeof adminElectricityPurchaseSchema>;
+
 export const repairCategorySchema = z.enum(repairCategories);
 export const repairStatusSchema = z.enum(['submitted', 'accepted', 'done', 'cancelled']);
 export const reportRepairSchema = z.object({
@@ -152,6 +166,8 @@ export type BookingDto = z.infer<typeof bookingSchema>;
 export type RepairDto = z.infer<typeof repairSchema>;
 /** The console's view of a room: its meter too. */
 export const adminRoomSchema = roomSchema.extend({ meterNo: z.string() });
+export const roomParams = z.object({ roomId: z.uuid() });
+export const changeMeterSchema = addRoomSchema.pick({ meterNo: true });
 /** A card manager lists their own school's; an operator names the school. */
 export const adminSchoolQuerySchema = z.object({ schoolId: z.uuid().optional() });
 

@@ -12,6 +12,7 @@ import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import './campus.errors.js';
 import { campusRepository as repo, type PurchaseRow } from './campus.repository.js';
 import type { CanteenPurchaseDto, PosRefundResult } from './campus.schemas.js';
+import { consoleScopeOf } from './dorm-electricity.js';
 import { terminalOfKind } from './pay-at-pos.js';
 
 /**
@@ -72,10 +73,7 @@ function purchaseView(row: ListedPurchase): CanteenPurchaseDto {
 
 /** Canteen purchases for the console: a card manager's own school's; an operator's chosen school's, or all. */
 export async function schoolPurchases(ctx: AppContext, caller: Caller, query: { schoolId?: string | undefined; cardNo?: string | undefined }, page: PageQuery) {
-  const schoolId = caller.role === 'operator' ? query.schoolId : (caller.schoolId ?? undefined);
-  if (caller.role !== 'operator' && !schoolId) throw fail('FORBIDDEN');
-  if (schoolId) assertSchoolAccess(caller, schoolId);
-  const { items, total } = await repo.schoolPurchases(ctx.db, schoolId, { cardNo: query.cardNo }, { limit: page.pageSize, offset: offsetOf(page) });
+  const { items, total } = await repo.schoolPurchases(ctx.db, consoleScopeOf(caller, query.schoolId), { cardNo: query.cardNo }, { limit: page.pageSize, offset: offsetOf(page) });
   return { items: items.map(purchaseView), total, page: page.page, pageSize: page.pageSize };
 }
 

@@ -1,4 +1,5 @@
 import { electricityFenPerKwh, electricityKwhCenti } from '../../domain/campus-payments.js';
+import { maskName } from '../../domain/masking.js';
 import { recordAudit, systemActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -12,9 +13,10 @@ import { verifyQueryPassword } from '../identity/change-password.js';
 import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../ledger/ledger.js';
 import './campus.errors.js';
 import { campusRepository as repo, type ElectricityPurchaseRow, type RoomRow } from './campus.repository.js';
-import type { ElectricityPurchaseDto, RoomDto } from './campus.schemas.js';
+import type { AdminElectricityPurchaseDto, ElectricityPurchaseDto, RoomDto } from './campus.schemas.js';
 import { sandboxMeterHeadEnd, type MeterHeadEnd } from './meter-head-end.js';
 import { campusCardOf, campusSchoolOf } from './payment-codes.js';
+import { offsetOf, type PageQuery } from '../shared/pagination.js';
 
 /** The job that sends a purchase to its room's meter. */
 export const meterDeliveryJob = 'campus.meter-delivery';
@@ -46,6 +48,16 @@ export function consoleSchoolOf(caller: Caller, schoolId: string | undefined): s
   return chosen;
 }
 
+/**
+ * The school a console list is narrowed to: a card manager's own, or the one an operator picks
+ * (undefined: all schools).
+ */
+export function consoleScopeOf(caller: Caller, schoolId: string | undefined): string | undefined {
+  if (caller.role !== 'operator') return consoleSchoolOf(caller, undefined);
+  if (schoolId) assertSchoolAccess(caller, schoolId);
+  return schoolId;
+}
+
 /** The school's rooms with their meters, for the console. */
 export async function schoolRooms(ctx: AppContext, caller: Caller, schoolId: string | undefined) {
   return (await repo.rooms(ctx.db, consoleSchoolOf(caller, schoolId), undefined)).map((r) => ({ ...roomView(r), meterNo: r.meter_no }));
@@ -60,6 +72,23 @@ export async function addRoom(ctx: AppContext, caller: Caller, input: { schoolId
     if (!(await repo.insertRoom(tx, row))) throw fail('CAMPUS_ROOM_TAKEN', { building: input.building, roomNo: input.roomNo });
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.room.added', entityType: 'campus_room', entityId: row.id, after: input, requestId });
     return roomView(row);
+  });
+}
+
+/**
+ * 更换电表: the room's meter was replaced (or registered with a wrong number). Purchases already
+ * delivered stay with the old meter; a failed one goes to the new meter when staff send it again.
+ */
+export async function changeRoomMeter(ctx: AppContext, caller: Caller, roomId: string, meterNo: string, requestId: string) {
+  return inTransaction(ctx.db, async (tx) => {
+    const room = await repo.lockRoom(tx, roomId);
+    if (!room) throw fail('CAMPUS_ROOM_UNKNOWN', { roomId });
+    assertSchoolAccess(caller, room.school_id);
+    if (room.meter_no !== meterNo) {
+      await repo.setMeter(tx, roomId, meterNo);
+      await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.room.meter_changed', entityType: 'campus_room', entityId: roomId, before: { meterNo: room.meter_no }, after: { meterNo }, requestId });
+    }
+    return { ...roomView(room), meterNo };
   });
 }
 
@@ -119,6 +148,40 @@ export async function myElectricityPurchases(ctx: AppContext, caller: Caller): P
   await campusSchoolOf(ctx, caller);
   const rows = await repo.electricityPurchasesOf(ctx.db, caller.subjectId);
   return rows.map((r) => purchaseView(r, { id: r.room_id, building: r.building, room_no: r.room_no }, null));
+}
+
+type ConsolePurchaseRow = Awaited<ReturnType<typeof repo.schoolElectricityPurchases>>['items'][number];
+
+function consolePurchaseView(row: ConsolePurchaseRow): AdminElectricityPurchaseDto {
+  const { balanceAfterFen: _, ...view } = purchaseView(row, { id: row.room_id, building: row.building, room_no: row.room_no }, null);
+  return { ...view, schoolName: row.school_name, meterNo: row.meter_no, studentNameMasked: maskName(row.student_name), meterError: row.meter_error };
+}
+
+/** 宿舍电费 in the console: the school's purchases, newest first; `failed` lists those to put right. */
+export async function schoolElectricityPurchases(ctx: AppContext, caller: Caller, filter: { schoolId?: string | undefined; status?: AdminElectricityPurchaseDto['meterStatus'] | undefined }, page: PageQuery) {
+  const { items, total } = await repo.schoolElectricityPurchases(ctx.db, consoleScopeOf(caller, filter.schoolId), { status: filter.status }, { limit: page.pageSize, offset: offsetOf(page) });
+  return { items: items.map(consolePurchaseView), total, page: page.page, pageSize: page.pageSize };
+}
+
+/**
+ * 重新下发: once staff have put the meter right (power, wiring, the head-end), a failed purchase
+ * goes back in the meter's queue and the delivery job tries it again from its first attempt.
+ * Only a failed one: a queued one is already on its way, a delivered one must not be sent twice.
+ */
+export async function resendToMeter(ctx: AppContext, caller: Caller, purchaseId: string, requestId: string): Promise<AdminElectricityPurchaseDto> {
+  const purchase = await repo.purchaseForMeter(ctx.db, purchaseId);
+  if (!purchase) throw fail('NOT_FOUND', { entity: 'campus_electricity_purchase', purchaseId });
+  assertSchoolAccess(caller, purchase.school_id);
+  await inTransaction(ctx.db, async (tx) => {
+    if (!(await repo.requeueFailedMeter(tx, purchaseId))) throw fail('CAMPUS_METER_NOT_FAILED', { purchaseId });
+    await enqueueJob(tx, ctx.clock, meterDeliveryJob, { purchaseId });
+    await recordAudit(tx, ctx.clock, {
+      actor: { role: caller.role, id: caller.subjectId }, action: 'campus.electricity.resent', entityType: 'campus_electricity_purchase', entityId: purchaseId,
+      before: { meterStatus: 'failed', error: purchase.meter_error }, after: { meterStatus: 'queued', meterNo: purchase.meter_no }, requestId,
+    });
+  });
+  const { items } = await repo.schoolElectricityPurchases(ctx.db, purchase.school_id, { id: purchaseId }, { limit: 1, offset: 0 });
+  return consolePurchaseView(items[0]!);
 }
 
 /**

@@ -11,6 +11,7 @@ import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import './campus.errors.js';
 import { campusRepository as repo, type RepairRow } from './campus.repository.js';
 import type { RepairDto } from './campus.schemas.js';
+import { consoleScopeOf } from './dorm-electricity.js';
 import { campusSchoolOf } from './payment-codes.js';
 
 const repairView = (row: RepairRow & { student_name?: string; school_name?: string }): RepairDto => ({
@@ -38,10 +39,7 @@ export async function myRepairs(ctx: AppContext, caller: Caller): Promise<Repair
 
 /** Reports for the school's staff, newest first: a card manager's own school, an operator's choice (or all). */
 export async function schoolRepairs(ctx: AppContext, caller: Caller, filter: { schoolId?: string | undefined; status?: RepairDto['status'] | undefined }, page: PageQuery) {
-  const schoolId = caller.role === 'operator' ? filter.schoolId : (caller.schoolId ?? undefined);
-  if (caller.role !== 'operator' && !schoolId) throw fail('FORBIDDEN');
-  if (schoolId) assertSchoolAccess(caller, schoolId);
-  const { rows, total } = await repo.repairsOfSchool(ctx.db, schoolId, filter.status, page.pageSize, offsetOf(page));
+  const { rows, total } = await repo.repairsOfSchool(ctx.db, consoleScopeOf(caller, filter.schoolId), filter.status, page.pageSize, offsetOf(page));
   return { items: rows.map(repairView), total, page: page.page, pageSize: page.pageSize };
 }
 
