@@ -265,6 +265,54 @@ describeE2E('campus payments in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid="slot"][data-hour="15"]').getAttribute('data-state')).toBe('free');
   });
 
+  it('the university’s card manager finds a purchase that never reached its meter, changes the meter and sends it again (重新下发)', async () => {
+    const { t } = e2e;
+    const { school, student, card } = await campusStudent('端到端电表大学', '电表故障生');
+    await fund(t, card.id, 5_000);
+    const operator = await t.factory.operatorToken();
+    const room = await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/rooms', headers: { authorization: `Bearer ${operator}` }, payload: { schoolId: school.id, building: '学7楼', roomNo: '305', meterNo: 'OFFLINE-E2E-305' } });
+    expect(room.statusCode, room.body).toBe(201);
+    const token = await t.factory.loginAs('student', student.education_id, 'Student2026');
+    const bought = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { authorization: `Bearer ${token}` }, payload: { roomId: room.json().id, amountFen: 2_000, queryPassword } });
+    expect(bought.statusCode, bought.body).toBe(201);
+    // The delivery job's five attempts (driven through in the API tests) end as this:
+    await t.ctx.db.updateTable('campus_electricity_purchases').set({ meter_status: 'failed', meter_error: 'meter OFFLINE-E2E-305 does not answer' }).where('id', '=', bought.json().id).execute();
+
+    const manager = await t.factory.newStaff('school_admin', { schoolId: school.id });
+    const page = await signInToConsole(e2e, manager);
+    await page.getByTestId('sider-menu').getByText('宿舍电费', { exact: true }).click();
+    await page.waitForURL(`${e2e.baseUrl}/admin/campus/electricity`);
+    await page.getByTestId('meter-status-filter').click();
+    await page.locator('.ant-select-item-option').getByText('下发失败', { exact: true }).click();
+    const row = page.getByTestId('electricity-table').locator('tr', { hasText: 'OFFLINE-E2E-305' });
+    await row.getByTestId('meter-status').getByText('下发失败').waitFor();
+    await row.getByText('学7楼 305').waitFor();
+    await row.getByText('40.00').waitFor();
+    await e2e.screenshot(page, 'admin-campus-electricity-failed');
+
+    // The electrician replaced the meter: its new number goes on the room.
+    await page.getByTestId('sider-menu').getByText('宿舍与琴房', { exact: true }).click();
+    await page.getByTestId('rooms-table').locator('tr', { hasText: 'OFFLINE-E2E-305' }).getByTestId('room-change-meter').click();
+    await page.getByTestId('room-meter-help').getByText('下发失败的缴费重新下发时发往新表').waitFor();
+    await page.getByTestId('room-new-meter').fill('E2E-NEW-305');
+    await page.getByTestId('room-save-meter').click();
+    await page.locator('.ant-message').getByText('电表号已更换').waitFor();
+    await page.getByTestId('rooms-table').getByText('E2E-NEW-305').waitFor();
+
+    await page.getByTestId('sider-menu').getByText('宿舍电费', { exact: true }).click();
+    const again = page.getByTestId('electricity-table').locator('tr', { hasText: 'E2E-NEW-305' });
+    await again.getByTestId('meter-resend').click();
+    await page.locator('.ant-modal-confirm').getByText('电量将重新下发到 E2E-NEW-305', { exact: false }).waitFor();
+    await page.locator('.ant-modal-confirm').getByRole('button', { name: '重新下发' }).click();
+    await page.locator('.ant-message').getByText('已重新下发').waitFor();
+    await again.getByTestId('meter-status').getByText('下发中').waitFor();
+    await t.ctx.jobs.runDue(100);
+    await page.reload();
+    await again.getByTestId('meter-status').getByText('已到表').waitFor();
+    await expect(again.getByTestId('meter-resend').count()).resolves.toBe(0);
+    expect(await purseFen(t, card.id)).toBe(3_000);
+  });
+
   it('an operator registers a dorm meter and a practice room in the console; a duplicate is refused on the page', async () => {
     const { t } = e2e;
     await t.factory.newSchool({ stage: 'university', name: '端到端宿舍大学' });

@@ -39,6 +39,7 @@ const TransitReconciliationPage = page(() => import('./transit/TransitReconcilia
 const RepairsPage = page(() => import('./campus/RepairsPage.js'), 'RepairsPage');
 const RoomsPage = page(() => import('./campus/RoomsPage.js'), 'RoomsPage');
 const PurchasesPage = page(() => import('./campus/PurchasesPage.js'), 'PurchasesPage');
+const ElectricityPage = page(() => import('./campus/ElectricityPage.js'), 'ElectricityPage');
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -89,6 +90,7 @@ export function App() {
             <Route path="campus/repairs" element={<RepairsPage />} />
             <Route path="campus/rooms" element={<RoomsPage />} />
             <Route path="campus/purchases" element={<PurchasesPage />} />
+            <Route path="campus/electricity" element={<ElectricityPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

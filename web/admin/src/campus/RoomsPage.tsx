@@ -70,6 +70,7 @@ function Rooms({ schoolId }: { schoolId: string }) {
   const { lang } = useLang();
   const [form] = Form.useForm<{ building: string; roomNo: string; meterNo: string }>();
   const rooms = useSchoolList<Room>('/admin/campus/rooms', schoolId);
+  const [changing, setChanging] = useState<string | null>(null);
   const add = useAdd('/admin/campus/rooms', () => form.resetFields(['roomNo', 'meterNo']));
   return (
     <Card title={t.rooms}>
@@ -90,9 +91,50 @@ function Rooms({ schoolId }: { schoolId: string }) {
         dataSource={rooms.data ?? []}
         pagination={{ pageSize: 20, showSizeChanger: false }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noRooms} /> }}
-        columns={[{ title: t.building, dataIndex: 'building' }, { title: t.roomNo, dataIndex: 'roomNo' }, { title: t.meterNo, dataIndex: 'meterNo' }]}
+        columns={[
+          { title: t.building, dataIndex: 'building' },
+          { title: t.roomNo, dataIndex: 'roomNo' },
+          { title: t.meterNo, key: 'meterNo', render: (_, room) => <MeterCell key={`${room.id}:${room.meterNo}`} room={room} editing={changing === room.id} onClose={() => setChanging(null)} /> },
+          { title: t.actions, key: 'actions', render: (_, room) => changing !== room.id && <Button size="small" onClick={() => setChanging(room.id)} data-testid="room-change-meter">{t.changeMeter}</Button> },
+        ]}
       />
     </Card>
+  );
+}
+
+/**
+ * 更换电表 in the room's row: the new number and 保存. Inline rather than in a dialog: a Modal here
+ * made the bundler split antd into chunks that import each other (see noChunkCycles).
+ */
+function MeterCell({ room, editing, onClose }: { room: Room; editing: boolean; onClose: () => void }) {
+  const t = useMessages(campusAdminMessages);
+  const { lang } = useLang();
+  const admin = useAdminApi();
+  const client = useQueryClient();
+  const { message } = App.useApp();
+  const [meterNo, setMeterNo] = useState(room.meterNo);
+  const change = useIdempotentMutation({
+    mutationFn: (next: string, idempotencyKey) => admin.mutate<Room>('PUT', `/admin/campus/rooms/${room.id}/meter`, { meterNo: next }, idempotencyKey),
+    onSuccess: async () => {
+      void message.success(t.meterChanged);
+      onClose();
+      // The electricity list shows each purchase's meter: the room's, now the new one.
+      await Promise.all(['/admin/campus/rooms', '/admin/campus/electricity'].map((path) => client.invalidateQueries({ queryKey: [path] })));
+    },
+  });
+  if (!editing) return <span className="mono">{room.meterNo}</span>;
+  const valid = /^[A-Za-z0-9-]{4,32}$/.test(meterNo.trim());
+  return (
+    <Space orientation="vertical" size={4}>
+      <Space.Compact>
+        <Input size="small" value={meterNo} maxLength={32} placeholder={t.newMeterNo} status={valid ? undefined : 'error'} onChange={(e) => setMeterNo(e.target.value)} data-testid="room-new-meter" />
+        <Button size="small" type="primary" disabled={!valid} loading={change.isPending} onClick={() => change.mutate(meterNo.trim())} data-testid="room-save-meter">{t.save}</Button>
+        <Button size="small" onClick={onClose}>{t.cancel}</Button>
+      </Space.Compact>
+      <Typography.Text type={change.isError ? 'danger' : 'secondary'} style={{ fontSize: 12 }} data-testid="room-meter-help">
+        {change.isError ? errorText(change.error, lang) : t.changeMeterHelp}
+      </Typography.Text>
+    </Space>
   );
 }
 

@@ -1,4 +1,4 @@
-import { HomeOutlined, ShopOutlined, ToolOutlined } from '@ant-design/icons';
+import { HomeOutlined, ShopOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
 import { useMessages } from '../../../shared/i18n.js';
 import type { Me } from '../../../shared/session.js';
 import { campusAdminMessages } from './messages.js';
@@ -6,13 +6,14 @@ import { campusAdminMessages } from './messages.js';
 /** Schools with campus services (seed 004): universities and vocational colleges. */
 const campusStages = ['university', 'vocational'];
 
-/** The console's campus entries (网上报修, 宿舍与琴房, 食堂消费), for operators and the card managers of universities. */
+/** The console's campus entries (网上报修, 宿舍与琴房, 宿舍电费, 食堂消费), for operators and the card managers of universities. */
 export function useCampusMenu(me: Pick<Me, 'role' | 'schoolStage'>) {
   const t = useMessages(campusAdminMessages);
   if (me.role !== 'operator' && !campusStages.includes(me.schoolStage ?? '')) return [];
   return [
     { key: '/campus/repairs', icon: <ToolOutlined />, label: t.menuRepairs },
     { key: '/campus/rooms', icon: <HomeOutlined />, label: t.menuRooms },
+    { key: '/campus/electricity', icon: <ThunderboltOutlined />, label: t.menuElectricity },
     { key: '/campus/purchases', icon: <ShopOutlined />, label: t.menuPurchases },
   ];
 }

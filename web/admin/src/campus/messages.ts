@@ -1,6 +1,6 @@
 import type { Messages } from '../../../shared/i18n.js';
 
-/** The console's campus screens: 网上报修, 宿舍与琴房, 食堂消费. */
+/** The console's campus screens: 网上报修, 宿舍与琴房, 宿舍电费, 食堂消费. */
 const zh = {
   menuRepairs: '网上报修',
   menuRooms: '宿舍与琴房',
@@ -63,6 +63,25 @@ const zh = {
   refundReason: '退款原因',
   refundHelp: '{amount} 将退回 {student} 的校园卡；每笔消费只能退一次',
   refundDone: '已退款',
+  menuElectricity: '宿舍电费',
+  electricity: '宿舍电费缴费',
+  electricityNote: '电量由电表前置机下发；多次下发不成功的显示“下发失败”。请先检修或更换电表（在“宿舍与琴房”中更换电表号），再重新下发。',
+  noElectricity: '暂无缴费',
+  room: '房间',
+  boughtAt: '缴费时间',
+  kwh: '电量（度）',
+  meter_queued: '下发中',
+  meter_delivered: '已到表',
+  meter_failed: '下发失败',
+  resend: '重新下发',
+  resendConfirm: '电表已检修或更换？电量将重新下发到 {meter}',
+  resent: '已重新下发',
+  changeMeter: '更换电表',
+  save: '保存',
+  cancel: '取消',
+  changeMeterHelp: '已到表的电量留在旧表；下发失败的缴费重新下发时发往新表',
+  newMeterNo: '新电表号',
+  meterChanged: '电表号已更换',
 } as const;
 
 type Key = keyof typeof zh;
@@ -131,5 +150,24 @@ export const campusAdminMessages: Messages<Key> = {
     refundReason: 'Reason',
     refundHelp: '{amount} goes back to {student}’s campus card; a purchase is refunded once',
     refundDone: 'Refunded',
+    menuElectricity: 'Electricity',
+    electricity: 'Dorm electricity purchases',
+    electricityNote: 'The head-end sends the energy to the meter; a purchase it could not deliver after several tries shows as “failed”. Put the meter right first (change its number under Rooms if it was replaced), then send it again.',
+    noElectricity: 'No purchases',
+    room: 'Room',
+    boughtAt: 'Paid at',
+    kwh: 'kWh',
+    meter_queued: 'Sending',
+    meter_delivered: 'On the meter',
+    meter_failed: 'Failed',
+    resend: 'Send again',
+    resendConfirm: 'Meter repaired or replaced? The energy goes to {meter} again',
+    resent: 'Sent again',
+    changeMeter: 'Change meter',
+    save: 'Save',
+    cancel: 'Cancel',
+    changeMeterHelp: 'Energy already delivered stays on the old meter; a failed purchase sent again goes to the new one.',
+    newMeterNo: 'New meter number',
+    meterChanged: 'Meter changed',
   },
 };
