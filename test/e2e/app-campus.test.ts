@@ -215,7 +215,7 @@ describeE2E('campus payments in Chromium', () => {
 
   it('a card manager finds a canteen purchase by card number in the console and refunds it with a reason', async () => {
     const { t } = e2e;
-    const { school, card } = await campusStudent('端到端退款学院', '退款测试生');
+    const { school, student, card } = await campusStudent('端到端退款学院', '退款测试生');
     await fund(t, card.id, 3_000);
     const pos = await registerTerminal(t, { kind: 'pos', operatorName: '二食堂', schoolId: school.id });
     const posToken = pos.token;
@@ -240,6 +240,14 @@ describeE2E('campus payments in Chromium', () => {
     await row.getByTestId('purchase-refunded').waitFor();
     await e2e.screenshot(console, 'admin-campus-purchases');
     expect(await purseFen(t, card.id)).toBe(3_000);
+
+    // The student's card history reads it as a refund of the purchase, with the canteen.
+    const app = await signInStudent(student);
+    await app.goto(url(`/cards/${card.id}/transactions`));
+    const refunded = app.getByTestId('tx-row').first();
+    await expect.poll(() => refunded.getByTestId('tx-type').textContent()).toBe('消费退款');
+    await expect(refunded.getByTestId('tx-amount').textContent()).resolves.toBe('+¥16.00');
+    await expect(refunded.textContent()).resolves.toContain('退款 二食堂');
   });
 
   it('a student books an hour of a practice room, sees it as theirs, and cancels it', async () => {
