@@ -185,13 +185,18 @@ async function openExtensionWindowForDemo(tx: Db, clock: Clock): Promise<void> {
   await cardServicesRepository.upsertWindow(tx, { year, starts_on: today < october ? today : october, ends_on: `${year}-12-31`, updated_by: null, updated_at: clock.now() });
 }
 
-/** The university's dorm rooms with their meters (宿舍电费: 学1楼 101–106) and practice rooms (琴房预订: 琴房 1–4). */
+/** The university's dorm rooms with their meters (宿舍电费: 学1楼 101–106), practice rooms (琴房预订: 琴房 1–4) and sports venues (预订场馆: 羽毛球场 1–3, 乒乓球台 1–2). */
 async function seedCampusRooms(tx: Db, clock: Clock, schoolIds: Map<string, string>): Promise<void> {
   for (const school of schools.filter((s) => s.stage === 'university')) {
     const schoolId = schoolIds.get(school.code)!;
     const rooms = [101, 102, 103, 104, 105, 106].map((n) => ({ id: newId(), school_id: schoolId, building: '学1楼', room_no: String(n), meter_no: `${school.code}-M${n}`, created_at: clock.now() }));
     await tx.insertInto('campus_rooms').values(rooms).execute();
-    const venues = [1, 2, 3, 4].map((n) => ({ id: newId(), school_id: schoolId, kind: 'piano_room' as const, name: `琴房 ${n}`, created_at: clock.now() }));
+    const venue = (kind: 'piano_room' | 'sports_court', name: string) => ({ id: newId(), school_id: schoolId, kind, name, created_at: clock.now() });
+    const venues = [
+      ...[1, 2, 3, 4].map((n) => venue('piano_room', `琴房 ${n}`)),
+      ...[1, 2, 3].map((n) => venue('sports_court', `羽毛球场 ${n}`)),
+      ...[1, 2].map((n) => venue('sports_court', `乒乓球台 ${n}`)),
+    ];
     await tx.insertInto('campus_venues').values(venues).execute();
   }
 }

@@ -543,7 +543,7 @@ describe('repair reports (网上报修)', () => {
   });
 });
 
-describe('practice-room bookings (琴房预订)', () => {
+describe('practice-room and sports-venue bookings (琴房预订, 预订场馆)', () => {
   // Monday 23 November 2026, 10:00 in Beijing (the test clock).
   const addVenue = (token: string, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/venues', headers: auth(token), payload: body });
   const book = (token: string, body: Record<string, unknown>) => t.app.inject({ method: 'POST', url: '/api/v1/campus/bookings', headers: auth(token), payload: body });
@@ -580,6 +580,38 @@ describe('practice-room bookings (琴房预订)', () => {
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/campus/bookings/${first.json().id}/cancel`, headers: auth(u.token) })).json()).toMatchObject({ status: 'cancelled' });
     expect((await book(other.token, { venueId: room.id, date: '2026-11-23', hour: 14 })).statusCode).toBe(201);
     expect((await t.app.inject({ url: '/api/v1/campus/bookings', headers: auth(u.token) })).json().items.map((b: { date: string }) => b.date)).toEqual(['2026-11-24']);
+  });
+
+  it('sports venues are listed and booked apart from practice rooms, each kind with its own limit of two', async () => {
+    t.clock.set('2026-11-23T02:00:00Z');
+    const u = await undergraduate();
+    const piano = await venue();
+    const added = await addVenue(operator, { schoolId: campusId, kind: 'sports_court', name: `羽毛球场 ${++venueNo}` });
+    expect(added.statusCode, added.body).toBe(201);
+    const court = added.json() as { id: string; kind: string; name: string };
+    expect(court.kind).toBe('sports_court');
+    // The same name may be a practice room and a court; the kind is part of what is unique.
+    expect((await addVenue(operator, { schoolId: campusId, kind: 'sports_court', name: piano.name })).statusCode).toBe(201);
+    expect((await addVenue(operator, { schoolId: campusId, kind: 'sports_court', name: court.name })).json()).toMatchObject({ error: { code: 'CAMPUS_VENUE_TAKEN' } });
+    expect((await addVenue(operator, { schoolId: campusId, kind: 'swimming_pool', name: '泳池' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+
+    const listed = async (query: string) => ((await t.app.inject({ url: `/api/v1/campus/venues${query}`, headers: auth(u.token) })).json().items as { id: string; kind: string }[]);
+    const courts = await listed('?kind=sports_court');
+    expect(courts.map((v) => v.id)).toContain(court.id);
+    expect(courts.every((v) => v.kind === 'sports_court')).toBe(true);
+    const pianos = await listed('');
+    expect(pianos.map((v) => v.id)).toContain(piano.id);
+    expect(pianos.every((v) => v.kind === 'piano_room')).toBe(true);
+    expect((await t.app.inject({ url: '/api/v1/campus/venues?kind=pool', headers: auth(u.token) })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+
+    // Two practice hours and two court hours: each kind counts on its own.
+    for (const [venueId, hour] of [[piano.id, 16], [piano.id, 17], [court.id, 18], [court.id, 19]] as const) {
+      const booked = await book(u.token, { venueId, date: '2026-11-27', hour });
+      expect(booked.statusCode, booked.body).toBe(201);
+    }
+    expect((await book(u.token, { venueId: court.id, date: '2026-11-27', hour: 20 })).json()).toMatchObject({ error: { code: 'BOOKING_LIMIT', message: '琴房、场馆每类每人最多同时持有 2 个未开始的预约' } });
+    const mine = (await t.app.inject({ url: '/api/v1/campus/bookings', headers: auth(u.token) })).json().items as { venueKind: string; hour: number }[];
+    expect(mine.map((b) => [b.venueKind, b.hour])).toEqual([['piano_room', 16], ['piano_room', 17], ['sports_court', 18], ['sports_court', 19]]);
   });
 
   it('two students racing for one hour: one gets it; a room of another university is not offered', async () => {

@@ -168,7 +168,11 @@ describe('demo data', () => {
     // The university's dorm rooms, for 宿舍电费.
     const rooms = await handle.db.selectFrom('campus_rooms').select(['building', 'room_no']).orderBy('room_no').execute();
     expect(rooms.map((r) => `${r.building} ${r.room_no}`)).toEqual(['学1楼 101', '学1楼 102', '学1楼 103', '学1楼 104', '学1楼 105', '学1楼 106']);
-    expect((await handle.db.selectFrom('campus_venues').select('name').orderBy('name').execute()).map((v) => v.name)).toEqual(['琴房 1', '琴房 2', '琴房 3', '琴房 4']);
+    const venues = await handle.db.selectFrom('campus_venues').select(['kind', 'name']).orderBy('kind').orderBy('name').execute();
+    expect(venues.map((v) => `${v.kind} ${v.name}`)).toEqual([
+      'piano_room 琴房 1', 'piano_room 琴房 2', 'piano_room 琴房 3', 'piano_room 琴房 4',
+      'sports_court 乒乓球台 1', 'sports_court 乒乓球台 2', 'sports_court 羽毛球场 1', 'sports_court 羽毛球场 2', 'sports_court 羽毛球场 3',
+    ]);
     expect(await seedDemo(handle.db, clock)).toBe(false);
     expect(await count()).toBe(students);
   });

@@ -10,11 +10,12 @@ import { newId } from '../../platform/ids.js';
 import './campus.errors.js';
 import { campusRepository as repo, type BookingRow } from './campus.repository.js';
 import type { BookingDto, SlotDto, VenueDto } from './campus.schemas.js';
+import type { VenueKind } from './campus.tables.js';
 import { consoleSchoolOf } from './dorm-electricity.js';
 import { campusSchoolOf } from './payment-codes.js';
 
-const bookingView = (row: BookingRow, venueName: string): BookingDto => ({
-  id: row.id, venueId: row.venue_id, venueName, date: row.date, hour: row.hour, startsAt: row.starts_at.toISOString(), status: row.status,
+const bookingView = (row: BookingRow, venue: { name: string; kind: VenueKind }): BookingDto => ({
+  id: row.id, venueId: row.venue_id, venueName: venue.name, venueKind: venue.kind, date: row.date, hour: row.hour, startsAt: row.starts_at.toISOString(), status: row.status,
 });
 
 /** A room of the student's own university, or NOT_FOUND. */
@@ -25,9 +26,9 @@ async function venueOfMySchool(ctx: AppContext, caller: Caller, venueId: string)
   return venue;
 }
 
-/** The rooms of the student's university, and the days that may be booked (the server's today and the 7 after). */
-export async function myVenues(ctx: AppContext, caller: Caller): Promise<{ items: VenueDto[]; days: string[] }> {
-  const items = (await repo.venues(ctx.db, await campusSchoolOf(ctx, caller))).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
+/** The student's university's venues of a kind, and the days that may be booked (the server's today and the 7 after). */
+export async function myVenues(ctx: AppContext, caller: Caller, kind: VenueKind): Promise<{ items: VenueDto[]; days: string[] }> {
+  const items = (await repo.venues(ctx.db, await campusSchoolOf(ctx, caller), kind)).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
   const today = shanghaiDate(ctx.clock.now());
   return { items, days: Array.from({ length: bookingDaysAhead + 1 }, (_, i) => addDays(today, i)) };
 }
@@ -46,9 +47,10 @@ export async function venueSlots(ctx: AppContext, caller: Caller, venueId: strin
 }
 
 /**
- * 琴房预订 (seed 004): an hour of a practice room of the student's university. The student's row
- * is locked while their bookings are counted (at most 2 to come), and the slot's partial unique
- * index refuses a second booking of it however the requests race.
+ * 琴房预订 and 预订场馆 (seed 004): an hour of a practice room or sports venue of the student's
+ * university. The student's row is locked while their bookings of that kind are counted (at most
+ * 2 to come), and the slot's partial unique index refuses a second booking of it however the
+ * requests race.
  */
 export async function bookVenue(ctx: AppContext, caller: Caller, input: { venueId: string; date: string; hour: number }, requestId: string): Promise<BookingDto> {
   const venue = await venueOfMySchool(ctx, caller, input.venueId);
@@ -57,17 +59,18 @@ export async function bookVenue(ctx: AppContext, caller: Caller, input: { venueI
   if (refusal) throw fail(refusal, { date: input.date, hour: input.hour });
   return inTransaction(ctx.db, async (tx) => {
     await repo.lockPayer(tx, caller.subjectId);
-    if ((await repo.upcomingBookings(tx, caller.subjectId, now)).length >= bookingsPerStudent) throw fail('BOOKING_LIMIT', { limit: bookingsPerStudent });
+    const upcoming = (await repo.upcomingBookings(tx, caller.subjectId, now)).filter((b) => b.venue_kind === venue.kind);
+    if (upcoming.length >= bookingsPerStudent) throw fail('BOOKING_LIMIT', { limit: bookingsPerStudent, kind: venue.kind });
     const row = { id: newId(), venue_id: venue.id, student_id: caller.subjectId, date: input.date, hour: input.hour, starts_at: slotStart(input.date, input.hour), status: 'booked' as const, created_at: now, cancelled_at: null };
     if (!(await repo.insertBooking(tx, row))) throw fail('BOOKING_TAKEN', { date: input.date, hour: input.hour });
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.booking.made', entityType: 'campus_venue', entityId: venue.id, after: { bookingId: row.id, date: input.date, hour: input.hour }, requestId });
-    return bookingView(row, venue.name);
+    return bookingView(row, venue);
   });
 }
 
 export async function myBookings(ctx: AppContext, caller: Caller): Promise<BookingDto[]> {
   await campusSchoolOf(ctx, caller);
-  return (await repo.upcomingBookings(ctx.db, caller.subjectId, ctx.clock.now())).map((b) => bookingView(b, b.venue_name));
+  return (await repo.upcomingBookings(ctx.db, caller.subjectId, ctx.clock.now())).map((b) => bookingView(b, { name: b.venue_name, kind: b.venue_kind }));
 }
 
 /** The student cancels their own booking before it begins; the hour is free again at once. */
@@ -79,21 +82,21 @@ export async function cancelBooking(ctx: AppContext, caller: Caller, bookingId: 
     if (row.status !== 'booked' || row.starts_at.getTime() <= now.getTime()) throw fail('BOOKING_NOT_CANCELLABLE', { status: row.status });
     await repo.cancelBooking(tx, row.id, now);
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.booking.cancelled', entityType: 'campus_venue', entityId: row.venue_id, after: { bookingId: row.id }, requestId });
-    const venue = await repo.venue(tx, row.venue_id);
-    return bookingView({ ...row, status: 'cancelled', cancelled_at: now }, venue?.name ?? '');
+    const venue = (await repo.venue(tx, row.venue_id))!;
+    return bookingView({ ...row, status: 'cancelled', cancelled_at: now }, venue);
   });
 }
 
-/** The school's practice rooms, for the console. */
+/** The school's practice rooms and sports venues, for the console. */
 export async function schoolVenues(ctx: AppContext, caller: Caller, schoolId: string | undefined): Promise<VenueDto[]> {
   return (await repo.venues(ctx.db, consoleSchoolOf(caller, schoolId))).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
 }
 
-/** An operator or the university's card manager adds a practice room. */
-export async function addVenue(ctx: AppContext, caller: Caller, input: { schoolId: string; name: string }, requestId: string): Promise<VenueDto> {
+/** An operator or the university's card manager adds a practice room or a sports venue. */
+export async function addVenue(ctx: AppContext, caller: Caller, input: { schoolId: string; kind: VenueKind; name: string }, requestId: string): Promise<VenueDto> {
   assertSchoolAccess(caller, input.schoolId);
   if (!(await repo.isCampusSchool(ctx.db, input.schoolId))) throw fail('CAMPUS_SCHOOL_INVALID', { schoolId: input.schoolId });
-  const row = { id: newId(), school_id: input.schoolId, kind: 'piano_room' as const, name: input.name, created_at: ctx.clock.now() };
+  const row = { id: newId(), school_id: input.schoolId, kind: input.kind, name: input.name, created_at: ctx.clock.now() };
   return inTransaction(ctx.db, async (tx) => {
     if (!(await repo.insertVenue(tx, row))) throw fail('CAMPUS_VENUE_TAKEN', { name: input.name });
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.venue.added', entityType: 'campus_venue', entityId: row.id, after: input, requestId });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
-import type { CampusNetworkSessionsTable, NetworkEndReason, CampusBookingsTable, CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRepairsTable, CampusRoomsTable, CampusVenuesTable } from './campus.tables.js';
+import type { CampusNetworkSessionsTable, NetworkEndReason, CampusBookingsTable, VenueKind, CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRepairsTable, CampusRoomsTable, CampusVenuesTable } from './campus.tables.js';
 import type { Insertable, Selectable } from 'kysely';
 
 export type PaymentCodeRow = Selectable<CampusPaymentCodesTable>;
@@ -205,8 +205,11 @@ export const campusRepository = {
     return tx.updateTable('campus_repairs').set(set).where('id', '=', id).execute();
   },
 
-  venues(db: DbOrTx, schoolId: string) {
-    return db.selectFrom('campus_venues').selectAll().where('school_id', '=', schoolId).orderBy('name').execute();
+  /** The school's venues (of one kind, when given), by kind and name. */
+  venues(db: DbOrTx, schoolId: string, kind?: VenueKind) {
+    let q = db.selectFrom('campus_venues').selectAll().where('school_id', '=', schoolId);
+    if (kind) q = q.where('kind', '=', kind);
+    return q.orderBy('kind').orderBy('name').execute();
   },
 
   venue(db: DbOrTx, id: string) {
@@ -227,7 +230,7 @@ export const campusRepository = {
       .selectFrom('campus_bookings as b')
       .innerJoin('campus_venues as v', 'v.id', 'b.venue_id')
       .selectAll('b')
-      .select('v.name as venue_name')
+      .select(['v.name as venue_name', 'v.kind as venue_kind'])
       .where('b.student_id', '=', studentId)
       .where('b.status', '=', 'booked')
       .where('b.starts_at', '>', now)

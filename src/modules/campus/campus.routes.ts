@@ -7,7 +7,7 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { z } from 'zod';
 import { bearer, errorResponses } from '../shared/http.js';
 import {
-  addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema, adminElectricityPurchaseSchema, adminElectricityQuerySchema, changeMeterSchema, roomParams,
+  addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueQuerySchema, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema, adminElectricityPurchaseSchema, adminElectricityQuerySchema, changeMeterSchema, roomParams,
   adminPurchaseQuerySchema, canteenPurchaseSchema, posPurchaseParams, posRefundResultSchema, purchaseIdParams, refundReasonSchema,
   networkGatewayAnswerSchema, networkOverviewSchema, networkSessionIdParams, networkSessionParams, networkSessionSchema, networkSignOnSchema, networkTopUpResultSchema, networkTopUpSchema, networkUsageSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
@@ -111,7 +111,7 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request) => ({ items: await schoolRooms(ctx, requireCaller(request, 'operator', 'school_admin'), request.query.schoolId) }));
 
     app.get('/admin/campus/venues', {
-      schema: { tags: ['campus'], summary: 'A university’s practice rooms (operators name the school)', security: bearer, querystring: adminSchoolQuerySchema, response: { 200: z.object({ items: z.array(venueSchema) }), ...errorResponses } },
+      schema: { tags: ['campus'], summary: 'A university’s practice rooms and sports venues (operators name the school)', security: bearer, querystring: adminSchoolQuerySchema, response: { 200: z.object({ items: z.array(venueSchema) }), ...errorResponses } },
     }, async (request) => ({ items: await schoolVenues(ctx, requireCaller(request, 'operator', 'school_admin'), request.query.schoolId) }));
 
     app.post('/admin/campus/rooms', {
@@ -163,15 +163,15 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }
 
     app.get('/campus/venues', {
-      schema: { tags: ['campus'], summary: '琴房预订: the practice rooms of the student’s university, and the days open to booking', security: bearer, response: { 200: z.object({ items: z.array(venueSchema), days: z.array(z.string()) }), ...errorResponses } },
-    }, async (request) => myVenues(ctx, requireCaller(request, 'student')));
+      schema: { tags: ['campus'], summary: '琴房预订 / 预订场馆: the practice rooms (kind=piano_room) or sports venues (kind=sports_court) of the student’s university, and the days open to booking', security: bearer, querystring: venueQuerySchema, response: { 200: z.object({ items: z.array(venueSchema), days: z.array(z.string()) }), ...errorResponses } },
+    }, async (request) => myVenues(ctx, requireCaller(request, 'student'), request.query.kind));
 
     app.get('/campus/venues/:venueId/slots', {
       schema: { tags: ['campus'], summary: 'A room’s hours on a date: free, taken or mine, and whether bookable now', security: bearer, params: venueParams, querystring: slotQuerySchema, response: { 200: z.object({ items: z.array(slotSchema) }), ...errorResponses } },
     }, async (request) => ({ items: await venueSlots(ctx, requireCaller(request, 'student'), request.params.venueId, request.query.date) }));
 
     app.post('/campus/bookings', {
-      schema: { tags: ['campus'], summary: 'Book an hour of a practice room (up to 7 days ahead, 2 to come at most)', security: bearer, body: bookVenueSchema, response: { 201: bookingSchema, ...errorResponses } },
+      schema: { tags: ['campus'], summary: 'Book an hour of a practice room or sports venue (up to 7 days ahead, 2 of each kind to come at most)', security: bearer, body: bookVenueSchema, response: { 201: bookingSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'student');
       return idempotentOperation(ctx, request, reply, 201, (c) => bookVenue(c, caller, request.body, request.id));
@@ -189,7 +189,7 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.post('/admin/campus/venues', {
-      schema: { tags: ['campus'], summary: 'Add a practice room (operators, the university’s card manager)', security: bearer, body: addVenueSchema, response: { 201: venueSchema, ...errorResponses } },
+      schema: { tags: ['campus'], summary: 'Add a practice room or sports venue (operators, the university’s card manager)', security: bearer, body: addVenueSchema, response: { 201: venueSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator', 'school_admin');
       return idempotentOperation(ctx, request, reply, 201, (c) => addVenue(c, caller, request.body, request.id));

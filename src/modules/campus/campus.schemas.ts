@@ -149,16 +149,19 @@ export const repairNoteSchema = z.object({ note: multiLine(200).optional() });
 /** A card manager sees their own school's; an operator every school's, or the one named. */
 export const adminRepairQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid().optional(), status: repairStatusSchema.optional() });
 
-export const venueSchema = z.object({ id: z.string(), kind: z.enum(['piano_room']), name: z.string() });
+/** 琴房 (practice rooms) or 场馆 (sports venues): each booked on its own page, with its own limit. */
+export const venueKindSchema = z.enum(['piano_room', 'sports_court']);
+export const venueSchema = z.object({ id: z.string(), kind: venueKindSchema, name: z.string() });
+export const venueQuerySchema = z.object({ kind: venueKindSchema.default('piano_room') });
 export const venueParams = z.object({ venueId: z.uuid() });
 export const slotQuerySchema = z.object({ date: bookingDate });
 export const slotSchema = z.object({ hour: z.number().int(), state: z.enum(['free', 'taken', 'mine']), bookable: z.boolean() });
 export const bookVenueSchema = z.object({ venueId: z.uuid(), date: bookingDate, hour: z.number().int() });
 export const bookingSchema = z.object({
-  id: z.string(), venueId: z.string(), venueName: z.string(), date: z.string(), hour: z.number().int(), startsAt: z.string(), status: z.enum(['booked', 'cancelled']),
+  id: z.string(), venueId: z.string(), venueName: z.string(), venueKind: venueKindSchema, date: z.string(), hour: z.number().int(), startsAt: z.string(), status: z.enum(['booked', 'cancelled']),
 });
 export const bookingParams = z.object({ bookingId: z.uuid() });
-export const addVenueSchema = z.object({ schoolId: z.uuid(), name: singleLine(32) });
+export const addVenueSchema = z.object({ schoolId: z.uuid(), kind: venueKindSchema.default('piano_room'), name: singleLine(32) });
 
 export type VenueDto = z.infer<typeof venueSchema>;
 export type SlotDto = z.infer<typeof slotSchema>;

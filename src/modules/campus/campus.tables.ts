@@ -82,11 +82,14 @@ export interface CampusRepairsTable {
   updated_at: Timestamp;
 }
 
-/** A bookable room (today: practice pianos) of a university. */
+/** What a venue is: a practice room (琴房预订) or a sports venue (预订场馆). */
+export type VenueKind = 'piano_room' | 'sports_court';
+
+/** A room or court of a university, booked by the hour. */
 export interface CampusVenuesTable {
   id: string;
   school_id: string;
-  kind: 'piano_room';
+  kind: VenueKind;
   name: string;
   created_at: Timestamp;
 }

@@ -28,6 +28,7 @@ import * as campusNetwork from './migrations/0024-campus-network.js';
 import * as canteenRefunds from './migrations/0025-canteen-refunds.js';
 import * as networkTopUpOrders from './migrations/0026-network-top-up-orders.js';
 import * as meterFailures from './migrations/0027-meter-failures.js';
+import * as sportsVenues from './migrations/0028-sports-venues.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -64,6 +65,7 @@ export const migrations: Record<string, Migration> = {
   '0025-canteen-refunds': canteenRefunds,
   '0026-network-top-up-orders': networkTopUpOrders,
   '0027-meter-failures': meterFailures,
+  '0028-sports-venues': sportsVenues,
 };
 
 /**

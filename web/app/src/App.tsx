@@ -58,7 +58,8 @@ export function App() {
           <Route path="campus/pay" element={<PaymentCodePage />} />
           <Route path="campus/electricity" element={<ElectricityPage />} />
           <Route path="campus/repairs" element={<RepairsPage />} />
-          <Route path="campus/bookings" element={<BookingsPage />} />
+          <Route path="campus/bookings" element={<BookingsPage kind="piano_room" />} />
+          <Route path="campus/sports" element={<BookingsPage kind="sports_court" />} />
           <Route path="campus/network" element={<NetworkPage />} />
           <Route path="students/:studentId/card-info" element={<ConfirmationPage />} />
         </Route>

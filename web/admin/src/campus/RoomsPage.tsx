@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Form, Input, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Form, Input, Segmented, Space, Table, Typography } from 'antd';
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { adminRoomSchema, venueSchema } from '../../../../src/modules/campus/campus.schemas.js';
@@ -141,13 +141,15 @@ function MeterCell({ room, editing, onClose }: { room: Room; editing: boolean; o
 function Venues({ schoolId }: { schoolId: string }) {
   const t = useMessages(campusAdminMessages);
   const { lang } = useLang();
-  const [form] = Form.useForm<{ name: string }>();
+  const [form] = Form.useForm<{ kind: Venue['kind']; name: string }>();
   const venues = useSchoolList<Venue>('/admin/campus/venues', schoolId);
-  const add = useAdd('/admin/campus/venues', () => form.resetFields());
+  const add = useAdd('/admin/campus/venues', () => form.resetFields(['name']));
+  const kindLabels = { piano_room: t.kind_piano_room, sports_court: t.kind_sports_court };
   return (
     <Card title={t.venues}>
       <Typography.Paragraph type="secondary">{t.venuesNote}</Typography.Paragraph>
-      <Form form={form} layout="inline" style={{ marginBottom: 16 }} onFinish={(v) => add.mutate({ schoolId, name: v.name.trim() })} data-testid="venue-form">
+      <Form form={form} layout="inline" style={{ marginBottom: 16 }} initialValues={{ kind: 'piano_room' }} onFinish={(v) => add.mutate({ schoolId, kind: v.kind, name: v.name.trim() })} data-testid="venue-form">
+        <Form.Item name="kind"><Segmented options={Object.entries(kindLabels).map(([value, label]) => ({ value, label }))} data-testid="venue-kind" /></Form.Item>
         <Form.Item name="name" rules={[{ required: true, whitespace: true, message: t.required }]}><Input placeholder={t.venueName} maxLength={32} data-testid="venue-name" /></Form.Item>
         <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={add.isPending} data-testid="venue-add">{t.add}</Button>
       </Form>
@@ -161,7 +163,7 @@ function Venues({ schoolId }: { schoolId: string }) {
         dataSource={venues.data ?? []}
         pagination={{ pageSize: 20, showSizeChanger: false }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noVenues} /> }}
-        columns={[{ title: t.venueName, dataIndex: 'name' }]}
+        columns={[{ title: t.venueKind, dataIndex: 'kind', render: (kind: Venue['kind']) => kindLabels[kind] }, { title: t.venueName, dataIndex: 'name' }]}
       />
     </Card>
   );

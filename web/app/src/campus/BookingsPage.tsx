@@ -13,30 +13,33 @@ import { campusMessages } from './messages.js';
 import './campus.css';
 
 type Venue = z.infer<typeof venueSchema>;
+type VenueKind = Venue['kind'];
 type Slot = z.infer<typeof slotSchema>;
 type Booking = z.infer<typeof bookingSchema>;
 
 /**
- * 琴房预订 (seed 004): a room, a day of the coming week, a free hour; below, the student's
- * bookings still to come, each cancellable until it begins. The server decides every hour.
+ * 琴房预订 and 预订场馆 (seed 004): a room or court, a day of the coming week, a free hour; below,
+ * the student's bookings of that kind still to come, each cancellable until it begins. The server
+ * decides every hour.
  */
-export function BookingsPage() {
+export function BookingsPage({ kind }: { kind: VenueKind }) {
   const t = useMessages(campusMessages);
   const api = useApi();
   const { token } = useSession();
-  const venues = useQuery({ queryKey: ['campus', 'venues', token], queryFn: ({ signal }) => api.get<{ items: Venue[]; days: string[] }>('/campus/venues', undefined, signal), retry: false });
+  const venues = useQuery({ queryKey: ['campus', 'venues', kind, token], queryFn: ({ signal }) => api.get<{ items: Venue[]; days: string[] }>('/campus/venues', { kind }, signal), retry: false });
+  const text = kind === 'piano_room' ? { title: t.bookingsTitle, intro: t.bookingsIntro, none: t.noVenues } : { title: t.sportsTitle, intro: t.sportsIntro, none: t.noSports };
 
   let body;
   if (venues.isPending) body = <Skeleton.Paragraph lineCount={6} animated />;
   else if (venues.isError && errorCode(venues.error) === 'CAMPUS_CARD_NOT_IN_USE') body = <ErrorBlock status="empty" title={t.noCampusCard} />;
   else if (venues.isError) body = <LoadFailed error={venues.error} onRetry={() => void venues.refetch()} />;
-  else if (venues.data.items.length === 0) body = <ErrorBlock status="empty" title={t.noVenues} data-testid="venues-empty" />;
+  else if (venues.data.items.length === 0) body = <ErrorBlock status="empty" title={text.none} data-testid="venues-empty" />;
   else body = <Booker venues={venues.data.items} days={venues.data.days} />;
   return (
-    <SubPage title={t.bookingsTitle} backTo="/">
-      <p className="muted" style={{ fontSize: 13 }}>{t.bookingsIntro}</p>
+    <SubPage title={text.title} backTo="/">
+      <p className="muted" style={{ fontSize: 13 }}>{text.intro}</p>
       {body}
-      <MyBookings />
+      <MyBookings kind={kind} />
     </SubPage>
   );
 }
@@ -103,7 +106,8 @@ function Slots({ venue, date }: { venue: Venue; date: string }) {
   );
 }
 
-function MyBookings() {
+/** The student's bookings of this page's kind still to come. */
+function MyBookings({ kind }: { kind: VenueKind }) {
   const t = useMessages(campusMessages);
   const api = useApi();
   const { token } = useSession();
@@ -121,12 +125,13 @@ function MyBookings() {
   if (bookings.isPending) return <Skeleton.Paragraph lineCount={2} animated />;
   // No campus card: the page above says so already.
   if (bookings.isError) return errorCode(bookings.error) === 'CAMPUS_CARD_NOT_IN_USE' ? null : <LoadFailed error={bookings.error} onRetry={() => void bookings.refetch()} />;
+  const ofKind = bookings.data.filter((b) => b.venueKind === kind);
   return (
     <List header={t.myBookings} mode="card" data-testid="my-bookings">
-      {bookings.data.length === 0 ? (
+      {ofKind.length === 0 ? (
         <List.Item><span className="muted">{t.noBookings}</span></List.Item>
       ) : (
-        bookings.data.map((b) => (
+        ofKind.map((b) => (
           <List.Item key={b.id} data-testid="booking-item" extra={<Button size="mini" fill="outline" loading={cancel.isPending} onClick={() => cancel.mutate(b.id)} data-testid="booking-cancel">{t.cancelBooking}</Button>}>
             {b.venueName} · {b.date} {b.hour}:00
           </List.Item>

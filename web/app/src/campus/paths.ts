@@ -4,5 +4,6 @@ export const campusPaths = {
   electricity: '/campus/electricity',
   repairs: '/campus/repairs',
   bookings: '/campus/bookings',
+  sports: '/campus/sports',
   network: '/campus/network',
 } as const;

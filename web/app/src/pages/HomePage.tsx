@@ -1,4 +1,4 @@
-import { AppstoreOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined, TrophyOutlined } from '@ant-design/icons';
 import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
@@ -38,6 +38,7 @@ export function HomePage() {
     { shown: campusCard, path: campusPaths.network, icon: <GlobalOutlined />, label: campus.networkEntry, testId: 'home-network' },
     { shown: campusCard, path: campusPaths.repairs, icon: <ToolOutlined />, label: campus.repairsEntry, testId: 'home-repairs' },
     { shown: campusCard, path: campusPaths.bookings, icon: <ScheduleOutlined />, label: campus.bookingsEntry, testId: 'home-bookings' },
+    { shown: campusCard, path: campusPaths.sports, icon: <TrophyOutlined />, label: campus.sportsEntry, testId: 'home-sports' },
     { shown: showK12Services, path: cardPaths.k12Services, icon: <AppstoreOutlined />, label: c.k12Services, testId: 'home-k12-services' },
     { shown: true, path: ecardPaths.home, icon: <MobileOutlined />, label: e.ecardsTitle, testId: 'home-ecards' },
     { shown: true, path: transitPaths.fares, icon: <CarOutlined />, label: tr.calculatorEntry, testId: 'home-fares' },
