@@ -42,6 +42,8 @@ interface DemoStudent {
   grade: number | null;
   classNo: string | null;
   studentNo?: string;
+  /** 院系, at the university. */
+  college?: string;
 }
 
 export const demoStudents: DemoStudent[] = [
@@ -53,8 +55,8 @@ export const demoStudents: DemoStudent[] = [
   { educationId: '20210203', name: '陈雨桐', gender: 'F', birthDate: '2013-02-14', school: 'BJ-HD-M01', grade: 7, classNo: '02' },
   { educationId: '20180301', name: '赵一鸣', gender: 'M', birthDate: '2009-04-18', school: 'BJ-XC-H01', grade: 11, classNo: '05' },
   { educationId: '20180302', name: '孙悦', gender: 'F', birthDate: '2008-12-03', school: 'BJ-XC-H01', grade: 12, classNo: '02' },
-  { educationId: '20150401', name: '周晓东', gender: 'M', birthDate: '2005-06-21', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2023110501' },
-  { educationId: '20150402', name: '吴佳琪', gender: 'F', birthDate: '2004-10-09', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2022120388' },
+  { educationId: '20150401', name: '周晓东', gender: 'M', birthDate: '2005-06-21', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2023110501', college: '音乐学院' },
+  { educationId: '20150402', name: '吴佳琪', gender: 'F', birthDate: '2004-10-09', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2022120388', college: '计算机学院' },
 ];
 
 export const demoParent = { phone: '13800138000', name: '张建国', children: ['20230101', '20210201'] };
@@ -123,6 +125,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
           class_id: s.grade ? (classIds.get(`${s.school}/${s.grade}/${s.classNo}`) ?? null) : null,
           stage: school.stage,
           student_no: s.studentNo ?? null,
+          college: s.college ?? null,
           password_hash: studentHashes[i]!,
           must_change_password: true,
           updated_at: clock.now(),
@@ -185,15 +188,21 @@ async function openExtensionWindowForDemo(tx: Db, clock: Clock): Promise<void> {
   await cardServicesRepository.upsertWindow(tx, { year, starts_on: today < october ? today : october, ends_on: `${year}-12-31`, updated_by: null, updated_at: clock.now() });
 }
 
-/** The university's dorm rooms with their meters (宿舍电费: 学1楼 101–106), practice rooms (琴房预订: 琴房 1–4) and sports venues (预订场馆: 羽毛球场 1–3, 乒乓球台 1–2). */
+/** 琴房预订 is for music students (seed 004: 音乐学院、高等职业教育与继续教育学院的音乐类专业同学). */
+const musicColleges = ['音乐学院', '高等职业教育与继续教育学院'];
+
+/**
+ * The university's dorm rooms with their meters (宿舍电费: 学1楼 101–106), practice rooms for the
+ * music colleges (琴房预订: 琴房 1–4, seed 004) and sports venues (预订场馆: 羽毛球场 1–3, 乒乓球台 1–2).
+ */
 async function seedCampusRooms(tx: Db, clock: Clock, schoolIds: Map<string, string>): Promise<void> {
   for (const school of schools.filter((s) => s.stage === 'university')) {
     const schoolId = schoolIds.get(school.code)!;
     const rooms = [101, 102, 103, 104, 105, 106].map((n) => ({ id: newId(), school_id: schoolId, building: '学1楼', room_no: String(n), meter_no: `${school.code}-M${n}`, created_at: clock.now() }));
     await tx.insertInto('campus_rooms').values(rooms).execute();
-    const venue = (kind: 'piano_room' | 'sports_court', name: string) => ({ id: newId(), school_id: schoolId, kind, name, created_at: clock.now() });
+    const venue = (kind: 'piano_room' | 'sports_court', name: string, colleges: string[] = []) => ({ id: newId(), school_id: schoolId, kind, name, colleges, created_at: clock.now() });
     const venues = [
-      ...[1, 2, 3, 4].map((n) => venue('piano_room', `琴房 ${n}`)),
+      ...[1, 2, 3, 4].map((n) => venue('piano_room', `琴房 ${n}`, musicColleges)),
       ...[1, 2, 3].map((n) => venue('sports_court', `羽毛球场 ${n}`)),
       ...[1, 2].map((n) => venue('sports_court', `乒乓球台 ${n}`)),
     ];

@@ -555,7 +555,7 @@ describe('practice-room and sports-venue bookings (琴房预订, 预订场馆)',
     const u = await undergraduate();
     const room = await venue();
     const venues = (await t.app.inject({ url: '/api/v1/campus/venues', headers: auth(u.token) })).json();
-    expect(venues.items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name });
+    expect(venues.items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name, colleges: [] });
     expect(venues.days).toEqual(['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30']);
 
     expect((await book(u.token, { venueId: room.id, date: '2026-11-23', hour: 9 })).json()).toMatchObject({ error: { code: 'BOOKING_TOO_LATE' } });
@@ -614,6 +614,36 @@ describe('practice-room and sports-venue bookings (琴房预订, 预订场馆)',
     expect(mine.map((b) => [b.venueKind, b.hour])).toEqual([['piano_room', 16], ['piano_room', 17], ['sports_court', 18], ['sports_court', 19]]);
   });
 
+  it('a practice room kept for the music colleges (seed 004) is offered to and booked by their students only', async () => {
+    t.clock.set('2026-11-23T02:00:00Z');
+    const kept = await addVenue(operator, { schoolId: campusId, name: `琴房 ${++venueNo}`, colleges: ['音乐学院', '高等职业教育与继续教育学院', '音乐学院'] });
+    expect(kept.statusCode, kept.body).toBe(201);
+    expect(kept.json().colleges).toEqual(['音乐学院', '高等职业教育与继续教育学院']);
+    const open = await venue();
+    const musician = await undergraduate();
+    const vocational = await undergraduate();
+    const engineer = await undergraduate();
+    const unknown = await undergraduate();
+    const setCollege = (u: { student: { id: string } }, college: string) => t.ctx.db.updateTable('students').set({ college }).where('id', '=', u.student.id).execute();
+    await setCollege(musician, '音乐学院');
+    await setCollege(vocational, '高等职业教育与继续教育学院');
+    await setCollege(engineer, '计算机学院');
+    const offered = async (u: { token: string }) => ((await t.app.inject({ url: '/api/v1/campus/venues', headers: auth(u.token) })).json().items as { id: string }[]).map((v) => v.id);
+
+    for (const u of [musician, vocational]) expect(await offered(u)).toEqual(expect.arrayContaining([kept.json().id, open.id]));
+    for (const u of [engineer, unknown]) {
+      expect(await offered(u)).toContain(open.id);
+      expect(await offered(u)).not.toContain(kept.json().id);
+      const refused = await book(u.token, { venueId: kept.json().id, date: '2026-11-28', hour: 10 });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ error: { code: 'BOOKING_COLLEGE_ONLY', message: '该场地仅供指定院系的同学预约', details: { colleges: ['音乐学院', '高等职业教育与继续教育学院'] } } });
+      expect((await t.app.inject({ url: `/api/v1/campus/venues/${kept.json().id}/slots?date=2026-11-28`, headers: auth(u.token) })).statusCode).toBe(403);
+    }
+    expect((await book(musician.token, { venueId: kept.json().id, date: '2026-11-28', hour: 10 })).statusCode).toBe(201);
+    expect((await book(vocational.token, { venueId: kept.json().id, date: '2026-11-28', hour: 11 })).statusCode).toBe(201);
+    expect((await addVenue(operator, { schoolId: campusId, name: `琴房 ${++venueNo}`, colleges: Array.from({ length: 9 }, (_, i) => `学院${i}`) })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+
   it('two students racing for one hour: one gets it; a room of another university is not offered', async () => {
     t.clock.set('2026-11-23T02:00:00Z');
     const room = await venue();
@@ -623,6 +653,6 @@ describe('practice-room and sports-venue bookings (琴房预订, 预订场馆)',
     const elsewhere = await undergraduate(0, (await t.factory.newSchool({ stage: 'university' })).id);
     expect((await book(elsewhere.token, { venueId: room.id, date: '2026-11-26', hour: 20 })).statusCode).toBe(404);
     expect((await addVenue(operator, { schoolId: campusId, name: room.name })).json()).toMatchObject({ error: { code: 'CAMPUS_VENUE_TAKEN' } });
-    expect((await t.app.inject({ url: `/api/v1/admin/campus/venues?schoolId=${campusId}`, headers: auth(operator) })).json().items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name });
+    expect((await t.app.inject({ url: `/api/v1/admin/campus/venues?schoolId=${campusId}`, headers: auth(operator) })).json().items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name, colleges: [] });
   });
 });

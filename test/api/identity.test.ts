@@ -379,6 +379,20 @@ describe('schools, classes and students in the console', () => {
     expect(back.statusCode).toBe(403);
   });
 
+  it('a university student’s college (院系) is set in the console, audited, and cleared with null', async () => {
+    const school = await t.factory.newSchool({ stage: 'university' });
+    const s = await t.factory.newStudent({ schoolId: school.id });
+    const patch = (payload: unknown) => t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${s.id}`, headers: auth(operator), payload });
+    expect((await patch({ college: '音乐学院' })).statusCode).toBe(200);
+    const detail = (await get(`/api/v1/admin/students/${s.id}`, operator)).json() as { college: string | null; history: { action: string; before: { college: string | null }; after: { college: string | null } }[] };
+    expect(detail.college).toBe('音乐学院');
+    expect(detail.history[0]).toMatchObject({ action: 'student.updated', before: { college: null }, after: { college: '音乐学院' } });
+    expect(codeOf(await patch({ college: '音'.repeat(33) }))).toBe('VALIDATION_FAILED');
+    expect(codeOf(await patch({ college: '  ' }))).toBe('VALIDATION_FAILED');
+    expect((await patch({ college: null })).statusCode).toBe(200);
+    expect(((await get(`/api/v1/admin/students/${s.id}`, operator)).json() as { college: string | null }).college).toBeNull();
+  });
+
   it('creates schools and classes; duplicates are conflicts', async () => {
     const school = await post('/api/v1/admin/schools', { code: 'BJ-T-900', name: '测试第九百中学', stage: 'high' }, operator);
     expect(school.statusCode).toBe(201);

@@ -174,8 +174,8 @@ describe('roster import', () => {
     const done = await importFile(school.id, csv);
     expect(done).toMatchObject({ status: 'done', totalRows: 16, processedRows: 16, created: 1, updated: 0, rejected: 15 });
     expect(done.report.map((p) => [p.row, p.field, p.code])).toEqual(expected);
-    // Every code but those of student numbers and the salary flag, which the campus rosters below (and parse-roster.test.ts) report.
-    const campusOnly = new Set(['STUDENT_NO_FORMAT', 'STUDENT_NO_DUPLICATE', 'STUDENT_NO_TAKEN', 'SALARIED_FORMAT']);
+    // Every code but those of student numbers, the salary flag and the college, which the campus rosters below (and parse-roster.test.ts) report.
+    const campusOnly = new Set(['STUDENT_NO_FORMAT', 'STUDENT_NO_DUPLICATE', 'STUDENT_NO_TAKEN', 'SALARIED_FORMAT', 'COLLEGE_TOO_LONG']);
     expect(new Set(done.report.map((p) => p.code))).toEqual(new Set(rowProblemCodes.filter((code) => !campusOnly.has(code))));
     expect(done.report.every((p) => p.message.length > 0 && p.messageEn.length > 0)).toBe(true);
     expect((await studentsOf(school.id)).map((s) => s.education_id)).toEqual([good.educationId]);
@@ -197,9 +197,9 @@ describe('roster import', () => {
 });
 
 describe('university and vocational rosters', () => {
-  const campusHeader = '学号,教育ID,姓名,性别,出生日期,身份证号,年级,有工资收入';
+  const campusHeader = '学号,教育ID,姓名,性别,出生日期,身份证号,年级,有工资收入,院系';
   const campusStudents = (schoolId: string) =>
-    t.ctx.db.selectFrom('students').select(['education_id', 'student_no', 'class_id', 'stage', 'salaried', 'name']).where('school_id', '=', schoolId).orderBy('education_id').execute();
+    t.ctx.db.selectFrom('students').select(['education_id', 'student_no', 'class_id', 'stage', 'salaried', 'college', 'name']).where('school_id', '=', schoolId).orderBy('education_id').execute();
 
   it('imports students by student number, without classes; they sign in on the campus login with the last six of the ID number', async () => {
     const school = await t.factory.newSchool({ stage: 'university' });
@@ -207,27 +207,27 @@ describe('university and vocational rosters', () => {
     const csv = [
       campusHeader,
       // 年级 on a university export is the year of entry: read past, not a K-12 grade.
-      `2023110501,34000001,周晓东,男,2005-06-21,${idNumber},2023级,否`,
-      `2023110502,34000002,吴佳琪,女,2004-10-09,${idFor('2004-10-09', 'F')},2023级,是`,
-      `2.02311E+09,34000003,郑一,男,2005-01-01,${idFor('2005-01-01', 'M')},2023级,否`,
+      `2023110501,34000001,周晓东,男,2005-06-21,${idNumber},2023级,否,音乐学院`,
+      `2023110502,34000002,吴佳琪,女,2004-10-09,${idFor('2004-10-09', 'F')},2023级,是,计算机学院`,
+      `2.02311E+09,34000003,郑一,男,2005-01-01,${idFor('2005-01-01', 'M')},2023级,否,计算机学院`,
     ].join('\n');
     const done = await importFile(school.id, csv);
     expect(done).toMatchObject({ status: 'done', created: 2, rejected: 1 });
     expect(done.report.map((p) => [p.row, p.field, p.code])).toEqual([[4, 'studentNo', 'STUDENT_NO_FORMAT']]);
     expect(await campusStudents(school.id)).toEqual([
-      { education_id: '34000001', student_no: '2023110501', class_id: null, stage: 'university', salaried: false, name: '周晓东' },
-      { education_id: '34000002', student_no: '2023110502', class_id: null, stage: 'university', salaried: true, name: '吴佳琪' },
+      { education_id: '34000001', student_no: '2023110501', class_id: null, stage: 'university', salaried: false, college: '音乐学院', name: '周晓东' },
+      { education_id: '34000002', student_no: '2023110502', class_id: null, stage: 'university', salaried: true, college: '计算机学院', name: '吴佳琪' },
     ]);
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { as: 'campus', login: '2023110501', password: initialCampusPassword(idNumber) } });
     expect(login.statusCode, login.body).toBe(201);
     expect(login.json()).toMatchObject({ mustChangePassword: true });
   });
 
-  it("refuses a row that would take another student's number, keeps a stored salary flag when the file has no such column", async () => {
+  it("refuses a row that would take another student's number, keeps a stored salary flag and college when the file has no such column", async () => {
     const school = await t.factory.newSchool({ stage: 'vocational' });
     const jia = idFor('2005-06-21', 'M');
     const bing = idFor('2005-03-03', 'F');
-    const first = `${campusHeader}\n2024000001,35000001,甲,男,2005-06-21,${jia},2024级,是\n`;
+    const first = `${campusHeader}\n2024000001,35000001,甲,男,2005-06-21,${jia},2024级,是,高等职业教育与继续教育学院\n`;
     expect(await importFile(school.id, first)).toMatchObject({ created: 1, rejected: 0 });
 
     const second = [
@@ -252,8 +252,8 @@ describe('university and vocational rosters', () => {
     expect(refused).toMatchObject({ status: 'done', created: 0, updated: 1, rejected: 1 });
     expect(refused.report).toEqual([{ row: 2, field: 'studentNo', code: 'STUDENT_NO_TAKEN', message: '本校已有其他学生使用该学号', messageEn: 'Another student of this school has this student number' }]);
     expect(await campusStudents(school.id)).toEqual([
-      { education_id: '35000001', student_no: '2024000001', class_id: null, stage: 'vocational', salaried: true, name: '甲改名' },
-      { education_id: '35000003', student_no: '2024000003', class_id: classId, stage: 'vocational', salaried: false, name: '丙' },
+      { education_id: '35000001', student_no: '2024000001', class_id: null, stage: 'vocational', salaried: true, college: '高等职业教育与继续教育学院', name: '甲改名' },
+      { education_id: '35000003', student_no: '2024000003', class_id: classId, stage: 'vocational', salaried: false, college: null, name: '丙' },
     ]);
   });
 

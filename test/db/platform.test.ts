@@ -168,7 +168,11 @@ describe('demo data', () => {
     // The university's dorm rooms, for 宿舍电费.
     const rooms = await handle.db.selectFrom('campus_rooms').select(['building', 'room_no']).orderBy('room_no').execute();
     expect(rooms.map((r) => `${r.building} ${r.room_no}`)).toEqual(['学1楼 101', '学1楼 102', '学1楼 103', '学1楼 104', '学1楼 105', '学1楼 106']);
-    const venues = await handle.db.selectFrom('campus_venues').select(['kind', 'name']).orderBy('kind').orderBy('name').execute();
+    const venues = await handle.db.selectFrom('campus_venues').select(['kind', 'name', 'colleges']).orderBy('kind').orderBy('name').execute();
+    // The practice rooms are for the music colleges (seed 004), where the demo's 周晓东 studies.
+    expect(venues.filter((v) => v.kind === 'piano_room').every((v) => v.colleges.join() === '音乐学院,高等职业教育与继续教育学院')).toBe(true);
+    expect(venues.filter((v) => v.kind === 'sports_court').every((v) => v.colleges.length === 0)).toBe(true);
+    expect(await handle.db.selectFrom('students').select('college').where('student_no', '=', '2023110501').executeTakeFirstOrThrow()).toEqual({ college: '音乐学院' });
     expect(venues.map((v) => `${v.kind} ${v.name}`)).toEqual([
       'piano_room 琴房 1', 'piano_room 琴房 2', 'piano_room 琴房 3', 'piano_room 琴房 4',
       'sports_court 乒乓球台 1', 'sports_court 乒乓球台 2', 'sports_court 羽毛球场 1', 'sports_court 羽毛球场 2', 'sports_court 羽毛球场 3',

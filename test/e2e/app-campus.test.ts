@@ -362,6 +362,15 @@ describeE2E('campus payments in Chromium', () => {
     await page.getByTestId('venue-name').fill('琴房 B');
     await page.getByTestId('venue-add').click();
     await page.getByTestId('venue-error').getByText('该房间或场馆已登记').waitFor();
+    // A practice room kept for the music colleges (seed 004).
+    await page.getByTestId('venue-name').fill('琴房 C');
+    await page.getByTestId('venue-colleges').click();
+    await page.keyboard.type('音乐学院,高等职业教育与继续教育学院,');
+    await page.getByTestId('venue-add').click();
+    const kept = page.getByTestId('venues-table').locator('tr', { hasText: '琴房 C' });
+    await kept.getByText('高等职业教育与继续教育学院').waitFor();
+    await kept.getByText('音乐学院', { exact: true }).waitFor();
+    await expect(page.getByTestId('venues-table').locator('tr', { hasText: '琴房 B' }).textContent()).resolves.toContain('全校');
     await e2e.screenshot(page, 'admin-campus-rooms');
   });
 });

@@ -8,7 +8,7 @@ import { inTransaction } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import './campus.errors.js';
-import { campusRepository as repo, type BookingRow } from './campus.repository.js';
+import { campusRepository as repo, type BookingRow, type VenueRow } from './campus.repository.js';
 import type { BookingDto, SlotDto, VenueDto } from './campus.schemas.js';
 import type { VenueKind } from './campus.tables.js';
 import { consoleSchoolOf } from './dorm-electricity.js';
@@ -18,17 +18,35 @@ const bookingView = (row: BookingRow, venue: { name: string; kind: VenueKind }):
   id: row.id, venueId: row.venue_id, venueName: venue.name, venueKind: venue.kind, date: row.date, hour: row.hour, startsAt: row.starts_at.toISOString(), status: row.status,
 });
 
-/** A room of the student's own university, or NOT_FOUND. */
+const venueView = (v: VenueRow): VenueDto => ({ id: v.id, kind: v.kind, name: v.name, colleges: v.colleges });
+
+/**
+ * Whether the student may book the venue: a venue kept for named colleges (琴房 for the music
+ * colleges, seed 004) is open to their students only; a student whose college is not known
+ * books only venues open to the whole university.
+ */
+const openTo = (venue: Pick<VenueRow, 'colleges'>, college: string | null) => venue.colleges.length === 0 || (college !== null && venue.colleges.includes(college));
+
+/** The student's university and college. */
+async function bookerOf(ctx: AppContext, caller: Caller): Promise<{ schoolId: string; college: string | null }> {
+  await campusSchoolOf(ctx, caller);
+  const { school_id: schoolId, college } = await repo.payer(ctx.db, caller.subjectId);
+  return { schoolId, college };
+}
+
+/** A venue of the student's own university (else NOT_FOUND) that is open to them (else BOOKING_COLLEGE_ONLY). */
 async function venueOfMySchool(ctx: AppContext, caller: Caller, venueId: string) {
-  const schoolId = await campusSchoolOf(ctx, caller);
+  const { schoolId, college } = await bookerOf(ctx, caller);
   const venue = await repo.venue(ctx.db, venueId);
   if (!venue || venue.school_id !== schoolId) throw fail('NOT_FOUND', { entity: 'campus_venue', venueId });
+  if (!openTo(venue, college)) throw fail('BOOKING_COLLEGE_ONLY', { colleges: venue.colleges });
   return venue;
 }
 
-/** The student's university's venues of a kind, and the days that may be booked (the server's today and the 7 after). */
+/** The venues of a kind open to the student, and the days that may be booked (the server's today and the 7 after). */
 export async function myVenues(ctx: AppContext, caller: Caller, kind: VenueKind): Promise<{ items: VenueDto[]; days: string[] }> {
-  const items = (await repo.venues(ctx.db, await campusSchoolOf(ctx, caller), kind)).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
+  const { schoolId, college } = await bookerOf(ctx, caller);
+  const items = (await repo.venues(ctx.db, schoolId, kind)).filter((v) => openTo(v, college)).map(venueView);
   const today = shanghaiDate(ctx.clock.now());
   return { items, days: Array.from({ length: bookingDaysAhead + 1 }, (_, i) => addDays(today, i)) };
 }
@@ -89,17 +107,17 @@ export async function cancelBooking(ctx: AppContext, caller: Caller, bookingId: 
 
 /** The school's practice rooms and sports venues, for the console. */
 export async function schoolVenues(ctx: AppContext, caller: Caller, schoolId: string | undefined): Promise<VenueDto[]> {
-  return (await repo.venues(ctx.db, consoleSchoolOf(caller, schoolId))).map((v) => ({ id: v.id, kind: v.kind, name: v.name }));
+  return (await repo.venues(ctx.db, consoleSchoolOf(caller, schoolId))).map(venueView);
 }
 
 /** An operator or the university's card manager adds a practice room or a sports venue. */
-export async function addVenue(ctx: AppContext, caller: Caller, input: { schoolId: string; kind: VenueKind; name: string }, requestId: string): Promise<VenueDto> {
+export async function addVenue(ctx: AppContext, caller: Caller, input: { schoolId: string; kind: VenueKind; name: string; colleges: string[] }, requestId: string): Promise<VenueDto> {
   assertSchoolAccess(caller, input.schoolId);
   if (!(await repo.isCampusSchool(ctx.db, input.schoolId))) throw fail('CAMPUS_SCHOOL_INVALID', { schoolId: input.schoolId });
-  const row = { id: newId(), school_id: input.schoolId, kind: input.kind, name: input.name, created_at: ctx.clock.now() };
+  const row = { id: newId(), school_id: input.schoolId, kind: input.kind, name: input.name, colleges: input.colleges, created_at: ctx.clock.now() };
   return inTransaction(ctx.db, async (tx) => {
     if (!(await repo.insertVenue(tx, row))) throw fail('CAMPUS_VENUE_TAKEN', { name: input.name });
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.venue.added', entityType: 'campus_venue', entityId: row.id, after: input, requestId });
-    return { id: row.id, kind: row.kind, name: row.name };
+    return venueView(row);
   });
 }

@@ -20,7 +20,7 @@ export const campusRepository = {
   },
 
   payer(db: DbOrTx, studentId: string) {
-    return db.selectFrom('students').select(['id', 'name', 'school_id', 'campus_purchase_limit_fen']).where('id', '=', studentId).executeTakeFirstOrThrow();
+    return db.selectFrom('students').select(['id', 'name', 'school_id', 'college', 'campus_purchase_limit_fen']).where('id', '=', studentId).executeTakeFirstOrThrow();
   },
 
   lockPayer(tx: Tx, studentId: string) {

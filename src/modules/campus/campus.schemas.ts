@@ -151,7 +151,11 @@ export const adminRepairQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid(
 
 /** 琴房 (practice rooms) or 场馆 (sports venues): each booked on its own page, with its own limit. */
 export const venueKindSchema = z.enum(['piano_room', 'sports_court']);
-export const venueSchema = z.object({ id: z.string(), kind: venueKindSchema, name: z.string() });
+export const venueSchema = z.object({
+  id: z.string(), kind: venueKindSchema, name: z.string(),
+  /** 院系 whose students may book it (琴房 for the music colleges); empty: the whole university. */
+  colleges: z.array(z.string()),
+});
 export const venueQuerySchema = z.object({ kind: venueKindSchema.default('piano_room') });
 export const venueParams = z.object({ venueId: z.uuid() });
 export const slotQuerySchema = z.object({ date: bookingDate });
@@ -161,7 +165,10 @@ export const bookingSchema = z.object({
   id: z.string(), venueId: z.string(), venueName: z.string(), venueKind: venueKindSchema, date: z.string(), hour: z.number().int(), startsAt: z.string(), status: z.enum(['booked', 'cancelled']),
 });
 export const bookingParams = z.object({ bookingId: z.uuid() });
-export const addVenueSchema = z.object({ schoolId: z.uuid(), kind: venueKindSchema.default('piano_room'), name: singleLine(32) });
+export const addVenueSchema = z.object({
+  schoolId: z.uuid(), kind: venueKindSchema.default('piano_room'), name: singleLine(32),
+  colleges: z.array(singleLine(32)).max(8).default([]).transform((names) => [...new Set(names)]),
+});
 
 export type VenueDto = z.infer<typeof venueSchema>;
 export type SlotDto = z.infer<typeof slotSchema>;

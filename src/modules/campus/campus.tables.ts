@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { RepairCategory, RepairStatus } from '../../domain/campus-payments.js';
 
 /** Kysely table types of campus payments (merged into the Database interface in src/platform/db/schema.ts). */
@@ -91,6 +91,8 @@ export interface CampusVenuesTable {
   school_id: string;
   kind: VenueKind;
   name: string;
+  /** The 院系 whose students may book it; empty for the whole university. */
+  colleges: Generated<string[]>;
   created_at: Timestamp;
 }
 

@@ -35,6 +35,8 @@ export const updateStudentSchema = z
     status: enrolmentStatusSchema,
     salaried: z.boolean(),
     studentNo: z.string().trim().max(32).nullable(),
+    /** 院系, as the roster's column: some venues are for students of named colleges. */
+    college: z.string().trim().min(1).max(32).nullable(),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
@@ -60,6 +62,7 @@ export const studentDetailSchema = studentRowSchema.extend({
   birthDate: z.string(),
   studentNo: z.string().nullable(),
   salaried: z.boolean(),
+  college: z.string().nullable(),
   parents: z.array(z.object({ parentId: z.string(), phone: z.string(), relation: z.string().nullable(), boundAt: z.string() })),
   history: z.array(z.object({ at: z.string(), action: z.string(), actorRole: z.string(), before: z.unknown(), after: z.unknown() })),
 });

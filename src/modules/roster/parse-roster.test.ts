@@ -78,6 +78,7 @@ const headerSpellings: Record<RosterField, string[]> = {
   class: ['班级', 'class', 'Class No'],
   studentNo: ['学号', 'studentNo', 'Student Number'],
   salaried: ['有工资收入', '是否有工资收入', 'salaried'],
+  college: ['院系', '学院', 'College'],
 };
 
 /** Writes rows under a header of `fields` in `order`, with a BOM or not, and an extra column somewhere or not. */
@@ -126,22 +127,27 @@ describe('parseRoster reads every valid roster back', () => {
     );
   });
 
-  it('a university or vocational roster: student numbers, the salary flag when the file has it, and a 年级 column ignored', () => {
-    const campusArb = fc.tuple(studentsArb, fc.boolean(), fc.array(fc.boolean(), { minLength: 30, maxLength: 30 })).map(([students, withSalaried, salaried]) =>
-      students.map((s, i): Omit<CampusRosterRow, 'row'> => {
-        const { grade: _grade, classNo: _classNo, ...person } = s;
-        const studentNo = `2023${String(110_000 + i * 7)}`;
-        return withSalaried ? { ...person, studentNo, salaried: salaried[i]! } : { ...person, studentNo };
-      }));
+  it('a university or vocational roster: student numbers, the salary flag and the college when the file has them, and a 年级 column ignored', () => {
+    const collegeNames = ['音乐学院', '高等职业教育与继续教育学院', '计算机学院', 'School of Arts'];
+    const campusArb = fc.tuple(studentsArb, fc.boolean(), fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }), fc.boolean(), fc.array(fc.constantFrom(...collegeNames), { minLength: 30, maxLength: 30 }))
+      .map(([students, withSalaried, salaried, withCollege, colleges]) =>
+        students.map((s, i): Omit<CampusRosterRow, 'row'> => {
+          const { grade: _grade, classNo: _classNo, ...person } = s;
+          const row: Omit<CampusRosterRow, 'row'> = { ...person, studentNo: `2023${String(110_000 + i * 7)}` };
+          if (withSalaried) row.salaried = salaried[i]!;
+          if (withCollege) row.college = colleges[i]!;
+          return row;
+        }));
     const fields = [...rosterColumns.campus.required, ...rosterColumns.campus.optional];
     fc.assert(
       fc.property(campusArb, layoutArb(fields), (students, layout) => {
-        const withSalaried = students.some((s) => s.salaried !== undefined);
-        const columns = withSalaried ? layout : { ...layout, order: layout.order.filter((f) => f !== 'salaried'), spellings: layout.spellings.filter((_, i) => layout.order[i] !== 'salaried') };
+        // The file has an optional column only when its rows fill it in.
+        const absent = new Set<string>([...(students.some((s) => s.salaried !== undefined) ? [] : ['salaried']), ...(students.some((s) => s.college !== undefined) ? [] : ['college'])]);
+        const columns = { ...layout, order: layout.order.filter((f) => !absent.has(f)), spellings: layout.spellings.filter((_, i) => !absent.has(layout.order[i]!)) };
         // A university's export often has 年级 (the year of entry); it is not a K-12 grade, and is left unread.
         const bytes = writeRoster(columns, students, (s) => ({
           educationId: s.educationId, name: s.name, gender: s.gender === 'M' ? 'M' : '女', birthDate: s.birthDate,
-          idNumber: s.idNumber, studentNo: s.studentNo, salaried: s.salaried === undefined ? '' : s.salaried ? '是' : '否',
+          idNumber: s.idNumber, studentNo: s.studentNo, salaried: s.salaried === undefined ? '' : s.salaried ? '是' : '否', college: s.college ?? '',
         }), '年级');
         const parsed = parseRoster(bytes, TODAY, 'campus');
         expect(parsed.problems).toEqual([]);
@@ -161,6 +167,14 @@ describe('campus rosters refuse what they cannot use', () => {
     expect(parsed.problems.map((p) => [p.row, p.field, p.code])).toEqual([[2, 'studentNo', 'STUDENT_NO_FORMAT'], [3, 'salaried', 'SALARIED_FORMAT'], [4, 'salaried', 'FIELD_REQUIRED']]);
     expect(parsed.problems[0]).toMatchObject({ message: expect.stringContaining('学号'), messageEn: expect.stringContaining('student number') });
     expect(parsed.rows).toEqual([]);
+  });
+
+  it('a college name longer than 32 characters, and a blank one in a file with the 院系 column', () => {
+    const header = `${campusHeader},院系`;
+    const parsed = parseRoster(utf8([header, `${campusLine('20150401', '2023110501', '否')},${'音'.repeat(33)}`, `${campusLine('20150402', '2023110502', '否', 2)},`, `${campusLine('20150403', '2023110503', '否', 3)},${'音'.repeat(32)}`].join('\n')), TODAY, 'campus');
+    expect(parsed.problems.map((p) => [p.row, p.field, p.code])).toEqual([[2, 'college', 'COLLEGE_TOO_LONG'], [3, 'college', 'FIELD_REQUIRED']]);
+    expect(parsed.problems[0]).toMatchObject({ message: '院系最多 32 个字符' });
+    expect(parsed.rows).toMatchObject([{ row: 4, college: '音'.repeat(32) }]);
   });
 
   it('the same student number on two rows rejects the later one, naming the first', () => {

@@ -32,6 +32,7 @@ export interface K12RosterRow extends RosterRowBase {
 export interface CampusRosterRow extends RosterRowBase {
   studentNo: string;
   salaried?: boolean;
+  college?: string;
 }
 
 export type RosterRow = K12RosterRow | CampusRosterRow;
@@ -47,6 +48,7 @@ export interface ParsedRoster {
 }
 
 const MAX_NAME_LENGTH = 32;
+const MAX_COLLEGE_LENGTH = 32;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const gbk = new TextDecoder('gbk', { fatal: true });
@@ -105,6 +107,7 @@ function fieldReaders(today: string) {
     class: (s: string) => ok(readClassNo(s)),
     studentNo: (s: string) => orBad(readStudentNo(s), 'STUDENT_NO_FORMAT'),
     salaried: (s: string) => orBad(readYesNo(s), 'SALARIED_FORMAT'),
+    college: (s: string) => ([...cleanCell(s)].length <= MAX_COLLEGE_LENGTH ? ok(cleanCell(s)) : bad('COLLEGE_TOO_LONG')),
   } satisfies Record<RosterField, (cell: string) => Reading<unknown>>;
 }
 
@@ -171,6 +174,7 @@ function toRosterRow(v: FieldValues, kind: RosterKind, row: number): RosterRow {
   if (kind === 'k12') return { row, educationId, name, gender, birthDate, idNumber, grade: v.grade, classNo: v.class };
   const campus: CampusRosterRow = { row, educationId, name, gender, birthDate, idNumber, studentNo: v.studentNo };
   if (v.salaried !== undefined) campus.salaried = v.salaried;
+  if (v.college !== undefined) campus.college = v.college;
   return campus;
 }
 

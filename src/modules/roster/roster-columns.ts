@@ -14,6 +14,7 @@ const ALIASES: Record<RosterField, string[]> = {
   class: ['班级', '班号', '班', 'class', 'classno', 'classnumber'],
   studentNo: ['学号', '学生证号', 'studentno', 'studentnumber', 'studentid'],
   salaried: ['有工资收入', '是否有工资收入', '有无工资收入', '工资收入', 'salaried'],
+  college: ['院系', '学院', '所在院系', '所在学院', '院系名称', '学院名称', 'college', 'department', 'faculty'],
 };
 
 const FIELD_BY_ALIAS = new Map(Object.entries(ALIASES).flatMap(([field, names]) => names.map((n) => [n, field as RosterField])));

@@ -4,19 +4,20 @@
  * English. No imports, so the web console can use it as is.
  */
 
-export const rosterFields = ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class', 'studentNo', 'salaried'] as const;
+export const rosterFields = ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class', 'studentNo', 'salaried', 'college'] as const;
 export type RosterField = (typeof rosterFields)[number];
 
 /**
  * The columns of a school's roster. Primary, middle and high schools place students in classes
  * (grade + class); universities and vocational colleges have no classes on the roster, but a
  * student number (学号: the campus login, and what the e-card's real-name check asks for) and
- * optionally whether the student has a salary (salaried students get no student transit card).
+ * optionally whether the student has a salary (salaried students get no student transit card) and
+ * their 院系 (some venues, the practice rooms, are for students of named colleges).
  */
 export type RosterKind = 'k12' | 'campus';
 export const rosterColumns: Record<RosterKind, { required: readonly RosterField[]; optional: readonly RosterField[] }> = {
   k12: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class'], optional: [] },
-  campus: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'studentNo'], optional: ['salaried'] },
+  campus: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'studentNo'], optional: ['salaried', 'college'] },
 };
 
 export function rosterKindOf(stage: 'primary' | 'middle' | 'high' | 'university' | 'vocational'): RosterKind {
@@ -33,6 +34,7 @@ export const fieldLabels: Record<RosterField, { zh: string; en: string }> = {
   class: { zh: '班级', en: 'class' },
   studentNo: { zh: '学号', en: 'student number' },
   salaried: { zh: '有工资收入', en: 'salaried' },
+  college: { zh: '院系', en: 'college' },
 };
 
 /** The parameters some messages need; every other code takes none. */
@@ -58,6 +60,7 @@ const messages = {
   GRADE_FORMAT: () => ['年级应为 1–12，或“三年级”“初一”“高二”这样的写法', 'The grade must be 1–12, or written like 三年级, 初一, 高二'],
   STUDENT_NO_FORMAT: () => ['学号应为 1–32 位字母、数字或“-”（请在 Excel 中把该列设为文本格式）', 'A student number is 1–32 letters, digits or “-” (format the column as text in Excel)'],
   SALARIED_FORMAT: () => ['“有工资收入”应填“是”或“否”', 'Salaried must be 是 or 否 (yes or no)'],
+  COLLEGE_TOO_LONG: () => ['院系最多 32 个字符', 'A college name may have at most 32 characters'],
   EDUCATION_ID_DUPLICATE: ({ firstRow }: ProblemParams['EDUCATION_ID_DUPLICATE']) => [`教育ID与第 ${firstRow} 行重复`, `The same education ID is on row ${firstRow}`],
   ID_NUMBER_DUPLICATE: ({ firstRow }: ProblemParams['ID_NUMBER_DUPLICATE']) => [`身份证号与第 ${firstRow} 行重复`, `The same ID number is on row ${firstRow}`],
   STUDENT_NO_DUPLICATE: ({ firstRow }: ProblemParams['STUDENT_NO_DUPLICATE']) => [`学号与第 ${firstRow} 行重复`, `The same student number is on row ${firstRow}`],

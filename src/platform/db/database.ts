@@ -29,6 +29,7 @@ import * as canteenRefunds from './migrations/0025-canteen-refunds.js';
 import * as networkTopUpOrders from './migrations/0026-network-top-up-orders.js';
 import * as meterFailures from './migrations/0027-meter-failures.js';
 import * as sportsVenues from './migrations/0028-sports-venues.js';
+import * as colleges from './migrations/0029-colleges.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -66,6 +67,7 @@ export const migrations: Record<string, Migration> = {
   '0026-network-top-up-orders': networkTopUpOrders,
   '0027-meter-failures': meterFailures,
   '0028-sports-venues': sportsVenues,
+  '0029-colleges': colleges,
 };
 
 /**

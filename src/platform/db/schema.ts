@@ -51,6 +51,8 @@ export interface StudentsTable {
   stage: SchoolStage;
   status: Generated<EnrolmentStatus>;
   salaried: Generated<boolean>;
+  /** 院系: a university student's college, from the roster; null when not known (and at K-12 schools). */
+  college: string | null;
   student_no: string | null;
   password_hash: string | null;
   must_change_password: Generated<boolean>;

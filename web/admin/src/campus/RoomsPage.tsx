@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Form, Input, Segmented, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Form, Input, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { adminRoomSchema, venueSchema } from '../../../../src/modules/campus/campus.schemas.js';
@@ -56,7 +56,7 @@ function useAdd(path: string, onDone: () => void) {
   const client = useQueryClient();
   const { message } = App.useApp();
   return useIdempotentMutation({
-    mutationFn: (body: Record<string, string>, idempotencyKey) => admin.mutate<unknown>('POST', path, body, idempotencyKey),
+    mutationFn: (body: Record<string, string | string[]>, idempotencyKey) => admin.mutate<unknown>('POST', path, body, idempotencyKey),
     onSuccess: async () => {
       void message.success(t.added);
       onDone();
@@ -141,16 +141,19 @@ function MeterCell({ room, editing, onClose }: { room: Room; editing: boolean; o
 function Venues({ schoolId }: { schoolId: string }) {
   const t = useMessages(campusAdminMessages);
   const { lang } = useLang();
-  const [form] = Form.useForm<{ kind: Venue['kind']; name: string }>();
+  const [form] = Form.useForm<{ kind: Venue['kind']; name: string; colleges?: string[] }>();
   const venues = useSchoolList<Venue>('/admin/campus/venues', schoolId);
-  const add = useAdd('/admin/campus/venues', () => form.resetFields(['name']));
+  const add = useAdd('/admin/campus/venues', () => form.resetFields(['name', 'colleges']));
   const kindLabels = { piano_room: t.kind_piano_room, sports_court: t.kind_sports_court };
   return (
     <Card title={t.venues}>
       <Typography.Paragraph type="secondary">{t.venuesNote}</Typography.Paragraph>
-      <Form form={form} layout="inline" style={{ marginBottom: 16 }} initialValues={{ kind: 'piano_room' }} onFinish={(v) => add.mutate({ schoolId, kind: v.kind, name: v.name.trim() })} data-testid="venue-form">
+      <Form form={form} layout="inline" style={{ marginBottom: 16 }} initialValues={{ kind: 'piano_room' }} onFinish={(v) => add.mutate({ schoolId, kind: v.kind, name: v.name.trim(), colleges: (v.colleges ?? []).map((c) => c.trim()).filter(Boolean) })} data-testid="venue-form">
         <Form.Item name="kind"><Segmented options={Object.entries(kindLabels).map(([value, label]) => ({ value, label }))} data-testid="venue-kind" /></Form.Item>
         <Form.Item name="name" rules={[{ required: true, whitespace: true, message: t.required }]}><Input placeholder={t.venueName} maxLength={32} data-testid="venue-name" /></Form.Item>
+        <Form.Item name="colleges" rules={[{ type: 'array', max: 8, message: t.collegesMax }]}>
+          <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，', '、']} placeholder={t.collegesPlaceholder} style={{ minWidth: 260 }} data-testid="venue-colleges" />
+        </Form.Item>
         <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={add.isPending} data-testid="venue-add">{t.add}</Button>
       </Form>
       {add.isError && <Alert type="error" showIcon title={errorText(add.error, lang)} style={{ marginBottom: 16 }} data-testid="venue-error" />}
@@ -163,7 +166,11 @@ function Venues({ schoolId }: { schoolId: string }) {
         dataSource={venues.data ?? []}
         pagination={{ pageSize: 20, showSizeChanger: false }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noVenues} /> }}
-        columns={[{ title: t.venueKind, dataIndex: 'kind', render: (kind: Venue['kind']) => kindLabels[kind] }, { title: t.venueName, dataIndex: 'name' }]}
+        columns={[
+          { title: t.venueKind, dataIndex: 'kind', render: (kind: Venue['kind']) => kindLabels[kind] },
+          { title: t.venueName, dataIndex: 'name' },
+          { title: t.venueColleges, dataIndex: 'colleges', render: (colleges: string[]) => (colleges.length ? colleges.map((c) => <Tag key={c}>{c}</Tag>) : t.wholeUniversity) },
+        ]}
       />
     </Card>
   );

@@ -13,6 +13,7 @@ const examples: Record<RosterField, string> = {
   class: '1班 / 01',
   studentNo: '2023110501',
   salaried: '否',
+  college: '音乐学院',
 };
 
 /** Which schools' rosters need the column: K-12 ones, campus ones (universities, vocational colleges) or all. */

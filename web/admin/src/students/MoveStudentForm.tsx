@@ -18,6 +18,7 @@ interface Values {
   status: StudentDetail['status'];
   studentNo?: string;
   salaried: boolean;
+  college?: string;
 }
 
 /** Only what differs from the record goes to the server; a new school starts without a class unless one is chosen. */
@@ -30,6 +31,8 @@ function changesOf(student: StudentDetail, currentClassId: string | undefined, v
   const studentNo = values.studentNo?.trim() || null;
   if (studentNo !== student.studentNo) change.studentNo = studentNo;
   if (values.salaried !== student.salaried) change.salaried = values.salaried;
+  const college = values.college?.trim() || null;
+  if (college !== student.college) change.college = college;
   return change;
 }
 
@@ -71,10 +74,10 @@ export function MoveStudentForm({ student, operator }: MoveStudentFormProps) {
       {classes.isError && <LoadError error={classes.error} onRetry={() => void classes.refetch()} />}
       {save.isError && <LoadError title={t.saveFailed} error={save.error} />}
       <Form<Values>
-        key={[student.schoolId, currentClassId, student.status, student.studentNo, student.salaried].join('|')}
+        key={[student.schoolId, currentClassId, student.status, student.studentNo, student.salaried, student.college].join('|')}
         form={form}
         layout="vertical"
-        initialValues={{ schoolId: student.schoolId, classId: currentClassId, status: student.status, studentNo: student.studentNo ?? '', salaried: student.salaried }}
+        initialValues={{ schoolId: student.schoolId, classId: currentClassId, status: student.status, studentNo: student.studentNo ?? '', salaried: student.salaried, college: student.college ?? '' }}
         onValuesChange={(changedValues: Partial<Values>) => {
           if ('schoolId' in changedValues) form.setFieldValue('classId', undefined);
         }}
@@ -97,6 +100,9 @@ export function MoveStudentForm({ student, operator }: MoveStudentFormProps) {
         </Form.Item>
         <Form.Item name="salaried" label={s.salaried} valuePropName="checked">
           <Switch />
+        </Form.Item>
+        <Form.Item name="college" label={s.college}>
+          <Input maxLength={32} data-testid="move-college" />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={save.isPending}>
           {s.moveSave}

@@ -20,6 +20,7 @@ export function StudentSummary({ student }: { student: StudentDetail }) {
     { key: 'status', label: s.status, children: <Tag color={statusColors[student.status]}>{labelOf(t, 'status', student.status)}</Tag> },
     { key: 'studentNo', label: s.studentNo, children: student.studentNo ?? '—' },
     { key: 'salaried', label: s.salaried, children: student.salaried ? s.yes : s.no },
+    { key: 'college', label: s.college, children: student.college ?? '—' },
   ];
   return (
     <Card title={s.basics} extra={<Typography.Text type="secondary">{s.maskedNote}</Typography.Text>}>
