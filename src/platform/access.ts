@@ -47,6 +47,16 @@ export function assertSchoolAccess(caller: Caller, schoolId: string): void {
   if (!mayAccessSchool(caller, schoolId)) throw fail('ACCESS_DENIED', { schoolId });
 }
 
+/**
+ * The school a console list is narrowed to: a card manager's own, whatever is asked; the one an
+ * operator picks, or undefined for every school.
+ */
+export function consoleListScope(caller: Caller, schoolId: string | undefined): string | undefined {
+  if (caller.role === 'operator') return schoolId;
+  if (!caller.schoolId) throw fail('FORBIDDEN');
+  return caller.schoolId;
+}
+
 /** The students a caller may list: null means all (operators). */
 export async function accessibleStudentIds(db: DbOrTx, caller: Caller): Promise<string[] | null> {
   switch (caller.role) {

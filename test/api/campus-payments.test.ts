@@ -249,6 +249,38 @@ describe('canteen refunds (撤销 and 退款)', () => {
   });
 });
 
+describe('the initial query password (the last six of the ID number)', () => {
+  it('signs the student in but is refused by every flow that asks for the query password, which then changes nothing', async () => {
+    const student = await t.factory.newStudent({ schoolId: campusId });
+    const card = await t.factory.newCard(student.id, { product: 'campus_card' });
+    await fund(t, card.id, 10_000);
+    const token = await t.factory.loginAs('student', student.education_id, student.password);
+    const initial = student.id_number.replace(/X$/, '').slice(-6);
+    const room = (await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/rooms', headers: auth(operator), payload: { schoolId: campusId, building: '学8楼', roomNo: `${process.pid % 1000}`, meterNo: `M-INIT-${process.pid}` } })).json() as { id: string };
+    const flows: [string, 'POST' | 'PUT', string, Record<string, unknown>][] = [
+      ['payment code', 'POST', '/api/v1/campus/payment-codes', { queryPassword: initial }],
+      ['purchase limit', 'PUT', '/api/v1/campus/purchase-limit', { limitFen: 10_000, queryPassword: initial }],
+      ['electricity', 'POST', '/api/v1/campus/electricity', { roomId: room.id, amountFen: 1_000, queryPassword: initial }],
+      ['network top-up', 'POST', '/api/v1/campus/network/top-ups', { amountFen: 500, queryPassword: initial }],
+      ['card top-up order', 'POST', '/api/v1/orders/top-up', { cardId: card.id, amountFen: 5_000, queryPassword: initial }],
+    ];
+    for (const [flow, method, url, payload] of flows) {
+      const res = await t.app.inject({ method, url, headers: auth(token), payload });
+      expect(res.statusCode, flow).toBe(403);
+      expect(res.json(), flow).toMatchObject({ error: { code: 'QUERY_PASSWORD_INITIAL' } });
+    }
+    // Nothing moved or changed.
+    expect(await purseFen(card.id)).toBe(10_000);
+    expect(await t.ctx.db.selectFrom('campus_payment_codes').select('code').where('card_id', '=', card.id).execute()).toEqual([]);
+    expect(await t.ctx.db.selectFrom('students').select('campus_purchase_limit_fen').where('id', '=', student.id).executeTakeFirstOrThrow()).toEqual({ campus_purchase_limit_fen: 5_000 });
+    expect(await t.ctx.db.selectFrom('campus_electricity_purchases').select('id').where('student_id', '=', student.id).execute()).toEqual([]);
+    expect(await t.ctx.db.selectFrom('payment_orders').select('id').where('card_id', '=', card.id).execute()).toEqual([]);
+    expect(await t.ctx.db.selectFrom('ledger_accounts').select('id').where('code', '=', accountCodes.network(student.id)).execute()).toEqual([]);
+    // A wrong password is still just wrong: the refusal says nothing until the initial one matched.
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: auth(token), payload: { queryPassword: '975310' } })).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
+  });
+});
+
 describe('the payment code (消费认证码)', () => {
   const issue = (token: string, queryPassword: string) => t.app.inject({ method: 'POST', url: '/api/v1/campus/payment-codes', headers: auth(token), payload: { queryPassword } });
 
@@ -401,7 +433,8 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     const managerToken = await t.factory.loginAs('staff', manager.username, manager.password);
     const outsider = await t.factory.newStaff('school_admin', { schoolId: (await t.factory.newSchool({ stage: 'university' })).id });
     const outsiderToken = await t.factory.loginAs('staff', outsider.username, outsider.password);
-    const dead = await addRoom(operator, { schoolId: campusId, building: '学9楼', roomNo: String(++roomNo), meterNo: `OFFLINE-${process.pid}-${roomNo}` });
+    const deadMeter = `OFFLINE-${process.pid}-${++roomNo}`;
+    const dead = await addRoom(operator, { schoolId: campusId, building: '学9楼', roomNo: String(roomNo), meterNo: deadMeter });
     const bought = await t.app.inject({ method: 'POST', url: '/api/v1/campus/electricity', headers: { ...auth(u.token), 'idempotency-key': `elec-resend-${roomNo}` }, payload: { roomId: dead.json().id, amountFen: 1_500, queryPassword: u.queryPassword } });
     expect(bought.statusCode, bought.body).toBe(201);
     const id = bought.json().id as string;
@@ -417,7 +450,7 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     // The manager's worklist: the failed purchase, with the meter and the head-end's answer; the student's name masked.
     const failed = await listed(managerToken, '?status=failed&pageSize=100');
     const row = failed.items.find((p: { id: string }) => p.id === id);
-    expect(row).toMatchObject({ meterStatus: 'failed', meterNo: `OFFLINE-${process.pid}-${roomNo}`, meterError: expect.stringContaining('does not answer'), amountFen: 1_500, kwh: '30.00', studentNameMasked: '食****' });
+    expect(row).toMatchObject({ meterStatus: 'failed', meterNo: deadMeter, meterError: expect.stringContaining('does not answer'), amountFen: 1_500, kwh: '30.00', studentNameMasked: '食****' });
     expect((await listed(managerToken, '?status=delivered&pageSize=100')).items.map((p: { id: string }) => p.id)).not.toContain(id);
     expect((await listed(outsiderToken, '?status=failed&pageSize=100')).items.map((p: { id: string }) => p.id)).not.toContain(id);
     expect((await listed(outsiderToken, `?schoolId=${campusId}&pageSize=100`)).items.map((p: { id: string }) => p.id)).not.toContain(id);
@@ -433,6 +466,9 @@ describe('dorm electricity (宿舍电费预缴)', () => {
     const taken = await changeMeter(managerToken, neighbourMeter);
     expect(taken.statusCode).toBe(409);
     expect(taken.json()).toMatchObject({ error: { code: 'CAMPUS_METER_TAKEN', message: '该电表号已登记在其他房间' } });
+    expect(await t.ctx.db.selectFrom('campus_rooms').select('meter_no').where('id', '=', dead.json().id).executeTakeFirstOrThrow()).toEqual({ meter_no: deadMeter });
+    // The number it has already: nothing to change, nothing audited.
+    expect((await changeMeter(managerToken, deadMeter)).statusCode).toBe(200);
 
     // The electrician replaced the meter: the room gets its number, and the purchase goes to it.
     const changed = await changeMeter(managerToken, `M-${process.pid}-NEW${roomNo}`);

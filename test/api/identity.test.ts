@@ -382,7 +382,7 @@ describe('schools, classes and students in the console', () => {
   it('a university student’s college (院系) is set in the console, audited, and cleared with null', async () => {
     const school = await t.factory.newSchool({ stage: 'university' });
     const s = await t.factory.newStudent({ schoolId: school.id });
-    const patch = (payload: unknown) => t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${s.id}`, headers: auth(operator), payload });
+    const patch = (payload: Record<string, unknown>) => t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${s.id}`, headers: auth(operator), payload });
     expect((await patch({ college: '音乐学院' })).statusCode).toBe(200);
     const detail = (await get(`/api/v1/admin/students/${s.id}`, operator)).json() as { college: string | null; history: { action: string; before: { college: string | null }; after: { college: string | null } }[] };
     expect(detail.college).toBe('音乐学院');

@@ -141,8 +141,8 @@ export const campusRepository = {
   },
 
   /** True when this call delivered it (a job run twice delivers once). */
-  async markDelivered(db: Tx, purchaseId: string, at: Date): Promise<boolean> {
-    const row = await db.updateTable('campus_electricity_purchases').set({ meter_status: 'delivered', delivered_at: at }).where('id', '=', purchaseId).where('meter_status', '=', 'queued').returning('id').executeTakeFirst();
+  async markDelivered(db: Tx, purchaseId: string, at: Date, meterNo: string): Promise<boolean> {
+    const row = await db.updateTable('campus_electricity_purchases').set({ meter_status: 'delivered', delivered_at: at, delivered_meter_no: meterNo }).where('id', '=', purchaseId).where('meter_status', '=', 'queued').returning('id').executeTakeFirst();
     return row !== undefined;
   },
 

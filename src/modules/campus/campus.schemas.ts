@@ -22,12 +22,12 @@ import { pageQuerySchema } from '../shared/pagination.js';
  *   POST /campus/repairs/:repairId/cancel                               → repairSchema (the student, before staff take it on)
  *   GET  /admin/campus/repairs?schoolId=&status=                        → page of repairSchema (the school's staff)
  *   POST /admin/campus/repairs/:repairId/{accept,finish} { note? }      → repairSchema
- *   GET  /campus/venues                                                 → { items: venueSchema[] } (琴房预订: the student's university)
+ *   GET  /campus/venues?kind=piano_room|sports_court                    → { items: venueSchema[], days } (琴房预订 / 预订场馆: those open to the student)
  *   GET  /campus/venues/:venueId/slots?date=                            → { items: slotSchema[] }
  *   POST /campus/bookings     { venueId, date, hour }                   → 201 bookingSchema
  *   GET  /campus/bookings                                               → { items: bookingSchema[] } (the student's, still to come)
  *   POST /campus/bookings/:bookingId/cancel                             → bookingSchema
- *   POST /admin/campus/venues { schoolId, name }                        → 201 venueSchema
+ *   POST /admin/campus/venues { schoolId, kind, name, colleges }        → 201 venueSchema
  *   POST /terminals/:terminalId/network/sessions networkSignOnSchema    → 201 networkGatewayAnswerSchema (校园网 gateway: a device signs on)
  *   POST /terminals/:terminalId/network/sessions/:sessionId/usage { minutes, final } → networkGatewayAnswerSchema
  *   POST /terminals/:terminalId/purchases/:purchaseId/cancel            → posRefundResultSchema (撤销: the same POS, the same day)
@@ -114,6 +114,7 @@ export const electricityPurchaseSchema = z.object({
 /** A purchase as the console lists it: whose, which meter, and why the meter has not taken it. */
 export const adminElectricityPurchaseSchema = electricityPurchaseSchema.omit({ balanceAfterFen: true }).extend({
   schoolName: z.string(),
+  /** Delivered: the meter that took it; else the room's meter now, where it goes next. */
   meterNo: z.string(),
   studentNameMasked: z.string(),
   /** The head-end's last answer when the meter never took it (status failed). */

@@ -65,6 +65,8 @@ export interface CampusElectricityPurchasesTable {
   meter_error: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   delivered_at: Timestamp | null;
+  /** The meter that took the energy (migration 0030): the room's meter may since have been replaced. */
+  delivered_meter_no: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 

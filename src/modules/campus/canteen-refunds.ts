@@ -1,6 +1,6 @@
 import { shanghaiDate } from '../../domain/calendar.js';
 import { maskCardNo, maskName } from '../../domain/masking.js';
-import { assertSchoolAccess } from '../../platform/access.js';
+import { assertSchoolAccess, consoleListScope } from '../../platform/access.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -12,7 +12,6 @@ import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import './campus.errors.js';
 import { campusRepository as repo, type PurchaseRow } from './campus.repository.js';
 import type { CanteenPurchaseDto, PosRefundResult } from './campus.schemas.js';
-import { consoleScopeOf } from './dorm-electricity.js';
 import { terminalOfKind } from './pay-at-pos.js';
 
 /**
@@ -73,7 +72,7 @@ function purchaseView(row: ListedPurchase): CanteenPurchaseDto {
 
 /** Canteen purchases for the console: a card manager's own school's; an operator's chosen school's, or all. */
 export async function schoolPurchases(ctx: AppContext, caller: Caller, query: { schoolId?: string | undefined; cardNo?: string | undefined }, page: PageQuery) {
-  const { items, total } = await repo.schoolPurchases(ctx.db, consoleScopeOf(caller, query.schoolId), { cardNo: query.cardNo }, { limit: page.pageSize, offset: offsetOf(page) });
+  const { items, total } = await repo.schoolPurchases(ctx.db, consoleListScope(caller, query.schoolId), { cardNo: query.cardNo }, { limit: page.pageSize, offset: offsetOf(page) });
   return { items: items.map(purchaseView), total, page: page.page, pageSize: page.pageSize };
 }
 

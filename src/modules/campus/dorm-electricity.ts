@@ -7,7 +7,7 @@ import { inTransaction } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { enqueueJob } from '../../platform/jobs.js';
-import { assertSchoolAccess } from '../../platform/access.js';
+import { assertSchoolAccess, consoleListScope } from '../../platform/access.js';
 import { cardsRepository } from '../cards/cards.repository.js';
 import { verifyQueryPassword } from '../identity/change-password.js';
 import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../ledger/ledger.js';
@@ -48,16 +48,6 @@ export function consoleSchoolOf(caller: Caller, schoolId: string | undefined): s
   return chosen;
 }
 
-/**
- * The school a console list is narrowed to: a card manager's own, or the one an operator picks
- * (undefined: all schools).
- */
-export function consoleScopeOf(caller: Caller, schoolId: string | undefined): string | undefined {
-  if (caller.role !== 'operator') return consoleSchoolOf(caller, undefined);
-  if (schoolId) assertSchoolAccess(caller, schoolId);
-  return schoolId;
-}
-
 /** The school's rooms with their meters, for the console. */
 export async function schoolRooms(ctx: AppContext, caller: Caller, schoolId: string | undefined) {
   return (await repo.rooms(ctx.db, consoleSchoolOf(caller, schoolId), undefined)).map((r) => ({ ...roomView(r), meterNo: r.meter_no }));
@@ -77,12 +67,13 @@ export async function addRoom(ctx: AppContext, caller: Caller, input: { schoolId
 
 /**
  * 更换电表: the room's meter was replaced (or registered with a wrong number). Purchases already
- * delivered stay with the old meter; a failed one goes to the new meter when staff send it again.
+ * delivered stay with the old meter; those still queued go to the new one at their next attempt,
+ * and a failed one when staff send it again.
  */
 export async function changeRoomMeter(ctx: AppContext, caller: Caller, roomId: string, meterNo: string, requestId: string) {
   return inTransaction(ctx.db, async (tx) => {
     const room = await repo.lockRoom(tx, roomId);
-    if (!room) throw fail('CAMPUS_ROOM_UNKNOWN', { roomId });
+    if (!room) throw fail('NOT_FOUND', { entity: 'campus_room', roomId });
     assertSchoolAccess(caller, room.school_id);
     if (room.meter_no !== meterNo) {
       await repo.setMeter(tx, roomId, meterNo);
@@ -136,7 +127,7 @@ export async function recordElectricityPurchase(ctx: AppContext, caller: Caller,
     metadata: { roomId: room.id, kwhCenti },
     actor,
   });
-  const row = { id, room_id: room.id, student_id: caller.subjectId, card_id: card.id, amount_fen: input.amountFen, price_fen_per_kwh: electricityFenPerKwh, kwh_centi: kwhCenti, ledger_transaction_id: txn.id, meter_status: 'queued' as const, meter_error: null, created_at: now, delivered_at: null };
+  const row = { id, room_id: room.id, student_id: caller.subjectId, card_id: card.id, amount_fen: input.amountFen, price_fen_per_kwh: electricityFenPerKwh, kwh_centi: kwhCenti, ledger_transaction_id: txn.id, meter_status: 'queued' as const, meter_error: null, created_at: now, delivered_at: null, delivered_meter_no: null };
   await repo.insertElectricityPurchase(ctx.db, row);
   await enqueueJob(ctx.db, ctx.clock, meterDeliveryJob, { purchaseId: id });
   await recordAudit(ctx.db, ctx.clock, { actor, action: 'campus.electricity.bought', entityType: 'campus_room', entityId: room.id, after: { purchaseId: id, amountFen: input.amountFen, kwhCenti, cardId: card.id }, requestId });
@@ -154,12 +145,13 @@ type ConsolePurchaseRow = Awaited<ReturnType<typeof repo.schoolElectricityPurcha
 
 function consolePurchaseView(row: ConsolePurchaseRow): AdminElectricityPurchaseDto {
   const { balanceAfterFen: _, ...view } = purchaseView(row, { id: row.room_id, building: row.building, room_no: row.room_no }, null);
-  return { ...view, schoolName: row.school_name, meterNo: row.meter_no, studentNameMasked: maskName(row.student_name), meterError: row.meter_error };
+  // Delivered: the meter that took it; else the room's meter now, where it will go.
+  return { ...view, schoolName: row.school_name, meterNo: row.delivered_meter_no ?? row.meter_no, studentNameMasked: maskName(row.student_name), meterError: row.meter_error };
 }
 
 /** 宿舍电费 in the console: the school's purchases, newest first; `failed` lists those to put right. */
 export async function schoolElectricityPurchases(ctx: AppContext, caller: Caller, filter: { schoolId?: string | undefined; status?: AdminElectricityPurchaseDto['meterStatus'] | undefined }, page: PageQuery) {
-  const { items, total } = await repo.schoolElectricityPurchases(ctx.db, consoleScopeOf(caller, filter.schoolId), { status: filter.status }, { limit: page.pageSize, offset: offsetOf(page) });
+  const { items, total } = await repo.schoolElectricityPurchases(ctx.db, consoleListScope(caller, filter.schoolId), { status: filter.status }, { limit: page.pageSize, offset: offsetOf(page) });
   return { items: items.map(consolePurchaseView), total, page: page.page, pageSize: page.pageSize };
 }
 
@@ -193,7 +185,9 @@ export async function deliverToMeter(ctx: AppContext, purchaseId: string, option
   const purchase = await repo.purchaseForMeter(ctx.db, purchaseId);
   if (!purchase || purchase.meter_status !== 'queued') return;
   try {
-    await (options.headEnd ?? sandboxMeterHeadEnd).credit(purchase.meter_no, purchase.kwh_centi, purchase.id);
+    // One command per purchase and meter: a retry to the same meter repeats it harmlessly, and a
+    // replaced meter gets a command of its own, which the head-end cannot take for the old one's.
+    await (options.headEnd ?? sandboxMeterHeadEnd).credit(purchase.meter_no, purchase.kwh_centi, `${purchase.id}@${purchase.meter_no}`);
   } catch (error) {
     if (options.lastAttempt) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -206,8 +200,8 @@ export async function deliverToMeter(ctx: AppContext, purchaseId: string, option
     throw error;
   }
   await inTransaction(ctx.db, async (tx) => {
-    if (await repo.markDelivered(tx, purchaseId, ctx.clock.now())) {
-      await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'campus.electricity.delivered', entityType: 'campus_electricity_purchase', entityId: purchaseId, requestId: null });
+    if (await repo.markDelivered(tx, purchaseId, ctx.clock.now(), purchase.meter_no)) {
+      await recordAudit(tx, ctx.clock, { actor: systemActor, action: 'campus.electricity.delivered', entityType: 'campus_electricity_purchase', entityId: purchaseId, after: { meterNo: purchase.meter_no }, requestId: null });
     }
   });
 }

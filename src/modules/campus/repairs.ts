@@ -1,6 +1,6 @@
 import { nextRepairStatus, type RepairCategory, type RepairEvent } from '../../domain/campus-payments.js';
 import { maskName } from '../../domain/masking.js';
-import { assertSchoolAccess } from '../../platform/access.js';
+import { assertSchoolAccess, consoleListScope } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -11,7 +11,6 @@ import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import './campus.errors.js';
 import { campusRepository as repo, type RepairRow } from './campus.repository.js';
 import type { RepairDto } from './campus.schemas.js';
-import { consoleScopeOf } from './dorm-electricity.js';
 import { campusSchoolOf } from './payment-codes.js';
 
 const repairView = (row: RepairRow & { student_name?: string; school_name?: string }): RepairDto => ({
@@ -39,7 +38,7 @@ export async function myRepairs(ctx: AppContext, caller: Caller): Promise<Repair
 
 /** Reports for the school's staff, newest first: a card manager's own school, an operator's choice (or all). */
 export async function schoolRepairs(ctx: AppContext, caller: Caller, filter: { schoolId?: string | undefined; status?: RepairDto['status'] | undefined }, page: PageQuery) {
-  const { rows, total } = await repo.repairsOfSchool(ctx.db, consoleScopeOf(caller, filter.schoolId), filter.status, page.pageSize, offsetOf(page));
+  const { rows, total } = await repo.repairsOfSchool(ctx.db, consoleListScope(caller, filter.schoolId), filter.status, page.pageSize, offsetOf(page));
   return { items: rows.map(repairView), total, page: page.page, pageSize: page.pageSize };
 }
 

@@ -1,5 +1,5 @@
 import { initialApplicationStatus, needsFee, nextApplicationStatus } from '../../domain/fulfilment-lifecycle.js';
-import { accessibleStudentIds, assertStudentAccess } from '../../platform/access.js';
+import { accessibleStudentIds, assertStudentAccess, consoleListScope } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx } from '../../platform/db/database.js';
@@ -115,9 +115,7 @@ export async function cancelApplication(ctx: AppContext, caller: Caller, applica
 
 /** The console's list of replacement and sticker applications: a card manager their school's, an operator all. */
 export async function listAdminApplications(ctx: AppContext, caller: Caller, filter: { kind?: ApplicationKind | undefined; status?: ApplicationRow['status'] | undefined; schoolId?: string | undefined; batchId?: string | undefined }, page: { page: number; pageSize: number }) {
-  const schoolId = caller.role === 'operator' ? filter.schoolId : caller.schoolId ?? undefined;
-  if (caller.role !== 'operator' && !schoolId) throw fail('FORBIDDEN');
-  const { rows, total } = await repo.applicationPage(ctx.db, { ...filter, schoolId }, (page.page - 1) * page.pageSize, page.pageSize);
+  const { rows, total } = await repo.applicationPage(ctx.db, { ...filter, schoolId: consoleListScope(caller, filter.schoolId) }, (page.page - 1) * page.pageSize, page.pageSize);
   const items = [];
   for (const row of rows) items.push(await applicationView(ctx.db, ctx.clock, row, { showAddress: caller.role === 'operator' }));
   return { items, total, page: page.page, pageSize: page.pageSize };

@@ -1,6 +1,6 @@
 import { shanghaiDate } from '../../domain/calendar.js';
 import { initialConfirmationStatus, nextConfirmationStatus, printingStatuses } from '../../domain/fulfilment-lifecycle.js';
-import { assertSchoolAccess, assertStudentAccess } from '../../platform/access.js';
+import { assertSchoolAccess, assertStudentAccess, consoleListScope } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
@@ -125,9 +125,7 @@ export async function openConfirmations(ctx: AppContext, caller: Caller, schoolI
 
 /** The console queue: a card manager sees their school; an operator all (or one school). */
 export async function listConfirmations(ctx: AppContext, caller: Caller, filter: { status?: ConfirmationStatus | undefined; schoolId?: string | undefined }, page: PageQuery) {
-  const schoolId = caller.role === 'operator' ? filter.schoolId : caller.schoolId;
-  if (caller.role !== 'operator' && !schoolId) throw fail('FORBIDDEN');
-  const { rows, total } = await repo.confirmationPage(ctx.db, { schoolId, status: filter.status }, offsetOf(page), page.pageSize);
+  const { rows, total } = await repo.confirmationPage(ctx.db, { schoolId: consoleListScope(caller, filter.schoolId), status: filter.status }, offsetOf(page), page.pageSize);
   const items = [];
   for (const row of rows) {
     const v = await view(ctx.db, ctx.clock, row);

@@ -2,7 +2,7 @@ import {
   applicationAllows, deliveryAllows, initialDeliveryStatus, nextApplicationStatus, nextBatchStatus, nextDeliveryStatus, trackingEvents, type ApplicationEvent, type DeliveryStatus,
 } from '../../domain/fulfilment-lifecycle.js';
 import { recordAudit, systemActor, type AuditActor } from '../../platform/audit.js';
-import { assertSchoolAccess } from '../../platform/access.js';
+import { assertSchoolAccess, consoleListScope } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
@@ -261,9 +261,7 @@ export async function deliveryView(ctx: AppContext, row: DeliveryRow, count?: nu
 }
 
 export async function listDeliveries(ctx: AppContext, caller: Caller, filter: { status?: DeliveryRow['status'] | undefined; method?: DeliveryRow['method'] | undefined; schoolId?: string | undefined; batchId?: string | undefined }, page: PageQuery) {
-  const schoolId = caller.role === 'operator' ? filter.schoolId : caller.schoolId;
-  if (caller.role !== 'operator' && !schoolId) throw fail('FORBIDDEN');
-  const { rows, total } = await repo.deliveryPage(ctx.db, { ...filter, schoolId }, offsetOf(page), page.pageSize);
+  const { rows, total } = await repo.deliveryPage(ctx.db, { ...filter, schoolId: consoleListScope(caller, filter.schoolId) }, offsetOf(page), page.pageSize);
   const counts = await repo.applicationCountOfDeliveries(ctx.db, rows.map((r) => r.id));
   const items = [];
   for (const row of rows) items.push(await deliveryView(ctx, row, counts.get(row.id) ?? 0));

@@ -30,6 +30,7 @@ import * as networkTopUpOrders from './migrations/0026-network-top-up-orders.js'
 import * as meterFailures from './migrations/0027-meter-failures.js';
 import * as sportsVenues from './migrations/0028-sports-venues.js';
 import * as colleges from './migrations/0029-colleges.js';
+import * as deliveredMeter from './migrations/0030-delivered-meter.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -68,6 +69,7 @@ export const migrations: Record<string, Migration> = {
   '0027-meter-failures': meterFailures,
   '0028-sports-venues': sportsVenues,
   '0029-colleges': colleges,
+  '0030-delivered-meter': deliveredMeter,
 };
 
 /**

@@ -118,18 +118,24 @@ function MeterCell({ room, editing, onClose }: { room: Room; editing: boolean; o
     onSuccess: async () => {
       void message.success(t.meterChanged);
       onClose();
-      // The electricity list shows each purchase's meter: the room's, now the new one.
+      // The electricity list shows where undelivered purchases go: the room's meter, now the new one.
       await Promise.all(['/admin/campus/rooms', '/admin/campus/electricity'].map((path) => client.invalidateQueries({ queryKey: [path] })));
     },
   });
   if (!editing) return <span className="mono">{room.meterNo}</span>;
+  // Opened again later, it starts from the room's number, without the last error.
+  const cancel = () => {
+    setMeterNo(room.meterNo);
+    change.reset();
+    onClose();
+  };
   const valid = /^[A-Za-z0-9-]{4,32}$/.test(meterNo.trim());
   return (
     <Space orientation="vertical" size={4}>
       <Space.Compact>
         <Input size="small" value={meterNo} maxLength={32} placeholder={t.newMeterNo} status={valid ? undefined : 'error'} onChange={(e) => setMeterNo(e.target.value)} data-testid="room-new-meter" />
         <Button size="small" type="primary" disabled={!valid} loading={change.isPending} onClick={() => change.mutate(meterNo.trim())} data-testid="room-save-meter">{t.save}</Button>
-        <Button size="small" onClick={onClose}>{t.cancel}</Button>
+        <Button size="small" onClick={cancel}>{t.cancel}</Button>
       </Space.Compact>
       <Typography.Text type={change.isError ? 'danger' : 'secondary'} style={{ fontSize: 12 }} data-testid="room-meter-help">
         {change.isError ? errorText(change.error, lang) : t.changeMeterHelp}

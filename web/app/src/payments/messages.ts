@@ -140,7 +140,7 @@ const zh = {
   tx_fare: '乘车',
   tx_purchase: '消费',
   tx_fee: '缴费',
-  tx_refund: '余额退款',
+  tx_refund: '退款',
   tx_transfer: '余额转移',
   tx_adjustment: '调账',
   // The only reversal on a card is a refunded canteen purchase (撤销 at the till, 退款 in the console).
@@ -315,7 +315,7 @@ export const paymentMessages: Messages<Key> = {
     tx_fare: 'Fare',
     tx_purchase: 'Purchase',
     tx_fee: 'Fee',
-    tx_refund: 'Balance refund',
+    tx_refund: 'Refund',
     tx_transfer: 'Balance transfer',
     tx_adjustment: 'Adjustment',
     tx_reversal: 'Purchase refunded',
