@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accountCodes, balanceOf, checkLedger, findAccountByCode } from '../../src/modules/ledger/ledger.js';
 import { initialCampusPassword } from '../../src/domain/passwords.js';
-import { hashPassword } from '../../src/platform/passwords.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { registerTerminal } from '../support/terminals.js';
 import { fund } from '../support/money.js';
@@ -33,13 +32,12 @@ const terminal = (kind: 'network_gateway' | 'pos', schoolId = campusId) => regis
 
 /** A student of the campus with a funded campus card, signed in to the app. */
 async function undergraduate(campusFen = 10_000, schoolId = campusId) {
-  const student = await t.factory.newStudent({ schoolId, name: '网费测试生' });
+  // A query password of their own: the network refuses the initial one (the last six of the ID number).
+  const password = '246813';
+  const student = await t.factory.newStudent({ schoolId, name: '网费测试生', queryPassword: password });
   const card = await t.factory.newCard(student.id, { product: 'campus_card' });
   if (campusFen > 0) await fund(t, card.id, campusFen);
   const token = await t.factory.loginAs('student', student.education_id, student.password);
-  // A query password of their own: the network refuses the initial one (the last six of the ID number).
-  const password = '246813';
-  await t.ctx.db.updateTable('students').set({ campus_password_hash: await hashPassword(password), campus_must_change: false }).where('id', '=', student.id).execute();
   return { student, card, token, password, initial: initialCampusPassword(student.id_number), account: student.id_number };
 }
 type Student = Awaited<ReturnType<typeof undergraduate>>;
@@ -277,5 +275,59 @@ describe('the campus network gateway', () => {
     expect(badMac.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     expect((await report(gw, 'S-unknown', 5)).json()).toMatchObject({ error: { code: 'CAMPUS_NETWORK_SESSION_UNKNOWN' } });
     expect((await report(gw, 'S-unknown', -5)).statusCode).toBe(400);
+  });
+});
+
+describe('网费转回校园卡, and leaving with the network balance', () => {
+  const giveBack = (u: Student) => t.app.inject({ method: 'POST', url: '/api/v1/campus/network/balance-return', headers: auth(u.token) });
+
+  it('moves the whole network balance back onto the campus card once no device is online; then there is nothing to move', async () => {
+    const gw = await terminal('network_gateway');
+    const u = await undergraduate(10_000);
+    expect((await giveBack(u)).json()).toMatchObject({ error: { code: 'CAMPUS_NETWORK_NOTHING_TO_RETURN' } });
+    expect((await topUp(u, 500)).statusCode).toBe(201);
+    const on = await signOn(gw, u, 'AA:10:00:00:00:01', 'BACK-1');
+    expect(on.statusCode, on.body).toBe(201);
+    // A device on would lose its next hour without warning: refused, and nothing moved.
+    const online = await giveBack(u);
+    expect(online.statusCode).toBe(409);
+    expect(online.json()).toMatchObject({ error: { code: 'CAMPUS_NETWORK_ONLINE', message: '请先将在线设备全部下线，再转回网费余额' } });
+    expect(await networkFen(u)).toBe(470);
+    expect((await report(gw, 'BACK-1', 20, true)).statusCode).toBe(200);
+
+    const back = await giveBack(u);
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json()).toEqual({ movedFen: 470, balanceFen: 0, campusBalanceFen: 9_970 });
+    expect(await networkFen(u)).toBe(0);
+    expect(await purseFen(t, u.card.id)).toBe(9_970);
+    expect((await giveBack(u)).json()).toMatchObject({ error: { code: 'CAMPUS_NETWORK_NOTHING_TO_RETURN' } });
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', u.student.id).where('action', '=', 'campus.network.balance_returned').execute();
+    expect(audit).toEqual([{ action: 'campus.network.balance_returned', after: expect.objectContaining({ amountFen: 470, cardId: u.card.id }) }]);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('a device whose paid time ran out unheard does not hold the balance back', async () => {
+    const gw = await terminal('network_gateway');
+    const u = await undergraduate(10_000);
+    await topUp(u, 300);
+    expect((await signOn(gw, u, 'AA:10:00:00:00:02', 'BACK-2')).statusCode).toBe(201);
+    t.clock.advance(2 * 3_600_000);
+    expect((await giveBack(u)).json()).toMatchObject({ movedFen: 270 });
+    const ended = await t.ctx.db.selectFrom('campus_network_sessions').select(['end_reason']).where('gateway_session_id', '=', 'BACK-2').executeTakeFirstOrThrow();
+    expect(ended.end_reason).toBe('expired');
+  });
+
+  it('退卡 of the campus card takes the network balance with it into the balance refund', async () => {
+    const u = await undergraduate(1_000);
+    await topUp(u, 600);
+    const quote = (await t.app.inject({ url: `/api/v1/cards/${u.card.id}/return`, headers: auth(u.token) })).json();
+    expect(quote).toMatchObject({ returnable: true, balanceFen: 1_000, networkBalanceFen: 600 });
+    const returned = await t.app.inject({ method: 'POST', url: `/api/v1/cards/${u.card.id}/return`, headers: auth(u.token) });
+    expect(returned.statusCode, returned.body).toBe(200);
+    // Funded by hand, not through a gateway: the whole ¥10.00 waits at an outlet.
+    expect(returned.json()).toMatchObject({ card: { status: 'returned' }, refund: { amountFen: 1_000, route: 'outlet' } });
+    expect(await networkFen(u)).toBe(0);
+    expect(await purseFen(t, u.card.id)).toBe(0);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ const purseOf = (cardId: string) => d.balanceFen(`purse:${cardId}`);
 describe('card return (退卡) with refund', () => {
   it('up to ¥200 the balance goes back through the gateway in the app, and the card is returned', async () => {
     const { cardId, parentToken, student } = await fundedFamily(15_000);
-    expect((await d.request('GET', `/cards/${cardId}/return`, parentToken)).json()).toEqual({ cardId, returnable: true, blockedBy: null, balanceFen: 15_000, refundRoute: 'app', inAppLimitFen: 20_000 });
+    expect((await d.request('GET', `/cards/${cardId}/return`, parentToken)).json()).toEqual({ cardId, returnable: true, blockedBy: null, balanceFen: 15_000, networkBalanceFen: 0, refundRoute: 'app', inAppLimitFen: 20_000 });
     const res = await d.request('POST', `/cards/${cardId}/return`, parentToken);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ card: { id: cardId, status: 'returned', balanceFen: 0, canTopUp: false }, refund: { amountFen: 15_000, route: 'gateway', status: 'completed' } });

@@ -174,6 +174,23 @@ describeE2E('campus payments in Chromium', () => {
     await page.getByTestId('result-network').click();
     await page.waitForURL(url('/campus/network'));
     await expect.poll(() => page.getByTestId('network-balance').textContent()).toBe('¥29.40');
+
+    // 网费转回校园卡: refused while the laptop is on; once it is off, the whole balance goes back to the card.
+    await page.getByTestId('network-return').click();
+    await page.locator('.adm-dialog').getByText('将校园网余额 ¥29.40 全部转回校园卡？', { exact: false }).waitFor();
+    await page.locator('.adm-dialog').getByRole('button', { name: '转回校园卡' }).click();
+    await page.locator('.adm-toast-main').getByText('请先将在线设备全部下线，再转回网费余额').waitFor();
+    await settled(page);
+    await page.getByTestId('network-online-item').getByTestId('network-sign-off').click();
+    await page.locator('.adm-dialog').getByRole('button', { name: '下线' }).click();
+    await expect.poll(() => page.getByTestId('network-online-item').count()).toBe(0);
+    await settled(page);
+    await page.getByTestId('network-return').click();
+    await page.locator('.adm-dialog').getByRole('button', { name: '转回校园卡' }).click();
+    await page.locator('.adm-toast-main').getByText('已将 ¥29.40 转回校园卡').waitFor();
+    await expect.poll(() => page.getByTestId('network-balance').textContent()).toBe('¥0.00');
+    await expect(page.getByTestId('network-return').count()).resolves.toBe(0);
+    expect(await purseFen(t, card.id)).toBe(1_000 + 2_940);
   });
 
   it('a student reports a fault in the app; the card manager takes it on and finishes it in the console; the student reads the note', async () => {

@@ -14,6 +14,8 @@ registerErrors({
   CONSUMPTION_PIN_REQUIRED: { status: 403, zh: '超过单笔消费限额，请输入消费密码', en: 'Over the per-purchase limit: enter the consumption password' },
   CONSUMPTION_PIN_WRONG: { status: 403, zh: '消费密码不正确', en: 'The consumption password is wrong' },
   CAMPUS_SCHOOL_INVALID: { status: 422, zh: '该学校不是高校或职业院校，或不存在', en: 'That school is no university or vocational college, or does not exist' },
+  CAMPUS_NETWORK_ONLINE: { status: 409, zh: '请先将在线设备全部下线，再转回网费余额', en: 'Take every device offline first, then move the balance back' },
+  CAMPUS_NETWORK_NOTHING_TO_RETURN: { status: 422, zh: '校园网账户没有余额', en: 'The network account has no balance' },
   CAMPUS_METER_TAKEN: { status: 409, zh: '该电表号已登记在其他房间', en: 'That meter belongs to another room' },
   CAMPUS_METER_NOT_FAILED: { status: 409, zh: '只有下发失败的电费可以重新下发', en: 'Only a purchase that failed to reach its meter can be sent again' },
   CAMPUS_SCHOOL_REQUIRED: { status: 400, zh: '请选择学校', en: 'Choose the school' },

@@ -7,7 +7,7 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { z } from 'zod';
 import { bearer, errorResponses } from '../shared/http.js';
 import {
-  addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueQuerySchema, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema, adminElectricityPurchaseSchema, adminElectricityQuerySchema, changeMeterSchema, roomParams,
+  addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueQuerySchema, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema, adminElectricityPurchaseSchema, adminElectricityQuerySchema, changeMeterSchema, roomParams, networkBalanceReturnSchema,
   adminPurchaseQuerySchema, canteenPurchaseSchema, posPurchaseParams, posRefundResultSchema, purchaseIdParams, refundReasonSchema,
   networkGatewayAnswerSchema, networkOverviewSchema, networkSessionIdParams, networkSessionParams, networkSessionSchema, networkSignOnSchema, networkTopUpResultSchema, networkTopUpSchema, networkUsageSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
@@ -20,7 +20,7 @@ import { purchaseLimit, setPurchaseLimit } from './purchase-limit.js';
 import { moveRepair, myRepairs, reportRepair, schoolRepairs } from './repairs.js';
 import { pageSchema } from '../shared/pagination.js';
 import { cancelAtPos, refundInConsole, schoolPurchases } from './canteen-refunds.js';
-import { checkNetworkTopUp, kickNetworkSession, networkOverview, reportNetworkUsage, signOnDevice, topUpNetwork } from './network.js';
+import { checkNetworkTopUp, kickNetworkSession, networkOverview, reportNetworkUsage, returnNetworkBalance, signOnDevice, topUpNetwork } from './network.js';
 
 /** The signed-in terminal, which must be the one the path names (TERMINAL_NOT_YOURS otherwise). */
 function pathTerminal(request: FastifyRequest & { params: { terminalId: string } }): string {
@@ -226,6 +226,13 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const caller = requireCaller(request, 'student');
       await checkNetworkTopUp(ctx, caller, request.body, request.ip);
       return idempotentOperation(ctx, request, reply, 201, (c) => topUpNetwork(c, caller, request.body, request.id));
+    });
+
+    app.post('/campus/network/balance-return', {
+      schema: { tags: ['campus'], summary: '网费转回校园卡: the whole network balance back onto the student’s campus card (no device online)', security: bearer, response: { 200: networkBalanceReturnSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'student');
+      return idempotentOperation(ctx, request, reply, 200, (c) => returnNetworkBalance(c, caller, request.id));
     });
 
     app.post('/campus/network/sessions/:sessionId/sign-off', {

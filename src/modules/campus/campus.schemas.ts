@@ -120,6 +120,7 @@ export const adminElectricityPurchaseSchema = electricityPurchaseSchema.omit({ b
   /** The head-end's last answer when the meter never took it (status failed). */
   meterError: z.string().nullable(),
 });
+export const networkBalanceReturnSchema = z.object({ movedFen: z.number().int(), balanceFen: z.number().int(), campusBalanceFen: z.number().int() });
 export const adminElectricityQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid().optional(), status: z.enum(['queued', 'delivered', 'failed']).optional() });
 export type AdminElectricityPurchaseDto = z.infer<typeof adminElectricityPurchaseSchema>;
 

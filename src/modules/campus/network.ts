@@ -4,9 +4,10 @@ import {
 import { shanghaiMonthRange } from '../../domain/calendar.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
+import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
-import { DomainError, fail } from '../../platform/errors.js';
+import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { verifyQueryPassword } from '../identity/change-password.js';
 import { dummyPasswordHash, verifyPassword } from '../../platform/passwords.js';
@@ -14,7 +15,7 @@ import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransact
 import './campus.errors.js';
 import { campusRepository as repo, type NetworkSessionRow } from './campus.repository.js';
 import type { NetworkGatewayAnswer, NetworkOverviewDto, NetworkSessionDto, NetworkSignOn, NetworkUsageReport } from './campus.schemas.js';
-import { networkAccount } from './network-account.js';
+import { moveNetworkBalanceToCard, networkAccount, networkBalanceFen } from './network-account.js';
 import { terminalOfKind } from './pay-at-pos.js';
 import { campusCardOf } from './payment-codes.js';
 
@@ -31,16 +32,6 @@ import { campusCardOf } from './payment-codes.js';
  * so the account never owes anything; when it cannot pay for the next hour the device goes off.
  * All of one student's sessions are settled one at a time (an advisory lock per student).
  */
-
-/** The network account's balance; 0 before it is opened (read without opening it). */
-async function networkBalanceFen(db: DbOrTx, studentId: string): Promise<number> {
-  try {
-    return (await balanceOf(db, (await findAccountByCode(db, accountCodes.network(studentId))).id)).availableFen;
-  } catch (error) {
-    if (error instanceof DomainError && error.code === 'LEDGER_ACCOUNT_NOT_FOUND') return 0;
-    throw error;
-  }
-}
 
 /** Where the hours' money goes: the university's network centre. */
 const networkMerchant = (schoolId: string) => accountCodes.merchant(`network.${schoolId}`);
@@ -140,13 +131,8 @@ export async function signOnDevice(ctx: AppContext, terminalId: string, request:
       return gatewayAnswer(tx, stored, stored.charged_fen, minutesUntil(stored.online_until, now), now);
     }
     // Sessions the gateway lost (their paid time ran out unheard) and this device's earlier one end here.
-    const expired = await repo.endExpiredSessions(tx, student.id, now);
-    const replaced = await repo.endDeviceSessions(tx, student.id, request.mac, now, 'replaced');
-    for (const [reason, ended] of [['expired', expired], ['replaced', replaced]] as const) {
-      for (const s of ended) {
-        await recordAudit(tx, ctx.clock, { actor, action: 'campus.network.session_ended', entityType: 'student', entityId: student.id, after: { sessionId: s.id, deviceMac: s.device_mac, endReason: reason }, requestId: null });
-      }
-    }
+    await auditEnded(tx, ctx.clock, actor, student.id, 'expired', await repo.endExpiredSessions(tx, student.id, now));
+    await auditEnded(tx, ctx.clock, actor, student.id, 'replaced', await repo.endDeviceSessions(tx, student.id, request.mac, now, 'replaced'));
     if (!networkDeviceAllowed(await repo.onlineSessionCount(tx, student.id))) throw fail('CAMPUS_NETWORK_DEVICES', { maxDevices: networkMaxDevices });
     const session = await repo.insertNetworkSession(tx, {
       id: newId(), terminal_id: gateway.id, gateway_session_id: request.sessionId, student_id: student.id, device_mac: request.mac, started_at: now, online_until: now,
@@ -259,6 +245,29 @@ export async function topUpNetwork(ctx: AppContext, caller: Caller, input: { amo
   });
   await recordAudit(ctx.db, ctx.clock, { actor, action: 'campus.network.topped_up', entityType: 'student', entityId: caller.subjectId, after: { amountFen: input.amountFen, cardId: card.id, ledgerTransactionId: txn.id }, requestId });
   return { balanceFen: (await balanceOf(ctx.db, network.id)).availableFen, campusBalanceFen: (await balanceOf(ctx.db, purse.id)).availableFen };
+}
+
+/** Sessions ended without the gateway saying so (their paid time ran out unheard, or the device signed on again). */
+async function auditEnded(tx: Tx, clock: Clock, actor: AuditActor, studentId: string, reason: 'expired' | 'replaced', ended: readonly { id: string; device_mac: string }[]): Promise<void> {
+  for (const s of ended) {
+    await recordAudit(tx, clock, { actor, action: 'campus.network.session_ended', entityType: 'student', entityId: studentId, after: { sessionId: s.id, deviceMac: s.device_mac, endReason: reason }, requestId: null });
+  }
+}
+
+/**
+ * 网费转回校园卡: the student takes the network balance back onto their campus card, once no device
+ * is online (a device on would lose its next hour without warning).
+ */
+export async function returnNetworkBalance(ctx: AppContext, caller: Caller, requestId: string): Promise<{ movedFen: number; balanceFen: number; campusBalanceFen: number }> {
+  const card = await campusCardOf(ctx, caller.subjectId);
+  return inTransaction(ctx.db, async (tx) => {
+    await repo.lockNetworkStudent(tx, caller.subjectId);
+    await auditEnded(tx, ctx.clock, { role: caller.role, id: caller.subjectId }, caller.subjectId, 'expired', await repo.endExpiredSessions(tx, caller.subjectId, ctx.clock.now()));
+    if ((await repo.onlineSessionCount(tx, caller.subjectId)) > 0) throw fail('CAMPUS_NETWORK_ONLINE');
+    const movedFen = await moveNetworkBalanceToCard(tx, ctx.clock, { studentId: caller.subjectId, cardId: card.id, actor: { role: caller.role, id: caller.subjectId }, requestId });
+    if (movedFen === 0) throw fail('CAMPUS_NETWORK_NOTHING_TO_RETURN');
+    return { movedFen, balanceFen: 0, campusBalanceFen: (await balanceOf(tx, (await findAccountByCode(tx, accountCodes.purse(card.id))).id)).availableFen };
+  });
 }
 
 /** 强制下线: the student takes one of their devices off; the gateway learns it at its next report. */

@@ -73,6 +73,8 @@ export const returnQuoteSchema = z.object({
   /** CARD_TRANSITION_INVALID (status), CARD_RETURN_NEGATIVE_BALANCE, FULFILMENT_APPLICATION_OPEN (a replacement is under way), or null. */
   blockedBy: z.string().nullable(),
   balanceFen: z.number().int(),
+  /** Of which the campus network balance (a campus card takes it with it when returned); 0 for other cards. */
+  networkBalanceFen: z.number().int(),
   /** 'app': back through the gateways in the app; 'outlet': collected at a service outlet; 'none': nothing to refund. */
   refundRoute: z.enum(['app', 'outlet', 'none']),
   inAppLimitFen: z.number().int(),

@@ -10,6 +10,7 @@ import { changeCardStatus } from '../cards/card-status.js';
 import { cardView } from '../cards/card-view.js';
 import { accountCodes, balanceOf, findAccountByCode } from '../ledger/ledger.js';
 import { restorePhysicalCard } from '../ecards/restore-physical-card.js';
+import { moveNetworkBalanceToCard, networkBalanceFen } from '../campus/network-account.js';
 import { replacementUnderway } from '../fulfilment/apply-replacement.js';
 import { getBalanceRefund, requestBalanceRefund } from '../payments/balance-refund.js';
 import { sendRefund } from '../payments/gateway-refunds.js';
@@ -26,7 +27,10 @@ const channelOf = (caller: Caller) => (caller.role === 'operator' ? 'console' : 
 /** Before returning: may it be returned, how much comes back, and where (≤ ¥200 in the app, above at an outlet). */
 export async function returnQuote(ctx: AppContext, caller: Caller, cardId: string): Promise<ReturnQuoteDto> {
   const card = await accessibleCard(ctx.db, caller, cardId);
-  const { availableFen } = await balanceOf(ctx.db, (await findAccountByCode(ctx.db, accountCodes.purse(card.id))).id);
+  const purseFen = (await balanceOf(ctx.db, (await findAccountByCode(ctx.db, accountCodes.purse(card.id))).id)).availableFen;
+  // A campus card takes the campus network balance with it (moveNetworkBalanceToCard at the return).
+  const networkFen = card.product === 'campus_card' ? await networkBalanceFen(ctx.db, card.student_id) : 0;
+  const availableFen = purseFen + networkFen;
   const blockedBy = !allowedEvents(card.product, card.status).includes('return') ? 'CARD_TRANSITION_INVALID'
     : (await replacementUnderway(ctx.db, card.id)) ? 'FULFILMENT_APPLICATION_OPEN'
     : availableFen < 0 ? 'CARD_RETURN_NEGATIVE_BALANCE' : null;
@@ -35,6 +39,7 @@ export async function returnQuote(ctx: AppContext, caller: Caller, cardId: strin
     returnable: blockedBy === null,
     blockedBy,
     balanceFen: availableFen,
+    networkBalanceFen: networkFen,
     refundRoute: availableFen <= 0 ? 'none' : availableFen <= inAppBalanceRefundLimitFen ? 'app' : 'outlet',
     inAppLimitFen: inAppBalanceRefundLimitFen,
   };
@@ -59,6 +64,10 @@ export async function returnCard(ctx: AppContext, caller: Caller, cardId: string
     // Not while its replacement is under way: completing it replaces this card, which a returned card cannot be.
     const underway = await replacementUnderway(tx, cardId);
     if (underway) throw fail('FULFILMENT_APPLICATION_OPEN', { cardId, applicationId: underway.id, kind: underway.kind, status: underway.status });
+    // Leaving with a campus card: the campus network balance comes back with the card's own.
+    if (returned.product === 'campus_card') {
+      await moveNetworkBalanceToCard(tx, ctx.clock, { studentId: returned.student_id, cardId, actor: { role: caller.role, id: caller.subjectId }, requestId });
+    }
     const { availableFen } = await balanceOf(tx, (await findAccountByCode(tx, accountCodes.purse(cardId))).id);
     if (availableFen < 0) throw fail('CARD_RETURN_NEGATIVE_BALANCE', { cardId, balanceFen: availableFen });
     // A returned K-12 e-card gives transit back to the physical K-12 card it superseded (docs/cards.md).

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Dialog, ErrorBlock, Input, List, ProgressBar, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import type { z } from 'zod';
-import type { networkOverviewSchema, networkSessionSchema, networkTopUpResultSchema } from '../../../../src/modules/campus/campus.schemas.js';
+import type { networkBalanceReturnSchema, networkOverviewSchema, networkSessionSchema, networkTopUpResultSchema } from '../../../../src/modules/campus/campus.schemas.js';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
@@ -55,11 +55,29 @@ export function NetworkPage() {
 
 function Account({ overview: o }: { overview: Overview }) {
   const t = useMessages(campusMessages);
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const reportFailure = useReportFailure();
   const capped = o.monthChargedFen >= o.monthlyCapFen;
+  // 网费转回校园卡: the whole balance back onto the campus card (the server refuses while a device is on).
+  const giveBack = useIdempotentMutation({
+    mutationFn: (_: void, idempotencyKey) => api.post<z.infer<typeof networkBalanceReturnSchema>>('/campus/network/balance-return', undefined, { idempotencyKey }),
+    onSuccess: async (done) => {
+      Toast.show({ icon: 'success', content: fill(t.networkReturned, { amount: formatYuan(done.movedFen) }) });
+      await queryClient.invalidateQueries({ queryKey: overviewKey });
+    },
+    onError: (error) => reportFailure(error),
+  });
+  const confirmGiveBack = async () => {
+    if (await Dialog.confirm({ content: fill(t.networkReturnConfirm, { amount: formatYuan(o.balanceFen) }), confirmText: t.networkReturn, cancelText: t.cancel })) giveBack.mutate();
+  };
   return (
     <Card className="section" data-testid="network-account">
       <div className="muted">{t.networkBalance}</div>
-      <div style={{ fontSize: 28, fontWeight: 600 }} data-testid="network-balance">{formatYuan(o.balanceFen)}</div>
+      <div style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between' }}>
+        <span style={{ fontSize: 28, fontWeight: 600 }} data-testid="network-balance">{formatYuan(o.balanceFen)}</span>
+        {o.balanceFen > 0 && <Button size="mini" fill="outline" loading={giveBack.isPending} onClick={() => void confirmGiveBack()} data-testid="network-return">{t.networkReturn}</Button>}
+      </div>
       <ProgressBar percent={Math.min(100, (o.monthChargedFen / o.monthlyCapFen) * 100)} style={{ margin: '8px 0 4px' }} />
       <div className="muted" style={{ fontSize: 13 }} data-testid="network-month">
         {fill(t.networkMonth, { month: o.month, charged: formatYuan(o.monthChargedFen), cap: formatYuan(o.monthlyCapFen) })}

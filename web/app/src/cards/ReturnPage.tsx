@@ -70,7 +70,12 @@ function ReturnQuote({ quote, cardNoMasked, studentId, onDone }: { quote: Return
       <div className="muted" style={{ fontSize: 13, margin: '0 4px 12px' }}>{w.returnIntro}</div>
       <List mode="card">
         <List.Item extra={cardNoMasked}>{t.cardNo}</List.Item>
-        <List.Item extra={<span data-testid="return-balance">{formatYuan(quote.balanceFen)}</span>}>{w.returnBalance}</List.Item>
+        <List.Item
+          extra={<span data-testid="return-balance">{formatYuan(quote.balanceFen)}</span>}
+          description={quote.networkBalanceFen > 0 ? <span data-testid="return-network-balance">{fill(w.returnNetworkBalance, { amount: formatYuan(quote.networkBalanceFen) })}</span> : undefined}
+        >
+          {w.returnBalance}
+        </List.Item>
         <List.Item description={<span data-testid="return-route">{route}</span>}>{w.refundRoute}</List.Item>
       </List>
       {!quote.returnable && (
