@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Card, Empty, Input, Select, Space, Table, type TableColumnsType } from 'antd';
 import type { ReactNode } from 'react';
 import type { Query } from '../../shared/api.js';
-import { useMessages } from '../../shared/i18n.js';
+import { fill, useMessages } from '../../shared/i18n.js';
 import type { PageOf } from '../../shared/paging.js';
 import { useApi } from '../../shared/session.js';
 import { LoadError } from './LoadError.js';
@@ -99,7 +99,7 @@ export function ServerTable<T extends { id: string }>(props: ServerTableProps<T>
           total: list.data?.total ?? 0,
           showSizeChanger: true,
           pageSizeOptions: [10, 20, 50, 100],
-          showTotal: (total) => t.total.replace('{n}', String(total)),
+          showTotal: (total) => fill(t.total, { n: total }),
           onChange: setPage,
         }}
       />

@@ -1,4 +1,4 @@
-import type { Messages } from '../../shared/i18n.js';
+import { fill, type Messages } from '../../shared/i18n.js';
 
 const zh = {
   consoleName: '一卡通管理后台',
@@ -162,5 +162,5 @@ export function labelOf(t: Record<Key, string>, prefix: 'role' | 'stage' | 'stat
 /** '7年级01班' / 'Grade 7, class 01'; a student without a class says so. */
 export function classLabel(t: Record<Key, string>, grade: number | null, classNo: string | null): string {
   if (grade === null || classNo === null) return t.noClass;
-  return t.classLabel.replace('{grade}', String(grade)).replace('{classNo}', classNo);
+  return fill(t.classLabel, { grade, classNo });
 }

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { Alert, App, Button, Calendar, Card, Popconfirm, Space, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { errorText, fill, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
 import { useAdminApi } from '../adminApi.js';
@@ -74,14 +74,14 @@ function OpenYearButton({ year }: { year: number }) {
   const open = useIdempotentMutation({
     mutationFn: (_: void, idempotencyKey) => admin.mutate('POST', '/admin/calendar/years', { year }, idempotencyKey),
     onSuccess: async () => {
-      void message.success(c.yearOpened.replace('{year}', String(year)));
+      void message.success(fill(c.yearOpened, { year }));
       await queryClient.invalidateQueries({ queryKey: ['calendar'] });
     },
     onError: (error) => void message.error(errorText(error, lang)),
   });
   return (
-    <Popconfirm title={c.openYearConfirm.replace('{year}', String(year))} okText={c.openYear.replace('{year}', String(year))} onConfirm={() => open.mutate()}>
-      <Button size="small" type="primary" loading={open.isPending} data-testid="open-year">{c.openYear.replace('{year}', String(year))}</Button>
+    <Popconfirm title={fill(c.openYearConfirm, { year })} okText={fill(c.openYear, { year })} onConfirm={() => open.mutate()}>
+      <Button size="small" type="primary" loading={open.isPending} data-testid="open-year">{fill(c.openYear, { year })}</Button>
     </Popconfirm>
   );
 }
@@ -118,11 +118,11 @@ export function CalendarEditor({ month, onMonthChange, editable }: { month: Dayj
       {data.isError && <LoadError error={data.error} onRetry={() => void data.refetch()} />}
       {!loaded && (
         <Alert
-          type="warning" showIcon title={c.yearNotLoaded.replace('{year}', String(year))} style={{ marginBottom: 16 }} data-testid="year-not-loaded"
+          type="warning" showIcon title={fill(c.yearNotLoaded, { year })} style={{ marginBottom: 16 }} data-testid="year-not-loaded"
           action={editable && <OpenYearButton year={year} />}
         />
       )}
-      {data.data?.provisionalYears.includes(year) && <Alert type="info" showIcon title={c.yearProvisional.replace('{year}', String(year))} style={{ marginBottom: 16 }} data-testid="year-provisional" />}
+      {data.data?.provisionalYears.includes(year) && <Alert type="info" showIcon title={fill(c.yearProvisional, { year })} style={{ marginBottom: 16 }} data-testid="year-provisional" />}
       <Space orientation="vertical" style={{ width: '100%' }}>
         <Space wrap>
           <Legend c={c} />

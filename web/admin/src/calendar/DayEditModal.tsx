@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal, Radio, Switch } from 'antd';
-import { useMessages } from '../../../shared/i18n.js';
+import { fill, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
@@ -32,7 +32,7 @@ export function DayEditModal({ day, onClose }: { day: CalendarDay | null; onClos
         name: values.name.trim() || null,
       }, idempotencyKey),
     onSuccess: async (_, { date }) => {
-      void message.success(c.saved.replace('{date}', date));
+      void message.success(fill(c.saved, { date }));
       await Promise.all([queryClient.invalidateQueries({ queryKey: ['calendar'] }), queryClient.invalidateQueries({ queryKey: ['payment-window'] })]);
       onClose();
     },
@@ -44,7 +44,7 @@ export function DayEditModal({ day, onClose }: { day: CalendarDay | null; onClos
   return (
     <Modal
       open={day !== null}
-      title={day ? c.editDay.replace('{date}', day.date) : ''}
+      title={day ? fill(c.editDay, { date: day.date }) : ''}
       okText={c.save}
       cancelText={t.cancel}
       okButtonProps={{ 'data-testid': 'day-save' } as never}

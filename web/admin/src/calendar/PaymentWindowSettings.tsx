@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Checkbox, Descriptions, Form, Skeleton, Space, Tag, Typography } from 'antd';
-import { useMessages } from '../../../shared/i18n.js';
+import { fill, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
@@ -20,7 +20,7 @@ function WindowPreview({ window, c }: { window: PaymentWindow; c: CalendarTexts 
       { key: 'weekdays', label: c.weekdays, children: window.weekdays.map((n) => weekdayLabel(c, n)).join('、') },
       {
         key: 'next', label: c.nextWindow,
-        children: <span data-testid="next-window">{window.next ? c.nextWindowRange.replace('{start}', window.next.startDate).replace('{end}', window.next.endDate) : c.nextWindowUnknown}</span>,
+        children: <span data-testid="next-window">{window.next ? fill(c.nextWindowRange, { start: window.next.startDate, end: window.next.endDate }) : c.nextWindowUnknown}</span>,
       },
     ]} />
   );

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useNavigate } from 'react-router';
-import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { errorText, fill, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { isOperator, useConsoleUser } from '../scope.js';
@@ -31,7 +31,7 @@ export function TemporaryCardsPage() {
   const issue = useIdempotentMutation({
     mutationFn: (body: IssueForm, idempotencyKey) => admin.mutate<CardDto>('POST', '/admin/temporary-cards', { educationId: body.educationId.trim(), ...(body.cardNo?.trim() ? { cardNo: body.cardNo.trim() } : {}) }, idempotencyKey),
     onSuccess: async (card) => {
-      void message.success(t.issued.replace('{cardNo}', card.cardNo));
+      void message.success(fill(t.issued, { cardNo: card.cardNo }));
       form.resetFields();
       await queryClient.invalidateQueries({ queryKey: ['/admin/cards'] });
     },

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { Alert, App, Button, Card, Empty, Form, Input, Popconfirm, Select, Skeleton, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useMemo, useState, type HTMLAttributes } from 'react';
-import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { errorText, fill, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
@@ -124,7 +124,7 @@ function Models({ support, saving, onChange }: { support: PhoneSupport; saving: 
     return q ? support.models.filter((m) => m.name.toLowerCase().includes(q) || label(t, 'brand', m.brand).toLowerCase().includes(q)) : support.models;
   }, [filter, support.models, t]);
   return (
-    <Card title={t.models} extra={<Typography.Text type="secondary">{t.modelCount.replace('{n}', String(support.models.length))}</Typography.Text>}>
+    <Card title={t.models} extra={<Typography.Text type="secondary">{fill(t.modelCount, { n: support.models.length })}</Typography.Text>}>
       <Form<NewModel>
         form={form}
         layout="inline"

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, InputNumber, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
-import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { errorText, fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
 import { ServerTable } from '../ServerTable.js';
 import { postAndDownload } from './download.js';
@@ -37,7 +37,7 @@ export function BatchesPage() {
   const client = useQueryClient();
   const { message } = App.useApp();
   const [kind, setKind] = useState<'replacement' | 'sticker'>('replacement');
-  const create = useFulfilmentAction<Batch>((b) => t.batchCreated.replace('{batchNo}', b.batchNo));
+  const create = useFulfilmentAction<Batch>((b) => fill(t.batchCreated, { batchNo: b.batchNo }));
   const act = useFulfilmentAction(() => t.done);
 
   const exportFile = async (batch: Batch) => {

@@ -1,6 +1,6 @@
 import { Button, Form, Input, Modal, Select, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
-import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { isOperator, scopedSchoolId, useConsoleUser } from '../scope.js';
 import { ServerTable, type SelectFilter } from '../ServerTable.js';
 import { usePageParams } from '../usePageParams.js';
@@ -21,7 +21,7 @@ export function ConfirmationsPage() {
   const [fixing, setFixing] = useState<AdminConfirmation | null>(null);
   const [form] = Form.useForm<{ name?: string; gender?: 'M' | 'F'; note: string }>();
   const fix = useFulfilmentAction(() => t.done);
-  const open = useFulfilmentAction<{ opened: number }>((r) => t.opened.replace('{n}', String(r.opened)));
+  const open = useFulfilmentAction<{ opened: number }>((r) => fill(t.opened, { n: r.opened }));
   const schoolId = scopedSchoolId(me, filters.schoolId);
 
   const columns: TableColumnsType<AdminConfirmation> = [

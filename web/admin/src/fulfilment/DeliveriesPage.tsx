@@ -1,5 +1,5 @@
 import { Button, Popconfirm, Space, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
-import { formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
+import { fill, formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { isOperator, useConsoleUser } from '../scope.js';
 import { ServerTable, type SelectFilter } from '../ServerTable.js';
 import { fulfilmentMessages, statusColors, statusText, type FulfilmentTexts } from './messages.js';
@@ -13,7 +13,7 @@ const returnedPath = (deliveryId: string) => `/admin/fulfilment/deliveries/${del
 /** The last tracking round's failure, kept by the server until a round goes well; the full text and when it was asked on hover. */
 function TrackingError({ row, t, lang }: { row: Delivery; t: FulfilmentTexts; lang: Lang }) {
   if (!row.trackingError) return null;
-  const askedAt = row.trackedAt ? t.trackingFailedAt.replace('{time}', formatBeijingTime(row.trackedAt, lang)) : null;
+  const askedAt = row.trackedAt ? fill(t.trackingFailedAt, { time: formatBeijingTime(row.trackedAt, lang) }) : null;
   return (
     <Tooltip title={<>{row.trackingError}{askedAt && <div>{askedAt}</div>}</>}>
       <Tag color="warning" data-testid="delivery-tracking-error" style={{ maxWidth: 240, overflow: 'hidden', textOverflow: 'ellipsis', verticalAlign: 'bottom' }}>

@@ -1,7 +1,7 @@
 import { Alert, Form, Input, Modal, Radio, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError } from '../../../shared/api.js';
-import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
+import { errorText, fill, useLang, useMessages } from '../../../shared/i18n.js';
 import { fulfilmentMessages } from './messages.js';
 import type { Application, DeliveryChoice } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
@@ -39,7 +39,7 @@ export function RedeliveryModal({ application, onClose }: { application: Applica
   return (
     <Modal
       open
-      title={t.redeliverTitle.replace('{student}', application.studentNameMasked)}
+      title={fill(t.redeliverTitle, { student: application.studentNameMasked })}
       okText={t.redeliverSubmit}
       cancelText={t.cancel}
       confirmLoading={send.isPending}

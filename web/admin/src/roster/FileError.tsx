@@ -1,7 +1,7 @@
 import { Alert } from 'antd';
 import { fieldLabels, type RosterField } from '../../../../src/modules/roster/row-problems.js';
 import { ApiError } from '../../../shared/api.js';
-import { errorText, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
+import { errorText, fill, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { rosterMessages } from './messages.js';
 
 const fieldNames = (value: unknown, lang: Lang): string | null => {
@@ -20,9 +20,9 @@ export function FileError({ error }: { error: unknown }) {
   const duplicated = fieldNames(details?.duplicated, lang);
   const line = typeof details?.line === 'number' ? details.line : null;
   const extra = [
-    missing && t.missingColumns.replace('{columns}', missing),
-    duplicated && t.duplicatedColumns.replace('{columns}', duplicated),
-    line !== null && t.csvLine.replace('{line}', String(line)),
+    missing && fill(t.missingColumns, { columns: missing }),
+    duplicated && fill(t.duplicatedColumns, { columns: duplicated }),
+    line !== null && fill(t.csvLine, { line }),
   ].filter(Boolean);
   return (
     <Alert

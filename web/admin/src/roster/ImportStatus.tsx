@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Card, Col, Progress, Row, Statistic, Typography } from 'antd';
 import { useEffect } from 'react';
-import { useLang, useMessages } from '../../../shared/i18n.js';
+import { fill, useLang, useMessages } from '../../../shared/i18n.js';
 import { LoadError } from '../LoadError.js';
 import { rosterMessages } from './messages.js';
 import { useRosterImport } from './useRosterImport.js';
@@ -26,7 +26,7 @@ export function ImportStatus({ importId }: { importId: string }) {
   if (job.isError) return <LoadError error={job.error} onRetry={() => void job.refetch()} />;
   const data = job.data;
   const percent = data.totalRows > 0 ? Math.floor((data.processedRows / data.totalRows) * 100) : 0;
-  const title = (data.status === 'running' ? t.running : data.status === 'done' ? t.done : t.failed).replace('{file}', data.fileName);
+  const title = fill(data.status === 'running' ? t.running : data.status === 'done' ? t.done : t.failed, { file: data.fileName });
 
   return (
     <Card size="small" title={title} data-testid="import-status" data-status={data.status}>
@@ -36,7 +36,7 @@ export function ImportStatus({ importId }: { importId: string }) {
         status={data.status === 'running' ? 'active' : data.status === 'failed' ? 'exception' : 'success'}
       />
       <Typography.Text type="secondary">
-        {t.processed.replace('{done}', String(data.processedRows)).replace('{total}', String(data.totalRows))}
+        {fill(t.processed, { done: data.processedRows, total: data.totalRows })}
       </Typography.Text>
       {data.error && <Alert type="error" showIcon title={lang === 'en' ? data.error.messageEn : data.error.message} style={{ marginTop: 12 }} />}
       <Row gutter={16} style={{ marginTop: 16 }} data-testid="import-summary">

@@ -1,6 +1,6 @@
 import { Button, Drawer, Empty, Space, Table, type TableColumnsType } from 'antd';
 import { useNavigate } from 'react-router';
-import { useMessages } from '../../../shared/i18n.js';
+import { fill, useMessages } from '../../../shared/i18n.js';
 import { LoadError } from '../LoadError.js';
 import { classLabel, messages } from '../messages.js';
 import type { ClassRow, SchoolRow } from '../types.js';
@@ -28,7 +28,7 @@ export function ClassesDrawer({ school, onClose }: { school: SchoolRow | null; o
     },
   ];
   return (
-    <Drawer open={school !== null} onClose={onClose} size={560} title={t.classesOf.replace('{school}', school?.name ?? '')} destroyOnHidden data-testid="classes-drawer">
+    <Drawer open={school !== null} onClose={onClose} size={560} title={fill(t.classesOf, { school: school?.name ?? '' })} destroyOnHidden data-testid="classes-drawer">
       {school && (
         <Space orientation="vertical" size="large" style={{ width: '100%' }}>
           <AddClassForm schoolId={school.id} />

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Form, Input, Modal, Select } from 'antd';
-import { useMessages } from '../../../shared/i18n.js';
+import { fill, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
@@ -23,7 +23,7 @@ export function CreateStaffModal({ open, onClose }: { open: boolean; onClose: ()
   const create = useIdempotentMutation({
     mutationFn: (body: CreateStaffRequest, idempotencyKey) => admin.mutate<Staff>('POST', '/staff', body, idempotencyKey),
     onSuccess: (staff) => {
-      void message.success(t.staffCreated.replace('{username}', staff.username));
+      void message.success(fill(t.staffCreated, { username: staff.username }));
       void queryClient.invalidateQueries({ queryKey: ['/admin/staff'] });
       form.resetFields();
       onClose();

@@ -1,5 +1,5 @@
 import { Card, Empty, Space, Tag, Timeline, Typography } from 'antd';
-import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { classLabel, labelOf, messages } from '../messages.js';
 import type { ClassRow, StudentDetail } from '../types.js';
 import { useClasses } from '../useClasses.js';
@@ -33,10 +33,11 @@ function describe(entry: Entry, lookup: Lookup): string[] {
   if (before && after) {
     return Object.keys(after)
       .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-      .map((key) => lookup.s.changed
-        .replace('{field}', studentLabel(lookup.s, 'field', key))
-        .replace('{before}', display(key, before[key], lookup))
-        .replace('{after}', display(key, after[key], lookup)));
+      .map((key) => fill(lookup.s.changed, {
+        field: studentLabel(lookup.s, 'field', key),
+        before: display(key, before[key], lookup),
+        after: display(key, after[key], lookup),
+      }));
   }
   const fact = after ?? before;
   if (!fact) return [];
@@ -59,7 +60,7 @@ export function HistoryTimeline({ student }: { student: StudentDetail }) {
       <Space orientation="vertical" size={0}>
         <Space size={4} wrap>
           <Typography.Text strong>{studentLabel(s, 'action', entry.action)}</Typography.Text>
-          <Tag>{s.by.replace('{role}', labelOf(t, 'role', entry.actorRole))}</Tag>
+          <Tag>{fill(s.by, { role: labelOf(t, 'role', entry.actorRole) })}</Tag>
         </Space>
         {describe(entry, lookup).map((line) => (
           <Typography.Text key={line} type="secondary">{line}</Typography.Text>

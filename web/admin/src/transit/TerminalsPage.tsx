@@ -2,7 +2,7 @@ import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
-import { formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
+import { fill, formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
 import { LoadError } from '../LoadError.js';
 import { transitAdminMessages, type TransitAdminText } from './messages.js';
@@ -16,9 +16,9 @@ function time(iso: string | null, lang: Lang, t: TransitAdminText) {
 function DenyListCell({ row, head, t, lang }: { row: TerminalRow; head: number; t: TransitAdminText; lang: Lang }) {
   if (row.denyListVersion === null) return <Tag data-testid="deny-list-never">{t.denyListNever}</Tag>;
   const behind = row.denyListBehind ?? head - row.denyListVersion;
-  const tag = behind > 0 ? <Tag color="orange">{t.denyListBehind.replace('{n}', String(behind))}</Tag> : <Tag color="green">{t.denyListCurrent}</Tag>;
+  const tag = behind > 0 ? <Tag color="orange">{fill(t.denyListBehind, { n: behind })}</Tag> : <Tag color="green">{t.denyListCurrent}</Tag>;
   return (
-    <Tooltip title={row.denyListPolledAt ? t.denyListPolledAt.replace('{time}', formatBeijingTime(row.denyListPolledAt, lang)) : undefined}>
+    <Tooltip title={row.denyListPolledAt ? fill(t.denyListPolledAt, { time: formatBeijingTime(row.denyListPolledAt, lang) }) : undefined}>
       <Space size={4} data-testid="deny-list-version">
         <span className="mono">v{row.denyListVersion} / v{head}</span>
         {tag}
@@ -47,7 +47,7 @@ export function TerminalsPage() {
       }
     >
       <Typography.Paragraph type="secondary">{t.terminalsNote}</Typography.Paragraph>
-      {list.data && <Typography.Paragraph data-testid="deny-list-head">{t.currentDenyList.replace('{version}', String(head))}</Typography.Paragraph>}
+      {list.data && <Typography.Paragraph data-testid="deny-list-head">{fill(t.currentDenyList, { version: head })}</Typography.Paragraph>}
       {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
       <Table<TerminalRow>
         data-testid="terminals-table"

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { maskCardNo } from '../../../../src/domain/masking.js';
 import { formatYuan } from '../../../../src/domain/money.js';
-import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
 import { LoadError } from '../LoadError.js';
 import { cardMessages } from '../cards/messages.js';
@@ -69,8 +69,8 @@ export function TransitReconciliationPage() {
       {report.isError && <LoadError error={report.error} onRetry={() => void report.refetch()} />}
       {report.data && (
         <Typography.Paragraph data-testid="transit-recon-summary">
-          {all.length > 0 && `${t.summary.replace('{n}', String(all.length)).replace('{amount}', formatYuan(shortfall))} · `}
-          <Typography.Text type="secondary">{t.generatedAt.replace('{time}', formatBeijingTime(report.data.generatedAt, lang))}</Typography.Text>
+          {all.length > 0 && `${fill(t.summary, { n: all.length, amount: formatYuan(shortfall) })} · `}
+          <Typography.Text type="secondary">{fill(t.generatedAt, { time: formatBeijingTime(report.data.generatedAt, lang) })}</Typography.Text>
         </Typography.Paragraph>
       )}
       <Table<ReconciliationRow>

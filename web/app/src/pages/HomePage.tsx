@@ -2,7 +2,7 @@ import { AppstoreOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOu
 import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
-import { useMessages } from '../../../shared/i18n.js';
+import { fill, useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
 import { campusMessages } from '../campus/messages.js';
 import { campusPaths } from '../campus/paths.js';
@@ -53,7 +53,7 @@ export function HomePage() {
           <LoadFailed error={me.error} onRetry={() => void me.refetch()} />
         ) : (
           <>
-            <div className="greeting">{t.hello.replace('{name}', me.data.displayName)}</div>
+            <div className="greeting">{fill(t.hello, { name: me.data.displayName })}</div>
             <div className="muted">{me.data.schoolName ?? (me.data.role === 'parent' ? t.role_parent : t.noSchool)}</div>
           </>
         )}

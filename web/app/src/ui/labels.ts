@@ -1,4 +1,5 @@
 import type { SchoolStage } from '../../../../src/platform/db/schema.js';
+import { fill } from '../../../shared/i18n.js';
 import type { accountMessages } from '../account/messages.js';
 
 type AccountText = (typeof accountMessages)['zh-CN'];
@@ -21,5 +22,5 @@ export function relationLabel(t: AccountText, relation: string | null): string |
 /** 3年级2班 / Grade 3, class 2, or whatever part is known. */
 export function classLabel(t: AccountText, grade: number | null, classNo: string | null): string | null {
   if (grade === null) return null;
-  return classNo === null ? t.grade.replace('{grade}', String(grade)) : t.gradeClass.replace('{grade}', String(grade)).replace('{classNo}', classNo);
+  return classNo === null ? fill(t.grade, { grade }) : fill(t.gradeClass, { grade, classNo });
 }
