@@ -1,18 +1,22 @@
 import type { AppContext } from '../../platform/context.js';
 import { closeTradesAtGateways, closeTradesJob } from './close-trades.js';
 import { expireDueOrders } from './expire-orders.js';
+import { sendLowBalanceAlerts } from './balance-alerts.js';
 import { retryStaleRefunds } from './gateway-refunds.js';
 import { reconcileYesterday } from './reconcile.js';
 import { deliverNotification, deliverNotificationJob } from './sandbox/sandbox-notifications.js';
 import { completeSandboxRefund, completeSandboxRefundJob } from './sandbox/sandbox-trades.js';
 
-/** The payments' background work: order expiry, closing the gateway trades of closed orders, refund retries, daily reconciliation, and the sandbox's notification deliveries and processing refunds. */
+/** The payments' background work: order expiry, low-balance texts to parents, closing the gateway trades of closed orders, refund retries, daily reconciliation, and the sandbox's notification deliveries and processing refunds. */
 export function registerPaymentJobs(ctx: AppContext): void {
   ctx.jobs.registerRecurring('payments.expire-orders', 60_000, async () => {
     await expireDueOrders(ctx);
   });
   ctx.jobs.registerRecurring('payments.retry-refunds', 60_000, async () => {
     await retryStaleRefunds(ctx);
+  });
+  ctx.jobs.registerRecurring('payments.low-balance-alerts', 5 * 60_000, async () => {
+    await sendLowBalanceAlerts(ctx);
   });
   ctx.jobs.registerRecurring('payments.reconcile-yesterday', 3_600_000, async () => {
     await reconcileYesterday(ctx);

@@ -194,7 +194,18 @@ export interface SandboxNotificationsTable {
   created_at: CreatedAt;
 }
 
+/** 余额提醒: a parent's low-balance alert for a child (migration 0031). */
+export interface BalanceAlertsTable {
+  parent_id: string;
+  student_id: string;
+  threshold_fen: number;
+  /** When the text went for the current fall below the amount; null while armed. */
+  alerted_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
 export interface PaymentsTables {
+  balance_alerts: BalanceAlertsTable;
   payment_orders: PaymentOrdersTable;
   payment_attempts: PaymentAttemptsTable;
   gateway_notifications: GatewayNotificationsTable;

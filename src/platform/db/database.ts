@@ -31,6 +31,7 @@ import * as meterFailures from './migrations/0027-meter-failures.js';
 import * as sportsVenues from './migrations/0028-sports-venues.js';
 import * as colleges from './migrations/0029-colleges.js';
 import * as deliveredMeter from './migrations/0030-delivered-meter.js';
+import * as balanceAlerts from './migrations/0031-balance-alerts.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -70,6 +71,7 @@ export const migrations: Record<string, Migration> = {
   '0028-sports-venues': sportsVenues,
   '0029-colleges': colleges,
   '0030-delivered-meter': deliveredMeter,
+  '0031-balance-alerts': balanceAlerts,
 };
 
 /**
