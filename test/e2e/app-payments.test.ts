@@ -1,6 +1,8 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { purseFen } from '../api/ecards-support.js';
+import { sendLowBalanceAlerts } from '../../src/modules/payments/balance-alerts.js';
+import { fund } from '../support/money.js';
 import { hashPassword } from '../../src/platform/passwords.js';
 import { describeE2E, loseFirstAnswer, settled, signInToApp, useE2E } from './support.js';
 
@@ -252,6 +254,37 @@ describeE2E('app money screens in Chromium', () => {
     await page.goto(url('/top-up'));
     await page.getByTestId('topup-card').getByText('The card is not activated yet; activate it to top up').waitFor();
     await page.getByText('Choose how to pay').waitFor();
+  });
+
+  it('a parent sets a low-balance alert on the child’s page and is texted once the balance falls below it (余额提醒)', async () => {
+    const { student, card, parent } = await family('孔小提');
+    await fund(e2e.t, card.id, 2_000);
+    const page = await signInParent(parent);
+    await page.goto(url(`/children/${student.id}`));
+    const section = page.getByTestId('balance-alert');
+    await section.getByText('余额不足时短信提醒我').waitFor();
+    await page.getByTestId('balance-alert-switch').click();
+    await page.getByTestId('balance-alert-input').locator('input').fill('600');
+    await page.getByTestId('balance-alert-error').getByText('请输入 1 至 500 元').waitFor();
+    await expect(page.getByTestId('balance-alert-save').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('balance-alert-input').locator('input').fill('25.5');
+    await page.getByTestId('balance-alert-save').click();
+    await page.locator('.adm-toast-main').getByText('已设置：余额低于 ¥25.50 时提醒').waitFor();
+    await expect(page.getByTestId('balance-alert-amount').textContent()).resolves.toBe('¥25.50');
+
+    // ¥20.00 is below ¥25.50: the next check texts the parent, and the page says when.
+    await sendLowBalanceAlerts(e2e.t.ctx);
+    const texts = await e2e.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', parent.phone).execute();
+    expect(texts.map((m) => m.body)).toEqual(['【北京学生卡】您孩子孔**的学生卡余额为 ¥20.00，低于您设置的提醒金额 ¥25.50，请及时充值。']);
+    await page.reload();
+    await page.getByTestId('balance-alert-sent').getByText('发送提醒，充值后恢复', { exact: false }).waitFor();
+    await e2e.screenshot(page, 'app-payments-balance-alert');
+
+    await settled(page);
+    await page.getByTestId('balance-alert-switch').click();
+    await page.locator('.adm-toast-main').getByText('已关闭余额提醒').waitFor();
+    await expect(page.getByTestId('balance-alert-amount').count()).resolves.toBe(0);
+    expect(await e2e.t.ctx.db.selectFrom('balance_alerts').select('threshold_fen').where('parent_id', '=', parent.id).execute()).toEqual([]);
   });
 
   it('我的订单 lists a pending top-up and the seed-000 fee order; cancelling closes the order', async () => {

@@ -4,6 +4,7 @@ import { useNavigate, useParams } from 'react-router';
 import type { Child } from '../../../../src/modules/identity/account.schemas.js';
 import { useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
+import { BalanceAlertSection } from '../account/BalanceAlertSection.js';
 import { ConsentSection } from '../account/ConsentSection.js';
 import { accountMessages } from '../account/messages.js';
 import { useChildren, useInvalidate } from '../account/queries.js';
@@ -51,6 +52,7 @@ function ChildDetails({ child }: { child: Child }) {
         {child.grade !== null && <List.Item extra={classLabel(t, child.grade, child.classNo)}>{t.classLabel}</List.Item>}
         {child.relation && <List.Item extra={relationLabel(t, child.relation)}>{t.relation}</List.Item>}
       </List>
+      <BalanceAlertSection studentId={child.studentId} />
       <ConsentSection studentId={child.studentId} />
       <Button block color="danger" fill="outline" style={{ marginTop: 24 }} loading={unbind.isPending} onClick={() => void confirmUnbind()} data-testid="unbind-child">
         {t.unbind}
@@ -59,7 +61,7 @@ function ChildDetails({ child }: { child: Child }) {
   );
 }
 
-/** One of a parent's children: details (masked), guardian consent, unbinding. */
+/** One of a parent's children: details (masked), the low-balance alert, guardian consent, unbinding. */
 export function ChildPage() {
   const t = useMessages(accountMessages);
   const { studentId } = useParams();
