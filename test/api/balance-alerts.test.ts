@@ -71,8 +71,11 @@ describe('余额提醒 (low-balance alerts to parents)', () => {
     await t.app.inject({ method: 'PUT', url: alertPath(f.student.id), headers: auth(f.token), payload: { thresholdFen: 300 } });
     await sendLowBalanceAlerts(t.ctx);
     expect(await textsTo(f.parent.phone)).toEqual([]);
-    // Raised above the balance: told at the next check.
+    // Raised above the balance: told at the next check. Saved again unchanged: no second text.
     await t.app.inject({ method: 'PUT', url: alertPath(f.student.id), headers: auth(f.token), payload: { thresholdFen: 800 } });
+    await sendLowBalanceAlerts(t.ctx);
+    expect(await textsTo(f.parent.phone)).toHaveLength(1);
+    expect((await t.app.inject({ method: 'PUT', url: alertPath(f.student.id), headers: auth(f.token), payload: { thresholdFen: 800 } })).json()).toMatchObject({ thresholdFen: 800, alertedAt: expect.any(String) });
     await sendLowBalanceAlerts(t.ctx);
     expect(await textsTo(f.parent.phone)).toHaveLength(1);
 
@@ -88,8 +91,36 @@ describe('余额提醒 (low-balance alerts to parents)', () => {
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/children/${f.student.id}`, headers: auth(f.token) })).statusCode).toBe(204);
     await sendLowBalanceAlerts(t.ctx);
     expect(await textsTo(f.parent.phone)).toHaveLength(1);
+    expect(await t.ctx.db.selectFrom('balance_alerts').select('threshold_fen').where('parent_id', '=', f.parent.id).execute()).toEqual([]);
     const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', f.student.id).where('action', 'like', 'balance_alert.%').orderBy('at').orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['balance_alert.set', 'balance_alert.set', 'balance_alert.removed', 'balance_alert.set', 'balance_alert.removed', 'balance_alert.set']);
+  });
+
+  it('texts each card of the child once: a spare card left at ¥0 does not silence the alert for the card in daily use', async () => {
+    const school = await t.factory.newSchool({ stage: 'university' });
+    const student = await t.factory.newStudent({ schoolId: school.id, name: '两卡测试生' });
+    const campus = await t.factory.newCard(student.id, { product: 'campus_card' });
+    const ecard = await t.factory.newCard(student.id, { product: 'university_ecard' });
+    await fund(t, campus.id, 3_000);
+    const parent = await t.factory.newParent({ children: [student.id] });
+    const token = await t.factory.loginAs('parent', parent.phone, parent.password);
+    await t.app.inject({ method: 'PUT', url: alertPath(student.id), headers: auth(token), payload: { thresholdFen: 1_000 } });
+
+    // The e-card holds ¥0: one text about it, and no more however often the job runs.
+    await sendLowBalanceAlerts(t.ctx);
+    await sendLowBalanceAlerts(t.ctx);
+    expect(await textsTo(parent.phone)).toEqual([expect.stringContaining('余额为 ¥0.00')]);
+    // The campus card falls below: a text of its own; topped up, it is armed again, while the e-card stays texted.
+    await spend(campus.id, 2_500);
+    await sendLowBalanceAlerts(t.ctx);
+    expect(await textsTo(parent.phone)).toHaveLength(2);
+    expect((await textsTo(parent.phone))[1]).toContain('余额为 ¥5.00');
+    await fund(t, campus.id, 1_000);
+    expect(await sendLowBalanceAlerts(t.ctx)).toMatchObject({ sent: 0, rearmed: 1 });
+    await spend(campus.id, 600);
+    await sendLowBalanceAlerts(t.ctx);
+    expect(await textsTo(parent.phone)).toHaveLength(3);
+    expect(await t.ctx.db.selectFrom('balance_alert_texts').select('card_id').where('student_id', '=', student.id).orderBy('card_id').execute()).toEqual([{ card_id: campus.id }, { card_id: ecard.id }].sort((a, b) => a.card_id.localeCompare(b.card_id)));
   });
 
   it('is for the child’s bound parents only, within ¥1–¥500', async () => {

@@ -321,10 +321,10 @@ describe('网费转回校园卡, and leaving with the network balance', () => {
     const u = await undergraduate(1_000);
     await topUp(u, 600);
     const quote = (await t.app.inject({ url: `/api/v1/cards/${u.card.id}/return`, headers: auth(u.token) })).json();
-    expect(quote).toMatchObject({ returnable: true, balanceFen: 1_000, networkBalanceFen: 600 });
+    // Funded by hand, not through a gateway: the quote already says the money waits at an outlet.
+    expect(quote).toMatchObject({ returnable: true, balanceFen: 1_000, networkBalanceFen: 600, refundRoute: 'outlet' });
     const returned = await t.app.inject({ method: 'POST', url: `/api/v1/cards/${u.card.id}/return`, headers: auth(u.token) });
     expect(returned.statusCode, returned.body).toBe(200);
-    // Funded by hand, not through a gateway: the whole ¥10.00 waits at an outlet.
     expect(returned.json()).toMatchObject({ card: { status: 'returned' }, refund: { amountFen: 1_000, route: 'outlet' } });
     expect(await networkFen(u)).toBe(0);
     expect(await purseFen(t, u.card.id)).toBe(0);

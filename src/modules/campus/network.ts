@@ -9,6 +9,7 @@ import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { cardsRepository } from '../cards/cards.repository.js';
 import { verifyQueryPassword } from '../identity/change-password.js';
 import { dummyPasswordHash, verifyPassword } from '../../platform/passwords.js';
 import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransaction } from '../ledger/ledger.js';
@@ -261,6 +262,10 @@ async function auditEnded(tx: Tx, clock: Clock, actor: AuditActor, studentId: st
 export async function returnNetworkBalance(ctx: AppContext, caller: Caller, requestId: string): Promise<{ movedFen: number; balanceFen: number; campusBalanceFen: number }> {
   const card = await campusCardOf(ctx, caller.subjectId);
   return inTransaction(ctx.db, async (tx) => {
+    // The card first, then the network, in the order 退卡 takes them: a card returned meanwhile
+    // has had its refund set aside, and money put on its purse now would be stranded there.
+    const locked = await cardsRepository.lockCard(tx, card.id);
+    if (!locked || locked.status !== 'active') throw fail('CAMPUS_CARD_NOT_IN_USE');
     await repo.lockNetworkStudent(tx, caller.subjectId);
     await auditEnded(tx, ctx.clock, { role: caller.role, id: caller.subjectId }, caller.subjectId, 'expired', await repo.endExpiredSessions(tx, caller.subjectId, ctx.clock.now()));
     if ((await repo.onlineSessionCount(tx, caller.subjectId)) > 0) throw fail('CAMPUS_NETWORK_ONLINE');

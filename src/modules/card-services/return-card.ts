@@ -12,7 +12,7 @@ import { accountCodes, balanceOf, findAccountByCode } from '../ledger/ledger.js'
 import { restorePhysicalCard } from '../ecards/restore-physical-card.js';
 import { moveNetworkBalanceToCard, networkBalanceFen } from '../campus/network-account.js';
 import { replacementUnderway } from '../fulfilment/apply-replacement.js';
-import { getBalanceRefund, requestBalanceRefund } from '../payments/balance-refund.js';
+import { getBalanceRefund, plannedRefundRoute, requestBalanceRefund } from '../payments/balance-refund.js';
 import { sendRefund } from '../payments/gateway-refunds.js';
 import { inAppBalanceRefundLimitFen } from '../payments/order-rules.js';
 import './card-services.errors.js';
@@ -40,7 +40,8 @@ export async function returnQuote(ctx: AppContext, caller: Caller, cardId: strin
     blockedBy,
     balanceFen: availableFen,
     networkBalanceFen: networkFen,
-    refundRoute: availableFen <= 0 ? 'none' : availableFen <= inAppBalanceRefundLimitFen ? 'app' : 'outlet',
+    // As the refund will go: in the app only when the card's own top-ups can carry it back.
+    refundRoute: await plannedRefundRoute(ctx.db, card.id, availableFen),
     inAppLimitFen: inAppBalanceRefundLimitFen,
   };
 }

@@ -3,6 +3,7 @@ import { accessibleCard } from '../cards/card-access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
+import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { balanceOf } from '../ledger/ledger.js';
@@ -62,6 +63,17 @@ function allocateToTopUps(orders: readonly OrderRow[], amountFen: number): Refun
   return leftFen === 0 ? shares : null;
 }
 
+/** The gateway refunds that would carry `amountFen` back, or null when it must wait at an outlet (over ¥200, or not covered by top-ups). */
+async function gatewayAllocation(db: DbOrTx, cardId: string, amountFen: number): Promise<RefundShare[] | null> {
+  return amountFen <= inAppBalanceRefundLimitFen ? allocateToTopUps(await repo.refundableTopUps(db, cardId), amountFen) : null;
+}
+
+/** Where a balance refund of `amountFen` from the card would go now: back in the app through the gateways, or at an outlet. */
+export async function plannedRefundRoute(db: DbOrTx, cardId: string, amountFen: number): Promise<'app' | 'outlet' | 'none'> {
+  if (amountFen <= 0) return 'none';
+  return (await gatewayAllocation(db, cardId, amountFen)) ? 'app' : 'outlet';
+}
+
 /**
  * The whole available balance of a card's purse is handed back (card return). Up to ¥200
  * it goes back in the app, through the gateways the money came in by; above that, or when the
@@ -75,7 +87,7 @@ export async function requestBalanceRefund(ctx: AppContext, caller: Caller, card
   const purse = await cardPurse(ctx.db, ctx.clock, card.id, actor);
   const amountFen = (await balanceOf(ctx.db, purse.id)).availableFen;
   if (amountFen <= 0) throw fail('BALANCE_REFUND_NOTHING', { cardId, balanceFen: amountFen });
-  const allocation = amountFen <= inAppBalanceRefundLimitFen ? allocateToTopUps(await repo.refundableTopUps(ctx.db, card.id), amountFen) : null;
+  const allocation = await gatewayAllocation(ctx.db, card.id, amountFen);
   const now = ctx.clock.now();
   const id = newId();
   await repo.insertBalanceRefund(ctx.db, {

@@ -199,13 +199,20 @@ export interface BalanceAlertsTable {
   parent_id: string;
   student_id: string;
   threshold_fen: number;
-  /** When the text went for the current fall below the amount; null while armed. */
-  alerted_at: Timestamp | null;
   updated_at: Timestamp;
+}
+
+/** A card of the child that fell below the amount and was texted; gone once it is back at or above. */
+export interface BalanceAlertTextsTable {
+  parent_id: string;
+  student_id: string;
+  card_id: string;
+  texted_at: Timestamp;
 }
 
 export interface PaymentsTables {
   balance_alerts: BalanceAlertsTable;
+  balance_alert_texts: BalanceAlertTextsTable;
   payment_orders: PaymentOrdersTable;
   payment_attempts: PaymentAttemptsTable;
   gateway_notifications: GatewayNotificationsTable;

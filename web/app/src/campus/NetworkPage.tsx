@@ -64,7 +64,8 @@ function Account({ overview: o }: { overview: Overview }) {
     mutationFn: (_: void, idempotencyKey) => api.post<z.infer<typeof networkBalanceReturnSchema>>('/campus/network/balance-return', undefined, { idempotencyKey }),
     onSuccess: async (done) => {
       Toast.show({ icon: 'success', content: fill(t.networkReturned, { amount: formatYuan(done.movedFen) }) });
-      await queryClient.invalidateQueries({ queryKey: overviewKey });
+      // The card's balance changed too.
+      await Promise.all([overviewKey, ['cards']].map((queryKey) => queryClient.invalidateQueries({ queryKey })));
     },
     onError: (error) => reportFailure(error),
   });
