@@ -200,7 +200,7 @@ describe('canteen refunds (撤销 and 退款)', () => {
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
 
-  it('the university’s card manager or an operator refunds any day, with a reason, once; a replaced card’s purchase goes to the service centre', async () => {
+  it('the university’s card manager or an operator refunds any day, with a reason, once; a replaced card’s purchase goes to its replacement, a returned card’s to the service centre', async () => {
     const u = await undergraduate();
     const pos = await terminal('pos', '退款食堂');
     const manager = await t.factory.newStaff('school_admin', { schoolId: campusId });
@@ -235,16 +235,29 @@ describe('canteen refunds (撤销 and 退款)', () => {
     expect((await cancel(pos, 'REFUND-0000003')).json()).toMatchObject({ error: { code: 'CAMPUS_PURCHASE_REFUNDED' } });
     expect(await purseFen(u.card.id)).toBe(10_000);
 
-    // The card was replaced since: its balance moved on, so nothing is refunded to it here.
+    // The card was replaced since (补卡, twice): its balance moved on, and the refund follows it to the card in use.
     expect((await buy(pos, { purchaseId: 'REFUND-0000002', amountFen: 900, cardNo: u.card.card_no })).statusCode).toBe(201);
-    await t.ctx.db.updateTable('cards').set({ status: 'replaced' }).where('id', '=', u.card.id).execute();
-    const closed = await refund(operator, (await purchaseRow(pos.id, 'REFUND-0000002')).id, '打错菜');
+    expect((await buy(pos, { purchaseId: 'REFUND-0000004', amountFen: 300, cardNo: u.card.card_no })).statusCode).toBe(201);
+    const between = await t.factory.newCard(u.student.id, { product: 'campus_card' });
+    const current = await t.factory.newCard(u.student.id, { product: 'campus_card' });
+    await t.ctx.db.updateTable('cards').set({ status: 'replaced' }).where('id', 'in', [u.card.id, between.id]).execute();
+    await t.ctx.db.updateTable('cards').set({ replaces_card_id: u.card.id }).where('id', '=', between.id).execute();
+    await t.ctx.db.updateTable('cards').set({ replaces_card_id: between.id }).where('id', '=', current.id).execute();
+    const followed = await refund(operator, (await purchaseRow(pos.id, 'REFUND-0000002')).id, '打错菜');
+    expect(followed.statusCode, followed.body).toBe(200);
+    expect(await purseFen(current.id)).toBe(900);
+    expect(await purseFen(u.card.id)).toBe(8_800);
+    const moved = await t.ctx.db.selectFrom('audit_log').select('after').where('action', '=', 'campus.purchase.refunded').where('entity_id', '=', u.card.id).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(moved.after).toMatchObject({ amountFen: 900, toCardId: current.id });
+    // Returned (the student left): nothing to refund it to here; the service centre does it.
+    await t.ctx.db.updateTable('cards').set({ status: 'returned' }).where('id', '=', current.id).execute();
+    const closed = await refund(operator, (await purchaseRow(pos.id, 'REFUND-0000004')).id, '打错菜');
     expect(closed.statusCode).toBe(409);
     expect(closed.json()).toMatchObject({ error: { code: 'CAMPUS_REFUND_CARD_CLOSED' } });
-    expect(await purseFen(u.card.id)).toBe(9_100);
+    expect(await purseFen(current.id)).toBe(900);
     // The student moves to another university: the purchases stay the canteen's school's to see and refund.
     await t.ctx.db.updateTable('students').set({ school_id: (await t.factory.newSchool({ stage: 'university' })).id }).where('id', '=', u.student.id).execute();
-    expect((await t.app.inject({ url: `/api/v1/admin/campus/purchases?cardNo=${u.card.card_no}`, headers: auth(managerToken) })).json()).toMatchObject({ total: 3 });
+    expect((await t.app.inject({ url: `/api/v1/admin/campus/purchases?cardNo=${u.card.card_no}`, headers: auth(managerToken) })).json()).toMatchObject({ total: 4 });
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ registerErrors({
   CAMPUS_PURCHASE_UNKNOWN: { status: 404, zh: '没有这笔消费', en: 'No such purchase' },
   CAMPUS_PURCHASE_REFUNDED: { status: 409, zh: '这笔消费已退款', en: 'This purchase was refunded already' },
   CAMPUS_REFUND_NOT_TODAY: { status: 409, zh: '消费机只能撤销当天的消费，之前的请到校园卡服务中心办理退款', en: 'A POS cancels only today’s purchases; earlier ones are refunded at the campus card service centre' },
-  CAMPUS_REFUND_CARD_CLOSED: { status: 409, zh: '该卡已补办或退卡，余额已转出，这笔消费不能退回原卡', en: 'The card was replaced or returned and its balance moved on: this purchase cannot go back to it' },
+  CAMPUS_REFUND_CARD_CLOSED: { status: 409, zh: '该卡已退卡（或补办的新卡也已不能使用），余额已转出，这笔消费请到服务中心办理退款', en: 'The card was returned (or its replacement is no longer usable) and its balance moved on: the service centre refunds this purchase' },
   CAMPUS_LIMIT_INVALID: { status: 400, zh: '单笔限额须在 0 至 1000 元之间', en: 'The per-purchase limit must be between ¥0 and ¥1000' },
 });
 

@@ -36,6 +36,7 @@ import { pageQuerySchema } from '../shared/pagination.js';
  *   GET  /campus/network                                                → networkOverviewSchema (the student's network account and month)
  *   POST /campus/network/top-ups { amountFen, queryPassword }           → 201 { balanceFen, campusBalanceFen } (校园网充值 from the campus card)
  *   POST /campus/network/sessions/:sessionId/sign-off                   → networkSessionSchema (强制下线)
+ *   POST /campus/network/balance-return                                  → networkBalanceReturnSchema (网费转回校园卡, no device online)
  */
 
 const sixDigits = z.string().regex(/^\d{6}$/, '6 digits');

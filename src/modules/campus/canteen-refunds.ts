@@ -3,11 +3,13 @@ import { maskCardNo, maskName } from '../../domain/masking.js';
 import { assertSchoolAccess, consoleListScope } from '../../platform/access.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
+import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
-import { inTransaction } from '../../platform/db/database.js';
+import { inTransaction, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
-import { cardsRepository } from '../cards/cards.repository.js';
-import { accountCodes, balanceOf, findAccountByCode, reverseTransaction } from '../ledger/ledger.js';
+import { cardsRepository, type CardRow } from '../cards/cards.repository.js';
+import { accountCodes, balanceOf, findAccountByCode, postTransaction, reverseTransaction } from '../ledger/ledger.js';
+import { operatorSlug } from '../transit/settle-batch.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import './campus.errors.js';
 import { campusRepository as repo, type PurchaseRow } from './campus.repository.js';
@@ -19,11 +21,44 @@ import { terminalOfKind } from './pay-at-pos.js';
  * transaction: the merchant gives the money back to the card's purse. The POS that took it may
  * cancel it the same Beijing day (撤销: the cashier rang up the wrong dish); after that, the
  * university's card manager or an operator refunds it in the console, with the reason. Money goes
- * back only to a purse its card still owns (in use, lost or suspended): once a card is replaced or
- * returned its balance has moved on, and the service centre settles the refund by hand.
+ * back to the card's purse while the card is in use, lost or suspended; once it was replaced, its
+ * balance moved to the replacement (补卡), and the refund follows it there. A returned card's
+ * student has left: the service centre settles the refund by hand.
  */
 
 const refundableCardStatuses = new Set(['active', 'lost', 'suspended']);
+
+/** The card that replaced this one (补卡), following replacements of replacements, if it is in use, lost or suspended. */
+async function replacementInUse(tx: Tx, cardId: string): Promise<CardRow | undefined> {
+  let id = cardId;
+  for (let hops = 0; hops < 10; hops++) {
+    const next = await tx.selectFrom('cards').select('id').where('replaces_card_id', '=', id).executeTakeFirst();
+    if (!next) return undefined;
+    const locked = await cardsRepository.lockCard(tx, next.id);
+    if (locked && refundableCardStatuses.has(locked.status)) return locked;
+    if (locked?.status !== 'replaced') return undefined;
+    id = next.id;
+  }
+  return undefined;
+}
+
+/**
+ * The purchase's money back from the canteen onto the replacement card's purse: the original
+ * purse was emptied into the replacement, so reversing onto it would strand the money there.
+ */
+async function refundToReplacement(tx: Tx, clock: Clock, purchase: PurchaseRow, cardId: string, actor: AuditActor) {
+  const terminal = (await repo.terminal(tx, purchase.terminal_id))!;
+  const merchant = await findAccountByCode(tx, accountCodes.merchant(operatorSlug(terminal.operator)));
+  const purse = await findAccountByCode(tx, accountCodes.purse(cardId));
+  return postTransaction(tx, clock, {
+    idempotencyKey: `campus-refund:${purchase.id}`,
+    type: 'refund',
+    postings: [{ accountId: merchant.id, debitFen: purchase.amount_fen }, { accountId: purse.id, creditFen: purchase.amount_fen }],
+    memo: `退款 ${purchase.merchant}（补卡后退至新卡）`,
+    metadata: { purchaseId: purchase.id, fromCardId: purchase.card_id, cardId },
+    actor,
+  });
+}
 
 /**
  * Reverses the purchase under its row lock, in a transaction of its own or the caller's. A
@@ -35,15 +70,18 @@ async function refund(ctx: AppContext, purchaseId: string, actor: AuditActor & {
     const purchase = (await repo.lockPurchase(tx, purchaseId))!;
     if (purchase.refunded_at) return { row: purchase, fresh: false };
     const card = await cardsRepository.lockCard(tx, purchase.card_id);
-    if (!card || !refundableCardStatuses.has(card.status)) throw fail('CAMPUS_REFUND_CARD_CLOSED', { status: card?.status ?? null });
-    const reversal = await reverseTransaction(tx, ctx.clock, { idempotencyKey: `campus-refund:${purchase.id}`, transactionId: purchase.ledger_transaction_id, memo: `退款 ${purchase.merchant}`, actor });
-    const purse = await findAccountByCode(tx, accountCodes.purse(purchase.card_id));
+    const target = card && (refundableCardStatuses.has(card.status) ? card : card.status === 'replaced' ? await replacementInUse(tx, card.id) : undefined);
+    if (!card || !target) throw fail('CAMPUS_REFUND_CARD_CLOSED', { status: card?.status ?? null });
+    const reversal = target.id === card.id
+      ? await reverseTransaction(tx, ctx.clock, { idempotencyKey: `campus-refund:${purchase.id}`, transactionId: purchase.ledger_transaction_id, memo: `退款 ${purchase.merchant}`, actor })
+      : await refundToReplacement(tx, ctx.clock, purchase, target.id, actor);
+    const purse = await findAccountByCode(tx, accountCodes.purse(target.id));
     const refunded = await repo.markRefunded(tx, purchase.id, {
       at: ctx.clock.now(), ledgerTransactionId: reversal.id, balanceAfterFen: (await balanceOf(tx, purse.id)).availableFen, byRole: actor.role, byId: actor.id, reason,
     });
     await recordAudit(tx, ctx.clock, {
       actor, action: 'campus.purchase.refunded', entityType: 'card', entityId: purchase.card_id,
-      after: { purchaseId: purchase.pos_purchase_id, amountFen: purchase.amount_fen, merchant: purchase.merchant, reason, ledgerTransactionId: reversal.id }, requestId,
+      after: { purchaseId: purchase.pos_purchase_id, amountFen: purchase.amount_fen, merchant: purchase.merchant, reason, ledgerTransactionId: reversal.id, toCardId: target.id }, requestId,
     });
     return { row: refunded, fresh: true };
   });
