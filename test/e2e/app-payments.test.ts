@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { purseFen } from '../api/ecards-support.js';
 import { sendLowBalanceAlerts } from '../../src/modules/payments/balance-alerts.js';
 import { fund } from '../support/money.js';
+import { addDays, shanghaiDate } from '../../src/domain/calendar.js';
 import { hashPassword } from '../../src/platform/passwords.js';
 import { describeE2E, loseFirstAnswer, settled, signInToApp, useE2E } from './support.js';
 
@@ -254,6 +255,31 @@ describeE2E('app money screens in Chromium', () => {
     await page.goto(url('/top-up'));
     await page.getByTestId('topup-card').getByText('The card is not activated yet; activate it to top up').waitFor();
     await page.getByText('Choose how to pay').waitFor();
+  });
+
+  it('the home page lists what the children’s cards ask for (待办), each leading to the screen that does it', async () => {
+    const { student, card, parent } = await family('邹小办');
+    // The app dates its reminders by the phone's clock.
+    const soon = addDays(shanghaiDate(new Date()), 10);
+    await e2e.t.ctx.db.updateTable('cards').set({ valid_until: soon }).where('id', '=', card.id).execute();
+    const sibling = await e2e.t.factory.newStudent({ name: '邹小失', birthDate: '2016-03-03', schoolId: student.school_id });
+    const lostCard = await e2e.t.factory.newCard(sibling.id);
+    await e2e.t.ctx.db.updateTable('cards').set({ status: 'lost' }).where('id', '=', lostCard.id).execute();
+    await e2e.t.ctx.db.insertInto('parent_students').values({ parent_id: parent.id, student_id: sibling.id, relation: '父亲', bound_at: e2e.t.clock.now() }).execute();
+
+    const page = await signInParent(parent);
+    const todos = page.getByTestId('todo');
+    await expect.poll(() => todos.count()).toBe(3);
+    await expect(todos.evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')))).resolves.toEqual(['lost', 'extend_soon', 'low_balance']);
+    await todos.nth(0).getByText('邹**的北京通学生卡已挂失：找回可解挂，找不回可补办').waitFor();
+    await todos.nth(1).getByText(`邹**的北京通学生卡将于 ${soon} 到期，请及时办理延期`).waitFor();
+    await todos.nth(2).getByText('邹**的北京通学生卡余额 ¥0.00，去充值').waitFor();
+    await e2e.screenshot(page, 'app-home-todos');
+    await todos.nth(2).click();
+    await page.waitForURL(url(`/cards/${card.id}/top-up`));
+    await page.goBack();
+    await todos.nth(1).click();
+    await page.waitForURL(url(`/cards/${card.id}/extend`));
   });
 
   it('a parent sets a low-balance alert on the child’s page and is texted once the balance falls below it (余额提醒)', async () => {

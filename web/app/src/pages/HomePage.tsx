@@ -1,5 +1,5 @@
 import { AppstoreOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined, TrophyOutlined } from '@ant-design/icons';
-import { Card, ErrorBlock, Skeleton } from 'antd-mobile';
+import { Card, Skeleton } from 'antd-mobile';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { fill, useMessages } from '../../../shared/i18n.js';
@@ -13,6 +13,7 @@ import { ecardMessages } from '../ecards/messages.js';
 import { ecardPaths } from '../ecards/paths.js';
 import { messages } from '../messages.js';
 import { MoneyEntries } from '../payments/MoneyEntries.js';
+import { HomeTodos } from '../home/HomeTodos.js';
 import { LoadFailed } from './LoadFailed.js';
 import { Page } from './Page.js';
 import { transitMessages } from '../transit/messages.js';
@@ -68,9 +69,7 @@ export function HomePage() {
           ))}
         </MoneyEntries>
       )}
-      <Card>
-        <ErrorBlock status="empty" title={t.noNews} description={null} />
-      </Card>
+      {me.isSuccess && (me.data.role === 'student' || me.data.role === 'parent') && <HomeTodos />}
     </Page>
   );
 }
