@@ -193,6 +193,24 @@ describeE2E('campus payments in Chromium', () => {
     expect(await purseFen(t, card.id)).toBe(1_000 + 2_940);
   });
 
+  it('退卡 of a campus card says the campus network balance is refunded with it', async () => {
+    const { t } = e2e;
+    const { student, card } = await campusStudent('端到端离校学院', '离校测试生');
+    await fund(t, card.id, 1_000);
+    const token = await t.factory.loginAs('student', student.education_id, 'Student2026');
+    const topUp = await t.app.inject({ method: 'POST', url: '/api/v1/campus/network/top-ups', headers: { authorization: `Bearer ${token}` }, payload: { amountFen: 600, queryPassword } });
+    expect(topUp.statusCode, topUp.body).toBe(201);
+
+    const page = await signInStudent(student);
+    await page.goto(url(`/cards/${card.id}/return`));
+    await expect.poll(() => page.getByTestId('return').getAttribute('data-returnable')).toBe('true');
+    await expect(page.getByTestId('return-balance').textContent()).resolves.toBe('¥10.00');
+    await expect(page.getByTestId('return-network-balance').textContent()).resolves.toBe('含校园网余额 ¥6.00，随卡一并退还');
+    // Funded by hand, not online: the refund waits at an outlet, and the page says so.
+    await page.getByTestId('return-route').getByText('或并非在线充值所得', { exact: false }).waitFor();
+    await e2e.screenshot(page, 'app-campus-return-network');
+  });
+
   it('a student reports a fault in the app; the card manager takes it on and finishes it in the console; the student reads the note', async () => {
     const { t } = e2e;
     const { school, student } = await campusStudent('端到端报修大学', '报修测试生');
