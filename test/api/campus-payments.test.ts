@@ -238,23 +238,34 @@ describe('canteen refunds (撤销 and 退款)', () => {
     // The card was replaced since (补卡, twice): its balance moved on, and the refund follows it to the card in use.
     expect((await buy(pos, { purchaseId: 'REFUND-0000002', amountFen: 900, cardNo: u.card.card_no })).statusCode).toBe(201);
     expect((await buy(pos, { purchaseId: 'REFUND-0000004', amountFen: 300, cardNo: u.card.card_no })).statusCode).toBe(201);
-    const between = await t.factory.newCard(u.student.id, { product: 'campus_card' });
-    const current = await t.factory.newCard(u.student.id, { product: 'campus_card' });
-    await t.ctx.db.updateTable('cards').set({ status: 'replaced' }).where('id', 'in', [u.card.id, between.id]).execute();
-    await t.ctx.db.updateTable('cards').set({ replaces_card_id: u.card.id }).where('id', '=', between.id).execute();
-    await t.ctx.db.updateTable('cards').set({ replaces_card_id: between.id }).where('id', '=', current.id).execute();
+    // 补卡 at the kiosk, twice (¥16 each from the balance, which moves to the new card).
+    const kiosk = await t.factory.newStaff('kiosk', { schoolId: campusId });
+    const kioskToken = await t.factory.loginAs('staff', kiosk.username, kiosk.password);
+    const replace = async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/kiosk/campus-card-replacements', headers: auth(kioskToken), payload: { idNumber: u.student.id_number } });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().newCard as { id: string };
+    };
+    await replace();
+    const current = await replace();
+    expect(await purseFen(u.card.id)).toBe(0);
+    expect(await purseFen(current.id)).toBe(8_800 - 2 * 1_600);
     const followed = await refund(operator, (await purchaseRow(pos.id, 'REFUND-0000002')).id, '打错菜');
     expect(followed.statusCode, followed.body).toBe(200);
-    expect(await purseFen(current.id)).toBe(900);
-    expect(await purseFen(u.card.id)).toBe(8_800);
+    expect(await purseFen(current.id)).toBe(5_600 + 900);
+    expect(await purseFen(u.card.id)).toBe(0);
     const moved = await t.ctx.db.selectFrom('audit_log').select('after').where('action', '=', 'campus.purchase.refunded').where('entity_id', '=', u.card.id).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(moved.after).toMatchObject({ amountFen: 900, toCardId: current.id });
+    // A refund out of the canteen's account, not a reversal: the purchase itself stands.
+    const refundTxn = await t.ctx.db.selectFrom('ledger_transactions').select(['type', 'reverses_id']).where('id', '=', (await purchaseRow(pos.id, 'REFUND-0000002')).refund_ledger_transaction_id!).executeTakeFirstOrThrow();
+    expect(refundTxn).toEqual({ type: 'refund', reverses_id: null });
     // Returned (the student left): nothing to refund it to here; the service centre does it.
-    await t.ctx.db.updateTable('cards').set({ status: 'returned' }).where('id', '=', current.id).execute();
+    const left = await t.app.inject({ method: 'POST', url: `/api/v1/cards/${current.id}/return`, headers: auth(u.token) });
+    expect(left.statusCode, left.body).toBe(200);
     const closed = await refund(operator, (await purchaseRow(pos.id, 'REFUND-0000004')).id, '打错菜');
     expect(closed.statusCode).toBe(409);
     expect(closed.json()).toMatchObject({ error: { code: 'CAMPUS_REFUND_CARD_CLOSED' } });
-    expect(await purseFen(current.id)).toBe(900);
+    expect(await purseFen(current.id)).toBe(0);
     // The student moves to another university: the purchases stay the canteen's school's to see and refund.
     await t.ctx.db.updateTable('students').set({ school_id: (await t.factory.newSchool({ stage: 'university' })).id }).where('id', '=', u.student.id).execute();
     expect((await t.app.inject({ url: `/api/v1/admin/campus/purchases?cardNo=${u.card.card_no}`, headers: auth(managerToken) })).json()).toMatchObject({ total: 4 });

@@ -271,9 +271,9 @@ describeE2E('app money screens in Chromium', () => {
     const todos = page.getByTestId('todo');
     await expect.poll(() => todos.count()).toBe(3);
     await expect(todos.evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')))).resolves.toEqual(['lost', 'extend_soon', 'low_balance']);
-    await todos.nth(0).getByText('邹**的北京通学生卡已挂失：找回可解挂，找不回可补办').waitFor();
-    await todos.nth(1).getByText(`邹**的北京通学生卡将于 ${soon} 到期，请及时办理延期`).waitFor();
-    await todos.nth(2).getByText('邹**的北京通学生卡余额 ¥0.00，去充值').waitFor();
+    await todos.nth(0).getByText(`邹**的北京通学生卡（尾号 ${lostCard.card_no.slice(-3)}）已挂失：找回可解挂，找不回可补办`).waitFor();
+    await todos.nth(1).getByText(`邹**的北京通学生卡（尾号 ${card.card_no.slice(-3)}）将于 ${soon} 到期，请及时办理延期`).waitFor();
+    await todos.nth(2).getByText(`邹**的北京通学生卡（尾号 ${card.card_no.slice(-3)}）余额 ¥0.00，去充值`).waitFor();
     await e2e.screenshot(page, 'app-home-todos');
     await todos.nth(2).click();
     await page.waitForURL(url(`/cards/${card.id}/top-up`));

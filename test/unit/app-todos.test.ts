@@ -34,6 +34,8 @@ describe('home to-dos', () => {
     expect(kinds([card('a', { validUntil: '2027-01-06' })])).toEqual([]);
     expect(kinds([card('a', { validUntil: today })])).toEqual(['extend_soon:a']);
     expect(kinds([card('a', { availableFen: 1_000 })])).toEqual([]);
+    // Paid online, not yet written to the card: it counts, so a fresh top-up is not asked for again.
+    expect(kinds([card('a', { availableFen: 200, pendingTopUpFen: 5_000 })])).toEqual([]);
   });
 
   it('asks no extension of cards that have none (campus cards, university e-cards) and no top-up where none can be made', () => {

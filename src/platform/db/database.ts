@@ -32,6 +32,7 @@ import * as sportsVenues from './migrations/0028-sports-venues.js';
 import * as colleges from './migrations/0029-colleges.js';
 import * as deliveredMeter from './migrations/0030-delivered-meter.js';
 import * as balanceAlerts from './migrations/0031-balance-alerts.js';
+import * as cardReplacementIndex from './migrations/0032-card-replacement-index.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -72,6 +73,7 @@ export const migrations: Record<string, Migration> = {
   '0029-colleges': colleges,
   '0030-delivered-meter': deliveredMeter,
   '0031-balance-alerts': balanceAlerts,
+  '0032-card-replacement-index': cardReplacementIndex,
 };
 
 /**

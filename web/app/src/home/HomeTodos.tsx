@@ -21,15 +21,17 @@ export function HomeTodos() {
   const cards = useCards();
   const pending = useOrderListing('pending', 1);
 
-  if (cards.isPending) return <Card><Skeleton.Paragraph lineCount={3} animated /></Card>;
+  if (cards.isPending || pending.isPending) return <Card><Skeleton.Paragraph lineCount={3} animated /></Card>;
   if (cards.isError) return <LoadFailed error={cards.error} onRetry={() => void cards.refetch()} />;
+  if (pending.isError) return <LoadFailed error={pending.error} onRetry={() => void pending.refetch()} />;
   // The phone's date: a reminder a day early or late does no harm.
-  const todos = todosOf(cards.data, pending.data?.total ?? 0, shanghaiDate(new Date()));
+  const todos = todosOf(cards.data, pending.data.total, shanghaiDate(new Date()));
   if (todos.length === 0) return <Card><ErrorBlock status="empty" title={t.noNews} description={null} data-testid="todos-empty" /></Card>;
 
   const text = (todo: Todo): string => {
     if (todo.kind === 'pending_orders') return fill(t.todo_pending_orders, { n: todo.count });
-    const names = { holder: todo.card.holderNameMasked, product: productLabel(c, todo.card) };
+    // The card's last digits tell apart children whose masked names are alike (张** and 张**).
+    const names = { holder: todo.card.holderNameMasked, product: productLabel(c, todo.card), tail: todo.card.cardNoMasked.slice(-3) };
     if (todo.kind === 'extend_soon') return fill(t.todo_extend_soon, { ...names, date: todo.validUntil });
     if (todo.kind === 'low_balance') return fill(t.todo_low_balance, { ...names, amount: formatYuan(todo.card.availableFen) });
     return fill(t[`todo_${todo.kind}`], names);

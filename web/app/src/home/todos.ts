@@ -27,7 +27,8 @@ export function todosOf(cards: readonly Card[], pendingOrders: number, today: st
       const extendable = extendableProducts.includes(card.product) && card.validUntil !== null;
       if (extendable && card.validUntil! < today) todos.push({ kind: 'extend_expired', card });
       else if (extendable && card.validUntil! <= addDays(today, expiryNoticeDays)) todos.push({ kind: 'extend_soon', card, validUntil: card.validUntil! });
-      if (card.canTopUp && card.availableFen < lowBalanceFen) todos.push({ kind: 'low_balance', card });
+      // Money paid online but not yet on the card counts: a parent who just topped up is not asked again.
+      if (card.canTopUp && card.availableFen + card.pendingTopUpFen < lowBalanceFen) todos.push({ kind: 'low_balance', card });
     }
   }
   const order: Todo['kind'][] = ['activate', 'lost', 'extend_expired', 'extend_soon', 'low_balance', 'pending_orders'];
