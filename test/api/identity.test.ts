@@ -391,6 +391,14 @@ describe('schools, classes and students in the console', () => {
     expect(codeOf(await patch({ college: '  ' }))).toBe('VALIDATION_FAILED');
     expect((await patch({ college: null })).statusCode).toBe(200);
     expect(((await get(`/api/v1/admin/students/${s.id}`, operator)).json() as { college: string | null }).college).toBeNull();
+    // It belongs to that university: a transfer clears it, and a K-12 school has none.
+    await patch({ college: '音乐学院' });
+    const other = await t.factory.newSchool({ stage: 'vocational' });
+    expect((await patch({ schoolId: other.id })).statusCode).toBe(200);
+    expect(((await get(`/api/v1/admin/students/${s.id}`, operator)).json() as { college: string | null }).college).toBeNull();
+    const k12 = await t.factory.newStudent();
+    const refused = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${k12.id}`, headers: auth(operator), payload: { college: '音乐学院' } });
+    expect(refused.json()).toMatchObject({ error: { code: 'STUDENT_COLLEGE_CAMPUS_ONLY', message: '院系仅适用于高校和职业院校的学生' } });
   });
 
   it('creates schools and classes; duplicates are conflicts', async () => {

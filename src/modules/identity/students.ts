@@ -122,10 +122,14 @@ export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller,
   if (!school) throw fail('NOT_FOUND', { entity: 'school' });
   const classId = change.classId !== undefined ? change.classId : change.schoolId && change.schoolId !== before.school_id ? null : before.class_id;
   await assertClassOfSchool(tx, classId, schoolId);
+  // 院系 belongs to a university or vocational college, and to that one: a transfer clears it unless a new one is given.
+  const campusSchool = school.stage === 'university' || school.stage === 'vocational';
+  if (change.college && !campusSchool) throw fail('STUDENT_COLLEGE_CAMPUS_ONLY');
+  const college = !campusSchool ? null : change.college !== undefined ? change.college : schoolId !== before.school_id ? null : before.college;
   const after = {
     school_id: schoolId, class_id: classId, stage: school.stage, status: change.status ?? before.status,
     salaried: change.salaried ?? before.salaried, student_no: change.studentNo !== undefined ? change.studentNo : before.student_no,
-    college: change.college !== undefined ? change.college : before.college,
+    college,
   };
   await tx.updateTable('students').set({ ...after, updated_at: ctx.clock.now() }).where('id', '=', studentId).execute();
   const action = after.school_id !== before.school_id ? 'student.transferred' : after.stage !== before.stage || after.class_id !== before.class_id ? 'student.promoted' : 'student.updated';

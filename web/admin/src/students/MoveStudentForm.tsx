@@ -101,9 +101,11 @@ export function MoveStudentForm({ student, operator }: MoveStudentFormProps) {
         <Form.Item name="salaried" label={s.salaried} valuePropName="checked">
           <Switch />
         </Form.Item>
-        <Form.Item name="college" label={s.college}>
-          <Input maxLength={32} data-testid="move-college" />
-        </Form.Item>
+        {(student.stage === 'university' || student.stage === 'vocational') && (
+          <Form.Item name="college" label={s.college}>
+            <Input maxLength={32} data-testid="move-college" />
+          </Form.Item>
+        )}
         <Button type="primary" htmlType="submit" loading={save.isPending}>
           {s.moveSave}
         </Button>
