@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DbOrTx } from '../../platform/db/database.js';
@@ -71,3 +72,12 @@ export async function balanceOf(db: DbOrTx, accountId: string): Promise<Balance>
   if (!row) throw fail('LEDGER_ACCOUNT_NOT_FOUND', { accountId });
   return balanceOfRow(row);
 }
+
+/**
+ * For set-based reads over many purses (a job, not a payment): a card's purse joined as `alias`
+ * (`purseJoin`), and its available balance as balanceOfRow computes it for a credit-normal
+ * account: posted, less outgoing holds. One definition, so such reads cannot drift from balanceOf.
+ */
+export const purseJoinCondition = (alias: string, cardIdColumn: string) => sql<boolean>`${sql.ref(`${alias}.code`)} = 'purse:' || ${sql.ref(cardIdColumn)}`;
+export const purseAvailableSql = (alias: string) =>
+  sql<number>`(${sql.ref(`${alias}.credits_posted_fen`)} - ${sql.ref(`${alias}.debits_posted_fen`)} - ${sql.ref(`${alias}.debits_pending_fen`)})`;

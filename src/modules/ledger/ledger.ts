@@ -2,7 +2,7 @@
  * The ledger's public API: the only writer of balances. Other modules import from here.
  * Sign conventions and the model: docs/decisions/0002-ledger.md.
  */
-export { ensureAccount, findAccountByCode, balanceOf, type EnsureAccountRequest, type LedgerAccount } from './accounts.js';
+export { ensureAccount, findAccountByCode, balanceOf, purseAvailableSql, purseJoinCondition, type EnsureAccountRequest, type LedgerAccount } from './accounts.js';
 export { postTransaction, type PostTransactionRequest } from './post-transaction.js';
 export { reverseTransaction, type ReverseTransactionRequest } from './reverse-transaction.js';
 export { createHold, postHold, voidHold, expireHolds, type CreateHoldRequest, type PostHoldRequest, type LedgerHold } from './holds.js';

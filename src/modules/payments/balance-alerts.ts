@@ -7,6 +7,7 @@ import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
+import { purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
 import './payments.errors.js';
 
 /**
@@ -76,8 +77,8 @@ export function deleteBalanceAlert(tx: DbOrTx, parentId: string, studentId: stri
   return tx.deleteFrom('balance_alerts').where('parent_id', '=', parentId).where('student_id', '=', studentId).returning('threshold_fen').executeTakeFirst();
 }
 
-/** A purse's available balance in SQL, as balanceOf computes it for a credit-normal account; purses are coded `purse:<card id>` (accountCodes.purse). */
-const available = sql<number>`(a.credits_posted_fen - a.debits_posted_fen - a.debits_pending_fen)`;
+const available = purseAvailableSql('a');
+const purseOfCard = purseJoinCondition('a', 'c.id');
 
 /**
  * The job: texts the parent for each card of a child in use that is below the amount and not yet
@@ -92,7 +93,7 @@ export async function sendLowBalanceAlerts(ctx: AppContext): Promise<{ sent: num
     join parents p on p.id = ba.parent_id
     join students s on s.id = ba.student_id
     join cards c on c.student_id = ba.student_id and c.status = 'active'
-    join ledger_accounts a on a.code = 'purse:' || c.id
+    join ledger_accounts a on ${purseOfCard}
     where ${available} < ba.threshold_fen
       and not exists (select 1 from balance_alert_texts t where t.parent_id = ba.parent_id and t.student_id = ba.student_id and t.card_id = c.id)`.execute(ctx.db);
   let sent = 0;
@@ -118,7 +119,7 @@ export async function sendLowBalanceAlerts(ctx: AppContext): Promise<{ sent: num
     using balance_alerts ba
     where ba.parent_id = t.parent_id and ba.student_id = t.student_id
       and not exists (
-        select 1 from cards c join ledger_accounts a on a.code = 'purse:' || c.id
+        select 1 from cards c join ledger_accounts a on ${purseOfCard}
         where c.id = t.card_id and c.status = 'active' and ${available} < ba.threshold_fen)`.execute(ctx.db);
   return { sent, failed, rearmed: Number(numAffectedRows ?? 0) };
 }
