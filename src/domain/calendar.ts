@@ -93,6 +93,11 @@ export function shanghaiDate(instant: Date): string {
 
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
+/** Midnight in Beijing of a 'YYYY-MM-DD' day, as an instant. */
+export function beijingMidnight(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
+}
+
 /** The Beijing calendar month holding `instant` ("2026-12") and the instants it runs between. */
 export function shanghaiMonthRange(instant: Date): { month: string; from: Date; to: Date } {
   const [y, m] = shanghaiDate(instant).split('-').map(Number) as [number, number];

@@ -4,6 +4,7 @@ import { accountCodes, balanceOf, checkLedger } from '../../src/modules/ledger/l
 import { operatorSlug } from '../../src/modules/transit/settle-batch.js';
 import { deliverToMeter } from '../../src/modules/campus/dorm-electricity.js';
 import { newId } from '../../src/platform/ids.js';
+import { beijingMidnight, shanghaiDate } from '../../src/domain/calendar.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { registerTerminal } from '../support/terminals.js';
 import { fund } from '../support/money.js';
@@ -359,13 +360,120 @@ describe('the per-purchase limit (单笔限额)', () => {
     const u = await undergraduate();
     const pos = await terminal('pos');
     const set = (limitFen: number, queryPassword = u.queryPassword) => t.app.inject({ method: 'PUT', url: '/api/v1/campus/purchase-limit', headers: auth(u.token), payload: { limitFen, queryPassword } });
-    expect((await t.app.inject({ url: '/api/v1/campus/purchase-limit', headers: auth(u.token) })).json()).toEqual({ limitFen: 5_000, maxFen: 100_000 });
+    expect((await t.app.inject({ url: '/api/v1/campus/purchase-limit', headers: auth(u.token) })).json()).toEqual({ limitFen: 5_000, maxFen: 100_000, dailyLimitFen: null, spentTodayFen: 0 });
     expect((await set(100_001)).json()).toMatchObject({ error: { code: 'CAMPUS_LIMIT_INVALID' } });
     expect((await set(2_000, '975310')).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
-    expect((await set(2_000)).json()).toEqual({ limitFen: 2_000, maxFen: 100_000 });
+    expect((await set(2_000)).json()).toEqual({ limitFen: 2_000, maxFen: 100_000, dailyLimitFen: null, spentTodayFen: 0 });
     expect((await buy(pos, { purchaseId: 'LIM-000001', amountFen: 2_001, cardNo: u.card.card_no })).json()).toMatchObject({ error: { code: 'CONSUMPTION_PIN_REQUIRED' } });
     const audit = await t.ctx.db.selectFrom('audit_log').select(['before', 'after']).where('entity_id', '=', u.student.id).where('action', '=', 'campus.purchase_limit.set').execute();
     expect(audit).toEqual([{ before: { limitFen: 5_000 }, after: { limitFen: 2_000 } }]);
+  });
+});
+
+describe('the daily limit a parent sets (每日消费限额)', () => {
+  const limitPath = (studentId: string) => `/api/v1/me/children/${studentId}/campus-daily-limit`;
+  const setLimit = (token: string, studentId: string, limitFen: unknown) => t.app.inject({ method: 'PUT', url: limitPath(studentId), headers: auth(token), payload: { limitFen } });
+  const cancel = (pos: { id: string; token: string }, purchaseId: string) => t.app.inject({ method: 'POST', url: `/api/v1/terminals/${pos.id}/purchases/${purchaseId}/cancel`, headers: auth(pos.token) });
+  async function parentOf(studentId: string) {
+    const parent = await t.factory.newParent({ children: [studentId] });
+    return { ...parent, token: await t.factory.loginAs('parent', parent.phone, parent.password) };
+  }
+  const purchaseCount = async (cardId: string) => (await t.ctx.db.selectFrom('campus_purchases').select('id').where('card_id', '=', cardId).execute()).length;
+
+  it('the canteen refuses what would take the Beijing day past it, charging nothing; a cancelled purchase and the next day make room', async () => {
+    const u = await undergraduate(20_000);
+    const parent = await parentOf(u.student.id);
+    const pos = await terminal('pos');
+    expect((await t.app.inject({ url: limitPath(u.student.id), headers: auth(parent.token) })).json()).toEqual({ limitFen: null, spentTodayFen: 0, minFen: 100, maxFen: 100_000 });
+    const set = await setLimit(parent.token, u.student.id, 3_000);
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json()).toEqual({ limitFen: 3_000, spentTodayFen: 0, minFen: 100, maxFen: 100_000 });
+
+    expect((await buy(pos, { purchaseId: 'DAY-00000001', amountFen: 2_000, cardNo: u.card.card_no })).statusCode).toBe(201);
+    const over = await buy(pos, { purchaseId: 'DAY-00000002', amountFen: 1_500, cardNo: u.card.card_no });
+    expect(over.statusCode).toBe(422);
+    expect(over.json()).toMatchObject({ error: { code: 'CAMPUS_DAILY_LIMIT', message: expect.stringContaining('每日消费限额'), messageEn: expect.stringContaining('daily limit'), details: { limitFen: 3_000, spentTodayFen: 2_000, leftFen: 1_000 } } });
+    expect(await purseFen(u.card.id)).toBe(18_000);
+    expect(await purchaseCount(u.card.id)).toBe(1);
+    // Up to the limit exactly is allowed; the student sees the limit and the day's spending.
+    expect((await buy(pos, { purchaseId: 'DAY-00000003', amountFen: 1_000, cardNo: u.card.card_no })).statusCode).toBe(201);
+    expect((await t.app.inject({ url: '/api/v1/campus/purchase-limit', headers: auth(u.token) })).json()).toMatchObject({ dailyLimitFen: 3_000, spentTodayFen: 3_000 });
+    expect((await buy(pos, { purchaseId: 'DAY-00000004', amountFen: 1, cardNo: u.card.card_no })).json()).toMatchObject({ error: { code: 'CAMPUS_DAILY_LIMIT', details: { leftFen: 0 } } });
+    // The till cancels the first purchase: it no longer counts.
+    expect((await cancel(pos, 'DAY-00000001')).statusCode).toBe(200);
+    expect((await buy(pos, { purchaseId: 'DAY-00000005', amountFen: 1_500, cardNo: u.card.card_no })).statusCode).toBe(201);
+    // The day is the Beijing day: a purchase at 23:59 yesterday no longer counts, one at 00:00 today does.
+    const midnight = beijingMidnight(shanghaiDate(t.clock.now()));
+    const movePurchase = (purchaseId: string, at: Date) => t.ctx.db.updateTable('campus_purchases').set({ at }).where('terminal_id', '=', pos.id).where('pos_purchase_id', '=', purchaseId).execute();
+    await movePurchase('DAY-00000005', new Date(midnight.getTime() - 60_000));
+    await movePurchase('DAY-00000003', midnight);
+    expect((await t.app.inject({ url: limitPath(u.student.id), headers: auth(parent.token) })).json()).toMatchObject({ limitFen: 3_000, spentTodayFen: 1_000 });
+    expect((await buy(pos, { purchaseId: 'DAY-00000006', amountFen: 2_001, cardNo: u.card.card_no })).json()).toMatchObject({ error: { code: 'CAMPUS_DAILY_LIMIT', details: { spentTodayFen: 1_000, leftFen: 2_000 } } });
+    expect((await buy(pos, { purchaseId: 'DAY-00000007', amountFen: 2_000, cardNo: u.card.card_no })).statusCode).toBe(201);
+    expect(await purseFen(u.card.id)).toBe(20_000 - 1_000 - 1_500 - 2_000);
+
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['actor_role', 'actor_id', 'before', 'after']).where('entity_id', '=', u.student.id).where('action', '=', 'campus.daily_limit.set').execute();
+    expect(audit).toEqual([{ actor_role: 'parent', actor_id: parent.id, before: null, after: { limitFen: 3_000, setByParentId: parent.id } }]);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
+  it('two tills charging at once cannot both slip under it', async () => {
+    const u = await undergraduate(20_000);
+    const parent = await parentOf(u.student.id);
+    await setLimit(parent.token, u.student.id, 1_500);
+    const [a, b] = await Promise.all([
+      buy(await terminal('pos'), { purchaseId: 'RACE-DAY-1', amountFen: 1_000, cardNo: u.card.card_no }),
+      buy(await terminal('pos'), { purchaseId: 'RACE-DAY-2', amountFen: 1_000, cardNo: u.card.card_no }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([201, 422]);
+    expect(await purseFen(u.card.id)).toBe(19_000);
+  });
+
+  it('only a bound parent sets it, within ¥1–¥1,000, for a child holding a campus card; bad input changes nothing', async () => {
+    const u = await undergraduate();
+    const parent = await parentOf(u.student.id);
+    for (const limitFen of [99, 100_001, 12.5, '3000', null]) {
+      const res = await setLimit(parent.token, u.student.id, limitFen);
+      expect(res.statusCode, String(limitFen)).toBe(400);
+    }
+    expect((await setLimit(parent.token, u.student.id, 99)).json()).toMatchObject({ error: { code: 'DAILY_LIMIT_AMOUNT', message: '每日限额须在 ¥1.00 至 ¥1,000.00 之间' } });
+    const stranger = await parentOf((await t.factory.newStudent()).id);
+    expect((await setLimit(stranger.token, u.student.id, 2_000)).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    expect((await t.app.inject({ url: limitPath(u.student.id), headers: auth(stranger.token) })).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    // The student reads it (in the purchase limit) but cannot set it.
+    expect((await setLimit(u.token, u.student.id, 2_000)).statusCode).toBe(403);
+    // A K-12 child with no campus card: nothing to limit.
+    const pupil = await t.factory.newStudent();
+    await t.factory.newCard(pupil.id);
+    const pupilParent = await parentOf(pupil.id);
+    expect((await setLimit(pupilParent.token, pupil.id, 2_000)).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_IN_USE' } });
+    const stored = await t.ctx.db.selectFrom('campus_daily_limits').select('student_id').where('student_id', 'in', [u.student.id, pupil.id]).execute();
+    expect(stored).toEqual([]);
+  });
+
+  it('either parent changes or lifts it; it ends with the binding of the parent who set it', async () => {
+    const u = await undergraduate();
+    const mother = await parentOf(u.student.id);
+    const father = await parentOf(u.student.id);
+    await setLimit(mother.token, u.student.id, 2_000);
+    expect((await setLimit(father.token, u.student.id, 1_000)).json()).toMatchObject({ limitFen: 1_000 });
+    // The mother leaves: the father's limit stays.
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/children/${u.student.id}`, headers: auth(mother.token) })).statusCode).toBe(204);
+    expect((await t.app.inject({ url: limitPath(u.student.id), headers: auth(father.token) })).json()).toMatchObject({ limitFen: 1_000 });
+    // The father leaves: no parent could lift it, so it goes, recorded with the unbinding.
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/children/${u.student.id}`, headers: auth(father.token) })).statusCode).toBe(204);
+    expect((await t.app.inject({ url: '/api/v1/campus/purchase-limit', headers: auth(u.token) })).json()).toMatchObject({ dailyLimitFen: null });
+    const unbound = await t.ctx.db.selectFrom('audit_log').select('before').where('entity_id', '=', u.student.id).where('action', '=', 'parent.unbound').execute();
+    expect(unbound).toHaveLength(2);
+    expect(unbound.map((a) => a.before)).toEqual(expect.arrayContaining([{ parentId: mother.id }, { parentId: father.id, dailyLimitFen: 1_000 }]));
+
+    // Lifted by a parent: the canteen charges without it; the removal is audited.
+    const again = await parentOf(u.student.id);
+    await setLimit(again.token, u.student.id, 100);
+    const lifted = await t.app.inject({ method: 'DELETE', url: limitPath(u.student.id), headers: auth(again.token) });
+    expect(lifted.json()).toMatchObject({ limitFen: null });
+    expect((await buy(await terminal('pos'), { purchaseId: 'LIFTED-0001', amountFen: 500, cardNo: u.card.card_no })).statusCode).toBe(201);
+    expect(await t.ctx.db.selectFrom('audit_log').select('before').where('entity_id', '=', u.student.id).where('action', '=', 'campus.daily_limit.removed').execute()).toEqual([{ before: { limitFen: 100, setByParentId: again.id } }]);
   });
 });
 

@@ -80,6 +80,46 @@ describeE2E('campus payments in Chromium', () => {
     await page.getByText('-¥12.50').first().waitFor();
   });
 
+  it('a parent sets the child’s daily canteen limit (每日消费限额); the canteen refuses past it; the student sees it', async () => {
+    const { t } = e2e;
+    const { school, student, card } = await campusStudent('端到端限额学院', '限额测试生');
+    await fund(t, card.id, 10_000);
+    const parent = await t.factory.newParent({ children: [student.id], password: 'Parent2026' });
+    await t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
+    const pos = await registerTerminal(t, { kind: 'pos', operatorName: 'canteen-limit', schoolId: school.id });
+    const charge = (purchaseId: string, amountFen: number) =>
+      t.app.inject({ method: 'POST', url: `/api/v1/terminals/${pos.id}/purchases`, headers: { authorization: `Bearer ${pos.token}` }, payload: { purchaseId, amountFen, cardNo: card.card_no } });
+    expect((await charge('E2E-LIMIT-1', 1_200)).statusCode).toBe(201);
+
+    const page = await signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent2026' });
+    await page.goto(url(`/children/${student.id}`));
+    await page.getByTestId('daily-limit').getByText('限制孩子每天在食堂的消费').waitFor();
+    await page.getByTestId('daily-limit-switch').click();
+    await page.getByTestId('daily-limit-input').locator('input').fill('1000.01');
+    await page.getByTestId('daily-limit-error').getByText('请输入 1 至 1000 元').waitFor();
+    await page.getByTestId('daily-limit-input').locator('input').fill('20');
+    await page.getByTestId('daily-limit-save').click();
+    await page.locator('.adm-toast-main').getByText('已设置：每天最多消费 ¥20.00').waitFor();
+    await expect(page.getByTestId('daily-limit-amount').textContent()).resolves.toBe('¥20.00');
+    await expect(page.getByTestId('daily-limit-spent').textContent()).resolves.toBe('今日已消费 ¥12.00');
+    await settled(page);
+    await e2e.screenshot(page, 'app-campus-daily-limit');
+
+    // ¥12.00 spent of ¥20.00: ¥9.00 more is refused at the till, ¥8.00 is taken.
+    expect((await charge('E2E-LIMIT-2', 900)).json()).toMatchObject({ error: { code: 'CAMPUS_DAILY_LIMIT', details: { leftFen: 800 } } });
+    expect((await charge('E2E-LIMIT-3', 800)).statusCode).toBe(201);
+    expect(await purseFen(t, card.id)).toBe(8_000);
+
+    // The student sees the limit on the payment code page, and cannot change it there.
+    const studentPage = await signInStudent(student);
+    await studentPage.goto(url('/campus/pay'));
+    const daily = studentPage.getByTestId('paycode-daily-limit');
+    await daily.getByText('¥20.00', { exact: true }).waitFor();
+    await daily.getByText('由家长设置，今日已消费 ¥20.00，超出后食堂不再收款').waitFor();
+    await settled(studentPage);
+    await e2e.screenshot(studentPage, 'app-campus-daily-limit-student');
+  });
+
   it('a student pays the dorm electricity for a room, and sees it reach the meter', async () => {
     const { t } = e2e;
     const { school, student, card } = await campusStudent('端到端电费大学', '电费测试生');

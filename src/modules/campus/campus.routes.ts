@@ -5,18 +5,19 @@ import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
 import { z } from 'zod';
-import { bearer, errorResponses } from '../shared/http.js';
+import { bearer, errorResponses, studentParams } from '../shared/http.js';
 import {
   addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueQuerySchema, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema, adminElectricityPurchaseSchema, adminElectricityQuerySchema, changeMeterSchema, roomParams, networkBalanceReturnSchema,
   adminPurchaseQuerySchema, canteenPurchaseSchema, posPurchaseParams, posRefundResultSchema, purchaseIdParams, refundReasonSchema,
   networkGatewayAnswerSchema, networkOverviewSchema, networkSessionIdParams, networkSessionParams, networkSessionSchema, networkSignOnSchema, networkTopUpResultSchema, networkTopUpSchema, networkUsageSchema,
-  hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams,
+  hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams, dailyLimitSchema, setDailyLimitSchema,
 } from './campus.schemas.js';
 import { addVenue, bookVenue, cancelBooking, myBookings, myVenues, schoolVenues, venueSlots } from './bookings.js';
 import { addRoom, changeRoomMeter, checkElectricityPurchase, myElectricityPurchases, recordElectricityPurchase, resendToMeter, roomsOfMySchool, schoolElectricityPurchases, schoolRooms } from './dorm-electricity.js';
 import { hotWaterCheck, payAtPos } from './pay-at-pos.js';
 import { issuePaymentCode } from './payment-codes.js';
 import { purchaseLimit, setPurchaseLimit } from './purchase-limit.js';
+import { getDailyLimit, removeDailyLimit, setDailyLimit } from './daily-limit.js';
 import { moveRepair, myRepairs, reportRepair, schoolRepairs } from './repairs.js';
 import { pageSchema } from '../shared/pagination.js';
 import { cancelAtPos, refundInConsole, schoolPurchases } from './canteen-refunds.js';
@@ -47,6 +48,23 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.put('/campus/purchase-limit', {
       schema: { tags: ['campus'], summary: 'Set the per-purchase limit (the query password asked)', security: bearer, body: setPurchaseLimitSchema, response: { 200: purchaseLimitSchema, ...errorResponses } },
     }, async (request) => setPurchaseLimit(ctx, requireCaller(request, 'student'), request.body, request.ip, request.id));
+
+    const dailyLimitPath = '/me/children/:studentId/campus-daily-limit';
+    app.get(dailyLimitPath, {
+      schema: { tags: ['campus'], summary: "每日消费限额: the child's canteen limit for a Beijing day (null: none) and today's spending", security: bearer, params: studentParams, response: { 200: dailyLimitSchema, ...errorResponses } },
+    }, async (request) => getDailyLimit(ctx, requireCaller(request, 'parent'), request.params.studentId));
+    app.put(dailyLimitPath, {
+      schema: { tags: ['campus'], summary: "每日消费限额: cap what the child's campus card spends at the canteen in a day (¥1–¥1,000)", security: bearer, params: studentParams, body: setDailyLimitSchema, response: { 200: dailyLimitSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'parent');
+      return idempotentOperation(ctx, request, reply, 200, (c) => setDailyLimit(c, caller, request.params.studentId, request.body.limitFen, request.id));
+    });
+    app.delete(dailyLimitPath, {
+      schema: { tags: ['campus'], summary: '每日消费限额: lift it', security: bearer, params: studentParams, response: { 200: dailyLimitSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'parent');
+      return idempotentOperation(ctx, request, reply, 200, (c) => removeDailyLimit(c, caller, request.params.studentId, request.id));
+    });
 
     app.post('/terminals/:terminalId/purchases', {
       schema: { tags: ['campus'], summary: 'A canteen POS charges a campus card or payment code (idempotent by purchaseId)', security: bearer, params: terminalParams, body: posPurchaseSchema, response: { 201: posPurchaseResultSchema, ...errorResponses } },

@@ -8,6 +8,7 @@ import { pageQuerySchema } from '../shared/pagination.js';
  *   POST /campus/payment-codes            { queryPassword }             → 201 paymentCodeSchema (the student's 消费认证码, a minute, single use)
  *   PUT  /campus/purchase-limit           { limitFen, queryPassword }   → purchaseLimitSchema (单笔限额)
  *   GET  /campus/purchase-limit                                         → purchaseLimitSchema
+ *   GET|PUT|DELETE /me/children/:studentId/campus-daily-limit { limitFen } → dailyLimitSchema (每日消费限额, a bound parent)
  *   POST /terminals/:terminalId/purchases posPurchaseSchema             → 201 posPurchaseResultSchema (canteen POS)
  *   POST /terminals/:terminalId/hot-water { cardNo }                    → hotWaterSchema (dorm reader: may water run?)
  *   GET  /campus/rooms?q=                                               → { items: roomSchema[] } (the student's university)
@@ -59,7 +60,9 @@ export const paymentCodeSchema = z.object({
   purchaseLimitFen: z.number().int(),
 });
 
-export const purchaseLimitSchema = z.object({ limitFen: z.number().int(), maxFen: z.number().int() });
+export const purchaseLimitSchema = z.object({ limitFen: z.number().int(), maxFen: z.number().int(), dailyLimitFen: z.number().int().nullable(), spentTodayFen: z.number().int() });
+export const dailyLimitSchema = z.object({ limitFen: z.number().int().nullable(), spentTodayFen: z.number().int(), minFen: z.number().int(), maxFen: z.number().int() });
+export const setDailyLimitSchema = z.object({ limitFen: z.number().int() });
 export const setPurchaseLimitSchema = z.object({ limitFen: z.number().int(), queryPassword: sixDigits });
 
 export const terminalParams = z.object({ terminalId: z.uuid() });

@@ -148,7 +148,16 @@ export interface CampusNetworkDeviceMonthsTable {
   paid_hours: ColumnType<number, number | undefined, number>;
 }
 
+/** 每日消费限额: what a child's campus card may spend at the canteen in a Beijing day, set by a bound parent. */
+export interface CampusDailyLimitsTable {
+  student_id: string;
+  limit_fen: number;
+  set_by_parent_id: string;
+  updated_at: Timestamp;
+}
+
 export interface CampusTables {
+  campus_daily_limits: CampusDailyLimitsTable;
   campus_network_sessions: CampusNetworkSessionsTable;
   campus_network_months: CampusNetworkMonthsTable;
   campus_network_device_months: CampusNetworkDeviceMonthsTable;

@@ -12,6 +12,7 @@ import { accountCodes, balanceOf, ensureAccount, findAccountByCode, postTransact
 import { operatorSlug } from '../transit/settle-batch.js';
 import './campus.errors.js';
 import { campusRepository as repo, type PurchaseRow } from './campus.repository.js';
+import { assertWithinDailyLimit } from './daily-limit.js';
 import type { HotWaterDto, PosPurchase, PosPurchaseResult } from './campus.schemas.js';
 
 /** The signed-in terminal, if it is an enabled one of `kind`. */
@@ -54,7 +55,8 @@ async function answerFor(ctx: AppContext, row: PurchaseRow): Promise<PosPurchase
  * payment code. Above the student's per-purchase limit the consumption password is asked for
  * (checked before the purchase's transaction, so wrong tries count toward throttling). The purse
  * pays the POS's merchant (`merchant:<operator>`) in one ledger transaction; a balance short of the
- * amount is INSUFFICIENT_FUNDS and charges nothing. The POS names each purchase itself: asking
+ * amount is INSUFFICIENT_FUNDS and a day taken past a parent's daily limit CAMPUS_DAILY_LIMIT, and
+ * neither charges anything. The POS names each purchase itself: asking
  * again with the same id answers the stored purchase, never a second charge.
  */
 export async function payAtPos(ctx: AppContext, terminalId: string, request: PosPurchase, source: string): Promise<PosPurchaseResult> {
@@ -82,6 +84,7 @@ export async function payAtPos(ctx: AppContext, terminalId: string, request: Pos
     }
     const locked = await cardsRepository.lockCard(tx, card.id);
     if (!locked || locked.status !== 'active') throw fail('CAMPUS_CARD_NOT_USABLE', { status: locked?.status ?? null });
+    await assertWithinDailyLimit(tx, card.student_id, request.amountFen, now);
     const purse = await findAccountByCode(tx, accountCodes.purse(card.id));
     const merchant = await ensureAccount(tx, ctx.clock, { code: accountCodes.merchant(operatorSlug(terminal.operator)), type: 'merchant', actor });
     const txn = await postTransaction(tx, ctx.clock, {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
-import { bearer, errorResponses } from '../shared/http.js';
+import { bearer, errorResponses, studentParams } from '../shared/http.js';
 import {
   bindChildSchema, bindParentSchema, changePasswordSchema, childSchema, consentPurposeSchema, findEducationIdSchema,
   parentCodeSchema, parentLinkSchema, parentResetSchema, pinSchema, publicSchoolSchema, studentResetSchema,
@@ -15,7 +15,6 @@ import { bindChild, bindParentByPhone, listChildren, listParents, unbind } from 
 import { getStudentPhoto } from './photos.js';
 import { findEducationId, requestParentResetCode, resetParentPassword, resetStudentPassword } from './recovery.js';
 
-const studentParams = z.object({ studentId: z.uuid() });
 const noContent = { 204: z.null(), ...errorResponses };
 
 /**

@@ -11,6 +11,7 @@ import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { assertNotThrottled, recordAttempt } from './throttle.js';
+import { deleteDailyLimitSetBy } from '../campus/daily-limit.js';
 import { deleteBalanceAlert } from '../payments/balance-alerts.js';
 
 const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
@@ -109,9 +110,11 @@ export async function unbind(ctx: AppContext, caller: Caller, parentId: string, 
   await inTransaction(ctx.db, async (tx) => {
     const removed = await tx.deleteFrom('parent_students').where('parent_id', '=', parentId).where('student_id', '=', studentId).returning('parent_id').executeTakeFirst();
     if (!removed) throw fail('BINDING_NOT_FOUND');
-    // The parent's low-balance alert for the child goes with the binding (bound again, it starts unset).
+    // The parent's low-balance alert for the child goes with the binding (bound again, it starts
+    // unset), and so does a daily limit this parent set: no parent left might be able to lift it.
     await deleteBalanceAlert(tx, parentId, studentId);
-    await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'parent.unbound', entityType: 'student', entityId: studentId, before: { parentId }, requestId });
+    const limit = await deleteDailyLimitSetBy(tx, parentId, studentId);
+    await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'parent.unbound', entityType: 'student', entityId: studentId, before: { parentId, ...(limit ? { dailyLimitFen: limit.limit_fen } : {}) }, requestId });
   });
 }
 

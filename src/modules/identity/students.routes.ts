@@ -5,7 +5,7 @@ import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
-import { bearer, errorResponses } from '../shared/http.js';
+import { bearer, errorResponses, studentParams } from '../shared/http.js';
 import { offsetOf, pageQuerySchema, pageSchema } from '../shared/pagination.js';
 import './identity.errors.js';
 import { maxPhotoBytes, setStudentPhoto } from './photos.js';
@@ -15,7 +15,6 @@ import {
 } from './students.schemas.js';
 
 const schoolParams = z.object({ schoolId: z.uuid() });
-const studentParams = z.object({ studentId: z.uuid() });
 
 /** The console's schools, classes and students: card managers see their school, operators all. */
 export function studentAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {

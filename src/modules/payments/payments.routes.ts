@@ -4,7 +4,7 @@ import { DomainError, isDomainError } from '../../domain/errors.js';
 import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
-import { bearer, errorResponses } from '../shared/http.js';
+import { bearer, errorResponses, studentParams } from '../shared/http.js';
 import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
 import { getBalanceAlert, removeBalanceAlert, setBalanceAlert } from './balance-alerts.js';
 import { cancelOrder } from './cancel-order.js';
@@ -19,7 +19,7 @@ import { fees, topUpMaxFen, topUpMinFen, topUpPresetsFen } from './order-rules.j
 import { preparePayment, recordPaymentAttempt } from './pay-order.js';
 import './payments.errors.js';
 import {
-  balanceAlertSchema, balanceRefundListSchema, balanceRefundParams, childParams, setBalanceAlertSchema, balanceRefundQuerySchema, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createNetworkTopUpSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
+  balanceAlertSchema, balanceRefundListSchema, balanceRefundParams, setBalanceAlertSchema, balanceRefundQuerySchema, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createNetworkTopUpSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
   orderParams, orderSchema, payOrderSchema, paymentLinkSchema, redLetterParams, refundOrderSchema, refundSchema, reconciliationDateParams, reconciliationSchema, requestBalanceRefundSchema, requestInvoiceSchema, topUpOptionsSchema,
 } from './payments.schemas.js';
 import { reconcileDay, storedReconciliation } from './reconcile.js';
@@ -44,16 +44,16 @@ type App = Parameters<FastifyPluginAsyncZod>[0];
 function balanceAlertRoutes(ctx: AppContext, app: App): void {
   const path = '/me/children/:studentId/balance-alert';
   app.get(path, {
-    schema: { tags: ['payments'], summary: '余额提醒: the amount below which the parent is texted (null: none)', security: bearer, params: childParams, response: { 200: balanceAlertSchema, ...errorResponses } },
+    schema: { tags: ['payments'], summary: '余额提醒: the amount below which the parent is texted (null: none)', security: bearer, params: studentParams, response: { 200: balanceAlertSchema, ...errorResponses } },
   }, async (request) => getBalanceAlert(ctx, requireCaller(request, 'parent'), request.params.studentId));
   app.put(path, {
-    schema: { tags: ['payments'], summary: '余额提醒: text the parent when a card of the child falls below the amount (¥1–¥500)', security: bearer, params: childParams, body: setBalanceAlertSchema, response: { 200: balanceAlertSchema, ...errorResponses } },
+    schema: { tags: ['payments'], summary: '余额提醒: text the parent when a card of the child falls below the amount (¥1–¥500)', security: bearer, params: studentParams, body: setBalanceAlertSchema, response: { 200: balanceAlertSchema, ...errorResponses } },
   }, async (request, reply) => {
     const caller = requireCaller(request, 'parent');
     return idempotentOperation(ctx, request, reply, 200, (c) => setBalanceAlert(c, caller, request.params.studentId, request.body.thresholdFen, request.id));
   });
   app.delete(path, {
-    schema: { tags: ['payments'], summary: '余额提醒: turn it off', security: bearer, params: childParams, response: { 200: balanceAlertSchema, ...errorResponses } },
+    schema: { tags: ['payments'], summary: '余额提醒: turn it off', security: bearer, params: studentParams, response: { 200: balanceAlertSchema, ...errorResponses } },
   }, async (request, reply) => {
     const caller = requireCaller(request, 'parent');
     return idempotentOperation(ctx, request, reply, 200, (c) => removeBalanceAlert(c, caller, request.params.studentId, request.id));

@@ -1,5 +1,5 @@
 import { isDomainError } from '../../domain/errors.js';
-import { addDays, shanghaiDate } from '../../domain/calendar.js';
+import { addDays, beijingMidnight, shanghaiDate } from '../../domain/calendar.js';
 import { systemActor } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
@@ -44,9 +44,6 @@ export interface ReconciliationReport {
   /** True when the gateways, the orders and the ledger agree (after the settlements made). */
   balanced: boolean;
 }
-
-/** Midnight in Beijing of a 'YYYY-MM-DD' day, as an instant. */
-const beijingMidnight = (date: string) => new Date(`${date}T00:00:00+08:00`);
 
 async function reconcileOrder(ctx: AppContext, order: OrderRow, totals: ReconciliationReport['totals'], findings: Finding[]): Promise<void> {
   for (const attempt of await repo.latestAttempts(ctx.db, order.id)) {

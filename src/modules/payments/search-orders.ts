@@ -1,4 +1,4 @@
-import { addDays } from '../../domain/calendar.js';
+import { addDays, beijingMidnight } from '../../domain/calendar.js';
 import { assertSchoolAccess, assertStudentAccess } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -33,9 +33,6 @@ export function consoleSchoolScope(caller: Caller, requested: string | undefined
   if (requested) assertSchoolAccess(caller, requested);
   return caller.schoolId;
 }
-
-/** Midnight in Beijing of a 'YYYY-MM-DD' day, as an instant. */
-const beijingMidnight = (date: string) => new Date(`${date}T00:00:00+08:00`);
 
 function adminRow(ctx: AppContext, row: AdminOrderRowData): AdminOrderRow {
   return { ...orderView(row, ctx.clock), educationId: row.education_id, schoolId: row.school_id, schoolName: row.school_name };

@@ -20,3 +20,6 @@ export const errorResponses = {
 } as const;
 
 export const bearer = [{ bearer: [] }];
+
+/** `:studentId` in a path. */
+export const studentParams = z.object({ studentId: z.uuid() });

@@ -33,6 +33,7 @@ import * as colleges from './migrations/0029-colleges.js';
 import * as deliveredMeter from './migrations/0030-delivered-meter.js';
 import * as balanceAlerts from './migrations/0031-balance-alerts.js';
 import * as cardReplacementIndex from './migrations/0032-card-replacement-index.js';
+import * as campusDailyLimits from './migrations/0033-campus-daily-limits.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -74,6 +75,7 @@ export const migrations: Record<string, Migration> = {
   '0030-delivered-meter': deliveredMeter,
   '0031-balance-alerts': balanceAlerts,
   '0032-card-replacement-index': cardReplacementIndex,
+  '0033-campus-daily-limits': campusDailyLimits,
 };
 
 /**

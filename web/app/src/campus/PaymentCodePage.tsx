@@ -56,7 +56,8 @@ function useSecondsLeft(received: { at: number; validForSeconds: number } | null
 /**
  * 付款码 (seed 004, 消费认证码): the campus card holder asks for a code with the query password and
  * shows it at the canteen till. It lasts a minute and pays once; a new one ends the last. The page
- * also shows and sets 单笔限额, above which the till asks for the consumption password.
+ * also shows and sets 单笔限额, above which the till asks for the consumption password, and shows the
+ * daily limit a parent may have set (每日消费限额).
  */
 export function PaymentCodePage() {
   const t = useMessages(campusMessages);
@@ -72,6 +73,11 @@ export function PaymentCodePage() {
     body = (
       <>
         <CodeSection />
+        {limit.data.dailyLimitFen !== null && (
+          <List mode="card" data-testid="paycode-daily-limit">
+            <List.Item extra={formatYuan(limit.data.dailyLimitFen)} description={fill(t.dailyLimitHint, { spent: formatYuan(limit.data.spentTodayFen) })}>{t.dailyLimit}</List.Item>
+          </List>
+        )}
         <LimitSection limitFen={limit.data.limitFen} maxFen={limit.data.maxFen} />
       </>
     );
