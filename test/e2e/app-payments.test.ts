@@ -266,19 +266,35 @@ describeE2E('app money screens in Chromium', () => {
     const lostCard = await e2e.t.factory.newCard(sibling.id);
     await e2e.t.ctx.db.updateTable('cards').set({ status: 'lost' }).where('id', '=', lostCard.id).execute();
     await e2e.t.ctx.db.insertInto('parent_students').values({ parent_id: parent.id, student_id: sibling.id, relation: '父亲', bound_at: e2e.t.clock.now() }).execute();
+    // A third child lost a card and the parent has applied for its replacement (补办), not paid yet.
+    const third = await e2e.t.factory.newStudent({ name: '邹小补', birthDate: '2017-04-04', schoolId: student.school_id });
+    const replacedCard = await e2e.t.factory.newCard(third.id);
+    await e2e.t.ctx.db.insertInto('parent_students').values({ parent_id: parent.id, student_id: third.id, relation: '父亲', bound_at: e2e.t.clock.now() }).execute();
+    const token = await e2e.t.factory.loginAs('parent', parent.phone, 'Parent2026');
+    const api = (path: string, payload: object) => e2e.t.app.inject({ method: 'POST', url: `/api/v1${path}`, headers: { authorization: `Bearer ${token}` }, payload });
+    expect((await api(`/cards/${replacedCard.id}/loss`, {})).statusCode).toBe(200);
+    const applied = await api('/fulfilment/applications', {
+      kind: 'replacement', name: third.name, idType: 'resident_id', idNumber: third.id_number, educationId: third.education_id, cardId: replacedCard.id, delivery: { method: 'school' },
+    });
+    expect(applied.statusCode, applied.body).toBe(201);
+    const applicationId = (applied.json() as { id: string }).id;
 
     const page = await signInParent(parent);
     const todos = page.getByTestId('todo');
-    await expect.poll(() => todos.count()).toBe(3);
-    await expect(todos.evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')))).resolves.toEqual(['lost', 'extend_soon', 'low_balance']);
+    await expect.poll(() => todos.count()).toBe(4);
+    await expect(todos.evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')))).resolves.toEqual(['lost', 'replacing', 'extend_soon', 'low_balance']);
     await todos.nth(0).getByText(`邹**的北京通学生卡（尾号 ${lostCard.card_no.slice(-3)}）已挂失：找回可解挂，找不回可补办`).waitFor();
-    await todos.nth(1).getByText(`邹**的北京通学生卡（尾号 ${card.card_no.slice(-3)}）将于 ${soon} 到期，请及时办理延期`).waitFor();
-    await todos.nth(2).getByText(`邹**的北京通学生卡（尾号 ${card.card_no.slice(-3)}）余额 ¥0.00，去充值`).waitFor();
+    await todos.nth(1).getByText(`邹**的北京通学生卡（尾号 ${replacedCard.card_no.slice(-3)}）补办中：待缴费`).waitFor();
+    await todos.nth(2).getByText(`邹**的北京通学生卡（尾号 ${card.card_no.slice(-3)}）将于 ${soon} 到期，请及时办理延期`).waitFor();
+    await todos.nth(3).getByText(`邹**的北京通学生卡（尾号 ${card.card_no.slice(-3)}）余额 ¥0.00，去充值`).waitFor();
     await e2e.screenshot(page, 'app-home-todos');
-    await todos.nth(2).click();
+    await todos.nth(1).click();
+    await page.waitForURL(url(`/card-applications/${applicationId}`));
+    await page.goBack();
+    await todos.nth(3).click();
     await page.waitForURL(url(`/cards/${card.id}/top-up`));
     await page.goBack();
-    await todos.nth(1).click();
+    await todos.nth(2).click();
     await page.waitForURL(url(`/cards/${card.id}/extend`));
   });
 

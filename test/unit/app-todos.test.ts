@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Card } from '../../web/app/src/cards/queries.js';
-import { todosOf } from '../../web/app/src/home/todos.js';
+import { todosOf, type TodoContext } from '../../web/app/src/home/todos.js';
 
 /** The home page's 待办, from the cards and the pending orders (web/app/src/home/todos.ts). */
 const card = (id: string, over: Partial<Card> = {}): Card => ({
@@ -10,7 +10,9 @@ const card = (id: string, over: Partial<Card> = {}): Card => ({
   ...over,
 });
 const today = '2026-12-06';
-const kinds = (cards: Card[], pending = 0) => todosOf(cards, pending, today).map((todo) => `${todo.kind}${'card' in todo ? `:${todo.card.id}` : ''}`);
+const context = (over: Partial<TodoContext> = {}): TodoContext => ({ today, pendingOrders: 0, replacements: new Map(), graduation: new Map(), ...over });
+const kinds = (cards: Card[], pending = 0, over: Partial<TodoContext> = {}) =>
+  todosOf(cards, context({ pendingOrders: pending, ...over })).map((todo) => `${todo.kind}${'card' in todo ? `:${todo.card.id}` : ''}`);
 
 describe('home to-dos', () => {
   it('has none for cards in good order and no pending orders', () => {
@@ -26,7 +28,7 @@ describe('home to-dos', () => {
       card('new', { status: 'inactive', canTopUp: false }),
     ];
     expect(kinds(cards, 2)).toEqual(['activate:new', 'lost:lost', 'extend_expired:gone', 'extend_soon:soon', 'low_balance:low', 'pending_orders']);
-    expect(todosOf(cards, 2, today).at(-1)).toEqual({ kind: 'pending_orders', count: 2 });
+    expect(todosOf(cards, context({ pendingOrders: 2 })).at(-1)).toEqual({ kind: 'pending_orders', count: 2 });
   });
 
   it('draws the lines where they are: 30 days ahead, the expiry day itself, ¥10.00', () => {
@@ -42,5 +44,25 @@ describe('home to-dos', () => {
     expect(kinds([card('c', { product: 'campus_card', validUntil: '2026-12-10' }), card('u', { product: 'university_ecard', validUntil: '2026-12-10' })])).toEqual([]);
     expect(kinds([card('x', { availableFen: 0, canTopUp: false, topUpBlockedReason: 'product' })])).toEqual([]);
     expect(kinds([card('r', { status: 'replaced', availableFen: 0 }), card('t', { status: 'returned', availableFen: 0 })])).toEqual([]);
+  });
+
+  it('a lost card with a replacement under way points to its progress instead of offering 补办 again', () => {
+    const status = { zh: '制卡中', en: 'In production' };
+    const todos = todosOf([card('lost', { status: 'lost', canTopUp: false }), card('other', { status: 'lost', canTopUp: false })], context({ replacements: new Map([['lost', { applicationId: 'app-1', status }]]) }));
+    expect(todos).toEqual([
+      { kind: 'lost', card: expect.objectContaining({ id: 'other' }) },
+      { kind: 'replacing', card: expect.objectContaining({ id: 'lost' }), applicationId: 'app-1', status },
+    ]);
+  });
+
+  it('a suspended e-card (phone lost) is listed after lost cards and before extensions', () => {
+    const cards = [card('soon', { validUntil: '2027-01-05' }), card('phone', { product: 'k12_ecard', medium: 'phone', status: 'suspended', canTopUp: false }), card('lost', { status: 'lost', canTopUp: false })];
+    expect(kinds(cards)).toEqual(['lost:lost', 'suspended:phone', 'extend_soon:soon']);
+  });
+
+  it('asks no extension of a card already valid until its holder’s graduation (CARD_EXTENSION_GRADUATION)', () => {
+    const cards = [card('grad', { validUntil: '2026-12-20' }), card('gone', { validUntil: '2026-11-30' }), card('more', { validUntil: '2026-12-20' })];
+    const graduation = new Map([['grad', '2026-12-20'], ['gone', '2026-08-31'], ['more', '2029-08-31']]);
+    expect(kinds(cards, 0, { graduation })).toEqual(['extend_soon:more']);
   });
 });

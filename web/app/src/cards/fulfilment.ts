@@ -25,6 +25,16 @@ export function useApplications(studentId: string | undefined, kind?: Applicatio
   });
 }
 
+/** Every application of the caller (a parent: of all the children), newest first. */
+export function useAllApplications() {
+  const api = useApi();
+  const { token } = useSession();
+  return useQuery({
+    queryKey: ['card-applications', 'list', 'all', token],
+    queryFn: async ({ signal }) => (await api.get<z.infer<typeof applicationListSchema>>('/fulfilment/applications', undefined, signal)).items,
+  });
+}
+
 export function useApplication(applicationId: string) {
   const api = useApi();
   const { token } = useSession();

@@ -7,14 +7,19 @@ export type { ExtendResultDto, ExtensionCheckDto, ReturnQuoteDto, ReturnResultDt
 
 /* Helper G's card-services API (src/modules/card-services): the K-12 yearly extension and 退卡. */
 
+/** The status check before extending, as one query (the home page asks it of several cards at once). */
+export function extensionCheckQuery(api: ReturnType<typeof useApi>, token: string | null, cardId: string) {
+  return {
+    queryKey: ['cards', 'extension', cardId, token],
+    queryFn: ({ signal }: { signal: AbortSignal }) => api.get<ExtensionCheckDto>(`/cards/${cardId}/extension`, undefined, signal),
+  };
+}
+
 /** The status check before extending: "卡正常状态", this year's window, the new valid-until date. */
 export function useExtensionCheck(cardId: string) {
   const api = useApi();
   const { token } = useSession();
-  return useQuery({
-    queryKey: ['cards', 'extension', cardId, token],
-    queryFn: ({ signal }) => api.get<ExtensionCheckDto>(`/cards/${cardId}/extension`, undefined, signal),
-  });
+  return useQuery(extensionCheckQuery(api, token, cardId));
 }
 
 export function useExtendCard(cardId: string) {

@@ -1,31 +1,48 @@
+import { useQueries } from '@tanstack/react-query';
 import { Card, ErrorBlock, List, Skeleton } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { shanghaiDate } from '../../../../src/domain/calendar.js';
-import { fill, useMessages } from '../../../shared/i18n.js';
+import { fill, useLang, useMessages } from '../../../shared/i18n.js';
+import { useApi, useSession } from '../../../shared/session.js';
+import { useAllApplications } from '../cards/fulfilment.js';
 import { productLabel } from '../cards/labels.js';
 import { cardMessages } from '../cards/messages.js';
 import { cardPaths } from '../cards/paths.js';
 import { useCards } from '../cards/queries.js';
+import { extensionCheckQuery } from '../cards/services.js';
 import { messages } from '../messages.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { formatYuan } from '../payments/format.js';
 import { moneyPaths } from '../payments/paths.js';
 import { useOrderListing } from '../payments/queries.js';
-import { todosOf, type Todo } from './todos.js';
+import { cardsNearExpiry, todosOf, type Todo } from './todos.js';
+
+const closedApplications = new Set(['completed', 'cancelled']);
 
 /** 待办: what the cards and orders ask of the signed-in student or parent now, each a tap away. */
 export function HomeTodos() {
   const t = useMessages(messages);
   const c = useMessages(cardMessages);
+  const { lang } = useLang();
   const navigate = useNavigate();
+  const api = useApi();
+  const { token } = useSession();
   const cards = useCards();
   const pending = useOrderListing('pending', 1);
-
-  if (cards.isPending || pending.isPending) return <Card><Skeleton.Paragraph lineCount={3} animated /></Card>;
-  if (cards.isError) return <LoadFailed error={cards.error} onRetry={() => void cards.refetch()} />;
-  if (pending.isError) return <LoadFailed error={pending.error} onRetry={() => void pending.refetch()} />;
+  const applications = useAllApplications();
   // The phone's date: a reminder a day early or late does no harm.
-  const todos = todosOf(cards.data, pending.data.total, shanghaiDate(new Date()));
+  const today = shanghaiDate(new Date());
+  // Only cards close to expiry are asked about graduation (the server's extension check knows it).
+  const checks = useQueries({ queries: cardsNearExpiry(cards.data ?? [], today).map((card) => extensionCheckQuery(api, token, card.id)) });
+
+  const failed = [cards, pending, applications, ...checks].find((q) => q.isError);
+  if (failed) return <LoadFailed error={failed.error} onRetry={() => void failed.refetch()} />;
+  if (!cards.data || !pending.data || !applications.data || checks.some((q) => q.isPending)) return <Card><Skeleton.Paragraph lineCount={3} animated /></Card>;
+  const replacements = new Map(
+    applications.data.filter((a) => !closedApplications.has(a.status)).map((a) => [a.oldCardId, { applicationId: a.id, status: a.statusLabel }] as const),
+  );
+  const graduation = new Map(checks.flatMap((q) => (q.data?.graduationDate ? [[q.data.cardId, q.data.graduationDate] as const] : [])));
+  const todos = todosOf(cards.data, { today, pendingOrders: pending.data.total, replacements, graduation });
   if (todos.length === 0) return <Card><ErrorBlock status="empty" title={t.noNews} description={null} data-testid="todos-empty" /></Card>;
 
   const text = (todo: Todo): string => {
@@ -34,12 +51,14 @@ export function HomeTodos() {
     const names = { holder: todo.card.holderNameMasked, product: productLabel(c, todo.card), tail: todo.card.cardNoMasked.slice(-3) };
     if (todo.kind === 'extend_soon') return fill(t.todo_extend_soon, { ...names, date: todo.validUntil });
     if (todo.kind === 'low_balance') return fill(t.todo_low_balance, { ...names, amount: formatYuan(todo.card.availableFen) });
+    if (todo.kind === 'replacing') return fill(t.todo_replacing, { ...names, status: lang === 'en' ? todo.status.en : todo.status.zh });
     return fill(t[`todo_${todo.kind}`], names);
   };
   const target = (todo: Todo): string => {
     if (todo.kind === 'pending_orders') return moneyPaths.pendingOrders;
     if (todo.kind === 'extend_soon' || todo.kind === 'extend_expired') return cardPaths.extend(todo.card.id);
     if (todo.kind === 'low_balance') return moneyPaths.cardTopUp(todo.card.id);
+    if (todo.kind === 'replacing') return cardPaths.application(todo.applicationId);
     return cardPaths.card(todo.card.id);
   };
   return (

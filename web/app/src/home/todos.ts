@@ -3,35 +3,59 @@ import type { Card } from '../cards/queries.js';
 
 /** What a card or the orders ask of the holder now; each leads to the screen that does it. */
 export type Todo =
-  | { kind: 'activate' | 'lost' | 'extend_expired'; card: Card }
+  | { kind: 'activate' | 'lost' | 'suspended' | 'extend_expired'; card: Card }
+  | { kind: 'replacing'; card: Card; applicationId: string; status: { zh: string; en: string } }
   | { kind: 'extend_soon'; card: Card; validUntil: string }
   | { kind: 'low_balance'; card: Card }
   | { kind: 'pending_orders'; count: number };
+
+/** What the home page knows beside the cards. */
+export interface TodoContext {
+  /** The Beijing date. */
+  today: string;
+  pendingOrders: number;
+  /** Replacements (补办) under way, by the card they replace. */
+  replacements: ReadonlyMap<string, { applicationId: string; status: { zh: string; en: string } }>;
+  /** The holder's graduation date, by card, where known: a card valid until then has no extension to ask for. */
+  graduation: ReadonlyMap<string, string>;
+}
 
 /** A card is to be extended within this many days of its expiry (the yearly K-12 extension). */
 export const expiryNoticeDays = 30;
 /** Below this a card in use is worth topping up (¥10: a few days of rides or meals). */
 export const lowBalanceFen = 1_000;
-const extendableProducts: readonly Card['product'][] = ['k12_card', 'k12_ecard'];
+export const extendableProducts: readonly Card['product'][] = ['k12_card', 'k12_ecard'];
+
+/** The cards that would be asked to extend (before knowing the holders' graduation dates). */
+export function cardsNearExpiry(cards: readonly Card[], today: string): Card[] {
+  return cards.filter((card) => card.status === 'active' && extendableProducts.includes(card.product) && card.validUntil !== null && card.validUntil <= addDays(today, expiryNoticeDays));
+}
 
 /**
- * 待办 on the home page, most pressing first: cards to activate, lost cards, expired and expiring
- * cards to extend, low balances, then orders waiting to be paid. `today` is the Beijing date.
+ * 待办 on the home page, most pressing first: cards to activate, lost cards (or their replacement
+ * under way), suspended e-cards, expired and expiring cards to extend, low balances, then orders
+ * waiting to be paid.
  */
-export function todosOf(cards: readonly Card[], pendingOrders: number, today: string): Todo[] {
+export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
+  const { today } = context;
+  const nearExpiry = new Set(cardsNearExpiry(cards, today));
   const todos: Todo[] = [];
   for (const card of cards) {
+    const replacement = context.replacements.get(card.id);
     if (card.status === 'inactive') todos.push({ kind: 'activate', card });
-    else if (card.status === 'lost') todos.push({ kind: 'lost', card });
+    else if (card.status === 'lost') todos.push(replacement ? { kind: 'replacing', card, ...replacement } : { kind: 'lost', card });
+    else if (card.status === 'suspended') todos.push({ kind: 'suspended', card });
     else if (card.status === 'active') {
-      const extendable = extendableProducts.includes(card.product) && card.validUntil !== null;
-      if (extendable && card.validUntil! < today) todos.push({ kind: 'extend_expired', card });
-      else if (extendable && card.validUntil! <= addDays(today, expiryNoticeDays)) todos.push({ kind: 'extend_soon', card, validUntil: card.validUntil! });
+      // A card already valid until graduation cannot be extended further (CARD_EXTENSION_GRADUATION).
+      const graduation = context.graduation.get(card.id);
+      if (nearExpiry.has(card) && !(graduation !== undefined && card.validUntil! >= graduation)) {
+        todos.push(card.validUntil! < today ? { kind: 'extend_expired', card } : { kind: 'extend_soon', card, validUntil: card.validUntil! });
+      }
       // Money paid online but not yet on the card counts: a parent who just topped up is not asked again.
       if (card.canTopUp && card.availableFen + card.pendingTopUpFen < lowBalanceFen) todos.push({ kind: 'low_balance', card });
     }
   }
-  const order: Todo['kind'][] = ['activate', 'lost', 'extend_expired', 'extend_soon', 'low_balance', 'pending_orders'];
-  if (pendingOrders > 0) todos.push({ kind: 'pending_orders', count: pendingOrders });
+  const order: Todo['kind'][] = ['activate', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_soon', 'low_balance', 'pending_orders'];
+  if (context.pendingOrders > 0) todos.push({ kind: 'pending_orders', count: context.pendingOrders });
   return todos.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
