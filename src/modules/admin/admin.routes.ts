@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { bearer, errorResponses } from '../shared/http.js';
-import { offsetOf, pageQuerySchema, pageSchema } from '../shared/pagination.js';
+import { containsPattern, offsetOf, pageQuerySchema, pageSchema } from '../shared/pagination.js';
 
 export const schoolSchema = z.object({
   id: z.string(),
@@ -43,7 +43,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       let query = ctx.db.selectFrom('schools');
       if (caller.role === 'school_admin') query = query.where('schools.id', '=', caller.schoolId ?? '00000000-0000-0000-0000-000000000000');
       if (q) {
-        const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+        const pattern = containsPattern(q);
         query = query.where((eb) => eb.or([eb('schools.name', 'ilike', pattern), eb('schools.code', 'ilike', pattern)]));
       }
       const [{ total } = { total: 0 }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute();

@@ -14,6 +14,16 @@ registerErrors({
   CAMPUS_DAILY_LIMIT: { status: 422, zh: '已达到家长设置的每日消费限额，今日不能再消费这么多', en: 'This would take the day past the daily limit a parent set' },
   DAILY_LIMIT_AMOUNT: { status: 400, zh: '每日限额须在 ¥1.00 至 ¥1,000.00 之间', en: 'The daily limit must be between ¥1.00 and ¥1,000.00' },
   DAILY_LIMIT_PARENT_ONLY: { status: 403, zh: '每日消费限额由绑定的家长设置', en: 'A bound parent sets the daily spending limit' },
+  LIBRARY_BLOCKED: { status: 409, zh: '有逾期未还的图书或未缴的罚款，请先还书、缴清罚款再借', en: 'A book is overdue or a fine is unpaid: return it and pay first' },
+  LIBRARY_LOAN_LIMIT: { status: 409, zh: '每人最多同时借阅 10 本图书', en: 'At most 10 books may be on loan at once' },
+  LIBRARY_BOOK_UNKNOWN: { status: 404, zh: '本校图书馆没有这个条码的图书', en: 'The library has no book with that barcode' },
+  LIBRARY_BOOK_ON_LOAN: { status: 409, zh: '这本书已被借出', en: 'That book is on loan already' },
+  LIBRARY_LOAN_RETURNED: { status: 409, zh: '这本书已归还', en: 'That book has been returned' },
+  LIBRARY_RENEWED_ALREADY: { status: 409, zh: '每次借阅只能续借一次', en: 'A loan can be renewed once' },
+  LIBRARY_OVERDUE: { status: 409, zh: '图书已逾期，不能续借，请尽快归还', en: 'The book is overdue and cannot be renewed: return it soon' },
+  LIBRARY_NO_FINE: { status: 422, zh: '没有需要缴纳的罚款', en: 'There is no fine to pay' },
+  LIBRARY_NOT_ON_LOAN: { status: 409, zh: '这本书不在借出状态', en: 'That book is not on loan' },
+  LIBRARY_BARCODE_TAKEN: { status: 409, zh: '该条码已登记', en: 'That barcode is registered already' },
   CONSUMPTION_PIN_REQUIRED: { status: 403, zh: '超过单笔消费限额，请输入消费密码', en: 'Over the per-purchase limit: enter the consumption password' },
   CONSUMPTION_PIN_WRONG: { status: 403, zh: '消费密码不正确', en: 'The consumption password is wrong' },
   CAMPUS_SCHOOL_INVALID: { status: 422, zh: '该学校不是高校或职业院校，或不存在', en: 'That school is no university or vocational college, or does not exist' },
@@ -49,4 +59,4 @@ registerErrors({
 });
 
 // Two students' gateway sign-ons with one session id race past the lookup (each holds only its own student's lock).
-registerConstraintErrors({ campus_network_sessions_terminal_id_gateway_session_id_key: 'CAMPUS_NETWORK_SESSION_CONFLICT', campus_rooms_meter_no_key: 'CAMPUS_METER_TAKEN' });
+registerConstraintErrors({ campus_network_sessions_terminal_id_gateway_session_id_key: 'CAMPUS_NETWORK_SESSION_CONFLICT', campus_rooms_meter_no_key: 'CAMPUS_METER_TAKEN', library_books_school_id_barcode_key: 'LIBRARY_BARCODE_TAKEN', library_loans_open_book: 'LIBRARY_BOOK_ON_LOAN' });

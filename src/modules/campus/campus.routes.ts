@@ -9,6 +9,7 @@ import { bearer, errorResponses, studentParams } from '../shared/http.js';
 import {
   addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueQuerySchema, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema, adminElectricityPurchaseSchema, adminElectricityQuerySchema, changeMeterSchema, roomParams, networkBalanceReturnSchema,
   adminPurchaseQuerySchema, canteenPurchaseSchema, posPurchaseParams, posRefundResultSchema, purchaseIdParams, refundReasonSchema,
+  addLibraryBookSchema, adminLibraryBookQuerySchema, adminLibraryBookSchema, borrowBookSchema, libraryBookQuerySchema, libraryBookSchema, libraryLoanSchema, libraryLoansSchema, libraryReturnSchema, loanParams, payLibraryFinesSchema, returnLibraryBookSchema,
   networkGatewayAnswerSchema, networkOverviewSchema, networkSessionIdParams, networkSessionParams, networkSessionSchema, networkSignOnSchema, networkTopUpResultSchema, networkTopUpSchema, networkUsageSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams, dailyLimitSchema, setDailyLimitSchema,
 } from './campus.schemas.js';
@@ -18,6 +19,7 @@ import { hotWaterCheck, payAtPos } from './pay-at-pos.js';
 import { issuePaymentCode } from './payment-codes.js';
 import { purchaseLimit, setPurchaseLimit } from './purchase-limit.js';
 import { getDailyLimit, removeDailyLimit, setDailyLimit } from './daily-limit.js';
+import { addBook, borrowBook, checkFinePayment, myLoans, payLibraryFines, renewLoan, returnBook, schoolBooks, searchBooks } from './library.js';
 import { moveRepair, myRepairs, reportRepair, schoolRepairs } from './repairs.js';
 import { pageSchema } from '../shared/pagination.js';
 import { cancelAtPos, refundInConsole, schoolPurchases } from './canteen-refunds.js';
@@ -48,6 +50,8 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.put('/campus/purchase-limit', {
       schema: { tags: ['campus'], summary: 'Set the per-purchase limit (the query password asked)', security: bearer, body: setPurchaseLimitSchema, response: { 200: purchaseLimitSchema, ...errorResponses } },
     }, async (request) => setPurchaseLimit(ctx, requireCaller(request, 'student'), request.body, request.ip, request.id));
+
+    libraryRoutes(ctx, app);
 
     const dailyLimitPath = '/me/children/:studentId/campus-daily-limit';
     app.get(dailyLimitPath, {
@@ -260,4 +264,55 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return idempotentOperation(ctx, request, reply, 200, (c) => kickNetworkSession(c, caller, request.params.sessionId, request.id));
     });
   };
+}
+
+type App = Parameters<FastifyPluginAsyncZod>[0];
+
+/** 借阅图书 (seed 004): the student's catalogue search, loans, renewals and fines; the library desk's catalogue and returns in the console. */
+function libraryRoutes(ctx: AppContext, app: App): void {
+  const tags = ['campus'];
+  app.get('/campus/library/books', {
+    schema: { tags, summary: '馆藏查询: books of the student’s university by title, author or barcode, and whether each is on the shelf', security: bearer, querystring: libraryBookQuerySchema, response: { 200: z.object({ items: z.array(libraryBookSchema) }), ...errorResponses } },
+  }, async (request) => ({ items: await searchBooks(ctx, requireCaller(request, 'student'), request.query.q) }));
+  app.get('/campus/library/loans', {
+    schema: { tags, summary: '我的借阅: books on loan, the last returned, and the fines owed', security: bearer, response: { 200: libraryLoansSchema, ...errorResponses } },
+  }, async (request) => myLoans(ctx, requireCaller(request, 'student')));
+  app.post('/campus/library/loans', {
+    schema: { tags, summary: '借书: borrow a book by its barcode for 30 days (at most 10; not with a book overdue or a fine unpaid)', security: bearer, body: borrowBookSchema, response: { 201: libraryLoanSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student');
+    return idempotentOperation(ctx, request, reply, 201, (c) => borrowBook(c, caller, request.body.barcode, request.id));
+  });
+  app.post('/campus/library/loans/:loanId/renew', {
+    schema: { tags, summary: '续借: once, before it is overdue; due 30 days from today', security: bearer, params: loanParams, response: { 200: libraryLoanSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student');
+    return idempotentOperation(ctx, request, reply, 200, (c) => renewLoan(c, caller, request.params.loanId, request.id));
+  });
+  app.post('/campus/library/fines/pay', {
+    schema: { tags, summary: '缴纳罚款: every unpaid fine from the campus card (the query password asked)', security: bearer, body: payLibraryFinesSchema, response: { 200: libraryLoansSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'student');
+    await checkFinePayment(ctx, caller, request.body.queryPassword, request.ip);
+    return idempotentOperation(ctx, request, reply, 200, (c) => payLibraryFines(c, caller, request.id));
+  });
+
+  app.get('/admin/campus/library/books', {
+    schema: { tags, summary: 'The library’s catalogue: each book, who has it (masked) and whether it is overdue', security: bearer, querystring: adminLibraryBookQuerySchema, response: { 200: pageSchema(adminLibraryBookSchema), ...errorResponses } },
+  }, async (request) => {
+    const { schoolId, q, ...page } = request.query;
+    return schoolBooks(ctx, requireCaller(request, 'operator', 'school_admin'), { schoolId, q }, page);
+  });
+  app.post('/admin/campus/library/books', {
+    schema: { tags, summary: 'Add a book to a university library’s catalogue (a barcode once per school)', security: bearer, body: addLibraryBookSchema, response: { 201: adminLibraryBookSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'operator', 'school_admin');
+    return idempotentOperation(ctx, request, reply, 201, (c) => addBook(c, caller, request.body, request.id));
+  });
+  app.post('/admin/campus/library/returns', {
+    schema: { tags, summary: '还书 at the library desk: ends the book’s loan; a late return is fined ¥0.10 a day, at most ¥20', security: bearer, body: returnLibraryBookSchema, response: { 200: libraryReturnSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'operator', 'school_admin');
+    return idempotentOperation(ctx, request, reply, 200, (c) => returnBook(c, caller, request.body, request.id));
+  });
 }

@@ -285,3 +285,35 @@ export type CanteenPurchaseDto = z.infer<typeof canteenPurchaseSchema>;
 export const adminPurchaseQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid().optional(), cardNo: z.string().trim().regex(/^\d{11,19}$/).optional() });
 export const purchaseIdParams = z.object({ id: z.uuid() });
 export const refundReasonSchema = z.object({ reason: singleLine(200) });
+
+/** 借阅图书 (seed 004): the library's books, the student's loans, fines. */
+const barcode = z.string().trim().regex(/^[0-9A-Za-z-]{4,32}$/);
+export const libraryBookSchema = z.object({
+  id: z.string(), barcode: z.string(), title: z.string(), author: z.string().nullable(), callNo: z.string().nullable(),
+  available: z.boolean(),
+  /** On loan: when it is due back (who has it is not shown). */
+  dueOn: z.string().nullable(),
+});
+export const libraryBookQuerySchema = z.object({ q: z.string().trim().max(50).optional() });
+export const libraryLoanSchema = z.object({
+  id: z.string(), bookId: z.string(), barcode: z.string(), title: z.string(), author: z.string().nullable(),
+  borrowedAt: z.string(), dueOn: z.string(), renewals: z.number().int(), renewable: z.boolean(), overdue: z.boolean(),
+  returnedAt: z.string().nullable(), fineFen: z.number().int(), finePaid: z.boolean(),
+});
+export const libraryLoansSchema = z.object({ items: z.array(libraryLoanSchema), finesOwedFen: z.number().int(), onLoan: z.number().int(), maxLoans: z.number().int() });
+export const borrowBookSchema = z.object({ barcode });
+export const loanParams = z.object({ loanId: z.uuid() });
+export const payLibraryFinesSchema = z.object({ queryPassword: sixDigits });
+export const adminLibraryBookSchema = libraryBookSchema.extend({ schoolName: z.string(), borrowerNameMasked: z.string().nullable(), overdue: z.boolean() });
+export const adminLibraryBookQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid().optional(), q: z.string().trim().max(50).optional() });
+export const addLibraryBookSchema = z.object({
+  schoolId: z.uuid(), barcode, title: z.string().trim().min(1).max(200), author: z.string().trim().max(100).optional(), callNo: z.string().trim().max(40).optional(),
+});
+export const returnLibraryBookSchema = z.object({ schoolId: z.uuid().optional(), barcode });
+export const libraryReturnSchema = z.object({
+  loanId: z.string(), barcode: z.string(), title: z.string(), borrowerNameMasked: z.string(), dueOn: z.string(), returnedAt: z.string(), daysLate: z.number().int(), fineFen: z.number().int(),
+});
+export type LibraryBookDto = z.infer<typeof libraryBookSchema>;
+export type LibraryLoanDto = z.infer<typeof libraryLoanSchema>;
+export type AdminLibraryBookDto = z.infer<typeof adminLibraryBookSchema>;
+export type LibraryReturnDto = z.infer<typeof libraryReturnSchema>;

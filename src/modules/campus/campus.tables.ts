@@ -156,7 +156,37 @@ export interface CampusDailyLimitsTable {
   updated_at: Timestamp;
 }
 
+/** A book of a university library (借阅图书, seed 004), by its barcode. */
+export interface LibraryBooksTable {
+  id: string;
+  school_id: string;
+  barcode: string;
+  title: string;
+  author: string | null;
+  call_no: string | null;
+  created_at: Timestamp;
+}
+
+/** A loan of a book to a student; returned at the library desk, a late return owing a fine. */
+export interface LibraryLoansTable {
+  id: string;
+  book_id: string;
+  student_id: string;
+  borrowed_at: Timestamp;
+  /** 'YYYY-MM-DD' (Beijing): due at the end of that day. */
+  due_on: ColumnType<string, string, string>;
+  renewals: ColumnType<number, number | undefined, number>;
+  returned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  returned_by_role: ColumnType<string | null, string | null | undefined, string | null>;
+  returned_by_id: ColumnType<string | null, string | null | undefined, string | null>;
+  fine_fen: ColumnType<number, number | undefined, number>;
+  fine_paid_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  fine_ledger_transaction_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface CampusTables {
+  library_books: LibraryBooksTable;
+  library_loans: LibraryLoansTable;
   campus_daily_limits: CampusDailyLimitsTable;
   campus_network_sessions: CampusNetworkSessionsTable;
   campus_network_months: CampusNetworkMonthsTable;

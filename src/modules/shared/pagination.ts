@@ -12,3 +12,6 @@ export function pageSchema<T extends z.ZodType>(item: T) {
 }
 
 export const offsetOf = (q: PageQuery) => (q.page - 1) * q.pageSize;
+
+/** An ILIKE pattern for "contains `q`", its own %, _ and \ taken literally. */
+export const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;

@@ -34,6 +34,7 @@ import * as deliveredMeter from './migrations/0030-delivered-meter.js';
 import * as balanceAlerts from './migrations/0031-balance-alerts.js';
 import * as cardReplacementIndex from './migrations/0032-card-replacement-index.js';
 import * as campusDailyLimits from './migrations/0033-campus-daily-limits.js';
+import * as libraryLoans from './migrations/0034-library-loans.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -76,6 +77,7 @@ export const migrations: Record<string, Migration> = {
   '0031-balance-alerts': balanceAlerts,
   '0032-card-replacement-index': cardReplacementIndex,
   '0033-campus-daily-limits': campusDailyLimits,
+  '0034-library-loans': libraryLoans,
 };
 
 /**
