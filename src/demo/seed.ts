@@ -193,7 +193,8 @@ const musicColleges = ['音乐学院', '高等职业教育与继续教育学院'
 
 /**
  * The university's dorm rooms with their meters (宿舍电费: 学1楼 101–106), practice rooms for the
- * music colleges (琴房预订: 琴房 1–4, seed 004) and sports venues (预订场馆: 羽毛球场 1–3, 乒乓球台 1–2).
+ * music colleges (琴房预订: 琴房 1–4, seed 004), sports venues (预订场馆: 羽毛球场 1–3, 乒乓球台 1–2)
+ * and eight library books (借阅图书: barcodes <school code>-B0001…B0008).
  */
 async function seedCampusRooms(tx: Db, clock: Clock, schoolIds: Map<string, string>): Promise<void> {
   for (const school of schools.filter((s) => s.stage === 'university')) {
@@ -207,6 +208,12 @@ async function seedCampusRooms(tx: Db, clock: Clock, schoolIds: Map<string, stri
       ...[1, 2].map((n) => venue('sports_court', `乒乓球台 ${n}`)),
     ];
     await tx.insertInto('campus_venues').values(venues).execute();
+    // 借阅图书: a shelf of the library's catalogue, borrowed in the app by barcode.
+    const books = [
+      ['平凡的世界', '路遥', 'I247.5/12'], ['活着', '余华', 'I247.57/23'], ['围城', '钱锺书', 'I246.5/8'], ['边城', '沈从文', 'I246.5/31'],
+      ['三体', '刘慈欣', 'I247.55/66'], ['红楼梦', '曹雪芹', 'I242.4/1'], ['呐喊', '鲁迅', 'I210.6/2'], ['乡土中国', '费孝通', 'C912.82/5'],
+    ].map(([title, author, callNo], i) => ({ id: newId(), school_id: schoolId, barcode: `${school.code}-B${String(i + 1).padStart(4, '0')}`, title: title!, author: author!, call_no: callNo!, created_at: clock.now() }));
+    await tx.insertInto('library_books').values(books).execute();
   }
 }
 

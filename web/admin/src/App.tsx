@@ -40,6 +40,7 @@ const RepairsPage = page(() => import('./campus/RepairsPage.js'), 'RepairsPage')
 const RoomsPage = page(() => import('./campus/RoomsPage.js'), 'RoomsPage');
 const PurchasesPage = page(() => import('./campus/PurchasesPage.js'), 'PurchasesPage');
 const ElectricityPage = page(() => import('./campus/ElectricityPage.js'), 'ElectricityPage');
+const LibraryPage = page(() => import('./campus/LibraryPage.js'), 'LibraryPage');
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -91,6 +92,7 @@ export function App() {
             <Route path="campus/rooms" element={<RoomsPage />} />
             <Route path="campus/purchases" element={<PurchasesPage />} />
             <Route path="campus/electricity" element={<ElectricityPage />} />
+            <Route path="campus/library" element={<LibraryPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

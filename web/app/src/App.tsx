@@ -7,6 +7,7 @@ import { useLang } from '../../shared/i18n.js';
 import { esmDefault } from '../../shared/interop.js';
 import { BookingsPage } from './campus/BookingsPage.js';
 import { ElectricityPage } from './campus/ElectricityPage.js';
+import { LibraryPage } from './campus/LibraryPage.js';
 import { NetworkPage } from './campus/NetworkPage.js';
 import { PaymentCodePage } from './campus/PaymentCodePage.js';
 import { RepairsPage } from './campus/RepairsPage.js';
@@ -61,6 +62,7 @@ export function App() {
           <Route path="campus/bookings" element={<BookingsPage kind="piano_room" />} />
           <Route path="campus/sports" element={<BookingsPage kind="sports_court" />} />
           <Route path="campus/network" element={<NetworkPage />} />
+          <Route path="campus/library" element={<LibraryPage />} />
           <Route path="students/:studentId/card-info" element={<ConfirmationPage />} />
         </Route>
         <Route element={<SignedIn />}>

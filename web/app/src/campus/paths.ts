@@ -6,4 +6,5 @@ export const campusPaths = {
   bookings: '/campus/bookings',
   sports: '/campus/sports',
   network: '/campus/network',
+  library: '/campus/library',
 } as const;

@@ -1,9 +1,10 @@
-import { AppstoreOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined, TrophyOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, BookOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined, TrophyOutlined } from '@ant-design/icons';
 import { Card, Skeleton } from 'antd-mobile';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { fill, useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
+import { libraryMessages } from '../campus/library-messages.js';
 import { campusMessages } from '../campus/messages.js';
 import { campusPaths } from '../campus/paths.js';
 import { cardMessages } from '../cards/messages.js';
@@ -27,6 +28,7 @@ export function HomePage() {
   const tr = useMessages(transitMessages);
   const c = useMessages(cardMessages);
   const campus = useMessages(campusMessages);
+  const library = useMessages(libraryMessages);
   // The entries follow the cards held, not how the person signed in.
   const cards = useCards().data ?? [];
   const campusCard = me.data?.role === 'student' && cards.some((card) => card.product === 'campus_card' && card.status === 'active');
@@ -40,6 +42,7 @@ export function HomePage() {
     { shown: campusCard, path: campusPaths.repairs, icon: <ToolOutlined />, label: campus.repairsEntry, testId: 'home-repairs' },
     { shown: campusCard, path: campusPaths.bookings, icon: <ScheduleOutlined />, label: campus.bookingsEntry, testId: 'home-bookings' },
     { shown: campusCard, path: campusPaths.sports, icon: <TrophyOutlined />, label: campus.sportsEntry, testId: 'home-sports' },
+    { shown: campusCard, path: campusPaths.library, icon: <BookOutlined />, label: library.libraryEntry, testId: 'home-library' },
     { shown: showK12Services, path: cardPaths.k12Services, icon: <AppstoreOutlined />, label: c.k12Services, testId: 'home-k12-services' },
     { shown: true, path: ecardPaths.home, icon: <MobileOutlined />, label: e.ecardsTitle, testId: 'home-ecards' },
     { shown: true, path: transitPaths.fares, icon: <CarOutlined />, label: tr.calculatorEntry, testId: 'home-fares' },

@@ -1,0 +1,63 @@
+import type { Messages } from '../../../shared/i18n.js';
+
+/** The console's library desk (借阅图书, seed 004): returns and the catalogue. */
+const zh = {
+  menuLibrary: '图书借阅',
+  returnDesk: '还书',
+  returnHelp: '扫描或输入归还图书的条码。逾期每天罚款 ¥0.10，每本最多 ¥20.00，由学生在校园卡 APP 中缴纳。',
+  barcode: '条码',
+  barcodeInvalid: '条码为 4–32 位字母、数字或短横线',
+  returnBook: '还书',
+  returnedOnTime: '《{title}》已归还（借阅人 {borrower}，应还 {due}），未逾期。',
+  returnedLate: '《{title}》已归还（借阅人 {borrower}，应还 {due}），逾期 {days} 天，罚款 {fine}。',
+  catalogue: '馆藏',
+  searchBooks: '书名、作者或条码',
+  noBooks: '没有图书',
+  title: '书名',
+  author: '作者',
+  callNo: '索书号',
+  state: '状态',
+  onShelf: '在架',
+  onLoan: '借出，应还 {due}',
+  overdue: '逾期',
+  borrower: '借阅人',
+  school: '学校',
+  addBook: '添加图书',
+  add: '添加',
+  added: '已添加',
+  required: '必填',
+  chooseSchool: '请先选择学校（高校）',
+} as const;
+
+type Key = keyof typeof zh;
+
+export const libraryAdminMessages: Messages<Key> = {
+  'zh-CN': zh,
+  en: {
+    menuLibrary: 'Library',
+    returnDesk: 'Returns',
+    returnHelp: 'Scan or type the barcode of the book handed back. A late book costs ¥0.10 a day, at most ¥20.00, paid by the student in the campus card app.',
+    barcode: 'Barcode',
+    barcodeInvalid: 'A barcode is 4–32 letters, digits or hyphens',
+    returnBook: 'Return',
+    returnedOnTime: '“{title}” returned (borrower {borrower}, due {due}), on time.',
+    returnedLate: '“{title}” returned (borrower {borrower}, due {due}), {days} day(s) late: fine {fine}.',
+    catalogue: 'Catalogue',
+    searchBooks: 'Title, author or barcode',
+    noBooks: 'No books',
+    title: 'Title',
+    author: 'Author',
+    callNo: 'Call number',
+    state: 'Status',
+    onShelf: 'On the shelf',
+    onLoan: 'On loan, due {due}',
+    overdue: 'Overdue',
+    borrower: 'Borrower',
+    school: 'School',
+    addBook: 'Add a book',
+    add: 'Add',
+    added: 'Added',
+    required: 'Required',
+    chooseSchool: 'Choose the university first',
+  },
+};
