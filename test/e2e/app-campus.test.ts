@@ -326,6 +326,68 @@ describeE2E('campus payments in Chromium', () => {
     await expect(refunded.textContent()).resolves.toContain('退款 二食堂');
   });
 
+  it('借阅图书: a student borrows a book in the app, renews it, the desk returns it late in the console, and the student pays the fine', async () => {
+    const { t } = e2e;
+    const { school, student, card } = await campusStudent('端到端图书学院', '借书测试生');
+    await fund(t, card.id, 1_000);
+    const manager = await t.factory.newStaff('school_admin', { schoolId: school.id });
+
+    // The library desk adds the book to the catalogue.
+    const desk = await signInToConsole(e2e, manager);
+    await desk.getByTestId('sider-menu').getByText('图书借阅', { exact: true }).click();
+    await desk.waitForURL(`${e2e.baseUrl}/admin/campus/library`);
+    await desk.getByTestId('library-book-barcode').fill('E2E-B0001');
+    await desk.getByTestId('library-book-title').fill('平凡的世界');
+    await desk.getByTestId('library-book-author').fill('路遥');
+    await desk.getByTestId('library-book-add').click();
+    const bookRow = desk.getByTestId('library-books-table').locator('tbody tr.ant-table-row').filter({ hasText: 'E2E-B0001' });
+    await bookRow.getByTestId('library-book-state').getByText('在架').waitFor();
+
+    // The student finds it, borrows it by its barcode, and renews it.
+    const app = await signInStudent(student);
+    await app.getByTestId('home-library').click();
+    await app.waitForURL(url('/campus/library'));
+    await app.getByTestId('library-loans-empty').waitFor();
+    await app.getByTestId('library-search').locator('input').fill('平凡');
+    await app.getByTestId('library-search').locator('input').press('Enter');
+    await app.getByTestId('library-book').getByText('在架').waitFor();
+    await app.getByTestId('library-barcode').locator('input').fill('E2E B1');
+    await app.getByTestId('library-borrow-submit').click();
+    await app.getByTestId('library-barcode-error').waitFor();
+    await app.getByTestId('library-barcode').locator('input').fill('E2E-B0001');
+    await app.getByTestId('library-borrow-submit').click();
+    await app.locator('.adm-toast-main').getByText('已借《平凡的世界》', { exact: false }).waitFor();
+    const loan = app.getByTestId('library-loan');
+    await expect.poll(() => loan.count()).toBe(1);
+    await settled(app);
+    await loan.getByTestId('library-renew').click();
+    await app.locator('.adm-toast-main').getByText('已续借', { exact: false }).waitFor();
+    await loan.getByText('已续借', { exact: true }).waitFor();
+    await expect(loan.getByTestId('library-renew').count()).resolves.toBe(0);
+    await settled(app);
+    await e2e.screenshot(app, 'app-campus-library');
+
+    // Twelve days overdue when handed back: the desk sees a ¥1.20 fine.
+    const dueLongAgo = new Date(t.clock.now().getTime() - 12 * 86_400_000).toISOString().slice(0, 10);
+    await t.ctx.db.updateTable('library_loans').set({ due_on: dueLongAgo }).where('student_id', '=', student.id).execute();
+    await desk.reload();
+    await desk.getByTestId('library-return-barcode').fill('E2E-B0001');
+    await desk.getByTestId('library-return-submit').click();
+    await desk.getByTestId('library-return-result').getByText('罚款 ¥1.20', { exact: false }).waitFor();
+    await bookRow.getByTestId('library-book-state').getByText('在架').waitFor();
+    await e2e.screenshot(desk, 'admin-campus-library');
+
+    // The student pays it from the campus card with the query password.
+    await app.reload();
+    await app.getByTestId('library-fines').getByText('未缴罚款 ¥1.20', { exact: false }).waitFor();
+    await app.getByTestId('library-fines-password').locator('input').fill(queryPassword);
+    await app.getByTestId('library-fines-pay').click();
+    await app.locator('.adm-toast-main').getByText('罚款已缴清').waitFor();
+    await expect.poll(() => app.getByTestId('library-fines').count()).toBe(0);
+    await app.getByTestId('library-loan-fine').getByText('罚款 ¥1.20（已缴）', { exact: false }).waitFor();
+    expect(await purseFen(t, card.id)).toBe(880);
+  });
+
   it('a student books an hour of a practice room, sees it as theirs, and cancels it', async () => {
     const { t } = e2e;
     const { school, student } = await campusStudent('端到端音乐学院', '琴房测试生');
