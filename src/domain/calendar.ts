@@ -93,6 +93,11 @@ export function shanghaiDate(instant: Date): string {
 
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
+/** 'YYYY-MM-DD HH:mm' in Beijing time, as texts and slips print it. */
+export function beijingMinute(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** Midnight in Beijing of a 'YYYY-MM-DD' day, as an instant. */
 export function beijingMidnight(date: string): Date {
   return new Date(`${date}T00:00:00+08:00`);

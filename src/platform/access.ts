@@ -33,6 +33,15 @@ export async function mayAccessStudent(db: DbOrTx, caller: Caller, studentId: st
   }
 }
 
+/**
+ * A setting only a parent bound to the child makes (余额提醒, 消费提醒, 每日消费限额: they text the
+ * parent's phone or bind the child): anyone else is refused with `notParent`.
+ */
+export async function assertBoundParent(db: DbOrTx, caller: Caller, studentId: string, notParent: string): Promise<void> {
+  if (caller.role !== 'parent') throw fail(notParent);
+  await assertStudentAccess(db, caller, studentId);
+}
+
 export function mayAccessSchool(caller: Caller, schoolId: string): boolean {
   if (caller.role === 'operator') return true;
   if (caller.role === 'school_admin' || caller.role === 'kiosk') return caller.schoolId === schoolId;

@@ -417,7 +417,7 @@ describe('the daily limit a parent sets (每日消费限额)', () => {
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
 
-  it('two tills charging at once cannot both slip under it', async () => {
+  it('two tills charging at once cannot both slip under it (the check runs under the purchase’s locks)', async () => {
     const u = await undergraduate(20_000);
     const parent = await parentOf(u.student.id);
     await setLimit(parent.token, u.student.id, 1_500);
@@ -429,7 +429,7 @@ describe('the daily limit a parent sets (每日消费限额)', () => {
     expect(await purseFen(u.card.id)).toBe(19_000);
   });
 
-  it('only a bound parent sets it, within ¥1–¥1,000, for a child holding a campus card; bad input changes nothing', async () => {
+  it('only a bound parent sets it, within ¥1–¥1,000, for a university or vocational student; bad input changes nothing', async () => {
     const u = await undergraduate();
     const parent = await parentOf(u.student.id);
     for (const limitFen of [99, 100_001, 12.5, '3000', null]) {
@@ -442,30 +442,40 @@ describe('the daily limit a parent sets (每日消费限额)', () => {
     expect((await t.app.inject({ url: limitPath(u.student.id), headers: auth(stranger.token) })).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
     // The student reads it (in the purchase limit) but cannot set it.
     expect((await setLimit(u.token, u.student.id, 2_000)).statusCode).toBe(403);
-    // A K-12 child with no campus card: nothing to limit.
+    // A K-12 child: no canteen to limit.
     const pupil = await t.factory.newStudent();
     await t.factory.newCard(pupil.id);
     const pupilParent = await parentOf(pupil.id);
-    expect((await setLimit(pupilParent.token, pupil.id, 2_000)).json()).toMatchObject({ error: { code: 'CAMPUS_CARD_NOT_IN_USE' } });
-    const stored = await t.ctx.db.selectFrom('campus_daily_limits').select('student_id').where('student_id', 'in', [u.student.id, pupil.id]).execute();
-    expect(stored).toEqual([]);
+    expect((await setLimit(pupilParent.token, pupil.id, 2_000)).json()).toMatchObject({ error: { code: 'DAILY_LIMIT_CAMPUS_ONLY' } });
+    // A lost campus card does not lift or hide it: the limit is the student's, for the replacement too.
+    await setLimit(parent.token, u.student.id, 2_500);
+    await t.ctx.db.updateTable('cards').set({ status: 'lost' }).where('id', '=', u.card.id).execute();
+    expect((await setLimit(parent.token, u.student.id, 2_000)).json()).toMatchObject({ limitFen: 2_000 });
+    const stored = await t.ctx.db.selectFrom('campus_daily_limits').select(['student_id', 'limit_fen']).where('student_id', 'in', [u.student.id, pupil.id]).execute();
+    expect(stored).toEqual([{ student_id: u.student.id, limit_fen: 2_000 }]);
   });
 
-  it('either parent changes or lifts it; it ends with the binding of the parent who set it', async () => {
+  it('either parent changes or lifts it; when the parent who set it unbinds, another bound parent takes it over, and it ends with the last', async () => {
     const u = await undergraduate();
     const mother = await parentOf(u.student.id);
     const father = await parentOf(u.student.id);
     await setLimit(mother.token, u.student.id, 2_000);
     expect((await setLimit(father.token, u.student.id, 1_000)).json()).toMatchObject({ limitFen: 1_000 });
-    // The mother leaves: the father's limit stays.
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/children/${u.student.id}`, headers: auth(mother.token) })).statusCode).toBe(204);
-    expect((await t.app.inject({ url: limitPath(u.student.id), headers: auth(father.token) })).json()).toMatchObject({ limitFen: 1_000 });
-    // The father leaves: no parent could lift it, so it goes, recorded with the unbinding.
+    const setBy = async () => (await t.ctx.db.selectFrom('campus_daily_limits').select('set_by_parent_id').where('student_id', '=', u.student.id).executeTakeFirst())?.set_by_parent_id;
+    expect(await setBy()).toBe(father.id);
+    // The father, who set it, leaves: the mother takes it over.
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/children/${u.student.id}`, headers: auth(father.token) })).statusCode).toBe(204);
+    expect((await t.app.inject({ url: limitPath(u.student.id), headers: auth(mother.token) })).json()).toMatchObject({ limitFen: 1_000 });
+    expect(await setBy()).toBe(mother.id);
+    // The mother leaves too: no parent could lift it, so it ends, recorded with the unbinding.
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/children/${u.student.id}`, headers: auth(mother.token) })).statusCode).toBe(204);
     expect((await t.app.inject({ url: '/api/v1/campus/purchase-limit', headers: auth(u.token) })).json()).toMatchObject({ dailyLimitFen: null });
-    const unbound = await t.ctx.db.selectFrom('audit_log').select('before').where('entity_id', '=', u.student.id).where('action', '=', 'parent.unbound').execute();
+    const unbound = await t.ctx.db.selectFrom('audit_log').select(['before', 'after']).where('entity_id', '=', u.student.id).where('action', '=', 'parent.unbound').execute();
     expect(unbound).toHaveLength(2);
-    expect(unbound.map((a) => a.before)).toEqual(expect.arrayContaining([{ parentId: mother.id }, { parentId: father.id, dailyLimitFen: 1_000 }]));
+    expect(unbound).toEqual(expect.arrayContaining([
+      { before: { parentId: father.id, dailyLimitFen: 1_000 }, after: { dailyLimitHandedTo: mother.id } },
+      { before: { parentId: mother.id, dailyLimitFen: 1_000 }, after: { dailyLimitHandedTo: null } },
+    ]));
 
     // Lifted by a parent: the canteen charges without it; the removal is audited.
     const again = await parentOf(u.student.id);
@@ -474,6 +484,17 @@ describe('the daily limit a parent sets (每日消费限额)', () => {
     expect(lifted.json()).toMatchObject({ limitFen: null });
     expect((await buy(await terminal('pos'), { purchaseId: 'LIFTED-0001', amountFen: 500, cardNo: u.card.card_no })).statusCode).toBe(201);
     expect(await t.ctx.db.selectFrom('audit_log').select('before').where('entity_id', '=', u.student.id).where('action', '=', 'campus.daily_limit.removed').execute()).toEqual([{ before: { limitFen: 100, setByParentId: again.id } }]);
+  });
+
+  it('a student who unbinds their only parent ends the limit with the binding, and the parent is texted', async () => {
+    const u = await undergraduate();
+    const parent = await parentOf(u.student.id);
+    await setLimit(parent.token, u.student.id, 1_500);
+    const unbind = await t.app.inject({ method: 'DELETE', url: `/api/v1/students/${u.student.id}/parents/${parent.id}`, headers: auth(u.token) });
+    expect(unbind.statusCode, unbind.body).toBe(204);
+    expect(await t.ctx.db.selectFrom('campus_daily_limits').select('student_id').where('student_id', '=', u.student.id).execute()).toEqual([]);
+    const texts = await t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', parent.phone).execute();
+    expect(texts.map((m) => m.body)).toEqual(['【北京学生卡】您与孩子食****的绑定已解除，您设置的每日消费限额随之取消。']);
   });
 });
 

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import { addDays, shanghaiDate } from '../../src/domain/calendar.js';
 import { expect, it } from 'vitest';
+import { sendSpendNotices } from '../../src/modules/payments/spend-notices.js';
 import { fund } from '../support/money.js';
 import { purseFen } from '../api/ecards-support.js';
 import { registerTerminal } from '../support/terminals.js';
@@ -102,13 +104,23 @@ describeE2E('campus payments in Chromium', () => {
     await page.locator('.adm-toast-main').getByText('已设置：每天最多消费 ¥20.00').waitFor();
     await expect(page.getByTestId('daily-limit-amount').textContent()).resolves.toBe('¥20.00');
     await expect(page.getByTestId('daily-limit-spent').textContent()).resolves.toBe('今日已消费 ¥12.00');
+    // 消费提醒 on the same page: texts from ¥0.50.
+    await page.getByTestId('spend-notice-switch').click();
+    await page.getByTestId('spend-notice-input').locator('input').fill('0.5');
+    await page.getByTestId('spend-notice-save').click();
+    await page.locator('.adm-toast-main').getByText('已设置：单笔满 ¥0.50 时通知').waitFor();
+    await expect(page.getByTestId('spend-notice-amount').textContent()).resolves.toBe('¥0.50');
     await settled(page);
     await e2e.screenshot(page, 'app-campus-daily-limit');
 
-    // ¥12.00 spent of ¥20.00: ¥9.00 more is refused at the till, ¥8.00 is taken.
+    // ¥12.00 spent of ¥20.00: ¥9.00 more is refused at the till, ¥8.00 is taken, and the parent is texted about it.
+    t.clock.advance(60_000);
     expect((await charge('E2E-LIMIT-2', 900)).json()).toMatchObject({ error: { code: 'CAMPUS_DAILY_LIMIT', details: { leftFen: 800 } } });
     expect((await charge('E2E-LIMIT-3', 800)).statusCode).toBe(201);
     expect(await purseFen(t, card.id)).toBe(8_000);
+    await sendSpendNotices(t.ctx);
+    const texts = await t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', parent.phone).execute();
+    expect(texts).toEqual([{ body: expect.stringMatching(/^【北京学生卡】您孩子限\*{4}的卡（尾号 \d{4}）有 1 笔新消费，共 ¥8\.00：.* canteen-limit ¥8\.00。$/) }]);
 
     // The student sees the limit on the payment code page, and cannot change it there.
     const studentPage = await signInStudent(student);
@@ -368,7 +380,7 @@ describeE2E('campus payments in Chromium', () => {
     await e2e.screenshot(app, 'app-campus-library');
 
     // Twelve days overdue when handed back: the desk sees a ¥1.20 fine.
-    const dueLongAgo = new Date(t.clock.now().getTime() - 12 * 86_400_000).toISOString().slice(0, 10);
+    const dueLongAgo = addDays(shanghaiDate(t.clock.now()), -12);
     await t.ctx.db.updateTable('library_loans').set({ due_on: dueLongAgo }).where('student_id', '=', student.id).execute();
     await desk.reload();
     await desk.getByTestId('library-return-barcode').fill('E2E-B0001');

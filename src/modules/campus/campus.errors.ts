@@ -13,6 +13,7 @@ registerErrors({
   CAMPUS_PURCHASE_CONFLICT: { status: 409, zh: '该交易号已用于另一笔消费', en: 'This purchase id was already used for another purchase' },
   CAMPUS_DAILY_LIMIT: { status: 422, zh: '已达到家长设置的每日消费限额，今日不能再消费这么多', en: 'This would take the day past the daily limit a parent set' },
   DAILY_LIMIT_AMOUNT: { status: 400, zh: '每日限额须在 ¥1.00 至 ¥1,000.00 之间', en: 'The daily limit must be between ¥1.00 and ¥1,000.00' },
+  DAILY_LIMIT_CAMPUS_ONLY: { status: 422, zh: '每日消费限额只适用于高校、职业院校学生的校园卡', en: 'A daily limit is for the campus card of a university or vocational college student' },
   DAILY_LIMIT_PARENT_ONLY: { status: 403, zh: '每日消费限额由绑定的家长设置', en: 'A bound parent sets the daily spending limit' },
   LIBRARY_BLOCKED: { status: 409, zh: '有逾期未还的图书或未缴的罚款，请先还书、缴清罚款再借', en: 'A book is overdue or a fine is unpaid: return it and pay first' },
   LIBRARY_LOAN_LIMIT: { status: 409, zh: '每人最多同时借阅 10 本图书', en: 'At most 10 books may be on loan at once' },
@@ -59,4 +60,8 @@ registerErrors({
 });
 
 // Two students' gateway sign-ons with one session id race past the lookup (each holds only its own student's lock).
-registerConstraintErrors({ campus_network_sessions_terminal_id_gateway_session_id_key: 'CAMPUS_NETWORK_SESSION_CONFLICT', campus_rooms_meter_no_key: 'CAMPUS_METER_TAKEN', library_books_school_id_barcode_key: 'LIBRARY_BARCODE_TAKEN', library_loans_open_book: 'LIBRARY_BOOK_ON_LOAN' });
+registerConstraintErrors({
+  campus_network_sessions_terminal_id_gateway_session_id_key: 'CAMPUS_NETWORK_SESSION_CONFLICT', campus_rooms_meter_no_key: 'CAMPUS_METER_TAKEN', library_books_school_id_barcode_key: 'LIBRARY_BARCODE_TAKEN', library_loans_open_book: 'LIBRARY_BOOK_ON_LOAN',
+  // A daily limit being set as its parent's binding ends.
+  campus_daily_limits_set_by_parent_id_student_id_fkey: 'BINDING_NOT_FOUND',
+});

@@ -1,20 +1,23 @@
 import { addDays, beijingMidnight, shanghaiDate } from '../../domain/calendar.js';
-import { assertStudentAccess } from '../../platform/access.js';
+import { assertBoundParent } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import './campus.errors.js';
-import { campusCardOf } from './payment-codes.js';
+import { campusRepository as repo } from './campus.repository.js';
 
 /**
  * 每日消费限额 (domain rules, "What users ask for": per-child limits on a parent dashboard): a bound
  * parent caps what the child's campus card may spend at the canteen in one Beijing day. The limit
  * is the child's, one for all the parents: whoever set it last. The canteen POS refuses a purchase
  * that would take the day's purchases past it (CAMPUS_DAILY_LIMIT), charging nothing; a refunded
- * purchase no longer counts. The student sees the limit and may not change it. It ends when the
- * binding of the parent who set it ends, so no limit outlives every parent who could lift it.
+ * purchase no longer counts. The student sees the limit and may not change it. When the binding of
+ * the parent who set it ends, another bound parent takes it over; with none left it ends, since no
+ * one could lift it (a student who unbinds their last parent ends it, and that parent is texted).
+ * It is for students of a university or vocational college (only the canteen is limited), and it
+ * stays with the student across a lost or replaced card.
  */
 
 /** The amounts a parent may name: ¥1.00 to ¥1,000.00 a day (the database's CHECK says the same). */
@@ -63,23 +66,21 @@ export async function assertWithinDailyLimit(tx: Tx, studentId: string, amountFe
   }
 }
 
-async function assertParentOf(ctx: AppContext, caller: Caller, studentId: string): Promise<void> {
-  if (caller.role !== 'parent') throw fail('DAILY_LIMIT_PARENT_ONLY');
-  await assertStudentAccess(ctx.db, caller, studentId);
-}
+const assertParentOf = (ctx: AppContext, caller: Caller, studentId: string) => assertBoundParent(ctx.db, caller, studentId, 'DAILY_LIMIT_PARENT_ONLY');
 
 export async function getDailyLimit(ctx: AppContext, caller: Caller, studentId: string): Promise<DailyLimitView> {
   await assertParentOf(ctx, caller, studentId);
   return dailyLimitOf(ctx.db, studentId, ctx.clock.now());
 }
 
-/** Sets or changes the child's limit; the child must hold a campus card in use (only the canteen is limited). */
+/** Sets or changes the child's limit; the child must study at a university or vocational college. */
 export async function setDailyLimit(ctx: AppContext, caller: Caller, studentId: string, limitFen: number, requestId: string): Promise<DailyLimitView> {
   await assertParentOf(ctx, caller, studentId);
   if (!Number.isSafeInteger(limitFen) || limitFen < dailyLimitMinFen || limitFen > dailyLimitMaxFen) {
     throw fail('DAILY_LIMIT_AMOUNT', { limitFen, minFen: dailyLimitMinFen, maxFen: dailyLimitMaxFen });
   }
-  await campusCardOf(ctx, studentId);
+  const { school_id: schoolId } = await repo.payer(ctx.db, studentId);
+  if (!(await repo.isCampusSchool(ctx.db, schoolId))) throw fail('DAILY_LIMIT_CAMPUS_ONLY');
   const now = ctx.clock.now();
   await inTransaction(ctx.db, async (tx) => {
     const before = await tx.selectFrom('campus_daily_limits').select(['limit_fen', 'set_by_parent_id']).where('student_id', '=', studentId).forUpdate().executeTakeFirst();
@@ -109,7 +110,15 @@ export async function removeDailyLimit(ctx: AppContext, caller: Caller, studentI
   return dailyLimitOf(ctx.db, studentId, ctx.clock.now());
 }
 
-/** When a binding ends: the limit goes if that parent set it (audited by the caller's unbinding). */
-export function deleteDailyLimitSetBy(tx: Tx, parentId: string, studentId: string) {
-  return tx.deleteFrom('campus_daily_limits').where('student_id', '=', studentId).where('set_by_parent_id', '=', parentId).returning('limit_fen').executeTakeFirst();
+/**
+ * Before a binding ends (in its transaction, audited by it): a limit that parent set passes to
+ * another parent still bound, or ends when none is. Says what became of it, if there was one.
+ */
+export async function releaseDailyLimit(tx: Tx, parentId: string, studentId: string): Promise<{ limitFen: number; handedTo: string | null } | null> {
+  const limit = await tx.selectFrom('campus_daily_limits').select('limit_fen').where('student_id', '=', studentId).where('set_by_parent_id', '=', parentId).forUpdate().executeTakeFirst();
+  if (!limit) return null;
+  const other = await tx.selectFrom('parent_students').select('parent_id').where('student_id', '=', studentId).where('parent_id', '!=', parentId).orderBy('bound_at').executeTakeFirst();
+  if (other) await tx.updateTable('campus_daily_limits').set({ set_by_parent_id: other.parent_id }).where('student_id', '=', studentId).execute();
+  else await tx.deleteFrom('campus_daily_limits').where('student_id', '=', studentId).execute();
+  return { limitFen: limit.limit_fen, handedTo: other?.parent_id ?? null };
 }

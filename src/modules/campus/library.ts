@@ -63,7 +63,7 @@ async function standing(db: DbOrTx, studentId: string, on: string) {
 
 /** The library's books matching `q` (title, author or barcode), with whether each is on the shelf. */
 export async function searchBooks(ctx: AppContext, caller: Caller, q: string | undefined): Promise<LibraryBookDto[]> {
-  const schoolId = await campusSchoolOf(ctx, caller);
+  const schoolId = await libraryMemberSchool(ctx, caller);
   let query = ctx.db
     .selectFrom('library_books as b')
     .leftJoin('library_loans as l', (join) => join.onRef('l.book_id', '=', 'b.id').on('l.returned_at', 'is', null))
@@ -74,9 +74,20 @@ export async function searchBooks(ctx: AppContext, caller: Caller, q: string | u
   return rows.map((r) => ({ id: r.id, barcode: r.barcode, title: r.title, author: r.author, callNo: r.call_no, available: r.due_on === null, dueOn: r.due_on }));
 }
 
-/** 我的借阅: books on loan first (soonest due first), then the last returned; fines owed. */
+/**
+ * The university of a student, for reading their library record: a lost campus card does not
+ * hide their loans and fines (borrowing and paying need a card in use).
+ */
+async function libraryMemberSchool(ctx: AppContext, caller: Caller): Promise<string> {
+  if (caller.role !== 'student') throw fail('FORBIDDEN');
+  const { school_id: schoolId } = await repo.payer(ctx.db, caller.subjectId);
+  if (!(await repo.isCampusSchool(ctx.db, schoolId))) throw fail('CAMPUS_CARD_NOT_IN_USE');
+  return schoolId;
+}
+
+/** 我的借阅: books on loan first (soonest due first), then fines unpaid, then the last returned; fines owed. */
 export async function myLoans(ctx: AppContext, caller: Caller) {
-  await campusSchoolOf(ctx, caller);
+  await libraryMemberSchool(ctx, caller);
   return loansView(ctx.db, caller.subjectId, today(ctx));
 }
 
@@ -84,7 +95,8 @@ async function loansView(db: DbOrTx, studentId: string, on: string) {
   const rows = await loansOf(db)
     .where('l.student_id', '=', studentId)
     .orderBy(sql`l.returned_at is null`, 'desc')
-    .orderBy('l.due_on')
+    .orderBy(sql`l.fine_fen > 0 and l.fine_paid_at is null`, 'desc')
+    .orderBy(sql`case when l.returned_at is null then l.due_on end`)
     .orderBy('l.returned_at', 'desc')
     .limit(50)
     .execute();
@@ -150,7 +162,8 @@ export async function payLibraryFines(ctx: AppContext, caller: Caller, requestId
   const actor = { role: caller.role, id: caller.subjectId };
   const library = await ensureAccount(ctx.db, ctx.clock, { code: accountCodes.merchant(`library.${schoolId}`), type: 'merchant', actor });
   await inTransaction(ctx.db, async (tx) => {
-    await repo.lockPayer(tx, caller.subjectId);
+    // The fines' rows are the lock (two payments cannot take one fine): no student lock, which a
+    // canteen purchase's foreign key would wait on while this waits on the card it holds.
     const fines = await unpaidFines(tx, caller.subjectId);
     const totalFen = fines.reduce((sum, f) => sum + f.fine_fen, 0);
     if (totalFen === 0) throw fail('LIBRARY_NO_FINE');
@@ -208,8 +221,11 @@ export async function addBook(ctx: AppContext, caller: Caller, input: { schoolId
     await tx.insertInto('library_books').values(row).execute();
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.library.book_added', entityType: 'library_book', entityId: row.id, after: input, requestId });
   });
-  const { items } = await schoolBooks(ctx, caller, { schoolId: input.schoolId, q: input.barcode }, { page: 1, pageSize: 1 });
-  return items[0]!;
+  const school = await ctx.db.selectFrom('schools').select('name').where('id', '=', input.schoolId).executeTakeFirstOrThrow();
+  return {
+    id: row.id, barcode: row.barcode, title: row.title, author: row.author, callNo: row.call_no, available: true, dueOn: null,
+    schoolName: school.name, borrowerNameMasked: null, overdue: false,
+  } satisfies AdminLibraryBookDto;
 }
 
 /** 还书 at the library desk: the open loan of the book ends today; a late one is fined (¥0.10 a day, at most ¥20). */

@@ -11,8 +11,9 @@ import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { assertNotThrottled, recordAttempt } from './throttle.js';
-import { deleteDailyLimitSetBy } from '../campus/daily-limit.js';
+import { releaseDailyLimit } from '../campus/daily-limit.js';
 import { deleteBalanceAlert } from '../payments/balance-alerts.js';
+import { deleteSpendNotice } from '../payments/spend-notices.js';
 
 const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
 
@@ -108,14 +109,26 @@ export async function unbind(ctx: AppContext, caller: Caller, parentId: string, 
   if (caller.role === 'parent' && caller.subjectId !== parentId) throw fail('ACCESS_DENIED');
   if (caller.role !== 'parent') await assertStudentAccess(ctx.db, caller, studentId);
   await inTransaction(ctx.db, async (tx) => {
-    const removed = await tx.deleteFrom('parent_students').where('parent_id', '=', parentId).where('student_id', '=', studentId).returning('parent_id').executeTakeFirst();
-    if (!removed) throw fail('BINDING_NOT_FOUND');
-    // The parent's low-balance alert for the child goes with the binding (bound again, it starts
-    // unset), and so does a daily limit this parent set: no parent left might be able to lift it.
+    const binding = await tx.selectFrom('parent_students').select('parent_id').where('parent_id', '=', parentId).where('student_id', '=', studentId).forUpdate().executeTakeFirst();
+    if (!binding) throw fail('BINDING_NOT_FOUND');
+    // A daily limit this parent set passes to another bound parent, or ends with the last one.
+    const limit = await releaseDailyLimit(tx, parentId, studentId);
+    await tx.deleteFrom('parent_students').where('parent_id', '=', parentId).where('student_id', '=', studentId).execute();
+    // The parent's low-balance alert and spending notice for the child go with the binding (bound again, they start unset).
     await deleteBalanceAlert(tx, parentId, studentId);
-    const limit = await deleteDailyLimitSetBy(tx, parentId, studentId);
-    await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'parent.unbound', entityType: 'student', entityId: studentId, before: { parentId, ...(limit ? { dailyLimitFen: limit.limit_fen } : {}) }, requestId });
+    await deleteSpendNotice(tx, parentId, studentId);
+    if (limit && !limit.handedTo && caller.subjectId !== parentId) await textLimitLifted(ctx, tx, parentId, studentId);
+    await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'parent.unbound', entityType: 'student', entityId: studentId, before: { parentId, ...(limit ? { dailyLimitFen: limit.limitFen } : {}) }, after: limit ? { dailyLimitHandedTo: limit.handedTo } : null, requestId });
   });
+}
+
+/** The parent learns that someone else's unbinding lifted the daily limit they had set. */
+async function textLimitLifted(ctx: AppContext, tx: Tx, parentId: string, studentId: string): Promise<void> {
+  const [parent, student] = await Promise.all([
+    tx.selectFrom('parents').select('phone').where('id', '=', parentId).executeTakeFirstOrThrow(),
+    tx.selectFrom('students').select('name').where('id', '=', studentId).executeTakeFirstOrThrow(),
+  ]);
+  await ctx.sms.send(tx, { phone: parent.phone, body: `【北京学生卡】您与孩子${maskName(student.name)}的绑定已解除，您设置的每日消费限额随之取消。` });
 }
 
 /** A parent's children, masked as every screen shows them. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { maskName } from '../../domain/masking.js';
 import { formatYuan } from '../../domain/money.js';
-import { assertStudentAccess } from '../../platform/access.js';
+import { assertBoundParent } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -30,10 +30,7 @@ export interface BalanceAlertView {
 }
 
 /** Only a parent bound to the child sets or reads it: it texts the parent's phone. */
-async function assertParentOf(ctx: AppContext, caller: Caller, studentId: string): Promise<void> {
-  if (caller.role !== 'parent') throw fail('BALANCE_ALERT_PARENT_ONLY');
-  await assertStudentAccess(ctx.db, caller, studentId);
-}
+const assertParentOf = (ctx: AppContext, caller: Caller, studentId: string) => assertBoundParent(ctx.db, caller, studentId, 'BALANCE_ALERT_PARENT_ONLY');
 
 export async function getBalanceAlert(ctx: AppContext, caller: Caller, studentId: string): Promise<BalanceAlertView> {
   await assertParentOf(ctx, caller, studentId);

@@ -28,6 +28,8 @@ registerErrors({
   INVOICE_NOT_FOUND: { status: 404, zh: '该订单尚未开具发票', en: 'This order has no invoice yet' },
   RECONCILIATION_NOT_FOUND: { status: 404, zh: '该日尚未对账', en: 'That day has not been reconciled' },
   BALANCE_ALERT_AMOUNT: { status: 400, zh: '提醒金额须在 ¥1.00 至 ¥500.00 之间', en: 'The alert amount must be between ¥1.00 and ¥500.00' },
+  SPEND_NOTICE_AMOUNT: { status: 400, zh: '提醒金额须在 ¥0.01 至 ¥500.00 之间', en: 'The notice amount must be between ¥0.01 and ¥500.00' },
+  SPEND_NOTICE_PARENT_ONLY: { status: 403, zh: '消费提醒由绑定的家长设置', en: 'A bound parent sets the spending notice' },
   BALANCE_ALERT_PARENT_ONLY: { status: 403, zh: '余额提醒由绑定的家长设置', en: 'A bound parent sets the balance alert' },
   BALANCE_REFUND_NOTHING: { status: 422, zh: '余额为零，无需退款', en: 'The balance is zero; there is nothing to refund' },
   BALANCE_REFUND_NOT_FOUND: { status: 404, zh: '退款申请不存在', en: 'No such balance refund' },

@@ -6,8 +6,9 @@ import { retryStaleRefunds } from './gateway-refunds.js';
 import { reconcileYesterday } from './reconcile.js';
 import { deliverNotification, deliverNotificationJob } from './sandbox/sandbox-notifications.js';
 import { completeSandboxRefund, completeSandboxRefundJob } from './sandbox/sandbox-trades.js';
+import { sendSpendNotices } from './spend-notices.js';
 
-/** The payments' background work: order expiry, low-balance texts to parents, closing the gateway trades of closed orders, refund retries, daily reconciliation, and the sandbox's notification deliveries and processing refunds. */
+/** The payments' background work: order expiry, low-balance texts and spending notices to parents, closing the gateway trades of closed orders, refund retries, daily reconciliation, and the sandbox's notification deliveries and processing refunds. */
 export function registerPaymentJobs(ctx: AppContext): void {
   ctx.jobs.registerRecurring('payments.expire-orders', 60_000, async () => {
     await expireDueOrders(ctx);
@@ -17,6 +18,9 @@ export function registerPaymentJobs(ctx: AppContext): void {
   });
   ctx.jobs.registerRecurring('payments.low-balance-alerts', 5 * 60_000, async () => {
     await sendLowBalanceAlerts(ctx);
+  });
+  ctx.jobs.registerRecurring('payments.spend-notices', 60_000, async () => {
+    await sendSpendNotices(ctx);
   });
   ctx.jobs.registerRecurring('payments.reconcile-yesterday', 3_600_000, async () => {
     await reconcileYesterday(ctx);

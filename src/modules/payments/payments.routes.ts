@@ -7,6 +7,7 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { bearer, errorResponses, studentParams } from '../shared/http.js';
 import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
 import { getBalanceAlert, removeBalanceAlert, setBalanceAlert } from './balance-alerts.js';
+import { getSpendNotice, removeSpendNotice, setSpendNotice } from './spend-notices.js';
 import { cancelOrder } from './cancel-order.js';
 import { applyConfirmation, askGateways } from './confirm-order.js';
 import { checkTopUpPassword, createFeeOrder, createNetworkTopUpOrder, createTopUpOrder } from './create-order.js';
@@ -19,7 +20,7 @@ import { fees, topUpMaxFen, topUpMinFen, topUpPresetsFen } from './order-rules.j
 import { preparePayment, recordPaymentAttempt } from './pay-order.js';
 import './payments.errors.js';
 import {
-  balanceAlertSchema, balanceRefundListSchema, balanceRefundParams, setBalanceAlertSchema, balanceRefundQuerySchema, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createNetworkTopUpSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
+  balanceAlertSchema, spendNoticeSchema, setSpendNoticeSchema, balanceRefundListSchema, balanceRefundParams, setBalanceAlertSchema, balanceRefundQuerySchema, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createNetworkTopUpSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
   orderParams, orderSchema, payOrderSchema, paymentLinkSchema, redLetterParams, refundOrderSchema, refundSchema, reconciliationDateParams, reconciliationSchema, requestBalanceRefundSchema, requestInvoiceSchema, topUpOptionsSchema,
 } from './payments.schemas.js';
 import { reconcileDay, storedReconciliation } from './reconcile.js';
@@ -31,6 +32,7 @@ export function paymentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     orderRoutes(ctx, app);
     balanceAlertRoutes(ctx, app);
+    spendNoticeRoutes(ctx, app);
     invoiceRoutes(ctx, app);
     refundRoutes(ctx, app);
     await app.register(notifyRoutes(ctx));
@@ -57,6 +59,26 @@ function balanceAlertRoutes(ctx: AppContext, app: App): void {
   }, async (request, reply) => {
     const caller = requireCaller(request, 'parent');
     return idempotentOperation(ctx, request, reply, 200, (c) => removeBalanceAlert(c, caller, request.params.studentId, request.id));
+  });
+}
+
+/** 消费提醒: a bound parent's texts about the child's purchases and rides. */
+function spendNoticeRoutes(ctx: AppContext, app: App): void {
+  const path = '/me/children/:studentId/spend-notice';
+  app.get(path, {
+    schema: { tags: ['payments'], summary: '消费提醒: the amount from which the parent is texted about purchases and rides (null: off)', security: bearer, params: studentParams, response: { 200: spendNoticeSchema, ...errorResponses } },
+  }, async (request) => getSpendNotice(ctx, requireCaller(request, 'parent'), request.params.studentId));
+  app.put(path, {
+    schema: { tags: ['payments'], summary: '消费提醒: text the parent about the child’s canteen purchases and rides of at least the amount (¥0.01–¥500), from now on', security: bearer, params: studentParams, body: setSpendNoticeSchema, response: { 200: spendNoticeSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'parent');
+    return idempotentOperation(ctx, request, reply, 200, (c) => setSpendNotice(c, caller, request.params.studentId, request.body.minAmountFen, request.id));
+  });
+  app.delete(path, {
+    schema: { tags: ['payments'], summary: '消费提醒: turn it off', security: bearer, params: studentParams, response: { 200: spendNoticeSchema, ...errorResponses } },
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'parent');
+    return idempotentOperation(ctx, request, reply, 200, (c) => removeSpendNotice(c, caller, request.params.studentId, request.id));
   });
 }
 

@@ -169,3 +169,5 @@ export const reconciliationSchema = z.object({
 /** 余额提醒 (GET/PUT/DELETE /me/children/:studentId/balance-alert). */
 export const balanceAlertSchema = z.object({ thresholdFen: z.number().int().nullable(), alertedAt: z.string().nullable() });
 export const setBalanceAlertSchema = z.object({ thresholdFen: z.number().int() });
+export const spendNoticeSchema = z.object({ minAmountFen: z.number().int().nullable() });
+export const setSpendNoticeSchema = z.object({ minAmountFen: z.number().int() });

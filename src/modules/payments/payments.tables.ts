@@ -210,7 +210,28 @@ export interface BalanceAlertTextsTable {
   texted_at: Timestamp;
 }
 
+/** 消费提醒: a parent texted about the child's purchases and rides of at least an amount (migration 0035). */
+export interface SpendNoticesTable {
+  parent_id: string;
+  student_id: string;
+  min_amount_fen: number;
+  /** What happened before this is never told. */
+  armed_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Per card of the child: the last canteen purchase and the last ride counter already told. */
+export interface SpendNoticeMarksTable {
+  parent_id: string;
+  student_id: string;
+  card_id: string;
+  last_purchase_id: string | null;
+  last_tap_counter: number | null;
+}
+
 export interface PaymentsTables {
+  spend_notices: SpendNoticesTable;
+  spend_notice_marks: SpendNoticeMarksTable;
   balance_alerts: BalanceAlertsTable;
   balance_alert_texts: BalanceAlertTextsTable;
   payment_orders: PaymentOrdersTable;

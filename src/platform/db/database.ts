@@ -35,6 +35,7 @@ import * as balanceAlerts from './migrations/0031-balance-alerts.js';
 import * as cardReplacementIndex from './migrations/0032-card-replacement-index.js';
 import * as campusDailyLimits from './migrations/0033-campus-daily-limits.js';
 import * as libraryLoans from './migrations/0034-library-loans.js';
+import * as spendNotices from './migrations/0035-spend-notices.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -78,6 +79,7 @@ export const migrations: Record<string, Migration> = {
   '0032-card-replacement-index': cardReplacementIndex,
   '0033-campus-daily-limits': campusDailyLimits,
   '0034-library-loans': libraryLoans,
+  '0035-spend-notices': spendNotices,
 };
 
 /**

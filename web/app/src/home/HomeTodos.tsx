@@ -35,11 +35,13 @@ export function HomeTodos() {
   // Only cards close to expiry are asked about graduation (the server's extension check knows it).
   const checks = useQueries({ queries: cardsNearExpiry(cards.data ?? [], today).map((card) => extensionCheckQuery(api, token, card.id)) });
 
-  const failed = [cards, pending, applications, ...checks].find((q) => q.isError);
-  if (failed) return <LoadFailed error={failed.error} onRetry={() => void failed.refetch()} />;
-  if (!cards.data || !pending.data || !applications.data || checks.some((q) => q.isPending)) return <Card><Skeleton.Paragraph lineCount={3} animated /></Card>;
+  if (cards.isError) return <LoadFailed error={cards.error} onRetry={() => void cards.refetch()} />;
+  if (pending.isError) return <LoadFailed error={pending.error} onRetry={() => void pending.refetch()} />;
+  if (!cards.data || !pending.data || applications.isPending || checks.some((q) => q.isPending)) return <Card><Skeleton.Paragraph lineCount={3} animated /></Card>;
+  // The replacements and graduation dates only refine the list: without them (a failed request)
+  // a lost card still offers 补办 and a card near expiry still asks to be extended.
   const replacements = new Map(
-    applications.data.filter((a) => !closedApplications.has(a.status)).map((a) => [a.oldCardId, { applicationId: a.id, status: a.statusLabel }] as const),
+    (applications.data ?? []).filter((a) => !closedApplications.has(a.status)).map((a) => [a.oldCardId, { applicationId: a.id, status: a.statusLabel }] as const),
   );
   const graduation = new Map(checks.flatMap((q) => (q.data?.graduationDate ? [[q.data.cardId, q.data.graduationDate] as const] : [])));
   const todos = todosOf(cards.data, { today, pendingOrders: pending.data.total, replacements, graduation });

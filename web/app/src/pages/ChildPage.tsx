@@ -7,9 +7,9 @@ import { useApi } from '../../../shared/session.js';
 import { BalanceAlertSection } from '../account/BalanceAlertSection.js';
 import { ConsentSection } from '../account/ConsentSection.js';
 import { DailyLimitSection } from '../account/DailyLimitSection.js';
+import { SpendNoticeSection } from '../account/SpendNoticeSection.js';
 import { accountMessages } from '../account/messages.js';
 import { useChildren, useInvalidate } from '../account/queries.js';
-import { useCards } from '../cards/queries.js';
 import { messages } from '../messages.js';
 import { classLabel, relationLabel, stageLabel } from '../ui/labels.js';
 import { StudentPhoto } from '../ui/StudentPhoto.js';
@@ -24,9 +24,8 @@ function ChildDetails({ child }: { child: Child }) {
   const navigate = useNavigate();
   const describe = useErrorText();
   const invalidate = useInvalidate();
-  // Only the canteen is limited: the daily limit shows for a child with a campus card in use.
-  const cards = useCards();
-  const holdsCampusCard = cards.data?.some((c) => c.studentId === child.studentId && c.product === 'campus_card' && c.status === 'active') ?? false;
+  // Only the canteen is limited: the daily limit is for students of a university or vocational college.
+  const atCampus = child.stage === 'university' || child.stage === 'vocational';
 
   const unbind = useMutation({
     mutationFn: () => api.delete(`/me/children/${child.studentId}`),
@@ -58,7 +57,8 @@ function ChildDetails({ child }: { child: Child }) {
         {child.relation && <List.Item extra={relationLabel(t, child.relation)}>{t.relation}</List.Item>}
       </List>
       <BalanceAlertSection studentId={child.studentId} />
-      {holdsCampusCard && <DailyLimitSection studentId={child.studentId} />}
+      <SpendNoticeSection studentId={child.studentId} />
+      {atCampus && <DailyLimitSection studentId={child.studentId} />}
       <ConsentSection studentId={child.studentId} />
       <Button block color="danger" fill="outline" style={{ marginTop: 24 }} loading={unbind.isPending} onClick={() => void confirmUnbind()} data-testid="unbind-child">
         {t.unbind}
@@ -67,7 +67,7 @@ function ChildDetails({ child }: { child: Child }) {
   );
 }
 
-/** One of a parent's children: details (masked), the low-balance alert, the canteen's daily limit, guardian consent, unbinding. */
+/** One of a parent's children: details (masked), the low-balance alert, spending notices, the canteen's daily limit, guardian consent, unbinding. */
 export function ChildPage() {
   const t = useMessages(accountMessages);
   const { studentId } = useParams();
