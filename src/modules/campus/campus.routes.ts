@@ -5,7 +5,8 @@ import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
 import { z } from 'zod';
-import { bearer, errorResponses, studentParams } from '../shared/http.js';
+import { childSettingRoutes } from '../shared/child-setting-routes.js';
+import { bearer, errorResponses } from '../shared/http.js';
 import {
   addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueQuerySchema, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema, adminElectricityPurchaseSchema, adminElectricityQuerySchema, changeMeterSchema, roomParams, networkBalanceReturnSchema,
   adminPurchaseQuerySchema, canteenPurchaseSchema, posPurchaseParams, posRefundResultSchema, purchaseIdParams, refundReasonSchema,
@@ -53,21 +54,16 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     libraryRoutes(ctx, app);
 
-    const dailyLimitPath = '/me/children/:studentId/campus-daily-limit';
-    app.get(dailyLimitPath, {
-      schema: { tags: ['campus'], summary: "每日消费限额: the child's canteen limit for a Beijing day (null: none) and today's spending", security: bearer, params: studentParams, response: { 200: dailyLimitSchema, ...errorResponses } },
-    }, async (request) => getDailyLimit(ctx, requireCaller(request, 'parent'), request.params.studentId));
-    app.put(dailyLimitPath, {
-      schema: { tags: ['campus'], summary: "每日消费限额: cap what the child's campus card spends at the canteen in a day (¥1–¥1,000)", security: bearer, params: studentParams, body: setDailyLimitSchema, response: { 200: dailyLimitSchema, ...errorResponses } },
-    }, async (request, reply) => {
-      const caller = requireCaller(request, 'parent');
-      return idempotentOperation(ctx, request, reply, 200, (c) => setDailyLimit(c, caller, request.params.studentId, request.body.limitFen, request.id));
-    });
-    app.delete(dailyLimitPath, {
-      schema: { tags: ['campus'], summary: '每日消费限额: lift it', security: bearer, params: studentParams, response: { 200: dailyLimitSchema, ...errorResponses } },
-    }, async (request, reply) => {
-      const caller = requireCaller(request, 'parent');
-      return idempotentOperation(ctx, request, reply, 200, (c) => removeDailyLimit(c, caller, request.params.studentId, request.id));
+    childSettingRoutes(ctx, app, {
+      name: 'campus-daily-limit', tag: 'campus', view: dailyLimitSchema, body: setDailyLimitSchema,
+      summaries: {
+        get: "每日消费限额: the child's canteen limit for a Beijing day (null: none) and today's spending",
+        put: "每日消费限额: cap what the child's campus card spends at the canteen in a day (¥1–¥1,000)",
+        delete: '每日消费限额: lift it',
+      },
+      get: getDailyLimit,
+      set: (c, caller, studentId, body, requestId) => setDailyLimit(c, caller, studentId, body.limitFen, requestId),
+      remove: removeDailyLimit,
     });
 
     app.post('/terminals/:terminalId/purchases', {

@@ -4,7 +4,8 @@ import { DomainError, isDomainError } from '../../domain/errors.js';
 import { requireCaller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
-import { bearer, errorResponses, studentParams } from '../shared/http.js';
+import { childSettingRoutes } from '../shared/child-setting-routes.js';
+import { bearer, errorResponses } from '../shared/http.js';
 import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
 import { getBalanceAlert, removeBalanceAlert, setBalanceAlert } from './balance-alerts.js';
 import { getSpendNotice, removeSpendNotice, setSpendNotice } from './spend-notices.js';
@@ -31,8 +32,7 @@ import { sandboxRoutes } from './sandbox/sandbox.routes.js';
 export function paymentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     orderRoutes(ctx, app);
-    balanceAlertRoutes(ctx, app);
-    spendNoticeRoutes(ctx, app);
+    parentTextRoutes(ctx, app);
     invoiceRoutes(ctx, app);
     refundRoutes(ctx, app);
     await app.register(notifyRoutes(ctx));
@@ -42,43 +42,29 @@ export function paymentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
 type App = Parameters<FastifyPluginAsyncZod>[0];
 
-/** 余额提醒: a bound parent's low-balance text message for a child. */
-function balanceAlertRoutes(ctx: AppContext, app: App): void {
-  const path = '/me/children/:studentId/balance-alert';
-  app.get(path, {
-    schema: { tags: ['payments'], summary: '余额提醒: the amount below which the parent is texted (null: none)', security: bearer, params: studentParams, response: { 200: balanceAlertSchema, ...errorResponses } },
-  }, async (request) => getBalanceAlert(ctx, requireCaller(request, 'parent'), request.params.studentId));
-  app.put(path, {
-    schema: { tags: ['payments'], summary: '余额提醒: text the parent when a card of the child falls below the amount (¥1–¥500)', security: bearer, params: studentParams, body: setBalanceAlertSchema, response: { 200: balanceAlertSchema, ...errorResponses } },
-  }, async (request, reply) => {
-    const caller = requireCaller(request, 'parent');
-    return idempotentOperation(ctx, request, reply, 200, (c) => setBalanceAlert(c, caller, request.params.studentId, request.body.thresholdFen, request.id));
+/** 余额提醒 and 消费提醒: a bound parent's text messages about a child's cards. */
+function parentTextRoutes(ctx: AppContext, app: App): void {
+  childSettingRoutes(ctx, app, {
+    name: 'balance-alert', tag: 'payments', view: balanceAlertSchema, body: setBalanceAlertSchema,
+    summaries: {
+      get: '余额提醒: the amount below which the parent is texted (null: none)',
+      put: '余额提醒: text the parent when a card of the child falls below the amount (¥1–¥500)',
+      delete: '余额提醒: turn it off',
+    },
+    get: getBalanceAlert,
+    set: (c, caller, studentId, body, requestId) => setBalanceAlert(c, caller, studentId, body.thresholdFen, requestId),
+    remove: removeBalanceAlert,
   });
-  app.delete(path, {
-    schema: { tags: ['payments'], summary: '余额提醒: turn it off', security: bearer, params: studentParams, response: { 200: balanceAlertSchema, ...errorResponses } },
-  }, async (request, reply) => {
-    const caller = requireCaller(request, 'parent');
-    return idempotentOperation(ctx, request, reply, 200, (c) => removeBalanceAlert(c, caller, request.params.studentId, request.id));
-  });
-}
-
-/** 消费提醒: a bound parent's texts about the child's purchases and rides. */
-function spendNoticeRoutes(ctx: AppContext, app: App): void {
-  const path = '/me/children/:studentId/spend-notice';
-  app.get(path, {
-    schema: { tags: ['payments'], summary: '消费提醒: the amount from which the parent is texted about purchases and rides (null: off)', security: bearer, params: studentParams, response: { 200: spendNoticeSchema, ...errorResponses } },
-  }, async (request) => getSpendNotice(ctx, requireCaller(request, 'parent'), request.params.studentId));
-  app.put(path, {
-    schema: { tags: ['payments'], summary: '消费提醒: text the parent about the child’s canteen purchases and rides of at least the amount (¥0.01–¥500), from now on', security: bearer, params: studentParams, body: setSpendNoticeSchema, response: { 200: spendNoticeSchema, ...errorResponses } },
-  }, async (request, reply) => {
-    const caller = requireCaller(request, 'parent');
-    return idempotentOperation(ctx, request, reply, 200, (c) => setSpendNotice(c, caller, request.params.studentId, request.body.minAmountFen, request.id));
-  });
-  app.delete(path, {
-    schema: { tags: ['payments'], summary: '消费提醒: turn it off', security: bearer, params: studentParams, response: { 200: spendNoticeSchema, ...errorResponses } },
-  }, async (request, reply) => {
-    const caller = requireCaller(request, 'parent');
-    return idempotentOperation(ctx, request, reply, 200, (c) => removeSpendNotice(c, caller, request.params.studentId, request.id));
+  childSettingRoutes(ctx, app, {
+    name: 'spend-notice', tag: 'payments', view: spendNoticeSchema, body: setSpendNoticeSchema,
+    summaries: {
+      get: '消费提醒: the amount from which the parent is texted about purchases and rides (null: off)',
+      put: '消费提醒: text the parent about the child’s canteen purchases and rides of at least the amount (¥0.01–¥500), from now on',
+      delete: '消费提醒: turn it off',
+    },
+    get: getSpendNotice,
+    set: (c, caller, studentId, body, requestId) => setSpendNotice(c, caller, studentId, body.minAmountFen, requestId),
+    remove: removeSpendNotice,
   });
 }
 

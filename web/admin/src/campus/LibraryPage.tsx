@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Form, Input, Space, Tag, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Space, Tag, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import type { z } from 'zod';
 import { formatYuan } from '../../../../src/domain/money.js';
@@ -8,10 +8,9 @@ import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { fill } from '../payments/messages.js';
-import { SchoolSelect } from '../SchoolSelect.js';
-import { isOperator, scopedSchoolId, useConsoleUser } from '../scope.js';
 import { ServerTable } from '../ServerTable.js';
 import { libraryAdminMessages } from './library-messages.js';
+import { SchoolScoped } from './SchoolScoped.js';
 
 type Book = z.infer<typeof adminLibraryBookSchema>;
 type Returned = z.infer<typeof libraryReturnSchema>;
@@ -25,26 +24,15 @@ const barcodeRule = { pattern: /^[0-9A-Za-z-]{4,32}$/ };
  * school; an operator picks one.
  */
 export function LibraryPage() {
-  const t = useMessages(libraryAdminMessages);
-  const me = useConsoleUser();
-  const [chosen, setChosen] = useState<string | undefined>();
-  const schoolId = scopedSchoolId(me, chosen);
   return (
-    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      {isOperator(me) && (
-        <Card size="small">
-          <SchoolSelect value={chosen} onChange={setChosen} />
-        </Card>
-      )}
-      {schoolId ? (
+    <SchoolScoped>
+      {(schoolId) => (
         <>
           <ReturnDesk schoolId={schoolId} />
           <Catalogue schoolId={schoolId} />
         </>
-      ) : (
-        <Card><Empty description={t.chooseSchool} /></Card>
       )}
-    </Space>
+    </SchoolScoped>
   );
 }
 

@@ -9,9 +9,8 @@ import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
-import { SchoolSelect } from '../SchoolSelect.js';
-import { scopedSchoolId, useConsoleUser, isOperator } from '../scope.js';
 import { campusAdminMessages } from './messages.js';
+import { SchoolScoped } from './SchoolScoped.js';
 
 type Room = z.infer<typeof adminRoomSchema>;
 type Venue = z.infer<typeof venueSchema>;
@@ -21,26 +20,15 @@ type Venue = z.infer<typeof venueSchema>;
  * rooms (琴房预订). A card manager works on their own school; an operator picks one.
  */
 export function RoomsPage() {
-  const t = useMessages(campusAdminMessages);
-  const me = useConsoleUser();
-  const [chosen, setChosen] = useState<string | undefined>();
-  const schoolId = scopedSchoolId(me, chosen);
   return (
-    <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      {isOperator(me) && (
-        <Card size="small">
-          <SchoolSelect value={chosen} onChange={setChosen} />
-        </Card>
-      )}
-      {schoolId ? (
+    <SchoolScoped>
+      {(schoolId) => (
         <>
           <Rooms schoolId={schoolId} />
           <Venues schoolId={schoolId} />
         </>
-      ) : (
-        <Card><Empty description={t.chooseSchool} /></Card>
       )}
-    </Space>
+    </SchoolScoped>
   );
 }
 
