@@ -40,8 +40,8 @@ describe('home to-dos', () => {
     expect(kinds([card('a', { availableFen: 200, pendingTopUpFen: 5_000 })])).toEqual([]);
   });
 
-  it('asks no extension of cards that have none (campus cards, university e-cards) and no top-up where none can be made', () => {
-    expect(kinds([card('c', { product: 'campus_card', validUntil: '2026-12-10' }), card('u', { product: 'university_ecard', validUntil: '2026-12-10' })])).toEqual([]);
+  it('asks no extension of cards that have none (campus cards) and no top-up where none can be made', () => {
+    expect(kinds([card('c', { product: 'campus_card', validUntil: '2026-12-10' })])).toEqual([]);
     expect(kinds([card('x', { availableFen: 0, canTopUp: false, topUpBlockedReason: 'product' })])).toEqual([]);
     expect(kinds([card('r', { status: 'replaced', availableFen: 0 }), card('t', { status: 'returned', availableFen: 0 })])).toEqual([]);
   });
@@ -64,5 +64,16 @@ describe('home to-dos', () => {
     const cards = [card('grad', { validUntil: '2026-12-20' }), card('gone', { validUntil: '2026-11-30' }), card('more', { validUntil: '2026-12-20' })];
     const graduation = new Map([['grad', '2026-12-20'], ['gone', '2026-08-31'], ['more', '2029-08-31']]);
     expect(kinds(cards, 0, { graduation })).toEqual(['extend_soon:more']);
+  });
+
+  it('asks a university e-card to extend from 30 July, when its extension opens, to its 30 September and after', () => {
+    const ecard = (validUntil: string) => card('u', { product: 'university_ecard', medium: 'phone', validUntil });
+    const on = (date: string, validUntil = '2027-09-30') => todosOf([ecard(validUntil)], context({ today: date })).map((todo) => todo.kind);
+    expect(on('2027-07-29')).toEqual([]);
+    expect(on('2027-07-30')).toEqual(['extend_soon']);
+    expect(on('2027-09-30')).toEqual(['extend_soon']);
+    expect(on('2027-10-01')).toEqual(['extend_expired']);
+    // Extended (valid to next September): nothing until next July.
+    expect(on('2027-08-15', '2028-09-30')).toEqual([]);
   });
 });

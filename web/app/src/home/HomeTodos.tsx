@@ -8,6 +8,7 @@ import { useAllApplications } from '../cards/fulfilment.js';
 import { productLabel } from '../cards/labels.js';
 import { cardMessages } from '../cards/messages.js';
 import { cardPaths } from '../cards/paths.js';
+import { ecardPaths } from '../ecards/paths.js';
 import { useCards } from '../cards/queries.js';
 import { extensionCheckQuery } from '../cards/services.js';
 import { messages } from '../messages.js';
@@ -58,7 +59,7 @@ export function HomeTodos() {
   };
   const target = (todo: Todo): string => {
     if (todo.kind === 'pending_orders') return moneyPaths.pendingOrders;
-    if (todo.kind === 'extend_soon' || todo.kind === 'extend_expired') return cardPaths.extend(todo.card.id);
+    if (todo.kind === 'extend_soon' || todo.kind === 'extend_expired') return todo.card.product === 'university_ecard' ? ecardPaths.university(todo.card.id) : cardPaths.extend(todo.card.id);
     if (todo.kind === 'low_balance') return moneyPaths.cardTopUp(todo.card.id);
     if (todo.kind === 'replacing') return cardPaths.application(todo.applicationId);
     return cardPaths.card(todo.card.id);

@@ -1,4 +1,5 @@
 import { addDays } from '../../../../src/domain/calendar.js';
+import { extensionOpensOn } from '../../../../src/modules/ecards/ecard-rules.js';
 import type { Card } from '../cards/queries.js';
 
 /** What a card or the orders ask of the holder now; each leads to the screen that does it. */
@@ -20,15 +21,20 @@ export interface TodoContext {
   graduation: ReadonlyMap<string, string>;
 }
 
-/** A card is to be extended within this many days of its expiry (the yearly K-12 extension). */
+/** A K-12 card is to be extended within this many days of its expiry (the yearly extension). */
 export const expiryNoticeDays = 30;
 /** Below this a card in use is worth topping up (¥10: a few days of rides or meals). */
 export const lowBalanceFen = 1_000;
 export const extendableProducts: readonly Card['product'][] = ['k12_card', 'k12_ecard'];
 
-/** The cards that would be asked to extend (before knowing the holders' graduation dates). */
+/** The K-12 cards that would be asked to extend (before knowing the holders' graduation dates). */
 export function cardsNearExpiry(cards: readonly Card[], today: string): Card[] {
   return cards.filter((card) => card.status === 'active' && extendableProducts.includes(card.product) && card.validUntil !== null && card.validUntil <= addDays(today, expiryNoticeDays));
+}
+
+/** A university e-card is asked to extend once its extension opens (30 July before its 30 September). */
+function universityExtensionOpen(card: Card, today: string): boolean {
+  return card.product === 'university_ecard' && card.status === 'active' && card.validUntil !== null && today >= extensionOpensOn(card.validUntil);
 }
 
 /**
@@ -48,7 +54,8 @@ export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
     else if (card.status === 'active') {
       // A card already valid until graduation cannot be extended further (CARD_EXTENSION_GRADUATION).
       const graduation = context.graduation.get(card.id);
-      if (nearExpiry.has(card) && !(graduation !== undefined && card.validUntil! >= graduation)) {
+      const dueForExtension = (nearExpiry.has(card) && !(graduation !== undefined && card.validUntil! >= graduation)) || universityExtensionOpen(card, today);
+      if (dueForExtension) {
         todos.push(card.validUntil! < today ? { kind: 'extend_expired', card } : { kind: 'extend_soon', card, validUntil: card.validUntil! });
       }
       // Money paid online but not yet on the card counts: a parent who just topped up is not asked again.
