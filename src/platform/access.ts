@@ -42,6 +42,15 @@ export async function assertBoundParent(db: DbOrTx, caller: Caller, studentId: s
   await assertStudentAccess(db, caller, studentId);
 }
 
+/**
+ * Holds the binding for the rest of the transaction (unbinding waits), so a setting made for a
+ * child cannot be left behind by an unbinding racing it. BINDING_NOT_FOUND when it has ended.
+ */
+export async function lockBinding(tx: DbOrTx, parentId: string, studentId: string): Promise<void> {
+  const binding = await tx.selectFrom('parent_students').select('parent_id').where('parent_id', '=', parentId).where('student_id', '=', studentId).forKeyShare().executeTakeFirst();
+  if (!binding) throw fail('BINDING_NOT_FOUND');
+}
+
 export function mayAccessSchool(caller: Caller, schoolId: string): boolean {
   if (caller.role === 'operator') return true;
   if (caller.role === 'school_admin' || caller.role === 'kiosk') return caller.schoolId === schoolId;

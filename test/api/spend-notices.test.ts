@@ -97,6 +97,46 @@ describe('消费提醒 (spending notices to parents)', () => {
     expect(await textsTo(f.parent.phone)).toHaveLength(2);
   });
 
+  it('a ride uploaded late is told in its turn: the job waits for a missing counter, for a day at most', async () => {
+    const f = await family('k12_card');
+    const bus = await newTerminal(t, operator, 'bjbus');
+    const gate = await newTerminal(t, operator, 'bjmtr');
+    const masterKey = t.ctx.config.secrets.cardMasterKey;
+    // Rides from before the notice are marked read when it is switched on.
+    const ride = (terminal: TestTerminal, seq: number, counter: number, at: Date, kind: 'bus' | 'rail_exit' = 'bus') =>
+      signedTap(masterKey, terminal.code, { seq, cardNo: f.card.card_no, cardCounter: counter, amountFen: kind === 'bus' ? 50 : 300, balanceAfterFen: 20_000 - counter * 100, at: at.toISOString(), kind });
+    const minutes = (n: number) => new Date(t.clock.now().getTime() + n * 60_000);
+    await uploadOk(t, bus, [ride(bus, 1, 1, minutes(-30))]);
+    await t.app.inject({ method: 'PUT', url: noticePath(f.student.id), headers: auth(f.token), payload: { minAmountFen: 1 } });
+    // Counter 2 (a bus ride) is still on the bus; counter 3 (the metro) arrives first: it waits.
+    await uploadOk(t, gate, [ride(gate, 1, 3, minutes(20), 'rail_exit')]);
+    expect(await sendSpendNotices(t.ctx)).toMatchObject({ sent: 0 });
+    await uploadOk(t, bus, [ride(bus, 2, 2, minutes(10))]);
+    expect(await sendSpendNotices(t.ctx)).toMatchObject({ sent: 1 });
+    const [text] = await textsTo(f.parent.phone);
+    expect(text).toMatch(/有 2 笔新消费，共 ¥3\.50：.* 公交 ¥0\.50；.* 地铁 ¥3\.00。$/);
+    // Counter 4 never arrives: counter 5 is told once it is a day old.
+    await uploadOk(t, gate, [ride(gate, 2, 5, minutes(40), 'rail_exit')]);
+    expect(await sendSpendNotices(t.ctx)).toMatchObject({ sent: 0 });
+    t.clock.advance(25 * 3600_000);
+    expect(await sendSpendNotices(t.ctx)).toMatchObject({ sent: 1 });
+    expect(await textsTo(f.parent.phone)).toHaveLength(2);
+  });
+
+  it('a lower amount is for what comes next: what was read is not told again', async () => {
+    const f = await family();
+    const pos = await registerTerminal(t, { kind: 'pos', operatorName: '三食堂', schoolId: campusId });
+    await t.app.inject({ method: 'PUT', url: noticePath(f.student.id), headers: auth(f.token), payload: { minAmountFen: 5_000 } });
+    t.clock.advance(60_000);
+    await buyAtCanteen(pos, f.card.card_no, 1_000);
+    expect(await sendSpendNotices(t.ctx)).toMatchObject({ sent: 0 });
+    await t.app.inject({ method: 'PUT', url: noticePath(f.student.id), headers: auth(f.token), payload: { minAmountFen: 100 } });
+    expect(await sendSpendNotices(t.ctx)).toMatchObject({ sent: 0 });
+    await buyAtCanteen(pos, f.card.card_no, 200);
+    expect(await sendSpendNotices(t.ctx)).toMatchObject({ sent: 1 });
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('有 1 笔新消费，共 ¥2.00')]);
+  });
+
   it('two runs at once tell each purchase once', async () => {
     const f = await family();
     const pos = await registerTerminal(t, { kind: 'pos', operatorName: '二食堂', schoolId: campusId });
@@ -108,7 +148,7 @@ describe('消费提醒 (spending notices to parents)', () => {
     expect(await textsTo(f.parent.phone)).toHaveLength(1);
   });
 
-  it('only a bound parent sets it, within ¥0.01–¥500; unbinding ends it', async () => {
+  it('only a bound parent sets it, within ¥0.01–¥500; unbinding ends it, and binding again starts afresh', async () => {
     const f = await family();
     for (const minAmountFen of [0, 50_001, 1.5, '100', null]) {
       expect((await t.app.inject({ method: 'PUT', url: noticePath(f.student.id), headers: auth(f.token), payload: { minAmountFen } })).statusCode, String(minAmountFen)).toBe(400);
@@ -123,6 +163,9 @@ describe('消费提醒 (spending notices to parents)', () => {
     await t.app.inject({ method: 'PUT', url: noticePath(f.student.id), headers: auth(f.token), payload: { minAmountFen: 100 } });
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/children/${f.student.id}`, headers: auth(f.token) })).statusCode).toBe(204);
     expect(await t.ctx.db.selectFrom('spend_notices').select('parent_id').where('student_id', '=', f.student.id).execute()).toEqual([]);
+    expect(await t.ctx.db.selectFrom('spend_notice_marks').select('parent_id').where('student_id', '=', f.student.id).execute()).toEqual([]);
+    // A notice for a binding that has ended is refused, not left behind.
+    expect((await t.app.inject({ method: 'PUT', url: noticePath(f.student.id), headers: auth(f.token), payload: { minAmountFen: 100 } })).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
   });
 
   it('writes one text per card: the first three events, the rest counted, the total', () => {

@@ -1,5 +1,5 @@
 import { addDays, beijingMidnight, shanghaiDate } from '../../domain/calendar.js';
-import { assertBoundParent } from '../../platform/access.js';
+import { assertBoundParent, lockBinding } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -83,6 +83,8 @@ export async function setDailyLimit(ctx: AppContext, caller: Caller, studentId: 
   if (!(await repo.isCampusSchool(ctx.db, schoolId))) throw fail('DAILY_LIMIT_CAMPUS_ONLY');
   const now = ctx.clock.now();
   await inTransaction(ctx.db, async (tx) => {
+    // The binding before the limit, in unbinding's order.
+    await lockBinding(tx, caller.subjectId, studentId);
     const before = await tx.selectFrom('campus_daily_limits').select(['limit_fen', 'set_by_parent_id']).where('student_id', '=', studentId).forUpdate().executeTakeFirst();
     if (before?.limit_fen === limitFen && before.set_by_parent_id === caller.subjectId) return;
     await tx.insertInto('campus_daily_limits').values({ student_id: studentId, limit_fen: limitFen, set_by_parent_id: caller.subjectId, updated_at: now })
@@ -117,7 +119,8 @@ export async function removeDailyLimit(ctx: AppContext, caller: Caller, studentI
 export async function releaseDailyLimit(tx: Tx, parentId: string, studentId: string): Promise<{ limitFen: number; handedTo: string | null } | null> {
   const limit = await tx.selectFrom('campus_daily_limits').select('limit_fen').where('student_id', '=', studentId).where('set_by_parent_id', '=', parentId).forUpdate().executeTakeFirst();
   if (!limit) return null;
-  const other = await tx.selectFrom('parent_students').select('parent_id').where('student_id', '=', studentId).where('parent_id', '!=', parentId).orderBy('bound_at').executeTakeFirst();
+  // Held until commit: the parent taking it over cannot unbind meanwhile.
+  const other = await tx.selectFrom('parent_students').select('parent_id').where('student_id', '=', studentId).where('parent_id', '!=', parentId).orderBy('bound_at').forKeyShare().executeTakeFirst();
   if (other) await tx.updateTable('campus_daily_limits').set({ set_by_parent_id: other.parent_id }).where('student_id', '=', studentId).execute();
   else await tx.deleteFrom('campus_daily_limits').where('student_id', '=', studentId).execute();
   return { limitFen: limit.limit_fen, handedTo: other?.parent_id ?? null };

@@ -1,4 +1,4 @@
-import { registerErrors } from '../../platform/errors.js';
+import { registerConstraintErrors, registerErrors } from '../../platform/errors.js';
 
 registerErrors({
   ORDER_NOT_FOUND: { status: 404, zh: '订单不存在', en: 'No such order' },
@@ -35,3 +35,6 @@ registerErrors({
   BALANCE_REFUND_NOT_FOUND: { status: 404, zh: '退款申请不存在', en: 'No such balance refund' },
   BALANCE_REFUND_NOT_AT_OUTLET: { status: 409, zh: '该退款申请不在网点待办状态', en: 'This balance refund is not waiting for an outlet' },
 });
+
+// A spending notice being set as its parent's binding ends.
+registerConstraintErrors({ spend_notices_parent_id_student_id_fkey: 'BINDING_NOT_FOUND' });

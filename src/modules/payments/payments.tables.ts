@@ -220,11 +220,12 @@ export interface SpendNoticesTable {
   updated_at: Timestamp;
 }
 
-/** Per card of the child: the last canteen purchase and the last ride counter already told. */
+/** Per card of the child, how far the job has read: the last canteen purchase, the ride counter up to which every ride has arrived. */
 export interface SpendNoticeMarksTable {
   parent_id: string;
   student_id: string;
   card_id: string;
+  last_purchase_at: Timestamp | null;
   last_purchase_id: string | null;
   last_tap_counter: number | null;
 }

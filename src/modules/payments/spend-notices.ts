@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { beijingMinute } from '../../domain/calendar.js';
 import { maskName } from '../../domain/masking.js';
 import { formatYuan } from '../../domain/money.js';
-import { assertBoundParent } from '../../platform/access.js';
+import { assertBoundParent, lockBinding } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -37,7 +37,10 @@ export async function getSpendNotice(ctx: AppContext, caller: Caller, studentId:
   return { minAmountFen: row?.min_amount_fen ?? null };
 }
 
-/** Switches it on (told from now on) or changes the amount (what is already told stays told). */
+/**
+ * Switches it on (told from now on: each card's rides so far are marked read) or changes the
+ * amount (what is read stays read). The binding is locked first, as unbinding locks it.
+ */
 export async function setSpendNotice(ctx: AppContext, caller: Caller, studentId: string, minAmountFen: number, requestId: string): Promise<SpendNoticeView> {
   await assertParentOf(ctx, caller, studentId);
   if (!Number.isSafeInteger(minAmountFen) || minAmountFen < spendNoticeMinFen || minAmountFen > spendNoticeMaxFen) {
@@ -45,10 +48,18 @@ export async function setSpendNotice(ctx: AppContext, caller: Caller, studentId:
   }
   const now = ctx.clock.now();
   await inTransaction(ctx.db, async (tx) => {
+    await lockBinding(tx, caller.subjectId, studentId);
     const before = await tx.selectFrom('spend_notices').select('min_amount_fen').where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).forUpdate().executeTakeFirst();
     if (before?.min_amount_fen === minAmountFen) return;
-    await tx.insertInto('spend_notices').values({ parent_id: caller.subjectId, student_id: studentId, min_amount_fen: minAmountFen, armed_at: now, updated_at: now })
-      .onConflict((oc) => oc.columns(['parent_id', 'student_id']).doUpdateSet({ min_amount_fen: minAmountFen, updated_at: now })).execute();
+    if (before) {
+      await tx.updateTable('spend_notices').set({ min_amount_fen: minAmountFen, updated_at: now }).where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).execute();
+    } else {
+      await tx.insertInto('spend_notices').values({ parent_id: caller.subjectId, student_id: studentId, min_amount_fen: minAmountFen, armed_at: now, updated_at: now }).execute();
+      await sql`
+        insert into spend_notice_marks (parent_id, student_id, card_id, last_tap_counter)
+        select ${caller.subjectId}, ${studentId}, c.id, (select max(t.card_counter) from transit_taps t where t.card_id = c.id and t.outcome = 'settled')
+        from cards c where c.student_id = ${studentId}`.execute(tx);
+    }
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'spend_notice.set', entityType: 'student', entityId: studentId, before: before ? { minAmountFen: before.min_amount_fen } : null, after: { minAmountFen }, requestId });
   });
   return { minAmountFen };
@@ -68,48 +79,100 @@ export function deleteSpendNotice(tx: DbOrTx, parentId: string, studentId: strin
   return tx.deleteFrom('spend_notices').where('parent_id', '=', parentId).where('student_id', '=', studentId).returning('min_amount_fen').executeTakeFirst();
 }
 
-interface SpendEvent {
+/** A card of a child whose parent asked for notices, and how far the job has read it. */
+interface WatchedCard {
   parent_id: string;
   student_id: string;
   card_id: string;
   card_no: string;
   phone: string;
   name: string;
-  kind: 'canteen' | 'bus' | 'rail_entry' | 'rail_exit' | 'pos';
-  place: string;
-  amount_fen: number;
-  at: Date;
-  purchase_id: string | null;
-  tap_counter: number | null;
+  min_amount_fen: number;
+  armed_at: Date;
+  last_purchase_at: Date | null;
   last_purchase_id: string | null;
   last_tap_counter: number | null;
 }
 
-/** Canteen purchases and settled rides of at least the amount, after each card's marks and the notice's arming. */
-async function untoldEvents(db: DbOrTx): Promise<SpendEvent[]> {
-  const { rows } = await sql<SpendEvent>`
-    with notice as (
-      select n.parent_id, n.student_id, n.min_amount_fen, n.armed_at, p.phone, s.name, c.id as card_id, c.card_no, m.last_purchase_id, m.last_tap_counter
-      from spend_notices n
-      join parent_students ps on ps.parent_id = n.parent_id and ps.student_id = n.student_id
-      join parents p on p.id = n.parent_id
-      join students s on s.id = n.student_id
-      join cards c on c.student_id = n.student_id
-      left join spend_notice_marks m on m.parent_id = n.parent_id and m.student_id = n.student_id and m.card_id = c.id
-    )
-    select n.parent_id, n.student_id, n.card_id, n.card_no, n.phone, n.name, 'canteen' as kind, cp.merchant as place, cp.amount_fen, cp.at,
-           cp.id as purchase_id, null::int as tap_counter, n.last_purchase_id, n.last_tap_counter
-    from notice n
-    join campus_purchases cp on cp.card_id = n.card_id and cp.at > n.armed_at and cp.amount_fen >= n.min_amount_fen
-    where n.last_purchase_id is null or cp.id > n.last_purchase_id
-    union all
-    select n.parent_id, n.student_id, n.card_id, n.card_no, n.phone, n.name, t.kind, t.operator as place, t.amount_fen, t.at,
-           null::uuid, t.card_counter, n.last_purchase_id, n.last_tap_counter
-    from notice n
-    join transit_taps t on t.card_id = n.card_id and t.outcome = 'settled' and t.card_counter > coalesce(n.last_tap_counter, -1)
-    where t.at > n.armed_at and t.amount_fen >= n.min_amount_fen
-    order by at`.execute(db);
+interface SpendEvent {
+  kind: 'canteen' | 'bus' | 'rail_entry' | 'rail_exit' | 'pos';
+  place: string;
+  amount_fen: number;
+  at: Date;
+}
+
+/** How far to read in one run, per card and kind: more waits for the next run. */
+const readPerRun = 200;
+/** A ride counter missing this long after a later ride is taken as never coming (a lost record). */
+const gapWaitMs = 24 * 3600_000;
+
+function watchedCards(db: DbOrTx) {
+  return sql<WatchedCard>`
+    select n.parent_id, n.student_id, c.id as card_id, c.card_no, p.phone, s.name, n.min_amount_fen, n.armed_at,
+           m.last_purchase_at, m.last_purchase_id, m.last_tap_counter
+    from spend_notices n
+    join parents p on p.id = n.parent_id
+    join students s on s.id = n.student_id
+    join cards c on c.student_id = n.student_id
+    left join spend_notice_marks m on m.parent_id = n.parent_id and m.student_id = n.student_id and m.card_id = c.id`.execute(db);
+}
+
+/** The card's canteen purchases after its mark (or after arming), oldest first. */
+async function purchasesAfter(db: DbOrTx, card: WatchedCard) {
+  const { rows } = await sql<{ id: string; at: Date; amount_fen: number; merchant: string; refunded_at: Date | null }>`
+    select id, at, amount_fen, merchant, refunded_at from campus_purchases
+    where card_id = ${card.card_id} and at > ${card.armed_at}
+      and (${card.last_purchase_at}::timestamptz is null or (at, id) > (${card.last_purchase_at}::timestamptz, ${card.last_purchase_id}::uuid))
+    order by at, id limit ${readPerRun}`.execute(db);
   return rows;
+}
+
+/** The card's settled rides above its mark (or after arming), by counter. */
+async function ridesAfter(db: DbOrTx, card: WatchedCard) {
+  const { rows } = await sql<{ card_counter: number; at: Date; amount_fen: number; kind: SpendEvent['kind']; operator: string }>`
+    select card_counter, at, amount_fen, kind, operator from transit_taps
+    where card_id = ${card.card_id} and outcome = 'settled' and card_counter > ${card.last_tap_counter ?? -1}
+      and (${card.last_tap_counter}::bigint is not null or at > ${card.armed_at})
+    order by card_counter limit ${readPerRun}`.execute(db);
+  return rows;
+}
+
+/**
+ * Rides in counter order up to the first counter still missing (its terminal has not uploaded
+ * yet), so a bus ride uploaded after a later metro ride is told in its turn rather than lost; a
+ * counter missing for a day after the next ride is given up.
+ */
+function contiguousRides<T extends { card_counter: number; at: Date }>(rides: readonly T[], lastCounter: number | null, now: Date): T[] {
+  const taken: T[] = [];
+  let previous = lastCounter;
+  for (const ride of rides) {
+    const next = previous === null || ride.card_counter === previous + 1;
+    if (!next && now.getTime() - ride.at.getTime() < gapWaitMs) break;
+    taken.push(ride);
+    previous = ride.card_counter;
+  }
+  return taken;
+}
+
+/** What a run read on one card: the events to tell and where its marks move to (null: nothing new). */
+async function readCard(db: DbOrTx, card: WatchedCard, now: Date) {
+  const purchases = await purchasesAfter(db, card);
+  const rides = contiguousRides(await ridesAfter(db, card), card.last_tap_counter, now);
+  if (purchases.length === 0 && rides.length === 0) return null;
+  const events: SpendEvent[] = [
+    // A purchase refunded before it was read is not told.
+    ...purchases.filter((p) => p.refunded_at === null).map((p) => ({ kind: 'canteen' as const, place: p.merchant, amount_fen: p.amount_fen, at: p.at })),
+    ...rides.map((r) => ({ kind: r.kind, place: r.operator, amount_fen: Number(r.amount_fen), at: r.at })),
+  ].filter((e) => e.amount_fen >= card.min_amount_fen).sort((a, b) => a.at.getTime() - b.at.getTime());
+  const lastPurchase = purchases.at(-1);
+  return {
+    events,
+    marks: {
+      last_purchase_at: lastPurchase?.at ?? card.last_purchase_at,
+      last_purchase_id: lastPurchase?.id ?? card.last_purchase_id,
+      last_tap_counter: rides.length > 0 ? Number(rides.at(-1)!.card_counter) : card.last_tap_counter,
+    },
+  };
 }
 
 const eventLabel: Record<SpendEvent['kind'], (place: string) => string> = {
@@ -121,7 +184,7 @@ const eventLabel: Record<SpendEvent['kind'], (place: string) => string> = {
 };
 
 /** One text for one card's new events: the first three listed, the rest counted, and the total. */
-export function spendNoticeText(name: string, cardNo: string, events: readonly Pick<SpendEvent, 'kind' | 'place' | 'amount_fen' | 'at'>[]): string {
+export function spendNoticeText(name: string, cardNo: string, events: readonly SpendEvent[]): string {
   const total = events.reduce((sum, e) => sum + e.amount_fen, 0);
   const listed = events.slice(0, listedPerText).map((e) => `${beijingMinute(e.at).slice(5)} ${eventLabel[e.kind](e.place)} ${formatYuan(e.amount_fen)}`).join('；');
   const more = events.length > listedPerText ? ` 等` : '';
@@ -129,42 +192,37 @@ export function spendNoticeText(name: string, cardNo: string, events: readonly P
 }
 
 /**
- * The job: one text per card with new events, sent with its marks moved in one transaction. The
- * marks move only from where this run read them, so two runs racing tell each event once; one
- * failed text is logged, its marks stay, and the next run tries again.
+ * The job: reads each watched card past its marks, texts its new events at or above the amount
+ * in one text, and moves its marks in the same transaction (texted or not, so the next run reads
+ * only what is new). The marks move only from where this run read them, so two runs racing tell
+ * each event once; a failed text is logged, its marks stay, and the next run tries again.
  */
 export async function sendSpendNotices(ctx: AppContext): Promise<{ sent: number; failed: number }> {
-  const byCard = new Map<string, SpendEvent[]>();
-  for (const event of await untoldEvents(ctx.db)) {
-    const key = `${event.parent_id}:${event.student_id}:${event.card_id}`;
-    const list = byCard.get(key);
-    if (list) list.push(event);
-    else byCard.set(key, [event]);
-  }
   let sent = 0;
   let failed = 0;
-  for (const events of byCard.values()) {
-    const first = events[0]!;
-    const purchaseIds = events.flatMap((e) => (e.purchase_id ? [e.purchase_id] : [])).sort();
-    const counters = events.flatMap((e) => (e.tap_counter === null ? [] : [e.tap_counter]));
-    const lastPurchaseId = purchaseIds.at(-1) ?? first.last_purchase_id;
-    const lastTapCounter = counters.length > 0 ? Math.max(...counters) : first.last_tap_counter;
+  const now = ctx.clock.now();
+  for (const card of (await watchedCards(ctx.db)).rows) {
     try {
-      await inTransaction(ctx.db, async (tx) => {
+      const read = await readCard(ctx.db, card, now);
+      if (!read) continue;
+      const texted = await inTransaction(ctx.db, async (tx) => {
+        const { marks } = read;
         const moved = await sql<{ card_id: string }>`
-          insert into spend_notice_marks (parent_id, student_id, card_id, last_purchase_id, last_tap_counter)
-          values (${first.parent_id}, ${first.student_id}, ${first.card_id}, ${lastPurchaseId}, ${lastTapCounter})
-          on conflict (parent_id, student_id, card_id) do update set last_purchase_id = excluded.last_purchase_id, last_tap_counter = excluded.last_tap_counter
-          where spend_notice_marks.last_purchase_id is not distinct from ${first.last_purchase_id}::uuid
-            and spend_notice_marks.last_tap_counter is not distinct from ${first.last_tap_counter}::int
+          insert into spend_notice_marks (parent_id, student_id, card_id, last_purchase_at, last_purchase_id, last_tap_counter)
+          values (${card.parent_id}, ${card.student_id}, ${card.card_id}, ${marks.last_purchase_at}, ${marks.last_purchase_id}, ${marks.last_tap_counter})
+          on conflict (parent_id, student_id, card_id) do update
+            set last_purchase_at = excluded.last_purchase_at, last_purchase_id = excluded.last_purchase_id, last_tap_counter = excluded.last_tap_counter
+          where spend_notice_marks.last_purchase_id is not distinct from ${card.last_purchase_id}::uuid
+            and spend_notice_marks.last_tap_counter is not distinct from ${card.last_tap_counter}::bigint
           returning card_id`.execute(tx);
-        if (moved.rows.length === 0) return;
-        await ctx.sms.send(tx, { phone: first.phone, body: spendNoticeText(first.name, first.card_no, events) });
-        sent++;
+        if (moved.rows.length === 0 || read.events.length === 0) return false;
+        await ctx.sms.send(tx, { phone: card.phone, body: spendNoticeText(card.name, card.card_no, read.events) });
+        return true;
       });
+      if (texted) sent++;
     } catch (error) {
       failed++;
-      ctx.logger.error({ err: error, studentId: first.student_id, cardId: first.card_id }, 'spend notice not sent; the next run tries again');
+      ctx.logger.error({ err: error, studentId: card.student_id, cardId: card.card_id }, 'spend notice not sent; the next run tries again');
     }
   }
   return { sent, failed };
