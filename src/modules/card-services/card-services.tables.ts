@@ -38,7 +38,16 @@ export interface CardReturnsTable {
   created_at: CreatedAt;
 }
 
+/** 到期提醒: a parent texted about a card's coming expiry, once per card and expiry date (migration 0036). */
+export interface ExpiryRemindersTable {
+  card_id: string;
+  valid_until: string;
+  parent_id: string;
+  texted_at: Timestamp;
+}
+
 export interface CardServicesTables {
+  expiry_reminders: ExpiryRemindersTable;
   card_extension_windows: CardExtensionWindowsTable;
   card_extensions: CardExtensionsTable;
   card_returns: CardReturnsTable;

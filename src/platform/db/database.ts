@@ -36,6 +36,7 @@ import * as cardReplacementIndex from './migrations/0032-card-replacement-index.
 import * as campusDailyLimits from './migrations/0033-campus-daily-limits.js';
 import * as libraryLoans from './migrations/0034-library-loans.js';
 import * as spendNotices from './migrations/0035-spend-notices.js';
+import * as expiryReminders from './migrations/0036-expiry-reminders.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -80,6 +81,7 @@ export const migrations: Record<string, Migration> = {
   '0033-campus-daily-limits': campusDailyLimits,
   '0034-library-loans': libraryLoans,
   '0035-spend-notices': spendNotices,
+  '0036-expiry-reminders': expiryReminders,
 };
 
 /**

@@ -1,0 +1,84 @@
+import { sql } from 'kysely';
+import { addDays, shanghaiDate } from '../../domain/calendar.js';
+import { maskName } from '../../domain/masking.js';
+import type { AppContext } from '../../platform/context.js';
+import { inTransaction } from '../../platform/db/database.js';
+import { extensionOpensOn } from '../ecards/ecard-rules.js';
+import { cardServicesRepository as repo } from './card-services.repository.js';
+import { graduationDate } from './extension-rules.js';
+
+/**
+ * 到期提醒 (domain rules, "What users ask for" 3: expiry reminders): a bound parent is texted once
+ * per card and expiry date when the child's card is due for its extension and can have it:
+ * - a K-12 card or e-card expiring within 30 days, while this year's extension window is open,
+ *   unless it is already valid until the holder's graduation (no extension goes further);
+ * - a university e-card from 30 July, when its extension opens, to its 30 September.
+ * The app's 待办 says the same on the home page; the text reaches a parent who does not open it.
+ */
+
+/** How far ahead a K-12 card's expiry is told (as 待办 does). */
+export const k12ReminderDays = 30;
+const productNames = { k12_card: '北京通学生卡', k12_ecard: '电子学生卡', university_ecard: '电子学生交通卡' } as const;
+
+interface Candidate {
+  card_id: string;
+  card_no: string;
+  product: keyof typeof productNames;
+  valid_until: string;
+  name: string;
+  stage: string;
+  grade: number | null;
+  student_status: string;
+  parent_id: string;
+  phone: string;
+}
+
+function candidates(ctx: AppContext, today: string) {
+  return sql<Candidate>`
+    select c.id as card_id, c.card_no, c.product, c.valid_until, s.name, s.stage, cl.grade, s.status as student_status, ps.parent_id, p.phone
+    from cards c
+    join students s on s.id = c.student_id
+    left join classes cl on cl.id = s.class_id
+    join parent_students ps on ps.student_id = c.student_id
+    join parents p on p.id = ps.parent_id
+    where c.status = 'active' and c.valid_until is not null
+      and c.valid_until between ${today} and ${addDays(today, 62)}
+      and c.product in ('k12_card', 'k12_ecard', 'university_ecard')
+      and not exists (select 1 from expiry_reminders r where r.card_id = c.id and r.valid_until = c.valid_until and r.parent_id = ps.parent_id)`.execute(ctx.db);
+}
+
+/** Whether the card is due for its extension today and can have it. */
+function due(card: Candidate, today: string, windowOpen: boolean): boolean {
+  if (card.product === 'university_ecard') return today >= extensionOpensOn(card.valid_until);
+  if (!windowOpen || card.valid_until > addDays(today, k12ReminderDays) || card.student_status === 'graduated') return false;
+  const graduation = graduationDate(card.stage, card.grade, today);
+  return graduation === null || card.valid_until < graduation;
+}
+
+export function expiryReminderText(card: Pick<Candidate, 'name' | 'product' | 'card_no' | 'valid_until'>): string {
+  return `【北京学生卡】您孩子${maskName(card.name)}的${productNames[card.product]}（尾号 ${card.card_no.slice(-4)}）将于 ${card.valid_until} 到期，请在北京学生卡 App 中办理延期。`;
+}
+
+/** The job: one text per parent, card and expiry date, recorded with the text; one failure does not stop the rest. */
+export async function sendExpiryReminders(ctx: AppContext): Promise<{ sent: number; failed: number }> {
+  const today = shanghaiDate(ctx.clock.now());
+  const windowOpen = (await repo.windowContaining(ctx.db, today)) !== undefined;
+  let sent = 0;
+  let failed = 0;
+  for (const card of (await candidates(ctx, today)).rows.filter((c) => due(c, today, windowOpen))) {
+    try {
+      const texted = await inTransaction(ctx.db, async (tx) => {
+        const recorded = await tx.insertInto('expiry_reminders').values({ card_id: card.card_id, valid_until: card.valid_until, parent_id: card.parent_id, texted_at: ctx.clock.now() })
+          .onConflict((oc) => oc.doNothing()).returning('card_id').executeTakeFirst();
+        if (!recorded) return false;
+        await ctx.sms.send(tx, { phone: card.phone, body: expiryReminderText(card) });
+        return true;
+      });
+      if (texted) sent++;
+    } catch (error) {
+      failed++;
+      ctx.logger.error({ err: error, cardId: card.card_id }, 'expiry reminder not sent; the next run tries again');
+    }
+  }
+  return { sent, failed };
+}
