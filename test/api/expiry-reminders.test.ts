@@ -68,14 +68,20 @@ describe('到期提醒 (expiry reminders)', () => {
     expect(await textsTo(closed.parent.phone)).toHaveLength(1);
   });
 
-  it('tells a university e-card from 30 July, when its extension opens, and again for its next expiry', async () => {
+  it('tells a university e-card from 30 July, when its extension opens, by day, and again for its next expiry; never a graduate', async () => {
     t.clock.set('2027-07-29T02:00:00Z');
     const u = await child('2027-09-30', { stage: 'university', product: 'university_ecard' });
+    const graduate = await child('2027-09-30', { stage: 'university', product: 'university_ecard' });
+    await t.ctx.db.updateTable('students').set({ status: 'graduated' }).where('id', '=', graduate.student.id).execute();
     await sendExpiryReminders(t.ctx);
     expect(await textsTo(u.parent.phone)).toEqual([]);
-    t.clock.set('2027-07-30T02:00:00Z');
+    // 30 July has begun in Beijing (00:30), but texts wait for the day.
+    t.clock.set('2027-07-29T16:30:00Z');
+    expect(await sendExpiryReminders(t.ctx)).toEqual({ sent: 0, failed: 0 });
+    t.clock.set('2027-07-30T00:00:00Z');
     await sendExpiryReminders(t.ctx);
     expect(await textsTo(u.parent.phone)).toEqual([expect.stringContaining('电子学生交通卡（尾号')]);
+    expect(await textsTo(graduate.parent.phone)).toEqual([]);
     // Extended to next September: told again next July, not before.
     await t.ctx.db.updateTable('cards').set({ valid_until: '2028-09-30' }).where('id', '=', u.card.id).execute();
     await sendExpiryReminders(t.ctx);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendSpendNotices, spendNoticeText } from '../../src/modules/payments/spend-notices.js';
+import { lockBinding } from '../../src/platform/access.js';
+import { constraintError } from '../../src/platform/errors.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { fund } from '../support/money.js';
 import { registerTerminal } from '../support/terminals.js';
@@ -123,6 +125,26 @@ describe('消费提醒 (spending notices to parents)', () => {
     expect(await textsTo(f.parent.phone)).toHaveLength(2);
   });
 
+  it('a card issued after it was switched on is read from its first counter: its rides wait for each other too', async () => {
+    const f = await family('k12_card');
+    await t.app.inject({ method: 'PUT', url: noticePath(f.student.id), headers: auth(f.token), payload: { minAmountFen: 1 } });
+    // The child moves to a phone e-card (the card it replaces leaves service first: one active student card).
+    await t.ctx.db.updateTable('cards').set({ status: 'superseded' }).where('id', '=', f.card.id).execute();
+    const spare = await t.factory.newCard(f.student.id, { product: 'k12_ecard' });
+    await fund(t, spare.id, 5_000);
+    // A fresh operator session: an earlier test moved the clock on a day.
+    const freshOperator = await t.factory.operatorToken();
+    const bus = await newTerminal(t, freshOperator, 'bjbus');
+    const gate = await newTerminal(t, freshOperator, 'bjmtr');
+    const masterKey = t.ctx.config.secrets.cardMasterKey;
+    const at = new Date(t.clock.now().getTime() + 60_000).toISOString();
+    await uploadOk(t, gate, [signedTap(masterKey, gate.code, { seq: 1, cardNo: spare.card_no, cardCounter: 2, amountFen: 300, balanceAfterFen: 4_650, at, kind: 'rail_exit' })]);
+    expect(await sendSpendNotices(t.ctx)).toMatchObject({ sent: 0 });
+    await uploadOk(t, bus, [signedTap(masterKey, bus.code, { seq: 1, cardNo: spare.card_no, cardCounter: 1, amountFen: 50, balanceAfterFen: 4_950, at })]);
+    expect(await sendSpendNotices(t.ctx)).toMatchObject({ sent: 1 });
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('有 2 笔新消费，共 ¥3.50')]);
+  });
+
   it('a lower amount is for what comes next: what was read is not told again', async () => {
     const f = await family();
     const pos = await registerTerminal(t, { kind: 'pos', operatorName: '三食堂', schoolId: campusId });
@@ -164,8 +186,12 @@ describe('消费提醒 (spending notices to parents)', () => {
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/children/${f.student.id}`, headers: auth(f.token) })).statusCode).toBe(204);
     expect(await t.ctx.db.selectFrom('spend_notices').select('parent_id').where('student_id', '=', f.student.id).execute()).toEqual([]);
     expect(await t.ctx.db.selectFrom('spend_notice_marks').select('parent_id').where('student_id', '=', f.student.id).execute()).toEqual([]);
-    // A notice for a binding that has ended is refused, not left behind.
+    // A notice for a binding that has ended is refused, not left behind: by the access check, by
+    // the binding's lock (an unbinding racing the check), and by the key to the binding.
     expect((await t.app.inject({ method: 'PUT', url: noticePath(f.student.id), headers: auth(f.token), payload: { minAmountFen: 100 } })).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    await expect(lockBinding(t.ctx.db, f.parent.id, f.student.id)).rejects.toMatchObject({ code: 'BINDING_NOT_FOUND' });
+    const orphan = await t.ctx.db.insertInto('spend_notices').values({ parent_id: f.parent.id, student_id: f.student.id, min_amount_fen: 100, armed_at: t.clock.now(), updated_at: t.clock.now() }).execute().catch((error: unknown) => error);
+    expect(constraintError(orphan)).toMatchObject({ code: 'BINDING_NOT_FOUND' });
   });
 
   it('writes one text per card: the first three events, the rest counted, the total', () => {

@@ -84,7 +84,9 @@ export async function payAtPos(ctx: AppContext, terminalId: string, request: Pos
     }
     const locked = await cardsRepository.lockCard(tx, card.id);
     if (!locked || locked.status !== 'active') throw fail('CAMPUS_CARD_NOT_USABLE', { status: locked?.status ?? null });
-    await assertWithinDailyLimit(tx, card.student_id, request.amountFen, now);
+    // Stamped under the card's lock: a card's purchases are in time order as they commit (消费提醒 reads them so).
+    const at = ctx.clock.now();
+    await assertWithinDailyLimit(tx, card.student_id, request.amountFen, at);
     const purse = await findAccountByCode(tx, accountCodes.purse(card.id));
     const merchant = await ensureAccount(tx, ctx.clock, { code: accountCodes.merchant(operatorSlug(terminal.operator)), type: 'merchant', actor });
     const txn = await postTransaction(tx, ctx.clock, {
@@ -97,7 +99,7 @@ export async function payAtPos(ctx: AppContext, terminalId: string, request: Pos
     });
     const purchase = {
       id: newId(), terminal_id: terminal.id, pos_purchase_id: request.purchaseId, card_id: card.id, student_id: card.student_id, method, amount_fen: request.amountFen,
-      balance_after_fen: (await balanceOf(tx, purse.id)).availableFen, pin_checked: pinChecked, merchant: terminal.operator, ledger_transaction_id: txn.id, at: now,
+      balance_after_fen: (await balanceOf(tx, purse.id)).availableFen, pin_checked: pinChecked, merchant: terminal.operator, ledger_transaction_id: txn.id, at,
     } as const;
     const stored = await repo.insertPurchase(tx, purchase);
     await recordAudit(tx, ctx.clock, {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { addDays, shanghaiDate } from '../../domain/calendar.js';
+import { addDays, beijingMinute, shanghaiDate } from '../../domain/calendar.js';
 import { maskName } from '../../domain/masking.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/db/database.js';
@@ -12,7 +12,8 @@ import { graduationDate } from './extension-rules.js';
  * per card and expiry date when the child's card is due for its extension and can have it:
  * - a K-12 card or e-card expiring within 30 days, while this year's extension window is open,
  *   unless it is already valid until the holder's graduation (no extension goes further);
- * - a university e-card from 30 July, when its extension opens, to its 30 September.
+ * - a university e-card from 30 July, when its extension opens, to its 30 September;
+ * never to a graduate's parents, and only by day.
  * The app's 待办 says the same on the home page; the text reaches a parent who does not open it.
  */
 
@@ -42,15 +43,16 @@ function candidates(ctx: AppContext, today: string) {
     join parent_students ps on ps.student_id = c.student_id
     join parents p on p.id = ps.parent_id
     where c.status = 'active' and c.valid_until is not null
-      and c.valid_until between ${today} and ${addDays(today, 62)}
+      and c.valid_until between ${today} and ${addDays(today, 92)}
       and c.product in ('k12_card', 'k12_ecard', 'university_ecard')
       and not exists (select 1 from expiry_reminders r where r.card_id = c.id and r.valid_until = c.valid_until and r.parent_id = ps.parent_id)`.execute(ctx.db);
 }
 
 /** Whether the card is due for its extension today and can have it. */
 function due(card: Candidate, today: string, windowOpen: boolean): boolean {
+  if (card.student_status === 'graduated') return false;
   if (card.product === 'university_ecard') return today >= extensionOpensOn(card.valid_until);
-  if (!windowOpen || card.valid_until > addDays(today, k12ReminderDays) || card.student_status === 'graduated') return false;
+  if (!windowOpen || card.valid_until > addDays(today, k12ReminderDays)) return false;
   const graduation = graduationDate(card.stage, card.grade, today);
   return graduation === null || card.valid_until < graduation;
 }
@@ -59,9 +61,15 @@ export function expiryReminderText(card: Pick<Candidate, 'name' | 'product' | 'c
   return `【北京学生卡】您孩子${maskName(card.name)}的${productNames[card.product]}（尾号 ${card.card_no.slice(-4)}）将于 ${card.valid_until} 到期，请在北京学生卡 App 中办理延期。`;
 }
 
+/** Texts go out by day (Beijing 08:00–20:00), not at the midnight the date turns over. */
+const textingHours = { from: 8, to: 20 };
+
 /** The job: one text per parent, card and expiry date, recorded with the text; one failure does not stop the rest. */
 export async function sendExpiryReminders(ctx: AppContext): Promise<{ sent: number; failed: number }> {
-  const today = shanghaiDate(ctx.clock.now());
+  const now = ctx.clock.now();
+  const hour = Number(beijingMinute(now).slice(11, 13));
+  if (hour < textingHours.from || hour >= textingHours.to) return { sent: 0, failed: 0 };
+  const today = shanghaiDate(now);
   const windowOpen = (await repo.windowContaining(ctx.db, today)) !== undefined;
   let sent = 0;
   let failed = 0;

@@ -51,14 +51,16 @@ export async function setSpendNotice(ctx: AppContext, caller: Caller, studentId:
     await lockBinding(tx, caller.subjectId, studentId);
     const before = await tx.selectFrom('spend_notices').select('min_amount_fen').where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).forUpdate().executeTakeFirst();
     if (before?.min_amount_fen === minAmountFen) return;
-    if (before) {
-      await tx.updateTable('spend_notices').set({ min_amount_fen: minAmountFen, updated_at: now }).where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).execute();
-    } else {
-      await tx.insertInto('spend_notices').values({ parent_id: caller.subjectId, student_id: studentId, min_amount_fen: minAmountFen, armed_at: now, updated_at: now }).execute();
+    // A second request switching it on at the same moment finds the notice armed and only sets the amount.
+    const armed = before ? undefined : await tx.insertInto('spend_notices').values({ parent_id: caller.subjectId, student_id: studentId, min_amount_fen: minAmountFen, armed_at: now, updated_at: now })
+      .onConflict((oc) => oc.doNothing()).returning('armed_at').executeTakeFirst();
+    if (armed) {
       await sql`
         insert into spend_notice_marks (parent_id, student_id, card_id, last_tap_counter)
-        select ${caller.subjectId}, ${studentId}, c.id, (select max(t.card_counter) from transit_taps t where t.card_id = c.id and t.outcome = 'settled')
+        select ${caller.subjectId}, ${studentId}, c.id, coalesce((select max(t.card_counter) from transit_taps t where t.card_id = c.id and t.outcome = 'settled'), 0)
         from cards c where c.student_id = ${studentId}`.execute(tx);
+    } else {
+      await tx.updateTable('spend_notices').set({ min_amount_fen: minAmountFen, updated_at: now }).where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).execute();
     }
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'spend_notice.set', entityType: 'student', entityId: studentId, before: before ? { minAmountFen: before.min_amount_fen } : null, after: { minAmountFen }, requestId });
   });
@@ -127,27 +129,29 @@ async function purchasesAfter(db: DbOrTx, card: WatchedCard) {
   return rows;
 }
 
-/** The card's settled rides above its mark (or after arming), by counter. */
+/**
+ * The card's settled rides above its mark, by counter, with when the server received each. A
+ * card with no mark came after the notice was switched on: its counters start at 1.
+ */
 async function ridesAfter(db: DbOrTx, card: WatchedCard) {
-  const { rows } = await sql<{ card_counter: number; at: Date; amount_fen: number; kind: SpendEvent['kind']; operator: string }>`
-    select card_counter, at, amount_fen, kind, operator from transit_taps
-    where card_id = ${card.card_id} and outcome = 'settled' and card_counter > ${card.last_tap_counter ?? -1}
-      and (${card.last_tap_counter}::bigint is not null or at > ${card.armed_at})
-    order by card_counter limit ${readPerRun}`.execute(db);
+  const { rows } = await sql<{ card_counter: number; at: Date; received_at: Date; amount_fen: number; kind: SpendEvent['kind']; operator: string }>`
+    select t.card_counter, t.at, b.received_at, t.amount_fen, t.kind, t.operator
+    from transit_taps t join transit_batches b on b.id = t.batch_row_id
+    where t.card_id = ${card.card_id} and t.outcome = 'settled' and t.card_counter > ${card.last_tap_counter ?? 0}
+    order by t.card_counter limit ${readPerRun}`.execute(db);
   return rows;
 }
 
 /**
  * Rides in counter order up to the first counter still missing (its terminal has not uploaded
  * yet), so a bus ride uploaded after a later metro ride is told in its turn rather than lost; a
- * counter missing for a day after the next ride is given up.
+ * counter still missing a day after the server received the next ride is given up (a lost record).
  */
-function contiguousRides<T extends { card_counter: number; at: Date }>(rides: readonly T[], lastCounter: number | null, now: Date): T[] {
+export function contiguousRides<T extends { card_counter: number; received_at: Date }>(rides: readonly T[], lastCounter: number, now: Date): T[] {
   const taken: T[] = [];
   let previous = lastCounter;
   for (const ride of rides) {
-    const next = previous === null || ride.card_counter === previous + 1;
-    if (!next && now.getTime() - ride.at.getTime() < gapWaitMs) break;
+    if (ride.card_counter !== previous + 1 && now.getTime() - ride.received_at.getTime() < gapWaitMs) break;
     taken.push(ride);
     previous = ride.card_counter;
   }
@@ -157,12 +161,13 @@ function contiguousRides<T extends { card_counter: number; at: Date }>(rides: re
 /** What a run read on one card: the events to tell and where its marks move to (null: nothing new). */
 async function readCard(db: DbOrTx, card: WatchedCard, now: Date) {
   const purchases = await purchasesAfter(db, card);
-  const rides = contiguousRides(await ridesAfter(db, card), card.last_tap_counter, now);
+  const rides = contiguousRides(await ridesAfter(db, card), card.last_tap_counter ?? 0, now);
   if (purchases.length === 0 && rides.length === 0) return null;
   const events: SpendEvent[] = [
     // A purchase refunded before it was read is not told.
     ...purchases.filter((p) => p.refunded_at === null).map((p) => ({ kind: 'canteen' as const, place: p.merchant, amount_fen: p.amount_fen, at: p.at })),
-    ...rides.map((r) => ({ kind: r.kind, place: r.operator, amount_fen: Number(r.amount_fen), at: r.at })),
+    // A ride taken before the notice was switched on (uploaded since) is read, not told.
+    ...rides.filter((r) => r.at.getTime() > card.armed_at.getTime()).map((r) => ({ kind: r.kind, place: r.operator, amount_fen: Number(r.amount_fen), at: r.at })),
   ].filter((e) => e.amount_fen >= card.min_amount_fen).sort((a, b) => a.at.getTime() - b.at.getTime());
   const lastPurchase = purchases.at(-1);
   return {
