@@ -15,8 +15,8 @@ import './payments.errors.js';
  * parent is texted about the child's canteen purchases and transit rides of at least an amount.
  * A job gathers each card's new ones and texts them together (so a morning of rides is one text,
  * not five). Rides reach the server when their terminal uploads, so they are told then, later than
- * they happened. A ride whose upload fills a gap in the card's counters below one already told is
- * not told: texts are a courtesy, the card's history is the record.
+ * they happened, and in counter order: a ride still on its bus holds the later ones back (a day at
+ * most). Decision 0007 has the marks that make each event told once.
  */
 
 export const spendNoticeMinFen = 1;
