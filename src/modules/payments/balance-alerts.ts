@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { maskName } from '../../domain/masking.js';
 import { formatYuan } from '../../domain/money.js';
-import { assertBoundParent } from '../../platform/access.js';
+import { assertBoundParent, lockBinding } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -49,6 +49,7 @@ export async function setBalanceAlert(ctx: AppContext, caller: Caller, studentId
   if (!Number.isSafeInteger(thresholdFen) || thresholdFen < balanceAlertMinFen || thresholdFen > balanceAlertMaxFen) throw fail('BALANCE_ALERT_AMOUNT', { thresholdFen, minFen: balanceAlertMinFen, maxFen: balanceAlertMaxFen });
   const now = ctx.clock.now();
   await inTransaction(ctx.db, async (tx) => {
+    await lockBinding(tx, caller.subjectId, studentId);
     const before = await tx.selectFrom('balance_alerts').select('threshold_fen').where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).forUpdate().executeTakeFirst();
     if (before?.threshold_fen === thresholdFen) return;
     await tx.insertInto('balance_alerts').values({ parent_id: caller.subjectId, student_id: studentId, threshold_fen: thresholdFen, updated_at: now })

@@ -36,5 +36,5 @@ registerErrors({
   BALANCE_REFUND_NOT_AT_OUTLET: { status: 409, zh: '该退款申请不在网点待办状态', en: 'This balance refund is not waiting for an outlet' },
 });
 
-// A spending notice being set as its parent's binding ends.
-registerConstraintErrors({ spend_notices_parent_id_student_id_fkey: 'BINDING_NOT_FOUND' });
+// A spending notice or balance alert being set as its parent's binding ends.
+registerConstraintErrors({ spend_notices_parent_id_student_id_fkey: 'BINDING_NOT_FOUND', balance_alerts_binding_fkey: 'BINDING_NOT_FOUND' });

@@ -37,6 +37,7 @@ import * as campusDailyLimits from './migrations/0033-campus-daily-limits.js';
 import * as libraryLoans from './migrations/0034-library-loans.js';
 import * as spendNotices from './migrations/0035-spend-notices.js';
 import * as expiryReminders from './migrations/0036-expiry-reminders.js';
+import * as balanceAlertsBinding from './migrations/0037-balance-alerts-binding.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -82,6 +83,7 @@ export const migrations: Record<string, Migration> = {
   '0034-library-loans': libraryLoans,
   '0035-spend-notices': spendNotices,
   '0036-expiry-reminders': expiryReminders,
+  '0037-balance-alerts-binding': balanceAlertsBinding,
 };
 
 /**
