@@ -389,8 +389,13 @@ describeE2E('campus payments in Chromium', () => {
     await bookRow.getByTestId('library-book-state').getByText('在架').waitFor();
     await e2e.screenshot(desk, 'admin-campus-library');
 
+    // The home page's 待办 tells the student of the fine and leads to where it is paid.
+    await app.goto(url('/'));
+    const fineTodo = app.locator('[data-testid="todo"][data-kind="library_fine"]');
+    await fineTodo.getByText('图书馆逾期罚款 ¥1.20 待缴，缴清后才能借书').waitFor();
+    await fineTodo.click();
+    await app.waitForURL(url('/campus/library'));
     // The student pays it from the campus card with the query password.
-    await app.reload();
     await app.getByTestId('library-fines').getByText('未缴罚款 ¥1.20', { exact: false }).waitFor();
     await app.getByTestId('library-fines-password').locator('input').fill(queryPassword);
     await app.getByTestId('library-fines-pay').click();

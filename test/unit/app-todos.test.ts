@@ -76,4 +76,11 @@ describe('home to-dos', () => {
     // Extended (valid to next September): nothing until next July.
     expect(on('2027-08-15', '2028-09-30')).toEqual([]);
   });
+
+  it('tells a campus student of overdue library books and unpaid fines, after the cards and orders', () => {
+    const todos = todosOf([card('low', { availableFen: 100 })], context({ pendingOrders: 1, library: { overdue: 2, finesOwedFen: 120 } }));
+    expect(todos.map((todo) => todo.kind)).toEqual(['low_balance', 'pending_orders', 'library_overdue', 'library_fine']);
+    expect(todos.slice(2)).toEqual([{ kind: 'library_overdue', count: 2 }, { kind: 'library_fine', amountFen: 120 }]);
+    expect(kinds([], 0, { library: { overdue: 0, finesOwedFen: 0 } })).toEqual([]);
+  });
 });

@@ -1,12 +1,15 @@
-import { useQueries } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
+import type { z } from 'zod';
+import type { libraryLoansSchema } from '../../../../src/modules/campus/campus.schemas.js';
 import { Card, ErrorBlock, List, Skeleton } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { shanghaiDate } from '../../../../src/domain/calendar.js';
 import { fill, useLang, useMessages } from '../../../shared/i18n.js';
-import { useApi, useSession } from '../../../shared/session.js';
+import { useApi, useMe, useSession } from '../../../shared/session.js';
 import { useAllApplications } from '../cards/fulfilment.js';
 import { productLabel } from '../cards/labels.js';
 import { cardMessages } from '../cards/messages.js';
+import { campusPaths } from '../campus/paths.js';
 import { cardPaths } from '../cards/paths.js';
 import { ecardPaths } from '../ecards/paths.js';
 import { useCards } from '../cards/queries.js';
@@ -28,6 +31,7 @@ export function HomeTodos() {
   const navigate = useNavigate();
   const api = useApi();
   const { token } = useSession();
+  const me = useMe();
   const cards = useCards();
   const pending = useOrderListing('pending', 1);
   const applications = useAllApplications();
@@ -35,21 +39,34 @@ export function HomeTodos() {
   const today = shanghaiDate(new Date());
   // Only cards close to expiry are asked about graduation (the server's extension check knows it).
   const checks = useQueries({ queries: cardsNearExpiry(cards.data ?? [], today).map((card) => extensionCheckQuery(api, token, card.id)) });
+  // A student with a campus card in use: the library's overdue books and fines (the same query as 借阅图书's page).
+  const campusStudent = me.data?.role === 'student' && (cards.data ?? []).some((card) => card.product === 'campus_card' && card.status === 'active');
+  const library = useQuery({
+    queryKey: ['campus', 'library', 'loans', token],
+    queryFn: ({ signal }) => api.get<z.infer<typeof libraryLoansSchema>>('/campus/library/loans', undefined, signal),
+    enabled: campusStudent,
+  });
 
   if (cards.isError) return <LoadFailed error={cards.error} onRetry={() => void cards.refetch()} />;
   if (pending.isError) return <LoadFailed error={pending.error} onRetry={() => void pending.refetch()} />;
-  if (!cards.data || !pending.data || applications.isPending || checks.some((q) => q.isPending)) return <Card><Skeleton.Paragraph lineCount={3} animated /></Card>;
+  if (!cards.data || !pending.data || applications.isPending || checks.some((q) => q.isPending) || (campusStudent && library.isPending)) return <Card><Skeleton.Paragraph lineCount={3} animated /></Card>;
   // The replacements and graduation dates only refine the list: without them (a failed request)
   // a lost card still offers 补办 and a card near expiry still asks to be extended.
   const replacements = new Map(
     (applications.data ?? []).filter((a) => !closedApplications.has(a.status)).map((a) => [a.oldCardId, { applicationId: a.id, status: a.statusLabel }] as const),
   );
   const graduation = new Map(checks.flatMap((q) => (q.data?.graduationDate ? [[q.data.cardId, q.data.graduationDate] as const] : [])));
-  const todos = todosOf(cards.data, { today, pendingOrders: pending.data.total, replacements, graduation });
+  const loans = library.data;
+  const todos = todosOf(cards.data, {
+    today, pendingOrders: pending.data.total, replacements, graduation,
+    ...(loans ? { library: { overdue: loans.items.filter((l) => l.overdue).length, finesOwedFen: loans.finesOwedFen } } : {}),
+  });
   if (todos.length === 0) return <Card><ErrorBlock status="empty" title={t.noNews} description={null} data-testid="todos-empty" /></Card>;
 
   const text = (todo: Todo): string => {
     if (todo.kind === 'pending_orders') return fill(t.todo_pending_orders, { n: todo.count });
+    if (todo.kind === 'library_overdue') return fill(t.todo_library_overdue, { n: todo.count });
+    if (todo.kind === 'library_fine') return fill(t.todo_library_fine, { amount: formatYuan(todo.amountFen) });
     // The card's last digits tell apart children whose masked names are alike (张** and 张**).
     const names = { holder: todo.card.holderNameMasked, product: productLabel(c, todo.card), tail: todo.card.cardNoMasked.slice(-3) };
     if (todo.kind === 'extend_soon') return fill(t.todo_extend_soon, { ...names, date: todo.validUntil });
@@ -59,6 +76,7 @@ export function HomeTodos() {
   };
   const target = (todo: Todo): string => {
     if (todo.kind === 'pending_orders') return moneyPaths.pendingOrders;
+    if (todo.kind === 'library_overdue' || todo.kind === 'library_fine') return campusPaths.library;
     if (todo.kind === 'extend_soon' || todo.kind === 'extend_expired') return todo.card.product === 'university_ecard' ? ecardPaths.university(todo.card.id) : cardPaths.extend(todo.card.id);
     if (todo.kind === 'low_balance') return moneyPaths.cardTopUp(todo.card.id);
     if (todo.kind === 'replacing') return cardPaths.application(todo.applicationId);

@@ -8,7 +8,9 @@ export type Todo =
   | { kind: 'replacing'; card: Card; applicationId: string; status: { zh: string; en: string } }
   | { kind: 'extend_soon'; card: Card; validUntil: string }
   | { kind: 'low_balance'; card: Card }
-  | { kind: 'pending_orders'; count: number };
+  | { kind: 'pending_orders'; count: number }
+  | { kind: 'library_overdue'; count: number }
+  | { kind: 'library_fine'; amountFen: number };
 
 /** What the home page knows beside the cards. */
 export interface TodoContext {
@@ -19,6 +21,8 @@ export interface TodoContext {
   replacements: ReadonlyMap<string, { applicationId: string; status: { zh: string; en: string } }>;
   /** The holder's graduation date, by card, where known: a card valid until then has no extension to ask for. */
   graduation: ReadonlyMap<string, string>;
+  /** A campus student's library record (借阅图书), where known: books overdue, fines unpaid. */
+  library?: { overdue: number; finesOwedFen: number };
 }
 
 /** A K-12 card is to be extended within this many days of its expiry (the yearly extension). */
@@ -39,8 +43,8 @@ function universityExtensionOpen(card: Card, today: string): boolean {
 
 /**
  * 待办 on the home page, most pressing first: cards to activate, lost cards (or their replacement
- * under way), suspended e-cards, expired and expiring cards to extend, low balances, then orders
- * waiting to be paid.
+ * under way), suspended e-cards, expired and expiring cards to extend, low balances, orders
+ * waiting to be paid, then library books overdue and library fines unpaid.
  */
 export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
   const { today } = context;
@@ -62,7 +66,10 @@ export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
       if (card.canTopUp && card.availableFen + card.pendingTopUpFen < lowBalanceFen) todos.push({ kind: 'low_balance', card });
     }
   }
-  const order: Todo['kind'][] = ['activate', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_soon', 'low_balance', 'pending_orders'];
+  const order: Todo['kind'][] = ['activate', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_soon', 'low_balance', 'pending_orders', 'library_overdue', 'library_fine'];
   if (context.pendingOrders > 0) todos.push({ kind: 'pending_orders', count: context.pendingOrders });
+  // Nothing more is lent until overdue books are back and fines paid (LIBRARY_BLOCKED).
+  if (context.library && context.library.overdue > 0) todos.push({ kind: 'library_overdue', count: context.library.overdue });
+  if (context.library && context.library.finesOwedFen > 0) todos.push({ kind: 'library_fine', amountFen: context.library.finesOwedFen });
   return todos.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
