@@ -316,9 +316,12 @@ describeE2E('campus payments in Chromium', () => {
     await console.getByTestId('sider-menu').getByText('食堂消费', { exact: true }).click();
     await console.waitForURL(`${e2e.baseUrl}/admin/campus/purchases`);
     await console.getByTestId('table-search').locator('input').fill(card.card_no);
+    // The row is taken from the search's own answer, not from the list shown before it (a busy machine may answer late).
+    const searched = console.waitForResponse((r) => r.url().includes('/api/v1/admin/campus/purchases') && r.url().includes(`cardNo=${card.card_no}`), { timeout: 30_000 });
     await console.getByTestId('table-search').locator('input').press('Enter');
+    expect((await searched).status()).toBe(200);
     const row = console.getByTestId('purchases-table').locator('tbody tr.ant-table-row').filter({ hasText: '二食堂' });
-    await row.waitFor();
+    await row.getByTestId('purchase-refund').waitFor({ timeout: 30_000 });
     await expect(row.textContent()).resolves.toContain('¥16.00');
     await expect(row.textContent()).resolves.not.toContain('退款测试生');
     await row.getByTestId('purchase-refund').click();
