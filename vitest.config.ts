@@ -37,10 +37,10 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/setup-pglite.ts'],
           env: { ONECARD_TEST_DB: 'pglite' },
-          testTimeout: 60_000,
+          testTimeout: 120_000,
           hookTimeout: 120_000,
           // A page under load can take seconds to show what a poll waits for; the default is 1 s.
-          expect: { poll: { timeout: 15_000 } },
+          expect: { poll: { timeout: 30_000 } },
           fileParallelism: false,
         },
       },

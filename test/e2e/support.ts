@@ -102,7 +102,8 @@ export async function startE2E(): Promise<E2E> {
       );
       contexts.push(context);
       const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
+      // Generous: CI machines are shared and slow at times; a wait that is long enough never hides a failure, it only reports it later.
+      page.setDefaultTimeout(30_000);
       page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`));
       page.on('console', (message) => {
         if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(`${page.url()}: ${message.text()}`);
