@@ -113,11 +113,6 @@ export class SimulatedCard {
     return structuredClone(this.s);
   }
 
-  /** Valid on `at` when it has no end or the end is today or later (Beijing calendar). */
-  isValidOn(at: Date): boolean {
-    return this.s.validUntil === null || shanghaiDay(at) <= this.s.validUntil;
-  }
-
   /** The month's rail spend before a ride at `at`: 0 once a new calendar month began. */
   railMonthSpentFen(at: Date): number {
     return this.s.railMonth === shanghaiMonth(at) ? this.s.railMonthSpentFen : 0;

@@ -1,4 +1,5 @@
 import { quoteFare, type BusLineType, type FareQuote } from '../src/domain/fares.js';
+import { validityOn } from '../src/domain/validity.js';
 import type { ActionsResponse, BatchRequest, BatchResponse, CardAction, DenyListDelta, TapFare, TapKind, TapRecord } from '../src/modules/transit/protocol.js';
 import { CardError, shanghaiDay, type SimulatedCard } from './card-simulator.js';
 import type { DenyListCache } from './deny-list-cache.js';
@@ -151,7 +152,8 @@ export class TerminalSimulator {
     if (this.options.denyList.has(card.cardNo)) return { ok: false, reason: 'DENY_LISTED' };
     const view = card.preview(this.pendingActions.get(card.cardNo) ?? []);
     const day = shanghaiDay(at);
-    if (view.validUntil !== null && day > view.validUntil) return { ok: false, reason: 'EXPIRED' };
+    // Past its last valid day the card still rides through its grace period (docs/decisions/0008).
+    if (validityOn(view.validUntil, day) === 'expired') return { ok: false, reason: 'EXPIRED' };
     const priced = this.price(card, request, at, day);
     if ('reason' in priced) return { ok: false, reason: priced.reason };
     if (priced.amountFen > view.balanceFen) return { ok: false, reason: 'INSUFFICIENT_BALANCE' };

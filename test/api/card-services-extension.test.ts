@@ -89,12 +89,54 @@ describe('the K-12 yearly extension', () => {
     try {
       for (const [at, open] of cases) {
         t.clock.set(at);
-        const { card, token } = await holder();
+        // Valid past the window, so not in a grace period (which extends late: the next test).
+        const { card, token } = await holder({ validUntil: '2026-12-31' });
         const res = await call('POST', `/cards/${card.id}/extend`, token);
         if (open) expect([at, res.statusCode]).toEqual([at, 200]);
         else expect([at, res.statusCode, res.json().error?.code]).toEqual([at, 422, 'CARD_EXTENSION_WINDOW_CLOSED']);
-        expect(await validUntilOf(card.id)).toBe(open ? '2027-10-31' : '2026-10-31');
+        expect(await validUntilOf(card.id)).toBe(open ? '2027-10-31' : '2026-12-31');
       }
+    } finally {
+      t.clock.set(new Date('2026-10-15T02:00:00Z'));
+    }
+  });
+
+  it('in the 30-day grace period after its expiry a card still rides and tops up, and is extended late as in the window that closed', async () => {
+    try {
+      t.clock.set('2026-11-30T15:59:59Z'); // 23:59:59 on 30 November: the grace period's last second
+      const { card, token } = await holder({ grade: 7 });
+      const view = (await call('GET', `/cards/${card.id}`, token)).json();
+      expect(view).toMatchObject({ validUntil: '2026-10-31', validity: 'grace', graceUntil: '2026-11-30', transitValid: true, canTopUp: true, topUpBlockedReason: null });
+      expect((await call('POST', '/orders/top-up', token, { cardId: card.id, amountFen: 5_000 })).statusCode).toBe(201);
+      const status = (await call('GET', `/cards/${card.card_no}/status`)).json();
+      expect(status).toMatchObject({ validity: 'grace', graceUntil: '2026-11-30', transitValid: true, message: '卡已于 2026-10-31 到期，宽限期至 2026-11-30，请尽快办理延期' });
+      const check = (await call('GET', `/cards/${card.id}/extension`, token)).json();
+      expect(check).toMatchObject({ eligible: true, late: true, graceUntil: '2026-11-30', newValidUntil: '2027-10-31', window: { year: 2026, open: false } });
+      const res = await call('POST', `/cards/${card.id}/extend`, token);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ card: { validUntil: '2027-10-31', validity: 'valid', graceUntil: null }, extension: { windowYear: 2026, fromValidUntil: '2026-10-31', toValidUntil: '2027-10-31' } });
+      const audit = await t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', card.id).where('action', '=', 'card_services.extend').executeTakeFirstOrThrow();
+      expect(audit.after).toMatchObject({ late: true, windowYear: 2026 });
+      // Valid again, so no longer in grace: the window is closed to it.
+      expect((await call('POST', `/cards/${card.id}/extend`, token)).json()).toMatchObject({ error: { code: 'CARD_EXTENSION_WINDOW_CLOSED' } });
+    } finally {
+      t.clock.set(new Date('2026-10-15T02:00:00Z'));
+    }
+  });
+
+  it('after the grace period the card is expired: no ride discount, no top-up, no extension until the next window', async () => {
+    try {
+      t.clock.set('2026-11-30T16:00:00Z'); // 00:00 on 1 December
+      const { card, token } = await holder({ grade: 7 });
+      expect((await call('GET', `/cards/${card.id}`, token)).json()).toMatchObject({ validity: 'expired', graceUntil: null, transitValid: false, canTopUp: false, topUpBlockedReason: 'expired' });
+      expect((await call('GET', `/cards/${card.card_no}/status`)).json()).toMatchObject({ validity: 'expired', transitValid: false, message: '卡已过有效期（2026-10-31），请办理延期' });
+      expect((await call('GET', `/cards/${card.id}/extension`, token)).json()).toMatchObject({ eligible: false, late: false, graceUntil: null, blockedBy: 'CARD_EXTENSION_WINDOW_CLOSED' });
+      const res = await call('POST', `/cards/${card.id}/extend`, token);
+      expect([res.statusCode, res.json().error?.code]).toEqual([422, 'CARD_EXTENSION_WINDOW_CLOSED']);
+      expect(await validUntilOf(card.id)).toBe('2026-10-31');
+      const order = await call('POST', '/orders/top-up', token, { cardId: card.id, amountFen: 5_000 });
+      expect(order.json()).toMatchObject({ error: { code: 'CARD_NOT_TOP_UP_ABLE', details: { reason: 'expired' } } });
+      expect(await t.ctx.db.selectFrom('payment_orders').select('id').where('card_id', '=', card.id).execute()).toEqual([]);
     } finally {
       t.clock.set(new Date('2026-10-15T02:00:00Z'));
     }

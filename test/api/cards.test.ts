@@ -33,7 +33,7 @@ describe('the public card status query', () => {
     const card = await t.factory.newCard(student.id, { validUntil: '2027-08-31' });
     const res = await call('GET', `/cards/${card.card_no}/status`);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ cardNo: card.card_no, status: 'active', transitValid: true, validUntil: '2027-08-31', message: '卡正常状态', messageEn: 'The card is normal' });
+    expect(res.json()).toEqual({ cardNo: card.card_no, status: 'active', transitValid: true, validUntil: '2027-08-31', validity: 'valid', graceUntil: null, message: '卡正常状态', messageEn: 'The card is normal' });
     expect(res.body).not.toContain(student.name);
     expect(res.body).not.toContain(student.id_number);
     expect(res.body).not.toContain(student.education_id);

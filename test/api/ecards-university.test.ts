@@ -155,9 +155,12 @@ describe('extension', () => {
     expect(res.json()).toMatchObject({ validUntil: '2028-09-30', transitValid: true });
     expectError(await call('POST', `/ecards/university/${card.id}/extend`, u.token), 422, 'ECARD_EXTENSION_NOT_YET');
 
-    // An expired card is extended after the re-check too, to the next 30 September.
+    // Past 30 September it still rides in its grace period (30 days), then it is expired; an
+    // expired card is extended after the re-check too, to the next 30 September.
     await travel('2028-10-08T02:00:00Z');
-    expect((await call('GET', `/cards/${card.id}`, u.token)).json()).toMatchObject({ transitValid: false, topUpBlockedReason: 'expired' });
+    expect((await call('GET', `/cards/${card.id}`, u.token)).json()).toMatchObject({ validity: 'grace', graceUntil: '2028-10-30', transitValid: true, topUpBlockedReason: null });
+    await travel('2028-10-31T02:00:00Z');
+    expect((await call('GET', `/cards/${card.id}`, u.token)).json()).toMatchObject({ validity: 'expired', transitValid: false, topUpBlockedReason: 'expired' });
     expect((await call('POST', `/ecards/university/${card.id}/extend`, u.token)).json()).toMatchObject({ validUntil: '2029-09-30', transitValid: true });
   });
 

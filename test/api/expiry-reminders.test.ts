@@ -91,7 +91,34 @@ describe('到期提醒 (expiry reminders)', () => {
   });
 
   it('masks the name and shows only the last four digits of the card', () => {
-    expect(expiryReminderText({ name: '王小明', product: 'k12_ecard', card_no: '10007654321', valid_until: '2026-12-31' }))
+    expect(expiryReminderText({ name: '王小明', product: 'k12_ecard', card_no: '10007654321', valid_until: '2026-12-31' }, '2026-12-06'))
       .toBe('【北京学生卡】您孩子王**的电子学生卡（尾号 4321）将于 2026-12-31 到期，请在北京学生卡 App 中办理延期。');
+  });
+
+  it('texts once more when the card has expired and is in its grace period, while it can still be extended', async () => {
+    t.clock.set('2029-10-10T02:00:00Z');
+    await openWindow(2029, '2029-10-01', '2029-10-31');
+    const university = await child('2029-09-30', { stage: 'university', product: 'university_ecard' });
+    const k12 = await child('2029-10-31', { grade: 3 });
+    const graduate = await child('2029-10-31', { grade: 3 });
+    await t.ctx.db.updateTable('students').set({ status: 'graduated' }).where('id', '=', graduate.student.id).execute();
+    await sendExpiryReminders(t.ctx);
+    expect(await textsTo(university.parent.phone)).toEqual([expect.stringContaining('已于 2029-09-30 到期，宽限期至 2029-10-30')]);
+    expect(await textsTo(k12.parent.phone)).toEqual([expect.stringContaining('将于 2029-10-31 到期')]);
+
+    t.clock.set('2029-11-05T02:00:00Z');
+    const pastGrace = await child('2029-10-05', { grade: 3 }); // its grace ended on 4 November
+    await sendExpiryReminders(t.ctx);
+    expect(await textsTo(k12.parent.phone)).toEqual([
+      expect.stringContaining('将于 2029-10-31 到期'),
+      `【北京学生卡】您孩子到****的北京通学生卡（尾号 ${k12.card.card_no.slice(-4)}）已于 2029-10-31 到期，宽限期至 2029-11-30，期满后将不能乘车，请尽快在北京学生卡 App 中办理延期。`,
+    ]);
+    expect(await textsTo(pastGrace.parent.phone)).toEqual([]);
+    expect(await textsTo(graduate.parent.phone)).toEqual([]);
+    // Once each: the next runs send nothing more.
+    t.clock.set('2029-11-06T02:00:00Z');
+    await sendExpiryReminders(t.ctx);
+    expect(await textsTo(k12.parent.phone)).toHaveLength(2);
+    expect(await textsTo(university.parent.phone)).toHaveLength(1);
   });
 });

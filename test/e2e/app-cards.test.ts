@@ -392,6 +392,35 @@ describeE2E('app card screens in Chromium', () => {
     await expect.poll(() => page.getByTestId('face-status').textContent()).toBe('已退卡');
   });
 
+  it('a card in its grace period: 待办 and the card face say until when it still rides; the late extension counts in the window that closed', async () => {
+    const before = e2e.t.clock.now();
+    e2e.t.clock.set('2027-11-10T02:00:00Z'); // ten days after the 2027 window closed
+    try {
+      await asOperator('PUT', '/admin/card-extension-windows/2027', { startsOn: '2027-10-01', endsOn: '2027-10-31' });
+      const { student: s } = await student('宽限测试生', 'middle');
+      const card = await e2e.t.factory.newCard(s.id, { validUntil: '2027-10-31' });
+      const page = await signInStudent(s);
+
+      const todo = page.locator('[data-testid="todo"][data-kind="extend_grace"]');
+      await todo.getByText(`宽****的北京通学生卡（尾号 ${card.card_no.slice(-3)}）已于 2027-10-31 到期，宽限期至 2027-11-30，请尽快办理延期`).waitFor();
+      await page.goto(url('/cards'));
+      await expect.poll(() => page.getByTestId('face-valid-until').textContent()).toBe('有效期至 2027-10-31 · 有效卡 · 已过期，宽限期至 2027-11-30');
+      await page.goBack();
+      await todo.click();
+      await page.waitForURL(url(`/cards/${card.id}/extend`));
+      await expect.poll(() => page.getByTestId('extension').getAttribute('data-eligible')).toBe('true');
+      await expect(page.getByTestId('extension-window').textContent()).resolves.toBe('已结束，宽限期内可补办');
+      await expect(page.getByTestId('extension-grace-until').textContent()).resolves.toBe('2027-11-30');
+      await expect(page.getByTestId('extension-new-valid-until').textContent()).resolves.toBe('2028-10-31');
+      await shot(page, 'app-extension-grace');
+      await page.getByTestId('extension-submit').click();
+      await confirmDialog(page);
+      await expect.poll(async () => (await e2e.t.ctx.db.selectFrom('cards').select('valid_until').where('id', '=', card.id).executeTakeFirstOrThrow()).valid_until).toBe('2028-10-31');
+    } finally {
+      e2e.t.clock.set(before);
+    }
+  });
+
   it('中小学生服务: a parent reaches every service of each child’s cards from one page, and the replacement in progress', async () => {
     const { student: first } = await student('服务甲', 'primary');
     const { student: second } = await student('服务乙', 'high');

@@ -5,7 +5,7 @@ import { todosOf, type TodoContext } from '../../web/app/src/home/todos.js';
 /** The home page's 待办, from the cards and the pending orders (web/app/src/home/todos.ts). */
 const card = (id: string, over: Partial<Card> = {}): Card => ({
   id, cardNo: id, cardNoMasked: id, product: 'k12_card', medium: 'physical', device: null, stage: 'middle', status: 'active', statusLabel: { zh: '', en: '' },
-  transitValid: true, validUntil: '2027-08-31', activatedAt: null, linkedCardNoMasked: null, studentId: 's', holderNameMasked: '张**',
+  transitValid: true, validUntil: '2027-08-31', validity: 'valid', graceUntil: null, activatedAt: null, linkedCardNoMasked: null, studentId: 's', holderNameMasked: '张**',
   school: { id: 'x', name: 'x', theme: 'stage-middle' }, balanceFen: 5_000, availableFen: 5_000, pendingTopUpFen: 0, canTopUp: true, topUpBlockedReason: null, allowedEvents: [],
   ...over,
 });
@@ -23,12 +23,19 @@ describe('home to-dos', () => {
     const cards = [
       card('low', { availableFen: 999 }),
       card('soon', { validUntil: '2027-01-05' }),
-      card('gone', { validUntil: '2026-12-05', transitValid: false }),
+      card('gone', { validUntil: '2026-11-05', validity: 'expired', transitValid: false }),
+      card('grace', { validUntil: '2026-12-05', validity: 'grace', graceUntil: '2027-01-04' }),
       card('lost', { status: 'lost', canTopUp: false }),
       card('new', { status: 'inactive', canTopUp: false }),
     ];
-    expect(kinds(cards, 2)).toEqual(['activate:new', 'lost:lost', 'extend_expired:gone', 'extend_soon:soon', 'low_balance:low', 'pending_orders']);
+    expect(kinds(cards, 2)).toEqual(['activate:new', 'lost:lost', 'extend_expired:gone', 'extend_grace:grace', 'extend_soon:soon', 'low_balance:low', 'pending_orders']);
     expect(todosOf(cards, context({ pendingOrders: 2 })).at(-1)).toEqual({ kind: 'pending_orders', count: 2 });
+  });
+
+  it('asks to extend a card the server says is in its grace period, whatever the phone’s date', () => {
+    expect(kinds([card('a', { validUntil: '2027-10-31', validity: 'grace', graceUntil: '2027-11-30' })])).toEqual(['extend_grace:a']);
+    // Not a card already valid until its holder's graduation.
+    expect(kinds([card('a', { validUntil: '2027-08-31', validity: 'grace', graceUntil: '2027-09-30' })], 0, { graduation: new Map([['a', '2027-08-31']]) })).toEqual([]);
   });
 
   it('draws the lines where they are: 30 days ahead, the expiry day itself, ¥10.00', () => {

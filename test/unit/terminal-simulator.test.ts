@@ -61,12 +61,16 @@ describe('tap decisions, offline', () => {
     expect(t.stats.denied.DENY_LISTED).toBe(1);
   });
 
-  it('denies an expired card from the day after its last valid day (Beijing time)', () => {
+  it('lets a card ride through its 30-day grace period after its last valid day, and denies it from the day after (Beijing time)', () => {
     const c = card({ validUntil: '2026-11-22' });
     const t = terminal({ kind: 'bus_validator' });
-    clockMs = Date.parse('2026-11-22T15:59:00Z');
+    clockMs = Date.parse('2026-11-23T10:00:00Z');
+    // In grace: still the student rate.
+    const inGrace = t.tap(c, { kind: 'bus', distanceKm: 5 });
+    expect(inGrace.ok && inGrace.record.amountFen).toBe(50);
+    clockMs = Date.parse('2026-12-22T15:59:00Z');
     expect(t.tap(c, { kind: 'bus', distanceKm: 5 }).ok).toBe(true);
-    clockMs = Date.parse('2026-11-22T16:00:00Z');
+    clockMs = Date.parse('2026-12-22T16:00:00Z');
     expect(t.tap(c, { kind: 'bus', distanceKm: 5 })).toEqual({ ok: false, reason: 'EXPIRED' });
   });
 

@@ -49,6 +49,11 @@ export const cardServicesRepository = {
     return db.selectFrom('card_extension_windows').selectAll().where('starts_on', '<=', date).where('ends_on', '>=', date).orderBy('year', 'desc').executeTakeFirst();
   },
 
+  /** The window that ended last before `date`, if any. */
+  lastWindowEndedBefore(db: DbOrTx, date: string): Promise<ExtensionWindowRow | undefined> {
+    return db.selectFrom('card_extension_windows').selectAll().where('ends_on', '<', date).orderBy('ends_on', 'desc').executeTakeFirst();
+  },
+
   upsertWindow(db: DbOrTx, row: Insertable<CardExtensionWindowsTable>): Promise<unknown> {
     return db
       .insertInto('card_extension_windows')

@@ -42,9 +42,13 @@ export const extensionCheckSchema = z.object({
   /** "卡正常状态" or the reason the card is not normal. */
   statusMessage: label,
   statusNormal: z.boolean(),
-  /** This year's window (null: the operator has not set one). */
+  /** The window the extension counts in: today's, the last one for a late extension, else this year's (null: none set). */
   window: extensionWindowSchema.nullable(),
+  /** A late extension: the window has closed, the card is in its grace period (docs/decisions/0008). */
+  late: z.boolean(),
   validUntil: isoDate.nullable(),
+  /** The grace period's last day, while the card is in it. */
+  graceUntil: isoDate.nullable(),
   /** The date extending now would give (null when it cannot be extended). */
   newValidUntil: isoDate.nullable(),
   /** The graduation bound (31 August of the graduation year), when the class is known. */

@@ -38,11 +38,14 @@ export interface CardReturnsTable {
   created_at: CreatedAt;
 }
 
-/** 到期提醒: a parent texted about a card's coming expiry, once per card and expiry date (migration 0036). */
+export type ExpiryReminderKind = 'expiring' | 'in_grace';
+
+/** 到期提醒: a parent texted about a card's expiry, before it and in its grace period, once each per card and expiry date (migrations 0036, 0038). */
 export interface ExpiryRemindersTable {
   card_id: string;
   valid_until: string;
   parent_id: string;
+  kind: ColumnType<ExpiryReminderKind, ExpiryReminderKind | undefined, never>;
   texted_at: Timestamp;
 }
 

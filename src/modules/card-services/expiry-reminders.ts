@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { addDays, beijingMinute, shanghaiDate } from '../../domain/calendar.js';
 import { maskName } from '../../domain/masking.js';
+import { expiryGraceDays, graceEndsOn, validityOn } from '../../domain/validity.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { extensionOpensOn } from '../ecards/ecard-rules.js';
@@ -8,11 +9,14 @@ import { cardServicesRepository as repo } from './card-services.repository.js';
 import { graduationDate } from './extension-rules.js';
 
 /**
- * 到期提醒 (domain rules, "What users ask for" 3: expiry reminders): a bound parent is texted once
- * per card and expiry date when the child's card is due for its extension and can have it:
+ * 到期提醒 (domain rules, "What users ask for" 3: expiry reminders and a grace period): a bound
+ * parent is texted once per card and expiry date when the child's card is due for its extension
+ * and can have it:
  * - a K-12 card or e-card expiring within 30 days, while this year's extension window is open,
  *   unless it is already valid until the holder's graduation (no extension goes further);
  * - a university e-card from 30 July, when its extension opens, to its 30 September;
+ * and once more when the card has expired and is in its grace period (it still rides, and can
+ * still be extended: docs/decisions/0008), a last call before it stops working;
  * never to a graduate's parents, and only by day.
  * The app's 待办 says the same on the home page; the text reaches a parent who does not open it.
  */
@@ -43,43 +47,54 @@ function candidates(ctx: AppContext, today: string) {
     join parent_students ps on ps.student_id = c.student_id
     join parents p on p.id = ps.parent_id
     where c.status = 'active' and c.valid_until is not null
-      and c.valid_until between ${today} and ${addDays(today, 92)}
+      and c.valid_until between ${addDays(today, -expiryGraceDays)} and ${addDays(today, 92)}
       and c.product in ('k12_card', 'k12_ecard', 'university_ecard')
-      and not exists (select 1 from expiry_reminders r where r.card_id = c.id and r.valid_until = c.valid_until and r.parent_id = ps.parent_id)`.execute(ctx.db);
+      and not exists (select 1 from expiry_reminders r where r.card_id = c.id and r.valid_until = c.valid_until and r.parent_id = ps.parent_id
+                        and r.kind = case when c.valid_until < ${today} then 'in_grace' else 'expiring' end)`.execute(ctx.db);
 }
 
-/** Whether the card is due for its extension today and can have it. */
-function due(card: Candidate, today: string, windowOpen: boolean): boolean {
+/**
+ * Whether the card is due for its extension today and can have it: before it expires (within the
+ * K-12 window, or a university e-card's from 30 July) or, expired, in its grace period, when a
+ * K-12 card can still be extended late (docs/decisions/0008) and a university e-card always can.
+ */
+function due(card: Candidate, today: string, windows: { open: boolean; anyEnded: boolean }): boolean {
   if (card.student_status === 'graduated') return false;
-  if (card.product === 'university_ecard') return today >= extensionOpensOn(card.valid_until);
-  if (!windowOpen || card.valid_until > addDays(today, k12ReminderDays)) return false;
+  const inGrace = validityOn(card.valid_until, today) === 'grace';
+  if (card.product === 'university_ecard') return inGrace || today >= extensionOpensOn(card.valid_until);
+  if (inGrace ? !windows.anyEnded : !windows.open || card.valid_until > addDays(today, k12ReminderDays)) return false;
   const graduation = graduationDate(card.stage, card.grade, today);
   return graduation === null || card.valid_until < graduation;
 }
 
-export function expiryReminderText(card: Pick<Candidate, 'name' | 'product' | 'card_no' | 'valid_until'>): string {
-  return `【北京学生卡】您孩子${maskName(card.name)}的${productNames[card.product]}（尾号 ${card.card_no.slice(-4)}）将于 ${card.valid_until} 到期，请在北京学生卡 App 中办理延期。`;
+export function expiryReminderText(card: Pick<Candidate, 'name' | 'product' | 'card_no' | 'valid_until'>, today: string): string {
+  const whose = `您孩子${maskName(card.name)}的${productNames[card.product]}（尾号 ${card.card_no.slice(-4)}）`;
+  if (validityOn(card.valid_until, today) === 'grace') {
+    return `【北京学生卡】${whose}已于 ${card.valid_until} 到期，宽限期至 ${graceEndsOn(card.valid_until)}，期满后将不能乘车，请尽快在北京学生卡 App 中办理延期。`;
+  }
+  return `【北京学生卡】${whose}将于 ${card.valid_until} 到期，请在北京学生卡 App 中办理延期。`;
 }
 
 /** Texts go out by day (Beijing 08:00–20:00), not at the midnight the date turns over. */
 const textingHours = { from: 8, to: 20 };
 
-/** The job: one text per parent, card and expiry date, recorded with the text; one failure does not stop the rest. */
+/** The job: one text per parent, card, expiry date and kind (expiring, in grace), recorded with the text; one failure does not stop the rest. */
 export async function sendExpiryReminders(ctx: AppContext): Promise<{ sent: number; failed: number }> {
   const now = ctx.clock.now();
   const hour = Number(beijingMinute(now).slice(11, 13));
   if (hour < textingHours.from || hour >= textingHours.to) return { sent: 0, failed: 0 };
   const today = shanghaiDate(now);
-  const windowOpen = (await repo.windowContaining(ctx.db, today)) !== undefined;
+  const windows = { open: (await repo.windowContaining(ctx.db, today)) !== undefined, anyEnded: (await repo.lastWindowEndedBefore(ctx.db, today)) !== undefined };
   let sent = 0;
   let failed = 0;
-  for (const card of (await candidates(ctx, today)).rows.filter((c) => due(c, today, windowOpen))) {
+  for (const card of (await candidates(ctx, today)).rows.filter((c) => due(c, today, windows))) {
     try {
       const texted = await inTransaction(ctx.db, async (tx) => {
-        const recorded = await tx.insertInto('expiry_reminders').values({ card_id: card.card_id, valid_until: card.valid_until, parent_id: card.parent_id, texted_at: ctx.clock.now() })
+        const kind = card.valid_until < today ? 'in_grace' : 'expiring';
+        const recorded = await tx.insertInto('expiry_reminders').values({ card_id: card.card_id, valid_until: card.valid_until, parent_id: card.parent_id, kind, texted_at: ctx.clock.now() })
           .onConflict((oc) => oc.doNothing()).returning('card_id').executeTakeFirst();
         if (!recorded) return false;
-        await ctx.sms.send(tx, { phone: card.phone, body: expiryReminderText(card) });
+        await ctx.sms.send(tx, { phone: card.phone, body: expiryReminderText(card, today) });
         return true;
       });
       if (texted) sent++;

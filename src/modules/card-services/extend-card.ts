@@ -1,4 +1,5 @@
 import { shanghaiDate } from '../../domain/calendar.js';
+import { graceEndsOn, validityOn } from '../../domain/validity.js';
 import { statusLabels } from '../../domain/card-lifecycle.js';
 import { maskCardNo } from '../../domain/masking.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -23,8 +24,11 @@ const extendableProducts = ['k12_card', 'k12_ecard'] as const;
 
 interface Assessment {
   today: string;
-  /** The window today falls in, or this year's (for display), or null. */
+  /** The window the extension counts in (today's, or the last one for a card in grace), else this year's (for display), or null. */
   window: ExtensionWindowRow | null;
+  /** Extended after its window closed, in the card's grace period. */
+  late: boolean;
+  graceUntil: string | null;
   graduation: string | null;
   newValidUntil: string | null;
   blockedBy: ExtensionBlock | null;
@@ -33,25 +37,33 @@ interface Assessment {
 /**
  * The status check before an extension (seed 001: the query must say "卡正常状态"): the product
  * is a K-12 transit card, the card is active (not lost, not superseded by an e-card, not
- * returned), today is inside the operator's window, it was not extended in this window yet, and
- * the new date stays within graduation.
+ * returned), today is inside the operator's window or the card is in its grace period after the
+ * last window closed (docs/decisions/0008), it was not extended in that window yet, and the new
+ * date stays within graduation.
  */
 async function assess(db: DbOrTx, clock: Clock, card: CardRow): Promise<Assessment> {
   const today = shanghaiDate(clock.now());
+  const inGrace = validityOn(card.valid_until, today) === 'grace';
   const open = await repo.windowContaining(db, today);
-  const window = open ?? (await repo.findWindow(db, Number(today.slice(0, 4)))) ?? null;
+  // In its grace period a card may still be extended as in the window that closed last.
+  const late = !open && inGrace ? await repo.lastWindowEndedBefore(db, today) : undefined;
+  const countsIn = open ?? late;
+  const window = countsIn ?? (await repo.findWindow(db, Number(today.slice(0, 4)))) ?? null;
   const student = await repo.studentForExtension(db, card.student_id);
   const graduation = student ? graduationDate(student.stage, student.grade, today) : null;
-  const result = (blockedBy: ExtensionBlock | null, newValidUntil: string | null = null): Assessment => ({ today, window, graduation, newValidUntil, blockedBy });
+  const graceUntil = inGrace ? graceEndsOn(card.valid_until!) : null;
+  const result = (blockedBy: ExtensionBlock | null, newValidUntil: string | null = null): Assessment => ({
+    today, window, late: late !== undefined, graceUntil, graduation, newValidUntil, blockedBy,
+  });
 
   if (!(extendableProducts as readonly string[]).includes(card.product)) return result('CARD_EXTENSION_PRODUCT');
   if (card.status === 'lost') return result('CARD_EXTENSION_LOST');
   if (card.status === 'superseded') return result('CARD_EXTENSION_SUPERSEDED');
   if (card.status !== 'active') return result('CARD_EXTENSION_STATUS');
-  if (!open) return result('CARD_EXTENSION_WINDOW_CLOSED');
+  if (!countsIn) return result('CARD_EXTENSION_WINDOW_CLOSED');
   if (student?.status === 'graduated') return result('CARD_EXTENSION_GRADUATION');
-  if (await repo.findExtension(db, card.id, open.year)) return result('CARD_EXTENSION_DONE');
-  const target = extendedValidUntil({ year: open.year, startsOn: open.starts_on, endsOn: open.ends_on }, graduation);
+  if (await repo.findExtension(db, card.id, countsIn.year)) return result('CARD_EXTENSION_DONE');
+  const target = extendedValidUntil({ year: countsIn.year, startsOn: countsIn.starts_on, endsOn: countsIn.ends_on }, graduation);
   if (card.valid_until !== null && target <= card.valid_until) return result(graduation !== null && target === graduation ? 'CARD_EXTENSION_GRADUATION' : 'CARD_EXTENSION_DONE');
   return result(null, target);
 }
@@ -67,7 +79,9 @@ export async function checkExtension(ctx: AppContext, caller: Caller, cardId: st
     statusMessage: statusLabels[card.status],
     statusNormal: card.status === 'active',
     window: a.window ? windowView(a.window, a.today) : null,
+    late: a.late,
     validUntil: card.valid_until,
+    graceUntil: a.graceUntil,
     newValidUntil: a.newValidUntil,
     graduationDate: a.graduation,
     eligible: a.blockedBy === null,
@@ -77,7 +91,7 @@ export async function checkExtension(ctx: AppContext, caller: Caller, cardId: st
 
 const extendRoles = ['student', 'parent', 'school_admin', 'operator'];
 
-/** 卡片延期: extends a normal K-12 card inside the window, once per window year. */
+/** 卡片延期: extends a normal K-12 card inside the window (or late, in its grace period), once per window year. */
 export async function extendCard(ctx: AppContext, caller: Caller, cardId: string, requestId: string): Promise<ExtendResultDto> {
   if (!extendRoles.includes(caller.role)) throw fail('FORBIDDEN', { requiredRoles: extendRoles });
   return inTransaction(ctx.db, async (tx) => {
@@ -98,7 +112,7 @@ export async function extendCard(ctx: AppContext, caller: Caller, cardId: string
       entityType: 'card',
       entityId: card.id,
       before: { validUntil: card.valid_until },
-      after: { validUntil: a.newValidUntil, windowYear: a.window.year, extensionId: extension.id },
+      after: { validUntil: a.newValidUntil, windowYear: a.window.year, late: a.late, extensionId: extension.id },
       requestId,
     });
     // The card itself learns its new date at its next tap (the transit action list), in this transaction.

@@ -1,12 +1,13 @@
 import { assertCardNo } from '../../domain/card-numbers.js';
 import { statusLabels, type CardStatus } from '../../domain/card-lifecycle.js';
+import { graceEndsOn, type ValidityState } from '../../domain/validity.js';
 import { accessibleStudentIds, assertStudentAccess } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { accountCodes, accountStatement, findAccountByCode, type Statement, type LedgerTransactionType } from '../ledger/ledger.js';
 import { accessibleCard } from './card-access.js';
-import { cardView, isTransitValid, type CardView } from './card-view.js';
+import { cardView, isTransitValid, validityOf, type CardView } from './card-view.js';
 import { cardsRepository as repo } from './cards.repository.js';
 
 /** The caller's cards (a parent: their children's; staff: one student's, which they must name). */
@@ -64,6 +65,8 @@ export interface PublicCardStatus {
   status: CardStatus;
   transitValid: boolean;
   validUntil: string | null;
+  validity: ValidityState;
+  graceUntil: string | null;
   message: string;
   messageEn: string;
 }
@@ -73,14 +76,19 @@ export async function publicCardStatus(ctx: AppContext, cardNo: string): Promise
   assertCardNo(cardNo);
   const card = await repo.findCardByNo(ctx.db, cardNo);
   if (!card) throw fail('CARD_NOT_FOUND', { cardNo });
-  const transitValid = isTransitValid(card, ctx.clock);
-  const expired = card.status === 'active' && !transitValid && card.valid_until !== null;
+  const validity = validityOf(card, ctx.clock);
+  const graceUntil = validity === 'grace' ? graceEndsOn(card.valid_until!) : null;
+  const active = card.status === 'active';
   return {
     cardNo: card.card_no,
     status: card.status,
-    transitValid,
+    transitValid: isTransitValid(card, ctx.clock),
     validUntil: card.valid_until,
-    message: expired ? `卡已过有效期（${card.valid_until}），请办理延期` : statusLabels[card.status].zh,
-    messageEn: expired ? `The card expired on ${card.valid_until}; please extend it` : `The card is ${statusLabels[card.status].en}`,
+    validity,
+    graceUntil,
+    message: active && graceUntil ? `卡已于 ${card.valid_until} 到期，宽限期至 ${graceUntil}，请尽快办理延期`
+      : active && validity === 'expired' ? `卡已过有效期（${card.valid_until}），请办理延期` : statusLabels[card.status].zh,
+    messageEn: active && graceUntil ? `The card expired on ${card.valid_until}; it works until ${graceUntil} (grace period): please extend it`
+      : active && validity === 'expired' ? `The card expired on ${card.valid_until}; please extend it` : `The card is ${statusLabels[card.status].en}`,
   };
 }

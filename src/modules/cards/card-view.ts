@@ -1,5 +1,6 @@
 import { allowedEvents, statusLabels, transitProducts, type CardEvent, type CardStatus } from '../../domain/card-lifecycle.js';
 import { shanghaiDate } from '../../domain/calendar.js';
+import { graceEndsOn, validityOn, type ValidityState } from '../../domain/validity.js';
 import { maskCardNo, maskName } from '../../domain/masking.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DbOrTx } from '../../platform/db/database.js';
@@ -22,6 +23,10 @@ export interface CardView {
   statusLabel: { zh: string; en: string };
   transitValid: boolean;
   validUntil: string | null;
+  /** Valid, in its grace period after validUntil (rides, tops up, may still be extended), or expired. */
+  validity: ValidityState;
+  /** The grace period's last day, while the card is in it. */
+  graceUntil: string | null;
   activatedAt: string | null;
   linkedCardNoMasked: string | null;
   studentId: string;
@@ -38,8 +43,13 @@ export interface CardView {
 
 const topUpProducts: readonly CardProduct[] = ['k12_card', 'k12_ecard', 'university_ecard', 'campus_card'];
 
+export function validityOf(card: Pick<CardRow, 'valid_until'>, clock: Clock): ValidityState {
+  return validityOn(card.valid_until, shanghaiDate(clock.now()));
+}
+
+/** Past its validity and its grace period. */
 export function isExpired(card: Pick<CardRow, 'valid_until'>, clock: Clock): boolean {
-  return card.valid_until !== null && card.valid_until < shanghaiDate(clock.now());
+  return validityOf(card, clock) === 'expired';
 }
 
 /** Why a card cannot be topped up (lost, returned, superseded by an e-card, expired…), or null. */
@@ -49,7 +59,7 @@ export function topUpBlock(card: Pick<CardRow, 'product' | 'status' | 'valid_unt
   return isExpired(card, clock) ? 'expired' : null;
 }
 
-/** Transit discounts need an active, unexpired student transit card (an activated K-12 card). */
+/** Transit discounts need an active student transit card (an activated K-12 card), valid or in its grace period. */
 export function isTransitValid(card: Pick<CardRow, 'product' | 'status' | 'valid_until'>, clock: Clock): boolean {
   return transitProducts.includes(card.product) && card.status === 'active' && !isExpired(card, clock);
 }
@@ -69,6 +79,7 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     pendingTopUpFen(db, card.id),
   ]);
   const block = topUpBlock(card, clock);
+  const validity = validityOf(card, clock);
   return {
     id: card.id,
     cardNo: card.card_no,
@@ -81,6 +92,8 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     statusLabel: statusLabels[card.status],
     transitValid: isTransitValid(card, clock),
     validUntil: card.valid_until,
+    validity,
+    graceUntil: validity === 'grace' ? graceEndsOn(card.valid_until!) : null,
     activatedAt: card.activated_at?.toISOString() ?? null,
     linkedCardNoMasked: card.linked_card_no ? maskCardNo(card.linked_card_no) : null,
     studentId: card.student_id,

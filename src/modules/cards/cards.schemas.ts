@@ -5,6 +5,7 @@ const cardStatus = z.enum(['inactive', 'active', 'lost', 'suspended', 'supersede
 const cardProduct = z.enum(['k12_card', 'k12_sticker', 'k12_ecard', 'university_ecard', 'campus_card', 'temporary_card']);
 const cardEvent = z.enum(['activate', 'report_loss', 'unloss', 'suspend', 'resume', 'supersede', 'restore', 'replace', 'return', 'close']);
 const label = z.object({ zh: z.string(), en: z.string() });
+const validityState = z.enum(['valid', 'grace', 'expired']);
 
 export const cardSchema = z.object({
   id: z.string(),
@@ -18,6 +19,10 @@ export const cardSchema = z.object({
   statusLabel: label,
   transitValid: z.boolean(),
   validUntil: z.string().nullable(),
+  /** valid; grace: past validUntil but within its grace period (rides, tops up, may be extended late); expired. */
+  validity: validityState,
+  /** The grace period's last day, while the card is in it. */
+  graceUntil: z.string().nullable(),
   activatedAt: z.string().nullable(),
   linkedCardNoMasked: z.string().nullable(),
   studentId: z.string(),
@@ -47,6 +52,8 @@ export const publicCardStatusSchema = z.object({
   status: cardStatus,
   transitValid: z.boolean(),
   validUntil: z.string().nullable(),
+  validity: validityState,
+  graceUntil: z.string().nullable(),
   message: z.string(),
   messageEn: z.string(),
 });

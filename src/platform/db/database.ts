@@ -38,6 +38,7 @@ import * as libraryLoans from './migrations/0034-library-loans.js';
 import * as spendNotices from './migrations/0035-spend-notices.js';
 import * as expiryReminders from './migrations/0036-expiry-reminders.js';
 import * as balanceAlertsBinding from './migrations/0037-balance-alerts-binding.js';
+import * as expiryRemindersGrace from './migrations/0038-expiry-reminders-grace.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -84,6 +85,7 @@ export const migrations: Record<string, Migration> = {
   '0035-spend-notices': spendNotices,
   '0036-expiry-reminders': expiryReminders,
   '0037-balance-alerts-binding': balanceAlertsBinding,
+  '0038-expiry-reminders-grace': expiryRemindersGrace,
 };
 
 /**

@@ -84,7 +84,10 @@ export function CardDetailPage() {
           <Descriptions.Item label={t.product}>{cardLabel(t, 'product', c.product)}</Descriptions.Item>
           <Descriptions.Item label={t.medium}>{cardLabel(t, 'medium', c.medium)}</Descriptions.Item>
           <Descriptions.Item label={t.balance}>{formatFen(c.balanceFen)}</Descriptions.Item>
-          <Descriptions.Item label={t.validUntil}>{c.validUntil ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t.validUntil}>
+            {c.validUntil ?? '—'}
+            {c.graceUntil && <span data-testid="card-grace-until">{` · ${t.graceUntil} ${c.graceUntil}`}</span>}
+          </Descriptions.Item>
           <Descriptions.Item label={t.transitValid}>{c.transitValid ? t.yes : t.no}</Descriptions.Item>
         </Descriptions>
       </Card>

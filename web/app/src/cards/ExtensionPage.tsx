@@ -66,13 +66,16 @@ function Extension({ check }: { check: ExtensionCheckDto }) {
       </List>
       <List mode="card" header={w.extensionWindow}>
         {check.window ? (
-          <List.Item extra={<Tag color={check.window.open ? 'success' : 'default'}>{check.window.open ? w.windowOpen : w.windowShut}</Tag>}>
+          <List.Item
+            extra={<Tag color={check.window.open || check.late ? 'success' : 'default'} data-testid="extension-window">{check.window.open ? w.windowOpen : check.late ? w.windowLate : w.windowShut}</Tag>}
+          >
             {check.window.startsOn} ~ {check.window.endsOn}
           </List.Item>
         ) : (
           <List.Item>{w.noWindow}</List.Item>
         )}
         <List.Item extra={<span data-testid="extension-valid-until">{check.validUntil ?? '—'}</span>}>{w.currentValidUntil}</List.Item>
+        {check.graceUntil && <List.Item extra={<span data-testid="extension-grace-until">{check.graceUntil}</span>}>{w.graceUntil}</List.Item>}
         {check.newValidUntil && <List.Item extra={<span data-testid="extension-new-valid-until">{check.newValidUntil}</span>}>{w.newValidUntil}</List.Item>}
         {check.graduationDate && <List.Item extra={check.graduationDate}>{w.graduation}</List.Item>}
       </List>

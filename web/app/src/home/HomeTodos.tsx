@@ -70,6 +70,7 @@ export function HomeTodos() {
     // The card's last digits tell apart children whose masked names are alike (张** and 张**).
     const names = { holder: todo.card.holderNameMasked, product: productLabel(c, todo.card), tail: todo.card.cardNoMasked.slice(-3) };
     if (todo.kind === 'extend_soon') return fill(t.todo_extend_soon, { ...names, date: todo.validUntil });
+    if (todo.kind === 'extend_grace') return fill(t.todo_extend_grace, { ...names, date: todo.validUntil, until: todo.graceUntil });
     if (todo.kind === 'low_balance') return fill(t.todo_low_balance, { ...names, amount: formatYuan(todo.card.availableFen) });
     if (todo.kind === 'replacing') return fill(t.todo_replacing, { ...names, status: lang === 'en' ? todo.status.en : todo.status.zh });
     return fill(t[`todo_${todo.kind}`], names);
@@ -77,7 +78,7 @@ export function HomeTodos() {
   const target = (todo: Todo): string => {
     if (todo.kind === 'pending_orders') return moneyPaths.pendingOrders;
     if (todo.kind === 'library_overdue' || todo.kind === 'library_fine') return campusPaths.library;
-    if (todo.kind === 'extend_soon' || todo.kind === 'extend_expired') return todo.card.product === 'university_ecard' ? ecardPaths.university(todo.card.id) : cardPaths.extend(todo.card.id);
+    if (todo.kind === 'extend_soon' || todo.kind === 'extend_grace' || todo.kind === 'extend_expired') return todo.card.product === 'university_ecard' ? ecardPaths.university(todo.card.id) : cardPaths.extend(todo.card.id);
     if (todo.kind === 'low_balance') return moneyPaths.cardTopUp(todo.card.id);
     if (todo.kind === 'replacing') return cardPaths.application(todo.applicationId);
     return cardPaths.card(todo.card.id);

@@ -7,6 +7,8 @@ export type Todo =
   | { kind: 'activate' | 'lost' | 'suspended' | 'extend_expired'; card: Card }
   | { kind: 'replacing'; card: Card; applicationId: string; status: { zh: string; en: string } }
   | { kind: 'extend_soon'; card: Card; validUntil: string }
+  /** Past its validity, in its grace period: it still rides until graceUntil. */
+  | { kind: 'extend_grace'; card: Card; validUntil: string; graceUntil: string }
   | { kind: 'low_balance'; card: Card }
   | { kind: 'pending_orders'; count: number }
   | { kind: 'library_overdue'; count: number }
@@ -31,9 +33,13 @@ export const expiryNoticeDays = 30;
 export const lowBalanceFen = 1_000;
 export const extendableProducts: readonly Card['product'][] = ['k12_card', 'k12_ecard'];
 
-/** The K-12 cards that would be asked to extend (before knowing the holders' graduation dates). */
+/**
+ * The K-12 cards that would be asked to extend (before knowing the holders' graduation dates):
+ * those expiring soon, and those the server says are in their grace period.
+ */
 export function cardsNearExpiry(cards: readonly Card[], today: string): Card[] {
-  return cards.filter((card) => card.status === 'active' && extendableProducts.includes(card.product) && card.validUntil !== null && card.validUntil <= addDays(today, expiryNoticeDays));
+  return cards.filter((card) => card.status === 'active' && extendableProducts.includes(card.product) && card.validUntil !== null
+    && (card.graceUntil !== null || card.validUntil <= addDays(today, expiryNoticeDays)));
 }
 
 /** A university e-card is asked to extend once its extension opens (30 July before its 30 September). */
@@ -60,13 +66,15 @@ export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
       const graduation = context.graduation.get(card.id);
       const dueForExtension = (nearExpiry.has(card) && !(graduation !== undefined && card.validUntil! >= graduation)) || universityExtensionOpen(card, today);
       if (dueForExtension) {
-        todos.push(card.validUntil! < today ? { kind: 'extend_expired', card } : { kind: 'extend_soon', card, validUntil: card.validUntil! });
+        const validUntil = card.validUntil!;
+        if (card.graceUntil !== null) todos.push({ kind: 'extend_grace', card, validUntil, graceUntil: card.graceUntil });
+        else todos.push(validUntil < today ? { kind: 'extend_expired', card } : { kind: 'extend_soon', card, validUntil });
       }
       // Money paid online but not yet on the card counts: a parent who just topped up is not asked again.
       if (card.canTopUp && card.availableFen + card.pendingTopUpFen < lowBalanceFen) todos.push({ kind: 'low_balance', card });
     }
   }
-  const order: Todo['kind'][] = ['activate', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_soon', 'low_balance', 'pending_orders', 'library_overdue', 'library_fine'];
+  const order: Todo['kind'][] = ['activate', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_grace', 'extend_soon', 'low_balance', 'pending_orders', 'library_overdue', 'library_fine'];
   if (context.pendingOrders > 0) todos.push({ kind: 'pending_orders', count: context.pendingOrders });
   // Nothing more is lent until overdue books are back and fines paid (LIBRARY_BLOCKED).
   if (context.library && context.library.overdue > 0) todos.push({ kind: 'library_overdue', count: context.library.overdue });
