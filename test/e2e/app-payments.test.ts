@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { purseFen } from '../api/ecards-support.js';
+import { runAutoTopUps } from '../../src/modules/payments/auto-top-up.js';
 import { sendLowBalanceAlerts } from '../../src/modules/payments/balance-alerts.js';
 import { fund } from '../support/money.js';
 import { addDays, shanghaiDate } from '../../src/domain/calendar.js';
@@ -296,6 +297,37 @@ describeE2E('app money screens in Chromium', () => {
     await page.goBack();
     await todos.nth(2).click();
     await page.waitForURL(url(`/cards/${card.id}/extend`));
+  });
+
+  it('a parent signs Alipay’s withholding agreement and sets an auto top-up on the child’s page; the job tops the card up (自动充值)', async () => {
+    const { student, card, parent } = await family('柳小自');
+    const page = await signInParent(parent);
+    await page.goto(url(`/children/${student.id}`));
+    await page.getByTestId('auto-top-up').getByText('自动充值需要先开通支付宝免密代扣（商户代扣）。').waitFor();
+    await page.getByTestId('auto-top-up-sign').click();
+    // Alipay's signing page (the sandbox's), then back to the child's page, where the server has asked Alipay.
+    await page.getByRole('button', { name: '同意并签约' }).click();
+    await page.waitForURL(url(`/children/${student.id}`));
+    await page.getByTestId('auto-top-up-agreement').waitFor();
+
+    await page.getByTestId('auto-top-up-switch').click();
+    await page.getByTestId('auto-top-up-below').locator('input').fill('10');
+    await page.getByTestId('auto-top-up-amount').locator('input').fill('600');
+    await page.getByTestId('auto-top-up-error').getByText('余额提醒金额 1 至 500 元，充值金额 10 至 500 元').waitFor();
+    await expect(page.getByTestId('auto-top-up-save').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('auto-top-up-amount').locator('input').fill('50');
+    await page.getByTestId('auto-top-up-save').click();
+    await page.locator('.adm-toast-main').getByText('已设置：余额低于 ¥10.00 时充值 ¥50.00').waitFor();
+    await expect(page.getByTestId('auto-top-up-rule').textContent()).resolves.toBe('余额低于 ¥10.00 时充值 ¥50.00');
+
+    // The card holds ¥0.00: the job charges the parent's Alipay and the page lists the charge.
+    await runAutoTopUps(e2e.t.ctx);
+    expect(await purseFen(e2e.t, card.id)).toBe(5_000);
+    await page.reload();
+    await page.getByTestId('auto-top-up-charge').getByText('已充值').waitFor();
+    await e2e.screenshot(page, 'app-payments-auto-top-up');
+    const texts = await e2e.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', parent.phone).execute();
+    expect(texts.map((m) => m.body)).toEqual([expect.stringContaining('已为其自动充值 ¥50.00（支付宝免密代扣）')]);
   });
 
   it('a parent sets a low-balance alert on the child’s page and is texted once the balance falls below it (余额提醒)', async () => {

@@ -23,8 +23,16 @@ interface NewOrder {
   item: OrderItem;
 }
 
+/** Who placed an order: a signed-in caller, or the auto top-up acting on a parent's standing instruction. */
+interface OrderCreator {
+  role: string;
+  id: string;
+}
+
+const creatorOf = (caller: Caller): OrderCreator => ({ role: caller.role, id: caller.subjectId });
+
 /** Run inside the request's transaction (idempotentOperation), so the order and its audit row commit together. */
-async function insertOrder(ctx: AppContext, caller: Caller, order: NewOrder, requestId: string): Promise<OrderView> {
+async function insertOrder(ctx: AppContext, creator: OrderCreator, order: NewOrder, requestId: string | null): Promise<OrderView> {
   const now = ctx.clock.now();
   const id = newId();
   await repo.insertOrder(ctx.db, {
@@ -33,8 +41,8 @@ async function insertOrder(ctx: AppContext, caller: Caller, order: NewOrder, req
     kind: order.kind,
     student_id: order.studentId,
     card_id: order.cardId,
-    created_by_role: caller.role,
-    created_by: caller.subjectId,
+    created_by_role: creator.role,
+    created_by: creator.id,
     amount_fen: order.amountFen,
     item: JSON.stringify(order.item),
     status: 'created',
@@ -49,7 +57,7 @@ async function insertOrder(ctx: AppContext, caller: Caller, order: NewOrder, req
   const created = await repo.findOrder(ctx.db, id);
   if (!created) throw fail('ORDER_NOT_FOUND', { orderId: id });
   await recordAudit(ctx.db, ctx.clock, {
-    actor: { role: caller.role, id: caller.subjectId },
+    actor: creator,
     action: 'payments.order.created',
     entityType: 'payment_order',
     entityId: id,
@@ -77,7 +85,17 @@ export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: {
   const card = await accessibleCard(ctx.db, caller, input.cardId);
   const blocked = topUpBlock(card, ctx.clock);
   if (blocked) throw fail('CARD_NOT_TOP_UP_ABLE', { cardId: card.id, reason: blocked });
-  return insertOrder(ctx, caller, { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen: input.amountFen, item: topUpItem }, requestId);
+  return insertOrder(ctx, creatorOf(caller), { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen: input.amountFen, item: topUpItem }, requestId);
+}
+
+/**
+ * A top-up the auto top-up places for a parent (auto-top-up.ts), in its transaction: the same
+ * order as the parent's own, created by `auto_top_up` on the parent's behalf. The job has
+ * checked the card.
+ */
+export function insertAutoTopUpOrder(ctx: AppContext, parentId: string, card: { id: string; student_id: string }, amountFen: number): Promise<OrderView> {
+  assertTopUpAmount(amountFen);
+  return insertOrder(ctx, { role: 'auto_top_up', id: parentId }, { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen, item: topUpItem }, null);
 }
 
 /**
@@ -91,7 +109,7 @@ export async function createNetworkTopUpOrder(ctx: AppContext, caller: Caller, i
   const school = await repo.schoolOfStudent(ctx.db, caller.subjectId);
   if (school.stage !== 'university' && school.stage !== 'vocational') throw fail('FORBIDDEN');
   const item: OrderItem = { name: '校园网网费', projectName: null, feeCode: null, documentNo: null, payee: school.name };
-  return insertOrder(ctx, caller, { kind: 'network_top_up', studentId: caller.subjectId, cardId: null, amountFen: input.amountFen, item }, requestId);
+  return insertOrder(ctx, creatorOf(caller), { kind: 'network_top_up', studentId: caller.subjectId, cardId: null, amountFen: input.amountFen, item }, requestId);
 }
 
 /** A fee (today the ¥15 replacement card fee), only inside the payment window. */
@@ -99,5 +117,5 @@ export async function createFeeOrder(ctx: AppContext, caller: Caller, input: { s
   const fee = feeByCode(input.feeCode);
   await assertStudentAccess(ctx.db, caller, input.studentId);
   await assertPaymentWindowOpen(ctx.db, ctx.clock);
-  return insertOrder(ctx, caller, { kind: 'fee', studentId: input.studentId, cardId: null, amountFen: fee.amountFen, item: fee.item }, requestId);
+  return insertOrder(ctx, creatorOf(caller), { kind: 'fee', studentId: input.studentId, cardId: null, amountFen: fee.amountFen, item: fee.item }, requestId);
 }

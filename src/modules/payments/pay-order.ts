@@ -1,5 +1,5 @@
 import { isDomainError } from '../../domain/errors.js';
-import { recordAudit } from '../../platform/audit.js';
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx } from '../../platform/db/database.js';
@@ -76,7 +76,7 @@ export async function preparePayment(ctx: AppContext, caller: Caller, orderId: s
 }
 
 /** Step two, in the request's transaction: the attempt is recorded and the order is `paying`. */
-export async function recordPaymentAttempt(ctx: AppContext, caller: Caller, prepared: PreparedPayment, requestId: string): Promise<PaymentLink> {
+export async function recordPaymentAttempt(ctx: AppContext, actor: AuditActor, prepared: PreparedPayment, requestId: string | null): Promise<PaymentLink> {
   const order = await repo.lockOrder(ctx.db, prepared.orderId);
   if (!order) throw fail('ORDER_NOT_FOUND', { orderId: prepared.orderId });
   await assertPayable(ctx.db, ctx.clock, order);
@@ -85,7 +85,7 @@ export async function recordPaymentAttempt(ctx: AppContext, caller: Caller, prep
   await repo.insertAttempt(ctx.db, { id: attemptId, order_id: order.id, gateway: prepared.gateway, cashier_url: prepared.cashierUrl, gateway_base_url: prepared.endpoint, notify_url: prepared.notifyUrl, created_at: now });
   await repo.updateOrder(ctx.db, order.id, { status: 'paying', updated_at: now });
   await recordAudit(ctx.db, ctx.clock, {
-    actor: { role: caller.role, id: caller.subjectId },
+    actor,
     action: 'payments.order.paying',
     entityType: 'payment_order',
     entityId: order.id,

@@ -31,10 +31,24 @@ registerErrors({
   SPEND_NOTICE_AMOUNT: { status: 400, zh: '提醒金额须在 ¥0.01 至 ¥500.00 之间', en: 'The notice amount must be between ¥0.01 and ¥500.00' },
   SPEND_NOTICE_PARENT_ONLY: { status: 403, zh: '消费提醒由绑定的家长设置', en: 'A bound parent sets the spending notice' },
   BALANCE_ALERT_PARENT_ONLY: { status: 403, zh: '余额提醒由绑定的家长设置', en: 'A bound parent sets the balance alert' },
+  AUTO_TOP_UP_AMOUNT: { status: 400, zh: '自动充值须在余额低于 ¥1.00 至 ¥500.00 时充值 ¥10.00 至 ¥500.00', en: 'Auto top-up needs a threshold of ¥1.00 to ¥500.00 and an amount of ¥10.00 to ¥500.00' },
+  AUTO_TOP_UP_PARENT_ONLY: { status: 403, zh: '自动充值由绑定的家长设置', en: 'A bound parent sets the auto top-up' },
+  AUTO_TOP_UP_NO_AGREEMENT: { status: 409, zh: '请先开通支付宝免密代扣', en: 'Sign the Alipay withholding agreement first' },
+  AUTO_TOP_UP_ALREADY_TODAY: { status: 409, zh: '该卡今天已自动充值过', en: 'This card was already topped up automatically today' },
+  PAYMENT_AGREEMENT_PARENT_ONLY: { status: 403, zh: '免密代扣由家长开通', en: 'A parent signs the withholding agreement' },
+  PAYMENT_AGREEMENT_EXISTS: { status: 409, zh: '已开通支付宝免密代扣', en: 'The Alipay withholding agreement is already signed' },
+  PAYMENT_AGREEMENT_NONE: { status: 404, zh: '未开通免密代扣', en: 'No withholding agreement is signed' },
   BALANCE_REFUND_NOTHING: { status: 422, zh: '余额为零，无需退款', en: 'The balance is zero; there is nothing to refund' },
   BALANCE_REFUND_NOT_FOUND: { status: 404, zh: '退款申请不存在', en: 'No such balance refund' },
   BALANCE_REFUND_NOT_AT_OUTLET: { status: 409, zh: '该退款申请不在网点待办状态', en: 'This balance refund is not waiting for an outlet' },
 });
 
 // A spending notice or balance alert being set as its parent's binding ends.
-registerConstraintErrors({ spend_notices_parent_id_student_id_fkey: 'BINDING_NOT_FOUND', balance_alerts_binding_fkey: 'BINDING_NOT_FOUND' });
+registerConstraintErrors({
+  spend_notices_parent_id_student_id_fkey: 'BINDING_NOT_FOUND',
+  balance_alerts_binding_fkey: 'BINDING_NOT_FOUND',
+  auto_top_ups_binding_fkey: 'BINDING_NOT_FOUND',
+  auto_top_up_runs_card_day_key: 'AUTO_TOP_UP_ALREADY_TODAY',
+  // Two signings started at once by one parent: the second finds the first.
+  payment_agreements_one_live: 'PAYMENT_AGREEMENT_EXISTS',
+});

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../platform/context.js';
 import { closeTradesAtGateways, closeTradesJob } from './close-trades.js';
 import { expireDueOrders } from './expire-orders.js';
+import { runAutoTopUps } from './auto-top-up.js';
 import { sendLowBalanceAlerts } from './balance-alerts.js';
 import { retryStaleRefunds } from './gateway-refunds.js';
 import { reconcileYesterday } from './reconcile.js';
@@ -8,7 +9,7 @@ import { deliverNotification, deliverNotificationJob } from './sandbox/sandbox-n
 import { completeSandboxRefund, completeSandboxRefundJob } from './sandbox/sandbox-trades.js';
 import { sendSpendNotices } from './spend-notices.js';
 
-/** The payments' background work: order expiry, low-balance texts and spending notices to parents, closing the gateway trades of closed orders, refund retries, daily reconciliation, and the sandbox's notification deliveries and processing refunds. */
+/** The payments' background work: order expiry, auto top-ups, low-balance texts and spending notices to parents, closing the gateway trades of closed orders, refund retries, daily reconciliation, and the sandbox's notification deliveries and processing refunds. */
 export function registerPaymentJobs(ctx: AppContext): void {
   ctx.jobs.registerRecurring('payments.expire-orders', 60_000, async () => {
     await expireDueOrders(ctx);
@@ -18,6 +19,9 @@ export function registerPaymentJobs(ctx: AppContext): void {
   });
   ctx.jobs.registerRecurring('payments.low-balance-alerts', 5 * 60_000, async () => {
     await sendLowBalanceAlerts(ctx);
+  });
+  ctx.jobs.registerRecurring('payments.auto-top-up', 60_000, async () => {
+    await runAutoTopUps(ctx);
   });
   ctx.jobs.registerRecurring('payments.spend-notices', 60_000, async () => {
     await sendSpendNotices(ctx);

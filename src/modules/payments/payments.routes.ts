@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import { requireCaller } from '../../platform/auth.js';
@@ -7,7 +8,9 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { childSettingRoutes } from '../shared/child-setting-routes.js';
 import { bearer, errorResponses } from '../shared/http.js';
 import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
+import { getAutoTopUp, removeAutoTopUp, setAutoTopUp } from './auto-top-up.js';
 import { getBalanceAlert, removeBalanceAlert, setBalanceAlert } from './balance-alerts.js';
+import { endAgreement, myAgreement, startAgreementSigning } from './payment-agreements.js';
 import { getSpendNotice, removeSpendNotice, setSpendNotice } from './spend-notices.js';
 import { cancelOrder } from './cancel-order.js';
 import { applyConfirmation, askGateways } from './confirm-order.js';
@@ -21,6 +24,7 @@ import { fees, topUpMaxFen, topUpMinFen, topUpPresetsFen } from './order-rules.j
 import { preparePayment, recordPaymentAttempt } from './pay-order.js';
 import './payments.errors.js';
 import {
+  agreementSigningSchema, autoTopUpSchema, paymentAgreementSchema, setAutoTopUpSchema, startAgreementSchema,
   balanceAlertSchema, spendNoticeSchema, setSpendNoticeSchema, balanceRefundListSchema, balanceRefundParams, setBalanceAlertSchema, balanceRefundQuerySchema, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createNetworkTopUpSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
   orderParams, orderSchema, payOrderSchema, paymentLinkSchema, redLetterParams, refundOrderSchema, refundSchema, reconciliationDateParams, reconciliationSchema, requestBalanceRefundSchema, requestInvoiceSchema, topUpOptionsSchema,
 } from './payments.schemas.js';
@@ -33,6 +37,7 @@ export function paymentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     orderRoutes(ctx, app);
     parentTextRoutes(ctx, app);
+    autoTopUpRoutes(ctx, app);
     invoiceRoutes(ctx, app);
     refundRoutes(ctx, app);
     await app.register(notifyRoutes(ctx));
@@ -65,6 +70,31 @@ function parentTextRoutes(ctx: AppContext, app: App): void {
     get: getSpendNotice,
     set: (c, caller, studentId, body, requestId) => setSpendNotice(c, caller, studentId, body.minAmountFen, requestId),
     remove: removeSpendNotice,
+  });
+}
+
+/** 自动充值: the parent's Alipay withholding agreement, and the amounts per child. */
+function autoTopUpRoutes(ctx: AppContext, app: App): void {
+  const common = { tags: ['payments'], security: bearer };
+  app.get('/me/payment-agreement', {
+    schema: { ...common, summary: '免密代扣: the parent’s Alipay withholding agreement (one still signing is checked with Alipay first); null when none', response: { 200: paymentAgreementSchema.nullable(), ...errorResponses } },
+  }, async (request) => myAgreement(ctx, requireCaller(request, 'parent'), request.id));
+  app.post('/me/payment-agreement', {
+    schema: { ...common, summary: '开通免密代扣: a link to Alipay’s signing page', body: startAgreementSchema, response: { 200: agreementSigningSchema, ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
+  }, async (request) => startAgreementSigning(ctx, requireCaller(request, 'parent'), { origin: originOf(request), returnPath: request.body.returnPath ?? '/me' }, request.id));
+  app.delete('/me/payment-agreement', {
+    schema: { ...common, summary: '关闭免密代扣: unsigned at Alipay; the parent’s auto top-ups end with it', response: { 200: z.null(), ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
+  }, async (request) => endAgreement(ctx, requireCaller(request, 'parent'), request.id));
+  childSettingRoutes(ctx, app, {
+    name: 'auto-top-up', tag: 'payments', view: autoTopUpSchema, body: setAutoTopUpSchema,
+    summaries: {
+      get: '自动充值: the amounts, whether the agreement is signed, and the last charges',
+      put: '自动充值: when a card of the child falls below thresholdFen (¥1–¥500), top it up by amountFen (¥10–¥500) from the parent’s Alipay, at most once a day per card',
+      delete: '自动充值: turn it off',
+    },
+    get: getAutoTopUp,
+    set: (c, caller, studentId, body, requestId) => setAutoTopUp(c, caller, studentId, body, requestId),
+    remove: removeAutoTopUp,
   });
 }
 
@@ -117,7 +147,7 @@ function orderRoutes(ctx: AppContext, app: App): void {
       });
     return idempotentOperation(ctx, request, reply, 200, (c) => {
       if (prepared instanceof DomainError) throw prepared;
-      return recordPaymentAttempt(c, caller, prepared, request.id);
+      return recordPaymentAttempt(c, { role: caller.role, id: caller.subjectId }, prepared, request.id);
     });
   });
 

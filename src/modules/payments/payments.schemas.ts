@@ -170,4 +170,26 @@ export const reconciliationSchema = z.object({
 export const balanceAlertSchema = z.object({ thresholdFen: z.number().int().nullable(), alertedAt: z.string().nullable() });
 export const setBalanceAlertSchema = z.object({ thresholdFen: z.number().int() });
 export const spendNoticeSchema = z.object({ minAmountFen: z.number().int().nullable() });
+
+/** 自动充值 (GET/PUT/DELETE /me/children/:studentId/auto-top-up). */
+export const autoTopUpSchema = z.object({
+  thresholdFen: z.number().int().nullable(),
+  amountFen: z.number().int().nullable(),
+  agreementActive: z.boolean(),
+  recent: z.array(z.object({ at: z.string(), cardNoMasked: z.string(), amountFen: z.number().int(), status: z.enum(['charging', 'paid', 'failed']), failure: z.string().nullable() })),
+});
+export const setAutoTopUpSchema = z.object({ thresholdFen: z.number().int(), amountFen: z.number().int() });
+
+/** 免密代扣: the parent's withholding agreement (GET/POST/DELETE /me/payment-agreement). */
+export const paymentAgreementSchema = z.object({
+  id: z.string(),
+  gateway: z.literal('alipay'),
+  status: z.enum(['signing', 'active']),
+  agreementNoMasked: z.string().nullable(),
+  signedAt: z.string().nullable(),
+});
+export const startAgreementSchema = z.object({
+  returnPath: returnPathSchema.optional().describe('Where Alipay sends the parent back after signing (a path of this site); the parent\'s page when absent'),
+});
+export const agreementSigningSchema = z.object({ agreement: paymentAgreementSchema, signUrl: z.string() });
 export const setSpendNoticeSchema = z.object({ minAmountFen: z.number().int() });

@@ -194,6 +194,27 @@ export interface SandboxNotificationsTable {
   created_at: CreatedAt;
 }
 
+/** The sandbox gateway's side of a 商户代扣 (withholding) agreement (migration 0039). */
+export interface SandboxAgreementsTable {
+  id: string;
+  app_id: string;
+  /** Issued when the user agrees ('20' and 18 digits); null while the agreement is TEMP. */
+  agreement_no: string | null;
+  external_agreement_no: string;
+  personal_product_code: string;
+  sign_scene: string;
+  /** The user's account at the merchant, shown (masked) on the agreement page; optional, as at Alipay. */
+  external_logon_id: string | null;
+  /** TEMP: not yet agreed; NORMAL: in force; STOP: paused by the user; UNSIGN: ended. */
+  status: 'TEMP' | 'NORMAL' | 'STOP' | 'UNSIGN';
+  return_url: string | null;
+  /** The agreement page's test switch: every withholding fails with ACQ.BUYER_BALANCE_NOT_ENOUGH. */
+  withholding_fails: Generated<boolean>;
+  created_at: CreatedAt;
+  signed_at: Timestamp | null;
+  unsigned_at: Timestamp | null;
+}
+
 /** 余额提醒: a parent's low-balance alert for a child (migration 0031). */
 export interface BalanceAlertsTable {
   parent_id: string;
@@ -246,4 +267,5 @@ export interface PaymentsTables {
   sandbox_payments: SandboxPaymentsTable;
   sandbox_refunds: SandboxRefundsTable;
   sandbox_notifications: SandboxNotificationsTable;
+  sandbox_agreements: SandboxAgreementsTable;
 }

@@ -39,6 +39,8 @@ import * as spendNotices from './migrations/0035-spend-notices.js';
 import * as expiryReminders from './migrations/0036-expiry-reminders.js';
 import * as balanceAlertsBinding from './migrations/0037-balance-alerts-binding.js';
 import * as expiryRemindersGrace from './migrations/0038-expiry-reminders-grace.js';
+import * as sandboxAgreements from './migrations/0039-sandbox-agreements.js';
+import * as autoTopUp from './migrations/0040-auto-top-up.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -86,6 +88,8 @@ export const migrations: Record<string, Migration> = {
   '0036-expiry-reminders': expiryReminders,
   '0037-balance-alerts-binding': balanceAlertsBinding,
   '0038-expiry-reminders-grace': expiryRemindersGrace,
+  '0039-sandbox-agreements': sandboxAgreements,
+  '0040-auto-top-up': autoTopUp,
 };
 
 /**

@@ -4,6 +4,7 @@ import type { ECardsTables } from '../../modules/ecards/ecards.tables.js';
 import type { FulfilmentTables } from '../../modules/fulfilment/fulfilment.tables.js';
 import type { LedgerTables } from '../../modules/ledger/ledger.tables.js';
 import type { PaymentsTables } from '../../modules/payments/payments.tables.js';
+import type { AutoTopUpTables } from '../../modules/payments/auto-top-up.tables.js';
 import type { TransitTables } from '../../modules/transit/transit.tables.js';
 import type { CampusTables } from '../../modules/campus/campus.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
@@ -248,7 +249,7 @@ export interface AppMetaTable {
   value: string;
 }
 
-export interface Database extends LedgerTables, PaymentsTables, CardsTables, FulfilmentTables, ECardsTables, TransitTables, CardServicesTables, CampusTables {
+export interface Database extends LedgerTables, PaymentsTables, AutoTopUpTables, CardsTables, FulfilmentTables, ECardsTables, TransitTables, CardServicesTables, CampusTables {
   schools: SchoolsTable;
   classes: ClassesTable;
   students: StudentsTable;

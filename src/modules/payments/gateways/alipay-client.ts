@@ -13,12 +13,62 @@ export interface AlipayMerchant {
   alipayPublicKey: string;
 }
 
+/** Asking a user to sign Onecard's 商户代扣 (免密代扣) agreement on Alipay's page (alipay.user.agreement.page.sign). */
+export interface AgreementSignRequest {
+  /** 商户签约号: Onecard's own number for the agreement, unique per user and purpose. */
+  externalAgreementNo: string;
+  /** The user's account at Onecard, shown (masked) on Alipay's agreement page. */
+  externalLogonId: string;
+  /** Where Alipay's page sends the browser after the user agreed or cancelled. */
+  returnUrl: string;
+}
+
+/** An agreement as alipay.user.agreement.query reports it (TEMP → pending, NORMAL → active, STOP → stopped). */
+export interface AgreementState {
+  state: 'not_found' | 'pending' | 'active' | 'stopped';
+  agreementNo: string | null;
+  signedAt: Date | null;
+}
+
+export interface WithholdRequest {
+  outTradeNo: string;
+  amountFen: number;
+  subject: string;
+  agreementNo: string;
+  notifyUrl: string;
+}
+
+/**
+ * A withholding's definite outcome. Anything whose outcome is not known (no answer, a 10003 or
+ * 20000 answer, ACQ.SYSTEM_ERROR, a bad signature, a trade paid already) is thrown instead, so
+ * that the caller leaves the order open for the query and close jobs.
+ */
+export type WithholdResult =
+  | { ok: true; tradeNo: string; amountFen: number; paidAt: Date }
+  | { ok: false; reason: 'balance_not_enough' | 'agreement_invalid' | 'refused'; subCode: string; message: string };
+
+/** biz_content: texts, and the few request fields Alipay nests (access_params, agreement_params). */
+type BizContent = Record<string, string | Record<string, string>>;
+
+/** Alipay's 商户代扣 product as Onecard signs it up: the personal product, the payment product, the scene. */
+const withholding = { personalProductCode: 'GENERAL_WITHHOLDING_P', productCode: 'GENERAL_WITHHOLDING', signScene: 'INDUSTRY|EDU' } as const;
+const agreementNotExist = 'USER_AGREEMENT_NOT_EXIST';
+const agreementStates = new Map<unknown, AgreementState['state']>([['TEMP', 'pending'], ['NORMAL', 'active'], ['STOP', 'stopped']]);
+const businessFailed = '40004';
+/** 40004 sub-codes that leave the trade's outcome unknown: Alipay says to query the trade. */
+const unknownOutcomes = new Set(['ACQ.SYSTEM_ERROR', 'ACQ.TRADE_HAS_SUCCESS']);
+const invalidAgreement = new Set(['ACQ.AGREEMENT_NOT_EXIST', 'ACQ.AGREEMENT_STATUS_NOT_NORMAL', 'ACQ.AGREEMENT_INVALID']);
+
 const success = '10000';
 const tradeNotExist = 'ACQ.TRADE_NOT_EXIST';
 /** alipay.trade.close's answer for a trade that is not waiting for payment: paid, or closed already. */
 const tradeStatusError = 'ACQ.TRADE_STATUS_ERROR';
 
-/** The Alipay open-platform client: wap pay links, alipay.trade.query, alipay.trade.close and alipay.trade.refund. */
+/**
+ * The Alipay open-platform client: wap pay links, alipay.trade.query, alipay.trade.close and
+ * alipay.trade.refund; and 商户代扣: the agreement page link, alipay.user.agreement.query and
+ * .unsign, and withholding with alipay.trade.pay.
+ */
 export class AlipayClient implements GatewayClient {
   readonly name = 'alipay' as const;
 
@@ -79,7 +129,69 @@ export class AlipayClient implements GatewayClient {
     return { done: true, gatewayRefundNo: typeof response.trade_no === 'string' ? `${response.trade_no}:${request.outRequestNo}` : null };
   }
 
-  private signed(method: string, bizContent: Record<string, string>, extra: AlipayParams = {}): AlipayParams {
+  /** The agreement page link (alipay.user.agreement.page.sign), opened in the user's browser: a GET on the gateway with signed parameters. */
+  agreementSignUrl(request: AgreementSignRequest): string {
+    const params = this.signed('alipay.user.agreement.page.sign', {
+      personal_product_code: withholding.personalProductCode,
+      product_code: withholding.productCode,
+      sign_scene: withholding.signScene,
+      external_agreement_no: request.externalAgreementNo,
+      external_logon_id: request.externalLogonId,
+      access_params: { channel: 'ALIPAYAPP' },
+    }, { return_url: request.returnUrl });
+    return `${this.gatewayUrl}?${alipayForm(params)}`;
+  }
+
+  async queryAgreement(externalAgreementNo: string): Promise<AgreementState> {
+    const method = 'alipay.user.agreement.query';
+    const response = await this.call(method, {
+      external_agreement_no: externalAgreementNo, personal_product_code: withholding.personalProductCode, sign_scene: withholding.signScene,
+    });
+    if (response.sub_code === agreementNotExist) return { state: 'not_found', agreementNo: null, signedAt: null };
+    this.assertSuccess(method, response);
+    const state = agreementStates.get(response.status);
+    const agreementNo = typeof response.agreement_no === 'string' && response.agreement_no !== '' ? response.agreement_no : null;
+    // An agreement in force without its number could never be withheld on: not an answer to trust.
+    if (!state || (state !== 'pending' && !agreementNo)) throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'alipay', method, status: response.status });
+    return { state, agreementNo, signedAt: parseAlipayTime(typeof response.sign_time === 'string' ? response.sign_time : undefined) ?? null };
+  }
+
+  /** Ends the agreement; one Alipay no longer has (unsigned before, by us or by the user) counts as ended. */
+  async unsignAgreement(agreementNo: string): Promise<void> {
+    const method = 'alipay.user.agreement.unsign';
+    const response = await this.call(method, { agreement_no: agreementNo, personal_product_code: withholding.personalProductCode, sign_scene: withholding.signScene });
+    if (response.sub_code === agreementNotExist) return;
+    this.assertSuccess(method, response);
+  }
+
+  /** Takes the amount from the user's Alipay account under the agreement (alipay.trade.pay, no password). */
+  async withhold(request: WithholdRequest): Promise<WithholdResult> {
+    const method = 'alipay.trade.pay';
+    const response = await this.call(method, {
+      out_trade_no: request.outTradeNo,
+      total_amount: fenToYuan(request.amountFen),
+      subject: request.subject,
+      product_code: withholding.productCode,
+      agreement_params: { agreement_no: request.agreementNo },
+    }, { notify_url: request.notifyUrl });
+    if (response.code === success) return this.withheld(request.outTradeNo, response);
+    const refusal = withholdRefusal(response);
+    if (refusal) return refusal;
+    throw rejection(method, response);
+  }
+
+  /** A 10000 answer to alipay.trade.pay: the trade is paid. One that does not say which trade, or how much, is not trusted. */
+  private withheld(outTradeNo: string, response: Record<string, unknown>): WithholdResult {
+    const amountFen = yuanToFen(typeof response.total_amount === 'string' ? response.total_amount : undefined);
+    if (typeof response.trade_no !== 'string' || response.out_trade_no !== outTradeNo || amountFen === undefined) {
+      throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'alipay', method: 'alipay.trade.pay', outTradeNo });
+    }
+    // gmt_payment is in every success answer; the clock only stands in if Alipay ever leaves it out.
+    const paidAt = parseAlipayTime(typeof response.gmt_payment === 'string' ? response.gmt_payment : undefined) ?? this.clock.now();
+    return { ok: true, tradeNo: response.trade_no, amountFen, paidAt };
+  }
+
+  private signed(method: string, bizContent: BizContent, extra: AlipayParams = {}): AlipayParams {
     return signAlipayRequest({
       app_id: this.merchant.appId,
       method,
@@ -93,11 +205,11 @@ export class AlipayClient implements GatewayClient {
     }, this.merchant.appPrivateKey);
   }
 
-  private async call(method: string, bizContent: Record<string, string>): Promise<Record<string, unknown>> {
+  private async call(method: string, bizContent: BizContent, extra: AlipayParams = {}): Promise<Record<string, unknown>> {
     const response = await callGateway(this.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
-      body: alipayForm(this.signed(method, bizContent)),
+      body: alipayForm(this.signed(method, bizContent, extra)),
     });
     if (response.status !== 200) throw fail('GATEWAY_REJECTED', { gateway: 'alipay', httpStatus: response.status });
     const verified = verifiedAlipayResponse(response.body, method, this.merchant.alipayPublicKey);
@@ -106,10 +218,23 @@ export class AlipayClient implements GatewayClient {
   }
 
   private assertSuccess(method: string, response: Record<string, unknown>): void {
-    if (response.code !== success) {
-      throw fail('GATEWAY_REJECTED', { gateway: 'alipay', method, code: response.code, subCode: response.sub_code, message: response.sub_msg ?? response.msg });
-    }
+    if (response.code !== success) throw rejection(method, response);
   }
+}
+
+function rejection(method: string, response: Record<string, unknown>): Error {
+  return fail('GATEWAY_REJECTED', { gateway: 'alipay', method, code: response.code, subCode: response.sub_code, message: response.sub_msg ?? response.msg });
+}
+
+/**
+ * A definite refusal of a withholding (40004 with an ACQ.* sub-code: no money moved), or
+ * undefined when the answer leaves the outcome unknown or is not a business failure at all.
+ */
+function withholdRefusal(response: Record<string, unknown>): WithholdResult | undefined {
+  const subCode = typeof response.sub_code === 'string' ? response.sub_code : '';
+  if (response.code !== businessFailed || !subCode.startsWith('ACQ.') || unknownOutcomes.has(subCode)) return undefined;
+  const reason = subCode === 'ACQ.BUYER_BALANCE_NOT_ENOUGH' ? 'balance_not_enough' : invalidAgreement.has(subCode) ? 'agreement_invalid' : 'refused';
+  return { ok: false, reason, subCode, message: String(response.sub_msg ?? response.msg ?? '') };
 }
 
 /** Alipay trade notifications: form-encoded, RSA2-signed, answered with the text `success`. */

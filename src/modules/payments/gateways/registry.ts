@@ -46,6 +46,12 @@ export async function gatewayClient(ctx: AppContext, gateway: GatewayName, endpo
   return gateway === 'alipay' ? new AlipayClient(alipayMerchant(keys), endpoint, ctx.clock) : new WechatPayClient(wechatMerchant(keys), endpoint, ctx.clock);
 }
 
+/** The Alipay client for 商户代扣 (the agreement page, agreement queries, withholding) at `endpoint`. */
+export async function agreementClient(ctx: AppContext, endpoint: string): Promise<AlipayClient> {
+  assertGatewaysConfigured(ctx);
+  return new AlipayClient(alipayMerchant(await sandboxKeys(ctx)), endpoint, ctx.clock);
+}
+
 export async function notificationVerifier(ctx: AppContext, gateway: GatewayName): Promise<NotificationVerifier> {
   const keys = await sandboxKeys(ctx);
   return gateway === 'alipay' ? new AlipayNotificationVerifier(alipayMerchant(keys)) : new WechatNotificationVerifier(wechatMerchant(keys));

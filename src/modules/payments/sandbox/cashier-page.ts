@@ -9,14 +9,15 @@ const brand: Record<GatewayName, { name: string; colour: string }> = {
   wechat: { name: '微信支付', colour: '#07c160' },
 };
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-function page(gateway: GatewayName, title: string, content: string): string {
+/** A page of the gateway's: the cashier's unless `heading` names another service; `head` is extra (escaped) markup for <head>. */
+export function page(gateway: GatewayName, title: string, content: string, options: { heading?: string; head?: string } = {}): string {
   const { name, colour } = brand[gateway];
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${options.head ?? ''}
 <title>${escapeHtml(title)} - ${name}（沙箱）</title>
 <style>
 body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f5f5;color:#333}
@@ -29,7 +30,7 @@ button{width:100%;padding:12px;font-size:16px;border-radius:6px;border:0;margin-
 details{margin-top:20px;font-size:13px;color:#666}label{display:block;margin:6px 0}
 .note{font-size:12px;color:#999;text-align:center;margin-top:16px}
 </style></head>
-<body><header>${name} 收银台 · 沙箱</header><main>${content}
+<body><header>${escapeHtml(options.heading ?? `${name} 收银台`)} · 沙箱</header><main>${content}
 <p class="note">这是 Onecard 内置的沙箱支付网关，不会产生真实扣款。</p></main></body></html>`;
 }
 
@@ -76,6 +77,6 @@ export function resultPage(payment: SandboxPaymentRow, backUrl: string | null = 
   return page(payment.gateway, outcome, `<h2 style="text-align:center">${outcome}</h2>${details(payment)}${back}`);
 }
 
-export function errorPage(gateway: GatewayName, message: string): string {
-  return page(gateway, '无法支付', `<h2 style="text-align:center">无法支付</h2><p>${escapeHtml(message)}</p>`);
+export function errorPage(gateway: GatewayName, message: string, title = '无法支付'): string {
+  return page(gateway, title, `<h2 style="text-align:center">${escapeHtml(title)}</h2><p>${escapeHtml(message)}</p>`);
 }

@@ -3,6 +3,7 @@ import { signedAlipayResponse, verifyAlipayRequest, type AlipayParams } from '..
 import { alipayTime, fenToYuan, yuanToFen } from '../gateways/formats.js';
 import { sandboxKeys, sandboxPrefix } from '../gateways/registry.js';
 import type { AlipayKeys } from '../gateways/sandbox-keys.js';
+import { agreementSignRequest, queryAgreement, unsignAgreement, withhold } from './sandbox-agreements.js';
 import { closeTrade, openTrade, refundTrade } from './sandbox-trades.js';
 import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.repository.js';
 
@@ -15,15 +16,30 @@ import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.rep
 export type SandboxAnswer =
   | { kind: 'json'; status: number; body: string; headers?: Record<string, string> }
   | { kind: 'redirect'; location: string }
-  | { kind: 'error_page'; message: string };
+  | { kind: 'error_page'; message: string; title?: string };
 
-function parseBiz(params: AlipayParams): Record<string, string> | undefined {
+function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
   try {
-    const biz = JSON.parse(params.biz_content ?? '') as unknown;
-    return biz && typeof biz === 'object' ? (biz as Record<string, string>) : undefined;
+    const value = JSON.parse(text ?? '') as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The text members of an object (biz_content, or an object nested in it); anything else is left out. */
+function texts(value: unknown): Record<string, string> | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+function parseBiz(params: AlipayParams): Record<string, string> | undefined {
+  return texts(jsonObject(params.biz_content));
+}
+
+/** An object nested in biz_content (access_params, agreement_params), with its text members. */
+function nestedBiz(params: AlipayParams, key: string): Record<string, string> | undefined {
+  return texts(jsonObject(params.biz_content)?.[key]);
 }
 
 /** Why a request is refused before its method runs: wrong app or signature (Alipay's isv.* sub-codes). */
@@ -33,12 +49,23 @@ function refusal(keys: AlipayKeys, params: AlipayParams): string | undefined {
   return undefined;
 }
 
-/** A wap/page pay link opened in the browser: open the trade, then show the cashier. */
+const agreementPageSign = 'alipay.user.agreement.page.sign';
+
+/** A link opened in the browser: a wap/page pay link (the cashier) or an agreement link (the agreement page). */
 export async function alipayPageRequest(ctx: AppContext, params: AlipayParams, origin: string): Promise<SandboxAnswer> {
   const keys = (await sandboxKeys(ctx)).alipay;
   const refused = refusal(keys, params);
-  if (refused) return { kind: 'error_page', message: `错误代码 ${refused}：验签出错或应用不存在` };
+  const title = params.method === agreementPageSign ? '无法签约' : undefined;
+  if (refused) return { kind: 'error_page', title, message: `错误代码 ${refused}：验签出错或应用不存在` };
+  if (params.method === agreementPageSign) {
+    return agreementSignRequest(ctx, keys, { params, biz: parseBiz(params) ?? {}, accessParams: nestedBiz(params, 'access_params'), origin });
+  }
   if (params.method !== 'alipay.trade.wap.pay' && params.method !== 'alipay.trade.page.pay') return { kind: 'error_page', message: `不支持的接口 ${params.method ?? ''}` };
+  return cashierRequest(ctx, keys, params, origin);
+}
+
+/** A pay link: open the trade, then show the cashier. */
+async function cashierRequest(ctx: AppContext, keys: AlipayKeys, params: AlipayParams, origin: string): Promise<SandboxAnswer> {
   const biz = parseBiz(params);
   const amountFen = yuanToFen(biz?.total_amount);
   if (!biz?.out_trade_no || !biz.subject || amountFen === undefined || amountFen <= 0 || !params.notify_url) return { kind: 'error_page', message: '缺少必要参数（out_trade_no、subject、total_amount、notify_url）' };
@@ -52,7 +79,26 @@ export async function alipayPageRequest(ctx: AppContext, params: AlipayParams, o
   return { kind: 'redirect', location: `${origin}${sandboxPrefix}/alipay/cashier/${opened.payment.id}` };
 }
 
-/** alipay.trade.query / alipay.trade.close / alipay.trade.refund, posted form-encoded by the merchant's server. */
+type ApiMethod = (ctx: AppContext, keys: AlipayKeys, params: AlipayParams, biz: Record<string, string>) => Promise<Record<string, unknown>>;
+
+const missingTradeNo = { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.missing-parameter', sub_msg: '缺少 out_trade_no' };
+
+/** A method on one trade, named by out_trade_no. */
+function onTrade(method: (ctx: AppContext, keys: AlipayKeys, outTradeNo: string, biz: Record<string, string>) => Promise<Record<string, unknown>>): ApiMethod {
+  return async (ctx, keys, _params, biz) => (biz.out_trade_no ? method(ctx, keys, biz.out_trade_no, biz) : missingTradeNo);
+}
+
+/** The API methods by name (a Map: a method name from the request must never reach Object.prototype). */
+const apiMethods = new Map<string, ApiMethod>([
+  ['alipay.trade.query', onTrade((ctx, keys, outTradeNo) => query(ctx, keys, outTradeNo))],
+  ['alipay.trade.close', onTrade((ctx, keys, outTradeNo) => close(ctx, keys, outTradeNo))],
+  ['alipay.trade.refund', onTrade((ctx, keys, _outTradeNo, biz) => refund(ctx, keys, biz))],
+  ['alipay.trade.pay', (ctx, keys, params, biz) => withhold(ctx, keys, { params, biz, agreementParams: nestedBiz(params, 'agreement_params') })],
+  ['alipay.user.agreement.query', (ctx, keys, _params, biz) => queryAgreement(ctx, keys, biz)],
+  ['alipay.user.agreement.unsign', (ctx, keys, _params, biz) => unsignAgreement(ctx, keys, biz)],
+]);
+
+/** An API call posted form-encoded by the merchant's server: trades (query, close, refund, pay under an agreement) and agreements. */
 export async function alipayApiRequest(ctx: AppContext, params: AlipayParams): Promise<SandboxAnswer> {
   const keys = (await sandboxKeys(ctx)).alipay;
   const method = params.method ?? 'alipay.unknown';
@@ -60,11 +106,10 @@ export async function alipayApiRequest(ctx: AppContext, params: AlipayParams): P
   const refused = refusal(keys, params);
   if (refused) return answer({ code: '40002', msg: 'Invalid Arguments', sub_code: refused, sub_msg: '验签出错或应用不存在' });
   const biz = parseBiz(params);
-  if (!biz?.out_trade_no) return answer({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.missing-parameter', sub_msg: '缺少 out_trade_no' });
-  if (method === 'alipay.trade.query') return answer(await query(ctx, keys, biz.out_trade_no));
-  if (method === 'alipay.trade.close') return answer(await close(ctx, keys, biz.out_trade_no));
-  if (method === 'alipay.trade.refund') return answer(await refund(ctx, keys, biz));
-  return answer({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-method', sub_msg: '不存在的方法名' });
+  if (!biz) return answer({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-parameter', sub_msg: 'biz_content 不是 JSON 对象' });
+  const run = apiMethods.get(method);
+  if (!run) return answer({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-method', sub_msg: '不存在的方法名' });
+  return answer(await run(ctx, keys, params, biz));
 }
 
 function tradeStatus(payment: SandboxPaymentRow): string {

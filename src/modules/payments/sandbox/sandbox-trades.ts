@@ -56,14 +56,23 @@ export async function openTrade(ctx: AppContext, trade: OpenTrade): Promise<Open
 
 /** 确认支付 at the cashier: the trade is paid and its notifications are queued (with the test switches). */
 export async function payAtCashier(ctx: AppContext, paymentId: string, switches: TestSwitches): Promise<SandboxPaymentRow | undefined> {
+  return (await payPendingTrade(ctx, paymentId, switches)).payment;
+}
+
+/**
+ * Pays a trade waiting for payment and queues its notifications, in one transaction. `paid` says
+ * whether this call paid it; otherwise `payment` is the trade as it is (paid, cancelled or closed
+ * by then), or undefined when there is no such trade.
+ */
+export async function payPendingTrade(ctx: AppContext, paymentId: string, switches: TestSwitches): Promise<{ paid: boolean; payment: SandboxPaymentRow | undefined }> {
   const keys = await sandboxKeys(ctx);
   return inTransaction(ctx.db, async (tx) => {
     const payment = await repo.lockPayment(tx, paymentId);
-    if (!payment || payment.status !== 'pending') return payment;
+    if (!payment || payment.status !== 'pending') return { paid: false, payment };
     const paid = { ...payment, status: 'paid' as const, paid_at: ctx.clock.now() };
     await repo.updatePayment(tx, paymentId, { status: 'paid', paid_at: paid.paid_at });
     await queueNotifications({ ...ctx, db: tx }, keys, paid, switches);
-    return paid;
+    return { paid: true, payment: paid };
   });
 }
 

@@ -1,8 +1,9 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { DbOrTx } from '../../../platform/db/database.js';
-import type { GatewayName, SandboxNotificationsTable, SandboxPaymentsTable, SandboxRefundsTable } from '../payments.tables.js';
+import type { GatewayName, SandboxAgreementsTable, SandboxNotificationsTable, SandboxPaymentsTable, SandboxRefundsTable } from '../payments.tables.js';
 
 export type SandboxPaymentRow = Selectable<SandboxPaymentsTable>;
+export type SandboxAgreementRow = Selectable<SandboxAgreementsTable>;
 export type SandboxNotificationRow = Selectable<SandboxNotificationsTable>;
 export type SandboxRefundRow = Selectable<SandboxRefundsTable>;
 
@@ -65,4 +66,56 @@ export const sandboxRepository = {
   notificationsOf(db: DbOrTx, paymentId: string): Promise<SandboxNotificationRow[]> {
     return db.selectFrom('sandbox_notifications').selectAll().where('sandbox_payment_id', '=', paymentId).orderBy('created_at').execute();
   },
+
+  /** Inserts unless the app has an agreement with that signing number, product and scene already. */
+  async insertAgreementIfAbsent(db: DbOrTx, row: Insertable<SandboxAgreementsTable>): Promise<void> {
+    await db.insertInto('sandbox_agreements').values(row).onConflict((oc) => oc.columns(['app_id', 'external_agreement_no', 'personal_product_code', 'sign_scene']).doNothing()).execute();
+  },
+
+  findAgreement(db: DbOrTx, id: string): Promise<SandboxAgreementRow | undefined> {
+    return db.selectFrom('sandbox_agreements').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  lockAgreement(db: DbOrTx, id: string): Promise<SandboxAgreementRow | undefined> {
+    return db.selectFrom('sandbox_agreements').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  lockAgreementByExternalNo(db: DbOrTx, key: AgreementKey): Promise<SandboxAgreementRow | undefined> {
+    return agreementByExternalNo(db, key).forUpdate().executeTakeFirst();
+  },
+
+  findAgreementByExternalNo(db: DbOrTx, key: AgreementKey): Promise<SandboxAgreementRow | undefined> {
+    return agreementByExternalNo(db, key).executeTakeFirst();
+  },
+
+  findAgreementByNo(db: DbOrTx, appId: string, agreementNo: string): Promise<SandboxAgreementRow | undefined> {
+    return db.selectFrom('sandbox_agreements').selectAll().where('app_id', '=', appId).where('agreement_no', '=', agreementNo).executeTakeFirst();
+  },
+
+  lockAgreementByNo(db: DbOrTx, appId: string, agreementNo: string): Promise<SandboxAgreementRow | undefined> {
+    return db.selectFrom('sandbox_agreements').selectAll().where('app_id', '=', appId).where('agreement_no', '=', agreementNo).forUpdate().executeTakeFirst();
+  },
+
+  async updateAgreement(db: DbOrTx, id: string, change: Updateable<SandboxAgreementsTable>): Promise<void> {
+    await db.updateTable('sandbox_agreements').set(change).where('id', '=', id).execute();
+  },
+
+  /** Sets the test switch on the agreement with that number; false when there is none. */
+  async setWithholdingFails(db: DbOrTx, agreementNo: string, fails: boolean): Promise<boolean> {
+    const updated = await db.updateTable('sandbox_agreements').set({ withholding_fails: fails }).where('agreement_no', '=', agreementNo).returning('id').executeTakeFirst();
+    return updated !== undefined;
+  },
 };
+
+/** What names an agreement on the merchant's side: its app, its 商户签约号, the product and the scene. */
+export interface AgreementKey {
+  appId: string;
+  externalAgreementNo: string;
+  personalProductCode: string;
+  signScene: string;
+}
+
+function agreementByExternalNo(db: DbOrTx, key: AgreementKey) {
+  return db.selectFrom('sandbox_agreements').selectAll().where('app_id', '=', key.appId).where('external_agreement_no', '=', key.externalAgreementNo)
+    .where('personal_product_code', '=', key.personalProductCode).where('sign_scene', '=', key.signScene);
+}

@@ -6,7 +6,9 @@ import { parseAlipayForm } from '../gateways/alipay.js';
 import { paymentsRepository } from '../payments.repository.js';
 import type { GatewayName } from '../payments.tables.js';
 import { keepRawBodies, originOf } from '../http-helpers.js';
+import { agreementPage, agreementResultPage } from './agreement-page.js';
 import { cashierPage, errorPage, merchantReturn, resultPage } from './cashier-page.js';
+import { agreeAtPage } from './sandbox-agreements.js';
 import { alipayApiRequest, alipayPageRequest, type SandboxAnswer } from './sandbox-alipay.js';
 import { noSwitches, retryCompressionSetting, type TestSwitches } from './sandbox-notifications.js';
 import { cancelAtCashier, payAtCashier } from './sandbox-trades.js';
@@ -23,7 +25,7 @@ const hidden = { schema: { hide: true } };
 
 function send(reply: FastifyReply, gateway: GatewayName, answer: SandboxAnswer): FastifyReply {
   if (answer.kind === 'redirect') return reply.redirect(answer.location, 302);
-  if (answer.kind === 'error_page') return reply.code(400).type('text/html; charset=utf-8').send(errorPage(gateway, answer.message));
+  if (answer.kind === 'error_page') return reply.code(400).type('text/html; charset=utf-8').send(errorPage(gateway, answer.message, answer.title));
   if (answer.status === 204) return reply.code(204).headers(answer.headers ?? {}).send();
   return reply.code(answer.status).headers(answer.headers ?? {}).type('application/json; charset=utf-8').send(answer.body);
 }
@@ -40,13 +42,15 @@ function jsonObject(text: string): Record<string, unknown> {
   }
 }
 
+/** A checkbox of a page's test switches. */
+const on = (value: string | undefined) => value === '1' || value === 'on' || value === 'true';
+
 /** The cashier's test switches from its form (or query string), bounded to sane values. */
 function switchesOf(form: Record<string, string>): TestSwitches {
   const int = (value: string | undefined, min: number, max: number, fallback: number) => {
     const n = Number(value);
     return value !== undefined && value !== '' && Number.isInteger(n) ? Math.min(max, Math.max(min, n)) : fallback;
   };
-  const on = (value: string | undefined) => value === '1' || value === 'on' || value === 'true';
   return {
     copies: int(form.duplicate, 1, 20, noSwitches.copies),
     outOfOrder: on(form.outOfOrder),
@@ -74,6 +78,7 @@ export function sandboxRoutes(ctx: AppContext) {
     });
 
     for (const gateway of ['alipay', 'wechat'] as const) cashierRoutes(ctx, app, gateway);
+    agreementRoutes(ctx, app);
 
     app.put('/sandbox/settings', hidden, async (request) => {
       const caller = requireCaller(request, 'operator');
@@ -85,6 +90,8 @@ export function sandboxRoutes(ctx: AppContext) {
   };
 }
 
+const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
+
 function cashierRoutes(ctx: AppContext, app: FastifyInstance, gateway: GatewayName): void {
   const path = `/sandbox/${gateway}/cashier/:sandboxPaymentId`;
   const paymentOf = async (request: FastifyRequest) => {
@@ -92,8 +99,6 @@ function cashierRoutes(ctx: AppContext, app: FastifyInstance, gateway: GatewayNa
     const payment = /^[0-9a-f-]{36}$/.test(sandboxPaymentId) ? await repo.findPayment(ctx.db, sandboxPaymentId) : undefined;
     return payment?.gateway === gateway ? payment : undefined;
   };
-  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
-
   const refusedReturn = (reply: FastifyReply) => html(reply, 400, errorPage(gateway, '商户参数格式有误：redirect_url 不在商户登记的 H5 支付域名下'));
 
   // The query string is kept in the form's action: WeChat's redirect_url rides on the cashier link.
@@ -114,5 +119,30 @@ function cashierRoutes(ctx: AppContext, app: FastifyInstance, gateway: GatewayNa
     if (form.action !== 'pay' && form.action !== 'cancel') return html(reply, 400, errorPage(gateway, '请选择确认支付或取消'));
     const after = form.action === 'pay' ? await payAtCashier(ctx, payment.id, switchesOf(form)) : await cancelAtCashier(ctx, payment.id);
     return html(reply, 200, resultPage(after ?? payment, back.url));
+  });
+}
+
+/** Alipay's 商户代扣 agreement page, where the user agrees to (or declines) password-free withholding. */
+function agreementRoutes(ctx: AppContext, app: FastifyInstance): void {
+  const path = '/sandbox/alipay/agreement/:agreementId';
+  const agreementOf = async (request: FastifyRequest) => {
+    const { agreementId } = request.params as { agreementId: string };
+    return /^[0-9a-f-]{36}$/.test(agreementId) ? repo.findAgreement(ctx.db, agreementId) : undefined;
+  };
+  const notFound = (reply: FastifyReply) => html(reply, 404, errorPage('alipay', '协议不存在', '无法签约'));
+
+  app.get(path, hidden, async (request, reply) => {
+    const agreement = await agreementOf(request);
+    return agreement ? html(reply, 200, agreementPage(agreement, request.url)) : notFound(reply);
+  });
+
+  app.post(path, hidden, async (request, reply) => {
+    const agreement = await agreementOf(request);
+    if (!agreement) return notFound(reply);
+    const form = parseAlipayForm(rawText(request)) ?? {};
+    if (form.action !== 'agree' && form.action !== 'cancel') return html(reply, 400, errorPage('alipay', '请选择同意并签约或取消', '无法签约'));
+    // 取消 changes nothing at Alipay: the agreement stays TEMP and the merchant may send the user back.
+    const after = form.action === 'agree' ? await agreeAtPage(ctx, agreement.id, { withholdingFails: on(form.withholdingFails) }) : agreement;
+    return html(reply, 200, agreementResultPage(after ?? agreement));
   });
 }

@@ -4,6 +4,7 @@ import { useNavigate, useParams } from 'react-router';
 import type { Child } from '../../../../src/modules/identity/account.schemas.js';
 import { useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
+import { AutoTopUpSection } from '../account/AutoTopUpSection.js';
 import { BalanceAlertSection } from '../account/BalanceAlertSection.js';
 import { ConsentSection } from '../account/ConsentSection.js';
 import { DailyLimitSection } from '../account/DailyLimitSection.js';
@@ -57,6 +58,7 @@ function ChildDetails({ child }: { child: Child }) {
         {child.relation && <List.Item extra={relationLabel(t, child.relation)}>{t.relation}</List.Item>}
       </List>
       <BalanceAlertSection studentId={child.studentId} />
+      <AutoTopUpSection studentId={child.studentId} />
       <SpendNoticeSection studentId={child.studentId} />
       {atCampus && <DailyLimitSection studentId={child.studentId} />}
       <ConsentSection studentId={child.studentId} />
@@ -67,7 +69,7 @@ function ChildDetails({ child }: { child: Child }) {
   );
 }
 
-/** One of a parent's children: details (masked), the low-balance alert, spending notices, the canteen's daily limit, guardian consent, unbinding. */
+/** One of a parent's children: details (masked), the low-balance alert, auto top-up, spending notices, the canteen's daily limit, guardian consent, unbinding. */
 export function ChildPage() {
   const t = useMessages(accountMessages);
   const { studentId } = useParams();

@@ -1,0 +1,263 @@
+import { sql } from 'kysely';
+import { shanghaiDate } from '../../domain/calendar.js';
+import { maskCardNo, maskName } from '../../domain/masking.js';
+import { formatYuan } from '../../domain/money.js';
+import { assertBoundParent, lockBinding } from '../../platform/access.js';
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
+import { constraintError, fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { topUpBlock } from '../cards/card-view.js';
+import { purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
+import type { AutoTopUpRunStatus } from './auto-top-up.tables.js';
+import { closeOrder } from './cancel-order.js';
+import { insertAutoTopUpOrder } from './create-order.js';
+import { agreementClient } from './gateways/registry.js';
+import { onOrderFulfilled } from './order-hooks.js';
+import { recordPaymentAttempt } from './pay-order.js';
+import { endAgreementRow, liveAgreement } from './payment-agreements.js';
+import './payments.errors.js';
+import { paymentsRepository as repo } from './payments.repository.js';
+import { settlePayment } from './settle-payment.js';
+
+/**
+ * 自动充值 (domain rules, "What users ask for" 4: auto top-up on a parent dashboard): a bound
+ * parent with a signed withholding agreement (payment-agreements.ts) names two amounts for a
+ * child: when the available balance of a card of the child in use falls below the first, a job
+ * tops it up by the second, charging the parent's Alipay through the agreement. Each charge is an
+ * ordinary top-up order (the parent sees it among the orders, it can be invoiced and refunded), and
+ * it settles through the same path as a payment at the cashier (settle-payment.ts), so a
+ * notification or a query that reports it again books nothing twice. At most one per card and
+ * Beijing day (a unique key), and the parent is texted of every charge, paid or not.
+ */
+
+/** Below ¥1–¥500, top up ¥10–¥500 (Alipay's single withholding limit for this merchant). */
+export const autoTopUpLimits = { thresholdMinFen: 100, thresholdMaxFen: 50_000, amountMinFen: 1_000, amountMaxFen: 50_000 } as const;
+
+export interface AutoTopUpView {
+  /** Null: not set. */
+  thresholdFen: number | null;
+  amountFen: number | null;
+  /** The parent's withholding agreement is signed: without one nothing is charged. */
+  agreementActive: boolean;
+  /** The last charges for this child, newest first. */
+  recent: { at: string; cardNoMasked: string; amountFen: number; status: AutoTopUpRunStatus; failure: string | null }[];
+}
+
+const assertParentOf = (ctx: AppContext, caller: Caller, studentId: string) => assertBoundParent(ctx.db, caller, studentId, 'AUTO_TOP_UP_PARENT_ONLY');
+
+export async function getAutoTopUp(ctx: AppContext, caller: Caller, studentId: string): Promise<AutoTopUpView> {
+  await assertParentOf(ctx, caller, studentId);
+  const setting = await ctx.db.selectFrom('auto_top_ups').select(['threshold_fen', 'amount_fen']).where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).executeTakeFirst();
+  const agreement = await liveAgreement(ctx.db, caller.subjectId);
+  const runs = await ctx.db.selectFrom('auto_top_up_runs as r').innerJoin('cards as c', 'c.id', 'r.card_id').innerJoin('payment_orders as o', 'o.id', 'r.order_id')
+    .select(['r.created_at', 'c.card_no', 'o.amount_fen', 'r.status', 'r.failure'])
+    .where('r.parent_id', '=', caller.subjectId).where('r.student_id', '=', studentId).orderBy('r.created_at', 'desc').limit(5).execute();
+  return {
+    thresholdFen: setting?.threshold_fen ?? null,
+    amountFen: setting?.amount_fen ?? null,
+    agreementActive: agreement?.status === 'active',
+    recent: runs.map((r) => ({ at: r.created_at.toISOString(), cardNoMasked: maskCardNo(r.card_no), amountFen: r.amount_fen, status: r.status, failure: r.failure })),
+  };
+}
+
+/** Sets (or changes) the two amounts; needs a signed agreement. */
+export async function setAutoTopUp(ctx: AppContext, caller: Caller, studentId: string, input: { thresholdFen: number; amountFen: number }, requestId: string): Promise<AutoTopUpView> {
+  await assertParentOf(ctx, caller, studentId);
+  const { thresholdFen, amountFen } = input;
+  const l = autoTopUpLimits;
+  const inRange = (n: number, min: number, max: number) => Number.isSafeInteger(n) && n >= min && n <= max;
+  if (!inRange(thresholdFen, l.thresholdMinFen, l.thresholdMaxFen) || !inRange(amountFen, l.amountMinFen, l.amountMaxFen)) throw fail('AUTO_TOP_UP_AMOUNT', { thresholdFen, amountFen, ...l });
+  await inTransaction(ctx.db, async (tx) => {
+    await lockBinding(tx, caller.subjectId, studentId);
+    const agreement = await liveAgreement(tx, caller.subjectId);
+    if (agreement?.status !== 'active') throw fail('AUTO_TOP_UP_NO_AGREEMENT');
+    const before = await tx.selectFrom('auto_top_ups').select(['threshold_fen', 'amount_fen']).where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).forUpdate().executeTakeFirst();
+    const now = ctx.clock.now();
+    await tx.insertInto('auto_top_ups').values({ parent_id: caller.subjectId, student_id: studentId, threshold_fen: thresholdFen, amount_fen: amountFen, updated_at: now })
+      .onConflict((oc) => oc.columns(['parent_id', 'student_id']).doUpdateSet({ threshold_fen: thresholdFen, amount_fen: amountFen, updated_at: now })).execute();
+    await recordAudit(tx, ctx.clock, {
+      actor: { role: caller.role, id: caller.subjectId }, action: 'payments.auto_top_up.set', entityType: 'student', entityId: studentId,
+      before: before ? { thresholdFen: before.threshold_fen, amountFen: before.amount_fen } : null, after: { thresholdFen, amountFen }, requestId,
+    });
+  });
+  return getAutoTopUp(ctx, caller, studentId);
+}
+
+export async function removeAutoTopUp(ctx: AppContext, caller: Caller, studentId: string, requestId: string): Promise<AutoTopUpView> {
+  await assertParentOf(ctx, caller, studentId);
+  await inTransaction(ctx.db, async (tx) => {
+    const removed = await tx.deleteFrom('auto_top_ups').where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).returning(['threshold_fen', 'amount_fen']).executeTakeFirst();
+    if (removed) {
+      await recordAudit(tx, ctx.clock, {
+        actor: { role: caller.role, id: caller.subjectId }, action: 'payments.auto_top_up.removed', entityType: 'student', entityId: studentId,
+        before: { thresholdFen: removed.threshold_fen, amountFen: removed.amount_fen }, requestId,
+      });
+    }
+  });
+  return getAutoTopUp(ctx, caller, studentId);
+}
+
+// ---- the job ---------------------------------------------------------------------------------
+
+interface DueCard {
+  parent_id: string;
+  student_id: string;
+  threshold_fen: number;
+  amount_fen: number;
+  card_id: string;
+  agreement_id: string;
+  agreement_no: string;
+  gateway_base_url: string;
+  notify_url: string;
+  balance_fen: number;
+}
+
+const available = purseAvailableSql('a');
+const purseOfCard = purseJoinCondition('a', 'c.id');
+
+/** Cards in use of children with an auto top-up whose parent's agreement is signed, below the threshold, not charged today. */
+async function dueCards(ctx: AppContext, today: string): Promise<DueCard[]> {
+  const { rows } = await sql<DueCard>`
+    select t.parent_id, t.student_id, t.threshold_fen, t.amount_fen, c.id as card_id,
+           pa.id as agreement_id, pa.agreement_no, pa.gateway_base_url, pa.notify_url, ${available} as balance_fen
+    from auto_top_ups t
+    join payment_agreements pa on pa.parent_id = t.parent_id and pa.status = 'active'
+    join cards c on c.student_id = t.student_id and c.status = 'active'
+    join ledger_accounts a on ${purseOfCard}
+    where ${available} < t.threshold_fen
+      and not exists (select 1 from auto_top_up_runs r where r.card_id = c.id and r.day = ${today})
+    order by t.parent_id, c.id`.execute(ctx.db);
+  return rows.map((r) => ({ ...r, balance_fen: Number(r.balance_fen) }));
+}
+
+const autoTopUpActor: AuditActor = { role: 'auto_top_up', id: null };
+
+/**
+ * The job, every minute: closes the book on charges whose order was closed unpaid, charges the
+ * cards due, then texts the parents of every charge finished since. One failure is logged and
+ * the rest go on.
+ */
+export async function runAutoTopUps(ctx: AppContext): Promise<{ charged: number; failed: number; texted: number }> {
+  await failUnpaidCharges(ctx);
+  const today = shanghaiDate(ctx.clock.now());
+  let charged = 0;
+  let failed = 0;
+  for (const due of await dueCards(ctx, today)) {
+    try {
+      const outcome = await charge(ctx, due, today);
+      if (outcome === 'paid') charged++;
+      if (outcome === 'failed') failed++;
+    } catch (error) {
+      failed++;
+      ctx.logger.error({ err: error, cardId: due.card_id }, 'auto top-up not charged; its order stays open for the gateway jobs');
+    }
+  }
+  return { charged, failed, texted: await textFinishedCharges(ctx) };
+}
+
+type ChargeOutcome = 'paid' | 'failed' | 'skipped';
+
+async function charge(ctx: AppContext, due: DueCard, today: string): Promise<ChargeOutcome> {
+  const placed = await placeOrder(ctx, due, today);
+  if (!placed) return 'skipped';
+  const client = await agreementClient(ctx, due.gateway_base_url);
+  // Throws when the outcome is unknown: the order stays open, and the gateway jobs ask Alipay.
+  const result = await client.withhold({ outTradeNo: placed.orderNo, amountFen: due.amount_fen, subject: '北京学生卡自动充值', agreementNo: due.agreement_no, notifyUrl: due.notify_url });
+  if (result.ok) {
+    // The fulfilled hook below marks the charge paid, whichever path reports the payment first.
+    await settlePayment(ctx.db, ctx.clock, { gateway: 'alipay', outTradeNo: placed.orderNo, tradeNo: result.tradeNo, amountFen: result.amountFen, paidAt: result.paidAt }, autoTopUpActor, null);
+    return 'paid';
+  }
+  await inTransaction(ctx.db, async (tx) => {
+    const txCtx = { ...ctx, db: tx };
+    const order = await repo.lockOrder(tx, placed.orderId);
+    if (order && (order.status === 'paying' || order.status === 'created')) await closeOrder(txCtx, order.id, order.status, 'cancelled', autoTopUpActor, null);
+    await finishRun(tx, ctx, placed.runId, 'failed', result.reason);
+    if (result.reason === 'agreement_invalid') await endAgreementRow(tx, ctx, due.agreement_id, autoTopUpActor, `gateway: ${result.subCode}`, null);
+  });
+  return 'failed';
+}
+
+/**
+ * The order and its payment attempt, and the run that claims the card's charge for the day, in
+ * one transaction under the binding's lock; nothing when the setting, the agreement or the
+ * card changed since the look-up, or another run charged the card today.
+ */
+async function placeOrder(ctx: AppContext, due: DueCard, today: string): Promise<{ orderId: string; orderNo: string; runId: string } | null> {
+  try {
+    return await inTransaction(ctx.db, async (tx) => {
+      const txCtx = { ...ctx, db: tx };
+      await lockBinding(tx, due.parent_id, due.student_id);
+      const setting = await tx.selectFrom('auto_top_ups').select('amount_fen').where('parent_id', '=', due.parent_id).where('student_id', '=', due.student_id).executeTakeFirst();
+      const agreement = await liveAgreement(tx, due.parent_id);
+      const card = await tx.selectFrom('cards').selectAll().where('id', '=', due.card_id).executeTakeFirst();
+      if (setting?.amount_fen !== due.amount_fen || agreement?.id !== due.agreement_id || agreement.status !== 'active' || !card || topUpBlock(card, ctx.clock) !== null) return null;
+      const order = await insertAutoTopUpOrder(txCtx, due.parent_id, card, due.amount_fen);
+      await recordPaymentAttempt(txCtx, autoTopUpActor, { orderId: order.id, gateway: 'alipay', endpoint: due.gateway_base_url, cashierUrl: `agreement:${due.agreement_id}`, notifyUrl: due.notify_url }, null);
+      const runId = newId();
+      await tx.insertInto('auto_top_up_runs').values({
+        id: runId, parent_id: due.parent_id, student_id: due.student_id, card_id: card.id, day: today, agreement_id: due.agreement_id, order_id: order.id,
+        threshold_fen: due.threshold_fen, balance_fen: due.balance_fen, status: 'charging', failure: null, created_at: ctx.clock.now(), finished_at: null, texted_at: null,
+      }).execute();
+      await recordAudit(tx, ctx.clock, {
+        actor: autoTopUpActor, action: 'payments.auto_top_up.charging', entityType: 'card', entityId: card.id,
+        after: { runId, orderId: order.id, parentId: due.parent_id, balanceFen: due.balance_fen, thresholdFen: due.threshold_fen, amountFen: due.amount_fen }, requestId: null,
+      });
+      return { orderId: order.id, orderNo: order.orderNo, runId };
+    });
+  } catch (error) {
+    // Another run charged the card today (they raced): it is that run's charge.
+    if (constraintError(error)?.code === 'AUTO_TOP_UP_ALREADY_TODAY') return null;
+    throw error;
+  }
+}
+
+async function finishRun(tx: DbOrTx, ctx: AppContext, runId: string, status: 'paid' | 'failed', failure: string | null): Promise<void> {
+  await tx.updateTable('auto_top_up_runs').set({ status, failure, finished_at: ctx.clock.now() }).where('id', '=', runId).where('status', '=', 'charging').execute();
+}
+
+/** A charge whose order was closed unpaid (its outcome was unknown, and Alipay says it was not paid) failed. */
+async function failUnpaidCharges(ctx: AppContext): Promise<void> {
+  await sql`
+    update auto_top_up_runs r set status = 'failed', failure = 'unconfirmed', finished_at = ${ctx.clock.now()}
+    from payment_orders o
+    where o.id = r.order_id and r.status = 'charging' and o.status in ('cancelled', 'expired')`.execute(ctx.db);
+}
+
+const failureTexts: Record<string, string> = {
+  balance_not_enough: '支付宝余额不足',
+  agreement_invalid: '免密代扣协议已失效，自动充值已关闭，请在 App 中重新开通',
+  refused: '支付宝拒绝了扣款',
+  unconfirmed: '未能确认扣款结果，未扣款',
+};
+
+/** Texts each parent once per finished charge (recorded with the text, so racing runs text once). */
+async function textFinishedCharges(ctx: AppContext): Promise<number> {
+  const finished = await ctx.db.selectFrom('auto_top_up_runs as r')
+    .innerJoin('parents as p', 'p.id', 'r.parent_id').innerJoin('students as s', 's.id', 'r.student_id').innerJoin('cards as c', 'c.id', 'r.card_id').innerJoin('payment_orders as o', 'o.id', 'r.order_id')
+    .select(['r.id', 'r.status', 'r.failure', 'r.threshold_fen', 'p.phone', 's.name', 'c.card_no', 'o.amount_fen'])
+    .where('r.status', 'in', ['paid', 'failed']).where('r.texted_at', 'is', null).execute();
+  let texted = 0;
+  for (const run of finished) {
+    const whose = `您孩子${maskName(run.name)}的学生卡（尾号 ${run.card_no.slice(-4)}）`;
+    const body = run.status === 'paid'
+      ? `【北京学生卡】${whose}余额低于 ${formatYuan(run.threshold_fen)}，已为其自动充值 ${formatYuan(run.amount_fen)}（支付宝免密代扣）。`
+      : `【北京学生卡】${whose}余额低于 ${formatYuan(run.threshold_fen)}，自动充值 ${formatYuan(run.amount_fen)} 未成功：${failureTexts[run.failure ?? ''] ?? '扣款失败'}。请在 App 中手动充值。`;
+    await inTransaction(ctx.db, async (tx) => {
+      const claimed = await tx.updateTable('auto_top_up_runs').set({ texted_at: ctx.clock.now() }).where('id', '=', run.id).where('texted_at', 'is', null).returning('id').executeTakeFirst();
+      if (!claimed) return;
+      await ctx.sms.send(tx, { phone: run.phone, body });
+      texted++;
+    });
+  }
+  return texted;
+}
+
+// An auto top-up's order is paid (by the job's own answer from Alipay, a notification or a query): its charge is paid.
+onOrderFulfilled(async (tx, clock, order) => {
+  if (order.kind !== 'top_up' || order.created_by_role !== autoTopUpActor.role) return;
+  await tx.updateTable('auto_top_up_runs').set({ status: 'paid', failure: null, finished_at: clock.now() }).where('order_id', '=', order.id).where('status', '<>', 'paid').execute();
+});

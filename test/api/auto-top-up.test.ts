@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAutoTopUps } from '../../src/modules/payments/auto-top-up.js';
+import { agreementClient } from '../../src/modules/payments/gateways/registry.js';
+import { setWithholdingFails } from '../../src/modules/payments/sandbox/sandbox-agreements.js';
+import { actAtAgreementPage } from '../../src/modules/payments/sandbox/sandbox-payer.js';
+import { PaymentsDriver } from './payments-driver.js';
+
+/**
+ * 自动充值 (domain rules, "What users ask for" 4): a parent signs Alipay's withholding agreement on
+ * the sandbox's page (real HTTP, RSA2 both ways), sets the amounts for a child, and the job tops
+ * the child's card up through the agreement when it runs low: once per card and day, texted,
+ * booked once however often Alipay reports it; refusals move no money and are texted too.
+ */
+
+let d: PaymentsDriver;
+beforeAll(async () => {
+  d = await PaymentsDriver.start();
+});
+afterAll(async () => d.close());
+
+type Family = Awaited<ReturnType<PaymentsDriver['family']>>;
+
+const agreementOf = async (token: string) => (await d.request('GET', '/me/payment-agreement', token)).json();
+const setting = (f: Family, body?: unknown) => d.t.app.inject({
+  method: body === undefined ? 'GET' : 'PUT', url: `/api/v1/me/children/${f.student.id}/auto-top-up`, headers: d.headers(f.parentToken), ...(body === undefined ? {} : { payload: body as object }),
+});
+const textsTo = async (phone: string) => (await d.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('created_at').execute()).map((m) => m.body);
+const runsOf = (cardId: string) => d.t.ctx.db.selectFrom('auto_top_up_runs').selectAll().where('card_id', '=', cardId).orderBy('created_at').execute();
+
+/** A family whose parent has signed the agreement (the sandbox's switch: later withholdings fail). */
+async function signedFamily(switches: { withholdingFails?: boolean } = {}) {
+  const f = await d.family();
+  const started = await d.request('POST', '/me/payment-agreement', f.parentToken, { returnPath: `/children/${f.student.id}` });
+  expect(started.statusCode, started.body).toBe(200);
+  const page = await actAtAgreementPage(started.json().signUrl, 'agree', switches);
+  expect(page.returnUrl).toBe(`${d.origin}/children/${f.student.id}`);
+  expect(await agreementOf(f.parentToken)).toMatchObject({ status: 'active', agreementNoMasked: expect.stringMatching(/^\d{4}\*{4}\d{4}$/) });
+  return f;
+}
+
+describe('the withholding agreement (免密代扣)', () => {
+  it('is signed on Alipay’s page, and Onecard believes Alipay, not the return to its page', async () => {
+    const f = await d.family();
+    expect(await agreementOf(f.parentToken)).toBeNull();
+    const started = (await d.request('POST', '/me/payment-agreement', f.parentToken, {})).json();
+    expect(started.agreement).toMatchObject({ status: 'signing', agreementNoMasked: null });
+    // Cancelled on the page: still signing (the parent may come back and sign).
+    await actAtAgreementPage(started.signUrl, 'cancel');
+    expect(await agreementOf(f.parentToken)).toMatchObject({ id: started.agreement.id, status: 'signing' });
+    // Signing again reuses the same agreement.
+    const again = (await d.request('POST', '/me/payment-agreement', f.parentToken, {})).json();
+    expect(again.agreement.id).toBe(started.agreement.id);
+    await actAtAgreementPage(again.signUrl, 'agree');
+    expect(await agreementOf(f.parentToken)).toMatchObject({ id: started.agreement.id, status: 'active' });
+    const twice = await d.request('POST', '/me/payment-agreement', f.parentToken, {});
+    expect([twice.statusCode, twice.json().error.code]).toEqual([409, 'PAYMENT_AGREEMENT_EXISTS']);
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', started.agreement.id).orderBy('at').execute();
+    expect(audit.map((a) => a.action)).toEqual(['payments.agreement.signing', 'payments.agreement.signed']);
+  });
+
+  it('is a parent’s: a student is refused, and a return path off the site is refused', async () => {
+    const f = await d.family();
+    const student = await d.request('POST', '/me/payment-agreement', f.studentToken, {});
+    expect(student.statusCode).toBe(403);
+    const offSite = await d.request('POST', '/me/payment-agreement', f.parentToken, { returnPath: 'https://evil.example/' });
+    expect(offSite.statusCode).toBe(400);
+    expect(await d.t.ctx.db.selectFrom('payment_agreements').select('id').where('parent_id', '=', f.parent.id).execute()).toEqual([]);
+  });
+});
+
+describe('the auto top-up setting', () => {
+  it('needs a signed agreement, amounts in range, and a bound parent', async () => {
+    const f = await d.family();
+    const none = await setting(f, { thresholdFen: 1_000, amountFen: 5_000 });
+    expect([none.statusCode, none.json().error.code]).toEqual([409, 'AUTO_TOP_UP_NO_AGREEMENT']);
+    const signed = await signedFamily();
+    for (const body of [{ thresholdFen: 99, amountFen: 5_000 }, { thresholdFen: 1_000, amountFen: 999 }, { thresholdFen: 1_000, amountFen: 50_001 }, { thresholdFen: 50_001, amountFen: 5_000 }]) {
+      const res = await setting(signed, body);
+      expect([JSON.stringify(body), res.statusCode, res.json().error.code]).toEqual([JSON.stringify(body), 400, 'AUTO_TOP_UP_AMOUNT']);
+    }
+    // Not whole fen: refused by the schema.
+    expect((await setting(signed, { thresholdFen: 1_000.5, amountFen: 5_000 })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    const other = await d.family();
+    const stranger = await d.t.app.inject({ method: 'PUT', url: `/api/v1/me/children/${signed.student.id}/auto-top-up`, headers: d.headers(other.parentToken), payload: { thresholdFen: 1_000, amountFen: 5_000 } });
+    expect(stranger.statusCode).toBe(403);
+    const ok = await setting(signed, { thresholdFen: 1_000, amountFen: 5_000 });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toEqual({ thresholdFen: 1_000, amountFen: 5_000, agreementActive: true, recent: [] });
+  });
+});
+
+describe('the auto top-up job', () => {
+  it('tops a low card up through the agreement once a day, texts the parent, and books Alipay’s later notification nothing twice', async () => {
+    const f = await signedFamily();
+    const cardId = await d.cardOf(f.student.id);
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    expect(await d.purseFen(f.student.id)).toBe(0);
+
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 1, failed: 0 });
+    expect(await d.purseFen(f.student.id)).toBe(5_000);
+    const [run] = await runsOf(cardId);
+    expect(run).toMatchObject({ status: 'paid', balance_fen: 0, threshold_fen: 1_000 });
+    const order = await d.order(f.parentToken, run!.order_id);
+    expect(order).toMatchObject({ kind: 'top_up', status: 'fulfilled', amountFen: 5_000, gateway: 'alipay' });
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('余额低于 ¥10.00，已为其自动充值 ¥50.00（支付宝免密代扣）')]);
+
+    // Alipay's notification of the same trade arrives: booked once.
+    await d.runJobs();
+    expect((await d.notifications(order.orderNo)).length).toBeGreaterThan(0);
+    expect(await d.purseFen(f.student.id)).toBe(5_000);
+    expect(await d.ledgerTransactionsOf(order.id)).toHaveLength(1);
+
+    // Spent down again the same day: nothing more today.
+    await d.spend(f.student.id, 4_500);
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 0 });
+    expect(await runsOf(cardId)).toHaveLength(1);
+    // The next Beijing day it tops up again.
+    d.t.clock.advance(24 * 3600_000);
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 1 });
+    expect(await d.purseFen(f.student.id)).toBe(500 + 5_000);
+    expect(await textsTo(f.parent.phone)).toHaveLength(2);
+    await d.expectLedgerClean();
+  });
+
+  it('leaves a card at or above the threshold alone', async () => {
+    const f = await signedFamily();
+    const cardId = await d.cardOf(f.student.id);
+    await d.payAtCashier(f.parentToken, (await d.topUp(f.parentToken, f.student.id, 1_000)).id, 'alipay');
+    await d.runJobs();
+    expect(await d.purseFen(f.student.id)).toBe(1_000);
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    await runAutoTopUps(d.t.ctx);
+    expect(await runsOf(cardId)).toEqual([]);
+  });
+
+  it('a refused withholding moves no money: the order is cancelled, the parent texted, and the next day tries again', async () => {
+    const f = await signedFamily({ withholdingFails: true });
+    const cardId = await d.cardOf(f.student.id);
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 0, failed: 1 });
+    const [run] = await runsOf(cardId);
+    expect(run).toMatchObject({ status: 'failed', failure: 'balance_not_enough' });
+    expect((await d.order(f.parentToken, run!.order_id)).status).toBe('cancelled');
+    expect(await d.purseFen(f.student.id)).toBe(0);
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('自动充值 ¥50.00 未成功：支付宝余额不足')]);
+    expect((await setting(f)).json().recent).toEqual([expect.objectContaining({ status: 'failed', failure: 'balance_not_enough', amountFen: 5_000 })]);
+
+    const agreementNo = (await d.t.ctx.db.selectFrom('payment_agreements').select('agreement_no').where('parent_id', '=', f.parent.id).executeTakeFirstOrThrow()).agreement_no!;
+    await setWithholdingFails(d.t.ctx.db, agreementNo, false);
+    d.t.clock.advance(24 * 3600_000);
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 1 });
+    expect(await d.purseFen(f.student.id)).toBe(5_000);
+    await d.expectLedgerClean();
+  });
+
+  it('an agreement Alipay no longer has ends here, with the parent’s auto top-ups', async () => {
+    const f = await signedFamily();
+    const cardId = await d.cardOf(f.student.id);
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    const agreement = await d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('parent_id', '=', f.parent.id).executeTakeFirstOrThrow();
+    // Ended at Alipay (the parent unsigned it in the Alipay app).
+    await (await agreementClient(d.t.ctx, agreement.gateway_base_url)).unsignAgreement(agreement.agreement_no!);
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ failed: 1 });
+    expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'agreement_invalid' });
+    expect(await agreementOf(f.parentToken)).toBeNull();
+    expect((await setting(f)).json()).toMatchObject({ thresholdFen: null, amountFen: null, agreementActive: false });
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('免密代扣协议已失效')]);
+    expect(await d.purseFen(f.student.id)).toBe(0);
+  });
+
+  it('two job runs at once charge a card once', async () => {
+    const f = await signedFamily();
+    const cardId = await d.cardOf(f.student.id);
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    await Promise.all([runAutoTopUps(d.t.ctx), runAutoTopUps(d.t.ctx), runAutoTopUps(d.t.ctx)]);
+    expect(await runsOf(cardId)).toHaveLength(1);
+    expect(await d.purseFen(f.student.id)).toBe(5_000);
+    expect(await textsTo(f.parent.phone)).toHaveLength(1);
+    await d.expectLedgerClean();
+  });
+
+  it('ends when the parent ends the agreement (unsigned at Alipay) or the binding', async () => {
+    const f = await signedFamily();
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    const ended = await d.t.app.inject({ method: 'DELETE', url: '/api/v1/me/payment-agreement', headers: d.headers(f.parentToken) });
+    expect(ended.statusCode, ended.body).toBe(200);
+    expect((await setting(f)).json()).toMatchObject({ thresholdFen: null, agreementActive: false });
+    const agreement = await d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('parent_id', '=', f.parent.id).executeTakeFirstOrThrow();
+    expect(agreement.status).toBe('ended');
+    expect(await (await agreementClient(d.t.ctx, agreement.gateway_base_url)).queryAgreement(agreement.external_agreement_no)).toMatchObject({ state: 'not_found' });
+    await runAutoTopUps(d.t.ctx);
+    expect(await runsOf(await d.cardOf(f.student.id))).toEqual([]);
+    const noneLeft = await d.t.app.inject({ method: 'DELETE', url: '/api/v1/me/payment-agreement', headers: d.headers(f.parentToken) });
+    expect([noneLeft.statusCode, noneLeft.json().error.code]).toEqual([404, 'PAYMENT_AGREEMENT_NONE']);
+
+    const g = await signedFamily();
+    expect((await setting(g, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    await d.t.ctx.db.deleteFrom('parent_students').where('parent_id', '=', g.parent.id).execute();
+    expect(await d.t.ctx.db.selectFrom('auto_top_ups').select('student_id').where('parent_id', '=', g.parent.id).execute()).toEqual([]);
+  });
+});

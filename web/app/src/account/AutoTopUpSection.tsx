@@ -1,0 +1,174 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Dialog, Input, List, Skeleton, Switch, Tag, Toast } from 'antd-mobile';
+import { useState } from 'react';
+import type { z } from 'zod';
+import { parseYuanToFen } from '../../../../src/domain/money.js';
+import type { agreementSigningSchema, autoTopUpSchema, paymentAgreementSchema } from '../../../../src/modules/payments/payments.schemas.js';
+import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
+import { useApi, useSession } from '../../../shared/session.js';
+import { LoadFailed } from '../pages/LoadFailed.js';
+import { formatYuan } from '../payments/format.js';
+import { fill, useErrorText } from '../ui/text.js';
+import { accountMessages } from './messages.js';
+
+type AutoTopUp = z.infer<typeof autoTopUpSchema>;
+type Agreement = z.infer<typeof paymentAgreementSchema>;
+
+/** The server's limits (auto-top-up.ts): below ¥1–¥500, top up ¥10–¥500. */
+const limits = { belowMinFen: 100, belowMaxFen: 50_000, amountMinFen: 1_000, amountMaxFen: 50_000 };
+
+function fenWithin(yuan: string, minFen: number, maxFen: number): number | null {
+  try {
+    const fen = parseYuanToFen(yuan);
+    return fen >= minFen && fen <= maxFen ? fen : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * 自动充值 on a child's page: first the parent's Alipay withholding agreement (signed on Alipay's
+ * page, which sends the parent back here; the server then asks Alipay), then the two amounts,
+ * and the last charges with their outcome.
+ */
+export function AutoTopUpSection({ studentId }: { studentId: string }) {
+  const t = useMessages(accountMessages);
+  const api = useApi();
+  const { token } = useSession();
+  const queryClient = useQueryClient();
+  const describe = useErrorText();
+  const agreementKey = ['payment-agreement', token];
+  const settingKey = ['auto-top-up', studentId, token];
+  // Asked first: a signing the parent just came back from is confirmed with Alipay by this request.
+  const agreement = useQuery({ queryKey: agreementKey, queryFn: ({ signal }) => api.get<Agreement | null>('/me/payment-agreement', undefined, signal) });
+  const setting = useQuery({ queryKey: settingKey, queryFn: ({ signal }) => api.get<AutoTopUp>(`/me/children/${studentId}/auto-top-up`, undefined, signal), enabled: agreement.isSuccess });
+
+  const sign = useMutation({
+    mutationFn: () => api.post<z.infer<typeof agreementSigningSchema>>('/me/payment-agreement', { returnPath: `/children/${studentId}` }),
+    onSuccess: ({ signUrl }) => window.location.assign(signUrl),
+    onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
+  });
+  const end = useMutation({
+    mutationFn: () => api.delete('/me/payment-agreement'),
+    onSuccess: async () => {
+      Toast.show({ icon: 'success', content: t.autoTopUpEnded });
+      await queryClient.invalidateQueries({ queryKey: ['payment-agreement'] });
+      await queryClient.invalidateQueries({ queryKey: ['auto-top-up'] });
+    },
+    onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
+  });
+
+  if (agreement.isError) return <LoadFailed error={agreement.error} onRetry={() => void agreement.refetch()} />;
+  if (setting.isError) return <LoadFailed error={setting.error} onRetry={() => void setting.refetch()} />;
+  if (!agreement.isSuccess || !setting.data) return <List className="section" header={t.autoTopUpTitle}><List.Item><Skeleton.Paragraph lineCount={2} animated /></List.Item></List>;
+
+  const signed = agreement.data?.status === 'active';
+  const confirmEnd = async () => {
+    if (await Dialog.confirm({ content: t.autoTopUpEndConfirm })) end.mutate();
+  };
+  return (
+    <List className="section" header={t.autoTopUpTitle} data-testid="auto-top-up">
+      {signed ? (
+        <List.Item
+          description={fill(t.autoTopUpAgreementOn, { no: agreement.data?.agreementNoMasked ?? '' })}
+          extra={<Button size="small" fill="outline" loading={end.isPending} onClick={() => void confirmEnd()} data-testid="auto-top-up-end-agreement">{t.autoTopUpEndAgreement}</Button>}
+        >
+          <span data-testid="auto-top-up-agreement">{t.autoTopUpAgreement}</span>
+        </List.Item>
+      ) : (
+        <List.Item
+          description={agreement.data?.status === 'signing' ? <span data-testid="auto-top-up-signing">{t.autoTopUpSigning}</span> : t.autoTopUpAgreementNeeded}
+          extra={<Button size="small" color="primary" loading={sign.isPending} onClick={() => sign.mutate()} data-testid="auto-top-up-sign">{t.autoTopUpSign}</Button>}
+        >
+          {t.autoTopUpIntro}
+        </List.Item>
+      )}
+      {signed && <AmountsEditor studentId={studentId} setting={setting.data} settingKey={settingKey} />}
+      {setting.data.recent.length > 0 && <RecentCharges recent={setting.data.recent} />}
+    </List>
+  );
+}
+
+function AmountsEditor({ studentId, setting, settingKey }: { studentId: string; setting: AutoTopUp; settingKey: unknown[] }) {
+  const t = useMessages(accountMessages);
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const describe = useErrorText();
+  const path = `/me/children/${studentId}/auto-top-up`;
+  const [editing, setEditing] = useState(false);
+  const [below, setBelow] = useState('10');
+  const [amount, setAmount] = useState('50');
+
+  const save = useIdempotentMutation({
+    mutationFn: (body: { thresholdFen: number; amountFen: number } | null, idempotencyKey) =>
+      api.request<AutoTopUp>(body === null ? 'DELETE' : 'PUT', path, { ...(body === null ? {} : { body }), idempotencyKey }),
+    onSuccess: (saved) => {
+      queryClient.setQueryData(settingKey, saved);
+      setEditing(false);
+      const on = saved.thresholdFen !== null && saved.amountFen !== null;
+      Toast.show({ icon: 'success', content: on ? fill(t.autoTopUpSaved, { below: formatYuan(saved.thresholdFen!), amount: formatYuan(saved.amountFen!) }) : t.autoTopUpOff });
+    },
+    onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
+  });
+
+  const current = setting.thresholdFen !== null && setting.amountFen !== null ? { below: setting.thresholdFen, amount: setting.amountFen } : null;
+  const on = current !== null || editing;
+  const belowFen = fenWithin(below, limits.belowMinFen, limits.belowMaxFen);
+  const amountFen = fenWithin(amount, limits.amountMinFen, limits.amountMaxFen);
+  const valid = belowFen !== null && amountFen !== null;
+  const edit = () => {
+    setBelow(String((current?.below ?? 1_000) / 100));
+    setAmount(String((current?.amount ?? 5_000) / 100));
+    setEditing(true);
+  };
+  const toggle = (checked: boolean) => {
+    if (checked) edit();
+    else if (current === null) setEditing(false);
+    else save.mutate(null);
+  };
+
+  return (
+    <>
+      <List.Item extra={<Switch checked={on} loading={save.isPending && save.variables === null} onChange={toggle} aria-label={t.autoTopUpSwitch} data-testid="auto-top-up-switch" />}>
+        {t.autoTopUpSwitch}
+      </List.Item>
+      {current !== null && !editing && (
+        <List.Item onClick={edit} arrow>
+          <span data-testid="auto-top-up-rule">{fill(t.autoTopUpRule, { below: formatYuan(current.below), amount: formatYuan(current.amount) })}</span>
+        </List.Item>
+      )}
+      {editing && (
+        <>
+          <List.Item extra={<Input type="text" inputMode="decimal" value={below} onChange={setBelow} aria-label={t.autoTopUpBelow} data-testid="auto-top-up-below" style={{ width: 96 }} />}>{t.autoTopUpBelow}</List.Item>
+          <List.Item extra={<Input type="text" inputMode="decimal" value={amount} onChange={setAmount} aria-label={t.autoTopUpAmount} data-testid="auto-top-up-amount" style={{ width: 96 }} />}>{t.autoTopUpAmount}</List.Item>
+          <List.Item
+            description={valid ? undefined : <span className="form-error" data-testid="auto-top-up-error">{t.autoTopUpRange}</span>}
+            extra={<Button size="small" color="primary" disabled={!valid} loading={save.isPending && save.variables !== null} onClick={() => { if (valid) save.mutate({ thresholdFen: belowFen, amountFen }); }} data-testid="auto-top-up-save">{t.settingSave}</Button>}
+          />
+        </>
+      )}
+    </>
+  );
+}
+
+function RecentCharges({ recent }: { recent: AutoTopUp['recent'] }) {
+  const t = useMessages(accountMessages);
+  const { lang } = useLang();
+  const colour = { charging: 'warning', paid: 'success', failed: 'danger' } as const;
+  return (
+    <>
+      <List.Item><span className="muted">{t.autoTopUpRecent}</span></List.Item>
+      {recent.map((charge) => (
+        <List.Item
+          key={charge.at + charge.cardNoMasked}
+          data-testid="auto-top-up-charge"
+          description={`${formatBeijingTime(charge.at, lang)} · ${charge.cardNoMasked}${charge.failure ? ` · ${t[`autoTopUpFailure_${charge.failure}` as keyof typeof t] ?? charge.failure}` : ''}`}
+          extra={<Tag color={colour[charge.status]}>{t[`autoTopUp_${charge.status}`]}</Tag>}
+        >
+          {formatYuan(charge.amountFen)}
+        </List.Item>
+      ))}
+    </>
+  );
+}
