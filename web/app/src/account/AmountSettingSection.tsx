@@ -9,7 +9,7 @@ import { formatYuan } from '../payments/format.js';
 import { fill, useErrorText } from '../ui/text.js';
 
 /** Yuan as typed (at most two decimals) within [minFen, maxFen], as fen; null otherwise. */
-function fenWithin(yuan: string, minFen: number, maxFen: number): number | null {
+export function fenWithin(yuan: string, minFen: number, maxFen: number): number | null {
   try {
     const fen = parseYuanToFen(yuan);
     return fen >= minFen && fen <= maxFen ? fen : null;

@@ -2,7 +2,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, Input, List, Skeleton, Switch, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import type { z } from 'zod';
-import { parseYuanToFen } from '../../../../src/domain/money.js';
 import type { agreementSigningSchema, autoTopUpSchema, paymentAgreementSchema } from '../../../../src/modules/payments/payments.schemas.js';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
@@ -10,6 +9,7 @@ import { useApi, useSession } from '../../../shared/session.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { formatYuan } from '../payments/format.js';
 import { fill, useErrorText } from '../ui/text.js';
+import { fenWithin } from './AmountSettingSection.js';
 import { accountMessages } from './messages.js';
 
 type AutoTopUp = z.infer<typeof autoTopUpSchema>;
@@ -17,15 +17,6 @@ type Agreement = z.infer<typeof paymentAgreementSchema>;
 
 /** The server's limits (auto-top-up.ts): below ¥1–¥500, top up ¥10–¥500. */
 const limits = { belowMinFen: 100, belowMaxFen: 50_000, amountMinFen: 1_000, amountMaxFen: 50_000 };
-
-function fenWithin(yuan: string, minFen: number, maxFen: number): number | null {
-  try {
-    const fen = parseYuanToFen(yuan);
-    return fen >= minFen && fen <= maxFen ? fen : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * 自动充值 on a child's page: first the parent's Alipay withholding agreement (signed on Alipay's
