@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAutoTopUps } from '../../src/modules/payments/auto-top-up.js';
-import { agreementClient } from '../../src/modules/payments/gateways/registry.js';
+import { expireDueOrders } from '../../src/modules/payments/expire-orders.js';
+import { agreementClient, sandboxEndpoint } from '../../src/modules/payments/gateways/registry.js';
 import { setWithholdingFails } from '../../src/modules/payments/sandbox/sandbox-agreements.js';
 import { actAtAgreementPage } from '../../src/modules/payments/sandbox/sandbox-payer.js';
 import { PaymentsDriver } from './payments-driver.js';
@@ -81,8 +82,10 @@ describe('the auto top-up setting', () => {
     // Not whole fen: refused by the schema.
     expect((await setting(signed, { thresholdFen: 1_000.5, amountFen: 5_000 })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     const other = await d.family();
-    const stranger = await d.t.app.inject({ method: 'PUT', url: `/api/v1/me/children/${signed.student.id}/auto-top-up`, headers: d.headers(other.parentToken), payload: { thresholdFen: 1_000, amountFen: 5_000 } });
-    expect(stranger.statusCode).toBe(403);
+    for (const method of ['GET', 'PUT', 'DELETE'] as const) {
+      const stranger = await d.t.app.inject({ method, url: `/api/v1/me/children/${signed.student.id}/auto-top-up`, headers: d.headers(other.parentToken), ...(method === 'PUT' ? { payload: { thresholdFen: 1_000, amountFen: 5_000 } } : {}) });
+      expect([method, stranger.statusCode]).toEqual([method, 403]);
+    }
     const ok = await setting(signed, { thresholdFen: 1_000, amountFen: 5_000 });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toEqual({ thresholdFen: 1_000, amountFen: 5_000, agreementActive: true, recent: [] });
@@ -166,6 +169,57 @@ describe('the auto top-up job', () => {
     expect((await setting(f)).json()).toMatchObject({ thresholdFen: null, amountFen: null, agreementActive: false });
     expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('免密代扣协议已失效')]);
     expect(await d.purseFen(f.student.id)).toBe(0);
+  });
+
+  it('an answer Alipay never gave: the order waits for the expiry job, nobody pays or cancels it by hand, the card is not charged again meanwhile, and the parent is told nothing was charged', async () => {
+    const f = await signedFamily();
+    const cardId = await d.cardOf(f.student.id);
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    const endpoint = sandboxEndpoint(d.origin, 'alipay');
+    // Alipay out of reach while the job charges.
+    await d.t.ctx.db.updateTable('payment_agreements').set({ gateway_base_url: 'http://127.0.0.1:9/gateway.do' }).where('parent_id', '=', f.parent.id).execute();
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 0, failed: 1 });
+    const [run] = await runsOf(cardId);
+    expect(run).toMatchObject({ status: 'charging', texted_at: null });
+    const order = await d.order(f.parentToken, run!.order_id);
+    expect(order).toMatchObject({ status: 'paying', pending: false });
+    expect((await d.request('GET', '/orders?group=pending', f.parentToken)).json()).toMatchObject({ total: 0 });
+    expect((await d.request('POST', `/orders/${order.id}/pay`, f.parentToken, { gateway: 'alipay' })).json()).toMatchObject({ error: { code: 'ORDER_NOT_PAYABLE' } });
+    expect((await d.request('POST', `/orders/${order.id}/cancel`, f.parentToken)).json()).toMatchObject({ error: { code: 'ORDER_NOT_CANCELLABLE' } });
+
+    // Alipay is back. The next morning the card, still low, is not charged while that charge is open.
+    await d.t.ctx.db.updateTable('payment_agreements').set({ gateway_base_url: endpoint }).where('parent_id', '=', f.parent.id).execute();
+    await d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: endpoint }).where('order_id', '=', order.id).execute();
+    d.t.clock.advance(24 * 3600_000);
+    await runAutoTopUps(d.t.ctx);
+    expect(await runsOf(cardId)).toHaveLength(1);
+    // The expiry job asks Alipay: no such trade, so the order expires; the next run tells the parent, and charges afresh.
+    await expireDueOrders(d.t.ctx);
+    const orderStatus = async () => (await d.t.ctx.db.selectFrom('payment_orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status;
+    expect(await orderStatus()).toBe('expired');
+    await runAutoTopUps(d.t.ctx);
+    expect((await runsOf(cardId)).map((r) => [r.status, r.failure])).toEqual([['failed', 'unconfirmed'], ['paid', null]]);
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('未成功：未能确认扣款结果，未扣款'), expect.stringContaining('已为其自动充值 ¥50.00')]);
+    expect(await d.purseFen(f.student.id)).toBe(5_000);
+    await d.expectLedgerClean();
+  });
+
+  it('charges only between 06:00 and 22:00 Beijing time', async () => {
+    const f = await signedFamily();
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    const before = d.t.clock.now();
+    try {
+      d.t.clock.set(`${before.toISOString().slice(0, 10)}T14:00:00Z`); // 22:00 in Beijing
+      expect(await runAutoTopUps(d.t.ctx)).toEqual({ charged: 0, failed: 0, texted: 0 });
+      d.t.clock.set(`${before.toISOString().slice(0, 10)}T21:59:00Z`); // 05:59 the next morning
+      expect(await runAutoTopUps(d.t.ctx)).toEqual({ charged: 0, failed: 0, texted: 0 });
+      expect(await runsOf(await d.cardOf(f.student.id))).toEqual([]);
+      d.t.clock.set(`${before.toISOString().slice(0, 10)}T22:00:00Z`); // 06:00
+      await runAutoTopUps(d.t.ctx);
+      expect(await runsOf(await d.cardOf(f.student.id))).toMatchObject([{ status: 'paid' }]);
+    } finally {
+      d.t.clock.set(before);
+    }
   });
 
   it('two job runs at once charge a card once', async () => {

@@ -108,7 +108,13 @@ describe('到期提醒 (expiry reminders)', () => {
 
     t.clock.set('2029-11-05T02:00:00Z');
     const pastGrace = await child('2029-10-05', { grade: 3 }); // its grace ended on 4 November
+    // In grace but already extended in the 2029 window (its date set back by hand): the late extension would be refused, so no text.
+    const extended = await child('2029-10-31', { grade: 3 });
+    await t.ctx.db.insertInto('card_extensions').values({
+      id: newId(), card_id: extended.card.id, window_year: 2029, from_valid_until: '2028-10-31', to_valid_until: '2029-10-31', requested_by_role: 'operator', requested_by: null, created_at: t.clock.now(),
+    }).execute();
     await sendExpiryReminders(t.ctx);
+    expect(await textsTo(extended.parent.phone)).toEqual([]);
     expect(await textsTo(k12.parent.phone)).toEqual([
       expect.stringContaining('将于 2029-10-31 到期'),
       `【北京学生卡】您孩子到****的北京通学生卡（尾号 ${k12.card.card_no.slice(-4)}）已于 2029-10-31 到期，宽限期至 2029-11-30，期满后将不能乘车，请尽快在北京学生卡 App 中办理延期。`,

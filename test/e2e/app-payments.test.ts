@@ -313,7 +313,7 @@ describeE2E('app money screens in Chromium', () => {
     await page.getByTestId('auto-top-up-switch').click();
     await page.getByTestId('auto-top-up-below').locator('input').fill('10');
     await page.getByTestId('auto-top-up-amount').locator('input').fill('600');
-    await page.getByTestId('auto-top-up-error').getByText('余额提醒金额 1 至 500 元，充值金额 10 至 500 元').waitFor();
+    await page.getByTestId('auto-top-up-error').getByText('余额低于 1 至 500 元，充值金额 10 至 500 元').waitFor();
     await expect(page.getByTestId('auto-top-up-save').isDisabled()).resolves.toBe(true);
     await page.getByTestId('auto-top-up-amount').locator('input').fill('50');
     await page.getByTestId('auto-top-up-save').click();

@@ -36,6 +36,8 @@ describe('home to-dos', () => {
     expect(kinds([card('a', { validUntil: '2027-10-31', validity: 'grace', graceUntil: '2027-11-30' })])).toEqual(['extend_grace:a']);
     // Not a card already valid until its holder's graduation.
     expect(kinds([card('a', { validUntil: '2027-08-31', validity: 'grace', graceUntil: '2027-09-30' })], 0, { graduation: new Map([['a', '2027-08-31']]) })).toEqual([]);
+    // Nor one the server's extension check refuses now (extended in the last window already, say).
+    expect(kinds([card('a', { validUntil: '2027-10-31', validity: 'grace', graceUntil: '2027-11-30' })], 0, { extensionRefused: new Set(['a']) })).toEqual([]);
   });
 
   it('draws the lines where they are: 30 days ahead, the expiry day itself, ¥10.00', () => {

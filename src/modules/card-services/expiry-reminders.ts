@@ -6,6 +6,8 @@ import type { AppContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { extensionOpensOn } from '../ecards/ecard-rules.js';
 import { cardServicesRepository as repo } from './card-services.repository.js';
+import { cardsRepository } from '../cards/cards.repository.js';
+import { assess } from './extend-card.js';
 import { graduationDate } from './extension-rules.js';
 
 /**
@@ -58,11 +60,16 @@ function candidates(ctx: AppContext, today: string) {
  * K-12 window, or a university e-card's from 30 July) or, expired, in its grace period, when a
  * K-12 card can still be extended late (docs/decisions/0008) and a university e-card always can.
  */
-function due(card: Candidate, today: string, windows: { open: boolean; anyEnded: boolean }): boolean {
+async function due(ctx: AppContext, card: Candidate, today: string, windowOpen: boolean): Promise<boolean> {
   if (card.student_status === 'graduated') return false;
   const inGrace = validityOn(card.valid_until, today) === 'grace';
   if (card.product === 'university_ecard') return inGrace || today >= extensionOpensOn(card.valid_until);
-  if (inGrace ? !windows.anyEnded : !windows.open || card.valid_until > addDays(today, k12ReminderDays)) return false;
+  // In grace a K-12 card is told only when the late extension would be granted now (the extension's own check).
+  if (inGrace) {
+    const row = await cardsRepository.findCard(ctx.db, card.card_id);
+    return row !== undefined && (await assess(ctx.db, ctx.clock, row)).blockedBy === null;
+  }
+  if (!windowOpen || card.valid_until > addDays(today, k12ReminderDays)) return false;
   const graduation = graduationDate(card.stage, card.grade, today);
   return graduation === null || card.valid_until < graduation;
 }
@@ -84,10 +91,11 @@ export async function sendExpiryReminders(ctx: AppContext): Promise<{ sent: numb
   const hour = Number(beijingMinute(now).slice(11, 13));
   if (hour < textingHours.from || hour >= textingHours.to) return { sent: 0, failed: 0 };
   const today = shanghaiDate(now);
-  const windows = { open: (await repo.windowContaining(ctx.db, today)) !== undefined, anyEnded: (await repo.lastWindowEndedBefore(ctx.db, today)) !== undefined };
+  const windowOpen = (await repo.windowContaining(ctx.db, today)) !== undefined;
   let sent = 0;
   let failed = 0;
-  for (const card of (await candidates(ctx, today)).rows.filter((c) => due(c, today, windows))) {
+  for (const card of (await candidates(ctx, today)).rows) {
+    if (!(await due(ctx, card, today, windowOpen))) continue;
     try {
       const texted = await inTransaction(ctx.db, async (tx) => {
         const kind = card.valid_until < today ? 'in_grace' : 'expiring';

@@ -41,7 +41,7 @@ interface Assessment {
  * last window closed (docs/decisions/0008), it was not extended in that window yet, and the new
  * date stays within graduation.
  */
-async function assess(db: DbOrTx, clock: Clock, card: CardRow): Promise<Assessment> {
+export async function assess(db: DbOrTx, clock: Clock, card: CardRow): Promise<Assessment> {
   const today = shanghaiDate(clock.now());
   const inGrace = validityOn(card.valid_until, today) === 'grace';
   const open = await repo.windowContaining(db, today);

@@ -41,7 +41,7 @@ export interface CardView {
   allowedEvents: CardEvent[];
 }
 
-const topUpProducts: readonly CardProduct[] = ['k12_card', 'k12_ecard', 'university_ecard', 'campus_card'];
+export const topUpProducts: readonly CardProduct[] = ['k12_card', 'k12_ecard', 'university_ecard', 'campus_card'];
 
 export function validityOf(card: Pick<CardRow, 'valid_until'>, clock: Clock): ValidityState {
   return validityOn(card.valid_until, shanghaiDate(clock.now()));

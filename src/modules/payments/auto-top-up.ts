@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { shanghaiDate } from '../../domain/calendar.js';
+import { autoTopUpHours, autoTopUpLimits } from '../../domain/auto-top-up.js';
+import { addDays, beijingMinute, shanghaiDate } from '../../domain/calendar.js';
 import { maskCardNo, maskName } from '../../domain/masking.js';
 import { formatYuan } from '../../domain/money.js';
 import { assertBoundParent, lockBinding } from '../../platform/access.js';
@@ -9,17 +10,20 @@ import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
 import { constraintError, fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { topUpBlock } from '../cards/card-view.js';
+import { expiryGraceDays } from '../../domain/validity.js';
+import { topUpBlock, topUpProducts } from '../cards/card-view.js';
 import { purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
 import type { AutoTopUpRunStatus } from './auto-top-up.tables.js';
 import { closeOrder } from './cancel-order.js';
 import { insertAutoTopUpOrder } from './create-order.js';
 import { agreementClient } from './gateways/registry.js';
 import { onOrderFulfilled } from './order-hooks.js';
+import { autoTopUpCreator } from './order-rules.js';
 import { recordPaymentAttempt } from './pay-order.js';
 import { endAgreementRow, liveAgreement } from './payment-agreements.js';
 import './payments.errors.js';
 import { paymentsRepository as repo } from './payments.repository.js';
+import { sendOpenRefunds } from './gateway-refunds.js';
 import { settlePayment } from './settle-payment.js';
 
 /**
@@ -32,9 +36,6 @@ import { settlePayment } from './settle-payment.js';
  * notification or a query that reports it again books nothing twice. At most one per card and
  * Beijing day (a unique key), and the parent is texted of every charge, paid or not.
  */
-
-/** Below ¥1–¥500, top up ¥10–¥500 (Alipay's single withholding limit for this merchant). */
-export const autoTopUpLimits = { thresholdMinFen: 100, thresholdMaxFen: 50_000, amountMinFen: 1_000, amountMaxFen: 50_000 } as const;
 
 export interface AutoTopUpView {
   /** Null: not set. */
@@ -118,31 +119,40 @@ interface DueCard {
 const available = purseAvailableSql('a');
 const purseOfCard = purseJoinCondition('a', 'c.id');
 
-/** Cards in use of children with an auto top-up whose parent's agreement is signed, below the threshold, not charged today. */
+/**
+ * Cards in use of children with an auto top-up whose parent's agreement is signed, below the
+ * threshold, that can be topped up (not expired past their grace period), not charged today, and
+ * with no charge still waiting for its outcome: one Alipay took but has not reported yet would
+ * otherwise be charged again.
+ */
 async function dueCards(ctx: AppContext, today: string): Promise<DueCard[]> {
   const { rows } = await sql<DueCard>`
     select t.parent_id, t.student_id, t.threshold_fen, t.amount_fen, c.id as card_id,
            pa.id as agreement_id, pa.agreement_no, pa.gateway_base_url, pa.notify_url, ${available} as balance_fen
     from auto_top_ups t
     join payment_agreements pa on pa.parent_id = t.parent_id and pa.status = 'active'
-    join cards c on c.student_id = t.student_id and c.status = 'active'
+    join cards c on c.student_id = t.student_id and c.status = 'active' and c.product in (${sql.join([...topUpProducts])})
+      and (c.valid_until is null or c.valid_until >= ${addDays(today, -expiryGraceDays)})
     join ledger_accounts a on ${purseOfCard}
     where ${available} < t.threshold_fen
-      and not exists (select 1 from auto_top_up_runs r where r.card_id = c.id and r.day = ${today})
+      and not exists (select 1 from auto_top_up_runs r where r.card_id = c.id and (r.day = ${today} or r.status = 'charging'))
     order by t.parent_id, c.id`.execute(ctx.db);
   return rows.map((r) => ({ ...r, balance_fen: Number(r.balance_fen) }));
 }
 
-const autoTopUpActor: AuditActor = { role: 'auto_top_up', id: null };
+const autoTopUpActor: AuditActor = { role: autoTopUpCreator, id: null };
 
 /**
- * The job, every minute: closes the book on charges whose order was closed unpaid, charges the
- * cards due, then texts the parents of every charge finished since. One failure is logged and
- * the rest go on.
+ * The job, every minute: closes the book on charges whose order was closed unpaid, then, between
+ * 06:00 and 22:00 Beijing time, charges the cards due and texts the parents of every charge
+ * finished since. One failure is logged and the rest go on.
  */
 export async function runAutoTopUps(ctx: AppContext): Promise<{ charged: number; failed: number; texted: number }> {
   await failUnpaidCharges(ctx);
-  const today = shanghaiDate(ctx.clock.now());
+  const now = ctx.clock.now();
+  const hour = Number(beijingMinute(now).slice(11, 13));
+  if (hour < autoTopUpHours.from || hour >= autoTopUpHours.to) return { charged: 0, failed: 0, texted: 0 };
+  const today = shanghaiDate(now);
   let charged = 0;
   let failed = 0;
   for (const due of await dueCards(ctx, today)) {
@@ -167,9 +177,11 @@ async function charge(ctx: AppContext, due: DueCard, today: string): Promise<Cha
   // Throws when the outcome is unknown: the order stays open, and the gateway jobs ask Alipay.
   const result = await client.withhold({ outTradeNo: placed.orderNo, amountFen: due.amount_fen, subject: '北京学生卡自动充值', agreementNo: due.agreement_no, notifyUrl: due.notify_url });
   if (result.ok) {
-    // The fulfilled hook below marks the charge paid, whichever path reports the payment first.
-    await settlePayment(ctx.db, ctx.clock, { gateway: 'alipay', outTradeNo: placed.orderNo, tradeNo: result.tradeNo, amountFen: result.amountFen, paidAt: result.paidAt }, autoTopUpActor, null);
-    return 'paid';
+    // The fulfilled hook below marks the charge paid, whichever path reports the payment first. A
+    // payment for an order closed meanwhile is refunded by settlement; failUnpaidCharges tells it.
+    const { outcome } = await settlePayment(ctx.db, ctx.clock, { gateway: 'alipay', outTradeNo: placed.orderNo, tradeNo: result.tradeNo, amountFen: result.amountFen, paidAt: result.paidAt }, autoTopUpActor, null);
+    if (outcome === 'refund_requested') await sendOpenRefunds(ctx, placed.orderId);
+    return outcome === 'refund_requested' ? 'failed' : 'paid';
   }
   await inTransaction(ctx.db, async (tx) => {
     const txCtx = { ...ctx, db: tx };
@@ -178,6 +190,8 @@ async function charge(ctx: AppContext, due: DueCard, today: string): Promise<Cha
     await finishRun(tx, ctx, placed.runId, 'failed', result.reason);
     if (result.reason === 'agreement_invalid') await endAgreementRow(tx, ctx, due.agreement_id, autoTopUpActor, `gateway: ${result.subCode}`, null);
   });
+  // Not in force at Alipay (gone, or paused by the parent there): unsigned too, so that nothing we no longer track stays signed.
+  if (result.reason === 'agreement_invalid') await client.unsignAgreement(due.agreement_no).catch((error: unknown) => ctx.logger.warn({ err: error, agreementId: due.agreement_id }, 'could not unsign an agreement Alipay refused'));
   return 'failed';
 }
 
@@ -193,8 +207,9 @@ async function placeOrder(ctx: AppContext, due: DueCard, today: string): Promise
       await lockBinding(tx, due.parent_id, due.student_id);
       const setting = await tx.selectFrom('auto_top_ups').select('amount_fen').where('parent_id', '=', due.parent_id).where('student_id', '=', due.student_id).executeTakeFirst();
       const agreement = await liveAgreement(tx, due.parent_id);
-      const card = await tx.selectFrom('cards').selectAll().where('id', '=', due.card_id).executeTakeFirst();
-      if (setting?.amount_fen !== due.amount_fen || agreement?.id !== due.agreement_id || agreement.status !== 'active' || !card || topUpBlock(card, ctx.clock) !== null) return null;
+      const card = await tx.selectFrom('cards').selectAll().where('id', '=', due.card_id).forShare().executeTakeFirst();
+      const open = await tx.selectFrom('auto_top_up_runs').select('id').where('card_id', '=', due.card_id).where('status', '=', 'charging').executeTakeFirst();
+      if (setting?.amount_fen !== due.amount_fen || agreement?.id !== due.agreement_id || agreement.status !== 'active' || !card || topUpBlock(card, ctx.clock) !== null || open) return null;
       const order = await insertAutoTopUpOrder(txCtx, due.parent_id, card, due.amount_fen);
       await recordPaymentAttempt(txCtx, autoTopUpActor, { orderId: order.id, gateway: 'alipay', endpoint: due.gateway_base_url, cashierUrl: `agreement:${due.agreement_id}`, notifyUrl: due.notify_url }, null);
       const runId = newId();
@@ -219,12 +234,18 @@ async function finishRun(tx: DbOrTx, ctx: AppContext, runId: string, status: 'pa
   await tx.updateTable('auto_top_up_runs').set({ status, failure, finished_at: ctx.clock.now() }).where('id', '=', runId).where('status', '=', 'charging').execute();
 }
 
-/** A charge whose order was closed unpaid (its outcome was unknown, and Alipay says it was not paid) failed. */
+/**
+ * A charge whose order was closed before it was paid failed: unconfirmed (its outcome was unknown,
+ * and Alipay reported no payment before the order expired), or refunded (Alipay reported the
+ * payment after the order closed, so settlement sends it back).
+ */
 async function failUnpaidCharges(ctx: AppContext): Promise<void> {
   await sql`
-    update auto_top_up_runs r set status = 'failed', failure = 'unconfirmed', finished_at = ${ctx.clock.now()}
+    update auto_top_up_runs r
+    set status = 'failed', finished_at = ${ctx.clock.now()},
+        failure = case when exists (select 1 from payment_refunds f where f.order_id = r.order_id) then 'refunded' else 'unconfirmed' end
     from payment_orders o
-    where o.id = r.order_id and r.status = 'charging' and o.status in ('cancelled', 'expired')`.execute(ctx.db);
+    where o.id = r.order_id and r.status = 'charging' and o.status in ('cancelled', 'expired', 'refunded')`.execute(ctx.db);
 }
 
 const failureTexts: Record<string, string> = {
@@ -232,6 +253,7 @@ const failureTexts: Record<string, string> = {
   agreement_invalid: '免密代扣协议已失效，自动充值已关闭，请在 App 中重新开通',
   refused: '支付宝拒绝了扣款',
   unconfirmed: '未能确认扣款结果，未扣款',
+  refunded: '扣款已原路退回',
 };
 
 /** Texts each parent once per finished charge (recorded with the text, so racing runs text once). */

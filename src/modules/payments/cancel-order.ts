@@ -4,7 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { enqueueCloseTrades } from './close-trades.js';
 import { accessibleOrder } from './list-orders.js';
-import { isOpen } from './order-rules.js';
+import { isPayableByHand } from './order-rules.js';
 import { orderView, type OrderView } from './order-view.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 
@@ -19,7 +19,7 @@ export async function cancelOrder(ctx: AppContext, caller: Caller, orderId: stri
   const order = await repo.lockOrder(ctx.db, orderId);
   if (!order) throw fail('ORDER_NOT_FOUND', { orderId });
   if (order.status !== 'cancelled') {
-    if (!isOpen(order.status)) throw fail('ORDER_NOT_CANCELLABLE', { orderId, status: order.status });
+    if (!isPayableByHand(order)) throw fail('ORDER_NOT_CANCELLABLE', { orderId, status: order.status });
     await closeOrder(ctx, order.id, order.status, 'cancelled', { role: caller.role, id: caller.subjectId }, requestId);
   }
   const updated = await repo.findOrder(ctx.db, orderId);

@@ -10,7 +10,7 @@ import { assertPaymentWindowOpen } from '../calendar/calendar.js';
 import { verifyQueryPassword } from '../identity/change-password.js';
 import { networkTopUpMaxFen, networkTopUpMinFen } from '../../domain/campus-payments.js';
 import '../campus/campus.errors.js';
-import { assertTopUpAmount, feeByCode, orderNoOf, orderTtlMs, topUpItem } from './order-rules.js';
+import { assertTopUpAmount, autoTopUpCreator, feeByCode, orderNoOf, orderTtlMs, topUpItem } from './order-rules.js';
 import { orderView, type OrderView } from './order-view.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 import type { OrderItem, OrderKind } from './payments.tables.js';
@@ -95,7 +95,7 @@ export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: {
  */
 export function insertAutoTopUpOrder(ctx: AppContext, parentId: string, card: { id: string; student_id: string }, amountFen: number): Promise<OrderView> {
   assertTopUpAmount(amountFen);
-  return insertOrder(ctx, { role: 'auto_top_up', id: parentId }, { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen, item: topUpItem }, null);
+  return insertOrder(ctx, { role: autoTopUpCreator, id: parentId }, { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen, item: topUpItem }, null);
 }
 
 /**

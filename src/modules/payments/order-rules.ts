@@ -61,3 +61,15 @@ export function orderNoOf(orderId: string): string {
 export function isOpen(status: OrderStatus): boolean {
   return status === 'created' || status === 'paying';
 }
+
+/**
+ * Who places 自动充值's orders (auto-top-up.ts). Its orders are charged through the parent's
+ * withholding agreement only: nobody pays them at a cashier or cancels them (that could charge
+ * the family twice while Alipay's answer is still unknown); the expiry job settles or closes them.
+ */
+export const autoTopUpCreator = 'auto_top_up';
+
+/** Whether a person may pay or cancel the order: open, and not an auto top-up's. */
+export function isPayableByHand(order: { status: OrderStatus; created_by_role: string }): boolean {
+  return isOpen(order.status) && order.created_by_role !== autoTopUpCreator;
+}

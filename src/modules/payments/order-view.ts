@@ -1,6 +1,6 @@
 import { maskName } from '../../domain/masking.js';
 import type { Clock } from '../../platform/clock.js';
-import { isOpen } from './order-rules.js';
+import { isPayableByHand } from './order-rules.js';
 import type { OrderWithStudent } from './payments.repository.js';
 import type { GatewayName, OrderItem, OrderKind, OrderStatus } from './payments.tables.js';
 
@@ -36,7 +36,7 @@ export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
     cardId: row.card_id,
     studentName: maskName(row.student_name),
     status: row.status,
-    pending: isOpen(row.status) && row.expires_at.getTime() > clock.now().getTime(),
+    pending: isPayableByHand(row) && row.expires_at.getTime() > clock.now().getTime(),
     amountFen: row.amount_fen,
     refundedFen: row.refunded_fen,
     item: row.item,

@@ -6,6 +6,7 @@ import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { PaymentAgreementsTable } from './auto-top-up.tables.js';
+import type { AgreementState } from './gateways/alipay-client.js';
 import { agreementClient, sandboxEndpoint } from './gateways/registry.js';
 import './payments.errors.js';
 
@@ -56,6 +57,8 @@ function assertParent(caller: Caller): void {
 export async function startAgreementSigning(ctx: AppContext, caller: Caller, input: { origin: string; returnPath: string }, requestId: string): Promise<{ agreement: AgreementView; signUrl: string }> {
   assertParent(caller);
   const endpoint = sandboxEndpoint(input.origin, 'alipay');
+  // First, so that nothing is written when no gateway is configured.
+  const client = await agreementClient(ctx, endpoint);
   const agreement = await inTransaction(ctx.db, async (tx) => {
     const live = await liveAgreement(tx, caller.subjectId);
     if (live?.status === 'active') throw fail('PAYMENT_AGREEMENT_EXISTS', { agreementId: live.id });
@@ -69,7 +72,6 @@ export async function startAgreementSigning(ctx: AppContext, caller: Caller, inp
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'payments.agreement.signing', entityType: 'payment_agreement', entityId: id, after: { gateway: 'alipay' }, requestId });
     return row;
   });
-  const client = await agreementClient(ctx, agreement.gateway_base_url);
   // external_logon_id: the parent's id with us, not their phone (Alipay shows its own account).
   const signUrl = client.agreementSignUrl({ externalAgreementNo: agreement.external_agreement_no, externalLogonId: caller.subjectId, returnUrl: `${input.origin}${input.returnPath}` });
   return { agreement: view(agreement), signUrl };
@@ -87,12 +89,18 @@ export async function myAgreement(ctx: AppContext, caller: Caller, requestId: st
   return view(live);
 }
 
-async function confirmSigning(ctx: AppContext, agreement: AgreementRow, actor: AuditActor, requestId: string | null): Promise<AgreementRow> {
-  const client = await agreementClient(ctx, agreement.gateway_base_url);
-  const state = await client.queryAgreement(agreement.external_agreement_no).catch((error: unknown) => {
-    ctx.logger.warn({ err: error, agreementId: agreement.id }, 'agreement query failed; it stays signing');
+/** What Alipay says of an agreement we started; null when it cannot be asked now. */
+async function stateAtGateway(ctx: AppContext, agreement: AgreementRow): Promise<AgreementState | null> {
+  try {
+    return await (await agreementClient(ctx, agreement.gateway_base_url)).queryAgreement(agreement.external_agreement_no);
+  } catch (error) {
+    ctx.logger.warn({ err: error, agreementId: agreement.id }, 'agreement query failed');
     return null;
-  });
+  }
+}
+
+async function confirmSigning(ctx: AppContext, agreement: AgreementRow, actor: AuditActor, requestId: string | null): Promise<AgreementRow> {
+  const state = await stateAtGateway(ctx, agreement);
   if (state?.state !== 'active' || !state.agreementNo) return agreement;
   return inTransaction(ctx.db, async (tx) => {
     const signedAt = state.signedAt ?? ctx.clock.now();
@@ -105,15 +113,28 @@ async function confirmSigning(ctx: AppContext, agreement: AgreementRow, actor: A
 }
 
 /**
- * 关闭免密代扣: unsigned at Alipay (one already gone there counts as done), ended here, and the
- * parent's auto top-ups with it. Nothing is ended here when Alipay cannot be reached.
+ * 关闭免密代扣, step one, outside any transaction: unsigned at Alipay (one already gone there
+ * counts as done). One still signing here is asked about first: the parent may have agreed on
+ * Alipay's page without coming back. Nothing is ended when Alipay cannot be reached.
  */
+export async function unsignAtGateway(ctx: AppContext, caller: Caller): Promise<void> {
+  assertParent(caller);
+  const live = await liveAgreement(ctx.db, caller.subjectId);
+  if (!live) return;
+  let agreementNo = live.agreement_no;
+  if (!agreementNo) {
+    const state = await (await agreementClient(ctx, live.gateway_base_url)).queryAgreement(live.external_agreement_no);
+    agreementNo = state.state === 'active' || state.state === 'stopped' ? state.agreementNo : null;
+  }
+  if (agreementNo) await (await agreementClient(ctx, live.gateway_base_url)).unsignAgreement(agreementNo);
+}
+
+/** Step two, in the request's transaction (idempotent by Idempotency-Key): ended here, and the parent's auto top-ups with it. */
 export async function endAgreement(ctx: AppContext, caller: Caller, requestId: string): Promise<null> {
   assertParent(caller);
   const live = await liveAgreement(ctx.db, caller.subjectId);
   if (!live) throw fail('PAYMENT_AGREEMENT_NONE');
-  if (live.agreement_no) await (await agreementClient(ctx, live.gateway_base_url)).unsignAgreement(live.agreement_no);
-  await inTransaction(ctx.db, (tx) => endAgreementRow(tx, ctx, live.id, { role: caller.role, id: caller.subjectId }, 'ended_by_parent', requestId));
+  await endAgreementRow(ctx.db, ctx, live.id, { role: caller.role, id: caller.subjectId }, 'ended_by_parent', requestId);
   return null;
 }
 

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.js';
+import { autoTopUpCreator } from './order-rules.js';
 import type {
   BalanceRefundsTable, GatewayName, GatewayNotificationsTable, OrderKind, OrderStatus, PaymentAttemptsTable, PaymentInvoicesTable, PaymentOrdersTable, PaymentRedInvoicesTable, PaymentRefundsTable,
 } from './payments.tables.js';
@@ -81,7 +82,8 @@ export const paymentsRepository = {
     if (filter.studentIds) query = filter.studentIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('o.student_id', 'in', filter.studentIds);
     if (filter.status) query = query.where('o.status', '=', filter.status);
     const group = filter.group;
-    if (group?.name === 'pending') query = query.where('o.status', 'in', openStatuses).where('o.expires_at', '>', group.now);
+    // An auto top-up's open order waits for Alipay, not for the family (order-rules.ts).
+    if (group?.name === 'pending') query = query.where('o.status', 'in', openStatuses).where('o.expires_at', '>', group.now).where('o.created_by_role', '<>', autoTopUpCreator);
     if (group?.name === 'paid') query = query.where('o.status', 'in', ['paid', 'fulfilled']);
     if (group?.name === 'closed') {
       query = query.where((eb) => eb.or([

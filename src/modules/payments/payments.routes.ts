@@ -10,7 +10,7 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
 import { getAutoTopUp, removeAutoTopUp, setAutoTopUp } from './auto-top-up.js';
 import { getBalanceAlert, removeBalanceAlert, setBalanceAlert } from './balance-alerts.js';
-import { endAgreement, myAgreement, startAgreementSigning } from './payment-agreements.js';
+import { endAgreement, myAgreement, startAgreementSigning, unsignAtGateway } from './payment-agreements.js';
 import { getSpendNotice, removeSpendNotice, setSpendNotice } from './spend-notices.js';
 import { cancelOrder } from './cancel-order.js';
 import { applyConfirmation, askGateways } from './confirm-order.js';
@@ -81,10 +81,18 @@ function autoTopUpRoutes(ctx: AppContext, app: App): void {
   }, async (request) => myAgreement(ctx, requireCaller(request, 'parent'), request.id));
   app.post('/me/payment-agreement', {
     schema: { ...common, summary: '开通免密代扣: a link to Alipay’s signing page', body: startAgreementSchema, response: { 200: agreementSigningSchema, ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
-  }, async (request) => startAgreementSigning(ctx, requireCaller(request, 'parent'), { origin: originOf(request), returnPath: request.body.returnPath ?? '/me' }, request.id));
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'parent');
+    return idempotentOperation(ctx, request, reply, 200, (c) => startAgreementSigning(c, caller, { origin: originOf(request), returnPath: request.body.returnPath ?? '/me' }, request.id));
+  });
   app.delete('/me/payment-agreement', {
     schema: { ...common, summary: '关闭免密代扣: unsigned at Alipay; the parent’s auto top-ups end with it', response: { 200: z.null(), ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
-  }, async (request) => endAgreement(ctx, requireCaller(request, 'parent'), request.id));
+  }, async (request, reply) => {
+    const caller = requireCaller(request, 'parent');
+    // Alipay first, outside any transaction; then ended here, idempotently (a replay gets the stored answer).
+    await unsignAtGateway(ctx, caller);
+    return idempotentOperation(ctx, request, reply, 200, (c) => endAgreement(c, caller, request.id));
+  });
   childSettingRoutes(ctx, app, {
     name: 'auto-top-up', tag: 'payments', view: autoTopUpSchema, body: setAutoTopUpSchema,
     summaries: {

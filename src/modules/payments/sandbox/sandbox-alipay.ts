@@ -18,7 +18,8 @@ export type SandboxAnswer =
   | { kind: 'redirect'; location: string }
   | { kind: 'error_page'; message: string; title?: string };
 
-function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
+/** A JSON object parsed from text; undefined for anything else (an array, a number, bad JSON). */
+export function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
   try {
     const value = JSON.parse(text ?? '') as unknown;
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

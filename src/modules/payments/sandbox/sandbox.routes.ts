@@ -9,7 +9,7 @@ import { keepRawBodies, originOf } from '../http-helpers.js';
 import { agreementPage, agreementResultPage } from './agreement-page.js';
 import { cashierPage, errorPage, merchantReturn, resultPage } from './cashier-page.js';
 import { agreeAtPage } from './sandbox-agreements.js';
-import { alipayApiRequest, alipayPageRequest, type SandboxAnswer } from './sandbox-alipay.js';
+import { alipayApiRequest, alipayPageRequest, jsonObject, type SandboxAnswer } from './sandbox-alipay.js';
 import { noSwitches, retryCompressionSetting, type TestSwitches } from './sandbox-notifications.js';
 import { cancelAtCashier, payAtCashier } from './sandbox-trades.js';
 import { wechatApiRequest } from './sandbox-wechat.js';
@@ -33,14 +33,8 @@ function send(reply: FastifyReply, gateway: GatewayName, answer: SandboxAnswer):
 const rawText = (request: FastifyRequest) => (typeof request.body === 'string' ? request.body : '');
 const rawQuery = (request: FastifyRequest) => request.url.split('?')[1] ?? '';
 
-function jsonObject(text: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text) as unknown;
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
+/** A sandbox record id in a path: a UUID, or nothing is looked up (so a malformed one is a 404, never a database error). */
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A checkbox of a page's test switches. */
 const on = (value: string | undefined) => value === '1' || value === 'on' || value === 'true';
@@ -82,7 +76,7 @@ export function sandboxRoutes(ctx: AppContext) {
 
     app.put('/sandbox/settings', hidden, async (request) => {
       const caller = requireCaller(request, 'operator');
-      const factor = Number(jsonObject(rawText(request)).retryCompression);
+      const factor = Number(jsonObject(rawText(request))?.retryCompression);
       if (!Number.isFinite(factor) || factor < 1) throw fail('VALIDATION_FAILED', { issues: [{ path: '/body/retryCompression', message: 'must be a number ≥ 1' }] });
       await paymentsRepository.replaceSetting(ctx.db, retryCompressionSetting, factor, ctx.clock.now(), caller.subjectId);
       return { retryCompression: factor };
@@ -96,7 +90,7 @@ function cashierRoutes(ctx: AppContext, app: FastifyInstance, gateway: GatewayNa
   const path = `/sandbox/${gateway}/cashier/:sandboxPaymentId`;
   const paymentOf = async (request: FastifyRequest) => {
     const { sandboxPaymentId } = request.params as { sandboxPaymentId: string };
-    const payment = /^[0-9a-f-]{36}$/.test(sandboxPaymentId) ? await repo.findPayment(ctx.db, sandboxPaymentId) : undefined;
+    const payment = uuidPattern.test(sandboxPaymentId) ? await repo.findPayment(ctx.db, sandboxPaymentId) : undefined;
     return payment?.gateway === gateway ? payment : undefined;
   };
   const refusedReturn = (reply: FastifyReply) => html(reply, 400, errorPage(gateway, '商户参数格式有误：redirect_url 不在商户登记的 H5 支付域名下'));
@@ -127,7 +121,7 @@ function agreementRoutes(ctx: AppContext, app: FastifyInstance): void {
   const path = '/sandbox/alipay/agreement/:agreementId';
   const agreementOf = async (request: FastifyRequest) => {
     const { agreementId } = request.params as { agreementId: string };
-    return /^[0-9a-f-]{36}$/.test(agreementId) ? repo.findAgreement(ctx.db, agreementId) : undefined;
+    return uuidPattern.test(agreementId) ? repo.findAgreement(ctx.db, agreementId) : undefined;
   };
   const notFound = (reply: FastifyReply) => html(reply, 404, errorPage('alipay', '协议不存在', '无法签约'));
 

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dialog, Input, List, Skeleton, Switch, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import type { z } from 'zod';
+import { autoTopUpLimits } from '../../../../src/domain/auto-top-up.js';
 import type { agreementSigningSchema, autoTopUpSchema, paymentAgreementSchema } from '../../../../src/modules/payments/payments.schemas.js';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
@@ -15,8 +16,6 @@ import { accountMessages } from './messages.js';
 type AutoTopUp = z.infer<typeof autoTopUpSchema>;
 type Agreement = z.infer<typeof paymentAgreementSchema>;
 
-/** The server's limits (auto-top-up.ts): below ¥1–¥500, top up ¥10–¥500. */
-const limits = { belowMinFen: 100, belowMaxFen: 50_000, amountMinFen: 1_000, amountMaxFen: 50_000 };
 
 /**
  * 自动充值 on a child's page: first the parent's Alipay withholding agreement (signed on Alipay's
@@ -105,8 +104,8 @@ function AmountsEditor({ studentId, setting, settingKey }: { studentId: string; 
 
   const current = setting.thresholdFen !== null && setting.amountFen !== null ? { below: setting.thresholdFen, amount: setting.amountFen } : null;
   const on = current !== null || editing;
-  const belowFen = fenWithin(below, limits.belowMinFen, limits.belowMaxFen);
-  const amountFen = fenWithin(amount, limits.amountMinFen, limits.amountMaxFen);
+  const belowFen = fenWithin(below, autoTopUpLimits.thresholdMinFen, autoTopUpLimits.thresholdMaxFen);
+  const amountFen = fenWithin(amount, autoTopUpLimits.amountMinFen, autoTopUpLimits.amountMaxFen);
   const valid = belowFen !== null && amountFen !== null;
   const edit = () => {
     setBelow(String((current?.below ?? 1_000) / 100));

@@ -64,7 +64,7 @@ const zh = {
   autoTopUpRule: '余额低于 {below} 时充值 {amount}',
   autoTopUpSaved: '已设置：余额低于 {below} 时充值 {amount}',
   autoTopUpOff: '已关闭自动充值',
-  autoTopUpRange: '余额提醒金额 1 至 500 元，充值金额 10 至 500 元',
+  autoTopUpRange: '余额低于 1 至 500 元，充值金额 10 至 500 元',
   autoTopUpRecent: '最近的自动充值',
   autoTopUp_charging: '扣款中',
   autoTopUp_paid: '已充值',

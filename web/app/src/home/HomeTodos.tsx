@@ -56,9 +56,10 @@ export function HomeTodos() {
     (applications.data ?? []).filter((a) => !closedApplications.has(a.status)).map((a) => [a.oldCardId, { applicationId: a.id, status: a.statusLabel }] as const),
   );
   const graduation = new Map(checks.flatMap((q) => (q.data?.graduationDate ? [[q.data.cardId, q.data.graduationDate] as const] : [])));
+  const extensionRefused = new Set(checks.flatMap((q) => (q.data && !q.data.eligible ? [q.data.cardId] : [])));
   const loans = library.data;
   const todos = todosOf(cards.data, {
-    today, pendingOrders: pending.data.total, replacements, graduation,
+    today, pendingOrders: pending.data.total, replacements, graduation, extensionRefused,
     ...(loans ? { library: { overdue: loans.items.filter((l) => l.overdue).length, finesOwedFen: loans.finesOwedFen } } : {}),
   });
   if (todos.length === 0) return <Card><ErrorBlock status="empty" title={t.noNews} description={null} data-testid="todos-empty" /></Card>;

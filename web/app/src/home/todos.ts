@@ -23,6 +23,8 @@ export interface TodoContext {
   replacements: ReadonlyMap<string, { applicationId: string; status: { zh: string; en: string } }>;
   /** The holder's graduation date, by card, where known: a card valid until then has no extension to ask for. */
   graduation: ReadonlyMap<string, string>;
+  /** Cards the server's extension check says cannot be extended now: one in its grace period is then not asked to. */
+  extensionRefused?: ReadonlySet<string>;
   /** A campus student's library record (借阅图书), where known: books overdue, fines unpaid. */
   library?: { overdue: number; finesOwedFen: number };
 }
@@ -67,7 +69,9 @@ export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
       const dueForExtension = (nearExpiry.has(card) && !(graduation !== undefined && card.validUntil! >= graduation)) || universityExtensionOpen(card, today);
       if (dueForExtension) {
         const validUntil = card.validUntil!;
-        if (card.graceUntil !== null) todos.push({ kind: 'extend_grace', card, validUntil, graceUntil: card.graceUntil });
+        if (card.graceUntil !== null) {
+          if (!context.extensionRefused?.has(card.id)) todos.push({ kind: 'extend_grace', card, validUntil, graceUntil: card.graceUntil });
+        }
         else todos.push(validUntil < today ? { kind: 'extend_expired', card } : { kind: 'extend_soon', card, validUntil });
       }
       // Money paid online but not yet on the card counts: a parent who just topped up is not asked again.
