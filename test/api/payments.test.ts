@@ -71,6 +71,23 @@ describe('top-up orders', () => {
     expect(res.json()).toMatchObject({ error: { code: 'CARD_NOT_TOP_UP_ABLE', details: { reason: 'expired' } } });
   });
 
+  it('a top-up paid after its card stopped taking top-ups (reported lost meanwhile) is refunded, not credited to the card', async () => {
+    const { student, parentToken, studentToken } = await d.family();
+    const card = await d.cardOf(student.id);
+    const order = await d.topUp(parentToken, student.id, 5_000);
+    const cashierUrl = await d.cashierUrl(parentToken, order.id, 'alipay');
+    expect((await d.request('POST', `/cards/${card}/loss`, studentToken)).statusCode).toBe(200);
+    expect((await actAtCashier(cashierUrl, 'pay')).html).toContain('支付成功');
+    await d.runJobs();
+    expect(await d.order(parentToken, order.id)).toMatchObject({ status: 'cancelled', pending: false });
+    expect(await d.purseFen(student.id)).toBe(0);
+    const refunds = await d.t.ctx.db.selectFrom('payment_refunds').select(['amount_fen', 'reason']).where('order_id', '=', order.id).execute();
+    expect(refunds).toEqual([{ amount_fen: 5_000, reason: 'late_payment' }]);
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', order.id).where('action', '=', 'payments.order.cancelled').executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({ reason: 'card_not_top_up_able', cardBlock: 'lost' });
+    await d.expectLedgerClean();
+  });
+
   it('is idempotent per Idempotency-Key', async () => {
     const { student, studentToken } = await d.family();
     const cardId = await d.cardOf(student.id);

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
+import { topUpBlock } from '../cards/card-view.js';
 import { insertGatewayRefund, sendOpenRefunds } from './gateway-refunds.js';
 import { runOrderFulfilledHooks } from './order-hooks.js';
 import { isOpen } from './order-rules.js';
@@ -34,7 +35,9 @@ export async function settleReportedPayments(ctx: AppContext, orderId: string, p
  * - an open order is paid: the purse or fee income is credited and the order fulfilled;
  * - the same trade again (a duplicate, a retry, a later status of the trade) changes nothing;
  * - a payment for a cancelled or expired order, or a second trade for a paid one, is kept in
- *   refunds:payable and a refund through the gateway is requested: never lost, never credited.
+ *   refunds:payable and a refund through the gateway is requested: never lost, never credited;
+ * - so is a top-up whose card can no longer take one (returned, lost, expired since the order was
+ *   placed): its order is cancelled, and the money goes back rather than onto a card nobody uses.
  * The ledger key is the gateway's trade number, so even two racing paths book a trade once.
  */
 export function settlePayment(db: DbOrTx, clock: Clock, payment: ReportedPayment, actor: AuditActor, requestId: string | null): Promise<{ outcome: SettleOutcome; orderId: string }> {
@@ -49,10 +52,30 @@ async function settle(tx: Tx, clock: Clock, payment: ReportedPayment, actor: Aud
     throw fail('PAYMENT_ORDER_UNKNOWN', { orderNo: order.order_no, gateway: payment.gateway, reason: 'never sent to this gateway' });
   }
   if (order.gateway === payment.gateway && order.gateway_trade_no === payment.tradeNo) return { outcome: 'already_settled', orderId: order.id };
-  const outcome = isOpen(order.status)
-    ? await fulfil(tx, clock, order, payment, actor, requestId)
-    : await holdForRefund(tx, clock, order, payment, actor, requestId);
-  return { outcome, orderId: order.id };
+  if (!isOpen(order.status)) return { outcome: await holdForRefund(tx, clock, order, payment, actor, requestId), orderId: order.id };
+  const cardBlock = await topUpCardBlock(tx, clock, order);
+  if (cardBlock) return { outcome: await cancelForCard(tx, clock, order, payment, cardBlock, actor, requestId), orderId: order.id };
+  return { outcome: await fulfil(tx, clock, order, payment, actor, requestId), orderId: order.id };
+}
+
+/**
+ * Why a top-up's card cannot take it now, or null. The card is locked for share: a return (退卡)
+ * settling the balance at the same time comes wholly before or after this payment.
+ */
+async function topUpCardBlock(tx: Tx, clock: Clock, order: OrderRow): Promise<string | null> {
+  if (order.kind !== 'top_up' || !order.card_id) return null;
+  const card = await tx.selectFrom('cards').select(['product', 'status', 'valid_until']).where('id', '=', order.card_id).forShare().executeTakeFirst();
+  return card ? topUpBlock(card, clock) : 'missing';
+}
+
+async function cancelForCard(tx: Tx, clock: Clock, order: OrderRow, payment: ReportedPayment, cardBlock: string, actor: AuditActor, requestId: string | null): Promise<SettleOutcome> {
+  const now = clock.now();
+  await repo.updateOrder(tx, order.id, { status: 'cancelled', closed_at: now, updated_at: now });
+  await recordAudit(tx, clock, {
+    actor, action: 'payments.order.cancelled', entityType: 'payment_order', entityId: order.id,
+    before: { status: order.status }, after: { status: 'cancelled', reason: 'card_not_top_up_able', cardBlock, tradeNo: payment.tradeNo }, requestId,
+  });
+  return holdForRefund(tx, clock, { ...order, status: 'cancelled' }, payment, actor, requestId);
 }
 
 /**
