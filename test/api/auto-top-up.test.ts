@@ -104,7 +104,7 @@ describe('the auto top-up job', () => {
     const [run] = await runsOf(cardId);
     expect(run).toMatchObject({ status: 'paid', balance_fen: 0, threshold_fen: 1_000 });
     const order = await d.order(f.parentToken, run!.order_id);
-    expect(order).toMatchObject({ kind: 'top_up', status: 'fulfilled', amountFen: 5_000, gateway: 'alipay' });
+    expect(order).toMatchObject({ kind: 'top_up', autoTopUp: true, status: 'fulfilled', amountFen: 5_000, gateway: 'alipay' });
     expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('余额低于 ¥10.00，已为其自动充值 ¥50.00（支付宝免密代扣）')]);
 
     // Alipay's notification of the same trade arrives: booked once.

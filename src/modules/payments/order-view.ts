@@ -1,6 +1,6 @@
 import { maskName } from '../../domain/masking.js';
 import type { Clock } from '../../platform/clock.js';
-import { isPayableByHand } from './order-rules.js';
+import { autoTopUpCreator, isPayableByHand } from './order-rules.js';
 import type { OrderWithStudent } from './payments.repository.js';
 import type { GatewayName, OrderItem, OrderKind, OrderStatus } from './payments.tables.js';
 
@@ -9,6 +9,8 @@ export interface OrderView {
   id: string;
   orderNo: string;
   kind: OrderKind;
+  /** Placed by 自动充值 (charged through the parent's withholding agreement). */
+  autoTopUp: boolean;
   studentId: string;
   /** The card a top-up fills; null for fees. */
   cardId: string | null;
@@ -32,6 +34,7 @@ export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
     id: row.id,
     orderNo: row.order_no,
     kind: row.kind,
+    autoTopUp: row.created_by_role === autoTopUpCreator,
     studentId: row.student_id,
     cardId: row.card_id,
     studentName: maskName(row.student_name),

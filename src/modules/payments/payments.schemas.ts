@@ -18,6 +18,8 @@ export const orderSchema = z.object({
   id: z.string(),
   orderNo: z.string(),
   kind: z.enum(['top_up', 'fee', 'network_top_up']),
+  /** Placed by 自动充值 and charged through the parent's withholding agreement: never paid or cancelled by hand. */
+  autoTopUp: z.boolean(),
   studentId: z.string(),
   cardId: z.string().nullable(),
   studentName: z.string(),

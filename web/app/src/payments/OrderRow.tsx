@@ -26,7 +26,7 @@ export function OrderRow({ order, onClick }: { order: Order; onClick(): void }) 
       <div className="order-row-title">
         <span className="order-row-name">{order.item.name}</span>
       </div>
-      <div className="muted">{t[`kind_${order.kind}`]}</div>
+      <div className="muted">{order.autoTopUp ? t.kind_auto_top_up : t[`kind_${order.kind}`]}</div>
     </List.Item>
   );
 }
