@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { initialCampusPassword } from '../../src/domain/passwords.js';
@@ -198,6 +199,31 @@ describeE2E('app identity screens in Chromium', () => {
     await page.getByTestId('bind-child-submit').click();
     await page.waitForURL(url(`/children/${student.id}`));
     await expect(page.getByTestId('child-name').textContent()).resolves.toBe('钱**');
+  });
+
+  it('导出我的数据: a parent downloads a copy of their data after their password', async () => {
+    const school = await e2e.t.factory.newSchool({ stage: 'middle', name: '端到端导出中学' });
+    const student = await e2e.t.factory.newStudent({ name: '孙导出', birthDate: '2011-05-20', schoolId: school.id });
+    const card = await e2e.t.factory.newCard(student.id);
+    const parent = await e2e.t.factory.newParent({ children: [student.id], password: 'Parent2026' });
+    await e2e.t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
+    const page = await signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent2026' });
+    await page.getByTestId('tab-bar').getByText('我的', { exact: true }).click();
+    await page.getByTestId('data-export-entry').click();
+    await page.waitForURL(url('/me/data-export'));
+    await page.getByTestId('data-export-password').locator('input').fill('Wrong2026');
+    await page.getByTestId('data-export-submit').click();
+    await page.getByText('原密码不正确').waitFor();
+    await page.getByTestId('data-export-password').locator('input').fill('Parent2026');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('data-export-submit').click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^onecard-parent-data-\d{4}-\d{2}-\d{2}\.json$/);
+    const saved = JSON.parse(await readFile((await file.path())!, 'utf8')) as { format: string; profile: { phone: string }; children: { cards: { card: { id: string } }[] }[] };
+    expect(saved).toMatchObject({ format: 'onecard-personal-data/1', profile: { phone: parent.phone }, children: [{ cards: [{ card: { id: card.id } }] }] });
+    await page.getByTestId('data-export-done').waitFor();
+    await settled(page);
+    await e2e.screenshot(page, 'app-identity-data-export');
   });
 
   it('forgot password: a student resets it with name, ID number and birth date', async () => {

@@ -5,7 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { idempotentOperation } from '../../platform/idempotency.js';
 import { bearer, errorResponses, studentParams } from '../shared/http.js';
 import {
-  bindChildSchema, bindParentSchema, changePasswordSchema, childSchema, consentPurposeSchema, findEducationIdSchema,
+  bindChildSchema, bindParentSchema, changePasswordSchema, childSchema, consentPurposeSchema, dataExportRequestSchema, dataExportSchema, findEducationIdSchema,
   parentCodeSchema, parentLinkSchema, parentResetSchema, pinSchema, publicSchoolSchema, studentResetSchema,
 } from './account.schemas.js';
 import { changePassword, resetQueryPassword, setConsumptionPin } from './change-password.js';
@@ -14,6 +14,7 @@ import './identity.errors.js';
 import { bindChild, bindParentByPhone, listChildren, listParents, unbind } from './parent-binding.js';
 import { getStudentPhoto } from './photos.js';
 import { findEducationId, requestParentResetCode, resetParentPassword, resetStudentPassword } from './recovery.js';
+import { exportMyData } from './data-export.js';
 
 const noContent = { 204: z.null(), ...errorResponses };
 
@@ -31,6 +32,16 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       await changePassword(ctx, requireCaller(request), request.body, request.id);
       return reply.code(204).send(null);
+    });
+
+    app.post('/me/data-export', {
+      schema: {
+        tags: ['account'], summary: '导出我的数据: a copy of my personal data (profile, cards, statements, trips, orders, settings) as a JSON file, after my password', security: bearer,
+        body: dataExportRequestSchema, response: { 200: dataExportSchema, ...errorResponses },
+      },
+    }, async (request, reply) => {
+      const { fileName, document } = await exportMyData(ctx, requireCaller(request, 'student', 'parent'), request.body.password, request.ip, request.id);
+      return reply.header('content-disposition', `attachment; filename="${fileName}"`).header('cache-control', 'no-store').send(document);
     });
 
     app.get('/me/children', {

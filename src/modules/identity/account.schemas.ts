@@ -33,3 +33,7 @@ export type Child = z.infer<typeof childSchema>;
 export const parentLinkSchema = z.object({ parentId: z.string(), phone: z.string(), relation: z.string().nullable(), boundAt: z.string() });
 export type ParentLink = z.infer<typeof parentLinkSchema>;
 export const publicSchoolSchema = z.object({ id: z.string(), name: z.string(), stage: z.string(), district: z.string().nullable() });
+
+/** 导出我的数据: the password asked again, and the file's top level (the rest is described in data-export.ts). */
+export const dataExportRequestSchema = z.object({ password: z.string().min(1).max(64) });
+export const dataExportSchema = z.looseObject({ format: z.literal('onecard-personal-data/1'), generatedAt: z.string(), role: z.enum(['student', 'parent']) });

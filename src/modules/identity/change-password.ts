@@ -65,6 +65,18 @@ export async function changePassword(ctx: AppContext, caller: Caller, request: {
 }
 
 /**
+ * The signed-in person's own password, asked again before what a session alone must not do (the
+ * data export). Throttled like sign-in, on a budget of its own.
+ */
+export async function verifyOwnPassword(ctx: AppContext, caller: Caller, given: string, source: string): Promise<void> {
+  const key = `own-password:${caller.subjectId}`;
+  await assertNotThrottled(ctx.db, ctx.clock, key, source);
+  const ok = await matches(await currentPasswordOf(ctx, caller), given);
+  await recordAttempt(ctx.db, ctx.clock, key, source, ok);
+  if (!ok) throw fail('PASSWORD_WRONG');
+}
+
+/**
  * Sets a university student's consumption password (the PIN asked for purchases over the
  * limit). Only a kiosk may do it, after checking the student's card and ID in person.
  */

@@ -16,6 +16,7 @@ import { EcardsPage, MovePhonePage, OpenK12Page, UniversityCardPage, UniversityL
 import { BindChildPage } from './pages/BindChildPage.js';
 import { CardsPage } from './pages/CardsPage.js';
 import { ChangePasswordPage } from './pages/ChangePasswordPage.js';
+import { DataExportPage } from './pages/DataExportPage.js';
 import { ChildPage } from './pages/ChildPage.js';
 import { FindEducationIdPage } from './pages/FindEducationIdPage.js';
 import { ForgotPasswordPage } from './pages/ForgotPasswordPage.js';
@@ -73,6 +74,7 @@ export function App() {
           </Route>
           <Route path="me/password" element={<ChangePasswordPage />} />
           <Route path="me/parents" element={<ParentsPage />} />
+          <Route path="me/data-export" element={<DataExportPage />} />
           <Route path="children/bind" element={<BindChildPage />} />
           <Route path="children/:studentId" element={<ChildPage />} />
           {/* Money: orders, paying and its result, top-ups, a card's transactions. */}

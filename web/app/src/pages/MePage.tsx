@@ -1,4 +1,4 @@
-import { LockOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { DownloadOutlined, LockOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Dialog, List, Selector, Skeleton } from 'antd-mobile';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
@@ -42,6 +42,11 @@ function AccountLinks({ me }: { me: Me }) {
       {me.role === 'student' && (
         <List.Item prefix={<TeamOutlined />} onClick={() => navigate('/me/parents')} data-testid="bind-parent-entry">
           {t.bindParent}
+        </List.Item>
+      )}
+      {(me.role === 'student' || me.role === 'parent') && (
+        <List.Item prefix={<DownloadOutlined />} onClick={() => navigate('/me/data-export')} data-testid="data-export-entry">
+          {t.dataExport}
         </List.Item>
       )}
     </List>

@@ -1,0 +1,127 @@
+import { shanghaiDate } from '../../domain/calendar.js';
+import { maskPhone } from '../../domain/masking.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { fail } from '../../platform/errors.js';
+import { cardHistory, cardTransactions, listCards } from '../cards/card-queries.js';
+import { getDailyLimit } from '../campus/daily-limit.js';
+import { myLoans } from '../campus/library.js';
+import { getAutoTopUp } from '../payments/auto-top-up.js';
+import { getBalanceAlert } from '../payments/balance-alerts.js';
+import { listOrders } from '../payments/list-orders.js';
+import { getSpendNotice } from '../payments/spend-notices.js';
+import { myAgreement } from '../payments/payment-agreements.js';
+import { cardTrips } from '../transit/card-trips.js';
+import { verifyOwnPassword } from './change-password.js';
+import { listChildren } from './parent-binding.js';
+
+/**
+ * 导出我的数据 (domain rules, "What users ask for" 10: open data export; PIPL art. 45, a copy of
+ * one's personal information): everything the signed-in student or parent can read about
+ * themselves through the API, in one JSON file, after their password (a session alone must not be
+ * enough to carry it all away). It is gathered through the same functions the API answers with,
+ * so it shows exactly what the owner may see and no more. Audited, without its content.
+ */
+
+export const dataExportFormat = 'onecard-personal-data/1' as const;
+const pageSize = 200;
+
+/** Every page of a paged read. */
+async function allPages<T>(read: (page: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const got = await read(page);
+    items.push(...got.items);
+    if (got.items.length === 0 || items.length >= got.total) return items;
+  }
+}
+
+async function allTrips(ctx: AppContext, caller: Caller, cardId: string) {
+  const trips = [];
+  let before: number | null = null;
+  do {
+    const page = await cardTrips(ctx, caller, cardId, { limit: pageSize, before });
+    trips.push(...page.items);
+    before = page.nextBefore;
+  } while (before !== null);
+  return trips;
+}
+
+/** A card with its status history, its purse's statement and its trips. */
+async function cardRecord(ctx: AppContext, caller: Caller, card: Awaited<ReturnType<typeof listCards>>[number]) {
+  return {
+    card,
+    history: await cardHistory(ctx, caller, card.id),
+    transactions: await allPages((page) => cardTransactions(ctx, caller, card.id, { page, pageSize })),
+    trips: await allTrips(ctx, caller, card.id),
+  };
+}
+
+async function studentProfile(ctx: AppContext, studentId: string) {
+  const s = await ctx.db.selectFrom('students as s').innerJoin('schools as sc', 'sc.id', 's.school_id').leftJoin('classes as c', 'c.id', 's.class_id')
+    .select(['s.name', 's.education_id', 's.gender', 's.birth_date', 's.id_number', 's.student_no', 's.status', 's.created_at', 'sc.name as school_name', 'sc.stage', 'c.grade', 'c.class_no'])
+    .where('s.id', '=', studentId).executeTakeFirstOrThrow();
+  const parents = await ctx.db.selectFrom('parent_students as ps').innerJoin('parents as p', 'p.id', 'ps.parent_id')
+    .select(['p.phone', 'ps.relation', 'ps.bound_at']).where('ps.student_id', '=', studentId).orderBy('ps.bound_at').execute();
+  return {
+    name: s.name, educationId: s.education_id, gender: s.gender, birthDate: s.birth_date, idNumber: s.id_number, studentNo: s.student_no, status: s.status,
+    school: s.school_name, stage: s.stage, grade: s.grade, classNo: s.class_no, registeredAt: s.created_at.toISOString(),
+    // The parents' numbers are theirs: masked here as on every screen.
+    parents: parents.map((p) => ({ phoneMasked: maskPhone(p.phone), relation: p.relation, boundAt: p.bound_at.toISOString() })),
+  };
+}
+
+async function studentExport(ctx: AppContext, caller: Caller) {
+  const cards = await listCards(ctx, caller, undefined);
+  const campus = cards.some((c) => c.product === 'campus_card');
+  return {
+    profile: await studentProfile(ctx, caller.subjectId),
+    cards: await Promise.all(cards.map((card) => cardRecord(ctx, caller, card))),
+    orders: await allPages((page) => listOrders(ctx, caller, { page, pageSize })),
+    ...(campus ? { library: await myLoans(ctx, caller) } : {}),
+  };
+}
+
+async function parentExport(ctx: AppContext, caller: Caller, requestId: string) {
+  const parent = await ctx.db.selectFrom('parents').select(['phone', 'display_name', 'created_at']).where('id', '=', caller.subjectId).executeTakeFirstOrThrow();
+  const children = await listChildren(ctx, caller);
+  const texts = await ctx.db.selectFrom('sms_outbox').select(['body', 'created_at']).where('phone', '=', parent.phone).orderBy('created_at').execute();
+  return {
+    profile: { phone: parent.phone, displayName: parent.display_name, registeredAt: parent.created_at.toISOString() },
+    children: await Promise.all(children.map(async (child) => ({
+      child,
+      settings: {
+        balanceAlert: await getBalanceAlert(ctx, caller, child.studentId),
+        spendNotice: await getSpendNotice(ctx, caller, child.studentId),
+        autoTopUp: await getAutoTopUp(ctx, caller, child.studentId),
+        ...(child.stage === 'university' || child.stage === 'vocational' ? { dailyLimit: await getDailyLimit(ctx, caller, child.studentId) } : {}),
+      },
+      cards: await Promise.all((await listCards(ctx, caller, child.studentId)).map((card) => cardRecord(ctx, caller, card))),
+    }))),
+    orders: await allPages((page) => listOrders(ctx, caller, { page, pageSize })),
+    paymentAgreement: await myAgreement(ctx, caller, requestId),
+    textMessages: texts.map((t) => ({ at: t.created_at.toISOString(), body: t.body })),
+  };
+}
+
+export interface DataExport {
+  format: typeof dataExportFormat;
+  generatedAt: string;
+  role: 'student' | 'parent';
+  [part: string]: unknown;
+}
+
+/** The file: its name, and the document. */
+export async function exportMyData(ctx: AppContext, caller: Caller, password: string, source: string, requestId: string): Promise<{ fileName: string; document: DataExport }> {
+  const role = caller.role;
+  if (role !== 'student' && role !== 'parent') throw fail('FORBIDDEN');
+  await verifyOwnPassword(ctx, caller, password, source);
+  const content = caller.role === 'student' ? await studentExport(ctx, caller) : await parentExport(ctx, caller, requestId);
+  const now = ctx.clock.now();
+  await recordAudit(ctx.db, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'account.data_exported', entityType: 'account', entityId: caller.subjectId, after: { format: dataExportFormat }, requestId });
+  return {
+    fileName: `onecard-${role}-data-${shanghaiDate(now)}.json`,
+    document: { format: dataExportFormat, generatedAt: now.toISOString(), role, ...content },
+  };
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { fund } from '../support/money.js';
+
+/**
+ * 导出我的数据 (domain rules, "What users ask for" 10: open data export): a student or parent gets
+ * a copy of their own data as a JSON file, after their password; nothing of anyone else's.
+ */
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+const exportAs = (token: string, password: string) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/me/data-export', headers: { authorization: `Bearer ${token}` }, payload: { password } });
+
+async function family() {
+  const student = await t.factory.newStudent({ name: '导出测试生' });
+  const card = await t.factory.newCard(student.id);
+  await fund(t, card.id, 2_500);
+  const parent = await t.factory.newParent({ children: [student.id] });
+  await t.ctx.db.insertInto('sms_outbox').values({ id: crypto.randomUUID(), phone: parent.phone, body: '【北京学生卡】测试短信', provider: 'outbox', created_at: t.clock.now() }).execute();
+  return {
+    student, card, parent,
+    studentToken: await t.factory.loginAs('student', student.education_id, student.password),
+    parentToken: await t.factory.loginAs('parent', parent.phone, parent.password),
+  };
+}
+
+describe('导出我的数据', () => {
+  it('gives a student their profile, cards with statements, and orders, as a file; the parents’ phones masked', async () => {
+    const f = await family();
+    const other = await family();
+    const res = await exportAs(f.studentToken, f.student.password);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="onecard-student-data-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const doc = res.json();
+    expect(doc).toMatchObject({
+      format: 'onecard-personal-data/1', role: 'student',
+      profile: { name: '导出测试生', educationId: f.student.education_id, idNumber: f.student.id_number, parents: [{ phoneMasked: expect.stringContaining('****') }] },
+      cards: [{ card: { id: f.card.id, balanceFen: 2_500 }, history: expect.any(Array), transactions: [{ type: 'top_up', amountFen: 2_500 }], trips: [] }],
+      orders: [],
+    });
+    expect(res.body).not.toContain(f.parent.phone);
+    expect(res.body).not.toContain(other.card.card_no);
+    expect(res.body).not.toContain(other.student.id_number);
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', f.student.id).where('action', '=', 'account.data_exported').execute();
+    expect(audit).toEqual([{ action: 'account.data_exported', after: { format: 'onecard-personal-data/1' } }]);
+  });
+
+  it('gives a parent their profile, each child with the settings and cards, and the texts sent to them', async () => {
+    const f = await family();
+    const res = await exportAs(f.parentToken, f.parent.password);
+    expect(res.statusCode, res.body).toBe(200);
+    const doc = res.json();
+    expect(doc).toMatchObject({
+      role: 'parent',
+      profile: { phone: f.parent.phone },
+      children: [{
+        child: { studentId: f.student.id },
+        settings: { balanceAlert: { thresholdFen: null }, spendNotice: { minAmountFen: null }, autoTopUp: { agreementActive: false } },
+        cards: [{ card: { id: f.card.id, holderNameMasked: '导****' } }],
+      }],
+      paymentAgreement: null,
+      textMessages: [{ body: '【北京学生卡】测试短信' }],
+    });
+    // The child's ID number is the child's: not in the parent's copy.
+    expect(res.body).not.toContain(f.student.id_number);
+  });
+
+  it('needs the password again, and is refused to staff', async () => {
+    const f = await family();
+    const wrong = await exportAs(f.studentToken, 'not-my-password');
+    expect([wrong.statusCode, wrong.json().error.code]).toEqual([400, 'PASSWORD_WRONG']);
+    expect(wrong.body).not.toContain(f.student.id_number);
+    const empty = await exportAs(f.studentToken, '');
+    expect(empty.json().error.code).toBe('VALIDATION_FAILED');
+    const operator = await t.factory.operatorToken();
+    expect((await exportAs(operator, 'whatever')).statusCode).toBe(403);
+    expect(await t.ctx.db.selectFrom('audit_log').select('id').where('entity_id', '=', f.student.id).where('action', '=', 'account.data_exported').execute()).toEqual([]);
+  });
+});
