@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIdNumber } from '../../src/domain/id-number.js';
 import { hasRequiredConsent } from '../../src/modules/identity/consent.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { fund } from '../support/money.js';
 
 let t: TestApp;
 let operator: string;
@@ -377,6 +378,34 @@ describe('schools, classes and students in the console', () => {
     const mt = await t.factory.loginAs('staff', manager.username, manager.password);
     const back = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${s.id}`, headers: auth(mt), payload: { schoolId: from.id } });
     expect(back.statusCode).toBe(403);
+  });
+
+  it('a student who graduates or leaves with money on their cards: each parent is texted how much and where it comes back, and the card says so (退卡退资)', async () => {
+    const texts = async (phone: string) => (await t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).execute()).map((m) => m.body);
+    const s = await t.factory.newStudent({ name: '毕业测试生' });
+    const card = await t.factory.newCard(s.id);
+    await fund(t, card.id, 1_250);
+    const parent = await t.factory.newParent({ children: [s.id] });
+    const patch = (id: string, payload: Record<string, unknown>) => t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${id}`, headers: auth(operator), payload });
+    expect((await patch(s.id, { status: 'graduated' })).statusCode).toBe(200);
+    expect(await texts(parent.phone)).toEqual(['【北京学生卡】您孩子毕****已毕业，其学生卡余额共 ¥12.50，可在北京学生卡 App 中退卡退资。']);
+    const studentToken = await t.factory.loginAs('student', s.education_id, s.password);
+    expect((await get(`/api/v1/cards/${card.id}`, studentToken)).json()).toMatchObject({ holderStatus: 'graduated', balanceFen: 1_250 });
+    // Saved again, or changed between leaving statuses: no second text.
+    expect((await patch(s.id, { status: 'left' })).statusCode).toBe(200);
+    expect(await texts(parent.phone)).toHaveLength(1);
+
+    // Over ¥200: to an outlet. Nothing on the cards: no text.
+    const rich = await t.factory.newStudent({ name: '离校测试生' });
+    await fund(t, (await t.factory.newCard(rich.id)).id, 30_000);
+    const richParent = await t.factory.newParent({ children: [rich.id] });
+    await patch(rich.id, { status: 'left' });
+    expect(await texts(richParent.phone)).toEqual(['【北京学生卡】您孩子离****已离校，其学生卡余额共 ¥300.00，超过 ¥200.00，请持卡到服务网点办理退卡退资。']);
+    const empty = await t.factory.newStudent();
+    await t.factory.newCard(empty.id);
+    const emptyParent = await t.factory.newParent({ children: [empty.id] });
+    await patch(empty.id, { status: 'transferred' });
+    expect(await texts(emptyParent.phone)).toEqual([]);
   });
 
   it('a university student’s college (院系) is set in the console, audited, and cleared with null', async () => {

@@ -5,7 +5,7 @@ import { todosOf, type TodoContext } from '../../web/app/src/home/todos.js';
 /** The home page's 待办, from the cards and the pending orders (web/app/src/home/todos.ts). */
 const card = (id: string, over: Partial<Card> = {}): Card => ({
   id, cardNo: id, cardNoMasked: id, product: 'k12_card', medium: 'physical', device: null, stage: 'middle', status: 'active', statusLabel: { zh: '', en: '' },
-  transitValid: true, validUntil: '2027-08-31', validity: 'valid', graceUntil: null, activatedAt: null, linkedCardNoMasked: null, studentId: 's', holderNameMasked: '张**',
+  transitValid: true, validUntil: '2027-08-31', validity: 'valid', graceUntil: null, activatedAt: null, linkedCardNoMasked: null, studentId: 's', holderNameMasked: '张**', holderStatus: 'enrolled',
   school: { id: 'x', name: 'x', theme: 'stage-middle' }, balanceFen: 5_000, availableFen: 5_000, pendingTopUpFen: 0, canTopUp: true, topUpBlockedReason: null, allowedEvents: [],
   ...over,
 });
@@ -38,6 +38,13 @@ describe('home to-dos', () => {
     expect(kinds([card('a', { validUntil: '2027-08-31', validity: 'grace', graceUntil: '2027-09-30' })], 0, { graduation: new Map([['a', '2027-08-31']]) })).toEqual([]);
     // Nor one the server's extension check refuses now (extended in the last window already, say).
     expect(kinds([card('a', { validUntil: '2027-10-31', validity: 'grace', graceUntil: '2027-11-30' })], 0, { extensionRefused: new Set(['a']) })).toEqual([]);
+  });
+
+  it('offers a card of a holder who left school 退卡退资 while it holds money, and asks nothing else of it', () => {
+    const leaving = { holderStatus: 'graduated' as const, allowedEvents: ['report_loss' as const, 'return' as const] };
+    expect(kinds([card('a', { ...leaving, balanceFen: 300, availableFen: 300, validUntil: '2026-12-20' }), card('b', { ...leaving, holderStatus: 'left', balanceFen: 0, availableFen: 0 })])).toEqual(['refund_on_leaving:a']);
+    // Enrolled: the same low card is asked to top up instead.
+    expect(kinds([card('a', { allowedEvents: ['return'], balanceFen: 300, availableFen: 300 })])).toEqual(['low_balance:a']);
   });
 
   it('draws the lines where they are: 30 days ahead, the expiry day itself, ¥10.00', () => {

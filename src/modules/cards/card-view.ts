@@ -4,6 +4,7 @@ import { graceEndsOn, validityOn, type ValidityState } from '../../domain/validi
 import { maskCardNo, maskName } from '../../domain/masking.js';
 import type { Clock } from '../../platform/clock.js';
 import type { DbOrTx } from '../../platform/db/database.js';
+import type { EnrolmentStatus } from '../../platform/db/schema.js';
 import { accountCodes, balanceOf, findAccountByCode } from '../ledger/ledger.js';
 import { pendingTopUpFen } from '../transit/action-list.js';
 import type { CardRow } from './cards.repository.js';
@@ -31,6 +32,8 @@ export interface CardView {
   linkedCardNoMasked: string | null;
   studentId: string;
   holderNameMasked: string;
+  /** The holder's enrolment: one who graduated, transferred or left is offered 退卡退资 (domain rules 10). */
+  holderStatus: EnrolmentStatus;
   school: { id: string; name: string; theme: string };
   balanceFen: number;
   availableFen: number;
@@ -71,7 +74,7 @@ export function themeOf(school: { card_theme: string | null }, stage: CardStage 
 
 export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise<CardView> {
   const [student, school] = await Promise.all([
-    db.selectFrom('students').select(['name']).where('id', '=', card.student_id).executeTakeFirstOrThrow(),
+    db.selectFrom('students').select(['name', 'status']).where('id', '=', card.student_id).executeTakeFirstOrThrow(),
     db.selectFrom('schools').select(['id', 'name', 'card_theme']).where('id', '=', card.school_id).executeTakeFirstOrThrow(),
   ]);
   const [balance, pendingFen] = await Promise.all([
@@ -98,6 +101,7 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     linkedCardNoMasked: card.linked_card_no ? maskCardNo(card.linked_card_no) : null,
     studentId: card.student_id,
     holderNameMasked: maskName(student.name),
+    holderStatus: student.status,
     school: { id: school.id, name: school.name, theme: themeOf(school, card.stage) },
     balanceFen: balance.postedFen,
     availableFen: balance.availableFen,

@@ -27,6 +27,7 @@ export const cardSchema = z.object({
   linkedCardNoMasked: z.string().nullable(),
   studentId: z.string(),
   holderNameMasked: z.string(),
+  holderStatus: z.enum(['enrolled', 'graduated', 'transferred', 'left']),
   school: z.object({ id: z.string(), name: z.string(), theme: z.string() }),
   balanceFen: z.number().int(),
   availableFen: z.number().int(),

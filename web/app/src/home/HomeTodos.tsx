@@ -73,6 +73,7 @@ export function HomeTodos() {
     if (todo.kind === 'extend_soon') return fill(t.todo_extend_soon, { ...names, date: todo.validUntil });
     if (todo.kind === 'extend_grace') return fill(t.todo_extend_grace, { ...names, date: todo.validUntil, until: todo.graceUntil });
     if (todo.kind === 'low_balance') return fill(t.todo_low_balance, { ...names, amount: formatYuan(todo.card.availableFen) });
+    if (todo.kind === 'refund_on_leaving') return fill(t.todo_refund_on_leaving, { ...names, amount: formatYuan(todo.card.balanceFen) });
     if (todo.kind === 'replacing') return fill(t.todo_replacing, { ...names, status: lang === 'en' ? todo.status.en : todo.status.zh });
     return fill(t[`todo_${todo.kind}`], names);
   };
@@ -81,6 +82,7 @@ export function HomeTodos() {
     if (todo.kind === 'library_overdue' || todo.kind === 'library_fine') return campusPaths.library;
     if (todo.kind === 'extend_soon' || todo.kind === 'extend_grace' || todo.kind === 'extend_expired') return todo.card.product === 'university_ecard' ? ecardPaths.university(todo.card.id) : cardPaths.extend(todo.card.id);
     if (todo.kind === 'low_balance') return moneyPaths.cardTopUp(todo.card.id);
+    if (todo.kind === 'refund_on_leaving') return cardPaths.returnCard(todo.card.id);
     if (todo.kind === 'replacing') return cardPaths.application(todo.applicationId);
     return cardPaths.card(todo.card.id);
   };

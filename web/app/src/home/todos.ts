@@ -5,6 +5,8 @@ import type { Card } from '../cards/queries.js';
 /** What a card or the orders ask of the holder now; each leads to the screen that does it. */
 export type Todo =
   | { kind: 'activate' | 'lost' | 'suspended' | 'extend_expired'; card: Card }
+  /** The holder graduated, transferred or left, and the card still holds money: 退卡退资. */
+  | { kind: 'refund_on_leaving'; card: Card }
   | { kind: 'replacing'; card: Card; applicationId: string; status: { zh: string; en: string } }
   | { kind: 'extend_soon'; card: Card; validUntil: string }
   /** Past its validity, in its grace period: it still rides until graceUntil. */
@@ -63,7 +65,10 @@ export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
     if (card.status === 'inactive') todos.push({ kind: 'activate', card });
     else if (card.status === 'lost') todos.push(replacement ? { kind: 'replacing', card, ...replacement } : { kind: 'lost', card });
     else if (card.status === 'suspended') todos.push({ kind: 'suspended', card });
-    else if (card.status === 'active') {
+    else if (card.status === 'active' && card.holderStatus !== 'enrolled') {
+      // Leaving school: nothing to extend or top up any more, only the balance to take back.
+      if (card.balanceFen > 0 && card.allowedEvents.includes('return')) todos.push({ kind: 'refund_on_leaving', card });
+    } else if (card.status === 'active') {
       // A card already valid until graduation cannot be extended further (CARD_EXTENSION_GRADUATION).
       const graduation = context.graduation.get(card.id);
       const dueForExtension = (nearExpiry.has(card) && !(graduation !== undefined && card.validUntil! >= graduation)) || universityExtensionOpen(card, today);
@@ -78,7 +83,7 @@ export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
       if (card.canTopUp && card.availableFen + card.pendingTopUpFen < lowBalanceFen) todos.push({ kind: 'low_balance', card });
     }
   }
-  const order: Todo['kind'][] = ['activate', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_grace', 'extend_soon', 'low_balance', 'pending_orders', 'library_overdue', 'library_fine'];
+  const order: Todo['kind'][] = ['activate', 'refund_on_leaving', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_grace', 'extend_soon', 'low_balance', 'pending_orders', 'library_overdue', 'library_fine'];
   if (context.pendingOrders > 0) todos.push({ kind: 'pending_orders', count: context.pendingOrders });
   // Nothing more is lent until overdue books are back and fines paid (LIBRARY_BLOCKED).
   if (context.library && context.library.overdue > 0) todos.push({ kind: 'library_overdue', count: context.library.overdue });
