@@ -199,7 +199,7 @@ describe('the auto top-up job', () => {
     expect(await orderStatus()).toBe('expired');
     await runAutoTopUps(d.t.ctx);
     expect((await runsOf(cardId)).map((r) => [r.status, r.failure])).toEqual([['failed', 'unconfirmed'], ['paid', null]]);
-    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('未成功：未能确认扣款结果，未扣款'), expect.stringContaining('已为其自动充值 ¥50.00')]);
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('未成功：未能确认扣款结果；如已扣款，将原路退回'), expect.stringContaining('已为其自动充值 ¥50.00')]);
     expect(await d.purseFen(f.student.id)).toBe(5_000);
     await d.expectLedgerClean();
   });
@@ -236,7 +236,9 @@ describe('the auto top-up job', () => {
   it('ends when the parent ends the agreement (unsigned at Alipay) or the binding', async () => {
     const f = await signedFamily();
     expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
-    const ended = await d.t.app.inject({ method: 'DELETE', url: '/api/v1/me/payment-agreement', headers: d.headers(f.parentToken) });
+    const agreementId = (await agreementOf(f.parentToken)).id;
+    const end = () => d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${agreementId}`, headers: d.headers(f.parentToken, { 'idempotency-key': `end-${agreementId}` }) });
+    const ended = await end();
     expect(ended.statusCode, ended.body).toBe(200);
     expect((await setting(f)).json()).toMatchObject({ thresholdFen: null, agreementActive: false });
     const agreement = await d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('parent_id', '=', f.parent.id).executeTakeFirstOrThrow();
@@ -244,8 +246,16 @@ describe('the auto top-up job', () => {
     expect(await (await agreementClient(d.t.ctx, agreement.gateway_base_url)).queryAgreement(agreement.external_agreement_no)).toMatchObject({ state: 'not_found' });
     await runAutoTopUps(d.t.ctx);
     expect(await runsOf(await d.cardOf(f.student.id))).toEqual([]);
-    const noneLeft = await d.t.app.inject({ method: 'DELETE', url: '/api/v1/me/payment-agreement', headers: d.headers(f.parentToken) });
+    const noneLeft = await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${agreementId}`, headers: d.headers(f.parentToken) });
     expect([noneLeft.statusCode, noneLeft.json().error.code]).toEqual([404, 'PAYMENT_AGREEMENT_NONE']);
+    // Signed again; the old ending replayed (a retry of a lost answer) gets its stored answer and leaves the new agreement alone.
+    const again = (await d.request('POST', '/me/payment-agreement', f.parentToken, {})).json();
+    await actAtAgreementPage(again.signUrl, 'agree');
+    expect(await agreementOf(f.parentToken)).toMatchObject({ id: again.agreement.id, status: 'active' });
+    expect((await end()).statusCode).toBe(200);
+    expect(await agreementOf(f.parentToken)).toMatchObject({ id: again.agreement.id, status: 'active' });
+    const renewed = await d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('id', '=', again.agreement.id).executeTakeFirstOrThrow();
+    expect(await (await agreementClient(d.t.ctx, renewed.gateway_base_url)).queryAgreement(renewed.external_agreement_no)).toMatchObject({ state: 'active' });
 
     const g = await signedFamily();
     expect((await setting(g, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);

@@ -21,7 +21,15 @@ async function family() {
   const card = await t.factory.newCard(student.id);
   await fund(t, card.id, 2_500);
   const parent = await t.factory.newParent({ children: [student.id] });
-  await t.ctx.db.insertInto('sms_outbox').values({ id: crypto.randomUUID(), phone: parent.phone, body: '【北京学生卡】测试短信', provider: 'outbox', created_at: t.clock.now() }).execute();
+  // Passwords of their own (an initial one does not export).
+  await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
+  await t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
+  // Texts since the account exists are the parent's; one before it, and a sign-in code, are not exported.
+  const { created_at: since } = await t.ctx.db.selectFrom('parents').select('created_at').where('id', '=', parent.id).executeTakeFirstOrThrow();
+  const text = (body: string, atMs: number) => t.ctx.db.insertInto('sms_outbox').values({ id: crypto.randomUUID(), phone: parent.phone, body, provider: 'outbox', created_at: new Date(since.getTime() + atMs) }).execute();
+  await text('【北京学生卡】之前的号主', -60_000);
+  await text('【北京学生卡】测试短信', 1_000);
+  await text('【Onecard】您正在重置密码，验证码 123456，10 分钟内有效。', 2_000);
   return {
     student, card, parent,
     studentToken: await t.factory.loginAs('student', student.education_id, student.password),
@@ -40,15 +48,22 @@ describe('导出我的数据', () => {
     const doc = res.json();
     expect(doc).toMatchObject({
       format: 'onecard-personal-data/1', role: 'student',
-      profile: { name: '导出测试生', educationId: f.student.education_id, idNumber: f.student.id_number, parents: [{ phoneMasked: expect.stringContaining('****') }] },
+      profile: { name: '导出测试生', educationId: f.student.education_id, idNumberMasked: expect.stringMatching(/^\d{3}\*+\w{4}$/), parents: [{ phoneMasked: expect.stringContaining('****') }] },
       cards: [{ card: { id: f.card.id, balanceFen: 2_500 }, history: expect.any(Array), transactions: [{ type: 'top_up', amountFen: 2_500 }], trips: [] }],
       orders: [],
     });
     expect(res.body).not.toContain(f.parent.phone);
+    expect(res.body).not.toContain(f.student.id_number);
     expect(res.body).not.toContain(other.card.card_no);
     expect(res.body).not.toContain(other.student.id_number);
+    // At most one every ten minutes.
+    const again = await exportAs(f.studentToken, f.student.password);
+    expect([again.statusCode, again.json().error.code]).toEqual([429, 'DATA_EXPORT_TOO_SOON']);
+    t.clock.advance(10 * 60_000 + 1);
+    expect((await exportAs(f.studentToken, f.student.password)).statusCode).toBe(200);
     const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', f.student.id).where('action', '=', 'account.data_exported').execute();
-    expect(audit).toEqual([{ action: 'account.data_exported', after: { format: 'onecard-personal-data/1' } }]);
+    expect(audit).toHaveLength(2);
+    expect(audit[0]).toEqual({ action: 'account.data_exported', after: { format: 'onecard-personal-data/1' } });
   });
 
   it('gives a parent their profile, each child with the settings and cards, and the texts sent to them', async () => {
@@ -71,15 +86,25 @@ describe('导出我的数据', () => {
     expect(res.body).not.toContain(f.student.id_number);
   });
 
-  it('needs the password again, and is refused to staff', async () => {
+  it('needs the password again (a wrong one audited and throttled), not an initial one, and is refused to staff', async () => {
     const f = await family();
     const wrong = await exportAs(f.studentToken, 'not-my-password');
     expect([wrong.statusCode, wrong.json().error.code]).toEqual([400, 'PASSWORD_WRONG']);
-    expect(wrong.body).not.toContain(f.student.id_number);
-    const empty = await exportAs(f.studentToken, '');
-    expect(empty.json().error.code).toBe('VALIDATION_FAILED');
+    const failures = await t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', f.student.id).where('action', '=', 'own_password.failed').execute();
+    expect(failures).toHaveLength(1);
+    expect((await exportAs(f.studentToken, '')).json().error.code).toBe('VALIDATION_FAILED');
+    // Throttled like sign-in: after a run of failures the right password waits too.
+    for (let i = 0; i < 6; i++) await exportAs(f.studentToken, 'not-my-password');
+    expect((await exportAs(f.studentToken, f.student.password)).json().error.code).toBe('AUTH_THROTTLED');
+
+    // A parent still on the initial 123456 (which anyone could try) exports nothing.
+    const fresh = await t.factory.newParent({ children: [f.student.id] });
+    const freshToken = await t.factory.loginAs('parent', fresh.phone, fresh.password);
+    expect((await exportAs(freshToken, fresh.password)).json()).toMatchObject({ error: { code: 'DATA_EXPORT_PASSWORD_INITIAL' } });
+
     const operator = await t.factory.operatorToken();
     expect((await exportAs(operator, 'whatever')).statusCode).toBe(403);
-    expect(await t.ctx.db.selectFrom('audit_log').select('id').where('entity_id', '=', f.student.id).where('action', '=', 'account.data_exported').execute()).toEqual([]);
+    expect(await t.ctx.db.selectFrom('audit_log').select('id').where('action', '=', 'account.data_exported').where('actor_role', 'not in', ['student', 'parent']).execute()).toEqual([]);
+    expect(await t.ctx.db.selectFrom('audit_log').select('id').where('action', '=', 'account.data_exported').where('entity_id', 'in', [f.student.id, fresh.id]).execute()).toEqual([]);
   });
 });

@@ -78,7 +78,7 @@ describe('settling gateway payments concurrently', () => {
       const order = await openOrder(3000, ['wechat']);
       const cancel = inTransaction(t.ctx.db, async (tx) => {
         const locked = await paymentsRepository.lockOrder(tx, order.id);
-        if (locked?.status === 'paying') await closeOrder({ ...t.ctx, db: tx }, order.id, locked.status, 'cancelled', systemActor, null);
+        if (locked?.status === 'paying') await closeOrder(tx, t.clock, order.id, locked.status, 'cancelled', systemActor, null);
       });
       await Promise.all([cancel, settle(payment(order.orderNo, 'wechat', `T-RACE-${round}`, 3000))]);
       const row = await paymentsRepository.findOrder(t.ctx.db, order.id);

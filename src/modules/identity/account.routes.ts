@@ -30,7 +30,7 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post('/me/password', {
       schema: { tags: ['account'], summary: 'Change my password (the campus query password in a campus session)', security: bearer, body: changePasswordSchema, response: noContent },
     }, async (request, reply) => {
-      await changePassword(ctx, requireCaller(request), request.body, request.id);
+      await changePassword(ctx, requireCaller(request), request.body, request.ip, request.id);
       return reply.code(204).send(null);
     });
 

@@ -45,9 +45,9 @@ async function matches(current: Pick<CurrentPassword, 'hash' | 'initial'>, given
  * Changes the signed-in person's password: the account password, or for a campus session the
  * 6-digit query password. Other sessions of the same person are signed out.
  */
-export async function changePassword(ctx: AppContext, caller: Caller, request: { currentPassword: string; newPassword: string }, requestId: string): Promise<void> {
+export async function changePassword(ctx: AppContext, caller: Caller, request: { currentPassword: string; newPassword: string }, source: string, requestId: string): Promise<void> {
+  await verifyOwnPassword(ctx, caller, request.currentPassword, source);
   const current = await currentPasswordOf(ctx, caller);
-  if (!(await matches(current, request.currentPassword))) throw fail('PASSWORD_WRONG');
   const verdict = current.check(request.newPassword);
   if (!verdict.ok) throw fail(verdict.code);
   const newHash = await hashPassword(request.newPassword);
@@ -73,7 +73,9 @@ export async function verifyOwnPassword(ctx: AppContext, caller: Caller, given: 
   await assertNotThrottled(ctx.db, ctx.clock, key, source);
   const ok = await matches(await currentPasswordOf(ctx, caller), given);
   await recordAttempt(ctx.db, ctx.clock, key, source, ok);
-  if (!ok) throw fail('PASSWORD_WRONG');
+  if (ok) return;
+  await recordAudit(ctx.db, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'own_password.failed', entityType: 'account', entityId: caller.subjectId, after: { source }, requestId: null });
+  throw fail('PASSWORD_WRONG');
 }
 
 /**

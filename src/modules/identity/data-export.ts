@@ -1,5 +1,5 @@
 import { shanghaiDate } from '../../domain/calendar.js';
-import { maskPhone } from '../../domain/masking.js';
+import { maskIdNumber } from '../../domain/masking.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -11,17 +11,20 @@ import { getAutoTopUp } from '../payments/auto-top-up.js';
 import { getBalanceAlert } from '../payments/balance-alerts.js';
 import { listOrders } from '../payments/list-orders.js';
 import { getSpendNotice } from '../payments/spend-notices.js';
-import { myAgreement } from '../payments/payment-agreements.js';
+import { agreementView, liveAgreement } from '../payments/payment-agreements.js';
 import { cardTrips } from '../transit/card-trips.js';
 import { verifyOwnPassword } from './change-password.js';
-import { listChildren } from './parent-binding.js';
+import { loadUser } from './current-user.js';
+import { listChildren, listParents } from './parent-binding.js';
 
 /**
  * 导出我的数据 (domain rules, "What users ask for" 10: open data export; PIPL art. 45, a copy of
  * one's personal information): everything the signed-in student or parent can read about
  * themselves through the API, in one JSON file, after their password (a session alone must not be
- * enough to carry it all away). It is gathered through the same functions the API answers with,
- * so it shows exactly what the owner may see and no more. Audited, without its content.
+ * enough to carry it all away), and not on an initial password (a birth date, 123456). It is
+ * gathered through the same functions the API answers with, so it shows what the owner may see
+ * and no more; the ID number stays masked as on every screen. At most one every ten minutes (it
+ * reads a lot). Audited, without its content.
  */
 
 export const dataExportFormat = 'onecard-personal-data/1' as const;
@@ -58,17 +61,15 @@ async function cardRecord(ctx: AppContext, caller: Caller, card: Awaited<ReturnT
   };
 }
 
-async function studentProfile(ctx: AppContext, studentId: string) {
+async function studentProfile(ctx: AppContext, caller: Caller) {
   const s = await ctx.db.selectFrom('students as s').innerJoin('schools as sc', 'sc.id', 's.school_id').leftJoin('classes as c', 'c.id', 's.class_id')
     .select(['s.name', 's.education_id', 's.gender', 's.birth_date', 's.id_number', 's.student_no', 's.status', 's.created_at', 'sc.name as school_name', 'sc.stage', 'c.grade', 'c.class_no'])
-    .where('s.id', '=', studentId).executeTakeFirstOrThrow();
-  const parents = await ctx.db.selectFrom('parent_students as ps').innerJoin('parents as p', 'p.id', 'ps.parent_id')
-    .select(['p.phone', 'ps.relation', 'ps.bound_at']).where('ps.student_id', '=', studentId).orderBy('ps.bound_at').execute();
+    .where('s.id', '=', caller.subjectId).executeTakeFirstOrThrow();
   return {
-    name: s.name, educationId: s.education_id, gender: s.gender, birthDate: s.birth_date, idNumber: s.id_number, studentNo: s.student_no, status: s.status,
+    name: s.name, educationId: s.education_id, gender: s.gender, birthDate: s.birth_date, idNumberMasked: maskIdNumber(s.id_number), studentNo: s.student_no, status: s.status,
     school: s.school_name, stage: s.stage, grade: s.grade, classNo: s.class_no, registeredAt: s.created_at.toISOString(),
-    // The parents' numbers are theirs: masked here as on every screen.
-    parents: parents.map((p) => ({ phoneMasked: maskPhone(p.phone), relation: p.relation, boundAt: p.bound_at.toISOString() })),
+    // The parents' numbers are theirs: masked, as the parents page shows them.
+    parents: (await listParents(ctx, caller, caller.subjectId)).map((p) => ({ phoneMasked: p.phone, relation: p.relation, boundAt: p.boundAt })),
   };
 }
 
@@ -76,17 +77,19 @@ async function studentExport(ctx: AppContext, caller: Caller) {
   const cards = await listCards(ctx, caller, undefined);
   const campus = cards.some((c) => c.product === 'campus_card');
   return {
-    profile: await studentProfile(ctx, caller.subjectId),
+    profile: await studentProfile(ctx, caller),
     cards: await Promise.all(cards.map((card) => cardRecord(ctx, caller, card))),
     orders: await allPages((page) => listOrders(ctx, caller, { page, pageSize })),
     ...(campus ? { library: await myLoans(ctx, caller) } : {}),
   };
 }
 
-async function parentExport(ctx: AppContext, caller: Caller, requestId: string) {
+async function parentExport(ctx: AppContext, caller: Caller) {
   const parent = await ctx.db.selectFrom('parents').select(['phone', 'display_name', 'created_at']).where('id', '=', caller.subjectId).executeTakeFirstOrThrow();
   const children = await listChildren(ctx, caller);
-  const texts = await ctx.db.selectFrom('sms_outbox').select(['body', 'created_at']).where('phone', '=', parent.phone).orderBy('created_at').execute();
+  // Texts to this number since the account exists, but not sign-in codes (one may still be valid).
+  const texts = await ctx.db.selectFrom('sms_outbox').select(['body', 'created_at']).where('phone', '=', parent.phone).where('created_at', '>=', parent.created_at)
+    .where('body', 'not like', '%验证码%').orderBy('created_at').execute();
   return {
     profile: { phone: parent.phone, displayName: parent.display_name, registeredAt: parent.created_at.toISOString() },
     children: await Promise.all(children.map(async (child) => ({
@@ -100,9 +103,17 @@ async function parentExport(ctx: AppContext, caller: Caller, requestId: string) 
       cards: await Promise.all((await listCards(ctx, caller, child.studentId)).map((card) => cardRecord(ctx, caller, card))),
     }))),
     orders: await allPages((page) => listOrders(ctx, caller, { page, pageSize })),
-    paymentAgreement: await myAgreement(ctx, caller, requestId),
+    paymentAgreement: await liveAgreement(ctx.db, caller.subjectId).then((row) => (row ? agreementView(row) : null)),
     textMessages: texts.map((t) => ({ at: t.created_at.toISOString(), body: t.body })),
   };
+}
+
+const exportGapMs = 10 * 60_000;
+
+async function assertNotExportedLately(ctx: AppContext, subjectId: string): Promise<void> {
+  const last = await ctx.db.selectFrom('audit_log').select('at').where('entity_type', '=', 'account').where('entity_id', '=', subjectId)
+    .where('action', '=', 'account.data_exported').where('at', '>', new Date(ctx.clock.now().getTime() - exportGapMs)).executeTakeFirst();
+  if (last) throw fail('DATA_EXPORT_TOO_SOON', { lastAt: last.at.toISOString() });
 }
 
 export interface DataExport {
@@ -117,7 +128,9 @@ export async function exportMyData(ctx: AppContext, caller: Caller, password: st
   const role = caller.role;
   if (role !== 'student' && role !== 'parent') throw fail('FORBIDDEN');
   await verifyOwnPassword(ctx, caller, password, source);
-  const content = caller.role === 'student' ? await studentExport(ctx, caller) : await parentExport(ctx, caller, requestId);
+  if ((await loadUser(ctx.db, role, caller.subjectId, caller.loginKind)).mustChangePassword) throw fail('DATA_EXPORT_PASSWORD_INITIAL');
+  await assertNotExportedLately(ctx, caller.subjectId);
+  const content = caller.role === 'student' ? await studentExport(ctx, caller) : await parentExport(ctx, caller);
   const now = ctx.clock.now();
   await recordAudit(ctx.db, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'account.data_exported', entityType: 'account', entityId: caller.subjectId, after: { format: dataExportFormat }, requestId });
   return {

@@ -6,6 +6,8 @@ registerErrors({
   AUTH_THROTTLED: { status: 429, zh: '尝试次数过多，请稍后再试', en: 'Too many attempts; wait a moment and try again' },
   AUTH_LOCKED: { status: 429, zh: '该账号失败次数过多，已暂时锁定，请一小时后再试', en: 'Too many failed attempts on this account; try again within the hour' },
   PASSWORD_WRONG: { status: 400, zh: '原密码不正确', en: 'The current password is wrong' },
+  DATA_EXPORT_PASSWORD_INITIAL: { status: 403, zh: '请先修改初始密码，再导出数据', en: 'Change your initial password before exporting your data' },
+  DATA_EXPORT_TOO_SOON: { status: 429, zh: '刚刚已导出过数据，请 10 分钟后再试', en: 'Your data was just exported; try again in 10 minutes' },
   QUERY_PASSWORD_REQUIRED: { status: 400, zh: '请输入校园卡查询密码', en: 'Enter the campus card query password' },
   QUERY_PASSWORD_WRONG: { status: 400, zh: '查询密码不正确', en: 'The query password is wrong' },
   QUERY_PASSWORD_INITIAL: { status: 403, zh: '初始查询密码只能用于登录。请用学号和查询密码登录校园卡 App，按提示修改查询密码后再试', en: 'The initial query password only signs you in. Sign in to the campus card app with your student number and query password, change it as asked, then try again' },

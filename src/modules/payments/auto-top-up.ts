@@ -184,9 +184,8 @@ async function charge(ctx: AppContext, due: DueCard, today: string): Promise<Cha
     return outcome === 'refund_requested' ? 'failed' : 'paid';
   }
   await inTransaction(ctx.db, async (tx) => {
-    const txCtx = { ...ctx, db: tx };
     const order = await repo.lockOrder(tx, placed.orderId);
-    if (order && (order.status === 'paying' || order.status === 'created')) await closeOrder(txCtx, order.id, order.status, 'cancelled', autoTopUpActor, null);
+    if (order && (order.status === 'paying' || order.status === 'created')) await closeOrder(tx, ctx.clock, order.id, order.status, 'cancelled', autoTopUpActor, null, { reason: result.reason });
     await finishRun(tx, ctx, placed.runId, 'failed', result.reason);
     if (result.reason === 'agreement_invalid') await endAgreementRow(tx, ctx, due.agreement_id, autoTopUpActor, `gateway: ${result.subCode}`, null);
   });
@@ -252,7 +251,7 @@ const failureTexts: Record<string, string> = {
   balance_not_enough: '支付宝余额不足',
   agreement_invalid: '免密代扣协议已失效，自动充值已关闭，请在 App 中重新开通',
   refused: '支付宝拒绝了扣款',
-  unconfirmed: '未能确认扣款结果，未扣款',
+  unconfirmed: '未能确认扣款结果；如已扣款，将原路退回',
   refunded: '扣款已原路退回',
 };
 

@@ -1,6 +1,8 @@
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
+import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
+import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { enqueueCloseTrades } from './close-trades.js';
 import { accessibleOrder } from './list-orders.js';
@@ -20,17 +22,20 @@ export async function cancelOrder(ctx: AppContext, caller: Caller, orderId: stri
   if (!order) throw fail('ORDER_NOT_FOUND', { orderId });
   if (order.status !== 'cancelled') {
     if (!isPayableByHand(order)) throw fail('ORDER_NOT_CANCELLABLE', { orderId, status: order.status });
-    await closeOrder(ctx, order.id, order.status, 'cancelled', { role: caller.role, id: caller.subjectId }, requestId);
+    await closeOrder(ctx.db, ctx.clock, order.id, order.status, 'cancelled', { role: caller.role, id: caller.subjectId }, requestId);
   }
   const updated = await repo.findOrder(ctx.db, orderId);
   if (!updated) throw fail('ORDER_NOT_FOUND', { orderId });
   return orderView(updated, ctx.clock);
 }
 
-/** An open order becomes cancelled or expired; the caller holds its row lock. An order sent to a gateway is closed there too, once this commits. */
-export async function closeOrder(ctx: AppContext, orderId: string, from: string, to: 'cancelled' | 'expired', actor: AuditActor, requestId: string | null): Promise<void> {
-  const now = ctx.clock.now();
-  await repo.updateOrder(ctx.db, orderId, { status: to, closed_at: now, updated_at: now });
-  if (from === 'paying') await enqueueCloseTrades(ctx.db, ctx.clock, orderId);
-  await recordAudit(ctx.db, ctx.clock, { actor, action: `payments.order.${to}`, entityType: 'payment_order', entityId: orderId, before: { status: from }, after: { status: to }, requestId });
+/**
+ * An open order becomes cancelled or expired; the caller holds its row lock. An order sent to a
+ * gateway is closed there too, once this commits. `why` goes into the audit row.
+ */
+export async function closeOrder(db: DbOrTx, clock: Clock, orderId: string, from: string, to: 'cancelled' | 'expired', actor: AuditActor, requestId: string | null, why: Record<string, unknown> = {}): Promise<void> {
+  const now = clock.now();
+  await repo.updateOrder(db, orderId, { status: to, closed_at: now, updated_at: now });
+  if (from === 'paying') await enqueueCloseTrades(db, clock, orderId);
+  await recordAudit(db, clock, { actor, action: `payments.order.${to}`, entityType: 'payment_order', entityId: orderId, before: { status: from }, after: { status: to, ...why }, requestId });
 }

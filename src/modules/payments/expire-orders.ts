@@ -56,7 +56,7 @@ export async function expireOne(ctx: AppContext, order: OrderRow): Promise<keyof
   return inTransaction(ctx.db, async (tx): Promise<keyof ExpiryRun | null> => {
     const locked = await repo.lockOrder(tx, order.id);
     if (!locked || !isOpen(locked.status) || locked.expires_at.getTime() > ctx.clock.now().getTime()) return null;
-    await closeOrder({ ...ctx, db: tx }, locked.id, locked.status, 'expired', systemActor, null);
+    await closeOrder(tx, ctx.clock, locked.id, locked.status, 'expired', systemActor, null);
     return 'expired';
   });
 }

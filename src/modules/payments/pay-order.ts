@@ -10,7 +10,7 @@ import { assertPaymentWindowOpen } from '../calendar/calendar.js';
 import type { GatewayName } from './gateways/gateway.js';
 import { gatewayClient, sandboxEndpoint } from './gateways/registry.js';
 import { accessibleOrder } from './list-orders.js';
-import { autoTopUpCreator, isOpen } from './order-rules.js';
+import { isOpen, isPayableByHand } from './order-rules.js';
 import { orderView, type OrderView } from './order-view.js';
 import { paymentsRepository as repo, type OrderRow } from './payments.repository.js';
 
@@ -54,7 +54,7 @@ async function assertPayable(db: DbOrTx, clock: Clock, order: OrderRow): Promise
 export async function preparePayment(ctx: AppContext, caller: Caller, orderId: string, start: PaymentStart): Promise<PreparedPayment> {
   const order = await accessibleOrder(ctx.db, caller, orderId);
   // An auto top-up's order is charged through the agreement only (order-rules.ts).
-  if (order.created_by_role === autoTopUpCreator) throw fail('ORDER_NOT_PAYABLE', { orderId: order.id, reason: 'auto_top_up' });
+  if (!isPayableByHand(order)) throw fail('ORDER_NOT_PAYABLE', { orderId: order.id, status: order.status, createdBy: order.created_by_role });
   await assertPayable(ctx.db, ctx.clock, order);
   const endpoint = sandboxEndpoint(start.origin, start.gateway);
   const client = await gatewayClient(ctx, start.gateway, endpoint);

@@ -31,7 +31,7 @@ type AgreementRow = Selectable<PaymentAgreementsTable>;
 
 const maskAgreementNo = (no: string) => `${no.slice(0, 4)}****${no.slice(-4)}`;
 
-function view(row: AgreementRow): AgreementView {
+export function agreementView(row: AgreementRow): AgreementView {
   return {
     id: row.id,
     gateway: row.gateway,
@@ -74,7 +74,7 @@ export async function startAgreementSigning(ctx: AppContext, caller: Caller, inp
   });
   // external_logon_id: the parent's id with us, not their phone (Alipay shows its own account).
   const signUrl = client.agreementSignUrl({ externalAgreementNo: agreement.external_agreement_no, externalLogonId: caller.subjectId, returnUrl: `${input.origin}${input.returnPath}` });
-  return { agreement: view(agreement), signUrl };
+  return { agreement: agreementView(agreement), signUrl };
 }
 
 /**
@@ -85,8 +85,8 @@ export async function myAgreement(ctx: AppContext, caller: Caller, requestId: st
   assertParent(caller);
   const live = await liveAgreement(ctx.db, caller.subjectId);
   if (!live) return null;
-  if (live.status === 'signing') return view(await confirmSigning(ctx, live, { role: caller.role, id: caller.subjectId }, requestId));
-  return view(live);
+  if (live.status === 'signing') return agreementView(await confirmSigning(ctx, live, { role: caller.role, id: caller.subjectId }, requestId));
+  return agreementView(live);
 }
 
 /** What Alipay says of an agreement we started; null when it cannot be asked now. */
@@ -117,10 +117,11 @@ async function confirmSigning(ctx: AppContext, agreement: AgreementRow, actor: A
  * counts as done). One still signing here is asked about first: the parent may have agreed on
  * Alipay's page without coming back. Nothing is ended when Alipay cannot be reached.
  */
-export async function unsignAtGateway(ctx: AppContext, caller: Caller): Promise<void> {
+export async function unsignAtGateway(ctx: AppContext, caller: Caller, agreementId: string): Promise<void> {
   assertParent(caller);
+  // The one named only: a replayed request for an agreement already ended leaves a newer one alone.
   const live = await liveAgreement(ctx.db, caller.subjectId);
-  if (!live) return;
+  if (live?.id !== agreementId) return;
   let agreementNo = live.agreement_no;
   if (!agreementNo) {
     const state = await (await agreementClient(ctx, live.gateway_base_url)).queryAgreement(live.external_agreement_no);
@@ -130,10 +131,10 @@ export async function unsignAtGateway(ctx: AppContext, caller: Caller): Promise<
 }
 
 /** Step two, in the request's transaction (idempotent by Idempotency-Key): ended here, and the parent's auto top-ups with it. */
-export async function endAgreement(ctx: AppContext, caller: Caller, requestId: string): Promise<null> {
+export async function endAgreement(ctx: AppContext, caller: Caller, agreementId: string, requestId: string): Promise<null> {
   assertParent(caller);
   const live = await liveAgreement(ctx.db, caller.subjectId);
-  if (!live) throw fail('PAYMENT_AGREEMENT_NONE');
+  if (live?.id !== agreementId) throw fail('PAYMENT_AGREEMENT_NONE', { agreementId });
   await endAgreementRow(ctx.db, ctx, live.id, { role: caller.role, id: caller.subjectId }, 'ended_by_parent', requestId);
   return null;
 }

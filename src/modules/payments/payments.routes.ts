@@ -24,7 +24,7 @@ import { fees, topUpMaxFen, topUpMinFen, topUpPresetsFen } from './order-rules.j
 import { preparePayment, recordPaymentAttempt } from './pay-order.js';
 import './payments.errors.js';
 import {
-  agreementSigningSchema, autoTopUpSchema, paymentAgreementSchema, setAutoTopUpSchema, startAgreementSchema,
+  agreementParams, agreementSigningSchema, autoTopUpSchema, paymentAgreementSchema, setAutoTopUpSchema, startAgreementSchema,
   balanceAlertSchema, spendNoticeSchema, setSpendNoticeSchema, balanceRefundListSchema, balanceRefundParams, setBalanceAlertSchema, balanceRefundQuerySchema, balanceRefundSchema, completeOutletRefundSchema, confirmationSchema, createFeeSchema, createNetworkTopUpSchema, createTopUpSchema, invoiceSchema, orderListQuerySchema, orderPageSchema,
   orderParams, orderSchema, payOrderSchema, paymentLinkSchema, redLetterParams, refundOrderSchema, refundSchema, reconciliationDateParams, reconciliationSchema, requestBalanceRefundSchema, requestInvoiceSchema, topUpOptionsSchema,
 } from './payments.schemas.js';
@@ -85,13 +85,13 @@ function autoTopUpRoutes(ctx: AppContext, app: App): void {
     const caller = requireCaller(request, 'parent');
     return idempotentOperation(ctx, request, reply, 200, (c) => startAgreementSigning(c, caller, { origin: originOf(request), returnPath: request.body.returnPath ?? '/me' }, request.id));
   });
-  app.delete('/me/payment-agreement', {
-    schema: { ...common, summary: '关闭免密代扣: unsigned at Alipay; the parent’s auto top-ups end with it', response: { 200: z.null(), ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
+  app.delete('/me/payment-agreement/:agreementId', {
+    schema: { ...common, summary: '关闭免密代扣: unsigned at Alipay; the parent’s auto top-ups end with it', params: agreementParams, response: { 200: z.null(), ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
   }, async (request, reply) => {
     const caller = requireCaller(request, 'parent');
     // Alipay first, outside any transaction; then ended here, idempotently (a replay gets the stored answer).
-    await unsignAtGateway(ctx, caller);
-    return idempotentOperation(ctx, request, reply, 200, (c) => endAgreement(c, caller, request.id));
+    await unsignAtGateway(ctx, caller, request.params.agreementId);
+    return idempotentOperation(ctx, request, reply, 200, (c) => endAgreement(c, caller, request.params.agreementId, request.id));
   });
   childSettingRoutes(ctx, app, {
     name: 'auto-top-up', tag: 'payments', view: autoTopUpSchema, body: setAutoTopUpSchema,

@@ -193,5 +193,6 @@ export const paymentAgreementSchema = z.object({
 export const startAgreementSchema = z.object({
   returnPath: returnPathSchema.optional().describe('Where Alipay sends the parent back after signing (a path of this site); the parent\'s page when absent'),
 });
+export const agreementParams = z.object({ agreementId: z.uuid() });
 export const agreementSigningSchema = z.object({ agreement: paymentAgreementSchema, signUrl: z.string() });
 export const setSpendNoticeSchema = z.object({ minAmountFen: z.number().int() });

@@ -4,6 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { topUpBlock } from '../cards/card-view.js';
+import { closeOrder } from './cancel-order.js';
 import { insertGatewayRefund, sendOpenRefunds } from './gateway-refunds.js';
 import { runOrderFulfilledHooks } from './order-hooks.js';
 import { isOpen } from './order-rules.js';
@@ -69,12 +70,8 @@ async function topUpCardBlock(tx: Tx, clock: Clock, order: OrderRow): Promise<st
 }
 
 async function cancelForCard(tx: Tx, clock: Clock, order: OrderRow, payment: ReportedPayment, cardBlock: string, actor: AuditActor, requestId: string | null): Promise<SettleOutcome> {
-  const now = clock.now();
-  await repo.updateOrder(tx, order.id, { status: 'cancelled', closed_at: now, updated_at: now });
-  await recordAudit(tx, clock, {
-    actor, action: 'payments.order.cancelled', entityType: 'payment_order', entityId: order.id,
-    before: { status: order.status }, after: { status: 'cancelled', reason: 'card_not_top_up_able', cardBlock, tradeNo: payment.tradeNo }, requestId,
-  });
+  // Its trades at other gateways are closed too, so the family cannot pay it a second time.
+  await closeOrder(tx, clock, order.id, order.status, 'cancelled', actor, requestId, { reason: 'card_not_top_up_able', cardBlock, tradeNo: payment.tradeNo });
   return holdForRefund(tx, clock, { ...order, status: 'cancelled' }, payment, actor, requestId);
 }
 

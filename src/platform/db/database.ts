@@ -41,6 +41,7 @@ import * as balanceAlertsBinding from './migrations/0037-balance-alerts-binding.
 import * as expiryRemindersGrace from './migrations/0038-expiry-reminders-grace.js';
 import * as sandboxAgreements from './migrations/0039-sandbox-agreements.js';
 import * as autoTopUp from './migrations/0040-auto-top-up.js';
+import * as lookupIndexes from './migrations/0041-lookup-indexes.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -90,6 +91,7 @@ export const migrations: Record<string, Migration> = {
   '0038-expiry-reminders-grace': expiryRemindersGrace,
   '0039-sandbox-agreements': sandboxAgreements,
   '0040-auto-top-up': autoTopUp,
+  '0041-lookup-indexes': lookupIndexes,
 };
 
 /**

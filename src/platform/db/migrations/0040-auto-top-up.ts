@@ -56,8 +56,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       constraint auto_top_up_runs_card_day_key unique (card_id, day)
     );
     create index auto_top_up_runs_parent on auto_top_up_runs (parent_id, student_id, created_at desc);
-    -- The job looks every minute for charges still waiting and for parents still to text.
-    create index auto_top_up_runs_charging on auto_top_up_runs (card_id) where status = 'charging';
-    create index auto_top_up_runs_untexted on auto_top_up_runs (created_at) where texted_at is null;
   `.execute(db);
 }

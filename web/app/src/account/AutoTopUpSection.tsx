@@ -40,7 +40,7 @@ export function AutoTopUpSection({ studentId }: { studentId: string }) {
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });
   const end = useMutation({
-    mutationFn: () => api.delete('/me/payment-agreement'),
+    mutationFn: (agreementId: string) => api.delete(`/me/payment-agreement/${agreementId}`),
     onSuccess: async () => {
       Toast.show({ icon: 'success', content: t.autoTopUpEnded });
       await queryClient.invalidateQueries({ queryKey: ['payment-agreement'] });
@@ -55,7 +55,7 @@ export function AutoTopUpSection({ studentId }: { studentId: string }) {
 
   const signed = agreement.data?.status === 'active';
   const confirmEnd = async () => {
-    if (await Dialog.confirm({ content: t.autoTopUpEndConfirm })) end.mutate();
+    if (agreement.data && (await Dialog.confirm({ content: t.autoTopUpEndConfirm }))) end.mutate(agreement.data.id);
   };
   return (
     <List className="section" header={t.autoTopUpTitle} data-testid="auto-top-up">
