@@ -12,7 +12,7 @@ import { constraintError, fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { expiryGraceDays } from '../../domain/validity.js';
 import { topUpBlock, topUpProducts } from '../cards/card-view.js';
-import { purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
+import { accountCodes, balanceOf, findAccountByCode, purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
 import type { AutoTopUpRunStatus } from './auto-top-up.tables.js';
 import { closeOrder } from './cancel-order.js';
 import { insertAutoTopUpOrder } from './create-order.js';
@@ -186,7 +186,7 @@ async function charge(ctx: AppContext, due: DueCard, today: string): Promise<Cha
   await inTransaction(ctx.db, async (tx) => {
     const order = await repo.lockOrder(tx, placed.orderId);
     if (order && (order.status === 'paying' || order.status === 'created')) await closeOrder(tx, ctx.clock, order.id, order.status, 'cancelled', autoTopUpActor, null, { reason: result.reason });
-    await finishRun(tx, ctx, placed.runId, 'failed', result.reason);
+    await failRun(tx, ctx, placed.runId, result.reason);
     if (result.reason === 'agreement_invalid') await endAgreementRow(tx, ctx, due.agreement_id, autoTopUpActor, `gateway: ${result.subCode}`, null);
   });
   // Not in force at Alipay (gone, or paused by the parent there): unsigned too, so that nothing we no longer track stays signed.
@@ -204,11 +204,14 @@ async function placeOrder(ctx: AppContext, due: DueCard, today: string): Promise
     return await inTransaction(ctx.db, async (tx) => {
       const txCtx = { ...ctx, db: tx };
       await lockBinding(tx, due.parent_id, due.student_id);
-      const setting = await tx.selectFrom('auto_top_ups').select('amount_fen').where('parent_id', '=', due.parent_id).where('student_id', '=', due.student_id).executeTakeFirst();
+      const setting = await tx.selectFrom('auto_top_ups').select(['threshold_fen', 'amount_fen']).where('parent_id', '=', due.parent_id).where('student_id', '=', due.student_id).executeTakeFirst();
       const agreement = await liveAgreement(tx, due.parent_id);
       const card = await tx.selectFrom('cards').selectAll().where('id', '=', due.card_id).forShare().executeTakeFirst();
       const open = await tx.selectFrom('auto_top_up_runs').select('id').where('card_id', '=', due.card_id).where('status', '=', 'charging').executeTakeFirst();
       if (setting?.amount_fen !== due.amount_fen || agreement?.id !== due.agreement_id || agreement.status !== 'active' || !card || topUpBlock(card, ctx.clock) !== null || open) return null;
+      // Still low now (a top-up by hand may have landed since the look-up).
+      const purse = await balanceOf(tx, (await findAccountByCode(tx, accountCodes.purse(card.id))).id);
+      if (purse.availableFen >= setting.threshold_fen) return null;
       const order = await insertAutoTopUpOrder(txCtx, due.parent_id, card, due.amount_fen);
       await recordPaymentAttempt(txCtx, autoTopUpActor, { orderId: order.id, gateway: 'alipay', endpoint: due.gateway_base_url, cashierUrl: `agreement:${due.agreement_id}`, notifyUrl: due.notify_url }, null);
       const runId = newId();
@@ -229,8 +232,8 @@ async function placeOrder(ctx: AppContext, due: DueCard, today: string): Promise
   }
 }
 
-async function finishRun(tx: DbOrTx, ctx: AppContext, runId: string, status: 'paid' | 'failed', failure: string | null): Promise<void> {
-  await tx.updateTable('auto_top_up_runs').set({ status, failure, finished_at: ctx.clock.now() }).where('id', '=', runId).where('status', '=', 'charging').execute();
+async function failRun(tx: DbOrTx, ctx: AppContext, runId: string, failure: string): Promise<void> {
+  await tx.updateTable('auto_top_up_runs').set({ status: 'failed', failure, finished_at: ctx.clock.now() }).where('id', '=', runId).where('status', '=', 'charging').execute();
 }
 
 /**
