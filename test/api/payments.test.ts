@@ -79,7 +79,7 @@ describe('top-up orders', () => {
     expect((await d.request('POST', `/cards/${card}/loss`, studentToken)).statusCode).toBe(200);
     expect((await actAtCashier(cashierUrl, 'pay')).html).toContain('支付成功');
     await d.runJobs();
-    expect(await d.order(parentToken, order.id)).toMatchObject({ status: 'cancelled', pending: false, autoTopUp: false });
+    expect(await d.order(parentToken, order.id)).toMatchObject({ status: 'cancelled', pending: false, autoTopUp: false, lateRefundFen: 5_000 });
     expect(await d.purseFen(student.id)).toBe(0);
     const refunds = await d.t.ctx.db.selectFrom('payment_refunds').select(['amount_fen', 'reason']).where('order_id', '=', order.id).execute();
     expect(refunds).toEqual([{ amount_fen: 5_000, reason: 'late_payment' }]);

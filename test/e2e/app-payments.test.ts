@@ -171,6 +171,36 @@ describeE2E('app money screens in Chromium', () => {
     expect(await purseFen(e2e.t, card.id)).toBe(1_250);
   });
 
+  it('a top-up paid after its card was reported lost is sent back, and the order says so', async () => {
+    const { student, card, parent } = await family('毛小退');
+    const page = await signInParent(parent);
+    await page.getByTestId('home-topup').click();
+    await page.waitForURL(url('/top-up'));
+    await expect.poll(() => page.getByTestId('topup-card').getAttribute('aria-pressed')).toBe('true');
+    // ¥50.00, the first preset, is chosen to start with.
+    await expect.poll(() => page.getByTestId('topup-submit').textContent()).toContain('确认充值 ¥50.00');
+    await page.getByTestId('topup-submit').click();
+    await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
+    // While the parent is at the cashier, the child reports the card lost.
+    const studentToken = await e2e.t.factory.loginAs('student', student.education_id, student.password);
+    const loss = await e2e.t.app.inject({ method: 'POST', url: `/api/v1/cards/${card.id}/loss`, headers: { authorization: `Bearer ${studentToken}` } });
+    expect(loss.statusCode, loss.body).toBe(200);
+    await page.getByRole('button', { name: '确认支付' }).click();
+    await page.getByRole('heading', { name: '支付成功' }).waitFor();
+    await page.getByRole('link', { name: '返回商户' }).click();
+    await page.waitForURL(/\/pay\/result\?orderId=/);
+    const orderId = new URL(page.url()).searchParams.get('orderId')!;
+    await page.locator('[data-testid="pay-result"][data-outcome="failed"]').waitFor();
+    await expect.poll(() => page.getByTestId('pay-result-hint').textContent()).toBe('订单已关闭，您付的 ¥50.00 未充入卡内，已原路退回');
+    await expect.poll(async () => (await e2e.t.ctx.db.selectFrom('payment_refunds').select('amount_fen').where('order_id', '=', orderId).execute()).length).toBe(1);
+    expect(await purseFen(e2e.t, card.id)).toBe(0);
+    await page.goto(url(`/orders/${orderId}`));
+    await expect.poll(() => page.getByTestId('order-late-refund').textContent()).toBe('¥50.00');
+    await page.getByTestId('order-late-refund-note').waitFor();
+    await settled(page);
+    await e2e.screenshot(page, 'app-payments-late-refund');
+  });
+
   it('a payer who cancels at the cashier sees the payment as not completed and can pay again', async () => {
     const { card, parent } = await family('吴小退');
     const page = await signInParent(parent);

@@ -20,6 +20,8 @@ export interface OrderView {
   pending: boolean;
   amountFen: number;
   refundedFen: number;
+  /** Payments the order could not take (paid after it closed, twice, or for a card no longer in use), sent back through the gateway. */
+  lateRefundFen: number;
   item: OrderItem;
   gateway: GatewayName | null;
   gatewayTradeNo: string | null;
@@ -42,6 +44,7 @@ export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
     pending: isPayableByHand(row) && row.expires_at.getTime() > clock.now().getTime(),
     amountFen: row.amount_fen,
     refundedFen: row.refunded_fen,
+    lateRefundFen: Number(row.late_refund_fen),
     item: row.item,
     gateway: row.gateway,
     gatewayTradeNo: row.gateway_trade_no,

@@ -11,7 +11,13 @@ export type RefundRow = Selectable<PaymentRefundsTable>;
 export type BalanceRefundRow = Selectable<BalanceRefundsTable>;
 export type InvoiceRow = Selectable<PaymentInvoicesTable>;
 export type RedInvoiceRow = Selectable<PaymentRedInvoicesTable>;
-export type OrderWithStudent = OrderRow & { student_name: string };
+export type OrderWithStudent = OrderRow & { student_name: string; late_refund_fen: number };
+
+/**
+ * Payments the order could not take (paid after it closed, paid twice, or for a card that no
+ * longer takes top-ups), sent back through the gateway: the order page says so.
+ */
+const lateRefundFen = sql<number>`(select coalesce(sum(f.amount_fen), 0)::int8 from payment_refunds f where f.order_id = o.id and f.reason in ('late_payment', 'duplicate_payment'))`.as('late_refund_fen');
 
 /** Orders that still wait for money: listed first, and the expiry job's work. */
 const openStatuses: readonly OrderStatus[] = ['created', 'paying'];
@@ -59,7 +65,7 @@ export const paymentsRepository = {
       .selectFrom('payment_orders as o')
       .innerJoin('students as s', 's.id', 'o.student_id')
       .selectAll('o')
-      .select('s.name as student_name')
+      .select(['s.name as student_name', lateRefundFen])
       .where('o.id', '=', id)
       .executeTakeFirst();
   },
@@ -94,7 +100,7 @@ export const paymentsRepository = {
     const [items, total] = await Promise.all([
       query
         .selectAll('o')
-        .select('s.name as student_name')
+        .select(['s.name as student_name', lateRefundFen])
         .orderBy(sql`case when o.status in ('created', 'paying') then 0 else 1 end`)
         .orderBy('o.created_at', 'desc')
         .orderBy('o.id', 'desc')
@@ -344,7 +350,7 @@ export const adminPaymentsRepository = {
     const [items, total] = await Promise.all([
       query
         .selectAll('o')
-        .select(['s.name as student_name', 's.education_id', 's.school_id', 'sc.name as school_name'])
+        .select(['s.name as student_name', 's.education_id', 's.school_id', 'sc.name as school_name', lateRefundFen])
         .orderBy('o.created_at', 'desc')
         .orderBy('o.id', 'desc')
         .offset(page.offset)
@@ -361,7 +367,7 @@ export const adminPaymentsRepository = {
       .innerJoin('students as s', 's.id', 'o.student_id')
       .innerJoin('schools as sc', 'sc.id', 's.school_id')
       .selectAll('o')
-      .select(['s.name as student_name', 's.education_id', 's.school_id', 'sc.name as school_name'])
+      .select(['s.name as student_name', 's.education_id', 's.school_id', 'sc.name as school_name', lateRefundFen])
       .where('o.id', '=', orderId)
       .executeTakeFirst();
     return row as AdminOrderRowData | undefined;

@@ -25,6 +25,8 @@ export const orderSchema = z.object({
   studentName: z.string(),
   status: orderStatusSchema,
   pending: z.boolean(),
+  /** Payments the order could not take, sent back through the gateway. */
+  lateRefundFen: z.number().int(),
   amountFen: z.number().int(),
   refundedFen: z.number().int(),
   item: orderItemSchema,

@@ -108,7 +108,9 @@ function Result({ orderId }: { orderId: string }) {
     return (
       <>
         <Outcome icon={<CloseCircleFilled style={{ color: 'var(--adm-color-danger)' }} />} title={t.resultFailed} testId="failed">
-          <div className="muted">{isClosed(current) ? t.resultClosedHint : t.resultFailedHint}</div>
+          <div className="muted" data-testid="pay-result-hint">
+            {!isClosed(current) ? t.resultFailedHint : current.lateRefundFen > 0 ? fill(t.resultSentBackHint, { amount: formatYuan(current.lateRefundFen) }) : t.resultClosedHint}
+          </div>
         </Outcome>
         <div className="pay-actions">
           {!isClosed(current) && (

@@ -47,7 +47,9 @@ export function OrderSheet({ order, extra }: { order: Order; extra?: ReactNode }
         {order.closedAt && !order.paidAt && <Row label={t.closedAt}>{time(order.closedAt)}</Row>}
         <Row label={fee ? t.totalAmount : t.topUpAmount}>{formatYuan(order.amountFen)}</Row>
         {order.refundedFen > 0 && <Row label={t.refunded}>{formatYuan(order.refundedFen)}</Row>}
+        {order.lateRefundFen > 0 && <Row label={t.lateRefund} testId="order-late-refund">{formatYuan(order.lateRefundFen)}</Row>}
       </dl>
+      {order.lateRefundFen > 0 && <p className="muted" data-testid="order-late-refund-note">{t.lateRefundNote}</p>}
       <div className="order-total">
         <span>{t.sum}</span>
         <span className="amount" data-testid="order-amount">{formatYuan(order.amountFen)}</span>
