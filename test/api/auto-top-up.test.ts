@@ -136,6 +136,15 @@ describe('the auto top-up job', () => {
     expect(await runsOf(cardId)).toEqual([]);
   });
 
+  it('leaves the card of a student who graduated or left alone (their card is to be returned, not filled)', async () => {
+    const f = await signedFamily();
+    const cardId = await d.cardOf(f.student.id);
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    await d.t.ctx.db.updateTable('students').set({ status: 'graduated' }).where('id', '=', f.student.id).execute();
+    await runAutoTopUps(d.t.ctx);
+    expect(await runsOf(cardId)).toEqual([]);
+  });
+
   it('a refused withholding moves no money: the order is cancelled, the parent texted, and the next day tries again', async () => {
     const f = await signedFamily({ withholdingFails: true });
     const cardId = await d.cardOf(f.student.id);

@@ -385,26 +385,38 @@ describe('schools, classes and students in the console', () => {
     const s = await t.factory.newStudent({ name: '毕业测试生' });
     const card = await t.factory.newCard(s.id);
     await fund(t, card.id, 1_250);
+    // A physical card superseded by an e-card keeps its money: it counts; a returned one does not.
+    const superseded = await t.factory.newCard(s.id, { active: false });
+    await fund(t, superseded.id, 500);
+    await t.ctx.db.updateTable('cards').set({ status: 'superseded' }).where('id', '=', superseded.id).execute();
+    const returned = await t.factory.newCard(s.id, { active: false });
+    await fund(t, returned.id, 9_000);
+    await t.ctx.db.updateTable('cards').set({ status: 'returned' }).where('id', '=', returned.id).execute();
     const parent = await t.factory.newParent({ children: [s.id] });
     const patch = (id: string, payload: Record<string, unknown>) => t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${id}`, headers: auth(operator), payload });
     expect((await patch(s.id, { status: 'graduated' })).statusCode).toBe(200);
-    expect(await texts(parent.phone)).toEqual(['【北京学生卡】您孩子毕****已毕业，其学生卡余额共 ¥12.50，可在北京学生卡 App 中退卡退资。']);
+    expect(await texts(parent.phone)).toEqual(['【北京学生卡】您孩子毕****已毕业，其学生卡余额共 ¥17.50，请在北京学生卡 App 中办理退卡退资，App 会说明每张卡在线退回或到服务网点办理。']);
     const studentToken = await t.factory.loginAs('student', s.education_id, s.password);
     expect((await get(`/api/v1/cards/${card.id}`, studentToken)).json()).toMatchObject({ holderStatus: 'graduated', balanceFen: 1_250 });
     // Saved again, or changed between leaving statuses: no second text.
     expect((await patch(s.id, { status: 'left' })).statusCode).toBe(200);
     expect(await texts(parent.phone)).toHaveLength(1);
 
-    // Over ¥200: to an outlet. Nothing on the cards: no text.
-    const rich = await t.factory.newStudent({ name: '离校测试生' });
-    await fund(t, (await t.factory.newCard(rich.id)).id, 30_000);
-    const richParent = await t.factory.newParent({ children: [rich.id] });
-    await patch(rich.id, { status: 'left' });
-    expect(await texts(richParent.phone)).toEqual(['【北京学生卡】您孩子离****已离校，其学生卡余额共 ¥300.00，超过 ¥200.00，请持卡到服务网点办理退卡退资。']);
+    // Leaving: told too. A transfer keeps the card (it works at any school), and a card with nothing on it has nothing to tell.
+    const leaver = await t.factory.newStudent({ name: '离校测试生' });
+    await fund(t, (await t.factory.newCard(leaver.id)).id, 30_000);
+    const leaverParent = await t.factory.newParent({ children: [leaver.id] });
+    await patch(leaver.id, { status: 'left' });
+    expect(await texts(leaverParent.phone)).toEqual([expect.stringContaining('您孩子离****已离校，其学生卡余额共 ¥300.00')]);
+    const mover = await t.factory.newStudent();
+    await fund(t, (await t.factory.newCard(mover.id)).id, 1_000);
+    const moverParent = await t.factory.newParent({ children: [mover.id] });
+    await patch(mover.id, { status: 'transferred' });
+    expect(await texts(moverParent.phone)).toEqual([]);
     const empty = await t.factory.newStudent();
     await t.factory.newCard(empty.id);
     const emptyParent = await t.factory.newParent({ children: [empty.id] });
-    await patch(empty.id, { status: 'transferred' });
+    await patch(empty.id, { status: 'graduated' });
     expect(await texts(emptyParent.phone)).toEqual([]);
   });
 

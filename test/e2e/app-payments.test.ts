@@ -191,7 +191,7 @@ describeE2E('app money screens in Chromium', () => {
     await page.waitForURL(/\/pay\/result\?orderId=/);
     const orderId = new URL(page.url()).searchParams.get('orderId')!;
     await page.locator('[data-testid="pay-result"][data-outcome="failed"]').waitFor();
-    await expect.poll(() => page.getByTestId('pay-result-hint').textContent()).toBe('订单已关闭，您付的 ¥50.00 未充入卡内，已原路退回');
+    await expect.poll(() => page.getByTestId('pay-result-hint').textContent()).toBe('订单已关闭，您付的 ¥50.00 没有入账，将原路退回');
     await expect.poll(async () => (await e2e.t.ctx.db.selectFrom('payment_refunds').select('amount_fen').where('order_id', '=', orderId).execute()).length).toBe(1);
     expect(await purseFen(e2e.t, card.id)).toBe(0);
     await page.goto(url(`/orders/${orderId}`));

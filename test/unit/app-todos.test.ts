@@ -43,6 +43,10 @@ describe('home to-dos', () => {
   it('offers a card of a holder who left school 退卡退资 while it holds money, and asks nothing else of it', () => {
     const leaving = { holderStatus: 'graduated' as const, allowedEvents: ['report_loss' as const, 'return' as const] };
     expect(kinds([card('a', { ...leaving, balanceFen: 300, availableFen: 300, validUntil: '2026-12-20' }), card('b', { ...leaving, holderStatus: 'left', balanceFen: 0, availableFen: 0 })])).toEqual(['refund_on_leaving:a']);
+    // A physical card superseded by an e-card keeps its money: it is offered too.
+    expect(kinds([card('s', { ...leaving, status: 'superseded', canTopUp: false, balanceFen: 800, availableFen: 800 })])).toEqual(['refund_on_leaving:s']);
+    // A transfer keeps the card (it works at any school).
+    expect(kinds([card('t', { holderStatus: 'transferred', allowedEvents: ['return'], balanceFen: 300, availableFen: 300 })])).toEqual(['low_balance:t']);
     // Enrolled: the same low card is asked to top up instead.
     expect(kinds([card('a', { allowedEvents: ['return'], balanceFen: 300, availableFen: 300 })])).toEqual(['low_balance:a']);
   });

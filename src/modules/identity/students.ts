@@ -10,11 +10,9 @@ import type { Clock } from '../../platform/clock.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx } from '../../platform/db/database.js';
-import type { EnrolmentStatus } from '../../platform/db/schema.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
-import { inAppBalanceRefundLimitFen } from '../payments/order-rules.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import { listParents } from './parent-binding.js';
 import type { CreateStudentRequest, StudentDetail, StudentRow, UpdateStudentRequest } from './students.schemas.js';
@@ -138,31 +136,33 @@ export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller,
   await tx.updateTable('students').set({ ...after, updated_at: ctx.clock.now() }).where('id', '=', studentId).execute();
   const action = after.school_id !== before.school_id ? 'student.transferred' : after.stage !== before.stage || after.class_id !== before.class_id ? 'student.promoted' : 'student.updated';
   await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action, entityType: 'student', entityId: studentId, before, after, requestId });
-  if (before.status === 'enrolled' && after.status !== 'enrolled') await textParentsOfLeaver(ctx, tx, studentId, after.status);
+  // Graduating or leaving the city's schools; a transfer keeps the card, which works at any school.
+  if (before.status === 'enrolled' && (after.status === 'graduated' || after.status === 'left')) await textParentsOfLeaver(ctx, tx, studentId, after.status);
   return { id: studentId, stage: after.stage, schoolId: after.school_id, action };
 }
 
-const leavingWords: Record<Exclude<EnrolmentStatus, 'enrolled'>, string> = { graduated: '毕业', transferred: '转学', left: '离校' };
+const leavingWords = { graduated: '毕业', left: '离校' } as const;
 
 /**
- * Domain rules 10 (refund of the balance on graduation, transfer or leaving): when a student stops
- * being enrolled and their cards in use still hold money, each bound parent is told how much and
- * where it comes back (the app's 待办 says the same). Sent with the change, in its transaction.
+ * Domain rules 10 (refund of the balance on graduation or leaving): when a student graduates or
+ * leaves and their cards not yet returned still hold money, each bound parent is told how much
+ * and where to take it back (the app's 待办 says the same). Sent with the change, in its
+ * transaction.
  */
-async function textParentsOfLeaver(ctx: AppContext, tx: DbOrTx, studentId: string, status: Exclude<EnrolmentStatus, 'enrolled'>): Promise<void> {
+async function textParentsOfLeaver(ctx: AppContext, tx: DbOrTx, studentId: string, status: keyof typeof leavingWords): Promise<void> {
   const { rows: [held] } = await sql<{ fen: string | null; name: string }>`
     select sum(${purseAvailableSql('a')}) as fen, s.name
     from students s
-    left join cards c on c.student_id = s.id and c.status = 'active'
+    left join cards c on c.student_id = s.id and c.status not in ('replaced', 'returned', 'closed')
     left join ledger_accounts a on ${purseJoinCondition('a', 'c.id')}
     where s.id = ${studentId}
     group by s.name`.execute(tx);
   const balanceFen = Number(held?.fen ?? 0);
   if (!held || balanceFen <= 0) return;
   const parents = await tx.selectFrom('parent_students as ps').innerJoin('parents as p', 'p.id', 'ps.parent_id').select('p.phone').where('ps.student_id', '=', studentId).execute();
-  const where = balanceFen <= inAppBalanceRefundLimitFen ? '可在北京学生卡 App 中退卡退资' : `超过 ${formatYuan(inAppBalanceRefundLimitFen)}，请持卡到服务网点办理退卡退资`;
+  // Each card is refunded on its own (in the app up to its limit, else at an outlet): the app says which for each.
   for (const parent of parents) {
-    await ctx.sms.send(tx, { phone: parent.phone, body: `【北京学生卡】您孩子${maskName(held.name)}已${leavingWords[status]}，其学生卡余额共 ${formatYuan(balanceFen)}，${where}。` });
+    await ctx.sms.send(tx, { phone: parent.phone, body: `【北京学生卡】您孩子${maskName(held.name)}已${leavingWords[status]}，其学生卡余额共 ${formatYuan(balanceFen)}，请在北京学生卡 App 中办理退卡退资，App 会说明每张卡在线退回或到服务网点办理。` });
   }
 }
 

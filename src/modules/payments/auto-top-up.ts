@@ -120,7 +120,7 @@ const available = purseAvailableSql('a');
 const purseOfCard = purseJoinCondition('a', 'c.id');
 
 /**
- * Cards in use of children with an auto top-up whose parent's agreement is signed, below the
+ * Cards in use of enrolled children (one who left is offered 退卡退资 instead) with an auto top-up whose parent's agreement is signed, below the
  * threshold, that can be topped up (not expired past their grace period), not charged today, and
  * with no charge still waiting for its outcome: one Alipay took but has not reported yet would
  * otherwise be charged again.
@@ -130,6 +130,7 @@ async function dueCards(ctx: AppContext, today: string): Promise<DueCard[]> {
     select t.parent_id, t.student_id, t.threshold_fen, t.amount_fen, c.id as card_id,
            pa.id as agreement_id, pa.agreement_no, pa.gateway_base_url, pa.notify_url, ${available} as balance_fen
     from auto_top_ups t
+    join students s on s.id = t.student_id and s.status = 'enrolled'
     join payment_agreements pa on pa.parent_id = t.parent_id and pa.status = 'active'
     join cards c on c.student_id = t.student_id and c.status = 'active' and c.product in (${sql.join([...topUpProducts])})
       and (c.valid_until is null or c.valid_until >= ${addDays(today, -expiryGraceDays)})
@@ -208,7 +209,8 @@ async function placeOrder(ctx: AppContext, due: DueCard, today: string): Promise
       const agreement = await liveAgreement(tx, due.parent_id);
       const card = await tx.selectFrom('cards').selectAll().where('id', '=', due.card_id).forShare().executeTakeFirst();
       const open = await tx.selectFrom('auto_top_up_runs').select('id').where('card_id', '=', due.card_id).where('status', '=', 'charging').executeTakeFirst();
-      if (setting?.amount_fen !== due.amount_fen || agreement?.id !== due.agreement_id || agreement.status !== 'active' || !card || topUpBlock(card, ctx.clock) !== null || open) return null;
+      const student = await tx.selectFrom('students').select('status').where('id', '=', due.student_id).executeTakeFirst();
+      if (setting?.amount_fen !== due.amount_fen || agreement?.id !== due.agreement_id || agreement.status !== 'active' || !card || topUpBlock(card, ctx.clock) !== null || open || student?.status !== 'enrolled') return null;
       // Still low now (a top-up by hand may have landed since the look-up).
       const purse = await balanceOf(tx, (await findAccountByCode(tx, accountCodes.purse(card.id))).id);
       if (purse.availableFen >= setting.threshold_fen) return null;
@@ -217,11 +219,11 @@ async function placeOrder(ctx: AppContext, due: DueCard, today: string): Promise
       const runId = newId();
       await tx.insertInto('auto_top_up_runs').values({
         id: runId, parent_id: due.parent_id, student_id: due.student_id, card_id: card.id, day: today, agreement_id: due.agreement_id, order_id: order.id,
-        threshold_fen: due.threshold_fen, balance_fen: due.balance_fen, status: 'charging', failure: null, created_at: ctx.clock.now(), finished_at: null, texted_at: null,
+        threshold_fen: setting.threshold_fen, balance_fen: purse.availableFen, status: 'charging', failure: null, created_at: ctx.clock.now(), finished_at: null, texted_at: null,
       }).execute();
       await recordAudit(tx, ctx.clock, {
         actor: autoTopUpActor, action: 'payments.auto_top_up.charging', entityType: 'card', entityId: card.id,
-        after: { runId, orderId: order.id, parentId: due.parent_id, balanceFen: due.balance_fen, thresholdFen: due.threshold_fen, amountFen: due.amount_fen }, requestId: null,
+        after: { runId, orderId: order.id, parentId: due.parent_id, balanceFen: purse.availableFen, thresholdFen: setting.threshold_fen, amountFen: due.amount_fen }, requestId: null,
       });
       return { orderId: order.id, orderNo: order.orderNo, runId };
     });

@@ -15,9 +15,10 @@ export type OrderWithStudent = OrderRow & { student_name: string; late_refund_fe
 
 /**
  * Payments the order could not take (paid after it closed, paid twice, or for a card that no
- * longer takes top-ups), sent back through the gateway: the order page says so.
+ * longer takes top-ups), being sent back or sent back through the gateway: the order page says
+ * so. One the gateway refused (failed, waiting for an operator) is not counted.
  */
-const lateRefundFen = sql<number>`(select coalesce(sum(f.amount_fen), 0)::int8 from payment_refunds f where f.order_id = o.id and f.reason in ('late_payment', 'duplicate_payment'))`.as('late_refund_fen');
+const lateRefundFen = sql<number>`(select coalesce(sum(f.amount_fen), 0)::int8 from payment_refunds f where f.order_id = o.id and f.reason in ('late_payment', 'duplicate_payment') and f.status <> 'failed')`.as('late_refund_fen');
 
 /** Orders that still wait for money: listed first, and the expiry job's work. */
 const openStatuses: readonly OrderStatus[] = ['created', 'paying'];

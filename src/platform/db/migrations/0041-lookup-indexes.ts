@@ -7,8 +7,9 @@ import { sql, type Kysely } from 'kysely';
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
-    create index auto_top_up_runs_charging on auto_top_up_runs (card_id) where status = 'charging';
-    create index auto_top_up_runs_untexted on auto_top_up_runs (created_at) where texted_at is null;
+    -- "if not exists": a development database migrated before they moved here has them from 0040.
+    create index if not exists auto_top_up_runs_charging on auto_top_up_runs (card_id) where status = 'charging';
+    create index if not exists auto_top_up_runs_untexted on auto_top_up_runs (created_at) where texted_at is null;
     create index sms_outbox_phone on sms_outbox (phone, created_at);
   `.execute(db);
 }

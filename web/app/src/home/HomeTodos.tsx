@@ -73,7 +73,7 @@ export function HomeTodos() {
     if (todo.kind === 'extend_soon') return fill(t.todo_extend_soon, { ...names, date: todo.validUntil });
     if (todo.kind === 'extend_grace') return fill(t.todo_extend_grace, { ...names, date: todo.validUntil, until: todo.graceUntil });
     if (todo.kind === 'low_balance') return fill(t.todo_low_balance, { ...names, amount: formatYuan(todo.card.availableFen) });
-    if (todo.kind === 'refund_on_leaving') return fill(t.todo_refund_on_leaving, { ...names, amount: formatYuan(todo.card.balanceFen) });
+    if (todo.kind === 'refund_on_leaving') return fill(t.todo_refund_on_leaving, { ...names, amount: formatYuan(todo.card.availableFen) });
     if (todo.kind === 'replacing') return fill(t.todo_replacing, { ...names, status: lang === 'en' ? todo.status.en : todo.status.zh });
     return fill(t[`todo_${todo.kind}`], names);
   };

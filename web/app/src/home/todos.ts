@@ -5,7 +5,7 @@ import type { Card } from '../cards/queries.js';
 /** What a card or the orders ask of the holder now; each leads to the screen that does it. */
 export type Todo =
   | { kind: 'activate' | 'lost' | 'suspended' | 'extend_expired'; card: Card }
-  /** The holder graduated, transferred or left, and the card still holds money: 退卡退资. */
+  /** The holder graduated or left, and the card still holds money: 退卡退资. */
   | { kind: 'refund_on_leaving'; card: Card }
   | { kind: 'replacing'; card: Card; applicationId: string; status: { zh: string; en: string } }
   | { kind: 'extend_soon'; card: Card; validUntil: string }
@@ -62,13 +62,15 @@ export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
   const todos: Todo[] = [];
   for (const card of cards) {
     const replacement = context.replacements.get(card.id);
+    // Leaving school: nothing to activate, extend or top up any more, only the balance to take back.
+    if (card.holderStatus === 'graduated' || card.holderStatus === 'left') {
+      if (card.availableFen > 0 && card.allowedEvents.includes('return')) todos.push({ kind: 'refund_on_leaving', card });
+      continue;
+    }
     if (card.status === 'inactive') todos.push({ kind: 'activate', card });
     else if (card.status === 'lost') todos.push(replacement ? { kind: 'replacing', card, ...replacement } : { kind: 'lost', card });
     else if (card.status === 'suspended') todos.push({ kind: 'suspended', card });
-    else if (card.status === 'active' && card.holderStatus !== 'enrolled') {
-      // Leaving school: nothing to extend or top up any more, only the balance to take back.
-      if (card.balanceFen > 0 && card.allowedEvents.includes('return')) todos.push({ kind: 'refund_on_leaving', card });
-    } else if (card.status === 'active') {
+    else if (card.status === 'active') {
       // A card already valid until graduation cannot be extended further (CARD_EXTENSION_GRADUATION).
       const graduation = context.graduation.get(card.id);
       const dueForExtension = (nearExpiry.has(card) && !(graduation !== undefined && card.validUntil! >= graduation)) || universityExtensionOpen(card, today);
