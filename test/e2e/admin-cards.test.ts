@@ -22,6 +22,9 @@ describeE2E('admin console: card search, detail and history', () => {
 
     await page.getByTestId('sider-menu').getByText('卡片查询', { exact: true }).click();
     await page.waitForURL(`${e2e.baseUrl}/admin/cards`);
+    // The URL changes before the lazily loaded page replaces the schools page, whose search box
+    // looks the same: typing before the card table is there can land in the page going away.
+    await page.getByTestId('cards-table').waitFor();
 
     // Another school's card is not found, even by its exact number.
     await page.getByTestId('table-search').locator('input').fill(otherCard.card_no);

@@ -315,6 +315,7 @@ describeE2E('campus payments in Chromium', () => {
     const console = await signInToConsole(e2e, manager);
     await console.getByTestId('sider-menu').getByText('食堂消费', { exact: true }).click();
     await console.waitForURL(`${e2e.baseUrl}/admin/campus/purchases`);
+    await console.getByTestId('purchases-table').waitFor(); // not the schools page's search box, still shown while this page loads
     await console.getByTestId('table-search').locator('input').fill(card.card_no);
     // The row is taken from the search's own answer, not from the list shown before it (a busy machine may answer late).
     const searched = console.waitForResponse((r) => r.url().includes('/api/v1/admin/campus/purchases') && r.url().includes(`cardNo=${card.card_no}`), { timeout: 30_000 });
