@@ -3,7 +3,7 @@ import { runAutoTopUps } from '../../src/modules/payments/auto-top-up.js';
 import { expireDueOrders } from '../../src/modules/payments/expire-orders.js';
 import { agreementClient, sandboxEndpoint } from '../../src/modules/payments/gateways/registry.js';
 import { setWithholdingFails } from '../../src/modules/payments/sandbox/sandbox-agreements.js';
-import { actAtAgreementPage } from '../../src/modules/payments/sandbox/sandbox-payer.js';
+import { actAtAgreementPage, closeInAlipayApp } from '../../src/modules/payments/sandbox/sandbox-payer.js';
 import { PaymentsDriver } from './payments-driver.js';
 
 /**
@@ -255,8 +255,13 @@ describe('the auto top-up job', () => {
     expect(await (await agreementClient(d.t.ctx, agreement.gateway_base_url)).queryAgreement(agreement.external_agreement_no)).toMatchObject({ state: 'not_found' });
     await runAutoTopUps(d.t.ctx);
     expect(await runsOf(await d.cardOf(f.student.id))).toEqual([]);
-    const noneLeft = await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${agreementId}`, headers: d.headers(f.parentToken) });
-    expect([noneLeft.statusCode, noneLeft.json().error.code]).toEqual([404, 'PAYMENT_AGREEMENT_NONE']);
+    // Ending it again (or after Alipay's unsign notification ended it first) is done already; an agreement not theirs is not found.
+    const endedAgain = await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${agreementId}`, headers: d.headers(f.parentToken) });
+    expect(endedAgain.statusCode, endedAgain.body).toBe(200);
+    const stranger = await d.family();
+    const notTheirs = await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${agreementId}`, headers: d.headers(stranger.parentToken) });
+    expect([notTheirs.statusCode, notTheirs.json().error.code]).toEqual([404, 'PAYMENT_AGREEMENT_NONE']);
+    expect(await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', agreementId).where('action', '=', 'payments.agreement.ended').execute()).toHaveLength(1);
     // Signed again; the old ending replayed (a retry of a lost answer) gets its stored answer and leaves the new agreement alone.
     const again = (await d.request('POST', '/me/payment-agreement', f.parentToken, {})).json();
     await actAtAgreementPage(again.signUrl, 'agree');
@@ -270,5 +275,99 @@ describe('the auto top-up job', () => {
     expect((await setting(g, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
     await d.t.ctx.db.deleteFrom('parent_students').where('parent_id', '=', g.parent.id).execute();
     expect(await d.t.ctx.db.selectFrom('auto_top_ups').select('student_id').where('parent_id', '=', g.parent.id).execute()).toEqual([]);
+  });
+});
+
+describe('Alipay’s agreement notifications (dut_user_sign, dut_user_unsign)', () => {
+  const agreementRow = (parentId: string) => d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('parent_id', '=', parentId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+  const sandboxAgreement = (externalNo: string) => d.t.ctx.db.selectFrom('sandbox_agreements').selectAll().where('external_agreement_no', '=', externalNo).executeTakeFirstOrThrow();
+  const appPage = (sandboxId: string) => `${d.origin}/api/v1/sandbox/alipay/agreement/${sandboxId}/app`;
+  const agreementNotifications = (externalNo: string) => d.t.ctx.db.selectFrom('gateway_notifications').selectAll().where('order_no', '=', externalNo).orderBy('received_at').execute();
+
+  it('sign a parent who agreed on Alipay’s page and never came back; a replayed copy changes nothing', async () => {
+    const f = await d.family();
+    const started = (await d.request('POST', '/me/payment-agreement', f.parentToken, {})).json();
+    expect(new URL(started.signUrl).searchParams.get('notify_url')).toBe(`${d.origin}/api/v1/payments/notify/alipay`);
+    await actAtAgreementPage(started.signUrl, 'agree');
+    expect((await agreementRow(f.parent.id)).status).toBe('signing'); // nobody has asked Alipay yet
+
+    await d.runJobs(); // the sandbox delivers dut_user_sign over HTTP
+    const row = await agreementRow(f.parent.id);
+    const atAlipay = await sandboxAgreement(row.external_agreement_no);
+    expect(row).toMatchObject({ status: 'active', agreement_no: atAlipay.agreement_no, signed_at: atAlipay.signed_at });
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role', 'after']).where('entity_id', '=', row.id).orderBy('at').execute();
+    expect(audit).toEqual([
+      expect.objectContaining({ action: 'payments.agreement.signing' }),
+      { action: 'payments.agreement.signed', actor_role: 'gateway', after: { agreementNo: expect.stringMatching(/^\d{4}\*{4}\d{4}$/), via: 'notification' } },
+    ]);
+    const [notice] = await agreementNotifications(row.external_agreement_no);
+    expect(notice).toMatchObject({ outcome: 'processed', verified: true, trade_no: atAlipay.agreement_no, amount_fen: null });
+
+    const replay = await d.postAlipayNotify(notice!.raw_body);
+    expect([replay.statusCode, replay.body]).toEqual([200, 'success']);
+    expect((await agreementNotifications(row.external_agreement_no)).map((n) => n.outcome)).toEqual(['processed', 'duplicate']);
+    expect(await agreementOf(f.parentToken)).toMatchObject({ id: row.id, status: 'active' });
+  });
+
+  it('end the agreement here when the parent closes the service in the Alipay app: auto top-ups stop and the parent is texted', async () => {
+    const f = await signedFamily();
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    const row = await agreementRow(f.parent.id);
+    const closed = await closeInAlipayApp(appPage((await sandboxAgreement(row.external_agreement_no)).id));
+    expect(closed.status).toBe(200);
+    expect(closed.html).toContain('服务已关闭');
+
+    await d.runJobs();
+    expect(await agreementRow(f.parent.id)).toMatchObject({ id: row.id, status: 'ended' });
+    expect((await setting(f)).json()).toMatchObject({ thresholdFen: null, agreementActive: false });
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('免密代扣协议已解约，孩子学生卡的自动充值已停止')]);
+    const ended = await d.t.ctx.db.selectFrom('audit_log').select(['actor_role', 'after']).where('entity_id', '=', row.id).where('action', '=', 'payments.agreement.ended').executeTakeFirstOrThrow();
+    expect(ended).toEqual({ actor_role: 'gateway', after: { reason: 'unsigned_at_gateway', autoTopUpsRemoved: [f.student.id] } });
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 0 });
+    expect(await runsOf(await d.cardOf(f.student.id))).toEqual([]);
+    // The parent, who does not know, ends it in the app too: done already.
+    const end = await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${row.id}`, headers: d.headers(f.parentToken) });
+    expect(end.statusCode, end.body).toBe(200);
+    expect(await agreementOf(f.parentToken)).toBeNull();
+  });
+
+  it('unsign at Alipay an agreement the parent ended here before agreeing on Alipay’s page, still open', async () => {
+    const f = await d.family();
+    const started = (await d.request('POST', '/me/payment-agreement', f.parentToken, {})).json();
+    const end = await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${started.agreement.id}`, headers: d.headers(f.parentToken) });
+    expect(end.statusCode, end.body).toBe(200);
+    await actAtAgreementPage(started.signUrl, 'agree'); // the page was still open
+    const row = await agreementRow(f.parent.id);
+    expect((await sandboxAgreement(row.external_agreement_no)).status).toBe('NORMAL');
+
+    await d.runJobs();
+    expect((await sandboxAgreement(row.external_agreement_no)).status).toBe('UNSIGN');
+    expect(await agreementRow(f.parent.id)).toMatchObject({ id: row.id, status: 'ended', agreement_no: null });
+    expect((await agreementNotifications(row.external_agreement_no)).map((n) => n.outcome)).toEqual(['processed']);
+    expect(await textsTo(f.parent.phone)).toEqual([]);
+  });
+
+  it('refuse a notification that is forged, about an agreement nobody started, or for another product, and change nothing', async () => {
+    const f = await signedFamily();
+    const row = await agreementRow(f.parent.id);
+    const fields = (extra: Record<string, string>) => d.alipayNotification({
+      notify_type: 'dut_user_unsign', status: 'UNSIGN', agreement_no: row.agreement_no!, external_agreement_no: row.external_agreement_no,
+      personal_product_code: 'GENERAL_WITHHOLDING_P', sign_scene: 'INDUSTRY|EDU', unsign_time: '2026-11-23 10:00:00', ...extra,
+    });
+    const forged = (await fields({})).replace(/sign=[^&]{4}/, 'sign=AAAA');
+    const cases: [string, string][] = [
+      ['NOTIFY_SIGNATURE_INVALID', forged],
+      ['NOTIFY_AGREEMENT_UNKNOWN', await fields({ external_agreement_no: 'OCnobodystartedthis' })],
+      ['NOTIFY_MALFORMED', await fields({ personal_product_code: 'CYCLE_PAY_AUTH_P' })],
+      ['NOTIFY_MALFORMED', await fields({ status: 'NORMAL' })],
+      ['NOTIFY_MERCHANT_MISMATCH', await fields({ app_id: '2021000000000000' })],
+    ];
+    for (const [code, body] of cases) {
+      const res = await d.postAlipayNotify(body);
+      expect([code, res.statusCode, res.body]).toEqual([code, 400, 'fail']);
+      const stored = await d.t.ctx.db.selectFrom('gateway_notifications').select(['outcome', 'error_code']).where('raw_body', '=', body).executeTakeFirstOrThrow();
+      expect(stored).toEqual({ outcome: 'rejected', error_code: code });
+    }
+    expect(await agreementRow(f.parent.id)).toMatchObject({ id: row.id, status: 'active' });
   });
 });

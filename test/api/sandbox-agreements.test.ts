@@ -22,8 +22,8 @@ beforeEach(() => d.t.clock.set(now.toISOString()));
 
 const newNo = () => randomBytes(16).toString('hex').slice(0, 31);
 const returnUrl = () => `${d.origin}/app/auto-top-up/return?x=1&y=<2>`;
-const signUrl = (externalAgreementNo: string) => client.agreementSignUrl({ externalAgreementNo, externalLogonId: '13812345678', returnUrl: returnUrl() });
 const notifyUrl = () => `${d.origin}/api/v1/payments/notify/alipay`;
+const signUrl = (externalAgreementNo: string) => client.agreementSignUrl({ externalAgreementNo, externalLogonId: '13812345678', returnUrl: returnUrl(), notifyUrl: notifyUrl() });
 
 /** A new agreement, agreed on the page (with the page's test switch when asked); its agreement_no. */
 async function signed(switches: { withholdingFails?: boolean } = {}): Promise<{ externalNo: string; agreementNo: string }> {
@@ -92,11 +92,18 @@ describe('signing a withholding agreement on the sandbox agreement page', () => 
     expect(await client.queryAgreement(externalNo)).toMatchObject({ state: 'not_found' });
   });
 
-  it('refuses a return address that is not a web address', async () => {
-    const url = client.agreementSignUrl({ externalAgreementNo: newNo(), externalLogonId: '13812345678', returnUrl: 'javascript:alert(1)' });
-    const refused = await actAtAgreementPage(url, 'agree');
-    expect(refused.status).toBe(400);
-    expect(refused.html).toContain('return_url');
+  it('refuses a return or notify address that is not a web address', async () => {
+    const cases = [
+      { field: 'return_url', urls: { returnUrl: 'javascript:alert(1)', notifyUrl: notifyUrl() } },
+      { field: 'notify_url', urls: { returnUrl: returnUrl(), notifyUrl: 'file:///etc/passwd' } },
+    ];
+    for (const { field, urls } of cases) {
+      const externalAgreementNo = newNo();
+      const refused = await actAtAgreementPage(client.agreementSignUrl({ externalAgreementNo, externalLogonId: '13812345678', ...urls }), 'agree');
+      expect([field, refused.status]).toEqual([field, 400]);
+      expect(refused.html).toContain(field);
+      expect(await client.queryAgreement(externalAgreementNo)).toMatchObject({ state: 'not_found' });
+    }
   });
 });
 

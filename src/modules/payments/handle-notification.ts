@@ -8,6 +8,7 @@ import { fail } from '../../platform/errors.js';
 import { bookRefundSucceeded, markRefundFailedAtGateway, sendOpenRefunds } from './gateway-refunds.js';
 import type { GatewayName, GatewayNotice, NotifyReply, RefundNotice } from './gateways/gateway.js';
 import { notificationVerifier } from './gateways/registry.js';
+import { applyAgreementNotice, unsignLeftover, type LeftoverAgreement } from './payment-agreements.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 import { settlePayment, type SettleOutcome } from './settle-payment.js';
 
@@ -27,7 +28,8 @@ interface Received {
 }
 
 /**
- * A gateway's asynchronous notification: a payment, or (WeChat Pay) a refund's outcome. Before
+ * A gateway's asynchronous notification: a payment, (WeChat Pay) a refund's outcome, or (Alipay)
+ * a withholding agreement signed or ended (payment-agreements.ts). Before
  * anything else the signature, the app id / merchant id, then the order (or refund) and the
  * amount are checked; anything that fails credits nothing,
  * is stored with its raw body (verified = false when the signature failed) and logged, and the
@@ -46,8 +48,9 @@ export async function handleNotification(ctx: AppContext, received: Received): P
     return verifier.rejected(error.code);
   }
   try {
-    const { outcome, orderId } = await inTransaction(ctx.db, (tx) => processNotice(tx, ctx.clock, received, notice));
+    const { outcome, orderId, leftover } = await inTransaction(ctx.db, (tx) => processNotice(tx, ctx, received, notice));
     if (outcome === 'refund_requested' && orderId) await sendOpenRefunds(ctx, orderId);
+    if (leftover) await unsignLeftover(ctx, leftover);
     return verifier.accepted;
   } catch (error) {
     if (!isDomainError(error)) throw error;
@@ -56,16 +59,27 @@ export async function handleNotification(ctx: AppContext, received: Received): P
   }
 }
 
-type NoticeOutcome = { outcome: SettleOutcome | 'duplicate' | 'ignored' | 'refund_outcome'; orderId: string | null };
+type NoticeOutcome = {
+  outcome: SettleOutcome | 'duplicate' | 'ignored' | 'refund_outcome' | 'agreement';
+  orderId: string | null;
+  /** An agreement signed at the gateway that was ended here: unsigned there after the commit. */
+  leftover?: LeftoverAgreement | null;
+};
 
-/** What the stored notification row says of its trade: the order, the gateway's number and the amount. */
+/**
+ * What the stored notification row says of its subject: the order, the gateway's number and the
+ * amount; for an agreement, our signing number and the gateway's agreement number.
+ */
 function noticeFields(notice: GatewayNotice) {
-  return notice.kind === 'payment'
-    ? { order_no: notice.outTradeNo, trade_no: notice.tradeNo, amount_fen: notice.amountFen }
-    : { order_no: notice.outTradeNo, trade_no: notice.gatewayRefundNo, amount_fen: notice.refundFen };
+  switch (notice.kind) {
+    case 'payment': return { order_no: notice.outTradeNo, trade_no: notice.tradeNo, amount_fen: notice.amountFen };
+    case 'refund': return { order_no: notice.outTradeNo, trade_no: notice.gatewayRefundNo, amount_fen: notice.refundFen };
+    case 'agreement': return { order_no: notice.externalAgreementNo, trade_no: notice.agreementNo, amount_fen: null };
+  }
 }
 
-async function processNotice(tx: Tx, clock: Clock, received: Received, notice: GatewayNotice): Promise<NoticeOutcome> {
+async function processNotice(tx: Tx, ctx: AppContext, received: Received, notice: GatewayNotice): Promise<NoticeOutcome> {
+  const { clock } = ctx;
   const row = {
     id: newId(),
     gateway: received.gateway,
@@ -83,6 +97,7 @@ async function processNotice(tx: Tx, clock: Clock, received: Received, notice: G
   }
   const actor: AuditActor = { role: 'gateway', id: null };
   if (notice.kind === 'refund') return processRefundNotice(tx, clock, notice, actor);
+  if (notice.kind === 'agreement') return { outcome: 'agreement', orderId: null, leftover: await applyAgreementNotice(tx, ctx, notice) };
   // A status that is not a payment (Alipay WAIT_BUYER_PAY, TRADE_CLOSED) moves no money.
   if (!notice.paid) {
     await repo.setNotificationOutcome(tx, row.id, 'ignored');
@@ -111,7 +126,7 @@ async function processRefundNotice(tx: Tx, clock: Clock, notice: RefundNotice, a
 
 /** A refused notification is kept (outside the failed transaction) and logged for an operator. */
 async function recordRefused(ctx: AppContext, received: Received, notice: GatewayNotice | null, code: string): Promise<void> {
-  ctx.logger.warn({ gateway: received.gateway, code, notifyId: notice?.notifyId, orderNo: notice?.outTradeNo }, 'payment notification refused');
+  ctx.logger.warn({ gateway: received.gateway, code, notifyId: notice?.notifyId, kind: notice?.kind }, 'payment notification refused');
   await repo.insertNotification(ctx.db, {
     id: newId(),
     gateway: received.gateway,

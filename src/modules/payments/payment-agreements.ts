@@ -7,6 +7,7 @@ import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { PaymentAgreementsTable } from './auto-top-up.tables.js';
 import type { AgreementState } from './gateways/alipay-client.js';
+import type { AgreementNotice } from './gateways/gateway.js';
 import { agreementClient, sandboxEndpoint } from './gateways/registry.js';
 import './payments.errors.js';
 
@@ -73,7 +74,9 @@ export async function startAgreementSigning(ctx: AppContext, caller: Caller, inp
     return row;
   });
   // external_logon_id: the parent's id with us, not their phone (Alipay shows its own account).
-  const signUrl = client.agreementSignUrl({ externalAgreementNo: agreement.external_agreement_no, externalLogonId: caller.subjectId, returnUrl: `${input.origin}${input.returnPath}` });
+  const signUrl = client.agreementSignUrl({
+    externalAgreementNo: agreement.external_agreement_no, externalLogonId: caller.subjectId, returnUrl: `${input.origin}${input.returnPath}`, notifyUrl: agreement.notify_url,
+  });
   return { agreement: agreementView(agreement), signUrl };
 }
 
@@ -102,14 +105,64 @@ async function stateAtGateway(ctx: AppContext, agreement: AgreementRow): Promise
 async function confirmSigning(ctx: AppContext, agreement: AgreementRow, actor: AuditActor, requestId: string | null): Promise<AgreementRow> {
   const state = await stateAtGateway(ctx, agreement);
   if (state?.state !== 'active' || !state.agreementNo) return agreement;
-  return inTransaction(ctx.db, async (tx) => {
-    const signedAt = state.signedAt ?? ctx.clock.now();
-    const updated = await tx.updateTable('payment_agreements').set({ status: 'active', agreement_no: state.agreementNo, signed_at: signedAt })
-      .where('id', '=', agreement.id).where('status', '=', 'signing').returningAll().executeTakeFirst();
-    if (!updated) return (await tx.selectFrom('payment_agreements').selectAll().where('id', '=', agreement.id).executeTakeFirstOrThrow());
-    await recordAudit(tx, ctx.clock, { actor, action: 'payments.agreement.signed', entityType: 'payment_agreement', entityId: agreement.id, after: { agreementNo: maskAgreementNo(state.agreementNo!) }, requestId });
-    return updated;
+  const signed = { agreementNo: state.agreementNo, signedAt: state.signedAt };
+  return inTransaction(ctx.db, (tx) => markSigned(tx, ctx, agreement.id, signed, { actor, via: 'query', requestId }));
+}
+
+/** An agreement still signing is signed, with Alipay's number; the row as it stands afterwards (signed already by the other path, it is left). */
+async function markSigned(tx: DbOrTx, ctx: AppContext, agreementId: string, signed: { agreementNo: string; signedAt: Date | null }, by: { actor: AuditActor; via: 'query' | 'notification'; requestId: string | null }): Promise<AgreementRow> {
+  const updated = await tx.updateTable('payment_agreements').set({ status: 'active', agreement_no: signed.agreementNo, signed_at: signed.signedAt ?? ctx.clock.now() })
+    .where('id', '=', agreementId).where('status', '=', 'signing').returningAll().executeTakeFirst();
+  if (!updated) return tx.selectFrom('payment_agreements').selectAll().where('id', '=', agreementId).executeTakeFirstOrThrow();
+  await recordAudit(tx, ctx.clock, {
+    actor: by.actor, action: 'payments.agreement.signed', entityType: 'payment_agreement', entityId: agreementId, after: { agreementNo: maskAgreementNo(signed.agreementNo), via: by.via }, requestId: by.requestId,
   });
+  return updated;
+}
+
+/** An agreement Alipay holds signed that Onecard no longer tracks: to be unsigned there after the commit. */
+export interface LeftoverAgreement {
+  gatewayBaseUrl: string;
+  agreementNo: string;
+}
+
+const gatewayActor: AuditActor = { role: 'gateway', id: null };
+
+/**
+ * Alipay's word that an agreement was signed or ended (dut_user_sign, dut_user_unsign), in the
+ * notification's transaction, the agreement locked:
+ * - signed, still signing here: the parent agreed on Alipay's page and did not come back; it is active now;
+ * - signed, ended here: the parent ended it while Alipay's page was still open, then agreed there;
+ *   returned, to be unsigned at Alipay, since nothing here will use it;
+ * - ended at Alipay (the parent closed 免密支付 in the Alipay app): ended here with the auto
+ *   top-ups, and the parent is texted that they stopped, which the Alipay app does not say.
+ * An ended notice about an earlier agreement under the same number, or about one ended here already, changes nothing.
+ */
+export async function applyAgreementNotice(tx: DbOrTx, ctx: AppContext, notice: AgreementNotice): Promise<LeftoverAgreement | null> {
+  const agreement = await tx.selectFrom('payment_agreements').selectAll().where('gateway', '=', notice.gateway).where('external_agreement_no', '=', notice.externalAgreementNo)
+    .forUpdate().executeTakeFirst();
+  if (!agreement) throw fail('NOTIFY_AGREEMENT_UNKNOWN', { externalAgreementNo: notice.externalAgreementNo });
+  if (notice.event === 'signed') {
+    if (agreement.status === 'ended') return { gatewayBaseUrl: agreement.gateway_base_url, agreementNo: notice.agreementNo };
+    await markSigned(tx, ctx, agreement.id, { agreementNo: notice.agreementNo, signedAt: notice.at }, { actor: gatewayActor, via: 'notification', requestId: null });
+    return null;
+  }
+  if (agreement.status === 'ended' || (agreement.agreement_no !== null && agreement.agreement_no !== notice.agreementNo)) return null;
+  const stopped = await endAgreementRow(tx, ctx, agreement.id, gatewayActor, 'unsigned_at_gateway', null);
+  if (stopped > 0) {
+    const parent = await tx.selectFrom('parents').select('phone').where('id', '=', agreement.parent_id).executeTakeFirstOrThrow();
+    await ctx.sms.send(tx, { phone: parent.phone, body: '【北京学生卡】您的支付宝免密代扣协议已解约，孩子学生卡的自动充值已停止。如需继续使用，请在 App 中重新开通。' });
+  }
+  return null;
+}
+
+/** Unsigns at Alipay an agreement Onecard no longer tracks; a failure is logged (Alipay sends the notification again). */
+export async function unsignLeftover(ctx: AppContext, leftover: LeftoverAgreement): Promise<void> {
+  try {
+    await (await agreementClient(ctx, leftover.gatewayBaseUrl)).unsignAgreement(leftover.agreementNo);
+  } catch (error) {
+    ctx.logger.warn({ err: error, agreementNo: maskAgreementNo(leftover.agreementNo) }, 'could not unsign an agreement ended here');
+  }
 }
 
 /**
@@ -134,16 +187,25 @@ export async function unsignAtGateway(ctx: AppContext, caller: Caller, agreement
 export async function endAgreement(ctx: AppContext, caller: Caller, agreementId: string, requestId: string): Promise<null> {
   assertParent(caller);
   const live = await liveAgreement(ctx.db, caller.subjectId);
-  if (live?.id !== agreementId) throw fail('PAYMENT_AGREEMENT_NONE', { agreementId });
+  if (live?.id !== agreementId) {
+    // Ended already, by Alipay's unsign notification racing this request: done all the same.
+    const ended = await ctx.db.selectFrom('payment_agreements').select('id').where('id', '=', agreementId).where('parent_id', '=', caller.subjectId).where('status', '=', 'ended').executeTakeFirst();
+    if (ended) return null;
+    throw fail('PAYMENT_AGREEMENT_NONE', { agreementId });
+  }
   await endAgreementRow(ctx.db, ctx, live.id, { role: caller.role, id: caller.subjectId }, 'ended_by_parent', requestId);
   return null;
 }
 
-/** Ends an agreement here (the parent ended it, or Alipay says it is no longer valid) and the parent's auto top-ups with it. */
-export async function endAgreementRow(tx: DbOrTx, ctx: AppContext, agreementId: string, actor: AuditActor, reason: string, requestId: string | null): Promise<void> {
+/**
+ * Ends an agreement here (the parent ended it, or Alipay says it is no longer valid) and the
+ * parent's auto top-ups with it; how many auto top-ups that stopped.
+ */
+export async function endAgreementRow(tx: DbOrTx, ctx: AppContext, agreementId: string, actor: AuditActor, reason: string, requestId: string | null): Promise<number> {
   const ended = await tx.updateTable('payment_agreements').set({ status: 'ended', ended_at: ctx.clock.now() }).where('id', '=', agreementId).where('status', '<>', 'ended')
     .returning('parent_id').executeTakeFirst();
-  if (!ended) return;
+  if (!ended) return 0;
   const removed = await tx.deleteFrom('auto_top_ups').where('parent_id', '=', ended.parent_id).returning(['student_id', 'threshold_fen', 'amount_fen']).execute();
   await recordAudit(tx, ctx.clock, { actor, action: 'payments.agreement.ended', entityType: 'payment_agreement', entityId: agreementId, after: { reason, autoTopUpsRemoved: removed.map((r) => r.student_id) }, requestId });
+  return removed.length;
 }

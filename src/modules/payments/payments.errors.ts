@@ -17,6 +17,7 @@ registerErrors({
   NOTIFY_SIGNATURE_INVALID: { status: 401, zh: '支付通知验签失败', en: 'The payment notification signature is invalid' },
   NOTIFY_MERCHANT_MISMATCH: { status: 400, zh: '支付通知的应用或商户号不符', en: 'The notification is for another app or merchant' },
   PAYMENT_ORDER_UNKNOWN: { status: 422, zh: '支付渠道报告的订单不存在或未在该渠道发起支付', en: 'The gateway reported a payment for an order unknown to it or to us' },
+  NOTIFY_AGREEMENT_UNKNOWN: { status: 422, zh: '签约通知中的商户签约号不存在', en: 'The agreement notification names a signing number unknown to us' },
   NOTIFY_REFUND_UNKNOWN: { status: 422, zh: '退款通知中的退款单不存在或与订单不符', en: 'The refund notification names a refund unknown to us or of another order' },
   NOTIFY_REFUND_AMOUNT_MISMATCH: { status: 422, zh: '退款通知的金额与退款单不符', en: 'The amount of the refund notification differs from the refund' },
   PAYMENT_AMOUNT_MISMATCH: { status: 422, zh: '支付渠道报告的金额与订单不符', en: 'The amount the gateway reported differs from the order' },

@@ -178,7 +178,9 @@ export interface SandboxRefundsTable {
 
 export interface SandboxNotificationsTable {
   id: string;
-  sandbox_payment_id: string;
+  /** The trade it reports, or (Alipay's dut_user_sign / dut_user_unsign) the agreement: one of the two. */
+  sandbox_payment_id: string | null;
+  sandbox_agreement_id: string | null;
   notify_id: string;
   url: string;
   headers: Json<Record<string, string>>;
@@ -208,6 +210,8 @@ export interface SandboxAgreementsTable {
   /** TEMP: not yet agreed; NORMAL: in force; STOP: paused by the user; UNSIGN: ended. */
   status: 'TEMP' | 'NORMAL' | 'STOP' | 'UNSIGN';
   return_url: string | null;
+  /** Where Alipay reports the agreement signed or ended (the signing link's notify_url, migration 0042). */
+  notify_url: string | null;
   /** The agreement page's test switch: every withholding fails with ACQ.BUYER_BALANCE_NOT_ENOUGH. */
   withholding_fails: Generated<boolean>;
   created_at: CreatedAt;

@@ -42,6 +42,7 @@ import * as expiryRemindersGrace from './migrations/0038-expiry-reminders-grace.
 import * as sandboxAgreements from './migrations/0039-sandbox-agreements.js';
 import * as autoTopUp from './migrations/0040-auto-top-up.js';
 import * as lookupIndexes from './migrations/0041-lookup-indexes.js';
+import * as agreementNotifications from './migrations/0042-agreement-notifications.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -92,6 +93,7 @@ export const migrations: Record<string, Migration> = {
   '0039-sandbox-agreements': sandboxAgreements,
   '0040-auto-top-up': autoTopUp,
   '0041-lookup-indexes': lookupIndexes,
+  '0042-agreement-notifications': agreementNotifications,
 };
 
 /**

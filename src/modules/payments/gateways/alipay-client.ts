@@ -2,7 +2,7 @@ import type { Clock } from '../../../platform/clock.js';
 import { fail } from '../../../platform/errors.js';
 import { alipayForm, alipaySignType, parseAlipayForm, signAlipayRequest, verifiedAlipayResponse, verifyAlipayNotification, type AlipayParams } from './alipay.js';
 import { alipayTime, fenToYuan, parseAlipayTime, yuanToFen } from './formats.js';
-import type { GatewayClient, NotificationVerifier, NotifyReply, PaymentNotice, RefundRequest, RefundResult, StartPaymentRequest, TradeCloseResult, TradeState } from './gateway.js';
+import type { AgreementNotice, GatewayClient, GatewayNotice, NotificationVerifier, NotifyReply, RefundRequest, RefundResult, StartPaymentRequest, TradeCloseResult, TradeState } from './gateway.js';
 import { callGateway } from './http.js';
 
 /** Onecard's side of Alipay: its app id, its private key, and Alipay's public key. */
@@ -21,6 +21,8 @@ export interface AgreementSignRequest {
   externalLogonId: string;
   /** Where Alipay's page sends the browser after the user agreed or cancelled. */
   returnUrl: string;
+  /** Where Alipay reports the agreement signed (dut_user_sign) and, later, ended by the user (dut_user_unsign). */
+  notifyUrl: string;
 }
 
 /** An agreement as alipay.user.agreement.query reports it (TEMP → pending, NORMAL → active, STOP → stopped). */
@@ -53,6 +55,7 @@ type BizContent = Record<string, string | Record<string, string>>;
 /** Alipay's 商户代扣 product as Onecard signs it up: the personal product, the payment product, the scene. */
 const withholding = { personalProductCode: 'GENERAL_WITHHOLDING_P', productCode: 'GENERAL_WITHHOLDING', signScene: 'INDUSTRY|EDU' } as const;
 const agreementNotExist = 'USER_AGREEMENT_NOT_EXIST';
+const agreementNotifyTypes = new Set(['dut_user_sign', 'dut_user_unsign']);
 const agreementStates = new Map<unknown, AgreementState['state']>([['TEMP', 'pending'], ['NORMAL', 'active'], ['STOP', 'stopped']]);
 const businessFailed = '40004';
 /** 40004 sub-codes that leave the trade's outcome unknown: Alipay says to query the trade. */
@@ -138,7 +141,7 @@ export class AlipayClient implements GatewayClient {
       external_agreement_no: request.externalAgreementNo,
       external_logon_id: request.externalLogonId,
       access_params: { channel: 'ALIPAYAPP' },
-    }, { return_url: request.returnUrl });
+    }, { return_url: request.returnUrl, notify_url: request.notifyUrl });
     return `${this.gatewayUrl}?${alipayForm(params)}`;
   }
 
@@ -248,10 +251,11 @@ export class AlipayNotificationVerifier implements NotificationVerifier {
     return { statusCode: 400, contentType: 'text/plain', body: 'fail' };
   }
 
-  verify(_headers: Record<string, string | string[] | undefined>, rawBody: string): PaymentNotice {
+  verify(_headers: Record<string, string | string[] | undefined>, rawBody: string): GatewayNotice {
     const params = parseAlipayForm(rawBody);
     if (!params) throw fail('NOTIFY_MALFORMED', { reason: 'not a form' });
     if (!verifyAlipayNotification(params, this.merchant.alipayPublicKey)) throw fail('NOTIFY_SIGNATURE_INVALID');
+    if (agreementNotifyTypes.has(params.notify_type ?? '')) return this.agreementNotice(params);
     if (params.app_id !== this.merchant.appId || params.seller_id !== this.merchant.sellerId) {
       throw fail('NOTIFY_MERCHANT_MISMATCH', { appId: params.app_id, sellerId: params.seller_id });
     }
@@ -261,4 +265,18 @@ export class AlipayNotificationVerifier implements NotificationVerifier {
     const paid = status === 'TRADE_SUCCESS' || status === 'TRADE_FINISHED';
     return { kind: 'payment', gateway: 'alipay', notifyId, outTradeNo, tradeNo, amountFen, paid, paidAt: parseAlipayTime(params.gmt_payment) ?? null, status };
   }
+
+  /** dut_user_sign (status NORMAL) or dut_user_unsign (UNSIGN) for Onecard's 商户代扣 product; they carry no seller_id. */
+  private agreementNotice(params: AlipayParams): AgreementNotice {
+    if (params.app_id !== this.merchant.appId) throw fail('NOTIFY_MERCHANT_MISMATCH', { appId: params.app_id });
+    const { notify_id: notifyId, external_agreement_no: externalAgreementNo, agreement_no: agreementNo, notify_type: type, status } = params;
+    if (!notifyId || !externalAgreementNo || !agreementNo) throw fail('NOTIFY_MALFORMED', { reason: 'missing fields' });
+    if (params.personal_product_code !== withholding.personalProductCode || params.sign_scene !== withholding.signScene) {
+      throw fail('NOTIFY_MALFORMED', { reason: 'not the withholding product Onecard signs', personalProductCode: params.personal_product_code, signScene: params.sign_scene });
+    }
+    const event = type === 'dut_user_sign' ? 'signed' : 'unsigned';
+    if (status !== (event === 'signed' ? 'NORMAL' : 'UNSIGN')) throw fail('NOTIFY_MALFORMED', { reason: 'status does not fit the notification', notifyType: type, status });
+    return { kind: 'agreement', gateway: 'alipay', notifyId, externalAgreementNo, agreementNo, event, at: parseAlipayTime(event === 'signed' ? params.sign_time : params.unsign_time) ?? null };
+  }
+
 }

@@ -94,7 +94,26 @@ export interface RefundNotice {
   status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 }
 
-export type GatewayNotice = PaymentNotice | RefundNotice;
+/**
+ * A withholding agreement signed or ended at the gateway (Alipay's dut_user_sign and
+ * dut_user_unsign), its signature and app checked: how Onecard learns of a parent who agreed on
+ * Alipay's page and never came back, or who ended the agreement in the Alipay app.
+ */
+export interface AgreementNotice {
+  kind: 'agreement';
+  /** Only Alipay's 商户代扣 is built (WeChat Pay's 委托代扣 is not). */
+  gateway: 'alipay';
+  notifyId: string;
+  /** Onecard's 商户签约号 for the agreement. */
+  externalAgreementNo: string;
+  agreementNo: string;
+  /** signed: in force (status NORMAL); unsigned: ended at the gateway (UNSIGN). */
+  event: 'signed' | 'unsigned';
+  /** When it was signed or ended, as the gateway says. */
+  at: Date | null;
+}
+
+export type GatewayNotice = PaymentNotice | RefundNotice | AgreementNotice;
 
 /** The reply a gateway expects: it retries until it gets the success one. */
 export interface NotifyReply {

@@ -1,13 +1,13 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { AppContext } from '../../../platform/context.js';
 import { inTransaction, type DbOrTx } from '../../../platform/db/database.js';
 import { newId } from '../../../platform/ids.js';
-import type { AlipayParams } from '../gateways/alipay.js';
+import { alipayForm, signAlipayNotification, type AlipayParams } from '../gateways/alipay.js';
 import { alipayTime, fenToYuan, yuanToFen } from '../gateways/formats.js';
-import { sandboxPrefix } from '../gateways/registry.js';
+import { sandboxKeys, sandboxPrefix } from '../gateways/registry.js';
 import type { AlipayKeys } from '../gateways/sandbox-keys.js';
 import type { SandboxAnswer } from './sandbox-alipay.js';
-import { noSwitches } from './sandbox-notifications.js';
+import { noSwitches, queueAgreementNotification } from './sandbox-notifications.js';
 import { openTrade, payPendingTrade } from './sandbox-trades.js';
 import { sandboxRepository as repo, type AgreementKey, type SandboxAgreementRow } from './sandbox.repository.js';
 
@@ -17,6 +17,7 @@ import { sandboxRepository as repo, type AgreementKey, type SandboxAgreementRow 
  * the agreement gets its agreement_no; the merchant then queries it
  * (alipay.user.agreement.query), takes money under it without the user's password
  * (alipay.trade.pay, product GENERAL_WITHHOLDING) and ends it (alipay.user.agreement.unsign).
+ * Signing, and the user ending it in the Alipay app, are notified to the signing link's notify_url.
  * The caller has checked the app id and the RSA2 signature; answers use Alipay's codes.
  */
 
@@ -69,8 +70,9 @@ export async function agreementSignRequest(ctx: AppContext, keys: AlipayKeys, re
   if (biz.product_code !== undefined && biz.product_code !== productCode) return refused(`不支持的销售产品码 ${biz.product_code}`);
   if (!accessChannels.includes(request.accessParams?.channel ?? '')) return refused('access_params.channel 有误');
   if (params.return_url !== undefined && !isWebUrl(params.return_url)) return refused('return_url 须为 http(s) 地址');
+  if (params.notify_url !== undefined && !isWebUrl(params.notify_url)) return refused('notify_url 须为 http(s) 地址');
   const key = { appId: keys.appId, externalAgreementNo: biz.external_agreement_no, personalProductCode: biz.personal_product_code, signScene: biz.sign_scene };
-  const agreement = await openAgreement(ctx, key, { externalLogonId: biz.external_logon_id ?? null, returnUrl: params.return_url ?? null });
+  const agreement = await openAgreement(ctx, key, { externalLogonId: biz.external_logon_id ?? null, returnUrl: params.return_url ?? null, notifyUrl: params.notify_url ?? null });
   if (!agreement) return refused('该商户签约号已签约，请勿重复签约');
   return { kind: 'redirect', location: `${request.origin}${sandboxPrefix}/alipay/agreement/${agreement.id}` };
 }
@@ -79,30 +81,67 @@ export async function agreementSignRequest(ctx: AppContext, keys: AlipayKeys, re
  * A TEMP agreement for the key, or undefined when one is in force (NORMAL, STOP). An ended one
  * (UNSIGN) is signed afresh under the same number: it gets a new agreement_no when agreed.
  */
-async function openAgreement(ctx: AppContext, key: AgreementKey, details: { externalLogonId: string | null; returnUrl: string | null }): Promise<SandboxAgreementRow | undefined> {
+async function openAgreement(ctx: AppContext, key: AgreementKey, details: { externalLogonId: string | null; returnUrl: string | null; notifyUrl: string | null }): Promise<SandboxAgreementRow | undefined> {
   return inTransaction(ctx.db, async (tx) => {
     await repo.insertAgreementIfAbsent(tx, {
       id: newId(), app_id: key.appId, agreement_no: null, external_agreement_no: key.externalAgreementNo, personal_product_code: key.personalProductCode, sign_scene: key.signScene,
-      external_logon_id: details.externalLogonId, status: 'TEMP', return_url: details.returnUrl, created_at: ctx.clock.now(), signed_at: null, unsigned_at: null,
+      external_logon_id: details.externalLogonId, status: 'TEMP', return_url: details.returnUrl, notify_url: details.notifyUrl, created_at: ctx.clock.now(), signed_at: null, unsigned_at: null,
     });
     const agreement = await repo.lockAgreementByExternalNo(tx, key);
     if (!agreement) throw new Error('sandbox agreement vanished');
     if (agreement.status === 'NORMAL' || agreement.status === 'STOP') return undefined;
-    const change = { status: 'TEMP' as const, agreement_no: null, signed_at: null, unsigned_at: null, external_logon_id: details.externalLogonId, return_url: details.returnUrl };
+    const change = {
+      status: 'TEMP' as const, agreement_no: null, signed_at: null, unsigned_at: null, external_logon_id: details.externalLogonId, return_url: details.returnUrl, notify_url: details.notifyUrl,
+    };
     await repo.updateAgreement(tx, agreement.id, change);
     return { ...agreement, ...change };
   });
 }
 
-/** 同意并签约 on the agreement page: the agreement is in force, with its number (and the page's test switch). */
+/** 同意并签约 on the agreement page: the agreement is in force, with its number (and the page's test switch); Alipay notifies dut_user_sign. */
 export async function agreeAtPage(ctx: AppContext, agreementId: string, switches: { withholdingFails: boolean }): Promise<SandboxAgreementRow | undefined> {
+  const keys = await sandboxKeys(ctx);
   return inTransaction(ctx.db, async (tx) => {
     const agreement = await repo.lockAgreement(tx, agreementId);
     if (!agreement || agreement.status !== 'TEMP') return agreement;
     const change = { status: 'NORMAL' as const, agreement_no: newAgreementNo(), signed_at: ctx.clock.now(), withholding_fails: switches.withholdingFails };
     await repo.updateAgreement(tx, agreement.id, change);
-    return { ...agreement, ...change };
+    const signed = { ...agreement, ...change };
+    await notifyMerchant(tx, ctx, keys.alipay, signed);
+    return signed;
   });
+}
+
+/**
+ * 关闭服务 in the Alipay app (我的 → 设置 → 支付设置 → 免密支付/自动扣款), which the sandbox
+ * shows as a page of its own: the user ends an agreement in force, and Alipay notifies dut_user_unsign.
+ */
+export async function unsignInAlipayApp(ctx: AppContext, agreementId: string): Promise<SandboxAgreementRow | undefined> {
+  const keys = await sandboxKeys(ctx);
+  return inTransaction(ctx.db, async (tx) => {
+    const agreement = await repo.lockAgreement(tx, agreementId);
+    if (agreement?.status !== 'NORMAL' && agreement?.status !== 'STOP') return agreement;
+    const change = { status: 'UNSIGN' as const, unsigned_at: ctx.clock.now() };
+    await repo.updateAgreement(tx, agreement.id, change);
+    const unsigned = { ...agreement, ...change };
+    await notifyMerchant(tx, ctx, keys.alipay, unsigned);
+    return unsigned;
+  });
+}
+
+/** dut_user_sign (NORMAL) or dut_user_unsign (UNSIGN) to the notify_url the signing link gave, signed with Alipay's key; none without one. */
+async function notifyMerchant(tx: DbOrTx, ctx: AppContext, keys: AlipayKeys, agreement: SandboxAgreementRow): Promise<void> {
+  if (!agreement.notify_url || !agreement.agreement_no) return;
+  const now = ctx.clock.now();
+  const when: AlipayParams = agreement.status === 'UNSIGN'
+    ? { notify_type: 'dut_user_unsign', unsign_time: alipayTime(agreement.unsigned_at ?? now) }
+    : { notify_type: 'dut_user_sign', sign_time: alipayTime(agreement.signed_at ?? now), valid_time: alipayTime(agreement.signed_at ?? now), invalid_time: invalidTime };
+  const body = alipayForm(signAlipayNotification({
+    notify_time: alipayTime(now), notify_id: randomBytes(17).toString('hex'), charset: 'utf-8', version: '1.0', app_id: agreement.app_id, auth_app_id: agreement.app_id,
+    agreement_no: agreement.agreement_no, external_agreement_no: agreement.external_agreement_no, personal_product_code: agreement.personal_product_code, sign_scene: agreement.sign_scene,
+    status: agreement.status, alipay_user_id: sandboxUser.userId, alipay_logon_id: sandboxUser.logonId, ...(agreement.external_logon_id ? { external_logon_id: agreement.external_logon_id } : {}), ...when,
+  }, keys.platformPrivateKey));
+  await queueAgreementNotification(tx, ctx.clock, agreement.id, agreement.notify_url, body);
 }
 
 /** The agreement a query or unsign names: by agreement_no, else by the merchant's signing number, product and scene. */

@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Clock } from '../../../platform/clock.js';
 import type { AppContext } from '../../../platform/context.js';
+import type { DbOrTx } from '../../../platform/db/database.js';
 import { enqueueJob } from '../../../platform/jobs.js';
 import { newId } from '../../../platform/ids.js';
 import { alipayForm, parseAlipayForm, signAlipayNotification } from '../gateways/alipay.js';
@@ -12,7 +14,7 @@ import type { GatewayName } from '../payments.tables.js';
 import { sandboxRepository as repo, type SandboxNotificationRow, type SandboxPaymentRow, type SandboxRefundRow } from './sandbox.repository.js';
 
 /**
- * How the sandbox tells the merchant a trade was paid: signed notifications POSTed over real
+ * How the sandbox tells the merchant a trade was paid (or, Alipay, an agreement signed or ended): signed notifications POSTed over real
  * HTTP to the notify_url the merchant gave, retried on the gateway's own schedule until the
  * merchant acknowledges (Alipay: the body `success`; WeChat Pay: HTTP 200 or 204). The real
  * schedules span about 25 h (Alipay) and 24 h (WeChat Pay); the sandbox divides every delay by
@@ -102,7 +104,7 @@ export async function queueNotifications(ctx: AppContext, keys: SandboxKeyring, 
   for (const [index, body] of bodies.entries()) {
     const id = newId();
     await repo.insertNotification(ctx.db, {
-      id, sandbox_payment_id: payment.id, notify_id: notifyIdOf(payment.gateway, body), url: payment.notify_url, headers: JSON.stringify({ 'content-type': contentTypes[payment.gateway] }),
+      id, sandbox_payment_id: payment.id, sandbox_agreement_id: null, notify_id: notifyIdOf(payment.gateway, body), url: payment.notify_url, headers: JSON.stringify({ 'content-type': contentTypes[payment.gateway] }),
       body, copies: switches.copies, tamper_signature: switches.badSignature, created_at: now,
     });
     const runAt = new Date(firstAt.getTime() + (switches.outOfOrder && index === 0 ? outOfOrderGapMs : 0));
@@ -113,14 +115,22 @@ export async function queueNotifications(ctx: AppContext, keys: SandboxKeyring, 
 /** A succeeded WeChat Pay refund's notification and its first delivery, when the merchant gave a notify_url. */
 export async function queueRefundNotification(ctx: AppContext, payment: SandboxPaymentRow, refund: SandboxRefundRow): Promise<void> {
   if (payment.gateway !== 'wechat' || !refund.notify_url) return;
-  const now = ctx.clock.now();
-  const body = wechatRefundNotification(await sandboxKeys(ctx), payment, refund, now);
+  const body = wechatRefundNotification(await sandboxKeys(ctx), payment, refund, ctx.clock.now());
+  await queueOne(ctx.db, ctx.clock, { sandbox_payment_id: payment.id }, 'wechat', refund.notify_url, body);
+}
+
+/** An Alipay agreement notification (dut_user_sign, dut_user_unsign; signed by the caller) and its first delivery, in the caller's transaction. */
+export async function queueAgreementNotification(db: DbOrTx, clock: Clock, agreementId: string, url: string, body: string): Promise<void> {
+  await queueOne(db, clock, { sandbox_agreement_id: agreementId }, 'alipay', url, body);
+}
+
+async function queueOne(db: DbOrTx, clock: Clock, subject: { sandbox_payment_id: string } | { sandbox_agreement_id: string }, gateway: GatewayName, url: string, body: string): Promise<void> {
   const id = newId();
-  await repo.insertNotification(ctx.db, {
-    id, sandbox_payment_id: payment.id, notify_id: notifyIdOf('wechat', body), url: refund.notify_url, headers: JSON.stringify({ 'content-type': contentTypes.wechat }),
-    body, copies: 1, tamper_signature: false, created_at: now,
+  await repo.insertNotification(db, {
+    id, sandbox_payment_id: null, sandbox_agreement_id: null, ...subject, notify_id: notifyIdOf(gateway, body), url, headers: JSON.stringify({ 'content-type': contentTypes[gateway] }),
+    body, copies: 1, tamper_signature: false, created_at: clock.now(),
   });
-  await enqueueJob(ctx.db, ctx.clock, deliverNotificationJob, { notificationId: id }, { runAt: now, uniqueKey: `${deliverNotificationJob}:${id}:0`, maxAttempts: 1 });
+  await enqueueJob(db, clock, deliverNotificationJob, { notificationId: id }, { runAt: clock.now(), uniqueKey: `${deliverNotificationJob}:${id}:0`, maxAttempts: 1 });
 }
 
 function notifyIdOf(gateway: GatewayName, body: string): string {
@@ -180,18 +190,20 @@ async function retryCompression(ctx: AppContext): Promise<number> {
 /** The job: one delivery of one notification, then the next retry or the end. */
 export async function deliverNotification(ctx: AppContext, notificationId: string): Promise<void> {
   const row = await repo.findNotification(ctx.db, notificationId);
-  const payment = row && (await repo.findPayment(ctx.db, row.sandbox_payment_id));
-  if (!row || !payment || row.delivered_at || row.gave_up_at) return;
+  if (!row || row.delivered_at || row.gave_up_at) return;
+  // An agreement's notification is Alipay's: only its 商户代扣 is in the sandbox.
+  const gateway = row.sandbox_payment_id ? (await repo.findPayment(ctx.db, row.sandbox_payment_id))?.gateway : 'alipay';
+  if (!gateway) return;
   const keys = await sandboxKeys(ctx);
   const copies = row.attempts === 0 ? row.copies : 1;
-  const results = await Promise.all(Array.from({ length: copies }, () => post(row.url, deliveryRequest(keys, payment.gateway, row, ctx.clock.now()))));
+  const results = await Promise.all(Array.from({ length: copies }, () => post(row.url, deliveryRequest(keys, gateway, row, ctx.clock.now()))));
   const attempts = row.attempts + 1;
   const now = ctx.clock.now();
-  if (results.some((r) => acknowledged(payment.gateway, r))) {
+  if (results.some((r) => acknowledged(gateway, r))) {
     await repo.updateNotification(ctx.db, row.id, { attempts, delivered_at: now, last_result: resultText(results[0] ?? { error: 'nothing sent' }) });
     return;
   }
-  const delayMs = retryScheduleMs[payment.gateway][attempts - 1];
+  const delayMs = retryScheduleMs[gateway][attempts - 1];
   await repo.updateNotification(ctx.db, row.id, { attempts, last_result: resultText(results[0] ?? { error: 'nothing sent' }), ...(delayMs === undefined ? { gave_up_at: now } : {}) });
   if (delayMs === undefined) return;
   const runAt = new Date(now.getTime() + Math.round(delayMs / (await retryCompression(ctx))));

@@ -69,3 +69,9 @@ function refreshTarget(html: string): string | null {
   const match = /<meta http-equiv="refresh" content="\d+;url=([^"]*)">/.exec(html);
   return match?.[1] ? match[1].replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))) : null;
 }
+
+/** 关闭服务 on the sandbox's page of the Alipay app for an agreement (`…/sandbox/alipay/agreement/{id}/app`). */
+export async function closeInAlipayApp(appPageUrl: string): Promise<{ status: number; html: string }> {
+  const response = await fetch(appPageUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=unsign' });
+  return { status: response.status, html: await response.text() };
+}

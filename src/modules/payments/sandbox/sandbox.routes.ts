@@ -6,9 +6,9 @@ import { parseAlipayForm } from '../gateways/alipay.js';
 import { paymentsRepository } from '../payments.repository.js';
 import type { GatewayName } from '../payments.tables.js';
 import { keepRawBodies, originOf } from '../http-helpers.js';
-import { agreementPage, agreementResultPage } from './agreement-page.js';
+import { agreementPage, agreementResultPage, alipayAppPage } from './agreement-page.js';
 import { cashierPage, errorPage, merchantReturn, resultPage } from './cashier-page.js';
-import { agreeAtPage } from './sandbox-agreements.js';
+import { agreeAtPage, unsignInAlipayApp } from './sandbox-agreements.js';
 import { alipayApiRequest, alipayPageRequest, jsonObject, type SandboxAnswer } from './sandbox-alipay.js';
 import { noSwitches, retryCompressionSetting, type TestSwitches } from './sandbox-notifications.js';
 import { cancelAtCashier, payAtCashier } from './sandbox-trades.js';
@@ -137,6 +137,19 @@ function agreementRoutes(ctx: AppContext, app: FastifyInstance): void {
     if (form.action !== 'agree' && form.action !== 'cancel') return html(reply, 400, errorPage('alipay', '请选择同意并签约或取消', '无法签约'));
     // 取消 changes nothing at Alipay: the agreement stays TEMP and the merchant may send the user back.
     const after = form.action === 'agree' ? await agreeAtPage(ctx, agreement.id, { withholdingFails: on(form.withholdingFails) }) : agreement;
-    return html(reply, 200, agreementResultPage(after ?? agreement));
+    return html(reply, 200, agreementResultPage(after ?? agreement, `${request.url}/app`));
+  });
+
+  // The Alipay app's own page for the agreement, where the user may end it (dut_user_unsign follows).
+  app.get(`${path}/app`, hidden, async (request, reply) => {
+    const agreement = await agreementOf(request);
+    return agreement ? html(reply, 200, alipayAppPage(agreement, request.url)) : notFound(reply);
+  });
+
+  app.post(`${path}/app`, hidden, async (request, reply) => {
+    const agreement = await agreementOf(request);
+    if (!agreement) return notFound(reply);
+    if ((parseAlipayForm(rawText(request)) ?? {}).action !== 'unsign') return html(reply, 400, errorPage('alipay', '请选择关闭服务', '无法解约'));
+    return html(reply, 200, alipayAppPage((await unsignInAlipayApp(ctx, agreement.id)) ?? agreement, request.url));
   });
 }
