@@ -13,6 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const exportAs = (token: string, password: string) =>
   t.app.inject({ method: 'POST', url: '/api/v1/me/data-export', headers: { authorization: `Bearer ${token}` }, payload: { password } });
 
@@ -38,9 +39,16 @@ async function family() {
 }
 
 describe('导出我的数据', () => {
-  it('gives a student their profile, cards with statements, and orders, as a file; the parents’ phones masked', async () => {
+  it('gives a student their profile, cards with statements, applications and orders, as a file; the parents’ phones masked', async () => {
     const f = await family();
     const other = await family();
+    // The card is lost and a replacement applied for: the application is the student's too.
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/cards/${f.card.id}/loss`, headers: auth(f.parentToken) })).statusCode).toBe(200);
+    const applied = await t.app.inject({
+      method: 'POST', url: '/api/v1/fulfilment/applications', headers: auth(f.parentToken),
+      payload: { kind: 'replacement', name: f.student.name, idType: 'resident_id', idNumber: f.student.id_number, educationId: f.student.education_id, cardId: f.card.id, delivery: { method: 'school' } },
+    });
+    expect(applied.statusCode, applied.body).toBe(201);
     const res = await exportAs(f.studentToken, f.student.password);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="onecard-student-data-\d{4}-\d{2}-\d{2}\.json"$/);
@@ -49,9 +57,12 @@ describe('导出我的数据', () => {
     expect(doc).toMatchObject({
       format: 'onecard-personal-data/1', role: 'student',
       profile: { name: '导出测试生', educationId: f.student.education_id, idNumberMasked: expect.stringMatching(/^\d{3}\*+\w{4}$/), parents: [{ phoneMasked: expect.stringContaining('****') }] },
-      cards: [{ card: { id: f.card.id, balanceFen: 2_500 }, history: expect.any(Array), transactions: [{ type: 'top_up', amountFen: 2_500 }], trips: [] }],
-      orders: [],
+      consents: { needsGuardianConsent: expect.any(Boolean), consents: [] },
+      cards: [{ card: { id: f.card.id, balanceFen: 2_500, status: 'lost' }, history: [expect.anything(), expect.objectContaining({ toStatus: 'lost' })], transactions: [{ type: 'top_up', amountFen: 2_500 }], trips: [], balanceRefunds: [] }],
+      applications: [{ id: applied.json().id, kind: 'replacement', oldCardId: f.card.id }],
+      orders: expect.any(Array),
     });
+    expect(doc.campus).toBeUndefined(); // a school pupil has no campus services
     expect(res.body).not.toContain(f.parent.phone);
     expect(res.body).not.toContain(f.student.id_number);
     expect(res.body).not.toContain(other.card.card_no);
@@ -79,11 +90,37 @@ describe('导出我的数据', () => {
         settings: { balanceAlert: { thresholdFen: null }, spendNotice: { minAmountFen: null }, autoTopUp: { agreementActive: false } },
         cards: [{ card: { id: f.card.id, holderNameMasked: '导****' } }],
       }],
+      applications: [],
       paymentAgreement: null,
       textMessages: [{ body: '【北京学生卡】测试短信' }],
     });
+    expect(doc.children[0].consents).toMatchObject({ consents: [] });
     // The child's ID number is the child's: not in the parent's copy.
     expect(res.body).not.toContain(f.student.id_number);
+  });
+
+  it('gives a university student their campus services: the network account, repair reports, and every booking, a cancelled one too', async () => {
+    const school = await t.factory.newSchool({ stage: 'university', name: '导出测试大学' });
+    const student = await t.factory.newStudent({ schoolId: school.id, name: '导出大学生' });
+    await t.factory.newCard(student.id, { product: 'campus_card' });
+    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
+    const token = await t.factory.loginAs('student', student.education_id, student.password);
+    const repair = await t.app.inject({ method: 'POST', url: '/api/v1/campus/repairs', headers: auth(token), payload: { category: 'water', location: '学1楼 101', description: '热水龙头不出水' } });
+    expect(repair.statusCode, repair.body).toBe(201);
+    const venue = (await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/venues', headers: auth(await t.factory.operatorToken()), payload: { schoolId: school.id, name: '琴房 导出' } })).json();
+    const book = (hour: number) => t.app.inject({ method: 'POST', url: '/api/v1/campus/bookings', headers: auth(token), payload: { venueId: venue.id, date: '2026-11-24', hour } });
+    const kept = await book(14);
+    const cancelled = await book(15);
+    expect([kept.statusCode, cancelled.statusCode]).toEqual([201, 201]);
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/campus/bookings/${cancelled.json().id}/cancel`, headers: auth(token) })).statusCode).toBe(200);
+
+    const res = await exportAs(token, student.password);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().campus).toMatchObject({
+      network: { balanceFen: 0, devices: [], sessions: [] },
+      repairs: [{ id: repair.json().id, description: '热水龙头不出水' }],
+      bookings: [{ id: cancelled.json().id, hour: 15, status: 'cancelled' }, { id: kept.json().id, hour: 14, status: 'booked' }],
+    });
   });
 
   it('needs the password again (a wrong one audited and throttled), not an initial one, and is refused to staff', async () => {

@@ -226,16 +226,12 @@ export const campusRepository = {
 
   /** The student's bookings still to come, with their rooms; taken under the student's lock when counting. */
   upcomingBookings(db: DbOrTx, studentId: string, now: Date) {
-    return db
-      .selectFrom('campus_bookings as b')
-      .innerJoin('campus_venues as v', 'v.id', 'b.venue_id')
-      .selectAll('b')
-      .select(['v.name as venue_name', 'v.kind as venue_kind'])
-      .where('b.student_id', '=', studentId)
-      .where('b.status', '=', 'booked')
-      .where('b.starts_at', '>', now)
-      .orderBy('b.starts_at')
-      .execute();
+    return bookingsOf(db, studentId).where('b.status', '=', 'booked').where('b.starts_at', '>', now).orderBy('b.starts_at').execute();
+  },
+
+  /** Every booking of the student, past and cancelled ones too, newest first. */
+  allBookings(db: DbOrTx, studentId: string) {
+    return bookingsOf(db, studentId).orderBy('b.starts_at', 'desc').execute();
   },
 
   /** False when the slot is taken (the partial unique index decides, whatever races). */
@@ -358,3 +354,8 @@ export const campusRepository = {
     return db.selectFrom('campus_network_device_months').select(['device_mac', 'minutes', 'paid_hours']).where('student_id', '=', studentId).where('month', '=', month).orderBy('device_mac').execute();
   },
 };
+
+/** A student's bookings with their venue's name and kind. */
+function bookingsOf(db: DbOrTx, studentId: string) {
+  return db.selectFrom('campus_bookings as b').innerJoin('campus_venues as v', 'v.id', 'b.venue_id').selectAll('b').select(['v.name as venue_name', 'v.kind as venue_kind']).where('b.student_id', '=', studentId);
+}

@@ -5,15 +5,22 @@ import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { cardHistory, cardTransactions, listCards } from '../cards/card-queries.js';
+import { allMyBookings } from '../campus/bookings.js';
+import { campusRepository } from '../campus/campus.repository.js';
 import { getDailyLimit } from '../campus/daily-limit.js';
 import { myLoans } from '../campus/library.js';
+import { networkOverview } from '../campus/network.js';
+import { myRepairs } from '../campus/repairs.js';
+import { listApplications } from '../fulfilment/apply-replacement.js';
 import { getAutoTopUp } from '../payments/auto-top-up.js';
 import { getBalanceAlert } from '../payments/balance-alerts.js';
+import { balanceRefundsOfCard } from '../payments/balance-refund.js';
 import { listOrders } from '../payments/list-orders.js';
 import { getSpendNotice } from '../payments/spend-notices.js';
 import { agreementView, liveAgreement } from '../payments/payment-agreements.js';
 import { cardTrips } from '../transit/card-trips.js';
 import { verifyOwnPassword } from './change-password.js';
+import { listConsents } from './consent.js';
 import { loadUser } from './current-user.js';
 import { listChildren, listParents } from './parent-binding.js';
 
@@ -25,6 +32,10 @@ import { listChildren, listParents } from './parent-binding.js';
  * gathered through the same functions the API answers with, so it shows what the owner may see
  * and no more; the ID number stays masked as on every screen. At most one every ten minutes (it
  * reads a lot). Audited, without its content.
+ *
+ * In it: the profile and guardian consents; each card with its status history, statement, trips
+ * and balance refunds; card applications; orders; a university student's library loans, network
+ * account, repair reports and bookings; a parent's per-child settings, agreement and texts.
  */
 
 export const dataExportFormat = 'onecard-personal-data/1' as const;
@@ -51,13 +62,23 @@ async function allTrips(ctx: AppContext, caller: Caller, cardId: string) {
   return trips;
 }
 
-/** A card with its status history, its purse's statement and its trips. */
+/** A card with its status history, its purse's statement, its trips and its balance refunds (退资). */
 async function cardRecord(ctx: AppContext, caller: Caller, card: Awaited<ReturnType<typeof listCards>>[number]) {
   return {
     card,
     history: await cardHistory(ctx, caller, card.id),
     transactions: await allPages((page) => cardTransactions(ctx, caller, card.id, { page, pageSize })),
     trips: await allTrips(ctx, caller, card.id),
+    balanceRefunds: await balanceRefundsOfCard(ctx, caller, card.id),
+  };
+}
+
+/** A university student's campus services: the network account, repair reports and every booking. */
+async function campusServices(ctx: AppContext, caller: Caller) {
+  return {
+    network: await networkOverview(ctx, caller),
+    repairs: await myRepairs(ctx, caller),
+    bookings: await allMyBookings(ctx, caller),
   };
 }
 
@@ -75,12 +96,16 @@ async function studentProfile(ctx: AppContext, caller: Caller) {
 
 async function studentExport(ctx: AppContext, caller: Caller) {
   const cards = await listCards(ctx, caller, undefined);
-  const campus = cards.some((c) => c.product === 'campus_card');
+  const campusCard = cards.some((c) => c.product === 'campus_card');
+  const { school_id: schoolId } = await ctx.db.selectFrom('students').select('school_id').where('id', '=', caller.subjectId).executeTakeFirstOrThrow();
   return {
     profile: await studentProfile(ctx, caller),
+    consents: await listConsents(ctx, caller, caller.subjectId),
     cards: await Promise.all(cards.map((card) => cardRecord(ctx, caller, card))),
+    applications: await listApplications(ctx, caller, {}),
     orders: await allPages((page) => listOrders(ctx, caller, { page, pageSize })),
-    ...(campus ? { library: await myLoans(ctx, caller) } : {}),
+    ...(campusCard ? { library: await myLoans(ctx, caller) } : {}),
+    ...((await campusRepository.isCampusSchool(ctx.db, schoolId)) ? { campus: await campusServices(ctx, caller) } : {}),
   };
 }
 
@@ -100,8 +125,10 @@ async function parentExport(ctx: AppContext, caller: Caller) {
         autoTopUp: await getAutoTopUp(ctx, caller, child.studentId),
         ...(child.stage === 'university' || child.stage === 'vocational' ? { dailyLimit: await getDailyLimit(ctx, caller, child.studentId) } : {}),
       },
+      consents: await listConsents(ctx, caller, child.studentId),
       cards: await Promise.all((await listCards(ctx, caller, child.studentId)).map((card) => cardRecord(ctx, caller, card))),
     }))),
+    applications: await listApplications(ctx, caller, {}),
     orders: await allPages((page) => listOrders(ctx, caller, { page, pageSize })),
     paymentAgreement: await liveAgreement(ctx.db, caller.subjectId).then((row) => (row ? agreementView(row) : null)),
     textMessages: texts.map((t) => ({ at: t.created_at.toISOString(), body: t.body })),
