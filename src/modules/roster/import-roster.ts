@@ -166,6 +166,35 @@ function chunkResult(chunk: PlacedRow[], written: { education_id: string; insert
   return result;
 }
 
+/**
+ * Student numbers that change hands within the file (a swap, or a chain: A takes B's, B takes
+ * C's, C a new one) are moved first, in one transaction. A chunk checks each number against the
+ * stored ones, so otherwise every side of a swap would find its new number still held and be
+ * refused. A move is made only when its new number is free or let go by another move made; the
+ * rest are left for the chunks, which refuse them as STUDENT_NO_TAKEN.
+ */
+async function moveStudentNumbers(ctx: ImportContext, schoolId: string, placed: readonly PlacedRow[]): Promise<void> {
+  const wanted = new Map(placed.flatMap(({ student }) => (student.studentNo === null ? [] : [[student.educationId, student.studentNo] as const])));
+  if (wanted.size === 0) return;
+  await ctx.db.transaction().execute(async (tx) => {
+    const stored = await repo.studentNumbersOf(tx, schoolId, [...wanted.keys()]);
+    // Existing students whose number changes; new ones are the chunks' to insert.
+    const moves = new Map([...wanted].filter(([educationId, number]) => stored.has(educationId) && stored.get(educationId) !== number));
+    if (moves.size === 0) return;
+    const holderOf = await repo.holdersOfStudentNumbers(tx, schoolId, [...moves.values()]);
+    let made = new Map(moves);
+    // Drop moves whose number stays held (by a student not moving, or by a move dropped) until none is left to drop.
+    for (let size = -1; size !== made.size;) {
+      size = made.size;
+      made = new Map([...made].filter(([, number]) => {
+        const holder = holderOf.get(number);
+        return holder === undefined || made.has(holder);
+      }));
+    }
+    if (made.size > 0) await repo.renumberStudents(tx, schoolId, made);
+  });
+}
+
 async function writeChunk(ctx: ImportContext, job: RosterImportJob, chunk: PlacedRow[], tally: ImportTally): Promise<void> {
   const result = await ctx.db.transaction().execute(async (tx) => {
     // A student number is unique within a school: a row that would take another student's is refused.
@@ -203,6 +232,7 @@ export async function runRosterImport(ctx: ImportContext, job: RosterImportJob, 
   const tally = new ImportTally(job.parsed);
   try {
     const placed = placeRows(job.parsed.rows, await classLookup(ctx.db, job.school.id), tally);
+    await moveStudentNumbers(ctx, job.school.id, placed);
     onProgress(tally.progress());
     for (let start = 0; start < placed.length; start += CHUNK_ROWS) {
       await writeChunk(ctx, job, placed.slice(start, start + CHUNK_ROWS), tally);

@@ -50,20 +50,36 @@ export const rosterRepository = {
   /**
    * The education IDs of `rows` whose student number another student of the school (one with
    * another education ID) holds: writing them would break the school's unique student numbers.
-   * Held means held before this chunk: a file that renumbers students (A takes B's number, B a new
-   * one) has A refused; importing it again, once B's new number is stored, takes A in.
+   * Numbers that change hands within the file were moved before the chunks (moveStudentNumbers).
    */
   async studentNumbersHeldByOthers(db: DbOrTx, schoolId: string, rows: readonly StudentUpsert[]): Promise<Set<string>> {
-    const numbered = rows.filter((r) => r.studentNo !== null);
-    if (numbered.length === 0) return new Set();
-    const holders = await db.selectFrom('students').select(['education_id', 'student_no']).where('school_id', '=', schoolId)
-      .where(sql<boolean>`student_no = any(${numbered.map((r) => r.studentNo)}::text[])`).execute();
-    const holderOf = new Map(holders.map((h) => [h.student_no, h.education_id]));
-    const takenFrom = (r: StudentUpsert) => {
+    const numbered = rows.flatMap((r) => (r.studentNo === null ? [] : [{ educationId: r.educationId, studentNo: r.studentNo }]));
+    const holderOf = await holdersOfStudentNumbers(db, schoolId, numbered.map((r) => r.studentNo));
+    const takenFrom = (r: { educationId: string; studentNo: string }) => {
       const holder = holderOf.get(r.studentNo);
       return holder !== undefined && holder !== r.educationId;
     };
     return new Set(numbered.filter(takenFrom).map((r) => r.educationId));
+  },
+
+  holdersOfStudentNumbers,
+
+  /** The stored student numbers of the school's students with these education IDs (null: none yet). */
+  async studentNumbersOf(db: DbOrTx, schoolId: string, educationIds: readonly string[]): Promise<Map<string, string | null>> {
+    if (educationIds.length === 0) return new Map();
+    const rows = await db.selectFrom('students').select(['education_id', 'student_no']).where('school_id', '=', schoolId)
+      .where(sql<boolean>`education_id = any(${educationIds}::text[])`).execute();
+    return new Map(rows.map((r) => [r.education_id, r.student_no]));
+  },
+
+  /** Gives students new numbers at once (education ID → number): their old numbers are let go first, so they may pass among them. */
+  async renumberStudents(db: DbOrTx, schoolId: string, numbers: ReadonlyMap<string, string>): Promise<void> {
+    const educationIds = [...numbers.keys()];
+    await db.updateTable('students').set({ student_no: null }).where('school_id', '=', schoolId).where(sql<boolean>`education_id = any(${educationIds}::text[])`).execute();
+    await sql`
+      update students s set student_no = u.student_no
+      from unnest(${educationIds}::text[], ${[...numbers.values()]}::text[]) as u(education_id, student_no)
+      where s.school_id = ${schoolId} and s.education_id = u.education_id`.execute(db);
   },
 
   /**
@@ -144,3 +160,11 @@ export const rosterRepository = {
     return { rows, total: Number(total) };
   },
 };
+
+/** Who of the school holds each of these student numbers: number → education ID. */
+async function holdersOfStudentNumbers(db: DbOrTx, schoolId: string, numbers: readonly string[]): Promise<Map<string, string>> {
+  if (numbers.length === 0) return new Map();
+  const holders = await db.selectFrom('students').select(['education_id', 'student_no']).where('school_id', '=', schoolId)
+    .where(sql<boolean>`student_no = any(${numbers}::text[])`).execute();
+  return new Map(holders.flatMap((h) => (h.student_no === null ? [] : [[h.student_no, h.education_id] as const])));
+}
