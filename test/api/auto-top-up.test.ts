@@ -88,7 +88,7 @@ describe('the auto top-up setting', () => {
     }
     const ok = await setting(signed, { thresholdFen: 1_000, amountFen: 5_000 });
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json()).toEqual({ thresholdFen: 1_000, amountFen: 5_000, agreementActive: true, recent: [] });
+    expect(ok.json()).toEqual({ thresholdFen: 1_000, amountFen: 5_000, monthlyCapFen: null, monthChargedFen: 0, agreementActive: true, recent: [] });
   });
 });
 
@@ -213,15 +213,54 @@ describe('the auto top-up job', () => {
     await d.expectLedgerClean();
   });
 
+  it('stops at the parent’s monthly cap: the charge that would pass it is not made, the parent is texted once, and the next month goes on', async () => {
+    d.t.clock.set('2026-11-27T02:00:00Z'); // 10:00 in Beijing
+    const f = await signedFamily();
+    await d.cardOf(f.student.id);
+    for (const monthlyCapFen of [4_999, 500_001, 1_000.5]) {
+      const refused = await setting(f, { thresholdFen: 1_000, amountFen: 5_000, monthlyCapFen });
+      expect([monthlyCapFen, refused.statusCode]).toEqual([monthlyCapFen, 400]);
+    }
+    const set = await setting(f, { thresholdFen: 1_000, amountFen: 5_000, monthlyCapFen: 12_000 });
+    expect(set.json()).toMatchObject({ monthlyCapFen: 12_000, monthChargedFen: 0 });
+
+    // Two days' top-ups: ¥100 this month; a third would make ¥150, past the ¥120 cap.
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 1, capped: 0 });
+    await d.spend(f.student.id, 4_500);
+    d.t.clock.advance(24 * 3600_000);
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 1, capped: 0 });
+    await d.spend(f.student.id, 5_000);
+    d.t.clock.advance(24 * 3600_000);
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 0, capped: 1 });
+    expect(await d.purseFen(f.student.id)).toBe(500);
+    d.t.clock.advance(60_000);
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 0, capped: 1 });
+    const texts = await textsTo(f.parent.phone);
+    expect(texts).toHaveLength(3); // two charges, and the cap once
+    expect(texts[2]).toContain('本月已为您孩子张**自动充值 ¥100.00，再充 ¥50.00 将超过您设置的每月上限 ¥120.00，本月不再自动充值');
+    f.parentToken = await d.t.factory.loginAs('parent', f.parent.phone, f.parent.password); // days have passed
+    expect((await setting(f)).json()).toMatchObject({ monthlyCapFen: 12_000, monthChargedFen: 10_000 });
+
+    // December: a new month.
+    d.t.clock.set('2026-12-01T02:00:00Z');
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 1, capped: 0 });
+    expect(await d.purseFen(f.student.id)).toBe(5_500);
+    f.parentToken = await d.t.factory.loginAs('parent', f.parent.phone, f.parent.password);
+    expect((await setting(f)).json()).toMatchObject({ monthChargedFen: 5_000 });
+    // No cap: the setting without one.
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).json()).toMatchObject({ monthlyCapFen: null });
+    await d.expectLedgerClean();
+  });
+
   it('charges only between 06:00 and 22:00 Beijing time', async () => {
     const f = await signedFamily();
     expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
     const before = d.t.clock.now();
     try {
       d.t.clock.set(`${before.toISOString().slice(0, 10)}T14:00:00Z`); // 22:00 in Beijing
-      expect(await runAutoTopUps(d.t.ctx)).toEqual({ charged: 0, failed: 0, texted: 0 });
+      expect(await runAutoTopUps(d.t.ctx)).toEqual({ charged: 0, failed: 0, capped: 0, texted: 0 });
       d.t.clock.set(`${before.toISOString().slice(0, 10)}T21:59:00Z`); // 05:59 the next morning
-      expect(await runAutoTopUps(d.t.ctx)).toEqual({ charged: 0, failed: 0, texted: 0 });
+      expect(await runAutoTopUps(d.t.ctx)).toEqual({ charged: 0, failed: 0, capped: 0, texted: 0 });
       expect(await runsOf(await d.cardOf(f.student.id))).toEqual([]);
       d.t.clock.set(`${before.toISOString().slice(0, 10)}T22:00:00Z`); // 06:00
       await runAutoTopUps(d.t.ctx);
@@ -291,6 +330,7 @@ describe('Alipay’s agreement notifications (dut_user_sign, dut_user_unsign)', 
     await actAtAgreementPage(started.signUrl, 'agree');
     expect((await agreementRow(f.parent.id)).status).toBe('signing'); // nobody has asked Alipay yet
 
+    d.t.clock.advance(1_000); // the audit rows in order of time
     await d.runJobs(); // the sandbox delivers dut_user_sign over HTTP
     const row = await agreementRow(f.parent.id);
     const atAlipay = await sandboxAgreement(row.external_agreement_no);

@@ -346,15 +346,22 @@ describeE2E('app money screens in Chromium', () => {
     await page.getByTestId('auto-top-up-error').getByText('余额低于 1 至 500 元，充值金额 10 至 500 元').waitFor();
     await expect(page.getByTestId('auto-top-up-save').isDisabled()).resolves.toBe(true);
     await page.getByTestId('auto-top-up-amount').locator('input').fill('50');
+    // A monthly cap below one top-up is refused; one of ¥200 is kept.
+    await page.getByTestId('auto-top-up-cap').locator('input').fill('30');
+    await page.getByTestId('auto-top-up-error').getByText('每月上限 10 至 5000 元，且不低于充值金额；不填则不设上限').waitFor();
+    await expect(page.getByTestId('auto-top-up-save').isDisabled()).resolves.toBe(true);
+    await page.getByTestId('auto-top-up-cap').locator('input').fill('200');
     await page.getByTestId('auto-top-up-save').click();
     await page.locator('.adm-toast-main').getByText('已设置：余额低于 ¥10.00 时充值 ¥50.00').waitFor();
-    await expect(page.getByTestId('auto-top-up-rule').textContent()).resolves.toBe('余额低于 ¥10.00 时充值 ¥50.00');
+    await expect(page.getByTestId('auto-top-up-rule').textContent()).resolves.toBe('余额低于 ¥10.00 时充值 ¥50.00，每月最多 ¥200.00');
+    await expect(page.getByTestId('auto-top-up-month').textContent()).resolves.toBe('本月已自动充值 ¥0.00');
 
     // The card holds ¥0.00: the job charges the parent's Alipay and the page lists the charge.
     await runAutoTopUps(e2e.t.ctx);
     expect(await purseFen(e2e.t, card.id)).toBe(5_000);
     await page.reload();
     await page.getByTestId('auto-top-up-charge').getByText('已充值').waitFor();
+    await expect(page.getByTestId('auto-top-up-month').textContent()).resolves.toBe('本月已自动充值 ¥50.00');
     await e2e.screenshot(page, 'app-payments-auto-top-up');
     const texts = await e2e.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', parent.phone).execute();
     expect(texts.map((m) => m.body)).toEqual([expect.stringContaining('已为其自动充值 ¥50.00（支付宝免密代扣）')]);

@@ -30,6 +30,10 @@ export interface AutoTopUpsTable {
   student_id: string;
   threshold_fen: number;
   amount_fen: number;
+  /** At most this much charged for the child in a Beijing month; null: no cap (migration 0043). */
+  monthly_cap_fen: number | null;
+  /** The Beijing month ('2026-12') the parent was last texted that the cap stopped a charge. */
+  cap_texted_month: string | null;
   updated_at: Timestamp;
 }
 

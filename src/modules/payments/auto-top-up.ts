@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { autoTopUpHours, autoTopUpLimits } from '../../domain/auto-top-up.js';
+import { autoTopUpAmountsValid, autoTopUpHours, autoTopUpLimits, fitsMonthlyCap } from '../../domain/auto-top-up.js';
 import { addDays, beijingMinute, shanghaiDate } from '../../domain/calendar.js';
 import { maskCardNo, maskName } from '../../domain/masking.js';
 import { formatYuan } from '../../domain/money.js';
@@ -41,6 +41,10 @@ export interface AutoTopUpView {
   /** Null: not set. */
   thresholdFen: number | null;
   amountFen: number | null;
+  /** At most this much a Beijing month; null: no cap. */
+  monthlyCapFen: number | null;
+  /** Charged, or being charged, for the child this Beijing month (failed charges cost nothing). */
+  monthChargedFen: number;
   /** The parent's withholding agreement is signed: without one nothing is charged. */
   agreementActive: boolean;
   /** The last charges for this child, newest first. */
@@ -51,7 +55,7 @@ const assertParentOf = (ctx: AppContext, caller: Caller, studentId: string) => a
 
 export async function getAutoTopUp(ctx: AppContext, caller: Caller, studentId: string): Promise<AutoTopUpView> {
   await assertParentOf(ctx, caller, studentId);
-  const setting = await ctx.db.selectFrom('auto_top_ups').select(['threshold_fen', 'amount_fen']).where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).executeTakeFirst();
+  const setting = await ctx.db.selectFrom('auto_top_ups').select(['threshold_fen', 'amount_fen', 'monthly_cap_fen']).where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).executeTakeFirst();
   const agreement = await liveAgreement(ctx.db, caller.subjectId);
   const runs = await ctx.db.selectFrom('auto_top_up_runs as r').innerJoin('cards as c', 'c.id', 'r.card_id').innerJoin('payment_orders as o', 'o.id', 'r.order_id')
     .select(['r.created_at', 'c.card_no', 'o.amount_fen', 'r.status', 'r.failure'])
@@ -59,29 +63,41 @@ export async function getAutoTopUp(ctx: AppContext, caller: Caller, studentId: s
   return {
     thresholdFen: setting?.threshold_fen ?? null,
     amountFen: setting?.amount_fen ?? null,
+    monthlyCapFen: setting?.monthly_cap_fen ?? null,
+    monthChargedFen: await chargedThisMonth(ctx.db, caller.subjectId, studentId, shanghaiDate(ctx.clock.now())),
     agreementActive: agreement?.status === 'active',
     recent: runs.map((r) => ({ at: r.created_at.toISOString(), cardNoMasked: maskCardNo(r.card_no), amountFen: r.amount_fen, status: r.status, failure: r.failure })),
   };
 }
 
-/** Sets (or changes) the two amounts; needs a signed agreement. */
-export async function setAutoTopUp(ctx: AppContext, caller: Caller, studentId: string, input: { thresholdFen: number; amountFen: number }, requestId: string): Promise<AutoTopUpView> {
+/** What the parent's auto top-up charged, or is charging, for the child in the Beijing month of `today`. */
+async function chargedThisMonth(db: DbOrTx, parentId: string, studentId: string, today: string): Promise<number> {
+  const { total } = await db.selectFrom('auto_top_up_runs as r').innerJoin('payment_orders as o', 'o.id', 'r.order_id')
+    .select(sql<string>`coalesce(sum(o.amount_fen), 0)`.as('total'))
+    .where('r.parent_id', '=', parentId).where('r.student_id', '=', studentId).where('r.day', '>=', monthStart(today)).where('r.status', 'in', ['charging', 'paid'])
+    .executeTakeFirstOrThrow();
+  return Number(total);
+}
+
+/** Sets (or changes) the amounts and the monthly cap; needs a signed agreement. */
+export async function setAutoTopUp(ctx: AppContext, caller: Caller, studentId: string, input: { thresholdFen: number; amountFen: number; monthlyCapFen?: number | null | undefined }, requestId: string): Promise<AutoTopUpView> {
   await assertParentOf(ctx, caller, studentId);
-  const { thresholdFen, amountFen } = input;
-  const l = autoTopUpLimits;
-  const inRange = (n: number, min: number, max: number) => Number.isSafeInteger(n) && n >= min && n <= max;
-  if (!inRange(thresholdFen, l.thresholdMinFen, l.thresholdMaxFen) || !inRange(amountFen, l.amountMinFen, l.amountMaxFen)) throw fail('AUTO_TOP_UP_AMOUNT', { thresholdFen, amountFen, ...l });
+  const amounts = { thresholdFen: input.thresholdFen, amountFen: input.amountFen, monthlyCapFen: input.monthlyCapFen ?? null };
+  if (!autoTopUpAmountsValid(amounts)) throw fail('AUTO_TOP_UP_AMOUNT', { ...amounts, ...autoTopUpLimits });
+  const { thresholdFen, amountFen, monthlyCapFen } = amounts;
   await inTransaction(ctx.db, async (tx) => {
     await lockBinding(tx, caller.subjectId, studentId);
     const agreement = await liveAgreement(tx, caller.subjectId);
     if (agreement?.status !== 'active') throw fail('AUTO_TOP_UP_NO_AGREEMENT');
-    const before = await tx.selectFrom('auto_top_ups').select(['threshold_fen', 'amount_fen']).where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).forUpdate().executeTakeFirst();
+    const before = await tx.selectFrom('auto_top_ups').select(['threshold_fen', 'amount_fen', 'monthly_cap_fen']).where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).forUpdate().executeTakeFirst();
     const now = ctx.clock.now();
-    await tx.insertInto('auto_top_ups').values({ parent_id: caller.subjectId, student_id: studentId, threshold_fen: thresholdFen, amount_fen: amountFen, updated_at: now })
-      .onConflict((oc) => oc.columns(['parent_id', 'student_id']).doUpdateSet({ threshold_fen: thresholdFen, amount_fen: amountFen, updated_at: now })).execute();
+    // A new cap may be reached again this month: the parent is told again.
+    const values = { threshold_fen: thresholdFen, amount_fen: amountFen, monthly_cap_fen: monthlyCapFen, cap_texted_month: null, updated_at: now };
+    await tx.insertInto('auto_top_ups').values({ parent_id: caller.subjectId, student_id: studentId, ...values })
+      .onConflict((oc) => oc.columns(['parent_id', 'student_id']).doUpdateSet(values)).execute();
     await recordAudit(tx, ctx.clock, {
       actor: { role: caller.role, id: caller.subjectId }, action: 'payments.auto_top_up.set', entityType: 'student', entityId: studentId,
-      before: before ? { thresholdFen: before.threshold_fen, amountFen: before.amount_fen } : null, after: { thresholdFen, amountFen }, requestId,
+      before: before ? { thresholdFen: before.threshold_fen, amountFen: before.amount_fen, monthlyCapFen: before.monthly_cap_fen } : null, after: amounts, requestId,
     });
   });
   return getAutoTopUp(ctx, caller, studentId);
@@ -90,11 +106,11 @@ export async function setAutoTopUp(ctx: AppContext, caller: Caller, studentId: s
 export async function removeAutoTopUp(ctx: AppContext, caller: Caller, studentId: string, requestId: string): Promise<AutoTopUpView> {
   await assertParentOf(ctx, caller, studentId);
   await inTransaction(ctx.db, async (tx) => {
-    const removed = await tx.deleteFrom('auto_top_ups').where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).returning(['threshold_fen', 'amount_fen']).executeTakeFirst();
+    const removed = await tx.deleteFrom('auto_top_ups').where('parent_id', '=', caller.subjectId).where('student_id', '=', studentId).returning(['threshold_fen', 'amount_fen', 'monthly_cap_fen']).executeTakeFirst();
     if (removed) {
       await recordAudit(tx, ctx.clock, {
         actor: { role: caller.role, id: caller.subjectId }, action: 'payments.auto_top_up.removed', entityType: 'student', entityId: studentId,
-        before: { thresholdFen: removed.threshold_fen, amountFen: removed.amount_fen }, requestId,
+        before: { thresholdFen: removed.threshold_fen, amountFen: removed.amount_fen, monthlyCapFen: removed.monthly_cap_fen }, requestId,
       });
     }
   });
@@ -114,6 +130,9 @@ interface DueCard {
   gateway_base_url: string;
   notify_url: string;
   balance_fen: number;
+  monthly_cap_fen: number | null;
+  /** Charged or being charged for the child this Beijing month, when the cards were looked up. */
+  month_charged_fen: number;
 }
 
 const available = purseAvailableSql('a');
@@ -127,8 +146,10 @@ const purseOfCard = purseJoinCondition('a', 'c.id');
  */
 async function dueCards(ctx: AppContext, today: string): Promise<DueCard[]> {
   const { rows } = await sql<DueCard>`
-    select t.parent_id, t.student_id, t.threshold_fen, t.amount_fen, c.id as card_id,
-           pa.id as agreement_id, pa.agreement_no, pa.gateway_base_url, pa.notify_url, ${available} as balance_fen
+    select t.parent_id, t.student_id, t.threshold_fen, t.amount_fen, t.monthly_cap_fen, c.id as card_id,
+           pa.id as agreement_id, pa.agreement_no, pa.gateway_base_url, pa.notify_url, ${available} as balance_fen,
+           coalesce((select sum(o.amount_fen) from auto_top_up_runs r join payment_orders o on o.id = r.order_id
+                     where r.parent_id = t.parent_id and r.student_id = t.student_id and r.day >= ${monthStart(today)} and r.status in ('charging', 'paid')), 0) as month_charged_fen
     from auto_top_ups t
     join students s on s.id = t.student_id and s.status = 'enrolled'
     join payment_agreements pa on pa.parent_id = t.parent_id and pa.status = 'active'
@@ -138,8 +159,11 @@ async function dueCards(ctx: AppContext, today: string): Promise<DueCard[]> {
     where ${available} < t.threshold_fen
       and not exists (select 1 from auto_top_up_runs r where r.card_id = c.id and (r.day = ${today} or r.status = 'charging'))
     order by t.parent_id, c.id`.execute(ctx.db);
-  return rows.map((r) => ({ ...r, balance_fen: Number(r.balance_fen) }));
+  return rows.map((r) => ({ ...r, balance_fen: Number(r.balance_fen), month_charged_fen: Number(r.month_charged_fen), monthly_cap_fen: r.monthly_cap_fen === null ? null : Number(r.monthly_cap_fen) }));
 }
+
+/** The first day of the Beijing month of `today` ('2026-12-07' → '2026-12-01'). */
+const monthStart = (today: string) => `${today.slice(0, 8)}01`;
 
 const autoTopUpActor: AuditActor = { role: autoTopUpCreator, id: null };
 
@@ -148,15 +172,21 @@ const autoTopUpActor: AuditActor = { role: autoTopUpCreator, id: null };
  * 06:00 and 22:00 Beijing time, charges the cards due and texts the parents of every charge
  * finished since. One failure is logged and the rest go on.
  */
-export async function runAutoTopUps(ctx: AppContext): Promise<{ charged: number; failed: number; texted: number }> {
+export async function runAutoTopUps(ctx: AppContext): Promise<{ charged: number; failed: number; capped: number; texted: number }> {
   await failUnpaidCharges(ctx);
   const now = ctx.clock.now();
   const hour = Number(beijingMinute(now).slice(11, 13));
-  if (hour < autoTopUpHours.from || hour >= autoTopUpHours.to) return { charged: 0, failed: 0, texted: 0 };
+  if (hour < autoTopUpHours.from || hour >= autoTopUpHours.to) return { charged: 0, failed: 0, capped: 0, texted: 0 };
   const today = shanghaiDate(now);
   let charged = 0;
   let failed = 0;
+  let capped = 0;
   for (const due of await dueCards(ctx, today)) {
+    if (!fitsMonthlyCap(due.monthly_cap_fen, due.month_charged_fen, due.amount_fen)) {
+      capped++;
+      await textCapReached(ctx, due, today);
+      continue;
+    }
     try {
       const outcome = await charge(ctx, due, today);
       if (outcome === 'paid') charged++;
@@ -166,7 +196,23 @@ export async function runAutoTopUps(ctx: AppContext): Promise<{ charged: number;
       ctx.logger.error({ err: error, cardId: due.card_id }, 'auto top-up not charged; its order stays open for the gateway jobs');
     }
   }
-  return { charged, failed, texted: await textFinishedCharges(ctx) };
+  return { charged, failed, capped, texted: await textFinishedCharges(ctx) };
+}
+
+/** Tells the parent, once a Beijing month, that the cap stopped a charge (claimed with the text, so racing runs text once). */
+async function textCapReached(ctx: AppContext, due: DueCard, today: string): Promise<void> {
+  const month = today.slice(0, 7);
+  await inTransaction(ctx.db, async (tx) => {
+    const claimed = await tx.updateTable('auto_top_ups').set({ cap_texted_month: month }).where('parent_id', '=', due.parent_id).where('student_id', '=', due.student_id)
+      .where((eb) => eb.or([eb('cap_texted_month', 'is', null), eb('cap_texted_month', '<>', month)])).returning('monthly_cap_fen').executeTakeFirst();
+    if (!claimed) return;
+    const parent = await tx.selectFrom('parents').select('phone').where('id', '=', due.parent_id).executeTakeFirstOrThrow();
+    const student = await tx.selectFrom('students').select('name').where('id', '=', due.student_id).executeTakeFirstOrThrow();
+    await ctx.sms.send(tx, {
+      phone: parent.phone,
+      body: `【北京学生卡】本月已为您孩子${maskName(student.name)}自动充值 ${formatYuan(due.month_charged_fen)}，再充 ${formatYuan(due.amount_fen)} 将超过您设置的每月上限 ${formatYuan(claimed.monthly_cap_fen ?? 0)}，本月不再自动充值。余额不足时请在 App 中手动充值。`,
+    });
+  });
 }
 
 type ChargeOutcome = 'paid' | 'failed' | 'skipped';
@@ -205,7 +251,7 @@ async function placeOrder(ctx: AppContext, due: DueCard, today: string): Promise
     return await inTransaction(ctx.db, async (tx) => {
       const txCtx = { ...ctx, db: tx };
       await lockBinding(tx, due.parent_id, due.student_id);
-      const setting = await tx.selectFrom('auto_top_ups').select(['threshold_fen', 'amount_fen']).where('parent_id', '=', due.parent_id).where('student_id', '=', due.student_id).executeTakeFirst();
+      const setting = await tx.selectFrom('auto_top_ups').select(['threshold_fen', 'amount_fen', 'monthly_cap_fen']).where('parent_id', '=', due.parent_id).where('student_id', '=', due.student_id).executeTakeFirst();
       const agreement = await liveAgreement(tx, due.parent_id);
       const card = await tx.selectFrom('cards').selectAll().where('id', '=', due.card_id).forShare().executeTakeFirst();
       const open = await tx.selectFrom('auto_top_up_runs').select('id').where('card_id', '=', due.card_id).where('status', '=', 'charging').executeTakeFirst();
@@ -214,6 +260,8 @@ async function placeOrder(ctx: AppContext, due: DueCard, today: string): Promise
       // Still low now (a top-up by hand may have landed since the look-up).
       const purse = await balanceOf(tx, (await findAccountByCode(tx, accountCodes.purse(card.id))).id);
       if (purse.availableFen >= setting.threshold_fen) return null;
+      // Within the month's cap still (another card of the child may have been charged since the look-up).
+      if (!fitsMonthlyCap(setting.monthly_cap_fen, await chargedThisMonth(tx, due.parent_id, due.student_id, today), setting.amount_fen)) return null;
       const order = await insertAutoTopUpOrder(txCtx, due.parent_id, card, due.amount_fen);
       await recordPaymentAttempt(txCtx, autoTopUpActor, { orderId: order.id, gateway: 'alipay', endpoint: due.gateway_base_url, cashierUrl: `agreement:${due.agreement_id}`, notifyUrl: due.notify_url }, null);
       const runId = newId();

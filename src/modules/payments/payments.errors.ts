@@ -32,7 +32,10 @@ registerErrors({
   SPEND_NOTICE_AMOUNT: { status: 400, zh: '提醒金额须在 ¥0.01 至 ¥500.00 之间', en: 'The notice amount must be between ¥0.01 and ¥500.00' },
   SPEND_NOTICE_PARENT_ONLY: { status: 403, zh: '消费提醒由绑定的家长设置', en: 'A bound parent sets the spending notice' },
   BALANCE_ALERT_PARENT_ONLY: { status: 403, zh: '余额提醒由绑定的家长设置', en: 'A bound parent sets the balance alert' },
-  AUTO_TOP_UP_AMOUNT: { status: 400, zh: '自动充值须在余额低于 ¥1.00 至 ¥500.00 时充值 ¥10.00 至 ¥500.00', en: 'Auto top-up needs a threshold of ¥1.00 to ¥500.00 and an amount of ¥10.00 to ¥500.00' },
+  AUTO_TOP_UP_AMOUNT: {
+    status: 400, zh: '自动充值须在余额低于 ¥1.00 至 ¥500.00 时充值 ¥10.00 至 ¥500.00；每月上限（可不设）为 ¥10.00 至 ¥5,000.00，且不低于每次充值金额',
+    en: 'Auto top-up needs a threshold of ¥1.00 to ¥500.00 and an amount of ¥10.00 to ¥500.00; a monthly cap, if any, of ¥10.00 to ¥5,000.00 and not below the amount',
+  },
   AUTO_TOP_UP_PARENT_ONLY: { status: 403, zh: '自动充值由绑定的家长设置', en: 'A bound parent sets the auto top-up' },
   AUTO_TOP_UP_NO_AGREEMENT: { status: 409, zh: '请先开通支付宝免密代扣', en: 'Sign the Alipay withholding agreement first' },
   AUTO_TOP_UP_ALREADY_TODAY: { status: 409, zh: '该卡今天已自动充值过', en: 'This card was already topped up automatically today' },

@@ -179,10 +179,17 @@ export const spendNoticeSchema = z.object({ minAmountFen: z.number().int().nulla
 export const autoTopUpSchema = z.object({
   thresholdFen: z.number().int().nullable(),
   amountFen: z.number().int().nullable(),
+  monthlyCapFen: z.number().int().nullable(),
+  /** Charged (or being charged) for the child this Beijing month. */
+  monthChargedFen: z.number().int(),
   agreementActive: z.boolean(),
   recent: z.array(z.object({ at: z.string(), cardNoMasked: z.string(), amountFen: z.number().int(), status: z.enum(['charging', 'paid', 'failed']), failure: z.string().nullable() })),
 });
-export const setAutoTopUpSchema = z.object({ thresholdFen: z.number().int(), amountFen: z.number().int() });
+export const setAutoTopUpSchema = z.object({
+  thresholdFen: z.number().int(),
+  amountFen: z.number().int(),
+  monthlyCapFen: z.number().int().nullable().optional().describe('At most this much a Beijing month; absent or null: no cap'),
+});
 
 /** 免密代扣: the parent's withholding agreement (GET/POST/DELETE /me/payment-agreement). */
 export const paymentAgreementSchema = z.object({

@@ -80,6 +80,19 @@ export function AutoTopUpSection({ studentId }: { studentId: string }) {
   );
 }
 
+type Amounts = { thresholdFen: number; amountFen: number; monthlyCapFen: number | null };
+
+/** What the form holds, as amounts to save, or null with the range each field breaks. */
+function formAmounts(below: string, amount: string, cap: string): { amounts: Amounts | null; amountsWrong: boolean; capWrong: boolean } {
+  const l = autoTopUpLimits;
+  const thresholdFen = fenWithin(below, l.thresholdMinFen, l.thresholdMaxFen);
+  const amountFen = fenWithin(amount, l.amountMinFen, l.amountMaxFen);
+  const monthlyCapFen = cap.trim() === '' ? null : fenWithin(cap, l.monthlyCapMinFen, l.monthlyCapMaxFen);
+  const amountsWrong = thresholdFen === null || amountFen === null;
+  const capWrong = cap.trim() !== '' && (monthlyCapFen === null || (amountFen !== null && monthlyCapFen < amountFen));
+  return { amounts: amountsWrong || capWrong ? null : { thresholdFen, amountFen, monthlyCapFen }, amountsWrong, capWrong };
+}
+
 function AmountsEditor({ studentId, setting, settingKey }: { studentId: string; setting: AutoTopUp; settingKey: unknown[] }) {
   const t = useMessages(accountMessages);
   const api = useApi();
@@ -89,9 +102,10 @@ function AmountsEditor({ studentId, setting, settingKey }: { studentId: string; 
   const [editing, setEditing] = useState(false);
   const [below, setBelow] = useState('10');
   const [amount, setAmount] = useState('50');
+  const [cap, setCap] = useState('');
 
   const save = useIdempotentMutation({
-    mutationFn: (body: { thresholdFen: number; amountFen: number } | null, idempotencyKey) =>
+    mutationFn: (body: Amounts | null, idempotencyKey) =>
       api.request<AutoTopUp>(body === null ? 'DELETE' : 'PUT', path, { ...(body === null ? {} : { body }), idempotencyKey }),
     onSuccess: (saved) => {
       queryClient.setQueryData(settingKey, saved);
@@ -102,14 +116,13 @@ function AmountsEditor({ studentId, setting, settingKey }: { studentId: string; 
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });
 
-  const current = setting.thresholdFen !== null && setting.amountFen !== null ? { below: setting.thresholdFen, amount: setting.amountFen } : null;
+  const current = setting.thresholdFen !== null && setting.amountFen !== null ? { below: setting.thresholdFen, amount: setting.amountFen, cap: setting.monthlyCapFen } : null;
   const on = current !== null || editing;
-  const belowFen = fenWithin(below, autoTopUpLimits.thresholdMinFen, autoTopUpLimits.thresholdMaxFen);
-  const amountFen = fenWithin(amount, autoTopUpLimits.amountMinFen, autoTopUpLimits.amountMaxFen);
-  const valid = belowFen !== null && amountFen !== null;
+  const form = formAmounts(below, amount, cap);
   const edit = () => {
     setBelow(String((current?.below ?? 1_000) / 100));
     setAmount(String((current?.amount ?? 5_000) / 100));
+    setCap(current?.cap ? String(current.cap / 100) : '');
     setEditing(true);
   };
   const toggle = (checked: boolean) => {
@@ -117,6 +130,7 @@ function AmountsEditor({ studentId, setting, settingKey }: { studentId: string; 
     else if (current === null) setEditing(false);
     else save.mutate(null);
   };
+  const rule = current && fill(current.cap === null ? t.autoTopUpRule : t.autoTopUpRuleCapped, { below: formatYuan(current.below), amount: formatYuan(current.amount), cap: formatYuan(current.cap ?? 0) });
 
   return (
     <>
@@ -124,17 +138,18 @@ function AmountsEditor({ studentId, setting, settingKey }: { studentId: string; 
         {t.autoTopUpSwitch}
       </List.Item>
       {current !== null && !editing && (
-        <List.Item onClick={edit} arrow>
-          <span data-testid="auto-top-up-rule">{fill(t.autoTopUpRule, { below: formatYuan(current.below), amount: formatYuan(current.amount) })}</span>
+        <List.Item onClick={edit} arrow description={<span data-testid="auto-top-up-month">{fill(t.autoTopUpMonth, { charged: formatYuan(setting.monthChargedFen) })}</span>}>
+          <span data-testid="auto-top-up-rule">{rule}</span>
         </List.Item>
       )}
       {editing && (
         <>
           <List.Item extra={<Input type="text" inputMode="decimal" value={below} onChange={setBelow} aria-label={t.autoTopUpBelow} data-testid="auto-top-up-below" style={{ width: 96 }} />}>{t.autoTopUpBelow}</List.Item>
           <List.Item extra={<Input type="text" inputMode="decimal" value={amount} onChange={setAmount} aria-label={t.autoTopUpAmount} data-testid="auto-top-up-amount" style={{ width: 96 }} />}>{t.autoTopUpAmount}</List.Item>
+          <List.Item extra={<Input type="text" inputMode="decimal" value={cap} onChange={setCap} aria-label={t.autoTopUpCap} data-testid="auto-top-up-cap" style={{ width: 96 }} />}>{t.autoTopUpCap}</List.Item>
           <List.Item
-            description={valid ? undefined : <span className="form-error" data-testid="auto-top-up-error">{t.autoTopUpRange}</span>}
-            extra={<Button size="small" color="primary" disabled={!valid} loading={save.isPending && save.variables !== null} onClick={() => { if (valid) save.mutate({ thresholdFen: belowFen, amountFen }); }} data-testid="auto-top-up-save">{t.settingSave}</Button>}
+            description={form.amounts ? undefined : <span className="form-error" data-testid="auto-top-up-error">{form.amountsWrong ? t.autoTopUpRange : t.autoTopUpCapRange}</span>}
+            extra={<Button size="small" color="primary" disabled={!form.amounts} loading={save.isPending && save.variables !== null} onClick={() => { if (form.amounts) save.mutate(form.amounts); }} data-testid="auto-top-up-save">{t.settingSave}</Button>}
           />
         </>
       )}
