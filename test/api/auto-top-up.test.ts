@@ -1,7 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAutoTopUps } from '../../src/modules/payments/auto-top-up.js';
 import { expireDueOrders } from '../../src/modules/payments/expire-orders.js';
 import { agreementClient, sandboxEndpoint } from '../../src/modules/payments/gateways/registry.js';
+import { endAgreement, unsignAtGateway } from '../../src/modules/payments/payment-agreements.js';
 import { setWithholdingFails } from '../../src/modules/payments/sandbox/sandbox-agreements.js';
 import { actAtAgreementPage, closeInAlipayApp } from '../../src/modules/payments/sandbox/sandbox-payer.js';
 import { PaymentsDriver } from './payments-driver.js';
@@ -321,6 +323,7 @@ describe('Alipay’s agreement notifications (dut_user_sign, dut_user_unsign)', 
   const agreementRow = (parentId: string) => d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('parent_id', '=', parentId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
   const sandboxAgreement = (externalNo: string) => d.t.ctx.db.selectFrom('sandbox_agreements').selectAll().where('external_agreement_no', '=', externalNo).executeTakeFirstOrThrow();
   const appPage = (sandboxId: string) => `${d.origin}/api/v1/sandbox/alipay/agreement/${sandboxId}/app`;
+  const atAlipayNo = async (externalNo: string) => (await sandboxAgreement(externalNo)).agreement_no ?? '';
   const agreementNotifications = (externalNo: string) => d.t.ctx.db.selectFrom('gateway_notifications').selectAll().where('order_no', '=', externalNo).orderBy('received_at').execute();
 
   it('sign a parent who agreed on Alipay’s page and never came back; a replayed copy changes nothing', async () => {
@@ -380,11 +383,54 @@ describe('Alipay’s agreement notifications (dut_user_sign, dut_user_unsign)', 
     const row = await agreementRow(f.parent.id);
     expect((await sandboxAgreement(row.external_agreement_no)).status).toBe('NORMAL');
 
+    // Alipay's gateway does not answer at first: the unsign is a job, retried until it does.
+    const endpoint = row.gateway_base_url;
+    await d.t.ctx.db.updateTable('payment_agreements').set({ gateway_base_url: 'http://127.0.0.1:9/gateway.do' }).where('id', '=', row.id).execute();
     await d.runJobs();
+    const agreementNo = await atAlipayNo(row.external_agreement_no);
+    const unsignJob = () => d.t.ctx.db.selectFrom('jobs').select(['status', 'attempts']).where('kind', '=', 'payments.unsign-agreement')
+      .where(sql<boolean>`payload->>'agreementNo' = ${agreementNo}`).executeTakeFirstOrThrow();
+    expect(await unsignJob()).toMatchObject({ status: 'queued', attempts: 1 });
+    expect((await sandboxAgreement(row.external_agreement_no)).status).toBe('NORMAL');
+    await d.t.ctx.db.updateTable('jobs').set({ payload: JSON.stringify({ gatewayBaseUrl: endpoint, agreementNo }) })
+      .where('kind', '=', 'payments.unsign-agreement').where(sql<boolean>`payload->>'agreementNo' = ${agreementNo}`).execute();
+    d.t.clock.advance(10_000);
+    await d.runJobs();
+    expect(await unsignJob()).toMatchObject({ status: 'done', attempts: 2 });
     expect((await sandboxAgreement(row.external_agreement_no)).status).toBe('UNSIGN');
     expect(await agreementRow(f.parent.id)).toMatchObject({ id: row.id, status: 'ended', agreement_no: null });
-    expect((await agreementNotifications(row.external_agreement_no)).map((n) => n.outcome)).toEqual(['processed']);
+    // The signing, then Alipay's notice of our own unsign: neither changes the ended agreement.
+    expect((await agreementNotifications(row.external_agreement_no)).map((n) => n.outcome)).toEqual(['processed', 'processed']);
     expect(await textsTo(f.parent.phone)).toEqual([]);
+  });
+
+  it('take Alipay’s notice of the unsign the parent asked for, landing before the ending here, as the parent’s ending: no text', async () => {
+    const f = await signedFamily();
+    expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+    const row = await agreementRow(f.parent.id);
+    const caller = { sessionId: 'test', role: 'parent' as const, loginKind: 'parent' as const, subjectId: f.parent.id, schoolId: null };
+    await unsignAtGateway(d.t.ctx, caller, row.id); // step one of DELETE
+    await d.runJobs(); // dut_user_unsign arrives before step two
+    expect(await agreementRow(f.parent.id)).toMatchObject({ id: row.id, status: 'ended' });
+    expect(await endAgreement(d.t.ctx, caller, row.id, 'test')).toBeNull(); // step two: done already
+    const ended = await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', row.id).where('action', '=', 'payments.agreement.ended').execute();
+    expect(ended).toEqual([{ after: { reason: 'ended_by_parent', autoTopUpsRemoved: [f.student.id] } }]);
+    expect(await textsTo(f.parent.phone)).toEqual([]);
+  });
+
+  it('do not make active an agreement the parent is ending when Alipay’s signing notice lands between the two steps; it is unsigned there', async () => {
+    const f = await d.family();
+    const started = (await d.request('POST', '/me/payment-agreement', f.parentToken, {})).json();
+    const caller = { sessionId: 'test', role: 'parent' as const, loginKind: 'parent' as const, subjectId: f.parent.id, schoolId: null };
+    await unsignAtGateway(d.t.ctx, caller, started.agreement.id); // Alipay still says TEMP: nothing to unsign yet
+    await actAtAgreementPage(started.signUrl, 'agree');
+    await d.runJobs(); // dut_user_sign, the unsign it calls for, and Alipay's notice of that unsign
+    const row = await agreementRow(f.parent.id);
+    expect((await sandboxAgreement(row.external_agreement_no)).status).toBe('UNSIGN');
+    expect(row).toMatchObject({ status: 'ended', agreement_no: null }); // never active here
+    expect(await endAgreement(d.t.ctx, caller, row.id, 'test')).toBeNull();
+    expect(await agreementOf(f.parentToken)).toBeNull();
+    expect(await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', row.id).where('action', '=', 'payments.agreement.signed').execute()).toEqual([]);
   });
 
   it('refuse a notification that is forged, about an agreement nobody started, or for another product, and change nothing', async () => {

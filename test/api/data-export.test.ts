@@ -17,8 +17,8 @@ const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const exportAs = (token: string, password: string) =>
   t.app.inject({ method: 'POST', url: '/api/v1/me/data-export', headers: { authorization: `Bearer ${token}` }, payload: { password } });
 
-async function family() {
-  const student = await t.factory.newStudent({ name: '导出测试生' });
+async function family(birthDate?: string) {
+  const student = await t.factory.newStudent({ name: '导出测试生', ...(birthDate ? { birthDate } : {}) });
   const card = await t.factory.newCard(student.id);
   await fund(t, card.id, 2_500);
   const parent = await t.factory.newParent({ children: [student.id] });
@@ -63,6 +63,9 @@ describe('导出我的数据', () => {
       orders: expect.any(Array),
     });
     expect(doc.campus).toBeUndefined(); // a school pupil has no campus services
+    // The parent who applied has the application in their copy too.
+    const parentCopy = (await exportAs(f.parentToken, f.parent.password)).json();
+    expect(parentCopy.applications).toMatchObject([{ id: applied.json().id, studentId: f.student.id }]);
     expect(res.body).not.toContain(f.parent.phone);
     expect(res.body).not.toContain(f.student.id_number);
     expect(res.body).not.toContain(other.card.card_no);
@@ -77,8 +80,12 @@ describe('导出我的数据', () => {
     expect(audit[0]).toEqual({ action: 'account.data_exported', after: { format: 'onecard-personal-data/1' } });
   });
 
-  it('gives a parent their profile, each child with the settings and cards, and the texts sent to them', async () => {
-    const f = await family();
+  it('gives a parent their profile, each child with the settings, consents and cards (a returned one with its refund), and the texts sent to them', async () => {
+    const f = await family('2015-03-01'); // under 14: consents are the parent's to give
+    const consent = await t.app.inject({ method: 'POST', url: `/api/v1/students/${f.student.id}/consents`, headers: auth(f.parentToken), payload: { purpose: 'photo' } });
+    expect(consent.statusCode, consent.body).toBe(201);
+    const returned = await t.app.inject({ method: 'POST', url: `/api/v1/cards/${f.card.id}/return`, headers: auth(f.parentToken) });
+    expect(returned.statusCode, returned.body).toBe(200);
     const res = await exportAs(f.parentToken, f.parent.password);
     expect(res.statusCode, res.body).toBe(200);
     const doc = res.json();
@@ -88,13 +95,13 @@ describe('导出我的数据', () => {
       children: [{
         child: { studentId: f.student.id },
         settings: { balanceAlert: { thresholdFen: null }, spendNotice: { minAmountFen: null }, autoTopUp: { agreementActive: false } },
-        cards: [{ card: { id: f.card.id, holderNameMasked: '导****' } }],
+        consents: { needsGuardianConsent: true, consents: [{ id: consent.json().consentId, purpose: 'photo', parentId: f.parent.id, revokedAt: null }] },
+        cards: [{ card: { id: f.card.id, holderNameMasked: '导****', status: 'returned' }, balanceRefunds: [{ amountFen: 2_500 }] }],
       }],
       applications: [],
       paymentAgreement: null,
       textMessages: [{ body: '【北京学生卡】测试短信' }],
     });
-    expect(doc.children[0].consents).toMatchObject({ consents: [] });
     // The child's ID number is the child's: not in the parent's copy.
     expect(res.body).not.toContain(f.student.id_number);
   });
@@ -111,6 +118,12 @@ describe('导出我的数据', () => {
     const book = (hour: number) => t.app.inject({ method: 'POST', url: '/api/v1/campus/bookings', headers: auth(token), payload: { venueId: venue.id, date: '2026-11-24', hour } });
     const kept = await book(14);
     const cancelled = await book(15);
+    // A classmate's booking is theirs.
+    const classmate = await t.factory.newStudent({ schoolId: school.id });
+    await t.factory.newCard(classmate.id, { product: 'campus_card' });
+    const classmateToken = await t.factory.loginAs('student', classmate.education_id, classmate.password);
+    const theirs = await t.app.inject({ method: 'POST', url: '/api/v1/campus/bookings', headers: auth(classmateToken), payload: { venueId: venue.id, date: '2026-11-24', hour: 16 } });
+    expect(theirs.statusCode, theirs.body).toBe(201);
     expect([kept.statusCode, cancelled.statusCode]).toEqual([201, 201]);
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/campus/bookings/${cancelled.json().id}/cancel`, headers: auth(token) })).statusCode).toBe(200);
 
@@ -121,6 +134,7 @@ describe('导出我的数据', () => {
       repairs: [{ id: repair.json().id, description: '热水龙头不出水' }],
       bookings: [{ id: cancelled.json().id, hour: 15, status: 'cancelled' }, { id: kept.json().id, hour: 14, status: 'booked' }],
     });
+    expect(res.json().campus.bookings).toHaveLength(2);
   });
 
   it('needs the password again (a wrong one audited and throttled), not an initial one, and is refused to staff', async () => {

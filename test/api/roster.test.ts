@@ -260,26 +260,30 @@ describe('university and vocational rosters', () => {
   it('lets student numbers change hands within a file (a swap, a chain), and refuses a number still held by a student who keeps it', async () => {
     const school = await t.factory.newSchool({ stage: 'university' });
     const header = '教育ID,姓名,性别,出生日期,身份证号,学号';
-    const person = Object.fromEntries(['A', 'B', 'C', 'D', 'E', 'G', 'H'].map((name, i) => {
+    const person = Object.fromEntries(['A', 'B', 'C', 'D', 'E', 'G', 'H', 'I'].map((name, i) => {
       const birth = `2005-01-${String(i + 10)}`;
       return [name, `3700000${i},${name},男,${birth},${idFor(birth, 'M')}`];
     }));
-    const first = [header, `${person.A},2025000001`, `${person.B},2025000002`, `${person.C},2025000003`, `${person.D},2025000004`, `${person.G},2025000006`, `${person.H},2025000007`].join('\n');
-    expect(await importFile(school.id, first)).toMatchObject({ created: 6, rejected: 0 });
+    const first = [header, `${person.A},2025000001`, `${person.B},2025000002`, `${person.C},2025000003`, `${person.D},2025000004`, `${person.G},2025000006`, `${person.H},2025000007`, `${person.I},2025000008`].join('\n');
+    expect(await importFile(school.id, first)).toMatchObject({ created: 7, rejected: 0 });
 
     const second = [
       header,
       `${person.A},2025000002`, `${person.B},2025000001`, // A and B swap
       `${person.C},2025000005`, `${person.D},2025000003`, `${person.E},2025000004`, // C a new number, D takes C's, new E takes D's
-      `${person.H},2025000006`, // G keeps 2025000006 (not in the file)
+      `${person.H},2025000006`, // G keeps 2025000006 (not in the file) ...
+      `${person.I},2025000007`, // ... so H keeps 2025000007, which I asks for
     ].join('\n');
     const done = await importFile(school.id, second);
-    expect(done).toMatchObject({ status: 'done', created: 1, updated: 4, rejected: 1 });
-    expect(done.report.map((p) => [p.row, p.field, p.code])).toEqual([[7, 'studentNo', 'STUDENT_NO_TAKEN']]);
+    expect(done).toMatchObject({ status: 'done', created: 1, updated: 4, rejected: 2 });
+    expect(done.report.map((p) => [p.row, p.field, p.code])).toEqual([[7, 'studentNo', 'STUDENT_NO_TAKEN'], [8, 'studentNo', 'STUDENT_NO_TAKEN']]);
+    const audit = await t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', done.id).executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({ renumbered: 4 }); // A, B, C and D
     const numbers = await t.ctx.db.selectFrom('students').select(['name', 'student_no']).where('school_id', '=', school.id).orderBy('name').execute();
     expect(numbers).toEqual([
       { name: 'A', student_no: '2025000002' }, { name: 'B', student_no: '2025000001' }, { name: 'C', student_no: '2025000005' },
       { name: 'D', student_no: '2025000003' }, { name: 'E', student_no: '2025000004' }, { name: 'G', student_no: '2025000006' }, { name: 'H', student_no: '2025000007' },
+      { name: 'I', student_no: '2025000008' },
     ]);
   });
 

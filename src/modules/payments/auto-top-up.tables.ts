@@ -22,6 +22,8 @@ export interface PaymentAgreementsTable {
   created_at: Timestamp;
   signed_at: Timestamp | null;
   ended_at: Timestamp | null;
+  /** When the parent asked to end it (before Alipay is asked to unsign it; migration 0044). */
+  unsign_requested_at: Timestamp | null;
 }
 
 /** A bound parent's auto top-up for one child: below threshold_fen, top up amount_fen. */

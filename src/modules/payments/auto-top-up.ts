@@ -20,7 +20,7 @@ import { agreementClient } from './gateways/registry.js';
 import { onOrderFulfilled } from './order-hooks.js';
 import { autoTopUpCreator } from './order-rules.js';
 import { recordPaymentAttempt } from './pay-order.js';
-import { endAgreementRow, liveAgreement } from './payment-agreements.js';
+import { endAgreementRow, enqueueUnsign, liveAgreement } from './payment-agreements.js';
 import './payments.errors.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 import { sendOpenRefunds } from './gateway-refunds.js';
@@ -234,10 +234,12 @@ async function charge(ctx: AppContext, due: DueCard, today: string): Promise<Cha
     const order = await repo.lockOrder(tx, placed.orderId);
     if (order && (order.status === 'paying' || order.status === 'created')) await closeOrder(tx, ctx.clock, order.id, order.status, 'cancelled', autoTopUpActor, null, { reason: result.reason });
     await failRun(tx, ctx, placed.runId, result.reason);
-    if (result.reason === 'agreement_invalid') await endAgreementRow(tx, ctx, due.agreement_id, autoTopUpActor, `gateway: ${result.subCode}`, null);
+    if (result.reason === 'agreement_invalid') {
+      await endAgreementRow(tx, ctx, due.agreement_id, autoTopUpActor, `gateway: ${result.subCode}`, null);
+      // Not in force at Alipay (gone, or paused by the parent there): unsigned too, so that nothing we no longer track stays signed.
+      await enqueueUnsign(tx, ctx, due.gateway_base_url, due.agreement_no);
+    }
   });
-  // Not in force at Alipay (gone, or paused by the parent there): unsigned too, so that nothing we no longer track stays signed.
-  if (result.reason === 'agreement_invalid') await client.unsignAgreement(due.agreement_no).catch((error: unknown) => ctx.logger.warn({ err: error, agreementId: due.agreement_id }, 'could not unsign an agreement Alipay refused'));
   return 'failed';
 }
 

@@ -8,7 +8,7 @@ import { fail } from '../../platform/errors.js';
 import { bookRefundSucceeded, markRefundFailedAtGateway, sendOpenRefunds } from './gateway-refunds.js';
 import type { GatewayName, GatewayNotice, NotifyReply, RefundNotice } from './gateways/gateway.js';
 import { notificationVerifier } from './gateways/registry.js';
-import { applyAgreementNotice, unsignLeftover, type LeftoverAgreement } from './payment-agreements.js';
+import { applyAgreementNotice } from './payment-agreements.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 import { settlePayment, type SettleOutcome } from './settle-payment.js';
 
@@ -48,9 +48,8 @@ export async function handleNotification(ctx: AppContext, received: Received): P
     return verifier.rejected(error.code);
   }
   try {
-    const { outcome, orderId, leftover } = await inTransaction(ctx.db, (tx) => processNotice(tx, ctx, received, notice));
+    const { outcome, orderId } = await inTransaction(ctx.db, (tx) => processNotice(tx, ctx, received, notice));
     if (outcome === 'refund_requested' && orderId) await sendOpenRefunds(ctx, orderId);
-    if (leftover) await unsignLeftover(ctx, leftover);
     return verifier.accepted;
   } catch (error) {
     if (!isDomainError(error)) throw error;
@@ -59,12 +58,7 @@ export async function handleNotification(ctx: AppContext, received: Received): P
   }
 }
 
-type NoticeOutcome = {
-  outcome: SettleOutcome | 'duplicate' | 'ignored' | 'refund_outcome' | 'agreement';
-  orderId: string | null;
-  /** An agreement signed at the gateway that was ended here: unsigned there after the commit. */
-  leftover?: LeftoverAgreement | null;
-};
+type NoticeOutcome = { outcome: SettleOutcome | 'duplicate' | 'ignored' | 'refund_outcome' | 'agreement'; orderId: string | null };
 
 /**
  * What the stored notification row says of its subject: the order, the gateway's number and the
@@ -97,7 +91,10 @@ async function processNotice(tx: Tx, ctx: AppContext, received: Received, notice
   }
   const actor: AuditActor = { role: 'gateway', id: null };
   if (notice.kind === 'refund') return processRefundNotice(tx, clock, notice, actor);
-  if (notice.kind === 'agreement') return { outcome: 'agreement', orderId: null, leftover: await applyAgreementNotice(tx, ctx, notice) };
+  if (notice.kind === 'agreement') {
+    await applyAgreementNotice(tx, ctx, notice);
+    return { outcome: 'agreement', orderId: null };
+  }
   // A status that is not a payment (Alipay WAIT_BUYER_PAY, TRADE_CLOSED) moves no money.
   if (!notice.paid) {
     await repo.setNotificationOutcome(tx, row.id, 'ignored');

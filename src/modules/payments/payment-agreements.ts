@@ -5,6 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { enqueueJob } from '../../platform/jobs.js';
 import type { PaymentAgreementsTable } from './auto-top-up.tables.js';
 import type { AgreementState } from './gateways/alipay-client.js';
 import type { AgreementNotice } from './gateways/gateway.js';
@@ -63,11 +64,15 @@ export async function startAgreementSigning(ctx: AppContext, caller: Caller, inp
   const agreement = await inTransaction(ctx.db, async (tx) => {
     const live = await liveAgreement(tx, caller.subjectId);
     if (live?.status === 'active') throw fail('PAYMENT_AGREEMENT_EXISTS', { agreementId: live.id });
-    if (live) return live;
+    if (live) {
+      // An ending that did not finish (Alipay could not be reached) is overtaken: the parent signs after all.
+      if (live.unsign_requested_at) await tx.updateTable('payment_agreements').set({ unsign_requested_at: null }).where('id', '=', live.id).execute();
+      return { ...live, unsign_requested_at: null };
+    }
     const id = newId();
     const row = {
       id, parent_id: caller.subjectId, gateway: 'alipay' as const, external_agreement_no: `OC${id.replaceAll('-', '').slice(0, 28)}`, agreement_no: null, status: 'signing' as const,
-      gateway_base_url: endpoint, notify_url: `${input.origin}/api/v1/payments/notify/alipay`, created_at: ctx.clock.now(), signed_at: null, ended_at: null,
+      gateway_base_url: endpoint, notify_url: `${input.origin}/api/v1/payments/notify/alipay`, created_at: ctx.clock.now(), signed_at: null, ended_at: null, unsign_requested_at: null,
     };
     await tx.insertInto('payment_agreements').values(row).execute();
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'payments.agreement.signing', entityType: 'payment_agreement', entityId: id, after: { gateway: 'alipay' }, requestId });
@@ -120,49 +125,52 @@ async function markSigned(tx: DbOrTx, ctx: AppContext, agreementId: string, sign
   return updated;
 }
 
-/** An agreement Alipay holds signed that Onecard no longer tracks: to be unsigned there after the commit. */
-export interface LeftoverAgreement {
-  gatewayBaseUrl: string;
-  agreementNo: string;
-}
-
 const gatewayActor: AuditActor = { role: 'gateway', id: null };
 
 /**
  * Alipay's word that an agreement was signed or ended (dut_user_sign, dut_user_unsign), in the
  * notification's transaction, the agreement locked:
  * - signed, still signing here: the parent agreed on Alipay's page and did not come back; it is active now;
- * - signed, ended here: the parent ended it while Alipay's page was still open, then agreed there;
- *   returned, to be unsigned at Alipay, since nothing here will use it;
- * - ended at Alipay (the parent closed 免密支付 in the Alipay app): ended here with the auto
- *   top-ups, and the parent is texted that they stopped, which the Alipay app does not say.
+ * - signed, but ended here or being ended by the parent (they ended it while Alipay's page was
+ *   still open, then agreed there): unsigned at Alipay by a job, since nothing here will use it;
+ * - ended at Alipay: ended here with the auto top-ups. When the parent closed it in the Alipay
+ *   app, they are texted that the auto top-ups stopped, which the Alipay app does not say; when
+ *   it is the unsign the parent asked for here (Alipay notifies that too), it is their ending.
  * An ended notice about an earlier agreement under the same number, or about one ended here already, changes nothing.
  */
-export async function applyAgreementNotice(tx: DbOrTx, ctx: AppContext, notice: AgreementNotice): Promise<LeftoverAgreement | null> {
+export async function applyAgreementNotice(tx: DbOrTx, ctx: AppContext, notice: AgreementNotice): Promise<void> {
   const agreement = await tx.selectFrom('payment_agreements').selectAll().where('gateway', '=', notice.gateway).where('external_agreement_no', '=', notice.externalAgreementNo)
     .forUpdate().executeTakeFirst();
   if (!agreement) throw fail('NOTIFY_AGREEMENT_UNKNOWN', { externalAgreementNo: notice.externalAgreementNo });
+  const endingHere = agreement.status === 'ended' || agreement.unsign_requested_at !== null;
   if (notice.event === 'signed') {
-    if (agreement.status === 'ended') return { gatewayBaseUrl: agreement.gateway_base_url, agreementNo: notice.agreementNo };
-    await markSigned(tx, ctx, agreement.id, { agreementNo: notice.agreementNo, signedAt: notice.at }, { actor: gatewayActor, via: 'notification', requestId: null });
-    return null;
+    if (endingHere) await enqueueUnsign(tx, ctx, agreement.gateway_base_url, notice.agreementNo);
+    else await markSigned(tx, ctx, agreement.id, { agreementNo: notice.agreementNo, signedAt: notice.at }, { actor: gatewayActor, via: 'notification', requestId: null });
+    return;
   }
-  if (agreement.status === 'ended' || (agreement.agreement_no !== null && agreement.agreement_no !== notice.agreementNo)) return null;
-  const stopped = await endAgreementRow(tx, ctx, agreement.id, gatewayActor, 'unsigned_at_gateway', null);
-  if (stopped > 0) {
+  if (agreement.status === 'ended' || (agreement.agreement_no !== null && agreement.agreement_no !== notice.agreementNo)) return;
+  const byParent = agreement.unsign_requested_at !== null;
+  const stopped = await endAgreementRow(tx, ctx, agreement.id, gatewayActor, byParent ? 'ended_by_parent' : 'unsigned_at_gateway', null);
+  if (stopped > 0 && !byParent) {
     const parent = await tx.selectFrom('parents').select('phone').where('id', '=', agreement.parent_id).executeTakeFirstOrThrow();
     await ctx.sms.send(tx, { phone: parent.phone, body: '【北京学生卡】您的支付宝免密代扣协议已解约，孩子学生卡的自动充值已停止。如需继续使用，请在 App 中重新开通。' });
   }
-  return null;
 }
 
-/** Unsigns at Alipay an agreement Onecard no longer tracks; a failure is logged (Alipay sends the notification again). */
-export async function unsignLeftover(ctx: AppContext, leftover: LeftoverAgreement): Promise<void> {
-  try {
-    await (await agreementClient(ctx, leftover.gatewayBaseUrl)).unsignAgreement(leftover.agreementNo);
-  } catch (error) {
-    ctx.logger.warn({ err: error, agreementNo: maskAgreementNo(leftover.agreementNo) }, 'could not unsign an agreement ended here');
-  }
+/** The job that unsigns at Alipay an agreement Onecard no longer tracks. */
+export const unsignAgreementJob = 'payments.unsign-agreement';
+
+/** Ten attempts with the jobs' doubling backoff from 10 s (about three hours): an agreement left signed at Alipay is the parent's standing consent. */
+const unsignAttempts = 10;
+
+/** In the transaction that gives the agreement up: unsigned at Alipay after the commit, retried until Alipay answers. */
+export async function enqueueUnsign(tx: DbOrTx, ctx: AppContext, gatewayBaseUrl: string, agreementNo: string): Promise<void> {
+  await enqueueJob(tx, ctx.clock, unsignAgreementJob, { gatewayBaseUrl, agreementNo }, { uniqueKey: `${unsignAgreementJob}:${agreementNo}`, maxAttempts: unsignAttempts });
+}
+
+/** The job's work: one already gone at Alipay counts as done; anything else unanswered throws, and the job is retried. */
+export async function unsignAtAlipay(ctx: AppContext, payload: { gatewayBaseUrl: string; agreementNo: string }): Promise<void> {
+  await (await agreementClient(ctx, payload.gatewayBaseUrl)).unsignAgreement(payload.agreementNo);
 }
 
 /**
@@ -175,6 +183,8 @@ export async function unsignAtGateway(ctx: AppContext, caller: Caller, agreement
   // The one named only: a replayed request for an agreement already ended leaves a newer one alone.
   const live = await liveAgreement(ctx.db, caller.subjectId);
   if (live?.id !== agreementId) return;
+  // Recorded first: Alipay's notifications of this unsign, or of a signing still under way, may land before step two.
+  await ctx.db.updateTable('payment_agreements').set({ unsign_requested_at: ctx.clock.now() }).where('id', '=', live.id).where('status', '<>', 'ended').execute();
   let agreementNo = live.agreement_no;
   if (!agreementNo) {
     const state = await (await agreementClient(ctx, live.gateway_base_url)).queryAgreement(live.external_agreement_no);

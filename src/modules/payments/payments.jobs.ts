@@ -4,6 +4,7 @@ import { expireDueOrders } from './expire-orders.js';
 import { runAutoTopUps } from './auto-top-up.js';
 import { sendLowBalanceAlerts } from './balance-alerts.js';
 import { retryStaleRefunds } from './gateway-refunds.js';
+import { unsignAgreementJob, unsignAtAlipay } from './payment-agreements.js';
 import { reconcileYesterday } from './reconcile.js';
 import { deliverNotification, deliverNotificationJob } from './sandbox/sandbox-notifications.js';
 import { completeSandboxRefund, completeSandboxRefundJob } from './sandbox/sandbox-trades.js';
@@ -31,6 +32,9 @@ export function registerPaymentJobs(ctx: AppContext): void {
   });
   ctx.jobs.register(closeTradesJob, async (job) => {
     await closeTradesAtGateways(ctx, (job.payload as { orderId: string }).orderId);
+  });
+  ctx.jobs.register(unsignAgreementJob, async (job) => {
+    await unsignAtAlipay(ctx, job.payload as { gatewayBaseUrl: string; agreementNo: string });
   });
   ctx.jobs.register(deliverNotificationJob, async (job) => {
     await deliverNotification(ctx, (job.payload as { notificationId: string }).notificationId);

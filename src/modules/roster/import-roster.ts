@@ -173,14 +173,15 @@ function chunkResult(chunk: PlacedRow[], written: { education_id: string; insert
  * refused. A move is made only when its new number is free or let go by another move made; the
  * rest are left for the chunks, which refuse them as STUDENT_NO_TAKEN.
  */
-async function moveStudentNumbers(ctx: ImportContext, schoolId: string, placed: readonly PlacedRow[]): Promise<void> {
+async function moveStudentNumbers(ctx: ImportContext, schoolId: string, placed: readonly PlacedRow[]): Promise<number> {
   const wanted = new Map(placed.flatMap(({ student }) => (student.studentNo === null ? [] : [[student.educationId, student.studentNo] as const])));
-  if (wanted.size === 0) return;
-  await ctx.db.transaction().execute(async (tx) => {
+  if (wanted.size === 0) return 0;
+  return ctx.db.transaction().execute(async (tx) => {
+    await repo.lockSchoolRoster(tx, schoolId);
     const stored = await repo.studentNumbersOf(tx, schoolId, [...wanted.keys()]);
     // Existing students whose number changes; new ones are the chunks' to insert.
     const moves = new Map([...wanted].filter(([educationId, number]) => stored.has(educationId) && stored.get(educationId) !== number));
-    if (moves.size === 0) return;
+    if (moves.size === 0) return 0;
     const holderOf = await repo.holdersOfStudentNumbers(tx, schoolId, [...moves.values()]);
     let made = new Map(moves);
     // Drop moves whose number stays held (by a student not moving, or by a move dropped) until none is left to drop.
@@ -192,11 +193,13 @@ async function moveStudentNumbers(ctx: ImportContext, schoolId: string, placed: 
       }));
     }
     if (made.size > 0) await repo.renumberStudents(tx, schoolId, made);
+    return made.size;
   });
 }
 
 async function writeChunk(ctx: ImportContext, job: RosterImportJob, chunk: PlacedRow[], tally: ImportTally): Promise<void> {
   const result = await ctx.db.transaction().execute(async (tx) => {
+    await repo.lockSchoolRoster(tx, job.school.id);
     // A student number is unique within a school: a row that would take another student's is refused.
     const numberTaken = await repo.studentNumbersHeldByOthers(tx, job.school.id, chunk.map((c) => c.student));
     const toWrite = chunk.filter((c) => !numberTaken.has(c.student.educationId)).map((c) => c.student);
@@ -209,7 +212,7 @@ async function writeChunk(ctx: ImportContext, job: RosterImportJob, chunk: Place
 }
 
 /** Marks the import done or failed and writes its one audit row (one per import, not per student). */
-async function finish(ctx: ImportContext, job: RosterImportJob, tally: ImportTally, errorCode: string | null): Promise<void> {
+async function finish(ctx: ImportContext, job: RosterImportJob, tally: ImportTally, errorCode: string | null, renumbered: number): Promise<void> {
   const status = errorCode ? 'failed' : 'done';
   await ctx.db.transaction().execute(async (tx) => {
     await repo.finishImport(tx, job.id, { status, counts: tally.counts(), report: storedReport(tally.allProblems()), errorCode, now: ctx.clock.now() });
@@ -218,7 +221,7 @@ async function finish(ctx: ImportContext, job: RosterImportJob, tally: ImportTal
       action: errorCode ? 'roster.import_failed' : 'roster.imported',
       entityType: 'roster_import',
       entityId: job.id,
-      after: { schoolId: job.school.id, fileName: job.fileName, totalRows: job.parsed.totalRows, ...tally.counts(), errorCode },
+      after: { schoolId: job.school.id, fileName: job.fileName, totalRows: job.parsed.totalRows, ...tally.counts(), renumbered, errorCode },
       requestId: job.requestId,
     });
   });
@@ -230,17 +233,19 @@ async function finish(ctx: ImportContext, job: RosterImportJob, tally: ImportTal
  */
 export async function runRosterImport(ctx: ImportContext, job: RosterImportJob, onProgress: (p: ImportProgress) => void = () => {}): Promise<RosterImportOutcome> {
   const tally = new ImportTally(job.parsed);
+  // Students whose numbers the first pass moved (committed, and kept by a failed import as its chunks are).
+  let renumbered = 0;
   try {
     const placed = placeRows(job.parsed.rows, await classLookup(ctx.db, job.school.id), tally);
-    await moveStudentNumbers(ctx, job.school.id, placed);
+    renumbered = await moveStudentNumbers(ctx, job.school.id, placed);
     onProgress(tally.progress());
     for (let start = 0; start < placed.length; start += CHUNK_ROWS) {
       await writeChunk(ctx, job, placed.slice(start, start + CHUNK_ROWS), tally);
       onProgress(tally.progress());
     }
-    await finish(ctx, job, tally, null);
+    await finish(ctx, job, tally, null, renumbered);
   } catch (error) {
-    await finish(ctx, job, tally, 'ROSTER_IMPORT_FAILED').catch((finishError: unknown) => ctx.logger.error({ err: finishError, importId: job.id }, 'could not mark the roster import failed'));
+    await finish(ctx, job, tally, 'ROSTER_IMPORT_FAILED', renumbered).catch((finishError: unknown) => ctx.logger.error({ err: finishError, importId: job.id }, 'could not mark the roster import failed'));
     throw error;
   }
   return { ...tally.progress(), problems: tally.allProblems() };

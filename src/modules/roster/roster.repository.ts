@@ -64,6 +64,11 @@ export const rosterRepository = {
 
   holdersOfStudentNumbers,
 
+  /** One import at a time writes a school's students (held to the end of the transaction): the numbers a plan found free stay free. */
+  async lockSchoolRoster(tx: DbOrTx, schoolId: string): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`roster:${schoolId}`}, 0))`.execute(tx);
+  },
+
   /** The stored student numbers of the school's students with these education IDs (null: none yet). */
   async studentNumbersOf(db: DbOrTx, schoolId: string, educationIds: readonly string[]): Promise<Map<string, string | null>> {
     if (educationIds.length === 0) return new Map();

@@ -17,7 +17,8 @@ import { sandboxRepository as repo, type AgreementKey, type SandboxAgreementRow 
  * the agreement gets its agreement_no; the merchant then queries it
  * (alipay.user.agreement.query), takes money under it without the user's password
  * (alipay.trade.pay, product GENERAL_WITHHOLDING) and ends it (alipay.user.agreement.unsign).
- * Signing, and the user ending it in the Alipay app, are notified to the signing link's notify_url.
+ * Signing and unsigning (by the merchant, or by the user in the Alipay app) are notified to the
+ * signing link's notify_url.
  * The caller has checked the app id and the RSA2 signature; answers use Alipay's codes.
  */
 
@@ -177,7 +178,10 @@ export async function unsignAgreement(ctx: AppContext, keys: AlipayKeys, biz: Re
   return inTransaction(ctx.db, async (tx) => {
     const agreement = await repo.lockAgreementByNo(tx, keys.appId, agreementNo);
     if (!agreement || agreement.status === 'UNSIGN') return agreementNotExist;
-    await repo.updateAgreement(tx, agreement.id, { status: 'UNSIGN', unsigned_at: ctx.clock.now() });
+    const change = { status: 'UNSIGN' as const, unsigned_at: ctx.clock.now() };
+    await repo.updateAgreement(tx, agreement.id, change);
+    // Alipay notifies an unsign the merchant asked for as well.
+    await notifyMerchant(tx, ctx, keys, { ...agreement, ...change });
     return success;
   });
 }

@@ -116,6 +116,9 @@ function cashierRoutes(ctx: AppContext, app: FastifyInstance, gateway: GatewayNa
   });
 }
 
+/** The request's path without its query: what a page's own form posts back to. */
+const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? request.url;
+
 /** Alipay's 商户代扣 agreement page, where the user agrees to (or declines) password-free withholding. */
 function agreementRoutes(ctx: AppContext, app: FastifyInstance): void {
   const path = '/sandbox/alipay/agreement/:agreementId';
@@ -127,7 +130,7 @@ function agreementRoutes(ctx: AppContext, app: FastifyInstance): void {
 
   app.get(path, hidden, async (request, reply) => {
     const agreement = await agreementOf(request);
-    return agreement ? html(reply, 200, agreementPage(agreement, request.url)) : notFound(reply);
+    return agreement ? html(reply, 200, agreementPage(agreement, pathOf(request))) : notFound(reply);
   });
 
   app.post(path, hidden, async (request, reply) => {
@@ -137,19 +140,19 @@ function agreementRoutes(ctx: AppContext, app: FastifyInstance): void {
     if (form.action !== 'agree' && form.action !== 'cancel') return html(reply, 400, errorPage('alipay', '请选择同意并签约或取消', '无法签约'));
     // 取消 changes nothing at Alipay: the agreement stays TEMP and the merchant may send the user back.
     const after = form.action === 'agree' ? await agreeAtPage(ctx, agreement.id, { withholdingFails: on(form.withholdingFails) }) : agreement;
-    return html(reply, 200, agreementResultPage(after ?? agreement, `${request.url}/app`));
+    return html(reply, 200, agreementResultPage(after ?? agreement, `${pathOf(request)}/app`));
   });
 
   // The Alipay app's own page for the agreement, where the user may end it (dut_user_unsign follows).
   app.get(`${path}/app`, hidden, async (request, reply) => {
     const agreement = await agreementOf(request);
-    return agreement ? html(reply, 200, alipayAppPage(agreement, request.url)) : notFound(reply);
+    return agreement ? html(reply, 200, alipayAppPage(agreement, pathOf(request))) : notFound(reply);
   });
 
   app.post(`${path}/app`, hidden, async (request, reply) => {
     const agreement = await agreementOf(request);
     if (!agreement) return notFound(reply);
     if ((parseAlipayForm(rawText(request)) ?? {}).action !== 'unsign') return html(reply, 400, errorPage('alipay', '请选择关闭服务', '无法解约'));
-    return html(reply, 200, alipayAppPage((await unsignInAlipayApp(ctx, agreement.id)) ?? agreement, request.url));
+    return html(reply, 200, alipayAppPage((await unsignInAlipayApp(ctx, agreement.id)) ?? agreement, pathOf(request)));
   });
 }
