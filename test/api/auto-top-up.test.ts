@@ -193,7 +193,7 @@ describe('the auto top-up job', () => {
     const [run] = await runsOf(cardId);
     expect(run).toMatchObject({ status: 'charging', texted_at: null });
     const order = await d.order(f.parentToken, run!.order_id);
-    expect(order).toMatchObject({ status: 'paying', pending: false });
+    expect(order).toMatchObject({ status: 'paying', pending: false, charging: true }); // 扣款中, not for the family to pay
     expect((await d.request('GET', '/orders?group=pending', f.parentToken)).json()).toMatchObject({ total: 0 });
     expect((await d.request('POST', `/orders/${order.id}/pay`, f.parentToken, { gateway: 'alipay' })).json()).toMatchObject({ error: { code: 'ORDER_NOT_PAYABLE' } });
     expect((await d.request('POST', `/orders/${order.id}/cancel`, f.parentToken)).json()).toMatchObject({ error: { code: 'ORDER_NOT_CANCELLABLE' } });
@@ -208,6 +208,8 @@ describe('the auto top-up job', () => {
     await expireDueOrders(d.t.ctx);
     const orderStatus = async () => (await d.t.ctx.db.selectFrom('payment_orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status;
     expect(await orderStatus()).toBe('expired');
+    const parentToken = await d.t.factory.loginAs('parent', f.parent.phone, f.parent.password); // a day on: signed in again
+    expect(await d.order(parentToken, order.id)).toMatchObject({ status: 'expired', charging: false });
     await runAutoTopUps(d.t.ctx);
     expect((await runsOf(cardId)).map((r) => [r.status, r.failure])).toEqual([['failed', 'unconfirmed'], ['paid', null]]);
     expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('未成功：未能确认扣款结果；如已扣款，将原路退回'), expect.stringContaining('已为其自动充值 ¥50.00')]);

@@ -1,6 +1,6 @@
 import { maskName } from '../../domain/masking.js';
 import type { Clock } from '../../platform/clock.js';
-import { autoTopUpCreator, isPayableByHand } from './order-rules.js';
+import { autoTopUpCreator, isOpen, isPayableByHand } from './order-rules.js';
 import type { OrderWithStudent } from './payments.repository.js';
 import type { GatewayName, OrderItem, OrderKind, OrderStatus } from './payments.tables.js';
 
@@ -18,6 +18,8 @@ export interface OrderView {
   status: OrderStatus;
   /** Waiting for payment and not yet past its time limit: the app offers 继续支付 / 取消. */
   pending: boolean;
+  /** An auto top-up's charge still waiting for Alipay's answer (within the time limit): 扣款中, nothing for the family to do. */
+  charging: boolean;
   amountFen: number;
   refundedFen: number;
   /** Payments the order could not take (paid after it closed, twice, or for a card no longer in use), sent back through the gateway. */
@@ -31,6 +33,8 @@ export interface OrderView {
   closedAt: string | null;
 }
 
+const withinTimeLimit = (row: { expires_at: Date }, clock: Clock) => row.expires_at.getTime() > clock.now().getTime();
+
 export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
   return {
     id: row.id,
@@ -41,7 +45,8 @@ export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
     cardId: row.card_id,
     studentName: maskName(row.student_name),
     status: row.status,
-    pending: isPayableByHand(row) && row.expires_at.getTime() > clock.now().getTime(),
+    pending: isPayableByHand(row) && withinTimeLimit(row, clock),
+    charging: row.created_by_role === autoTopUpCreator && isOpen(row.status) && withinTimeLimit(row, clock),
     amountFen: row.amount_fen,
     refundedFen: row.refunded_fen,
     lateRefundFen: Number(row.late_refund_fen),

@@ -25,6 +25,8 @@ export const orderSchema = z.object({
   studentName: z.string(),
   status: orderStatusSchema,
   pending: z.boolean(),
+  /** An auto top-up's charge still waiting for Alipay's answer: 扣款中. */
+  charging: z.boolean(),
   /** Payments the order could not take, sent back through the gateway. */
   lateRefundFen: z.number().int(),
   amountFen: z.number().int(),

@@ -1,5 +1,5 @@
 import { formatYuan } from '../../../../src/domain/money.js';
-import { fill } from '../ui/text.js';
+import { fill } from '../../../shared/i18n.js';
 import type { PaymentText } from './messages.js';
 import type { Gateway, Order, PaymentWindow } from './queries.js';
 
@@ -12,6 +12,7 @@ export function signedYuan(fen: number): string {
 
 /** What the order's status means to the payer; an unpaid order past its time limit reads as expired. */
 export function statusLabel(t: PaymentText, order: Order): string {
+  if (order.charging) return t.status_charging;
   if ((order.status === 'created' || order.status === 'paying') && !order.pending) return t.status_expired;
   return t[`status_${order.status}`];
 }
@@ -19,7 +20,7 @@ export function statusLabel(t: PaymentText, order: Order): string {
 export type StatusTone = 'warning' | 'success' | 'default' | 'danger';
 
 export function statusTone(order: Order): StatusTone {
-  if (order.pending) return 'warning';
+  if (order.pending || order.charging) return 'warning';
   if (order.status === 'paid' || order.status === 'fulfilled') return 'success';
   if (order.status === 'refunded') return 'danger';
   return 'default';
@@ -31,7 +32,7 @@ export function gatewayLabel(t: PaymentText, gateway: Gateway): string {
 
 export const isPaid = (order: Order) => order.status === 'paid' || order.status === 'fulfilled';
 /** Closed for good: nothing more can be paid on it. */
-export const isClosed = (order: Order) => !order.pending && !isPaid(order);
+export const isClosed = (order: Order) => !order.pending && !order.charging && !isPaid(order);
 
 /** "每周一、二" / "Mondays, Tuesdays", from ISO weekday numbers (1 = Monday). */
 export function weekdaysLabel(t: PaymentText, weekdays: readonly number[]): string {
