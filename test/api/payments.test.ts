@@ -120,7 +120,8 @@ describe('campus card top-ups (seed 004: 输入金额和查询密码)', () => {
     // From another place, the right one orders the top-up.
     const ok = await order(queryPassword, '10.3.0.2');
     expect(ok.statusCode, ok.body).toBe(201);
-    expect(ok.json()).toMatchObject({ cardId: card.id, amountFen: 5000 });
+    // It pays the university's campus-card account, which the e-invoice then names as seller.
+    expect(ok.json()).toMatchObject({ cardId: card.id, amountFen: 5000, item: { name: '校园卡充值', payee: school.name } });
     expect(await ordersOfCard()).toBe(1);
     // The password is not kept anywhere the order's answer or audit can show it.
     expect(ok.body).not.toContain(queryPassword);

@@ -1,3 +1,4 @@
+import type { CardProduct } from '../../domain/card-lifecycle.js';
 import { assertStudentAccess } from '../../platform/access.js';
 import { accessibleCard } from '../cards/card-access.js';
 import { topUpBlock } from '../cards/card-view.js';
@@ -10,7 +11,7 @@ import { assertPaymentWindowOpen } from '../calendar/calendar.js';
 import { verifyQueryPassword } from '../identity/change-password.js';
 import { networkTopUpMaxFen, networkTopUpMinFen } from '../../domain/campus-payments.js';
 import '../campus/campus.errors.js';
-import { assertTopUpAmount, autoTopUpCreator, feeByCode, orderNoOf, orderTtlMs, topUpItem } from './order-rules.js';
+import { assertTopUpAmount, autoTopUpCreator, feeByCode, orderNoOf, orderTtlMs, topUpItemOf } from './order-rules.js';
 import { orderView, type OrderView } from './order-view.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 import type { OrderItem, OrderKind } from './payments.tables.js';
@@ -85,7 +86,8 @@ export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: {
   const card = await accessibleCard(ctx.db, caller, input.cardId);
   const blocked = topUpBlock(card, ctx.clock);
   if (blocked) throw fail('CARD_NOT_TOP_UP_ABLE', { cardId: card.id, reason: blocked });
-  return insertOrder(ctx, creatorOf(caller), { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen: input.amountFen, item: topUpItem }, requestId);
+  const item = topUpItemOf(card.product, (await repo.schoolOfStudent(ctx.db, card.student_id)).name);
+  return insertOrder(ctx, creatorOf(caller), { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen: input.amountFen, item }, requestId);
 }
 
 /**
@@ -93,9 +95,10 @@ export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: {
  * order as the parent's own, created by `auto_top_up` on the parent's behalf. The job has
  * checked the card.
  */
-export function insertAutoTopUpOrder(ctx: AppContext, parentId: string, card: { id: string; student_id: string }, amountFen: number): Promise<OrderView> {
+export async function insertAutoTopUpOrder(ctx: AppContext, parentId: string, card: { id: string; student_id: string; product: CardProduct }, amountFen: number): Promise<OrderView> {
   assertTopUpAmount(amountFen);
-  return insertOrder(ctx, { role: autoTopUpCreator, id: parentId }, { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen, item: topUpItem }, null);
+  const item = topUpItemOf(card.product, (await repo.schoolOfStudent(ctx.db, card.student_id)).name);
+  return insertOrder(ctx, { role: autoTopUpCreator, id: parentId }, { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen, item }, null);
 }
 
 /**

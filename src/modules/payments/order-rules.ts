@@ -1,3 +1,4 @@
+import type { CardProduct } from '../../domain/card-lifecycle.js';
 import { fail } from '../../platform/errors.js';
 import './payments.errors.js';
 import type { OrderItem, OrderStatus } from './payments.tables.js';
@@ -22,6 +23,15 @@ export function assertTopUpAmount(amountFen: number): void {
 }
 
 export const topUpItem: OrderItem = { name: '学生卡充值', projectName: null, feeCode: null, documentNo: null, payee: '北京市政交通一卡通有限公司' };
+
+/**
+ * What a top-up buys and whom it pays, which is also the e-invoice's seller: a campus card's purse
+ * is its university's campus-card account (seed 004, 校园卡APP 卡片充值); every other card's is
+ * 北京一卡通's.
+ */
+export function topUpItemOf(product: CardProduct, schoolName: string): OrderItem {
+  return product === 'campus_card' ? { ...topUpItem, name: '校园卡充值', payee: schoolName } : topUpItem;
+}
 
 export interface FeeDefinition {
   amountFen: number;
