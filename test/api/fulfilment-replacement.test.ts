@@ -16,8 +16,12 @@ describe('identity check (seed 000 填写信息)', () => {
     });
     await f.reportLoss(parentToken, card.id);
     const after = await f.verify(parentToken, student);
-    expect(after.cards[0]).toMatchObject({ cardStatus: 'lost', holdStatus: { zh: '待补卡' }, transitValidity: { zh: '无效卡' }, replaceable: true, notReplaceableCode: null });
+    // Lost, and still 有效卡 for transit (seed 000): that is its dates, not its loss.
+    expect(after.cards[0]).toMatchObject({ cardStatus: 'lost', holdStatus: { zh: '待补卡' }, transitValidity: { zh: '有效卡' }, replaceable: true, notReplaceableCode: null });
     expect(after.notes[0]!.zh).toContain('挂失、申请、缴费');
+    // Expired past its grace period: 无效卡, which the notes say to take to the card manager.
+    await f.t.ctx.db.updateTable('cards').set({ valid_until: '2026-08-31' }).where('id', '=', card.id).execute();
+    expect((await f.verify(parentToken, student)).cards[0]).toMatchObject({ transitValid: false, transitValidity: { zh: '无效卡' } });
   });
 
   it('refuses a mismatch without echoing the record: the differing fields and the record masked', async () => {

@@ -64,7 +64,16 @@ export function topUpBlock(card: Pick<CardRow, 'product' | 'status' | 'valid_unt
 
 /** Transit discounts need an active student transit card (an activated K-12 card), valid or in its grace period. */
 export function isTransitValid(card: Pick<CardRow, 'product' | 'status' | 'valid_until'>, clock: Clock): boolean {
-  return transitProducts.includes(card.product) && card.status === 'active' && !isExpired(card, clock);
+  return card.status === 'active' && transitValidByDate(card, clock);
+}
+
+/**
+ * 公交有效性 as the replacement wizard shows it (seed 000: a card 待补卡 is still 有效卡): a
+ * transit product within its validity or grace period, whatever its loss status. An expired card
+ * is 无效卡: its holder asks the card manager to extend it.
+ */
+export function transitValidByDate(card: Pick<CardRow, 'product' | 'valid_until'>, clock: Clock): boolean {
+  return transitProducts.includes(card.product) && !isExpired(card, clock);
 }
 
 /** The default card face per stage, when the school has not chosen its own. */

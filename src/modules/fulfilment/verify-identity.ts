@@ -7,7 +7,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { cardsRepository, type CardRow } from '../cards/cards.repository.js';
-import { isTransitValid } from '../cards/card-view.js';
+import { transitValidByDate } from '../cards/card-view.js';
 import { categoryOf, maskSchoolName, productLabels } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ApplicationKind, IdentityCheck, MaskedCardInfo, VerifyResult } from './fulfilment.schemas.js';
@@ -68,7 +68,7 @@ export async function maskedCardInfo(ctx: AppContext, kind: ApplicationKind, stu
   const { reasons, block } = await replaceOptions(ctx.db, kind, student, card);
   const applied = block === 'FULFILMENT_ALREADY_APPLIED';
   const product = card.product === 'k12_sticker' ? 'k12_sticker' : 'k12_card';
-  const transitValid = isTransitValid(card, ctx.clock);
+  const transitValid = transitValidByDate(card, ctx.clock);
   return {
     cardId: card.id,
     product,
