@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/card-numbers.js';
 import { apiAs } from './fulfilment-support.js';
-import { describeE2E, settled, signInToApp, useE2E } from './support.js';
+import { describeE2E, settled, signInToApp, signInToConsole, useE2E } from './support.js';
 
 /**
  * The app's card screens in Chromium against the real server: a student sees the card drawn as
@@ -348,6 +348,13 @@ describeE2E('app card screens in Chromium', () => {
     const record = await e2e.t.ctx.db.selectFrom('card_confirmations').selectAll().where('student_id', '=', s.id).executeTakeFirstOrThrow();
     expect(JSON.stringify(record.corrections)).toContain('确认测验生');
     await shot(page, 'app-cards-confirmation-reported');
+
+    // The school's card manager sees the report with the field named as on the card.
+    const manager = await e2e.t.factory.newStaff('school_admin', { schoolId: school.id });
+    const console = await signInToConsole(e2e, manager);
+    await console.goto(`${e2e.baseUrl}/admin/fulfilment/confirmations`);
+    await console.getByTestId('confirmations-table').getByTestId('confirmation-correction').getByText('姓名: 确认测验生').waitFor();
+    await console.close();
 
     await asOperator('POST', `/admin/fulfilment/confirmations/${record.id}/fix`, { name: '确认测验生', note: '姓名已更正' });
     await page.reload();

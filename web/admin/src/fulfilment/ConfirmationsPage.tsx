@@ -31,7 +31,7 @@ export function ConfirmationsPage() {
     { title: t.status, dataIndex: 'status', render: (_: unknown, row: AdminConfirmation) => <Tag color={statusColors[row.status]}>{lang === 'en' ? row.statusLabel.en : row.statusLabel.zh}</Tag> },
     {
       title: t.corrections, key: 'corrections',
-      render: (_, row) => (row.status === 'reported' ? row.corrections.map((c) => <div key={c.field}>{c.field}: {c.correctValue ?? t.none} {c.note && <Typography.Text type="secondary">（{c.note}）</Typography.Text>}</div>) : t.none),
+      render: (_, row) => (row.status === 'reported' ? row.corrections.map((c) => <div key={c.field} data-testid="confirmation-correction">{t[`field_${c.field}`]}: {c.correctValue ?? t.none} {c.note && <Typography.Text type="secondary">（{c.note}）</Typography.Text>}</div>) : t.none),
     },
     { title: t.round, dataIndex: 'round' },
     { title: t.updatedAt, dataIndex: 'updatedAt', render: (at: string) => formatBeijingTime(at, lang) },
