@@ -155,6 +155,13 @@ export function addWorkingDays(startDate: string, n: number, lookup: DayLookup):
   return date;
 }
 
+const weekdayNamesZh = ['一', '二', '三', '四', '五', '六', '日'];
+
+/** ISO weekdays (1 = Monday) as a text says them: [1, 2] → '周一、周二'. */
+export function weekdaysZh(weekdays: readonly number[]): string {
+  return weekdays.map((day) => `周${weekdayNamesZh[day - 1] ?? day}`).join('、');
+}
+
 function assertWeekdays(allowedWeekdays: readonly number[]): void {
   const bad = allowedWeekdays.length === 0 || allowedWeekdays.some((w) => !Number.isInteger(w) || w < 1 || w > 7);
   if (bad) {

@@ -84,9 +84,17 @@ describe('applying (申请补卡)', () => {
     const again = await f.applyRequest(parentToken, student, card.id);
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ error: { code: 'FULFILMENT_ALREADY_APPLIED' } });
-    await f.runJobs();
+    // The text names the weekdays operators set for fees, not a fixed Monday and Tuesday.
+    const operator = await f.operatorToken();
+    const setWeekdays = async (weekdays: number[]) => expect((await f.request('PUT', '/admin/settings/payment-weekdays', operator, { weekdays })).statusCode).toBe(200);
+    await setWeekdays([3, 4]);
+    try {
+      await f.runJobs();
+    } finally {
+      await setWeekdays([1, 2]);
+    }
     const sms = await f.t.ctx.db.selectFrom('sms_outbox').select(['phone', 'body']).where('phone', 'in', ['13812345678']).execute();
-    expect(sms.map((s) => s.body).join()).toContain('补办申请已提交');
+    expect(sms.map((s) => s.body).join()).toContain('补办申请已提交，请在缴费时间（每周三、周四，节假日除外）内缴纳补卡工本费15元');
   });
 
   it('two simultaneous applications for one card: exactly one succeeds', async () => {

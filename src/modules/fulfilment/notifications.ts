@@ -4,6 +4,8 @@ import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import { enqueueJob } from '../../platform/jobs.js';
+import { weekdaysZh } from '../../domain/calendar.js';
+import { paymentWeekdays } from '../calendar/calendar.js';
 import { productLabels } from './card-face.js';
 import type { ApplicationStep } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
@@ -26,11 +28,17 @@ export async function recordStep(tx: DbOrTx, clock: Clock, app: Pick<Application
   await enqueueJob(tx, clock, notifyJobKind, { applicationId: app.id, step }, { uniqueKey: `${notifyJobKind}:${app.id}:${step}${occurrence}` });
 }
 
-function messageOf(app: ApplicationRow, step: ApplicationStep, schoolName: string): string | null {
+/** What a step's text needs to know beyond the application: the school, and the weekdays fees are paid on (operators set them). */
+interface MessageContext {
+  schoolName: string;
+  paymentWeekdays: readonly number[];
+}
+
+function messageOf(app: ApplicationRow, step: ApplicationStep, { schoolName, paymentWeekdays }: MessageContext): string | null {
   const product = productLabels[app.kind === 'replacement' ? 'k12_card' : 'k12_sticker'].zh;
   switch (step) {
     case 'applied':
-      return app.kind === 'replacement' ? `【北京通学生卡】${product}补办申请已提交，请在缴费时间（每周一、周二）内缴纳补卡工本费15元。` : `【北京通学生卡】${product}补换申请已提交，将进入制卡。`;
+      return app.kind === 'replacement' ? `【北京通学生卡】${product}补办申请已提交，请在缴费时间（每${weekdaysZh(paymentWeekdays)}，节假日除外）内缴纳补卡工本费15元。` : `【北京通学生卡】${product}补换申请已提交，将进入制卡。`;
     case 'paid':
       return `【北京通学生卡】补卡工本费已缴纳，制卡周期约20个工作日。`;
     case 'in_production':
@@ -62,7 +70,7 @@ function messageOf(app: ApplicationRow, step: ApplicationStep, schoolName: strin
 export async function sendStepNotification(ctx: AppContext, payload: { applicationId: string; step: ApplicationStep }): Promise<void> {
   const app = await repo.findApplication(ctx.db, payload.applicationId);
   if (!app) return;
-  const body = messageOf(app, payload.step, (await repo.schoolName(ctx.db, app.school_id)) ?? '');
+  const body = messageOf(app, payload.step, { schoolName: (await repo.schoolName(ctx.db, app.school_id)) ?? '', paymentWeekdays: await paymentWeekdays(ctx.db) });
   if (!body) return;
   const phones = new Set(await repo.parentPhones(ctx.db, app.student_id));
   if (app.delivery_method === 'home' && app.phone) phones.add(app.phone);

@@ -4,7 +4,7 @@ import { formatYuan } from '../../../../src/domain/money.js';
 import { ApiError } from '../../../shared/api.js';
 import { formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
-import { statusLabel, statusTone } from '../payments/format.js';
+import { statusLabel, statusTone, weekdaysLabel } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
 import { moneyPaths } from '../payments/paths.js';
 import { SubPage } from '../ui/SubPage.js';
@@ -174,7 +174,7 @@ function FeeSection({ application: a }: { application: ApplicationDto }) {
         <List.Item>
           {windowShut && (
             <div className="muted" style={{ fontSize: 13, marginBottom: 8 }} data-testid="application-window">
-              {w.windowClosed}
+              {fill(w.windowClosed, { days: weekdaysLabel(t, window.weekdays) })}
               <br />
               {window.next ? fill(w.windowNext, { start: window.next.startDate, end: window.next.endDate }) : w.windowNone}
             </div>
