@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { fund } from '../support/money.js';
 import { describeE2E, signInToConsole, useE2E } from './support.js';
 
 /**
@@ -87,6 +88,22 @@ describeE2E('admin console: card search, detail and history', () => {
     await expect.poll(() => rows(opPage, 'extension-windows').count()).toBe(1);
     await rows(opPage, 'extension-windows').first().getByText('办理中').waitFor();
     expect(await e2e.t.ctx.db.selectFrom('card_extension_windows').selectAll().execute()).toMatchObject([{ year: 2026, starts_on: '2026-10-01', ends_on: '2026-12-31' }]);
+
+    // Inside the window, the console extends a pupil's card for them, and shows its statement.
+    const middle = await e2e.t.factory.newSchool({ name: '端到端延期中学', stage: 'middle' });
+    const pupil = await e2e.t.factory.newStudent({ schoolId: middle.id, name: '周延期' });
+    const k12Card = await e2e.t.factory.newCard(pupil.id, { validUntil: '2026-12-31' });
+    await fund(e2e.t, k12Card.id, 2_500);
+    await opPage.goto(`${e2e.baseUrl}/admin/cards/${k12Card.id}`);
+    await opPage.getByTestId('card-statement').getByText('+¥25.00').waitFor();
+    await opPage.getByTestId('card-statement').getByText('充值').waitFor();
+    await opPage.getByTestId('card-extend').click();
+    await opPage.getByTestId('card-extend-ok').click();
+    await opPage.getByTestId('card-extension-blocked').getByText('本年度已延期').waitFor();
+    const { valid_until: extendedTo } = await e2e.t.ctx.db.selectFrom('cards').select('valid_until').where('id', '=', k12Card.id).executeTakeFirstOrThrow();
+    expect(extendedTo! > '2026-12-31').toBe(true);
+    await opPage.getByTestId('card-detail').getByText(extendedTo!).waitFor();
+    await e2e.screenshot(opPage, 'admin-card-extended');
 
     const school = await e2e.t.factory.newSchool({ name: '端到端大学', stage: 'university' });
     const student = await e2e.t.factory.newStudent({ schoolId: school.id, name: '孙新生' });

@@ -9,6 +9,7 @@ import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { labelOf, messages } from '../messages.js';
 import { formatFen } from '../payments/money.js';
+import { CardExtension, CardStatement } from './CardSections.js';
 import { cardLabel, cardMessages, statusColors } from './messages.js';
 import type { CardDto, CardHistory, TemporaryExchangeResultDto } from './types.js';
 
@@ -16,8 +17,8 @@ const cardKey = (cardId: string) => ['admin-card', cardId] as const;
 
 /**
  * One card: its information (masked holder), balance and validity, its status history (every
- * versioned status event with its channel), and the console's actions: report lost / unlock,
- * and for a temporary card the exchange for the formal campus card.
+ * versioned status event with its channel), its extension and statement, and the console's
+ * actions: report lost / unlock, and for a temporary card the exchange for the formal campus card.
  */
 export function CardDetailPage() {
   const t = useMessages(cardMessages);
@@ -109,6 +110,8 @@ export function CardDetailPage() {
           ]}
         />
       </Card>
+      <CardExtension cardId={cardId} onExtended={refresh} />
+      <CardStatement cardId={cardId} />
     </Space>
   );
 }
