@@ -101,7 +101,13 @@ describeE2E('re-delivery of a returned parcel in the console', () => {
     await expect.poll(() => rows(page, 'applications-table').count()).toBe(1);
     await rows(page, 'applications-table').first().getByTestId('application-redeliver').click();
     const dialog = page.getByTestId('redelivery-modal');
-    await dialog.getByRole('radio', { name: '配送到家' }).check();
+    await dialog.getByText('配送失败的卡片已退回制卡中心', { exact: false }).waitFor();
+    // A click that lands while the dialog is still opening can be lost (CI saw one): click until it is chosen.
+    const home = dialog.getByRole('radio', { name: '配送到家' });
+    await expect.poll(async () => {
+      if (!(await home.isChecked())) await home.click();
+      return home.isChecked();
+    }).toBe(true);
     await page.getByLabel('收件人').fill('新收件人');
     await page.getByLabel('手机号').fill('1392222');
     await page.getByLabel('收件地址').fill('北京市东城区东直门内大街2号');
