@@ -137,10 +137,14 @@ describe('the fee (补卡缴费) and the progress query (补卡进度)', () => {
     const second = (await f.request('POST', `/fulfilment/applications/${app.id}/fee-order`, parentToken)).json() as ApplicationDto;
     expect(first.feeOrder).toMatchObject({ amountFen: 1500, item: { feeCode: '174011', payee: '北京教育网络信息中心' }, status: 'created' });
     expect(second.feeOrder!.id).toBe(first.feeOrder!.id);
+    // 项目状态 on the fee sheet (seed 000): where the application it pays for stands.
+    const projectStatus = async () => (await f.request('GET', `/orders/${first.feeOrder!.id}`, parentToken)).json().projectStatus;
+    expect(await projectStatus()).toEqual({ zh: '已购买补卡申请', en: 'Replacement applied for' });
     const cancel = await f.request('POST', `/fulfilment/applications/${app.id}/cancel`, parentToken);
     expect(cancel.json()).toMatchObject({ error: { code: 'FULFILMENT_ORDER_PENDING' } });
     const paid = await f.pay(parentToken, app.id);
-    expect(paid).toMatchObject({ status: 'ready_for_production', feeOrder: { status: 'fulfilled' } });
+    expect(paid).toMatchObject({ status: 'ready_for_production', feeOrder: { status: 'fulfilled', projectStatus: { zh: '补卡申请已缴费' } } });
+    expect(await projectStatus()).toMatchObject({ zh: '补卡申请已缴费' });
     expect(paid.paidAt).not.toBeNull();
     expect(paid.steps.map((s) => s.step)).toEqual(['applied', 'paid']);
     expect(paid.expectedReadyDate).toBe('2026-12-21'); // 20 working days after Monday 23 Nov

@@ -20,6 +20,8 @@ export interface OrderView {
   pending: boolean;
   /** An auto top-up's charge still waiting for Alipay's answer (within the time limit): 扣款中, nothing for the family to do. */
   charging: boolean;
+  /** 项目状态 of a fee order (seed 000: 已购买补卡申请): where the application it pays for stands; null for other orders. */
+  projectStatus: { zh: string; en: string } | null;
   amountFen: number;
   refundedFen: number;
   /** Payments the order could not take (paid after it closed, twice, or for a card no longer in use), sent back through the gateway. */
@@ -31,6 +33,14 @@ export interface OrderView {
   expiresAt: string;
   paidAt: string | null;
   closedAt: string | null;
+}
+
+/** The fee sheet's 项目状态: the replacement applied for and waiting for its fee, paid and on its way, or withdrawn. */
+function projectStatusOf(applicationStatus: string | null): OrderView['projectStatus'] {
+  if (applicationStatus === null) return null;
+  if (applicationStatus === 'awaiting_payment') return { zh: '已购买补卡申请', en: 'Replacement applied for' };
+  if (applicationStatus === 'cancelled') return { zh: '补卡申请已取消', en: 'Application cancelled' };
+  return { zh: '补卡申请已缴费', en: 'Application paid' };
 }
 
 const withinTimeLimit = (row: { expires_at: Date }, clock: Clock) => row.expires_at.getTime() > clock.now().getTime();
@@ -47,6 +57,7 @@ export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
     status: row.status,
     pending: isPayableByHand(row) && withinTimeLimit(row, clock),
     charging: row.created_by_role === autoTopUpCreator && isOpen(row.status) && withinTimeLimit(row, clock),
+    projectStatus: projectStatusOf(row.application_status),
     amountFen: row.amount_fen,
     refundedFen: row.refunded_fen,
     lateRefundFen: Number(row.late_refund_fen),

@@ -11,13 +11,15 @@ export type RefundRow = Selectable<PaymentRefundsTable>;
 export type BalanceRefundRow = Selectable<BalanceRefundsTable>;
 export type InvoiceRow = Selectable<PaymentInvoicesTable>;
 export type RedInvoiceRow = Selectable<PaymentRedInvoicesTable>;
-export type OrderWithStudent = OrderRow & { student_name: string; late_refund_fen: number };
+export type OrderWithStudent = OrderRow & { student_name: string; late_refund_fen: number; application_status: string | null };
 
 /**
  * Payments the order could not take (paid after it closed, paid twice, or for a card that no
  * longer takes top-ups), being sent back or sent back through the gateway: the order page says
  * so. One the gateway refused (failed, waiting for an operator) is not counted.
  */
+/** The card application a fee order pays for, by its status (项目状态 on the fee sheet); null for other orders. */
+const applicationStatus = sql<string | null>`(select a.status from card_applications a where a.fee_order_id = o.id order by a.created_at desc limit 1)`.as('application_status');
 const lateRefundFen = sql<number>`(select coalesce(sum(f.amount_fen), 0)::int8 from payment_refunds f where f.order_id = o.id and f.reason in ('late_payment', 'duplicate_payment') and f.status <> 'failed')`.as('late_refund_fen');
 
 /** Orders that still wait for money: listed first, and the expiry job's work. */
@@ -66,7 +68,7 @@ export const paymentsRepository = {
       .selectFrom('payment_orders as o')
       .innerJoin('students as s', 's.id', 'o.student_id')
       .selectAll('o')
-      .select(['s.name as student_name', lateRefundFen])
+      .select(['s.name as student_name', lateRefundFen, applicationStatus])
       .where('o.id', '=', id)
       .executeTakeFirst();
   },
@@ -101,7 +103,7 @@ export const paymentsRepository = {
     const [items, total] = await Promise.all([
       query
         .selectAll('o')
-        .select(['s.name as student_name', lateRefundFen])
+        .select(['s.name as student_name', lateRefundFen, applicationStatus])
         .orderBy(sql`case when o.status in ('created', 'paying') then 0 else 1 end`)
         .orderBy('o.created_at', 'desc')
         .orderBy('o.id', 'desc')
@@ -351,7 +353,7 @@ export const adminPaymentsRepository = {
     const [items, total] = await Promise.all([
       query
         .selectAll('o')
-        .select(['s.name as student_name', 's.education_id', 's.school_id', 'sc.name as school_name', lateRefundFen])
+        .select(['s.name as student_name', 's.education_id', 's.school_id', 'sc.name as school_name', lateRefundFen, applicationStatus])
         .orderBy('o.created_at', 'desc')
         .orderBy('o.id', 'desc')
         .offset(page.offset)
@@ -368,7 +370,7 @@ export const adminPaymentsRepository = {
       .innerJoin('students as s', 's.id', 'o.student_id')
       .innerJoin('schools as sc', 'sc.id', 's.school_id')
       .selectAll('o')
-      .select(['s.name as student_name', 's.education_id', 's.school_id', 'sc.name as school_name', lateRefundFen])
+      .select(['s.name as student_name', 's.education_id', 's.school_id', 'sc.name as school_name', lateRefundFen, applicationStatus])
       .where('o.id', '=', orderId)
       .executeTakeFirst();
     return row as AdminOrderRowData | undefined;

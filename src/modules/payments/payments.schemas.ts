@@ -27,6 +27,8 @@ export const orderSchema = z.object({
   pending: z.boolean(),
   /** An auto top-up's charge still waiting for Alipay's answer: 扣款中. */
   charging: z.boolean(),
+  /** 项目状态 of a fee order: where the application it pays for stands (null for other orders). */
+  projectStatus: z.object({ zh: z.string(), en: z.string() }).nullable(),
   /** Payments the order could not take, sent back through the gateway. */
   lateRefundFen: z.number().int(),
   amountFen: z.number().int(),

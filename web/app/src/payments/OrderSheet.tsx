@@ -16,7 +16,7 @@ function Row({ label, children, testId }: { label: string; children: ReactNode; 
 
 /**
  * A fee order laid out as seed 000's 补卡缴费确认 screen (用户姓名, 收费单位, 订单编号, the item,
- * 项目名称, 收费编码, 收费文件号, 缴费状态, 下单时间, 缴费总额, 合计); a top-up more simply.
+ * 项目名称, 收费编码, 收费文件号, 项目状态, 缴费状态, 下单时间, 缴费总额, 合计); a top-up more simply.
  * `extra` rows (the card a top-up fills) go after the order number.
  */
 export function OrderSheet({ order, extra }: { order: Order; extra?: ReactNode }) {
@@ -38,6 +38,7 @@ export function OrderSheet({ order, extra }: { order: Order; extra?: ReactNode }
         {order.item.projectName && <Row label={t.projectName}>{order.item.projectName}</Row>}
         {order.item.feeCode && <Row label={t.feeCode} testId="order-fee-code">{order.item.feeCode}</Row>}
         {order.item.documentNo && <Row label={t.documentNo} testId="order-document-no">{order.item.documentNo}</Row>}
+        {order.projectStatus && <Row label={t.projectStatus} testId="order-project-status">{lang === 'en' ? order.projectStatus.en : order.projectStatus.zh}</Row>}
         <Row label={fee ? t.payStatus : t.orderStatus} testId="order-status">{statusLabel(t, order)}</Row>
         <Row label={t.createdAt}>{time(order.createdAt)}</Row>
         {order.pending && <Row label={t.expiresAt}>{time(order.expiresAt)}</Row>}
