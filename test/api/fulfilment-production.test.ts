@@ -51,6 +51,9 @@ describe('information confirmation (制卡信息确认)', () => {
     expect(fixed.json()).toMatchObject({ status: 'pending', round: 1, face: { name: '张晓明' }, fixNote: '已更正姓名' });
     const student = await f.t.ctx.db.selectFrom('students').select('name').where('id', '=', fam.student.id).executeTakeFirstOrThrow();
     expect(student.name).toBe('张晓明');
+    // The family is told to confirm again (seed 001: 待错误修改完成后，重新进行制卡信息确认).
+    const texts = await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', fam.parent.phone).execute();
+    expect(texts.map((m) => m.body)).toContain('【北京通学生卡】学校已更正张**的制卡信息（已更正姓名），请在 App 中重新进行制卡信息确认。');
     const confirmed = await f.request('POST', `/fulfilment/confirmations/${got.id}/confirm`, fam.parentToken);
     expect(confirmed.json()).toMatchObject({ status: 'confirmed' });
     expect(await progress()).toMatchObject({ status: 'confirmed' });
@@ -67,6 +70,22 @@ describe('information confirmation (制卡信息确认)', () => {
     await f.confirmInfo(fam.parentToken, fam.student.id);
     const res = await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'replacement' });
     expect(res.json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
+  });
+});
+
+describe('opening confirmations for a school’s new cards', () => {
+  it('opens one for each enrolled student without one, texts each family once, and is audited', async () => {
+    const fam = await f.family();
+    const classmate = await f.t.factory.newStudent({ schoolId: fam.school.id, name: '李新生' });
+    const classmateParent = await f.t.factory.newParent({ children: [classmate.id] });
+    const open = async () => (await f.request('POST', '/admin/fulfilment/confirmations/open', fam.managerToken, { schoolId: fam.school.id })).json();
+    expect(await open()).toEqual({ opened: 2 });
+    expect(await open()).toEqual({ opened: 0 }); // each has one now
+    const textsTo = async (phone: string) => (await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).execute()).map((m) => m.body);
+    expect(await textsTo(classmateParent.phone)).toEqual(['【北京通学生卡】请在 App「制卡信息确认」中核对李**的制卡信息和照片，确认无误后点击确认；有误请点击信息有误。']);
+    expect(await textsTo(fam.parent.phone)).toHaveLength(1);
+    const confirmation = (await f.request('GET', `/fulfilment/confirmation?studentId=${classmate.id}`, await f.t.factory.loginAs('parent', classmateParent.phone, classmateParent.password))).json();
+    expect(confirmation).toMatchObject({ status: 'pending' });
   });
 });
 

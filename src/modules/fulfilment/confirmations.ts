@@ -1,11 +1,12 @@
 import { shanghaiDate } from '../../domain/calendar.js';
+import { maskName } from '../../domain/masking.js';
 import { initialConfirmationStatus, nextConfirmationStatus, printingStatuses } from '../../domain/fulfilment-lifecycle.js';
 import { assertSchoolAccess, assertStudentAccess, consoleListScope } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
-import type { DbOrTx } from '../../platform/db/database.js';
+import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
@@ -98,29 +99,45 @@ export async function reportCardErrors(ctx: AppContext, caller: Caller, confirma
  * itself (photos through the student photo endpoint), and the student must confirm again.
  */
 export async function fixCardInfo(ctx: AppContext, caller: Caller, confirmationId: string, fix: { name?: string | undefined; gender?: 'M' | 'F' | undefined; note: string }, requestId: string): Promise<ConfirmationDto> {
-  const row = await repo.lockConfirmation(ctx.db, confirmationId);
-  if (!row) throw fail('FULFILMENT_CONFIRMATION_NOT_FOUND', { confirmationId });
-  assertSchoolAccess(caller, row.school_id);
-  const status = nextConfirmationStatus(row.status, 'fix');
-  const now = ctx.clock.now();
-  const before = await repo.faceSource(ctx.db, row.student_id);
-  const patch = { ...(fix.name ? { name: fix.name } : {}), ...(fix.gender ? { gender: fix.gender } : {}) };
-  if (Object.keys(patch).length > 0) {
-    await repo.updateStudentFace(ctx.db, row.student_id, patch, now);
-    await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'student.corrected', entityType: 'student', entityId: row.student_id, before: { name: before?.name, gender: before?.gender }, after: patch, requestId });
-  }
-  await repo.updateConfirmation(ctx.db, row.id, { status, round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
-  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.fixed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status, note: fix.note, fields: Object.keys(patch) }, requestId });
-  return view(ctx.db, ctx.clock, { ...row, status, round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
+  return inTransaction(ctx.db, async (tx) => {
+    const row = await repo.lockConfirmation(tx, confirmationId);
+    if (!row) throw fail('FULFILMENT_CONFIRMATION_NOT_FOUND', { confirmationId });
+    assertSchoolAccess(caller, row.school_id);
+    const status = nextConfirmationStatus(row.status, 'fix');
+    const now = ctx.clock.now();
+    const before = await repo.faceSource(tx, row.student_id);
+    const patch = { ...(fix.name ? { name: fix.name } : {}), ...(fix.gender ? { gender: fix.gender } : {}) };
+    if (Object.keys(patch).length > 0) {
+      await repo.updateStudentFace(tx, row.student_id, patch, now);
+      await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'student.corrected', entityType: 'student', entityId: row.student_id, before: { name: before?.name, gender: before?.gender }, after: patch, requestId });
+    }
+    await repo.updateConfirmation(tx, row.id, { status, round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
+    await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.fixed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status, note: fix.note, fields: Object.keys(patch) }, requestId });
+    // Seed 001: "待错误修改完成后，重新进行制卡信息确认": the family is told it is their turn again.
+    await textParents(tx, ctx, row.student_id, (name) => `【北京通学生卡】学校已更正${name}的制卡信息（${fix.note}），请在 App 中重新进行制卡信息确认。`);
+    return view(tx, ctx.clock, { ...row, status, round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
+  });
 }
 
-/** New cards: opens a pending record for each enrolled student of the school that has none. */
+/** New cards: opens a pending record for each enrolled student of the school that has none, and asks each family to check it. */
 export async function openConfirmations(ctx: AppContext, caller: Caller, schoolId: string, requestId: string): Promise<{ opened: number }> {
   assertSchoolAccess(caller, schoolId);
-  const students = await repo.studentsWithoutConfirmation(ctx.db, schoolId);
-  for (const s of students) await ensureConfirmation(ctx.db, ctx.clock, s);
-  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.opened', entityType: 'school', entityId: schoolId, after: { opened: students.length }, requestId });
-  return { opened: students.length };
+  return inTransaction(ctx.db, async (tx) => {
+    const students = await repo.studentsWithoutConfirmation(tx, schoolId);
+    for (const s of students) {
+      await ensureConfirmation(tx, ctx.clock, s);
+      await textParents(tx, ctx, s.id, (name) => `【北京通学生卡】请在 App「制卡信息确认」中核对${name}的制卡信息和照片，确认无误后点击确认；有误请点击信息有误。`);
+    }
+    await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.opened', entityType: 'school', entityId: schoolId, after: { opened: students.length }, requestId });
+    return { opened: students.length };
+  });
+}
+
+/** Texts the student's bound parents, the student's name masked as on every screen. */
+async function textParents(tx: DbOrTx, ctx: AppContext, studentId: string, body: (maskedName: string) => string): Promise<void> {
+  const source = await repo.faceSource(tx, studentId);
+  const text = body(maskName(source?.name ?? ''));
+  for (const phone of await repo.parentPhones(tx, studentId)) await ctx.sms.send(tx, { phone, body: text });
 }
 
 /** The console queue: a card manager sees their school; an operator all (or one school). */
