@@ -39,6 +39,8 @@ describeE2E('campus payments in Chromium', () => {
 
     const page = await signInStudent(student);
     await page.goto(url(`/cards/${card.id}`));
+    // Replacement and the consumption password are the kiosk's (seed 004): the card says where.
+    await page.getByTestId('campus-replace-note').getByText('自助设备（公共实验楼大厅）', { exact: false }).waitFor();
     await page.getByTestId('action-paycode').click();
     await page.waitForURL(url('/campus/pay'));
     await expect(page.getByTestId('paycode-limit').getAttribute('data-limit-fen')).resolves.toBe('5000');

@@ -15,7 +15,7 @@ import { canReportLoss, canUnloss, mediumText, productLabel, stageText, statusTe
 import { cardMessages, type CardText } from './messages.js';
 import { cardPaths } from './paths.js';
 import { useCard, useCardAction, useCardHistory, type Card, type CardAction } from './queries.js';
-import { CardApplicationsLinks, CardServiceButtons } from './CardServiceLinks.js';
+import { CampusCardNote, CardApplicationsLinks, CardServiceButtons } from './CardServiceLinks.js';
 import { formatYuan } from '../../../../src/domain/money.js';
 import './cards.css';
 import { BalanceRefunds } from '../payments/BalanceRefunds.js';
@@ -85,6 +85,7 @@ function CardDetail({ card }: { card: Card }) {
       </div>
       <CardActions card={card} />
       <CardApplicationsLinks card={card} />
+      <CampusCardNote card={card} />
       <CardHistoryList cardId={card.id} />
     </>
   );

@@ -42,6 +42,17 @@ export function CardServiceButtons({ card }: { card: Card }) {
   );
 }
 
+/** A campus card is replaced, and its consumption password changed, at the university's kiosk (seed 004): where and what to bring. */
+export function CampusCardNote({ card }: { card: Card }) {
+  const t = useMessages(cardMessages);
+  if (card.product !== 'campus_card' || isVoid(card)) return null;
+  return (
+    <div className="muted" style={{ fontSize: 12, margin: '0 4px 12px' }} data-testid="campus-replace-note">
+      {t.campusReplaceNote}
+    </div>
+  );
+}
+
 /** The replacement and sticker applications made for this card, each opening its progress timeline. */
 export function CardApplicationsLinks({ card }: { card: Card }) {
   const t = useMessages(cardMessages);
