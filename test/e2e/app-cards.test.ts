@@ -67,6 +67,10 @@ describeE2E('app card screens in Chromium', () => {
     await page.waitForURL(url(`/cards/${card.id}`));
     await expect.poll(() => page.getByTestId('detail-status').textContent()).toBe('正常');
     await expect(page.getByTestId('detail-transit').textContent()).resolves.toBe('有效卡');
+    // The number is masked until its holder asks to see it.
+    await expect(page.getByTestId('detail-card-no').textContent()).resolves.not.toBe(card.card_no);
+    await page.getByTestId('detail-card-no-reveal').click();
+    await expect(page.getByTestId('detail-card-no').textContent()).resolves.toBe(card.card_no);
     await page.getByTestId('photo-placeholder').waitFor();
     expect(await page.getByTestId('action-unloss').count()).toBe(0);
     expect(await page.getByTestId('action-replace').isDisabled()).toBe(true);

@@ -1,4 +1,6 @@
+import { EyeInvisibleOutlined, EyeOutlined } from '@ant-design/icons';
 import { Button, Dialog, ErrorBlock, List, Skeleton, Steps, Toast } from 'antd-mobile';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../shared/api.js';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
@@ -65,7 +67,7 @@ function CardDetail({ card }: { card: Card }) {
               </div>
             </div>
           </List.Item>
-          <List.Item extra={<span data-testid="detail-card-no">{card.cardNoMasked}</span>}>{t.cardNo}</List.Item>
+          <List.Item extra={<CardNumber card={card} label={t.cardNo} />}>{t.cardNo}</List.Item>
           <List.Item extra={productLabel(t, card)}>{t.product}</List.Item>
           <List.Item extra={<span data-testid="detail-status">{statusText(t, card)}</span>}>{t.status}</List.Item>
           <List.Item extra={<span data-testid="detail-transit">{card.transitValid ? t.transitValid : t.transitInvalid}</span>}>{t.transitValidity}</List.Item>
@@ -197,4 +199,20 @@ function CardHistoryList({ cardId }: { cardId: string }) {
 function actorText(t: CardText, role: string): string {
   const key = `actor_${role}` as keyof CardText;
   return key in t ? t[key] : role;
+}
+
+/**
+ * The card number, masked as on every screen until its holder asks to see it: an e-card has no
+ * printed number, and 学生卡查询 and the service desks ask for it (seed 002).
+ */
+function CardNumber({ card, label }: { card: Card; label: string }) {
+  const [shown, setShown] = useState(false);
+  return (
+    <span>
+      <span data-testid="detail-card-no">{shown ? card.cardNo : card.cardNoMasked}</span>{' '}
+      <Button size="mini" fill="none" aria-label={label} onClick={() => setShown((v) => !v)} data-testid="detail-card-no-reveal">
+        {shown ? <EyeInvisibleOutlined /> : <EyeOutlined />}
+      </Button>
+    </span>
+  );
 }
