@@ -47,7 +47,7 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
             expect(allowedApplicationEvents(kind, before).includes(event)).toBe(applicationAllows(kind, before, event));
             if (!applicationAllows(kind, before, event)) {
               // A step out of order is refused, with the code the API has always given.
-              expect(refusal(() => nextApplicationStatus(kind, before, event, guards))).toBe(kind === 'sticker' && event === 'pay' ? 'FULFILMENT_NO_FEE' : 'FULFILMENT_STATUS_INVALID');
+              expect(refusal(() => nextApplicationStatus(kind, before, event, guards))).toBe(!needsFee(kind) && event === 'pay' ? 'FULFILMENT_NO_FEE' : 'FULFILMENT_STATUS_INVALID');
               continue;
             }
             if ((event === 'withdraw' && orderPending) || (event === 'batch' && !infoConfirmed)) {
@@ -60,8 +60,9 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
             if (event === 'redeliver') expect([before, status]).toEqual(['returned_to_centre', 'dispatched']);
             else expect(rank[status]).toBeGreaterThanOrEqual(rank[before]);
             if (finalApplicationStatuses.includes(before)) expect(status).toBe(before);
-            // A sticker never waits for payment.
-            if (kind === 'sticker') expect(status).not.toBe('awaiting_payment');
+            // A sticker or a first card never waits for payment, and a first card is never withdrawn.
+            if (kind !== 'replacement') expect(status).not.toBe('awaiting_payment');
+            if (kind === 'new_card') expect(status).not.toBe('cancelled');
             // Never in production (or beyond) without payment for a replacement, nor without confirmed card information.
             if (rank[status] >= rank.in_production && status !== 'cancelled') {
               if (kind === 'replacement') expect(seen).toContain('pay');

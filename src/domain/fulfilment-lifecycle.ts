@@ -13,7 +13,7 @@ import { DomainError } from './errors.js';
 /** The messages of the codes this module throws; fulfilment.errors.ts registers them with their HTTP status. */
 export const fulfilmentLifecycleMessages = {
   FULFILMENT_STATUS_INVALID: { zh: '申请当前状态不能执行该操作', en: 'The application’s status does not allow this' },
-  FULFILMENT_NO_FEE: { zh: '卡贴补换无需缴费', en: 'Sticker replacement has no fee' },
+  FULFILMENT_NO_FEE: { zh: '该申请无需缴费（卡贴补换、新生制卡免费）', en: 'This application has no fee (sticker replacements and first cards are free)' },
   FULFILMENT_ORDER_PENDING: { zh: '有待支付的补卡缴费订单，请先支付或取消订单', en: 'A fee order is waiting for payment; pay or cancel it first' },
   FULFILMENT_CONFIRMATION_STATUS: { zh: '制卡信息当前状态不能执行该操作', en: 'The card information’s status does not allow this' },
   FULFILMENT_BATCH_STATUS: { zh: '制卡批次当前状态不能执行该操作', en: 'The batch’s status does not allow this' },
@@ -46,7 +46,8 @@ function onlyFrom<E extends string, S extends string>(table: Table<E, S>, event:
 
 // ------------------------------------------------------------------ applications (补卡 / 补换卡贴)
 
-export type ApplicationKind = 'replacement' | 'sticker';
+/** 补卡, 补换卡贴, and 新生制卡: a K-12 student's first card, made from the confirmed card information. */
+export type ApplicationKind = 'replacement' | 'sticker' | 'new_card';
 export type ApplicationStatus =
   | 'awaiting_payment' | 'ready_for_production' | 'in_production' | 'produced' | 'dispatched'
   /** The courier gave up on a home parcel (refused, recipient unreachable); it is on its way back to the card centre. */
@@ -79,7 +80,7 @@ export type ApplicationEvent =
   /** The old purse's balance moves to the new card after the settlement window (the status stays completed). */
   | 'move_balance';
 
-export const applicationKinds: readonly ApplicationKind[] = ['replacement', 'sticker'];
+export const applicationKinds: readonly ApplicationKind[] = ['replacement', 'sticker', 'new_card'];
 export const applicationEvents: readonly ApplicationEvent[] = ['pay', 'withdraw', 'batch', 'produce', 'dispatch', 'deliver', 'fail_delivery', 'return_to_centre', 'redeliver', 'complete', 'move_balance'];
 
 const production: Table<ApplicationEvent, ApplicationStatus> = {
@@ -101,6 +102,8 @@ const applicationMachines: Record<ApplicationKind, Table<ApplicationEvent, Appli
   replacement: { pay: { awaiting_payment: 'ready_for_production' }, withdraw: { awaiting_payment: 'cancelled' }, ...production },
   // Nothing to pay: straight to production, and withdrawn until it goes into a batch.
   sticker: { withdraw: { ready_for_production: 'cancelled' }, ...production },
+  // Opened by the school for its new students: free, nothing to withdraw, produced once the card information is confirmed.
+  new_card: { ...production },
 };
 
 /** Where an application starts: a replacement waits for its fee, a sticker goes straight to production. */
@@ -138,6 +141,8 @@ export function applicationTransition(kind: ApplicationKind, event: ApplicationE
 
 export type ReplacementReason = 'lost' | 'damaged';
 export const replacementReasons: readonly ReplacementReason[] = ['lost', 'damaged'];
+/** Why a card is made: a replacement's reason, or `new` for a student's first card. */
+export type ApplicationReason = ReplacementReason | 'new';
 
 /**
  * The card statuses each service takes, by reason. A card (补卡) is replaced only after a loss
@@ -148,6 +153,7 @@ export const replacementReasons: readonly ReplacementReason[] = ['lost', 'damage
  */
 const replaceableFrom: Record<ApplicationKind, Partial<Record<ReplacementReason, readonly CardStatus[]>>> = {
   replacement: { lost: ['lost'] },
+  new_card: {},
   sticker: { lost: ['lost'], damaged: ['inactive', 'active'] },
 };
 

@@ -14,7 +14,7 @@ async function readyApplication(options: { delivery?: Record<string, string>; co
   return { ...fam, app };
 }
 
-async function batchOf(kind: 'replacement' | 'sticker' = 'replacement'): Promise<BatchDto> {
+async function batchOf(kind: 'replacement' | 'sticker' | 'new_card' = 'replacement'): Promise<BatchDto> {
   const res = await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as BatchDto;
@@ -73,19 +73,52 @@ describe('information confirmation (制卡信息确认)', () => {
   });
 });
 
-describe('opening confirmations for a school’s new cards', () => {
-  it('opens one for each enrolled student without one, texts each family once, and is audited', async () => {
-    const fam = await f.family();
-    const classmate = await f.t.factory.newStudent({ schoolId: fam.school.id, name: '李新生' });
-    const classmateParent = await f.t.factory.newParent({ children: [classmate.id] });
+describe('新生制卡: a school’s new students get their first cards', () => {
+  it('opening confirmations texts each family and opens a first card for each pupil without one; confirmed, it is made, sent to the school, handed over inactive and activated by the holder', async () => {
+    const fam = await f.family(); // has a card: a confirmation only
+    const newcomer = await f.t.factory.newStudent({ schoolId: fam.school.id, name: '李新生' });
+    const newcomerParent = await f.t.factory.newParent({ children: [newcomer.id] });
+    const parentToken = await f.t.factory.loginAs('parent', newcomerParent.phone, newcomerParent.password);
     const open = async () => (await f.request('POST', '/admin/fulfilment/confirmations/open', fam.managerToken, { schoolId: fam.school.id })).json();
-    expect(await open()).toEqual({ opened: 2 });
-    expect(await open()).toEqual({ opened: 0 }); // each has one now
-    const textsTo = async (phone: string) => (await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).execute()).map((m) => m.body);
-    expect(await textsTo(classmateParent.phone)).toEqual(['【北京通学生卡】请在 App「制卡信息确认」中核对李**的制卡信息和照片，确认无误后点击确认；有误请点击信息有误。']);
+    expect(await open()).toEqual({ opened: 2, newCards: 1 });
+    expect(await open()).toEqual({ opened: 0, newCards: 0 }); // once each
+    await f.runJobs();
+    const textsTo = async (phone: string) => (await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('created_at').execute()).map((m) => m.body);
+    expect(await textsTo(newcomerParent.phone)).toEqual(['【北京通学生卡】请在 App「制卡信息确认」中核对李**的制卡信息和照片，确认无误后点击确认；有误请点击信息有误。']);
     expect(await textsTo(fam.parent.phone)).toHaveLength(1);
-    const confirmation = (await f.request('GET', `/fulfilment/confirmation?studentId=${classmate.id}`, await f.t.factory.loginAs('parent', classmateParent.phone, classmateParent.password))).json();
-    expect(confirmation).toMatchObject({ status: 'pending' });
+
+    const [app] = (await f.request('GET', `/fulfilment/applications?studentId=${newcomer.id}`, parentToken)).json().items as ApplicationDto[];
+    expect(app).toMatchObject({ kind: 'new_card', status: 'ready_for_production', feeFen: 0, oldCardId: null, oldCardNoMasked: null, reason: 'new', delivery: { method: 'school' } });
+    // Not produced before the family confirms the card information; nor can the holder apply for one.
+    expect((await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'new_card' })).json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
+    expect((await f.request('POST', '/fulfilment/verify', parentToken, { ...f.identity(newcomer), kind: 'new_card' })).statusCode).toBe(400);
+    await f.confirmInfo(parentToken, newcomer.id);
+
+    const batch = await batchOf('new_card');
+    expect(batch).toMatchObject({ kind: 'new_card', applicationCount: 1 });
+    const exported = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, f.operator);
+    const row = exported.rawPayload.toString('utf8').slice(1).trim().split('\r\n')[1]!.split(',');
+    const cardNo = row[3]!;
+    expect(row).toEqual([batch.batchNo, app!.id, '北京通学生卡', cardNo, '北京市海淀区实验中学', '李新生', '女', newcomer.education_id, '2029-08-31', '2', '', '', '', '配送到校', '']);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator);
+    await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, f.operator);
+    const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
+    expect((await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, fam.managerToken)).json()).toMatchObject({ status: 'delivered' });
+    const picked = await f.request('POST', `/admin/fulfilment/applications/${app!.id}/pickup`, fam.managerToken);
+    expect(picked.statusCode, picked.body).toBe(200);
+    expect(picked.json()).toMatchObject({ status: 'completed', balanceTransferDueAt: null });
+
+    // The card is the one printed, not active until its holder activates it (seed 000: 卡片激活).
+    const card = await f.t.ctx.db.selectFrom('cards').selectAll().where('student_id', '=', newcomer.id).executeTakeFirstOrThrow();
+    expect(card).toMatchObject({ card_no: cardNo, product: 'k12_card', status: 'inactive', replaces_card_id: null, valid_until: '2029-08-31' });
+    await f.runJobs();
+    expect((await textsTo(newcomerParent.phone)).join('\n')).toContain('【北京通学生卡】北京通学生卡已领取，请在 App「卡片激活」中激活后使用。');
+    const activated = await f.request('POST', `/cards/${card.id}/activate`, parentToken);
+    expect(activated.json()).toMatchObject({ status: 'active' });
+    // A student with a card in use gets no first card: the school opens nothing more.
+    expect(await open()).toEqual({ opened: 0, newCards: 0 });
+    const audit = await f.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', app!.id).execute();
+    expect(audit.map((x) => x.action)).toEqual(expect.arrayContaining(['fulfilment.application.applied', 'fulfilment.application.picked_up']));
   });
 });
 

@@ -334,6 +334,8 @@ describeE2E('app card screens in Chromium', () => {
     await asOperator('POST', '/admin/fulfilment/confirmations/open', { schoolId: school.id });
     const page = await signInStudent(s);
     await page.goto(url('/cards'));
+    // No card yet: the school's opening made a first card, to be produced once the information is confirmed.
+    await page.getByTestId('first-card-progress').getByText('新生制卡').waitFor();
     await page.getByTestId('confirm-info-link').click();
     await page.waitForURL(url(`/students/${s.id}/card-info`));
     await expect.poll(() => page.getByTestId('confirmation').getAttribute('data-status')).toBe('pending');

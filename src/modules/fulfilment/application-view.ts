@@ -41,7 +41,7 @@ export async function applicationView(db: DbOrTx, clock: Clock, app: Application
   const [student, schoolName, oldCard, newCard, steps, ready, confirmation] = await Promise.all([
     db.selectFrom('students').select('name').where('id', '=', app.student_id).executeTakeFirstOrThrow(),
     repo.schoolName(db, app.school_id),
-    cardsRepository.findCard(db, app.old_card_id),
+    app.old_card_id ? cardsRepository.findCard(db, app.old_card_id) : Promise.resolve(undefined),
     app.new_card_id ? cardsRepository.findCard(db, app.new_card_id) : Promise.resolve(undefined),
     repo.stepsOf(db, app.id),
     expectedReadyDate(db, app),
@@ -60,7 +60,7 @@ export async function applicationView(db: DbOrTx, clock: Clock, app: Application
     schoolId: app.school_id,
     schoolName: schoolName ?? '',
     oldCardId: app.old_card_id,
-    oldCardNoMasked: maskCardNo(oldCard?.card_no),
+    oldCardNoMasked: oldCard ? maskCardNo(oldCard.card_no) : null,
     reason: app.reason,
     reasonLabel: reasonLabels[app.reason],
     newCardId: app.new_card_id,

@@ -106,7 +106,11 @@ export const deliveryStatusLabels = {
 export const reasonLabels = {
   lost: { zh: '丢失', en: 'lost' },
   damaged: { zh: '损坏', en: 'damaged' },
+  new: { zh: '新生制卡', en: 'first card' },
 } as const;
+
+/** The card each kind of application makes. */
+export const productOfKind = { replacement: 'k12_card', sticker: 'k12_sticker', new_card: 'k12_card' } as const;
 
 export const productLabels = {
   k12_card: { zh: '北京通学生卡', en: 'Beijing-tong student card' },

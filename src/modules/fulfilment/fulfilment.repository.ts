@@ -73,6 +73,24 @@ export const fulfilmentRepository = {
     return db.selectFrom('schools').select('name').where('id', '=', schoolId).executeTakeFirst().then((r) => r?.name);
   },
 
+  /**
+   * Enrolled students of a K-12 school who have no Beijing-tong card yet (none but returned or
+   * closed ones) and no first card under way: who a new-card application is opened for.
+   */
+  studentsNeedingFirstCard(db: DbOrTx, schoolId: string) {
+    return db
+      .selectFrom('students as s')
+      .innerJoin('schools as sc', 'sc.id', 's.school_id')
+      .select(['s.id', 's.school_id'])
+      .where('s.school_id', '=', schoolId)
+      .where('s.status', '=', 'enrolled')
+      .where('sc.stage', 'in', ['primary', 'middle', 'high'])
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('cards as c').select('c.id').whereRef('c.student_id', '=', 's.id').where('c.product', '=', 'k12_card').where('c.status', 'not in', ['returned', 'closed']))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('card_applications as a').select('a.id').whereRef('a.student_id', '=', 's.id').where('a.kind', '=', 'new_card').where('a.status', '<>', 'cancelled'))))
+      .orderBy('s.id')
+      .execute();
+  },
+
   studentsWithoutConfirmation(db: DbOrTx, schoolId: string) {
     return db
       .selectFrom('students as s')

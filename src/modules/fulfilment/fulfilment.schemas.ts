@@ -91,7 +91,7 @@ export const fixConfirmationSchema = z.object({
 });
 /** POST /admin/fulfilment/confirmations/open — opens pending records for a school's students who have none (new cards). */
 export const openConfirmationsSchema = z.object({ schoolId: z.uuid() });
-export const openConfirmationsResultSchema = z.object({ opened: z.number().int() });
+export const openConfirmationsResultSchema = z.object({ opened: z.number().int(), /** First-card applications opened (students of a K-12 school without a card). */ newCards: z.number().int() });
 export const adminConfirmationQuerySchema = pageQuerySchema.extend({ status: confirmationStatusSchema.optional(), schoolId: z.uuid().optional() });
 export const adminConfirmationSchema = confirmationSchema.extend({
   /** Console rows: the face's name masked as well. */
@@ -101,15 +101,18 @@ export const adminConfirmationPageSchema = pageSchema(adminConfirmationSchema);
 
 // ---------------------------------------------------------------- replacement and sticker applications
 
-export const applicationKindSchema = z.enum(['replacement', 'sticker']);
+export const applicationKindSchema = z.enum(['replacement', 'sticker', 'new_card']);
 export type ApplicationKind = z.infer<typeof applicationKindSchema>;
+/** What a holder applies for (补卡, 补换卡贴); a first card (new_card) is the school's to open. */
+export const applyKindSchema = z.enum(['replacement', 'sticker']);
+export type ApplyKind = z.infer<typeof applyKindSchema>;
 
 /** 证件类型: the roster holds resident ID numbers; other documents are compared as typed. */
 export const idTypeSchema = z.enum(['resident_id', 'hk_macao_permit', 'taiwan_permit', 'passport']);
 
 /** 填写信息 (seed 000): the identity the applicant types in. */
 export const identityCheckSchema = z.object({
-  kind: applicationKindSchema,
+  kind: applyKindSchema,
   name: z.string().trim().min(1).max(32),
   idType: idTypeSchema,
   idNumber: z.string().trim().min(1).max(32),
@@ -154,7 +157,7 @@ export type MaskedCardInfo = z.infer<typeof maskedCardInfoSchema>;
 
 export const verifyResultSchema = z.object({
   studentId: z.string(),
-  kind: applicationKindSchema,
+  kind: applyKindSchema,
   cards: z.array(maskedCardInfoSchema),
   /** 说明 (seed 000), as shown under the card information. */
   notes: z.array(label),
@@ -218,10 +221,11 @@ export const applicationSchema = z.object({
   studentNameMasked: z.string(),
   schoolId: z.string(),
   schoolName: z.string(),
-  oldCardId: z.string(),
-  oldCardNoMasked: z.string(),
-  /** 补换原因: lost, or damaged (a sticker in use until the new one is picked up). */
-  reason: replacementReasonSchema,
+  /** The card replaced; null for a first card (new_card). */
+  oldCardId: z.string().nullable(),
+  oldCardNoMasked: z.string().nullable(),
+  /** 补换原因: lost, or damaged (a sticker in use until the new one is picked up); `new` for a first card. */
+  reason: z.enum(['lost', 'damaged', 'new']),
   reasonLabel: label,
   newCardId: z.string().nullable(),
   newCardNoMasked: z.string().nullable(),

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { ApplicationKind, ApplicationStatus, BatchStatus, ConfirmationStatus, DeliveryMethod, DeliveryStatus, ReplacementReason } from '../../domain/fulfilment-lifecycle.js';
+import type { ApplicationKind, ApplicationReason, ApplicationStatus, BatchStatus, ConfirmationStatus, DeliveryMethod, DeliveryStatus } from '../../domain/fulfilment-lifecycle.js';
 
 /** Kysely table types of fulfilment (merged into the Database interface in src/platform/db/schema.ts). */
 
@@ -37,9 +37,10 @@ export interface CardApplicationsTable {
   kind: ApplicationKindValue;
   student_id: string;
   school_id: string;
-  old_card_id: string;
+  /** Null for a first card (new_card, migration 0045). */
+  old_card_id: string | null;
   /** Why the card is replaced: lost (reported lost) or, a sticker only, damaged (still in use). */
-  reason: ColumnType<ReplacementReason, ReplacementReason | undefined, ReplacementReason>;
+  reason: ColumnType<ApplicationReason, ApplicationReason | undefined, ApplicationReason>;
   status: ApplicationStatusValue;
   delivery_method: 'school' | 'home';
   recipient: string | null;

@@ -6,7 +6,7 @@ import { newId } from '../../platform/ids.js';
 import { enqueueJob } from '../../platform/jobs.js';
 import { weekdaysZh } from '../../domain/calendar.js';
 import { paymentWeekdays } from '../calendar/calendar.js';
-import { productLabels } from './card-face.js';
+import { productLabels, productOfKind } from './card-face.js';
 import type { ApplicationStep } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
 
@@ -35,9 +35,11 @@ interface MessageContext {
 }
 
 function messageOf(app: ApplicationRow, step: ApplicationStep, { schoolName, paymentWeekdays }: MessageContext): string | null {
-  const product = productLabels[app.kind === 'replacement' ? 'k12_card' : 'k12_sticker'].zh;
+  const product = productLabels[productOfKind[app.kind]].zh;
   switch (step) {
     case 'applied':
+      // A first card is opened with its confirmation, whose own text asks the family to check it.
+      if (app.kind === 'new_card') return null;
       return app.kind === 'replacement' ? `【北京通学生卡】${product}补办申请已提交，请在缴费时间（每${weekdaysZh(paymentWeekdays)}，节假日除外）内缴纳补卡工本费15元。` : `【北京通学生卡】${product}补换申请已提交，将进入制卡。`;
     case 'paid':
       return `【北京通学生卡】补卡工本费已缴纳，制卡周期约20个工作日。`;
@@ -56,6 +58,7 @@ function messageOf(app: ApplicationRow, step: ApplicationStep, { schoolName, pay
     case 'delivered':
       return app.delivery_method === 'school' ? `【北京通学生卡】您的${product}已送达学校，请联系学校卡管员领取。` : `【北京通学生卡】您的${product}已签收。`;
     case 'picked_up':
+      if (app.kind === 'new_card') return `【北京通学生卡】${product}已领取，请在 App「卡片激活」中激活后使用。`;
       return `【北京通学生卡】新${product}已领取并启用，原卡已作废；原卡余额将在结算期后转入新卡。`;
     case 'balance_moved':
       return `【北京通学生卡】原卡余额已转入新${product}。`;

@@ -14,12 +14,11 @@ import { cardsRepository } from '../cards/cards.repository.js';
 import { issueCard } from '../cards/issue-card.js';
 import { accountCodes, findAccountByCode, transferBalance } from '../ledger/ledger.js';
 import { applicationView } from './application-view.js';
-import { cardFaceOf, defaultSettlementWindowDays } from './card-face.js';
+import { cardFaceOf, defaultSettlementWindowDays, productOfKind } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ApplicationDto, FulfilmentSettings } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
 import { recordStep } from './notifications.js';
-import { productOfKind } from './verify-identity.js';
 
 export const transferJobKind = 'fulfilment.transfer-balance';
 const dayMs = 86_400_000;
@@ -47,20 +46,22 @@ export async function putSettings(ctx: AppContext, caller: Caller, settings: Ful
  * purse's balance is scheduled after the settlement window, when the old card's last taps have been settled.
  */
 export async function completeApplication(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null): Promise<ApplicationRow> {
+  if (app.old_card_id === null) return completeFirstCard(tx, clock, app, actor, requestId);
+  const oldCardId = app.old_card_id;
   const status = nextApplicationStatus(app.kind, app.status, 'complete');
   const reason = `replacement:${app.id}`;
   // A card still in use is retired all the same: one found again (解挂) after the application, or a
   // damaged sticker, usable until now. Where its machine has no `replace` from that status it is
   // reported lost first, so it is on the deny-list either way.
-  const old = await cardsRepository.lockCard(tx, app.old_card_id);
+  const old = await cardsRepository.lockCard(tx, oldCardId);
   const oldEvents = old ? allowedEvents(old.product, old.status) : [];
   if (old && !oldEvents.includes('replace') && oldEvents.includes('report_loss')) {
     await changeCardStatus(tx, clock, { cardId: old.id, event: 'report_loss', reason, actor, requestId });
   }
-  await changeCardStatus(tx, clock, { cardId: app.old_card_id, event: 'replace', reason, actor, requestId });
+  await changeCardStatus(tx, clock, { cardId: oldCardId, event: 'replace', reason, actor, requestId });
   const source = await repo.faceSource(tx, app.student_id);
   const card = await issueCard(tx, clock, {
-    product: productOfKind[app.kind], studentId: app.student_id, active: true, supersededIfTransitHeld: true, cardNo: app.new_card_no ?? undefined, replacesCardId: app.old_card_id,
+    product: productOfKind[app.kind], studentId: app.student_id, active: true, supersededIfTransitHeld: true, cardNo: app.new_card_no ?? undefined, replacesCardId: oldCardId,
     validUntil: source ? cardFaceOf(source, shanghaiDate(clock.now())).validUntil : null, reason, actor, requestId,
   });
   const now = clock.now();
@@ -69,6 +70,24 @@ export async function completeApplication(tx: DbOrTx, clock: Clock, app: Applica
   await recordStep(tx, clock, app, 'picked_up', actor, requestId, null, { newCardId: card.id, oldCardId: app.old_card_id, balanceTransferDueAt: due.toISOString() });
   await enqueueJob(tx, clock, transferJobKind, { applicationId: app.id }, { runAt: due, uniqueKey: `${transferJobKind}:${app.id}`, maxAttempts: 10 });
   return { ...app, status, new_card_id: card.id, balance_transfer_due_at: due, updated_at: now };
+}
+
+/**
+ * A first card (新生制卡) in the student's hands: issued under the number it was printed with, not
+ * yet active, since the holder activates it in the app (seed 000: 用户领取北京市中小学生卡后，在此做卡片激活).
+ * Nothing is replaced and no balance moves.
+ */
+async function completeFirstCard(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null): Promise<ApplicationRow> {
+  const status = nextApplicationStatus(app.kind, app.status, 'complete');
+  const source = await repo.faceSource(tx, app.student_id);
+  const card = await issueCard(tx, clock, {
+    product: productOfKind[app.kind], studentId: app.student_id, active: false, cardNo: app.new_card_no ?? undefined,
+    validUntil: source ? cardFaceOf(source, shanghaiDate(clock.now())).validUntil : null, reason: `new_card:${app.id}`, actor, requestId,
+  });
+  const now = clock.now();
+  await repo.updateApplication(tx, app.id, { status, new_card_id: card.id, updated_at: now });
+  await recordStep(tx, clock, app, 'picked_up', actor, requestId, null, { newCardId: card.id });
+  return { ...app, status, new_card_id: card.id, updated_at: now };
 }
 
 /** 领卡: the school card manager hands the card over (school delivery). */
@@ -88,7 +107,7 @@ export async function confirmPickup(ctx: AppContext, caller: Caller, application
 export async function transferOldBalance(ctx: AppContext, applicationId: string): Promise<void> {
   await inTransaction(ctx.db, async (tx) => {
     const app = await repo.lockApplication(tx, applicationId);
-    if (!app || !applicationAllows(app.kind, app.status, 'move_balance') || !app.new_card_id || app.balance_transferred_at) return;
+    if (!app || !applicationAllows(app.kind, app.status, 'move_balance') || !app.old_card_id || !app.new_card_id || app.balance_transferred_at) return;
     if (app.balance_transfer_due_at && app.balance_transfer_due_at.getTime() > ctx.clock.now().getTime()) {
       throw new Error(`balance transfer of ${app.id} is not due before ${app.balance_transfer_due_at.toISOString()}`);
     }

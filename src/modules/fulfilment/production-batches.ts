@@ -10,7 +10,7 @@ import { newId } from '../../platform/ids.js';
 import { cardsRepository } from '../cards/cards.repository.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import { applicationView } from './application-view.js';
-import { batchStatusLabels, cardFaceOf, categoryOf, productLabels } from './card-face.js';
+import { batchStatusLabels, cardFaceOf, categoryOf, productLabels, productOfKind } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ApplicationKind, BatchDto } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type BatchRow } from './fulfilment.repository.js';
@@ -109,10 +109,10 @@ export async function exportBatch(ctx: AppContext, caller: Caller, batchId: stri
   const lines = [exportColumns.join(',')];
   for (const app of apps) {
     const source = await repo.faceSource(ctx.db, app.student_id);
-    const oldCard = await cardsRepository.findCard(ctx.db, app.old_card_id);
+    const oldCard = app.old_card_id ? await cardsRepository.findCard(ctx.db, app.old_card_id) : undefined;
     if (!source) continue;
     const face = cardFaceOf(source, today);
-    const product = app.kind === 'replacement' ? 'k12_card' : 'k12_sticker';
+    const product = productOfKind[app.kind];
     lines.push([
       batch.batch_no, app.id, productLabels[product].zh, app.new_card_no, face.schoolName, face.name, face.gender === 'M' ? '男' : '女', face.educationId, face.validUntil,
       categoryOf(source.stage), source.grade === null ? '' : String(source.grade), source.class_no, face.hasPhoto ? `${face.educationId}.jpg` : '', app.delivery_method === 'school' ? '配送到校' : '配送到家', oldCard?.card_no,

@@ -8,13 +8,12 @@ import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { cardsRepository, type CardRow } from '../cards/cards.repository.js';
 import { transitValidByDate } from '../cards/card-view.js';
-import { categoryOf, maskSchoolName, productLabels } from './card-face.js';
+import { categoryOf, maskSchoolName, productLabels, productOfKind } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ApplicationKind, IdentityCheck, MaskedCardInfo, VerifyResult } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type FaceSource } from './fulfilment.repository.js';
 
 /** The product each service replaces. */
-export const productOfKind = { replacement: 'k12_card', sticker: 'k12_sticker' } as const;
 
 const normaliseIdNumber = (value: string) => value.trim().toUpperCase();
 const normaliseName = (value: string) => value.replace(/\s+/g, '');

@@ -45,6 +45,7 @@ import * as lookupIndexes from './migrations/0041-lookup-indexes.js';
 import * as agreementNotifications from './migrations/0042-agreement-notifications.js';
 import * as autoTopUpMonthlyCap from './migrations/0043-auto-top-up-monthly-cap.js';
 import * as agreementUnsignRequested from './migrations/0044-agreement-unsign-requested.js';
+import * as newCardApplications from './migrations/0045-new-card-applications.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -98,6 +99,7 @@ export const migrations: Record<string, Migration> = {
   '0042-agreement-notifications': agreementNotifications,
   '0043-auto-top-up-monthly-cap': autoTopUpMonthlyCap,
   '0044-agreement-unsign-requested': agreementUnsignRequested,
+  '0045-new-card-applications': newCardApplications,
 };
 
 /**

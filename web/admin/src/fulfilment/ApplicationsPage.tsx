@@ -3,14 +3,13 @@ import { useState } from 'react';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { isOperator, useConsoleUser } from '../scope.js';
 import { ServerTable, type SelectFilter } from '../ServerTable.js';
-import { fulfilmentMessages, statusColors, statusText, type FulfilmentTexts } from './messages.js';
+import { fulfilmentMessages, kindLabel, statusColors, statusText, type FulfilmentTexts } from './messages.js';
 import { RedeliveryModal } from './RedeliveryModal.js';
 import type { Application } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
 
 const statuses = ['awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'delivery_failed', 'returned_to_centre', 'delivered', 'completed', 'cancelled'] as const;
 
-const kindLabel = (t: FulfilmentTexts, kind: Application['kind']) => (kind === 'replacement' ? t.kind_replacement : t.kind_sticker);
 const methodLabel = (t: FulfilmentTexts, method: Application['delivery']['method']) => (method === 'school' ? t.method_school : t.method_home);
 
 /**
@@ -34,7 +33,7 @@ export function ApplicationsPage() {
     ...(operator ? [{ title: t.school, dataIndex: 'schoolName' }] : []),
     { title: t.status, dataIndex: 'status', render: (_: unknown, row: Application) => <Tag color={statusColors[row.status]} data-testid="application-status" data-status={row.status}>{label(row.statusLabel)}</Tag> },
     { title: t.delivery, key: 'delivery', render: (_, row) => methodLabel(t, row.delivery.method) },
-    { title: t.oldCard, dataIndex: 'oldCardNoMasked' },
+    { title: t.oldCard, dataIndex: 'oldCardNoMasked', render: (v: string | null) => v ?? '—' },
     { title: t.newCard, dataIndex: 'newCardNoMasked', render: (v: string | null) => v ?? t.none },
     { title: t.expectedReady, key: 'ready', render: (_, row) => row.expectedReadyDate ?? (row.readyDateError ? (lang === 'en' ? row.readyDateError.messageEn : row.readyDateError.message) : t.none) },
     {
@@ -53,7 +52,7 @@ export function ApplicationsPage() {
   ];
 
   const filters: SelectFilter[] = [
-    { name: 'kind', placeholder: t.allKinds, options: (['replacement', 'sticker'] as const).map((k) => ({ value: k, label: kindLabel(t, k) })) },
+    { name: 'kind', placeholder: t.allKinds, options: (['replacement', 'sticker', 'new_card'] as const).map((k) => ({ value: k, label: kindLabel(t, k) })) },
     { name: 'status', placeholder: t.allStatuses, options: statuses.map((s) => ({ value: s, label: statusText(t, 'st', s) })), minWidth: 160, testId: 'application-status-select' },
   ];
 

@@ -5,7 +5,7 @@ import { errorText, fill, formatBeijingTime, useLang, useMessages } from '../../
 import { useApi } from '../../../shared/session.js';
 import { ServerTable } from '../ServerTable.js';
 import { postAndDownload } from './download.js';
-import { fulfilmentMessages, statusColors } from './messages.js';
+import { fulfilmentMessages, kindLabel, statusColors } from './messages.js';
 import type { Batch, FulfilmentSettings } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
 
@@ -36,7 +36,7 @@ export function BatchesPage() {
   const api = useApi();
   const client = useQueryClient();
   const { message } = App.useApp();
-  const [kind, setKind] = useState<'replacement' | 'sticker'>('replacement');
+  const [kind, setKind] = useState<Batch['kind']>('replacement');
   const create = useFulfilmentAction<Batch>((b) => fill(t.batchCreated, { batchNo: b.batchNo }));
   const act = useFulfilmentAction(() => t.done);
 
@@ -51,7 +51,7 @@ export function BatchesPage() {
 
   const columns: TableColumnsType<Batch> = [
     { title: t.batchNo, dataIndex: 'batchNo' },
-    { title: t.kind, dataIndex: 'kind', render: (k: Batch['kind']) => (k === 'replacement' ? t.kind_replacement : t.kind_sticker) },
+    { title: t.kind, dataIndex: 'kind', render: (k: Batch['kind']) => kindLabel(t, k) },
     { title: t.count, dataIndex: 'applicationCount' },
     { title: t.status, dataIndex: 'status', render: (_: unknown, row: Batch) => <Tag color={statusColors[row.status]}>{lang === 'en' ? row.statusLabel.en : row.statusLabel.zh}</Tag> },
     { title: t.batchCreatedAt, dataIndex: 'createdAt', render: (at: string) => formatBeijingTime(at, lang) },
@@ -77,7 +77,7 @@ export function BatchesPage() {
         columns={columns}
         toolbar={
           <Space>
-            <Select value={kind} onChange={setKind} options={[{ value: 'replacement', label: t.kind_replacement }, { value: 'sticker', label: t.kind_sticker }]} style={{ minWidth: 120 }} />
+            <Select value={kind} onChange={setKind} options={(['replacement', 'sticker', 'new_card'] as const).map((k) => ({ value: k, label: kindLabel(t, k) }))} style={{ minWidth: 120 }} />
             <Button type="primary" data-testid="batch-create" loading={create.isPending} onClick={() => create.mutate({ path: '/admin/fulfilment/batches', body: { kind } })}>{t.newBatch}</Button>
           </Space>
         }

@@ -21,7 +21,7 @@ export function ConfirmationsPage() {
   const [fixing, setFixing] = useState<AdminConfirmation | null>(null);
   const [form] = Form.useForm<{ name?: string; gender?: 'M' | 'F'; note: string }>();
   const fix = useFulfilmentAction(() => t.done);
-  const open = useFulfilmentAction<{ opened: number }>((r) => fill(t.opened, { n: r.opened }));
+  const open = useFulfilmentAction<{ opened: number; newCards: number }>((r) => fill(t.opened, { n: r.opened, m: r.newCards }));
   const schoolId = scopedSchoolId(me, filters.schoolId);
 
   const columns: TableColumnsType<AdminConfirmation> = [

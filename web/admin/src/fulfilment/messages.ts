@@ -26,11 +26,12 @@ const zh = {
   male: '男',
   female: '女',
   openForSchool: '为本校学生发起确认',
-  opened: '已发起 {n} 条确认',
+  opened: '已发起 {n} 条确认，{m} 张新生卡待制作',
   kind: '类型',
   allKinds: '全部类型',
   kind_replacement: '补卡',
   kind_sticker: '卡贴补换',
+  kind_new_card: '新生制卡',
   delivery: '配送',
   method_school: '配送到校',
   method_home: '配送到家',
@@ -141,11 +142,12 @@ export const fulfilmentMessages: Messages<Key> = {
     male: 'Male',
     female: 'Female',
     openForSchool: 'Open confirmations for the school',
-    opened: '{n} confirmations opened',
+    opened: '{n} confirmations opened, {m} first cards to make',
     kind: 'Kind',
     allKinds: 'All kinds',
     kind_replacement: 'Card replacement',
     kind_sticker: 'Sticker replacement',
+    kind_new_card: 'First card',
     delivery: 'Delivery',
     method_school: 'To school',
     method_home: 'To home',
@@ -243,3 +245,6 @@ export const statusColors: Record<string, string> = {
   delivery_failed: 'red', returned_to_centre: 'volcano',
   created: 'default', exported: 'blue', in_transit: 'purple', failed: 'red', returned: 'magenta',
 };
+
+/** 补卡, 卡贴补换 or 新生制卡. */
+export const kindLabel = (t: FulfilmentTexts, kind: 'replacement' | 'sticker' | 'new_card') => t[`kind_${kind}`];

@@ -39,7 +39,7 @@ export function ApplicationProgressPage() {
   } else body = <Progress application={application.data} />;
 
   return (
-    <SubPage title={w.progressTitle} backTo={application.data ? cardPaths.card(application.data.oldCardId) : cardPaths.cards}>
+    <SubPage title={w.progressTitle} backTo={application.data?.oldCardId ? cardPaths.card(application.data.oldCardId) : cardPaths.cards}>
       {body}
     </SubPage>
   );
@@ -55,7 +55,7 @@ function Progress({ application: a }: { application: ApplicationDto }) {
         <List.Item extra={<Tag color={tone} data-testid="application-status">{label(a.statusLabel, lang)}</Tag>}>{w.applicationStatus}</List.Item>
         <List.Item extra={a.studentNameMasked}>{w.name}</List.Item>
         <List.Item extra={a.schoolName}>{w.schoolName}</List.Item>
-        <List.Item extra={a.oldCardNoMasked}>{w.oldCard}</List.Item>
+        {a.oldCardNoMasked && <List.Item extra={a.oldCardNoMasked}>{w.oldCard}</List.Item>}
         {a.kind === 'sticker' && <List.Item extra={<span data-testid="application-reason">{label(a.reasonLabel, lang)}</span>}>{w.reason}</List.Item>}
         {a.newCardNoMasked && <List.Item extra={<span data-testid="application-new-card">{a.newCardNoMasked}</span>}>{w.newCard}</List.Item>}
         <List.Item
@@ -149,7 +149,7 @@ function FeeSection({ application: a }: { application: ApplicationDto }) {
   if (a.kind === 'sticker' || a.feeFen === 0) {
     return (
       <List mode="card" header={w.feeOrder}>
-        <List.Item extra={formatYuan(0)}>{w.noFee}</List.Item>
+        <List.Item extra={formatYuan(0)}>{a.kind === 'new_card' ? w.noFeeFirstCard : w.noFee}</List.Item>
       </List>
     );
   }

@@ -6,7 +6,7 @@ import { useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
 import { DeliveryChooser } from './DeliveryChooser.js';
-import { useCreateApplication, useVerifyIdentity, type ApplicationKind, type DeliveryChoice, type IdentityCheck, type MaskedCardInfo, type ReplacementReason } from './fulfilment.js';
+import { useCreateApplication, useVerifyIdentity, type ApplyKind, type DeliveryChoice, type IdentityCheck, type MaskedCardInfo, type ReplacementReason } from './fulfilment.js';
 import { cardPaths } from './paths.js';
 import { reasonText, wizardMessages } from './wizard-messages.js';
 import './cards.css';
@@ -23,7 +23,7 @@ const label = (value: { zh: string; en: string }, lang: Lang) => (lang === 'en' 
  * free; or home, courier cash on delivery ≤ ¥15) → the application, whose page carries the fee
  * order (replacement only) and the progress timeline.
  */
-export function ReplacementPage({ kind }: { kind: ApplicationKind }) {
+export function ReplacementPage({ kind }: { kind: ApplyKind }) {
   const { cardId = '' } = useParams();
   const w = useMessages(wizardMessages);
   const [step, setStep] = useState(0);
@@ -67,7 +67,7 @@ export function ReplacementPage({ kind }: { kind: ApplicationKind }) {
   );
 }
 
-function IdentityStep({ kind, initial, onVerified }: { kind: ApplicationKind; initial: Identity | null; onVerified(identity: Identity, result: { cards: MaskedCardInfo[]; notes: { zh: string; en: string }[] }): void }) {
+function IdentityStep({ kind, initial, onVerified }: { kind: ApplyKind; initial: Identity | null; onVerified(identity: Identity, result: { cards: MaskedCardInfo[]; notes: { zh: string; en: string }[] }): void }) {
   const w = useMessages(wizardMessages);
   const describe = useErrorText();
   const verify = useVerifyIdentity();
@@ -133,7 +133,7 @@ function MismatchDetails({ error }: { error: unknown }) {
   );
 }
 
-function CardInfoStep({ kind, card, notes, onBack, onNext }: { kind: ApplicationKind; card: MaskedCardInfo | null; notes: { zh: string; en: string }[]; onBack(): void; onNext(reason: ReplacementReason): void }) {
+function CardInfoStep({ kind, card, notes, onBack, onNext }: { kind: ApplyKind; card: MaskedCardInfo | null; notes: { zh: string; en: string }[]; onBack(): void; onNext(reason: ReplacementReason): void }) {
   const w = useMessages(wizardMessages);
   const { lang } = useLang();
   const [picked, setPicked] = useState<ReplacementReason | null>(null);
@@ -209,7 +209,7 @@ function ReasonChoice({ reasons, value, onChange }: { reasons: ReplacementReason
   );
 }
 
-function DeliveryStep({ kind, cardId, identity, reason, onBack }: { kind: ApplicationKind; cardId: string; identity: Identity; reason: ReplacementReason; onBack(): void }) {
+function DeliveryStep({ kind, cardId, identity, reason, onBack }: { kind: ApplyKind; cardId: string; identity: Identity; reason: ReplacementReason; onBack(): void }) {
   const w = useMessages(wizardMessages);
   const describe = useErrorText();
   const navigate = useNavigate();

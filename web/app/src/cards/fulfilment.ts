@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type {
-  ApplicationDto, ApplicationKind, ConfirmationDto, CreateApplication, Correction, DeliveryChoice, IdentityCheck, ReplacementReason, VerifyResult, applicationListSchema,
+  ApplicationDto, ApplicationKind, ApplyKind, ConfirmationDto, CreateApplication, Correction, DeliveryChoice, IdentityCheck, ReplacementReason, VerifyResult, applicationListSchema,
 } from '../../../../src/modules/fulfilment/fulfilment.schemas.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
 
-export type { ApplicationDto, ApplicationKind, ConfirmationDto, Correction, DeliveryChoice, IdentityCheck, ReplacementReason, VerifyResult };
+export type { ApplicationDto, ApplicationKind, ApplyKind, ConfirmationDto, Correction, DeliveryChoice, IdentityCheck, ReplacementReason, VerifyResult };
 export type MaskedCardInfo = VerifyResult['cards'][number];
 
 /*

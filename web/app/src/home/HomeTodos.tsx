@@ -53,7 +53,7 @@ export function HomeTodos() {
   // The replacements and graduation dates only refine the list: without them (a failed request)
   // a lost card still offers 补办 and a card near expiry still asks to be extended.
   const replacements = new Map(
-    (applications.data ?? []).filter((a) => !closedApplications.has(a.status)).map((a) => [a.oldCardId, { applicationId: a.id, status: a.statusLabel }] as const),
+    (applications.data ?? []).flatMap((a) => (a.oldCardId && !closedApplications.has(a.status) ? [[a.oldCardId, { applicationId: a.id, status: a.statusLabel }] as const] : [])),
   );
   const graduation = new Map(checks.flatMap((q) => (q.data?.graduationDate ? [[q.data.cardId, q.data.graduationDate] as const] : [])));
   const extensionRefused = new Set(checks.flatMap((q) => (q.data && !q.data.eligible ? [q.data.cardId] : [])));

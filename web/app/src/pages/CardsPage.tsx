@@ -3,6 +3,7 @@ import { useNavigate } from 'react-router';
 import { useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
 import { CardFace } from '../cards/CardFace.js';
+import { FirstCardProgress } from '../cards/FirstCardProgress.js';
 import { cardMessages } from '../cards/messages.js';
 import { cardPaths } from '../cards/paths.js';
 import { useCards, useParentChildren, type Card } from '../cards/queries.js';
@@ -44,6 +45,7 @@ export function CardsPage() {
         <Panel>
           <ErrorBlock status="empty" title={t.noCards} description={t.noCardsHint} data-testid="cards-empty" />
         </Panel>
+        {me.data && <FirstCardProgress studentId={me.data.id} />}
         {ownConfirmLink}
       </>
     );
@@ -64,6 +66,7 @@ export function CardsPage() {
             <span className="muted"> · {child.schoolName}</span>
           </div>
           {own.length > 0 ? own.map(face) : <Panel style={{ marginBottom: 12 }}><span className="muted">{t.noChildCards}</span></Panel>}
+          {own.length === 0 && <FirstCardProgress studentId={child.studentId} />}
           <Button size="small" fill="none" color="primary" onClick={() => navigate(cardPaths.confirmation(child.studentId))} data-testid="confirm-info-link">
             {t.confirmInfo}
           </Button>
