@@ -333,6 +333,9 @@ describeE2E('app card screens in Chromium', () => {
     const { school, student: s } = await student('确认测试生', 'primary');
     await asOperator('POST', '/admin/fulfilment/confirmations/open', { schoolId: school.id });
     const page = await signInStudent(s);
+    // 待办 asks for the confirmation the first card waits for.
+    await page.goto(url('/'));
+    await page.locator('[data-testid="todo"][data-kind="confirm_info"]').getByText('确****的制卡信息待确认', { exact: false }).waitFor();
     await page.goto(url('/cards'));
     // No card yet: the school's opening made a first card, to be produced once the information is confirmed.
     await page.getByTestId('first-card-progress').getByText('新生制卡').waitFor();

@@ -32,6 +32,12 @@ describe('home to-dos', () => {
     expect(todosOf(cards, context({ pendingOrders: 2 })).at(-1)).toEqual({ kind: 'pending_orders', count: 2 });
   });
 
+  it('asks a student without a card yet to confirm the card information their first card waits for, right after activations', () => {
+    const confirmations = [{ studentId: 'kid', nameMasked: '李**' }];
+    expect(todosOf([], context({ confirmations }))).toEqual([{ kind: 'confirm_info', studentId: 'kid', nameMasked: '李**' }]);
+    expect(kinds([card('new', { status: 'inactive', canTopUp: false }), card('low', { availableFen: 999 })], 0, { confirmations })).toEqual(['activate:new', 'confirm_info', 'low_balance:low']);
+  });
+
   it('asks to extend a card the server says is in its grace period, whatever the phone’s date', () => {
     expect(kinds([card('a', { validUntil: '2027-10-31', validity: 'grace', graceUntil: '2027-11-30' })])).toEqual(['extend_grace:a']);
     // Not a card already valid until its holder's graduation.

@@ -58,8 +58,11 @@ export function HomeTodos() {
   const graduation = new Map(checks.flatMap((q) => (q.data?.graduationDate ? [[q.data.cardId, q.data.graduationDate] as const] : [])));
   const extensionRefused = new Set(checks.flatMap((q) => (q.data && !q.data.eligible ? [q.data.cardId] : [])));
   const loans = library.data;
+  // A card under way (a first card, a replacement) is made only once its holder confirms the card information.
+  const waiting = (applications.data ?? []).filter((a) => !closedApplications.has(a.status) && a.infoConfirmation?.status === 'pending');
+  const confirmations = [...new Map(waiting.map((a) => [a.studentId, { studentId: a.studentId, nameMasked: a.studentNameMasked }])).values()];
   const todos = todosOf(cards.data, {
-    today, pendingOrders: pending.data.total, replacements, graduation, extensionRefused,
+    today, pendingOrders: pending.data.total, replacements, graduation, extensionRefused, confirmations,
     ...(loans ? { library: { overdue: loans.items.filter((l) => l.overdue).length, finesOwedFen: loans.finesOwedFen } } : {}),
   });
   if (todos.length === 0) return <Card><ErrorBlock status="empty" title={t.noNews} description={null} data-testid="todos-empty" /></Card>;
@@ -68,6 +71,7 @@ export function HomeTodos() {
     if (todo.kind === 'pending_orders') return fill(t.todo_pending_orders, { n: todo.count });
     if (todo.kind === 'library_overdue') return fill(t.todo_library_overdue, { n: todo.count });
     if (todo.kind === 'library_fine') return fill(t.todo_library_fine, { amount: formatYuan(todo.amountFen) });
+    if (todo.kind === 'confirm_info') return fill(t.todo_confirm_info, { holder: todo.nameMasked });
     // The card's last digits tell apart children whose masked names are alike (张** and 张**).
     const names = { holder: todo.card.holderNameMasked, product: productLabel(c, todo.card), tail: todo.card.cardNoMasked.slice(-3) };
     if (todo.kind === 'extend_soon') return fill(t.todo_extend_soon, { ...names, date: todo.validUntil });
@@ -79,6 +83,7 @@ export function HomeTodos() {
   };
   const target = (todo: Todo): string => {
     if (todo.kind === 'pending_orders') return moneyPaths.pendingOrders;
+    if (todo.kind === 'confirm_info') return cardPaths.confirmation(todo.studentId);
     if (todo.kind === 'library_overdue' || todo.kind === 'library_fine') return campusPaths.library;
     if (todo.kind === 'extend_soon' || todo.kind === 'extend_grace' || todo.kind === 'extend_expired') return todo.card.product === 'university_ecard' ? ecardPaths.university(todo.card.id) : cardPaths.extend(todo.card.id);
     if (todo.kind === 'low_balance') return moneyPaths.cardTopUp(todo.card.id);
@@ -89,7 +94,7 @@ export function HomeTodos() {
   return (
     <List header={t.todos} mode="card" data-testid="todos">
       {todos.map((todo) => (
-        <List.Item key={`${todo.kind}:${'card' in todo ? todo.card.id : ''}`} arrow onClick={() => navigate(target(todo))} data-testid="todo" data-kind={todo.kind}>
+        <List.Item key={`${todo.kind}:${'card' in todo ? todo.card.id : 'studentId' in todo ? todo.studentId : ''}`} arrow onClick={() => navigate(target(todo))} data-testid="todo" data-kind={todo.kind}>
           {text(todo)}
         </List.Item>
       ))}

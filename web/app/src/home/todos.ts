@@ -13,6 +13,7 @@ export type Todo =
   | { kind: 'extend_grace'; card: Card; validUntil: string; graceUntil: string }
   | { kind: 'low_balance'; card: Card }
   | { kind: 'pending_orders'; count: number }
+  | { kind: 'confirm_info'; studentId: string; nameMasked: string }
   | { kind: 'library_overdue'; count: number }
   | { kind: 'library_fine'; amountFen: number };
 
@@ -29,6 +30,8 @@ export interface TodoContext {
   extensionRefused?: ReadonlySet<string>;
   /** A campus student's library record (借阅图书), where known: books overdue, fines unpaid. */
   library?: { overdue: number; finesOwedFen: number };
+  /** Students whose card information waits for them to confirm before a card under way can be made (制卡信息确认). */
+  confirmations?: readonly { studentId: string; nameMasked: string }[];
 }
 
 /** A K-12 card is to be extended within this many days of its expiry (the yearly extension). */
@@ -85,7 +88,8 @@ export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
       if (card.canTopUp && card.availableFen + card.pendingTopUpFen < lowBalanceFen) todos.push({ kind: 'low_balance', card });
     }
   }
-  const order: Todo['kind'][] = ['activate', 'refund_on_leaving', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_grace', 'extend_soon', 'low_balance', 'pending_orders', 'library_overdue', 'library_fine'];
+  for (const c of context.confirmations ?? []) todos.push({ kind: 'confirm_info', studentId: c.studentId, nameMasked: c.nameMasked });
+  const order: Todo['kind'][] = ['activate', 'confirm_info', 'refund_on_leaving', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_grace', 'extend_soon', 'low_balance', 'pending_orders', 'library_overdue', 'library_fine'];
   if (context.pendingOrders > 0) todos.push({ kind: 'pending_orders', count: context.pendingOrders });
   // Nothing more is lent until overdue books are back and fines paid (LIBRARY_BLOCKED).
   if (context.library && context.library.overdue > 0) todos.push({ kind: 'library_overdue', count: context.library.overdue });
