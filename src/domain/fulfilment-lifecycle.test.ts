@@ -60,9 +60,8 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
             if (event === 'redeliver') expect([before, status]).toEqual(['returned_to_centre', 'dispatched']);
             else expect(rank[status]).toBeGreaterThanOrEqual(rank[before]);
             if (finalApplicationStatuses.includes(before)) expect(status).toBe(before);
-            // A sticker or a first card never waits for payment, and a first card is never withdrawn.
+            // A sticker or a first card never waits for payment.
             if (kind !== 'replacement') expect(status).not.toBe('awaiting_payment');
-            if (kind === 'new_card') expect(status).not.toBe('cancelled');
             // Never in production (or beyond) without payment for a replacement, nor without confirmed card information.
             if (rank[status] >= rank.in_production && status !== 'cancelled') {
               if (kind === 'replacement') expect(seen).toContain('pay');

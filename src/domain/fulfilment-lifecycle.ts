@@ -102,8 +102,9 @@ const applicationMachines: Record<ApplicationKind, Table<ApplicationEvent, Appli
   replacement: { pay: { awaiting_payment: 'ready_for_production' }, withdraw: { awaiting_payment: 'cancelled' }, ...production },
   // Nothing to pay: straight to production, and withdrawn until it goes into a batch.
   sticker: { withdraw: { ready_for_production: 'cancelled' }, ...production },
-  // Opened by the school for its new students: free, nothing to withdraw, produced once the card information is confirmed.
-  new_card: { ...production },
+  // Opened by the school for its new students: free, produced once the card information is confirmed,
+  // and given up before it goes into a batch when the student leaves or changes school.
+  new_card: { withdraw: { ready_for_production: 'cancelled' }, ...production },
 };
 
 /** Where an application starts: a replacement waits for its fee, a sticker goes straight to production. */

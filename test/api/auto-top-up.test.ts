@@ -204,12 +204,14 @@ describe('the auto top-up job', () => {
     d.t.clock.advance(24 * 3600_000);
     await runAutoTopUps(d.t.ctx);
     expect(await runsOf(cardId)).toHaveLength(1);
+    // Past its time limit and still open (the expiry job has not heard from Alipay yet): still 扣款中, not closed.
+    const nextDayToken = await d.t.factory.loginAs('parent', f.parent.phone, f.parent.password);
+    expect(await d.order(nextDayToken, order.id)).toMatchObject({ status: 'paying', charging: true });
     // The expiry job asks Alipay: no such trade, so the order expires; the next run tells the parent, and charges afresh.
     await expireDueOrders(d.t.ctx);
     const orderStatus = async () => (await d.t.ctx.db.selectFrom('payment_orders').select('status').where('id', '=', order.id).executeTakeFirstOrThrow()).status;
     expect(await orderStatus()).toBe('expired');
-    const parentToken = await d.t.factory.loginAs('parent', f.parent.phone, f.parent.password); // a day on: signed in again
-    expect(await d.order(parentToken, order.id)).toMatchObject({ status: 'expired', charging: false });
+    expect(await d.order(nextDayToken, order.id)).toMatchObject({ status: 'expired', charging: false });
     await runAutoTopUps(d.t.ctx);
     expect((await runsOf(cardId)).map((r) => [r.status, r.failure])).toEqual([['failed', 'unconfirmed'], ['paid', null]]);
     expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('未成功：未能确认扣款结果；如已扣款，将原路退回'), expect.stringContaining('已为其自动充值 ¥50.00')]);

@@ -66,7 +66,7 @@ export class FulfilmentDriver {
     await this.payments?.close();
   }
 
-  request(method: 'GET' | 'POST' | 'PUT', url: string, token?: string, payload?: unknown, headers: Record<string, string> = {}) {
+  request(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, token?: string, payload?: unknown, headers: Record<string, string> = {}) {
     return this.d.request(method, url, token, payload, headers);
   }
 

@@ -53,7 +53,8 @@ describe('information confirmation (制卡信息确认)', () => {
     expect(student.name).toBe('张晓明');
     // The family is told to confirm again (seed 001: 待错误修改完成后，重新进行制卡信息确认).
     const texts = await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', fam.parent.phone).execute();
-    expect(texts.map((m) => m.body)).toContain('【北京通学生卡】学校已更正张**的制卡信息（已更正姓名），请在 App 中重新进行制卡信息确认。');
+    expect(texts.map((m) => m.body)).toContain('【北京通学生卡】学校已更正张**的制卡信息，请在 App 中重新进行制卡信息确认。');
+    expect(texts.map((m) => m.body).join()).not.toContain('已更正姓名'); // the school's note stays in the app
     const confirmed = await f.request('POST', `/fulfilment/confirmations/${got.id}/confirm`, fam.parentToken);
     expect(confirmed.json()).toMatchObject({ status: 'confirmed' });
     expect(await progress()).toMatchObject({ status: 'confirmed' });
@@ -85,7 +86,7 @@ describe('新生制卡: a school’s new students get their first cards', () => 
     await f.runJobs();
     const textsTo = async (phone: string) => (await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('created_at').execute()).map((m) => m.body);
     expect(await textsTo(newcomerParent.phone)).toEqual(['【北京通学生卡】请在 App「制卡信息确认」中核对李**的制卡信息和照片，确认无误后点击确认；有误请点击信息有误。']);
-    expect(await textsTo(fam.parent.phone)).toHaveLength(1);
+    expect(await textsTo(fam.parent.phone)).toEqual([]); // a card already: nothing is made, nothing to check now
 
     const [app] = (await f.request('GET', `/fulfilment/applications?studentId=${newcomer.id}`, parentToken)).json().items as ApplicationDto[];
     expect(app).toMatchObject({ kind: 'new_card', status: 'ready_for_production', feeFen: 0, oldCardId: null, oldCardNoMasked: null, reason: 'new', delivery: { method: 'school' } });
@@ -119,6 +120,42 @@ describe('新生制卡: a school’s new students get their first cards', () => 
     expect(await open()).toEqual({ opened: 0, newCards: 0 });
     const audit = await f.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', app!.id).execute();
     expect(audit.map((x) => x.action)).toEqual(expect.arrayContaining(['fulfilment.application.applied', 'fulfilment.application.picked_up']));
+  });
+
+  it('two openings at once open each first card once and text each family once; a university’s students get none', async () => {
+    const fam = await f.family();
+    const newcomers = await Promise.all([1, 2, 3].map((i) => f.t.factory.newStudent({ schoolId: fam.school.id, name: `并发生${i}` })));
+    const parents = await Promise.all(newcomers.map((s) => f.t.factory.newParent({ children: [s.id] })));
+    const opens = await Promise.all([1, 2].map(() => f.request('POST', '/admin/fulfilment/confirmations/open', fam.managerToken, { schoolId: fam.school.id })));
+    expect(opens.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(opens.map((r) => r.json().newCards).sort()).toEqual([0, 3]);
+    const open = await f.t.ctx.db.selectFrom('card_applications').select('student_id').where('kind', '=', 'new_card').where('school_id', '=', fam.school.id).execute();
+    expect(open).toHaveLength(3);
+    for (const p of parents) expect(await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', p.phone).execute()).toHaveLength(1);
+
+    const university = await f.t.factory.newSchool({ stage: 'university' });
+    await f.t.factory.newStudent({ schoolId: university.id });
+    expect((await f.request('POST', '/admin/fulfilment/confirmations/open', f.operator, { schoolId: university.id })).json()).toMatchObject({ newCards: 0 });
+  });
+
+  it('a first card not yet printed is given up when its student leaves or changes school; never printed for a leaver', async () => {
+    const fam = await f.family();
+    const leaver = await f.t.factory.newStudent({ schoolId: fam.school.id, name: '离校生' });
+    const mover = await f.t.factory.newStudent({ schoolId: fam.school.id, name: '转学生' });
+    const leaverParent = await f.t.factory.newParent({ children: [leaver.id] });
+    expect((await f.request('POST', '/admin/fulfilment/confirmations/open', fam.managerToken, { schoolId: fam.school.id })).json()).toMatchObject({ newCards: 2 });
+    await f.confirmInfo(await f.t.factory.loginAs('parent', leaverParent.phone, leaverParent.password), leaver.id);
+    const other = await f.t.factory.newSchool({ stage: 'middle' });
+    expect((await f.request('PATCH', `/admin/students/${leaver.id}`, f.operator, { status: 'left' })).statusCode).toBe(200);
+    expect((await f.request('PATCH', `/admin/students/${mover.id}`, f.operator, { schoolId: other.id, classId: null })).statusCode).toBe(200);
+    const firstCards = await f.t.ctx.db.selectFrom('card_applications').select(['student_id', 'status']).where('kind', '=', 'new_card').where('student_id', 'in', [leaver.id, mover.id]).execute();
+    expect(firstCards.map((a) => a.status)).toEqual(['cancelled', 'cancelled']);
+    const steps = await f.t.ctx.db.selectFrom('card_application_steps as s').innerJoin('card_applications as a', 'a.id', 's.application_id').select(['a.student_id', 's.step', 's.note'])
+      .where('a.student_id', 'in', [leaver.id, mover.id]).where('s.step', '=', 'cancelled').execute();
+    expect(steps.map((s) => s.note).sort()).toEqual(['left', 'transferred']);
+    expect((await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'new_card', schoolId: fam.school.id })).json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
+    // The new school opens its own.
+    expect((await f.request('POST', '/admin/fulfilment/confirmations/open', f.operator, { schoolId: other.id })).json()).toMatchObject({ newCards: 1 });
   });
 });
 

@@ -41,7 +41,7 @@ export class PaymentsDriver {
     return { host: new URL(this.origin).host, ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra };
   }
 
-  request(method: 'GET' | 'POST' | 'PUT', url: string, token?: string, payload?: unknown, extraHeaders: Record<string, string> = {}) {
+  request(method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, token?: string, payload?: unknown, extraHeaders: Record<string, string> = {}) {
     return this.t.app.inject({ method, url: `/api/v1${url}`, headers: this.headers(token, extraHeaders), ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
   }
 

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/card-numbers.js';
+import { maskCardNo } from '../../src/domain/masking.js';
 import { apiAs } from './fulfilment-support.js';
 import { describeE2E, settled, signInToApp, signInToConsole, useE2E } from './support.js';
 
@@ -68,7 +69,7 @@ describeE2E('app card screens in Chromium', () => {
     await expect.poll(() => page.getByTestId('detail-status').textContent()).toBe('正常');
     await expect(page.getByTestId('detail-transit').textContent()).resolves.toBe('有效卡');
     // The number is masked until its holder asks to see it.
-    await expect(page.getByTestId('detail-card-no').textContent()).resolves.not.toBe(card.card_no);
+    await expect(page.getByTestId('detail-card-no').textContent()).resolves.toBe(maskCardNo(card.card_no));
     await page.getByTestId('detail-card-no-reveal').click();
     await expect(page.getByTestId('detail-card-no').textContent()).resolves.toBe(card.card_no);
     await page.getByTestId('photo-placeholder').waitFor();
@@ -360,10 +361,10 @@ describeE2E('app card screens in Chromium', () => {
 
     // The school's card manager sees the report with the field named as on the card.
     const manager = await e2e.t.factory.newStaff('school_admin', { schoolId: school.id });
-    const console = await signInToConsole(e2e, manager);
-    await console.goto(`${e2e.baseUrl}/admin/fulfilment/confirmations`);
-    await console.getByTestId('confirmations-table').getByTestId('confirmation-correction').getByText('姓名: 确认测验生').waitFor();
-    await console.close();
+    const consolePage = await signInToConsole(e2e, manager);
+    await consolePage.goto(`${e2e.baseUrl}/admin/fulfilment/confirmations`);
+    await consolePage.getByTestId('confirmations-table').getByTestId('confirmation-correction').getByText('姓名: 确认测验生').waitFor();
+    await consolePage.close();
 
     await asOperator('POST', `/admin/fulfilment/confirmations/${record.id}/fix`, { name: '确认测验生', note: '姓名已更正' });
     await page.reload();

@@ -1,6 +1,6 @@
 import { shanghaiDate } from '../../domain/calendar.js';
 import { maskName } from '../../domain/masking.js';
-import { initialApplicationStatus, initialConfirmationStatus, nextConfirmationStatus, printingStatuses } from '../../domain/fulfilment-lifecycle.js';
+import { initialConfirmationStatus, nextConfirmationStatus, printingStatuses } from '../../domain/fulfilment-lifecycle.js';
 import { assertSchoolAccess, assertStudentAccess, consoleListScope } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
@@ -13,8 +13,8 @@ import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import { cardFaceOf, confirmationStatusLabels } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ConfirmationDto, ConfirmationStatus, Correction } from './fulfilment.schemas.js';
-import { fulfilmentRepository as repo, type ApplicationRow, type ConfirmationRow } from './fulfilment.repository.js';
-import { recordStep } from './notifications.js';
+import { openFirstCard } from './first-card.js';
+import { fulfilmentRepository as repo, type ConfirmationRow } from './fulfilment.repository.js';
 
 /**
  * 制卡信息确认 (seed 001): before a card is produced the student or a parent checks every printed
@@ -115,42 +115,32 @@ export async function fixCardInfo(ctx: AppContext, caller: Caller, confirmationI
     await repo.updateConfirmation(tx, row.id, { status, round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
     await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.fixed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status, note: fix.note, fields: Object.keys(patch) }, requestId });
     // Seed 001: "待错误修改完成后，重新进行制卡信息确认": the family is told it is their turn again.
-    await textParents(tx, ctx, row.student_id, (name) => `【北京通学生卡】学校已更正${name}的制卡信息（${fix.note}），请在 App 中重新进行制卡信息确认。`);
+    // The note stays in the app (it may name the student in full); the text says only that it is their turn.
+    await textParents(tx, ctx, row.student_id, (name) => `【北京通学生卡】学校已更正${name}的制卡信息，请在 App 中重新进行制卡信息确认。`);
     return view(tx, ctx.clock, { ...row, status, round: row.round + 1, fix_note: fix.note, fixed_at: now, updated_at: now });
   });
 }
 
 /**
  * New cards (新生制卡): opens a pending record for each enrolled student of the school that has
- * none, and asks each family to check it; and for each student of a K-12 school without a
- * Beijing-tong card, a first-card application that goes to production once the record is
- * confirmed (free, delivered to the school, activated by the holder after pickup).
+ * none; and for each student of a K-12 school without a card, a first-card application that goes
+ * to production once the record is confirmed (free, delivered to the school, activated by the
+ * holder after pickup), whose family is texted to check the card information.
  */
 export async function openConfirmations(ctx: AppContext, caller: Caller, schoolId: string, requestId: string): Promise<{ opened: number; newCards: number }> {
   assertSchoolAccess(caller, schoolId);
   return inTransaction(ctx.db, async (tx) => {
+    await repo.lockSchool(tx, schoolId);
     const students = await repo.studentsWithoutConfirmation(tx, schoolId);
-    for (const s of students) {
-      await ensureConfirmation(tx, ctx.clock, s);
+    for (const s of students) await ensureConfirmation(tx, ctx.clock, s);
+    const newcomers = await repo.studentsNeedingFirstCard(tx, schoolId);
+    for (const s of newcomers) {
+      await openFirstCard(tx, ctx.clock, caller, s, requestId);
       await textParents(tx, ctx, s.id, (name) => `【北京通学生卡】请在 App「制卡信息确认」中核对${name}的制卡信息和照片，确认无误后点击确认；有误请点击信息有误。`);
     }
-    const newcomers = await repo.studentsNeedingFirstCard(tx, schoolId);
-    for (const s of newcomers) await openFirstCard(tx, ctx, caller, s, requestId);
     await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.opened', entityType: 'school', entityId: schoolId, after: { opened: students.length, newCards: newcomers.length }, requestId });
     return { opened: students.length, newCards: newcomers.length };
   });
-}
-
-async function openFirstCard(tx: DbOrTx, ctx: AppContext, caller: Caller, student: { id: string; school_id: string }, requestId: string): Promise<void> {
-  await ensureConfirmation(tx, ctx.clock, student);
-  const now = ctx.clock.now();
-  const row: ApplicationRow = {
-    id: newId(), kind: 'new_card', student_id: student.id, school_id: student.school_id, old_card_id: null, reason: 'new', status: initialApplicationStatus('new_card'),
-    delivery_method: 'school', recipient: null, phone: null, address: null, fee_fen: 0, fee_order_id: null, paid_at: null, batch_id: null, new_card_no: null, new_card_id: null,
-    delivery_id: null, balance_transfer_due_at: null, balance_transferred_at: null, balance_transferred_fen: null, created_by_role: caller.role, created_by: caller.subjectId, created_at: now, updated_at: now,
-  };
-  await repo.insertApplication(tx, row);
-  await recordStep(tx, ctx.clock, row, 'applied', actorOf(caller), requestId, null, { kind: row.kind, delivery: row.delivery_method });
 }
 
 /** Texts the student's bound parents, the student's name masked as on every screen. */

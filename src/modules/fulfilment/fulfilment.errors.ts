@@ -32,5 +32,6 @@ registerErrors({
 
 registerConstraintErrors({
   card_applications_one_per_card: 'FULFILMENT_ALREADY_APPLIED',
+  card_applications_one_new_card: 'CONFLICT',
   card_confirmations_student_id_key: 'CONFLICT',
 });

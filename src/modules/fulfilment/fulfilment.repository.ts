@@ -85,10 +85,21 @@ export const fulfilmentRepository = {
       .where('s.school_id', '=', schoolId)
       .where('s.status', '=', 'enrolled')
       .where('sc.stage', 'in', ['primary', 'middle', 'high'])
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('cards as c').select('c.id').whereRef('c.student_id', '=', 's.id').where('c.product', '=', 'k12_card').where('c.status', 'not in', ['returned', 'closed']))))
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('card_applications as a').select('a.id').whereRef('a.student_id', '=', 's.id').where('a.kind', '=', 'new_card').where('a.status', '<>', 'cancelled'))))
+      // Any K-12 card not returned or closed: a card, a sticker, a phone e-card.
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('cards as c').select('c.id').whereRef('c.student_id', '=', 's.id').where('c.product', 'in', ['k12_card', 'k12_sticker', 'k12_ecard']).where('c.status', 'not in', ['returned', 'closed']))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('card_applications as a').select('a.id').whereRef('a.student_id', '=', 's.id').where('a.kind', '=', 'new_card').where('a.status', 'not in', ['completed', 'cancelled']))))
       .orderBy('s.id')
       .execute();
+  },
+
+  /** The student's first card under way (neither completed nor cancelled), locked. */
+  openFirstCardOf(db: DbOrTx, studentId: string): Promise<ApplicationRow | undefined> {
+    return db.selectFrom('card_applications').selectAll().where('student_id', '=', studentId).where('kind', '=', 'new_card').where('status', 'not in', ['completed', 'cancelled']).forUpdate().executeTakeFirst();
+  },
+
+  /** Serialises the openings of one school's confirmations and first cards (two card managers, a double click). */
+  async lockSchool(db: DbOrTx, schoolId: string): Promise<void> {
+    await db.selectFrom('schools').select('id').where('id', '=', schoolId).forUpdate().executeTakeFirst();
   },
 
   studentsWithoutConfirmation(db: DbOrTx, schoolId: string) {
@@ -196,9 +207,12 @@ export const fulfilmentRepository = {
     let q = db
       .selectFrom('card_applications as a')
       .innerJoin('card_confirmations as cc', 'cc.student_id', 'a.student_id')
+      .innerJoin('students as s', 's.id', 'a.student_id')
       .selectAll('a')
       .select('cc.status as confirmation_status')
       .where('a.status', '=', 'ready_for_production')
+      // A student who has left is not printed a card (a first card is given up then; this keeps any other out of the batch too).
+      .where('s.status', '=', 'enrolled')
       .where('a.kind', '=', kind)
       .where('cc.status', '=', 'confirmed');
     if (schoolId) q = q.where('a.school_id', '=', schoolId);

@@ -13,8 +13,6 @@ import './fulfilment.errors.js';
 import type { ApplicationKind, IdentityCheck, MaskedCardInfo, VerifyResult } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type FaceSource } from './fulfilment.repository.js';
 
-/** The product each service replaces. */
-
 const normaliseIdNumber = (value: string) => value.trim().toUpperCase();
 const normaliseName = (value: string) => value.replace(/\s+/g, '');
 

@@ -12,6 +12,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { giveUpFirstCard } from '../fulfilment/first-card.js';
 import { purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import { listParents } from './parent-binding.js';
@@ -138,6 +139,10 @@ export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller,
   await recordAudit(tx, ctx.clock, { actor: actorOf(caller), action, entityType: 'student', entityId: studentId, before, after, requestId });
   // Graduating or leaving the city's schools; a transfer keeps the card, which works at any school.
   if (before.status === 'enrolled' && (after.status === 'graduated' || after.status === 'left')) await textParentsOfLeaver(ctx, tx, studentId, after.status);
+  // A first card not yet printed is given up: a leaver needs none, and the new school opens its own.
+  if (after.status !== 'enrolled' || after.school_id !== before.school_id) {
+    await giveUpFirstCard(tx, ctx.clock, studentId, actorOf(caller), after.status !== 'enrolled' ? after.status : 'transferred', requestId);
+  }
   return { id: studentId, stage: after.stage, schoolId: after.school_id, action };
 }
 

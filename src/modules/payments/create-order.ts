@@ -86,7 +86,7 @@ export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: {
   const card = await accessibleCard(ctx.db, caller, input.cardId);
   const blocked = topUpBlock(card, ctx.clock);
   if (blocked) throw fail('CARD_NOT_TOP_UP_ABLE', { cardId: card.id, reason: blocked });
-  const item = topUpItemOf(card.product, (await repo.schoolOfStudent(ctx.db, card.student_id)).name);
+  const item = topUpItemOf(card.product, await repo.schoolName(ctx.db, card.school_id));
   return insertOrder(ctx, creatorOf(caller), { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen: input.amountFen, item }, requestId);
 }
 
@@ -95,9 +95,9 @@ export async function createTopUpOrder(ctx: AppContext, caller: Caller, input: {
  * order as the parent's own, created by `auto_top_up` on the parent's behalf. The job has
  * checked the card.
  */
-export async function insertAutoTopUpOrder(ctx: AppContext, parentId: string, card: { id: string; student_id: string; product: CardProduct }, amountFen: number): Promise<OrderView> {
+export async function insertAutoTopUpOrder(ctx: AppContext, parentId: string, card: { id: string; student_id: string; school_id: string; product: CardProduct }, amountFen: number): Promise<OrderView> {
   assertTopUpAmount(amountFen);
-  const item = topUpItemOf(card.product, (await repo.schoolOfStudent(ctx.db, card.student_id)).name);
+  const item = topUpItemOf(card.product, await repo.schoolName(ctx.db, card.school_id));
   return insertOrder(ctx, { role: autoTopUpCreator, id: parentId }, { kind: 'top_up', studentId: card.student_id, cardId: card.id, amountFen, item }, null);
 }
 

@@ -26,8 +26,8 @@ export const topUpItem: OrderItem = { name: '学生卡充值', projectName: null
 
 /**
  * What a top-up buys and whom it pays, which is also the e-invoice's seller: a campus card's purse
- * is its university's campus-card account (seed 004, 校园卡APP 卡片充值); every other card's is
- * 北京一卡通's.
+ * is its university's campus-card account (seed 004, 校园卡APP 卡片充值: the card's school); every
+ * other card's is 北京一卡通's.
  */
 export function topUpItemOf(product: CardProduct, schoolName: string): OrderItem {
   return product === 'campus_card' ? { ...topUpItem, name: '校园卡充值', payee: schoolName } : topUpItem;

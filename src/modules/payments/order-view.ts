@@ -18,7 +18,7 @@ export interface OrderView {
   status: OrderStatus;
   /** Waiting for payment and not yet past its time limit: the app offers 继续支付 / 取消. */
   pending: boolean;
-  /** An auto top-up's charge still waiting for Alipay's answer (within the time limit): 扣款中, nothing for the family to do. */
+  /** An auto top-up's charge still waiting for Alipay's answer (past the time limit too, until the expiry job hears from Alipay): 扣款中, nothing for the family to do. */
   charging: boolean;
   /** 项目状态 of a fee order (seed 000: 已购买补卡申请): where the application it pays for stands; null for other orders. */
   projectStatus: { zh: string; en: string } | null;
@@ -56,7 +56,7 @@ export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
     studentName: maskName(row.student_name),
     status: row.status,
     pending: isPayableByHand(row) && withinTimeLimit(row, clock),
-    charging: row.created_by_role === autoTopUpCreator && isOpen(row.status) && withinTimeLimit(row, clock),
+    charging: row.created_by_role === autoTopUpCreator && isOpen(row.status),
     projectStatus: projectStatusOf(row.application_status),
     amountFen: row.amount_fen,
     refundedFen: row.refunded_fen,

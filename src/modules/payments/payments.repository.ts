@@ -31,6 +31,10 @@ export type OrderGroup = 'pending' | 'paid' | 'closed';
 /** The only place with SQL for payments (the sandbox gateway has its own repository). */
 export const paymentsRepository = {
   /** The school a student belongs to: its name (a network top-up's payee) and stage. */
+  schoolName(db: DbOrTx, schoolId: string): Promise<string> {
+    return db.selectFrom('schools').select('name').where('id', '=', schoolId).executeTakeFirstOrThrow().then((s) => s.name);
+  },
+
   schoolOfStudent(db: DbOrTx, studentId: string) {
     return db.selectFrom('students').innerJoin('schools', 'schools.id', 'students.school_id').select(['schools.name', 'schools.stage']).where('students.id', '=', studentId).executeTakeFirstOrThrow();
   },

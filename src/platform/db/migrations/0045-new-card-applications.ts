@@ -17,7 +17,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table card_applications add constraint card_applications_new_card_reason check ((kind = 'new_card') = (reason = 'new'));
     alter table card_applications drop constraint card_applications_damaged_sticker_only;
     alter table card_applications add constraint card_applications_damaged_sticker_only check (reason <> 'damaged' or kind = 'sticker');
-    create unique index card_applications_one_new_card on card_applications (student_id) where kind = 'new_card' and status <> 'cancelled';
+    create unique index card_applications_one_new_card on card_applications (student_id) where kind = 'new_card' and status not in ('completed','cancelled');
     alter table production_batches drop constraint production_batches_kind_check;
     alter table production_batches add constraint production_batches_kind_check check (kind in ('replacement','sticker','new_card'));
   `.execute(db);
