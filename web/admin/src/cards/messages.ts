@@ -1,6 +1,8 @@
 import type { Messages } from '../../../shared/i18n.js';
+import { transactionTypeLabels } from '../../../shared/labels.js';
 
 const zh = {
+  ...transactionTypeLabels['zh-CN'],
   menuCards: '卡片查询',
   menuExtensionWindow: '延期办理时间',
   menuTemporaryCards: '临时卡',
@@ -61,14 +63,6 @@ const zh = {
   txAmount: '金额',
   txBalanceAfter: '余额',
   txType: '类型',
-  tx_top_up: '充值',
-  tx_fare: '乘车',
-  tx_purchase: '消费',
-  tx_fee: '缴费',
-  tx_refund: '退款',
-  tx_transfer: '余额转移',
-  tx_adjustment: '调账',
-  tx_reversal: '消费退款',
   extension: '卡片延期',
   extendTo: '延期至 {date}',
   extendConfirm: '确认将此卡延期至 {date}？每年度只能延期一次。',
@@ -120,6 +114,7 @@ type Key = keyof typeof zh;
 export const cardMessages: Messages<Key> = {
   'zh-CN': zh,
   en: {
+    ...transactionTypeLabels.en,
     menuCards: 'Cards',
     menuExtensionWindow: 'Extension window',
     menuTemporaryCards: 'Temporary cards',
@@ -180,14 +175,6 @@ export const cardMessages: Messages<Key> = {
     txAmount: 'Amount',
     txBalanceAfter: 'Balance',
     txType: 'Type',
-    tx_top_up: 'Top-up',
-    tx_fare: 'Ride',
-    tx_purchase: 'Purchase',
-    tx_fee: 'Fee',
-    tx_refund: 'Refund',
-    tx_transfer: 'Balance moved',
-    tx_adjustment: 'Adjustment',
-    tx_reversal: 'Purchase refunded',
     extension: 'Extension',
     extendTo: 'Extend to {date}',
     extendConfirm: 'Extend this card to {date}? A card is extended once a year.',

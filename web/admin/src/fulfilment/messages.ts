@@ -1,6 +1,8 @@
 import type { Messages } from '../../../shared/i18n.js';
+import { cardFieldLabels } from '../../../shared/labels.js';
 
 const zh = {
+  ...cardFieldLabels['zh-CN'],
   menuConfirmations: '制卡信息确认',
   menuApplications: '补卡与卡贴申请',
   menuBatches: '制卡批次',
@@ -65,12 +67,6 @@ const zh = {
   noRows: '暂无记录',
   feeOrder: '缴费订单',
   none: '—',
-  field_schoolName: '学校名称',
-  field_name: '姓名',
-  field_gender: '性别',
-  field_educationId: '教育ID',
-  field_validUntil: '有效期',
-  field_photo: '照片',
   batchCreatedAt: '创建时间',
   st_awaiting_payment: '待缴费',
   st_ready_for_production: '待制卡',
@@ -117,6 +113,7 @@ type Key = keyof typeof zh;
 export const fulfilmentMessages: Messages<Key> = {
   'zh-CN': zh,
   en: {
+    ...cardFieldLabels.en,
     menuConfirmations: 'Card info confirmation',
     menuApplications: 'Replacements & stickers',
     menuBatches: 'Production batches',
@@ -181,12 +178,6 @@ export const fulfilmentMessages: Messages<Key> = {
     noRows: 'Nothing here',
     feeOrder: 'Fee order',
     none: '—',
-    field_schoolName: 'School',
-    field_name: 'Name',
-    field_gender: 'Gender',
-    field_educationId: 'Education ID',
-    field_validUntil: 'Valid until',
-    field_photo: 'Photo',
     batchCreatedAt: 'Created',
     st_awaiting_payment: 'Awaiting payment',
     st_ready_for_production: 'Waiting for production',

@@ -1,7 +1,9 @@
 import type { Messages } from '../../../shared/i18n.js';
+import { cardFieldLabels } from '../../../shared/labels.js';
 
 /** Words of the replacement and sticker wizards, the progress timeline, confirmation, extension and return. */
 const zh = {
+  ...cardFieldLabels['zh-CN'],
   replaceTitle: '卡片补办',
   stickerTitle: '卡贴补换',
   stepIdentity: '填写信息',
@@ -107,12 +109,6 @@ const zh = {
   correctionsSent: '已报告的错误',
   schoolFixed: '学校已修改：{note}，请重新确认',
   noConfirmation: '暂无需要确认的制卡信息',
-  field_schoolName: '学校名称',
-  field_name: '姓名',
-  field_gender: '性别',
-  field_educationId: '教育ID',
-  field_validUntil: '有效期',
-  field_photo: '照片',
   extendTitle: '卡片延期',
   statusCheck: '卡片状态查询',
   statusNormal: '卡正常状态',
@@ -187,6 +183,7 @@ export type WizardText = Record<keyof typeof zh, string>;
 export const wizardMessages: Messages<keyof typeof zh> = {
   'zh-CN': zh,
   en: {
+    ...cardFieldLabels.en,
     replaceTitle: 'Replace the card',
     stickerTitle: 'Replace the sticker',
     stepIdentity: 'Identity',
@@ -292,12 +289,6 @@ export const wizardMessages: Messages<keyof typeof zh> = {
     correctionsSent: 'Errors reported',
     schoolFixed: 'The school fixed it: {note}. Please confirm again',
     noConfirmation: 'Nothing to confirm at present',
-    field_schoolName: 'School',
-    field_name: 'Name',
-    field_gender: 'Gender',
-    field_educationId: 'Education ID',
-    field_validUntil: 'Valid until',
-    field_photo: 'Photo',
     extendTitle: 'Extend the card',
     statusCheck: 'Card status check',
     statusNormal: 'Normal',

@@ -1,7 +1,9 @@
 import type { Messages } from '../../../shared/i18n.js';
+import { transactionTypeLabels } from '../../../shared/labels.js';
 
 /** The money screens: orders, paying, the payment result, invoices, top-ups and transactions. */
 const zh = {
+  ...transactionTypeLabels['zh-CN'],
   // Orders
   myOrders: '我的订单',
   tab_all: '全部',
@@ -142,15 +144,6 @@ const zh = {
   type: '类型',
   balanceAfter: '余额 {amount}',
   cardNotFound: '卡片不存在',
-  tx_top_up: '充值',
-  tx_fare: '乘车',
-  tx_purchase: '消费',
-  tx_fee: '缴费',
-  tx_refund: '退款',
-  tx_transfer: '余额转移',
-  tx_adjustment: '调账',
-  // The only reversal on a card is a refunded canteen purchase (撤销 at the till, 退款 in the console).
-  tx_reversal: '消费退款',
   blocked_inactive: '卡片尚未激活，激活后即可充值',
   blocked_lost: '卡片已挂失，不能充值',
   blocked_suspended: '卡片已停用，不能充值',
@@ -189,6 +182,7 @@ type Key = keyof typeof zh;
 export const paymentMessages: Messages<Key> = {
   'zh-CN': zh,
   en: {
+    ...transactionTypeLabels.en,
     myOrders: 'My orders',
     tab_all: 'All',
     tab_pending: 'To pay',
@@ -323,14 +317,6 @@ export const paymentMessages: Messages<Key> = {
     type: 'Type',
     balanceAfter: 'Balance {amount}',
     cardNotFound: 'No such card',
-    tx_top_up: 'Top-up',
-    tx_fare: 'Fare',
-    tx_purchase: 'Purchase',
-    tx_fee: 'Fee',
-    tx_refund: 'Refund',
-    tx_transfer: 'Balance transfer',
-    tx_adjustment: 'Adjustment',
-    tx_reversal: 'Purchase refunded',
     blocked_inactive: 'The card is not activated yet; activate it to top up',
     blocked_lost: 'The card is reported lost and cannot be topped up',
     blocked_suspended: 'The card is suspended and cannot be topped up',
