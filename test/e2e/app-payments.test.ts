@@ -312,20 +312,25 @@ describeE2E('app money screens in Chromium', () => {
 
     const page = await signInParent(parent);
     const todos = page.getByTestId('todo');
-    await expect.poll(() => todos.count()).toBe(4);
-    await expect(todos.evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')))).resolves.toEqual(['lost', 'replacing', 'extend_soon', 'low_balance']);
-    await todos.nth(0).getByText(`邹**的北京通学生卡（尾号 ${lostCard.card_no.slice(-3)}）已挂失：找回可解挂，找不回可补办`).waitFor();
-    await todos.nth(1).getByText(`邹**的北京通学生卡（尾号 ${replacedCard.card_no.slice(-3)}）补办中：待缴费`).waitFor();
-    await todos.nth(2).getByText(`邹**的北京通学生卡（尾号 ${card.card_no.slice(-3)}）将于 ${soon} 到期，请及时办理延期`).waitFor();
-    await todos.nth(3).getByText(`邹**的北京通学生卡（尾号 ${card.card_no.slice(-3)}）余额 ¥0.00，去充值`).waitFor();
+    await expect.poll(() => todos.count()).toBe(5);
+    await expect(todos.evaluateAll((items) => items.map((i) => i.getAttribute('data-kind')))).resolves.toEqual(['confirm_info', 'lost', 'replacing', 'extend_soon', 'low_balance']);
+    // The replacement is made once the card information is confirmed: that is asked first.
+    await todos.nth(0).getByText('邹**的制卡信息待确认，确认后才能制卡').waitFor();
+    await todos.nth(1).getByText(`邹**的北京通学生卡（尾号 ${lostCard.card_no.slice(-3)}）已挂失：找回可解挂，找不回可补办`).waitFor();
+    await todos.nth(2).getByText(`邹**的北京通学生卡（尾号 ${replacedCard.card_no.slice(-3)}）补办中：待缴费`).waitFor();
+    await todos.nth(3).getByText(`邹**的北京通学生卡（尾号 ${card.card_no.slice(-3)}）将于 ${soon} 到期，请及时办理延期`).waitFor();
+    await todos.nth(4).getByText(`邹**的北京通学生卡（尾号 ${card.card_no.slice(-3)}）余额 ¥0.00，去充值`).waitFor();
     await e2e.screenshot(page, 'app-home-todos');
-    await todos.nth(1).click();
-    await page.waitForURL(url(`/card-applications/${applicationId}`));
-    await page.goBack();
-    await todos.nth(3).click();
-    await page.waitForURL(url(`/cards/${card.id}/top-up`));
+    await todos.nth(0).click();
+    await page.waitForURL(url(`/students/${third.id}/card-info`));
     await page.goBack();
     await todos.nth(2).click();
+    await page.waitForURL(url(`/card-applications/${applicationId}`));
+    await page.goBack();
+    await todos.nth(4).click();
+    await page.waitForURL(url(`/cards/${card.id}/top-up`));
+    await page.goBack();
+    await todos.nth(3).click();
     await page.waitForURL(url(`/cards/${card.id}/extend`));
   });
 
