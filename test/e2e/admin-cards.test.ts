@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { fund } from '../support/money.js';
-import { describeE2E, signInToConsole, useE2E } from './support.js';
+import { describeE2E, pressDialogOk, signInToConsole, useE2E } from './support.js';
 
 /**
  * The console's card screens in a real browser: a school card manager finds a card, reports it
@@ -50,7 +50,7 @@ describeE2E('admin console: card search, detail and history', () => {
     await expect.poll(() => rows(page, 'card-history').count()).toBe(1);
 
     await page.getByTestId('card-loss').click();
-    await page.getByTestId('card-loss-ok').click();
+    await pressDialogOk(page, 'card-loss-ok');
     await page.getByTestId('card-detail-status').getByText('已挂失').waitFor();
     await expect.poll(() => rows(page, 'card-history').count()).toBe(2);
     const last = rows(page, 'card-history').nth(1);
@@ -98,7 +98,7 @@ describeE2E('admin console: card search, detail and history', () => {
     await opPage.getByTestId('card-statement').getByText('+¥25.00').waitFor();
     await opPage.getByTestId('card-statement').getByText('充值').waitFor();
     await opPage.getByTestId('card-extend').click();
-    await opPage.getByTestId('card-extend-ok').click();
+    await pressDialogOk(opPage, 'card-extend-ok');
     await opPage.getByTestId('card-extension-blocked').getByText('本年度已延期').waitFor();
     const { valid_until: extendedTo } = await e2e.t.ctx.db.selectFrom('cards').select('valid_until').where('id', '=', k12Card.id).executeTakeFirstOrThrow();
     expect(extendedTo! > '2026-12-31').toBe(true);
@@ -117,7 +117,7 @@ describeE2E('admin console: card search, detail and history', () => {
     await e2e.screenshot(page, 'admin-temporary-cards');
     await rows(page, 'temporary-cards-table').first().click();
     await page.getByTestId('card-exchange').click();
-    await page.getByTestId('card-exchange-ok').click();
+    await pressDialogOk(page, 'card-exchange-ok');
     await page.getByTestId('card-detail').getByText('校园卡').waitFor();
     await page.getByTestId('card-detail-status').getByText('正常').waitFor();
     const cards = await e2e.t.ctx.db.selectFrom('cards').select(['product', 'status']).where('student_id', '=', student.id).orderBy('product').execute();

@@ -239,6 +239,21 @@ export async function settled(page: Page): Promise<void> {
 }
 
 /**
+ * Presses a console confirmation's OK (antd Modal.confirm) until the dialog takes it: under load a
+ * press can land while the dialog is still opening and be lost (CI saw it). A press while the
+ * button shows its loading state is not repeated, so the action runs once.
+ */
+export async function pressDialogOk(page: Page, testId: string): Promise<void> {
+  const ok = page.getByTestId(testId);
+  await expect.poll(async () => {
+    if ((await ok.count()) === 0) return true;
+    const busy = await ok.evaluate((el) => el.classList.contains('ant-btn-loading')).catch(() => true);
+    if (!busy) await ok.click({ timeout: 2_000 }).catch(() => undefined);
+    return (await ok.count()) === 0;
+  }, { timeout: 30_000 }).toBe(true);
+}
+
+/**
  * Lets the first request to `url` (a glob) reach the server but loses its answer, as a dropped
  * mobile connection does; later ones pass. Returns each request's Idempotency-Key in order, so a
  * test can check that the retry sent the same one. `page.unroute(url)` ends it.
