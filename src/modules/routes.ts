@@ -7,6 +7,7 @@ import { cardServicesRoutes } from './card-services/card-services.routes.js';
 import { cardsRoutes } from './cards/cards.routes.js';
 import { ecardsRoutes } from './ecards/ecards.routes.js';
 import { fulfilmentRoutes } from './fulfilment/fulfilment.routes.js';
+import { noticesRoutes } from './notices/notices.routes.js';
 import { accountRoutes } from './identity/account.routes.js';
 import { identityRoutes } from './identity/identity.routes.js';
 import { studentAdminRoutes } from './identity/students.routes.js';
@@ -36,5 +37,6 @@ export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(fareRoutes(ctx));
     await app.register(transitRoutes(ctx));
     await app.register(campusRoutes(ctx));
+    await app.register(noticesRoutes(ctx));
   };
 }

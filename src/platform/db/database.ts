@@ -46,6 +46,7 @@ import * as agreementNotifications from './migrations/0042-agreement-notificatio
 import * as autoTopUpMonthlyCap from './migrations/0043-auto-top-up-monthly-cap.js';
 import * as agreementUnsignRequested from './migrations/0044-agreement-unsign-requested.js';
 import * as newCardApplications from './migrations/0045-new-card-applications.js';
+import * as notices from './migrations/0046-notices.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -100,6 +101,7 @@ export const migrations: Record<string, Migration> = {
   '0043-auto-top-up-monthly-cap': autoTopUpMonthlyCap,
   '0044-agreement-unsign-requested': agreementUnsignRequested,
   '0045-new-card-applications': newCardApplications,
+  '0046-notices': notices,
 };
 
 /**

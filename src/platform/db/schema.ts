@@ -7,6 +7,7 @@ import type { PaymentsTables } from '../../modules/payments/payments.tables.js';
 import type { AutoTopUpTables } from '../../modules/payments/auto-top-up.tables.js';
 import type { TransitTables } from '../../modules/transit/transit.tables.js';
 import type { CampusTables } from '../../modules/campus/campus.tables.js';
+import type { NoticesTables } from '../../modules/notices/notices.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Timestamps are written as Date (or ISO strings) and always read back as Date. */
@@ -249,7 +250,7 @@ export interface AppMetaTable {
   value: string;
 }
 
-export interface Database extends LedgerTables, PaymentsTables, AutoTopUpTables, CardsTables, FulfilmentTables, ECardsTables, TransitTables, CardServicesTables, CampusTables {
+export interface Database extends LedgerTables, PaymentsTables, AutoTopUpTables, CardsTables, FulfilmentTables, ECardsTables, TransitTables, CardServicesTables, CampusTables, NoticesTables {
   schools: SchoolsTable;
   classes: ClassesTable;
   students: StudentsTable;

@@ -1,0 +1,118 @@
+import type { ExpressionBuilder, Insertable, Selectable, Updateable } from 'kysely';
+import type { NoticeAudience, NoticeStatus } from '../../domain/notices.js';
+import type { DbOrTx, Tx } from '../../platform/db/database.js';
+import type { Database, SchoolStage } from '../../platform/db/schema.js';
+import type { NoticesTable } from './notices.tables.js';
+
+export type NoticeRow = Selectable<NoticesTable>;
+export type Reader = { role: 'student' | 'parent'; id: string };
+/** What a student or parent may read: their schools' notices and city-wide ones for these audiences. */
+export interface ReaderScope {
+  schoolIds: string[];
+  audiences: NoticeAudience[];
+}
+/** Which notices a console list shows: one school's, the city-wide ones, every school's, or all. */
+export type ConsoleScope = { schoolId: string } | { cityWide: true } | { anySchool: true } | null;
+
+type NoticeQuery = ExpressionBuilder<Database & { n: NoticesTable }, 'n'>;
+
+/** Published, and for the reader: their schools' or city-wide for one of their audiences. */
+function visibleTo(scope: ReaderScope) {
+  return (eb: NoticeQuery) => eb.and([
+    eb('n.status', '=', 'published'),
+    eb.or([
+      eb.and([eb('n.school_id', 'is', null), eb('n.audience', 'in', scope.audiences)]),
+      ...(scope.schoolIds.length > 0 ? [eb('n.school_id', 'in', scope.schoolIds)] : []),
+    ]),
+  ]);
+}
+
+function readBy(reader: Reader) {
+  return (eb: NoticeQuery) => eb.exists(
+    eb.selectFrom('notice_reads as r').select('r.notice_id').whereRef('r.notice_id', '=', 'n.id').where('r.reader_role', '=', reader.role).where('r.reader_id', '=', reader.id),
+  );
+}
+
+/** The only SQL of 消息公告. */
+export const noticesRepository = {
+  /** The schools (and their stages) whose notices a student reads: their own; a parent: each bound child's. */
+  async readerSchools(db: DbOrTx, reader: Reader): Promise<{ school_id: string; stage: SchoolStage }[]> {
+    if (reader.role === 'student') {
+      return db.selectFrom('students as st').innerJoin('schools as s', 's.id', 'st.school_id').select(['st.school_id', 's.stage']).where('st.id', '=', reader.id).execute();
+    }
+    return db.selectFrom('parent_students as ps').innerJoin('students as st', 'st.id', 'ps.student_id').innerJoin('schools as s', 's.id', 'st.school_id')
+      .select(['st.school_id', 's.stage']).where('ps.parent_id', '=', reader.id).execute();
+  },
+
+  /** A page of the reader's notices, pinned first, then newest; with the total and how many are unread. */
+  async readerPage(db: DbOrTx, scope: ReaderScope, reader: Reader, limit: number, offset: number) {
+    const base = db.selectFrom('notices as n').where(visibleTo(scope));
+    const [rows, counts] = await Promise.all([
+      base.leftJoin('schools as s', 's.id', 'n.school_id')
+        .selectAll('n').select('s.name as school_name').select((eb) => readBy(reader)(eb).as('read'))
+        .orderBy('n.pinned', 'desc').orderBy('n.published_at', 'desc').orderBy('n.id', 'desc')
+        .limit(limit).offset(offset).execute(),
+      base.select((eb) => [
+        eb.fn.countAll<string>().as('total'),
+        eb.fn.countAll<string>().filterWhere((w) => w.not(readBy(reader)(w))).as('unread'),
+      ]).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(counts.total), unread: Number(counts.unread) };
+  },
+
+  /** One notice the reader may read, or undefined (whether it exists or not). */
+  readerNotice(db: DbOrTx, scope: ReaderScope, id: string) {
+    return db.selectFrom('notices as n').leftJoin('schools as s', 's.id', 'n.school_id')
+      .selectAll('n').select('s.name as school_name')
+      .where('n.id', '=', id).where(visibleTo(scope)).executeTakeFirst();
+  },
+
+  /** Records a reading once: the first one's time stays. */
+  markRead(db: DbOrTx, noticeId: string, reader: Reader, at: Date) {
+    return db.insertInto('notice_reads').values({ notice_id: noticeId, reader_role: reader.role, reader_id: reader.id, read_at: at })
+      .onConflict((oc) => oc.columns(['notice_id', 'reader_role', 'reader_id']).doNothing()).execute();
+  },
+
+  /** The console's list, newest first (drafts by their last change), each with its reading count. */
+  async consolePage(db: DbOrTx, scope: ConsoleScope, status: NoticeStatus | undefined, limit: number, offset: number) {
+    let query = db.selectFrom('notices as n');
+    if (scope && 'schoolId' in scope) query = query.where('n.school_id', '=', scope.schoolId);
+    else if (scope && 'cityWide' in scope) query = query.where('n.school_id', 'is', null);
+    else if (scope) query = query.where('n.school_id', 'is not', null);
+    if (status) query = query.where('n.status', '=', status);
+    const [rows, count] = await Promise.all([
+      query.leftJoin('schools as s', 's.id', 'n.school_id')
+        .selectAll('n').select('s.name as school_name')
+        .select((eb) => eb.selectFrom('notice_reads as r').select((r) => r.fn.countAll<string>().as('c')).whereRef('r.notice_id', '=', 'n.id').as('read_count'))
+        .orderBy('n.pinned', 'desc').orderBy((eb) => eb.fn.coalesce('n.published_at', 'n.updated_at'), 'desc').orderBy('n.id', 'desc')
+        .limit(limit).offset(offset).execute(),
+      query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows: rows.map((r) => ({ ...r, read_count: Number(r.read_count ?? 0) })), total: Number(count.n) };
+  },
+
+  /** The notice with its school's name and reading count, for the console's answer after a change. */
+  async consoleNotice(db: DbOrTx, id: string) {
+    const row = await db.selectFrom('notices as n').leftJoin('schools as s', 's.id', 'n.school_id')
+      .selectAll('n').select('s.name as school_name')
+      .select((eb) => eb.selectFrom('notice_reads as r').select((r) => r.fn.countAll<string>().as('c')).whereRef('r.notice_id', '=', 'n.id').as('read_count'))
+      .where('n.id', '=', id).executeTakeFirstOrThrow();
+    return { ...row, read_count: Number(row.read_count ?? 0) };
+  },
+
+  schoolExists(db: DbOrTx, schoolId: string) {
+    return db.selectFrom('schools').select('id').where('id', '=', schoolId).executeTakeFirst();
+  },
+
+  insertNotice(tx: Tx, row: Insertable<NoticesTable>) {
+    return tx.insertInto('notices').values(row).execute();
+  },
+
+  lockNotice(tx: Tx, id: string) {
+    return tx.selectFrom('notices').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  updateNotice(tx: Tx, id: string, set: Updateable<NoticesTable>) {
+    return tx.updateTable('notices').set(set).where('id', '=', id).execute();
+  },
+};
