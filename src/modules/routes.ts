@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { campusRoutes } from './campus/campus.routes.js';
+import { schoolBillRoutes } from './campus/school-bills.routes.js';
 import { cardServicesRoutes } from './card-services/card-services.routes.js';
 import { cardsRoutes } from './cards/cards.routes.js';
 import { ecardsRoutes } from './ecards/ecards.routes.js';
@@ -37,6 +38,7 @@ export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(fareRoutes(ctx));
     await app.register(transitRoutes(ctx));
     await app.register(campusRoutes(ctx));
+    await app.register(schoolBillRoutes(ctx));
     await app.register(noticesRoutes(ctx));
   };
 }

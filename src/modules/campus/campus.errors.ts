@@ -60,7 +60,21 @@ registerErrors({
 });
 
 // Two students' gateway sign-ons with one session id race past the lookup (each holds only its own student's lock).
+// 学费及重修费缴费 (school-bills.ts).
+registerErrors({
+  SCHOOL_BILL_NOT_UNPAID: { status: 409, zh: '该账单已缴清或已被学校撤销', en: 'The bill is paid already or was cancelled by the school' },
+  SCHOOL_BILL_ORDER_OPEN: { status: 409, zh: '该账单有一笔待支付的订单：请先完成支付，或在“我的订单”中取消后再换一种方式缴费', en: 'An order for this bill is waiting for payment: pay it, or cancel it under My orders before paying another way' },
+  SCHOOL_BILL_ORDER_UNSETTLED: { status: 409, zh: '上一笔缴费订单的结果还在确认中，请稍后再试', en: 'The result of the bill’s last order is still being confirmed; try again shortly' },
+  SCHOOL_BILL_STUDENT_UNKNOWN: { status: 422, zh: '本校没有该学号的在读学生', en: 'No enrolled student of this school has that student number' },
+  SCHOOL_BILL_DUPLICATE: { status: 409, zh: '该学生已有同一学年的同一缴费项目（撤销原账单后才能重新开具）', en: 'The student already has a bill for this item and year (cancel it first to issue a corrected one)' },
+  SCHOOL_BILL_FIELDS: { status: 400, zh: '账单内容有误：学年须为“2026-2027”格式，重修费须填写课程名（学费不填），金额 ¥1.00–¥100,000.00，截止日期须为有效日期', en: 'The bill is malformed: the year as 2026-2027, a course for a retake fee (none for tuition), ¥1.00–¥100,000.00, and a real due date' },
+  SCHOOL_BILL_FILE_INVALID: { status: 422, zh: '文件中有错误的行，未开具任何账单；请按提示修改后重新上传', en: 'Some rows of the file are wrong, and no bill was issued; correct them and upload again' },
+  SCHOOL_BILL_FILE_COLUMNS: { status: 400, zh: '找不到表头：文件须有“学号、类别、学年、课程、金额、截止日期”几列', en: 'No header found: the file needs the columns 学号, 类别, 学年, 课程, 金额, 截止日期' },
+  SCHOOL_BILL_FILE_TOO_LARGE: { status: 413, zh: '一次最多上传 5,000 张账单', en: 'At most 5,000 bills per file' },
+});
+
 registerConstraintErrors({
+  school_bills_one_live_item: 'SCHOOL_BILL_DUPLICATE',
   campus_network_sessions_terminal_id_gateway_session_id_key: 'CAMPUS_NETWORK_SESSION_CONFLICT', campus_rooms_meter_no_key: 'CAMPUS_METER_TAKEN', library_books_school_id_barcode_key: 'LIBRARY_BARCODE_TAKEN', library_loans_open_book: 'LIBRARY_BOOK_ON_LOAN',
   // A daily limit being set as its parent's binding ends.
   campus_daily_limits_set_by_parent_id_student_id_fkey: 'BINDING_NOT_FOUND',

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { RepairCategory, RepairStatus } from '../../domain/campus-payments.js';
+import type { SchoolBillKind, SchoolBillStatus } from '../../domain/school-bills.js';
 
 /** Kysely table types of campus payments (merged into the Database interface in src/platform/db/schema.ts). */
 
@@ -184,7 +185,33 @@ export interface LibraryLoansTable {
   fine_ledger_transaction_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/** 学费及重修费 (migration 0047): a university's bill to a student, paid once, from the campus card or by order. */
+export interface SchoolBillsTable {
+  id: string;
+  school_id: string;
+  student_id: string;
+  kind: SchoolBillKind;
+  academic_year: string;
+  /** The course a retake fee is for; null for tuition. */
+  course: string | null;
+  amount_fen: number;
+  due_date: string;
+  status: SchoolBillStatus;
+  /** The latest Alipay / WeChat Pay order for it (paid or not); null while none was asked for. */
+  order_id: string | null;
+  paid_via: 'order' | 'campus_card' | null;
+  /** The purse's payment when paid from the campus card (an order's payment is the order's). */
+  ledger_transaction_id: string | null;
+  paid_at: Timestamp | null;
+  cancel_reason: string | null;
+  created_by_role: string;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface CampusTables {
+  school_bills: SchoolBillsTable;
   library_books: LibraryBooksTable;
   library_loans: LibraryLoansTable;
   campus_daily_limits: CampusDailyLimitsTable;

@@ -15,7 +15,7 @@ export const adminOrderQuerySchema = pageQuerySchema
     /** An order number (hex, 9–31 characters, prefix), an education ID (1–8 digits, prefix) or part of a name. */
     q: z.string().trim().max(32).optional(),
     status: orderStatusSchema.optional(),
-    kind: z.enum(['top_up', 'fee', 'network_top_up']).optional(),
+    kind: z.enum(['top_up', 'fee', 'network_top_up', 'school_bill']).optional(),
     gateway: gatewaySchema.optional(),
     /** Beijing days, inclusive, on the order's creation time. */
     from: isoDate.optional(),

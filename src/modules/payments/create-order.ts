@@ -115,6 +115,14 @@ export async function createNetworkTopUpOrder(ctx: AppContext, caller: Caller, i
   return insertOrder(ctx, creatorOf(caller), { kind: 'network_top_up', studentId: caller.subjectId, cardId: null, amountFen: input.amountFen, item }, requestId);
 }
 
+/**
+ * 学费及重修费 by Alipay or WeChat Pay: the order for a university's bill (school-bills.ts checks
+ * the bill and links it), payable at any time: the payment window is the card fees'.
+ */
+export async function insertSchoolBillOrder(ctx: AppContext, caller: Caller, bill: { studentId: string; amountFen: number; item: OrderItem }, requestId: string): Promise<OrderView> {
+  return insertOrder(ctx, creatorOf(caller), { kind: 'school_bill', studentId: bill.studentId, cardId: null, amountFen: bill.amountFen, item: bill.item }, requestId);
+}
+
 /** A fee (today the ¥15 replacement card fee), only inside the payment window. */
 export async function createFeeOrder(ctx: AppContext, caller: Caller, input: { studentId: string; feeCode: string }, requestId: string): Promise<OrderView> {
   const fee = feeByCode(input.feeCode);

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { accountCodes, ensureAccount, postTransaction, type LedgerAccount, type LedgerTransaction } from '../ledger/ledger.js';
 import { networkAccount } from '../campus/network-account.js';
+import { tuitionAccountOfOrder } from '../campus/school-bills.js';
 import type { OrderRow } from './payments.repository.js';
 import type { GatewayName } from './payments.tables.js';
 
@@ -25,7 +26,7 @@ export function cardPurse(tx: DbOrTx, clock: Clock, cardId: string, actor: Audit
   return ensureAccount(tx, clock, { code: accountCodes.purse(cardId), type: 'purse', ownerId: cardId, actor });
 }
 
-/** What a paid order credits: the card's purse, the student's campus network account, or fee income. */
+/** What a paid order credits: the card's purse, the student's campus network account, fee income, or the university's tuition account. */
 async function orderTarget(tx: DbOrTx, clock: Clock, order: OrderRow, actor: AuditActor): Promise<LedgerAccount> {
   switch (order.kind) {
     case 'top_up':
@@ -35,6 +36,8 @@ async function orderTarget(tx: DbOrTx, clock: Clock, order: OrderRow, actor: Aud
       return networkAccount(tx, clock, order.student_id, actor);
     case 'fee':
       return ensureAccount(tx, clock, { code: accountCodes.fees(), type: 'fee_income', actor });
+    case 'school_bill':
+      return tuitionAccountOfOrder(tx, clock, order.id, actor);
   }
 }
 
@@ -52,9 +55,9 @@ export async function bookPaymentForOrder(tx: DbOrTx, clock: Clock, order: Order
   const [from, to] = [await clearing(tx, clock, payment.gateway, actor), await orderTarget(tx, clock, order, actor)];
   return postTransaction(tx, clock, {
     idempotencyKey: incomingPaymentKey(payment.gateway, payment.tradeNo),
-    type: order.kind === 'fee' ? 'fee' : 'top_up',
+    type: order.kind === 'fee' || order.kind === 'school_bill' ? 'fee' : 'top_up',
     postings: [{ accountId: from.id, debitFen: payment.amountFen }, { accountId: to.id, creditFen: payment.amountFen }],
-    memo: `${{ top_up: '充值', network_top_up: '校园网充值', fee: '缴费' }[order.kind]} ${order.order_no}`,
+    memo: `${{ top_up: '充值', network_top_up: '校园网充值', fee: '缴费', school_bill: '学费缴费' }[order.kind]} ${order.order_no}`,
     metadata: { orderId: order.id, orderNo: order.order_no, gateway: payment.gateway, tradeNo: payment.tradeNo },
     actor,
   });

@@ -17,7 +17,7 @@ export const orderItemSchema = z.object({
 export const orderSchema = z.object({
   id: z.string(),
   orderNo: z.string(),
-  kind: z.enum(['top_up', 'fee', 'network_top_up']),
+  kind: z.enum(['top_up', 'fee', 'network_top_up', 'school_bill']),
   /** Placed by 自动充值 and charged through the parent's withholding agreement: never paid or cancelled by hand. */
   autoTopUp: z.boolean(),
   studentId: z.string(),

@@ -9,7 +9,7 @@ type Json<T> = ColumnType<T, string, string>;
 
 export type GatewayName = 'alipay' | 'wechat';
 /** A card's top-up, a fee, or a top-up of a student's campus network account (no card). */
-export type OrderKind = 'top_up' | 'fee' | 'network_top_up';
+export type OrderKind = 'top_up' | 'fee' | 'network_top_up' | 'school_bill';
 export type OrderStatus = 'created' | 'paying' | 'paid' | 'fulfilled' | 'cancelled' | 'expired' | 'refunded';
 export type NotificationOutcome = 'processed' | 'duplicate' | 'ignored' | 'rejected';
 export type RefundReason = 'late_payment' | 'duplicate_payment' | 'operator' | 'balance_refund';

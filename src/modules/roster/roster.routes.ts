@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -19,20 +18,10 @@ import { schoolForImport } from './roster-schools.js';
 import {
   MAX_ROSTER_BYTES, rosterImportSchema, rosterImportSummarySchema, startRosterImportQuerySchema, startRosterImportResponseSchema,
 } from './roster.schemas.js';
+import { acceptCsvUploads, uploadedBytes } from '../shared/uploaded-file.js';
 
 const schoolParams = z.object({ schoolId: z.uuid() });
 const importParams = z.object({ importId: z.uuid() });
-
-/**
- * The uploaded file as the request body. The Idempotency-Key check hashes the body as JSON;
- * `toJSON` gives it the file's digest, so a 30 MB upload is not serialised byte by byte.
- */
-class UploadedFile {
-  constructor(readonly bytes: Buffer) {}
-  toJSON() {
-    return { sha256: createHash('sha256').update(this.bytes).digest('hex') };
-  }
-}
 
 /** Browsers send only ASCII in headers, so a Chinese file name comes URL-encoded. */
 function fileNameOf(request: FastifyRequest, fromQuery: string | undefined): string {
@@ -49,7 +38,7 @@ function fileNameOf(request: FastifyRequest, fromQuery: string | undefined): str
 /** Roster imports: upload a CSV, watch its progress, read its per-row report. */
 export function rosterRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addContentTypeParser(['text/csv', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: MAX_ROSTER_BYTES }, (_request, body, done) => done(null, new UploadedFile(body as Buffer)));
+    acceptCsvUploads(app, MAX_ROSTER_BYTES);
 
     // Imports run after the 202; closing the server waits for them rather than cutting them off mid-chunk.
     const running = new Set<Promise<unknown>>();
@@ -80,7 +69,7 @@ export function rosterRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       assertSchoolAccess(caller, schoolId);
       const school = await schoolForImport(ctx.db, { id: schoolId });
       const fileName = fileNameOf(request, request.query.fileName);
-      const upload = request.body instanceof UploadedFile ? request.body.bytes : Buffer.alloc(0);
+      const upload = uploadedBytes(request);
       // Parsed before the transaction: a whole-file fault is a 4xx, and the CPU work holds no connection.
       const parsed = parseRoster(upload, shanghaiDate(ctx.clock.now()), rosterKindOf(school.stage));
       let started: RosterImportJob | undefined;

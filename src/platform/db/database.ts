@@ -47,6 +47,7 @@ import * as autoTopUpMonthlyCap from './migrations/0043-auto-top-up-monthly-cap.
 import * as agreementUnsignRequested from './migrations/0044-agreement-unsign-requested.js';
 import * as newCardApplications from './migrations/0045-new-card-applications.js';
 import * as notices from './migrations/0046-notices.js';
+import * as schoolBills from './migrations/0047-school-bills.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -102,6 +103,7 @@ export const migrations: Record<string, Migration> = {
   '0044-agreement-unsign-requested': agreementUnsignRequested,
   '0045-new-card-applications': newCardApplications,
   '0046-notices': notices,
+  '0047-school-bills': schoolBills,
 };
 
 /**

@@ -39,7 +39,7 @@ export function OrderFilters({ operator, filters, onChange }: OrderFiltersProps)
         placeholder={p.allKinds}
         value={filters.kind}
         onChange={(kind) => onChange({ kind: kind ?? null })}
-        options={(['top_up', 'network_top_up', 'fee'] as const).map((kind) => ({ value: kind, label: payLabel(p, 'kind', kind) }))}
+        options={(['top_up', 'network_top_up', 'fee', 'school_bill'] as const).map((kind) => ({ value: kind, label: payLabel(p, 'kind', kind) }))}
         style={{ minWidth: 110 }}
       />
       <Select<string>

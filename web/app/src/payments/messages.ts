@@ -53,6 +53,7 @@ const zh = {
   kind_auto_top_up: '自动充值（支付宝免密代扣）',
   kind_fee: '缴费',
   kind_network_top_up: '校园网充值',
+  kind_school_bill: '学费缴费',
   backToNetwork: '查看网费余额',
   // Paying
   choosePayment: '请选择支付方式',
@@ -231,6 +232,7 @@ export const paymentMessages: Messages<Key> = {
     kind_auto_top_up: 'Auto top-up (Alipay withholding)',
     kind_fee: 'Fee',
     kind_network_top_up: 'Campus network top-up',
+    kind_school_bill: 'Tuition and fees',
     backToNetwork: 'See the network account',
     choosePayment: 'Choose how to pay',
     alipay: 'Alipay',

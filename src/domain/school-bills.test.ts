@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { isDomainError } from './errors.js';
+import { billFieldsProblem, billTitle, isAcademicYear, isBillOverdue, nextBillStatus } from './school-bills.js';
+
+const tuition = { kind: 'tuition' as const, academicYear: '2026-2027', course: null, amountFen: 500_000, dueDate: '2026-09-30' };
+
+describe('school bills', () => {
+  it('takes an academic year of two consecutive years only', () => {
+    expect(isAcademicYear('2026-2027')).toBe(true);
+    expect(isAcademicYear('2026-2028')).toBe(false);
+    expect(isAcademicYear('2026')).toBe(false);
+    expect(isAcademicYear('2026-2027 ')).toBe(false);
+  });
+
+  it('titles tuition by its year and a retake by its course', () => {
+    expect(billTitle(tuition)).toBe('2026-2027学年学费');
+    expect(billTitle({ kind: 'retake', academicYear: '2026-2027', course: '高等数学A' })).toBe('重修费：高等数学A');
+  });
+
+  it('refuses a retake without a course, tuition with one, and amounts or dates out of range', () => {
+    expect(billFieldsProblem(tuition)).toBeNull();
+    expect(billFieldsProblem({ ...tuition, course: '高等数学A' })).toBe('course');
+    expect(billFieldsProblem({ ...tuition, kind: 'retake' })).toBe('course');
+    expect(billFieldsProblem({ ...tuition, kind: 'retake', course: '   ' })).toBe('course');
+    expect(billFieldsProblem({ ...tuition, kind: 'retake', course: 'x'.repeat(41) })).toBe('course');
+    expect(billFieldsProblem({ ...tuition, kind: 'retake', course: '大学物理' })).toBeNull();
+    expect(billFieldsProblem({ ...tuition, amountFen: 99 })).toBe('amount');
+    expect(billFieldsProblem({ ...tuition, amountFen: 10_000_001 })).toBe('amount');
+    expect(billFieldsProblem({ ...tuition, amountFen: 100.5 })).toBe('amount');
+    expect(billFieldsProblem({ ...tuition, amountFen: 10_000_000 })).toBeNull();
+    expect(billFieldsProblem({ ...tuition, dueDate: '2026-02-30' })).toBe('dueDate');
+    expect(billFieldsProblem({ ...tuition, academicYear: '2026-2026' })).toBe('academicYear');
+  });
+
+  it('is overdue only after its due date and only while unpaid', () => {
+    expect(isBillOverdue({ status: 'unpaid', dueDate: '2026-09-30' }, '2026-09-30')).toBe(false);
+    expect(isBillOverdue({ status: 'unpaid', dueDate: '2026-09-30' }, '2026-10-01')).toBe(true);
+    expect(isBillOverdue({ status: 'paid', dueDate: '2026-09-30' }, '2026-10-01')).toBe(false);
+  });
+
+  it('is paid or cancelled once, from unpaid only', () => {
+    expect(nextBillStatus('unpaid', 'pay')).toBe('paid');
+    expect(nextBillStatus('unpaid', 'cancel')).toBe('cancelled');
+    for (const status of ['paid', 'cancelled'] as const) {
+      for (const event of ['pay', 'cancel'] as const) {
+        let thrown: unknown;
+        try {
+          nextBillStatus(status, event);
+        } catch (error) {
+          thrown = error;
+        }
+        expect(isDomainError(thrown, 'SCHOOL_BILL_NOT_UNPAID')).toBe(true);
+      }
+    }
+  });
+});

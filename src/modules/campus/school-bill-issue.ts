@@ -1,0 +1,159 @@
+import { parseYuanToFen } from '../../domain/money.js';
+import { billFieldsProblem, billTitle, type SchoolBillKind } from '../../domain/school-bills.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { Caller } from '../../platform/auth.js';
+import type { AppContext } from '../../platform/context.js';
+import { fail } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { readRosterTable } from '../roster/parse-roster.js';
+import { cleanCell, readDate, readStudentNo } from '../roster/roster-fields.js';
+import './campus.errors.js';
+import { consoleSchoolOf } from './dorm-electricity.js';
+import { campusRepository } from './campus.repository.js';
+import { schoolBillsRepository as repo } from './school-bills.repository.js';
+
+/**
+ * 开具账单: the university's finance office bills its students, one at a time in the console or
+ * a file of thousands (a CSV saved from Excel, UTF-8 or GBK). A file is all or nothing: every bad
+ * row is reported and nothing is issued until the file is right.
+ */
+
+export interface NewBill {
+  studentNo: string;
+  kind: SchoolBillKind;
+  academicYear: string;
+  course: string | null;
+  amountFen: number;
+  dueDate: string;
+}
+
+export type BillRowField = 'studentNo' | 'kind' | 'academicYear' | 'course' | 'amount' | 'dueDate';
+export interface BillRowProblem {
+  /** The row number Excel shows. */
+  row: number;
+  field: BillRowField;
+  code: 'SCHOOL_BILL_FIELDS' | 'SCHOOL_BILL_STUDENT_UNKNOWN' | 'SCHOOL_BILL_DUPLICATE';
+}
+
+export const maxBillsPerFile = 5_000;
+
+const columns: Record<BillRowField, readonly string[]> = {
+  studentNo: ['学号'],
+  kind: ['类别', '缴费类别', '项目'],
+  academicYear: ['学年'],
+  course: ['课程', '课程名称', '重修课程'],
+  amount: ['金额', '金额（元）', '金额(元)', '应缴金额'],
+  dueDate: ['截止日期', '缴费截止日期'],
+};
+
+const kindsByLabel: Record<string, SchoolBillKind> = { 学费: 'tuition', 重修费: 'retake', tuition: 'tuition', retake: 'retake' };
+
+/** The header row (the first row naming every column) and where each column is. */
+function findColumns(records: string[][]): { header: number; at: Record<BillRowField, number> } {
+  for (let header = 0; header < Math.min(records.length, 10); header++) {
+    const cells = records[header]!.map(cleanCell);
+    const at = Object.fromEntries(Object.entries(columns).map(([field, names]) => [field, cells.findIndex((c) => names.includes(c))])) as Record<BillRowField, number>;
+    if (Object.values(at).every((i) => i >= 0)) return { header, at };
+  }
+  throw fail('SCHOOL_BILL_FILE_COLUMNS');
+}
+
+function readAmount(raw: string): number | null {
+  try {
+    return parseYuanToFen(cleanCell(raw).replaceAll(',', ''));
+  } catch {
+    return null;
+  }
+}
+
+/** Cells to bills, and the rows that cannot be bills (a field the bill's rules refuse). Pure. */
+export function readBillFile(records: string[][]): { bills: (NewBill & { row: number })[]; problems: BillRowProblem[] } {
+  const { header, at } = findColumns(records);
+  const bills: (NewBill & { row: number })[] = [];
+  const problems: BillRowProblem[] = [];
+  records.slice(header + 1).forEach((record, i) => {
+    const row = header + i + 2;
+    const cell = (field: BillRowField) => record[at[field]] ?? '';
+    if (record.every((c) => c.trim() === '')) return;
+    const studentNo = readStudentNo(cell('studentNo'));
+    const kind = kindsByLabel[cleanCell(cell('kind'))];
+    const amountFen = readAmount(cell('amount'));
+    const dueDate = readDate(cell('dueDate'));
+    const course = cleanCell(cell('course')) || null;
+    const academicYear = cleanCell(cell('academicYear'));
+    const own: BillRowField | null = !studentNo ? 'studentNo' : !kind ? 'kind' : amountFen === null ? 'amount' : !dueDate ? 'dueDate' : null;
+    const bill = own ? null : { studentNo: studentNo!, kind: kind!, academicYear, course, amountFen: amountFen!, dueDate: dueDate! };
+    const field = own ?? billFieldsProblem(bill!);
+    if (field) problems.push({ row, field, code: 'SCHOOL_BILL_FIELDS' });
+    else bills.push({ ...bill!, row });
+  });
+  return { bills, problems };
+}
+
+const itemKey = (b: { kind: string; academicYear: string; course: string | null }) => `${b.kind}|${b.academicYear}|${b.course ?? ''}`;
+
+/**
+ * Issues the bills in the request's transaction, or throws with every problem: a student number
+ * no enrolled student of the school has, or an item the student already has a live bill for (in
+ * the database or earlier in the file).
+ */
+async function issueBills(ctx: AppContext, caller: Caller, schoolId: string, bills: (NewBill & { row: number })[], known: BillRowProblem[], requestId: string): Promise<{ issued: number; totalFen: number }> {
+  if (!(await campusRepository.isCampusSchool(ctx.db, schoolId))) throw fail('CAMPUS_SCHOOL_INVALID', { schoolId });
+  const students = new Map((await repo.enrolledByStudentNo(ctx.db, schoolId, [...new Set(bills.map((b) => b.studentNo))])).map((s) => [s.student_no!, s.id]));
+  const live = new Set((await repo.liveBillsOf(ctx.db, [...students.values()])).map((b) => `${b.student_id}|${itemKey({ kind: b.kind, academicYear: b.academic_year, course: b.course })}`));
+  const problems = [...known];
+  const now = ctx.clock.now();
+  const rows = [];
+  for (const bill of bills) {
+    const studentId = students.get(bill.studentNo);
+    if (!studentId) {
+      problems.push({ row: bill.row, field: 'studentNo', code: 'SCHOOL_BILL_STUDENT_UNKNOWN' });
+      continue;
+    }
+    const key = `${studentId}|${itemKey(bill)}`;
+    if (live.has(key)) {
+      problems.push({ row: bill.row, field: bill.kind === 'retake' ? 'course' : 'academicYear', code: 'SCHOOL_BILL_DUPLICATE' });
+      continue;
+    }
+    live.add(key);
+    rows.push({
+      id: newId(), school_id: schoolId, student_id: studentId, kind: bill.kind, academic_year: bill.academicYear, course: bill.course, amount_fen: bill.amountFen, due_date: bill.dueDate,
+      status: 'unpaid' as const, order_id: null, paid_via: null, ledger_transaction_id: null, paid_at: null, cancel_reason: null,
+      created_by_role: caller.role, created_by: caller.subjectId, created_at: now, updated_at: now,
+    });
+  }
+  if (problems.length > 0) throw problemsError(problems);
+  await repo.insertBills(ctx.db, rows);
+  const totalFen = rows.reduce((sum, r) => sum + r.amount_fen, 0);
+  await recordAudit(ctx.db, ctx.clock, {
+    actor: { role: caller.role, id: caller.subjectId }, action: 'campus.bill.issued', entityType: 'school', entityId: schoolId,
+    after: rows.length === 1 ? { billId: rows[0]!.id, studentId: rows[0]!.student_id, title: billTitle({ kind: rows[0]!.kind, academicYear: rows[0]!.academic_year, course: rows[0]!.course }), amountFen: totalFen } : { bills: rows.length, totalFen },
+    requestId,
+  });
+  return { issued: rows.length, totalFen };
+}
+
+function problemsError(problems: BillRowProblem[]) {
+  // One bill from the form: its own error. A file: every row's problem, in row order.
+  if (problems.length === 1 && problems[0]!.row === 0) return fail(problems[0]!.code, { field: problems[0]!.field });
+  return fail('SCHOOL_BILL_FILE_INVALID', { problems: problems.sort((a, b) => a.row - b.row).slice(0, 1_000), problemCount: problems.length });
+}
+
+/** One bill from the console's form (row 0: not from a file). */
+export async function issueBill(ctx: AppContext, caller: Caller, input: NewBill & { schoolId?: string | undefined }, requestId: string) {
+  const schoolId = consoleSchoolOf(caller, input.schoolId);
+  const course = input.course?.trim() || null;
+  const bill = { ...input, course, row: 0 };
+  const field = billFieldsProblem(bill);
+  if (field) throw fail('SCHOOL_BILL_FIELDS', { field });
+  return issueBills(ctx, caller, schoolId, [bill], [], requestId);
+}
+
+/** A file of bills (the CSV's bytes); SCHOOL_BILL_FILE_INVALID lists every bad row. */
+export async function issueBillFile(ctx: AppContext, caller: Caller, schoolId: string | undefined, bytes: Uint8Array, requestId: string) {
+  const school = consoleSchoolOf(caller, schoolId);
+  const { bills, problems } = readBillFile(readRosterTable(bytes));
+  if (bills.length + problems.length > maxBillsPerFile) throw fail('SCHOOL_BILL_FILE_TOO_LARGE', { rows: bills.length + problems.length, max: maxBillsPerFile });
+  if (bills.length + problems.length === 0) throw fail('ROSTER_FILE_EMPTY');
+  return issueBills(ctx, caller, school, bills, problems, requestId);
+}

@@ -1,0 +1,77 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { DbOrTx, Tx } from '../../platform/db/database.js';
+import type { SchoolBillKind, SchoolBillStatus } from '../../domain/school-bills.js';
+import type { SchoolBillsTable } from './campus.tables.js';
+
+export type SchoolBillRow = Selectable<SchoolBillsTable>;
+
+export interface ConsoleBillFilter {
+  schoolId: string | undefined;
+  status: SchoolBillStatus | undefined;
+  kind: SchoolBillKind | undefined;
+  studentNo: string | undefined;
+  /** One bill (the console's answer after a change). */
+  billId?: string;
+}
+
+/** The SQL of 学费及重修费缴费. */
+export const schoolBillsRepository = {
+  insertBills(db: DbOrTx, rows: Insertable<SchoolBillsTable>[]) {
+    return db.insertInto('school_bills').values(rows).execute();
+  },
+
+  findBill(db: DbOrTx, id: string) {
+    return db.selectFrom('school_bills').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  /** Locks the bill in the caller's transaction (an idempotent operation's, or the settlement's). */
+  lockBill(db: DbOrTx, id: string) {
+    return db.selectFrom('school_bills').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  lockBillByOrder(tx: Tx, orderId: string) {
+    return tx.selectFrom('school_bills').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst();
+  },
+
+  updateBill(db: DbOrTx, id: string, patch: Updateable<SchoolBillsTable>) {
+    return db.updateTable('school_bills').set(patch).where('id', '=', id).execute();
+  },
+
+  /** The student's bills, unpaid first (earliest due first), then the rest newest first. */
+  billsOfStudent(db: DbOrTx, studentId: string) {
+    return db.selectFrom('school_bills as b').innerJoin('schools as sc', 'sc.id', 'b.school_id').selectAll('b').select('sc.name as school_name')
+      .where('b.student_id', '=', studentId)
+      .orderBy((eb) => eb.case().when('b.status', '=', 'unpaid').then(0).else(1).end())
+      .orderBy((eb) => eb.case().when('b.status', '=', 'unpaid').then(eb.ref('b.due_date')).else(null).end())
+      .orderBy('b.created_at', 'desc').orderBy('b.id')
+      .limit(100).execute();
+  },
+
+  /** A school's bills for the console, newest first, with the filter's totals per status. */
+  async billsOfSchool(db: DbOrTx, filter: ConsoleBillFilter, limit: number, offset: number) {
+    let query = db.selectFrom('school_bills as b').innerJoin('students as s', 's.id', 'b.student_id').innerJoin('schools as sc', 'sc.id', 'b.school_id');
+    if (filter.schoolId) query = query.where('b.school_id', '=', filter.schoolId);
+    if (filter.kind) query = query.where('b.kind', '=', filter.kind);
+    if (filter.studentNo) query = query.where('s.student_no', '=', filter.studentNo);
+    if (filter.billId) query = query.where('b.id', '=', filter.billId);
+    const listed = filter.status ? query.where('b.status', '=', filter.status) : query;
+    const [rows, count, totals] = await Promise.all([
+      listed.selectAll('b').select(['s.name as student_name', 's.student_no', 'sc.name as school_name']).orderBy('b.created_at', 'desc').orderBy('b.id').limit(limit).offset(offset).execute(),
+      listed.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      query.select(['b.status', (eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.sum<string>('b.amount_fen').as('fen')]).groupBy('b.status').execute(),
+    ]);
+    return { rows, total: Number(count.n), totals };
+  },
+
+  /** Enrolled students of a school by 学号 (the file's and the form's way to name them). */
+  enrolledByStudentNo(db: DbOrTx, schoolId: string, studentNos: readonly string[]) {
+    if (studentNos.length === 0) return Promise.resolve([]);
+    return db.selectFrom('students').select(['id', 'student_no']).where('school_id', '=', schoolId).where('status', '=', 'enrolled').where('student_no', 'in', studentNos).execute();
+  },
+
+  /** Live bills (not cancelled) of these students: a new bill for the same item is a duplicate. */
+  liveBillsOf(db: DbOrTx, studentIds: readonly string[]) {
+    if (studentIds.length === 0) return Promise.resolve([]);
+    return db.selectFrom('school_bills').select(['student_id', 'kind', 'academic_year', 'course']).where('student_id', 'in', studentIds).where('status', '<>', 'cancelled').execute();
+  },
+};

@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { accountCodes } from '../../src/modules/ledger/ledger.js';
+import type { OrderView } from '../../src/modules/payments/order-view.js';
+import { fund } from '../support/money.js';
+import { PaymentsDriver } from './payments-driver.js';
+
+/**
+ * 学费及重修费缴费 (seed 004: 校园卡APP…学费及重修费缴费等支付): the university's finance office
+ * bills its students in the console, one by one or by file; the student pays in the app from the
+ * campus card (query password) or by Alipay / WeChat Pay, once; the money reaches the university.
+ */
+
+let d: PaymentsDriver;
+let n = 0;
+beforeAll(async () => {
+  d = await PaymentsDriver.start();
+});
+afterAll(async () => d.close());
+beforeEach(() => d.t.clock.set('2026-09-01T02:00:00Z'));
+
+const queryPassword = '246813';
+
+async function university() {
+  const school = await d.t.factory.newSchool({ stage: 'university', name: `缴费大学${++n}` });
+  const manager = await d.t.factory.newStaff('school_admin', { schoolId: school.id });
+  return { school, managerToken: await d.t.factory.loginAs('staff', manager.username, manager.password) };
+}
+
+/** A student of the university with a student number, a campus card holding `campusFen`, signed in. */
+async function undergraduate(schoolId: string, campusFen = 0) {
+  const student = await d.t.factory.newStudent({ schoolId, name: '缴费学生', queryPassword });
+  const studentNo = `2026${String(++n).padStart(6, '0')}`;
+  await d.t.ctx.db.updateTable('students').set({ student_no: studentNo }).where('id', '=', student.id).execute();
+  const card = await d.t.factory.newCard(student.id, { product: 'campus_card' });
+  if (campusFen > 0) await fund(d.t, card.id, campusFen);
+  return { student, studentNo, card, token: await d.t.factory.loginAs('student', student.education_id, student.password) };
+}
+
+const key = () => ({ 'idempotency-key': `bill-${Math.random()}` });
+const issue = (token: string, body: Record<string, unknown>) => d.request('POST', '/admin/campus/bills', token, body, key());
+const tuition = (studentNo: string, extra: Record<string, unknown> = {}) => ({ studentNo, kind: 'tuition', academicYear: '2026-2027', amountFen: 500_000, dueDate: '2026-09-30', ...extra });
+const myBills = async (token: string) => (await d.request('GET', '/campus/bills', token)).json() as { items: { id: string; status: string; title: string; overdue: boolean; cancelReason: string | null; paidVia: string | null; schoolName: string }[]; unpaidFen: number };
+const payFromCard = (token: string, billId: string, password = queryPassword) => d.request('POST', `/campus/bills/${billId}/pay`, token, { queryPassword: password }, key());
+const orderFor = (token: string, billId: string) => d.request('POST', '/orders/school-bill', token, { billId }, key());
+const tuitionFen = (schoolId: string) => d.balanceFen(accountCodes.merchant(`tuition.${schoolId}`));
+const purseFen = (cardId: string) => d.balanceFen(accountCodes.purse(cardId));
+const upload = (token: string, csv: string | Buffer, schoolId?: string) =>
+  d.t.app.inject({ method: 'POST', url: `/api/v1/admin/campus/bills/file${schoolId ? `?schoolId=${schoolId}` : ''}`, headers: { ...d.headers(token, key()), 'content-type': 'text/csv' }, payload: csv });
+
+async function billOf(token: string) {
+  const [bill] = (await myBills(token)).items;
+  if (!bill) throw new Error('no bill');
+  return bill;
+}
+
+describe('school bills: issued by the university, paid by the student', () => {
+  it('are paid from the campus card with the query password, once, into the university’s account', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id, 600_000);
+    const issued = await issue(managerToken, tuition(u.studentNo));
+    expect(issued.statusCode, issued.body).toBe(201);
+    expect(issued.json()).toEqual({ issued: 1, totalFen: 500_000 });
+
+    const listed = await myBills(u.token);
+    expect(listed).toMatchObject({ unpaidFen: 500_000, items: [{ title: '2026-2027学年学费', schoolName: school.name, status: 'unpaid', overdue: false }] });
+    const bill = listed.items[0]!;
+
+    expect((await payFromCard(u.token, bill.id, '000000')).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
+    expect(await purseFen(u.card.id)).toBe(600_000);
+
+    const paid = await payFromCard(u.token, bill.id);
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect(paid.json()).toMatchObject({ bill: { status: 'paid', paidVia: 'campus_card' }, balanceAfterFen: 100_000 });
+    expect(await purseFen(u.card.id)).toBe(100_000);
+    expect(await tuitionFen(school.id)).toBe(500_000);
+    expect((await myBills(u.token)).unpaidFen).toBe(0);
+
+    const again = await payFromCard(u.token, bill.id);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: { code: 'SCHOOL_BILL_NOT_UNPAID' } });
+    expect((await orderFor(u.token, bill.id)).json()).toMatchObject({ error: { code: 'SCHOOL_BILL_NOT_UNPAID' } });
+    expect(await purseFen(u.card.id)).toBe(100_000);
+
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', bill.id).orderBy('at').execute();
+    expect(audit).toEqual([{ action: 'campus.bill.paid', actor_role: 'student' }]);
+    await d.expectLedgerClean();
+  });
+
+  it('refuse a payment the card cannot cover, and move nothing', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id, 10_000);
+    await issue(managerToken, { ...tuition(u.studentNo), kind: 'retake', course: '高等数学A', amountFen: 40_000 });
+    const bill = await billOf(u.token);
+    expect(bill.title).toBe('重修费：高等数学A');
+    const short = await payFromCard(u.token, bill.id);
+    expect(short.statusCode).toBe(422);
+    expect(short.json()).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' } });
+    expect(await billOf(u.token)).toMatchObject({ status: 'unpaid' });
+    expect(await purseFen(u.card.id)).toBe(10_000);
+    expect(await tuitionFen(school.id)).toBe(0);
+  });
+
+  it.each(['alipay', 'wechat'] as const)('are paid at the %s cashier: the order names the university, and pays the bill once', async (gateway) => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id, 600_000);
+    await issue(managerToken, tuition(u.studentNo));
+    const bill = await billOf(u.token);
+
+    const ordered = await orderFor(u.token, bill.id);
+    expect(ordered.statusCode, ordered.body).toBe(201);
+    const order = ordered.json() as OrderView;
+    expect(order).toMatchObject({ kind: 'school_bill', amountFen: 500_000, item: { name: '学费', projectName: '2026-2027学年学费', payee: school.name } });
+    // Asked again while it waits: the same order, not a second one.
+    expect((await orderFor(u.token, bill.id)).json()).toMatchObject({ id: order.id });
+    // Meanwhile neither the card nor the school can settle the bill another way.
+    expect((await payFromCard(u.token, bill.id)).json()).toMatchObject({ error: { code: 'SCHOOL_BILL_ORDER_OPEN' } });
+    const cancel = await d.request('POST', `/admin/campus/bills/${bill.id}/cancel`, managerToken, { reason: '金额有误' }, key());
+    expect(cancel.json()).toMatchObject({ error: { code: 'SCHOOL_BILL_ORDER_OPEN' } });
+
+    await d.payAtCashier(u.token, order.id, gateway);
+    await d.runJobs();
+    expect(await d.order(u.token, order.id)).toMatchObject({ status: 'fulfilled', gateway });
+    expect(await billOf(u.token)).toMatchObject({ status: 'paid', paidVia: 'order' });
+    expect(await tuitionFen(school.id)).toBe(500_000);
+    expect(await purseFen(u.card.id)).toBe(600_000);
+    expect((await d.ledgerTransactionsOf(order.id)).map((tx) => tx.type)).toEqual(['fee']);
+    await d.expectLedgerClean();
+  });
+
+  it('can be paid from the card once the student cancels the order waiting at the cashier', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id, 500_000);
+    await issue(managerToken, tuition(u.studentNo));
+    const bill = await billOf(u.token);
+    const order = (await orderFor(u.token, bill.id)).json() as OrderView;
+    expect((await d.request('POST', `/orders/${order.id}/cancel`, u.token, undefined, key())).statusCode).toBe(200);
+    expect((await payFromCard(u.token, bill.id)).json()).toMatchObject({ bill: { status: 'paid', paidVia: 'campus_card' }, balanceAfterFen: 0 });
+  });
+
+  it('are each student’s own: another student sees none and pays none; a parent cannot use them', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id, 600_000);
+    const other = await undergraduate(school.id, 600_000);
+    await issue(managerToken, tuition(u.studentNo));
+    const bill = await billOf(u.token);
+    expect((await myBills(other.token)).items).toEqual([]);
+    expect((await payFromCard(other.token, bill.id)).statusCode).toBe(404);
+    expect((await orderFor(other.token, bill.id)).statusCode).toBe(404);
+    const { parentToken } = await d.family();
+    expect((await d.request('GET', '/campus/bills', parentToken)).statusCode).toBe(403);
+    expect(await purseFen(other.card.id)).toBe(600_000);
+  });
+
+  it('are overdue after their due date, and can still be paid', async () => {
+    d.t.clock.set('2026-09-30T08:00:00Z');
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id, 500_000);
+    await issue(managerToken, tuition(u.studentNo));
+    d.t.clock.set('2026-09-30T15:59:00Z');
+    expect(await billOf(u.token)).toMatchObject({ overdue: false });
+    d.t.clock.set('2026-09-30T16:00:00Z');
+    const bill = await billOf(u.token);
+    expect(bill).toMatchObject({ overdue: true });
+    expect((await payFromCard(u.token, bill.id)).json()).toMatchObject({ bill: { status: 'paid', overdue: false } });
+  });
+});
+
+describe('school bills in the console', () => {
+  it('are issued to enrolled students of the card manager’s own university only, one live bill per item', async () => {
+    const { school, managerToken } = await university();
+    const other = await university();
+    const u = await undergraduate(school.id);
+    const stranger = await undergraduate(other.school.id);
+
+    const unknown = await issue(managerToken, tuition(stranger.studentNo));
+    expect(unknown.statusCode).toBe(422);
+    expect(unknown.json()).toMatchObject({ error: { code: 'SCHOOL_BILL_STUDENT_UNKNOWN' } });
+    // A card manager's bills are their own university's, whatever school the body names.
+    expect((await issue(managerToken, { ...tuition(stranger.studentNo), schoolId: other.school.id })).json()).toMatchObject({ error: { code: 'SCHOOL_BILL_STUDENT_UNKNOWN' } });
+
+    for (const bad of [{ kind: 'retake' }, { course: '大学物理' }, { academicYear: '2026-2028' }, { amountFen: 50 }, { dueDate: '2026-02-30' }]) {
+      const res = await issue(managerToken, tuition(u.studentNo, bad));
+      expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await issue(managerToken, tuition(u.studentNo))).statusCode).toBe(201);
+    const twice = await issue(managerToken, tuition(u.studentNo, { amountFen: 450_000 }));
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json()).toMatchObject({ error: { code: 'SCHOOL_BILL_DUPLICATE' } });
+    // A retake of another course, or next year's tuition, is another item.
+    expect((await issue(managerToken, tuition(u.studentNo, { kind: 'retake', course: '大学物理', amountFen: 30_000 }))).statusCode).toBe(201);
+    expect((await issue(managerToken, tuition(u.studentNo, { academicYear: '2027-2028' }))).statusCode).toBe(201);
+
+    const k12 = await d.t.factory.newSchool({ stage: 'middle' });
+    const operator = await d.t.factory.operatorToken();
+    expect((await issue(operator, { ...tuition(u.studentNo), schoolId: k12.id })).json()).toMatchObject({ error: { code: 'CAMPUS_SCHOOL_INVALID' } });
+    expect((await issue(operator, tuition(u.studentNo))).json()).toMatchObject({ error: { code: 'CAMPUS_SCHOOL_REQUIRED' } });
+    expect((await d.request('GET', `/admin/campus/bills?schoolId=${school.id}`, other.managerToken)).json()).toMatchObject({ items: [], total: 0 });
+    const listed = (await d.request('GET', `/admin/campus/bills?schoolId=${school.id}`, operator)).json();
+    expect(listed).toMatchObject({ total: 3, totals: { unpaid: { count: 3, amountFen: 1_030_000 }, paid: { count: 0 } } });
+    expect(listed.items[0]).toMatchObject({ studentNo: u.studentNo, studentNameMasked: '缴***' });
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', school.id).where('action', '=', 'campus.bill.issued').execute();
+    expect(audit).toHaveLength(3);
+  });
+
+  it('cancel an unpaid bill with a reason the student sees; its item may then be billed again', async () => {
+    const { school, managerToken } = await university();
+    const other = await university();
+    const u = await undergraduate(school.id, 600_000);
+    await issue(managerToken, tuition(u.studentNo));
+    const bill = await billOf(u.token);
+    expect((await d.request('POST', `/admin/campus/bills/${bill.id}/cancel`, other.managerToken, { reason: '金额有误' }, key())).statusCode).toBe(403);
+    const cancelled = await d.request('POST', `/admin/campus/bills/${bill.id}/cancel`, managerToken, { reason: '金额有误，已重新开具' }, key());
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(await billOf(u.token)).toMatchObject({ status: 'cancelled', cancelReason: '金额有误，已重新开具' });
+    expect((await payFromCard(u.token, bill.id)).json()).toMatchObject({ error: { code: 'SCHOOL_BILL_NOT_UNPAID' } });
+    expect((await d.request('POST', `/admin/campus/bills/${bill.id}/cancel`, managerToken, { reason: '再撤销' }, key())).statusCode).toBe(409);
+    expect((await issue(managerToken, tuition(u.studentNo, { amountFen: 450_000 }))).statusCode).toBe(201);
+    expect((await myBills(u.token)).unpaidFen).toBe(450_000);
+    expect(await purseFen(u.card.id)).toBe(600_000);
+  });
+
+  it('issue a file all or nothing: every bad row is reported, then the corrected file issues every bill', async () => {
+    const { school, managerToken } = await university();
+    const a = await undergraduate(school.id);
+    const b = await undergraduate(school.id);
+    const header = '学号,类别,学年,课程,金额（元）,截止日期';
+    const bad = [
+      header,
+      `${a.studentNo},学费,2026-2027,,"5,000.00",2026/9/30`,
+      `${b.studentNo},重修费,2026-2027,,300,2026-09-30`,
+      `99999999,学费,2026-2027,,5000,2026-09-30`,
+      `${a.studentNo},学费,2026-2027,,5000,2026-09-30`,
+      `${b.studentNo},补考费,2026-2027,,300,2026-09-30`,
+    ].join('\r\n');
+    const refused = await upload(managerToken, bad);
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json()).toMatchObject({
+      error: {
+        code: 'SCHOOL_BILL_FILE_INVALID',
+        details: {
+          problemCount: 4,
+          problems: [
+            { row: 3, field: 'course', code: 'SCHOOL_BILL_FIELDS' },
+            { row: 4, field: 'studentNo', code: 'SCHOOL_BILL_STUDENT_UNKNOWN' },
+            { row: 5, field: 'academicYear', code: 'SCHOOL_BILL_DUPLICATE' },
+            { row: 6, field: 'kind', code: 'SCHOOL_BILL_FIELDS' },
+          ],
+        },
+      },
+    });
+    expect((await d.request('GET', '/admin/campus/bills', managerToken)).json()).toMatchObject({ total: 0 });
+
+    const good = [header, `${a.studentNo},学费,2026-2027,,"5,000.00",2026/9/30`, `${b.studentNo},重修费,2026-2027,大学物理,300,20260930`, ''].join('\r\n');
+    // Excel's "CSV UTF-8" starts with a BOM (GBK files are read as the roster's are, by the same reader).
+    const issued = await upload(managerToken, `\uFEFF${good}`);
+    expect(issued.statusCode, issued.body).toBe(201);
+    expect(issued.json()).toEqual({ issued: 2, totalFen: 530_000 });
+    expect(await billOf(b.token)).toMatchObject({ title: '重修费：大学物理', dueDate: '2026-09-30' });
+    expect((await upload(managerToken, 'a,b,c\r\n1,2,3')).json()).toMatchObject({ error: { code: 'SCHOOL_BILL_FILE_COLUMNS' } });
+  });
+});
