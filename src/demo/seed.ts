@@ -148,6 +148,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
     await seedCards(tx, clock, studentIds);
     await openExtensionWindowForDemo(tx, clock);
     await seedCampusRooms(tx, clock, schoolIds);
+    await seedNotices(tx, clock, schoolIds);
     await recordAudit(tx, clock, { actor: systemActor, action: 'demo.seeded', entityType: 'system', entityId: null, after: { schools: schools.length, students: demoStudents.length } });
     return true;
   });
@@ -215,6 +216,40 @@ async function seedCampusRooms(tx: Db, clock: Clock, schoolIds: Map<string, stri
     ].map(([title, author, callNo], i) => ({ id: newId(), school_id: schoolId, barcode: `${school.code}-B${String(i + 1).padStart(4, '0')}`, title: title!, author: author!, call_no: callNo!, created_at: clock.now() }));
     await tx.insertInto('library_books').values(books).execute();
   }
+}
+
+/**
+ * 消息公告: the card centre's pinned notice of the holiday payment times for K-12 students and
+ * parents (seed 001: fees are paid on Mondays and Tuesdays, not on holidays; the table is published
+ * on the card management system's home page), and the university's 《学生宿舍控水器取水常见问题》
+ * (seed 004: hot water is free but needs ¥0.10 on the card; faults go to 网上报修).
+ */
+async function seedNotices(tx: Db, clock: Clock, schoolIds: Map<string, string>): Promise<void> {
+  const operator = await tx.selectFrom('staff_users').select('id').where('username', '=', 'operator').executeTakeFirstOrThrow();
+  const now = clock.now();
+  const notice = (schoolId: string | null, title: string, body: string[], pinned: boolean) => ({
+    id: newId(), school_id: schoolId, audience: schoolId ? null : ('k12' as const), title, body: body.join('\n'), pinned, status: 'published' as const, published_at: now, withdrawn_at: null,
+    created_by_role: 'operator' as const, created_by_id: operator.id, updated_by_role: 'operator' as const, updated_by_id: operator.id, created_at: now, updated_at: now,
+  });
+  const notices = [
+    notice(null, '2027年元旦、春节期间学生卡缴费时间安排', [
+      '各位同学、家长：',
+      '学生卡补卡等费用的缴费时间为每周一和周二，节假日和寒暑假期间不予缴费，“缴费”按钮在缴费时间内才可以点击。2027年元旦、春节期间的缴费时间安排如下：',
+      '一、元旦：2027年1月1日（周五）至1月3日（周日）放假，期间不予缴费；1月4日（周一）、1月5日（周二）正常缴费。',
+      '二、寒假及春节：寒假期间不予缴费，春节放假安排以国务院办公厅通知为准；开学后的第一个周一起恢复缴费。',
+      '三、支付过程中断的订单可在“待支付”中继续缴费或取消订单；支付完成后请点击“已完成支付”。',
+      '四、缴费成功后学生卡制作周期为20个工作日，假期后工作日配送，请等待学校通知领卡。',
+      '北京市学生卡管理中心',
+    ], true),
+    ...schools.filter((s) => s.stage === 'university').map((school) => notice(schoolIds.get(school.code)!, `${school.name}学生宿舍控水器取水常见问题`, [
+      '一、怎样取用热水？将本人的校园实体卡放入宿舍控水器的读卡器卡槽内，热水龙头出水时系统开始计量；用水结束后请取回校园卡。',
+      '二、热水收费吗？目前学校热水不计费，但校园卡账户余额不能低于0.10元，余额不足时控水器不出水，请先为校园卡充值。',
+      '三、插卡后不出水怎么办？请确认校园卡未挂失、状态正常且余额不低于0.10元；仍不出水的，请及时与本栋宿舍管理员确认用水情况。',
+      '四、控水器或龙头坏了怎么办？请通过校园卡APP“网上报修”提交，或拨打物业报修电话处理。',
+      '五、校园卡丢失了怎么办？请立即在校园卡APP挂失，挂失后该卡不能取水；补办新卡请持身份证到自助设备办理。',
+    ], false)),
+  ];
+  await tx.insertInto('notices').values(notices).execute();
 }
 
 /** The synthetic ID number of the i-th demo student (valid GB 11643 check digit). */

@@ -177,6 +177,14 @@ describe('demo data', () => {
       'piano_room 琴房 1', 'piano_room 琴房 2', 'piano_room 琴房 3', 'piano_room 琴房 4',
       'sports_court 乒乓球台 1', 'sports_court 乒乓球台 2', 'sports_court 羽毛球场 1', 'sports_court 羽毛球场 2', 'sports_court 羽毛球场 3',
     ]);
+    // 消息公告: the card centre's pinned K-12 payment times (seed 001) and the university's hot-water questions (seed 004).
+    const notices = await handle.db.selectFrom('notices').leftJoin('schools', 'schools.id', 'notices.school_id').select(['notices.title', 'notices.audience', 'schools.stage', 'notices.pinned', 'notices.status', 'notices.body']).orderBy('notices.title').execute();
+    expect(notices.map(({ body: _, ...n }) => n)).toEqual([
+      { title: '2027年元旦、春节期间学生卡缴费时间安排', audience: 'k12', stage: null, pinned: true, status: 'published' },
+      { title: '北京交通科技大学学生宿舍控水器取水常见问题', audience: null, stage: 'university', pinned: false, status: 'published' },
+    ]);
+    expect(notices[0]!.body).toContain('缴费时间为每周一和周二');
+    expect(notices[1]!.body).toContain('校园卡账户余额不能低于0.10元');
     expect(await seedDemo(handle.db, clock)).toBe(false);
     expect(await count()).toBe(students);
   });

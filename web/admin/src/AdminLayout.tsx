@@ -16,6 +16,7 @@ import { useFulfilmentMenu } from './fulfilment/menu.js';
 import { useEcardsMenu } from './ecards/menu.js';
 import { useTransitMenu } from './transit/menu.js';
 import { useCampusMenu } from './campus/menu.js';
+import { useNoticesMenu } from './notices/menu.js';
 
 function HeaderBar({ me }: { me: Me }) {
   const t = useMessages(messages);
@@ -59,6 +60,8 @@ function SiderMenu({ me }: { me: Me }) {
     ...(operator ? [{ key: '/reconciliation', icon: <ReconciliationOutlined />, label: t.menuReconciliation }] : []),
     { key: '/calendar', icon: <CalendarOutlined />, label: t.menuCalendar },
     { key: '/payment-window', icon: <ScheduleOutlined />, label: t.menuPaymentWindow },
+    // 公告管理: the card centre's city-wide notices (operators) and each school's.
+    ...useNoticesMenu(),
     // Card services: search and detail, the K-12 extension window, temporary cards.
     { key: '/cards', icon: <CreditCardOutlined />, label: c.menuCards },
     { key: '/card-extension-window', icon: <FieldTimeOutlined />, label: c.menuExtensionWindow },

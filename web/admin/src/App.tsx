@@ -41,6 +41,7 @@ const RoomsPage = page(() => import('./campus/RoomsPage.js'), 'RoomsPage');
 const PurchasesPage = page(() => import('./campus/PurchasesPage.js'), 'PurchasesPage');
 const ElectricityPage = page(() => import('./campus/ElectricityPage.js'), 'ElectricityPage');
 const LibraryPage = page(() => import('./campus/LibraryPage.js'), 'LibraryPage');
+const NoticesPage = page(() => import('./notices/NoticesPage.js'), 'NoticesPage');
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
 
@@ -72,6 +73,8 @@ export function App() {
             <Route path="reconciliation" element={<OperatorsOnly><ReconciliationPage /></OperatorsOnly>} />
             <Route path="calendar" element={<CalendarPage />} />
             <Route path="payment-window" element={<PaymentWindowPage />} />
+            {/* 公告管理: operators' city-wide and school notices, a card manager's own school's. */}
+            <Route path="notices" element={<NoticesPage />} />
             {/* Card services (helper G): card search and detail, the extension window, temporary cards. */}
             <Route path="cards" element={<CardsPage />} />
             <Route path="cards/:cardId" element={<CardDetailPage />} />

@@ -23,6 +23,8 @@ import { ForgotPasswordPage } from './pages/ForgotPasswordPage.js';
 import { HomePage } from './pages/HomePage.js';
 import { LoginPage } from './pages/LoginPage.js';
 import { MePage } from './pages/MePage.js';
+import { NoticeDetailPage } from './notices/NoticeDetailPage.js';
+import { NoticesPage } from './notices/NoticesPage.js';
 import { ParentsPage } from './pages/ParentsPage.js';
 import { OrderDetailPage } from './pages/OrderDetailPage.js';
 import { OrdersPage } from './pages/OrdersPage.js';
@@ -75,6 +77,9 @@ export function App() {
           <Route path="me/password" element={<ChangePasswordPage />} />
           <Route path="me/parents" element={<ParentsPage />} />
           <Route path="me/data-export" element={<DataExportPage />} />
+          {/* 消息公告: the card centre's and the school's notices. */}
+          <Route path="notices" element={<NoticesPage />} />
+          <Route path="notices/:noticeId" element={<NoticeDetailPage />} />
           <Route path="children/bind" element={<BindChildPage />} />
           <Route path="children/:studentId" element={<ChildPage />} />
           {/* Money: orders, paying and its result, top-ups, a card's transactions. */}

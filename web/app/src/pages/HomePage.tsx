@@ -15,6 +15,9 @@ import { ecardPaths } from '../ecards/paths.js';
 import { messages } from '../messages.js';
 import { MoneyEntries } from '../payments/MoneyEntries.js';
 import { HomeTodos } from '../home/HomeTodos.js';
+import { noticeMessages } from '../notices/messages.js';
+import { NoticesBadgeIcon } from '../notices/NoticesBadgeIcon.js';
+import { noticePaths } from '../notices/paths.js';
 import { LoadFailed } from './LoadFailed.js';
 import { Page } from './Page.js';
 import { transitMessages } from '../transit/messages.js';
@@ -29,6 +32,7 @@ export function HomePage() {
   const c = useMessages(cardMessages);
   const campus = useMessages(campusMessages);
   const library = useMessages(libraryMessages);
+  const notices = useMessages(noticeMessages);
   // The entries follow the cards held, not how the person signed in.
   const cards = useCards().data ?? [];
   const campusCard = me.data?.role === 'student' && cards.some((card) => card.product === 'campus_card' && card.status === 'active');
@@ -36,6 +40,7 @@ export function HomePage() {
 
   // The home page's services after 充值 and 我的订单, each shown to those it serves.
   const entries: { shown: boolean; path: string; icon: ReactNode; label: string; testId: string }[] = [
+    { shown: true, path: noticePaths.list, icon: <NoticesBadgeIcon />, label: notices.noticesEntry, testId: 'home-notices' },
     { shown: campusCard, path: campusPaths.payCode, icon: <QrcodeOutlined />, label: campus.payCodeEntry, testId: 'home-paycode' },
     { shown: campusCard, path: campusPaths.electricity, icon: <ThunderboltOutlined />, label: campus.electricityEntry, testId: 'home-electricity' },
     { shown: campusCard, path: campusPaths.network, icon: <GlobalOutlined />, label: campus.networkEntry, testId: 'home-network' },
