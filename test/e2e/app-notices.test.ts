@@ -89,6 +89,25 @@ describeE2E('notices in the app', () => {
     await page.getByTestId('notice-missing').getByText('公告不存在或已撤回').waitFor();
   });
 
+  it('the fee screen’s payment times lead to the notices, where the holiday times are announced (seed 001)', async () => {
+    const { t } = e2e;
+    const school = await t.factory.newSchool({ stage: 'primary', name: '端到端缴费公告小学' });
+    const child = await t.factory.newStudent({ schoolId: school.id, birthDate: '2015-06-01' });
+    await t.factory.newCard(child.id);
+    const parent = await t.factory.newParent({ children: [child.id], password: 'Parent2026' });
+    await t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
+    const token = await t.factory.loginAs('parent', parent.phone, 'Parent2026');
+    const fee = await t.app.inject({ method: 'POST', url: '/api/v1/orders/fee', headers: { authorization: `Bearer ${token}` }, payload: { studentId: child.id, feeCode: '174011' } });
+    expect(fee.statusCode, fee.body).toBe(201);
+    await publish(await t.factory.operatorToken(), { audience: 'k12', title: '2027年元旦、春节期间学生卡缴费时间安排', body: '缴费时间为每周一和周二，节假日不予缴费。' });
+
+    const page = await signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent2026' });
+    await page.goto(url(`/orders/${fee.json().id as string}`));
+    await page.getByTestId('payment-window').getByTestId('see-notices').click();
+    await page.waitForURL(url('/notices'));
+    await page.getByTestId('notice-item').filter({ hasText: '2027年元旦、春节期间学生卡缴费时间安排' }).waitFor();
+  });
+
   it('reads in English too', async () => {
     const { t } = e2e;
     const operator = await t.factory.operatorToken();

@@ -3,6 +3,7 @@ import { useNavigate, useParams } from 'react-router';
 import { formatYuan } from '../../../../src/domain/money.js';
 import { ApiError } from '../../../shared/api.js';
 import { formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
+import { NoticesLink } from '../notices/NoticesLink.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { statusLabel, statusTone, weekdaysLabel } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
@@ -176,7 +177,7 @@ function FeeSection({ application: a }: { application: ApplicationDto }) {
             <div className="muted" style={{ fontSize: 13, marginBottom: 8 }} data-testid="application-window">
               {fill(w.windowClosed, { days: weekdaysLabel(t, window.weekdays) })}
               <br />
-              {window.next ? fill(w.windowNext, { start: window.next.startDate, end: window.next.endDate }) : w.windowNone}
+              {window.next ? fill(w.windowNext, { start: window.next.startDate, end: window.next.endDate }) : <>{w.windowNone} <NoticesLink /></>}
             </div>
           )}
           {/* A cancelled or expired order cannot be paid: the button then asks for a new one. */}

@@ -1,5 +1,6 @@
 import { Skeleton } from 'antd-mobile';
 import { useMessages } from '../../../shared/i18n.js';
+import { NoticesLink } from '../notices/NoticesLink.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { fill } from '../ui/text.js';
 import { nextWindowLabel, weekdaysLabel } from './format.js';
@@ -14,7 +15,7 @@ export function PaymentWindowText({ status }: { status: PaymentWindow }) {
   return (
     <div className={status.open ? 'notice info' : 'notice'} data-testid="payment-window">
       <div>{status.open ? t.windowOpen : <strong>{t.windowClosed}</strong>}</div>
-      <div>{rule}</div>
+      <div>{rule} <NoticesLink /></div>
       {!status.open && <div data-testid="payment-window-next">{nextWindowLabel(t, status)}</div>}
     </div>
   );
