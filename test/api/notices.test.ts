@@ -360,6 +360,16 @@ describe('the console', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the notice routes with their limits', async () => {
+    const spec = (await t.app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, { maxLength?: number }> } }> } }>> };
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/notices', '/api/v1/notices/{noticeId}', '/api/v1/admin/notices', '/api/v1/admin/notices/{noticeId}', '/api/v1/admin/notices/{noticeId}/publish', '/api/v1/admin/notices/{noticeId}/withdraw']));
+    const create = spec.paths['/api/v1/admin/notices']!.post!.requestBody!.content['application/json']!.schema.properties;
+    expect(create.title?.maxLength).toBe(80);
+    expect(create.body?.maxLength).toBe(5000);
+  });
+});
+
 describe('the table’s own checks', () => {
   const base = () => {
     const now = t.clock.now();
