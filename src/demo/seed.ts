@@ -1,4 +1,4 @@
-import { shanghaiDate } from '../domain/calendar.js';
+import { addDays, shanghaiDate } from '../domain/calendar.js';
 import { makeIdNumber } from '../domain/id-number.js';
 import { initialCampusPassword } from '../domain/passwords.js';
 import { editDay, openYearFromWeekdays } from '../modules/calendar/calendar.js';
@@ -149,6 +149,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
     await openExtensionWindowForDemo(tx, clock);
     await seedCampusRooms(tx, clock, schoolIds);
     await seedNotices(tx, clock, schoolIds);
+    await seedBills(tx, clock, schoolIds, studentIds);
     await recordAudit(tx, clock, { actor: systemActor, action: 'demo.seeded', entityType: 'system', entityId: null, after: { schools: schools.length, students: demoStudents.length } });
     return true;
   });
@@ -285,4 +286,24 @@ export async function openNextYearForDemo(db: Db, clock: Clock): Promise<number 
     await editDay(tx, clock, systemActor, `${nextYear}-01-01`, { isWorkingDay: false, isHoliday: true, isVacation: false, name: '元旦' }, null);
     return nextYear;
   });
+}
+
+/**
+ * 学费缴费 (seed 004): this academic year's tuition for every university student with a student
+ * number, due in a month, and for 周晓东 a retake fee of his music college's course as well.
+ */
+async function seedBills(tx: Db, clock: Clock, schoolIds: Map<string, string>, studentIds: Map<string, string>): Promise<void> {
+  const operator = await tx.selectFrom('staff_users').select('id').where('username', '=', 'operator').executeTakeFirstOrThrow();
+  const today = shanghaiDate(clock.now());
+  const year = Number(today.slice(0, 4)) - (Number(today.slice(5, 7)) < 9 ? 1 : 0);
+  const academicYear = `${year}-${year + 1}`;
+  const now = clock.now();
+  const bill = (s: (typeof demoStudents)[number], kind: 'tuition' | 'retake', amountFen: number, course: string | null = null) => ({
+    id: newId(), school_id: schoolIds.get(s.school)!, student_id: studentIds.get(s.educationId)!, kind, academic_year: academicYear, course, amount_fen: amountFen, due_date: addDays(today, 30),
+    status: 'unpaid' as const, order_id: null, paid_via: null, ledger_transaction_id: null, paid_at: null, cancel_reason: null,
+    created_by_role: 'operator', created_by: operator.id, created_at: now, updated_at: now,
+  });
+  const students = demoStudents.filter((s) => s.studentNo);
+  const bills = [...students.map((s) => bill(s, 'tuition', 500_000)), ...students.filter((s) => s.studentNo === '2023110501').map((s) => bill(s, 'retake', 24_000, '和声学基础'))];
+  await tx.insertInto('school_bills').values(bills).execute();
 }

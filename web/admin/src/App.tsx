@@ -41,6 +41,7 @@ const RoomsPage = page(() => import('./campus/RoomsPage.js'), 'RoomsPage');
 const PurchasesPage = page(() => import('./campus/PurchasesPage.js'), 'PurchasesPage');
 const ElectricityPage = page(() => import('./campus/ElectricityPage.js'), 'ElectricityPage');
 const LibraryPage = page(() => import('./campus/LibraryPage.js'), 'LibraryPage');
+const BillsPage = page(() => import('./campus/BillsPage.js'), 'BillsPage');
 const NoticesPage = page(() => import('./notices/NoticesPage.js'), 'NoticesPage');
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
@@ -96,6 +97,7 @@ export function App() {
             <Route path="campus/purchases" element={<PurchasesPage />} />
             <Route path="campus/electricity" element={<ElectricityPage />} />
             <Route path="campus/library" element={<LibraryPage />} />
+            <Route path="campus/bills" element={<BillsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

@@ -11,6 +11,7 @@ import { LibraryPage } from './campus/LibraryPage.js';
 import { NetworkPage } from './campus/NetworkPage.js';
 import { PaymentCodePage } from './campus/PaymentCodePage.js';
 import { RepairsPage } from './campus/RepairsPage.js';
+import { BillsPage } from './campus/BillsPage.js';
 import { ApplicationProgressPage, CardDetailPage, CardStatusQueryPage, ConfirmationPage, ExtensionPage, K12ServicesPage, ReplacementPage, ReturnPage } from './cards/pages.js';
 import { EcardsPage, MovePhonePage, OpenK12Page, UniversityCardPage, UniversityLinkPage, UpgradePage } from './ecards/pages.js';
 import { BindChildPage } from './pages/BindChildPage.js';
@@ -62,6 +63,7 @@ export function App() {
           <Route path="campus/pay" element={<PaymentCodePage />} />
           <Route path="campus/electricity" element={<ElectricityPage />} />
           <Route path="campus/repairs" element={<RepairsPage />} />
+          <Route path="campus/bills" element={<BillsPage />} />
           <Route path="campus/bookings" element={<BookingsPage kind="piano_room" />} />
           <Route path="campus/sports" element={<BookingsPage kind="sports_court" />} />
           <Route path="campus/network" element={<NetworkPage />} />

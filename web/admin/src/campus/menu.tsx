@@ -1,16 +1,18 @@
-import { BookOutlined, HomeOutlined, ShopOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, BookOutlined, HomeOutlined, ShopOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
 import { useMessages } from '../../../shared/i18n.js';
 import type { Me } from '../../../shared/session.js';
+import { billAdminMessages } from './bill-messages.js';
 import { libraryAdminMessages } from './library-messages.js';
 import { campusAdminMessages } from './messages.js';
 
 /** Schools with campus services (seed 004): universities and vocational colleges. */
 const campusStages = ['university', 'vocational'];
 
-/** The console's campus entries (网上报修, 宿舍与琴房, 宿舍电费, 食堂消费, 图书借阅), for operators and the card managers of universities. */
+/** The console's campus entries (网上报修, 宿舍与琴房, 宿舍电费, 食堂消费, 图书借阅, 学费缴费), for operators and the card managers of universities. */
 export function useCampusMenu(me: Pick<Me, 'role' | 'schoolStage'>) {
   const t = useMessages(campusAdminMessages);
   const library = useMessages(libraryAdminMessages);
+  const bills = useMessages(billAdminMessages);
   if (me.role !== 'operator' && !campusStages.includes(me.schoolStage ?? '')) return [];
   return [
     { key: '/campus/repairs', icon: <ToolOutlined />, label: t.menuRepairs },
@@ -18,5 +20,6 @@ export function useCampusMenu(me: Pick<Me, 'role' | 'schoolStage'>) {
     { key: '/campus/electricity', icon: <ThunderboltOutlined />, label: t.menuElectricity },
     { key: '/campus/purchases', icon: <ShopOutlined />, label: t.menuPurchases },
     { key: '/campus/library', icon: <BookOutlined />, label: library.menuLibrary },
+    { key: '/campus/bills', icon: <AccountBookOutlined />, label: bills.menuBills },
   ];
 }

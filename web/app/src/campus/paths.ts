@@ -7,4 +7,5 @@ export const campusPaths = {
   sports: '/campus/sports',
   network: '/campus/network',
   library: '/campus/library',
+  bills: '/campus/bills',
 } as const;

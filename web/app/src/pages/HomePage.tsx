@@ -1,9 +1,10 @@
-import { AppstoreOutlined, BookOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined, TrophyOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AppstoreOutlined, BookOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined, TrophyOutlined } from '@ant-design/icons';
 import { Card, Skeleton } from 'antd-mobile';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { fill, useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
+import { billMessages } from '../campus/bill-messages.js';
 import { libraryMessages } from '../campus/library-messages.js';
 import { campusMessages } from '../campus/messages.js';
 import { campusPaths } from '../campus/paths.js';
@@ -32,6 +33,7 @@ export function HomePage() {
   const c = useMessages(cardMessages);
   const campus = useMessages(campusMessages);
   const library = useMessages(libraryMessages);
+  const bills = useMessages(billMessages);
   const notices = useMessages(noticeMessages);
   // The entries follow the cards held, not how the person signed in.
   const cards = useCards().data ?? [];
@@ -48,6 +50,7 @@ export function HomePage() {
     { shown: campusCard, path: campusPaths.bookings, icon: <ScheduleOutlined />, label: campus.bookingsEntry, testId: 'home-bookings' },
     { shown: campusCard, path: campusPaths.sports, icon: <TrophyOutlined />, label: campus.sportsEntry, testId: 'home-sports' },
     { shown: campusCard, path: campusPaths.library, icon: <BookOutlined />, label: library.libraryEntry, testId: 'home-library' },
+    { shown: campusCard, path: campusPaths.bills, icon: <AccountBookOutlined />, label: bills.billsEntry, testId: 'home-bills' },
     { shown: showK12Services, path: cardPaths.k12Services, icon: <AppstoreOutlined />, label: c.k12Services, testId: 'home-k12-services' },
     { shown: true, path: ecardPaths.home, icon: <MobileOutlined />, label: e.ecardsTitle, testId: 'home-ecards' },
     { shown: true, path: transitPaths.fares, icon: <CarOutlined />, label: tr.calculatorEntry, testId: 'home-fares' },

@@ -55,6 +55,7 @@ const zh = {
   kind_network_top_up: '校园网充值',
   kind_school_bill: '学费缴费',
   backToNetwork: '查看网费余额',
+  backToBills: '查看我的账单',
   // Paying
   choosePayment: '请选择支付方式',
   alipay: '支付宝',
@@ -234,6 +235,7 @@ export const paymentMessages: Messages<Key> = {
     kind_network_top_up: 'Campus network top-up',
     kind_school_bill: 'Tuition and fees',
     backToNetwork: 'See the network account',
+    backToBills: 'See my bills',
     choosePayment: 'Choose how to pay',
     alipay: 'Alipay',
     wechat: 'WeChat Pay',

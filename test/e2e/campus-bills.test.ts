@@ -1,0 +1,104 @@
+import { expect, it } from 'vitest';
+import { purseFen } from '../api/ecards-support.js';
+import { fund } from '../support/money.js';
+import { describeE2E, settled, signInToApp, signInToConsole, useE2E } from './support.js';
+
+/**
+ * 学费及重修费缴费 in Chromium against the real server (seed 004): the university's card manager
+ * issues a bill in the console and a file of them (refused whole while a row is wrong), the student
+ * pays one from the campus card and one at the sandbox Alipay cashier, and the console sees them
+ * paid; an unpaid one is cancelled with a reason the student reads. Needs `npm run build:web`.
+ */
+describeE2E('tuition and retake fees in Chromium', () => {
+  const e2e = useE2E();
+  const url = (path: string) => `${e2e.baseUrl}${path}`;
+  const queryPassword = '246813';
+
+  it('a card manager bills a student, who pays from the campus card and by Alipay; a cancelled bill shows its reason', async () => {
+    const { t } = e2e;
+    const school = await t.factory.newSchool({ stage: 'university', name: '端到端缴费大学' });
+    const student = await t.factory.newStudent({ schoolId: school.id, name: '缴费测试生', password: 'Student2026', queryPassword });
+    await t.ctx.db.updateTable('students').set({ must_change_password: false, student_no: '2026990001' }).where('id', '=', student.id).execute();
+    const card = await t.factory.newCard(student.id, { product: 'campus_card' });
+    await fund(t, card.id, 30_000);
+    const manager = await t.factory.newStaff('school_admin', { schoolId: school.id });
+
+    // The console: one bill by the form.
+    const console = await signInToConsole(e2e, manager);
+    await console.getByTestId('sider-menu').getByText('学费缴费', { exact: true }).click();
+    await console.waitForURL(url('/admin/campus/bills'));
+    await console.getByTestId('bills-table').getByText('暂无账单').waitFor();
+    await console.getByTestId('bill-issue').click();
+    await console.getByTestId('bill-student-no').fill('2026990001');
+    await console.getByTestId('bill-kind').click();
+    await console.locator('.ant-select-item-option').getByText('重修费', { exact: true }).click();
+    await console.getByTestId('bill-year').fill('2026-2027');
+    await console.getByTestId('bill-course').fill('和声学基础');
+    await console.getByTestId('bill-amount').fill('240');
+    await console.getByTestId('bill-due').fill('2026-12-31');
+    await console.getByTestId('bill-issue-ok').click();
+    await console.locator('.ant-message').getByText('已开具 1 张账单，合计 ¥240.00').waitFor();
+    const retakeRow = console.getByTestId('bills-table').locator('tbody tr.ant-table-row').filter({ hasText: '和声学基础' });
+    await retakeRow.waitFor();
+    await expect(retakeRow.textContent()).resolves.toContain('缴***');
+
+    // A file with a wrong row issues nothing and lists the row; the corrected file issues both.
+    const header = '学号,类别,学年,课程,金额（元）,截止日期';
+    const fileInput = console.locator('input[type=file]');
+    await fileInput.setInputFiles({ name: '学费.csv', mimeType: 'application/vnd.ms-excel', buffer: Buffer.from([header, '2026990001,学费,2026-2027,,5000,2026-12-31', '2026990099,学费,2026-2027,,5000,2026-12-31'].join('\r\n')) });
+    const problems = console.getByTestId('bill-file-problems');
+    await problems.getByText('文件中有 1 行错误，未开具任何账单').waitFor();
+    await problems.getByTestId('bill-file-problem').getByText('第 3 行 · 学号：本校没有该学号的在读学生').waitFor();
+    await fileInput.setInputFiles({ name: '学费.csv', mimeType: 'application/vnd.ms-excel', buffer: Buffer.from([header, '2026990001,学费,2026-2027,,"5,000.00",2026/12/31', '2026990001,学费,2027-2028,,5000,2027-12-31'].join('\r\n')) });
+    await console.locator('.ant-message').getByText('已开具 2 张账单，合计 ¥10000.00').waitFor();
+    await expect(problems.count()).resolves.toBe(0);
+
+    // Next year's tuition was billed early: cancelled, with the reason the student will read.
+    const nextYear = console.getByTestId('bills-table').locator('tbody tr.ant-table-row').filter({ hasText: '2027-2028' });
+    await nextYear.getByTestId('bill-cancel').click();
+    await console.getByTestId('bill-cancel-reason').fill('下学年账单开具过早，将于明年开具');
+    await console.getByTestId('bill-cancel-ok').click();
+    await expect.poll(() => nextYear.getByTestId('bill-status').textContent()).toBe('已撤销');
+    await e2e.screenshot(console, 'admin-campus-bills');
+
+    // The app: two bills to pay, ¥5,240.00 in all.
+    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    await page.getByTestId('home-bills').click();
+    await page.waitForURL(url('/campus/bills'));
+    await expect.poll(() => page.getByTestId('bills-unpaid-total').textContent()).toBe('¥5240.00');
+    await page.getByTestId('bills-history').getByText('已撤销：下学年账单开具过早，将于明年开具').waitFor();
+    await e2e.screenshot(page, 'app-campus-bills');
+
+    // The retake fee from the campus card, with the query password.
+    const unpaid = page.getByTestId('bills-unpaid').getByTestId('bill-item');
+    await unpaid.filter({ hasText: '和声学基础' }).getByTestId('bill-pay').click();
+    const sheet = page.getByTestId('bill-pay-sheet');
+    await sheet.getByTestId('bill-password').locator('input').fill('975310');
+    await sheet.getByTestId('bill-pay-card').click();
+    await page.locator('.adm-toast-main').getByText('查询密码不正确').waitFor();
+    await settled(page);
+    await sheet.getByTestId('bill-password').locator('input').fill(queryPassword);
+    await sheet.getByTestId('bill-pay-card').click();
+    await page.locator('.adm-toast-main').getByText('已缴清，校园卡余额 ¥60.00').waitFor();
+    await expect.poll(() => page.getByTestId('bills-unpaid-total').textContent()).toBe('¥5000.00');
+    expect(await purseFen(t, card.id)).toBe(6_000);
+
+    // The tuition at the sandbox Alipay cashier: the university is the payee.
+    await unpaid.filter({ hasText: '2026-2027学年学费' }).getByTestId('bill-pay').click();
+    await sheet.getByTestId('bill-source').getByText('支付宝', { exact: true }).click();
+    await sheet.getByTestId('bill-pay-wallet').click();
+    await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
+    await page.getByText('¥5000.00').first().waitFor();
+    await page.getByRole('button', { name: '确认支付' }).click();
+    await page.getByRole('heading', { name: '支付成功' }).waitFor();
+    await page.getByRole('link', { name: '返回商户' }).click();
+    await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
+    await page.getByTestId('result-bills').click();
+    await page.waitForURL(url('/campus/bills'));
+    await expect.poll(() => page.getByTestId('bills-unpaid-total').textContent()).toBe('¥0.00');
+    await expect.poll(() => page.locator('[data-testid="bill-item"][data-status="paid"]').count()).toBe(2);
+
+    await console.reload();
+    await expect.poll(() => console.getByTestId('bill-totals').textContent()).toContain('¥5240.00 · 2 张');
+  });
+});

@@ -1,0 +1,180 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Card, ErrorBlock, Input, List, Popup, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
+import { useState } from 'react';
+import type { z } from 'zod';
+import type { billPaidSchema, schoolBillSchema } from '../../../../src/modules/campus/school-bills.schemas.js';
+import { fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { useIdempotentMutation } from '../../../shared/mutation.js';
+import { useApi, useSession } from '../../../shared/session.js';
+import { useInvalidateCards } from '../cards/queries.js';
+import { LoadFailed } from '../pages/LoadFailed.js';
+import { useCheckout } from '../payments/cashier.js';
+import { formatYuan } from '../payments/format.js';
+import { paymentMessages } from '../payments/messages.js';
+import type { Gateway } from '../payments/queries.js';
+import { SubPage } from '../ui/SubPage.js';
+import { useReportFailure } from '../ui/text.js';
+import { billMessages } from './bill-messages.js';
+import '../payments/payments.css';
+import './campus.css';
+
+type Bill = z.infer<typeof schoolBillSchema>;
+const billsKey = ['campus', 'bills'] as const;
+
+/** Where the money comes from: the campus card (with the query password), or a wallet through its cashier. */
+type Source = 'campus_card' | Gateway;
+
+function useBillTitle() {
+  const t = useMessages(billMessages);
+  return (bill: Bill) => (bill.kind === 'tuition' ? fill(t.titleTuition, { year: bill.academicYear }) : fill(t.titleRetake, { course: bill.course ?? '' }));
+}
+
+/**
+ * 学费缴费 (seed 004: 学费及重修费缴费): the bills the university issued, those to pay first, each
+ * paid once from the campus card or by Alipay / WeChat Pay; then the paid and cancelled ones.
+ */
+export function BillsPage() {
+  const t = useMessages(billMessages);
+  const api = useApi();
+  const { token } = useSession();
+  const bills = useQuery({ queryKey: [...billsKey, token], queryFn: ({ signal }) => api.get<{ items: Bill[]; unpaidFen: number }>('/campus/bills', undefined, signal) });
+  const [paying, setPaying] = useState<Bill | null>(null);
+
+  let body;
+  if (bills.isPending) body = <Skeleton.Paragraph lineCount={5} animated />;
+  else if (bills.isError) body = <LoadFailed error={bills.error} onRetry={() => void bills.refetch()} />;
+  else if (bills.data.items.length === 0) body = <ErrorBlock status="empty" title={t.noBills} data-testid="bills-empty" />;
+  else {
+    const unpaid = bills.data.items.filter((b) => b.status === 'unpaid');
+    const rest = bills.data.items.filter((b) => b.status !== 'unpaid');
+    body = (
+      <>
+        <Card style={{ marginBottom: 12 }}>
+          <div className="muted">{t.unpaidTotal}</div>
+          <div className="big-amount" data-testid="bills-unpaid-total">{formatYuan(bills.data.unpaidFen)}</div>
+        </Card>
+        {unpaid.length > 0 && <UnpaidBills items={unpaid} onPay={setPaying} />}
+        {rest.length > 0 && <BillHistory items={rest} />}
+      </>
+    );
+  }
+  return (
+    <SubPage title={t.billsTitle} backTo="/">
+      <p className="muted" style={{ fontSize: 13 }}>{t.billsIntro}</p>
+      {body}
+      <Popup visible={paying !== null} onMaskClick={() => setPaying(null)} bodyStyle={{ borderTopLeftRadius: 8, borderTopRightRadius: 8, padding: '12px 0' }} destroyOnClose>
+        {paying && <PayBill bill={paying} onDone={() => setPaying(null)} />}
+      </Popup>
+    </SubPage>
+  );
+}
+
+function UnpaidBills({ items, onPay }: { items: Bill[]; onPay(bill: Bill): void }) {
+  const t = useMessages(billMessages);
+  const title = useBillTitle();
+  return (
+    <List header={t.toPay} mode="card" data-testid="bills-unpaid">
+      {items.map((bill) => (
+        <List.Item
+          key={bill.id}
+          data-testid="bill-item"
+          data-status={bill.status}
+          extra={<Button size="small" color="primary" onClick={() => onPay(bill)} data-testid="bill-pay">{t.pay}</Button>}
+          description={
+            <>
+              <div>{fill(t.dueOn, { date: bill.dueDate })} {bill.overdue && <Tag color="danger" fill="outline" data-testid="bill-overdue">{t.overdue}</Tag>}</div>
+              <div>{fill(t.payee, { school: bill.schoolName })}</div>
+            </>
+          }
+        >
+          <div>{title(bill)}</div>
+          <div className="amount" data-testid="bill-amount">{formatYuan(bill.amountFen)}</div>
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+function BillHistory({ items }: { items: Bill[] }) {
+  const t = useMessages(billMessages);
+  const { lang } = useLang();
+  const title = useBillTitle();
+  return (
+    <List header={t.history} mode="card" data-testid="bills-history">
+      {items.map((bill) => (
+        <List.Item
+          key={bill.id}
+          data-testid="bill-item"
+          data-status={bill.status}
+          extra={formatYuan(bill.amountFen)}
+          description={
+            bill.status === 'paid'
+              ? `${fill(t.paidOn, { time: formatBeijingTime(bill.paidAt!, lang) })} · ${bill.paidVia === 'campus_card' ? t.paidViaCard : t.paidViaOrder}`
+              : fill(t.cancelled, { reason: bill.cancelReason ?? '' })
+          }
+        >
+          {title(bill)}
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+/** The bottom sheet: the campus card with its query password, or Alipay / WeChat Pay through the cashier. */
+function PayBill({ bill, onDone }: { bill: Bill; onDone(): void }) {
+  const t = useMessages(billMessages);
+  const p = useMessages(paymentMessages);
+  const title = useBillTitle();
+  const api = useApi();
+  const reportFailure = useReportFailure();
+  const queryClient = useQueryClient();
+  const invalidateCards = useInvalidateCards();
+  const [source, setSource] = useState<Source>('campus_card');
+  const [password, setPassword] = useState('');
+  const checkout = useCheckout<{ billId: string }>('/orders/school-bill', reportFailure);
+  const payFromCard = useIdempotentMutation({
+    mutationFn: (queryPassword: string, idempotencyKey) => api.post<z.infer<typeof billPaidSchema>>(`/campus/bills/${bill.id}/pay`, { queryPassword }, { idempotencyKey }),
+    onSuccess: async (done) => {
+      Toast.show({ icon: 'success', content: fill(t.paidFromCard, { balance: formatYuan(done.balanceAfterFen) }) });
+      onDone();
+      await Promise.all([queryClient.invalidateQueries({ queryKey: billsKey }), invalidateCards()]);
+    },
+    onError: (error) => reportFailure(error),
+  });
+  const amount = formatYuan(bill.amountFen);
+  return (
+    <List header={fill(t.payTitle, { title: title(bill) })} data-testid="bill-pay-sheet">
+      <List.Item extra={<span className="amount">{amount}</span>}>{fill(t.payee, { school: bill.schoolName })}</List.Item>
+      <List.Item title={p.choosePayment}>
+        <Selector
+          columns={3}
+          value={[source]}
+          options={[{ value: 'campus_card' as const, label: t.fromCard }, { value: 'alipay' as const, label: p.alipay }, { value: 'wechat' as const, label: p.wechat }]}
+          onChange={([next]) => next && setSource(next)}
+          data-testid="bill-source"
+        />
+      </List.Item>
+      {source === 'campus_card' ? (
+        <>
+          <List.Item title={t.queryPassword}>
+            <Input type="password" inputMode="numeric" maxLength={6} placeholder={t.queryPasswordPlaceholder} value={password} onChange={setPassword} data-testid="bill-password" />
+          </List.Item>
+          <List.Item>
+            <Button block color="primary" disabled={!/^\d{6}$/.test(password)} loading={payFromCard.isPending} onClick={() => payFromCard.mutate(password)} data-testid="bill-pay-card">
+              {fill(t.payFromCard, { amount })}
+            </Button>
+          </List.Item>
+        </>
+      ) : (
+        <List.Item>
+          <Button block color="primary" loading={checkout.isPending} onClick={() => checkout.start({ billId: bill.id }, source)} data-testid="bill-pay-wallet">
+            {fill(t.payByWallet, { amount, wallet: source === 'alipay' ? p.alipay : p.wechat })}
+          </Button>
+        </List.Item>
+      )}
+      <List.Item>
+        <Button block fill="none" onClick={onDone}>{t.close}</Button>
+      </List.Item>
+    </List>
+  );
+}

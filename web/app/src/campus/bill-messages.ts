@@ -1,0 +1,63 @@
+import type { Messages } from '../../../shared/i18n.js';
+
+/** 学费缴费 (seed 004: 学费及重修费缴费): the student's bills from the university. */
+const zh = {
+  billsEntry: '学费缴费',
+  billsTitle: '学费缴费',
+  billsIntro: '学校开具的学费、重修费账单在这里缴纳，可用校园卡账户（需查询密码）、支付宝或微信支付。每张账单缴清一次即可。',
+  unpaidTotal: '待缴合计',
+  toPay: '待缴账单',
+  history: '已缴与已撤销',
+  noBills: '暂无账单',
+  dueOn: '缴费截止 {date}',
+  overdue: '已逾期',
+  payee: '收款单位：{school}',
+  pay: '缴费',
+  paidOn: '已缴清 · {time}',
+  paidViaCard: '校园卡账户',
+  paidViaOrder: '在线支付',
+  cancelled: '已撤销：{reason}',
+  payTitle: '缴纳 {title}',
+  fromCard: '校园卡账户',
+  queryPassword: '查询密码',
+  queryPasswordPlaceholder: '请输入 6 位查询密码',
+  payFromCard: '从校园卡支付 {amount}',
+  payByWallet: '使用{wallet}支付 {amount}',
+  paidFromCard: '已缴清，校园卡余额 {balance}',
+  close: '关闭',
+  titleTuition: '{year}学年学费',
+  titleRetake: '重修费：{course}',
+} as const;
+
+type Key = keyof typeof zh;
+
+export const billMessages: Messages<Key> = {
+  'zh-CN': zh,
+  en: {
+    billsEntry: 'Tuition & fees',
+    billsTitle: 'Tuition & fees',
+    billsIntro: 'Pay the tuition and retake fees your university bills you for, from the campus card (with the query password), by Alipay or by WeChat Pay. Each bill is paid once.',
+    unpaidTotal: 'To pay in all',
+    toPay: 'Bills to pay',
+    history: 'Paid and cancelled',
+    noBills: 'No bills',
+    dueOn: 'Due {date}',
+    overdue: 'Overdue',
+    payee: 'Payee: {school}',
+    pay: 'Pay',
+    paidOn: 'Paid · {time}',
+    paidViaCard: 'campus card',
+    paidViaOrder: 'online',
+    cancelled: 'Cancelled: {reason}',
+    payTitle: 'Pay {title}',
+    fromCard: 'Campus card',
+    queryPassword: 'Query password',
+    queryPasswordPlaceholder: 'Your 6-digit query password',
+    payFromCard: 'Pay {amount} from the campus card',
+    payByWallet: 'Pay {amount} with {wallet}',
+    paidFromCard: 'Paid; the campus card holds {balance}',
+    close: 'Close',
+    titleTuition: 'Tuition {year}',
+    titleRetake: 'Retake fee: {course}',
+  },
+};
