@@ -106,7 +106,7 @@ describe('导出我的数据', () => {
     expect(res.body).not.toContain(f.student.id_number);
   });
 
-  it('gives a university student their campus services: the network account, repair reports, and every booking, a cancelled one too', async () => {
+  it('gives a university student their campus services: the network account, repair reports, every booking (a cancelled one too) and their bills', async () => {
     const school = await t.factory.newSchool({ stage: 'university', name: '导出测试大学' });
     const student = await t.factory.newStudent({ schoolId: school.id, name: '导出大学生' });
     await t.factory.newCard(student.id, { product: 'campus_card' });
@@ -114,7 +114,8 @@ describe('导出我的数据', () => {
     const token = await t.factory.loginAs('student', student.education_id, student.password);
     const repair = await t.app.inject({ method: 'POST', url: '/api/v1/campus/repairs', headers: auth(token), payload: { category: 'water', location: '学1楼 101', description: '热水龙头不出水' } });
     expect(repair.statusCode, repair.body).toBe(201);
-    const venue = (await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/venues', headers: auth(await t.factory.operatorToken()), payload: { schoolId: school.id, name: '琴房 导出' } })).json();
+    const operatorToken = await t.factory.operatorToken();
+    const venue = (await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/venues', headers: auth(operatorToken), payload: { schoolId: school.id, name: '琴房 导出' } })).json();
     const book = (hour: number) => t.app.inject({ method: 'POST', url: '/api/v1/campus/bookings', headers: auth(token), payload: { venueId: venue.id, date: '2026-11-24', hour } });
     const kept = await book(14);
     const cancelled = await book(15);
@@ -125,6 +126,14 @@ describe('导出我的数据', () => {
     const theirs = await t.app.inject({ method: 'POST', url: '/api/v1/campus/bookings', headers: auth(classmateToken), payload: { venueId: venue.id, date: '2026-11-24', hour: 16 } });
     expect(theirs.statusCode, theirs.body).toBe(201);
     expect([kept.statusCode, cancelled.statusCode]).toEqual([201, 201]);
+    await t.ctx.db.updateTable('students').set({ student_no: `X${student.education_id}` }).where('id', '=', student.id).execute();
+    await t.ctx.db.updateTable('students').set({ student_no: `X${classmate.education_id}` }).where('id', '=', classmate.id).execute();
+    const issue = (studentNo: string) => t.app.inject({
+      method: 'POST', url: '/api/v1/admin/campus/bills', headers: { ...auth(operatorToken), 'idempotency-key': `export-bill-${studentNo}` },
+      payload: { schoolId: school.id, studentNo, kind: 'tuition', academicYear: '2026-2027', amountFen: 500_000, dueDate: '2026-12-31' },
+    });
+    expect((await issue(`X${student.education_id}`)).statusCode).toBe(201);
+    expect((await issue(`X${classmate.education_id}`)).statusCode).toBe(201);
     expect((await t.app.inject({ method: 'POST', url: `/api/v1/campus/bookings/${cancelled.json().id}/cancel`, headers: auth(token) })).statusCode).toBe(200);
 
     const res = await exportAs(token, student.password);
@@ -135,6 +144,8 @@ describe('导出我的数据', () => {
       bookings: [{ id: cancelled.json().id, hour: 15, status: 'cancelled' }, { id: kept.json().id, hour: 14, status: 'booked' }],
     });
     expect(res.json().campus.bookings).toHaveLength(2);
+    // Their own bill, not the classmate's.
+    expect(res.json().campus.bills).toMatchObject([{ title: '2026-2027学年学费', amountFen: 500_000, status: 'unpaid' }]);
   });
 
   it('needs the password again (a wrong one audited and throttled), not an initial one, and is refused to staff', async () => {

@@ -11,7 +11,9 @@ import { getDailyLimit } from '../campus/daily-limit.js';
 import { myLoans } from '../campus/library.js';
 import { networkOverview } from '../campus/network.js';
 import { myRepairs } from '../campus/repairs.js';
+import { myBills } from '../campus/school-bills.js';
 import { listApplications } from '../fulfilment/apply-replacement.js';
+import { myNoticeReads } from '../notices/read-notices.js';
 import { getAutoTopUp } from '../payments/auto-top-up.js';
 import { getBalanceAlert } from '../payments/balance-alerts.js';
 import { balanceRefundsOfCard } from '../payments/balance-refund.js';
@@ -35,7 +37,8 @@ import { listChildren, listParents } from './parent-binding.js';
  *
  * In it: the profile and guardian consents; each card with its status history, statement, trips
  * and balance refunds; card applications; orders; a university student's library loans, network
- * account, repair reports and bookings; a parent's per-child settings, agreement and texts.
+ * account, repair reports, bookings and bills; a parent's per-child settings, agreement and texts; the
+ * notices (消息公告) each has opened.
  */
 
 export const dataExportFormat = 'onecard-personal-data/1' as const;
@@ -73,12 +76,13 @@ async function cardRecord(ctx: AppContext, caller: Caller, card: Awaited<ReturnT
   };
 }
 
-/** A university student's campus services: the network account, repair reports and every booking. */
+/** A university student's campus services: the network account, repair reports, every booking, and the university's bills. */
 async function campusServices(ctx: AppContext, caller: Caller) {
   return {
     network: await networkOverview(ctx, caller),
     repairs: await myRepairs(ctx, caller),
     bookings: await allMyBookings(ctx, caller),
+    bills: (await myBills(ctx, caller)).items,
   };
 }
 
@@ -106,6 +110,7 @@ async function studentExport(ctx: AppContext, caller: Caller) {
     orders: await allPages((page) => listOrders(ctx, caller, { page, pageSize })),
     ...(campusCard ? { library: await myLoans(ctx, caller) } : {}),
     ...((await campusRepository.isCampusSchool(ctx.db, schoolId)) ? { campus: await campusServices(ctx, caller) } : {}),
+    noticesRead: await myNoticeReads(ctx, caller),
   };
 }
 
@@ -132,6 +137,7 @@ async function parentExport(ctx: AppContext, caller: Caller) {
     orders: await allPages((page) => listOrders(ctx, caller, { page, pageSize })),
     paymentAgreement: await liveAgreement(ctx.db, caller.subjectId).then((row) => (row ? agreementView(row) : null)),
     textMessages: texts.map((t) => ({ at: t.created_at.toISOString(), body: t.body })),
+    noticesRead: await myNoticeReads(ctx, caller),
   };
 }
 
