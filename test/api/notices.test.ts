@@ -200,6 +200,20 @@ describe('reading', () => {
   });
 });
 
+describe('the data export', () => {
+  it('lists the notices the student or parent has opened, and when', async () => {
+    const school = await t.factory.newSchool({ stage: 'middle' });
+    const s = await studentAt(school.id);
+    await t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', s.student.id).execute();
+    const id = await published({ schoolId: school.id, title: '导出测试公告' });
+    await published({ schoolId: school.id, title: '未读公告' });
+    await open(s.token, id);
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/me/data-export', headers: auth(s.token), payload: { password: s.student.password } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().noticesRead).toEqual([{ noticeId: id, title: '导出测试公告', readAt: t.clock.now().toISOString() }]);
+  });
+});
+
 describe('the console', () => {
   it('a school card manager writes and lists only their own school’s notices', async () => {
     const school = await t.factory.newSchool({ stage: 'middle', name: '卡管员中学' });

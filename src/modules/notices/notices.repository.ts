@@ -73,6 +73,12 @@ export const noticesRepository = {
       .onConflict((oc) => oc.columns(['notice_id', 'reader_role', 'reader_id']).doNothing()).execute();
   },
 
+  /** Every notice the reader has opened, with its title, first read first (their data export). */
+  readsOf(db: DbOrTx, reader: Reader) {
+    return db.selectFrom('notice_reads as r').innerJoin('notices as n', 'n.id', 'r.notice_id').select(['r.notice_id', 'n.title', 'r.read_at'])
+      .where('r.reader_role', '=', reader.role).where('r.reader_id', '=', reader.id).orderBy('r.read_at').orderBy('r.notice_id').execute();
+  },
+
   /** The console's list, newest first (drafts by their last change), each with its reading count. */
   async consolePage(db: DbOrTx, scope: ConsoleScope, status: NoticeStatus | undefined, limit: number, offset: number) {
     let query = db.selectFrom('notices as n');

@@ -51,3 +51,8 @@ export async function readNotice(ctx: AppContext, caller: Caller, noticeId: stri
   await repo.markRead(ctx.db, row.id, reader, ctx.clock.now());
   return { ...summaryView(row, true), body: row.body };
 }
+
+/** The notices the caller has opened and when (first time), for their data export (导出我的数据). */
+export async function myNoticeReads(ctx: AppContext, caller: Caller): Promise<{ noticeId: string; title: string; readAt: string }[]> {
+  return (await repo.readsOf(ctx.db, readerOf(caller))).map((r) => ({ noticeId: r.notice_id, title: r.title, readAt: r.read_at.toISOString() }));
+}
