@@ -194,7 +194,13 @@ describe('the auto top-up job', () => {
     expect(run).toMatchObject({ status: 'charging', texted_at: null });
     const order = await d.order(f.parentToken, run!.order_id);
     expect(order).toMatchObject({ status: 'paying', pending: false, charging: true }); // 扣款中, not for the family to pay
-    expect((await d.request('GET', '/orders?group=pending', f.parentToken)).json()).toMatchObject({ total: 0 });
+    // Not the family's to pay (待支付), and not closed either, even past its time limit: 全部 shows it as 扣款中.
+    const group = async (name: string) => (await d.request('GET', `/orders?group=${name}`, f.parentToken)).json();
+    expect(await group('pending')).toMatchObject({ total: 0 });
+    d.t.clock.advance(31 * 60_000);
+    expect(await group('pending')).toMatchObject({ total: 0 });
+    expect(await group('closed')).toMatchObject({ total: 0 });
+    expect((await d.request('GET', '/orders', f.parentToken)).json()).toMatchObject({ total: 1, items: [{ id: order.id, charging: true }] });
     expect((await d.request('POST', `/orders/${order.id}/pay`, f.parentToken, { gateway: 'alipay' })).json()).toMatchObject({ error: { code: 'ORDER_NOT_PAYABLE' } });
     expect((await d.request('POST', `/orders/${order.id}/cancel`, f.parentToken)).json()).toMatchObject({ error: { code: 'ORDER_NOT_CANCELLABLE' } });
 

@@ -95,13 +95,16 @@ export const paymentsRepository = {
     if (filter.studentIds) query = filter.studentIds.length === 0 ? query.where(sql<boolean>`false`) : query.where('o.student_id', 'in', filter.studentIds);
     if (filter.status) query = query.where('o.status', '=', filter.status);
     const group = filter.group;
-    // An auto top-up's open order waits for Alipay, not for the family (order-rules.ts).
-    if (group?.name === 'pending') query = query.where('o.status', 'in', openStatuses).where('o.expires_at', '>', group.now).where('o.created_by_role', '<>', autoTopUpCreator);
+    // An auto top-up's open order waits for Alipay, not for the family (order-rules.ts): it is not
+    // theirs to pay (待支付, and the home page's to-do count), and it is 扣款中, never closed, until
+    // Alipay answers, however long past its time limit. 全部 shows it.
+    const byHand = sql<boolean>`o.created_by_role <> ${autoTopUpCreator}`;
+    if (group?.name === 'pending') query = query.where('o.status', 'in', openStatuses).where('o.expires_at', '>', group.now).where(byHand);
     if (group?.name === 'paid') query = query.where('o.status', 'in', ['paid', 'fulfilled']);
     if (group?.name === 'closed') {
       query = query.where((eb) => eb.or([
         eb('o.status', 'in', ['cancelled', 'expired', 'refunded']),
-        eb.and([eb('o.status', 'in', openStatuses), eb('o.expires_at', '<=', group.now)]),
+        eb.and([eb('o.status', 'in', openStatuses), eb('o.expires_at', '<=', group.now), byHand]),
       ]));
     }
     const [items, total] = await Promise.all([
