@@ -24,13 +24,15 @@ interface DemoSchool {
   district: string;
   areaCode: string;
   grades: number[];
+  /** 服务点: where a university's self-service kiosk is. */
+  servicePoint?: string;
 }
 
 const schools: DemoSchool[] = [
   { code: 'BJ-CY-P01', name: '北京市朝阳区实验小学', stage: 'primary', district: '朝阳区', areaCode: '110105', grades: [4, 5, 6] },
   { code: 'BJ-HD-M01', name: '北京市海淀区第一中学', stage: 'middle', district: '海淀区', areaCode: '110108', grades: [7, 8, 9] },
   { code: 'BJ-XC-H01', name: '北京市西城区育才中学', stage: 'high', district: '西城区', areaCode: '110102', grades: [10, 11, 12] },
-  { code: 'BJ-U-1001', name: '北京交通科技大学', stage: 'university', district: '海淀区', areaCode: '110108', grades: [] },
+  { code: 'BJ-U-1001', name: '北京交通科技大学', stage: 'university', district: '海淀区', areaCode: '110108', grades: [], servicePoint: '公共实验楼大厅' },
 ];
 
 interface DemoStudent {
@@ -97,7 +99,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
     for (const school of schools) {
       const id = newId();
       schoolIds.set(school.code, id);
-      await tx.insertInto('schools').values({ id, code: school.code, name: school.name, stage: school.stage, district: school.district }).execute();
+      await tx.insertInto('schools').values({ id, code: school.code, name: school.name, stage: school.stage, district: school.district, service_point: school.servicePoint ?? null }).execute();
       for (const grade of school.grades) {
         for (const classNo of ['01', '02', '03', '05']) {
           const classId = newId();

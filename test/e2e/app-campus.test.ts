@@ -33,14 +33,15 @@ describeE2E('campus payments in Chromium', () => {
     const { t } = e2e;
     const { school, student, card } = await campusStudent('端到端艺术学院', '付款码测试生');
     await fund(t, card.id, 3_000);
+    await t.ctx.db.updateTable('schools').set({ service_point: '公共实验楼大厅' }).where('id', '=', school.id).execute();
 
     const pos = await registerTerminal(t, { kind: 'pos', operatorName: 'canteen-1', schoolId: school.id });
     const posToken = pos.token;
 
     const page = await signInStudent(student);
     await page.goto(url(`/cards/${card.id}`));
-    // Replacement and the consumption password are the kiosk's (seed 004): the card says where.
-    await page.getByTestId('campus-replace-note').getByText('自助设备（公共实验楼大厅）', { exact: false }).waitFor();
+    // Replacement and the consumption password are the kiosk's (seed 004): the card says where (the school's 服务点).
+    await page.getByTestId('campus-replace-note').getByText('请持本人身份证到公共实验楼大厅的自助设备办理', { exact: false }).waitFor();
     await page.getByTestId('action-paycode').click();
     await page.waitForURL(url('/campus/pay'));
     await expect(page.getByTestId('paycode-limit').getAttribute('data-limit-fen')).resolves.toBe('5000');
@@ -263,6 +264,26 @@ describeE2E('campus payments in Chromium', () => {
     // Funded by hand, not online: the refund waits at an outlet, and the page says so.
     await page.getByTestId('return-route').getByText('或并非在线充值所得', { exact: false }).waitFor();
     await e2e.screenshot(page, 'app-campus-return-network');
+  });
+
+  it('the card manager sets the kiosk’s 服务点 on the schools page; the student’s campus card page names it', async () => {
+    const { t } = e2e;
+    const { school, student, card } = await campusStudent('端到端服务点大学', '服务点测试生');
+    const page = await signInStudent(student);
+    await page.goto(url(`/cards/${card.id}`));
+    await page.getByTestId('campus-replace-note').getByText('请持本人身份证到学校的自助设备办理', { exact: false }).waitFor();
+
+    const manager = await t.factory.newStaff('school_admin', { schoolId: school.id });
+    const console = await signInToConsole(e2e, manager);
+    await console.goto(`${e2e.baseUrl}/admin/schools`);
+    const row = console.getByTestId('schools-table').locator('tbody tr.ant-table-row').filter({ hasText: '端到端服务点大学' });
+    await row.getByTestId('service-point-edit').click();
+    await console.getByTestId('service-point-input').fill('图书馆一楼东侧');
+    await console.getByTestId('service-point-ok').click();
+    await expect.poll(() => row.getByTestId('service-point').textContent()).toContain('图书馆一楼东侧');
+
+    await page.reload();
+    await page.getByTestId('campus-replace-note').getByText('请持本人身份证到图书馆一楼东侧的自助设备办理', { exact: false }).waitFor();
   });
 
   it('a student reports a fault in the app; the card manager takes it on and finishes it in the console; the student reads the note', async () => {

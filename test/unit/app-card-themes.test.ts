@@ -3,7 +3,7 @@ import { faceTheme, schoolThemes, stageThemes } from '../../web/app/src/cards/th
 
 /** The card face follows the school from a fixed set; anything else falls back to the stage's face (no custom themes). */
 describe('card face themes', () => {
-  const card = (theme: string, stage: 'primary' | 'middle' | 'high' | 'university' | 'vocational' | null) => ({ school: { id: 's', name: 'n', theme }, stage });
+  const card = (theme: string, stage: 'primary' | 'middle' | 'high' | 'university' | 'vocational' | null) => ({ school: { id: 's', name: 'n', theme, servicePoint: null }, stage });
 
   it('keeps a school theme from the set', () => {
     for (const theme of schoolThemes) expect(faceTheme(card(theme, 'middle'))).toBe(theme);

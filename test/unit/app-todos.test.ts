@@ -6,7 +6,7 @@ import { todosOf, type TodoContext } from '../../web/app/src/home/todos.js';
 const card = (id: string, over: Partial<Card> = {}): Card => ({
   id, cardNo: id, cardNoMasked: id, product: 'k12_card', medium: 'physical', device: null, stage: 'middle', status: 'active', statusLabel: { zh: '', en: '' },
   transitValid: true, validUntil: '2027-08-31', validity: 'valid', graceUntil: null, activatedAt: null, linkedCardNoMasked: null, studentId: 's', holderNameMasked: '张**', holderStatus: 'enrolled',
-  school: { id: 'x', name: 'x', theme: 'stage-middle' }, balanceFen: 5_000, availableFen: 5_000, pendingTopUpFen: 0, canTopUp: true, topUpBlockedReason: null, allowedEvents: [],
+  school: { id: 'x', name: 'x', theme: 'stage-middle', servicePoint: null }, balanceFen: 5_000, availableFen: 5_000, pendingTopUpFen: 0, canTopUp: true, topUpBlockedReason: null, allowedEvents: [],
   ...over,
 });
 const today = '2026-12-06';

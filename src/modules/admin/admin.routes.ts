@@ -11,6 +11,8 @@ export const schoolSchema = z.object({
   name: z.string(),
   stage: z.enum(['primary', 'middle', 'high', 'university', 'vocational']),
   district: z.string().nullable(),
+  /** 服务点 of a university's kiosk (null: not set, and always for K-12 schools). */
+  servicePoint: z.string().nullable(),
   studentCount: z.number().int(),
 });
 export type SchoolRow = z.infer<typeof schoolSchema>;
@@ -48,7 +50,7 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       }
       const [{ total } = { total: 0 }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute();
       const rows = await query
-        .select(['schools.id', 'schools.code', 'schools.name', 'schools.stage', 'schools.district'])
+        .select(['schools.id', 'schools.code', 'schools.name', 'schools.stage', 'schools.district', 'schools.service_point as servicePoint'])
         .select((eb) => eb.selectFrom('students').select((s) => s.fn.countAll<number>().as('n')).whereRef('students.school_id', '=', 'schools.id').as('studentCount'))
         .orderBy('schools.code')
         .limit(request.query.pageSize)

@@ -34,7 +34,7 @@ export interface CardView {
   holderNameMasked: string;
   /** The holder's enrolment: one who graduated, transferred or left is offered 退卡退资 (domain rules 10). */
   holderStatus: EnrolmentStatus;
-  school: { id: string; name: string; theme: string };
+  school: { id: string; name: string; theme: string; servicePoint: string | null };
   balanceFen: number;
   availableFen: number;
   /** Paid online, not yet on the card: written to it at its next tap (the transit action list). */
@@ -84,7 +84,7 @@ export function themeOf(school: { card_theme: string | null }, stage: CardStage 
 export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise<CardView> {
   const [student, school] = await Promise.all([
     db.selectFrom('students').select(['name', 'status']).where('id', '=', card.student_id).executeTakeFirstOrThrow(),
-    db.selectFrom('schools').select(['id', 'name', 'card_theme']).where('id', '=', card.school_id).executeTakeFirstOrThrow(),
+    db.selectFrom('schools').select(['id', 'name', 'card_theme', 'service_point']).where('id', '=', card.school_id).executeTakeFirstOrThrow(),
   ]);
   const [balance, pendingFen] = await Promise.all([
     findAccountByCode(db, accountCodes.purse(card.id)).then((purse) => balanceOf(db, purse.id)),
@@ -111,7 +111,7 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     studentId: card.student_id,
     holderNameMasked: maskName(student.name),
     holderStatus: student.status,
-    school: { id: school.id, name: school.name, theme: themeOf(school, card.stage) },
+    school: { id: school.id, name: school.name, theme: themeOf(school, card.stage), servicePoint: school.service_point },
     balanceFen: balance.postedFen,
     availableFen: balance.availableFen,
     pendingTopUpFen: pendingFen,

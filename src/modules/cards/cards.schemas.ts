@@ -28,7 +28,8 @@ export const cardSchema = z.object({
   studentId: z.string(),
   holderNameMasked: z.string(),
   holderStatus: z.enum(['enrolled', 'graduated', 'transferred', 'left']),
-  school: z.object({ id: z.string(), name: z.string(), theme: z.string() }),
+  /** servicePoint: where a university's kiosk is (服务点), for the campus card's page; null when not set. */
+  school: z.object({ id: z.string(), name: z.string(), theme: z.string(), servicePoint: z.string().nullable() }),
   balanceFen: z.number().int(),
   availableFen: z.number().int(),
   /** Paid online, not yet written to the card: the card gets it at its next tap. */

@@ -9,9 +9,9 @@ import { bearer, errorResponses, studentParams } from '../shared/http.js';
 import { offsetOf, pageQuerySchema, pageSchema } from '../shared/pagination.js';
 import './identity.errors.js';
 import { maxPhotoBytes, setStudentPhoto } from './photos.js';
-import { addClassAs, createSchool, createStudent, listClasses, searchStudents, studentDetail, updateStudent } from './students.js';
+import { addClassAs, createSchool, createStudent, listClasses, searchStudents, setServicePoint, studentDetail, updateStudent } from './students.js';
 import {
-  classSchema, createClassSchema, createSchoolSchema, createStudentSchema, studentDetailSchema, studentQuerySchema, studentRowSchema, updateStudentSchema,
+  classSchema, createClassSchema, createSchoolSchema, createStudentSchema, servicePointSchema, studentDetailSchema, studentQuerySchema, studentRowSchema, updateStudentSchema,
 } from './students.schemas.js';
 
 const schoolParams = z.object({ schoolId: z.uuid() });
@@ -26,6 +26,13 @@ export function studentAdminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator');
       return idempotentOperation(ctx, request, reply, 201, (c) => createSchool(c.db, c.clock, { role: caller.role, id: caller.subjectId }, request.body, request.id));
+    });
+
+    app.put('/admin/schools/:schoolId/service-point', {
+      schema: { tags: ['admin'], summary: '服务点: where a university’s self-service kiosk is, named on its campus cards’ page (operators, the school’s card manager)', security: bearer, params: schoolParams, body: servicePointSchema, response: { 200: servicePointSchema.extend({ schoolId: z.string() }), ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'operator', 'school_admin');
+      return idempotentOperation(ctx, request, reply, 200, (c) => setServicePoint(c, caller, request.params.schoolId, request.body.servicePoint, request.id));
     });
 
     app.get('/admin/schools/:schoolId/classes', {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { controlCharacter } from '../../platform/text.js';
 
 /** Shared with the admin console: schools, classes and students as the console sees them (masked). */
 export const stageSchema = z.enum(['primary', 'middle', 'high', 'university', 'vocational']);
@@ -11,6 +12,9 @@ export const createSchoolSchema = z.object({
   stage: stageSchema,
   district: z.string().trim().max(32).nullable().default(null),
 });
+
+/** 服务点: where the university's self-service kiosk is (null clears it). */
+export const servicePointSchema = z.object({ servicePoint: z.string().trim().min(1).max(60).refine((s) => !controlCharacter.test(s)).nullable() });
 
 export const classSchema = z.object({ id: z.string(), grade: z.number().int(), classNo: z.string(), studentCount: z.number().int() });
 export const createClassSchema = z.object({ grade: z.number().int().min(1).max(12), classNo: z.string().trim().regex(/^\d{1,3}$/, '1–3 digits') });

@@ -180,6 +180,23 @@ export async function createSchool(db: DbOrTx, clock: Clock, actor: AuditActor, 
   return { id, ...request };
 }
 
+/**
+ * 服务点: where the university's self-service kiosk stands, which the app names on the campus
+ * card's page (seed 004: replacement and the consumption password are the kiosk's). Its card
+ * manager or an operator sets it; null clears it.
+ */
+export async function setServicePoint(ctx: AppContext, caller: Caller, schoolId: string, servicePoint: string | null, requestId: string) {
+  assertSchoolAccess(caller, schoolId);
+  const school = await ctx.db.selectFrom('schools').select(['stage', 'service_point']).where('id', '=', schoolId).forUpdate().executeTakeFirst();
+  if (!school) throw fail('NOT_FOUND', { entity: 'school', schoolId });
+  if (school.stage !== 'university' && school.stage !== 'vocational') throw fail('CAMPUS_SCHOOL_INVALID', { schoolId });
+  if (school.service_point !== servicePoint) {
+    await ctx.db.updateTable('schools').set({ service_point: servicePoint }).where('id', '=', schoolId).execute();
+    await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'school.service_point_changed', entityType: 'school', entityId: schoolId, before: { servicePoint: school.service_point }, after: { servicePoint }, requestId });
+  }
+  return { schoolId, servicePoint };
+}
+
 export async function listClasses(ctx: AppContext, caller: Caller, schoolId: string) {
   assertSchoolAccess(caller, schoolId);
   const rows = await ctx.db

@@ -48,6 +48,7 @@ import * as agreementUnsignRequested from './migrations/0044-agreement-unsign-re
 import * as newCardApplications from './migrations/0045-new-card-applications.js';
 import * as notices from './migrations/0046-notices.js';
 import * as schoolBills from './migrations/0047-school-bills.js';
+import * as schoolServicePoint from './migrations/0048-school-service-point.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -104,6 +105,7 @@ export const migrations: Record<string, Migration> = {
   '0045-new-card-applications': newCardApplications,
   '0046-notices': notices,
   '0047-school-bills': schoolBills,
+  '0048-school-service-point': schoolServicePoint,
 };
 
 /**

@@ -30,6 +30,8 @@ export interface SchoolsTable {
   district: string | null;
   /** The card face theme of the school's cards; null: the stage's default face. */
   card_theme: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 服务点: where the university's self-service kiosk is (migration 0048); null when not set. */
+  service_point: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

@@ -18,6 +18,11 @@ const zh = {
   studentsInClass: '学生数',
   viewStudents: '查看学生',
   clickRowHint: '点击一行查看该校的班级',
+  servicePoint: '服务点',
+  servicePointTitle: '{school} · 自助设备服务点',
+  servicePointHelp: '学生在 App 的校园卡页面看到的补卡、改消费密码地点，如“公共实验楼大厅”；留空则显示“学校的自助设备”',
+  servicePointSaved: '服务点已保存',
+  edit: '修改',
 } as const;
 
 export const schoolMessages: Messages<keyof typeof zh> = {
@@ -39,6 +44,11 @@ export const schoolMessages: Messages<keyof typeof zh> = {
     noClasses: 'No classes yet: add them before importing a roster',
     studentsInClass: 'Students',
     viewStudents: 'View students',
+    servicePoint: 'Service point',
+    servicePointTitle: '{school} · kiosk location',
+    servicePointHelp: 'Where students replace a campus card and change the consumption password, shown on the card’s page in the app, e.g. 公共实验楼大厅; empty: “your university’s kiosk”',
+    servicePointSaved: 'Service point saved',
+    edit: 'Edit',
     clickRowHint: "Click a row to see the school's classes",
   },
 };

@@ -1,6 +1,6 @@
 import { Button, List, Tag } from 'antd-mobile';
 import { useNavigate } from 'react-router';
-import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApplications } from './fulfilment.js';
 import { isVoid } from './labels.js';
 import { cardMessages } from './messages.js';
@@ -42,13 +42,13 @@ export function CardServiceButtons({ card }: { card: Card }) {
   );
 }
 
-/** A campus card is replaced, and its consumption password changed, at the university's kiosk (seed 004): where and what to bring. */
+/** A campus card is replaced, and its consumption password changed, at the university's kiosk (seed 004): where (the school's 服务点) and what to bring. */
 export function CampusCardNote({ card }: { card: Card }) {
   const t = useMessages(cardMessages);
   if (card.product !== 'campus_card' || isVoid(card)) return null;
   return (
     <div className="muted" style={{ fontSize: 12, margin: '0 4px 12px' }} data-testid="campus-replace-note">
-      {t.campusReplaceNote}
+      {fill(t.campusReplaceNote, { place: card.school.servicePoint ?? t.campusKioskAnywhere })}
     </div>
   );
 }
