@@ -10,6 +10,7 @@ describe('school bills', () => {
     expect(isAcademicYear('2026-2028')).toBe(false);
     expect(isAcademicYear('2026')).toBe(false);
     expect(isAcademicYear('2026-2027 ')).toBe(false);
+    expect(isAcademicYear('0000-0001')).toBe(false);
   });
 
   it('titles tuition by its year and a retake by its course', () => {
@@ -24,6 +25,7 @@ describe('school bills', () => {
     expect(billFieldsProblem({ ...tuition, kind: 'retake', course: '   ' })).toBe('course');
     expect(billFieldsProblem({ ...tuition, kind: 'retake', course: 'x'.repeat(41) })).toBe('course');
     expect(billFieldsProblem({ ...tuition, kind: 'retake', course: '大学物理' })).toBeNull();
+    expect(billFieldsProblem({ ...tuition, kind: 'retake', course: '大学\t物理' })).toBe('course');
     expect(billFieldsProblem({ ...tuition, amountFen: 99 })).toBe('amount');
     expect(billFieldsProblem({ ...tuition, amountFen: 10_000_001 })).toBe('amount');
     expect(billFieldsProblem({ ...tuition, amountFen: 100.5 })).toBe('amount');

@@ -1,3 +1,4 @@
+import { controlCharacter } from '../platform/text.js';
 import { isIsoDate } from './calendar.js';
 import { DomainError } from './errors.js';
 
@@ -16,22 +17,26 @@ export const billAmountMinFen = 100;
 export const billAmountMaxFen = 10_000_000;
 export const billCourseMaxLength = 40;
 
-/** 学年 as universities write it, "2026-2027": two consecutive years. */
+/** 学年 as universities write it, "2026-2027": two consecutive years of this century. */
 export function isAcademicYear(value: string): boolean {
-  const match = /^(\d{4})-(\d{4})$/.exec(value);
+  const match = /^(20\d{2})-(\d{4})$/.exec(value);
   return match !== null && Number(match[2]) === Number(match[1]) + 1;
 }
+
 
 /** What the bill says it is for, as the order page and the e-receipt name it. */
 export function billTitle(bill: { kind: SchoolBillKind; academicYear: string; course: string | null }): string {
   return bill.kind === 'tuition' ? `${bill.academicYear}学年学费` : `重修费：${bill.course ?? ''}`;
 }
 
-/** The reason a new bill's fields are refused, or null. A retake names its course; tuition none. */
+/**
+ * The field a new bill is refused for, or null. A retake names its course, tuition none; a control
+ * character (a tab, a line break from a spreadsheet cell) would end up in the title and the order.
+ */
 export function billFieldsProblem(bill: { kind: SchoolBillKind; academicYear: string; course: string | null; amountFen: number; dueDate: string }): 'academicYear' | 'course' | 'amount' | 'dueDate' | null {
   if (!isAcademicYear(bill.academicYear)) return 'academicYear';
   const course = bill.course?.trim() ?? '';
-  if ((bill.kind === 'retake') !== (course !== '') || course.length > billCourseMaxLength) return 'course';
+  if ((bill.kind === 'retake') !== (course !== '') || course.length > billCourseMaxLength || controlCharacter.test(course)) return 'course';
   if (!Number.isSafeInteger(bill.amountFen) || bill.amountFen < billAmountMinFen || bill.amountFen > billAmountMaxFen) return 'amount';
   if (!isIsoDate(bill.dueDate)) return 'dueDate';
   return null;

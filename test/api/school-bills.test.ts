@@ -178,9 +178,14 @@ describe('school bills in the console', () => {
     // A card manager's bills are their own university's, whatever school the body names.
     expect((await issue(managerToken, { ...tuition(stranger.studentNo), schoolId: other.school.id })).json()).toMatchObject({ error: { code: 'SCHOOL_BILL_STUDENT_UNKNOWN' } });
 
-    for (const bad of [{ kind: 'retake' }, { course: '大学物理' }, { academicYear: '2026-2028' }, { amountFen: 50 }, { dueDate: '2026-02-30' }]) {
+    const refused: [Record<string, unknown>, string][] = [
+      [{ kind: 'retake' }, 'SCHOOL_BILL_FIELDS'], [{ course: '大学物理' }, 'SCHOOL_BILL_FIELDS'], [{ kind: 'retake', course: '大学\t物理' }, 'VALIDATION_FAILED'],
+      [{ academicYear: '2026-2028' }, 'SCHOOL_BILL_FIELDS'], [{ academicYear: '0000-0001' }, 'SCHOOL_BILL_FIELDS'],
+      [{ amountFen: 50 }, 'VALIDATION_FAILED'], [{ amountFen: 10_000_001 }, 'VALIDATION_FAILED'], [{ dueDate: '2026-02-30' }, 'VALIDATION_FAILED'],
+    ];
+    for (const [bad, code] of refused) {
       const res = await issue(managerToken, tuition(u.studentNo, bad));
-      expect(res.statusCode, JSON.stringify(bad)).toBe(400);
+      expect([res.statusCode, res.json().error.code], JSON.stringify(bad)).toEqual([400, code]);
     }
     expect((await issue(managerToken, tuition(u.studentNo))).statusCode).toBe(201);
     const twice = await issue(managerToken, tuition(u.studentNo, { amountFen: 450_000 }));
@@ -257,5 +262,103 @@ describe('school bills in the console', () => {
     expect(issued.json()).toEqual({ issued: 2, totalFen: 530_000 });
     expect(await billOf(b.token)).toMatchObject({ title: '重修费：大学物理', dueDate: '2026-09-30' });
     expect((await upload(managerToken, 'a,b,c\r\n1,2,3')).json()).toMatchObject({ error: { code: 'SCHOOL_BILL_FILE_COLUMNS' } });
+  });
+
+  it('refuse a file whose amounts, courses or size are wrong, and a K-12 school’s file, before reading it', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id);
+    const header = '学号*,类别,学年,课程（重修填写）,金额 (元),截止日期';
+    const bad = [header, `${u.studentNo},学费,2026-2027,,"5,00",2026-09-30`, `${u.studentNo},重修费,2026-2027,"大学\t物理",300,2026-09-30`, `${u.studentNo},学费,2026-2027,,1e5,2026-09-30`].join('\n');
+    expect((await upload(managerToken, bad)).json()).toMatchObject({
+      error: { code: 'SCHOOL_BILL_FILE_INVALID', details: { problems: [{ row: 2, field: 'amount' }, { row: 3, field: 'course' }, { row: 4, field: 'amount' }] } },
+    });
+    const k12Manager = await d.t.factory.newStaff('school_admin', { schoolId: (await d.t.factory.newSchool({ stage: 'primary' })).id });
+    const k12Token = await d.t.factory.loginAs('staff', k12Manager.username, k12Manager.password);
+    expect((await upload(k12Token, 'no header at all')).json()).toMatchObject({ error: { code: 'CAMPUS_SCHOOL_INVALID' } });
+    const missing = await upload(managerToken, '学号,类别\n1,学费');
+    expect(missing.json()).toMatchObject({ error: { code: 'SCHOOL_BILL_FILE_COLUMNS', details: { missing: ['academicYear', 'course', 'amount', 'dueDate'] } } });
+
+    // 5,000 bills (one student's retakes) in one file are issued; 5,001 are refused whole.
+    const rows = (n: number) => [header, ...Array.from({ length: n }, (_, i) => `${u.studentNo},重修费,2026-2027,课程${i + 1},100,2026-09-30`)].join('\n');
+    expect((await upload(managerToken, rows(5_001))).json()).toMatchObject({ error: { code: 'SCHOOL_BILL_FILE_TOO_LARGE' } });
+    const big = await upload(managerToken, rows(5_000));
+    expect(big.statusCode, big.body).toBe(201);
+    expect(big.json()).toEqual({ issued: 5_000, totalFen: 50_000_000 });
+    expect((await myBills(u.token)).unpaidFen).toBe(50_000_000);
+  });
+});
+
+describe('school bills and their orders', () => {
+  it('show the order waiting at the cashier; one paid there after its time limit pays the bill, and the card is then refused', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id, 600_000);
+    await issue(managerToken, tuition(u.studentNo));
+    const bill = await billOf(u.token);
+    const order = (await orderFor(u.token, bill.id)).json() as OrderView;
+    expect(await billOf(u.token)).toMatchObject({ orderId: order.id, waitingOrderId: order.id });
+    // Paid at the cashier, but its notification is not delivered (no job runs); 31 minutes later the student tries the card.
+    await d.payAtCashier(u.token, order.id, 'alipay');
+    d.t.clock.advance(31 * 60_000);
+    expect(await billOf(u.token)).toMatchObject({ status: 'unpaid', waitingOrderId: null });
+    const card = await payFromCard(u.token, bill.id);
+    expect(card.statusCode).toBe(409);
+    expect(card.json()).toMatchObject({ error: { code: 'SCHOOL_BILL_NOT_UNPAID' } });
+    expect(await billOf(u.token)).toMatchObject({ status: 'paid', paidVia: 'order' });
+    expect(await purseFen(u.card.id)).toBe(600_000);
+    expect(await tuitionFen(school.id)).toBe(500_000);
+    await d.expectLedgerClean();
+  });
+
+  it('wait while the gateway cannot say what became of an order past its time limit', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id, 600_000);
+    await issue(managerToken, tuition(u.studentNo));
+    const bill = await billOf(u.token);
+    const order = (await orderFor(u.token, bill.id)).json() as OrderView;
+    await d.cashierUrl(u.token, order.id, 'alipay');
+    await d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: 'http://127.0.0.1:9/gateway.do' }).where('order_id', '=', order.id).execute();
+    d.t.clock.advance(31 * 60_000);
+    const card = await payFromCard(u.token, bill.id);
+    expect(card.statusCode).toBe(409);
+    expect(card.json()).toMatchObject({ error: { code: 'SCHOOL_BILL_ORDER_UNSETTLED' } });
+    expect((await orderFor(u.token, bill.id)).json()).toMatchObject({ error: { code: 'SCHOOL_BILL_ORDER_UNSETTLED' } });
+    expect(await purseFen(u.card.id)).toBe(600_000);
+  });
+
+  it('are not refunded by an operator: the finance office refunds tuition', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id);
+    await issue(managerToken, tuition(u.studentNo));
+    const order = (await orderFor(u.token, (await billOf(u.token)).id)).json() as OrderView;
+    await d.payAtCashier(u.token, order.id, 'wechat');
+    await d.runJobs();
+    const operator = await d.t.factory.operatorToken();
+    const detail = (await d.request('GET', `/admin/orders/${order.id}`, operator)).json();
+    expect(detail).toMatchObject({ refundableFen: 0 });
+    const refund = await d.request('POST', `/admin/orders/${order.id}/refunds`, operator, {}, key());
+    expect(refund.statusCode).toBe(409);
+    expect(refund.json()).toMatchObject({ error: { code: 'REFUND_SCHOOL_BILL' } });
+    expect(await tuitionFen(school.id)).toBe(500_000);
+    expect(await billOf(u.token)).toMatchObject({ status: 'paid' });
+  });
+
+  it('keep the money of a bill that was no longer unpaid when its order was paid, and say so in the audit log', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id);
+    await issue(managerToken, tuition(u.studentNo));
+    const bill = await billOf(u.token);
+    const order = (await orderFor(u.token, bill.id)).json() as OrderView;
+    // Behind the guards' back (they keep the school from cancelling while the order waits).
+    await d.t.ctx.db.updateTable('school_bills').set({ status: 'cancelled', cancel_reason: '测试' }).where('id', '=', bill.id).execute();
+    await d.payAtCashier(u.token, order.id, 'alipay');
+    await d.runJobs();
+    expect(await billOf(u.token)).toMatchObject({ status: 'cancelled' });
+    expect(await tuitionFen(school.id)).toBe(500_000);
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', bill.id).orderBy('at').execute();
+    expect(audit).toEqual([
+      { action: 'campus.bill.order', after: expect.objectContaining({ orderId: order.id }) },
+      { action: 'campus.bill.paid_again', after: expect.objectContaining({ orderId: order.id, amountFen: 500_000 }) },
+    ]);
+    await d.expectLedgerClean();
   });
 });

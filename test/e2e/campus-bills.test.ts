@@ -89,6 +89,14 @@ describeE2E('tuition and retake fees in Chromium', () => {
     await sheet.getByTestId('bill-pay-wallet').click();
     await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
     await page.getByText('¥5000.00').first().waitFor();
+    // Left the cashier without paying: the bill says an order waits, and leads to it (继续支付).
+    await page.goto(url('/campus/bills'));
+    const tuitionBill = unpaid.filter({ hasText: '2026-2027学年学费' });
+    await tuitionBill.getByTestId('bill-order-waiting').waitFor();
+    await tuitionBill.getByTestId('bill-to-order').click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]+$/);
+    await page.getByTestId('pay-order').click();
+    await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
     await page.getByRole('button', { name: '确认支付' }).click();
     await page.getByRole('heading', { name: '支付成功' }).waitFor();
     await page.getByRole('link', { name: '返回商户' }).click();

@@ -6,6 +6,7 @@ import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { readRosterTable } from '../roster/parse-roster.js';
+import { findColumns } from '../roster/roster-columns.js';
 import { cleanCell, readDate, readStudentNo } from '../roster/roster-fields.js';
 import './campus.errors.js';
 import { consoleSchoolOf } from './dorm-electricity.js';
@@ -37,30 +38,25 @@ export interface BillRowProblem {
 
 export const maxBillsPerFile = 5_000;
 
-const columns: Record<BillRowField, readonly string[]> = {
-  studentNo: ['学号'],
-  kind: ['类别', '缴费类别', '项目'],
-  academicYear: ['学年'],
-  course: ['课程', '课程名称', '重修课程'],
-  amount: ['金额', '金额（元）', '金额(元)', '应缴金额'],
-  dueDate: ['截止日期', '缴费截止日期'],
+/** Header names finance offices use, in the roster reader's normalised form (case, spaces and a bracketed note ignored). */
+const columnAliases: Record<BillRowField, readonly string[]> = {
+  studentNo: ['学号', 'studentno', 'studentnumber'],
+  kind: ['类别', '缴费类别', '缴费项目', '项目', 'kind'],
+  academicYear: ['学年', 'academicyear'],
+  course: ['课程', '课程名称', '重修课程', 'course'],
+  amount: ['金额', '应缴金额', '缴费金额', 'amount'],
+  dueDate: ['截止日期', '缴费截止日期', 'duedate'],
 };
+const billColumns = { required: ['studentNo', 'kind', 'academicYear', 'course', 'amount', 'dueDate'], optional: [] } as const;
 
 const kindsByLabel: Record<string, SchoolBillKind> = { 学费: 'tuition', 重修费: 'retake', tuition: 'tuition', retake: 'retake' };
 
-/** The header row (the first row naming every column) and where each column is. */
-function findColumns(records: string[][]): { header: number; at: Record<BillRowField, number> } {
-  for (let header = 0; header < Math.min(records.length, 10); header++) {
-    const cells = records[header]!.map(cleanCell);
-    const at = Object.fromEntries(Object.entries(columns).map(([field, names]) => [field, cells.findIndex((c) => names.includes(c))])) as Record<BillRowField, number>;
-    if (Object.values(at).every((i) => i >= 0)) return { header, at };
-  }
-  throw fail('SCHOOL_BILL_FILE_COLUMNS');
-}
-
+/** Yuan as Excel shows them: "5000", "5000.00" or "5,000.00" (commas only between groups of three). */
 function readAmount(raw: string): number | null {
+  const cell = cleanCell(raw);
+  if (cell.includes(',') && !/^[¥￥]?\d{1,3}(,\d{3})+(\.\d{1,2})?$/.test(cell)) return null;
   try {
-    return parseYuanToFen(cleanCell(raw).replaceAll(',', ''));
+    return parseYuanToFen(cell.replaceAll(',', ''));
   } catch {
     return null;
   }
@@ -68,12 +64,12 @@ function readAmount(raw: string): number | null {
 
 /** Cells to bills, and the rows that cannot be bills (a field the bill's rules refuse). Pure. */
 export function readBillFile(records: string[][]): { bills: (NewBill & { row: number })[]; problems: BillRowProblem[] } {
-  const { header, at } = findColumns(records);
+  const { headerIndex: header, columns: at } = findColumns(records, billColumns, columnAliases, 'SCHOOL_BILL_FILE_COLUMNS');
   const bills: (NewBill & { row: number })[] = [];
   const problems: BillRowProblem[] = [];
   records.slice(header + 1).forEach((record, i) => {
     const row = header + i + 2;
-    const cell = (field: BillRowField) => record[at[field]] ?? '';
+    const cell = (field: BillRowField) => record[at[field]!] ?? '';
     if (record.every((c) => c.trim() === '')) return;
     const studentNo = readStudentNo(cell('studentNo'));
     const kind = kindsByLabel[cleanCell(cell('kind'))];
@@ -98,7 +94,6 @@ const itemKey = (b: { kind: string; academicYear: string; course: string | null 
  * the database or earlier in the file).
  */
 async function issueBills(ctx: AppContext, caller: Caller, schoolId: string, bills: (NewBill & { row: number })[], known: BillRowProblem[], requestId: string): Promise<{ issued: number; totalFen: number }> {
-  if (!(await campusRepository.isCampusSchool(ctx.db, schoolId))) throw fail('CAMPUS_SCHOOL_INVALID', { schoolId });
   const students = new Map((await repo.enrolledByStudentNo(ctx.db, schoolId, [...new Set(bills.map((b) => b.studentNo))])).map((s) => [s.student_no!, s.id]));
   const live = new Set((await repo.liveBillsOf(ctx.db, [...students.values()])).map((b) => `${b.student_id}|${itemKey({ kind: b.kind, academicYear: b.academic_year, course: b.course })}`));
   const problems = [...known];
@@ -139,9 +134,16 @@ function problemsError(problems: BillRowProblem[]) {
   return fail('SCHOOL_BILL_FILE_INVALID', { problems: problems.sort((a, b) => a.row - b.row).slice(0, 1_000), problemCount: problems.length });
 }
 
+/** The university the console acts for: a card manager's own, or the operator's choice; a K-12 school has no bills. */
+export async function billingSchoolOf(ctx: AppContext, caller: Caller, schoolId: string | undefined): Promise<string> {
+  const school = consoleSchoolOf(caller, schoolId);
+  if (!(await campusRepository.isCampusSchool(ctx.db, school))) throw fail('CAMPUS_SCHOOL_INVALID', { schoolId: school });
+  return school;
+}
+
 /** One bill from the console's form (row 0: not from a file). */
 export async function issueBill(ctx: AppContext, caller: Caller, input: NewBill & { schoolId?: string | undefined }, requestId: string) {
-  const schoolId = consoleSchoolOf(caller, input.schoolId);
+  const schoolId = await billingSchoolOf(ctx, caller, input.schoolId);
   const course = input.course?.trim() || null;
   const bill = { ...input, course, row: 0 };
   const field = billFieldsProblem(bill);
@@ -149,11 +151,21 @@ export async function issueBill(ctx: AppContext, caller: Caller, input: NewBill 
   return issueBills(ctx, caller, schoolId, [bill], [], requestId);
 }
 
-/** A file of bills (the CSV's bytes); SCHOOL_BILL_FILE_INVALID lists every bad row. */
-export async function issueBillFile(ctx: AppContext, caller: Caller, schoolId: string | undefined, bytes: Uint8Array, requestId: string) {
-  const school = consoleSchoolOf(caller, schoolId);
-  const { bills, problems } = readBillFile(readRosterTable(bytes));
-  if (bills.length + problems.length > maxBillsPerFile) throw fail('SCHOOL_BILL_FILE_TOO_LARGE', { rows: bills.length + problems.length, max: maxBillsPerFile });
-  if (bills.length + problems.length === 0) throw fail('ROSTER_FILE_EMPTY');
-  return issueBills(ctx, caller, school, bills, problems, requestId);
+export type ReadBillFile = ReturnType<typeof readBillFile>;
+
+/**
+ * Bytes to bills, before any transaction (the parsing holds no connection): a file that is no
+ * CSV, has no header, no row or more than 5,000 rows is refused whole.
+ */
+export function readUploadedBills(bytes: Uint8Array): ReadBillFile {
+  const read = readBillFile(readRosterTable(bytes));
+  const rows = read.bills.length + read.problems.length;
+  if (rows > maxBillsPerFile) throw fail('SCHOOL_BILL_FILE_TOO_LARGE', { rows, max: maxBillsPerFile });
+  if (rows === 0) throw fail('ROSTER_FILE_EMPTY');
+  return read;
+}
+
+/** The file's bills, in the request's transaction; SCHOOL_BILL_FILE_INVALID lists every bad row. */
+export async function issueBillFile(ctx: AppContext, caller: Caller, schoolId: string, file: ReadBillFile, requestId: string) {
+  return issueBills(ctx, caller, schoolId, file.bills, file.problems, requestId);
 }

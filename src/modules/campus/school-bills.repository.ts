@@ -16,8 +16,9 @@ export interface ConsoleBillFilter {
 
 /** The SQL of 学费及重修费缴费. */
 export const schoolBillsRepository = {
-  insertBills(db: DbOrTx, rows: Insertable<SchoolBillsTable>[]) {
-    return db.insertInto('school_bills').values(rows).execute();
+  /** In statements of 1,000 rows: PostgreSQL's protocol allows 65,535 parameters per statement (18 per bill). */
+  async insertBills(db: DbOrTx, rows: Insertable<SchoolBillsTable>[]) {
+    for (let i = 0; i < rows.length; i += 1_000) await db.insertInto('school_bills').values(rows.slice(i, i + 1_000)).execute();
   },
 
   findBill(db: DbOrTx, id: string) {
@@ -37,26 +38,30 @@ export const schoolBillsRepository = {
     return db.updateTable('school_bills').set(patch).where('id', '=', id).execute();
   },
 
-  /** The student's bills, unpaid first (earliest due first), then the rest newest first. */
+  /**
+   * The student's bills, unpaid first (earliest due first), then the rest newest first, each with
+   * its latest order's status and time limit. All of them: a student has a few a year.
+   */
   billsOfStudent(db: DbOrTx, studentId: string) {
-    return db.selectFrom('school_bills as b').innerJoin('schools as sc', 'sc.id', 'b.school_id').selectAll('b').select('sc.name as school_name')
+    return db.selectFrom('school_bills as b').innerJoin('schools as sc', 'sc.id', 'b.school_id').leftJoin('payment_orders as o', 'o.id', 'b.order_id')
+      .selectAll('b').select(['sc.name as school_name', 'o.status as order_status', 'o.expires_at as order_expires_at'])
       .where('b.student_id', '=', studentId)
       .orderBy((eb) => eb.case().when('b.status', '=', 'unpaid').then(0).else(1).end())
       .orderBy((eb) => eb.case().when('b.status', '=', 'unpaid').then(eb.ref('b.due_date')).else(null).end())
       .orderBy('b.created_at', 'desc').orderBy('b.id')
-      .limit(100).execute();
+      .execute();
   },
 
   /** A school's bills for the console, newest first, with the filter's totals per status. */
   async billsOfSchool(db: DbOrTx, filter: ConsoleBillFilter, limit: number, offset: number) {
-    let query = db.selectFrom('school_bills as b').innerJoin('students as s', 's.id', 'b.student_id').innerJoin('schools as sc', 'sc.id', 'b.school_id');
+    let query = db.selectFrom('school_bills as b').innerJoin('students as s', 's.id', 'b.student_id').innerJoin('schools as sc', 'sc.id', 'b.school_id').leftJoin('payment_orders as o', 'o.id', 'b.order_id');
     if (filter.schoolId) query = query.where('b.school_id', '=', filter.schoolId);
     if (filter.kind) query = query.where('b.kind', '=', filter.kind);
     if (filter.studentNo) query = query.where('s.student_no', '=', filter.studentNo);
     if (filter.billId) query = query.where('b.id', '=', filter.billId);
     const listed = filter.status ? query.where('b.status', '=', filter.status) : query;
     const [rows, count, totals] = await Promise.all([
-      listed.selectAll('b').select(['s.name as student_name', 's.student_no', 'sc.name as school_name']).orderBy('b.created_at', 'desc').orderBy('b.id').limit(limit).offset(offset).execute(),
+      listed.selectAll('b').select(['s.name as student_name', 's.student_no', 'sc.name as school_name', 'o.status as order_status', 'o.expires_at as order_expires_at']).orderBy('b.created_at', 'desc').orderBy('b.id').limit(limit).offset(offset).execute(),
       listed.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
       query.select(['b.status', (eb) => eb.fn.countAll<string>().as('n'), (eb) => eb.fn.sum<string>('b.amount_fen').as('fen')]).groupBy('b.status').execute(),
     ]);

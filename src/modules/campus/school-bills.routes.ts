@@ -7,7 +7,7 @@ import { orderSchema } from '../payments/payments.schemas.js';
 import { bearer, errorResponses } from '../shared/http.js';
 import { pageSchema } from '../shared/pagination.js';
 import { acceptCsvUploads, uploadedBytes } from '../shared/uploaded-file.js';
-import { issueBill, issueBillFile } from './school-bill-issue.js';
+import { billingSchoolOf, issueBill, issueBillFile, readUploadedBills } from './school-bill-issue.js';
 import { cancelBill, checkBillFromCard, myBills, payBillFromCard, requestBillOrder, schoolBills, settleTimedOutBillOrder } from './school-bills.js';
 import {
   adminBillQuerySchema, adminSchoolBillSchema, billFileQuerySchema, billOrderSchema, billPaidSchema, billParams, billsIssuedSchema, billTotalsSchema, cancelBillSchema, newBillSchema, payBillSchema, schoolBillSchema,
@@ -65,8 +65,10 @@ export function schoolBillRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator', 'school_admin');
-      const bytes = uploadedBytes(request);
-      return idempotentOperation(ctx, request, reply, 201, (c) => issueBillFile(c, caller, request.query.schoolId, bytes, request.id));
+      // The school first (a K-12 school's file is refused for that), then the file, outside the transaction.
+      const schoolId = await billingSchoolOf(ctx, caller, request.query.schoolId);
+      const file = readUploadedBills(uploadedBytes(request));
+      return idempotentOperation(ctx, request, reply, 201, (c) => issueBillFile(c, caller, schoolId, file, request.id));
     });
 
     app.post('/admin/campus/bills/:billId/cancel', {

@@ -35,6 +35,8 @@ export const schoolBillSchema = z.object({
   paidAt: z.string().nullable(),
   /** The latest Alipay / WeChat Pay order for it, paid or not. */
   orderId: z.string().nullable(),
+  /** That order while it waits at the cashier (open, in its time limit): pay or cancel it before another way. */
+  waitingOrderId: z.string().nullable(),
   /** Why the school cancelled it. */
   cancelReason: z.string().nullable(),
   createdAt: z.string(),

@@ -31,12 +31,15 @@ import type { SchoolBillDto } from './school-bills.schemas.js';
  * an order for it waits at the cashier the card cannot pay it too, and the school cannot cancel it.
  */
 
-export function billView(row: SchoolBillRow & { school_name: string }, clock: Clock): SchoolBillDto {
+type BillWithOrder = SchoolBillRow & { school_name: string; order_status?: OrderRow['status'] | null; order_expires_at?: Date | null };
+
+export function billView(row: BillWithOrder, clock: Clock): SchoolBillDto {
   const bill = { kind: row.kind, academicYear: row.academic_year, course: row.course };
+  const orderWaiting = row.status === 'unpaid' && !!row.order_status && isOpen(row.order_status) && !!row.order_expires_at && row.order_expires_at.getTime() > clock.now().getTime();
   return {
     id: row.id, kind: row.kind, academicYear: row.academic_year, course: row.course, title: billTitle(bill), schoolName: row.school_name,
     amountFen: row.amount_fen, dueDate: row.due_date, overdue: isBillOverdue({ status: row.status, dueDate: row.due_date }, shanghaiDate(clock.now())),
-    status: row.status, paidVia: row.paid_via, paidAt: row.paid_at?.toISOString() ?? null, orderId: row.order_id, cancelReason: row.cancel_reason,
+    status: row.status, paidVia: row.paid_via, paidAt: row.paid_at?.toISOString() ?? null, orderId: row.order_id, waitingOrderId: orderWaiting ? row.order_id : null, cancelReason: row.cancel_reason,
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -49,7 +52,8 @@ export function tuitionAccount(db: DbOrTx, clock: Clock, schoolId: string, actor
 /** What a paid `school_bill` order credits: the tuition account of its bill's university. */
 export async function tuitionAccountOfOrder(tx: DbOrTx, clock: Clock, orderId: string, actor: AuditActor): Promise<LedgerAccount> {
   const bill = await tx.selectFrom('school_bills').select('school_id').where('order_id', '=', orderId).executeTakeFirst();
-  if (!bill) throw new Error(`school bill order ${orderId} names no bill`);
+  // Every school_bill order is linked to its bill in the transaction that creates it.
+  if (!bill) throw fail('NOT_FOUND', { entity: 'school_bill', orderId });
   return tuitionAccount(tx, clock, bill.school_id, actor);
 }
 

@@ -1,7 +1,7 @@
 import type { CardProduct } from '../../domain/card-lifecycle.js';
 import { fail } from '../../platform/errors.js';
 import './payments.errors.js';
-import type { OrderItem, OrderStatus } from './payments.tables.js';
+import type { OrderItem, OrderKind, OrderStatus } from './payments.tables.js';
 
 /** Payment rules that need no I/O: amounts, fee items, order numbers, time limits. */
 
@@ -82,4 +82,14 @@ export const autoTopUpCreator = 'auto_top_up';
 /** Whether a person may pay or cancel the order: open, and not an auto top-up's. */
 export function isPayableByHand(order: { status: OrderStatus; created_by_role: string }): boolean {
   return isOpen(order.status) && order.created_by_role !== autoTopUpCreator;
+}
+
+/**
+ * Whether an operator may refund the order through its gateway: paid, fulfilled and known to the
+ * gateway. A university's bill is not refunded here: taking the money back would leave the bill
+ * paid; its finance office refunds tuition by its own rules (decision 0007).
+ */
+export function operatorRefundBlock(order: { status: OrderStatus; kind: OrderKind; gateway: string | null; gateway_trade_no: string | null }): 'REFUND_NOT_ALLOWED' | 'REFUND_SCHOOL_BILL' | null {
+  if (order.status !== 'fulfilled' || !order.gateway || !order.gateway_trade_no) return 'REFUND_NOT_ALLOWED';
+  return order.kind === 'school_bill' ? 'REFUND_SCHOOL_BILL' : null;
 }

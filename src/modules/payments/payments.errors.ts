@@ -22,6 +22,7 @@ registerErrors({
   NOTIFY_REFUND_AMOUNT_MISMATCH: { status: 422, zh: '退款通知的金额与退款单不符', en: 'The amount of the refund notification differs from the refund' },
   PAYMENT_AMOUNT_MISMATCH: { status: 422, zh: '支付渠道报告的金额与订单不符', en: 'The amount the gateway reported differs from the order' },
   REFUND_NOT_ALLOWED: { status: 409, zh: '该订单不能退款', en: 'This order cannot be refunded' },
+  REFUND_SCHOOL_BILL: { status: 409, zh: '学费、重修费由学校财务按学校规定退费，不能在此退款', en: 'Tuition and retake fees are refunded by the university’s finance office under its rules, not here' },
   REFUND_AMOUNT_INVALID: { status: 422, zh: '退款金额超出可退金额', en: 'The refund exceeds the refundable amount' },
   INVOICE_NOT_ALLOWED: { status: 409, zh: '只有已完成的充值订单可以开具发票', en: 'Only completed top-ups can be invoiced' },
   INVOICE_NOT_YET: { status: 422, zh: '充值次日起方可申请发票', en: 'An invoice can be requested from the day after the top-up' },

@@ -4,6 +4,7 @@ import { fail } from '../../platform/errors.js';
 import { insertGatewayRefund } from './gateway-refunds.js';
 import { issueRedLetterForRefund } from './invoices.js';
 import { reserveOrderRefund } from './payment-ledger.js';
+import { operatorRefundBlock } from './order-rules.js';
 import { paymentsRepository as repo, type RefundRow } from './payments.repository.js';
 
 export interface RefundView {
@@ -35,7 +36,8 @@ export function refundView(row: RefundRow): RefundView {
 export async function refundOrder(ctx: AppContext, caller: Caller, orderId: string, input: { amountFen?: number | undefined; note?: string | undefined }, requestId: string): Promise<RefundView> {
   const order = await repo.lockOrder(ctx.db, orderId);
   if (!order) throw fail('ORDER_NOT_FOUND', { orderId });
-  if (order.status !== 'fulfilled' || !order.gateway || !order.gateway_trade_no) throw fail('REFUND_NOT_ALLOWED', { orderId, status: order.status });
+  const blocked = operatorRefundBlock(order);
+  if (blocked || !order.gateway || !order.gateway_trade_no) throw fail(blocked ?? 'REFUND_NOT_ALLOWED', { orderId, status: order.status, kind: order.kind });
   const refundableFen = order.amount_fen - order.refunded_fen;
   const amountFen = input.amountFen ?? refundableFen;
   if (!Number.isSafeInteger(amountFen) || amountFen <= 0 || amountFen > refundableFen) throw fail('REFUND_AMOUNT_INVALID', { amountFen, refundableFen });

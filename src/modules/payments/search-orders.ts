@@ -6,6 +6,7 @@ import { fail } from '../../platform/errors.js';
 import { offsetOf } from '../shared/pagination.js';
 import type { AdminOrderDetail, AdminOrderQuery, AdminOrderRow } from './admin-payments.schemas.js';
 import { orderView } from './order-view.js';
+import { operatorRefundBlock } from './order-rules.js';
 import './payments.errors.js';
 import { incomingPaymentKey } from './payment-ledger.js';
 import { adminPaymentsRepository as repo, paymentsRepository, type AdminOrderRowData, type RefundRow, type StudentOrOrderTerm } from './payments.repository.js';
@@ -83,7 +84,7 @@ export async function adminOrderDetail(ctx: AppContext, caller: Caller, orderId:
     paymentsRepository.refundsOfOrder(ctx.db, orderId),
   ]);
   const ledger = await repo.ledgerByKeys(ctx.db, ledgerKeysOfOrder(row, notifications, refunds));
-  const refundable = row.status === 'fulfilled' && row.gateway !== null && row.gateway_trade_no !== null;
+  const refundable = operatorRefundBlock(row) === null;
   return {
     order: adminRow(ctx, row),
     refundableFen: refundable ? row.amount_fen - row.refunded_fen : 0,

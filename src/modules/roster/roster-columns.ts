@@ -17,36 +17,35 @@ const ALIASES: Record<RosterField, string[]> = {
   college: ['院系', '学院', '所在院系', '所在学院', '院系名称', '学院名称', 'college', 'department', 'faculty'],
 };
 
-const FIELD_BY_ALIAS = new Map(Object.entries(ALIASES).flatMap(([field, names]) => names.map((n) => [n, field as RosterField])));
-
 /**
  * Case, spaces, underscores, hyphens, a required-marker `*` and a trailing note in brackets
- * ("姓名（必填）", "Education_ID *") do not matter.
+ * ("姓名（必填）", "Education_ID *", "金额（元）") do not matter.
  */
 function headerKey(cell: string): string {
   return cleanCell(cell).toLowerCase().replace(/\(.*\)$/, '').replace(/[\s_*-]/g, '');
 }
 
 /** The column of each field the file has: every required one, and the optional ones it holds. */
-export type ColumnMap = Partial<Record<RosterField, number>>;
+export type ColumnMap<F extends string = RosterField> = Partial<Record<F, number>>;
 
-export interface RosterColumnSet {
-  required: readonly RosterField[];
-  optional: readonly RosterField[];
+export interface ColumnSet<F extends string = RosterField> {
+  required: readonly F[];
+  optional: readonly F[];
+}
+export type RosterColumnSet = ColumnSet<RosterField>;
+
+interface HeaderMatch<F extends string> {
+  columns: ColumnMap<F>;
+  missing: F[];
+  duplicated: F[];
 }
 
-interface HeaderMatch {
-  columns: ColumnMap;
-  missing: RosterField[];
-  duplicated: RosterField[];
-}
-
-function matchHeader(cells: string[], wanted: RosterColumnSet): HeaderMatch {
+function matchHeader<F extends string>(cells: string[], wanted: ColumnSet<F>, fieldByAlias: Map<string, F>): HeaderMatch<F> {
   const fields = new Set([...wanted.required, ...wanted.optional]);
-  const columns: ColumnMap = {};
-  const duplicated: RosterField[] = [];
+  const columns: ColumnMap<F> = {};
+  const duplicated: F[] = [];
   cells.forEach((cell, index) => {
-    const field = FIELD_BY_ALIAS.get(headerKey(cell));
+    const field = fieldByAlias.get(headerKey(cell));
     // A column this kind of roster does not use (a university's 年级, say) is ignored like any other.
     if (!field || !fields.has(field)) return;
     if (columns[field] !== undefined) duplicated.push(field);
@@ -59,17 +58,25 @@ function matchHeader(cells: string[], wanted: RosterColumnSet): HeaderMatch {
 const HEADER_SEARCH_ROWS = 10;
 
 /**
- * Finds the header among the first rows: the first one naming every required column. When
- * none does, the file is refused, naming the columns missing from the closest candidate.
+ * Finds the header of a spreadsheet file among its first rows: the first one naming every
+ * required column by one of its `aliases` (in `headerKey` form). When none does, the file is
+ * refused with `missingCode`, naming the columns missing from the closest candidate; a field in
+ * two columns is refused too.
  */
-export function findHeader(records: string[][], wanted: RosterColumnSet): { headerIndex: number; columns: ColumnMap } {
-  const candidates = records.slice(0, HEADER_SEARCH_ROWS).map((cells) => matchHeader(cells, wanted));
+export function findColumns<F extends string>(records: string[][], wanted: ColumnSet<F>, aliases: Record<F, readonly string[]>, missingCode: string): { headerIndex: number; columns: ColumnMap<F> } {
+  const fieldByAlias = new Map((Object.entries(aliases) as [F, readonly string[]][]).flatMap(([field, names]) => names.map((n) => [n, field] as const)));
+  const candidates = records.slice(0, HEADER_SEARCH_ROWS).map((cells) => matchHeader(cells, wanted, fieldByAlias));
   const headerIndex = candidates.findIndex((c) => c.missing.length === 0);
   const header = candidates[headerIndex];
   if (!header) {
     const closest = candidates.reduce((best, c) => (c.missing.length < best.missing.length ? c : best));
-    throw fail('ROSTER_COLUMNS_MISSING', { missing: closest.missing });
+    throw fail(missingCode, { missing: closest.missing });
   }
   if (header.duplicated.length > 0) throw fail('ROSTER_COLUMN_DUPLICATE', { duplicated: header.duplicated });
   return { headerIndex, columns: header.columns };
+}
+
+/** A roster's header: `findColumns` with the roster's column names. */
+export function findHeader(records: string[][], wanted: RosterColumnSet): { headerIndex: number; columns: ColumnMap } {
+  return findColumns(records, wanted, ALIASES, 'ROSTER_COLUMNS_MISSING');
 }

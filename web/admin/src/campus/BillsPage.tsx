@@ -9,6 +9,7 @@ import { ApiError } from '../../../shared/api.js';
 import { errorText, fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
+import { LoadError } from '../LoadError.js';
 import { ServerTable, type SelectFilter } from '../ServerTable.js';
 import { billAdminMessages } from './bill-messages.js';
 import { SchoolScoped } from './SchoolScoped.js';
@@ -37,7 +38,7 @@ function SchoolBills({ schoolId }: { schoolId: string }) {
   const columns: TableColumnsType<Bill> = [
     { title: t.studentNo, dataIndex: 'studentNo' },
     { title: t.student, dataIndex: 'studentNameMasked' },
-    { title: t.item, key: 'item', render: (_, b) => (b.kind === 'tuition' ? `${b.academicYear} ${t.kind_tuition}` : `${t.kind_retake}：${b.course ?? ''}`) },
+    { title: t.item, key: 'item', render: (_, b) => (b.kind === 'tuition' ? fill(t.itemTuition, { year: b.academicYear }) : fill(t.itemRetake, { course: b.course ?? '' })) },
     { title: t.amount, dataIndex: 'amountFen', align: 'right', render: (fen: number) => <span className="mono">{formatYuan(fen)}</span> },
     { title: t.dueDate, dataIndex: 'dueDate', render: (date: string, b) => <>{date} {b.overdue && <Tag color="red">{t.overdue}</Tag>}</> },
     { title: t.status, dataIndex: 'status', render: (s: Bill['status'], b) => <Tag color={statusColors[s]} title={b.cancelReason ?? undefined} data-testid="bill-status">{t[`status_${s}`]}</Tag> },
@@ -77,6 +78,7 @@ function BillTotals({ schoolId }: { schoolId: string }) {
   const { api } = useAdminApi();
   const totals = useQuery({ queryKey: [path, 'totals', schoolId], queryFn: ({ signal }) => api.get<{ totals: Totals }>(path, { schoolId, page: 1, pageSize: 1 }, signal) });
   const shown = (key: keyof Totals) => (totals.data ? `${formatYuan(totals.data.totals[key].amountFen)} · ${fill(t.billCount, { n: totals.data.totals[key].count })}` : '—');
+  if (totals.isError) return <LoadError error={totals.error} onRetry={() => void totals.refetch()} />;
   return (
     <Card size="small" loading={totals.isPending} data-testid="bill-totals">
       <Space size={48} wrap>
@@ -195,7 +197,9 @@ function BillFile({ schoolId }: { schoolId: string }) {
             title={fill(t.fileProblems, { n: problems.count })}
             description={
               <List size="small" dataSource={problems.rows} renderItem={(p) => (
-                <List.Item data-testid="bill-file-problem">{fill(t.row, { row: p.row })} · {t[`field_${p.field}` as keyof typeof t] ?? p.field}：{t[`problem_${p.code}` as keyof typeof t] ?? p.code}</List.Item>
+                <List.Item data-testid="bill-file-problem">
+                  {fill(t.problemLine, { row: fill(t.row, { row: p.row }), field: t[`field_${p.field}` as keyof typeof t] ?? p.field, problem: t[`problem_${p.code}` as keyof typeof t] ?? p.code })}
+                </List.Item>
               )} />
             }
           />

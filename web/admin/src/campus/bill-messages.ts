@@ -57,6 +57,9 @@ const zh = {
   cancelReason: '撤销原因（学生可见）',
   cancelledDone: '账单已撤销',
   required: '请填写',
+  itemTuition: '{year} 学费',
+  itemRetake: '重修费：{course}',
+  problemLine: '{row} · {field}：{problem}',
 } as const;
 
 type Key = keyof typeof zh;
@@ -119,5 +122,8 @@ export const billAdminMessages: Messages<Key> = {
     cancelReason: 'Reason (the student sees it)',
     cancelledDone: 'Bill cancelled',
     required: 'Required',
+    itemTuition: 'Tuition {year}',
+    itemRetake: 'Retake fee: {course}',
+    problemLine: '{row} · {field}: {problem}',
   },
 };

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, ErrorBlock, Input, List, Popup, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import type { z } from 'zod';
 import type { billPaidSchema, schoolBillSchema } from '../../../../src/modules/campus/school-bills.schemas.js';
 import { fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
@@ -11,6 +12,7 @@ import { LoadFailed } from '../pages/LoadFailed.js';
 import { useCheckout } from '../payments/cashier.js';
 import { formatYuan } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
+import { moneyPaths } from '../payments/paths.js';
 import type { Gateway } from '../payments/queries.js';
 import { SubPage } from '../ui/SubPage.js';
 import { useReportFailure } from '../ui/text.js';
@@ -71,6 +73,7 @@ export function BillsPage() {
 
 function UnpaidBills({ items, onPay }: { items: Bill[]; onPay(bill: Bill): void }) {
   const t = useMessages(billMessages);
+  const navigate = useNavigate();
   const title = useBillTitle();
   return (
     <List header={t.toPay} mode="card" data-testid="bills-unpaid">
@@ -79,11 +82,16 @@ function UnpaidBills({ items, onPay }: { items: Bill[]; onPay(bill: Bill): void 
           key={bill.id}
           data-testid="bill-item"
           data-status={bill.status}
-          extra={<Button size="small" color="primary" onClick={() => onPay(bill)} data-testid="bill-pay">{t.pay}</Button>}
+          extra={
+            bill.waitingOrderId
+              ? <Button size="small" onClick={() => navigate(moneyPaths.order(bill.waitingOrderId!))} data-testid="bill-to-order">{t.toOrder}</Button>
+              : <Button size="small" color="primary" onClick={() => onPay(bill)} data-testid="bill-pay">{t.pay}</Button>
+          }
           description={
             <>
               <div>{fill(t.dueOn, { date: bill.dueDate })} {bill.overdue && <Tag color="danger" fill="outline" data-testid="bill-overdue">{t.overdue}</Tag>}</div>
               <div>{fill(t.payee, { school: bill.schoolName })}</div>
+              {bill.waitingOrderId && <Tag color="warning" fill="outline" data-testid="bill-order-waiting">{t.orderWaiting}</Tag>}
             </>
           }
         >

@@ -25,6 +25,8 @@ const zh = {
   payByWallet: '使用{wallet}支付 {amount}',
   paidFromCard: '已缴清，校园卡余额 {balance}',
   close: '关闭',
+  orderWaiting: '有一笔待支付的订单',
+  toOrder: '去支付',
   titleTuition: '{year}学年学费',
   titleRetake: '重修费：{course}',
 } as const;
@@ -57,6 +59,8 @@ export const billMessages: Messages<Key> = {
     payByWallet: 'Pay {amount} with {wallet}',
     paidFromCard: 'Paid; the campus card holds {balance}',
     close: 'Close',
+    orderWaiting: 'An order is waiting for payment',
+    toOrder: 'Go to it',
     titleTuition: 'Tuition {year}',
     titleRetake: 'Retake fee: {course}',
   },

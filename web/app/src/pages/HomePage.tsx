@@ -38,6 +38,8 @@ export function HomePage() {
   // The entries follow the cards held, not how the person signed in.
   const cards = useCards().data ?? [];
   const campusCard = me.data?.role === 'student' && cards.some((card) => card.product === 'campus_card' && card.status === 'active');
+  // Bills are the university's to its students, payable by Alipay / WeChat Pay with the card lost too.
+  const universityStudent = me.data?.role === 'student' && (me.data.schoolStage === 'university' || me.data.schoolStage === 'vocational');
   const showK12Services = me.data?.role === 'parent' || cards.some((card) => card.product.startsWith('k12_'));
 
   // The home page's services after 充值 and 我的订单, each shown to those it serves.
@@ -50,7 +52,7 @@ export function HomePage() {
     { shown: campusCard, path: campusPaths.bookings, icon: <ScheduleOutlined />, label: campus.bookingsEntry, testId: 'home-bookings' },
     { shown: campusCard, path: campusPaths.sports, icon: <TrophyOutlined />, label: campus.sportsEntry, testId: 'home-sports' },
     { shown: campusCard, path: campusPaths.library, icon: <BookOutlined />, label: library.libraryEntry, testId: 'home-library' },
-    { shown: campusCard, path: campusPaths.bills, icon: <AccountBookOutlined />, label: bills.billsEntry, testId: 'home-bills' },
+    { shown: universityStudent, path: campusPaths.bills, icon: <AccountBookOutlined />, label: bills.billsEntry, testId: 'home-bills' },
     { shown: showK12Services, path: cardPaths.k12Services, icon: <AppstoreOutlined />, label: c.k12Services, testId: 'home-k12-services' },
     { shown: true, path: ecardPaths.home, icon: <MobileOutlined />, label: e.ecardsTitle, testId: 'home-ecards' },
     { shown: true, path: transitPaths.fares, icon: <CarOutlined />, label: tr.calculatorEntry, testId: 'home-fares' },
