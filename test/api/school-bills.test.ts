@@ -137,18 +137,47 @@ describe('school bills: issued by the university, paid by the student', () => {
     expect((await payFromCard(u.token, bill.id)).json()).toMatchObject({ bill: { status: 'paid', paidVia: 'campus_card' }, balanceAfterFen: 0 });
   });
 
-  it('are each student’s own: another student sees none and pays none; a parent cannot use them', async () => {
+  it('are each student’s own: another student sees none and pays none; an unbound parent neither', async () => {
     const { school, managerToken } = await university();
     const u = await undergraduate(school.id, 600_000);
     const other = await undergraduate(school.id, 600_000);
     await issue(managerToken, tuition(u.studentNo));
     const bill = await billOf(u.token);
     expect((await myBills(other.token)).items).toEqual([]);
+    expect((await d.request('GET', `/campus/bills?studentId=${u.student.id}`, other.token)).statusCode).toBe(403);
     expect((await payFromCard(other.token, bill.id)).statusCode).toBe(404);
     expect((await orderFor(other.token, bill.id)).statusCode).toBe(404);
     const { parentToken } = await d.family();
-    expect((await d.request('GET', '/campus/bills', parentToken)).statusCode).toBe(403);
+    expect((await d.request('GET', '/campus/bills', parentToken)).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await d.request('GET', `/campus/bills?studentId=${u.student.id}`, parentToken)).statusCode).toBe(403);
+    expect((await orderFor(parentToken, bill.id)).statusCode).toBe(404);
     expect(await purseFen(other.card.id)).toBe(600_000);
+  });
+
+  it('are paid by a bound parent at the cashier, never from the child’s card', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id, 600_000);
+    const parent = await d.t.factory.newParent({ children: [u.student.id] });
+    const parentToken = await d.t.factory.loginAs('parent', parent.phone, parent.password);
+    await issue(managerToken, tuition(u.studentNo));
+    const listed = (await d.request('GET', `/campus/bills?studentId=${u.student.id}`, parentToken)).json();
+    expect(listed).toMatchObject({ unpaidFen: 500_000, items: [{ title: '2026-2027学年学费', status: 'unpaid' }] });
+    const bill = listed.items[0];
+    expect((await payFromCard(parentToken, bill.id)).statusCode).toBe(403);
+
+    const ordered = await orderFor(parentToken, bill.id);
+    expect(ordered.statusCode, ordered.body).toBe(201);
+    const order = ordered.json() as OrderView;
+    expect(order).toMatchObject({ kind: 'school_bill', studentId: u.student.id, item: { payee: school.name } });
+    // The student asking meanwhile gets the parent's order, not a second one.
+    expect((await orderFor(u.token, bill.id)).json()).toMatchObject({ id: order.id });
+    await d.payAtCashier(parentToken, order.id, 'wechat');
+    await d.runJobs();
+    expect(await billOf(u.token)).toMatchObject({ status: 'paid', paidVia: 'order' });
+    expect(await purseFen(u.card.id)).toBe(600_000);
+    const placed = await d.t.ctx.db.selectFrom('payment_orders').select(['created_by_role', 'created_by']).where('id', '=', order.id).executeTakeFirstOrThrow();
+    expect(placed).toEqual({ created_by_role: 'parent', created_by: parent.id });
+    await d.expectLedgerClean();
   });
 
   it('are overdue after their due date, and can still be paid', async () => {

@@ -102,11 +102,45 @@ describeE2E('tuition and retake fees in Chromium', () => {
     await page.getByRole('link', { name: '返回商户' }).click();
     await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
     await page.getByTestId('result-bills').click();
-    await page.waitForURL(url('/campus/bills'));
+    await page.waitForURL(url(`/campus/bills?studentId=${student.id}`));
     await expect.poll(() => page.getByTestId('bills-unpaid-total').textContent()).toBe('¥0.00');
     await expect.poll(() => page.locator('[data-testid="bill-item"][data-status="paid"]').count()).toBe(2);
 
     await console.reload();
     await expect.poll(() => console.getByTestId('bill-totals').textContent()).toContain('¥5240.00 · 2 张');
+  });
+
+  it('a parent pays a university child’s tuition by WeChat Pay: no campus card option, the child’s bill paid', async () => {
+    const { t } = e2e;
+    const school = await t.factory.newSchool({ stage: 'university', name: '端到端家长缴费大学' });
+    const student = await t.factory.newStudent({ schoolId: school.id, name: '家长缴费生' });
+    await t.ctx.db.updateTable('students').set({ student_no: '2026990101' }).where('id', '=', student.id).execute();
+    const parent = await t.factory.newParent({ children: [student.id], password: 'Parent2026' });
+    await t.ctx.db.updateTable('parents').set({ must_change_password: false }).where('id', '=', parent.id).execute();
+    const operator = await t.factory.operatorToken();
+    const issued = await t.app.inject({
+      method: 'POST', url: '/api/v1/admin/campus/bills', headers: { authorization: `Bearer ${operator}`, 'idempotency-key': 'e2e-parent-bill' },
+      payload: { schoolId: school.id, studentNo: '2026990101', kind: 'tuition', academicYear: '2026-2027', amountFen: 450_000, dueDate: '2026-12-31' },
+    });
+    expect(issued.statusCode, issued.body).toBe(201);
+
+    const page = await signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent2026' });
+    await page.getByTestId('home-bills').click();
+    await page.waitForURL(url('/campus/bills'));
+    await expect.poll(() => page.getByTestId('bills-unpaid-total').textContent()).toBe('¥4500.00');
+    await page.getByTestId('bills-unpaid').getByTestId('bill-pay').click();
+    const sheet = page.getByTestId('bill-pay-sheet');
+    await expect(sheet.getByTestId('bill-source').getByText('校园卡账户', { exact: true }).count()).resolves.toBe(0);
+    await sheet.getByTestId('bill-source').getByText('微信', { exact: true }).click();
+    await sheet.getByTestId('bill-pay-wallet').click();
+    await page.waitForURL(/\/api\/v1\/sandbox\/wechat\/cashier\//);
+    await page.getByRole('button', { name: '确认支付' }).click();
+    await page.getByRole('heading', { name: '支付成功' }).waitFor();
+    await page.getByRole('link', { name: '返回商户' }).click();
+    await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
+    await page.getByTestId('result-bills').click();
+    await page.waitForURL(url(`/campus/bills?studentId=${student.id}`));
+    await expect.poll(() => page.getByTestId('bills-unpaid-total').textContent()).toBe('¥0.00');
+    await page.locator('[data-testid="bill-item"][data-status="paid"]').waitFor();
   });
 });

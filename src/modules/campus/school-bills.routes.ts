@@ -8,9 +8,9 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { pageSchema } from '../shared/pagination.js';
 import { acceptCsvUploads, uploadedBytes } from '../shared/uploaded-file.js';
 import { billingSchoolOf, issueBill, issueBillFile, readUploadedBills } from './school-bill-issue.js';
-import { cancelBill, checkBillFromCard, myBills, payBillFromCard, requestBillOrder, schoolBills, settleTimedOutBillOrder } from './school-bills.js';
+import { billsOf, cancelBill, checkBillFromCard, payBillFromCard, requestBillOrder, schoolBills, settleTimedOutBillOrder } from './school-bills.js';
 import {
-  adminBillQuerySchema, adminSchoolBillSchema, billFileQuerySchema, billOrderSchema, billPaidSchema, billParams, billsIssuedSchema, billTotalsSchema, cancelBillSchema, newBillSchema, payBillSchema, schoolBillSchema,
+  adminBillQuerySchema, adminSchoolBillSchema, billFileQuerySchema, billsQuerySchema, billOrderSchema, billPaidSchema, billParams, billsIssuedSchema, billTotalsSchema, cancelBillSchema, newBillSchema, payBillSchema, schoolBillSchema,
 } from './school-bills.schemas.js';
 
 /** A file of 5,000 bills is ~300 kB; room for long course names and GBK's extra columns. */
@@ -23,14 +23,14 @@ export function schoolBillRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     const tags = ['campus'];
 
     app.get('/campus/bills', {
-      schema: { tags, summary: '学费及重修费: the student’s bills, those to pay first (earliest due first)', security: bearer, response: { 200: z.object({ items: z.array(schoolBillSchema), unpaidFen: z.number().int() }), ...errorResponses } },
-    }, async (request) => myBills(ctx, requireCaller(request, 'student')));
+      schema: { tags, summary: '学费及重修费: a student’s bills, those to pay first (earliest due first): the student’s own, or a bound parent’s child’s (studentId)', security: bearer, querystring: billsQuerySchema, response: { 200: z.object({ items: z.array(schoolBillSchema), unpaidFen: z.number().int() }), ...errorResponses } },
+    }, async (request) => billsOf(ctx, requireCaller(request, 'student', 'parent'), request.query.studentId));
 
     app.post('/orders/school-bill', {
-      schema: { tags: ['payments'], summary: 'Pay a bill by Alipay or WeChat Pay: the order for it (an open one is handed back), then POST /orders/:id/pay', security: bearer, body: billOrderSchema, response: { 201: orderSchema, ...errorResponses } },
+      schema: { tags: ['payments'], summary: 'Pay a bill by Alipay or WeChat Pay (the student or a bound parent): the order for it (an open one is handed back), then POST /orders/:id/pay', security: bearer, body: billOrderSchema, response: { 201: orderSchema, ...errorResponses } },
     }, async (request, reply) => {
-      const caller = requireCaller(request, 'student');
-      await settleTimedOutBillOrder(ctx, caller, request.body.billId);
+      const caller = requireCaller(request, 'student', 'parent');
+      await settleTimedOutBillOrder(ctx, caller, request.body.billId, 'order');
       return idempotentOperation(ctx, request, reply, 201, (c) => requestBillOrder(c, caller, request.body.billId, request.id));
     });
 

@@ -5,8 +5,8 @@ import { pageQuerySchema } from '../shared/pagination.js';
 
 /**
  * 学费及重修费缴费 (seed 004):
- *   GET  /campus/bills                                     → { items: schoolBillSchema[], unpaidFen } (the student's own)
- *   POST /orders/school-bill          { billId }           → 201 orderSchema (pay by Alipay / WeChat Pay: then POST /orders/:id/pay)
+ *   GET  /campus/bills?studentId=                          → { items: schoolBillSchema[], unpaidFen } (the student's own; a parent's child's)
+ *   POST /orders/school-bill          { billId }           → 201 orderSchema (the student or a parent, by Alipay / WeChat Pay: then POST /orders/:id/pay)
  *   POST /campus/bills/:billId/pay    { queryPassword }    → 200 { bill, balanceAfterFen } (from the campus card)
  *   GET  /admin/campus/bills?schoolId=&status=&kind=&studentNo= → page of adminSchoolBillSchema, with totals per status
  *   POST /admin/campus/bills          newBillSchema        → 201 { issued, totalFen } (one bill)
@@ -48,6 +48,7 @@ const statusTotal = z.object({ count: z.number().int(), amountFen: z.number().in
 export const billTotalsSchema = z.object({ unpaid: statusTotal, paid: statusTotal, cancelled: statusTotal });
 
 export const billParams = z.object({ billId: z.uuid() });
+export const billsQuerySchema = z.object({ studentId: z.uuid().optional() });
 export const billOrderSchema = z.object({ billId: z.uuid() });
 export const payBillSchema = z.object({ queryPassword: z.string().regex(/^\d{6}$/) });
 export const billPaidSchema = z.object({ bill: schoolBillSchema, balanceAfterFen: z.number().int() });

@@ -1,7 +1,7 @@
 import { shanghaiDate } from '../../domain/calendar.js';
 import { maskName } from '../../domain/masking.js';
 import { billTitle, isBillOverdue, nextBillStatus, type SchoolBillStatus } from '../../domain/school-bills.js';
-import { assertSchoolAccess, consoleListScope } from '../../platform/access.js';
+import { assertSchoolAccess, assertStudentAccess, consoleListScope, mayAccessStudent } from '../../platform/access.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { Clock } from '../../platform/clock.js';
@@ -59,16 +59,27 @@ export async function tuitionAccountOfOrder(tx: DbOrTx, clock: Clock, orderId: s
 
 const schoolNameOf = async (db: DbOrTx, schoolId: string) => (await db.selectFrom('schools').select('name').where('id', '=', schoolId).executeTakeFirstOrThrow()).name;
 
-/** The caller's own bill, or NOT_FOUND: another student's bill does not exist for them. */
-function assertOwnBill(caller: Caller, billId: string, bill: SchoolBillRow | undefined): SchoolBillRow {
-  if (!bill || caller.role !== 'student' || bill.student_id !== caller.subjectId) throw fail('NOT_FOUND', { entity: 'school_bill', billId });
+/**
+ * The bill, if the caller may pay it: its student (any way), or a parent bound to the student (by
+ * Alipay / WeChat Pay: the card needs the student's own query password). NOT_FOUND otherwise: a
+ * bill of someone else does not exist for them.
+ */
+async function payableBill(ctx: AppContext, caller: Caller, billId: string, bill: SchoolBillRow | undefined, way: 'order' | 'campus_card'): Promise<SchoolBillRow> {
+  const mayPay = bill !== undefined && (caller.role === 'student' || (caller.role === 'parent' && way === 'order')) && (await mayAccessStudent(ctx.db, caller, bill.student_id));
+  if (!mayPay) throw fail('NOT_FOUND', { entity: 'school_bill', billId });
   return bill;
 }
 
-/** The student's bills: those to pay first (earliest due first), then the paid and cancelled ones. */
-export async function myBills(ctx: AppContext, caller: Caller): Promise<{ items: SchoolBillDto[]; unpaidFen: number }> {
-  if (caller.role !== 'student') throw fail('FORBIDDEN');
-  const items = (await repo.billsOfStudent(ctx.db, caller.subjectId)).map((row) => billView(row, ctx.clock));
+/**
+ * A student's bills: those to pay first (earliest due first), then the paid and cancelled ones.
+ * The student's own, or a bound parent's child's (`studentId`, which a parent must give).
+ */
+export async function billsOf(ctx: AppContext, caller: Caller, studentId: string | undefined): Promise<{ items: SchoolBillDto[]; unpaidFen: number }> {
+  if (caller.role === 'student' && (studentId === undefined || studentId === caller.subjectId)) studentId = caller.subjectId;
+  else if (caller.role !== 'parent') throw fail('FORBIDDEN');
+  else if (studentId === undefined) throw fail('VALIDATION_FAILED', { field: 'studentId' });
+  else await assertStudentAccess(ctx.db, caller, studentId);
+  const items = (await repo.billsOfStudent(ctx.db, studentId)).map((row) => billView(row, ctx.clock));
   return { items, unpaidFen: items.filter((b) => b.status === 'unpaid').reduce((sum, b) => sum + b.amountFen, 0) };
 }
 
@@ -78,8 +89,8 @@ export async function myBills(ctx: AppContext, caller: Caller): Promise<{ items:
  * asks the gateway). Paid late, it pays the bill; a gateway that cannot be asked leaves it open,
  * and the bill waits (SCHOOL_BILL_ORDER_UNSETTLED): never paid twice.
  */
-export async function settleTimedOutBillOrder(ctx: AppContext, caller: Caller, billId: string): Promise<void> {
-  const bill = assertOwnBill(caller, billId, await repo.findBill(ctx.db, billId));
+export async function settleTimedOutBillOrder(ctx: AppContext, caller: Caller, billId: string, way: 'order' | 'campus_card'): Promise<void> {
+  const bill = await payableBill(ctx, caller, billId, await repo.findBill(ctx.db, billId), way);
   if (!bill.order_id) return;
   const order = await paymentsRepository.findOrder(ctx.db, bill.order_id);
   if (!order || !isOpen(order.status) || order.expires_at.getTime() > ctx.clock.now().getTime()) return;
@@ -87,11 +98,12 @@ export async function settleTimedOutBillOrder(ctx: AppContext, caller: Caller, b
 }
 
 /**
- * 缴费 by Alipay or WeChat Pay, in the request's transaction: the order for the whole bill. An
- * order still waiting for payment is handed back rather than doubled.
+ * 缴费 by Alipay or WeChat Pay, in the request's transaction: the order for the whole bill, placed
+ * by the student or a bound parent. An order still waiting for payment is handed back rather than
+ * doubled, whoever placed it.
  */
 export async function requestBillOrder(ctx: AppContext, caller: Caller, billId: string, requestId: string): Promise<OrderView> {
-  const bill = assertOwnBill(caller, billId, await repo.lockBill(ctx.db, billId));
+  const bill = await payableBill(ctx, caller, billId, await repo.lockBill(ctx.db, billId), 'order');
   nextBillStatus(bill.status, 'pay');
   if (bill.order_id) {
     const existing = await paymentsRepository.findOrder(ctx.db, bill.order_id);
@@ -113,14 +125,14 @@ export async function requestBillOrder(ctx: AppContext, caller: Caller, billId: 
 /** 校园卡账户缴费, before the payment's transaction: a campus card in use and the query password (a wrong one is remembered). */
 export async function checkBillFromCard(ctx: AppContext, caller: Caller, input: { billId: string; queryPassword: string }, source: string): Promise<void> {
   if (caller.role !== 'student') throw fail('FORBIDDEN');
-  await settleTimedOutBillOrder(ctx, caller, input.billId);
+  await settleTimedOutBillOrder(ctx, caller, input.billId, 'campus_card');
   await campusCardOf(ctx, caller.subjectId);
   await verifyQueryPassword(ctx, caller.subjectId, input.queryPassword, source);
 }
 
 /** The payment from the campus card's purse, in the request's transaction (INSUFFICIENT_FUNDS when it holds too little). */
 export async function payBillFromCard(ctx: AppContext, caller: Caller, billId: string, requestId: string): Promise<{ bill: SchoolBillDto; balanceAfterFen: number }> {
-  const bill = assertOwnBill(caller, billId, await repo.lockBill(ctx.db, billId));
+  const bill = await payableBill(ctx, caller, billId, await repo.lockBill(ctx.db, billId), 'campus_card');
   const status = nextBillStatus(bill.status, 'pay');
   if (bill.order_id) {
     const order = await paymentsRepository.findOrder(ctx.db, bill.order_id);

@@ -11,7 +11,7 @@ import { getDailyLimit } from '../campus/daily-limit.js';
 import { myLoans } from '../campus/library.js';
 import { networkOverview } from '../campus/network.js';
 import { myRepairs } from '../campus/repairs.js';
-import { myBills } from '../campus/school-bills.js';
+import { billsOf } from '../campus/school-bills.js';
 import { listApplications } from '../fulfilment/apply-replacement.js';
 import { myNoticeReads } from '../notices/read-notices.js';
 import { getAutoTopUp } from '../payments/auto-top-up.js';
@@ -82,7 +82,7 @@ async function campusServices(ctx: AppContext, caller: Caller) {
     network: await networkOverview(ctx, caller),
     repairs: await myRepairs(ctx, caller),
     bookings: await allMyBookings(ctx, caller),
-    bills: (await myBills(ctx, caller)).items,
+    bills: (await billsOf(ctx, caller, undefined)).items,
   };
 }
 

@@ -1,13 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, ErrorBlock, Input, List, Popup, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import type { billPaidSchema, schoolBillSchema } from '../../../../src/modules/campus/school-bills.schemas.js';
 import { fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
-import { useApi, useSession } from '../../../shared/session.js';
-import { useInvalidateCards } from '../cards/queries.js';
+import { useApi, useMe, useSession } from '../../../shared/session.js';
+import { useInvalidateCards, useParentChildren } from '../cards/queries.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { useCheckout } from '../payments/cashier.js';
 import { formatYuan } from '../payments/format.js';
@@ -17,6 +17,7 @@ import type { Gateway } from '../payments/queries.js';
 import { SubPage } from '../ui/SubPage.js';
 import { useReportFailure } from '../ui/text.js';
 import { billMessages } from './bill-messages.js';
+import { isCampusStage } from './paths.js';
 import '../payments/payments.css';
 import './campus.css';
 
@@ -37,9 +38,51 @@ function useBillTitle() {
  */
 export function BillsPage() {
   const t = useMessages(billMessages);
+  const me = useMe();
+  const parent = me.data?.role === 'parent';
+  const children = useParentChildren(parent);
+  const [params, setParams] = useSearchParams();
+  const universityChildren = (children.data ?? []).filter((child) => isCampusStage(child.stage));
+  // A parent pays for one university child at a time: the one in the address, else the first.
+  const childId = parent ? (universityChildren.find((c) => c.studentId === params.get('studentId')) ?? universityChildren[0])?.studentId : undefined;
+
+  let body;
+  if (me.isPending || (parent && children.isPending)) body = <Skeleton.Paragraph lineCount={5} animated />;
+  else if (me.isError) body = <LoadFailed error={me.error} onRetry={() => void me.refetch()} />;
+  else if (parent && children.isError) body = <LoadFailed error={children.error} onRetry={() => void children.refetch()} />;
+  else if (parent && !childId) body = <ErrorBlock status="empty" title={t.noUniversityChild} data-testid="bills-no-child" />;
+  else {
+    body = (
+      <>
+        {parent && (
+          <>
+            <p className="muted" style={{ fontSize: 13 }}>{t.parentPays}</p>
+            {universityChildren.length > 1 && (
+              <Selector columns={2} value={[childId!]} options={universityChildren.map((c) => ({ value: c.studentId, label: c.name }))} onChange={([id]) => id && setParams({ studentId: id }, { replace: true })} data-testid="bills-child" />
+            )}
+          </>
+        )}
+        <StudentBills studentId={childId} />
+      </>
+    );
+  }
+  return (
+    <SubPage title={t.billsTitle} backTo="/">
+      <p className="muted" style={{ fontSize: 13 }}>{t.billsIntro}</p>
+      {body}
+    </SubPage>
+  );
+}
+
+/** One student's bills: the signed-in student's own (no `studentId`), or a parent's child's. */
+function StudentBills({ studentId }: { studentId: string | undefined }) {
+  const t = useMessages(billMessages);
   const api = useApi();
   const { token } = useSession();
-  const bills = useQuery({ queryKey: [...billsKey, token], queryFn: ({ signal }) => api.get<{ items: Bill[]; unpaidFen: number }>('/campus/bills', undefined, signal) });
+  const bills = useQuery({
+    queryKey: [...billsKey, token, studentId],
+    queryFn: ({ signal }) => api.get<{ items: Bill[]; unpaidFen: number }>('/campus/bills', studentId ? { studentId } : undefined, signal),
+  });
   const [paying, setPaying] = useState<Bill | null>(null);
 
   let body;
@@ -61,13 +104,12 @@ export function BillsPage() {
     );
   }
   return (
-    <SubPage title={t.billsTitle} backTo="/">
-      <p className="muted" style={{ fontSize: 13 }}>{t.billsIntro}</p>
+    <>
       {body}
       <Popup visible={paying !== null} onMaskClick={() => setPaying(null)} bodyStyle={{ borderTopLeftRadius: 8, borderTopRightRadius: 8, padding: '12px 0' }} destroyOnClose>
         {paying && <PayBill bill={paying} onDone={() => setPaying(null)} />}
       </Popup>
-    </SubPage>
+    </>
   );
 }
 
@@ -137,7 +179,9 @@ function PayBill({ bill, onDone }: { bill: Bill; onDone(): void }) {
   const reportFailure = useReportFailure();
   const queryClient = useQueryClient();
   const invalidateCards = useInvalidateCards();
-  const [source, setSource] = useState<Source>('campus_card');
+  // The campus card pays only with the student's own query password: a parent pays by wallet.
+  const fromCard = useMe().data?.role === 'student';
+  const [source, setSource] = useState<Source>(fromCard ? 'campus_card' : 'alipay');
   const [password, setPassword] = useState('');
   const checkout = useCheckout<{ billId: string }>('/orders/school-bill', reportFailure);
   const payFromCard = useIdempotentMutation({
@@ -157,7 +201,7 @@ function PayBill({ bill, onDone }: { bill: Bill; onDone(): void }) {
         <Selector
           columns={3}
           value={[source]}
-          options={[{ value: 'campus_card' as const, label: t.fromCard }, { value: 'alipay' as const, label: p.alipay }, { value: 'wechat' as const, label: p.wechat }]}
+          options={[...(fromCard ? [{ value: 'campus_card' as const, label: t.fromCard }] : []), { value: 'alipay' as const, label: p.alipay }, { value: 'wechat' as const, label: p.wechat }]}
           onChange={([next]) => next && setSource(next)}
           data-testid="bill-source"
         />

@@ -9,3 +9,6 @@ export const campusPaths = {
   library: '/campus/library',
   bills: '/campus/bills',
 } as const;
+
+/** Universities and vocational colleges: the schools with campus services (seed 004). */
+export const isCampusStage = (stage: string | null | undefined): boolean => stage === 'university' || stage === 'vocational';

@@ -10,6 +10,8 @@ import { ConsentSection } from '../account/ConsentSection.js';
 import { DailyLimitSection } from '../account/DailyLimitSection.js';
 import { SpendNoticeSection } from '../account/SpendNoticeSection.js';
 import { accountMessages } from '../account/messages.js';
+import { billMessages } from '../campus/bill-messages.js';
+import { campusPaths, isCampusStage } from '../campus/paths.js';
 import { useChildren, useInvalidate } from '../account/queries.js';
 import { messages } from '../messages.js';
 import { classLabel, relationLabel, stageLabel } from '../ui/labels.js';
@@ -26,7 +28,8 @@ function ChildDetails({ child }: { child: Child }) {
   const describe = useErrorText();
   const invalidate = useInvalidate();
   // Only the canteen is limited: the daily limit is for students of a university or vocational college.
-  const atCampus = child.stage === 'university' || child.stage === 'vocational';
+  const atCampus = isCampusStage(child.stage);
+  const bills = useMessages(billMessages);
 
   const unbind = useMutation({
     mutationFn: () => api.delete(`/me/children/${child.studentId}`),
@@ -61,6 +64,11 @@ function ChildDetails({ child }: { child: Child }) {
       <AutoTopUpSection studentId={child.studentId} />
       <SpendNoticeSection studentId={child.studentId} />
       {atCampus && <DailyLimitSection studentId={child.studentId} />}
+      {atCampus && (
+        <List className="section">
+          <List.Item clickable onClick={() => navigate(`${campusPaths.bills}?studentId=${child.studentId}`)} data-testid="child-bills">{bills.billsEntry}</List.Item>
+        </List>
+      )}
       <ConsentSection studentId={child.studentId} />
       <Button block color="danger" fill="outline" style={{ marginTop: 24 }} loading={unbind.isPending} onClick={() => void confirmUnbind()} data-testid="unbind-child">
         {t.unbind}

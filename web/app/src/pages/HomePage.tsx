@@ -7,10 +7,10 @@ import { useMe } from '../../../shared/session.js';
 import { billMessages } from '../campus/bill-messages.js';
 import { libraryMessages } from '../campus/library-messages.js';
 import { campusMessages } from '../campus/messages.js';
-import { campusPaths } from '../campus/paths.js';
+import { campusPaths, isCampusStage } from '../campus/paths.js';
 import { cardMessages } from '../cards/messages.js';
 import { cardPaths } from '../cards/paths.js';
-import { useCards } from '../cards/queries.js';
+import { useCards, useParentChildren } from '../cards/queries.js';
 import { ecardMessages } from '../ecards/messages.js';
 import { ecardPaths } from '../ecards/paths.js';
 import { messages } from '../messages.js';
@@ -38,8 +38,10 @@ export function HomePage() {
   // The entries follow the cards held, not how the person signed in.
   const cards = useCards().data ?? [];
   const campusCard = me.data?.role === 'student' && cards.some((card) => card.product === 'campus_card' && card.status === 'active');
-  // Bills are the university's to its students, payable by Alipay / WeChat Pay with the card lost too.
-  const universityStudent = me.data?.role === 'student' && (me.data.schoolStage === 'university' || me.data.schoolStage === 'vocational');
+  // Bills are the university's to its students, payable by Alipay / WeChat Pay with the card lost
+  // too, and by a parent for a university child.
+  const children = useParentChildren(me.data?.role === 'parent').data ?? [];
+  const universityStudent = me.data?.role === 'student' ? isCampusStage(me.data.schoolStage) : children.some((child) => isCampusStage(child.stage));
   const showK12Services = me.data?.role === 'parent' || cards.some((card) => card.product.startsWith('k12_'));
 
   // The home page's services after 充值 and 我的订单, each shown to those it serves.

@@ -98,7 +98,7 @@ function Result({ orderId }: { orderId: string }) {
             <Button block color="primary" onClick={() => navigate(campusPaths.network, { replace: true })} data-testid="result-network">{t.backToNetwork}</Button>
           )}
           {current.kind === 'school_bill' && (
-            <Button block color="primary" onClick={() => navigate(campusPaths.bills, { replace: true })} data-testid="result-bills">{t.backToBills}</Button>
+            <Button block color="primary" onClick={() => navigate(`${campusPaths.bills}?studentId=${current.studentId}`, { replace: true })} data-testid="result-bills">{t.backToBills}</Button>
           )}
           {toOrder}
           <Button block fill="none" onClick={() => navigate('/', { replace: true })}>{t.backHome}</Button>
