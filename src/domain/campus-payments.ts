@@ -16,6 +16,11 @@ import { DomainError } from './errors.js';
  *   centre never promises more than was paid for).
  */
 
+/** Universities and vocational colleges: the schools with campus cards and campus services (seed 004). */
+export function isCampusStage(stage: string | null | undefined): boolean {
+  return stage === 'university' || stage === 'vocational';
+}
+
 export const paymentCodeTtlMs = 60_000;
 
 /**

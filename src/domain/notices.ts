@@ -1,4 +1,5 @@
 import { DomainError } from './errors.js';
+import { isCampusStage } from './campus-payments.js';
 
 /**
  * 消息公告 (seeds 001, 004): notices the card centre publishes to the whole city (the holiday
@@ -48,7 +49,7 @@ export function nextNoticeStatus(status: NoticeStatus, event: NoticeEvent): Noti
 
 /** The city-wide audience a school's students belong to: primary, middle and high schools are K-12; universities and vocational colleges are 'university'. */
 export function audienceOfStage(stage: 'primary' | 'middle' | 'high' | 'university' | 'vocational'): Exclude<NoticeAudience, 'all'> {
-  return stage === 'university' || stage === 'vocational' ? 'university' : 'k12';
+  return isCampusStage(stage) ? 'university' : 'k12';
 }
 
 /** The city-wide audiences that reach a reader whose children (or self) are in `stages`: always 'all'. */

@@ -53,6 +53,25 @@ async function managerOf(schoolId: string) {
 }
 
 describe('who sees which notice', () => {
+  it('a student who graduated or left, and their parent, read only the notices for everyone', async () => {
+    const school = await t.factory.newSchool({ stage: 'high', name: '公告测试毕业中学' });
+    const leaver = await studentAt(school.id);
+    const parent = await parentOf(leaver.student.id);
+    const forAll = await published({ audience: 'all', title: '全市公告（毕业生）' });
+    const forK12 = await published({ audience: 'k12', title: '中小学公告（毕业生）' });
+    const ofSchool = await published({ schoolId: school.id, title: '本校公告（毕业生）' });
+    expect(ids((await list(leaver.token)).items)).toEqual(expect.arrayContaining([forAll, forK12, ofSchool]));
+
+    await t.ctx.db.updateTable('students').set({ status: 'graduated' }).where('id', '=', leaver.student.id).execute();
+    for (const reader of [leaver, parent]) {
+      const seen = ids((await list(reader.token)).items);
+      expect(seen).toContain(forAll);
+      expect(seen).not.toContain(forK12);
+      expect(seen).not.toContain(ofSchool);
+      expect((await open(reader.token, ofSchool)).statusCode).toBe(404);
+    }
+  });
+
   it('a student sees their school’s and the city-wide ones for everyone and their stage; not another school’s, drafts or withdrawn ones', async () => {
     const schoolA = await t.factory.newSchool({ stage: 'middle', name: '公告测试中学甲' });
     const schoolB = await t.factory.newSchool({ stage: 'primary', name: '公告测试小学乙' });
@@ -284,7 +303,9 @@ describe('the console', () => {
     const one = (await t.app.inject({ url: `/api/v1/admin/notices?schoolId=${school.id}`, headers: auth(operator) })).json();
     expect(ids(one.items)).toEqual([ofSchool]);
     expect(one.total).toBe(1);
-    const drafts = (await t.app.inject({ url: '/api/v1/admin/notices?status=draft&pageSize=200', headers: auth(operator) })).json().items as { status: string }[];
+    const draftId = (await create(operator, { schoolId: school.id, title: '草稿', body: '正文' })).json().id as string;
+    const drafts = (await t.app.inject({ url: '/api/v1/admin/notices?status=draft&pageSize=200', headers: auth(operator) })).json().items as { id: string; status: string }[];
+    expect(ids(drafts)).toContain(draftId);
     expect(drafts.every((n) => n.status === 'draft')).toBe(true);
     expect((await t.app.inject({ url: '/api/v1/admin/notices?scope=everywhere', headers: auth(operator) })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
   });

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
 import type { CampusNetworkSessionsTable, NetworkEndReason, CampusBookingsTable, VenueKind, CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRepairsTable, CampusRoomsTable, CampusVenuesTable } from './campus.tables.js';
 import type { Insertable, Selectable } from 'kysely';
+import { isCampusStage } from '../../domain/campus-payments.js';
 
 export type PaymentCodeRow = Selectable<CampusPaymentCodesTable>;
 export type PurchaseRow = Selectable<CampusPurchasesTable>;
@@ -95,7 +96,7 @@ export const campusRepository = {
   /** Whether the school is a university or vocational college (campus services exist there only). */
   async isCampusSchool(db: DbOrTx, schoolId: string): Promise<boolean> {
     const school = await db.selectFrom('schools').select('stage').where('id', '=', schoolId).executeTakeFirst();
-    return school?.stage === 'university' || school?.stage === 'vocational';
+    return isCampusStage(school?.stage);
   },
 
   rooms(db: DbOrTx, schoolId: string, q: string | undefined) {

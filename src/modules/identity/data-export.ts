@@ -25,6 +25,7 @@ import { verifyOwnPassword } from './change-password.js';
 import { listConsents } from './consent.js';
 import { loadUser } from './current-user.js';
 import { listChildren, listParents } from './parent-binding.js';
+import { isCampusStage } from '../../domain/campus-payments.js';
 
 /**
  * 导出我的数据 (domain rules, "What users ask for" 10: open data export; PIPL art. 45, a copy of
@@ -128,7 +129,7 @@ async function parentExport(ctx: AppContext, caller: Caller) {
         balanceAlert: await getBalanceAlert(ctx, caller, child.studentId),
         spendNotice: await getSpendNotice(ctx, caller, child.studentId),
         autoTopUp: await getAutoTopUp(ctx, caller, child.studentId),
-        ...(child.stage === 'university' || child.stage === 'vocational' ? { dailyLimit: await getDailyLimit(ctx, caller, child.studentId) } : {}),
+        ...(isCampusStage(child.stage) ? { dailyLimit: await getDailyLimit(ctx, caller, child.studentId) } : {}),
       },
       consents: await listConsents(ctx, caller, child.studentId),
       cards: await Promise.all((await listCards(ctx, caller, child.studentId)).map((card) => cardRecord(ctx, caller, card))),

@@ -14,6 +14,7 @@ import { assertNotThrottled, recordAttempt } from './throttle.js';
 import { releaseDailyLimit } from '../campus/daily-limit.js';
 import { deleteBalanceAlert } from '../payments/balance-alerts.js';
 import { deleteSpendNotice } from '../payments/spend-notices.js';
+import { isCampusStage } from '../../domain/campus-payments.js';
 
 const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
 
@@ -50,7 +51,7 @@ export async function bindParentByPhone(ctx: AppContext, caller: Caller, student
  */
 export const childrenPerParent = { k12: 3, university: 1 } as const;
 
-const childKind = (stage: SchoolStage): keyof typeof childrenPerParent => (stage === 'university' || stage === 'vocational' ? 'university' : 'k12');
+const childKind = (stage: SchoolStage): keyof typeof childrenPerParent => (isCampusStage(stage) ? 'university' : 'k12');
 
 /**
  * Binds a parent to a student, both ways in (the student binding a phone, the parent proving a

@@ -17,6 +17,8 @@ import { purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import { listParents } from './parent-binding.js';
 import type { CreateStudentRequest, StudentDetail, StudentRow, UpdateStudentRequest } from './students.schemas.js';
+import { isCampusStage } from '../../domain/campus-payments.js';
+import '../campus/campus.errors.js';
 
 const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
 
@@ -126,7 +128,7 @@ export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller,
   const classId = change.classId !== undefined ? change.classId : change.schoolId && change.schoolId !== before.school_id ? null : before.class_id;
   await assertClassOfSchool(tx, classId, schoolId);
   // 院系 belongs to a university or vocational college, and to that one: a transfer clears it unless a new one is given.
-  const campusSchool = school.stage === 'university' || school.stage === 'vocational';
+  const campusSchool = isCampusStage(school.stage);
   if (change.college && !campusSchool) throw fail('STUDENT_COLLEGE_CAMPUS_ONLY');
   const college = !campusSchool ? null : change.college !== undefined ? change.college : schoolId !== before.school_id ? null : before.college;
   const after = {
@@ -189,7 +191,7 @@ export async function setServicePoint(ctx: AppContext, caller: Caller, schoolId:
   assertSchoolAccess(caller, schoolId);
   const school = await ctx.db.selectFrom('schools').select(['stage', 'service_point']).where('id', '=', schoolId).forUpdate().executeTakeFirst();
   if (!school) throw fail('NOT_FOUND', { entity: 'school', schoolId });
-  if (school.stage !== 'university' && school.stage !== 'vocational') throw fail('CAMPUS_SCHOOL_INVALID', { schoolId });
+  if (!isCampusStage(school.stage)) throw fail('CAMPUS_SCHOOL_INVALID', { schoolId });
   if (school.service_point !== servicePoint) {
     await ctx.db.updateTable('schools').set({ service_point: servicePoint }).where('id', '=', schoolId).execute();
     await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'school.service_point_changed', entityType: 'school', entityId: schoolId, before: { servicePoint: school.service_point }, after: { servicePoint }, requestId });

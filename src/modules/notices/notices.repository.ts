@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { NoticeAudience, NoticeStatus } from '../../domain/notices.js';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
 import type { Database, SchoolStage } from '../../platform/db/schema.js';
@@ -35,13 +35,17 @@ function readBy(reader: Reader) {
 
 /** The only SQL of 消息公告. */
 export const noticesRepository = {
-  /** The schools (and their stages) whose notices a student reads: their own; a parent: each bound child's. */
+  /**
+   * The schools (and their stages) whose notices a student reads: their own while enrolled; a
+   * parent: each bound child's who is enrolled. A student who graduated or left reads only the
+   * card centre's notices for everyone, and so do their parents.
+   */
   async readerSchools(db: DbOrTx, reader: Reader): Promise<{ school_id: string; stage: SchoolStage }[]> {
     if (reader.role === 'student') {
-      return db.selectFrom('students as st').innerJoin('schools as s', 's.id', 'st.school_id').select(['st.school_id', 's.stage']).where('st.id', '=', reader.id).execute();
+      return db.selectFrom('students as st').innerJoin('schools as s', 's.id', 'st.school_id').select(['st.school_id', 's.stage']).where('st.id', '=', reader.id).where('st.status', '=', 'enrolled').execute();
     }
     return db.selectFrom('parent_students as ps').innerJoin('students as st', 'st.id', 'ps.student_id').innerJoin('schools as s', 's.id', 'st.school_id')
-      .select(['st.school_id', 's.stage']).where('ps.parent_id', '=', reader.id).execute();
+      .select(['st.school_id', 's.stage']).where('ps.parent_id', '=', reader.id).where('st.status', '=', 'enrolled').execute();
   },
 
   /** A page of the reader's notices, pinned first, then newest; with the total and how many are unread. */
@@ -90,7 +94,8 @@ export const noticesRepository = {
       query.leftJoin('schools as s', 's.id', 'n.school_id')
         .selectAll('n').select('s.name as school_name')
         .select((eb) => eb.selectFrom('notice_reads as r').select((r) => r.fn.countAll<string>().as('c')).whereRef('r.notice_id', '=', 'n.id').as('read_count'))
-        .orderBy('n.pinned', 'desc').orderBy((eb) => eb.fn.coalesce('n.published_at', 'n.updated_at'), 'desc').orderBy('n.id', 'desc')
+        // Pinned first only while published: a withdrawn or draft notice pinned is not at the top.
+        .orderBy(sql`n.pinned and n.status = 'published'`, 'desc').orderBy((eb) => eb.fn.coalesce('n.published_at', 'n.updated_at'), 'desc').orderBy('n.id', 'desc')
         .limit(limit).offset(offset).execute(),
       query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);

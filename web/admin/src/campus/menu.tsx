@@ -4,16 +4,15 @@ import type { Me } from '../../../shared/session.js';
 import { billAdminMessages } from './bill-messages.js';
 import { libraryAdminMessages } from './library-messages.js';
 import { campusAdminMessages } from './messages.js';
+import { isCampusStage } from '../../../../src/domain/campus-payments.js';
 
-/** Schools with campus services (seed 004): universities and vocational colleges. */
-const campusStages = ['university', 'vocational'];
 
 /** The console's campus entries (网上报修, 宿舍与琴房, 宿舍电费, 食堂消费, 图书借阅, 学费缴费), for operators and the card managers of universities. */
 export function useCampusMenu(me: Pick<Me, 'role' | 'schoolStage'>) {
   const t = useMessages(campusAdminMessages);
   const library = useMessages(libraryAdminMessages);
   const bills = useMessages(billAdminMessages);
-  if (me.role !== 'operator' && !campusStages.includes(me.schoolStage ?? '')) return [];
+  if (me.role !== 'operator' && !isCampusStage(me.schoolStage)) return [];
   return [
     { key: '/campus/repairs', icon: <ToolOutlined />, label: t.menuRepairs },
     { key: '/campus/rooms', icon: <HomeOutlined />, label: t.menuRooms },

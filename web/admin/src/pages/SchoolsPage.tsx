@@ -10,6 +10,7 @@ import { ServicePointModal } from '../schools/ServicePointModal.js';
 import { isOperator, useConsoleUser } from '../scope.js';
 import { ServerTable } from '../ServerTable.js';
 import type { SchoolRow } from '../types.js';
+import { isCampusStage } from '../../../../src/domain/campus-payments.js';
 
 const stageColors: Record<SchoolRow['stage'], string> = {
   primary: 'green',
@@ -18,9 +19,6 @@ const stageColors: Record<SchoolRow['stage'], string> = {
   university: 'gold',
   vocational: 'cyan',
 };
-
-/** Universities and vocational colleges: their campus cards are replaced at a kiosk (服务点). */
-const campusStages: readonly SchoolRow['stage'][] = ['university', 'vocational'];
 
 /** Operators see every school and add new ones; a school card manager's list holds only their own. A row opens its classes. */
 export function SchoolsPage() {
@@ -37,7 +35,7 @@ export function SchoolsPage() {
     { title: t.district, dataIndex: 'district', width: 120, render: (district: string | null) => district ?? '—' },
     {
       title: s.servicePoint, dataIndex: 'servicePoint',
-      render: (point: string | null, school) => (campusStages.includes(school.stage) ? (
+      render: (point: string | null, school) => (isCampusStage(school.stage) ? (
         <span data-testid="service-point">
           {point ?? '—'}{' '}
           <Button type="link" size="small" onClick={(event) => { event.stopPropagation(); setServicePointOf(school); }} data-testid="service-point-edit">{s.edit}</Button>

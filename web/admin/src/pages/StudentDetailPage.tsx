@@ -14,6 +14,7 @@ import { ParentsCard } from '../students/ParentsCard.js';
 import { PhotoCard } from '../students/PhotoCard.js';
 import { StudentSummary } from '../students/StudentSummary.js';
 import { useStudent } from '../students/useStudent.js';
+import { isCampusStage } from '../../../../src/domain/campus-payments.js';
 
 /** One student: the masked record, photo, parents, promotion / transfer, and the audit history. */
 export function StudentDetailPage() {
@@ -51,7 +52,7 @@ export function StudentDetailPage() {
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <PhotoCard studentId={student.id} hasPhoto={student.hasPhoto} />
             <ParentsCard studentId={student.id} parents={student.parents} />
-            {(student.stage === 'university' || student.stage === 'vocational') && <CampusAccountCard studentId={student.id} />}
+            {isCampusStage(student.stage) && <CampusAccountCard studentId={student.id} />}
           </Space>
         </Col>
       </Row>

@@ -11,6 +11,7 @@ import { useClasses } from '../useClasses.js';
 import { studentMessages } from './messages.js';
 import { statuses } from './StudentFilters.js';
 import { useStudentChanged } from './useStudent.js';
+import { isCampusStage } from '../../../../src/domain/campus-payments.js';
 
 interface Values {
   schoolId: string;
@@ -101,7 +102,7 @@ export function MoveStudentForm({ student, operator }: MoveStudentFormProps) {
         <Form.Item name="salaried" label={s.salaried} valuePropName="checked">
           <Switch />
         </Form.Item>
-        {(student.stage === 'university' || student.stage === 'vocational') && (
+        {isCampusStage(student.stage) && (
           <Form.Item name="college" label={s.college}>
             <Input maxLength={32} data-testid="move-college" />
           </Form.Item>

@@ -10,5 +10,4 @@ export const campusPaths = {
   bills: '/campus/bills',
 } as const;
 
-/** Universities and vocational colleges: the schools with campus services (seed 004). */
-export const isCampusStage = (stage: string | null | undefined): boolean => stage === 'university' || stage === 'vocational';
+export { isCampusStage } from '../../../../src/domain/campus-payments.js';
