@@ -18,6 +18,12 @@ it('compares a day’s gateway trades, orders and ledger, settles what was misse
   await d.payAtCashier(studentToken, forged.id, 'alipay', { badSignature: true });
   await d.runJobs();
   // An order credited although its gateway never took the money (what a bug or a forgery would leave).
+  // A genuine Alipay notification about an agreement nobody started: rejected, and reported by its signing number.
+  const strayAgreement = await d.alipayNotification({
+    notify_type: 'dut_user_sign', status: 'NORMAL', agreement_no: '20265523000000000001', external_agreement_no: 'OCstraysigning',
+    personal_product_code: 'GENERAL_WITHHOLDING_P', sign_scene: 'INDUSTRY|EDU', sign_time: '2026-11-23 10:00:00',
+  });
+  expect((await d.postAlipayNotify(strayAgreement)).body).toBe('fail');
   const phantom = await d.topUp(studentToken, student.id, 8000);
   await d.payAtCashier(studentToken, phantom.id, 'wechat');
   await d.runJobs();
@@ -35,6 +41,8 @@ it('compares a day’s gateway trades, orders and ledger, settles what was misse
     ['credited_without_gateway_payment', phantom.orderNo],
     ['notification_rejected', null], // an unverified notification's claims are not trusted, not even its order number
   ]));
+  const stray = report.findings.filter((f: { detail: string }) => f.detail.includes('OCstraysigning'));
+  expect(stray).toEqual([{ kind: 'notification_rejected', orderNo: null, gateway: 'alipay', detail: expect.stringMatching(/^签约号 OCstraysigning: NOTIFY_AGREEMENT_UNKNOWN/) }]);
   expect((await d.order(studentToken, silent.id)).status).toBe('fulfilled');
   expect(await d.purseFen(student.id)).toBe(5000 + 6000 + 7000 + 8000);
   expect((await d.request('GET', '/admin/payments/reconciliations/2026-11-23', operator)).json()).toMatchObject({ date: '2026-11-23', orders: 4 });

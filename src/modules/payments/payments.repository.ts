@@ -303,8 +303,14 @@ export const paymentsRepository = {
     return db.selectFrom('payment_refunds').selectAll().where('status', '=', 'requested').where('created_at', '<', before).orderBy('created_at').execute();
   },
 
+  /**
+   * The day's rejected notifications. `order_no` holds what the notification named: an order's
+   * number, or an agreement notification's 商户签约号 (`names_order` tells which).
+   */
   rejectedNotificationsBetween(db: DbOrTx, from: Date, to: Date) {
-    return db.selectFrom('gateway_notifications').select(['id', 'gateway', 'error_code', 'order_no', 'received_at']).where('outcome', '=', 'rejected').where('received_at', '>=', from).where('received_at', '<', to).orderBy('received_at').execute();
+    return db.selectFrom('gateway_notifications as n').select(['n.id', 'n.gateway', 'n.error_code', 'n.order_no', 'n.received_at'])
+      .select((eb) => eb.exists(eb.selectFrom('payment_orders as o').select('o.id').whereRef('o.order_no', '=', 'n.order_no')).as('names_order'))
+      .where('n.outcome', '=', 'rejected').where('n.received_at', '>=', from).where('n.received_at', '<', to).orderBy('n.received_at').execute();
   },
 
   async saveReconciliation(db: DbOrTx, date: string, ranAt: Date, report: unknown): Promise<void> {

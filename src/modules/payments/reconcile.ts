@@ -86,7 +86,10 @@ export async function reconcileDay(ctx: AppContext, date: string): Promise<Recon
     findings.push({ kind: 'refund_pending', orderNo: null, gateway: refund.gateway, detail: `refund ${refund.id}: ${refund.amount_fen} fen, ${refund.attempts} tries, ${refund.last_error ?? 'not sent yet'}` });
   }
   for (const note of await repo.rejectedNotificationsBetween(ctx.db, from, to)) {
-    findings.push({ kind: 'notification_rejected', orderNo: note.order_no, gateway: note.gateway, detail: `${note.error_code ?? 'rejected'} (notification ${note.id})` });
+    // An agreement notification names its 商户签约号, not an order: said in the detail, not the order column.
+    const namesOrder = Boolean(note.names_order);
+    const about = note.order_no && !namesOrder ? `签约号 ${note.order_no}: ` : '';
+    findings.push({ kind: 'notification_rejected', orderNo: namesOrder ? note.order_no : null, gateway: note.gateway, detail: `${about}${note.error_code ?? 'rejected'} (notification ${note.id})` });
   }
   const ranAt = ctx.clock.now();
   const attention: FindingKind[] = ['credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending'];
