@@ -125,8 +125,11 @@ describeE2E('tuition and retake fees in Chromium', () => {
     expect(issued.statusCode, issued.body).toBe(201);
 
     const page = await signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent2026' });
-    await page.getByTestId('home-bills').click();
-    await page.waitForURL(url('/campus/bills'));
+    // 待办 reminds the parent of the child's bill and leads to it.
+    const reminder = page.locator('[data-testid="todo"][data-kind="bills_due"]');
+    await expect.poll(() => reminder.textContent()).toMatch(/^家\*+：1 张学费账单待缴，合计 ¥4500\.00$/);
+    await reminder.click();
+    await page.waitForURL(url(`/campus/bills?studentId=${student.id}`));
     await expect.poll(() => page.getByTestId('bills-unpaid-total').textContent()).toBe('¥4500.00');
     await page.getByTestId('bills-unpaid').getByTestId('bill-pay').click();
     const sheet = page.getByTestId('bill-pay-sheet');

@@ -103,6 +103,18 @@ describe('home to-dos', () => {
     expect(on('2027-08-15', '2028-09-30')).toEqual([]);
   });
 
+  it('reminds of unpaid university bills after low balances and before orders, overdue ones first; none when all are paid', () => {
+    const bills = [
+      { studentId: 'kid-1', holder: '周**', count: 1, amountFen: 24_000, overdue: false },
+      { studentId: 'kid-2', holder: '吴**', count: 2, amountFen: 1_000_000, overdue: true },
+      { studentId: 'kid-3', holder: '郑**', count: 0, amountFen: 0, overdue: false },
+    ];
+    const todos = todosOf([card('low', { availableFen: 100 })], context({ pendingOrders: 1, bills }));
+    expect(todos.map((todo) => todo.kind)).toEqual(['low_balance', 'bills_due', 'bills_due', 'pending_orders']);
+    expect(todos.slice(1, 3)).toEqual([{ kind: 'bills_due', ...bills[1] }, { kind: 'bills_due', ...bills[0] }]);
+    expect(kinds([], 0, { bills: [{ studentId: null, holder: null, count: 0, amountFen: 0, overdue: false }] })).toEqual([]);
+  });
+
   it('tells a campus student of overdue library books and unpaid fines, after the cards and orders', () => {
     const todos = todosOf([card('low', { availableFen: 100 })], context({ pendingOrders: 1, library: { overdue: 2, finesOwedFen: 120 } }));
     expect(todos.map((todo) => todo.kind)).toEqual(['low_balance', 'pending_orders', 'library_overdue', 'library_fine']);

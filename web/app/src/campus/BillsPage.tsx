@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { billPaidSchema, schoolBillSchema } from '../../../../src/modules/campus/school-bills.schemas.js';
 import { fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
+import type { ApiClient } from '../../../shared/api.js';
 import { useApi, useMe, useSession } from '../../../shared/session.js';
 import { useInvalidateCards, useParentChildren } from '../cards/queries.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
@@ -23,6 +24,14 @@ import './campus.css';
 
 type Bill = z.infer<typeof schoolBillSchema>;
 const billsKey = ['campus', 'bills'] as const;
+
+/** A student's bills (the signed-in student's own without `studentId`): this page's query and the home page's reminder. */
+export function billsQuery(api: ApiClient, token: string | null, studentId: string | undefined) {
+  return {
+    queryKey: [...billsKey, token, studentId],
+    queryFn: ({ signal }: { signal: AbortSignal }) => api.get<{ items: Bill[]; unpaidFen: number }>('/campus/bills', studentId ? { studentId } : undefined, signal),
+  };
+}
 
 /** Where the money comes from: the campus card (with the query password), or a wallet through its cashier. */
 type Source = 'campus_card' | Gateway;
@@ -79,10 +88,7 @@ function StudentBills({ studentId }: { studentId: string | undefined }) {
   const t = useMessages(billMessages);
   const api = useApi();
   const { token } = useSession();
-  const bills = useQuery({
-    queryKey: [...billsKey, token, studentId],
-    queryFn: ({ signal }) => api.get<{ items: Bill[]; unpaidFen: number }>('/campus/bills', studentId ? { studentId } : undefined, signal),
-  });
+  const bills = useQuery(billsQuery(api, token, studentId));
   const [paying, setPaying] = useState<Bill | null>(null);
 
   let body;

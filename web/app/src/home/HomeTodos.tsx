@@ -9,10 +9,11 @@ import { useApi, useMe, useSession } from '../../../shared/session.js';
 import { useAllApplications } from '../cards/fulfilment.js';
 import { productLabel } from '../cards/labels.js';
 import { cardMessages } from '../cards/messages.js';
-import { campusPaths } from '../campus/paths.js';
+import { billsQuery } from '../campus/BillsPage.js';
+import { campusPaths, isCampusStage } from '../campus/paths.js';
 import { cardPaths } from '../cards/paths.js';
 import { ecardPaths } from '../ecards/paths.js';
-import { useCards } from '../cards/queries.js';
+import { useCards, useParentChildren } from '../cards/queries.js';
 import { extensionCheckQuery } from '../cards/services.js';
 import { messages } from '../messages.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
@@ -46,10 +47,16 @@ export function HomeTodos() {
     queryFn: ({ signal }) => api.get<z.infer<typeof libraryLoansSchema>>('/campus/library/loans', undefined, signal),
     enabled: campusStudent,
   });
+  // University bills to pay: a university student's own, or each university child's (学费缴费's queries).
+  const children = useParentChildren(me.data?.role === 'parent');
+  const billPayers = me.data?.role === 'student'
+    ? (isCampusStage(me.data.schoolStage) ? [{ studentId: undefined, holder: null }] : [])
+    : (children.data ?? []).filter((child) => isCampusStage(child.stage)).map((child) => ({ studentId: child.studentId, holder: child.name }));
+  const bills = useQueries({ queries: billPayers.map((payer) => billsQuery(api, token, payer.studentId)) });
 
   if (cards.isError) return <LoadFailed error={cards.error} onRetry={() => void cards.refetch()} />;
   if (pending.isError) return <LoadFailed error={pending.error} onRetry={() => void pending.refetch()} />;
-  if (!cards.data || !pending.data || applications.isPending || checks.some((q) => q.isPending) || (campusStudent && library.isPending)) return <Card><Skeleton.Paragraph lineCount={3} animated /></Card>;
+  if (!cards.data || !pending.data || applications.isPending || checks.some((q) => q.isPending) || (campusStudent && library.isPending) || bills.some((q) => q.isPending)) return <Card><Skeleton.Paragraph lineCount={3} animated /></Card>;
   // The replacements and graduation dates only refine the list: without them (a failed request)
   // a lost card still offers 补办 and a card near expiry still asks to be extended.
   const replacements = new Map(
@@ -61,8 +68,13 @@ export function HomeTodos() {
   // A card under way (a first card, a replacement) is made only once its holder confirms the card information.
   const waiting = (applications.data ?? []).filter((a) => !closedApplications.has(a.status) && a.infoConfirmation?.status === 'pending');
   const confirmations = [...new Map(waiting.map((a) => [a.studentId, { studentId: a.studentId, nameMasked: a.studentNameMasked }])).values()];
+  // A failed bills request only leaves its reminder out: the bills page says what went wrong.
+  const billsDue = billPayers.flatMap((payer, i) => {
+    const unpaid = bills[i]?.data?.items.filter((b) => b.status === 'unpaid') ?? [];
+    return [{ studentId: payer.studentId ?? null, holder: payer.holder, count: unpaid.length, amountFen: unpaid.reduce((sum, b) => sum + b.amountFen, 0), overdue: unpaid.some((b) => b.overdue) }];
+  });
   const todos = todosOf(cards.data, {
-    today, pendingOrders: pending.data.total, replacements, graduation, extensionRefused, confirmations,
+    today, pendingOrders: pending.data.total, replacements, graduation, extensionRefused, confirmations, bills: billsDue,
     ...(loans ? { library: { overdue: loans.items.filter((l) => l.overdue).length, finesOwedFen: loans.finesOwedFen } } : {}),
   });
   if (todos.length === 0) return <Card><ErrorBlock status="empty" title={t.noNews} description={null} data-testid="todos-empty" /></Card>;
@@ -72,6 +84,7 @@ export function HomeTodos() {
     if (todo.kind === 'library_overdue') return fill(t.todo_library_overdue, { n: todo.count });
     if (todo.kind === 'library_fine') return fill(t.todo_library_fine, { amount: formatYuan(todo.amountFen) });
     if (todo.kind === 'confirm_info') return fill(t.todo_confirm_info, { holder: todo.nameMasked });
+    if (todo.kind === 'bills_due') return fill(todo.overdue ? t.todo_bills_overdue : t.todo_bills_due, { holder: todo.holder ? `${todo.holder}：` : '', n: todo.count, amount: formatYuan(todo.amountFen) });
     // The card's last digits tell apart children whose masked names are alike (张** and 张**).
     const names = { holder: todo.card.holderNameMasked, product: productLabel(c, todo.card), tail: todo.card.cardNoMasked.slice(-3) };
     if (todo.kind === 'extend_soon') return fill(t.todo_extend_soon, { ...names, date: todo.validUntil });
@@ -84,6 +97,7 @@ export function HomeTodos() {
   const target = (todo: Todo): string => {
     if (todo.kind === 'pending_orders') return moneyPaths.pendingOrders;
     if (todo.kind === 'confirm_info') return cardPaths.confirmation(todo.studentId);
+    if (todo.kind === 'bills_due') return todo.studentId ? `${campusPaths.bills}?studentId=${todo.studentId}` : campusPaths.bills;
     if (todo.kind === 'library_overdue' || todo.kind === 'library_fine') return campusPaths.library;
     if (todo.kind === 'extend_soon' || todo.kind === 'extend_grace' || todo.kind === 'extend_expired') return todo.card.product === 'university_ecard' ? ecardPaths.university(todo.card.id) : cardPaths.extend(todo.card.id);
     if (todo.kind === 'low_balance') return moneyPaths.cardTopUp(todo.card.id);
@@ -94,7 +108,7 @@ export function HomeTodos() {
   return (
     <List header={t.todos} mode="card" data-testid="todos">
       {todos.map((todo) => (
-        <List.Item key={`${todo.kind}:${'card' in todo ? todo.card.id : 'studentId' in todo ? todo.studentId : ''}`} arrow onClick={() => navigate(target(todo))} data-testid="todo" data-kind={todo.kind}>
+        <List.Item key={`${todo.kind}:${'card' in todo ? todo.card.id : 'studentId' in todo ? todo.studentId : ''}`} arrow onClick={() => navigate(target(todo))} data-testid="todo" data-kind={todo.kind} data-overdue={todo.kind === 'bills_due' ? todo.overdue : undefined}>
           {text(todo)}
         </List.Item>
       ))}

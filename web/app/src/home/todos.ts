@@ -14,6 +14,8 @@ export type Todo =
   | { kind: 'low_balance'; card: Card }
   | { kind: 'pending_orders'; count: number }
   | { kind: 'confirm_info'; studentId: string; nameMasked: string }
+  /** A university's bills to pay (学费缴费): the student's own, or a bound parent's child's (`studentId`, `holder`). */
+  | { kind: 'bills_due'; studentId: string | null; holder: string | null; count: number; amountFen: number; overdue: boolean }
   | { kind: 'library_overdue'; count: number }
   | { kind: 'library_fine'; amountFen: number };
 
@@ -30,6 +32,8 @@ export interface TodoContext {
   extensionRefused?: ReadonlySet<string>;
   /** A campus student's library record (借阅图书), where known: books overdue, fines unpaid. */
   library?: { overdue: number; finesOwedFen: number };
+  /** Unpaid university bills: the student's own (`studentId` null), or each university child's. */
+  bills?: readonly { studentId: string | null; holder: string | null; count: number; amountFen: number; overdue: boolean }[];
   /** Students whose card information waits for them to confirm before a card under way can be made (制卡信息确认). */
   confirmations?: readonly { studentId: string; nameMasked: string }[];
 }
@@ -57,7 +61,7 @@ function universityExtensionOpen(card: Card, today: string): boolean {
 /**
  * 待办 on the home page, most pressing first: cards to activate, lost cards (or their replacement
  * under way), suspended e-cards, expired and expiring cards to extend, low balances, orders
- * waiting to be paid, then library books overdue and library fines unpaid.
+ * university bills to pay, orders waiting to be paid, then library books overdue and library fines unpaid.
  */
 export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
   const { today } = context;
@@ -89,7 +93,10 @@ export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
     }
   }
   for (const c of context.confirmations ?? []) todos.push({ kind: 'confirm_info', studentId: c.studentId, nameMasked: c.nameMasked });
-  const order: Todo['kind'][] = ['activate', 'confirm_info', 'refund_on_leaving', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_grace', 'extend_soon', 'low_balance', 'pending_orders', 'library_overdue', 'library_fine'];
+  const order: Todo['kind'][] = ['activate', 'confirm_info', 'refund_on_leaving', 'lost', 'replacing', 'suspended', 'extend_expired', 'extend_grace', 'extend_soon', 'low_balance', 'bills_due', 'pending_orders', 'library_overdue', 'library_fine'];
+  // Overdue bills first among them: the due date has passed.
+  const bills = [...(context.bills ?? [])].filter((b) => b.count > 0).sort((a, b) => Number(b.overdue) - Number(a.overdue));
+  for (const b of bills) todos.push({ kind: 'bills_due', ...b });
   if (context.pendingOrders > 0) todos.push({ kind: 'pending_orders', count: context.pendingOrders });
   // Nothing more is lent until overdue books are back and fines paid (LIBRARY_BLOCKED).
   if (context.library && context.library.overdue > 0) todos.push({ kind: 'library_overdue', count: context.library.overdue });
