@@ -1,6 +1,6 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Form, Input, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Segmented, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { adminRoomSchema, venueSchema } from '../../../../src/modules/campus/campus.schemas.js';
@@ -8,9 +8,9 @@ import { errorText, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi } from '../../../shared/session.js';
 import { useAdminApi } from '../adminApi.js';
-import { LoadError } from '../LoadError.js';
 import { campusAdminMessages } from './messages.js';
 import { SchoolScoped } from './SchoolScoped.js';
+import { SectionTable } from '../SectionTable.js';
 
 type Room = z.infer<typeof adminRoomSchema>;
 type Venue = z.infer<typeof venueSchema>;
@@ -70,15 +70,13 @@ function Rooms({ schoolId }: { schoolId: string }) {
         <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={add.isPending} data-testid="room-add">{t.add}</Button>
       </Form>
       {add.isError && <Alert type="error" showIcon title={errorText(add.error, lang)} style={{ marginBottom: 16 }} data-testid="room-error" />}
-      {rooms.isError && <LoadError error={rooms.error} onRetry={() => void rooms.refetch()} />}
-      <Table<Room>
+      <SectionTable<Room>
         data-testid="rooms-table"
         rowKey="id"
-        size="small"
-        loading={rooms.isFetching}
-        dataSource={rooms.data ?? []}
+        load={rooms}
+        rows={rooms.data}
+        emptyText={t.noRooms}
         pagination={{ pageSize: 20, showSizeChanger: false }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noRooms} /> }}
         columns={[
           { title: t.building, dataIndex: 'building' },
           { title: t.roomNo, dataIndex: 'roomNo' },
@@ -151,15 +149,13 @@ function Venues({ schoolId }: { schoolId: string }) {
         <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={add.isPending} data-testid="venue-add">{t.add}</Button>
       </Form>
       {add.isError && <Alert type="error" showIcon title={errorText(add.error, lang)} style={{ marginBottom: 16 }} data-testid="venue-error" />}
-      {venues.isError && <LoadError error={venues.error} onRetry={() => void venues.refetch()} />}
-      <Table<Venue>
+      <SectionTable<Venue>
         data-testid="venues-table"
         rowKey="id"
-        size="small"
-        loading={venues.isFetching}
-        dataSource={venues.data ?? []}
+        load={venues}
+        rows={venues.data}
+        emptyText={t.noVenues}
         pagination={{ pageSize: 20, showSizeChanger: false }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noVenues} /> }}
         columns={[
           { title: t.venueKind, dataIndex: 'kind', render: (kind: Venue['kind']) => kindLabels[kind] },
           { title: t.venueName, dataIndex: 'name' },

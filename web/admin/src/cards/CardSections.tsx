@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Empty, Space, Table, Typography } from 'antd';
+import { App, Button, Card, Space, Typography } from 'antd';
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { ExtendResultDto, ExtensionCheckDto } from '../../../../src/modules/card-services/card-services.schemas.js';
@@ -11,6 +11,7 @@ import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { formatFen } from '../payments/money.js';
 import { cardMessages, type CardTexts } from './messages.js';
+import { SectionTable } from '../SectionTable.js';
 
 type Statement = z.infer<typeof cardTransactionPageSchema>;
 type StatementLine = Statement['items'][number];
@@ -28,14 +29,12 @@ export function CardStatement({ cardId }: { cardId: string }) {
   });
   return (
     <Card title={t.statement}>
-      {statement.isError && <LoadError error={statement.error} onRetry={() => void statement.refetch()} />}
-      <Table<StatementLine>
+      <SectionTable<StatementLine>
         data-testid="card-statement"
         rowKey="transactionId"
-        size="small"
-        loading={statement.isFetching}
-        dataSource={statement.data?.items ?? []}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noStatement} /> }}
+        load={statement}
+        rows={statement.data?.items}
+        emptyText={t.noStatement}
         pagination={{ current: paging.page, pageSize: paging.pageSize, total: statement.data?.total ?? 0, onChange: (page, pageSize) => setPaging({ page: pageSize === paging.pageSize ? page : 1, pageSize }) }}
         columns={[
           { title: t.time, dataIndex: 'createdAt', render: (v: string) => formatBeijingTime(v, lang) },

@@ -1,13 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Form, Input, InputNumber, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Space, Tag, Typography } from 'antd';
 import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
-import { LoadError } from '../LoadError.js';
 import { isOperator, useConsoleUser } from '../scope.js';
 import { cardMessages } from './messages.js';
 import type { ExtensionWindowDto, ExtensionWindowList } from './types.js';
+import { SectionTable } from '../SectionTable.js';
 
 const windowsKey = ['card-extension-windows'] as const;
 
@@ -42,15 +42,13 @@ export function ExtensionWindowPage() {
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Card title={t.extensionWindows}>
         <Typography.Paragraph type="secondary">{t.extensionNote}</Typography.Paragraph>
-        {windows.isError && <LoadError error={windows.error} onRetry={() => void windows.refetch()} />}
-        <Table<ExtensionWindowDto>
+        <SectionTable<ExtensionWindowDto>
           data-testid="extension-windows"
           rowKey="year"
-          size="small"
-          loading={windows.isFetching}
-          dataSource={windows.data?.items ?? []}
+          load={windows}
+          rows={windows.data?.items}
+          emptyText={t.noWindows}
           pagination={false}
-          locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noWindows} /> }}
           columns={[
             { title: t.year, dataIndex: 'year' },
             { title: t.startsOn, dataIndex: 'startsOn' },

@@ -1,15 +1,15 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
-import { Alert, App, Button, Card, Empty, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Popconfirm, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
 import { useAdminApi } from '../adminApi.js';
-import { LoadError } from '../LoadError.js';
 import { SchoolSelect } from '../SchoolSelect.js';
 import { ecardMessages } from './messages.js';
 import type { PartnerSchool } from './types.js';
+import { SectionTable } from '../SectionTable.js';
 
 const partnersKey = ['ecards', 'partner-schools'] as const;
 
@@ -42,15 +42,13 @@ export function PartnerSchoolsPage() {
         <Button type="primary" icon={<PlusOutlined />} disabled={!schoolId} loading={change.isPending && change.variables?.partnered} onClick={() => schoolId && change.mutate({ id: schoolId, partnered: true })} data-testid="partner-add-button">{t.add}</Button>
       </Space>
       {change.isError && <Alert type="error" showIcon title={errorText(change.error, lang)} style={{ marginBottom: 16 }} data-testid="partner-error" />}
-      {partners.isError && <LoadError error={partners.error} onRetry={() => void partners.refetch()} />}
-      <Table<PartnerSchool>
+      <SectionTable<PartnerSchool>
         data-testid="partner-schools"
         rowKey="id"
-        size="small"
-        loading={partners.isFetching}
-        dataSource={partners.data?.items ?? []}
+        load={partners}
+        rows={partners.data?.items}
+        emptyText={t.noPartners}
         pagination={{ pageSize: 20, showSizeChanger: false }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noPartners} /> }}
         columns={[
           { title: t.school, dataIndex: 'name' },
           { title: t.stage, dataIndex: 'stage', width: 120, render: (stage: string) => <Tag>{stageLabel(stage)}</Tag> },

@@ -1,13 +1,13 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Card, Space, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { fill, formatBeijingTime, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
-import { LoadError } from '../LoadError.js';
 import { transitAdminMessages, type TransitAdminText } from './messages.js';
 import { RegisterTerminalModal, terminalsKey } from './RegisterTerminalModal.js';
 import type { TerminalList, TerminalRow } from './types.js';
+import { SectionTable } from '../SectionTable.js';
 
 function time(iso: string | null, lang: Lang, t: TransitAdminText) {
   return iso ? formatBeijingTime(iso, lang) : <Typography.Text type="secondary">{t.never}</Typography.Text>;
@@ -48,16 +48,14 @@ export function TerminalsPage() {
     >
       <Typography.Paragraph type="secondary">{t.terminalsNote}</Typography.Paragraph>
       {list.data && <Typography.Paragraph data-testid="deny-list-head">{fill(t.currentDenyList, { version: head })}</Typography.Paragraph>}
-      {list.isError && <LoadError error={list.error} onRetry={() => void list.refetch()} />}
-      <Table<TerminalRow>
+      <SectionTable<TerminalRow>
         data-testid="terminals-table"
         rowKey="id"
-        size="small"
-        loading={list.isPending}
-        dataSource={list.data?.items ?? []}
+        load={list}
+        rows={list.data?.items}
+        emptyText={t.noTerminals}
         pagination={{ pageSize: 50, showSizeChanger: false, hideOnSinglePage: true }}
         scroll={{ x: 1450 }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t.noTerminals} /> }}
         columns={[
           { title: t.code, dataIndex: 'code', width: 160, render: (v: string) => <span className="mono" style={{ whiteSpace: 'nowrap' }}>{v}</span> },
           { title: t.kind, dataIndex: 'kind', width: 110, render: (v: string) => (t as Record<string, string>)[`kind_${v}`] ?? v },
