@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { formatYuan } from '../domain/money.js';
 import { balanceOf, checkLedger, describeViolation, findAccountByCode } from '../modules/ledger/ledger.js';
-import { openRuntime, type Runtime } from '../platform/boot.js';
-import { loadConfig } from '../platform/config.js';
+import { withRuntime } from './runtime.js';
 
 /** `onecard ledger check` and `onecard ledger balance <accountCode>`. */
 export function registerLedgerCommands(program: Command): void {
@@ -44,12 +43,3 @@ export function registerLedgerCommands(program: Command): void {
     );
 }
 
-/** Opens the runtime, runs the work, and always closes the database, also when the work throws. */
-async function withRuntime(work: (runtime: Runtime) => Promise<void>): Promise<void> {
-  const runtime = await openRuntime(loadConfig());
-  try {
-    await work(runtime);
-  } finally {
-    await runtime.close();
-  }
-}

@@ -11,6 +11,7 @@ import { buildServer } from '../platform/http/server.js';
 import { registerLedgerCommands } from './ledger.js';
 import { registerNetworkCommands, registerPosCommands } from './campus.js';
 import { registerRosterCommands } from './roster.js';
+import { registerBillCommands } from './bills.js';
 import { registerTerminalCommands } from './terminal.js';
 
 const program = new Command('onecard')
@@ -101,6 +102,7 @@ operator
   });
 
 registerRosterCommands(program);
+registerBillCommands(program);
 registerLedgerCommands(program);
 registerTerminalCommands(program);
 registerPosCommands(program);

@@ -9,21 +9,8 @@ import { parseRoster } from '../modules/roster/parse-roster.js';
 import { rosterKindOf } from '../modules/roster/row-problems.js';
 import { createClass, createSchool } from '../modules/identity/students.js';
 import { schoolForImport } from '../modules/roster/roster-schools.js';
-import type { AuditActor } from '../platform/audit.js';
-import { openRuntime, type Runtime } from '../platform/boot.js';
-import { loadConfig } from '../platform/config.js';
+import { cliActor, withRuntime } from './runtime.js';
 
-/** Work done from the command line is audited as the CLI: there is no signed-in person. */
-const cliActor: AuditActor = { role: 'cli', id: null };
-
-async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await openRuntime(loadConfig());
-  try {
-    return await work(runtime);
-  } finally {
-    await runtime.close();
-  }
-}
 
 async function createSchoolCommand(options: { code: string; name: string; stage: string; district?: string }): Promise<void> {
   const request = createSchoolSchema.parse({ ...options, district: options.district ?? null });

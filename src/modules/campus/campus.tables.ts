@@ -205,7 +205,8 @@ export interface SchoolBillsTable {
   paid_at: Timestamp | null;
   cancel_reason: string | null;
   created_by_role: string;
-  created_by: string;
+  /** Null when issued from the command line. */
+  created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -1,6 +1,6 @@
 import { parseYuanToFen } from '../../domain/money.js';
 import { billFieldsProblem, billTitle, type SchoolBillKind } from '../../domain/school-bills.js';
-import { recordAudit } from '../../platform/audit.js';
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
@@ -93,7 +93,7 @@ const itemKey = (b: { kind: string; academicYear: string; course: string | null 
  * no enrolled student of the school has, or an item the student already has a live bill for (in
  * the database or earlier in the file).
  */
-async function issueBills(ctx: AppContext, caller: Caller, schoolId: string, bills: (NewBill & { row: number })[], known: BillRowProblem[], requestId: string): Promise<{ issued: number; totalFen: number }> {
+async function issueBills(ctx: AppContext, actor: AuditActor, schoolId: string, bills: (NewBill & { row: number })[], known: BillRowProblem[], requestId: string | null): Promise<{ issued: number; totalFen: number }> {
   const students = new Map((await repo.enrolledByStudentNo(ctx.db, schoolId, [...new Set(bills.map((b) => b.studentNo))])).map((s) => [s.student_no!, s.id]));
   const live = new Set((await repo.liveBillsOf(ctx.db, [...students.values()])).map((b) => `${b.student_id}|${itemKey({ kind: b.kind, academicYear: b.academic_year, course: b.course })}`));
   const problems = [...known];
@@ -114,14 +114,14 @@ async function issueBills(ctx: AppContext, caller: Caller, schoolId: string, bil
     rows.push({
       id: newId(), school_id: schoolId, student_id: studentId, kind: bill.kind, academic_year: bill.academicYear, course: bill.course, amount_fen: bill.amountFen, due_date: bill.dueDate,
       status: 'unpaid' as const, order_id: null, paid_via: null, ledger_transaction_id: null, paid_at: null, cancel_reason: null,
-      created_by_role: caller.role, created_by: caller.subjectId, created_at: now, updated_at: now,
+      created_by_role: actor.role, created_by: actor.id, created_at: now, updated_at: now,
     });
   }
   if (problems.length > 0) throw problemsError(problems);
   await repo.insertBills(ctx.db, rows);
   const totalFen = rows.reduce((sum, r) => sum + r.amount_fen, 0);
   await recordAudit(ctx.db, ctx.clock, {
-    actor: { role: caller.role, id: caller.subjectId }, action: 'campus.bill.issued', entityType: 'school', entityId: schoolId,
+    actor, action: 'campus.bill.issued', entityType: 'school', entityId: schoolId,
     after: rows.length === 1 ? { billId: rows[0]!.id, studentId: rows[0]!.student_id, title: billTitle({ kind: rows[0]!.kind, academicYear: rows[0]!.academic_year, course: rows[0]!.course }), amountFen: totalFen } : { bills: rows.length, totalFen },
     requestId,
   });
@@ -148,7 +148,7 @@ export async function issueBill(ctx: AppContext, caller: Caller, input: NewBill 
   const bill = { ...input, course, row: 0 };
   const field = billFieldsProblem(bill);
   if (field) throw fail('SCHOOL_BILL_FIELDS', { field });
-  return issueBills(ctx, caller, schoolId, [bill], [], requestId);
+  return issueBills(ctx, { role: caller.role, id: caller.subjectId }, schoolId, [bill], [], requestId);
 }
 
 export type ReadBillFile = ReturnType<typeof readBillFile>;
@@ -165,7 +165,7 @@ export function readUploadedBills(bytes: Uint8Array): ReadBillFile {
   return read;
 }
 
-/** The file's bills, in the request's transaction; SCHOOL_BILL_FILE_INVALID lists every bad row. */
-export async function issueBillFile(ctx: AppContext, caller: Caller, schoolId: string, file: ReadBillFile, requestId: string) {
-  return issueBills(ctx, caller, schoolId, file.bills, file.problems, requestId);
+/** The file's bills, in the caller's transaction; SCHOOL_BILL_FILE_INVALID lists every bad row. The console's card manager or operator, or the CLI, issues them. */
+export async function issueBillFile(ctx: AppContext, actor: AuditActor, schoolId: string, file: ReadBillFile, requestId: string | null) {
+  return issueBills(ctx, actor, schoolId, file.bills, file.problems, requestId);
 }

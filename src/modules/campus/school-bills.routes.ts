@@ -68,7 +68,7 @@ export function schoolBillRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       // The school first (a K-12 school's file is refused for that), then the file, outside the transaction.
       const schoolId = await billingSchoolOf(ctx, caller, request.query.schoolId);
       const file = readUploadedBills(uploadedBytes(request));
-      return idempotentOperation(ctx, request, reply, 201, (c) => issueBillFile(c, caller, schoolId, file, request.id));
+      return idempotentOperation(ctx, request, reply, 201, (c) => issueBillFile(c, { role: caller.role, id: caller.subjectId }, schoolId, file, request.id));
     });
 
     app.post('/admin/campus/bills/:billId/cancel', {

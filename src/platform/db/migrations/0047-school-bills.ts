@@ -26,7 +26,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       paid_at timestamptz,
       cancel_reason text check (length(cancel_reason) between 1 and 100),
       created_by_role text not null,
-      created_by uuid not null,
+      created_by uuid, -- null when issued from the command line (onecard bills import)
       created_at timestamptz not null,
       updated_at timestamptz not null,
       check ((kind = 'retake') = (course is not null)),

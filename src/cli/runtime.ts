@@ -1,0 +1,16 @@
+import type { AuditActor } from '../platform/audit.js';
+import { openRuntime, type Runtime } from '../platform/boot.js';
+import { loadConfig } from '../platform/config.js';
+
+/** Work done from the command line is audited as the CLI: there is no signed-in person. */
+export const cliActor: AuditActor = { role: 'cli', id: null };
+
+/** Opens the runtime, runs the work, and always closes the database, also when the work throws. */
+export async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime(loadConfig());
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
