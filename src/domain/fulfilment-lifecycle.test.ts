@@ -35,15 +35,15 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
       fc.property(
         fc.constantFrom(...applicationKinds),
         // `forward` steps take the pipeline's next step (with its guards met), so most runs get far; the others are any event.
-        fc.array(fc.record({ event: fc.constantFrom(...applicationEvents), forward: fc.boolean(), orderPending: fc.boolean(), infoConfirmed: fc.boolean() }), { maxLength: 40 }),
+        fc.array(fc.record({ event: fc.constantFrom(...applicationEvents), forward: fc.boolean(), orderPending: fc.boolean(), infoConfirmed: fc.boolean(), enrolled: fc.boolean() }), { maxLength: 40 }),
         (kind, sequence) => {
           let status = initialApplicationStatus(kind);
           const seen: ApplicationEvent[] = [];
           for (const step of sequence) {
             const before = status;
             const onward = allowedApplicationEvents(kind, before).find((e) => e !== 'withdraw');
-            const { event, orderPending, infoConfirmed } = step.forward && onward ? { event: onward, orderPending: false, infoConfirmed: true } : step;
-            const guards = { feeOrderOpenOrPaid: orderPending ? { orderId: 'o1', orderStatus: 'created' } : undefined, infoConfirmed };
+            const { event, orderPending, infoConfirmed, enrolled } = step.forward && onward ? { event: onward, orderPending: false, infoConfirmed: true, enrolled: true } : step;
+            const guards = { feeOrderOpenOrPaid: orderPending ? { orderId: 'o1', orderStatus: 'created' } : undefined, infoConfirmed, holderEnrolledAtSchool: enrolled };
             expect(allowedApplicationEvents(kind, before).includes(event)).toBe(applicationAllows(kind, before, event));
             if (!applicationAllows(kind, before, event)) {
               // A step out of order is refused, with the code the API has always given.
@@ -52,6 +52,11 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
             }
             if ((event === 'withdraw' && orderPending) || (event === 'batch' && !infoConfirmed)) {
               expect(refusal(() => nextApplicationStatus(kind, before, event, guards))).toBe(event === 'withdraw' ? 'FULFILMENT_ORDER_PENDING' : 'FULFILMENT_CONFIRMATION_STATUS');
+              continue;
+            }
+            // A first card is handed over only to a student enrolled at its school, and voided only when not.
+            if ((event === 'complete' && kind === 'new_card' && !enrolled) || (event === 'void' && enrolled)) {
+              expect(refusal(() => nextApplicationStatus(kind, before, event, guards))).toBe(event === 'void' ? 'FULFILMENT_HOLDER_STILL_ENROLLED' : 'FULFILMENT_HOLDER_NOT_ENROLLED');
               continue;
             }
             status = nextApplicationStatus(kind, before, event, guards);
@@ -78,11 +83,13 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
             expect(count(seen, 'redeliver')).toBeLessThanOrEqual(count(seen, 'return_to_centre'));
             expect(count(seen, 'return_to_centre')).toBeLessThanOrEqual(count(seen, 'fail_delivery'));
             expect(count(seen, 'fail_delivery')).toBeLessThanOrEqual(count(seen, 'redeliver') + 1);
-            // Withdrawn only before production, and a paid replacement is never withdrawn.
-            if (status === 'cancelled') {
+            // Withdrawn only before production, and a paid replacement is never withdrawn; once printed,
+            // only a first card is ever cancelled: voided at the school, never handed over.
+            if (status === 'cancelled' && event !== 'void') {
               expect(seen).not.toContain('batch');
               expect(seen).not.toContain('pay');
             }
+            if (event === 'void') expect([kind, before, status]).toEqual(['new_card', 'delivered', 'cancelled']);
           }
           for (const final of finalApplicationStatuses) {
             if (status !== final) continue;
@@ -173,6 +180,26 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
     expect(mayReplace('sticker', 'damaged', 'active')).toBe(true);
     expect(mayReplace('sticker', 'damaged', 'inactive')).toBe(true);
     for (const status of ['lost', 'replaced', 'returned'] as const) expect(mayReplace('sticker', 'damaged', status)).toBe(false);
+  });
+
+  it('hands a first card over only to a student enrolled at its school, and voids it at that school only when not', () => {
+    expect(nextApplicationStatus('new_card', 'delivered', 'complete', { holderEnrolledAtSchool: true })).toBe('completed');
+    // Unknown counts as not enrolled for pickup, and as enrolled for voiding: neither happens on a guess.
+    expect(refusal(() => nextApplicationStatus('new_card', 'delivered', 'complete', { holderEnrolledAtSchool: false }))).toBe('FULFILMENT_HOLDER_NOT_ENROLLED');
+    expect(refusal(() => nextApplicationStatus('new_card', 'delivered', 'complete'))).toBe('FULFILMENT_HOLDER_NOT_ENROLLED');
+    expect(nextApplicationStatus('new_card', 'delivered', 'void', { holderEnrolledAtSchool: false })).toBe('cancelled');
+    expect(refusal(() => nextApplicationStatus('new_card', 'delivered', 'void', { holderEnrolledAtSchool: true }))).toBe('FULFILMENT_HOLDER_STILL_ENROLLED');
+    expect(refusal(() => nextApplicationStatus('new_card', 'delivered', 'void'))).toBe('FULFILMENT_HOLDER_STILL_ENROLLED');
+    expect(allowedApplicationEvents('new_card', 'delivered')).toEqual(['complete', 'void']);
+    // Only once it reached the school: printed cards on their way go on there first; a status out of order is the usual refusal.
+    for (const status of ['ready_for_production', 'in_production', 'produced', 'dispatched', 'completed', 'cancelled'] as const) {
+      expect(refusal(() => nextApplicationStatus('new_card', status, 'void', { holderEnrolledAtSchool: false }))).toBe('FULFILMENT_STATUS_INVALID');
+    }
+    // A replacement or a sticker is never voided, and its pickup does not ask where the student is enrolled.
+    for (const kind of ['replacement', 'sticker'] as const) {
+      expect(refusal(() => nextApplicationStatus(kind, 'delivered', 'void', { holderEnrolledAtSchool: false }))).toBe('FULFILMENT_STATUS_INVALID');
+      expect(nextApplicationStatus(kind, 'delivered', 'complete', { holderEnrolledAtSchool: false })).toBe('completed');
+    }
   });
 
   it('moves a whole batch from one status to the next', () => {
@@ -295,8 +322,8 @@ describe('card information confirmation (制卡信息确认)', () => {
 });
 
 /** One student's application, its card information, batch and parcel, driven the way the use cases drive them. */
-type Op = 'confirm' | 'report' | 'fix' | 'pay' | 'withdraw' | 'batch' | 'export' | 'produce' | 'dispatch' | 'book' | 'track' | 'deliver' | 'fail' | 'return' | 'receive' | 'redeliver_home' | 'redeliver_school' | 'pickup';
-const ops: Op[] = ['confirm', 'report', 'fix', 'pay', 'withdraw', 'batch', 'export', 'produce', 'dispatch', 'book', 'track', 'deliver', 'fail', 'return', 'receive', 'redeliver_home', 'redeliver_school', 'pickup'];
+type Op = 'confirm' | 'report' | 'fix' | 'pay' | 'withdraw' | 'batch' | 'export' | 'produce' | 'dispatch' | 'book' | 'track' | 'deliver' | 'fail' | 'return' | 'receive' | 'redeliver_home' | 'redeliver_school' | 'pickup' | 'leave' | 'void';
+const ops: Op[] = ['confirm', 'report', 'fix', 'pay', 'withdraw', 'batch', 'export', 'produce', 'dispatch', 'book', 'track', 'deliver', 'fail', 'return', 'receive', 'redeliver_home', 'redeliver_school', 'pickup', 'leave', 'void'];
 
 /** The next step of the happy path from here, so random runs also get to the end of the pipeline. */
 function onward(s: { app: ApplicationStatus; info: ConfirmationStatus; batch: BatchStatus | null; parcel: DeliveryStatus | null; method: DeliveryMethod }): Op {
@@ -322,6 +349,8 @@ describe('the machines together', () => {
         let info: ConfirmationStatus = initialConfirmationStatus;
         let batch: BatchStatus | null = null;
         let parcel: DeliveryStatus | null = null;
+        // The student is enrolled at the application's school until they leave (or move).
+        let enrolled = true;
         const attempt = (fn: () => void) => {
           try {
             fn();
@@ -331,6 +360,7 @@ describe('the machines together', () => {
         };
         for (const pick of sequence) {
           const op = pick === 'onward' ? onward({ app, info, batch, parcel, method }) : pick;
+          const appBefore = app;
           attempt(() => {
             switch (op) {
               case 'confirm': case 'fix': info = nextConfirmationStatus(info, op); break;
@@ -342,21 +372,30 @@ describe('the machines together', () => {
               case 'dispatch': if (batch) { batch = nextBatchStatus(batch, 'dispatch'); if (applicationAllows(kind, app, 'dispatch')) { app = nextApplicationStatus(kind, app, 'dispatch'); parcel = initialDeliveryStatus(method); } } break;
               case 'book': case 'track': case 'deliver': case 'fail': case 'return': case 'receive':
                 if (!parcel) break;
-                parcel = nextDeliveryStatus(method, parcel, op);
-                if (parcel === 'delivered' && applicationAllows(kind, app, 'deliver')) {
-                  app = nextApplicationStatus(kind, app, 'deliver');
-                  if (method === 'home') app = nextApplicationStatus(kind, app, 'complete'); // signed for at home: complete at once
+              {
+                // One transaction: a refusal leaves both the parcel and the application as they were.
+                const nextParcel = nextDeliveryStatus(method, parcel, op);
+                let nextApp = app;
+                if (nextParcel === 'delivered' && applicationAllows(kind, nextApp, 'deliver')) {
+                  nextApp = nextApplicationStatus(kind, nextApp, 'deliver');
+                  if (method === 'home') nextApp = nextApplicationStatus(kind, nextApp, 'complete', { holderEnrolledAtSchool: enrolled }); // signed for at home: complete at once
                 }
-                if (parcel === 'failed' && applicationAllows(kind, app, 'fail_delivery')) app = nextApplicationStatus(kind, app, 'fail_delivery');
-                if (parcel === 'returned' && applicationAllows(kind, app, 'return_to_centre')) app = nextApplicationStatus(kind, app, 'return_to_centre');
+                if (nextParcel === 'failed' && applicationAllows(kind, nextApp, 'fail_delivery')) nextApp = nextApplicationStatus(kind, nextApp, 'fail_delivery');
+                if (nextParcel === 'returned' && applicationAllows(kind, nextApp, 'return_to_centre')) nextApp = nextApplicationStatus(kind, nextApp, 'return_to_centre');
+                parcel = nextParcel;
+                app = nextApp;
                 break;
+              }
               case 'redeliver_home': case 'redeliver_school':
                 // The returned parcel stays as it is; a new one carries the card the chosen way.
                 app = nextApplicationStatus(kind, app, 'redeliver');
                 method = op === 'redeliver_home' ? 'home' : 'school';
                 parcel = initialDeliveryStatus(method);
                 break;
-              case 'pickup': if (method === 'school') app = nextApplicationStatus(kind, app, 'complete'); break;
+              case 'pickup': if (method === 'school') app = nextApplicationStatus(kind, app, 'complete', { holderEnrolledAtSchool: enrolled }); break;
+              // Leaving (or moving) gives up a first card not yet batched (giveUpFirstCard); one printed goes on.
+              case 'leave': enrolled = false; if (kind === 'new_card' && app === 'ready_for_production') app = nextApplicationStatus(kind, app, 'withdraw'); break;
+              case 'void': app = nextApplicationStatus(kind, app, 'void', { holderEnrolledAtSchool: enrolled }); break;
             }
           });
           // The card is printed only from information the student confirmed, and it cannot be reopened meanwhile.
@@ -373,7 +412,10 @@ describe('the machines together', () => {
           if (app === 'delivered' || app === 'completed') expect(parcel).toBe('delivered');
           if (app === 'delivered') expect(method).toBe('school');
           if (batch === null) expect(rank[app] < rank.in_production || app === 'cancelled').toBe(true);
-          if (app === 'cancelled') expect(batch).toBeNull();
+          // Cancelled with a card printed only when a first card was voided at the school its student had left.
+          if (app === 'cancelled' && batch !== null) expect([kind, parcel, method, enrolled]).toEqual(['new_card', 'delivered', 'school', false]);
+          // A first card is never in the hands of a student who had left its school before pickup.
+          if (kind === 'new_card' && app === 'completed' && appBefore !== 'completed') expect(enrolled).toBe(true);
         }
       }),
       { numRuns: 300 },

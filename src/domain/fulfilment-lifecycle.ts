@@ -18,6 +18,14 @@ export const fulfilmentLifecycleMessages = {
   FULFILMENT_CONFIRMATION_STATUS: { zh: '制卡信息当前状态不能执行该操作', en: 'The card information’s status does not allow this' },
   FULFILMENT_BATCH_STATUS: { zh: '制卡批次当前状态不能执行该操作', en: 'The batch’s status does not allow this' },
   FULFILMENT_DELIVERY_STATUS: { zh: '配送当前状态不能执行该操作', en: 'The delivery’s status does not allow this' },
+  FULFILMENT_HOLDER_NOT_ENROLLED: {
+    zh: '该学生已不在本校就读（已离校、毕业或转学），新生卡不能领取；请作废该卡，由学生现在的学校重新办理',
+    en: 'The student is no longer enrolled at this school (left, graduated or moved), so this first card cannot be handed over; void it, and the student’s current school makes its own',
+  },
+  FULFILMENT_HOLDER_STILL_ENROLLED: {
+    zh: '该学生仍在本校就读，新生卡请由学生领取，不能作废',
+    en: 'The student is still enrolled at this school: hand the first card over instead of voiding it',
+  },
 } as const;
 
 export type FulfilmentLifecycleCode = keyof typeof fulfilmentLifecycleMessages;
@@ -78,10 +86,15 @@ export type ApplicationEvent =
   /** In the holder's hands: picked up at school, or signed for at home. */
   | 'complete'
   /** The old purse's balance moves to the new card after the settlement window (the status stays completed). */
-  | 'move_balance';
+  | 'move_balance'
+  /**
+   * 作废: a first card delivered to a school its student no longer attends (left, graduated, moved
+   * after it went into a batch) is never handed over; its printed number is never issued.
+   */
+  | 'void';
 
 export const applicationKinds: readonly ApplicationKind[] = ['replacement', 'sticker', 'new_card'];
-export const applicationEvents: readonly ApplicationEvent[] = ['pay', 'withdraw', 'batch', 'produce', 'dispatch', 'deliver', 'fail_delivery', 'return_to_centre', 'redeliver', 'complete', 'move_balance'];
+export const applicationEvents: readonly ApplicationEvent[] = ['pay', 'withdraw', 'batch', 'produce', 'dispatch', 'deliver', 'fail_delivery', 'return_to_centre', 'redeliver', 'complete', 'move_balance', 'void'];
 
 const production: Table<ApplicationEvent, ApplicationStatus> = {
   batch: { ready_for_production: 'in_production' },
@@ -103,8 +116,10 @@ const applicationMachines: Record<ApplicationKind, Table<ApplicationEvent, Appli
   // Nothing to pay: straight to production, and withdrawn until it goes into a batch.
   sticker: { withdraw: { ready_for_production: 'cancelled' }, ...production },
   // Opened by the school for its new students: free, produced once the card information is confirmed,
-  // and given up before it goes into a batch when the student leaves or changes school.
-  new_card: { withdraw: { ready_for_production: 'cancelled' }, ...production },
+  // and given up before it goes into a batch when the student leaves or changes school. Once in a
+  // batch it goes on to the school it was made for, where it is voided if the student is no longer
+  // enrolled there (pickup is refused then).
+  new_card: { withdraw: { ready_for_production: 'cancelled' }, ...production, void: { delivered: 'cancelled' } },
 };
 
 /** Where an application starts: a replacement waits for its fee, a sticker goes straight to production. */
@@ -173,13 +188,20 @@ export interface ApplicationGuards {
   feeOrderOpenOrPaid?: { orderId: string; orderStatus: string } | undefined;
   /** batch: the student has confirmed the card information (制卡信息确认). */
   infoConfirmed?: boolean | undefined;
+  /**
+   * complete (a first card) and void: the student is enrolled at the application's school (status
+   * `enrolled`, same school). A first card is handed over only then, and voided only when not.
+   */
+  holderEnrolledAtSchool?: boolean | undefined;
 }
 
 /**
  * The status after `event`, or the refusal the API answers with: a sticker has no fee
  * (FULFILMENT_NO_FEE); any other step out of order is FULFILMENT_STATUS_INVALID; withdrawing with
  * a fee order open or paid is FULFILMENT_ORDER_PENDING; production without confirmed card
- * information is FULFILMENT_CONFIRMATION_STATUS.
+ * information is FULFILMENT_CONFIRMATION_STATUS; a first card handed over to a student who is not
+ * (known to be) enrolled at its school is FULFILMENT_HOLDER_NOT_ENROLLED, and one voided while its
+ * student is (or may be) enrolled there FULFILMENT_HOLDER_STILL_ENROLLED.
  */
 export function nextApplicationStatus(kind: ApplicationKind, status: ApplicationStatus, event: ApplicationEvent, guards: ApplicationGuards = {}): ApplicationStatus {
   const machine = applicationMachines[kind];
@@ -191,6 +213,8 @@ export function nextApplicationStatus(kind: ApplicationKind, status: Application
   }
   if (event === 'withdraw' && guards.feeOrderOpenOrPaid) throw refuse('FULFILMENT_ORDER_PENDING', { ...guards.feeOrderOpenOrPaid });
   if (event === 'batch' && guards.infoConfirmed !== true) throw refuse('FULFILMENT_CONFIRMATION_STATUS', { kind, status, reason: 'card information not confirmed' });
+  if (event === 'complete' && kind === 'new_card' && guards.holderEnrolledAtSchool !== true) throw refuse('FULFILMENT_HOLDER_NOT_ENROLLED', { kind, status });
+  if (event === 'void' && guards.holderEnrolledAtSchool !== false) throw refuse('FULFILMENT_HOLDER_STILL_ENROLLED', { kind, status });
   return to;
 }
 

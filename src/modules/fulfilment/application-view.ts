@@ -8,6 +8,7 @@ import { cardsRepository } from '../cards/cards.repository.js';
 import { orderView } from '../payments/order-view.js';
 import { paymentsRepository } from '../payments/payments.repository.js';
 import { applicationStatusLabels, confirmationStatusLabels, homeDeliveryCodMaxFen, productionWorkingDays, reasonLabels, stepLabels } from './card-face.js';
+import { enrolmentAt } from './first-card.js';
 import type { ApplicationDto, ApplicationStep } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
 
@@ -39,7 +40,7 @@ async function paymentWindowOf(db: DbOrTx, clock: Clock): Promise<ApplicationDto
 
 export async function applicationView(db: DbOrTx, clock: Clock, app: ApplicationRow, options: { showAddress?: boolean } = {}): Promise<ApplicationDto> {
   const [student, schoolName, oldCard, newCard, steps, ready, confirmation] = await Promise.all([
-    db.selectFrom('students').select('name').where('id', '=', app.student_id).executeTakeFirstOrThrow(),
+    db.selectFrom('students').select(['name', 'status', 'school_id']).where('id', '=', app.student_id).executeTakeFirstOrThrow(),
     repo.schoolName(db, app.school_id),
     app.old_card_id ? cardsRepository.findCard(db, app.old_card_id) : Promise.resolve(undefined),
     app.new_card_id ? cardsRepository.findCard(db, app.new_card_id) : Promise.resolve(undefined),
@@ -57,6 +58,7 @@ export async function applicationView(db: DbOrTx, clock: Clock, app: Application
     statusLabel: applicationStatusLabels[app.status],
     studentId: app.student_id,
     studentNameMasked: maskName(student.name),
+    studentEnrolment: enrolmentAt(student, app.school_id),
     schoolId: app.school_id,
     schoolName: schoolName ?? '',
     oldCardId: app.old_card_id,

@@ -86,6 +86,7 @@ export const stepLabels = {
   picked_up: { zh: '已领卡，新卡启用', en: 'picked up; the new card is active' },
   balance_moved: { zh: '原卡余额已转入新卡', en: 'old card’s balance moved to the new card' },
   cancelled: { zh: '已取消', en: 'cancelled' },
+  voided: { zh: '已作废（学生已不在该校就读）', en: 'voided (the student is no longer enrolled at the school)' },
 } as const;
 
 export const batchStatusLabels = {

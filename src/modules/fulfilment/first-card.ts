@@ -5,13 +5,30 @@ import type { Clock } from '../../platform/clock.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
+import type { StudentEnrolment } from './fulfilment.schemas.js';
 import { recordStep } from './notifications.js';
 
 /**
  * 新生制卡: a K-12 student's first card, as an application of kind `new_card` (docs/cards.md):
  * opened by the school with the card information confirmations, made once they are confirmed,
- * and given up while not yet printed when the student leaves or changes school.
+ * and given up while not yet printed when the student leaves or changes school. Once printed it
+ * goes on to the school it was made for, where it is handed over only to a student still enrolled
+ * there, and voided otherwise (void-first-card.ts).
  */
+
+type StudentStatus = 'enrolled' | 'graduated' | 'transferred' | 'left';
+
+/** Where the student stands against the application's school (see studentEnrolmentSchema): enrolled there, moved to another, or their status. */
+export function enrolmentAt(student: { status: StudentStatus; school_id: string }, schoolId: string): StudentEnrolment {
+  if (student.status !== 'enrolled') return student.status;
+  return student.school_id === schoolId ? 'enrolled' : 'moved';
+}
+
+/** Whether the application's student is enrolled at its school now (status `enrolled`, same school): a first card is handed over only then. */
+export async function enrolledAtSchool(db: DbOrTx, app: Pick<ApplicationRow, 'student_id' | 'school_id'>): Promise<boolean> {
+  const student = await repo.studentEnrolment(db, app.student_id);
+  return student !== undefined && enrolmentAt(student, app.school_id) === 'enrolled';
+}
 
 /** A first card for the student: free, delivered to the school, ready for production once the card information is confirmed. */
 export async function openFirstCard(tx: DbOrTx, clock: Clock, caller: Caller, student: { id: string; school_id: string }, requestId: string): Promise<void> {

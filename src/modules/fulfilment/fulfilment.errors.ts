@@ -20,6 +20,8 @@ registerErrors({
   FULFILMENT_STATUS_INVALID: { status: 409, ...lifecycle.FULFILMENT_STATUS_INVALID },
   FULFILMENT_NO_FEE: { status: 422, ...lifecycle.FULFILMENT_NO_FEE },
   FULFILMENT_ORDER_PENDING: { status: 409, ...lifecycle.FULFILMENT_ORDER_PENDING },
+  FULFILMENT_HOLDER_NOT_ENROLLED: { status: 409, ...lifecycle.FULFILMENT_HOLDER_NOT_ENROLLED },
+  FULFILMENT_HOLDER_STILL_ENROLLED: { status: 409, ...lifecycle.FULFILMENT_HOLDER_STILL_ENROLLED },
   FULFILMENT_CONFIRMATION_NOT_FOUND: { status: 404, zh: '暂无制卡信息确认记录', en: 'No card information confirmation for this student' },
   FULFILMENT_CONFIRMATION_STATUS: { status: 409, ...lifecycle.FULFILMENT_CONFIRMATION_STATUS },
   FULFILMENT_BATCH_EMPTY: { status: 422, zh: '没有可制卡的申请（需已缴费且制卡信息已确认）', en: 'No application is ready for production (paid, with confirmed card information)' },

@@ -92,6 +92,11 @@ export const fulfilmentRepository = {
       .execute();
   },
 
+  /** Where the student is enrolled now (status and school), to tell whether a first card may still be handed over. */
+  studentEnrolment(db: DbOrTx, studentId: string): Promise<{ status: 'enrolled' | 'graduated' | 'transferred' | 'left'; school_id: string } | undefined> {
+    return db.selectFrom('students').select(['status', 'school_id']).where('id', '=', studentId).executeTakeFirst();
+  },
+
   /** The student's first card under way (neither completed nor cancelled), locked. */
   openFirstCardOf(db: DbOrTx, studentId: string): Promise<ApplicationRow | undefined> {
     return db.selectFrom('card_applications').selectAll().where('student_id', '=', studentId).where('kind', '=', 'new_card').where('status', 'not in', ['completed', 'cancelled']).forUpdate().executeTakeFirst();

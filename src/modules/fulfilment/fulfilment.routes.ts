@@ -14,12 +14,13 @@ import {
   adminApplicationPageSchema, adminApplicationQuerySchema, adminConfirmationPageSchema, adminConfirmationQuerySchema, applicationListQuerySchema, applicationListSchema,
   applicationParams, applicationSchema, batchDetailSchema, batchPageSchema, batchParams, batchQuerySchema, batchSchema, confirmationParams, confirmationQuerySchema,
   confirmationSchema, createApplicationSchema, createBatchSchema, deliveryChoiceSchema, deliveryPageSchema, deliveryParams, deliveryQuerySchema, deliverySchema, fixConfirmationSchema,
-  fulfilmentSettingsSchema, identityCheckSchema, openConfirmationsResultSchema, openConfirmationsSchema, reportErrorsSchema, verifyResultSchema,
+  fulfilmentSettingsSchema, identityCheckSchema, openConfirmationsResultSchema, openConfirmationsSchema, reportErrorsSchema, verifyResultSchema, voidApplicationSchema,
 } from './fulfilment.schemas.js';
 import { confirmPickup, getSettings, putSettings } from './pickup.js';
 import { createBatch, exportBatch, getBatch, listBatches, markBatchProduced } from './production-batches.js';
 import { bookRedelivery, redeliverApplication } from './redeliver.js';
 import { verifyForReplacement } from './verify-identity.js';
+import { voidFirstCard } from './void-first-card.js';
 
 const holders = ['student', 'parent'] as const;
 const staff = ['school_admin', 'operator'] as const;
@@ -133,10 +134,20 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.post('/admin/fulfilment/applications/:applicationId/pickup', {
-      schema: { tags, summary: '领卡: the new card becomes active, the old one replaced; its balance moves after the settlement window', security: bearer, params: applicationParams, response: { 200: applicationSchema, ...errorResponses } },
+      schema: { tags, summary: '领卡: the new card becomes active, the old one replaced; its balance moves after the settlement window. A first card is issued inactive, and only to a student still enrolled at its school (FULFILMENT_HOLDER_NOT_ENROLLED)', security: bearer, params: applicationParams, response: { 200: applicationSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, ...staff);
       return idempotentOperation(ctx, request, reply, 200, (c) => confirmPickup(c, caller, request.params.applicationId, request.id));
+    });
+
+    app.post('/admin/fulfilment/applications/:applicationId/void', {
+      schema: {
+        tags, security: bearer, params: applicationParams, body: voidApplicationSchema, response: { 200: applicationSchema, ...errorResponses },
+        summary: '作废: a first card delivered to a school its student no longer attends (left, graduated or moved) is voided with a reason and never issued; the card manager of that school or an operator. Refused while the student is still enrolled there (FULFILMENT_HOLDER_STILL_ENROLLED)',
+      },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, ...staff);
+      return idempotentOperation(ctx, request, reply, 200, (c) => voidFirstCard(c, caller, request.params.applicationId, request.body.reason, request.id));
     });
 
     // ---------------------------------------------------------------- console: batches (operators)

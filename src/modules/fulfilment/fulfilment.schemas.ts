@@ -202,8 +202,21 @@ export type ApplicationStatus = z.infer<typeof applicationStatusSchema>;
 
 export const applicationStepSchema = z.enum([
   'applied', 'paid', 'in_production', 'exported', 'produced', 'dispatched', 'delivery_failed', 'returned_to_centre', 'redispatched', 'delivered', 'picked_up', 'balance_moved', 'cancelled',
+  /** 作废: a first card its student can no longer pick up (no longer enrolled at the school it was made for). */
+  'voided',
 ]);
 export type ApplicationStep = z.infer<typeof applicationStepSchema>;
+
+/**
+ * Where the student stands against the application's school: `enrolled` there; `moved`: enrolled
+ * at another school; otherwise the student's status (graduated, transferred out, left). A first
+ * card is handed over only while `enrolled`, and voided otherwise.
+ */
+export const studentEnrolmentSchema = z.enum(['enrolled', 'moved', 'graduated', 'transferred', 'left']);
+export type StudentEnrolment = z.infer<typeof studentEnrolmentSchema>;
+
+/** POST /admin/fulfilment/applications/:id/void: why the card is voided (kept in the progress and the audit log). */
+export const voidApplicationSchema = z.object({ reason: z.string().trim().min(2).max(200) });
 
 export const paymentWindowInfoSchema = z.object({
   today: z.string(),
@@ -219,6 +232,7 @@ export const applicationSchema = z.object({
   statusLabel: label,
   studentId: z.string(),
   studentNameMasked: z.string(),
+  studentEnrolment: studentEnrolmentSchema,
   schoolId: z.string(),
   schoolName: z.string(),
   /** The card replaced; null for a first card (new_card). */

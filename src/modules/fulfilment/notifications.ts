@@ -64,6 +64,8 @@ function messageOf(app: ApplicationRow, step: ApplicationStep, { schoolName, pay
       return `【北京通学生卡】原卡余额已转入新${product}。`;
     case 'cancelled':
       return `【北京通学生卡】${product}补办申请已取消。`;
+    case 'voided':
+      return `【北京通学生卡】在${schoolName}办理的新生制卡（${product}）已作废：学生已不在该校就读，该卡不会发放。已转入其他学校的，请由现在的学校办理新生制卡。`;
     default:
       return null;
   }

@@ -14,6 +14,7 @@ import { cardsRepository } from '../cards/cards.repository.js';
 import { issueCard } from '../cards/issue-card.js';
 import { accountCodes, findAccountByCode, transferBalance } from '../ledger/ledger.js';
 import { applicationView } from './application-view.js';
+import { enrolledAtSchool } from './first-card.js';
 import { cardFaceOf, defaultSettlementWindowDays, productOfKind } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ApplicationDto, FulfilmentSettings } from './fulfilment.schemas.js';
@@ -75,10 +76,14 @@ export async function completeApplication(tx: DbOrTx, clock: Clock, app: Applica
 /**
  * A first card (新生制卡) in the student's hands: issued under the number it was printed with, not
  * yet active, since the holder activates it in the app (seed 000: 用户领取北京市中小学生卡后，在此做卡片激活).
- * Nothing is replaced and no balance moves.
+ * Nothing is replaced and no balance moves. Only to a student still enrolled at the school it was
+ * made for (FULFILMENT_HOLDER_NOT_ENROLLED otherwise: the card manager voids it, voidFirstCard).
+ * The student is read under the application's lock, which a leaving or moving student's change
+ * takes too (giveUpFirstCard), so a pickup and a move are one after the other.
  */
 async function completeFirstCard(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null): Promise<ApplicationRow> {
-  const status = nextApplicationStatus(app.kind, app.status, 'complete');
+  const holderEnrolledAtSchool = await enrolledAtSchool(tx, app);
+  const status = nextApplicationStatus(app.kind, app.status, 'complete', { holderEnrolledAtSchool });
   const source = await repo.faceSource(tx, app.student_id);
   const card = await issueCard(tx, clock, {
     product: productOfKind[app.kind], studentId: app.student_id, active: false, cardNo: app.new_card_no ?? undefined,
