@@ -7,14 +7,25 @@ import { fulfilmentMessages, kindLabel, statusColors, statusText, type Fulfilmen
 import { RedeliveryModal } from './RedeliveryModal.js';
 import type { Application } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
+import { VoidFirstCardModal } from './VoidFirstCardModal.js';
 
 const statuses = ['awaiting_payment', 'ready_for_production', 'in_production', 'produced', 'dispatched', 'delivery_failed', 'returned_to_centre', 'delivered', 'completed', 'cancelled'] as const;
 
 const methodLabel = (t: FulfilmentTexts, method: Application['delivery']['method']) => (method === 'school' ? t.method_school : t.method_home);
 
+/** A first card whose student is no longer enrolled at its school (left, graduated, moved): never handed over there. */
+const holderGone = (row: Application) => row.kind === 'new_card' && row.studentEnrolment !== 'enrolled';
+
+/** 学生已离校 / 已转学…: why a first card's student cannot pick it up. */
+function EnrolmentTag({ row, t }: { row: Application; t: FulfilmentTexts }) {
+  if (!holderGone(row) || row.studentEnrolment === 'enrolled') return null;
+  return <Tag color="red" style={{ marginInlineStart: 8 }} data-testid="application-student-left" data-enrolment={row.studentEnrolment}>{t[`enrol_${row.studentEnrolment}`]}</Tag>;
+}
+
 /**
  * Replacement and sticker applications; a card manager confirms the pickup of cards delivered to
  * the school, and a card manager or operator sends a card back at the card centre out again (重新配送).
+ * A first card whose student has left (or moved) shows so, and is voided (作废) instead of handed over.
  */
 export function ApplicationsPage() {
   const t = useMessages(fulfilmentMessages);
@@ -23,13 +34,14 @@ export function ApplicationsPage() {
   const operator = isOperator(me);
   const [shown, setShown] = useState<Application | null>(null);
   const [redelivering, setRedelivering] = useState<Application | null>(null);
+  const [voiding, setVoiding] = useState<Application | null>(null);
   const pickup = useFulfilmentAction(() => t.pickedUp);
   const label = (l: { zh: string; en: string }) => (lang === 'en' ? l.en : l.zh);
 
   const columns: TableColumnsType<Application> = [
     { title: t.createdAt, dataIndex: 'createdAt', render: (at: string) => formatBeijingTime(at, lang) },
     { title: t.kind, dataIndex: 'kind', render: (_: unknown, row: Application) => <>{kindLabel(t, row.kind)}{row.kind === 'sticker' && <Tag style={{ marginInlineStart: 8 }} data-testid="application-reason">{label(row.reasonLabel)}</Tag>}</> },
-    { title: t.student, dataIndex: 'studentNameMasked' },
+    { title: t.student, dataIndex: 'studentNameMasked', render: (name: string, row: Application) => <>{name}<EnrolmentTag row={row} t={t} /></> },
     ...(operator ? [{ title: t.school, dataIndex: 'schoolName' }] : []),
     { title: t.status, dataIndex: 'status', render: (_: unknown, row: Application) => <Tag color={statusColors[row.status]} data-testid="application-status" data-status={row.status}>{label(row.statusLabel)}</Tag> },
     { title: t.delivery, key: 'delivery', render: (_, row) => methodLabel(t, row.delivery.method) },
@@ -40,7 +52,10 @@ export function ApplicationsPage() {
       title: t.actions, key: 'actions',
       render: (_, row) => (
         <Space onClick={(e) => e.stopPropagation()}>
-          {row.status === 'delivered' && row.delivery.method === 'school' && (
+          {row.status === 'delivered' && row.delivery.method === 'school' && holderGone(row) && (
+            <Button size="small" danger data-testid="application-void" onClick={() => setVoiding(row)}>{t.void}</Button>
+          )}
+          {row.status === 'delivered' && row.delivery.method === 'school' && !holderGone(row) && (
             <Button size="small" type="primary" data-testid="application-pickup" loading={pickup.isPending} onClick={() => pickup.mutate({ path: `/admin/fulfilment/applications/${row.id}/pickup` })}>{t.pickup}</Button>
           )}
           {row.status === 'returned_to_centre' && (
@@ -74,7 +89,7 @@ export function ApplicationsPage() {
             <Descriptions column={1} size="small" bordered>
               <Descriptions.Item label={t.kind}>{kindLabel(t, shown.kind)}</Descriptions.Item>
               {shown.kind === 'sticker' && <Descriptions.Item label={t.reason}>{label(shown.reasonLabel)}</Descriptions.Item>}
-              <Descriptions.Item label={t.student}>{shown.studentNameMasked}</Descriptions.Item>
+              <Descriptions.Item label={t.student}>{shown.studentNameMasked}<EnrolmentTag row={shown} t={t} /></Descriptions.Item>
               <Descriptions.Item label={t.school}>{shown.schoolName}</Descriptions.Item>
               <Descriptions.Item label={t.delivery}>{methodLabel(t, shown.delivery.method)} {shown.delivery.trackingNo ?? ''}</Descriptions.Item>
               <Descriptions.Item label={t.feeOrder}>{shown.feeOrder ? `${shown.feeOrder.orderNo} · ${shown.feeOrder.status}` : t.none}</Descriptions.Item>
@@ -85,6 +100,7 @@ export function ApplicationsPage() {
         )}
       </Drawer>
       {redelivering && <RedeliveryModal application={redelivering} onClose={() => setRedelivering(null)} />}
+      {voiding && <VoidFirstCardModal application={voiding} onClose={() => setVoiding(null)} />}
     </>
   );
 }
