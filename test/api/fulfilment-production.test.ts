@@ -153,6 +153,10 @@ describe('新生制卡: a school’s new students get their first cards', () => 
     const steps = await f.t.ctx.db.selectFrom('card_application_steps as s').innerJoin('card_applications as a', 'a.id', 's.application_id').select(['a.student_id', 's.step', 's.note'])
       .where('a.student_id', 'in', [leaver.id, mover.id]).where('s.step', '=', 'cancelled').execute();
     expect(steps.map((s) => s.note).sort()).toEqual(['left', 'transferred']);
+    // The family is told the first card was given up, not that a replacement was.
+    await f.runJobs();
+    const texts = await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', leaverParent.phone).execute();
+    expect(texts.map((t) => t.body)).toContain(`【北京通学生卡】在${fam.school.name}的新生制卡（北京通学生卡）已取消：学生已不在该校就读。已转入其他学校的，由现在的学校办理新生制卡。`);
     expect((await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'new_card', schoolId: fam.school.id })).json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
     // The new school opens its own.
     expect((await f.request('POST', '/admin/fulfilment/confirmations/open', f.operator, { schoolId: other.id })).json()).toMatchObject({ newCards: 1 });

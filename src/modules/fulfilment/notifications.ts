@@ -63,7 +63,9 @@ function messageOf(app: ApplicationRow, step: ApplicationStep, { schoolName, pay
     case 'balance_moved':
       return `【北京通学生卡】原卡余额已转入新${product}。`;
     case 'cancelled':
-      return `【北京通学生卡】${product}补办申请已取消。`;
+      // A first card is given up when its student leaves or changes school before it is printed.
+      if (app.kind === 'new_card') return `【北京通学生卡】在${schoolName}的新生制卡（${product}）已取消：学生已不在该校就读。已转入其他学校的，由现在的学校办理新生制卡。`;
+      return `【北京通学生卡】${product}${app.kind === 'sticker' ? '补换' : '补办'}申请已取消。`;
     case 'voided':
       return `【北京通学生卡】在${schoolName}办理的新生制卡（${product}）已作废：学生已不在该校就读，该卡不会发放。已转入其他学校的，请由现在的学校办理新生制卡。`;
     default:
