@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { isCampusStage } from '../domain/campus-payments.js';
 import { isDomainError } from '../domain/errors.js';
 import { formatYuan } from '../domain/money.js';
 import { issueBillFile, readUploadedBills, type BillRowProblem } from '../modules/campus/school-bill-issue.js';
 import { schoolForImport } from '../modules/roster/roster-schools.js';
 import { fail } from '../platform/errors.js';
-import { cliActor, withRuntime } from './runtime.js';
+import { cliActor, readInputFile, withRuntime } from './runtime.js';
 
 /**
  * `onecard bills import <file> --school <code>`: a university finance office's file of tuition and
@@ -14,14 +13,8 @@ import { cliActor, withRuntime } from './runtime.js';
  * issues it: all or nothing. Every bad row is printed on stdout and nothing is issued (exit 1).
  */
 async function importBillsCommand(file: string, options: { school: string }): Promise<void> {
-  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    console.error(`cannot read ${file}: ${error.code ?? error.message}`);
-    return null;
-  });
-  if (!bytes) {
-    process.exitCode = 1;
-    return;
-  }
+  const bytes = await readInputFile(file);
+  if (!bytes) return;
   const issued = await withRuntime(async ({ ctx }) => {
     const school = await schoolForImport(ctx.db, { code: options.school });
     if (!isCampusStage(school.stage)) throw fail('CAMPUS_SCHOOL_INVALID', { school: options.school });

@@ -1,6 +1,5 @@
 import { SingleBar } from 'cli-progress';
 import { Option, type Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { shanghaiDate } from '../domain/calendar.js';
 import { createClassSchema, stageSchema, createSchoolSchema } from '../modules/identity/students.schemas.js';
@@ -9,7 +8,7 @@ import { parseRoster } from '../modules/roster/parse-roster.js';
 import { rosterKindOf } from '../modules/roster/row-problems.js';
 import { createClass, createSchool } from '../modules/identity/students.js';
 import { schoolForImport } from '../modules/roster/roster-schools.js';
-import { cliActor, withRuntime } from './runtime.js';
+import { cliActor, readInputFile, withRuntime } from './runtime.js';
 
 
 async function createSchoolCommand(options: { code: string; name: string; stage: string; district?: string }): Promise<void> {
@@ -35,14 +34,8 @@ function printOutcome(outcome: RosterImportOutcome): void {
 }
 
 async function importRosterCommand(file: string, options: { school: string }): Promise<void> {
-  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-    console.error(`cannot read ${file}: ${error.code ?? error.message}`);
-    return null;
-  });
-  if (!bytes) {
-    process.exitCode = 1;
-    return;
-  }
+  const bytes = await readInputFile(file);
+  if (!bytes) return;
   const outcome = await withRuntime(async ({ ctx }) => {
     const school = await schoolForImport(ctx.db, { code: options.school });
     const parsed = parseRoster(bytes, shanghaiDate(ctx.clock.now()), rosterKindOf(school.stage));

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { AuditActor } from '../platform/audit.js';
 import { openRuntime, type Runtime } from '../platform/boot.js';
 import { loadConfig } from '../platform/config.js';
@@ -13,4 +14,14 @@ export async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Pr
   } finally {
     await runtime.close();
   }
+}
+
+/** A file the command was given, or null after saying why it cannot be read (exit code 1). */
+export async function readInputFile(file: string): Promise<Buffer | null> {
+  const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+    console.error(`cannot read ${file}: ${error.code ?? error.message}`);
+    return null;
+  });
+  if (!bytes) process.exitCode = 1;
+  return bytes;
 }
