@@ -30,6 +30,10 @@ export const schoolBillsRepository = {
     return db.selectFrom('school_bills').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },
 
+  billOfOrder(db: DbOrTx, orderId: string) {
+    return db.selectFrom('school_bills').select('school_id').where('order_id', '=', orderId).executeTakeFirst();
+  },
+
   lockBillByOrder(tx: Tx, orderId: string) {
     return tx.selectFrom('school_bills').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst();
   },

@@ -51,13 +51,11 @@ export function tuitionAccount(db: DbOrTx, clock: Clock, schoolId: string, actor
 
 /** What a paid `school_bill` order credits: the tuition account of its bill's university. */
 export async function tuitionAccountOfOrder(tx: DbOrTx, clock: Clock, orderId: string, actor: AuditActor): Promise<LedgerAccount> {
-  const bill = await tx.selectFrom('school_bills').select('school_id').where('order_id', '=', orderId).executeTakeFirst();
+  const bill = await repo.billOfOrder(tx, orderId);
   // Every school_bill order is linked to its bill in the transaction that creates it.
   if (!bill) throw fail('NOT_FOUND', { entity: 'school_bill', orderId });
   return tuitionAccount(tx, clock, bill.school_id, actor);
 }
-
-const schoolNameOf = async (db: DbOrTx, schoolId: string) => (await db.selectFrom('schools').select('name').where('id', '=', schoolId).executeTakeFirstOrThrow()).name;
 
 /**
  * The bill, if the caller may pay it: its student (any way), or a parent bound to the student (by
@@ -115,7 +113,7 @@ export async function requestBillOrder(ctx: AppContext, caller: Caller, billId: 
   const title = billTitle({ kind: bill.kind, academicYear: bill.academic_year, course: bill.course });
   const order = await insertSchoolBillOrder(ctx, caller, {
     studentId: bill.student_id, amountFen: bill.amount_fen,
-    item: { name: bill.kind === 'tuition' ? '学费' : '重修费', projectName: title, feeCode: null, documentNo: null, payee: await schoolNameOf(ctx.db, bill.school_id) },
+    item: { name: bill.kind === 'tuition' ? '学费' : '重修费', projectName: title, feeCode: null, documentNo: null, payee: await paymentsRepository.schoolName(ctx.db, bill.school_id) },
   }, requestId);
   await repo.updateBill(ctx.db, bill.id, { order_id: order.id, updated_at: ctx.clock.now() });
   await recordAudit(ctx.db, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.bill.order', entityType: 'school_bill', entityId: bill.id, before: { orderId: bill.order_id }, after: { orderId: order.id, orderNo: order.orderNo }, requestId });
@@ -157,7 +155,7 @@ export async function payBillFromCard(ctx: AppContext, caller: Caller, billId: s
   const paid = { ...bill, status, paid_via: 'campus_card' as const, ledger_transaction_id: txn.id, paid_at: now, updated_at: now };
   await repo.updateBill(ctx.db, bill.id, { status, paid_via: 'campus_card', ledger_transaction_id: txn.id, paid_at: now, updated_at: now });
   await recordAudit(ctx.db, ctx.clock, { actor, action: 'campus.bill.paid', entityType: 'school_bill', entityId: bill.id, before: { status: bill.status }, after: { status, paidVia: 'campus_card', cardId: card.id, amountFen: bill.amount_fen, ledgerTransactionId: txn.id }, requestId });
-  return { bill: billView({ ...paid, school_name: await schoolNameOf(ctx.db, bill.school_id) }, ctx.clock), balanceAfterFen: (await balanceOf(ctx.db, purse.id)).availableFen };
+  return { bill: billView({ ...paid, school_name: await paymentsRepository.schoolName(ctx.db, bill.school_id) }, ctx.clock), balanceAfterFen: (await balanceOf(ctx.db, purse.id)).availableFen };
 }
 
 /**
