@@ -303,9 +303,11 @@ describe('card information confirmation (制卡信息确认)', () => {
             continue;
           }
           status = nextConfirmationStatus(before, event, { cardInProduction: busy });
-          // Confirmed only by the student confirming a pending record; corrected records are confirmed again.
+          // Confirmed only by the student confirming a pending record; corrected records, and those of a
+          // student who moved school (from any state), are confirmed again.
           if (status === 'confirmed') expect([before, event]).toEqual(['pending', 'confirm']);
-          if (status === 'pending') expect([before, event]).toEqual(['reported', 'fix']);
+          if (status === 'pending' && event !== 'transfer') expect([before, event]).toEqual(['reported', 'fix']);
+          if (event === 'transfer') expect(status).toBe('pending');
           if (status === 'reported' && before === 'confirmed') expect(busy).toBe(false);
         }
       }),

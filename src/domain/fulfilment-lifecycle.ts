@@ -221,10 +221,13 @@ export function nextApplicationStatus(kind: ApplicationKind, status: Application
 // ------------------------------------------------------------------ card information confirmation (制卡信息确认)
 
 export type ConfirmationStatus = 'pending' | 'reported' | 'confirmed';
-/** confirm: 确认无误; report: 信息有误 (with corrections); fix: the school card manager corrects the record. */
-export type ConfirmationEvent = 'confirm' | 'report' | 'fix';
+/**
+ * confirm: 确认无误; report: 信息有误 (with corrections); fix: the school card manager corrects the
+ * record; transfer: the student moved to another school.
+ */
+export type ConfirmationEvent = 'confirm' | 'report' | 'fix' | 'transfer';
 
-export const confirmationEvents: readonly ConfirmationEvent[] = ['confirm', 'report', 'fix'];
+export const confirmationEvents: readonly ConfirmationEvent[] = ['confirm', 'report', 'fix', 'transfer'];
 
 const confirmationMachine: Table<ConfirmationEvent, ConfirmationStatus> = {
   confirm: { pending: 'confirmed' },
@@ -232,6 +235,8 @@ const confirmationMachine: Table<ConfirmationEvent, ConfirmationStatus> = {
   report: { pending: 'reported', confirmed: 'reported' },
   // Corrected: the student must confirm again.
   fix: { reported: 'pending' },
+  // The school is printed on the card: the new school's record is confirmed afresh, whatever the old one's state.
+  transfer: { pending: 'pending', reported: 'pending', confirmed: 'pending' },
 };
 
 export const initialConfirmationStatus: ConfirmationStatus = 'pending';

@@ -143,8 +143,10 @@ describe('新生制卡: a school’s new students get their first cards', () => 
     const leaver = await f.t.factory.newStudent({ schoolId: fam.school.id, name: '离校生' });
     const mover = await f.t.factory.newStudent({ schoolId: fam.school.id, name: '转学生' });
     const leaverParent = await f.t.factory.newParent({ children: [leaver.id] });
+    const moverParent = await f.t.factory.newParent({ children: [mover.id] });
     expect((await f.request('POST', '/admin/fulfilment/confirmations/open', fam.managerToken, { schoolId: fam.school.id })).json()).toMatchObject({ newCards: 2 });
     await f.confirmInfo(await f.t.factory.loginAs('parent', leaverParent.phone, leaverParent.password), leaver.id);
+    await f.confirmInfo(await f.t.factory.loginAs('parent', moverParent.phone, moverParent.password), mover.id);
     const other = await f.t.factory.newSchool({ stage: 'middle' });
     expect((await f.request('PATCH', `/admin/students/${leaver.id}`, f.operator, { status: 'left' })).statusCode).toBe(200);
     expect((await f.request('PATCH', `/admin/students/${mover.id}`, f.operator, { schoolId: other.id, classId: null })).statusCode).toBe(200);
@@ -158,8 +160,14 @@ describe('新生制卡: a school’s new students get their first cards', () => 
     const texts = await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', leaverParent.phone).execute();
     expect(texts.map((t) => t.body)).toContain(`【北京通学生卡】在${fam.school.name}的新生制卡（北京通学生卡）已取消：学生已不在该校就读。已转入其他学校的，由现在的学校办理新生制卡。`);
     expect((await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'new_card', schoolId: fam.school.id })).json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
-    // The new school opens its own.
+    // The mover's card information goes to the new school, to be confirmed again (the school is on the card).
+    const moved = await f.t.ctx.db.selectFrom('card_confirmations').select(['school_id', 'status', 'confirmed_at']).where('student_id', '=', mover.id).executeTakeFirstOrThrow();
+    expect(moved).toEqual({ school_id: other.id, status: 'pending', confirmed_at: null });
+    const transferred = await f.t.ctx.db.selectFrom('audit_log').select(['before', 'after']).where('action', '=', 'fulfilment.confirmation.transferred').where('actor_role', '=', 'operator').execute();
+    expect(transferred).toContainEqual({ before: { status: 'confirmed', schoolId: fam.school.id }, after: { status: 'pending', schoolId: other.id } });
+    // The new school opens its own, which waits for that confirmation.
     expect((await f.request('POST', '/admin/fulfilment/confirmations/open', f.operator, { schoolId: other.id })).json()).toMatchObject({ newCards: 1 });
+    expect((await f.request('POST', '/admin/fulfilment/batches', f.operator, { kind: 'new_card', schoolId: other.id })).json()).toMatchObject({ error: { code: 'FULFILMENT_BATCH_EMPTY' } });
   });
 });
 

@@ -160,3 +160,17 @@ export async function listConfirmations(ctx: AppContext, caller: Caller, filter:
   }
   return { items, total, page: page.page, pageSize: page.pageSize };
 }
+
+/**
+ * The student moved to another school (in the transaction that moves them): their card information
+ * record goes to the new school and waits for the family to confirm it again, since the school is
+ * printed on the card. Until then no card under way for them goes into a batch.
+ */
+export async function transferConfirmation(tx: DbOrTx, clock: Clock, studentId: string, schoolId: string, actor: { role: string; id: string | null }, requestId: string | null): Promise<void> {
+  const found = await repo.confirmationOfStudent(tx, studentId);
+  const row = found && (await repo.lockConfirmation(tx, found.id));
+  if (!row || row.school_id === schoolId) return;
+  const status = nextConfirmationStatus(row.status, 'transfer');
+  await repo.updateConfirmation(tx, row.id, { school_id: schoolId, status, confirmed_at: null, confirmed_by: null, updated_at: clock.now() });
+  await recordAudit(tx, clock, { actor, action: 'fulfilment.confirmation.transferred', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status, schoolId: row.school_id }, after: { status, schoolId }, requestId });
+}

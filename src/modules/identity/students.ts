@@ -12,6 +12,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { transferConfirmation } from '../fulfilment/confirmations.js';
 import { giveUpFirstCard } from '../fulfilment/first-card.js';
 import { purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
@@ -145,6 +146,8 @@ export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller,
   if (after.status !== 'enrolled' || after.school_id !== before.school_id) {
     await giveUpFirstCard(tx, ctx.clock, studentId, actorOf(caller), after.status !== 'enrolled' ? after.status : 'transferred', requestId);
   }
+  // The new school's name goes on the next card: the family confirms the card information again.
+  if (after.school_id !== before.school_id) await transferConfirmation(tx, ctx.clock, studentId, after.school_id, actorOf(caller), requestId);
   return { id: studentId, stage: after.stage, schoolId: after.school_id, action };
 }
 
