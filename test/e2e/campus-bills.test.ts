@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { purseFen } from '../api/ecards-support.js';
 import { fund } from '../support/money.js';
-import { describeE2E, settled, signInToApp, signInToConsole, useE2E } from './support.js';
+import { describeE2E, payAtSandboxCashier, settled, signInToApp, signInToConsole, useE2E } from './support.js';
 
 /**
  * 学费及重修费缴费 in Chromium against the real server (seed 004): the university's card manager
@@ -96,11 +96,7 @@ describeE2E('tuition and retake fees in Chromium', () => {
     await tuitionBill.getByTestId('bill-to-order').click();
     await page.waitForURL(/\/orders\/[0-9a-f-]+$/);
     await page.getByTestId('pay-order').click();
-    await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);
-    await page.getByRole('button', { name: '确认支付' }).click();
-    await page.getByRole('heading', { name: '支付成功' }).waitFor();
-    await page.getByRole('link', { name: '返回商户' }).click();
-    await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
+    await payAtSandboxCashier(page, 'alipay');
     await page.getByTestId('result-bills').click();
     await page.waitForURL(url(`/campus/bills?studentId=${student.id}`));
     await expect.poll(() => page.getByTestId('bills-unpaid-total').textContent()).toBe('¥0.00');
@@ -136,11 +132,7 @@ describeE2E('tuition and retake fees in Chromium', () => {
     await expect(sheet.getByTestId('bill-source').getByText('校园卡账户', { exact: true }).count()).resolves.toBe(0);
     await sheet.getByTestId('bill-source').getByText('微信', { exact: true }).click();
     await sheet.getByTestId('bill-pay-wallet').click();
-    await page.waitForURL(/\/api\/v1\/sandbox\/wechat\/cashier\//);
-    await page.getByRole('button', { name: '确认支付' }).click();
-    await page.getByRole('heading', { name: '支付成功' }).waitFor();
-    await page.getByRole('link', { name: '返回商户' }).click();
-    await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
+    await payAtSandboxCashier(page, 'wechat');
     await page.getByTestId('result-bills').click();
     await page.waitForURL(url(`/campus/bills?studentId=${student.id}`));
     await expect.poll(() => page.getByTestId('bills-unpaid-total').textContent()).toBe('¥0.00');

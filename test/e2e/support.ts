@@ -285,3 +285,15 @@ export async function expectOperatorsOnly(e2e: E2E, { menu, paths }: { menu: str
   }
   return page;
 }
+
+/**
+ * At the sandbox's cashier (Alipay or WeChat Pay, served under /api/v1/sandbox): pays, goes back to
+ * the merchant, and waits for the app's result page to show the order paid.
+ */
+export async function payAtSandboxCashier(page: Page, gateway: 'alipay' | 'wechat'): Promise<void> {
+  await page.waitForURL(new RegExp(`/api/v1/sandbox/${gateway}/cashier/`));
+  await page.getByRole('button', { name: '确认支付' }).click();
+  await page.getByRole('heading', { name: '支付成功' }).waitFor();
+  await page.getByRole('link', { name: '返回商户' }).click();
+  await page.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
+}
