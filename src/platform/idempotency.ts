@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from './context.js';
-import type { Tx } from './db/database.js';
+import type { DbOrTx, Tx } from './db/database.js';
 import { fail } from './errors.js';
 
 export interface StoredResponse<T = unknown> {
@@ -17,16 +17,23 @@ const keyPattern = /^[\x21-\x7e]{1,200}$/;
  * the effect and the stored response commit or roll back as one. A replay of the same key
  * and body returns the stored response; the same key with another body is a 422; a
  * concurrent duplicate (the first still running) is a 409. Without a key it just runs.
+ *
+ * `checkFirst` runs outside the transaction, before the work, so that what it records survives
+ * the work's failure (a wrong query password counts towards the lock-out). A replay of a stored
+ * response skips it: the original request passed it, and asking again (a password changed since,
+ * a bill paid by that very request) would turn a harmless retry into an error.
  */
 export async function runIdempotent<T>(
   ctx: Pick<AppContext, 'db' | 'config'>,
   request: FastifyRequest,
   reply: FastifyReply,
   work: (tx: Tx) => Promise<StoredResponse<T>>,
+  checkFirst?: () => Promise<void>,
 ): Promise<T> {
   const { db } = ctx;
   const key = request.headers['idempotency-key'];
   if (key === undefined) {
+    await checkFirst?.();
     const result = await db.transaction().execute(work);
     reply.code(result.statusCode);
     return result.body;
@@ -35,20 +42,14 @@ export async function runIdempotent<T>(
 
   const caller = request.caller ? `${request.caller.role}:${request.caller.subjectId}` : `anonymous:${request.ip}`;
   const requestHash = fingerprint(ctx.config.secrets.sessionSecret, request);
-  const outcome = await db.transaction().execute(async (tx) => {
+  const earlier = checkFirst && await storedReplay<T>(db, caller, key, requestHash);
+  if (!earlier) await checkFirst?.();
+  const outcome = earlier || await db.transaction().execute(async (tx) => {
     const { rows } = await sql<{ locked: boolean }>`
       select pg_try_advisory_xact_lock(hashtextextended(${caller} || '|' || ${key}, 0)) as locked`.execute(tx);
     if (!rows[0]?.locked) throw fail('IDEMPOTENCY_IN_PROGRESS');
-    const existing = await tx
-      .selectFrom('idempotency_keys')
-      .select(['request_hash', 'status_code', 'response'])
-      .where('caller', '=', caller)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (existing) {
-      if (existing.request_hash !== requestHash) throw fail('IDEMPOTENCY_KEY_REUSED');
-      return { replayed: true, statusCode: existing.status_code, body: existing.response as T };
-    }
+    const stored = await storedReplay<T>(tx, caller, key, requestHash);
+    if (stored) return stored;
     const result = await work(tx);
     await tx
       .insertInto('idempotency_keys')
@@ -59,6 +60,19 @@ export async function runIdempotent<T>(
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
   reply.code(outcome.statusCode);
   return outcome.body;
+}
+
+/** The stored response for the caller's key, to answer again (IDEMPOTENCY_KEY_REUSED when the request differs). */
+async function storedReplay<T>(db: DbOrTx, caller: string, key: string, requestHash: string) {
+  const existing = await db
+    .selectFrom('idempotency_keys')
+    .select(['request_hash', 'status_code', 'response'])
+    .where('caller', '=', caller)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  if (!existing) return undefined;
+  if (existing.request_hash !== requestHash) throw fail('IDEMPOTENCY_KEY_REUSED');
+  return { replayed: true, statusCode: existing.status_code, body: existing.response as T };
 }
 
 /** The fingerprints' own key, derived from the session secret so that no two uses share a key. */
@@ -76,7 +90,7 @@ function fingerprint(sessionSecret: string, request: FastifyRequest): string {
 
 /**
  * The usual shape of a mutating route: run a use case with the request's transaction as its
- * database, answer `statusCode` with what it returns.
+ * database, answer `statusCode` with what it returns. `checkFirst` as in runIdempotent (a password).
  */
 export function idempotentOperation<T>(
   ctx: AppContext,
@@ -84,6 +98,7 @@ export function idempotentOperation<T>(
   reply: FastifyReply,
   statusCode: number,
   operation: (txCtx: AppContext) => Promise<T>,
+  checkFirst?: () => Promise<void>,
 ): Promise<T> {
-  return runIdempotent(ctx, request, reply, async (tx) => ({ statusCode, body: await operation({ ...ctx, db: tx }) }));
+  return runIdempotent(ctx, request, reply, async (tx) => ({ statusCode, body: await operation({ ...ctx, db: tx }) }), checkFirst);
 }

@@ -71,6 +71,21 @@ describe('校园网充值 from the campus card', () => {
     expect(audit).toEqual([{ action: 'campus.network.topped_up', after: expect.objectContaining({ amountFen: 500, cardId: u.card.id }) }]);
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
+  it('answers a retry of a paid top-up (same Idempotency-Key) from its stored response, even after the password changed', async () => {
+    const u = await undergraduate(1_000);
+    const withKey = (key: string) => t.app.inject({ method: 'POST', url: '/api/v1/campus/network/top-ups', headers: { ...auth(u.token), 'idempotency-key': key }, payload: { amountFen: 300, queryPassword: u.password } });
+    const paid = await withKey('net-top-up-1');
+    expect(paid.statusCode, paid.body).toBe(201);
+    // The service centre resets the query password (to the initial one) before the app's retry arrives.
+    await t.ctx.db.updateTable('students').set({ campus_password_hash: null }).where('id', '=', u.student.id).execute();
+    const retry = await withKey('net-top-up-1');
+    expect(retry.statusCode, retry.body).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(paid.json());
+    // A new request is asked for the password again, and nothing more moves.
+    expect((await withKey('net-top-up-2')).json()).toMatchObject({ error: { code: 'QUERY_PASSWORD_WRONG' } });
+    expect(await purseFen(t, u.card.id)).toBe(700);
+  });
 });
 
 describe('the campus network gateway', () => {

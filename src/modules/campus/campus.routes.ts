@@ -102,8 +102,8 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ['campus'], summary: '宿舍电费预缴: pay for a room’s meter from the campus card (the query password asked; not refundable)', security: bearer, body: buyElectricitySchema, response: { 201: electricityPurchaseSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'student');
-      await checkElectricityPurchase(ctx, caller, request.body, request.ip);
-      return idempotentOperation(ctx, request, reply, 201, (c) => recordElectricityPurchase(c, caller, request.body, request.id));
+      return idempotentOperation(ctx, request, reply, 201, (c) => recordElectricityPurchase(c, caller, request.body, request.id),
+        () => checkElectricityPurchase(ctx, caller, request.body, request.ip));
     });
 
     app.get('/campus/electricity', {
@@ -242,8 +242,8 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ['campus'], summary: '校园网充值: move money from the campus card to the network account (the query password asked)', security: bearer, body: networkTopUpSchema, response: { 201: networkTopUpResultSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'student');
-      await checkNetworkTopUp(ctx, caller, request.body, request.ip);
-      return idempotentOperation(ctx, request, reply, 201, (c) => topUpNetwork(c, caller, request.body, request.id));
+      return idempotentOperation(ctx, request, reply, 201, (c) => topUpNetwork(c, caller, request.body, request.id),
+        () => checkNetworkTopUp(ctx, caller, request.body, request.ip));
     });
 
     app.post('/campus/network/balance-return', {
@@ -289,8 +289,8 @@ function libraryRoutes(ctx: AppContext, app: App): void {
     schema: { tags, summary: '缴纳罚款: every unpaid fine from the campus card (the query password asked)', security: bearer, body: payLibraryFinesSchema, response: { 200: libraryLoansSchema, ...errorResponses } },
   }, async (request, reply) => {
     const caller = requireCaller(request, 'student');
-    await checkFinePayment(ctx, caller, request.body.queryPassword, request.ip);
-    return idempotentOperation(ctx, request, reply, 200, (c) => payLibraryFines(c, caller, request.id));
+    return idempotentOperation(ctx, request, reply, 200, (c) => payLibraryFines(c, caller, request.id),
+      () => checkFinePayment(ctx, caller, request.body.queryPassword, request.ip));
   });
 
   app.get('/admin/campus/library/books', {

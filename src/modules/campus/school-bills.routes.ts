@@ -38,8 +38,8 @@ export function schoolBillRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags, summary: 'Pay a bill from the campus card (the query password asked)', security: bearer, params: billParams, body: payBillSchema, response: { 200: billPaidSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'student');
-      await checkBillFromCard(ctx, caller, { billId: request.params.billId, queryPassword: request.body.queryPassword }, request.ip);
-      return idempotentOperation(ctx, request, reply, 200, (c) => payBillFromCard(c, caller, request.params.billId, request.id));
+      return idempotentOperation(ctx, request, reply, 200, (c) => payBillFromCard(c, caller, request.params.billId, request.id),
+        () => checkBillFromCard(ctx, caller, { billId: request.params.billId, queryPassword: request.body.queryPassword }, request.ip));
     });
 
     app.get('/admin/campus/bills', {
