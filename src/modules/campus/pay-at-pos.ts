@@ -41,13 +41,18 @@ async function payingCard(ctx: AppContext, request: Pick<PosPurchase, 'cardNo' |
   return card;
 }
 
-/** The receipt of a stored purchase: the same on every retry. */
-async function answerFor(ctx: AppContext, row: PurchaseRow): Promise<PosPurchaseResult> {
-  const [card, payer] = await Promise.all([cardsRepository.findCard(ctx.db, row.card_id), repo.payer(ctx.db, row.student_id)]);
+/** The receipt of a purchase: the same on every retry. */
+function receiptOf(row: PurchaseRow, holderName: string, cardNo: string | undefined): PosPurchaseResult {
   return {
     purchaseId: row.pos_purchase_id, amountFen: row.amount_fen, balanceAfterFen: row.balance_after_fen, method: row.method, pinChecked: row.pin_checked,
-    holderNameMasked: maskName(payer.name), cardNoMasked: maskCardNo(card?.card_no), at: row.at.toISOString(),
+    holderNameMasked: maskName(holderName), cardNoMasked: maskCardNo(cardNo), at: row.at.toISOString(),
   };
+}
+
+/** The receipt of a stored purchase, its card and holder read again. */
+async function answerFor(ctx: AppContext, row: PurchaseRow): Promise<PosPurchaseResult> {
+  const [card, payer] = await Promise.all([cardsRepository.findCard(ctx.db, row.card_id), repo.payer(ctx.db, row.student_id)]);
+  return receiptOf(row, payer.name, card?.card_no);
 }
 
 /**
@@ -108,7 +113,7 @@ export async function payAtPos(ctx: AppContext, terminalId: string, request: Pos
     });
     return { row: stored, raced: false };
   });
-  return raced ? replayOf(ctx, row, request) : answerFor(ctx, row);
+  return raced ? replayOf(ctx, row, request) : receiptOf(row, payer.name, card.card_no);
 }
 
 /** The same purchase id again: the stored purchase if it is the same purchase, else a conflict. */
