@@ -56,6 +56,32 @@ describe('card return (退卡) with refund', () => {
     await d.expectLedgerClean();
   });
 
+  it('an operator at an outlet returns it from the console: the refund above ¥200 is an outlet one, and the audit names the operator', async () => {
+    const { cardId, student } = await fundedFamily(35_000);
+    const operator = await d.t.factory.newStaff('operator');
+    const operatorToken = await d.t.factory.loginAs('staff', operator.username, operator.password);
+    expect((await d.request('GET', `/cards/${cardId}/return`, operatorToken)).json()).toEqual({ cardId, returnable: true, blockedBy: null, balanceFen: 35_000, networkBalanceFen: 0, refundRoute: 'outlet', inAppLimitFen: 20_000 });
+    const res = await d.request('POST', `/cards/${cardId}/return`, operatorToken);
+    expect(res.statusCode, res.body).toBe(200);
+    const { refund } = res.json() as { refund: { id: string } };
+    expect(res.json()).toMatchObject({ card: { status: 'returned', balanceFen: 0 }, refund: { amountFen: 35_000, route: 'outlet', status: 'awaiting_outlet' } });
+
+    const row = await d.t.ctx.db.selectFrom('card_returns').selectAll().where('card_id', '=', cardId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ balance_refund_id: refund.id, refund_fen: 35_000, refund_route: 'outlet', returned_by_role: 'operator', returned_by: operator.id });
+    const balanceRefund = await d.t.ctx.db.selectFrom('balance_refunds').selectAll().where('id', '=', refund.id).executeTakeFirstOrThrow();
+    expect(balanceRefund).toMatchObject({ student_id: student.id, amount_fen: 35_000, route: 'outlet', status: 'awaiting_outlet', requested_by_role: 'operator', requested_by: operator.id });
+    const audit = await d.t.ctx.db.selectFrom('audit_log').selectAll().where('action', '=', 'card_services.return').where('entity_id', '=', cardId).execute();
+    expect(audit).toMatchObject([{ actor_role: 'operator', actor_id: operator.id, entity_type: 'card' }]);
+    expect(audit[0]!.after).toMatchObject({ returnId: row.id, balanceRefundId: refund.id, refundFen: 35_000, route: 'outlet' });
+    // The status history says it was done in the console, by the operator.
+    const last = await d.t.ctx.db.selectFrom('card_status_events').selectAll().where('card_id', '=', cardId).orderBy('version', 'desc').executeTakeFirstOrThrow();
+    expect(last).toMatchObject({ to_status: 'returned', reason: 'console', actor_role: 'operator', actor_id: operator.id });
+    // It waits in the console's outlet queue for the operator to pay it out.
+    const queue = await d.request('GET', `/admin/balance-refunds/${refund.id}`, operatorToken);
+    expect(queue.json()).toMatchObject({ id: refund.id, status: 'awaiting_outlet', route: 'outlet' });
+    await d.expectLedgerClean();
+  });
+
   it('an empty card is returned with no refund', async () => {
     const { cardId, studentToken } = await fundedFamily(0);
     expect((await d.request('GET', `/cards/${cardId}/return`, studentToken)).json()).toMatchObject({ refundRoute: 'none', balanceFen: 0, returnable: true });

@@ -1,6 +1,7 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Descriptions, Empty, Skeleton, Space, Table, Tag } from 'antd';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { errorText, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useApi } from '../../../shared/session.js';
@@ -9,8 +10,10 @@ import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { labelOf, messages } from '../messages.js';
 import { formatFen } from '../payments/money.js';
+import { isOperator, useConsoleUser } from '../scope.js';
 import { CardExtension, CardStatement } from './CardSections.js';
 import { cardLabel, cardMessages, statusColors } from './messages.js';
+import { ReturnCardModal } from './ReturnCardModal.js';
 import type { CardDto, CardHistory, TemporaryExchangeResultDto } from './types.js';
 
 const cardKey = (cardId: string) => ['admin-card', cardId] as const;
@@ -18,7 +21,8 @@ const cardKey = (cardId: string) => ['admin-card', cardId] as const;
 /**
  * One card: its information (masked holder), balance and validity, its status history (every
  * versioned status event with its channel), its extension and statement, and the console's
- * actions: report lost / unlock, and for a temporary card the exchange for the formal campus card.
+ * actions: report lost / unlock, for a temporary card the exchange for the formal campus card, and
+ * for operators (at a service outlet) 退卡 with its refund (ReturnCardModal).
  */
 export function CardDetailPage() {
   const t = useMessages(cardMessages);
@@ -30,6 +34,8 @@ export function CardDetailPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message, modal } = App.useApp();
+  const me = useConsoleUser();
+  const [returning, setReturning] = useState(false);
 
   const card = useQuery({ queryKey: cardKey(cardId), queryFn: ({ signal }) => api.get<CardDto>(`/cards/${cardId}`, undefined, signal) });
   const history = useQuery({ queryKey: [...cardKey(cardId), 'history'], queryFn: ({ signal }) => api.get<CardHistory>(`/cards/${cardId}/history`, undefined, signal) });
@@ -63,6 +69,8 @@ export function CardDetailPage() {
   const canLose = c.allowedEvents.includes('report_loss') || c.allowedEvents.includes('suspend');
   const canUnloss = c.allowedEvents.includes('unloss') || c.allowedEvents.includes('resume');
   const canExchange = c.product === 'temporary_card' && c.allowedEvents.includes('close');
+  // 退卡 is the holder's (in the app) or an operator's at an outlet: the API refuses card managers (CARD_RETURN_ROLE).
+  const canReturn = isOperator(me) && c.allowedEvents.includes('return');
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
@@ -74,6 +82,7 @@ export function CardDetailPage() {
             {canLose && <Button danger data-testid="card-loss" loading={action.isPending} onClick={() => confirm(t.reportLossConfirm, () => action.mutateAsync('loss'), 'card-loss-ok')}>{t.reportLoss}</Button>}
             {canUnloss && <Button data-testid="card-unloss" loading={action.isPending} onClick={() => confirm(t.unlossConfirm, () => action.mutateAsync('unloss'), 'card-unloss-ok')}>{t.unloss}</Button>}
             {canExchange && <Button type="primary" data-testid="card-exchange" loading={exchange.isPending} onClick={() => confirm(t.exchangeConfirm, () => exchange.mutateAsync(), 'card-exchange-ok')}>{t.exchange}</Button>}
+            {canReturn && <Button danger data-testid="card-return" onClick={() => setReturning(true)}>{t.returnCard}</Button>}
           </Space>
         }
       >
@@ -112,6 +121,7 @@ export function CardDetailPage() {
       </Card>
       <CardExtension cardId={cardId} onExtended={refresh} />
       <CardStatement cardId={cardId} />
+      {returning && <ReturnCardModal card={c} onClose={() => setReturning(false)} onReturned={refresh} />}
     </Space>
   );
 }
