@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDomainError } from './errors.js';
-import { billFieldsProblem, billTitle, isAcademicYear, isBillOverdue, nextBillStatus } from './school-bills.js';
+import { billFieldsProblem, billsIssuedText, billTitle, isAcademicYear, isBillOverdue, isDueDatePast, nextBillStatus } from './school-bills.js';
 
 const tuition = { kind: 'tuition' as const, academicYear: '2026-2027', course: null, amountFen: 500_000, dueDate: '2026-09-30' };
 
@@ -54,5 +54,21 @@ describe('school bills', () => {
         expect(isDomainError(thrown, 'SCHOOL_BILL_NOT_UNPAID')).toBe(true);
       }
     }
+  });
+
+  it('issues a bill due today, not one due before (dates as Beijing days)', () => {
+    expect(isDueDatePast('2026-09-01', '2026-09-01')).toBe(false);
+    expect(isDueDatePast('2026-09-02', '2026-09-01')).toBe(false);
+    expect(isDueDatePast('2026-08-31', '2026-09-01')).toBe(true);
+    expect(isDueDatePast('2025-12-31', '2026-01-01')).toBe(true);
+  });
+
+  it('tells the family each bill with its amount and due date, naming at most three and counting the rest', () => {
+    const retake = (course: string) => ({ ...tuition, kind: 'retake' as const, course, amountFen: 30_000 });
+    expect(billsIssuedText('示例大学', '王**', [tuition])).toBe('【北京学生卡】示例大学为您孩子王**开具了账单：2026-2027学年学费 ¥5000.00（2026-09-30 前缴纳）。请在北京学生卡 App“学费及重修费”中缴纳。');
+    const many = billsIssuedText('示例大学', '王**', [tuition, retake('大学物理'), retake('线性代数'), retake('概率论')]);
+    expect(many).toContain('2026-2027学年学费 ¥5000.00（2026-09-30 前缴纳）；重修费：大学物理 ¥300.00（2026-09-30 前缴纳）；重修费：线性代数 ¥300.00');
+    expect(many).not.toContain('概率论');
+    expect(many).toContain('等 4 张账单，共 ¥5900.00。');
   });
 });

@@ -1,6 +1,7 @@
 import { controlCharacter } from '../platform/text.js';
 import { isIsoDate } from './calendar.js';
 import { DomainError } from './errors.js';
+import { formatYuan } from './money.js';
 
 /**
  * 学费及重修费缴费 (seed 004): what a university bills its students for in the campus card app.
@@ -40,6 +41,27 @@ export function billFieldsProblem(bill: { kind: SchoolBillKind; academicYear: st
   if (!Number.isSafeInteger(bill.amountFen) || bill.amountFen < billAmountMinFen || bill.amountFen > billAmountMaxFen) return 'amount';
   if (!isIsoDate(bill.dueDate)) return 'dueDate';
   return null;
+}
+
+/** How many bills one text names; more are counted (a student rarely gets more than a year's tuition and a retake or two at once). */
+export const billsNamedPerText = 3;
+
+/**
+ * The text a bound parent gets when the university bills their child (one per student and issue):
+ * the child's masked name, each bill's item, amount and due date, and where to pay it.
+ */
+export function billsIssuedText(schoolName: string, studentNameMasked: string, bills: readonly { kind: SchoolBillKind; academicYear: string; course: string | null; amountFen: number; dueDate: string }[]): string {
+  const named = bills.slice(0, billsNamedPerText).map((b) => `${billTitle(b)} ${formatYuan(b.amountFen)}（${b.dueDate} 前缴纳）`).join('；');
+  const more = bills.length > billsNamedPerText ? `等 ${bills.length} 张账单，共 ${formatYuan(bills.reduce((sum, b) => sum + b.amountFen, 0))}` : '';
+  return `【北京学生卡】${schoolName}为您孩子${studentNameMasked}开具了账单：${named}${more}。请在北京学生卡 App“学费及重修费”中缴纳。`;
+}
+
+/**
+ * A bill due before today (a Beijing date) is not issued: it would be overdue the moment the
+ * student saw it, a typo of the year more often than not. Due today is fine.
+ */
+export function isDueDatePast(dueDate: string, today: string): boolean {
+  return dueDate < today;
 }
 
 /** Past its due date (a Beijing date) and still unpaid: the app and the console mark it 已逾期. */

@@ -314,6 +314,96 @@ describe('school bills in the console', () => {
     expect(big.statusCode, big.body).toBe(201);
     expect(big.json()).toEqual({ issued: 5_000, totalFen: 50_000_000 });
     expect((await myBills(u.token)).unpaidFen).toBe(50_000_000);
+    // The families are told by one job after the commit, not by 5,000 texts inside the request.
+    const { issueId } = (await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', school.id).where('action', '=', 'campus.bill.issued').executeTakeFirstOrThrow()).after as { issueId: string };
+    expect(await d.t.ctx.db.selectFrom('jobs').select(['kind', 'status']).where('unique_key', '=', `campus.bill-texts:${issueId}`).execute()).toEqual([{ kind: 'campus.bill-texts', status: 'queued' }]);
+  });
+});
+
+describe('school bills: due dates and the families’ texts', () => {
+  const textsTo = async (phone: string) => (await d.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('created_at').orderBy('id').execute()).map((m) => m.body);
+  const header = '学号,类别,学年,课程,金额（元）,截止日期';
+
+  it('refuse a bill due before today in Beijing, from the form and row by row in a file, and issue nothing', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id);
+    // 2026-09-01 00:30 in Beijing (still 31 August in UTC): 31 August has passed, today has not.
+    d.t.clock.set('2026-08-31T16:30:00Z');
+    const past = await issue(managerToken, tuition(u.studentNo, { dueDate: '2026-08-31' }));
+    expect(past.statusCode).toBe(422);
+    expect(past.json()).toMatchObject({ error: { code: 'SCHOOL_BILL_DUE_PAST', message: expect.stringContaining('截止日期已过'), messageEn: expect.stringContaining('due date has passed'), details: { field: 'dueDate' } } });
+    expect((await d.request('GET', '/admin/campus/bills', managerToken)).json()).toMatchObject({ total: 0 });
+
+    const file = [header, `${u.studentNo},学费,2026-2027,,5000,2026-09-01`, `${u.studentNo},重修费,2026-2027,大学物理,300,2026/8/31`, `${u.studentNo},重修费,2026-2027,线性代数,300,2025-09-30`].join('\r\n');
+    const refused = await upload(managerToken, file);
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json()).toMatchObject({
+      error: { code: 'SCHOOL_BILL_FILE_INVALID', details: { problemCount: 2, problems: [{ row: 3, field: 'dueDate', code: 'SCHOOL_BILL_DUE_PAST' }, { row: 4, field: 'dueDate', code: 'SCHOOL_BILL_DUE_PAST' }] } },
+    });
+    expect((await d.request('GET', '/admin/campus/bills', managerToken)).json()).toMatchObject({ total: 0 });
+
+    // Due today is fine.
+    const today = await issue(managerToken, tuition(u.studentNo, { dueDate: '2026-09-01' }));
+    expect(today.statusCode, today.body).toBe(201);
+  });
+
+  it('text each student’s bound parents once per issue: masked name, items, amounts and due dates; after the commit, by day', async () => {
+    const { school, managerToken } = await university();
+    const a = await undergraduate(school.id);
+    const b = await undergraduate(school.id);
+    const alone = await undergraduate(school.id); // no parent bound: nobody to text
+    const mother = await d.t.factory.newParent({ children: [a.student.id] });
+    const father = await d.t.factory.newParent({ children: [a.student.id, b.student.id] });
+    await d.t.ctx.db.updateTable('students').set({ name: '王小明' }).where('id', '=', a.student.id).execute();
+
+    const file = [
+      header,
+      `${a.studentNo},学费,2026-2027,,"5,000.00",2026-09-30`,
+      `${a.studentNo},重修费,2026-2027,大学物理,300,2026-09-20`,
+      `${b.studentNo},学费,2026-2027,,4800,2026-10-15`,
+      `${alone.studentNo},学费,2026-2027,,4800,2026-10-15`,
+    ].join('\r\n');
+    expect((await upload(managerToken, file)).statusCode).toBe(201);
+    // Nothing is sent inside the request.
+    expect(await textsTo(mother.phone)).toEqual([]);
+
+    await d.runJobs();
+    const toA = `【北京学生卡】${school.name}为您孩子王**开具了账单：重修费：大学物理 ¥300.00（2026-09-20 前缴纳）；2026-2027学年学费 ¥5000.00（2026-09-30 前缴纳）。请在北京学生卡 App“学费及重修费”中缴纳。`;
+    expect(await textsTo(mother.phone)).toEqual([toA]);
+    // One text per student: the father of both gets one for each child.
+    expect(await textsTo(father.phone)).toEqual([toA, `【北京学生卡】${school.name}为您孩子缴***开具了账单：2026-2027学年学费 ¥4800.00（2026-10-15 前缴纳）。请在北京学生卡 App“学费及重修费”中缴纳。`]);
+    const told = await d.t.ctx.db.selectFrom('school_bills').select(['notified_at']).where('school_id', '=', school.id).execute();
+    expect(told.every((r) => r.notified_at !== null)).toBe(true);
+
+    // Running the job again (a retry) texts nobody twice.
+    const { issueId } = (await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', school.id).where('action', '=', 'campus.bill.issued').executeTakeFirstOrThrow()).after as { issueId: string };
+    const { textIssuedBills } = await import('../../src/modules/campus/school-bill-texts.js');
+    expect(await textIssuedBills(d.t.ctx, issueId)).toEqual({ texted: 0, students: 0 });
+    expect(await textsTo(father.phone)).toHaveLength(2);
+
+    // A bill from the form is an issue of its own, told the same way; one cancelled before the text goes is not told.
+    expect((await issue(managerToken, tuition(b.studentNo, { kind: 'retake', course: '线性代数', amountFen: 24_000, dueDate: '2026-10-20' }))).statusCode).toBe(201);
+    expect((await issue(managerToken, tuition(b.studentNo, { kind: 'retake', course: '概率论', amountFen: 24_000, dueDate: '2026-10-20' }))).statusCode).toBe(201);
+    const [cancelled] = (await d.t.ctx.db.selectFrom('school_bills').select('id').where('course', '=', '概率论').where('student_id', '=', b.student.id).execute());
+    expect((await d.request('POST', `/admin/campus/bills/${cancelled!.id}/cancel`, managerToken, { reason: '开错了' }, key())).statusCode).toBe(200);
+    await d.runJobs();
+    expect((await textsTo(father.phone)).slice(2)).toEqual([`【北京学生卡】${school.name}为您孩子缴***开具了账单：重修费：线性代数 ¥240.00（2026-10-20 前缴纳）。请在北京学生卡 App“学费及重修费”中缴纳。`]);
+  });
+
+  it('wait for the morning when bills are issued at night (Beijing 08:00–20:00)', async () => {
+    const { school, managerToken } = await university();
+    const u = await undergraduate(school.id);
+    const parent = await d.t.factory.newParent({ children: [u.student.id] });
+    d.t.clock.set('2026-09-01T13:30:00Z'); // 21:30 in Beijing
+    expect((await issue(managerToken, tuition(u.studentNo))).statusCode).toBe(201);
+    await d.runJobs();
+    expect(await textsTo(parent.phone)).toEqual([]);
+    d.t.clock.set('2026-09-01T23:59:00Z'); // 07:59 the next morning
+    await d.runJobs();
+    expect(await textsTo(parent.phone)).toEqual([]);
+    d.t.clock.set('2026-09-02T00:00:00Z');
+    await d.runJobs();
+    expect(await textsTo(parent.phone)).toHaveLength(1);
   });
 });
 

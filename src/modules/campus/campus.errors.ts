@@ -68,6 +68,7 @@ registerErrors({
   SCHOOL_BILL_STUDENT_UNKNOWN: { status: 422, zh: '本校没有该学号的在读学生', en: 'No enrolled student of this school has that student number' },
   SCHOOL_BILL_DUPLICATE: { status: 409, zh: '该学生已有同一学年的同一缴费项目（撤销原账单后才能重新开具）', en: 'The student already has a bill for this item and year (cancel it first to issue a corrected one)' },
   SCHOOL_BILL_FIELDS: { status: 400, zh: '账单内容有误：学年须为“2026-2027”格式，重修费须填写课程名（学费不填），金额 ¥1.00–¥100,000.00，截止日期须为有效日期', en: 'The bill is malformed: the year as 2026-2027, a course for a retake fee (none for tuition), ¥1.00–¥100,000.00, and a real due date' },
+  SCHOOL_BILL_DUE_PAST: { status: 422, zh: '截止日期已过：不能开具截止日期早于今天的账单，请核对截止日期', en: 'The due date has passed: a bill cannot be due before today; check the due date' },
   SCHOOL_BILL_FILE_INVALID: { status: 422, zh: '文件中有错误的行，未开具任何账单；请按提示修改后重新上传', en: 'Some rows of the file are wrong, and no bill was issued; correct them and upload again' },
   SCHOOL_BILL_FILE_COLUMNS: { status: 400, zh: '找不到表头：文件须有“学号、类别、学年、课程、金额、截止日期”几列', en: 'No header found: the file needs the columns 学号, 类别, 学年, 课程, 金额, 截止日期' },
   SCHOOL_BILL_FILE_TOO_LARGE: { status: 413, zh: '一次最多上传 5,000 张账单', en: 'At most 5,000 bills per file' },

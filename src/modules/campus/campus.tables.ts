@@ -209,6 +209,10 @@ export interface SchoolBillsTable {
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The issue (one form, one file) it came with (migration 0050); null before then and for the demo's. */
+  issue_id: string | null;
+  /** When its student's family was texted about the issue (or found to have no bound parent); null while not yet. */
+  notified_at: Timestamp | null;
 }
 
 export interface CampusTables {

@@ -1,22 +1,27 @@
+import { shanghaiDate } from '../../domain/calendar.js';
 import { parseYuanToFen } from '../../domain/money.js';
-import { billFieldsProblem, billTitle, type SchoolBillKind } from '../../domain/school-bills.js';
+import { billFieldsProblem, billTitle, isDueDatePast, type SchoolBillKind } from '../../domain/school-bills.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { enqueueJob } from '../../platform/jobs.js';
 import { readRosterTable } from '../roster/parse-roster.js';
 import { findColumns } from '../roster/roster-columns.js';
 import { cleanCell, readDate, readStudentNo } from '../roster/roster-fields.js';
 import './campus.errors.js';
 import { consoleSchoolOf } from './dorm-electricity.js';
 import { campusRepository } from './campus.repository.js';
+import { billTextsJob, textingTimeFrom } from './school-bill-texts.js';
 import { schoolBillsRepository as repo } from './school-bills.repository.js';
 
 /**
  * 开具账单: the university's finance office bills its students, one at a time in the console or
  * a file of thousands (a CSV saved from Excel, UTF-8 or GBK). A file is all or nothing: every bad
- * row is reported and nothing is issued until the file is right.
+ * row is reported and nothing is issued until the file is right. A bill due before today (Beijing)
+ * is refused. The bound parents of each student billed are texted once per issue, by a job after
+ * the commit (school-bill-texts.ts).
  */
 
 export interface NewBill {
@@ -33,7 +38,7 @@ export interface BillRowProblem {
   /** The row number Excel shows. */
   row: number;
   field: BillRowField;
-  code: 'SCHOOL_BILL_FIELDS' | 'SCHOOL_BILL_STUDENT_UNKNOWN' | 'SCHOOL_BILL_DUPLICATE';
+  code: 'SCHOOL_BILL_FIELDS' | 'SCHOOL_BILL_DUE_PAST' | 'SCHOOL_BILL_STUDENT_UNKNOWN' | 'SCHOOL_BILL_DUPLICATE';
 }
 
 export const maxBillsPerFile = 5_000;
@@ -89,17 +94,25 @@ export function readBillFile(records: string[][]): { bills: (NewBill & { row: nu
 const itemKey = (b: { kind: string; academicYear: string; course: string | null }) => `${b.kind}|${b.academicYear}|${b.course ?? ''}`;
 
 /**
- * Issues the bills in the request's transaction, or throws with every problem: a student number
- * no enrolled student of the school has, or an item the student already has a live bill for (in
- * the database or earlier in the file).
+ * Issues the bills in the request's transaction, or throws with every problem: a due date before
+ * today (Beijing, by the app's clock), a student number no enrolled student of the school has, or
+ * an item the student already has a live bill for (in the database or earlier in the file). The
+ * texts to the families are queued in the same transaction: one job for the issue, which sends them
+ * after the commit (and by day), so a file of 5,000 bills sends nothing inside the request.
  */
 async function issueBills(ctx: AppContext, actor: AuditActor, schoolId: string, bills: (NewBill & { row: number })[], known: BillRowProblem[], requestId: string | null): Promise<{ issued: number; totalFen: number }> {
   const students = new Map((await repo.enrolledByStudentNo(ctx.db, schoolId, [...new Set(bills.map((b) => b.studentNo))])).map((s) => [s.student_no!, s.id]));
   const live = new Set((await repo.liveBillsOf(ctx.db, [...students.values()])).map((b) => `${b.student_id}|${itemKey({ kind: b.kind, academicYear: b.academic_year, course: b.course })}`));
   const problems = [...known];
   const now = ctx.clock.now();
+  const today = shanghaiDate(now);
+  const issueId = newId();
   const rows = [];
   for (const bill of bills) {
+    if (isDueDatePast(bill.dueDate, today)) {
+      problems.push({ row: bill.row, field: 'dueDate', code: 'SCHOOL_BILL_DUE_PAST' });
+      continue;
+    }
     const studentId = students.get(bill.studentNo);
     if (!studentId) {
       problems.push({ row: bill.row, field: 'studentNo', code: 'SCHOOL_BILL_STUDENT_UNKNOWN' });
@@ -114,15 +127,16 @@ async function issueBills(ctx: AppContext, actor: AuditActor, schoolId: string, 
     rows.push({
       id: newId(), school_id: schoolId, student_id: studentId, kind: bill.kind, academic_year: bill.academicYear, course: bill.course, amount_fen: bill.amountFen, due_date: bill.dueDate,
       status: 'unpaid' as const, order_id: null, paid_via: null, ledger_transaction_id: null, paid_at: null, cancel_reason: null,
-      created_by_role: actor.role, created_by: actor.id, created_at: now, updated_at: now,
+      created_by_role: actor.role, created_by: actor.id, created_at: now, updated_at: now, issue_id: issueId, notified_at: null,
     });
   }
   if (problems.length > 0) throw problemsError(problems);
   await repo.insertBills(ctx.db, rows);
+  await enqueueJob(ctx.db, ctx.clock, billTextsJob, { issueId }, { uniqueKey: `${billTextsJob}:${issueId}`, runAt: textingTimeFrom(now) });
   const totalFen = rows.reduce((sum, r) => sum + r.amount_fen, 0);
   await recordAudit(ctx.db, ctx.clock, {
     actor, action: 'campus.bill.issued', entityType: 'school', entityId: schoolId,
-    after: rows.length === 1 ? { billId: rows[0]!.id, studentId: rows[0]!.student_id, title: billTitle({ kind: rows[0]!.kind, academicYear: rows[0]!.academic_year, course: rows[0]!.course }), amountFen: totalFen } : { bills: rows.length, totalFen },
+    after: rows.length === 1 ? { billId: rows[0]!.id, studentId: rows[0]!.student_id, title: billTitle({ kind: rows[0]!.kind, academicYear: rows[0]!.academic_year, course: rows[0]!.course }), amountFen: totalFen, issueId } : { bills: rows.length, totalFen, issueId },
     requestId,
   });
   return { issued: rows.length, totalFen };

@@ -78,6 +78,27 @@ export const schoolBillsRepository = {
     return db.selectFrom('students').select(['id', 'student_no']).where('school_id', '=', schoolId).where('status', '=', 'enrolled').where('student_no', 'in', studentNos).execute();
   },
 
+  /** The students of an issue whose family has not been told yet (the bill texts' job). */
+  async untoldStudentsOfIssue(db: DbOrTx, issueId: string): Promise<string[]> {
+    const rows = await db.selectFrom('school_bills').select('student_id').distinct().where('issue_id', '=', issueId).where('notified_at', 'is', null).orderBy('student_id').execute();
+    return rows.map((r) => r.student_id);
+  },
+
+  /** Marks the student's bills of the issue told and returns them: none when another run told them first (the row locks decide). */
+  markIssueTold(tx: Tx, issueId: string, studentId: string, at: Date) {
+    return tx.updateTable('school_bills').set({ notified_at: at }).where('issue_id', '=', issueId).where('student_id', '=', studentId).where('notified_at', 'is', null).returningAll().execute();
+  },
+
+  /** Who to text about a student's bills: the student's name, the school's, and the bound parents' phones. */
+  async familyOf(db: DbOrTx, studentId: string, schoolId: string) {
+    const [student, school, parents] = await Promise.all([
+      db.selectFrom('students').select('name').where('id', '=', studentId).executeTakeFirstOrThrow(),
+      db.selectFrom('schools').select('name').where('id', '=', schoolId).executeTakeFirstOrThrow(),
+      db.selectFrom('parent_students as ps').innerJoin('parents as p', 'p.id', 'ps.parent_id').select('p.phone').where('ps.student_id', '=', studentId).orderBy('p.phone').execute(),
+    ]);
+    return { student_name: student.name, school_name: school.name, phones: parents.map((p) => p.phone) };
+  },
+
   /** Live bills (not cancelled) of these students: a new bill for the same item is a duplicate. */
   liveBillsOf(db: DbOrTx, studentIds: readonly string[]) {
     if (studentIds.length === 0) return Promise.resolve([]);

@@ -68,6 +68,9 @@ export function CardDetailPage() {
   const c = card.data;
   const canLose = c.allowedEvents.includes('report_loss') || c.allowedEvents.includes('suspend');
   const canUnloss = c.allowedEvents.includes('unloss') || c.allowedEvents.includes('resume');
+  // The API's own wording of the status, when it says more than the tag (not for 已退卡 twice).
+  const apiStatus = lang === 'en' ? c.statusLabel.en : c.statusLabel.zh;
+  const statusNote = c.status === 'active' || c.status === 'lost' || apiStatus === cardLabel(t, 'status', c.status) ? null : apiStatus;
   const canExchange = c.product === 'temporary_card' && c.allowedEvents.includes('close');
   // 退卡 is the holder's (in the app) or an operator's at an outlet: the API refuses card managers (CARD_RETURN_ROLE).
   const canReturn = isOperator(me) && c.allowedEvents.includes('return');
@@ -88,7 +91,7 @@ export function CardDetailPage() {
       >
         <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} data-testid="card-detail">
           <Descriptions.Item label={t.cardNo}><span className="mono">{c.cardNoMasked}</span></Descriptions.Item>
-          <Descriptions.Item label={t.status}><Tag color={statusColors[c.status]} data-testid="card-detail-status">{cardLabel(t, 'status', c.status)}</Tag> {c.status === 'active' || c.status === 'lost' ? null : lang === 'en' ? c.statusLabel.en : c.statusLabel.zh}</Descriptions.Item>
+          <Descriptions.Item label={t.status}><Tag color={statusColors[c.status]} data-testid="card-detail-status">{cardLabel(t, 'status', c.status)}</Tag> {statusNote}</Descriptions.Item>
           <Descriptions.Item label={t.holder}>{c.holderNameMasked}</Descriptions.Item>
           <Descriptions.Item label={t.school}>{c.school.name}</Descriptions.Item>
           <Descriptions.Item label={t.product}>{cardLabel(t, 'product', c.product)}</Descriptions.Item>

@@ -15,7 +15,8 @@ import { formatFen } from '../payments/money.js';
 import { cardLabel, cardMessages, type CardTexts } from './messages.js';
 import type { CardDto, ReturnQuoteDto, ReturnResultDto } from './types.js';
 
-const quoteKey = (cardId: string) => ['admin-card', cardId, 'return-quote'] as const;
+// Not under ['admin-card', id]: refreshing the card after the return does not ask for the quote again.
+const quoteKey = (cardId: string) => ['admin-card-return-quote', cardId] as const;
 
 /** Why the quote says no, in the console's words (the API's catalogue messages for the same codes). */
 export function returnBlockedText(t: CardTexts, code: string, card: Pick<CardDto, 'status'>): string {
@@ -121,6 +122,7 @@ function QuoteSummary({ card, quote, t }: { card: CardDto; quote: ReturnQuoteDto
       bordered
       size="small"
       column={1}
+      styles={{ label: { width: 112, whiteSpace: 'nowrap' } }}
       data-testid="return-quote"
       items={[
         { key: 'cardNo', label: t.cardNo, children: <span className="mono">{card.cardNoMasked}</span> },
@@ -138,7 +140,9 @@ function QuoteSummary({ card, quote, t }: { card: CardDto; quote: ReturnQuoteDto
             <span data-testid="return-route" data-route={quote.refundRoute}>
               <Tag color={quote.refundRoute === 'outlet' ? 'gold' : quote.refundRoute === 'app' ? 'blue' : 'default'}>{t[`returnRoute_${quote.refundRoute}`]}</Tag>
               {quote.refundRoute === 'app' && <Typography.Text type="secondary">{fill(t.returnRoute_app_note, { limit })}</Typography.Text>}
-              {quote.refundRoute === 'outlet' && <Typography.Text type="secondary">{fill(t.returnRoute_outlet_note, { limit })}</Typography.Text>}
+              {quote.refundRoute === 'outlet' && (
+                <Typography.Text type="secondary">{fill(quote.balanceFen > quote.inAppLimitFen ? t.returnRoute_outlet_note : t.returnRoute_outlet_offline_note, { limit })}</Typography.Text>
+              )}
             </span>
           ),
         },
@@ -157,12 +161,12 @@ function ReturnDone({ result, t }: { result: ReturnResultDto; t: CardTexts }) {
       <Result
         status="success"
         title={t.returnDone}
-        subTitle={<Tag data-testid="return-result-status">{cardLabel(t, 'status', result.card.status)}</Tag>}
+        subTitle={<span data-testid="return-result-status" data-status={result.card.status}>{fill(t.returnDoneCard, { cardNo: result.card.cardNoMasked })}</span>}
         style={{ padding: '16px 0' }}
       />
       {refund ? (
         <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-          <Descriptions bordered size="small" column={1} items={[
+          <Descriptions bordered size="small" column={1} styles={{ label: { width: 112, whiteSpace: 'nowrap' } }} items={[
             { key: 'amount', label: t.returnRefund, children: <Typography.Text strong className="mono" data-testid="return-refund-amount">{amount}</Typography.Text> },
             { key: 'route', label: t.returnRoute, children: <span data-testid="return-refund-route">{refund.route === 'outlet' ? t.returnRoute_outlet : t.returnRoute_app}</span> },
             { key: 'status', label: t.returnRefundStatus, children: <Tag color={balanceRefundStatusColors[refund.status as keyof typeof balanceRefundStatusColors]}>{payLabel(p, 'br', refund.status)}</Tag> },
