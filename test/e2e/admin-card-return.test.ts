@@ -1,5 +1,8 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { networkAccount } from '../../src/modules/campus/network-account.js';
+import { accountCodes, ensureAccount, postTransaction } from '../../src/modules/ledger/ledger.js';
+import { systemActor } from '../../src/platform/audit.js';
 import { fund } from '../support/money.js';
 import { apiAs } from './fulfilment-support.js';
 import { describeE2E, loseFirstAnswer, signInToConsole, useE2E } from './support.js';
@@ -97,6 +100,38 @@ describeE2E('admin console: 退卡 at a service outlet', () => {
     await page.waitForURL(url(`/admin/balance-refunds?refund=${refundId}`));
     await page.getByTestId('outlet-form').waitFor();
     await page.getByTestId('balance-refund-summary').getByText('¥350.00').waitFor();
+  });
+
+  it('a campus card brings the campus network balance with it: both shown, both refunded', async () => {
+    const { t } = e2e;
+    t.clock.set('2026-11-23T03:00:00Z');
+    const school = await t.factory.newSchool({ name: '退卡测试大学', stage: 'university' });
+    const student = await t.factory.newStudent({ schoolId: school.id, name: '吴网费' });
+    const card = await t.factory.newCard(student.id, { product: 'campus_card' });
+    await fund(t, card.id, 8_000);
+    // ¥30 on the student's campus network account, as a network top-up would leave it.
+    const network = await networkAccount(t.ctx.db, t.clock, student.id, systemActor);
+    const clearing = await ensureAccount(t.ctx.db, t.clock, { code: accountCodes.clearing('test'), type: 'gateway_clearing', actor: systemActor });
+    await postTransaction(t.ctx.db, t.clock, { idempotencyKey: `test-network:${card.id}`, type: 'top_up', actor: systemActor, postings: [{ accountId: clearing.id, debitFen: 3_000 }, { accountId: network.id, creditFen: 3_000 }] });
+
+    const page = await signInToConsole(e2e, await t.factory.newStaff('operator'));
+    await page.goto(url(`/admin/cards/${card.id}`));
+    await page.getByTestId('card-return').click();
+    await page.locator('[data-testid="return-modal"][data-returnable="true"]').waitFor();
+    expect(await page.getByTestId('return-purse').textContent()).toBe('¥80.00');
+    expect(await page.getByTestId('return-network').textContent()).toBe('¥30.00');
+    expect(await page.getByTestId('return-total').textContent()).toBe('¥110.00');
+    // Under ¥200 but not topped up online: it cannot go back through a gateway.
+    expect(await page.getByTestId('return-route').getAttribute('data-route')).toBe('outlet');
+    await page.getByTestId('return-route').getByText('余额并非全部经在线充值所得', { exact: false }).waitFor();
+    await page.getByTestId('return-checked').click();
+    await page.getByTestId('return-submit').click();
+    await page.getByTestId('return-result').waitFor();
+    expect(await page.getByTestId('return-refund-amount').textContent()).toBe('¥110.00');
+    expect(await t.ctx.db.selectFrom('card_returns').select(['refund_fen', 'refund_route']).where('card_id', '=', card.id).execute()).toEqual([{ refund_fen: 11_000, refund_route: 'outlet' }]);
+    await page.getByTestId('return-close').click();
+    await page.getByTestId('return-modal').waitFor({ state: 'detached' });
+    await page.getByTestId('card-detail-status').getByText('已退卡').waitFor();
   });
 
   it('a card whose replacement is under way is not returned, in Chinese and English; card managers and returned cards get no button', async () => {
