@@ -159,7 +159,14 @@ describeE2E('admin console: 退卡 at a service outlet', () => {
     const page = await signInToConsole(e2e, operator);
     const keys = returnKeys(page, sticker.id);
     await page.goto(url(`/admin/cards/${sticker.id}`));
+    // The quote does not load (the connection drops, each automatic retry too): the modal says so and offers a retry.
+    let dropped = 0;
+    await page.route(`**/api/v1/cards/${sticker.id}/return`, (route) => (route.request().method() === 'GET' && dropped++ < 3 ? route.abort('connectionreset') : route.continue()));
     await page.getByTestId('card-return').click();
+    const modal = page.getByTestId('return-modal');
+    await modal.getByTestId('load-error').getByText('网络连接失败', { exact: false }).waitFor();
+    expect(await page.getByTestId('return-submit').isDisabled()).toBe(true);
+    await modal.getByRole('button', { name: /重\s*试/ }).click();
     const blocked = page.getByTestId('return-blocked');
     await blocked.waitFor();
     expect(await blocked.getAttribute('data-code')).toBe('FULFILMENT_APPLICATION_OPEN');
@@ -168,6 +175,8 @@ describeE2E('admin console: 退卡 at a service outlet', () => {
     expect(await page.getByTestId('return-total').textContent()).toBe('¥12.00');
     expect(await page.getByTestId('return-checked').count()).toBe(0);
     expect(await page.getByTestId('return-submit').isDisabled()).toBe(true);
+    await page.unroute(`**/api/v1/cards/${sticker.id}/return`);
+    expect(dropped).toBe(4);
     await e2e.screenshot(page, 'admin-card-return-blocked');
     await page.locator('.ant-modal-close').click();
     await page.getByTestId('return-modal').waitFor({ state: 'detached' });
@@ -183,13 +192,24 @@ describeE2E('admin console: 退卡 at a service outlet', () => {
     expect(keys).toEqual([]);
     expect(await t.ctx.db.selectFrom('cards').select('status').where('id', '=', sticker.id).executeTakeFirstOrThrow()).toEqual({ status: 'active' });
 
-    // A returned card: no button, whoever looks.
+    // Returned at another counter while this modal was open: the refusal says why, the quote follows,
+    // and the page no longer offers the button.
     const other = await t.factory.newStudent({ schoolId: school.id, name: '周已退' });
     const returned = await t.factory.newCard(other.id);
-    await apiAs(e2e, await t.factory.operatorToken(), 'POST', `/cards/${returned.id}/return`);
     await page.goto(url(`/admin/cards/${returned.id}`));
+    await page.getByTestId('card-return').click();
+    await page.locator('[data-testid="return-modal"][data-returnable="true"]').waitFor();
+    await apiAs(e2e, await t.factory.operatorToken(), 'POST', `/cards/${returned.id}/return`);
+    await page.getByTestId('return-checked').click();
+    await page.getByTestId('return-submit').click();
+    await page.getByTestId('return-modal').getByText('The card was not returned').waitFor();
+    await page.locator('[data-testid="return-modal"][data-returnable="false"]').waitFor();
+    await page.getByTestId('return-blocked').getByText('The card’s status (Returned) does not allow a return').waitFor();
+    expect(await page.getByTestId('return-submit').isDisabled()).toBe(true);
     await page.getByTestId('card-detail-status').getByText('Returned').waitFor();
-    await page.getByText('Status history').waitFor();
+    await page.locator('.ant-modal-close').click();
+    await page.getByTestId('return-modal').waitFor({ state: 'detached' });
     expect(await page.getByTestId('card-return').count()).toBe(0);
+    expect(await t.ctx.db.selectFrom('card_returns').select('returned_by_role').where('card_id', '=', returned.id).execute()).toHaveLength(1);
   });
 });
