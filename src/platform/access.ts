@@ -10,7 +10,7 @@ import { fail } from './errors.js';
 export async function mayAccessStudent(db: DbOrTx, caller: Caller, studentId: string): Promise<boolean> {
   switch (caller.role) {
     case 'operator':
-      return true;
+      return studentExists(db, studentId);
     case 'student':
       return caller.subjectId === studentId;
     case 'parent': {
@@ -24,7 +24,7 @@ export async function mayAccessStudent(db: DbOrTx, caller: Caller, studentId: st
     }
     case 'school_admin':
     case 'kiosk': {
-      if (!caller.schoolId) return caller.role === 'kiosk';
+      if (!caller.schoolId) return caller.role === 'kiosk' && studentExists(db, studentId);
       const student = await db.selectFrom('students').select('school_id').where('id', '=', studentId).executeTakeFirst();
       return student?.school_id === caller.schoolId;
     }
@@ -57,8 +57,15 @@ export function mayAccessSchool(caller: Caller, schoolId: string): boolean {
   return false;
 }
 
+/** Whether the student exists: a caller who may touch every student is refused only one that does not. */
+async function studentExists(db: DbOrTx, studentId: string): Promise<boolean> {
+  return (await db.selectFrom('students').select('id').where('id', '=', studentId).executeTakeFirst()) !== undefined;
+}
+
 export async function assertStudentAccess(db: DbOrTx, caller: Caller, studentId: string): Promise<void> {
-  if (!(await mayAccessStudent(db, caller, studentId))) throw fail('ACCESS_DENIED', { studentId });
+  if (await mayAccessStudent(db, caller, studentId)) return;
+  // An operator may touch every student, so the refusal can only mean there is no such student.
+  throw caller.role === 'operator' ? fail('NOT_FOUND', { entity: 'student', studentId }) : fail('ACCESS_DENIED', { studentId });
 }
 
 export function assertSchoolAccess(caller: Caller, schoolId: string): void {

@@ -91,3 +91,17 @@ export function retryableDatabaseError(error: unknown): DomainError | null {
   const sqlState = (error as { code?: unknown } | null)?.code;
   return typeof sqlState === 'string' && retryableSqlStates.has(sqlState) ? fail('DATABASE_BUSY', { sqlState }) : null;
 }
+
+/**
+ * PostgreSQL's refusals of a value itself: a NUL or a character it cannot store (22021, 22P05), a
+ * date or time that does not exist (22007, 22008), a number out of its column's range (22003).
+ * Only input carries such values into a statement, and the statement's transaction is rolled
+ * back whole, so the caller is told its input was bad instead of a 500. Schemas refuse most of
+ * them before; this is the net under the ones a schema let through.
+ */
+const badValueSqlStates = new Set(['22021', '22P05', '22007', '22008', '22003']);
+
+export function badValueDatabaseError(error: unknown): DomainError | null {
+  const sqlState = (error as { code?: unknown } | null)?.code;
+  return typeof sqlState === 'string' && badValueSqlStates.has(sqlState) ? fail('VALIDATION_FAILED', { sqlState }) : null;
+}

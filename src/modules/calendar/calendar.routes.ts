@@ -38,7 +38,7 @@ export function calendarRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.put('/admin/calendar/days/:date', {
       schema: {
         tags: ['calendar'], summary: 'Correct a day: holiday, make-up working day or school vacation (operators)', security: bearer,
-        params: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }), body: dayChangeSchema,
+        params: z.object({ date: z.iso.date() }), body: dayChangeSchema,
         response: { 200: dayChangeSchema.extend({ date: z.string() }), ...errorResponses },
       },
     }, async (request, reply) => {

@@ -25,7 +25,8 @@ import { orderSchema } from '../payments/payments.schemas.js';
  */
 
 const label = z.object({ zh: z.string(), en: z.string() });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+/** A real calendar date (z.iso.date() refuses 2026-02-30, which PostgreSQL would answer with an error). */
+const isoDate = z.iso.date();
 
 // ---------------------------------------------------------------- information confirmation
 

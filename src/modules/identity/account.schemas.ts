@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { consentPurposes } from './consent.js';
 
 /** Shared with the app: password changes, parent binding, recovery and consent. */
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+/** A real calendar date (z.iso.date() refuses 2026-02-30, which PostgreSQL would answer with an error). */
+const isoDate = z.iso.date();
 export const phoneSchema = z.string().trim().regex(/^1[3-9]\d{9}$/, '11-digit mainland mobile number');
 export const educationIdSchema = z.string().trim().regex(/^\d{8}$/, '8 digits');
 

@@ -1,4 +1,4 @@
-import { registerErrors } from '../../platform/errors.js';
+import { registerConstraintErrors, registerErrors } from '../../platform/errors.js';
 
 registerErrors({
   STAFF_USERNAME_TAKEN: { status: 409, zh: '用户名已被使用', en: 'That username is taken' },
@@ -42,4 +42,9 @@ registerErrors({
   CLASS_EXISTS: { status: 409, zh: '班级已存在', en: 'The class exists already' },
   PHOTO_FORMAT: { status: 415, zh: '照片须为 JPEG 或 PNG', en: 'A photo must be JPEG or PNG' },
   PHOTO_TOO_LARGE: { status: 413, zh: '照片不能超过 500 KB', en: 'A photo may be at most 500 KB' },
+});
+
+registerConstraintErrors({
+  // A class added to a school that does not exist (an operator may name any school id).
+  classes_school_id_fkey: 'NOT_FOUND',
 });

@@ -4,7 +4,8 @@ import { controlCharacter } from '../../platform/text.js';
 /** Shared with the admin console: schools, classes and students as the console sees them (masked). */
 export const stageSchema = z.enum(['primary', 'middle', 'high', 'university', 'vocational']);
 export const enrolmentStatusSchema = z.enum(['enrolled', 'graduated', 'transferred', 'left']);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+/** A real calendar date (z.iso.date() refuses 2026-02-30, which PostgreSQL would answer with an error). */
+const isoDate = z.iso.date();
 
 export const createSchoolSchema = z.object({
   code: z.string().trim().regex(/^[A-Za-z0-9-]{2,32}$/, '2–32 letters, digits or -'),

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../../domain/errors.js';
-import { constraintError, fail, retryableDatabaseError, statusOf } from '../errors.js';
+import { badValueDatabaseError, constraintError, fail, retryableDatabaseError, statusOf } from '../errors.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; messageEn: string; details?: Record<string, unknown> };
@@ -49,6 +49,11 @@ export function installErrorHandling(
     }
     const ruleBroken = constraintError(error);
     if (ruleBroken) return reply.code(statusOf(ruleBroken.code)).send(bodyOf(ruleBroken));
+    const badValue = badValueDatabaseError(error);
+    if (badValue) {
+      request.log.warn({ err: error }, 'a value the database refused');
+      return reply.code(statusOf(badValue.code)).send(bodyOf(badValue));
+    }
     const busy = retryableDatabaseError(error);
     if (busy) {
       request.log.warn({ err: error }, 'transient database conflict');
