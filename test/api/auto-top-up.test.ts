@@ -173,7 +173,7 @@ describe('the auto top-up job', () => {
     expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
     const agreement = await d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('parent_id', '=', f.parent.id).executeTakeFirstOrThrow();
     // Ended at Alipay (the parent unsigned it in the Alipay app).
-    await (await agreementClient(d.t.ctx, agreement.gateway_base_url)).unsignAgreement(agreement.agreement_no!);
+    await (await agreementClient(d.t.ctx, agreement.gateway, agreement.gateway_base_url)).unsignAgreement({ externalAgreementNo: agreement.external_agreement_no, agreementNo: agreement.agreement_no! });
     expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ failed: 1 });
     expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'agreement_invalid' });
     expect(await agreementOf(f.parentToken)).toBeNull();
@@ -270,9 +270,9 @@ describe('the auto top-up job', () => {
     const before = d.t.clock.now();
     try {
       d.t.clock.set(`${before.toISOString().slice(0, 10)}T14:00:00Z`); // 22:00 in Beijing
-      expect(await runAutoTopUps(d.t.ctx)).toEqual({ charged: 0, failed: 0, capped: 0, texted: 0 });
+      expect(await runAutoTopUps(d.t.ctx)).toEqual({ charged: 0, pending: 0, failed: 0, capped: 0, texted: 0 });
       d.t.clock.set(`${before.toISOString().slice(0, 10)}T21:59:00Z`); // 05:59 the next morning
-      expect(await runAutoTopUps(d.t.ctx)).toEqual({ charged: 0, failed: 0, capped: 0, texted: 0 });
+      expect(await runAutoTopUps(d.t.ctx)).toEqual({ charged: 0, pending: 0, failed: 0, capped: 0, texted: 0 });
       expect(await runsOf(await d.cardOf(f.student.id))).toEqual([]);
       d.t.clock.set(`${before.toISOString().slice(0, 10)}T22:00:00Z`); // 06:00
       await runAutoTopUps(d.t.ctx);
@@ -303,7 +303,7 @@ describe('the auto top-up job', () => {
     expect((await setting(f)).json()).toMatchObject({ thresholdFen: null, agreementActive: false });
     const agreement = await d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('parent_id', '=', f.parent.id).executeTakeFirstOrThrow();
     expect(agreement.status).toBe('ended');
-    expect(await (await agreementClient(d.t.ctx, agreement.gateway_base_url)).queryAgreement(agreement.external_agreement_no)).toMatchObject({ state: 'not_found' });
+    expect(await (await agreementClient(d.t.ctx, agreement.gateway, agreement.gateway_base_url)).queryAgreement(agreement.external_agreement_no)).toMatchObject({ state: 'not_found' });
     await runAutoTopUps(d.t.ctx);
     expect(await runsOf(await d.cardOf(f.student.id))).toEqual([]);
     // Ending it again (or after Alipay's unsign notification ended it first) is done already; an agreement not theirs is not found.
@@ -320,7 +320,7 @@ describe('the auto top-up job', () => {
     expect((await end()).statusCode).toBe(200);
     expect(await agreementOf(f.parentToken)).toMatchObject({ id: again.agreement.id, status: 'active' });
     const renewed = await d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('id', '=', again.agreement.id).executeTakeFirstOrThrow();
-    expect(await (await agreementClient(d.t.ctx, renewed.gateway_base_url)).queryAgreement(renewed.external_agreement_no)).toMatchObject({ state: 'active' });
+    expect(await (await agreementClient(d.t.ctx, renewed.gateway, renewed.gateway_base_url)).queryAgreement(renewed.external_agreement_no)).toMatchObject({ state: 'active' });
 
     const g = await signedFamily();
     expect((await setting(g, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);

@@ -14,7 +14,7 @@ let d: PaymentsDriver;
 let client: AlipayClient;
 beforeAll(async () => {
   d = await PaymentsDriver.start();
-  client = await agreementClient(d.t.ctx, sandboxEndpoint(d.origin, 'alipay'));
+  client = (await agreementClient(d.t.ctx, 'alipay', sandboxEndpoint(d.origin, 'alipay'))) as AlipayClient;
 });
 afterAll(async () => d.close());
 const now = new Date('2026-11-23T02:00:00Z');
@@ -28,7 +28,7 @@ const signUrl = (externalAgreementNo: string) => client.agreementSignUrl({ exter
 /** A new agreement, agreed on the page (with the page's test switch when asked); its agreement_no. */
 async function signed(switches: { withholdingFails?: boolean } = {}): Promise<{ externalNo: string; agreementNo: string }> {
   const externalNo = newNo();
-  const result = await actAtAgreementPage(signUrl(externalNo), 'agree', switches);
+  const result = await actAtAgreementPage(await signUrl(externalNo), 'agree', switches);
   expect(result.html).toContain('签约成功');
   const state = await client.queryAgreement(externalNo);
   if (!state.agreementNo) throw new Error('no agreement number after signing');
@@ -44,7 +44,7 @@ async function rejection(promise: Promise<unknown>): Promise<{ code: string; det
 describe('signing a withholding agreement on the sandbox agreement page', () => {
   it('shows the page, and agreeing puts the agreement in force with its number', async () => {
     const externalNo = newNo();
-    const page = await openCashier(signUrl(externalNo));
+    const page = await openCashier(await signUrl(externalNo));
     expect(page.status).toBe(200);
     expect(page.cashierPageUrl).toMatch(new RegExp(`^${d.origin}/api/v1/sandbox/alipay/agreement/[0-9a-f-]{36}$`));
     for (const text of ['支付宝 · 商户代扣服务', '北京市政交通一卡通有限公司', '北京学生卡 自动充值', '单笔不超过 ¥500', '138****5678', '同意并签约', '取消', '（测试）之后的扣款均以余额不足失败']) {
@@ -53,7 +53,7 @@ describe('signing a withholding agreement on the sandbox agreement page', () => 
     expect(page.html).not.toContain('13812345678');
     expect(await client.queryAgreement(externalNo)).toEqual({ state: 'pending', agreementNo: null, signedAt: null });
 
-    const result = await actAtAgreementPage(signUrl(externalNo), 'agree');
+    const result = await actAtAgreementPage(await signUrl(externalNo), 'agree');
     expect(result).toMatchObject({ status: 200, returnUrl: returnUrl() });
     expect(result.html).toContain('签约成功');
     expect(result.html).not.toContain('y=<2>'); // the return address is escaped on the page
@@ -64,14 +64,14 @@ describe('signing a withholding agreement on the sandbox agreement page', () => 
 
   it('leaves the agreement pending when the user cancels, and lets them sign with the same number later', async () => {
     const externalNo = newNo();
-    const cancelled = await actAtAgreementPage(signUrl(externalNo), 'cancel');
+    const cancelled = await actAtAgreementPage(await signUrl(externalNo), 'cancel');
     expect(cancelled).toMatchObject({ status: 200, returnUrl: returnUrl() });
     expect(cancelled.html).toContain('已取消签约');
     expect(await client.queryAgreement(externalNo)).toEqual({ state: 'pending', agreementNo: null, signedAt: null });
 
-    expect((await actAtAgreementPage(signUrl(externalNo), 'agree')).html).toContain('签约成功');
+    expect((await actAtAgreementPage(await signUrl(externalNo), 'agree')).html).toContain('签约成功');
     expect((await client.queryAgreement(externalNo)).state).toBe('active');
-    const again = await actAtAgreementPage(signUrl(externalNo), 'agree');
+    const again = await actAtAgreementPage(await signUrl(externalNo), 'agree');
     expect(again).toMatchObject({ status: 400, returnUrl: null });
     expect(again.html).toContain('该商户签约号已签约');
   });
@@ -82,7 +82,7 @@ describe('signing a withholding agreement on the sandbox agreement page', () => 
 
   it('refuses a link whose signature does not match, and opens no agreement', async () => {
     const externalNo = newNo();
-    const url = new URL(signUrl(externalNo));
+    const url = new URL(await signUrl(externalNo));
     const biz = JSON.parse(url.searchParams.get('biz_content') ?? '{}') as Record<string, unknown>;
     url.searchParams.set('biz_content', JSON.stringify({ ...biz, external_logon_id: '13900000000' }));
     const refused = await actAtAgreementPage(url.toString(), 'agree');
@@ -99,7 +99,7 @@ describe('signing a withholding agreement on the sandbox agreement page', () => 
     ];
     for (const { field, urls } of cases) {
       const externalAgreementNo = newNo();
-      const refused = await actAtAgreementPage(client.agreementSignUrl({ externalAgreementNo, externalLogonId: '13812345678', ...urls }), 'agree');
+      const refused = await actAtAgreementPage(await client.agreementSignUrl({ externalAgreementNo, externalLogonId: '13812345678', ...urls }), 'agree');
       expect([field, refused.status]).toEqual([field, 400]);
       expect(refused.html).toContain(field);
       expect(await client.queryAgreement(externalAgreementNo)).toMatchObject({ state: 'not_found' });
@@ -113,7 +113,7 @@ describe('withholding under an agreement (alipay.trade.pay, GENERAL_WITHHOLDING)
     const outTradeNo = newNo();
     const result = await client.withhold({ outTradeNo, amountFen: 5_000, subject: '学生卡自动充值', agreementNo, notifyUrl: notifyUrl() });
     expect(result).toEqual({ ok: true, tradeNo: expect.stringMatching(/^\d{28}$/), amountFen: 5_000, paidAt: now });
-    if (!result.ok) return;
+    if (result.ok !== true) return;
     expect(await client.queryTrade(outTradeNo)).toEqual({ state: 'paid', tradeNo: result.tradeNo, amountFen: 5_000, paidAt: now });
 
     await d.runJobs();
@@ -145,11 +145,11 @@ describe('withholding under an agreement (alipay.trade.pay, GENERAL_WITHHOLDING)
 
   it('stops once the agreement is unsigned, and unsigning twice is harmless', async () => {
     const { externalNo, agreementNo } = await signed();
-    await client.unsignAgreement(agreementNo);
+    await client.unsignAgreement({ externalAgreementNo: '', agreementNo });
     expect(await client.queryAgreement(externalNo)).toEqual({ state: 'not_found', agreementNo: null, signedAt: null });
     const result = await client.withhold({ outTradeNo: newNo(), amountFen: 1_000, subject: '学生卡自动充值', agreementNo, notifyUrl: notifyUrl() });
     expect(result).toMatchObject({ ok: false, reason: 'agreement_invalid', subCode: 'ACQ.AGREEMENT_NOT_EXIST' });
-    await expect(client.unsignAgreement(agreementNo)).resolves.toBeUndefined();
+    await expect(client.unsignAgreement({ externalAgreementNo: '', agreementNo })).resolves.toBeUndefined();
   });
 
   it('refuses an agreement number it never issued, and amounts over the single limit', async () => {
@@ -171,7 +171,7 @@ describe('signatures on the agreement API', () => {
     const { agreementNo } = await signed();
     const forger = new AlipayClient({ ...(await merchant()), appPrivateKey: rsaKeys().privateKey }, sandboxEndpoint(d.origin, 'alipay'), d.t.clock);
     expect(await rejection(forger.queryAgreement(newNo()))).toMatchObject({ code: 'GATEWAY_REJECTED', details: { subCode: 'isv.invalid-signature' } });
-    expect(await rejection(forger.unsignAgreement(agreementNo))).toMatchObject({ code: 'GATEWAY_REJECTED', details: { subCode: 'isv.invalid-signature' } });
+    expect(await rejection(forger.unsignAgreement({ externalAgreementNo: '', agreementNo }))).toMatchObject({ code: 'GATEWAY_REJECTED', details: { subCode: 'isv.invalid-signature' } });
     const outTradeNo = newNo();
     expect(await rejection(forger.withhold({ outTradeNo, amountFen: 1_000, subject: '学生卡自动充值', agreementNo, notifyUrl: notifyUrl() }))).toMatchObject({ code: 'GATEWAY_REJECTED' });
     expect((await client.queryTrade(outTradeNo)).state).toBe('not_found');

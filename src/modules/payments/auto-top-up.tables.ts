@@ -6,11 +6,11 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export type AgreementStatus = 'signing' | 'active' | 'ended';
 
-/** A parent's withholding agreement (支付宝商户代扣), signed on the gateway's page. */
+/** A parent's withholding agreement (支付宝商户代扣, or WeChat Pay's 委托代扣 contract: migration 0049), signed on the gateway's page. */
 export interface PaymentAgreementsTable {
   id: string;
   parent_id: string;
-  gateway: 'alipay';
+  gateway: 'alipay' | 'wechat';
   /** Ours, sent when signing: how the gateway finds the agreement before we know its number. */
   external_agreement_no: string;
   /** The gateway's, once signed. */

@@ -15,22 +15,24 @@ import { topUpBlock, topUpProducts } from '../cards/card-view.js';
 import { accountCodes, balanceOf, findAccountByCode, purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
 import type { AutoTopUpRunStatus } from './auto-top-up.tables.js';
 import { closeOrder } from './cancel-order.js';
+import { queryTrades } from './confirm-order.js';
+import type { GatewayName } from './gateways/gateway.js';
 import { insertAutoTopUpOrder } from './create-order.js';
 import { agreementClient } from './gateways/registry.js';
 import { onOrderFulfilled } from './order-hooks.js';
 import { autoTopUpCreator } from './order-rules.js';
 import { recordPaymentAttempt } from './pay-order.js';
-import { endAgreementRow, enqueueUnsign, liveAgreement } from './payment-agreements.js';
+import { agreementProductNames, endAgreementRow, enqueueUnsign, liveAgreement } from './payment-agreements.js';
 import './payments.errors.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 import { sendOpenRefunds } from './gateway-refunds.js';
-import { settlePayment } from './settle-payment.js';
+import { settlePayment, settleReportedPayments } from './settle-payment.js';
 
 /**
  * 自动充值 (domain rules, "What users ask for" 4: auto top-up on a parent dashboard): a bound
  * parent with a signed withholding agreement (payment-agreements.ts) names two amounts for a
  * child: when the available balance of a card of the child in use falls below the first, a job
- * tops it up by the second, charging the parent's Alipay through the agreement. Each charge is an
+ * tops it up by the second, charging the parent's Alipay or WeChat Pay through the agreement. Each charge is an
  * ordinary top-up order (the parent sees it among the orders, it can be invoiced and refunded), and
  * it settles through the same path as a payment at the cashier (settle-payment.ts), so a
  * notification or a query that reports it again books nothing twice. At most one per card and
@@ -126,6 +128,8 @@ interface DueCard {
   amount_fen: number;
   card_id: string;
   agreement_id: string;
+  agreement_gateway: GatewayName;
+  external_agreement_no: string;
   agreement_no: string;
   gateway_base_url: string;
   notify_url: string;
@@ -141,13 +145,13 @@ const purseOfCard = purseJoinCondition('a', 'c.id');
 /**
  * Cards in use of enrolled children (one who left is offered 退卡退资 instead) with an auto top-up whose parent's agreement is signed, below the
  * threshold, that can be topped up (not expired past their grace period), not charged today, and
- * with no charge still waiting for its outcome: one Alipay took but has not reported yet would
- * otherwise be charged again.
+ * with no charge still waiting for its outcome: one the gateway took (or WeChat Pay is still
+ * making: 扣款中) but has not reported yet would otherwise be charged again.
  */
 async function dueCards(ctx: AppContext, today: string): Promise<DueCard[]> {
   const { rows } = await sql<DueCard>`
     select t.parent_id, t.student_id, t.threshold_fen, t.amount_fen, t.monthly_cap_fen, c.id as card_id,
-           pa.id as agreement_id, pa.agreement_no, pa.gateway_base_url, pa.notify_url, ${available} as balance_fen,
+           pa.id as agreement_id, pa.gateway as agreement_gateway, pa.external_agreement_no, pa.agreement_no, pa.gateway_base_url, pa.notify_url, ${available} as balance_fen,
            coalesce((select sum(o.amount_fen) from auto_top_up_runs r join payment_orders o on o.id = r.order_id
                      where r.parent_id = t.parent_id and r.student_id = t.student_id and r.day >= ${monthStart(today)} and r.status in ('charging', 'paid')), 0) as month_charged_fen
     from auto_top_ups t
@@ -167,18 +171,30 @@ const monthStart = (today: string) => `${today.slice(0, 8)}01`;
 
 const autoTopUpActor: AuditActor = { role: autoTopUpCreator, id: null };
 
+export interface AutoTopUpRun {
+  charged: number;
+  /** Accepted by the gateway and still being made (WeChat Pay's 受理扣款: 扣款中). */
+  pending: number;
+  failed: number;
+  capped: number;
+  texted: number;
+}
+
 /**
- * The job, every minute: closes the book on charges whose order was closed unpaid, then, between
- * 06:00 and 22:00 Beijing time, charges the cards due and texts the parents of every charge
- * finished since. One failure is logged and the rest go on.
+ * The job, every minute: asks the gateway about charges still being made, closes the book on
+ * charges whose order was closed unpaid, then, between 06:00 and 22:00 Beijing time, charges the
+ * cards due and texts the parents of every charge finished since. One failure is logged and the
+ * rest go on.
  */
-export async function runAutoTopUps(ctx: AppContext): Promise<{ charged: number; failed: number; capped: number; texted: number }> {
+export async function runAutoTopUps(ctx: AppContext): Promise<AutoTopUpRun> {
+  await queryPendingCharges(ctx);
   await failUnpaidCharges(ctx);
   const now = ctx.clock.now();
   const hour = Number(beijingMinute(now).slice(11, 13));
-  if (hour < autoTopUpHours.from || hour >= autoTopUpHours.to) return { charged: 0, failed: 0, capped: 0, texted: 0 };
+  if (hour < autoTopUpHours.from || hour >= autoTopUpHours.to) return { charged: 0, pending: 0, failed: 0, capped: 0, texted: 0 };
   const today = shanghaiDate(now);
   let charged = 0;
+  let pending = 0;
   let failed = 0;
   let capped = 0;
   for (const due of await dueCards(ctx, today)) {
@@ -190,13 +206,14 @@ export async function runAutoTopUps(ctx: AppContext): Promise<{ charged: number;
     try {
       const outcome = await charge(ctx, due, today);
       if (outcome === 'paid') charged++;
+      if (outcome === 'pending') pending++;
       if (outcome === 'failed') failed++;
     } catch (error) {
       failed++;
       ctx.logger.error({ err: error, cardId: due.card_id }, 'auto top-up not charged; its order stays open for the gateway jobs');
     }
   }
-  return { charged, failed, capped, texted: await textFinishedCharges(ctx) };
+  return { charged, pending, failed, capped, texted: await textFinishedCharges(ctx) };
 }
 
 /** Tells the parent, once a Beijing month, that the cap stopped a charge (claimed with the text, so racing runs text once). */
@@ -215,18 +232,21 @@ async function textCapReached(ctx: AppContext, due: DueCard, today: string): Pro
   });
 }
 
-type ChargeOutcome = 'paid' | 'failed' | 'skipped';
+type ChargeOutcome = 'paid' | 'pending' | 'failed' | 'skipped';
 
 async function charge(ctx: AppContext, due: DueCard, today: string): Promise<ChargeOutcome> {
   const placed = await placeOrder(ctx, due, today);
   if (!placed) return 'skipped';
-  const client = await agreementClient(ctx, due.gateway_base_url);
-  // Throws when the outcome is unknown: the order stays open, and the gateway jobs ask Alipay.
+  const gateway = due.agreement_gateway;
+  const client = await agreementClient(ctx, gateway, due.gateway_base_url);
+  // Throws when the outcome is unknown: the order stays open, and the gateway jobs ask the gateway.
   const result = await client.withhold({ outTradeNo: placed.orderNo, amountFen: due.amount_fen, subject: '北京学生卡自动充值', agreementNo: due.agreement_no, notifyUrl: due.notify_url });
+  // Accepted and being made (WeChat Pay): 扣款中 until its notification, or the query below, reports it.
+  if (result.ok === 'pending') return 'pending';
   if (result.ok) {
     // The fulfilled hook below marks the charge paid, whichever path reports the payment first. A
     // payment for an order closed meanwhile is refunded by settlement; failUnpaidCharges tells it.
-    const { outcome } = await settlePayment(ctx.db, ctx.clock, { gateway: 'alipay', outTradeNo: placed.orderNo, tradeNo: result.tradeNo, amountFen: result.amountFen, paidAt: result.paidAt }, autoTopUpActor, null);
+    const { outcome } = await settlePayment(ctx.db, ctx.clock, { gateway, outTradeNo: placed.orderNo, tradeNo: result.tradeNo, amountFen: result.amountFen, paidAt: result.paidAt }, autoTopUpActor, null);
     if (outcome === 'refund_requested') await sendOpenRefunds(ctx, placed.orderId);
     return outcome === 'refund_requested' ? 'failed' : 'paid';
   }
@@ -236,8 +256,8 @@ async function charge(ctx: AppContext, due: DueCard, today: string): Promise<Cha
     await failRun(tx, ctx, placed.runId, result.reason);
     if (result.reason === 'agreement_invalid') {
       await endAgreementRow(tx, ctx, due.agreement_id, autoTopUpActor, `gateway: ${result.subCode}`, null);
-      // Not in force at Alipay (gone, or paused by the parent there): unsigned too, so that nothing we no longer track stays signed.
-      await enqueueUnsign(tx, ctx, due.gateway_base_url, due.agreement_no);
+      // Not in force at the gateway (gone, or paused by the parent there): unsigned too, so that nothing we no longer track stays signed.
+      await enqueueUnsign(tx, ctx, { gateway, gatewayBaseUrl: due.gateway_base_url, externalAgreementNo: due.external_agreement_no, agreementNo: due.agreement_no });
     }
   });
   return 'failed';
@@ -265,7 +285,7 @@ async function placeOrder(ctx: AppContext, due: DueCard, today: string): Promise
       // Within the month's cap still (another card of the child may have been charged since the look-up).
       if (!fitsMonthlyCap(setting.monthly_cap_fen, await chargedThisMonth(tx, due.parent_id, due.student_id, today), setting.amount_fen)) return null;
       const order = await insertAutoTopUpOrder(txCtx, due.parent_id, card, due.amount_fen);
-      await recordPaymentAttempt(txCtx, autoTopUpActor, { orderId: order.id, gateway: 'alipay', endpoint: due.gateway_base_url, cashierUrl: `agreement:${due.agreement_id}`, notifyUrl: due.notify_url }, null);
+      await recordPaymentAttempt(txCtx, autoTopUpActor, { orderId: order.id, gateway: due.agreement_gateway, endpoint: due.gateway_base_url, cashierUrl: `agreement:${due.agreement_id}`, notifyUrl: due.notify_url }, null);
       const runId = newId();
       await tx.insertInto('auto_top_up_runs').values({
         id: runId, parent_id: due.parent_id, student_id: due.student_id, card_id: card.id, day: today, agreement_id: due.agreement_id, order_id: order.id,
@@ -288,6 +308,42 @@ async function failRun(tx: DbOrTx, ctx: AppContext, runId: string, failure: stri
   await tx.updateTable('auto_top_up_runs').set({ status: 'failed', failure, finished_at: ctx.clock.now() }).where('id', '=', runId).where('status', '=', 'charging').execute();
 }
 
+/** How long a charge may stay 扣款中 before the job asks the gateway about it (WeChat Pay usually charges within seconds and notifies). */
+export const chargeQueryAfterMs = 2 * 60_000;
+
+/**
+ * Charges still being made (扣款中) for a while are asked about (WeChat Pay's query by
+ * out_trade_no, outside any transaction): one the gateway reports paid is settled as a
+ * notification would settle it; one it reports failed or closed (PAYERROR: the payer's account
+ * could not pay) is cancelled here, the run failed, and the parent texted. One still pending, or
+ * unknown at the gateway, is left: the order expiry job asks again before closing it.
+ */
+async function queryPendingCharges(ctx: AppContext): Promise<void> {
+  const before = new Date(ctx.clock.now().getTime() - chargeQueryAfterMs);
+  const waiting = await ctx.db.selectFrom('auto_top_up_runs as r').innerJoin('payment_orders as o', 'o.id', 'r.order_id').select(['r.id as runId', 'o.id as orderId'])
+    .where('r.status', '=', 'charging').where('o.status', '=', 'paying').where('r.created_at', '<=', before).execute();
+  for (const { runId, orderId } of waiting) {
+    try {
+      const order = await repo.findOrder(ctx.db, orderId);
+      if (!order) continue;
+      const { answers, paid } = await queryTrades(ctx, order);
+      if (paid.length > 0) {
+        await settleReportedPayments(ctx, order.id, paid);
+        continue;
+      }
+      if (answers.length === 0 || !answers.every((a) => a.state === 'closed')) continue;
+      await inTransaction(ctx.db, async (tx) => {
+        const locked = await repo.lockOrder(tx, order.id);
+        if (locked?.status !== 'paying') return;
+        await closeOrder(tx, ctx.clock, locked.id, locked.status, 'cancelled', autoTopUpActor, null, { reason: 'payment_failed' });
+        await failRun(tx, ctx, runId, 'payment_failed');
+      });
+    } catch (error) {
+      ctx.logger.warn({ err: error, runId }, 'auto top-up charge not checked with the gateway; asked again next run');
+    }
+  }
+}
+
 /**
  * A charge whose order was closed before it was paid failed: unconfirmed (its outcome was unknown,
  * and Alipay reported no payment before the order expired), or refunded (Alipay reported the
@@ -302,26 +358,33 @@ async function failUnpaidCharges(ctx: AppContext): Promise<void> {
     where o.id = r.order_id and r.status = 'charging' and o.status in ('cancelled', 'expired', 'refunded')`.execute(ctx.db);
 }
 
-const failureTexts: Record<string, string> = {
-  balance_not_enough: '支付宝余额不足',
-  agreement_invalid: '免密代扣协议已失效，自动充值已关闭，请在 App 中重新开通',
-  refused: '支付宝拒绝了扣款',
-  unconfirmed: '未能确认扣款结果；如已扣款，将原路退回',
-  refunded: '扣款已原路退回',
-};
+const payerNames: Record<GatewayName, string> = { alipay: '支付宝', wechat: '微信支付' };
+
+function failureText(gateway: GatewayName, failure: string | null): string {
+  const texts: Record<string, string> = {
+    balance_not_enough: `${payerNames[gateway]}余额不足`,
+    agreement_invalid: '免密代扣协议已失效，自动充值已关闭，请在 App 中重新开通',
+    refused: `${payerNames[gateway]}拒绝了扣款`,
+    payment_failed: `${payerNames[gateway]}扣款失败`,
+    unconfirmed: '未能确认扣款结果；如已扣款，将原路退回',
+    refunded: '扣款已原路退回',
+  };
+  return texts[failure ?? ''] ?? '扣款失败';
+}
 
 /** Texts each parent once per finished charge (recorded with the text, so racing runs text once). */
 async function textFinishedCharges(ctx: AppContext): Promise<number> {
   const finished = await ctx.db.selectFrom('auto_top_up_runs as r')
     .innerJoin('parents as p', 'p.id', 'r.parent_id').innerJoin('students as s', 's.id', 'r.student_id').innerJoin('cards as c', 'c.id', 'r.card_id').innerJoin('payment_orders as o', 'o.id', 'r.order_id')
-    .select(['r.id', 'r.status', 'r.failure', 'r.threshold_fen', 'p.phone', 's.name', 'c.card_no', 'o.amount_fen'])
+    .innerJoin('payment_agreements as pa', 'pa.id', 'r.agreement_id')
+    .select(['r.id', 'r.status', 'r.failure', 'r.threshold_fen', 'p.phone', 's.name', 'c.card_no', 'o.amount_fen', 'pa.gateway'])
     .where('r.status', 'in', ['paid', 'failed']).where('r.texted_at', 'is', null).execute();
   let texted = 0;
   for (const run of finished) {
     const whose = `您孩子${maskName(run.name)}的学生卡（尾号 ${run.card_no.slice(-4)}）`;
     const body = run.status === 'paid'
-      ? `【北京学生卡】${whose}余额低于 ${formatYuan(run.threshold_fen)}，已为其自动充值 ${formatYuan(run.amount_fen)}（支付宝免密代扣）。`
-      : `【北京学生卡】${whose}余额低于 ${formatYuan(run.threshold_fen)}，自动充值 ${formatYuan(run.amount_fen)} 未成功：${failureTexts[run.failure ?? ''] ?? '扣款失败'}。请在 App 中手动充值。`;
+      ? `【北京学生卡】${whose}余额低于 ${formatYuan(run.threshold_fen)}，已为其自动充值 ${formatYuan(run.amount_fen)}（${agreementProductNames[run.gateway]}）。`
+      : `【北京学生卡】${whose}余额低于 ${formatYuan(run.threshold_fen)}，自动充值 ${formatYuan(run.amount_fen)} 未成功：${failureText(run.gateway, run.failure)}。请在 App 中手动充值。`;
     await inTransaction(ctx.db, async (tx) => {
       const claimed = await tx.updateTable('auto_top_up_runs').set({ texted_at: ctx.clock.now() }).where('id', '=', run.id).where('texted_at', 'is', null).returning('id').executeTakeFirst();
       if (!claimed) return;

@@ -7,22 +7,27 @@ import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { enqueueJob } from '../../platform/jobs.js';
 import type { PaymentAgreementsTable } from './auto-top-up.tables.js';
-import type { AgreementState } from './gateways/alipay-client.js';
-import type { AgreementNotice } from './gateways/gateway.js';
+import type { AgreementNotice, AgreementState, GatewayName } from './gateways/gateway.js';
 import { agreementClient, sandboxEndpoint } from './gateways/registry.js';
 import './payments.errors.js';
 
 /**
- * A parent's withholding agreement with Alipay (支付宝商户代扣, "免密代扣"): what lets 自动充值
- * (auto-top-up.ts) charge the parent without a cashier page. The parent signs it on Alipay's
- * page; on coming back, Onecard asks Alipay whether it is signed (alipay.user.agreement.query):
- * the return to our page proves nothing, as with payments. Ending it unsigns it at Alipay and
- * ends the parent's auto top-ups. Only Alipay: WeChat Pay's 委托代扣 is not built (README).
+ * A parent's withholding agreement (免密代扣), with Alipay (支付宝商户代扣) or WeChat Pay (微信支付
+ * 委托代扣, papay): what lets 自动充值 (auto-top-up.ts) charge the parent without a cashier page.
+ * The parent signs it on the gateway's page; on coming back, Onecard asks the gateway whether it
+ * is signed (alipay.user.agreement.query; WeChat's contract query by out_contract_code): the
+ * return to our page proves nothing, as with payments. Ending it unsigns it at the gateway and
+ * ends the parent's auto top-ups. One live agreement per parent, whichever the gateway: one
+ * signed with the other gateway must be ended first (PAYMENT_AGREEMENT_OTHER_GATEWAY); one still
+ * signing with the other gateway is given up for the new choice.
  */
+
+/** How the texts name each gateway's withholding product. */
+export const agreementProductNames: Record<GatewayName, string> = { alipay: '支付宝免密代扣', wechat: '微信支付委托代扣' };
 
 export interface AgreementView {
   id: string;
-  gateway: 'alipay';
+  gateway: GatewayName;
   status: 'signing' | 'active';
   /** The gateway's agreement number, masked; null while signing. */
   agreementNoMasked: string | null;
@@ -53,41 +58,66 @@ function assertParent(caller: Caller): void {
 }
 
 /**
- * 开通免密代扣: a link to Alipay's signing page for the parent. A signing already started is
- * signed again with the same number (Alipay keeps its unsigned draft); a signed one is refused.
+ * 开通免密代扣 (three steps, below): a link to the gateway's signing page for the parent. A signing already started
+ * with the same gateway is signed again with the same number (the gateway keeps its unsigned
+ * draft); one started with the other gateway is given up (ended here; were the parent to agree on
+ * that page after all, its signing notification has it unsigned there). A signed one is refused:
+ * with the same gateway PAYMENT_AGREEMENT_EXISTS, with the other PAYMENT_AGREEMENT_OTHER_GATEWAY
+ * (the parent ends it first, which also ends their auto top-ups: nothing is switched silently).
  */
-export async function startAgreementSigning(ctx: AppContext, caller: Caller, input: { origin: string; returnPath: string }, requestId: string): Promise<{ agreement: AgreementView; signUrl: string }> {
+export type SigningInput = { origin: string; returnPath: string; gateway: GatewayName };
+
+/** Step zero, before any write: the gateway's client (refused with GATEWAY_NOT_CONFIGURED where there is none). */
+export async function assertSigningPossible(ctx: AppContext, caller: Caller, input: SigningInput): Promise<void> {
   assertParent(caller);
-  const endpoint = sandboxEndpoint(input.origin, 'alipay');
-  // First, so that nothing is written when no gateway is configured.
-  const client = await agreementClient(ctx, endpoint);
+  await agreementClient(ctx, input.gateway, sandboxEndpoint(input.origin, input.gateway));
+}
+
+/** Step one, in the request's transaction (idempotent by Idempotency-Key): the agreement being signed. */
+export async function openAgreementSigning(ctx: AppContext, caller: Caller, input: SigningInput, requestId: string): Promise<AgreementView> {
+  assertParent(caller);
+  const { gateway } = input;
+  const endpoint = sandboxEndpoint(input.origin, gateway);
+  const actor = { role: caller.role, id: caller.subjectId };
   const agreement = await inTransaction(ctx.db, async (tx) => {
     const live = await liveAgreement(tx, caller.subjectId);
-    if (live?.status === 'active') throw fail('PAYMENT_AGREEMENT_EXISTS', { agreementId: live.id });
-    if (live) {
-      // An ending that did not finish (Alipay could not be reached) is overtaken: the parent signs after all.
+    if (live?.status === 'active') throw fail(live.gateway === gateway ? 'PAYMENT_AGREEMENT_EXISTS' : 'PAYMENT_AGREEMENT_OTHER_GATEWAY', { agreementId: live.id, gateway: live.gateway });
+    if (live && live.gateway !== gateway) await endAgreementRow(tx, ctx, live.id, actor, 'switched_gateway', requestId);
+    else if (live) {
+      // An ending that did not finish (the gateway could not be reached) is overtaken: the parent signs after all.
       if (live.unsign_requested_at) await tx.updateTable('payment_agreements').set({ unsign_requested_at: null }).where('id', '=', live.id).execute();
       return { ...live, unsign_requested_at: null };
     }
     const id = newId();
     const row = {
-      id, parent_id: caller.subjectId, gateway: 'alipay' as const, external_agreement_no: `OC${id.replaceAll('-', '').slice(0, 28)}`, agreement_no: null, status: 'signing' as const,
-      gateway_base_url: endpoint, notify_url: `${input.origin}/api/v1/payments/notify/alipay`, created_at: ctx.clock.now(), signed_at: null, ended_at: null, unsign_requested_at: null,
+      id, parent_id: caller.subjectId, gateway, external_agreement_no: `OC${id.replaceAll('-', '').slice(0, 28)}`, agreement_no: null, status: 'signing' as const,
+      gateway_base_url: endpoint, notify_url: `${input.origin}/api/v1/payments/notify/${gateway}`, created_at: ctx.clock.now(), signed_at: null, ended_at: null, unsign_requested_at: null,
     };
     await tx.insertInto('payment_agreements').values(row).execute();
-    await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'payments.agreement.signing', entityType: 'payment_agreement', entityId: id, after: { gateway: 'alipay' }, requestId });
+    await recordAudit(tx, ctx.clock, { actor, action: 'payments.agreement.signing', entityType: 'payment_agreement', entityId: id, after: { gateway }, requestId });
     return row;
   });
-  // external_logon_id: the parent's id with us, not their phone (Alipay shows its own account).
-  const signUrl = client.agreementSignUrl({
-    externalAgreementNo: agreement.external_agreement_no, externalLogonId: caller.subjectId, returnUrl: `${input.origin}${input.returnPath}`, notifyUrl: agreement.notify_url,
-  });
-  return { agreement: agreementView(agreement), signUrl };
+  return agreementView(agreement);
 }
 
 /**
- * The parent's agreement. One still signing is checked with Alipay first, so the page the parent
- * comes back to shows it signed (or not) as Alipay says; Alipay unreachable leaves it signing.
+ * Step two, outside any transaction (WeChat's pre-sign is a call to the gateway, and the sandbox
+ * answering it needs the database): the link to the gateway's page for the agreement still
+ * signing. A replayed request gets a fresh link for the same agreement.
+ */
+export async function agreementSignLink(ctx: AppContext, caller: Caller, agreementId: string, returnUrl: string): Promise<string> {
+  const agreement = await ctx.db.selectFrom('payment_agreements').selectAll().where('id', '=', agreementId).where('parent_id', '=', caller.subjectId).executeTakeFirst();
+  if (!agreement || agreement.status === 'ended') throw fail('PAYMENT_AGREEMENT_NONE', { agreementId });
+  if (agreement.status === 'active') throw fail('PAYMENT_AGREEMENT_EXISTS', { agreementId });
+  // external_logon_id: the parent's id with us, not their phone (the gateway shows its own account).
+  return (await agreementClient(ctx, agreement.gateway, agreement.gateway_base_url)).agreementSignUrl({
+    externalAgreementNo: agreement.external_agreement_no, externalLogonId: caller.subjectId, returnUrl, notifyUrl: agreement.notify_url,
+  });
+}
+
+/**
+ * The parent's agreement. One still signing is checked with its gateway first, so the page the
+ * parent comes back to shows it signed (or not) as the gateway says; unreachable leaves it signing.
  */
 export async function myAgreement(ctx: AppContext, caller: Caller, requestId: string): Promise<AgreementView | null> {
   assertParent(caller);
@@ -97,10 +127,10 @@ export async function myAgreement(ctx: AppContext, caller: Caller, requestId: st
   return agreementView(live);
 }
 
-/** What Alipay says of an agreement we started; null when it cannot be asked now. */
+/** What the gateway says of an agreement we started; null when it cannot be asked now. */
 async function stateAtGateway(ctx: AppContext, agreement: AgreementRow): Promise<AgreementState | null> {
   try {
-    return await (await agreementClient(ctx, agreement.gateway_base_url)).queryAgreement(agreement.external_agreement_no);
+    return await (await agreementClient(ctx, agreement.gateway, agreement.gateway_base_url)).queryAgreement(agreement.external_agreement_no);
   } catch (error) {
     ctx.logger.warn({ err: error, agreementId: agreement.id }, 'agreement query failed');
     return null;
@@ -114,7 +144,7 @@ async function confirmSigning(ctx: AppContext, agreement: AgreementRow, actor: A
   return inTransaction(ctx.db, (tx) => markSigned(tx, ctx, agreement.id, signed, { actor, via: 'query', requestId }));
 }
 
-/** An agreement still signing is signed, with Alipay's number; the row as it stands afterwards (signed already by the other path, it is left). */
+/** An agreement still signing is signed, with the gateway's number; the row as it stands afterwards (signed already by the other path, it is left). */
 async function markSigned(tx: DbOrTx, ctx: AppContext, agreementId: string, signed: { agreementNo: string; signedAt: Date | null }, by: { actor: AuditActor; via: 'query' | 'notification'; requestId: string | null }): Promise<AgreementRow> {
   const updated = await tx.updateTable('payment_agreements').set({ status: 'active', agreement_no: signed.agreementNo, signed_at: signed.signedAt ?? ctx.clock.now() })
     .where('id', '=', agreementId).where('status', '=', 'signing').returningAll().executeTakeFirst();
@@ -128,7 +158,8 @@ async function markSigned(tx: DbOrTx, ctx: AppContext, agreementId: string, sign
 const gatewayActor: AuditActor = { role: 'gateway', id: null };
 
 /**
- * Alipay's word that an agreement was signed or ended (dut_user_sign, dut_user_unsign), in the
+ * The gateway's word that an agreement was signed or ended (Alipay dut_user_sign, dut_user_unsign;
+ * WeChat Pay ENTRUST.SIGN, ENTRUST.TERMINATE), in the
  * notification's transaction, the agreement locked:
  * - signed, still signing here: the parent agreed on Alipay's page and did not come back; it is active now;
  * - signed, but ended here or being ended by the parent (they ended it while Alipay's page was
@@ -144,7 +175,7 @@ export async function applyAgreementNotice(tx: DbOrTx, ctx: AppContext, notice: 
   if (!agreement) throw fail('NOTIFY_AGREEMENT_UNKNOWN', { externalAgreementNo: notice.externalAgreementNo });
   const endingHere = agreement.status === 'ended' || agreement.unsign_requested_at !== null;
   if (notice.event === 'signed') {
-    if (endingHere) await enqueueUnsign(tx, ctx, agreement.gateway_base_url, notice.agreementNo);
+    if (endingHere) await enqueueUnsign(tx, ctx, { gateway: agreement.gateway, gatewayBaseUrl: agreement.gateway_base_url, externalAgreementNo: agreement.external_agreement_no, agreementNo: notice.agreementNo });
     else await markSigned(tx, ctx, agreement.id, { agreementNo: notice.agreementNo, signedAt: notice.at }, { actor: gatewayActor, via: 'notification', requestId: null });
     return;
   }
@@ -153,44 +184,55 @@ export async function applyAgreementNotice(tx: DbOrTx, ctx: AppContext, notice: 
   const stopped = await endAgreementRow(tx, ctx, agreement.id, gatewayActor, byParent ? 'ended_by_parent' : 'unsigned_at_gateway', null);
   if (stopped > 0 && !byParent) {
     const parent = await tx.selectFrom('parents').select('phone').where('id', '=', agreement.parent_id).executeTakeFirstOrThrow();
-    await ctx.sms.send(tx, { phone: parent.phone, body: '【北京学生卡】您的支付宝免密代扣协议已解约，孩子学生卡的自动充值已停止。如需继续使用，请在 App 中重新开通。' });
+    await ctx.sms.send(tx, { phone: parent.phone, body: `【北京学生卡】您的${agreementProductNames[agreement.gateway]}协议已解约，孩子学生卡的自动充值已停止。如需继续使用，请在 App 中重新开通。` });
   }
 }
 
-/** The job that unsigns at Alipay an agreement Onecard no longer tracks. */
+/** The job that unsigns at the gateway an agreement Onecard no longer tracks. */
 export const unsignAgreementJob = 'payments.unsign-agreement';
 
-/** Ten attempts with the jobs' doubling backoff from 10 s (about three hours): an agreement left signed at Alipay is the parent's standing consent. */
+/** Ten attempts with the jobs' doubling backoff from 10 s (about three hours): an agreement left signed at the gateway is the parent's standing consent. */
 const unsignAttempts = 10;
 
-/** In the transaction that gives the agreement up: unsigned at Alipay after the commit, retried until Alipay answers. */
-export async function enqueueUnsign(tx: DbOrTx, ctx: AppContext, gatewayBaseUrl: string, agreementNo: string): Promise<void> {
-  await enqueueJob(tx, ctx.clock, unsignAgreementJob, { gatewayBaseUrl, agreementNo }, { uniqueKey: `${unsignAgreementJob}:${agreementNo}`, maxAttempts: unsignAttempts });
+/** What the unsign job needs: the gateway and both numbers (Alipay unsigns by agreement_no, WeChat terminates by plan_id and out_contract_code). */
+export interface UnsignPayload {
+  /** Absent in jobs queued before WeChat Pay's 委托代扣: Alipay's. */
+  gateway?: GatewayName;
+  gatewayBaseUrl: string;
+  externalAgreementNo?: string;
+  agreementNo: string;
 }
 
-/** The job's work: one already gone at Alipay counts as done; anything else unanswered throws, and the job is retried. */
-export async function unsignAtAlipay(ctx: AppContext, payload: { gatewayBaseUrl: string; agreementNo: string }): Promise<void> {
-  await (await agreementClient(ctx, payload.gatewayBaseUrl)).unsignAgreement(payload.agreementNo);
+/** In the transaction that gives the agreement up: unsigned at the gateway after the commit, retried until the gateway answers. */
+export async function enqueueUnsign(tx: DbOrTx, ctx: AppContext, payload: Required<UnsignPayload>): Promise<void> {
+  await enqueueJob(tx, ctx.clock, unsignAgreementJob, payload, { uniqueKey: `${unsignAgreementJob}:${payload.agreementNo}`, maxAttempts: unsignAttempts });
+}
+
+/** The job's work: one already gone at the gateway counts as done; anything else unanswered throws, and the job is retried. */
+export async function unsignAgreementAtGateway(ctx: AppContext, payload: UnsignPayload): Promise<void> {
+  const client = await agreementClient(ctx, payload.gateway ?? 'alipay', payload.gatewayBaseUrl);
+  await client.unsignAgreement({ externalAgreementNo: payload.externalAgreementNo ?? '', agreementNo: payload.agreementNo });
 }
 
 /**
- * 关闭免密代扣, step one, outside any transaction: unsigned at Alipay (one already gone there
+ * 关闭免密代扣, step one, outside any transaction: unsigned at the gateway (one already gone there
  * counts as done). One still signing here is asked about first: the parent may have agreed on
- * Alipay's page without coming back. Nothing is ended when Alipay cannot be reached.
+ * the gateway's page without coming back. Nothing is ended when the gateway cannot be reached.
  */
 export async function unsignAtGateway(ctx: AppContext, caller: Caller, agreementId: string): Promise<void> {
   assertParent(caller);
   // The one named only: a replayed request for an agreement already ended leaves a newer one alone.
   const live = await liveAgreement(ctx.db, caller.subjectId);
   if (live?.id !== agreementId) return;
-  // Recorded first: Alipay's notifications of this unsign, or of a signing still under way, may land before step two.
+  // Recorded first: the gateway's notifications of this unsign, or of a signing still under way, may land before step two.
   await ctx.db.updateTable('payment_agreements').set({ unsign_requested_at: ctx.clock.now() }).where('id', '=', live.id).where('status', '<>', 'ended').execute();
+  const client = await agreementClient(ctx, live.gateway, live.gateway_base_url);
   let agreementNo = live.agreement_no;
   if (!agreementNo) {
-    const state = await (await agreementClient(ctx, live.gateway_base_url)).queryAgreement(live.external_agreement_no);
+    const state = await client.queryAgreement(live.external_agreement_no);
     agreementNo = state.state === 'active' || state.state === 'stopped' ? state.agreementNo : null;
   }
-  if (agreementNo) await (await agreementClient(ctx, live.gateway_base_url)).unsignAgreement(agreementNo);
+  if (agreementNo) await client.unsignAgreement({ externalAgreementNo: live.external_agreement_no, agreementNo });
 }
 
 /** Step two, in the request's transaction (idempotent by Idempotency-Key): ended here, and the parent's auto top-ups with it. */
@@ -198,7 +240,7 @@ export async function endAgreement(ctx: AppContext, caller: Caller, agreementId:
   assertParent(caller);
   const live = await liveAgreement(ctx.db, caller.subjectId);
   if (live?.id !== agreementId) {
-    // Ended already, by Alipay's unsign notification racing this request: done all the same.
+    // Ended already, by the gateway's unsign notification racing this request: done all the same.
     const ended = await ctx.db.selectFrom('payment_agreements').select('id').where('id', '=', agreementId).where('parent_id', '=', caller.subjectId).where('status', '=', 'ended').executeTakeFirst();
     if (ended) return null;
     throw fail('PAYMENT_AGREEMENT_NONE', { agreementId });
@@ -208,7 +250,7 @@ export async function endAgreement(ctx: AppContext, caller: Caller, agreementId:
 }
 
 /**
- * Ends an agreement here (the parent ended it, or Alipay says it is no longer valid) and the
+ * Ends an agreement here (the parent ended it or chose the other gateway, or the gateway says it is no longer valid) and the
  * parent's auto top-ups with it; how many auto top-ups that stopped.
  */
 export async function endAgreementRow(tx: DbOrTx, ctx: AppContext, agreementId: string, actor: AuditActor, reason: string, requestId: string | null): Promise<number> {

@@ -10,7 +10,7 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
 import { getAutoTopUp, removeAutoTopUp, setAutoTopUp } from './auto-top-up.js';
 import { getBalanceAlert, removeBalanceAlert, setBalanceAlert } from './balance-alerts.js';
-import { endAgreement, myAgreement, startAgreementSigning, unsignAtGateway } from './payment-agreements.js';
+import { agreementSignLink, assertSigningPossible, endAgreement, myAgreement, openAgreementSigning, unsignAtGateway } from './payment-agreements.js';
 import { getSpendNotice, removeSpendNotice, setSpendNotice } from './spend-notices.js';
 import { cancelOrder } from './cancel-order.js';
 import { applyConfirmation, askGateways } from './confirm-order.js';
@@ -73,23 +73,30 @@ function parentTextRoutes(ctx: AppContext, app: App): void {
   });
 }
 
-/** 自动充值: the parent's Alipay withholding agreement, and the amounts per child. */
+/** 自动充值: the parent's withholding agreement (Alipay or WeChat Pay), and the amounts per child. */
 function autoTopUpRoutes(ctx: AppContext, app: App): void {
   const common = { tags: ['payments'], security: bearer };
   app.get('/me/payment-agreement', {
-    schema: { ...common, summary: '免密代扣: the parent’s Alipay withholding agreement (one still signing is checked with Alipay first); null when none', response: { 200: paymentAgreementSchema.nullable(), ...errorResponses } },
+    schema: { ...common, summary: '免密代扣: the parent’s withholding agreement, Alipay’s or WeChat Pay’s (one still signing is checked with its gateway first); null when none', response: { 200: paymentAgreementSchema.nullable(), ...errorResponses } },
   }, async (request) => myAgreement(ctx, requireCaller(request, 'parent'), request.id));
   app.post('/me/payment-agreement', {
-    schema: { ...common, summary: '开通免密代扣: a link to Alipay’s signing page', body: startAgreementSchema, response: { 200: agreementSigningSchema, ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
+    schema: {
+      ...common, summary: '开通免密代扣: a link to the signing page of Alipay (商户代扣) or WeChat Pay (委托代扣); one live agreement per parent',
+      body: startAgreementSchema, response: { 200: agreementSigningSchema, ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] },
+    },
   }, async (request, reply) => {
     const caller = requireCaller(request, 'parent');
-    return idempotentOperation(ctx, request, reply, 200, (c) => startAgreementSigning(c, caller, { origin: originOf(request), returnPath: request.body.returnPath ?? '/me' }, request.id));
+    const input = { origin: originOf(request), returnPath: request.body.returnPath ?? '/me', gateway: request.body.gateway ?? ('alipay' as const) };
+    await assertSigningPossible(ctx, caller, input);
+    const agreement = await idempotentOperation(ctx, request, reply, 200, (c) => openAgreementSigning(c, caller, input, request.id));
+    // The gateway after the commit, never inside a transaction (WeChat's pre-sign is a call).
+    return { agreement, signUrl: await agreementSignLink(ctx, caller, agreement.id, `${input.origin}${input.returnPath}`) };
   });
   app.delete('/me/payment-agreement/:agreementId', {
-    schema: { ...common, summary: '关闭免密代扣: unsigned at Alipay; the parent’s auto top-ups end with it', params: agreementParams, response: { 200: z.null(), ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
+    schema: { ...common, summary: '关闭免密代扣: unsigned at the gateway (Alipay unsign, WeChat terminate); the parent’s auto top-ups end with it', params: agreementParams, response: { 200: z.null(), ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
   }, async (request, reply) => {
     const caller = requireCaller(request, 'parent');
-    // Alipay first, outside any transaction; then ended here, idempotently (a replay gets the stored answer).
+    // The gateway first, outside any transaction; then ended here, idempotently (a replay gets the stored answer).
     await unsignAtGateway(ctx, caller, request.params.agreementId);
     return idempotentOperation(ctx, request, reply, 200, (c) => endAgreement(c, caller, request.params.agreementId, request.id));
   });

@@ -198,13 +198,14 @@ export const setAutoTopUpSchema = z.object({
 /** 免密代扣: the parent's withholding agreement (GET/POST/DELETE /me/payment-agreement). */
 export const paymentAgreementSchema = z.object({
   id: z.string(),
-  gateway: z.literal('alipay'),
+  gateway: z.enum(['alipay', 'wechat']).describe('支付宝商户代扣 or 微信支付委托代扣'),
   status: z.enum(['signing', 'active']),
   agreementNoMasked: z.string().nullable(),
   signedAt: z.string().nullable(),
 });
 export const startAgreementSchema = z.object({
-  returnPath: returnPathSchema.optional().describe('Where Alipay sends the parent back after signing (a path of this site); the parent\'s page when absent'),
+  gateway: z.enum(['alipay', 'wechat']).optional().describe('With whom to sign: Alipay (default) or WeChat Pay'),
+  returnPath: returnPathSchema.optional().describe('Where the gateway sends the parent back after signing (a path of this site); the parent\'s page when absent'),
 });
 export const agreementParams = z.object({ agreementId: z.uuid() });
 export const agreementSigningSchema = z.object({ agreement: paymentAgreementSchema, signUrl: z.string() });

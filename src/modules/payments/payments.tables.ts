@@ -155,7 +155,8 @@ export interface SandboxPaymentsTable {
   notify_url: string;
   return_url: string | null;
   /** cancelled: the payer walked away at the cashier (payable again); closed: the merchant closed the trade (never payable). */
-  status: 'pending' | 'paid' | 'cancelled' | 'closed';
+  /** failed: a WeChat Pay 委托代扣 charge the payer's account could not pay (PAYERROR; migration 0049). */
+  status: 'pending' | 'paid' | 'cancelled' | 'closed' | 'failed';
   refunded_fen: Generated<number>;
   created_at: CreatedAt;
   paid_at: Timestamp | null;
@@ -199,6 +200,8 @@ export interface SandboxNotificationsTable {
 /** The sandbox gateway's side of a 商户代扣 (withholding) agreement (migration 0039). */
 export interface SandboxAgreementsTable {
   id: string;
+  /** Which gateway keeps it (migration 0049): Alipay's agreement, or WeChat Pay's contract (app_id its mchid, personal_product_code its plan_id, sign_scene its scene). */
+  gateway: Generated<GatewayName>;
   app_id: string;
   /** Issued when the user agrees ('20' and 18 digits); null while the agreement is TEMP. */
   agreement_no: string | null;

@@ -49,6 +49,7 @@ import * as newCardApplications from './migrations/0045-new-card-applications.js
 import * as notices from './migrations/0046-notices.js';
 import * as schoolBills from './migrations/0047-school-bills.js';
 import * as schoolServicePoint from './migrations/0048-school-service-point.js';
+import * as wechatPapay from './migrations/0049-wechat-papay.js';
 import * as schoolBillTexts from './migrations/0050-school-bill-texts.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
@@ -107,6 +108,7 @@ export const migrations: Record<string, Migration> = {
   '0046-notices': notices,
   '0047-school-bills': schoolBills,
   '0048-school-service-point': schoolServicePoint,
+  '0049-wechat-papay': wechatPapay,
   '0050-school-bill-texts': schoolBillTexts,
 };
 

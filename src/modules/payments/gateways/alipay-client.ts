@@ -2,7 +2,7 @@ import type { Clock } from '../../../platform/clock.js';
 import { fail } from '../../../platform/errors.js';
 import { alipayForm, alipaySignType, parseAlipayForm, signAlipayRequest, verifiedAlipayResponse, verifyAlipayNotification, type AlipayParams } from './alipay.js';
 import { alipayTime, fenToYuan, parseAlipayTime, yuanToFen } from './formats.js';
-import type { AgreementNotice, GatewayClient, GatewayNotice, NotificationVerifier, NotifyReply, RefundRequest, RefundResult, StartPaymentRequest, TradeCloseResult, TradeState } from './gateway.js';
+import type { AgreementClient, AgreementNotice, AgreementRef, AgreementSignRequest, AgreementState, GatewayClient, GatewayNotice, NotificationVerifier, NotifyReply, RefundRequest, RefundResult, StartPaymentRequest, TradeCloseResult, TradeState, WithholdRequest, WithholdResult } from './gateway.js';
 import { callGateway } from './http.js';
 
 /** Onecard's side of Alipay: its app id, its private key, and Alipay's public key. */
@@ -13,41 +13,7 @@ export interface AlipayMerchant {
   alipayPublicKey: string;
 }
 
-/** Asking a user to sign Onecard's 商户代扣 (免密代扣) agreement on Alipay's page (alipay.user.agreement.page.sign). */
-export interface AgreementSignRequest {
-  /** 商户签约号: Onecard's own number for the agreement, unique per user and purpose. */
-  externalAgreementNo: string;
-  /** The user's account at Onecard, shown (masked) on Alipay's agreement page. */
-  externalLogonId: string;
-  /** Where Alipay's page sends the browser after the user agreed or cancelled. */
-  returnUrl: string;
-  /** Where Alipay reports the agreement signed (dut_user_sign) and, later, ended by the user (dut_user_unsign). */
-  notifyUrl: string;
-}
-
-/** An agreement as alipay.user.agreement.query reports it (TEMP → pending, NORMAL → active, STOP → stopped). */
-export interface AgreementState {
-  state: 'not_found' | 'pending' | 'active' | 'stopped';
-  agreementNo: string | null;
-  signedAt: Date | null;
-}
-
-export interface WithholdRequest {
-  outTradeNo: string;
-  amountFen: number;
-  subject: string;
-  agreementNo: string;
-  notifyUrl: string;
-}
-
-/**
- * A withholding's definite outcome. Anything whose outcome is not known (no answer, a 10003 or
- * 20000 answer, ACQ.SYSTEM_ERROR, a bad signature, a trade paid already) is thrown instead, so
- * that the caller leaves the order open for the query and close jobs.
- */
-export type WithholdResult =
-  | { ok: true; tradeNo: string; amountFen: number; paidAt: Date }
-  | { ok: false; reason: 'balance_not_enough' | 'agreement_invalid' | 'refused'; subCode: string; message: string };
+export type { AgreementSignRequest, AgreementState, WithholdRequest, WithholdResult } from './gateway.js';
 
 /** biz_content: texts, and the few request fields Alipay nests (access_params, agreement_params). */
 type BizContent = Record<string, string | Record<string, string>>;
@@ -72,7 +38,7 @@ const tradeStatusError = 'ACQ.TRADE_STATUS_ERROR';
  * alipay.trade.refund; and 商户代扣: the agreement page link, alipay.user.agreement.query and
  * .unsign, and withholding with alipay.trade.pay.
  */
-export class AlipayClient implements GatewayClient {
+export class AlipayClient implements GatewayClient, AgreementClient {
   readonly name = 'alipay' as const;
 
   constructor(
@@ -133,7 +99,7 @@ export class AlipayClient implements GatewayClient {
   }
 
   /** The agreement page link (alipay.user.agreement.page.sign), opened in the user's browser: a GET on the gateway with signed parameters. */
-  agreementSignUrl(request: AgreementSignRequest): string {
+  async agreementSignUrl(request: AgreementSignRequest): Promise<string> {
     const params = this.signed('alipay.user.agreement.page.sign', {
       personal_product_code: withholding.personalProductCode,
       product_code: withholding.productCode,
@@ -159,10 +125,10 @@ export class AlipayClient implements GatewayClient {
     return { state, agreementNo, signedAt: parseAlipayTime(typeof response.sign_time === 'string' ? response.sign_time : undefined) ?? null };
   }
 
-  /** Ends the agreement; one Alipay no longer has (unsigned before, by us or by the user) counts as ended. */
-  async unsignAgreement(agreementNo: string): Promise<void> {
+  /** Ends the agreement by Alipay's number; one Alipay no longer has (unsigned before, by us or by the user) counts as ended. */
+  async unsignAgreement(ref: AgreementRef): Promise<void> {
     const method = 'alipay.user.agreement.unsign';
-    const response = await this.call(method, { agreement_no: agreementNo, personal_product_code: withholding.personalProductCode, sign_scene: withholding.signScene });
+    const response = await this.call(method, { agreement_no: ref.agreementNo, personal_product_code: withholding.personalProductCode, sign_scene: withholding.signScene });
     if (response.sub_code === agreementNotExist) return;
     this.assertSuccess(method, response);
   }

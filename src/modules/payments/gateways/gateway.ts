@@ -62,6 +62,70 @@ export interface GatewayClient {
   refund(request: RefundRequest): Promise<RefundResult>;
 }
 
+/** Asking a user to sign Onecard's withholding agreement on the gateway's page (Alipay's 商户代扣, WeChat Pay's 委托代扣). */
+export interface AgreementSignRequest {
+  /** Onecard's own number for the agreement (Alipay's external_agreement_no, WeChat's out_contract_code). */
+  externalAgreementNo: string;
+  /** The user's account at Onecard, shown (masked) on the gateway's page. */
+  externalLogonId: string;
+  /** Where the gateway's page sends the browser after the user agreed or cancelled. */
+  returnUrl: string;
+  /** Where the gateway reports the agreement signed and, later, ended. */
+  notifyUrl: string;
+}
+
+/**
+ * An agreement as the gateway's query reports it: pending (Alipay TEMP: opened, not agreed),
+ * active (NORMAL / SIGNED), stopped (paused by the user at Alipay), ended (WeChat TERMINATED;
+ * Alipay reports an ended one as not existing), or not found.
+ */
+export interface AgreementState {
+  state: 'not_found' | 'pending' | 'active' | 'stopped' | 'ended';
+  /** The gateway's number (Alipay's agreement_no, WeChat's contract_id). */
+  agreementNo: string | null;
+  signedAt: Date | null;
+}
+
+/** Both numbers of an agreement: each gateway names it by one of them when ending it. */
+export interface AgreementRef {
+  externalAgreementNo: string;
+  agreementNo: string;
+}
+
+export interface WithholdRequest {
+  outTradeNo: string;
+  amountFen: number;
+  subject: string;
+  agreementNo: string;
+  notifyUrl: string;
+}
+
+/**
+ * A withholding's outcome as far as the answer says: paid (Alipay answers alipay.trade.pay at
+ * once), accepted and being charged (WeChat Pay's 受理扣款 charges afterwards and notifies the
+ * outcome: 扣款中), or definitely refused (no money moved). Anything whose outcome is not known
+ * (no answer, a system error, a bad signature) is thrown instead, so that the caller leaves the
+ * order open for the query and expiry jobs.
+ */
+export type WithholdResult =
+  | { ok: true; tradeNo: string; amountFen: number; paidAt: Date }
+  | { ok: 'pending' }
+  | { ok: false; reason: 'balance_not_enough' | 'agreement_invalid' | 'refused'; subCode: string; message: string };
+
+/**
+ * What 自动充值 needs from a gateway's withholding product: the signing link, the agreement's
+ * state, a charge under it, and its end. Alipay's 商户代扣 and WeChat Pay's 委托代扣 both implement it.
+ */
+export interface AgreementClient {
+  readonly name: GatewayName;
+  /** Where the user goes to sign (Alipay: a signed gateway link; WeChat: the pre-sign answer's link). */
+  agreementSignUrl(request: AgreementSignRequest): Promise<string>;
+  queryAgreement(externalAgreementNo: string): Promise<AgreementState>;
+  withhold(request: WithholdRequest): Promise<WithholdResult>;
+  /** Ends the agreement at the gateway; one the gateway no longer has counts as ended. */
+  unsignAgreement(ref: AgreementRef): Promise<void>;
+}
+
 /** A notification whose signature, merchant and fields have been checked. */
 export interface PaymentNotice {
   kind: 'payment';
@@ -96,18 +160,19 @@ export interface RefundNotice {
 
 /**
  * A withholding agreement signed or ended at the gateway (Alipay's dut_user_sign and
- * dut_user_unsign), its signature and app checked: how Onecard learns of a parent who agreed on
- * Alipay's page and never came back, or who ended the agreement in the Alipay app.
+ * dut_user_unsign; WeChat Pay's ENTRUST.SIGN and ENTRUST.TERMINATE), its signature and merchant
+ * checked: how Onecard learns of a parent who agreed on the gateway's page and never came back,
+ * or who ended the agreement in the gateway's app.
  */
 export interface AgreementNotice {
   kind: 'agreement';
-  /** Only Alipay's 商户代扣 is built (WeChat Pay's 委托代扣 is not). */
-  gateway: 'alipay';
+  gateway: GatewayName;
   notifyId: string;
-  /** Onecard's 商户签约号 for the agreement. */
+  /** Onecard's 商户签约号 for the agreement (WeChat's out_contract_code). */
   externalAgreementNo: string;
+  /** The gateway's number (WeChat's contract_id). */
   agreementNo: string;
-  /** signed: in force (status NORMAL); unsigned: ended at the gateway (UNSIGN). */
+  /** signed: in force (Alipay NORMAL, WeChat SIGNED); unsigned: ended at the gateway (UNSIGN, TERMINATED). */
   event: 'signed' | 'unsigned';
   /** When it was signed or ended, as the gateway says. */
   at: Date | null;

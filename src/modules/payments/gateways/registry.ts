@@ -1,7 +1,7 @@
 import type { AppContext } from '../../../platform/context.js';
 import { fail } from '../../../platform/errors.js';
 import { AlipayClient, AlipayNotificationVerifier, type AlipayMerchant } from './alipay-client.js';
-import type { GatewayClient, GatewayName, NotificationVerifier } from './gateway.js';
+import type { AgreementClient, GatewayClient, GatewayName, NotificationVerifier } from './gateway.js';
 import { sandboxKeyring, type SandboxKeyring } from './sandbox-keys.js';
 import { WechatNotificationVerifier, WechatPayClient, type WechatMerchant } from './wechat-client.js';
 
@@ -34,9 +34,15 @@ function alipayMerchant(keys: SandboxKeyring): AlipayMerchant {
   return { appId: a.appId, sellerId: a.sellerId, appPrivateKey: a.appPrivateKey, alipayPublicKey: a.platformPublicKey };
 }
 
+/** The 委托代扣 template (plan_id) the sandbox's WeChat Pay gives its one merchant: a setting of the merchant account, not a key. */
+export const sandboxWechatPlanId = 12535;
+
 function wechatMerchant(keys: SandboxKeyring): WechatMerchant {
   const w = keys.wechat;
-  return { appId: w.appId, mchid: w.mchid, serialNo: w.merchantSerialNo, privateKey: w.merchantPrivateKey, platformKeys: new Map([[w.platformSerialNo, w.platformPublicKey]]), apiV3Key: w.apiV3Key };
+  return {
+    appId: w.appId, mchid: w.mchid, serialNo: w.merchantSerialNo, privateKey: w.merchantPrivateKey, platformKeys: new Map([[w.platformSerialNo, w.platformPublicKey]]), apiV3Key: w.apiV3Key,
+    planId: sandboxWechatPlanId,
+  };
 }
 
 /** A client for the gateway API at `endpoint` (stored on the payment attempt that used it). */
@@ -46,10 +52,14 @@ export async function gatewayClient(ctx: AppContext, gateway: GatewayName, endpo
   return gateway === 'alipay' ? new AlipayClient(alipayMerchant(keys), endpoint, ctx.clock) : new WechatPayClient(wechatMerchant(keys), endpoint, ctx.clock);
 }
 
-/** The Alipay client for 商户代扣 (the agreement page, agreement queries, withholding) at `endpoint`. */
-export async function agreementClient(ctx: AppContext, endpoint: string): Promise<AlipayClient> {
+/**
+ * The withholding client of `gateway` at `endpoint` (stored on the agreement that used it):
+ * Alipay's 商户代扣 or WeChat Pay's 委托代扣, the signing link, queries, charges and the ending.
+ */
+export async function agreementClient(ctx: AppContext, gateway: GatewayName, endpoint: string): Promise<AgreementClient> {
   assertGatewaysConfigured(ctx);
-  return new AlipayClient(alipayMerchant(await sandboxKeys(ctx)), endpoint, ctx.clock);
+  const keys = await sandboxKeys(ctx);
+  return gateway === 'alipay' ? new AlipayClient(alipayMerchant(keys), endpoint, ctx.clock) : new WechatPayClient(wechatMerchant(keys), endpoint, ctx.clock);
 }
 
 export async function notificationVerifier(ctx: AppContext, gateway: GatewayName): Promise<NotificationVerifier> {

@@ -1,7 +1,10 @@
 import type { Clock } from '../../../platform/clock.js';
 import { fail } from '../../../platform/errors.js';
 import { parseWechatTime, wechatTime } from './formats.js';
-import type { GatewayClient, GatewayNotice, NotificationVerifier, NotifyReply, PaymentNotice, RefundNotice, RefundRequest, RefundResult, StartPaymentRequest, TradeCloseResult, TradeState } from './gateway.js';
+import type {
+  AgreementClient, AgreementNotice, AgreementRef, AgreementSignRequest, AgreementState, GatewayClient, GatewayNotice, NotificationVerifier, NotifyReply, PaymentNotice, RefundNotice, RefundRequest,
+  RefundResult, StartPaymentRequest, TradeCloseResult, TradeState, WithholdRequest, WithholdResult,
+} from './gateway.js';
 import { callGateway, type GatewayResponse } from './http.js';
 import { checkWechatSignature, decryptWechatResource, wechatAuthorization, type WechatEncryptedResource } from './wechat.js';
 
@@ -14,6 +17,25 @@ export interface WechatMerchant {
   /** Platform public keys by serial number (WeChat rotates them, so more than one may be valid). */
   platformKeys: ReadonlyMap<string, string>;
   apiV3Key: string;
+  /** 委托代扣模板ID: the withholding template WeChat Pay gave the merchant for 委托代扣 (papay); its contracts are named by it and our out_contract_code. */
+  planId: number;
+}
+
+/** A 委托代扣 contract, as the contract query, the terminate answer and the ENTRUST.* notifications carry it. */
+export interface WechatContract {
+  mchid?: string;
+  appid?: string;
+  contract_id?: string;
+  plan_id?: number;
+  out_contract_code?: string;
+  contract_display_account?: string;
+  /** SIGNED (in force) or TERMINATED. */
+  contract_state?: string;
+  contract_signed_time?: string;
+  contract_expired_time?: string;
+  openid?: string;
+  out_user_code?: string;
+  contract_terminate_info?: { contract_termination_mode?: string; contract_terminated_time?: string; contract_termination_remark?: string };
 }
 
 /** The transaction object of a query answer and of a decrypted notification. */
@@ -43,10 +65,30 @@ export interface WechatRefund {
 const refundOutcomes = new Set<RefundNotice['status']>(['SUCCESS', 'ABNORMAL', 'CLOSED']);
 
 const paidStates = new Set(['SUCCESS', 'REFUND']);
-const pendingStates = new Set(['NOTPAY', 'USERPAYING']);
+/** ACCEPT: a 委托代扣 charge accepted and not yet made (受理扣款 charges afterwards). */
+const pendingStates = new Set(['NOTPAY', 'USERPAYING', 'ACCEPT']);
 
-/** The WeChat Pay API v3 client: H5 orders, query and close by out_trade_no, domestic refunds. */
-export class WechatPayClient implements GatewayClient {
+/**
+ * 委托代扣 (papay) as Onecard uses it: signing from the parent's phone browser through the
+ * pre-sign API (its answer is the link to WeChat's signing page), the contract named by our
+ * template (plan_id) and out_contract_code.
+ */
+const papay = {
+  preSignPath: '/v3/papay/entrust-sign/contracts/pre-entrust-sign',
+  signScene: 'SIGN_SCENE_QRCODE',
+  contractPath: (planId: number, outContractCode: string) => `/v3/papay/sign/contracts/plan-id/${planId}/out-contract-code/${encodeURIComponent(outContractCode)}`,
+  applyPath: '/v3/papay/pay/transactions/apply',
+} as const;
+/** A contract we sign (ENTRUST.SIGN, ENTRUST.TERMINATE), its resource `entrust`. */
+const contractEvents = new Map<string, AgreementNotice['event']>([['ENTRUST.SIGN', 'signed'], ['ENTRUST.TERMINATE', 'unsigned']]);
+const contractStates = new Map<string, AgreementState['state']>([['SIGNED', 'active'], ['TERMINATED', 'ended']]);
+/** 受理扣款 refusals that mean the contract cannot be charged on (gone, terminated, not ours). */
+const contractRefusals = new Set(['CONTRACT_ERROR', 'CONTRACT_NOT_EXIST']);
+/** Refusals that say nothing of the outcome: the charge may have been made (ORDERPAID), or the gateway failed. */
+const unknownApplyOutcomes = new Set(['ORDERPAID', 'SYSTEM_ERROR', 'FREQUENCY_LIMITED']);
+
+/** The WeChat Pay API v3 client: H5 orders, query and close by out_trade_no, domestic refunds; and 委托代扣 (papay): pre-sign, contract query, 受理扣款, terminate. */
+export class WechatPayClient implements GatewayClient, AgreementClient {
   readonly name = 'wechat' as const;
 
   constructor(
@@ -119,6 +161,86 @@ export class WechatPayClient implements GatewayClient {
     return { done: refund.status === 'SUCCESS', gatewayRefundNo: refund.refund_id };
   }
 
+  /**
+   * 代扣预签约: WeChat keeps the signing details under our out_contract_code and answers with the
+   * link that opens its signing page; signed or not, it sends the browser back to return_url.
+   * The contract exists at WeChat only once the user has agreed.
+   */
+  async agreementSignUrl(request: AgreementSignRequest): Promise<string> {
+    const answer = await this.call('POST', papay.preSignPath, {
+      sign_scene: papay.signScene,
+      appid: this.merchant.appId,
+      plan_id: this.merchant.planId,
+      out_contract_code: request.externalAgreementNo,
+      contract_display_account: request.externalLogonId.slice(0, 32),
+      contract_notify_url: request.notifyUrl,
+      out_user_code: request.externalLogonId.slice(0, 32),
+      return_url: request.returnUrl,
+    });
+    const link = (answer.json as { redirect_url?: unknown }).redirect_url;
+    if (answer.status !== 200 || typeof link !== 'string') throw rejected('pre-entrust-sign', answer);
+    return link;
+  }
+
+  /** 通过商户协议号查询签约: not found until the user agreed; SIGNED is active, TERMINATED ended. */
+  async queryAgreement(externalAgreementNo: string): Promise<AgreementState> {
+    const answer = await this.call('GET', papay.contractPath(this.merchant.planId, externalAgreementNo));
+    if (answer.status === 404 && (answer.json as { code?: unknown }).code === 'RESOURCE_NOT_EXISTS') return { state: 'not_found', agreementNo: null, signedAt: null };
+    if (answer.status !== 200) throw rejected('contract query', answer);
+    const contract = this.ourContract(answer.json as WechatContract, externalAgreementNo, 'contract query');
+    return { state: contractStates.get(contract.contract_state ?? '') as AgreementState['state'], agreementNo: contract.contract_id ?? null, signedAt: parseWechatTime(contract.contract_signed_time) ?? null };
+  }
+
+  /**
+   * 通过商户协议号解约; a contract WeChat does not have (never agreed) counts as ended, and one
+   * terminated before answers with its terminated state.
+   */
+  async unsignAgreement(ref: AgreementRef): Promise<void> {
+    const path = `${papay.contractPath(this.merchant.planId, ref.externalAgreementNo)}/terminate`;
+    const answer = await this.call('POST', path, { contract_termination_remark: '用户在北京学生卡关闭自动充值' });
+    if (answer.status === 404 && (answer.json as { code?: unknown }).code === 'RESOURCE_NOT_EXISTS') return;
+    if (answer.status !== 200) throw rejected('contract terminate', answer);
+    const contract = this.ourContract(answer.json as WechatContract, ref.externalAgreementNo, 'contract terminate');
+    if (contract.contract_state !== 'TERMINATED') throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'wechat', operation: 'contract terminate', state: contract.contract_state });
+  }
+
+  /**
+   * 受理扣款: WeChat accepts the charge and makes it afterwards, notifying TRANSACTION.SUCCESS to
+   * transaction_notify_url (a failed one is only seen by querying the order: PAYERROR). So an
+   * accepted charge is pending (扣款中), never paid, in this answer.
+   */
+  async withhold(request: WithholdRequest): Promise<WithholdResult> {
+    const answer = await this.call('POST', papay.applyPath, {
+      appid: this.merchant.appId,
+      out_trade_no: request.outTradeNo,
+      description: request.subject,
+      transaction_notify_url: request.notifyUrl,
+      contract_id: request.agreementNo,
+      amount: { total: request.amountFen, currency: 'CNY' },
+    });
+    const { code, message } = (answer.json ?? {}) as { code?: unknown; message?: unknown };
+    if (answer.status === 200 || answer.status === 204) {
+      const accepted = answer.json as { out_trade_no?: unknown; amount?: { total?: unknown } };
+      if (answer.status === 200 && (accepted.out_trade_no !== request.outTradeNo || accepted.amount?.total !== request.amountFen)) {
+        throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'wechat', operation: 'papay apply', outTradeNo: request.outTradeNo });
+      }
+      return { ok: 'pending' };
+    }
+    const subCode = typeof code === 'string' ? code : '';
+    if (answer.status >= 500 || unknownApplyOutcomes.has(subCode) || subCode === '') throw rejected('papay apply', answer);
+    const reason = subCode === 'NOT_ENOUGH' ? 'balance_not_enough' : contractRefusals.has(subCode) ? 'agreement_invalid' : 'refused';
+    return { ok: false, reason, subCode, message: typeof message === 'string' ? message : '' };
+  }
+
+  /** A contract answer must be ours: our merchant, app, template and out_contract_code, in a state we know. */
+  private ourContract(contract: WechatContract, outContractCode: string, operation: string): WechatContract {
+    const ours = contract.mchid === this.merchant.mchid && contract.appid === this.merchant.appId && contract.plan_id === this.merchant.planId && contract.out_contract_code === outContractCode;
+    if (!ours || !contractStates.has(contract.contract_state ?? '') || typeof contract.contract_id !== 'string' || contract.contract_id === '') {
+      throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'wechat', operation, state: contract.contract_state });
+    }
+    return contract;
+  }
+
   /** A signed call; every answer must carry a valid platform signature, error answers included. */
   private async call(method: 'GET' | 'POST', pathWithQuery: string, payload?: unknown): Promise<GatewayResponse & { json: unknown }> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
@@ -171,8 +293,10 @@ export class WechatNotificationVerifier implements NotificationVerifier {
     if (check !== 'ok') throw fail('NOTIFY_SIGNATURE_INVALID', { check });
     const body = parseJson(rawBody) as WechatNotificationBody;
     if (typeof body.id !== 'string' || typeof body.event_type !== 'string' || !body.resource) throw fail('NOTIFY_MALFORMED', { reason: 'missing fields' });
-    // Refund outcomes come to the same URL, told apart by the event and the resource's type.
+    // Refund outcomes and 委托代扣 contract events come to the same URL, told apart by the event and the resource's type.
     if (body.event_type.startsWith('REFUND.') && body.resource.original_type === 'refund') return this.refundNotice(body.id, body.resource);
+    const contractEvent = contractEvents.get(body.event_type);
+    if (contractEvent && body.resource.original_type === 'entrust') return this.contractNotice(body.id, contractEvent, body.resource);
     return this.paymentNotice(body.id, body.event_type, body.resource);
   }
 
@@ -196,6 +320,21 @@ export class WechatNotificationVerifier implements NotificationVerifier {
       throw fail('NOTIFY_MALFORMED', { reason: 'missing refund fields' });
     }
     return { kind: 'refund', gateway: 'wechat', notifyId, outTradeNo, outRequestNo, gatewayRefundNo, refundFen: refundFen as number, status: status as RefundNotice['status'] };
+  }
+
+  /**
+   * ENTRUST.SIGN (contract_state SIGNED) or ENTRUST.TERMINATE (TERMINATED) for a contract under
+   * our template: merchant, app and plan_id checked, the state fitting the event.
+   */
+  private contractNotice(notifyId: string, event: AgreementNotice['event'], resource: WechatEncryptedResource): AgreementNotice {
+    const contract = this.decrypt<WechatContract>(resource);
+    if (contract.mchid !== this.merchant.mchid || contract.appid !== this.merchant.appId) throw fail('NOTIFY_MERCHANT_MISMATCH', { mchid: contract.mchid, appid: contract.appid });
+    const { out_contract_code: externalAgreementNo, contract_id: agreementNo, contract_state: state } = contract;
+    if (!externalAgreementNo || !agreementNo) throw fail('NOTIFY_MALFORMED', { reason: 'missing contract fields' });
+    if (contract.plan_id !== this.merchant.planId) throw fail('NOTIFY_MALFORMED', { reason: 'not the withholding template Onecard signs', planId: contract.plan_id });
+    if (state !== (event === 'signed' ? 'SIGNED' : 'TERMINATED')) throw fail('NOTIFY_MALFORMED', { reason: 'state does not fit the event', event, state });
+    const at = event === 'signed' ? contract.contract_signed_time : contract.contract_terminate_info?.contract_terminated_time;
+    return { kind: 'agreement', gateway: 'wechat', notifyId, externalAgreementNo, agreementNo, event, at: parseWechatTime(at) ?? null };
   }
 
   private decrypt<T>(resource: WechatEncryptedResource): T {

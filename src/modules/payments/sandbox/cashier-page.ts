@@ -71,7 +71,7 @@ export function cashierPage(payment: SandboxPaymentRow, actionPath: string, back
 }
 
 export function resultPage(payment: SandboxPaymentRow, backUrl: string | null = payment.return_url): string {
-  const outcomes = { paid: '支付成功', cancelled: '已取消支付', closed: '交易已关闭', pending: '等待支付' };
+  const outcomes = { paid: '支付成功', cancelled: '已取消支付', closed: '交易已关闭', pending: '等待支付', failed: '扣款失败' };
   const outcome = outcomes[payment.status];
   const back = backUrl ? `<p><a href="${escapeHtml(backUrl)}">返回商户</a></p>` : '';
   return page(payment.gateway, outcome, `<h2 style="text-align:center">${outcome}</h2>${details(payment)}${back}`);

@@ -5,7 +5,9 @@ import { newId } from '../../../platform/ids.js';
 import { alipayForm, signAlipayNotification, type AlipayParams } from '../gateways/alipay.js';
 import { alipayTime, fenToYuan, yuanToFen } from '../gateways/formats.js';
 import { sandboxKeys, sandboxPrefix } from '../gateways/registry.js';
-import type { AlipayKeys } from '../gateways/sandbox-keys.js';
+import type { AlipayKeys, SandboxKeyring } from '../gateways/sandbox-keys.js';
+import type { GatewayName } from '../payments.tables.js';
+import { newContractId, notifyContract } from './sandbox-papay.js';
 import type { SandboxAnswer } from './sandbox-alipay.js';
 import { noSwitches, queueAgreementNotification } from './sandbox-notifications.js';
 import { openTrade, payPendingTrade } from './sandbox-trades.js';
@@ -73,24 +75,25 @@ export async function agreementSignRequest(ctx: AppContext, keys: AlipayKeys, re
   if (params.return_url !== undefined && !isWebUrl(params.return_url)) return refused('return_url 须为 http(s) 地址');
   if (params.notify_url !== undefined && !isWebUrl(params.notify_url)) return refused('notify_url 须为 http(s) 地址');
   const key = { appId: keys.appId, externalAgreementNo: biz.external_agreement_no, personalProductCode: biz.personal_product_code, signScene: biz.sign_scene };
-  const agreement = await openAgreement(ctx, key, { externalLogonId: biz.external_logon_id ?? null, returnUrl: params.return_url ?? null, notifyUrl: params.notify_url ?? null });
+  const agreement = await openAgreement(ctx, 'alipay', key, { externalLogonId: biz.external_logon_id ?? null, returnUrl: params.return_url ?? null, notifyUrl: params.notify_url ?? null });
   if (!agreement) return refused('该商户签约号已签约，请勿重复签约');
   return { kind: 'redirect', location: `${request.origin}${sandboxPrefix}/alipay/agreement/${agreement.id}` };
 }
 
 /**
  * A TEMP agreement for the key, or undefined when one is in force (NORMAL, STOP). An ended one
- * (UNSIGN) is signed afresh under the same number: it gets a new agreement_no when agreed.
+ * (UNSIGN) is signed afresh under the same number at Alipay (it gets a new agreement_no when
+ * agreed); WeChat Pay never takes an out_contract_code again once a contract was signed under it.
  */
-async function openAgreement(ctx: AppContext, key: AgreementKey, details: { externalLogonId: string | null; returnUrl: string | null; notifyUrl: string | null }): Promise<SandboxAgreementRow | undefined> {
+export async function openAgreement(ctx: AppContext, gateway: GatewayName, key: AgreementKey, details: { externalLogonId: string | null; returnUrl: string | null; notifyUrl: string | null }): Promise<SandboxAgreementRow | undefined> {
   return inTransaction(ctx.db, async (tx) => {
     await repo.insertAgreementIfAbsent(tx, {
-      id: newId(), app_id: key.appId, agreement_no: null, external_agreement_no: key.externalAgreementNo, personal_product_code: key.personalProductCode, sign_scene: key.signScene,
+      id: newId(), gateway, app_id: key.appId, agreement_no: null, external_agreement_no: key.externalAgreementNo, personal_product_code: key.personalProductCode, sign_scene: key.signScene,
       external_logon_id: details.externalLogonId, status: 'TEMP', return_url: details.returnUrl, notify_url: details.notifyUrl, created_at: ctx.clock.now(), signed_at: null, unsigned_at: null,
     });
     const agreement = await repo.lockAgreementByExternalNo(tx, key);
     if (!agreement) throw new Error('sandbox agreement vanished');
-    if (agreement.status === 'NORMAL' || agreement.status === 'STOP') return undefined;
+    if (agreement.status === 'NORMAL' || agreement.status === 'STOP' || (gateway === 'wechat' && agreement.status === 'UNSIGN')) return undefined;
     const change = {
       status: 'TEMP' as const, agreement_no: null, signed_at: null, unsigned_at: null, external_logon_id: details.externalLogonId, return_url: details.returnUrl, notify_url: details.notifyUrl,
     };
@@ -99,25 +102,36 @@ async function openAgreement(ctx: AppContext, key: AgreementKey, details: { exte
   });
 }
 
-/** 同意并签约 on the agreement page: the agreement is in force, with its number (and the page's test switch); Alipay notifies dut_user_sign. */
+/**
+ * 同意并签约 on the agreement page: the agreement is in force, with its number (and the page's
+ * test switch); Alipay notifies dut_user_sign, WeChat Pay ENTRUST.SIGN.
+ */
 export async function agreeAtPage(ctx: AppContext, agreementId: string, switches: { withholdingFails: boolean }): Promise<SandboxAgreementRow | undefined> {
   const keys = await sandboxKeys(ctx);
   return inTransaction(ctx.db, async (tx) => {
     const agreement = await repo.lockAgreement(tx, agreementId);
     if (!agreement || agreement.status !== 'TEMP') return agreement;
-    const change = { status: 'NORMAL' as const, agreement_no: newAgreementNo(), signed_at: ctx.clock.now(), withholding_fails: switches.withholdingFails };
+    const agreementNo = agreement.gateway === 'wechat' ? newContractId() : newAgreementNo();
+    const change = { status: 'NORMAL' as const, agreement_no: agreementNo, signed_at: ctx.clock.now(), withholding_fails: switches.withholdingFails };
     await repo.updateAgreement(tx, agreement.id, change);
     const signed = { ...agreement, ...change };
-    await notifyMerchant(tx, ctx, keys.alipay, signed);
+    await notifyAgreement(tx, ctx, keys, signed);
     return signed;
   });
 }
 
+/** The notification of an agreement's new state, in the gateway's own protocol. */
+export async function notifyAgreement(tx: DbOrTx, ctx: AppContext, keys: SandboxKeyring, agreement: SandboxAgreementRow): Promise<void> {
+  if (agreement.gateway === 'wechat') await notifyContract(tx, ctx, keys, agreement);
+  else await notifyMerchant(tx, ctx, keys.alipay, agreement);
+}
+
 /**
- * 关闭服务 in the Alipay app (我的 → 设置 → 支付设置 → 免密支付/自动扣款), which the sandbox
- * shows as a page of its own: the user ends an agreement in force, and Alipay notifies dut_user_unsign.
+ * 关闭服务 in the Alipay app (我的 → 设置 → 支付设置 → 免密支付/自动扣款), or in WeChat (我 → 服务
+ * → 钱包 → 支付设置 → 自动续费/免密支付), which the sandbox shows as a page of its own: the user
+ * ends an agreement in force, and the gateway notifies it (dut_user_unsign, ENTRUST.TERMINATE).
  */
-export async function unsignInAlipayApp(ctx: AppContext, agreementId: string): Promise<SandboxAgreementRow | undefined> {
+export async function unsignInGatewayApp(ctx: AppContext, agreementId: string): Promise<SandboxAgreementRow | undefined> {
   const keys = await sandboxKeys(ctx);
   return inTransaction(ctx.db, async (tx) => {
     const agreement = await repo.lockAgreement(tx, agreementId);
@@ -125,7 +139,7 @@ export async function unsignInAlipayApp(ctx: AppContext, agreementId: string): P
     const change = { status: 'UNSIGN' as const, unsigned_at: ctx.clock.now() };
     await repo.updateAgreement(tx, agreement.id, change);
     const unsigned = { ...agreement, ...change };
-    await notifyMerchant(tx, ctx, keys.alipay, unsigned);
+    await notifyAgreement(tx, ctx, keys, unsigned);
     return unsigned;
   });
 }
@@ -142,7 +156,7 @@ async function notifyMerchant(tx: DbOrTx, ctx: AppContext, keys: AlipayKeys, agr
     agreement_no: agreement.agreement_no, external_agreement_no: agreement.external_agreement_no, personal_product_code: agreement.personal_product_code, sign_scene: agreement.sign_scene,
     status: agreement.status, alipay_user_id: sandboxUser.userId, alipay_logon_id: sandboxUser.logonId, ...(agreement.external_logon_id ? { external_logon_id: agreement.external_logon_id } : {}), ...when,
   }, keys.platformPrivateKey));
-  await queueAgreementNotification(tx, ctx.clock, agreement.id, agreement.notify_url, body);
+  await queueAgreementNotification(tx, ctx.clock, 'alipay', agreement.id, agreement.notify_url, body);
 }
 
 /** The agreement a query or unsign names: by agreement_no, else by the merchant's signing number, product and scene. */

@@ -119,9 +119,13 @@ export async function queueRefundNotification(ctx: AppContext, payment: SandboxP
   await queueOne(ctx.db, ctx.clock, { sandbox_payment_id: payment.id }, 'wechat', refund.notify_url, body);
 }
 
-/** An Alipay agreement notification (dut_user_sign, dut_user_unsign; signed by the caller) and its first delivery, in the caller's transaction. */
-export async function queueAgreementNotification(db: DbOrTx, clock: Clock, agreementId: string, url: string, body: string): Promise<void> {
-  await queueOne(db, clock, { sandbox_agreement_id: agreementId }, 'alipay', url, body);
+/**
+ * An agreement notification and its first delivery, in the caller's transaction: Alipay's
+ * dut_user_sign / dut_user_unsign (signed by the caller), or WeChat Pay's ENTRUST.SIGN /
+ * ENTRUST.TERMINATE (its resource encrypted by the caller; each delivery is signed when sent).
+ */
+export async function queueAgreementNotification(db: DbOrTx, clock: Clock, gateway: GatewayName, agreementId: string, url: string, body: string): Promise<void> {
+  await queueOne(db, clock, { sandbox_agreement_id: agreementId }, gateway, url, body);
 }
 
 async function queueOne(db: DbOrTx, clock: Clock, subject: { sandbox_payment_id: string } | { sandbox_agreement_id: string }, gateway: GatewayName, url: string, body: string): Promise<void> {
@@ -191,8 +195,9 @@ async function retryCompression(ctx: AppContext): Promise<number> {
 export async function deliverNotification(ctx: AppContext, notificationId: string): Promise<void> {
   const row = await repo.findNotification(ctx.db, notificationId);
   if (!row || row.delivered_at || row.gave_up_at) return;
-  // An agreement's notification is Alipay's: only its 商户代扣 is in the sandbox.
-  const gateway = row.sandbox_payment_id ? (await repo.findPayment(ctx.db, row.sandbox_payment_id))?.gateway : 'alipay';
+  // A trade's gateway, or the agreement's (Alipay's 商户代扣 or WeChat Pay's 委托代扣 contract).
+  const gateway = row.sandbox_payment_id ? (await repo.findPayment(ctx.db, row.sandbox_payment_id))?.gateway
+    : row.sandbox_agreement_id ? (await repo.findAgreement(ctx.db, row.sandbox_agreement_id))?.gateway : undefined;
   if (!gateway) return;
   const keys = await sandboxKeys(ctx);
   const copies = row.attempts === 0 ? row.copies : 1;

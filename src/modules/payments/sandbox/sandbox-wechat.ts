@@ -7,6 +7,7 @@ import type { SandboxAnswer } from './sandbox-alipay.js';
 import { closeTrade, openTrade, refundTrade } from './sandbox-trades.js';
 import { paymentsRepository } from '../payments.repository.js';
 import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.repository.js';
+import { applyCharge, preEntrustSign, queryContract, terminateContract, type PapayAnswer } from './sandbox-papay.js';
 
 /**
  * The sandbox's WeChat Pay API v3: every request must carry a valid merchant Authorization
@@ -50,6 +51,21 @@ type Route = (ctx: AppContext, keys: WechatKeys, request: WechatApiRequest, now:
 
 const apiPrefix = `${sandboxPrefix}/wechat`;
 const closePath = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/;
+/** 委托代扣 contracts by template and out_contract_code, and their termination. */
+const contractPath = /^\/v3\/papay\/sign\/contracts\/plan-id\/([^/]+)\/out-contract-code\/([^/]+)(\/terminate)?$/;
+
+/** A papay answer, signed like every other. */
+const papay = (keys: WechatKeys, result: PapayAnswer, now: Date) => answer(keys, result.status, result.payload, now);
+
+const preSign: Route = async (ctx, keys, request, now) => papay(keys, await preEntrustSign(ctx, keys, parseBody(request.body), request.origin), now);
+const papayApply: Route = async (ctx, keys, request, now) => papay(keys, await applyCharge(ctx, keys, parseBody(request.body)), now);
+const contract: Route = async (ctx, keys, request, now, path) => {
+  const [, planId = '', code = '', terminate] = contractPath.exec(path) ?? [];
+  const outContractCode = decodeURIComponent(code);
+  if (!terminate) return papay(keys, await queryContract(ctx, keys, planId, outContractCode), now);
+  if (!parseBody(request.body)) return answer(keys, 400, { code: 'PARAM_ERROR', message: '参数错误' }, now);
+  return papay(keys, await terminateContract(ctx, await sandboxKeys(ctx), planId, outContractCode), now);
+};
 
 /** Dispatches one API call after checking the merchant's signature. */
 export async function wechatApiRequest(ctx: AppContext, request: WechatApiRequest): Promise<SandboxAnswer> {
@@ -62,7 +78,10 @@ export async function wechatApiRequest(ctx: AppContext, request: WechatApiReques
       : request.method === 'POST' && closePath.test(path) ? closeByOutTradeNo
       : request.method === 'GET' && path.startsWith('/v3/pay/transactions/out-trade-no/') ? queryByOutTradeNo
         : request.method === 'POST' && path === '/v3/refund/domestic/refunds' ? refund
-          : undefined;
+          : request.method === 'POST' && path === '/v3/papay/entrust-sign/contracts/pre-entrust-sign' ? preSign
+            : request.method === 'POST' && path === '/v3/papay/pay/transactions/apply' ? papayApply
+              : (request.method === 'GET' && contractPath.test(path) && !path.endsWith('/terminate')) || (request.method === 'POST' && path.endsWith('/terminate') && contractPath.test(path)) ? contract
+                : undefined;
   return route ? route(ctx, keys, request, now, path) : answer(keys, 404, { code: 'NOT_FOUND', message: '接口不存在' }, now);
 }
 
@@ -87,6 +106,7 @@ const createH5: Route = async (ctx, keys, request, now) => {
 
 function tradeState(payment: SandboxPaymentRow): string {
   if (payment.status === 'pending') return 'NOTPAY';
+  if (payment.status === 'failed') return 'PAYERROR';
   if (payment.status === 'cancelled' || payment.status === 'closed') return 'CLOSED';
   return payment.refunded_fen > 0 ? 'REFUND' : 'SUCCESS';
 }
@@ -99,7 +119,7 @@ const queryByOutTradeNo: Route = async (ctx, keys, request, now) => {
   if (!payment) return answer(keys, 404, { code: 'ORDER_NOT_EXIST', message: '订单不存在' }, now);
   const paid = payment.status === 'paid';
   return answer(keys, 200, {
-    appid: payment.app_id, mchid: payment.merchant_id, out_trade_no: payment.out_trade_no, trade_state: tradeState(payment), trade_state_desc: paid ? '支付成功' : '未支付',
+    appid: payment.app_id, mchid: payment.merchant_id, out_trade_no: payment.out_trade_no, trade_state: tradeState(payment), trade_state_desc: paid ? '支付成功' : payment.status === 'failed' ? '扣款失败：余额不足' : '未支付',
     attach: payment.payee, ...(paid ? { transaction_id: payment.trade_no, trade_type: 'MWEB', bank_type: 'OTHERS', success_time: wechatTime(payment.paid_at ?? now) } : {}),
     amount: { total: payment.amount_fen, payer_total: paid ? payment.amount_fen : 0, currency: 'CNY', payer_currency: 'CNY' },
   }, now);

@@ -6,9 +6,9 @@ import { parseAlipayForm } from '../gateways/alipay.js';
 import { paymentsRepository } from '../payments.repository.js';
 import type { GatewayName } from '../payments.tables.js';
 import { keepRawBodies, originOf } from '../http-helpers.js';
-import { agreementPage, agreementResultPage, alipayAppPage } from './agreement-page.js';
+import { agreementPage, agreementResultPage, gatewayAppPage } from './agreement-page.js';
 import { cashierPage, errorPage, merchantReturn, resultPage } from './cashier-page.js';
-import { agreeAtPage, unsignInAlipayApp } from './sandbox-agreements.js';
+import { agreeAtPage, unsignInGatewayApp } from './sandbox-agreements.js';
 import { alipayApiRequest, alipayPageRequest, jsonObject, type SandboxAnswer } from './sandbox-alipay.js';
 import { noSwitches, retryCompressionSetting, type TestSwitches } from './sandbox-notifications.js';
 import { cancelAtCashier, payAtCashier } from './sandbox-trades.js';
@@ -72,7 +72,7 @@ export function sandboxRoutes(ctx: AppContext) {
     });
 
     for (const gateway of ['alipay', 'wechat'] as const) cashierRoutes(ctx, app, gateway);
-    agreementRoutes(ctx, app);
+    for (const gateway of ['alipay', 'wechat'] as const) agreementRoutes(ctx, app, gateway);
 
     app.put('/sandbox/settings', hidden, async (request) => {
       const caller = requireCaller(request, 'operator');
@@ -119,14 +119,18 @@ function cashierRoutes(ctx: AppContext, app: FastifyInstance, gateway: GatewayNa
 /** The request's path without its query: what a page's own form posts back to. */
 const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? request.url;
 
-/** Alipay's 商户代扣 agreement page, where the user agrees to (or declines) password-free withholding. */
-function agreementRoutes(ctx: AppContext, app: FastifyInstance): void {
-  const path = '/sandbox/alipay/agreement/:agreementId';
+/**
+ * The agreement pages, where the user agrees to (or declines) password-free withholding: Alipay's
+ * 商户代扣 page, WeChat Pay's 委托代扣 signing page; and each gateway app's page for ending it.
+ */
+function agreementRoutes(ctx: AppContext, app: FastifyInstance, gateway: GatewayName): void {
+  const path = `/sandbox/${gateway}/agreement/:agreementId`;
   const agreementOf = async (request: FastifyRequest) => {
     const { agreementId } = request.params as { agreementId: string };
-    return uuidPattern.test(agreementId) ? repo.findAgreement(ctx.db, agreementId) : undefined;
+    const agreement = uuidPattern.test(agreementId) ? await repo.findAgreement(ctx.db, agreementId) : undefined;
+    return agreement?.gateway === gateway ? agreement : undefined;
   };
-  const notFound = (reply: FastifyReply) => html(reply, 404, errorPage('alipay', '协议不存在', '无法签约'));
+  const notFound = (reply: FastifyReply) => html(reply, 404, errorPage(gateway, '协议不存在', '无法签约'));
 
   app.get(path, hidden, async (request, reply) => {
     const agreement = await agreementOf(request);
@@ -137,22 +141,22 @@ function agreementRoutes(ctx: AppContext, app: FastifyInstance): void {
     const agreement = await agreementOf(request);
     if (!agreement) return notFound(reply);
     const form = parseAlipayForm(rawText(request)) ?? {};
-    if (form.action !== 'agree' && form.action !== 'cancel') return html(reply, 400, errorPage('alipay', '请选择同意并签约或取消', '无法签约'));
-    // 取消 changes nothing at Alipay: the agreement stays TEMP and the merchant may send the user back.
+    if (form.action !== 'agree' && form.action !== 'cancel') return html(reply, 400, errorPage(gateway, '请选择同意并签约或取消', '无法签约'));
+    // 取消 changes nothing at the gateway: the agreement stays a draft and the merchant may send the user back.
     const after = form.action === 'agree' ? await agreeAtPage(ctx, agreement.id, { withholdingFails: on(form.withholdingFails) }) : agreement;
     return html(reply, 200, agreementResultPage(after ?? agreement, `${pathOf(request)}/app`));
   });
 
-  // The Alipay app's own page for the agreement, where the user may end it (dut_user_unsign follows).
+  // The gateway app's own page for the agreement, where the user may end it (the gateway notifies the ending).
   app.get(`${path}/app`, hidden, async (request, reply) => {
     const agreement = await agreementOf(request);
-    return agreement ? html(reply, 200, alipayAppPage(agreement, pathOf(request))) : notFound(reply);
+    return agreement ? html(reply, 200, gatewayAppPage(agreement, pathOf(request))) : notFound(reply);
   });
 
   app.post(`${path}/app`, hidden, async (request, reply) => {
     const agreement = await agreementOf(request);
     if (!agreement) return notFound(reply);
-    if ((parseAlipayForm(rawText(request)) ?? {}).action !== 'unsign') return html(reply, 400, errorPage('alipay', '请选择关闭服务', '无法解约'));
-    return html(reply, 200, alipayAppPage((await unsignInAlipayApp(ctx, agreement.id)) ?? agreement, pathOf(request)));
+    if ((parseAlipayForm(rawText(request)) ?? {}).action !== 'unsign') return html(reply, 400, errorPage(gateway, '请选择关闭服务', '无法解约'));
+    return html(reply, 200, gatewayAppPage((await unsignInGatewayApp(ctx, agreement.id)) ?? agreement, pathOf(request)));
   });
 }
