@@ -219,6 +219,40 @@ describe('reading', () => {
   });
 });
 
+describe('what counts as unread', () => {
+  it('a new account counts only what was published since it was made, and the pinned notices of before', async () => {
+    const school = await t.factory.newSchool({ stage: 'middle', name: '公告新账号中学' });
+    const earlier = await studentAt(school.id); // there before the notices
+    const old = await published({ schoolId: school.id, title: '开学前的公告' });
+    const oldPinned = await published({ schoolId: school.id, title: '开学前的置顶公告', pinned: true });
+    const oldCity = await published({ audience: 'all', title: '开学前的全市公告' });
+    t.clock.advance(5 * 60_000); // the operator's session outlives it
+    const s = await studentAt(school.id);
+    const family = await parentOf(s.student.id);
+    t.clock.advance(60_000);
+    const fresh = await published({ schoolId: school.id, title: '开学后的公告' });
+
+    for (const reader of [s, family]) {
+      const listed = await list(reader.token);
+      const flag = (id: string) => listed.items.find((i) => i.id === id)?.read;
+      // Listed all the same, but only the new and the pinned ones are marked unread.
+      expect([flag(old), flag(oldCity), flag(oldPinned), flag(fresh)]).toEqual([true, true, false, false]);
+      expect(listed.unreadCount).toBe(listed.items.filter((i) => !i.read).length);
+      expect(listed.items.filter((i) => !i.read).every((i) => i.pinned || i.id === fresh)).toBe(true);
+    }
+    const before = (await list(s.token)).unreadCount;
+    // Opening an old one changes no count; opening the new one does.
+    expect((await open(s.token, old)).statusCode).toBe(200);
+    expect((await list(s.token)).unreadCount).toBe(before);
+    expect((await open(s.token, fresh)).statusCode).toBe(200);
+    expect((await list(s.token)).unreadCount).toBe(before - 1);
+
+    // The student who was there before counts them all until opened.
+    const theirs = await list(earlier.token);
+    expect([old, oldCity, oldPinned, fresh].map((id) => theirs.items.find((i) => i.id === id)?.read)).toEqual([false, false, false, false]);
+  });
+});
+
 describe('the data export', () => {
   it('lists the notices the student or parent has opened, and when', async () => {
     const school = await t.factory.newSchool({ stage: 'middle' });
@@ -256,7 +290,9 @@ describe('the console', () => {
     const named = await create(manager.token, { schoolId: school.id, title: '明确本校', body: '正文', publish: true });
     expect(named.json()).toMatchObject({ status: 'published', publishedAt: expect.any(String) });
 
-    for (const query of ['', `?schoolId=${otherSchool.id}`, '?scope=city']) {
+    // Their list is their school's whatever school the query names; city-wide notices are not in it (an empty list for scope=city).
+    expect((await t.app.inject({ url: '/api/v1/admin/notices?scope=city', headers: auth(manager.token) })).json()).toMatchObject({ items: [], total: 0 });
+    for (const query of ['', `?schoolId=${otherSchool.id}`, '?scope=school']) {
       const listed = await t.app.inject({ url: `/api/v1/admin/notices${query}`, headers: auth(manager.token) });
       expect(listed.statusCode).toBe(200);
       const seen = listed.json().items as { id: string; schoolId: string | null }[];
@@ -308,6 +344,28 @@ describe('the console', () => {
     expect(ids(drafts)).toContain(draftId);
     expect(drafts.every((n) => n.status === 'draft')).toBe(true);
     expect((await t.app.inject({ url: '/api/v1/admin/notices?scope=everywhere', headers: auth(operator) })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('combines a school and a scope as they say: a school’s and city-wide is none; a card manager’s city-wide list is empty', async () => {
+    const school = await t.factory.newSchool({ stage: 'middle', name: '公告筛选中学' });
+    const ofSchool = await published({ schoolId: school.id, title: '筛选：本校公告' });
+    const city = await published({ audience: 'all', title: '筛选：全市公告' });
+    const consoleList = async (token: string, query: string) => {
+      const res = await t.app.inject({ url: `/api/v1/admin/notices?pageSize=200&${query}`, headers: auth(token) });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { items: { id: string; schoolId: string | null }[]; total: number };
+    };
+    expect(await consoleList(operator, `schoolId=${school.id}&scope=city`)).toMatchObject({ items: [], total: 0 });
+    expect(ids((await consoleList(operator, `schoolId=${school.id}&scope=school`)).items)).toEqual([ofSchool]);
+    expect(ids((await consoleList(operator, `schoolId=${school.id}`)).items)).toEqual([ofSchool]);
+    const cityOnly = await consoleList(operator, 'scope=city');
+    expect(ids(cityOnly.items)).toContain(city);
+    expect(cityOnly.items.every((n) => n.schoolId === null)).toBe(true);
+
+    const manager = await managerOf(school.id);
+    expect(await consoleList(manager.token, 'scope=city')).toMatchObject({ items: [], total: 0 });
+    expect(ids((await consoleList(manager.token, 'scope=school')).items)).toEqual([ofSchool]);
+    expect(ids((await consoleList(manager.token, '')).items)).toEqual([ofSchool]);
   });
 
   it('refuses moves the status does not allow, with their codes, and changes nothing', async () => {

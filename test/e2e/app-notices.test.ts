@@ -12,12 +12,19 @@ describeE2E('notices in the app', () => {
   const e2e = useE2E();
   const url = (path: string) => `${e2e.baseUrl}${path}`;
 
-  /** A student past their first password, signed in on a phone page. */
-  async function student(schoolId: string) {
+  /** A student past their first password (their account made now: what is published later is new to them). */
+  async function account(schoolId: string) {
     const s = await e2e.t.factory.newStudent({ schoolId, name: '公告测试生', password: 'Student2026' });
     await e2e.t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', s.id).execute();
+    return s;
+  }
+
+  /** The student signed in on a phone page. */
+  async function signedIn(s: Awaited<ReturnType<typeof account>>) {
     return { student: s, page: await signInToApp(e2e, { as: 'student', login: s.education_id, password: 'Student2026' }) };
   }
+
+  const student = async (schoolId: string) => signedIn(await account(schoolId));
 
   async function publish(operator: string, body: Record<string, unknown>): Promise<string> {
     const res = await e2e.t.app.inject({ method: 'POST', url: '/api/v1/admin/notices', headers: { authorization: `Bearer ${operator}` }, payload: { publish: true, ...body } });
@@ -32,6 +39,7 @@ describeE2E('notices in the app', () => {
 
     // No notice yet: the list says so.
     const lonely = await student(school.id);
+    const reader = await account(school.id);
     await lonely.page.getByTestId('home-notices').click();
     await lonely.page.waitForURL(url('/notices'));
     await lonely.page.getByTestId('notices-empty').getByText('暂无公告').waitFor();
@@ -46,7 +54,7 @@ describeE2E('notices in the app', () => {
     await publish(operator, { audience: 'university', title: '高校学生电子卡延期提示', body: '电子学生卡每年9月30日到期。' });
     await publish(operator, { audience: 'k12', title: '中小学缴费时间', body: '缴费时间为每周一和周二。' }); // not for a university student
 
-    const { page } = await student(school.id);
+    const { page } = await signedIn(reader);
     const badge = page.getByTestId('home-notices-badge');
     await expect.poll(() => badge.getAttribute('data-count')).toBe('3');
     await badge.getByText('3', { exact: true }).waitFor();

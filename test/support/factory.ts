@@ -44,6 +44,8 @@ export class Factory {
       password_hash: await hashPassword(password),
       must_change_password: true,
       ...(overrides.queryPassword ? { campus_password_hash: await hashPassword(overrides.queryPassword), campus_must_change: false } : {}),
+      // Made now by the test's clock, not the database's: what dates from the account (the notices it has not read) follows the clock.
+      created_at: this.ctx.clock.now(),
       updated_at: this.ctx.clock.now(),
     };
     await this.ctx.db.insertInto('students').values(student).execute();
@@ -64,7 +66,7 @@ export class Factory {
   async newParent(options: { children?: string[]; password?: string } = {}) {
     const n = next();
     const password = options.password ?? '123456';
-    const parent = { id: newId(), phone: `139${String(process.pid * 100 + n).padStart(8, '0').slice(-8)}`, display_name: '测试家长', password_hash: await hashPassword(password), must_change_password: true };
+    const parent = { id: newId(), phone: `139${String(process.pid * 100 + n).padStart(8, '0').slice(-8)}`, display_name: '测试家长', password_hash: await hashPassword(password), must_change_password: true, created_at: this.ctx.clock.now() };
     await this.ctx.db.insertInto('parents').values(parent).execute();
     for (const studentId of options.children ?? []) {
       await this.ctx.db.insertInto('parent_students').values({ parent_id: parent.id, student_id: studentId, relation: '母亲', bound_at: this.ctx.clock.now() }).execute();

@@ -29,17 +29,15 @@ const auditShape = (row: Pick<NoticeRow, 'school_id' | 'audience' | 'title' | 'b
   ({ schoolId: row.school_id, audience: row.audience, title: row.title, body: row.body, pinned: row.pinned, status: row.status });
 
 /**
- * The console's notices: an operator's all, one school's (`schoolId`), the city-wide ones
- * (`scope=city`) or every school's (`scope=school`); a card manager's always their own school's.
+ * The console's notices: an operator's all, narrowed by each filter given — one school's
+ * (`schoolId`), the city-wide ones (`scope=city`), every school's (`scope=school`); a card
+ * manager's always their own school's. The filters combine as they say: a school's and city-wide
+ * together is an empty list (a city-wide notice has no school), never the school's notices, and a
+ * card manager asking for the city-wide ones gets none, as they are not in their list.
  */
 export async function consoleNotices(ctx: AppContext, caller: Caller, query: { [K in 'schoolId' | 'scope' | 'status']?: AdminNoticeQuery[K] | undefined }, page: PageQuery) {
   writerOf(caller);
-  let scope: ConsoleScope;
-  if (caller.role !== 'operator') scope = { schoolId: caller.schoolId! };
-  else if (query.schoolId) scope = { schoolId: query.schoolId };
-  else if (query.scope === 'city') scope = { cityWide: true };
-  else if (query.scope === 'school') scope = { anySchool: true };
-  else scope = null;
+  const scope: ConsoleScope = { schoolId: caller.role === 'operator' ? query.schoolId : caller.schoolId!, scope: query.scope };
   const { rows, total } = await repo.consolePage(ctx.db, scope, query.status, page.pageSize, offsetOf(page));
   return { items: rows.map(adminView), total, page: page.page, pageSize: page.pageSize };
 }

@@ -11,8 +11,15 @@ export interface ReaderScope {
   schoolIds: string[];
   audiences: NoticeAudience[];
 }
-/** Which notices a console list shows: one school's, the city-wide ones, every school's, or all. */
-export type ConsoleScope = { schoolId: string } | { cityWide: true } | { anySchool: true } | null;
+/**
+ * Which notices a console list shows. Each filter narrows the list, as every other filter of the
+ * console does: `schoolId` to that school's; `scope` to the city-wide ones (`city`) or to schools'
+ * (`school`). Both together are what they say: one school's and city-wide is nothing.
+ */
+export interface ConsoleScope {
+  schoolId: string | undefined;
+  scope: 'city' | 'school' | undefined;
+}
 
 type NoticeQuery = ExpressionBuilder<Database & { n: NoticesTable }, 'n'>;
 
@@ -33,6 +40,18 @@ function readBy(reader: Reader) {
   );
 }
 
+/**
+ * Whether a notice still counts as new for the reader: not opened, and published since their
+ * account was made, or pinned (a pinned notice is the card centre's or the school's "read this
+ * first", whatever its age). What was published before the account existed is not news to them.
+ */
+function unreadBy(reader: Reader, since: Date) {
+  return (eb: NoticeQuery) => eb.and([
+    eb.not(readBy(reader)(eb)),
+    eb.or([eb('n.pinned', '=', true), eb('n.published_at', '>=', since)]),
+  ]);
+}
+
 /** The only SQL of 消息公告. */
 export const noticesRepository = {
   /**
@@ -48,17 +67,28 @@ export const noticesRepository = {
       .select(['st.school_id', 's.stage']).where('ps.parent_id', '=', reader.id).where('st.status', '=', 'enrolled').execute();
   },
 
-  /** A page of the reader's notices, pinned first, then newest; with the total and how many are unread. */
-  async readerPage(db: DbOrTx, scope: ReaderScope, reader: Reader, limit: number, offset: number) {
+  /** When the reader's account was made: older notices are not news to them (unreadBy). */
+  async readerSince(db: DbOrTx, reader: Reader): Promise<Date> {
+    const row = reader.role === 'student'
+      ? await db.selectFrom('students').select('created_at').where('id', '=', reader.id).executeTakeFirstOrThrow()
+      : await db.selectFrom('parents').select('created_at').where('id', '=', reader.id).executeTakeFirstOrThrow();
+    return row.created_at;
+  },
+
+  /**
+   * A page of the reader's notices, pinned first, then newest, each with whether it is still
+   * unread for them (unreadBy); with the total and how many are unread.
+   */
+  async readerPage(db: DbOrTx, scope: ReaderScope, reader: Reader, since: Date, limit: number, offset: number) {
     const base = db.selectFrom('notices as n').where(visibleTo(scope));
     const [rows, counts] = await Promise.all([
       base.leftJoin('schools as s', 's.id', 'n.school_id')
-        .selectAll('n').select('s.name as school_name').select((eb) => readBy(reader)(eb).as('read'))
+        .selectAll('n').select('s.name as school_name').select((eb) => unreadBy(reader, since)(eb).as('unread'))
         .orderBy('n.pinned', 'desc').orderBy('n.published_at', 'desc').orderBy('n.id', 'desc')
         .limit(limit).offset(offset).execute(),
       base.select((eb) => [
         eb.fn.countAll<string>().as('total'),
-        eb.fn.countAll<string>().filterWhere((w) => w.not(readBy(reader)(w))).as('unread'),
+        eb.fn.countAll<string>().filterWhere(unreadBy(reader, since)).as('unread'),
       ]).executeTakeFirstOrThrow(),
     ]);
     return { rows, total: Number(counts.total), unread: Number(counts.unread) };
@@ -86,9 +116,9 @@ export const noticesRepository = {
   /** The console's list, newest first (drafts by their last change), each with its reading count. */
   async consolePage(db: DbOrTx, scope: ConsoleScope, status: NoticeStatus | undefined, limit: number, offset: number) {
     let query = db.selectFrom('notices as n');
-    if (scope && 'schoolId' in scope) query = query.where('n.school_id', '=', scope.schoolId);
-    else if (scope && 'cityWide' in scope) query = query.where('n.school_id', 'is', null);
-    else if (scope) query = query.where('n.school_id', 'is not', null);
+    if (scope.schoolId) query = query.where('n.school_id', '=', scope.schoolId);
+    if (scope.scope === 'city') query = query.where('n.school_id', 'is', null);
+    else if (scope.scope === 'school') query = query.where('n.school_id', 'is not', null);
     if (status) query = query.where('n.status', '=', status);
     const [rows, count] = await Promise.all([
       query.leftJoin('schools as s', 's.id', 'n.school_id')

@@ -38,11 +38,14 @@ export const noticeSummarySchema = z.object({
   /** The school's name, or 北京市学生卡管理中心 for a city-wide notice. */
   issuerName: z.string(),
   publishedAt: z.string(),
-  /** Whether this student or parent has opened it. */
+  /**
+   * False while it is unread for this student or parent: not opened, and published since their
+   * account was made (or pinned). A notice from before the account, not pinned, is not news to them.
+   */
   read: z.boolean(),
 });
 export const noticeListSchema = pageSchema(noticeSummarySchema).extend({
-  /** Published notices for the caller that they have not opened yet (all pages). */
+  /** Published notices still unread for the caller (all pages): the items with `read: false`. */
   unreadCount: z.number().int(),
 });
 export const noticeDetailSchema = noticeSummarySchema.extend({ body: z.string() });

@@ -32,12 +32,16 @@ async function scopeOf(db: DbOrTx, reader: Reader): Promise<ReaderScope> {
   return { schoolIds: [...new Set(schools.map((s) => s.school_id))], audiences: audiencesReaching(schools.map((s) => s.stage)) };
 }
 
-/** 消息公告: the caller's published notices, pinned first then newest, with how many they have not opened. */
+/**
+ * 消息公告: the caller's published notices, pinned first then newest, with how many are unread for
+ * them: not opened, and published since their account was made, or pinned (docs/decisions/0009).
+ * A notice older than the account and not pinned is listed without the unread mark.
+ */
 export async function myNotices(ctx: AppContext, caller: Caller, page: PageQuery) {
   const reader = readerOf(caller);
-  const scope = await scopeOf(ctx.db, reader);
-  const { rows, total, unread } = await repo.readerPage(ctx.db, scope, reader, page.pageSize, offsetOf(page));
-  return { items: rows.map((r) => summaryView(r, Boolean(r.read))), total, page: page.page, pageSize: page.pageSize, unreadCount: unread };
+  const [scope, since] = await Promise.all([scopeOf(ctx.db, reader), repo.readerSince(ctx.db, reader)]);
+  const { rows, total, unread } = await repo.readerPage(ctx.db, scope, reader, since, page.pageSize, offsetOf(page));
+  return { items: rows.map((r) => summaryView(r, !r.unread)), total, page: page.page, pageSize: page.pageSize, unreadCount: unread };
 }
 
 /**
