@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateCardNo } from '../../src/domain/card-numbers.js';
 import { fund } from '../support/money.js';
+import { accountCodes, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
+import { systemActor } from '../../src/platform/audit.js';
 import { PaymentsDriver } from './payments-driver.js';
 import { cardRow, expectError, goodPhone, newPhone, oldWalletPhone, purseFen } from './ecards-support.js';
 
@@ -173,6 +175,14 @@ describe('extension', () => {
   });
 });
 
+/** Lets the card's purse go ¥5 below zero and spends `fen` from it. */
+async function overdraw(cardId: string, fen: number) {
+  const purse = await findAccountByCode(d.t.ctx.db, accountCodes.purse(cardId));
+  await d.t.ctx.db.updateTable('ledger_accounts').set({ floor_fen: -500 }).where('id', '=', purse.id).execute();
+  const merchant = await ensureAccount(d.t.ctx.db, d.t.clock, { code: accountCodes.merchant('test-canteen'), type: 'merchant', actor: systemActor });
+  await postTransaction(d.t.ctx.db, d.t.clock, { idempotencyKey: `overdraw:${cardId}`, type: 'purchase', actor: systemActor, postings: [{ accountId: purse.id, debitFen: fen }, { accountId: merchant.id, creditFen: fen }] });
+}
+
 describe('return with refund, then apply again', () => {
   it('up to ¥200 the balance goes back in the app through the top-up; the student may apply again', async () => {
     const u = await undergraduate();
@@ -203,6 +213,29 @@ describe('return with refund, then apply again', () => {
     const res = await call('POST', `/ecards/university/${card.id}/return`, u.token);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().refund).toMatchObject({ amountFen: 25_000, route: 'outlet', status: 'awaiting_outlet' });
+  });
+
+  it('is recorded in the e-card’s history and refused while negative, whether returned from its page or at an outlet', async () => {
+    const applicationsOf = (cardId: string) => d.t.ctx.db.selectFrom('ecard_applications').select(['kind', 'actor_role']).where('card_id', '=', cardId).where('kind', '=', 'university_return').execute();
+    const u = await undergraduate();
+    const card = await linked(u);
+    expect((await call('POST', `/ecards/university/${card.id}/return`, u.token)).statusCode).toBe(200);
+    expect(await applicationsOf(card.id)).toEqual([{ kind: 'university_return', actor_role: 'student' }]);
+
+    // At an outlet, the console's 退卡 (the general return): the same record, by the operator.
+    const v = await undergraduate();
+    const other = await linked(v);
+    const operator = await d.t.factory.operatorToken();
+    const atOutlet = await call('POST', `/cards/${other.id}/return`, operator);
+    expect(atOutlet.statusCode, atOutlet.body).toBe(200);
+    expect(await applicationsOf(other.id)).toEqual([{ kind: 'university_return', actor_role: 'operator' }]);
+
+    // A balance below zero (an overdraft used: domain rules 9) is paid first: the return would lose the debt.
+    const w = await undergraduate();
+    const owing = await linked(w);
+    await overdraw(owing.id, 300);
+    expectError(await call('POST', `/ecards/university/${owing.id}/return`, w.token), 422, 'CARD_RETURN_NEGATIVE_BALANCE');
+    expect((await cardRow(d.t, owing.id)).status).toBe('active');
   });
 
   it('an empty card is returned without a refund; a stranger cannot return it', async () => {

@@ -10,6 +10,7 @@ import { changeCardStatus } from '../cards/card-status.js';
 import { cardView } from '../cards/card-view.js';
 import { accountCodes, balanceOf, findAccountByCode } from '../ledger/ledger.js';
 import { restorePhysicalCard } from '../ecards/restore-physical-card.js';
+import { recordUniversityEcardReturn } from '../ecards/university-ecard.js';
 import { moveNetworkBalanceToCard, networkBalanceFen } from '../campus/network-account.js';
 import { replacementUnderway } from '../fulfilment/apply-replacement.js';
 import { getBalanceRefund, plannedRefundRoute, requestBalanceRefund } from '../payments/balance-refund.js';
@@ -53,7 +54,7 @@ export async function returnQuote(ctx: AppContext, caller: Caller, cardId: strin
  * card no longer counts for the one-active-card rule, so the student may apply again. Refused
  * (FULFILMENT_APPLICATION_OPEN) while the card's replacement application is under way.
  *
- * Stable signature: helper F (university e-cards) calls it.
+ * The e-card page's return (returnUniversityEcard) is this one too.
  */
 export async function returnCard(ctx: AppContext, caller: Caller, cardId: string, requestId: string): Promise<ReturnResultDto> {
   if (!returnRoles.includes(caller.role)) throw fail('CARD_RETURN_ROLE', { role: caller.role });
@@ -73,6 +74,7 @@ export async function returnCard(ctx: AppContext, caller: Caller, cardId: string
     if (availableFen < 0) throw fail('CARD_RETURN_NEGATIVE_BALANCE', { cardId, balanceFen: availableFen });
     // A returned K-12 e-card gives transit back to the physical K-12 card it superseded (docs/cards.md).
     if (returned.product === 'k12_ecard') await restorePhysicalCard(tx, ctx.clock, returned.student_id, { role: caller.role, id: caller.subjectId }, requestId);
+    if (returned.product === 'university_ecard') await recordUniversityEcardReturn(tx, returned, { role: caller.role, id: caller.subjectId }, ctx.clock.now());
     const refund = availableFen > 0 ? await requestBalanceRefund(txCtx, caller, cardId, requestId) : null;
     const now = ctx.clock.now();
     const id = newId();

@@ -18,6 +18,7 @@ import { listPartnerSchools, setPartnerSchool } from './partner-schools.js';
 import { checkPhone, phoneSupport, updatePhoneSupport } from './phone-support.js';
 import { verifyRealName } from './real-name.js';
 import { returnUniversityEcard } from './return-university-ecard.js';
+import { sendReturnRefunds } from '../card-services/return-card.js';
 import { assertLinkable, linkUniversityEcard, universityEligibility } from './university-ecard.js';
 import { preverifyUpgrade, upgradeK12Ecard, upgradeStatus } from './upgrade-k12-ecard.js';
 import { cardSchema } from '../cards/cards.schemas.js';
@@ -116,7 +117,8 @@ export function ecardsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       schema: { tags: ['ecards'], summary: '退卡 with 退资 (≤ ¥200 in the app, above at an outlet)', security: bearer, params: ecardParams, response: { 200: returnResultSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, ...holders);
-      return idempotentOperation(ctx, request, reply, 200, (c) => returnUniversityEcard(c, caller, request.params.cardId, request.id));
+      const returned = await idempotentOperation(ctx, request, reply, 200, (c) => returnUniversityEcard(c, caller, request.params.cardId, request.id));
+      return sendReturnRefunds(ctx, caller, returned);
     });
 
     app.get('/ecards/university/partner-schools', {

@@ -2,7 +2,7 @@ import { assertCardNo } from '../../domain/card-numbers.js';
 import { shanghaiDate } from '../../domain/calendar.js';
 import type { PhoneDescription } from '../../domain/phone-eligibility.js';
 import { assertStudentAccess } from '../../platform/access.js';
-import { recordAudit } from '../../platform/audit.js';
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
@@ -96,5 +96,13 @@ export async function linkUniversityEcard(ctx: AppContext, caller: Caller, input
     });
     await recordAudit(tx, ctx.clock, { actor, action: 'ecards.university_linked', entityType: 'card', entityId: card.id, after: { studentId: input.studentId, validUntil: card.valid_until, model: device.model }, requestId });
     return { card: await cardView(tx, ctx.clock, card), previousCard: null, balanceMovedFen: 0 };
+  });
+}
+
+/** The return in the e-card's own history (its applications), whichever way it was returned. */
+export async function recordUniversityEcardReturn(db: DbOrTx, card: { id: string; student_id: string }, actor: AuditActor, at: Date): Promise<void> {
+  await repo.insertApplication(db, {
+    id: newId(), kind: 'university_return', student_id: card.student_id, card_id: card.id, previous_card_id: null, agreement_version: null, accepted_at: null,
+    actor_role: actor.role, actor_id: actor.id, device: null, created_at: at,
   });
 }
