@@ -1,0 +1,320 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chargeQueryAfterMs, runAutoTopUps } from '../../src/modules/payments/auto-top-up.js';
+import { agreementClient, sandboxKeys, sandboxWechatPlanId } from '../../src/modules/payments/gateways/registry.js';
+import { encryptWechatResource, signWechatMessage } from '../../src/modules/payments/gateways/wechat.js';
+import { reconcileDay } from '../../src/modules/payments/reconcile.js';
+import { shanghaiDate } from '../../src/domain/calendar.js';
+import { actAtAgreementPage, closeInAlipayApp } from '../../src/modules/payments/sandbox/sandbox-payer.js';
+import { PaymentsDriver } from './payments-driver.js';
+
+/**
+ * 自动充值 through WeChat Pay's 委托代扣 (APIv3 papay), against the sandbox over real HTTP with
+ * real keys both ways: the parent signs on the sandbox's WeChat signing page (pre-sign link), and
+ * Onecard believes the contract query, not the return; a charge is accepted (扣款中) and settled
+ * by WeChat's notification or, when that never comes, by asking; a charge WeChat could not make
+ * is cancelled and texted; forged notifications change nothing; ending it terminates the
+ * contract at WeChat and ends the auto top-ups; one live agreement per parent, whichever gateway.
+ */
+
+let d: PaymentsDriver;
+beforeAll(async () => {
+  d = await PaymentsDriver.start();
+  d.t.clock.set('2026-11-23T02:00:00Z'); // 10:00 in Beijing
+});
+afterAll(async () => d.close());
+
+type Family = Awaited<ReturnType<PaymentsDriver['family']>>;
+
+const agreementOf = async (token: string) => (await d.request('GET', '/me/payment-agreement', token)).json();
+const setting = (f: Family, body?: unknown) => d.t.app.inject({
+  method: body === undefined ? 'GET' : 'PUT', url: `/api/v1/me/children/${f.student.id}/auto-top-up`, headers: d.headers(f.parentToken), ...(body === undefined ? {} : { payload: body as object }),
+});
+const textsTo = async (phone: string) => (await d.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('created_at').execute()).map((m) => m.body);
+const runsOf = (cardId: string) => d.t.ctx.db.selectFrom('auto_top_up_runs').selectAll().where('card_id', '=', cardId).orderBy('created_at').execute();
+const agreementRow = (parentId: string) => d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('parent_id', '=', parentId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+const contractAtWechat = (externalNo: string) => d.t.ctx.db.selectFrom('sandbox_agreements').selectAll().where('gateway', '=', 'wechat').where('external_agreement_no', '=', externalNo).executeTakeFirstOrThrow();
+const notificationsAbout = (externalNo: string) => d.t.ctx.db.selectFrom('gateway_notifications').selectAll().where('order_no', '=', externalNo).orderBy('received_at').orderBy('id').execute();
+const startSigning = (f: Family, gateway: 'alipay' | 'wechat' = 'wechat') => d.request('POST', '/me/payment-agreement', f.parentToken, { gateway, returnPath: `/children/${f.student.id}` });
+
+/** A family whose parent signed WeChat Pay's contract on the sandbox's page (its switch: later charges fail for want of balance). */
+async function signedFamily(switches: { withholdingFails?: boolean } = {}) {
+  const f = await d.family();
+  const started = await startSigning(f);
+  expect(started.statusCode, started.body).toBe(200);
+  const page = await actAtAgreementPage(started.json().signUrl, 'agree', switches);
+  expect(page.returnUrl).toBe(`${d.origin}/children/${f.student.id}`);
+  expect(await agreementOf(f.parentToken)).toMatchObject({ gateway: 'wechat', status: 'active' });
+  return f;
+}
+
+async function withAutoTopUp(switches: { withholdingFails?: boolean } = {}) {
+  const f = await signedFamily(switches);
+  const cardId = await d.cardOf(f.student.id);
+  expect((await setting(f, { thresholdFen: 1_000, amountFen: 5_000 })).statusCode).toBe(200);
+  return { f, cardId };
+}
+
+describe('signing WeChat Pay’s 委托代扣 contract', () => {
+  it('goes through the pre-sign link to WeChat’s page; Onecard asks WeChat (contract query), not the return', async () => {
+    const f = await d.family();
+    const started = await startSigning(f);
+    expect(started.statusCode, started.body).toBe(200);
+    const { agreement, signUrl } = started.json();
+    expect(agreement).toMatchObject({ gateway: 'wechat', status: 'signing', agreementNoMasked: null });
+    expect(signUrl).toMatch(new RegExp(`^${d.origin}/api/v1/sandbox/wechat/agreement/[0-9a-f-]{36}$`));
+    const row = await agreementRow(f.parent.id);
+    expect(row).toMatchObject({ gateway: 'wechat', notify_url: `${d.origin}/api/v1/payments/notify/wechat`, gateway_base_url: `${d.origin}/api/v1/sandbox/wechat` });
+    // The sandbox holds the pre-signed draft under our out_contract_code and template: no contract at WeChat yet.
+    expect(await contractAtWechat(row.external_agreement_no)).toMatchObject({ status: 'TEMP', personal_product_code: String(sandboxWechatPlanId), agreement_no: null });
+    const client = await agreementClient(d.t.ctx, 'wechat', row.gateway_base_url);
+    expect(await client.queryAgreement(row.external_agreement_no)).toEqual({ state: 'not_found', agreementNo: null, signedAt: null });
+
+    // Cancelled on WeChat's page, then back at our page: still signing, because WeChat has no contract.
+    const cancelled = await actAtAgreementPage(signUrl, 'cancel');
+    expect(cancelled.html).toContain('已取消签约');
+    expect(await agreementOf(f.parentToken)).toMatchObject({ id: agreement.id, status: 'signing' });
+    // Signing again reuses the agreement and its out_contract_code; agreed this time.
+    const again = (await startSigning(f)).json();
+    expect(again.agreement.id).toBe(agreement.id);
+    expect((await actAtAgreementPage(again.signUrl, 'agree')).html).toContain('签约成功');
+    const view = await agreementOf(f.parentToken);
+    const contract = await contractAtWechat(row.external_agreement_no);
+    expect(view).toMatchObject({ id: agreement.id, gateway: 'wechat', status: 'active', agreementNoMasked: `${contract.agreement_no!.slice(0, 4)}****${contract.agreement_no!.slice(-4)}` });
+    expect(await agreementRow(f.parent.id)).toMatchObject({ status: 'active', agreement_no: contract.agreement_no, signed_at: contract.signed_at });
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', agreement.id).orderBy('at').execute();
+    expect(audit).toEqual([{ action: 'payments.agreement.signing', after: { gateway: 'wechat' } }, { action: 'payments.agreement.signed', after: { agreementNo: expect.any(String), via: 'query' } }]);
+
+    // WeChat's ENTRUST.SIGN arrives afterwards: verified and decrypted, it changes nothing.
+    await d.runJobs();
+    expect((await notificationsAbout(row.external_agreement_no)).map((n) => [n.gateway, n.outcome, n.verified, n.trade_no])).toEqual([['wechat', 'processed', true, contract.agreement_no]]);
+    expect((await startSigning(f)).json()).toMatchObject({ error: { code: 'PAYMENT_AGREEMENT_EXISTS' } });
+  });
+
+  it('is made active by ENTRUST.SIGN for a parent who agreed on WeChat’s page and never came back', async () => {
+    const f = await d.family();
+    const { signUrl } = (await startSigning(f)).json();
+    await actAtAgreementPage(signUrl, 'agree');
+    const row = await agreementRow(f.parent.id);
+    expect(row.status).toBe('signing');
+    d.t.clock.advance(1_000);
+    await d.runJobs(); // the sandbox delivers ENTRUST.SIGN over HTTP, signed with its platform key, the contract encrypted with the APIv3 key
+    expect(await agreementRow(f.parent.id)).toMatchObject({ status: 'active', agreement_no: (await contractAtWechat(row.external_agreement_no)).agreement_no });
+    const signed = await d.t.ctx.db.selectFrom('audit_log').select(['actor_role', 'after']).where('entity_id', '=', row.id).where('action', '=', 'payments.agreement.signed').executeTakeFirstOrThrow();
+    expect(signed).toEqual({ actor_role: 'gateway', after: { agreementNo: expect.any(String), via: 'notification' } });
+  });
+
+  it('refuses a notification whose signature is bad, about a contract nobody started, or under another template, and reconciliation reports them by contract number', async () => {
+    const f = await d.family();
+    const { signUrl } = (await startSigning(f)).json();
+    await actAtAgreementPage(signUrl, 'agree');
+    const row = await agreementRow(f.parent.id);
+    const contractId = (await contractAtWechat(row.external_agreement_no)).agreement_no!;
+    const keys = (await sandboxKeys(d.t.ctx)).wechat;
+    const contract = { mchid: keys.mchid, appid: keys.appId, contract_id: contractId, plan_id: sandboxWechatPlanId, out_contract_code: row.external_agreement_no, contract_state: 'SIGNED', contract_signed_time: '2026-11-23T10:00:00+08:00' };
+    const body = (resource: Record<string, unknown>) => JSON.stringify({
+      id: `EV-${Math.random().toString(16).slice(2)}`, create_time: '2026-11-23T10:00:01+08:00', resource_type: 'encrypt-resource', event_type: 'ENTRUST.SIGN', summary: '委托代扣签约通知',
+      resource: encryptWechatResource(JSON.stringify(resource), keys.apiV3Key, 'entrust', 'entrust'),
+    });
+    const genuine = await d.signedWechat(body(contract));
+    const signature = genuine.headers['wechatpay-signature']!;
+    const forged = { body: genuine.body, headers: { ...genuine.headers, 'wechatpay-signature': `${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}` } };
+    // Signed by a key that is not WeChat's platform key, under WeChat's serial.
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const strangerSigned = { body: genuine.body, headers: { 'content-type': 'application/json', ...signWechatMessage(genuine.body, { serialNo: keys.platformSerialNo, privateKeyPem: stranger.privateKey }, d.t.clock.now()) } };
+    const unknownContract = await d.signedWechat(body({ ...contract, out_contract_code: 'OCnobodystartedthis' }));
+    const otherTemplate = await d.signedWechat(body({ ...contract, plan_id: 1 }));
+    const cases: [string, { headers: Record<string, string>; body: string }][] = [
+      ['NOTIFY_SIGNATURE_INVALID', forged], ['NOTIFY_SIGNATURE_INVALID', strangerSigned], ['NOTIFY_AGREEMENT_UNKNOWN', unknownContract], ['NOTIFY_MALFORMED', otherTemplate],
+    ];
+    for (const [code, notification] of cases) {
+      const res = await d.postWechatNotify(notification);
+      expect([code, res.statusCode, res.json().code]).toEqual([code, 400, 'FAIL']);
+      const stored = await d.t.ctx.db.selectFrom('gateway_notifications').select(['outcome', 'error_code', 'verified']).where('raw_body', '=', notification.body).where('error_code', '=', code).executeTakeFirstOrThrow();
+      expect(stored).toMatchObject({ outcome: 'rejected', error_code: code });
+    }
+    expect(await agreementRow(f.parent.id)).toMatchObject({ id: row.id, status: 'signing' }); // none of them signed it
+    const report = await reconcileDay(d.t.ctx, shanghaiDate(d.t.clock.now()));
+    expect(report.findings).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'notification_rejected', gateway: 'wechat', orderNo: null, detail: expect.stringMatching(/^签约号 OCnobodystartedthis: NOTIFY_AGREEMENT_UNKNOWN/) })]));
+    // The genuine one signs it.
+    expect((await d.postWechatNotify(await d.signedWechat(body(contract)))).statusCode).toBe(204);
+    expect(await agreementRow(f.parent.id)).toMatchObject({ id: row.id, status: 'active', agreement_no: contractId });
+  });
+});
+
+describe('one live agreement per parent, whichever the gateway', () => {
+  it('refuses WeChat Pay while an Alipay agreement is signed (the parent ends it first), and gives up an Alipay signing not finished', async () => {
+    const f = await d.family();
+    const alipay = (await startSigning(f, 'alipay')).json();
+    await actAtAgreementPage(alipay.signUrl, 'agree');
+    expect(await agreementOf(f.parentToken)).toMatchObject({ gateway: 'alipay', status: 'active' });
+    const refused = await startSigning(f);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({ code: 'PAYMENT_AGREEMENT_OTHER_GATEWAY', message: expect.stringContaining('请先关闭'), messageEn: expect.stringContaining('end it before'), details: { gateway: 'alipay' } });
+    expect(await d.t.ctx.db.selectFrom('payment_agreements').select('gateway').where('parent_id', '=', f.parent.id).execute()).toEqual([{ gateway: 'alipay' }]);
+    // Ended, then WeChat Pay is signed.
+    expect((await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${alipay.agreement.id}`, headers: d.headers(f.parentToken) })).statusCode).toBe(200);
+    const wechat = (await startSigning(f)).json();
+    await actAtAgreementPage(wechat.signUrl, 'agree');
+    expect(await agreementOf(f.parentToken)).toMatchObject({ id: wechat.agreement.id, gateway: 'wechat', status: 'active' });
+
+    // A signing not finished with one gateway is given up when the parent chooses the other.
+    const g = await d.family();
+    const first = (await startSigning(g, 'alipay')).json();
+    const second = (await startSigning(g)).json();
+    expect(second.agreement).toMatchObject({ gateway: 'wechat', status: 'signing' });
+    const rows = await d.t.ctx.db.selectFrom('payment_agreements').select(['id', 'gateway', 'status']).where('parent_id', '=', g.parent.id).orderBy('created_at').execute();
+    expect(rows).toEqual([{ id: first.agreement.id, gateway: 'alipay', status: 'ended' }, { id: second.agreement.id, gateway: 'wechat', status: 'signing' }]);
+    const ended = await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', first.agreement.id).where('action', '=', 'payments.agreement.ended').executeTakeFirstOrThrow();
+    expect(ended.after).toMatchObject({ reason: 'switched_gateway' });
+    // Were the parent to agree on the Alipay page left open after all, Alipay's signing notice has it unsigned there.
+    await actAtAgreementPage(first.signUrl, 'agree');
+    await d.runJobs();
+    const atAlipay = await d.t.ctx.db.selectFrom('sandbox_agreements').select('status').where('gateway', '=', 'alipay').where('external_agreement_no', '=', (await d.t.ctx.db.selectFrom('payment_agreements').select('external_agreement_no').where('id', '=', first.agreement.id).executeTakeFirstOrThrow()).external_agreement_no).executeTakeFirstOrThrow();
+    expect(atAlipay.status).toBe('UNSIGN');
+    expect(await agreementOf(g.parentToken)).toMatchObject({ id: second.agreement.id, gateway: 'wechat' });
+  });
+
+  it('is held by the database too: a second live agreement for a parent cannot be written', async () => {
+    const f = await signedFamily();
+    const live = await agreementRow(f.parent.id);
+    const insert = d.t.ctx.db.insertInto('payment_agreements').values({
+      ...live, id: '01900000-0000-7000-8000-000000000001', gateway: 'alipay', external_agreement_no: 'OCsecondlive', agreement_no: null, status: 'signing', signed_at: null,
+    }).execute();
+    await expect(insert).rejects.toThrow(/payment_agreements_one_live/);
+  });
+});
+
+describe('auto top-ups charged through the contract', () => {
+  it('are accepted (扣款中), then settled once by WeChat’s TRANSACTION.SUCCESS, and texted', async () => {
+    const { f, cardId } = await withAutoTopUp();
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 0, pending: 1, failed: 0 });
+    const [run] = await runsOf(cardId);
+    expect(run).toMatchObject({ status: 'charging', texted_at: null });
+    const order = await d.order(f.parentToken, run!.order_id);
+    expect(order).toMatchObject({ status: 'paying', charging: true, amountFen: 5_000 });
+    expect(await d.t.ctx.db.selectFrom('payment_attempts').select(['gateway', 'cashier_url']).where('order_id', '=', order.id).execute()).toEqual([{ gateway: 'wechat', cashier_url: expect.stringMatching(/^agreement:/) }]);
+    expect(await d.purseFen(f.student.id)).toBe(0);
+    // The card is not charged again while its charge is being made.
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ pending: 0 });
+
+    await d.runJobs(); // WeChat makes the charge, then notifies it over HTTP
+    expect(await d.purseFen(f.student.id)).toBe(5_000);
+    expect((await runsOf(cardId))[0]).toMatchObject({ status: 'paid' });
+    expect(await d.order(f.parentToken, order.id)).toMatchObject({ status: 'fulfilled', autoTopUp: true, gateway: 'wechat' });
+    expect((await d.notifications(order.orderNo)).map((n) => [n.gateway, n.outcome])).toEqual([['wechat', 'processed']]);
+    expect(await d.ledgerTransactionsOf(order.id)).toHaveLength(1);
+    await runAutoTopUps(d.t.ctx);
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('余额低于 ¥10.00，已为其自动充值 ¥50.00（微信支付委托代扣）')]);
+    // Spent again today: not charged again today.
+    await d.spend(f.student.id, 4_500);
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 0, pending: 0 });
+    // The day's reconciliation finds WeChat's payment booked once.
+    const report = await reconcileDay(d.t.ctx, shanghaiDate(d.t.clock.now()));
+    expect(report.findings.filter((x) => x.orderNo === order.orderNo)).toEqual([]);
+    expect(report.totals.wechat.gatewayPaidFen).toBeGreaterThanOrEqual(5_000);
+    await d.expectLedgerClean();
+  });
+
+  it('whose notification never comes are asked about after a while, and settled from WeChat’s answer', async () => {
+    const { f, cardId } = await withAutoTopUp();
+    // WeChat cannot reach Onecard's notify URL.
+    await d.t.ctx.db.updateTable('payment_agreements').set({ notify_url: 'http://127.0.0.1:9/api/v1/payments/notify/wechat' }).where('parent_id', '=', f.parent.id).execute();
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ pending: 1 });
+    await d.runJobs(); // charged at WeChat; the notification fails to arrive
+    const [run] = await runsOf(cardId);
+    expect(run).toMatchObject({ status: 'charging' });
+    expect(await d.purseFen(f.student.id)).toBe(0);
+    // Too soon to ask: left alone.
+    await runAutoTopUps(d.t.ctx);
+    expect((await runsOf(cardId))[0]).toMatchObject({ status: 'charging' });
+    d.t.clock.advance(chargeQueryAfterMs);
+    await runAutoTopUps(d.t.ctx); // asks WeChat (query by out_trade_no): SUCCESS, settled as the notification would have
+    expect((await runsOf(cardId))[0]).toMatchObject({ status: 'paid' });
+    expect(await d.purseFen(f.student.id)).toBe(5_000);
+    await runAutoTopUps(d.t.ctx);
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('（微信支付委托代扣）')]);
+    expect(await d.ledgerTransactionsOf(run!.order_id)).toHaveLength(1);
+    await d.expectLedgerClean();
+  });
+
+  it('that WeChat could not make (PAYERROR) are cancelled, move no money, and are texted', async () => {
+    const { f, cardId } = await withAutoTopUp({ withholdingFails: true });
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ pending: 1 });
+    await d.runJobs(); // WeChat tries, the payer's account cannot pay, nothing is notified
+    d.t.clock.advance(chargeQueryAfterMs);
+    await runAutoTopUps(d.t.ctx);
+    const [run] = await runsOf(cardId);
+    expect(run).toMatchObject({ status: 'failed', failure: 'payment_failed' });
+    expect((await d.order(f.parentToken, run!.order_id)).status).toBe('cancelled');
+    expect(await d.purseFen(f.student.id)).toBe(0);
+    await runAutoTopUps(d.t.ctx);
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('自动充值 ¥50.00 未成功：微信支付扣款失败')]);
+    await d.expectLedgerClean();
+  });
+
+  it('are not credited by a forged TRANSACTION.SUCCESS', async () => {
+    const { f, cardId } = await withAutoTopUp();
+    await d.t.ctx.db.updateTable('payment_agreements').set({ notify_url: 'http://127.0.0.1:9/api/v1/payments/notify/wechat' }).where('parent_id', '=', f.parent.id).execute();
+    await runAutoTopUps(d.t.ctx);
+    const [run] = await runsOf(cardId);
+    const order = await d.order(f.parentToken, run!.order_id);
+    const keys = (await sandboxKeys(d.t.ctx)).wechat;
+    const genuine = await d.wechatNotification({ out_trade_no: order.orderNo, transaction_id: '4200000001202611230000000099', amount: { total: 5_000, currency: 'CNY' }, success_time: '2026-11-23T10:00:04+08:00', mchid: keys.mchid });
+    const signature = genuine.headers['wechatpay-signature']!;
+    const forged = { body: genuine.body, headers: { ...genuine.headers, 'wechatpay-signature': `${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}` } };
+    const res = await d.postWechatNotify(forged);
+    expect(res.statusCode).toBe(400);
+    expect(await d.purseFen(f.student.id)).toBe(0);
+    expect((await runsOf(cardId))[0]).toMatchObject({ status: 'charging' });
+    const stored = await d.t.ctx.db.selectFrom('gateway_notifications').select(['outcome', 'verified', 'error_code']).where('raw_body', '=', forged.body).execute();
+    expect(stored).toEqual([{ outcome: 'rejected', verified: false, error_code: 'NOTIFY_SIGNATURE_INVALID' }]);
+    // The genuine one (the same body, WeChat's own signature) settles it.
+    expect((await d.postWechatNotify(genuine)).statusCode).toBe(204);
+    expect(await d.purseFen(f.student.id)).toBe(5_000);
+    expect((await runsOf(cardId))[0]).toMatchObject({ status: 'paid' });
+  });
+
+  it('end when the contract is gone at WeChat: the agreement ends here with the auto top-ups, and the parent is texted', async () => {
+    const { f, cardId } = await withAutoTopUp();
+    const row = await agreementRow(f.parent.id);
+    // Terminated at WeChat without Onecard hearing of it (its notification lost).
+    await d.t.ctx.db.updateTable('sandbox_agreements').set({ status: 'UNSIGN', unsigned_at: d.t.clock.now() }).where('external_agreement_no', '=', row.external_agreement_no).execute();
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ failed: 1 });
+    expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'agreement_invalid' });
+    expect(await agreementOf(f.parentToken)).toBeNull();
+    expect((await setting(f)).json()).toMatchObject({ thresholdFen: null, agreementActive: false });
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('免密代扣协议已失效')]);
+  });
+});
+
+describe('ending the contract', () => {
+  it('terminates it at WeChat (by template and out_contract_code) and ends the parent’s auto top-ups; WeChat’s ENTRUST.TERMINATE of it texts nobody', async () => {
+    const { f, cardId } = await withAutoTopUp();
+    const row = await agreementRow(f.parent.id);
+    const ended = await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${row.id}`, headers: d.headers(f.parentToken, { 'idempotency-key': `end-${row.id}` }) });
+    expect(ended.statusCode, ended.body).toBe(200);
+    expect(await contractAtWechat(row.external_agreement_no)).toMatchObject({ status: 'UNSIGN' });
+    const client = await agreementClient(d.t.ctx, 'wechat', row.gateway_base_url);
+    expect(await client.queryAgreement(row.external_agreement_no)).toMatchObject({ state: 'ended', agreementNo: row.agreement_no });
+    expect(await agreementRow(f.parent.id)).toMatchObject({ id: row.id, status: 'ended' });
+    expect((await setting(f)).json()).toMatchObject({ thresholdFen: null, agreementActive: false });
+    await d.runJobs(); // ENTRUST.TERMINATE for the termination Onecard asked for
+    expect((await notificationsAbout(row.external_agreement_no)).map((n) => [n.outcome, n.verified])).toEqual([['processed', true], ['processed', true]]);
+    expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ charged: 0, pending: 0 });
+    expect(await runsOf(cardId)).toEqual([]);
+    expect(await textsTo(f.parent.phone)).toEqual([]);
+  });
+
+  it('in WeChat (自动续费/免密支付 → 关闭服务) ends it here by ENTRUST.TERMINATE: auto top-ups stop and the parent is texted', async () => {
+    const { f } = await withAutoTopUp();
+    const row = await agreementRow(f.parent.id);
+    const contract = await contractAtWechat(row.external_agreement_no);
+    const closed = await closeInAlipayApp(`${d.origin}/api/v1/sandbox/wechat/agreement/${contract.id}/app`);
+    expect([closed.status, closed.html.includes('服务已关闭')]).toEqual([200, true]);
+    await d.runJobs();
+    expect(await agreementRow(f.parent.id)).toMatchObject({ id: row.id, status: 'ended' });
+    expect((await setting(f)).json()).toMatchObject({ thresholdFen: null, agreementActive: false });
+    expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('您的微信支付委托代扣协议已解约，孩子学生卡的自动充值已停止')]);
+  });
+});
