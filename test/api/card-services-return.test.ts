@@ -119,6 +119,8 @@ describe('card return (退卡) with refund', () => {
     const manager = await d.t.factory.newStaff('school_admin', { schoolId: school.school_id });
     const managerToken = await d.t.factory.loginAs('staff', manager.username, manager.password);
     expect((await d.request('POST', `/cards/${cardId}/return`, managerToken)).statusCode).toBe(403);
+    // The quote the manager may read says so too, rather than offering a return they cannot make.
+    expect((await d.request('GET', `/cards/${cardId}/return`, managerToken)).json()).toMatchObject({ returnable: false, blockedBy: 'CARD_RETURN_ROLE' });
     const stranger = await d.family();
     expect((await d.request('POST', `/cards/${cardId}/return`, stranger.parentToken)).json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
     expect(await statusOf(cardId)).toBe('active');

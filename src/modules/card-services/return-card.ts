@@ -32,7 +32,8 @@ export async function returnQuote(ctx: AppContext, caller: Caller, cardId: strin
   // A campus card takes the campus network balance with it (moveNetworkBalanceToCard at the return).
   const networkFen = card.product === 'campus_card' ? await networkBalanceFen(ctx.db, card.student_id) : 0;
   const availableFen = purseFen + networkFen;
-  const blockedBy = !allowedEvents(card.product, card.status).includes('return') ? 'CARD_TRANSITION_INVALID'
+  const blockedBy = !returnRoles.includes(caller.role) ? 'CARD_RETURN_ROLE'
+    : !allowedEvents(card.product, card.status).includes('return') ? 'CARD_TRANSITION_INVALID'
     : (await replacementUnderway(ctx.db, card.id)) ? 'FULFILMENT_APPLICATION_OPEN'
     : availableFen < 0 ? 'CARD_RETURN_NEGATIVE_BALANCE' : null;
   return {
