@@ -65,7 +65,9 @@ async function studentExists(db: DbOrTx, studentId: string): Promise<boolean> {
 export async function assertStudentAccess(db: DbOrTx, caller: Caller, studentId: string): Promise<void> {
   if (await mayAccessStudent(db, caller, studentId)) return;
   // An operator may touch every student, so the refusal can only mean there is no such student.
-  throw caller.role === 'operator' ? fail('NOT_FOUND', { entity: 'student', studentId }) : fail('ACCESS_DENIED', { studentId });
+  if (caller.role === 'operator') throw fail('NOT_FOUND', { entity: 'student', studentId });
+  // No details: the student is often found from a card or an order the caller named, and saying it back would tell whose that is.
+  throw fail('ACCESS_DENIED');
 }
 
 export function assertSchoolAccess(caller: Caller, schoolId: string): void {

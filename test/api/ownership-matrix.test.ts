@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/app.js';
+
+/**
+ * Every read is authorised by ownership (engineering standard "Privacy and safety"), checked for
+ * the whole API at once: family A's student and parent, a university student of family A, and
+ * the card manager of another school call every GET operation in the OpenAPI document with
+ * family B's ids in every path and query parameter that names a student, card, order, school or
+ * bill. Whatever the answer (a refusal, or a list narrowed to the caller's own), nothing of family
+ * B may be in it that the caller did not send: not its ids, education ids, names, card numbers,
+ * phone or order number.
+ */
+
+type Operation = { parameters?: { name: string; in: 'path' | 'query' | 'header' }[] };
+
+let t: TestApp;
+const callers: Record<string, string> = {};
+/** The value family B gives each parameter name. */
+const theirs: Record<string, string> = {};
+/** What must never appear in an answer to family A's callers. */
+const markers: string[] = [];
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const school = await t.factory.newSchool({ stage: 'primary' });
+  const otherSchool = await t.factory.newSchool({ stage: 'primary' });
+  const university = await t.factory.newSchool({ stage: 'university' });
+  const operator = await t.factory.operatorToken();
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  // Family A: a pupil with a card and a parent, and a university student.
+  const pupilA = await t.factory.newStudent({ schoolId: school.id, name: '甲小学生' });
+  await t.factory.newCard(pupilA.id);
+  const parentA = await t.factory.newParent({ children: [pupilA.id] });
+  const undergradA = await t.factory.newStudent({ schoolId: university.id, name: '甲大学生', queryPassword: '246813' });
+  await t.factory.newCard(undergradA.id, { product: 'campus_card' });
+  const managerElsewhere = await t.factory.newStaff('school_admin', { schoolId: otherSchool.id });
+  callers.pupilA = await t.factory.loginAs('student', pupilA.education_id, pupilA.password);
+  callers.parentA = await t.factory.loginAs('parent', parentA.phone, parentA.password);
+  callers.undergradA = await t.factory.loginAs('student', undergradA.education_id, undergradA.password);
+  callers.managerElsewhere = await t.factory.loginAs('staff', managerElsewhere.username, managerElsewhere.password);
+
+  // Family B, in the same school and university: a pupil with a card, a parent and an order; a university student with a bill.
+  const pupilB = await t.factory.newStudent({ schoolId: school.id, name: '乙小学生' });
+  const cardB = await t.factory.newCard(pupilB.id);
+  const parentB = await t.factory.newParent({ children: [pupilB.id] });
+  const parentBToken = await t.factory.loginAs('parent', parentB.phone, parentB.password);
+  const order = await t.app.inject({ method: 'POST', url: '/api/v1/orders/top-up', headers: auth(parentBToken), payload: { cardId: cardB.id, amountFen: 5_000 } });
+  expect(order.statusCode, order.body).toBe(201);
+  const undergradB = await t.factory.newStudent({ schoolId: university.id, name: '乙大学生' });
+  await t.ctx.db.updateTable('students').set({ student_no: 'B2026001' }).where('id', '=', undergradB.id).execute();
+  const campusCardB = await t.factory.newCard(undergradB.id, { product: 'campus_card' });
+  const bill = await t.app.inject({
+    method: 'POST', url: '/api/v1/admin/campus/bills', headers: auth(operator),
+    payload: { schoolId: university.id, studentNo: 'B2026001', kind: 'tuition', academicYear: '2026-2027', amountFen: 500_000, dueDate: '2027-03-01' },
+  });
+  expect(bill.statusCode, bill.body).toBe(201);
+
+  Object.assign(theirs, {
+    studentId: pupilB.id, cardId: cardB.id, orderId: order.json().id as string, cardNo: cardB.card_no, schoolId: school.id,
+    billId: (await t.ctx.db.selectFrom('school_bills').select('id').where('student_id', '=', undergradB.id).executeTakeFirstOrThrow()).id,
+  });
+  markers.push(pupilB.id, pupilB.education_id, pupilB.name, cardB.id, cardB.card_no, parentB.id, parentB.phone, order.json().orderNo as string,
+    undergradB.id, undergradB.education_id, undergradB.name, campusCardB.id, campusCardB.card_no);
+});
+afterAll(async () => t.close());
+
+it('never shows family B to family A or to another school’s card manager, whatever B’s ids are put in a read', async () => {
+  const doc = (await t.app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, Operation>> };
+  const reads = Object.entries(doc.paths).flatMap(([path, methods]) => (methods.get ? [{ path, operation: methods.get }] : []));
+  expect(reads.length).toBeGreaterThan(60);
+  const leaks: string[] = [];
+  let asked = 0;
+  for (const { path, operation } of reads) {
+    const params = operation.parameters ?? [];
+    // A read whose path names something family B has no value for (a terminal, a venue) is not about B.
+    const pathNames = params.filter((p) => p.in === 'path').map((p) => p.name);
+    if (pathNames.some((name) => !(name in theirs))) continue;
+    const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(theirs[name]!));
+    const query = new URLSearchParams(params.filter((p) => p.in === 'query' && p.name in theirs).map((p) => [p.name, theirs[p.name]!])).toString();
+    for (const [caller, token] of Object.entries(callers)) {
+      const res = await t.app.inject({ method: 'GET', url: query ? `${url}?${query}` : url, headers: { authorization: `Bearer ${token}` } });
+      asked++;
+      expect(res.statusCode, `GET ${path} as ${caller}`).toBeLessThan(500);
+      // An error may say back what it was asked about (ACCESS_DENIED { studentId }): that tells the caller nothing new.
+      const sent = decodeURIComponent(`${url}?${query}`);
+      const seen = markers.filter((m) => res.body.includes(m) && !sent.includes(m));
+      if (seen.length > 0) leaks.push(`GET ${path}${query ? `?${query}` : ''} as ${caller} → ${res.statusCode} shows ${seen.join(', ')}`);
+    }
+  }
+  expect(leaks).toEqual([]);
+  expect(asked).toBeGreaterThan(200);
+});
+
+it('shows family B to family B’s own parent, so the check above can see a leak when there is one', async () => {
+  const res = await t.app.inject({ method: 'GET', url: `/api/v1/cards/${theirs.cardId}`, headers: { authorization: `Bearer ${callers.parentA}` } });
+  expect(res.statusCode).toBe(403);
+  const own = await t.ctx.db.selectFrom('parent_students').select('parent_id').where('student_id', '=', theirs.studentId!).executeTakeFirstOrThrow();
+  const parent = await t.ctx.db.selectFrom('parents').select('phone').where('id', '=', own.parent_id).executeTakeFirstOrThrow();
+  const token = await t.factory.loginAs('parent', parent.phone, '123456');
+  const mine = await t.app.inject({ method: 'GET', url: `/api/v1/cards/${theirs.cardId}`, headers: { authorization: `Bearer ${token}` } });
+  expect(markers.some((m) => mine.body.includes(m))).toBe(true);
+});
