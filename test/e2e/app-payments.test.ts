@@ -338,7 +338,9 @@ describeE2E('app money screens in Chromium', () => {
     const { student, card, parent } = await family('柳小自');
     const page = await signInParent(parent);
     await page.goto(url(`/children/${student.id}`));
-    await page.getByTestId('auto-top-up').getByText('自动充值需要先开通支付宝免密代扣（商户代扣）。').waitFor();
+    await page.getByTestId('auto-top-up').getByText('自动充值需要先开通免密支付：支付宝免密代扣（商户代扣）或微信支付委托代扣，任选其一。').waitFor();
+    // Alipay is chosen at first.
+    await expect(page.getByTestId('auto-top-up-sign').textContent()).resolves.toBe('开通支付宝免密支付');
     await page.getByTestId('auto-top-up-sign').click();
     // Alipay's signing page (the sandbox's), then back to the child's page, where the server has asked Alipay.
     await page.getByRole('button', { name: '同意并签约' }).click();
@@ -370,6 +372,60 @@ describeE2E('app money screens in Chromium', () => {
     await e2e.screenshot(page, 'app-payments-auto-top-up');
     const texts = await e2e.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', parent.phone).execute();
     expect(texts.map((m) => m.body)).toEqual([expect.stringContaining('已为其自动充值 ¥50.00（支付宝免密代扣）')]);
+  });
+
+  it('a parent chooses WeChat Pay for 自动充值, signs its 委托代扣 contract in the browser, and the charge is 扣款中 until WeChat reports it', async () => {
+    const { student, card, parent } = await family('柳小微');
+    const page = await signInParent(parent);
+    await page.goto(url(`/children/${student.id}`));
+    await page.getByTestId('auto-top-up-gateway').getByText('微信支付', { exact: true }).click();
+    await expect(page.getByTestId('auto-top-up-sign').textContent()).resolves.toBe('开通微信支付免密支付');
+    await e2e.screenshot(page, 'app-payments-auto-top-up-choose');
+    const signing = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/me/payment-agreement'));
+    await page.getByTestId('auto-top-up-sign').click();
+    expect(JSON.parse((await signing).request().postData() ?? '{}')).toMatchObject({ gateway: 'wechat' });
+    // WeChat Pay's signing page (the sandbox's, reached through the pre-sign link): cancelled first, so the page says the signing is not finished.
+    await page.waitForURL(/\/api\/v1\/sandbox\/wechat\/agreement\/[0-9a-f-]{36}$/);
+    await page.getByText('微信支付 · 委托代扣').waitFor();
+    await page.getByRole('button', { name: '取消' }).click();
+    await page.waitForURL(url(`/children/${student.id}`));
+    await page.getByTestId('auto-top-up-signing').getByText('签约尚未完成：请在微信支付页面同意签约后返回').waitFor();
+    await page.getByTestId('auto-top-up-sign').click();
+    await page.getByRole('button', { name: '同意并签约' }).click();
+    await page.waitForURL(url(`/children/${student.id}`));
+    // Back on the child's page: the server asked WeChat (contract query) before showing it signed.
+    await page.getByTestId('auto-top-up-agreement').getByText('微信支付委托代扣').waitFor();
+    await expect(page.getByTestId('auto-top-up').textContent()).resolves.toMatch(/已开通 Wx\d{2}\*{4}\d{4}/);
+
+    await page.getByTestId('auto-top-up-switch').click();
+    await page.getByTestId('auto-top-up-below').locator('input').fill('10');
+    await page.getByTestId('auto-top-up-amount').locator('input').fill('50');
+    await page.getByTestId('auto-top-up-save').click();
+    await page.locator('.adm-toast-main').getByText('已设置：余额低于 ¥10.00 时充值 ¥50.00').waitFor();
+
+    // WeChat accepts the charge and makes it afterwards: 扣款中 on the page meanwhile.
+    expect(await runAutoTopUps(e2e.t.ctx)).toMatchObject({ pending: 1 });
+    await page.reload();
+    await page.getByTestId('auto-top-up-charge').getByText('扣款中').waitFor();
+    expect(await purseFen(e2e.t, card.id)).toBe(0);
+    // WeChat makes the charge and notifies it (TRANSACTION.SUCCESS, signed and encrypted) over HTTP.
+    for (let round = 0; round < 10 && (await e2e.t.ctx.jobs.runDue(100)) > 0; round++);
+    expect(await purseFen(e2e.t, card.id)).toBe(5_000);
+    await page.reload();
+    await page.getByTestId('auto-top-up-charge').getByText('已充值').waitFor();
+    await e2e.screenshot(page, 'app-payments-auto-top-up-wechat');
+    await runAutoTopUps(e2e.t.ctx);
+    const texts = await e2e.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', parent.phone).execute();
+    expect(texts.map((m) => m.body)).toEqual([expect.stringContaining('已为其自动充值 ¥50.00（微信支付委托代扣）')]);
+
+    // Ended on the page: terminated at WeChat, and the choice of gateway is offered again.
+    await page.getByTestId('auto-top-up-end-agreement').click();
+    await page.locator('.adm-dialog').getByRole('button', { name: /^确[定认]$/ }).click();
+    await page.locator('.adm-toast-main').getByText('已关闭免密支付').waitFor();
+    await page.getByTestId('auto-top-up-gateway').waitFor();
+    const atWechat = await e2e.t.ctx.db.selectFrom('sandbox_agreements as s').innerJoin('payment_agreements as a', 'a.external_agreement_no', 's.external_agreement_no')
+      .select('s.status').where('s.gateway', '=', 'wechat').where('a.parent_id', '=', parent.id).execute();
+    expect(atWechat).toEqual([{ status: 'UNSIGN' }]);
   });
 
   it('a parent sets a low-balance alert on the child’s page and is texted once the balance falls below it (余额提醒)', async () => {

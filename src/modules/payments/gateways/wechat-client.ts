@@ -167,14 +167,16 @@ export class WechatPayClient implements GatewayClient, AgreementClient {
    * The contract exists at WeChat only once the user has agreed.
    */
   async agreementSignUrl(request: AgreementSignRequest): Promise<string> {
+    // Both fields take at most 32 characters: our UUIDs without their hyphens.
+    const account = request.externalLogonId.replaceAll('-', '').slice(0, 32);
     const answer = await this.call('POST', papay.preSignPath, {
       sign_scene: papay.signScene,
       appid: this.merchant.appId,
       plan_id: this.merchant.planId,
       out_contract_code: request.externalAgreementNo,
-      contract_display_account: request.externalLogonId.slice(0, 32),
+      contract_display_account: account,
       contract_notify_url: request.notifyUrl,
-      out_user_code: request.externalLogonId.slice(0, 32),
+      out_user_code: account,
       return_url: request.returnUrl,
     });
     const link = (answer.json as { redirect_url?: unknown }).redirect_url;

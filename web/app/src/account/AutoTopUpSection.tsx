@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Dialog, Input, List, Skeleton, Switch, Tag, Toast } from 'antd-mobile';
+import { Button, Dialog, Input, List, Selector, Skeleton, Switch, Tag, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import type { z } from 'zod';
 import { autoTopUpLimits } from '../../../../src/domain/auto-top-up.js';
@@ -15,12 +15,14 @@ import { accountMessages } from './messages.js';
 
 type AutoTopUp = z.infer<typeof autoTopUpSchema>;
 type Agreement = z.infer<typeof paymentAgreementSchema>;
-
+type Gateway = Agreement['gateway'];
+const gateways: readonly Gateway[] = ['alipay', 'wechat'];
 
 /**
- * 自动充值 on a child's page: first the parent's Alipay withholding agreement (signed on Alipay's
- * page, which sends the parent back here; the server then asks Alipay), then the two amounts,
- * and the last charges with their outcome.
+ * 自动充值 on a child's page: first the parent's withholding agreement, with Alipay (免密代扣) or
+ * WeChat Pay (委托代扣) as the parent chooses (signed on the gateway's page, which sends the
+ * parent back here; the server then asks the gateway), then the two amounts, and the last
+ * charges with their outcome.
  */
 export function AutoTopUpSection({ studentId }: { studentId: string }) {
   const t = useMessages(accountMessages);
@@ -30,12 +32,13 @@ export function AutoTopUpSection({ studentId }: { studentId: string }) {
   const describe = useErrorText();
   const agreementKey = ['payment-agreement', token];
   const settingKey = ['auto-top-up', studentId, token];
-  // Asked first: a signing the parent just came back from is confirmed with Alipay by this request.
+  // Asked first: a signing the parent just came back from is confirmed with its gateway by this request.
   const agreement = useQuery({ queryKey: agreementKey, queryFn: ({ signal }) => api.get<Agreement | null>('/me/payment-agreement', undefined, signal) });
   const setting = useQuery({ queryKey: settingKey, queryFn: ({ signal }) => api.get<AutoTopUp>(`/me/children/${studentId}/auto-top-up`, undefined, signal), enabled: agreement.isSuccess });
 
+  const [chosen, setChosen] = useState<Gateway | null>(null);
   const sign = useMutation({
-    mutationFn: () => api.post<z.infer<typeof agreementSigningSchema>>('/me/payment-agreement', { returnPath: `/children/${studentId}` }),
+    mutationFn: (gateway: Gateway) => api.post<z.infer<typeof agreementSigningSchema>>('/me/payment-agreement', { gateway, returnPath: `/children/${studentId}` }),
     onSuccess: ({ signUrl }) => window.location.assign(signUrl),
     onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
   });
@@ -54,6 +57,9 @@ export function AutoTopUpSection({ studentId }: { studentId: string }) {
   if (!agreement.isSuccess || !setting.data) return <List className="section" header={t.autoTopUpTitle}><List.Item><Skeleton.Paragraph lineCount={2} animated /></List.Item></List>;
 
   const signed = agreement.data?.status === 'active';
+  // The gateway of a signing under way, until the parent picks another; Alipay at first.
+  const gateway: Gateway = chosen ?? agreement.data?.gateway ?? 'alipay';
+  const gatewayName = (g: Gateway) => t[`autoTopUpGateway_${g}`];
   const confirmEnd = async () => {
     if (agreement.data && (await Dialog.confirm({ content: t.autoTopUpEndConfirm }))) end.mutate(agreement.data.id);
   };
@@ -64,15 +70,38 @@ export function AutoTopUpSection({ studentId }: { studentId: string }) {
           description={fill(t.autoTopUpAgreementOn, { no: agreement.data?.agreementNoMasked ?? '' })}
           extra={<Button size="small" fill="outline" loading={end.isPending} onClick={() => void confirmEnd()} data-testid="auto-top-up-end-agreement">{t.autoTopUpEndAgreement}</Button>}
         >
-          <span data-testid="auto-top-up-agreement">{t.autoTopUpAgreement}</span>
+          <span data-testid="auto-top-up-agreement" data-gateway={agreement.data?.gateway}>{t[`autoTopUpAgreement_${agreement.data?.gateway ?? 'alipay'}`]}</span>
         </List.Item>
       ) : (
-        <List.Item
-          description={agreement.data?.status === 'signing' ? <span data-testid="auto-top-up-signing">{t.autoTopUpSigning}</span> : t.autoTopUpAgreementNeeded}
-          extra={<Button size="small" color="primary" loading={sign.isPending} onClick={() => sign.mutate()} data-testid="auto-top-up-sign">{t.autoTopUpSign}</Button>}
-        >
-          {t.autoTopUpIntro}
-        </List.Item>
+        <>
+          <List.Item
+            description={agreement.data?.status === 'signing'
+              ? <span data-testid="auto-top-up-signing">{fill(t.autoTopUpSigning, { gateway: gatewayName(agreement.data.gateway) })}</span>
+              : t.autoTopUpAgreementNeeded}
+          >
+            {t.autoTopUpIntro}
+          </List.Item>
+          <List.Item
+            description={(
+              <Selector
+                columns={2}
+                value={[gateway]}
+                onChange={(value) => { if (value[0]) setChosen(value[0]); }}
+                options={gateways.map((g) => ({ label: gatewayName(g), value: g }))}
+                disabled={sign.isPending}
+                aria-label={t.autoTopUpChoose}
+                data-testid="auto-top-up-gateway"
+              />
+            )}
+          >
+            {t.autoTopUpChoose}
+          </List.Item>
+          <List.Item>
+            <Button block color="primary" loading={sign.isPending} onClick={() => sign.mutate(gateway)} data-testid="auto-top-up-sign">
+              {fill(t.autoTopUpSign, { gateway: gatewayName(gateway) })}
+            </Button>
+          </List.Item>
+        </>
       )}
       {signed && <AmountsEditor studentId={studentId} setting={setting.data} settingKey={settingKey} />}
       {setting.data.recent.length > 0 && <RecentCharges recent={setting.data.recent} />}
