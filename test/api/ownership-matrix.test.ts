@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
 
@@ -8,10 +9,12 @@ import { createTestApp, type TestApp } from '../support/app.js';
  * family B's ids in every path and query parameter that names a student, card, order, school or
  * bill. Whatever the answer (a refusal, or a list narrowed to the caller's own), nothing of family
  * B may be in it that the caller did not send: not its ids, education ids, names, card numbers,
- * phone or order number.
+ * phone or order number. And every change they ask for on B's records (B's ids in the path or
+ * the body) is refused, with nothing written to the audit log.
  */
 
-type Operation = { parameters?: { name: string; in: 'path' | 'query' | 'header' }[] };
+type Schema = { type?: string | string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; enum?: unknown[]; const?: unknown; format?: string; pattern?: string; minimum?: number; maximum?: number; minLength?: number; anyOf?: Schema[] };
+type Operation = { parameters?: { name: string; in: 'path' | 'query' | 'header' }[]; requestBody?: { content?: Record<string, { schema?: Schema }> } };
 
 let t: TestApp;
 const callers: Record<string, string> = {};
@@ -100,4 +103,74 @@ it('shows family B to family B’s own parent, so the check above can see a leak
   const token = await t.factory.loginAs('parent', parent.phone, '123456');
   const mine = await t.app.inject({ method: 'GET', url: `/api/v1/cards/${theirs.cardId}`, headers: { authorization: `Bearer ${token}` } });
   expect(markers.some((m) => mine.body.includes(m))).toBe(true);
+});
+
+/**
+ * A body the operation's schema accepts, as near as a plain reading of it gets: required fields
+ * only, family B's ids where a field is named for one, the first of an enum, the least number.
+ */
+function bodyFor(schema: Schema | undefined, name = ''): unknown {
+  if (!schema) return undefined;
+  if (name in theirs) return theirs[name];
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  if (schema.anyOf) return bodyFor(schema.anyOf.find((s) => s.type !== 'null') ?? schema.anyOf[0], name);
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  switch (type) {
+    case 'object':
+      return Object.fromEntries((schema.required ?? []).map((key) => [key, bodyFor(schema.properties?.[key], key)]));
+    case 'array':
+      return [bodyFor(schema.items, name)];
+    case 'integer':
+    case 'number':
+      return Math.max(schema.minimum ?? 1, Math.min(100, schema.maximum ?? 100));
+    case 'boolean':
+      return true;
+    case 'string':
+      if (schema.format === 'uuid') return theirs.cardId;
+      if (schema.format === 'date') return '2027-01-15';
+      if (schema.pattern) {
+        try {
+          return fc.sample(fc.stringMatching(new RegExp(schema.pattern)), { numRuns: 1, seed: 1 })[0];
+        } catch {
+          return 'x'.repeat(schema.minLength ?? 1);
+        }
+      }
+      return '测'.repeat(Math.max(schema.minLength ?? 1, 2));
+    default:
+      return null;
+  }
+}
+
+it('refuses every change family A or another school’s card manager asks for on family B’s records, and changes nothing', async () => {
+  const doc = (await t.app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, Operation>> };
+  const writes = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).filter(([m]) => ['post', 'put', 'patch', 'delete'].includes(m)).map(([method, operation]) => ({ method: method.toUpperCase(), path, operation })));
+  const audited = async () => Number((await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  const before = await audited();
+  const accepted: string[] = [];
+  let asked = 0;
+  for (const { method, path, operation } of writes) {
+    const pathNames = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
+    if (pathNames.some((name) => !(name in theirs))) continue;
+    const bodySchema = operation.requestBody?.content?.['application/json']?.schema;
+    const body = bodyFor(bodySchema);
+    // Only a change addressed to family B: by the path, or by a field of the body.
+    const aimed = pathNames.length > 0 || Object.keys(bodySchema?.properties ?? {}).some((key) => key in theirs && key !== 'schoolId');
+    if (!aimed) continue;
+    const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(theirs[name]!));
+    for (const [caller, token] of Object.entries(callers)) {
+      const res = await t.app.inject({
+        method: method as 'POST', url,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      });
+      asked++;
+      expect(res.statusCode, `${method} ${path} as ${caller}: ${res.body}`).toBeLessThan(500);
+      if (res.statusCode < 400) accepted.push(`${method} ${path} as ${caller} → ${res.statusCode} ${res.body.slice(0, 160)}`);
+    }
+  }
+  expect(accepted).toEqual([]);
+  expect(await audited()).toBe(before);
+  expect(asked).toBeGreaterThan(100);
 });
