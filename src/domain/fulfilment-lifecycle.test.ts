@@ -35,15 +35,16 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
       fc.property(
         fc.constantFrom(...applicationKinds),
         // `forward` steps take the pipeline's next step (with its guards met), so most runs get far; the others are any event.
-        fc.array(fc.record({ event: fc.constantFrom(...applicationEvents), forward: fc.boolean(), orderPending: fc.boolean(), infoConfirmed: fc.boolean(), enrolled: fc.boolean() }), { maxLength: 40 }),
+        fc.array(fc.record({ event: fc.constantFrom(...applicationEvents), forward: fc.boolean(), orderPending: fc.boolean(), infoConfirmed: fc.boolean(), enrolled: fc.boolean(), atSchool: fc.boolean() }), { maxLength: 40 }),
         (kind, sequence) => {
           let status = initialApplicationStatus(kind);
           const seen: ApplicationEvent[] = [];
           for (const step of sequence) {
             const before = status;
-            const onward = allowedApplicationEvents(kind, before).find((e) => e !== 'withdraw');
-            const { event, orderPending, infoConfirmed, enrolled } = step.forward && onward ? { event: onward, orderPending: false, infoConfirmed: true, enrolled: true } : step;
-            const guards = { feeOrderOpenOrPaid: orderPending ? { orderId: 'o1', orderStatus: 'created' } : undefined, infoConfirmed, holderEnrolledAtSchool: enrolled };
+            // Onward from the school is pickup (sending a card home from there is for a student who has gone).
+            const onward = allowedApplicationEvents(kind, before).find((e) => e !== 'withdraw' && !(e === 'redeliver' && before === 'delivered'));
+            const { event, orderPending, infoConfirmed, enrolled, atSchool } = step.forward && onward ? { event: onward, orderPending: false, infoConfirmed: true, enrolled: true, atSchool: step.atSchool } : step;
+            const guards = { feeOrderOpenOrPaid: orderPending ? { orderId: 'o1', orderStatus: 'created' } : undefined, infoConfirmed, holderEnrolledAtSchool: enrolled, atSchool };
             expect(allowedApplicationEvents(kind, before).includes(event)).toBe(applicationAllows(kind, before, event));
             if (!applicationAllows(kind, before, event)) {
               // A step out of order is refused, with the code the API has always given.
@@ -59,10 +60,25 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
               expect(refusal(() => nextApplicationStatus(kind, before, event, guards))).toBe(event === 'void' ? 'FULFILMENT_HOLDER_STILL_ENROLLED' : 'FULFILMENT_HOLDER_NOT_ENROLLED');
               continue;
             }
+            // Any card: handed over at the school, or sent (back) there, only for a student enrolled there;
+            // a card waiting at the school is sent home only for one who is not.
+            if (event === 'redeliver' && before === 'delivered' && enrolled) {
+              expect(refusal(() => nextApplicationStatus(kind, before, event, guards))).toBe('FULFILMENT_STATUS_INVALID');
+              continue;
+            }
+            if ((event === 'complete' || event === 'redeliver') && atSchool && !enrolled) {
+              expect(refusal(() => nextApplicationStatus(kind, before, event, guards))).toBe('FULFILMENT_HOLDER_LEFT_SCHOOL');
+              continue;
+            }
             status = nextApplicationStatus(kind, before, event, guards);
             seen.push(event);
             // Forward only (but for a returned parcel going out again), and nothing leaves a final status.
-            if (event === 'redeliver') expect([before, status]).toEqual(['returned_to_centre', 'dispatched']);
+            if (event === 'redeliver') {
+              expect(['returned_to_centre', 'delivered']).toContain(before);
+              expect(status).toBe('dispatched');
+              // From the school only a replacement or a sticker, and only home, for a student who has gone.
+              if (before === 'delivered') expect([kind === 'new_card', atSchool, enrolled]).toEqual([false, false, false]);
+            }
             else expect(rank[status]).toBeGreaterThanOrEqual(rank[before]);
             if (finalApplicationStatuses.includes(before)) expect(status).toBe(before);
             // A sticker or a first card never waits for payment.
@@ -80,7 +96,7 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
             // A parcel fails only once on its way, is back at the centre only after it failed, and goes out again only from there.
             if (status === 'delivery_failed') expect(seen.at(-2)).toMatch(/^(dispatch|redeliver)$/);
             if (status === 'returned_to_centre') expect(seen.at(-2)).toBe('fail_delivery');
-            expect(count(seen, 'redeliver')).toBeLessThanOrEqual(count(seen, 'return_to_centre'));
+            expect(count(seen, 'redeliver')).toBeLessThanOrEqual(count(seen, 'return_to_centre') + count(seen, 'deliver'));
             expect(count(seen, 'return_to_centre')).toBeLessThanOrEqual(count(seen, 'fail_delivery'));
             expect(count(seen, 'fail_delivery')).toBeLessThanOrEqual(count(seen, 'redeliver') + 1);
             // Withdrawn only before production, and a paid replacement is never withdrawn; once printed,
@@ -200,6 +216,28 @@ describe('application state machine (补卡 / 补换卡贴)', () => {
       expect(refusal(() => nextApplicationStatus(kind, 'delivered', 'void', { holderEnrolledAtSchool: false }))).toBe('FULFILMENT_STATUS_INVALID');
       expect(nextApplicationStatus(kind, 'delivered', 'complete', { holderEnrolledAtSchool: false })).toBe('completed');
     }
+  });
+
+  it('hands a replacement or sticker over at the school only to a student enrolled there, and sends it home instead when not', () => {
+    for (const kind of ['replacement', 'sticker'] as const) {
+      // Picked up at the school: only by a student enrolled there (unknown counts as not); signed for at home: whoever.
+      expect(nextApplicationStatus(kind, 'delivered', 'complete', { atSchool: true, holderEnrolledAtSchool: true })).toBe('completed');
+      expect(refusal(() => nextApplicationStatus(kind, 'delivered', 'complete', { atSchool: true, holderEnrolledAtSchool: false }))).toBe('FULFILMENT_HOLDER_LEFT_SCHOOL');
+      expect(refusal(() => nextApplicationStatus(kind, 'delivered', 'complete', { atSchool: true }))).toBe('FULFILMENT_HOLDER_LEFT_SCHOOL');
+      expect(nextApplicationStatus(kind, 'delivered', 'complete', { atSchool: false, holderEnrolledAtSchool: false })).toBe('completed');
+      // Waiting at a school the student has left: home by courier, never to that school again.
+      expect(allowedApplicationEvents(kind, 'delivered')).toEqual(['redeliver', 'complete']);
+      expect(nextApplicationStatus(kind, 'delivered', 'redeliver', { atSchool: false, holderEnrolledAtSchool: false })).toBe('dispatched');
+      expect(refusal(() => nextApplicationStatus(kind, 'delivered', 'redeliver', { atSchool: true, holderEnrolledAtSchool: false }))).toBe('FULFILMENT_HOLDER_LEFT_SCHOOL');
+      expect(refusal(() => nextApplicationStatus(kind, 'delivered', 'redeliver', { atSchool: false, holderEnrolledAtSchool: true }))).toBe('FULFILMENT_STATUS_INVALID');
+      expect(refusal(() => nextApplicationStatus(kind, 'delivered', 'redeliver', { atSchool: false }))).toBe('FULFILMENT_STATUS_INVALID');
+      // Back at the card centre: to the school only for a student enrolled there; home always.
+      expect(nextApplicationStatus(kind, 'returned_to_centre', 'redeliver', { atSchool: true, holderEnrolledAtSchool: true })).toBe('dispatched');
+      expect(refusal(() => nextApplicationStatus(kind, 'returned_to_centre', 'redeliver', { atSchool: true, holderEnrolledAtSchool: false }))).toBe('FULFILMENT_HOLDER_LEFT_SCHOOL');
+      expect(nextApplicationStatus(kind, 'returned_to_centre', 'redeliver', { atSchool: false, holderEnrolledAtSchool: false })).toBe('dispatched');
+    }
+    // A first card never goes home: voided at the school instead.
+    expect(refusal(() => nextApplicationStatus('new_card', 'delivered', 'redeliver', { atSchool: false, holderEnrolledAtSchool: false }))).toBe('FULFILMENT_STATUS_INVALID');
   });
 
   it('moves a whole batch from one status to the next', () => {

@@ -26,6 +26,10 @@ export const fulfilmentLifecycleMessages = {
     zh: '该学生仍在本校就读，新生卡请由学生领取，不能作废',
     en: 'The student is still enrolled at this school: hand the first card over instead of voiding it',
   },
+  FULFILMENT_HOLDER_LEFT_SCHOOL: {
+    zh: '该学生已不在本校就读（已离校、毕业或转学），补办的卡不能在本校领取，也不能再配送到本校；请改为快递配送到家（快递费到付，不超过15元）',
+    en: 'The student is no longer enrolled at this school (left, graduated or moved), so the card cannot be picked up or delivered there; have it sent home by courier instead (cash on delivery, at most ¥15)',
+  },
 } as const;
 
 export type FulfilmentLifecycleCode = keyof typeof fulfilmentLifecycleMessages;
@@ -81,7 +85,10 @@ export type ApplicationEvent =
   | 'fail_delivery'
   /** The failed parcel is back at the card centre. */
   | 'return_to_centre'
-  /** Sent out again from the card centre: home again (any address) or to the school for pickup. */
+  /**
+   * Sent out again: from the card centre, home again (any address) or to the school for pickup; or,
+   * a replacement or sticker waiting at a school its student no longer attends, home by courier.
+   */
   | 'redeliver'
   /** In the holder's hands: picked up at school, or signed for at home. */
   | 'complete'
@@ -110,11 +117,15 @@ const production: Table<ApplicationEvent, ApplicationStatus> = {
   move_balance: { completed: 'completed' },
 };
 
+// A replacement or a sticker delivered to a school its student no longer attends is not handed over
+// there (pickup is refused): it goes home by courier instead, from the school (guarded below).
+const sentOnFromSchool: Table<ApplicationEvent, ApplicationStatus> = { redeliver: { returned_to_centre: 'dispatched', delivered: 'dispatched' } };
+
 const applicationMachines: Record<ApplicationKind, Table<ApplicationEvent, ApplicationStatus>> = {
   // Withdrawn only before the fee is paid; once paid it goes on to production.
-  replacement: { pay: { awaiting_payment: 'ready_for_production' }, withdraw: { awaiting_payment: 'cancelled' }, ...production },
+  replacement: { pay: { awaiting_payment: 'ready_for_production' }, withdraw: { awaiting_payment: 'cancelled' }, ...production, ...sentOnFromSchool },
   // Nothing to pay: straight to production, and withdrawn until it goes into a batch.
-  sticker: { withdraw: { ready_for_production: 'cancelled' }, ...production },
+  sticker: { withdraw: { ready_for_production: 'cancelled' }, ...production, ...sentOnFromSchool },
   // Opened by the school for its new students: free, produced once the card information is confirmed,
   // and given up before it goes into a batch when the student leaves or changes school. Once in a
   // batch it goes on to the school it was made for, where it is voided if the student is no longer
@@ -189,10 +200,14 @@ export interface ApplicationGuards {
   /** batch: the student has confirmed the card information (制卡信息确认). */
   infoConfirmed?: boolean | undefined;
   /**
-   * complete (a first card) and void: the student is enrolled at the application's school (status
-   * `enrolled`, same school). A first card is handed over only then, and voided only when not.
+   * complete (a first card, or any card picked up at the school), void and redeliver: the student is
+   * enrolled at the application's school (status `enrolled`, same school). A card is handed over at
+   * the school only then; a first card is voided only when not; a card waiting at the school is sent
+   * home instead only when not, and a card goes (back) to the school only when so.
    */
   holderEnrolledAtSchool?: boolean | undefined;
+  /** complete: the card is handed over at the school (pickup), not signed for at home; redeliver: it is to go to the school. */
+  atSchool?: boolean | undefined;
 }
 
 /**
@@ -201,7 +216,10 @@ export interface ApplicationGuards {
  * a fee order open or paid is FULFILMENT_ORDER_PENDING; production without confirmed card
  * information is FULFILMENT_CONFIRMATION_STATUS; a first card handed over to a student who is not
  * (known to be) enrolled at its school is FULFILMENT_HOLDER_NOT_ENROLLED, and one voided while its
- * student is (or may be) enrolled there FULFILMENT_HOLDER_STILL_ENROLLED.
+ * student is (or may be) enrolled there FULFILMENT_HOLDER_STILL_ENROLLED; a replacement or sticker
+ * picked up at, or sent (back) to, a school its student is not (known to be) enrolled at is
+ * FULFILMENT_HOLDER_LEFT_SCHOOL, and one waiting there sent home while its student is (or may be)
+ * still there FULFILMENT_STATUS_INVALID.
  */
 export function nextApplicationStatus(kind: ApplicationKind, status: ApplicationStatus, event: ApplicationEvent, guards: ApplicationGuards = {}): ApplicationStatus {
   const machine = applicationMachines[kind];
@@ -214,7 +232,14 @@ export function nextApplicationStatus(kind: ApplicationKind, status: Application
   if (event === 'withdraw' && guards.feeOrderOpenOrPaid) throw refuse('FULFILMENT_ORDER_PENDING', { ...guards.feeOrderOpenOrPaid });
   if (event === 'batch' && guards.infoConfirmed !== true) throw refuse('FULFILMENT_CONFIRMATION_STATUS', { kind, status, reason: 'card information not confirmed' });
   if (event === 'complete' && kind === 'new_card' && guards.holderEnrolledAtSchool !== true) throw refuse('FULFILMENT_HOLDER_NOT_ENROLLED', { kind, status });
+  // A replacement or sticker: at the school only to a student enrolled there; signed for at home, whoever opens the door.
+  if (event === 'complete' && guards.atSchool === true && guards.holderEnrolledAtSchool !== true) throw refuse('FULFILMENT_HOLDER_LEFT_SCHOOL', { kind, status });
   if (event === 'void' && guards.holderEnrolledAtSchool !== false) throw refuse('FULFILMENT_HOLDER_STILL_ENROLLED', { kind, status });
+  if (event === 'redeliver') {
+    // Waiting at the school for a student still there (or not known to have gone): it is picked up there.
+    if (status === 'delivered' && guards.holderEnrolledAtSchool !== false) throw refuse('FULFILMENT_STATUS_INVALID', { kind, status, event, reason: 'the card waits at the school for its student' });
+    if (guards.atSchool === true && guards.holderEnrolledAtSchool !== true) throw refuse('FULFILMENT_HOLDER_LEFT_SCHOOL', { kind, status });
+  }
   return to;
 }
 

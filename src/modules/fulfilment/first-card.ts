@@ -24,9 +24,13 @@ export function enrolmentAt(student: { status: StudentStatus; school_id: string 
   return student.school_id === schoolId ? 'enrolled' : 'moved';
 }
 
-/** Whether the application's student is enrolled at its school now (status `enrolled`, same school): a first card is handed over only then. */
-export async function enrolledAtSchool(db: DbOrTx, app: Pick<ApplicationRow, 'student_id' | 'school_id'>): Promise<boolean> {
-  const student = await repo.studentEnrolment(db, app.student_id);
+/**
+ * Whether the application's student is enrolled at its school now (status `enrolled`, same school):
+ * a card is handed over at the school only then. `share` holds the student's row to the end of the
+ * caller's transaction, so a leaving or a move (which locks it) comes before or after, not during.
+ */
+export async function enrolledAtSchool(db: DbOrTx, app: Pick<ApplicationRow, 'student_id' | 'school_id'>, share = false): Promise<boolean> {
+  const student = await repo.studentEnrolment(db, app.student_id, share);
   return student !== undefined && enrolmentAt(student, app.school_id) === 'enrolled';
 }
 

@@ -22,6 +22,7 @@ registerErrors({
   FULFILMENT_ORDER_PENDING: { status: 409, ...lifecycle.FULFILMENT_ORDER_PENDING },
   FULFILMENT_HOLDER_NOT_ENROLLED: { status: 409, ...lifecycle.FULFILMENT_HOLDER_NOT_ENROLLED },
   FULFILMENT_HOLDER_STILL_ENROLLED: { status: 409, ...lifecycle.FULFILMENT_HOLDER_STILL_ENROLLED },
+  FULFILMENT_HOLDER_LEFT_SCHOOL: { status: 409, ...lifecycle.FULFILMENT_HOLDER_LEFT_SCHOOL },
   FULFILMENT_CONFIRMATION_NOT_FOUND: { status: 404, zh: '暂无制卡信息确认记录', en: 'No card information confirmation for this student' },
   FULFILMENT_CONFIRMATION_STATUS: { status: 409, ...lifecycle.FULFILMENT_CONFIRMATION_STATUS },
   FULFILMENT_BATCH_EMPTY: { status: 422, zh: '没有可制卡的申请（需已缴费且制卡信息已确认）', en: 'No application is ready for production (paid, with confirmed card information)' },

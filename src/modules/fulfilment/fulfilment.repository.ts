@@ -93,8 +93,10 @@ export const fulfilmentRepository = {
   },
 
   /** Where the student is enrolled now (status and school), to tell whether a first card may still be handed over. */
-  studentEnrolment(db: DbOrTx, studentId: string): Promise<{ status: 'enrolled' | 'graduated' | 'transferred' | 'left'; school_id: string } | undefined> {
-    return db.selectFrom('students').select(['status', 'school_id']).where('id', '=', studentId).executeTakeFirst();
+  /** `share`: holds the student's row until the caller's transaction ends, so a change of school or status (which locks it) waits. */
+  studentEnrolment(db: DbOrTx, studentId: string, share = false): Promise<{ status: 'enrolled' | 'graduated' | 'transferred' | 'left'; school_id: string } | undefined> {
+    const query = db.selectFrom('students').select(['status', 'school_id']).where('id', '=', studentId);
+    return (share ? query.forShare() : query).executeTakeFirst();
   },
 
   /** The student's first card under way (neither completed nor cancelled), locked. */

@@ -93,7 +93,7 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post('/fulfilment/applications/:applicationId/redelivery', {
       schema: {
         tags, security: bearer, params: applicationParams, body: deliveryChoiceSchema, response: { 200: applicationSchema, ...errorResponses },
-        summary: '重新配送: a home parcel returned to the card centre goes out again — home (any address; cash on delivery ≤ ¥15) or to the school (free). The holder, a parent, the school card manager or an operator chooses',
+        summary: '重新配送: a home parcel returned to the card centre goes out again — home (any address; cash on delivery ≤ ¥15) or to the school (free, only while the student is enrolled there). 改为快递到家: a replacement or sticker waiting at a school its student has left goes home. The holder, a parent, the school card manager or an operator chooses',
       },
     }, async (request, reply) => {
       const caller = requireCaller(request, ...holders, 'school_admin', 'operator');
@@ -134,7 +134,7 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.post('/admin/fulfilment/applications/:applicationId/pickup', {
-      schema: { tags, summary: '领卡: the new card becomes active, the old one replaced; its balance moves after the settlement window. A first card is issued inactive, and only to a student still enrolled at its school (FULFILMENT_HOLDER_NOT_ENROLLED)', security: bearer, params: applicationParams, response: { 200: applicationSchema, ...errorResponses } },
+      schema: { tags, summary: '领卡: the new card becomes active, the old one replaced; its balance moves after the settlement window. A first card is issued inactive, and only to a student still enrolled at its school (FULFILMENT_HOLDER_NOT_ENROLLED); a replacement or sticker too (FULFILMENT_HOLDER_LEFT_SCHOOL: send it home instead)', security: bearer, params: applicationParams, response: { 200: applicationSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, ...staff);
       return idempotentOperation(ctx, request, reply, 200, (c) => confirmPickup(c, caller, request.params.applicationId, request.id));

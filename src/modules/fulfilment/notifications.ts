@@ -7,6 +7,7 @@ import { enqueueJob } from '../../platform/jobs.js';
 import { weekdaysZh } from '../../domain/calendar.js';
 import { paymentWeekdays } from '../calendar/calendar.js';
 import { productLabels, productOfKind } from './card-face.js';
+import { enrolledAtSchool } from './first-card.js';
 import type { ApplicationStep } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
 
@@ -28,13 +29,18 @@ export async function recordStep(tx: DbOrTx, clock: Clock, app: Pick<Application
   await enqueueJob(tx, clock, notifyJobKind, { applicationId: app.id, step }, { uniqueKey: `${notifyJobKind}:${app.id}:${step}${occurrence}` });
 }
 
-/** What a step's text needs to know beyond the application: the school, and the weekdays fees are paid on (operators set them). */
+/**
+ * What a step's text needs to know beyond the application: the school, the weekdays fees are paid
+ * on (operators set them), and whether the student is no longer enrolled at the school a card was
+ * delivered to (a replacement or sticker is then sent home, not picked up: docs/cards.md).
+ */
 interface MessageContext {
   schoolName: string;
   paymentWeekdays: readonly number[];
+  holderLeftSchool?: boolean;
 }
 
-function messageOf(app: ApplicationRow, step: ApplicationStep, { schoolName, paymentWeekdays }: MessageContext): string | null {
+function messageOf(app: ApplicationRow, step: ApplicationStep, { schoolName, paymentWeekdays, holderLeftSchool = false }: MessageContext): string | null {
   const product = productLabels[productOfKind[app.kind]].zh;
   switch (step) {
     case 'applied':
@@ -56,6 +62,9 @@ function messageOf(app: ApplicationRow, step: ApplicationStep, { schoolName, pay
     case 'redispatched':
       return app.delivery_method === 'school' ? `【北京通学生卡】您的${product}已改为配送至${schoolName}，送达后请联系学校卡管员领取。` : `【北京通学生卡】您的${product}已重新交快递配送到家，快递费到付（不超过15元），请注意查收。`;
     case 'delivered':
+      if (app.delivery_method === 'school' && holderLeftSchool && app.kind !== 'new_card') {
+        return `【北京通学生卡】您的${product}已送达${schoolName}。学生已不在该校就读，卡片不能在该校领取，请在北京一卡通App“办理进度”中改为快递配送到家（快递费到付，不超过15元）。`;
+      }
       return app.delivery_method === 'school' ? `【北京通学生卡】您的${product}已送达学校，请联系学校卡管员领取。` : `【北京通学生卡】您的${product}已签收。`;
     case 'picked_up':
       if (app.kind === 'new_card') return `【北京通学生卡】${product}已领取，请在 App「卡片激活」中激活后使用。`;
@@ -77,7 +86,8 @@ function messageOf(app: ApplicationRow, step: ApplicationStep, { schoolName, pay
 export async function sendStepNotification(ctx: AppContext, payload: { applicationId: string; step: ApplicationStep }): Promise<void> {
   const app = await repo.findApplication(ctx.db, payload.applicationId);
   if (!app) return;
-  const body = messageOf(app, payload.step, { schoolName: (await repo.schoolName(ctx.db, app.school_id)) ?? '', paymentWeekdays: await paymentWeekdays(ctx.db) });
+  const holderLeftSchool = payload.step === 'delivered' && app.delivery_method === 'school' && !(await enrolledAtSchool(ctx.db, app));
+  const body = messageOf(app, payload.step, { schoolName: (await repo.schoolName(ctx.db, app.school_id)) ?? '', paymentWeekdays: await paymentWeekdays(ctx.db), holderLeftSchool });
   if (!body) return;
   const phones = new Set(await repo.parentPhones(ctx.db, app.student_id));
   if (app.delivery_method === 'home' && app.phone) phones.add(app.phone);

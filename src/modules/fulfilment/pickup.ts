@@ -45,11 +45,14 @@ export async function putSettings(ctx: AppContext, caller: Caller, settings: Ful
  * issued active under the number it was printed with (superseded when the student's e-card holds
  * transit: it replaces the lost physical card, the e-card keeps transit), and the move of the old
  * purse's balance is scheduled after the settlement window, when the old card's last taps have been settled.
+ * At the school it is handed over only to a student still enrolled there (FULFILMENT_HOLDER_LEFT_SCHOOL
+ * otherwise: it is sent home by courier instead, redeliver.ts); a courier's delivery home asks nothing.
  */
 export async function completeApplication(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null): Promise<ApplicationRow> {
   if (app.old_card_id === null) return completeFirstCard(tx, clock, app, actor, requestId);
   const oldCardId = app.old_card_id;
-  const status = nextApplicationStatus(app.kind, app.status, 'complete');
+  const atSchool = app.delivery_method === 'school';
+  const status = nextApplicationStatus(app.kind, app.status, 'complete', { atSchool, holderEnrolledAtSchool: atSchool ? await enrolledAtSchool(tx, app, true) : undefined });
   const reason = `replacement:${app.id}`;
   // A card still in use is retired all the same: one found again (解挂) after the application, or a
   // damaged sticker, usable until now. Where its machine has no `replace` from that status it is
@@ -95,7 +98,7 @@ async function completeFirstCard(tx: DbOrTx, clock: Clock, app: ApplicationRow, 
   return { ...app, status, new_card_id: card.id, updated_at: now };
 }
 
-/** 领卡: the school card manager hands the card over (school delivery). */
+/** 领卡: the school card manager hands the card over (school delivery), to a student still enrolled at the school. */
 export async function confirmPickup(ctx: AppContext, caller: Caller, applicationId: string, requestId: string): Promise<ApplicationDto> {
   const app = await repo.lockApplication(ctx.db, applicationId);
   if (!app) throw fail('FULFILMENT_APPLICATION_NOT_FOUND', { applicationId });

@@ -13,19 +13,23 @@ const statuses = ['awaiting_payment', 'ready_for_production', 'in_production', '
 
 const methodLabel = (t: FulfilmentTexts, method: Application['delivery']['method']) => (method === 'school' ? t.method_school : t.method_home);
 
-/** A first card whose student is no longer enrolled at its school (left, graduated, moved): never handed over there. */
-const holderGone = (row: Application) => row.kind === 'new_card' && row.studentEnrolment !== 'enrolled';
+/** A card whose student is no longer enrolled at its school (left, graduated, moved): never handed over there. */
+const holderGone = (row: Application) => row.studentEnrolment !== 'enrolled';
+/** Such a first card is voided there; a replacement or sticker (paid for, or the family's) is sent home instead. */
+const voidable = (row: Application) => row.kind === 'new_card' && holderGone(row);
+const sendHomeOnly = (row: Application) => row.kind !== 'new_card' && holderGone(row);
 
-/** 学生已离校 / 已转学…: why a first card's student cannot pick it up. */
+/** 学生已离校 / 已转学…: why the student cannot pick the card up at the school (not told of a card already in their hands). */
 function EnrolmentTag({ row, t }: { row: Application; t: FulfilmentTexts }) {
-  if (!holderGone(row) || row.studentEnrolment === 'enrolled') return null;
+  if (row.studentEnrolment === 'enrolled' || row.status === 'completed') return null;
   return <Tag color="red" style={{ marginInlineStart: 8 }} data-testid="application-student-left" data-enrolment={row.studentEnrolment}>{t[`enrol_${row.studentEnrolment}`]}</Tag>;
 }
 
 /**
  * Replacement and sticker applications; a card manager confirms the pickup of cards delivered to
  * the school, and a card manager or operator sends a card back at the card centre out again (重新配送).
- * A first card whose student has left (or moved) shows so, and is voided (作废) instead of handed over.
+ * A card whose student has left (or moved) shows so and is not handed over: a first card is voided
+ * (作废), a replacement or sticker sent home by courier (改为快递到家).
  */
 export function ApplicationsPage() {
   const t = useMessages(fulfilmentMessages);
@@ -52,8 +56,11 @@ export function ApplicationsPage() {
       title: t.actions, key: 'actions',
       render: (_, row) => (
         <Space onClick={(e) => e.stopPropagation()}>
-          {row.status === 'delivered' && row.delivery.method === 'school' && holderGone(row) && (
+          {row.status === 'delivered' && row.delivery.method === 'school' && voidable(row) && (
             <Button size="small" danger data-testid="application-void" onClick={() => setVoiding(row)}>{t.void}</Button>
+          )}
+          {row.status === 'delivered' && row.delivery.method === 'school' && sendHomeOnly(row) && (
+            <Button size="small" type="primary" data-testid="application-send-home" onClick={() => setRedelivering(row)}>{t.sendHome}</Button>
           )}
           {row.status === 'delivered' && row.delivery.method === 'school' && !holderGone(row) && (
             <Button size="small" type="primary" data-testid="application-pickup" loading={pickup.isPending} onClick={() => pickup.mutate({ path: `/admin/fulfilment/applications/${row.id}/pickup` })}>{t.pickup}</Button>

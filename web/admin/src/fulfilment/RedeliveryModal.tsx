@@ -21,13 +21,15 @@ function choiceOf(values: Values): DeliveryChoice {
 /**
  * 重新配送: a home parcel the courier gave up on is back at the card centre; the card manager (own
  * school) or an operator sends the card to the school or home again (the same or a new address).
- * Mounted per application, so every opening starts with a clean form. A refusal (someone chose
- * first, 409) stays in the modal, and the list behind it is refreshed.
+ * 改为快递到家 (`application.status` delivered): a replacement or sticker waiting at a school its
+ * student no longer attends goes home only. Mounted per application, so every opening starts with
+ * a clean form. A refusal (someone chose first, 409) stays in the modal, and the list behind it is refreshed.
  */
 export function RedeliveryModal({ application, onClose }: { application: Application; onClose(): void }) {
   const t = useMessages(fulfilmentMessages);
   const [form] = Form.useForm<Values>();
-  const method = Form.useWatch('method', form) ?? 'school';
+  const homeOnly = application.status === 'delivered';
+  const method = Form.useWatch('method', form) ?? (homeOnly ? 'home' : 'school');
   const [error, setError] = useState<Error | null>(null);
   const send = useFulfilmentAction<Application>(() => t.redelivered, setError);
 
@@ -39,8 +41,8 @@ export function RedeliveryModal({ application, onClose }: { application: Applica
   return (
     <Modal
       open
-      title={fill(t.redeliverTitle, { student: application.studentNameMasked })}
-      okText={t.redeliverSubmit}
+      title={fill(homeOnly ? t.sendHomeTitle : t.redeliverTitle, { student: application.studentNameMasked })}
+      okText={homeOnly ? t.sendHome : t.redeliverSubmit}
       cancelText={t.cancel}
       confirmLoading={send.isPending}
       onOk={() => void form.validateFields().then(submit, () => undefined)}
@@ -48,9 +50,9 @@ export function RedeliveryModal({ application, onClose }: { application: Applica
       okButtonProps={{ 'data-testid': 'redelivery-submit' } as never}
     >
       <div data-testid="redelivery-modal">
-        <Typography.Paragraph type="secondary">{t.redeliverIntro}</Typography.Paragraph>
-        <Form form={form} layout="vertical" initialValues={{ method: 'school', address: application.delivery.address ?? '' }}>
-          <Form.Item name="method">
+        <Typography.Paragraph type="secondary">{homeOnly ? t.sendHomeIntro : t.redeliverIntro}</Typography.Paragraph>
+        <Form form={form} layout="vertical" initialValues={{ method: homeOnly ? 'home' : 'school', address: application.delivery.address ?? '' }}>
+          <Form.Item name="method" hidden={homeOnly}>
             <Radio.Group
               data-testid="redelivery-method"
               options={[{ value: 'school', label: t.method_school }, { value: 'home', label: t.method_home }]}

@@ -73,6 +73,7 @@ function Progress({ application: a }: { application: ApplicationDto }) {
         </div>
       )}
       {a.status === 'returned_to_centre' && <RedeliverySection application={a} />}
+      {waitsAtSchoolLeft(a) && <RedeliverySection application={a} fromSchool />}
       <FeeSection application={a} />
       <List mode="card" header={w.delivery}>
         <List.Item extra={a.delivery.method === 'home' ? w.deliveryHome : w.deliverySchool} description={a.delivery.method === 'home' ? fill(w.codFee, { amount: formatYuan(a.delivery.codFeeMaxFen) }) : w.deliverySchoolHint}>
@@ -211,8 +212,14 @@ function FeeSection({ application: a }: { application: ApplicationDto }) {
   );
 }
 
-/** 重新配送: the parcel is back at the card centre; home again (any address, cash on delivery) or to the school. */
-function RedeliverySection({ application }: { application: ApplicationDto }) {
+/** A replacement or sticker waiting at a school its student no longer attends: not collected there, it is sent home (docs/cards.md). */
+const waitsAtSchoolLeft = (a: ApplicationDto) => a.kind !== 'new_card' && a.status === 'delivered' && a.delivery.method === 'school' && a.studentEnrolment !== 'enrolled';
+
+/**
+ * 重新配送: the parcel is back at the card centre; home again (any address, cash on delivery) or to
+ * the school. `fromSchool`: 改为快递到家, the card waits at a school the student has left; home only.
+ */
+function RedeliverySection({ application, fromSchool = false }: { application: ApplicationDto; fromSchool?: boolean }) {
   const w = useMessages(wizardMessages);
   const describe = useErrorText();
   const redeliver = useRedeliver(application.id);
@@ -225,13 +232,13 @@ function RedeliverySection({ application }: { application: ApplicationDto }) {
     }
   };
   return (
-    <div className="section" data-testid="redelivery">
-      <List mode="card" header={w.redeliveryTitle}>
+    <div className="section" data-testid={fromSchool ? 'send-home' : 'redelivery'}>
+      <List mode="card" header={fromSchool ? w.sendHomeTitle : w.redeliveryTitle}>
         <List.Item>
-          <div style={{ fontSize: 13 }}>{w.redeliveryIntro}</div>
+          <div style={{ fontSize: 13 }}>{fromSchool ? w.sendHomeIntro : w.redeliveryIntro}</div>
         </List.Item>
       </List>
-      <DeliveryChooser pending={redeliver.isPending} error={redeliver.isError ? describe(redeliver.error) : null} onSubmit={(choice) => void submit(choice)} submitLabel={w.redeliverySubmit} />
+      <DeliveryChooser homeOnly={fromSchool} pending={redeliver.isPending} error={redeliver.isError ? describe(redeliver.error) : null} onSubmit={(choice) => void submit(choice)} submitLabel={fromSchool ? w.sendHomeSubmit : w.redeliverySubmit} />
     </div>
   );
 }

@@ -8,18 +8,23 @@ import './cards.css';
 /**
  * 配送信息 (seed 000): to school (free) or home (courier cash on delivery, at most ¥15 in the
  * city) with the recipient, an 11-digit phone and the address. Used by the application wizard and
- * again when a parcel returned to the card centre goes out a second time.
+ * again when a parcel returned to the card centre goes out a second time; `homeOnly` when the card
+ * waits at a school the student no longer attends, which may only send it home.
  */
-export function DeliveryChooser({ pending, error, onSubmit, back, submitLabel }: { pending: boolean; error: ReactNode; onSubmit(choice: DeliveryChoice): void; back?: ReactNode; submitLabel?: string }) {
+export function DeliveryChooser({ pending, error, onSubmit, back, submitLabel, homeOnly = false }: { pending: boolean; error: ReactNode; onSubmit(choice: DeliveryChoice): void; back?: ReactNode; submitLabel?: string; homeOnly?: boolean }) {
   const w = useMessages(wizardMessages);
-  const [method, setMethod] = useState<'school' | 'home'>('school');
+  const [method, setMethod] = useState<'school' | 'home'>(homeOnly ? 'home' : 'school');
   const [form] = Form.useForm<{ recipient: string; phone: string; address: string }>();
 
   return (
     <>
-      <div className="card-group-title">{w.chooseDelivery}</div>
-      <ChoiceCard selected={method === 'school'} title={w.deliverySchool} hint={w.deliverySchoolHint} onSelect={() => setMethod('school')} testId="delivery-school" />
-      <ChoiceCard selected={method === 'home'} title={w.deliveryHome} hint={w.deliveryHomeHint} onSelect={() => setMethod('home')} testId="delivery-home" />
+      {!homeOnly && (
+        <>
+          <div className="card-group-title">{w.chooseDelivery}</div>
+          <ChoiceCard selected={method === 'school'} title={w.deliverySchool} hint={w.deliverySchoolHint} onSelect={() => setMethod('school')} testId="delivery-school" />
+          <ChoiceCard selected={method === 'home'} title={w.deliveryHome} hint={w.deliveryHomeHint} onSelect={() => setMethod('home')} testId="delivery-home" />
+        </>
+      )}
       {method === 'home' && (
         <div className="form-card">
           <Form form={form} layout="horizontal" onFinish={(values) => onSubmit({ method: 'home', recipient: values.recipient.trim(), phone: values.phone.trim(), address: values.address.trim() })}>
