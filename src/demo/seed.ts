@@ -46,6 +46,8 @@ interface DemoStudent {
   studentNo?: string;
   /** 院系, at the university. */
   college?: string;
+  /** 专业, at the university. */
+  major?: string;
 }
 
 export const demoStudents: DemoStudent[] = [
@@ -57,8 +59,11 @@ export const demoStudents: DemoStudent[] = [
   { educationId: '20210203', name: '陈雨桐', gender: 'F', birthDate: '2013-02-14', school: 'BJ-HD-M01', grade: 7, classNo: '02' },
   { educationId: '20180301', name: '赵一鸣', gender: 'M', birthDate: '2009-04-18', school: 'BJ-XC-H01', grade: 11, classNo: '05' },
   { educationId: '20180302', name: '孙悦', gender: 'F', birthDate: '2008-12-03', school: 'BJ-XC-H01', grade: 12, classNo: '02' },
-  { educationId: '20150401', name: '周晓东', gender: 'M', birthDate: '2005-06-21', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2023110501', college: '音乐学院' },
-  { educationId: '20150402', name: '吴佳琪', gender: 'F', birthDate: '2004-10-09', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2022120388', college: '计算机学院' },
+  { educationId: '20150401', name: '周晓东', gender: 'M', birthDate: '2005-06-21', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2023110501', college: '音乐学院', major: '音乐学' },
+  { educationId: '20150402', name: '吴佳琪', gender: 'F', birthDate: '2004-10-09', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2022120388', college: '计算机学院', major: '软件工程' },
+  // 高等职业教育与继续教育学院: a music major, who may book the practice rooms (seed 004), and an accounting one, who may not.
+  { educationId: '20150403', name: '郑雅文', gender: 'F', birthDate: '2006-02-17', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2024130215', college: '高等职业教育与继续教育学院', major: '音乐表演' },
+  { educationId: '20150404', name: '冯浩宇', gender: 'M', birthDate: '2005-11-08', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2024130302', college: '高等职业教育与继续教育学院', major: '会计' },
 ];
 
 export const demoParent = { phone: '13800138000', name: '张建国', children: ['20230101', '20210201'] };
@@ -128,6 +133,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
           stage: school.stage,
           student_no: s.studentNo ?? null,
           college: s.college ?? null,
+          major: s.major ?? null,
           password_hash: studentHashes[i]!,
           must_change_password: true,
           updated_at: clock.now(),
@@ -192,12 +198,15 @@ async function openExtensionWindowForDemo(tx: Db, clock: Clock): Promise<void> {
   await cardServicesRepository.upsertWindow(tx, { year, starts_on: today < october ? today : october, ends_on: `${year}-12-31`, updated_by: null, updated_at: clock.now() });
 }
 
-/** 琴房预订 is for music students (seed 004: 音乐学院、高等职业教育与继续教育学院的音乐类专业同学). */
-const musicColleges = ['音乐学院', '高等职业教育与继续教育学院'];
+/**
+ * 琴房预订 is for music students (seed 004: 音乐学院、高等职业教育与继续教育学院的音乐类专业同学): the
+ * whole music college, and the music majors of the vocational college (not its other students).
+ */
+const pianoRoomsFor = { colleges: ['音乐学院'], majors: ['音乐表演', '音乐教育'] };
 
 /**
- * The university's dorm rooms with their meters (宿舍电费: 学1楼 101–106), practice rooms for the
- * music colleges (琴房预订: 琴房 1–4, seed 004), sports venues (预订场馆: 羽毛球场 1–3, 乒乓球台 1–2)
+ * The university's dorm rooms with their meters (宿舍电费: 学1楼 101–106), practice rooms for
+ * 音乐学院 and the music majors (琴房预订: 琴房 1–4, seed 004), sports venues (预订场馆: 羽毛球场 1–3, 乒乓球台 1–2)
  * and eight library books (借阅图书: barcodes <school code>-B0001…B0008).
  */
 async function seedCampusRooms(tx: Db, clock: Clock, schoolIds: Map<string, string>): Promise<void> {
@@ -205,9 +214,9 @@ async function seedCampusRooms(tx: Db, clock: Clock, schoolIds: Map<string, stri
     const schoolId = schoolIds.get(school.code)!;
     const rooms = [101, 102, 103, 104, 105, 106].map((n) => ({ id: newId(), school_id: schoolId, building: '学1楼', room_no: String(n), meter_no: `${school.code}-M${n}`, created_at: clock.now() }));
     await tx.insertInto('campus_rooms').values(rooms).execute();
-    const venue = (kind: 'piano_room' | 'sports_court', name: string, colleges: string[] = []) => ({ id: newId(), school_id: schoolId, kind, name, colleges, created_at: clock.now() });
+    const venue = (kind: 'piano_room' | 'sports_court', name: string, keptFor = { colleges: [] as string[], majors: [] as string[] }) => ({ id: newId(), school_id: schoolId, kind, name, ...keptFor, created_at: clock.now() });
     const venues = [
-      ...[1, 2, 3, 4].map((n) => venue('piano_room', `琴房 ${n}`, musicColleges)),
+      ...[1, 2, 3, 4].map((n) => venue('piano_room', `琴房 ${n}`, pianoRoomsFor)),
       ...[1, 2, 3].map((n) => venue('sports_court', `羽毛球场 ${n}`)),
       ...[1, 2].map((n) => venue('sports_court', `乒乓球台 ${n}`)),
     ];
@@ -266,9 +275,16 @@ function demoIdNumber(i: number): string {
 export function demoLogins(): string[] {
   const student = demoStudents[0]!;
   const undergraduate = demoStudents.findIndex((s) => s.studentNo);
+  // The vocational college's music major: the practice rooms are kept for her major, not her college.
+  const musicMajor = demoStudents.findIndex((s) => s.major === '音乐表演');
+  const campusLogin = (i: number) => {
+    const s = demoStudents[i]!;
+    return `campus    student number ${s.studentNo} (${s.name}, ${s.college} ${s.major})  query password ${initialCampusPassword(demoIdNumber(i))} (last six of the ID number; change at first login)`;
+  };
   return [
     `student   education ID ${student.educationId}  password ${student.birthDate.replaceAll('-', '')} (birth date; change at first login)`,
-    `campus    student number ${demoStudents[undergraduate]!.studentNo}  query password ${initialCampusPassword(demoIdNumber(undergraduate))} (last six of the ID number; change at first login)`,
+    campusLogin(undergraduate),
+    campusLogin(musicMajor),
     `parent    phone ${demoParent.phone}  password 123456 (change at first login)`,
     ...demoStaff.map((s) => `${s.role.padEnd(9)} username ${s.username}  password ${s.password}`),
   ];

@@ -744,7 +744,7 @@ describe('practice-room and sports-venue bookings (琴房预订, 预订场馆)',
     const u = await undergraduate();
     const room = await venue();
     const venues = (await t.app.inject({ url: '/api/v1/campus/venues', headers: auth(u.token) })).json();
-    expect(venues.items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name, colleges: [] });
+    expect(venues.items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name, colleges: [], majors: [] });
     expect(venues.days).toEqual(['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29', '2026-11-30']);
 
     expect((await book(u.token, { venueId: room.id, date: '2026-11-23', hour: 9 })).json()).toMatchObject({ error: { code: 'BOOKING_TOO_LATE' } });
@@ -803,34 +803,92 @@ describe('practice-room and sports-venue bookings (琴房预订, 预订场馆)',
     expect(mine.map((b) => [b.venueKind, b.hour])).toEqual([['piano_room', 16], ['piano_room', 17], ['sports_court', 18], ['sports_court', 19]]);
   });
 
-  it('a practice room kept for the music colleges (seed 004) is offered to and booked by their students only', async () => {
+  it('a practice room kept for 音乐学院 and the music majors (seed 004): the music college, a music major of the vocational college; not its other students', async () => {
     t.clock.set('2026-11-23T02:00:00Z');
-    const kept = await addVenue(operator, { schoolId: campusId, name: `琴房 ${++venueNo}`, colleges: ['音乐学院', '高等职业教育与继续教育学院', '音乐学院'] });
+    const kept = await addVenue(operator, { schoolId: campusId, name: `琴房 ${++venueNo}`, colleges: ['音乐学院', '音乐学院'], majors: [' 音乐表演 ', '音乐教育', '音乐表演'] });
     expect(kept.statusCode, kept.body).toBe(201);
-    expect(kept.json().colleges).toEqual(['音乐学院', '高等职业教育与继续教育学院']);
+    expect(kept.json()).toMatchObject({ colleges: ['音乐学院'], majors: ['音乐表演', '音乐教育'] });
+    const keptId = kept.json().id as string;
     const open = await venue();
     const musician = await undergraduate();
-    const vocational = await undergraduate();
+    const musicMajor = await undergraduate();
+    const accountant = await undergraduate();
     const engineer = await undergraduate();
     const unknown = await undergraduate();
-    const setCollege = (u: { student: { id: string } }, college: string) => t.ctx.db.updateTable('students').set({ college }).where('id', '=', u.student.id).execute();
-    await setCollege(musician, '音乐学院');
-    await setCollege(vocational, '高等职业教育与继续教育学院');
-    await setCollege(engineer, '计算机学院');
+    // A 音乐表演 major of 计算机学院 would be odd, but the rule is the rule: the major alone is enough.
+    const majorElsewhere = await undergraduate();
+    const place = (u: { student: { id: string } }, college: string | null, major: string | null) => t.ctx.db.updateTable('students').set({ college, major }).where('id', '=', u.student.id).execute();
+    await place(musician, '音乐学院', '作曲与作曲技术理论');
+    await place(musicMajor, '高等职业教育与继续教育学院', '音乐表演');
+    await place(accountant, '高等职业教育与继续教育学院', '会计');
+    await place(engineer, '计算机学院', null);
+    await place(majorElsewhere, null, '音乐教育');
     const offered = async (u: { token: string }) => ((await t.app.inject({ url: '/api/v1/campus/venues', headers: auth(u.token) })).json().items as { id: string }[]).map((v) => v.id);
 
-    for (const u of [musician, vocational]) expect(await offered(u)).toEqual(expect.arrayContaining([kept.json().id, open.id]));
-    for (const u of [engineer, unknown]) {
+    for (const u of [musician, musicMajor, majorElsewhere]) expect(await offered(u)).toEqual(expect.arrayContaining([keptId, open.id]));
+    for (const u of [accountant, engineer, unknown]) {
+      // The room open to the whole university is offered and booked by everyone.
       expect(await offered(u)).toContain(open.id);
-      expect(await offered(u)).not.toContain(kept.json().id);
-      const refused = await book(u.token, { venueId: kept.json().id, date: '2026-11-28', hour: 10 });
+      expect(await offered(u)).not.toContain(keptId);
+      const refused = await book(u.token, { venueId: keptId, date: '2026-11-28', hour: 10 });
       expect(refused.statusCode).toBe(403);
-      expect(refused.json()).toMatchObject({ error: { code: 'BOOKING_COLLEGE_ONLY', message: '该场地仅供指定院系的同学预约', details: { colleges: ['音乐学院', '高等职业教育与继续教育学院'] } } });
-      expect((await t.app.inject({ url: `/api/v1/campus/venues/${kept.json().id}/slots?date=2026-11-28`, headers: auth(u.token) })).statusCode).toBe(403);
+      expect(refused.json()).toMatchObject({ error: { code: 'BOOKING_COLLEGE_ONLY', message: '该场地仅供指定院系或专业的同学预约', messageEn: 'Only students of the colleges or majors it is kept for may book this venue', details: { colleges: ['音乐学院'], majors: ['音乐表演', '音乐教育'] } } });
+      expect((await t.app.inject({ url: `/api/v1/campus/venues/${keptId}/slots?date=2026-11-28`, headers: auth(u.token) })).statusCode).toBe(403);
     }
-    expect((await book(musician.token, { venueId: kept.json().id, date: '2026-11-28', hour: 10 })).statusCode).toBe(201);
-    expect((await book(vocational.token, { venueId: kept.json().id, date: '2026-11-28', hour: 11 })).statusCode).toBe(201);
-    expect((await addVenue(operator, { schoolId: campusId, name: `琴房 ${++venueNo}`, colleges: Array.from({ length: 9 }, (_, i) => `学院${i}`) })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await book(accountant.token, { venueId: open.id, date: '2026-11-28', hour: 10 })).statusCode).toBe(201);
+    expect((await t.app.inject({ url: `/api/v1/campus/venues/${keptId}/slots?date=2026-11-28`, headers: auth(musicMajor.token) })).statusCode).toBe(200);
+    expect((await book(musician.token, { venueId: keptId, date: '2026-11-28', hour: 10 })).statusCode).toBe(201);
+    expect((await book(musicMajor.token, { venueId: keptId, date: '2026-11-28', hour: 11 })).statusCode).toBe(201);
+    expect((await book(majorElsewhere.token, { venueId: keptId, date: '2026-11-28', hour: 12 })).statusCode).toBe(201);
+    // A major named on the venue is not a college, nor the other way round.
+    const byMajorOnly = await addVenue(operator, { schoolId: campusId, name: `琴房 ${++venueNo}`, majors: ['音乐学院'] });
+    expect(await offered(musician)).not.toContain(byMajorOnly.json().id);
+    for (const [body, path] of [
+      [{ colleges: Array.from({ length: 9 }, (_, i) => `学院${i}`) }, 'body/colleges'],
+      [{ majors: Array.from({ length: 17 }, (_, i) => `专业${i}`) }, 'body/majors'],
+      [{ majors: ['音'.repeat(33)] }, 'body/majors/0'],
+      [{ majors: ['  '] }, 'body/majors/0'],
+      [{ majors: '音乐表演' }, 'body/majors'],
+    ] as const) {
+      const bad = await addVenue(operator, { schoolId: campusId, name: `琴房 ${++venueNo}`, ...body });
+      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+      expect(JSON.stringify(bad.json().error), JSON.stringify(body)).toContain(path);
+      expect(bad.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    }
+  });
+
+  it('an operator or the university’s card manager changes whom a venue is kept for; bookings made stand; audited; other schools’ managers refused', async () => {
+    t.clock.set('2026-11-23T02:00:00Z');
+    const room = await venue();
+    const musicMajor = await undergraduate();
+    const accountant = await undergraduate();
+    await t.ctx.db.updateTable('students').set({ college: '高等职业教育与继续教育学院', major: '音乐表演' }).where('id', '=', musicMajor.student.id).execute();
+    await t.ctx.db.updateTable('students').set({ college: '高等职业教育与继续教育学院', major: '会计' }).where('id', '=', accountant.student.id).execute();
+    expect((await book(accountant.token, { venueId: room.id, date: '2026-11-29', hour: 9 })).statusCode).toBe(201);
+    const setAudience = (token: string, venueId: string, body: unknown) => t.app.inject({ method: 'PUT', url: `/api/v1/admin/campus/venues/${venueId}/audience`, headers: auth(token), payload: body as Record<string, unknown> });
+    const manager = await t.factory.newStaff('school_admin', { schoolId: campusId });
+    const managerToken = await t.factory.loginAs('staff', manager.username, manager.password);
+    const changed = await setAudience(managerToken, room.id, { colleges: ['音乐学院'], majors: ['音乐表演'] });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toEqual({ id: room.id, kind: 'piano_room', name: room.name, colleges: ['音乐学院'], majors: ['音乐表演'] });
+    expect((await book(accountant.token, { venueId: room.id, date: '2026-11-29', hour: 10 })).json()).toMatchObject({ error: { code: 'BOOKING_COLLEGE_ONLY' } });
+    expect((await book(musicMajor.token, { venueId: room.id, date: '2026-11-29', hour: 10 })).statusCode).toBe(201);
+    // The hour the accountant booked before stands.
+    expect((await t.app.inject({ url: '/api/v1/campus/bookings', headers: auth(accountant.token) })).json().items).toEqual([expect.objectContaining({ venueId: room.id, hour: 9, status: 'booked' })]);
+    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role', 'before', 'after']).where('entity_id', '=', room.id).where('action', '=', 'campus.venue.audience').execute();
+    expect(audit).toEqual([{ action: 'campus.venue.audience', actor_role: 'school_admin', before: { colleges: [], majors: [] }, after: { colleges: ['音乐学院'], majors: ['音乐表演'] } }]);
+    // Back to the whole university.
+    expect((await setAudience(operator, room.id, { colleges: [], majors: [] })).json()).toMatchObject({ colleges: [], majors: [] });
+    expect((await book(accountant.token, { venueId: room.id, date: '2026-11-29', hour: 11 })).statusCode).toBe(201);
+
+    const otherSchool = await t.factory.newSchool({ stage: 'university' });
+    const outsiderStaff = await t.factory.newStaff('school_admin', { schoolId: otherSchool.id });
+    const outsider = await t.factory.loginAs('staff', outsiderStaff.username, outsiderStaff.password);
+    expect((await setAudience(outsider, room.id, { majors: ['会计'] })).statusCode).toBe(403);
+    expect((await setAudience(accountant.token, room.id, { majors: ['会计'] })).statusCode).toBe(403);
+    expect((await setAudience(operator, '00000000-0000-7000-8000-000000000000', { majors: ['会计'] })).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect((await setAudience(operator, room.id, { majors: Array.from({ length: 17 }, (_, i) => `专业${i}`) })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    expect((await t.ctx.db.selectFrom('campus_venues').select('majors').where('id', '=', room.id).executeTakeFirstOrThrow()).majors).toEqual([]);
   });
 
   it('two students racing for one hour: one gets it; a room of another university is not offered', async () => {
@@ -842,6 +900,6 @@ describe('practice-room and sports-venue bookings (琴房预订, 预订场馆)',
     const elsewhere = await undergraduate(0, (await t.factory.newSchool({ stage: 'university' })).id);
     expect((await book(elsewhere.token, { venueId: room.id, date: '2026-11-26', hour: 20 })).statusCode).toBe(404);
     expect((await addVenue(operator, { schoolId: campusId, name: room.name })).json()).toMatchObject({ error: { code: 'CAMPUS_VENUE_TAKEN' } });
-    expect((await t.app.inject({ url: `/api/v1/admin/campus/venues?schoolId=${campusId}`, headers: auth(operator) })).json().items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name, colleges: [] });
+    expect((await t.app.inject({ url: `/api/v1/admin/campus/venues?schoolId=${campusId}`, headers: auth(operator) })).json().items).toContainEqual({ id: room.id, kind: 'piano_room', name: room.name, colleges: [], majors: [] });
   });
 });

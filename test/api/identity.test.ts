@@ -442,6 +442,39 @@ describe('schools, classes and students in the console', () => {
     expect(refused.json()).toMatchObject({ error: { code: 'STUDENT_COLLEGE_CAMPUS_ONLY', message: '院系仅适用于高校和职业院校的学生' } });
   });
 
+  it('a university student’s major (专业) is set in the console beside the college, audited, cleared on transfer unless given, refused at K-12', async () => {
+    const school = await t.factory.newSchool({ stage: 'university' });
+    const s = await t.factory.newStudent({ schoolId: school.id });
+    const patch = (payload: Record<string, unknown>) => t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${s.id}`, headers: auth(operator), payload });
+    type Detail = { college: string | null; major: string | null; history: { action: string; before: Record<string, unknown>; after: Record<string, unknown> }[] };
+    const detail = async () => (await get(`/api/v1/admin/students/${s.id}`, operator)).json() as Detail;
+    expect((await detail()).major).toBeNull();
+    expect((await patch({ college: '高等职业教育与继续教育学院', major: ' 音乐表演 ' })).statusCode).toBe(200);
+    expect(await detail()).toMatchObject({ college: '高等职业教育与继续教育学院', major: '音乐表演' });
+    expect((await detail()).history[0]).toMatchObject({ action: 'student.updated', before: { college: null, major: null }, after: { college: '高等职业教育与继续教育学院', major: '音乐表演' } });
+    // Changing the major alone keeps the college.
+    expect((await patch({ major: '会计' })).statusCode).toBe(200);
+    expect(await detail()).toMatchObject({ college: '高等职业教育与继续教育学院', major: '会计' });
+    for (const bad of ['音'.repeat(33), '  ', '音乐\u0007表演', 42]) expect(codeOf(await patch({ major: bad }))).toBe('VALIDATION_FAILED');
+    expect((await detail()).major).toBe('会计');
+    expect((await patch({ major: null })).statusCode).toBe(200);
+    expect(await detail()).toMatchObject({ college: '高等职业教育与继续教育学院', major: null });
+    // A transfer clears it (it belongs to that university) unless the new one is given with the move.
+    await patch({ major: '音乐表演' });
+    const other = await t.factory.newSchool({ stage: 'vocational' });
+    expect((await patch({ schoolId: other.id })).statusCode).toBe(200);
+    expect(await detail()).toMatchObject({ college: null, major: null });
+    expect((await patch({ schoolId: school.id, college: '音乐学院', major: '音乐教育' })).statusCode).toBe(200);
+    expect(await detail()).toMatchObject({ college: '音乐学院', major: '音乐教育' });
+    const k12 = await t.factory.newStudent();
+    const refused = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${k12.id}`, headers: auth(operator), payload: { major: '音乐表演' } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ error: { code: 'STUDENT_MAJOR_CAMPUS_ONLY', message: '专业仅适用于高校和职业院校的学生', messageEn: 'A major applies to university and vocational students only' } });
+    // Moving a university student to a K-12 school drops the major.
+    await patch({ schoolId: (await t.factory.newSchool({ stage: 'high' })).id });
+    expect(await detail()).toMatchObject({ college: null, major: null });
+  });
+
   it('creates schools and classes; duplicates are conflicts', async () => {
     const school = await post('/api/v1/admin/schools', { code: 'BJ-T-900', name: '测试第九百中学', stage: 'high' }, operator);
     expect(school.statusCode).toBe(201);

@@ -174,8 +174,8 @@ describe('roster import', () => {
     const done = await importFile(school.id, csv);
     expect(done).toMatchObject({ status: 'done', totalRows: 16, processedRows: 16, created: 1, updated: 0, rejected: 15 });
     expect(done.report.map((p) => [p.row, p.field, p.code])).toEqual(expected);
-    // Every code but those of student numbers, the salary flag and the college, which the campus rosters below (and parse-roster.test.ts) report.
-    const campusOnly = new Set(['STUDENT_NO_FORMAT', 'STUDENT_NO_DUPLICATE', 'STUDENT_NO_TAKEN', 'SALARIED_FORMAT', 'COLLEGE_TOO_LONG']);
+    // Every code but those of student numbers, the salary flag, the college and the major, which the campus rosters below (and parse-roster.test.ts) report.
+    const campusOnly = new Set(['STUDENT_NO_FORMAT', 'STUDENT_NO_DUPLICATE', 'STUDENT_NO_TAKEN', 'SALARIED_FORMAT', 'COLLEGE_TOO_LONG', 'MAJOR_TOO_LONG']);
     expect(new Set(done.report.map((p) => p.code))).toEqual(new Set(rowProblemCodes.filter((code) => !campusOnly.has(code))));
     expect(done.report.every((p) => p.message.length > 0 && p.messageEn.length > 0)).toBe(true);
     expect((await studentsOf(school.id)).map((s) => s.education_id)).toEqual([good.educationId]);
@@ -197,9 +197,9 @@ describe('roster import', () => {
 });
 
 describe('university and vocational rosters', () => {
-  const campusHeader = '学号,教育ID,姓名,性别,出生日期,身份证号,年级,有工资收入,院系';
+  const campusHeader = '学号,教育ID,姓名,性别,出生日期,身份证号,年级,有工资收入,院系,专业';
   const campusStudents = (schoolId: string) =>
-    t.ctx.db.selectFrom('students').select(['education_id', 'student_no', 'class_id', 'stage', 'salaried', 'college', 'name']).where('school_id', '=', schoolId).orderBy('education_id').execute();
+    t.ctx.db.selectFrom('students').select(['education_id', 'student_no', 'class_id', 'stage', 'salaried', 'college', 'major', 'name']).where('school_id', '=', schoolId).orderBy('education_id').execute();
 
   it('imports students by student number, without classes; they sign in on the campus login with the last six of the ID number', async () => {
     const school = await t.factory.newSchool({ stage: 'university' });
@@ -207,27 +207,27 @@ describe('university and vocational rosters', () => {
     const csv = [
       campusHeader,
       // 年级 on a university export is the year of entry: read past, not a K-12 grade.
-      `2023110501,34000001,周晓东,男,2005-06-21,${idNumber},2023级,否,音乐学院`,
-      `2023110502,34000002,吴佳琪,女,2004-10-09,${idFor('2004-10-09', 'F')},2023级,是,计算机学院`,
-      `2.02311E+09,34000003,郑一,男,2005-01-01,${idFor('2005-01-01', 'M')},2023级,否,计算机学院`,
+      `2023110501,34000001,周晓东,男,2005-06-21,${idNumber},2023级,否,音乐学院,音乐学`,
+      `2023110502,34000002,吴佳琪,女,2004-10-09,${idFor('2004-10-09', 'F')},2023级,是,计算机学院,软件工程`,
+      `2.02311E+09,34000003,郑一,男,2005-01-01,${idFor('2005-01-01', 'M')},2023级,否,计算机学院,软件工程`,
     ].join('\n');
     const done = await importFile(school.id, csv);
     expect(done).toMatchObject({ status: 'done', created: 2, rejected: 1 });
     expect(done.report.map((p) => [p.row, p.field, p.code])).toEqual([[4, 'studentNo', 'STUDENT_NO_FORMAT']]);
     expect(await campusStudents(school.id)).toEqual([
-      { education_id: '34000001', student_no: '2023110501', class_id: null, stage: 'university', salaried: false, college: '音乐学院', name: '周晓东' },
-      { education_id: '34000002', student_no: '2023110502', class_id: null, stage: 'university', salaried: true, college: '计算机学院', name: '吴佳琪' },
+      { education_id: '34000001', student_no: '2023110501', class_id: null, stage: 'university', salaried: false, college: '音乐学院', major: '音乐学', name: '周晓东' },
+      { education_id: '34000002', student_no: '2023110502', class_id: null, stage: 'university', salaried: true, college: '计算机学院', major: '软件工程', name: '吴佳琪' },
     ]);
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { as: 'campus', login: '2023110501', password: initialCampusPassword(idNumber) } });
     expect(login.statusCode, login.body).toBe(201);
     expect(login.json()).toMatchObject({ mustChangePassword: true });
   });
 
-  it("refuses a row that would take another student's number, keeps a stored salary flag and college when the file has no such column", async () => {
+  it("refuses a row that would take another student's number, keeps a stored salary flag, college and major when the file has no such column", async () => {
     const school = await t.factory.newSchool({ stage: 'vocational' });
     const jia = idFor('2005-06-21', 'M');
     const bing = idFor('2005-03-03', 'F');
-    const first = `${campusHeader}\n2024000001,35000001,甲,男,2005-06-21,${jia},2024级,是,高等职业教育与继续教育学院\n`;
+    const first = `${campusHeader}\n2024000001,35000001,甲,男,2005-06-21,${jia},2024级,是,高等职业教育与继续教育学院,音乐表演\n`;
     expect(await importFile(school.id, first)).toMatchObject({ created: 1, rejected: 0 });
 
     const second = [
@@ -252,9 +252,45 @@ describe('university and vocational rosters', () => {
     expect(refused).toMatchObject({ status: 'done', created: 0, updated: 1, rejected: 1 });
     expect(refused.report).toEqual([{ row: 2, field: 'studentNo', code: 'STUDENT_NO_TAKEN', message: '本校已有其他学生使用该学号', messageEn: 'Another student of this school has this student number' }]);
     expect(await campusStudents(school.id)).toEqual([
-      { education_id: '35000001', student_no: '2024000001', class_id: null, stage: 'vocational', salaried: true, college: '高等职业教育与继续教育学院', name: '甲改名' },
-      { education_id: '35000003', student_no: '2024000003', class_id: classId, stage: 'vocational', salaried: false, college: null, name: '丙' },
+      { education_id: '35000001', student_no: '2024000001', class_id: null, stage: 'vocational', salaried: true, college: '高等职业教育与继续教育学院', major: '音乐表演', name: '甲改名' },
+      { education_id: '35000003', student_no: '2024000003', class_id: classId, stage: 'vocational', salaried: false, college: null, major: null, name: '丙' },
     ]);
+  });
+
+  it('a file with the 专业 column (any of its names) sets and changes majors, a bad cell is reported by row, and the students can then book what their major is kept for', async () => {
+    const school = await t.factory.newSchool({ stage: 'university' });
+    const yi = idFor('2006-02-17', 'F');
+    const ding = idFor('2005-11-08', 'M');
+    const header = (major: string) => `教育ID,姓名,性别,出生日期,身份证号,学号,院系,${major}`;
+    const rows = (yiMajor: string, dingMajor: string) => [
+      `36000001,郑雅文,女,2006-02-17,${yi},2024130215,高等职业教育与继续教育学院,${yiMajor}`,
+      `36000002,冯浩宇,男,2005-11-08,${ding},2024130302,高等职业教育与继续教育学院,${dingMajor}`,
+    ];
+    expect(await importFile(school.id, [header('所学专业'), ...rows('会计', '会计')].join('\n'))).toMatchObject({ created: 2, rejected: 0 });
+    // She changed to 音乐表演: the next file says so; his cell is too long and refused, so his stored major stays.
+    const second = await importFile(school.id, [header('Major'), ...rows('音乐表演', '会'.repeat(33))].join('\n'));
+    expect(second).toMatchObject({ updated: 1, rejected: 1 });
+    expect(second.report).toEqual([{ row: 3, field: 'major', code: 'MAJOR_TOO_LONG', message: '专业最多 32 个字符', messageEn: 'A major may have at most 32 characters' }]);
+    const blank = await importFile(school.id, [header('专业名称'), ...rows('音乐表演', '')].join('\n'));
+    expect(blank.report).toEqual([expect.objectContaining({ row: 3, field: 'major', code: 'FIELD_REQUIRED', message: '专业不能为空' })]);
+    expect((await campusStudents(school.id)).map((s) => [s.education_id, s.college, s.major])).toEqual([
+      ['36000001', '高等职业教育与继续教育学院', '音乐表演'],
+      ['36000002', '高等职业教育与继续教育学院', '会计'],
+    ]);
+
+    // What the roster says is what 琴房预订 goes by.
+    const operator = await t.factory.operatorToken();
+    const room = await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/venues', headers: { authorization: `Bearer ${operator}` }, payload: { schoolId: school.id, name: '琴房 1', colleges: ['音乐学院'], majors: ['音乐表演'] } });
+    expect(room.statusCode, room.body).toBe(201);
+    const offered = async (studentNo: string, idNumber: string) => {
+      const [student] = await t.ctx.db.selectFrom('students').select('id').where('student_no', '=', studentNo).execute();
+      await t.factory.newCard(student!.id, { product: 'campus_card' });
+      const login = await t.app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { as: 'campus', login: studentNo, password: initialCampusPassword(idNumber) } });
+      const venues = await t.app.inject({ url: '/api/v1/campus/venues', headers: { authorization: `Bearer ${login.json().token}` } });
+      return (venues.json().items as { name: string }[]).map((v) => v.name);
+    };
+    expect(await offered('2024130215', yi)).toEqual(['琴房 1']);
+    expect(await offered('2024130302', ding)).toEqual([]);
   });
 
   it('lets student numbers change hands within a file (a swap, a chain), and refuses a number still held by a student who keeps it', async () => {

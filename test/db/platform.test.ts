@@ -7,6 +7,7 @@ import { migrateToLatest, type DatabaseHandle } from '../../src/platform/db/data
 import { enqueueJob, JobRunner, pruneDoneJobs } from '../../src/platform/jobs.js';
 import { newId } from '../../src/platform/ids.js';
 import { openNextYearForDemo, seedDemo } from '../../src/demo/seed.js';
+import { venueOpenTo } from '../../src/domain/venue-access.js';
 import { workingDaysAfter } from '../../src/modules/calendar/calendar.js';
 import { createTestDatabase } from '../support/databases.js';
 
@@ -168,11 +169,19 @@ describe('demo data', () => {
     // The university's dorm rooms, for 宿舍电费.
     const rooms = await handle.db.selectFrom('campus_rooms').select(['building', 'room_no']).orderBy('room_no').execute();
     expect(rooms.map((r) => `${r.building} ${r.room_no}`)).toEqual(['学1楼 101', '学1楼 102', '学1楼 103', '学1楼 104', '学1楼 105', '学1楼 106']);
-    const venues = await handle.db.selectFrom('campus_venues').select(['kind', 'name', 'colleges']).orderBy('kind').orderBy('name').execute();
-    // The practice rooms are for the music colleges (seed 004), where the demo's 周晓东 studies.
-    expect(venues.filter((v) => v.kind === 'piano_room').every((v) => v.colleges.join() === '音乐学院,高等职业教育与继续教育学院')).toBe(true);
-    expect(venues.filter((v) => v.kind === 'sports_court').every((v) => v.colleges.length === 0)).toBe(true);
-    expect(await handle.db.selectFrom('students').select('college').where('student_no', '=', '2023110501').executeTakeFirstOrThrow()).toEqual({ college: '音乐学院' });
+    const venues = await handle.db.selectFrom('campus_venues').select(['kind', 'name', 'colleges', 'majors']).orderBy('kind').orderBy('name').execute();
+    // The practice rooms are for 音乐学院 and the music majors of the vocational college (seed 004), not its other students.
+    expect(venues.filter((v) => v.kind === 'piano_room').every((v) => v.colleges.join() === '音乐学院' && v.majors.join() === '音乐表演,音乐教育')).toBe(true);
+    expect(venues.filter((v) => v.kind === 'sports_court').every((v) => v.colleges.length === 0 && v.majors.length === 0)).toBe(true);
+    const campusStudents = await handle.db.selectFrom('students').select(['student_no', 'college', 'major']).where('student_no', 'is not', null).orderBy('student_no').execute();
+    expect(campusStudents).toEqual([
+      { student_no: '2022120388', college: '计算机学院', major: '软件工程' },
+      { student_no: '2023110501', college: '音乐学院', major: '音乐学' },
+      { student_no: '2024130215', college: '高等职业教育与继续教育学院', major: '音乐表演' },
+      { student_no: '2024130302', college: '高等职业教育与继续教育学院', major: '会计' },
+    ]);
+    const pianoRoom = venues.find((v) => v.kind === 'piano_room')!;
+    expect(campusStudents.filter((s) => venueOpenTo(pianoRoom, s)).map((s) => s.student_no)).toEqual(['2023110501', '2024130215']);
     expect(venues.map((v) => `${v.kind} ${v.name}`)).toEqual([
       'piano_room 琴房 1', 'piano_room 琴房 2', 'piano_room 琴房 3', 'piano_room 琴房 4',
       'sports_court 乒乓球台 1', 'sports_court 乒乓球台 2', 'sports_court 羽毛球场 1', 'sports_court 羽毛球场 2', 'sports_court 羽毛球场 3',

@@ -1,4 +1,5 @@
 import { addDays, shanghaiDate } from '../../domain/calendar.js';
+import { venueOpenTo, type Booker } from '../../domain/venue-access.js';
 import { bookingDaysAhead, bookingFirstHour, bookingLastHour, bookingRefusal, bookingsPerStudent, slotStart } from '../../domain/campus-payments.js';
 import { assertSchoolAccess } from '../../platform/access.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -18,35 +19,33 @@ const bookingView = (row: BookingRow, venue: { name: string; kind: VenueKind }):
   id: row.id, venueId: row.venue_id, venueName: venue.name, venueKind: venue.kind, date: row.date, hour: row.hour, startsAt: row.starts_at.toISOString(), status: row.status,
 });
 
-const venueView = (v: VenueRow): VenueDto => ({ id: v.id, kind: v.kind, name: v.name, colleges: v.colleges });
+const venueView = (v: VenueRow): VenueDto => ({ id: v.id, kind: v.kind, name: v.name, colleges: v.colleges, majors: v.majors });
 
-/**
- * Whether the student may book the venue: a venue kept for named colleges (琴房 for the music
- * colleges, seed 004) is open to their students only; a student whose college is not known
- * books only venues open to the whole university.
- */
-const openTo = (venue: Pick<VenueRow, 'colleges'>, college: string | null) => venue.colleges.length === 0 || (college !== null && venue.colleges.includes(college));
-
-/** The student's university and college. */
-async function bookerOf(ctx: AppContext, caller: Caller): Promise<{ schoolId: string; college: string | null }> {
+/** The student's university, and the college and major a venue may be kept for (src/domain/venue-access.ts). */
+async function bookerOf(ctx: AppContext, caller: Caller): Promise<{ schoolId: string; booker: Booker }> {
   await campusSchoolOf(ctx, caller);
-  const { school_id: schoolId, college } = await repo.payer(ctx.db, caller.subjectId);
-  return { schoolId, college };
+  const { school_id: schoolId, college, major } = await repo.payer(ctx.db, caller.subjectId);
+  return { schoolId, booker: { college, major } };
 }
 
-/** A venue of the student's own university (else NOT_FOUND) that is open to them (else BOOKING_COLLEGE_ONLY). */
+/**
+ * A venue of the student's own university (else NOT_FOUND) that is open to them: a venue kept for
+ * named colleges or majors (琴房 for 音乐学院 and the music majors of another college, seed 004)
+ * is refused to other students with BOOKING_COLLEGE_ONLY (the code kept from before majors, so
+ * clients keying on it go on working; its details name both lists).
+ */
 async function venueOfMySchool(ctx: AppContext, caller: Caller, venueId: string) {
-  const { schoolId, college } = await bookerOf(ctx, caller);
+  const { schoolId, booker } = await bookerOf(ctx, caller);
   const venue = await repo.venue(ctx.db, venueId);
   if (!venue || venue.school_id !== schoolId) throw fail('NOT_FOUND', { entity: 'campus_venue', venueId });
-  if (!openTo(venue, college)) throw fail('BOOKING_COLLEGE_ONLY', { colleges: venue.colleges });
+  if (!venueOpenTo(venue, booker)) throw fail('BOOKING_COLLEGE_ONLY', { colleges: venue.colleges, majors: venue.majors });
   return venue;
 }
 
 /** The venues of a kind open to the student, and the days that may be booked (the server's today and the 7 after). */
 export async function myVenues(ctx: AppContext, caller: Caller, kind: VenueKind): Promise<{ items: VenueDto[]; days: string[] }> {
-  const { schoolId, college } = await bookerOf(ctx, caller);
-  const items = (await repo.venues(ctx.db, schoolId, kind)).filter((v) => openTo(v, college)).map(venueView);
+  const { schoolId, booker } = await bookerOf(ctx, caller);
+  const items = (await repo.venues(ctx.db, schoolId, kind)).filter((v) => venueOpenTo(v, booker)).map(venueView);
   const today = shanghaiDate(ctx.clock.now());
   return { items, days: Array.from({ length: bookingDaysAhead + 1 }, (_, i) => addDays(today, i)) };
 }
@@ -117,13 +116,31 @@ export async function schoolVenues(ctx: AppContext, caller: Caller, schoolId: st
 }
 
 /** An operator or the university's card manager adds a practice room or a sports venue. */
-export async function addVenue(ctx: AppContext, caller: Caller, input: { schoolId: string; kind: VenueKind; name: string; colleges: string[] }, requestId: string): Promise<VenueDto> {
+export async function addVenue(ctx: AppContext, caller: Caller, input: { schoolId: string; kind: VenueKind; name: string; colleges: string[]; majors: string[] }, requestId: string): Promise<VenueDto> {
   assertSchoolAccess(caller, input.schoolId);
   if (!(await repo.isCampusSchool(ctx.db, input.schoolId))) throw fail('CAMPUS_SCHOOL_INVALID', { schoolId: input.schoolId });
-  const row = { id: newId(), school_id: input.schoolId, kind: input.kind, name: input.name, colleges: input.colleges, created_at: ctx.clock.now() };
+  const row = { id: newId(), school_id: input.schoolId, kind: input.kind, name: input.name, colleges: input.colleges, majors: input.majors, created_at: ctx.clock.now() };
   return inTransaction(ctx.db, async (tx) => {
     if (!(await repo.insertVenue(tx, row))) throw fail('CAMPUS_VENUE_TAKEN', { name: input.name });
     await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'campus.venue.added', entityType: 'campus_venue', entityId: row.id, after: input, requestId });
     return venueView(row);
+  });
+}
+
+/**
+ * An operator or the university's card manager changes whom a venue is kept for: its colleges and
+ * majors (both empty: the whole university). Bookings already made stand; new ones follow the lists.
+ */
+export async function setVenueAudience(ctx: AppContext, caller: Caller, venueId: string, input: { colleges: string[]; majors: string[] }, requestId: string): Promise<VenueDto> {
+  return inTransaction(ctx.db, async (tx) => {
+    const before = await repo.lockVenue(tx, venueId);
+    if (!before) throw fail('NOT_FOUND', { entity: 'campus_venue', venueId });
+    assertSchoolAccess(caller, before.school_id);
+    const after = await repo.setVenueAudience(tx, venueId, input);
+    await recordAudit(tx, ctx.clock, {
+      actor: { role: caller.role, id: caller.subjectId }, action: 'campus.venue.audience', entityType: 'campus_venue', entityId: venueId,
+      before: { colleges: before.colleges, majors: before.majors }, after: input, requestId,
+    });
+    return venueView(after);
   });
 }

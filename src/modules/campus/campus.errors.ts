@@ -40,7 +40,7 @@ registerErrors({
   BOOKING_HOUR: { status: 422, zh: '琴房和场馆按整点预约，开放时间 8:00 至 22:00', en: 'Rooms and venues are booked by the hour, from 08:00 to 22:00' },
   BOOKING_TOO_LATE: { status: 422, zh: '该时段已开始或已过去', en: 'That hour has begun or passed' },
   BOOKING_TOO_EARLY: { status: 422, zh: '最多可预约 7 天内的时段', en: 'Rooms and venues can be booked at most 7 days ahead' },
-  BOOKING_COLLEGE_ONLY: { status: 403, zh: '该场地仅供指定院系的同学预约', en: 'Only students of the colleges it is kept for may book this venue' },
+  BOOKING_COLLEGE_ONLY: { status: 403, zh: '该场地仅供指定院系或专业的同学预约', en: 'Only students of the colleges or majors it is kept for may book this venue' },
   BOOKING_LIMIT: { status: 409, zh: '琴房、场馆每类每人最多同时持有 2 个未开始的预约', en: 'At most 2 bookings still to come per student, for practice rooms and for sports venues each' },
   BOOKING_TAKEN: { status: 409, zh: '该时段已被预约', en: 'That hour is booked already' },
   BOOKING_NOT_CANCELLABLE: { status: 409, zh: '预约已取消或已开始，不能取消', en: 'The booking is cancelled or has begun' },

@@ -21,7 +21,7 @@ export const campusRepository = {
   },
 
   payer(db: DbOrTx, studentId: string) {
-    return db.selectFrom('students').select(['id', 'name', 'school_id', 'college', 'campus_purchase_limit_fen']).where('id', '=', studentId).executeTakeFirstOrThrow();
+    return db.selectFrom('students').select(['id', 'name', 'school_id', 'college', 'major', 'campus_purchase_limit_fen']).where('id', '=', studentId).executeTakeFirstOrThrow();
   },
 
   lockPayer(tx: Tx, studentId: string) {
@@ -215,6 +215,14 @@ export const campusRepository = {
 
   venue(db: DbOrTx, id: string) {
     return db.selectFrom('campus_venues').selectAll().where('id', '=', id).executeTakeFirst();
+  },
+
+  lockVenue(tx: Tx, id: string) {
+    return tx.selectFrom('campus_venues').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  },
+
+  setVenueAudience(tx: Tx, id: string, audience: { colleges: string[]; majors: string[] }) {
+    return tx.updateTable('campus_venues').set({ colleges: audience.colleges, majors: audience.majors }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
   },
 
   async insertVenue(db: DbOrTx, row: Insertable<CampusVenuesTable>): Promise<boolean> {

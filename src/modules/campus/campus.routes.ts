@@ -8,13 +8,13 @@ import { z } from 'zod';
 import { childSettingRoutes } from '../shared/child-setting-routes.js';
 import { bearer, errorResponses } from '../shared/http.js';
 import {
-  addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueParams, venueQuerySchema, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema, adminElectricityPurchaseSchema, adminElectricityQuerySchema, changeMeterSchema, roomParams, networkBalanceReturnSchema,
+  addRoomSchema, addVenueSchema, adminRoomSchema, adminSchoolQuerySchema, bookingParams, bookingSchema, bookVenueSchema, slotQuerySchema, slotSchema, venueAudienceSchema, venueParams, venueQuerySchema, venueSchema, adminRepairQuerySchema, repairNoteSchema, repairParams, repairSchema, reportRepairSchema, buyElectricitySchema, electricityPurchaseSchema, roomQuerySchema, roomSchema, adminElectricityPurchaseSchema, adminElectricityQuerySchema, changeMeterSchema, roomParams, networkBalanceReturnSchema,
   adminPurchaseQuerySchema, canteenPurchaseSchema, posPurchaseParams, posRefundResultSchema, purchaseIdParams, refundReasonSchema,
   addLibraryBookSchema, adminLibraryBookQuerySchema, adminLibraryBookSchema, borrowBookSchema, libraryBookQuerySchema, libraryBookSchema, libraryLoanSchema, libraryLoansSchema, libraryReturnSchema, loanParams, payLibraryFinesSchema, returnLibraryBookSchema,
   networkGatewayAnswerSchema, networkOverviewSchema, networkSessionIdParams, networkSessionParams, networkSessionSchema, networkSignOnSchema, networkTopUpResultSchema, networkTopUpSchema, networkUsageSchema,
   hotWaterRequestSchema, hotWaterSchema, issuePaymentCodeSchema, paymentCodeSchema, posPurchaseResultSchema, posPurchaseSchema, purchaseLimitSchema, setPurchaseLimitSchema, terminalParams, dailyLimitSchema, setDailyLimitSchema,
 } from './campus.schemas.js';
-import { addVenue, bookVenue, cancelBooking, myBookings, myVenues, schoolVenues, venueSlots } from './bookings.js';
+import { addVenue, bookVenue, cancelBooking, myBookings, myVenues, schoolVenues, setVenueAudience, venueSlots } from './bookings.js';
 import { addRoom, changeRoomMeter, checkElectricityPurchase, myElectricityPurchases, recordElectricityPurchase, resendToMeter, roomsOfMySchool, schoolElectricityPurchases, schoolRooms } from './dorm-electricity.js';
 import { hotWaterCheck, payAtPos } from './pay-at-pos.js';
 import { issuePaymentCode } from './payment-codes.js';
@@ -211,6 +211,13 @@ export function campusRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator', 'school_admin');
       return idempotentOperation(ctx, request, reply, 201, (c) => addVenue(c, caller, request.body, request.id));
+    });
+
+    app.put('/admin/campus/venues/:venueId/audience', {
+      schema: { tags: ['campus'], summary: 'Whom a practice room or sports venue is kept for: named colleges and majors (both empty: the whole university)', security: bearer, params: venueParams, body: venueAudienceSchema, response: { 200: venueSchema, ...errorResponses } },
+    }, async (request, reply) => {
+      const caller = requireCaller(request, 'operator', 'school_admin');
+      return idempotentOperation(ctx, request, reply, 200, (c) => setVenueAudience(c, caller, request.params.venueId, request.body, request.id));
     });
 
     app.post('/terminals/:terminalId/hot-water', {

@@ -28,7 +28,8 @@ import { pageQuerySchema } from '../shared/pagination.js';
  *   POST /campus/bookings     { venueId, date, hour }                   → 201 bookingSchema
  *   GET  /campus/bookings                                               → { items: bookingSchema[] } (the student's, still to come)
  *   POST /campus/bookings/:bookingId/cancel                             → bookingSchema
- *   POST /admin/campus/venues { schoolId, kind, name, colleges }        → 201 venueSchema
+ *   POST /admin/campus/venues { schoolId, kind, name, colleges, majors } → 201 venueSchema
+ *   PUT  /admin/campus/venues/:venueId/audience { colleges, majors }    → venueSchema (whom it is kept for; both empty: everyone)
  *   POST /terminals/:terminalId/network/sessions networkSignOnSchema    → 201 networkGatewayAnswerSchema (校园网 gateway: a device signs on)
  *   POST /terminals/:terminalId/network/sessions/:sessionId/usage { minutes, final } → networkGatewayAnswerSchema
  *   POST /terminals/:terminalId/purchases/:purchaseId/cancel            → posRefundResultSchema (撤销: the same POS, the same day)
@@ -159,8 +160,10 @@ export const adminRepairQuerySchema = pageQuerySchema.extend({ schoolId: z.uuid(
 export const venueKindSchema = z.enum(['piano_room', 'sports_court']);
 export const venueSchema = z.object({
   id: z.string(), kind: venueKindSchema, name: z.string(),
-  /** 院系 whose students may book it (琴房 for the music colleges); empty: the whole university. */
+  /** 院系 whose students may book it (琴房: 音乐学院); with no majors either, the whole university. */
   colleges: z.array(z.string()),
+  /** 专业 whose students may book it too, whatever their college (琴房: the music majors of another college, seed 004). */
+  majors: z.array(z.string()),
 });
 export const venueQuerySchema = z.object({ kind: venueKindSchema.default('piano_room') });
 export const venueParams = z.object({ venueId: z.uuid() });
@@ -171,10 +174,12 @@ export const bookingSchema = z.object({
   id: z.string(), venueId: z.string(), venueName: z.string(), venueKind: venueKindSchema, date: z.string(), hour: z.number().int(), startsAt: z.string(), status: z.enum(['booked', 'cancelled']),
 });
 export const bookingParams = z.object({ bookingId: z.uuid() });
+/** Names of colleges (at most 8) and majors (at most 16), each 1–32 characters, the same name once. */
+const namesOf = (max: number) => z.array(singleLine(32)).max(max).default([]).transform((names) => [...new Set(names)]);
+export const venueAudienceSchema = z.object({ colleges: namesOf(8), majors: namesOf(16) });
 export const addVenueSchema = z.object({
   schoolId: z.uuid(), kind: venueKindSchema.default('piano_room'), name: singleLine(32),
-  colleges: z.array(singleLine(32)).max(8).default([]).transform((names) => [...new Set(names)]),
-});
+}).extend(venueAudienceSchema.shape);
 
 export type VenueDto = z.infer<typeof venueSchema>;
 export type SlotDto = z.infer<typeof slotSchema>;

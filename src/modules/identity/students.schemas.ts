@@ -42,6 +42,8 @@ export const updateStudentSchema = z
     studentNo: z.string().trim().max(32).nullable(),
     /** 院系, as the roster's column: some venues are for students of named colleges. */
     college: z.string().trim().min(1).max(32).nullable(),
+    /** 专业, as the roster's column: some venues (the practice rooms) are for students of named majors too. */
+    major: z.string().trim().min(1).max(32).refine((s) => !controlCharacter.test(s), 'no control characters').nullable(),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
@@ -68,6 +70,7 @@ export const studentDetailSchema = studentRowSchema.extend({
   studentNo: z.string().nullable(),
   salaried: z.boolean(),
   college: z.string().nullable(),
+  major: z.string().nullable(),
   parents: z.array(z.object({ parentId: z.string(), phone: z.string(), relation: z.string().nullable(), boundAt: z.string() })),
   history: z.array(z.object({ at: z.string(), action: z.string(), actorRole: z.string(), before: z.unknown(), after: z.unknown() })),
 });

@@ -63,7 +63,7 @@ export async function searchStudents(ctx: AppContext, caller: Caller, filter: { 
 
 export async function studentDetail(ctx: AppContext, caller: Caller, studentId: string): Promise<StudentDetail> {
   await assertStudentAccess(ctx.db, caller, studentId);
-  const r = await studentsQuery(ctx.db).select([...rowColumns, 'students.birth_date', 'students.student_no', 'students.salaried', 'students.college']).where('students.id', '=', studentId).executeTakeFirst();
+  const r = await studentsQuery(ctx.db).select([...rowColumns, 'students.birth_date', 'students.student_no', 'students.salaried', 'students.college', 'students.major']).where('students.id', '=', studentId).executeTakeFirst();
   if (!r) throw fail('NOT_FOUND', { entity: 'student' });
   const history = await ctx.db.selectFrom('audit_log').select(['at', 'action', 'actor_role', 'before', 'after']).where('entity_type', '=', 'student').where('entity_id', '=', studentId).orderBy('at', 'desc').limit(50).execute();
   return {
@@ -72,6 +72,7 @@ export async function studentDetail(ctx: AppContext, caller: Caller, studentId: 
     studentNo: r.student_no,
     salaried: r.salaried,
     college: r.college,
+    major: r.major,
     parents: await listParents(ctx, caller, studentId),
     history: history.map((h) => ({ at: h.at.toISOString(), action: h.action, actorRole: h.actor_role, before: h.before, after: h.after })),
   };
@@ -120,7 +121,7 @@ export async function createStudent(ctx: AppContext, tx: DbOrTx, caller: Caller,
  */
 export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller, studentId: string, change: UpdateStudentRequest, requestId: string) {
   await assertStudentAccess(tx, caller, studentId);
-  const before = await tx.selectFrom('students').select(['school_id', 'class_id', 'stage', 'status', 'salaried', 'student_no', 'college']).where('id', '=', studentId).forUpdate().executeTakeFirstOrThrow();
+  const before = await tx.selectFrom('students').select(['school_id', 'class_id', 'stage', 'status', 'salaried', 'student_no', 'college', 'major']).where('id', '=', studentId).forUpdate().executeTakeFirstOrThrow();
   const schoolId = change.schoolId ?? before.school_id;
   // A card manager may move a student out of their school, but only an operator into another.
   if (change.schoolId && change.schoolId !== before.school_id && caller.role !== 'operator') throw fail('FORBIDDEN');
@@ -128,14 +129,18 @@ export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller,
   if (!school) throw fail('NOT_FOUND', { entity: 'school' });
   const classId = change.classId !== undefined ? change.classId : change.schoolId && change.schoolId !== before.school_id ? null : before.class_id;
   await assertClassOfSchool(tx, classId, schoolId);
-  // 院系 belongs to a university or vocational college, and to that one: a transfer clears it unless a new one is given.
+  // 院系 and 专业 belong to a university or vocational college, and to that one: a transfer clears them unless new ones are given.
   const campusSchool = isCampusStage(school.stage);
   if (change.college && !campusSchool) throw fail('STUDENT_COLLEGE_CAMPUS_ONLY');
-  const college = !campusSchool ? null : change.college !== undefined ? change.college : schoolId !== before.school_id ? null : before.college;
+  if (change.major && !campusSchool) throw fail('STUDENT_MAJOR_CAMPUS_ONLY');
+  const keptOr = (given: string | null | undefined, stored: string | null) => (!campusSchool ? null : given !== undefined ? given : schoolId !== before.school_id ? null : stored);
+  const college = keptOr(change.college, before.college);
+  const major = keptOr(change.major, before.major);
   const after = {
     school_id: schoolId, class_id: classId, stage: school.stage, status: change.status ?? before.status,
     salaried: change.salaried ?? before.salaried, student_no: change.studentNo !== undefined ? change.studentNo : before.student_no,
     college,
+    major,
   };
   await tx.updateTable('students').set({ ...after, updated_at: ctx.clock.now() }).where('id', '=', studentId).execute();
   const action = after.school_id !== before.school_id ? 'student.transferred' : after.stage !== before.stage || after.class_id !== before.class_id ? 'student.promoted' : 'student.updated';

@@ -140,7 +140,7 @@ function placeRows(rows: RosterRow[], classOf: ClassLookup, tally: ImportTally):
     // One object literal (no spreads): 100,000 rows must stay cheap (bench:roster).
     const student: StudentUpsert = {
       id: newId(), educationId: row.educationId, name: row.name, gender: row.gender, birthDate: row.birthDate, idNumber: row.idNumber,
-      classId: classId ?? null, studentNo: campus ? row.studentNo : null, salaried: campus ? row.salaried ?? null : null, college: campus ? row.college ?? null : null,
+      classId: classId ?? null, studentNo: campus ? row.studentNo : null, salaried: campus ? row.salaried ?? null : null, college: campus ? row.college ?? null : null, major: campus ? row.major ?? null : null,
     };
     placed.push({ row: row.row, student });
   }

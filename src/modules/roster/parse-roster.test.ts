@@ -79,6 +79,7 @@ const headerSpellings: Record<RosterField, string[]> = {
   studentNo: ['学号', 'studentNo', 'Student Number'],
   salaried: ['有工资收入', '是否有工资收入', 'salaried'],
   college: ['院系', '学院', 'College'],
+  major: ['专业', '专业名称', '所学专业', 'Major'],
 };
 
 /** Writes rows under a header of `fields` in `order`, with a BOM or not, and an extra column somewhere or not. */
@@ -127,27 +128,32 @@ describe('parseRoster reads every valid roster back', () => {
     );
   });
 
-  it('a university or vocational roster: student numbers, the salary flag and the college when the file has them, and a 年级 column ignored', () => {
+  it('a university or vocational roster: student numbers, the salary flag, the college and the major when the file has them, and a 年级 column ignored', () => {
     const collegeNames = ['音乐学院', '高等职业教育与继续教育学院', '计算机学院', 'School of Arts'];
-    const campusArb = fc.tuple(studentsArb, fc.boolean(), fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }), fc.boolean(), fc.array(fc.constantFrom(...collegeNames), { minLength: 30, maxLength: 30 }))
-      .map(([students, withSalaried, salaried, withCollege, colleges]) =>
+    const majorNames = ['音乐表演', '音乐教育', '会计', 'Software Engineering'];
+    const campusArb = fc.tuple(
+      studentsArb, fc.boolean(), fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }), fc.boolean(), fc.array(fc.constantFrom(...collegeNames), { minLength: 30, maxLength: 30 }),
+      fc.boolean(), fc.array(fc.constantFrom(...majorNames), { minLength: 30, maxLength: 30 }),
+    )
+      .map(([students, withSalaried, salaried, withCollege, colleges, withMajor, majors]) =>
         students.map((s, i): Omit<CampusRosterRow, 'row'> => {
           const { grade: _grade, classNo: _classNo, ...person } = s;
           const row: Omit<CampusRosterRow, 'row'> = { ...person, studentNo: `2023${String(110_000 + i * 7)}` };
           if (withSalaried) row.salaried = salaried[i]!;
           if (withCollege) row.college = colleges[i]!;
+          if (withMajor) row.major = majors[i]!;
           return row;
         }));
     const fields = [...rosterColumns.campus.required, ...rosterColumns.campus.optional];
     fc.assert(
       fc.property(campusArb, layoutArb(fields), (students, layout) => {
         // The file has an optional column only when its rows fill it in.
-        const absent = new Set<string>([...(students.some((s) => s.salaried !== undefined) ? [] : ['salaried']), ...(students.some((s) => s.college !== undefined) ? [] : ['college'])]);
+        const absent = new Set<string>((['salaried', 'college', 'major'] as const).filter((f) => students.every((s) => s[f] === undefined)));
         const columns = { ...layout, order: layout.order.filter((f) => !absent.has(f)), spellings: layout.spellings.filter((_, i) => !absent.has(layout.order[i]!)) };
         // A university's export often has 年级 (the year of entry); it is not a K-12 grade, and is left unread.
         const bytes = writeRoster(columns, students, (s) => ({
           educationId: s.educationId, name: s.name, gender: s.gender === 'M' ? 'M' : '女', birthDate: s.birthDate,
-          idNumber: s.idNumber, studentNo: s.studentNo, salaried: s.salaried === undefined ? '' : s.salaried ? '是' : '否', college: s.college ?? '',
+          idNumber: s.idNumber, studentNo: s.studentNo, salaried: s.salaried === undefined ? '' : s.salaried ? '是' : '否', college: s.college ?? '', major: s.major ?? '',
         }), '年级');
         const parsed = parseRoster(bytes, TODAY, 'campus');
         expect(parsed.problems).toEqual([]);
@@ -175,6 +181,22 @@ describe('campus rosters refuse what they cannot use', () => {
     expect(parsed.problems.map((p) => [p.row, p.field, p.code])).toEqual([[2, 'college', 'COLLEGE_TOO_LONG'], [3, 'college', 'FIELD_REQUIRED']]);
     expect(parsed.problems[0]).toMatchObject({ message: '院系最多 32 个字符' });
     expect(parsed.rows).toMatchObject([{ row: 4, college: '音'.repeat(32) }]);
+  });
+
+  it('a major longer than 32 characters, and a blank one in a file with the 专业 column; a header in brackets still read', () => {
+    const header = `${campusHeader},院系,所学专业（方向）`;
+    const line = (educationId: string, studentNo: string, sequence: number, major: string) => `${campusLine(educationId, studentNo, '否', sequence)},高等职业教育与继续教育学院,${major}`;
+    const parsed = parseRoster(utf8([header, line('20150401', '2023110501', 1, '音'.repeat(33)), line('20150402', '2023110502', 2, ' '), line('20150403', '2023110503', 3, ' 音乐表演 ')].join('\n')), TODAY, 'campus');
+    expect(parsed.problems.map((p) => [p.row, p.field, p.code])).toEqual([[2, 'major', 'MAJOR_TOO_LONG'], [3, 'major', 'FIELD_REQUIRED']]);
+    expect(parsed.problems[0]).toMatchObject({ message: '专业最多 32 个字符', messageEn: 'A major may have at most 32 characters' });
+    expect(parsed.problems[1]).toMatchObject({ message: '专业不能为空', messageEn: 'The major is empty' });
+    expect(parsed.rows).toEqual([expect.objectContaining({ row: 4, college: '高等职业教育与继续教育学院', major: '音乐表演' })]);
+  });
+
+  it('a K-12 roster leaves a 专业 column unread', () => {
+    const k12 = parseRoster(utf8(['教育ID,姓名,性别,出生日期,身份证号,年级,班级,专业', `20230101,张小明,男,2015-03-12,${makeIdNumber({ areaCode: '110105', birthDate: '2015-03-12', sequence: 1, gender: 'M' })},5,3,音乐表演`].join('\n')), TODAY, 'k12');
+    expect(k12.problems).toEqual([]);
+    expect(k12.rows[0]).not.toHaveProperty('major');
   });
 
   it('the same student number on two rows rejects the later one, naming the first', () => {

@@ -28,11 +28,12 @@ export interface K12RosterRow extends RosterRowBase {
   classNo: string;
 }
 
-/** A university or vocational college student: a student number, and the salary flag when the file has that column. */
+/** A university or vocational college student: a student number, and the salary flag, 院系 and 专业 when the file has those columns. */
 export interface CampusRosterRow extends RosterRowBase {
   studentNo: string;
   salaried?: boolean;
   college?: string;
+  major?: string;
 }
 
 export type RosterRow = K12RosterRow | CampusRosterRow;
@@ -49,6 +50,7 @@ export interface ParsedRoster {
 
 const MAX_NAME_LENGTH = 32;
 const MAX_COLLEGE_LENGTH = 32;
+const MAX_MAJOR_LENGTH = 32;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const gbk = new TextDecoder('gbk', { fatal: true });
@@ -108,6 +110,7 @@ function fieldReaders(today: string) {
     studentNo: (s: string) => orBad(readStudentNo(s), 'STUDENT_NO_FORMAT'),
     salaried: (s: string) => orBad(readYesNo(s), 'SALARIED_FORMAT'),
     college: (s: string) => ([...cleanCell(s)].length <= MAX_COLLEGE_LENGTH ? ok(cleanCell(s)) : bad('COLLEGE_TOO_LONG')),
+    major: (s: string) => ([...cleanCell(s)].length <= MAX_MAJOR_LENGTH ? ok(cleanCell(s)) : bad('MAJOR_TOO_LONG')),
   } satisfies Record<RosterField, (cell: string) => Reading<unknown>>;
 }
 
@@ -175,6 +178,7 @@ function toRosterRow(v: FieldValues, kind: RosterKind, row: number): RosterRow {
   const campus: CampusRosterRow = { row, educationId, name, gender, birthDate, idNumber, studentNo: v.studentNo };
   if (v.salaried !== undefined) campus.salaried = v.salaried;
   if (v.college !== undefined) campus.college = v.college;
+  if (v.major !== undefined) campus.major = v.major;
   return campus;
 }
 

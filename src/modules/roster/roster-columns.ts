@@ -15,6 +15,7 @@ const ALIASES: Record<RosterField, string[]> = {
   studentNo: ['学号', '学生证号', 'studentno', 'studentnumber', 'studentid'],
   salaried: ['有工资收入', '是否有工资收入', '有无工资收入', '工资收入', 'salaried'],
   college: ['院系', '学院', '所在院系', '所在学院', '院系名称', '学院名称', 'college', 'department', 'faculty'],
+  major: ['专业', '专业名称', '所学专业', 'major'],
 };
 
 /**

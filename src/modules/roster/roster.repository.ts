@@ -19,6 +19,8 @@ export interface StudentUpsert {
   salaried: boolean | null;
   /** Campus, when the file has the 院系 column; null keeps what is stored. */
   college: string | null;
+  /** Campus, when the file has the 专业 column; null keeps what is stored. */
+  major: string | null;
 }
 
 export interface ImportCounts {
@@ -101,20 +103,22 @@ export const rosterRepository = {
     // the value to keep, else the default a new student gets, which must not overwrite a stored one.
     const salariedGiven = rows.some((r) => r.salaried !== null);
     const collegeGiven = rows.some((r) => r.college !== null);
+    const majorGiven = rows.some((r) => r.major !== null);
     const result = await sql<{ education_id: string; inserted: boolean }>`
-      insert into students as s (id, education_id, name, gender, birth_date, id_number, school_id, class_id, student_no, salaried, college, stage, password_hash, updated_at)
-      select u.id, u.education_id, u.name, u.gender, u.birth_date, u.id_number, ${school.id}::uuid, u.class_id, u.student_no, coalesce(u.salaried, false), u.college,
+      insert into students as s (id, education_id, name, gender, birth_date, id_number, school_id, class_id, student_no, salaried, college, major, stage, password_hash, updated_at)
+      select u.id, u.education_id, u.name, u.gender, u.birth_date, u.id_number, ${school.id}::uuid, u.class_id, u.student_no, coalesce(u.salaried, false), u.college, u.major,
         ${school.stage}::text, null::text, ${now}::timestamptz
       from unnest(
         ${column('id')}::uuid[], ${column('educationId')}::text[], ${column('name')}::text[], ${column('gender')}::text[],
-        ${column('birthDate')}::date[], ${column('idNumber')}::text[], ${column('classId')}::uuid[], ${column('studentNo')}::text[], ${column('salaried')}::bool[], ${column('college')}::text[]
-      ) as u(id, education_id, name, gender, birth_date, id_number, class_id, student_no, salaried, college)
+        ${column('birthDate')}::date[], ${column('idNumber')}::text[], ${column('classId')}::uuid[], ${column('studentNo')}::text[], ${column('salaried')}::bool[], ${column('college')}::text[], ${column('major')}::text[]
+      ) as u(id, education_id, name, gender, birth_date, id_number, class_id, student_no, salaried, college, major)
       on conflict (education_id) do update set
         name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date, id_number = excluded.id_number,
         -- A campus roster has no classes: a class given in the console stays. A K-12 roster always names one.
         class_id = coalesce(excluded.class_id, s.class_id), student_no = coalesce(excluded.student_no, s.student_no),
         salaried = case when ${salariedGiven}::bool then excluded.salaried else s.salaried end,
         college = case when ${collegeGiven}::bool then excluded.college else s.college end,
+        major = case when ${majorGiven}::bool then excluded.major else s.major end,
         stage = excluded.stage, updated_at = excluded.updated_at
       where s.school_id = excluded.school_id
       returning s.education_id, (s.xmax = 0) as inserted`.execute(db);

@@ -4,7 +4,7 @@
  * English. No imports, so the web console can use it as is.
  */
 
-export const rosterFields = ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class', 'studentNo', 'salaried', 'college'] as const;
+export const rosterFields = ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class', 'studentNo', 'salaried', 'college', 'major'] as const;
 export type RosterField = (typeof rosterFields)[number];
 
 /**
@@ -12,12 +12,12 @@ export type RosterField = (typeof rosterFields)[number];
  * (grade + class); universities and vocational colleges have no classes on the roster, but a
  * student number (学号: the campus login, and what the e-card's real-name check asks for) and
  * optionally whether the student has a salary (salaried students get no student transit card) and
- * their 院系 (some venues, the practice rooms, are for students of named colleges).
+ * their 院系 and 专业 (some venues, the practice rooms, are for students of named colleges or majors).
  */
 export type RosterKind = 'k12' | 'campus';
 export const rosterColumns: Record<RosterKind, { required: readonly RosterField[]; optional: readonly RosterField[] }> = {
   k12: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class'], optional: [] },
-  campus: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'studentNo'], optional: ['salaried', 'college'] },
+  campus: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'studentNo'], optional: ['salaried', 'college', 'major'] },
 };
 
 export function rosterKindOf(stage: 'primary' | 'middle' | 'high' | 'university' | 'vocational'): RosterKind {
@@ -35,6 +35,7 @@ export const fieldLabels: Record<RosterField, { zh: string; en: string }> = {
   studentNo: { zh: '学号', en: 'student number' },
   salaried: { zh: '有工资收入', en: 'salaried' },
   college: { zh: '院系', en: 'college' },
+  major: { zh: '专业', en: 'major' },
 };
 
 /** The parameters some messages need; every other code takes none. */
@@ -61,6 +62,7 @@ const messages = {
   STUDENT_NO_FORMAT: () => ['学号应为 1–32 位字母、数字或“-”（请在 Excel 中把该列设为文本格式）', 'A student number is 1–32 letters, digits or “-” (format the column as text in Excel)'],
   SALARIED_FORMAT: () => ['“有工资收入”应填“是”或“否”', 'Salaried must be 是 or 否 (yes or no)'],
   COLLEGE_TOO_LONG: () => ['院系最多 32 个字符', 'A college name may have at most 32 characters'],
+  MAJOR_TOO_LONG: () => ['专业最多 32 个字符', 'A major may have at most 32 characters'],
   EDUCATION_ID_DUPLICATE: ({ firstRow }: ProblemParams['EDUCATION_ID_DUPLICATE']) => [`教育ID与第 ${firstRow} 行重复`, `The same education ID is on row ${firstRow}`],
   ID_NUMBER_DUPLICATE: ({ firstRow }: ProblemParams['ID_NUMBER_DUPLICATE']) => [`身份证号与第 ${firstRow} 行重复`, `The same ID number is on row ${firstRow}`],
   STUDENT_NO_DUPLICATE: ({ firstRow }: ProblemParams['STUDENT_NO_DUPLICATE']) => [`学号与第 ${firstRow} 行重复`, `The same student number is on row ${firstRow}`],

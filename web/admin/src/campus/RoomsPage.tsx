@@ -130,24 +130,41 @@ function MeterCell({ room, editing, onClose }: { room: Room; editing: boolean; o
   );
 }
 
+/** Names typed as tags: trimmed, blanks dropped. */
+const names = (tags: string[] | undefined) => (tags ?? []).map((c) => c.trim()).filter(Boolean);
+
+/** Colleges and majors typed as tags (Enter, or a comma or 、 between them). */
+function NamesInput({ placeholder, testId, ...props }: { placeholder: string; testId: string; value?: string[]; onChange?: (v: string[]) => void; size?: 'small' }) {
+  return <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，', '、']} placeholder={placeholder} style={{ minWidth: 260 }} data-testid={testId} {...props} />;
+}
+
+/**
+ * A venue may be kept for named 院系 (colleges) and named 专业 (majors): 琴房 for 音乐学院 and the
+ * music majors of 高等职业教育与继续教育学院 (seed 004). With neither it is open to the whole university.
+ */
 function Venues({ schoolId }: { schoolId: string }) {
   const t = useMessages(campusAdminMessages);
   const { lang } = useLang();
-  const [form] = Form.useForm<{ kind: Venue['kind']; name: string; colleges?: string[] }>();
+  const [form] = Form.useForm<{ kind: Venue['kind']; name: string; colleges?: string[]; majors?: string[] }>();
   const venues = useSchoolList<Venue>('/admin/campus/venues', schoolId);
-  const add = useAdd('/admin/campus/venues', () => form.resetFields(['name', 'colleges']));
+  const [changing, setChanging] = useState<string | null>(null);
+  const add = useAdd('/admin/campus/venues', () => form.resetFields(['name', 'colleges', 'majors']));
   const kindLabels = { piano_room: t.kind_piano_room, sports_court: t.kind_sports_court };
   return (
     <Card title={t.venues}>
       <Typography.Paragraph type="secondary">{t.venuesNote}</Typography.Paragraph>
-      <Form form={form} layout="inline" style={{ marginBottom: 16 }} initialValues={{ kind: 'piano_room' }} onFinish={(v) => add.mutate({ schoolId, kind: v.kind, name: v.name.trim(), colleges: (v.colleges ?? []).map((c) => c.trim()).filter(Boolean) })} data-testid="venue-form">
+      <Form form={form} layout="inline" style={{ marginBottom: 16 }} initialValues={{ kind: 'piano_room' }} onFinish={(v) => add.mutate({ schoolId, kind: v.kind, name: v.name.trim(), colleges: names(v.colleges), majors: names(v.majors) })} data-testid="venue-form">
         <Form.Item name="kind"><Segmented options={Object.entries(kindLabels).map(([value, label]) => ({ value, label }))} data-testid="venue-kind" /></Form.Item>
         <Form.Item name="name" rules={[{ required: true, whitespace: true, message: t.required }]}><Input placeholder={t.venueName} maxLength={32} data-testid="venue-name" /></Form.Item>
         <Form.Item name="colleges" rules={[{ type: 'array', max: 8, message: t.collegesMax }]}>
-          <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', '，', '、']} placeholder={t.collegesPlaceholder} style={{ minWidth: 260 }} data-testid="venue-colleges" />
+          <NamesInput placeholder={t.collegesPlaceholder} testId="venue-colleges" />
+        </Form.Item>
+        <Form.Item name="majors" rules={[{ type: 'array', max: 16, message: t.majorsMax }]}>
+          <NamesInput placeholder={t.majorsPlaceholder} testId="venue-majors" />
         </Form.Item>
         <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={add.isPending} data-testid="venue-add">{t.add}</Button>
       </Form>
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t.audienceRule}</Typography.Paragraph>
       {add.isError && <Alert type="error" showIcon title={errorText(add.error, lang)} style={{ marginBottom: 16 }} data-testid="venue-error" />}
       <SectionTable<Venue>
         data-testid="venues-table"
@@ -159,9 +176,59 @@ function Venues({ schoolId }: { schoolId: string }) {
         columns={[
           { title: t.venueKind, dataIndex: 'kind', render: (kind: Venue['kind']) => kindLabels[kind] },
           { title: t.venueName, dataIndex: 'name' },
-          { title: t.venueColleges, dataIndex: 'colleges', render: (colleges: string[]) => (colleges.length ? colleges.map((c) => <Tag key={c}>{c}</Tag>) : t.wholeUniversity) },
+          { title: t.venueAudience, key: 'audience', render: (_, venue) => <AudienceCell key={`${venue.id}:${venue.colleges.join()}:${venue.majors.join()}`} venue={venue} editing={changing === venue.id} onClose={() => setChanging(null)} /> },
+          { title: t.actions, key: 'actions', render: (_, venue) => changing !== venue.id && <Button size="small" onClick={() => setChanging(venue.id)} data-testid="venue-change-audience">{t.changeAudience}</Button> },
         ]}
       />
     </Card>
+  );
+}
+
+/** Whom the venue is kept for, and (修改开放范围) its colleges and majors edited in the row, like 更换电表. */
+function AudienceCell({ venue, editing, onClose }: { venue: Venue; editing: boolean; onClose: () => void }) {
+  const t = useMessages(campusAdminMessages);
+  const { lang } = useLang();
+  const admin = useAdminApi();
+  const client = useQueryClient();
+  const { message } = App.useApp();
+  const [colleges, setColleges] = useState(venue.colleges);
+  const [majors, setMajors] = useState(venue.majors);
+  const change = useIdempotentMutation({
+    mutationFn: (body: { colleges: string[]; majors: string[] }, idempotencyKey) => admin.mutate<Venue>('PUT', `/admin/campus/venues/${venue.id}/audience`, body, idempotencyKey),
+    onSuccess: async () => {
+      void message.success(t.audienceChanged);
+      onClose();
+      await client.invalidateQueries({ queryKey: ['/admin/campus/venues'] });
+    },
+  });
+  if (!editing) {
+    if (venue.colleges.length === 0 && venue.majors.length === 0) return <span data-testid="venue-audience">{t.wholeUniversity}</span>;
+    return (
+      <Space orientation="vertical" size={2} data-testid="venue-audience">
+        {venue.colleges.length > 0 && <span>{t.audienceColleges}：{venue.colleges.map((c) => <Tag key={c} color="blue">{c}</Tag>)}</span>}
+        {venue.majors.length > 0 && <span>{t.audienceMajors}：{venue.majors.map((m) => <Tag key={m} color="purple">{m}</Tag>)}</span>}
+      </Space>
+    );
+  }
+  const cancel = () => {
+    setColleges(venue.colleges);
+    setMajors(venue.majors);
+    change.reset();
+    onClose();
+  };
+  const next = { colleges: [...new Set(names(colleges))], majors: [...new Set(names(majors))] };
+  const tooMany = next.colleges.length > 8 || next.majors.length > 16;
+  return (
+    <Space orientation="vertical" size={4}>
+      <NamesInput size="small" value={colleges} onChange={setColleges} placeholder={t.collegesPlaceholder} testId="venue-edit-colleges" />
+      <NamesInput size="small" value={majors} onChange={setMajors} placeholder={t.majorsPlaceholder} testId="venue-edit-majors" />
+      <Space>
+        <Button size="small" type="primary" disabled={tooMany} loading={change.isPending} onClick={() => change.mutate(next)} data-testid="venue-save-audience">{t.save}</Button>
+        <Button size="small" onClick={cancel}>{t.cancel}</Button>
+      </Space>
+      <Typography.Text type={change.isError || tooMany ? 'danger' : 'secondary'} style={{ fontSize: 12 }} data-testid="venue-audience-help">
+        {change.isError ? errorText(change.error, lang) : tooMany ? `${t.collegesMax}；${t.majorsMax}` : t.audienceHelp}
+      </Typography.Text>
+    </Space>
   );
 }

@@ -14,6 +14,7 @@ const examples: Record<RosterField, string> = {
   studentNo: '2023110501',
   salaried: '否',
   college: '音乐学院',
+  major: '音乐表演',
 };
 
 /** Which schools' rosters need the column: K-12 ones, campus ones (universities, vocational colleges) or all. */

@@ -20,6 +20,7 @@ interface Values {
   studentNo?: string;
   salaried: boolean;
   college?: string;
+  major?: string;
 }
 
 /** Only what differs from the record goes to the server; a new school starts without a class unless one is chosen. */
@@ -34,6 +35,8 @@ function changesOf(student: StudentDetail, currentClassId: string | undefined, v
   if (values.salaried !== student.salaried) change.salaried = values.salaried;
   const college = values.college?.trim() || null;
   if (college !== student.college) change.college = college;
+  const major = values.major?.trim() || null;
+  if (major !== student.major) change.major = major;
   return change;
 }
 
@@ -75,10 +78,10 @@ export function MoveStudentForm({ student, operator }: MoveStudentFormProps) {
       {classes.isError && <LoadError error={classes.error} onRetry={() => void classes.refetch()} />}
       {save.isError && <LoadError title={t.saveFailed} error={save.error} />}
       <Form<Values>
-        key={[student.schoolId, currentClassId, student.status, student.studentNo, student.salaried, student.college].join('|')}
+        key={[student.schoolId, currentClassId, student.status, student.studentNo, student.salaried, student.college, student.major].join('|')}
         form={form}
         layout="vertical"
-        initialValues={{ schoolId: student.schoolId, classId: currentClassId, status: student.status, studentNo: student.studentNo ?? '', salaried: student.salaried, college: student.college ?? '' }}
+        initialValues={{ schoolId: student.schoolId, classId: currentClassId, status: student.status, studentNo: student.studentNo ?? '', salaried: student.salaried, college: student.college ?? '', major: student.major ?? '' }}
         onValuesChange={(changedValues: Partial<Values>) => {
           if ('schoolId' in changedValues) form.setFieldValue('classId', undefined);
         }}
@@ -103,9 +106,14 @@ export function MoveStudentForm({ student, operator }: MoveStudentFormProps) {
           <Switch />
         </Form.Item>
         {isCampusStage(student.stage) && (
-          <Form.Item name="college" label={s.college}>
-            <Input maxLength={32} data-testid="move-college" />
-          </Form.Item>
+          <>
+            <Form.Item name="college" label={s.college}>
+              <Input maxLength={32} data-testid="move-college" />
+            </Form.Item>
+            <Form.Item name="major" label={s.major}>
+              <Input maxLength={32} data-testid="move-major" />
+            </Form.Item>
+          </>
         )}
         <Button type="primary" htmlType="submit" loading={save.isPending}>
           {s.moveSave}

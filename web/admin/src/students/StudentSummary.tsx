@@ -21,6 +21,7 @@ export function StudentSummary({ student }: { student: StudentDetail }) {
     { key: 'studentNo', label: s.studentNo, children: student.studentNo ?? '—' },
     { key: 'salaried', label: s.salaried, children: student.salaried ? s.yes : s.no },
     { key: 'college', label: s.college, children: student.college ?? '—' },
+    { key: 'major', label: s.major, children: <span data-testid="student-major">{student.major ?? '—'}</span> },
   ];
   return (
     <Card title={s.basics} extra={<Typography.Text type="secondary">{s.maskedNote}</Typography.Text>}>

@@ -3,6 +3,7 @@ import { Button, ErrorBlock, List, Skeleton, Tabs, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { bookingSchema, slotSchema, venueSchema } from '../../../../src/modules/campus/campus.schemas.js';
+import { isVenueRestricted } from '../../../../src/domain/venue-access.js';
 import { useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
@@ -56,12 +57,26 @@ function Booker({ venues, days }: { venues: Venue[]; days: string[] }) {
       <Tabs activeKey={venue.id} onChange={setVenueId} data-testid="venue-tabs">
         {venues.map((v) => <Tabs.Tab key={v.id} title={v.name} />)}
       </Tabs>
+      <Audience venue={venue} />
       <Tabs activeKey={date} onChange={setDate} data-testid="day-tabs">
         {days.map((d) => <Tabs.Tab key={d} title={d.slice(5)} />)}
       </Tabs>
       <Slots venue={venue} date={date} />
     </div>
   );
+}
+
+/**
+ * Whom a room is kept for, when it is (seed 004: 仅限音乐学院及音乐表演、音乐教育专业的同学预约); a
+ * student sees only rooms open to them, so this says why a friend may not see it.
+ */
+function Audience({ venue }: { venue: Venue }) {
+  const t = useMessages(campusMessages);
+  if (!isVenueRestricted(venue)) return null;
+  const colleges = venue.colleges.join(t.nameSeparator);
+  const majors = venue.majors.join(t.nameSeparator);
+  const text = colleges && majors ? fill(t.keptForBoth, { colleges, majors }) : colleges ? fill(t.keptForColleges, { colleges }) : fill(t.keptForMajors, { majors });
+  return <p className="muted" style={{ fontSize: 13, margin: '8px 0' }} data-testid="venue-audience">{text}</p>;
 }
 
 function Slots({ venue, date }: { venue: Venue; date: string }) {
