@@ -16,7 +16,7 @@ export interface ConsoleBillFilter {
 
 /** The SQL of 学费及重修费缴费. */
 export const schoolBillsRepository = {
-  /** In statements of 1,000 rows: PostgreSQL's protocol allows 65,535 parameters per statement (18 per bill). */
+  /** In statements of 1,000 rows: PostgreSQL's protocol allows 65,535 parameters per statement (20 per bill). */
   async insertBills(db: DbOrTx, rows: Insertable<SchoolBillsTable>[]) {
     for (let i = 0; i < rows.length; i += 1_000) await db.insertInto('school_bills').values(rows.slice(i, i + 1_000)).execute();
   },
