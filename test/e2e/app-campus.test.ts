@@ -453,6 +453,15 @@ describeE2E('campus payments in Chromium', () => {
     await page.getByTestId('booking-cancel').click();
     await page.getByTestId('my-bookings').getByText('暂无预约').waitFor();
     await expect.poll(() => page.locator('[data-testid="slot"][data-hour="15"]').getAttribute('data-state')).toBe('free');
+    await expect(page.getByTestId('venue-audience').count()).resolves.toBe(0);
+
+    // A room kept for 音乐学院 and the music majors (seed 004): this 高职 student's 音乐表演 opens it, and the page says whom it is for.
+    await t.ctx.db.updateTable('students').set({ college: '高等职业教育与继续教育学院', major: '音乐表演' }).where('id', '=', student.id).execute();
+    const kept = await t.app.inject({ method: 'POST', url: '/api/v1/admin/campus/venues', headers: { authorization: `Bearer ${operator}` }, payload: { schoolId: school.id, name: '琴房 K', colleges: ['音乐学院'], majors: ['音乐表演', '音乐教育'] } });
+    expect(kept.statusCode, kept.body).toBe(201);
+    await page.reload();
+    await page.getByTestId('venue-tabs').getByText('琴房 K').click();
+    await page.getByTestId('venue-audience').getByText('仅限音乐学院及音乐表演、音乐教育专业的同学预约').waitFor();
 
     // 场馆预订: the courts on a page of their own; a piano hour kept meanwhile is not listed there.
     await page.locator('[data-testid="slot"][data-hour="16"]').click();
@@ -545,15 +554,27 @@ describeE2E('campus payments in Chromium', () => {
     await page.getByTestId('venue-name').fill('琴房 B');
     await page.getByTestId('venue-add').click();
     await page.getByTestId('venue-error').getByText('该房间或场馆已登记').waitFor();
-    // A practice room kept for the music colleges (seed 004).
+    // A practice room kept for 音乐学院 and the music majors of any college (seed 004).
     await page.getByTestId('venue-name').fill('琴房 C');
     await page.getByTestId('venue-colleges').click();
-    await page.keyboard.type('音乐学院,高等职业教育与继续教育学院,');
+    await page.keyboard.type('音乐学院,');
+    await page.getByTestId('venue-majors').click();
+    await page.keyboard.type('音乐表演、音乐教育、');
     await page.getByTestId('venue-add').click();
     const kept = page.getByTestId('venues-table').locator('tr', { hasText: '琴房 C' });
-    await kept.getByText('高等职业教育与继续教育学院').waitFor();
     await kept.getByText('音乐学院', { exact: true }).waitFor();
-    await expect(page.getByTestId('venues-table').locator('tr', { hasText: '琴房 B' }).textContent()).resolves.toContain('全校');
+    await kept.getByText('音乐表演', { exact: true }).waitFor();
+    await kept.getByText('音乐教育', { exact: true }).waitFor();
+    const roomB = page.getByTestId('venues-table').locator('tr', { hasText: '琴房 B' });
+    await expect(roomB.textContent()).resolves.toContain('全校');
+    // 修改开放范围: 琴房 B becomes a room for 音乐表演 majors, in its row.
+    await roomB.getByTestId('venue-change-audience').click();
+    await roomB.getByTestId('venue-edit-majors').click();
+    await page.keyboard.type('音乐表演,');
+    await roomB.getByTestId('venue-save-audience').click();
+    await page.getByText('开放范围已修改').waitFor();
+    await roomB.getByTestId('venue-audience').getByText('音乐表演', { exact: true }).waitFor();
+    await expect(roomB.textContent()).resolves.not.toContain('全校');
     await e2e.screenshot(page, 'admin-campus-rooms');
   });
 });
