@@ -201,7 +201,7 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
     await e2e.screenshot(page, 'admin-student-detail');
   });
 
-  it("a university's card manager puts a student's forgotten query password back to the initial one", async () => {
+  it("a university's card manager puts a student's forgotten query password back to the initial one, and sets the student's 院系 and 专业", async () => {
     const school = await e2e.t.factory.newSchool({ name: '端到端大学', stage: 'university' });
     const student = await e2e.t.factory.newStudent({ schoolId: school.id, name: '吴查询' });
     await e2e.t.ctx.db.updateTable('students').set({ campus_password_hash: 'a-hash-the-student-forgot', campus_must_change: false }).where('id', '=', student.id).execute();
@@ -217,6 +217,15 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
     const row = await e2e.t.ctx.db.selectFrom('students').select(['campus_password_hash', 'campus_must_change']).where('id', '=', student.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ campus_password_hash: null, campus_must_change: true });
     await e2e.screenshot(page, 'admin-query-password-reset');
+
+    // 院系 and 专业 (the practice rooms may be kept for majors): set on the same page, shown in the summary and the history.
+    const form = page.getByTestId('move-student-form');
+    await form.getByTestId('move-college').fill('高等职业教育与继续教育学院');
+    await form.getByTestId('move-major').fill('音乐表演');
+    await form.getByRole('button', { name: '保存变更' }).click();
+    await page.getByTestId('student-major').getByText('音乐表演', { exact: true }).waitFor();
+    await page.getByTestId('student-history').getByText('专业：— → 音乐表演', { exact: false }).waitFor();
+    expect(await e2e.t.ctx.db.selectFrom('students').select(['college', 'major']).where('id', '=', student.id).executeTakeFirstOrThrow()).toEqual({ college: '高等职业教育与继续教育学院', major: '音乐表演' });
   });
 
   it('an operator creates a card manager, binds a parent and sees the text message in the SMS outbox', async () => {
