@@ -2,6 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chargeQueryAfterMs, runAutoTopUps } from '../../src/modules/payments/auto-top-up.js';
 import { agreementClient, sandboxKeys, sandboxWechatPlanId } from '../../src/modules/payments/gateways/registry.js';
+import { WechatPayClient } from '../../src/modules/payments/gateways/wechat-client.js';
+import { isDomainError } from '../../src/domain/errors.js';
 import { encryptWechatResource, signWechatMessage } from '../../src/modules/payments/gateways/wechat.js';
 import { reconcileDay } from '../../src/modules/payments/reconcile.js';
 import { shanghaiDate } from '../../src/domain/calendar.js';
@@ -316,5 +318,29 @@ describe('ending the contract', () => {
     expect(await agreementRow(f.parent.id)).toMatchObject({ id: row.id, status: 'ended' });
     expect((await setting(f)).json()).toMatchObject({ thresholdFen: null, agreementActive: false });
     expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('您的微信支付委托代扣协议已解约，孩子学生卡的自动充值已停止')]);
+  });
+});
+
+describe('the sandbox’s 委托代扣 API', () => {
+  it('verifies the merchant’s signature as WeChat does: a request signed with another key is refused (SIGN_ERROR) and changes nothing', async () => {
+    const f = await signedFamily();
+    const row = await agreementRow(f.parent.id);
+    const keys = (await sandboxKeys(d.t.ctx)).wechat;
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const forger = new WechatPayClient({
+      appId: keys.appId, mchid: keys.mchid, serialNo: keys.merchantSerialNo, privateKey: stranger.privateKey, platformKeys: new Map([[keys.platformSerialNo, keys.platformPublicKey]]), apiV3Key: keys.apiV3Key, planId: sandboxWechatPlanId,
+    }, row.gateway_base_url, d.t.clock);
+    const refusal = async (promise: Promise<unknown>) => {
+      const error = await promise.then(() => undefined, (e: unknown) => e);
+      return isDomainError(error) ? { error: error.code, ...error.details } : error;
+    };
+    expect(await refusal(forger.queryAgreement(row.external_agreement_no))).toMatchObject({ error: 'GATEWAY_REJECTED', httpStatus: 401, code: 'SIGN_ERROR' });
+    const outTradeNo = 'forged0000000000000000000000001';
+    expect(await refusal(forger.withhold({ outTradeNo, amountFen: 1_000, subject: '北京学生卡自动充值', agreementNo: row.agreement_no!, notifyUrl: row.notify_url }))).toMatchObject({ error: 'GATEWAY_REJECTED', httpStatus: 401, code: 'SIGN_ERROR' });
+    expect(await refusal(forger.unsignAgreement({ externalAgreementNo: row.external_agreement_no, agreementNo: row.agreement_no! }))).toMatchObject({ error: 'GATEWAY_REJECTED', httpStatus: 401, code: 'SIGN_ERROR' });
+    expect(await d.t.ctx.db.selectFrom('sandbox_payments').select('id').where('out_trade_no', '=', outTradeNo).execute()).toEqual([]);
+    expect(await contractAtWechat(row.external_agreement_no)).toMatchObject({ status: 'NORMAL' });
+    // And Onecard's own client, with the merchant's key, is answered.
+    expect(await (await agreementClient(d.t.ctx, 'wechat', row.gateway_base_url)).queryAgreement(row.external_agreement_no)).toMatchObject({ state: 'active', agreementNo: row.agreement_no });
   });
 });

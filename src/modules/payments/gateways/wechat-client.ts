@@ -84,8 +84,12 @@ const contractEvents = new Map<string, AgreementNotice['event']>([['ENTRUST.SIGN
 const contractStates = new Map<string, AgreementState['state']>([['SIGNED', 'active'], ['TERMINATED', 'ended']]);
 /** 受理扣款 refusals that mean the contract cannot be charged on (gone, terminated, not ours). */
 const contractRefusals = new Set(['CONTRACT_ERROR', 'CONTRACT_NOT_EXIST']);
-/** Refusals that say nothing of the outcome: the charge may have been made (ORDERPAID), or the gateway failed. */
-const unknownApplyOutcomes = new Set(['ORDERPAID', 'SYSTEM_ERROR', 'FREQUENCY_LIMITED']);
+/**
+ * 受理扣款 answers that definitely refuse the charge (no money moves): no balance, a contract
+ * not in force, a rule or parameter the charge breaks, a closed order. Anything else (ORDERPAID:
+ * it may have been made; SIGN_ERROR: our keys; 5xx, SYSTEM_ERROR) leaves the outcome to the query.
+ */
+const applyRefusals = new Set(['NOT_ENOUGH', ...contractRefusals, 'RULE_LIMIT', 'ORDER_CLOSED', 'INVALID_REQUEST', 'PARAM_ERROR']);
 
 /** The WeChat Pay API v3 client: H5 orders, query and close by out_trade_no, domestic refunds; and 委托代扣 (papay): pre-sign, contract query, 受理扣款, terminate. */
 export class WechatPayClient implements GatewayClient, AgreementClient {
@@ -229,7 +233,7 @@ export class WechatPayClient implements GatewayClient, AgreementClient {
       return { ok: 'pending' };
     }
     const subCode = typeof code === 'string' ? code : '';
-    if (answer.status >= 500 || unknownApplyOutcomes.has(subCode) || subCode === '') throw rejected('papay apply', answer);
+    if (answer.status >= 500 || !applyRefusals.has(subCode)) throw rejected('papay apply', answer);
     const reason = subCode === 'NOT_ENOUGH' ? 'balance_not_enough' : contractRefusals.has(subCode) ? 'agreement_invalid' : 'refused';
     return { ok: false, reason, subCode, message: typeof message === 'string' ? message : '' };
   }

@@ -252,7 +252,7 @@ describe('the WeChat Pay 委托代扣 client (APIv3 papay)', () => {
     expect(await client().withhold(request)).toMatchObject({ ok: false, reason: 'agreement_invalid', subCode: 'CONTRACT_ERROR' });
     answers = { [apply]: { status: 403, body: { code: 'NOT_ENOUGH', message: '余额不足' } } };
     expect(await client().withhold(request)).toMatchObject({ ok: false, reason: 'balance_not_enough' });
-    for (const unknown of [{ status: 400, body: { code: 'ORDERPAID', message: '该订单已支付' } }, { status: 500, body: { code: 'SYSTEM_ERROR', message: '系统错误' } }]) {
+    for (const unknown of [{ status: 400, body: { code: 'ORDERPAID', message: '该订单已支付' } }, { status: 500, body: { code: 'SYSTEM_ERROR', message: '系统错误' } }, { status: 401, body: { code: 'SIGN_ERROR', message: '签名错误' } }]) {
       answers = { [apply]: unknown };
       expect(await failure(client().withhold(request))).toMatchObject({ code: 'GATEWAY_REJECTED' });
     }
