@@ -3,8 +3,9 @@ import type { TestSwitches } from './sandbox-notifications.js';
 /**
  * A scripted payer for the sandbox gateway, over real HTTP like a phone's browser: follows the
  * cashier link (through Alipay's gateway.do redirect) and presses 确认支付 or 取消, optionally
- * with the cashier's test switches; or follows an Alipay agreement link to the 商户代扣 page and
- * presses 同意并签约 or 取消. Used by the API tests and the round-trip benchmark.
+ * with the cashier's test switches; or follows an agreement link (Alipay's 商户代扣 link, or the
+ * link WeChat Pay's 委托代扣 pre-sign answered with) to the signing page and presses 同意并签约 or
+ * 取消. Used by the API tests and the round-trip benchmark.
  */
 
 export interface CashierVisit {
@@ -70,7 +71,7 @@ function refreshTarget(html: string): string | null {
   return match?.[1] ? match[1].replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))) : null;
 }
 
-/** 关闭服务 on the sandbox's page of the Alipay app for an agreement (`…/sandbox/alipay/agreement/{id}/app`). */
+/** 关闭服务 on the sandbox's page of the gateway's app for an agreement (`…/sandbox/{alipay|wechat}/agreement/{id}/app`). */
 export async function closeInAlipayApp(appPageUrl: string): Promise<{ status: number; html: string }> {
   const response = await fetch(appPageUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=unsign' });
   return { status: response.status, html: await response.text() };
