@@ -17,7 +17,7 @@
  * to create a scratch database, and drops it afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,7 +27,8 @@ import { accountCodes, checkLedger } from '../src/modules/ledger/ledger.js';
 import { operatorSlug } from '../src/modules/transit/settle-batch.js';
 import { openPostgres, type Db } from '../src/platform/db/database.js';
 import {
-  batchBody, createScratchDatabase, freePort, newSecrets, operatorToken, preloadCards, registerTerminals, startServer, TapSource, uploadBody, type RegisteredTerminal,
+  batchBody, createScratchDatabase, freePort, median, newSecrets, operatorToken, pgbenchBinary, pgbenchInit, pgbenchRuns, preloadCards, registerTerminals, startServer, TapSource, uploadBody,
+  type RegisteredTerminal,
 } from './transit-harness.js';
 
 const TAPS = Number(process.env.TAPS ?? 1_000_000);
@@ -37,31 +38,6 @@ const TERMINALS = Number(process.env.TERMINALS ?? 4);
 const POLL_MS = Number(process.env.POLL_MS ?? 250);
 const PGBENCH_RUNS = Number.isInteger(Number(process.env.PGBENCH_RUNS)) ? Math.max(1, Number(process.env.PGBENCH_RUNS)) : 3;
 const FUND_FEN = 100_000;
-
-function pgbenchBinary(): string {
-  const debian = '/usr/lib/postgresql/15/bin/pgbench';
-  return existsSync(debian) ? debian : 'pgbench';
-}
-
-/**
- * TPC-B tps of PGBENCH_RUNS runs (default 3), sorted. TPC-B commits every transaction, so it waits
- * on the disk's flushes and varies far more between runs (and between machines) than settlement
- * does; the median of a few runs is the steadier baseline. With `waitForFlush: false` the runs use
- * synchronous_commit=off: TPC-B then measures the CPU, as settlement (one commit per 5,000 taps)
- * mostly does.
- */
-function pgbenchRuns(url: string, { waitForFlush }: { waitForFlush: boolean }): number[] {
-  const binary = pgbenchBinary();
-  const env = waitForFlush ? process.env : { ...process.env, PGOPTIONS: `${process.env.PGOPTIONS ?? ''} -c synchronous_commit=off` };
-  const runs: number[] = [];
-  for (let i = 0; i < PGBENCH_RUNS; i++) {
-    const output = execFileSync(binary, ['-c', '4', '-j', '2', '-T', '15', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env });
-    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1] ?? /tps = ([\d.]+)/.exec(output)?.[1];
-    if (!tps) throw new Error(`pgbench printed no tps:\n${output}`);
-    runs.push(Number(tps));
-  }
-  return runs.sort((a, b) => a - b);
-}
 
 /**
  * The database's part of settlement as plain set-based SQL, run by pgbench (4 clients, 15 s) on the
@@ -262,14 +238,13 @@ async function main(): Promise<void> {
     // The settlement run wrote about a gigabyte of WAL: finish its checkpoint first, so that it
     // does not slow the baseline down.
     await sql`checkpoint`.execute(db);
-    execFileSync(pgbenchBinary(), ['-i', '-s', '10', '-q', scratch.url], { stdio: 'ignore' });
-    const median = (runs: number[]) => runs[Math.floor((runs.length - 1) / 2)]!;
-    const runs = pgbenchRuns(scratch.url, { waitForFlush: true });
+    pgbenchInit(scratch.url);
+    const runs = pgbenchRuns(scratch.url, { waitForFlush: true, runs: PGBENCH_RUNS });
     const tps = median(runs);
     console.log(`  pgbench TPC-B (-s 10, -c 4 -j 2 -T 15) on the same server, ${runs.length} runs: ${runs.map((r) => r.toFixed(0)).join(' / ')} tps, median ${tps.toFixed(0)}`);
     // The baseline above is set by how fast this machine's disk flushes (it has measured 2,800 to
     // 11,000 tps on machines of one kind); without the flush wait it measures the CPU, as we do.
-    const cpuRuns = pgbenchRuns(scratch.url, { waitForFlush: false });
+    const cpuRuns = pgbenchRuns(scratch.url, { waitForFlush: false, runs: PGBENCH_RUNS });
     const cpuTps = median(cpuRuns);
     console.log(`  pgbench TPC-B with synchronous_commit=off (the CPU, not the disk's flushes), ${cpuRuns.length} runs: ${cpuRuns.map((r) => r.toFixed(0)).join(' / ')} tps, median ${cpuTps.toFixed(0)}; settlement ${(tapsPerSecond / cpuTps).toFixed(1)}x that`);
     // Counters far above any the terminals used, so these taps never replay theirs.

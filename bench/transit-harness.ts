@@ -4,9 +4,9 @@
  * in bulk with funded purses (balanced ledger transactions through the ledger's postBatch), terminals
  * registered and signed in through the API, and taps signed with the cards' derived keys.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -123,6 +123,14 @@ export async function startServer(options: { databaseUrl: string; port: number; 
   };
 }
 
+/** Which cards preloadCards makes: K-12 cards of a middle school (transit), or a university's campus cards (canteens). */
+export interface PreloadKind {
+  product: 'k12_card' | 'campus_card';
+  stage: 'middle' | 'university';
+}
+export const k12Cards: PreloadKind = { product: 'k12_card', stage: 'middle' };
+export const campusCards: PreloadKind = { product: 'campus_card', stage: 'university' };
+
 export interface PreloadedCard {
   id: string;
   cardNo: string;
@@ -133,9 +141,10 @@ export interface PreloadedCard {
  * `fundFen` each: balanced top-up transactions through the ledger's bulk poster, so the ledger
  * check stays clean.
  */
-export async function preloadCards(db: Db, count: number, fundFen: number, onProgress?: (done: number) => void): Promise<PreloadedCard[]> {
+export async function preloadCards(db: Db, count: number, fundFen: number, onProgress?: (done: number) => void, kind: PreloadKind = k12Cards): Promise<PreloadedCard[] & { schoolId: string }> {
   const schoolId = newId();
-  await db.insertInto('schools').values({ id: schoolId, code: `BENCH-${randomBytes(3).toString('hex')}`, name: '基准测试学校', stage: 'middle', district: null }).execute();
+  const { product, stage } = kind;
+  await db.insertInto('schools').values({ id: schoolId, code: `BENCH-${randomBytes(3).toString('hex')}`, name: '基准测试学校', stage, district: null }).execute();
   const seen = new Set<string>();
   const cards: PreloadedCard[] = [];
   while (cards.length < count) {
@@ -153,11 +162,11 @@ export async function preloadCards(db: Db, count: number, fundFen: number, onPro
     await db.transaction().execute(async (tx) => {
       await sql`
         insert into students (id, education_id, name, gender, birth_date, id_number, school_id, stage, password_hash)
-        select "studentId", eid, '学生', 'F', '2012-05-20', '110108201205201234', ${schoolId}::uuid, 'middle', 'x'
+        select "studentId", eid, '学生', 'F', '2012-05-20', '110108201205201234', ${schoolId}::uuid, ${stage}, 'x'
         from jsonb_to_recordset(${rows}::jsonb) as v("studentId" uuid, eid text)`.execute(tx);
       await sql`
         insert into cards (id, card_no, product, student_id, school_id, medium, stage, status, valid_until, activated_at, status_changed_at, created_at, updated_at)
-        select id, "cardNo", 'k12_card', "studentId", ${schoolId}::uuid, 'physical', 'middle', 'active', '2030-08-31', now(), now(), now(), now()
+        select id, "cardNo", ${product}, "studentId", ${schoolId}::uuid, 'physical', ${stage}, 'active', '2030-08-31', now(), now(), now(), now()
         from jsonb_to_recordset(${rows}::jsonb) as v(id uuid, "cardNo" text, "studentId" uuid)`.execute(tx);
       await sql`select pg_advisory_xact_lock(hashtextextended('cards:status-events', 0))`.execute(tx);
       await sql`
@@ -184,7 +193,7 @@ export async function preloadCards(db: Db, count: number, fundFen: number, onPro
     });
     onProgress?.(Math.min(count, start + CHUNK));
   }
-  return cards;
+  return Object.assign(cards, { schoolId });
 }
 
 /** An operator signed in directly (hashing a password is not what is measured). */
@@ -208,12 +217,13 @@ async function postJson<T>(url: string, body: unknown, token?: string): Promise<
   return JSON.parse(text) as T;
 }
 
-export async function registerTerminals(origin: string, operator: string, count: number, operatorName = 'bjbus'): Promise<RegisteredTerminal[]> {
+/** Bus validators by default; a university's canteen POS with `{ kind: 'pos', schoolId }`. */
+export async function registerTerminals(origin: string, operator: string, count: number, operatorName = 'bjbus', where: { kind: 'bus_validator' | 'pos'; schoolId?: string } = { kind: 'bus_validator' }): Promise<RegisteredTerminal[]> {
   const out: RegisteredTerminal[] = [];
   const tag = randomBytes(2).toString('hex');
   for (let i = 0; i < count; i++) {
-    const code = `BUS-${tag}-${i}`;
-    const { secret } = await postJson<{ secret: string }>(`${origin}/api/v1/admin/terminals`, { code, kind: 'bus_validator', operator: operatorName, location: null }, operator);
+    const code = `${where.kind === 'pos' ? 'POS' : 'BUS'}-${tag}-${i}`;
+    const { secret } = await postJson<{ secret: string }>(`${origin}/api/v1/admin/terminals`, { code, kind: where.kind, operator: operatorName, location: null, schoolId: where.schoolId ?? null }, operator);
     const session = await postJson<{ token: string; terminalId: string }>(`${origin}/api/v1/terminal-sessions`, { code, secret });
     out.push({ id: session.terminalId, code, secret, token: session.token });
   }
@@ -281,4 +291,37 @@ export async function uploadBody(origin: string, terminal: RegisteredTerminal, b
   const text = await res.text();
   if (!res.ok) throw new Error(`upload ${terminal.code}: ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text) as UploadAnswer;
+}
+
+/** pgbench's TPC-B tables at scale 10, the yardstick's data, in the scratch database. */
+export function pgbenchInit(url: string): void {
+  execFileSync(pgbenchBinary(), ['-i', '-s', '10', '-q', url], { stdio: 'ignore' });
+}
+
+/** The middle of sorted runs (the lower middle of an even count). */
+export const median = (sorted: number[]) => sorted[Math.floor((sorted.length - 1) / 2)]!;
+
+export function pgbenchBinary(): string {
+  const debian = '/usr/lib/postgresql/15/bin/pgbench';
+  return existsSync(debian) ? debian : 'pgbench';
+}
+
+/**
+ * TPC-B tps of `runs` runs, sorted. TPC-B commits every transaction, so it waits
+ * on the disk's flushes and varies far more between runs (and between machines) than settlement
+ * does; the median of a few runs is the steadier baseline. With `waitForFlush: false` the runs use
+ * synchronous_commit=off: TPC-B then measures the CPU, as settlement (one commit per 5,000 taps)
+ * mostly does.
+ */
+export function pgbenchRuns(url: string, { waitForFlush, runs: count }: { waitForFlush: boolean; runs: number }): number[] {
+  const binary = pgbenchBinary();
+  const env = waitForFlush ? process.env : { ...process.env, PGOPTIONS: `${process.env.PGOPTIONS ?? ''} -c synchronous_commit=off` };
+  const runs: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const output = execFileSync(binary, ['-c', '4', '-j', '2', '-T', '15', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env });
+    const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(output)?.[1] ?? /tps = ([\d.]+)/.exec(output)?.[1];
+    if (!tps) throw new Error(`pgbench printed no tps:\n${output}`);
+    runs.push(Number(tps));
+  }
+  return runs.sort((a, b) => a - b);
 }

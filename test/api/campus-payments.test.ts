@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accountCodes, balanceOf, checkLedger } from '../../src/modules/ledger/ledger.js';
+import { accountCodes, balanceOf, checkLedger, findAccountByCode } from '../../src/modules/ledger/ledger.js';
 import { operatorSlug } from '../../src/modules/transit/settle-batch.js';
 import { deliverToMeter } from '../../src/modules/campus/dorm-electricity.js';
 import { newId } from '../../src/platform/ids.js';
@@ -43,10 +43,12 @@ async function undergraduate(balanceFen = 10_000, schoolId = campusId) {
 const buy = (pos: { id: string; token: string }, body: Record<string, unknown>, ip = '10.20.0.1') =>
   t.app.inject({ method: 'POST', url: `/api/v1/terminals/${pos.id}/purchases`, remoteAddress: ip, headers: auth(pos.token), payload: body });
 const purseFen = (cardId: string) => purseBalance(t, cardId);
-/** What the canteen's merchant account has taken in (opened at its first sale). */
+/** What the canteen has taken in: the sum of its windows' tills (each opened at its window's first sale). */
 async function canteenFen(operatorName = '一食堂'): Promise<number> {
-  const account = await t.ctx.db.selectFrom('ledger_accounts').select('id').where('code', '=', accountCodes.merchant(operatorSlug(operatorName))).executeTakeFirst();
-  return account ? (await balanceOf(t.ctx.db, account.id)).postedFen : 0;
+  const tills = await t.ctx.db.selectFrom('ledger_accounts').select('id').where('code', 'like', `${accountCodes.merchant(operatorSlug(operatorName))}:%`).execute();
+  let fen = 0;
+  for (const till of tills) fen += (await balanceOf(t.ctx.db, till.id)).postedFen;
+  return fen;
 }
 
 describe('the canteen POS', () => {
@@ -69,6 +71,12 @@ describe('the canteen POS', () => {
     expect(await canteenFen()).toBe(before + 1_250);
     const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'actor_role']).where('entity_id', '=', u.card.id).where('action', '=', 'campus.purchase').execute();
     expect(audit).toEqual([{ action: 'campus.purchase', actor_role: 'terminal' }]);
+    // Each window takes in on a till of its own (windows do not queue on one account at lunch); the canteen's takings are their sum.
+    const window2 = await terminal('pos');
+    expect((await buy(window2, { purchaseId: 'P-20261206-0002', amountFen: 800, cardNo: u.card.card_no })).statusCode).toBe(201);
+    const tillFen = async (posId: string) => (await balanceOf(t.ctx.db, (await findAccountByCode(t.ctx.db, accountCodes.till(operatorSlug('一食堂'), posId))).id)).postedFen;
+    expect([await tillFen(pos.id), await tillFen(window2.id)]).toEqual([1_250, 800]);
+    expect(await canteenFen()).toBe(before + 2_050);
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
 

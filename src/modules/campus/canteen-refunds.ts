@@ -8,8 +8,7 @@ import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { cardsRepository, type CardRow } from '../cards/cards.repository.js';
-import { accountCodes, balanceOf, findAccountByCode, postTransaction, reverseTransaction } from '../ledger/ledger.js';
-import { operatorSlug } from '../transit/settle-batch.js';
+import { accountCodes, balanceOf, findAccountByCode, postingsOf, postTransaction, reverseTransaction } from '../ledger/ledger.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import './campus.errors.js';
 import { campusRepository as repo, type PurchaseRow } from './campus.repository.js';
@@ -47,13 +46,13 @@ async function replacementInUse(tx: Tx, cardId: string): Promise<CardRow | undef
  * purse was emptied into the replacement, so reversing onto it would strand the money there.
  */
 async function refundToReplacement(tx: Tx, clock: Clock, purchase: PurchaseRow, cardId: string, actor: AuditActor) {
-  const terminal = (await repo.terminal(tx, purchase.terminal_id))!;
-  const merchant = await findAccountByCode(tx, accountCodes.merchant(operatorSlug(terminal.operator)));
+  // The till the purchase paid (or the canteen's own account, for purchases from before tills).
+  const merchant = (await postingsOf(tx, purchase.ledger_transaction_id)).find((p) => p.creditFen > 0)!;
   const purse = await findAccountByCode(tx, accountCodes.purse(cardId));
   return postTransaction(tx, clock, {
     idempotencyKey: `campus-refund:${purchase.id}`,
     type: 'refund',
-    postings: [{ accountId: merchant.id, debitFen: purchase.amount_fen }, { accountId: purse.id, creditFen: purchase.amount_fen }],
+    postings: [{ accountId: merchant.accountId, debitFen: purchase.amount_fen }, { accountId: purse.id, creditFen: purchase.amount_fen }],
     memo: `退款 ${purchase.merchant}（补卡后退至新卡）`,
     metadata: { purchaseId: purchase.id, fromCardId: purchase.card_id, cardId },
     actor,

@@ -59,10 +59,11 @@ async function answerFor(ctx: AppContext, row: PurchaseRow): Promise<PosPurchase
  * 食堂消费 (seed 004): a canteen POS charges a campus card, read at the counter or by the app's
  * payment code. Above the student's per-purchase limit the consumption password is asked for
  * (checked before the purchase's transaction, so wrong tries count toward throttling). The purse
- * pays the POS's merchant (`merchant:<operator>`) in one ledger transaction; a balance short of the
- * amount is INSUFFICIENT_FUNDS and a day taken past a parent's daily limit CAMPUS_DAILY_LIMIT, and
- * neither charges anything. The POS names each purchase itself: asking
- * again with the same id answers the stored purchase, never a second charge.
+ * pays the window's till (`merchant:<operator>:<terminal>`, accountCodes.till: windows do not
+ * queue on one account at lunch) in one ledger transaction; a balance short of the amount is
+ * INSUFFICIENT_FUNDS and a day taken past a parent's daily limit CAMPUS_DAILY_LIMIT, and neither
+ * charges anything. The POS names each purchase itself: asking again with the same id answers the
+ * stored purchase, never a second charge.
  */
 export async function payAtPos(ctx: AppContext, terminalId: string, request: PosPurchase, source: string): Promise<PosPurchaseResult> {
   const terminal = await terminalOfKind(ctx, terminalId, 'pos');
@@ -93,7 +94,7 @@ export async function payAtPos(ctx: AppContext, terminalId: string, request: Pos
     const at = ctx.clock.now();
     await assertWithinDailyLimit(tx, card.student_id, request.amountFen, at);
     const purse = await findAccountByCode(tx, accountCodes.purse(card.id));
-    const merchant = await ensureAccount(tx, ctx.clock, { code: accountCodes.merchant(operatorSlug(terminal.operator)), type: 'merchant', actor });
+    const merchant = await ensureAccount(tx, ctx.clock, { code: accountCodes.till(operatorSlug(terminal.operator), terminal.id), type: 'merchant', actor });
     const txn = await postTransaction(tx, ctx.clock, {
       idempotencyKey: `campus-purchase:${terminal.id}:${request.purchaseId}`,
       type: 'purchase',

@@ -30,6 +30,12 @@ export const accountCodes = {
   fees: () => 'income:fees',
   fareRevenue: (operator: string) => `revenue:fares:${operator}`,
   merchant: (merchantId: string) => `merchant:${merchantId}`,
+  /**
+   * One POS window's till (收银台) of a merchant: each window's takings on an account of its own,
+   * so that a canteen's windows at lunch do not queue on one account's row; the merchant's
+   * takings are the sum of its tills (and of `merchant:<id>`, where purchases went before tills).
+   */
+  till: (merchantId: string, terminalId: string) => `merchant:${merchantId}:${terminalId}`,
   refundsPayable: () => 'refunds:payable',
   suspense: () => 'suspense',
 };

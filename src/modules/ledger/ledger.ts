@@ -4,7 +4,7 @@
  */
 export { ensureAccount, findAccountByCode, balanceOf, purseAvailableSql, purseJoinCondition, type EnsureAccountRequest, type LedgerAccount } from './accounts.js';
 export { postTransaction, type PostTransactionRequest } from './post-transaction.js';
-export { reverseTransaction, type ReverseTransactionRequest } from './reverse-transaction.js';
+export { postingsOf, reverseTransaction, type ReverseTransactionRequest } from './reverse-transaction.js';
 export { createHold, postHold, voidHold, expireHolds, type CreateHoldRequest, type PostHoldRequest, type LedgerHold } from './holds.js';
 export { transferBalance, type TransferBalanceRequest } from './transfer-balance.js';
 export { accountStatement, type Statement, type StatementLine, type StatementQuery } from './account-statement.js';

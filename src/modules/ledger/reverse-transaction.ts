@@ -43,3 +43,11 @@ async function reverse(tx: Tx, clock: Clock, request: ReverseTransactionRequest,
     actor: request.actor,
   });
 }
+
+/**
+ * The postings of a transaction as they were posted: what undoing part of it moves back (a
+ * canteen refund onto a replacement card debits the account its purchase credited).
+ */
+export function postingsOf(db: DbOrTx, transactionId: string) {
+  return repo.postingsOf(db, transactionId);
+}
