@@ -96,7 +96,7 @@ export interface CampusVenuesTable {
   name: string;
   /** The 院系 whose students may book it; empty for the whole university. */
   colleges: Generated<string[]>;
-  /** The 专业 (majors) whose students may book it too (migration 0052); with no colleges either, the whole university. */
+  /** The 专业 (majors) whose students may book it too (migration 0051); with no colleges either, the whole university. */
   majors: Generated<string[]>;
   created_at: Timestamp;
 }

@@ -51,7 +51,7 @@ import * as schoolBills from './migrations/0047-school-bills.js';
 import * as schoolServicePoint from './migrations/0048-school-service-point.js';
 import * as wechatPapay from './migrations/0049-wechat-papay.js';
 import * as schoolBillTexts from './migrations/0050-school-bill-texts.js';
-import * as majors from './migrations/0052-majors.js';
+import * as majors from './migrations/0051-majors.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -111,7 +111,7 @@ export const migrations: Record<string, Migration> = {
   '0048-school-service-point': schoolServicePoint,
   '0049-wechat-papay': wechatPapay,
   '0050-school-bill-texts': schoolBillTexts,
-  '0052-majors': majors,
+  '0051-majors': majors,
 };
 
 /**

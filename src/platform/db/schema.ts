@@ -57,7 +57,7 @@ export interface StudentsTable {
   salaried: Generated<boolean>;
   /** 院系: a university student's college, from the roster; null when not known (and at K-12 schools). */
   college: string | null;
-  /** 专业: a university student's major, from the roster or the console (migration 0052); null when not known (and at K-12 schools). */
+  /** 专业: a university student's major, from the roster or the console (migration 0051); null when not known (and at K-12 schools). */
   major: string | null;
   student_no: string | null;
   password_hash: string | null;
