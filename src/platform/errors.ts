@@ -93,15 +93,15 @@ export function retryableDatabaseError(error: unknown): DomainError | null {
 }
 
 /**
- * PostgreSQL's refusals of a value itself: a NUL or a character it cannot store (22021, 22P05), a
- * date or time that does not exist (22007, 22008), a number out of its column's range (22003).
- * Only input carries such values into a statement, and the statement's transaction is rolled
- * back whole, so the caller is told its input was bad instead of a 500. Schemas refuse most of
- * them before; this is the net under the ones a schema let through.
+ * PostgreSQL's refusals of a character it cannot store: a NUL (22021) or one its encoding lacks
+ * (22P05). Only input carries those into a statement (the server writes none), so the caller is
+ * told its input was bad instead of a 500. Dates and numbers out of range are not caught here:
+ * the server computes those too, and a computed one is a bug to see as a 500; schemas refuse the
+ * ones that come from input.
  */
-const badValueSqlStates = new Set(['22021', '22P05', '22007', '22008', '22003']);
+const badCharacterSqlStates = new Set(['22021', '22P05']);
 
 export function badValueDatabaseError(error: unknown): DomainError | null {
   const sqlState = (error as { code?: unknown } | null)?.code;
-  return typeof sqlState === 'string' && badValueSqlStates.has(sqlState) ? fail('VALIDATION_FAILED', { sqlState }) : null;
+  return typeof sqlState === 'string' && badCharacterSqlStates.has(sqlState) ? fail('VALIDATION_FAILED', { reason: 'character' }) : null;
 }

@@ -91,6 +91,11 @@ describe('a replacement or sticker waiting at a school its student no longer att
     expect((await pickup(moved.app.id, f.operator)).json()).toMatchObject({ error: { code: 'FULFILMENT_HOLDER_LEFT_SCHOOL' } });
     // The old school's card manager may send it home for the family.
     expect((await redeliver(moved.app.id, moved.managerToken, home)).json()).toMatchObject({ status: 'dispatched', delivery: { method: 'home' } });
+    // Once it has left their school it is not theirs: back at the centre, the old school's card manager cannot send it anywhere (nor read the family's address).
+    await f.t.ctx.db.updateTable('card_applications').set({ status: 'returned_to_centre' }).where('id', '=', moved.app.id).execute();
+    const notTheirs = await redeliver(moved.app.id, moved.managerToken, home);
+    expect(notTheirs.statusCode).toBe(403);
+    expect(notTheirs.body).not.toContain(home.address);
 
     const stays = await delivered('replacement');
     const notHome = await redeliver(stays.app.id, stays.parentToken, home);

@@ -49,11 +49,13 @@ export async function redeliverApplication(ctx: AppContext, caller: Caller, appl
 /**
  * The application, locked, if the caller may send it out again: the holder, a bound parent, an
  * operator, the card manager of the student's school, or the card manager of the school the card
- * went to (it is in their hands, though the student has moved to another school since).
+ * was delivered to while it is in their hands there (the student has moved to another school
+ * since). Once it has left that school (sent home, back at the centre), it is no longer theirs.
  */
 async function redeliverableApplication(ctx: AppContext, caller: Caller, applicationId: string): Promise<ApplicationRow> {
   const app = await repo.lockApplication(ctx.db, applicationId);
-  if (app && caller.role === 'school_admin' && mayAccessSchool(caller, app.school_id)) return app;
+  const heldAtTheirSchool = app?.status === 'delivered' && app.delivery_method === 'school';
+  if (app && heldAtTheirSchool && caller.role === 'school_admin' && mayAccessSchool(caller, app.school_id)) return app;
   return accessibleApplication(ctx, caller, applicationId, true);
 }
 
