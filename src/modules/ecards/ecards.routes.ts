@@ -63,9 +63,10 @@ export function ecardsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const caller = requireCaller(request, ...holders);
       const body = request.body;
       // Ownership (and the cheap checks) before the throttled real-name check: nobody probes another student's roster row.
-      await assertOpenable(ctx, caller, body);
-      await verifyRealName(ctx.db, ctx.clock, body.studentId, { kind: 'k12', ...body }, request.ip);
-      return idempotentOperation(ctx, request, reply, 201, (c) => openK12Ecard(c, caller, body, request.id));
+      return idempotentOperation(ctx, request, reply, 201, (c) => openK12Ecard(c, caller, body, request.id), async () => {
+        await assertOpenable(ctx, caller, body);
+        await verifyRealName(ctx.db, ctx.clock, body.studentId, { kind: 'k12', ...body }, request.ip);
+      });
     });
 
     app.get('/ecards/k12/:cardId/upgrade', {
@@ -97,9 +98,10 @@ export function ecardsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (request, reply) => {
       const caller = requireCaller(request, ...holders);
       const body = request.body;
-      await assertLinkable(ctx, caller, body);
-      await verifyRealName(ctx.db, ctx.clock, body.studentId, { kind: 'university', ...body }, request.ip);
-      return idempotentOperation(ctx, request, reply, 201, (c) => linkUniversityEcard(c, caller, body, request.id));
+      return idempotentOperation(ctx, request, reply, 201, (c) => linkUniversityEcard(c, caller, body, request.id), async () => {
+        await assertLinkable(ctx, caller, body);
+        await verifyRealName(ctx.db, ctx.clock, body.studentId, { kind: 'university', ...body }, request.ip);
+      });
     });
 
     app.get('/ecards/university/:cardId/extension', {

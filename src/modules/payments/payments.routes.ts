@@ -122,8 +122,8 @@ function orderRoutes(ctx: AppContext, app: App): void {
     schema: { tags: ['payments'], summary: "Order a top-up of a student's purse (¥1–¥1000)", security: bearer, body: createTopUpSchema, response: { 201: orderSchema, ...errorResponses } },
   }, async (request, reply) => {
     const caller = requireCaller(request, 'student', 'parent');
-    await checkTopUpPassword(ctx, caller, request.body, request.ip);
-    return idempotentOperation(ctx, request, reply, 201, (c) => createTopUpOrder(c, caller, request.body, request.id));
+    return idempotentOperation(ctx, request, reply, 201, (c) => createTopUpOrder(c, caller, request.body, request.id),
+      () => checkTopUpPassword(ctx, caller, request.body, request.ip));
   });
 
   app.post('/orders/network-top-up', {
