@@ -106,6 +106,23 @@ describe('signing WeChat Pay’s 委托代扣 contract', () => {
     expect(signed).toEqual({ actor_role: 'gateway', after: { agreementNo: expect.any(String), via: 'notification' } });
   });
 
+  it('that WeChat reports signed and ended since (its notices lost) is ended here, and the next signing starts under a new number', async () => {
+    const f = await d.family();
+    const { signUrl } = (await startSigning(f)).json();
+    await actAtAgreementPage(signUrl, 'agree');
+    const first = await agreementRow(f.parent.id);
+    // The parent ended it in WeChat's own page; neither ENTRUST notice reached us (no jobs run).
+    await d.t.ctx.db.updateTable('sandbox_agreements').set({ status: 'UNSIGN', unsigned_at: d.t.clock.now() }).where('gateway', '=', 'wechat').where('external_agreement_no', '=', first.external_agreement_no).execute();
+    expect(await agreementOf(f.parentToken)).toBeNull();
+    expect(await agreementRow(f.parent.id)).toMatchObject({ id: first.id, status: 'ended' });
+    const ended = await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', first.id).where('action', '=', 'payments.agreement.ended').executeTakeFirstOrThrow();
+    expect(ended.after).toMatchObject({ reason: 'ended_at_gateway' });
+    d.t.clock.advance(1_000);
+    const again = await startSigning(f);
+    expect(again.statusCode, again.body).toBe(200);
+    expect((await agreementRow(f.parent.id)).external_agreement_no).not.toBe(first.external_agreement_no);
+  });
+
   it('refuses a notification whose signature is bad, about a contract nobody started, or under another template, and reconciliation reports them by contract number', async () => {
     const f = await d.family();
     const { signUrl } = (await startSigning(f)).json();

@@ -310,6 +310,8 @@ async function failRun(tx: DbOrTx, ctx: AppContext, runId: string, failure: stri
 
 /** How long a charge may stay 扣款中 before the job asks the gateway about it (WeChat Pay usually charges within seconds and notifies). */
 export const chargeQueryAfterMs = 2 * 60_000;
+/** How many 扣款中 charges one run asks about; the rest wait for the next run, a minute later. */
+const pendingChargeQueriesPerRun = 50;
 
 /**
  * Charges still being made (扣款中) for a while are asked about (WeChat Pay's query by
@@ -321,7 +323,9 @@ export const chargeQueryAfterMs = 2 * 60_000;
 async function queryPendingCharges(ctx: AppContext): Promise<void> {
   const before = new Date(ctx.clock.now().getTime() - chargeQueryAfterMs);
   const waiting = await ctx.db.selectFrom('auto_top_up_runs as r').innerJoin('payment_orders as o', 'o.id', 'r.order_id').select(['r.id as runId', 'o.id as orderId'])
-    .where('r.status', '=', 'charging').where('o.status', '=', 'paying').where('r.created_at', '<=', before).execute();
+    .where('r.status', '=', 'charging').where('o.status', '=', 'paying').where('r.created_at', '<=', before)
+    // A bounded pass, oldest first: a gateway that is down must not hold up the run's charging for hours.
+    .orderBy('r.created_at').limit(pendingChargeQueriesPerRun).execute();
   for (const { runId, orderId } of waiting) {
     try {
       const order = await repo.findOrder(ctx.db, orderId);
@@ -346,8 +350,8 @@ async function queryPendingCharges(ctx: AppContext): Promise<void> {
 
 /**
  * A charge whose order was closed before it was paid failed: unconfirmed (its outcome was unknown,
- * and Alipay reported no payment before the order expired), or refunded (Alipay reported the
- * payment after the order closed, so settlement sends it back).
+ * and the gateway reported no payment before the order expired), or refunded (the gateway
+ * reported the payment after the order closed, so settlement sends it back).
  */
 async function failUnpaidCharges(ctx: AppContext): Promise<void> {
   await sql`

@@ -28,8 +28,8 @@ interface Received {
 }
 
 /**
- * A gateway's asynchronous notification: a payment, (WeChat Pay) a refund's outcome, or (Alipay)
- * a withholding agreement signed or ended (payment-agreements.ts). Before
+ * A gateway's asynchronous notification: a payment, (WeChat Pay) a refund's outcome, or a
+ * withholding agreement signed or ended (Alipay's 商户代扣, WeChat's 委托代扣: payment-agreements.ts). Before
  * anything else the signature, the app id / merchant id, then the order (or refund) and the
  * amount are checked; anything that fails credits nothing,
  * is stored with its raw body (verified = false when the signature failed) and logged, and the

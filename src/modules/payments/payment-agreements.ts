@@ -53,6 +53,14 @@ export function liveAgreement(db: DbOrTx, parentId: string): Promise<AgreementRo
   return db.selectFrom('payment_agreements').selectAll().where('parent_id', '=', parentId).where('status', '<>', 'ended').executeTakeFirst();
 }
 
+/**
+ * The live agreement, locked to the end of the transaction: a signing the gateway confirms at the
+ * same moment (its notification, or the query) commits first, and is then seen as signed.
+ */
+function lockLiveAgreement(tx: DbOrTx, parentId: string): Promise<AgreementRow | undefined> {
+  return tx.selectFrom('payment_agreements').selectAll().where('parent_id', '=', parentId).where('status', '<>', 'ended').forUpdate().executeTakeFirst();
+}
+
 function assertParent(caller: Caller): void {
   if (caller.role !== 'parent') throw fail('PAYMENT_AGREEMENT_PARENT_ONLY');
 }
@@ -80,7 +88,8 @@ export async function openAgreementSigning(ctx: AppContext, caller: Caller, inpu
   const endpoint = sandboxEndpoint(input.origin, gateway);
   const actor = { role: caller.role, id: caller.subjectId };
   const agreement = await inTransaction(ctx.db, async (tx) => {
-    const live = await liveAgreement(tx, caller.subjectId);
+    // Locked: switching gateway must not end an agreement the gateway is signing right now, unsigned nowhere.
+    const live = await lockLiveAgreement(tx, caller.subjectId);
     if (live?.status === 'active') throw fail(live.gateway === gateway ? 'PAYMENT_AGREEMENT_EXISTS' : 'PAYMENT_AGREEMENT_OTHER_GATEWAY', { agreementId: live.id, gateway: live.gateway });
     if (live && live.gateway !== gateway) await endAgreementRow(tx, ctx, live.id, actor, 'switched_gateway', requestId);
     else if (live) {
@@ -123,8 +132,9 @@ export async function myAgreement(ctx: AppContext, caller: Caller, requestId: st
   assertParent(caller);
   const live = await liveAgreement(ctx.db, caller.subjectId);
   if (!live) return null;
-  if (live.status === 'signing') return agreementView(await confirmSigning(ctx, live, { role: caller.role, id: caller.subjectId }, requestId));
-  return agreementView(live);
+  if (live.status !== 'signing') return agreementView(live);
+  const confirmed = await confirmSigning(ctx, live, { role: caller.role, id: caller.subjectId }, requestId);
+  return confirmed ? agreementView(confirmed) : null;
 }
 
 /** What the gateway says of an agreement we started; null when it cannot be asked now. */
@@ -137,8 +147,18 @@ async function stateAtGateway(ctx: AppContext, agreement: AgreementRow): Promise
   }
 }
 
-async function confirmSigning(ctx: AppContext, agreement: AgreementRow, actor: AuditActor, requestId: string | null): Promise<AgreementRow> {
+/**
+ * The signing as the gateway has it: signed, still to sign, or null when it was signed and ended
+ * there since (the parent ended it in WeChat's own page and both notices were lost). Ended, it is
+ * ended here too, so that the next signing starts with a new number: the gateway refuses to sign
+ * again under one it has ended.
+ */
+async function confirmSigning(ctx: AppContext, agreement: AgreementRow, actor: AuditActor, requestId: string | null): Promise<AgreementRow | null> {
   const state = await stateAtGateway(ctx, agreement);
+  if (state?.state === 'ended') {
+    await inTransaction(ctx.db, (tx) => endAgreementRow(tx, ctx, agreement.id, actor, 'ended_at_gateway', requestId));
+    return null;
+  }
   if (state?.state !== 'active' || !state.agreementNo) return agreement;
   const signed = { agreementNo: state.agreementNo, signedAt: state.signedAt };
   return inTransaction(ctx.db, (tx) => markSigned(tx, ctx, agreement.id, signed, { actor, via: 'query', requestId }));
@@ -175,8 +195,11 @@ export async function applyAgreementNotice(tx: DbOrTx, ctx: AppContext, notice: 
   if (!agreement) throw fail('NOTIFY_AGREEMENT_UNKNOWN', { externalAgreementNo: notice.externalAgreementNo });
   const endingHere = agreement.status === 'ended' || agreement.unsign_requested_at !== null;
   if (notice.event === 'signed') {
-    if (endingHere) await enqueueUnsign(tx, ctx, { gateway: agreement.gateway, gatewayBaseUrl: agreement.gateway_base_url, externalAgreementNo: agreement.external_agreement_no, agreementNo: notice.agreementNo });
-    else await markSigned(tx, ctx, agreement.id, { agreementNo: notice.agreementNo, signedAt: notice.at }, { actor: gatewayActor, via: 'notification', requestId: null });
+    if (endingHere) {
+      // Signed at the gateway after it was ended (or asked to end) here: unsigned there too.
+      await enqueueUnsign(tx, ctx, { gateway: agreement.gateway, gatewayBaseUrl: agreement.gateway_base_url, externalAgreementNo: agreement.external_agreement_no, agreementNo: notice.agreementNo });
+      await recordAudit(tx, ctx.clock, { actor: gatewayActor, action: 'payments.agreement.unsign_queued', entityType: 'payment_agreement', entityId: agreement.id, after: { agreementNo: notice.agreementNo }, requestId: null });
+    } else await markSigned(tx, ctx, agreement.id, { agreementNo: notice.agreementNo, signedAt: notice.at }, { actor: gatewayActor, via: 'notification', requestId: null });
     return;
   }
   if (agreement.status === 'ended' || (agreement.agreement_no !== null && agreement.agreement_no !== notice.agreementNo)) return;
@@ -225,7 +248,10 @@ export async function unsignAtGateway(ctx: AppContext, caller: Caller, agreement
   const live = await liveAgreement(ctx.db, caller.subjectId);
   if (live?.id !== agreementId) return;
   // Recorded first: the gateway's notifications of this unsign, or of a signing still under way, may land before step two.
-  await ctx.db.updateTable('payment_agreements').set({ unsign_requested_at: ctx.clock.now() }).where('id', '=', live.id).where('status', '<>', 'ended').execute();
+  await inTransaction(ctx.db, async (tx) => {
+    await tx.updateTable('payment_agreements').set({ unsign_requested_at: ctx.clock.now() }).where('id', '=', live.id).where('status', '<>', 'ended').execute();
+    await recordAudit(tx, ctx.clock, { actor: { role: caller.role, id: caller.subjectId }, action: 'payments.agreement.unsign_requested', entityType: 'payment_agreement', entityId: live.id, after: { gateway: live.gateway }, requestId: null });
+  });
   const client = await agreementClient(ctx, live.gateway, live.gateway_base_url);
   let agreementNo = live.agreement_no;
   if (!agreementNo) {

@@ -65,8 +65,12 @@ export interface WechatRefund {
 const refundOutcomes = new Set<RefundNotice['status']>(['SUCCESS', 'ABNORMAL', 'CLOSED']);
 
 const paidStates = new Set(['SUCCESS', 'REFUND']);
-/** ACCEPT: a 委托代扣 charge accepted and not yet made (受理扣款 charges afterwards). */
-const pendingStates = new Set(['NOTPAY', 'USERPAYING', 'ACCEPT']);
+/**
+ * Trades WeChat will not pay any more. Any other state (NOTPAY, USERPAYING, ACCEPT: a 委托代扣
+ * charge accepted and not yet made, or one this code does not know) is pending: closing on a state
+ * not understood would cancel a charge WeChat may still make.
+ */
+const closedStates = new Set(['CLOSED', 'REVOKED', 'PAYERROR']);
 
 /**
  * 委托代扣 (papay) as Onecard uses it: signing from the parent's phone browser through the
@@ -130,7 +134,7 @@ export class WechatPayClient implements GatewayClient, AgreementClient {
     const trade = answer.json as WechatTransaction;
     const state = trade.trade_state ?? '';
     return {
-      state: paidStates.has(state) ? 'paid' : pendingStates.has(state) ? 'pending' : 'closed',
+      state: paidStates.has(state) ? 'paid' : closedStates.has(state) ? 'closed' : 'pending',
       tradeNo: trade.transaction_id ?? null,
       amountFen: trade.amount?.total ?? null,
       paidAt: parseWechatTime(trade.success_time) ?? null,
