@@ -32,8 +32,10 @@ export interface LedgerAccount {
  */
 export async function ensureAccount(db: DbOrTx, clock: Clock, request: EnsureAccountRequest): Promise<LedgerAccount> {
   const wanted = validAccountRequest(request);
-  const opened = await repo.insertAccountIfAbsent(db, { id: newId(), ...wanted, createdAt: clock.now() });
-  const row = await repo.findAccountByCode(db, wanted.code);
+  // Read first: nearly every call finds the account (a canteen till at each purchase), in one round trip.
+  const existing = await repo.findAccountByCode(db, wanted.code);
+  const opened = !existing && (await repo.insertAccountIfAbsent(db, { id: newId(), ...wanted, createdAt: clock.now() }));
+  const row = existing ?? (await repo.findAccountByCode(db, wanted.code));
   if (!row) throw fail('LEDGER_ACCOUNT_NOT_FOUND', { code: wanted.code });
   const account = accountOf(row);
   if (opened) {
