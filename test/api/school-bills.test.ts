@@ -404,6 +404,19 @@ describe('school bills: due dates and the families’ texts', () => {
     d.t.clock.set('2026-09-02T00:00:00Z');
     await d.runJobs();
     expect(await textsTo(parent.phone)).toHaveLength(1);
+
+    // Issued at 19:59, but the job only runs (held up, or retried) at 20:30: it waits for 08:00 too.
+    d.t.clock.set('2026-09-02T11:59:00Z'); // 19:59 in Beijing
+    const later = await university();
+    const v = await undergraduate(later.school.id);
+    const other = await d.t.factory.newParent({ children: [v.student.id] });
+    expect((await issue(later.managerToken, tuition(v.studentNo))).statusCode).toBe(201);
+    d.t.clock.set('2026-09-02T12:30:00Z'); // 20:30
+    await d.runJobs();
+    expect(await textsTo(other.phone)).toEqual([]);
+    d.t.clock.set('2026-09-03T00:00:00Z'); // 08:00 the next morning
+    await d.runJobs();
+    expect(await textsTo(other.phone)).toHaveLength(1);
   });
 });
 

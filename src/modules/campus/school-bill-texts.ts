@@ -3,6 +3,7 @@ import { maskName } from '../../domain/masking.js';
 import { billsIssuedText } from '../../domain/school-bills.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/db/database.js';
+import { enqueueJob } from '../../platform/jobs.js';
 import { schoolBillsRepository as repo } from './school-bills.repository.js';
 
 /**
@@ -35,6 +36,12 @@ export function textingTimeFrom(now: Date): Date {
  * text fails does not stop the others; the job then fails, and its retry tells only those left.
  */
 export async function textIssuedBills(ctx: AppContext, issueId: string): Promise<{ texted: number; students: number }> {
+  // A retry (or a run held up) that falls after 20:00 waits for the morning like the first try.
+  const sendAt = textingTimeFrom(ctx.clock.now());
+  if (sendAt > ctx.clock.now()) {
+    await enqueueJob(ctx.db, ctx.clock, billTextsJob, { issueId }, { uniqueKey: `${billTextsJob}:${issueId}:${sendAt.toISOString()}`, runAt: sendAt });
+    return { texted: 0, students: 0 };
+  }
   let texted = 0;
   let failed = 0;
   const students = await repo.untoldStudentsOfIssue(ctx.db, issueId);
