@@ -62,7 +62,18 @@ beforeAll(async () => {
   });
   expect(bill.statusCode, bill.body).toBe(201);
 
+  // B's card is lost and replaced by post: an application with the family's address.
+  expect((await t.app.inject({ method: 'POST', url: `/api/v1/cards/${cardB.id}/loss`, headers: auth(parentBToken) })).statusCode).toBe(200);
+  const delivery = { method: 'home', recipient: '乙家收件人', phone: '13900001111', address: '北京市西城区乙家胡同9号' };
+  const application = await t.app.inject({
+    method: 'POST', url: '/api/v1/fulfilment/applications', headers: auth(parentBToken),
+    payload: { kind: 'replacement', name: pupilB.name, idType: 'resident_id', idNumber: pupilB.id_number, educationId: pupilB.education_id, cardId: cardB.id, delivery },
+  });
+  expect(application.statusCode, application.body).toBe(201);
+  markers.push(delivery.recipient, delivery.address);
+
   Object.assign(theirs, {
+    applicationId: application.json().id as string,
     studentId: pupilB.id, cardId: cardB.id, orderId: order.json().id as string, cardNo: cardB.card_no, schoolId: school.id,
     billId: (await t.ctx.db.selectFrom('school_bills').select('id').where('student_id', '=', undergradB.id).executeTakeFirstOrThrow()).id,
   });
