@@ -8,7 +8,7 @@ import { encryptWechatResource, signWechatMessage } from '../../src/modules/paym
 import { reconcileDay } from '../../src/modules/payments/reconcile.js';
 import { shanghaiDate } from '../../src/domain/calendar.js';
 import { actAtAgreementPage, closeInAlipayApp } from '../../src/modules/payments/sandbox/sandbox-payer.js';
-import { PaymentsDriver } from './payments-driver.js';
+import { autoTopUpHelpers, PaymentsDriver } from './payments-driver.js';
 
 /**
  * 自动充值 through WeChat Pay's 委托代扣 (APIv3 papay), against the sandbox over real HTTP with
@@ -28,12 +28,7 @@ afterAll(async () => d.close());
 
 type Family = Awaited<ReturnType<PaymentsDriver['family']>>;
 
-const agreementOf = async (token: string) => (await d.request('GET', '/me/payment-agreement', token)).json();
-const setting = (f: Family, body?: unknown) => d.t.app.inject({
-  method: body === undefined ? 'GET' : 'PUT', url: `/api/v1/me/children/${f.student.id}/auto-top-up`, headers: d.headers(f.parentToken), ...(body === undefined ? {} : { payload: body as object }),
-});
-const textsTo = async (phone: string) => (await d.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('created_at').execute()).map((m) => m.body);
-const runsOf = (cardId: string) => d.t.ctx.db.selectFrom('auto_top_up_runs').selectAll().where('card_id', '=', cardId).orderBy('created_at').execute();
+const { agreementOf, setting, textsTo, runsOf } = autoTopUpHelpers(() => d);
 const agreementRow = (parentId: string) => d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('parent_id', '=', parentId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
 const contractAtWechat = (externalNo: string) => d.t.ctx.db.selectFrom('sandbox_agreements').selectAll().where('gateway', '=', 'wechat').where('external_agreement_no', '=', externalNo).executeTakeFirstOrThrow();
 const notificationsAbout = (externalNo: string) => d.t.ctx.db.selectFrom('gateway_notifications').selectAll().where('order_no', '=', externalNo).orderBy('received_at').orderBy('id').execute();

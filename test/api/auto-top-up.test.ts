@@ -6,7 +6,7 @@ import { agreementClient, sandboxEndpoint } from '../../src/modules/payments/gat
 import { endAgreement, unsignAtGateway } from '../../src/modules/payments/payment-agreements.js';
 import { setWithholdingFails } from '../../src/modules/payments/sandbox/sandbox-agreements.js';
 import { actAtAgreementPage, closeInAlipayApp } from '../../src/modules/payments/sandbox/sandbox-payer.js';
-import { PaymentsDriver } from './payments-driver.js';
+import { autoTopUpHelpers, PaymentsDriver } from './payments-driver.js';
 
 /**
  * 自动充值 (domain rules, "What users ask for" 4): a parent signs Alipay's withholding agreement on
@@ -21,14 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => d.close());
 
-type Family = Awaited<ReturnType<PaymentsDriver['family']>>;
-
-const agreementOf = async (token: string) => (await d.request('GET', '/me/payment-agreement', token)).json();
-const setting = (f: Family, body?: unknown) => d.t.app.inject({
-  method: body === undefined ? 'GET' : 'PUT', url: `/api/v1/me/children/${f.student.id}/auto-top-up`, headers: d.headers(f.parentToken), ...(body === undefined ? {} : { payload: body as object }),
-});
-const textsTo = async (phone: string) => (await d.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('created_at').execute()).map((m) => m.body);
-const runsOf = (cardId: string) => d.t.ctx.db.selectFrom('auto_top_up_runs').selectAll().where('card_id', '=', cardId).orderBy('created_at').execute();
+const { agreementOf, setting, textsTo, runsOf } = autoTopUpHelpers(() => d);
 
 /** A family whose parent has signed the agreement (the sandbox's switch: later withholdings fail). */
 async function signedFamily(switches: { withholdingFails?: boolean } = {}) {

@@ -175,3 +175,19 @@ export class PaymentsDriver {
     return this.t.app.inject({ method: 'POST', url: '/api/v1/payments/notify/wechat', headers: this.headers(undefined, notification.headers), payload: notification.body });
   }
 }
+
+/**
+ * What the auto top-up suites (Alipay's and WeChat's) read and set, on the driver `driver()`
+ * gives once the suite has started it.
+ */
+export function autoTopUpHelpers(driver: () => PaymentsDriver) {
+  type Family = Awaited<ReturnType<PaymentsDriver['family']>>;
+  return {
+    agreementOf: async (token: string) => (await driver().request('GET', '/me/payment-agreement', token)).json(),
+    setting: (f: Family, body?: unknown) => driver().t.app.inject({
+      method: body === undefined ? 'GET' : 'PUT', url: `/api/v1/me/children/${f.student.id}/auto-top-up`, headers: driver().headers(f.parentToken), ...(body === undefined ? {} : { payload: body as object }),
+    }),
+    textsTo: async (phone: string) => (await driver().t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('created_at').execute()).map((m) => m.body),
+    runsOf: (cardId: string) => driver().t.ctx.db.selectFrom('auto_top_up_runs').selectAll().where('card_id', '=', cardId).orderBy('created_at').execute(),
+  };
+}

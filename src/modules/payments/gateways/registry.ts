@@ -45,21 +45,24 @@ function wechatMerchant(keys: SandboxKeyring): WechatMerchant {
   };
 }
 
-/** A client for the gateway API at `endpoint` (stored on the payment attempt that used it). */
-export async function gatewayClient(ctx: AppContext, gateway: GatewayName, endpoint: string): Promise<GatewayClient> {
+/** The gateway's client (both protocols' classes speak payments and withholding alike). */
+async function clientFor(ctx: AppContext, gateway: GatewayName, endpoint: string): Promise<AlipayClient | WechatPayClient> {
   assertGatewaysConfigured(ctx);
   const keys = await sandboxKeys(ctx);
   return gateway === 'alipay' ? new AlipayClient(alipayMerchant(keys), endpoint, ctx.clock) : new WechatPayClient(wechatMerchant(keys), endpoint, ctx.clock);
+}
+
+/** A client for the gateway API at `endpoint` (stored on the payment attempt that used it). */
+export function gatewayClient(ctx: AppContext, gateway: GatewayName, endpoint: string): Promise<GatewayClient> {
+  return clientFor(ctx, gateway, endpoint);
 }
 
 /**
  * The withholding client of `gateway` at `endpoint` (stored on the agreement that used it):
  * Alipay's 商户代扣 or WeChat Pay's 委托代扣, the signing link, queries, charges and the ending.
  */
-export async function agreementClient(ctx: AppContext, gateway: GatewayName, endpoint: string): Promise<AgreementClient> {
-  assertGatewaysConfigured(ctx);
-  const keys = await sandboxKeys(ctx);
-  return gateway === 'alipay' ? new AlipayClient(alipayMerchant(keys), endpoint, ctx.clock) : new WechatPayClient(wechatMerchant(keys), endpoint, ctx.clock);
+export function agreementClient(ctx: AppContext, gateway: GatewayName, endpoint: string): Promise<AgreementClient> {
+  return clientFor(ctx, gateway, endpoint);
 }
 
 export async function notificationVerifier(ctx: AppContext, gateway: GatewayName): Promise<NotificationVerifier> {
