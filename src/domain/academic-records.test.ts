@@ -1,0 +1,196 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { academicRecordsRefusal, readFullTime, readStudyLevel, type AcademicReader } from './academic-access.js';
+import { countedAttempts, formatDecimal, isPassing, parseCredits, parseGradePoint, parseScore, termGpa, weightedGpa, type ExamKind, type TermAttempt } from './gpa.js';
+import { dateOfTeachingDay, isInTerm, isMonday, isTermCode, meetsInWeek, parsePeriods, parseWeekday, parseWeeks, shownWeek, teachingWeek, termTitle } from './teaching-weeks.js';
+
+const undergraduate: AcademicReader = { schoolStage: 'university', status: 'enrolled', studyLevel: 'undergraduate', fullTime: true };
+
+describe('who may read 课表 and 成绩 (seed 004: 全日制本科生)', () => {
+  it('an enrolled full-time undergraduate of a university or vocational college', () => {
+    expect(academicRecordsRefusal(undergraduate)).toBeNull();
+    expect(academicRecordsRefusal({ ...undergraduate, schoolStage: 'vocational' })).toBeNull();
+  });
+
+  it('refuses everyone else, saying why', () => {
+    expect(academicRecordsRefusal({ ...undergraduate, schoolStage: 'high' })).toBe('not_campus');
+    expect(academicRecordsRefusal({ ...undergraduate, status: 'graduated' })).toBe('not_enrolled');
+    expect(academicRecordsRefusal({ ...undergraduate, studyLevel: 'associate' })).toBe('not_undergraduate');
+    expect(academicRecordsRefusal({ ...undergraduate, studyLevel: 'postgraduate' })).toBe('not_undergraduate');
+    expect(academicRecordsRefusal({ ...undergraduate, fullTime: false })).toBe('part_time');
+    // Not known is not guessed.
+    expect(academicRecordsRefusal({ ...undergraduate, studyLevel: null })).toBe('level_unknown');
+    expect(academicRecordsRefusal({ ...undergraduate, fullTime: null })).toBe('level_unknown');
+  });
+
+  it('reads the roster’s 培养层次 and 学习形式 cells', () => {
+    expect(['本科', ' 本 科 ', 'Undergraduate', '职业本科'].map(readStudyLevel)).toEqual(['undergraduate', 'undergraduate', 'undergraduate', 'undergraduate']);
+    expect(['专科', '高职', '高职（专科）', '硕士', '博士研究生'].map(readStudyLevel)).toEqual(['associate', 'associate', 'associate', 'postgraduate', 'postgraduate']);
+    expect(['本', '', '预科'].map(readStudyLevel)).toEqual([null, null, null]);
+    expect(['全日制', '非全日制', '是', 'No', '半日制'].map(readFullTime)).toEqual([true, false, true, false, null]);
+  });
+});
+
+describe('teaching weeks', () => {
+  const firstMonday = '2026-09-07';
+
+  it('counts Monday-to-Sunday weeks from the term’s first Monday', () => {
+    expect(isMonday(firstMonday)).toBe(true);
+    expect(isMonday('2026-09-08')).toBe(false);
+    expect(isMonday('2026-02-30')).toBe(false);
+    expect(teachingWeek(firstMonday, '2026-09-07')).toBe(1);
+    expect(teachingWeek(firstMonday, '2026-09-13')).toBe(1);
+    expect(teachingWeek(firstMonday, '2026-09-14')).toBe(2);
+    expect(teachingWeek(firstMonday, '2026-09-06')).toBe(0);
+    expect(teachingWeek(firstMonday, '2026-08-30')).toBe(-1);
+    // Across a month and the national day holiday: days are counted, not working days.
+    expect(teachingWeek(firstMonday, '2026-10-05')).toBe(5);
+    expect(teachingWeek(firstMonday, '2027-01-10')).toBe(18);
+    expect(dateOfTeachingDay(firstMonday, 5, 1)).toBe('2026-10-05');
+    expect(dateOfTeachingDay(firstMonday, 1, 7)).toBe('2026-09-13');
+  });
+
+  it('shows the current week, or the first before the term and the last after it', () => {
+    expect(shownWeek(firstMonday, 18, '2026-10-07')).toBe(5);
+    expect(shownWeek(firstMonday, 18, '2026-08-01')).toBe(1);
+    expect(shownWeek(firstMonday, 18, '2027-03-01')).toBe(18);
+    expect(isInTerm(firstMonday, 18, '2027-01-10')).toBe(true);
+    expect(isInTerm(firstMonday, 18, '2027-01-11')).toBe(false);
+  });
+
+  it('property: each of a week’s seven days is in that week, and its weekday’s date is that day', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 7 }), (week, weekday) => {
+      const day = dateOfTeachingDay(firstMonday, week, weekday);
+      expect(teachingWeek(firstMonday, day)).toBe(week);
+      expect(new Date(`${day}T00:00:00Z`).getUTCDay() || 7).toBe(weekday);
+    }));
+  });
+
+  it('reads 周次: ranges, single weeks, odd and even weeks', () => {
+    expect(parseWeeks('1-16')).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(parseWeeks('1-16周')).toHaveLength(16);
+    expect(parseWeeks('1-15单')).toEqual([1, 3, 5, 7, 9, 11, 13, 15]);
+    expect(parseWeeks('1-16(单)')).toEqual([1, 3, 5, 7, 9, 11, 13, 15]);
+    expect(parseWeeks('1-16周（单）')).toEqual([1, 3, 5, 7, 9, 11, 13, 15]);
+    expect(parseWeeks('2-16双')).toEqual([2, 4, 6, 8, 10, 12, 14, 16]);
+    expect(parseWeeks('1-16双')).toEqual([2, 4, 6, 8, 10, 12, 14, 16]);
+    expect(parseWeeks('1-8,10-16')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16]);
+    expect(parseWeeks('3、5，7')).toEqual([3, 5, 7]);
+    expect(parseWeeks('1-4单,9-12')).toEqual([1, 3, 9, 10, 11, 12]);
+    expect(parseWeeks('１－８')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]); // full-width, as typed on a Chinese keyboard
+    for (const bad of ['', '0-16', '16-1', '1-31', 'abc', '1--3', '2单', '1-16单双', ',']) expect(parseWeeks(bad), bad).toBeNull();
+    // A week past the term's last is refused.
+    expect(parseWeeks('1-18', 16)).toBeNull();
+    expect(parseWeeks('1-16', 16)).toHaveLength(16);
+  });
+
+  it('odd-week and even-week courses meet in alternate weeks, never both', () => {
+    const odd = parseWeeks('1-16单')!;
+    const even = parseWeeks('1-16双')!;
+    for (let week = 1; week <= 16; week++) expect(meetsInWeek(odd, week) !== meetsInWeek(even, week)).toBe(true);
+    expect(meetsInWeek(odd, 17)).toBe(false);
+  });
+
+  it('reads 节次 and 星期', () => {
+    expect(parsePeriods('1-2')).toEqual({ first: 1, last: 2 });
+    expect(parsePeriods('第3-4节')).toEqual({ first: 3, last: 4 });
+    expect(parsePeriods('7')).toEqual({ first: 7, last: 7 });
+    for (const bad of ['0-2', '4-3', '1-17', 'x', '']) expect(parsePeriods(bad), bad).toBeNull();
+    expect(['1', '周一', '星期三', '日', '天', 'Fri', '7'].map(parseWeekday)).toEqual([1, 1, 3, 7, 7, 5, 7]);
+    for (const bad of ['0', '8', '周八', '']) expect(parseWeekday(bad), bad).toBeNull();
+  });
+
+  it('term codes and titles', () => {
+    expect(isTermCode('2025-2026-1')).toBe(true);
+    expect(isTermCode('2025-2027-1')).toBe(false);
+    expect(isTermCode('2025-2026-4')).toBe(false);
+    expect(termTitle('2025-2026-2', 'zh-CN')).toBe('2025-2026学年第二学期');
+    expect(termTitle('2025-2026-1', 'en')).toBe('2025–2026 autumn term');
+  });
+});
+
+const attempt = (courseName: string, credits: number, gradePoint: number | null, examKind: ExamKind = 'normal', termOrder = 0): TermAttempt => ({
+  courseName, creditTenths: Math.round(credits * 10), gradePointHundredths: gradePoint === null ? null : Math.round(gradePoint * 100), examKind, termOrder,
+});
+
+describe('GPA: credit-weighted over the university’s own 绩点', () => {
+  it('weights each course by its credits', () => {
+    // (4.0×3 + 3.0×2 + 2.0×1) / 6 = 20/6 = 3.333…
+    expect(termGpa([attempt('高等数学', 3, 4), attempt('大学英语', 2, 3), attempt('体育', 1, 2)])).toEqual({ gpa: 3.33, creditTenths: 60, courses: 3 });
+    // (3.7×1.5 + 2.3×0.5) / 2 = 3.35: rounded half up, exactly.
+    expect(termGpa([attempt('甲', 1.5, 3.7), attempt('乙', 0.5, 2.3)]).gpa).toBe(3.35);
+    expect(termGpa([attempt('甲', 1, 3.675 as number)]).gpa).toBe(3.68);
+  });
+
+  it('a 补考 or 重修 replaces the earlier attempt of its course; the failed 0 no longer counts', () => {
+    const failed = attempt('高等数学', 4, 0, 'normal', 0);
+    const makeup = attempt('高等数学', 4, 1, 'makeup', 0);
+    const other = attempt('大学英语', 2, 4, 'normal', 0);
+    // In one term: (1.0×4 + 4.0×2) / 6 = 2.0, not (0×4 + 1×4 + 4×2) / 10.
+    expect(termGpa([failed, makeup, other])).toEqual({ gpa: 2, creditTenths: 60, courses: 2 });
+    // 重修 in a later term: the term it was failed in keeps its 0; overall counts the retake.
+    const retake = attempt('高等数学', 4, 3, 'retake', 1);
+    expect(termGpa([failed, other]).gpa).toBe(1.33);
+    expect(weightedGpa([failed, other, retake])).toEqual({ gpa: 3.33, creditTenths: 60, courses: 2 });
+    expect(countedAttempts([failed, makeup, other, retake])).toEqual([retake, other]);
+  });
+
+  it('in one term 重修 comes after 补考, which comes after 正常, whatever the order given', () => {
+    const normal = attempt('线性代数', 3, 0, 'normal');
+    const makeup = attempt('线性代数', 3, 1, 'makeup');
+    const retake = attempt('线性代数', 3, 2.7, 'retake');
+    expect(termGpa([retake, normal, makeup]).gpa).toBe(2.7);
+    expect(termGpa([makeup, normal]).gpa).toBe(1);
+  });
+
+  it('leaves out attempts without 绩点 or credits; nothing counted is no GPA, not 0', () => {
+    expect(termGpa([attempt('形势与政策', 0, 4), attempt('军事训练', 2, null)])).toEqual({ gpa: null, creditTenths: 0, courses: 0 });
+    expect(termGpa([]).gpa).toBeNull();
+    expect(termGpa([attempt('军事训练', 2, null), attempt('钢琴', 2, 3.5)]).gpa).toBe(3.5);
+  });
+
+  it('property: the GPA lies between the lowest and highest counted grade point', () => {
+    const arb = fc.array(fc.record({
+      courseName: fc.constantFrom('甲', '乙', '丙', '丁'), creditTenths: fc.integer({ min: 0, max: 100 }), gradePointHundredths: fc.option(fc.integer({ min: 0, max: 500 }), { nil: null }),
+      examKind: fc.constantFrom<ExamKind>('normal', 'makeup', 'retake'), termOrder: fc.integer({ min: 0, max: 3 }),
+    }), { maxLength: 12 });
+    fc.assert(fc.property(arb, (attempts) => {
+      const counted = countedAttempts(attempts).filter((a) => a.gradePointHundredths !== null && a.creditTenths > 0);
+      const { gpa } = weightedGpa(attempts);
+      if (counted.length === 0) {
+        expect(gpa).toBeNull();
+        return;
+      }
+      const points = counted.map((a) => a.gradePointHundredths! / 100);
+      expect(gpa!).toBeGreaterThanOrEqual(Math.min(...points));
+      expect(gpa!).toBeLessThanOrEqual(Math.max(...points));
+      // One attempt per course.
+      expect(new Set(countedAttempts(attempts).map((a) => a.courseName)).size).toBe(countedAttempts(attempts).length);
+    }));
+  });
+});
+
+describe('scores, credits and grade points as the 教务系统 writes them', () => {
+  it('reads numeric scores and 等级', () => {
+    expect(parseScore('92')).toEqual({ kind: 'numeric', tenths: 920 });
+    expect(parseScore('87.5')).toEqual({ kind: 'numeric', tenths: 875 });
+    expect(parseScore('100')).toEqual({ kind: 'numeric', tenths: 1000 });
+    expect(parseScore('优秀')).toEqual({ kind: 'letter', grade: '优' });
+    expect(parseScore('不及格')).toEqual({ kind: 'letter', grade: '不及格' });
+    for (const bad of ['101', '87.55', '-1', 'A', '', '优良']) expect(parseScore(bad), bad).toBeNull();
+    expect(isPassing(parseScore('60')!)).toBe(true);
+    expect(isPassing(parseScore('59.9')!)).toBe(false);
+    expect(isPassing(parseScore('及格')!)).toBe(true);
+    expect(isPassing(parseScore('不及格')!)).toBe(false);
+  });
+
+  it('reads 学分 (one decimal, up to 30) and 绩点 (two decimals, up to 5)', () => {
+    expect(['3', '1.5', '0.50', '30'].map(parseCredits)).toEqual([30, 15, 5, 300]);
+    for (const bad of ['1.25', '31', '-1', 'x', '']) expect(parseCredits(bad), bad).toBeNull();
+    expect(['4', '3.7', '4.33', '0', '5.00'].map(parseGradePoint)).toEqual([400, 370, 433, 0, 500]);
+    for (const bad of ['5.01', '3.333', 'A', '']) expect(parseGradePoint(bad), bad).toBeNull();
+    expect(formatDecimal(15, 1)).toBe('1.5');
+    expect(formatDecimal(30, 1)).toBe('3');
+    expect(formatDecimal(433, 2)).toBe('4.33');
+  });
+});
