@@ -2,6 +2,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
 import type { SchoolBillKind, SchoolBillStatus } from '../../domain/school-bills.js';
 import type { SchoolBillsTable } from './campus.tables.js';
+import { identityRepository } from '../identity/identity.repository.js';
 
 export type SchoolBillRow = Selectable<SchoolBillsTable>;
 
@@ -91,12 +92,12 @@ export const schoolBillsRepository = {
 
   /** Who to text about a student's bills: the student's name, the school's, and the bound parents' phones. */
   async familyOf(db: DbOrTx, studentId: string, schoolId: string) {
-    const [student, school, parents] = await Promise.all([
+    const [student, school, phones] = await Promise.all([
       db.selectFrom('students').select('name').where('id', '=', studentId).executeTakeFirstOrThrow(),
       db.selectFrom('schools').select('name').where('id', '=', schoolId).executeTakeFirstOrThrow(),
-      db.selectFrom('parent_students as ps').innerJoin('parents as p', 'p.id', 'ps.parent_id').select('p.phone').where('ps.student_id', '=', studentId).orderBy('p.phone').execute(),
+      identityRepository.parentPhones(db, studentId),
     ]);
-    return { student_name: student.name, school_name: school.name, phones: parents.map((p) => p.phone) };
+    return { student_name: student.name, school_name: school.name, phones };
   },
 
   /** Live bills (not cancelled) of these students: a new bill for the same item is a duplicate. */

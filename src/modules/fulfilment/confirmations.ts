@@ -14,6 +14,7 @@ import { cardFaceOf, confirmationStatusLabels } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ConfirmationDto, ConfirmationStatus, Correction } from './fulfilment.schemas.js';
 import { openFirstCard } from './first-card.js';
+import { identityRepository } from '../identity/identity.repository.js';
 import { fulfilmentRepository as repo, type ConfirmationRow } from './fulfilment.repository.js';
 
 /**
@@ -147,7 +148,7 @@ export async function openConfirmations(ctx: AppContext, caller: Caller, schoolI
 async function textParents(tx: DbOrTx, ctx: AppContext, studentId: string, body: (maskedName: string) => string): Promise<void> {
   const source = await repo.faceSource(tx, studentId);
   const text = body(maskName(source?.name ?? ''));
-  for (const phone of await repo.parentPhones(tx, studentId)) await ctx.sms.send(tx, { phone, body: text });
+  for (const phone of await identityRepository.parentPhones(tx, studentId)) await ctx.sms.send(tx, { phone, body: text });
 }
 
 /** The console queue: a card manager sees their school; an operator all (or one school). */

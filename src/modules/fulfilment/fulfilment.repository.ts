@@ -59,16 +59,6 @@ export const fulfilmentRepository = {
     return db.updateTable('students').set({ ...patch, updated_at: at }).where('id', '=', studentId).execute();
   },
 
-  parentPhones(db: DbOrTx, studentId: string): Promise<string[]> {
-    return db
-      .selectFrom('parent_students as ps')
-      .innerJoin('parents as p', 'p.id', 'ps.parent_id')
-      .select('p.phone')
-      .where('ps.student_id', '=', studentId)
-      .execute()
-      .then((rows) => rows.map((r) => r.phone));
-  },
-
   schoolName(db: DbOrTx, schoolId: string): Promise<string | undefined> {
     return db.selectFrom('schools').select('name').where('id', '=', schoolId).executeTakeFirst().then((r) => r?.name);
   },

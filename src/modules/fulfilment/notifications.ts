@@ -9,6 +9,7 @@ import { paymentWeekdays } from '../calendar/calendar.js';
 import { productLabels, productOfKind } from './card-face.js';
 import { enrolledAtSchool } from './first-card.js';
 import type { ApplicationStep } from './fulfilment.schemas.js';
+import { identityRepository } from '../identity/identity.repository.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
 
 export const notifyJobKind = 'fulfilment.notify';
@@ -89,7 +90,7 @@ export async function sendStepNotification(ctx: AppContext, payload: { applicati
   const holderLeftSchool = payload.step === 'delivered' && app.delivery_method === 'school' && !(await enrolledAtSchool(ctx.db, app));
   const body = messageOf(app, payload.step, { schoolName: (await repo.schoolName(ctx.db, app.school_id)) ?? '', paymentWeekdays: await paymentWeekdays(ctx.db), holderLeftSchool });
   if (!body) return;
-  const phones = new Set(await repo.parentPhones(ctx.db, app.student_id));
+  const phones = new Set(await identityRepository.parentPhones(ctx.db, app.student_id));
   if (app.delivery_method === 'home' && app.phone) phones.add(app.phone);
   for (const phone of phones) await ctx.sms.send(ctx.db, { phone, body });
 }

@@ -3,6 +3,21 @@ import type { StaffRole } from '../../platform/db/schema.js';
 
 /** The only place with SQL for identities. */
 export const identityRepository = {
+  /**
+   * The phones of the student's bound parents, in phone order: whom the texts about a student go
+   * to (card applications, confirmations, bills, a leaver's balance). The one query for it.
+   */
+  parentPhones(db: DbOrTx, studentId: string): Promise<string[]> {
+    return db
+      .selectFrom('parent_students as ps')
+      .innerJoin('parents as p', 'p.id', 'ps.parent_id')
+      .select('p.phone')
+      .where('ps.student_id', '=', studentId)
+      .orderBy('p.phone')
+      .execute()
+      .then((rows) => rows.map((r) => r.phone));
+  },
+
   findStaffByUsername(db: DbOrTx, username: string) {
     return db
       .selectFrom('staff_users')

@@ -16,6 +16,7 @@ import { transferConfirmation } from '../fulfilment/confirmations.js';
 import { giveUpFirstCard } from '../fulfilment/first-card.js';
 import { purseAvailableSql, purseJoinCondition } from '../ledger/ledger.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
+import { identityRepository } from './identity.repository.js';
 import { listParents } from './parent-binding.js';
 import type { CreateStudentRequest, StudentDetail, StudentRow, UpdateStudentRequest } from './students.schemas.js';
 import { isCampusStage } from '../../domain/campus-payments.js';
@@ -174,10 +175,9 @@ async function textParentsOfLeaver(ctx: AppContext, tx: DbOrTx, studentId: strin
     group by s.name`.execute(tx);
   const balanceFen = Number(held?.fen ?? 0);
   if (!held || balanceFen <= 0) return;
-  const parents = await tx.selectFrom('parent_students as ps').innerJoin('parents as p', 'p.id', 'ps.parent_id').select('p.phone').where('ps.student_id', '=', studentId).execute();
   // Each card is refunded on its own (in the app up to its limit, else at an outlet): the app says which for each.
-  for (const parent of parents) {
-    await ctx.sms.send(tx, { phone: parent.phone, body: `【北京学生卡】您孩子${maskName(held.name)}已${leavingWords[status]}，其学生卡余额共 ${formatYuan(balanceFen)}，请在北京学生卡 App 中办理退卡退资，App 会说明每张卡在线退回或到服务网点办理。` });
+  for (const phone of await identityRepository.parentPhones(tx, studentId)) {
+    await ctx.sms.send(tx, { phone, body: `【北京学生卡】您孩子${maskName(held.name)}已${leavingWords[status]}，其学生卡余额共 ${formatYuan(balanceFen)}，请在北京学生卡 App 中办理退卡退资，App 会说明每张卡在线退回或到服务网点办理。` });
   }
 }
 
