@@ -1,6 +1,8 @@
 import type { AppContext } from '../../../platform/context.js';
 import { fail } from '../../../platform/errors.js';
 import { AlipayClient, AlipayNotificationVerifier, type AlipayMerchant } from './alipay-client.js';
+import { AlipayBillClient, WechatBillClient } from './bill-clients.js';
+import type { BillClient } from './bill.js';
 import type { AgreementClient, GatewayClient, GatewayName, NotificationVerifier } from './gateway.js';
 import { sandboxKeyring, type SandboxKeyring } from './sandbox-keys.js';
 import { WechatNotificationVerifier, WechatPayClient, type WechatMerchant } from './wechat-client.js';
@@ -63,6 +65,13 @@ export function gatewayClient(ctx: AppContext, gateway: GatewayName, endpoint: s
  */
 export function agreementClient(ctx: AppContext, gateway: GatewayName, endpoint: string): Promise<AgreementClient> {
   return clientFor(ctx, gateway, endpoint);
+}
+
+/** The client that fetches `gateway`'s daily trade bill (对账单) from the API at `endpoint`. */
+export async function billClient(ctx: AppContext, gateway: GatewayName, endpoint: string): Promise<BillClient> {
+  assertGatewaysConfigured(ctx);
+  const keys = await sandboxKeys(ctx);
+  return gateway === 'alipay' ? new AlipayBillClient(alipayMerchant(keys), endpoint, ctx.clock) : new WechatBillClient(wechatMerchant(keys), endpoint, ctx.clock);
 }
 
 export async function notificationVerifier(ctx: AppContext, gateway: GatewayName): Promise<NotificationVerifier> {
