@@ -69,7 +69,9 @@ export function needsActivation(product: CardProduct): boolean {
 }
 
 /** Statuses a card never leaves. */
-export const finalStatuses: readonly CardStatus[] = ['replaced', 'returned', 'closed'];
+export type FinalStatus = 'replaced' | 'returned' | 'closed';
+export const finalStatuses: readonly CardStatus[] = ['replaced', 'returned', 'closed'] satisfies FinalStatus[];
+export const isFinal = (status: CardStatus): status is FinalStatus => finalStatuses.includes(status);
 
 /** Terminals refuse these cards (the deny-list); a superseded card may still spend what is on it. */
 export function isDenied(status: CardStatus): boolean {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { returnCard } from '../../src/modules/card-services/return-card.js';
+import { transitRepository } from '../../src/modules/transit/transit.repository.js';
 import { PaymentsDriver } from './payments-driver.js';
 
 let d: PaymentsDriver;
@@ -95,6 +96,26 @@ describe('card return (退卡) with refund', () => {
     const again = await d.t.factory.newCard(student.id);
     expect(again.status).toBe('active');
     expect(again.id).not.toBe(cardId);
+  });
+
+  it('withdraws the card’s top-ups still waiting for a tap: terminals are no longer sent them, and the card shows none waiting', async () => {
+    const { cardId, parentToken } = await fundedFamily(4_000);
+    const waiting = () => d.t.ctx.db.selectFrom('transit_card_actions').select(['kind', 'amount_fen', 'withdrawn_at', 'withdrawn_reason']).where('card_id', '=', cardId).execute();
+    const actionIds = (await d.t.ctx.db.selectFrom('transit_card_actions').select('id').where('card_id', '=', cardId).execute()).map((a) => a.id);
+    const listedForTerminals = async () => (await transitRepository.pendingActions(d.t.ctx.db, 0, 100_000)).filter((a) => actionIds.includes(a.id));
+    expect(await waiting()).toMatchObject([{ kind: 'top_up', amount_fen: 4_000, withdrawn_at: null }]);
+    expect(await listedForTerminals()).toHaveLength(1);
+    expect((await d.request('GET', `/cards/${cardId}`, parentToken)).json()).toMatchObject({ pendingTopUpFen: 4_000 });
+
+    expect((await d.request('POST', `/cards/${cardId}/return`, parentToken)).statusCode).toBe(200);
+    expect(await waiting()).toMatchObject([{ kind: 'top_up', amount_fen: 4_000, withdrawn_at: expect.any(Date), withdrawn_reason: 'returned' }]);
+    expect(await listedForTerminals()).toEqual([]);
+    expect((await d.request('GET', `/cards/${cardId}`, parentToken)).json()).toMatchObject({ status: 'returned', pendingTopUpFen: 0 });
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['after']).where('entity_id', '=', cardId).where('action', '=', 'transit.actions_withdrawn').execute();
+    expect(audit).toMatchObject([{ after: { reason: 'returned', actions: [{ id: actionIds[0], kind: 'top_up', amountFen: 4_000 }] } }]);
+    // The money was in the shadow purse, so the refund carried it back.
+    expect(await purseOf(cardId)).toBe(0);
+    await d.expectLedgerClean();
   });
 
   it('happens once, and not to a lost card: nothing is refunded then', async () => {

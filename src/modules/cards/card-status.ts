@@ -1,8 +1,9 @@
-import { givesWayToEcard, isDenied, nextStatus, type CardEvent, type CardStatus } from '../../domain/card-lifecycle.js';
+import { givesWayToEcard, isFinal, isDenied, nextStatus, type CardEvent, type CardStatus } from '../../domain/card-lifecycle.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
+import { withdrawCardActions } from '../transit/action-list.js';
 import './cards.errors.js';
 import { cardsRepository as repo, type CardRow } from './cards.repository.js';
 
@@ -39,6 +40,7 @@ async function applyStatusChange(tx: Tx, clock: Clock, change: StatusChange): Pr
     ...(change.event === 'activate' ? { activated_at: now } : {}),
   });
   await appendStatusEvent(tx, clock, card, card.status, to, change);
+  if (isFinal(to) && !isFinal(card.status)) await withdrawCardActions(tx, clock, card.id, to, change.actor, change.requestId);
   return { ...card, status: to, status_changed_at: now, updated_at: now, activated_at: change.event === 'activate' ? now : card.activated_at };
 }
 

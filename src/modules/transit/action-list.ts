@@ -1,3 +1,5 @@
+import type { FinalStatus } from '../../domain/card-lifecycle.js';
+import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
@@ -50,6 +52,17 @@ export async function enqueueCardAction(tx: Tx, clock: Clock, request: CardActio
     source: request.source, createdAt: clock.now(),
   });
   return { id, position };
+}
+
+/**
+ * A card that left service (returned, replaced, closed) is denied by every terminal, so its
+ * waiting entries can never reach it: they are withdrawn, inside the status change's transaction.
+ * Their money stays in the shadow purse, which the return refunds or the replacement moves on.
+ */
+export async function withdrawCardActions(tx: Tx, clock: Clock, cardId: string, reason: FinalStatus, actor: AuditActor, requestId: string | null): Promise<void> {
+  const withdrawn = await repo.withdrawActions(tx, cardId, clock.now(), reason);
+  if (withdrawn.length === 0) return;
+  await recordAudit(tx, clock, { actor, action: 'transit.actions_withdrawn', entityType: 'card', entityId: cardId, after: { reason, actions: withdrawn }, requestId });
 }
 
 // A paid top-up order becomes an action for its card, in the payment's own transaction.

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { FinalStatus } from '../../domain/card-lifecycle.js';
 import { plainArrayLiteral } from '../../platform/db/array-literal.js';
 import { delimitedList, delimitedRows, FIELD_SEPARATOR, ITEM_SEPARATOR, ROW_SEPARATOR } from '../../platform/db/delimited-rows.js';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
@@ -297,6 +298,7 @@ export const transitRepository = {
       .selectFrom('transit_card_actions')
       .select(['id', 'position', 'card_no as cardNo', 'kind', 'amount_fen as amountFen', 'valid_until as validUntil'])
       .where('applied_at', 'is', null)
+      .where('withdrawn_at', 'is', null)
       .where('position', '>', after)
       .orderBy('position')
       .limit(limit)
@@ -306,8 +308,20 @@ export const transitRepository = {
   /** Top-ups paid online and not yet written to the card by a tap. */
   async pendingTopUpFen(db: DbOrTx, cardId: string): Promise<number> {
     const { rows } = await sql<{ fen: number }>`
-      select coalesce(sum(amount_fen), 0)::int8 as fen from transit_card_actions where card_id = ${cardId} and kind = 'top_up' and applied_at is null`.execute(db);
+      select coalesce(sum(amount_fen), 0)::int8 as fen from transit_card_actions
+      where card_id = ${cardId} and kind = 'top_up' and applied_at is null and withdrawn_at is null`.execute(db);
     return rows[0]?.fen ?? 0;
+  },
+  /** Withdraws the card's entries no terminal has applied; returns them. */
+  async withdrawActions(tx: Tx, cardId: string, at: Date, reason: FinalStatus) {
+    return tx
+      .updateTable('transit_card_actions')
+      .set({ withdrawn_at: at, withdrawn_reason: reason })
+      .where('card_id', '=', cardId)
+      .where('applied_at', 'is', null)
+      .where('withdrawn_at', 'is', null)
+      .returning(['id', 'kind', 'amount_fen as amountFen', 'valid_until as validUntil'])
+      .execute();
   },
   async actionHead(db: DbOrTx): Promise<number> {
     const { rows } = await sql<{ p: number }>`select coalesce(max(position), 0)::int8 as p from transit_card_actions`.execute(db);
@@ -332,7 +346,8 @@ export const transitRepository = {
       ), last_tap as (
         select distinct on (card_id) card_id, balance_after_fen from transit_taps where outcome = 'settled' order by card_id, card_counter desc
       ), unapplied as (
-        select card_id, sum(amount_fen)::int8 as fen from transit_card_actions where applied_at is null and kind = 'top_up' group by card_id
+        select card_id, sum(amount_fen)::int8 as fen from transit_card_actions
+        where applied_at is null and withdrawn_at is null and kind = 'top_up' group by card_id
       ), report as (
         select c.id as "cardId", c.card_no as "cardNo", c.status, p.taps as "tapCount", p.min_counter as "minCounter", p.max_counter as "maxCounter",
                l.balance_after_fen as "reportedBalanceFen", p.last_at as "lastTapAt",

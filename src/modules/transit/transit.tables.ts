@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { FinalStatus } from '../../domain/card-lifecycle.js';
 
 /** Kysely table types of transit (merged into the Database interface in src/platform/db/schema.ts). */
 
@@ -83,6 +84,9 @@ export interface TransitCardActionsTable {
   applied_at: Timestamp | null;
   applied_terminal_id: string | null;
   applied_seq: number | null;
+  /** Set when the card left service (returned, replaced, closed) before any terminal applied it (migration 0055). */
+  withdrawn_at: Timestamp | null;
+  withdrawn_reason: FinalStatus | null;
 }
 
 export interface TransitTables {
