@@ -21,7 +21,7 @@ import { accountCodes, balanceOf, checkLedger, findAccountByCode } from '../src/
 import { operatorSlug } from '../src/modules/transit/settle-batch.js';
 import { openPostgres, type Db } from '../src/platform/db/database.js';
 import {
-  campusCards, createScratchDatabase, freePort, median, newSecrets, operatorToken, pgbenchInit, pgbenchRuns, preloadCards, registerTerminals, startServer, type RegisteredTerminal,
+  campusCards, createScratchDatabase, freePort, newSecrets, operatorToken, pgbenchTpcb, preloadCards, registerTerminals, startServer, type RegisteredTerminal,
 } from './transit-harness.js';
 
 const PURCHASES = Number(process.env.PURCHASES ?? 20_000);
@@ -89,10 +89,7 @@ async function main(): Promise<void> {
     if (ledger.violations.length > 0) throw new Error(`ledger check: ${JSON.stringify(ledger.violations.slice(0, 5))}`);
     console.log(`  the canteen's tills hold exactly the ${(chargedFen / 100).toFixed(2)} yuan charged; ledger check clean`);
 
-    pgbenchInit(scratch.url);
-    const runs = pgbenchRuns(scratch.url, { waitForFlush: true, runs: PGBENCH_RUNS });
-    const tps = median(runs);
-    console.log(`  pgbench TPC-B (-s 10, -c 4 -j 2 -T 15) on the same server, ${runs.length} runs: ${runs.map((r) => r.toFixed(0)).join(' / ')} tps, median ${tps.toFixed(0)}`);
+    const tps = pgbenchTpcb(scratch.url, PGBENCH_RUNS);
     console.log(`canteen purchases/s ${perSecond.toFixed(0)} vs pgbench TPC-B ${tps.toFixed(0)} tps: ratio ${(perSecond / tps).toFixed(2)}x`);
   } finally {
     await server.stop();

@@ -27,7 +27,7 @@ import { accountCodes, checkLedger } from '../src/modules/ledger/ledger.js';
 import { operatorSlug } from '../src/modules/transit/settle-batch.js';
 import { openPostgres, type Db } from '../src/platform/db/database.js';
 import {
-  batchBody, createScratchDatabase, freePort, median, newSecrets, operatorToken, pgbenchBinary, pgbenchInit, pgbenchRuns, preloadCards, registerTerminals, startServer, TapSource, uploadBody,
+  batchBody, createScratchDatabase, freePort, median, newSecrets, operatorToken, pgbenchBinary, pgbenchRuns, pgbenchTpcb, preloadCards, registerTerminals, startServer, TapSource, uploadBody,
   type RegisteredTerminal,
 } from './transit-harness.js';
 
@@ -238,10 +238,7 @@ async function main(): Promise<void> {
     // The settlement run wrote about a gigabyte of WAL: finish its checkpoint first, so that it
     // does not slow the baseline down.
     await sql`checkpoint`.execute(db);
-    pgbenchInit(scratch.url);
-    const runs = pgbenchRuns(scratch.url, { waitForFlush: true, runs: PGBENCH_RUNS });
-    const tps = median(runs);
-    console.log(`  pgbench TPC-B (-s 10, -c 4 -j 2 -T 15) on the same server, ${runs.length} runs: ${runs.map((r) => r.toFixed(0)).join(' / ')} tps, median ${tps.toFixed(0)}`);
+    const tps = pgbenchTpcb(scratch.url, PGBENCH_RUNS);
     // The baseline above is set by how fast this machine's disk flushes (it has measured 2,800 to
     // 11,000 tps on machines of one kind); without the flush wait it measures the CPU, as we do.
     const cpuRuns = pgbenchRuns(scratch.url, { waitForFlush: false, runs: PGBENCH_RUNS });

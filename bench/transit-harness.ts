@@ -298,6 +298,17 @@ export function pgbenchInit(url: string): void {
   execFileSync(pgbenchBinary(), ['-i', '-s', '10', '-q', url], { stdio: 'ignore' });
 }
 
+/**
+ * The baseline the benches print their figure beside: pgbench TPC-B (scale 10, 4 clients, 15 s)
+ * on the same server, initialised here; prints every run and returns the median tps.
+ */
+export function pgbenchTpcb(url: string, runs: number): number {
+  pgbenchInit(url);
+  const tps = pgbenchRuns(url, { waitForFlush: true, runs });
+  console.log(`  pgbench TPC-B (-s 10, -c 4 -j 2 -T 15) on the same server, ${tps.length} runs: ${tps.map((r) => r.toFixed(0)).join(' / ')} tps, median ${median(tps).toFixed(0)}`);
+  return median(tps);
+}
+
 /** The middle of sorted runs (the lower middle of an even count). */
 export const median = (sorted: number[]) => sorted[Math.floor((sorted.length - 1) / 2)]!;
 
