@@ -88,6 +88,28 @@ describe('signing WeChat Pay’s 委托代扣 contract', () => {
     expect((await startSigning(f)).json()).toMatchObject({ error: { code: 'PAYMENT_AGREEMENT_EXISTS' } });
   });
 
+  it('answers a replayed request (same Idempotency-Key and body) with the stored agreement and link, even once signed', async () => {
+    const f = await d.family();
+    const body = { gateway: 'wechat', returnPath: `/children/${f.student.id}` };
+    const post = (key: string, payload: object = body) => d.t.app.inject({ method: 'POST', url: '/api/v1/me/payment-agreement', headers: d.headers(f.parentToken, { 'idempotency-key': key }), payload });
+    const first = await post('sign-1');
+    expect(first.statusCode, first.body).toBe(200);
+    // Replayed while signing: the same agreement and the same link, not a fresh pre-sign.
+    const replay = await post('sign-1');
+    expect([replay.statusCode, replay.headers['idempotent-replayed'], replay.json()]).toEqual([200, 'true', first.json()]);
+    await actAtAgreementPage(first.json().signUrl, 'agree');
+    expect(await agreementOf(f.parentToken)).toMatchObject({ id: first.json().agreement.id, status: 'active' });
+    // Replayed once signed: still the stored answer (a new request is refused, as it should be).
+    const late = await post('sign-1');
+    expect([late.statusCode, late.headers['idempotent-replayed'], late.json()]).toEqual([200, 'true', first.json()]);
+    expect((await post('sign-2')).json()).toMatchObject({ error: { code: 'PAYMENT_AGREEMENT_EXISTS' } });
+    // The same key with another body is refused; nothing was written by any of them.
+    expect((await post('sign-1', { ...body, gateway: 'alipay' })).json()).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED' } });
+    expect(await d.t.ctx.db.selectFrom('payment_agreements').select(['id', 'status']).where('parent_id', '=', f.parent.id).execute()).toEqual([{ id: first.json().agreement.id, status: 'active' }]);
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select('action').where('entity_id', '=', first.json().agreement.id).orderBy('at').execute();
+    expect(audit.map((a) => a.action)).toEqual(['payments.agreement.signing', 'payments.agreement.signed']);
+  });
+
   it('is made active by ENTRUST.SIGN for a parent who agreed on WeChat’s page and never came back', async () => {
     const f = await d.family();
     const { signUrl } = (await startSigning(f)).json();

@@ -66,7 +66,7 @@ function assertParent(caller: Caller): void {
 }
 
 /**
- * 开通免密代扣 (three steps, below): a link to the gateway's signing page for the parent. A signing already started
+ * 开通免密代扣 (two steps, below): a link to the gateway's signing page for the parent. A signing already started
  * with the same gateway is signed again with the same number (the gateway keeps its unsigned
  * draft); one started with the other gateway is given up (ended here; were the parent to agree on
  * that page after all, its signing notification has it unsigned there). A signed one is refused:
@@ -75,53 +75,76 @@ function assertParent(caller: Caller): void {
  */
 export type SigningInput = { origin: string; returnPath: string; gateway: GatewayName };
 
-/** Step zero, before any write: the gateway's client (refused with GATEWAY_NOT_CONFIGURED where there is none). */
-export async function assertSigningPossible(ctx: AppContext, caller: Caller, input: SigningInput): Promise<void> {
-  assertParent(caller);
-  await agreementClient(ctx, input.gateway, sandboxEndpoint(input.origin, input.gateway));
+/** What step one prepared: the agreement to sign (the signing under way with this gateway, or a new one) and the gateway's link for it. */
+export interface PreparedSigning {
+  agreementId: string;
+  /** A signing already under way, signed again; else a new agreement, written in step two. */
+  existing: boolean;
+  externalAgreementNo: string;
+  gatewayBaseUrl: string;
+  notifyUrl: string;
+  signUrl: string;
 }
 
-/** Step one, in the request's transaction (idempotent by Idempotency-Key): the agreement being signed. */
-export async function openAgreementSigning(ctx: AppContext, caller: Caller, input: SigningInput, requestId: string): Promise<AgreementView> {
+/**
+ * Step one, before the request's transaction and skipped on a stored replay (it runs as the
+ * idempotent operation's `checkFirst`): the gateway's link, asked for first since WeChat's pre-sign is a call to the
+ * gateway and must not run inside a transaction (PGlite has one connection, and the sandbox
+ * answering it is the same server). Refused with GATEWAY_NOT_CONFIGURED where there is no client,
+ * and as step two would refuse when one is signed already. The agreement's number is chosen here
+ * (a new one's id is made in the app), so the link names the number step two records.
+ */
+export async function prepareAgreementSigning(ctx: AppContext, caller: Caller, input: SigningInput): Promise<PreparedSigning> {
   assertParent(caller);
   const { gateway } = input;
-  const endpoint = sandboxEndpoint(input.origin, gateway);
+  const live = await liveAgreement(ctx.db, caller.subjectId);
+  if (live?.status === 'active') throw fail(live.gateway === gateway ? 'PAYMENT_AGREEMENT_EXISTS' : 'PAYMENT_AGREEMENT_OTHER_GATEWAY', { agreementId: live.id, gateway: live.gateway });
+  const existing = live?.gateway === gateway ? live : undefined;
+  const agreementId = existing?.id ?? newId();
+  const target = {
+    externalAgreementNo: existing?.external_agreement_no ?? `OC${agreementId.replaceAll('-', '').slice(0, 28)}`,
+    gatewayBaseUrl: existing?.gateway_base_url ?? sandboxEndpoint(input.origin, gateway),
+    notifyUrl: existing?.notify_url ?? `${input.origin}/api/v1/payments/notify/${gateway}`,
+  };
+  // external_logon_id: the parent's id with us, not their phone (the gateway shows its own account).
+  const signUrl = await (await agreementClient(ctx, gateway, target.gatewayBaseUrl)).agreementSignUrl({
+    externalAgreementNo: target.externalAgreementNo, externalLogonId: caller.subjectId, returnUrl: `${input.origin}${input.returnPath}`, notifyUrl: target.notifyUrl,
+  });
+  return { agreementId, existing: existing !== undefined, ...target, signUrl };
+}
+
+/**
+ * Step two, in the request's transaction (idempotent by Idempotency-Key, so a replay answers the
+ * stored agreement and link, even once signed): the agreement being signed, as step one prepared
+ * it. Should the parent's agreements have changed in between (another request, or the gateway's
+ * notice, came first), nothing is written and the request is refused PAYMENT_AGREEMENT_CHANGED, to be tried again.
+ */
+export async function openAgreementSigning(ctx: AppContext, caller: Caller, input: SigningInput, prepared: PreparedSigning, requestId: string): Promise<{ agreement: AgreementView; signUrl: string }> {
+  assertParent(caller);
+  const { gateway } = input;
   const actor = { role: caller.role, id: caller.subjectId };
   const agreement = await inTransaction(ctx.db, async (tx) => {
     // Locked: switching gateway must not end an agreement the gateway is signing right now, unsigned nowhere.
     const live = await lockLiveAgreement(tx, caller.subjectId);
     if (live?.status === 'active') throw fail(live.gateway === gateway ? 'PAYMENT_AGREEMENT_EXISTS' : 'PAYMENT_AGREEMENT_OTHER_GATEWAY', { agreementId: live.id, gateway: live.gateway });
     if (live && live.gateway !== gateway) await endAgreementRow(tx, ctx, live.id, actor, 'switched_gateway', requestId);
-    else if (live) {
+    else if (live || prepared.existing) {
+      if (!prepared.existing || live?.id !== prepared.agreementId) throw fail('PAYMENT_AGREEMENT_CHANGED', { agreementId: live?.id ?? prepared.agreementId });
       // An ending that did not finish (the gateway could not be reached) is overtaken: the parent signs after all.
       if (live.unsign_requested_at) await tx.updateTable('payment_agreements').set({ unsign_requested_at: null }).where('id', '=', live.id).execute();
       return { ...live, unsign_requested_at: null };
     }
-    const id = newId();
+    if (prepared.existing) throw fail('PAYMENT_AGREEMENT_CHANGED', { agreementId: prepared.agreementId });
+    const id = prepared.agreementId;
     const row = {
-      id, parent_id: caller.subjectId, gateway, external_agreement_no: `OC${id.replaceAll('-', '').slice(0, 28)}`, agreement_no: null, status: 'signing' as const,
-      gateway_base_url: endpoint, notify_url: `${input.origin}/api/v1/payments/notify/${gateway}`, created_at: ctx.clock.now(), signed_at: null, ended_at: null, unsign_requested_at: null,
+      id, parent_id: caller.subjectId, gateway, external_agreement_no: prepared.externalAgreementNo, agreement_no: null, status: 'signing' as const,
+      gateway_base_url: prepared.gatewayBaseUrl, notify_url: prepared.notifyUrl, created_at: ctx.clock.now(), signed_at: null, ended_at: null, unsign_requested_at: null,
     };
     await tx.insertInto('payment_agreements').values(row).execute();
     await recordAudit(tx, ctx.clock, { actor, action: 'payments.agreement.signing', entityType: 'payment_agreement', entityId: id, after: { gateway }, requestId });
     return row;
   });
-  return agreementView(agreement);
-}
-
-/**
- * Step two, outside any transaction (WeChat's pre-sign is a call to the gateway, and the sandbox
- * answering it needs the database): the link to the gateway's page for the agreement still
- * signing. A replayed request gets a fresh link for the same agreement.
- */
-export async function agreementSignLink(ctx: AppContext, caller: Caller, agreementId: string, returnUrl: string): Promise<string> {
-  const agreement = await ctx.db.selectFrom('payment_agreements').selectAll().where('id', '=', agreementId).where('parent_id', '=', caller.subjectId).executeTakeFirst();
-  if (!agreement || agreement.status === 'ended') throw fail('PAYMENT_AGREEMENT_NONE', { agreementId });
-  if (agreement.status === 'active') throw fail('PAYMENT_AGREEMENT_EXISTS', { agreementId });
-  // external_logon_id: the parent's id with us, not their phone (the gateway shows its own account).
-  return (await agreementClient(ctx, agreement.gateway, agreement.gateway_base_url)).agreementSignUrl({
-    externalAgreementNo: agreement.external_agreement_no, externalLogonId: caller.subjectId, returnUrl, notifyUrl: agreement.notify_url,
-  });
+  return { agreement: agreementView(agreement), signUrl: prepared.signUrl };
 }
 
 /**

@@ -48,6 +48,7 @@ registerErrors({
     en: 'A withholding agreement is signed with the other payment method; end it before choosing another',
   },
   PAYMENT_AGREEMENT_NONE: { status: 404, zh: '未开通免密代扣', en: 'No withholding agreement is signed' },
+  PAYMENT_AGREEMENT_CHANGED: { status: 409, zh: '免密支付的签约状态刚刚有变化，请重试', en: 'The withholding agreement changed meanwhile; please try again' },
   BALANCE_REFUND_NOTHING: { status: 422, zh: '余额为零，无需退款', en: 'The balance is zero; there is nothing to refund' },
   BALANCE_REFUND_NOT_FOUND: { status: 404, zh: '退款申请不存在', en: 'No such balance refund' },
   BALANCE_REFUND_NOT_AT_OUTLET: { status: 409, zh: '该退款申请不在网点待办状态', en: 'This balance refund is not waiting for an outlet' },

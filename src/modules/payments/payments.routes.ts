@@ -10,7 +10,7 @@ import { bearer, errorResponses } from '../shared/http.js';
 import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
 import { getAutoTopUp, removeAutoTopUp, setAutoTopUp } from './auto-top-up.js';
 import { getBalanceAlert, removeBalanceAlert, setBalanceAlert } from './balance-alerts.js';
-import { agreementSignLink, assertSigningPossible, endAgreement, myAgreement, openAgreementSigning, unsignAtGateway } from './payment-agreements.js';
+import { endAgreement, myAgreement, openAgreementSigning, prepareAgreementSigning, unsignAtGateway, type PreparedSigning } from './payment-agreements.js';
 import { getSpendNotice, removeSpendNotice, setSpendNotice } from './spend-notices.js';
 import { cancelOrder } from './cancel-order.js';
 import { applyConfirmation, askGateways } from './confirm-order.js';
@@ -87,10 +87,12 @@ function autoTopUpRoutes(ctx: AppContext, app: App): void {
   }, async (request, reply) => {
     const caller = requireCaller(request, 'parent');
     const input = { origin: originOf(request), returnPath: request.body.returnPath ?? '/me', gateway: request.body.gateway ?? ('alipay' as const) };
-    await assertSigningPossible(ctx, caller, input);
-    const agreement = await idempotentOperation(ctx, request, reply, 200, (c) => openAgreementSigning(c, caller, input, request.id));
-    // The gateway after the commit, never inside a transaction (WeChat's pre-sign is a call).
-    return { agreement, signUrl: await agreementSignLink(ctx, caller, agreement.id, `${input.origin}${input.returnPath}`) };
+    // The gateway first, never inside a transaction (WeChat's pre-sign is a call); skipped on a
+    // stored replay, which answers the stored agreement and link as any idempotent POST does.
+    let prepared: PreparedSigning | undefined;
+    return idempotentOperation(ctx, request, reply, 200, (c) => openAgreementSigning(c, caller, input, prepared!, request.id), async () => {
+      prepared = await prepareAgreementSigning(ctx, caller, input);
+    });
   });
   app.delete('/me/payment-agreement/:agreementId', {
     schema: { ...common, summary: '关闭免密代扣: unsigned at the gateway (Alipay unsign, WeChat terminate); the parent’s auto top-ups end with it', params: agreementParams, response: { 200: z.null(), ...errorResponses, 502: errorResponses[400], 503: errorResponses[400] } },
