@@ -72,7 +72,7 @@ function detailLine(row: Row, mchid: string): BillLine | undefined {
 export function parseWechatBill(text: string, date: string, mchid: string): TradeBill {
   const rows = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = cells(rows[0] ?? '');
-  if (header[0] !== '交易时间' || !header.includes('交易状态')) throw new BillFormatError('not a WeChat Pay trade bill');
+  if (!header.includes('交易时间') || !header.includes('交易状态')) throw new BillFormatError('not a WeChat Pay trade bill');
   const summaryAt = rows.findIndex((l) => cells(l)[0] === '总交易单数');
   if (summaryAt < 0 || summaryAt + 2 !== rows.length) throw new BillFormatError('no summary at the end');
   const lines = rows.slice(1, summaryAt).flatMap((l) => {

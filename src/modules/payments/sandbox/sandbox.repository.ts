@@ -67,6 +67,20 @@ export const sandboxRepository = {
     return db.selectFrom('sandbox_notifications').selectAll().where('sandbox_payment_id', '=', paymentId).orderBy('created_at').execute();
   },
 
+  /** The merchant's trades paid within [from, to): the payment lines of its daily bill. */
+  paidBetween(db: DbOrTx, gateway: GatewayName, merchantId: string, from: Date, to: Date): Promise<SandboxPaymentRow[]> {
+    return db.selectFrom('sandbox_payments').selectAll().where('gateway', '=', gateway).where('merchant_id', '=', merchantId)
+      .where('paid_at', '>=', from).where('paid_at', '<', to).orderBy('paid_at').orderBy('id').execute();
+  },
+
+  /** The merchant's refunds started within [from, to), with their trades: the refund lines of its daily bill. */
+  refundsBetween(db: DbOrTx, gateway: GatewayName, merchantId: string, from: Date, to: Date) {
+    return db.selectFrom('sandbox_refunds as r').innerJoin('sandbox_payments as p', 'p.id', 'r.sandbox_payment_id')
+      .select(['r.out_request_no', 'r.refund_no', 'r.amount_fen', 'r.created_at', 'r.succeeded_at', 'r.failed_status', 'p.trade_no', 'p.out_trade_no', 'p.amount_fen as trade_amount_fen', 'p.subject', 'p.payee', 'p.app_id', 'p.created_at as trade_created_at'])
+      .where('p.gateway', '=', gateway).where('p.merchant_id', '=', merchantId).where('r.created_at', '>=', from).where('r.created_at', '<', to)
+      .orderBy('r.created_at').orderBy('r.id').execute();
+  },
+
   /** Inserts unless the app has an agreement with that signing number, product and scene already. */
   async insertAgreementIfAbsent(db: DbOrTx, row: Insertable<SandboxAgreementsTable>): Promise<void> {
     await db.insertInto('sandbox_agreements').values(row).onConflict((oc) => oc.columns(['app_id', 'external_agreement_no', 'personal_product_code', 'sign_scene']).doNothing()).execute();
