@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { academicRecordsRefusal, readFullTime, readStudyLevel, type AcademicReader } from './academic-access.js';
 import { countedAttempts, formatDecimal, isPassing, parseCredits, parseGradePoint, parseScore, termGpa, weightedGpa, type ExamKind, type TermAttempt } from './gpa.js';
-import { dateOfTeachingDay, isInTerm, isMonday, isTermCode, meetsInWeek, parsePeriods, parseWeekday, parseWeeks, shownWeek, teachingWeek, termTitle } from './teaching-weeks.js';
+import { currentTerm, dateOfTeachingDay, isInTerm, isMonday, isTermCode, meetsInWeek, parsePeriods, parseWeekday, parseWeeks, shownWeek, teachingWeek, termTitle } from './teaching-weeks.js';
 
 const undergraduate: AcademicReader = { schoolStage: 'university', status: 'enrolled', studyLevel: 'undergraduate', fullTime: true };
 
@@ -98,6 +98,17 @@ describe('teaching weeks', () => {
     for (const bad of ['0-2', '4-3', '1-17', 'x', '']) expect(parsePeriods(bad), bad).toBeNull();
     expect(['1', '周一', '星期三', '日', '天', 'Fri', '7'].map(parseWeekday)).toEqual([1, 1, 3, 7, 7, 5, 7]);
     for (const bad of ['0', '8', '周八', '']) expect(parseWeekday(bad), bad).toBeNull();
+  });
+
+  it('picks the current term; between terms the next one registered, else the last', () => {
+    const autumn = { code: '2026-2027-1', firstMonday: '2026-09-07', weeks: 18 };
+    const spring = { code: '2026-2027-2', firstMonday: '2027-02-22', weeks: 16 };
+    expect(currentTerm([spring, autumn], '2026-10-01')).toBe(autumn);
+    expect(currentTerm([spring, autumn], '2027-01-20')).toBe(spring);
+    expect(currentTerm([spring, autumn], '2027-03-01')).toBe(spring);
+    expect(currentTerm([autumn], '2027-03-01')).toBe(autumn);
+    expect(currentTerm([autumn], '2026-08-01')).toBe(autumn);
+    expect(currentTerm([], '2026-08-01')).toBeNull();
   });
 
   it('term codes and titles', () => {

@@ -121,3 +121,12 @@ export function termTitle(code: string, lang: 'zh-CN' | 'en'): string {
   const [from, to, n] = code.split('-');
   return lang === 'en' ? `${from}–${to} ${termWordsEn[Number(n)] ?? ''}` : `${from}-${to}学年${termWordsZh[Number(n)] ?? ''}`;
 }
+
+/**
+ * The term to show when none is asked for: the one whose weeks hold `today`; between terms (a
+ * vacation) the next one the university has registered, else the last one that began.
+ */
+export function currentTerm<T extends { firstMonday: string; weeks: number }>(terms: readonly T[], today: string): T | null {
+  const sorted = [...terms].sort((a, b) => a.firstMonday.localeCompare(b.firstMonday));
+  return sorted.find((t) => isInTerm(t.firstMonday, t.weeks, today)) ?? sorted.find((t) => t.firstMonday > today) ?? sorted.at(-1) ?? null;
+}

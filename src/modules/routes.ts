@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../platform/context.js';
+import { academicRoutes } from './academics/academics.routes.js';
 import { adminRoutes } from './admin/admin.routes.js';
 import { calendarRoutes } from './calendar/calendar.routes.js';
 import { campusRoutes } from './campus/campus.routes.js';
@@ -40,5 +41,6 @@ export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     await app.register(campusRoutes(ctx));
     await app.register(schoolBillRoutes(ctx));
     await app.register(noticesRoutes(ctx));
+    await app.register(academicRoutes(ctx));
   };
 }

@@ -8,7 +8,9 @@ import type { AutoTopUpTables } from '../../modules/payments/auto-top-up.tables.
 import type { TransitTables } from '../../modules/transit/transit.tables.js';
 import type { CampusTables } from '../../modules/campus/campus.tables.js';
 import type { NoticesTables } from '../../modules/notices/notices.tables.js';
+import type { AcademicsTables } from '../../modules/academics/academics.tables.js';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { StudyLevel } from '../../domain/academic-access.js';
 
 /** Timestamps are written as Date (or ISO strings) and always read back as Date. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -59,6 +61,9 @@ export interface StudentsTable {
   college: string | null;
   /** 专业: a university student's major, from the roster or the console (migration 0051); null when not known (and at K-12 schools). */
   major: string | null;
+  /** 培养层次 and 学习形式 (全日制), from the roster or the console (migration 0053); null when not known. */
+  study_level: ColumnType<StudyLevel | null, StudyLevel | null | undefined, StudyLevel | null>;
+  full_time: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
   student_no: string | null;
   password_hash: string | null;
   must_change_password: Generated<boolean>;
@@ -254,7 +259,7 @@ export interface AppMetaTable {
   value: string;
 }
 
-export interface Database extends LedgerTables, PaymentsTables, AutoTopUpTables, CardsTables, FulfilmentTables, ECardsTables, TransitTables, CardServicesTables, CampusTables, NoticesTables {
+export interface Database extends LedgerTables, PaymentsTables, AutoTopUpTables, CardsTables, FulfilmentTables, ECardsTables, TransitTables, CardServicesTables, CampusTables, NoticesTables, AcademicsTables {
   schools: SchoolsTable;
   classes: ClassesTable;
   students: StudentsTable;

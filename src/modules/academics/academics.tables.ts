@@ -1,0 +1,62 @@
+import type { ColumnType } from 'kysely';
+import type { ExamKind, LetterGrade } from '../../domain/gpa.js';
+
+/** Kysely table types of 课表查询 and 成绩查询 (migration 0053; merged into the Database interface in src/platform/db/schema.ts). */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** A university's term: 学年-学期, its first Monday (teaching week 1) and its number of weeks. */
+export interface AcademicTermsTable {
+  id: string;
+  school_id: string;
+  /** 2025-2026-1 */
+  code: string;
+  first_monday: string;
+  weeks: number;
+  /** The hash of the timetable last uploaded (a repeat changes nothing); null before any. */
+  timetable_hash: string | null;
+  timetable_uploaded_at: Timestamp | null;
+  grades_hash: string | null;
+  grades_uploaded_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One weekly class of a student's timetable, as the 教务系统 sent it. */
+export interface TimetableEntriesTable {
+  id: string;
+  term_id: string;
+  student_id: string;
+  course_name: string;
+  teacher: string | null;
+  location: string | null;
+  /** 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  first_period: number;
+  last_period: number;
+  /** The teaching weeks it meets in, read from `weeks_text`. */
+  weeks: number[];
+  /** 周次 as the university wrote it ("1-16单"). */
+  weeks_text: string;
+}
+
+/** One attempt at a course (正常, 补考 or 重修) and its grade, as the 教务系统 sent it. */
+export interface GradeRecordsTable {
+  id: string;
+  term_id: string;
+  student_id: string;
+  course_name: string;
+  credit_tenths: number;
+  /** A numeric score in tenths (0–1000), or null when the grade is a 等级. */
+  score_tenths: number | null;
+  score_grade: LetterGrade | null;
+  /** The university's 绩点 in hundredths; null when it gives none (pass/fail, exemption). */
+  grade_point_hundredths: number | null;
+  exam_kind: ExamKind;
+}
+
+export interface AcademicsTables {
+  academic_terms: AcademicTermsTable;
+  timetable_entries: TimetableEntriesTable;
+  grade_records: GradeRecordsTable;
+}
