@@ -3,6 +3,7 @@ import { signedAlipayResponse, verifyAlipayRequest, type AlipayParams } from '..
 import { alipayTime, fenToYuan, yuanToFen } from '../gateways/formats.js';
 import { sandboxKeys, sandboxPrefix } from '../gateways/registry.js';
 import type { AlipayKeys } from '../gateways/sandbox-keys.js';
+import { alipayBillDownloadUrl, alipayBillMethod } from './sandbox-bill-routes.js';
 import { agreementSignRequest, queryAgreement, unsignAgreement, withhold } from './sandbox-agreements.js';
 import { closeTrade, openTrade, refundTrade } from './sandbox-trades.js';
 import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.repository.js';
@@ -16,7 +17,9 @@ import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.rep
 export type SandboxAnswer =
   | { kind: 'json'; status: number; body: string; headers?: Record<string, string> }
   | { kind: 'redirect'; location: string }
-  | { kind: 'error_page'; message: string; title?: string };
+  | { kind: 'error_page'; message: string; title?: string }
+  /** A file as it is downloaded (a bill): not signed. */
+  | { kind: 'file'; status: number; contentType: string; body: Uint8Array };
 
 /** A JSON object parsed from text; undefined for anything else (an array, a number, bad JSON). */
 export function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
@@ -100,7 +103,7 @@ const apiMethods = new Map<string, ApiMethod>([
 ]);
 
 /** An API call posted form-encoded by the merchant's server: trades (query, close, refund, pay under an agreement) and agreements. */
-export async function alipayApiRequest(ctx: AppContext, params: AlipayParams): Promise<SandboxAnswer> {
+export async function alipayApiRequest(ctx: AppContext, params: AlipayParams, origin = ''): Promise<SandboxAnswer> {
   const keys = (await sandboxKeys(ctx)).alipay;
   const method = params.method ?? 'alipay.unknown';
   const answer = (response: Record<string, unknown>): SandboxAnswer => ({ kind: 'json', status: 200, body: signedAlipayResponse(method, response, keys.platformPrivateKey) });
@@ -108,6 +111,7 @@ export async function alipayApiRequest(ctx: AppContext, params: AlipayParams): P
   if (refused) return answer({ code: '40002', msg: 'Invalid Arguments', sub_code: refused, sub_msg: '验签出错或应用不存在' });
   const biz = parseBiz(params);
   if (!biz) return answer({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-parameter', sub_msg: 'biz_content 不是 JSON 对象' });
+  if (method === alipayBillMethod) return answer(alipayBillDownloadUrl(ctx, keys, biz, origin));
   const run = apiMethods.get(method);
   if (!run) return answer({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-method', sub_msg: '不存在的方法名' });
   return answer(await run(ctx, keys, params, biz));

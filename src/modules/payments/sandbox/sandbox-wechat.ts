@@ -7,6 +7,7 @@ import type { SandboxAnswer } from './sandbox-alipay.js';
 import { closeTrade, openTrade, refundTrade } from './sandbox-trades.js';
 import { paymentsRepository } from '../payments.repository.js';
 import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.repository.js';
+import { wechatBillDownload, wechatTradeBill } from './sandbox-bill-routes.js';
 import { applyCharge, preEntrustSign, queryContract, terminateContract, type PapayAnswer } from './sandbox-papay.js';
 
 /**
@@ -57,6 +58,13 @@ const contractPath = /^\/v3\/papay\/sign\/contracts\/plan-id\/([^/]+)\/out-contr
 /** A papay answer, signed like every other. */
 const papay = (keys: WechatKeys, result: PapayAnswer, now: Date) => answer(keys, result.status, result.payload, now);
 
+const tradeBill: Route = async (ctx, keys, request, now) => papay(keys, await wechatTradeBill(ctx, keys, new URL(request.url, 'http://sandbox'), request.origin), now);
+/** The bill file: answered as it is, without the platform's signature (WeChat Pay does not sign downloads). */
+const billFile: Route = async (ctx, keys, request, now) => {
+  const result = await wechatBillDownload(ctx, keys, new URL(request.url, 'http://sandbox'));
+  return 'kind' in result ? result : papay(keys, result, now);
+};
+
 const preSign: Route = async (ctx, keys, request, now) => papay(keys, await preEntrustSign(ctx, keys, parseBody(request.body), request.origin), now);
 const papayApply: Route = async (ctx, keys, request, now) => papay(keys, await applyCharge(ctx, keys, parseBody(request.body)), now);
 const contract: Route = async (ctx, keys, request, now, path) => {
@@ -74,7 +82,9 @@ export async function wechatApiRequest(ctx: AppContext, request: WechatApiReques
   if (!authorised(keys, request, now)) return answer(keys, 401, { code: 'SIGN_ERROR', message: '签名错误' }, now);
   const path = new URL(request.url, 'http://sandbox').pathname.slice(apiPrefix.length);
   const route: Route | undefined =
-    request.method === 'POST' && path === '/v3/pay/transactions/h5' ? createH5
+    request.method === 'GET' && path === '/v3/bill/tradebill' ? tradeBill
+      : request.method === 'GET' && path === '/v3/billdownload/file' ? billFile
+      : request.method === 'POST' && path === '/v3/pay/transactions/h5' ? createH5
       : request.method === 'POST' && closePath.test(path) ? closeByOutTradeNo
       : request.method === 'GET' && path.startsWith('/v3/pay/transactions/out-trade-no/') ? queryByOutTradeNo
         : request.method === 'POST' && path === '/v3/refund/domestic/refunds' ? refund

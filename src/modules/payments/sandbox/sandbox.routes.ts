@@ -9,6 +9,7 @@ import { keepRawBodies, originOf } from '../http-helpers.js';
 import { agreementPage, agreementResultPage, gatewayAppPage } from './agreement-page.js';
 import { cashierPage, errorPage, merchantReturn, resultPage } from './cashier-page.js';
 import { agreeAtPage, unsignInGatewayApp } from './sandbox-agreements.js';
+import { sandboxBillRoutes } from './sandbox-bill-routes.js';
 import { alipayApiRequest, alipayPageRequest, jsonObject, type SandboxAnswer } from './sandbox-alipay.js';
 import { noSwitches, retryCompressionSetting, type TestSwitches } from './sandbox-notifications.js';
 import { cancelAtCashier, payAtCashier } from './sandbox-trades.js';
@@ -25,6 +26,7 @@ const hidden = { schema: { hide: true } };
 
 function send(reply: FastifyReply, gateway: GatewayName, answer: SandboxAnswer): FastifyReply {
   if (answer.kind === 'redirect') return reply.redirect(answer.location, 302);
+  if (answer.kind === 'file') return reply.code(answer.status).type(answer.contentType).send(Buffer.from(answer.body));
   if (answer.kind === 'error_page') return reply.code(400).type('text/html; charset=utf-8').send(errorPage(gateway, answer.message, answer.title));
   if (answer.status === 204) return reply.code(204).headers(answer.headers ?? {}).send();
   return reply.code(answer.status).headers(answer.headers ?? {}).type('application/json; charset=utf-8').send(answer.body);
@@ -61,7 +63,7 @@ export function sandboxRoutes(ctx: AppContext) {
       send(reply, 'alipay', await alipayPageRequest(ctx, parseAlipayForm(rawQuery(request)) ?? {}, originOf(request))));
 
     app.post('/sandbox/alipay/gateway.do', hidden, async (request, reply) =>
-      send(reply, 'alipay', await alipayApiRequest(ctx, parseAlipayForm(rawText(request)) ?? {})));
+      send(reply, 'alipay', await alipayApiRequest(ctx, parseAlipayForm(rawText(request)) ?? {}, originOf(request))));
 
     app.route({
       method: ['GET', 'POST'],
@@ -73,6 +75,7 @@ export function sandboxRoutes(ctx: AppContext) {
 
     for (const gateway of ['alipay', 'wechat'] as const) cashierRoutes(ctx, app, gateway);
     for (const gateway of ['alipay', 'wechat'] as const) agreementRoutes(ctx, app, gateway);
+    sandboxBillRoutes(ctx, app);
 
     app.put('/sandbox/settings', hidden, async (request) => {
       const caller = requireCaller(request, 'operator');
