@@ -8,6 +8,8 @@ import { encryptWechatResource, signWechatMessage } from '../../src/modules/paym
 import { reconcileDay } from '../../src/modules/payments/reconcile.js';
 import { shanghaiDate } from '../../src/domain/calendar.js';
 import { actAtAgreementPage, closeInAlipayApp } from '../../src/modules/payments/sandbox/sandbox-payer.js';
+import { deliverNotificationJob } from '../../src/modules/payments/sandbox/sandbox-notifications.js';
+import { checkEndedSignings, lateSigningCheckDays, lateSigningFirstCheckMs } from '../../src/modules/payments/payment-agreements.js';
 import { autoTopUpHelpers, PaymentsDriver } from './payments-driver.js';
 
 /**
@@ -209,6 +211,79 @@ describe('one live agreement per parent, whichever the gateway', () => {
     const atAlipay = await d.t.ctx.db.selectFrom('sandbox_agreements').select('status').where('gateway', '=', 'alipay').where('external_agreement_no', '=', (await d.t.ctx.db.selectFrom('payment_agreements').select('external_agreement_no').where('id', '=', first.agreement.id).executeTakeFirstOrThrow()).external_agreement_no).executeTakeFirstOrThrow();
     expect(atAlipay.status).toBe('UNSIGN');
     expect(await agreementOf(g.parentToken)).toMatchObject({ id: second.agreement.id, gateway: 'wechat' });
+  });
+
+  /** The sandbox's signing notices of a contract are lost: never delivered. */
+  const loseNoticesOf = async (externalNo: string) => {
+    const contract = await contractAtWechat(externalNo);
+    const notices = await d.t.ctx.db.selectFrom('sandbox_notifications').select('id').where('sandbox_agreement_id', '=', contract.id).execute();
+    expect(notices.length).toBeGreaterThan(0);
+    await d.t.ctx.db.deleteFrom('jobs').where('unique_key', 'in', notices.map((n) => `${deliverNotificationJob}:${n.id}:0`)).execute();
+  };
+  const unsignsQueued = (agreementId: string) => d.t.ctx.db.selectFrom('audit_log').select(['actor_role', 'after']).where('entity_id', '=', agreementId).where('action', '=', 'payments.agreement.unsign_queued').execute();
+
+  it('ended here while signing, then signed on WeChat’s page whose ENTRUST.SIGN never comes: the job asks WeChat and terminates it there, audited', async () => {
+    const f = await d.family();
+    const wechat = (await startSigning(f)).json();
+    const alipay = (await startSigning(f, 'alipay')).json(); // switched: the WeChat signing is ended here
+    const row = await d.t.ctx.db.selectFrom('payment_agreements').selectAll().where('id', '=', wechat.agreement.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'ended', agreement_no: null });
+    // The parent agrees on WeChat's page left open; its ENTRUST.SIGN is lost.
+    await actAtAgreementPage(wechat.signUrl, 'agree');
+    await loseNoticesOf(row.external_agreement_no);
+    await d.runJobs();
+    expect(await contractAtWechat(row.external_agreement_no)).toMatchObject({ status: 'NORMAL' });
+    // Not asked straight away (the notice usually comes first).
+    expect(await checkEndedSignings(d.t.ctx)).toMatchObject({ unsigned: 0 });
+    expect(await unsignsQueued(row.id)).toEqual([]);
+    // The auto top-up job, a while later, asks WeChat (the contract query): signed, so terminated there.
+    d.t.clock.advance(lateSigningFirstCheckMs);
+    await runAutoTopUps(d.t.ctx);
+    const contract = await contractAtWechat(row.external_agreement_no);
+    expect(await unsignsQueued(row.id)).toEqual([{ actor_role: 'system', after: { agreementNo: contract.agreement_no, via: 'query' } }]);
+    await d.runJobs();
+    expect(await contractAtWechat(row.external_agreement_no)).toMatchObject({ status: 'UNSIGN' });
+    // Known now: never asked again; the Alipay signing the parent chose is untouched.
+    d.t.clock.advance(24 * 3600_000);
+    await checkEndedSignings(d.t.ctx);
+    expect(await unsignsQueued(row.id)).toHaveLength(1);
+    expect(await d.t.ctx.db.selectFrom('payment_agreements').select(['id', 'status', 'gateway_settled_at']).where('parent_id', '=', f.parent.id).orderBy('status').execute())
+      .toEqual([{ id: row.id, status: 'ended', gateway_settled_at: expect.any(Date) }, { id: alipay.agreement.id, status: 'signing', gateway_settled_at: null }]);
+  });
+
+  it('ended here before the parent agreed is asked again, each time after a longer wait, for a week, then no more', async () => {
+    const f = await d.family();
+    const { agreement, signUrl } = (await startSigning(f)).json();
+    expect((await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${agreement.id}`, headers: d.headers(f.parentToken) })).statusCode).toBe(200);
+    const row = await agreementRow(f.parent.id);
+    expect(row).toMatchObject({ id: agreement.id, status: 'ended', agreement_no: null });
+    const checkedAt = async () => (await d.t.ctx.db.selectFrom('payment_agreements').select('gateway_checked_at').where('id', '=', row.id).executeTakeFirstOrThrow()).gateway_checked_at;
+    // Ten minutes on: asked, nothing at WeChat yet.
+    d.t.clock.advance(lateSigningFirstCheckMs);
+    await checkEndedSignings(d.t.ctx);
+    expect(await checkedAt()).toEqual(d.t.clock.now());
+    // Then the parent agrees on the page still open, and the notice is lost.
+    await actAtAgreementPage(signUrl, 'agree');
+    await loseNoticesOf(row.external_agreement_no);
+    // Five minutes later it is not asked yet (the wait is as long as it had been ended: ten minutes); ten minutes later it is.
+    d.t.clock.advance(5 * 60_000);
+    await checkEndedSignings(d.t.ctx);
+    expect(await unsignsQueued(row.id)).toEqual([]);
+    d.t.clock.advance(5 * 60_000);
+    await checkEndedSignings(d.t.ctx);
+    expect(await unsignsQueued(row.id)).toHaveLength(1);
+    await d.runJobs();
+    expect(await contractAtWechat(row.external_agreement_no)).toMatchObject({ status: 'UNSIGN' });
+
+    // One ended more than a week ago is not asked about.
+    const g = await d.family();
+    const old = (await startSigning(g)).json();
+    expect((await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${old.agreement.id}`, headers: d.headers(g.parentToken) })).statusCode).toBe(200);
+    d.t.clock.advance((lateSigningCheckDays * 24 + 1) * 3600_000);
+    await actAtAgreementPage(old.signUrl, 'agree');
+    await loseNoticesOf((await agreementRow(g.parent.id)).external_agreement_no);
+    await checkEndedSignings(d.t.ctx);
+    expect(await unsignsQueued(old.agreement.id)).toEqual([]);
   });
 
   it('is held by the database too: a second live agreement for a parent cannot be written', async () => {

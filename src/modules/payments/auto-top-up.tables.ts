@@ -24,6 +24,10 @@ export interface PaymentAgreementsTable {
   ended_at: Timestamp | null;
   /** When the parent asked to end it (before Alipay is asked to unsign it; migration 0044). */
   unsign_requested_at: Timestamp | null;
+  /** Ended here while signing: when the job last asked the gateway whether it was signed there after all (migration 0054). */
+  gateway_checked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Ended here while signing: when the gateway's side became known (signed there and being unsigned, or ended there); nothing is asked after. */
+  gateway_settled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** A bound parent's auto top-up for one child: below threshold_fen, top up amount_fen. */

@@ -22,7 +22,7 @@ import { agreementClient } from './gateways/registry.js';
 import { onOrderFulfilled } from './order-hooks.js';
 import { autoTopUpCreator } from './order-rules.js';
 import { recordPaymentAttempt } from './pay-order.js';
-import { agreementProductNames, endAgreementRow, enqueueUnsign, liveAgreement } from './payment-agreements.js';
+import { agreementProductNames, checkEndedSignings, endAgreementRow, enqueueUnsign, liveAgreement } from './payment-agreements.js';
 import './payments.errors.js';
 import { paymentsRepository as repo } from './payments.repository.js';
 import { sendOpenRefunds } from './gateway-refunds.js';
@@ -182,13 +182,15 @@ export interface AutoTopUpRun {
 
 /**
  * The job, every minute: asks the gateway about charges still being made, closes the book on
- * charges whose order was closed unpaid, then, between 06:00 and 22:00 Beijing time, charges the
+ * charges whose order was closed unpaid, asks the gateways whether agreements ended here while
+ * signing were signed there after all (and has those unsigned), then, between 06:00 and 22:00 Beijing time, charges the
  * cards due and texts the parents of every charge finished since. One failure is logged and the
  * rest go on.
  */
 export async function runAutoTopUps(ctx: AppContext): Promise<AutoTopUpRun> {
   await queryPendingCharges(ctx);
   await failUnpaidCharges(ctx);
+  await checkEndedSigningsLogged(ctx);
   const now = ctx.clock.now();
   const hour = Number(beijingMinute(now).slice(11, 13));
   if (hour < autoTopUpHours.from || hour >= autoTopUpHours.to) return { charged: 0, pending: 0, failed: 0, capped: 0, texted: 0 };
@@ -306,6 +308,15 @@ async function placeOrder(ctx: AppContext, due: DueCard, today: string): Promise
 
 async function failRun(tx: DbOrTx, ctx: AppContext, runId: string, failure: string): Promise<void> {
   await tx.updateTable('auto_top_up_runs').set({ status: 'failed', failure, finished_at: ctx.clock.now() }).where('id', '=', runId).where('status', '=', 'charging').execute();
+}
+
+/** Agreements ended here while signing, asked about at their gateway (payment-agreements.ts); a failure is logged, and the charging goes on. */
+async function checkEndedSigningsLogged(ctx: AppContext): Promise<void> {
+  try {
+    await checkEndedSignings(ctx);
+  } catch (error) {
+    ctx.logger.warn({ err: error }, 'agreements ended while signing not checked with their gateway; asked again next run');
+  }
 }
 
 /** How long a charge may stay 扣款中 before the job asks the gateway about it (WeChat Pay usually charges within seconds and notifies). */

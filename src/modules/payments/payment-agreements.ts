@@ -1,5 +1,5 @@
-import type { Selectable } from 'kysely';
-import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import { sql, type Selectable } from 'kysely';
+import { recordAudit, systemActor, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
@@ -138,7 +138,7 @@ export async function openAgreementSigning(ctx: AppContext, caller: Caller, inpu
     const id = prepared.agreementId;
     const row = {
       id, parent_id: caller.subjectId, gateway, external_agreement_no: prepared.externalAgreementNo, agreement_no: null, status: 'signing' as const,
-      gateway_base_url: prepared.gatewayBaseUrl, notify_url: prepared.notifyUrl, created_at: ctx.clock.now(), signed_at: null, ended_at: null, unsign_requested_at: null,
+      gateway_base_url: prepared.gatewayBaseUrl, notify_url: prepared.notifyUrl, created_at: ctx.clock.now(), signed_at: null, ended_at: null, unsign_requested_at: null, gateway_checked_at: null, gateway_settled_at: null,
     };
     await tx.insertInto('payment_agreements').values(row).execute();
     await recordAudit(tx, ctx.clock, { actor, action: 'payments.agreement.signing', entityType: 'payment_agreement', entityId: id, after: { gateway }, requestId });
@@ -220,8 +220,7 @@ export async function applyAgreementNotice(tx: DbOrTx, ctx: AppContext, notice: 
   if (notice.event === 'signed') {
     if (endingHere) {
       // Signed at the gateway after it was ended (or asked to end) here: unsigned there too.
-      await enqueueUnsign(tx, ctx, { gateway: agreement.gateway, gatewayBaseUrl: agreement.gateway_base_url, externalAgreementNo: agreement.external_agreement_no, agreementNo: notice.agreementNo });
-      await recordAudit(tx, ctx.clock, { actor: gatewayActor, action: 'payments.agreement.unsign_queued', entityType: 'payment_agreement', entityId: agreement.id, after: { agreementNo: notice.agreementNo }, requestId: null });
+      await queueLateUnsign(tx, ctx, agreement, notice.agreementNo, { actor: gatewayActor, via: 'notification' });
     } else await markSigned(tx, ctx, agreement.id, { agreementNo: notice.agreementNo, signedAt: notice.at }, { actor: gatewayActor, via: 'notification', requestId: null });
     return;
   }
@@ -232,6 +231,70 @@ export async function applyAgreementNotice(tx: DbOrTx, ctx: AppContext, notice: 
     const parent = await tx.selectFrom('parents').select('phone').where('id', '=', agreement.parent_id).executeTakeFirstOrThrow();
     await ctx.sms.send(tx, { phone: parent.phone, body: `【北京学生卡】您的${agreementProductNames[agreement.gateway]}协议已解约，孩子学生卡的自动充值已停止。如需继续使用，请在 App 中重新开通。` });
   }
+}
+
+/**
+ * Signed at the gateway after it was ended (or asked to end) here: unsigned there by the retried
+ * job, audited, and the gateway's side settled (the late-signing check asks no more).
+ */
+async function queueLateUnsign(tx: DbOrTx, ctx: AppContext, agreement: AgreementRow, agreementNo: string, by: { actor: AuditActor; via: 'notification' | 'query' }): Promise<void> {
+  await enqueueUnsign(tx, ctx, { gateway: agreement.gateway, gatewayBaseUrl: agreement.gateway_base_url, externalAgreementNo: agreement.external_agreement_no, agreementNo });
+  await recordAudit(tx, ctx.clock, {
+    actor: by.actor, action: 'payments.agreement.unsign_queued', entityType: 'payment_agreement', entityId: agreement.id, after: by.via === 'notification' ? { agreementNo } : { agreementNo, via: by.via }, requestId: null,
+  });
+  await tx.updateTable('payment_agreements').set({ gateway_settled_at: ctx.clock.now() }).where('id', '=', agreement.id).where('status', '=', 'ended').where('gateway_settled_at', 'is', null).execute();
+}
+
+/** How many days after an agreement still signing was ended here the job asks the gateway whether it was signed there after all. */
+export const lateSigningCheckDays = 7;
+/** The first ask, this long after the ending (the gateway's signing notice usually comes first); each later one waits as long as the agreement had been ended at the last ask, at most a day. */
+export const lateSigningFirstCheckMs = 10 * 60_000;
+const lateSigningMaxWaitMs = 24 * 3_600_000;
+/** How many one run asks about; the rest wait for the next run. */
+const lateSigningChecksPerRun = 50;
+
+export interface LateSigningCheck {
+  asked: number;
+  /** Found signed at the gateway: queued to be unsigned there. */
+  unsigned: number;
+}
+
+/**
+ * Agreements ended here while still signing (the parent switched gateway, or ended it before
+ * agreeing) whose gateway side is not known: were the parent to agree on a signing page left open,
+ * the gateway's signing notice has the agreement unsigned there (applyAgreementNotice); were that
+ * notice never to come, the parent's standing consent would stay at the gateway with nothing here
+ * to use or end it. So for `lateSigningCheckDays` after the ending, the job asks the gateway (the
+ * agreement query: Alipay's alipay.user.agreement.query, WeChat's contract query), outside any
+ * transaction, with a growing wait between asks. Signed: unsigned there by the retried job and
+ * audited (`payments.agreement.unsign_queued`, via query), as the notice would have; ended there:
+ * settled, never asked again; not there (yet), or the gateway unreachable: asked again later.
+ * A bounded pass, oldest ending first, like the pending-charge queries.
+ */
+export async function checkEndedSignings(ctx: AppContext, limit = lateSigningChecksPerRun): Promise<LateSigningCheck> {
+  const now = ctx.clock.now();
+  const due = await ctx.db.selectFrom('payment_agreements').selectAll()
+    .where('status', '=', 'ended').where('agreement_no', 'is', null).where('gateway_settled_at', 'is', null)
+    .where('ended_at', '>=', new Date(now.getTime() - lateSigningCheckDays * 24 * 3_600_000))
+    .where('ended_at', '<=', new Date(now.getTime() - lateSigningFirstCheckMs))
+    .where(sql<boolean>`(gateway_checked_at is null or gateway_checked_at <= ${now}::timestamptz - least(greatest(gateway_checked_at - ended_at, ${lateSigningFirstCheckMs / 1000} * interval '1 second'), ${lateSigningMaxWaitMs / 1000} * interval '1 second'))`)
+    .orderBy('ended_at').orderBy('id').limit(limit).execute();
+  const run: LateSigningCheck = { asked: 0, unsigned: 0 };
+  for (const agreement of due) {
+    const state = await stateAtGateway(ctx, agreement);
+    run.asked++;
+    const signedNo = (state?.state === 'active' || state?.state === 'stopped') ? state.agreementNo : null;
+    await inTransaction(ctx.db, async (tx) => {
+      const locked = await tx.selectFrom('payment_agreements').selectAll().where('id', '=', agreement.id).where('gateway_settled_at', 'is', null).forUpdate().executeTakeFirst();
+      if (!locked) return; // the gateway's notice came meanwhile
+      if (signedNo) {
+        await queueLateUnsign(tx, ctx, locked, signedNo, { actor: systemActor, via: 'query' });
+        run.unsigned++;
+      } else if (state?.state === 'ended') await tx.updateTable('payment_agreements').set({ gateway_checked_at: ctx.clock.now(), gateway_settled_at: ctx.clock.now() }).where('id', '=', locked.id).execute();
+      else await tx.updateTable('payment_agreements').set({ gateway_checked_at: ctx.clock.now() }).where('id', '=', locked.id).execute();
+    });
+  }
+  return run;
 }
 
 /** The job that unsigns at the gateway an agreement Onecard no longer tracks. */

@@ -52,6 +52,7 @@ import * as schoolServicePoint from './migrations/0048-school-service-point.js';
 import * as wechatPapay from './migrations/0049-wechat-papay.js';
 import * as schoolBillTexts from './migrations/0050-school-bill-texts.js';
 import * as majors from './migrations/0051-majors.js';
+import * as agreementLateSigning from './migrations/0054-agreement-late-signing.js';
 import * as academicRecords from './migrations/0053-academic-records.js';
 import * as withdrawnCardActions from './migrations/0055-withdrawn-card-actions.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -115,6 +116,7 @@ export const migrations: Record<string, Migration> = {
   '0050-school-bill-texts': schoolBillTexts,
   '0051-majors': majors,
   '0053-academic-records': academicRecords,
+  '0054-agreement-late-signing': agreementLateSigning,
   '0055-withdrawn-card-actions': withdrawnCardActions,
 };
 
