@@ -71,7 +71,8 @@ export async function assertStudentAccess(db: DbOrTx, caller: Caller, studentId:
 }
 
 export function assertSchoolAccess(caller: Caller, schoolId: string): void {
-  if (!mayAccessSchool(caller, schoolId)) throw fail('ACCESS_DENIED', { schoolId });
+  // No details, as for a student: the school is often a record's (a repair's, a parcel's) that the caller named by its id, and saying it back would tell where that record's student is.
+  if (!mayAccessSchool(caller, schoolId)) throw fail('ACCESS_DENIED');
 }
 
 /**

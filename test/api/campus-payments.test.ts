@@ -715,7 +715,11 @@ describe('repair reports (网上报修)', () => {
     // Another school's card manager sees their own school's reports, whatever school is asked for.
     const theirs = await t.app.inject({ url: `/api/v1/admin/campus/repairs?schoolId=${campusId}`, headers: auth(outsiderToken) });
     expect(theirs.json().items.map((r: { id: string }) => r.id)).not.toContain(id);
-    expect((await act(outsiderToken, id, 'accept')).statusCode).toBe(403);
+    // Refused without saying back the report's school (the outsider named only the report).
+    const refused = await act(outsiderToken, id, 'accept');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    expect(refused.body).not.toContain(campusId);
     expect((await act(u.token, id, 'accept')).statusCode).toBe(403);
 
     expect((await act(managerToken, id, 'accept', '物业已派单')).json()).toMatchObject({ status: 'accepted', staffNote: '物业已派单' });
