@@ -313,6 +313,33 @@ export const paymentsRepository = {
       .where('n.outcome', '=', 'rejected').where('n.received_at', '>=', from).where('n.received_at', '<', to).orderBy('n.received_at').execute();
   },
 
+  // ---- reconciliation against the gateways' bill files ----------------------------------
+  /** The API endpoint of the gateway's latest payment attempt: where its bills are asked for. */
+  async latestGatewayEndpoint(db: DbOrTx, gateway: GatewayName): Promise<string | undefined> {
+    const row = await db.selectFrom('payment_attempts').select('gateway_base_url').where('gateway', '=', gateway).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    return row?.gateway_base_url;
+  },
+
+  ordersByNo(db: DbOrTx, orderNos: readonly string[]): Promise<OrderRow[]> {
+    return orderNos.length === 0 ? Promise.resolve([]) : db.selectFrom('payment_orders').selectAll().where('order_no', 'in', [...orderNos]).execute();
+  },
+
+  /** Orders credited to a payment at `gateway` that was made within [from, to). */
+  ordersPaidAtGatewayBetween(db: DbOrTx, gateway: GatewayName, from: Date, to: Date): Promise<OrderRow[]> {
+    return db.selectFrom('payment_orders').selectAll().where('gateway', '=', gateway).where('gateway_trade_no', 'is not', null)
+      .where('paid_at', '>=', from).where('paid_at', '<', to).orderBy('paid_at').execute();
+  },
+
+  refundsByOutRequestNo(db: DbOrTx, gateway: GatewayName, outRequestNos: readonly string[]): Promise<RefundRow[]> {
+    return outRequestNos.length === 0 ? Promise.resolve([]) : db.selectFrom('payment_refunds').selectAll().where('gateway', '=', gateway).where('out_request_no', 'in', [...outRequestNos]).execute();
+  },
+
+  /** Refunds the gateway confirmed that were asked for within [from, to): each must be on that day's bill. */
+  succeededRefundsCreatedBetween(db: DbOrTx, gateway: GatewayName, from: Date, to: Date) {
+    return db.selectFrom('payment_refunds as r').innerJoin('payment_orders as o', 'o.id', 'r.order_id').select(['r.id', 'r.out_request_no', 'r.amount_fen', 'o.order_no'])
+      .where('r.gateway', '=', gateway).where('r.status', '=', 'succeeded').where('r.created_at', '>=', from).where('r.created_at', '<', to).orderBy('r.created_at').execute();
+  },
+
   async saveReconciliation(db: DbOrTx, date: string, ranAt: Date, report: unknown): Promise<void> {
     await db
       .insertInto('payment_reconciliations')

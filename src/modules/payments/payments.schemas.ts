@@ -159,14 +159,26 @@ export const requestInvoiceSchema = z.object({
 });
 
 export const reconciliationDateParams = z.object({ date: z.iso.date() });
-const gatewayTotalsSchema = z.object({ gatewayPaidFen: z.number().int(), ledgerBookedFen: z.number().int() });
+const gatewayTotalsSchema = z.object({
+  gatewayPaidFen: z.number().int(),
+  ledgerBookedFen: z.number().int(),
+  /** bill: compared with the gateway's daily bill file; query: each order asked about (no bill for the day yet, or its download failed). */
+  source: z.enum(['bill', 'query']),
+  billUnavailable: z.string().nullable(),
+  gatewayRefundedFen: z.number().int().nullable(),
+  /** The gateway's fees of the day by its bill (服务费 / 手续费), net of those given back on refunds. */
+  feesFen: z.number().int().nullable(),
+});
 export const reconciliationSchema = z.object({
   date: z.string(),
   ranAt: z.string(),
   orders: z.number().int(),
   totals: z.object({ alipay: gatewayTotalsSchema, wechat: gatewayTotalsSchema }),
   findings: z.array(z.object({
-    kind: z.enum(['settled_by_reconciliation', 'credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'notification_rejected']),
+    kind: z.enum([
+      'settled_by_reconciliation', 'credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'notification_rejected',
+      'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill', 'bill_unavailable',
+    ]),
     orderNo: z.string().nullable(),
     gateway: gatewaySchema.nullable(),
     detail: z.string(),

@@ -5,21 +5,28 @@ import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { sendOpenRefunds } from './gateway-refunds.js';
 import { gatewayClient } from './gateways/registry.js';
+import { fetchDayBill, noEndpoint, reconcileBill, type DayBill } from './reconcile-bills.js';
 import { incomingPaymentKey } from './payment-ledger.js';
 import { paymentsRepository as repo, type OrderRow } from './payments.repository.js';
 import type { GatewayName } from './payments.tables.js';
 import { settlePayment } from './settle-payment.js';
 
 /**
- * Daily reconciliation of one Beijing day: for every order sent to a gateway that day, what the
- * gateway says (its query API: the sandbox has no bill files to download), what the order says,
- * and what the ledger booked. A payment the gateway has but the ledger lacks is settled on the
- * spot (credited or refunded, by the same path as a notification); the rest is reported for an
- * operator: an order credited without a payment at the gateway, refunds still waiting, refused
- * notifications, gateways that could not be asked.
+ * Daily reconciliation of one Beijing day, per gateway: against the gateway's bill file (对账单,
+ * reconcile-bills.ts) when it has one for the day, else (before the bill is made, about 09:00 the
+ * next morning, or when its download fails) by asking the gateway's query API about every order
+ * sent to it that day. Either way what the gateway says is compared with what the order says and
+ * what the ledger booked. A payment the gateway has but the ledger lacks is settled on the spot
+ * (credited or refunded, by the same path as a notification); the rest is reported for an
+ * operator: an order credited without a payment at the gateway, amounts that differ, a trade for
+ * an order number we do not know, a refund we did not make (made by hand in the merchant portal)
+ * or one of ours missing from the bill, refunds still waiting, refused notifications, gateways
+ * that could not be asked; and, from the bill, the gateway's fees.
  */
 
-export type FindingKind = 'settled_by_reconciliation' | 'credited_without_gateway_payment' | 'amount_mismatch' | 'gateway_unreachable' | 'refund_pending' | 'notification_rejected';
+export type FindingKind =
+  | 'settled_by_reconciliation' | 'credited_without_gateway_payment' | 'amount_mismatch' | 'gateway_unreachable' | 'refund_pending' | 'notification_rejected'
+  | 'unknown_trade' | 'refund_not_ours' | 'refund_missing_from_bill' | 'bill_unavailable';
 
 export interface Finding {
   kind: FindingKind;
@@ -29,10 +36,18 @@ export interface Finding {
 }
 
 export interface GatewayTotals {
-  /** Paid at the gateway, for the day's orders. */
+  /** Paid at the gateway: the bill's payments, or (query path) the day's orders' trades. */
   gatewayPaidFen: number;
   /** Booked by the ledger for those same trades. */
   ledgerBookedFen: number;
+  /** bill: compared with the gateway's bill file; query: each order asked about (no bill for the day). */
+  source: 'bill' | 'query';
+  /** Why the bill was not used (query path): the gateway's word, or the download's failure. */
+  billUnavailable: string | null;
+  /** Refunded at the gateway by the bill (null on the query path). */
+  gatewayRefundedFen: number | null;
+  /** The gateway's fees of the day by its bill (服务费 / 手续费, net of fees given back on refunds; null on the query path). */
+  feesFen: number | null;
 }
 
 export interface ReconciliationReport {
@@ -45,8 +60,10 @@ export interface ReconciliationReport {
   balanced: boolean;
 }
 
+/** The query path for one order: asks each gateway it was sent to (those reconciled by their bill are left to it). */
 async function reconcileOrder(ctx: AppContext, order: OrderRow, totals: ReconciliationReport['totals'], findings: Finding[]): Promise<void> {
   for (const attempt of await repo.latestAttempts(ctx.db, order.id)) {
+    if (totals[attempt.gateway].source === 'bill') continue;
     let trade;
     try {
       trade = await (await gatewayClient(ctx, attempt.gateway, attempt.gateway_base_url)).queryTrade(order.order_no);
@@ -75,11 +92,25 @@ async function reconcileOrder(ctx: AppContext, order: OrderRow, totals: Reconcil
   }
 }
 
+const gateways: readonly GatewayName[] = ['alipay', 'wechat'];
+
+function totalsFor(day: DayBill): GatewayTotals {
+  return 'bill' in day
+    ? { gatewayPaidFen: 0, ledgerBookedFen: 0, source: 'bill', billUnavailable: null, gatewayRefundedFen: 0, feesFen: 0 }
+    : { gatewayPaidFen: 0, ledgerBookedFen: 0, source: 'query', billUnavailable: day.unavailable, gatewayRefundedFen: null, feesFen: null };
+}
+
 export async function reconcileDay(ctx: AppContext, date: string): Promise<ReconciliationReport> {
   const from = beijingMidnight(date);
   const to = beijingMidnight(addDays(date, 1));
-  const totals: ReconciliationReport['totals'] = { alipay: { gatewayPaidFen: 0, ledgerBookedFen: 0 }, wechat: { gatewayPaidFen: 0, ledgerBookedFen: 0 } };
+  const bills = { alipay: await fetchDayBill(ctx, 'alipay', date), wechat: await fetchDayBill(ctx, 'wechat', date) };
+  const totals: ReconciliationReport['totals'] = { alipay: totalsFor(bills.alipay), wechat: totalsFor(bills.wechat) };
   const findings: Finding[] = [];
+  for (const gateway of gateways) {
+    const day = bills[gateway];
+    if ('bill' in day) await reconcileBill(ctx, day.bill, totals[gateway], findings);
+    else findings.push({ kind: 'bill_unavailable', orderNo: null, gateway, detail: day.unavailable });
+  }
   const orders = await repo.ordersAttemptedBetween(ctx.db, from, to);
   for (const order of orders) await reconcileOrder(ctx, order, totals, findings);
   for (const refund of await repo.openRefundsCreatedBefore(ctx.db, to)) {
@@ -92,7 +123,7 @@ export async function reconcileDay(ctx: AppContext, date: string): Promise<Recon
     findings.push({ kind: 'notification_rejected', orderNo: namesOrder ? note.order_no : null, gateway: note.gateway, detail: `${about}${note.error_code ?? 'rejected'} (notification ${note.id})` });
   }
   const ranAt = ctx.clock.now();
-  const attention: FindingKind[] = ['credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending'];
+  const attention: FindingKind[] = ['credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill'];
   const report: ReconciliationReport = { date, ranAt: ranAt.toISOString(), orders: orders.length, totals, findings, balanced: !findings.some((f) => attention.includes(f.kind)) };
   await repo.saveReconciliation(ctx.db, date, ranAt, report);
   if (!report.balanced) ctx.logger.warn({ date, findings: findings.length }, 'payment reconciliation found differences');
@@ -102,12 +133,33 @@ export async function reconcileDay(ctx: AppContext, date: string): Promise<Recon
 export async function storedReconciliation(ctx: AppContext, date: string): Promise<ReconciliationReport> {
   const row = await repo.findReconciliation(ctx.db, date);
   if (!row) throw fail('RECONCILIATION_NOT_FOUND', { date });
-  return row.report as ReconciliationReport;
+  return withSources(row.report as ReconciliationReport);
 }
 
-/** The job: yesterday (Beijing) is reconciled once, on the first run after midnight. */
+/** Reports stored before bill files were read were all made by the query path. */
+function withSources(report: ReconciliationReport): ReconciliationReport {
+  const fill = (t: Partial<GatewayTotals> & Pick<GatewayTotals, 'gatewayPaidFen' | 'ledgerBookedFen'>): GatewayTotals => ({ source: 'query', billUnavailable: null, gatewayRefundedFen: null, feesFen: null, ...t });
+  return { ...report, totals: { alipay: fill(report.totals.alipay), wechat: fill(report.totals.wechat) } };
+}
+
+/** The gateways make a day's bill from about 09:00 the next day; Alipay and WeChat Pay advise fetching it after 10:00. */
+const billsFetchedFromHour = 10;
+
+/**
+ * The job: yesterday (Beijing) is reconciled on the first run after midnight, by the query path
+ * since no bill is made yet; from 10:00 it is reconciled again, hourly, while a gateway's bill was
+ * not used (not made yet, or its download failed), until every gateway's bill is.
+ */
 export async function reconcileYesterday(ctx: AppContext): Promise<void> {
-  const yesterday = addDays(shanghaiDate(ctx.clock.now()), -1);
-  if (await repo.findReconciliation(ctx.db, yesterday)) return;
+  const now = ctx.clock.now();
+  const today = shanghaiDate(now);
+  const yesterday = addDays(today, -1);
+  const stored = await repo.findReconciliation(ctx.db, yesterday);
+  if (stored) {
+    const billsDue = now.getTime() >= beijingMidnight(today).getTime() + billsFetchedFromHour * 3600_000;
+    const totals = withSources(stored.report as ReconciliationReport).totals;
+    const waiting = gateways.some((g) => totals[g].source === 'query' && totals[g].billUnavailable !== noEndpoint);
+    if (!billsDue || !waiting) return;
+  }
   await reconcileDay(ctx, yesterday);
 }
