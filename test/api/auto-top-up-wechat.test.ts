@@ -9,6 +9,9 @@ import { reconcileDay } from '../../src/modules/payments/reconcile.js';
 import { shanghaiDate } from '../../src/domain/calendar.js';
 import { actAtAgreementPage, closeInAlipayApp } from '../../src/modules/payments/sandbox/sandbox-payer.js';
 import { deliverNotificationJob } from '../../src/modules/payments/sandbox/sandbox-notifications.js';
+import { papayChargeDelaySetting } from '../../src/modules/payments/sandbox/sandbox-papay.js';
+import { expireDueOrders } from '../../src/modules/payments/expire-orders.js';
+import { retryStaleRefunds } from '../../src/modules/payments/gateway-refunds.js';
 import { checkEndedSignings, lateSigningCheckDays, lateSigningFirstCheckMs } from '../../src/modules/payments/payment-agreements.js';
 import { autoTopUpHelpers, PaymentsDriver } from './payments-driver.js';
 
@@ -347,6 +350,53 @@ describe('auto top-ups charged through the contract', () => {
     expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('（微信支付委托代扣）')]);
     expect(await d.ledgerTransactionsOf(run!.order_id)).toHaveLength(1);
     await d.expectLedgerClean();
+  });
+
+  it('unconfirmed when their order expired become refunding once WeChat reports the late payment, then refunded once WeChat confirms the refund', async () => {
+    const { f, cardId } = await withAutoTopUp();
+    // WeChat accepts the charge but makes it only 40 minutes later, after the order's 30-minute limit.
+    await d.t.ctx.db.insertInto('settings').values({ key: papayChargeDelaySetting, value: JSON.stringify(40 * 60_000), updated_at: d.t.clock.now(), updated_by: null }).execute();
+    try {
+      expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ pending: 1 });
+      const [run] = await runsOf(cardId);
+      const recent = async () => (await setting(f)).json().recent;
+      d.t.clock.advance(31 * 60_000);
+      await runAutoTopUps(d.t.ctx); // WeChat says ACCEPT: left alone
+      await expireDueOrders(d.t.ctx); // asked once more, not paid: the order expires
+      expect((await d.order(f.parentToken, run!.order_id)).status).toBe('expired');
+      // WeChat is out of reach for a while, so the trade's close (关单) does not happen.
+      const endpoint = (await d.t.ctx.db.selectFrom('payment_attempts').select('gateway_base_url').where('order_id', '=', run!.order_id).executeTakeFirstOrThrow()).gateway_base_url;
+      await d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: 'http://127.0.0.1:9/v3' }).where('order_id', '=', run!.order_id).execute();
+      await d.runJobs();
+      await runAutoTopUps(d.t.ctx);
+      expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'unconfirmed' });
+      expect(await recent()).toEqual([expect.objectContaining({ status: 'failed', failure: 'unconfirmed' })]);
+      expect(await textsTo(f.parent.phone)).toEqual([expect.stringContaining('未成功：未能确认扣款结果；如已扣款，将原路退回')]);
+
+      // WeChat makes the charge after all and notifies it: kept for a refund, which WeChat cannot be asked for yet.
+      d.t.clock.advance(10 * 60_000);
+      await d.runJobs();
+      const refunds = () => d.t.ctx.db.selectFrom('payment_refunds').select(['reason', 'status', 'amount_fen']).where('order_id', '=', run!.order_id).execute();
+      expect(await refunds()).toEqual([{ reason: 'late_payment', status: 'requested', amount_fen: 5_000 }]);
+      await runAutoTopUps(d.t.ctx);
+      expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'refunding' });
+      expect(await recent()).toEqual([expect.objectContaining({ status: 'failed', failure: 'refunding' })]);
+
+      // WeChat is back: the refund is sent again and confirmed; the run is refunded.
+      await d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: endpoint }).where('order_id', '=', run!.order_id).execute();
+      d.t.clock.advance(2 * 60_000);
+      await retryStaleRefunds(d.t.ctx);
+      expect(await refunds()).toEqual([{ reason: 'late_payment', status: 'succeeded', amount_fen: 5_000 }]);
+      await runAutoTopUps(d.t.ctx);
+      expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'refunded' });
+      expect(await recent()).toEqual([expect.objectContaining({ status: 'failed', failure: 'refunded' })]);
+      // Texted once, when the run first finished; the purse was never credited.
+      expect(await textsTo(f.parent.phone)).toHaveLength(1);
+      expect(await d.purseFen(f.student.id)).toBe(0);
+      await d.expectLedgerClean();
+    } finally {
+      await d.t.ctx.db.deleteFrom('settings').where('key', '=', papayChargeDelaySetting).execute();
+    }
   });
 
   it('that WeChat could not make (PAYERROR) are cancelled, move no money, and are texted', async () => {

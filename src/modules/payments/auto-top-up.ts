@@ -361,16 +361,26 @@ async function queryPendingCharges(ctx: AppContext): Promise<void> {
 
 /**
  * A charge whose order was closed before it was paid failed: unconfirmed (its outcome was unknown,
- * and the gateway reported no payment before the order expired), or refunded (the gateway
- * reported the payment after the order closed, so settlement sends it back).
+ * and the gateway reported no payment before the order closed), or, once the gateway reports a
+ * payment after the order closed (settlement keeps it for a refund), refunding, then refunded when
+ * the gateway confirms every refund of the order. A failed charge still unconfirmed or refunding
+ * moves on in the same way when its late payment is reported or its refund confirmed, so the run
+ * ends in its true state (the parent's text is sent once, when the run first finished).
  */
 async function failUnpaidCharges(ctx: AppContext): Promise<void> {
   await sql`
     update auto_top_up_runs r
-    set status = 'failed', finished_at = ${ctx.clock.now()},
-        failure = case when exists (select 1 from payment_refunds f where f.order_id = r.order_id) then 'refunded' else 'unconfirmed' end
-    from payment_orders o
-    where o.id = r.order_id and r.status = 'charging' and o.status in ('cancelled', 'expired', 'refunded')`.execute(ctx.db);
+    set status = 'failed', finished_at = coalesce(r.finished_at, ${ctx.clock.now()}), failure = settled.failure
+    from (
+      select u.id, case
+          when not exists (select 1 from payment_refunds f where f.order_id = u.order_id) then 'unconfirmed'
+          when exists (select 1 from payment_refunds f where f.order_id = u.order_id and f.status <> 'succeeded') then 'refunding'
+          else 'refunded' end as failure
+      from auto_top_up_runs u
+      join payment_orders o on o.id = u.order_id and o.status in ('cancelled', 'expired', 'refunded')
+      where u.status = 'charging' or (u.status = 'failed' and u.failure in ('unconfirmed', 'refunding'))
+    ) settled
+    where r.id = settled.id and (r.status = 'charging' or r.failure <> settled.failure)`.execute(ctx.db);
 }
 
 const payerNames: Record<GatewayName, string> = { alipay: '支付宝', wechat: '微信支付' };
@@ -382,6 +392,7 @@ function failureText(gateway: GatewayName, failure: string | null): string {
     refused: `${payerNames[gateway]}拒绝了扣款`,
     payment_failed: `${payerNames[gateway]}扣款失败`,
     unconfirmed: '未能确认扣款结果；如已扣款，将原路退回',
+    refunding: '已扣款但未能充值，款项正在原路退回',
     refunded: '扣款已原路退回',
   };
   return texts[failure ?? ''] ?? '扣款失败';

@@ -9,11 +9,16 @@ import { sql, type Kysely } from 'kysely';
  * longer each time); `gateway_settled_at`: when the gateway's side became known, so nothing is asked
  * again: signed there and unsigned by the retried job (queued by the notice or by the check), or
  * ended there. The partial index serves the check: few rows, oldest ending first.
+ *
+ * Auto top-up runs whose charge's outcome is still open (charging) or may still change (failed
+ * 'unconfirmed': a payment the gateway reports late is refunded, and the run becomes 'refunding',
+ * then 'refunded') are looked at by the job every minute: a partial index keeps that to the few.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     alter table payment_agreements add column gateway_checked_at timestamptz;
     alter table payment_agreements add column gateway_settled_at timestamptz;
     create index payment_agreements_ended_unsettled on payment_agreements (ended_at) where status = 'ended' and agreement_no is null and gateway_settled_at is null;
+    create index auto_top_up_runs_unsettled on auto_top_up_runs (order_id) where status = 'charging' or failure in ('unconfirmed', 'refunding');
   `.execute(db);
 }
