@@ -221,6 +221,27 @@ describe('who may read them', () => {
         }
       }
     }
+    // The card manager sets them on the student's page; /me tells the app whether to show the entries.
+    const later = await student(school.id, null, null);
+    const manager = await t.factory.newStaff('school_admin', { schoolId: school.id });
+    const managerOfSchool = await t.factory.loginAs('staff', manager.username, manager.password);
+    const me = async () => ((await get(later.token, '/me')).json() as { academicRecords: boolean }).academicRecords;
+    expect(await me()).toBe(false);
+    const patch = (id: string, payload: Record<string, unknown>) => t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${id}`, headers: auth(managerOfSchool, key()), payload });
+    expect((await patch(later.id, { studyLevel: 'undergraduate', fullTime: true })).statusCode).toBe(200);
+    expect(await me()).toBe(true);
+    expect((await get(later.token, '/campus/grades')).statusCode).toBe(200);
+    const detail = (await t.app.inject({ url: `/api/v1/admin/students/${later.id}`, headers: auth(managerOfSchool) })).json() as { studyLevel: string | null; fullTime: boolean | null; history: { action: string; after: Record<string, unknown> }[] };
+    expect(detail).toMatchObject({ studyLevel: 'undergraduate', fullTime: true });
+    expect(detail.history[0]).toMatchObject({ action: 'student.updated', after: { study_level: 'undergraduate', full_time: true } });
+    expect((await patch(later.id, { fullTime: false })).statusCode).toBe(200);
+    expect(await me()).toBe(false);
+    expect((await patch(later.id, { studyLevel: 'bachelor' })).json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+    const operator = await t.factory.operatorToken();
+    const pupil = await t.factory.newStudent();
+    const refused = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${pupil.id}`, headers: auth(operator, key()), payload: { studyLevel: 'undergraduate' } });
+    expect(refused.json()).toMatchObject({ error: { code: 'STUDENT_STUDY_LEVEL_CAMPUS_ONLY', message: '培养层次和学习形式仅适用于高校和职业院校的学生' } });
+
     // A graduate no longer reads them.
     const leaver = await student(school.id);
     await t.ctx.db.updateTable('students').set({ status: 'graduated' }).where('id', '=', leaver.id).execute();

@@ -175,7 +175,7 @@ describe('roster import', () => {
     expect(done).toMatchObject({ status: 'done', totalRows: 16, processedRows: 16, created: 1, updated: 0, rejected: 15 });
     expect(done.report.map((p) => [p.row, p.field, p.code])).toEqual(expected);
     // Every code but those of student numbers, the salary flag, the college and the major, which the campus rosters below (and parse-roster.test.ts) report.
-    const campusOnly = new Set(['STUDENT_NO_FORMAT', 'STUDENT_NO_DUPLICATE', 'STUDENT_NO_TAKEN', 'SALARIED_FORMAT', 'COLLEGE_TOO_LONG', 'MAJOR_TOO_LONG']);
+    const campusOnly = new Set(['STUDENT_NO_FORMAT', 'STUDENT_NO_DUPLICATE', 'STUDENT_NO_TAKEN', 'SALARIED_FORMAT', 'COLLEGE_TOO_LONG', 'MAJOR_TOO_LONG', 'STUDY_LEVEL_FORMAT', 'FULL_TIME_FORMAT']);
     expect(new Set(done.report.map((p) => p.code))).toEqual(new Set(rowProblemCodes.filter((code) => !campusOnly.has(code))));
     expect(done.report.every((p) => p.message.length > 0 && p.messageEn.length > 0)).toBe(true);
     expect((await studentsOf(school.id)).map((s) => s.education_id)).toEqual([good.educationId]);
@@ -291,6 +291,28 @@ describe('university and vocational rosters', () => {
     };
     expect(await offered('2024130215', yi)).toEqual(['琴房 1']);
     expect(await offered('2024130302', ding)).toEqual([]);
+  });
+
+  it('a file with 培养层次 and 学习形式 sets them (课表查询 and 成绩查询 open to full-time undergraduates), a bad cell is reported by row, a file without them keeps them', async () => {
+    const school = await t.factory.newSchool({ stage: 'university' });
+    const ids = [idFor('2005-01-11', 'M'), idFor('2005-01-12', 'M'), idFor('2005-01-13', 'M')];
+    const header = '教育ID,姓名,性别,出生日期,身份证号,学号,学历层次,学习形式';
+    const rows = (levels: string[], modes: string[]) => ids.map((id, i) => `3750000${i + 1},学生${i + 1},男,2005-01-1${i + 1},${id},20259000${i + 1},${levels[i]},${modes[i]}`);
+    const first = await importFile(school.id, [header, ...rows(['本科', '硕士', '本科'], ['全日制', '全日制', '非全日制'])].join('\n'));
+    expect(first).toMatchObject({ created: 3, rejected: 0 });
+    const levels = async () => (await t.ctx.db.selectFrom('students').select(['education_id', 'study_level', 'full_time']).where('school_id', '=', school.id).orderBy('education_id').execute()).map((s) => [s.education_id, s.study_level, s.full_time]);
+    expect(await levels()).toEqual([['37500001', 'undergraduate', true], ['37500002', 'postgraduate', true], ['37500003', 'undergraduate', false]]);
+    const bad = await importFile(school.id, [header, ...rows(['本科', '博士后', '本科'], ['全日制', '全日制', '半脱产'])].join('\n'));
+    expect(bad.report.map((p) => [p.row, p.field, p.code])).toEqual([[3, 'studyLevel', 'STUDY_LEVEL_FORMAT'], [4, 'fullTime', 'FULL_TIME_FORMAT']]);
+    // A file without the columns leaves them.
+    expect(await importFile(school.id, ['教育ID,姓名,性别,出生日期,身份证号,学号', ...ids.map((id, i) => `3750000${i + 1},学生${i + 1},男,2005-01-1${i + 1},${id},20259000${i + 1}`)].join('\n'))).toMatchObject({ updated: 3, rejected: 0 });
+    expect(await levels()).toEqual([['37500001', 'undergraduate', true], ['37500002', 'postgraduate', true], ['37500003', 'undergraduate', false]]);
+    // What the roster says is what the app goes by.
+    const me = async (i: number) => {
+      const login = await t.app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { as: 'campus', login: `20259000${i + 1}`, password: initialCampusPassword(ids[i]!) } });
+      return (login.json() as { user: { academicRecords: boolean } }).user.academicRecords;
+    };
+    expect([await me(0), await me(1), await me(2)]).toEqual([true, false, false]);
   });
 
   it('lets student numbers change hands within a file (a swap, a chain), and refuses a number still held by a student who keeps it', async () => {

@@ -1,3 +1,4 @@
+import { mayReadAcademicRecords } from '../../domain/academic-access.js';
 import { maskName, maskPhone } from '../../domain/masking.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import type { LoginKind, Role } from '../../platform/db/schema.js';
@@ -14,7 +15,10 @@ export async function loadUser(db: DbOrTx, role: Role, id: string, loginKind: Lo
     const mustChangePassword =
       loginKind === 'campus' ? s.campus_password_hash === null || s.campus_must_change : s.password_hash === null || s.must_change_password;
     return {
-      user: { id, role, displayName: maskName(s.name), login: s.education_id, schoolId: s.school_id, schoolName: s.school_name, schoolStage: s.school_stage },
+      user: {
+        id, role, displayName: maskName(s.name), login: s.education_id, schoolId: s.school_id, schoolName: s.school_name, schoolStage: s.school_stage,
+        academicRecords: mayReadAcademicRecords({ schoolStage: s.school_stage, status: s.status, studyLevel: s.study_level, fullTime: s.full_time }),
+      },
       mustChangePassword,
     };
   }
@@ -22,14 +26,14 @@ export async function loadUser(db: DbOrTx, role: Role, id: string, loginKind: Lo
     const p = await repo.findParentById(db, id);
     if (!p) throw fail('AUTH_TOKEN_INVALID');
     return {
-      user: { id, role, displayName: p.display_name ? maskName(p.display_name) : maskPhone(p.phone), login: maskPhone(p.phone), schoolId: null, schoolName: null, schoolStage: null },
+      user: { id, role, displayName: p.display_name ? maskName(p.display_name) : maskPhone(p.phone), login: maskPhone(p.phone), schoolId: null, schoolName: null, schoolStage: null, academicRecords: false },
       mustChangePassword: p.must_change_password,
     };
   }
   const staff = await repo.findStaffById(db, id);
   if (!staff) throw fail('AUTH_TOKEN_INVALID');
   return {
-    user: { id, role: staff.role, displayName: staff.display_name, login: staff.username, schoolId: staff.school_id, schoolName: staff.school_name, schoolStage: staff.school_stage },
+    user: { id, role: staff.role, displayName: staff.display_name, login: staff.username, schoolId: staff.school_id, schoolName: staff.school_name, schoolStage: staff.school_stage, academicRecords: false },
     mustChangePassword: staff.must_change_password,
   };
 }

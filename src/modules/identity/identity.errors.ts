@@ -20,6 +20,7 @@ registerErrors({
   PASSWORD_SAME_AS_INITIAL: { status: 400, zh: '新密码不能与初始密码相同', en: 'The new password may not be the initial one' },
   STUDENT_COLLEGE_CAMPUS_ONLY: { status: 400, zh: '院系仅适用于高校和职业院校的学生', en: 'A college applies to university and vocational students only' },
   STUDENT_MAJOR_CAMPUS_ONLY: { status: 400, zh: '专业仅适用于高校和职业院校的学生', en: 'A major applies to university and vocational students only' },
+  STUDENT_STUDY_LEVEL_CAMPUS_ONLY: { status: 400, zh: '培养层次和学习形式仅适用于高校和职业院校的学生', en: 'A study level and mode apply to university and vocational students only' },
   CAMPUS_ACCOUNT_NONE: { status: 422, zh: '该学生不是高校或职业院校学生，没有校园卡查询密码', en: 'This student is not at a university or vocational college and has no campus query password' },
   PASSWORD_CHANGE_CHANNEL: { status: 403, zh: '消费密码只能在自助终端修改', en: 'The consumption password can only be changed at a self-service kiosk' },
   IDENTITY_NOT_VERIFIED: { status: 400, zh: '身份信息核验未通过，请检查姓名、证件号等信息是否有错别字', en: 'The identity details did not match; check the name and numbers for typos' },

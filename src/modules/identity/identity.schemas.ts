@@ -22,6 +22,8 @@ export const userSchema = z.object({
   schoolName: z.string().nullable(),
   /** The school's stage (primary … university), so the apps show what that school has (campus services only at universities). */
   schoolStage: z.string().nullable(),
+  /** Whether 课表查询 and 成绩查询 are open to them: a full-time undergraduate (src/domain/academic-access.ts). */
+  academicRecords: z.boolean(),
 });
 export type User = z.infer<typeof userSchema>;
 

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { studyLevels } from '../../domain/academic-access.js';
 import { controlCharacter } from '../../platform/text.js';
 
 /** Shared with the admin console: schools, classes and students as the console sees them (masked). */
 export const stageSchema = z.enum(['primary', 'middle', 'high', 'university', 'vocational']);
+export const studyLevelSchema = z.enum(studyLevels);
 export const enrolmentStatusSchema = z.enum(['enrolled', 'graduated', 'transferred', 'left']);
 /** A real calendar date (z.iso.date() refuses 2026-02-30, which PostgreSQL would answer with an error). */
 const isoDate = z.iso.date();
@@ -44,6 +46,9 @@ export const updateStudentSchema = z
     college: z.string().trim().min(1).max(32).nullable(),
     /** 专业, as the roster's column: some venues (the practice rooms) are for students of named majors too. */
     major: z.string().trim().min(1).max(32).refine((s) => !controlCharacter.test(s), 'no control characters').nullable(),
+    /** 培养层次 and 学习形式, as the roster's columns: 课表查询 and 成绩查询 are for full-time undergraduates. */
+    studyLevel: studyLevelSchema.nullable(),
+    fullTime: z.boolean().nullable(),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
@@ -71,6 +76,8 @@ export const studentDetailSchema = studentRowSchema.extend({
   salaried: z.boolean(),
   college: z.string().nullable(),
   major: z.string().nullable(),
+  studyLevel: studyLevelSchema.nullable(),
+  fullTime: z.boolean().nullable(),
   parents: z.array(z.object({ parentId: z.string(), phone: z.string(), relation: z.string().nullable(), boundAt: z.string() })),
   history: z.array(z.object({ at: z.string(), action: z.string(), actorRole: z.string(), before: z.unknown(), after: z.unknown() })),
 });

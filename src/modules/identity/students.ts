@@ -64,7 +64,7 @@ export async function searchStudents(ctx: AppContext, caller: Caller, filter: { 
 
 export async function studentDetail(ctx: AppContext, caller: Caller, studentId: string): Promise<StudentDetail> {
   await assertStudentAccess(ctx.db, caller, studentId);
-  const r = await studentsQuery(ctx.db).select([...rowColumns, 'students.birth_date', 'students.student_no', 'students.salaried', 'students.college', 'students.major']).where('students.id', '=', studentId).executeTakeFirst();
+  const r = await studentsQuery(ctx.db).select([...rowColumns, 'students.birth_date', 'students.student_no', 'students.salaried', 'students.college', 'students.major', 'students.study_level', 'students.full_time']).where('students.id', '=', studentId).executeTakeFirst();
   if (!r) throw fail('NOT_FOUND', { entity: 'student' });
   const history = await ctx.db.selectFrom('audit_log').select(['at', 'action', 'actor_role', 'before', 'after']).where('entity_type', '=', 'student').where('entity_id', '=', studentId).orderBy('at', 'desc').limit(50).execute();
   return {
@@ -74,6 +74,8 @@ export async function studentDetail(ctx: AppContext, caller: Caller, studentId: 
     salaried: r.salaried,
     college: r.college,
     major: r.major,
+    studyLevel: r.study_level,
+    fullTime: r.full_time,
     parents: await listParents(ctx, caller, studentId),
     history: history.map((h) => ({ at: h.at.toISOString(), action: h.action, actorRole: h.actor_role, before: h.before, after: h.after })),
   };
@@ -122,7 +124,7 @@ export async function createStudent(ctx: AppContext, tx: DbOrTx, caller: Caller,
  */
 export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller, studentId: string, change: UpdateStudentRequest, requestId: string) {
   await assertStudentAccess(tx, caller, studentId);
-  const before = await tx.selectFrom('students').select(['school_id', 'class_id', 'stage', 'status', 'salaried', 'student_no', 'college', 'major']).where('id', '=', studentId).forUpdate().executeTakeFirstOrThrow();
+  const before = await tx.selectFrom('students').select(['school_id', 'class_id', 'stage', 'status', 'salaried', 'student_no', 'college', 'major', 'study_level', 'full_time']).where('id', '=', studentId).forUpdate().executeTakeFirstOrThrow();
   const schoolId = change.schoolId ?? before.school_id;
   // A card manager may move a student out of their school, but only an operator into another.
   if (change.schoolId && change.schoolId !== before.school_id && caller.role !== 'operator') throw fail('FORBIDDEN');
@@ -134,14 +136,21 @@ export async function updateStudent(ctx: AppContext, tx: DbOrTx, caller: Caller,
   const campusSchool = isCampusStage(school.stage);
   if (change.college && !campusSchool) throw fail('STUDENT_COLLEGE_CAMPUS_ONLY');
   if (change.major && !campusSchool) throw fail('STUDENT_MAJOR_CAMPUS_ONLY');
+  if ((change.studyLevel || typeof change.fullTime === 'boolean') && !campusSchool) throw fail('STUDENT_STUDY_LEVEL_CAMPUS_ONLY');
   const keptOr = (given: string | null | undefined, stored: string | null) => (!campusSchool ? null : given !== undefined ? given : schoolId !== before.school_id ? null : stored);
   const college = keptOr(change.college, before.college);
   const major = keptOr(change.major, before.major);
+  // 培养层次 and 学习形式 likewise (migration 0053).
+  const keptLevelOr = <T>(given: T | null | undefined, stored: T | null) => (!campusSchool ? null : given !== undefined ? given : schoolId !== before.school_id ? null : stored);
+  const study_level = keptLevelOr(change.studyLevel, before.study_level);
+  const full_time = keptLevelOr(change.fullTime, before.full_time);
   const after = {
     school_id: schoolId, class_id: classId, stage: school.stage, status: change.status ?? before.status,
     salaried: change.salaried ?? before.salaried, student_no: change.studentNo !== undefined ? change.studentNo : before.student_no,
     college,
     major,
+    study_level,
+    full_time,
   };
   await tx.updateTable('students').set({ ...after, updated_at: ctx.clock.now() }).where('id', '=', studentId).execute();
   const action = after.school_id !== before.school_id ? 'student.transferred' : after.stage !== before.stage || after.class_id !== before.class_id ? 'student.promoted' : 'student.updated';

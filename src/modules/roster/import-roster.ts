@@ -141,6 +141,7 @@ function placeRows(rows: RosterRow[], classOf: ClassLookup, tally: ImportTally):
     const student: StudentUpsert = {
       id: newId(), educationId: row.educationId, name: row.name, gender: row.gender, birthDate: row.birthDate, idNumber: row.idNumber,
       classId: classId ?? null, studentNo: campus ? row.studentNo : null, salaried: campus ? row.salaried ?? null : null, college: campus ? row.college ?? null : null, major: campus ? row.major ?? null : null,
+      studyLevel: campus ? row.studyLevel ?? null : null, fullTime: campus ? row.fullTime ?? null : null,
     };
     placed.push({ row: row.row, student });
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { studyLevels } from '../../domain/academic-access.js';
 import { describe, expect, it } from 'vitest';
 import { makeIdNumber, MAX_ID_SEQUENCE } from '../../domain/id-number.js';
 import { isDomainError } from '../../domain/errors.js';
@@ -80,6 +81,8 @@ const headerSpellings: Record<RosterField, string[]> = {
   salaried: ['有工资收入', '是否有工资收入', 'salaried'],
   college: ['院系', '学院', 'College'],
   major: ['专业', '专业名称', '所学专业', 'Major'],
+  studyLevel: ['培养层次', '学历层次', 'Study Level'],
+  fullTime: ['学习形式', '是否全日制', 'Full Time'],
 };
 
 /** Writes rows under a header of `fields` in `order`, with a BOM or not, and an extra column somewhere or not. */
@@ -134,26 +137,30 @@ describe('parseRoster reads every valid roster back', () => {
     const campusArb = fc.tuple(
       studentsArb, fc.boolean(), fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }), fc.boolean(), fc.array(fc.constantFrom(...collegeNames), { minLength: 30, maxLength: 30 }),
       fc.boolean(), fc.array(fc.constantFrom(...majorNames), { minLength: 30, maxLength: 30 }),
+      fc.boolean(), fc.array(fc.constantFrom(...studyLevels), { minLength: 30, maxLength: 30 }), fc.boolean(), fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }),
     )
-      .map(([students, withSalaried, salaried, withCollege, colleges, withMajor, majors]) =>
+      .map(([students, withSalaried, salaried, withCollege, colleges, withMajor, majors, withLevel, levels, withMode, modes]) =>
         students.map((s, i): Omit<CampusRosterRow, 'row'> => {
           const { grade: _grade, classNo: _classNo, ...person } = s;
           const row: Omit<CampusRosterRow, 'row'> = { ...person, studentNo: `2023${String(110_000 + i * 7)}` };
           if (withSalaried) row.salaried = salaried[i]!;
           if (withCollege) row.college = colleges[i]!;
           if (withMajor) row.major = majors[i]!;
+          if (withLevel) row.studyLevel = levels[i]!;
+          if (withMode) row.fullTime = modes[i]!;
           return row;
         }));
     const fields = [...rosterColumns.campus.required, ...rosterColumns.campus.optional];
     fc.assert(
       fc.property(campusArb, layoutArb(fields), (students, layout) => {
         // The file has an optional column only when its rows fill it in.
-        const absent = new Set<string>((['salaried', 'college', 'major'] as const).filter((f) => students.every((s) => s[f] === undefined)));
+        const absent = new Set<string>((['salaried', 'college', 'major', 'studyLevel', 'fullTime'] as const).filter((f) => students.every((s) => s[f] === undefined)));
         const columns = { ...layout, order: layout.order.filter((f) => !absent.has(f)), spellings: layout.spellings.filter((_, i) => !absent.has(layout.order[i]!)) };
         // A university's export often has 年级 (the year of entry); it is not a K-12 grade, and is left unread.
         const bytes = writeRoster(columns, students, (s) => ({
           educationId: s.educationId, name: s.name, gender: s.gender === 'M' ? 'M' : '女', birthDate: s.birthDate,
           idNumber: s.idNumber, studentNo: s.studentNo, salaried: s.salaried === undefined ? '' : s.salaried ? '是' : '否', college: s.college ?? '', major: s.major ?? '',
+          studyLevel: s.studyLevel === undefined ? '' : { undergraduate: '本科', associate: '高职', postgraduate: '硕士研究生' }[s.studyLevel], fullTime: s.fullTime === undefined ? '' : s.fullTime ? '全日制' : '非全日制',
         }), '年级');
         const parsed = parseRoster(bytes, TODAY, 'campus');
         expect(parsed.problems).toEqual([]);

@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
+import { readFullTime, readStudyLevel, type StudyLevel } from '../../domain/academic-access.js';
 import { isEducationId } from '../../domain/education-id.js';
 import { validateIdNumber } from '../../domain/id-number.js';
 import { fail } from '../../platform/errors.js';
@@ -34,6 +35,9 @@ export interface CampusRosterRow extends RosterRowBase {
   salaried?: boolean;
   college?: string;
   major?: string;
+  /** 培养层次 and 学习形式 (课表查询 and 成绩查询 are for full-time undergraduates). */
+  studyLevel?: StudyLevel;
+  fullTime?: boolean;
 }
 
 export type RosterRow = K12RosterRow | CampusRosterRow;
@@ -111,6 +115,8 @@ function fieldReaders(today: string) {
     salaried: (s: string) => orBad(readYesNo(s), 'SALARIED_FORMAT'),
     college: (s: string) => ([...cleanCell(s)].length <= MAX_COLLEGE_LENGTH ? ok(cleanCell(s)) : bad('COLLEGE_TOO_LONG')),
     major: (s: string) => ([...cleanCell(s)].length <= MAX_MAJOR_LENGTH ? ok(cleanCell(s)) : bad('MAJOR_TOO_LONG')),
+    studyLevel: (s: string) => orBad(readStudyLevel(cleanCell(s)), 'STUDY_LEVEL_FORMAT'),
+    fullTime: (s: string) => orBad(readFullTime(cleanCell(s)), 'FULL_TIME_FORMAT'),
   } satisfies Record<RosterField, (cell: string) => Reading<unknown>>;
 }
 
@@ -179,6 +185,8 @@ function toRosterRow(v: FieldValues, kind: RosterKind, row: number): RosterRow {
   if (v.salaried !== undefined) campus.salaried = v.salaried;
   if (v.college !== undefined) campus.college = v.college;
   if (v.major !== undefined) campus.major = v.major;
+  if (v.studyLevel !== undefined) campus.studyLevel = v.studyLevel;
+  if (v.fullTime !== undefined) campus.fullTime = v.fullTime;
   return campus;
 }
 

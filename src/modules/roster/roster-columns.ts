@@ -16,6 +16,8 @@ const ALIASES: Record<RosterField, string[]> = {
   salaried: ['有工资收入', '是否有工资收入', '有无工资收入', '工资收入', 'salaried'],
   college: ['院系', '学院', '所在院系', '所在学院', '院系名称', '学院名称', 'college', 'department', 'faculty'],
   major: ['专业', '专业名称', '所学专业', 'major'],
+  studyLevel: ['培养层次', '学历层次', '层次', '培养类别', 'studylevel', 'level'],
+  fullTime: ['学习形式', '是否全日制', '全日制', 'studymode', 'fulltime'],
 };
 
 /**

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../../platform/db/database.js';
+import type { StudyLevel } from '../../domain/academic-access.js';
 import type { SchoolStage } from '../../platform/db/schema.js';
 import type { RowProblem } from './row-problems.js';
 
@@ -21,6 +22,10 @@ export interface StudentUpsert {
   college: string | null;
   /** Campus, when the file has the 专业 column; null keeps what is stored. */
   major: string | null;
+  /** Campus, when the file has the 培养层次 column (migration 0053); null keeps what is stored. */
+  studyLevel: StudyLevel | null;
+  /** Campus, when the file has the 学习形式 column; null keeps what is stored. */
+  fullTime: boolean | null;
 }
 
 export interface ImportCounts {
@@ -104,14 +109,17 @@ export const rosterRepository = {
     const salariedGiven = rows.some((r) => r.salaried !== null);
     const collegeGiven = rows.some((r) => r.college !== null);
     const majorGiven = rows.some((r) => r.major !== null);
+    const studyLevelGiven = rows.some((r) => r.studyLevel !== null);
+    const fullTimeGiven = rows.some((r) => r.fullTime !== null);
     const result = await sql<{ education_id: string; inserted: boolean }>`
-      insert into students as s (id, education_id, name, gender, birth_date, id_number, school_id, class_id, student_no, salaried, college, major, stage, password_hash, updated_at)
-      select u.id, u.education_id, u.name, u.gender, u.birth_date, u.id_number, ${school.id}::uuid, u.class_id, u.student_no, coalesce(u.salaried, false), u.college, u.major,
+      insert into students as s (id, education_id, name, gender, birth_date, id_number, school_id, class_id, student_no, salaried, college, major, study_level, full_time, stage, password_hash, updated_at)
+      select u.id, u.education_id, u.name, u.gender, u.birth_date, u.id_number, ${school.id}::uuid, u.class_id, u.student_no, coalesce(u.salaried, false), u.college, u.major, u.study_level, u.full_time,
         ${school.stage}::text, null::text, ${now}::timestamptz
       from unnest(
         ${column('id')}::uuid[], ${column('educationId')}::text[], ${column('name')}::text[], ${column('gender')}::text[],
-        ${column('birthDate')}::date[], ${column('idNumber')}::text[], ${column('classId')}::uuid[], ${column('studentNo')}::text[], ${column('salaried')}::bool[], ${column('college')}::text[], ${column('major')}::text[]
-      ) as u(id, education_id, name, gender, birth_date, id_number, class_id, student_no, salaried, college, major)
+        ${column('birthDate')}::date[], ${column('idNumber')}::text[], ${column('classId')}::uuid[], ${column('studentNo')}::text[], ${column('salaried')}::bool[], ${column('college')}::text[], ${column('major')}::text[],
+        ${column('studyLevel')}::text[], ${column('fullTime')}::bool[]
+      ) as u(id, education_id, name, gender, birth_date, id_number, class_id, student_no, salaried, college, major, study_level, full_time)
       on conflict (education_id) do update set
         name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date, id_number = excluded.id_number,
         -- A campus roster has no classes: a class given in the console stays. A K-12 roster always names one.
@@ -119,6 +127,8 @@ export const rosterRepository = {
         salaried = case when ${salariedGiven}::bool then excluded.salaried else s.salaried end,
         college = case when ${collegeGiven}::bool then excluded.college else s.college end,
         major = case when ${majorGiven}::bool then excluded.major else s.major end,
+        study_level = case when ${studyLevelGiven}::bool then excluded.study_level else s.study_level end,
+        full_time = case when ${fullTimeGiven}::bool then excluded.full_time else s.full_time end,
         stage = excluded.stage, updated_at = excluded.updated_at
       where s.school_id = excluded.school_id
       returning s.education_id, (s.xmax = 0) as inserted`.execute(db);

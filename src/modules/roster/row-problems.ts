@@ -4,7 +4,7 @@
  * English. No imports, so the web console can use it as is.
  */
 
-export const rosterFields = ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class', 'studentNo', 'salaried', 'college', 'major'] as const;
+export const rosterFields = ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class', 'studentNo', 'salaried', 'college', 'major', 'studyLevel', 'fullTime'] as const;
 export type RosterField = (typeof rosterFields)[number];
 
 /**
@@ -17,7 +17,7 @@ export type RosterField = (typeof rosterFields)[number];
 export type RosterKind = 'k12' | 'campus';
 export const rosterColumns: Record<RosterKind, { required: readonly RosterField[]; optional: readonly RosterField[] }> = {
   k12: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'grade', 'class'], optional: [] },
-  campus: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'studentNo'], optional: ['salaried', 'college', 'major'] },
+  campus: { required: ['educationId', 'name', 'gender', 'birthDate', 'idNumber', 'studentNo'], optional: ['salaried', 'college', 'major', 'studyLevel', 'fullTime'] },
 };
 
 export function rosterKindOf(stage: 'primary' | 'middle' | 'high' | 'university' | 'vocational'): RosterKind {
@@ -36,6 +36,8 @@ export const fieldLabels: Record<RosterField, { zh: string; en: string }> = {
   salaried: { zh: '有工资收入', en: 'salaried' },
   college: { zh: '院系', en: 'college' },
   major: { zh: '专业', en: 'major' },
+  studyLevel: { zh: '培养层次', en: 'study level' },
+  fullTime: { zh: '学习形式', en: 'study mode' },
 };
 
 /** The parameters some messages need; every other code takes none. */
@@ -63,6 +65,8 @@ const messages = {
   SALARIED_FORMAT: () => ['“有工资收入”应填“是”或“否”', 'Salaried must be 是 or 否 (yes or no)'],
   COLLEGE_TOO_LONG: () => ['院系最多 32 个字符', 'A college name may have at most 32 characters'],
   MAJOR_TOO_LONG: () => ['专业最多 32 个字符', 'A major may have at most 32 characters'],
+  STUDY_LEVEL_FORMAT: () => ['培养层次应为“本科”“专科（高职）”或“研究生”（也可写硕士、博士）', 'The study level must be 本科 (undergraduate), 专科/高职 (associate) or 研究生 (postgraduate; also 硕士, 博士)'],
+  FULL_TIME_FORMAT: () => ['学习形式应为“全日制”或“非全日制”', 'The study mode must be 全日制 (full-time) or 非全日制 (part-time)'],
   EDUCATION_ID_DUPLICATE: ({ firstRow }: ProblemParams['EDUCATION_ID_DUPLICATE']) => [`教育ID与第 ${firstRow} 行重复`, `The same education ID is on row ${firstRow}`],
   ID_NUMBER_DUPLICATE: ({ firstRow }: ProblemParams['ID_NUMBER_DUPLICATE']) => [`身份证号与第 ${firstRow} 行重复`, `The same ID number is on row ${firstRow}`],
   STUDENT_NO_DUPLICATE: ({ firstRow }: ProblemParams['STUDENT_NO_DUPLICATE']) => [`学号与第 ${firstRow} 行重复`, `The same student number is on row ${firstRow}`],

@@ -15,6 +15,8 @@ const examples: Record<RosterField, string> = {
   salaried: '否',
   college: '音乐学院',
   major: '音乐表演',
+  studyLevel: '本科 / 专科 / 研究生',
+  fullTime: '全日制 / 非全日制',
 };
 
 /** Which schools' rosters need the column: K-12 ones, campus ones (universities, vocational colleges) or all. */
