@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxKeys } from '../../src/modules/payments/gateways/registry.js';
+import type { OrderView } from '../../src/modules/payments/order-view.js';
+import { noSwitches } from '../../src/modules/payments/sandbox/sandbox-notifications.js';
+import { openTrade, payPendingTrade } from '../../src/modules/payments/sandbox/sandbox-trades.js';
+import { PaymentsDriver } from './payments-driver.js';
+
+/**
+ * Reconciliation against the gateways' daily bill files (对账单), served by the sandbox from its
+ * own trades: Alipay's zip of GBK CSV files, WeChat Pay's signed tradebill and its signed download.
+ */
+
+let d: PaymentsDriver;
+beforeAll(async () => {
+  d = await PaymentsDriver.start();
+  d.t.clock.set('2026-11-23T02:00:00Z'); // 10:00 in Beijing
+});
+/** An operator signed in now (the tests move the clock past sessions' lifetimes). */
+const op = () => d.t.factory.operatorToken();
+afterAll(async () => d.close());
+
+type Finding = { kind: string; orderNo: string | null; gateway: string | null; detail: string };
+const findingsOf = (report: { findings: Finding[] }, ...kinds: string[]) => report.findings.filter((f) => kinds.includes(f.kind)).map((f) => [f.kind, f.gateway, f.orderNo]);
+
+async function reconcile(date: string) {
+  const res = await d.request('POST', `/admin/payments/reconciliations/${date}`, await op());
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as { totals: Record<string, Record<string, unknown>>; findings: Finding[]; balanced: boolean };
+}
+
+async function portalRefund(gateway: 'alipay' | 'wechat', order: OrderView, amountFen: number): Promise<string> {
+  const res = await d.request('POST', `/sandbox/${gateway}/portal/refunds`, await op(), { outTradeNo: order.orderNo, amountFen });
+  expect(res.statusCode, res.body).toBe(201);
+  return (res.json() as { outRequestNo: string }).outRequestNo;
+}
+
+const ledgerTransactions = async () => Number((await d.t.ctx.db.selectFrom('ledger_transactions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const sandboxRefunds = async () => Number((await d.t.ctx.db.selectFrom('sandbox_refunds').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('a day reconciled against its bills', () => {
+  let paid: Record<'a' | 'c' | 'g' | 'h' | 'b' | 'dd' | 'i', OrderView>;
+  let studentId: string;
+  let unknownNo: string;
+  let portal: { alipay: string; wechat: string };
+
+  beforeAll(async () => {
+    const { student, studentToken } = await d.family();
+    studentId = student.id;
+    const pay = async (amountFen: number, gateway: 'alipay' | 'wechat', lateMs = 0) => {
+      const order = await d.topUp(studentToken, student.id, amountFen);
+      await d.payAtCashier(studentToken, order.id, gateway, { lateMs });
+      return order;
+    };
+    paid = {
+      a: await pay(5000, 'alipay'),
+      c: await pay(7000, 'alipay', 48 * 3600_000), // its notification is late: only the bill tells us
+      g: await pay(3000, 'alipay'),
+      h: await pay(4000, 'alipay'),
+      b: await pay(6000, 'wechat'),
+      dd: await pay(8000, 'wechat'),
+      i: await pay(2500, 'wechat'),
+    };
+    await d.runJobs();
+    // Refunds by an operator, through the gateway: one stays on its bill, the other the gateway loses.
+    for (const [order, amountFen] of [[paid.dd, 2000], [paid.h, 1000]] as const) {
+      expect((await d.request('POST', `/admin/orders/${order.id}/refunds`, await op(), { amountFen })).statusCode).toBe(201);
+    }
+    await d.runJobs();
+    await d.t.ctx.db.deleteFrom('sandbox_refunds').where('sandbox_payment_id', 'in', (eb) => eb.selectFrom('sandbox_payments').select('id').where('out_trade_no', '=', paid.h.orderNo)).execute();
+    // Refunds made by hand in each gateway's merchant portal, which Onecard never hears of.
+    portal = { alipay: await portalRefund('alipay', paid.a, 1000), wechat: await portalRefund('wechat', paid.b, 500) };
+    // A WeChat trade for an order number Onecard never issued (its notification is refused).
+    const keys = (await sandboxKeys(d.t.ctx)).wechat;
+    unknownNo = 'f'.repeat(31);
+    const opened = await openTrade(d.t.ctx, {
+      gateway: 'wechat', appId: keys.appId, merchantId: keys.mchid, outTradeNo: unknownNo, amountFen: 1200, subject: '不明交易', payee: '北京市学生卡中心', notifyUrl: `${d.origin}/api/v1/payments/notify/wechat`, returnUrl: null,
+    });
+    if (!opened.ok) throw new Error('sandbox refused the trade');
+    await payPendingTrade(d.t.ctx, opened.payment.id, noSwitches);
+    // Credited here, unpaid at Alipay (what a bug or a forgery would leave); and a WeChat trade whose amount the gateway has otherwise.
+    await d.t.ctx.db.updateTable('sandbox_payments').set({ status: 'pending', paid_at: null }).where('out_trade_no', '=', paid.g.orderNo).execute();
+    await d.t.ctx.db.updateTable('sandbox_payments').set({ amount_fen: 2600 }).where('out_trade_no', '=', paid.i.orderNo).execute();
+    await d.runJobs();
+    d.t.clock.set('2026-11-24T02:00:00Z'); // 10:00 the next day: the bills are made
+  });
+
+  it('reads both bills, settles what the ledger lacks, and reports what the order table never knew, with the fees', async () => {
+    const purseBefore = await d.purseFen(studentId);
+    const report = await reconcile('2026-11-23');
+    expect(report.totals.alipay).toEqual({ source: 'bill', billUnavailable: null, gatewayPaidFen: 16_000, ledgerBookedFen: 16_000, gatewayRefundedFen: 1000, feesFen: 30 + 42 + 24 - 6 });
+    expect(report.totals.wechat).toEqual({ source: 'bill', billUnavailable: null, gatewayPaidFen: 6000 + 8000 + 2600 + 1200, ledgerBookedFen: 6000 + 8000 + 2500, gatewayRefundedFen: 2500, feesFen: 92 });
+    expect(findingsOf(report, 'settled_by_reconciliation', 'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill', 'credited_without_gateway_payment', 'amount_mismatch', 'bill_unavailable')).toEqual(expect.arrayContaining([
+      ['settled_by_reconciliation', 'alipay', paid.c.orderNo],
+      ['unknown_trade', 'wechat', null],
+      ['refund_not_ours', 'alipay', paid.a.orderNo],
+      ['refund_not_ours', 'wechat', paid.b.orderNo],
+      ['refund_missing_from_bill', 'alipay', paid.h.orderNo],
+      ['credited_without_gateway_payment', 'alipay', paid.g.orderNo],
+      ['amount_mismatch', 'wechat', paid.i.orderNo],
+    ]));
+    expect(findingsOf(report, 'settled_by_reconciliation', 'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill', 'credited_without_gateway_payment', 'amount_mismatch', 'bill_unavailable')).toHaveLength(7);
+    const detail = (kind: string, gateway: string) => report.findings.find((f) => f.kind === kind && f.gateway === gateway)?.detail;
+    expect(detail('unknown_trade', 'wechat')).toMatch(new RegExp(`^${unknownNo} \\(4200\\d+\\): 1200 fen$`));
+    expect(detail('refund_not_ours', 'alipay')).toMatch(new RegExp(`^${portal.alipay}: 1000 fen of `));
+    expect(detail('refund_not_ours', 'wechat')).toMatch(new RegExp(`^${portal.wechat}: 500 fen of `));
+    expect(detail('amount_mismatch', 'wechat')).toBe('bill 2600 fen, ledger 2500 fen');
+    expect(report.balanced).toBe(false);
+    // The late payment is credited once, through settlePayment; the portal refunds moved nothing here.
+    expect(purseBefore + 7000).toBe(await d.purseFen(studentId));
+    expect((await d.order(await op(), paid.c.id)).status).toBe('fulfilled');
+    await d.expectLedgerClean();
+  });
+
+  it('moves no money when run again, and says the same', async () => {
+    const [ledgerBefore, purseBefore, refundsBefore] = [await ledgerTransactions(), await d.purseFen(studentId), await sandboxRefunds()];
+    const again = await reconcile('2026-11-23');
+    expect(findingsOf(again, 'settled_by_reconciliation')).toEqual([]);
+    expect(findingsOf(again, 'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill', 'credited_without_gateway_payment', 'amount_mismatch')).toHaveLength(6);
+    expect(again.totals.alipay).toMatchObject({ ledgerBookedFen: 16_000, feesFen: 90 });
+    expect([await ledgerTransactions(), await d.purseFen(studentId), await sandboxRefunds()]).toEqual([ledgerBefore, purseBefore, refundsBefore]);
+    const stored = (await d.request('GET', '/admin/payments/reconciliations/2026-11-23', await op())).json();
+    expect(stored.totals.wechat).toMatchObject({ source: 'bill', feesFen: 92 });
+  });
+});
+
+describe('before the bills are made', () => {
+  it('falls back to asking about each order, and says so', async () => {
+    d.t.clock.set('2026-11-24T02:30:00Z'); // 10:30 on the 24th: the 24th's bills come tomorrow
+    const { student, studentToken } = await d.family();
+    const late = await d.topUp(studentToken, student.id, 3300);
+    await d.payAtCashier(studentToken, late.id, 'wechat', { lateMs: 48 * 3600_000 });
+    const report = await reconcile('2026-11-24');
+    expect(report.totals.alipay).toMatchObject({ source: 'query', billUnavailable: 'isp.bill_not_exist', feesFen: null, gatewayRefundedFen: null });
+    expect(report.totals.wechat).toMatchObject({ source: 'query', billUnavailable: 'STATEMENT_CREATING', gatewayPaidFen: 3300, ledgerBookedFen: 3300, feesFen: null });
+    expect(findingsOf(report, 'bill_unavailable')).toEqual([['bill_unavailable', 'alipay', null], ['bill_unavailable', 'wechat', null]]);
+    expect(report.findings.find((f) => f.orderNo === late.orderNo)).toMatchObject({ kind: 'settled_by_reconciliation', detail: expect.not.stringContaining('(bill)') });
+    expect(await d.purseFen(student.id)).toBe(3300);
+  });
+
+  it('the job reconciles yesterday after midnight by the query path, and again from 10:00 by the bills', async () => {
+    d.t.clock.set('2026-11-24T17:00:00Z'); // 01:00 on the 25th
+    await d.runJobs();
+    const early = (await d.request('GET', '/admin/payments/reconciliations/2026-11-24', await op())).json();
+    expect(early.totals.wechat).toMatchObject({ source: 'query', billUnavailable: 'STATEMENT_CREATING' });
+    d.t.clock.set('2026-11-25T02:05:00Z'); // 10:05
+    await d.runJobs();
+    const later = (await d.request('GET', '/admin/payments/reconciliations/2026-11-24', await op())).json();
+    expect(later.totals.wechat).toMatchObject({ source: 'bill', gatewayPaidFen: 3300, ledgerBookedFen: 3300, feesFen: 20 });
+    expect(later.totals.alipay).toMatchObject({ source: 'bill', gatewayPaidFen: 0, feesFen: 0 });
+  });
+});
+
+describe('the sandbox serves bills as the gateways do', () => {
+  it('refuses an unsigned WeChat Pay bill download and a made-up Alipay link; the portal is for operators', async () => {
+    const unsigned = await d.request('GET', '/sandbox/wechat/v3/billdownload/file?bill_date=2026-11-23&issued=1&token=00');
+    expect(unsigned.statusCode).toBe(401);
+    const madeUp = await d.request('GET', '/sandbox/alipay/bill/download?bizDates=20261123&timestamp=1&token=00');
+    expect(madeUp.statusCode).toBe(400);
+    const { studentToken } = await d.family();
+    expect((await d.request('POST', '/sandbox/alipay/portal/refunds', studentToken, { outTradeNo: 'x', amountFen: 1 })).statusCode).toBe(403);
+    expect((await d.request('POST', '/sandbox/alipay/portal/refunds', await op(), { outTradeNo: 'x', amountFen: -1 })).statusCode).toBe(400);
+  });
+});
