@@ -1,4 +1,5 @@
 import { addDays, shanghaiDate } from '../domain/calendar.js';
+import type { StudyLevel } from '../domain/academic-access.js';
 import { makeIdNumber } from '../domain/id-number.js';
 import { initialCampusPassword } from '../domain/passwords.js';
 import { editDay, openYearFromWeekdays } from '../modules/calendar/calendar.js';
@@ -12,6 +13,7 @@ import type { Db } from '../platform/db/database.js';
 import type { SchoolStage, StaffRole } from '../platform/db/schema.js';
 import { newId } from '../platform/ids.js';
 import { hashPassword } from '../platform/passwords.js';
+import { seedAcademicRecords } from './academic-records.js';
 
 /**
  * Demo data: a believable Beijing setting. Names, education IDs and ID numbers are synthetic
@@ -48,6 +50,9 @@ interface DemoStudent {
   college?: string;
   /** 专业, at the university. */
   major?: string;
+  /** 培养层次 and 学习形式 (全日制), at the university: 课表查询 and 成绩查询 are for full-time undergraduates. */
+  studyLevel?: StudyLevel;
+  fullTime?: boolean;
 }
 
 export const demoStudents: DemoStudent[] = [
@@ -59,11 +64,11 @@ export const demoStudents: DemoStudent[] = [
   { educationId: '20210203', name: '陈雨桐', gender: 'F', birthDate: '2013-02-14', school: 'BJ-HD-M01', grade: 7, classNo: '02' },
   { educationId: '20180301', name: '赵一鸣', gender: 'M', birthDate: '2009-04-18', school: 'BJ-XC-H01', grade: 11, classNo: '05' },
   { educationId: '20180302', name: '孙悦', gender: 'F', birthDate: '2008-12-03', school: 'BJ-XC-H01', grade: 12, classNo: '02' },
-  { educationId: '20150401', name: '周晓东', gender: 'M', birthDate: '2005-06-21', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2023110501', college: '音乐学院', major: '音乐学' },
-  { educationId: '20150402', name: '吴佳琪', gender: 'F', birthDate: '2004-10-09', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2022120388', college: '计算机学院', major: '软件工程' },
+  { educationId: '20150401', name: '周晓东', gender: 'M', birthDate: '2005-06-21', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2023110501', college: '音乐学院', major: '音乐学', studyLevel: 'undergraduate', fullTime: true },
+  { educationId: '20150402', name: '吴佳琪', gender: 'F', birthDate: '2004-10-09', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2022120388', college: '计算机学院', major: '软件工程', studyLevel: 'undergraduate', fullTime: true },
   // 高等职业教育与继续教育学院: a music major, who may book the practice rooms (seed 004), and an accounting one, who may not.
-  { educationId: '20150403', name: '郑雅文', gender: 'F', birthDate: '2006-02-17', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2024130215', college: '高等职业教育与继续教育学院', major: '音乐表演' },
-  { educationId: '20150404', name: '冯浩宇', gender: 'M', birthDate: '2005-11-08', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2024130302', college: '高等职业教育与继续教育学院', major: '会计' },
+  { educationId: '20150403', name: '郑雅文', gender: 'F', birthDate: '2006-02-17', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2024130215', college: '高等职业教育与继续教育学院', major: '音乐表演', studyLevel: 'associate', fullTime: true },
+  { educationId: '20150404', name: '冯浩宇', gender: 'M', birthDate: '2005-11-08', school: 'BJ-U-1001', grade: null, classNo: null, studentNo: '2024130302', college: '高等职业教育与继续教育学院', major: '会计', studyLevel: 'associate', fullTime: true },
 ];
 
 export const demoParent = { phone: '13800138000', name: '张建国', children: ['20230101', '20210201'] };
@@ -134,6 +139,8 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
           student_no: s.studentNo ?? null,
           college: s.college ?? null,
           major: s.major ?? null,
+          study_level: s.studyLevel ?? null,
+          full_time: s.fullTime ?? null,
           password_hash: studentHashes[i]!,
           must_change_password: true,
           updated_at: clock.now(),
@@ -158,6 +165,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
     await seedCampusRooms(tx, clock, schoolIds);
     await seedNotices(tx, clock, schoolIds);
     await seedBills(tx, clock, schoolIds, studentIds);
+    await seedAcademicRecords(tx, clock, schoolIds.get('BJ-U-1001')!, { musicStudentId: studentIds.get('20150401')!, softwareStudentId: studentIds.get('20150402')! });
     await recordAudit(tx, clock, { actor: systemActor, action: 'demo.seeded', entityType: 'system', entityId: null, after: { schools: schools.length, students: demoStudents.length } });
     return true;
   });
