@@ -22,7 +22,7 @@ type Schema = { type?: string | string[]; properties?: Record<string, Schema>; r
 type Operation = { parameters?: { name: string; in: 'path' | 'query' | 'header' }[]; requestBody?: { content?: Record<string, { schema?: Schema }> } };
 
 /** The callers the matrix asks as; none of them may reach family B. */
-type CallerName = 'pupilA' | 'parentA' | 'undergradA' | 'managerElsewhere' | 'campusManagerElsewhere';
+type CallerName = 'pupilA' | 'parentA' | 'undergradA' | 'managerElsewhere' | 'campusManagerElsewhere' | 'kioskElsewhere';
 const callers = {} as Record<CallerName, string>;
 /** Who may see and change family B's records: B's parent and students in the app, their schools' card managers and an operator in the console. */
 const rightful: Record<string, string> = {};
@@ -179,7 +179,7 @@ beforeAll(async () => {
   await call(operator, 'PUT', `${term}/timetable?schoolId=${university.id}`, { courses: [{ studentNo: 'B2026001', courseName: '乙大学生的课程', teacher: '乙任课老师', location: '乙教学楼301', weekday: 2, periods: '1-2', weeks: '1-18' }] });
   await call(operator, 'PUT', `${term}/grades?schoolId=${university.id}`, { grades: [{ studentNo: 'B2026001', courseName: '乙大学生成绩课程', credits: 3, score: 91 }] });
 
-  // Family A, and the card managers of another primary school and another university.
+  // Family A, the card managers of another primary school and another university, and that university's service kiosk.
   const pupilA = await t.factory.newStudent({ schoolId: school.id, name: '甲小学生' });
   await t.factory.newCard(pupilA.id);
   const parentA = await t.factory.newParent({ children: [pupilA.id] });
@@ -187,19 +187,23 @@ beforeAll(async () => {
   await t.factory.newCard(undergradA.id, { product: 'campus_card' });
   const managerElsewhere = await t.factory.newStaff('school_admin', { schoolId: otherSchool.id });
   const campusManagerElsewhere = await t.factory.newStaff('school_admin', { schoolId: otherUniversity.id });
+  const kioskElsewhere = await t.factory.newStaff('kiosk', { schoolId: otherUniversity.id });
   Object.assign(callers, {
     pupilA: await login(pupilA),
     parentA: await t.factory.loginAs('parent', parentA.phone, parentA.password),
     undergradA: await login(undergradA),
     managerElsewhere: await t.factory.loginAs('staff', managerElsewhere.username, managerElsewhere.password),
     campusManagerElsewhere: await t.factory.loginAs('staff', campusManagerElsewhere.username, campusManagerElsewhere.password),
+    kioskElsewhere: await t.factory.loginAs('staff', kioskElsewhere.username, kioskElsewhere.password),
   } satisfies Record<CallerName, string>);
   const managerB = await t.factory.newStaff('school_admin', { schoolId: school.id });
   const campusManagerB = await t.factory.newStaff('school_admin', { schoolId: university.id });
+  const kioskB = await t.factory.newStaff('kiosk', { schoolId: university.id });
   Object.assign(rightful, {
     parentB: parentBToken, pupilB: await login(pupilB), undergradB: undergradBToken, operator,
     managerB: await t.factory.loginAs('staff', managerB.username, managerB.password),
     campusManagerB: await t.factory.loginAs('staff', campusManagerB.username, campusManagerB.password),
+    kioskB: await t.factory.loginAs('staff', kioskB.username, kioskB.password),
   });
 
   // Family B's records, and its schools'.
@@ -218,8 +222,9 @@ beforeAll(async () => {
   record('B’s campus card', 'cardId', campusCardB.id, { markers: [campusCardB.card_no] });
   record('B’s younger child', 'studentId', siblingB.id, { markers: [siblingB.name, siblingB.education_id] });
   record('B’s younger child’s e-card', 'cardId', ecard.id, { markers: [ecard.cardNo] });
-  record('B’s pupil’s bus trip (the validator it was taken on)', 'trip', trip.terminalCode);
+  record('B’s pupil’s bus trip (the validator it was taken on)', '(no parameter)', trip.terminalCode);
   record('B’s pupil’s ID number (never shown whole)', 'idNumber', pupilB.id_number, { valueIsMarker: false });
+  record('B’s university student’s ID number (never shown whole)', 'idNumber', undergradB.id_number, { valueIsMarker: false });
   // B's pupil's name and birth date where a body proves who the student is (elsewhere a name is a school's, a venue's…).
   const identityPaths = /\/(fulfilment|ecards|me\/children|education-id-lookups|password-resets)/;
   record('B’s pupil’s name, proving who they are', 'name', pupilB.name, { valueIsMarker: false, onlyIn: identityPaths });
@@ -246,8 +251,8 @@ beforeAll(async () => {
   record('B’s library loan', 'loanId', loan.id);
   record('B’s late library loan, fined', 'loanId', lateLoan.id);
   record('B’s school’s roster import', 'importId', importId);
-  record('B’s timetable', 'timetable', '乙大学生的课程', { markers: ['乙任课老师', '乙教学楼301'] });
-  record('B’s grades', 'grades', '乙大学生成绩课程');
+  record('B’s timetable', '(no parameter)', '乙大学生的课程', { markers: ['乙任课老师', '乙教学楼301'] });
+  record('B’s grades', '(no parameter)', '乙大学生成绩课程');
   record('B’s school’s draft notice', 'noticeId', draft.id, { markers: ['乙校草稿标题', '乙校草稿正文'] });
   // What B's school and university keep for all their pupils and students.
   // Schools are listed to everyone (GET /schools), but a refusal naming one the caller did not says where B's record is.
@@ -401,6 +406,7 @@ const notAmongYours = new Set([
   'SCHOOL_BILL_STUDENT_UNKNOWN', // the student number among the card manager's own university's students (issueBill)
   'PASSWORD_CHANGE_CHANNEL', // a consumption PIN is set at a kiosk only: a refusal by role
   'ACADEMIC_TERM_UNKNOWN', // the term among the card manager's own university's (their school stands for the one asked)
+  'CAMPUS_CARD_NONE', // the student of that ID number among the kiosk's own school's (kioskReplaceCampusCard)
 ]);
 
 /**
