@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { accountCodes } from '../../src/modules/ledger/ledger.js';
 import type { OrderView } from '../../src/modules/payments/order-view.js';
 import { fund } from '../support/money.js';
@@ -46,6 +47,12 @@ const tuitionFen = (schoolId: string) => d.balanceFen(accountCodes.merchant(`tui
 const purseFen = (cardId: string) => d.balanceFen(accountCodes.purse(cardId));
 const upload = (token: string, csv: string | Buffer, schoolId?: string) =>
   d.t.app.inject({ method: 'POST', url: `/api/v1/admin/campus/bills/file${schoolId ? `?schoolId=${schoolId}` : ''}`, headers: { ...d.headers(token, key()), 'content-type': 'text/csv' }, payload: csv });
+
+/** The issue id of the school's (only) bill issue, from its audit row. */
+async function issueIdOf(schoolId: string): Promise<string> {
+  const row = await d.t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', schoolId).where('action', '=', 'campus.bill.issued').executeTakeFirstOrThrow();
+  return (row.after as { issueId: string }).issueId;
+}
 
 async function billOf(token: string) {
   const [bill] = (await myBills(token)).items;
@@ -417,6 +424,60 @@ describe('school bills: due dates and the families’ texts', () => {
     d.t.clock.set('2026-09-03T00:00:00Z'); // 08:00 the next morning
     await d.runJobs();
     expect(await textsTo(other.phone)).toHaveLength(1);
+  });
+});
+
+describe('school bills: texts that could not be sent', () => {
+  const header = '学号,类别,学年,课程,金额（元）,截止日期';
+  const textsTo = async (phone: string) => (await d.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', phone).orderBy('created_at').orderBy('id').execute()).map((m) => m.body);
+
+  it('are sent by a new job after a wait once the text job gave up: to the families not yet told, once, and only by day', async () => {
+    const { school, managerToken } = await university();
+    const a = await undergraduate(school.id);
+    const b = await undergraduate(school.id);
+    const untold = await d.t.factory.newParent({ children: [a.student.id] });
+    const told = await d.t.factory.newParent({ children: [b.student.id] });
+    d.t.clock.set('2026-09-01T11:40:00Z'); // 19:40 in Beijing
+    // The SMS service refuses the texts to one family's phone.
+    const send = d.t.ctx.sms.send.bind(d.t.ctx.sms);
+    const down = vi.spyOn(d.t.ctx.sms, 'send').mockImplementation(async (db, message) => {
+      if (message.phone === untold.phone) throw new Error('SMS service unavailable');
+      return send(db, message);
+    });
+    try {
+      expect((await upload(managerToken, [header, `${a.studentNo},学费,2026-2027,,5000,2026-09-30`, `${b.studentNo},学费,2026-2027,,5000,2026-09-30`].join('\r\n'))).statusCode).toBe(201);
+      const issueId = await issueIdOf(school.id);
+      // Five quick tries (10, 20, 40 and 80 seconds apart), then the job gives up.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        await d.runJobs();
+        d.t.clock.advance(90_000);
+      }
+      const textJobs = () => d.t.ctx.db.selectFrom('jobs').select(['status', 'attempts', 'run_at']).where('kind', '=', 'campus.bill-texts').where(sql<boolean>`payload->>'issueId' = ${issueId}`).orderBy('created_at').execute();
+      expect(await textJobs()).toEqual([expect.objectContaining({ status: 'failed', attempts: 5 })]);
+      expect(await textsTo(told.phone)).toHaveLength(1);
+      expect(await textsTo(untold.phone)).toEqual([]);
+      // Not taken up before the wait is over.
+      d.t.clock.advance(10 * 60_000); // 19:57
+      await d.runJobs();
+      expect(await textJobs()).toHaveLength(1);
+    } finally {
+      down.mockRestore();
+    }
+    // The SMS service is back. The wait is over after 20:00: the new job waits for 08:00.
+    d.t.clock.advance(25 * 60_000); // 20:22
+    await d.runJobs();
+    expect(await textsTo(untold.phone)).toEqual([]);
+    const jobs = await d.t.ctx.db.selectFrom('jobs').select(['status', 'run_at']).where('kind', '=', 'campus.bill-texts').where(sql<boolean>`payload->>'issueId' = ${await issueIdOf(school.id)}`).orderBy('created_at').execute();
+    expect(jobs).toEqual([{ status: 'failed', run_at: expect.any(Date) }, { status: 'queued', run_at: new Date('2026-09-02T00:00:00Z') }]);
+    d.t.clock.set('2026-09-02T00:00:00Z'); // 08:00 the next morning
+    await d.runJobs();
+    expect(await textsTo(untold.phone)).toEqual([`【北京学生卡】${school.name}为您孩子缴***开具了账单：2026-2027学年学费 ¥5000.00（2026-09-30 前缴纳）。请在北京学生卡 App“学费及重修费”中缴纳。`]);
+    expect(await textsTo(told.phone)).toHaveLength(1);
+    // All told: nothing more is taken up or sent.
+    d.t.clock.advance(24 * 3_600_000);
+    await d.runJobs();
+    expect(await textsTo(untold.phone)).toHaveLength(1);
+    expect(await textsTo(told.phone)).toHaveLength(1);
   });
 });
 

@@ -14,10 +14,14 @@ import { schoolBillsRepository as repo } from './school-bills.repository.js';
  * student by student, each in its own short transaction that marks the student's bills of the issue
  * `notified_at` and sends the text with it (the outbox is a table), so a job stopped half-way goes
  * on where it stopped and nobody is texted twice. A bill cancelled or paid before its text goes is
- * left out; a student with nothing left to tell gets no text.
+ * left out; a student with nothing left to tell gets no text. A job that gave up (the SMS service
+ * down longer than its five quick tries) is taken up again after a wait (resumeStalledBillTexts).
  */
 
 export const billTextsJob = 'campus.bill-texts';
+
+/** The recurring job that takes up a text job that gave up (resumeStalledBillTexts). */
+export const resumeBillTextsJob = 'campus.bill-texts-resume';
 
 /** Texts go out by day, Beijing 08:00–20:00, as the other reminders do: an issue made at night is told the next morning. */
 const textingHours = { from: 8, to: 20 };
@@ -63,4 +67,31 @@ export async function textIssuedBills(ctx: AppContext, issueId: string): Promise
   }
   if (failed > 0) throw new Error(`${failed} of ${students.length} students of bill issue ${issueId} not texted`);
   return { texted, students: students.length };
+}
+
+/** The first wait after a text job gave up; it doubles with each job of the issue that gave up, to at most six hours. */
+export const billTextsResumeAfterMs = 30 * 60_000;
+const billTextsResumeMaxWaitMs = 6 * 3_600_000;
+/** How many issues one run takes up. */
+const billTextsResumesPerRun = 20;
+
+/**
+ * The recurring job: an issue whose text job gave up, with families still to tell about bills
+ * that can still be paid (unpaid, not past due) and no text job waiting, is given a new text job
+ * once the wait since the last failure is over (30 minutes, doubling with each failed job, at
+ * most 6 hours). The new job, as any, texts only the students not yet told, and only between
+ * 08:00 and 20:00 in Beijing (it is queued for then). How many issues it took up.
+ */
+export async function resumeStalledBillTexts(ctx: AppContext): Promise<number> {
+  const now = ctx.clock.now();
+  let resumed = 0;
+  for (const stalled of await repo.stalledTextIssues(ctx.db, billTextsJob, shanghaiDate(now), billTextsResumesPerRun)) {
+    const waitMs = Math.min(billTextsResumeAfterMs * 2 ** (stalled.failures - 1), billTextsResumeMaxWaitMs);
+    if (now.getTime() - stalled.lastFailedAt.getTime() < waitMs) continue;
+    // One new job per failure count: two runs racing queue it once.
+    await enqueueJob(ctx.db, ctx.clock, billTextsJob, { issueId: stalled.issueId }, { uniqueKey: `${billTextsJob}:${stalled.issueId}:resume:${stalled.failures}`, runAt: textingTimeFrom(now) });
+    ctx.logger.info({ issueId: stalled.issueId, failures: stalled.failures }, 'school bill texts taken up again');
+    resumed++;
+  }
+  return resumed;
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
 import type { SchoolBillKind, SchoolBillStatus } from '../../domain/school-bills.js';
 import type { SchoolBillsTable } from './campus.tables.js';
@@ -83,6 +83,23 @@ export const schoolBillsRepository = {
   async untoldStudentsOfIssue(db: DbOrTx, issueId: string): Promise<string[]> {
     const rows = await db.selectFrom('school_bills').select('student_id').distinct().where('issue_id', '=', issueId).where('notified_at', 'is', null).orderBy('student_id').execute();
     return rows.map((r) => r.student_id);
+  },
+
+  /**
+   * Issues whose text job gave up (failed for good) with families still to tell about bills that
+   * can still be paid (unpaid, not past due on `today`), and no text job queued or running: how many
+   * of the issue's text jobs failed and when the last one did. Oldest failure first, `limit` of them.
+   */
+  async stalledTextIssues(db: DbOrTx, jobKind: string, today: string, limit: number) {
+    const { rows } = await sql<{ issue_id: string; failures: string | number; last_failed_at: Date }>`
+      select u.issue_id, count(*) filter (where j.status = 'failed') as failures, max(j.updated_at) filter (where j.status = 'failed') as last_failed_at
+      from (select distinct issue_id from school_bills where issue_id is not null and notified_at is null and status = 'unpaid' and due_date >= ${today}) u
+      join jobs j on j.kind = ${jobKind} and j.payload->>'issueId' = u.issue_id::text
+      group by u.issue_id
+      having count(*) filter (where j.status in ('queued', 'running')) = 0 and count(*) filter (where j.status = 'failed') > 0
+      order by last_failed_at, u.issue_id
+      limit ${limit}`.execute(db);
+    return rows.map((r) => ({ issueId: r.issue_id, failures: Number(r.failures), lastFailedAt: new Date(r.last_failed_at) }));
   },
 
   /** Marks the student's bills of the issue told and returns them: none when another run told them first (the row locks decide). */
