@@ -5,7 +5,9 @@ import { formatFen } from './money.js';
 import type { Reconciliation } from './types.js';
 
 type Finding = Reconciliation['findings'][number];
-const attentionKinds: Finding['kind'][] = ['credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending'];
+const attentionKinds: Finding['kind'][] = ['credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill'];
+/** A figure only the bill file gives (refunds, fees): a dash on the query path. */
+const billFigure = (fen: number | null) => (fen === null ? '—' : formatFen(fen));
 
 /** A day's report: gateway vs ledger per gateway, the differences by kind (counts), and each difference. */
 export function ReconciliationReport({ report }: { report: Reconciliation }) {
@@ -30,6 +32,15 @@ export function ReconciliationReport({ report }: { report: Reconciliation }) {
       <Card size="small" title={`${p.gatewayPaid} / ${p.ledgerBooked}`} style={{ marginTop: 16 }}>
         <Table size="small" rowKey="gateway" pagination={false} dataSource={gateways} data-testid="recon-totals" columns={[
           { title: p.gateway, dataIndex: 'gateway', render: (g: string) => payLabel(p, 'gateway', g) },
+          {
+            title: p.reconSource, dataIndex: 'source',
+            render: (source: string, row) => (
+              <span data-testid={`recon-source-${row.gateway}`} data-source={source}>
+                <Tag color={source === 'bill' ? 'green' : 'default'}>{payLabel(p, 'source', source)}</Tag>
+                {row.billUnavailable && <Typography.Text type="secondary" title={p.billUnavailable}>{row.billUnavailable}</Typography.Text>}
+              </span>
+            ),
+          },
           { title: p.gatewayPaid, dataIndex: 'gatewayPaidFen', align: 'right', render: formatFen },
           { title: p.ledgerBooked, dataIndex: 'ledgerBookedFen', align: 'right', render: formatFen },
           {
@@ -39,6 +50,8 @@ export function ReconciliationReport({ report }: { report: Reconciliation }) {
               return <Typography.Text type={diff === 0 ? undefined : 'danger'}>{formatFen(diff)}</Typography.Text>;
             },
           },
+          { title: p.gatewayRefunded, dataIndex: 'gatewayRefundedFen', align: 'right', render: billFigure },
+          { title: p.gatewayFees, dataIndex: 'feesFen', align: 'right', render: (fen: number | null, row) => <span data-testid={`recon-fees-${row.gateway}`}>{billFigure(fen)}</span> },
         ]} />
       </Card>
       <Card size="small" title={p.reconFindings} style={{ marginTop: 16 }}>
