@@ -181,9 +181,31 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     await page.getByTestId('recon-balanced').getByText('无差异').waitFor();
     const totals = page.getByTestId('recon-totals');
     await totals.getByText('¥15.00').first().waitFor(); // WeChat Pay: paid at the gateway and booked in the ledger
+    // The day's bills come tomorrow: each order was asked about instead, and the page says so.
+    expect(await page.getByTestId('recon-source-wechat').getAttribute('data-source')).toBe('query');
+    await page.getByTestId('recon-source-wechat').getByText('逐笔查询').waitFor();
+    await page.getByTestId('recon-source-wechat').getByText('STATEMENT_CREATING').waitFor();
     await e2e.screenshot(page, 'admin-reconciliation');
     const stored = await e2e.t.ctx.db.selectFrom('payment_reconciliations').selectAll().where('date', '=', '2026-11-23').executeTakeFirstOrThrow();
     expect(stored.report).toMatchObject({ balanced: true, orders: 1 });
+  });
+
+  it('the next morning an operator reconciles the day against the bill files and sees the fees', async () => {
+    e2e.t.clock.set('2026-11-24T02:00:00Z'); // 10:00 the next day: the bills are made
+    try {
+      const page = await signInAsOperator();
+      await page.goto(`${e2e.baseUrl}/admin/reconciliation?date=2026-11-23`);
+      await page.getByTestId('recon-run').click();
+      const source = page.getByTestId('recon-source-wechat');
+      await expect.poll(() => source.getAttribute('data-source')).toBe('bill');
+      await source.getByText('对账单').waitFor();
+      // ¥15.00 paid, twice ¥5.00 refunded: 0.6% of what stayed, ¥0.03.
+      await page.getByTestId('recon-fees-wechat').getByText('¥0.03').waitFor();
+      expect(await page.getByTestId('reconciliation-report').getAttribute('data-balanced')).toBe('true');
+      await e2e.screenshot(page, 'admin-reconciliation-bill');
+    } finally {
+      e2e.t.clock.set('2026-11-23T02:00:00Z');
+    }
   });
 
   it('an operator checks the holder and pays a ¥320 balance out at the outlet', async () => {
