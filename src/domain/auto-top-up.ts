@@ -30,3 +30,12 @@ export function fitsMonthlyCap(monthlyCapFen: number | null, chargedFen: number,
  * money is there for the day's rides and meals, and nobody is texted at night.
  */
 export const autoTopUpHours = { from: 6, to: 22 } as const;
+
+/**
+ * Why a charge failed, as a run records it (auto_top_up_runs.failure), the parent's text and the
+ * app name it: the gateway refused (no balance, the agreement gone, another refusal), or could not
+ * make it (payment_failed); or its order closed before the gateway reported it: unconfirmed, then,
+ * should the gateway report the payment late, refunding and refunded.
+ */
+export const autoTopUpFailures = ['balance_not_enough', 'agreement_invalid', 'refused', 'payment_failed', 'unconfirmed', 'refunding', 'refunded'] as const;
+export type AutoTopUpFailure = (typeof autoTopUpFailures)[number];

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { autoTopUpAmountsValid, autoTopUpHours, autoTopUpLimits, fitsMonthlyCap } from '../../domain/auto-top-up.js';
+import { autoTopUpAmountsValid, autoTopUpHours, autoTopUpLimits, fitsMonthlyCap, type AutoTopUpFailure } from '../../domain/auto-top-up.js';
 import { addDays, beijingMinute, shanghaiDate } from '../../domain/calendar.js';
 import { maskCardNo, maskName } from '../../domain/masking.js';
 import { formatYuan } from '../../domain/money.js';
@@ -386,7 +386,7 @@ async function failUnpaidCharges(ctx: AppContext): Promise<void> {
 const payerNames: Record<GatewayName, string> = { alipay: '支付宝', wechat: '微信支付' };
 
 function failureText(gateway: GatewayName, failure: string | null): string {
-  const texts: Record<string, string> = {
+  const texts: Record<AutoTopUpFailure, string> = {
     balance_not_enough: `${payerNames[gateway]}余额不足`,
     agreement_invalid: '免密代扣协议已失效，自动充值已关闭，请在 App 中重新开通',
     refused: `${payerNames[gateway]}拒绝了扣款`,
@@ -395,7 +395,7 @@ function failureText(gateway: GatewayName, failure: string | null): string {
     refunding: '已扣款但未能充值，款项正在原路退回',
     refunded: '扣款已原路退回',
   };
-  return texts[failure ?? ''] ?? '扣款失败';
+  return texts[failure as AutoTopUpFailure] ?? '扣款失败';
 }
 
 /** Texts each parent once per finished charge (recorded with the text, so racing runs text once). */
