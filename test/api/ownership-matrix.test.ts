@@ -9,12 +9,13 @@ import type { TestApp } from '../support/app.js';
 
 /**
  * Every read is authorised by ownership (engineering guide, "Privacy"), checked for the whole API
- * at once. Family A's pupil, parent and university student, and the card managers of two other
- * schools (the callers, below) call every operation of the OpenAPI document with family B's ids
- * (B's records, below) in every path, query and body field named for one. Whatever a read answers
- * (a refusal, or a list narrowed to the caller's own), nothing of B may be in it that the caller
- * did not send; every change asked for on B's records is refused, with nothing written to the
- * audit log. A record of B's school (its notice, its university's venue) is also its pupils' and
+ * at once. Family A's pupil, parent and university student, the card managers of two other
+ * schools and another university's kiosk (the callers, below) call every operation of the OpenAPI
+ * document with family B's ids (B's records, below) in every path, query and body field named for
+ * one. Whatever a read answers (a refusal, or a list narrowed to the caller's own), nothing of B
+ * may be in it that the caller did not send, and a refusal names not even B's school; every change
+ * asked for on B's records is refused, with nothing written to the audit log. A change that names
+ * nothing of B's is listed in `notAboutB` with the reason it is not swept. A record of B's school (its notice, its university's venue) is also its pupils' and
  * students' to see and use: those callers are named on the record (`sharedWith`).
  */
 
