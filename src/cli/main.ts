@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from '../platform/config.js';
 import { DomainError } from '../domain/errors.js';
 import { buildServer } from '../platform/http/server.js';
 import { registerLedgerCommands } from './ledger.js';
+import { registerPaymentCommands } from './payments.js';
 import { registerNetworkCommands, registerPosCommands } from './campus.js';
 import { registerRosterCommands } from './roster.js';
 import { registerBillCommands } from './bills.js';
@@ -104,6 +105,7 @@ operator
 registerRosterCommands(program);
 registerBillCommands(program);
 registerLedgerCommands(program);
+registerPaymentCommands(program);
 registerTerminalCommands(program);
 registerPosCommands(program);
 registerNetworkCommands(program);

@@ -109,7 +109,8 @@ export async function reconcileDay(ctx: AppContext, date: string): Promise<Recon
   for (const gateway of gateways) {
     const day = bills[gateway];
     if ('bill' in day) await reconcileBill(ctx, day.bill, totals[gateway], findings);
-    else findings.push({ kind: 'bill_unavailable', orderNo: null, gateway, detail: day.unavailable });
+    // A gateway never paid through has no bill to ask for: its totals say so, no finding needed.
+    else if (day.unavailable !== noEndpoint) findings.push({ kind: 'bill_unavailable', orderNo: null, gateway, detail: day.unavailable });
   }
   const orders = await repo.ordersAttemptedBetween(ctx.db, from, to);
   for (const order of orders) await reconcileOrder(ctx, order, totals, findings);
