@@ -289,6 +289,28 @@ describe('one live agreement per parent, whichever the gateway', () => {
     expect(await unsignsQueued(old.agreement.id)).toEqual([]);
   });
 
+  it('ended here while signing are asked about a bounded number a run, oldest ending first', async () => {
+    // Earlier tests' agreements are not this test's business.
+    await d.t.ctx.db.updateTable('payment_agreements').set({ gateway_settled_at: d.t.clock.now() }).where('status', '=', 'ended').where('gateway_settled_at', 'is', null).execute();
+    const endedSigning = async () => {
+      const f = await d.family();
+      const { agreement } = (await startSigning(f)).json();
+      expect((await d.t.app.inject({ method: 'DELETE', url: `/api/v1/me/payment-agreement/${agreement.id}`, headers: d.headers(f.parentToken) })).statusCode).toBe(200);
+      return agreement.id as string;
+    };
+    const newer = await endedSigning();
+    await d.t.ctx.db.updateTable('payment_agreements').set({ ended_at: new Date(d.t.clock.now().getTime() + 60_000) }).where('id', '=', newer).execute();
+    const older = await endedSigning();
+    d.t.clock.advance(lateSigningFirstCheckMs + 60_000);
+    const checked = async () => (await d.t.ctx.db.selectFrom('payment_agreements').select('id').where('id', 'in', [older, newer]).where('gateway_checked_at', 'is not', null).execute()).map((r) => r.id);
+    expect(await checkEndedSignings(d.t.ctx, 1)).toEqual({ asked: 1, unsigned: 0 });
+    expect(await checked()).toEqual([older]);
+    expect(await checkEndedSignings(d.t.ctx, 1)).toEqual({ asked: 1, unsigned: 0 });
+    expect((await checked()).sort()).toEqual([older, newer].sort());
+    // Both asked: neither is due again until its wait is over.
+    expect(await checkEndedSignings(d.t.ctx)).toEqual({ asked: 0, unsigned: 0 });
+  });
+
   it('is held by the database too: a second live agreement for a parent cannot be written', async () => {
     const f = await signedFamily();
     const live = await agreementRow(f.parent.id);
