@@ -42,6 +42,7 @@ const PurchasesPage = page(() => import('./campus/PurchasesPage.js'), 'Purchases
 const ElectricityPage = page(() => import('./campus/ElectricityPage.js'), 'ElectricityPage');
 const LibraryPage = page(() => import('./campus/LibraryPage.js'), 'LibraryPage');
 const BillsPage = page(() => import('./campus/BillsPage.js'), 'BillsPage');
+const AcademicRecordsPage = page(() => import('./campus/AcademicRecordsPage.js'), 'AcademicRecordsPage');
 const NoticesPage = page(() => import('./notices/NoticesPage.js'), 'NoticesPage');
 
 const locales = { 'zh-CN': esmDefault(zhCNModule), en: esmDefault(enUSModule) };
@@ -98,6 +99,7 @@ export function App() {
             <Route path="campus/electricity" element={<ElectricityPage />} />
             <Route path="campus/library" element={<LibraryPage />} />
             <Route path="campus/bills" element={<BillsPage />} />
+            <Route path="campus/academic" element={<AcademicRecordsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>

@@ -12,6 +12,8 @@ import { NetworkPage } from './campus/NetworkPage.js';
 import { PaymentCodePage } from './campus/PaymentCodePage.js';
 import { RepairsPage } from './campus/RepairsPage.js';
 import { BillsPage } from './campus/BillsPage.js';
+import { GradesPage } from './campus/GradesPage.js';
+import { TimetablePage } from './campus/TimetablePage.js';
 import { ApplicationProgressPage, CardDetailPage, CardStatusQueryPage, ConfirmationPage, ExtensionPage, K12ServicesPage, ReplacementPage, ReturnPage } from './cards/pages.js';
 import { EcardsPage, MovePhonePage, OpenK12Page, UniversityCardPage, UniversityLinkPage, UpgradePage } from './ecards/pages.js';
 import { BindChildPage } from './pages/BindChildPage.js';
@@ -68,6 +70,8 @@ export function App() {
           <Route path="campus/sports" element={<BookingsPage kind="sports_court" />} />
           <Route path="campus/network" element={<NetworkPage />} />
           <Route path="campus/library" element={<LibraryPage />} />
+          <Route path="campus/timetable" element={<TimetablePage />} />
+          <Route path="campus/grades" element={<GradesPage />} />
           <Route path="students/:studentId/card-info" element={<ConfirmationPage />} />
         </Route>
         <Route element={<SignedIn />}>

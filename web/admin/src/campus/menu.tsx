@@ -1,6 +1,7 @@
-import { AccountBookOutlined, BookOutlined, HomeOutlined, ShopOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, BookOutlined, CalendarOutlined, HomeOutlined, ShopOutlined, ThunderboltOutlined, ToolOutlined } from '@ant-design/icons';
 import { useMessages } from '../../../shared/i18n.js';
 import type { Me } from '../../../shared/session.js';
+import { academicAdminMessages } from './academic-messages.js';
 import { billAdminMessages } from './bill-messages.js';
 import { libraryAdminMessages } from './library-messages.js';
 import { campusAdminMessages } from './messages.js';
@@ -12,6 +13,7 @@ export function useCampusMenu(me: Pick<Me, 'role' | 'schoolStage'>) {
   const t = useMessages(campusAdminMessages);
   const library = useMessages(libraryAdminMessages);
   const bills = useMessages(billAdminMessages);
+  const academic = useMessages(academicAdminMessages);
   if (me.role !== 'operator' && !isCampusStage(me.schoolStage)) return [];
   return [
     { key: '/campus/repairs', icon: <ToolOutlined />, label: t.menuRepairs },
@@ -20,5 +22,6 @@ export function useCampusMenu(me: Pick<Me, 'role' | 'schoolStage'>) {
     { key: '/campus/purchases', icon: <ShopOutlined />, label: t.menuPurchases },
     { key: '/campus/library', icon: <BookOutlined />, label: library.menuLibrary },
     { key: '/campus/bills', icon: <AccountBookOutlined />, label: bills.menuBills },
+    { key: '/campus/academic', icon: <CalendarOutlined />, label: academic.menuAcademic },
   ];
 }

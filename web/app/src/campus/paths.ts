@@ -8,6 +8,8 @@ export const campusPaths = {
   network: '/campus/network',
   library: '/campus/library',
   bills: '/campus/bills',
+  timetable: '/campus/timetable',
+  grades: '/campus/grades',
 } as const;
 
 export { isCampusStage } from '../../../../src/domain/campus-payments.js';

@@ -1,9 +1,10 @@
-import { AccountBookOutlined, AppstoreOutlined, BookOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined, TrophyOutlined } from '@ant-design/icons';
+import { AccountBookOutlined, AppstoreOutlined, BookOutlined, CalendarOutlined, SolutionOutlined, CarOutlined, GlobalOutlined, MobileOutlined, QrcodeOutlined, ScheduleOutlined, ThunderboltOutlined, ToolOutlined, TrophyOutlined } from '@ant-design/icons';
 import { Card, Skeleton } from 'antd-mobile';
 import type { ReactNode } from 'react';
 import { useNavigate } from 'react-router';
 import { fill, useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
+import { academicMessages } from '../campus/academic-messages.js';
 import { billMessages } from '../campus/bill-messages.js';
 import { libraryMessages } from '../campus/library-messages.js';
 import { campusMessages } from '../campus/messages.js';
@@ -35,6 +36,7 @@ export function HomePage() {
   const library = useMessages(libraryMessages);
   const bills = useMessages(billMessages);
   const notices = useMessages(noticeMessages);
+  const academic = useMessages(academicMessages);
   // The entries follow the cards held, not how the person signed in.
   const cards = useCards().data ?? [];
   const campusCard = me.data?.role === 'student' && cards.some((card) => card.product === 'campus_card' && card.status === 'active');
@@ -54,6 +56,9 @@ export function HomePage() {
     { shown: campusCard, path: campusPaths.bookings, icon: <ScheduleOutlined />, label: campus.bookingsEntry, testId: 'home-bookings' },
     { shown: campusCard, path: campusPaths.sports, icon: <TrophyOutlined />, label: campus.sportsEntry, testId: 'home-sports' },
     { shown: campusCard, path: campusPaths.library, icon: <BookOutlined />, label: library.libraryEntry, testId: 'home-library' },
+    // 课表查询, 成绩查询: full-time undergraduates only (seed 004), the student themself.
+    { shown: me.data?.academicRecords === true, path: campusPaths.timetable, icon: <CalendarOutlined />, label: academic.timetableEntry, testId: 'home-timetable' },
+    { shown: me.data?.academicRecords === true, path: campusPaths.grades, icon: <SolutionOutlined />, label: academic.gradesEntry, testId: 'home-grades' },
     { shown: universityStudent, path: campusPaths.bills, icon: <AccountBookOutlined />, label: bills.billsEntry, testId: 'home-bills' },
     { shown: showK12Services, path: cardPaths.k12Services, icon: <AppstoreOutlined />, label: c.k12Services, testId: 'home-k12-services' },
     { shown: true, path: ecardPaths.home, icon: <MobileOutlined />, label: e.ecardsTitle, testId: 'home-ecards' },
