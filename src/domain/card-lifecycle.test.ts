@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allowedEvents, finalStatuses, isDenied, issueStatus, needsActivation, nextStatus, type CardEvent, type CardProduct, type CardStatus } from './card-lifecycle.js';
+import { allowedEvents, finalStatuses, isDenied, issueStatus, keepsBalanceOnCard, needsActivation, nextStatus, type CardEvent, type CardProduct, type CardStatus } from './card-lifecycle.js';
 import { isDomainError } from './errors.js';
 
 const products: CardProduct[] = ['k12_card', 'k12_sticker', 'k12_ecard', 'university_ecard', 'campus_card', 'temporary_card'];
@@ -154,5 +154,14 @@ describe('card state machines', () => {
     expect(nextStatus('k12_ecard', 'suspended', 'replace')).toBe('replaced');
     expect(() => nextStatus('k12_card', 'active', 'replace')).toThrow();
     expect(() => nextStatus('k12_ecard', 'returned', 'replace')).toThrow();
+  });
+});
+
+describe('where the balance lives', () => {
+  it('on the card for transit products (action lists reach it), in the account for campus and temporary cards', () => {
+    const onCard: CardProduct[] = ['k12_card', 'k12_sticker', 'k12_ecard', 'university_ecard'];
+    const inAccount: CardProduct[] = ['campus_card', 'temporary_card'];
+    for (const product of onCard) expect(keepsBalanceOnCard(product), product).toBe(true);
+    for (const product of inAccount) expect(keepsBalanceOnCard(product), product).toBe(false);
   });
 });

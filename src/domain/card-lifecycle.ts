@@ -78,6 +78,15 @@ export function isDenied(status: CardStatus): boolean {
   return status === 'lost' || status === 'suspended' || status === 'replaced' || status === 'returned' || status === 'closed';
 }
 
+/**
+ * Where a card's balance lives. Transit cards carry theirs on the chip or the phone's secure
+ * element (the server keeps a shadow, and online top-ups reach the card through action lists);
+ * a campus or temporary card is an account the server holds, spent at online tills (decision 0007).
+ */
+export function keepsBalanceOnCard(product: CardProduct): boolean {
+  return product !== 'campus_card' && product !== 'temporary_card';
+}
+
 /** The products that count for "one active student transit card per identity". */
 export const transitProducts: readonly CardProduct[] = ['k12_card', 'k12_ecard', 'university_ecard'];
 

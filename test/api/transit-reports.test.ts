@@ -54,6 +54,22 @@ describe('action lists from paid top-ups', () => {
   });
 });
 
+describe('a campus card’s top-up', () => {
+  it('makes no action: the campus purse is an account the tills spend online, never written at a terminal', async () => {
+    const student = await t.factory.newStudent({ name: '校园卡充值生', queryPassword: '246813' });
+    const card = await t.factory.newCard(student.id, { product: 'campus_card' });
+    const token = await t.factory.loginAs('student', student.education_id, student.password);
+    const ordered = await driver.request('POST', '/orders/top-up', token, { cardId: card.id, amountFen: 2000, queryPassword: '246813' });
+    expect(ordered.statusCode, ordered.body).toBe(201);
+    await driver.payAtCashier(token, ordered.json().id, 'alipay');
+    await driver.runJobs();
+    expect((await driver.order(token, ordered.json().id)).status).toBe('fulfilled');
+    expect(await driver.balanceFen(`purse:${card.id}`)).toBe(2000);
+    expect(await t.ctx.db.selectFrom('transit_card_actions').select('id').where('card_id', '=', card.id).execute()).toEqual([]);
+    expect((await get(`/cards/${card.id}`, token)).json()).toMatchObject({ balanceFen: 2000, pendingTopUpFen: 0 });
+  });
+});
+
 describe('trips and the rail month', () => {
   it('lists the card’s trips with their fare breakdown to its holder, and nobody else', async () => {
     const { student, studentToken } = await driver.family();

@@ -1,10 +1,11 @@
-import type { FinalStatus } from '../../domain/card-lifecycle.js';
+import { keepsBalanceOnCard, type FinalStatus } from '../../domain/card-lifecycle.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { cardsRepository } from '../cards/cards.repository.js';
 import { onOrderFulfilled } from '../payments/order-hooks.js';
 import type { ActionsResponse } from './protocol.js';
 import './transit.errors.js';
@@ -65,9 +66,12 @@ export async function withdrawCardActions(tx: Tx, clock: Clock, cardId: string, 
   await recordAudit(tx, clock, { actor, action: 'transit.actions_withdrawn', entityType: 'card', entityId: cardId, after: { reason, actions: withdrawn }, requestId });
 }
 
-// A paid top-up order becomes an action for its card, in the payment's own transaction.
+// A paid top-up order becomes an action for its card, in the payment's own transaction; a campus
+// card's top-up is already where it is spent, in the account.
 onOrderFulfilled(async (tx, clock, order) => {
   if (order.kind !== 'top_up' || !order.card_id) return;
+  const card = await cardsRepository.findCard(tx, order.card_id);
+  if (!card || !keepsBalanceOnCard(card.product)) return;
   await enqueueCardAction(tx, clock, { cardId: order.card_id, kind: 'top_up', amountFen: order.amount_fen, source: `order:${order.id}` });
 });
 
