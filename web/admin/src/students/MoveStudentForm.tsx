@@ -21,6 +21,8 @@ interface Values {
   salaried: boolean;
   college?: string;
   major?: string;
+  studyLevel?: StudentDetail['studyLevel'] | 'unknown';
+  fullTime?: 'yes' | 'no' | 'unknown';
 }
 
 /** Only what differs from the record goes to the server; a new school starts without a class unless one is chosen. */
@@ -37,6 +39,10 @@ function changesOf(student: StudentDetail, currentClassId: string | undefined, v
   if (college !== student.college) change.college = college;
   const major = values.major?.trim() || null;
   if (major !== student.major) change.major = major;
+  const studyLevel = !values.studyLevel || values.studyLevel === 'unknown' ? null : values.studyLevel;
+  if (studyLevel !== student.studyLevel) change.studyLevel = studyLevel;
+  const fullTime = !values.fullTime || values.fullTime === 'unknown' ? null : values.fullTime === 'yes';
+  if (fullTime !== student.fullTime) change.fullTime = fullTime;
   return change;
 }
 
@@ -78,10 +84,11 @@ export function MoveStudentForm({ student, operator }: MoveStudentFormProps) {
       {classes.isError && <LoadError error={classes.error} onRetry={() => void classes.refetch()} />}
       {save.isError && <LoadError title={t.saveFailed} error={save.error} />}
       <Form<Values>
-        key={[student.schoolId, currentClassId, student.status, student.studentNo, student.salaried, student.college, student.major].join('|')}
+        key={[student.schoolId, currentClassId, student.status, student.studentNo, student.salaried, student.college, student.major, student.studyLevel, student.fullTime].join('|')}
         form={form}
         layout="vertical"
-        initialValues={{ schoolId: student.schoolId, classId: currentClassId, status: student.status, studentNo: student.studentNo ?? '', salaried: student.salaried, college: student.college ?? '', major: student.major ?? '' }}
+        initialValues={{ schoolId: student.schoolId, classId: currentClassId, status: student.status, studentNo: student.studentNo ?? '', salaried: student.salaried, college: student.college ?? '', major: student.major ?? '',
+          studyLevel: student.studyLevel ?? 'unknown', fullTime: student.fullTime === null ? 'unknown' : student.fullTime ? 'yes' : 'no' }}
         onValuesChange={(changedValues: Partial<Values>) => {
           if ('schoolId' in changedValues) form.setFieldValue('classId', undefined);
         }}
@@ -112,6 +119,19 @@ export function MoveStudentForm({ student, operator }: MoveStudentFormProps) {
             </Form.Item>
             <Form.Item name="major" label={s.major}>
               <Input maxLength={32} data-testid="move-major" />
+            </Form.Item>
+            {/* 课表查询 and 成绩查询 are for full-time undergraduates (seed 004). */}
+            <Form.Item name="studyLevel" label={s.studyLevel}>
+              <Select
+                data-testid="move-study-level"
+                options={(['unknown', 'undergraduate', 'associate', 'postgraduate'] as const).map((level) => ({ value: level, label: level === 'unknown' ? s.notKnown : s[`studyLevel_${level}`] }))}
+              />
+            </Form.Item>
+            <Form.Item name="fullTime" label={s.fullTime}>
+              <Select
+                data-testid="move-full-time"
+                options={[{ value: 'unknown', label: s.notKnown }, { value: 'yes', label: s.fullTime_yes }, { value: 'no', label: s.fullTime_no }]}
+              />
             </Form.Item>
           </>
         )}

@@ -22,6 +22,8 @@ export function StudentSummary({ student }: { student: StudentDetail }) {
     { key: 'salaried', label: s.salaried, children: student.salaried ? s.yes : s.no },
     { key: 'college', label: s.college, children: student.college ?? '—' },
     { key: 'major', label: s.major, children: <span data-testid="student-major">{student.major ?? '—'}</span> },
+    { key: 'studyLevel', label: s.studyLevel, children: <span data-testid="student-study-level">{student.studyLevel ? s[`studyLevel_${student.studyLevel}`] : '—'}</span> },
+    { key: 'fullTime', label: s.fullTime, children: student.fullTime === null ? '—' : student.fullTime ? s.fullTime_yes : s.fullTime_no },
   ];
   return (
     <Card title={s.basics} extra={<Typography.Text type="secondary">{s.maskedNote}</Typography.Text>}>
