@@ -16,11 +16,8 @@ import { enqueueCardAction } from '../transit/action-list.js';
 import './card-services.errors.js';
 import { cardServicesRepository as repo, type ExtensionWindowRow } from './card-services.repository.js';
 import type { ExtendResultDto, ExtensionBlock, ExtensionCheckDto } from './card-services.schemas.js';
-import { extendedValidUntil, graduationDate } from './extension-rules.js';
+import { extendedValidUntil, extensionCardBlock, graduationDate } from './extension-rules.js';
 import { windowView } from './extension-windows.js';
-
-/** The K-12 cards renewed by the yearly extension (a university e-card has its own, in ecards). */
-const extendableProducts = ['k12_card', 'k12_ecard'] as const;
 
 interface Assessment {
   today: string;
@@ -56,10 +53,8 @@ export async function assess(db: DbOrTx, clock: Clock, card: CardRow): Promise<A
     today, window, late: late !== undefined, graceUntil, graduation, newValidUntil, blockedBy,
   });
 
-  if (!(extendableProducts as readonly string[]).includes(card.product)) return result('CARD_EXTENSION_PRODUCT');
-  if (card.status === 'lost') return result('CARD_EXTENSION_LOST');
-  if (card.status === 'superseded') return result('CARD_EXTENSION_SUPERSEDED');
-  if (card.status !== 'active') return result('CARD_EXTENSION_STATUS');
+  const cardBlock = extensionCardBlock(card);
+  if (cardBlock) return result(cardBlock);
   if (!countsIn) return result('CARD_EXTENSION_WINDOW_CLOSED');
   if (student?.status === 'graduated') return result('CARD_EXTENSION_GRADUATION');
   if (await repo.findExtension(db, card.id, countsIn.year)) return result('CARD_EXTENSION_DONE');

@@ -49,3 +49,17 @@ export function extendedValidUntil(window: ExtensionWindow, graduation: string |
   const target = addYears(window.endsOn, 1);
   return graduation !== null && graduation < target ? graduation : target;
 }
+
+/** Why the yearly extension does not apply to a card as it stands (product, status), or null: a K-12 transit card in normal status. */
+export type ExtensionCardBlock = 'CARD_EXTENSION_PRODUCT' | 'CARD_EXTENSION_LOST' | 'CARD_EXTENSION_SUPERSEDED' | 'CARD_EXTENSION_STATUS';
+
+/** The K-12 cards renewed by the yearly extension (a university e-card has its own, in ecards). */
+const extendableProducts: readonly string[] = ['k12_card', 'k12_ecard'];
+
+export function extensionCardBlock(card: { product: string; status: string }): ExtensionCardBlock | null {
+  if (!extendableProducts.includes(card.product)) return 'CARD_EXTENSION_PRODUCT';
+  if (card.status === 'lost') return 'CARD_EXTENSION_LOST';
+  if (card.status === 'superseded') return 'CARD_EXTENSION_SUPERSEDED';
+  if (card.status !== 'active') return 'CARD_EXTENSION_STATUS';
+  return null;
+}

@@ -7,6 +7,7 @@ import type { DbOrTx } from '../../platform/db/database.js';
 import type { EnrolmentStatus } from '../../platform/db/schema.js';
 import { accountCodes, balanceOf, findAccountByCode } from '../ledger/ledger.js';
 import { pendingTopUpFen } from '../transit/action-list.js';
+import { extensionCardBlock } from '../card-services/extension-rules.js';
 import type { CardRow } from './cards.repository.js';
 import type { CardDevice, CardMedium, CardProduct, CardStage } from './cards.tables.js';
 
@@ -23,6 +24,12 @@ export interface CardView {
   status: CardStatus;
   statusLabel: { zh: string; en: string };
   transitValid: boolean;
+  /**
+   * 公交有效性 as the replacement wizard shows it (transitValidByDate: a lost card waiting for its
+   * replacement is still 有效卡, seed 000); null for a card that never rides transit (a campus or
+   * temporary card, an account spent at the university's tills), whose page says nothing of transit.
+   */
+  transitValidity: 'valid' | 'invalid' | null;
   validUntil: string | null;
   /** Valid, in its grace period after validUntil (rides, tops up, may still be extended), or expired. */
   validity: ValidityState;
@@ -41,6 +48,8 @@ export interface CardView {
   pendingTopUpFen: number;
   canTopUp: boolean;
   topUpBlockedReason: TopUpBlock | null;
+  /** The K-12 yearly extension applies to this card as it stands (product, status); the window, the year's extension and graduation are checked when extending. */
+  canExtend: boolean;
   allowedEvents: CardEvent[];
 }
 
@@ -76,6 +85,11 @@ export function transitValidByDate(card: Pick<CardRow, 'product' | 'valid_until'
   return transitProducts.includes(card.product) && !isExpired(card, clock);
 }
 
+/** A card that taps at transit terminals: not a campus or temporary card (accounts spent at the university's tills, never written at a terminal). */
+export function ridesTransit(product: CardProduct): boolean {
+  return product !== 'campus_card' && product !== 'temporary_card';
+}
+
 /** The default card face per stage, when the school has not chosen its own. */
 export function themeOf(school: { card_theme: string | null }, stage: CardStage | null): string {
   return school.card_theme ?? `stage-${stage ?? 'primary'}`;
@@ -103,6 +117,7 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     status: card.status,
     statusLabel: statusLabels[card.status],
     transitValid: isTransitValid(card, clock),
+    transitValidity: ridesTransit(card.product) ? (transitValidByDate(card, clock) ? 'valid' : 'invalid') : null,
     validUntil: card.valid_until,
     validity,
     graceUntil: validity === 'grace' ? graceEndsOn(card.valid_until!) : null,
@@ -117,6 +132,7 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     pendingTopUpFen: pendingFen,
     canTopUp: block === null,
     topUpBlockedReason: block,
+    canExtend: extensionCardBlock(card) === null,
     allowedEvents: allowedEvents(card.product, card.status),
   };
 }

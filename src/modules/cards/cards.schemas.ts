@@ -18,6 +18,8 @@ export const cardSchema = z.object({
   status: cardStatus,
   statusLabel: label,
   transitValid: z.boolean(),
+  /** 公交有效性 as the replacement wizard shows it (by validity, whatever the loss status); null: the card never rides transit (campus, temporary). */
+  transitValidity: z.enum(['valid', 'invalid']).nullable(),
   validUntil: z.string().nullable(),
   /** valid; grace: past validUntil but within its grace period (rides, tops up, may be extended late); expired. */
   validity: validityState,
@@ -36,6 +38,8 @@ export const cardSchema = z.object({
   pendingTopUpFen: z.number().int(),
   canTopUp: z.boolean(),
   topUpBlockedReason: z.enum(['inactive', 'lost', 'suspended', 'superseded', 'replaced', 'returned', 'closed', 'expired', 'product']).nullable(),
+  /** The K-12 yearly extension (卡片延期) applies to the card as it stands; the extension page checks the window and graduation. */
+  canExtend: z.boolean(),
   allowedEvents: z.array(cardEvent),
 });
 export type CardDto = z.infer<typeof cardSchema>;

@@ -70,10 +70,12 @@ function CardDetail({ card }: { card: Card }) {
           <List.Item extra={<CardNumber card={card} label={t.cardNo} />}>{t.cardNo}</List.Item>
           <List.Item extra={productLabel(t, card)}>{t.product}</List.Item>
           <List.Item extra={<span data-testid="detail-status">{statusText(t, card)}</span>}>{t.status}</List.Item>
-          <List.Item extra={<span data-testid="detail-transit">{card.transitValid ? t.transitValid : t.transitInvalid}</span>}>{t.transitValidity}</List.Item>
+          {card.transitValidity && (
+            <List.Item extra={<span data-testid="detail-transit">{card.transitValidity === 'valid' ? t.transitValid : t.transitInvalid}</span>}>{t.transitValidity}</List.Item>
+          )}
           <List.Item extra={card.validUntil ?? t.noValidUntil}>{t.validUntil}</List.Item>
           <List.Item extra={<span data-testid="detail-balance">{formatYuan(card.balanceFen)}</span>}>{t.balance}</List.Item>
-          {card.pendingTopUpFen > 0 && (
+          {card.transitValidity && card.pendingTopUpFen > 0 && (
             <List.Item extra={<span data-testid="detail-pending-top-up">{formatYuan(card.pendingTopUpFen)}</span>} description={t.pendingTopUpHint}>
               {t.pendingTopUp}
             </List.Item>
@@ -150,7 +152,7 @@ function CardActions({ card }: { card: Card }) {
             <Button onClick={() => navigate(moneyPaths.cardTransactions(card.id))} data-testid="action-transactions">
               {t.transactions}
             </Button>
-            <Button onClick={() => navigate(transitPaths.trips(card.id))} data-testid="action-trips">{tr.tripsEntry}</Button>
+            {card.transitValidity && <Button onClick={() => navigate(transitPaths.trips(card.id))} data-testid="action-trips">{tr.tripsEntry}</Button>}
             <CardServiceButtons card={card} />
           </div>
           {blocked && (

@@ -46,7 +46,8 @@ export function CardFace({ card, onOpen }: { card: Card; onOpen?: () => void }) 
         <div>
           <div className="face-holder" data-testid="face-holder">{card.holderNameMasked}</div>
           <div data-testid="face-valid-until">
-            {card.validUntil ? `${t.validUntil} ${card.validUntil}` : t.noValidUntil} · {card.transitValid ? t.transitValid : t.transitInvalid}
+            {card.validUntil ? `${t.validUntil} ${card.validUntil}` : t.noValidUntil}
+            {card.transitValidity ? ` · ${card.transitValidity === 'valid' ? t.transitValid : t.transitInvalid}` : ''}
             {card.graceUntil ? ` · ${t.graceUntil} ${card.graceUntil}` : ''}
           </div>
         </div>

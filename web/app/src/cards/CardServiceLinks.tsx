@@ -28,7 +28,7 @@ export function CardServiceButtons({ card }: { card: Card }) {
           {t.sticker}
         </Button>
       )}
-      {card.product === 'k12_card' && !isVoid(card) && (
+      {card.product === 'k12_card' && card.canExtend && (
         <Button onClick={() => navigate(cardPaths.extend(card.id))} data-testid="action-extend">
           {t.extend}
         </Button>

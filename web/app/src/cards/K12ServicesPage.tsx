@@ -96,7 +96,7 @@ function CardServices({ card }: { card: Card }) {
   if (card.status === 'inactive') services.push({ key: 'activate', label: t.activate, to: cardPaths.card(card.id) });
   if (card.product === 'k12_card') services.push({ key: 'replace', label: t.replace, to: cardPaths.replace(card.id) });
   if (card.canTopUp) services.push({ key: 'top-up', label: t.topUp, to: moneyPaths.cardTopUp(card.id) });
-  if (card.product === 'k12_card' && card.status === 'active') services.push({ key: 'extend', label: t.extend, to: cardPaths.extend(card.id) });
+  if (card.product === 'k12_card' && card.canExtend) services.push({ key: 'extend', label: t.extend, to: cardPaths.extend(card.id) });
   if (card.product === 'k12_sticker') services.push({ key: 'sticker', label: t.sticker, to: cardPaths.sticker(card.id) });
   if (card.product === 'k12_ecard') services.push({ key: 'ecard', label: t.ecardServices, to: ecardPaths.home });
   services.push({ key: 'transactions', label: t.transactions, to: moneyPaths.cardTransactions(card.id) });

@@ -1,6 +1,6 @@
 import { Button, ErrorBlock, Input, List, Selector, Skeleton } from 'antd-mobile';
 import { useState } from 'react';
-import { useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { parseYuanToFen } from '../../../../src/domain/money.js';
 import { useMessages } from '../../../shared/i18n.js';
 import { CardOption } from '../payments/CardChoice.js';
@@ -28,11 +28,10 @@ function chosenAmount(options: TopUpOptions, preset: number | null, typed: strin
   }
 }
 
-function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: TopUpOptions; initialCardId: string | undefined }) {
+function TopUpForm({ cards, options }: { cards: Card[]; options: TopUpOptions }) {
   const t = useMessages(paymentMessages);
   const reportFailure = useReportFailure();
-  const firstOpen = cards.find((card) => card.canTopUp)?.id ?? null;
-  const [cardId, setCardId] = useState<string | null>(initialCardId && cards.some((c) => c.id === initialCardId && c.canTopUp) ? initialCardId : firstOpen);
+  const [cardId, setCardId] = useState<string | null>(cards.find((card) => card.canTopUp)?.id ?? null);
   const [preset, setPreset] = useState<number | null>(options.presetsFen[0] ?? null);
   const [typed, setTyped] = useState('');
   const [touched, setTouched] = useState(false);
@@ -106,6 +105,28 @@ function TopUpForm({ cards, options, initialCardId }: { cards: Card[]; options: 
   );
 }
 
+/** A page opened for a card that cannot be topped up: why, and what to do, never another card instead. */
+function CardTopUpBlocked({ card }: { card: Card }) {
+  const t = useMessages(paymentMessages);
+  const navigate = useNavigate();
+  const reason = card.topUpBlockedReason ?? 'product';
+  return (
+    <div className="section" data-testid="topup-card-blocked" data-reason={reason}>
+      <List>
+        <List.Item>
+          <div className="card-choice">
+            <CardOption card={card} selected={false} onSelect={() => undefined} />
+          </div>
+        </List.Item>
+      </List>
+      <ErrorBlock status="default" title={t[`blocked_${reason}`]} description={<span data-testid="topup-card-blocked-todo">{t[`blockedTodo_${reason}`]}</span>} />
+      <Button block color="primary" onClick={() => navigate(`/cards/${card.id}`)} data-testid="topup-back-to-card">
+        {t.backToCard}
+      </Button>
+    </div>
+  );
+}
+
 /**
  * 充值: pick the card (a parent picks among the children's), a preset amount or any amount in
  * the limits, Alipay or WeChat Pay; then the sandbox (or real) cashier and the result page.
@@ -124,11 +145,24 @@ export function TopUpPage() {
         <LoadFailed error={cards.error} onRetry={() => void cards.refetch()} />
       ) : options.isError ? (
         <LoadFailed error={options.error} onRetry={() => void options.refetch()} />
-      ) : cards.data.length === 0 ? (
+      ) : cards.data.length === 0 && !cardId ? (
         <ErrorBlock status="empty" title={t.noCardsToTopUp} description={t.noCardsToTopUpHint} data-testid="topup-no-cards" />
       ) : (
-        <TopUpForm cards={cards.data} options={options.data} initialCardId={cardId} />
+        <TopUpFor cards={cards.data} options={options.data} cardId={cardId} />
       )}
     </SubPage>
   );
+}
+
+/**
+ * Opened for one card (/cards/:cardId/top-up): that card only, or why it cannot be topped up;
+ * from the home page (/top-up): a choice among the caller's cards.
+ */
+function TopUpFor({ cards, options, cardId }: { cards: Card[]; options: TopUpOptions; cardId: string | undefined }) {
+  const t = useMessages(paymentMessages);
+  if (!cardId) return <TopUpForm cards={cards} options={options} />;
+  const card = cards.find((c) => c.id === cardId);
+  if (!card) return <ErrorBlock status="empty" title={t.cardNotFound} data-testid="topup-card-missing" />;
+  if (!card.canTopUp) return <CardTopUpBlocked card={card} />;
+  return <TopUpForm cards={[card]} options={options} />;
 }
