@@ -176,6 +176,8 @@ describe('grades and the GPA over the university’s 绩点', () => {
     const [spring, first] = mine.terms;
     // Autumn: the makeup replaces the failed 高等数学A; 军事训练 has no 绩点: (1×4 + 3×2) / 6 = 1.67.
     expect(first!.summary).toEqual({ gpa: 1.67, credits: 6, courses: 2 });
+    // A course's attempts in the order they were sat, though uploaded makeup-first would read the same.
+    expect(first!.records.filter((r) => r.courseName === '高等数学A').map((r) => r.examKind)).toEqual(['normal', 'makeup']);
     expect(first!.records.find((r) => r.courseName === '高等数学A' && r.examKind === 'normal')).toMatchObject({ score: '52', passed: false, gradePoint: 0, countsOverall: false });
     expect(first!.records.find((r) => r.courseName === '军事训练')).toMatchObject({ score: '优', passed: true, gradePoint: null, countsOverall: true });
     // Spring: (0×3 + 4×2 + 3.7×1.5) / 6.5 = 13.55 / 6.5 = 2.0846…

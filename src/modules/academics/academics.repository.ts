@@ -84,6 +84,9 @@ export const academicsRepository = {
     return db.selectFrom('grade_records as g').innerJoin('academic_terms as t', 't.id', 'g.term_id')
       .selectAll('g').select(['t.code as term_code', 't.first_monday', 't.weeks'])
       .where('g.student_id', '=', studentId)
-      .orderBy('t.first_monday').orderBy('g.course_name').orderBy('g.exam_kind').execute();
+      // A course's attempts in the order they are sat: 正常, 补考, 重修.
+      .orderBy('t.first_monday').orderBy('g.course_name')
+      .orderBy((eb) => eb.case().when('g.exam_kind', '=', 'normal').then(0).when('g.exam_kind', '=', 'makeup').then(1).else(2).end())
+      .execute();
   },
 };

@@ -121,7 +121,7 @@ function WeekGrid({ firstMonday, week, today, entries }: { firstMonday: string; 
           <div>{t.weeks}：{e.weeksText}</div>
         </div>
       ),
-      confirmText: 'OK',
+      confirmText: t.ok,
     });
   };
   return (

@@ -1,0 +1,99 @@
+import { expect, it } from 'vitest';
+import { initialCampusPassword } from '../../src/domain/passwords.js';
+import { seedDemo } from '../../src/demo/seed.js';
+import { changeAppPassword, describeE2E, settled, submitAppSignIn, useE2E } from './support.js';
+
+/**
+ * 课表查询 and 成绩查询 in Chromium against the real server (seed 004: 全日制本科生可通过校园卡APP中
+ * "课表查询"、"成绩查询"…), on the demo data: the undergraduate 周晓东 signs in with his student
+ * number, opens his timetable on teaching week 6 (today marked, the odd-week course off and the
+ * even-week one on), moves between weeks, reads his grades with the GPA; the 高职 student is not
+ * offered them and is refused when she goes there. Needs `npm run build:web`.
+ */
+describeE2E('课表 and 成绩 in Chromium', () => {
+  const e2e = useE2E();
+  const url = (path: string) => `${e2e.baseUrl}${path}`;
+
+  /** Signs a demo campus student in with the initial query password and chooses another, landing on the home page. */
+  async function signInDemoCampus(studentNo: string, next: string) {
+    const { id_number: idNumber } = await e2e.t.ctx.db.selectFrom('students').select('id_number').where('student_no', '=', studentNo).executeTakeFirstOrThrow();
+    const page = await e2e.newPage();
+    await submitAppSignIn(e2e, page, { as: 'campus', login: studentNo, password: initialCampusPassword(idNumber) });
+    await page.getByTestId('must-change-password').waitFor();
+    await changeAppPassword(page, initialCampusPassword(idNumber), next);
+    await page.getByTestId('tab-bar').waitFor();
+    return page;
+  }
+
+  it('the demo undergraduate reads this week’s timetable, other weeks, and his grades with the GPA', async () => {
+    // Wednesday 9 December 2026 in Beijing: the demo's term began on Monday 2 November (week 6 now).
+    e2e.t.clock.set('2026-12-09T02:00:00Z');
+    expect(await seedDemo(e2e.t.ctx.db, e2e.t.clock)).toBe(true);
+    const page = await signInDemoCampus('2023110501', '135790');
+
+    await page.getByTestId('home-timetable').click();
+    await page.waitForURL(url('/campus/timetable'));
+    await expect(page.getByTestId('timetable-term').textContent()).resolves.toBe('2026-2027学年第一学期');
+    await expect(page.getByTestId('timetable-week').textContent()).resolves.toBe('第 6 周');
+    await page.getByText('本周', { exact: true }).waitFor();
+    await expect(page.getByTestId('timetable-now').textContent()).resolves.toBe('今天是第 6 周');
+    // Today's column is Wednesday's.
+    await expect(page.getByTestId('timetable-today').textContent()).resolves.toBe('三12-09');
+    const courses = async () => (await page.getByTestId('timetable-class').locator('.week-grid-course').allTextContents()).sort();
+    const week6 = await courses();
+    expect(week6).toHaveLength(9);
+    // Week 6 is even: 视唱练耳 (2-16双) meets, 曲式分析 (1-15单) does not; 形势与政策 (5-8) does.
+    expect(week6).toEqual(expect.arrayContaining(['视唱练耳', '形势与政策', '和声学基础（重修）']));
+    expect(week6).not.toContain('曲式分析');
+    await settled(page);
+    await e2e.screenshot(page, 'app-academic-timetable');
+
+    // A class's details.
+    await page.getByTestId('timetable-class').filter({ hasText: '视唱练耳' }).click();
+    const details = page.getByTestId('class-details');
+    await details.getByText('教师：周敏').waitFor();
+    await details.getByText('地点：音乐楼108').waitFor();
+    await details.getByText('周次：2-16双').waitFor();
+    await page.getByRole('button', { name: '知道了' }).click();
+    await settled(page);
+
+    // Week 7 (odd): 曲式分析 instead of 视唱练耳; back to this week.
+    await page.getByTestId('week-next').click();
+    await expect.poll(() => page.getByTestId('timetable-week').textContent()).toBe('第 7 周');
+    expect(await courses()).toContain('曲式分析');
+    expect(await courses()).not.toContain('视唱练耳');
+    expect(await page.getByTestId('timetable-today').count()).toBe(0);
+    await page.getByTestId('week-back').click();
+    await expect.poll(() => page.getByTestId('timetable-week').textContent()).toBe('第 6 周');
+    // The weeks past the courses' 16 have no classes.
+    for (let week = 7; week <= 17; week++) await page.getByTestId('week-next').click();
+    await expect.poll(() => page.getByTestId('timetable-week').textContent()).toBe('第 17 周');
+    await page.getByTestId('timetable-no-classes').getByText('本周没有课').waitFor();
+
+    // 成绩: newest term first, each with its GPA; the overall GPA over the university's 绩点, the rule said.
+    await page.goto(url('/'));
+    await page.getByTestId('home-grades').click();
+    await page.waitForURL(url('/campus/grades'));
+    await expect(page.getByTestId('grades-overall-gpa').textContent()).resolves.toBe('2.64');
+    await expect(page.getByTestId('grades-overall-credits').textContent()).resolves.toBe('计入学分 22');
+    await page.getByTestId('grades-rule').getByText('绩点由学校教务系统给出', { exact: false }).waitFor();
+    await expect(page.getByTestId('grades-term-gpa').allTextContents()).resolves.toEqual(['学期绩点 3.25 · 计入 10 学分', '学期绩点 1.82 · 计入 14 学分']);
+    await page.getByTestId('grade-retake').getByText('重修').waitFor();
+    await page.getByTestId('grade-makeup').getByText('补考').waitFor();
+    // The failed first attempt of the retaken course no longer counts overall.
+    const firstAttempt = page.getByTestId('grade-record').filter({ hasText: '大学计算机基础' }).filter({ has: page.getByTestId('grade-superseded') });
+    await expect(firstAttempt.getByTestId('grade-score').textContent()).resolves.toBe('48');
+    await expect(page.getByTestId('grade-record').filter({ hasText: '军事理论' }).getByText('不计绩点', { exact: false }).count()).resolves.toBe(1);
+    await e2e.screenshot(page, 'app-academic-grades');
+  });
+
+  it('a 高职 (associate) student is not offered them, and is refused when she goes there', async () => {
+    const page = await signInDemoCampus('2024130215', '135790');
+    await page.getByTestId('home-bills').waitFor();
+    expect(await page.getByTestId('home-timetable').count()).toBe(0);
+    expect(await page.getByTestId('home-grades').count()).toBe(0);
+    await page.goto(url('/campus/grades'));
+    await page.getByTestId('academic-refused').getByText('课表查询、成绩查询仅面向全日制本科生', { exact: false }).waitFor();
+    await e2e.screenshot(page, 'app-academic-refused');
+  });
+});
