@@ -6,7 +6,7 @@
  *
  *   GPA = Σ(绩点 × 学分) / Σ 学分
  *
- * over the attempts that count (decision docs/decisions/0010-academic-records.md):
+ * over the attempts that count (decision docs/decisions/0011-academic-records.md):
  *
  * - **One attempt per course.** A course taken again (补考 makeup exam, 重修 retake) counts once,
  *   with its latest attempt: later terms over earlier ones, and in one term 重修 over 补考 over

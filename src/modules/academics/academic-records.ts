@@ -47,7 +47,7 @@ const summaryView = (s: GpaSummary) => ({ gpa: s.gpa, credits: s.creditTenths / 
 /**
  * The student's grades, newest term first, each term with its credit-weighted GPA over the
  * university's 绩点, and the overall one: a course taken again (补考, 重修) counts once, with its
- * latest attempt (src/domain/gpa.ts, decision 0010).
+ * latest attempt (src/domain/gpa.ts, decision 0011).
  */
 export async function myGrades(ctx: AppContext, caller: Caller): Promise<GradesDto> {
   const student = await academicStudentOf(ctx, caller);

@@ -17,7 +17,7 @@ import { academicsRepository as repo, type TermRow } from './academics.repositor
 import type { TermDto, UploadResultDto } from './academics.schemas.js';
 
 /**
- * The university's 教务系统 owns timetables and grades; Onecard shows them (decision 0010). It
+ * The university's 教务系统 owns timetables and grades; Onecard shows them (decision 0011). It
  * pushes them per school and term, through the OpenAPI (as a card manager's or operator's account
  * of the school) or as a CSV in the console. An upload replaces the term's timetable or grades
  * whole, in the request's transaction under the term's lock: every bad row is reported (row,
