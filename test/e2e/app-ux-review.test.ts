@@ -1,4 +1,6 @@
 import { expect, it } from 'vitest';
+import { inTransaction } from '../../src/platform/db/database.js';
+import { enqueueCardAction } from '../../src/modules/transit/action-list.js';
 import { describeE2E, signInToApp, useE2E } from './support.js';
 
 /**
@@ -52,5 +54,24 @@ describeE2E('app: the UX review’s fixes in Chromium', () => {
     await expect(page.getByTestId('topup-card').evaluateAll((cards) => cards.map((c) => [c.getAttribute('data-card-id'), c.getAttribute('aria-pressed')]))).resolves.toEqual([[youngerCard.id, 'true']]);
     await page.goto(url(`/cards/${youngerCard.id}`));
     await page.getByTestId('action-extend').waitFor();
+  });
+  it('a campus card’s page says nothing of transit: no 公交有效性, no amount waiting for a terminal, no trips', async () => {
+    const school = await e2e.t.factory.newSchool({ stage: 'university', name: '端到端交通大学' });
+    const student = await e2e.t.factory.newStudent({ name: '周晓东', schoolId: school.id, password: 'Student2026' });
+    await e2e.t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
+    const card = await e2e.t.factory.newCard(student.id, { product: 'campus_card' });
+    // Even an action-list entry left from before (campus top-ups no longer make them) is not talked about.
+    await inTransaction(e2e.t.ctx.db, (tx) => enqueueCardAction(tx, e2e.t.clock, { cardId: card.id, kind: 'top_up', amountFen: 20_000, source: 'test:left-over' }));
+    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    await page.goto(url(`/cards/${card.id}`));
+    await expect.poll(() => page.getByTestId('detail-status').textContent()).toBe('正常');
+    await page.getByTestId('action-transactions').waitFor();
+    await expect(page.getByTestId('face-valid-until').textContent()).resolves.toBe('长期有效');
+    expect(await page.getByTestId('detail-transit').count()).toBe(0);
+    expect(await page.getByTestId('detail-pending-top-up').count()).toBe(0);
+    expect(await page.getByTestId('action-trips').count()).toBe(0);
+    const text = (await page.locator('body').textContent()) ?? '';
+    for (const word of ['公交', '地铁', '乘车', '无效卡']) expect(text).not.toContain(word);
+    await e2e.screenshot(page, 'app-ux-campus-card');
   });
 });

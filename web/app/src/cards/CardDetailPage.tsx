@@ -24,7 +24,11 @@ import { BalanceRefunds } from '../payments/BalanceRefunds.js';
 import { campusMessages } from '../campus/messages.js';
 import { campusPaths } from '../campus/paths.js';
 
-/** The card page: its face, its information with the holder's photo, and what can be done with it now. */
+/**
+ * The card page: its face, its information with the holder's photo, and what can be done with it
+ * now. A card that never rides transit (a campus card: an account spent at the canteen's tills)
+ * shows no 公交有效性, no amount waiting to be written at a terminal, no trips.
+ */
 export function CardDetailPage() {
   const { cardId = '' } = useParams();
   const t = useMessages(cardMessages);
@@ -63,7 +67,7 @@ function CardDetail({ card }: { card: Card }) {
               <div className="info">
                 <div className="profile-name" data-testid="detail-holder">{card.holderNameMasked}</div>
                 <div className="muted">{card.school.name}</div>
-                <div className="muted" style={{ fontSize: 12 }}>{t.photoNote}</div>
+                <div className="muted" style={{ fontSize: 12 }}>{card.transitValidity ? t.photoNote : t.photoNoteCampus}</div>
               </div>
             </div>
           </List.Item>
