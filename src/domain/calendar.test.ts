@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   addDays,
   addWorkingDays,
+  currentOrNextPaymentWindow,
   isIsoDate,
   isPaymentWindowOpen,
   nextPaymentWindow,
@@ -228,5 +229,35 @@ describe('nextPaymentWindow', () => {
         expect(isPaymentWindowOpen(lookup2026(addDays(endDate, 1))!)).toBe(false);
       }),
     );
+  });
+});
+
+describe('currentOrNextPaymentWindow: the window the console and the app name', () => {
+  it('on Monday 7 December 2026, inside the window, names this week\'s whole window, not what is left of it', () => {
+    expect(weekdayOf('2026-12-07')).toBe(1);
+    expect(currentOrNextPaymentWindow('2026-12-07', lookup2026)).toEqual({ startDate: '2026-12-07', endDate: '2026-12-08' });
+  });
+
+  it('on the Tuesday, the last open day, still names the window from its Monday', () => {
+    expect(currentOrNextPaymentWindow('2026-12-08', lookup2026)).toEqual({ startDate: '2026-12-07', endDate: '2026-12-08' });
+  });
+
+  it('on the Wednesday, closed, names next week\'s window', () => {
+    expect(currentOrNextPaymentWindow('2026-12-09', lookup2026)).toEqual({ startDate: '2026-12-14', endDate: '2026-12-15' });
+  });
+
+  it('on a holiday Monday names the Tuesday alone; on that Tuesday the window starts with it', () => {
+    const mondayOff: DayLookup = (date) => (date === '2026-12-07' ? { ...lookup2026(date)!, isWorkingDay: false, isHoliday: true } : lookup2026(date));
+    expect(currentOrNextPaymentWindow('2026-12-07', mondayOff)).toEqual({ startDate: '2026-12-08', endDate: '2026-12-08' });
+    expect(currentOrNextPaymentWindow('2026-12-08', mondayOff)).toEqual({ startDate: '2026-12-08', endDate: '2026-12-08' });
+  });
+
+  it('on a holiday Monday with the Tuesday off too (National Day) names the week after', () => {
+    expect(currentOrNextPaymentWindow('2026-10-05', lookup2026)).toEqual({ startDate: '2026-10-12', endDate: '2026-10-13' });
+  });
+
+  it('does not walk back past the loaded calendar', () => {
+    const from2026: DayLookup = (date) => (date >= '2026-01-01' && date <= '2026-12-31' ? { date, isWorkingDay: true, isHoliday: false, isVacation: false } : undefined);
+    expect(currentOrNextPaymentWindow('2026-01-02', from2026, [1, 2, 3, 4, 5, 6, 7])).toEqual({ startDate: '2026-01-01', endDate: '2026-12-31' });
   });
 });

@@ -213,6 +213,33 @@ export function nextPaymentWindow(
 }
 
 /**
+ * The window a payer should be told about on `today`: while one is open, the whole current window
+ * (Monday to Tuesday on the Tuesday too, not just what is left of it); else the next one.
+ */
+export function currentOrNextPaymentWindow(
+  today: string,
+  lookup: DayLookup,
+  allowedWeekdays: readonly number[] = DEFAULT_PAYMENT_WEEKDAYS,
+): PaymentWindow {
+  assertWeekdays(allowedWeekdays);
+  if (!isOpenOn(today, lookup, allowedWeekdays)) return nextPaymentWindow(today, lookup, allowedWeekdays);
+  return { startDate: firstOpenDay(today, lookup, allowedWeekdays), endDate: lastOpenDay(today, lookup, allowedWeekdays) };
+}
+
+/** Walks an open day back through the open days before it; an unloaded day ends the walk. */
+function firstOpenDay(openDate: string, lookup: DayLookup, allowedWeekdays: readonly number[]): string {
+  let startDate = openDate;
+  for (let scanned = 0; scanned < MAX_SCAN_DAYS; scanned++) {
+    const previous = addDays(startDate, -1);
+    const weekday = weekdayOf(previous);
+    const day = allowedWeekdays.includes(weekday) ? lookup(previous) : undefined;
+    if (!day || !isPaymentWindowOpen(day, weekday, allowedWeekdays)) return startDate;
+    startDate = previous;
+  }
+  return startDate;
+}
+
+/**
  * Extends an open day through the following open days. An unloaded day ends the window: we
  * only promise what the calendar says. Capped so an always-open calendar cannot loop forever.
  */

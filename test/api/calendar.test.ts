@@ -31,9 +31,9 @@ describe('calendar seeded from chinese-days', () => {
 describe('payment window (Mondays and Tuesdays, not holidays or vacations)', () => {
   it('is open on an ordinary Monday and Tuesday, closed on Wednesday with the next window named', async () => {
     at('2026-11-23');
-    expect(await windowNow()).toMatchObject({ open: true });
+    expect(await windowNow()).toMatchObject({ open: true, next: { startDate: '2026-11-23', endDate: '2026-11-24' } }); // the window open now, whole
     at('2026-11-24');
-    expect(await windowNow()).toMatchObject({ open: true });
+    expect(await windowNow()).toMatchObject({ open: true, next: { startDate: '2026-11-23', endDate: '2026-11-24' } });
     at('2026-11-25');
     expect(await windowNow()).toMatchObject({ open: false, next: { startDate: '2026-11-30', endDate: '2026-12-01' } });
   });

@@ -259,6 +259,9 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     await page.getByTestId('weekdays-save').click();
     await preview.getByText('今天可以缴费').waitFor();
     await preview.getByText('周一、周二、周三').waitFor();
+    // Open now: the window named is this one, whole (from Monday), not "next" from tomorrow.
+    await preview.getByText('本次缴费时段').waitFor();
+    await preview.getByTestId('next-window').getByText('2026-11-23 至 2026-11-25').waitFor();
     await e2e.screenshot(page, 'admin-payment-window');
     const setting = await e2e.t.ctx.db.selectFrom('settings').select('value').where('key', '=', 'payment_window_weekdays').executeTakeFirstOrThrow();
     expect(setting.value).toEqual([1, 2, 3]);

@@ -10,7 +10,7 @@ export const paymentWindowSchema = z.object({
   today: z.string(),
   open: z.boolean(),
   weekdays: z.array(z.number().int()),
-  next: z.object({ startDate: z.string(), endDate: z.string() }).nullable(),
+  next: z.object({ startDate: z.string(), endDate: z.string() }).nullable().describe('the window open now (whole) while `open`, else the next one; null when it lies beyond the loaded calendar'),
 });
 export type PaymentWindow = z.infer<typeof paymentWindowSchema>;
 

@@ -1,4 +1,4 @@
-import { addWorkingDays, DEFAULT_PAYMENT_WEEKDAYS, isPaymentWindowOpen, nextPaymentWindow, shanghaiDate, weekdayOf, addDays, type DayInfo, type DayLookup } from '../../domain/calendar.js';
+import { addWorkingDays, currentOrNextPaymentWindow, DEFAULT_PAYMENT_WEEKDAYS, isPaymentWindowOpen, shanghaiDate, weekdayOf, addDays, type DayInfo, type DayLookup } from '../../domain/calendar.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
@@ -32,17 +32,21 @@ export async function paymentWeekdays(db: DbOrTx): Promise<number[]> {
   return (await repo.getSetting<number[]>(db, paymentWeekdaysKey)) ?? [...DEFAULT_PAYMENT_WEEKDAYS];
 }
 
-/** Is a fee payable today, and when is the next window (seed 001: Mondays and Tuesdays, not holidays or vacations)? */
+/**
+ * Is a fee payable today, and which window to name (seed 001: Mondays and Tuesdays, not holidays
+ * or vacations): the one open now, whole (Monday to Tuesday), while one is open; else the next.
+ */
 export async function paymentWindowStatus(db: DbOrTx, clock: Clock) {
   const today = shanghaiDate(clock.now());
   const weekdays = await paymentWeekdays(db);
-  const lookup = await loadDayLookup(db, today, 120);
+  // From a month back, so an open window is named from its first day.
+  const lookup = await loadDayLookup(db, addDays(today, -31), 151);
   const day = lookup(today);
   if (!day) throw fail('CALENDAR_YEAR_NOT_LOADED', { date: today });
   const open = isPaymentWindowOpen(day, weekdayOf(today), weekdays);
   let next: { startDate: string; endDate: string } | null = null;
   try {
-    next = nextPaymentWindow(open ? addDays(today, 1) : today, lookup, weekdays);
+    next = currentOrNextPaymentWindow(today, lookup, weekdays);
   } catch {
     next = null; // the next window lies beyond the loaded calendar
   }

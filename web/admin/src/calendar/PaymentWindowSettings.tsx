@@ -19,7 +19,8 @@ function WindowPreview({ window, c }: { window: PaymentWindow; c: CalendarTexts 
       { key: 'now', label: c.windowNow, children: <Tag color={window.open ? 'green' : 'default'} data-testid="window-open">{window.open ? c.windowOpen : c.windowClosed}</Tag> },
       { key: 'weekdays', label: c.weekdays, children: window.weekdays.map((n) => weekdayLabel(c, n)).join('、') },
       {
-        key: 'next', label: c.nextWindow,
+        // While a window is open the server names it whole (Monday to Tuesday), not what is left of it.
+        key: 'next', label: window.open ? c.currentWindow : c.nextWindow,
         children: <span data-testid="next-window">{window.next ? fill(c.nextWindowRange, { start: window.next.startDate, end: window.next.endDate }) : c.nextWindowUnknown}</span>,
       },
     ]} />
