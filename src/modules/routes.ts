@@ -18,11 +18,14 @@ import { paymentsRoutes } from './payments/payments.routes.js';
 import { rosterRoutes } from './roster/roster.routes.js';
 import { terminalRoutes } from './terminals/terminals.routes.js';
 import { fareRoutes } from './transit/fares.routes.js';
+import { universityConsoleOnly } from './shared/university-console.js';
 import { transitRoutes } from './transit/transit.routes.js';
 
 /** Every module's routes, mounted under /api/v1. */
 export function apiRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
+    // A K-12 school's card manager is refused a university's console services (campus, tuition, temporary cards).
+    app.addHook('onRequest', universityConsoleOnly(ctx));
     await app.register(identityRoutes(ctx));
     await app.register(accountRoutes(ctx));
     await app.register(studentAdminRoutes(ctx));

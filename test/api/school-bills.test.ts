@@ -310,7 +310,7 @@ describe('school bills in the console', () => {
     });
     const k12Manager = await d.t.factory.newStaff('school_admin', { schoolId: (await d.t.factory.newSchool({ stage: 'primary' })).id });
     const k12Token = await d.t.factory.loginAs('staff', k12Manager.username, k12Manager.password);
-    expect((await upload(k12Token, 'no header at all')).json()).toMatchObject({ error: { code: 'CAMPUS_SCHOOL_INVALID' } });
+    expect((await upload(k12Token, 'no header at all')).json()).toMatchObject({ error: { code: 'CONSOLE_UNIVERSITY_ONLY' } }); // refused before the file is read
     const missing = await upload(managerToken, '学号,类别\n1,学费');
     expect(missing.json()).toMatchObject({ error: { code: 'SCHOOL_BILL_FILE_COLUMNS', details: { missing: ['academicYear', 'course', 'amount', 'dueDate'] } } });
 

@@ -11,6 +11,7 @@ import { labelOf, messages } from './messages.js';
 import { canUseConsole } from './roles.js';
 import { canReadPayments } from './payments/access.js';
 import { isOperator } from './scope.js';
+import { pageAppliesTo } from './SchoolKindOnly.js';
 import { cardMessages } from './cards/messages.js';
 import { useFulfilmentMenu } from './fulfilment/menu.js';
 import { useEcardsMenu } from './ecards/menu.js';
@@ -73,7 +74,7 @@ function SiderMenu({ me }: { me: Me }) {
     // Transit: terminals, per-card reconciliation (operators).
     ...useTransitMenu(me),
     ...useCampusMenu(me),
-  ];
+  ].filter((item) => pageAppliesTo(me, item.key)); // a card manager sees only their kind of school's pages (SchoolKindOnly.tsx)
   // A student's page belongs to the students menu entry.
   const selected = items.find((item) => pathname === item.key || pathname.startsWith(`${item.key}/`))?.key ?? pathname;
   return (

@@ -9,6 +9,7 @@ import { useSession } from '../../shared/session.js';
 import { AdminLayout } from './AdminLayout.js';
 import { lazyPage as page } from './lazyPage.js';
 import { OperatorsOnly } from './OperatorsOnly.js';
+import { SchoolKindOnly } from './SchoolKindOnly.js';
 import { LoginPage } from './pages/LoginPage.js';
 
 // Each page's files load on its first visit (lazyPage.tsx: a stale tab reloads once after a deploy).
@@ -80,8 +81,8 @@ export function App() {
             {/* Card services (helper G): card search and detail, the extension window, temporary cards. */}
             <Route path="cards" element={<CardsPage />} />
             <Route path="cards/:cardId" element={<CardDetailPage />} />
-            <Route path="card-extension-window" element={<ExtensionWindowPage />} />
-            <Route path="temporary-cards" element={<TemporaryCardsPage />} />
+            <Route path="card-extension-window" element={<SchoolKindOnly kind="k12"><ExtensionWindowPage /></SchoolKindOnly>} />
+            <Route path="temporary-cards" element={<SchoolKindOnly kind="university"><TemporaryCardsPage /></SchoolKindOnly>} />
             {/* Fulfilment (helper E): confirmations, replacement and sticker applications, batches, deliveries and pickups. */}
             <Route path="fulfilment/confirmations" element={<ConfirmationsPage />} />
             <Route path="fulfilment/applications" element={<ApplicationsPage />} />
@@ -93,13 +94,13 @@ export function App() {
             {/* Transit (operators): terminals and their uploads, per-card reconciliation. */}
             <Route path="transit/terminals" element={<OperatorsOnly><TerminalsPage /></OperatorsOnly>} />
             <Route path="transit/reconciliation" element={<OperatorsOnly><TransitReconciliationPage /></OperatorsOnly>} />
-            <Route path="campus/repairs" element={<RepairsPage />} />
-            <Route path="campus/rooms" element={<RoomsPage />} />
-            <Route path="campus/purchases" element={<PurchasesPage />} />
-            <Route path="campus/electricity" element={<ElectricityPage />} />
-            <Route path="campus/library" element={<LibraryPage />} />
-            <Route path="campus/bills" element={<BillsPage />} />
-            <Route path="campus/academic" element={<AcademicRecordsPage />} />
+            <Route path="campus/repairs" element={<SchoolKindOnly kind="university"><RepairsPage /></SchoolKindOnly>} />
+            <Route path="campus/rooms" element={<SchoolKindOnly kind="university"><RoomsPage /></SchoolKindOnly>} />
+            <Route path="campus/purchases" element={<SchoolKindOnly kind="university"><PurchasesPage /></SchoolKindOnly>} />
+            <Route path="campus/electricity" element={<SchoolKindOnly kind="university"><ElectricityPage /></SchoolKindOnly>} />
+            <Route path="campus/library" element={<SchoolKindOnly kind="university"><LibraryPage /></SchoolKindOnly>} />
+            <Route path="campus/bills" element={<SchoolKindOnly kind="university"><BillsPage /></SchoolKindOnly>} />
+            <Route path="campus/academic" element={<SchoolKindOnly kind="university"><AcademicRecordsPage /></SchoolKindOnly>} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
