@@ -20,11 +20,7 @@ export const academicsRepository = {
     return db.selectFrom('academic_terms').selectAll().where('school_id', '=', schoolId).orderBy('first_monday').execute();
   },
 
-  term(db: DbOrTx, schoolId: string, code: string) {
-    return db.selectFrom('academic_terms').selectAll().where('school_id', '=', schoolId).where('code', '=', code).executeTakeFirst();
-  },
-
-  /** Locks the term for the upload's transaction: two uploads of one term replace it one after the other. */
+  /** Locks the term in the request's transaction: two uploads of one term (or an upload and a change of its weeks) go one after the other. */
   lockTerm(tx: Tx, schoolId: string, code: string) {
     return tx.selectFrom('academic_terms').selectAll().where('school_id', '=', schoolId).where('code', '=', code).forUpdate().executeTakeFirst();
   },

@@ -39,7 +39,8 @@ const actorOf = (caller: Caller): AuditActor => ({ role: caller.role, id: caller
 export async function saveTerm(ctx: AppContext, caller: Caller, schoolId: string | undefined, code: string, input: { firstMonday: string; weeks: number }, requestId: string): Promise<TermDto> {
   const school = await academicSchoolOf(ctx, caller, schoolId);
   if (!isTermCode(code) || !isMonday(input.firstMonday)) throw fail('ACADEMIC_TERM_INVALID', { termCode: code, firstMonday: input.firstMonday });
-  const before = await repo.term(ctx.db, school, code);
+  // Under the term's lock (in the request's transaction): an upload waits, then checks its weeks against the term as saved.
+  const before = await repo.lockTerm(ctx.db as Tx, school, code);
   if (before && input.weeks < before.weeks) {
     const used = await repo.lastWeekUsed(ctx.db, before.id);
     if (used > input.weeks) throw fail('ACADEMIC_TERM_WEEKS_IN_USE', { weeks: input.weeks, lastWeekUsed: used });
