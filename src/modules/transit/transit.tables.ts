@@ -84,9 +84,9 @@ export interface TransitCardActionsTable {
   applied_at: Timestamp | null;
   applied_terminal_id: string | null;
   applied_seq: number | null;
-  /** Set when the card left service (returned, replaced, closed) before any terminal applied it (migration 0055). */
+  /** Set when the card left service (returned, replaced, closed) before any terminal applied it, or never keeps its balance on the card (migration 0055). */
   withdrawn_at: Timestamp | null;
-  withdrawn_reason: FinalStatus | null;
+  withdrawn_reason: FinalStatus | 'not_on_card' | null;
 }
 
 export interface TransitTables {

@@ -55,6 +55,7 @@ import * as majors from './migrations/0051-majors.js';
 import * as agreementLateSigning from './migrations/0054-agreement-late-signing.js';
 import * as academicRecords from './migrations/0053-academic-records.js';
 import * as withdrawnCardActions from './migrations/0055-withdrawn-card-actions.js';
+import * as refundBilling from './migrations/0056-refund-billing.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -118,6 +119,7 @@ export const migrations: Record<string, Migration> = {
   '0053-academic-records': academicRecords,
   '0054-agreement-late-signing': agreementLateSigning,
   '0055-withdrawn-card-actions': withdrawnCardActions,
+  '0056-refund-billing': refundBilling,
 };
 
 /**
@@ -177,7 +179,9 @@ export async function openDatabase(config: { databaseUrl?: string | undefined; d
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Work done in parallel lands out of number order (0055 before 0054); each migration stands on
+  // its own, so a database that ran a later one still takes an earlier one that arrives after it.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
