@@ -133,7 +133,7 @@ export const adminCardItemSchema = z.object({
   statusLabel: label,
   studentId: z.string(),
   holderNameMasked: z.string(),
-  educationIdMasked: z.string(),
+  educationId: z.string().describe('whole: the console’s handle for the student (web/admin/src/EducationId.tsx)'),
   school: z.object({ id: z.string(), name: z.string() }),
   validUntil: z.string().nullable(),
   createdAt: z.string(),

@@ -8,14 +8,9 @@ import { offsetOf } from '../shared/pagination.js';
 import { cardServicesRepository as repo } from './card-services.repository.js';
 import type { AdminCardItemDto, AdminCardSearchQuery } from './card-services.schemas.js';
 
-/** '20230101' → '20****01': the education ID is a permanent identifier, so lists show it masked too. */
-export function maskEducationId(educationId: string): string {
-  return educationId.length <= 4 ? '*'.repeat(educationId.length) : `${educationId.slice(0, 2)}${'*'.repeat(educationId.length - 4)}${educationId.slice(-2)}`;
-}
-
 /**
  * The console's card search: by card number (or its start), education ID, student number or part
- * of the name; a card manager only ever sees their own school's cards; numbers and names masked.
+ * of the name; a card manager only ever sees their own school's cards; card numbers and names masked, the education ID whole (the console's handle for a student, web/admin/src/EducationId.tsx).
  */
 export async function searchCards(ctx: AppContext, caller: Caller, query: AdminCardSearchQuery): Promise<{ items: AdminCardItemDto[]; total: number; page: number; pageSize: number }> {
   let schoolId = query.schoolId;
@@ -36,7 +31,7 @@ export async function searchCards(ctx: AppContext, caller: Caller, query: AdminC
       statusLabel: statusLabels[r.status],
       studentId: r.student_id,
       holderNameMasked: maskName(r.student_name),
-      educationIdMasked: maskEducationId(r.education_id),
+      educationId: r.education_id,
       school: { id: r.school_id, name: r.school_name },
       validUntil: r.valid_until,
       createdAt: r.created_at.toISOString(),

@@ -5,6 +5,7 @@ import { isOperator, useConsoleUser } from '../scope.js';
 import { ServerTable, type SelectFilter } from '../ServerTable.js';
 import { cardLabel, cardMessages, statusColors, type CardTexts } from './messages.js';
 import type { AdminCardItemDto } from './types.js';
+import { EducationId } from '../EducationId.js';
 
 export const cardStatuses = ['inactive', 'active', 'lost', 'suspended', 'superseded', 'replaced', 'returned', 'closed'] as const;
 export const cardProducts = ['k12_card', 'k12_sticker', 'k12_ecard', 'university_ecard', 'campus_card', 'temporary_card'] as const;
@@ -13,7 +14,7 @@ export function cardColumns(t: CardTexts, lang: Lang, operator: boolean): TableC
   return [
     { title: t.cardNo, dataIndex: 'cardNoMasked', render: (v: string) => <span className="mono">{v}</span> },
     { title: t.holder, dataIndex: 'holderNameMasked' },
-    { title: t.educationId, dataIndex: 'educationIdMasked' },
+    { title: t.educationId, dataIndex: 'educationId', render: (id: string) => <EducationId id={id} /> },
     ...(operator ? [{ title: t.school, key: 'school', render: (_: unknown, row: AdminCardItemDto) => row.school.name }] : []),
     { title: t.product, dataIndex: 'product', render: (v: string) => cardLabel(t, 'product', v) },
     { title: t.status, dataIndex: 'status', render: (v: string) => <Tag color={statusColors[v]} data-testid="card-status-tag">{cardLabel(t, 'status', v)}</Tag> },
@@ -25,7 +26,7 @@ export function cardColumns(t: CardTexts, lang: Lang, operator: boolean): TableC
 /**
  * Card search (server side): card number or its start, education ID, student number or part of
  * the name; status, product and (operators) school. Card managers only ever see their school's
- * cards. Numbers and names are masked; a row opens the card's detail.
+ * cards. Card numbers and names are masked (education IDs are whole, EducationId.tsx); a row opens the card's detail.
  */
 export function CardsPage() {
   const t = useMessages(cardMessages);

@@ -7,6 +7,7 @@ import { usePageParams } from '../usePageParams.js';
 import { fulfilmentMessages, statusColors, statusText } from './messages.js';
 import type { AdminConfirmation } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
+import { EducationId } from '../EducationId.js';
 
 const schoolParam = ['schoolId'] as const;
 
@@ -26,7 +27,7 @@ export function ConfirmationsPage() {
 
   const columns: TableColumnsType<AdminConfirmation> = [
     { title: t.student, key: 'student', render: (_, row) => row.face.nameMasked },
-    { title: t.educationId, key: 'educationId', render: (_, row) => row.face.educationId },
+    { title: t.educationId, key: 'educationId', render: (_, row) => <EducationId id={row.face.educationId} /> },
     ...(operator ? [{ title: t.school, dataIndex: 'schoolName' }] : []),
     { title: t.status, dataIndex: 'status', render: (_: unknown, row: AdminConfirmation) => <Tag color={statusColors[row.status]}>{lang === 'en' ? row.statusLabel.en : row.statusLabel.zh}</Tag> },
     {

@@ -1,4 +1,4 @@
-import { Tag, Typography, type TableColumnsType } from 'antd';
+import { Tag, type TableColumnsType } from 'antd';
 import { useSearchParams } from 'react-router';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { BalanceRefundDrawer, balanceRefundStatusColors } from '../payments/BalanceRefundDrawer.js';
@@ -7,6 +7,7 @@ import { formatFen } from '../payments/money.js';
 import type { AdminBalanceRefundRow } from '../payments/types.js';
 import { isOperator, useConsoleUser } from '../scope.js';
 import { ServerTable, type SelectFilter } from '../ServerTable.js';
+import { EducationId } from '../EducationId.js';
 
 /**
  * Balance refunds (card return): up to ¥200 back through the gateways, above that at an outlet.
@@ -28,7 +29,7 @@ export function BalanceRefundsPage() {
 
   const columns: TableColumnsType<AdminBalanceRefundRow> = [
     { title: p.createdAt, dataIndex: 'createdAt', render: (at: string) => formatBeijingTime(at, lang) },
-    { title: p.student, key: 'student', render: (_, row) => <span>{row.studentName} <Typography.Text type="secondary">{row.educationId}</Typography.Text></span> },
+    { title: p.student, key: 'student', render: (_, row) => <span>{row.studentName} <EducationId id={row.educationId} /></span> },
     ...(operator ? [{ title: p.school, dataIndex: 'schoolName' }] : []),
     { title: p.amount, dataIndex: 'amountFen', align: 'right', render: (fen: number) => formatFen(fen) },
     { title: p.route, dataIndex: 'route', render: (route: string) => payLabel(p, 'route', route) },

@@ -15,6 +15,7 @@ import { PhotoCard } from '../students/PhotoCard.js';
 import { StudentSummary } from '../students/StudentSummary.js';
 import { useStudent } from '../students/useStudent.js';
 import { isCampusStage } from '../../../../src/domain/campus-payments.js';
+import { EducationId } from '../EducationId.js';
 
 /** One student: the masked record, photo, parents, promotion / transfer, and the audit history. */
 export function StudentDetailPage() {
@@ -37,7 +38,7 @@ export function StudentDetailPage() {
       <Flex className="page-header" align="center" gap={12}>
         {back}
         <Typography.Title level={4} style={{ margin: 0 }}>
-          {s.detailTitle} · {student.name} <Typography.Text type="secondary">{student.educationId}</Typography.Text>
+          {s.detailTitle} · {student.name} <EducationId id={student.educationId} />
         </Typography.Title>
       </Flex>
       <Row gutter={[16, 16]}>

@@ -11,6 +11,7 @@ import { fill, payLabel, paymentMessages, type PaymentTexts } from './messages.j
 import { formatFen } from './money.js';
 import { refundStatusColors } from './orderColumns.js';
 import type { AdminBalanceRefundDetail, BalanceRefund } from './types.js';
+import { EducationId } from '../EducationId.js';
 
 export const balanceRefundKey = (id: string) => ['admin-balance-refund', id] as const;
 export const balanceRefundStatusColors: Record<BalanceRefund['status'], string> = { refunding: 'processing', awaiting_outlet: 'gold', completed: 'green' };
@@ -82,7 +83,7 @@ function DetailBody({ detail, operator }: { detail: AdminBalanceRefundDetail; op
         { key: 'holder', label: p.holder, children: <span data-testid="holder-name">{detail.student.name}</span> },
         { key: 'gender', label: p.gender, children: payLabel(p, 'gender', detail.student.gender) },
         { key: 'idNumber', label: p.idNumber, children: <span data-testid="holder-id-number">{detail.student.idNumber}</span> },
-        { key: 'educationId', label: p.educationId, children: detail.student.educationId },
+        { key: 'educationId', label: p.educationId, children: <EducationId id={detail.student.educationId} /> },
         { key: 'school', label: p.school, children: detail.student.schoolName },
         { key: 'createdAt', label: p.createdAt, children: time(detail.createdAt) },
       ]} />

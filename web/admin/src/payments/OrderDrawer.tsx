@@ -9,6 +9,7 @@ import { OrderStatusTag, refundStatusColors } from './orderColumns.js';
 import { RefundModal } from './RefundModal.js';
 import type { AdminOrderDetail } from './types.js';
 import { useOrder } from './useOrder.js';
+import { EducationId } from '../EducationId.js';
 
 const empty = (text: string) => ({ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={text} /> });
 
@@ -28,7 +29,7 @@ function Summary({ detail, p }: { detail: AdminOrderDetail; p: PaymentTexts }) {
     <Descriptions size="small" bordered column={1} data-testid="order-summary" items={[
       { key: 'orderNo', label: p.orderNo, children: <Typography.Text code copyable>{o.orderNo}</Typography.Text> },
       { key: 'status', label: p.status, children: <OrderStatusTag status={o.status} p={p} /> },
-      { key: 'student', label: p.student, children: `${o.studentName} · ${o.educationId} · ${o.schoolName}` },
+      { key: 'student', label: p.student, children: <>{o.studentName} · <EducationId id={o.educationId} /> · {o.schoolName}</> },
       { key: 'kind', label: p.kind, children: payLabel(p, 'kind', o.kind) },
       { key: 'item', label: p.item, children: o.item.name },
       { key: 'payee', label: p.payee, children: o.item.payee },

@@ -3,6 +3,7 @@ import { formatBeijingTime, type Lang } from '../../../shared/i18n.js';
 import { payLabel, type PaymentTexts } from './messages.js';
 import { formatFen } from './money.js';
 import type { AdminOrderRow } from './types.js';
+import { EducationId } from '../EducationId.js';
 
 export const orderStatusColors: Record<AdminOrderRow['status'], string> = {
   created: 'gold', paying: 'processing', paid: 'cyan', fulfilled: 'green', cancelled: 'default', expired: 'default', refunded: 'purple',
@@ -19,7 +20,7 @@ export function OrderStatusTag({ status, p }: { status: AdminOrderRow['status'];
 export function orderColumns(p: PaymentTexts, lang: Lang, showSchool: boolean): TableColumnsType<AdminOrderRow> {
   return [
     { title: p.orderNo, dataIndex: 'orderNo', render: (no: string) => <Typography.Text code>{no}</Typography.Text> },
-    { title: p.student, key: 'student', render: (_, row) => <span>{row.studentName} <Typography.Text type="secondary">{row.educationId}</Typography.Text></span> },
+    { title: p.student, key: 'student', render: (_, row) => <span>{row.studentName} <EducationId id={row.educationId} /></span> },
     ...(showSchool ? [{ title: p.school, dataIndex: 'schoolName' }] : []),
     { title: p.kind, dataIndex: 'kind', render: (kind: string) => payLabel(p, 'kind', kind) },
     { title: p.amount, dataIndex: 'amountFen', align: 'right', render: (fen: number, row) => <span>{formatFen(fen)}{row.refundedFen > 0 && <Typography.Text type="secondary"> / {p.refunded} {formatFen(row.refundedFen)}</Typography.Text>}</span> },

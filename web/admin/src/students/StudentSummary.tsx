@@ -4,13 +4,14 @@ import { classLabel, labelOf, messages } from '../messages.js';
 import type { StudentDetail } from '../types.js';
 import { statusColors } from './columns.js';
 import { studentMessages } from './messages.js';
+import { EducationId } from '../EducationId.js';
 
 /** The record as the server sends it: name, birth date and ID number already masked. */
 export function StudentSummary({ student }: { student: StudentDetail }) {
   const t = useMessages(messages);
   const s = useMessages(studentMessages);
   const items = [
-    { key: 'educationId', label: s.educationId, children: <Typography.Text code copyable>{student.educationId}</Typography.Text> },
+    { key: 'educationId', label: s.educationId, children: <EducationId id={student.educationId} copyable /> },
     { key: 'name', label: s.name, children: <span data-testid="student-name">{student.name}</span> },
     { key: 'gender', label: s.gender, children: labelOf(t, 'gender', student.gender) },
     { key: 'birthDate', label: s.birthDate, children: student.birthDate },

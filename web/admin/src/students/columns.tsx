@@ -3,6 +3,7 @@ import { Tag, Typography, type TableColumnsType } from 'antd';
 import { classLabel, labelOf, type messages } from '../messages.js';
 import type { StudentRow } from '../types.js';
 import type { studentMessages } from './messages.js';
+import { EducationId } from '../EducationId.js';
 
 type T = (typeof messages)['zh-CN'];
 type S = (typeof studentMessages)['zh-CN'];
@@ -12,7 +13,7 @@ export const statusColors: Record<StudentRow['status'], string> = { enrolled: 'g
 /** The students table; names and ID numbers arrive masked from the server and are shown as they are. */
 export function studentColumns(t: T, s: S, showSchool: boolean): TableColumnsType<StudentRow> {
   return [
-    { title: s.educationId, dataIndex: 'educationId', width: 110, render: (id: string) => <Typography.Text code>{id}</Typography.Text> },
+    { title: s.educationId, dataIndex: 'educationId', width: 110, render: (id: string) => <EducationId id={id} /> },
     { title: s.name, dataIndex: 'name', width: 110 },
     { title: s.gender, dataIndex: 'gender', width: 70, render: (g: StudentRow['gender']) => labelOf(t, 'gender', g) },
     { title: s.idNumber, dataIndex: 'idNumber', width: 200, render: (id: string) => <Typography.Text type="secondary">{id}</Typography.Text> },
