@@ -140,7 +140,10 @@ describe('the 教务系统 uploads a term', () => {
     expect((await put(other.managerToken, `/admin/academic/terms/2026-2027-1/timetable?schoolId=${school.id}`, { courses: [] })).json()).toMatchObject({ error: { code: 'ACADEMIC_TERM_UNKNOWN' } });
     expect(((await get(a.token, '/campus/timetable')).json() as Timetable).entries).toHaveLength(2);
     const k12 = await university('high');
-    expect((await term(k12.managerToken)).json()).toMatchObject({ error: { code: 'CAMPUS_SCHOOL_INVALID' } });
+    expect((await term(k12.managerToken)).json()).toMatchObject({ error: { code: 'CONSOLE_UNIVERSITY_ONLY' } });
+    // An operator naming a K-12 school: it has no terms.
+    const operatorForK12 = await t.factory.operatorToken();
+    expect((await put(operatorForK12, `/admin/academic/terms/2026-2027-1?schoolId=${k12.school.id}`, { firstMonday: '2026-09-07', weeks: 18 })).json()).toMatchObject({ error: { code: 'CAMPUS_SCHOOL_INVALID' } });
     const operator = await t.factory.operatorToken();
     expect((await term(operator)).json()).toMatchObject({ error: { code: 'CAMPUS_SCHOOL_REQUIRED' } });
     const listed = (await get(operator, `/admin/academic/terms?schoolId=${school.id}`)).json() as { items: { code: string; timetableRows: number; timetableStudents: number; gradeRows: number }[] };
