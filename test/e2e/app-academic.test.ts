@@ -85,6 +85,17 @@ describeE2E('课表 and 成绩 in Chromium', () => {
     await expect(firstAttempt.getByTestId('grade-score').textContent()).resolves.toBe('48');
     await expect(page.getByTestId('grade-record').filter({ hasText: '军事理论' }).getByText('不计绩点', { exact: false }).count()).resolves.toBe(1);
     await e2e.screenshot(page, 'app-academic-grades');
+
+    // In English too: the term, the rule, the marks.
+    await page.evaluate(() => localStorage.setItem('onecard.lang', 'en'));
+    await page.reload();
+    await expect(page.getByTestId('grades-overall-credits').textContent()).resolves.toBe('22 credits counted');
+    await page.getByTestId('grades-rule').getByText('The grade points are the university’s own', { exact: false }).waitFor();
+    await page.getByText('2025–2026 spring term').waitFor();
+    await page.getByTestId('grade-retake').getByText('Retake').waitFor();
+    await page.goto(url('/campus/timetable'));
+    await expect(page.getByTestId('timetable-week').textContent()).resolves.toBe('Week 6');
+    await expect(page.getByTestId('timetable-today').textContent()).resolves.toBe('Wed12-09');
   });
 
   it('a 高职 (associate) student is not offered them, and is refused when she goes there', async () => {
