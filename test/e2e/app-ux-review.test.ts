@@ -1,5 +1,7 @@
 import { expect, it } from 'vitest';
+import { maskCardNo } from '../../src/domain/masking.js';
 import { inTransaction } from '../../src/platform/db/database.js';
+import { newId } from '../../src/platform/ids.js';
 import { enqueueCardAction } from '../../src/modules/transit/action-list.js';
 import { describeE2E, signInToApp, useE2E } from './support.js';
 
@@ -18,6 +20,11 @@ describeE2E('app: the UX review’s fixes in Chromium', () => {
     const west = await e2e.t.factory.newSchool({ stage: 'middle', name: '北京市海淀区第一中学' });
     const older = await e2e.t.factory.newStudent({ name: '张小明', birthDate: '2012-05-01', schoolId: west.id });
     const younger = await e2e.t.factory.newStudent({ name: '张小红', birthDate: '2016-06-01', schoolId: east.id });
+    for (const [student, grade, classNo] of [[older, 8, '03'], [younger, 3, '02']] as const) {
+      const classId = newId();
+      await e2e.t.ctx.db.insertInto('classes').values({ id: classId, school_id: student.school_id, grade, class_no: classNo }).execute();
+      await e2e.t.ctx.db.updateTable('students').set({ class_id: classId }).where('id', '=', student.id).execute();
+    }
     const olderCard = await e2e.t.factory.newCard(older.id, { validUntil: '2029-08-31' });
     const youngerCard = await e2e.t.factory.newCard(younger.id, { validUntil: '2029-08-31' });
     const parent = await e2e.t.factory.newParent({ children: [older.id, younger.id], password: 'Parent2026' });
@@ -73,5 +80,44 @@ describeE2E('app: the UX review’s fixes in Chromium', () => {
     const text = (await page.locator('body').textContent()) ?? '';
     for (const word of ['公交', '地铁', '乘车', '无效卡']) expect(text).not.toContain(word);
     await e2e.screenshot(page, 'app-ux-campus-card');
+  });
+  it('siblings whose masked names are alike are told apart by school, class and card wherever the parent sees or picks one', async () => {
+    const { olderCard, youngerCard, parent } = await siblings();
+    const mingTag = '北京市海淀区第一中学 · 8年级03班';
+    const hongTag = '北京市朝阳区实验小学 · 3年级02班';
+    const page = await signInParent(parent);
+
+    // 待办: both cards are low; each line says whose.
+    const todos = page.locator('[data-testid="todo"][data-kind="low_balance"]');
+    await expect.poll(() => todos.count()).toBe(2);
+    const todoTexts = await todos.allTextContents();
+    expect(todoTexts.some((text) => text.includes(mingTag) && text.includes(olderCard.card_no.slice(-3)))).toBe(true);
+    expect(todoTexts.some((text) => text.includes(hongTag) && text.includes(youngerCard.card_no.slice(-3)))).toBe(true);
+
+    // 卡片: each child's group.
+    await page.goto(url('/cards'));
+    await expect.poll(() => page.getByTestId('child-cards-holder').allTextContents()).toEqual([` · ${mingTag}`, ` · ${hongTag}`]);
+
+    // 充值's chooser: school, class and the masked number on each card.
+    await page.goto(url('/top-up'));
+    await expect.poll(async () => (await page.getByTestId('topup-card-holder').allTextContents()).sort()).toEqual([`${mingTag} · ${maskCardNo(olderCard.card_no)}`, `${hongTag} · ${maskCardNo(youngerCard.card_no)}`].sort());
+
+    // 我的订单: whose order, for which card.
+    const token = await e2e.t.factory.loginAs('parent', parent.phone, 'Parent2026');
+    for (const card of [olderCard, youngerCard]) {
+      const placed = await e2e.t.app.inject({ method: 'POST', url: '/api/v1/orders/top-up', headers: { authorization: `Bearer ${token}` }, payload: { cardId: card.id, amountFen: 5_000 } });
+      expect(placed.statusCode, placed.body).toBe(201);
+    }
+    await page.goto(url('/orders'));
+    await expect.poll(async () => (await page.getByTestId('order-holder').allTextContents()).sort()).toEqual(
+      [`张** · ${mingTag} · ${maskCardNo(olderCard.card_no)}`, `张** · ${hongTag} · ${maskCardNo(youngerCard.card_no)}`].sort(),
+    );
+
+    // 开通中小学电子学生卡's 为谁办理.
+    await page.goto(url('/ecards/k12/open'));
+    const choice = page.getByTestId('ecard-holder');
+    await choice.getByText(mingTag).waitFor();
+    await choice.getByText(hongTag).waitFor();
+    await e2e.screenshot(page, 'app-ux-siblings-ecard');
   });
 });

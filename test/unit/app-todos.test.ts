@@ -5,7 +5,7 @@ import { todosOf, type TodoContext } from '../../web/app/src/home/todos.js';
 /** The home page's 待办, from the cards and the pending orders (web/app/src/home/todos.ts). */
 const card = (id: string, over: Partial<Card> = {}): Card => ({
   id, cardNo: id, cardNoMasked: id, product: 'k12_card', medium: 'physical', device: null, stage: 'middle', status: 'active', statusLabel: { zh: '', en: '' },
-  transitValid: true, transitValidity: 'valid', validUntil: '2027-08-31', validity: 'valid', graceUntil: null, activatedAt: null, linkedCardNoMasked: null, studentId: 's', holderNameMasked: '张**', holderStatus: 'enrolled',
+  transitValid: true, transitValidity: 'valid', validUntil: '2027-08-31', validity: 'valid', graceUntil: null, activatedAt: null, linkedCardNoMasked: null, studentId: 's', holderNameMasked: '张**', holderGrade: null, holderClassNo: null, holderStatus: 'enrolled',
   school: { id: 'x', name: 'x', theme: 'stage-middle', servicePoint: null }, balanceFen: 5_000, availableFen: 5_000, pendingTopUpFen: 0, canTopUp: true, topUpBlockedReason: null, canExtend: true, allowedEvents: [],
   ...over,
 });

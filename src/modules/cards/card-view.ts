@@ -39,6 +39,9 @@ export interface CardView {
   linkedCardNoMasked: string | null;
   studentId: string;
   holderNameMasked: string;
+  /** The holder's grade and class: with the school and the card's masked number, what tells siblings apart. */
+  holderGrade: number | null;
+  holderClassNo: string | null;
   /** The holder's enrolment: one who graduated, transferred or left is offered 退卡退资 (domain rules 10). */
   holderStatus: EnrolmentStatus;
   school: { id: string; name: string; theme: string; servicePoint: string | null };
@@ -97,7 +100,7 @@ export function themeOf(school: { card_theme: string | null }, stage: CardStage 
 
 export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise<CardView> {
   const [student, school] = await Promise.all([
-    db.selectFrom('students').select(['name', 'status']).where('id', '=', card.student_id).executeTakeFirstOrThrow(),
+    db.selectFrom('students').leftJoin('classes', 'classes.id', 'students.class_id').select(['students.name', 'students.status', 'classes.grade', 'classes.class_no']).where('students.id', '=', card.student_id).executeTakeFirstOrThrow(),
     db.selectFrom('schools').select(['id', 'name', 'card_theme', 'service_point']).where('id', '=', card.school_id).executeTakeFirstOrThrow(),
   ]);
   const [balance, pendingFen] = await Promise.all([
@@ -125,6 +128,8 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     linkedCardNoMasked: card.linked_card_no ? maskCardNo(card.linked_card_no) : null,
     studentId: card.student_id,
     holderNameMasked: maskName(student.name),
+    holderGrade: student.grade,
+    holderClassNo: student.class_no,
     holderStatus: student.status,
     school: { id: school.id, name: school.name, theme: themeOf(school, card.stage), servicePoint: school.service_point },
     balanceFen: balance.postedFen,

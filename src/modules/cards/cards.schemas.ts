@@ -29,6 +29,9 @@ export const cardSchema = z.object({
   linkedCardNoMasked: z.string().nullable(),
   studentId: z.string(),
   holderNameMasked: z.string(),
+  /** The holder's grade and class (with the school and the masked number, what tells siblings apart). */
+  holderGrade: z.number().int().nullable(),
+  holderClassNo: z.string().nullable(),
   holderStatus: z.enum(['enrolled', 'graduated', 'transferred', 'left']),
   /** servicePoint: where a university's kiosk is (服务点), for the campus card's page; null when not set. */
   school: z.object({ id: z.string(), name: z.string(), theme: z.string(), servicePoint: z.string().nullable() }),

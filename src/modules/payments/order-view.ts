@@ -1,4 +1,4 @@
-import { maskName } from '../../domain/masking.js';
+import { maskCardNo, maskName } from '../../domain/masking.js';
 import type { Clock } from '../../platform/clock.js';
 import { autoTopUpCreator, isOpen, isPayableByHand } from './order-rules.js';
 import type { OrderWithStudent } from './payments.repository.js';
@@ -15,6 +15,9 @@ export interface OrderView {
   /** The card a top-up fills; null for fees. */
   cardId: string | null;
   studentName: string;
+  /** The student's school and class, and the card's masked number: what tells siblings' orders apart. */
+  holder: { schoolName: string | null; grade: number | null; classNo: string | null };
+  cardNoMasked: string | null;
   status: OrderStatus;
   /** Waiting for payment and not yet past its time limit: the app offers 继续支付 / 取消. */
   pending: boolean;
@@ -54,6 +57,8 @@ export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
     studentId: row.student_id,
     cardId: row.card_id,
     studentName: maskName(row.student_name),
+    holder: { schoolName: row.holder_school_name ?? null, grade: row.holder_grade ?? null, classNo: row.holder_class_no ?? null },
+    cardNoMasked: row.order_card_no ? maskCardNo(row.order_card_no) : null,
     status: row.status,
     pending: isPayableByHand(row) && withinTimeLimit(row, clock),
     charging: row.created_by_role === autoTopUpCreator && isOpen(row.status),

@@ -11,7 +11,11 @@ export type RefundRow = Selectable<PaymentRefundsTable>;
 export type BalanceRefundRow = Selectable<BalanceRefundsTable>;
 export type InvoiceRow = Selectable<PaymentInvoicesTable>;
 export type RedInvoiceRow = Selectable<PaymentRedInvoicesTable>;
-export type OrderWithStudent = OrderRow & { student_name: string; late_refund_fen: number; application_status: string | null };
+export type OrderWithStudent = OrderRow & {
+  student_name: string; late_refund_fen: number; application_status: string | null;
+  /** Selected for the app's orders (findOrder, listOrders); absent elsewhere. */
+  holder_school_name?: string | null; holder_grade?: number | null; holder_class_no?: string | null; order_card_no?: string | null;
+};
 
 /**
  * Payments the order could not take (paid after it closed, paid twice, or for a card that no
@@ -20,6 +24,13 @@ export type OrderWithStudent = OrderRow & { student_name: string; late_refund_fe
  */
 /** The card application a fee order pays for, by its status (项目状态 on the fee sheet); null for other orders. */
 const applicationStatus = sql<string | null>`(select a.status from card_applications a where a.fee_order_id = o.id order by a.created_at desc limit 1)`.as('application_status');
+/** Who and what an order is for, as the app tells siblings apart: the student's school and class, the card's number (masked in the view). */
+const orderHolder = [
+  sql<string | null>`(select sc.name from schools sc where sc.id = s.school_id)`.as('holder_school_name'),
+  sql<number | null>`(select c.grade from classes c where c.id = s.class_id)`.as('holder_grade'),
+  sql<string | null>`(select c.class_no from classes c where c.id = s.class_id)`.as('holder_class_no'),
+  sql<string | null>`(select cd.card_no from cards cd where cd.id = o.card_id)`.as('order_card_no'),
+];
 const lateRefundFen = sql<number>`(select coalesce(sum(f.amount_fen), 0)::int8 from payment_refunds f where f.order_id = o.id and f.reason in ('late_payment', 'duplicate_payment') and f.status <> 'failed')`.as('late_refund_fen');
 
 /** Orders that still wait for money: listed first, and the expiry job's work. */
@@ -72,7 +83,7 @@ export const paymentsRepository = {
       .selectFrom('payment_orders as o')
       .innerJoin('students as s', 's.id', 'o.student_id')
       .selectAll('o')
-      .select(['s.name as student_name', lateRefundFen, applicationStatus])
+      .select(['s.name as student_name', lateRefundFen, applicationStatus, ...orderHolder])
       .where('o.id', '=', id)
       .executeTakeFirst();
   },
@@ -110,7 +121,7 @@ export const paymentsRepository = {
     const [items, total] = await Promise.all([
       query
         .selectAll('o')
-        .select(['s.name as student_name', lateRefundFen, applicationStatus])
+        .select(['s.name as student_name', lateRefundFen, applicationStatus, ...orderHolder])
         .orderBy(sql`case when o.status in ('created', 'paying') then 0 else 1 end`)
         .orderBy('o.created_at', 'desc')
         .orderBy('o.id', 'desc')

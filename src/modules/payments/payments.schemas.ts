@@ -23,6 +23,10 @@ export const orderSchema = z.object({
   studentId: z.string(),
   cardId: z.string().nullable(),
   studentName: z.string(),
+  /** The student's school and class: what tells a parent's children apart. */
+  holder: z.object({ schoolName: z.string().nullable(), grade: z.number().int().nullable(), classNo: z.string().nullable() }),
+  /** The card a top-up fills, masked; null for other orders. */
+  cardNoMasked: z.string().nullable(),
   status: orderStatusSchema,
   pending: z.boolean(),
   /** An auto top-up's charge still waiting for Alipay's answer: 扣款中. */
@@ -177,7 +181,7 @@ export const reconciliationSchema = z.object({
   findings: z.array(z.object({
     kind: z.enum([
       'settled_by_reconciliation', 'credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'notification_rejected',
-      'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill', 'bill_unavailable',
+      'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill', 'refund_state_mismatch', 'bill_unavailable',
     ]),
     orderNo: z.string().nullable(),
     gateway: gatewaySchema.nullable(),

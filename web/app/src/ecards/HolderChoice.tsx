@@ -3,7 +3,9 @@ import { useEffect, useState } from 'react';
 import { useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
 import { useChildren } from '../account/queries.js';
+import { accountMessages } from '../account/messages.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
+import { holderTag } from '../ui/labels.js';
 import { ecardMessages } from './messages.js';
 
 export interface Holder {
@@ -18,6 +20,7 @@ export interface Holder {
  */
 export function useHolder(): { holder: Holder | null; isParent: boolean; view: React.ReactNode } {
   const t = useMessages(ecardMessages);
+  const a = useMessages(accountMessages);
   const me = useMe();
   const isParent = me.data?.role === 'parent';
   const children = useChildren();
@@ -39,7 +42,7 @@ export function useHolder(): { holder: Holder | null; isParent: boolean; view: R
     view: kids.length > 1 && (
       <List header={t.forStudent} className="section">
         <List.Item>
-          <Selector columns={2} value={[child.studentId]} options={kids.map((k) => ({ value: k.studentId, label: `${k.name} · ${k.schoolName}` }))} onChange={([id]) => id && setChosen(id)} data-testid="ecard-holder" />
+          <Selector columns={1} value={[child.studentId]} options={kids.map((k) => ({ value: k.studentId, label: k.name, description: holderTag(a, { schoolName: k.schoolName, grade: k.grade, classNo: k.classNo }) }))} onChange={([id]) => id && setChosen(id)} data-testid="ecard-holder" />
         </List.Item>
       </List>
     ),

@@ -18,6 +18,8 @@ import { extensionCheckQuery } from '../cards/services.js';
 import { messages } from '../messages.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { formatYuan } from '../payments/format.js';
+import { accountMessages } from '../account/messages.js';
+import { holderTag } from '../ui/labels.js';
 import { moneyPaths } from '../payments/paths.js';
 import { useOrderListing } from '../payments/queries.js';
 import { cardsNearExpiry, todosOf, type Todo } from './todos.js';
@@ -28,6 +30,7 @@ const closedApplications = new Set(['completed', 'cancelled']);
 export function HomeTodos() {
   const t = useMessages(messages);
   const c = useMessages(cardMessages);
+  const a = useMessages(accountMessages);
   const { lang } = useLang();
   const navigate = useNavigate();
   const api = useApi();
@@ -94,6 +97,12 @@ export function HomeTodos() {
     if (todo.kind === 'replacing') return fill(t.todo_replacing, { ...names, status: lang === 'en' ? todo.status.en : todo.status.zh });
     return fill(t[`todo_${todo.kind}`], names);
   };
+  // A parent's child, told apart from a sibling whose masked name is alike: school and class (the card's digits are in the text).
+  const holderOf = (todo: Todo): string | undefined => {
+    const studentId = 'card' in todo ? todo.card.studentId : 'studentId' in todo ? todo.studentId : null;
+    const child = studentId ? children.data?.find((k) => k.studentId === studentId) : undefined;
+    return child ? holderTag(a, { schoolName: child.schoolName, grade: child.grade, classNo: child.classNo }) || undefined : undefined;
+  };
   const target = (todo: Todo): string => {
     if (todo.kind === 'pending_orders') return moneyPaths.pendingOrders;
     if (todo.kind === 'confirm_info') return cardPaths.confirmation(todo.studentId);
@@ -108,7 +117,7 @@ export function HomeTodos() {
   return (
     <List header={t.todos} mode="card" data-testid="todos">
       {todos.map((todo) => (
-        <List.Item key={`${todo.kind}:${'card' in todo ? todo.card.id : 'studentId' in todo ? todo.studentId : ''}`} arrow onClick={() => navigate(target(todo))} data-testid="todo" data-kind={todo.kind} data-overdue={todo.kind === 'bills_due' ? todo.overdue : undefined}>
+        <List.Item key={`${todo.kind}:${'card' in todo ? todo.card.id : 'studentId' in todo ? todo.studentId : ''}`} arrow onClick={() => navigate(target(todo))} data-testid="todo" data-kind={todo.kind} data-overdue={todo.kind === 'bills_due' ? todo.overdue : undefined} description={holderOf(todo)}>
           {text(todo)}
         </List.Item>
       ))}

@@ -9,6 +9,8 @@ import { cardPaths } from '../cards/paths.js';
 import { useCards, useParentChildren, type Card } from '../cards/queries.js';
 import { ecardMessages } from '../ecards/messages.js';
 import { ecardPaths } from '../ecards/paths.js';
+import { accountMessages } from '../account/messages.js';
+import { holderTag } from '../ui/labels.js';
 import { fill } from '../ui/text.js';
 import { LoadFailed } from './LoadFailed.js';
 import { Page } from './Page.js';
@@ -17,6 +19,7 @@ import { Page } from './Page.js';
 export function CardsPage() {
   const t = useMessages(cardMessages);
   const e = useMessages(ecardMessages);
+  const a = useMessages(accountMessages);
   const me = useMe();
   const isParent = me.data?.role === 'parent';
   const cards = useCards();
@@ -63,7 +66,7 @@ export function CardsPage() {
         <section key={child.studentId} className="card-group" data-testid="child-cards" data-student-id={child.studentId}>
           <div className="card-group-title">
             {fill(t.childCards, { name: child.name })}
-            <span className="muted"> · {child.schoolName}</span>
+            <span className="muted" data-testid="child-cards-holder"> · {holderTag(a, { schoolName: child.schoolName, grade: child.grade, classNo: child.classNo })}</span>
           </div>
           {own.length > 0 ? own.map(face) : <Panel style={{ marginBottom: 12 }}><span className="muted">{t.noChildCards}</span></Panel>}
           {own.length === 0 && <FirstCardProgress studentId={child.studentId} />}

@@ -1,12 +1,15 @@
 import { useMessages } from '../../../shared/i18n.js';
+import { accountMessages } from '../account/messages.js';
+import { holderTag } from '../ui/labels.js';
 import type { Card } from '../cards/queries.js';
 import { formatYuan } from './format.js';
 import { paymentMessages } from './messages.js';
 import './payments.css';
 
-/** One card as a choice: holder, product, number (masked), school, balance, or why it cannot be topped up. */
+/** One card as a choice: holder, product, number (masked), school and class, balance, or why it cannot be topped up. */
 export function CardOption({ card, selected, onSelect }: { card: Card; selected: boolean; onSelect(): void }) {
   const t = useMessages(paymentMessages);
+  const a = useMessages(accountMessages);
   const blocked = !card.canTopUp;
   return (
     <button
@@ -22,7 +25,7 @@ export function CardOption({ card, selected, onSelect }: { card: Card; selected:
         <span>{card.holderNameMasked} · {t[`product_${card.product}`]}</span>
         <span className="amount" data-testid="topup-card-balance">{formatYuan(card.balanceFen)}</span>
       </div>
-      <div className="muted">{card.cardNoMasked} · {card.school.name}</div>
+      <div className="muted" data-testid="topup-card-holder">{holderTag(a, { cardNoMasked: card.cardNoMasked, schoolName: card.school.name, grade: card.holderGrade, classNo: card.holderClassNo })}</div>
       {blocked && card.topUpBlockedReason && <div className="muted" style={{ color: 'var(--adm-color-danger)' }}>{t[`blocked_${card.topUpBlockedReason}`]}</div>}
       {blocked && !card.topUpBlockedReason && <div className="muted" style={{ color: 'var(--adm-color-danger)' }}>{t.topUpBlocked}</div>}
     </button>

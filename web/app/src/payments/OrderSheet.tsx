@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { accountMessages } from '../account/messages.js';
+import { holderTag } from '../ui/labels.js';
 import { formatYuan, gatewayLabel, statusLabel } from './format.js';
 import { paymentMessages } from './messages.js';
 import type { Order } from './queries.js';
@@ -21,14 +23,16 @@ function Row({ label, children, testId }: { label: string; children: ReactNode; 
  */
 export function OrderSheet({ order, extra }: { order: Order; extra?: ReactNode }) {
   const t = useMessages(paymentMessages);
+  const a = useMessages(accountMessages);
   const { lang } = useLang();
+  const school = holderTag(a, order.holder);
   const time = (iso: string) => formatBeijingTime(iso, lang);
   const fee = order.kind === 'fee';
 
   return (
     <div className="order-sheet" data-testid="order-sheet">
       <dl>
-        <Row label={t.userName}>{order.studentName}</Row>
+        <Row label={t.userName} testId="order-student">{school ? `${order.studentName} · ${school}` : order.studentName}</Row>
         <Row label={fee ? t.payee : t.topUpPayee} testId="order-payee">{order.item.payee}</Row>
         <Row label={t.orderNo} testId="order-no">{order.orderNo}</Row>
         {extra}

@@ -19,6 +19,14 @@ export function relationLabel(t: AccountText, relation: string | null): string |
   return key in t ? t[key as `relation_${(typeof relations)[number]}`] : relation;
 }
 
+/**
+ * What tells a parent's children apart when their masked names are alike (张** and 张**): the
+ * school, the class and, for a card, its masked number (maskCardNo's last digits), whichever are known.
+ */
+export function holderTag(t: AccountText, holder: { schoolName?: string | null | undefined; grade: number | null; classNo: string | null; cardNoMasked?: string | null | undefined }): string {
+  return [holder.schoolName, classLabel(t, holder.grade, holder.classNo), holder.cardNoMasked].filter(Boolean).join(' · ');
+}
+
 /** 3年级2班 / Grade 3, class 2, or whatever part is known. */
 export function classLabel(t: AccountText, grade: number | null, classNo: string | null): string | null {
   if (grade === null) return null;
