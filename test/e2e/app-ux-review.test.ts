@@ -1,5 +1,8 @@
 import { expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { maskCardNo } from '../../src/domain/masking.js';
+import { accountCodes, ensureAccount, findAccountByCode, postTransaction } from '../../src/modules/ledger/ledger.js';
+import { systemActor } from '../../src/platform/audit.js';
 import { inTransaction } from '../../src/platform/db/database.js';
 import { newId } from '../../src/platform/ids.js';
 import { enqueueCardAction } from '../../src/modules/transit/action-list.js';
@@ -119,5 +122,29 @@ describeE2E('app: the UX review’s fixes in Chromium', () => {
     await choice.getByText(mingTag).waitFor();
     await choice.getByText(hongTag).waitFor();
     await e2e.screenshot(page, 'app-ux-siblings-ecard');
+  });
+  it('the English app shows order names and transaction memos in English, and no 小升初 in the services intro', async () => {
+    const { olderCard, parent } = await siblings();
+    const clearing = await ensureAccount(e2e.t.ctx.db, e2e.t.clock, { code: accountCodes.clearing('test'), type: 'gateway_clearing', actor: systemActor });
+    const purse = await findAccountByCode(e2e.t.ctx.db, accountCodes.purse(olderCard.id));
+    await postTransaction(e2e.t.ctx.db, e2e.t.clock, {
+      idempotencyKey: `test-fund:${randomUUID()}`, type: 'top_up', actor: systemActor, memo: '充值 P20260101',
+      postings: [{ accountId: clearing.id, debitFen: 1_000 }, { accountId: purse.id, creditFen: 1_000 }],
+    });
+    const token = await e2e.t.factory.loginAs('parent', parent.phone, 'Parent2026');
+    const placed = await e2e.t.app.inject({ method: 'POST', url: '/api/v1/orders/top-up', headers: { authorization: `Bearer ${token}` }, payload: { cardId: olderCard.id, amountFen: 5_000 } });
+    expect(placed.statusCode, placed.body).toBe(201);
+    const page = await signInParent(parent);
+    await page.evaluate(() => localStorage.setItem('onecard.lang', 'en'));
+
+    await page.goto(url('/orders'));
+    await expect.poll(() => page.getByTestId('order-row-name').allTextContents()).toEqual(['Student card top-up']);
+    await page.goto(url(`/orders/${placed.json().id}`));
+    await expect.poll(() => page.getByTestId('order-item').textContent()).toBe('Student card top-up');
+    await page.goto(url(`/cards/${olderCard.id}/transactions`));
+    await expect.poll(() => page.getByTestId('tx-memo').allTextContents()).toEqual(['Top-up P20260101']);
+    await page.goto(url('/k12-services'));
+    await page.getByText('Pick a card', { exact: false }).waitFor();
+    expect(await page.locator('body').textContent()).not.toMatch(/小升初|初升高/);
   });
 });

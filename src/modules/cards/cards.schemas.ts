@@ -74,5 +74,5 @@ export const cardTransactionsQuerySchema = pageQuerySchema.extend({
   type: transactionType.optional(),
 });
 export const cardTransactionPageSchema = pageSchema(
-  z.object({ transactionId: z.string(), createdAt: z.string(), type: transactionType, memo: z.string().nullable(), amountFen: z.number().int(), balanceAfterFen: z.number().int() }),
+  z.object({ transactionId: z.string(), createdAt: z.string(), type: transactionType, memo: z.string().nullable(), memoEn: z.string().nullable(), amountFen: z.number().int(), balanceAfterFen: z.number().int() }),
 );

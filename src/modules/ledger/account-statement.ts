@@ -1,3 +1,4 @@
+import { memoInEnglish } from '../../domain/ledger-memos.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { inNormalDirection, type LedgerTransactionType } from './ledger.model.js';
@@ -19,6 +20,8 @@ export interface StatementLine {
   createdAt: Date;
   type: LedgerTransactionType;
   memo: string | null;
+  /** The memo in English (domain/ledger-memos.ts); null for a memo that is data (a school bill's title) or none. */
+  memoEn: string | null;
   /** Signed in the account's own direction: a top-up is positive on a purse, a purchase negative. */
   amountFen: number;
   /** The posted balance right after this transaction (counting everything before `from` too). */
@@ -50,6 +53,7 @@ export async function accountStatement(db: DbOrTx, accountId: string, query: Sta
       createdAt: r.createdAt,
       type: r.type,
       memo: r.memo,
+      memoEn: memoInEnglish(r.memo),
       amountFen: inNormalDirection(account.type, r.netCreditFen, 0),
       balanceAfterFen: inNormalDirection(account.type, r.balanceAfterFen, 0),
     })),

@@ -52,6 +52,25 @@ export const fees: Readonly<Record<string, FeeDefinition>> = {
   },
 };
 
+/**
+ * The English of the item and project names the code gives orders (the Chinese stay the official
+ * names: 收费项目 and 项目名称 as the fee documents have them). A name that is data (a school
+ * bill's title) has none.
+ */
+const namesEn: Readonly<Record<string, string>> = {
+  学生卡充值: 'Student card top-up',
+  校园卡充值: 'Campus card top-up',
+  校园网网费: 'Campus network fee',
+  学费: 'Tuition',
+  重修费: 'Retake fee',
+  北京市中小学生学习卡补卡工本费: 'Beijing K-12 student card replacement fee',
+  北京市中小学生学习卡补卡缴费项目: 'Beijing K-12 student card replacement',
+};
+
+export function orderNameInEnglish(name: string | null): string | null {
+  return name === null ? null : (namesEn[name] ?? null);
+}
+
 export function feeByCode(feeCode: string): FeeDefinition {
   const fee = fees[feeCode];
   if (!fee) throw fail('FEE_UNKNOWN', { feeCode, known: Object.keys(fees) });

@@ -1,6 +1,6 @@
 import { maskCardNo, maskName } from '../../domain/masking.js';
 import type { Clock } from '../../platform/clock.js';
-import { autoTopUpCreator, isOpen, isPayableByHand } from './order-rules.js';
+import { autoTopUpCreator, isOpen, isPayableByHand, orderNameInEnglish } from './order-rules.js';
 import type { OrderWithStudent } from './payments.repository.js';
 import type { GatewayName, OrderItem, OrderKind, OrderStatus } from './payments.tables.js';
 
@@ -29,7 +29,8 @@ export interface OrderView {
   refundedFen: number;
   /** Payments the order could not take (paid after it closed, twice, or for a card no longer in use), sent back through the gateway. */
   lateRefundFen: number;
-  item: OrderItem;
+  /** nameEn, projectNameEn: the English of the names the code gives (null for a name that is data, such as a bill's title). */
+  item: OrderItem & { nameEn: string | null; projectNameEn: string | null };
   gateway: GatewayName | null;
   gatewayTradeNo: string | null;
   createdAt: string;
@@ -66,7 +67,7 @@ export function orderView(row: OrderWithStudent, clock: Clock): OrderView {
     amountFen: row.amount_fen,
     refundedFen: row.refunded_fen,
     lateRefundFen: Number(row.late_refund_fen),
-    item: row.item,
+    item: { ...row.item, nameEn: orderNameInEnglish(row.item.name), projectNameEn: orderNameInEnglish(row.item.projectName) },
     gateway: row.gateway,
     gatewayTradeNo: row.gateway_trade_no,
     createdAt: row.created_at.toISOString(),

@@ -37,7 +37,8 @@ export const orderSchema = z.object({
   lateRefundFen: z.number().int(),
   amountFen: z.number().int(),
   refundedFen: z.number().int(),
-  item: orderItemSchema,
+  /** nameEn, projectNameEn: the English of the names the code gives; null for a name that is data (a school bill's title). */
+  item: orderItemSchema.extend({ nameEn: z.string().nullable(), projectNameEn: z.string().nullable() }),
   gateway: gatewaySchema.nullable(),
   gatewayTradeNo: z.string().nullable(),
   createdAt: z.string(),

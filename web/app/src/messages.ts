@@ -114,7 +114,7 @@ export const messages: Messages<Key> = {
     noNews: 'Nothing to do yet',
     todos: 'To do',
     todo_activate: '{holder}’s {product} (…{tail}) is not activated: activate it once it arrives',
-    todo_confirm_info: '{holder}’s card information waits for your confirmation: the card is made after it',
+    todo_confirm_info: 'Check and confirm {holder}’s card information: the card is made once you confirm',
     todo_lost: '{holder}’s {product} (…{tail}) is reported lost: found, unblock it; not found, replace it',
     todo_replacing: '{holder}’s {product} (…{tail}) is being replaced: {status}',
     todo_suspended: '{holder}’s {product} (…{tail}) is suspended: resume it when the phone is found, or move it to a new phone',

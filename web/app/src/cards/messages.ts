@@ -130,7 +130,7 @@ export const cardMessages: Messages<keyof typeof zh> = {
     childCards: '{name}’s cards',
     noCards: 'No cards yet',
     k12Services: 'School card services',
-    k12ServicesIntro: 'Pick a card: activation, replacement, top-up, extension, sticker service, transactions. The NFC e-card services cover opening, 小升初 / 初升高 and card information.',
+    k12ServicesIntro: 'Pick a card: activation, replacement, top-up, extension, sticker service, transactions. The NFC e-card services cover opening, the upgrade on moving up a school stage (primary to middle, middle to high) and card information.',
     noK12Cards: 'No school cards yet',
     noK12CardsHint: 'Cards and their services appear here once the school issues them',
     ecardServices: 'NFC e-card services',

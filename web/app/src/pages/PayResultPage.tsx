@@ -2,8 +2,8 @@ import { CheckCircleFilled, ClockCircleFilled, CloseCircleFilled } from '@ant-de
 import { Button, DotLoading, ErrorBlock, Skeleton } from 'antd-mobile';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { useMessages } from '../../../shared/i18n.js';
-import { formatYuan, isClosed, isPaid } from '../payments/format.js';
+import { useLang, useMessages } from '../../../shared/i18n.js';
+import { formatYuan, isClosed, isPaid, itemName } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
 import { CardBalanceAfter } from '../payments/CardSummary.js';
 import { useConfirmOrder, useOrder, type Confirmation } from '../payments/queries.js';
@@ -38,6 +38,7 @@ const refusedAtGateway = (answer: Confirmation | undefined) =>
  */
 function Result({ orderId }: { orderId: string }) {
   const t = useMessages(paymentMessages);
+  const { lang } = useLang();
   const navigate = useNavigate();
   const describe = useErrorText();
   const confirm = useConfirmOrder(orderId);
@@ -90,7 +91,7 @@ function Result({ orderId }: { orderId: string }) {
       <>
         <Outcome icon={<CheckCircleFilled style={{ color: 'var(--adm-color-success)' }} />} title={t.resultSuccess} testId="paid">
           <div className="big-amount" data-testid="pay-result-amount">{formatYuan(current.amountFen)}</div>
-          <div className="muted">{current.kind === 'top_up' ? fill(t.resultSuccessTopUp, { amount: formatYuan(current.amountFen) }) : current.item.name}</div>
+          <div className="muted">{current.kind === 'top_up' ? fill(t.resultSuccessTopUp, { amount: formatYuan(current.amountFen) }) : itemName(current, lang)}</div>
         </Outcome>
         {current.cardId && <CardBalanceAfter cardId={current.cardId} />}
         <div className="pay-actions">

@@ -121,7 +121,7 @@ function TransactionList({ cardId, type, month }: { cardId: string; type: Transa
             }
           >
             <span data-testid="tx-type">{t[`tx_${tx.type}`]}</span>
-            {tx.memo && <div className="muted">{tx.memo}</div>}
+            {tx.memo && <div className="muted" data-testid="tx-memo">{lang === 'en' ? (tx.memoEn ?? tx.memo) : tx.memo}</div>}
           </List.Item>
         ))}
       </List>

@@ -2,7 +2,7 @@ import { List, Tag } from 'antd-mobile';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { accountMessages } from '../account/messages.js';
 import { holderTag } from '../ui/labels.js';
-import { formatYuan, statusLabel, statusTone } from './format.js';
+import { formatYuan, itemName, statusLabel, statusTone } from './format.js';
 import { paymentMessages } from './messages.js';
 import type { Order } from './queries.js';
 import './payments.css';
@@ -34,7 +34,7 @@ export function OrderRow({ order, onClick }: { order: Order; onClick(): void }) 
       }
     >
       <div className="order-row-title">
-        <span className="order-row-name">{order.item.name}</span>
+        <span className="order-row-name" data-testid="order-row-name">{itemName(order, lang)}</span>
       </div>
       <div className="muted">{order.autoTopUp ? t.kind_auto_top_up : t[`kind_${order.kind}`]}</div>
     </List.Item>

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { accountMessages } from '../account/messages.js';
 import { holderTag } from '../ui/labels.js';
-import { formatYuan, gatewayLabel, statusLabel } from './format.js';
+import { formatYuan, gatewayLabel, itemName, projectName, statusLabel } from './format.js';
 import { paymentMessages } from './messages.js';
 import type { Order } from './queries.js';
 import './payments.css';
@@ -37,9 +37,9 @@ export function OrderSheet({ order, extra }: { order: Order; extra?: ReactNode }
         <Row label={t.orderNo} testId="order-no">{order.orderNo}</Row>
         {extra}
       </dl>
-      <h2 data-testid="order-item">{order.item.name}</h2>
+      <h2 data-testid="order-item">{itemName(order, lang)}</h2>
       <dl>
-        {order.item.projectName && <Row label={t.projectName}>{order.item.projectName}</Row>}
+        {order.item.projectName && <Row label={t.projectName}>{projectName(order, lang)}</Row>}
         {order.item.feeCode && <Row label={t.feeCode} testId="order-fee-code">{order.item.feeCode}</Row>}
         {order.item.documentNo && <Row label={t.documentNo} testId="order-document-no">{order.item.documentNo}</Row>}
         {order.projectStatus && <Row label={t.projectStatus} testId="order-project-status">{lang === 'en' ? order.projectStatus.en : order.projectStatus.zh}</Row>}

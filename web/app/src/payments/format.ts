@@ -1,9 +1,17 @@
 import { formatYuan } from '../../../../src/domain/money.js';
-import { fill } from '../../../shared/i18n.js';
+import { fill, type Lang } from '../../../shared/i18n.js';
 import type { PaymentText } from './messages.js';
 import type { Gateway, Order, PaymentWindow } from './queries.js';
 
 export { formatYuan };
+
+/** The order's item and project names in the app's language: the server's English beside the official Chinese (a bill's own title has none). */
+export function itemName(order: Pick<Order, 'item'>, lang: Lang): string {
+  return lang === 'en' ? (order.item.nameEn ?? order.item.name) : order.item.name;
+}
+export function projectName(order: Pick<Order, 'item'>, lang: Lang): string | null {
+  return lang === 'en' ? (order.item.projectNameEn ?? order.item.projectName) : order.item.projectName;
+}
 
 /** A signed amount as a ledger shows it: +¥50.00, -¥2.00. */
 export function signedYuan(fen: number): string {

@@ -341,7 +341,7 @@ export const paymentMessages: Messages<Key> = {
     blocked_expired: 'The card has expired; extend it first',
     blocked_product: 'This kind of card cannot be topped up online',
     blockedTodo_inactive: 'Activate this card on its page first; it can be topped up once activated',
-    blockedTodo_lost: 'If it turns up, unlock it on its page (解挂) and top it up; if not, apply for a replacement on its page and top up the new card',
+    blockedTodo_lost: 'If it turns up, unlock it on its page and top it up; if not, apply for a replacement on its page and top up the new card',
     blockedTodo_suspended: 'The e-card is suspended. Resume it on its page once the phone is found, or open it on a new phone, then top it up',
     blockedTodo_superseded: 'Top up the e-card instead; the balance on this physical card can still be spent',
     blockedTodo_replaced: 'This card is void: top up the replacement card',
