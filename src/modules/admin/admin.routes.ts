@@ -69,13 +69,14 @@ export function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         tags: ['admin'],
         summary: 'The audit log, newest first (operators only)',
         security: bearer,
-        querystring: pageQuerySchema.extend({ entityType: z.string().max(64).optional(), entityId: z.string().max(64).optional() }),
+        querystring: pageQuerySchema.extend({ entityType: z.string().max(64).optional(), entityId: z.string().max(64).optional(), action: z.string().max(64).optional().describe('one action code, e.g. campus.repair.reported') }),
         response: { 200: pageSchema(auditEntrySchema), ...errorResponses },
       },
     }, async (request) => {
       requireCaller(request, 'operator');
-      const { entityType, entityId } = request.query;
+      const { entityType, entityId, action } = request.query;
       let query = ctx.db.selectFrom('audit_log');
+      if (action) query = query.where('action', '=', action);
       if (entityType) query = query.where('entity_type', '=', entityType);
       if (entityId) query = query.where('entity_id', '=', entityId);
       const [{ total } = { total: 0 }] = await query.select((eb) => eb.fn.countAll<number>().as('total')).execute();

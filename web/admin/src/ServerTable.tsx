@@ -18,6 +18,8 @@ export interface SelectFilter {
   options: { value: string; label: string }[];
   minWidth?: number;
   testId?: string;
+  /** Typing narrows a long list of options (by their label). */
+  showSearch?: boolean;
 }
 
 interface ServerTableProps<T> {
@@ -128,6 +130,7 @@ function FilterSelects({ school, selects, values, onChange }: FilterSelectsProps
           value={values[f.name]}
           onChange={(value) => onChange({ [f.name]: value ?? null })}
           options={f.options}
+          {...(f.showSearch ? { showSearch: { optionFilterProp: 'label' } } : {})}
           style={{ minWidth: f.minWidth ?? 120 }}
         />
       ))}

@@ -1,6 +1,7 @@
-import { Space, Typography, type TableColumnsType } from 'antd';
+import { Space, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import type { AuditEntryRow } from '../../../../src/modules/admin/admin.routes.js';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
+import { auditActionOptions, auditActionText } from '../audit/actionLabels.js';
 import { labelOf, messages } from '../messages.js';
 import { ServerTable } from '../ServerTable.js';
 
@@ -11,6 +12,21 @@ function ShortId({ id }: { id: string | null }) {
     <Typography.Text code copyable={{ text: id }} title={id}>
       …{id.slice(-8)}
     </Typography.Text>
+  );
+}
+
+/** An action in words with its group (audit/actionLabels.ts); the raw code on hover, and whole when the table has no words for it. */
+function ActionCell({ action }: { action: string }) {
+  const { lang } = useLang();
+  const text = auditActionText(action, lang);
+  if (!text.known) return <Typography.Text code data-testid="audit-action">{action}</Typography.Text>;
+  return (
+    <Space size={4}>
+      <Tag data-testid="audit-action-group">{text.group}</Tag>
+      <Tooltip title={action}>
+        <span data-testid="audit-action" data-action={action}>{text.label}</span>
+      </Tooltip>
+    </Space>
   );
 }
 
@@ -30,7 +46,7 @@ export function AuditLogPage() {
         </Space>
       ),
     },
-    { title: t.action, dataIndex: 'action', render: (action: string) => <Typography.Text code>{action}</Typography.Text> },
+    { title: t.action, dataIndex: 'action', render: (action: string) => <ActionCell action={action} /> },
     {
       title: t.entity,
       key: 'entity',
@@ -49,6 +65,7 @@ export function AuditLogPage() {
       path="/admin/audit-log"
       filterParam="entityId"
       filterPlaceholder={t.entityIdFilter}
+      selectFilters={[{ name: 'action', placeholder: t.action, options: auditActionOptions(lang), minWidth: 240, testId: 'audit-action-filter', showSearch: true }]}
       emptyText={t.noAudit}
       columns={columns}
     />
