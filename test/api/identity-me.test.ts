@@ -32,6 +32,9 @@ describe('GET /me says which sign-in the session came from (loginKind)', () => {
     const byCampus = await me(await signIn('campus', 'U2024111', idNumber.replace(/X$/, '').slice(-6)));
     expect(byEducationId.json()).toMatchObject({ id: student.id, role: 'student', loginKind: 'student', mustChangePassword: false });
     expect(byCampus.json()).toMatchObject({ id: student.id, role: 'student', loginKind: 'campus', mustChangePassword: true });
+    // 我的's 账号 is the account signed in with: the education ID, or on a campus card session the student number.
+    expect(byEducationId.json()).toMatchObject({ login: student.education_id });
+    expect(byCampus.json()).toMatchObject({ login: 'U2024111' });
     expect((await me(await signIn('parent', parent.phone, parent.password))).json()).toMatchObject({ role: 'parent', loginKind: 'parent' });
     expect((await me(await signIn('staff', manager.username, manager.password))).json()).toMatchObject({ role: 'school_admin', loginKind: 'staff' });
   });

@@ -14,9 +14,11 @@ export async function loadUser(db: DbOrTx, role: Role, id: string, loginKind: Lo
     // Each password is "must change" until its owner has set one of their own.
     const mustChangePassword =
       loginKind === 'campus' ? s.campus_password_hash === null || s.campus_must_change : s.password_hash === null || s.must_change_password;
+    // The account they sign in with: a campus card session's is the student number (seed 004), else the education ID.
+    const login = loginKind === 'campus' && s.student_no ? s.student_no : s.education_id;
     return {
       user: {
-        id, role, displayName: maskName(s.name), login: s.education_id, schoolId: s.school_id, schoolName: s.school_name, schoolStage: s.school_stage,
+        id, role, displayName: maskName(s.name), login, schoolId: s.school_id, schoolName: s.school_name, schoolStage: s.school_stage,
         academicRecords: mayReadAcademicRecords({ schoolStage: s.school_stage, status: s.status, studyLevel: s.study_level, fullTime: s.full_time }),
       },
       mustChangePassword,
