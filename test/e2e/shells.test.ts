@@ -126,7 +126,7 @@ describeE2E('web shells in Chromium', () => {
 
     await menu.getByText('审计日志', { exact: true }).click();
     await page.waitForURL(url('/admin/audit-log'));
-    await page.getByTestId('audit-table').getByText('login.succeeded').first().waitFor();
+    await page.getByTestId('audit-table').getByText('登录成功').first().waitFor(); // the action in words (audit/actionLabels.ts)
     await e2e.screenshot(page, 'admin-audit-log');
   });
 
