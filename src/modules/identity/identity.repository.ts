@@ -40,7 +40,7 @@ export const identityRepository = {
     return db
       .selectFrom('students')
       .innerJoin('schools', 'schools.id', 'students.school_id')
-      .select(['students.id', 'students.education_id', 'students.student_no', 'students.name', 'students.birth_date', 'students.school_id', 'students.password_hash', 'students.must_change_password', 'schools.name as school_name'])
+      .select(['students.id', 'students.education_id', 'students.name', 'students.birth_date', 'students.school_id', 'students.password_hash', 'students.must_change_password', 'schools.name as school_name'])
       .where('students.education_id', '=', educationId)
       .executeTakeFirst();
   },
@@ -62,7 +62,7 @@ export const identityRepository = {
     return db
       .selectFrom('students')
       .innerJoin('schools', 'schools.id', 'students.school_id')
-      .select(['students.id', 'students.education_id', 'students.name', 'students.birth_date', 'students.id_number', 'students.school_id', 'students.password_hash', 'students.must_change_password', 'students.campus_password_hash', 'students.campus_must_change', 'students.status', 'students.study_level', 'students.full_time', 'schools.name as school_name', 'schools.stage as school_stage'])
+      .select(['students.id', 'students.education_id', 'students.student_no', 'students.name', 'students.birth_date', 'students.id_number', 'students.school_id', 'students.password_hash', 'students.must_change_password', 'students.campus_password_hash', 'students.campus_must_change', 'students.status', 'students.study_level', 'students.full_time', 'schools.name as school_name', 'schools.stage as school_stage'])
       .where('students.id', '=', id)
       .executeTakeFirst();
   },
