@@ -165,6 +165,8 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
     await seedCampusRooms(tx, clock, schoolIds);
     await seedNotices(tx, clock, schoolIds);
     await seedBills(tx, clock, schoolIds, studentIds);
+    // The university has joined the university e-card (合作院校), so seeds 002/003 can be walked: 周晓东 → 添加高校电子学生卡.
+    await tx.insertInto('ecard_partner_schools').values({ school_id: schoolIds.get('BJ-U-1001')!, partnered_since: clock.now(), added_by: null }).execute();
     await seedAcademicRecords(tx, clock, schoolIds.get('BJ-U-1001')!, { musicStudentId: studentIds.get('20150401')!, softwareStudentId: studentIds.get('20150402')! });
     await recordAudit(tx, clock, { actor: systemActor, action: 'demo.seeded', entityType: 'system', entityId: null, after: { schools: schools.length, students: demoStudents.length } });
     return true;
