@@ -147,4 +147,23 @@ describeE2E('app: the UX review’s fixes in Chromium', () => {
     await page.getByText('Pick a card', { exact: false }).waitFor();
     expect(await page.locator('body').textContent()).not.toMatch(/小升初|初升高/);
   });
+  it('a university student is offered only the university e-card, and its page never asks for a parent’s children', async () => {
+    const school = await e2e.t.factory.newSchool({ stage: 'university', name: '端到端高校' });
+    await e2e.t.ctx.db.insertInto('ecard_partner_schools').values({ school_id: school.id, partnered_since: e2e.t.clock.now(), added_by: null }).execute();
+    const student = await e2e.t.factory.newStudent({ name: '周晓东', schoolId: school.id, password: 'Student2026' });
+    await e2e.t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', student.id).execute();
+    const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+
+    await page.goto(url('/ecards'));
+    await page.getByTestId('ecards-link-university').waitFor();
+    expect(await page.getByTestId('ecards-open-k12').count()).toBe(0);
+    await page.getByTestId('ecards-link-university').click();
+    await page.waitForURL(url('/ecards/university/link'));
+    // Eligible (a partner school): the phone check comes first.
+    await page.locator('.adm-notice-bar').waitFor();
+    expect(await page.getByTestId('university-ineligible').count()).toBe(0);
+    expect(asked.filter((path) => path.endsWith('/me/children'))).toEqual([]);
+  });
 });

@@ -5,7 +5,8 @@ import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useMe } from '../../../shared/session.js';
 import { CardFace } from '../cards/CardFace.js';
 import { formatYuan } from '../payments/format.js';
-import { useCards, type Card } from '../cards/queries.js';
+import { useCards, useParentChildren, type Card } from '../cards/queries.js';
+import { isCampusStage } from '../campus/paths.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
@@ -22,8 +23,15 @@ export function EcardsPage() {
   const ecards = (cards.data ?? []).filter(isEcard).filter((c) => c.status === 'active' || c.status === 'suspended');
   // A student holds at most one of each (a suspended K-12 e-card is moved, a suspended university
   // one may be followed by a new link, seed 003); a parent may open one for another child.
-  const isStudent = useMe().data?.role === 'student';
+  const me = useMe().data;
+  const isStudent = me?.role === 'student';
   const has = (product: Card['product']) => isStudent && ecards.some((c) => c.product === product && (c.status === 'active' || product === 'k12_ecard'));
+  // Offer only what applies: a university student links a university e-card, a K-12 student opens a
+  // K-12 one; a parent what applies to one of the children.
+  const children = useParentChildren(me?.role === 'parent');
+  const stages = isStudent ? [me.schoolStage ?? ''] : (children.data ?? []).map((c) => c.stage);
+  const mayOpenK12 = stages.some((stage) => !isCampusStage(stage));
+  const mayLinkUniversity = stages.some((stage) => isCampusStage(stage));
 
   return (
     <SubPage title={t.ecardsTitle} backTo="/cards">
@@ -42,8 +50,8 @@ export function EcardsPage() {
         </div>
       )}
       <div className="ecard-actions">
-        {!has('k12_ecard') && <Button block color="primary" onClick={() => navigate(ecardPaths.openK12)} data-testid="ecards-open-k12">{t.openK12}</Button>}
-        {!has('university_ecard') && <Button block onClick={() => navigate(ecardPaths.linkUniversity)} data-testid="ecards-link-university">{t.linkUniversity}</Button>}
+        {mayOpenK12 && !has('k12_ecard') && <Button block color="primary" onClick={() => navigate(ecardPaths.openK12)} data-testid="ecards-open-k12">{t.openK12}</Button>}
+        {mayLinkUniversity && !has('university_ecard') && <Button block onClick={() => navigate(ecardPaths.linkUniversity)} data-testid="ecards-link-university">{t.linkUniversity}</Button>}
       </div>
     </SubPage>
   );

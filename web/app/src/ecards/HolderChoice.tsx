@@ -2,7 +2,7 @@ import { ErrorBlock, List, Selector, Skeleton } from 'antd-mobile';
 import { useEffect, useState } from 'react';
 import { useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
-import { useChildren } from '../account/queries.js';
+import { useParentChildren } from '../cards/queries.js';
 import { accountMessages } from '../account/messages.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { holderTag } from '../ui/labels.js';
@@ -23,7 +23,8 @@ export function useHolder(): { holder: Holder | null; isParent: boolean; view: R
   const a = useMessages(accountMessages);
   const me = useMe();
   const isParent = me.data?.role === 'parent';
-  const children = useChildren();
+  // Only a parent has children to choose among: a student's own page never asks for them (GET /me/children is a parent's).
+  const children = useParentChildren(isParent);
   const [chosen, setChosen] = useState<string | null>(null);
   const kids = isParent ? (children.data ?? []) : [];
   useEffect(() => {
