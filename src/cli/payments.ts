@@ -15,6 +15,7 @@ const findingNames: Record<FindingKind, string> = {
   unknown_trade: '渠道有交易但无此订单 gateway trade for an unknown order',
   refund_not_ours: '渠道退款非本系统发起 refund not made by Onecard (merchant portal)',
   refund_missing_from_bill: '本系统退款不在对账单中 our refund missing from the bill',
+  refund_state_mismatch: '退款状态与渠道不符 refund state differs from the gateway\'s',
   bill_unavailable: '未取得对账单 no bill file, each order queried',
 };
 

@@ -1,3 +1,6 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxKeys } from '../../src/modules/payments/gateways/registry.js';
 import type { OrderView } from '../../src/modules/payments/order-view.js';
@@ -130,8 +133,10 @@ describe('before the bills are made', () => {
     const late = await d.topUp(studentToken, student.id, 3300);
     await d.payAtCashier(studentToken, late.id, 'wechat', { lateMs: 48 * 3600_000 });
     const report = await reconcile('2026-11-24');
-    expect(report.totals.alipay).toMatchObject({ source: 'query', billUnavailable: 'isp.bill_not_exist', feesFen: null, gatewayRefundedFen: null });
-    expect(report.totals.wechat).toMatchObject({ source: 'query', billUnavailable: 'STATEMENT_CREATING', gatewayPaidFen: 3300, ledgerBookedFen: 3300, feesFen: null });
+    // The day is not over: its bills are not asked for (an empty one would say every payment is missing).
+    expect(report.totals.alipay).toMatchObject({ source: 'query', billUnavailable: 'DAY_NOT_OVER', feesFen: null, gatewayRefundedFen: null });
+    expect(report.totals.wechat).toMatchObject({ source: 'query', billUnavailable: 'DAY_NOT_OVER', gatewayPaidFen: 3300, ledgerBookedFen: 3300, feesFen: null });
+    expect(report.balanced).toBe(true);
     expect(findingsOf(report, 'bill_unavailable')).toEqual([['bill_unavailable', 'alipay', null], ['bill_unavailable', 'wechat', null]]);
     expect(report.findings.find((f) => f.orderNo === late.orderNo)).toMatchObject({ kind: 'settled_by_reconciliation', detail: expect.not.stringContaining('(bill)') });
     expect(await d.purseFen(student.id)).toBe(3300);
@@ -159,5 +164,129 @@ describe('the sandbox serves bills as the gateways do', () => {
     const { studentToken } = await d.family();
     expect((await d.request('POST', '/sandbox/alipay/portal/refunds', studentToken, { outTradeNo: 'x', amountFen: 1 })).statusCode).toBe(403);
     expect((await d.request('POST', '/sandbox/alipay/portal/refunds', await op(), { outTradeNo: 'x', amountFen: -1 })).statusCode).toBe(400);
+  });
+});
+
+describe('a day’s bills against refunds in every state, late refunds and orders sent elsewhere', () => {
+  let a: OrderView;
+  let w: OrderView;
+  let w2: OrderView;
+  let wOnly: OrderView;
+  const refundOf = (order: OrderView) => d.t.ctx.db.selectFrom('payment_refunds').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow();
+
+  beforeAll(async () => {
+    d.t.clock.set('2026-11-26T02:00:00Z'); // 10:00 on the 26th
+    const { student, studentToken } = await d.family();
+    const pay = async (amountFen: number, gateway: 'alipay' | 'wechat') => {
+      const order = await d.topUp(studentToken, student.id, amountFen);
+      await d.payAtCashier(studentToken, order.id, gateway);
+      return order;
+    };
+    a = await pay(5000, 'alipay');
+    w = await pay(6000, 'wechat');
+    w2 = await pay(4000, 'wechat');
+    wOnly = await pay(3000, 'wechat');
+    await d.runJobs();
+
+    // w: refunded at WeChat Pay, but failed here (ABNORMAL, its notification of the later success lost): the money is still reserved.
+    // w2: booked here, but the gateway gave up on it (FAIL on the bill).
+    d.t.clock.set('2026-11-26T05:00:00Z');
+    for (const order of [w, w2]) expect((await d.request('POST', `/admin/orders/${order.id}/refunds`, await op(), { amountFen: order.amountFen })).statusCode).toBe(201);
+    await d.runJobs();
+    await d.t.ctx.db.updateTable('payment_refunds').set({ status: 'failed', last_error: 'ABNORMAL at the gateway (answer)', completed_at: null }).where('order_id', '=', w.id).execute();
+    await d.t.ctx.db.updateTable('sandbox_refunds').set({ succeeded_at: null, failed_status: 'CLOSED' }).where('out_request_no', '=', (await refundOf(w2)).out_request_no).execute();
+
+    // An Alipay trade for an order number of ours that was only ever sent to WeChat Pay.
+    const keys = (await sandboxKeys(d.t.ctx)).alipay;
+    const opened = await openTrade(d.t.ctx, { gateway: 'alipay', appId: keys.appId, merchantId: keys.sellerId, outTradeNo: wOnly.orderNo, amountFen: 3000, subject: '充值', payee: '北京市学生卡中心', notifyUrl: `${d.origin}/api/v1/payments/notify/alipay`, returnUrl: null });
+    if (!opened.ok) throw new Error('sandbox refused the trade');
+    await payPendingTrade(d.t.ctx, opened.payment.id, noSwitches);
+    await d.runJobs();
+
+    // a: a refund asked for at 22:00 while Alipay cannot be reached, sent by the retry job at 00:30: Alipay bills it on the 27th.
+    d.t.clock.set('2026-11-26T14:00:00Z');
+    const attempt = await d.t.ctx.db.selectFrom('payment_attempts').select(['id', 'gateway_base_url']).where('order_id', '=', a.id).where('gateway', '=', 'alipay').executeTakeFirstOrThrow();
+    await d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: 'http://127.0.0.1:9/api/v1/sandbox/alipay/gateway.do' }).where('id', '=', attempt.id).execute();
+    expect((await d.request('POST', `/admin/orders/${a.id}/refunds`, await op(), { amountFen: 1000 })).statusCode).toBe(201);
+    await d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: attempt.gateway_base_url }).where('id', '=', attempt.id).execute();
+    expect((await refundOf(a)).status).toBe('requested');
+    d.t.clock.set('2026-11-26T16:30:00Z'); // 00:30 on the 27th
+    await d.runJobs();
+    expect((await refundOf(a)).status).toBe('succeeded');
+  });
+
+  it('reports refunds whose state differs from the bill’s, both ways, and counts only the successful ones as refunded', async () => {
+    d.t.clock.set('2026-11-27T02:00:00Z');
+    const report = await reconcile('2026-11-26');
+    expect(findingsOf(report, 'refund_state_mismatch')).toEqual(expect.arrayContaining([['refund_state_mismatch', 'wechat', w.orderNo], ['refund_state_mismatch', 'wechat', w2.orderNo]]));
+    expect(findingsOf(report, 'refund_state_mismatch')).toHaveLength(2);
+    const detail = (order: OrderView) => report.findings.find((f) => f.kind === 'refund_state_mismatch' && f.orderNo === order.orderNo)?.detail;
+    expect(detail(w)).toMatch(/: bill success, ours failed \(6000 fen\)$/);
+    expect(detail(w2)).toMatch(/: bill failed, ours succeeded \(4000 fen\)$/);
+    // w's refund succeeded at the gateway; w2's FAIL line is no money refunded.
+    expect(report.totals.wechat).toMatchObject({ source: 'bill', gatewayRefundedFen: 6000 });
+    expect(report.balanced).toBe(false);
+  });
+
+  it('reports a payment for an order never sent to that gateway as an unknown trade, settles nothing and says nothing was settled', async () => {
+    const report = await reconcile('2026-11-26');
+    const about = report.findings.filter((f) => f.orderNo === wOnly.orderNo);
+    // (Its notification was refused, as one for an order never sent to Alipay: that is the notification's finding.)
+    expect(about.filter((f) => f.kind !== 'notification_rejected').map((f) => [f.kind, f.gateway])).toEqual([['unknown_trade', 'alipay']]);
+    expect(about[0]?.detail).toMatch(new RegExp(`^${wOnly.orderNo} \\(\\d+\\): 3000 fen, order known, never sent to alipay$`));
+    expect(report.findings.filter((f) => f.kind === 'settled_by_reconciliation')).toEqual([]);
+    expect(report.totals.alipay).toMatchObject({ source: 'bill', gatewayPaidFen: 5000 + 3000, ledgerBookedFen: 5000 });
+  });
+
+  it('looks for a refund on the bill of the day the gateway took it, not the day it was asked for', async () => {
+    const day26 = await reconcile('2026-11-26');
+    expect(findingsOf(day26, 'refund_missing_from_bill')).toEqual([]);
+    expect(day26.totals.alipay).toMatchObject({ gatewayRefundedFen: 0 });
+    d.t.clock.set('2026-11-28T02:00:00Z');
+    const day27 = await reconcile('2026-11-27');
+    expect(day27.totals.alipay).toMatchObject({ source: 'bill', gatewayRefundedFen: 1000 });
+    expect(findingsOf(day27, 'refund_missing_from_bill', 'refund_not_ours', 'amount_mismatch', 'refund_state_mismatch')).toEqual([]);
+    // And a refund the gateway took on the 27th that its bill lacks is missing from the 27th's.
+    await d.t.ctx.db.deleteFrom('sandbox_refunds').where('out_request_no', '=', (await refundOf(a)).out_request_no).execute();
+    expect(findingsOf(await reconcile('2026-11-27'), 'refund_missing_from_bill')).toEqual([['refund_missing_from_bill', 'alipay', a.orderNo]]);
+    expect(findingsOf(await reconcile('2026-11-26'), 'refund_missing_from_bill')).toEqual([]);
+  });
+});
+
+describe('a bill download that fails', () => {
+  it('falls back to the query path for both gateways, and the day needs attention', async () => {
+    // A stand-in in front of the sandbox: the API calls pass through, each bill file is cut off halfway.
+    // (Its Host header is passed on, so that the sandbox's answers name the stand-in's address.)
+    const proxy = createServer((request, response) => {
+      const upstream = httpRequest(`${d.origin}${request.url ?? ''}`, { method: request.method, headers: request.headers }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const headers = Object.fromEntries(Object.entries(answer.headers).filter(([k]) => !['content-length', 'transfer-encoding', 'connection'].includes(k)));
+          response.writeHead(answer.statusCode ?? 502, { ...headers, 'content-length': String(body.length) });
+          if (/\/bill\/download|\/billdownload\/file/.test(request.url ?? '')) response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.destroy());
+          else response.end(body);
+        });
+      });
+      request.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyOrigin = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const pointAt = (from: string, to: string) => d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: sql<string>`replace(gateway_base_url, ${from}, ${to})` }).execute();
+    await pointAt(d.origin, proxyOrigin);
+    try {
+      d.t.clock.set('2026-11-28T03:00:00Z');
+      const report = await reconcile('2026-11-27');
+      for (const gateway of ['alipay', 'wechat']) {
+        expect(report.totals[gateway]).toMatchObject({ source: 'query', billUnavailable: expect.stringMatching(/^GATEWAY_UNAVAILABLE: /) });
+      }
+      expect(findingsOf(report, 'bill_unavailable')).toEqual([['bill_unavailable', 'alipay', null], ['bill_unavailable', 'wechat', null]]);
+      // Not a bill still being made: someone must look.
+      expect(report.balanced).toBe(false);
+    } finally {
+      await pointAt(proxyOrigin, d.origin);
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 });

@@ -76,6 +76,8 @@ export async function sendRefund(ctx: AppContext, refundId: string): Promise<Ref
       outTradeNo: order.order_no, tradeNo: refund.trade_no, refundFen: refund.amount_fen, totalFen: order.amount_fen, outRequestNo: refund.out_request_no, reason: reasonText[refund.reason],
       notifyUrl: attempt.notify_url,
     });
+    // The gateway took it: the day whose bill lists it (reconciliation looks for it there).
+    await repo.recordRefundBilledAt(ctx.db, refundId, result.billedAt ?? ctx.clock.now());
     if (result.failed) {
       await inTransaction(ctx.db, (tx) => markRefundFailedAtGateway(tx, ctx.clock, refundId, { status: result.failed!, gatewayRefundNo: result.gatewayRefundNo, via: 'answer' }, systemActor));
       return 'failed';

@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { plainArrayLiteral } from '../../platform/db/array-literal.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { autoTopUpCreator } from './order-rules.js';
 import type {
@@ -32,6 +33,13 @@ const orderHolder = [
   sql<string | null>`(select cd.card_no from cards cd where cd.id = o.card_id)`.as('order_card_no'),
 ];
 const lateRefundFen = sql<number>`(select coalesce(sum(f.amount_fen), 0)::int8 from payment_refunds f where f.order_id = o.id and f.reason in ('late_payment', 'duplicate_payment') and f.status <> 'failed')`.as('late_refund_fen');
+
+/**
+ * The numbers that can be ours (order numbers, refund numbers: letters, digits, '-', '_'), for
+ * lookups by a bill's lines: anything else in a bill names nothing of ours, and could not go into
+ * an array literal unquoted.
+ */
+const ourNumbers = (values: readonly string[]) => [...new Set(values)].filter((v) => /^[0-9A-Za-z_-]+$/.test(v));
 
 /** Orders that still wait for money: listed first, and the expiry job's work. */
 const openStatuses: readonly OrderStatus[] = ['created', 'paying'];
@@ -331,8 +339,15 @@ export const paymentsRepository = {
     return row?.gateway_base_url;
   },
 
+  /** Our orders of those numbers (a bill's every line: one array parameter, however many). */
   ordersByNo(db: DbOrTx, orderNos: readonly string[]): Promise<OrderRow[]> {
-    return orderNos.length === 0 ? Promise.resolve([]) : db.selectFrom('payment_orders').selectAll().where('order_no', 'in', [...orderNos]).execute();
+    const nos = ourNumbers(orderNos);
+    return nos.length === 0 ? Promise.resolve([]) : db.selectFrom('payment_orders').selectAll().where('order_no', '=', sql<string>`any(${plainArrayLiteral(nos)}::text[])`).execute();
+  },
+
+  /** Whether the order was ever sent to `gateway` (an attempt there). */
+  async attemptedAt(db: DbOrTx, orderId: string, gateway: GatewayName): Promise<boolean> {
+    return (await db.selectFrom('payment_attempts').select('id').where('order_id', '=', orderId).where('gateway', '=', gateway).limit(1).executeTakeFirst()) !== undefined;
   },
 
   /** Orders credited to a payment at `gateway` that was made within [from, to). */
@@ -342,13 +357,23 @@ export const paymentsRepository = {
   },
 
   refundsByOutRequestNo(db: DbOrTx, gateway: GatewayName, outRequestNos: readonly string[]): Promise<RefundRow[]> {
-    return outRequestNos.length === 0 ? Promise.resolve([]) : db.selectFrom('payment_refunds').selectAll().where('gateway', '=', gateway).where('out_request_no', 'in', [...outRequestNos]).execute();
+    const nos = ourNumbers(outRequestNos);
+    return nos.length === 0 ? Promise.resolve([]) : db.selectFrom('payment_refunds').selectAll().where('gateway', '=', gateway).where('out_request_no', '=', sql<string>`any(${plainArrayLiteral(nos)}::text[])`).execute();
   },
 
-  /** Refunds the gateway confirmed that were asked for within [from, to): each must be on that day's bill. */
-  succeededRefundsCreatedBetween(db: DbOrTx, gateway: GatewayName, from: Date, to: Date) {
+  /**
+   * Refunds the gateway confirmed that it took within [from, to) (by its own time, gateway_billed_at;
+   * refunds from before that was kept, by when they were asked for): each must be on that day's bill.
+   */
+  succeededRefundsBilledBetween(db: DbOrTx, gateway: GatewayName, from: Date, to: Date) {
+    const billedAt = sql<Date>`coalesce(r.gateway_billed_at, r.created_at)`;
     return db.selectFrom('payment_refunds as r').innerJoin('payment_orders as o', 'o.id', 'r.order_id').select(['r.id', 'r.out_request_no', 'r.amount_fen', 'o.order_no'])
-      .where('r.gateway', '=', gateway).where('r.status', '=', 'succeeded').where('r.created_at', '>=', from).where('r.created_at', '<', to).orderBy('r.created_at').execute();
+      .where('r.gateway', '=', gateway).where('r.status', '=', 'succeeded').where(billedAt, '>=', from).where(billedAt, '<', to).orderBy('r.created_at').execute();
+  },
+
+  /** The gateway's time for a refund it answered (kept once: a later answer repeats it). */
+  async recordRefundBilledAt(db: DbOrTx, id: string, at: Date): Promise<void> {
+    await db.updateTable('payment_refunds').set({ gateway_billed_at: at }).where('id', '=', id).where('gateway_billed_at', 'is', null).execute();
   },
 
   async saveReconciliation(db: DbOrTx, date: string, ranAt: Date, report: unknown): Promise<void> {

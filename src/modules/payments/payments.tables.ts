@@ -91,6 +91,8 @@ export interface PaymentRefundsTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   completed_at: Timestamp | null;
+  /** When the gateway took the refund by its answer (Alipay gmt_refund_pay, WeChat create_time): the day whose bill lists it. */
+  gateway_billed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface BalanceRefundsTable {
@@ -174,6 +176,15 @@ export interface SandboxRefundsTable {
   succeeded_at: Timestamp | null;
   /** WeChat Pay: the refund failed (ABNORMAL, CLOSED) and the money never left. */
   failed_status: ColumnType<'ABNORMAL' | 'CLOSED' | null, 'ABNORMAL' | 'CLOSED' | null | undefined, 'ABNORMAL' | 'CLOSED' | null>;
+  created_at: CreatedAt;
+}
+
+/** A WeChat Pay bill as the sandbox answered its hash: the download serves these bytes. */
+export interface SandboxBillFilesTable {
+  id: string;
+  gateway: GatewayName;
+  bill_date: ColumnType<string, string, never>;
+  bytes: Uint8Array;
   created_at: CreatedAt;
 }
 
@@ -275,4 +286,5 @@ export interface PaymentsTables {
   sandbox_refunds: SandboxRefundsTable;
   sandbox_notifications: SandboxNotificationsTable;
   sandbox_agreements: SandboxAgreementsTable;
+  sandbox_bill_files: SandboxBillFilesTable;
 }

@@ -1,15 +1,13 @@
 import { isDomainError } from '../../domain/errors.js';
 import { addDays, beijingMidnight, shanghaiDate } from '../../domain/calendar.js';
-import { systemActor } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { sendOpenRefunds } from './gateway-refunds.js';
 import { gatewayClient } from './gateways/registry.js';
-import { fetchDayBill, noEndpoint, reconcileBill, type DayBill } from './reconcile-bills.js';
+import { billMissedNeedsAttention, dayNotOver, fetchDayBill, noEndpoint, reconcileBill, settleOrRefuse, type DayBill } from './reconcile-bills.js';
 import { incomingPaymentKey } from './payment-ledger.js';
 import { paymentsRepository as repo, type OrderRow } from './payments.repository.js';
 import type { GatewayName } from './payments.tables.js';
-import { settlePayment } from './settle-payment.js';
 
 /**
  * Daily reconciliation of one Beijing day, per gateway: against the gateway's bill file (对账单,
@@ -26,7 +24,7 @@ import { settlePayment } from './settle-payment.js';
 
 export type FindingKind =
   | 'settled_by_reconciliation' | 'credited_without_gateway_payment' | 'amount_mismatch' | 'gateway_unreachable' | 'refund_pending' | 'notification_rejected'
-  | 'unknown_trade' | 'refund_not_ours' | 'refund_missing_from_bill' | 'bill_unavailable';
+  | 'unknown_trade' | 'refund_not_ours' | 'refund_missing_from_bill' | 'refund_state_mismatch' | 'bill_unavailable';
 
 export interface Finding {
   kind: FindingKind;
@@ -80,15 +78,19 @@ async function reconcileOrder(ctx: AppContext, order: OrderRow, totals: Reconcil
     }
     totals[attempt.gateway].gatewayPaidFen += trade.amountFen;
     const key = incomingPaymentKey(attempt.gateway, trade.tradeNo);
+    let refused: string | null = null;
     if ((await repo.ledgerAmountByKey(ctx.db, key)) === undefined) {
-      const { outcome } = await settlePayment(ctx.db, ctx.clock, { gateway: attempt.gateway, outTradeNo: order.order_no, tradeNo: trade.tradeNo, amountFen: trade.amountFen, paidAt: trade.paidAt }, systemActor, null)
-        .catch((error: unknown) => ({ outcome: isDomainError(error) ? error.code : String(error) }));
+      const settled = await settleOrRefuse(ctx, { gateway: attempt.gateway, outTradeNo: order.order_no, tradeNo: trade.tradeNo, amountFen: trade.amountFen, paidAt: trade.paidAt });
       await sendOpenRefunds(ctx, order.id);
-      findings.push({ kind: 'settled_by_reconciliation', orderNo: order.order_no, gateway: attempt.gateway, detail: `${trade.tradeNo}: ${outcome}` });
+      // Only what was booked is said settled; a refusal is told with the amounts below.
+      if ('outcome' in settled) findings.push({ kind: 'settled_by_reconciliation', orderNo: order.order_no, gateway: attempt.gateway, detail: `${trade.tradeNo}: ${settled.outcome}` });
+      else refused = settled.refused;
     }
     const bookedFen = (await repo.ledgerAmountByKey(ctx.db, key)) ?? 0;
     totals[attempt.gateway].ledgerBookedFen += bookedFen;
-    if (bookedFen !== trade.amountFen) findings.push({ kind: 'amount_mismatch', orderNo: order.order_no, gateway: attempt.gateway, detail: `gateway ${trade.amountFen} fen, ledger ${bookedFen} fen` });
+    if (bookedFen !== trade.amountFen || refused) {
+      findings.push({ kind: 'amount_mismatch', orderNo: order.order_no, gateway: attempt.gateway, detail: `gateway ${trade.amountFen} fen, ledger ${bookedFen} fen${refused ? ` (not settled: ${refused})` : ''}` });
+    }
   }
 }
 
@@ -103,14 +105,23 @@ function totalsFor(day: DayBill): GatewayTotals {
 export async function reconcileDay(ctx: AppContext, date: string): Promise<ReconciliationReport> {
   const from = beijingMidnight(date);
   const to = beijingMidnight(addDays(date, 1));
-  const bills = { alipay: await fetchDayBill(ctx, 'alipay', date), wechat: await fetchDayBill(ctx, 'wechat', date) };
+  // A day not over has no bill yet (WeChat Pay's NO_STATEMENT_EXIST, read as an empty bill, would report every payment missing).
+  const dayOver = ctx.clock.now().getTime() >= to.getTime();
+  const dayBill = (gateway: GatewayName) => (dayOver ? fetchDayBill(ctx, gateway, date) : Promise.resolve<DayBill>({ unavailable: dayNotOver }));
+  const bills = { alipay: await dayBill('alipay'), wechat: await dayBill('wechat') };
+
   const totals: ReconciliationReport['totals'] = { alipay: totalsFor(bills.alipay), wechat: totalsFor(bills.wechat) };
   const findings: Finding[] = [];
+  let billMissed = false;
   for (const gateway of gateways) {
     const day = bills[gateway];
     if ('bill' in day) await reconcileBill(ctx, day.bill, totals[gateway], findings);
     // A gateway never paid through has no bill to ask for: its totals say so, no finding needed.
-    else if (day.unavailable !== noEndpoint) findings.push({ kind: 'bill_unavailable', orderNo: null, gateway, detail: day.unavailable });
+    else if (day.unavailable !== noEndpoint) {
+      findings.push({ kind: 'bill_unavailable', orderNo: null, gateway, detail: day.unavailable });
+      // A bill not made yet is waited for; one that failed, or is overdue, is looked into.
+      if (billMissedNeedsAttention(day.unavailable, date, ctx.clock.now())) billMissed = true;
+    }
   }
   const orders = await repo.ordersAttemptedBetween(ctx.db, from, to);
   for (const order of orders) await reconcileOrder(ctx, order, totals, findings);
@@ -124,8 +135,10 @@ export async function reconcileDay(ctx: AppContext, date: string): Promise<Recon
     findings.push({ kind: 'notification_rejected', orderNo: namesOrder ? note.order_no : null, gateway: note.gateway, detail: `${about}${note.error_code ?? 'rejected'} (notification ${note.id})` });
   }
   const ranAt = ctx.clock.now();
-  const attention: FindingKind[] = ['credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill'];
-  const report: ReconciliationReport = { date, ranAt: ranAt.toISOString(), orders: orders.length, totals, findings, balanced: !findings.some((f) => attention.includes(f.kind)) };
+  const attention: FindingKind[] = ['credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill', 'refund_state_mismatch'];
+  // A bill not made yet is only waited for; one that failed, or is overdue, needs someone to look.
+  const balanced = !billMissed && !findings.some((f) => attention.includes(f.kind));
+  const report: ReconciliationReport = { date, ranAt: ranAt.toISOString(), orders: orders.length, totals, findings, balanced };
   await repo.saveReconciliation(ctx.db, date, ranAt, report);
   if (!report.balanced) ctx.logger.warn({ date, findings: findings.length }, 'payment reconciliation found differences');
   return report;
@@ -147,8 +160,8 @@ function withSources(report: ReconciliationReport): ReconciliationReport {
 const billsFetchedFromHour = 10;
 
 /**
- * The job: yesterday (Beijing) is reconciled on the first run after midnight, by the query path
- * since no bill is made yet; from 10:00 it is reconciled again, hourly, while a gateway's bill was
+ * The job: yesterday (Beijing) is reconciled on the first run after midnight (or again, when its
+ * report was made before the day was over), by the query path since no bill is made yet; from 10:00 it is reconciled again, hourly, while a gateway's bill was
  * not used (not made yet, or its download failed), until every gateway's bill is.
  */
 export async function reconcileYesterday(ctx: AppContext): Promise<void> {
@@ -160,7 +173,9 @@ export async function reconcileYesterday(ctx: AppContext): Promise<void> {
     const billsDue = now.getTime() >= beijingMidnight(today).getTime() + billsFetchedFromHour * 3600_000;
     const totals = withSources(stored.report as ReconciliationReport).totals;
     const waiting = gateways.some((g) => totals[g].source === 'query' && totals[g].billUnavailable !== noEndpoint);
-    if (!billsDue || !waiting) return;
+    // A report made before the day was over (by an operator) missed the rest of it.
+    const madeDuringTheDay = new Date(stored.ran_at).getTime() < beijingMidnight(today).getTime();
+    if (!madeDuringTheDay && (!billsDue || !waiting)) return;
   }
   await reconcileDay(ctx, yesterday);
 }

@@ -39,9 +39,9 @@ describe('Alipay 业务明细 bill', () => {
   it('reads the zip of GBK files into payment and refund lines with their fees', () => {
     const bill = parseAlipayBillZip(zip(), '2026-11-23');
     expect(bill.lines).toEqual([
-      { kind: 'payment', tradeNo: '2026112322001458860515315453', outTradeNo: '0198a1b2c3d4e5f60718293a4b5c6d7', outRefundNo: null, amountFen: 5000, feeMillifen: 30_000, at: new Date('2026-11-23T02:55:23Z') },
-      { kind: 'payment', tradeNo: '2026112322001458860513822558', outTradeNo: '0198a1b2c3d4e5f60718293a4b5c6d8', outRefundNo: null, amountFen: 10_000, feeMillifen: 60_000, at: new Date('2026-11-23T03:07:09Z') },
-      { kind: 'refund', tradeNo: '2026112322001458860513822558', outTradeNo: '0198a1b2c3d4e5f60718293a4b5c6d8', outRefundNo: 'RF0198a1b2c3d4e5f60718293a4b5c6d9', amountFen: 2000, feeMillifen: -12_000, at: new Date('2026-11-23T03:26:55Z') },
+      { kind: 'payment', tradeNo: '2026112322001458860515315453', outTradeNo: '0198a1b2c3d4e5f60718293a4b5c6d7', outRefundNo: null, refundState: null, amountFen: 5000, feeMillifen: 30_000, at: new Date('2026-11-23T02:55:23Z') },
+      { kind: 'payment', tradeNo: '2026112322001458860513822558', outTradeNo: '0198a1b2c3d4e5f60718293a4b5c6d8', outRefundNo: null, refundState: null, amountFen: 10_000, feeMillifen: 60_000, at: new Date('2026-11-23T03:07:09Z') },
+      { kind: 'refund', tradeNo: '2026112322001458860513822558', outTradeNo: '0198a1b2c3d4e5f60718293a4b5c6d8', outRefundNo: 'RF0198a1b2c3d4e5f60718293a4b5c6d9', refundState: 'success', amountFen: 2000, feeMillifen: -12_000, at: new Date('2026-11-23T03:26:55Z') },
     ]);
     expect(bill.summary).toEqual({ payments: 2, refunds: 1, paidFen: 15_000, refundedFen: 2000, feeMillifen: 78_000 });
   });

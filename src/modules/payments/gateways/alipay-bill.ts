@@ -74,6 +74,8 @@ function detailLine(row: Row): BillLine {
     tradeNo,
     outTradeNo,
     outRefundNo: type === '退款' ? refundNo : null,
+    // The 业务明细 lists a refund once it is done.
+    refundState: type === '退款' ? 'success' : null,
     amountFen: Math.abs(amountFen),
     // Alipay prints what it takes as negative: a fee charged is positive here.
     feeMillifen: -yuanToFenSigned(cell(row, '服务费（元）') || '0.00', '服务费（元）') * 1000,

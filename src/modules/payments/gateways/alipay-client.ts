@@ -95,7 +95,10 @@ export class AlipayClient implements GatewayClient, AgreementClient {
       refund_reason: request.reason,
     });
     this.assertSuccess('alipay.trade.refund', response);
-    return { done: true, gatewayRefundNo: typeof response.trade_no === 'string' ? `${response.trade_no}:${request.outRequestNo}` : null };
+    return {
+      done: true, gatewayRefundNo: typeof response.trade_no === 'string' ? `${response.trade_no}:${request.outRequestNo}` : null,
+      billedAt: typeof response.gmt_refund_pay === 'string' ? parseAlipayTime(response.gmt_refund_pay) ?? null : null,
+    };
   }
 
   /** The agreement page link (alipay.user.agreement.page.sign), opened in the user's browser: a GET on the gateway with signed parameters. */

@@ -31,6 +31,12 @@ const server = createServer((request: IncomingMessage, response: ServerResponse)
   const signed = auth !== undefined && verifyWechatRequest({ method: 'GET', pathWithQuery: request.url ?? '', body: '' }, auth, merchant.publicKey, new Date());
   if (request.url?.startsWith('/v3/billdownload/file')) {
     if (!signed) unsignedDownloads.push(request.url);
+    if (request.url.includes('reset') && signed) {
+      // Half the file, then the connection is lost.
+      response.writeHead(200, { 'content-length': String(Buffer.byteLength(served) * 2) });
+      response.write(served, () => response.destroy());
+      return;
+    }
     response.writeHead(signed ? 200 : 401).end(signed ? served : '');
     return;
   }
@@ -64,5 +70,13 @@ describe('WeChat Pay bill client', () => {
   it('sends its signature nowhere but the API’s own origin', async () => {
     downloadUrl = 'http://127.0.0.2:9/v3/billdownload/file?token=abc';
     expect(await failure(client().tradeBill('2026-11-23'))).toBe('GATEWAY_RESPONSE_INVALID: download_url elsewhere');
+  });
+
+  it('maps a connection lost mid-file and a download address that is no URL to the gateway’s errors', async () => {
+    served = bill;
+    downloadUrl = `${baseUrl}/v3/billdownload/file?token=reset`;
+    expect(await failure(client().tradeBill('2026-11-23'))).toMatch(/^GATEWAY_UNAVAILABLE: /);
+    downloadUrl = 'not a url';
+    expect(await failure(client().tradeBill('2026-11-23'))).toBe('GATEWAY_RESPONSE_INVALID: download address not a URL');
   });
 });

@@ -1,3 +1,4 @@
+import { isDomainError } from '../../../domain/errors.js';
 import type { Clock } from '../../../platform/clock.js';
 import { fail } from '../../../platform/errors.js';
 import { parseAlipayBillZip } from './alipay-bill.js';
@@ -13,18 +14,60 @@ import '../payments.errors.js';
 
 /** A bill file is larger than an API answer, and Alipay's link lives 30 seconds: a minute is plenty. */
 const downloadTimeoutMs = 60_000;
+/** A school's day is at most some thousands of lines (a few MB); anything this large is not its bill. */
+export const maxBillBytes = 64 * 1024 * 1024;
 
-/** GET of a bill file's bytes; a network failure or timeout is GATEWAY_UNAVAILABLE, any status but 200 GATEWAY_REJECTED. */
-async function download(gateway: string, url: string, headers: Record<string, string>): Promise<Uint8Array> {
+/** A download address from the gateway's answer; one that is not an http(s) URL is an invalid answer. */
+function billUrl(gateway: string, text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw fail('GATEWAY_RESPONSE_INVALID', { gateway, operation: 'bill', reason: 'download address not a URL' });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail('GATEWAY_RESPONSE_INVALID', { gateway, operation: 'bill', reason: 'download address not http(s)' });
+  return url;
+}
+
+/**
+ * GET of a bill file's bytes, at most maxBillBytes; a network failure, a timeout or a connection
+ * lost mid-file is GATEWAY_UNAVAILABLE, any status but 200 GATEWAY_REJECTED, a file too large
+ * GATEWAY_RESPONSE_INVALID. Only domain errors leave it.
+ */
+async function download(gateway: string, url: URL, headers: Record<string, string>): Promise<Uint8Array> {
+  const unavailable = (error: unknown) => fail('GATEWAY_UNAVAILABLE', { url: url.origin, reason: error instanceof Error ? error.message : String(error) });
   let response: Response;
   try {
     response = await fetch(url, { headers, signal: AbortSignal.timeout(downloadTimeoutMs) });
   } catch (error) {
-    throw fail('GATEWAY_UNAVAILABLE', { url: new URL(url).origin, reason: error instanceof Error ? error.message : String(error) });
+    throw unavailable(error);
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (response.status !== 200) throw fail('GATEWAY_REJECTED', { gateway, operation: 'bill download', httpStatus: response.status });
-  return bytes;
+  if (response.status !== 200) {
+    await response.body?.cancel().catch(() => undefined);
+    throw fail('GATEWAY_REJECTED', { gateway, operation: 'bill download', httpStatus: response.status });
+  }
+  const tooLarge = () => fail('GATEWAY_RESPONSE_INVALID', { gateway, operation: 'bill download', reason: `larger than ${maxBillBytes} bytes` });
+  if (Number(response.headers.get('content-length') ?? 0) > maxBillBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  try {
+    for (let part = await reader?.read(); part && !part.done; part = await reader?.read()) {
+      size += part.value.byteLength;
+      if (size > maxBillBytes) {
+        await reader?.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(part.value);
+    }
+  } catch (error) {
+    if (isDomainError(error)) throw error;
+    throw unavailable(error);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** A file that does not read as the gateway's bill is an invalid answer, like a bad signature. */
@@ -60,7 +103,7 @@ export class AlipayBillClient implements BillClient {
     if (answer.code !== '10000' || typeof answer.bill_download_url !== 'string') {
       throw fail('GATEWAY_REJECTED', { gateway: 'alipay', method: alipayBillMethod, code: answer.code, subCode: answer.sub_code, message: answer.sub_msg ?? answer.msg });
     }
-    const zip = await download('alipay', answer.bill_download_url, {});
+    const zip = await download('alipay', billUrl('alipay', answer.bill_download_url), {});
     return { state: 'ready', bill: read('alipay', () => parseAlipayBillZip(zip, date)) };
   }
 }
@@ -88,10 +131,10 @@ export class WechatBillClient implements BillClient {
     if (response.status === 400 && json.code === wechatStatementCreating) return { state: 'not_ready', code: wechatStatementCreating };
     if (response.status === 400 && json.code === wechatNoStatement) return { state: 'ready', bill: emptyBill(date) };
     if (response.status !== 200 || typeof json.download_url !== 'string') throw fail('GATEWAY_REJECTED', { gateway: 'wechat', operation: 'tradebill', httpStatus: response.status, code: json.code, message: json.message });
-    const fileUrl = new URL(json.download_url);
+    const fileUrl = billUrl('wechat', json.download_url);
     // The download carries our signature: it goes to the API's own host, nowhere else.
     if (fileUrl.origin !== url.origin) throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'wechat', operation: 'tradebill', reason: 'download_url elsewhere' });
-    const bytes = await download('wechat', fileUrl.toString(), { authorization: this.authorization(fileUrl), accept: 'application/json' });
+    const bytes = await download('wechat', fileUrl, { authorization: this.authorization(fileUrl), accept: 'application/json' });
     if (!wechatBillHashMatches(bytes, json.hash_type, json.hash_value)) throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'wechat', operation: 'bill download', reason: 'hash mismatch' });
     return { state: 'ready', bill: read('wechat', () => parseWechatBill(utf8(bytes), date, this.merchant.mchid)) };
   }

@@ -14,6 +14,12 @@ export interface BillLine {
   outTradeNo: string;
   /** A refund's number as the merchant gave it (Alipay 退款批次号/请求号, WeChat 商户退款单号); null on payments. */
   outRefundNo: string | null;
+  /**
+   * A refund's state by the bill: Alipay lists completed refunds only (success); WeChat Pay's
+   * 退款状态 SUCCESS → success, PROCESSING → processing, CHANGE (abnormal) / FAIL / REFUNDCLOSE
+   * (closed) → failed. Null on payments.
+   */
+  refundState: BillRefundState | null;
   /** What was paid, or refunded: always positive. */
   amountFen: number;
   /** The gateway's fee for the line, in thousandths of a fen: charged positive, given back (on a refund) negative. */
@@ -21,6 +27,8 @@ export interface BillLine {
   /** When the gateway says it happened (Alipay 完成时间, WeChat 交易时间), Beijing time. */
   at: Date | null;
 }
+
+export type BillRefundState = 'success' | 'processing' | 'failed';
 
 /** The bill's own summary, as the gateway printed it. */
 export interface BillSummary {

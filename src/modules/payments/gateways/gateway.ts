@@ -50,6 +50,8 @@ export interface RefundResult {
   gatewayRefundNo: string | null;
   /** The gateway gave up on the refund (WeChat Pay ABNORMAL: the payer's account cannot take it; CLOSED). */
   failed?: 'ABNORMAL' | 'CLOSED';
+  /** When the gateway took the refund, by its answer (Alipay gmt_refund_pay, WeChat Pay create_time): the day whose bill lists it. */
+  billedAt?: Date | null;
 }
 
 export interface GatewayClient {

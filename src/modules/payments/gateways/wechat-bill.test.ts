@@ -17,8 +17,8 @@ describe('WeChat Pay trade bill', () => {
   it('reads the backtick cells by column name, payments and refunds, fees to the thousandth of a fen', () => {
     const parsed = parseWechatBill(bill(), '2026-11-23', '1900000109');
     expect(parsed.lines).toEqual([
-      { kind: 'payment', tradeNo: '4200000925202611234997714292', outTradeNo: '0198a1b2c3d4e5f60718293a4b5c6d7', outRefundNo: null, amountFen: 9900, feeMillifen: 59_400, at: new Date('2026-11-23T02:00:00Z') },
-      { kind: 'refund', tradeNo: '4200000910202611232955148400', outTradeNo: '0198a1b2c3d4e5f60718293a4b5c6d8', outRefundNo: 'RF0198a1b2c3d4e5f60718293a4b5c6d9', amountFen: 2000, feeMillifen: -12_000, at: new Date('2026-11-23T03:00:00Z') },
+      { kind: 'payment', tradeNo: '4200000925202611234997714292', outTradeNo: '0198a1b2c3d4e5f60718293a4b5c6d7', outRefundNo: null, refundState: null, amountFen: 9900, feeMillifen: 59_400, at: new Date('2026-11-23T02:00:00Z') },
+      { kind: 'refund', tradeNo: '4200000910202611232955148400', outTradeNo: '0198a1b2c3d4e5f60718293a4b5c6d8', outRefundNo: 'RF0198a1b2c3d4e5f60718293a4b5c6d9', refundState: 'success', amountFen: 2000, feeMillifen: -12_000, at: new Date('2026-11-23T03:00:00Z') },
     ]);
     expect(parsed.summary).toEqual({ payments: 1, refunds: 1, paidFen: 9900, refundedFen: 2000, feeMillifen: 47_400 });
     expect(millifenToFen(parsed.summary.feeMillifen)).toBe(47);
@@ -40,6 +40,14 @@ describe('WeChat Pay trade bill', () => {
   it('refuses another merchant’s lines and lines that lost a cell', () => {
     expect(() => parseWechatBill(bill(), '2026-11-23', '1900000110')).toThrow(/merchant/);
     expect(() => parseWechatBill(bill(undefined, [lines[0]?.replace('`0.60%,', '') as string]), '2026-11-23', '1900000109')).toThrow(BillFormatError);
+  });
+
+  it('reads each refund’s 退款状态: SUCCESS, PROCESSING, CHANGE and FAIL; refuses one it does not know', () => {
+    const withState = (state: string) => bill(undefined, [lines[0] as string, (lines[1] as string).replace('`ORIGINAL,`SUCCESS,', `\`ORIGINAL,\`${state},`)]).replace('`3,', '`2,');
+    const states = ['SUCCESS', 'PROCESSING', 'CHANGE', 'FAIL', 'REFUNDCLOSE'].map((state) => parseWechatBill(withState(state), '2026-11-23', '1900000109').lines.find((l) => l.kind === 'refund')?.refundState);
+    expect(states).toEqual(['success', 'processing', 'failed', 'failed', 'failed']);
+    expect(parseWechatBill(withState('SUCCESS'), '2026-11-23', '1900000109').lines[0]?.refundState).toBeNull();
+    expect(() => parseWechatBill(withState('MAYBE'), '2026-11-23', '1900000109')).toThrow(/退款状态/);
   });
 
   it('checks the download against the SHA1 the bill application gave', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BillFormatError, parseBeijingTime, summarise, yuanToFenSigned, yuanToMillifen, type BillLine, type TradeBill } from './bill.js';
+import { BillFormatError, parseBeijingTime, summarise, yuanToFenSigned, yuanToMillifen, type BillLine, type BillRefundState, type TradeBill } from './bill.js';
 
 /**
  * WeChat Pay's trade bill (APIv3 `GET /v3/bill/tradebill?bill_date=…&bill_type=ALL` answers
@@ -46,6 +46,15 @@ function value(row: Row, column: string): string {
   return v;
 }
 
+/** 退款状态: SUCCESS, PROCESSING, or given up (CHANGE: abnormal, the payer's account cannot take it; FAIL; REFUNDCLOSE: closed). */
+const refundStates: Record<string, BillRefundState> = { SUCCESS: 'success', PROCESSING: 'processing', CHANGE: 'failed', FAIL: 'failed', REFUNDCLOSE: 'failed', ABNORMAL: 'failed', CLOSED: 'failed' };
+
+function refundState(text: string): BillRefundState {
+  const state = refundStates[text];
+  if (!state) throw new BillFormatError(`退款状态 ${text || '(empty)'}`);
+  return state;
+}
+
 function detailLine(row: Row, mchid: string): BillLine | undefined {
   if (value(row, '商户号') !== mchid) throw new BillFormatError(`a line of merchant ${value(row, '商户号')}`);
   const state = value(row, '交易状态');
@@ -57,6 +66,7 @@ function detailLine(row: Row, mchid: string): BillLine | undefined {
     tradeNo: value(row, '微信订单号'),
     outTradeNo: value(row, '商户订单号'),
     outRefundNo: refund ? value(row, '商户退款单号') : null,
+    refundState: refund ? refundState(value(row, '退款状态')) : null,
     amountFen: yuanToFenSigned(value(row, refund ? '退款金额' : '订单金额'), refund ? '退款金额' : '订单金额'),
     feeMillifen: yuanToMillifen(value(row, '手续费'), '手续费'),
     at: parseBeijingTime(value(row, '交易时间')),

@@ -163,10 +163,12 @@ export class WechatPayClient implements GatewayClient, AgreementClient {
       ...(request.notifyUrl ? { notify_url: request.notifyUrl } : {}),
       amount: { refund: request.refundFen, total: request.totalFen, currency: 'CNY' },
     });
-    const refund = answer.json as { refund_id?: unknown; status?: unknown };
+    const refund = answer.json as { refund_id?: unknown; status?: unknown; create_time?: unknown };
     if (answer.status !== 200 || typeof refund.refund_id !== 'string') throw rejected('refund', answer);
-    if (refund.status === 'CLOSED' || refund.status === 'ABNORMAL') return { done: false, gatewayRefundNo: refund.refund_id, failed: refund.status };
-    return { done: refund.status === 'SUCCESS', gatewayRefundNo: refund.refund_id };
+    // The refund's creation at WeChat Pay: its bill lists the refund on that day.
+    const billedAt = typeof refund.create_time === 'string' ? parseWechatTime(refund.create_time) ?? null : null;
+    if (refund.status === 'CLOSED' || refund.status === 'ABNORMAL') return { done: false, gatewayRefundNo: refund.refund_id, failed: refund.status, billedAt };
+    return { done: refund.status === 'SUCCESS', gatewayRefundNo: refund.refund_id, billedAt };
   }
 
   /**
