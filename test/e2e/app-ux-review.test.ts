@@ -166,4 +166,22 @@ describeE2E('app: the UX review’s fixes in Chromium', () => {
     expect(await page.getByTestId('university-ineligible').count()).toBe(0);
     expect(asked.filter((path) => path.endsWith('/me/children'))).toEqual([]);
   });
+  it('tapping the chosen option of a single choice keeps it: the top-up amount, the replacement’s ID type', async () => {
+    const { olderCard, parent } = await siblings();
+    await e2e.t.ctx.db.updateTable('cards').set({ status: 'lost' }).where('id', '=', olderCard.id).execute();
+    const page = await signInParent(parent);
+    await page.goto(url('/top-up'));
+    const fifty = page.getByTestId('topup-presets').getByText('¥50.00', { exact: true });
+    await fifty.waitFor();
+    await expect.poll(() => page.getByTestId('topup-submit').textContent()).toBe('确认充值 ¥50.00');
+    await fifty.click();
+    await expect.poll(() => page.getByTestId('topup-presets').locator('.adm-selector-item-active').allTextContents()).toEqual(['¥50.00']);
+    await expect(page.getByTestId('topup-submit').textContent()).resolves.toBe('确认充值 ¥50.00');
+
+    await page.goto(url(`/cards/${olderCard.id}/replace`));
+    const resident = page.getByTestId('wizard-id-type').getByText('居民身份证', { exact: true });
+    await resident.waitFor();
+    await resident.click();
+    await expect.poll(() => page.getByTestId('wizard-id-type').locator('.adm-selector-item-active').allTextContents()).toEqual(['居民身份证']);
+  });
 });

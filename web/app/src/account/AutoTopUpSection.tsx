@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Dialog, Input, List, Selector, Skeleton, Switch, Tag, Toast } from 'antd-mobile';
+import { Button, Dialog, Input, List, Skeleton, Switch, Tag, Toast } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import type { z } from 'zod';
 import { autoTopUpLimits } from '../../../../src/domain/auto-top-up.js';
@@ -83,7 +84,7 @@ export function AutoTopUpSection({ studentId }: { studentId: string }) {
           </List.Item>
           <List.Item
             description={(
-              <Selector
+              <SingleSelector
                 columns={2}
                 value={[gateway]}
                 onChange={(value) => { if (value[0]) setChosen(value[0]); }}

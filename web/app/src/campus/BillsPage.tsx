@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, ErrorBlock, Input, List, Popup, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
+import { Button, Card, ErrorBlock, Input, List, Popup, Skeleton, Tag, Toast } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
@@ -67,7 +68,7 @@ export function BillsPage() {
           <>
             <p className="muted" style={{ fontSize: 13 }}>{t.parentPays}</p>
             {universityChildren.length > 1 && (
-              <Selector columns={2} value={[childId!]} options={universityChildren.map((c) => ({ value: c.studentId, label: c.name }))} onChange={([id]) => id && setParams({ studentId: id }, { replace: true })} data-testid="bills-child" />
+              <SingleSelector columns={2} value={[childId!]} options={universityChildren.map((c) => ({ value: c.studentId, label: c.name }))} onChange={([id]) => id && setParams({ studentId: id }, { replace: true })} data-testid="bills-child" />
             )}
           </>
         )}
@@ -204,7 +205,7 @@ function PayBill({ bill, onDone }: { bill: Bill; onDone(): void }) {
     <List header={fill(t.payTitle, { title: title(bill) })} data-testid="bill-pay-sheet">
       <List.Item extra={<span className="amount">{amount}</span>}>{fill(t.payee, { school: bill.schoolName })}</List.Item>
       <List.Item title={p.choosePayment}>
-        <Selector
+        <SingleSelector
           columns={3}
           value={[source]}
           options={[...(fromCard ? [{ value: 'campus_card' as const, label: t.fromCard }] : []), { value: 'alipay' as const, label: p.alipay }, { value: 'wechat' as const, label: p.wechat }]}

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Dialog, ErrorBlock, Input, List, SearchBar, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
+import { Button, Dialog, ErrorBlock, Input, List, SearchBar, Skeleton, Tag, Toast } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import type { z } from 'zod';
@@ -109,7 +110,7 @@ function PayForm() {
           <span data-testid="electricity-room">{room.building} {room.roomNo}</span>
         </List.Item>
         <List.Item title={t.amount} description={fill(t.priceHint, { price: formatYuan(electricityFenPerKwh) })}>
-          <Selector columns={3} value={[amountFen]} options={presetsFen.map((fen) => ({ value: fen, label: formatYuan(fen) }))} onChange={([fen]) => fen && setAmountFen(fen)} data-testid="electricity-amounts" />
+          <SingleSelector columns={3} value={[amountFen]} options={presetsFen.map((fen) => ({ value: fen, label: formatYuan(fen) }))} onChange={([fen]) => fen && setAmountFen(fen)} data-testid="electricity-amounts" />
         </List.Item>
         <List.Item title={t.queryPassword}>
           <Input type="password" inputMode="numeric" maxLength={6} placeholder={t.queryPasswordPlaceholder} value={password} onChange={setPassword} data-testid="electricity-password" />

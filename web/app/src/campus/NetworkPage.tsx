@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Dialog, ErrorBlock, Input, List, ProgressBar, Selector, Skeleton, Tag, Toast } from 'antd-mobile';
+import { Button, Card, Dialog, ErrorBlock, Input, List, ProgressBar, Skeleton, Tag, Toast } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import type { z } from 'zod';
 import type { networkBalanceReturnSchema, networkOverviewSchema, networkSessionSchema, networkTopUpResultSchema } from '../../../../src/modules/campus/campus.schemas.js';
@@ -113,10 +114,10 @@ function TopUpForm() {
   return (
     <List header={t.networkTopUp} mode="card" data-testid="network-top-up">
       <List.Item title={t.networkAmount}>
-        <Selector columns={3} value={[amountFen]} options={presetsFen.map((fen) => ({ value: fen, label: formatYuan(fen) }))} onChange={([fen]) => fen && setAmountFen(fen)} data-testid="network-amounts" />
+        <SingleSelector columns={3} value={[amountFen]} options={presetsFen.map((fen) => ({ value: fen, label: formatYuan(fen) }))} onChange={([fen]) => fen && setAmountFen(fen)} data-testid="network-amounts" />
       </List.Item>
       <List.Item title={p.choosePayment}>
-        <Selector
+        <SingleSelector
           columns={3}
           value={[source]}
           options={[{ value: 'campus_card' as const, label: t.networkFromCard }, { value: 'alipay' as const, label: p.alipay }, { value: 'wechat' as const, label: p.wechat }]}

@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, ErrorBlock, Input, List, Selector, Skeleton, Tag, TextArea, Toast } from 'antd-mobile';
+import { Button, ErrorBlock, Input, List, Skeleton, Tag, TextArea, Toast } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import type { z } from 'zod';
 import { repairCategories, type RepairCategory } from '../../../../src/domain/campus-payments.js';
@@ -70,7 +71,7 @@ function ReportForm() {
     <div className="section" data-testid="repair-form">
       <List mode="card">
         <List.Item title={t.repairCategory}>
-          <Selector columns={3} value={category ? [category] : []} options={repairCategories.map((c) => ({ value: c, label: t[`category_${c}`] }))} onChange={([c]) => setCategory(c ?? null)} data-testid="repair-category" />
+          <SingleSelector columns={3} value={category ? [category] : []} options={repairCategories.map((c) => ({ value: c, label: t[`category_${c}`] }))} onChange={([c]) => setCategory(c ?? null)} data-testid="repair-category" />
         </List.Item>
         <List.Item title={t.repairLocation}>
           <Input maxLength={64} placeholder={t.repairLocationPlaceholder} value={location} onChange={setLocation} data-testid="repair-location" />

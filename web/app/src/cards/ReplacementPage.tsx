@@ -1,4 +1,5 @@
-import { Button, Form, Input, List, Selector, Steps, Toast } from 'antd-mobile';
+import { Button, Form, Input, List, Steps, Toast } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../../shared/api.js';
@@ -99,7 +100,7 @@ function IdentityStep({ kind, initial, onVerified }: { kind: ApplyKind; initial:
           <Input placeholder={w.namePlaceholder} maxLength={32} data-testid="wizard-name" />
         </Form.Item>
         <Form.Item name="idType" label={w.idType} layout="vertical" rules={[{ required: true, message: w.idTypePlaceholder }]}>
-          <Selector columns={2} options={idTypes.map((value) => ({ value, label: w[`idType_${value}`] }))} data-testid="wizard-id-type" />
+          <SingleSelector columns={2} options={idTypes.map((value) => ({ value, label: w[`idType_${value}`] }))} data-testid="wizard-id-type" />
         </Form.Item>
         <Form.Item name="idNumber" label={w.idNumber} rules={[{ required: true, message: w.idNumberPlaceholder }]}>
           <Input placeholder={w.idNumberPlaceholder} maxLength={32} autoComplete="off" data-testid="wizard-id-number" />
@@ -198,7 +199,7 @@ function ReasonChoice({ reasons, value, onChange }: { reasons: ReplacementReason
   return (
     <List header={w.reason} mode="card" data-testid="wizard-reason" data-reason={value}>
       <List.Item description={value === 'damaged' ? w.damagedHint : w.lostHint}>
-        <Selector
+        <SingleSelector
           columns={2}
           value={[value]}
           options={reasons.map((r) => ({ value: r, label: w[`reason_${r}`] }))}

@@ -1,4 +1,5 @@
-import { ErrorBlock, List, Selector, Skeleton } from 'antd-mobile';
+import { ErrorBlock, List, Skeleton } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useEffect, useState } from 'react';
 import { useMessages } from '../../../shared/i18n.js';
 import { useMe } from '../../../shared/session.js';
@@ -43,7 +44,7 @@ export function useHolder(): { holder: Holder | null; isParent: boolean; view: R
     view: kids.length > 1 && (
       <List header={t.forStudent} className="section">
         <List.Item>
-          <Selector columns={1} value={[child.studentId]} options={kids.map((k) => ({ value: k.studentId, label: k.name, description: holderTag(a, { schoolName: k.schoolName, grade: k.grade, classNo: k.classNo }) }))} onChange={([id]) => id && setChosen(id)} data-testid="ecard-holder" />
+          <SingleSelector columns={1} value={[child.studentId]} options={kids.map((k) => ({ value: k.studentId, label: k.name, description: holderTag(a, { schoolName: k.schoolName, grade: k.grade, classNo: k.classNo }) }))} onChange={([id]) => id && setChosen(id)} data-testid="ecard-holder" />
         </List.Item>
       </List>
     ),

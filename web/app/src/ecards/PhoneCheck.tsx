@@ -1,4 +1,5 @@
-import { Button, Collapse, Input, List, Result, Selector, Skeleton, Switch, Toast } from 'antd-mobile';
+import { Button, Collapse, Input, List, Result, Skeleton, Switch, Toast } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import { useLang, useMessages } from '../../../shared/i18n.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
@@ -46,19 +47,19 @@ export function PhoneCheck({ actionLabel, busy, onPassed }: { actionLabel: strin
     <>
       <List header={t.phoneTitle} className="section">
         <List.Item description={t.brand}>
-          <Selector columns={4} value={[phone.brand]} options={brands.map((b) => ({ value: b, label: t[`brand_${b}`] }))} onChange={([b]) => b && set({ brand: b, os: osOf[b][0]!, xiaomiChannel: b === 'xiaomi' ? 'stable' : null })} data-testid="phone-brand" />
+          <SingleSelector columns={4} value={[phone.brand]} options={brands.map((b) => ({ value: b, label: t[`brand_${b}`] }))} onChange={([b]) => b && set({ brand: b, os: osOf[b][0]!, xiaomiChannel: b === 'xiaomi' ? 'stable' : null })} data-testid="phone-brand" />
         </List.Item>
         <List.Item prefix={t.model} description={t.modelHint}>
           <Input placeholder={t.modelPlaceholder} value={phone.model} onChange={(model) => set({ model })} clearable data-testid="phone-model" />
         </List.Item>
         {osOf[phone.brand].length > 1 && (
           <List.Item description={t.os}>
-            <Selector columns={2} value={[phone.os]} options={osOf[phone.brand].map((os) => ({ value: os, label: t[`os_${os}`] }))} onChange={([os]) => os && set({ os })} data-testid="phone-os" />
+            <SingleSelector columns={2} value={[phone.os]} options={osOf[phone.brand].map((os) => ({ value: os, label: t[`os_${os}`] }))} onChange={([os]) => os && set({ os })} data-testid="phone-os" />
           </List.Item>
         )}
         {phone.brand === 'xiaomi' && (
           <List.Item description={t.xiaomiChannel}>
-            <Selector columns={2} value={phone.xiaomiChannel ? [phone.xiaomiChannel] : []} options={(['stable', 'dev'] as const).map((c) => ({ value: c, label: t[`channel_${c}`] }))} onChange={([c]) => set({ xiaomiChannel: c ?? null })} data-testid="phone-channel" />
+            <SingleSelector columns={2} value={phone.xiaomiChannel ? [phone.xiaomiChannel] : []} options={(['stable', 'dev'] as const).map((c) => ({ value: c, label: t[`channel_${c}`] }))} onChange={([c]) => set({ xiaomiChannel: c ?? null })} data-testid="phone-channel" />
           </List.Item>
         )}
         <List.Item prefix={xiaomiDev ? t.devSystemVersion : t.osVersion}>

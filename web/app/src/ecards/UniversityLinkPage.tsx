@@ -1,4 +1,5 @@
-import { Button, Form, Input, List, NoticeBar, Result, Selector, Skeleton, Toast } from 'antd-mobile';
+import { Button, Form, Input, List, NoticeBar, Result, Skeleton, Toast } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useLang, useMessages } from '../../../shared/i18n.js';
@@ -87,7 +88,7 @@ export function UniversityLinkPage() {
           <Input placeholder={t.interopCardNoPlaceholder} inputMode="numeric" maxLength={19} data-testid="link-interop" />
         </Form.Item>
         <Form.Item name="schoolId" label={t.school} rules={[{ required: true, message: t.chooseSchool }]}>
-          <Selector columns={1} options={schools.data.map((s) => ({ value: s.id, label: s.name }))} data-testid="link-school" />
+          <SingleSelector columns={1} options={schools.data.map((s) => ({ value: s.id, label: s.name }))} data-testid="link-school" />
         </Form.Item>
         <Form.Item name="name" label={t.name} rules={[{ required: true, message: t.namePlaceholder }]}>
           <Input placeholder={t.namePlaceholder} data-testid="link-name" />

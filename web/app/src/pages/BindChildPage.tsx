@@ -1,5 +1,6 @@
 import { useMutation } from '@tanstack/react-query';
-import { Form, Input, Selector, Toast } from 'antd-mobile';
+import { Form, Input, Toast } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { z } from 'zod';
@@ -73,7 +74,7 @@ export function BindChildPage() {
             <Input maxLength={32} placeholder={t.fullNamePlaceholder} />
           </Form.Item>
           <Form.Item label={t.verifyBy}>
-            <Selector
+            <SingleSelector
               columns={2}
               value={[proof]}
               onChange={([next]) => next && setProof(next)}

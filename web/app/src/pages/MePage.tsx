@@ -1,5 +1,6 @@
 import { DownloadOutlined, LockOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Dialog, List, Selector, Skeleton } from 'antd-mobile';
+import { Button, Dialog, List, Skeleton } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { langs, useLang, useMessages, type Lang } from '../../../shared/i18n.js';
@@ -60,7 +61,7 @@ function LanguageSetting() {
     <List className="section">
       <List.Item
         extra={
-          <Selector
+          <SingleSelector
             columns={2}
             showCheckMark={false}
             value={[lang]}

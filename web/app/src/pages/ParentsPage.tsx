@@ -1,4 +1,5 @@
-import { Button, Dialog, ErrorBlock, Form, Input, List, Selector, Skeleton, Toast } from 'antd-mobile';
+import { Button, Dialog, ErrorBlock, Form, Input, List, Skeleton, Toast } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import type { z } from 'zod';
 import type { bindParentSchema, ParentLink } from '../../../../src/modules/identity/account.schemas.js';
 import { useLang, useMessages } from '../../../shared/i18n.js';
@@ -97,7 +98,7 @@ function BindParentForm({ studentId }: { studentId: string }) {
           <Input inputMode="numeric" autoComplete="off" maxLength={11} placeholder={common.phonePlaceholder} />
         </Form.Item>
         <Form.Item name="relation" label={t.relation}>
-          <Selector columns={3} options={relations.map((value) => ({ value, label: relationLabel(t, value) ?? value }))} />
+          <SingleSelector columns={3} options={relations.map((value) => ({ value, label: relationLabel(t, value) ?? value }))} />
         </Form.Item>
       </Form>
     </div>

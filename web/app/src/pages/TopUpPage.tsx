@@ -1,4 +1,5 @@
-import { Button, ErrorBlock, Input, List, Selector, Skeleton } from 'antd-mobile';
+import { Button, ErrorBlock, Input, List, Skeleton } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { parseYuanToFen } from '../../../../src/domain/money.js';
@@ -68,7 +69,7 @@ function TopUpForm({ cards, options }: { cards: Card[]; options: TopUpOptions })
       </List>
       <List header={t.chooseAmount} className="section">
         <List.Item>
-          <Selector
+          <SingleSelector
             columns={2}
             value={typed === '' && preset !== null ? [preset] : []}
             options={options.presetsFen.map((fen) => ({ value: fen, label: formatYuan(fen) }))}

@@ -1,4 +1,5 @@
-import { Button, Form, Input, List, Selector } from 'antd-mobile';
+import { Button, Form, Input, List } from 'antd-mobile';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { formatYuan, parseYuanToFen } from '../../../../src/domain/money.js';
@@ -87,14 +88,14 @@ export function FareCalculatorPage() {
           }
         >
           <Form.Item name="mode" label={t.mode} rules={[{ required: true }]}>
-            <Selector columns={2} options={modes.map((value) => ({ value, label: t[`mode_${value}`] }))} data-testid="fare-mode" />
+            <SingleSelector columns={2} options={modes.map((value) => ({ value, label: t[`mode_${value}`] }))} data-testid="fare-mode" />
           </Form.Item>
           <Form.Item name="category" label={t.category} rules={[{ required: true }]}>
-            <Selector columns={3} options={categories.map((value) => ({ value, label: t[`category_${value}`] }))} data-testid="fare-category" />
+            <SingleSelector columns={3} options={categories.map((value) => ({ value, label: t[`category_${value}`] }))} data-testid="fare-category" />
           </Form.Item>
           {mode === 'bus' && (
             <Form.Item name="lineType" label={t.lineType} rules={[{ required: true }]}>
-              <Selector columns={2} options={lineTypes.map((value) => ({ value, label: t[`lineType_${value}`] }))} data-testid="fare-line-type" />
+              <SingleSelector columns={2} options={lineTypes.map((value) => ({ value, label: t[`lineType_${value}`] }))} data-testid="fare-line-type" />
             </Form.Item>
           )}
           <Form.Item
