@@ -35,7 +35,8 @@ export const autoTopUpHours = { from: 6, to: 22 } as const;
  * Why a charge failed, as a run records it (auto_top_up_runs.failure), the parent's text and the
  * app name it: the gateway refused (no balance, the agreement gone, another refusal), or could not
  * make it (payment_failed); or its order closed before the gateway reported it: unconfirmed, then,
- * should the gateway report the payment late, refunding and refunded.
+ * should the gateway report the payment late, refunding and refunded (refund_failed while a refund
+ * the gateway gave up on waits for an operator).
  */
-export const autoTopUpFailures = ['balance_not_enough', 'agreement_invalid', 'refused', 'payment_failed', 'unconfirmed', 'refunding', 'refunded'] as const;
+export const autoTopUpFailures = ['balance_not_enough', 'agreement_invalid', 'refused', 'payment_failed', 'unconfirmed', 'refunding', 'refund_failed', 'refunded'] as const;
 export type AutoTopUpFailure = (typeof autoTopUpFailures)[number];

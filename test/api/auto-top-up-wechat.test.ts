@@ -11,7 +11,10 @@ import { actAtAgreementPage, closeInAlipayApp } from '../../src/modules/payments
 import { deliverNotificationJob } from '../../src/modules/payments/sandbox/sandbox-notifications.js';
 import { papayChargeDelaySetting } from '../../src/modules/payments/sandbox/sandbox-papay.js';
 import { expireDueOrders } from '../../src/modules/payments/expire-orders.js';
-import { retryStaleRefunds } from '../../src/modules/payments/gateway-refunds.js';
+import { bookRefundSucceeded, retryStaleRefunds } from '../../src/modules/payments/gateway-refunds.js';
+import { refundFailureSetting } from '../../src/modules/payments/sandbox/sandbox-wechat.js';
+import { systemActor } from '../../src/platform/audit.js';
+import { inTransaction } from '../../src/platform/db/database.js';
 import { checkEndedSignings, lateSigningCheckDays, lateSigningFirstCheckMs } from '../../src/modules/payments/payment-agreements.js';
 import { autoTopUpHelpers, PaymentsDriver } from './payments-driver.js';
 
@@ -418,6 +421,45 @@ describe('auto top-ups charged through the contract', () => {
       await d.expectLedgerClean();
     } finally {
       await d.t.ctx.db.deleteFrom('settings').where('key', '=', papayChargeDelaySetting).execute();
+    }
+  });
+
+  it('refunding a late payment that WeChat gives up on (ABNORMAL) say the refund failed and wait for an operator, not refunding forever', async () => {
+    const { f, cardId } = await withAutoTopUp();
+    await d.t.ctx.db.insertInto('settings').values({ key: papayChargeDelaySetting, value: JSON.stringify(40 * 60_000), updated_at: d.t.clock.now(), updated_by: null }).execute();
+    try {
+      expect(await runAutoTopUps(d.t.ctx)).toMatchObject({ pending: 1 });
+      const [run] = await runsOf(cardId);
+      const recent = async () => (await setting(f)).json().recent;
+      d.t.clock.advance(31 * 60_000);
+      await runAutoTopUps(d.t.ctx);
+      await expireDueOrders(d.t.ctx);
+      const endpoint = (await d.t.ctx.db.selectFrom('payment_attempts').select('gateway_base_url').where('order_id', '=', run!.order_id).executeTakeFirstOrThrow()).gateway_base_url;
+      await d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: 'http://127.0.0.1:9/v3' }).where('order_id', '=', run!.order_id).execute();
+      await d.runJobs();
+      await runAutoTopUps(d.t.ctx);
+      expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'unconfirmed' });
+      // WeChat makes the charge after all; once it can be reached, its refund is answered ABNORMAL (the payer's account cannot take it).
+      d.t.clock.advance(10 * 60_000);
+      await d.runJobs();
+      const refunds = () => d.t.ctx.db.selectFrom('payment_refunds').select(['id', 'reason', 'status', 'amount_fen']).where('order_id', '=', run!.order_id).execute();
+      expect(await refunds()).toEqual([expect.objectContaining({ reason: 'late_payment', status: 'requested' })]);
+      await d.t.ctx.db.updateTable('payment_attempts').set({ gateway_base_url: endpoint }).where('order_id', '=', run!.order_id).execute();
+      await d.t.ctx.db.insertInto('settings').values({ key: refundFailureSetting, value: JSON.stringify('ABNORMAL'), updated_at: d.t.clock.now(), updated_by: null }).execute();
+      d.t.clock.advance(2 * 60_000);
+      await retryStaleRefunds(d.t.ctx);
+      expect(await refunds()).toEqual([expect.objectContaining({ reason: 'late_payment', status: 'failed', amount_fen: 5_000 })]);
+      await runAutoTopUps(d.t.ctx);
+      expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'refund_failed' });
+      expect(await recent()).toEqual([expect.objectContaining({ status: 'failed', failure: 'refund_failed' })]);
+      // An operator settles it at the gateway (异常退款); its success books the refund: the run is refunded.
+      await inTransaction(d.t.ctx.db, async (tx) => bookRefundSucceeded(tx, d.t.clock, (await refunds())[0]!.id, 'RF-settled-by-hand', systemActor));
+      await runAutoTopUps(d.t.ctx);
+      expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'refunded' });
+      expect(await d.purseFen(f.student.id)).toBe(0);
+      await d.expectLedgerClean();
+    } finally {
+      await d.t.ctx.db.deleteFrom('settings').where('key', 'in', [papayChargeDelaySetting, refundFailureSetting]).execute();
     }
   });
 

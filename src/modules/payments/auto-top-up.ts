@@ -363,7 +363,9 @@ async function queryPendingCharges(ctx: AppContext): Promise<void> {
  * A charge whose order was closed before it was paid failed: unconfirmed (its outcome was unknown,
  * and the gateway reported no payment before the order closed), or, once the gateway reports a
  * payment after the order closed (settlement keeps it for a refund), refunding, then refunded when
- * the gateway confirms every refund of the order. A failed charge still unconfirmed or refunding
+ * the gateway confirms every refund of the order; refund_failed while a refund the gateway gave up
+ * on (WeChat Pay ABNORMAL / CLOSED) waits for an operator to settle it at the gateway, whose
+ * success then makes it refunded. A failed charge still unconfirmed, refunding or refund_failed
  * moves on in the same way when its late payment is reported or its refund confirmed, so the run
  * ends in its true state (the parent's text is sent once, when the run first finished).
  */
@@ -374,11 +376,12 @@ async function failUnpaidCharges(ctx: AppContext): Promise<void> {
     from (
       select u.id, case
           when not exists (select 1 from payment_refunds f where f.order_id = u.order_id) then 'unconfirmed'
+          when exists (select 1 from payment_refunds f where f.order_id = u.order_id and f.status = 'failed') then 'refund_failed'
           when exists (select 1 from payment_refunds f where f.order_id = u.order_id and f.status <> 'succeeded') then 'refunding'
           else 'refunded' end as failure
       from auto_top_up_runs u
       join payment_orders o on o.id = u.order_id and o.status in ('cancelled', 'expired', 'refunded')
-      where u.status = 'charging' or (u.status = 'failed' and u.failure in ('unconfirmed', 'refunding'))
+      where u.status = 'charging' or (u.status = 'failed' and u.failure in ('unconfirmed', 'refunding', 'refund_failed'))
     ) settled
     where r.id = settled.id and (r.status = 'charging' or r.failure <> settled.failure)`.execute(ctx.db);
 }
@@ -393,6 +396,7 @@ function failureText(gateway: GatewayName, failure: string | null): string {
     payment_failed: `${payerNames[gateway]}扣款失败`,
     unconfirmed: '未能确认扣款结果；如已扣款，将原路退回',
     refunding: '已扣款但未能充值，款项正在原路退回',
+    refund_failed: '已扣款但未能充值，原路退回未成功，客服将为您处理',
     refunded: '扣款已原路退回',
   };
   return texts[failure as AutoTopUpFailure] ?? '扣款失败';
