@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sandboxKeys } from '../../src/modules/payments/gateways/registry.js';
+import { wechatAuthorization } from '../../src/modules/payments/gateways/wechat.js';
 import type { OrderView } from '../../src/modules/payments/order-view.js';
 import { noSwitches } from '../../src/modules/payments/sandbox/sandbox-notifications.js';
 import { openTrade, payPendingTrade } from '../../src/modules/payments/sandbox/sandbox-trades.js';
@@ -250,6 +252,30 @@ describe('a day’s bills against refunds in every state, late refunds and order
     await d.t.ctx.db.deleteFrom('sandbox_refunds').where('out_request_no', '=', (await refundOf(a)).out_request_no).execute();
     expect(findingsOf(await reconcile('2026-11-27'), 'refund_missing_from_bill')).toEqual([['refund_missing_from_bill', 'alipay', a.orderNo]]);
     expect(findingsOf(await reconcile('2026-11-26'), 'refund_missing_from_bill')).toEqual([]);
+  });
+});
+
+describe('the sandbox’s WeChat Pay bill', () => {
+  it('is made once per application: the download is the file whose hash was answered, though a refund completed in between', async () => {
+    const keys = (await sandboxKeys(d.t.ctx)).wechat;
+    const signedGet = (path: string) => d.request('GET', path, undefined, undefined, {
+      authorization: wechatAuthorization({ method: 'GET', pathWithQuery: `/api/v1${path}`, body: '' }, { mchid: keys.mchid, serialNo: keys.merchantSerialNo, privateKeyPem: keys.merchantPrivateKey }, d.t.clock.now()),
+    });
+    d.t.clock.set('2026-11-28T03:10:00Z');
+    const applied = await signedGet('/sandbox/wechat/v3/bill/tradebill?bill_date=2026-11-26&bill_type=ALL');
+    expect(applied.statusCode, applied.body).toBe(200);
+    const { hash_value: hash, download_url: link } = applied.json() as { hash_value: string; download_url: string };
+    // A refund on that day's bill changes state at the gateway (FAIL → SUCCESS) before the download.
+    const changed = await d.t.ctx.db.updateTable('sandbox_refunds').set({ succeeded_at: d.t.clock.now(), failed_status: null }).where('failed_status', '=', 'CLOSED').returning('id').execute();
+    expect(changed).toHaveLength(1);
+    const file = await signedGet(new URL(link).pathname.replace('/api/v1', '') + new URL(link).search);
+    expect(file.statusCode).toBe(200);
+    expect(createHash('sha1').update(file.rawPayload).digest('hex')).toBe(hash);
+    expect(file.body).toContain('`FAIL,');
+    // A link for another file, or none, is refused.
+    const other = new URL(link);
+    other.searchParams.set('file', '0198a1b2-c3d4-7e5f-8071-8293a4b5c6d7');
+    expect((await signedGet(other.pathname.replace('/api/v1', '') + other.search)).statusCode).toBe(400);
   });
 });
 

@@ -3,10 +3,12 @@ import { randomInt } from 'node:crypto';
 import { requireCaller } from '../../../platform/auth.js';
 import type { AppContext } from '../../../platform/context.js';
 import { fail } from '../../../platform/errors.js';
+import { newId } from '../../../platform/ids.js';
 import { sandboxKeys, sandboxPrefix } from '../gateways/registry.js';
 import type { AlipayKeys, WechatKeys } from '../gateways/sandbox-keys.js';
 import { alipayBillZip, billReady, billToken, billTokenValid, sha1Hex, wechatBillCsv } from './sandbox-bills.js';
 import type { SandboxAnswer } from './sandbox-alipay.js';
+import { sandboxRepository } from './sandbox.repository.js';
 import { refundTrade } from './sandbox-trades.js';
 
 /**
@@ -21,6 +23,7 @@ export const alipayBillMethod = 'alipay.data.dataservice.bill.downloadurl.query'
 const alipayLinkTtlMs = 30_000;
 const wechatLinkTtlMs = 5 * 60_000;
 const datePattern = /^\d{4}-\d{2}-\d{2}$/;
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const invalidArguments = (message: string) => ({ code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-parameter', sub_msg: message });
 
@@ -43,18 +46,23 @@ export async function wechatTradeBill(ctx: AppContext, keys: WechatKeys, url: UR
   if (!datePattern.test(date) || type !== 'ALL') return { status: 400, payload: { code: 'INVALID_REQUEST', message: 'bill_date 或 bill_type 不正确（沙箱只出 ALL 类型账单）' } };
   const now = ctx.clock.now();
   if (!billReady(date, now)) return { status: 400, payload: { code: 'STATEMENT_CREATING', message: '账单生成中，请次日10点后再获取' } };
+  // Made once: the download serves these very bytes, whatever changes in between (a refund completing).
   const bytes = await wechatBillCsv(ctx, keys, date);
+  const file = newId();
+  await sandboxRepository.insertBillFile(ctx.db, { id: file, gateway: 'wechat', billDate: date, bytes, at: now });
   const issued = now.getTime();
-  const query = new URLSearchParams({ bill_date: date, issued: String(issued), token: billToken(keys.platformPrivateKey, `wechat ${date}`, issued) });
+  const query = new URLSearchParams({ bill_date: date, file, issued: String(issued), token: billToken(keys.platformPrivateKey, `wechat ${date} ${file}`, issued) });
   return { status: 200, payload: { hash_type: 'SHA1', hash_value: sha1Hex(bytes), download_url: `${origin}${sandboxPrefix}/wechat/v3/billdownload/file?${query.toString()}` } };
 }
 
 /** GET /v3/billdownload/file (the merchant's signature checked before): the file itself, not signed. */
 export async function wechatBillDownload(ctx: AppContext, keys: WechatKeys, url: URL): Promise<SandboxAnswer | { status: number; payload: unknown }> {
   const date = url.searchParams.get('bill_date') ?? '';
-  const valid = datePattern.test(date) && billTokenValid(keys.platformPrivateKey, `wechat ${date}`, url.searchParams.get('issued') ?? undefined, url.searchParams.get('token') ?? undefined, ctx.clock.now(), wechatLinkTtlMs);
-  if (!valid) return { status: 400, payload: { code: 'INVALID_REQUEST', message: '下载链接无效或已过期，请重新申请账单' } };
-  return { kind: 'file', status: 200, contentType: 'application/octet-stream', body: await wechatBillCsv(ctx, keys, date) };
+  const file = url.searchParams.get('file') ?? '';
+  const valid = datePattern.test(date) && uuidPattern.test(file) && billTokenValid(keys.platformPrivateKey, `wechat ${date} ${file}`, url.searchParams.get('issued') ?? undefined, url.searchParams.get('token') ?? undefined, ctx.clock.now(), wechatLinkTtlMs);
+  const bytes = valid ? await sandboxRepository.findBillFile(ctx.db, file, 'wechat', date) : undefined;
+  if (!bytes) return { status: 400, payload: { code: 'INVALID_REQUEST', message: '下载链接无效或已过期，请重新申请账单' } };
+  return { kind: 'file', status: 200, contentType: 'application/octet-stream', body: bytes };
 }
 
 const digits = (n: number) => Array.from({ length: n }, () => String(randomInt(10))).join('');

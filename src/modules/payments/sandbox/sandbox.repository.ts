@@ -9,6 +9,17 @@ export type SandboxRefundRow = Selectable<SandboxRefundsTable>;
 
 /** The only SQL of the sandbox gateway: its own tables, never the merchant's. */
 export const sandboxRepository = {
+  /** Keeps a bill file as it was answered (its hash), for its download; files older than a day are dropped. */
+  async insertBillFile(db: DbOrTx, file: { id: string; gateway: GatewayName; billDate: string; bytes: Uint8Array; at: Date }): Promise<void> {
+    await db.deleteFrom('sandbox_bill_files').where('created_at', '<', new Date(file.at.getTime() - 86_400_000)).execute();
+    await db.insertInto('sandbox_bill_files').values({ id: file.id, gateway: file.gateway, bill_date: file.billDate, bytes: Buffer.from(file.bytes), created_at: file.at }).execute();
+  },
+
+  async findBillFile(db: DbOrTx, id: string, gateway: GatewayName, billDate: string): Promise<Uint8Array | undefined> {
+    const row = await db.selectFrom('sandbox_bill_files').select('bytes').where('id', '=', id).where('gateway', '=', gateway).where('bill_date', '=', billDate).executeTakeFirst();
+    return row ? new Uint8Array(row.bytes) : undefined;
+  },
+
   findPayment(db: DbOrTx, id: string): Promise<SandboxPaymentRow | undefined> {
     return db.selectFrom('sandbox_payments').selectAll().where('id', '=', id).executeTakeFirst();
   },
