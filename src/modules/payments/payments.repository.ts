@@ -35,11 +35,11 @@ const orderHolder = [
 const lateRefundFen = sql<number>`(select coalesce(sum(f.amount_fen), 0)::int8 from payment_refunds f where f.order_id = o.id and f.reason in ('late_payment', 'duplicate_payment') and f.status <> 'failed')`.as('late_refund_fen');
 
 /**
- * The numbers that can be ours (order numbers, refund numbers: letters, digits, '-', '_'), for
+ * The numbers that can be ours (order numbers, refund numbers: letters, digits, '-', '_'; never NULL), for
  * lookups by a bill's lines: anything else in a bill names nothing of ours, and could not go into
  * an array literal unquoted.
  */
-const ourNumbers = (values: readonly string[]) => [...new Set(values)].filter((v) => /^[0-9A-Za-z_-]+$/.test(v));
+const ourNumbers = (values: readonly string[]) => [...new Set(values)].filter((v) => /^[0-9A-Za-z_-]+$/.test(v) && !/^null$/i.test(v));
 
 /** Orders that still wait for money: listed first, and the expiry job's work. */
 const openStatuses: readonly OrderStatus[] = ['created', 'paying'];
