@@ -52,22 +52,29 @@ export function academicRecordsRefusal(student: AcademicReader): AcademicRefusal
 export const mayReadAcademicRecords = (student: AcademicReader): boolean => academicRecordsRefusal(student) === null;
 
 const levelWords: Record<string, StudyLevel> = {
-  本科: 'undergraduate', 普通本科: 'undergraduate', 职业本科: 'undergraduate', undergraduate: 'undergraduate', bachelor: 'undergraduate',
-  专科: 'associate', 高职: 'associate', 大专: 'associate', 高职专科: 'associate', '高职(专科)': 'associate', '专科(高职)': 'associate', associate: 'associate', vocational: 'associate',
+  本科: 'undergraduate', 普通本科: 'undergraduate', 职业本科: 'undergraduate', 本科生: 'undergraduate', 普通本科生: 'undergraduate', 职业本科生: 'undergraduate',
+  // 专升本: a 专科 graduate admitted to the third year of a 本科 programme, an undergraduate now.
+  专升本: 'undergraduate', undergraduate: 'undergraduate', bachelor: 'undergraduate',
+  专科: 'associate', 高职: 'associate', 大专: 'associate', 高职专科: 'associate', '高职(专科)': 'associate', '专科(高职)': 'associate', 专科生: 'associate', 高职生: 'associate', 大专生: 'associate',
+  associate: 'associate', vocational: 'associate',
   研究生: 'postgraduate', 硕士: 'postgraduate', 博士: 'postgraduate', 硕士研究生: 'postgraduate', 博士研究生: 'postgraduate', postgraduate: 'postgraduate', master: 'postgraduate', doctoral: 'postgraduate',
 };
 
-/** A roster cell's 培养层次 (本科, 专科, 高职, 研究生, 硕士, 博士, or the English words), or null. Expects NFKC-normalised, trimmed text. */
+/**
+ * A roster cell's 培养层次 (本科, 本科生, 专升本, 专科, 高职, 研究生, 硕士, 博士, or the English words),
+ * or null. A trailing note in brackets ("本科(四年制)") does not matter.
+ */
 export function readStudyLevel(cell: string): StudyLevel | null {
-  return levelWords[cell.normalize('NFKC').replace(/\s+/g, '').toLowerCase()] ?? null;
+  const key = cell.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+  return levelWords[key] ?? levelWords[key.replace(/\([^()]*\)$/, '')] ?? null;
 }
 
 const fullTimeWords: Record<string, boolean> = {
-  全日制: true, 是: true, y: true, yes: true, 'full-time': true, fulltime: true, true: true, '1': true,
-  非全日制: false, 否: false, n: false, no: false, 'part-time': false, parttime: false, false: false, '0': false,
+  全日制: true, 普通全日制: true, 脱产: true, 全脱产: true, 是: true, y: true, yes: true, 'full-time': true, fulltime: true, true: true, '1': true,
+  非全日制: false, 业余: false, 函授: false, 夜大: false, 不脱产: false, 半脱产: false, 否: false, n: false, no: false, 'part-time': false, parttime: false, false: false, '0': false,
 };
 
-/** A roster cell's 学习形式 (全日制 / 非全日制, or 是 / 否), or null. */
+/** A roster cell's 学习形式 (全日制, 普通全日制, 脱产 / 非全日制, 业余, 函授, 夜大, or 是 / 否), or null. */
 export function readFullTime(cell: string): boolean | null {
   return fullTimeWords[cell.normalize('NFKC').replace(/\s+/g, '').toLowerCase()] ?? null;
 }

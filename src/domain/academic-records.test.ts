@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { academicRecordsRefusal, readFullTime, readStudyLevel, type AcademicReader } from './academic-access.js';
-import { countedAttempts, formatDecimal, isPassing, parseCredits, parseGradePoint, parseScore, termGpa, weightedGpa, type ExamKind, type TermAttempt } from './gpa.js';
+import { countedAttempts, courseKey, examKinds, formatDecimal, formatScore, isPassing, isReplacingKind, parseCredits, parseGradePoint, parseScore, termGpa, weightedGpa, type ExamKind, type Score, type TermAttempt } from './gpa.js';
 import { currentTerm, dateOfTeachingDay, isInTerm, isMonday, isTermCode, meetsInWeek, parsePeriods, parseWeekday, parseWeeks, shownWeek, teachingWeek, termTitle } from './teaching-weeks.js';
 
 const undergraduate: AcademicReader = { schoolStage: 'university', status: 'enrolled', studyLevel: 'undergraduate', fullTime: true };
@@ -28,6 +28,12 @@ describe('who may read 课表 and 成绩 (seed 004: 全日制本科生)', () => 
     expect(['专科', '高职', '高职（专科）', '硕士', '博士研究生'].map(readStudyLevel)).toEqual(['associate', 'associate', 'associate', 'postgraduate', 'postgraduate']);
     expect(['本', '', '预科'].map(readStudyLevel)).toEqual([null, null, null]);
     expect(['全日制', '非全日制', '是', 'No', '半日制'].map(readFullTime)).toEqual([true, false, true, false, null]);
+  });
+
+  it('reads the spellings 学籍 exports use (本科生, 专升本, 本科（四年制）, 脱产, 函授 …)', () => {
+    expect(['本科生', '专升本', '本科（四年制）', '本科(五年制)', '普通本科生'].map(readStudyLevel)).toEqual(['undergraduate', 'undergraduate', 'undergraduate', 'undergraduate', 'undergraduate']);
+    expect(['专科生', '高职（专科）', '硕士（学术型）'].map(readStudyLevel)).toEqual(['associate', 'associate', 'postgraduate']);
+    expect(['普通全日制', '脱产', '业余', '函授', '夜大'].map(readFullTime)).toEqual([true, true, false, false, false]);
   });
 });
 
@@ -77,6 +83,8 @@ describe('teaching weeks', () => {
     expect(parseWeeks('1-8,10-16')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16]);
     expect(parseWeeks('3、5，7')).toEqual([3, 5, 7]);
     expect(parseWeeks('1-4单,9-12')).toEqual([1, 3, 9, 10, 11, 12]);
+    // 单 / 双 belongs to the one range it follows, also when it is written last.
+    expect(parseWeeks('1-7,9-15单')).toEqual([1, 2, 3, 4, 5, 6, 7, 9, 11, 13, 15]);
     expect(parseWeeks('１－８')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]); // full-width, as typed on a Chinese keyboard
     for (const bad of ['', '0-16', '16-1', '1-31', 'abc', '1--3', '2单', '1-16单双', ',']) expect(parseWeeks(bad), bad).toBeNull();
     // A week past the term's last is refused.
@@ -133,6 +141,15 @@ describe('GPA: credit-weighted over the university’s own 绩点', () => {
     expect(termGpa([attempt('甲', 1, 3.675 as number)]).gpa).toBe(3.68);
   });
 
+  it('rounds an exact half up: not truncated, not to even', () => {
+    // (3.33×2 + 3.34×2) / 4 = 3.335 → 3.34 (truncation would say 3.33).
+    expect(termGpa([attempt('甲', 2, 3.33), attempt('乙', 2, 3.34)]).gpa).toBe(3.34);
+    // (3.32×2 + 3.33×2) / 4 = 3.325 → 3.33 (truncation and half-to-even would say 3.32).
+    expect(termGpa([attempt('甲', 2, 3.32), attempt('乙', 2, 3.33)]).gpa).toBe(3.33);
+    // Just under a half stays down.
+    expect(termGpa([attempt('甲', 3, 3.32), attempt('乙', 1, 3.33)]).gpa).toBe(3.32);
+  });
+
   it('a 补考 or 重修 replaces the earlier attempt of its course; the failed 0 no longer counts', () => {
     const failed = attempt('高等数学', 4, 0, 'normal', 0);
     const makeup = attempt('高等数学', 4, 1, 'makeup', 0);
@@ -146,12 +163,61 @@ describe('GPA: credit-weighted over the university’s own 绩点', () => {
     expect(countedAttempts([failed, makeup, other, retake])).toEqual([retake, other]);
   });
 
+  it('a course of one name taken every term (形势与政策, 体育) counts every term: a later normal attempt adds, never replaces', () => {
+    const policy1 = attempt('形势与政策', 1, 4, 'normal', 0);
+    const policy2 = attempt('形势与政策', 1, 2, 'normal', 1);
+    const maths = attempt('高数', 4, 3, 'normal', 0);
+    // (4×1 + 2×1 + 3×4) / 6 = 3.0 over 3 attempts.
+    expect(weightedGpa([policy1, policy2, maths])).toEqual({ gpa: 3, creditTenths: 60, courses: 3 });
+    expect(countedAttempts([policy2, policy1, maths])).toEqual(expect.arrayContaining([policy1, policy2, maths]));
+    // A 补考 in term 1 replaces term 1's failed attempt only up to then; term 2's is added after it.
+    const pe1 = attempt('体育', 1, 0, 'normal', 0);
+    const pe1makeup = attempt('体育', 1, 1, 'makeup', 0);
+    const pe2 = attempt('体育', 1, 3, 'normal', 1);
+    expect(countedAttempts([pe1, pe1makeup, pe2])).toEqual([pe1makeup, pe2]);
+    // A 重修 replaces every earlier attempt of its course.
+    const retake = attempt('体育', 1, 4, 'retake', 2);
+    expect(countedAttempts([pe1, pe1makeup, pe2, retake])).toEqual([retake]);
+  });
+
+  it('keys on the 课程号 when given: two courses of one name are two courses; one code under two names is one', () => {
+    const labA = { ...attempt('专业实习', 2, 3, 'normal', 0), courseCode: 'PR101' };
+    const labB = { ...attempt('专业实习', 2, 4, 'normal', 0), courseCode: 'PR102' };
+    expect(termGpa([labA, labB])).toEqual({ gpa: 3.5, creditTenths: 40, courses: 2 });
+    const failed = { ...attempt('大学物理', 3, 0, 'normal', 0), courseCode: 'PH100' };
+    const renamed = { ...attempt('大学物理(上)', 3, 2, 'retake', 1), courseCode: 'PH100' };
+    expect(countedAttempts([failed, renamed])).toEqual([renamed]);
+    // A 重修 of PR101 leaves PR102 alone, though their names are the same.
+    const retakeA = { ...attempt('专业实习', 2, 2, 'retake', 1), courseCode: 'PR101' };
+    expect(countedAttempts([labA, labB, retakeA])).toEqual([retakeA, labB]);
+    expect(courseKey({ courseName: '甲', courseCode: null })).not.toBe(courseKey({ courseName: '甲', courseCode: '甲' }));
+  });
+
+  it('缺考 counts with the university’s 绩点; 缓考 and 免修 never count nor replace; 通过 has no 绩点', () => {
+    const scored = (courseName: string, credits: number, gradePoint: number | null, score: string, examKind: ExamKind = 'normal', termOrder = 0) => ({ ...attempt(courseName, credits, gradePoint, examKind, termOrder), score: parseScore(score)! });
+    const absent = scored('高数', 4, 0, '缺考');
+    const english = scored('英语', 2, 4, '90');
+    // (0×4 + 4×2) / 6 = 1.33: absent is a fail at 0.
+    expect(termGpa([absent, english]).gpa).toBe(1.33);
+    // Deferred and exempted: out, even with a 绩点 sent; a deferred 补考 does not replace the failed attempt.
+    const deferredMakeup = scored('高数', 4, 4, '缓考', 'makeup');
+    expect(termGpa([absent, deferredMakeup, english]).gpa).toBe(1.33);
+    expect(countedAttempts([absent, deferredMakeup, english])).toEqual([absent, english]);
+    expect(termGpa([scored('军训', 2, 4, '免修'), english])).toEqual({ gpa: 4, creditTenths: 20, courses: 1 });
+    // 通过 without a 绩点: passed, outside the GPA.
+    expect(termGpa([scored('劳动教育', 1, null, '通过'), english])).toEqual({ gpa: 4, creditTenths: 20, courses: 1 });
+  });
+
   it('in one term 重修 comes after 补考, which comes after 正常, whatever the order given', () => {
     const normal = attempt('线性代数', 3, 0, 'normal');
     const makeup = attempt('线性代数', 3, 1, 'makeup');
     const retake = attempt('线性代数', 3, 2.7, 'retake');
     expect(termGpa([retake, normal, makeup]).gpa).toBe(2.7);
     expect(termGpa([makeup, normal]).gpa).toBe(1);
+    // 补考二 after 补考; 重修补考 after 重修; 重修二 last.
+    expect(termGpa([attempt('线性代数', 3, 1.3, 'makeup2'), makeup, normal]).gpa).toBe(1.3);
+    expect(termGpa([attempt('线性代数', 3, 1.7, 'retake_makeup'), retake, makeup]).gpa).toBe(1.7);
+    expect(termGpa([attempt('线性代数', 3, 3, 'retake2'), attempt('线性代数', 3, 1.7, 'retake_makeup'), retake]).gpa).toBe(3);
   });
 
   it('leaves out attempts without 绩点 or credits; nothing counted is no GPA, not 0', () => {
@@ -163,7 +229,7 @@ describe('GPA: credit-weighted over the university’s own 绩点', () => {
   it('property: the GPA lies between the lowest and highest counted grade point', () => {
     const arb = fc.array(fc.record({
       courseName: fc.constantFrom('甲', '乙', '丙', '丁'), creditTenths: fc.integer({ min: 0, max: 100 }), gradePointHundredths: fc.option(fc.integer({ min: 0, max: 500 }), { nil: null }),
-      examKind: fc.constantFrom<ExamKind>('normal', 'makeup', 'retake'), termOrder: fc.integer({ min: 0, max: 3 }),
+      examKind: fc.constantFrom<ExamKind>(...examKinds), termOrder: fc.integer({ min: 0, max: 3 }),
     }), { maxLength: 12 });
     fc.assert(fc.property(arb, (attempts) => {
       const counted = countedAttempts(attempts).filter((a) => a.gradePointHundredths !== null && a.creditTenths > 0);
@@ -175,8 +241,15 @@ describe('GPA: credit-weighted over the university’s own 绩点', () => {
       const points = counted.map((a) => a.gradePointHundredths! / 100);
       expect(gpa!).toBeGreaterThanOrEqual(Math.min(...points));
       expect(gpa!).toBeLessThanOrEqual(Math.max(...points));
-      // One attempt per course.
-      expect(new Set(countedAttempts(attempts).map((a) => a.courseName)).size).toBe(countedAttempts(attempts).length);
+      // Per course, in the order sat: its last 补考 / 重修 and every normal attempt after it (all normal ones when there is none).
+      for (const name of new Set(attempts.map((a) => a.courseName))) {
+        const own = attempts.map((a, i) => ({ a, i })).filter((x) => x.a.courseName === name)
+          .sort((x, y) => x.a.termOrder - y.a.termOrder || examKinds.indexOf(x.a.examKind) - examKinds.indexOf(y.a.examKind) || x.i - y.i);
+        let last = -1;
+        own.forEach((x, k) => { if (isReplacingKind(x.a.examKind)) last = k; });
+        const expected = own.filter((x, k) => k === last || (k > last && !isReplacingKind(x.a.examKind))).map((x) => x.a);
+        expect(countedAttempts(attempts).filter((a) => a.courseName === name)).toEqual(expected);
+      }
     }));
   });
 });
@@ -188,7 +261,12 @@ describe('scores, credits and grade points as the 教务系统 writes them', () 
     expect(parseScore('100')).toEqual({ kind: 'numeric', tenths: 1000 });
     expect(parseScore('优秀')).toEqual({ kind: 'letter', grade: '优' });
     expect(parseScore('不及格')).toEqual({ kind: 'letter', grade: '不及格' });
-    for (const bad of ['101', '87.55', '-1', 'A', '', '优良']) expect(parseScore(bad), bad).toBeNull();
+    for (const bad of ['101', '87.55', '-1', 'A', '', '优良', '迟考']) expect(parseScore(bad), bad).toBeNull();
+    // Marks real 教务 exports carry instead of a score.
+    expect(['缺考', '缓考', '免修', '通过', '不通过', 'P', 'f', 'Pass'].map((s) => formatScore(parseScore(s)!))).toEqual(['缺考', '缓考', '免修', '通过', '不通过', '通过', '不通过', '通过']);
+    const passes = (s: string) => isPassing(parseScore(s) as Score);
+    expect(['通过', '免修', 'P'].map(passes)).toEqual([true, true, true]);
+    expect(['缺考', '缓考', '不通过', 'F'].map(passes)).toEqual([false, false, false, false]);
     expect(isPassing(parseScore('60')!)).toBe(true);
     expect(isPassing(parseScore('59.9')!)).toBe(false);
     expect(isPassing(parseScore('及格')!)).toBe(true);

@@ -52,8 +52,9 @@ const segment = /^(\d{1,2})(?:-(\d{1,2}))?$/;
 
 /**
  * 周次 to the sorted weeks it names, or null when it cannot be read or names a week outside
- * 1…`termWeeks`. 单 / 双 (odd / even; also "(单)", "单周") keep only those weeks of the ranges
- * they follow; when written once at the end they apply to every range. Separators: , ， 、 and spaces.
+ * 1…`termWeeks`. 单 / 双 (odd / even; also "(单)", "单周") keep only those weeks of the one range
+ * they follow, never the other ranges: "1-7,9-15单" is weeks 1–7 and the odd weeks 9–15 (odd
+ * weeks throughout are "1-15单" or "1-7单,9-15单"). Separators: , ， 、 ; and spaces.
  */
 export function parseWeeks(text: string, termWeeks: number = maxTermWeeks): number[] | null {
   const cleaned = text.normalize('NFKC').replace(/\s+/g, '').replace(/^第/, '').replace(/[（(]([单双])周?[)）]/g, '$1').replace(/周/g, '').replace(/[，、;；]/g, ',');

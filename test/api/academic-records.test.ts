@@ -289,3 +289,148 @@ describe('who may read them', () => {
     expect((await get(a.token, '/campus/grades')).json()).toEqual({ terms: [], overall: { gpa: null, credits: 0, courses: 0 } });
   });
 });
+
+describe('what real 教务系统 pushes (review)', () => {
+  it('re-pushes a past term naming a student who has since graduated, left or transferred away', async () => {
+    const { school, managerToken } = await university();
+    const a = await student(school.id);
+    const b = await student(school.id);
+    const c = await student(school.id);
+    await term(managerToken, '2025-2026-1', { firstMonday: '2025-09-08', weeks: 18 });
+    expect((await put(managerToken, '/admin/academic/terms/2025-2026-1/grades', { grades: [grade(a.studentNo), grade(b.studentNo), grade(c.studentNo)] })).statusCode).toBe(200);
+    await t.ctx.db.updateTable('students').set({ status: 'graduated' }).where('id', '=', b.id).execute();
+    await t.ctx.db.updateTable('students').set({ status: 'left' }).where('id', '=', c.id).execute();
+    // A correction of a's grade, re-pushed with the whole term.
+    const again = await put(managerToken, '/admin/academic/terms/2025-2026-1/grades', { grades: [grade(a.studentNo, { score: 95 }), grade(b.studentNo), grade(c.studentNo)] });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ rows: 3, students: 3, changed: true });
+    expect(((await get(a.token, '/campus/grades')).json() as Grades).terms[0]!.records[0]!.score).toBe('95');
+    // The read still gates on enrolment; a 学号 of no student of the school is still refused.
+    expect((await get(b.token, '/campus/grades')).json()).toMatchObject({ error: { code: 'ACADEMIC_UNDERGRADUATES_ONLY', details: { reason: 'not_enrolled' } } });
+    expect((await put(managerToken, '/admin/academic/terms/2025-2026-1/grades', { grades: [grade('0000000001')] })).json()).toMatchObject({ error: { code: 'ACADEMIC_UPLOAD_INVALID', details: { problems: [{ code: 'STUDENT_UNKNOWN' }] } } });
+  });
+
+  it('refuses an empty push instead of wiping the term; emptying is an explicit, audited DELETE', async () => {
+    const { school, managerToken } = await university();
+    const a = await student(school.id);
+    await term(managerToken);
+    await put(managerToken, '/admin/academic/terms/2026-2027-1/timetable', { courses: [course(a.studentNo)] });
+    await put(managerToken, '/admin/academic/terms/2026-2027-1/grades', { grades: [grade(a.studentNo)] });
+    for (const [kind, body] of [['timetable', { courses: [] }], ['grades', { grades: [] }]] as const) {
+      const empty = await put(managerToken, `/admin/academic/terms/2026-2027-1/${kind}`, body);
+      expect(empty.statusCode).toBe(422);
+      expect(empty.json()).toMatchObject({ error: { code: 'ACADEMIC_UPLOAD_EMPTY', message: expect.stringContaining('清空'), messageEn: expect.stringContaining('clear') } });
+    }
+    expect(((await get(a.token, '/campus/timetable')).json() as Timetable)).toMatchObject({ published: true, entries: [{ courseName: '高等数学A' }] });
+    expect(((await get(a.token, '/campus/grades')).json() as Grades).terms).toHaveLength(1);
+
+    const del = (url: string, token = managerToken) => t.app.inject({ method: 'DELETE', url: `/api/v1${url}`, headers: auth(token, key()) });
+    expect((await del('/admin/academic/terms/2026-2027-1/timetable', a.token)).statusCode).toBe(403);
+    const cleared = await del('/admin/academic/terms/2026-2027-1/timetable');
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json()).toEqual({ termCode: '2026-2027-1', kind: 'timetable', removedRows: 1 });
+    expect(((await get(a.token, '/campus/timetable')).json() as Timetable)).toMatchObject({ published: false, entries: [] });
+    // The grades are another thing: untouched until cleared themselves.
+    expect(((await get(a.token, '/campus/grades')).json() as Grades).terms).toHaveLength(1);
+    expect((await del('/admin/academic/terms/2026-2027-1/grades')).json()).toEqual({ termCode: '2026-2027-1', kind: 'grades', removedRows: 1 });
+    expect(((await get(a.token, '/campus/grades')).json() as Grades).terms).toEqual([]);
+    expect((await del('/admin/academic/terms/2030-2031-1/grades')).json()).toMatchObject({ error: { code: 'ACADEMIC_TERM_UNKNOWN' } });
+    const audits = await t.ctx.db.selectFrom('audit_log').select(['action', 'before', 'after']).where('entity_id', '=', school.id).where('action', 'like', 'academic.%.cleared').orderBy('at').orderBy('id').execute();
+    expect(audits.map((r) => [r.action, (r.before as { rows: number }).rows])).toEqual([['academic.timetable.cleared', 1], ['academic.grades.cleared', 1]]);
+  });
+
+  it('counts a course taken every term under one name each term; a 课程号 tells courses apart', async () => {
+    const { school, managerToken } = await university();
+    const a = await student(school.id);
+    await term(managerToken, '2025-2026-1', { firstMonday: '2025-09-08', weeks: 18 });
+    await term(managerToken, '2025-2026-2', { firstMonday: '2026-03-02', weeks: 16 });
+    await put(managerToken, '/admin/academic/terms/2025-2026-1/grades', { grades: [grade(a.studentNo, { courseName: '形势与政策', credits: 1, gradePoint: 4 }), grade(a.studentNo, { courseName: '高数', credits: 4, gradePoint: 3 })] });
+    await put(managerToken, '/admin/academic/terms/2025-2026-2/grades', { grades: [grade(a.studentNo, { courseName: '形势与政策', credits: 1, gradePoint: 2 })] });
+    const g = (await get(a.token, '/campus/grades')).json() as Grades;
+    // (4×1 + 3×4 + 2×1) / 6 = 3.0: both terms' 形势与政策 count.
+    expect(g.overall).toEqual({ gpa: 3, credits: 6, courses: 3 });
+    expect(g.terms.flatMap((x) => x.records.map((r) => r.countsOverall))).toEqual([true, true, true]);
+
+    // Two 专业实习 of one name in one term, told apart by 课程号 (a CSV with that column); a 重修 of one replaces only it.
+    const csv = ['学号,课程号,课程名称,学分,成绩,绩点,考试性质', `${a.studentNo},PR101,专业实习,2,55,0,正常`, `${a.studentNo},PR102,专业实习,2,85,3.5,正常`].join('\n');
+    const done = await putFile(managerToken, '/admin/academic/terms/2025-2026-1/grades/file', csv);
+    expect(done.statusCode, done.body).toBe(200);
+    await put(managerToken, '/admin/academic/terms/2025-2026-2/grades', { grades: [grade(a.studentNo, { courseCode: 'PR101', courseName: '专业实习', credits: 2, score: 75, gradePoint: 2.5, examKind: 'retake' })] });
+    const h = (await get(a.token, '/campus/grades')).json() as Grades & { terms: { records: { courseCode: string | null }[] }[] };
+    expect(h.terms[1]!.records.map((r) => [r.courseCode, r.countsOverall])).toEqual([['PR101', false], ['PR102', true]]);
+    // (3.5×2 + 2.5×2) / 4 = 3.0
+    expect(h.overall).toEqual({ gpa: 3, credits: 4, courses: 2 });
+    // The same 课程号 twice with one exam kind is the same course twice.
+    const dup = await put(managerToken, '/admin/academic/terms/2025-2026-2/grades', { grades: [grade(a.studentNo, { courseCode: 'X1', courseName: '甲' }), grade(a.studentNo, { courseCode: 'X1', courseName: '乙' })] });
+    expect(dup.json()).toMatchObject({ error: { code: 'ACADEMIC_UPLOAD_INVALID', details: { problems: [{ row: 2, code: 'ROW_DUPLICATE' }] } } });
+  });
+
+  it('takes 缺考, 缓考, 免修, 通过 / 不通过 (P/F), 补考二, 重修补考, 重修二, and classes without 星期 / 节次', async () => {
+    const { school, managerToken } = await university();
+    const a = await student(school.id);
+    await term(managerToken);
+    const grades = [
+      '学号,课程,学分,成绩,绩点,考试性质',
+      `${a.studentNo},高等数学,4,缺考,0,正常`,
+      `${a.studentNo},高等数学,4,45,0,补考一`,
+      `${a.studentNo},高等数学,4,62,1.0,补考二`,
+      `${a.studentNo},大学物理,3,缓考,,正常`,
+      `${a.studentNo},军事理论,2,免修,,正常`,
+      `${a.studentNo},劳动教育,1,P,,正常`,
+      `${a.studentNo},创新创业,1,不通过,,正常`,
+      `${a.studentNo},线性代数,3,50,0,重修一`,
+      `${a.studentNo},线性代数,3,58,0,重修补考`,
+      `${a.studentNo},线性代数,3,80,3.0,重修二`,
+    ].join('\n');
+    const done = await putFile(managerToken, '/admin/academic/terms/2026-2027-1/grades/file', grades);
+    expect(done.statusCode, done.body).toBe(200);
+    const mine = (await get(a.token, '/campus/grades')).json() as Grades & { terms: { records: { scoreKind: string }[] }[] };
+    const records = mine.terms[0]!.records;
+    expect(records.map((r) => [r.courseName, r.score, r.scoreKind, r.examKind, r.passed, r.countsOverall])).toEqual([
+      ['军事理论', '免修', 'mark', 'normal', true, false],
+      ['创新创业', '不通过', 'mark', 'normal', false, true],
+      ['劳动教育', '通过', 'mark', 'normal', true, true],
+      ['大学物理', '缓考', 'mark', 'normal', false, false],
+      ['线性代数', '50', 'numeric', 'retake', false, false],
+      ['线性代数', '58', 'numeric', 'retake_makeup', false, false],
+      ['线性代数', '80', 'numeric', 'retake2', true, true],
+      ['高等数学', '缺考', 'mark', 'normal', false, false],
+      ['高等数学', '45', 'numeric', 'makeup', false, false],
+      ['高等数学', '62', 'numeric', 'makeup2', true, true],
+    ]);
+    // (1.0×4 + 3.0×3) / 7 = 1.857…; 通过 / 不通过 without a 绩点, 缓考 and 免修 are out.
+    expect(mine.overall).toEqual({ gpa: 1.86, credits: 7, courses: 2 });
+
+    // 学分绩点 is not taken for 绩点 (at many universities it is 学分 × 绩点).
+    const creditPoints = await putFile(managerToken, '/admin/academic/terms/2026-2027-1/grades/file', `学号,课程,学分,成绩,学分绩点\n${a.studentNo},高等数学,4,90,16`);
+    expect(creditPoints.json()).toMatchObject({ error: { code: 'ACADEMIC_FILE_COLUMNS', details: { missing: ['gradePoint'] } } });
+
+    // An online course and a practice week: no 星期 / 节次, time to be arranged; one without the other is refused.
+    const timetable = ['学号,课程名称,星期,节次,周次', `${a.studentNo},高等数学,1,1-2,1-16`, `${a.studentNo},大学生心理健康（线上）,,,1-8`, `${a.studentNo},金工实习,,,17-18`].join('\n');
+    expect((await putFile(managerToken, '/admin/academic/terms/2026-2027-1/timetable/file', timetable)).statusCode).toBe(200);
+    const week3 = (await get(a.token, '/campus/timetable')).json() as Timetable;
+    expect(week3.entries.map((e) => [e.courseName, e.weekday, e.firstPeriod, e.lastPeriod, e.weeksText])).toEqual([
+      ['高等数学', 1, 1, 2, '1-16'], ['大学生心理健康(线上)', null, null, null, '1-8'], ['金工实习', null, null, null, '17-18'],
+    ]);
+    const half = await put(managerToken, '/admin/academic/terms/2026-2027-1/timetable', { courses: [course(a.studentNo, { weekday: null }), course(a.studentNo, { courseName: '乙', periods: '' })] });
+    expect((half.json() as { error: { details: { problems: { row: number; field: string; code: string }[] } } }).error.details.problems.map((p) => [p.row, p.field, p.code])).toEqual([[1, 'weekday', 'TIME_INCOMPLETE'], [2, 'periods', 'TIME_INCOMPLETE']]);
+  });
+
+  it('lists a transferred student’s two terms of one code (two universities) in one stable order', async () => {
+    const A = await university();
+    const B = await university();
+    const s = await student(A.school.id);
+    await term(A.managerToken, '2025-2026-1', { firstMonday: '2025-09-08', weeks: 18 });
+    await put(A.managerToken, '/admin/academic/terms/2025-2026-1/grades', { grades: [grade(s.studentNo, { courseName: 'A校课', gradePoint: 2 })] });
+    await t.ctx.db.updateTable('students').set({ school_id: B.school.id }).where('id', '=', s.id).execute();
+    await term(B.managerToken, '2025-2026-1', { firstMonday: '2025-09-08', weeks: 18 });
+    await put(B.managerToken, '/admin/academic/terms/2025-2026-1/grades', { grades: [grade(s.studentNo, { courseName: 'B校课', gradePoint: 4 })] });
+    const termIds = await t.ctx.db.selectFrom('academic_terms').select(['id', 'school_id']).where('school_id', 'in', [A.school.id, B.school.id]).orderBy('id').execute();
+    const courseOf = new Map([[A.school.id, 'A校课'], [B.school.id, 'B校课']]);
+    for (let i = 0; i < 3; i++) {
+      const g = (await get(s.token, '/campus/grades')).json() as Grades;
+      // Newest first: the term of the larger id first.
+      expect(g.terms.map((x) => [x.code, x.records[0]!.courseName])).toEqual(termIds.map((r) => ['2025-2026-1', courseOf.get(r.school_id)]).reverse());
+    }
+  });
+});

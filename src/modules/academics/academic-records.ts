@@ -1,6 +1,6 @@
 import { academicRecordsRefusal } from '../../domain/academic-access.js';
 import { shanghaiDate } from '../../domain/calendar.js';
-import { countedAttempts, formatScore, isPassing, termGpa, weightedGpa, type GpaSummary, type Score, type TermAttempt } from '../../domain/gpa.js';
+import { countedAttempts, formatScore, isPassing, storedWordScore, termGpa, weightedGpa, type GpaSummary, type Score, type TermAttempt } from '../../domain/gpa.js';
 import { currentTerm, teachingWeek } from '../../domain/teaching-weeks.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -55,7 +55,7 @@ export async function myGrades(ctx: AppContext, caller: Caller): Promise<GradesD
   const termOrder = new Map<string, number>();
   for (const r of rows) if (!termOrder.has(r.term_id)) termOrder.set(r.term_id, termOrder.size);
   const attempts = rows.map((r) => ({
-    row: r, courseName: r.course_name, creditTenths: r.credit_tenths, gradePointHundredths: r.grade_point_hundredths, examKind: r.exam_kind, termOrder: termOrder.get(r.term_id)!,
+    row: r, courseName: r.course_name, courseCode: r.course_code, score: (r.score_grade !== null ? storedWordScore(r.score_grade) : { kind: 'numeric', tenths: r.score_tenths! }) satisfies Score, creditTenths: r.credit_tenths, gradePointHundredths: r.grade_point_hundredths, examKind: r.exam_kind, termOrder: termOrder.get(r.term_id)!,
   } satisfies TermAttempt & { row: unknown }));
   const counted = new Set(countedAttempts(attempts));
   const terms = [...termOrder.keys()].reverse().map((termId) => {
@@ -65,9 +65,9 @@ export async function myGrades(ctx: AppContext, caller: Caller): Promise<GradesD
       ...termView({ code: first.term_code, first_monday: first.first_monday, weeks: first.weeks }),
       summary: summaryView(termGpa(own)),
       records: own.map((a) => {
-        const score: Score = a.row.score_grade !== null ? { kind: 'letter', grade: a.row.score_grade } : { kind: 'numeric', tenths: a.row.score_tenths! };
+        const score = a.score;
         return {
-          courseName: a.courseName, credits: a.creditTenths / 10, score: formatScore(score), scoreKind: score.kind, passed: isPassing(score),
+          courseCode: a.courseCode, courseName: a.courseName, credits: a.creditTenths / 10, score: formatScore(score), scoreKind: score.kind, passed: isPassing(score),
           gradePoint: a.gradePointHundredths === null ? null : a.gradePointHundredths / 100, examKind: a.examKind, countsOverall: counted.has(a),
         };
       }),

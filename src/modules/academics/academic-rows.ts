@@ -1,4 +1,4 @@
-import { parseCredits, parseGradePoint, parseScore, type ExamKind, type Score } from '../../domain/gpa.js';
+import { courseKey, parseCredits, parseGradePoint, parseScore, type ExamKind, type Score } from '../../domain/gpa.js';
 import { parsePeriods, parseWeekday, parseWeeks } from '../../domain/teaching-weeks.js';
 import { controlCharacter } from '../../platform/text.js';
 import { findColumns } from '../roster/roster-columns.js';
@@ -12,7 +12,7 @@ import './academics.errors.js';
  */
 
 export const timetableFields = ['studentNo', 'courseName', 'teacher', 'location', 'weekday', 'periods', 'weeks'] as const;
-export const gradeFields = ['studentNo', 'courseName', 'credits', 'score', 'gradePoint', 'examKind'] as const;
+export const gradeFields = ['studentNo', 'courseCode', 'courseName', 'credits', 'score', 'gradePoint', 'examKind'] as const;
 export type TimetableField = (typeof timetableFields)[number];
 export type GradeField = (typeof gradeFields)[number];
 export type AcademicField = TimetableField | GradeField;
@@ -20,6 +20,7 @@ export type AcademicField = TimetableField | GradeField;
 const fieldLabels: Record<AcademicField, { zh: string; en: string }> = {
   studentNo: { zh: '学号', en: 'student number' },
   courseName: { zh: '课程', en: 'course' },
+  courseCode: { zh: '课程号', en: 'course code' },
   teacher: { zh: '教师', en: 'teacher' },
   location: { zh: '地点', en: 'location' },
   weekday: { zh: '星期', en: 'weekday' },
@@ -34,15 +35,17 @@ const fieldLabels: Record<AcademicField, { zh: string; en: string }> = {
 const messages = {
   FIELD_REQUIRED: (field: AcademicField) => [`${fieldLabels[field].zh}不能为空`, `The ${fieldLabels[field].en} is empty`],
   STUDENT_NO_FORMAT: () => ['学号应为 1–32 位字母、数字或“-”（请在 Excel 中把该列设为文本格式）', 'A student number is 1–32 letters, digits or “-” (format the column as text in Excel)'],
-  STUDENT_UNKNOWN: () => ['本校没有该学号的在读学生', 'No enrolled student of this school has that student number'],
+  STUDENT_UNKNOWN: () => ['本校没有该学号的学生', 'No student of this school has that student number'],
+  COURSE_CODE_FORMAT: () => ['课程号最多 32 个字符，且不能含控制字符', 'A course code may have at most 32 characters and no control characters'],
+  TIME_INCOMPLETE: (field: AcademicField) => [`${fieldLabels[field].zh}不能为空：星期和节次要么都填，要么都不填（时间待定的课程）`, `The ${fieldLabels[field].en} is empty: give both the weekday and the periods, or neither (a course whose time is to be arranged)`],
   TEXT_TOO_LONG: (field: AcademicField) => [`${fieldLabels[field].zh}最多 64 个字符，且不能含控制字符`, `The ${fieldLabels[field].en} may have at most 64 characters and no control characters`],
   WEEKDAY_FORMAT: () => ['星期应为 1–7（1 为周一）或“周一”“星期日”这样的写法', 'The weekday must be 1–7 (1 is Monday) or written like 周一 or 星期日'],
   PERIODS_FORMAT: () => ['节次应写作“1-2”“3-4节”或“7”，在第 1–16 节之间', 'Periods are written 1-2, 3-4节 or 7, between periods 1 and 16'],
   WEEKS_FORMAT: () => ['周次无法识别或超出本学期的教学周：应写作“1-16”“1-15单”“2-16双”或“1-8,10-16”', 'The weeks cannot be read or go past the term: write them 1-16, 1-15单 (odd), 2-16双 (even) or 1-8,10-16'],
   CREDITS_FORMAT: () => ['学分应为 0–30，最多一位小数', 'Credits must be 0–30, with one decimal at most'],
-  SCORE_FORMAT: () => ['成绩应为 0–100 的分数（最多一位小数），或“优、良、中、及格、不及格”', 'The score must be 0–100 (one decimal at most) or one of 优, 良, 中, 及格, 不及格'],
+  SCORE_FORMAT: () => ['成绩应为 0–100 的分数（最多一位小数），或“优、良、中、及格、不及格”，或“缺考、缓考、免修、通过、不通过”（P/F）', 'The score must be 0–100 (one decimal at most), one of 优, 良, 中, 及格, 不及格, or 缺考, 缓考, 免修, 通过, 不通过 (P/F)'],
   GRADE_POINT_FORMAT: () => ['绩点应为 0–5，最多两位小数（不计绩点的课程留空）', 'The grade point must be 0–5 with two decimals at most (leave it empty for a course without one)'],
-  EXAM_KIND_FORMAT: () => ['考试性质应为“正常”“补考”或“重修”', 'The exam kind must be 正常, 补考 or 重修'],
+  EXAM_KIND_FORMAT: () => ['考试性质应为“正常”“补考”（补考一、补考二）“重修”（重修一、重修二）或“重修补考”', 'The exam kind must be 正常, 补考 (补考一, 补考二), 重修 (重修一, 重修二) or 重修补考'],
   ROW_DUPLICATE: (_field: AcademicField, firstRow?: number) => [`与第 ${firstRow} 行重复`, `The same as row ${firstRow}`],
 } satisfies Record<string, (field: AcademicField, firstRow?: number) => [string, string]>;
 
@@ -69,9 +72,10 @@ export interface TimetableRow {
   courseName: string;
   teacher: string | null;
   location: string | null;
-  weekday: number;
-  firstPeriod: number;
-  lastPeriod: number;
+  /** Null with the periods: time to be arranged (an online course, a practice week). */
+  weekday: number | null;
+  firstPeriod: number | null;
+  lastPeriod: number | null;
   weeks: number[];
   weeksText: string;
 }
@@ -79,6 +83,7 @@ export interface TimetableRow {
 export interface GradeRow {
   row: number;
   studentNo: string;
+  courseCode: string | null;
   courseName: string;
   creditTenths: number;
   score: Score;
@@ -102,7 +107,14 @@ function readText(raw: string): string | null {
   return [...s].length <= maxTextLength && !controlCharacter.test(s) ? s : null;
 }
 
-const examKindWords: Record<string, ExamKind> = { 正常: 'normal', 正常考试: 'normal', 初修: 'normal', 首修: 'normal', normal: 'normal', 补考: 'makeup', makeup: 'makeup', 重修: 'retake', retake: 'retake' };
+const examKindWords: Record<string, ExamKind> = {
+  正常: 'normal', 正常考试: 'normal', 初修: 'normal', 首修: 'normal', normal: 'normal',
+  补考: 'makeup', 补考一: 'makeup', 补考1: 'makeup', 第一次补考: 'makeup', makeup: 'makeup',
+  补考二: 'makeup2', 补考2: 'makeup2', 第二次补考: 'makeup2', makeup2: 'makeup2',
+  重修: 'retake', 重修一: 'retake', 重修1: 'retake', retake: 'retake',
+  重修补考: 'retake_makeup', retake_makeup: 'retake_makeup',
+  重修二: 'retake2', 重修2: 'retake2', retake2: 'retake2',
+};
 
 /** Reads each row's cells; the rows that read cleanly, and a problem for each bad cell. */
 function readRows<F extends AcademicField, T>(
@@ -146,9 +158,12 @@ function readRows<F extends AcademicField, T>(
   return { rows, problems };
 }
 
-/** Timetable rows: 学号, 课程, 教师 and 地点 (optional), 星期, 节次, 周次 (within the term's weeks). */
+/**
+ * Timetable rows: 学号, 课程, 教师 and 地点 (optional), 星期, 节次, 周次 (within the term's weeks).
+ * 星期 and 节次 both empty: a course whose time is to be arranged (online, a practice week).
+ */
 export function readTimetableRows(cells: { row: number; cells: Cells<TimetableField> }[], termWeeks: number): Read<TimetableRow> {
-  return readRows<TimetableField, TimetableRow>(cells, timetableFields, ['teacher', 'location'], (v, problem) => {
+  return readRows<TimetableField, TimetableRow>(cells, timetableFields, ['teacher', 'location', 'weekday', 'periods'], (v, problem) => {
     const studentNo = readStudentNo(v.studentNo);
     if (!studentNo) problem('studentNo', 'STUDENT_NO_FORMAT');
     const courseName = readText(v.courseName);
@@ -157,23 +172,32 @@ export function readTimetableRows(cells: { row: number; cells: Cells<TimetableFi
     if (teacher === null && v.teacher !== '') problem('teacher', 'TEXT_TOO_LONG');
     const location = v.location === '' ? null : readText(v.location);
     if (location === null && v.location !== '') problem('location', 'TEXT_TOO_LONG');
-    const weekday = parseWeekday(v.weekday);
-    if (weekday === null) problem('weekday', 'WEEKDAY_FORMAT');
-    const periods = parsePeriods(v.periods);
-    if (!periods) problem('periods', 'PERIODS_FORMAT');
+    const unscheduled = v.weekday === '' && v.periods === '';
+    if (!unscheduled && v.weekday === '') problem('weekday', 'TIME_INCOMPLETE');
+    if (!unscheduled && v.periods === '') problem('periods', 'TIME_INCOMPLETE');
+    const weekday = unscheduled ? null : parseWeekday(v.weekday);
+    if (weekday === null && v.weekday !== '') problem('weekday', 'WEEKDAY_FORMAT');
+    const periods = unscheduled ? null : parsePeriods(v.periods);
+    if (!periods && v.periods !== '') problem('periods', 'PERIODS_FORMAT');
     const weeksText = cleanCell(v.weeks);
     const weeks = [...weeksText].length <= maxTextLength ? parseWeeks(weeksText, termWeeks) : null;
     if (!weeks) problem('weeks', 'WEEKS_FORMAT');
-    if (!studentNo || !courseName || weekday === null || !periods || !weeks) return null;
-    return { studentNo, courseName, teacher, location, weekday, firstPeriod: periods.first, lastPeriod: periods.last, weeks, weeksText };
+    if (!studentNo || !courseName || (!unscheduled && (weekday === null || !periods)) || !weeks) return null;
+    return { studentNo, courseName, teacher, location, weekday, firstPeriod: periods?.first ?? null, lastPeriod: periods?.last ?? null, weeks, weeksText };
   }, (r) => JSON.stringify([r.studentNo, r.courseName, r.weekday, r.firstPeriod, r.lastPeriod, r.weeks]), 'courseName');
 }
 
-/** Grade rows: 学号, 课程, 学分, 成绩, 绩点 (empty: none), 考试性质 (optional: 正常). One per student, course and exam kind. */
+/**
+ * Grade rows: 学号, 课程号 (optional), 课程, 学分, 成绩, 绩点 (empty: none), 考试性质 (optional:
+ * 正常). One per student, course (by its 课程号 when given, else its name) and exam kind.
+ */
 export function readGradeRows(cells: { row: number; cells: Cells<GradeField> }[]): Read<GradeRow> {
-  return readRows<GradeField, GradeRow>(cells, gradeFields, ['gradePoint', 'examKind'], (v, problem) => {
+  return readRows<GradeField, GradeRow>(cells, gradeFields, ['courseCode', 'gradePoint', 'examKind'], (v, problem) => {
     const studentNo = readStudentNo(v.studentNo);
     if (!studentNo) problem('studentNo', 'STUDENT_NO_FORMAT');
+    const courseCode = v.courseCode === '' ? null : readText(v.courseCode);
+    const badCode = v.courseCode !== '' && (courseCode === null || [...courseCode].length > 32);
+    if (badCode) problem('courseCode', 'COURSE_CODE_FORMAT');
     const courseName = readText(v.courseName);
     if (!courseName) problem('courseName', 'TEXT_TOO_LONG');
     const creditTenths = parseCredits(v.credits);
@@ -184,9 +208,9 @@ export function readGradeRows(cells: { row: number; cells: Cells<GradeField> }[]
     if (gradePointHundredths === null && v.gradePoint !== '') problem('gradePoint', 'GRADE_POINT_FORMAT');
     const examKind = v.examKind === '' ? 'normal' : examKindWords[cleanCell(v.examKind).toLowerCase()];
     if (!examKind) problem('examKind', 'EXAM_KIND_FORMAT');
-    if (!studentNo || !courseName || creditTenths === null || !score || !examKind || (gradePointHundredths === null && v.gradePoint !== '')) return null;
-    return { studentNo, courseName, creditTenths, score, gradePointHundredths, examKind };
-  }, (r) => JSON.stringify([r.studentNo, r.courseName, r.examKind]), 'examKind');
+    if (!studentNo || !courseName || badCode || creditTenths === null || !score || !examKind || (gradePointHundredths === null && v.gradePoint !== '')) return null;
+    return { studentNo, courseCode, courseName, creditTenths, score, gradePointHundredths, examKind };
+  }, (r) => JSON.stringify([r.studentNo, courseKey(r), r.examKind]), 'examKind');
 }
 
 /** Header names 教务 exports use, in the roster reader's normalised form (case, spaces and a bracketed note ignored). */
@@ -201,10 +225,12 @@ const timetableAliases: Record<TimetableField, readonly string[]> = {
 };
 const gradeAliases: Record<GradeField, readonly string[]> = {
   studentNo: timetableAliases.studentNo,
+  courseCode: ['课程号', '课程代码', '课程编号', '课程编码', 'coursecode', 'courseno', 'courseid'],
   courseName: timetableAliases.courseName,
   credits: ['学分', 'credits', 'credit'],
   score: ['成绩', '总评成绩', '总成绩', '最终成绩', 'score'],
-  gradePoint: ['绩点', '学分绩点', '课程绩点', 'gradepoint'],
+  // Not 学分绩点: at many universities it is 学分 × 绩点, not the grade point.
+  gradePoint: ['绩点', '课程绩点', 'gradepoint'],
   examKind: ['考试性质', '考核性质', '修读性质', '成绩性质', 'examkind'],
 };
 
@@ -222,4 +248,4 @@ function fileCells<F extends AcademicField>(records: string[][], required: reado
 }
 
 export const timetableFileCells = (records: string[][]) => fileCells<TimetableField>(records, ['studentNo', 'courseName', 'weekday', 'periods', 'weeks'], ['teacher', 'location'], timetableAliases);
-export const gradeFileCells = (records: string[][]) => fileCells<GradeField>(records, ['studentNo', 'courseName', 'credits', 'score', 'gradePoint'], ['examKind'], gradeAliases);
+export const gradeFileCells = (records: string[][]) => fileCells<GradeField>(records, ['studentNo', 'courseName', 'credits', 'score', 'gradePoint'], ['courseCode', 'examKind'], gradeAliases);

@@ -18,5 +18,10 @@ registerErrors({
     zh: '找不到表头：课表文件须有“学号、课程、星期、节次、周次”几列（教师、地点可选），成绩文件须有“学号、课程、学分、成绩、绩点”几列（考试性质可选）',
     en: 'No header found: a timetable file needs 学号, 课程, 星期, 节次, 周次 (教师 and 地点 optional); a grades file needs 学号, 课程, 学分, 成绩, 绩点 (考试性质 optional)',
   },
+  ACADEMIC_UPLOAD_EMPTY: {
+    status: 422,
+    zh: '上传内容没有任何行，未做任何修改；如确要清空本学期的课表或成绩，请使用“清空”操作',
+    en: 'The upload has no rows, and nothing was changed; to empty the term’s timetable or grades, clear them explicitly',
+  },
   ACADEMIC_UPLOAD_TOO_LARGE: { status: 413, zh: '一次最多上传 50,000 行', en: 'At most 50,000 rows per upload' },
 });

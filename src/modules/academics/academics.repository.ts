@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
+import { examKinds } from '../../domain/gpa.js';
 import type { AcademicTermsTable, GradeRecordsTable, TimetableEntriesTable } from './academics.tables.js';
 
 export type TermRow = Selectable<AcademicTermsTable>;
@@ -38,11 +39,11 @@ export const academicsRepository = {
     return Number(rows[0]?.w ?? 0);
   },
 
-  /** Enrolled students of the school by 学号, in statements of 5,000 numbers. */
-  async enrolledByStudentNo(db: DbOrTx, schoolId: string, studentNos: readonly string[]) {
+  /** The school's students by 学号, whatever their status (a 学号 is unique in a school), in statements of 5,000 numbers. */
+  async studentsByStudentNo(db: DbOrTx, schoolId: string, studentNos: readonly string[]) {
     const found: { id: string; student_no: string | null }[] = [];
     for (let i = 0; i < studentNos.length; i += 5_000) {
-      found.push(...await db.selectFrom('students').select(['id', 'student_no']).where('school_id', '=', schoolId).where('status', '=', 'enrolled').where('student_no', 'in', studentNos.slice(i, i + 5_000)).execute());
+      found.push(...await db.selectFrom('students').select(['id', 'student_no']).where('school_id', '=', schoolId).where('student_no', 'in', studentNos.slice(i, i + 5_000)).execute());
     }
     return found;
   },
@@ -57,6 +58,19 @@ export const academicsRepository = {
     await tx.deleteFrom('grade_records').where('term_id', '=', term.id).execute();
     for (let i = 0; i < rows.length; i += batch) await tx.insertInto('grade_records').values(rows.slice(i, i + batch)).execute();
     await tx.updateTable('academic_terms').set({ grades_hash: hash, grades_uploaded_at: at }).where('id', '=', term.id).execute();
+  },
+
+  /** Empties the term's timetable (not published again); the rows removed. */
+  async clearTimetable(tx: Tx, term: TermRow): Promise<number> {
+    const result = await tx.deleteFrom('timetable_entries').where('term_id', '=', term.id).executeTakeFirst();
+    await tx.updateTable('academic_terms').set({ timetable_hash: null, timetable_uploaded_at: null }).where('id', '=', term.id).execute();
+    return Number(result.numDeletedRows);
+  },
+
+  async clearGrades(tx: Tx, term: TermRow): Promise<number> {
+    const result = await tx.deleteFrom('grade_records').where('term_id', '=', term.id).executeTakeFirst();
+    await tx.updateTable('academic_terms').set({ grades_hash: null, grades_uploaded_at: null }).where('id', '=', term.id).execute();
+    return Number(result.numDeletedRows);
   },
 
   /** Rows and students per term, for the console. */
@@ -75,14 +89,20 @@ export const academicsRepository = {
       .orderBy('weekday').orderBy('first_period').orderBy('course_name').execute();
   },
 
-  /** Every grade of the student with its term, earliest term first. */
+  /**
+   * Every grade of the student with its term, earliest term first. One order whatever the
+   * storage: terms by first Monday, then code, then id (a transferred student may have two terms
+   * of one code and date, from two schools); in a term a course's attempts in the order they
+   * are sat (正常, 补考, 补考二, 重修, 重修补考, 重修二), then by id.
+   */
   gradesOf(db: DbOrTx, studentId: string) {
+    const kinds = examKinds.map((k, i) => sql`when ${k} then ${i}`);
     return db.selectFrom('grade_records as g').innerJoin('academic_terms as t', 't.id', 'g.term_id')
       .selectAll('g').select(['t.code as term_code', 't.first_monday', 't.weeks'])
       .where('g.student_id', '=', studentId)
-      // A course's attempts in the order they are sat: 正常, 补考, 重修.
-      .orderBy('t.first_monday').orderBy('g.course_name')
-      .orderBy((eb) => eb.case().when('g.exam_kind', '=', 'normal').then(0).when('g.exam_kind', '=', 'makeup').then(1).else(2).end())
+      .orderBy('t.first_monday').orderBy('t.code').orderBy('t.id').orderBy('g.course_name')
+      .orderBy(sql`case g.exam_kind ${sql.join(kinds, sql` `)} end`)
+      .orderBy('g.id')
       .execute();
   },
 };

@@ -8,9 +8,9 @@ import { acceptCsvUploads, uploadedBytes } from '../shared/uploaded-file.js';
 import type { GradeField, TimetableField } from './academic-rows.js';
 import { myGrades, myTimetable } from './academic-records.js';
 import {
-  academicSchoolQuerySchema, adminTermSchema, gradesSchema, gradesUploadSchema, saveTermSchema, termParams, termSchema, timetableQuerySchema, timetableSchema, timetableUploadSchema, uploadResultSchema,
+  academicSchoolQuerySchema, adminTermSchema, clearResultSchema, gradesSchema, gradesUploadSchema, saveTermSchema, termParams, termSchema, timetableQuerySchema, timetableSchema, timetableUploadSchema, uploadResultSchema,
 } from './academics.schemas.js';
-import { academicSchoolOf, gradeJsonCells, readAcademicFile, saveTerm, schoolTerms, timetableJsonCells, uploadGrades, uploadTimetable, type UploadCells } from './upload-academic-records.js';
+import { academicSchoolOf, clearTerm, gradeJsonCells, readAcademicFile, saveTerm, schoolTerms, timetableJsonCells, uploadGrades, uploadTimetable, type UploadCells } from './upload-academic-records.js';
 
 /** 50,000 rows of JSON or CSV: room for long names and GBK's extra bytes. */
 const maxUploadBytes = 16 * 1024 * 1024;
@@ -71,6 +71,17 @@ export function academicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     for (const kind of ['timetable', 'grades'] as const) {
+      app.delete(`/admin/academic/terms/:termCode/${kind}`, {
+        schema: {
+          tags, summary: kind === 'timetable' ? 'Empty the term’s timetable (all students), explicitly: an empty upload is refused; audited' : 'Empty the term’s grades (all students), explicitly: an empty upload is refused; audited',
+          security: bearer, params: termParams, querystring: academicSchoolQuerySchema, response: { 200: clearResultSchema, ...errorResponses },
+        },
+      }, async (request, reply) => {
+        const caller = requireCaller(request, 'operator', 'school_admin');
+        const schoolId = await academicSchoolOf(ctx, caller, request.query.schoolId);
+        return idempotentOperation(ctx, request, reply, 200, (c) => clearTerm(c, caller, schoolId, request.params.termCode, kind, request.id));
+      });
+
       app.put(`/admin/academic/terms/:termCode/${kind}/file`, {
         schema: {
           tags,

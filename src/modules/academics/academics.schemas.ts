@@ -12,6 +12,8 @@ import { maxTermWeeks } from '../../domain/teaching-weeks.js';
  *   PUT  /admin/academic/terms/:termCode/grades?schoolId=     { grades: [...] }    → uploadResultSchema (replaces the term's grades)
  *   PUT  /admin/academic/terms/:termCode/timetable/file?schoolId=   text/csv      → the same, from a CSV
  *   PUT  /admin/academic/terms/:termCode/grades/file?schoolId=      text/csv      → the same, from a CSV
+ *   DELETE /admin/academic/terms/:termCode/timetable?schoolId=     → clearResultSchema (empties it; an empty upload is refused)
+ *   DELETE /admin/academic/terms/:termCode/grades?schoolId=        → clearResultSchema
  * A full-time undergraduate reads their own:
  *   GET  /campus/timetable?termCode=   → timetableSchema (the current term when none is named)
  *   GET  /campus/grades                → gradesSchema
@@ -52,22 +54,31 @@ export const timetableUploadRowSchema = z.object({
   courseName: text(200).describe('课程名 (1–64 characters)'),
   teacher: text(200).nullable().optional().describe('教师'),
   location: text(200).nullable().optional().describe('地点'),
-  weekday: z.union([z.number().int(), text(16)]).describe('星期: 1 (Monday) … 7, or 周一 …'),
-  periods: text(16).describe('节次: "1-2", "3-4", "7" (periods 1–16)'),
+  weekday: z.union([z.number().int(), text(16)]).nullable().optional().describe('星期: 1 (Monday) … 7, or 周一 …; none (with no 节次): time to be arranged'),
+  periods: text(16).nullable().optional().describe('节次: "1-2", "3-4", "7" (periods 1–16); none (with no 星期): time to be arranged'),
   weeks: text(64).describe('周次: "1-16", "1-15单" (odd), "2-16双" (even), "1-8,10-16"; within the term’s weeks'),
 });
-export const timetableUploadSchema = z.object({ courses: z.array(timetableUploadRowSchema).max(50_000) });
+export const timetableUploadSchema = z.object({ courses: z.array(timetableUploadRowSchema).max(50_000).describe('at least one row (none: ACADEMIC_UPLOAD_EMPTY; empty a term with DELETE)') });
 
 /** One attempt of one student at one course. */
 export const gradeUploadRowSchema = z.object({
   studentNo: text(64).describe('学号'),
+  courseCode: text(64).nullable().optional().describe('课程号 (1–32 characters): the course’s identity for the GPA when given, else its name'),
   courseName: text(200).describe('课程 (1–64 characters)'),
   credits: z.union([z.number(), text(16)]).describe('学分: 0–30, one decimal at most'),
-  score: z.union([z.number(), text(16)]).describe('成绩: 0–100 (one decimal at most) or 优/良/中/及格/不及格'),
+  score: z.union([z.number(), text(16)]).describe('成绩: 0–100 (one decimal at most), 优/良/中/及格/不及格, or 缺考/缓考/免修/通过/不通过 (P/F)'),
   gradePoint: z.union([z.number(), text(16)]).nullable().optional().describe('绩点 as the university gives it (0–5, two decimals); null: none (not in the GPA)'),
-  examKind: z.enum(examKinds).optional().describe('考试性质: normal 正常 (default), makeup 补考, retake 重修'),
+  examKind: z.enum(examKinds).optional().describe('考试性质: normal 正常 (default), makeup 补考(一), makeup2 补考二, retake 重修(一), retake_makeup 重修补考, retake2 重修二'),
 });
-export const gradesUploadSchema = z.object({ grades: z.array(gradeUploadRowSchema).max(50_000) });
+export const gradesUploadSchema = z.object({ grades: z.array(gradeUploadRowSchema).max(50_000).describe('at least one row (none: ACADEMIC_UPLOAD_EMPTY; empty a term with DELETE)') });
+
+export const clearResultSchema = z.object({
+  termCode: z.string(),
+  kind: z.enum(['timetable', 'grades']),
+  /** The rows removed. */
+  removedRows: z.number().int(),
+});
+export type ClearResultDto = z.infer<typeof clearResultSchema>;
 
 export const uploadResultSchema = z.object({
   termCode: z.string(),
@@ -86,9 +97,10 @@ export const timetableEntrySchema = z.object({
   courseName: z.string(),
   teacher: z.string().nullable(),
   location: z.string().nullable(),
-  weekday: z.number().int(),
-  firstPeriod: z.number().int(),
-  lastPeriod: z.number().int(),
+  /** Null (with the periods): time to be arranged. */
+  weekday: z.number().int().nullable(),
+  firstPeriod: z.number().int().nullable(),
+  lastPeriod: z.number().int().nullable(),
   /** The teaching weeks it meets in. */
   weeks: z.array(z.number().int()),
   /** 周次 as the university wrote it. */
@@ -112,16 +124,17 @@ export const timetableSchema = z.object({
 export type TimetableDto = z.infer<typeof timetableSchema>;
 
 export const gradeRecordSchema = z.object({
+  courseCode: z.string().nullable(),
   courseName: z.string(),
   credits: z.number(),
-  /** "87.5", or a 等级. */
+  /** "87.5", a 等级 (优 … 不及格) or a mark (缺考, 缓考, 免修, 通过, 不通过). */
   score: z.string(),
-  scoreKind: z.enum(['numeric', 'letter']),
+  scoreKind: z.enum(['numeric', 'letter', 'mark']),
   passed: z.boolean(),
   /** The university's 绩点; null when it gives none. */
   gradePoint: z.number().nullable(),
   examKind: z.enum(examKinds),
-  /** False when a later 补考 or 重修 of the course replaces it in the overall GPA. */
+  /** False when a later 补考 or 重修 of the course replaces it in the overall GPA, or it has no result (缓考, 免修). */
   countsOverall: z.boolean(),
 });
 

@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { ExamKind, LetterGrade } from '../../domain/gpa.js';
+import type { ExamKind, LetterGrade, ScoreMark } from '../../domain/gpa.js';
 
 /** Kysely table types of 课表查询 and 成绩查询 (migration 0053; merged into the Database interface in src/platform/db/schema.ts). */
 
@@ -30,26 +30,29 @@ export interface TimetableEntriesTable {
   course_name: string;
   teacher: string | null;
   location: string | null;
-  /** 1 = Monday … 7 = Sunday. */
-  weekday: number;
-  first_period: number;
-  last_period: number;
+  /** 1 = Monday … 7 = Sunday; null with the periods: time to be arranged (an online course, a practice week). */
+  weekday: number | null;
+  first_period: number | null;
+  last_period: number | null;
   /** The teaching weeks it meets in, read from `weeks_text`. */
   weeks: number[];
   /** 周次 as the university wrote it ("1-16单"). */
   weeks_text: string;
 }
 
-/** One attempt at a course (正常, 补考 or 重修) and its grade, as the 教务系统 sent it. */
+/** One attempt at a course (正常, 补考, 重修 …) and its grade, as the 教务系统 sent it. */
 export interface GradeRecordsTable {
   id: string;
   term_id: string;
   student_id: string;
   course_name: string;
+  /** 课程号 when the university gives it (migration 0057): the course's identity for the GPA. */
+  course_code: string | null;
   credit_tenths: number;
-  /** A numeric score in tenths (0–1000), or null when the grade is a 等级. */
+  /** A numeric score in tenths (0–1000), or null when the grade is a 等级 or a mark. */
   score_tenths: number | null;
-  score_grade: LetterGrade | null;
+  /** A 等级 (优 … 不及格) or a mark (缺考, 缓考, 免修, 通过, 不通过). */
+  score_grade: LetterGrade | ScoreMark | null;
   /** The university's 绩点 in hundredths; null when it gives none (pass/fail, exemption). */
   grade_point_hundredths: number | null;
   exam_kind: ExamKind;

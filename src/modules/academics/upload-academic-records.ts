@@ -14,7 +14,7 @@ import {
 } from './academic-rows.js';
 import './academics.errors.js';
 import { academicsRepository as repo, type TermRow } from './academics.repository.js';
-import type { TermDto, UploadResultDto } from './academics.schemas.js';
+import type { ClearResultDto, TermDto, UploadResultDto } from './academics.schemas.js';
 
 /**
  * The university's 教务系统 owns timetables and grades; Onecard shows them (decision 0011). It
@@ -76,13 +76,13 @@ export type UploadCells<F extends string> = { row: number; cells: Cells<F> }[];
 const cellText = (v: string | number | null | undefined): string => (v === null || v === undefined ? '' : String(v));
 
 /** The OpenAPI's timetable items as cells (row: the item's position, from 1). */
-export function timetableJsonCells(courses: { studentNo: string; courseName: string; teacher?: string | null | undefined; location?: string | null | undefined; weekday: number | string; periods: string; weeks: string }[]): UploadCells<TimetableField> {
-  return courses.map((c, i) => ({ row: i + 1, cells: { studentNo: c.studentNo, courseName: c.courseName, teacher: cellText(c.teacher), location: cellText(c.location), weekday: cellText(c.weekday), periods: c.periods, weeks: c.weeks } }));
+export function timetableJsonCells(courses: { studentNo: string; courseName: string; teacher?: string | null | undefined; location?: string | null | undefined; weekday?: number | string | null | undefined; periods?: string | null | undefined; weeks: string }[]): UploadCells<TimetableField> {
+  return courses.map((c, i) => ({ row: i + 1, cells: { studentNo: c.studentNo, courseName: c.courseName, teacher: cellText(c.teacher), location: cellText(c.location), weekday: cellText(c.weekday), periods: cellText(c.periods), weeks: c.weeks } }));
 }
 
 /** The OpenAPI's grade items as cells. */
-export function gradeJsonCells(grades: { studentNo: string; courseName: string; credits: number | string; score: number | string; gradePoint?: number | string | null | undefined; examKind?: string | undefined }[]): UploadCells<GradeField> {
-  return grades.map((g, i) => ({ row: i + 1, cells: { studentNo: g.studentNo, courseName: g.courseName, credits: cellText(g.credits), score: cellText(g.score), gradePoint: cellText(g.gradePoint), examKind: cellText(g.examKind) } }));
+export function gradeJsonCells(grades: { studentNo: string; courseCode?: string | null | undefined; courseName: string; credits: number | string; score: number | string; gradePoint?: number | string | null | undefined; examKind?: string | undefined }[]): UploadCells<GradeField> {
+  return grades.map((g, i) => ({ row: i + 1, cells: { studentNo: g.studentNo, courseCode: cellText(g.courseCode), courseName: g.courseName, credits: cellText(g.credits), score: cellText(g.score), gradePoint: cellText(g.gradePoint), examKind: cellText(g.examKind) } }));
 }
 
 /** A CSV's bytes to cells, before any transaction: a file that is no CSV, has no header or more than 50,000 rows is refused whole. */
@@ -106,6 +106,8 @@ function contentHash(rows: readonly unknown[]): string {
 
 interface Replacement<T> {
   kind: 'timetable' | 'grades';
+  /** The rows sent: none is refused (ACADEMIC_UPLOAD_EMPTY); emptying a term is its own, explicit request. */
+  count: number;
   read: (term: TermRow) => Read<T & { row: number; studentNo: string }>;
   /** The stored form of a row (without its id), which the hash is taken of. */
   stored: (row: T, termId: string, studentId: string) => Record<string, unknown>;
@@ -117,8 +119,11 @@ async function replaceTerm<T>(ctx: AppContext, caller: Caller, schoolId: string,
   const tx = ctx.db as Tx;
   const term = await repo.lockTerm(tx, schoolId, termCode);
   if (!term) throw fail('ACADEMIC_TERM_UNKNOWN', { termCode });
+  if (how.count === 0) throw fail('ACADEMIC_UPLOAD_EMPTY', { kind: how.kind });
   const { rows, problems } = how.read(term);
-  const students = new Map((await repo.enrolledByStudentNo(tx, schoolId, [...new Set(rows.map((r) => r.studentNo))])).map((s) => [s.student_no!, s.id]));
+  // Whatever their status: a past term's re-push names students who have since graduated, left or
+  // transferred. Who may read is decided at the read (enrolled full-time undergraduates).
+  const students = new Map((await repo.studentsByStudentNo(tx, schoolId, [...new Set(rows.map((r) => r.studentNo))])).map((s) => [s.student_no!, s.id]));
   const stored: Record<string, unknown>[] = [];
   for (const row of rows) {
     const studentId = students.get(row.studentNo);
@@ -142,6 +147,7 @@ async function replaceTerm<T>(ctx: AppContext, caller: Caller, schoolId: string,
 export function uploadTimetable(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, cells: UploadCells<TimetableField>, requestId: string) {
   return replaceTerm(ctx, caller, schoolId, termCode, {
     kind: 'timetable',
+    count: cells.length,
     read: (term) => readTimetableRows(cells, term.weeks),
     stored: (r, termId, studentId) => ({
       term_id: termId, student_id: studentId, course_name: r.courseName, teacher: r.teacher, location: r.location, weekday: r.weekday,
@@ -156,13 +162,30 @@ export function uploadTimetable(ctx: AppContext, caller: Caller, schoolId: strin
 export function uploadGrades(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, cells: UploadCells<GradeField>, requestId: string) {
   return replaceTerm(ctx, caller, schoolId, termCode, {
     kind: 'grades',
+    count: cells.length,
     read: () => readGradeRows(cells),
     stored: (r, termId, studentId) => ({
-      term_id: termId, student_id: studentId, course_name: r.courseName, credit_tenths: r.creditTenths,
-      score_tenths: r.score.kind === 'numeric' ? r.score.tenths : null, score_grade: r.score.kind === 'letter' ? r.score.grade : null,
+      term_id: termId, student_id: studentId, course_code: r.courseCode, course_name: r.courseName, credit_tenths: r.creditTenths,
+      score_tenths: r.score.kind === 'numeric' ? r.score.tenths : null, score_grade: r.score.kind === 'letter' ? r.score.grade : r.score.kind === 'mark' ? r.score.mark : null,
       grade_point_hundredths: r.gradePointHundredths, exam_kind: r.examKind,
     }),
     previousHash: (term) => term.grades_hash,
     replace: (tx, term, rows, hash, at) => repo.replaceGrades(tx, term, rows as Parameters<typeof repo.replaceGrades>[2], hash, at),
   }, requestId);
+}
+
+/**
+ * Empties the term's timetable or grades: the explicit way to do what an empty upload is refused
+ * for. Under the term's lock; the term reads as not published again. Audited with the rows removed.
+ */
+export async function clearTerm(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, kind: 'timetable' | 'grades', requestId: string): Promise<ClearResultDto> {
+  const tx = ctx.db as Tx;
+  const term = await repo.lockTerm(tx, schoolId, termCode);
+  if (!term) throw fail('ACADEMIC_TERM_UNKNOWN', { termCode });
+  const removed = kind === 'timetable' ? await repo.clearTimetable(tx, term) : await repo.clearGrades(tx, term);
+  await recordAudit(tx, ctx.clock, {
+    actor: actorOf(caller), action: `academic.${kind}.cleared`, entityType: 'school', entityId: schoolId,
+    before: { termCode, rows: removed, sha256: kind === 'timetable' ? term.timetable_hash : term.grades_hash }, after: { termCode, rows: 0 }, requestId,
+  });
+  return { termCode, kind, removedRows: removed };
 }

@@ -56,6 +56,7 @@ import * as agreementLateSigning from './migrations/0054-agreement-late-signing.
 import * as academicRecords from './migrations/0053-academic-records.js';
 import * as withdrawnCardActions from './migrations/0055-withdrawn-card-actions.js';
 import * as refundBilling from './migrations/0056-refund-billing.js';
+import * as academicReview from './migrations/0057-academic-review.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -120,6 +121,7 @@ export const migrations: Record<string, Migration> = {
   '0054-agreement-late-signing': agreementLateSigning,
   '0055-withdrawn-card-actions': withdrawnCardActions,
   '0056-refund-billing': refundBilling,
+  '0057-academic-review': academicReview,
 };
 
 /**

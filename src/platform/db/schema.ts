@@ -209,6 +209,9 @@ export interface RosterImportsTable {
   rejected_count: Generated<number>;
   /** The rejected rows: { row, field, code, message, messageEn }[]. */
   report: ColumnType<unknown, string | undefined, string>;
+  /** Rows imported with a cell stored as not known (migration 0057), the first 1,000: the same shape. */
+  warnings: ColumnType<unknown, string | undefined, string>;
+  warning_count: Generated<number>;
   error: string | null;
   created_by: string | null;
   created_at: Timestamp;

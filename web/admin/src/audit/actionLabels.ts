@@ -65,6 +65,8 @@ export const auditActions: Readonly<Record<string, Row>> = {
   'academic.term.saved': ['schools', '保存学期', 'Term saved'],
   'academic.timetable.uploaded': ['schools', '上传课表', 'Timetable uploaded'],
   'academic.grades.uploaded': ['schools', '上传成绩', 'Grades uploaded'],
+  'academic.timetable.cleared': ['schools', '清空课表', 'Timetable cleared'],
+  'academic.grades.cleared': ['schools', '清空成绩', 'Grades cleared'],
   // Calendar, settings, notices
   'calendar.day_edited': ['settings', '修改工作日历', 'Calendar day edited'],
   'calendar.year_opened': ['settings', '开放新年度日历', 'Calendar year opened'],

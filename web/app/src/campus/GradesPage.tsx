@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, ErrorBlock, List, Skeleton, Tag } from 'antd-mobile';
 import type { z } from 'zod';
+import { scoreWordsEn, type ExamKind, type LetterGrade, type ScoreMark } from '../../../../src/domain/gpa.js';
 import { termTitle } from '../../../../src/domain/teaching-weeks.js';
 import type { gradesSchema } from '../../../../src/modules/academics/academics.schemas.js';
 import { fill, useLang, useMessages } from '../../../shared/i18n.js';
@@ -14,6 +15,18 @@ import './academics.css';
 type Grades = z.infer<typeof gradesSchema>;
 
 const gpaText = (gpa: number | null, none: string) => (gpa === null ? none : gpa.toFixed(2));
+
+/** A score as the app shows it: a number as is; a 等级 or a mark (优, 缺考, 通过 …) in the app's language. */
+export const scoreText = (score: string, kind: 'numeric' | 'letter' | 'mark', lang: string): string =>
+  kind === 'numeric' || lang !== 'en' ? score : scoreWordsEn[score as LetterGrade | ScoreMark] ?? score;
+
+const examKindTag: Record<Exclude<ExamKind, 'normal'>, { message: 'makeup' | 'makeup2' | 'retake' | 'retakeMakeup' | 'retake2'; color: 'warning' | 'primary'; testId: string }> = {
+  makeup: { message: 'makeup', color: 'warning', testId: 'grade-makeup' },
+  makeup2: { message: 'makeup2', color: 'warning', testId: 'grade-makeup' },
+  retake_makeup: { message: 'retakeMakeup', color: 'warning', testId: 'grade-makeup' },
+  retake: { message: 'retake', color: 'primary', testId: 'grade-retake' },
+  retake2: { message: 'retake2', color: 'primary', testId: 'grade-retake' },
+};
 
 /**
  * 成绩查询 (seed 004): the student's grades per term as the university's 教务系统 sent them, the
@@ -44,9 +57,10 @@ export function GradesPage() {
           <div className="muted" style={{ fontSize: 13 }} data-testid="grades-overall-credits">{fill(t.overallCredits, { credits: overall.credits })}</div>
           <p className="muted" style={{ fontSize: 12, marginBottom: 0 }} data-testid="grades-rule">{t.gpaRule}</p>
         </Card>
-        {terms.map((term) => (
+        {terms.map((term, termIndex) => (
           <List
-            key={term.code}
+            // A student who transferred can have one term code from two universities.
+            key={`${termIndex}-${term.code}`}
             mode="card"
             data-testid="grades-term"
             header={
@@ -58,10 +72,10 @@ export function GradesPage() {
           >
             {term.records.map((r) => (
               <List.Item
-                key={`${r.courseName}-${r.examKind}`}
+                key={`${r.courseCode ?? ''}|${r.courseName}|${r.examKind}`}
                 data-testid="grade-record"
                 data-exam-kind={r.examKind}
-                extra={<span className={`grade-score${r.passed ? '' : ' failed'}`} data-testid="grade-score">{r.score}</span>}
+                extra={<span className={`grade-score${r.passed || r.score === '缓考' ? '' : ' failed'}`} data-testid="grade-score">{scoreText(r.score, r.scoreKind, lang)}</span>}
                 description={
                   <>
                     {fill(t.credits, { credits: r.credits })} · {r.gradePoint === null ? t.noGradePoint : fill(t.gradePoint, { point: r.gradePoint.toFixed(Math.round(r.gradePoint * 100) % 10 === 0 ? 1 : 2) })}
@@ -71,8 +85,7 @@ export function GradesPage() {
               >
                 {r.courseName}
                 <span className="grade-tags">
-                  {r.examKind === 'makeup' && <Tag color="warning" fill="outline" data-testid="grade-makeup">{t.makeup}</Tag>}
-                  {r.examKind === 'retake' && <Tag color="primary" fill="outline" data-testid="grade-retake">{t.retake}</Tag>}
+                  {r.examKind !== 'normal' && <Tag color={examKindTag[r.examKind].color} fill="outline" data-testid={examKindTag[r.examKind].testId}>{t[examKindTag[r.examKind].message]}</Tag>}
                   {!r.passed && r.scoreKind === 'numeric' && <Tag color="danger" fill="outline">{t.failed}</Tag>}
                 </span>
               </List.Item>
