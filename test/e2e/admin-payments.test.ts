@@ -181,10 +181,10 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     await page.getByTestId('recon-balanced').getByText('无差异').waitFor();
     const totals = page.getByTestId('recon-totals');
     await totals.getByText('¥15.00').first().waitFor(); // WeChat Pay: paid at the gateway and booked in the ledger
-    // The day's bills come tomorrow: each order was asked about instead, and the page says so.
+    // The day is not over, so its bills are not asked for: each order was asked about instead, and the page says why.
     expect(await page.getByTestId('recon-source-wechat').getAttribute('data-source')).toBe('query');
     await page.getByTestId('recon-source-wechat').getByText('逐笔查询').waitFor();
-    await page.getByTestId('recon-source-wechat').getByText('STATEMENT_CREATING').waitFor();
+    await page.getByTestId('recon-source-wechat').getByText('当日尚未结束，对账单次日 9:00 后生成').waitFor();
     await e2e.screenshot(page, 'admin-reconciliation');
     const stored = await e2e.t.ctx.db.selectFrom('payment_reconciliations').selectAll().where('date', '=', '2026-11-23').executeTakeFirstOrThrow();
     expect(stored.report).toMatchObject({ balanced: true, orders: 1 });

@@ -15,6 +15,11 @@ function needsAttention(finding: Finding, report: Reconciliation): boolean {
   const overdue = Date.parse(report.ranAt) >= Date.parse(`${report.date}T00:00:00+08:00`) + 2 * dayMs;
   return overdue || !billNotMadeYet.includes(finding.detail);
 }
+/** Why the bill was not used, in words for the expected reasons; a gateway's own refusal code as it came. */
+function billUnavailableText(p: { billDayNotOver: string; billNotMadeYet: string }, reason: string): string {
+  if (reason === 'DAY_NOT_OVER') return p.billDayNotOver;
+  return billNotMadeYet.includes(reason) ? p.billNotMadeYet : reason;
+}
 /** A figure only the bill file gives (refunds, fees): a dash on the query path. */
 const billFigure = (fen: number | null) => (fen === null ? '—' : formatFen(fen));
 
@@ -46,7 +51,7 @@ export function ReconciliationReport({ report }: { report: Reconciliation }) {
             render: (source: string, row) => (
               <span data-testid={`recon-source-${row.gateway}`} data-source={source}>
                 <Tag color={source === 'bill' ? 'green' : 'default'}>{payLabel(p, 'source', source)}</Tag>
-                {row.billUnavailable && <Typography.Text type="secondary" title={p.billUnavailable}>{row.billUnavailable}</Typography.Text>}
+                {row.billUnavailable && <Typography.Text type="secondary" title={`${p.billUnavailable}: ${row.billUnavailable}`}>{billUnavailableText(p, row.billUnavailable)}</Typography.Text>}
               </span>
             ),
           },
