@@ -223,5 +223,7 @@ describeE2E('app transit screens in Chromium', () => {
     await anonymous.getByTestId('fare-distance').locator('input').fill('501');
     await anonymous.getByTestId('fare-submit').click();
     await anonymous.getByText('请输入 0 到 500 之间的公里数').waitFor();
+    // The earlier result does not stay under the error: it answered another question.
+    expect(await anonymous.getByTestId('fare-result').count()).toBe(0);
   });
 });

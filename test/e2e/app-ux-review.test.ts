@@ -184,4 +184,55 @@ describeE2E('app: the UX review’s fixes in Chromium', () => {
     await resident.click();
     await expect.poll(() => page.getByTestId('wizard-id-type').locator('.adm-selector-item-active').allTextContents()).toEqual(['居民身份证']);
   });
+  it('smaller fixes: the chosen gateway survives the cashier, the e-card wizard’s phone step and child, no photo 404s, units and titles', async () => {
+    const { olderCard, parent } = await siblings();
+    const token = await e2e.t.factory.loginAs('parent', parent.phone, 'Parent2026');
+    const placed = await e2e.t.app.inject({ method: 'POST', url: '/api/v1/orders/top-up', headers: { authorization: `Bearer ${token}` }, payload: { cardId: olderCard.id, amountFen: 5_000 } });
+    expect(placed.statusCode, placed.body).toBe(201);
+    const page = await signInParent(parent);
+    const photoAnswers: number[] = [];
+    page.on('response', (r) => { if (r.url().endsWith('/photo')) photoAnswers.push(r.status()); });
+
+    // 微信 chosen, off to its cashier and back without paying: the order page still says 微信.
+    await page.goto(url(`/orders/${placed.json().id}`));
+    await page.getByTestId('gateway-choice').getByText('微信', { exact: true }).click();
+    await page.getByTestId('pay-order').click();
+    await page.waitForURL(/\/api\/v1\/sandbox\/wechat\/cashier\//);
+    await page.goto(url(`/orders/${placed.json().id}`));
+    await page.getByTestId('pay-order').waitFor();
+    await expect.poll(() => page.getByTestId('gateway-choice').locator('.adm-list-item').filter({ has: page.locator('.adm-radio-checked') }).textContent()).toBe('微信');
+
+    // The e-card wizard: the brand's label above its buttons, a HarmonyOS example version, the child fixed after the first step.
+    await page.goto(url('/ecards/k12/open'));
+    const brandItem = page.locator('.adm-list-item').filter({ has: page.getByTestId('phone-brand') });
+    const [labelBox, buttonsBox] = [await brandItem.getByText('手机品牌').boundingBox(), await page.getByTestId('phone-brand').boundingBox()];
+    expect(labelBox!.y).toBeLessThan(buttonsBox!.y);
+    await expect(page.getByTestId('phone-os-version').locator('input').getAttribute('placeholder')).resolves.not.toBe('13.4');
+    await page.getByTestId('ecard-holder').waitFor();
+    await page.getByTestId('phone-model').locator('input').fill('HUAWEI Mate 40 Pro');
+    await page.getByTestId('phone-os-version').locator('input').fill('3.0.0');
+    await page.getByTestId('phone-wallet-version').locator('input').fill('9.0.13.304');
+    await page.getByTestId('phone-check').click();
+    await page.locator('[data-testid="phone-result"][data-eligible="true"]').waitFor();
+    await page.getByTestId('phone-continue').click();
+    await page.locator('[data-testid="open-steps"][data-step="school"]').waitFor();
+    expect(await page.getByTestId('ecard-holder').count()).toBe(0);
+    await page.getByTestId('ecard-holder-chosen').waitFor();
+
+    // Pages with the children's photos: none yet, and no request fails for it.
+    await page.goto(url('/me'));
+    await page.getByTestId('children-list').getByTestId('photo-placeholder').first().waitFor();
+    await page.goto(url(`/cards/${olderCard.id}`));
+    await page.getByTestId('photo-placeholder').waitFor();
+    expect(photoAnswers.length).toBeGreaterThan(0);
+    expect(photoAnswers.filter((status) => status >= 400)).toEqual([]);
+
+    // 余额提醒's amount says its unit; 自动充值's intro is in the descriptions' size.
+    await page.goto(url(`/children/${olderCard.student_id}`));
+    await page.getByTestId('balance-alert-switch').click();
+    await page.getByTestId('balance-alert-unit').getByText('元').waitFor();
+    const size = (testId: string) => page.getByTestId(testId).evaluate((el) => getComputedStyle(el).fontSize);
+    const introSize = await size('auto-top-up-intro');
+    expect(introSize).toBe(await page.locator('.adm-list-item-description').first().evaluate((el) => getComputedStyle(el).fontSize));
+  });
 });

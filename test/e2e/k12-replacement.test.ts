@@ -65,8 +65,13 @@ describeE2E('K-12 card replacement, app and console', () => {
     await app.getByRole('heading', { name: '支付成功' }).waitFor();
     await app.getByRole('link', { name: '返回商户' }).click();
     await app.locator('[data-testid="pay-result"][data-outcome="paid"]').waitFor();
-    await app.goto(url(`/card-applications/${applicationId}`));
+    // The fee's result page leads to the application it paid for (办理进度).
+    await app.getByTestId('result-application').click();
+    await app.waitForURL(url(`/card-applications/${applicationId}`));
     await app.locator('[data-testid="application"][data-status="ready_for_production"]').waitFor();
+    // The delivery section is headed 配送信息, not 配送方式 again above its 配送方式 line.
+    await app.locator('.adm-list-header').getByText('配送信息', { exact: true }).waitFor();
+    expect(await app.locator('.adm-list-header').getByText('配送方式', { exact: true }).count()).toBe(0);
     await expect(app.getByTestId('application-ready-date').textContent()).resolves.toBe('2026-12-21');
 
     // 制卡信息确认 in the app.

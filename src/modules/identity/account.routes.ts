@@ -80,9 +80,10 @@ export function accountRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.get('/students/:studentId/photo', {
-      schema: { tags: ['account'], summary: "A student's card photo, for those who may see the student", security: bearer, params: studentParams },
+      schema: { tags: ['account'], summary: "A student's card photo, for those who may see the student; 204 when there is none yet", security: bearer, params: studentParams },
     }, async (request, reply) => {
       const photo = await getStudentPhoto(ctx, requireCaller(request), request.params.studentId);
+      if (!photo) return reply.code(204).header('cache-control', 'private, no-store').send();
       return reply.type(photo.contentType).header('cache-control', 'private, no-store').send(photo.bytes);
     });
 

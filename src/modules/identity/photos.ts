@@ -36,6 +36,7 @@ export async function setStudentPhoto(ctx: AppContext, caller: Caller, studentId
 export async function getStudentPhoto(ctx: AppContext, caller: Caller, studentId: string) {
   await assertStudentAccess(ctx.db, caller, studentId);
   const photo = await ctx.db.selectFrom('student_photos').select(['content_type', 'bytes']).where('student_id', '=', studentId).executeTakeFirst();
-  if (!photo) throw fail('NOT_FOUND', { entity: 'photo' });
+  // No photo yet is an answer, not an error: the apps show their placeholder (204 from the route).
+  if (!photo) return null;
   return { contentType: photo.content_type, bytes: Buffer.from(photo.bytes) };
 }

@@ -2,11 +2,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Input, List, Skeleton, Switch, Toast } from 'antd-mobile';
 import { useState, type ReactNode } from 'react';
 import { parseYuanToFen } from '../../../../src/domain/money.js';
+import { useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useApi, useSession } from '../../../shared/session.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { formatYuan } from '../payments/format.js';
 import { fill, useErrorText } from '../ui/text.js';
+import { accountMessages } from './messages.js';
 
 /** Yuan as typed (at most two decimals) within [minFen, maxFen], as fen; null otherwise. */
 export function fenWithin(yuan: string, minFen: number, maxFen: number): number | null {
@@ -55,6 +57,7 @@ export function AmountSettingSection<T>({ path, field, amountOf, detail, minFen,
   const api = useApi();
   const { token } = useSession();
   const describe = useErrorText();
+  const unit = useMessages(accountMessages).yuanUnit;
   const queryClient = useQueryClient();
   const key = ['amount-setting', path, token];
   const setting = useQuery({ queryKey: key, queryFn: ({ signal }) => api.get<T>(path, undefined, signal) });
@@ -103,7 +106,10 @@ export function AmountSettingSection<T>({ path, field, amountOf, detail, minFen,
           description={fen === null ? <span className="form-error" data-testid={`${testId}-error`}>{t.range}</span> : undefined}
           extra={<Button size="small" color="primary" disabled={fen === null} loading={save.isPending && save.variables !== null} onClick={() => { if (fen !== null) save.mutate(fen); }} data-testid={`${testId}-save`}>{t.save}</Button>}
         >
-          <Input type="text" inputMode="decimal" value={yuan} onChange={setYuan} placeholder={t.amountLabel} aria-label={t.amountLabel} data-testid={`${testId}-input`} />
+          <div style={{ display: 'flex', alignItems: 'center', gap: 4 }}>
+            <Input type="text" inputMode="decimal" value={yuan} onChange={setYuan} placeholder={t.amountLabel} aria-label={t.amountLabel} data-testid={`${testId}-input`} />
+            <span data-testid={`${testId}-unit`}>{unit}</span>
+          </div>
         </List.Item>
       )}
     </List>

@@ -75,13 +75,17 @@ export function AutoTopUpSection({ studentId }: { studentId: string }) {
         </List.Item>
       ) : (
         <>
+          {/* The intro in the descriptions' size, as the other settings' intros. */}
           <List.Item
-            description={agreement.data?.status === 'signing'
-              ? <span data-testid="auto-top-up-signing">{fill(t.autoTopUpSigning, { gateway: gatewayName(agreement.data.gateway) })}</span>
-              : t.autoTopUpAgreementNeeded}
-          >
-            {t.autoTopUpIntro}
-          </List.Item>
+            description={(
+              <>
+                <div data-testid="auto-top-up-intro">{t.autoTopUpIntro}</div>
+                {agreement.data?.status === 'signing'
+                  ? <div data-testid="auto-top-up-signing">{fill(t.autoTopUpSigning, { gateway: gatewayName(agreement.data.gateway) })}</div>
+                  : <div>{t.autoTopUpAgreementNeeded}</div>}
+              </>
+            )}
+          />
           <List.Item
             description={(
               <SingleSelector

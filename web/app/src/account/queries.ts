@@ -40,7 +40,11 @@ export function usePhoto(studentId: string) {
   const { token } = useSession();
   return useQuery({
     queryKey: ['photo', studentId, token],
-    queryFn: ({ signal }) => api.getBlob(`/students/${studentId}/photo`, signal),
+    // 204 (no photo yet) is an empty body: the placeholder is shown.
+    queryFn: async ({ signal }) => {
+      const blob = await api.getBlob(`/students/${studentId}/photo`, signal);
+      return blob.size > 0 ? blob : null;
+    },
     staleTime: 5 * 60_000,
   });
 }

@@ -79,7 +79,7 @@ const zh = {
   keptForMajors: '仅限{majors}专业的同学预约',
   keptForBoth: '仅限{colleges}及{majors}专业的同学预约',
   nameSeparator: '、',
-  sportsTitle: '预订场馆',
+  sportsTitle: '场馆预订',
   sportsEntry: '场馆预订',
   sportsIntro: '按整点预约羽毛球、乒乓球等体育场馆，开放 8:00–22:00，可预约 7 天内的时段，每人最多同时持有 2 个场馆预约；开始前可取消。',
   noSports: '本校暂无可预约的场馆',

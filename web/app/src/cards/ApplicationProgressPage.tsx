@@ -75,7 +75,7 @@ function Progress({ application: a }: { application: ApplicationDto }) {
       {a.status === 'returned_to_centre' && <RedeliverySection application={a} />}
       {waitsAtSchoolLeft(a) && <RedeliverySection application={a} fromSchool />}
       <FeeSection application={a} />
-      <List mode="card" header={w.delivery}>
+      <List mode="card" header={w.stepDelivery}>
         <List.Item extra={a.delivery.method === 'home' ? w.deliveryHome : w.deliverySchool} description={a.delivery.method === 'home' ? fill(w.codFee, { amount: formatYuan(a.delivery.codFeeMaxFen) }) : w.deliverySchoolHint}>
           {w.delivery}
         </List.Item>

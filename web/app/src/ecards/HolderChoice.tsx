@@ -18,8 +18,10 @@ export interface Holder {
 /**
  * Who the e-card is for: a student is themself; a parent picks one of the bound children.
  * Renders the choice (or its loading / empty / error state) and reports the current holder.
+ * `locked`: past the wizard's first step the child is shown, no longer changed (the steps after
+ * it were filled in for that child).
  */
-export function useHolder(): { holder: Holder | null; isParent: boolean; view: React.ReactNode } {
+export function useHolder(locked = false): { holder: Holder | null; isParent: boolean; view: React.ReactNode } {
   const t = useMessages(ecardMessages);
   const a = useMessages(accountMessages);
   const me = useMe();
@@ -43,9 +45,15 @@ export function useHolder(): { holder: Holder | null; isParent: boolean; view: R
     isParent,
     view: kids.length > 1 && (
       <List header={t.forStudent} className="section">
-        <List.Item>
-          <SingleSelector columns={1} value={[child.studentId]} options={kids.map((k) => ({ value: k.studentId, label: k.name, description: holderTag(a, { schoolName: k.schoolName, grade: k.grade, classNo: k.classNo }) }))} onChange={([id]) => id && setChosen(id)} data-testid="ecard-holder" />
-        </List.Item>
+        {locked ? (
+          <List.Item description={holderTag(a, { schoolName: child.schoolName, grade: child.grade, classNo: child.classNo })} data-testid="ecard-holder-chosen">
+            {child.name}
+          </List.Item>
+        ) : (
+          <List.Item>
+            <SingleSelector columns={1} value={[child.studentId]} options={kids.map((k) => ({ value: k.studentId, label: k.name, description: holderTag(a, { schoolName: k.schoolName, grade: k.grade, classNo: k.classNo }) }))} onChange={([id]) => id && setChosen(id)} data-testid="ecard-holder" />
+          </List.Item>
+        )}
       </List>
     ),
   };

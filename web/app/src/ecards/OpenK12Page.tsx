@@ -42,8 +42,8 @@ interface RealName {
  */
 export function OpenK12Page() {
   const t = useMessages(ecardMessages);
-  const { holder, isParent, view } = useHolder();
   const [step, setStep] = useState<Step>('phone');
+  const { holder, isParent, view } = useHolder(step !== 'phone');
   const [phone, setPhone] = useState<Phone | null>(null);
   const [school, setSchool] = useState<SchoolOption | null>(null);
   const [realName, setRealName] = useState<RealName | null>(null);

@@ -22,6 +22,9 @@ function emptyPhone(): Phone {
 }
 
 /** 机型检测: the phone form, the check, and every reason a phone fails (seed 003 rules). */
+/** An example version of each system, as its settings page shows it (iOS ≥ 13.4 for e-cards; the others as examples only). */
+const osVersionExample: Record<Phone['os'], string> = { ios: '13.4', android: '12', harmonyos: '4.2.0' };
+
 export function PhoneCheck({ actionLabel, busy, onPassed }: { actionLabel: string; busy?: boolean; onPassed(phone: Phone): void }) {
   const t = useMessages(ecardMessages);
   const { lang } = useLang();
@@ -46,24 +49,24 @@ export function PhoneCheck({ actionLabel, busy, onPassed }: { actionLabel: strin
   return (
     <>
       <List header={t.phoneTitle} className="section">
-        <List.Item description={t.brand}>
+        <List.Item title={t.brand}>
           <SingleSelector columns={4} value={[phone.brand]} options={brands.map((b) => ({ value: b, label: t[`brand_${b}`] }))} onChange={([b]) => b && set({ brand: b, os: osOf[b][0]!, xiaomiChannel: b === 'xiaomi' ? 'stable' : null })} data-testid="phone-brand" />
         </List.Item>
         <List.Item prefix={t.model} description={t.modelHint}>
           <Input placeholder={t.modelPlaceholder} value={phone.model} onChange={(model) => set({ model })} clearable data-testid="phone-model" />
         </List.Item>
         {osOf[phone.brand].length > 1 && (
-          <List.Item description={t.os}>
+          <List.Item title={t.os}>
             <SingleSelector columns={2} value={[phone.os]} options={osOf[phone.brand].map((os) => ({ value: os, label: t[`os_${os}`] }))} onChange={([os]) => os && set({ os })} data-testid="phone-os" />
           </List.Item>
         )}
         {phone.brand === 'xiaomi' && (
-          <List.Item description={t.xiaomiChannel}>
+          <List.Item title={t.xiaomiChannel}>
             <SingleSelector columns={2} value={phone.xiaomiChannel ? [phone.xiaomiChannel] : []} options={(['stable', 'dev'] as const).map((c) => ({ value: c, label: t[`channel_${c}`] }))} onChange={([c]) => set({ xiaomiChannel: c ?? null })} data-testid="phone-channel" />
           </List.Item>
         )}
         <List.Item prefix={xiaomiDev ? t.devSystemVersion : t.osVersion}>
-          <Input placeholder="13.4" value={phone.osVersion} onChange={(osVersion) => set({ osVersion })} clearable data-testid="phone-os-version" />
+          <Input placeholder={xiaomiDev ? '21.7.27' : osVersionExample[phone.os]} value={phone.osVersion} onChange={(osVersion) => set({ osVersion })} clearable data-testid="phone-os-version" />
         </List.Item>
         {needsWallet && (
           <List.Item prefix={walletLabel}>

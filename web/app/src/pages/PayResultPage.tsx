@@ -10,6 +10,9 @@ import { useConfirmOrder, useOrder, type Confirmation } from '../payments/querie
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
 import { campusPaths } from '../campus/paths.js';
+import { useApplications } from '../cards/fulfilment.js';
+import { cardPaths } from '../cards/paths.js';
+import type { Order } from '../payments/queries.js';
 import { LoadFailed } from './LoadFailed.js';
 
 /** How often the order is read again, how often the gateways are asked, and for how long. */
@@ -36,6 +39,21 @@ const refusedAtGateway = (answer: Confirmation | undefined) =>
  * are asked (the server's 已完成支付) until the order is paid, refused or closed; after a while
  * the page stops and offers 已完成支付 and 继续支付 by hand.
  */
+/** A paid fee for an application (补卡工本费): 办理进度 opens the application's progress timeline. */
+function ApplicationProgressButton({ order }: { order: Order }) {
+  const t = useMessages(paymentMessages);
+  const navigate = useNavigate();
+  const forApplication = order.kind === 'fee' && order.projectStatus !== null;
+  const applications = useApplications(forApplication ? order.studentId : undefined);
+  const application = applications.data?.find((a) => a.feeOrder?.id === order.id);
+  if (!application) return null;
+  return (
+    <Button block color="primary" onClick={() => navigate(cardPaths.application(application.id), { replace: true })} data-testid="result-application">
+      {t.applicationProgress}
+    </Button>
+  );
+}
+
 function Result({ orderId }: { orderId: string }) {
   const t = useMessages(paymentMessages);
   const { lang } = useLang();
@@ -101,6 +119,7 @@ function Result({ orderId }: { orderId: string }) {
           {current.kind === 'school_bill' && (
             <Button block color="primary" onClick={() => navigate(`${campusPaths.bills}?studentId=${current.studentId}`, { replace: true })} data-testid="result-bills">{t.backToBills}</Button>
           )}
+          <ApplicationProgressButton order={current} />
           {toOrder}
           <Button block fill="none" onClick={() => navigate('/', { replace: true })}>{t.backHome}</Button>
         </div>

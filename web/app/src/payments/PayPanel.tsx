@@ -2,7 +2,7 @@ import { Button, Dialog, List, Radio, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useMessages } from '../../../shared/i18n.js';
 import { errorCode, useErrorText } from '../ui/text.js';
-import { usePayOrder } from './cashier.js';
+import { chosenGateway, usePayOrder } from './cashier.js';
 import { paymentMessages } from './messages.js';
 import { PaymentWindowNotice } from './PaymentWindowNotice.js';
 import { usePaymentWindow, useCancelOrder, useConfirmOrder, type Gateway, type Order } from './queries.js';
@@ -34,7 +34,8 @@ export function GatewayChoice({ value, onChange }: { value: Gateway; onChange(ga
 export function PayPanel({ order }: { order: Order }) {
   const t = useMessages(paymentMessages);
   const describe = useErrorText();
-  const [gateway, setGateway] = useState<Gateway>(order.gateway ?? 'alipay');
+  // As paid, else as last chosen on this phone (back from the cashier without paying), else Alipay.
+  const [gateway, setGateway] = useState<Gateway>(order.gateway ?? chosenGateway(order.id) ?? 'alipay');
   const pay = usePayOrder();
   const confirm = useConfirmOrder(order.id);
   const cancel = useCancelOrder(order.id);

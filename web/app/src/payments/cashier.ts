@@ -18,12 +18,34 @@ export function goToCashier(link: PaymentLink): void {
   window.location.assign(link.cashierUrl);
 }
 
+const chosenKey = (orderId: string) => `onecard.gateway.${orderId}`;
+
+/** The gateway last chosen for an order on this phone: the order page shows it again after a trip to the cashier. */
+export function chosenGateway(orderId: string): Gateway | null {
+  try {
+    const value = window.sessionStorage.getItem(chosenKey(orderId));
+    return value === 'alipay' || value === 'wechat' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberGateway(orderId: string, gateway: Gateway): void {
+  try {
+    window.sessionStorage.setItem(chosenKey(orderId), gateway);
+  } catch {
+    // Private mode without storage: the order page starts from Alipay again.
+  }
+}
+
 /** 支付 / 继续支付: asks the server for a cashier link (returning to the result page), then leaves for it. */
 export function usePayOrder() {
   const api = useApi();
   return useIdempotentMutation({
-    mutationFn: ({ orderId, gateway }: { orderId: string; gateway: Gateway }, idempotencyKey) =>
-      api.post<PaymentLink>(`/orders/${orderId}/pay`, { gateway, returnPath: resultPath(orderId) }, { idempotencyKey }),
+    mutationFn: ({ orderId, gateway }: { orderId: string; gateway: Gateway }, idempotencyKey) => {
+      rememberGateway(orderId, gateway);
+      return api.post<PaymentLink>(`/orders/${orderId}/pay`, { gateway, returnPath: resultPath(orderId) }, { idempotencyKey });
+    },
     // A full page load follows: nothing cached here survives, so there is nothing to invalidate.
     onSuccess: (link) => goToCashier(link),
   });

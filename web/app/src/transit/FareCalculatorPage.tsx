@@ -81,6 +81,9 @@ export function FareCalculatorPage() {
           layout="vertical"
           initialValues={initial}
           onFinish={submit}
+          // A result answers the question asked: once the form changes (or fails its checks) it is gone, never left under an error.
+          onValuesChange={() => setQuestion(null)}
+          onFinishFailed={() => setQuestion(null)}
           footer={
             <Button block type="submit" color="primary" size="large" loading={quote.isFetching} data-testid="fare-submit">
               {t.calculate}
@@ -119,12 +122,12 @@ export function FareCalculatorPage() {
           )}
         </Form>
       </div>
-      {quote.isError && (
+      {question && quote.isError && (
         <div className="form-error" role="alert" data-testid="fare-error">
           {describe(quote.error)}
         </div>
       )}
-      {quote.data && !quote.isError && <FareResult quote={quote.data} t={t} />}
+      {question && quote.data && !quote.isError && <FareResult quote={quote.data} t={t} />}
     </SubPage>
   );
 }

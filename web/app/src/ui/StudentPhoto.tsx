@@ -22,7 +22,7 @@ function useObjectUrl(blob: Blob | undefined): string | null {
 export function StudentPhoto({ studentId, width = 56 }: { studentId: string; width?: number }) {
   const t = useMessages(accountMessages);
   const photo = usePhoto(studentId);
-  const url = useObjectUrl(photo.data);
+  const url = useObjectUrl(photo.data ?? undefined);
   const style = { width, height: Math.round(width * 1.25) };
   if (url) return <img className="student-photo" data-testid="student-photo" src={url} alt={t.photoAlt} style={style} />;
   return (
