@@ -175,7 +175,7 @@ describe('roster import', () => {
     expect(done).toMatchObject({ status: 'done', totalRows: 16, processedRows: 16, created: 1, updated: 0, rejected: 15 });
     expect(done.report.map((p) => [p.row, p.field, p.code])).toEqual(expected);
     // Every code but those of student numbers, the salary flag, the college and the major, which the campus rosters below (and parse-roster.test.ts) report.
-    const campusOnly = new Set(['STUDENT_NO_FORMAT', 'STUDENT_NO_DUPLICATE', 'STUDENT_NO_TAKEN', 'SALARIED_FORMAT', 'COLLEGE_TOO_LONG', 'MAJOR_TOO_LONG', 'STUDY_LEVEL_FORMAT', 'FULL_TIME_FORMAT']);
+    const campusOnly = new Set(['STUDENT_NO_FORMAT', 'STUDENT_NO_DUPLICATE', 'STUDENT_NO_TAKEN', 'SALARIED_FORMAT', 'COLLEGE_TOO_LONG', 'MAJOR_TOO_LONG', 'STUDY_LEVEL_FORMAT', 'FULL_TIME_FORMAT', 'STUDY_LEVEL_UNKNOWN', 'FULL_TIME_UNKNOWN']);
     expect(new Set(done.report.map((p) => p.code))).toEqual(new Set(rowProblemCodes.filter((code) => !campusOnly.has(code))));
     expect(done.report.every((p) => p.message.length > 0 && p.messageEn.length > 0)).toBe(true);
     expect((await studentsOf(school.id)).map((s) => s.education_id)).toEqual([good.educationId]);
@@ -293,7 +293,7 @@ describe('university and vocational rosters', () => {
     expect(await offered('2024130302', ding)).toEqual([]);
   });
 
-  it('a file with 培养层次 and 学习形式 sets them (课表查询 and 成绩查询 open to full-time undergraduates), a bad cell is reported by row, a file without them keeps them', async () => {
+  it('a file with 培养层次 and 学习形式 sets them (课表查询 and 成绩查询 open to full-time undergraduates), an unreadable cell is a warning stored as not known, a file without them keeps them', async () => {
     const school = await t.factory.newSchool({ stage: 'university' });
     const ids = [idFor('2005-01-11', 'M'), idFor('2005-01-12', 'M'), idFor('2005-01-13', 'M')];
     const header = '教育ID,姓名,性别,出生日期,身份证号,学号,学历层次,学习形式';
@@ -302,10 +302,21 @@ describe('university and vocational rosters', () => {
     expect(first).toMatchObject({ created: 3, rejected: 0 });
     const levels = async () => (await t.ctx.db.selectFrom('students').select(['education_id', 'study_level', 'full_time']).where('school_id', '=', school.id).orderBy('education_id').execute()).map((s) => [s.education_id, s.study_level, s.full_time]);
     expect(await levels()).toEqual([['37500001', 'undergraduate', true], ['37500002', 'postgraduate', true], ['37500003', 'undergraduate', false]]);
-    const bad = await importFile(school.id, [header, ...rows(['本科', '博士后', '本科'], ['全日制', '全日制', '半脱产'])].join('\n'));
-    expect(bad.report.map((p) => [p.row, p.field, p.code])).toEqual([[3, 'studyLevel', 'STUDY_LEVEL_FORMAT'], [4, 'fullTime', 'FULL_TIME_FORMAT']]);
+    // Unreadable or blank: the row is imported, the value stored as not known, and the import says so.
+    const warned = await importFile(school.id, [header, ...rows(['本科', '博士后', '本科'], ['全日制', '全日制', ''])].join('\n'));
+    expect(warned).toMatchObject({ status: 'done', updated: 3, rejected: 0, warned: 2, report: [] });
+    expect(warned.warnings.map((p) => [p.row, p.field, p.code])).toEqual([[3, 'studyLevel', 'STUDY_LEVEL_UNKNOWN'], [4, 'fullTime', 'FULL_TIME_UNKNOWN']]);
+    expect(warned.warnings[0]!.message).toContain('已按“未知”导入');
+    expect(await levels()).toEqual([['37500001', 'undergraduate', true], ['37500002', null, true], ['37500003', 'undergraduate', null]]);
+    const audit = await t.ctx.db.selectFrom('audit_log').select('after').where('entity_id', '=', warned.id).executeTakeFirstOrThrow();
+    expect(audit.after).toMatchObject({ rejected: 0, warned: 2 });
+    // Every cell of the column unreadable still stores not known (the file has the column).
+    await importFile(school.id, [header, ...rows(['本科', '硕士', '本科'], ['全日制', '全日制', '非全日制'])].join('\n'));
+    expect(await importFile(school.id, [header, ...rows(['?', '?', '?'], ['全日制', '全日制', '非全日制'])].join('\n'))).toMatchObject({ rejected: 0, warned: 3 });
+    expect((await levels()).map(([, level]) => level)).toEqual([null, null, null]);
+    await importFile(school.id, [header, ...rows(['本科', '硕士', '本科'], ['全日制', '全日制', '非全日制'])].join('\n'));
     // A file without the columns leaves them.
-    expect(await importFile(school.id, ['教育ID,姓名,性别,出生日期,身份证号,学号', ...ids.map((id, i) => `3750000${i + 1},学生${i + 1},男,2005-01-1${i + 1},${id},20259000${i + 1}`)].join('\n'))).toMatchObject({ updated: 3, rejected: 0 });
+    expect(await importFile(school.id, ['教育ID,姓名,性别,出生日期,身份证号,学号', ...ids.map((id, i) => `3750000${i + 1},学生${i + 1},男,2005-01-1${i + 1},${id},20259000${i + 1}`)].join('\n'))).toMatchObject({ updated: 3, rejected: 0, warned: 0, warnings: [] });
     expect(await levels()).toEqual([['37500001', 'undergraduate', true], ['37500002', 'postgraduate', true], ['37500003', 'undergraduate', false]]);
     // What the roster says is what the app goes by.
     const me = async (i: number) => {
@@ -313,6 +324,23 @@ describe('university and vocational rosters', () => {
       return (login.json() as { user: { academicRecords: boolean } }).user.academicRecords;
     };
     expect([await me(0), await me(1), await me(2)]).toEqual([true, false, false]);
+  });
+
+  it('imports the files that imported before 0053: 层次 / Level / 全日制 columns are not read as study level or mode; 培养层次 and 学历层次 together: the first wins', async () => {
+    const school = await t.factory.newSchool({ stage: 'university' });
+    const ids = [idFor('2005-02-11', 'M'), idFor('2005-02-12', 'M')];
+    const line = (i: number, ...extra: string[]) => [`3760000${i + 1},学生${i + 1},男,2005-02-1${i + 1},${ids[i]},20268000${i + 1}`, ...extra].join(',');
+    const levels = async () => (await t.ctx.db.selectFrom('students').select(['study_level', 'full_time']).where('school_id', '=', school.id).orderBy('education_id').execute()).map((s) => [s.study_level, s.full_time]);
+    // A 学籍 export's 层次 (本科生 / 专升本) and 全日制 (a yes/no of its own): not our columns, so nothing is refused nor set.
+    const legacy = await importFile(school.id, ['教育ID,姓名,性别,出生日期,身份证号,学号,层次,全日制,培养类别', line(0, '本科生', '是', '统招'), line(1, '专升本', '否', '定向')].join('\n'));
+    expect(legacy).toMatchObject({ status: 'done', created: 2, rejected: 0, warned: 0 });
+    expect(await levels()).toEqual([[null, null], [null, null]]);
+    // An English export whose Level is the year of entry.
+    expect(await importFile(school.id, ['Education ID,Name,Gender,Birth Date,ID Number,Student No,Level', line(0, '2025'), line(1, '2024')].join('\n'))).toMatchObject({ status: 'done', updated: 2, rejected: 0 });
+    // Both 培养层次 and 学历层次: the first column wins; the spellings 学籍 exports use are read.
+    const both = await importFile(school.id, ['教育ID,姓名,性别,出生日期,身份证号,学号,培养层次,学历层次,学习形式', line(0, '本科（四年制）', '专科', '普通全日制'), line(1, '专科生', '本科', '函授')].join('\n'));
+    expect(both).toMatchObject({ status: 'done', updated: 2, rejected: 0, warned: 0 });
+    expect(await levels()).toEqual([['undergraduate', true], ['associate', false]]);
   });
 
   it('lets student numbers change hands within a file (a swap, a chain), and refuses a number still held by a student who keeps it', async () => {

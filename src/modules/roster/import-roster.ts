@@ -141,7 +141,7 @@ function placeRows(rows: RosterRow[], classOf: ClassLookup, tally: ImportTally):
     const student: StudentUpsert = {
       id: newId(), educationId: row.educationId, name: row.name, gender: row.gender, birthDate: row.birthDate, idNumber: row.idNumber,
       classId: classId ?? null, studentNo: campus ? row.studentNo : null, salaried: campus ? row.salaried ?? null : null, college: campus ? row.college ?? null : null, major: campus ? row.major ?? null : null,
-      studyLevel: campus ? row.studyLevel ?? null : null, fullTime: campus ? row.fullTime ?? null : null,
+      studyLevel: campus ? row.studyLevel : undefined, fullTime: campus ? row.fullTime : undefined,
     };
     placed.push({ row: row.row, student });
   }
@@ -216,13 +216,16 @@ async function writeChunk(ctx: ImportContext, job: RosterImportJob, chunk: Place
 async function finish(ctx: ImportContext, job: RosterImportJob, tally: ImportTally, errorCode: string | null, renumbered: number): Promise<void> {
   const status = errorCode ? 'failed' : 'done';
   await ctx.db.transaction().execute(async (tx) => {
-    await repo.finishImport(tx, job.id, { status, counts: tally.counts(), report: storedReport(tally.allProblems()), errorCode, now: ctx.clock.now() });
+    // Warnings of the rows written (a row refused later has its problem instead).
+    const refused = new Set(tally.allProblems().map((p) => p.row));
+    const warnings = job.parsed.warnings.filter((w) => !refused.has(w.row));
+    await repo.finishImport(tx, job.id, { status, counts: tally.counts(), report: storedReport(tally.allProblems()), warnings: storedReport(warnings), warningCount: new Set(warnings.map((w) => w.row)).size, errorCode, now: ctx.clock.now() });
     await recordAudit(tx, ctx.clock, {
       actor: job.actor,
       action: errorCode ? 'roster.import_failed' : 'roster.imported',
       entityType: 'roster_import',
       entityId: job.id,
-      after: { schoolId: job.school.id, fileName: job.fileName, totalRows: job.parsed.totalRows, ...tally.counts(), renumbered, errorCode },
+      after: { schoolId: job.school.id, fileName: job.fileName, totalRows: job.parsed.totalRows, ...tally.counts(), warned: new Set(warnings.map((w) => w.row)).size, renumbered, errorCode },
       requestId: job.requestId,
     });
   });

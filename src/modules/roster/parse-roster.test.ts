@@ -160,7 +160,7 @@ describe('parseRoster reads every valid roster back', () => {
         const bytes = writeRoster(columns, students, (s) => ({
           educationId: s.educationId, name: s.name, gender: s.gender === 'M' ? 'M' : '女', birthDate: s.birthDate,
           idNumber: s.idNumber, studentNo: s.studentNo, salaried: s.salaried === undefined ? '' : s.salaried ? '是' : '否', college: s.college ?? '', major: s.major ?? '',
-          studyLevel: s.studyLevel === undefined ? '' : { undergraduate: '本科', associate: '高职', postgraduate: '硕士研究生' }[s.studyLevel], fullTime: s.fullTime === undefined ? '' : s.fullTime ? '全日制' : '非全日制',
+          studyLevel: s.studyLevel === undefined || s.studyLevel === null ? '' : { undergraduate: '本科', associate: '高职', postgraduate: '硕士研究生' }[s.studyLevel], fullTime: s.fullTime === undefined ? '' : s.fullTime ? '全日制' : '非全日制',
         }), '年级');
         const parsed = parseRoster(bytes, TODAY, 'campus');
         expect(parsed.problems).toEqual([]);
@@ -180,6 +180,27 @@ describe('campus rosters refuse what they cannot use', () => {
     expect(parsed.problems.map((p) => [p.row, p.field, p.code])).toEqual([[2, 'studentNo', 'STUDENT_NO_FORMAT'], [3, 'salaried', 'SALARIED_FORMAT'], [4, 'salaried', 'FIELD_REQUIRED']]);
     expect(parsed.problems[0]).toMatchObject({ message: expect.stringContaining('学号'), messageEn: expect.stringContaining('student number') });
     expect(parsed.rows).toEqual([]);
+  });
+
+  it('培养层次 / 学习形式 that cannot be read or are blank: a warning and not known, never a refused row', () => {
+    const header = `${campusHeader},培养层次,学习形式`;
+    const parsed = parseRoster(utf8([header, `${campusLine('20150401', '2023110501', '否')},本科生,脱产`, `${campusLine('20150402', '2023110502', '否', 2)},预科,`, `${campusLine('20150403', '2023110503', '否', 3)},,半日制`].join('\n')), TODAY, 'campus');
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.warnings.map((p) => [p.row, p.field, p.code])).toEqual([[3, 'studyLevel', 'STUDY_LEVEL_UNKNOWN'], [3, 'fullTime', 'FULL_TIME_UNKNOWN'], [4, 'studyLevel', 'STUDY_LEVEL_UNKNOWN'], [4, 'fullTime', 'FULL_TIME_UNKNOWN']]);
+    expect((parsed.rows as CampusRosterRow[]).map((r) => [r.row, r.studyLevel, r.fullTime])).toEqual([[2, 'undergraduate', true], [3, null, null], [4, null, null]]);
+    // A row refused for something else carries no warning (it is not imported).
+    const refused = parseRoster(utf8([header, `${campusLine('20150401', '2.02311E+09', '否')},预科,全日制`].join('\n')), TODAY, 'campus');
+    expect([refused.problems.map((p) => p.code), refused.warnings]).toEqual([['STUDENT_NO_FORMAT'], []]);
+  });
+
+  it('files that imported before 0053: 层次, 培养类别, 全日制 and Level are not these columns; 培养层次 with 学历层次: the first wins', () => {
+    const legacy = parseRoster(utf8([`${campusHeader},层次,全日制,培养类别`, `${campusLine('20150401', '2023110501', '否')},本科生,是,统招`, `${campusLine('20150402', '2023110502', '否', 2)},专升本,否,定向`].join('\n')), TODAY, 'campus');
+    expect([legacy.problems, legacy.warnings, legacy.rows.length]).toEqual([[], [], 2]);
+    expect(legacy.rows[0]).not.toHaveProperty('studyLevel');
+    const english = parseRoster(utf8(['Education ID,Name,Gender,Birth Date,ID Number,Student No,Salaried,Level', `${campusLine('20150401', '2023110501', 'no')},2025`].join('\n')), TODAY, 'campus');
+    expect([english.problems, english.warnings]).toEqual([[], []]);
+    const both = parseRoster(utf8([`${campusHeader},培养层次,学历层次,学习形式,是否全日制`, `${campusLine('20150401', '2023110501', '否')},专升本,专科,全日制,否`].join('\n')), TODAY, 'campus');
+    expect(both.rows).toMatchObject([{ studyLevel: 'undergraduate', fullTime: true }]);
   });
 
   it('a college name longer than 32 characters, and a blank one in a file with the 院系 column', () => {

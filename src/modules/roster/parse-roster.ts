@@ -35,9 +35,9 @@ export interface CampusRosterRow extends RosterRowBase {
   salaried?: boolean;
   college?: string;
   major?: string;
-  /** 培养层次 and 学习形式 (课表查询 and 成绩查询 are for full-time undergraduates). */
-  studyLevel?: StudyLevel;
-  fullTime?: boolean;
+  /** 培养层次 and 学习形式 (课表查询 and 成绩查询 are for full-time undergraduates); null: the file has the column, the cell is empty or unreadable (a warning). */
+  studyLevel?: StudyLevel | null;
+  fullTime?: boolean | null;
 }
 
 export type RosterRow = K12RosterRow | CampusRosterRow;
@@ -47,6 +47,8 @@ export const isCampusRow = (row: RosterRow): row is CampusRosterRow => 'studentN
 export interface ParsedRoster {
   rows: RosterRow[];
   problems: RowProblem[];
+  /** Cells of imported rows stored as not known (培养层次, 学习形式): the row is not refused for them. */
+  warnings: RowProblem[];
   /** Data rows in the file, blank ones not counted. */
   totalRows: number;
   rejectedRows: number;
@@ -121,22 +123,38 @@ function fieldReaders(today: string) {
 }
 
 type FieldReaders = ReturnType<typeof fieldReaders>;
-type FieldValues = { [F in RosterField]: Extract<ReturnType<FieldReaders[F]>, { ok: true }>['value'] };
+type FieldValues = { [F in RosterField]: Extract<ReturnType<FieldReaders[F]>, { ok: true }>['value'] } & { studyLevel: StudyLevel | null; fullTime: boolean | null };
+
+/**
+ * Fields that only decide who sees 课表 and 成绩: an empty or unreadable cell is stored as not
+ * known (that is a refusal at the read, never a guess) and reported as a warning; the student is
+ * still imported, as files that imported before these columns existed did.
+ */
+const warnOnly: Partial<Record<RosterField, PlainRowProblemCode>> = { studyLevel: 'STUDY_LEVEL_UNKNOWN', fullTime: 'FULL_TIME_UNKNOWN' };
 
 /**
  * Reads each cell of the file's columns; an empty or unreadable one becomes a problem and has no
- * value. An optional column the file has must be filled in too: a blank would be a guess.
+ * value. An optional column the file has must be filled in too: a blank would be a guess. Except
+ * 培养层次 and 学习形式: a warning and null.
  */
 function readCells(record: string[], columns: readonly [RosterField, number][], readers: FieldReaders, row: number) {
   const values: Partial<FieldValues> = {};
   const problems: RowProblem[] = [];
+  const warnings: RowProblem[] = [];
   for (const [field, column] of columns) {
     const cell = record[column] ?? '';
+    const warning = warnOnly[field];
+    if (warning) {
+      const reading = cell.trim() === '' ? bad('FIELD_REQUIRED') : (readers[field] as (s: string) => Reading<unknown>)(cell);
+      (values as Record<RosterField, unknown>)[field] = reading.ok ? reading.value : null;
+      if (!reading.ok) warnings.push(rowProblem(row, field, warning));
+      continue;
+    }
     const reading = cell.trim() === '' ? bad('FIELD_REQUIRED') : (readers[field] as (s: string) => Reading<unknown>)(cell);
     if (reading.ok) (values as Record<RosterField, unknown>)[field] = reading.value;
     else problems.push(rowProblem(row, field, reading.code));
   }
-  return { values, problems };
+  return { values, problems, warnings };
 }
 
 /**
@@ -206,15 +224,17 @@ export function validateRoster(records: string[][], today: string, kind: RosterK
   const fileColumns = Object.entries(columns) as [RosterField, number][];
   const readers = fieldReaders(today);
   const firstRows = new FirstRows();
-  const result: ParsedRoster = { rows: [], problems: [], totalRows: 0, rejectedRows: 0 };
+  const result: ParsedRoster = { rows: [], problems: [], warnings: [], totalRows: 0, rejectedRows: 0 };
   records.forEach((record, index) => {
     if (index <= headerIndex || isBlank(record)) return;
     const row = index + 1;
-    const { values, problems } = readCells(record, fileColumns, readers, row);
+    const { values, problems, warnings } = readCells(record, fileColumns, readers, row);
     problems.push(...crossCheck(values, row), ...firstRows.check(values, row));
     result.totalRows += 1;
-    if (problems.length === 0) result.rows.push(toRosterRow(values as FieldValues, kind, row));
-    else {
+    if (problems.length === 0) {
+      result.rows.push(toRosterRow(values as FieldValues, kind, row));
+      result.warnings.push(...warnings);
+    } else {
       result.problems.push(...problems.sort(byRowThenField));
       result.rejectedRows += 1;
     }

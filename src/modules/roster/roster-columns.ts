@@ -16,8 +16,9 @@ const ALIASES: Record<RosterField, string[]> = {
   salaried: ['有工资收入', '是否有工资收入', '有无工资收入', '工资收入', 'salaried'],
   college: ['院系', '学院', '所在院系', '所在学院', '院系名称', '学院名称', 'college', 'department', 'faculty'],
   major: ['专业', '专业名称', '所学专业', 'major'],
-  studyLevel: ['培养层次', '学历层次', '层次', '培养类别', 'studylevel', 'level'],
-  fullTime: ['学习形式', '是否全日制', '全日制', 'studymode', 'fulltime'],
+  // Not the generic 层次, 培养类别, level or 全日制: files that imported before 0053 use those for other things (an English export's Level is its 年级).
+  studyLevel: ['培养层次', '学历层次', 'studylevel'],
+  fullTime: ['学习形式', '是否全日制', 'studymode', 'fulltime'],
 };
 
 /**
@@ -34,6 +35,8 @@ export type ColumnMap<F extends string = RosterField> = Partial<Record<F, number
 export interface ColumnSet<F extends string = RosterField> {
   required: readonly F[];
   optional: readonly F[];
+  /** Fields whose first column wins when two name them (培养层次 and 学历层次 in one 学籍 export); any other field in two columns refuses the file. */
+  firstWins?: readonly F[];
 }
 export type RosterColumnSet = ColumnSet<RosterField>;
 
@@ -51,8 +54,8 @@ function matchHeader<F extends string>(cells: string[], wanted: ColumnSet<F>, fi
     const field = fieldByAlias.get(headerKey(cell));
     // A column this kind of roster does not use (a university's 年级, say) is ignored like any other.
     if (!field || !fields.has(field)) return;
-    if (columns[field] !== undefined) duplicated.push(field);
-    else columns[field] = index;
+    if (columns[field] === undefined) columns[field] = index;
+    else if (!wanted.firstWins?.includes(field)) duplicated.push(field);
   });
   return { columns, missing: wanted.required.filter((f) => columns[f] === undefined), duplicated };
 }
@@ -81,5 +84,5 @@ export function findColumns<F extends string>(records: string[][], wanted: Colum
 
 /** A roster's header: `findColumns` with the roster's column names. */
 export function findHeader(records: string[][], wanted: RosterColumnSet): { headerIndex: number; columns: ColumnMap } {
-  return findColumns(records, wanted, ALIASES, 'ROSTER_COLUMNS_MISSING');
+  return findColumns(records, { ...wanted, firstWins: ['studyLevel', 'fullTime'] }, ALIASES, 'ROSTER_COLUMNS_MISSING');
 }

@@ -16,7 +16,7 @@ export const INTERRUPTED_AFTER_MS = 30 * 60_000;
 
 type ImportRecord = NonNullable<Awaited<ReturnType<typeof repo.findImport>>>;
 
-function statusOf(record: Omit<ImportRecord, 'report'>, now: Date): { status: RosterImportSummary['status']; errorCode: string | null } {
+function statusOf(record: Omit<ImportRecord, 'report' | 'warnings'>, now: Date): { status: RosterImportSummary['status']; errorCode: string | null } {
   const interrupted = record.status === 'running' && now.getTime() - record.created_at.getTime() > INTERRUPTED_AFTER_MS;
   return interrupted ? { status: 'failed', errorCode: 'ROSTER_IMPORT_INTERRUPTED' } : { status: record.status, errorCode: record.error };
 }
@@ -27,7 +27,7 @@ function errorOf(code: string | null): RosterImportSummary['error'] {
   return { code, message: error.messageZh, messageEn: error.messageEn };
 }
 
-function toSummary(record: Omit<ImportRecord, 'report'>, now: Date): RosterImportSummary {
+function toSummary(record: Omit<ImportRecord, 'report' | 'warnings'>, now: Date): RosterImportSummary {
   const { status, errorCode } = statusOf(record, now);
   return {
     id: record.id,
@@ -39,6 +39,7 @@ function toSummary(record: Omit<ImportRecord, 'report'>, now: Date): RosterImpor
     created: record.created_count,
     updated: record.updated_count,
     rejected: record.rejected_count,
+    warned: record.warning_count,
     error: errorOf(errorCode),
     createdAt: record.created_at.toISOString(),
     finishedAt: record.finished_at?.toISOString() ?? null,
@@ -51,7 +52,7 @@ export async function getRosterImport(ctx: AppContext, caller: Caller, importId:
   assertSchoolAccess(caller, record.school_id);
   const report = record.report as RowProblemView[];
   const reportedRows = new Set(report.map((p) => p.row)).size;
-  return { ...toSummary(record, ctx.clock.now()), report, reportTruncated: record.rejected_count > reportedRows && reportedRows >= REPORT_ROWS };
+  return { ...toSummary(record, ctx.clock.now()), report, reportTruncated: record.rejected_count > reportedRows && reportedRows >= REPORT_ROWS, warnings: record.warnings as RowProblemView[] };
 }
 
 export async function listRosterImports(ctx: AppContext, caller: Caller, schoolId: string, page: PageQuery) {

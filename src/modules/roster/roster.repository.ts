@@ -22,10 +22,10 @@ export interface StudentUpsert {
   college: string | null;
   /** Campus, when the file has the 专业 column; null keeps what is stored. */
   major: string | null;
-  /** Campus, when the file has the 培养层次 column (migration 0053); null keeps what is stored. */
-  studyLevel: StudyLevel | null;
-  /** Campus, when the file has the 学习形式 column; null keeps what is stored. */
-  fullTime: boolean | null;
+  /** Campus, when the file has the 培养层次 column (migration 0053): null stores not known (an empty or unreadable cell); undefined (no column) keeps what is stored. */
+  studyLevel: StudyLevel | null | undefined;
+  /** Campus, when the file has the 学习形式 column: the same. */
+  fullTime: boolean | null | undefined;
 }
 
 export interface ImportCounts {
@@ -36,7 +36,7 @@ export interface ImportCounts {
 }
 
 const importColumns = [
-  'id', 'school_id', 'file_name', 'status', 'total_rows', 'processed_rows', 'created_count', 'updated_count', 'rejected_count', 'error', 'created_at', 'finished_at',
+  'id', 'school_id', 'file_name', 'status', 'total_rows', 'processed_rows', 'created_count', 'updated_count', 'rejected_count', 'warning_count', 'error', 'created_at', 'finished_at',
 ] as const;
 
 /** The only place with SQL for roster imports. */
@@ -109,8 +109,9 @@ export const rosterRepository = {
     const salariedGiven = rows.some((r) => r.salaried !== null);
     const collegeGiven = rows.some((r) => r.college !== null);
     const majorGiven = rows.some((r) => r.major !== null);
-    const studyLevelGiven = rows.some((r) => r.studyLevel !== null);
-    const fullTimeGiven = rows.some((r) => r.fullTime !== null);
+    // These two are stored as the file says when it has the column, an unreadable cell as null (not known).
+    const studyLevelGiven = rows.some((r) => r.studyLevel !== undefined);
+    const fullTimeGiven = rows.some((r) => r.fullTime !== undefined);
     const result = await sql<{ education_id: string; inserted: boolean }>`
       insert into students as s (id, education_id, name, gender, birth_date, id_number, school_id, class_id, student_no, salaried, college, major, study_level, full_time, stage, password_hash, updated_at)
       select u.id, u.education_id, u.name, u.gender, u.birth_date, u.id_number, ${school.id}::uuid, u.class_id, u.student_no, coalesce(u.salaried, false), u.college, u.major, u.study_level, u.full_time,
@@ -118,7 +119,7 @@ export const rosterRepository = {
       from unnest(
         ${column('id')}::uuid[], ${column('educationId')}::text[], ${column('name')}::text[], ${column('gender')}::text[],
         ${column('birthDate')}::date[], ${column('idNumber')}::text[], ${column('classId')}::uuid[], ${column('studentNo')}::text[], ${column('salaried')}::bool[], ${column('college')}::text[], ${column('major')}::text[],
-        ${column('studyLevel')}::text[], ${column('fullTime')}::bool[]
+        ${column('studyLevel').map((v) => v ?? null)}::text[], ${column('fullTime').map((v) => v ?? null)}::bool[]
       ) as u(id, education_id, name, gender, birth_date, id_number, class_id, student_no, salaried, college, major, study_level, full_time)
       on conflict (education_id) do update set
         name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date, id_number = excluded.id_number,
@@ -150,7 +151,7 @@ export const rosterRepository = {
       .execute();
   },
 
-  finishImport(db: DbOrTx, id: string, outcome: { status: 'done' | 'failed'; counts: ImportCounts; report: RowProblem[]; errorCode: string | null; now: Date }) {
+  finishImport(db: DbOrTx, id: string, outcome: { status: 'done' | 'failed'; counts: ImportCounts; report: RowProblem[]; warnings: RowProblem[]; warningCount: number; errorCode: string | null; now: Date }) {
     const { counts } = outcome;
     return db
       .updateTable('roster_imports')
@@ -161,6 +162,8 @@ export const rosterRepository = {
         updated_count: counts.updated,
         rejected_count: counts.rejected,
         report: JSON.stringify(outcome.report),
+        warnings: JSON.stringify(outcome.warnings),
+        warning_count: outcome.warningCount,
         error: outcome.errorCode,
         finished_at: outcome.now,
       })
@@ -169,7 +172,7 @@ export const rosterRepository = {
   },
 
   findImport(db: DbOrTx, id: string) {
-    return db.selectFrom('roster_imports').select([...importColumns, 'report']).where('id', '=', id).executeTakeFirst();
+    return db.selectFrom('roster_imports').select([...importColumns, 'report', 'warnings']).where('id', '=', id).executeTakeFirst();
   },
 
   async listImports(db: DbOrTx, schoolId: string, page: { limit: number; offset: number }) {

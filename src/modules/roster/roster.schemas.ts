@@ -24,6 +24,7 @@ export const rosterImportSummarySchema = z.object({
   created: z.number().int(),
   updated: z.number().int(),
   rejected: z.number().int().describe('rows rejected, each listed in the report'),
+  warned: z.number().int().describe('rows imported with a 培养层次 or 学习形式 stored as not known (empty or unreadable), listed in the warnings'),
   error: z.object({ code: z.string(), message: z.string(), messageEn: z.string() }).nullable(),
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
@@ -33,6 +34,7 @@ export type RosterImportSummary = z.infer<typeof rosterImportSummarySchema>;
 export const rosterImportSchema = rosterImportSummarySchema.extend({
   report: z.array(rowProblemSchema).describe('the problems of the first 1,000 rejected rows, in row order'),
   reportTruncated: z.boolean().describe('true when more rows were rejected than the report lists'),
+  warnings: z.array(rowProblemSchema).describe('the warnings of the first 1,000 rows imported with a value stored as not known (STUDY_LEVEL_UNKNOWN, FULL_TIME_UNKNOWN)'),
 });
 export type RosterImport = z.infer<typeof rosterImportSchema>;
 

@@ -67,6 +67,9 @@ const messages = {
   MAJOR_TOO_LONG: () => ['专业最多 32 个字符', 'A major may have at most 32 characters'],
   STUDY_LEVEL_FORMAT: () => ['培养层次应为“本科”“专科（高职）”或“研究生”（也可写硕士、博士）', 'The study level must be 本科 (undergraduate), 专科/高职 (associate) or 研究生 (postgraduate; also 硕士, 博士)'],
   FULL_TIME_FORMAT: () => ['学习形式应为“全日制”或“非全日制”', 'The study mode must be 全日制 (full-time) or 非全日制 (part-time)'],
+  // Warnings, not problems: the row is imported with the value stored as not known.
+  STUDY_LEVEL_UNKNOWN: () => ['培养层次为空或无法识别（可写本科、专科（高职）、研究生），已按“未知”导入；该生在补填前不能使用课表查询、成绩查询', 'The study level is empty or cannot be read (write 本科, 专科/高职 or 研究生): imported as not known; the student cannot use timetables and grades until it is given'],
+  FULL_TIME_UNKNOWN: () => ['学习形式为空或无法识别（可写全日制、非全日制），已按“未知”导入；该生在补填前不能使用课表查询、成绩查询', 'The study mode is empty or cannot be read (write 全日制 or 非全日制): imported as not known; the student cannot use timetables and grades until it is given'],
   EDUCATION_ID_DUPLICATE: ({ firstRow }: ProblemParams['EDUCATION_ID_DUPLICATE']) => [`教育ID与第 ${firstRow} 行重复`, `The same education ID is on row ${firstRow}`],
   ID_NUMBER_DUPLICATE: ({ firstRow }: ProblemParams['ID_NUMBER_DUPLICATE']) => [`身份证号与第 ${firstRow} 行重复`, `The same ID number is on row ${firstRow}`],
   STUDENT_NO_DUPLICATE: ({ firstRow }: ProblemParams['STUDENT_NO_DUPLICATE']) => [`学号与第 ${firstRow} 行重复`, `The same student number is on row ${firstRow}`],
