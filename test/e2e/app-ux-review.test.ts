@@ -235,4 +235,15 @@ describeE2E('app: the UX review’s fixes in Chromium', () => {
     const introSize = await size('auto-top-up-intro');
     expect(introSize).toBe(await page.locator('.adm-list-item-description').first().evaluate((el) => getComputedStyle(el).fontSize));
   });
+  it('the extension page tells the card’s validity from the graduation date it is bounded by', async () => {
+    const { olderCard, parent } = await siblings();
+    const page = await signInParent(parent);
+    await page.goto(url(`/cards/${olderCard.id}/extend`));
+    await expect.poll(() => page.getByTestId('extension-valid-until').textContent()).toBe('2029-08-31');
+    const current = page.locator('.adm-list-item').filter({ has: page.getByTestId('extension-valid-until') });
+    await expect(current.textContent()).resolves.toContain('卡片当前有效期');
+    // 张小明, grade 8 of a middle school: graduates (leaves the stage) on 31 August after grade 9.
+    const graduation = page.locator('.adm-list-item').filter({ has: page.getByTestId('extension-graduation') });
+    await expect(graduation.textContent()).resolves.toContain('最晚到毕业时间');
+  });
 });

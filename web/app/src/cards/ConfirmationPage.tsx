@@ -89,7 +89,8 @@ function Confirmation({ record }: { record: ConfirmationDto }) {
         </List.Item>
         <List.Item extra={w[`gender_${face.gender}`]}>{w.field_gender}</List.Item>
         <List.Item extra={face.educationId}>{w.field_educationId}</List.Item>
-        <List.Item extra={face.validUntil}>{w.field_validUntil}</List.Item>
+        {/* The date printed on the card being made (graduation), not the validity of the card in use (extended yearly). */}
+        <List.Item extra={face.validUntil} description={w.faceValidUntilHint} data-testid="confirmation-face-valid-until">{w.faceValidUntil}</List.Item>
         {record.confirmedAt && <List.Item extra={formatBeijingTime(record.confirmedAt, lang)}>{w.confirmed}</List.Item>}
       </List>
       {record.corrections.length > 0 && record.status !== 'confirmed' && (

@@ -77,7 +77,7 @@ function Extension({ check }: { check: ExtensionCheckDto }) {
         <List.Item extra={<span data-testid="extension-valid-until">{check.validUntil ?? '—'}</span>}>{w.currentValidUntil}</List.Item>
         {check.graceUntil && <List.Item extra={<span data-testid="extension-grace-until">{check.graceUntil}</span>}>{w.graceUntil}</List.Item>}
         {check.newValidUntil && <List.Item extra={<span data-testid="extension-new-valid-until">{check.newValidUntil}</span>}>{w.newValidUntil}</List.Item>}
-        {check.graduationDate && <List.Item extra={check.graduationDate}>{w.graduation}</List.Item>}
+        {check.graduationDate && <List.Item extra={<span data-testid="extension-graduation">{check.graduationDate}</span>} description={w.graduationHint}>{w.graduation}</List.Item>}
       </List>
       {!check.eligible && (
         <div className="form-error" role="alert" data-testid="extension-blocked">
