@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { initialCampusPassword } from '../../src/domain/passwords.js';
+import { newId } from '../../src/platform/ids.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { changeAppPassword, describeE2E, settled, submitAppSignIn, useE2E } from './support.js';
 
@@ -96,6 +97,51 @@ describeE2E('课表 and 成绩 in Chromium', () => {
     await page.goto(url('/campus/timetable'));
     await expect(page.getByTestId('timetable-week').textContent()).resolves.toBe('Week 6');
     await expect(page.getByTestId('timetable-today').textContent()).resolves.toBe('Wed12-09');
+  });
+
+  it('two classes in one slot both show, side by side; a class without 星期/节次 is “time to be arranged”; 等级 and marks in English', async () => {
+    e2e.t.clock.set('2026-12-09T02:00:00Z');
+    const db = e2e.t.ctx.db;
+    const student = await db.selectFrom('students').select(['id', 'school_id']).where('student_no', '=', '2023110501').executeTakeFirstOrThrow();
+    const terms = await db.selectFrom('academic_terms').select(['id', 'timetable_hash']).where('school_id', '=', student.school_id).orderBy('first_monday').execute();
+    const current = terms.at(-1)!;
+    // A 重修 student's clash: 和声学基础（重修） is on Monday 1–2 too. An online course and a practice week have no time.
+    await db.insertInto('timetable_entries').values([
+      { id: newId(), term_id: current.id, student_id: student.id, course_name: '大学计算机基础（重修）', teacher: '钱进', location: '信息楼101', weekday: 1, first_period: 1, last_period: 2, weeks: [6, 7], weeks_text: '6-7' },
+      { id: newId(), term_id: current.id, student_id: student.id, course_name: '艺术实践周', teacher: null, location: null, weekday: null, first_period: null, last_period: null, weeks: [6], weeks_text: '6' },
+    ]).execute();
+    await db.insertInto('grade_records').values({ id: newId(), term_id: terms[1]!.id, student_id: student.id, course_code: null, course_name: '劳动教育', credit_tenths: 10, score_tenths: null, score_grade: '通过', grade_point_hundredths: null, exam_kind: 'normal' }).execute();
+
+    const page = await e2e.newPage();
+    await submitAppSignIn(e2e, page, { as: 'campus', login: '2023110501', password: '135790' });
+    await page.getByTestId('tab-bar').waitFor();
+    await page.goto(url('/campus/timetable'));
+    await expect(page.getByTestId('timetable-week').textContent()).resolves.toBe('第 6 周');
+    const clash = page.locator('[data-testid="timetable-class"][data-clash]');
+    await expect.poll(() => clash.count()).toBe(2);
+    const boxes = await Promise.all([0, 1].map(async (i) => (await clash.nth(i).boundingBox())!));
+    // Side by side in Monday's column: neither hides the other.
+    expect(boxes[0]!.width).toBeGreaterThan(0);
+    expect(boxes[0]!.x + boxes[0]!.width).toBeLessThanOrEqual(boxes[1]!.x + 1);
+    expect((await clash.locator('.week-grid-course').allTextContents()).sort()).toEqual(['和声学基础（重修）', '大学计算机基础（重修）']);
+    const unscheduled = page.getByTestId('timetable-unscheduled');
+    await unscheduled.getByText('时间待定').waitFor();
+    await unscheduled.getByTestId('timetable-unscheduled-class').filter({ hasText: '艺术实践周' }).click();
+    await page.getByTestId('class-details').getByText('时间：时间待定').waitFor();
+    await page.getByRole('button', { name: '知道了' }).click();
+    await settled(page);
+    await e2e.screenshot(page, 'app-academic-timetable-clash');
+
+    await page.evaluate(() => localStorage.setItem('onecard.lang', 'en'));
+    await page.reload();
+    await page.getByTestId('timetable-unscheduled').getByText('Time to be arranged').waitFor();
+    await page.goto(url('/campus/grades'));
+    const scoreOf = (course: string) => page.getByTestId('grade-record').filter({ hasText: course }).getByTestId('grade-score').textContent();
+    await expect(scoreOf('体育（一）')).resolves.toBe('Excellent');
+    await expect(scoreOf('体育（二）')).resolves.toBe('Good');
+    await expect(scoreOf('军事理论')).resolves.toBe('Pass');
+    await expect(scoreOf('劳动教育')).resolves.toBe('Passed');
+    await page.evaluate(() => localStorage.setItem('onecard.lang', 'zh-CN'));
   });
 
   it('a 高职 (associate) student is not offered them, and is refused when she goes there', async () => {
