@@ -64,6 +64,21 @@ describe('admin card search', () => {
     expect((await get('/admin/cards')).statusCode).toBe(401);
   });
 
+  it('a student who moved school is found by the new school’s card manager, no longer by the old one’s', async () => {
+    const from = await schoolWithCards();
+    const to = await schoolWithCards();
+    const operator = await t.factory.operatorToken();
+    const moved = await t.app.inject({ method: 'PATCH', url: `/api/v1/admin/students/${from.a.id}`, headers: { authorization: `Bearer ${operator}` }, payload: { schoolId: to.school.id } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    for (const q of ['欧阳', from.a.education_id, from.cardA.card_no]) {
+      expect((await get(`/admin/cards?q=${encodeURIComponent(q)}`, from.managerToken)).json(), q).toMatchObject({ total: 0, items: [] });
+      const found = (await get(`/admin/cards?q=${encodeURIComponent(q)}`, to.managerToken)).json();
+      expect(found.items.map((i: { id: string }) => i.id), q).toContain(from.cardA.id);
+      expect(found.items.find((i: { id: string }) => i.id === from.cardA.id), q).toMatchObject({ school: { id: to.school.id } });
+    }
+    expect((await get(`/admin/cards?schoolId=${to.school.id}`, operator)).json().total).toBe(3);
+  });
+
   it('the detail’s history shows console actions with their channel', async () => {
     const { managerToken, cardA } = await schoolWithCards();
     await t.app.inject({ method: 'POST', url: `/api/v1/cards/${cardA.id}/loss`, headers: { authorization: `Bearer ${managerToken}` } });

@@ -118,8 +118,9 @@ export const cardServicesRepository = {
 
   /** Admin card search: a card number (or its start), an education ID, or part of the holder's name. */
   async searchCards(db: DbOrTx, filter: CardSearchFilter): Promise<{ rows: CardSearchRow[]; total: number }> {
-    let query = db.selectFrom('cards').innerJoin('students', 'students.id', 'cards.student_id').innerJoin('schools', 'schools.id', 'cards.school_id');
-    if (filter.schoolId) query = query.where('cards.school_id', '=', filter.schoolId);
+    // The holder's school now, as every other access check (a transfer keeps the card, and its cards.school_id is where it was issued).
+    let query = db.selectFrom('cards').innerJoin('students', 'students.id', 'cards.student_id').innerJoin('schools', 'schools.id', 'students.school_id');
+    if (filter.schoolId) query = query.where('students.school_id', '=', filter.schoolId);
     if (filter.status) query = query.where('cards.status', '=', filter.status);
     if (filter.product) query = query.where('cards.product', '=', filter.product);
     const q = filter.q?.trim();
@@ -135,7 +136,7 @@ export const cardServicesRepository = {
       query
         .select([
           'cards.id', 'cards.card_no', 'cards.product', 'cards.status', 'cards.student_id', 'students.name as student_name', 'students.education_id',
-          'cards.school_id', 'schools.name as school_name', 'cards.valid_until', 'cards.created_at',
+          'students.school_id', 'schools.name as school_name', 'cards.valid_until', 'cards.created_at',
         ])
         .orderBy('cards.created_at', 'desc')
         .orderBy('cards.id', 'desc')
