@@ -21,6 +21,8 @@ const rules: readonly [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^补卡余额转移$/, () => 'Balance moved to the replacement card'],
   [/^校园卡补卡工本费$/, () => 'Campus card replacement fee'],
   [/^临时卡换发正式卡余额转移$/, () => 'Balance moved from the temporary card to the formal card'],
+  [/^电子学生卡换机$/, () => 'E-card moved to a new phone'],
+  [/^电子学生卡升级（(小升初|初升高)）$/, (m) => `E-card upgraded (${m[1] === '小升初' ? 'primary to junior high' : 'junior to senior high'})`],
   [/^订单 (\S+) 已关闭或已支付，款项待退回$/, (m) => `Order ${m[1]} was closed or already paid: the payment is being sent back`],
   [/^订单 (\S+) 退款$/, (m) => `Refund of order ${m[1]}`],
   [/^余额退款$/, () => 'Balance refund'],
