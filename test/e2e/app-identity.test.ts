@@ -114,7 +114,15 @@ describeE2E('app identity screens in Chromium', () => {
     await studentPage.getByText('还没有绑定家长').waitFor();
 
     await studentPage.getByPlaceholder('请输入手机号').fill(phone);
-    await studentPage.getByText('母亲', { exact: true }).click();
+    // The relation is optional: a second tap clears it (SingleSelector allowClear), another option replaces it.
+    const relation = studentPage.getByTestId('parent-relation');
+    const chosenRelation = () => relation.locator('.adm-selector-item-active').allTextContents();
+    await relation.getByText('父亲', { exact: true }).click();
+    await expect.poll(chosenRelation).toEqual(['父亲']);
+    await relation.getByText('父亲', { exact: true }).click();
+    await expect.poll(chosenRelation).toEqual([]);
+    await relation.getByText('母亲', { exact: true }).click();
+    await expect.poll(chosenRelation).toEqual(['母亲']);
     await studentPage.getByTestId('bind-parent-submit').click();
     const told = studentPage.getByTestId('parent-bound');
     await told.waitFor();
@@ -127,6 +135,8 @@ describeE2E('app identity screens in Chromium', () => {
     // The form is cleared: the full number is nowhere on the page any more.
     await expect.poll(() => studentPage.getByPlaceholder('请输入手机号').inputValue()).toBe('');
     expect(await studentPage.content()).not.toContain(phone);
+    // …and so is the relation: no option stays highlighted once the form's value is empty.
+    await expect.poll(chosenRelation).toEqual([]);
 
     // Binding the same phone again is refused, next to the field.
     await studentPage.getByPlaceholder('请输入手机号').fill(phone);

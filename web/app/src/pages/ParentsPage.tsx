@@ -97,8 +97,9 @@ function BindParentForm({ studentId }: { studentId: string }) {
         <Form.Item name="phone" label={t.parentPhone} rules={[{ required: true, message: common.phonePlaceholder }, { pattern: /^1\d{10}$/, message: common.phoneInvalid }]}>
           <Input inputMode="numeric" autoComplete="off" maxLength={11} placeholder={common.phonePlaceholder} />
         </Form.Item>
+        {/* Optional (the server binds without one): a second tap clears it. */}
         <Form.Item name="relation" label={t.relation}>
-          <SingleSelector columns={3} options={relations.map((value) => ({ value, label: relationLabel(t, value) ?? value }))} />
+          <SingleSelector allowClear columns={3} options={relations.map((value) => ({ value, label: relationLabel(t, value) ?? value }))} data-testid="parent-relation" />
         </Form.Item>
       </Form>
     </div>
