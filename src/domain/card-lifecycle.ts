@@ -79,9 +79,10 @@ export function isDenied(status: CardStatus): boolean {
 }
 
 /**
- * Where a card's balance lives. Transit cards carry theirs on the chip or the phone's secure
- * element (the server keeps a shadow, and online top-ups reach the card through action lists);
- * a campus or temporary card is an account the server holds, spent at online tills (decision 0007).
+ * Where a card's balance lives, and so whether it taps at transit terminals. Transit cards and
+ * stickers carry theirs on the chip or the phone's secure element (the server keeps a shadow, and
+ * online top-ups reach the card through action lists); a campus or temporary card is an account
+ * the server holds, spent at the university's online tills, never written at a terminal (decision 0007).
  */
 export function keepsBalanceOnCard(product: CardProduct): boolean {
   return product !== 'campus_card' && product !== 'temporary_card';

@@ -43,8 +43,23 @@ describe('the card view’s flags', () => {
     const parent = await f.t.factory.newParent({ children: [student.id] });
     const token = await f.t.factory.loginAs('parent', parent.phone, parent.password);
     const card = await f.t.factory.newCard(student.id, { active: false });
-    expect(await cardOf(token, card.id)).toMatchObject({ status: 'inactive', canExtend: false });
+    // Not activated yet: no discounts until it is (its activation says so), so 无效卡.
+    expect(await cardOf(token, card.id)).toMatchObject({ status: 'inactive', canExtend: false, transitValidity: 'invalid' });
     expect((await f.request('GET', `/cards/${card.id}/extension`, token)).json()).toMatchObject({ eligible: false, blockedBy: 'CARD_EXTENSION_STATUS' });
+  });
+
+  it('says 无效卡 of a card terminals refuse or that gave way, whatever its dates, and 有效卡 of a sticker in use', async () => {
+    const school = await f.t.factory.newSchool({ stage: 'primary' });
+    const student = await f.t.factory.newStudent({ schoolId: school.id });
+    const parent = await f.t.factory.newParent({ children: [student.id] });
+    const token = await f.t.factory.loginAs('parent', parent.phone, parent.password);
+    const card = await f.t.factory.newCard(student.id);
+    for (const status of ['suspended', 'superseded', 'replaced', 'returned', 'closed'] as const) {
+      await f.t.ctx.db.updateTable('cards').set({ status }).where('id', '=', card.id).execute();
+      expect((await cardOf(token, card.id)).transitValidity, status).toBe('invalid');
+    }
+    const sticker = await f.t.factory.newCard(student.id, { product: 'k12_sticker', active: true });
+    expect(await cardOf(token, sticker.id)).toMatchObject({ product: 'k12_sticker', status: 'active', transitValidity: 'valid' });
   });
 
   it('says nothing of transit for a campus card, which is spent at the university’s tills', async () => {

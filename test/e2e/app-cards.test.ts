@@ -120,6 +120,8 @@ describeE2E('app card screens in Chromium', () => {
     const page = await signInStudent(s);
     await page.goto(url(`/cards/${card.id}`));
     await expect.poll(() => page.getByTestId('detail-status').textContent()).toBe('未激活');
+    // No discounts before activation (its activation dialog says so).
+    await expect(page.getByTestId('detail-transit').textContent()).resolves.toBe('无效卡');
     // Not offered before activation: the extension (the server's canExtend).
     expect(await page.getByTestId('action-extend').count()).toBe(0);
     await page.getByTestId('action-activate').click();

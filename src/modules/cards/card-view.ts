@@ -1,4 +1,4 @@
-import { allowedEvents, statusLabels, transitProducts, type CardEvent, type CardStatus } from '../../domain/card-lifecycle.js';
+import { allowedEvents, keepsBalanceOnCard, statusLabels, type CardEvent, type CardStatus } from '../../domain/card-lifecycle.js';
 import { shanghaiDate } from '../../domain/calendar.js';
 import { graceEndsOn, validityOn, type ValidityState } from '../../domain/validity.js';
 import { maskCardNo, maskName } from '../../domain/masking.js';
@@ -74,23 +74,20 @@ export function topUpBlock(card: Pick<CardRow, 'product' | 'status' | 'valid_unt
   return isExpired(card, clock) ? 'expired' : null;
 }
 
-/** Transit discounts need an active student transit card (an activated K-12 card), valid or in its grace period. */
+/** Transit discounts need an active student card that taps at terminals (activated), valid or in its grace period. */
 export function isTransitValid(card: Pick<CardRow, 'product' | 'status' | 'valid_until'>, clock: Clock): boolean {
   return card.status === 'active' && transitValidByDate(card, clock);
 }
 
 /**
- * 公交有效性 as the replacement wizard shows it (seed 000: a card 待补卡 is still 有效卡): a
- * transit product within its validity or grace period, whatever its loss status. An expired card
- * is 无效卡: its holder asks the card manager to extend it.
+ * 公交有效性 as the replacement wizard shows it: a card that taps at transit terminals (a sticker
+ * too), in use or reported lost (seed 000: a card 待补卡 is still 有效卡 — that is its dates, not
+ * its loss), within its validity or grace period. An expired card is 无效卡 (its holder asks the
+ * card manager to extend it), and so is one not yet activated, suspended, given way to an e-card,
+ * or out of service.
  */
-export function transitValidByDate(card: Pick<CardRow, 'product' | 'valid_until'>, clock: Clock): boolean {
-  return transitProducts.includes(card.product) && !isExpired(card, clock);
-}
-
-/** A card that taps at transit terminals: not a campus or temporary card (accounts spent at the university's tills, never written at a terminal). */
-export function ridesTransit(product: CardProduct): boolean {
-  return product !== 'campus_card' && product !== 'temporary_card';
+export function transitValidByDate(card: Pick<CardRow, 'product' | 'status' | 'valid_until'>, clock: Clock): boolean {
+  return keepsBalanceOnCard(card.product) && (card.status === 'active' || card.status === 'lost') && !isExpired(card, clock);
 }
 
 /** The default card face per stage, when the school has not chosen its own. */
@@ -120,7 +117,7 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     status: card.status,
     statusLabel: statusLabels[card.status],
     transitValid: isTransitValid(card, clock),
-    transitValidity: ridesTransit(card.product) ? (transitValidByDate(card, clock) ? 'valid' : 'invalid') : null,
+    transitValidity: keepsBalanceOnCard(card.product) ? (transitValidByDate(card, clock) ? 'valid' : 'invalid') : null,
     validUntil: card.valid_until,
     validity,
     graceUntil: validity === 'grace' ? graceEndsOn(card.valid_until!) : null,
