@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installErrorHandling } from '../../src/platform/http/error-handler.js';
 import { registerWebApps } from '../../src/platform/http/web-apps.js';
@@ -21,7 +21,8 @@ describe('web apps: files that appear after start', () => {
   }
 
   beforeEach(async () => {
-    root = mkdtempSync(join(tmpdir(), 'onecard-web-'));
+    // Deployed under a directory called assets: only the apps' own assets/ are immutable.
+    root = join(mkdtempSync(join(tmpdir(), 'onecard-web-')), 'assets');
     writeBuild(join(root, 'app'), 'index-old.js');
     writeBuild(join(root, 'admin'), 'index-old.js');
     app = Fastify({ logger: false });
@@ -31,7 +32,7 @@ describe('web apps: files that appear after start', () => {
 
   afterEach(async () => {
     await app.close();
-    rmSync(root, { recursive: true, force: true });
+    rmSync(dirname(root), { recursive: true, force: true });
   });
 
   it('serves a rebuilt console: the new index.html and its new hashed files', async () => {

@@ -1,6 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { webDistDir } from '../paths.js';
 
 /** Where the built apps are; tests point these at a temporary web root. */
@@ -13,8 +14,11 @@ export interface WebAppDirs {
  * index.html names the current build's hashed files, so browsers must ask for it again every time
  * (a deploy is picked up on the next load); the hashed files under assets/ never change.
  */
-function setCacheHeaders(res: { setHeader(name: string, value: string): unknown }, path: string): void {
-  res.setHeader('cache-control', /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+function cacheHeadersUnder(root: string) {
+  // Relative to the app's root: a deploy directory that happens to be called assets must not make index.html immutable.
+  return (res: { setHeader(name: string, value: string): unknown }, path: string): void => {
+    res.setHeader('cache-control', relative(root, path).split(sep)[0] === 'assets' ? 'public, max-age=31536000, immutable' : 'no-cache');
+  };
 }
 
 /**
@@ -34,9 +38,9 @@ export async function registerWebApps(
     app.log.warn('web apps are not built (run `npm run build:web`); serving the API only');
     return undefined;
   }
-  const common = { wildcard: true, index: 'index.html', cacheControl: false, setHeaders: setCacheHeaders } as const;
-  await app.register(fastifyStatic, { ...common, root: appDir, prefix: '/' });
-  await app.register(fastifyStatic, { ...common, root: adminDir, prefix: '/admin/', decorateReply: false });
+  const common = { wildcard: true, index: 'index.html', cacheControl: false } as const;
+  await app.register(fastifyStatic, { ...common, root: appDir, prefix: '/', setHeaders: cacheHeadersUnder(appDir) });
+  await app.register(fastifyStatic, { ...common, root: adminDir, prefix: '/admin/', decorateReply: false, setHeaders: cacheHeadersUnder(adminDir) });
   app.get('/admin', { schema: { hide: true } }, (_request, reply) => reply.redirect('/admin/'));
 
   return (request, reply) => {
