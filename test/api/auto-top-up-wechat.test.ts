@@ -453,7 +453,9 @@ describe('auto top-ups charged through the contract', () => {
       expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'refund_failed' });
       expect(await recent()).toEqual([expect.objectContaining({ status: 'failed', failure: 'refund_failed' })]);
       // An operator settles it at the gateway (异常退款); its success books the refund: the run is refunded.
-      await inTransaction(d.t.ctx.db, async (tx) => bookRefundSucceeded(tx, d.t.clock, (await refunds())[0]!.id, 'RF-settled-by-hand', systemActor));
+      // The refund is read first: PGlite's one connection is the transaction's until it ends.
+      const [failed] = await refunds();
+      await inTransaction(d.t.ctx.db, async (tx) => bookRefundSucceeded(tx, d.t.clock, failed!.id, 'RF-settled-by-hand', systemActor));
       await runAutoTopUps(d.t.ctx);
       expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'refunded' });
       expect(await d.purseFen(f.student.id)).toBe(0);
