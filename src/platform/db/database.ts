@@ -180,10 +180,10 @@ export async function openDatabase(config: { databaseUrl?: string | undefined; d
   return handle;
 }
 
-export async function migrateToLatest(db: Db): Promise<string[]> {
+export async function migrateToLatest(db: Db, all: Record<string, Migration> = migrations): Promise<string[]> {
   // Work done in parallel lands out of number order (0055 before 0054); each migration stands on
   // its own, so a database that ran a later one still takes an earlier one that arrives after it.
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => all }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
