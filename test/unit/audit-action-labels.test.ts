@@ -25,6 +25,7 @@ const templateValues: Record<string, readonly string[]> = {
   'ledger.hold.*': every<'voided' | 'expired'>()(['voided', 'expired']),
   'payments.order.*': every<'cancelled' | 'expired'>()(['cancelled', 'expired']),
   'academic.*.uploaded': every<'timetable' | 'grades'>()(['timetable', 'grades']),
+  'academic.*.cleared': every<'timetable' | 'grades'>()(['timetable', 'grades']),
   'campus.*.failed': every<'query_password' | 'consumption_pin'>()(['query_password', 'consumption_pin']),
 };
 
