@@ -123,7 +123,8 @@ describeE2E('tuition and retake fees in Chromium', () => {
     const page = await signInToApp(e2e, { as: 'parent', login: parent.phone, password: 'Parent2026' });
     // 待办 reminds the parent of the child's bill and leads to it.
     const reminder = page.locator('[data-testid="todo"][data-kind="bills_due"]');
-    await expect.poll(() => reminder.textContent()).toMatch(/^家\*+：1 张学费账单待缴，合计 ¥4500\.00$/);
+    // The child is told apart from a sibling by school (and class, when known), under the masked name.
+    await expect.poll(() => reminder.textContent()).toMatch(/^家\*+：1 张学费账单待缴，合计 ¥4500\.00端到端家长缴费大学$/);
     await reminder.click();
     await page.waitForURL(url(`/campus/bills?studentId=${student.id}`));
     await expect.poll(() => page.getByTestId('bills-unpaid-total').textContent()).toBe('¥4500.00');
