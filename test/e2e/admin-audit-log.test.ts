@@ -5,7 +5,8 @@ import { describeE2E, signInToConsole, useE2E } from './support.js';
 
 /**
  * The audit log says what happened in words (zh and en), each action in its group, with the raw
- * code on hover and a filter by action (web/admin/src/audit/actionLabels.ts).
+ * code on hover and a filter by action (web/admin/src/audit/actionLabels.ts), and what it
+ * happened to in words (audit/entityTypeLabels.ts) beside the object's shortened id.
  */
 describeE2E('admin console: the audit log in words', () => {
   const e2e = useE2E();
@@ -22,6 +23,11 @@ describeE2E('admin console: the audit log in words', () => {
     expect(await table.textContent()).not.toContain('login.succeeded');
     expect(await table.textContent()).not.toContain('campus.repair.reported');
     await table.getByText('账号与登录').first().waitFor();
+    // What the row is about in words too (报修单, not campus_repair), its id still there, shortened.
+    const repairRow = rows(page).filter({ hasText: '报修' });
+    expect(await repairRow.getByTestId('audit-entity-type').textContent()).toBe('报修单');
+    expect(await repairRow.textContent()).toContain(`…${student.id.slice(-8)}`);
+    expect(await table.textContent()).not.toContain('campus_repair');
 
     // The code is still there, on hover.
     await table.getByText('报修', { exact: true }).hover();
@@ -38,5 +44,6 @@ describeE2E('admin console: the audit log in words', () => {
     await page.getByText('English', { exact: true }).click();
     await table.getByText('Repair reported').waitFor();
     await table.getByText('Campus services').waitFor();
+    await table.getByText('Repair request', { exact: true }).waitFor();
   });
 });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eventLabels } from '../../src/domain/card-lifecycle.js';
@@ -7,6 +7,7 @@ import type { DeliveryStatus } from '../../src/domain/fulfilment-lifecycle.js';
 import { applicationStepSchema } from '../../src/modules/fulfilment/fulfilment.schemas.js';
 import { projectRoot } from '../../src/platform/paths.js';
 import { auditActions, auditActionText, auditGroups } from '../../web/admin/src/audit/actionLabels.js';
+import { expressionAt, sourceFiles } from '../support/source-scan.js';
 
 /**
  * The console's audit log shows every action in words (web/admin/src/audit/actionLabels.ts). This
@@ -28,28 +29,6 @@ const templateValues: Record<string, readonly string[]> = {
   'academic.*.cleared': every<'timetable' | 'grades'>()(['timetable', 'grades']),
   'campus.*.failed': every<'query_password' | 'consumption_pin'>()(['query_password', 'consumption_pin']),
 };
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
-/** The expression starting at `from`, up to the `,` `;` `)` or `}` that ends it (strings and brackets skipped). */
-function expressionAt(text: string, from: number): string {
-  let depth = 0;
-  for (let i = from; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === "'" || c === '"' || c === '`') {
-      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
-    } else if (c === '(' || c === '[' || c === '{') depth++;
-    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
-    else if (depth === 0 && (c === ',' || c === ';' || c === ')' || c === '}' || c === ']')) return text.slice(from, i);
-  }
-  return text.slice(from);
-}
 
 const code = /^[a-z][a-z0-9_]*(\.[a-z0-9_*]+)+$/;
 

@@ -2,6 +2,7 @@ import { Space, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import type { AuditEntryRow } from '../../../../src/modules/admin/admin.routes.js';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { auditActionOptions, auditActionText } from '../audit/actionLabels.js';
+import { auditEntityTypeText } from '../audit/entityTypeLabels.js';
 import { labelOf, messages } from '../messages.js';
 import { ServerTable } from '../ServerTable.js';
 
@@ -30,6 +31,24 @@ function ActionCell({ action }: { action: string }) {
   );
 }
 
+/** What the row is about in words (audit/entityTypeLabels.ts), the raw type on hover, then its id (shortened, copyable). */
+function EntityCell({ entityType, entityId }: { entityType: string; entityId: string | null }) {
+  const { lang } = useLang();
+  const text = auditEntityTypeText(entityType, lang);
+  return (
+    <Space size={4}>
+      {text.known ? (
+        <Tooltip title={entityType}>
+          <span data-testid="audit-entity-type" data-entity-type={entityType}>{text.label}</span>
+        </Tooltip>
+      ) : (
+        <Typography.Text code data-testid="audit-entity-type">{entityType}</Typography.Text>
+      )}
+      <ShortId id={entityId} />
+    </Space>
+  );
+}
+
 export function AuditLogPage() {
   const t = useMessages(messages);
   const { lang } = useLang();
@@ -50,12 +69,7 @@ export function AuditLogPage() {
     {
       title: t.entity,
       key: 'entity',
-      render: (_, row) => (
-        <Space size={4}>
-          {row.entityType}
-          <ShortId id={row.entityId} />
-        </Space>
-      ),
+      render: (_, row) => <EntityCell entityType={row.entityType} entityId={row.entityId} />,
     },
   ];
   return (
