@@ -28,7 +28,8 @@ export function formatReconciliation(report: ReconciliationReport): string {
     const source = t.source === 'bill' ? '对账单 bill file' : `逐笔查询 order queries${t.billUnavailable ? ` (${t.billUnavailable})` : ''}`;
     return `  ${g.padEnd(7)} ${source}\n          渠道已收 paid ${money(t.gatewayPaidFen)}  账务已记 booked ${money(t.ledgerBookedFen)}  渠道已退 refunded ${money(t.gatewayRefundedFen)}  手续费 fees ${money(t.feesFen)}`;
   });
-  const findings = report.findings.map((f) => `  [${f.gateway ?? '-'}] ${findingNames[f.kind]}  ${f.orderNo ?? '—'}  ${f.detail}`);
+  // `!` marks a finding someone must look into (the server's needsAttention).
+  const findings = report.findings.map((f) => `  ${f.needsAttention ? '!' : ' '} [${f.gateway ?? '-'}] ${findingNames[f.kind]}  ${f.orderNo ?? '—'}  ${f.detail}`);
   return [
     `${report.date}  ${report.balanced ? '无差异 balanced' : '存在差异 differences need attention'}  (${report.orders} orders, run ${report.ranAt})`,
     ...gateways,

@@ -24,7 +24,7 @@ beforeAll(async () => {
 const op = () => d.t.factory.operatorToken();
 afterAll(async () => d.close());
 
-type Finding = { kind: string; orderNo: string | null; gateway: string | null; detail: string };
+type Finding = { kind: string; orderNo: string | null; gateway: string | null; detail: string; needsAttention: boolean };
 const findingsOf = (report: { findings: Finding[] }, ...kinds: string[]) => report.findings.filter((f) => kinds.includes(f.kind)).map((f) => [f.kind, f.gateway, f.orderNo]);
 
 async function reconcile(date: string) {
@@ -140,6 +140,7 @@ describe('before the bills are made', () => {
     expect(report.totals.wechat).toMatchObject({ source: 'query', billUnavailable: 'DAY_NOT_OVER', gatewayPaidFen: 3300, ledgerBookedFen: 3300, feesFen: null });
     expect(report.balanced).toBe(true);
     expect(findingsOf(report, 'bill_unavailable')).toEqual([['bill_unavailable', 'alipay', null], ['bill_unavailable', 'wechat', null]]);
+    expect(report.findings.map((f) => f.needsAttention)).not.toContain(true); // a bill not made yet is waited for
     expect(report.findings.find((f) => f.orderNo === late.orderNo)).toMatchObject({ kind: 'settled_by_reconciliation', detail: expect.not.stringContaining('(bill)') });
     expect(await d.purseFen(student.id)).toBe(3300);
   });
@@ -309,6 +310,7 @@ describe('a bill download that fails', () => {
       }
       expect(findingsOf(report, 'bill_unavailable')).toEqual([['bill_unavailable', 'alipay', null], ['bill_unavailable', 'wechat', null]]);
       // Not a bill still being made: someone must look.
+      expect(report.findings.filter((f) => f.kind === 'bill_unavailable').map((f) => f.needsAttention)).toEqual([true, true]);
       expect(report.balanced).toBe(false);
     } finally {
       await pointAt(proxyOrigin, d.origin);

@@ -15,3 +15,12 @@ it('documents the payment endpoints in OpenAPI and hides the sandbox gateway', a
   }
   expect(paths.filter((p) => p.includes('/sandbox/'))).toEqual([]);
 });
+
+it('documents that each reconciliation finding says whether it needs attention', async () => {
+  type Schema = { properties: Record<string, Schema & { items: Schema }>; required?: string[]; type?: string };
+  const doc = (await t.app.inject('/openapi.json')).json() as { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>> };
+  const report = doc.paths['/api/v1/admin/payments/reconciliations/{date}']!.get!.responses['200']!.content['application/json']!.schema;
+  const finding = report.properties.findings!.items;
+  expect(finding.properties.needsAttention).toMatchObject({ type: 'boolean', description: expect.stringContaining('someone must look') });
+  expect(finding.required).toContain('needsAttention');
+});

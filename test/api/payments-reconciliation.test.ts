@@ -42,10 +42,22 @@ it('compares a day’s gateway trades, orders and ledger, settles what was misse
     ['notification_rejected', null], // an unverified notification's claims are not trusted, not even its order number
   ]));
   const stray = report.findings.filter((f: { detail: string }) => f.detail.includes('OCstraysigning'));
-  expect(stray).toEqual([{ kind: 'notification_rejected', orderNo: null, gateway: 'alipay', detail: expect.stringMatching(/^签约号 OCstraysigning: NOTIFY_AGREEMENT_UNKNOWN/) }]);
+  expect(stray).toEqual([{ kind: 'notification_rejected', orderNo: null, gateway: 'alipay', detail: expect.stringMatching(/^签约号 OCstraysigning: NOTIFY_AGREEMENT_UNKNOWN/), needsAttention: false }]);
+  // Each finding says whether someone must look (the server's one rule; the console only reads it).
+  const attention = (found: { findings: { kind: string; orderNo: string | null; needsAttention: boolean }[] }) => found.findings.filter((f) => f.orderNo !== null).map((f) => [f.kind, f.orderNo, f.needsAttention]);
+  expect(attention(report)).toEqual(expect.arrayContaining([
+    ['credited_without_gateway_payment', phantom.orderNo, true],
+    ['settled_by_reconciliation', silent.orderNo, false],
+  ]));
   expect((await d.order(studentToken, silent.id)).status).toBe('fulfilled');
   expect(await d.purseFen(student.id)).toBe(5000 + 6000 + 7000 + 8000);
-  expect((await d.request('GET', '/admin/payments/reconciliations/2026-11-23', operator)).json()).toMatchObject({ date: '2026-11-23', orders: 4 });
+  const stored = (await d.request('GET', '/admin/payments/reconciliations/2026-11-23', operator)).json();
+  expect(stored).toMatchObject({ date: '2026-11-23', orders: 4 });
+  expect(stored.findings).toEqual(report.findings);
+  // A report stored before findings carried the flag gets it by the same rule when read.
+  const withoutFlags = { ...report, findings: report.findings.map(({ needsAttention: _, ...f }: { needsAttention: boolean }) => f) };
+  await d.t.ctx.db.updateTable('payment_reconciliations').set({ report: JSON.stringify(withoutFlags) }).where('date', '=', '2026-11-23').execute();
+  expect((await d.request('GET', '/admin/payments/reconciliations/2026-11-23', operator)).json().findings).toEqual(report.findings);
   expect((await d.request('GET', '/admin/payments/reconciliations/2026-11-23', studentToken)).statusCode).toBe(403);
   expect((await d.request('GET', '/admin/payments/reconciliations/2026-11-20', operator)).json()).toMatchObject({ error: { code: 'RECONCILIATION_NOT_FOUND' } });
   await d.expectLedgerClean();

@@ -185,6 +185,11 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     expect(await page.getByTestId('recon-source-wechat').getAttribute('data-source')).toBe('query');
     await page.getByTestId('recon-source-wechat').getByText('逐笔查询').waitFor();
     await page.getByTestId('recon-source-wechat').getByText('当日尚未结束，对账单次日 9:00 后生成').waitFor();
+    // Its bills not being made yet is no difference: the findings say so (the server's needsAttention), none in red.
+    const kinds = page.getByTestId('recon-findings').getByTestId('recon-finding-kind');
+    expect(await kinds.count()).toBeGreaterThan(0);
+    expect(new Set(await kinds.evaluateAll((tags) => tags.map((tag) => tag.getAttribute('data-attention'))))).toEqual(new Set(['false']));
+    expect(await page.getByTestId('recon-findings').locator('.ant-tag-red').count()).toBe(0);
     await e2e.screenshot(page, 'admin-reconciliation');
     const stored = await e2e.t.ctx.db.selectFrom('payment_reconciliations').selectAll().where('date', '=', '2026-11-23').executeTakeFirstOrThrow();
     expect(stored.report).toMatchObject({ balanced: true, orders: 1 });

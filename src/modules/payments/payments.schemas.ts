@@ -187,6 +187,7 @@ export const reconciliationSchema = z.object({
     orderNo: z.string().nullable(),
     gateway: gatewaySchema.nullable(),
     detail: z.string(),
+    needsAttention: z.boolean().describe('someone must look into it: a difference, or a bill that failed or is overdue (not one the gateway has not made yet); the day is balanced when no finding does'),
   })),
   balanced: z.boolean(),
 });

@@ -26,11 +26,30 @@ export type FindingKind =
   | 'settled_by_reconciliation' | 'credited_without_gateway_payment' | 'amount_mismatch' | 'gateway_unreachable' | 'refund_pending' | 'notification_rejected'
   | 'unknown_trade' | 'refund_not_ours' | 'refund_missing_from_bill' | 'refund_state_mismatch' | 'bill_unavailable';
 
+/** What a check found (reconcile-bills.ts and the query path below). */
 export interface Finding {
   kind: FindingKind;
   orderNo: string | null;
   gateway: GatewayName | null;
   detail: string;
+}
+
+/** A finding as reported: with whether someone must look into it (findingNeedsAttention), so no reader repeats the rule. */
+export interface ReportedFinding extends Finding {
+  needsAttention: boolean;
+}
+
+/** The findings that are a difference someone must look into; the rest say what was done or is waited for. */
+const attentionKinds: ReadonlySet<FindingKind> = new Set<FindingKind>(['credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill', 'refund_state_mismatch']);
+
+/**
+ * The one rule for which findings need someone to look: a difference; or a bill that was not
+ * used because it failed or is overdue (one not made yet is only waited for, billMissedNeedsAttention).
+ * A day is balanced when none does.
+ */
+export function findingNeedsAttention(finding: Pick<Finding, 'kind' | 'detail'>, date: string, ranAt: Date): boolean {
+  if (finding.kind === 'bill_unavailable') return billMissedNeedsAttention(finding.detail, date, ranAt);
+  return attentionKinds.has(finding.kind);
 }
 
 export interface GatewayTotals {
@@ -53,8 +72,8 @@ export interface ReconciliationReport {
   ranAt: string;
   orders: number;
   totals: Record<GatewayName, GatewayTotals>;
-  findings: Finding[];
-  /** True when the gateways, the orders and the ledger agree (after the settlements made). */
+  findings: ReportedFinding[];
+  /** True when the gateways, the orders and the ledger agree (after the settlements made): no finding needs attention. */
   balanced: boolean;
 }
 
@@ -112,16 +131,11 @@ export async function reconcileDay(ctx: AppContext, date: string): Promise<Recon
 
   const totals: ReconciliationReport['totals'] = { alipay: totalsFor(bills.alipay), wechat: totalsFor(bills.wechat) };
   const findings: Finding[] = [];
-  let billMissed = false;
   for (const gateway of gateways) {
     const day = bills[gateway];
     if ('bill' in day) await reconcileBill(ctx, day.bill, totals[gateway], findings);
     // A gateway never paid through has no bill to ask for: its totals say so, no finding needed.
-    else if (day.unavailable !== noEndpoint) {
-      findings.push({ kind: 'bill_unavailable', orderNo: null, gateway, detail: day.unavailable });
-      // A bill not made yet is waited for; one that failed, or is overdue, is looked into.
-      if (billMissedNeedsAttention(day.unavailable, date, ctx.clock.now())) billMissed = true;
-    }
+    else if (day.unavailable !== noEndpoint) findings.push({ kind: 'bill_unavailable', orderNo: null, gateway, detail: day.unavailable });
   }
   const orders = await repo.ordersAttemptedBetween(ctx.db, from, to);
   for (const order of orders) await reconcileOrder(ctx, order, totals, findings);
@@ -135,10 +149,9 @@ export async function reconcileDay(ctx: AppContext, date: string): Promise<Recon
     findings.push({ kind: 'notification_rejected', orderNo: namesOrder ? note.order_no : null, gateway: note.gateway, detail: `${about}${note.error_code ?? 'rejected'} (notification ${note.id})` });
   }
   const ranAt = ctx.clock.now();
-  const attention: FindingKind[] = ['credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill', 'refund_state_mismatch'];
-  // A bill not made yet is only waited for; one that failed, or is overdue, needs someone to look.
-  const balanced = !billMissed && !findings.some((f) => attention.includes(f.kind));
-  const report: ReconciliationReport = { date, ranAt: ranAt.toISOString(), orders: orders.length, totals, findings, balanced };
+  const reported = findings.map((f) => ({ ...f, needsAttention: findingNeedsAttention(f, date, ranAt) }));
+  const balanced = !reported.some((f) => f.needsAttention);
+  const report: ReconciliationReport = { date, ranAt: ranAt.toISOString(), orders: orders.length, totals, findings: reported, balanced };
   await repo.saveReconciliation(ctx.db, date, ranAt, report);
   if (!report.balanced) ctx.logger.warn({ date, findings: findings.length }, 'payment reconciliation found differences');
   return report;
@@ -150,10 +163,14 @@ export async function storedReconciliation(ctx: AppContext, date: string): Promi
   return withSources(row.report as ReconciliationReport);
 }
 
-/** Reports stored before bill files were read were all made by the query path. */
+/**
+ * Reports stored before bill files were read were all made by the query path; those stored before
+ * findings said whether they need attention get it by the same rule, as of when they were made.
+ */
 function withSources(report: ReconciliationReport): ReconciliationReport {
   const fill = (t: Partial<GatewayTotals> & Pick<GatewayTotals, 'gatewayPaidFen' | 'ledgerBookedFen'>): GatewayTotals => ({ source: 'query', billUnavailable: null, gatewayRefundedFen: null, feesFen: null, ...t });
-  return { ...report, totals: { alipay: fill(report.totals.alipay), wechat: fill(report.totals.wechat) } };
+  const findings = report.findings.map((f: Finding & { needsAttention?: boolean }) => ({ ...f, needsAttention: f.needsAttention ?? findingNeedsAttention(f, report.date, new Date(report.ranAt)) }));
+  return { ...report, totals: { alipay: fill(report.totals.alipay), wechat: fill(report.totals.wechat) }, findings };
 }
 
 /** The gateways make a day's bill from about 09:00 the next day; Alipay and WeChat Pay advise fetching it after 10:00. */

@@ -5,16 +5,8 @@ import { formatFen } from './money.js';
 import type { Reconciliation } from './types.js';
 
 type Finding = Reconciliation['findings'][number];
-const attentionKinds: Finding['kind'][] = ['credited_without_gateway_payment', 'amount_mismatch', 'gateway_unreachable', 'refund_pending', 'unknown_trade', 'refund_not_ours', 'refund_missing_from_bill', 'refund_state_mismatch'];
-/** The gateways' answers before a day's bill is made (as the server reads them): waited for, until the bill is a day late. */
+/** The gateways' answers before a day's bill is made (as the server reads them), told in words. Whether one needs attention is the server's call (finding.needsAttention). */
 const billNotMadeYet = ['DAY_NOT_OVER', 'isp.bill_not_exist', 'STATEMENT_CREATING'];
-const dayMs = 86_400_000;
-/** A finding someone must look into: a difference, or a bill that failed or is overdue (the server's rule for balanced). */
-function needsAttention(finding: Finding, report: Reconciliation): boolean {
-  if (finding.kind !== 'bill_unavailable') return attentionKinds.includes(finding.kind);
-  const overdue = Date.parse(report.ranAt) >= Date.parse(`${report.date}T00:00:00+08:00`) + 2 * dayMs;
-  return overdue || !billNotMadeYet.includes(finding.detail);
-}
 /** Why the bill was not used, in words for the expected reasons; a gateway's own refusal code as it came. */
 function billUnavailableText(p: { billDayNotOver: string; billNotMadeYet: string }, reason: string): string {
   if (reason === 'DAY_NOT_OVER') return p.billDayNotOver;
@@ -72,7 +64,7 @@ export function ReconciliationReport({ report }: { report: Reconciliation }) {
         {byKind.size > 0 && (
           <div style={{ marginBottom: 12 }} data-testid="recon-kind-counts">
             {[...byKind].map(([kind, n]) => (
-              <Tag key={kind} color={report.findings.some((f) => f.kind === kind && needsAttention(f, report)) ? 'red' : 'blue'}>
+              <Tag key={kind} color={report.findings.some((f) => f.kind === kind && f.needsAttention) ? 'red' : 'blue'}>
                 {payLabel(p, 'finding', kind)} × {n}
               </Tag>
             ))}
@@ -87,7 +79,7 @@ export function ReconciliationReport({ report }: { report: Reconciliation }) {
           data-testid="recon-findings"
           locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={p.reconBalanced} /> }}
           columns={[
-            { title: p.findingKind, dataIndex: 'kind', render: (kind: Finding['kind'], row) => <Tag color={needsAttention(row, report) ? 'red' : 'blue'}>{payLabel(p, 'finding', kind)}</Tag> },
+            { title: p.findingKind, dataIndex: 'kind', render: (kind: Finding['kind'], row) => <Tag color={row.needsAttention ? 'red' : 'blue'} data-testid="recon-finding-kind" data-attention={String(row.needsAttention)}>{payLabel(p, 'finding', kind)}</Tag> },
             { title: p.orderNo, dataIndex: 'orderNo', render: (no: string | null) => (no ? <Typography.Text code>{no}</Typography.Text> : '—') },
             { title: p.gateway, dataIndex: 'gateway', render: (g: string | null) => (g ? payLabel(p, 'gateway', g) : '—') },
             { title: p.detail, dataIndex: 'detail' },
