@@ -5,6 +5,7 @@ import { initialCampusPassword } from '../domain/passwords.js';
 import { editDay, openYearFromWeekdays } from '../modules/calendar/calendar.js';
 import { calendarRepository } from '../modules/calendar/calendar.repository.js';
 import { cardServicesRepository } from '../modules/card-services/card-services.repository.js';
+import { k12ValidUntilOnIssue } from '../modules/card-services/issue-validity.js';
 import { changeCardStatus } from '../modules/cards/card-status.js';
 import { issueCard } from '../modules/cards/issue-card.js';
 import { recordAudit, systemActor } from '../platform/audit.js';
@@ -160,8 +161,8 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
         .values({ id: newId(), username: s.username, display_name: s.displayName, role: s.role, school_id: s.school ? schoolIds.get(s.school)! : null, password_hash: staffHashes[i]! })
         .execute();
     }
-    await seedCards(tx, clock, studentIds);
-    await openExtensionWindowForDemo(tx, clock);
+    const windowOpens = await openExtensionWindowForDemo(tx, clock);
+    await seedCards(tx, clock, studentIds, windowOpens);
     await seedCampusRooms(tx, clock, schoolIds);
     await seedNotices(tx, clock, schoolIds);
     await seedBills(tx, clock, schoolIds, studentIds);
@@ -176,17 +177,20 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
 /**
  * Every K-12 student holds a Beijing-tong card in daily use, except one new card waiting for
  * activation (李思雨) and one reported lost, ready for the replacement flow (王浩然); university
- * students hold campus cards.
+ * students hold campus cards. A card in daily use was issued before this year's extension window,
+ * so it is valid until that window's end (or graduation) and due for its extension in it.
  */
-async function seedCards(tx: Db, clock: Clock, studentIds: Map<string, string>): Promise<void> {
+async function seedCards(tx: Db, clock: Clock, studentIds: Map<string, string>, windowOpens: string): Promise<void> {
   const lost: string[] = [];
+  const issuedBeforeWindow = addDays(windowOpens, -1);
   for (const s of demoStudents) {
     const university = schools.find((x) => x.code === s.school)?.stage === 'university';
+    const studentId = studentIds.get(s.educationId)!;
     const card = await issueCard(tx, clock, {
       product: university ? 'campus_card' : 'k12_card',
-      studentId: studentIds.get(s.educationId)!,
+      studentId,
       active: s.educationId !== '20230102',
-      validUntil: university ? null : '2027-08-31',
+      validUntil: university ? null : await k12ValidUntilOnIssue(tx, studentId, issuedBeforeWindow),
       reason: 'demo',
       actor: systemActor,
       requestId: null,
@@ -199,13 +203,15 @@ async function seedCards(tx: Db, clock: Clock, studentIds: Map<string, string>):
 /**
  * K-12 cards are extended in a window the card centre opens each year (around October); the demo
  * opens this year's from 1 October (or today, if earlier) to 31 December, so that the extension
- * flow can be tried on the day the demo starts.
+ * flow can be tried on the day the demo starts. Returns the day it opens.
  */
-async function openExtensionWindowForDemo(tx: Db, clock: Clock): Promise<void> {
+async function openExtensionWindowForDemo(tx: Db, clock: Clock): Promise<string> {
   const today = shanghaiDate(clock.now());
   const year = Number(today.slice(0, 4));
   const october = `${year}-10-01`;
-  await cardServicesRepository.upsertWindow(tx, { year, starts_on: today < october ? today : october, ends_on: `${year}-12-31`, updated_by: null, updated_at: clock.now() });
+  const startsOn = today < october ? today : october;
+  await cardServicesRepository.upsertWindow(tx, { year, starts_on: startsOn, ends_on: `${year}-12-31`, updated_by: null, updated_at: clock.now() });
+  return startsOn;
 }
 
 /**

@@ -62,6 +62,8 @@ describe('opening a K-12 e-card', () => {
     const { card, previousCard } = res.json();
     expect(card).toMatchObject({ product: 'k12_ecard', medium: 'phone', status: 'active', stage: 'primary', transitValid: true, device: { model: 'HUAWEI Mate 40 Pro', os: 'harmonyos', walletVersion: '9.0.13.304' } });
     expect(card.holderNameMasked).toBe('李**');
+    // On the yearly extension's cycle as every new K-12 card: opened after 2026's October window, valid until 2027's ends.
+    expect(card).toMatchObject({ validUntil: '2027-10-31', canExtend: true });
     expect(previousCard).toMatchObject({ id: s.card!.id, status: 'superseded', canTopUp: false, topUpBlockedReason: 'superseded' });
     // The physical card can no longer be topped up (the seed: 不能对卡片进行充值和延期).
     expectError(await call('POST', '/orders/top-up', s.token, { cardId: s.card!.id, amountFen: 1000 }), 422, 'CARD_NOT_TOP_UP_ABLE');

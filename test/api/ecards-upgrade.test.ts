@@ -61,6 +61,8 @@ describe('小升初 / 初升高 upgrades', () => {
     const { card, previousCard, balanceMovedFen } = res.json();
     expect(card).toMatchObject({ product: 'k12_ecard', status: 'active', stage: 'middle', balanceFen: 3_250, school: { id: middle.id }, device: { model: 'HUAWEI Mate 40 Pro' } });
     expect(previousCard).toMatchObject({ id: s.ecardId, status: 'replaced', balanceFen: 0 });
+    // The new stage's card is on the yearly extension's cycle too: upgraded after 2026's October window, until 2027's ends.
+    expect(card.validUntil).toBe('2027-10-31');
     expect(balanceMovedFen).toBe(3_250);
     expect(await purseFen(t, card.id)).toBe(3_250);
     expect((await cardRow(t, card.id)).replaces_card_id).toBe(s.ecardId);

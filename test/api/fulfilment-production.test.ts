@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ApplicationDto, BatchDto, DeliveryDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
+import { sendExpiryReminders } from '../../src/modules/card-services/expiry-reminders.js';
 import { useFulfilmentDriver } from './fulfilment-driver.js';
 
 const f = useFulfilmentDriver();
@@ -110,8 +111,10 @@ describe('新生制卡: a school’s new students get their first cards', () => 
     expect(picked.json()).toMatchObject({ status: 'completed', balanceTransferDueAt: null });
 
     // The card is the one printed, not active until its holder activates it (seed 000: 卡片激活).
+    // Its face says graduation (2029-08-31, the printer's file above); its transit validity is the
+    // yearly cycle's: picked up after 2026's window, it runs until next year's window ends.
     const card = await f.t.ctx.db.selectFrom('cards').selectAll().where('student_id', '=', newcomer.id).executeTakeFirstOrThrow();
-    expect(card).toMatchObject({ card_no: cardNo, product: 'k12_card', status: 'inactive', replaces_card_id: null, valid_until: '2029-08-31' });
+    expect(card).toMatchObject({ card_no: cardNo, product: 'k12_card', status: 'inactive', replaces_card_id: null, valid_until: '2027-10-31' });
     await f.runJobs();
     expect((await textsTo(newcomerParent.phone)).join('\n')).toContain('【北京通学生卡】北京通学生卡已领取，请在 App「卡片激活」中激活后使用。');
     const activated = await f.request('POST', `/cards/${card.id}/activate`, parentToken);
@@ -227,6 +230,8 @@ describe('production, delivery to school and pickup', () => {
     const cards = await f.t.ctx.db.selectFrom('cards').selectAll().where('student_id', '=', a.student.id).orderBy('created_at').execute();
     expect(cards.map((c) => [c.card_no, c.status, c.replaces_card_id])).toEqual([[a.card.card_no, 'replaced', null], [newCardNoA, 'active', a.card.id]]);
     expect(cards[1]!.product).toBe('k12_card');
+    // Picked up after 2026's usual October window: valid until 2027's closes, extended in it (not to graduation, the face's 2029-08-31).
+    expect(cards[1]!.valid_until).toBe('2027-10-31');
     const events = await f.t.ctx.db.selectFrom('card_status_events').select(['card_id', 'to_status', 'denied']).where('card_id', '=', a.card.id).orderBy('version').execute();
     expect(events.map((e) => [e.to_status, e.denied])).toEqual([['active', false], ['lost', true], ['replaced', true]]);
 
@@ -342,6 +347,45 @@ describe('card stickers in production', () => {
     await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, fam.managerToken);
     const done = (await f.request('POST', `/admin/fulfilment/applications/${app.id}/pickup`, fam.managerToken)).json() as ApplicationDto;
     const card = await f.t.ctx.db.selectFrom('cards').select(['product', 'status', 'valid_until']).where('id', '=', done.newCardId!).executeTakeFirstOrThrow();
+    // No extension renews a sticker: it keeps the graduation date printed for it.
     expect(card).toEqual({ product: 'k12_sticker', status: 'active', valid_until: '2029-08-31' });
+  });
+});
+
+describe('a new card’s transit validity follows the yearly extension (its face says graduation)', () => {
+  const setWindow = (year: number, startsOn: string, endsOn: string) => f.request('PUT', `/admin/card-extension-windows/${year}`, f.operator, { startsOn, endsOn });
+
+  it('picked up inside a window: valid until that window’s end a year on, extended in next year’s window, and reminded before it', async () => {
+    try {
+      expect((await setWindow(2026, '2026-11-01', '2026-11-30')).statusCode).toBe(200);
+      const a = await readyApplication();
+      const batch = await batchOf();
+      const exported = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, f.operator);
+      const row = exported.rawPayload.toString('utf8').slice(1).trim().split('\r\n').find((l) => l.includes(a.app.id))!.split(',');
+      expect(row[8]).toBe('2029-08-31'); // the face: graduation
+      await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator);
+      await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, f.operator);
+      const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
+      await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, a.managerToken);
+      const done = (await f.request('POST', `/admin/fulfilment/applications/${a.app.id}/pickup`, a.managerToken)).json() as ApplicationDto;
+
+      // Picked up on 2026-11-23, inside 2026's window: what an extension that day would give.
+      const card = (await f.request('GET', `/cards/${done.newCardId}`, a.parentToken)).json() as { validUntil: string; canExtend: boolean };
+      expect(card).toMatchObject({ validUntil: '2027-11-30', canExtend: true });
+      expect((await f.request('GET', `/cards/${done.newCardId}/extension`, a.parentToken)).json()).toMatchObject({ eligible: false, blockedBy: 'CARD_EXTENSION_DONE' });
+
+      // In 2027's window it is due: the parent is texted, and the extension runs it a year further.
+      expect((await setWindow(2027, '2027-11-01', '2027-11-30')).statusCode).toBe(200);
+      f.t.clock.set('2027-11-05T02:00:00Z');
+      expect(await sendExpiryReminders(f.t.ctx)).toMatchObject({ failed: 0 });
+      const texts = (await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', a.parent.phone).execute()).map((m) => m.body);
+      expect(texts.filter((b) => b.includes('将于 2027-11-30 到期'))).toHaveLength(1);
+      const parentAgain = await f.t.factory.loginAs('parent', a.parent.phone, a.parent.password);
+      const extended = await f.request('POST', `/cards/${done.newCardId}/extend`, parentAgain);
+      expect(extended.statusCode, extended.body).toBe(200);
+      expect(extended.json()).toMatchObject({ card: { validUntil: '2028-11-30' } });
+    } finally {
+      await f.t.ctx.db.deleteFrom('card_extension_windows').where('year', 'in', [2026, 2027]).execute();
+    }
   });
 });

@@ -50,6 +50,37 @@ export function extendedValidUntil(window: ExtensionWindow, graduation: string |
   return graduation !== null && graduation < target ? graduation : target;
 }
 
+/**
+ * The window a year has when the card centre has not set it (yet): October (seed 001: 每年 10 月份
+ * 可能会需要进行学生卡延期操作). Used only to date a card issued before that year's window is set.
+ */
+export function usualWindow(year: number): ExtensionWindow {
+  return { year, startsOn: `${year}-10-01`, endsOn: `${year}-10-31` };
+}
+
+/**
+ * The transit validity of a K-12 card (or e-card) issued on `issuedOn`: what an extension made
+ * that day would give, so every card runs on the yearly cycle (the card FACE still shows the
+ * graduation date, card-face.ts). Issued inside a window: that window's end one year later, as
+ * an extension there. Outside one: the end of the next window, in which it is then extended.
+ * Never past graduation. `windows` are the ones the operators set; a year without one has its
+ * usual October window.
+ */
+export function validUntilOnIssue(issuedOn: string, windows: readonly ExtensionWindow[], graduation: string | null): string {
+  const year = Number(issuedOn.slice(0, 4));
+  // A window starts in its own year, so the window of year+1 always starts after `issuedOn`.
+  const nearby = [year - 1, year, year + 1].map((y) => windows.find((w) => w.year === y) ?? usualWindow(y));
+  const open = nearby.find((w) => isInWindow(w, issuedOn));
+  if (open) return extendedValidUntil(open, graduation);
+  const next = nearby.find((w) => w.startsOn > issuedOn)!;
+  return graduation !== null && graduation < next.endsOn ? graduation : next.endsOn;
+}
+
+/** The products renewed by the yearly extension, and so dated by validUntilOnIssue when issued. */
+export function isYearlyExtended(product: string): boolean {
+  return extendableProducts.includes(product);
+}
+
 /** Why the yearly extension does not apply to a card as it stands (product, status), or null: a K-12 transit card in normal status. */
 export type ExtensionCardBlock = 'CARD_EXTENSION_PRODUCT' | 'CARD_EXTENSION_LOST' | 'CARD_EXTENSION_SUPERSEDED' | 'CARD_EXTENSION_STATUS';
 

@@ -7,6 +7,7 @@ import type { AppContext } from '../../platform/context.js';
 import { inTransaction } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
+import { k12ValidUntilOnIssue } from '../card-services/issue-validity.js';
 import { changeCardStatus } from '../cards/card-status.js';
 import { cardView, type CardView } from '../cards/card-view.js';
 import { cardsRepository } from '../cards/cards.repository.js';
@@ -73,6 +74,7 @@ export async function openK12Ecard(ctx: AppContext, caller: Caller, input: OpenK
     }
     const card = await issueCard(tx, ctx.clock, {
       product: 'k12_ecard', studentId: input.studentId, active: true, device: deviceOf(input.phone), stage: school.stage, reason: 'ecard:k12_open', actor, requestId,
+      validUntil: await k12ValidUntilOnIssue(tx, input.studentId, shanghaiDate(now)),
     });
     await repo.insertApplication(tx, {
       id: newId(), kind: 'k12_open', student_id: input.studentId, card_id: card.id, previous_card_id: previous?.id ?? null, agreement_version: ecardAgreement.version,

@@ -6,6 +6,7 @@ import { inTransaction } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { accessibleCard } from '../cards/card-access.js';
+import { k12ValidUntilOnIssue } from '../card-services/issue-validity.js';
 import { changeCardStatus } from '../cards/card-status.js';
 import { cardView } from '../cards/card-view.js';
 import { cardsRepository } from '../cards/cards.repository.js';
@@ -89,6 +90,8 @@ export async function upgradeK12Ecard(ctx: AppContext, caller: Caller, cardId: s
     const old = await changeCardStatus(tx, ctx.clock, { cardId: card.id, event: 'replace', reason: `ecard:upgrade:${kind}`, actor, requestId });
     const upgraded = await issueCard(tx, ctx.clock, {
       product: 'k12_ecard', studentId: card.student_id, active: true, device: card.device, stage: to, replacesCardId: card.id, reason: `ecard:upgrade:${kind}`, actor, requestId,
+      // The new stage's card, on the yearly extension's cycle (the old one was bounded by the old stage's graduation).
+      validUntil: await k12ValidUntilOnIssue(tx, card.student_id, shanghaiDate(now)),
     });
     const movedFen = await moveBalance(tx, ctx.clock, card.id, upgraded.id, `电子学生卡升级（${kind}）`, actor);
     await repo.insertApplication(tx, {

@@ -9,6 +9,8 @@ import type { Clock } from '../../platform/clock.js';
 import { fail } from '../../platform/errors.js';
 import { enqueueJob } from '../../platform/jobs.js';
 import { allowedEvents } from '../../domain/card-lifecycle.js';
+import { k12ValidUntilOnIssue } from '../card-services/issue-validity.js';
+import { isYearlyExtended } from '../card-services/extension-rules.js';
 import { changeCardStatus } from '../cards/card-status.js';
 import { cardsRepository } from '../cards/cards.repository.js';
 import { issueCard } from '../cards/issue-card.js';
@@ -40,6 +42,19 @@ export async function putSettings(ctx: AppContext, caller: Caller, settings: Ful
 }
 
 /**
+ * A new card's transit validity (docs/cards.md, "Validity of a new card"): a Beijing-tong card is on
+ * the yearly extension's cycle (k12ValidUntilOnIssue), though its face says graduation; a sticker,
+ * which no extension renews, keeps the graduation date printed for it.
+ */
+async function newCardValidUntil(tx: DbOrTx, clock: Clock, app: ApplicationRow): Promise<string | null> {
+  const today = shanghaiDate(clock.now());
+  const product = productOfKind[app.kind];
+  if (isYearlyExtended(product)) return k12ValidUntilOnIssue(tx, app.student_id, today);
+  const source = await repo.faceSource(tx, app.student_id);
+  return source ? cardFaceOf(source, today).validUntil : null;
+}
+
+/**
  * The card is in the holder's hands (picked up at school, or signed for at home): in one
  * transaction the old card becomes `replaced` (it is on the deny-list from now), the new card is
  * issued active under the number it was printed with (superseded when the student's e-card holds
@@ -63,10 +78,9 @@ export async function completeApplication(tx: DbOrTx, clock: Clock, app: Applica
     await changeCardStatus(tx, clock, { cardId: old.id, event: 'report_loss', reason, actor, requestId });
   }
   await changeCardStatus(tx, clock, { cardId: oldCardId, event: 'replace', reason, actor, requestId });
-  const source = await repo.faceSource(tx, app.student_id);
   const card = await issueCard(tx, clock, {
     product: productOfKind[app.kind], studentId: app.student_id, active: true, supersededIfTransitHeld: true, cardNo: app.new_card_no ?? undefined, replacesCardId: oldCardId,
-    validUntil: source ? cardFaceOf(source, shanghaiDate(clock.now())).validUntil : null, reason, actor, requestId,
+    validUntil: await newCardValidUntil(tx, clock, app), reason, actor, requestId,
   });
   const now = clock.now();
   const due = new Date(now.getTime() + (await settlementWindowDays(tx)) * dayMs);
@@ -87,10 +101,9 @@ export async function completeApplication(tx: DbOrTx, clock: Clock, app: Applica
 async function completeFirstCard(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null): Promise<ApplicationRow> {
   const holderEnrolledAtSchool = await enrolledAtSchool(tx, app);
   const status = nextApplicationStatus(app.kind, app.status, 'complete', { holderEnrolledAtSchool });
-  const source = await repo.faceSource(tx, app.student_id);
   const card = await issueCard(tx, clock, {
     product: productOfKind[app.kind], studentId: app.student_id, active: false, cardNo: app.new_card_no ?? undefined,
-    validUntil: source ? cardFaceOf(source, shanghaiDate(clock.now())).validUntil : null, reason: `new_card:${app.id}`, actor, requestId,
+    validUntil: await newCardValidUntil(tx, clock, app), reason: `new_card:${app.id}`, actor, requestId,
   });
   const now = clock.now();
   await repo.updateApplication(tx, app.id, { status, new_card_id: card.id, updated_at: now });
