@@ -96,12 +96,11 @@ export async function seedAcademicRecords(tx: Db, clock: Clock, schoolId: string
   const spring = { id: newId(), code: previousTermCode(current.code), first_monday: addDays(current.first_monday, -26 * 7), weeks: 18 };
   const autumn = { id: newId(), code: previousTermCode(spring.code), first_monday: addDays(spring.first_monday, -26 * 7), weeks: 18 };
   const now = clock.now();
-  const term = (t: typeof current, published: { timetable: boolean; grades: boolean }) => ({
-    ...t, school_id: schoolId, created_at: now, updated_at: now,
-    timetable_hash: published.timetable ? 'demo' : null, timetable_uploaded_at: published.timetable ? now : null,
-    grades_hash: published.grades ? 'demo' : null, grades_uploaded_at: published.grades ? now : null,
-  });
-  await tx.insertInto('academic_terms').values([term(autumn, { timetable: false, grades: true }), term(spring, { timetable: false, grades: true }), term(current, { timetable: true, grades: false })]).execute();
+  const term = (t: typeof current) => ({ ...t, school_id: schoolId, created_at: now, updated_at: now });
+  await tx.insertInto('academic_terms').values([term(autumn), term(spring), term(current)]).execute();
+  // Published as a whole-term upload would leave them (migration 0058): the past terms' grades, the current term's timetable.
+  const published = (termId: string, kind: 'timetable' | 'grades') => ({ term_id: termId, kind, college: '', sha256: 'demo', uploaded_at: now });
+  await tx.insertInto('academic_uploads').values([published(autumn.id, 'grades'), published(spring.id, 'grades'), published(current.id, 'timetable')]).execute();
 
   const entries = (studentId: string, courses: Course[]) => courses.map(([course, teacher, location, weekday, [first, last], weeks]) => ({
     id: newId(), term_id: current.id, student_id: studentId, course_name: course, teacher, location, weekday, first_period: first, last_period: last, weeks: parseWeeksOrThrow(weeks), weeks_text: weeks,

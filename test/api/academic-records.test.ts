@@ -328,11 +328,11 @@ describe('what real 教务系统 pushes (review)', () => {
     expect((await del('/admin/academic/terms/2026-2027-1/timetable', a.token)).statusCode).toBe(403);
     const cleared = await del('/admin/academic/terms/2026-2027-1/timetable');
     expect(cleared.statusCode, cleared.body).toBe(200);
-    expect(cleared.json()).toEqual({ termCode: '2026-2027-1', kind: 'timetable', removedRows: 1 });
+    expect(cleared.json()).toEqual({ termCode: '2026-2027-1', kind: 'timetable', college: null, removedRows: 1 });
     expect(((await get(a.token, '/campus/timetable')).json() as Timetable)).toMatchObject({ published: false, entries: [] });
     // The grades are another thing: untouched until cleared themselves.
     expect(((await get(a.token, '/campus/grades')).json() as Grades).terms).toHaveLength(1);
-    expect((await del('/admin/academic/terms/2026-2027-1/grades')).json()).toEqual({ termCode: '2026-2027-1', kind: 'grades', removedRows: 1 });
+    expect((await del('/admin/academic/terms/2026-2027-1/grades')).json()).toEqual({ termCode: '2026-2027-1', kind: 'grades', college: null, removedRows: 1 });
     expect(((await get(a.token, '/campus/grades')).json() as Grades).terms).toEqual([]);
     expect((await del('/admin/academic/terms/2030-2031-1/grades')).json()).toMatchObject({ error: { code: 'ACADEMIC_TERM_UNKNOWN' } });
     const audits = await t.ctx.db.selectFrom('audit_log').select(['action', 'before', 'after']).where('entity_id', '=', school.id).where('action', 'like', 'academic.%.cleared').orderBy('at').orderBy('id').execute();

@@ -36,8 +36,10 @@ export async function myTimetable(ctx: AppContext, caller: Caller, termCode: str
   if (termCode !== undefined && !term) throw fail('ACADEMIC_TERM_UNKNOWN', { termCode });
   if (!term) return { today, term: null, currentWeek: null, published: false, terms: views, entries: [] };
   const entries = await repo.timetableOf(ctx.db, term.id, student.id);
+  // Published for this student: the whole term or their college uploaded (another college's upload is not theirs), or classes of theirs are there.
+  const published = entries.length > 0 || await repo.publishedFor(ctx.db, term.id, 'timetable', student.college);
   return {
-    today, term: termView(term), currentWeek: teachingWeek(term.first_monday, today), published: term.timetable_hash !== null, terms: views,
+    today, term: termView(term), currentWeek: teachingWeek(term.first_monday, today), published, terms: views,
     entries: entries.map((e) => ({ courseName: e.course_name, teacher: e.teacher, location: e.location, weekday: e.weekday, firstPeriod: e.first_period, lastPeriod: e.last_period, weeks: e.weeks.map(Number), weeksText: e.weeks_text })),
   };
 }

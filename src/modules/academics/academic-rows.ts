@@ -36,6 +36,7 @@ const messages = {
   FIELD_REQUIRED: (field: AcademicField) => [`${fieldLabels[field].zh}不能为空`, `The ${fieldLabels[field].en} is empty`],
   STUDENT_NO_FORMAT: () => ['学号应为 1–32 位字母、数字或“-”（请在 Excel 中把该列设为文本格式）', 'A student number is 1–32 letters, digits or “-” (format the column as text in Excel)'],
   STUDENT_UNKNOWN: () => ['本校没有该学号的学生', 'No student of this school has that student number'],
+  STUDENT_OUT_OF_SCOPE: () => ['该学生不属于本次上传所选的院系（以花名册中的院系为准）', 'The student is not of the college this upload is for (by the 院系 on the roster)'],
   COURSE_CODE_FORMAT: () => ['课程号最多 32 个字符，且不能含控制字符', 'A course code may have at most 32 characters and no control characters'],
   TIME_INCOMPLETE: (field: AcademicField) => [`${fieldLabels[field].zh}不能为空：星期和节次要么都填，要么都不填（时间待定的课程）`, `The ${fieldLabels[field].en} is empty: give both the weekday and the periods, or neither (a course whose time is to be arranged)`],
   TEXT_TOO_LONG: (field: AcademicField) => [`${fieldLabels[field].zh}最多 64 个字符，且不能含控制字符`, `The ${fieldLabels[field].en} may have at most 64 characters and no control characters`],

@@ -1,9 +1,19 @@
-import { sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Selectable } from 'kysely';
 import type { DbOrTx, Tx } from '../../platform/db/database.js';
 import { examKinds } from '../../domain/gpa.js';
-import type { AcademicTermsTable, GradeRecordsTable, TimetableEntriesTable } from './academics.tables.js';
+import type { Database } from '../../platform/db/schema.js';
+import type { AcademicTermsTable, GradeRecordsTable } from './academics.tables.js';
 
 export type TermRow = Selectable<AcademicTermsTable>;
+
+export type AcademicKind = 'timetable' | 'grades';
+const tableOf = { timetable: 'timetable_entries', grades: 'grade_records' } as const;
+
+/** A row's student is in the scope: any of the term (college null), or of the term's school with that 院系 on the roster now. */
+function inScope(eb: ExpressionBuilder<Database, 'grade_records'>, term: TermRow, college: string | null) {
+  if (college === null) return eb.lit(true);
+  return eb('student_id', 'in', eb.selectFrom('students').select('id').where('school_id', '=', term.school_id).where('college', '=', college));
+}
 
 /** PostgreSQL allows 65,535 parameters a statement: rows go in statements of 1,000 (11 columns each at most). */
 const batch = 1_000;
@@ -13,7 +23,7 @@ export const academicsRepository = {
   /** Who is reading: the student's school stage, enrolment, study level and full-time flag. */
   reader(db: DbOrTx, studentId: string) {
     return db.selectFrom('students').innerJoin('schools', 'schools.id', 'students.school_id')
-      .select(['students.id', 'students.school_id', 'students.status', 'students.study_level', 'students.full_time', 'schools.stage as school_stage'])
+      .select(['students.id', 'students.school_id', 'students.college', 'students.status', 'students.study_level', 'students.full_time', 'schools.stage as school_stage'])
       .where('students.id', '=', studentId).executeTakeFirst();
   },
 
@@ -39,49 +49,87 @@ export const academicsRepository = {
     return Number(rows[0]?.w ?? 0);
   },
 
-  /** The school's students by 学号, whatever their status (a 学号 is unique in a school), in statements of 5,000 numbers. */
+  /** The school's students by 学号, whatever their status (a 学号 is unique in a school), with their 院系, in statements of 5,000 numbers. */
   async studentsByStudentNo(db: DbOrTx, schoolId: string, studentNos: readonly string[]) {
-    const found: { id: string; student_no: string | null }[] = [];
+    const found: { id: string; student_no: string | null; college: string | null }[] = [];
     for (let i = 0; i < studentNos.length; i += 5_000) {
-      found.push(...await db.selectFrom('students').select(['id', 'student_no']).where('school_id', '=', schoolId).where('student_no', 'in', studentNos.slice(i, i + 5_000)).execute());
+      found.push(...await db.selectFrom('students').select(['id', 'student_no', 'college']).where('school_id', '=', schoolId).where('student_no', 'in', studentNos.slice(i, i + 5_000)).execute());
     }
     return found;
   },
 
-  async replaceTimetable(tx: Tx, term: TermRow, rows: Insertable<TimetableEntriesTable>[], hash: string, at: Date) {
-    await tx.deleteFrom('timetable_entries').where('term_id', '=', term.id).execute();
-    for (let i = 0; i < rows.length; i += batch) await tx.insertInto('timetable_entries').values(rows.slice(i, i + batch)).execute();
-    await tx.updateTable('academic_terms').set({ timetable_hash: hash, timetable_uploaded_at: at }).where('id', '=', term.id).execute();
+  /**
+   * The rows of a term's timetable or grades in a scope, without their ids and term: the whole
+   * term (college null), or the students the roster now puts in that college.
+   */
+  scopeRows(tx: DbOrTx, kind: AcademicKind, term: TermRow, college: string | null): Promise<Record<string, unknown>[]> {
+    return tx.selectFrom(tableOf[kind] as 'grade_records').selectAll().where('term_id', '=', term.id)
+      .where((eb) => inScope(eb, term, college)).execute() as Promise<Record<string, unknown>[]>;
   },
 
-  async replaceGrades(tx: Tx, term: TermRow, rows: Insertable<GradeRecordsTable>[], hash: string, at: Date) {
-    await tx.deleteFrom('grade_records').where('term_id', '=', term.id).execute();
-    for (let i = 0; i < rows.length; i += batch) await tx.insertInto('grade_records').values(rows.slice(i, i + batch)).execute();
-    await tx.updateTable('academic_terms').set({ grades_hash: hash, grades_uploaded_at: at }).where('id', '=', term.id).execute();
+  /** Replaces the scope's rows with these (the scope's students' rows only; the rest of the term stays). */
+  async replaceScope(tx: Tx, kind: AcademicKind, term: TermRow, college: string | null, rows: Record<string, unknown>[]) {
+    await tx.deleteFrom(tableOf[kind] as 'grade_records').where('term_id', '=', term.id).where((eb) => inScope(eb, term, college)).execute();
+    for (let i = 0; i < rows.length; i += batch) await tx.insertInto(tableOf[kind] as 'grade_records').values(rows.slice(i, i + batch) as Insertable<GradeRecordsTable>[]).execute();
   },
 
-  /** Empties the term's timetable (not published again); the rows removed. */
-  async clearTimetable(tx: Tx, term: TermRow): Promise<number> {
-    const result = await tx.deleteFrom('timetable_entries').where('term_id', '=', term.id).executeTakeFirst();
-    await tx.updateTable('academic_terms').set({ timetable_hash: null, timetable_uploaded_at: null }).where('id', '=', term.id).execute();
+  /** Empties the scope; the rows removed. */
+  async clearScope(tx: Tx, kind: AcademicKind, term: TermRow, college: string | null): Promise<number> {
+    const result = await tx.deleteFrom(tableOf[kind] as 'grade_records').where('term_id', '=', term.id).where((eb) => inScope(eb, term, college)).executeTakeFirst();
     return Number(result.numDeletedRows);
   },
 
-  async clearGrades(tx: Tx, term: TermRow): Promise<number> {
-    const result = await tx.deleteFrom('grade_records').where('term_id', '=', term.id).executeTakeFirst();
-    await tx.updateTable('academic_terms').set({ grades_hash: null, grades_uploaded_at: null }).where('id', '=', term.id).execute();
-    return Number(result.numDeletedRows);
+  /** The scopes of the term's timetable or grades uploaded and not cleared since ('' the whole term). */
+  uploads(db: DbOrTx, termId: string, kind: AcademicKind) {
+    return db.selectFrom('academic_uploads').selectAll().where('term_id', '=', termId).where('kind', '=', kind).execute();
   },
 
-  /** Rows and students per term, for the console. */
+  /**
+   * Records an upload that changed its scope. The whole term's replaces every record of the kind
+   * (it replaced every row); a college's is that college's (the whole term's record stays: the
+   * other colleges are still as it said).
+   */
+  async recordUpload(tx: Tx, termId: string, kind: AcademicKind, college: string | null, sha256: string, at: Date) {
+    if (college === null) await tx.deleteFrom('academic_uploads').where('term_id', '=', termId).where('kind', '=', kind).execute();
+    await tx.insertInto('academic_uploads').values({ term_id: termId, kind, college: college ?? '', sha256, uploaded_at: at })
+      .onConflict((oc) => oc.columns(['term_id', 'kind', 'college']).doUpdateSet({ sha256, uploaded_at: at })).execute();
+  },
+
+  /**
+   * Forgets the uploads a clear undid: all of the kind for the whole term; for a college, its own
+   * and the whole term's (the term is no longer as that upload said), so its students read the
+   * term as not published.
+   */
+  async forgetUploads(tx: Tx, termId: string, kind: AcademicKind, college: string | null) {
+    let query = tx.deleteFrom('academic_uploads').where('term_id', '=', termId).where('kind', '=', kind);
+    if (college !== null) query = query.where('college', 'in', ['', college]);
+    await query.execute();
+  },
+
+  /** Whether the student's term is published: uploaded for the whole term or for their college. */
+  async publishedFor(db: DbOrTx, termId: string, kind: AcademicKind, college: string | null): Promise<boolean> {
+    const row = await db.selectFrom('academic_uploads').select('college').where('term_id', '=', termId).where('kind', '=', kind)
+      .where('college', 'in', college === null ? [''] : ['', college]).executeTakeFirst();
+    return row !== undefined;
+  },
+
+  /** The colleges of the school's students, for the console's choice of a scope. */
+  async colleges(db: DbOrTx, schoolId: string): Promise<string[]> {
+    const rows = await db.selectFrom('students').select('college').distinct().where('school_id', '=', schoolId).where('college', 'is not', null).orderBy('college').execute();
+    return rows.map((r) => r.college!);
+  },
+
+  /** Rows and students per term and college (null: students with none), for the console. */
   async termCounts(db: DbOrTx, schoolId: string) {
-    const [timetable, grades] = await Promise.all([
-      db.selectFrom('timetable_entries as e').innerJoin('academic_terms as t', 't.id', 'e.term_id').where('t.school_id', '=', schoolId)
-        .select(['e.term_id', (eb) => eb.fn.countAll<string>().as('rows'), (eb) => eb.fn.count<string>('e.student_id').distinct().as('students')]).groupBy('e.term_id').execute(),
-      db.selectFrom('grade_records as g').innerJoin('academic_terms as t', 't.id', 'g.term_id').where('t.school_id', '=', schoolId)
-        .select(['g.term_id', (eb) => eb.fn.countAll<string>().as('rows'), (eb) => eb.fn.count<string>('g.student_id').distinct().as('students')]).groupBy('g.term_id').execute(),
+    const counts = (kind: AcademicKind) => db.selectFrom(`${tableOf[kind] as 'grade_records'} as e`).innerJoin('academic_terms as t', 't.id', 'e.term_id').innerJoin('students as s', 's.id', 'e.student_id')
+      .where('t.school_id', '=', schoolId)
+      .select(['e.term_id', 's.college', (eb) => eb.fn.countAll<string>().as('rows'), (eb) => eb.fn.count<string>('e.student_id').distinct().as('students')])
+      .groupBy(['e.term_id', 's.college']).execute();
+    const [timetable, grades, uploads] = await Promise.all([
+      counts('timetable'), counts('grades'),
+      db.selectFrom('academic_uploads as u').innerJoin('academic_terms as t', 't.id', 'u.term_id').where('t.school_id', '=', schoolId).selectAll('u').execute(),
     ]);
-    return { timetable, grades };
+    return { timetable, grades, uploads };
   },
 
   timetableOf(db: DbOrTx, termId: string, studentId: string) {

@@ -6,14 +6,14 @@ import { maxTermWeeks } from '../../domain/teaching-weeks.js';
  * 课表查询 and 成绩查询 (seed 004), shared with the web apps:
  *
  * The university's 教务系统 (or its operator in the console) pushes, per school and term:
- *   GET  /admin/academic/terms?schoolId=                           → { items: adminTermSchema[] }
+ *   GET  /admin/academic/terms?schoolId=                           → adminTermsSchema
  *   PUT  /admin/academic/terms/:termCode?schoolId=   { firstMonday, weeks }  → termSchema (registers or corrects the term)
- *   PUT  /admin/academic/terms/:termCode/timetable?schoolId=  { courses: [...] }   → uploadResultSchema (replaces the term's timetable)
- *   PUT  /admin/academic/terms/:termCode/grades?schoolId=     { grades: [...] }    → uploadResultSchema (replaces the term's grades)
- *   PUT  /admin/academic/terms/:termCode/timetable/file?schoolId=   text/csv      → the same, from a CSV
- *   PUT  /admin/academic/terms/:termCode/grades/file?schoolId=      text/csv      → the same, from a CSV
- *   DELETE /admin/academic/terms/:termCode/timetable?schoolId=     → clearResultSchema (empties it; an empty upload is refused)
- *   DELETE /admin/academic/terms/:termCode/grades?schoolId=        → clearResultSchema
+ *   PUT  /admin/academic/terms/:termCode/timetable?schoolId=&college=  { courses: [...] }   → uploadResultSchema (replaces the term's timetable, or one 院系's)
+ *   PUT  /admin/academic/terms/:termCode/grades?schoolId=&college=     { grades: [...] }    → uploadResultSchema (replaces the term's grades, or one 院系's)
+ *   PUT  /admin/academic/terms/:termCode/timetable/file?schoolId=&college=   text/csv      → the same, from a CSV
+ *   PUT  /admin/academic/terms/:termCode/grades/file?schoolId=&college=      text/csv      → the same, from a CSV
+ *   DELETE /admin/academic/terms/:termCode/timetable?schoolId=&college=     → clearResultSchema (empties it; an empty upload is refused)
+ *   DELETE /admin/academic/terms/:termCode/grades?schoolId=&college=        → clearResultSchema
  * A full-time undergraduate reads their own:
  *   GET  /campus/timetable?termCode=   → timetableSchema (the current term when none is named)
  *   GET  /campus/grades                → gradesSchema
@@ -22,6 +22,11 @@ import { maxTermWeeks } from '../../domain/teaching-weeks.js';
 export const termCodeSchema = z.string().regex(/^\d{4}-\d{4}-[1-3]$/).describe('学年-学期: 2025-2026-1 (1 autumn, 2 spring, 3 summer)');
 export const termParams = z.object({ termCode: termCodeSchema });
 export const academicSchoolQuerySchema = z.object({ schoolId: z.uuid().optional().describe('the university (operators; a card manager’s is their own)') });
+/** An upload's or clear's scope: one 院系, or (absent) the whole term. */
+export const academicScopeQuerySchema = academicSchoolQuerySchema.extend({
+  college: z.string().trim().min(1).max(32).optional()
+    .describe('院系: replace (or clear) only the rows of the students the roster puts in this college, and refuse rows of other students (STUDENT_OUT_OF_SCOPE); absent: the whole term'),
+});
 
 export const saveTermSchema = z.object({
   firstMonday: z.iso.date().describe('the Monday of teaching week 1'),
@@ -44,6 +49,15 @@ export const adminTermSchema = termSchema.extend({
   gradeRows: z.number().int(),
   gradeStudents: z.number().int(),
   gradesUploadedAt: z.string().nullable(),
+  /** The rows per college (the students' 院系 on the roster now; null: students with none). */
+  colleges: z.array(z.object({ college: z.string().nullable(), timetableRows: z.number().int(), gradeRows: z.number().int() })),
+  /** The scopes uploaded and not cleared since (college null: the whole term). */
+  uploads: z.array(z.object({ kind: z.enum(['timetable', 'grades']), college: z.string().nullable(), uploadedAt: z.string() })),
+});
+export const adminTermsSchema = z.object({
+  items: z.array(adminTermSchema),
+  /** The colleges of the school's students, for an upload's or clear's scope. */
+  colleges: z.array(z.string()),
 });
 
 const text = (max: number) => z.string().max(max);
@@ -75,6 +89,8 @@ export const gradesUploadSchema = z.object({ grades: z.array(gradeUploadRowSchem
 export const clearResultSchema = z.object({
   termCode: z.string(),
   kind: z.enum(['timetable', 'grades']),
+  /** The college cleared; null: the whole term. */
+  college: z.string().nullable(),
   /** The rows removed. */
   removedRows: z.number().int(),
 });
@@ -83,6 +99,8 @@ export type ClearResultDto = z.infer<typeof clearResultSchema>;
 export const uploadResultSchema = z.object({
   termCode: z.string(),
   kind: z.enum(['timetable', 'grades']),
+  /** The college replaced; null: the whole term. */
+  college: z.string().nullable(),
   rows: z.number().int(),
   students: z.number().int(),
   /** False when the upload is the same as the one stored (nothing was rewritten). */

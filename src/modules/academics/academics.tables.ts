@@ -13,13 +13,23 @@ export interface AcademicTermsTable {
   code: string;
   first_monday: string;
   weeks: number;
-  /** The hash of the timetable last uploaded (a repeat changes nothing); null before any. */
-  timetable_hash: string | null;
-  timetable_uploaded_at: Timestamp | null;
-  grades_hash: string | null;
-  grades_uploaded_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/**
+ * A scope of a term's timetable or grades that was uploaded and not cleared since (migration
+ * 0058): the whole term (college '') or one 院系. Whether a student's term is published, and when
+ * the scope last changed; the hash is the upload's, for the audit (the no-op rule compares with
+ * the rows stored).
+ */
+export interface AcademicUploadsTable {
+  term_id: string;
+  kind: 'timetable' | 'grades';
+  /** '' for the whole term, else the college (as the roster writes it). */
+  college: string;
+  sha256: string;
+  uploaded_at: Timestamp;
 }
 
 /** One weekly class of a student's timetable, as the 教务系统 sent it. */
@@ -60,6 +70,7 @@ export interface GradeRecordsTable {
 
 export interface AcademicsTables {
   academic_terms: AcademicTermsTable;
+  academic_uploads: AcademicUploadsTable;
   timetable_entries: TimetableEntriesTable;
   grade_records: GradeRecordsTable;
 }

@@ -13,7 +13,7 @@ import {
   type AcademicRowProblem, type Cells, type GradeField, type Read, type TimetableField,
 } from './academic-rows.js';
 import './academics.errors.js';
-import { academicsRepository as repo, type TermRow } from './academics.repository.js';
+import { academicsRepository as repo, type AcademicKind, type TermRow } from './academics.repository.js';
 import type { ClearResultDto, TermDto, UploadResultDto } from './academics.schemas.js';
 
 /**
@@ -54,20 +54,38 @@ export async function saveTerm(ctx: AppContext, caller: Caller, schoolId: string
   return termView(saved);
 }
 
-/** The school's terms with what has been uploaded for each, for the console. */
+type Count = { term_id: string; college: string | null; rows: string; students: string };
+type Upload = { term_id: string; kind: AcademicKind; college: string; uploaded_at: Date };
+
+/** Rows and students summed over counts per college; the latest upload time of the scopes given. */
+const total = (counts: Count[]) => ({ rows: counts.reduce((n, c) => n + Number(c.rows), 0), students: counts.reduce((n, c) => n + Number(c.students), 0) });
+const latest = (uploads: Upload[]) => uploads.reduce<Date | null>((at, u) => (at === null || u.uploaded_at > at ? u.uploaded_at : at), null)?.toISOString() ?? null;
+
+/**
+ * The school's terms with what has been uploaded for each, in all and per college (the students'
+ * 院系 on the roster now; null: students with none), and the school's colleges, for the console.
+ */
 export async function schoolTerms(ctx: AppContext, caller: Caller, schoolId: string | undefined) {
   const school = await academicSchoolOf(ctx, caller, schoolId);
-  const [terms, counts] = await Promise.all([repo.terms(ctx.db, school), repo.termCounts(ctx.db, school)]);
-  const countOf = (rows: { term_id: string; rows: string; students: string }[], termId: string) => rows.find((r) => r.term_id === termId);
-  return terms.reverse().map((t) => {
-    const timetable = countOf(counts.timetable, t.id);
-    const grades = countOf(counts.grades, t.id);
+  const [terms, counts, colleges] = await Promise.all([repo.terms(ctx.db, school), repo.termCounts(ctx.db, school), repo.colleges(ctx.db, school)]);
+  const items = terms.reverse().map((t) => {
+    const timetable = counts.timetable.filter((c) => c.term_id === t.id);
+    const grades = counts.grades.filter((c) => c.term_id === t.id);
+    const uploads = counts.uploads.filter((u) => u.term_id === t.id);
+    const termColleges = [...new Set([...timetable, ...grades].map((c) => c.college))].sort((a, b) => (a ?? '').localeCompare(b ?? '', 'zh'));
     return {
       ...termView(t),
-      timetableRows: Number(timetable?.rows ?? 0), timetableStudents: Number(timetable?.students ?? 0), timetableUploadedAt: t.timetable_uploaded_at?.toISOString() ?? null,
-      gradeRows: Number(grades?.rows ?? 0), gradeStudents: Number(grades?.students ?? 0), gradesUploadedAt: t.grades_uploaded_at?.toISOString() ?? null,
+      timetableRows: total(timetable).rows, timetableStudents: total(timetable).students, timetableUploadedAt: latest(uploads.filter((u) => u.kind === 'timetable')),
+      gradeRows: total(grades).rows, gradeStudents: total(grades).students, gradesUploadedAt: latest(uploads.filter((u) => u.kind === 'grades')),
+      colleges: termColleges.map((college) => ({
+        college,
+        timetableRows: total(timetable.filter((c) => c.college === college)).rows,
+        gradeRows: total(grades.filter((c) => c.college === college)).rows,
+      })),
+      uploads: uploads.map((u) => ({ kind: u.kind, college: u.college === '' ? null : u.college, uploadedAt: u.uploaded_at.toISOString() })),
     };
   });
+  return { items, colleges };
 }
 
 /** What an upload brings: rows of cells by field, numbered. */
@@ -98,24 +116,58 @@ function problemsError(problems: AcademicRowProblem[]) {
   return fail('ACADEMIC_UPLOAD_INVALID', { problems: problems.sort((a, b) => a.row - b.row).slice(0, 1_000), problemCount: problems.length });
 }
 
-/** The hash of what an upload says, whatever the order of its rows. */
-function contentHash(rows: readonly unknown[]): string {
-  const lines = rows.map((r) => JSON.stringify(r)).sort();
+/** The stored columns a row's content is compared on (its id and term left out), in one order. */
+const contentColumns: Record<AcademicKind, readonly string[]> = {
+  timetable: ['student_id', 'course_name', 'teacher', 'location', 'weekday', 'first_period', 'last_period', 'weeks', 'weeks_text'],
+  grades: ['student_id', 'course_code', 'course_name', 'credit_tenths', 'score_tenths', 'score_grade', 'grade_point_hundredths', 'exam_kind'],
+};
+
+/** A row as one line of text, the same from a new row and from the database (whose arrays may come as text). */
+const contentLine = (kind: AcademicKind, row: Record<string, unknown>): string =>
+  JSON.stringify(contentColumns[kind].map((c) => (c === 'weeks' ? (row.weeks as unknown[]).map(Number) : row[c] ?? null)));
+
+/** Each student's rows as one text, whatever their order. */
+function contentByStudent(kind: AcademicKind, rows: readonly Record<string, unknown>[]): Map<string, string> {
+  const lines = new Map<string, string[]>();
+  for (const r of rows) {
+    const id = r.student_id as string;
+    lines.set(id, [...(lines.get(id) ?? []), contentLine(kind, r)]);
+  }
+  return new Map([...lines].map(([id, own]) => [id, own.sort().join('\n')]));
+}
+
+/** The hash of what an upload says, whatever the order of its rows (for the audit). */
+function contentHash(kind: AcademicKind, rows: readonly Record<string, unknown>[]): string {
+  const lines = rows.map((r) => contentLine(kind, r)).sort();
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
+/** The students whose rows the upload makes new or different (those whose rows it only removes are not among them). */
+function changedStudents(before: Map<string, string>, after: Map<string, string>): string[] {
+  return [...after].filter(([id, content]) => before.get(id) !== content).map(([id]) => id);
+}
+
 interface Replacement<T> {
-  kind: 'timetable' | 'grades';
+  kind: AcademicKind;
   /** The rows sent: none is refused (ACADEMIC_UPLOAD_EMPTY); emptying a term is its own, explicit request. */
   count: number;
   read: (term: TermRow) => Read<T & { row: number; studentNo: string }>;
-  /** The stored form of a row (without its id), which the hash is taken of. */
+  /** The stored form of a row (without its id). */
   stored: (row: T, termId: string, studentId: string) => Record<string, unknown>;
-  previousHash: (term: TermRow) => string | null;
-  replace: (tx: Tx, term: TermRow, rows: Record<string, unknown>[], hash: string, at: Date) => Promise<void>;
 }
 
-async function replaceTerm<T>(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, how: Replacement<T>, requestId: string): Promise<UploadResultDto> {
+/** What a replacement did, for the caller (a grades upload tells the students whose grades changed). */
+export interface Replaced extends UploadResultDto {
+  changedStudentIds: string[];
+}
+
+/**
+ * Replaces a scope of the term (the whole term, or one 院系's students by the roster) with the
+ * rows given. A row of a student outside the scope is a bad row, like an unknown 学号. The upload
+ * is compared with what the scope holds now, student by student: the same content is a no-op
+ * (`changed: false`) whatever happened on the roster since the scope's last upload.
+ */
+async function replaceScope<T>(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, college: string | null, how: Replacement<T>, requestId: string): Promise<Replaced> {
   const tx = ctx.db as Tx;
   const term = await repo.lockTerm(tx, schoolId, termCode);
   if (!term) throw fail('ACADEMIC_TERM_UNKNOWN', { termCode });
@@ -123,29 +175,37 @@ async function replaceTerm<T>(ctx: AppContext, caller: Caller, schoolId: string,
   const { rows, problems } = how.read(term);
   // Whatever their status: a past term's re-push names students who have since graduated, left or
   // transferred. Who may read is decided at the read (enrolled full-time undergraduates).
-  const students = new Map((await repo.studentsByStudentNo(tx, schoolId, [...new Set(rows.map((r) => r.studentNo))])).map((s) => [s.student_no!, s.id]));
+  const students = new Map((await repo.studentsByStudentNo(tx, schoolId, [...new Set(rows.map((r) => r.studentNo))])).map((s) => [s.student_no!, s]));
   const stored: Record<string, unknown>[] = [];
   for (const row of rows) {
-    const studentId = students.get(row.studentNo);
-    if (!studentId) problems.push(academicRowProblem(row.row, 'studentNo', 'STUDENT_UNKNOWN'));
-    else stored.push(how.stored(row, term.id, studentId));
+    const student = students.get(row.studentNo);
+    if (!student) problems.push(academicRowProblem(row.row, 'studentNo', 'STUDENT_UNKNOWN'));
+    else if (college !== null && student.college !== college) problems.push(academicRowProblem(row.row, 'studentNo', 'STUDENT_OUT_OF_SCOPE'));
+    else stored.push(how.stored(row, term.id, student.id));
   }
   if (problems.length > 0) throw problemsError(problems);
-  const hash = contentHash(stored);
-  const changed = hash !== how.previousHash(term);
+  const before = contentByStudent(how.kind, await repo.scopeRows(tx, how.kind, term, college));
+  const after = contentByStudent(how.kind, stored);
+  const changedStudentIds = changedStudents(before, after);
+  const changed = changedStudentIds.length > 0 || [...before.keys()].some((id) => !after.has(id));
+  const hash = contentHash(how.kind, stored);
   const now = ctx.clock.now();
-  if (changed) await how.replace(tx, term, stored.map((r) => ({ id: newId(), ...r })), hash, now);
-  const studentCount = new Set(stored.map((r) => r.student_id)).size;
+  if (changed) {
+    await repo.replaceScope(tx, how.kind, term, college, stored.map((r) => ({ id: newId(), ...r })));
+    await repo.recordUpload(tx, term.id, how.kind, college, hash, now);
+  }
+  const studentCount = after.size;
   await recordAudit(tx, ctx.clock, {
     actor: actorOf(caller), action: `academic.${how.kind}.uploaded`, entityType: 'school', entityId: schoolId,
-    after: { termCode, rows: stored.length, students: studentCount, changed, sha256: hash }, requestId,
+    after: { termCode, college, rows: stored.length, students: studentCount, changed, sha256: hash }, requestId,
   });
-  return { termCode, kind: how.kind, rows: stored.length, students: studentCount, changed, uploadedAt: (changed ? now : (how.kind === 'timetable' ? term.timetable_uploaded_at : term.grades_uploaded_at) ?? now).toISOString() };
+  const uploadedAt = changed ? now : (await repo.uploads(tx, term.id, how.kind)).find((u) => u.college === (college ?? ''))?.uploaded_at ?? now;
+  return { termCode, kind: how.kind, college, rows: stored.length, students: studentCount, changed, uploadedAt: uploadedAt.toISOString(), changedStudentIds };
 }
 
 /** Replaces the term's timetable with these rows (in the caller's transaction). */
-export function uploadTimetable(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, cells: UploadCells<TimetableField>, requestId: string) {
-  return replaceTerm(ctx, caller, schoolId, termCode, {
+export function uploadTimetable(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, college: string | null, cells: UploadCells<TimetableField>, requestId: string) {
+  return replaceScope(ctx, caller, schoolId, termCode, college, {
     kind: 'timetable',
     count: cells.length,
     read: (term) => readTimetableRows(cells, term.weeks),
@@ -153,14 +213,12 @@ export function uploadTimetable(ctx: AppContext, caller: Caller, schoolId: strin
       term_id: termId, student_id: studentId, course_name: r.courseName, teacher: r.teacher, location: r.location, weekday: r.weekday,
       first_period: r.firstPeriod, last_period: r.lastPeriod, weeks: r.weeks, weeks_text: r.weeksText,
     }),
-    previousHash: (term) => term.timetable_hash,
-    replace: (tx, term, rows, hash, at) => repo.replaceTimetable(tx, term, rows as Parameters<typeof repo.replaceTimetable>[2], hash, at),
   }, requestId);
 }
 
 /** Replaces the term's grades with these rows (in the caller's transaction). */
-export function uploadGrades(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, cells: UploadCells<GradeField>, requestId: string) {
-  return replaceTerm(ctx, caller, schoolId, termCode, {
+export function uploadGrades(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, college: string | null, cells: UploadCells<GradeField>, requestId: string) {
+  return replaceScope(ctx, caller, schoolId, termCode, college, {
     kind: 'grades',
     count: cells.length,
     read: () => readGradeRows(cells),
@@ -169,23 +227,24 @@ export function uploadGrades(ctx: AppContext, caller: Caller, schoolId: string, 
       score_tenths: r.score.kind === 'numeric' ? r.score.tenths : null, score_grade: r.score.kind === 'letter' ? r.score.grade : r.score.kind === 'mark' ? r.score.mark : null,
       grade_point_hundredths: r.gradePointHundredths, exam_kind: r.examKind,
     }),
-    previousHash: (term) => term.grades_hash,
-    replace: (tx, term, rows, hash, at) => repo.replaceGrades(tx, term, rows as Parameters<typeof repo.replaceGrades>[2], hash, at),
   }, requestId);
 }
 
 /**
- * Empties the term's timetable or grades: the explicit way to do what an empty upload is refused
- * for. Under the term's lock; the term reads as not published again. Audited with the rows removed.
+ * Empties the term's timetable or grades, whole or one college's: the explicit way to do what an
+ * empty upload is refused for. Under the term's lock; the scope reads as not published again.
+ * Audited with the scope and the rows removed.
  */
-export async function clearTerm(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, kind: 'timetable' | 'grades', requestId: string): Promise<ClearResultDto> {
+export async function clearTerm(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, kind: AcademicKind, college: string | null, requestId: string): Promise<ClearResultDto> {
   const tx = ctx.db as Tx;
   const term = await repo.lockTerm(tx, schoolId, termCode);
   if (!term) throw fail('ACADEMIC_TERM_UNKNOWN', { termCode });
-  const removed = kind === 'timetable' ? await repo.clearTimetable(tx, term) : await repo.clearGrades(tx, term);
+  const uploads = await repo.uploads(tx, term.id, kind);
+  const removed = await repo.clearScope(tx, kind, term, college);
+  await repo.forgetUploads(tx, term.id, kind, college);
   await recordAudit(tx, ctx.clock, {
     actor: actorOf(caller), action: `academic.${kind}.cleared`, entityType: 'school', entityId: schoolId,
-    before: { termCode, rows: removed, sha256: kind === 'timetable' ? term.timetable_hash : term.grades_hash }, after: { termCode, rows: 0 }, requestId,
+    before: { termCode, college, rows: removed, sha256: uploads.find((u) => u.college === (college ?? ''))?.sha256 ?? null }, after: { termCode, college, rows: 0 }, requestId,
   });
-  return { termCode, kind, removedRows: removed };
+  return { termCode, kind, college, removedRows: removed };
 }

@@ -57,6 +57,7 @@ import * as academicRecords from './migrations/0053-academic-records.js';
 import * as withdrawnCardActions from './migrations/0055-withdrawn-card-actions.js';
 import * as refundBilling from './migrations/0056-refund-billing.js';
 import * as academicReview from './migrations/0057-academic-review.js';
+import * as academicCollegeUploads from './migrations/0058-academic-college-uploads.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -122,6 +123,7 @@ export const migrations: Record<string, Migration> = {
   '0055-withdrawn-card-actions': withdrawnCardActions,
   '0056-refund-billing': refundBilling,
   '0057-academic-review': academicReview,
+  '0058-academic-college-uploads': academicCollegeUploads,
 };
 
 /**
