@@ -175,9 +175,30 @@ describe('GPA: credit-weighted over the university’s own 绩点', () => {
     const pe1makeup = attempt('体育', 1, 1, 'makeup', 0);
     const pe2 = attempt('体育', 1, 3, 'normal', 1);
     expect(countedAttempts([pe1, pe1makeup, pe2])).toEqual([pe1makeup, pe2]);
-    // A 重修 replaces every earlier attempt of its course.
+    // A 重修 without a 课程号 replaces one earlier attempt of the name (here none failed: the latest), not every term's.
     const retake = attempt('体育', 1, 4, 'retake', 2);
-    expect(countedAttempts([pe1, pe1makeup, pe2, retake])).toEqual([retake]);
+    expect(countedAttempts([pe1, pe1makeup, pe2, retake])).toEqual([pe1makeup, retake]);
+  });
+
+  it('a 重修 without a 课程号 replaces the latest failed attempt of its name only: the other terms’ 形势与政策 still count', () => {
+    const scored = (gradePoint: number, score: string, examKind: ExamKind, termOrder: number) => ({ ...attempt('形势与政策', 1, gradePoint, examKind, termOrder), score: parseScore(score)! });
+    const passed1 = scored(4, '90', 'normal', 0);
+    const failed2 = scored(0, '52', 'normal', 1);
+    const passed3 = scored(3, '80', 'normal', 2);
+    const retake = scored(3.5, '85', 'retake', 3);
+    // Term 2's fail is what the 重修 retakes; terms 1 and 3 still count (the old rule kept the 重修 alone).
+    expect(countedAttempts([passed1, failed2, passed3, retake])).toEqual([passed1, passed3, retake]);
+    // (4 + 3 + 3.5) / 3 = 3.5
+    expect(weightedGpa([passed1, failed2, passed3, retake]).gpa).toBe(3.5);
+    // A chain: term 2's 正常 failed, its 补考 failed too, then the 重修 replaces that 补考; term 1's pass stays.
+    const makeupFailed2 = scored(0, '40', 'makeup', 1);
+    expect(countedAttempts([passed1, failed2, makeupFailed2, retake])).toEqual([passed1, retake]);
+    // Two fails: the latest is retaken, the earlier one still counts until its own 重修.
+    const failed1 = scored(0, '30', 'normal', 0);
+    expect(countedAttempts([failed1, failed2, retake])).toEqual([failed1, retake]);
+    // With a 课程号 the course is known: its 重修 replaces every earlier attempt of that code.
+    const coded = [passed1, failed2, retake].map((a) => ({ ...a, courseCode: 'SZ001' }));
+    expect(countedAttempts(coded)).toEqual([coded[2]]);
   });
 
   it('keys on the 课程号 when given: two courses of one name are two courses; one code under two names is one', () => {
@@ -241,13 +262,15 @@ describe('GPA: credit-weighted over the university’s own 绩点', () => {
       const points = counted.map((a) => a.gradePointHundredths! / 100);
       expect(gpa!).toBeGreaterThanOrEqual(Math.min(...points));
       expect(gpa!).toBeLessThanOrEqual(Math.max(...points));
-      // Per course, in the order sat: its last 补考 / 重修 and every normal attempt after it (all normal ones when there is none).
+      // Per name (no 课程号, no scores), in the order sat: a normal attempt adds; a 补考 / 重修 takes the place of the latest one held.
       for (const name of new Set(attempts.map((a) => a.courseName))) {
         const own = attempts.map((a, i) => ({ a, i })).filter((x) => x.a.courseName === name)
           .sort((x, y) => x.a.termOrder - y.a.termOrder || examKinds.indexOf(x.a.examKind) - examKinds.indexOf(y.a.examKind) || x.i - y.i);
-        let last = -1;
-        own.forEach((x, k) => { if (isReplacingKind(x.a.examKind)) last = k; });
-        const expected = own.filter((x, k) => k === last || (k > last && !isReplacingKind(x.a.examKind))).map((x) => x.a);
+        const expected: TermAttempt[] = [];
+        for (const { a } of own) {
+          if (isReplacingKind(a.examKind)) expected.pop();
+          expected.push(a);
+        }
         expect(countedAttempts(attempts).filter((a) => a.courseName === name)).toEqual(expected);
       }
     }));

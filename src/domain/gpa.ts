@@ -9,12 +9,16 @@
  * over the attempts that count (decision docs/decisions/0011-academic-records.md):
  *
  * - **A 补考 or 重修 replaces; a normal attempt adds.** A 补考 (makeup exam) or 重修 (retake) of a
- *   course replaces every earlier attempt of that course: the failed first attempt's 0 no longer
- *   drags the GPA down, and the pass is only worth what the university's 绩点 for it says (many
- *   cap a 补考 pass at 1.0: that is in the 绩点 they send). A later *normal* attempt never
- *   replaces an earlier one: 形势与政策, 体育 or 专业实习 are taken every term under one name, and
- *   each term's counts. Attempts are taken in the order they are sat: by term, and in one term
- *   正常, 补考(一), 补考二, 重修(一), 重修补考, 重修二.
+ *   course replaces the earlier attempt it retakes: the failed first attempt's 0 no longer drags
+ *   the GPA down, and the pass is only worth what the university's 绩点 for it says (many cap a
+ *   补考 pass at 1.0: that is in the 绩点 they send). With a 课程号 that is every earlier attempt
+ *   of the course. Without one, the name may be a course taken every term (形势与政策, 体育), so
+ *   it replaces only the latest earlier attempt of that name that failed (a retake is of a failed
+ *   course), or the latest earlier attempt when none failed (a retake to improve a pass); the other
+ *   terms' attempts of the name still count. A later *normal* attempt never replaces an earlier
+ *   one: each term's 形势与政策 counts. Attempts are taken in the order they are sat: by term, and
+ *   in one term 正常, 补考(一), 补考二, 重修(一), 重修补考, 重修二; a chain (正常 failed, 补考 failed,
+ *   重修 next term) therefore ends with its last attempt, each replacing the one before.
  * - **A term's GPA** is over that term's own attempts, with the same rule inside the term; the
  *   **overall GPA** is over every term, the rule applied across terms.
  * - An attempt without a 绩点 (pass/fail courses, 通过) or with 0 credits is left out; a set with
@@ -102,10 +106,20 @@ const kindOrder = Object.fromEntries(examKinds.map((k, i) => [k, i])) as Record<
 export const courseKey = (a: Pick<Attempt, 'courseName' | 'courseCode'>): string => (a.courseCode ? `code:${a.courseCode}` : `name:${a.courseName}`);
 
 /**
+ * Which of the earlier attempts of a name (held, in the order sat) a 补考 or 重修 without a 课程号
+ * retakes: the latest that failed, else the latest; -1 when there is none.
+ */
+function retakenIndex(held: readonly Attempt[]): number {
+  const failed = held.findLastIndex((a) => a.score !== undefined && !isPassing(a.score));
+  return failed >= 0 ? failed : held.length - 1;
+}
+
+/**
  * The attempts that count, taken in the order sat (term, then 正常 < 补考 < 补考二 < 重修 <
- * 重修补考 < 重修二): a 补考 or 重修 replaces every earlier attempt of its course; a normal attempt
- * is added to them (a course of the same name taken every term counts every term). 缓考 and 免修
- * are passed over.
+ * 重修补考 < 重修二): a 补考 or 重修 replaces every earlier attempt of its course when it has a
+ * 课程号, else the one earlier attempt of its name it retakes (retakenIndex); a normal attempt is
+ * added to them (a course of the same name taken every term counts every term). 缓考 and 免修 are
+ * passed over.
  */
 export function countedAttempts<T extends TermAttempt>(attempts: readonly T[]): T[] {
   const sat = attempts.map((a, i) => ({ a, i })).filter(({ a }) => a.score === undefined || isResult(a.score))
@@ -113,8 +127,13 @@ export function countedAttempts<T extends TermAttempt>(attempts: readonly T[]): 
   const held = new Map<string, T[]>();
   for (const { a } of sat) {
     const key = courseKey(a);
-    if (isReplacingKind(a.examKind)) held.set(key, [a]);
-    else held.set(key, [...(held.get(key) ?? []), a]);
+    const earlier = held.get(key) ?? [];
+    if (!isReplacingKind(a.examKind)) held.set(key, [...earlier, a]);
+    else if (a.courseCode) held.set(key, [a]);
+    else {
+      const retaken = retakenIndex(earlier);
+      held.set(key, [...earlier.filter((_, k) => k !== retaken), a]);
+    }
   }
   return [...held.values()].flat();
 }

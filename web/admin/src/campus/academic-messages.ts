@@ -26,7 +26,7 @@ const zh = {
   fileProblems: '文件中有 {n} 处错误，本次上传未写入任何数据：',
   row: '第 {row} 行',
   timetableColumns: '课表列：学号、课程、教师（可选）、地点（可选）、星期（1–7 或周一…）、节次（如 1-2）、周次（如 1-16、1-15单、2-16双、1-8,10-16）',
-  gradeColumns: '成绩列：学号、课程、学分、成绩（分数或 优/良/中/及格/不及格）、绩点（学校给出；不计绩点留空）、考试性质（正常/补考/重修，可选）',
+  gradeColumns: '成绩列：学号、课程号（可选，建议提供：补考、重修按课程号替代原课程的成绩；没有课程号时只替代同名课程最近一次不及格的成绩）、课程、学分、成绩（分数或 优/良/中/及格/不及格）、绩点（学校给出；不计绩点留空）、考试性质（正常/补考/重修，可选）',
   noTerms: '尚未登记学期',
 } as const;
 
@@ -59,7 +59,7 @@ export const academicAdminMessages: Messages<Key> = {
     fileProblems: '{n} problems in the file; nothing was written:',
     row: 'row {row}',
     timetableColumns: 'Timetable columns: 学号, 课程, 教师 (optional), 地点 (optional), 星期 (1–7 or 周一…), 节次 (like 1-2), 周次 (like 1-16, 1-15单, 2-16双, 1-8,10-16)',
-    gradeColumns: 'Grade columns: 学号, 课程, 学分, 成绩 (a score or 优/良/中/及格/不及格), 绩点 (the university’s; empty when none), 考试性质 (正常/补考/重修, optional)',
+    gradeColumns: 'Grade columns: 学号, 课程号 (optional, best given: a makeup exam or retake replaces its course’s earlier grades by the code; without one, only the latest failed grade of the same name), 课程, 学分, 成绩 (a score or 优/良/中/及格/不及格), 绩点 (the university’s; empty when none), 考试性质 (正常/补考/重修, optional)',
     noTerms: 'No term registered yet',
   },
 };
