@@ -28,6 +28,8 @@ const rules: readonly [RegExp, (m: RegExpMatchArray) => string][] = [
   [/^余额退款$/, () => 'Balance refund'],
   [/^原路退款已完成$/, () => 'Refunded to the original payment method'],
   [/^网点 (.+) 现金退款$/, (m) => `Cash refund at ${m[1]}`],
+  [/^异常退款退至商户银行账户，待线下转账$/, () => 'Refund paid into the merchant bank account, to be transferred to the payer'],
+  [/^线下转账退款 (.+)$/, (m) => `Refunded by bank transfer ${m[1]}`],
 ];
 
 /** The English of a memo the code wrote, or null for one it does not know (a school bill's own title). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageQuerySchema, pageSchema } from '../shared/pagination.js';
-import { balanceRefundSchema, gatewaySchema, orderSchema, orderStatusSchema, refundSchema } from './payments.schemas.js';
+import { adminRefundSchema, balanceRefundSchema, gatewaySchema, orderSchema, orderStatusSchema } from './payments.schemas.js';
 
 /**
  * The admin console's money screens (shared with web/admin): order search, one order with
@@ -50,7 +50,7 @@ export const adminOrderDetailSchema = z.object({
     amountFen: z.number().int().nullable(),
     receivedAt: z.string(),
   })),
-  refunds: z.array(refundSchema),
+  refunds: z.array(adminRefundSchema),
   ledger: z.array(z.object({
     id: z.string(),
     type: z.string(),

@@ -364,8 +364,9 @@ async function queryPendingCharges(ctx: AppContext): Promise<void> {
  * and the gateway reported no payment before the order closed), or, once the gateway reports a
  * payment after the order closed (settlement keeps it for a refund), refunding, then refunded when
  * the gateway confirms every refund of the order; refund_failed while a refund the gateway gave up
- * on (WeChat Pay ABNORMAL / CLOSED) waits for an operator to settle it at the gateway, whose
- * success then makes it refunded. A failed charge still unconfirmed, refunding or refund_failed
+ * on (WeChat Pay ABNORMAL / CLOSED) waits for an operator (异常退款, or a CLOSED refund asked
+ * again, which replaces it): refunding again meanwhile, refunded once the payer has the money
+ * (for a 异常退款 into the merchant's bank account, once the offline transfer is recorded). A failed charge still unconfirmed, refunding or refund_failed
  * moves on in the same way when its late payment is reported or its refund confirmed, so the run
  * ends in its true state (the parent's text is sent once, when the run first finished).
  */
@@ -377,7 +378,7 @@ async function failUnpaidCharges(ctx: AppContext): Promise<void> {
       select u.id, case
           when not exists (select 1 from payment_refunds f where f.order_id = u.order_id) then 'unconfirmed'
           when exists (select 1 from payment_refunds f where f.order_id = u.order_id and f.status = 'failed') then 'refund_failed'
-          when exists (select 1 from payment_refunds f where f.order_id = u.order_id and f.status <> 'succeeded') then 'refunding'
+          when exists (select 1 from payment_refunds f where f.order_id = u.order_id and f.status not in ('succeeded', 'superseded')) then 'refunding'
           else 'refunded' end as failure
       from auto_top_up_runs u
       join payment_orders o on o.id = u.order_id and o.status in ('cancelled', 'expired', 'refunded')

@@ -4,7 +4,7 @@ import type { AppContext } from '../../platform/context.js';
 import { inTransaction, type DbOrTx, type Tx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import { gatewayClient } from './gateways/registry.js';
-import { bookRefundPaid } from './payment-ledger.js';
+import { bookRefundPaid, bookRefundToMerchantBank } from './payment-ledger.js';
 import { paymentsRepository as repo, type RefundRow } from './payments.repository.js';
 import type { GatewayName, RefundReason } from './payments.tables.js';
 
@@ -32,6 +32,8 @@ export interface NewGatewayRefund {
   requestedBy: string;
   /** Why an operator refunded (audited with the refund). */
   note?: string | null;
+  /** A CLOSED refund this one asks again (its money stays reserved under it). */
+  replacesRefundId?: string | null;
 }
 
 /** Writes a requested refund; call it in the transaction that reserved the money. */
@@ -54,6 +56,7 @@ export async function insertGatewayRefund(tx: DbOrTx, clock: Clock, refund: NewG
     created_at: now,
     updated_at: now,
     completed_at: null,
+    replaces_refund_id: refund.replacesRefundId ?? null,
   });
   await recordAudit(tx, clock, { actor, action: 'payments.refund.requested', entityType: 'payment_refund', entityId: id, after: refund, requestId });
   return id;
@@ -100,17 +103,34 @@ async function completeRefund(ctx: AppContext, refundId: string, gatewayRefundNo
   await inTransaction(ctx.db, (tx) => bookRefundSucceeded(tx, ctx.clock, refundId, gatewayRefundNo, systemActor));
 }
 
+/** Statuses a gateway's success no longer changes: booked already, or (superseded) a CLOSED refund asked again under another number. */
+const settledStatuses = new Set<RefundRow['status']>(['succeeded', 'offline_due', 'superseded']);
+
 /**
  * The gateway has refunded (its answer to the refund call, or its notification):
  * refunds:payable → clearing, and the order or balance refund may be done. Once per refund.
+ * A 异常退款 to the merchant's bank account is paid to us, not to the payer: it waits for the
+ * offline transfer (offline_due) with the money still owed.
  */
 export async function bookRefundSucceeded(tx: Tx, clock: Clock, refundId: string, gatewayRefundNo: string | null, actor: AuditActor): Promise<void> {
   const refund = await lockRefundAfterItsOrder(tx, refundId);
-  if (!refund || refund.status === 'succeeded') return;
+  if (!refund || settledStatuses.has(refund.status)) return;
   const now = clock.now();
-  await bookRefundPaid(tx, clock, { id: refund.id, gateway: refund.gateway, amountFen: refund.amount_fen, orderId: refund.order_id }, actor);
+  const money = { id: refund.id, gateway: refund.gateway, amountFen: refund.amount_fen, orderId: refund.order_id };
+  if (refund.abnormal_route === 'merchant_bank_card') {
+    await bookRefundToMerchantBank(tx, clock, money, actor);
+    await repo.updateRefund(tx, refund.id, { status: 'offline_due', gateway_refund_no: gatewayRefundNo ?? refund.gateway_refund_no, attempts: refund.attempts + 1, last_error: null, updated_at: now });
+    await recordAudit(tx, clock, { actor, action: 'payments.refund.paid_to_merchant_bank', entityType: 'payment_refund', entityId: refund.id, after: { gatewayRefundNo, amountFen: refund.amount_fen } });
+    return;
+  }
+  await bookRefundPaid(tx, clock, money, actor);
   await repo.updateRefund(tx, refund.id, { status: 'succeeded', gateway_refund_no: gatewayRefundNo, attempts: refund.attempts + 1, last_error: null, updated_at: now, completed_at: now });
   await recordAudit(tx, clock, { actor, action: 'payments.refund.succeeded', entityType: 'payment_refund', entityId: refund.id, after: { gatewayRefundNo, amountFen: refund.amount_fen } });
+  await closeWhatTheRefundSettles(tx, clock, refund);
+}
+
+/** The payer has the money back: the order may be fully refunded, the balance refund done. */
+export async function closeWhatTheRefundSettles(tx: DbOrTx, clock: Clock, refund: RefundRow): Promise<void> {
   await closeWhenFullyRefunded(tx, clock, refund);
   if (refund.balance_refund_id) await completeBalanceRefundWhenDone(tx, clock, refund.balance_refund_id);
 }
@@ -120,7 +140,7 @@ export async function bookRefundSucceeded(tx: Tx, clock: Clock, refundId: string
  * refunds:payable, so a refund's outcome must take the order before the refund and refunds:payable
  * too, or the two could deadlock.
  */
-async function lockRefundAfterItsOrder(tx: Tx, refundId: string): Promise<RefundRow | undefined> {
+export async function lockRefundAfterItsOrder(tx: DbOrTx, refundId: string): Promise<RefundRow | undefined> {
   const unlocked = await repo.findRefund(tx, refundId);
   if (!unlocked) return undefined;
   await repo.lockOrder(tx, unlocked.order_id);
@@ -130,19 +150,22 @@ async function lockRefundAfterItsOrder(tx: Tx, refundId: string): Promise<Refund
 /**
  * The gateway gave up on a refund (its answer or its notification says ABNORMAL or CLOSED): the
  * refund becomes `failed`, the money stays reserved in refunds:payable, the retry job leaves it,
- * and the console shows why. An operator settles it at the gateway (WeChat's 异常退款, not built
- * here), whose REFUND.SUCCESS then books it like any other.
+ * and the console shows why. An operator settles it (abnormal-refunds.ts): an ABNORMAL one by
+ * WeChat's 异常退款, whose REFUND.SUCCESS then books it like any other; a CLOSED one by asking
+ * again under a new number.
  */
 export async function markRefundFailedAtGateway(tx: Tx, clock: Clock, refundId: string, outcome: { status: 'ABNORMAL' | 'CLOSED'; gatewayRefundNo: string | null; via: 'answer' | 'notification' }, actor: AuditActor): Promise<void> {
   const refund = await lockRefundAfterItsOrder(tx, refundId);
   if (!refund || refund.status !== 'requested') return;
   const now = clock.now();
-  await repo.updateRefund(tx, refund.id, { status: 'failed', gateway_refund_no: outcome.gatewayRefundNo, attempts: refund.attempts + 1, last_error: `${outcome.status} at the gateway (${outcome.via})`, updated_at: now });
+  await repo.updateRefund(tx, refund.id, {
+    status: 'failed', gateway_failure: outcome.status, gateway_refund_no: outcome.gatewayRefundNo ?? refund.gateway_refund_no, attempts: refund.attempts + 1, last_error: `${outcome.status} at the gateway (${outcome.via})`, updated_at: now,
+  });
   await recordAudit(tx, clock, { actor, action: 'payments.refund.failed_at_gateway', entityType: 'payment_refund', entityId: refund.id, after: outcome });
 }
 
 /** An order whose whole amount has gone back through the gateway becomes `refunded`. */
-async function closeWhenFullyRefunded(tx: Tx, clock: Clock, refund: RefundRow): Promise<void> {
+async function closeWhenFullyRefunded(tx: DbOrTx, clock: Clock, refund: RefundRow): Promise<void> {
   if (refund.reason === 'late_payment' || refund.reason === 'duplicate_payment') return; // the order kept its own state
   const order = await repo.lockOrder(tx, refund.order_id);
   const refunds = await repo.refundsOfOrder(tx, refund.order_id);
@@ -152,7 +175,7 @@ async function closeWhenFullyRefunded(tx: Tx, clock: Clock, refund: RefundRow): 
   await recordAudit(tx, clock, { actor: systemActor, action: 'payments.order.refunded', entityType: 'payment_order', entityId: order.id, before: { status: order.status }, after: { status: 'refunded', refundedFen } });
 }
 
-async function completeBalanceRefundWhenDone(tx: Tx, clock: Clock, balanceRefundId: string): Promise<void> {
+async function completeBalanceRefundWhenDone(tx: DbOrTx, clock: Clock, balanceRefundId: string): Promise<void> {
   const balanceRefund = await repo.lockBalanceRefund(tx, balanceRefundId);
   if (!balanceRefund || balanceRefund.status !== 'refunding' || (await repo.openRefundsOfBalanceRefund(tx, balanceRefundId)) > 0) return;
   await repo.updateBalanceRefund(tx, balanceRefundId, { status: 'completed', updated_at: clock.now(), completed_at: clock.now() });

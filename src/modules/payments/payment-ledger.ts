@@ -15,7 +15,8 @@ import type { GatewayName } from './payments.tables.js';
  * of any step moves nothing twice. Each runs in its caller's transaction (the order's row lock).
  */
 
-const clearing = (tx: DbOrTx, clock: Clock, gateway: GatewayName | 'outlet', actor: AuditActor) =>
+/** A gateway's clearing, the outlets' cash, or the merchant's own bank account (异常退款 paid there). */
+const clearing = (tx: DbOrTx, clock: Clock, gateway: GatewayName | 'outlet' | 'merchant_bank', actor: AuditActor) =>
   ensureAccount(tx, clock, { code: accountCodes.clearing(gateway), type: 'gateway_clearing', actor });
 
 const refundsPayable = (tx: DbOrTx, clock: Clock, actor: AuditActor) =>
@@ -124,6 +125,36 @@ export async function bookOutletPayout(tx: DbOrTx, clock: Clock, refund: { id: s
     postings: [{ accountId: from.id, debitFen: refund.amountFen }, { accountId: to.id, creditFen: refund.amountFen }],
     memo: `网点 ${refund.outlet} 现金退款`,
     metadata: { balanceRefundId: refund.id, outlet: refund.outlet },
+    actor,
+  });
+}
+
+/**
+ * 异常退款 to the merchant's bank account: WeChat Pay paid the refund out of its clearing, but to
+ * our own bank account, not to the payer. The money is ours in the bank (clearing:merchant_bank)
+ * and still owed to the payer (it stays in refunds:payable) until the offline transfer.
+ */
+export async function bookRefundToMerchantBank(tx: DbOrTx, clock: Clock, refund: { id: string; gateway: GatewayName; amountFen: number; orderId: string }, actor: AuditActor): Promise<void> {
+  const [bank, from] = [await clearing(tx, clock, 'merchant_bank', actor), await clearing(tx, clock, refund.gateway, actor)];
+  await postTransaction(tx, clock, {
+    idempotencyKey: `refund-to-merchant-bank:${refund.id}`,
+    type: 'refund',
+    postings: [{ accountId: bank.id, debitFen: refund.amountFen }, { accountId: from.id, creditFen: refund.amountFen }],
+    memo: '异常退款退至商户银行账户，待线下转账',
+    metadata: { orderId: refund.orderId, refundId: refund.id, gateway: refund.gateway },
+    actor,
+  });
+}
+
+/** The offline transfer to the payer from the merchant's bank account: refunds:payable → clearing:merchant_bank. */
+export async function bookOfflineRefundPaid(tx: DbOrTx, clock: Clock, refund: { id: string; amountFen: number; orderId: string; reference: string }, actor: AuditActor): Promise<void> {
+  const [from, bank] = [await refundsPayable(tx, clock, actor), await clearing(tx, clock, 'merchant_bank', actor)];
+  await postTransaction(tx, clock, {
+    idempotencyKey: `refund-offline-paid:${refund.id}`,
+    type: 'refund',
+    postings: [{ accountId: from.id, debitFen: refund.amountFen }, { accountId: bank.id, creditFen: refund.amountFen }],
+    memo: `线下转账退款 ${refund.reference}`,
+    metadata: { orderId: refund.orderId, refundId: refund.id, reference: refund.reference },
     actor,
   });
 }

@@ -32,7 +32,7 @@ const orderHolder = [
   sql<string | null>`(select c.class_no from classes c where c.id = s.class_id)`.as('holder_class_no'),
   sql<string | null>`(select cd.card_no from cards cd where cd.id = o.card_id)`.as('order_card_no'),
 ];
-const lateRefundFen = sql<number>`(select coalesce(sum(f.amount_fen), 0)::int8 from payment_refunds f where f.order_id = o.id and f.reason in ('late_payment', 'duplicate_payment') and f.status <> 'failed')`.as('late_refund_fen');
+const lateRefundFen = sql<number>`(select coalesce(sum(f.amount_fen), 0)::int8 from payment_refunds f where f.order_id = o.id and f.reason in ('late_payment', 'duplicate_payment') and f.status not in ('failed', 'superseded'))`.as('late_refund_fen');
 
 /**
  * The numbers that can be ours (order numbers, refund numbers: letters, digits, '-', '_'; never NULL), for
@@ -251,7 +251,7 @@ export const paymentsRepository = {
 
   /** Shares of a balance refund not yet back with the payer: still requested, or failed at the gateway. */
   async openRefundsOfBalanceRefund(db: DbOrTx, balanceRefundId: string): Promise<number> {
-    const row = await db.selectFrom('payment_refunds').select((eb) => eb.fn.countAll<number>().as('n')).where('balance_refund_id', '=', balanceRefundId).where('status', '!=', 'succeeded').executeTakeFirstOrThrow();
+    const row = await db.selectFrom('payment_refunds').select((eb) => eb.fn.countAll<number>().as('n')).where('balance_refund_id', '=', balanceRefundId).where('status', 'not in', ['succeeded', 'superseded']).executeTakeFirstOrThrow();
     return Number(row.n);
   },
 
@@ -368,7 +368,7 @@ export const paymentsRepository = {
   succeededRefundsBilledBetween(db: DbOrTx, gateway: GatewayName, from: Date, to: Date) {
     const billedAt = sql<Date>`coalesce(r.gateway_billed_at, r.created_at)`;
     return db.selectFrom('payment_refunds as r').innerJoin('payment_orders as o', 'o.id', 'r.order_id').select(['r.id', 'r.out_request_no', 'r.amount_fen', 'o.order_no'])
-      .where('r.gateway', '=', gateway).where('r.status', '=', 'succeeded').where(billedAt, '>=', from).where(billedAt, '<', to).orderBy('r.created_at').execute();
+      .where('r.gateway', '=', gateway).where('r.status', 'in', ['succeeded', 'offline_due']).where(billedAt, '>=', from).where(billedAt, '<', to).orderBy('r.created_at').execute();
   },
 
   /** The gateway's time for a refund it answered (kept once: a later answer repeats it). */

@@ -8,6 +8,7 @@ import { idempotentOperation } from '../../platform/idempotency.js';
 import { childSettingRoutes } from '../shared/child-setting-routes.js';
 import { bearer, errorResponses } from '../shared/http.js';
 import { balanceRefundsOfCard, completeOutletRefund, getBalanceRefund, requestBalanceRefund } from './balance-refund.js';
+import { abnormalRefundRoutes } from './abnormal-refunds.routes.js';
 import { getAutoTopUp, removeAutoTopUp, setAutoTopUp } from './auto-top-up.js';
 import { getBalanceAlert, removeBalanceAlert, setBalanceAlert } from './balance-alerts.js';
 import { endAgreement, myAgreement, openAgreementSigning, prepareAgreementSigning, unsignAtGateway, type PreparedSigning } from './payment-agreements.js';
@@ -40,6 +41,7 @@ export function paymentsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     autoTopUpRoutes(ctx, app);
     invoiceRoutes(ctx, app);
     refundRoutes(ctx, app);
+    abnormalRefundRoutes(ctx, app);
     await app.register(notifyRoutes(ctx));
     if (ctx.config.env !== 'production') await app.register(sandboxRoutes(ctx));
   };

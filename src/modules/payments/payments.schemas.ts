@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { abnormalRefundBankCodes } from '../../domain/wechat-banks.js';
 import { pageQuerySchema, pageSchema } from '../shared/pagination.js';
 
 /** Request and response schemas of payments (shared with the web apps; OpenAPI is built from them). */
@@ -116,12 +117,38 @@ export const refundSchema = z.object({
   gateway: z.string(),
   amountFen: z.number().int(),
   reason: z.enum(['late_payment', 'duplicate_payment', 'operator', 'balance_refund']),
-  status: z.enum(['requested', 'succeeded', 'failed']),
+  /** offline_due: paid by WeChat Pay into the merchant's bank account (异常退款), the offline transfer to the payer still to come; superseded: a CLOSED refund asked again. */
+  status: z.enum(['requested', 'succeeded', 'failed', 'offline_due', 'superseded']),
   attempts: z.number().int(),
   lastError: z.string().nullable(),
+  gatewayFailure: z.enum(['ABNORMAL', 'CLOSED']).nullable(),
   createdAt: z.string(),
   completedAt: z.string().nullable(),
 });
+
+/** A refund in the console: a 异常退款's route, bank and card's last four digits (never the number or the name), the offline transfer, the refund it asks again. */
+export const adminRefundSchema = refundSchema.extend({
+  abnormal: z.object({ route: z.enum(['user_bank_card', 'merchant_bank_card']), bankType: z.string().nullable(), accountLast4: z.string().nullable(), appliedAt: z.string() }).nullable(),
+  offlineReference: z.string().nullable(),
+  offlinePaidAt: z.string().nullable(),
+  replacesRefundId: z.string().nullable(),
+});
+
+export const refundParams = z.object({ refundId: z.uuid() });
+
+/** 发起异常退款: to the payer's debit card (bank from WeChat's list, the number, the holder's name), or to the merchant's bank account. */
+export const abnormalRefundSchema = z.discriminatedUnion('route', [
+  z.object({
+    route: z.literal('user_bank_card'),
+    bankType: z.enum(abnormalRefundBankCodes),
+    bankAccount: z.string().regex(/^[0-9 ]{12,25}$/, 'digits, spaces allowed between groups'),
+    realName: z.string().trim().min(1).max(64),
+  }),
+  z.object({ route: z.literal('merchant_bank_card') }),
+]);
+
+/** The offline transfer to the payer (the bank's transaction reference). */
+export const offlineTransferSchema = z.object({ reference: z.string().trim().min(1).max(64) });
 
 /** `note`: why the operator refunds, kept with the refund in the audit log. */
 export const refundOrderSchema = z.object({ amountFen: z.number().int().positive().optional(), note: z.string().trim().min(2).max(200).optional() });

@@ -81,8 +81,12 @@ export interface PaymentRefundsTable {
   out_request_no: string;
   amount_fen: number;
   reason: RefundReason;
-  /** failed: the gateway gave up (WeChat ABNORMAL / CLOSED); the money stays reserved for an operator. */
-  status: 'requested' | 'succeeded' | 'failed';
+  /**
+   * failed: the gateway gave up (WeChat ABNORMAL / CLOSED); the money stays reserved for an operator.
+   * offline_due: WeChat paid it into the merchant's bank account (异常退款); the payer is owed it until the offline transfer is recorded.
+   * superseded: a CLOSED refund asked again under a new number (the new row's replaces_refund_id).
+   */
+  status: RefundStatus;
   balance_refund_id: string | null;
   requested_by: string;
   gateway_refund_no: string | null;
@@ -93,7 +97,26 @@ export interface PaymentRefundsTable {
   completed_at: Timestamp | null;
   /** When the gateway took the refund by its answer (Alipay gmt_refund_pay, WeChat create_time): the day whose bill lists it. */
   gateway_billed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Why the gateway gave up on it (migration 0063). */
+  gateway_failure: Optional<'ABNORMAL' | 'CLOSED'>;
+  /** 异常退款: where an operator sent an ABNORMAL refund; the bank and the card's last four digits only. */
+  abnormal_route: Optional<AbnormalRefundRoute>;
+  abnormal_bank_type: Optional<string>;
+  abnormal_account_last4: Optional<string>;
+  abnormal_applied_at: Optional<Date>;
+  abnormal_applied_by: Optional<string>;
+  /** The offline transfer to the payer of a refund paid into the merchant's bank account. */
+  offline_reference: Optional<string>;
+  offline_paid_at: Optional<Date>;
+  offline_paid_by: Optional<string>;
+  /** A CLOSED refund this one asks again. */
+  replaces_refund_id: Optional<string>;
 }
+
+export type RefundStatus = 'requested' | 'succeeded' | 'failed' | 'offline_due' | 'superseded';
+export type AbnormalRefundRoute = 'user_bank_card' | 'merchant_bank_card';
+/** A nullable column with a default of null on insert. */
+type Optional<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export interface BalanceRefundsTable {
   id: string;
@@ -176,6 +199,8 @@ export interface SandboxRefundsTable {
   succeeded_at: Timestamp | null;
   /** WeChat Pay: the refund failed (ABNORMAL, CLOSED) and the money never left. */
   failed_status: ColumnType<'ABNORMAL' | 'CLOSED' | null, 'ABNORMAL' | 'CLOSED' | null | undefined, 'ABNORMAL' | 'CLOSED' | null>;
+  /** WeChat Pay: the 异常退款 the merchant applied to an ABNORMAL refund (migration 0063). */
+  abnormal_type: ColumnType<'USER_BANK_CARD' | 'MERCHANT_BANK_CARD' | null, 'USER_BANK_CARD' | 'MERCHANT_BANK_CARD' | null | undefined, 'USER_BANK_CARD' | 'MERCHANT_BANK_CARD' | null>;
   created_at: CreatedAt;
 }
 

@@ -105,8 +105,13 @@ async function checkPayment(b: BillContext, line: BillLine): Promise<void> {
   }
 }
 
-/** What our refund's status says of it, in the bill's terms: done, given up, or neither yet. */
-const ourRefundState = (status: RefundRow['status']): BillRefundState => (status === 'succeeded' ? 'success' : status === 'failed' ? 'failed' : 'processing');
+/**
+ * What our refund's status says of it, in the bill's terms: done (to the payer, or by a 异常退款
+ * into our bank account for an offline transfer), given up (a CLOSED one asked again is too), or
+ * neither yet.
+ */
+const refundStates: Record<RefundRow['status'], BillRefundState> = { succeeded: 'success', offline_due: 'success', failed: 'failed', superseded: 'failed', requested: 'processing' };
+const ourRefundState = (status: RefundRow['status']): BillRefundState => refundStates[status];
 
 /**
  * Every refund line must be one of ours, for the same amount, in the same state once the gateway's

@@ -16,6 +16,8 @@ export interface RefundView {
   status: RefundRow['status'];
   attempts: number;
   lastError: string | null;
+  /** Why the gateway gave up on it (WeChat Pay ABNORMAL / CLOSED), while it matters. */
+  gatewayFailure: RefundRow['gateway_failure'];
   createdAt: string;
   completedAt: string | null;
 }
@@ -23,7 +25,7 @@ export interface RefundView {
 export function refundView(row: RefundRow): RefundView {
   return {
     id: row.id, orderId: row.order_id, gateway: row.gateway, amountFen: row.amount_fen, reason: row.reason, status: row.status,
-    attempts: row.attempts, lastError: row.last_error, createdAt: row.created_at.toISOString(), completedAt: row.completed_at?.toISOString() ?? null,
+    attempts: row.attempts, lastError: row.last_error, gatewayFailure: row.gateway_failure, createdAt: row.created_at.toISOString(), completedAt: row.completed_at?.toISOString() ?? null,
   };
 }
 

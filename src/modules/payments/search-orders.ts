@@ -11,7 +11,7 @@ import './payments.errors.js';
 import { incomingPaymentKey } from './payment-ledger.js';
 import { adminPaymentsRepository as repo, paymentsRepository, type AdminOrderRowData, type RefundRow, type StudentOrOrderTerm } from './payments.repository.js';
 import type { GatewayName } from './payments.tables.js';
-import { refundView } from './refund-order.js';
+import { adminRefundView } from './abnormal-refunds.js';
 
 /**
  * The console's order search: operators everywhere, a school's card manager only the orders of
@@ -69,7 +69,7 @@ function ledgerKeysOfOrder(
   for (const r of refunds) trades.push([r.gateway, r.trade_no]);
   return [
     ...trades.map(([gateway, tradeNo]) => incomingPaymentKey(gateway, tradeNo)),
-    ...refunds.flatMap((r) => [`refund-reserve:${r.id}`, `refund-paid:${r.id}`]),
+    ...refunds.flatMap((r) => [`refund-reserve:${r.id}`, `refund-paid:${r.id}`, `refund-to-merchant-bank:${r.id}`, `refund-offline-paid:${r.id}`]),
   ];
 }
 
@@ -92,7 +92,7 @@ export async function adminOrderDetail(ctx: AppContext, caller: Caller, orderId:
     notifications: notifications.map((n) => ({
       id: n.id, gateway: n.gateway, notifyId: n.notify_id, verified: n.verified, outcome: n.outcome, errorCode: n.error_code, tradeNo: n.trade_no, amountFen: n.amount_fen, receivedAt: n.received_at.toISOString(),
     })),
-    refunds: refunds.map(refundView),
+    refunds: refunds.map(adminRefundView),
     ledger: ledger.map((t) => ({
       id: t.id, type: t.type, memo: t.memo, createdAt: t.created_at.toISOString(),
       postings: t.postings.map((p) => ({ accountCode: p.code, debitFen: p.debit_fen, creditFen: p.credit_fen })),

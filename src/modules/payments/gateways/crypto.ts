@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createSign, createVerify, randomBytes } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, createSign, createVerify, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
 
 /**
  * The two primitives both gateways use: SHA256withRSA signatures (Alipay "RSA2", WeChat Pay
@@ -17,6 +17,23 @@ export function rsaVerify(content: string, signatureBase64: string | undefined, 
     return createVerify('RSA-SHA256').update(content, 'utf8').verify(publicKeyPem, signatureBase64, 'base64');
   } catch {
     return false;
+  }
+}
+
+/**
+ * WeChat Pay's 敏感信息加密: RSAES-OAEP (SHA-1, MGF1) with the platform's public key, base64.
+ * Only the holder of the platform's private key (WeChat Pay, or the sandbox) can read it.
+ */
+export function rsaOaepEncrypt(plaintext: string, publicKeyPem: string): string {
+  return publicEncrypt({ key: publicKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(plaintext, 'utf8')).toString('base64');
+}
+
+/** Undefined for anything that does not decrypt under the key (another key, altered bytes, not base64). */
+export function rsaOaepDecrypt(ciphertextBase64: string, privateKeyPem: string): string | undefined {
+  try {
+    return privateDecrypt({ key: privateKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(ciphertextBase64, 'base64')).toString('utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -64,6 +64,25 @@ export interface GatewayClient {
   refund(request: RefundRequest): Promise<RefundResult>;
 }
 
+/**
+ * WeChat Pay's 发起异常退款 for a refund answered ABNORMAL: to the payer's bank card (the bank,
+ * the card number and the holder's name, sent encrypted), or to the merchant's bank account, the
+ * merchant then paying the payer offline.
+ */
+export type AbnormalRefundRequest = {
+  /** The gateway's refund number (refund_id), which names the refund in the path. */
+  gatewayRefundNo: string;
+  outRequestNo: string;
+} & (
+  | { route: 'user_bank_card'; bankType: string; bankAccount: string; realName: string }
+  | { route: 'merchant_bank_card' }
+);
+
+export interface AbnormalRefundClient {
+  /** The gateway took it (its refund is PROCESSING again, or already SUCCESS); the outcome is notified as for any refund. */
+  applyAbnormalRefund(request: AbnormalRefundRequest): Promise<{ status: string }>;
+}
+
 /** Asking a user to sign Onecard's withholding agreement on the gateway's page (Alipay's 商户代扣, WeChat Pay's 委托代扣). */
 export interface AgreementSignRequest {
   /** Onecard's own number for the agreement (Alipay's external_agreement_no, WeChat's out_contract_code). */

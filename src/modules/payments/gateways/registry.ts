@@ -3,7 +3,7 @@ import { fail } from '../../../platform/errors.js';
 import { AlipayClient, AlipayNotificationVerifier, type AlipayMerchant } from './alipay-client.js';
 import { AlipayBillClient, WechatBillClient } from './bill-clients.js';
 import type { BillClient } from './bill.js';
-import type { AgreementClient, GatewayClient, GatewayName, NotificationVerifier } from './gateway.js';
+import type { AbnormalRefundClient, AgreementClient, GatewayClient, GatewayName, NotificationVerifier } from './gateway.js';
 import { sandboxKeyring, type SandboxKeyring } from './sandbox-keys.js';
 import { WechatNotificationVerifier, WechatPayClient, type WechatMerchant } from './wechat-client.js';
 
@@ -65,6 +65,11 @@ export function gatewayClient(ctx: AppContext, gateway: GatewayName, endpoint: s
  */
 export function agreementClient(ctx: AppContext, gateway: GatewayName, endpoint: string): Promise<AgreementClient> {
   return clientFor(ctx, gateway, endpoint);
+}
+
+/** WeChat Pay's 发起异常退款 at `endpoint` (stored on the payment attempt whose trade is refunded). */
+export async function abnormalRefundClient(ctx: AppContext, endpoint: string): Promise<AbnormalRefundClient> {
+  return (await clientFor(ctx, 'wechat', endpoint)) as WechatPayClient;
 }
 
 /** The client that fetches `gateway`'s daily trade bill (对账单) from the API at `endpoint`. */

@@ -1,8 +1,9 @@
 import type { Clock } from '../../../platform/clock.js';
 import { fail } from '../../../platform/errors.js';
 import { parseWechatTime, wechatTime } from './formats.js';
+import { rsaOaepEncrypt } from './crypto.js';
 import type {
-  AgreementClient, AgreementNotice, AgreementRef, AgreementSignRequest, AgreementState, GatewayClient, GatewayNotice, NotificationVerifier, NotifyReply, PaymentNotice, RefundNotice, RefundRequest,
+  AbnormalRefundClient, AbnormalRefundRequest, AgreementClient, AgreementNotice, AgreementRef, AgreementSignRequest, AgreementState, GatewayClient, GatewayNotice, NotificationVerifier, NotifyReply, PaymentNotice, RefundNotice, RefundRequest,
   RefundResult, StartPaymentRequest, TradeCloseResult, TradeState, WithholdRequest, WithholdResult,
 } from './gateway.js';
 import { callGateway, type GatewayResponse } from './http.js';
@@ -96,7 +97,7 @@ const contractRefusals = new Set(['CONTRACT_ERROR', 'CONTRACT_NOT_EXIST']);
 const applyRefusals = new Set(['NOT_ENOUGH', ...contractRefusals, 'RULE_LIMIT', 'ORDER_CLOSED', 'INVALID_REQUEST', 'PARAM_ERROR']);
 
 /** The WeChat Pay API v3 client: H5 orders, query and close by out_trade_no, domestic refunds; and 委托代扣 (papay): pre-sign, contract query, 受理扣款, terminate. */
-export class WechatPayClient implements GatewayClient, AgreementClient {
+export class WechatPayClient implements GatewayClient, AgreementClient, AbnormalRefundClient {
   readonly name = 'wechat' as const;
 
   constructor(
@@ -169,6 +170,35 @@ export class WechatPayClient implements GatewayClient, AgreementClient {
     const billedAt = typeof refund.create_time === 'string' ? parseWechatTime(refund.create_time) ?? null : null;
     if (refund.status === 'CLOSED' || refund.status === 'ABNORMAL') return { done: false, gatewayRefundNo: refund.refund_id, failed: refund.status, billedAt };
     return { done: refund.status === 'SUCCESS', gatewayRefundNo: refund.refund_id, billedAt };
+  }
+
+  /**
+   * 发起异常退款 for a refund WeChat answered ABNORMAL. To the payer's bank card, the card number
+   * and the holder's name go encrypted with the platform's public key (RSAES-OAEP), the key named
+   * in Wechatpay-Serial; to the merchant's bank account, nothing more. The answer is the refund,
+   * PROCESSING again; its outcome is notified to the refund's notify_url as usual.
+   */
+  async applyAbnormalRefund(request: AbnormalRefundRequest): Promise<{ status: string }> {
+    const path = `/v3/refund/domestic/refunds/${encodeURIComponent(request.gatewayRefundNo)}/apply-abnormal-refund`;
+    let payload: Record<string, string> = { out_refund_no: request.outRequestNo, type: request.route === 'user_bank_card' ? 'USER_BANK_CARD' : 'MERCHANT_BANK_CARD' };
+    let headers: Record<string, string> = {};
+    if (request.route === 'user_bank_card') {
+      const [serial, publicKey] = this.encryptionKey();
+      payload = { ...payload, bank_type: request.bankType, bank_account: rsaOaepEncrypt(request.bankAccount, publicKey), real_name: rsaOaepEncrypt(request.realName, publicKey) };
+      headers = { 'wechatpay-serial': serial };
+    }
+    const answer = await this.call('POST', path, payload, headers);
+    const refund = answer.json as { out_refund_no?: unknown; status?: unknown };
+    if (answer.status !== 200 || typeof refund.status !== 'string') throw rejected('apply-abnormal-refund', answer);
+    if (refund.out_refund_no !== request.outRequestNo) throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'wechat', operation: 'apply-abnormal-refund', outRefundNo: request.outRequestNo });
+    return { status: refund.status };
+  }
+
+  /** The platform key sensitive fields are encrypted with: the first one configured (the current one), and its serial. */
+  private encryptionKey(): [string, string] {
+    const first = this.merchant.platformKeys.entries().next();
+    if (first.done) throw fail('GATEWAY_NOT_CONFIGURED', { gateway: 'wechat', missing: 'platform public key' });
+    return first.value;
   }
 
   /**
@@ -254,13 +284,13 @@ export class WechatPayClient implements GatewayClient, AgreementClient {
   }
 
   /** A signed call; every answer must carry a valid platform signature, error answers included. */
-  private async call(method: 'GET' | 'POST', pathWithQuery: string, payload?: unknown): Promise<GatewayResponse & { json: unknown }> {
+  private async call(method: 'GET' | 'POST', pathWithQuery: string, payload?: unknown, extraHeaders: Record<string, string> = {}): Promise<GatewayResponse & { json: unknown }> {
     const body = payload === undefined ? '' : JSON.stringify(payload);
     const url = new URL(this.baseUrl + pathWithQuery);
     const authorization = wechatAuthorization({ method, pathWithQuery: url.pathname + url.search, body }, { mchid: this.merchant.mchid, serialNo: this.merchant.serialNo, privateKeyPem: this.merchant.privateKey }, this.clock.now());
     const response = await callGateway(url.toString(), {
       method,
-      headers: { authorization, accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization, accept: 'application/json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...extraHeaders },
       ...(payload === undefined ? {} : { body }),
     });
     const check = checkWechatSignature(Object.fromEntries(response.headers), response.body, this.merchant.platformKeys, this.clock.now());

@@ -134,7 +134,7 @@ export async function refundTrade(ctx: AppContext, trade: RefundToMake): Promise
     const now = ctx.clock.now();
     const refund: SandboxRefundRow = {
       id: newId(), sandbox_payment_id: payment.id, out_request_no: trade.outRequestNo, refund_no: `50${digits(26)}`, amount_fen: trade.amountFen,
-      notify_url: trade.notifyUrl, succeeded_at: trade.processingMs > 0 || trade.failWith ? null : now, failed_status: trade.failWith, created_at: now,
+      notify_url: trade.notifyUrl, succeeded_at: trade.processingMs > 0 || trade.failWith ? null : now, failed_status: trade.failWith, abnormal_type: null, created_at: now,
     };
     await repo.insertRefund(tx, refund);
     if (trade.failWith) return { ok: true, payment, refund, fundChange: false };
@@ -158,5 +158,43 @@ export async function completeSandboxRefund(ctx: AppContext, refundId: string): 
     const succeeded = { ...refund, succeeded_at: ctx.clock.now() };
     await repo.updateRefund(tx, refund.id, { succeeded_at: succeeded.succeeded_at });
     await queueRefundNotification({ ...ctx, db: tx }, payment, succeeded);
+  });
+}
+
+export interface AbnormalRefundToApply {
+  merchantId: string;
+  /** The refund's number at the gateway (refund_id in the path). */
+  refundNo: string;
+  outRequestNo: string;
+  type: 'USER_BANK_CARD' | 'MERCHANT_BANK_CARD';
+  processingMs: number;
+}
+
+export type AbnormalRefundResult =
+  | { ok: true; payment: SandboxPaymentRow; refund: SandboxRefundRow }
+  | { ok: false; reason: 'not_found' | 'not_abnormal' | 'other_type' };
+
+/**
+ * 发起异常退款: an ABNORMAL refund is sent again to a bank card (the payer's, or the merchant's
+ * account): it is PROCESSING, the money leaves now, and its success is notified like any refund's.
+ * Asked again with the same type, it answers the refund as it now is; another type is refused.
+ */
+export async function applyAbnormalRefund(ctx: AppContext, request: AbnormalRefundToApply): Promise<AbnormalRefundResult> {
+  return inTransaction(ctx.db, async (tx) => {
+    // The trade first, then the refund: the order refundTrade takes them in.
+    const found = await repo.findRefundByNo(tx, request.merchantId, request.refundNo);
+    const payment = found && (await repo.lockPayment(tx, found.sandbox_payment_id));
+    const refund = payment && (await repo.lockRefund(tx, found.id));
+    if (!refund || !payment || refund.out_request_no !== request.outRequestNo) return { ok: false, reason: 'not_found' };
+    if (refund.abnormal_type) return refund.abnormal_type === request.type ? { ok: true, payment, refund } : { ok: false, reason: 'other_type' };
+    if (refund.failed_status !== 'ABNORMAL') return { ok: false, reason: 'not_abnormal' };
+    const now = ctx.clock.now();
+    const applied: SandboxRefundRow = { ...refund, failed_status: null, abnormal_type: request.type, succeeded_at: request.processingMs > 0 ? null : now };
+    await repo.updateRefund(tx, refund.id, { failed_status: null, abnormal_type: request.type, succeeded_at: applied.succeeded_at });
+    const refunded = { ...payment, refunded_fen: payment.refunded_fen + refund.amount_fen };
+    await repo.updatePayment(tx, payment.id, { refunded_fen: refunded.refunded_fen });
+    if (applied.succeeded_at) await queueRefundNotification({ ...ctx, db: tx }, refunded, applied);
+    else await enqueueJob(tx, ctx.clock, completeSandboxRefundJob, { refundId: refund.id }, { runAt: new Date(now.getTime() + request.processingMs), uniqueKey: `${completeSandboxRefundJob}:${refund.id}:abnormal` });
+    return { ok: true, payment: refunded, refund: applied };
   });
 }

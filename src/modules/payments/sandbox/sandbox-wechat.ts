@@ -4,9 +4,11 @@ import { sandboxKeys, sandboxPrefix } from '../gateways/registry.js';
 import type { WechatKeys } from '../gateways/sandbox-keys.js';
 import { parseWechatAuthorization, signWechatMessage, verifyWechatRequest } from '../gateways/wechat.js';
 import type { SandboxAnswer } from './sandbox-alipay.js';
-import { closeTrade, openTrade, refundTrade } from './sandbox-trades.js';
+import { abnormalRefundBankCodes, normaliseBankAccount } from '../../../domain/wechat-banks.js';
+import { rsaOaepDecrypt } from '../gateways/crypto.js';
+import { applyAbnormalRefund, closeTrade, openTrade, refundTrade } from './sandbox-trades.js';
 import { paymentsRepository } from '../payments.repository.js';
-import { sandboxRepository as repo, type SandboxPaymentRow } from './sandbox.repository.js';
+import { sandboxRepository as repo, type SandboxPaymentRow, type SandboxRefundRow } from './sandbox.repository.js';
 import { wechatBillDownload, wechatTradeBill } from './sandbox-bill-routes.js';
 import { applyCharge, preEntrustSign, queryContract, terminateContract, type PapayAnswer } from './sandbox-papay.js';
 
@@ -22,6 +24,8 @@ export interface WechatApiRequest {
   /** The path and query exactly as received: the merchant signed them. */
   url: string;
   authorization: string | undefined;
+  /** Which platform key the request's sensitive fields are encrypted with (Wechatpay-Serial). */
+  wechatpaySerial?: string | undefined;
   body: string;
   origin: string;
 }
@@ -52,6 +56,8 @@ type Route = (ctx: AppContext, keys: WechatKeys, request: WechatApiRequest, now:
 
 const apiPrefix = `${sandboxPrefix}/wechat`;
 const closePath = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/;
+/** 发起异常退款 for a refund by its refund_id. */
+const abnormalRefundPath = /^\/v3\/refund\/domestic\/refunds\/([^/]+)\/apply-abnormal-refund$/;
 /** 委托代扣 contracts by template and out_contract_code, and their termination. */
 const contractPath = /^\/v3\/papay\/sign\/contracts\/plan-id\/([^/]+)\/out-contract-code\/([^/]+)(\/terminate)?$/;
 
@@ -88,6 +94,7 @@ export async function wechatApiRequest(ctx: AppContext, request: WechatApiReques
       : request.method === 'POST' && closePath.test(path) ? closeByOutTradeNo
       : request.method === 'GET' && path.startsWith('/v3/pay/transactions/out-trade-no/') ? queryByOutTradeNo
         : request.method === 'POST' && path === '/v3/refund/domestic/refunds' ? refund
+        : request.method === 'POST' && abnormalRefundPath.test(path) ? abnormalRefund
           : request.method === 'POST' && path === '/v3/papay/entrust-sign/contracts/pre-entrust-sign' ? preSign
             : request.method === 'POST' && path === '/v3/papay/pay/transactions/apply' ? papayApply
               : (request.method === 'GET' && contractPath.test(path) && !path.endsWith('/terminate')) || (request.method === 'POST' && path.endsWith('/terminate') && contractPath.test(path)) ? contract
@@ -186,11 +193,59 @@ const refund: Route = async (ctx, keys, request, now) => {
     const [status, code, message] = failures[result.reason];
     return answer(keys, status, { code, message }, now);
   }
-  const succeededAt = result.refund.succeeded_at;
-  return answer(keys, 200, {
-    refund_id: result.refund.refund_no, out_refund_no: result.refund.out_request_no, transaction_id: result.payment.trade_no, out_trade_no: result.payment.out_trade_no,
-    channel: 'ORIGINAL', user_received_account: '支付用户零钱', status: result.refund.failed_status ?? (succeededAt ? 'SUCCESS' : 'PROCESSING'), create_time: wechatTime(result.refund.created_at),
+  return answer(keys, 200, refundResource(result.payment, result.refund), now);
+};
+
+/** A refund as the refund calls answer it; after a 异常退款, to another bank card (OTHER_BANKCARD). */
+function refundResource(payment: SandboxPaymentRow, refund: SandboxRefundRow) {
+  const succeededAt = refund.succeeded_at;
+  const account = { USER_BANK_CARD: '用户银行卡', MERCHANT_BANK_CARD: '商户结算银行账户' } as const;
+  return {
+    refund_id: refund.refund_no, out_refund_no: refund.out_request_no, transaction_id: payment.trade_no, out_trade_no: payment.out_trade_no,
+    channel: refund.abnormal_type ? 'OTHER_BANKCARD' : 'ORIGINAL', user_received_account: refund.abnormal_type ? account[refund.abnormal_type] : '支付用户零钱',
+    status: refund.failed_status ?? (succeededAt ? 'SUCCESS' : 'PROCESSING'), create_time: wechatTime(refund.created_at),
     ...(succeededAt ? { success_time: wechatTime(succeededAt) } : {}),
-    amount: { total: result.payment.amount_fen, refund: result.refund.amount_fen, payer_total: result.payment.amount_fen, payer_refund: result.refund.amount_fen, currency: 'CNY' },
-  }, now);
+    amount: { total: payment.amount_fen, refund: refund.amount_fen, payer_total: payment.amount_fen, payer_refund: refund.amount_fen, currency: 'CNY' },
+  };
+}
+
+const banks = new Set<string>(abnormalRefundBankCodes);
+
+/**
+ * To the payer's card, WeChat needs a bank it supports, and the card number and name encrypted
+ * with its platform key (the one Wechatpay-Serial names): the sandbox decrypts them with its
+ * private key and checks them. Undefined when they are good; otherwise the refusal.
+ */
+function bankCardProblem(keys: WechatKeys, request: WechatApiRequest, body: Record<string, unknown>): string | undefined {
+  if (typeof body.bank_type !== 'string' || !banks.has(body.bank_type)) return '不支持的开户银行';
+  if (request.wechatpaySerial !== keys.platformSerialNo) return 'Wechatpay-Serial 与平台证书序列号不符';
+  const account = typeof body.bank_account === 'string' ? rsaOaepDecrypt(body.bank_account, keys.platformPrivateKey) : undefined;
+  const name = typeof body.real_name === 'string' ? rsaOaepDecrypt(body.real_name, keys.platformPrivateKey) : undefined;
+  if (account === undefined || name === undefined) return '平台私钥解密失败';
+  if (normaliseBankAccount(account) !== account || name.trim() === '') return '收款银行卡号或收款用户姓名不正确';
+  return undefined;
+}
+
+/**
+ * 发起异常退款: only a refund WeChat answered ABNORMAL can be sent to a bank card (USER_BANK_CARD,
+ * the payer's, details encrypted) or to the merchant's account (MERCHANT_BANK_CARD). It becomes
+ * PROCESSING (or SUCCESS at once, as a refund may) and its success is notified like any refund's.
+ */
+const abnormalRefund: Route = async (ctx, keys, request, now, path) => {
+  const body = parseBody(request.body);
+  const type = body?.type;
+  if (!body || typeof body.out_refund_no !== 'string' || (type !== 'USER_BANK_CARD' && type !== 'MERCHANT_BANK_CARD')) return answer(keys, 400, { code: 'PARAM_ERROR', message: '参数错误' }, now);
+  const problem = type === 'USER_BANK_CARD' ? bankCardProblem(keys, request, body) : undefined;
+  if (problem) return answer(keys, 400, { code: 'PARAM_ERROR', message: problem }, now);
+  const refundNo = decodeURIComponent(abnormalRefundPath.exec(path)?.[1] ?? '');
+  const result = await applyAbnormalRefund(ctx, { merchantId: keys.mchid, refundNo, outRequestNo: body.out_refund_no, type, processingMs: await refundProcessingMs(ctx) });
+  if (!result.ok) {
+    const failures = {
+      not_found: [404, 'RESOURCE_NOT_EXISTS', '退款单不存在'], not_abnormal: [400, 'INVALID_REQUEST', '退款单状态不是退款异常，不能发起异常退款'],
+      other_type: [400, 'INVALID_REQUEST', '该退款单已按另一种方式发起异常退款'],
+    } as const;
+    const [status, code, message] = failures[result.reason];
+    return answer(keys, status, { code, message }, now);
+  }
+  return answer(keys, 200, refundResource(result.payment, result.refund), now);
 };

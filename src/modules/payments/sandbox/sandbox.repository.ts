@@ -50,6 +50,12 @@ export const sandboxRepository = {
     return db.selectFrom('sandbox_refunds').selectAll().where('sandbox_payment_id', '=', paymentId).where('out_request_no', '=', outRequestNo).executeTakeFirst();
   },
 
+  /** A WeChat Pay refund by its refund_id, among the merchant's trades. */
+  findRefundByNo(db: DbOrTx, merchantId: string, refundNo: string): Promise<SandboxRefundRow | undefined> {
+    return db.selectFrom('sandbox_refunds as r').innerJoin('sandbox_payments as p', 'p.id', 'r.sandbox_payment_id').selectAll('r')
+      .where('p.gateway', '=', 'wechat').where('p.merchant_id', '=', merchantId).where('r.refund_no', '=', refundNo).executeTakeFirst();
+  },
+
   lockRefund(db: DbOrTx, id: string): Promise<SandboxRefundRow | undefined> {
     return db.selectFrom('sandbox_refunds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },

@@ -23,6 +23,7 @@ import { sandboxRepository as repo } from './sandbox.repository.js';
  */
 
 const hidden = { schema: { hide: true } };
+const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 function send(reply: FastifyReply, gateway: GatewayName, answer: SandboxAnswer): FastifyReply {
   if (answer.kind === 'redirect') return reply.redirect(answer.location, 302);
@@ -70,7 +71,7 @@ export function sandboxRoutes(ctx: AppContext) {
       url: '/sandbox/wechat/v3/*',
       ...hidden,
       handler: async (request, reply) =>
-        send(reply, 'wechat', await wechatApiRequest(ctx, { method: request.method, url: request.url, authorization: request.headers.authorization, body: rawText(request), origin: originOf(request) })),
+        send(reply, 'wechat', await wechatApiRequest(ctx, { method: request.method, url: request.url, authorization: request.headers.authorization, wechatpaySerial: headerText(request.headers['wechatpay-serial']), body: rawText(request), origin: originOf(request) })),
     });
 
     for (const gateway of ['alipay', 'wechat'] as const) cashierRoutes(ctx, app, gateway);
