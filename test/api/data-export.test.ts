@@ -148,6 +148,40 @@ describe('导出我的数据', () => {
     expect(res.json().campus.bills).toMatchObject([{ title: '2026-2027学年学费', amountFen: 500_000, status: 'unpaid' }]);
   });
 
+  it('gives a full-time undergraduate their own timetable and grades (课表, 成绩), and a student who may not read them none', async () => {
+    const school = await t.factory.newSchool({ stage: 'university', name: '导出教务大学' });
+    const manager = await t.factory.newStaff('school_admin', { schoolId: school.id });
+    const managerToken = await t.factory.loginAs('staff', manager.username, manager.password);
+    const newStudent = async (studentNo: string, fullTime: boolean) => {
+      const s = await t.factory.newStudent({ schoolId: school.id, name: '导出本科生' });
+      await t.ctx.db.updateTable('students').set({ must_change_password: false, student_no: studentNo, study_level: 'undergraduate', full_time: fullTime }).where('id', '=', s.id).execute();
+      return { ...s, studentNo, token: await t.factory.loginAs('student', s.education_id, s.password) };
+    };
+    const me = await newStudent('EXP0001', true);
+    const classmate = await newStudent('EXP0002', true);
+    const partTime = await newStudent('EXP0003', false);
+    const admin = (url: string, payload: Record<string, unknown>) => t.app.inject({ method: 'PUT', url: `/api/v1/admin/academic/terms/2026-2027-1${url}`, headers: { ...auth(managerToken), 'idempotency-key': `export-academic-${url}` }, payload });
+    expect((await admin('', { firstMonday: '2026-09-07', weeks: 18 })).statusCode).toBe(200);
+    const course = (studentNo: string, courseName: string) => ({ studentNo, courseName, weekday: 1, periods: '1-2', weeks: '1-16' });
+    expect((await admin('/timetable', { courses: [course(me.studentNo, '高等数学A'), course(classmate.studentNo, '同学的课'), course(partTime.studentNo, '非全日制的课')] })).statusCode).toBe(200);
+    const grade = (studentNo: string, courseName: string) => ({ studentNo, courseName, credits: 4, score: 88, gradePoint: 3.7 });
+    expect((await admin('/grades', { grades: [grade(me.studentNo, '高等数学A'), grade(classmate.studentNo, '同学的课'), grade(partTime.studentNo, '非全日制的课')] })).statusCode).toBe(200);
+
+    const mine = await exportAs(me.token, me.password);
+    expect(mine.statusCode, mine.body).toBe(200);
+    const academic = mine.json().academic as { timetables: { term: { code: string }; entries: { courseName: string }[] }[]; grades: { terms: { code: string; records: { courseName: string; score: string }[] }[]; overall: { gpa: number } } };
+    expect(academic.timetables).toEqual([{ term: expect.objectContaining({ code: '2026-2027-1' }), entries: [expect.objectContaining({ courseName: '高等数学A', weeksText: '1-16' })] }]);
+    expect(academic.grades.terms).toEqual([expect.objectContaining({ code: '2026-2027-1', records: [expect.objectContaining({ courseName: '高等数学A', score: '88' })] })]);
+    expect(academic.grades.overall.gpa).toBe(3.7);
+    // Nothing of the classmate's.
+    expect(mine.body).not.toContain('同学的课');
+    // A part-time student does not read 课表 / 成绩 in the app, so the export has none either.
+    const theirs = await exportAs(partTime.token, partTime.password);
+    expect(theirs.statusCode, theirs.body).toBe(200);
+    expect(theirs.json()).not.toHaveProperty('academic');
+    expect(theirs.body).not.toContain('非全日制的课');
+  });
+
   it('needs the password again (a wrong one audited and throttled), not an initial one, and is refused to staff', async () => {
     const f = await family();
     const wrong = await exportAs(f.studentToken, 'not-my-password');

@@ -1,4 +1,4 @@
-import { academicRecordsRefusal } from '../../domain/academic-access.js';
+import { academicRecordsRefusal, type AcademicReader } from '../../domain/academic-access.js';
 import { shanghaiDate } from '../../domain/calendar.js';
 import { countedAttempts, formatScore, isPassing, storedWordScore, termGpa, weightedGpa, type GpaSummary, type Score, type TermAttempt } from '../../domain/gpa.js';
 import { currentTerm, teachingWeek } from '../../domain/teaching-weeks.js';
@@ -21,9 +21,30 @@ export async function academicStudentOf(ctx: AppContext, caller: Caller) {
   if (caller.role !== 'student') throw fail('FORBIDDEN');
   const student = await repo.reader(ctx.db, caller.subjectId);
   if (!student) throw fail('FORBIDDEN');
-  const reason = academicRecordsRefusal({ schoolStage: student.school_stage, status: student.status, studyLevel: student.study_level, fullTime: student.full_time });
+  const reason = refusalOf(student);
   if (reason) throw fail('ACADEMIC_UNDERGRADUATES_ONLY', { reason });
   return student;
+}
+
+/** Why the student may not read 课表 and 成绩 (null: they may). */
+const refusalOf = (s: { school_stage: string; status: AcademicReader['status']; study_level: AcademicReader['studyLevel']; full_time: boolean | null }) =>
+  academicRecordsRefusal({ schoolStage: s.school_stage, status: s.status, studyLevel: s.study_level, fullTime: s.full_time });
+
+/**
+ * The student's own timetables (each term of their university with classes of theirs) and
+ * grades, for their data export (导出我的数据); null when the reads would refuse them (the same
+ * rule: only an enrolled full-time undergraduate, and only themselves).
+ */
+export async function myAcademicRecords(ctx: AppContext, caller: Caller) {
+  if (caller.role !== 'student') return null;
+  const student = await repo.reader(ctx.db, caller.subjectId);
+  if (!student || refusalOf(student)) return null;
+  const timetables = [];
+  for (const term of await repo.terms(ctx.db, student.school_id)) {
+    const read = await myTimetable(ctx, caller, term.code);
+    if (read.entries.length > 0) timetables.push({ term: read.term, entries: read.entries });
+  }
+  return { timetables, grades: await myGrades(ctx, caller) };
 }
 
 /** The student's timetable of a term (the current one when none is named) and the terms there are. */

@@ -14,6 +14,7 @@ import { myRepairs } from '../campus/repairs.js';
 import { billsOf } from '../campus/school-bills.js';
 import { listApplications } from '../fulfilment/apply-replacement.js';
 import { myNoticeReads } from '../notices/read-notices.js';
+import { myAcademicRecords } from '../academics/academic-records.js';
 import { getAutoTopUp } from '../payments/auto-top-up.js';
 import { getBalanceAlert } from '../payments/balance-alerts.js';
 import { balanceRefundsOfCard } from '../payments/balance-refund.js';
@@ -38,7 +39,8 @@ import { isCampusStage } from '../../domain/campus-payments.js';
  *
  * In it: the profile and guardian consents; each card with its status history, statement, trips
  * and balance refunds; card applications; orders; a university student's library loans, network
- * account, repair reports, bookings and bills; a parent's per-child settings, agreement and texts; the
+ * account, repair reports, bookings and bills, and a full-time undergraduate's timetables and
+ * grades (课表, 成绩, as the app shows them); a parent's per-child settings, agreement and texts; the
  * notices (消息公告) each has opened.
  */
 
@@ -99,6 +101,11 @@ async function studentProfile(ctx: AppContext, caller: Caller) {
   };
 }
 
+async function academicPart(ctx: AppContext, caller: Caller) {
+  const academic = await myAcademicRecords(ctx, caller);
+  return academic ? { academic } : {};
+}
+
 async function studentExport(ctx: AppContext, caller: Caller) {
   const cards = await listCards(ctx, caller, undefined);
   const campusCard = cards.some((c) => c.product === 'campus_card');
@@ -111,6 +118,8 @@ async function studentExport(ctx: AppContext, caller: Caller) {
     orders: await allPages((page) => listOrders(ctx, caller, { page, pageSize })),
     ...(campusCard ? { library: await myLoans(ctx, caller) } : {}),
     ...((await campusRepository.isCampusSchool(ctx.db, schoolId)) ? { campus: await campusServices(ctx, caller) } : {}),
+    // 课表 and 成绩 only when the student may read them in the app (a full-time undergraduate).
+    ...await academicPart(ctx, caller),
     noticesRead: await myNoticeReads(ctx, caller),
   };
 }
