@@ -138,7 +138,9 @@ describe('新生制卡: a school’s new students get their first cards', () => 
 
     const university = await f.t.factory.newSchool({ stage: 'university' });
     await f.t.factory.newStudent({ schoolId: university.id });
-    expect((await f.request('POST', '/admin/fulfilment/confirmations/open', f.operator, { schoolId: university.id })).json()).toMatchObject({ newCards: 0 });
+    // No Beijing-tong cards at a university: its confirmations are not opened at all (FULFILMENT_NOT_K12).
+    expect((await f.request('POST', '/admin/fulfilment/confirmations/open', f.operator, { schoolId: university.id })).json()).toMatchObject({ error: { code: 'FULFILMENT_NOT_K12' } });
+    expect(await f.t.ctx.db.selectFrom('card_applications').select('id').where('school_id', '=', university.id).execute()).toEqual([]);
   });
 
   it('a first card not yet printed is given up when its student leaves or changes school; never printed for a leaver', async () => {

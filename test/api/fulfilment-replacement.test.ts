@@ -272,3 +272,41 @@ describe('the API surface', () => {
     expect(await f.t.ctx.db.selectFrom('card_applications').select('id').where('old_card_id', '=', card.id).execute()).toHaveLength(1);
   });
 });
+
+describe('K-12 services only (FULFILMENT_NOT_K12)', () => {
+  it('a university student and their parent reach neither the replacement nor the card information confirmation', async () => {
+    const university = await f.t.factory.newSchool({ stage: 'university' });
+    const student = await f.t.factory.newStudent({ schoolId: university.id, name: '周大学' });
+    const parent = await f.t.factory.newParent({ children: [student.id] });
+    const parentToken = await f.t.factory.loginAs('parent', parent.phone, parent.password);
+    const card = await f.t.factory.newCard(student.id, { product: 'campus_card' });
+    await f.reportLoss(parentToken, card.id);
+    const notK12 = (res: { statusCode: number; json: () => unknown }) => {
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ error: { code: 'FULFILMENT_NOT_K12', message: expect.stringContaining('中小学生'), details: { stage: 'university' } } });
+    };
+    notK12(await f.request('POST', '/fulfilment/verify', parentToken, f.identity(student)));
+    notK12(await f.request('POST', '/fulfilment/verify', parentToken, f.identity(student, 'sticker')));
+    notK12(await f.applyRequest(parentToken, student, card.id));
+    notK12(await f.request('GET', `/fulfilment/confirmation?studentId=${student.id}`, parentToken));
+    // A record made before the gate (a university's confirmations were opened) is neither shown nor confirmed.
+    const now = f.t.clock.now();
+    const record = { id: crypto.randomUUID(), student_id: student.id, school_id: university.id, status: 'pending' as const, corrections: '[]', created_at: now, updated_at: now };
+    await f.t.ctx.db.insertInto('card_confirmations').values(record).execute();
+    notK12(await f.request('GET', `/fulfilment/confirmation?studentId=${student.id}`, parentToken));
+    notK12(await f.request('POST', `/fulfilment/confirmations/${record.id}/confirm`, parentToken));
+    notK12(await f.request('POST', `/fulfilment/confirmations/${record.id}/report`, parentToken, { corrections: [{ field: 'name', correctValue: '周小学' }] }));
+    expect(await f.t.ctx.db.selectFrom('card_confirmations').select('status').where('id', '=', record.id).executeTakeFirstOrThrow()).toEqual({ status: 'pending' });
+    expect(await f.t.ctx.db.selectFrom('card_applications').select('id').where('student_id', '=', student.id).execute()).toEqual([]);
+  });
+
+  it('a university’s confirmations are not opened, by an operator either', async () => {
+    const university = await f.t.factory.newSchool({ stage: 'university' });
+    const student = await f.t.factory.newStudent({ schoolId: university.id });
+    const operatorToken = await f.operatorToken();
+    const res = await f.request('POST', '/admin/fulfilment/confirmations/open', operatorToken, { schoolId: university.id });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: { code: 'FULFILMENT_NOT_K12' } });
+    expect(await f.t.ctx.db.selectFrom('card_confirmations').select('id').where('student_id', '=', student.id).execute()).toEqual([]);
+  });
+});

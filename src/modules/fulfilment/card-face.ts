@@ -1,4 +1,6 @@
 import { maskName } from '../../domain/masking.js';
+import { fail } from '../../platform/errors.js';
+import './fulfilment.errors.js';
 import type { CardFace } from './fulfilment.schemas.js';
 import type { FaceSource } from './fulfilment.repository.js';
 
@@ -46,6 +48,17 @@ export function maskSchoolName(name: string): string {
   if (chars.length <= 2) return '*'.repeat(chars.length);
   if (chars.length <= 4) return chars[0] + '*'.repeat(chars.length - 1);
   return chars.slice(0, 3).join('') + '*'.repeat(chars.length - 4) + chars[chars.length - 1];
+}
+
+const k12Stages = ['primary', 'middle', 'high'] as const;
+
+/**
+ * 制卡信息确认 and 补卡 / 补换卡贴 are the K-12 card centre's services (seed 000, 001): a university
+ * or vocational student (whose campus card is replaced at the kiosk, seed 004) is refused with
+ * FULFILMENT_NOT_K12, and so is a university's school when its confirmations are opened.
+ */
+export function assertK12Stage(stage: string): void {
+  if (!(k12Stages as readonly string[]).includes(stage)) throw fail('FULFILMENT_NOT_K12', { stage });
 }
 
 /** 类别 (seed 000): 1 primary, 2 middle, 3 high. */

@@ -10,7 +10,7 @@ import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
-import { cardFaceOf, confirmationStatusLabels } from './card-face.js';
+import { assertK12Stage, cardFaceOf, confirmationStatusLabels } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ConfirmationDto, ConfirmationStatus, Correction } from './fulfilment.schemas.js';
 import { openFirstCard } from './first-card.js';
@@ -57,9 +57,16 @@ function studentOf(caller: Caller, studentId: string | undefined): string {
   throw fail('VALIDATION_FAILED', { field: 'studentId', reason: 'required' });
 }
 
+/** The student's card information is confirmed only for a K-12 card (FULFILMENT_NOT_K12). */
+async function assertK12Student(db: DbOrTx, studentId: string): Promise<void> {
+  const source = await repo.faceSource(db, studentId);
+  if (source) assertK12Stage(source.stage);
+}
+
 export async function getConfirmation(ctx: AppContext, caller: Caller, studentId: string | undefined): Promise<ConfirmationDto> {
   const id = studentOf(caller, studentId);
   await assertStudentAccess(ctx.db, caller, id);
+  await assertK12Student(ctx.db, id);
   const row = await repo.confirmationOfStudent(ctx.db, id);
   if (!row) throw fail('FULFILMENT_CONFIRMATION_NOT_FOUND', { studentId: id });
   return view(ctx.db, ctx.clock, row);
@@ -69,6 +76,7 @@ async function lockAccessible(ctx: AppContext, caller: Caller, confirmationId: s
   const row = await repo.lockConfirmation(ctx.db, confirmationId);
   if (!row) throw fail('FULFILMENT_CONFIRMATION_NOT_FOUND', { confirmationId });
   await assertStudentAccess(ctx.db, caller, row.student_id);
+  await assertK12Student(ctx.db, row.student_id);
   return row;
 }
 
@@ -130,6 +138,8 @@ export async function fixCardInfo(ctx: AppContext, caller: Caller, confirmationI
  */
 export async function openConfirmations(ctx: AppContext, caller: Caller, schoolId: string, requestId: string): Promise<{ opened: number; newCards: number }> {
   assertSchoolAccess(caller, schoolId);
+  const stage = await repo.schoolStage(ctx.db, schoolId);
+  if (stage !== undefined) assertK12Stage(stage);
   return inTransaction(ctx.db, async (tx) => {
     await repo.lockSchool(tx, schoolId);
     const students = await repo.studentsWithoutConfirmation(tx, schoolId);

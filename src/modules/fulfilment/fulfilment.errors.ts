@@ -6,6 +6,11 @@ registerErrors({
   FULFILMENT_IDENTITY_MISMATCH: { status: 422, zh: '填写的身份信息与学籍信息不一致，请核对姓名、证件号和教育ID', en: 'The identity details do not match the student record; check the name, ID number and education ID' },
   FULFILMENT_FEE_ORDER_UNSETTLED: { status: 409, zh: '上一笔补卡缴费订单的支付结果尚未确认，请稍后再试', en: 'The earlier fee order’s payment is not settled yet; try again shortly' },
   FULFILMENT_CARD_NOT_LOST: { status: 422, zh: '只有已挂失的卡才能补办，请先挂失', en: 'Only a card reported lost can be replaced; report the loss first' },
+  FULFILMENT_NOT_K12: {
+    status: 422,
+    zh: '制卡信息确认和补卡申请仅适用于中小学生的北京通学生卡；高校校园卡请持身份证到自助设备补办',
+    en: 'Card information confirmation and replacement applications are for primary and secondary school students’ Beijing-tong cards only; a university campus card is replaced with your ID card at a self-service kiosk',
+  },
   FULFILMENT_WRONG_PRODUCT: { status: 422, zh: '该卡不能办理此项业务', en: 'This card cannot be handled by this service' },
   FULFILMENT_DAMAGED_CARD: { status: 422, zh: '学生卡补办需先挂失；按损坏补换仅适用于卡贴', en: 'A student card is replaced after a loss report; only a sticker is replaced as damaged' },
   FULFILMENT_STICKER_NOT_IN_USE: { status: 422, zh: '该卡贴已挂失或已作废，不能按损坏补换（已挂失的请按丢失申请）', en: 'This sticker is reported lost or void, so it cannot be replaced as damaged (apply as lost if it was reported lost)' },

@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { finalApplicationStatuses } from '../../domain/fulfilment-lifecycle.js';
 import type { DbOrTx } from '../../platform/db/database.js';
+import type { SchoolStage } from '../../platform/db/schema.js';
 import type {
   ApplicationKindValue, ApplicationStatusValue, CardApplicationsTable, CardConfirmationsTable, DeliveriesTable, ProductionBatchesTable,
 } from './fulfilment.tables.js';
@@ -95,6 +96,10 @@ export const fulfilmentRepository = {
   },
 
   /** Serialises the openings of one school's confirmations and first cards (two card managers, a double click). */
+  async schoolStage(db: DbOrTx, schoolId: string): Promise<SchoolStage | undefined> {
+    return (await db.selectFrom('schools').select('stage').where('id', '=', schoolId).executeTakeFirst())?.stage;
+  },
+
   async lockSchool(db: DbOrTx, schoolId: string): Promise<void> {
     await db.selectFrom('schools').select('id').where('id', '=', schoolId).forUpdate().executeTakeFirst();
   },

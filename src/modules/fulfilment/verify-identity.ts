@@ -8,7 +8,7 @@ import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { cardsRepository, type CardRow } from '../cards/cards.repository.js';
 import { transitValidByDate } from '../cards/card-view.js';
-import { categoryOf, maskSchoolName, productLabels, productOfKind } from './card-face.js';
+import { assertK12Stage, categoryOf, maskSchoolName, productLabels, productOfKind } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ApplicationKind, IdentityCheck, MaskedCardInfo, VerifyResult } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type FaceSource } from './fulfilment.repository.js';
@@ -34,6 +34,7 @@ export async function verifyIdentity(db: DbOrTx, caller: Caller, check: Identity
   }
   const source = await repo.faceSource(db, student.id);
   if (!source) throw fail('FULFILMENT_IDENTITY_MISMATCH', { fields: ['educationId'] });
+  assertK12Stage(source.stage);
   return source;
 }
 

@@ -10,6 +10,7 @@ import { useCards, useParentChildren, type Card } from '../cards/queries.js';
 import { ecardMessages } from '../ecards/messages.js';
 import { ecardPaths } from '../ecards/paths.js';
 import { accountMessages } from '../account/messages.js';
+import { isCampusStage } from '../campus/paths.js';
 import { holderTag } from '../ui/labels.js';
 import { fill } from '../ui/text.js';
 import { LoadFailed } from './LoadFailed.js';
@@ -28,8 +29,9 @@ export function CardsPage() {
 
   const face = (card: Card) => <CardFace key={card.id} card={card} onOpen={() => navigate(cardPaths.card(card.id))} />;
 
-  // 制卡信息确认 comes before the card exists, so it is offered with or without cards.
-  const ownConfirmLink = me.data?.role === 'student' && (
+  // 制卡信息确认 comes before the card exists, so it is offered with or without cards — to K-12
+  // students only: a university or vocational student has a campus card, made by the university (FULFILMENT_NOT_K12).
+  const ownConfirmLink = me.data?.role === 'student' && !isCampusStage(me.data.schoolStage) && (
     <Button size="small" fill="none" color="primary" onClick={() => navigate(cardPaths.confirmation(me.data?.id ?? ''))} data-testid="confirm-info-link">
       {t.confirmInfo}
     </Button>
@@ -70,9 +72,11 @@ export function CardsPage() {
           </div>
           {own.length > 0 ? own.map(face) : <Panel style={{ marginBottom: 12 }}><span className="muted">{t.noChildCards}</span></Panel>}
           {own.length === 0 && <FirstCardProgress studentId={child.studentId} />}
-          <Button size="small" fill="none" color="primary" onClick={() => navigate(cardPaths.confirmation(child.studentId))} data-testid="confirm-info-link">
-            {t.confirmInfo}
-          </Button>
+          {!isCampusStage(child.stage) && (
+            <Button size="small" fill="none" color="primary" onClick={() => navigate(cardPaths.confirmation(child.studentId))} data-testid="confirm-info-link">
+              {t.confirmInfo}
+            </Button>
+          )}
         </section>
       );
     });
