@@ -33,7 +33,7 @@ describe('the public card status query', () => {
     const card = await t.factory.newCard(student.id, { validUntil: '2027-08-31' });
     const res = await call('GET', `/cards/${card.card_no}/status`);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ cardNo: card.card_no, status: 'active', transitValid: true, validUntil: '2027-08-31', validity: 'valid', graceUntil: null, message: '卡正常状态', messageEn: 'The card is normal' });
+    expect(res.json()).toEqual({ cardNo: card.card_no, status: 'active', transitValid: true, transitValidity: 'valid', validUntil: '2027-08-31', validity: 'valid', graceUntil: null, message: '卡正常状态', messageEn: 'The card is normal' });
     expect(res.body).not.toContain(student.name);
     expect(res.body).not.toContain(student.id_number);
     expect(res.body).not.toContain(student.education_id);
@@ -50,6 +50,30 @@ describe('the public card status query', () => {
     const third = await family();
     const old = await t.factory.newCard(third.student.id, { validUntil: '2026-09-30' });
     expect((await call('GET', `/cards/${old.card_no}/status`)).json()).toMatchObject({ status: 'active', transitValid: false, message: expect.stringContaining('有效期') });
+  });
+
+  it('shows 公交有效性 as the card view does: by its dates, a lost card within them still 有效卡, an expired one 无效卡 and told to extend', async () => {
+    const { student, studentToken } = await family();
+    const statusOf = async (cardNo: string) => (await call('GET', `/cards/${cardNo}/status`)).json() as { transitValidity: string | null };
+    const viewOf = async (cardId: string) => (await call('GET', `/cards/${cardId}`, studentToken)).json() as { transitValidity: string | null };
+    // Lost within its dates: not normal (no student fare now), yet 有效卡 as the replacement wizard and the card page say.
+    const lost = await t.factory.newCard(student.id, { validUntil: '2027-10-31' });
+    await call('POST', `/cards/${lost.id}/loss`, studentToken);
+    expect(await statusOf(lost.card_no)).toMatchObject({ status: 'lost', transitValid: false, transitValidity: 'valid' });
+    expect((await statusOf(lost.card_no)).transitValidity).toBe((await viewOf(lost.id)).transitValidity);
+    // Expired by date, past its grace, in normal status: 无效卡, and the hint to extend it.
+    const other = await family();
+    const expired = await t.factory.newCard(other.student.id, { validUntil: '2026-09-30' });
+    expect(await statusOf(expired.card_no)).toMatchObject({ status: 'active', validity: 'expired', transitValid: false, transitValidity: 'invalid', message: '卡已过有效期（2026-09-30），请办理延期', messageEn: 'The card expired on 2026-09-30; please extend it' });
+    // In its grace period it still rides: 有效卡.
+    const third = await family();
+    const inGrace = await t.factory.newCard(third.student.id, { validUntil: '2026-11-10' });
+    expect(await statusOf(inGrace.card_no)).toMatchObject({ validity: 'grace', transitValid: true, transitValidity: 'valid' });
+    // Not activated: 无效卡; a campus card has no 公交有效性 at all.
+    const fresh = await t.factory.newCard((await family()).student.id, { active: false, validUntil: '2027-10-31' });
+    expect(await statusOf(fresh.card_no)).toMatchObject({ status: 'inactive', transitValidity: 'invalid' });
+    const campus = await t.factory.newCard((await family()).student.id, { product: 'campus_card' });
+    expect(await statusOf(campus.card_no)).toMatchObject({ status: 'active', transitValidity: null });
   });
 
   it('refuses a malformed number or a bad check digit with a 400, and an unknown one with a 404', async () => {

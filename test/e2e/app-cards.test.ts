@@ -156,6 +156,15 @@ describeE2E('app card screens in Chromium', () => {
     await page.getByTestId('status-query-submit').click();
     await expect.poll(() => page.getByTestId('status-query-message').textContent()).toBe('已挂失');
     await expect(page.getByTestId('status-query-result').getAttribute('data-status')).resolves.toBe('lost');
+    // 公交有效性 as the card's own page says it: lost within its dates, still 有效卡 (seed 000: 待补卡).
+    await expect(page.getByTestId('status-query-transit').textContent()).resolves.toBe('有效卡');
+
+    // Expired by date: 无效卡, and told to extend it.
+    const expired = await e2e.t.factory.newCard((await student('过期查询生')).student.id, { validUntil: '2020-08-31' });
+    await input.fill(expired.card_no);
+    await page.getByTestId('status-query-submit').click();
+    await expect.poll(() => page.getByTestId('status-query-message').textContent()).toBe('卡已过有效期（2020-08-31），请办理延期');
+    await expect(page.getByTestId('status-query-transit').textContent()).resolves.toBe('无效卡');
 
     // One digit off: the check digit fails and the server's message is shown.
     const body = card.card_no.slice(0, -1);
@@ -332,6 +341,17 @@ describeE2E('app card screens in Chromium', () => {
     await page.getByText('卡贴补换免工本费').waitFor();
     expect(await page.getByTestId('application-pay').count()).toBe(0);
     await expect(page.getByTestId('application-step').first().getAttribute('data-step')).resolves.toBe('applied');
+  });
+
+  it('a university student’s card tab offers no 制卡信息确认 (a K-12 service: FULFILMENT_NOT_K12)', async () => {
+    const university = await e2e.t.factory.newSchool({ stage: 'university', name: '卡面测试大学' });
+    const s = await e2e.t.factory.newStudent({ name: '大学测试生', birthDate: '2004-03-04', schoolId: university.id });
+    await e2e.t.ctx.db.updateTable('students').set({ must_change_password: false }).where('id', '=', s.id).execute();
+    await e2e.t.factory.newCard(s.id, { product: 'campus_card' });
+    const page = await signInStudent(s);
+    await page.goto(url('/cards'));
+    await page.getByTestId('card-face').first().waitFor();
+    await expect(page.getByTestId('confirm-info-link').count()).resolves.toBe(0);
   });
 
   it('information confirmation: errors reported with a correction, fixed by the school, then confirmed', async () => {

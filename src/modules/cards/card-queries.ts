@@ -7,7 +7,7 @@ import type { AppContext } from '../../platform/context.js';
 import { fail } from '../../platform/errors.js';
 import { accountCodes, accountStatement, findAccountByCode, type Statement, type LedgerTransactionType } from '../ledger/ledger.js';
 import { accessibleCard } from './card-access.js';
-import { cardView, isTransitValid, validityOf, type CardView } from './card-view.js';
+import { cardView, isTransitValid, transitValidityOf, validityOf, type CardView } from './card-view.js';
 import { cardsRepository as repo } from './cards.repository.js';
 
 /** The caller's cards (a parent: their children's; staff: one student's, which they must name). */
@@ -63,7 +63,10 @@ export async function cardTransactions(ctx: AppContext, caller: Caller, cardId: 
 export interface PublicCardStatus {
   cardNo: string;
   status: CardStatus;
+  /** Student fares apply now: in normal status and within its dates (isTransitValid). */
   transitValid: boolean;
+  /** 公交有效性 as the card view shows it (transitValidityOf): a lost card within its dates is still 有效卡; null for a card that never rides transit. */
+  transitValidity: 'valid' | 'invalid' | null;
   validUntil: string | null;
   validity: ValidityState;
   graceUntil: string | null;
@@ -71,7 +74,7 @@ export interface PublicCardStatus {
   messageEn: string;
 }
 
-/** 学生卡查询 without login: the status and nothing personal. A malformed number is a 400. */
+/** 学生卡查询 without login: the status, 公交有效性 and the dates, nothing personal. A malformed number is a 400. */
 export async function publicCardStatus(ctx: AppContext, cardNo: string): Promise<PublicCardStatus> {
   assertCardNo(cardNo);
   const card = await repo.findCardByNo(ctx.db, cardNo);
@@ -83,6 +86,7 @@ export async function publicCardStatus(ctx: AppContext, cardNo: string): Promise
     cardNo: card.card_no,
     status: card.status,
     transitValid: isTransitValid(card, ctx.clock),
+    transitValidity: transitValidityOf(card, ctx.clock),
     validUntil: card.valid_until,
     validity,
     graceUntil,

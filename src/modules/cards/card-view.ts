@@ -90,6 +90,15 @@ export function transitValidByDate(card: Pick<CardRow, 'product' | 'status' | 'v
   return keepsBalanceOnCard(card.product) && (card.status === 'active' || card.status === 'lost') && !isExpired(card, clock);
 }
 
+/**
+ * 公交有效性 wherever it is shown (the card view, the public 学生卡查询): 'valid' / 'invalid' by
+ * transitValidByDate, or null for a card that never rides transit (a campus or temporary card).
+ */
+export function transitValidityOf(card: Pick<CardRow, 'product' | 'status' | 'valid_until'>, clock: Clock): 'valid' | 'invalid' | null {
+  if (!keepsBalanceOnCard(card.product)) return null;
+  return transitValidByDate(card, clock) ? 'valid' : 'invalid';
+}
+
 /** The default card face per stage, when the school has not chosen its own. */
 export function themeOf(school: { card_theme: string | null }, stage: CardStage | null): string {
   return school.card_theme ?? `stage-${stage ?? 'primary'}`;
@@ -117,7 +126,7 @@ export async function cardView(db: DbOrTx, clock: Clock, card: CardRow): Promise
     status: card.status,
     statusLabel: statusLabels[card.status],
     transitValid: isTransitValid(card, clock),
-    transitValidity: keepsBalanceOnCard(card.product) ? (transitValidByDate(card, clock) ? 'valid' : 'invalid') : null,
+    transitValidity: transitValidityOf(card, clock),
     validUntil: card.valid_until,
     validity,
     graceUntil: validity === 'grace' ? graceEndsOn(card.valid_until!) : null,

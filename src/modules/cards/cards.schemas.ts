@@ -59,7 +59,10 @@ export const cardHistorySchema = z.object({
 export const publicCardStatusSchema = z.object({
   cardNo: z.string(),
   status: cardStatus,
+  /** Student fares apply now (normal status, within its dates). */
   transitValid: z.boolean(),
+  /** 公交有效性 as the card view's: by its dates, a lost card included; null: the card never rides transit (campus, temporary). */
+  transitValidity: z.enum(['valid', 'invalid']).nullable(),
   validUntil: z.string().nullable(),
   validity: validityState,
   graceUntil: z.string().nullable(),

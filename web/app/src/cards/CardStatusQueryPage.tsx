@@ -15,7 +15,8 @@ const cardNoPattern = /^(\d{11}|\d{16}|\d{19})$/;
 
 /**
  * 学生卡查询 (seed 001): anyone, signed in or not, types a card number and learns whether the card
- * is in normal status ("卡正常状态", then it can be extended) or why not. Nothing personal is shown.
+ * is in normal status ("卡正常状态", then it can be extended) or why not (an expired one: extend
+ * it), and its 公交有效性 as the card's page shows it. Nothing personal is shown.
  */
 export function CardStatusQueryPage() {
   const t = useMessages(cardMessages);
@@ -61,7 +62,10 @@ export function CardStatusQueryPage() {
               </div>
             </List.Item>
             <List.Item extra={result.cardNo}>{t.cardNo}</List.Item>
-            <List.Item extra={<span data-testid="status-query-transit">{result.transitValid ? t.transitValid : t.transitInvalid}</span>}>{t.transitValidity}</List.Item>
+            {/* 公交有效性 as the card's own page says it (by its dates; a lost card waiting for its replacement is still 有效卡); a campus card has none. */}
+            {result.transitValidity && (
+              <List.Item extra={<span data-testid="status-query-transit">{result.transitValidity === 'valid' ? t.transitValid : t.transitInvalid}</span>}>{t.transitValidity}</List.Item>
+            )}
             <List.Item extra={result.validUntil ?? t.noValidUntil}>{t.validUntil}</List.Item>
           </List>
         </div>
