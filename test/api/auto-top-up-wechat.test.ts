@@ -11,10 +11,8 @@ import { actAtAgreementPage, closeInAlipayApp } from '../../src/modules/payments
 import { deliverNotificationJob } from '../../src/modules/payments/sandbox/sandbox-notifications.js';
 import { papayChargeDelaySetting } from '../../src/modules/payments/sandbox/sandbox-papay.js';
 import { expireDueOrders } from '../../src/modules/payments/expire-orders.js';
-import { bookRefundSucceeded, retryStaleRefunds } from '../../src/modules/payments/gateway-refunds.js';
+import { retryStaleRefunds } from '../../src/modules/payments/gateway-refunds.js';
 import { refundFailureSetting } from '../../src/modules/payments/sandbox/sandbox-wechat.js';
-import { systemActor } from '../../src/platform/audit.js';
-import { inTransaction } from '../../src/platform/db/database.js';
 import { checkEndedSignings, lateSigningCheckDays, lateSigningFirstCheckMs } from '../../src/modules/payments/payment-agreements.js';
 import { autoTopUpHelpers, PaymentsDriver } from './payments-driver.js';
 
@@ -452,10 +450,15 @@ describe('auto top-ups charged through the contract', () => {
       await runAutoTopUps(d.t.ctx);
       expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'refund_failed' });
       expect(await recent()).toEqual([expect.objectContaining({ status: 'failed', failure: 'refund_failed' })]);
-      // An operator settles it at the gateway (异常退款); its success books the refund: the run is refunded.
-      // The refund is read first: PGlite's one connection is the transaction's until it ends.
+      // An operator sends it to the payer's bank card (异常退款): refunding again, then refunded once WeChat's REFUND.SUCCESS books it.
       const [failed] = await refunds();
-      await inTransaction(d.t.ctx.db, async (tx) => bookRefundSucceeded(tx, d.t.clock, failed!.id, 'RF-settled-by-hand', systemActor));
+      const operator = await d.t.factory.operatorToken();
+      const applied = await d.request('POST', `/admin/refunds/${failed!.id}/abnormal-refund`, operator, { route: 'user_bank_card', bankType: 'CCB_DEBIT', bankAccount: '6217000010001234567', realName: '王芳' });
+      expect(applied.statusCode, applied.body).toBe(200);
+      await runAutoTopUps(d.t.ctx);
+      expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'refunding' });
+      await d.runJobs();
+      expect(await refunds()).toEqual([expect.objectContaining({ id: failed!.id, status: 'succeeded' })]);
       await runAutoTopUps(d.t.ctx);
       expect((await runsOf(cardId))[0]).toMatchObject({ status: 'failed', failure: 'refunded' });
       expect(await d.purseFen(f.student.id)).toBe(0);
