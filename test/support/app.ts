@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { LogConfig } from 'kysely';
 import { pino } from 'pino';
 import { openRuntime, type Runtime } from '../../src/platform/boot.js';
 import { ManualClock } from '../../src/platform/clock.js';
@@ -21,8 +22,8 @@ export interface TestApp {
 
 const testSecret = (name: string) => `test-${name}-`.padEnd(40, 'x');
 
-/** The whole server on a fresh database, with a clock the test controls. */
-export async function createTestApp(options: { env?: Record<string, string> } = {}): Promise<TestApp> {
+/** The whole server on a fresh database, with a clock the test controls; `log` sees every query (query-count.ts). */
+export async function createTestApp(options: { env?: Record<string, string>; log?: LogConfig } = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -34,7 +35,7 @@ export async function createTestApp(options: { env?: Record<string, string> } = 
     ...options.env,
   });
   const clock = new ManualClock();
-  const handle = await createTestDatabase();
+  const handle = await createTestDatabase(undefined, options.log ? { log: options.log } : {});
   const runtime = await openRuntime(config, { clock, handle, logger: pino({ level: 'silent' }) });
   const app = await buildServer(runtime.ctx, { logger: false });
   await app.ready();

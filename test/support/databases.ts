@@ -5,7 +5,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { prepareDatabase } from '../../src/platform/boot.js';
 import { systemClock } from '../../src/platform/clock.js';
-import { Migrator } from 'kysely';
+import { Migrator, type LogConfig } from 'kysely';
 import { migrations, openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { projectRoot } from '../../src/platform/paths.js';
 import { templateKey } from './template-key.js';
@@ -109,13 +109,13 @@ export function testDatabaseKind(): TestDatabaseKind {
   return process.env.ONECARD_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 }
 
-/** A fresh migrated database for one test file; `close()` throws it away. */
-export async function createTestDatabase(kind: TestDatabaseKind = testDatabaseKind()): Promise<DatabaseHandle & { url?: string }> {
+/** A fresh migrated database for one test file; `close()` throws it away. `log`: see query-count.ts. */
+export async function createTestDatabase(kind: TestDatabaseKind = testDatabaseKind(), options: { log?: LogConfig } = {}): Promise<DatabaseHandle & { url?: string }> {
   if (kind === 'pglite') {
-    const { handle } = await openPglite({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
+    const { handle } = await openPglite({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]), ...options });
     return handle;
   }
-  return createPostgresTestDatabase(pgTemplateName(inject('postgresRunId')));
+  return createPostgresTestDatabase(pgTemplateName(inject('postgresRunId')), options);
 }
 
 /**
@@ -135,11 +135,11 @@ export async function createTestDatabaseBefore(migration: string, kind: TestData
   return handle;
 }
 
-async function createPostgresTestDatabase(template: string): Promise<DatabaseHandle & { url: string }> {
+async function createPostgresTestDatabase(template: string, options: { log?: LogConfig } = {}): Promise<DatabaseHandle & { url: string }> {
   const runId = inject('postgresRunId');
   const name = `${pgPrefix(runId)}${randomBytes(6).toString('hex')}`;
   await withAdmin((c) => c.query(`create database ${name} template ${template}`));
-  const handle = openPostgres(urlFor(name), 10);
+  const handle = openPostgres(urlFor(name), 10, options);
   return {
     ...handle,
     url: urlFor(name),

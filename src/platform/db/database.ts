@@ -1,5 +1,5 @@
 import { PGlite, types } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type Migration, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type LogConfig, type Migration, type Transaction } from 'kysely';
 import pg from 'pg';
 import * as foundation from './migrations/0001-foundation.js';
 import * as identity from './migrations/0002-identity.js';
@@ -146,7 +146,8 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<{
+/** `log`: Kysely's query log, for a test or bench that counts a request's round trips (begin and commit included). */
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob; log?: LogConfig } = {}): Promise<{
   handle: DatabaseHandle;
   client: PGlite;
 }> {
@@ -155,11 +156,11 @@ export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob
     parsers: { [types.INT8]: parseInt8, [types.DATE]: asText, [types.NUMERIC]: asText },
   });
   await client.exec(`set time zone 'UTC'`);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(client), ...(options.log ? { log: options.log } : {}) });
   return { handle: { db, kind: 'pglite', close: () => db.destroy() }, client };
 }
 
-export function openPostgres(connectionString: string, max = 10): DatabaseHandle {
+export function openPostgres(connectionString: string, max = 10, options: { log?: LogConfig } = {}): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString,
     max,
@@ -174,7 +175,7 @@ export function openPostgres(connectionString: string, max = 10): DatabaseHandle
   // An idle connection the server drops (a restart, a failover) must not crash the process:
   // the pool discards it and opens a new one on the next query.
   pool.on('error', (error) => console.warn(`postgres pool: idle connection lost (${error.message})`));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
