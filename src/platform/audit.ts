@@ -19,11 +19,18 @@ export interface AuditEntry {
 
 /** Appends one row to the audit log; call it inside the transaction that makes the change. */
 export async function recordAudit(db: DbOrTx, clock: Clock, entry: AuditEntry): Promise<void> {
+  await recordAudits(db, clock, [entry]);
+}
+
+/** Appends several rows in one statement (one round trip), in the order given. */
+export async function recordAudits(db: DbOrTx, clock: Clock, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const at = clock.now();
   await db
     .insertInto('audit_log')
-    .values({
+    .values(entries.map((entry) => ({
       id: newId(),
-      at: clock.now(),
+      at,
       actor_role: entry.actor.role,
       actor_id: entry.actor.id,
       action: entry.action,
@@ -32,7 +39,7 @@ export async function recordAudit(db: DbOrTx, clock: Clock, entry: AuditEntry): 
       before: entry.before === undefined ? null : JSON.stringify(entry.before),
       after: entry.after === undefined ? null : JSON.stringify(entry.after),
       request_id: entry.requestId ?? null,
-    })
+    })))
     .execute();
 }
 

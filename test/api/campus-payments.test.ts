@@ -159,6 +159,18 @@ describe('the canteen POS, more', () => {
     expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
   });
 
+  it('never overspends a card that tills charge at once: the card’s lock and the purse’s floor decide, one purchase after another', async () => {
+    const u = await undergraduate(1_000);
+    const tills = await Promise.all(Array.from({ length: 6 }, () => terminal('pos')));
+    const raced = await Promise.all(tills.map((pos, i) => buy(pos, { purchaseId: `RUSH-${i}-0001`, amountFen: 300, cardNo: u.card.card_no })));
+    expect(raced.map((r) => r.statusCode).sort()).toEqual([201, 201, 201, 422, 422, 422]);
+    for (const refused of raced.filter((r) => r.statusCode === 422)) expect(refused.json()).toMatchObject({ error: { code: 'INSUFFICIENT_FUNDS' } });
+    // Each receipt prints the balance its own purchase left: 700, 400 and 100, in some order.
+    expect(raced.filter((r) => r.statusCode === 201).map((r) => r.json().balanceAfterFen).sort()).toEqual([100, 400, 700]);
+    expect(await purseFen(u.card.id)).toBe(100);
+    expect((await checkLedger(t.ctx.db)).violations).toEqual([]);
+  });
+
   it('checks a consumption password set at the kiosk, audits every wrong one, and the kiosk’s new password lifts the lock', async () => {
     const u = await undergraduate(20_000);
     const pos = await terminal('pos');

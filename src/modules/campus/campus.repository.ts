@@ -3,6 +3,9 @@ import type { DbOrTx, Tx } from '../../platform/db/database.js';
 import type { CampusNetworkSessionsTable, NetworkEndReason, CampusBookingsTable, VenueKind, CampusElectricityPurchasesTable, CampusPaymentCodesTable, CampusPurchasesTable, CampusRepairsTable, CampusRoomsTable, CampusVenuesTable } from './campus.tables.js';
 import type { Insertable, Selectable } from 'kysely';
 import { isCampusStage } from '../../domain/campus-payments.js';
+import { purseJoinCondition } from '../ledger/ledger.js';
+import type { CardProduct, CardStatus } from '../../domain/card-lifecycle.js';
+import type { TerminalKind } from '../../platform/db/schema.js';
 
 export type PaymentCodeRow = Selectable<CampusPaymentCodesTable>;
 export type PurchaseRow = Selectable<CampusPurchasesTable>;
@@ -12,6 +15,29 @@ export type RepairRow = Selectable<CampusRepairsTable>;
 export type VenueRow = Selectable<CampusVenuesTable>;
 export type BookingRow = Selectable<CampusBookingsTable>;
 export type NetworkSessionRow = Selectable<CampusNetworkSessionsTable>;
+
+/** See purchaseContext. */
+export interface PurchaseContext {
+  terminal_id: string;
+  terminal_code: string;
+  terminal_kind: TerminalKind;
+  operator: string;
+  terminal_school_id: string | null;
+  terminal_disabled_at: Date | null;
+  stored_id: string | null;
+  code_card_id: string | null;
+  code_used_at: Date | null;
+  code_expires_at: Date | null;
+  card_id: string | null;
+  card_no: string | null;
+  card_product: CardProduct | null;
+  card_status: CardStatus | null;
+  student_id: string | null;
+  holder_name: string | null;
+  holder_school_id: string | null;
+  campus_purchase_limit_fen: number | null;
+  purse_id: string | null;
+}
 
 /** The only SQL of campus payments. */
 export const campusRepository = {
@@ -48,6 +74,44 @@ export const campusRepository = {
 
   markCodeUsed(tx: Tx, code: string, at: Date) {
     return tx.updateTable('campus_payment_codes').set({ used_at: at }).where('code', '=', code).execute();
+  },
+
+  /**
+   * What a POS purchase checks before its transaction, in one read: the terminal; whether it
+   * already made this purchase; the paying card, read at the counter (`cardNo`) or named by the
+   * payment code, with the code, the card's holder and its purse. A column is null where its row
+   * is missing; no row at all means no such terminal.
+   */
+  async purchaseContext(db: DbOrTx, terminalId: string, request: { purchaseId: string; cardNo?: string | undefined; paymentCode?: string | undefined }) {
+    const { rows } = await sql<PurchaseContext>`
+      select t.id as terminal_id, t.code as terminal_code, t.kind as terminal_kind, t.operator, t.school_id as terminal_school_id, t.disabled_at as terminal_disabled_at,
+             p.id as stored_id,
+             pc.card_id as code_card_id, pc.used_at as code_used_at, pc.expires_at as code_expires_at,
+             c.id as card_id, c.card_no, c.product as card_product, c.status as card_status, c.student_id,
+             s.name as holder_name, s.school_id as holder_school_id, s.campus_purchase_limit_fen,
+             purse.id as purse_id
+      from terminals t
+      left join campus_purchases p on p.terminal_id = t.id and p.pos_purchase_id = ${request.purchaseId}
+      left join campus_payment_codes pc on pc.code = ${request.paymentCode ?? null}
+      -- The code's card, else the card read at the counter (the caller refuses a request naming both or neither).
+      left join cards c on c.id = coalesce(pc.card_id, (select id from cards where card_no = ${request.cardNo ?? null}))
+      left join students s on s.id = c.student_id
+      left join ledger_accounts purse on ${purseJoinCondition('purse', 'c.id')}
+      where t.id = ${terminalId}`.execute(db);
+    return rows[0];
+  },
+
+  /** The paying card, row-locked, and whether its holder has a daily limit (only then is the limit locked and summed). */
+  lockPayingCard(tx: Tx, cardId: string) {
+    return tx.selectFrom('cards').select(['id', 'status', 'student_id'])
+      .select((eb) => eb.exists(eb.selectFrom('campus_daily_limits as l').select('l.student_id').whereRef('l.student_id', '=', 'cards.student_id')).as('has_daily_limit'))
+      .where('id', '=', cardId).forUpdate().executeTakeFirst();
+  },
+
+  /** Uses a live code (one use): false when it is unknown, used or expired. A till racing another on it waits, then finds it used. */
+  async useCode(tx: Tx, code: string, now: Date): Promise<boolean> {
+    const used = await tx.updateTable('campus_payment_codes').set({ used_at: now }).where('code', '=', code).where('used_at', 'is', null).where('expires_at', '>', now).returning('code').executeTakeFirst();
+    return used !== undefined;
   },
 
   /** Purchases of one POS one at a time, so a retry racing its first try finds it stored. */

@@ -35,16 +35,18 @@ export interface DailyLimitView {
 
 /** What the student's campus cards spent at the canteen in the Beijing day holding `now`, refunded purchases left out. */
 export async function spentToday(db: DbOrTx, studentId: string, now: Date): Promise<number> {
+  return Number((await spentTodayQuery(db, studentId, now).executeTakeFirstOrThrow()).fen);
+}
+
+function spentTodayQuery(db: DbOrTx, studentId: string, now: Date) {
   const today = shanghaiDate(now);
-  const row = await db
+  return db
     .selectFrom('campus_purchases')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.lit(0)).as('fen'))
     .where('student_id', '=', studentId)
     .where('at', '>=', beijingMidnight(today))
     .where('at', '<', beijingMidnight(addDays(today, 1)))
-    .where('refunded_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.fen);
+    .where('refunded_at', 'is', null);
 }
 
 /** The child's limit and today's spending, as parent and student both see them. */
@@ -54,13 +56,18 @@ export async function dailyLimitOf(db: DbOrTx, studentId: string, now: Date): Pr
 }
 
 /**
- * In the purchase's transaction: refuses a purchase that would take the day past the limit. The
- * limit row is locked, so two counters charging the child at once cannot both slip under it.
+ * In the purchase's transaction, under the card's lock: refuses a purchase that would take the
+ * day past the limit. The limit row is locked, so a parent changing it waits for the purchase (or
+ * the purchase for the change). The day's spending is summed in the same statement: the card's
+ * lock already holds back the child's other purchases (one campus card in use), so only a refund
+ * could land meanwhile, and it would only make the sum smaller.
  */
 export async function assertWithinDailyLimit(tx: Tx, studentId: string, amountFen: number, now: Date): Promise<void> {
-  const limit = await tx.selectFrom('campus_daily_limits').select('limit_fen').where('student_id', '=', studentId).forUpdate().executeTakeFirst();
+  const limit = await tx.selectFrom('campus_daily_limits').select('limit_fen')
+    .select(() => spentTodayQuery(tx, studentId, now).as('spent_fen'))
+    .where('student_id', '=', studentId).forUpdate().executeTakeFirst();
   if (!limit) return;
-  const spentTodayFen = await spentToday(tx, studentId, now);
+  const spentTodayFen = Number(limit.spent_fen);
   if (spentTodayFen + amountFen > limit.limit_fen) {
     throw fail('CAMPUS_DAILY_LIMIT', { limitFen: limit.limit_fen, spentTodayFen, leftFen: Math.max(0, limit.limit_fen - spentTodayFen) });
   }

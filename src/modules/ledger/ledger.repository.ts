@@ -255,22 +255,23 @@ export const ledgerRepository = {
       .execute();
   },
 
+  /** The transaction and its postings in one statement (one round trip); the postings' foreign key sees the row the CTE wrote. */
   async insertTransaction(tx: Tx, t: NewTransaction, postings: readonly (Posting & { id: string })[]): Promise<void> {
     await tx
-      .insertInto('ledger_transactions')
-      .values({
-        id: t.id,
-        type: t.type,
-        idempotency_key: t.idempotencyKey,
-        request_hash: t.requestHash,
-        reverses_id: t.reversesId,
-        memo: t.memo,
-        metadata: JSON.stringify(t.metadata),
-        created_at: t.createdAt,
-        created_by: t.createdBy,
-      })
-      .execute();
-    await tx
+      .with('t', (db) => db
+        .insertInto('ledger_transactions')
+        .values({
+          id: t.id,
+          type: t.type,
+          idempotency_key: t.idempotencyKey,
+          request_hash: t.requestHash,
+          reverses_id: t.reversesId,
+          memo: t.memo,
+          metadata: JSON.stringify(t.metadata),
+          created_at: t.createdAt,
+          created_by: t.createdBy,
+        })
+        .returning('id'))
       .insertInto('ledger_postings')
       .values(postings.map((p) => ({ id: p.id, transaction_id: t.id, account_id: p.accountId, debit_fen: p.debitFen, credit_fen: p.creditFen })))
       .execute();

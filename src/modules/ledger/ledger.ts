@@ -3,7 +3,7 @@
  * Sign conventions and the model: docs/decisions/0002-ledger.md.
  */
 export { ensureAccount, findAccountByCode, balanceOf, purseAvailableSql, purseJoinCondition, type EnsureAccountRequest, type LedgerAccount } from './accounts.js';
-export { postTransaction, type PostTransactionRequest } from './post-transaction.js';
+export { postOwnedTransaction, postTransaction, type OwnedTransactionRequest, type PostTransactionRequest } from './post-transaction.js';
 export { postingsOf, reverseTransaction, type ReverseTransactionRequest } from './reverse-transaction.js';
 export { createHold, postHold, voidHold, expireHolds, type CreateHoldRequest, type PostHoldRequest, type LedgerHold } from './holds.js';
 export { transferBalance, type TransferBalanceRequest } from './transfer-balance.js';

@@ -1,9 +1,11 @@
-import { recordAudit, type AuditActor } from '../../platform/audit.js';
+import { recordAudits, type AuditActor, type AuditEntry } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { actorLabel, addColumns, assertFloorsHold, postedDeltas, type BalanceColumns, type LedgerTransactionType, type Posting } from './ledger.model.js';
+import {
+  actorLabel, addColumns, assertFloorsHold, balanceOfRow, postedDeltas, type Balance, type BalanceColumns, type LedgerAccountRow, type LedgerTransactionType, type Posting,
+} from './ledger.model.js';
 import { ledgerRepository as repo } from './ledger.repository.js';
 
 /**
@@ -61,9 +63,23 @@ export interface TransactionToRecord {
   actor: AuditActor;
   /** Pending amounts to release in the same step (posting a hold). */
   pendingRelease?: ReadonlyMap<string, BalanceColumns>;
+  /** Chosen by the caller, to name the transaction in its own rows before it is written; a new UUIDv7 if absent. */
+  id?: string;
+  /** The caller's own audit rows for the same change, written in one statement with the ledger's. */
+  audit?: readonly AuditEntry[];
+}
+
+export interface RecordedTransaction {
+  transaction: LedgerTransaction;
+  /** The balance of each account the transaction moved, as it left them. */
+  balancesAfter: ReadonlyMap<string, Balance>;
 }
 
 export async function recordTransaction(tx: Tx, clock: Clock, t: TransactionToRecord): Promise<LedgerTransaction> {
+  return (await recordTransactionWithBalances(tx, clock, t)).transaction;
+}
+
+export async function recordTransactionWithBalances(tx: Tx, clock: Clock, t: TransactionToRecord): Promise<RecordedTransaction> {
   const deltas = mergeDeltas(postedDeltas(t.postings), t.pendingRelease);
   const accounts = await repo.lockAccounts(tx, [...deltas.keys()]);
   const missing = [...deltas.keys()].filter((id) => !accounts.some((a) => a.id === id));
@@ -71,7 +87,7 @@ export async function recordTransaction(tx: Tx, clock: Clock, t: TransactionToRe
   assertFloorsHold(accounts, deltas);
 
   const transaction: LedgerTransaction = {
-    id: newId(),
+    id: t.id ?? newId(),
     type: t.type,
     idempotencyKey: t.idempotencyKey,
     reversesId: t.reversesId ?? null,
@@ -84,14 +100,20 @@ export async function recordTransaction(tx: Tx, clock: Clock, t: TransactionToRe
   };
   await repo.insertTransaction(tx, { ...transaction, requestHash: t.requestHash }, t.postings.map((p) => ({ id: newId(), ...p })));
   await repo.applyBalanceDeltas(tx, deltas);
-  await recordAudit(tx, clock, {
+  const posted = {
     actor: t.actor,
     action: 'ledger.transaction.posted',
     entityType: 'ledger_transaction',
     entityId: transaction.id,
     after: { type: transaction.type, idempotencyKey: transaction.idempotencyKey, reversesId: transaction.reversesId, memo: transaction.memo, postings: transaction.postings },
-  });
-  return transaction;
+  };
+  await recordAudits(tx, clock, [posted, ...(t.audit ?? [])]);
+  return { transaction, balancesAfter: balancesAfter(accounts, deltas) };
+}
+
+/** The locked accounts' balances with the deltas applied: what applyBalanceDeltas just wrote, without reading it back. */
+function balancesAfter(accounts: readonly LedgerAccountRow[], deltas: ReadonlyMap<string, BalanceColumns>): Map<string, Balance> {
+  return new Map(accounts.map((account) => [account.id, balanceOfRow({ ...account, ...addColumns(account, deltas.get(account.id)!) })]));
 }
 
 function mergeDeltas(posted: Map<string, BalanceColumns>, release: ReadonlyMap<string, BalanceColumns> | undefined): Map<string, BalanceColumns> {
