@@ -71,6 +71,10 @@ const zh = {
   role_parent: '家长',
   role_terminal: '终端',
   role_anonymous: '匿名',
+  role_gateway: '支付网关',
+  role_system: '系统',
+  role_cli: '运维命令行',
+  role_auto_top_up: '自动充值',
 } as const;
 
 type Key = keyof typeof zh;
@@ -148,6 +152,10 @@ export const messages: Messages<Key> = {
     role_parent: 'Parent',
     role_terminal: 'Terminal',
     role_anonymous: 'Anonymous',
+    role_gateway: 'Payment gateway',
+    role_system: 'System',
+    role_cli: 'Command line (operations)',
+    role_auto_top_up: 'Auto top-up',
   },
 };
 
