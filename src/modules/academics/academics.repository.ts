@@ -49,6 +49,17 @@ export const academicsRepository = {
     return Number(rows[0]?.w ?? 0);
   },
 
+  /** Students by id with what decides whether they may read 课表 and 成绩 (in statements of 5,000 ids). */
+  async readers(db: DbOrTx, studentIds: readonly string[]) {
+    const found = [];
+    for (let i = 0; i < studentIds.length; i += 5_000) {
+      found.push(...await db.selectFrom('students').innerJoin('schools', 'schools.id', 'students.school_id')
+        .select(['students.id', 'students.status', 'students.study_level', 'students.full_time', 'schools.stage as school_stage'])
+        .where('students.id', 'in', studentIds.slice(i, i + 5_000)).execute());
+    }
+    return found;
+  },
+
   /** The school's students by 学号, whatever their status (a 学号 is unique in a school), with their 院系, in statements of 5,000 numbers. */
   async studentsByStudentNo(db: DbOrTx, schoolId: string, studentNos: readonly string[]) {
     const found: { id: string; student_no: string | null; college: string | null }[] = [];

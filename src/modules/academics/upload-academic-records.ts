@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isMonday, isTermCode, termLastDay } from '../../domain/teaching-weeks.js';
+import { academicRecordsRefusal } from '../../domain/academic-access.js';
+import { isMonday, isTermCode, termLastDay, termTitle } from '../../domain/teaching-weeks.js';
 import { recordAudit, type AuditActor } from '../../platform/audit.js';
 import type { Caller } from '../../platform/auth.js';
 import type { AppContext } from '../../platform/context.js';
@@ -7,6 +8,8 @@ import type { Tx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { billingSchoolOf } from '../campus/school-bill-issue.js';
+import { noticeStudents } from '../notices/personal-notices.js';
+import type { NoticeWriterRole } from '../notices/notices.tables.js';
 import { readRosterTable } from '../roster/parse-roster.js';
 import {
   academicRowProblem, gradeFileCells, readGradeRows, readTimetableRows, timetableFileCells,
@@ -154,11 +157,8 @@ interface Replacement<T> {
   read: (term: TermRow) => Read<T & { row: number; studentNo: string }>;
   /** The stored form of a row (without its id). */
   stored: (row: T, termId: string, studentId: string) => Record<string, unknown>;
-}
-
-/** What a replacement did, for the caller (a grades upload tells the students whose grades changed). */
-export interface Replaced extends UploadResultDto {
-  changedStudentIds: string[];
+  /** After a change, in its transaction: what to tell the students whose rows are new or different; what goes in the audit. */
+  onChanged?: (tx: Tx, term: TermRow, changedStudentIds: string[], at: Date) => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -167,7 +167,7 @@ export interface Replaced extends UploadResultDto {
  * is compared with what the scope holds now, student by student: the same content is a no-op
  * (`changed: false`) whatever happened on the roster since the scope's last upload.
  */
-async function replaceScope<T>(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, college: string | null, how: Replacement<T>, requestId: string): Promise<Replaced> {
+async function replaceScope<T>(ctx: AppContext, caller: Caller, schoolId: string, termCode: string, college: string | null, how: Replacement<T>, requestId: string): Promise<UploadResultDto> {
   const tx = ctx.db as Tx;
   const term = await repo.lockTerm(tx, schoolId, termCode);
   if (!term) throw fail('ACADEMIC_TERM_UNKNOWN', { termCode });
@@ -190,17 +190,19 @@ async function replaceScope<T>(ctx: AppContext, caller: Caller, schoolId: string
   const changed = changedStudentIds.length > 0 || [...before.keys()].some((id) => !after.has(id));
   const hash = contentHash(how.kind, stored);
   const now = ctx.clock.now();
+  let told: Record<string, unknown> = {};
   if (changed) {
     await repo.replaceScope(tx, how.kind, term, college, stored.map((r) => ({ id: newId(), ...r })));
     await repo.recordUpload(tx, term.id, how.kind, college, hash, now);
+    if (how.onChanged && changedStudentIds.length > 0) told = await how.onChanged(tx, term, changedStudentIds, now);
   }
   const studentCount = after.size;
   await recordAudit(tx, ctx.clock, {
     actor: actorOf(caller), action: `academic.${how.kind}.uploaded`, entityType: 'school', entityId: schoolId,
-    after: { termCode, college, rows: stored.length, students: studentCount, changed, sha256: hash }, requestId,
+    after: { termCode, college, rows: stored.length, students: studentCount, changed, sha256: hash, ...told }, requestId,
   });
   const uploadedAt = changed ? now : (await repo.uploads(tx, term.id, how.kind)).find((u) => u.college === (college ?? ''))?.uploaded_at ?? now;
-  return { termCode, kind: how.kind, college, rows: stored.length, students: studentCount, changed, uploadedAt: uploadedAt.toISOString(), changedStudentIds };
+  return { termCode, kind: how.kind, college, rows: stored.length, students: studentCount, changed, uploadedAt: uploadedAt.toISOString() };
 }
 
 /** Replaces the term's timetable with these rows (in the caller's transaction). */
@@ -227,7 +229,25 @@ export function uploadGrades(ctx: AppContext, caller: Caller, schoolId: string, 
       score_tenths: r.score.kind === 'numeric' ? r.score.tenths : null, score_grade: r.score.kind === 'letter' ? r.score.grade : r.score.kind === 'mark' ? r.score.mark : null,
       grade_point_hundredths: r.gradePointHundredths, exam_kind: r.examKind,
     }),
+    onChanged: (tx, term, studentIds, at) => tellGradesChanged(tx, caller, term, studentIds, at),
   }, requestId);
+}
+
+/**
+ * 成绩已更新: one notice to each student whose grades of the term the upload made new or
+ * different, and who may read grades in the app (a full-time undergraduate: the others would be
+ * told of what they cannot open). One per student and term: a later change replaces the notice.
+ * Not on a no-op upload, nor for a student whose rows it only removed.
+ */
+async function tellGradesChanged(tx: Tx, caller: Caller, term: TermRow, studentIds: string[], at: Date) {
+  const readers = (await repo.readers(tx, studentIds)).filter((s) => academicRecordsRefusal({ schoolStage: s.school_stage, status: s.status, studyLevel: s.study_level, fullTime: s.full_time }) === null);
+  const noticed = await noticeStudents(tx, {
+    schoolId: term.school_id, studentIds: readers.map((s) => s.id), topic: `grades:${term.id}`,
+    title: '成绩已更新 / Grades updated',
+    body: `${termTitle(term.code, 'zh-CN')}的成绩已更新，请在“成绩查询”中查看。\nYour grades for the ${termTitle(term.code, 'en')} have been updated: see them under Grades.`,
+    by: { role: caller.role as NoticeWriterRole, id: caller.subjectId }, at,
+  });
+  return { noticed };
 }
 
 /**

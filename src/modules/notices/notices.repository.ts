@@ -10,6 +10,8 @@ export type Reader = { role: 'student' | 'parent'; id: string };
 export interface ReaderScope {
   schoolIds: string[];
   audiences: NoticeAudience[];
+  /** A student reads the notices written to them alone (migration 0059). */
+  studentId?: string;
 }
 /**
  * Which notices a console list shows. Each filter narrows the list, as every other filter of the
@@ -29,7 +31,9 @@ function visibleTo(scope: ReaderScope) {
     eb('n.status', '=', 'published'),
     eb.or([
       eb.and([eb('n.school_id', 'is', null), eb('n.audience', 'in', scope.audiences)]),
-      ...(scope.schoolIds.length > 0 ? [eb('n.school_id', 'in', scope.schoolIds)] : []),
+      // A school's notices to all its students, not those it holds for one student.
+      ...(scope.schoolIds.length > 0 ? [eb.and([eb('n.school_id', 'in', scope.schoolIds), eb('n.student_id', 'is', null)])] : []),
+      ...(scope.studentId ? [eb('n.student_id', '=', scope.studentId)] : []),
     ]),
   ]);
 }
@@ -115,7 +119,8 @@ export const noticesRepository = {
 
   /** The console's list, newest first (drafts by their last change), each with its reading count. */
   async consolePage(db: DbOrTx, scope: ConsoleScope, status: NoticeStatus | undefined, limit: number, offset: number) {
-    let query = db.selectFrom('notices as n');
+    // Notices to one student are theirs (成绩已更新): no console lists them.
+    let query = db.selectFrom('notices as n').where('n.student_id', 'is', null);
     if (scope.schoolId) query = query.where('n.school_id', '=', scope.schoolId);
     if (scope.scope === 'city') query = query.where('n.school_id', 'is', null);
     else if (scope.scope === 'school') query = query.where('n.school_id', 'is not', null);
@@ -149,8 +154,22 @@ export const noticesRepository = {
     return tx.insertInto('notices').values(row).execute();
   },
 
+  /** A notice the console may change (not one to a single student: those are the server's). */
   lockNotice(tx: Tx, id: string) {
-    return tx.selectFrom('notices').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    return tx.selectFrom('notices').selectAll().where('id', '=', id).where('student_id', 'is', null).forUpdate().executeTakeFirst();
+  },
+
+  /**
+   * Publishes a notice to each of these students on a topic, withdrawing the one each had on it:
+   * one published notice per student and topic (notices_personal_topic_idx).
+   */
+  async publishToStudents(tx: Tx, rows: Insertable<NoticesTable>[], topic: string, at: Date) {
+    for (let i = 0; i < rows.length; i += 1_000) {
+      const part = rows.slice(i, i + 1_000);
+      await tx.updateTable('notices').set({ status: 'withdrawn', withdrawn_at: at, updated_at: at })
+        .where('topic', '=', topic).where('status', '=', 'published').where('student_id', 'in', part.map((r) => r.student_id!)).execute();
+      await tx.insertInto('notices').values(part).execute();
+    }
   },
 
   updateNotice(tx: Tx, id: string, set: Updateable<NoticesTable>) {

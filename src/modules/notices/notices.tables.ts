@@ -20,6 +20,10 @@ export interface NoticesTable {
   /** Plain text; a newline starts a paragraph. */
   body: string;
   pinned: Generated<boolean>;
+  /** A notice to one student only (migration 0059): written by the server, read by them alone, in no console list. */
+  student_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What a notice to one student is about ('grades:<term id>'): one published per student and topic. */
+  topic: ColumnType<string | null, string | null | undefined, string | null>;
   status: NoticeStatus;
   /** When it was first published; null while a draft. */
   published_at: Timestamp | null;

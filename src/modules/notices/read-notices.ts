@@ -29,7 +29,10 @@ function readerOf(caller: Caller): Reader {
  */
 async function scopeOf(db: DbOrTx, reader: Reader): Promise<ReaderScope> {
   const schools = await repo.readerSchools(db, reader);
-  return { schoolIds: [...new Set(schools.map((s) => s.school_id))], audiences: audiencesReaching(schools.map((s) => s.stage)) };
+  return {
+    schoolIds: [...new Set(schools.map((s) => s.school_id))], audiences: audiencesReaching(schools.map((s) => s.stage)),
+    ...(reader.role === 'student' ? { studentId: reader.id } : {}),
+  };
 }
 
 /**

@@ -58,6 +58,7 @@ import * as withdrawnCardActions from './migrations/0055-withdrawn-card-actions.
 import * as refundBilling from './migrations/0056-refund-billing.js';
 import * as academicReview from './migrations/0057-academic-review.js';
 import * as academicCollegeUploads from './migrations/0058-academic-college-uploads.js';
+import * as personalNotices from './migrations/0059-personal-notices.js';
 import * as abnormalRefunds from './migrations/0063-abnormal-refunds.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
@@ -125,6 +126,7 @@ export const migrations: Record<string, Migration> = {
   '0056-refund-billing': refundBilling,
   '0057-academic-review': academicReview,
   '0058-academic-college-uploads': academicCollegeUploads,
+  '0059-personal-notices': personalNotices,
   '0063-abnormal-refunds': abnormalRefunds,
 };
 
