@@ -172,7 +172,12 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
   it("an operator reconciles the order's day and sees no differences", async () => {
     const page = await signInAsOperator();
     await menu(page).getByText('对账', { exact: true }).click();
+    // It opens on yesterday (by the browser's Beijing day) and says so, and that today comes after midnight.
+    const yesterday = new Date(Date.parse(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())) - 86_400_000).toISOString().slice(0, 10);
+    await page.getByTestId('recon-day').getByText(`对账日期 ${yesterday}（昨日）`, { exact: false }).waitFor();
+    expect(await page.getByTestId('recon-day').textContent()).toContain('今日的支付在次日零点后对账');
     await page.goto(`${e2e.baseUrl}/admin/reconciliation?date=2026-11-23`);
+    await page.getByTestId('recon-day').getByText('对账日期 2026-11-23：', { exact: false }).waitFor();
     await page.getByTestId('recon-not-run').waitFor();
     await page.getByTestId('recon-run').click();
     const report = page.getByTestId('reconciliation-report');
@@ -206,6 +211,9 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
       await source.getByText('对账单').waitFor();
       // ¥15.00 paid, twice ¥5.00 refunded: 0.6% of what stayed, ¥0.03.
       await page.getByTestId('recon-fees-wechat').getByText('¥0.03').waitFor();
+      // Nothing was paid through Alipay: said in words, not as the server's NO_GATEWAY_ENDPOINT.
+      await page.getByTestId('recon-source-alipay').getByText('尚无经此渠道的支付，无对账单可下载').waitFor();
+      expect(await page.getByTestId('reconciliation-report').textContent()).not.toContain('NO_GATEWAY_ENDPOINT');
       expect(await page.getByTestId('reconciliation-report').getAttribute('data-balanced')).toBe('true');
       await e2e.screenshot(page, 'admin-reconciliation-bill');
     } finally {
@@ -268,6 +276,11 @@ describeE2E('admin console: orders, refunds, calendar, reconciliation', () => {
     await preview.getByText('本次缴费时段').waitFor();
     await preview.getByTestId('next-window').getByText('2026-11-23 至 2026-11-25').waitFor();
     await e2e.screenshot(page, 'admin-payment-window');
+    // In English with an English comma, not 、.
+    await page.getByText('English', { exact: true }).click();
+    await preview.getByText('Mon, Tue, Wed', { exact: true }).waitFor();
+    await page.getByText('中文', { exact: true }).click();
+    await preview.getByText('周一、周二、周三').waitFor();
     const setting = await e2e.t.ctx.db.selectFrom('settings').select('value').where('key', '=', 'payment_window_weekdays').executeTakeFirstOrThrow();
     expect(setting.value).toEqual([1, 2, 3]);
   });

@@ -17,7 +17,7 @@ function WindowPreview({ window, c }: { window: PaymentWindow; c: CalendarTexts 
     <Descriptions size="small" bordered column={1} data-testid="payment-window-preview" items={[
       { key: 'today', label: c.today, children: window.today },
       { key: 'now', label: c.windowNow, children: <Tag color={window.open ? 'green' : 'default'} data-testid="window-open">{window.open ? c.windowOpen : c.windowClosed}</Tag> },
-      { key: 'weekdays', label: c.weekdays, children: window.weekdays.map((n) => weekdayLabel(c, n)).join('、') },
+      { key: 'weekdays', label: c.weekdays, children: window.weekdays.map((n) => weekdayLabel(c, n)).join(c.listSeparator) },
       {
         // While a window is open the server names it whole (Monday to Tuesday), not what is left of it.
         key: 'next', label: window.open ? c.currentWindow : c.nextWindow,

@@ -9,14 +9,21 @@ import { useIdempotentMutation } from '../../../shared/mutation.js';
 import { useAdminApi } from '../adminApi.js';
 import { LoadError } from '../LoadError.js';
 import { useDayjsLocale } from '../calendar/useDayjsLocale.js';
-import { paymentMessages } from '../payments/messages.js';
+import { fill, paymentMessages, type PaymentTexts } from '../payments/messages.js';
 import { ReconciliationReport } from '../payments/ReconciliationReport.js';
 import type { Reconciliation } from '../payments/types.js';
 
-/** Yesterday in Beijing, whatever the browser's time zone. */
-function beijingYesterday(): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-  return dayjs(today).subtract(1, 'day').format('YYYY-MM-DD');
+/** Today in Beijing, whatever the browser's time zone. */
+const beijingToday = (): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+const beijingYesterday = (): string => dayjs(beijingToday()).subtract(1, 'day').format('YYYY-MM-DD');
+
+/**
+ * Which day the report covers, said plainly: the page opens on yesterday (today's bill is not
+ * made yet), so an empty report on a day with payments today must not read as "all reconciled".
+ */
+function relativeDay(p: PaymentTexts, date: string): string {
+  if (date === beijingToday()) return p.reconDayToday;
+  return date === beijingYesterday() ? p.reconDayYesterday : '';
 }
 
 /**
@@ -68,6 +75,7 @@ export function ReconciliationPage() {
       }
     >
       <Typography.Paragraph type="secondary">{p.reconIntro}</Typography.Paragraph>
+      <Typography.Paragraph strong data-testid="recon-day">{fill(p.reconDay, { date, relative: relativeDay(p, date) })}</Typography.Paragraph>
       {run.isError && <LoadError error={run.error} />}
       {stored.isPending && <Skeleton active />}
       {stored.isError && <LoadError error={stored.error} onRetry={() => void stored.refetch()} />}

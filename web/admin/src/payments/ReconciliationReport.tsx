@@ -1,16 +1,19 @@
 import { Card, Col, Empty, Result, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
-import { payLabel, paymentMessages } from './messages.js';
+import { payLabel, paymentMessages, type PaymentTexts } from './messages.js';
+import { billReasonKey } from './billReasons.js';
 import { formatFen } from './money.js';
 import type { Reconciliation } from './types.js';
 
 type Finding = Reconciliation['findings'][number];
-/** The gateways' answers before a day's bill is made (as the server reads them), told in words. Whether one needs attention is the server's call (finding.needsAttention). */
-const billNotMadeYet = ['DAY_NOT_OVER', 'isp.bill_not_exist', 'STATEMENT_CREATING'];
-/** Why the bill was not used, in words for the expected reasons; a gateway's own refusal code as it came. */
-function billUnavailableText(p: { billDayNotOver: string; billNotMadeYet: string }, reason: string): string {
-  if (reason === 'DAY_NOT_OVER') return p.billDayNotOver;
-  return billNotMadeYet.includes(reason) ? p.billNotMadeYet : reason;
+/** Why the bill was not used, in words; an unknown reason as a general sentence with its code in small text. The raw reason on hover. */
+function BillUnavailable({ p, reason }: { p: PaymentTexts; reason: string }) {
+  const key = billReasonKey(reason);
+  return (
+    <Typography.Text type="secondary" title={`${p.billUnavailable}: ${reason}`} data-testid="recon-bill-reason">
+      {key ? p[key] : <>{p.billOtherReason} <Typography.Text code style={{ fontSize: 12 }}>{reason}</Typography.Text></>}
+    </Typography.Text>
+  );
 }
 /** A figure only the bill file gives (refunds, fees): a dash on the query path. */
 const billFigure = (fen: number | null) => (fen === null ? '—' : formatFen(fen));
@@ -43,7 +46,7 @@ export function ReconciliationReport({ report }: { report: Reconciliation }) {
             render: (source: string, row) => (
               <span data-testid={`recon-source-${row.gateway}`} data-source={source}>
                 <Tag color={source === 'bill' ? 'green' : 'default'}>{payLabel(p, 'source', source)}</Tag>
-                {row.billUnavailable && <Typography.Text type="secondary" title={`${p.billUnavailable}: ${row.billUnavailable}`}>{billUnavailableText(p, row.billUnavailable)}</Typography.Text>}
+                {row.billUnavailable && <BillUnavailable p={p} reason={row.billUnavailable} />}
               </span>
             ),
           },
