@@ -8,7 +8,7 @@ import { LoadFailed } from '../pages/LoadFailed.js';
 import { errorCode, fill, useErrorText } from '../ui/text.js';
 import { beijingDatePlus, formatYuan } from './format.js';
 import { paymentMessages } from './messages.js';
-import { useInvoice, type Invoice, type Order } from './queries.js';
+import { useInvoice, useServerToday, type Invoice, type Order } from './queries.js';
 import './payments.css';
 
 /** The invoice window (domain rules): from the day after payment, for 180 days. */
@@ -106,12 +106,28 @@ function InvoiceRequest({ order }: { order: Order }) {
     onError: (error) => setRefusal(explain(error)),
   });
   const paidAt = order.paidAt ?? order.createdAt;
+  const from = beijingDatePlus(paidAt, 1);
+  const to = beijingDatePlus(paidAt, invoiceWindowDays);
+  const today = useServerToday();
+  const rule = (
+    <div className="notice info" style={{ margin: 12 }} data-testid="invoice-rule">
+      {fill(t.invoiceRule, { from, to })}
+    </div>
+  );
+  // Outside the window the server refuses: say when instead of offering a form that cannot succeed.
+  if (today === undefined) return <>{rule}<List.Item><Skeleton.Paragraph lineCount={1} animated /></List.Item></>;
+  if (today < from || today > to) {
+    return (
+      <>
+        {rule}
+        <List.Item data-testid="invoice-unavailable">{today < from ? fill(t.invoiceAvailableFrom, { date: from }) : fill(t.invoicePassed, { date: to })}</List.Item>
+      </>
+    );
+  }
 
   return (
     <>
-      <div className="notice info" style={{ margin: 12 }} data-testid="invoice-rule">
-        {fill(t.invoiceRule, { from: beijingDatePlus(paidAt, 1), to: beijingDatePlus(paidAt, invoiceWindowDays) })}
-      </div>
+      {rule}
       {refusal && <div className="form-error" style={{ margin: '0 12px 12px' }} role="alert" data-testid="invoice-error">{refusal}</div>}
       <Form
         form={form}

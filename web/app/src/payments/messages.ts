@@ -119,6 +119,7 @@ const zh = {
   invoiceNet: '冲红后发票金额',
   invoiceNotYet: '充值次日起方可申请发票，请于 {date} 起申请',
   invoicePassed: '已超过 180 天的开票期限（最后一天为 {date}）',
+  invoiceAvailableFrom: '可于 {date} 起申请',
   required: '请填写此项',
   // Top-up
   topUp: '充值',
@@ -307,6 +308,7 @@ export const paymentMessages: Messages<Key> = {
     invoiceNet: 'Invoice amount after refunds',
     invoiceNotYet: 'Invoices are available from the day after the top-up: request it from {date}',
     invoicePassed: 'The 180 days for requesting an invoice have passed (the last day was {date})',
+    invoiceAvailableFrom: 'Available from {date}',
     required: 'Required',
     topUp: 'Top up',
     topUpTitle: 'Top up a card',

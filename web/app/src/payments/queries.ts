@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
+import { shanghaiDate } from '../../../../src/domain/calendar.js';
 import type { PaymentWindow } from '../../../../src/modules/calendar/calendar.routes.js';
 import type {
   balanceRefundSchema, confirmationSchema, gatewaySchema, invoiceSchema, orderSchema, orderStatusSchema, paymentLinkSchema, topUpOptionsSchema,
@@ -70,6 +71,16 @@ export function usePaymentWindow() {
     queryFn: ({ signal }) => api.request<PaymentWindow>('GET', '/payment-window', { auth: false, signal }),
     staleTime: 5 * 60_000,
   });
+}
+
+/**
+ * Today in Beijing by the server's clock (the payment window's `today`), which decides what the
+ * server accepts today; the browser's Beijing date if the server cannot say.
+ */
+export function useServerToday(): string | undefined {
+  const window = usePaymentWindow();
+  if (window.isError) return shanghaiDate(new Date());
+  return window.data?.today;
 }
 
 export function useTopUpOptions() {
