@@ -198,8 +198,11 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     await page.getByTestId('phone-check').click();
     await page.getByTestId('phone-continue').click();
     const interop = generateCardNo('interoperable');
-    await input(page, 'link-interop').fill(interop);
-    await page.getByTestId('link-school').getByText('北京交通大学测试').click();
+    // Typed as printed, in groups of four: the spaces are dropped, not the last digits.
+    await input(page, 'link-interop').fill(interop.replace(/(\d{4})(?=\d)/g, '$1 '));
+    expect(await input(page, 'link-interop').inputValue()).toContain(' ');
+    // Their own school is chosen already (no 请选择学校 for a school drawn but not picked).
+    await expect.poll(() => page.getByTestId('link-school').locator('.adm-selector-item-active').allTextContents()).toEqual(['北京交通大学测试']);
     await input(page, 'link-name').fill('林书言');
     await input(page, 'link-student-no').fill('21251234');
     await input(page, 'link-id-number').fill(student.id_number);

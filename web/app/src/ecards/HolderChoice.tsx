@@ -13,6 +13,9 @@ export interface Holder {
   studentId: string;
   /** Masked, as the server gives it. */
   label: string;
+  /** The holder's own school, to preselect it where a school is asked for (a child's only by name). */
+  schoolId: string | null;
+  schoolName: string | null;
 }
 
 /**
@@ -36,12 +39,12 @@ export function useHolder(locked = false): { holder: Holder | null; isParent: bo
 
   if (me.isPending || (isParent && children.isPending)) return { holder: null, isParent, view: <Skeleton.Paragraph lineCount={2} animated /> };
   if (me.isError) return { holder: null, isParent, view: <LoadFailed error={me.error} onRetry={() => void me.refetch()} /> };
-  if (!isParent) return { holder: { studentId: me.data.id, label: me.data.displayName }, isParent, view: null };
+  if (!isParent) return { holder: { studentId: me.data.id, label: me.data.displayName, schoolId: me.data.schoolId, schoolName: me.data.schoolName }, isParent, view: null };
   if (children.isError) return { holder: null, isParent, view: <LoadFailed error={children.error} onRetry={() => void children.refetch()} /> };
   if (kids.length === 0) return { holder: null, isParent, view: <ErrorBlock status="empty" title={t.noChildren} data-testid="ecard-no-children" /> };
   const child = kids.find((k) => k.studentId === chosen) ?? kids[0]!;
   return {
-    holder: { studentId: child.studentId, label: child.name },
+    holder: { studentId: child.studentId, label: child.name, schoolId: null, schoolName: child.schoolName },
     isParent,
     view: kids.length > 1 && (
       <List header={t.forStudent} className="section">

@@ -9,12 +9,21 @@ import { CardFace } from '../cards/CardFace.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
-import { useHolder } from './HolderChoice.js';
+import { useHolder, type Holder } from './HolderChoice.js';
 import { ecardMessages } from './messages.js';
 import { ecardPaths } from './paths.js';
 import { PhoneCheck } from './PhoneCheck.js';
 import { useInvalidateCards, usePartnerSchools, useUniversityEligibility, type EcardResult, type LinkUniversityBody, type Phone } from './queries.js';
 import './ecards.css';
+
+/** The card number as printed, in groups ("3104 1234 5678 9012 345"): its digits. */
+const cardDigits = (typed: string | undefined) => (typed ?? '').replace(/\s/g, '');
+
+/** The school to start with: the only one, or the holder's own (a partner school). */
+function preselectedSchool(schools: readonly { id: string; name: string }[], holder: Holder): string | undefined {
+  if (schools.length === 1) return schools[0]!.id;
+  return (schools.find((s) => s.id === holder.schoolId) ?? schools.find((s) => s.name === holder.schoolName))?.id;
+}
 
 interface Details {
   /** A Selector's value: one school id. */
@@ -71,11 +80,13 @@ export function UniversityLinkPage() {
       </>
     );
   } else {
+    const school = preselectedSchool(schools.data, holder);
     body = (
       <Form
         form={form}
         layout="horizontal"
-        onFinish={(v) => link.mutate({ studentId: holder.studentId, phone, schoolId: v.schoolId[0] ?? '', interopCardNo: v.interopCardNo.trim(), name: v.name.trim(), studentNo: v.studentNo.trim(), idNumber: v.idNumber.trim() })}
+        initialValues={{ schoolId: school ? [school] : [] }}
+        onFinish={(v) => link.mutate({ studentId: holder.studentId, phone, schoolId: v.schoolId[0] ?? '', interopCardNo: cardDigits(v.interopCardNo), name: v.name.trim(), studentNo: v.studentNo.trim(), idNumber: v.idNumber.trim() })}
         footer={
           <div className="ecard-actions">
             <Button block type="submit" color="primary" size="large" loading={link.isPending} data-testid="link-submit">{t.linkNow}</Button>
@@ -84,8 +95,12 @@ export function UniversityLinkPage() {
         }
       >
         <Form.Header>{t.interopHint}</Form.Header>
-        <Form.Item name="interopCardNo" label={t.interopCardNo} rules={[{ required: true, message: t.interopCardNoPlaceholder }, { pattern: /^31\d{17}$/, message: t.interopCardNoInvalid }]}>
-          <Input placeholder={t.interopCardNoPlaceholder} inputMode="numeric" maxLength={19} data-testid="link-interop" />
+        <Form.Item name="interopCardNo" label={t.interopCardNo} rules={[
+          { required: true, message: t.interopCardNoPlaceholder },
+          // Typed as printed, in groups: the spaces are not part of the number.
+          { validator: async (_rule, value?: string) => { if (value && !/^31\d{17}$/.test(cardDigits(value))) throw new Error(t.interopCardNoInvalid); } },
+        ]}>
+          <Input placeholder={t.interopCardNoPlaceholder} inputMode="numeric" maxLength={24} data-testid="link-interop" />
         </Form.Item>
         <Form.Item name="schoolId" label={t.school} rules={[{ required: true, message: t.chooseSchool }]}>
           <SingleSelector columns={1} options={schools.data.map((s) => ({ value: s.id, label: s.name }))} data-testid="link-school" />
