@@ -26,6 +26,9 @@ describe('the K-12 extension validity rule', () => {
     expect(graduationDate('high', 10, '2026-10-15')).toBe('2029-08-31');
     expect(graduationDate('university', 2, '2026-10-15')).toBeNull();
     expect(graduationDate('middle', null, '2026-10-15')).toBeNull();
+    // A class counted within the stage (高三 = 3) graduates when the card face says, not nine years on.
+    expect(graduationDate('high', 3, '2026-10-15')).toBe('2027-08-31');
+    expect(validUntilOnIssue('2026-10-10', [{ year: 2026, startsOn: '2026-10-01', endsOn: '2026-10-31' }], graduationDate('high', 3, '2026-10-10'))).toBe('2027-08-31');
   });
 
   it('extends to the window’s end a year on, never past graduation', () => {

@@ -1,3 +1,5 @@
+import { graduationDate as stageGraduationDate, isStage } from '../../domain/graduation.js';
+
 /**
  * The K-12 yearly extension's validity rule (pure; documented in docs/cards.md, "Card services"):
  *
@@ -5,8 +7,8 @@
  *   window's end, one year later (a window ending 2026-10-31 gives 2027-10-31), so a card stays
  *   valid until next year's window has run.
  * - Never beyond graduation: 31 August of the year the student finishes the current stage
- *   (primary after grade 6, middle after grade 9, high after grade 12; grades are 1–12 and a
- *   school year starts on 1 September). The card face's validity is the graduation date (seed 001).
+ *   (src/domain/graduation.ts, the card face's rule too: grades counted from primary 1 or within
+ *   the stage). The card face's validity is the graduation date (seed 001).
  * - Unknown class: no graduation bound is applied.
  */
 export interface ExtensionWindow {
@@ -15,7 +17,8 @@ export interface ExtensionWindow {
   endsOn: string;
 }
 
-const stageLastGrade: Record<string, number> = { primary: 6, middle: 9, high: 12 };
+/** Only K-12 cards have the yearly extension and its graduation bound. */
+const k12Stages = new Set(['primary', 'middle', 'high']);
 
 /** `date` + `years`, 29 February becoming 28 February in a common year. */
 export function addYears(date: string, years: number): string {
@@ -38,10 +41,8 @@ export function schoolYearOf(today: string): number {
 
 /** 31 August of the year the student leaves the stage, or null when the grade or stage gives no bound. */
 export function graduationDate(stage: string, grade: number | null, today: string): string | null {
-  const last = stageLastGrade[stage];
-  if (last === undefined || grade === null) return null;
-  const yearsLeft = Math.max(0, last - grade);
-  return `${schoolYearOf(today) + yearsLeft + 1}-08-31`;
+  if (!k12Stages.has(stage) || !isStage(stage) || grade === null) return null;
+  return stageGraduationDate(stage, grade, today);
 }
 
 /** The new valid-until date of an extension made in `window`, within the graduation bound. */

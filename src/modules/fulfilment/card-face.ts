@@ -1,3 +1,4 @@
+import { firstGradeOf, graduationDate as stageGraduationDate } from '../../domain/graduation.js';
 import { maskName } from '../../domain/masking.js';
 import { fail } from '../../platform/errors.js';
 import './fulfilment.errors.js';
@@ -6,28 +7,12 @@ import type { FaceSource } from './fulfilment.repository.js';
 
 /** Pure rules of the card face and of the labels fulfilment shows; no I/O. */
 
-const stageGrades: Record<FaceSource['stage'], { first: number; last: number }> = {
-  primary: { first: 1, last: 6 },
-  middle: { first: 7, last: 9 },
-  high: { first: 10, last: 12 },
-  university: { first: 1, last: 4 },
-  vocational: { first: 1, last: 3 },
-};
-
 /**
- * 有效期 (seed 001: "according to the graduation time"): 31 August of the year the student leaves
- * the stage. A class's grade may be counted from primary 1 (7 = middle 1) or within the stage
- * (1 = middle 1); without a class the student is taken to be in the stage's first year.
+ * 有效期 (seed 001: "according to the graduation time"): when the student leaves the stage
+ * (src/domain/graduation.ts); without a class the student is taken to be in the stage's first year.
  */
 export function graduationDate(stage: FaceSource['stage'], grade: number | null, today: string): string {
-  const { first, last } = stageGrades[stage];
-  let overall = first;
-  if (grade !== null) overall = grade >= first ? grade : first - 1 + grade;
-  const yearsLeft = Math.max(0, last - Math.min(overall, last));
-  const year = Number(today.slice(0, 4));
-  const month = Number(today.slice(5, 7));
-  const schoolYearEnds = month >= 9 ? year + 1 : year;
-  return `${schoolYearEnds + yearsLeft}-08-31`;
+  return stageGraduationDate(stage, grade ?? firstGradeOf(stage), today);
 }
 
 export function cardFaceOf(source: FaceSource, today: string): CardFace {
