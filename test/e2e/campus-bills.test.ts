@@ -73,6 +73,9 @@ describeE2E('tuition and retake fees in Chromium', () => {
     const unpaid = page.getByTestId('bills-unpaid').getByTestId('bill-item');
     await unpaid.filter({ hasText: '和声学基础' }).getByTestId('bill-pay').click();
     const sheet = page.getByTestId('bill-pay-sheet');
+    // The card holds enough: its balance is shown and it is the way offered first.
+    await expect.poll(() => sheet.getByTestId('bill-card-balance').textContent()).toBe('¥300.00');
+    expect(await sheet.getByTestId('bill-card-short').count()).toBe(0);
     await sheet.getByTestId('bill-password').locator('input').fill('975310');
     await sheet.getByTestId('bill-pay-card').click();
     await page.locator('.adm-toast-main').getByText('查询密码不正确').waitFor();
@@ -85,6 +88,13 @@ describeE2E('tuition and retake fees in Chromium', () => {
 
     // The tuition at the sandbox Alipay cashier: the university is the payee.
     await unpaid.filter({ hasText: '2026-2027学年学费' }).getByTestId('bill-pay').click();
+    // ¥60 left for ¥5000: the card is not offered (no bare 余额不足 after the password), it says by how much, leads to a top-up, and a wallet is chosen.
+    await sheet.getByTestId('bill-card-short').getByText('余额 ¥60.00，不足 ¥5000.00', { exact: false }).waitFor();
+    expect(await sheet.getByTestId('bill-card-top-up').getAttribute('href')).toBe(`/cards/${card.id}/top-up`);
+    expect(await sheet.getByTestId('bill-source').locator('.adm-selector-item-disabled').textContent()).toBe('校园卡账户');
+    expect(await sheet.getByTestId('bill-source').locator('.adm-selector-item-active').textContent()).toBe('支付宝');
+    expect(await sheet.getByTestId('bill-password').count()).toBe(0);
+    await e2e.screenshot(page, 'app-campus-bill-card-short');
     await sheet.getByTestId('bill-source').getByText('支付宝', { exact: true }).click();
     await sheet.getByTestId('bill-pay-wallet').click();
     await page.waitForURL(/\/api\/v1\/sandbox\/alipay\/cashier\//);

@@ -2,14 +2,14 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, ErrorBlock, Input, List, Popup, Skeleton, Tag, Toast } from 'antd-mobile';
 import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import type { z } from 'zod';
 import type { billPaidSchema, schoolBillSchema } from '../../../../src/modules/campus/school-bills.schemas.js';
 import { fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
 import { useIdempotentMutation } from '../../../shared/mutation.js';
 import type { ApiClient } from '../../../shared/api.js';
 import { useApi, useMe, useSession } from '../../../shared/session.js';
-import { useInvalidateCards, useParentChildren } from '../cards/queries.js';
+import { useCards, useInvalidateCards, useParentChildren } from '../cards/queries.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { useCheckout } from '../payments/cashier.js';
 import { formatYuan } from '../payments/format.js';
@@ -188,7 +188,12 @@ function PayBill({ bill, onDone }: { bill: Bill; onDone(): void }) {
   const invalidateCards = useInvalidateCards();
   // The campus card pays only with the student's own query password: a parent pays by wallet.
   const fromCard = useMe().data?.role === 'student';
-  const [source, setSource] = useState<Source>(fromCard ? 'campus_card' : 'alipay');
+  const cards = useCards();
+  const card = fromCard ? cards.data?.find((c) => c.product === 'campus_card' && c.status === 'active') : undefined;
+  // A card that cannot pay all of it is not offered (the server would answer only 余额不足): a wallet then.
+  const short = card !== undefined && card.availableFen < bill.amountFen;
+  const [chosen, setSource] = useState<Source | null>(null);
+  const source: Source = chosen ?? (card && !short ? 'campus_card' : 'alipay');
   const [password, setPassword] = useState('');
   const checkout = useCheckout<{ billId: string }>('/orders/school-bill', reportFailure);
   const payFromCard = useIdempotentMutation({
@@ -204,14 +209,29 @@ function PayBill({ bill, onDone }: { bill: Bill; onDone(): void }) {
   return (
     <List header={fill(t.payTitle, { title: title(bill) })} data-testid="bill-pay-sheet">
       <List.Item extra={<span className="amount">{amount}</span>}>{fill(t.payee, { school: bill.schoolName })}</List.Item>
+      {card && (
+        <List.Item
+          extra={<span data-testid="bill-card-balance">{formatYuan(card.availableFen)}</span>}
+          description={short && (
+            <span data-testid="bill-card-short">
+              {fill(t.cardShort, { balance: formatYuan(card.availableFen), amount })}{' '}
+              <Link to={moneyPaths.cardTopUp(card.id)} data-testid="bill-card-top-up">{t.topUpCard}</Link>
+            </span>
+          )}
+        >
+          {t.cardBalance}
+        </List.Item>
+      )}
       <List.Item title={p.choosePayment}>
-        <SingleSelector
-          columns={3}
-          value={[source]}
-          options={[...(fromCard ? [{ value: 'campus_card' as const, label: t.fromCard }] : []), { value: 'alipay' as const, label: p.alipay }, { value: 'wechat' as const, label: p.wechat }]}
-          onChange={([next]) => next && setSource(next)}
-          data-testid="bill-source"
-        />
+        {fromCard && cards.isPending ? <Skeleton.Paragraph lineCount={1} animated /> : (
+          <SingleSelector
+            columns={3}
+            value={[source]}
+            options={[...(fromCard ? [{ value: 'campus_card' as const, label: t.fromCard, disabled: !card || short }] : []), { value: 'alipay' as const, label: p.alipay }, { value: 'wechat' as const, label: p.wechat }]}
+            onChange={([next]) => next && setSource(next)}
+            data-testid="bill-source"
+          />
+        )}
       </List.Item>
       {source === 'campus_card' ? (
         <>
