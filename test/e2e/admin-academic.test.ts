@@ -11,7 +11,7 @@ describeE2E('timetables and grades in the console', () => {
   const e2e = useE2E();
   const url = (path: string) => `${e2e.baseUrl}${path}`;
 
-  it('a card manager registers a term, uploads a timetable (refused while a row is wrong) and grades; the student reads them', async () => {
+  it('a card manager registers a term, uploads a timetable (refused while a row is wrong) and grades; the student reads them; clearing the grades, then one college’s timetable, after a dialog naming the rows', async () => {
     const { t } = e2e;
     // Monday 23 November 2026 in Beijing: week 4 of a term begun on 2 November.
     t.clock.set('2026-11-23T02:00:00Z');
@@ -55,5 +55,29 @@ describeE2E('timetables and grades in the console', () => {
     await expect.poll(async () => (await page.getByTestId('timetable-class').locator('.week-grid-course').allTextContents()).sort()).toEqual(['操作系统', '数据结构']);
     await page.goto(url('/campus/grades'));
     await expect(page.getByTestId('grades-overall-gpa').textContent()).resolves.toBe('3.57');
+
+    // 清空: the dialog names the term, the scope and the rows; the term then shows 未上传 and the student sees no grades.
+    await row.getByTestId('academic-clear-grades').click();
+    await expect(console.getByTestId('academic-clear-confirm').textContent()).resolves.toBe('将删除2026-2027学年第一学期全部学生的成绩，共 2 行；学生将看到“尚未发布”。此操作会记入操作日志，不能撤销（可重新上传）。');
+    await console.getByTestId('academic-clear-ok').click();
+    await console.locator('.ant-message').getByText('已清空成绩：删除 2 行').waitFor();
+    await expect.poll(() => row.getByTestId('academic-grades-count').textContent()).toBe('未上传');
+    await expect(row.getByTestId('academic-clear-grades').isDisabled()).resolves.toBe(true);
+    await expect.poll(() => row.getByTestId('academic-timetable-count').textContent()).toContain('2 行 · 1 名学生');
+    await page.reload();
+    await page.getByTestId('grades-empty').getByText('暂无成绩').waitFor();
+
+    // One college's timetable: only that college's students' rows, named in the dialog.
+    await t.ctx.db.updateTable('students').set({ college: '信息学院' }).where('id', '=', student.id).execute();
+    await console.reload();
+    await console.getByTestId('academic-scope').click();
+    await console.locator('.ant-select-item-option').getByText('信息学院', { exact: true }).click();
+    await row.getByTestId('academic-clear-timetable').click();
+    await expect(console.getByTestId('academic-clear-confirm').textContent()).resolves.toContain('院系“信息学院”学生的课表，共 2 行');
+    await console.getByTestId('academic-clear-ok').click();
+    await console.locator('.ant-message').getByText('已清空课表：删除 2 行').waitFor();
+    await expect.poll(() => row.getByTestId('academic-timetable-count').textContent()).toBe('未上传');
+    const audits = await t.ctx.db.selectFrom('audit_log').select(['action', 'before']).where('entity_id', '=', school.id).where('action', 'like', 'academic.%.cleared').orderBy('at').orderBy('id').execute();
+    expect(audits.map((a) => [a.action, (a.before as { college: string | null; rows: number }).college, (a.before as { rows: number }).rows])).toEqual([['academic.grades.cleared', null, 2], ['academic.timetable.cleared', '信息学院', 2]]);
   });
 });

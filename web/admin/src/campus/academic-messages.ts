@@ -4,7 +4,7 @@ import type { Messages } from '../../../shared/i18n.js';
 const zh = {
   menuAcademic: '课表与成绩',
   terms: '学期',
-  intro: '课表和成绩以学校教务系统为准：教务系统可通过开放接口推送（PUT /api/v1/admin/academic/terms/{学期}/timetable、/grades），也可在此上传 CSV。每次上传整体替换该学期的课表或成绩；有错误的行会逐行列出，整份文件都不写入。仅全日制本科生可在 APP 中查询。',
+  intro: '课表和成绩以学校教务系统为准：教务系统可通过开放接口推送（PUT /api/v1/admin/academic/terms/{学期}/timetable、/grades），也可在此上传 CSV。每次上传整体替换该学期（或所选院系学生）的课表或成绩；有错误的行会逐行列出，整份文件都不写入。仅全日制本科生可在 APP 中查询。',
   term: '学期',
   firstMonday: '第 1 周周一',
   weeks: '教学周数',
@@ -28,6 +28,17 @@ const zh = {
   timetableColumns: '课表列：学号、课程、教师（可选）、地点（可选）、星期（1–7 或周一…）、节次（如 1-2）、周次（如 1-16、1-15单、2-16双、1-8,10-16）',
   gradeColumns: '成绩列：学号、课程号（可选，建议提供：补考、重修按课程号替代原课程的成绩；没有课程号时只替代同名课程最近一次不及格的成绩）、课程、学分、成绩（分数或 优/良/中/及格/不及格）、绩点（学校给出；不计绩点留空）、考试性质（正常/补考/重修，可选）',
   noTerms: '尚未登记学期',
+  scope: '上传与清空范围：',
+  wholeTerm: '整个学期（全部学生）',
+  scopeWholeHelp: '上传将替换该学期全部学生的数据',
+  scopeCollegeHelp: '只替换或清空花名册中院系为“{college}”的学生的数据；文件中其他学生的行会被拒绝',
+  clearTimetable: '清空课表',
+  clearGrades: '清空成绩',
+  clearTitle: '清空{kind}？',
+  clearWhole: '将删除{term}全部学生的{kind}，共 {rows} 行；学生将看到“尚未发布”。此操作会记入操作日志，不能撤销（可重新上传）。',
+  clearCollege: '将删除{term}院系“{college}”学生的{kind}，共 {rows} 行；其他院系不受影响。此操作会记入操作日志，不能撤销（可重新上传）。',
+  clearOk: '清空',
+  cleared: '已清空{kind}：删除 {rows} 行',
 } as const;
 
 type Key = keyof typeof zh;
@@ -37,7 +48,7 @@ export const academicAdminMessages: Messages<Key> = {
   en: {
     menuAcademic: 'Timetables & grades',
     terms: 'Terms',
-    intro: 'Timetables and grades are the university’s academic system’s: it pushes them through the open API (PUT /api/v1/admin/academic/terms/{term}/timetable and /grades), or upload a CSV here. Each upload replaces the term’s timetable or grades whole; bad rows are listed one by one and nothing of the file is written. Only full-time undergraduates see them in the app.',
+    intro: 'Timetables and grades are the university’s academic system’s: it pushes them through the open API (PUT /api/v1/admin/academic/terms/{term}/timetable and /grades), or upload a CSV here. Each upload replaces the term’s timetable or grades whole (or those of the chosen college’s students); bad rows are listed one by one and nothing of the file is written. Only full-time undergraduates see them in the app.',
     term: 'Term',
     firstMonday: 'Monday of week 1',
     weeks: 'Teaching weeks',
@@ -61,5 +72,16 @@ export const academicAdminMessages: Messages<Key> = {
     timetableColumns: 'Timetable columns: 学号, 课程, 教师 (optional), 地点 (optional), 星期 (1–7 or 周一…), 节次 (like 1-2), 周次 (like 1-16, 1-15单, 2-16双, 1-8,10-16)',
     gradeColumns: 'Grade columns: 学号, 课程号 (optional, best given: a makeup exam or retake replaces its course’s earlier grades by the code; without one, only the latest failed grade of the same name), 课程, 学分, 成绩 (a score or 优/良/中/及格/不及格), 绩点 (the university’s; empty when none), 考试性质 (正常/补考/重修, optional)',
     noTerms: 'No term registered yet',
+    scope: 'Upload and clear for:',
+    wholeTerm: 'The whole term (all students)',
+    scopeWholeHelp: 'An upload replaces the term’s data for all students',
+    scopeCollegeHelp: 'Only the students whose college on the roster is “{college}” are replaced or cleared; rows of other students in a file are refused',
+    clearTimetable: 'Clear timetable',
+    clearGrades: 'Clear grades',
+    clearTitle: 'Clear the {kind}?',
+    clearWhole: 'This removes the {kind} of {term} for all students: {rows} rows; students will see it as not published. It is logged and cannot be undone (upload again to restore).',
+    clearCollege: 'This removes the {kind} of {term} for the students of “{college}”: {rows} rows; other colleges are not touched. It is logged and cannot be undone (upload again to restore).',
+    clearOk: 'Clear',
+    cleared: '{kind} cleared: {rows} rows removed',
   },
 };
