@@ -87,6 +87,10 @@ describeE2E('app card screens in Chromium', () => {
     await expect.poll(() => page.getByTestId('detail-status').textContent()).toBe('已挂失');
     // 公交有效性 is the card's dates, not its loss: as the replacement wizard shows a 待补卡 card (seed 000).
     await expect(page.getByTestId('detail-transit').textContent()).resolves.toBe('有效卡');
+    // … with a word that the card cannot be used meanwhile; its face says 已挂失 alone, no 有效卡 beside it.
+    await expect(page.getByTestId('detail-transit-lost').textContent()).resolves.toBe('挂失期间暂停使用');
+    await expect(page.getByTestId('face-valid-until').textContent()).resolves.toBe('有效期至 2029-08-31');
+    await expect(page.getByTestId('face-status').textContent()).resolves.toBe('已挂失');
     expect(await statusOf(card.id)).toBe('lost');
     await page.getByTestId('action-unloss').waitFor();
     expect(await page.getByTestId('action-loss').count()).toBe(0);

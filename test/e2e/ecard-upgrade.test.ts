@@ -90,6 +90,11 @@ describeE2E('K-12 e-card opening and 小升初 upgrade in Chromium', () => {
     await page.waitForURL(url('/ecards'));
     await expect.poll(() => page.getByTestId('ecard-item').count()).toBe(1);
     expect(await page.getByTestId('upgrade-due').count()).toBe(0);
+    // Its page names the phone's system as it is written (HarmonyOS), not the code harmonyos.
+    await page.goto(url(`/cards/${ecard.id}`));
+    await expect.poll(() => page.getByTestId('detail-device').textContent()).toBe('HUAWEI Mate 40 Pro · HarmonyOS 3.0.0');
+    await page.goto(url('/ecards'));
+    await expect.poll(() => page.getByTestId('ecard-item').count()).toBe(1);
 
     // Summer: the roster promotes the child to a middle school (小升初).
     const middle = await t.factory.newSchool({ stage: 'middle', name: '海淀实验中学' });

@@ -23,6 +23,7 @@ import './cards.css';
 import { BalanceRefunds } from '../payments/BalanceRefunds.js';
 import { campusMessages } from '../campus/messages.js';
 import { campusPaths } from '../campus/paths.js';
+import { ecardMessages } from '../ecards/messages.js';
 
 /**
  * The card page: its face, its information with the holder's photo, and what can be done with it
@@ -54,6 +55,7 @@ export function CardDetailPage() {
 
 function CardDetail({ card }: { card: Card }) {
   const t = useMessages(cardMessages);
+  const e = useMessages(ecardMessages);
   const { lang } = useLang();
   return (
     <>
@@ -75,7 +77,13 @@ function CardDetail({ card }: { card: Card }) {
           <List.Item extra={productLabel(t, card)}>{t.product}</List.Item>
           <List.Item extra={<span data-testid="detail-status">{statusText(t, card)}</span>}>{t.status}</List.Item>
           {card.transitValidity && (
-            <List.Item extra={<span data-testid="detail-transit">{card.transitValidity === 'valid' ? t.transitValid : t.transitInvalid}</span>}>{t.transitValidity}</List.Item>
+            <List.Item
+              extra={<span data-testid="detail-transit">{card.transitValidity === 'valid' ? t.transitValid : t.transitInvalid}</span>}
+              // Transit eligibility stays 有效卡 while lost (seed 000); the card itself cannot be used meanwhile.
+              description={card.status === 'lost' && <span data-testid="detail-transit-lost">{t.transitSuspendedWhileLost}</span>}
+            >
+              {t.transitValidity}
+            </List.Item>
           )}
           <List.Item extra={card.validUntil ?? t.noValidUntil}>{t.validUntil}</List.Item>
           <List.Item extra={<span data-testid="detail-balance">{formatYuan(card.balanceFen)}</span>}>{t.balance}</List.Item>
@@ -86,7 +94,7 @@ function CardDetail({ card }: { card: Card }) {
           )}
           <List.Item extra={stageText(t, card.stage)}>{t.stage}</List.Item>
           <List.Item extra={mediumText(t, card)}>{t.medium}</List.Item>
-          {card.device && <List.Item extra={`${card.device.model} · ${card.device.os} ${card.device.osVersion}`}>{t.device}</List.Item>}
+          {card.device && <List.Item extra={<span data-testid="detail-device">{`${card.device.model} · ${e[`os_${card.device.os}`]} ${card.device.osVersion}`}</span>}>{t.device}</List.Item>}
           {card.linkedCardNoMasked && <List.Item extra={card.linkedCardNoMasked}>{t.linkedCardNo}</List.Item>}
           <List.Item extra={card.activatedAt ? formatBeijingTime(card.activatedAt, lang) : t.notActivated}>{t.activatedAt}</List.Item>
         </List>

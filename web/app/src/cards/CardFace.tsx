@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import { formatYuan } from '../../../../src/domain/money.js';
 import { useMessages } from '../../../shared/i18n.js';
-import { isVoid, productLabel, statusText } from './labels.js';
+import { isVoid, productLabel, showsTransitTag, statusText } from './labels.js';
 import { cardMessages } from './messages.js';
 import type { Card } from './queries.js';
 import { faceTheme } from './themes.js';
@@ -47,7 +47,7 @@ export function CardFace({ card, onOpen }: { card: Card; onOpen?: () => void }) 
           <div className="face-holder" data-testid="face-holder">{card.holderNameMasked}</div>
           <div data-testid="face-valid-until">
             {card.validUntil ? `${t.validUntil} ${card.validUntil}` : t.noValidUntil}
-            {card.transitValidity ? ` · ${card.transitValidity === 'valid' ? t.transitValid : t.transitInvalid}` : ''}
+            {showsTransitTag(card) ? ` · ${card.transitValidity === 'valid' ? t.transitValid : t.transitInvalid}` : ''}
             {card.graceUntil ? ` · ${t.graceUntil} ${card.graceUntil}` : ''}
           </div>
         </div>
