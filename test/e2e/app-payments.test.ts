@@ -231,6 +231,8 @@ describeE2E('app money screens in Chromium', () => {
     const card = await e2e.t.factory.newCard(student.id, { product: 'campus_card' });
     const page = await signInToApp(e2e, { as: 'student', login: student.education_id, password: 'Student2026' });
     await page.goto(url(`/cards/${card.id}/top-up`));
+    // A campus card's page is titled 校园卡充值, not 学生卡充值.
+    await page.locator('.adm-nav-bar-title').getByText('校园卡充值', { exact: true }).waitFor();
     await page.getByTestId('topup-presets').getByText('¥100.00', { exact: true }).click();
     await page.getByTestId('topup-submit').click();
     await page.getByTestId('topup-password-error').getByText('请输入 6 位数字查询密码').waitFor();

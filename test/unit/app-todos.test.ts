@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Card } from '../../web/app/src/cards/queries.js';
-import { todosOf, type TodoContext } from '../../web/app/src/home/todos.js';
+import { fill } from '../../web/shared/i18n.js';
+import { countedText, todosOf, type TodoContext } from '../../web/app/src/home/todos.js';
+import { messages } from '../../web/app/src/messages.js';
 
 /** The home page's 待办, from the cards and the pending orders (web/app/src/home/todos.ts). */
 const card = (id: string, over: Partial<Card> = {}): Card => ({
@@ -120,5 +122,16 @@ describe('home to-dos', () => {
     expect(todos.map((todo) => todo.kind)).toEqual(['low_balance', 'pending_orders', 'library_overdue', 'library_fine']);
     expect(todos.slice(2)).toEqual([{ kind: 'library_overdue', count: 2 }, { kind: 'library_fine', amountFen: 120 }]);
     expect(kinds([], 0, { library: { overdue: 0, finesOwedFen: 0 } })).toEqual([]);
+  });
+});
+
+describe('home to-dos with a count, in English', () => {
+  const en = messages.en;
+  it('says "1 order" and "2 orders", not "order(s)"', () => {
+    expect(fill(countedText(en, 'todo_pending_orders', 1), { n: 1 })).toBe('1 order waiting to be paid');
+    expect(fill(countedText(en, 'todo_pending_orders', 2), { n: 2 })).toBe('2 orders waiting to be paid');
+    expect(fill(countedText(en, 'todo_bills_due', 1), { holder: '', n: 1, amount: '¥240.00' })).toBe('1 university bill to pay: ¥240.00');
+    expect(fill(countedText(en, 'todo_library_overdue', 3), { n: 3 })).toBe('3 library books overdue: return them soon');
+    expect(Object.values(en).filter((text) => text.includes('(s)'))).toEqual([]);
   });
 });

@@ -200,7 +200,7 @@ export const campusMessages: Messages<Key> = {
     repairCancelled: 'Report withdrawn',
     staffNote: 'Staff: {note}',
     bookingsTitle: 'Practice rooms',
-    bookingsEntry: 'Rooms',
+    bookingsEntry: 'Practice rooms',
     bookingsIntro: 'Book a practice room by the hour, 08:00–22:00, up to 7 days ahead, at most 2 practice-room bookings at a time; cancel before it begins.',
     noVenues: 'Your university has no rooms to book',
     keptForColleges: 'Only students of {colleges} may book it',

@@ -22,7 +22,7 @@ import { accountMessages } from '../account/messages.js';
 import { holderTag } from '../ui/labels.js';
 import { moneyPaths } from '../payments/paths.js';
 import { useOrderListing } from '../payments/queries.js';
-import { cardsNearExpiry, todosOf, type Todo } from './todos.js';
+import { cardsNearExpiry, countedText, todosOf, type CountedTodoKey, type Todo } from './todos.js';
 
 const closedApplications = new Set(['completed', 'cancelled']);
 
@@ -82,12 +82,16 @@ export function HomeTodos() {
   });
   if (todos.length === 0) return <Card><ErrorBlock status="empty" title={t.noNews} description={null} data-testid="todos-empty" /></Card>;
 
+  const counted = (key: CountedTodoKey, n: number) => countedText(t, key, n);
   const text = (todo: Todo): string => {
-    if (todo.kind === 'pending_orders') return fill(t.todo_pending_orders, { n: todo.count });
-    if (todo.kind === 'library_overdue') return fill(t.todo_library_overdue, { n: todo.count });
+    if (todo.kind === 'pending_orders') return fill(counted('todo_pending_orders', todo.count), { n: todo.count });
+    if (todo.kind === 'library_overdue') return fill(counted('todo_library_overdue', todo.count), { n: todo.count });
     if (todo.kind === 'library_fine') return fill(t.todo_library_fine, { amount: formatYuan(todo.amountFen) });
     if (todo.kind === 'confirm_info') return fill(t.todo_confirm_info, { holder: todo.nameMasked });
-    if (todo.kind === 'bills_due') return fill(todo.overdue ? t.todo_bills_overdue : t.todo_bills_due, { holder: todo.holder ? `${todo.holder}：` : '', n: todo.count, amount: formatYuan(todo.amountFen) });
+    if (todo.kind === 'bills_due') {
+      const holder = todo.holder ? fill(t.todo_holder, { holder: todo.holder }) : '';
+      return fill(todo.overdue ? t.todo_bills_overdue : counted('todo_bills_due', todo.count), { holder, n: todo.count, amount: formatYuan(todo.amountFen) });
+    }
     // The card's last digits tell apart children whose masked names are alike (张** and 张**).
     const names = { holder: todo.card.holderNameMasked, product: productLabel(c, todo.card), tail: todo.card.cardNoMasked.slice(-3) };
     if (todo.kind === 'extend_soon') return fill(t.todo_extend_soon, { ...names, date: todo.validUntil });

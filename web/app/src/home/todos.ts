@@ -103,3 +103,9 @@ export function todosOf(cards: readonly Card[], context: TodoContext): Todo[] {
   if (context.library && context.library.finesOwedFen > 0) todos.push({ kind: 'library_fine', amountFen: context.library.finesOwedFen });
   return todos.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
 }
+
+/** The home texts with a count: English says "1 order", "2 orders", so each has a `_one` text for a count of one (the same in Chinese). */
+export type CountedTodoKey = 'todo_pending_orders' | 'todo_library_overdue' | 'todo_bills_due';
+export function countedText(t: Record<CountedTodoKey | `${CountedTodoKey}_one`, string>, key: CountedTodoKey, n: number): string {
+  return n === 1 ? t[`${key}_one`] : t[key];
+}

@@ -137,9 +137,12 @@ export function TopUpPage() {
   const { cardId } = useParams();
   const cards = useCards();
   const options = useTopUpOptions();
+  // A university's campus card is a 校园卡, not a 学生卡: the page opened for one (or with only such cards) says so.
+  const shown = cardId ? cards.data?.filter((card) => card.id === cardId) : cards.data;
+  const campusOnly = shown !== undefined && shown.length > 0 && shown.every((card) => card.product === 'campus_card');
 
   return (
-    <SubPage title={t.topUpTitle} backTo={cardId ? `/cards/${cardId}` : '/'}>
+    <SubPage title={campusOnly ? t.topUpTitleCampus : t.topUpTitle} backTo={cardId ? `/cards/${cardId}` : '/'}>
       {cards.isPending || options.isPending ? (
         <Skeleton.Paragraph lineCount={8} animated />
       ) : cards.isError ? (

@@ -124,6 +124,7 @@ const zh = {
   // Top-up
   topUp: '充值',
   topUpTitle: '学生卡充值',
+  topUpTitleCampus: '校园卡充值',
   chooseCard: '选择卡片',
   noCardsToTopUp: '没有可充值的卡片',
   noCardsToTopUpHint: '学校发卡并激活后，即可在这里充值',
@@ -312,6 +313,7 @@ export const paymentMessages: Messages<Key> = {
     required: 'Required',
     topUp: 'Top up',
     topUpTitle: 'Top up a card',
+    topUpTitleCampus: 'Top up the campus card',
     chooseCard: 'Card',
     noCardsToTopUp: 'No card to top up',
     noCardsToTopUpHint: 'Once the school issues a card and it is activated, you can top it up here',
