@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { purseFen } from '../api/ecards-support.js';
 import { runAutoTopUps } from '../../src/modules/payments/auto-top-up.js';
+import { actAtCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
 import { sendLowBalanceAlerts } from '../../src/modules/payments/balance-alerts.js';
 import { fund } from '../support/money.js';
 import { addDays, shanghaiDate } from '../../src/domain/calendar.js';
@@ -217,11 +218,23 @@ describeE2E('app money screens in Chromium', () => {
     await page.locator('[data-testid="pay-result"][data-outcome="failed"]').waitFor();
     await page.getByText('支付渠道显示这笔订单没有付款').waitFor();
     expect(await purseFen(e2e.t, card.id)).toBe(0);
+    // The order still waits: it can be given up from here too, not only from the order page.
+    await page.getByTestId('result-cancel').getByText('取消订单').waitFor();
+    const resultUrl = page.url();
     await page.getByTestId('result-continue').click();
     await page.waitForURL(/\/orders\/[0-9a-f-]+$/);
     await expect(page.getByTestId('order-status').textContent()).resolves.toBe('等待支付');
     await page.getByTestId('pay-order').getByText('继续支付').waitFor();
     await page.getByTestId('confirm-order').getByText('已完成支付').waitFor();
+
+    await page.goto(resultUrl);
+    await page.getByTestId('result-cancel').click();
+    await page.locator('.adm-dialog').getByRole('button', { name: '取消订单' }).click();
+    await page.locator('.adm-toast-main').getByText('订单已取消').waitFor();
+    await page.getByTestId('pay-result-hint').getByText('订单已关闭', { exact: false }).waitFor();
+    expect(await page.getByTestId('result-cancel').count()).toBe(0);
+    const orderId = new URL(resultUrl).searchParams.get('orderId')!;
+    expect((await e2e.t.ctx.db.selectFrom('payment_orders').select('status').where('id', '=', orderId).executeTakeFirstOrThrow()).status).toBe('cancelled');
   });
 
   it('a campus card is topped up with the holder’s query password (seed 004)', async () => {
@@ -495,6 +508,7 @@ describeE2E('app money screens in Chromium', () => {
     await expect(page.getByTestId('order-fee-code').textContent()).resolves.toBe('174011');
     await expect(page.getByTestId('order-document-no').textContent()).resolves.toBe('京发函【2007】623号');
     await expect(page.getByTestId('order-amount').textContent()).resolves.toBe('¥15.00');
+    await page.locator('.adm-nav-bar-title').getByText('缴费确认', { exact: true }).waitFor();
     await page.getByTestId('payment-window').getByText('今天可以缴费').waitFor();
     await page.getByTestId('gateway-choice').getByText('支付宝').waitFor();
     expect(await page.getByTestId('pay-order').isEnabled()).toBe(true);
@@ -530,6 +544,14 @@ describeE2E('app money screens in Chromium', () => {
     await page.getByRole('tab', { name: '已关闭' }).click();
     await expect.poll(() => rows.count()).toBe(1);
     await expect(page.locator(`[data-order-no="${topUp.orderNo}"]`).getByTestId('order-status').textContent()).resolves.toBe('已取消');
+
+    // Once the fee is paid its page is the order's details, no longer 缴费确认.
+    const { cashierUrl } = (await e2e.t.app.inject({ method: 'POST', url: `/api/v1/orders/${fee.id}/pay`, headers: { authorization: `Bearer ${token}` }, payload: { gateway: 'wechat' } })).json() as { cashierUrl: string };
+    expect((await actAtCashier(cashierUrl, 'pay')).html).toContain('支付成功');
+    for (let round = 0; round < 20 && (await e2e.t.ctx.jobs.runDue(100)) > 0; round++);
+    await page.goto(url(`/orders/${fee.id}`));
+    await expect.poll(() => page.getByTestId('order-status').textContent()).toBe('已完成');
+    await page.locator('.adm-nav-bar-title').getByText('订单详情', { exact: true }).waitFor();
   });
 
   it('outside the payment window a fee cannot be paid and the next window is shown', async () => {

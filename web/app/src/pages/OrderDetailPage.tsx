@@ -21,7 +21,8 @@ export function OrderDetailPage() {
   const { orderId = '' } = useParams();
   const order = useOrder(orderId);
 
-  const title = order.data?.kind === 'top_up' ? t.topUpOrderTitle : order.data?.kind === 'fee' ? t.feeOrderTitle : t.orderDetail;
+  // 缴费确认 only while the fee waits to be paid: once paid, cancelled or expired it is the order's details.
+  const title = order.data?.kind === 'top_up' ? t.topUpOrderTitle : order.data?.kind === 'fee' && order.data.pending ? t.feeOrderTitle : t.orderDetail;
   return (
     <SubPage title={title} backTo="/orders">
       {order.isPending ? (

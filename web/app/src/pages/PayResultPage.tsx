@@ -6,6 +6,7 @@ import { useLang, useMessages } from '../../../shared/i18n.js';
 import { formatYuan, isClosed, isPaid, itemName } from '../payments/format.js';
 import { paymentMessages } from '../payments/messages.js';
 import { CardBalanceAfter } from '../payments/CardSummary.js';
+import { useConfirmedCancel } from '../payments/cancel-order.js';
 import { useConfirmOrder, useOrder, type Confirmation } from '../payments/queries.js';
 import { SubPage } from '../ui/SubPage.js';
 import { fill, useErrorText } from '../ui/text.js';
@@ -60,6 +61,7 @@ function Result({ orderId }: { orderId: string }) {
   const navigate = useNavigate();
   const describe = useErrorText();
   const confirm = useConfirmOrder(orderId);
+  const cancel = useConfirmedCancel(orderId);
   const [gaveUp, setGaveUp] = useState(false);
   /** Each 已完成支付 after giving up starts another round of asking. */
   const [round, setRound] = useState(0);
@@ -139,6 +141,12 @@ function Result({ orderId }: { orderId: string }) {
           {!isClosed(current) && (
             <Button block color="primary" onClick={() => navigate(`/orders/${orderId}`, { replace: true })} data-testid="result-continue">
               {t.continuePay}
+            </Button>
+          )}
+          {/* Cancelled at the cashier, the order still waits for payment: it can be given up here too. */}
+          {!isClosed(current) && (
+            <Button block fill="none" loading={cancel.isPending} onClick={() => void cancel.run()} data-testid="result-cancel">
+              {t.cancelOrder}
             </Button>
           )}
           {isClosed(current) && toOrder}

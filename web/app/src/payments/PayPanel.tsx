@@ -1,11 +1,12 @@
-import { Button, Dialog, List, Radio, Toast } from 'antd-mobile';
+import { Button, List, Radio, Toast } from 'antd-mobile';
 import { useState } from 'react';
 import { useMessages } from '../../../shared/i18n.js';
 import { errorCode, useErrorText } from '../ui/text.js';
 import { chosenGateway, usePayOrder } from './cashier.js';
 import { paymentMessages } from './messages.js';
 import { PaymentWindowNotice } from './PaymentWindowNotice.js';
-import { usePaymentWindow, useCancelOrder, useConfirmOrder, type Gateway, type Order } from './queries.js';
+import { usePaymentWindow, useConfirmOrder, type Gateway, type Order } from './queries.js';
+import { useConfirmedCancel } from './cancel-order.js';
 import './payments.css';
 
 export const gateways: readonly Gateway[] = ['alipay', 'wechat'];
@@ -38,7 +39,7 @@ export function PayPanel({ order }: { order: Order }) {
   const [gateway, setGateway] = useState<Gateway>(order.gateway ?? chosenGateway(order.id) ?? 'alipay');
   const pay = usePayOrder();
   const confirm = useConfirmOrder(order.id);
-  const cancel = useCancelOrder(order.id);
+  const cancel = useConfirmedCancel(order.id);
   const paymentWindow = usePaymentWindow();
   const fee = order.kind === 'fee';
   const windowShut = fee && !(paymentWindow.isSuccess && paymentWindow.data.open);
@@ -59,14 +60,6 @@ export function PayPanel({ order }: { order: Order }) {
       },
     });
 
-  const confirmCancel = async () => {
-    if (!(await Dialog.confirm({ content: t.cancelOrderConfirm, confirmText: t.cancelOrder, cancelText: t.cancel }))) return;
-    cancel.mutate(undefined, {
-      onSuccess: () => Toast.show({ icon: 'success', content: t.orderCancelled }),
-      onError: (error) => Toast.show({ icon: 'fail', content: describe(error) }),
-    });
-  };
-
   return (
     <>
       {fee && <PaymentWindowNotice />}
@@ -81,7 +74,7 @@ export function PayPanel({ order }: { order: Order }) {
             {t.paymentDone}
           </Button>
         )}
-        <Button block fill="none" loading={cancel.isPending} disabled={busy} onClick={() => void confirmCancel()} data-testid="cancel-order">
+        <Button block fill="none" loading={cancel.isPending} disabled={busy} onClick={() => void cancel.run()} data-testid="cancel-order">
           {t.cancelOrder}
         </Button>
       </div>
