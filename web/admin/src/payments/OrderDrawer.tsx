@@ -7,6 +7,7 @@ import { payLabel, paymentMessages, type PaymentTexts } from './messages.js';
 import { formatFen } from './money.js';
 import { OrderStatusTag, refundStatusColors } from './orderColumns.js';
 import { RefundModal } from './RefundModal.js';
+import { AbnormalRefundActions, refundWhere } from './AbnormalRefundActions.js';
 import type { AdminOrderDetail } from './types.js';
 import { useOrder } from './useOrder.js';
 import { EducationId } from '../EducationId.js';
@@ -87,7 +88,9 @@ function DetailBody({ detail, operator }: { detail: AdminOrderDetail; operator: 
           { title: p.status, dataIndex: 'status', render: (s: string) => <Tag color={refundStatusColors[s] ?? 'gold'}>{payLabel(p, 'refund', s)}</Tag> },
           { title: p.tries, dataIndex: 'attempts' },
           { title: p.lastError, dataIndex: 'lastError', render: (e: string | null) => e ?? '—' },
+          { title: p.refundWhere, key: 'where', render: (_, r) => refundWhere(r, p, lang) },
           { title: p.completedAt, dataIndex: 'completedAt', render: time },
+          ...(operator ? [{ title: p.refundSettle, key: 'settle', render: (_: unknown, r: AdminOrderDetail['refunds'][number]) => <AbnormalRefundActions refund={r} orderId={detail.order.id} /> }] : []),
         ]} />
       </Section>
       <Section title={p.ledger} testId="order-ledger">

@@ -10,7 +10,7 @@ export const orderStatusColors: Record<AdminOrderRow['status'], string> = {
 };
 
 /** A gateway refund's status: waiting, back with the payer, or given up by the gateway. */
-export const refundStatusColors: Record<string, string> = { requested: 'gold', succeeded: 'green', failed: 'red' };
+export const refundStatusColors: Record<string, string> = { requested: 'gold', succeeded: 'green', failed: 'red', offline_due: 'orange', superseded: 'default' };
 
 export function OrderStatusTag({ status, p }: { status: AdminOrderRow['status']; p: PaymentTexts }) {
   return <Tag color={orderStatusColors[status]}>{payLabel(p, 'order', status)}</Tag>;
