@@ -81,6 +81,8 @@ describe('GET /fares/quote (no login)', () => {
     ['mode=rail&distanceKm=5&category=ordinary&monthSpentFen=-1', 'VALIDATION_FAILED'],
     ['mode=rail&distanceKm=5&category=ordinary&monthSpentFen=1.5', 'VALIDATION_FAILED'],
     ['mode=bus&distanceKm=-1&category=cash', 'FARE_DISTANCE_INVALID'],
+    ['mode=bus&distanceKm=0&category=student', 'FARE_DISTANCE_ZERO'],
+    ['mode=rail&distanceKm=0.000&category=cash', 'FARE_DISTANCE_ZERO'],
     ['mode=rail&distanceKm=501&category=cash', 'FARE_DISTANCE_INVALID'],
     ['mode=bus&distanceKm=Infinity&category=cash', 'VALIDATION_FAILED'],
     ['mode=bus&distanceKm=5&category=cash&date=2026-02-30', 'DATE_FORMAT'],

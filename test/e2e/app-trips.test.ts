@@ -222,8 +222,16 @@ describeE2E('app transit screens in Chromium', () => {
     // A distance the rules refuse is stopped before it is sent.
     await anonymous.getByTestId('fare-distance').locator('input').fill('501');
     await anonymous.getByTestId('fare-submit').click();
-    await anonymous.getByText('请输入 0 到 500 之间的公里数').waitFor();
+    await anonymous.getByText('请输入大于 0、不超过 500 的公里数').waitFor();
     // The earlier result does not stay under the error: it answered another question.
     expect(await anonymous.getByTestId('fare-result').count()).toBe(0);
+    // Nor is a ride of 0 km priced: the same inline error, nothing asked of the server.
+    const quotes: string[] = [];
+    anonymous.on('request', (r) => { if (r.url().includes('/fares/quote')) quotes.push(r.url()); });
+    await anonymous.getByTestId('fare-distance').locator('input').fill('0');
+    await anonymous.getByTestId('fare-submit').click();
+    await anonymous.getByText('请输入大于 0、不超过 500 的公里数').waitFor();
+    expect(await anonymous.getByTestId('fare-result').count()).toBe(0);
+    expect(quotes).toEqual([]);
   });
 });

@@ -2,12 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { shanghaiDate } from '../../domain/calendar.js';
 import { fareTableFor, quoteFare, railFareWithMonthlyDiscount } from '../../domain/fares.js';
 import type { AppContext } from '../../platform/context.js';
+import { fail } from '../../platform/errors.js';
 import { errorResponses } from '../shared/http.js';
 import './fares.errors.js';
 import { fareQuoteQuerySchema, fareQuoteSchema, type FareQuoteQuery, type FareQuoteResponse } from './fares.schemas.js';
 
 /** Prices one ride with the fare rules in force on the ride's date (today in Beijing by default). */
 export function fareQuote(ctx: AppContext, q: FareQuoteQuery): FareQuoteResponse {
+  if (q.distanceKm === 0) throw fail('FARE_DISTANCE_ZERO', { distanceKm: 0 });
   const date = q.date ?? shanghaiDate(ctx.clock.now());
   const quote = quoteFare({ mode: q.mode, distanceKm: q.distanceKm, category: q.category, lineType: q.lineType, monthSpentFen: q.monthSpentFen, date });
   const monthSpentFen = q.monthSpentFen ?? 0;

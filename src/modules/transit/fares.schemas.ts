@@ -8,7 +8,7 @@ const queryNumber = z.string().trim().min(1).pipe(z.coerce.number());
 
 export const fareQuoteQuerySchema = z.object({
   mode: fareModeSchema,
-  /** Checked against 0–500 km by the fare rules (FARE_DISTANCE_INVALID). */
+  /** More than 0 (FARE_DISTANCE_ZERO), at most 500 km by the fare rules (FARE_DISTANCE_INVALID). */
   distanceKm: queryNumber,
   category: riderCategorySchema,
   /** Bus only; defaults to 'ordinary'. */

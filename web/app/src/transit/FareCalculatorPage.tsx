@@ -106,7 +106,8 @@ export function FareCalculatorPage() {
             label={t.distanceKm}
             rules={[
               { required: true, message: t.distanceInvalid },
-              { validator: (_, value: string) => (/^\d{1,3}(\.\d{1,3})?$/.test((value ?? '').trim()) && Number(value) <= 500 ? Promise.resolve() : Promise.reject(new Error(t.distanceInvalid))) },
+              // A ride of 0 km is no ride: more than 0, at most 500 (the server refuses both).
+              { validator: (_, value: string) => (/^\d{1,3}(\.\d{1,3})?$/.test((value ?? '').trim()) && Number(value) > 0 && Number(value) <= 500 ? Promise.resolve() : Promise.reject(new Error(t.distanceInvalid))) },
             ]}
           >
             <Input inputMode="decimal" placeholder={t.distancePlaceholder} clearable data-testid="fare-distance" />
