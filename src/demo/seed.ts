@@ -8,6 +8,7 @@ import { cardServicesRepository } from '../modules/card-services/card-services.r
 import { k12ValidUntilOnIssue } from '../modules/card-services/issue-validity.js';
 import { changeCardStatus } from '../modules/cards/card-status.js';
 import { issueCard } from '../modules/cards/issue-card.js';
+import { graduationDate, stageHasSticker } from '../modules/fulfilment/card-face.js';
 import { recordAudit, systemActor } from '../platform/audit.js';
 import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/database.js';
@@ -178,7 +179,9 @@ export async function seedDemo(db: Db, clock: Clock): Promise<boolean> {
  * Every K-12 student holds a Beijing-tong card in daily use, except one new card waiting for
  * activation (李思雨) and one reported lost, ready for the replacement flow (王浩然); university
  * students hold campus cards. A card in daily use was issued before this year's extension window,
- * so it is valid until that window's end (or graduation) and due for its extension in it.
+ * so it is valid until that window's end (or graduation) and due for its extension in it. Middle and
+ * high school students also hold the sticker (卡贴) issued with their card, in use and valid until
+ * graduation as printed, so that 补换卡贴 and its progress can be tried (张小红, 8th grade).
  */
 async function seedCards(tx: Db, clock: Clock, studentIds: Map<string, string>, windowOpens: string): Promise<void> {
   const lost: string[] = [];
@@ -196,6 +199,11 @@ async function seedCards(tx: Db, clock: Clock, studentIds: Map<string, string>, 
       requestId: null,
     });
     if (s.educationId === '20230103') lost.push(card.id);
+    const stage = schools.find((x) => x.code === s.school)!.stage;
+    if (stageHasSticker(stage)) {
+      const validUntil = graduationDate(stage, s.grade, issuedBeforeWindow);
+      await issueCard(tx, clock, { product: 'k12_sticker', studentId, active: true, validUntil, reason: 'demo', actor: systemActor, requestId: null });
+    }
   }
   for (const cardId of lost) await changeCardStatus(tx, clock, { cardId, event: 'report_loss', reason: 'demo', actor: systemActor, requestId: null });
 }

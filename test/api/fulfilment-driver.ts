@@ -126,7 +126,9 @@ export class FulfilmentDriver {
     return this.application(token, applicationId);
   }
 
+  /** 确认无误, once the school has taken the student's photo (as it does before families confirm: FULFILMENT_PHOTO_MISSING otherwise). */
   async confirmInfo(token: string, studentId: string) {
+    await this.t.factory.givePhoto(studentId);
     const got = await this.request('GET', `/fulfilment/confirmation?studentId=${studentId}`, token);
     expect(got.statusCode, got.body).toBe(200);
     const res = await this.request('POST', `/fulfilment/confirmations/${(got.json() as { id: string }).id}/confirm`, token);

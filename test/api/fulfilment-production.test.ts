@@ -56,6 +56,7 @@ describe('information confirmation (制卡信息确认)', () => {
     const texts = await f.t.ctx.db.selectFrom('sms_outbox').select('body').where('phone', '=', fam.parent.phone).execute();
     expect(texts.map((m) => m.body)).toContain('【北京通学生卡】学校已更正张**的制卡信息，请在 App 中重新进行制卡信息确认。');
     expect(texts.map((m) => m.body).join()).not.toContain('已更正姓名'); // the school's note stays in the app
+    await f.t.factory.givePhoto(fam.student.id);
     const confirmed = await f.request('POST', `/fulfilment/confirmations/${got.id}/confirm`, fam.parentToken);
     expect(confirmed.json()).toMatchObject({ status: 'confirmed' });
     expect(await progress()).toMatchObject({ status: 'confirmed' });
@@ -101,7 +102,7 @@ describe('新生制卡: a school’s new students get their first cards', () => 
     const exported = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, f.operator);
     const row = exported.rawPayload.toString('utf8').slice(1).trim().split('\r\n')[1]!.split(',');
     const cardNo = row[3]!;
-    expect(row).toEqual([batch.batchNo, app!.id, '北京通学生卡', cardNo, '北京市海淀区实验中学', '李新生', '女', newcomer.education_id, '2029-08-31', '2', '', '', '', '配送到校', '']);
+    expect(row).toEqual([batch.batchNo, app!.id, '北京通学生卡', cardNo, '北京市海淀区实验中学', '李新生', '女', newcomer.education_id, '2029-08-31', '2', '', '', `${newcomer.education_id}.jpg`, '配送到校', '', '是']);
     await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator);
     await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, f.operator);
     const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
@@ -113,7 +114,7 @@ describe('新生制卡: a school’s new students get their first cards', () => 
     // The card is the one printed, not active until its holder activates it (seed 000: 卡片激活).
     // Its face says graduation (2029-08-31, the printer's file above); its transit validity is the
     // yearly cycle's: picked up after 2026's window, it runs until next year's window ends.
-    const card = await f.t.ctx.db.selectFrom('cards').selectAll().where('student_id', '=', newcomer.id).executeTakeFirstOrThrow();
+    const card = await f.t.ctx.db.selectFrom('cards').selectAll().where('student_id', '=', newcomer.id).where('product', '=', 'k12_card').executeTakeFirstOrThrow();
     expect(card).toMatchObject({ card_no: cardNo, product: 'k12_card', status: 'inactive', replaces_card_id: null, valid_until: '2027-10-31' });
     await f.runJobs();
     expect((await textsTo(newcomerParent.phone)).join('\n')).toContain('【北京通学生卡】北京通学生卡已领取，请在 App「卡片激活」中激活后使用。');
@@ -198,12 +199,12 @@ describe('production, delivery to school and pickup', () => {
     const raw = exported.rawPayload;
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM
     const lines = raw.toString('utf8').slice(1).trim().split('\r\n');
-    expect(lines[0]).toBe('批次号,申请编号,卡种,北京通号,学校名称,姓名,性别,教育ID,有效期,类别,年级,班级,照片文件,配送方式,补办原卡号');
+    expect(lines[0]).toBe('批次号,申请编号,卡种,北京通号,学校名称,姓名,性别,教育ID,有效期,类别,年级,班级,照片文件,配送方式,补办原卡号,随卡卡贴');
     expect(lines).toHaveLength(3);
     const rowA = lines.find((l) => l.includes(a.app.id))!.split(',');
     const newCardNoA = rowA[3]!;
     expect(newCardNoA).toMatch(/^32\d{9}$/);
-    expect(rowA).toEqual([batch.batchNo, a.app.id, '北京通学生卡', newCardNoA, '北京市海淀区实验中学', '张小明', '女', a.student.education_id, '2029-08-31', '2', '', '', '', '配送到校', a.card.card_no]);
+    expect(rowA).toEqual([batch.batchNo, a.app.id, '北京通学生卡', newCardNoA, '北京市海淀区实验中学', '张小明', '女', a.student.education_id, '2029-08-31', '2', '', '', `${a.student.education_id}.jpg`, '配送到校', a.card.card_no, '']);
     expect(((await f.request('GET', `/admin/fulfilment/batches/${batch.id}`, f.operator)).json() as BatchDto).status).toBe('exported');
 
     expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator)).json()).toMatchObject({ status: 'produced' });

@@ -156,6 +156,7 @@ beforeAll(async () => {
   const delivery = { method: 'home', recipient: '乙家收件人', phone: '13900001111', address: '北京市西城区乙家胡同9号' };
   const application = await f.apply(parentBToken, pupilB, cardB.id, { delivery });
   await f.pay(parentBToken, application.id);
+  await t.factory.givePhoto(pupilB.id);
   const confirmation = await call(parentBToken, 'GET', `/fulfilment/confirmation?studentId=${pupilB.id}`);
   await call(parentBToken, 'POST', `/fulfilment/confirmations/${confirmation.id}/confirm`);
   const batch = await call(operator, 'POST', '/admin/fulfilment/batches', { kind: 'replacement' });

@@ -160,9 +160,12 @@ describe('demo data', () => {
     const count = async () => Number((await handle.db.selectFrom('students').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const students = await count();
     expect(students).toBeGreaterThanOrEqual(10);
-    const cards = await handle.db.selectFrom('cards').select(['status']).execute();
+    const cards = await handle.db.selectFrom('cards').select(['status']).where('product', '<>', 'k12_sticker').execute();
     expect(cards).toHaveLength(students);
     expect(cards.map((c) => c.status).sort()).toEqual([...Array<string>(students - 2).fill('active'), 'inactive', 'lost'].sort());
+    // The middle and high school students' stickers (卡贴), issued with their cards and in use.
+    const stickers = await handle.db.selectFrom('cards').innerJoin('students', 'students.id', 'cards.student_id').select(['students.stage', 'cards.status']).where('product', '=', 'k12_sticker').execute();
+    expect(stickers.map((c) => `${c.stage} ${c.status}`).sort()).toEqual(['high active', 'high active', 'middle active', 'middle active', 'middle active']);
     // The K-12 extension window of this year is open, so the demo's extension flow can be tried.
     const windows = await handle.db.selectFrom('card_extension_windows').select(['year', 'starts_on', 'ends_on']).execute();
     expect(windows).toEqual([{ year: 2026, starts_on: '2026-10-01', ends_on: '2026-12-31' }]);

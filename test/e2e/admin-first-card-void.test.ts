@@ -29,6 +29,7 @@ describeE2E('a first card whose student moved is voided in the console', () => {
 
     // Opened, confirmed, batched; then the move; then printed, sent and signed for by the old school.
     await apiAs(e2e, managerToken, 'POST', '/admin/fulfilment/confirmations/open', { schoolId: school.id });
+    await t.factory.givePhoto(student.id); // the school has taken the photo the family checks
     const confirmation = await apiAs(e2e, parentToken, 'GET', `/fulfilment/confirmation?studentId=${student.id}`);
     await apiAs(e2e, parentToken, 'POST', `/fulfilment/confirmations/${confirmation.id as string}/confirm`);
     const batch = await apiAs(e2e, operator, 'POST', '/admin/fulfilment/batches', { kind: 'new_card', schoolId: school.id });

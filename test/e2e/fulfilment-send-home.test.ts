@@ -30,6 +30,7 @@ describeE2E('a replacement waiting at a school its student has left is sent home
     const application = await apiAs(e2e, parentToken, 'POST', '/fulfilment/applications', {
       kind: 'sticker', reason: 'damaged', name, idType: 'resident_id', idNumber: student.id_number, educationId: student.education_id, cardId: sticker.id, delivery: { method: 'school' },
     });
+    await t.factory.givePhoto(student.id); // the school has taken the photo the family checks
     const confirmation = await apiAs(e2e, parentToken, 'GET', `/fulfilment/confirmation?studentId=${student.id}`);
     await apiAs(e2e, parentToken, 'POST', `/fulfilment/confirmations/${confirmation.id as string}/confirm`);
     const batch = await apiAs(e2e, operator, 'POST', '/admin/fulfilment/batches', { kind: 'sticker', schoolId: school.id });

@@ -27,6 +27,7 @@ export async function dispatchUndeliverableSticker(e2e: E2E, name: string, day: 
     kind: 'sticker', reason: 'damaged', name, idType: 'resident_id', idNumber: student.id_number, educationId: student.education_id, cardId: sticker.id,
     delivery: { method: 'home', recipient: '无人接听', phone: '13900000000', address: '北京市西城区金融街1号' },
   });
+  await t.factory.givePhoto(student.id); // the school has taken the photo the family checks
   const confirmation = await apiAs(e2e, studentToken, 'GET', `/fulfilment/confirmation?studentId=${student.id}`);
   await apiAs(e2e, studentToken, 'POST', `/fulfilment/confirmations/${confirmation.id as string}/confirm`);
   const batch = await apiAs(e2e, operator, 'POST', '/admin/fulfilment/batches', { kind: 'sticker', schoolId: school.id });

@@ -63,6 +63,13 @@ export class Factory {
     });
   }
 
+  /** The card photo the school takes (a tiny JPEG), as the photo upload stores it: 制卡信息确认 and production need one. */
+  async givePhoto(studentId: string) {
+    const bytes = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
+    await this.ctx.db.insertInto('student_photos').values({ student_id: studentId, content_type: 'image/jpeg', bytes, updated_at: this.ctx.clock.now() })
+      .onConflict((oc) => oc.column('student_id').doNothing()).execute();
+  }
+
   async newParent(options: { children?: string[]; password?: string } = {}) {
     const n = next();
     const password = options.password ?? '123456';

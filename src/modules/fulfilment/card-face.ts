@@ -2,7 +2,7 @@ import { firstGradeOf, graduationDate as stageGraduationDate } from '../../domai
 import { maskName } from '../../domain/masking.js';
 import { fail } from '../../platform/errors.js';
 import './fulfilment.errors.js';
-import type { CardFace } from './fulfilment.schemas.js';
+import type { CardFace, ConfirmationField, Correction } from './fulfilment.schemas.js';
 import type { FaceSource } from './fulfilment.repository.js';
 
 /** Pure rules of the card face and of the labels fulfilment shows; no I/O. */
@@ -44,6 +44,34 @@ const k12Stages = ['primary', 'middle', 'high'] as const;
  */
 export function assertK12Stage(stage: string): void {
   if (!(k12Stages as readonly string[]).includes(stage)) throw fail('FULFILMENT_NOT_K12', { stage });
+}
+
+/**
+ * The fields a family may report wrong (信息有误). Not the education ID: the city's student-status
+ * system gives it for life, the student signs in with it, and no one here can change it; a family who
+ * finds it wrong asks the school's 学籍 administrator (docs/cards.md, "What a family may report").
+ */
+export const reportableFields: readonly ConfirmationField[] = ['schoolName', 'name', 'gender', 'validUntil', 'photo'];
+
+/**
+ * A report the school can act on: each field once, a text field with what it should say (a gender
+ * as M or F), the photo with a note saying what is wrong with it (the school takes a new one).
+ * Refused with the first field that falls short named in the details.
+ */
+export function assertCorrectionsComplete(corrections: readonly Correction[]): void {
+  const seen = new Set<ConfirmationField>();
+  for (const c of corrections) {
+    if (!reportableFields.includes(c.field)) throw fail('FULFILMENT_FIELD_NOT_REPORTABLE', { field: c.field });
+    if (seen.has(c.field)) throw fail('FULFILMENT_CORRECTION_INCOMPLETE', { field: c.field, reason: 'repeated' });
+    seen.add(c.field);
+    if (c.field === 'photo' ? !c.note : !c.correctValue) throw fail('FULFILMENT_CORRECTION_INCOMPLETE', { field: c.field, missing: c.field === 'photo' ? 'note' : 'correctValue' });
+    if (c.field === 'gender' && c.correctValue !== 'M' && c.correctValue !== 'F') throw fail('FULFILMENT_CORRECTION_INCOMPLETE', { field: c.field, reason: 'gender is M or F' });
+  }
+}
+
+/** Whether a student of this stage holds a sticker (卡贴) with the card: middle and high school (seed 000). */
+export function stageHasSticker(stage: FaceSource['stage']): boolean {
+  return stage === 'middle' || stage === 'high';
 }
 
 /** 类别 (seed 000): 1 primary, 2 middle, 3 high. */

@@ -10,7 +10,7 @@ import { inTransaction, type DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
-import { assertK12Stage, cardFaceOf, confirmationStatusLabels } from './card-face.js';
+import { assertCorrectionsComplete, assertK12Stage, cardFaceOf, confirmationStatusLabels } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ConfirmationDto, ConfirmationStatus, Correction } from './fulfilment.schemas.js';
 import { openFirstCard } from './first-card.js';
@@ -80,19 +80,25 @@ async function lockAccessible(ctx: AppContext, caller: Caller, confirmationId: s
   return row;
 }
 
-/** 确认无误: the student or a parent confirms the printed fields; a record with errors reported waits for the school first. */
+/**
+ * 确认无误: the student or a parent confirms the printed fields and the photo; a record with errors
+ * reported waits for the school first, and so does one without a photo (the card photo is an
+ * identity check: FULFILMENT_PHOTO_MISSING until the school has taken it).
+ */
 export async function confirmCardInfo(ctx: AppContext, caller: Caller, confirmationId: string, requestId: string): Promise<ConfirmationDto> {
   const row = await lockAccessible(ctx, caller, confirmationId);
   const status = nextConfirmationStatus(row.status, 'confirm');
   const now = ctx.clock.now();
   const source = await repo.faceSource(ctx.db, row.student_id);
+  if (!source?.has_photo) throw fail('FULFILMENT_PHOTO_MISSING', { studentId: row.student_id });
   await repo.updateConfirmation(ctx.db, row.id, { status, confirmed_at: now, confirmed_by: `${caller.role}:${caller.subjectId}`, updated_at: now });
-  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.confirmed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status, face: source ? cardFaceOf(source, shanghaiDate(now)) : null }, requestId });
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.confirmation.confirmed', entityType: 'card_confirmation', entityId: row.id, before: { status: row.status }, after: { status, face: cardFaceOf(source, shanghaiDate(now)) }, requestId });
   return view(ctx.db, ctx.clock, { ...row, status, confirmed_at: now, updated_at: now });
 }
 
-/** 信息有误: the fields that are wrong, with what they should say; the school card manager sees them in the queue. */
+/** 信息有误: the fields that are wrong, each with what it should say (the photo: a note); the school card manager sees them in the queue. */
 export async function reportCardErrors(ctx: AppContext, caller: Caller, confirmationId: string, corrections: Correction[], requestId: string): Promise<ConfirmationDto> {
+  assertCorrectionsComplete(corrections);
   const row = await lockAccessible(ctx, caller, confirmationId);
   nextConfirmationStatus(row.status, 'report'); // a record already reported is refused before anything is looked up
   // A confirmed record may still be reopened while no card is in production for the student.

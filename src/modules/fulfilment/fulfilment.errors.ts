@@ -30,6 +30,26 @@ registerErrors({
   FULFILMENT_HOLDER_LEFT_SCHOOL: { status: 409, ...lifecycle.FULFILMENT_HOLDER_LEFT_SCHOOL },
   FULFILMENT_CONFIRMATION_NOT_FOUND: { status: 404, zh: '暂无制卡信息确认记录', en: 'No card information confirmation for this student' },
   FULFILMENT_CONFIRMATION_STATUS: { status: 409, ...lifecycle.FULFILMENT_CONFIRMATION_STATUS },
+  FULFILMENT_PHOTO_MISSING: {
+    status: 422,
+    zh: '照片尚未采集，请联系学校卡管员采集照片后再确认',
+    en: 'No photo has been taken yet; ask the school card manager to take the photo, then confirm',
+  },
+  FULFILMENT_CORRECTION_INCOMPLETE: {
+    status: 422,
+    zh: '请为每一项有误的信息填写正确内容（照片有误请填写说明），同一项只报一次',
+    en: 'Give the correct value for each wrong field (a note for the photo), each field once',
+  },
+  FULFILMENT_FIELD_NOT_REPORTABLE: {
+    status: 422,
+    zh: '教育ID由学籍系统分配，不能在制卡信息确认中更正；如有疑问请联系学校学籍管理员',
+    en: 'The education ID is assigned by the student-status system and cannot be corrected here; ask the school’s student-status administrator',
+  },
+  FULFILMENT_BATCH_PHOTOS_MISSING: {
+    status: 422,
+    zh: '可制卡的申请均因学生尚未采集照片暂不制卡，请学校卡管员采集照片后再生成批次',
+    en: 'Every application ready for production is held back because the student has no photo yet; generate the batch once the school has taken the photos',
+  },
   FULFILMENT_BATCH_EMPTY: { status: 422, zh: '没有可制卡的申请（需已缴费且制卡信息已确认）', en: 'No application is ready for production (paid, with confirmed card information)' },
   FULFILMENT_BATCH_NOT_FOUND: { status: 404, zh: '制卡批次不存在', en: 'No such production batch' },
   FULFILMENT_BATCH_STATUS: { status: 409, ...lifecycle.FULFILMENT_BATCH_STATUS },

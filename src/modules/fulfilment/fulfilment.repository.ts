@@ -204,21 +204,27 @@ export const fulfilmentRepository = {
     return { rows, total: Number(count.n) };
   },
 
-  /** Applications that may go to production: paid (or a sticker), with the student's card information confirmed (its status comes along for the state machine). */
-  lockProducible(db: DbOrTx, kind: ApplicationKindValue, schoolId: string | undefined): Promise<(ApplicationRow & { confirmation_status: ConfirmationRow['status'] })[]> {
+  /**
+   * Applications that may go to production: paid (or a sticker), with the student's card information
+   * confirmed (its status comes along for the state machine), and whether the student has a photo.
+   */
+  async lockProducible(db: DbOrTx, kind: ApplicationKindValue, schoolId: string | undefined): Promise<(ApplicationRow & { confirmation_status: ConfirmationRow['status']; has_photo: boolean })[]> {
     let q = db
       .selectFrom('card_applications as a')
       .innerJoin('card_confirmations as cc', 'cc.student_id', 'a.student_id')
       .innerJoin('students as s', 's.id', 'a.student_id')
+      .leftJoin('student_photos as p', 'p.student_id', 'a.student_id')
       .selectAll('a')
       .select('cc.status as confirmation_status')
+      .select((eb) => eb('p.student_id', 'is not', null).as('has_photo'))
       .where('a.status', '=', 'ready_for_production')
       // A student who has left is not printed a card (a first card is given up then; this keeps any other out of the batch too).
       .where('s.status', '=', 'enrolled')
       .where('a.kind', '=', kind)
       .where('cc.status', '=', 'confirmed');
     if (schoolId) q = q.where('a.school_id', '=', schoolId);
-    return q.orderBy('a.created_at').orderBy('a.id').forUpdate('a').execute();
+    const rows = await q.orderBy('a.created_at').orderBy('a.id').forUpdate('a').execute();
+    return rows.map((row) => ({ ...row, has_photo: Boolean(row.has_photo) }));
   },
 
   cardNoReserved(db: DbOrTx, cardNo: string): Promise<boolean> {

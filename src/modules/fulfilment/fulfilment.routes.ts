@@ -13,7 +13,7 @@ import './fulfilment.errors.js';
 import {
   adminApplicationPageSchema, adminApplicationQuerySchema, adminConfirmationPageSchema, adminConfirmationQuerySchema, applicationListQuerySchema, applicationListSchema,
   applicationParams, applicationSchema, batchDetailSchema, batchPageSchema, batchParams, batchQuerySchema, batchSchema, confirmationParams, confirmationQuerySchema,
-  confirmationSchema, createApplicationSchema, createBatchSchema, deliveryChoiceSchema, deliveryPageSchema, deliveryParams, deliveryQuerySchema, deliverySchema, fixConfirmationSchema,
+  confirmationSchema, createApplicationSchema, createBatchSchema, createdBatchSchema, deliveryChoiceSchema, deliveryPageSchema, deliveryParams, deliveryQuerySchema, deliverySchema, fixConfirmationSchema,
   fulfilmentSettingsSchema, identityCheckSchema, openConfirmationsResultSchema, openConfirmationsSchema, reportErrorsSchema, verifyResultSchema, voidApplicationSchema,
 } from './fulfilment.schemas.js';
 import { confirmPickup, getSettings, putSettings } from './pickup.js';
@@ -160,7 +160,7 @@ export function fulfilmentRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.post('/admin/fulfilment/batches', {
-      schema: { tags, summary: 'A batch of every paid application with confirmed card information', security: bearer, body: createBatchSchema, response: { 201: batchSchema, ...errorResponses } },
+      schema: { tags, summary: 'A batch of every paid application with confirmed card information; one whose student has no photo yet is held back (heldWithoutPhoto; all held: FULFILMENT_BATCH_PHOTOS_MISSING)', security: bearer, body: createBatchSchema, response: { 201: createdBatchSchema, ...errorResponses } },
     }, async (request, reply) => {
       const caller = requireCaller(request, 'operator');
       return idempotentOperation(ctx, request, reply, 201, (c) => createBatch(c, caller, request.body, request.id));

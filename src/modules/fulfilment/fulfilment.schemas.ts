@@ -311,6 +311,9 @@ export const batchSchema = z.object({
   dispatchedAt: z.string().nullable(),
 });
 export type BatchDto = z.infer<typeof batchSchema>;
+/** POST /admin/fulfilment/batches' answer: the batch, and how many ready applications were held back because their student has no photo yet. */
+export const createdBatchSchema = batchSchema.extend({ heldWithoutPhoto: z.number().int() });
+export type CreatedBatchDto = z.infer<typeof createdBatchSchema>;
 export const batchParams = z.object({ batchId: z.uuid() });
 /** POST /admin/fulfilment/batches: every paid (or sticker) application whose card information is confirmed. */
 export const createBatchSchema = z.object({ kind: applicationKindSchema, schoolId: z.uuid().optional() });

@@ -17,7 +17,7 @@ import { issueCard } from '../cards/issue-card.js';
 import { accountCodes, findAccountByCode, transferBalance } from '../ledger/ledger.js';
 import { applicationView } from './application-view.js';
 import { enrolledAtSchool } from './first-card.js';
-import { cardFaceOf, defaultSettlementWindowDays, productOfKind } from './card-face.js';
+import { cardFaceOf, defaultSettlementWindowDays, productOfKind, stageHasSticker } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ApplicationDto, FulfilmentSettings } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
@@ -105,10 +105,23 @@ async function completeFirstCard(tx: DbOrTx, clock: Clock, app: ApplicationRow, 
     product: productOfKind[app.kind], studentId: app.student_id, active: false, cardNo: app.new_card_no ?? undefined,
     validUntil: await newCardValidUntil(tx, clock, app), reason: `new_card:${app.id}`, actor, requestId,
   });
+  const sticker = await issueStickerWithCard(tx, clock, app, actor, requestId);
   const now = clock.now();
   await repo.updateApplication(tx, app.id, { status, new_card_id: card.id, updated_at: now });
-  await recordStep(tx, clock, app, 'picked_up', actor, requestId, null, { newCardId: card.id });
+  await recordStep(tx, clock, app, 'picked_up', actor, requestId, null, { newCardId: card.id, stickerCardId: sticker?.id ?? null });
   return { ...app, status, new_card_id: card.id, updated_at: now };
+}
+
+/**
+ * A middle or high school student's first card comes with a sticker (卡贴, seed 000), handed over with
+ * it and, like it, waiting for activation. It keeps the graduation date printed for it (no extension
+ * renews a sticker) and is replaced on its own when lost or damaged (补换卡贴). None for a primary pupil.
+ */
+async function issueStickerWithCard(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null) {
+  const source = await repo.faceSource(tx, app.student_id);
+  if (!source || !stageHasSticker(source.stage)) return null;
+  const validUntil = cardFaceOf(source, shanghaiDate(clock.now())).validUntil;
+  return issueCard(tx, clock, { product: 'k12_sticker', studentId: app.student_id, active: false, validUntil, reason: `new_card:${app.id}`, actor, requestId });
 }
 
 /** 领卡: the school card manager hands the card over (school delivery), to a student still enrolled at the school. */

@@ -10,9 +10,9 @@ import { newId } from '../../platform/ids.js';
 import { cardsRepository } from '../cards/cards.repository.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import { applicationView } from './application-view.js';
-import { batchStatusLabels, cardFaceOf, categoryOf, productLabels, productOfKind } from './card-face.js';
+import { batchStatusLabels, cardFaceOf, categoryOf, productLabels, productOfKind, stageHasSticker } from './card-face.js';
 import './fulfilment.errors.js';
-import type { ApplicationKind, BatchDto } from './fulfilment.schemas.js';
+import type { ApplicationKind, BatchDto, CreatedBatchDto } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type BatchRow } from './fulfilment.repository.js';
 import { recordStep } from './notifications.js';
 
@@ -47,9 +47,18 @@ async function freeCardNo(db: DbOrTx): Promise<string> {
   }
 }
 
-export async function createBatch(ctx: AppContext, caller: Caller, input: { kind: ApplicationKind; schoolId?: string | undefined }, requestId: string): Promise<BatchDto> {
-  const apps = await repo.lockProducible(ctx.db, input.kind, input.schoolId);
-  if (apps.length === 0) throw fail('FULFILMENT_BATCH_EMPTY', { kind: input.kind, schoolId: input.schoolId ?? null });
+/**
+ * A batch of every producible application of the kind (of one school, if given). One whose student
+ * has no photo is held back, never printed with an empty photo (the card photo is an identity check):
+ * it stays ready for production and goes into a later batch once the school has taken the photo.
+ * The answer says how many were held; all of them held is FULFILMENT_BATCH_PHOTOS_MISSING.
+ */
+export async function createBatch(ctx: AppContext, caller: Caller, input: { kind: ApplicationKind; schoolId?: string | undefined }, requestId: string): Promise<CreatedBatchDto> {
+  const producible = await repo.lockProducible(ctx.db, input.kind, input.schoolId);
+  const apps = producible.filter((a) => a.has_photo);
+  const held = producible.filter((a) => !a.has_photo).map((a) => a.id);
+  if (producible.length === 0) throw fail('FULFILMENT_BATCH_EMPTY', { kind: input.kind, schoolId: input.schoolId ?? null });
+  if (apps.length === 0) throw fail('FULFILMENT_BATCH_PHOTOS_MISSING', { kind: input.kind, schoolId: input.schoolId ?? null, heldWithoutPhoto: held.length });
   const now = ctx.clock.now();
   const id = newId();
   const batch: BatchRow = {
@@ -63,8 +72,8 @@ export async function createBatch(ctx: AppContext, caller: Caller, input: { kind
     await repo.updateApplication(ctx.db, app.id, { status, batch_id: id, new_card_no: cardNo, updated_at: now });
     await recordStep(ctx.db, ctx.clock, app, 'in_production', actorOf(caller), requestId, batch.batch_no, { batchId: id });
   }
-  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.created', entityType: 'production_batch', entityId: id, after: { batchNo: batch.batch_no, kind: input.kind, applications: apps.map((a) => a.id) }, requestId });
-  return batchView(batch, apps.length);
+  await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.created', entityType: 'production_batch', entityId: id, after: { batchNo: batch.batch_no, kind: input.kind, applications: apps.map((a) => a.id), heldWithoutPhoto: held }, requestId });
+  return { ...batchView(batch, apps.length), heldWithoutPhoto: held.length };
 }
 
 async function lockBatch(ctx: AppContext, batchId: string): Promise<BatchRow> {
@@ -95,7 +104,8 @@ function cell(value: string | null | undefined): string {
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
-export const exportColumns = ['批次号', '申请编号', '卡种', '北京通号', '学校名称', '姓名', '性别', '教育ID', '有效期', '类别', '年级', '班级', '照片文件', '配送方式', '补办原卡号'] as const;
+/** 随卡卡贴: 是 when a sticker is made with the card (a middle or high school student's first card), for the printer to pack it in. */
+export const exportColumns = ['批次号', '申请编号', '卡种', '北京通号', '学校名称', '姓名', '性别', '教育ID', '有效期', '类别', '年级', '班级', '照片文件', '配送方式', '补办原卡号', '随卡卡贴'] as const;
 
 /**
  * The card printer's file (UTF-8 with BOM so Excel opens it as UTF-8): one row per card with the
@@ -116,6 +126,7 @@ export async function exportBatch(ctx: AppContext, caller: Caller, batchId: stri
     lines.push([
       batch.batch_no, app.id, productLabels[product].zh, app.new_card_no, face.schoolName, face.name, face.gender === 'M' ? '男' : '女', face.educationId, face.validUntil,
       categoryOf(source.stage), source.grade === null ? '' : String(source.grade), source.class_no, face.hasPhoto ? `${face.educationId}.jpg` : '', app.delivery_method === 'school' ? '配送到校' : '配送到家', oldCard?.card_no,
+      app.kind === 'new_card' && stageHasSticker(source.stage) ? '是' : '',
     ].map(cell).join(','));
   }
   const now = ctx.clock.now();
