@@ -2,7 +2,7 @@ import { pino, type Logger, type LoggerOptions } from 'pino';
 
 /**
  * Paths pino blanks out wherever they appear in a log line: identity numbers, phones,
- * passwords and tokens must never reach a log file.
+ * passwords, tokens and a refund's bank card number and holder's name must never reach a log file.
  */
 export const redactedPaths = [
   'req.headers.authorization',
@@ -21,10 +21,17 @@ export const redactedPaths = [
   '*.id_number',
   '*.password_hash',
   '*.token_hash',
+  // A refund's bank card and its holder (WeChat Pay's 异常退款): ours and WeChat's field names.
+  '*.bankAccount',
+  '*.realName',
+  '*.bank_account',
+  '*.real_name',
   'password',
   'token',
   'idNumber',
   'phone',
+  'bankAccount',
+  'realName',
 ];
 
 export function loggerOptions(level: string): LoggerOptions {

@@ -58,6 +58,14 @@ describe('logging', () => {
     expect(out).toContain('[redacted]');
   });
 
+  it('redacts a refund’s bank card number and holder’s name, ours and WeChat Pay’s field names', () => {
+    const { logger, lines } = capture();
+    logger.info({ body: { route: 'user_bank_card', bankAccount: '6222021234567890123', realName: '张三' }, wechat: { bank_account: '6225880012345678', real_name: '李四' } }, 'abnormal refund');
+    const out = lines.join('');
+    for (const secret of ['6222021234567890123', '张三', '6225880012345678', '李四']) expect(out).not.toContain(secret);
+    expect(out).toContain('user_bank_card');
+  });
+
   it('masks ID numbers and mobile numbers inside free text', () => {
     const { logger, lines } = capture();
     logger.info('student 11010520100101123X called from 13812345678');
