@@ -546,7 +546,10 @@ describeE2E('app money screens in Chromium', () => {
     await expect(page.locator(`[data-order-no="${topUp.orderNo}"]`).getByTestId('order-status').textContent()).resolves.toBe('已取消');
 
     // Once the fee is paid its page is the order's details, no longer 缴费确认.
-    const { cashierUrl } = (await e2e.t.app.inject({ method: 'POST', url: `/api/v1/orders/${fee.id}/pay`, headers: { authorization: `Bearer ${token}` }, payload: { gateway: 'wechat' } })).json() as { cashierUrl: string };
+    // Over real HTTP (not inject): the sandbox cashier is reached at the address the request came to.
+    const paying = await fetch(`${e2e.baseUrl}/api/v1/orders/${fee.id}/pay`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ gateway: 'wechat' }) });
+    const { cashierUrl } = (await paying.json()) as { cashierUrl: string };
+    expect(paying.status, cashierUrl).toBe(200);
     expect((await actAtCashier(cashierUrl, 'pay')).html).toContain('支付成功');
     for (let round = 0; round < 20 && (await e2e.t.ctx.jobs.runDue(100)) > 0; round++);
     await page.goto(url(`/orders/${fee.id}`));
