@@ -202,4 +202,18 @@ describe('a refund WeChat CLOSED', () => {
     expect((await auditOf(refundId)).map((a) => a.action)).toEqual(['payments.refund.requested', 'payments.refund.failed_at_gateway', 'payments.refund.rerequested']);
     await d.expectLedgerClean();
   });
+
+  it('of a balance refund: the console counts the new refund, not the superseded one (1 of 1 succeeded)', async () => {
+    const { student, parentToken } = await d.family();
+    const topUp = await d.topUp(parentToken, student.id, 4000);
+    await d.payAtCashier(parentToken, topUp.id, 'wechat');
+    await d.runJobs();
+    const requested = await refundsFail('CLOSED', async () => d.request('POST', '/balance-refunds', parentToken, { cardId: await d.cardOf(student.id) }));
+    const balanceRefundId = (requested.json() as { id: string }).id;
+    const refundId = (requested.json() as { refunds: { id: string }[] }).refunds[0]!.id;
+    expect((await d.request('POST', `/admin/refunds/${refundId}/rerequest`, operator)).json()).toMatchObject({ status: 'succeeded' });
+    expect((await d.request('GET', `/balance-refunds/${balanceRefundId}`, parentToken)).json()).toMatchObject({ status: 'completed' });
+    const listed = (await d.request('GET', `/admin/balance-refunds?q=${encodeURIComponent(student.education_id)}`, operator)).json() as { items: { id: string }[] };
+    expect(listed.items.find((r) => r.id === balanceRefundId)).toMatchObject({ status: 'completed', gatewayRefunds: 1, gatewayRefundsSucceeded: 1 });
+  });
 });

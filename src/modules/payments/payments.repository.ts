@@ -513,7 +513,8 @@ export const adminPaymentsRepository = {
         .selectAll('b')
         .select(['s.name as student_name', 's.education_id', 'sc.name as school_name'])
         .select((eb) => [
-          eb.selectFrom('payment_refunds as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.balance_refund_id', '=', 'b.id').as('gateway_refunds'),
+          // A CLOSED refund asked again (superseded) is replaced by its new one: counted once, as the new one.
+          eb.selectFrom('payment_refunds as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.balance_refund_id', '=', 'b.id').where('r.status', '<>', 'superseded').as('gateway_refunds'),
           eb.selectFrom('payment_refunds as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.balance_refund_id', '=', 'b.id').where('r.status', '=', 'succeeded').as('gateway_refunds_succeeded'),
         ])
         // Work for the outlet first, then newest first.
