@@ -11,9 +11,10 @@ describe('the app’s words for a failed auto top-up', () => {
     }
   });
 
+  // Not 原路退回 once charged: a refund WeChat gave up on may reach the payer by a bank card or the merchant's account (异常退款).
   it('tell a late charge being refunded from one refunded, and from one not confirmed', () => {
     const zh = accountMessages['zh-CN'];
-    expect([zh.autoTopUpFailure_unconfirmed, zh.autoTopUpFailure_refunding, zh.autoTopUpFailure_refunded]).toEqual(['未能确认扣款结果，如已扣款将原路退回', '已扣款但未能充值，正在原路退回', '已扣款但未能充值，已原路退回']);
+    expect([zh.autoTopUpFailure_unconfirmed, zh.autoTopUpFailure_refunding, zh.autoTopUpFailure_refunded]).toEqual(['未能确认扣款结果，如已扣款将原路退回', '已扣款但未能充值，退款处理中', '已扣款但未能充值，已退款']);
     const en = accountMessages.en;
     expect([en.autoTopUpFailure_refunding, en.autoTopUpFailure_refunded]).toEqual(['charged but not topped up; being refunded', 'charged but not topped up; refunded']);
   });

@@ -396,9 +396,10 @@ function failureText(gateway: GatewayName, failure: string | null): string {
     refused: `${payerNames[gateway]}拒绝了扣款`,
     payment_failed: `${payerNames[gateway]}扣款失败`,
     unconfirmed: '未能确认扣款结果；如已扣款，将原路退回',
-    refunding: '已扣款但未能充值，款项正在原路退回',
+    // Not 原路退回: after a refund WeChat gave up on, an operator's 异常退款 may send it to a bank card or via the merchant's account.
+    refunding: '已扣款但未能充值，退款处理中',
     refund_failed: '已扣款但未能充值，原路退回未成功，客服将为您处理',
-    refunded: '扣款已原路退回',
+    refunded: '已扣款但未能充值，已退款',
   };
   return texts[failure as AutoTopUpFailure] ?? '扣款失败';
 }
