@@ -277,6 +277,12 @@ describe('production, delivery to school and pickup', () => {
     await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, f.operator);
     const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
     await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, a.managerToken);
+    // A school parcel: its story and the steps' notes in each language, and no courier.
+    const atSchool = await f.application(a.parentToken, a.app.id);
+    expect(atSchool.delivery).toMatchObject({ courierName: null, events: [{ description: { zh: '已发往学校', en: 'Sent to the school' } }, { description: { zh: '学校已签收', en: 'Received by the school' } }] });
+    expect(atSchool.steps.filter((s) => s.step === 'dispatched' || s.step === 'delivered').map((s) => [s.note, s.noteEn])).toEqual([
+      ['配送到校', 'Sent to the school'], ['已送达学校，请到卡管员处领取', 'At the school: collect it from the school card manager'],
+    ]);
     const done = (await f.request('POST', `/admin/fulfilment/applications/${a.app.id}/pickup`, a.managerToken)).json() as ApplicationDto;
     expect(done.balanceTransferDueAt).toBe('2026-11-30T02:00:00.000Z');
     await f.request('PUT', '/admin/fulfilment/settings', f.operator, { settlementWindowDays: 3 });
@@ -311,9 +317,22 @@ describe('home delivery through the courier', () => {
     const list = (await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] };
     expect(list.items).toHaveLength(1);
     const parcel = list.items[0]!;
-    expect(parcel).toMatchObject({ method: 'home', courier: 'sandbox', status: 'in_transit', applicationId: a.app.id, phoneMasked: '139****1111', recipientMasked: '张**' });
+    expect(parcel).toMatchObject({ method: 'home', courier: 'sandbox', courierName: { zh: '模拟快递', en: 'Sandbox courier' }, status: 'in_transit', applicationId: a.app.id, phoneMasked: '139****1111', recipientMasked: '张**' });
     expect(parcel.trackingNo).toMatch(/^SB\d{17}$/);
-    expect(await f.application(a.parentToken, a.app.id)).toMatchObject({ status: 'dispatched', delivery: { trackingNo: parcel.trackingNo, courier: 'sandbox' } });
+    // The console's tracking text in each language, not one 'zh / en' string.
+    expect(parcel.events.map((e) => e.description)).toEqual([{ zh: '快递员已揽收', en: 'Picked up by the courier' }]);
+    // The family reads the courier's name, the status in words, the courier's scans and each step's note in their language.
+    const tracked = await f.application(a.parentToken, a.app.id);
+    expect(tracked).toMatchObject({
+      status: 'dispatched',
+      delivery: {
+        trackingNo: parcel.trackingNo, courier: 'sandbox', courierName: { zh: '模拟快递', en: 'Sandbox courier' },
+        trackingStatus: 'in_transit', trackingStatusLabel: { zh: '运输中', en: 'In transit' }, events: [{ description: { zh: '快递员已揽收', en: 'Picked up by the courier' } }],
+      },
+    });
+    expect(tracked.steps.find((s) => s.step === 'dispatched')).toMatchObject({ note: '配送到家', noteEn: 'Sent home by courier' });
+    // A batch number reads the same in both.
+    expect(tracked.steps.find((s) => s.step === 'produced')).toMatchObject({ note: batch.batchNo, noteEn: batch.batchNo });
     // Home parcels are not handed over by the school.
     expect((await f.request('POST', `/admin/fulfilment/deliveries/${parcel.id}/received`, a.managerToken)).statusCode).toBe(409);
 

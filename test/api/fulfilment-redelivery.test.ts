@@ -59,7 +59,19 @@ describe('a failed home delivery goes back to the card centre', () => {
     // The courier gives up: the application says so, and cannot be sent out again before the parcel is back.
     await trackAt(25);
     let parent = await parentNow(a);
-    expect(await f.application(parent, a.app.id)).toMatchObject({ status: 'delivery_failed', statusLabel: { zh: '配送失败，退回制卡中心中' }, delivery: { trackingStatus: 'failed' } });
+    const failed = await f.application(parent, a.app.id);
+    expect(failed).toMatchObject({
+      status: 'delivery_failed', statusLabel: { zh: '配送失败，退回制卡中心中' },
+      delivery: { trackingStatus: 'failed', trackingStatusLabel: { zh: '配送失败，退回中', en: 'Not delivered; being returned' }, courierName: { zh: '模拟快递', en: 'Sandbox courier' } },
+    });
+    // The courier's scans reach the family in each language; the failed step's note names the courier and says why, in each.
+    expect(failed.delivery.events.map((e) => e.description.en)).toEqual(['Picked up by the courier', 'Out for delivery', 'Not delivered: the recipient could not be reached; no fee collected; returning to the sender']);
+    expect(failed.delivery.events[0]!.description.zh).toBe('快递员已揽收');
+    expect(failed.steps.at(-1)).toMatchObject({
+      step: 'delivery_failed',
+      note: `模拟快递 ${first!.trackingNo}：派送失败：联系不上收件人，未收取快递费，退回寄件人`,
+      noteEn: `Sandbox courier ${first!.trackingNo}: Not delivered: the recipient could not be reached; no fee collected; returning to the sender`,
+    });
     const early = await f.request('POST', `/fulfilment/applications/${a.app.id}/redelivery`, parent, { method: 'school' });
     expect(early.statusCode).toBe(409);
     // (A replacement also goes out again from a school its student has left: see fulfilment-replacement-left.test.ts.)
@@ -93,7 +105,7 @@ describe('a failed home delivery goes back to the card centre', () => {
     expect(parcels.map((p) => [p.status, p.applicationCount]).sort()).toEqual([['in_transit', 1], ['returned', 1]]);
     const returned = parcels.find((p) => p.status === 'returned')!;
     expect(returned).toMatchObject({ id: first!.id, recipientMasked: null, phoneMasked: null });
-    expect(returned.events.at(-1)!.description).toContain('退件已由制卡中心签收');
+    expect(returned.events.at(-1)!.description).toEqual({ zh: '退件已由制卡中心签收', en: 'Returned: signed for by the card centre' });
     const second = parcels.find((p) => p.status === 'in_transit')!;
     expect(second.trackingNo).toMatch(/^SB\d{17}$/);
     expect((await f.application(parent, a.app.id)).delivery.trackingNo).toBe(second.trackingNo);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { makeIdNumber } from '../../src/domain/id-number.js';
+import { maskCardNo } from '../../src/domain/masking.js';
 import type { ApplicationDto } from '../../src/modules/fulfilment/fulfilment.schemas.js';
 import { useFulfilmentDriver } from './fulfilment-driver.js';
 
@@ -10,10 +12,13 @@ describe('identity check (seed 000 填写信息)', () => {
     const before = await f.verify(parentToken, student);
     expect(before.studentId).toBe(student.id);
     expect(before.cards).toHaveLength(1);
+    // The Beijing-tong number masked as on every other screen; the student's own school whole (not personal data); 类别 explained.
     expect(before.cards[0]).toMatchObject({
-      cardId: card.id, nameMasked: '张**', educationId: student.education_id, beijingTongNo: card.card_no, schoolNameMasked: '北京市******学',
-      category: '2', cardType: { zh: '北京通学生卡' }, transitValidity: { zh: '有效卡' }, replaceable: false, notReplaceableCode: 'FULFILMENT_CARD_NOT_LOST',
+      cardId: card.id, nameMasked: '张**', educationId: student.education_id, beijingTongNoMasked: maskCardNo(card.card_no), yikatongNoMasked: null, schoolName: '北京市海淀区实验中学',
+      category: '2', categoryLabel: { zh: '初中', en: 'Middle school' }, cardType: { zh: '北京通学生卡' }, transitValidity: { zh: '有效卡' }, replaceable: false, notReplaceableCode: 'FULFILMENT_CARD_NOT_LOST',
     });
+    expect(before.cards[0]!.beijingTongNoMasked).toMatch(/^\d{2}\*+\d{3}$/);
+    expect(JSON.stringify(before)).not.toContain(card.card_no);
     await f.reportLoss(parentToken, card.id);
     const after = await f.verify(parentToken, student);
     // Lost, and still 有效卡 for transit (seed 000): that is its dates, not its loss.
@@ -26,7 +31,10 @@ describe('identity check (seed 000 填写信息)', () => {
 
   it('refuses a mismatch without echoing the record: the differing fields and the record masked', async () => {
     const { student, parentToken } = await f.family({ name: '李小红' });
-    const res = await f.request('POST', '/fulfilment/verify', parentToken, { ...f.identity(student), name: '李晓红', idNumber: '110108201205200000' });
+    // A well-formed number (a valid check digit) that is not the student's.
+    const otherNumber = makeIdNumber({ areaCode: '110108', birthDate: '2012-05-20', sequence: 7, gender: 'F' });
+    expect(otherNumber).not.toBe(student.id_number);
+    const res = await f.request('POST', '/fulfilment/verify', parentToken, { ...f.identity(student), name: '李晓红', idNumber: otherNumber });
     expect(res.statusCode).toBe(422);
     const body = res.json() as { error: { code: string; details: { fields: string[]; record: { nameMasked: string; idNumberMasked: string } } } };
     expect(body.error.code).toBe('FULFILMENT_IDENTITY_MISMATCH');
@@ -34,6 +42,30 @@ describe('identity check (seed 000 填写信息)', () => {
     expect(body.error.details.record).toEqual({ nameMasked: '李**', idNumberMasked: `${student.id_number.slice(0, 3)}***********${student.id_number.slice(-4)}` });
     expect(res.body).not.toContain(student.name);
     expect(res.body).not.toContain(student.id_number);
+  });
+
+  it('refuses a resident ID number that is not one (GB 11643 check digit, format) as malformed, before comparing it with the record', async () => {
+    const { student, card, parentToken } = await f.family({ name: '赵小兰' });
+    await f.reportLoss(parentToken, card.id);
+    // The student's own number with its check digit changed: one typo, everything else right.
+    const last = student.id_number.at(-1)!;
+    const typo = student.id_number.slice(0, 17) + (last === '0' ? '1' : '0');
+    const res = await f.request('POST', '/fulfilment/verify', parentToken, { ...f.identity(student), idNumber: typo });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'ID_NUMBER_CHECKSUM', details: { field: 'idNumber' } } });
+    expect(res.body).not.toContain('record');
+    const short = await f.request('POST', '/fulfilment/verify', parentToken, { ...f.identity(student), idNumber: student.id_number.slice(0, 17) });
+    expect(short.json()).toMatchObject({ error: { code: 'ID_NUMBER_FORMAT', details: { field: 'idNumber' } } });
+    // The application checks it again, and nothing is written.
+    const applied = await f.request('POST', '/fulfilment/applications', parentToken, { ...f.identity(student), idNumber: typo, cardId: card.id, delivery: { method: 'school' } });
+    expect(applied.statusCode).toBe(400);
+    expect(applied.json()).toMatchObject({ error: { code: 'ID_NUMBER_CHECKSUM' } });
+    expect(await f.t.ctx.db.selectFrom('card_applications').select('id').where('student_id', '=', student.id).execute()).toEqual([]);
+    // Another document type is compared as typed: a mismatch, not a malformed resident ID number.
+    const passport = await f.request('POST', '/fulfilment/verify', parentToken, { ...f.identity(student), idType: 'passport', idNumber: 'E12345678' });
+    expect(passport.json()).toMatchObject({ error: { code: 'FULFILMENT_IDENTITY_MISMATCH', details: { fields: ['idNumber'] } } });
+    // The right number passes.
+    expect((await f.verify(parentToken, student)).cards[0]).toMatchObject({ cardId: card.id, replaceable: true });
   });
 
   it('refuses an education ID the caller may not act for, revealing nothing', async () => {

@@ -163,7 +163,7 @@ describe('an operator marks a parcel back at the card centre (退件已签收)',
     expect(res.statusCode, res.body).toBe(200);
     const returned = res.json() as DeliveryDto;
     expect(returned).toMatchObject({ id: parcel!.id, status: 'returned', statusLabel: { zh: expect.any(String) } });
-    expect(returned.events.at(-1)!.description).toContain('运营人员确认');
+    expect(returned.events.at(-1)!.description).toEqual({ zh: '退件已由制卡中心签收（运营人员确认）', en: 'Back at the card centre (confirmed by an operator)' });
     const app = await applicationOf(a, a.app.id);
     expect(app).toMatchObject({ status: 'returned_to_centre', delivery: { trackingStatus: 'returned' } });
     expect(app.steps.map((s) => s.step).slice(-2)).toEqual(['delivery_failed', 'returned_to_centre']);

@@ -7,7 +7,8 @@ import { paymentWindowStatus, workingDaysAfter } from '../calendar/calendar.js';
 import { cardsRepository } from '../cards/cards.repository.js';
 import { orderView } from '../payments/order-view.js';
 import { paymentsRepository } from '../payments/payments.repository.js';
-import { applicationStatusLabels, confirmationStatusLabels, homeDeliveryCodMaxFen, productionWorkingDays, reasonLabels, stepLabels } from './card-face.js';
+import { applicationStatusLabels, confirmationStatusLabels, deliveryStatusLabels, homeDeliveryCodMaxFen, productionWorkingDays, reasonLabels, stepLabels } from './card-face.js';
+import { courierDisplayName } from './courier.js';
 import { enrolmentAt } from './first-card.js';
 import type { ApplicationDto, ApplicationStep } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
@@ -74,15 +75,18 @@ export async function applicationView(db: DbOrTx, clock: Clock, app: Application
       address: options.showAddress === false ? null : app.address,
       codFeeMaxFen: app.delivery_method === 'home' ? homeDeliveryCodMaxFen : 0,
       courier: delivery?.courier ?? null,
+      courierName: courierDisplayName(delivery?.courier ?? null),
       trackingNo: delivery?.tracking_no ?? null,
       trackingStatus: delivery ? delivery.status : null,
+      trackingStatusLabel: delivery ? deliveryStatusLabels[delivery.status] : null,
+      events: delivery?.events ?? [],
     },
     infoConfirmation: confirmation ? { status: confirmation.status, statusLabel: confirmationStatusLabels[confirmation.status] } : null,
     feeFen: app.fee_fen,
     feeOrder: order ? orderView(order, clock) : null,
     paidAt: app.paid_at?.toISOString() ?? null,
     batchId: app.batch_id,
-    steps: steps.map((s) => ({ step: s.step as ApplicationStep, label: stepLabels[s.step as ApplicationStep], at: s.at.toISOString(), note: s.note })),
+    steps: steps.map((s) => ({ step: s.step as ApplicationStep, label: stepLabels[s.step as ApplicationStep], at: s.at.toISOString(), note: s.note, noteEn: s.note_en ?? s.note })),
     expectedReadyDate: ready.date,
     readyDateError: ready.error,
     paymentWindow: app.status === 'awaiting_payment' ? await paymentWindowOf(db, clock) : null,

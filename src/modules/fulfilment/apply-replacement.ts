@@ -27,7 +27,7 @@ const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId }
  * last word. A replacement then waits for its ¥15 fee; a sticker goes straight to production.
  */
 export async function applyForReplacement(ctx: AppContext, caller: Caller, input: CreateApplication, requestId: string): Promise<ApplicationDto> {
-  const student = await verifyIdentity(ctx.db, caller, input);
+  const student = await verifyIdentity(ctx.db, ctx.clock, caller, input);
   const card = await cardsRepository.lockCard(ctx.db, input.cardId);
   if (!card || card.student_id !== student.student_id) throw fail('CARD_NOT_FOUND', { cardId: input.cardId });
   const block = await replaceBlock(ctx.db, input.kind, student, card, input.reason);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { categoryOf, graduationDate, maskSchoolName } from './card-face.js';
+import { categoryOf, graduationDate, stageLabels } from './card-face.js';
 
 describe('card face', () => {
   it('is valid until 31 August of the year the student leaves the stage', () => {
@@ -10,13 +10,8 @@ describe('card face', () => {
     expect(graduationDate('high', 12, '2026-06-30')).toBe('2026-08-31');
   });
 
-  it('masks the school name as seed 000 does', () => {
-    expect(maskSchoolName('北京市第一中学区')).toBe('北京市****区');
-    expect(maskSchoolName('四中')).toBe('**');
-    expect(maskSchoolName('一零一中')).toBe('一***');
-  });
-
-  it('names the category 1/2/3 by stage', () => {
+  it('names the category 1/2/3 by stage, and says what each means', () => {
     expect([categoryOf('primary'), categoryOf('middle'), categoryOf('high')]).toEqual(['1', '2', '3']);
+    expect([stageLabels.primary.zh, stageLabels.middle.en, stageLabels.high.zh]).toEqual(['小学', 'Middle school', '高中']);
   });
 });

@@ -27,14 +27,6 @@ export function cardFaceOf(source: FaceSource, today: string): CardFace {
   };
 }
 
-/** 学校名称 北京市*****区 (seed 000): the first three and the last character. */
-export function maskSchoolName(name: string): string {
-  const chars = Array.from(name.trim());
-  if (chars.length <= 2) return '*'.repeat(chars.length);
-  if (chars.length <= 4) return chars[0] + '*'.repeat(chars.length - 1);
-  return chars.slice(0, 3).join('') + '*'.repeat(chars.length - 4) + chars[chars.length - 1];
-}
-
 const k12Stages = ['primary', 'middle', 'high'] as const;
 
 /**
@@ -78,6 +70,15 @@ export function stageHasSticker(stage: FaceSource['stage']): boolean {
 export function categoryOf(stage: FaceSource['stage']): string {
   return stage === 'primary' ? '1' : stage === 'middle' ? '2' : stage === 'high' ? '3' : '-';
 }
+
+/** What each 类别 means, for the screens that show it. */
+export const stageLabels: Record<FaceSource['stage'], { zh: string; en: string }> = {
+  primary: { zh: '小学', en: 'Primary school' },
+  middle: { zh: '初中', en: 'Middle school' },
+  high: { zh: '高中', en: 'High school' },
+  university: { zh: '高校', en: 'University' },
+  vocational: { zh: '职业院校', en: 'Vocational school' },
+};
 
 export const confirmationStatusLabels = {
   pending: { zh: '待确认', en: 'waiting for confirmation' },
@@ -123,11 +124,11 @@ export const batchStatusLabels = {
 } as const;
 
 export const deliveryStatusLabels = {
-  created: { zh: '待揽收', en: 'waiting for the courier' },
-  in_transit: { zh: '运输中', en: 'in transit' },
-  delivered: { zh: '已送达', en: 'delivered' },
-  failed: { zh: '配送失败，退回中', en: 'failed; being returned' },
-  returned: { zh: '已退回制卡中心', en: 'returned to the card centre' },
+  created: { zh: '待揽收', en: 'Waiting for the courier' },
+  in_transit: { zh: '运输中', en: 'In transit' },
+  delivered: { zh: '已送达', en: 'Delivered' },
+  failed: { zh: '配送失败，退回中', en: 'Not delivered; being returned' },
+  returned: { zh: '已退回制卡中心', en: 'Returned to the card centre' },
 } as const;
 
 export const reasonLabels = {

@@ -12,9 +12,10 @@ import { fail } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { offsetOf, type PageQuery } from '../shared/pagination.js';
 import { deliveryStatusLabels, homeDeliveryCodMaxFen } from './card-face.js';
-import { courierOf, type CourierAdapter } from './courier.js';
+import { courierDisplayName, courierOf, type CourierAdapter } from './courier.js';
 import './fulfilment.errors.js';
 import type { ApplicationStep, BatchDto, DeliveryDto } from './fulfilment.schemas.js';
+import type { DeliveryEvent } from './fulfilment.tables.js';
 import { fulfilmentRepository as repo, type ApplicationRow, type DeliveryRow } from './fulfilment.repository.js';
 import { recordStep } from './notifications.js';
 import { completeApplication } from './pickup.js';
@@ -27,6 +28,20 @@ import { batchView } from './production-batches.js';
  */
 
 const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
+
+type Label = DeliveryEvent['description'];
+
+/** The dispatched step's note, in the reader's language. */
+const dispatchNotes: Record<ApplicationRow['delivery_method'], Label> = {
+  school: { zh: '配送到校', en: 'Sent to the school' },
+  home: { zh: '配送到家', en: 'Sent home by courier' },
+};
+
+/** A courier step's note: the courier, the tracking number and, unless signed for, the courier's last word. */
+function courierNote(courier: Label, trackingNo: string | null, event: Label | undefined): Label {
+  const no = trackingNo ? ` ${trackingNo}` : '';
+  return { zh: `${courier.zh}${no}${event ? `：${event.zh}` : ''}`.trim(), en: `${courier.en}${no}${event ? `: ${event.en}` : ''}`.trim() };
+}
 
 export async function dispatchBatch(ctx: AppContext, caller: Caller, batchId: string, requestId: string): Promise<BatchDto> {
   const batch = await repo.lockBatch(ctx.db, batchId);
@@ -41,7 +56,7 @@ export async function dispatchBatch(ctx: AppContext, caller: Caller, batchId: st
   const deliveryOf = new Map<string, string>();
   for (const [schoolId, schoolApps] of bySchool) {
     const id = newId();
-    await repo.insertDelivery(ctx.db, { id, batch_id: batchId, method: 'school', school_id: schoolId, application_id: null, courier: null, tracking_no: null, status: initialDeliveryStatus('school'), events: JSON.stringify([{ at: now.toISOString(), description: '已发往学校 / sent to the school' }]), created_at: now, updated_at: now, delivered_at: null });
+    await repo.insertDelivery(ctx.db, { id, batch_id: batchId, method: 'school', school_id: schoolId, application_id: null, courier: null, tracking_no: null, status: initialDeliveryStatus('school'), events: JSON.stringify([{ at: now.toISOString(), description: { zh: '已发往学校', en: 'Sent to the school' } }]), created_at: now, updated_at: now, delivered_at: null });
     for (const app of schoolApps) deliveryOf.set(app.id, id);
   }
   for (const app of apps.filter((a) => a.delivery_method === 'home')) {
@@ -51,7 +66,7 @@ export async function dispatchBatch(ctx: AppContext, caller: Caller, batchId: st
   }
   for (const app of apps) {
     await repo.updateApplication(ctx.db, app.id, { status: nextApplicationStatus(app.kind, app.status, 'dispatch'), delivery_id: deliveryOf.get(app.id) ?? null, updated_at: now });
-    await recordStep(ctx.db, ctx.clock, app, 'dispatched', actorOf(caller), requestId, app.delivery_method === 'school' ? '配送到校' : '配送到家', { deliveryId: deliveryOf.get(app.id) });
+    await recordStep(ctx.db, ctx.clock, app, 'dispatched', actorOf(caller), requestId, dispatchNotes[app.delivery_method], { deliveryId: deliveryOf.get(app.id) });
   }
   await repo.updateBatch(ctx.db, batch.id, { status: batchStatus, dispatched_at: now });
   await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.dispatched', entityType: 'production_batch', entityId: batch.id, before: { status: batch.status }, after: { status: batchStatus, schools: bySchool.size, homes: apps.length - [...bySchool.values()].flat().length }, requestId });
@@ -111,7 +126,7 @@ async function syncHomeDelivery(ctx: AppContext, row: DeliveryRow): Promise<bool
   }
   if (!trackingNo) return booked;
   const tracked = await courier.track(trackingNo, ctx.clock.now());
-  const moved = await inTransaction(ctx.db, (tx) => applyTracking(tx, ctx.clock, row.id, courier.name, tracked, systemActor, null));
+  const moved = await inTransaction(ctx.db, (tx) => applyTracking(tx, ctx.clock, row.id, courier.displayName, tracked, systemActor, null));
   return booked || moved;
 }
 
@@ -158,7 +173,7 @@ type Tracked = Awaited<ReturnType<CourierAdapter['track']>>;
  * machine one event at a time (a parcel already back at the centre failed first), and moves the
  * parcel's application with each new status. Whether the status changed.
  */
-async function applyTracking(tx: DbOrTx, clock: Clock, deliveryId: string, courierName: string, tracked: Tracked, actor: AuditActor, requestId: string | null): Promise<boolean> {
+async function applyTracking(tx: DbOrTx, clock: Clock, deliveryId: string, courierName: Label, tracked: Tracked, actor: AuditActor, requestId: string | null): Promise<boolean> {
   const locked = await repo.lockDelivery(tx, deliveryId);
   if (!locked) return false;
   let status = locked.status;
@@ -178,7 +193,7 @@ async function applyTracking(tx: DbOrTx, clock: Clock, deliveryId: string, couri
     before = next;
     const move = applicationMoveOf[next];
     if (!move) continue;
-    const note = `${courierName} ${locked.tracking_no ?? ''}${next === 'delivered' ? '' : `：${tracked.events.at(-1)?.description ?? ''}`}`.trim();
+    const note = courierNote(courierName, locked.tracking_no, next === 'delivered' ? undefined : tracked.events.at(-1)?.description);
     for (const app of await repo.applicationsOfDelivery(tx, locked.id)) {
       if (!applicationAllows(app.kind, app.status, move.event)) continue;
       const moved = { ...app, status: nextApplicationStatus(app.kind, app.status, move.event), updated_at: now };
@@ -207,8 +222,8 @@ export async function markParcelReturned(ctx: AppContext, caller: Caller, delive
   if (!row) throw fail('FULFILMENT_DELIVERY_NOT_FOUND', { deliveryId });
   if (row.status !== 'returned') {
     statusAfterReturn(row); // the machine's refusal, before anything is written
-    const events = [...row.events, { at: ctx.clock.now().toISOString(), description: '退件已由制卡中心签收（运营人员确认） / back at the card centre (confirmed by an operator)' }];
-    await applyTracking(ctx.db, ctx.clock, row.id, row.courier ?? '', { status: 'returned', events }, actorOf(caller), requestId);
+    const events = [...row.events, { at: ctx.clock.now().toISOString(), description: { zh: '退件已由制卡中心签收（运营人员确认）', en: 'Back at the card centre (confirmed by an operator)' } }];
+    await applyTracking(ctx.db, ctx.clock, row.id, courierDisplayName(row.courier) ?? { zh: '', en: '' }, { status: 'returned', events }, actorOf(caller), requestId);
     await repo.updateDelivery(ctx.db, row.id, { tracking_error: null });
   }
   return deliveryView(ctx, (await repo.findDelivery(ctx.db, deliveryId)) ?? row);
@@ -221,12 +236,12 @@ export async function confirmSchoolReceipt(ctx: AppContext, caller: Caller, deli
   assertSchoolAccess(caller, delivery.school_id);
   const status = nextDeliveryStatus(delivery.method, delivery.status, 'receive');
   const now = ctx.clock.now();
-  const events = [...delivery.events, { at: now.toISOString(), description: '学校已签收 / received by the school' }];
+  const events = [...delivery.events, { at: now.toISOString(), description: { zh: '学校已签收', en: 'Received by the school' } }];
   await repo.updateDelivery(ctx.db, delivery.id, { status, delivered_at: now, events: JSON.stringify(events), updated_at: now });
   for (const app of await repo.applicationsOfDelivery(ctx.db, delivery.id)) {
     if (!applicationAllows(app.kind, app.status, 'deliver')) continue;
     await repo.updateApplication(ctx.db, app.id, { status: nextApplicationStatus(app.kind, app.status, 'deliver'), updated_at: now });
-    await recordStep(ctx.db, ctx.clock, app, 'delivered', actorOf(caller), requestId, '已送达学校，请到卡管员处领取');
+    await recordStep(ctx.db, ctx.clock, app, 'delivered', actorOf(caller), requestId, { zh: '已送达学校，请到卡管员处领取', en: 'At the school: collect it from the school card manager' });
   }
   await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.delivery.delivered', entityType: 'delivery', entityId: delivery.id, before: { status: delivery.status }, after: { status }, requestId });
   return deliveryView(ctx, { ...delivery, status, delivered_at: now, events, updated_at: now });
@@ -249,6 +264,7 @@ export async function deliveryView(ctx: AppContext, row: DeliveryRow, count?: nu
     recipientMasked: app?.recipient ? maskName(app.recipient) : null,
     phoneMasked: app?.phone ? maskPhone(app.phone) : null,
     courier: row.courier,
+    courierName: courierDisplayName(row.courier),
     trackingNo: row.tracking_no,
     status: row.status,
     statusLabel: deliveryStatusLabels[row.status],

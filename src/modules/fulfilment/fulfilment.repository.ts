@@ -231,12 +231,12 @@ export const fulfilmentRepository = {
     return db.selectFrom('card_applications').select('id').where('new_card_no', '=', cardNo).executeTakeFirst().then((r) => r !== undefined);
   },
 
-  insertStep(db: DbOrTx, row: { id: string; application_id: string; step: string; note: string | null; actor_role: string; actor_id: string | null; at: Date }) {
+  insertStep(db: DbOrTx, row: { id: string; application_id: string; step: string; note: string | null; note_en: string | null; actor_role: string; actor_id: string | null; at: Date }) {
     return db.insertInto('card_application_steps').values(row).execute();
   },
 
   stepsOf(db: DbOrTx, applicationId: string) {
-    return db.selectFrom('card_application_steps').select(['step', 'note', 'at']).where('application_id', '=', applicationId).orderBy('at').orderBy('id').execute();
+    return db.selectFrom('card_application_steps').select(['step', 'note', 'note_en', 'at']).where('application_id', '=', applicationId).orderBy('at').orderBy('id').execute();
   },
 
   // ---------------------------------------------------------------- batches

@@ -27,6 +27,8 @@ import { orderSchema } from '../payments/payments.schemas.js';
 const label = z.object({ zh: z.string(), en: z.string() });
 /** A real calendar date (z.iso.date() refuses 2026-02-30, which PostgreSQL would answer with an error). */
 const isoDate = z.iso.date();
+/** A courier's (or the card centre's) word on a parcel, in both languages. */
+const deliveryEventSchema = z.object({ at: z.string(), description: label });
 
 // ---------------------------------------------------------------- information confirmation
 
@@ -129,14 +131,16 @@ export const maskedCardInfoSchema = z.object({
   nameMasked: z.string(),
   gender: z.enum(['M', 'F']),
   educationId: z.string(),
-  /** 北京通号 */
-  beijingTongNo: z.string(),
+  /** 北京通号 32******248, masked as on every other screen (the seed shows it whole). */
+  beijingTongNoMasked: z.string(),
   /** 一卡通号 00*****669 (null when the card has none) */
   yikatongNoMasked: z.string().nullable(),
-  /** 学校名称 北京市*****区 */
-  schoolNameMasked: z.string(),
+  /** 学校名称: the student's own school, whole (a school is not personal data; the seed masks it, which confused parents). */
+  schoolName: z.string(),
   /** 类别: 1 primary, 2 middle, 3 high */
   category: z.string(),
+  /** What the 类别 means: 小学 / 初中 / 高中. */
+  categoryLabel: label,
   /** 班级 */
   classNo: z.string().nullable(),
   cardStatus: z.enum(['inactive', 'active', 'lost', 'suspended', 'superseded', 'replaced', 'returned', 'closed']),
@@ -166,6 +170,8 @@ export const verifyResultSchema = z.object({
 export type VerifyResult = z.infer<typeof verifyResultSchema>;
 
 export const deliveryMethodSchema = z.enum(['school', 'home']);
+/** failed: the courier gave up and sends the parcel back; returned: the card centre has it again. */
+export const deliveryStatusSchema = z.enum(['created', 'in_transit', 'delivered', 'failed', 'returned']);
 export type DeliveryMethod = z.infer<typeof deliveryMethodSchema>;
 
 /** 配送信息: to school (free) or home (courier cash on delivery, ≤ ¥15 in the city). */
@@ -252,9 +258,15 @@ export const applicationSchema = z.object({
     address: z.string().nullable(),
     /** 快递费到付 ≤ ¥15 for home delivery; 0 for school. */
     codFeeMaxFen: z.number().int(),
+    /** The courier's code (deliveries.courier). */
     courier: z.string().nullable(),
+    /** The courier's name to show (模拟快递 / Sandbox courier). */
+    courierName: label.nullable(),
     trackingNo: z.string().nullable(),
-    trackingStatus: z.string().nullable(),
+    trackingStatus: deliveryStatusSchema.nullable(),
+    trackingStatusLabel: label.nullable(),
+    /** The parcel's tracking events (the courier's scans), oldest first; empty for a school parcel not yet sent. */
+    events: z.array(deliveryEventSchema),
   }),
   /**
    * 制卡信息确认 of the student: production waits until it is `confirmed` (null: none opened yet).
@@ -267,7 +279,11 @@ export const applicationSchema = z.object({
   paidAt: z.string().nullable(),
   batchId: z.string().nullable(),
   /** 补卡进度: every step reached, oldest first. */
-  steps: z.array(z.object({ step: applicationStepSchema, label, at: z.string(), note: z.string().nullable() })),
+  steps: z.array(z.object({
+    step: applicationStepSchema, label, at: z.string(), note: z.string().nullable(),
+    /** The note in English: the same as `note` when it reads the same in both (a batch number, staff's own words). */
+    noteEn: z.string().nullable(),
+  })),
   /** 20 working days from payment (sticker: from the application) on the holiday calendar. */
   expectedReadyDate: z.string().nullable(),
   /** Why the ready date cannot be given (CALENDAR_YEAR_NOT_LOADED), with the usual messages. */
@@ -323,8 +339,6 @@ export const batchDetailSchema = batchSchema.extend({ applications: z.array(appl
 
 // ---------------------------------------------------------------- deliveries
 
-/** failed: the courier gave up and sends the parcel back; returned: the card centre has it again. */
-export const deliveryStatusSchema = z.enum(['created', 'in_transit', 'delivered', 'failed', 'returned']);
 export const deliverySchema = z.object({
   id: z.string(),
   batchId: z.string(),
@@ -337,10 +351,12 @@ export const deliverySchema = z.object({
   recipientMasked: z.string().nullable(),
   phoneMasked: z.string().nullable(),
   courier: z.string().nullable(),
+  /** The courier's name to show (模拟快递 / Sandbox courier). */
+  courierName: label.nullable(),
   trackingNo: z.string().nullable(),
   status: deliveryStatusSchema,
   statusLabel: label,
-  events: z.array(z.object({ at: z.string(), description: z.string() })),
+  events: z.array(deliveryEventSchema),
   createdAt: z.string(),
   deliveredAt: z.string().nullable(),
   /** Home parcel: when tracking last asked the courier (null: not yet). */

@@ -67,6 +67,8 @@ export interface CardApplicationStepsTable {
   application_id: string;
   step: string;
   note: string | null;
+  /** The note in English; null when it reads the same in both (a batch number, staff's own words). Migration 0066. */
+  note_en: string | null;
   actor_role: string;
   actor_id: string | null;
   at: Timestamp;
@@ -86,7 +88,8 @@ export interface ProductionBatchesTable {
 
 export interface DeliveryEvent {
   at: string;
-  description: string;
+  /** In both languages (migration 0066 split the earlier 'zh / en' texts). */
+  description: { zh: string; en: string };
 }
 
 export interface DeliveriesTable {

@@ -18,14 +18,21 @@ export const notifyJobKind = 'fulfilment.notify';
 const repeatableSteps: readonly ApplicationStep[] = ['delivery_failed', 'returned_to_centre', 'redispatched'];
 
 /**
+ * A step's note: the server's own words come in both languages; a batch number or staff's own
+ * words (a void reason) are one text that reads the same to everyone.
+ */
+export type StepNote = string | { zh: string; en: string } | null;
+
+/**
  * Records a step of an application (the progress timeline), its audit row, and queues the SMS to
  * the student's parents (and the home-delivery phone) in the same transaction: the message goes
  * out only if the step commits, once per application and step (per occurrence for a repeatable step).
  */
-export async function recordStep(tx: DbOrTx, clock: Clock, app: Pick<ApplicationRow, 'id' | 'status'>, step: ApplicationStep, actor: AuditActor, requestId: string | null, note: string | null = null, after: Record<string, unknown> = {}): Promise<void> {
+export async function recordStep(tx: DbOrTx, clock: Clock, app: Pick<ApplicationRow, 'id' | 'status'>, step: ApplicationStep, actor: AuditActor, requestId: string | null, note: StepNote = null, after: Record<string, unknown> = {}): Promise<void> {
   const stepId = newId();
-  await repo.insertStep(tx, { id: stepId, application_id: app.id, step, note, actor_role: actor.role, actor_id: actor.id, at: clock.now() });
-  await recordAudit(tx, clock, { actor, action: `fulfilment.application.${step}`, entityType: 'card_application', entityId: app.id, before: { status: app.status }, after: { step, note, ...after }, requestId });
+  const [zh, en] = typeof note === 'string' || note === null ? [note, null] : [note.zh, note.en];
+  await repo.insertStep(tx, { id: stepId, application_id: app.id, step, note: zh, note_en: en, actor_role: actor.role, actor_id: actor.id, at: clock.now() });
+  await recordAudit(tx, clock, { actor, action: `fulfilment.application.${step}`, entityType: 'card_application', entityId: app.id, before: { status: app.status }, after: { step, note: zh, ...after }, requestId });
   const occurrence = repeatableSteps.includes(step) ? `:${stepId}` : '';
   await enqueueJob(tx, clock, notifyJobKind, { applicationId: app.id, step }, { uniqueKey: `${notifyJobKind}:${app.id}:${step}${occurrence}` });
 }

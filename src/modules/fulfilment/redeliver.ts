@@ -36,12 +36,14 @@ export async function redeliverApplication(ctx: AppContext, caller: Caller, appl
   const deliveryId = newId();
   await repo.insertDelivery(ctx.db, {
     id: deliveryId, batch_id: app.batch_id, method: choice.method, school_id: app.school_id, application_id: home ? app.id : null, courier: home ? courierOf().name : null, tracking_no: null,
-    status: initialDeliveryStatus(choice.method), events: JSON.stringify(home ? [] : [{ at: now.toISOString(), description: '退回件改为配送到校 / sent to the school after a failed home delivery' }]),
+    status: initialDeliveryStatus(choice.method), events: JSON.stringify(home ? [] : [{ at: now.toISOString(), description: { zh: '退回件改为配送到校', en: 'Sent to the school after a failed home delivery' } }]),
     created_at: now, updated_at: now, delivered_at: null,
   });
   const updated = { ...app, status, delivery_method: choice.method, recipient: home?.recipient ?? null, phone: home?.phone ?? null, address: home?.address ?? null, delivery_id: deliveryId, updated_at: now };
   await repo.updateApplication(ctx.db, app.id, { status, delivery_method: updated.delivery_method, recipient: updated.recipient, phone: updated.phone, address: updated.address, delivery_id: deliveryId, updated_at: now });
-  const note = fromSchool ? '学生已不在该校就读，改为快递配送到家' : home ? '重新配送到家' : '改为配送到校';
+  const note = fromSchool
+    ? { zh: '学生已不在该校就读，改为快递配送到家', en: 'The student no longer attends the school: sent home by courier instead' }
+    : home ? { zh: '重新配送到家', en: 'Sent home again' } : { zh: '改为配送到校', en: 'Sent to the school instead' };
   await recordStep(ctx.db, ctx.clock, app, 'redispatched', { role: caller.role, id: caller.subjectId }, requestId, note, { method: choice.method, deliveryId, previousDeliveryId: app.delivery_id, from: app.status });
   return applicationView(ctx.db, ctx.clock, updated);
 }

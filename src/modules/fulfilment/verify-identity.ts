@@ -1,14 +1,18 @@
+import { shanghaiDate } from '../../domain/calendar.js';
+import { validateIdNumber } from '../../domain/id-number.js';
 import { maskCardNo, maskIdNumber, maskName } from '../../domain/masking.js';
 import { statusLabels } from '../../domain/card-lifecycle.js';
 import { mayReplace, reasonsOf, replacementReasons, type ReplacementReason } from '../../domain/fulfilment-lifecycle.js';
 import { mayAccessStudent } from '../../platform/access.js';
 import type { Caller } from '../../platform/auth.js';
+import type { Clock } from '../../platform/clock.js';
 import type { AppContext } from '../../platform/context.js';
 import type { DbOrTx } from '../../platform/db/database.js';
 import { fail } from '../../platform/errors.js';
 import { cardsRepository, type CardRow } from '../cards/cards.repository.js';
 import { transitValidByDate } from '../cards/card-view.js';
-import { assertK12Stage, categoryOf, maskSchoolName, productLabels, productOfKind } from './card-face.js';
+import '../identity/identity.errors.js';
+import { assertK12Stage, categoryOf, productLabels, productOfKind, stageLabels } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ApplicationKind, IdentityCheck, MaskedCardInfo, VerifyResult } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type FaceSource } from './fulfilment.repository.js';
@@ -17,11 +21,24 @@ const normaliseIdNumber = (value: string) => value.trim().toUpperCase();
 const normaliseName = (value: string) => value.replace(/\s+/g, '');
 
 /**
+ * A resident ID number that is no ID number at all (wrong length, impossible birth date, wrong GB
+ * 11643 check digit) is refused as such (ID_NUMBER_FORMAT / _BIRTH_DATE / _CHECKSUM) before any
+ * comparison, so the family looks for a typo in the number rather than at the student record.
+ * Other documents are compared as typed.
+ */
+function assertWellFormedIdNumber(check: IdentityCheck, clock: Clock): void {
+  if (check.idType !== 'resident_id') return;
+  const id = validateIdNumber(check.idNumber, shanghaiDate(clock.now()));
+  if (!id.ok) throw fail(id.code, { field: 'idNumber' });
+}
+
+/**
  * 教育ID信息确认 (seed 000 填写信息): name, ID type, ID number and education ID must all match a
  * student the caller may act for. The refusal never echoes the record: it names the fields that
  * differ and shows the record's name and ID number masked (typos in names are the usual cause).
  */
-export async function verifyIdentity(db: DbOrTx, caller: Caller, check: IdentityCheck): Promise<FaceSource> {
+export async function verifyIdentity(db: DbOrTx, clock: Clock, caller: Caller, check: IdentityCheck): Promise<FaceSource> {
+  assertWellFormedIdNumber(check, clock);
   const student = await repo.studentByEducationId(db, check.educationId.trim());
   if (!student || !(await mayAccessStudent(db, caller, student.id))) {
     throw fail('FULFILMENT_IDENTITY_MISMATCH', { fields: ['educationId'] });
@@ -73,10 +90,11 @@ export async function maskedCardInfo(ctx: AppContext, kind: ApplicationKind, stu
     nameMasked: maskName(student.name),
     gender: student.gender,
     educationId: student.education_id,
-    beijingTongNo: card.card_no,
+    beijingTongNoMasked: maskCardNo(card.card_no),
     yikatongNoMasked: card.linked_card_no ? maskCardNo(card.linked_card_no) : null,
-    schoolNameMasked: maskSchoolName(student.school_name),
+    schoolName: student.school_name,
     category: categoryOf(student.stage),
+    categoryLabel: stageLabels[student.stage],
     classNo: student.class_no,
     cardStatus: card.status,
     holdStatus: applied ? { zh: '补卡中', en: 'replacement in progress' } : card.status === 'lost' ? { zh: '待补卡', en: 'awaiting replacement' } : statusLabels[card.status],
@@ -97,7 +115,7 @@ export const replacementNotes = [
 ];
 
 export async function verifyForReplacement(ctx: AppContext, caller: Caller, check: IdentityCheck): Promise<VerifyResult> {
-  const student = await verifyIdentity(ctx.db, caller, check);
+  const student = await verifyIdentity(ctx.db, ctx.clock, caller, check);
   const cards = (await cardsRepository.cardsOfStudents(ctx.db, [student.student_id])).filter((c) => c.product === productOfKind[check.kind]);
   const infos = [];
   for (const card of cards) infos.push(await maskedCardInfo(ctx, check.kind, student, card));

@@ -60,6 +60,7 @@ import * as academicReview from './migrations/0057-academic-review.js';
 import * as academicCollegeUploads from './migrations/0058-academic-college-uploads.js';
 import * as personalNotices from './migrations/0059-personal-notices.js';
 import * as abnormalRefunds from './migrations/0063-abnormal-refunds.js';
+import * as fulfilmentTextsBilingual from './migrations/0066-fulfilment-texts-bilingual.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -128,6 +129,7 @@ export const migrations: Record<string, Migration> = {
   '0058-academic-college-uploads': academicCollegeUploads,
   '0059-personal-notices': personalNotices,
   '0063-abnormal-refunds': abnormalRefunds,
+  '0066-fulfilment-texts-bilingual': fulfilmentTextsBilingual,
 };
 
 /**

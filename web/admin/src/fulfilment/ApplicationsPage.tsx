@@ -102,7 +102,7 @@ export function ApplicationsPage() {
               <Descriptions.Item label={t.feeOrder}>{shown.feeOrder ? `${shown.feeOrder.orderNo} · ${shown.feeOrder.status}` : t.none}</Descriptions.Item>
               <Descriptions.Item label={t.expectedReady}>{shown.expectedReadyDate ?? t.none}</Descriptions.Item>
             </Descriptions>
-            <Timeline style={{ marginTop: 24 }} items={shown.steps.map((s) => ({ content: `${label(s.label)} · ${formatBeijingTime(s.at, lang)}${s.note ? ` · ${s.note}` : ''}` }))} />
+            <Timeline style={{ marginTop: 24 }} items={shown.steps.map((s) => ({ content: `${label(s.label)} · ${formatBeijingTime(s.at, lang)}${s.note ? ` · ${lang === 'en' ? (s.noteEn ?? s.note) : s.note}` : ''}` }))} />
           </>
         )}
       </Drawer>

@@ -33,6 +33,7 @@ export function DeliveriesPage() {
   const { lang } = useLang();
   const me = useConsoleUser();
   const operator = isOperator(me);
+  const text = (value: { zh: string; en: string }) => (lang === 'en' ? value.en : value.zh);
   const act = useFulfilmentAction(() => t.done);
   // Its own mutation: one Idempotency-Key per parcel marked, kept while that parcel's request is retried.
   const markReturned = useFulfilmentAction(() => t.markReturnedDone);
@@ -43,17 +44,17 @@ export function DeliveriesPage() {
     { title: t.school, dataIndex: 'schoolName' },
     { title: t.applicationsCount, dataIndex: 'applicationCount' },
     { title: t.student, key: 'recipient', render: (_, row) => (row.recipientMasked ? `${row.recipientMasked} ${row.phoneMasked ?? ''}` : t.none) },
-    { title: t.trackingNo, key: 'tracking', render: (_, row) => (row.trackingNo ? `${row.courier ?? ''} ${row.trackingNo}` : t.none) },
+    { title: t.trackingNo, key: 'tracking', render: (_, row) => (row.trackingNo ? <span data-testid="delivery-tracking-no">{row.courierName ? `${text(row.courierName)} ` : ''}{row.trackingNo}</span> : t.none) },
     {
       title: t.status, dataIndex: 'status',
       render: (_: unknown, row: Delivery) => (
         <Space size={4} wrap>
-          <Tag color={statusColors[row.status]} data-testid="delivery-status" data-status={row.status}>{lang === 'en' ? row.statusLabel.en : row.statusLabel.zh}</Tag>
+          <Tag color={statusColors[row.status]} data-testid="delivery-status" data-status={row.status}>{text(row.statusLabel)}</Tag>
           <TrackingError row={row} t={t} lang={lang} />
         </Space>
       ),
     },
-    { title: t.events, key: 'events', render: (_, row) => row.events.map((e) => <div key={e.at + e.description}><Typography.Text type="secondary">{formatBeijingTime(e.at, lang)}</Typography.Text> {e.description}</div>) },
+    { title: t.events, key: 'events', render: (_, row) => row.events.map((e) => <div key={e.at + e.description.zh} data-testid="delivery-event"><Typography.Text type="secondary">{formatBeijingTime(e.at, lang)}</Typography.Text> {text(e.description)}</div>) },
     {
       title: t.actions, key: 'actions',
       render: (_, row) => (

@@ -83,10 +83,14 @@ function Progress({ application: a }: { application: ApplicationDto }) {
         {a.delivery.phoneMasked && <List.Item extra={a.delivery.phoneMasked}>{w.phone}</List.Item>}
         {a.delivery.address && <List.Item description={a.delivery.address}>{w.address}</List.Item>}
         {a.delivery.trackingNo && (
-          <List.Item extra={a.delivery.trackingNo} description={a.delivery.trackingStatus ?? undefined}>
-            {a.delivery.courier ?? w.courier} {w.trackingNo}
+          <List.Item
+            extra={<span data-testid="application-tracking-no">{a.delivery.trackingNo}</span>}
+            description={a.delivery.trackingStatusLabel && <span data-testid="application-tracking-status" data-status={a.delivery.trackingStatus}>{label(a.delivery.trackingStatusLabel, lang)}</span>}
+          >
+            <span data-testid="application-courier">{a.delivery.courierName ? label(a.delivery.courierName, lang) : w.courier}</span> {w.trackingNo}
           </List.Item>
         )}
+        <TrackingEvents application={a} />
       </List>
       {(a.balanceTransferredAt || a.balanceTransferDueAt) && (
         <div className="muted" style={{ margin: '0 4px 12px', fontSize: 13 }} data-testid="application-balance">
@@ -107,7 +111,7 @@ function Progress({ application: a }: { application: ApplicationDto }) {
                 description={
                   <>
                     <span data-testid="application-step-time">{formatBeijingTime(step.at, lang)}</span>
-                    {step.note && <div>{step.note}</div>}
+                    {step.note && <div data-testid="application-step-note">{lang === 'en' ? (step.noteEn ?? step.note) : step.note}</div>}
                   </>
                 }
               />
@@ -116,6 +120,26 @@ function Progress({ application: a }: { application: ApplicationDto }) {
         </List.Item>
       </List>
     </div>
+  );
+}
+
+/** 物流信息: the courier's scans (or the school parcel's story), newest first, as the console shows them. */
+function TrackingEvents({ application: a }: { application: ApplicationDto }) {
+  const w = useMessages(wizardMessages);
+  const { lang } = useLang();
+  if (a.delivery.events.length === 0) return null;
+  return (
+    <List.Item description={
+      <ul className="tracking-events" data-testid="application-tracking-events">
+        {[...a.delivery.events].reverse().map((e) => (
+          <li key={e.at + e.description.zh} data-testid="application-tracking-event">
+            <span className="muted">{formatBeijingTime(e.at, lang)}</span> {label(e.description, lang)}
+          </li>
+        ))}
+      </ul>
+    }>
+      {w.trackingEvents}
+    </List.Item>
   );
 }
 

@@ -2,6 +2,7 @@ import { Button, Form, Input, List, Steps, Toast } from 'antd-mobile';
 import { SingleSelector } from '../ui/SingleSelector.js';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { validateIdNumber } from '../../../../src/domain/id-number.js';
 import { ApiError } from '../../../shared/api.js';
 import { useLang, useMessages, type Lang } from '../../../shared/i18n.js';
 import { SubPage } from '../ui/SubPage.js';
@@ -9,7 +10,7 @@ import { fill, useErrorText } from '../ui/text.js';
 import { DeliveryChooser } from './DeliveryChooser.js';
 import { useCreateApplication, useVerifyIdentity, type ApplyKind, type DeliveryChoice, type IdentityCheck, type MaskedCardInfo, type ReplacementReason } from './fulfilment.js';
 import { cardPaths } from './paths.js';
-import { reasonText, wizardMessages } from './wizard-messages.js';
+import { reasonText, wizardMessages, type WizardText } from './wizard-messages.js';
 import './cards.css';
 
 const idTypes = ['resident_id', 'hk_macao_permit', 'taiwan_permit', 'passport'] as const;
@@ -102,7 +103,7 @@ function IdentityStep({ kind, initial, onVerified }: { kind: ApplyKind; initial:
         <Form.Item name="idType" label={w.idType} layout="vertical" rules={[{ required: true, message: w.idTypePlaceholder }]}>
           <SingleSelector columns={2} options={idTypes.map((value) => ({ value, label: w[`idType_${value}`] }))} data-testid="wizard-id-type" />
         </Form.Item>
-        <Form.Item name="idNumber" label={w.idNumber} rules={[{ required: true, message: w.idNumberPlaceholder }]}>
+        <Form.Item name="idNumber" label={w.idNumber} dependencies={['idType']} rules={[{ required: true, message: w.idNumberPlaceholder }, { validator: async (_, value: string | undefined) => checkIdNumber(w, idTypeOf(form.getFieldValue('idType') as IdType[] | IdType), value) }]}>
           <Input placeholder={w.idNumberPlaceholder} maxLength={32} autoComplete="off" data-testid="wizard-id-number" />
         </Form.Item>
         <Form.Item name="educationId" label={w.educationId} rules={[{ required: true, message: w.educationIdPlaceholder }]}>
@@ -117,6 +118,17 @@ function IdentityStep({ kind, initial, onVerified }: { kind: ApplyKind; initial:
       )}
     </div>
   );
+}
+
+/**
+ * A resident ID number must be one (GB 11643: 18 characters, a real birth date, the check digit):
+ * a typo is caught here, before the server compares it with the student record and answers a
+ * mismatch. Other documents are compared as typed. The server checks again.
+ */
+async function checkIdNumber(w: WizardText, idType: IdType, value: string | undefined): Promise<void> {
+  if (idType !== 'resident_id' || !value?.trim()) return;
+  const check = validateIdNumber(value);
+  if (!check.ok) throw new Error(w[check.code]);
 }
 
 /** Which typed fields differ from the roster, and the roster's own name and ID number, masked (typos are the usual cause). */
@@ -154,10 +166,10 @@ function CardInfoStep({ kind, card, notes, onBack, onNext }: { kind: ApplyKind; 
         <List.Item extra={<span data-testid="wizard-card-name">{card.nameMasked}</span>}>{w.name}</List.Item>
         <List.Item extra={w[`gender_${card.gender}`]}>{w.gender}</List.Item>
         <List.Item extra={card.educationId}>{w.educationId}</List.Item>
-        <List.Item extra={card.beijingTongNo}>{w.beijingTongNo}</List.Item>
-        <List.Item extra={card.yikatongNoMasked ?? '—'}>{w.yikatongNo}</List.Item>
-        <List.Item extra={card.schoolNameMasked}>{w.schoolName}</List.Item>
-        <List.Item extra={card.category}>{w.category}</List.Item>
+        <List.Item extra={<span data-testid="wizard-card-no">{card.beijingTongNoMasked}</span>}>{w.beijingTongNo}</List.Item>
+        {card.yikatongNoMasked && <List.Item extra={<span data-testid="wizard-yikatong-no">{card.yikatongNoMasked}</span>}>{w.yikatongNo}</List.Item>}
+        <List.Item extra={<span data-testid="wizard-school">{card.schoolName}</span>}>{w.schoolName}</List.Item>
+        <List.Item extra={<span data-testid="wizard-category">{fill(w.categoryValue, { category: card.category, stage: label(card.categoryLabel, lang) })}</span>}>{w.category}</List.Item>
         <List.Item extra={card.classNo ?? '—'}>{w.classNo}</List.Item>
         <List.Item extra={<span data-testid="wizard-hold-status">{label(card.holdStatus, lang)}</span>}>{w.holdStatus}</List.Item>
         <List.Item extra={label(card.transitValidity, lang)}>{w.transitValidity}</List.Item>
