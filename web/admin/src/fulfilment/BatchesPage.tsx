@@ -6,7 +6,7 @@ import { useApi } from '../../../shared/session.js';
 import { ServerTable } from '../ServerTable.js';
 import { postAndDownload } from './download.js';
 import { fulfilmentMessages, kindLabel, statusColors } from './messages.js';
-import type { Batch, FulfilmentSettings } from './types.js';
+import type { Batch, BatchDetail, FulfilmentSettings } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
 
 /** The balance settlement window (days after pickup before the old card's balance moves). */
@@ -29,16 +29,64 @@ function SettlementSettings() {
   );
 }
 
+/** The two steps that cannot be taken back, and the applications each one moves. */
+const irreversibleSteps = {
+  produced: { from: 'in_production', title: 'confirmProducedTitle', note: 'confirmProducedNote' },
+  dispatch: { from: 'produced', title: 'confirmDispatchTitle', note: 'confirmDispatchNote' },
+} as const;
+type IrreversibleStep = keyof typeof irreversibleSteps;
+
+/** What a step will move: the cards, how many go to schools (and to how many schools) and how many go home. */
+function stepSummary(detail: BatchDetail, step: IrreversibleStep) {
+  const moved = detail.applications.filter((a) => a.status === irreversibleSteps[step].from);
+  const toSchool = moved.filter((a) => a.delivery.method === 'school');
+  return { count: moved.length, school: toSchool.length, schools: new Set(toSchool.map((a) => a.schoolId)).size, home: moved.length - toSchool.length };
+}
+
 /** Production batches (operators): create from paid, confirmed applications; export the printer's file; produced; dispatch. */
 export function BatchesPage() {
   const t = useMessages(fulfilmentMessages);
   const { lang } = useLang();
   const api = useApi();
   const client = useQueryClient();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [kind, setKind] = useState<Batch['kind']>('replacement');
   const create = useFulfilmentAction<Batch>((b) => fill(t.batchCreated, { batchNo: b.batchNo }));
   const act = useFulfilmentAction(() => t.done);
+  const [asking, setAsking] = useState<string | null>(null);
+
+  /**
+   * 制卡完成 and 配送 cannot be taken back (配送 books a courier for every home parcel), so each asks
+   * first, naming the batch, its cards and where they go, read fresh from the server.
+   */
+  const confirmStep = async (batch: Batch, step: IrreversibleStep) => {
+    setAsking(batch.id);
+    let detail: BatchDetail;
+    try {
+      detail = await api.get<BatchDetail>(`/admin/fulfilment/batches/${batch.id}`);
+    } catch (error) {
+      void message.error(errorText(error, lang));
+      return;
+    } finally {
+      setAsking(null);
+    }
+    const summary = stepSummary(detail, step);
+    const texts = irreversibleSteps[step];
+    modal.confirm({
+      title: fill(t[texts.title], { batchNo: batch.batchNo }),
+      content: (
+        <div data-testid="batch-confirm" data-step={step}>
+          <div data-testid="batch-confirm-count">{fill(t.confirmCards, { count: summary.count })}</div>
+          <div data-testid="batch-confirm-methods">{fill(t.confirmMethods, summary)}</div>
+          <Typography.Text type="secondary">{t[texts.note]}</Typography.Text>
+        </div>
+      ),
+      okText: step === 'produced' ? t.produced : t.dispatch,
+      cancelText: t.cancel,
+      okButtonProps: { 'data-testid': 'batch-confirm-ok' } as never,
+      onOk: () => act.mutateAsync({ path: `/admin/fulfilment/batches/${batch.id}/${step}` }).catch(() => undefined),
+    });
+  };
 
   const exportFile = async (batch: Batch) => {
     try {
@@ -60,8 +108,8 @@ export function BatchesPage() {
       render: (_, row) => (
         <Space>
           <Button size="small" data-testid="batch-export" onClick={() => void exportFile(row)}>{t.export}</Button>
-          {row.status === 'exported' && <Button size="small" data-testid="batch-produced" loading={act.isPending} onClick={() => act.mutate({ path: `/admin/fulfilment/batches/${row.id}/produced` })}>{t.produced}</Button>}
-          {row.status === 'produced' && <Button size="small" type="primary" data-testid="batch-dispatch" loading={act.isPending} onClick={() => act.mutate({ path: `/admin/fulfilment/batches/${row.id}/dispatch` })}>{t.dispatch}</Button>}
+          {row.status === 'exported' && <Button size="small" data-testid="batch-produced" loading={asking === row.id || act.isPending} onClick={() => void confirmStep(row, 'produced')}>{t.produced}</Button>}
+          {row.status === 'produced' && <Button size="small" type="primary" data-testid="batch-dispatch" loading={asking === row.id || act.isPending} onClick={() => void confirmStep(row, 'dispatch')}>{t.dispatch}</Button>}
         </Space>
       ),
     },

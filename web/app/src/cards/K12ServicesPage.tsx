@@ -5,7 +5,7 @@ import { ecardPaths } from '../ecards/paths.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { moneyPaths } from '../payments/paths.js';
 import { SubPage } from '../ui/SubPage.js';
-import { useApplications } from './fulfilment.js';
+import { useApplications, type ApplicationDto } from './fulfilment.js';
 import { isVoid, productLabel, statusText } from './labels.js';
 import { cardMessages } from './messages.js';
 import { cardPaths } from './paths.js';
@@ -58,7 +58,7 @@ function StudentServices({ studentId, title, cards }: { studentId: string; title
     <div className="section" data-testid="k12-services-student" data-student-id={studentId}>
       <List header={title} mode="card">
         {cards.map((card) => (
-          <List.Item key={card.id} description={<CardServices card={card} />} data-testid="k12-services-card" data-card-id={card.id}>
+          <List.Item key={card.id} description={<CardServices card={card} openApplication={open.find((a) => a.oldCardId === card.id)} />} data-testid="k12-services-card" data-card-id={card.id}>
             {productLabel(t, card)} {card.cardNoMasked}{' '}
             <Tag fill="outline" color={card.status === 'active' ? 'success' : card.status === 'inactive' ? 'warning' : 'default'}>{statusText(t, card)}</Tag>
           </List.Item>
@@ -87,17 +87,20 @@ function StudentServices({ studentId, title, cards }: { studentId: string; title
 /**
  * The services of one card, in the seed's order; only those its kind has. Top-up as the server
  * allows it (`canTopUp`: a lost or expired card, or a sticker, takes none); extension only for a
- * card in use (a lost card cannot be extended: domain rules, Cards).
+ * card in use (a lost card cannot be extended: domain rules, Cards). A card whose replacement is
+ * under way (`openApplication`) offers its progress instead of a second application, which the
+ * server would refuse only after the identity had been typed again.
  */
-function CardServices({ card }: { card: Card }) {
+function CardServices({ card, openApplication }: { card: Card; openApplication: ApplicationDto | undefined }) {
   const t = useMessages(cardMessages);
   const navigate = useNavigate();
   const services: { key: string; label: string; to: string }[] = [];
+  const progress = openApplication && { label: openApplication.kind === 'sticker' ? t.stickerProgress : t.progress, to: cardPaths.application(openApplication.id) };
   if (card.status === 'inactive') services.push({ key: 'activate', label: t.activate, to: cardPaths.card(card.id) });
-  if (card.product === 'k12_card') services.push({ key: 'replace', label: t.replace, to: cardPaths.replace(card.id) });
+  if (card.product === 'k12_card') services.push(progress ? { key: 'replace-progress', ...progress } : { key: 'replace', label: t.replace, to: cardPaths.replace(card.id) });
   if (card.canTopUp) services.push({ key: 'top-up', label: t.topUp, to: moneyPaths.cardTopUp(card.id) });
   if (card.product === 'k12_card' && card.canExtend) services.push({ key: 'extend', label: t.extend, to: cardPaths.extend(card.id) });
-  if (card.product === 'k12_sticker') services.push({ key: 'sticker', label: t.sticker, to: cardPaths.sticker(card.id) });
+  if (card.product === 'k12_sticker') services.push(progress ? { key: 'sticker-progress', ...progress } : { key: 'sticker', label: t.sticker, to: cardPaths.sticker(card.id) });
   if (card.product === 'k12_ecard') services.push({ key: 'ecard', label: t.ecardServices, to: ecardPaths.home });
   services.push({ key: 'transactions', label: t.transactions, to: moneyPaths.cardTransactions(card.id) });
   services.push({ key: 'info', label: t.cardInfo, to: cardPaths.card(card.id) });
