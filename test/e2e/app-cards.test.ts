@@ -318,6 +318,8 @@ describeE2E('app card screens in Chromium', () => {
     await expect(page.getByTestId('application-confirmation-needed').getAttribute('data-confirmation')).resolves.toBe('pending');
     await page.getByTestId('application-confirm-link').click();
     await page.waitForURL(url(`/students/${s.id}/card-info`));
+    await e2e.t.factory.givePhoto(s.id); // the school has taken the photo the family checks
+    await page.reload();
     await page.getByTestId('confirmation-confirm').click();
     await confirmDialog(page);
     await expect.poll(() => page.getByTestId('confirmation').getAttribute('data-status')).toBe('confirmed');
@@ -358,7 +360,7 @@ describeE2E('app card screens in Chromium', () => {
     await expect(page.getByTestId('confirm-info-link').count()).resolves.toBe(0);
   });
 
-  it('information confirmation: errors reported with a correction, fixed by the school, then confirmed', async () => {
+  it('information confirmation: no confirming without the photo; errors reported field by field with a summary; the school fixes them from the dialog; then confirmed', async () => {
     const { school, student: s } = await student('确认测试生', 'primary');
     await asOperator('POST', '/admin/fulfilment/confirmations/open', { schoolId: school.id });
     const page = await signInStudent(s);
@@ -375,29 +377,64 @@ describeE2E('app card screens in Chromium', () => {
     await expect(page.getByTestId('confirmation-name').textContent()).resolves.toBe('确****');
     await page.getByTestId('confirmation-reveal').click();
     await expect(page.getByTestId('confirmation-name').textContent()).resolves.toBe('确认测试生');
+    // No photo yet: 确认无误 is off, and the page says whom to ask.
+    await expect(page.getByTestId('confirmation-photo-missing').textContent()).resolves.toBe('照片尚未采集，请联系学校卡管员采集照片后再确认');
+    expect(await page.getByTestId('confirmation-confirm').isDisabled()).toBe(true);
+    await shot(page, 'app-cards-confirmation-no-photo');
 
+    // 信息有误: the education ID cannot be reported; each ticked field needs what the school must know.
     await page.getByTestId('confirmation-report').click();
     await page.getByTestId('report-submit').click();
     await page.getByText('请至少选择一项').waitFor();
+    await expect(page.getByTestId('report-fields').textContent()).resolves.not.toContain('教育ID');
     await page.getByTestId('report-fields').getByText('姓名').click();
-    await page.getByTestId('report-value-name').locator('input').fill('确认测验生');
+    await page.getByTestId('report-fields').getByText('照片').click();
     await page.getByTestId('report-submit').click();
+    await expect(page.getByTestId('report-error-name').textContent()).resolves.toBe('请填写姓名的正确内容');
+    await expect(page.getByTestId('report-error-photo').textContent()).resolves.toBe('请说明照片有什么问题');
+    await shot(page, 'app-cards-confirmation-report-errors');
+    expect(await page.locator('.adm-dialog').count()).toBe(0);
+    await page.getByTestId('report-value-name').locator('input').fill('确认测验生');
+    await page.getByTestId('report-photo-note').locator('input').fill('照片不是本人');
+    await expect.poll(() => page.getByTestId('report-error-name').count()).toBe(0);
+    // A summary to read over before anything is sent.
+    await page.getByTestId('report-submit').click();
+    const summary = page.getByTestId('report-summary');
+    await summary.waitFor();
+    await expect(summary.locator('[data-field="name"]').textContent()).resolves.toBe('姓名：确认测验生');
+    await expect(summary.locator('[data-field="photo"]').textContent()).resolves.toBe('照片：照片不是本人');
+    await e2e.screenshot(page, 'app-cards-confirmation-report-summary');
+    await page.locator('.adm-dialog').getByRole('button', { name: '提交给学校' }).click();
     await expect.poll(() => page.getByTestId('confirmation').getAttribute('data-status')).toBe('reported');
     const record = await e2e.t.ctx.db.selectFrom('card_confirmations').selectAll().where('student_id', '=', s.id).executeTakeFirstOrThrow();
-    expect(JSON.stringify(record.corrections)).toContain('确认测验生');
+    expect(record.corrections).toEqual([{ field: 'name', correctValue: '确认测验生', note: null }, { field: 'photo', correctValue: null, note: '照片不是本人' }]);
     await shot(page, 'app-cards-confirmation-reported');
 
-    // The school's card manager sees the report with the field named as on the card.
+    // The school's card manager sees the report and fixes it from the dialog: the name there (filled
+    // in from the report), the photo on the student's page, which the dialog links to.
     const manager = await e2e.t.factory.newStaff('school_admin', { schoolId: school.id });
     const consolePage = await signInToConsole(e2e, manager);
     await consolePage.goto(`${e2e.baseUrl}/admin/fulfilment/confirmations`);
-    await consolePage.getByTestId('confirmations-table').getByTestId('confirmation-correction').getByText('姓名: 确认测验生').waitFor();
+    const table = consolePage.getByTestId('confirmations-table');
+    await table.getByTestId('confirmation-correction').getByText('姓名: 确认测验生').waitFor();
+    await table.getByTestId('confirmation-photo-missing').waitFor();
+    await table.getByTestId('confirmation-fix').click();
+    const photoFix = consolePage.locator('[data-testid="fix-field"][data-field="photo"]');
+    await photoFix.getByText('请在学生页面重新上传照片', { exact: false }).waitFor();
+    await expect(photoFix.getByTestId('fix-open-student').getAttribute('href')).resolves.toBe(`/admin/students/${s.id}`);
+    await expect(consolePage.locator('[data-testid="fix-field"][data-field="name"]').textContent()).resolves.toContain('应为：确认测验生');
+    await expect(consolePage.getByTestId('fix-name').inputValue()).resolves.toBe('确认测验生');
+    await e2e.screenshot(consolePage, 'admin-confirmation-fix-dialog');
+    await e2e.t.factory.givePhoto(s.id); // as the student's page uploads it
+    await consolePage.getByTestId('fix-note').fill('姓名已更正，照片已重拍');
+    await consolePage.locator('.ant-modal').getByRole('button', { name: /确\s*定|OK/ }).click();
+    await expect.poll(async () => (await e2e.t.ctx.db.selectFrom('students').select('name').where('id', '=', s.id).executeTakeFirstOrThrow()).name).toBe('确认测验生');
     await consolePage.close();
 
-    await asOperator('POST', `/admin/fulfilment/confirmations/${record.id}/fix`, { name: '确认测验生', note: '姓名已更正' });
     await page.reload();
     await expect.poll(() => page.getByTestId('confirmation').getAttribute('data-status')).toBe('pending');
     await page.getByTestId('confirmation-fixed').getByText('姓名已更正', { exact: false }).waitFor();
+    expect(await page.getByTestId('confirmation-photo-missing').count()).toBe(0);
     await page.getByTestId('confirmation-confirm').click();
     await confirmDialog(page);
     await expect.poll(() => page.getByTestId('confirmation').getAttribute('data-status')).toBe('confirmed');

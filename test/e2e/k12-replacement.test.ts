@@ -74,7 +74,8 @@ describeE2E('K-12 card replacement, app and console', () => {
     expect(await app.locator('.adm-list-header').getByText('配送方式', { exact: true }).count()).toBe(0);
     await expect(app.getByTestId('application-ready-date').textContent()).resolves.toBe('2026-12-21');
 
-    // 制卡信息确认 in the app.
+    // 制卡信息确认 in the app, once the school has taken the photo.
+    await t.factory.givePhoto(student.id);
     await app.goto(url(`/students/${student.id}/card-info`));
     await app.getByTestId('confirmation-confirm').click();
     await app.locator('.adm-dialog-button-bold').click();

@@ -5,6 +5,7 @@ import { errorText, fill, formatBeijingTime, useLang, useMessages } from '../../
 import { useApi } from '../../../shared/session.js';
 import { ServerTable } from '../ServerTable.js';
 import { postAndDownload } from './download.js';
+import { confirmationMessages } from './confirmation-messages.js';
 import { fulfilmentMessages, kindLabel, statusColors } from './messages.js';
 import type { Batch, BatchDetail, FulfilmentSettings } from './types.js';
 import { useFulfilmentAction } from './useAction.js';
@@ -51,7 +52,9 @@ export function BatchesPage() {
   const client = useQueryClient();
   const { message, modal } = App.useApp();
   const [kind, setKind] = useState<Batch['kind']>('replacement');
-  const create = useFulfilmentAction<Batch>((b) => fill(t.batchCreated, { batchNo: b.batchNo }));
+  const held = useMessages(confirmationMessages);
+  // A batch holds back the applications of students without a photo: the toast says how many.
+  const create = useFulfilmentAction<Batch & { heldWithoutPhoto: number }>((b) => (b.heldWithoutPhoto > 0 ? fill(held.batchCreatedHeld, { batchNo: b.batchNo, n: b.heldWithoutPhoto }) : fill(t.batchCreated, { batchNo: b.batchNo })));
   const act = useFulfilmentAction(() => t.done);
   const [asking, setAsking] = useState<string | null>(null);
 

@@ -7,14 +7,23 @@ import { formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { StudentPhoto } from '../ui/StudentPhoto.js';
 import { SubPage } from '../ui/SubPage.js';
+import { SingleSelector } from '../ui/SingleSelector.js';
 import { fill, useErrorText } from '../ui/text.js';
+import { confirmationMessages } from './confirmation-messages.js';
 import { useConfirmation, useConfirmationAction, type ConfirmationDto, type Correction } from './fulfilment.js';
 import { cardPaths } from './paths.js';
 import { wizardMessages, type WizardText } from './wizard-messages.js';
 import './cards.css';
 
 type Field = Correction['field'];
-const fields: readonly Field[] = ['schoolName', 'name', 'gender', 'educationId', 'validUntil', 'photo'];
+/** What a family may report wrong: not the education ID, which no one here can change (docs/cards.md). */
+const fields: readonly Field[] = ['schoolName', 'name', 'gender', 'validUntil', 'photo'];
+
+/** A reported value as the family reads it: a gender in words. */
+function valueText(w: WizardText, c: Pick<Correction, 'field' | 'correctValue'>): string {
+  if (c.field === 'gender' && (c.correctValue === 'M' || c.correctValue === 'F')) return w[`gender_${c.correctValue}`];
+  return c.correctValue ?? '—';
+}
 
 /**
  * 制卡信息确认 (seed 001): the student or a parent checks every field to be printed and the photo,
@@ -45,6 +54,7 @@ export function ConfirmationPage() {
 
 function Confirmation({ record }: { record: ConfirmationDto }) {
   const w = useMessages(wizardMessages);
+  const m = useMessages(confirmationMessages);
   const { lang } = useLang();
   const describe = useErrorText();
   const action = useConfirmationAction(record.id);
@@ -88,7 +98,7 @@ function Confirmation({ record }: { record: ConfirmationDto }) {
           {w.field_name}
         </List.Item>
         <List.Item extra={w[`gender_${face.gender}`]}>{w.field_gender}</List.Item>
-        <List.Item extra={face.educationId}>{w.field_educationId}</List.Item>
+        <List.Item extra={face.educationId} description={record.status === 'pending' ? m.educationIdHint : undefined}>{w.field_educationId}</List.Item>
         {/* The date printed on the card being made (graduation), not the validity of the card in use (extended yearly). */}
         <List.Item extra={face.validUntil} description={w.faceValidUntilHint} data-testid="confirmation-face-valid-until">{w.faceValidUntil}</List.Item>
         {record.confirmedAt && <List.Item extra={formatBeijingTime(record.confirmedAt, lang)}>{w.confirmed}</List.Item>}
@@ -96,18 +106,22 @@ function Confirmation({ record }: { record: ConfirmationDto }) {
       {record.corrections.length > 0 && record.status !== 'confirmed' && (
         <List mode="card" header={w.correctionsSent}>
           {record.corrections.map((c) => (
-            <List.Item key={c.field} description={c.note ?? undefined} extra={c.correctValue ?? '—'}>
+            <List.Item key={c.field} description={c.note ?? undefined} extra={valueText(w, c)}>
               {w[`field_${c.field}`]}
             </List.Item>
           ))}
         </List>
+      )}
+      {record.status === 'pending' && !reporting && !face.hasPhoto && (
+        <div className="notice" role="status" data-testid="confirmation-photo-missing">{m.photoMissingHint}</div>
       )}
       {record.status === 'pending' && !reporting && (
         <div className="card-actions wizard-footer">
           <Button color="warning" fill="outline" onClick={() => setReporting(true)} data-testid="confirmation-report">
             {w.reportErrors}
           </Button>
-          <Button color="primary" loading={action.isPending} onClick={() => void confirm()} data-testid="confirmation-confirm">
+          {/* The card photo is an identity check: nothing to confirm until the school has taken it (FULFILMENT_PHOTO_MISSING). */}
+          <Button color="primary" loading={action.isPending} disabled={!face.hasPhoto} onClick={() => void confirm()} data-testid="confirmation-confirm">
             {w.confirmOk}
           </Button>
         </div>
@@ -125,24 +139,62 @@ function Confirmation({ record }: { record: ConfirmationDto }) {
   );
 }
 
+/**
+ * 信息有误: each ticked field with what the school needs to fix it, checked here as the server
+ * checks it (a text field's correct value, a gender chosen, the photo's problem in words), then a
+ * summary to read over before it is sent.
+ */
 function ReportForm({ w, onSubmit, onCancel, busy }: { w: WizardText; onSubmit(corrections: Correction[]): Promise<void>; onCancel(): void; busy: boolean }) {
+  const m = useMessages(confirmationMessages);
   const [picked, setPicked] = useState<Field[]>([]);
   const [values, setValues] = useState<Partial<Record<Field, string>>>({});
   const [note, setNote] = useState('');
+  const [photoNote, setPhotoNote] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [missing, setMissing] = useState<Partial<Record<Field, string>>>({});
 
-  const submit = () => {
+  const setValue = (field: Field, value: string) => {
+    setValues((old) => ({ ...old, [field]: value }));
+    setMissing((old) => ({ ...old, [field]: undefined }));
+  };
+  const problems = (): Partial<Record<Field, string>> => {
+    const found: Partial<Record<Field, string>> = {};
+    for (const f of picked) {
+      if (f === 'photo') {
+        if (!photoNote.trim()) found.photo = m.photoNoteRequired;
+      } else if (!values[f]?.trim()) found[f] = f === 'gender' ? m.genderRequired : fill(m.correctValueRequired, { field: w[`field_${f}`] });
+    }
+    return found;
+  };
+  const corrections = (): Correction[] =>
+    picked.map((field) => (field === 'photo' ? { field, correctValue: null, note: photoNote.trim() } : { field, correctValue: values[field]!.trim(), note: note.trim() || null }));
+
+  const submit = async () => {
     if (picked.length === 0) return setError(w.pickAField);
     setError(null);
-    void onSubmit(
-      picked.map((field) => ({
-        field,
-        correctValue: field === 'photo' ? null : values[field]?.trim() || null,
-        note: note.trim() || null,
-      })),
-    );
+    const found = problems();
+    setMissing(found);
+    if (Object.values(found).some(Boolean)) return;
+    const list = corrections();
+    const send = await Dialog.confirm({
+      title: m.summaryTitle,
+      confirmText: m.summarySend,
+      cancelText: w.prev,
+      content: (
+        <div data-testid="report-summary">
+          {list.map((c) => (
+            <div key={c.field} data-testid="report-summary-item" data-field={c.field}>
+              {w[`field_${c.field}`]}：{c.field === 'photo' ? c.note : valueText(w, c)}
+            </div>
+          ))}
+          {note.trim() && picked.some((f) => f !== 'photo') && <div className="muted">{fill(m.summaryNote, { note: note.trim() })}</div>}
+        </div>
+      ),
+    });
+    if (send) await onSubmit(list);
   };
 
+  const fieldError = (f: Field) => missing[f] && <div className="form-error-text" role="alert" data-testid={`report-error-${f}`}>{missing[f]}</div>;
   return (
     <div className="form-card section" data-testid="confirmation-report-form">
       <Form layout="vertical">
@@ -151,18 +203,32 @@ function ReportForm({ w, onSubmit, onCancel, busy }: { w: WizardText; onSubmit(c
           <Selector multiple columns={3} value={picked} onChange={(v) => setPicked(v as Field[])} options={fields.map((f) => ({ value: f, label: w[`field_${f}`] }))} data-testid="report-fields" />
         </Form.Item>
         {picked.filter((f) => f !== 'photo').map((f) => (
-          <Form.Item key={f} label={`${w[`field_${f}`]} · ${w.correctValue}`}>
-            <Input value={values[f] ?? ''} maxLength={64} placeholder={w.correctValuePlaceholder} onChange={(v) => setValues((old) => ({ ...old, [f]: v }))} data-testid={`report-value-${f}`} />
+          <Form.Item key={f} label={`${w[`field_${f}`]} · ${w.correctValue}`} required>
+            {f === 'gender' ? (
+              <SingleSelector<string> columns={2} value={values.gender ? [values.gender] : []} onChange={(v) => setValue('gender', v[0] ?? '')}
+                options={[{ value: 'M', label: w.gender_M }, { value: 'F', label: w.gender_F }]} data-testid="report-value-gender" />
+            ) : (
+              <Input value={values[f] ?? ''} maxLength={64} placeholder={w.correctValuePlaceholder} onChange={(v) => setValue(f, v)} data-testid={`report-value-${f}`} />
+            )}
+            {fieldError(f)}
           </Form.Item>
         ))}
-        <Form.Item label={w.note}>
-          <Input value={note} maxLength={200} placeholder={w.notePlaceholder} onChange={setNote} data-testid="report-note" />
-        </Form.Item>
+        {picked.includes('photo') && (
+          <Form.Item label={m.photoNoteLabel} required>
+            <Input value={photoNote} maxLength={200} placeholder={m.photoNotePlaceholder} onChange={(v) => { setPhotoNote(v); setMissing((old) => ({ ...old, photo: undefined })); }} data-testid="report-photo-note" />
+            {fieldError('photo')}
+          </Form.Item>
+        )}
+        {picked.some((f) => f !== 'photo') && (
+          <Form.Item label={w.note}>
+            <Input value={note} maxLength={200} placeholder={w.notePlaceholder} onChange={setNote} data-testid="report-note" />
+          </Form.Item>
+        )}
       </Form>
       {error && <div className="form-error" role="alert">{error}</div>}
       <div className="card-actions" style={{ padding: 12 }}>
         <Button onClick={onCancel}>{w.prev}</Button>
-        <Button color="primary" loading={busy} onClick={submit} data-testid="report-submit">
+        <Button color="primary" loading={busy} onClick={() => void submit()} data-testid="report-submit">
           {w.submitReport}
         </Button>
       </div>
