@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { purseFen } from '../api/ecards-support.js';
 import { fund } from '../support/money.js';
-import { describeE2E, signInToApp, signInToConsole, useE2E } from './support.js';
+import { describeE2E, pressDialogOk, signInToApp, signInToConsole, useE2E } from './support.js';
 
 /**
  * The whole K-12 card replacement in Chromium against the real server and its sandbox gateway:
@@ -42,18 +42,44 @@ describeE2E('K-12 card replacement, app and console', () => {
     await app.getByTestId('action-replace').click();
     await app.waitForURL(url(`/cards/${card.id}/replace`));
     await app.getByTestId('wizard-name').locator('input').fill('补小卡');
-    await app.getByTestId('wizard-id-number').locator('input').fill(student.id_number);
     await app.getByTestId('wizard-education-id').locator('input').fill(student.education_id);
+    // A typo in the ID number's check digit is caught in the app (GB 11643), before any identity check is sent.
+    const verifyCalls: string[] = [];
+    app.on('request', (request) => { if (request.url().endsWith('/api/v1/fulfilment/verify')) verifyCalls.push(request.url()); });
+    const typo = student.id_number.slice(0, 17) + (student.id_number.endsWith('0') ? '1' : '0');
+    await app.getByTestId('wizard-id-number').locator('input').fill(typo);
+    await app.getByTestId('wizard-verify').click();
+    await app.getByText('身份证号校验位不正确', { exact: false }).waitFor();
+    expect(verifyCalls).toEqual([]);
+    await app.getByTestId('wizard-id-number').locator('input').fill(student.id_number);
     await app.getByTestId('wizard-verify').click();
     await app.getByTestId('wizard-card-info').waitFor();
+    expect(verifyCalls).toHaveLength(1);
     await expect(app.getByTestId('wizard-card-name').textContent()).resolves.toBe('补**');
     await expect(app.getByTestId('wizard-hold-status').textContent()).resolves.toBe('待补卡');
+    // The Beijing-tong number masked as everywhere else; the child's own school whole; 类别 explained; no empty 一卡通号 row.
+    await expect(app.getByTestId('wizard-card-no').textContent()).resolves.toBe(`${card.card_no.slice(0, 2)}${'*'.repeat(card.card_no.length - 5)}${card.card_no.slice(-3)}`);
+    await expect(app.getByTestId('wizard-school').textContent()).resolves.toBe('端到端补卡中学');
+    await expect(app.getByTestId('wizard-category').textContent()).resolves.toBe('2（初中）');
+    expect(await app.getByTestId('wizard-yikatong-no').count()).toBe(0);
+    expect(await app.getByTestId('wizard-card-info').textContent()).not.toContain(card.card_no);
     await e2e.screenshot(app, 'k12-replacement-card-info');
     await app.getByTestId('wizard-apply').click();
     await app.getByTestId('delivery-school').click();
     await app.getByTestId('delivery-submit').click();
     await app.waitForURL(/\/card-applications\/[0-9a-f-]{36}$/);
     const applicationId = app.url().split('/').pop()!;
+    await app.locator('[data-testid="application"][data-status="awaiting_payment"]').waitFor();
+
+    // 中小学生服务 no longer offers 补办 for this card, but its progress.
+    await app.goto(url('/k12-services'));
+    const cardServices = app.locator(`[data-testid="k12-services-card"][data-card-id="${card.id}"]`);
+    await cardServices.getByTestId('k12-service-replace-progress').click();
+    await app.waitForURL(url(`/card-applications/${applicationId}`));
+    await app.goBack();
+    await cardServices.getByTestId('k12-service-replace-progress').waitFor();
+    expect(await cardServices.getByTestId('k12-service-replace').count()).toBe(0);
+    await app.goto(url(`/card-applications/${applicationId}`));
     await app.locator('[data-testid="application"][data-status="awaiting_payment"]').waitFor();
 
     // 补卡缴费 at the sandbox's Alipay cashier.
@@ -103,8 +129,25 @@ describeE2E('K-12 card replacement, app and console', () => {
     expect(csv).toContain('补小卡');
     expect(csv).toContain(student.education_id);
     expect(csv).toContain('端到端补卡中学');
+    // 制卡完成 and 配送 cannot be taken back: each asks first, naming the batch, its cards and where they go.
+    const batchNo = (await batchRow.locator('td').first().textContent())!;
     await batchRow.getByTestId('batch-produced').click();
+    const produced = ops.locator('.ant-modal-confirm');
+    await expect.poll(() => produced.locator('.ant-modal-confirm-title').textContent()).toBe(`确认批次 ${batchNo} 制卡完成？`);
+    await expect(produced.getByTestId('batch-confirm-count').textContent()).resolves.toBe('卡数：1 张');
+    await expect(produced.getByTestId('batch-confirm-methods').textContent()).resolves.toBe('配送方式：配送到校 1 张（1 所学校），配送到家 0 张');
+    await e2e.screenshot(ops, 'k12-replacement-console-produced-confirm');
+    await pressDialogOk(ops, 'batch-confirm-ok');
+    await expect.poll(() => batchRow.textContent()).toContain('已制卡');
+    // Cancelling the dispatch's dialog does nothing.
     await batchRow.getByTestId('batch-dispatch').click();
+    await expect.poll(() => ops.locator('.ant-modal-confirm .ant-modal-confirm-title').textContent()).toBe(`确认配送批次 ${batchNo}？`);
+    await ops.locator('.ant-modal-confirm').getByRole('button', { name: /取\s*消/ }).click();
+    await ops.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
+    expect((await t.ctx.db.selectFrom('production_batches').select('status').where('batch_no', '=', batchNo).executeTakeFirstOrThrow()).status).toBe('produced');
+    await batchRow.getByTestId('batch-dispatch').click();
+    await expect.poll(() => ops.getByTestId('batch-confirm').getAttribute('data-step')).toBe('dispatch');
+    await pressDialogOk(ops, 'batch-confirm-ok');
     await expect.poll(() => batchRow.textContent()).toContain('已配送');
     await e2e.screenshot(ops, 'k12-replacement-console-batches');
 
