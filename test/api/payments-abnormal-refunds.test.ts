@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isDomainError } from '../../src/domain/errors.js';
 import { sandboxKeys, sandboxWechatPlanId } from '../../src/modules/payments/gateways/registry.js';
 import { WechatPayClient } from '../../src/modules/payments/gateways/wechat-client.js';
-import { refundFailureSetting } from '../../src/modules/payments/sandbox/sandbox-wechat.js';
+import { abnormalRefundBusySetting, refundFailureSetting, refundProcessingSetting } from '../../src/modules/payments/sandbox/sandbox-wechat.js';
 import { PaymentsDriver } from './payments-driver.js';
 
 /**
@@ -37,15 +37,18 @@ const auditOf = async (entityId: string) => (await d.t.ctx.db.selectFrom('audit_
 const ledgerKeysOf = async (refundId: string) =>
   (await d.t.ctx.db.selectFrom('ledger_transactions').select('idempotency_key').where(sql<boolean>`metadata @> ${JSON.stringify({ refundId })}::jsonb`).orderBy('created_at').execute()).map((t) => t.idempotency_key.split(':')[0]);
 
-/** New WeChat Pay refunds fail so while `body` runs (the sandbox's switch), then succeed again. */
-async function refundsFail<T>(status: 'ABNORMAL' | 'CLOSED', body: () => Promise<T>): Promise<T> {
-  await d.t.ctx.db.insertInto('settings').values({ key: refundFailureSetting, value: JSON.stringify(status), updated_at: d.t.clock.now(), updated_by: null }).execute();
+/** A sandbox switch (a setting) on while `body` runs, then off. */
+async function withSwitch<T>(key: string, value: unknown, body: () => Promise<T>): Promise<T> {
+  await d.t.ctx.db.insertInto('settings').values({ key, value: JSON.stringify(value), updated_at: d.t.clock.now(), updated_by: null }).execute();
   try {
     return await body();
   } finally {
-    await d.t.ctx.db.deleteFrom('settings').where('key', '=', refundFailureSetting).execute();
+    await d.t.ctx.db.deleteFrom('settings').where('key', '=', key).execute();
   }
 }
+
+/** New WeChat Pay refunds fail so while `body` runs (the sandbox's switch), then succeed again. */
+const refundsFail = <T>(status: 'ABNORMAL' | 'CLOSED', body: () => Promise<T>): Promise<T> => withSwitch(refundFailureSetting, status, body);
 
 /** A paid WeChat top-up refunded by an operator, the refund failed at the gateway as `status`. */
 async function failedOperatorRefund(status: 'ABNORMAL' | 'CLOSED', amountFen: number) {
@@ -126,6 +129,10 @@ describe('异常退款 to the payer’s bank card', () => {
     await expect(apply(new Map([['OTHER', other.publicKey], ...platform])).catch(refusal)).resolves.toMatchObject({ code: 'PARAM_ERROR', message: 'Wechatpay-Serial 与平台证书序列号不符' });
     expect((await sandboxRefund(row.out_request_no)).failed_status).toBe('ABNORMAL');
     await expect(apply(platform)).resolves.toEqual({ status: 'SUCCESS' });
+    // Wechatpay-Serial is required for the merchant's account too: sent, and naming WeChat's key.
+    const toMerchant = (platformKeys: Map<string, string>) => new WechatPayClient({ ...merchant, platformKeys }, attempt.gateway_base_url, d.t.clock)
+      .applyAbnormalRefund({ gatewayRefundNo: row.gateway_refund_no!, outRequestNo: row.out_request_no, route: 'merchant_bank_card' });
+    await expect(toMerchant(new Map([['OTHER', other.publicKey], ...platform])).catch(refusal)).resolves.toMatchObject({ code: 'PARAM_ERROR', message: 'Wechatpay-Serial 与平台证书序列号不符' });
     expect((await sandboxRefund(row.out_request_no)).abnormal_type).toBe('USER_BANK_CARD');
   });
 });
@@ -215,5 +222,129 @@ describe('a refund WeChat CLOSED', () => {
     expect((await d.request('GET', `/balance-refunds/${balanceRefundId}`, parentToken)).json()).toMatchObject({ status: 'completed' });
     const listed = (await d.request('GET', `/admin/balance-refunds?q=${encodeURIComponent(student.education_id)}`, operator)).json() as { items: { id: string }[] };
     expect(listed.items.find((r) => r.id === balanceRefundId)).toMatchObject({ status: 'completed', gatewayRefunds: 1, gatewayRefundsSucceeded: 1 });
+  });
+});
+
+/** WeChat holds an accepted 异常退款 PROCESSING for a minute before it pays it and notifies REFUND.SUCCESS. */
+const slowly = <T>(body: () => Promise<T>): Promise<T> => withSwitch(refundProcessingSetting, 60_000, body);
+
+/** WeChat's REFUND.<status> for our refund, as its notification carries it (a new notify id each time). */
+async function notified(refundId: string, orderNo: string, status: 'SUCCESS' | 'ABNORMAL', userReceivedAccount: string) {
+  const row = await refundRow(refundId);
+  const trade = await sandboxTrade(orderNo);
+  const resource = {
+    out_trade_no: orderNo, transaction_id: trade.trade_no, out_refund_no: row.out_request_no, refund_id: row.gateway_refund_no, user_received_account: userReceivedAccount,
+    amount: { total: trade.amount_fen, refund: row.amount_fen, payer_total: trade.amount_fen, payer_refund: row.amount_fen },
+  };
+  return d.postWechatNotify(await d.wechatRefundNotification(resource, `REFUND.${status}`));
+}
+
+describe('an application WeChat is processing', () => {
+  it('is not put back to failed by a late or redelivered REFUND.ABNORMAL: WeChat is asked, answers PROCESSING, and the refund later succeeds once', async () => {
+    const { studentToken, order, refundId } = await failedOperatorRefund('ABNORMAL', 1800);
+    const applied = await slowly(() => d.request('POST', `/admin/refunds/${refundId}/abnormal-refund`, operator, toCard));
+    expect(applied.json()).toMatchObject({ status: 'requested', abnormal: { route: 'user_bank_card' }, abnormalPending: null });
+    // The first refund's ABNORMAL, delivered again under a new id after the operator applied.
+    expect((await notified(refundId, order.orderNo, 'ABNORMAL', '支付用户零钱')).statusCode).toBe(204);
+    expect(await refundRow(refundId)).toMatchObject({ status: 'requested', abnormal_route: 'user_bank_card', last_error: 'processing at the gateway' });
+    expect((await d.request('POST', `/admin/refunds/${refundId}/abnormal-refund`, operator, { route: 'merchant_bank_card' })).json()).toMatchObject({ error: { code: 'REFUND_ABNORMAL_ALREADY_APPLIED' } });
+    d.t.clock.advance(61_000);
+    await d.runJobs(); // WeChat pays the card and notifies REFUND.SUCCESS
+    expect(await refundRow(refundId)).toMatchObject({ status: 'succeeded' });
+    expect(await d.order(studentToken, order.id)).toMatchObject({ status: 'refunded', refundedFen: 1800 });
+    expect(await ledgerKeysOf(refundId)).toEqual(['refund-reserve', 'refund-paid']);
+    expect((await auditOf(refundId)).map((a) => a.action)).toEqual(['payments.refund.requested', 'payments.refund.failed_at_gateway', 'payments.refund.abnormal_applied', 'payments.refund.succeeded']);
+    await d.expectLedgerClean();
+  });
+
+  it('keeps its route when a later application is refused, and WeChat’s success to the payer’s card is booked as paid, not as owed offline', async () => {
+    const { studentToken, order, refundId, payableBefore } = await failedOperatorRefund('ABNORMAL', 2200);
+    await slowly(() => d.request('POST', `/admin/refunds/${refundId}/abnormal-refund`, operator, toCard));
+    // However the refund came to say failed again meanwhile, the operator now tries the merchant's account: WeChat refuses (it is paying the card).
+    await d.t.ctx.db.updateTable('payment_refunds').set({ status: 'failed' }).where('id', '=', refundId).execute();
+    const refused = await d.request('POST', `/admin/refunds/${refundId}/abnormal-refund`, operator, { route: 'merchant_bank_card' });
+    expect(refused.statusCode).toBe(502);
+    expect(await refundRow(refundId)).toMatchObject({ status: 'failed', abnormal_route: 'user_bank_card', abnormal_account_last4: '0123', abnormal_pending_route: null });
+    expect((await auditOf(refundId)).at(-1)).toMatchObject({ action: 'payments.refund.abnormal_refused', after: { refusedRoute: 'merchant_bank_card', route: 'user_bank_card' } });
+    d.t.clock.advance(61_000);
+    await d.runJobs(); // WeChat pays the card (中国工商银行借记卡0123) and notifies REFUND.SUCCESS
+    expect(await refundRow(refundId)).toMatchObject({ status: 'succeeded', route_conflict: null });
+    expect(await d.order(studentToken, order.id)).toMatchObject({ status: 'refunded' });
+    expect(await ledgerKeysOf(refundId)).toEqual(['refund-reserve', 'refund-paid']);
+    expect(await d.balanceFen('clearing:merchant_bank')).toBe(0);
+    expect(await d.balanceFen('refunds:payable')).toBe(payableBefore);
+    await d.expectLedgerClean();
+  });
+
+  it('paid to the payer’s card by WeChat’s word is booked as paid though our route said the merchant’s account', async () => {
+    const { order, refundId } = await failedOperatorRefund('ABNORMAL', 1600);
+    await slowly(() => d.request('POST', `/admin/refunds/${refundId}/abnormal-refund`, operator, toCard));
+    await d.t.ctx.db.updateTable('payment_refunds').set({ abnormal_route: 'merchant_bank_card' }).where('id', '=', refundId).execute();
+    expect((await notified(refundId, order.orderNo, 'SUCCESS', '中国工商银行借记卡0123')).statusCode).toBe(204);
+    expect(await refundRow(refundId)).toMatchObject({ status: 'succeeded', offline_reference: null });
+    expect(await ledgerKeysOf(refundId)).toEqual(['refund-reserve', 'refund-paid']);
+    expect((await auditOf(refundId)).at(-1)).toMatchObject({ action: 'payments.refund.succeeded', after: { receivedAccount: '中国工商银行借记卡0123', routesAsked: ['merchant_bank_card'] } });
+    await d.expectLedgerClean();
+  });
+
+  it('reported paid into the merchant’s account when we sent it to the payer’s card: nothing booked, flagged for an operator and audited, the job leaves it', async () => {
+    const { order, refundId, payableBefore } = await failedOperatorRefund('ABNORMAL', 1400);
+    await slowly(() => d.request('POST', `/admin/refunds/${refundId}/abnormal-refund`, operator, { route: 'merchant_bank_card' }));
+    // Our record says the payer's card (as a route overwritten before the fix could), WeChat pays the merchant's account.
+    await d.t.ctx.db.updateTable('payment_refunds').set({ abnormal_route: 'user_bank_card', abnormal_bank_type: 'ICBC_DEBIT', abnormal_account_last4: '0123' }).where('id', '=', refundId).execute();
+    d.t.clock.advance(61_000);
+    await d.runJobs(); // WeChat notifies REFUND.SUCCESS, user_received_account 商户结算银行账户
+    const flagged = await refundRow(refundId);
+    expect(flagged).toMatchObject({ status: 'requested', route_conflict: '商户结算银行账户', last_error: expect.stringContaining('ROUTE_CONFLICT') });
+    expect(await ledgerKeysOf(refundId)).toEqual(['refund-reserve']);
+    expect(await d.balanceFen('clearing:merchant_bank')).toBe(0);
+    expect(await d.balanceFen('refunds:payable')).toBe(payableBefore + 1400);
+    expect((await auditOf(refundId)).at(-1)).toMatchObject({ action: 'payments.refund.route_conflict', after: { receivedAccount: '商户结算银行账户', routesAsked: ['user_bank_card'] } });
+    const view = (await d.request('GET', `/admin/orders/${order.id}`, operator)).json() as { refunds: { id: string; routeConflict: string | null }[] };
+    expect(view.refunds.find((r) => r.id === refundId)).toMatchObject({ routeConflict: '商户结算银行账户' });
+    d.t.clock.advance(5 * 60_000);
+    await d.runJobs();
+    expect(await refundRow(refundId)).toMatchObject({ status: 'requested', attempts: flagged.attempts, route_conflict: '商户结算银行账户' });
+    // A later word from WeChat books nothing either: the operator checks first.
+    expect((await notified(refundId, order.orderNo, 'SUCCESS', '中国工商银行借记卡0123')).statusCode).toBe(204);
+    expect(await refundRow(refundId)).toMatchObject({ status: 'requested', route_conflict: '商户结算银行账户' });
+    expect(await ledgerKeysOf(refundId)).toEqual(['refund-reserve']);
+    expect((await auditOf(refundId)).filter((a) => a.action === 'payments.refund.route_conflict')).toHaveLength(1);
+    await d.expectLedgerClean();
+  });
+});
+
+describe('WeChat busy or a request replayed', () => {
+  it('a 5xx SYSTEM_ERROR or 429 is no refusal: the application stays pending, the job asks WeChat, which says ABNORMAL (it never arrived), and the operator applies again', async () => {
+    const { refundId } = await failedOperatorRefund('ABNORMAL', 1100);
+    for (const busy of ['SYSTEM_ERROR', 'FREQUENCY_LIMITED']) {
+      const res = await withSwitch(abnormalRefundBusySetting, busy, () => d.request('POST', `/admin/refunds/${refundId}/abnormal-refund`, operator, { route: 'merchant_bank_card' }));
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ status: 'requested', abnormal: null, abnormalPending: { route: 'merchant_bank_card' } });
+      expect((await auditOf(refundId)).map((a) => a.action)).not.toContain('payments.refund.abnormal_refused');
+      d.t.clock.advance(2 * 60_000);
+      await d.runJobs(); // the retry job queries the refund: still ABNORMAL at WeChat
+      expect(await refundRow(refundId)).toMatchObject({ status: 'failed', gateway_failure: 'ABNORMAL', abnormal_pending_route: null, abnormal_route: null, last_error: 'ABNORMAL at the gateway (query)' });
+    }
+    const applied = await d.request('POST', `/admin/refunds/${refundId}/abnormal-refund`, operator, { route: 'merchant_bank_card' });
+    expect(applied.json()).toMatchObject({ status: 'requested', abnormal: { route: 'merchant_bank_card' }, abnormalPending: null });
+    await d.runJobs();
+    expect(await refundRow(refundId)).toMatchObject({ status: 'offline_due' });
+    await d.expectLedgerClean();
+  });
+
+  it('a replayed request answers the refund as it is and does not send the application again', async () => {
+    const { order, refundId } = await failedOperatorRefund('ABNORMAL', 1700);
+    const path = `/admin/refunds/${refundId}/abnormal-refund`;
+    await slowly(() => d.request('POST', path, operator, toCard, { 'idempotency-key': 'abnormal-replay-1' }));
+    // Were it sent again, WeChat would refuse it now (it holds the refund under the other type) and we would fail the refund.
+    await d.t.ctx.db.updateTable('sandbox_refunds').set({ abnormal_type: 'MERCHANT_BANK_CARD' }).where('out_request_no', '=', (await refundRow(refundId)).out_request_no).execute();
+    const replay = await d.request('POST', path, operator, toCard, { 'idempotency-key': 'abnormal-replay-1' });
+    expect(replay.statusCode).toBe(200);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.json()).toMatchObject({ status: 'requested', abnormal: { route: 'user_bank_card' } });
+    expect(await refundRow(refundId)).toMatchObject({ status: 'requested', abnormal_route: 'user_bank_card' });
+    expect((await auditOf(refundId)).map((a) => a.action)).toEqual(['payments.refund.requested', 'payments.refund.failed_at_gateway', 'payments.refund.abnormal_applied']);
+    expect(order.id).toBeTruthy();
   });
 });

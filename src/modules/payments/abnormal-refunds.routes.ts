@@ -36,8 +36,9 @@ export function abnormalRefundRoutes(ctx: AppContext, app: App): void {
     const caller = requireCaller(request, 'operator');
     const { refundId } = request.params;
     await idempotentOperation(ctx, request, reply, 200, (c) => recordAbnormalRefund(c, caller, refundId, request.body, request.id));
-    // Sent after the record commits: a refusal puts it back to failed and answers the gateway's reason.
-    await sendAbnormalRefund(ctx, refundId, request.body);
+    // Sent after the record commits, once: a replay (Idempotency-Key) answers the refund as it is
+    // now, never sends the application again. A refusal puts it back to failed and answers the gateway's reason.
+    if (reply.getHeader('idempotent-replayed') !== 'true') await sendAbnormalRefund(ctx, refundId, request.body);
     return currentRefund(ctx, refundId);
   });
 

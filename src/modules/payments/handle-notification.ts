@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock.js';
 import { inTransaction, type Tx } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
 import { fail } from '../../platform/errors.js';
-import { bookRefundSucceeded, markRefundFailedAtGateway, sendOpenRefunds } from './gateway-refunds.js';
+import { bookRefundSucceeded, markRefundFailedAtGateway, sendOpenRefunds, sendRefund } from './gateway-refunds.js';
 import type { GatewayName, GatewayNotice, NotifyReply, RefundNotice } from './gateways/gateway.js';
 import { notificationVerifier } from './gateways/registry.js';
 import { applyAgreementNotice } from './payment-agreements.js';
@@ -48,8 +48,10 @@ export async function handleNotification(ctx: AppContext, received: Received): P
     return verifier.rejected(error.code);
   }
   try {
-    const { outcome, orderId } = await inTransaction(ctx.db, (tx) => processNotice(tx, ctx, received, notice));
+    const { outcome, orderId, refundId } = await inTransaction(ctx.db, (tx) => processNotice(tx, ctx, received, notice));
     if (outcome === 'refund_requested' && orderId) await sendOpenRefunds(ctx, orderId);
+    // A failure notified after a 异常退款 went out is checked with WeChat first (after the commit: no network in a transaction).
+    if (outcome === 'refund_check' && refundId) await sendRefund(ctx, refundId);
     return verifier.accepted;
   } catch (error) {
     if (!isDomainError(error)) throw error;
@@ -58,7 +60,7 @@ export async function handleNotification(ctx: AppContext, received: Received): P
   }
 }
 
-type NoticeOutcome = { outcome: SettleOutcome | 'duplicate' | 'ignored' | 'refund_outcome' | 'agreement'; orderId: string | null };
+type NoticeOutcome = { outcome: SettleOutcome | 'duplicate' | 'ignored' | 'refund_outcome' | 'refund_check' | 'agreement'; orderId: string | null; refundId?: string };
 
 /**
  * What the stored notification row says of its subject: the order, the gateway's number and the
@@ -105,8 +107,9 @@ async function processNotice(tx: Tx, ctx: AppContext, received: Received, notice
 
 /**
  * A refund's outcome. SUCCESS books it (once: the answer to the refund call may have booked it
- * already). ABNORMAL (the payer's account cannot take the money) and CLOSED make it `failed`, the
- * money still reserved, for an operator.
+ * already), where WeChat says the money went deciding how. ABNORMAL (the payer's account cannot
+ * take the money) and CLOSED make it `failed`, the money still reserved, for an operator; after a
+ * 异常退款 went out, only once WeChat's query confirms it (refund_check).
  */
 async function processRefundNotice(tx: Tx, clock: Clock, notice: RefundNotice, actor: AuditActor): Promise<NoticeOutcome> {
   const refund = await repo.findRefundByRequestNo(tx, notice.gateway, notice.outRequestNo);
@@ -114,11 +117,11 @@ async function processRefundNotice(tx: Tx, clock: Clock, notice: RefundNotice, a
   if (!refund || order?.order_no !== notice.outTradeNo) throw fail('NOTIFY_REFUND_UNKNOWN', { outRequestNo: notice.outRequestNo, orderNo: notice.outTradeNo });
   if (notice.refundFen !== refund.amount_fen) throw fail('NOTIFY_REFUND_AMOUNT_MISMATCH', { refundId: refund.id, expectedFen: refund.amount_fen, notifiedFen: notice.refundFen });
   if (notice.status === 'SUCCESS') {
-    await bookRefundSucceeded(tx, clock, refund.id, notice.gatewayRefundNo, actor);
+    await bookRefundSucceeded(tx, clock, refund.id, { gatewayRefundNo: notice.gatewayRefundNo, receivedAccount: notice.receivedAccount }, actor);
     return { outcome: 'refund_outcome', orderId: refund.order_id };
   }
-  await markRefundFailedAtGateway(tx, clock, refund.id, { status: notice.status, gatewayRefundNo: notice.gatewayRefundNo, via: 'notification' }, actor);
-  return { outcome: 'refund_outcome', orderId: refund.order_id };
+  const failed = await markRefundFailedAtGateway(tx, clock, refund.id, { status: notice.status, gatewayRefundNo: notice.gatewayRefundNo, via: 'notification' }, actor);
+  return { outcome: failed === 'check' ? 'refund_check' : 'refund_outcome', orderId: refund.order_id, refundId: refund.id };
 }
 
 /** A refused notification is kept (outside the failed transaction) and logged for an operator. */

@@ -236,7 +236,8 @@ export const paymentsRepository = {
 
   /** Refunds still waiting for the gateway, last tried before `triedBefore`. */
   async staleRefundIds(db: DbOrTx, triedBefore: Date, limit: number): Promise<string[]> {
-    const rows = await db.selectFrom('payment_refunds').select('id').where('status', '=', 'requested').where('updated_at', '<', triedBefore).orderBy('updated_at').limit(limit).execute();
+    // A refund whose reported success contradicts its route waits for an operator, not the job.
+    const rows = await db.selectFrom('payment_refunds').select('id').where('status', '=', 'requested').where('route_conflict', 'is', null).where('updated_at', '<', triedBefore).orderBy('updated_at').limit(limit).execute();
     return rows.map((r) => r.id);
   },
 

@@ -127,8 +127,15 @@ export const refundSchema = z.object({
 });
 
 /** A refund in the console: a 异常退款's route, bank and card's last four digits (never the number or the name), the offline transfer, the refund it asks again. */
+const abnormalApplicationSchema = z.object({ route: z.enum(['user_bank_card', 'merchant_bank_card']), bankType: z.string().nullable(), accountLast4: z.string().nullable(), appliedAt: z.string() });
+
 export const adminRefundSchema = refundSchema.extend({
-  abnormal: z.object({ route: z.enum(['user_bank_card', 'merchant_bank_card']), bankType: z.string().nullable(), accountLast4: z.string().nullable(), appliedAt: z.string() }).nullable(),
+  /** The 异常退款 WeChat accepted. */
+  abnormal: abnormalApplicationSchema.nullable(),
+  /** One sent and not answered yet. */
+  abnormalPending: abnormalApplicationSchema.nullable(),
+  /** WeChat reported the money paid where we did not send it (its user_received_account): nothing booked, for an operator. */
+  routeConflict: z.string().nullable(),
   offlineReference: z.string().nullable(),
   offlinePaidAt: z.string().nullable(),
   replacesRefundId: z.string().nullable(),

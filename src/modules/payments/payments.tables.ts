@@ -99,7 +99,7 @@ export interface PaymentRefundsTable {
   gateway_billed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Why the gateway gave up on it (migration 0063). */
   gateway_failure: Optional<'ABNORMAL' | 'CLOSED'>;
-  /** 异常退款: where an operator sent an ABNORMAL refund; the bank and the card's last four digits only. */
+  /** 异常退款: where an operator sent an ABNORMAL refund and WeChat accepted it; the bank and the card's last four digits only. */
   abnormal_route: Optional<AbnormalRefundRoute>;
   abnormal_bank_type: Optional<string>;
   abnormal_account_last4: Optional<string>;
@@ -111,6 +111,14 @@ export interface PaymentRefundsTable {
   offline_paid_by: Optional<string>;
   /** A CLOSED refund this one asks again. */
   replaces_refund_id: Optional<string>;
+  /** A 异常退款 sent to WeChat and not answered yet (migration 0067): moved to abnormal_* when WeChat accepts it, dropped when it refuses. */
+  abnormal_pending_route: Optional<AbnormalRefundRoute>;
+  abnormal_pending_bank_type: Optional<string>;
+  abnormal_pending_last4: Optional<string>;
+  abnormal_pending_at: Optional<Date>;
+  abnormal_pending_by: Optional<string>;
+  /** WeChat reported the money paid where our accepted route did not send it (its user_received_account): nothing booked, for an operator. */
+  route_conflict: Optional<string>;
 }
 
 export type RefundStatus = 'requested' | 'succeeded' | 'failed' | 'offline_due' | 'superseded';
@@ -201,6 +209,8 @@ export interface SandboxRefundsTable {
   failed_status: ColumnType<'ABNORMAL' | 'CLOSED' | null, 'ABNORMAL' | 'CLOSED' | null | undefined, 'ABNORMAL' | 'CLOSED' | null>;
   /** WeChat Pay: the 异常退款 the merchant applied to an ABNORMAL refund (migration 0063). */
   abnormal_type: ColumnType<'USER_BANK_CARD' | 'MERCHANT_BANK_CARD' | null, 'USER_BANK_CARD' | 'MERCHANT_BANK_CARD' | null | undefined, 'USER_BANK_CARD' | 'MERCHANT_BANK_CARD' | null>;
+  /** Where a 异常退款 paid the money, as WeChat's user_received_account says it (migration 0067). */
+  received_account: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 

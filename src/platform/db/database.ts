@@ -61,6 +61,7 @@ import * as academicCollegeUploads from './migrations/0058-academic-college-uplo
 import * as personalNotices from './migrations/0059-personal-notices.js';
 import * as abnormalRefunds from './migrations/0063-abnormal-refunds.js';
 import * as fulfilmentTextsBilingual from './migrations/0066-fulfilment-texts-bilingual.js';
+import * as abnormalRefundPending from './migrations/0067-abnormal-refund-pending.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -130,6 +131,7 @@ export const migrations: Record<string, Migration> = {
   '0059-personal-notices': personalNotices,
   '0063-abnormal-refunds': abnormalRefunds,
   '0066-fulfilment-texts-bilingual': fulfilmentTextsBilingual,
+  '0067-abnormal-refund-pending': abnormalRefundPending,
 };
 
 /**

@@ -52,6 +52,8 @@ export interface RefundResult {
   failed?: 'ABNORMAL' | 'CLOSED';
   /** When the gateway took the refund, by its answer (Alipay gmt_refund_pay, WeChat Pay create_time): the day whose bill lists it. */
   billedAt?: Date | null;
+  /** Where the gateway says the money went (WeChat Pay user_received_account); null when it does not say. */
+  receivedAccount?: string | null;
 }
 
 export interface GatewayClient {
@@ -79,8 +81,14 @@ export type AbnormalRefundRequest = {
 );
 
 export interface AbnormalRefundClient {
-  /** The gateway took it (its refund is PROCESSING again, or already SUCCESS); the outcome is notified as for any refund. */
+  /**
+   * The gateway took it (its refund is PROCESSING again, or already SUCCESS); the outcome is
+   * notified as for any refund. A refusal (a 4xx business code) throws GATEWAY_REJECTED; an
+   * answer that says nothing of the outcome (5xx, 429, no answer) throws anything else.
+   */
   applyAbnormalRefund(request: AbnormalRefundRequest): Promise<{ status: string }>;
+  /** The refund as the gateway holds it now (查询单笔退款 by out_refund_no): what a stale or redelivered outcome is checked against. */
+  queryRefund(outRequestNo: string): Promise<RefundResult>;
 }
 
 /** Asking a user to sign Onecard's withholding agreement on the gateway's page (Alipay's 商户代扣, WeChat Pay's 委托代扣). */
@@ -177,6 +185,8 @@ export interface RefundNotice {
   refundFen: number;
   /** SUCCESS: the money went back; ABNORMAL (the payer's account cannot take it) and CLOSED need an operator. */
   status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+  /** Where the money went (WeChat Pay user_received_account: 支付用户零钱, a bank card, 商户结算银行账户…); null when not said. */
+  receivedAccount: string | null;
 }
 
 /**

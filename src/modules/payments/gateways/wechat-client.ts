@@ -164,31 +164,37 @@ export class WechatPayClient implements GatewayClient, AgreementClient, Abnormal
       ...(request.notifyUrl ? { notify_url: request.notifyUrl } : {}),
       amount: { refund: request.refundFen, total: request.totalFen, currency: 'CNY' },
     });
-    const refund = answer.json as { refund_id?: unknown; status?: unknown; create_time?: unknown };
-    if (answer.status !== 200 || typeof refund.refund_id !== 'string') throw rejected('refund', answer);
-    // The refund's creation at WeChat Pay: its bill lists the refund on that day.
-    const billedAt = typeof refund.create_time === 'string' ? parseWechatTime(refund.create_time) ?? null : null;
-    if (refund.status === 'CLOSED' || refund.status === 'ABNORMAL') return { done: false, gatewayRefundNo: refund.refund_id, failed: refund.status, billedAt };
-    return { done: refund.status === 'SUCCESS', gatewayRefundNo: refund.refund_id, billedAt };
+    if (answer.status !== 200) throw rejected('refund', answer);
+    return refundResult('refund', answer);
+  }
+
+  /** 查询单笔退款 (by out_refund_no): the refund as WeChat holds it now, in the refund call's shape. */
+  async queryRefund(outRequestNo: string): Promise<RefundResult> {
+    const answer = await this.call('GET', `/v3/refund/domestic/refunds/${encodeURIComponent(outRequestNo)}`);
+    if (answer.status !== 200) throw rejected('refund query', answer);
+    const result = refundResult('refund query', answer);
+    if ((answer.json as { out_refund_no?: unknown }).out_refund_no !== outRequestNo) throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'wechat', operation: 'refund query', outRefundNo: outRequestNo });
+    return result;
   }
 
   /**
    * 发起异常退款 for a refund WeChat answered ABNORMAL. To the payer's bank card, the card number
    * and the holder's name go encrypted with the platform's public key (RSAES-OAEP), the key named
-   * in Wechatpay-Serial; to the merchant's bank account, nothing more. The answer is the refund,
-   * PROCESSING again; its outcome is notified to the refund's notify_url as usual.
+   * in Wechatpay-Serial; to the merchant's bank account, nothing more (Wechatpay-Serial is
+   * required all the same). The answer is the refund, PROCESSING again; its outcome is notified to
+   * the refund's notify_url as usual. Only a 4xx business code is a refusal: a 5xx (SYSTEM_ERROR)
+   * or 429 (FREQUENCY_LIMITED) says nothing of the outcome and is thrown as GATEWAY_UNAVAILABLE.
    */
   async applyAbnormalRefund(request: AbnormalRefundRequest): Promise<{ status: string }> {
     const path = `/v3/refund/domestic/refunds/${encodeURIComponent(request.gatewayRefundNo)}/apply-abnormal-refund`;
+    const [serial, publicKey] = this.encryptionKey();
     let payload: Record<string, string> = { out_refund_no: request.outRequestNo, type: request.route === 'user_bank_card' ? 'USER_BANK_CARD' : 'MERCHANT_BANK_CARD' };
-    let headers: Record<string, string> = {};
     if (request.route === 'user_bank_card') {
-      const [serial, publicKey] = this.encryptionKey();
       payload = { ...payload, bank_type: request.bankType, bank_account: rsaOaepEncrypt(request.bankAccount, publicKey), real_name: rsaOaepEncrypt(request.realName, publicKey) };
-      headers = { 'wechatpay-serial': serial };
     }
-    const answer = await this.call('POST', path, payload, headers);
+    const answer = await this.call('POST', path, payload, { 'wechatpay-serial': serial });
     const refund = answer.json as { out_refund_no?: unknown; status?: unknown };
+    if (outcomeUnknown(answer.status)) throw fail('GATEWAY_UNAVAILABLE', { gateway: 'wechat', operation: 'apply-abnormal-refund', httpStatus: answer.status, code: (answer.json as { code?: unknown }).code });
     if (answer.status !== 200 || typeof refund.status !== 'string') throw rejected('apply-abnormal-refund', answer);
     if (refund.out_refund_no !== request.outRequestNo) throw fail('GATEWAY_RESPONSE_INVALID', { gateway: 'wechat', operation: 'apply-abnormal-refund', outRefundNo: request.outRequestNo });
     return { status: refund.status };
@@ -299,6 +305,20 @@ export class WechatPayClient implements GatewayClient, AgreementClient, Abnormal
   }
 }
 
+/** WeChat Pay's answers that say nothing of the outcome: retry with the same parameters (5xx SYSTEM_ERROR, 429 FREQUENCY_LIMITED). */
+const outcomeUnknown = (httpStatus: number): boolean => httpStatus >= 500 || httpStatus === 429;
+
+/** A refund object (the refund call's answer, the query's): its status, number, billing day and where the money went. */
+function refundResult(operation: string, answer: { status: number; json: unknown }): RefundResult {
+  const refund = answer.json as { refund_id?: unknown; status?: unknown; create_time?: unknown; user_received_account?: unknown };
+  if (typeof refund.refund_id !== 'string') throw rejected(operation, answer);
+  // The refund's creation at WeChat Pay: its bill lists the refund on that day.
+  const billedAt = typeof refund.create_time === 'string' ? parseWechatTime(refund.create_time) ?? null : null;
+  const receivedAccount = typeof refund.user_received_account === 'string' && refund.user_received_account !== '' ? refund.user_received_account : null;
+  if (refund.status === 'CLOSED' || refund.status === 'ABNORMAL') return { done: false, gatewayRefundNo: refund.refund_id, failed: refund.status, billedAt, receivedAccount };
+  return { done: refund.status === 'SUCCESS', gatewayRefundNo: refund.refund_id, billedAt, receivedAccount };
+}
+
 function rejected(operation: string, answer: { status: number; json: unknown }) {
   const { code, message } = (answer.json ?? {}) as { code?: unknown; message?: unknown };
   return fail('GATEWAY_REJECTED', { gateway: 'wechat', operation, httpStatus: answer.status, code, message });
@@ -361,7 +381,8 @@ export class WechatNotificationVerifier implements NotificationVerifier {
     if (!outTradeNo || !outRequestNo || !gatewayRefundNo || !refundOutcomes.has(status as RefundNotice['status']) || !Number.isSafeInteger(refundFen)) {
       throw fail('NOTIFY_MALFORMED', { reason: 'missing refund fields' });
     }
-    return { kind: 'refund', gateway: 'wechat', notifyId, outTradeNo, outRequestNo, gatewayRefundNo, refundFen: refundFen as number, status: status as RefundNotice['status'] };
+    const receivedAccount = typeof refund.user_received_account === 'string' && refund.user_received_account !== '' ? refund.user_received_account : null;
+    return { kind: 'refund', gateway: 'wechat', notifyId, outTradeNo, outRequestNo, gatewayRefundNo, refundFen: refundFen as number, status: status as RefundNotice['status'], receivedAccount };
   }
 
   /**

@@ -116,6 +116,7 @@ describe('the merchant verifier for WeChat Pay notifications', () => {
     const { headers, body } = notification(refunded, 'REFUND.SUCCESS', 'refund');
     expect(verifier.verify(headers, body, now)).toEqual({
       kind: 'refund', gateway: 'wechat', notifyId: 'EV-1', outTradeNo: paid.out_trade_no, outRequestNo: refunded.out_refund_no, gatewayRefundNo: refunded.refund_id, refundFen: 500, status: 'SUCCESS',
+      receivedAccount: '支付用户零钱', // where the money went: the booking of a 异常退款 is decided by it
     });
     const abnormal = notification({ ...refunded, refund_status: 'ABNORMAL' }, 'REFUND.ABNORMAL', 'refund');
     expect(verifier.verify(abnormal.headers, abnormal.body, now)).toMatchObject({ kind: 'refund', status: 'ABNORMAL' });

@@ -71,14 +71,14 @@ function wechatNotification(keys: SandboxKeyring, payment: SandboxPaymentRow, at
   });
 }
 
-/** Where the money went (退款入账账户): the payer's balance, or after a 异常退款 a bank card or the merchant's account. */
-const receivedAccount = { ORIGINAL: '支付用户零钱', USER_BANK_CARD: '用户银行卡', MERCHANT_BANK_CARD: '商户结算银行账户' } as const;
+/** Where the money went (退款入账账户): the payer's balance, or after a 异常退款 the bank card or the merchant's account it named. */
+export const receivedAccountOf = (refund: SandboxRefundRow): string => refund.received_account ?? '支付用户零钱';
 
 /** WeChat Pay's REFUND.SUCCESS: the refund resource (original_type `refund`), encrypted with the APIv3 key. */
 function wechatRefundNotification(keys: SandboxKeyring, payment: SandboxPaymentRow, refund: SandboxRefundRow, at: Date): string {
   const resource = {
     mchid: payment.merchant_id, out_trade_no: payment.out_trade_no, transaction_id: payment.trade_no, out_refund_no: refund.out_request_no, refund_id: refund.refund_no,
-    refund_status: 'SUCCESS', success_time: wechatTime(refund.succeeded_at ?? at), user_received_account: receivedAccount[refund.abnormal_type ?? 'ORIGINAL'],
+    refund_status: 'SUCCESS', success_time: wechatTime(refund.succeeded_at ?? at), user_received_account: receivedAccountOf(refund),
     amount: { total: payment.amount_fen, refund: refund.amount_fen, payer_total: payment.amount_fen, payer_refund: refund.amount_fen },
   };
   return JSON.stringify({

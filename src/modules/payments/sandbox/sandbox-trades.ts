@@ -134,7 +134,7 @@ export async function refundTrade(ctx: AppContext, trade: RefundToMake): Promise
     const now = ctx.clock.now();
     const refund: SandboxRefundRow = {
       id: newId(), sandbox_payment_id: payment.id, out_request_no: trade.outRequestNo, refund_no: `50${digits(26)}`, amount_fen: trade.amountFen,
-      notify_url: trade.notifyUrl, succeeded_at: trade.processingMs > 0 || trade.failWith ? null : now, failed_status: trade.failWith, abnormal_type: null, created_at: now,
+      notify_url: trade.notifyUrl, succeeded_at: trade.processingMs > 0 || trade.failWith ? null : now, failed_status: trade.failWith, abnormal_type: null, received_account: null, created_at: now,
     };
     await repo.insertRefund(tx, refund);
     if (trade.failWith) return { ok: true, payment, refund, fundChange: false };
@@ -167,6 +167,8 @@ export interface AbnormalRefundToApply {
   refundNo: string;
   outRequestNo: string;
   type: 'USER_BANK_CARD' | 'MERCHANT_BANK_CARD';
+  /** Where the money goes, as WeChat's user_received_account will name it. */
+  receivedAccount: string;
   processingMs: number;
 }
 
@@ -189,8 +191,8 @@ export async function applyAbnormalRefund(ctx: AppContext, request: AbnormalRefu
     if (refund.abnormal_type) return refund.abnormal_type === request.type ? { ok: true, payment, refund } : { ok: false, reason: 'other_type' };
     if (refund.failed_status !== 'ABNORMAL') return { ok: false, reason: 'not_abnormal' };
     const now = ctx.clock.now();
-    const applied: SandboxRefundRow = { ...refund, failed_status: null, abnormal_type: request.type, succeeded_at: request.processingMs > 0 ? null : now };
-    await repo.updateRefund(tx, refund.id, { failed_status: null, abnormal_type: request.type, succeeded_at: applied.succeeded_at });
+    const applied: SandboxRefundRow = { ...refund, failed_status: null, abnormal_type: request.type, received_account: request.receivedAccount, succeeded_at: request.processingMs > 0 ? null : now };
+    await repo.updateRefund(tx, refund.id, { failed_status: null, abnormal_type: request.type, received_account: request.receivedAccount, succeeded_at: applied.succeeded_at });
     const refunded = { ...payment, refunded_fen: payment.refunded_fen + refund.amount_fen };
     await repo.updatePayment(tx, payment.id, { refunded_fen: refunded.refunded_fen });
     if (applied.succeeded_at) await queueRefundNotification({ ...ctx, db: tx }, refunded, applied);

@@ -4,10 +4,11 @@ import { sandboxKeys, sandboxPrefix } from '../gateways/registry.js';
 import type { WechatKeys } from '../gateways/sandbox-keys.js';
 import { parseWechatAuthorization, signWechatMessage, verifyWechatRequest } from '../gateways/wechat.js';
 import type { SandboxAnswer } from './sandbox-alipay.js';
-import { abnormalRefundBankCodes, normaliseBankAccount } from '../../../domain/wechat-banks.js';
+import { abnormalRefundBankCodes, abnormalRefundBanks, normaliseBankAccount } from '../../../domain/wechat-banks.js';
 import { rsaOaepDecrypt } from '../gateways/crypto.js';
 import { applyAbnormalRefund, closeTrade, openTrade, refundTrade } from './sandbox-trades.js';
 import { paymentsRepository } from '../payments.repository.js';
+import { receivedAccountOf } from './sandbox-notifications.js';
 import { sandboxRepository as repo, type SandboxPaymentRow, type SandboxRefundRow } from './sandbox.repository.js';
 import { wechatBillDownload, wechatTradeBill } from './sandbox-bill-routes.js';
 import { applyCharge, preEntrustSign, queryContract, terminateContract, type PapayAnswer } from './sandbox-papay.js';
@@ -58,6 +59,8 @@ const apiPrefix = `${sandboxPrefix}/wechat`;
 const closePath = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/;
 /** 发起异常退款 for a refund by its refund_id. */
 const abnormalRefundPath = /^\/v3\/refund\/domestic\/refunds\/([^/]+)\/apply-abnormal-refund$/;
+/** 查询单笔退款 by out_refund_no. */
+const refundQueryPath = /^\/v3\/refund\/domestic\/refunds\/([^/]+)$/;
 /** 委托代扣 contracts by template and out_contract_code, and their termination. */
 const contractPath = /^\/v3\/papay\/sign\/contracts\/plan-id\/([^/]+)\/out-contract-code\/([^/]+)(\/terminate)?$/;
 
@@ -95,6 +98,7 @@ export async function wechatApiRequest(ctx: AppContext, request: WechatApiReques
       : request.method === 'GET' && path.startsWith('/v3/pay/transactions/out-trade-no/') ? queryByOutTradeNo
         : request.method === 'POST' && path === '/v3/refund/domestic/refunds' ? refund
         : request.method === 'POST' && abnormalRefundPath.test(path) ? abnormalRefund
+        : request.method === 'GET' && refundQueryPath.test(path) ? queryRefund
           : request.method === 'POST' && path === '/v3/papay/entrust-sign/contracts/pre-entrust-sign' ? preSign
             : request.method === 'POST' && path === '/v3/papay/pay/transactions/apply' ? papayApply
               : (request.method === 'GET' && contractPath.test(path) && !path.endsWith('/terminate')) || (request.method === 'POST' && path.endsWith('/terminate') && contractPath.test(path)) ? contract
@@ -196,13 +200,15 @@ const refund: Route = async (ctx, keys, request, now) => {
   return answer(keys, 200, refundResource(result.payment, result.refund), now);
 };
 
-/** A refund as the refund calls answer it; after a 异常退款, to another bank card (OTHER_BANKCARD). */
+/**
+ * A refund as the refund calls and the query answer it; after a 异常退款, to another bank card
+ * (OTHER_BANKCARD), user_received_account naming where the money went as WeChat does.
+ */
 function refundResource(payment: SandboxPaymentRow, refund: SandboxRefundRow) {
   const succeededAt = refund.succeeded_at;
-  const account = { USER_BANK_CARD: '用户银行卡', MERCHANT_BANK_CARD: '商户结算银行账户' } as const;
   return {
     refund_id: refund.refund_no, out_refund_no: refund.out_request_no, transaction_id: payment.trade_no, out_trade_no: payment.out_trade_no,
-    channel: refund.abnormal_type ? 'OTHER_BANKCARD' : 'ORIGINAL', user_received_account: refund.abnormal_type ? account[refund.abnormal_type] : '支付用户零钱',
+    channel: refund.abnormal_type ? 'OTHER_BANKCARD' : 'ORIGINAL', user_received_account: receivedAccountOf(refund),
     status: refund.failed_status ?? (succeededAt ? 'SUCCESS' : 'PROCESSING'), create_time: wechatTime(refund.created_at),
     ...(succeededAt ? { success_time: wechatTime(succeededAt) } : {}),
     amount: { total: payment.amount_fen, refund: refund.amount_fen, payer_total: payment.amount_fen, payer_refund: refund.amount_fen, currency: 'CNY' },
@@ -216,14 +222,31 @@ const banks = new Set<string>(abnormalRefundBankCodes);
  * with its platform key (the one Wechatpay-Serial names): the sandbox decrypts them with its
  * private key and checks them. Undefined when they are good; otherwise the refusal.
  */
-function bankCardProblem(keys: WechatKeys, request: WechatApiRequest, body: Record<string, unknown>): string | undefined {
+function bankCardProblem(keys: WechatKeys, body: Record<string, unknown>): string | undefined {
   if (typeof body.bank_type !== 'string' || !banks.has(body.bank_type)) return '不支持的开户银行';
-  if (request.wechatpaySerial !== keys.platformSerialNo) return 'Wechatpay-Serial 与平台证书序列号不符';
   const account = typeof body.bank_account === 'string' ? rsaOaepDecrypt(body.bank_account, keys.platformPrivateKey) : undefined;
   const name = typeof body.real_name === 'string' ? rsaOaepDecrypt(body.real_name, keys.platformPrivateKey) : undefined;
   if (account === undefined || name === undefined) return '平台私钥解密失败';
   if (normaliseBankAccount(account) !== account || name.trim() === '') return '收款银行卡号或收款用户姓名不正确';
   return undefined;
+}
+
+/** user_received_account as WeChat writes it: {银行名称}{卡类型}{卡尾号} for the payer's card, 商户结算银行账户 for the merchant's. */
+function receivedAccount(keys: WechatKeys, body: Record<string, unknown>): string {
+  if (body.type !== 'USER_BANK_CARD') return '商户结算银行账户';
+  const bank = abnormalRefundBanks.find((b) => b.code === body.bank_type)?.zh ?? '';
+  return `${bank}借记卡${(rsaOaepDecrypt(body.bank_account as string, keys.platformPrivateKey) ?? '').slice(-4)}`;
+}
+
+/**
+ * Setting `payments.sandbox_wechat_abnormal_refund_answers` ('SYSTEM_ERROR' or 'FREQUENCY_LIMITED'):
+ * 发起异常退款 answers 500 or 429 without applying anything, for the tests of an unknown outcome.
+ */
+export const abnormalRefundBusySetting = 'payments.sandbox_wechat_abnormal_refund_answers';
+
+async function abnormalRefundBusy(ctx: AppContext): Promise<[number, string] | null> {
+  const value = await paymentsRepository.getSetting<string>(ctx.db, abnormalRefundBusySetting);
+  return value === 'SYSTEM_ERROR' ? [500, value] : value === 'FREQUENCY_LIMITED' ? [429, value] : null;
 }
 
 /**
@@ -234,11 +257,15 @@ function bankCardProblem(keys: WechatKeys, request: WechatApiRequest, body: Reco
 const abnormalRefund: Route = async (ctx, keys, request, now, path) => {
   const body = parseBody(request.body);
   const type = body?.type;
+  const busy = await abnormalRefundBusy(ctx);
+  if (busy) return answer(keys, busy[0], { code: busy[1], message: busy[0] === 500 ? '系统错误' : '频率超限' }, now);
   if (!body || typeof body.out_refund_no !== 'string' || (type !== 'USER_BANK_CARD' && type !== 'MERCHANT_BANK_CARD')) return answer(keys, 400, { code: 'PARAM_ERROR', message: '参数错误' }, now);
-  const problem = type === 'USER_BANK_CARD' ? bankCardProblem(keys, request, body) : undefined;
+  // Required for either type (WeChat's API marks it so), not only when fields are encrypted.
+  if (request.wechatpaySerial !== keys.platformSerialNo) return answer(keys, 400, { code: 'PARAM_ERROR', message: 'Wechatpay-Serial 与平台证书序列号不符' }, now);
+  const problem = type === 'USER_BANK_CARD' ? bankCardProblem(keys, body) : undefined;
   if (problem) return answer(keys, 400, { code: 'PARAM_ERROR', message: problem }, now);
   const refundNo = decodeURIComponent(abnormalRefundPath.exec(path)?.[1] ?? '');
-  const result = await applyAbnormalRefund(ctx, { merchantId: keys.mchid, refundNo, outRequestNo: body.out_refund_no, type, processingMs: await refundProcessingMs(ctx) });
+  const result = await applyAbnormalRefund(ctx, { merchantId: keys.mchid, refundNo, outRequestNo: body.out_refund_no, type, receivedAccount: receivedAccount(keys, body), processingMs: await refundProcessingMs(ctx) });
   if (!result.ok) {
     const failures = {
       not_found: [404, 'RESOURCE_NOT_EXISTS', '退款单不存在'], not_abnormal: [400, 'INVALID_REQUEST', '退款单状态不是退款异常，不能发起异常退款'],
@@ -248,4 +275,13 @@ const abnormalRefund: Route = async (ctx, keys, request, now, path) => {
     return answer(keys, status, { code, message }, now);
   }
   return answer(keys, 200, refundResource(result.payment, result.refund), now);
+};
+
+/** 查询单笔退款: the refund as the sandbox holds it now, by out_refund_no (RESOURCE_NOT_EXISTS when it has none). */
+const queryRefund: Route = async (ctx, keys, _request, now, path) => {
+  const outRequestNo = decodeURIComponent(refundQueryPath.exec(path)?.[1] ?? '');
+  const refund = await repo.findRefundByOutRequestNo(ctx.db, keys.mchid, outRequestNo);
+  const payment = refund && (await repo.findPayment(ctx.db, refund.sandbox_payment_id));
+  if (!refund || !payment) return answer(keys, 404, { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' }, now);
+  return answer(keys, 200, refundResource(payment, refund), now);
 };

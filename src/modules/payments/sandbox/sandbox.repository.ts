@@ -56,6 +56,12 @@ export const sandboxRepository = {
       .where('p.gateway', '=', 'wechat').where('p.merchant_id', '=', merchantId).where('r.refund_no', '=', refundNo).executeTakeFirst();
   },
 
+  /** A WeChat Pay refund by our out_refund_no, among the merchant's trades (查询单笔退款). */
+  findRefundByOutRequestNo(db: DbOrTx, merchantId: string, outRequestNo: string): Promise<SandboxRefundRow | undefined> {
+    return db.selectFrom('sandbox_refunds as r').innerJoin('sandbox_payments as p', 'p.id', 'r.sandbox_payment_id').selectAll('r')
+      .where('p.gateway', '=', 'wechat').where('p.merchant_id', '=', merchantId).where('r.out_request_no', '=', outRequestNo).executeTakeFirst();
+  },
+
   lockRefund(db: DbOrTx, id: string): Promise<SandboxRefundRow | undefined> {
     return db.selectFrom('sandbox_refunds').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
   },

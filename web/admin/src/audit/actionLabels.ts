@@ -148,6 +148,7 @@ export const auditActions: Readonly<Record<string, Row>> = {
   'payments.refund.abnormal_applied': ['payments', '发起异常退款', 'Abnormal refund sent'],
   'payments.refund.abnormal_refused': ['payments', '微信支付拒绝异常退款', 'Abnormal refund refused by WeChat Pay'],
   'payments.refund.paid_to_merchant_bank': ['payments', '异常退款已退至商户银行账户', 'Abnormal refund paid into the merchant bank account'],
+  'payments.refund.route_conflict': ['payments', '退款去向与发起方式不符（待核实，未记账）', 'Refund paid elsewhere than sent (not booked; check)'],
   'payments.refund.offline_paid': ['payments', '登记线下转账退款', 'Offline refund transfer recorded'],
   'payments.refund.rerequested': ['payments', '重新发起退款', 'Refund requested again'],
   'payments.balance_refund.requested': ['payments', '申请余额退款', 'Balance refund requested'],
