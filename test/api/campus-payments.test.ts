@@ -6,6 +6,7 @@ import { deliverToMeter } from '../../src/modules/campus/dorm-electricity.js';
 import { newId } from '../../src/platform/ids.js';
 import { beijingMidnight, shanghaiDate } from '../../src/domain/calendar.js';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { testDatabaseKind } from '../support/databases.js';
 import { registerTerminal } from '../support/terminals.js';
 import { fund } from '../support/money.js';
 import { purseFen as purseBalance } from './ecards-support.js';
@@ -447,6 +448,33 @@ describe('the daily limit a parent sets (每日消费限额)', () => {
     ]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([201, 422]);
     expect(await purseFen(u.card.id)).toBe(19_000);
+  });
+
+  // PGlite has one connection: two purchases cannot wait on one lock there.
+  it.skipIf(testDatabaseKind() !== 'postgres')('two campus cards of one child, charged while a parent holds the limit, cannot both slip under it', async () => {
+    const u = await undergraduate(20_000);
+    const second = await t.factory.newCard(u.student.id, { product: 'campus_card' });
+    await fund(t, second.id, 20_000);
+    const parent = await parentOf(u.student.id);
+    await setLimit(parent.token, u.student.id, 1_500);
+    const [tillA, tillB] = [await terminal('pos'), await terminal('pos')];
+    const waitingOnLocks = async () => Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.ctx.db)).rows[0]!.n);
+    // A parent's change of the limit holds its row while both purchases reach it: each then waits
+    // on that lock, each with its day's sum to take after the wait.
+    const { started } = await t.ctx.db.transaction().execute(async (tx) => {
+      await tx.selectFrom('campus_daily_limits').select('limit_fen').where('student_id', '=', u.student.id).forUpdate().execute();
+      const started = Promise.all([
+        buy(tillA, { purchaseId: 'TWO-CARD-1', amountFen: 1_000, cardNo: u.card.card_no }),
+        buy(tillB, { purchaseId: 'TWO-CARD-2', amountFen: 1_000, cardNo: second.card_no }),
+      ]);
+      for (let i = 0; i < 200 && (await waitingOnLocks()) < 2; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(await waitingOnLocks()).toBe(2);
+      return { started }; // not awaited here: they go on once this transaction lets the row go
+    });
+    const purchases = await started;
+    expect(purchases.map((r) => r.statusCode).sort()).toEqual([201, 422]);
+    expect(purchases.find((r) => r.statusCode === 422)!.json()).toMatchObject({ error: { code: 'CAMPUS_DAILY_LIMIT', details: { spentTodayFen: 1_000 } } });
+    expect((await purseFen(u.card.id)) + (await purseFen(second.id))).toBe(39_000);
   });
 
   it('only a bound parent sets it, within ¥1–¥1,000, for a university or vocational student; bad input changes nothing', async () => {

@@ -75,6 +75,6 @@ describe('round trips of a canteen purchase', () => {
     const limit = await t.app.inject({ method: 'PUT', url: `/api/v1/me/children/${u.student.id}/campus-daily-limit`, headers: auth(parentToken), payload: { limitFen: 5_000 } });
     expect(limit.statusCode, limit.body).toBe(200);
     const statements = await roundTrips(pos, { purchaseId: 'RT-LIMIT-01', amountFen: 1_200, cardNo: u.card.card_no });
-    expect(statements.length, statements.join('\n')).toBe(13);
+    expect(statements.length, statements.join('\n')).toBe(14);
   });
 });

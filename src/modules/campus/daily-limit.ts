@@ -57,17 +57,16 @@ export async function dailyLimitOf(db: DbOrTx, studentId: string, now: Date): Pr
 
 /**
  * In the purchase's transaction, under the card's lock: refuses a purchase that would take the
- * day past the limit. The limit row is locked, so a parent changing it waits for the purchase (or
- * the purchase for the change). The day's spending is summed in the same statement: the card's
- * lock already holds back the child's other purchases (one campus card in use), so only a refund
- * could land meanwhile, and it would only make the sum smaller.
+ * day past the limit. The limit row is locked first, so a parent changing it waits for the
+ * purchase (or the purchase for the change), and so does a purchase on any other campus card of
+ * the child's. The day's spending is summed in a statement of its own after that lock: a sum in
+ * the locking statement would be read as it stood before the wait, missing a purchase on another
+ * card that committed meanwhile.
  */
 export async function assertWithinDailyLimit(tx: Tx, studentId: string, amountFen: number, now: Date): Promise<void> {
-  const limit = await tx.selectFrom('campus_daily_limits').select('limit_fen')
-    .select(() => spentTodayQuery(tx, studentId, now).as('spent_fen'))
-    .where('student_id', '=', studentId).forUpdate().executeTakeFirst();
+  const limit = await tx.selectFrom('campus_daily_limits').select('limit_fen').where('student_id', '=', studentId).forUpdate().executeTakeFirst();
   if (!limit) return;
-  const spentTodayFen = Number(limit.spent_fen);
+  const spentTodayFen = await spentToday(tx, studentId, now);
   if (spentTodayFen + amountFen > limit.limit_fen) {
     throw fail('CAMPUS_DAILY_LIMIT', { limitFen: limit.limit_fen, spentTodayFen, leftFen: Math.max(0, limit.limit_fen - spentTodayFen) });
   }
