@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/card-numbers.js';
+import { makeIdNumber } from '../../src/domain/id-number.js';
 import { maskCardNo } from '../../src/domain/masking.js';
 import { apiAs } from './fulfilment-support.js';
 import { describeE2E, settled, signInToApp, signInToConsole, useE2E } from './support.js';
@@ -243,7 +244,10 @@ describeE2E('app card screens in Chromium', () => {
     await page.waitForURL(url(`/cards/${card.id}/replace`));
     // A wrong ID number is refused by the server, whose message is shown.
     await page.getByTestId('wizard-name').locator('input').fill('补卡测试生');
-    await page.getByTestId('wizard-id-number').locator('input').fill('110108201103040000');
+    // A well-formed ID number (valid check digit) that is not the student's: the server's mismatch.
+    const otherNumber = makeIdNumber({ areaCode: '110108', birthDate: '2011-03-04', sequence: 321, gender: 'F' });
+    expect(otherNumber).not.toBe(s.id_number);
+    await page.getByTestId('wizard-id-number').locator('input').fill(otherNumber);
     await page.getByTestId('wizard-education-id').locator('input').fill(s.education_id);
     await page.getByTestId('wizard-verify').click();
     await page.getByTestId('wizard-error').waitFor();
@@ -521,8 +525,9 @@ describeE2E('app card screens in Chromium', () => {
     await page.waitForURL(url('/k12-services'));
     await expect.poll(() => page.getByTestId('k12-services-student').count()).toBe(2);
     const cardRow = (id: string) => page.locator(`[data-testid="k12-services-card"][data-card-id="${id}"]`);
-    // Each card offers what its kind has: the lost card its replacement, the sticker its sticker service, the new card activation.
-    await cardRow(lostCard.id).getByTestId('k12-service-replace').waitFor();
+    // Each card offers what its kind has: the lost card, applied for, its replacement's progress (not a second application), the sticker its sticker service, the new card activation.
+    await cardRow(lostCard.id).getByTestId('k12-service-replace-progress').waitFor();
+    expect(await cardRow(lostCard.id).getByTestId('k12-service-replace').count()).toBe(0);
     expect(await cardRow(lostCard.id).getByTestId('k12-service-sticker').count()).toBe(0);
     // Top-up where the server allows it: not a lost card, not a sticker (no purse of its own to top up).
     expect(await cardRow(lostCard.id).getByTestId('k12-service-top-up').count()).toBe(0);
