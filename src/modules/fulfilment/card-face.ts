@@ -81,46 +81,46 @@ export const stageLabels: Record<FaceSource['stage'], { zh: string; en: string }
 };
 
 export const confirmationStatusLabels = {
-  pending: { zh: '待确认', en: 'waiting for confirmation' },
-  reported: { zh: '信息有误，待学校修改', en: 'errors reported; waiting for the school' },
-  confirmed: { zh: '已确认', en: 'confirmed' },
+  pending: { zh: '待确认', en: 'Waiting for confirmation' },
+  reported: { zh: '信息有误，待学校修改', en: 'Errors reported; waiting for the school' },
+  confirmed: { zh: '已确认', en: 'Confirmed' },
 } as const;
 
 export const applicationStatusLabels = {
-  awaiting_payment: { zh: '待缴费', en: 'awaiting payment' },
-  ready_for_production: { zh: '待制卡', en: 'waiting for production' },
-  in_production: { zh: '制卡中', en: 'in production' },
-  produced: { zh: '制卡完成', en: 'produced' },
-  dispatched: { zh: '配送中', en: 'on its way' },
-  delivery_failed: { zh: '配送失败，退回制卡中心中', en: 'delivery failed; going back to the card centre' },
-  returned_to_centre: { zh: '已退回制卡中心，请选择配送方式', en: 'back at the card centre; choose how to receive it' },
-  delivered: { zh: '待领取', en: 'ready for pickup' },
-  completed: { zh: '已领取', en: 'picked up' },
-  cancelled: { zh: '已取消', en: 'cancelled' },
+  awaiting_payment: { zh: '待缴费', en: 'Awaiting payment' },
+  ready_for_production: { zh: '待制卡', en: 'Waiting for production' },
+  in_production: { zh: '制卡中', en: 'In production' },
+  produced: { zh: '制卡完成', en: 'Produced' },
+  dispatched: { zh: '配送中', en: 'On its way' },
+  delivery_failed: { zh: '配送失败，退回制卡中心中', en: 'Delivery failed; going back to the card centre' },
+  returned_to_centre: { zh: '已退回制卡中心，请选择配送方式', en: 'Back at the card centre; choose how to receive it' },
+  delivered: { zh: '待领取', en: 'Ready for pickup' },
+  completed: { zh: '已领取', en: 'Picked up' },
+  cancelled: { zh: '已取消', en: 'Cancelled' },
 } as const;
 
 export const stepLabels = {
-  applied: { zh: '提交申请', en: 'applied' },
-  paid: { zh: '缴费成功', en: 'fee paid' },
-  in_production: { zh: '进入制卡批次', en: 'in a production batch' },
-  exported: { zh: '制卡数据已导出', en: 'sent to the card printer' },
-  produced: { zh: '制卡完成', en: 'card produced' },
-  dispatched: { zh: '已配送', en: 'dispatched' },
-  delivery_failed: { zh: '快递派送失败', en: 'courier delivery failed' },
-  returned_to_centre: { zh: '已退回制卡中心', en: 'returned to the card centre' },
-  redispatched: { zh: '重新配送', en: 'sent out again' },
-  delivered: { zh: '已送达', en: 'delivered' },
-  picked_up: { zh: '已领卡，新卡启用', en: 'picked up; the new card is active' },
-  balance_moved: { zh: '原卡余额已转入新卡', en: 'old card’s balance moved to the new card' },
-  cancelled: { zh: '已取消', en: 'cancelled' },
-  voided: { zh: '已作废（学生已不在该校就读）', en: 'voided (the student is no longer enrolled at the school)' },
+  applied: { zh: '提交申请', en: 'Applied' },
+  paid: { zh: '缴费成功', en: 'Fee paid' },
+  in_production: { zh: '进入制卡批次', en: 'In a production batch' },
+  exported: { zh: '制卡数据已导出', en: 'Sent to the card printer' },
+  produced: { zh: '制卡完成', en: 'Card produced' },
+  dispatched: { zh: '已配送', en: 'Dispatched' },
+  delivery_failed: { zh: '快递派送失败', en: 'Courier delivery failed' },
+  returned_to_centre: { zh: '已退回制卡中心', en: 'Returned to the card centre' },
+  redispatched: { zh: '重新配送', en: 'Sent out again' },
+  delivered: { zh: '已送达', en: 'Delivered' },
+  picked_up: { zh: '已领卡，新卡启用', en: 'Picked up; the new card is active' },
+  balance_moved: { zh: '原卡余额已转入新卡', en: 'Old card’s balance moved to the new card' },
+  cancelled: { zh: '已取消', en: 'Cancelled' },
+  voided: { zh: '已作废（学生已不在该校就读）', en: 'Voided (the student is no longer enrolled at the school)' },
 } as const;
 
 export const batchStatusLabels = {
-  created: { zh: '已创建', en: 'created' },
-  exported: { zh: '已导出', en: 'exported' },
-  produced: { zh: '已制卡', en: 'produced' },
-  dispatched: { zh: '已配送', en: 'dispatched' },
+  created: { zh: '已创建', en: 'Created' },
+  exported: { zh: '已导出', en: 'Exported' },
+  produced: { zh: '已制卡', en: 'Produced' },
+  dispatched: { zh: '已配送', en: 'Dispatched' },
 } as const;
 
 export const deliveryStatusLabels = {
@@ -132,9 +132,9 @@ export const deliveryStatusLabels = {
 } as const;
 
 export const reasonLabels = {
-  lost: { zh: '丢失', en: 'lost' },
-  damaged: { zh: '损坏', en: 'damaged' },
-  new: { zh: '新生制卡', en: 'first card' },
+  lost: { zh: '丢失', en: 'Lost' },
+  damaged: { zh: '损坏', en: 'Damaged' },
+  new: { zh: '新生制卡', en: 'First card' },
 } as const;
 
 /** The card each kind of application makes. */
@@ -142,7 +142,7 @@ export const productOfKind = { replacement: 'k12_card', sticker: 'k12_sticker', 
 
 export const productLabels = {
   k12_card: { zh: '北京通学生卡', en: 'Beijing-tong student card' },
-  k12_sticker: { zh: '学生卡贴', en: 'student card sticker' },
+  k12_sticker: { zh: '学生卡贴', en: 'Student card sticker' },
 } as const;
 
 /** The courier's cash-on-delivery fee for a home delivery is at most ¥15 in the city (seed 000). */
