@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, it } from 'vitest';
 import { actAtCashier } from '../../src/modules/payments/sandbox/sandbox-payer.js';
-import { refundFailureSetting } from '../../src/modules/payments/sandbox/sandbox-wechat.js';
+import { abnormalRefundBusySetting, refundFailureSetting, refundProcessingSetting } from '../../src/modules/payments/sandbox/sandbox-wechat.js';
 import { describeE2E, signInToConsole, useE2E } from './support.js';
 
 /**
@@ -93,6 +93,41 @@ describeE2E('admin console: abnormal refunds', () => {
     await refunds.getByText('已退款').waitFor();
     expect(await refunds.innerText()).toContain('中国工商银行 尾号 0123');
     await e2e.screenshot(page, 'admin-abnormal-refund-done');
+  });
+
+  /** A sandbox switch on while `body` runs. */
+  async function withSwitch<T>(key: string, value: unknown, body: () => Promise<T>): Promise<T> {
+    await e2e.t.ctx.db.insertInto('settings').values({ key, value: JSON.stringify(value), updated_at: e2e.t.clock.now(), updated_by: null }).execute();
+    try {
+      return await body();
+    } finally {
+      await e2e.t.ctx.db.deleteFrom('settings').where('key', '=', key).execute();
+    }
+  }
+
+  it('says an application WeChat has not answered is awaiting it, and a success reported elsewhere than sent is not booked and must be checked', async () => {
+    const order = await failedRefund('ABNORMAL', '周小雨');
+    const { page, refunds } = await openOrder(order.orderNo);
+    // WeChat busy (SYSTEM_ERROR): no refusal, the application waits.
+    await withSwitch(abnormalRefundBusySetting, 'SYSTEM_ERROR', async () => {
+      await refunds.getByTestId('abnormal-to-merchant').click();
+      await page.getByTestId('abnormal-confirm-ok').click();
+      await refunds.getByText('商户银行账户（已提交，待微信支付受理）').waitFor();
+    });
+    const refund = await e2e.t.ctx.db.selectFrom('payment_refunds').selectAll().where('status', '=', 'requested').where('abnormal_pending_route', '=', 'merchant_bank_card').orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    e2e.t.clock.advance(2 * 60_000);
+    await runJobs(); // the job asks WeChat: still ABNORMAL (the busy application never arrived)
+    // Applied again, WeChat pays the merchant's account; our record says the payer's card (what the review found could happen).
+    const operator = await e2e.t.factory.operatorToken();
+    await withSwitch(refundProcessingSetting, 60_000, () => api('POST', `/admin/refunds/${refund.id}/abnormal-refund`, operator, { route: 'merchant_bank_card' }));
+    await e2e.t.ctx.db.updateTable('payment_refunds').set({ abnormal_route: 'user_bank_card', abnormal_bank_type: 'ICBC_DEBIT', abnormal_account_last4: '0123' }).where('id', '=', refund.id).execute();
+    e2e.t.clock.advance(61_000);
+    await runJobs(); // REFUND.SUCCESS, user_received_account 商户结算银行账户
+    await page.reload();
+    await findOrder(page, order.orderNo);
+    await refunds.getByText('微信支付称已退至“商户结算银行账户”，与发起的方式不符：未记账，请先在商户平台核实，勿重复付款').waitFor();
+    expect(await refunds.getByTestId('offline-transfer').count()).toBe(0);
+    await e2e.screenshot(page, 'admin-abnormal-refund-conflict');
   });
 
   it('an operator asks a CLOSED refund again, and the new one goes through', async () => {

@@ -14,13 +14,25 @@ import { useOrderChanged } from './useOrder.js';
 type AdminRefund = AdminOrderDetail['refunds'][number];
 type Action = 'card' | 'offline' | null;
 
-/** Where a settled refund went, in words: the bank and last four digits, the merchant account, the offline transfer. */
+type Application = NonNullable<AdminRefund['abnormal']>;
+
+function applicationWhere(application: Application, p: PaymentTexts, lang: string): string {
+  if (application.route === 'merchant_bank_card') return p.whereMerchant;
+  const bank = abnormalRefundBanks.find((b) => b.code === application.bankType);
+  return fill(p.whereCard, { bank: bank ? (lang === 'en' ? bank.en : bank.zh) : (application.bankType ?? ''), last4: application.accountLast4 ?? '' });
+}
+
+/**
+ * Where a settled refund went, in words: the bank and last four digits, the merchant account, the
+ * offline transfer; an application WeChat has not answered yet; or, first, WeChat's report of a
+ * success paid elsewhere than sent (nothing booked: the operator checks before paying anyone).
+ */
 export function refundWhere(refund: AdminRefund, p: PaymentTexts, lang: string): string {
+  if (refund.routeConflict) return fill(p.whereConflict, { account: refund.routeConflict });
   if (refund.offlineReference) return fill(p.whereOffline, { reference: refund.offlineReference });
-  if (!refund.abnormal) return '—';
-  if (refund.abnormal.route === 'merchant_bank_card') return p.whereMerchant;
-  const bank = abnormalRefundBanks.find((b) => b.code === refund.abnormal?.bankType);
-  return fill(p.whereCard, { bank: bank ? (lang === 'en' ? bank.en : bank.zh) : (refund.abnormal.bankType ?? ''), last4: refund.abnormal.accountLast4 ?? '' });
+  const accepted = refund.abnormal ? applicationWhere(refund.abnormal, p, lang) : null;
+  const pending = refund.abnormalPending ? fill(p.wherePending, { where: applicationWhere(refund.abnormalPending, p, lang) }) : null;
+  return [accepted, pending].filter((w) => w !== null).join('; ') || '—';
 }
 
 interface CardForm {
