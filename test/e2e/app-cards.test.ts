@@ -289,6 +289,11 @@ describeE2E('app card screens in Chromium', () => {
     expect(row.old_card_id).toBe(card.id);
     await page.getByTestId('application-confirmation-needed').waitFor();
     await shot(page, 'app-cards-replace-progress');
+    // Back on the card: the replacement under way shows as its progress, not as a second 补办.
+    await page.goto(url(`/cards/${card.id}`));
+    await page.getByTestId('application-link').waitFor();
+    expect(await page.getByTestId('action-replace').count()).toBe(0);
+    await page.goto(url(`/card-applications/${applicationId}`));
 
     // 补卡缴费 (Monday: inside the payment window) opens the ¥15 fee order on the money screens.
     await page.getByTestId('application-pay').click();

@@ -1,7 +1,7 @@
 import { Button, List, Tag } from 'antd-mobile';
 import { useNavigate } from 'react-router';
 import { fill, formatBeijingTime, useLang, useMessages } from '../../../shared/i18n.js';
-import { useApplications } from './fulfilment.js';
+import { isOpenApplication, useApplications } from './fulfilment.js';
 import { isVoid } from './labels.js';
 import { cardMessages } from './messages.js';
 import { cardPaths } from './paths.js';
@@ -16,14 +16,17 @@ export function CardServiceButtons({ card }: { card: Card }) {
   const t = useMessages(cardMessages);
   const navigate = useNavigate();
   const lost = card.status === 'lost';
+  // A card whose replacement is under way shows its progress below (CardApplicationsLinks), not a second application.
+  const applications = useApplications(card.product === 'k12_card' || card.product === 'k12_sticker' ? card.studentId : undefined);
+  const underWay = (applications.data ?? []).some((a) => a.oldCardId === card.id && isOpenApplication(a));
   return (
     <>
-      {card.product === 'k12_card' && !isVoid(card) && (
+      {card.product === 'k12_card' && !isVoid(card) && !underWay && (
         <Button disabled={!lost} onClick={() => navigate(cardPaths.replace(card.id))} data-testid="action-replace">
           {t.replace}
         </Button>
       )}
-      {card.product === 'k12_sticker' && !isVoid(card) && (
+      {card.product === 'k12_sticker' && !isVoid(card) && !underWay && (
         <Button disabled={!lost && card.status !== 'active' && card.status !== 'inactive'} onClick={() => navigate(cardPaths.sticker(card.id))} data-testid="action-sticker">
           {t.sticker}
         </Button>

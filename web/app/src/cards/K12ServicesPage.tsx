@@ -5,7 +5,7 @@ import { ecardPaths } from '../ecards/paths.js';
 import { LoadFailed } from '../pages/LoadFailed.js';
 import { moneyPaths } from '../payments/paths.js';
 import { SubPage } from '../ui/SubPage.js';
-import { useApplications, type ApplicationDto } from './fulfilment.js';
+import { isOpenApplication, useApplications, type ApplicationDto } from './fulfilment.js';
 import { isVoid, productLabel, statusText } from './labels.js';
 import { cardMessages } from './messages.js';
 import { cardPaths } from './paths.js';
@@ -53,7 +53,7 @@ function StudentServices({ studentId, title, cards }: { studentId: string; title
   const { lang } = useLang();
   const navigate = useNavigate();
   const applications = useApplications(studentId);
-  const open = (applications.data ?? []).filter((a) => a.status !== 'completed' && a.status !== 'cancelled');
+  const open = (applications.data ?? []).filter(isOpenApplication);
   return (
     <div className="section" data-testid="k12-services-student" data-student-id={studentId}>
       <List header={title} mode="card">

@@ -25,6 +25,11 @@ export function useApplications(studentId: string | undefined, kind?: Applicatio
   });
 }
 
+/** An application still under way: its card gets its progress, not a second application. */
+export function isOpenApplication(application: ApplicationDto): boolean {
+  return application.status !== 'completed' && application.status !== 'cancelled';
+}
+
 /** Every application of the caller (a parent: of all the children), newest first. */
 export function useAllApplications() {
   const api = useApi();
