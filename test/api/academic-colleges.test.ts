@@ -121,6 +121,12 @@ describe('per-college replacement', () => {
     await put(token, timetableUrl('音乐学院'), { courses: [course(music.studentNo, '和声学')] });
     await put(token, timetableUrl('计算机学院'), { courses: [course(cs.studentNo, '数据结构')] });
 
+    // A misspelt college is refused, clearing and forgetting nothing.
+    const misspelt = await del(token, timetableUrl('音乐 学院'));
+    expect(misspelt.statusCode).toBe(404);
+    expect(misspelt.json()).toMatchObject({ error: { code: 'ACADEMIC_COLLEGE_UNKNOWN', details: { college: '音乐 学院' } } });
+    expect(await courseNames(music.token)).toEqual(['和声学']);
+
     const cleared = await del(token, timetableUrl('音乐学院'));
     expect(cleared.json()).toEqual({ termCode: '2026-2027-1', kind: 'timetable', college: '音乐学院', removedRows: 1 });
     expect(await classes(music.token)).toMatchObject({ published: false, entries: [] });

@@ -23,5 +23,10 @@ registerErrors({
     zh: '上传内容没有任何行，未做任何修改；如确要清空本学期的课表或成绩，请使用“清空”操作',
     en: 'The upload has no rows, and nothing was changed; to empty the term’s timetable or grades, clear them explicitly',
   },
+  ACADEMIC_COLLEGE_UNKNOWN: {
+    status: 404,
+    zh: '本校学生中没有这个院系，本学期也没有按它上传过；请核对院系名称（与学籍名单一致）',
+    en: 'No student of the school is in this college and nothing was uploaded for it this term: check the name (as the roster spells it)',
+  },
   ACADEMIC_UPLOAD_TOO_LARGE: { status: 413, zh: '一次最多上传 50,000 行', en: 'At most 50,000 rows per upload' },
 });

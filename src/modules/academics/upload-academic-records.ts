@@ -260,6 +260,10 @@ export async function clearTerm(ctx: AppContext, caller: Caller, schoolId: strin
   const term = await repo.lockTerm(tx, schoolId, termCode);
   if (!term) throw fail('ACADEMIC_TERM_UNKNOWN', { termCode });
   const uploads = await repo.uploads(tx, term.id, kind);
+  // A misspelt college would clear nothing yet forget the term's uploads: refuse it instead.
+  if (college !== null && !uploads.some((u) => u.college === college) && !(await repo.colleges(tx, schoolId)).includes(college)) {
+    throw fail('ACADEMIC_COLLEGE_UNKNOWN', { college });
+  }
   const removed = await repo.clearScope(tx, kind, term, college);
   await repo.forgetUploads(tx, term.id, kind, college);
   await recordAudit(tx, ctx.clock, {
