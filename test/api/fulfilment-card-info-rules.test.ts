@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { generateCardNo } from '../../src/domain/card-numbers.js';
+import type * as CardNumbers from '../../src/domain/card-numbers.js';
 import type { ApplicationDto, ConfirmationDto, CreatedBatchDto, DeliveryDto, VerifyResult } from '../../src/modules/fulfilment/fulfilment.schemas.js';
 import { useFulfilmentDriver } from './fulfilment-driver.js';
 
@@ -8,6 +10,13 @@ import { useFulfilmentDriver } from './fulfilment-driver.js';
  * school student's first card comes with.
  */
 const f = useFulfilmentDriver();
+
+/** Numbers the next draws of a card number return, in order (then random again): a collision on demand. */
+const forcedNumbers = vi.hoisted(() => [] as string[]);
+vi.mock('../../src/domain/card-numbers.js', async (importOriginal) => {
+  const real = await importOriginal<typeof CardNumbers>();
+  return { ...real, generateCardNo: (...args: Parameters<typeof real.generateCardNo>) => forcedNumbers.shift() ?? real.generateCardNo(...args) };
+});
 
 async function confirmationOf(token: string, studentId: string): Promise<ConfirmationDto> {
   const res = await f.request('GET', `/fulfilment/confirmation?studentId=${studentId}`, token);
@@ -31,18 +40,36 @@ async function createBatch(kind: 'replacement' | 'new_card', schoolId?: string) 
   return f.request('POST', '/admin/fulfilment/batches', f.operator, { kind, ...(schoolId ? { schoolId } : {}) });
 }
 
-/** The first card made, sent to the school and handed over by its card manager. */
-async function produceAndPickUp(n: Awaited<ReturnType<typeof newcomer>>) {
+type Newcomer = Awaited<ReturnType<typeof newcomer>>;
+
+/** The newcomer's first card put into a batch of its school's: the batch and the numbers reserved for it. */
+async function batchFirstCard(n: Newcomer) {
   const res = await createBatch('new_card', n.school.id);
   expect(res.statusCode, res.body).toBe(201);
-  const batch = res.json() as CreatedBatchDto;
-  for (const step of ['export', 'produced', 'dispatch']) expect((await f.request('POST', `/admin/fulfilment/batches/${batch.id}/${step}`, f.operator)).statusCode).toBe(200);
-  const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
-  expect((await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, n.managerToken)).statusCode).toBe(200);
   const [app] = (await f.request('GET', `/fulfilment/applications?studentId=${n.student.id}`, n.parentToken)).json().items as ApplicationDto[];
-  const picked = await f.request('POST', `/admin/fulfilment/applications/${app!.id}/pickup`, n.managerToken);
+  const reserved = await f.t.ctx.db.selectFrom('card_applications').select(['new_card_no', 'new_sticker_no']).where('id', '=', app!.id).executeTakeFirstOrThrow();
+  return { batch: res.json() as CreatedBatchDto, applicationId: app!.id, reserved };
+}
+
+/** The batch exported (the printer's row of the card, by column), made, sent to the school and handed over by its card manager; the student's cards. */
+async function makeAndPickUp(n: Newcomer, made: Awaited<ReturnType<typeof batchFirstCard>>) {
+  const exported = await f.request('POST', `/admin/fulfilment/batches/${made.batch.id}/export`, f.operator);
+  expect(exported.statusCode).toBe(200);
+  const [header, row] = exported.rawPayload.toString('utf8').slice(1).trim().split('\r\n').map((l) => l.split(','));
+  const printed = Object.fromEntries(header!.map((column, i) => [column, row![i]]));
+  for (const step of ['produced', 'dispatch']) expect((await f.request('POST', `/admin/fulfilment/batches/${made.batch.id}/${step}`, f.operator)).statusCode).toBe(200);
+  const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${made.batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
+  expect((await f.request('POST', `/admin/fulfilment/deliveries/${delivery.id}/received`, n.managerToken)).statusCode).toBe(200);
+  const picked = await f.request('POST', `/admin/fulfilment/applications/${made.applicationId}/pickup`, n.managerToken);
   expect(picked.statusCode, picked.body).toBe(200);
-  return f.t.ctx.db.selectFrom('cards').select(['id', 'product', 'status', 'valid_until', 'replaces_card_id']).where('student_id', '=', n.student.id).orderBy('product').execute();
+  const cards = await f.t.ctx.db.selectFrom('cards').select(['id', 'card_no', 'product', 'status', 'valid_until', 'replaces_card_id']).where('student_id', '=', n.student.id).orderBy('product').execute();
+  return { cards, printed };
+}
+
+/** The first card made, sent to the school and handed over: its cards, the numbers the batch reserved, the printer's row. */
+async function produceAndPickUp(n: Newcomer) {
+  const made = await batchFirstCard(n);
+  return { ...(await makeAndPickUp(n, made)), reserved: made.reserved };
 }
 
 describe('确认无误 needs the card photo', () => {
@@ -129,11 +156,14 @@ describe('信息有误: every reported field with what the school needs to fix i
 });
 
 describe('卡贴: a middle or high school student’s first card comes with a sticker', () => {
-  it('pickup of a middle-school first card issues the sticker with it (inactive, graduation date); 补换卡贴 then finds it; a primary pupil gets none', async () => {
+  it('the batch reserves the sticker its own number, the printer’s file carries it, and pickup issues the sticker (inactive, graduation date) under exactly that number; 补换卡贴 then finds it; a primary pupil gets none', async () => {
     const middle = await newcomer('middle', '初中新生');
     await f.confirmInfo(middle.parentToken, middle.student.id);
-    const cards = await produceAndPickUp(middle);
-    expect(cards.map((c) => [c.product, c.status, c.replaces_card_id])).toEqual([['k12_card', 'inactive', null], ['k12_sticker', 'inactive', null]]);
+    const { cards, reserved, printed } = await produceAndPickUp(middle);
+    expect(reserved.new_sticker_no).toMatch(/^32\d{9}$/);
+    expect(reserved.new_sticker_no).not.toBe(reserved.new_card_no);
+    expect(printed).toMatchObject({ 北京通号: reserved.new_card_no, 随卡卡贴北京通号: reserved.new_sticker_no });
+    expect(cards.map((c) => [c.product, c.card_no, c.status, c.replaces_card_id])).toEqual([['k12_card', reserved.new_card_no, 'inactive', null], ['k12_sticker', reserved.new_sticker_no, 'inactive', null]]);
     // The card is on the yearly cycle; the sticker, which no extension renews, keeps the graduation printed for it.
     expect(cards.map((c) => c.valid_until)).toEqual(['2027-10-31', '2029-08-31']);
     const steps = await f.t.ctx.db.selectFrom('audit_log').select('after').where('action', '=', 'fulfilment.application.picked_up').where('actor_role', '=', 'school_admin').execute();
@@ -144,6 +174,32 @@ describe('卡贴: a middle or high school student’s first card comes with a st
 
     const primary = await newcomer('primary', '小学新生');
     await f.confirmInfo(primary.parentToken, primary.student.id);
-    expect((await produceAndPickUp(primary)).map((c) => c.product)).toEqual(['k12_card']);
+    const none = await produceAndPickUp(primary);
+    expect(none.reserved).toEqual({ new_card_no: expect.stringMatching(/^32\d{9}$/), new_sticker_no: null });
+    expect(none.printed.随卡卡贴北京通号).toBe('');
+    expect(none.cards.map((c) => c.product)).toEqual(['k12_card']);
+  });
+
+  it('a sticker’s number is never one another application reserved (its card’s or its sticker’s) nor its own card’s; both pickups go through', async () => {
+    const first = await newcomer('high', '高中新生甲');
+    await f.confirmInfo(first.parentToken, first.student.id);
+    const second = await newcomer('high', '高中新生乙');
+    await f.confirmInfo(second.parentToken, second.student.id);
+    const firstBatch = await batchFirstCard(first);
+    const taken = firstBatch.reserved;
+    // The second batch draws its card a fresh number, then offers the sticker the first application's
+    // card and sticker numbers and its own card's before a fresh one.
+    const own = generateCardNo('beijing_tong');
+    forcedNumbers.push(own, taken.new_card_no!, taken.new_sticker_no!, own);
+    const made = await produceAndPickUp(second);
+    expect(forcedNumbers).toEqual([]);
+    expect(made.reserved.new_card_no).toBe(own);
+    expect([taken.new_card_no, taken.new_sticker_no, own]).not.toContain(made.reserved.new_sticker_no);
+    expect(made.cards.map((c) => [c.product, c.card_no])).toEqual([['k12_card', own], ['k12_sticker', made.reserved.new_sticker_no]]);
+    // The database refuses a sticker number reserved twice, and one equal to its own card's.
+    await expect(f.t.ctx.db.updateTable('card_applications').set({ new_sticker_no: made.reserved.new_sticker_no }).where('student_id', '=', first.student.id).execute()).rejects.toThrow();
+    await expect(f.t.ctx.db.updateTable('card_applications').set({ new_sticker_no: taken.new_card_no }).where('student_id', '=', first.student.id).execute()).rejects.toThrow();
+    const firstCards = (await makeAndPickUp(first, firstBatch)).cards;
+    expect(firstCards.map((c) => [c.product, c.card_no])).toEqual([['k12_card', taken.new_card_no], ['k12_sticker', taken.new_sticker_no]]);
   });
 });

@@ -102,7 +102,9 @@ describe('新生制卡: a school’s new students get their first cards', () => 
     const exported = await f.request('POST', `/admin/fulfilment/batches/${batch.id}/export`, f.operator);
     const row = exported.rawPayload.toString('utf8').slice(1).trim().split('\r\n')[1]!.split(',');
     const cardNo = row[3]!;
-    expect(row).toEqual([batch.batchNo, app!.id, '北京通学生卡', cardNo, '北京市海淀区实验中学', '李新生', '女', newcomer.education_id, '2029-08-31', '2', '', '', `${newcomer.education_id}.jpg`, '配送到校', '', '是']);
+    const stickerNo = row[15]!; // a middle-school student's first card comes with its sticker, its own number printed
+    expect(stickerNo).toMatch(/^32\d{9}$/);
+    expect(row).toEqual([batch.batchNo, app!.id, '北京通学生卡', cardNo, '北京市海淀区实验中学', '李新生', '女', newcomer.education_id, '2029-08-31', '2', '', '', `${newcomer.education_id}.jpg`, '配送到校', '', stickerNo]);
     await f.request('POST', `/admin/fulfilment/batches/${batch.id}/produced`, f.operator);
     await f.request('POST', `/admin/fulfilment/batches/${batch.id}/dispatch`, f.operator);
     const delivery = ((await f.request('GET', `/admin/fulfilment/deliveries?batchId=${batch.id}`, f.operator)).json() as { items: DeliveryDto[] }).items[0]!;
@@ -116,6 +118,8 @@ describe('新生制卡: a school’s new students get their first cards', () => 
     // yearly cycle's: picked up after 2026's window, it runs until next year's window ends.
     const card = await f.t.ctx.db.selectFrom('cards').selectAll().where('student_id', '=', newcomer.id).where('product', '=', 'k12_card').executeTakeFirstOrThrow();
     expect(card).toMatchObject({ card_no: cardNo, product: 'k12_card', status: 'inactive', replaces_card_id: null, valid_until: '2027-10-31' });
+    const sticker = await f.t.ctx.db.selectFrom('cards').select(['card_no', 'status']).where('student_id', '=', newcomer.id).where('product', '=', 'k12_sticker').executeTakeFirstOrThrow();
+    expect(sticker).toEqual({ card_no: stickerNo, status: 'inactive' });
     await f.runJobs();
     expect((await textsTo(newcomerParent.phone)).join('\n')).toContain('【北京通学生卡】北京通学生卡已领取，请在 App「卡片激活」中激活后使用。');
     const activated = await f.request('POST', `/cards/${card.id}/activate`, parentToken);
@@ -199,7 +203,7 @@ describe('production, delivery to school and pickup', () => {
     const raw = exported.rawPayload;
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM
     const lines = raw.toString('utf8').slice(1).trim().split('\r\n');
-    expect(lines[0]).toBe('批次号,申请编号,卡种,北京通号,学校名称,姓名,性别,教育ID,有效期,类别,年级,班级,照片文件,配送方式,补办原卡号,随卡卡贴');
+    expect(lines[0]).toBe('批次号,申请编号,卡种,北京通号,学校名称,姓名,性别,教育ID,有效期,类别,年级,班级,照片文件,配送方式,补办原卡号,随卡卡贴北京通号');
     expect(lines).toHaveLength(3);
     const rowA = lines.find((l) => l.includes(a.app.id))!.split(',');
     const newCardNoA = rowA[3]!;

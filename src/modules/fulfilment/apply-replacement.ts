@@ -52,6 +52,7 @@ export async function applyForReplacement(ctx: AppContext, caller: Caller, input
     paid_at: null,
     batch_id: null,
     new_card_no: null,
+    new_sticker_no: null,
     new_card_id: null,
     delivery_id: null,
     balance_transfer_due_at: null,

@@ -39,7 +39,7 @@ export async function openFirstCard(tx: DbOrTx, clock: Clock, caller: Caller, st
   const now = clock.now();
   const row: ApplicationRow = {
     id: newId(), kind: 'new_card', student_id: student.id, school_id: student.school_id, old_card_id: null, reason: 'new', status: initialApplicationStatus('new_card'),
-    delivery_method: 'school', recipient: null, phone: null, address: null, fee_fen: 0, fee_order_id: null, paid_at: null, batch_id: null, new_card_no: null, new_card_id: null,
+    delivery_method: 'school', recipient: null, phone: null, address: null, fee_fen: 0, fee_order_id: null, paid_at: null, batch_id: null, new_card_no: null, new_sticker_no: null, new_card_id: null,
     delivery_id: null, balance_transfer_due_at: null, balance_transferred_at: null, balance_transferred_fen: null, created_by_role: caller.role, created_by: caller.subjectId, created_at: now, updated_at: now,
   };
   await repo.insertApplication(tx, row);

@@ -227,8 +227,9 @@ export const fulfilmentRepository = {
     return rows.map((row) => ({ ...row, has_photo: Boolean(row.has_photo) }));
   },
 
+  /** Whether an application has reserved the number, for its card or for its first card's sticker. */
   cardNoReserved(db: DbOrTx, cardNo: string): Promise<boolean> {
-    return db.selectFrom('card_applications').select('id').where('new_card_no', '=', cardNo).executeTakeFirst().then((r) => r !== undefined);
+    return db.selectFrom('card_applications').select('id').where((eb) => eb.or([eb('new_card_no', '=', cardNo), eb('new_sticker_no', '=', cardNo)])).executeTakeFirst().then((r) => r !== undefined);
   },
 
   insertStep(db: DbOrTx, row: { id: string; application_id: string; step: string; note: string | null; note_en: string | null; actor_role: string; actor_id: string | null; at: Date }) {

@@ -51,6 +51,8 @@ export interface CardApplicationsTable {
   paid_at: Timestamp | null;
   batch_id: string | null;
   new_card_no: string | null;
+  /** The first card's sticker's Beijing-tong number, reserved with the card's in the batch (middle and high school only; migration 0068). */
+  new_sticker_no: string | null;
   new_card_id: string | null;
   delivery_id: string | null;
   balance_transfer_due_at: Timestamp | null;

@@ -17,7 +17,7 @@ import { issueCard } from '../cards/issue-card.js';
 import { accountCodes, findAccountByCode, transferBalance } from '../ledger/ledger.js';
 import { applicationView } from './application-view.js';
 import { enrolledAtSchool } from './first-card.js';
-import { cardFaceOf, defaultSettlementWindowDays, productOfKind, stageHasSticker } from './card-face.js';
+import { cardFaceOf, defaultSettlementWindowDays, productOfKind } from './card-face.js';
 import './fulfilment.errors.js';
 import type { ApplicationDto, FulfilmentSettings } from './fulfilment.schemas.js';
 import { fulfilmentRepository as repo, type ApplicationRow } from './fulfilment.repository.js';
@@ -114,14 +114,16 @@ async function completeFirstCard(tx: DbOrTx, clock: Clock, app: ApplicationRow, 
 
 /**
  * A middle or high school student's first card comes with a sticker (卡贴, seed 000), handed over with
- * it and, like it, waiting for activation. It keeps the graduation date printed for it (no extension
- * renews a sticker) and is replaced on its own when lost or damaged (补换卡贴). None for a primary pupil.
+ * it and, like it, waiting for activation. It is issued under the number the batch reserved for it and
+ * the printer wrote on its chip (new_sticker_no), so a lost sticker is deny-listed under its own number;
+ * an application without one had no sticker made (a primary pupil). It keeps the graduation date
+ * printed for it (no extension renews a sticker) and is replaced on its own when lost or damaged (补换卡贴).
  */
 async function issueStickerWithCard(tx: DbOrTx, clock: Clock, app: ApplicationRow, actor: AuditActor, requestId: string | null) {
   const source = await repo.faceSource(tx, app.student_id);
-  if (!source || !stageHasSticker(source.stage)) return null;
+  if (!source || app.new_sticker_no === null) return null;
   const validUntil = cardFaceOf(source, shanghaiDate(clock.now())).validUntil;
-  return issueCard(tx, clock, { product: 'k12_sticker', studentId: app.student_id, active: false, validUntil, reason: `new_card:${app.id}`, actor, requestId });
+  return issueCard(tx, clock, { product: 'k12_sticker', studentId: app.student_id, active: false, cardNo: app.new_sticker_no, validUntil, reason: `new_card:${app.id}`, actor, requestId });
 }
 
 /** 领卡: the school card manager hands the card over (school delivery), to a student still enrolled at the school. */

@@ -19,7 +19,8 @@ import { recordStep } from './notifications.js';
 /**
  * Production batches (operators): every paid application (a sticker needs no fee) whose card
  * information the student confirmed goes into a batch; each gets its new Beijing-tong number now,
- * so the printer's file carries it. created → exported → produced → dispatched.
+ * so the printer's file carries it, and a middle or high school student's first card a second one
+ * for the sticker made with it (卡贴). created → exported → produced → dispatched.
  */
 
 const actorOf = (caller: Caller) => ({ role: caller.role, id: caller.subjectId });
@@ -39,12 +40,23 @@ function batchView(row: BatchRow, count: number): BatchDto {
   };
 }
 
-/** A Beijing-tong number no card holds and no other application has reserved. */
-async function freeCardNo(db: DbOrTx): Promise<string> {
+/** A Beijing-tong number no card holds, no application has reserved (for a card or a sticker), and not `besides`. */
+async function freeCardNo(db: DbOrTx, besides?: string): Promise<string> {
   for (;;) {
     const cardNo = generateCardNo('beijing_tong');
-    if (!(await cardsRepository.findCardByNo(db, cardNo)) && !(await repo.cardNoReserved(db, cardNo))) return cardNo;
+    if (cardNo !== besides && !(await cardsRepository.findCardByNo(db, cardNo)) && !(await repo.cardNoReserved(db, cardNo))) return cardNo;
   }
+}
+
+/**
+ * The numbers printed for an application: its card's and, for a middle or high school student's
+ * first card, its sticker's, so the sticker handed over at pickup is issued (and, once lost,
+ * deny-listed) under the number its chip holds. None for a primary pupil or a replacement.
+ */
+async function reserveNumbers(db: DbOrTx, app: { kind: ApplicationKind; student_id: string }): Promise<{ new_card_no: string; new_sticker_no: string | null }> {
+  const cardNo = await freeCardNo(db);
+  const source = app.kind === 'new_card' ? await repo.faceSource(db, app.student_id) : undefined;
+  return { new_card_no: cardNo, new_sticker_no: source && stageHasSticker(source.stage) ? await freeCardNo(db, cardNo) : null };
 }
 
 /**
@@ -68,8 +80,7 @@ export async function createBatch(ctx: AppContext, caller: Caller, input: { kind
   await repo.insertBatch(ctx.db, batch);
   for (const app of apps) {
     const status = nextApplicationStatus(app.kind, app.status, 'batch', { infoConfirmed: app.confirmation_status === 'confirmed' });
-    const cardNo = await freeCardNo(ctx.db);
-    await repo.updateApplication(ctx.db, app.id, { status, batch_id: id, new_card_no: cardNo, updated_at: now });
+    await repo.updateApplication(ctx.db, app.id, { status, batch_id: id, ...(await reserveNumbers(ctx.db, app)), updated_at: now });
     await recordStep(ctx.db, ctx.clock, app, 'in_production', actorOf(caller), requestId, batch.batch_no, { batchId: id });
   }
   await recordAudit(ctx.db, ctx.clock, { actor: actorOf(caller), action: 'fulfilment.batch.created', entityType: 'production_batch', entityId: id, after: { batchNo: batch.batch_no, kind: input.kind, applications: apps.map((a) => a.id), heldWithoutPhoto: held }, requestId });
@@ -104,8 +115,11 @@ function cell(value: string | null | undefined): string {
   return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
 }
 
-/** 随卡卡贴: 是 when a sticker is made with the card (a middle or high school student's first card), for the printer to pack it in. */
-export const exportColumns = ['批次号', '申请编号', '卡种', '北京通号', '学校名称', '姓名', '性别', '教育ID', '有效期', '类别', '年级', '班级', '照片文件', '配送方式', '补办原卡号', '随卡卡贴'] as const;
+/**
+ * 随卡卡贴北京通号: the Beijing-tong number of the sticker made with the card (a middle or high school
+ * student's first card), for the printer to write on its chip and pack it in; empty when none is made.
+ */
+export const exportColumns = ['批次号', '申请编号', '卡种', '北京通号', '学校名称', '姓名', '性别', '教育ID', '有效期', '类别', '年级', '班级', '照片文件', '配送方式', '补办原卡号', '随卡卡贴北京通号'] as const;
 
 /**
  * The card printer's file (UTF-8 with BOM so Excel opens it as UTF-8): one row per card with the
@@ -126,7 +140,7 @@ export async function exportBatch(ctx: AppContext, caller: Caller, batchId: stri
     lines.push([
       batch.batch_no, app.id, productLabels[product].zh, app.new_card_no, face.schoolName, face.name, face.gender === 'M' ? '男' : '女', face.educationId, face.validUntil,
       categoryOf(source.stage), source.grade === null ? '' : String(source.grade), source.class_no, face.hasPhoto ? `${face.educationId}.jpg` : '', app.delivery_method === 'school' ? '配送到校' : '配送到家', oldCard?.card_no,
-      app.kind === 'new_card' && stageHasSticker(source.stage) ? '是' : '',
+      app.new_sticker_no,
     ].map(cell).join(','));
   }
   const now = ctx.clock.now();

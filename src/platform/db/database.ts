@@ -62,6 +62,7 @@ import * as personalNotices from './migrations/0059-personal-notices.js';
 import * as abnormalRefunds from './migrations/0063-abnormal-refunds.js';
 import * as fulfilmentTextsBilingual from './migrations/0066-fulfilment-texts-bilingual.js';
 import * as abnormalRefundPending from './migrations/0067-abnormal-refund-pending.js';
+import * as firstCardStickerNo from './migrations/0068-first-card-sticker-no.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -132,6 +133,7 @@ export const migrations: Record<string, Migration> = {
   '0063-abnormal-refunds': abnormalRefunds,
   '0066-fulfilment-texts-bilingual': fulfilmentTextsBilingual,
   '0067-abnormal-refund-pending': abnormalRefundPending,
+  '0068-first-card-sticker-no': firstCardStickerNo,
 };
 
 /**
