@@ -547,7 +547,8 @@ describe('school bills and their orders', () => {
     await d.runJobs();
     expect(await billOf(u.token)).toMatchObject({ status: 'cancelled' });
     expect(await tuitionFen(school.id)).toBe(500_000);
-    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', bill.id).orderBy('at').execute();
+    // The test's clock stands still, so both rows have the same time: the id (UUIDv7, made in order) breaks the tie.
+    const audit = await d.t.ctx.db.selectFrom('audit_log').select(['action', 'after']).where('entity_id', '=', bill.id).orderBy('at').orderBy('id').execute();
     expect(audit).toEqual([
       { action: 'campus.bill.order', after: expect.objectContaining({ orderId: order.id }) },
       { action: 'campus.bill.paid_again', after: expect.objectContaining({ orderId: order.id, amountFen: 500_000 }) },
