@@ -33,11 +33,18 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
   const menu = (page: Page) => page.getByTestId('sider-menu');
   const tableRows = (page: Page, testId: string) => page.getByTestId(testId).locator('tbody tr.ant-table-row');
 
-  /** Opens an antd Select, types to search, and picks the option with this text. */
+  /**
+   * Opens an antd Select, types to search, and picks the option with this text. The search asks
+   * the server and the list shows the previous answer meanwhile, so the option is clicked once
+   * the search is back, and the choice is checked on the select (a list redrawn under the click
+   * once left nothing chosen and the dialog open).
+   */
   async function pick(page: Page, select: ReturnType<Page['getByTestId']>, text: string) {
     await select.click();
     await select.locator('input').fill(text);
+    await expect.poll(() => select.locator('.anticon-loading').count()).toBe(0);
     await page.locator('.ant-select-item-option', { hasText: text }).click();
+    await expect.poll(() => select.textContent()).toContain(text);
   }
 
   it('a card manager imports a GBK roster with one bad row, reads the report, then finds the students', async () => {
