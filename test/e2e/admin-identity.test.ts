@@ -34,17 +34,20 @@ describeE2E('admin console: schools, students, roster, staff, SMS', () => {
   const tableRows = (page: Page, testId: string) => page.getByTestId(testId).locator('tbody tr.ant-table-row');
 
   /**
-   * Opens an antd Select, types to search, and picks the option with this text. The search asks
-   * the server and the list shows the previous answer meanwhile, so the option is clicked once
-   * the search is back, and the choice is checked on the select (a list redrawn under the click
-   * once left nothing chosen and the dialog open).
+   * Opens an antd Select, types to search, and picks the option with this text, checked on the
+   * select itself. The search asks the server and the list shows the previous answer meanwhile:
+   * a list redrawn under the click leaves nothing chosen (seen in CI: the 新建 dialog stayed open),
+   * so the pick is tried again, as a user would.
    */
   async function pick(page: Page, select: ReturnType<Page['getByTestId']>, text: string) {
-    await select.click();
-    await select.locator('input').fill(text);
-    await expect.poll(() => select.locator('.anticon-loading').count()).toBe(0);
-    await page.locator('.ant-select-item-option', { hasText: text }).click();
-    await expect.poll(() => select.textContent()).toContain(text);
+    const chosen = async () => ((await select.textContent()) ?? '').includes(text);
+    for (let attempt = 0; attempt < 3 && !(await chosen()); attempt++) {
+      await select.click();
+      await select.locator('input').fill(text);
+      await page.locator('.ant-select-item-option', { hasText: text }).click();
+      for (let wait = 0; wait < 10 && !(await chosen()); wait++) await page.waitForTimeout(100);
+    }
+    expect(await chosen(), `${text} chosen`).toBe(true);
   }
 
   it('a card manager imports a GBK roster with one bad row, reads the report, then finds the students', async () => {
